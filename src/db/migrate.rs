@@ -1,0 +1,311 @@
+//! The migration runner. SQL is embedded in the binary; every migration runs
+//! in its own transaction under a transaction-scoped advisory lock (so two
+//! concurrent runners serialize and the second finds the work done), is
+//! checksummed, and leaves one migration_log row per attempt.
+
+use sha2::{Digest, Sha256};
+use std::time::Instant;
+use tokio_postgres::Client;
+
+/// Advisory lock key: "caseload" in ASCII, so it is recognisable in pg_locks.
+pub const LOCK_KEY: i64 = 0x6361_7365_6c6f_6164;
+
+/// Creates migration_log and its enum; idempotent, run before any migration.
+pub const BOOTSTRAP: &str = include_str!("../../assets/migrations/bootstrap.sql");
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migration {
+    pub version: i64,
+    /// File name, e.g. `0001_schema.sql`: what errors name.
+    pub name: String,
+    pub sql: String,
+}
+
+impl Migration {
+    pub fn new(version: i64, name: impl Into<String>, sql: impl Into<String>) -> Self {
+        Migration { version, name: name.into(), sql: sql.into() }
+    }
+
+    pub fn checksum(&self) -> String {
+        hex::encode(Sha256::digest(self.sql.as_bytes()))
+    }
+}
+
+macro_rules! embedded_migrations {
+    ($($version:literal => $file:literal),+ $(,)?) => {
+        /// The migrations compiled into this binary, in order.
+        pub fn embedded() -> Vec<Migration> {
+            vec![$(Migration::new(
+                $version,
+                $file,
+                include_str!(concat!("../../assets/migrations/", $file)),
+            )),+]
+        }
+    };
+}
+
+embedded_migrations! {
+    1 => "0001_schema.sql",
+    2 => "0002_app_roles.sql",
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum State {
+    Applied { checksum_ok: bool, applied_at: chrono::DateTime<chrono::Utc> },
+    Pending { last_error: Option<String> },
+}
+
+#[derive(Debug, Clone)]
+pub struct StatusRow {
+    pub version: i64,
+    pub name: String,
+    pub state: State,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Report {
+    /// (file name, milliseconds) of each migration applied by this run.
+    pub applied: Vec<(String, u64)>,
+    pub already_applied: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    #[error(
+        "migration {name} was changed after it was applied (database checksum {applied}, file {current}); \
+         restore the original file and add a new migration instead"
+    )]
+    Changed { name: String, applied: String, current: String },
+    #[error("migration {name} failed and was rolled back: {message}")]
+    Failed { name: String, message: String },
+    #[error(
+        "the database has migration version {version} ({name}) that this caseload does not know; \
+         it was migrated by a newer caseload"
+    )]
+    Unknown { version: i64, name: String },
+    #[error("migration bookkeeping failed: {0}")]
+    Db(String),
+}
+
+impl From<tokio_postgres::Error> for MigrateError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        MigrateError::Db(describe_pg_error(&e))
+    }
+}
+
+/// A database error as a person wants to read it: message, detail, hint and
+/// where in the SQL it happened.
+pub fn describe_pg_error(e: &tokio_postgres::Error) -> String {
+    let Some(db) = e.as_db_error() else {
+        return e.to_string();
+    };
+    let mut s = format!("{} (SQLSTATE {})", db.message(), db.code().code());
+    if let Some(d) = db.detail() {
+        s.push_str(&format!("; detail: {d}"));
+    }
+    if let Some(h) = db.hint() {
+        s.push_str(&format!("; hint: {h}"));
+    }
+    if let Some(w) = db.where_() {
+        s.push_str(&format!("; where: {w}"));
+    }
+    s
+}
+
+fn line_of(sql: &str, e: &tokio_postgres::Error) -> Option<usize> {
+    match e.as_db_error()?.position()? {
+        tokio_postgres::error::ErrorPosition::Original(pos) => {
+            let pos = (*pos as usize).saturating_sub(1);
+            // Position counts characters, not bytes.
+            Some(sql.chars().take(pos).filter(|&c| c == '\n').count() + 1)
+        }
+        tokio_postgres::error::ErrorPosition::Internal { .. } => None,
+    }
+}
+
+struct Applied {
+    version: i64,
+    name: String,
+    checksum: String,
+    finished_at: chrono::DateTime<chrono::Utc>,
+}
+
+async fn applied(client: &Client) -> Result<Vec<Applied>, MigrateError> {
+    let rows = client
+        .query(
+            "SELECT version, name, checksum, finished_at FROM migration_log \
+             WHERE status = 'succeeded' ORDER BY version",
+            &[],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Applied {
+            version: r.get(0),
+            name: r.get(1),
+            checksum: r.get(2),
+            finished_at: r.get(3),
+        })
+        .collect())
+}
+
+async fn migration_log_exists(client: &Client) -> Result<bool, MigrateError> {
+    let row = client
+        .query_one("SELECT to_regclass('public.migration_log') IS NOT NULL", &[])
+        .await?;
+    Ok(row.get(0))
+}
+
+/// Every known migration with its state; read-only (does not create
+/// migration_log on an empty database).
+pub async fn status(client: &Client, migrations: &[Migration]) -> Result<Vec<StatusRow>, MigrateError> {
+    let (done, failures) = if migration_log_exists(client).await? {
+        let failures = client
+            .query(
+                "SELECT DISTINCT ON (version) version, error FROM migration_log \
+                 WHERE status = 'failed' ORDER BY version, started_at DESC",
+                &[],
+            )
+            .await?;
+        let failures: Vec<(i64, Option<String>)> =
+            failures.iter().map(|r| (r.get(0), r.get(1))).collect();
+        (applied(client).await?, failures)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let mut out = Vec::new();
+    for m in migrations {
+        let state = match done.iter().find(|a| a.version == m.version) {
+            Some(a) => State::Applied { checksum_ok: a.checksum == m.checksum(), applied_at: a.finished_at },
+            None => State::Pending {
+                last_error: failures.iter().find(|f| f.0 == m.version).and_then(|f| f.1.clone()),
+            },
+        };
+        out.push(StatusRow { version: m.version, name: m.name.clone(), state });
+    }
+    for a in done.iter().filter(|a| !migrations.iter().any(|m| m.version == a.version)) {
+        out.push(StatusRow {
+            version: a.version,
+            name: format!("{} (unknown to this caseload)", a.name),
+            state: State::Applied { checksum_ok: false, applied_at: a.finished_at },
+        });
+    }
+    Ok(out)
+}
+
+fn verify(done: &[Applied], migrations: &[Migration]) -> Result<(), MigrateError> {
+    for a in done {
+        match migrations.iter().find(|m| m.version == a.version) {
+            None => return Err(MigrateError::Unknown { version: a.version, name: a.name.clone() }),
+            Some(m) if m.checksum() != a.checksum => {
+                return Err(MigrateError::Changed {
+                    name: m.name.clone(),
+                    applied: a.checksum.clone(),
+                    current: m.checksum(),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Apply every pending migration in order. Stops at the first failure, which
+/// is rolled back and recorded as a failed attempt.
+pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report, MigrateError> {
+    {
+        let tx = client.transaction().await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY]).await?;
+        tx.batch_execute(BOOTSTRAP).await?;
+        tx.commit().await?;
+    }
+    verify(&applied(client).await?, migrations)?;
+
+    let mut report = Report::default();
+    for m in migrations {
+        let tx = client.transaction().await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY]).await?;
+        // Re-read under the lock: a concurrent runner may have applied it.
+        let existing = tx
+            .query_opt(
+                "SELECT checksum FROM migration_log WHERE version = $1 AND status = 'succeeded'",
+                &[&m.version],
+            )
+            .await?;
+        if let Some(row) = existing {
+            let applied: String = row.get(0);
+            if applied != m.checksum() {
+                return Err(MigrateError::Changed { name: m.name.clone(), applied, current: m.checksum() });
+            }
+            report.already_applied += 1;
+            tx.commit().await?;
+            continue;
+        }
+        let log_id: i64 = tx
+            .query_one(
+                "INSERT INTO migration_log (version, name, checksum, status) \
+                 VALUES ($1, $2, $3, 'running') RETURNING id",
+                &[&m.version, &m.name, &m.checksum()],
+            )
+            .await?
+            .get(0);
+        let started = Instant::now();
+        match tx.batch_execute(&m.sql).await {
+            Ok(()) => {
+                let ms = started.elapsed().as_millis() as i64;
+                tx.execute(
+                    "UPDATE migration_log SET status = 'succeeded', finished_at = clock_timestamp(), \
+                     duration_ms = $2 WHERE id = $1",
+                    &[&log_id, &ms],
+                )
+                .await?;
+                tx.commit().await?;
+                tracing::info!(migration = %m.name, ms, "migration applied");
+                report.applied.push((m.name.clone(), ms as u64));
+            }
+            Err(e) => {
+                let ms = started.elapsed().as_millis() as i64;
+                let mut message = describe_pg_error(&e);
+                if let Some(line) = line_of(&m.sql, &e) {
+                    message = format!("line {line}: {message}");
+                }
+                drop(tx); // rolls back everything the migration did
+                client
+                    .execute(
+                        "INSERT INTO migration_log (version, name, checksum, status, finished_at, \
+                         duration_ms, error) VALUES ($1, $2, $3, 'failed', clock_timestamp(), $4, $5)",
+                        &[&m.version, &m.name, &m.checksum(), &ms, &message],
+                    )
+                    .await?;
+                tracing::error!(migration = %m.name, %message, "migration failed");
+                return Err(MigrateError::Failed { name: m.name.clone(), message });
+            }
+        }
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_versions_ascend_and_match_file_names() {
+        let ms = embedded();
+        for pair in ms.windows(2) {
+            assert!(pair[0].version < pair[1].version);
+        }
+        for m in &ms {
+            let prefix: i64 = m.name[..4].parse().unwrap_or(-1);
+            assert_eq!(prefix, m.version, "{}", m.name);
+        }
+    }
+
+    #[test]
+    fn checksum_changes_with_content() {
+        let a = Migration::new(1, "0001_a.sql", "SELECT 1;");
+        let b = Migration::new(1, "0001_a.sql", "SELECT 2;");
+        assert_ne!(a.checksum(), b.checksum());
+        assert_eq!(a.checksum().len(), 64);
+    }
+}

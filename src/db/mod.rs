@@ -1,0 +1,6 @@
+//! Everything that talks SQL: pool, migrations, demo data, one module per
+//! aggregate. Parameterised queries only.
+pub mod enums;
+pub mod migrate;
+pub mod pool;
+pub mod seed;

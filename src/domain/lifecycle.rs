@@ -1,0 +1,73 @@
+//! The intervention lifecycle of DATA-MODEL.md. The database trigger
+//! `intervention_lifecycle` enforces the same table; this copy lets the UI
+//! offer only legal actions and explain a refusal before any round trip.
+
+use crate::db::enums::InterventionStatus::{self, *};
+
+pub fn allowed(from: InterventionStatus, to: InterventionStatus) -> bool {
+    matches!(
+        (from, to),
+        (Referred, Planned | Discontinued)
+            | (Planned, Active | Discontinued)
+            | (Active, Paused | ReviewDue | Completed | Discontinued)
+            | (Paused, Active | Discontinued)
+            | (ReviewDue, Active | Completed | Discontinued)
+    )
+}
+
+pub fn next_states(from: InterventionStatus) -> Vec<InterventionStatus> {
+    use crate::db::enums::PgEnum;
+    InterventionStatus::ALL
+        .iter()
+        .copied()
+        .filter(|&to| allowed(from, to))
+        .collect()
+}
+
+pub fn is_final(s: InterventionStatus) -> bool {
+    matches!(s, Completed | Discontinued)
+}
+
+/// Closing an intervention that has started needs an outcome; one that never
+/// started can be dropped without one. Mirrors the trigger.
+pub fn outcome_required(from: InterventionStatus, to: InterventionStatus) -> bool {
+    is_final(to) && matches!(from, Active | Paused | ReviewDue)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::enums::PgEnum;
+
+    #[test]
+    fn final_states_go_nowhere() {
+        for &to in InterventionStatus::ALL {
+            assert!(!allowed(Completed, to));
+            assert!(!allowed(Discontinued, to));
+        }
+    }
+
+    #[test]
+    fn the_documented_table() {
+        let expected: &[(InterventionStatus, &[InterventionStatus])] = &[
+            (Referred, &[Planned, Discontinued]),
+            (Planned, &[Active, Discontinued]),
+            (Active, &[Paused, ReviewDue, Completed, Discontinued]),
+            (Paused, &[Active, Discontinued]),
+            (ReviewDue, &[Active, Completed, Discontinued]),
+            (Completed, &[]),
+            (Discontinued, &[]),
+        ];
+        for (from, tos) in expected {
+            assert_eq!(next_states(*from), tos.to_vec(), "from {from}");
+        }
+    }
+
+    #[test]
+    fn outcome_needed_only_after_start() {
+        assert!(outcome_required(Active, Completed));
+        assert!(outcome_required(ReviewDue, Discontinued));
+        assert!(!outcome_required(Referred, Discontinued));
+        assert!(!outcome_required(Active, Paused));
+    }
+}

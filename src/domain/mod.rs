@@ -1,0 +1,2 @@
+//! Pure rules: no IO, no clock.
+pub mod lifecycle;
