@@ -1,0 +1,190 @@
+//! Test harness: every test gets its own database, cloned from a migrated
+//! template, on the real local PostgreSQL. Nothing is mocked.
+//!
+//! The template (`caseload_tmpl_<hash of the migrations>`) is kept between
+//! runs as a cache and replaced when the migrations change; per-test
+//! databases are dropped when the test's `TestDb` goes out of scope, and any
+//! left by a crashed run are swept the next time a run starts.
+
+#![allow(dead_code)] // each test binary uses a different part of the harness
+
+use caseload::db::migrate;
+use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio_postgres::{Client, NoTls};
+
+const START_HINT: &str = "caseload's tests need a running PostgreSQL (15 or newer). Start the \
+local one with:\n    pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n\
+or point CASELOAD_TEST_ADMIN_URL at a server where the role may create databases \
+(default: host=127.0.0.1 port=5432 user=postgres dbname=postgres).";
+
+/// Connection string of a role that may create databases and roles.
+pub fn admin_conninfo() -> String {
+    std::env::var("CASELOAD_TEST_ADMIN_URL")
+        .unwrap_or_else(|_| "host=127.0.0.1 port=5432 user=postgres dbname=postgres".to_string())
+}
+
+/// The admin connection string with another database name.
+pub fn conninfo_for(dbname: &str) -> String {
+    let base = admin_conninfo();
+    let kept: Vec<&str> = base.split_whitespace().filter(|kv| !kv.starts_with("dbname=")).collect();
+    format!("{} dbname={dbname}", kept.join(" "))
+}
+
+pub async fn connect(conninfo: &str) -> Client {
+    let (client, conn) = match tokio_postgres::connect(conninfo, NoTls).await {
+        Ok(pair) => pair,
+        Err(e) => panic!("cannot connect to PostgreSQL ({e}).\n{START_HINT}"),
+    };
+    tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    client
+}
+
+fn template_name() -> String {
+    let mut h = Sha256::new();
+    h.update(migrate::BOOTSTRAP);
+    for m in migrate::embedded() {
+        h.update(m.name.as_bytes());
+        h.update(m.sql.as_bytes());
+    }
+    format!("caseload_tmpl_{}", &hex::encode(h.finalize())[..12])
+}
+
+/// Run a future to completion on a private runtime in its own thread, so the
+/// harness works the same from any test runtime (or none, in Drop).
+fn block_on_thread<F, T>(f: impl FnOnce() -> F + Send + 'static) -> T
+where
+    F: std::future::Future<Output = T>,
+    T: Send + 'static,
+{
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("test runtime");
+        rt.block_on(f())
+    })
+    .join()
+    .expect("harness thread panicked")
+}
+
+fn ensure_template() -> &'static str {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let name = template_name();
+        let n = name.clone();
+        block_on_thread(move || async move {
+            let admin = connect(&admin_conninfo()).await;
+            // Serialise template creation across test processes (nextest runs many).
+            admin.execute("SELECT pg_advisory_lock(7261002)", &[]).await.expect("lock");
+            let exists = admin
+                .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&n])
+                .await
+                .expect("pg_database")
+                .is_some();
+            if !exists {
+                sweep_stale(&admin, &n).await;
+                let building = format!("{n}_building");
+                admin.batch_execute(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")).await.expect("drop");
+                admin.batch_execute(&format!("CREATE DATABASE {building}")).await.expect("create template");
+                {
+                    let mut c = connect(&conninfo_for(&building)).await;
+                    migrate::run(&mut c, &migrate::embedded()).await.expect("migrating the template");
+                }
+                // Renamed only when complete, so a crash never leaves a half-migrated template.
+                admin.batch_execute(&format!("ALTER DATABASE {building} RENAME TO {n}")).await.expect("rename");
+            }
+            admin.execute("SELECT pg_advisory_unlock(7261002)", &[]).await.expect("unlock");
+        });
+        name
+    })
+}
+
+/// Drop templates of older migration sets and test databases whose process is gone.
+async fn sweep_stale(admin: &Client, current: &str) {
+    let rows = admin
+        .query(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'caseload\\_tmpl\\_%' \
+             OR datname LIKE 'caseload\\_test\\_%'",
+            &[],
+        )
+        .await
+        .expect("list databases");
+    for row in rows {
+        let db: String = row.get(0);
+        if db == current {
+            continue;
+        }
+        let alive = db
+            .strip_prefix("caseload_test_")
+            .and_then(|rest| rest.split('_').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+            .is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
+        if !alive {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)")).await;
+        }
+    }
+}
+
+/// A database of one's own, migrated, dropped on Drop.
+pub struct TestDb {
+    pub name: String,
+}
+
+impl TestDb {
+    /// A fresh, migrated database.
+    pub async fn new() -> TestDb {
+        Self::create(Some(ensure_template())).await
+    }
+
+    /// An empty database (no migrations), for testing the migrator itself.
+    pub async fn empty() -> TestDb {
+        Self::create(None).await
+    }
+
+    async fn create(template: Option<&'static str>) -> TestDb {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "caseload_test_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        let n = name.clone();
+        block_on_thread(move || async move {
+            let admin = connect(&admin_conninfo()).await;
+            let sql = match template {
+                Some(t) => format!("CREATE DATABASE {n} TEMPLATE {t}"),
+                None => format!("CREATE DATABASE {n}"),
+            };
+            admin.batch_execute(&sql).await.expect("create test database");
+        });
+        TestDb { name }
+    }
+
+    pub fn conninfo(&self) -> String {
+        conninfo_for(&self.name)
+    }
+
+    /// A connection as the admin (superuser) role.
+    pub async fn admin(&self) -> Client {
+        connect(&self.conninfo()).await
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let n = self.name.clone();
+        block_on_thread(move || async move {
+            let admin = connect(&admin_conninfo()).await;
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {n} WITH (FORCE)")).await;
+        });
+    }
+}
+
+/// The error text of a failed statement, including the server's message.
+pub fn db_message(e: &tokio_postgres::Error) -> String {
+    caseload::db::migrate::describe_pg_error(e)
+}
