@@ -301,7 +301,7 @@ CREATE TABLE interventions (
   version                  integer NOT NULL DEFAULT 1,
   created_at               timestamptz NOT NULL DEFAULT now(),
   updated_at               timestamptz NOT NULL DEFAULT now(),
-  CONSTRAINT interventions_named CHECK (program_id IS NOT NULL OR length(btrim(custom_name)) > 0),
+  CONSTRAINT interventions_named CHECK (program_id IS NOT NULL OR coalesce(length(btrim(custom_name)), 0) > 0),
   CONSTRAINT interventions_end_after_start
     CHECK (planned_end_date IS NULL OR start_date IS NULL OR planned_end_date >= start_date),
   CONSTRAINT interventions_started_has_start_date
@@ -423,7 +423,8 @@ CREATE TABLE intervention_team (
   updated_at      timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT intervention_team_member_identified
     CHECK (user_id IS NOT NULL
-           OR (length(btrim(external_name)) > 0 AND length(btrim(external_org)) > 0)),
+           OR (coalesce(length(btrim(external_name)), 0) > 0
+               AND coalesce(length(btrim(external_org)), 0) > 0)),
   UNIQUE (intervention_id, user_id)
 );
 CREATE INDEX intervention_team_user_idx ON intervention_team (user_id);
