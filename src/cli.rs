@@ -46,6 +46,10 @@ pub struct DemoArgs {
     /// Which demo person to sign in as.
     #[arg(long = "as", value_enum, default_value_t = DemoPersona::Coordinator)]
     pub persona: DemoPersona,
+    /// Always use a private cluster in caseload's data directory, even if a
+    /// local server is running.
+    #[arg(long)]
+    pub private_cluster: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

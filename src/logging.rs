@@ -1,1 +1,25 @@
-//! (being written)
+//! Logs go to a file in the state directory, never to the terminal: a line
+//! printed under the TUI would corrupt the screen.
+
+use std::fs::{self, OpenOptions};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::Path;
+use std::sync::Mutex;
+use tracing_subscriber::EnvFilter;
+
+/// Start logging to `path` at `level` (overridden by CASELOAD_LOG, in
+/// tracing's filter syntax). Owner-only permissions: logs may name students.
+pub fn init(path: &Path, level: &str) -> color_eyre::Result<()> {
+    if let Some(dir) = path.parent() {
+        fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    }
+    let file = OpenOptions::new().create(true).append(true).mode(0o600).open(path)?;
+    let filter = EnvFilter::try_from_env("CASELOAD_LOG").unwrap_or_else(|_| EnvFilter::new(level));
+    // A second init (tests, or demo re-entering) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(Mutex::new(file))
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init();
+    Ok(())
+}

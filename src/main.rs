@@ -1,6 +1,169 @@
+use caseload::cli::{Cli, Command};
+use caseload::config::{self, conn};
+use caseload::db::{migrate, pool, seed};
+use caseload::{demo, doctor, tui};
 use clap::Parser;
+use color_eyre::eyre::{Result, WrapErr, eyre};
+use std::path::PathBuf;
 
-fn main() -> color_eyre::Result<()> {
-    let _cli = caseload::cli::Cli::parse();
-    Ok(())
+fn env(k: &str) -> Option<String> {
+    std::env::var(k).ok()
+}
+
+fn main() -> Result<()> {
+    color_eyre::install()?;
+    let cli = Cli::parse();
+    let loaded = config::load(cli.global.config.as_deref(), &env)?;
+    if let Some(log) = loaded.config.log.file_or_default(&env) {
+        caseload::logging::init(&log, &loaded.config.log.level)?;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(cli, loaded))
+}
+
+fn home() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf())
+}
+
+fn resolve(cli: &Cli, loaded: &config::Loaded) -> Result<conn::ConnParams> {
+    let params = conn::resolve_with_config(
+        cli.global.database_url.as_deref(),
+        loaded.config.database.url.as_deref(),
+        &env,
+        home().as_deref(),
+    )?;
+    for w in &params.warnings {
+        eprintln!("caseload: warning: {w}");
+    }
+    Ok(params)
+}
+
+/// True when the person pointed caseload at a server on purpose; the demo
+/// then uses it instead of looking for one.
+fn database_configured(cli: &Cli, loaded: &config::Loaded) -> bool {
+    cli.global.database_url.is_some()
+        || loaded.config.database.url.is_some()
+        || ["DATABASE_URL", "PGHOST", "PGDATABASE", "PGSERVICE", "PGPORT"]
+            .iter()
+            .any(|v| env(v).is_some_and(|s| !s.is_empty()))
+}
+
+fn tui_options(loaded: &config::Loaded, label: String) -> tui::TuiOptions {
+    tui::TuiOptions {
+        no_color: loaded.config.ui.no_color,
+        keys: loaded.config.keys.clone().into_iter().collect(),
+        connection_label: label,
+    }
+}
+
+async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
+    match &cli.command {
+        None => {
+            let params = resolve(&cli, &loaded)?.with_application_name("caseload");
+            let pool = pool::build_pool(&params, &loaded.config.database)?;
+            tui::run(pool, tui_options(&loaded, params.display_masked())).await
+        }
+        Some(Command::Migrate(args)) => {
+            let params = resolve(&cli, &loaded)?;
+            let mut client = pool::connect_one(&params).await?;
+            if args.status {
+                for row in migrate::status(&client, &migrate::embedded()).await? {
+                    let state = match row.state {
+                        migrate::State::Applied { checksum_ok: true, applied_at } => {
+                            format!("applied {}", applied_at.format("%Y-%m-%d %H:%M:%S UTC"))
+                        }
+                        migrate::State::Applied { checksum_ok: false, .. } => "CHANGED since applied".into(),
+                        migrate::State::Pending { last_error: None } => "pending".into(),
+                        migrate::State::Pending { last_error: Some(e) } => format!("pending (last attempt failed: {e})"),
+                    };
+                    println!("{:>4}  {:<32} {state}", row.version, row.name);
+                }
+                return Ok(());
+            }
+            let report = migrate::run(&mut client, &migrate::embedded()).await?;
+            for (name, ms) in &report.applied {
+                println!("applied {name} ({ms} ms)");
+            }
+            println!(
+                "{} applied now, {} already applied ({})",
+                report.applied.len(),
+                report.already_applied,
+                params.display_masked()
+            );
+            Ok(())
+        }
+        Some(Command::Seed(args)) => {
+            let params = resolve(&cli, &loaded)?;
+            let mut client = pool::connect_one(&params).await?;
+            migrate::run(&mut client, &migrate::embedded()).await?;
+            if seed::is_seeded(&client).await? {
+                if !args.force {
+                    return Err(eyre!(
+                        "{} already has students; use --force to replace the demo data",
+                        params.display_masked()
+                    ));
+                }
+                seed::clear(&client).await?;
+            }
+            let opts = seed::SeedOptions {
+                students: args.students,
+                seed: args.seed,
+                today: chrono::Local::now().date_naive(),
+            };
+            let report = seed::seed(&mut client, &opts).await?;
+            for (table, n) in &report.counts {
+                println!("{table:<26} {n:>10}");
+            }
+            println!("seeded {} students in {:.2} s", args.students, report.elapsed.as_secs_f64());
+            Ok(())
+        }
+        Some(Command::Doctor) => {
+            let params = resolve(&cli, &loaded);
+            let config_line = match &loaded.path {
+                Some(p) => format!("{} ({})", p.display(), loaded.path_source),
+                None => "none (built-in defaults)".to_string(),
+            };
+            let params = match params {
+                Ok(p) => p,
+                Err(e) => {
+                    println!("config      {config_line}\ndatabase    cannot be resolved: {e}");
+                    std::process::exit(1);
+                }
+            };
+            let input = doctor::Input {
+                config: config_line,
+                target: params.display_masked(),
+                sources: params.sources.clone(),
+                warnings: params.warnings.clone(),
+                params,
+            };
+            let (text, healthy) = doctor::report(input).await;
+            print!("{text}");
+            if !healthy {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Some(Command::Demo(args)) => {
+            let configured = if database_configured(&cli, &loaded) { Some(resolve(&cli, &loaded)?) } else { None };
+            let data_dir = loaded
+                .config
+                .demo
+                .data_dir
+                .clone()
+                .or_else(|| config::data_dir(&env))
+                .ok_or_else(|| eyre!("no data directory: set XDG_DATA_HOME or demo.data_dir"))?;
+            let server = demo::find_server(configured, &data_dir, args.private_cluster).await?;
+            let today = chrono::Local::now().date_naive();
+            let prepared = demo::prepare(args, server, today).await.wrap_err("preparing the demo")?;
+            let pool = pool::build_pool(&prepared.login, &loaded.config.database)?;
+            let label = prepared.login.display_masked();
+            let result = tui::run(pool, tui_options(&loaded, label)).await;
+            drop(prepared); // stops a private cluster this run started
+            result
+        }
+    }
 }

@@ -1,0 +1,175 @@
+//! A private PostgreSQL cluster for `caseload demo` on a machine whose
+//! server is not running: initdb and pg_ctl from the system's binaries, a
+//! Unix socket inside the cluster directory, no TCP listener.
+
+use color_eyre::eyre::{Result, WrapErr, bail, eyre};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct PrivateCluster {
+    pub bin_dir: PathBuf,
+    pub dir: PathBuf,
+    /// Set when this process started the server, so it stops it again.
+    started_here: bool,
+    as_postgres: bool,
+}
+
+/// PostgreSQL's server binaries: pg_ctl on PATH, else the newest
+/// /usr/lib/postgresql/<version>/bin (Debian and Ubuntu keep them there).
+pub fn find_bin_dir() -> Option<PathBuf> {
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths).find(|d| d.join("pg_ctl").is_file() && d.join("initdb").is_file())
+    });
+    on_path.or_else(|| {
+        let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let v: u32 = e.file_name().to_str()?.parse().ok()?;
+                let bin = e.path().join("bin");
+                bin.join("pg_ctl").is_file().then_some((v, bin))
+            })
+            .collect();
+        versions.sort();
+        versions.pop().map(|(_, bin)| bin)
+    })
+}
+
+pub const INSTALL_HINT: &str = "No PostgreSQL server was found: none is running on the default socket or \
+localhost:5432, and initdb/pg_ctl are not on PATH or under /usr/lib/postgresql/*/bin.\n\
+Install PostgreSQL 15 or newer, for example:\n  Debian/Ubuntu: sudo apt-get install postgresql\n  \
+Fedora:        sudo dnf install postgresql-server\n  macOS:         brew install postgresql@16\n\
+then run `caseload demo` again, or point it at a server with --database-url or the PG* variables.";
+
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(|uid| uid == "0"))
+        })
+        .unwrap_or(false)
+}
+
+impl PrivateCluster {
+    pub fn data(&self) -> PathBuf {
+        self.dir.join("data")
+    }
+
+    /// The directory holding the server's Unix socket.
+    pub fn socket_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn command(&self, program: &str) -> Command {
+        let exe = self.bin_dir.join(program);
+        if self.as_postgres {
+            // PostgreSQL refuses to run as root; the server runs as the postgres account.
+            let mut c = Command::new("runuser");
+            c.arg("-u").arg("postgres").arg("--").arg(exe);
+            c
+        } else {
+            Command::new(exe)
+        }
+    }
+
+    fn run(&self, mut cmd: Command, what: &str) -> Result<()> {
+        let out = cmd.output().wrap_err_with(|| format!("could not run {what}"))?;
+        if !out.status.success() {
+            bail!(
+                "{what} failed ({}):\n{}{}",
+                out.status,
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        Ok(())
+    }
+
+    /// Find (or create) the cluster under `preferred_dir` and make sure it is running.
+    pub fn ensure_running(preferred_dir: &Path) -> Result<PrivateCluster> {
+        let bin_dir = find_bin_dir().ok_or_else(|| eyre!(INSTALL_HINT))?;
+        let as_postgres = is_root();
+        let dir = if as_postgres && !postgres_can_reach(preferred_dir) {
+            // Root's home is usually 0700, where the postgres account cannot
+            // reach its own data; keep the cluster where it can.
+            PathBuf::from("/var/lib/caseload/demo-cluster")
+        } else {
+            preferred_dir.to_path_buf()
+        };
+        let mut cluster = PrivateCluster { bin_dir, dir, started_here: false, as_postgres };
+        std::fs::create_dir_all(&cluster.dir)
+            .wrap_err_with(|| format!("cannot create {}", cluster.dir.display()))?;
+        if as_postgres {
+            cluster.run(
+                {
+                    let mut c = Command::new("chown");
+                    c.arg("postgres:postgres").arg(&cluster.dir);
+                    c
+                },
+                "chown of the cluster directory",
+            )?;
+        }
+        if !cluster.data().join("PG_VERSION").exists() {
+            eprintln!("caseload: creating a private PostgreSQL cluster in {}", cluster.dir.display());
+            let mut c = cluster.command("initdb");
+            c.arg("-D").arg(cluster.data()).args(["-U", "postgres", "--auth=trust", "--encoding=UTF8"]);
+            c.arg("--no-instructions");
+            cluster.run(c, "initdb")?;
+        }
+        let mut status = cluster.command("pg_ctl");
+        status.arg("-D").arg(cluster.data()).arg("status");
+        let running = status.output().map(|o| o.status.success()).unwrap_or(false);
+        if !running {
+            eprintln!("caseload: starting the private PostgreSQL cluster");
+            let mut c = cluster.command("pg_ctl");
+            c.arg("-D")
+                .arg(cluster.data())
+                .arg("-l")
+                .arg(cluster.dir.join("server.log"))
+                .args(["-w", "-t", "60", "-o"])
+                .arg(format!("-k {} -c listen_addresses=''", cluster.dir.display()))
+                .arg("start");
+            cluster.run(c, "pg_ctl start")?;
+            cluster.started_here = true;
+        }
+        Ok(cluster)
+    }
+
+    pub fn stop(&mut self) {
+        if !self.started_here {
+            return;
+        }
+        let mut c = self.command("pg_ctl");
+        c.arg("-D").arg(self.data()).args(["-m", "fast", "-w", "stop"]);
+        match c.output() {
+            Ok(o) if o.status.success() => self.started_here = false,
+            Ok(o) => tracing::warn!(stderr = %String::from_utf8_lossy(&o.stderr), "pg_ctl stop failed"),
+            Err(e) => tracing::warn!(%e, "could not run pg_ctl stop"),
+        }
+    }
+}
+
+impl Drop for PrivateCluster {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn postgres_can_reach(dir: &Path) -> bool {
+    // The nearest existing ancestor must be traversable by the postgres account.
+    let mut probe = dir;
+    while !probe.exists() {
+        match probe.parent() {
+            Some(p) => probe = p,
+            None => return false,
+        }
+    }
+    Command::new("runuser")
+        .args(["-u", "postgres", "--", "test", "-x"])
+        .arg(probe)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
