@@ -4,13 +4,15 @@
 
 use std::time::Duration;
 
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime, Timeouts};
+use deadpool_postgres::{
+    Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime, TimeoutType, Timeouts,
+};
 use tokio_postgres::NoTls;
 
 use crate::config::{ConnError, ConnParams, DatabaseConfig};
 
 #[derive(Debug, thiserror::Error)]
-pub enum PoolError {
+pub enum BuildPoolError {
     #[error(transparent)]
     Tls(#[from] ConnError),
     #[error("could not build the connection pool: {0}")]
@@ -23,7 +25,7 @@ pub enum ConnectError {
     Tls(#[from] ConnError),
     #[error("timed out after {}s connecting to {target}", after.as_secs())]
     Timeout { target: String, after: Duration },
-    #[error("could not connect to {target}: {source}")]
+    #[error("could not connect to {target}: {}", with_causes(source))]
     Postgres {
         target: String,
         source: tokio_postgres::Error,
@@ -53,7 +55,7 @@ fn create_timeout(params: &ConnParams, cfg: &DatabaseConfig) -> Duration {
 
 /// A pool that never waits longer than the configured timeouts. Building it
 /// opens no connection; the first `get()` does.
-pub fn build_pool(params: &ConnParams, cfg: &DatabaseConfig) -> Result<Pool, PoolError> {
+pub fn build_pool(params: &ConnParams, cfg: &DatabaseConfig) -> Result<Pool, BuildPoolError> {
     params.check_tls_supported()?;
     let manager = Manager::from_config(
         pg_config(params, cfg),
@@ -102,6 +104,48 @@ pub async fn connect_one(params: &ConnParams) -> Result<tokio_postgres::Client, 
         }
     });
     Ok(client)
+}
+
+/// tokio-postgres puts the useful part ("Connection refused") in `source()`,
+/// and its own message is only "error connecting to server".
+pub fn with_causes(err: &dyn std::error::Error) -> String {
+    let mut out = err.to_string();
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        let s = e.to_string();
+        if !out.contains(&s) {
+            out.push_str(": ");
+            out.push_str(&s);
+        }
+        cur = e.source();
+    }
+    out
+}
+
+/// A sentence for the status line or log when `pool.get()` fails. deadpool's
+/// own messages ("Timeout occurred while creating a new object") say neither
+/// where nor how long.
+pub fn describe_get_error(err: &PoolError, pool: &Pool, params: &ConnParams) -> String {
+    let t = pool.timeouts();
+    let secs = |d: Option<Duration>| d.map(|d| d.as_secs_f32()).unwrap_or(0.0);
+    let target = params.display_masked();
+    match err {
+        PoolError::Timeout(TimeoutType::Wait) => format!(
+            "no free database connection within {}s (all {} in use)",
+            secs(t.wait),
+            pool.status().max_size
+        ),
+        PoolError::Timeout(TimeoutType::Create) => {
+            format!("timed out after {}s connecting to {target}", secs(t.create))
+        }
+        PoolError::Timeout(TimeoutType::Recycle) => format!(
+            "timed out after {}s checking a pooled connection to {target}",
+            secs(t.recycle)
+        ),
+        PoolError::Backend(e) => format!("could not connect to {target}: {}", with_causes(e)),
+        PoolError::Closed => "the connection pool is closed".to_string(),
+        other => format!("database pool error: {other}"),
+    }
 }
 
 #[cfg(test)]
