@@ -157,6 +157,20 @@ pub enum ConnError {
     TlsUnsupported { sslmode: SslMode, origin: String },
 }
 
+impl ConnError {
+    /// Parse errors are raised before we know which source the text came
+    /// from; this adds it, so "DATABASE_URL" shows up in the message.
+    fn in_origin(self, origin: &str) -> Self {
+        match self {
+            ConnError::MalformedUrl(m) => ConnError::MalformedUrl(format!("{m} (in {origin})")),
+            ConnError::MalformedConninfo(m) => {
+                ConnError::MalformedConninfo(format!("{m} (in {origin})"))
+            }
+            other => other,
+        }
+    }
+}
+
 fn join_paths(paths: &[PathBuf]) -> String {
     if paths.is_empty() {
         return "(no service file: set PGSERVICEFILE or create ~/.pg_service.conf)".into();
@@ -335,7 +349,8 @@ pub fn resolve_with_config(
         (None, None, None) => None,
     };
     if let Some((text, origin)) = &explicit {
-        layers.add(conninfo::parse(text)?, origin, true)?;
+        let pairs = conninfo::parse(text).map_err(|e| e.in_origin(origin))?;
+        layers.add(pairs, origin, true)?;
     }
 
     let service_name = match layers.get("service") {
@@ -789,6 +804,7 @@ mod tests {
         assert!(matches!(e, ConnError::InvalidConnectTimeout { .. }));
         let e = resolve(None, &env_of(&[("DATABASE_URL", "mysql://x")]), None).unwrap_err();
         assert!(matches!(e, ConnError::MalformedConninfo(_)), "{e}");
+        assert!(e.to_string().ends_with("(in DATABASE_URL)"), "{e}");
     }
 
     #[test]

@@ -78,12 +78,10 @@ pub fn parse_url(s: &str) -> Result<Vec<(String, String)>, ConnError> {
 
     if let Some(query) = query {
         for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').ok_or_else(|| {
-                malformed_url(format!(
-                    "query parameter \"{}\" has no '=' and value",
-                    decode_lossy(pair)
-                ))
-            })?;
+            // Not echoed: an unencoded '&' in a password lands here.
+            let (k, v) = pair
+                .split_once('=')
+                .ok_or_else(|| malformed_url("a query parameter has no '=' and value"))?;
             let key = decode(k, "query parameter name")?;
             let value = decode(v, "query parameter value")?;
             out.push((key, value));
@@ -161,8 +159,16 @@ pub fn parse_keyword_value(s: &str) -> Result<Vec<(String, String)>, ConnError> 
         }
         while chars.next_if(|c| c.is_whitespace()).is_some() {}
         if chars.next() != Some('=') {
+            // A stray word may be the tail of a password with a space in it,
+            // so only name it if it is a keyword.
+            let what = if key.chars().all(|c| c.is_ascii_lowercase() || c == '_') && key.len() < 30
+            {
+                format!("\"{key}\"")
+            } else {
+                "a word".to_string()
+            };
             return Err(ConnError::MalformedConninfo(format!(
-                "missing \"=\" after \"{key}\""
+                "missing \"=\" after {what} (quote values containing spaces: key='a b')"
             )));
         }
         while chars.next_if(|c| c.is_whitespace()).is_some() {}
@@ -282,6 +288,14 @@ mod tests {
     fn keyword_value_errors() {
         assert!(parse("host=x dbname='open").is_err());
         assert!(parse("host=x dbname").is_err());
+        let e = parse("password=hunter 2secret host=x")
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("2secret"), "{e}");
+        let e = parse("postgres://u:pw@h/d?password=a&b2secret")
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("b2secret"), "{e}");
         assert!(parse("justaname").is_err());
     }
 }

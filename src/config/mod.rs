@@ -129,6 +129,29 @@ pub struct Loaded {
     pub path_source: &'static str,
 }
 
+impl Loaded {
+    /// Connection parameters with every layer applied: `--database-url` >
+    /// `DATABASE_URL` > this file's `database.url`, then the service file,
+    /// PG* variables and defaults; the file's connect timeout applies when
+    /// nothing else chose one.
+    pub fn conn_params(
+        &self,
+        flag: Option<&str>,
+        env: &dyn Fn(&str) -> Option<String>,
+        home: Option<&Path>,
+    ) -> Result<ConnParams, ConnError> {
+        let db = &self.config.database;
+        conn::resolve_with_config(flag, db.url.as_deref(), env, home)
+            .map(|p| p.with_default_connect_timeout(db.connect_timeout()))
+    }
+
+    /// [`Loaded::conn_params`] with the real process environment.
+    pub fn conn_params_from_process(&self, flag: Option<&str>) -> Result<ConnParams, ConnError> {
+        let home = conn::process_home();
+        self.conn_params(flag, &|k| std::env::var(k).ok(), home.as_deref())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("config file {} (from {origin}) does not exist", path.display())]
@@ -217,7 +240,7 @@ fn default_candidates(env: &dyn Fn(&str) -> Option<String>) -> Vec<(PathBuf, &'s
 /// Parses config text; errors carry the file path and, when toml knows it,
 /// the line.
 pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-    toml::from_str(text).map_err(|e: toml::de::Error| {
+    let config: Config = toml::from_str(text).map_err(|e: toml::de::Error| {
         let line = e.span().map(|s| {
             text.as_bytes()[..s.start.min(text.len())]
                 .iter()
@@ -230,7 +253,35 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             line,
             message: e.message().to_string(),
         }
-    })
+    })?;
+    config.validate().map_err(|message| ConfigError::Parse {
+        path: path.to_path_buf(),
+        line: None,
+        message,
+    })?;
+    Ok(config)
+}
+
+impl Config {
+    /// Zero would make the pool fail every request at once (or, for the
+    /// size, build nothing), so it is refused rather than guessed at.
+    pub fn validate(&self) -> Result<(), String> {
+        let db = &self.database;
+        for (key, value) in [
+            ("pool_max_size", db.pool_max_size as u64),
+            ("connect_timeout_secs", db.connect_timeout_secs),
+            ("wait_timeout_secs", db.wait_timeout_secs),
+            ("recycle_timeout_secs", db.recycle_timeout_secs),
+        ] {
+            if value == 0 {
+                return Err(format!("database.{key} must be at least 1"));
+            }
+        }
+        if self.ui.page_size == Some(0) {
+            return Err("ui.page_size must be at least 1".into());
+        }
+        Ok(())
+    }
 }
 
 /// The environment layer: it beats the file, flags beat it later.
@@ -294,6 +345,44 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(msg.contains("databse") && msg.contains("line 1"), "{msg}");
+    }
+
+    #[test]
+    fn zero_limits_are_refused() {
+        let msg = parse("[database]\nwait_timeout_secs = 0\n", Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("database.wait_timeout_secs must be at least 1"),
+            "{msg}"
+        );
+        assert!(msg.contains("c.toml"), "{msg}");
+    }
+
+    #[test]
+    fn conn_params_use_the_file_url_and_timeout_last() {
+        let loaded = Loaded {
+            config: parse(
+                "[database]\nurl = \"postgres://filehost/filedb\"\nconnect_timeout_secs = 3\n",
+                Path::new("c.toml"),
+            )
+            .unwrap(),
+            path: None,
+            path_source: "--config",
+        };
+        let p = loaded.conn_params(None, &|_| None, None).unwrap();
+        assert_eq!(p.host, "filehost");
+        assert_eq!(p.connect_timeout, Some(Duration::from_secs(3)));
+        let env = |k: &str| (k == "PGCONNECT_TIMEOUT").then(|| "9".to_string());
+        let p = loaded
+            .conn_params(Some("host=flaghost"), &env, None)
+            .unwrap();
+        assert_eq!(p.host, "flaghost");
+        assert_eq!(
+            p.dbname, p.user,
+            "the file URL is not merged under the flag"
+        );
+        assert_eq!(p.connect_timeout, Some(Duration::from_secs(9)));
     }
 
     #[test]
