@@ -139,10 +139,6 @@ fn decode(raw: &str, what: &str) -> Result<String, ConnError> {
         .map_err(|_| malformed_url(format!("{what} is not valid UTF-8 once decoded")))
 }
 
-fn decode_lossy(raw: &str) -> String {
-    percent_decode_str(raw).decode_utf8_lossy().into_owned()
-}
-
 /// `key = value key2='quoted \' value'`: whitespace-separated, values either
 /// bare or single-quoted, backslash escaping the next character in both.
 pub fn parse_keyword_value(s: &str) -> Result<Vec<(String, String)>, ConnError> {
