@@ -307,9 +307,6 @@ impl Layers {
                     origin: origin.to_string(),
                 });
             }
-            if key == "host" && value.contains(',') {
-                return Err(ConnError::MultipleHosts);
-            }
             if overwrite || !self.values.contains_key(&key) {
                 self.values.insert(key, (value, origin.to_string()));
             }
@@ -393,6 +390,7 @@ fn build(
     home: Option<&Path>,
 ) -> Result<ConnParams, ConnError> {
     let host = match layers.get("host") {
+        Some(h) if h.contains(',') => return Err(ConnError::MultipleHosts),
         Some(h) => h.to_string(),
         None if Path::new(DEFAULT_SOCKET_DIR).is_dir() => DEFAULT_SOCKET_DIR.to_string(),
         None => "localhost".to_string(),
@@ -594,13 +592,16 @@ impl ConnParams {
         self
     }
 
-    pub fn with_password(mut self, password: Option<Password>) -> Self {
-        self.password = password;
-        if self.password.is_some() {
-            self.set_source("password", "caller");
-        } else {
-            self.sources.retain(|(f, _)| f != "password");
-        }
+    pub fn with_password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(Password(password.into()));
+        self.set_source("password", "caller");
+        self
+    }
+
+    /// Drops any password, e.g. to rely on peer or trust authentication.
+    pub fn without_password(mut self) -> Self {
+        self.password = None;
+        self.sources.retain(|(f, _)| f != "password");
         self
     }
 
@@ -802,6 +803,8 @@ mod tests {
         assert_eq!(e, "unknown connection option \"sslmod\" in --database-url");
         let e = resolve(None, &env_of(&[("PGCONNECT_TIMEOUT", "soon")]), None).unwrap_err();
         assert!(matches!(e, ConnError::InvalidConnectTimeout { .. }));
+        let e = resolve(None, &env_of(&[("PGHOST", "a,b")]), None).unwrap_err();
+        assert!(matches!(e, ConnError::MultipleHosts));
         let e = resolve(None, &env_of(&[("DATABASE_URL", "mysql://x")]), None).unwrap_err();
         assert!(matches!(e, ConnError::MalformedConninfo(_)), "{e}");
         assert!(e.to_string().ends_with("(in DATABASE_URL)"), "{e}");
@@ -937,6 +940,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.password.as_ref().map(Password::expose), Some("sockpw"));
+
+        let p = p.with_password("set").without_password();
+        assert!(p.password.is_none() && p.source_of("password").is_none());
 
         // An explicit password wins over the file.
         let p = resolve(
