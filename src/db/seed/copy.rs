@@ -18,7 +18,6 @@ pub const FRAME_BYTES: usize = 1 << 20;
 pub struct Rows {
     buf: BytesMut,
     at_row_start: bool,
-    rows: u64,
 }
 
 impl Default for Rows {
@@ -29,11 +28,7 @@ impl Default for Rows {
 
 impl Rows {
     pub fn new() -> Rows {
-        Rows { buf: BytesMut::with_capacity(64 * 1024), at_row_start: true, rows: 0 }
-    }
-
-    pub fn rows(&self) -> u64 {
-        self.rows
+        Rows { buf: BytesMut::with_capacity(64 * 1024), at_row_start: true }
     }
 
     pub fn len(&self) -> usize {
@@ -44,7 +39,7 @@ impl Rows {
         self.buf.is_empty()
     }
 
-    /// Takes the encoded bytes, leaving the buffer empty but counting on.
+    /// Takes the encoded bytes, leaving the buffer empty.
     pub fn take(&mut self) -> BytesMut {
         self.buf.split()
     }
@@ -60,7 +55,6 @@ impl Rows {
     pub fn end(&mut self) {
         self.buf.put_u8(b'\n');
         self.at_row_start = true;
-        self.rows += 1;
     }
 
     pub fn null(&mut self) -> &mut Self {
@@ -282,7 +276,6 @@ mod tests {
             "01234567-89ab-cdef-0123-456789abcdef\ta\\tb\t\\N\t-3\tt\t2.3\t4\t2025-03-07\t\
              2025-03-07 08:05:09+00\n\\N\tx\n"
         );
-        assert_eq!(r.rows(), 2);
     }
 
     #[test]

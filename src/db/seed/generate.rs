@@ -349,7 +349,12 @@ fn guardians(c: &mut Ctx, student: Uuid, culture: &'static Culture, last: &str, 
     for k in 0..n {
         let id = new_uuid(&mut c.rng);
         let rel = weighted(&mut c.rng, RELATIONSHIPS);
-        let given = *pick(&mut c.rng, culture.given);
+        let female = match rel {
+            "mother" => Some(true),
+            "father" => Some(false),
+            _ => None,
+        };
+        let given = culture.given[culture.given_index(c.rng.random(), female)];
         let family: String = if c.chance(0.75) { last.to_string() } else { (*pick(&mut c.rng, culture.family)).to_string() };
         let email = c.chance(0.8).then(|| {
             let mut local = names::fold_ascii(given);

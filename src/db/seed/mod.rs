@@ -16,6 +16,7 @@ mod reference;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_postgres::Client;
 
@@ -64,6 +65,8 @@ pub enum SeedError {
     NotEmpty { users: i64 },
     #[error("roles table is missing the {0:?} role; run the migrations first")]
     MissingRole(&'static str),
+    #[error("demo data generator stopped: {0}")]
+    Generator(String),
     #[error("seeding demo data failed: {}", crate::db::migrate::describe_pg_error(.0))]
     Db(#[from] tokio_postgres::Error),
 }
@@ -127,24 +130,37 @@ pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport,
         add(&mut counts, table, n);
     }
 
-    let mut chunk = generate::Chunk::new();
-    for i in 0..opts.students {
-        generate::student(&district, &student_base, i, &mut chunk);
-        if chunk.len() >= CHUNK_BYTES || i + 1 == opts.students {
-            for (table, cols, rows) in chunk.tables() {
-                let n = copy::copy_rows(&tx, table, cols, rows).await?;
-                add(&mut counts, table, n);
+    // Students are generated on a blocking thread while this task streams
+    // the previous chunk: the server's COPY processing and the generator
+    // then use both cores. The bounded channel keeps at most a few chunks
+    // in memory.
+    let district = Arc::new(district);
+    let (chunks_tx, mut chunks_rx) = tokio::sync::mpsc::channel::<generate::Chunk>(2);
+    let students = opts.students;
+    let generator = {
+        let district = Arc::clone(&district);
+        tokio::task::spawn_blocking(move || {
+            let mut chunk = generate::Chunk::new();
+            for i in 0..students {
+                generate::student(&district, &student_base, i, &mut chunk);
+                if chunk.len() >= CHUNK_BYTES || i + 1 == students {
+                    // A closed channel means loading failed; its error is
+                    // what gets reported.
+                    if chunks_tx.blocking_send(std::mem::take(&mut chunk)).is_err() {
+                        return;
+                    }
+                }
             }
+        })
+    };
+    while let Some(mut chunk) = chunks_rx.recv().await {
+        for (table, cols, rows) in chunk.tables() {
+            let n = copy::copy_rows(&tx, table, cols, rows).await?;
+            add(&mut counts, table, n);
         }
     }
+    generator.await.map_err(|e| SeedError::Generator(e.to_string()))?;
 
-    // Fresh statistics, so the first roster query of the demo gets a good plan.
-    tx.batch_execute(
-        "ANALYZE students, student_guardians, interventions, intervention_goals, \
-         intervention_sessions, progress_measurements, intervention_team, communication_log, \
-         documents, users, schools",
-    )
-    .await?;
     tx.commit().await?;
     Ok(SeedReport { counts, elapsed: started.elapsed() })
 }

@@ -521,7 +521,6 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub home_school: Option<usize>,
-    pub role: &'static str,
     pub is_active: bool,
     pub last_login: Option<NaiveDateTime>,
 }
@@ -546,7 +545,6 @@ pub struct District {
     pub today: NaiveDate,
     /// First day of the current school year (mid-August).
     pub year_start: NaiveDate,
-    pub students: u32,
     pub schools: Vec<School>,
     pub staff: Vec<SchoolStaff>,
     pub users: Vec<User>,
@@ -642,7 +640,7 @@ pub fn district(rng: &mut ChaCha8Rng, students: u32, today: NaiveDate) -> Distri
         let id = new_uuid(rng);
         let last_login =
             rng.random_bool(0.8).then(|| at(today - Duration::days(rng.random_range(0..30)), rng.random_range(12..23), 0));
-        users.push(User { id, username, display_name: display, home_school: home, role, is_active: true, last_login });
+        users.push(User { id, username, display_name: display, home_school: home, is_active: true, last_login });
         roles.push(UserRole { user: id, role, school: home, granted_at: long_ago, expires_at: None });
         id
     };
@@ -786,7 +784,6 @@ pub fn district(rng: &mut ChaCha8Rng, students: u32, today: NaiveDate) -> Distri
     District {
         today,
         year_start,
-        students,
         schools,
         staff,
         users,
