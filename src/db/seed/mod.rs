@@ -1,1 +1,189 @@
-//! (being written)
+//! Deterministic, realistic demo data: a whole district (schools, staff,
+//! tools and menus, programs) and its students with guardians,
+//! interventions, goals, sessions, progress data, documents and
+//! communications, loaded with COPY in one transaction.
+//!
+//! Determinism: everything, UUIDs included, comes from a ChaCha8 generator
+//! seeded with `SeedOptions::seed`; the district draws from stream 0 and
+//! student `i` from stream `i + 1`. All dates and timestamps are computed
+//! from `SeedOptions::today`, so the same options give byte-identical rows
+//! and the demo always looks current (sessions last week, follow-ups due).
+
+mod copy;
+mod generate;
+mod names;
+mod reference;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio_postgres::Client;
+
+pub use copy::escape as copy_text_escape;
+
+pub const DEMO_ADMIN: &str = "demo_admin";
+pub const DEMO_COORDINATOR: &str = "demo_coordinator";
+pub const DEMO_COUNSELOR: &str = "demo_counselor";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedOptions {
+    pub students: u32,
+    pub seed: u64,
+    /// The day the demo is "as of": every date is relative to it.
+    pub today: chrono::NaiveDate,
+}
+
+#[derive(Debug, Clone)]
+pub struct SeedReport {
+    /// Rows loaded per table, in load order.
+    pub counts: Vec<(&'static str, u64)>,
+    pub elapsed: Duration,
+}
+
+impl SeedReport {
+    pub fn count(&self, table: &str) -> u64 {
+        self.counts.iter().filter(|(t, _)| *t == table).map(|(_, n)| n).sum()
+    }
+
+    pub fn total_rows(&self) -> u64 {
+        self.counts.iter().map(|(_, n)| n).sum()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error(
+        "the database already has {students} students; refusing to add demo data on top \
+         (use --force to clear the demo tables first)"
+    )]
+    AlreadySeeded { students: i64 },
+    #[error(
+        "the database has no students but already has {users} users; demo data needs an \
+         empty, freshly migrated database (use --force to clear the demo tables first)"
+    )]
+    NotEmpty { users: i64 },
+    #[error("roles table is missing the {0:?} role; run the migrations first")]
+    MissingRole(&'static str),
+    #[error("demo data generator stopped: {0}")]
+    Generator(String),
+    #[error("seeding demo data failed: {}", crate::db::migrate::describe_pg_error(.0))]
+    Db(#[from] tokio_postgres::Error),
+}
+
+/// Students' rows are sent to the server whenever the chunk buffers reach
+/// this size; it bounds memory however many students are requested.
+const CHUNK_BYTES: usize = 8 << 20;
+
+/// Serialises concurrent seeders of one database (e.g. two `caseload demo`
+/// started at once): the second waits, then sees the data and refuses.
+const SEED_LOCK: i64 = 0x5eed_ca5e;
+
+pub async fn is_seeded(client: &Client) -> Result<bool, SeedError> {
+    let row = client.query_one("SELECT EXISTS (SELECT 1 FROM students)", &[]).await?;
+    Ok(row.get(0))
+}
+
+/// Loads the demo district. All or nothing: one transaction; refuses if
+/// students or users already exist.
+pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport, SeedError> {
+    let started = Instant::now();
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SEED_LOCK]).await?;
+    let students: i64 = tx.query_one("SELECT count(*) FROM students", &[]).await?.get(0);
+    if students > 0 {
+        return Err(SeedError::AlreadySeeded { students });
+    }
+    let users: i64 = tx.query_one("SELECT count(*) FROM users", &[]).await?.get(0);
+    if users > 0 {
+        return Err(SeedError::NotEmpty { users });
+    }
+    // Only the final commit needs to be durable.
+    tx.batch_execute("SET LOCAL synchronous_commit = off").await?;
+
+    let role_ids: Vec<(String, uuid::Uuid)> = tx
+        .query("SELECT key, id FROM roles ORDER BY key", &[])
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    for k in ["admin", "coordinator", "counselor", "interventionist", "teacher", "viewer"] {
+        if !role_ids.iter().any(|(key, _)| key == k) {
+            return Err(SeedError::MissingRole(k));
+        }
+    }
+
+    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+    let student_base = rng.clone();
+    let district = reference::district(&mut rng, opts.students, opts.today);
+    let reference = reference::encode(&district, &mut rng, &role_ids);
+
+    let mut counts: Vec<(&'static str, u64)> = Vec::new();
+    let add = |counts: &mut Vec<(&'static str, u64)>, table: &'static str, n: u64| {
+        match counts.iter_mut().find(|(t, _)| *t == table) {
+            Some((_, c)) => *c += n,
+            None => counts.push((table, n)),
+        }
+    };
+    for (table, cols, mut rows) in reference.list {
+        let n = copy::copy_rows(&tx, table, cols, &mut rows).await?;
+        add(&mut counts, table, n);
+    }
+
+    // Students are generated on a blocking thread while this task streams
+    // the previous chunk: the server's COPY processing and the generator
+    // then use both cores. The bounded channel keeps at most a few chunks
+    // in memory.
+    let district = Arc::new(district);
+    let (chunks_tx, mut chunks_rx) = tokio::sync::mpsc::channel::<generate::Chunk>(2);
+    let students = opts.students;
+    let generator = {
+        let district = Arc::clone(&district);
+        tokio::task::spawn_blocking(move || {
+            let mut chunk = generate::Chunk::new();
+            for i in 0..students {
+                generate::student(&district, &student_base, i, &mut chunk);
+                if chunk.len() >= CHUNK_BYTES || i + 1 == students {
+                    // A closed channel means loading failed; its error is
+                    // what gets reported.
+                    if chunks_tx.blocking_send(std::mem::take(&mut chunk)).is_err() {
+                        return;
+                    }
+                }
+            }
+        })
+    };
+    while let Some(mut chunk) = chunks_rx.recv().await {
+        for (table, cols, rows) in chunk.tables() {
+            let n = copy::copy_rows(&tx, table, cols, rows).await?;
+            add(&mut counts, table, n);
+        }
+    }
+    generator.await.map_err(|e| SeedError::Generator(e.to_string()))?;
+
+    tx.commit().await?;
+    Ok(SeedReport { counts, elapsed: started.elapsed() })
+}
+
+/// Removes the demo data (everything but roles, system settings and the
+/// migration log), for `--force`. TRUNCATE ... CASCADE also empties tables
+/// other modules add that point at students or users; system settings are
+/// set aside first because they would be cascaded away through
+/// settings.updated_by.
+pub async fn clear(client: &mut Client) -> Result<(), SeedError> {
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SEED_LOCK]).await?;
+    tx.batch_execute(
+        "CREATE TEMP TABLE caseload_kept_settings ON COMMIT DROP AS \
+           SELECT * FROM settings WHERE scope = 'system'; \
+         UPDATE caseload_kept_settings SET updated_by = NULL; \
+         TRUNCATE communication_log, intervention_attachments, documents, intervention_team, \
+           progress_measurements, intervention_sessions, intervention_goals, interventions, \
+           intervention_programs, student_guardians, students, jobs, navigation_items, \
+           role_tools, tools, user_roles, settings, users, schools CASCADE; \
+         INSERT INTO settings SELECT * FROM caseload_kept_settings;",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
