@@ -4,7 +4,6 @@ use caseload::db::{migrate, pool, seed};
 use caseload::{demo, doctor, tui};
 use clap::Parser;
 use color_eyre::eyre::{Result, WrapErr, eyre};
-use std::path::PathBuf;
 
 fn env(k: &str) -> Option<String> {
     std::env::var(k).ok()
@@ -24,17 +23,8 @@ fn main() -> Result<()> {
     runtime.block_on(run(cli, loaded))
 }
 
-fn home() -> Option<PathBuf> {
-    directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf())
-}
-
 fn resolve(cli: &Cli, loaded: &config::Loaded) -> Result<conn::ConnParams> {
-    let params = conn::resolve_with_config(
-        cli.global.database_url.as_deref(),
-        loaded.config.database.url.as_deref(),
-        &env,
-        home().as_deref(),
-    )?;
+    let params = loaded.conn_params_from_process(cli.global.database_url.as_deref())?;
     for w in &params.warnings {
         eprintln!("caseload: warning: {w}");
     }
@@ -106,7 +96,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
                         params.display_masked()
                     ));
                 }
-                seed::clear(&client).await?;
+                seed::clear(&mut client).await?;
             }
             let opts = seed::SeedOptions {
                 students: args.students,

@@ -4,12 +4,12 @@
 //! person through their own login role.
 
 mod cluster;
-mod login;
+pub mod login;
 
 pub use cluster::{INSTALL_HINT, PrivateCluster, find_bin_dir};
 
 use crate::cli::{DemoArgs, DemoPersona};
-use crate::config::conn::{self, ConnParams, Password};
+use crate::config::conn::{self, ConnParams};
 use crate::db::{migrate, pool, seed};
 use color_eyre::eyre::{Result, WrapErr};
 use std::path::Path;
@@ -126,7 +126,7 @@ pub async fn prepare(args: &DemoArgs, server: Server, today: chrono::NaiveDate) 
         .admin
         .clone()
         .with_user(username)
-        .with_password(Some(Password::new(password)))
+        .with_password(password)
         .with_application_name("caseload");
     Ok(Prepared { server, login, username })
 }

@@ -188,3 +188,5 @@ impl Drop for TestDb {
 pub fn db_message(e: &tokio_postgres::Error) -> String {
     caseload::db::migrate::describe_pg_error(e)
 }
+
+pub mod pty;

@@ -1,0 +1,73 @@
+//! End to end: the real binary in a pseudo-terminal, signed in as the demo
+//! coordinator's own login role on a seeded database.
+
+mod common;
+
+use caseload::db::seed;
+use common::TestDb;
+use common::pty::Pty;
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn roster_and_menu_appear_for_the_demo_coordinator() {
+    let db = TestDb::new().await;
+    let mut admin = db.admin().await;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).expect("date");
+    seed::seed(&mut admin, &seed::SeedOptions { students: 400, seed: 7, today })
+        .await
+        .expect("seed");
+    let password = caseload::demo::login::ensure_login(&admin, seed::DEMO_COORDINATOR, "caseload_coordinator")
+        .await
+        .expect("login role");
+
+    // What the coordinator should see first: the start of their roster.
+    let first: Vec<String> = admin
+        .query(
+            "SELECT s.last_name FROM students s JOIN users u ON u.username = $1 \
+             WHERE EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id \
+               AND (ur.school_id IS NULL OR ur.school_id = s.school_id) \
+               AND (ur.expires_at IS NULL OR ur.expires_at > now())) \
+             ORDER BY s.last_name, s.first_name, s.id LIMIT 3",
+            &[&seed::DEMO_COORDINATOR],
+        )
+        .await
+        .expect("first students")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(!first.is_empty(), "the demo coordinator has students");
+    let group_labels: Vec<String> = admin
+        .query(
+            "SELECT label FROM navigation_items WHERE parent_id IS NULL AND nav_type = 'group' \
+             AND is_visible ORDER BY sort_order LIMIT 2",
+            &[],
+        )
+        .await
+        .expect("menu")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+
+    let state = tempfile::tempdir().expect("tempdir");
+    let state_dir = state.path().to_string_lossy().to_string();
+    let url = format!("{} user={}", db.conninfo(), seed::DEMO_COORDINATOR)
+        .replace("user=postgres ", "");
+    let mut pty = Pty::spawn(
+        &["--database-url", &url],
+        &[
+            ("PGPASSWORD", &password),
+            ("XDG_STATE_HOME", &state_dir),
+            ("XDG_CONFIG_HOME", &state_dir),
+            ("CASELOAD_CONFIG", ""),
+        ],
+        160,
+        45,
+    );
+    let mut needles: Vec<&str> = first.iter().map(String::as_str).collect();
+    needles.extend(group_labels.iter().map(String::as_str));
+    let screen = pty.wait_for(&needles, Duration::from_secs(30));
+    assert!(screen.contains("demo_coordinator"), "status line names the person:\n{screen}");
+
+    pty.send("q");
+    assert!(pty.wait_exit(Duration::from_secs(10)), "clean exit");
+}
