@@ -396,6 +396,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         return vec![];
     }
+    if let Some(effects) = menu_hotkey(state, &key, action) {
+        return effects;
+    }
     match action {
         Some(Action::Quit) => {
             state.quit = true;
@@ -420,13 +423,27 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
         },
         Some(a) => list_action(state, a),
-        None => match key.code {
-            KeyCode::Char(c) if key.modifiers.difference(KeyModifiers::SHIFT).is_empty() => {
-                hotkey(state, c)
-            }
-            _ => vec![],
-        },
+        None => vec![],
     }
+}
+
+/// Menu hotkeys are data, so they may collide with bindings. They win over
+/// keys that are merely convenient on the menu (retry, open, unbound keys)
+/// but never over quitting, help, going back or moving.
+fn menu_hotkey(state: &mut State, key: &KeyEvent, action: Option<Action>) -> Option<Vec<Effect>> {
+    let KeyCode::Char(c) = key.code else {
+        return None;
+    };
+    if !key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
+        || !matches!(action, None | Some(Action::Retry | Action::Open))
+    {
+        return None;
+    }
+    let Screen::Menu(m) = state.top_mut() else {
+        return None;
+    };
+    m.cursor = m.by_hotkey(c)?;
+    Some(open_menu_item(state))
 }
 
 fn list_action(state: &mut State, action: Action) -> Vec<Effect> {
@@ -466,19 +483,6 @@ fn list_action(state: &mut State, action: Action) -> Vec<Effect> {
             prefetch(state)
         }
         Screen::Student(_) | Screen::Placeholder { .. } => vec![],
-    }
-}
-
-fn hotkey(state: &mut State, c: char) -> Vec<Effect> {
-    let Screen::Menu(m) = state.top_mut() else {
-        return vec![];
-    };
-    match m.by_hotkey(c) {
-        Some(i) => {
-            m.cursor = i;
-            open_menu_item(state)
-        }
-        None => vec![],
     }
 }
 

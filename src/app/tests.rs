@@ -503,3 +503,23 @@ fn spinner_ticks_only_while_busy() {
     update(&mut s, Msg::Tick);
     assert_eq!(s.spinner, before + 1);
 }
+
+#[test]
+fn menu_hotkey_beats_retry_but_not_movement() {
+    let mut s = connected();
+    let fx = update(&mut s, key('r'));
+    assert!(matches!(fx[0], Effect::LoadRosterPage { .. }), "{fx:?}");
+    assert!(matches!(s.top(), Screen::Roster(_)));
+    // On the roster, r is retry again: reload.
+    let fx = update(&mut s, key('r'));
+    assert!(
+        matches!(
+            fx[0],
+            Effect::LoadRosterPage {
+                page: PageRequest::First,
+                ..
+            }
+        ),
+        "{fx:?}"
+    );
+}

@@ -11,6 +11,11 @@ use ratatui::widgets::Paragraph;
 
 pub fn render(frame: &mut Frame, area: Rect, m: &MenuState, state: &State, theme: &Theme) {
     if m.entries.is_empty() {
+        if let crate::app::Conn::Failed { reason, .. } = &state.conn {
+            let text = format!("cannot connect: {reason} (r to retry)");
+            super::centered_text(frame, area, &text, theme.error);
+            return;
+        }
         let text = if !state.is_connected() {
             "waiting for the database…"
         } else if !m.loaded {

@@ -16,8 +16,9 @@ pub fn connection_text(state: &State) -> String {
     match &state.conn {
         Conn::Connecting { .. } => format!("connecting… {}", state.connection_label),
         Conn::Failed { reason, .. } => {
+            // The reason first: it is what a narrow terminal must not cut.
             format!(
-                "cannot connect to {}: {reason} · r to retry",
+                "cannot connect: {reason} · r to retry · {}",
                 state.connection_label
             )
         }
