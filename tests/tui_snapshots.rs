@@ -34,7 +34,7 @@ fn student(n: u128, last: &str, first: &str, preferred: Option<&str>) -> RosterR
         last_name: last.into(),
         first_name: first.into(),
         preferred_name: preferred.map(Into::into),
-        grade: GradeLevel::ALL_FOR_TESTS[(n as usize) % 5],
+        grade: GRADES[(n as usize) % GRADES.len()],
         school: "Lincoln El".into(),
         local_id: format!("{:06}", 100200 + n),
         status: if n % 4 == 3 {
@@ -42,24 +42,19 @@ fn student(n: u128, last: &str, first: &str, preferred: Option<&str>) -> RosterR
         } else {
             StudentStatus::Active
         },
-        has_iep: n % 3 == 0,
-        has_504: n % 5 == 0,
-        is_english_learner: n % 2 == 0,
+        has_iep: n.is_multiple_of(3),
+        has_504: n.is_multiple_of(5),
+        is_english_learner: n.is_multiple_of(2),
     }
 }
 
-trait Grades {
-    const ALL_FOR_TESTS: [GradeLevel; 5];
-}
-impl Grades for GradeLevel {
-    const ALL_FOR_TESTS: [GradeLevel; 5] = [
-        GradeLevel::KG,
-        GradeLevel::G01,
-        GradeLevel::G03,
-        GradeLevel::G05,
-        GradeLevel::G12,
-    ];
-}
+const GRADES: [GradeLevel; 5] = [
+    GradeLevel::KG,
+    GradeLevel::G01,
+    GradeLevel::G03,
+    GradeLevel::G05,
+    GradeLevel::G12,
+];
 
 fn rows() -> Vec<RosterRow> {
     let mut v = vec![
