@@ -202,8 +202,8 @@ async fn page(pool: &Pool, page: PageRequest, limit: usize) -> RosterPage {
 #[tokio::test]
 async fn worker_serves_the_coordinator_only_their_school() {
     let admin_pg = common::connect(&common::admin_conninfo()).await;
-    let roles = LoginRoles::create(&admin_pg, 2).await;
-    let (me, stranger) = (roles.0[0].clone(), roles.0[1].clone());
+    let roles = LoginRoles::create(&admin_pg, 3).await;
+    let (me, stranger, district) = (roles.0[0].clone(), roles.0[1].clone(), roles.0[2].clone());
     let db = TestDb::new().await;
     let admin = db.admin().await;
     let fx = seed(&admin, &me).await;
@@ -342,8 +342,44 @@ async fn worker_serves_the_coordinator_only_their_school() {
         (stranger.as_str(), None)
     );
     assert!(page(&pool2, PageRequest::First, 100).await.rows.is_empty());
+
+    // A district-wide grant (school NULL) sees every school, in one order.
+    admin
+        .execute(
+            "WITH u AS (INSERT INTO users (username, display_name, email) \
+                        VALUES ($1, 'Dee Strict', $1 || '@example.org') RETURNING id) \
+             INSERT INTO user_roles (user_id, role_id) \
+             SELECT u.id, r.id FROM u, roles r WHERE r.key = 'coordinator'",
+            &[&district],
+        )
+        .await
+        .unwrap();
+    let everyone: Vec<Uuid> = admin
+        .query(
+            "SELECT id FROM students ORDER BY last_name, first_name, id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let pool3 = pool_as(&db.conninfo(), &district);
+    let mut seen = Vec::new();
+    let mut request = PageRequest::First;
+    loop {
+        let p = page(&pool3, request, 70).await;
+        seen.extend(p.rows.iter().map(|r| r.id));
+        match p.rows.last() {
+            Some(last) if p.more => request = PageRequest::After(last.cursor()),
+            _ => break,
+        }
+    }
+    assert_eq!(seen.len(), 301);
+    assert_eq!(seen, everyone, "district-wide walk");
     pool.close();
     pool2.close();
+    pool3.close();
 }
 
 fn press(code: KeyCode) -> Msg {

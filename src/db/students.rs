@@ -58,16 +58,23 @@ pub struct RosterPage {
     pub more: bool,
 }
 
-/// The schools the current user may see: any non-expired grant with a NULL
-/// school means all of them. A user with no grants sees nothing.
-const SCOPE: &str = "SELECT bool_or(g.school_id IS NULL) AS all_schools, \
-       array_agg(g.school_id) FILTER (WHERE g.school_id IS NOT NULL) AS schools";
+/// The schools the current user may see, as one row: any non-expired grant
+/// with a NULL school means all of them; a user with no grants sees nothing.
+fn scope() -> String {
+    format!(
+        "SELECT COALESCE(bool_or(g.school_id IS NULL), false) AS all_schools, \
+                COALESCE(array_agg(g.school_id) FILTER (WHERE g.school_id IS NOT NULL), '{{}}') \
+                  AS schools \
+         FROM ({ACTIVE_GRANTS}) g"
+    )
+}
 
 fn scoped_from() -> String {
     format!(
         "FROM students s JOIN schools sc ON sc.id = s.school_id \
-         CROSS JOIN ({SCOPE} FROM ({ACTIVE_GRANTS}) g) scope \
-         WHERE (scope.all_schools OR s.school_id = ANY (scope.schools))"
+         CROSS JOIN ({}) scope \
+         WHERE (scope.all_schools OR s.school_id = ANY (scope.schools))",
+        scope()
     )
 }
 
@@ -91,10 +98,12 @@ fn roster_row(r: &tokio_postgres::Row) -> RosterRow {
     }
 }
 
-/// One page of the roster by keyset pagination on (last_name, first_name, id):
-/// the row-value comparison lets the name index seek straight to the cursor,
-/// so page 5000 costs what page 1 costs. Backward pages are read in
-/// descending order and reversed.
+/// One page of the roster by keyset pagination on (last_name, first_name, id).
+/// The row-value comparison lets an index seek straight to the cursor, so a
+/// late page costs what the first one costs. A user with all schools reads
+/// students_name_idx; a user with some schools reads each school's slice of
+/// students_school_name_idx and merges them, instead of filtering the whole
+/// district's name index. Backward pages are read descending and reversed.
 pub async fn roster_page(
     client: &impl GenericClient,
     request: &PageRequest,
@@ -115,11 +124,27 @@ pub async fn roster_page(
             Some(c),
         ),
     };
-    let dir = if descending { "DESC" } else { "ASC" };
+    let order = if descending {
+        "s.last_name DESC, s.first_name DESC, s.id DESC"
+    } else {
+        "s.last_name, s.first_name, s.id"
+    };
     let sql = format!(
-        "SELECT {ROSTER_COLUMNS} {} {keyset} \
-         ORDER BY s.last_name {dir}, s.first_name {dir}, s.id {dir} LIMIT $1",
-        scoped_from()
+        "WITH scope AS MATERIALIZED ({scope}), \
+         everywhere AS ( \
+           SELECT s.* FROM students s WHERE (SELECT all_schools FROM scope) {keyset} \
+           ORDER BY {order} LIMIT $1) \
+         SELECT {ROSTER_COLUMNS} FROM ( \
+           SELECT * FROM everywhere \
+           UNION ALL \
+           SELECT x.* FROM unnest((SELECT schools FROM scope)) AS sid \
+           CROSS JOIN LATERAL ( \
+             SELECT s.* FROM students s WHERE s.school_id = sid {keyset} \
+             ORDER BY {order} LIMIT $1) x \
+           WHERE NOT (SELECT all_schools FROM scope)) s \
+         JOIN schools sc ON sc.id = s.school_id \
+         ORDER BY {order} LIMIT $1",
+        scope = scope()
     );
     let mut params: Vec<&(dyn ToSql + Sync)> = vec![&fetch];
     if let Some(c) = cursor {
