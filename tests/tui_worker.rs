@@ -5,7 +5,7 @@ mod common;
 
 use caseload::app::{self, Conn, Effect, Msg, Screen, State, update};
 use caseload::db::students::{PageRequest, RosterPage};
-use caseload::worker;
+use caseload::worker::{self, Worker};
 use common::TestDb;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -59,6 +59,14 @@ impl Drop for LoginRoles {
         .join()
         .unwrap();
     }
+}
+
+/// One Effect's reply, on a worker of its own.
+async fn exec(pool: &Pool, effect: Effect) -> Msg {
+    Worker::new(pool.clone())
+        .execute(effect)
+        .await
+        .expect("a reply")
 }
 
 fn pool_as(db_conninfo: &str, role: &str) -> Pool {
@@ -184,7 +192,7 @@ async fn seed(admin: &tokio_postgres::Client, user: &str) -> Fixture {
 }
 
 async fn page(pool: &Pool, page: PageRequest, limit: usize) -> RosterPage {
-    match worker::execute(
+    match exec(
         pool,
         Effect::LoadRosterPage {
             req: app::ReqId(1),
@@ -238,8 +246,7 @@ async fn worker_serves_the_coordinator_only_their_school() {
     );
 
     // The menu: approved and granted only, no invisible items, no empty groups.
-    let Msg::MenuLoaded { items, .. } =
-        worker::execute(&pool, Effect::LoadMenu { req: app::ReqId(2) }).await
+    let Msg::MenuLoaded { items, .. } = exec(&pool, Effect::LoadMenu { req: app::ReqId(2) }).await
     else {
         panic!()
     };
@@ -282,7 +289,7 @@ async fn worker_serves_the_coordinator_only_their_school() {
     assert_eq!(back, fx.expected_a, "backward walk");
 
     let Msg::RosterCount { total, .. } =
-        worker::execute(&pool, Effect::CountRoster { req: app::ReqId(3) }).await
+        exec(&pool, Effect::CountRoster { req: app::ReqId(3) }).await
     else {
         panic!()
     };
@@ -297,7 +304,7 @@ async fn worker_serves_the_coordinator_only_their_school() {
         .await
         .unwrap()
         .get(0);
-    let Msg::StudentLoaded { detail, .. } = worker::execute(
+    let Msg::StudentLoaded { detail, .. } = exec(
         &pool,
         Effect::LoadStudent {
             req: app::ReqId(4),
@@ -309,7 +316,7 @@ async fn worker_serves_the_coordinator_only_their_school() {
         panic!()
     };
     assert!(detail.is_none());
-    let Msg::StudentLoaded { detail, .. } = worker::execute(
+    let Msg::StudentLoaded { detail, .. } = exec(
         &pool,
         Effect::LoadStudent {
             req: app::ReqId(5),
@@ -332,8 +339,7 @@ async fn worker_serves_the_coordinator_only_their_school() {
         .await
         .unwrap();
     let pool2 = pool_as(&db.conninfo(), &stranger);
-    let Msg::Connected { whoami, .. } =
-        worker::execute(&pool2, Effect::Connect { req: app::ReqId(1) }).await
+    let Msg::Connected { whoami, .. } = exec(&pool2, Effect::Connect { req: app::ReqId(1) }).await
     else {
         panic!()
     };
@@ -389,10 +395,11 @@ fn press(code: KeyCode) -> Msg {
 /// Applies a Msg and runs every resulting effect through the worker until
 /// nothing is left, as the event loop would.
 async fn drive(state: &mut State, pool: &Pool, msg: Msg) {
+    let worker = Worker::new(pool.clone());
     let mut queue = vec![msg];
     while let Some(m) = queue.pop() {
         for effect in update(state, m) {
-            queue.push(worker::execute(pool, effect).await);
+            queue.extend(worker.execute(effect).await);
         }
     }
 }
@@ -470,7 +477,7 @@ async fn connection_failure_has_a_readable_reason() {
     let missing = db.conninfo().replace(&db.name, "caseload_no_such_db");
     let pool = pool_as(&missing, "postgres");
     let Msg::ConnectionFailed { reason, .. } =
-        worker::execute(&pool, Effect::Connect { req: app::ReqId(1) }).await
+        exec(&pool, Effect::Connect { req: app::ReqId(1) }).await
     else {
         panic!()
     };
@@ -478,9 +485,31 @@ async fn connection_failure_has_a_readable_reason() {
 
     let refused = pool_as("host=127.0.0.1 port=1 dbname=x", "nobody");
     let Msg::ConnectionFailed { reason, .. } =
-        worker::execute(&refused, Effect::Connect { req: app::ReqId(1) }).await
+        exec(&refused, Effect::Connect { req: app::ReqId(1) }).await
     else {
         panic!()
     };
     assert!(reason.contains("connection refused"), "{reason}");
+}
+
+#[tokio::test]
+async fn cancelled_requests_get_no_reply() {
+    let db = TestDb::new().await;
+    let worker = Worker::new(pool_as(&db.conninfo(), "postgres"));
+    let req = app::ReqId(9);
+    assert!(worker.execute(Effect::Cancel { req }).await.is_none());
+    let load = Effect::LoadRosterPage {
+        req,
+        page: PageRequest::First,
+        limit: 10,
+    };
+    assert!(
+        worker.execute(load.clone()).await.is_none(),
+        "cancelled before it started"
+    );
+    // The id is free again afterwards (ids are never reused, but the table must not leak).
+    assert!(matches!(
+        worker.execute(load).await,
+        Some(Msg::RosterPage { .. })
+    ));
 }

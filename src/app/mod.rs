@@ -66,6 +66,10 @@ pub enum Msg {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
+    /// Nobody will read this request's answer: stop it on the server.
+    Cancel {
+        req: ReqId,
+    },
     /// Get a connection and say who we are.
     Connect {
         req: ReqId,
@@ -106,6 +110,21 @@ pub enum Screen {
 }
 
 impl Screen {
+    /// Requests whose answers this screen is waiting for.
+    fn in_flight(&self) -> Vec<ReqId> {
+        match self {
+            Screen::Menu(m) => m.req.into_iter().collect(),
+            Screen::Roster(r) => r
+                .pending
+                .map(|(req, _)| req)
+                .into_iter()
+                .chain(r.count_req)
+                .collect(),
+            Screen::Student(s) => s.req.into_iter().collect(),
+            Screen::Placeholder { .. } => vec![],
+        }
+    }
+
     pub fn title(&self) -> String {
         match self {
             Screen::Menu(_) => "Menu".into(),
@@ -187,12 +206,7 @@ impl State {
     /// A request is in flight, so the spinner has something to show.
     pub fn busy(&self) -> bool {
         matches!(self.conn, Conn::Connecting { .. })
-            || self.screens.iter().any(|s| match s {
-                Screen::Menu(m) => m.req.is_some(),
-                Screen::Roster(r) => r.pending.is_some(),
-                Screen::Student(s) => s.req.is_some(),
-                Screen::Placeholder { .. } => false,
-            })
+            || self.screens.iter().any(|s| !s.in_flight().is_empty())
     }
 
     pub fn is_connected(&self) -> bool {
@@ -329,7 +343,8 @@ fn reload(state: &mut State, i: usize) -> Vec<Effect> {
         return vec![];
     }
     let (a, b) = (state.alloc(), state.alloc());
-    match &mut state.screens[i] {
+    let mut effects = cancel_all(&state.screens[i]);
+    effects.extend(match &mut state.screens[i] {
         Screen::Menu(m) => {
             m.req = Some(a);
             vec![Effect::LoadMenu { req: a }]
@@ -353,7 +368,16 @@ fn reload(state: &mut State, i: usize) -> Vec<Effect> {
             vec![Effect::LoadStudent { req: a, id: s.id }]
         }
         Screen::Placeholder { .. } => vec![],
-    }
+    });
+    effects
+}
+
+fn cancel_all(screen: &Screen) -> Vec<Effect> {
+    screen
+        .in_flight()
+        .into_iter()
+        .map(|req| Effect::Cancel { req })
+        .collect()
 }
 
 fn roster_fetch(state: &mut State, dir: PageDir) -> Vec<Effect> {
@@ -365,12 +389,16 @@ fn roster_fetch(state: &mut State, dir: PageDir) -> Vec<Effect> {
         return vec![];
     };
     // Latest wins: a pending request in another direction is superseded.
-    r.pending = Some((req, dir));
-    vec![Effect::LoadRosterPage {
+    let superseded = r
+        .pending
+        .replace((req, dir))
+        .map(|(old, _)| Effect::Cancel { req: old });
+    let load = Effect::LoadRosterPage {
         req,
         page,
         limit: roster::PAGE_SIZE,
-    }]
+    };
+    superseded.into_iter().chain([load]).collect()
 }
 
 fn prefetch(state: &mut State) -> Vec<Effect> {
@@ -409,8 +437,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         Some(Action::Back) => {
-            if state.screens.len() > 1 {
-                state.screens.pop();
+            if state.screens.len() > 1
+                && let Some(gone) = state.screens.pop()
+            {
+                return cancel_all(&gone);
             }
             vec![]
         }

@@ -195,13 +195,18 @@ fn stale_reply_is_dropped() {
     let (first, _) = pending(&s).unwrap();
     // G supersedes the first-page request before it answers.
     let fx = update(&mut s, key('G'));
+    assert_eq!(
+        fx[0],
+        Effect::Cancel { req: first },
+        "the superseded query is cancelled"
+    );
     assert!(
         matches!(
-            fx[..],
-            [Effect::LoadRosterPage {
+            fx[1],
+            Effect::LoadRosterPage {
                 page: PageRequest::Last,
                 ..
-            }]
+            }
         ),
         "{fx:?}"
     );
@@ -482,13 +487,13 @@ fn query_failure_reaches_the_status_line() {
     // r reloads the screen.
     let fx = update(&mut s, key('r'));
     assert!(
-        matches!(
-            fx[0],
+        fx.iter().any(|e| matches!(
+            e,
             Effect::LoadRosterPage {
                 page: PageRequest::First,
                 ..
             }
-        ),
+        )),
         "{fx:?}"
     );
 }
@@ -510,16 +515,35 @@ fn menu_hotkey_beats_retry_but_not_movement() {
     let fx = update(&mut s, key('r'));
     assert!(matches!(fx[0], Effect::LoadRosterPage { .. }), "{fx:?}");
     assert!(matches!(s.top(), Screen::Roster(_)));
-    // On the roster, r is retry again: reload.
+    // On the roster, r is retry again: reload, cancelling what was asked.
     let fx = update(&mut s, key('r'));
     assert!(
-        matches!(
-            fx[0],
+        fx.iter().any(|e| matches!(e, Effect::Cancel { .. })),
+        "{fx:?}"
+    );
+    assert!(
+        fx.iter().any(|e| matches!(
+            e,
             Effect::LoadRosterPage {
                 page: PageRequest::First,
                 ..
             }
-        ),
+        )),
         "{fx:?}"
     );
+}
+
+#[test]
+fn leaving_a_loading_screen_cancels_its_request() {
+    let mut s = on_roster();
+    let fx = update(&mut s, code(KeyCode::Enter));
+    let Effect::LoadStudent { req, .. } = fx[0] else {
+        panic!("{fx:?}")
+    };
+    let fx = update(&mut s, code(KeyCode::Esc));
+    assert_eq!(fx, vec![Effect::Cancel { req }]);
+    // Its late answer finds no screen and changes nothing.
+    update(&mut s, Msg::StudentLoaded { req, detail: None });
+    assert!(matches!(s.top(), Screen::Roster(_)));
+    assert!(s.message.is_none());
 }
