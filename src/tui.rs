@@ -12,7 +12,7 @@ use color_eyre::eyre::WrapErr;
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use crossterm::{cursor, execute, queue, terminal};
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::collections::HashMap;
@@ -210,7 +210,7 @@ async fn event_loop(
             apply(state, msg, &effects);
             changed = true;
         }
-        while let Some(Some(event)) = events.next().now_or_never() {
+        while let Some(Some(event)) = ready_now(events.next()).await {
             if let Some(msg) = translate(event.wrap_err("reading terminal events")?) {
                 apply(state, msg, &effects);
                 changed = true;
@@ -230,4 +230,16 @@ async fn event_loop(
 fn run_is_send(pool: deadpool_postgres::Pool, opts: TuiOptions) {
     fn is_send<T: Send>(_: &T) {}
     is_send(&run(pool, opts));
+}
+
+/// The output of `f` if it is ready right now. Polls with this task's own
+/// waker: crossterm's EventStream keeps the waker of the poll that found it
+/// empty, so polling it with a dummy one (`now_or_never`) would leave the
+/// loop deaf to the keyboard.
+async fn ready_now<F: std::future::Future>(f: F) -> Option<F::Output> {
+    tokio::select! {
+        biased;
+        v = f => Some(v),
+        () = std::future::ready(()) => None,
+    }
 }

@@ -30,7 +30,7 @@ pub(crate) const ACTIVE_GRANTS: &str = "SELECT ur.role_id, ur.school_id FROM use
 
 pub async fn whoami(client: &impl GenericClient) -> Result<Whoami, tokio_postgres::Error> {
     let sql = format!(
-        "SELECT session_user::text, current_setting('server_version'), \
+        "SELECT session_user::text, split_part(current_setting('server_version'), ' ', 1), \
                 u.id, u.username, u.display_name, \
                 COALESCE((SELECT array_agg(DISTINCT r.key ORDER BY r.key) \
                           FROM ({ACTIVE_GRANTS}) g JOIN roles r ON r.id = g.role_id), \
