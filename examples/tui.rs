@@ -17,10 +17,15 @@ async fn main() -> color_eyre::Result<()> {
     let conninfo = std::env::var("CASELOAD_TUI_CONNINFO")
         .unwrap_or_else(|_| "host=127.0.0.1 user=postgres dbname=postgres".to_string());
     let cfg: tokio_postgres::Config = conninfo.parse()?;
+    let host = match cfg.get_hosts().first() {
+        Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+        Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
+        None => "localhost".to_string(),
+    };
+    let port = cfg.get_ports().first().copied().unwrap_or(5432);
     let label = format!(
-        "{}@{:?}/{}",
+        "{}@{host}:{port}/{}",
         cfg.get_user().unwrap_or("?"),
-        cfg.get_hosts().first(),
         cfg.get_dbname().unwrap_or("?")
     );
     let mgr = Manager::from_config(

@@ -622,6 +622,12 @@ impl Pty {
         }
     }
 
+    fn frames(&self) -> usize {
+        let raw = self.raw.lock().unwrap();
+        let needle = b"\x1b[?2026h";
+        raw.windows(needle.len()).filter(|w| *w == needle).count()
+    }
+
     fn send(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
@@ -708,6 +714,11 @@ async fn pty_real_session() {
             screen.contains("row 247 of 250"),
             "still on the roster:\n{screen}"
         );
+        // Nothing is in flight: an idle screen is not redrawn.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let idle = pty.frames();
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        assert_eq!(pty.frames(), idle, "frames drawn while idle");
         pty
     })
     .await

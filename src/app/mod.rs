@@ -416,6 +416,8 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         state.quit = true;
         return vec![];
     }
+    // A message answers the previous key; the next key dismisses it.
+    state.message = None;
     let action = state.keymap.action(&key);
     if state.modal.is_some() {
         // Modals capture everything; only their own way out does anything.

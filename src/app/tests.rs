@@ -547,3 +547,15 @@ fn leaving_a_loading_screen_cancels_its_request() {
     assert!(matches!(s.top(), Screen::Roster(_)));
     assert!(s.message.is_none());
 }
+
+#[test]
+fn the_next_key_dismisses_a_message() {
+    let keys = HashMap::from([("top".to_string(), vec!["ctrl-".to_string()])]);
+    let mut s = State::new(Options {
+        keys,
+        connection_label: String::new(),
+    });
+    assert!(s.message.is_some());
+    update(&mut s, key('j'));
+    assert!(s.message.is_none());
+}
