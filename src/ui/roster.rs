@@ -46,7 +46,8 @@ fn layout(width: usize) -> Vec<(Col, &'static str, usize)> {
     cols
 }
 
-fn name(row: &RosterRow) -> String {
+/// "Last, First (Preferred)", as every screen writes a student's name.
+pub(crate) fn name(row: &RosterRow) -> String {
     match row
         .preferred_name
         .as_deref()
@@ -57,7 +58,8 @@ fn name(row: &RosterRow) -> String {
     }
 }
 
-fn flags(row: &RosterRow) -> String {
+/// The student's programme flags, e.g. "IEP 504 EL"; empty when none.
+pub(crate) fn flags(row: &RosterRow) -> String {
     [
         (row.has_iep, "IEP"),
         (row.has_504, "504"),

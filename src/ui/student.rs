@@ -32,22 +32,9 @@ pub fn render(frame: &mut Frame, area: Rect, s: &StudentState, theme: &Theme) {
         return;
     };
     let r = &d.row;
-    let name = match &r.preferred_name {
-        Some(p) if !p.trim().is_empty() => format!("{}, {} ({p})", r.last_name, r.first_name),
-        _ => format!("{}, {}", r.last_name, r.first_name),
-    };
-    let flags = [
-        (r.has_iep, "IEP"),
-        (r.has_504, "504"),
-        (r.is_english_learner, "EL"),
-    ]
-    .iter()
-    .filter(|(on, _)| *on)
-    .map(|(_, f)| *f)
-    .collect::<Vec<_>>()
-    .join(" ");
+    let flags = super::roster::flags(r);
     let fields: Vec<(&str, String)> = vec![
-        ("Name", name),
+        ("Name", super::roster::name(r)),
         ("Grade", r.grade.to_string()),
         ("Status", r.status.to_string()),
         ("School", format!("{} ({})", d.school_name, r.school)),
@@ -107,10 +94,12 @@ pub fn render(frame: &mut Frame, area: Rect, s: &StudentState, theme: &Theme) {
         if g.is_emergency_contact {
             name.push_str(" *");
         }
-        let prefers = match (&g.preferred_channel, &g.preferred_language) {
-            (Some(c), Some(l)) => format!("{c}, {l}"),
-            (c, l) => opt(c).replace('—', "") + &opt(l).replace('—', ""),
-        };
+        let prefers = [&g.preferred_channel, &g.preferred_language]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
         lines.push(Line::raw(row([
             name,
             g.relationship.replace('_', " "),

@@ -238,9 +238,11 @@ fn pg(o: &Object) -> &tokio_postgres::Client {
     o
 }
 
-/// The server's own message when there is one ("password authentication
-/// failed for user …", "database … does not exist"), else the cause of a
-/// failed connection attempt. Never includes connection parameters.
+/// One line for the status line (unlike `db::migrate::describe_pg_error`,
+/// which adds detail, hint and context for logs): the server's own message
+/// when there is one ("password authentication failed for user …",
+/// "database … does not exist"), else the cause of a failed connection
+/// attempt. Never includes connection parameters.
 pub fn describe_pg_error(e: &tokio_postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
         return db.message().to_string();
