@@ -1,1 +1,245 @@
-//! (being written)
+//! The terminal: setup and teardown (also on error and panic), the event
+//! loop that feeds `app::update`, and frame output.
+//!
+//! The loop waits on terminal events and worker replies at once, applies
+//! everything pending, then draws at most once. Nothing redraws an idle
+//! screen; the spinner ticks only while a request is in flight.
+
+use crate::app::{self, Effect, Msg, State};
+use crate::ui::{self, theme::Theme};
+use crate::worker;
+use color_eyre::eyre::WrapErr;
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use crossterm::{cursor, execute, queue, terminal};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::collections::HashMap;
+use std::io::{self, BufWriter, Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Once};
+use std::time::Duration;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+pub struct TuiOptions {
+    pub no_color: bool,
+    /// Action name -> key strings (config `[keys]`), replacing the defaults.
+    pub keys: HashMap<String, Vec<String>>,
+    /// The connection target with any password masked, for the status line.
+    pub connection_label: String,
+}
+
+const SPINNER_INTERVAL: Duration = Duration::from_millis(100);
+/// Large enough that a full-screen frame never flushes half-way.
+const OUTPUT_BUFFER: usize = 1 << 18;
+
+/// Runs the TUI until the user quits. The pool may not have a connection
+/// yet: the first frame is painted before the database answers.
+pub async fn run(pool: deadpool_postgres::Pool, opts: TuiOptions) -> color_eyre::Result<()> {
+    let mut state = State::new(app::Options {
+        keys: opts.keys,
+        connection_label: opts.connection_label,
+    });
+    let theme = Theme::new(opts.no_color);
+    install_panic_hook();
+    let release = Arc::new(AtomicBool::new(false));
+    // Before `enter`, so that a half-done setup is undone too.
+    let guard = Restore;
+    let term = enter(release.clone()).wrap_err("setting up the terminal")?;
+    let mut screen = Screen { term, release };
+    let result = event_loop(&mut screen, &mut state, &theme, pool).await;
+    drop(guard);
+    result
+}
+
+type Term = Terminal<CrosstermBackend<FrameWriter>>;
+
+/// Buffers a whole frame; ratatui's mid-frame flush is deferred so that the
+/// frame, with its synchronized-update brackets, leaves in one write.
+struct FrameWriter {
+    inner: BufWriter<Stdout>,
+    /// Set only around the one flush that ends a frame.
+    release: Arc<AtomicBool>,
+}
+
+impl Write for FrameWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        if self.release.load(Ordering::Relaxed) {
+            self.inner.flush()
+        } else {
+            Ok(())
+        }
+    }
+}
+
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+fn enter(release: Arc<AtomicBool>) -> io::Result<Term> {
+    terminal::enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let mut out = io::stdout();
+    execute!(out, terminal::EnterAlternateScreen, cursor::Hide)?;
+    let writer = FrameWriter {
+        inner: BufWriter::with_capacity(OUTPUT_BUFFER, out),
+        release,
+    };
+    Terminal::new(CrosstermBackend::new(writer))
+}
+
+/// Puts the terminal back; safe to call more than once, and from the panic
+/// hook, because only the first call after `enter` does anything.
+fn restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let mut out = io::stdout();
+        let _ = execute!(
+            out,
+            EndSynchronizedUpdate,
+            terminal::LeaveAlternateScreen,
+            cursor::Show
+        );
+        let _ = terminal::disable_raw_mode();
+    }
+}
+
+/// Restores on every way out of `run`, including `?` returns.
+struct Restore;
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// The panic message must land on a normal screen, not inside the alternate
+/// one that is about to vanish; the previous hook (color-eyre's, or the
+/// default) still prints it.
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+}
+
+struct Screen {
+    term: Term,
+    release: Arc<AtomicBool>,
+}
+
+impl Screen {
+    fn draw(&mut self, state: &State, theme: &Theme) -> io::Result<()> {
+        queue!(self.term.backend_mut(), BeginSynchronizedUpdate)?;
+        self.term.draw(|frame| ui::render(frame, state, theme))?;
+        queue!(self.term.backend_mut(), EndSynchronizedUpdate)?;
+        self.release.store(true, Ordering::Relaxed);
+        let flushed = self.term.backend_mut().flush();
+        self.release.store(false, Ordering::Relaxed);
+        flushed
+    }
+}
+
+fn apply(state: &mut State, msg: Msg, effects: &UnboundedSender<Effect>) {
+    for effect in app::update(state, msg) {
+        tracing::debug!(?effect, "effect");
+        // The worker lives as long as this loop; a send error means it
+        // panicked, and the failed request simply never answers.
+        if effects.send(effect).is_err() {
+            tracing::error!("data worker is gone");
+        }
+    }
+}
+
+/// The Msg for a terminal event, if it matters to the app.
+fn translate(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
+        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        _ => None,
+    }
+}
+
+async fn event_loop(
+    screen: &mut Screen,
+    state: &mut State,
+    theme: &Theme,
+    pool: deadpool_postgres::Pool,
+) -> color_eyre::Result<()> {
+    let (reply_tx, mut replies) = unbounded_channel();
+    let effects = worker::spawn(pool, reply_tx);
+    let mut events = EventStream::new();
+    let mut spinner = tokio::time::interval(SPINNER_INTERVAL);
+    spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+
+    let size = screen.term.size()?;
+    apply(
+        state,
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+        &effects,
+    );
+    apply(state, Msg::Start, &effects);
+    screen.draw(state, theme)?;
+
+    loop {
+        let busy = state.busy();
+        let first = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => translate(event),
+                Some(Err(e)) => return Err(e).wrap_err("reading terminal events"),
+                None => return Ok(()),
+            },
+            Some(msg) = replies.recv() => Some(msg),
+            _ = spinner.tick(), if busy => Some(Msg::Tick),
+        };
+        let mut changed = false;
+        if let Some(msg) = first {
+            apply(state, msg, &effects);
+            changed = true;
+        }
+        // Coalesce: everything already waiting goes into the same frame.
+        while let Ok(msg) = replies.try_recv() {
+            apply(state, msg, &effects);
+            changed = true;
+        }
+        while let Some(Some(event)) = ready_now(events.next()).await {
+            if let Some(msg) = translate(event.wrap_err("reading terminal events")?) {
+                apply(state, msg, &effects);
+                changed = true;
+            }
+        }
+        if state.quit {
+            return Ok(());
+        }
+        if changed {
+            screen.draw(state, theme)?;
+        }
+    }
+}
+
+/// The caller may spawn `run` on a multi-threaded runtime.
+#[allow(dead_code)]
+fn run_is_send(pool: deadpool_postgres::Pool, opts: TuiOptions) {
+    fn is_send<T: Send>(_: &T) {}
+    is_send(&run(pool, opts));
+}
+
+/// The output of `f` if it is ready right now. Polls with this task's own
+/// waker: crossterm's EventStream keeps the waker of the poll that found it
+/// empty, so polling it with a dummy one (`now_or_never`) would leave the
+/// loop deaf to the keyboard.
+async fn ready_now<F: std::future::Future>(f: F) -> Option<F::Output> {
+    tokio::select! {
+        biased;
+        v = f => Some(v),
+        () = std::future::ready(()) => None,
+    }
+}

@@ -1,1 +1,571 @@
-//! (being written)
+//! The application as a pure state machine: `update(&mut State, Msg) ->
+//! Vec<Effect>` does no IO, so every behaviour is testable without a
+//! terminal or a database. The worker turns Effects into Msgs.
+
+pub mod keymap;
+pub mod menu;
+pub mod roster;
+pub mod student;
+
+use crate::db::navigation::NavItem;
+use crate::db::students::{PageRequest, RosterPage, StudentDetail};
+use crate::db::users::Whoami;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use keymap::{Action, KeyMap};
+use menu::MenuState;
+use roster::{PageDir, RosterState};
+use std::collections::HashMap;
+use student::StudentState;
+use uuid::Uuid;
+
+/// Identifies one request, so that replies to superseded ones can be dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ReqId(pub u64);
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// The loop has started; the first frame is (about to be) on screen.
+    Start,
+    Key(KeyEvent),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// Spinner frame; sent only while a request is in flight.
+    Tick,
+    Connected {
+        req: ReqId,
+        whoami: Whoami,
+    },
+    ConnectionFailed {
+        req: ReqId,
+        reason: String,
+    },
+    MenuLoaded {
+        req: ReqId,
+        items: Vec<NavItem>,
+    },
+    RosterPage {
+        req: ReqId,
+        page: RosterPage,
+    },
+    RosterCount {
+        req: ReqId,
+        total: u64,
+    },
+    /// `None`: the student is not (or no longer) visible to this user.
+    StudentLoaded {
+        req: ReqId,
+        detail: Option<Box<StudentDetail>>,
+    },
+    QueryFailed {
+        req: ReqId,
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Nobody will read this request's answer: stop it on the server.
+    Cancel {
+        req: ReqId,
+    },
+    /// Get a connection and say who we are.
+    Connect {
+        req: ReqId,
+    },
+    LoadMenu {
+        req: ReqId,
+    },
+    LoadRosterPage {
+        req: ReqId,
+        page: PageRequest,
+        limit: usize,
+    },
+    CountRoster {
+        req: ReqId,
+    },
+    LoadStudent {
+        req: ReqId,
+        id: Uuid,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conn {
+    Connecting { req: ReqId },
+    Connected(Whoami),
+    Failed { req: ReqId, reason: String },
+}
+
+#[derive(Debug, Clone)]
+pub enum Screen {
+    Menu(MenuState),
+    Roster(RosterState),
+    Student(StudentState),
+    /// A menu target that is not built yet, said honestly.
+    Placeholder {
+        label: String,
+    },
+}
+
+impl Screen {
+    /// Requests whose answers this screen is waiting for.
+    fn in_flight(&self) -> Vec<ReqId> {
+        match self {
+            Screen::Menu(m) => m.req.into_iter().collect(),
+            Screen::Roster(r) => r
+                .pending
+                .map(|(req, _)| req)
+                .into_iter()
+                .chain(r.count_req)
+                .collect(),
+            Screen::Student(s) => s.req.into_iter().collect(),
+            Screen::Placeholder { .. } => vec![],
+        }
+    }
+
+    pub fn title(&self) -> String {
+        match self {
+            Screen::Menu(_) => "Menu".into(),
+            Screen::Roster(_) => "Roster".into(),
+            Screen::Student(s) => s.title.clone(),
+            Screen::Placeholder { label } => label.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modal {
+    Help,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Action name -> key strings, from the config file's `[keys]`.
+    pub keys: HashMap<String, Vec<String>>,
+    /// Where we connect, with any password masked.
+    pub connection_label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub conn: Conn,
+    pub connection_label: String,
+    pub screens: Vec<Screen>,
+    pub modal: Option<Modal>,
+    pub keymap: KeyMap,
+    pub message: Option<(Level, String)>,
+    pub width: u16,
+    pub height: u16,
+    pub spinner: usize,
+    pub quit: bool,
+    next_req: u64,
+}
+
+impl State {
+    pub fn new(opts: Options) -> State {
+        let (keymap, problems) = KeyMap::new(&opts.keys);
+        State {
+            conn: Conn::Connecting { req: ReqId(0) },
+            connection_label: opts.connection_label,
+            screens: vec![Screen::Menu(MenuState::default())],
+            modal: None,
+            keymap,
+            message: (!problems.is_empty()).then(|| (Level::Error, problems.join("; "))),
+            width: 80,
+            height: 24,
+            spinner: 0,
+            quit: false,
+            next_req: 1,
+        }
+    }
+
+    fn alloc(&mut self) -> ReqId {
+        let r = ReqId(self.next_req);
+        self.next_req += 1;
+        r
+    }
+
+    pub fn top(&self) -> &Screen {
+        // The stack is never empty: Back refuses to pop the last screen.
+        &self.screens[self.screens.len() - 1]
+    }
+
+    fn top_mut(&mut self) -> &mut Screen {
+        let last = self.screens.len() - 1;
+        &mut self.screens[last]
+    }
+
+    /// A request is in flight, so the spinner has something to show.
+    pub fn busy(&self) -> bool {
+        matches!(self.conn, Conn::Connecting { .. })
+            || self.screens.iter().any(|s| !s.in_flight().is_empty())
+    }
+
+    pub fn is_connected(&self) -> bool {
+        matches!(self.conn, Conn::Connected(_))
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.message = Some((Level::Info, text.into()));
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.message = Some((Level::Error, text.into()));
+    }
+
+    fn view(&self) -> usize {
+        roster::visible_rows(self.height)
+    }
+}
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Start => connect(state),
+        Msg::Key(key) => on_key(state, key),
+        Msg::Resize { width, height } => {
+            state.width = width;
+            state.height = height;
+            let view = state.view();
+            if let Screen::Roster(r) = state.top_mut() {
+                r.scroll_into_view(view);
+            }
+            vec![]
+        }
+        Msg::Tick => {
+            if state.busy() {
+                state.spinner = state.spinner.wrapping_add(1);
+            }
+            vec![]
+        }
+        Msg::Connected { req, whoami } => {
+            if state.conn != (Conn::Connecting { req }) {
+                return vec![];
+            }
+            state.conn = Conn::Connected(whoami);
+            let mut effects = Vec::new();
+            for i in 0..state.screens.len() {
+                effects.extend(reload(state, i));
+            }
+            effects
+        }
+        Msg::ConnectionFailed { req, reason } => {
+            if state.conn == (Conn::Connecting { req }) {
+                state.conn = Conn::Failed { req, reason };
+            }
+            vec![]
+        }
+        Msg::MenuLoaded { req, items } => {
+            if let Some(Screen::Menu(m)) = find_req(state, req) {
+                m.req = None;
+                m.set_entries(menu::build(&items));
+            }
+            vec![]
+        }
+        Msg::RosterPage { req, page } => {
+            let view = state.view();
+            let Some(Screen::Roster(r)) = find_req(state, req) else {
+                return vec![];
+            };
+            let Some((_, dir)) = r.pending.take() else {
+                return vec![];
+            };
+            r.apply_page(dir, page, view);
+            prefetch(state)
+        }
+        Msg::RosterCount { req, total } => {
+            if let Some(Screen::Roster(r)) = find_req(state, req) {
+                r.count_req = None;
+                r.apply_count(total);
+            }
+            vec![]
+        }
+        Msg::StudentLoaded { req, detail } => {
+            if let Some(Screen::Student(s)) = find_req(state, req) {
+                s.req = None;
+                match detail {
+                    Some(d) => s.detail = Some(*d),
+                    None => s.error = Some("this student is not in your schools".into()),
+                }
+            }
+            vec![]
+        }
+        Msg::QueryFailed { req, reason } => {
+            match find_req(state, req) {
+                Some(Screen::Menu(m)) => m.req = None,
+                Some(Screen::Roster(r)) => {
+                    if r.count_req == Some(req) {
+                        r.count_req = None;
+                    } else {
+                        r.pending = None;
+                        r.error = Some(reason.clone());
+                    }
+                }
+                Some(Screen::Student(s)) => {
+                    s.req = None;
+                    s.error = Some(reason.clone());
+                }
+                Some(Screen::Placeholder { .. }) | None => return vec![],
+            }
+            state.error(format!("query failed: {reason}"));
+            vec![]
+        }
+    }
+}
+
+fn connect(state: &mut State) -> Vec<Effect> {
+    let req = state.alloc();
+    state.conn = Conn::Connecting { req };
+    vec![Effect::Connect { req }]
+}
+
+/// The screen whose latest request is `req`; replies to anything older find
+/// nothing and are dropped.
+fn find_req(state: &mut State, req: ReqId) -> Option<&mut Screen> {
+    state.screens.iter_mut().find(|s| match s {
+        Screen::Menu(m) => m.req == Some(req),
+        Screen::Roster(r) => r.pending.map(|(p, _)| p) == Some(req) || r.count_req == Some(req),
+        Screen::Student(s) => s.req == Some(req),
+        Screen::Placeholder { .. } => false,
+    })
+}
+
+/// (Re)load what screen `i` shows.
+fn reload(state: &mut State, i: usize) -> Vec<Effect> {
+    if !state.is_connected() {
+        return vec![];
+    }
+    let (a, b) = (state.alloc(), state.alloc());
+    let mut effects = cancel_all(&state.screens[i]);
+    effects.extend(match &mut state.screens[i] {
+        Screen::Menu(m) => {
+            m.req = Some(a);
+            vec![Effect::LoadMenu { req: a }]
+        }
+        Screen::Roster(r) => {
+            r.pending = Some((a, PageDir::First));
+            r.count_req = Some(b);
+            r.error = None;
+            vec![
+                Effect::LoadRosterPage {
+                    req: a,
+                    page: PageRequest::First,
+                    limit: roster::PAGE_SIZE,
+                },
+                Effect::CountRoster { req: b },
+            ]
+        }
+        Screen::Student(s) => {
+            s.req = Some(a);
+            s.error = None;
+            vec![Effect::LoadStudent { req: a, id: s.id }]
+        }
+        Screen::Placeholder { .. } => vec![],
+    });
+    effects
+}
+
+fn cancel_all(screen: &Screen) -> Vec<Effect> {
+    screen
+        .in_flight()
+        .into_iter()
+        .map(|req| Effect::Cancel { req })
+        .collect()
+}
+
+fn roster_fetch(state: &mut State, dir: PageDir) -> Vec<Effect> {
+    let req = state.alloc();
+    let Screen::Roster(r) = state.top_mut() else {
+        return vec![];
+    };
+    let Some(page) = r.request_for(dir) else {
+        return vec![];
+    };
+    // Latest wins: a pending request in another direction is superseded.
+    let superseded = r
+        .pending
+        .replace((req, dir))
+        .map(|(old, _)| Effect::Cancel { req: old });
+    let load = Effect::LoadRosterPage {
+        req,
+        page,
+        limit: roster::PAGE_SIZE,
+    };
+    superseded.into_iter().chain([load]).collect()
+}
+
+fn prefetch(state: &mut State) -> Vec<Effect> {
+    match state.top() {
+        Screen::Roster(r) => match r.prefetch() {
+            Some(dir) => roster_fetch(state, dir),
+            None => vec![],
+        },
+        _ => vec![],
+    }
+}
+
+fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        state.quit = true;
+        return vec![];
+    }
+    // A message answers the previous key; the next key dismisses it.
+    state.message = None;
+    let action = state.keymap.action(&key);
+    if state.modal.is_some() {
+        // Modals capture everything; only their own way out does anything.
+        if matches!(action, Some(Action::Help | Action::Back | Action::Quit)) {
+            state.modal = None;
+        }
+        return vec![];
+    }
+    if let Some(effects) = menu_hotkey(state, &key, action) {
+        return effects;
+    }
+    match action {
+        Some(Action::Quit) => {
+            state.quit = true;
+            vec![]
+        }
+        Some(Action::Help) => {
+            state.modal = Some(Modal::Help);
+            vec![]
+        }
+        Some(Action::Back) => {
+            if state.screens.len() > 1
+                && let Some(gone) = state.screens.pop()
+            {
+                return cancel_all(&gone);
+            }
+            vec![]
+        }
+        Some(Action::Retry) => match state.conn {
+            Conn::Failed { .. } => connect(state),
+            Conn::Connecting { .. } => vec![],
+            Conn::Connected(_) => {
+                let top = state.screens.len() - 1;
+                reload(state, top)
+            }
+        },
+        Some(a) => list_action(state, a),
+        None => vec![],
+    }
+}
+
+/// Menu hotkeys are data, so they may collide with bindings. They win over
+/// keys that are merely convenient on the menu (retry, open, unbound keys)
+/// but never over quitting, help, going back or moving.
+fn menu_hotkey(state: &mut State, key: &KeyEvent, action: Option<Action>) -> Option<Vec<Effect>> {
+    let KeyCode::Char(c) = key.code else {
+        return None;
+    };
+    if !key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
+        || !matches!(action, None | Some(Action::Retry | Action::Open))
+    {
+        return None;
+    }
+    let Screen::Menu(m) = state.top_mut() else {
+        return None;
+    };
+    m.cursor = m.by_hotkey(c)?;
+    Some(open_menu_item(state))
+}
+
+fn list_action(state: &mut State, action: Action) -> Vec<Effect> {
+    let view = state.view();
+    let page = view.saturating_sub(1).max(1) as isize;
+    match state.top_mut() {
+        Screen::Menu(m) => {
+            match action {
+                Action::Up => m.move_by(-1),
+                Action::Down => m.move_by(1),
+                Action::PageUp => m.move_by(-page),
+                Action::PageDown => m.move_by(page),
+                Action::Top => m.to_end(false),
+                Action::Bottom => m.to_end(true),
+                Action::Open => return open_menu_item(state),
+                _ => {}
+            }
+            vec![]
+        }
+        Screen::Roster(r) => {
+            match action {
+                Action::Up => r.move_by(-1, view),
+                Action::Down => r.move_by(1, view),
+                Action::PageUp => r.move_by(-page, view),
+                Action::PageDown => r.move_by(page, view),
+                Action::Top if r.more_before || !r.loaded => {
+                    return roster_fetch(state, PageDir::First);
+                }
+                Action::Top => r.move_by(isize::MIN, view),
+                Action::Bottom if r.more_after || !r.loaded => {
+                    return roster_fetch(state, PageDir::Last);
+                }
+                Action::Bottom => r.move_by(isize::MAX, view),
+                Action::Open => return open_student(state),
+                _ => {}
+            }
+            prefetch(state)
+        }
+        Screen::Student(_) | Screen::Placeholder { .. } => vec![],
+    }
+}
+
+fn open_menu_item(state: &mut State) -> Vec<Effect> {
+    let Screen::Menu(m) = state.top() else {
+        return vec![];
+    };
+    let Some(entry) = m.selected() else {
+        return vec![];
+    };
+    let label = entry.label.clone();
+    let target = match &entry.kind {
+        menu::EntryKind::Item { target } => target.clone(),
+        _ => return vec![],
+    };
+    match target.as_str() {
+        "roster" => {
+            state.screens.push(Screen::Roster(RosterState::default()));
+            let top = state.screens.len() - 1;
+            reload(state, top)
+        }
+        "student" => {
+            state.info("students open from the roster: choose one there and press enter");
+            vec![]
+        }
+        _ => {
+            state.screens.push(Screen::Placeholder { label });
+            vec![]
+        }
+    }
+}
+
+fn open_student(state: &mut State) -> Vec<Effect> {
+    let Screen::Roster(r) = state.top() else {
+        return vec![];
+    };
+    let Some(row) = r.selected() else {
+        return vec![];
+    };
+    let title = format!("{}, {}", row.last_name, row.first_name);
+    let id = row.id;
+    state.screens.push(Screen::Student(StudentState {
+        id,
+        title,
+        req: None,
+        detail: None,
+        error: None,
+    }));
+    let top = state.screens.len() - 1;
+    reload(state, top)
+}
+
+#[cfg(test)]
+mod tests;

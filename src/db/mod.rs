@@ -4,3 +4,6 @@ pub mod enums;
 pub mod migrate;
 pub mod pool;
 pub mod seed;
+pub mod navigation;
+pub mod students;
+pub mod users;

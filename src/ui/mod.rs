@@ -1,1 +1,104 @@
-//! (being written)
+//! Rendering: a pure function of State onto a Frame. One module per screen,
+//! plus the status line, help overlay, theme and text sanitising.
+
+pub mod help;
+pub mod menu;
+pub mod roster;
+pub mod sanitize;
+pub mod status;
+pub mod student;
+pub mod theme;
+
+use crate::app::{Modal, Screen, State};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use theme::Theme;
+
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 10;
+
+pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area);
+        return;
+    }
+    let [title, body, status_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    title_bar(frame, title, state, theme);
+    match state.top() {
+        Screen::Menu(m) => menu::render(frame, body, m, state, theme),
+        Screen::Roster(r) => roster::render(frame, body, r, theme),
+        Screen::Student(s) => student::render(frame, body, s, theme),
+        Screen::Placeholder { label } => centered_text(
+            frame,
+            body,
+            &format!("{}: coming soon", sanitize::clean(label)),
+            theme.dim,
+        ),
+    }
+    status::render(frame, status_area, state, theme);
+    if state.modal == Some(Modal::Help) {
+        help::render(frame, body, state, theme);
+    }
+}
+
+fn title_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let crumbs: Vec<String> = state.screens.iter().map(Screen::title).collect();
+    let text = format!(" caseload · {}", crumbs.join(" › "));
+    let line = sanitize::fit(&text, usize::from(area.width));
+    frame.render_widget(Paragraph::new(line).style(theme.title), area);
+}
+
+fn too_small(frame: &mut Frame, area: Rect) {
+    let text = format!(
+        "terminal too small (need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{})",
+        area.width, area.height
+    );
+    let p = Paragraph::new(text.clone())
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true });
+    // Word wrap can need a line more than the character count suggests.
+    let estimate = sanitize::width(&text).div_ceil(usize::from(area.width.max(1))) + 1;
+    let lines = u16::try_from(estimate).unwrap_or(u16::MAX).min(area.height);
+    let [mid] = Layout::vertical([Constraint::Length(lines)])
+        .flex(ratatui::layout::Flex::Center)
+        .areas(area);
+    frame.render_widget(p, mid);
+}
+
+/// One line of text in the middle of `area`.
+pub(crate) fn centered_text(
+    frame: &mut Frame,
+    area: Rect,
+    text: &str,
+    style: ratatui::style::Style,
+) {
+    let [mid] = Layout::vertical([Constraint::Length(1)])
+        .flex(ratatui::layout::Flex::Center)
+        .areas(area);
+    let text = sanitize::truncate(text, usize::from(area.width));
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(text, style))).alignment(Alignment::Center),
+        mid,
+    );
+}
+
+/// The first row to draw so that `cursor` is visible in `height` rows,
+/// staying as close to `preferred` as possible.
+pub(crate) fn scroll_offset(preferred: usize, cursor: usize, height: usize, len: usize) -> usize {
+    let height = height.max(1);
+    let mut offset = preferred.min(len.saturating_sub(1));
+    if cursor < offset {
+        offset = cursor;
+    } else if cursor >= offset + height {
+        offset = cursor + 1 - height;
+    }
+    offset
+}

@@ -28,7 +28,10 @@ pub fn admin_conninfo() -> String {
 /// The admin connection string with another database name.
 pub fn conninfo_for(dbname: &str) -> String {
     let base = admin_conninfo();
-    let kept: Vec<&str> = base.split_whitespace().filter(|kv| !kv.starts_with("dbname=")).collect();
+    let kept: Vec<&str> = base
+        .split_whitespace()
+        .filter(|kv| !kv.starts_with("dbname="))
+        .collect();
     format!("{} dbname={dbname}", kept.join(" "))
 }
 
@@ -79,7 +82,10 @@ fn ensure_template() -> &'static str {
         block_on_thread(move || async move {
             let admin = connect(&admin_conninfo()).await;
             // Serialise template creation across test processes (nextest runs many).
-            admin.execute("SELECT pg_advisory_lock(7261002)", &[]).await.expect("lock");
+            admin
+                .execute("SELECT pg_advisory_lock(7261002)", &[])
+                .await
+                .expect("lock");
             let exists = admin
                 .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&n])
                 .await
@@ -88,16 +94,30 @@ fn ensure_template() -> &'static str {
             if !exists {
                 sweep_stale(&admin, &n).await;
                 let building = format!("{n}_building");
-                admin.batch_execute(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")).await.expect("drop");
-                admin.batch_execute(&format!("CREATE DATABASE {building}")).await.expect("create template");
+                admin
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+                    .await
+                    .expect("drop");
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {building}"))
+                    .await
+                    .expect("create template");
                 {
                     let mut c = connect(&conninfo_for(&building)).await;
-                    migrate::run(&mut c, &migrate::embedded()).await.expect("migrating the template");
+                    migrate::run(&mut c, &migrate::embedded())
+                        .await
+                        .expect("migrating the template");
                 }
                 // Renamed only when complete, so a crash never leaves a half-migrated template.
-                admin.batch_execute(&format!("ALTER DATABASE {building} RENAME TO {n}")).await.expect("rename");
+                admin
+                    .batch_execute(&format!("ALTER DATABASE {building} RENAME TO {n}"))
+                    .await
+                    .expect("rename");
             }
-            admin.execute("SELECT pg_advisory_unlock(7261002)", &[]).await.expect("unlock");
+            admin
+                .execute("SELECT pg_advisory_unlock(7261002)", &[])
+                .await
+                .expect("unlock");
         });
         name
     })
@@ -124,7 +144,9 @@ async fn sweep_stale(admin: &Client, current: &str) {
             .and_then(|pid| pid.parse::<u32>().ok())
             .is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
         if !alive {
-            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)")).await;
+            let _ = admin
+                .batch_execute(&format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)"))
+                .await;
         }
     }
 }
@@ -159,7 +181,10 @@ impl TestDb {
                 Some(t) => format!("CREATE DATABASE {n} TEMPLATE {t}"),
                 None => format!("CREATE DATABASE {n}"),
             };
-            admin.batch_execute(&sql).await.expect("create test database");
+            admin
+                .batch_execute(&sql)
+                .await
+                .expect("create test database");
         });
         TestDb { name }
     }
@@ -179,7 +204,9 @@ impl Drop for TestDb {
         let n = self.name.clone();
         block_on_thread(move || async move {
             let admin = connect(&admin_conninfo()).await;
-            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {n} WITH (FORCE)")).await;
+            let _ = admin
+                .batch_execute(&format!("DROP DATABASE IF EXISTS {n} WITH (FORCE)"))
+                .await;
         });
     }
 }

@@ -1,0 +1,372 @@
+//! Actions, their descriptions and key bindings. The help overlay is
+//! generated from this table, so a binding cannot exist without being
+//! documented.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::HashMap;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    Global,
+    List,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::List => "Lists and menus",
+        }
+    }
+}
+
+macro_rules! actions {
+    ($($variant:ident = $name:literal, $ctx:ident, $desc:literal, [$($key:literal),*];)+) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Action { $($variant),+ }
+
+        impl Action {
+            /// In help order.
+            pub const ALL: &'static [Action] = &[$(Action::$variant),+];
+
+            /// The name used in the config file's `[keys]` table.
+            pub fn name(self) -> &'static str {
+                match self { $(Action::$variant => $name),+ }
+            }
+            pub fn description(self) -> &'static str {
+                match self { $(Action::$variant => $desc),+ }
+            }
+            pub fn context(self) -> Context {
+                match self { $(Action::$variant => Context::$ctx),+ }
+            }
+            fn default_keys(self) -> &'static [&'static str] {
+                match self { $(Action::$variant => &[$($key),*]),+ }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit = "quit", Global, "quit caseload (ctrl-c always works)", ["q"];
+    Help = "help", Global, "show or hide this help", ["?", "f1"];
+    Back = "back", Global, "close the screen, back to the previous one", ["esc", "backspace"];
+    Retry = "retry", Global, "reconnect, or reload the screen", ["r"];
+    Up = "up", List, "move up", ["k", "up"];
+    Down = "down", List, "move down", ["j", "down"];
+    PageUp = "page_up", List, "page up", ["pgup", "ctrl-b"];
+    PageDown = "page_down", List, "page down", ["pgdn", "ctrl-f"];
+    Top = "top", List, "first row", ["g", "home"];
+    Bottom = "bottom", List, "last row", ["G", "end"];
+    Open = "open", List, "open the selected item", ["enter", "l"];
+}
+
+/// A key with only the modifiers that distinguish bindings. Shift is folded
+/// into the character (terminals disagree on whether `G` carries SHIFT).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    pub fn from_event(ev: &KeyEvent) -> Key {
+        let mut mods = ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let code = match ev.code {
+            KeyCode::BackTab => {
+                mods |= KeyModifiers::SHIFT;
+                KeyCode::Tab
+            }
+            KeyCode::Char(c) if mods.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            other => other,
+        };
+        Key { code, mods }
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            f.write_str("ctrl-")?;
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            f.write_str("alt-")?;
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            f.write_str("shift-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::F(n) => write!(f, "f{n}"),
+            code => f.write_str(
+                NAMED
+                    .iter()
+                    .find(|(_, c)| *c == code)
+                    .map_or("?", |(n, _)| n),
+            ),
+        }
+    }
+}
+
+/// Named keys; the first name of each code is the one shown in help.
+const NAMED: &[(&str, KeyCode)] = &[
+    ("up", KeyCode::Up),
+    ("down", KeyCode::Down),
+    ("left", KeyCode::Left),
+    ("right", KeyCode::Right),
+    ("pgup", KeyCode::PageUp),
+    ("pageup", KeyCode::PageUp),
+    ("pgdn", KeyCode::PageDown),
+    ("pagedown", KeyCode::PageDown),
+    ("home", KeyCode::Home),
+    ("end", KeyCode::End),
+    ("enter", KeyCode::Enter),
+    ("return", KeyCode::Enter),
+    ("esc", KeyCode::Esc),
+    ("escape", KeyCode::Esc),
+    ("backspace", KeyCode::Backspace),
+    ("tab", KeyCode::Tab),
+    ("delete", KeyCode::Delete),
+    ("del", KeyCode::Delete),
+    ("insert", KeyCode::Insert),
+    ("space", KeyCode::Char(' ')),
+];
+
+/// Parses "j", "G", "?", "down", "pgdn", "ctrl-f", "alt-x", "shift-tab", "f1".
+pub fn parse_key(s: &str) -> Result<Key, String> {
+    let bad = || format!("unknown key {s:?}");
+    let mut mods = KeyModifiers::NONE;
+    let mut rest = s.trim();
+    // A lone "-" is a key, not a modifier separator.
+    while rest.len() > 1 {
+        let lower = rest.to_ascii_lowercase();
+        let (m, len) = if lower.starts_with("ctrl-") {
+            (KeyModifiers::CONTROL, 5)
+        } else if lower.starts_with("alt-") {
+            (KeyModifiers::ALT, 4)
+        } else if lower.starts_with("shift-") {
+            (KeyModifiers::SHIFT, 6)
+        } else {
+            break;
+        };
+        mods |= m;
+        rest = &rest[len..];
+    }
+    let mut chars = rest.chars();
+    let code = match (chars.next(), chars.next()) {
+        (None, _) => return Err(bad()),
+        (Some(c), None) if !c.is_control() => {
+            if mods.contains(KeyModifiers::SHIFT) && c.is_alphabetic() {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::Char(c.to_ascii_uppercase())
+            } else if mods.contains(KeyModifiers::CONTROL) {
+                KeyCode::Char(c.to_ascii_lowercase())
+            } else {
+                KeyCode::Char(c)
+            }
+        }
+        _ => {
+            let lower = rest.to_ascii_lowercase();
+            if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
+                if !(1..=12).contains(&n) {
+                    return Err(bad());
+                }
+                KeyCode::F(n)
+            } else {
+                NAMED
+                    .iter()
+                    .find(|(n, _)| *n == lower)
+                    .map(|(_, c)| *c)
+                    .ok_or_else(bad)?
+            }
+        }
+    };
+    if mods.contains(KeyModifiers::SHIFT) && code != KeyCode::Tab {
+        return Err(bad());
+    }
+    Ok(Key { code, mods })
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyMap {
+    bindings: Vec<(Action, Vec<Key>)>,
+}
+
+impl KeyMap {
+    /// Defaults, with `overrides` (action name -> key strings) replacing an
+    /// action's keys. Returns the problems found so the caller can show them;
+    /// a bad entry never stops the program.
+    pub fn new(overrides: &HashMap<String, Vec<String>>) -> (KeyMap, Vec<String>) {
+        let mut bindings: Vec<(Action, Vec<Key>)> = Action::ALL
+            .iter()
+            .map(|&a| {
+                let keys = a
+                    .default_keys()
+                    .iter()
+                    .filter_map(|k| parse_key(k).ok())
+                    .collect();
+                (a, keys)
+            })
+            .collect();
+        let mut problems = Vec::new();
+        let mut names: Vec<&String> = overrides.keys().collect();
+        names.sort();
+        for name in names {
+            let Some(action) = Action::ALL.iter().copied().find(|a| a.name() == name) else {
+                problems.push(format!("keys: unknown action {name:?}"));
+                continue;
+            };
+            let mut keys = Vec::new();
+            for s in &overrides[name] {
+                match parse_key(s) {
+                    Ok(k) => keys.push(k),
+                    Err(e) => problems.push(format!("keys.{name}: {e}")),
+                }
+            }
+            if keys.is_empty() {
+                continue;
+            }
+            // An explicit binding wins: take the keys away from other actions.
+            for (a, ks) in bindings.iter_mut() {
+                if *a != action {
+                    ks.retain(|k| !keys.contains(k));
+                }
+            }
+            if let Some((_, ks)) = bindings.iter_mut().find(|(a, _)| *a == action) {
+                *ks = keys;
+            }
+        }
+        (KeyMap { bindings }, problems)
+    }
+
+    pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
+        let key = Key::from_event(ev);
+        self.bindings
+            .iter()
+            .find(|(_, ks)| ks.contains(&key))
+            .map(|(a, _)| *a)
+    }
+
+    pub fn keys(&self, action: Action) -> &[Key] {
+        self.bindings
+            .iter()
+            .find(|(a, _)| *a == action)
+            .map_or(&[], |(_, ks)| ks.as_slice())
+    }
+
+    /// Help content: per context, each action with its keys.
+    pub fn help(&self) -> Vec<(Context, Vec<(Action, String)>)> {
+        let mut out: Vec<(Context, Vec<(Action, String)>)> = Vec::new();
+        for &a in Action::ALL {
+            let keys = self
+                .keys(a)
+                .iter()
+                .map(Key::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            match out.iter_mut().find(|(c, _)| *c == a.context()) {
+                Some((_, list)) => list.push((a, keys)),
+                None => out.push((a.context(), vec![(a, keys)])),
+            }
+        }
+        out
+    }
+}
+
+impl Default for KeyMap {
+    fn default() -> Self {
+        KeyMap::new(&HashMap::new()).0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn parses_key_strings() {
+        assert_eq!(parse_key("j").unwrap().code, KeyCode::Char('j'));
+        assert_eq!(parse_key("G").unwrap().code, KeyCode::Char('G'));
+        assert_eq!(parse_key("shift-g").unwrap().code, KeyCode::Char('G'));
+        assert_eq!(parse_key("?").unwrap().code, KeyCode::Char('?'));
+        assert_eq!(parse_key("-").unwrap().code, KeyCode::Char('-'));
+        assert_eq!(parse_key("PgDn").unwrap().code, KeyCode::PageDown);
+        assert_eq!(parse_key("f5").unwrap().code, KeyCode::F(5));
+        let k = parse_key("ctrl-F").unwrap();
+        assert_eq!(
+            (k.code, k.mods),
+            (KeyCode::Char('f'), KeyModifiers::CONTROL)
+        );
+        for bad in ["", "ctrl-", "shift-1", "f13", "hyper-x", "downn"] {
+            assert!(parse_key(bad).is_err(), "{bad:?} should not parse");
+        }
+    }
+
+    #[test]
+    fn vim_and_arrow_keys_both_work_by_default() {
+        let km = KeyMap::default();
+        assert_eq!(
+            km.action(&ev(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            km.action(&ev(KeyCode::Down, KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            km.action(&ev(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            km.action(&ev(KeyCode::Char('f'), KeyModifiers::CONTROL)),
+            Some(Action::PageDown)
+        );
+    }
+
+    #[test]
+    fn override_replaces_and_steals_keys() {
+        let o = HashMap::from([("quit".to_string(), vec!["x".to_string(), "j".to_string()])]);
+        let (km, problems) = KeyMap::new(&o);
+        assert!(problems.is_empty());
+        assert_eq!(
+            km.action(&ev(KeyCode::Char('x'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            km.action(&ev(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(km.action(&ev(KeyCode::Char('q'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            km.action(&ev(KeyCode::Down, KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+    }
+
+    #[test]
+    fn bad_entries_are_reported_and_defaults_kept() {
+        let o = HashMap::from([
+            ("down".to_string(), vec!["ctrl-".to_string()]),
+            ("fly".to_string(), vec!["x".to_string()]),
+        ]);
+        let (km, problems) = KeyMap::new(&o);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("keys.down") && p.contains("ctrl-"))
+        );
+        assert!(problems.iter().any(|p| p.contains("fly")));
+        assert_eq!(
+            km.action(&ev(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+    }
+}

@@ -1,0 +1,561 @@
+//! Transition tests: every behaviour of `update`, no terminal, no database.
+
+use super::*;
+use crate::db::enums::{GradeLevel, NavigationType, StudentStatus};
+use crate::db::students::{RosterCursor, RosterRow};
+use crate::db::users::CaseloadUser;
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(c: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn whoami() -> Whoami {
+    Whoami {
+        login_role: "dana".into(),
+        server_version: "15.4".into(),
+        user: Some(CaseloadUser {
+            id: Uuid::from_u128(1),
+            username: "dana".into(),
+            display_name: "Dana Reyes".into(),
+            role_keys: vec!["coordinator".into()],
+        }),
+    }
+}
+
+fn row(n: u128) -> RosterRow {
+    RosterRow {
+        id: Uuid::from_u128(n),
+        last_name: format!("Last{n:04}"),
+        first_name: "Ann".into(),
+        preferred_name: None,
+        grade: GradeLevel::G03,
+        school: "North".into(),
+        local_id: format!("S{n}"),
+        status: StudentStatus::Active,
+        has_iep: false,
+        has_504: false,
+        is_english_learner: false,
+    }
+}
+
+fn page(range: std::ops::Range<u128>, more: bool) -> RosterPage {
+    RosterPage {
+        rows: range.map(row).collect(),
+        more,
+    }
+}
+
+fn nav(id: u128, label: &str, target: &str, hotkey: &str) -> NavItem {
+    NavItem {
+        id: Uuid::from_u128(id),
+        parent_id: None,
+        label: label.into(),
+        nav_type: NavigationType::Screen,
+        target: Some(target.into()),
+        hotkey: Some(hotkey.into()),
+        sort_order: id as i32,
+    }
+}
+
+/// Started and connected, menu loaded with Roster (r) and Reports (p).
+fn connected() -> State {
+    let mut s = State::new(Options::default());
+    let fx = update(&mut s, Msg::Start);
+    let Effect::Connect { req } = fx[0] else {
+        panic!("{fx:?}")
+    };
+    let fx = update(
+        &mut s,
+        Msg::Connected {
+            req,
+            whoami: whoami(),
+        },
+    );
+    let Effect::LoadMenu { req } = fx[0] else {
+        panic!("{fx:?}")
+    };
+    let items = vec![
+        nav(1, "Roster", "roster", "r"),
+        nav(2, "Reports", "reports", "p"),
+    ];
+    update(&mut s, Msg::MenuLoaded { req, items });
+    s
+}
+
+fn pending(s: &State) -> Option<(ReqId, PageDir)> {
+    match s.top() {
+        Screen::Roster(r) => r.pending,
+        _ => None,
+    }
+}
+
+fn roster(s: &State) -> &RosterState {
+    match s.top() {
+        Screen::Roster(r) => r,
+        other => panic!("top is {other:?}"),
+    }
+}
+
+/// Connected, roster open with the first page (rows 0..100 of more) loaded.
+fn on_roster() -> State {
+    let mut s = connected();
+    let fx = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    assert!(
+        matches!(
+            fx[0],
+            Effect::LoadRosterPage {
+                page: PageRequest::First,
+                ..
+            }
+        ),
+        "{fx:?}"
+    );
+    let (req, _) = pending(&s).unwrap();
+    update(
+        &mut s,
+        Msg::RosterPage {
+            req,
+            page: page(0..100, true),
+        },
+    );
+    s
+}
+
+#[test]
+fn startup_connects_then_loads_the_menu() {
+    let mut s = State::new(Options::default());
+    assert!(s.busy());
+    let fx = update(&mut s, Msg::Start);
+    assert_eq!(fx.len(), 1);
+    let Effect::Connect { req } = fx[0] else {
+        panic!()
+    };
+    let fx = update(
+        &mut s,
+        Msg::Connected {
+            req,
+            whoami: whoami(),
+        },
+    );
+    assert!(matches!(fx[..], [Effect::LoadMenu { .. }]), "{fx:?}");
+    assert!(matches!(&s.conn, Conn::Connected(w) if w.login_role == "dana"));
+}
+
+#[test]
+fn connection_failure_is_shown_and_r_retries() {
+    let mut s = State::new(Options::default());
+    let fx = update(&mut s, Msg::Start);
+    let Effect::Connect { req } = fx[0] else {
+        panic!()
+    };
+    update(
+        &mut s,
+        Msg::ConnectionFailed {
+            req,
+            reason: "connection refused".into(),
+        },
+    );
+    assert!(matches!(&s.conn, Conn::Failed { reason, .. } if reason == "connection refused"));
+    let fx = update(&mut s, key('r'));
+    let Effect::Connect { req: again } = fx[0] else {
+        panic!("{fx:?}")
+    };
+    assert_ne!(again, req);
+    // The old attempt's late answer is ignored.
+    update(
+        &mut s,
+        Msg::Connected {
+            req,
+            whoami: whoami(),
+        },
+    );
+    assert!(matches!(s.conn, Conn::Connecting { .. }));
+}
+
+#[test]
+fn roster_page_fills_rows() {
+    let s = on_roster();
+    let r = roster(&s);
+    assert_eq!(r.rows.len(), 100);
+    assert_eq!((r.cursor, r.position()), (0, Some(1)));
+    assert!(r.more_after && !r.more_before);
+}
+
+#[test]
+fn stale_reply_is_dropped() {
+    let mut s = connected();
+    update(&mut s, code(KeyCode::Enter));
+    let (first, _) = pending(&s).unwrap();
+    // G supersedes the first-page request before it answers.
+    let fx = update(&mut s, key('G'));
+    assert_eq!(
+        fx[0],
+        Effect::Cancel { req: first },
+        "the superseded query is cancelled"
+    );
+    assert!(
+        matches!(
+            fx[1],
+            Effect::LoadRosterPage {
+                page: PageRequest::Last,
+                ..
+            }
+        ),
+        "{fx:?}"
+    );
+    update(
+        &mut s,
+        Msg::RosterPage {
+            req: first,
+            page: page(0..100, true),
+        },
+    );
+    assert!(roster(&s).rows.is_empty(), "stale page applied");
+    let (last, _) = pending(&s).unwrap();
+    update(
+        &mut s,
+        Msg::RosterPage {
+            req: last,
+            page: page(900..1000, true),
+        },
+    );
+    assert_eq!(roster(&s).rows[0].id, Uuid::from_u128(900));
+    assert_eq!(roster(&s).cursor, 99);
+}
+
+#[test]
+fn moving_near_the_end_fetches_the_next_page_after_the_last_row() {
+    let mut s = on_roster();
+    let mut fetched = Vec::new();
+    for _ in 0..80 {
+        fetched.extend(update(&mut s, key('j')));
+    }
+    assert_eq!(fetched.len(), 1, "{fetched:?}");
+    let Effect::LoadRosterPage {
+        req,
+        page: PageRequest::After(c),
+        limit,
+    } = &fetched[0]
+    else {
+        panic!("{fetched:?}")
+    };
+    assert_eq!(*limit, roster::PAGE_SIZE);
+    assert_eq!(
+        c,
+        &RosterCursor {
+            last_name: "Last0099".into(),
+            first_name: "Ann".into(),
+            id: Uuid::from_u128(99)
+        }
+    );
+    update(
+        &mut s,
+        Msg::RosterPage {
+            req: *req,
+            page: page(100..200, true),
+        },
+    );
+    assert_eq!(roster(&s).rows.len(), 200);
+    assert_eq!(roster(&s).position(), Some(81));
+}
+
+#[test]
+fn window_stays_bounded_and_scrolling_back_fetches_before_the_first_row() {
+    // Plain walk: keep pressing j and answering next pages.
+    let mut s = on_roster();
+    let mut next = 100u128;
+    for _ in 0..700 {
+        for fx in update(&mut s, key('j')) {
+            if let Effect::LoadRosterPage {
+                req,
+                page: PageRequest::After(_),
+                ..
+            } = fx
+            {
+                update(
+                    &mut s,
+                    Msg::RosterPage {
+                        req,
+                        page: page(next..next + 100, true),
+                    },
+                );
+                next += 100;
+            }
+        }
+        assert!(roster(&s).rows.len() <= roster::MAX_WINDOW);
+    }
+    let r = roster(&s);
+    assert!(r.more_before);
+    assert_eq!(r.position(), Some(701));
+    let first = r.rows[0].id.as_u128();
+    // Back up until the window's start comes near: expect Before(first row).
+    let mut got = None;
+    for _ in 0..700 {
+        if let Some(Effect::LoadRosterPage {
+            page: PageRequest::Before(c),
+            ..
+        }) = update(&mut s, key('k')).into_iter().next()
+        {
+            got = Some(c);
+            break;
+        }
+    }
+    assert_eq!(got.map(|c| c.id.as_u128()), Some(first));
+}
+
+#[test]
+fn g_and_big_g_jump_by_query_when_rows_lie_beyond() {
+    let mut s = on_roster();
+    let fx = update(&mut s, code(KeyCode::End));
+    assert!(
+        matches!(
+            fx[..],
+            [Effect::LoadRosterPage {
+                page: PageRequest::Last,
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
+    let (req, _) = pending(&s).unwrap();
+    update(
+        &mut s,
+        Msg::RosterPage {
+            req,
+            page: page(900..1000, true),
+        },
+    );
+    update(
+        &mut s,
+        Msg::RosterCount {
+            req: ReqId(0),
+            total: 1,
+        },
+    ); // stale: ignored
+    let fx = update(&mut s, key('g'));
+    assert!(
+        matches!(
+            fx[..],
+            [Effect::LoadRosterPage {
+                page: PageRequest::First,
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn short_roster_jumps_without_queries() {
+    let mut s = connected();
+    update(&mut s, code(KeyCode::Enter));
+    let (req, _) = pending(&s).unwrap();
+    update(
+        &mut s,
+        Msg::RosterPage {
+            req,
+            page: page(0..30, false),
+        },
+    );
+    assert!(update(&mut s, key('G')).is_empty());
+    assert_eq!(roster(&s).cursor, 29);
+    assert!(update(&mut s, key('g')).is_empty());
+    assert_eq!(roster(&s).cursor, 0);
+}
+
+#[test]
+fn enter_opens_the_student_and_esc_goes_back() {
+    let mut s = on_roster();
+    update(&mut s, key('j'));
+    let fx = update(&mut s, code(KeyCode::Enter));
+    assert!(
+        matches!(fx[..], [Effect::LoadStudent { id, .. }] if id == Uuid::from_u128(1)),
+        "{fx:?}"
+    );
+    assert!(matches!(s.top(), Screen::Student(st) if st.title == "Last0001, Ann"));
+    update(&mut s, code(KeyCode::Esc));
+    assert!(matches!(s.top(), Screen::Roster(_)));
+    update(&mut s, code(KeyCode::Backspace));
+    assert!(matches!(s.top(), Screen::Menu(_)));
+    update(&mut s, code(KeyCode::Esc));
+    assert_eq!(s.screens.len(), 1, "the last screen stays");
+    assert!(!s.quit);
+}
+
+#[test]
+fn help_captures_keys_until_closed() {
+    let mut s = on_roster();
+    update(&mut s, key('?'));
+    assert_eq!(s.modal, Some(Modal::Help));
+    assert!(update(&mut s, key('j')).is_empty());
+    assert_eq!(roster(&s).cursor, 0, "j moved the roster under the help");
+    update(&mut s, key('q'));
+    assert_eq!(s.modal, None);
+    assert!(!s.quit, "q inside a modal closes it");
+    update(&mut s, key('q'));
+    assert!(s.quit);
+}
+
+#[test]
+fn ctrl_c_always_quits() {
+    let mut s = on_roster();
+    update(&mut s, key('?'));
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    assert!(s.quit);
+}
+
+#[test]
+fn hotkey_on_unbuilt_target_opens_placeholder() {
+    let mut s = connected();
+    let fx = update(&mut s, key('p'));
+    assert!(fx.is_empty());
+    assert!(matches!(s.top(), Screen::Placeholder { label } if label == "Reports"));
+}
+
+#[test]
+fn keymap_override_from_options() {
+    let keys = HashMap::from([("down".to_string(), vec!["n".to_string()])]);
+    let mut s = State::new(Options {
+        keys,
+        connection_label: String::new(),
+    });
+    assert!(s.message.is_none());
+    let fx = update(&mut s, Msg::Start);
+    let Effect::Connect { req } = fx[0] else {
+        panic!()
+    };
+    let fx = update(
+        &mut s,
+        Msg::Connected {
+            req,
+            whoami: whoami(),
+        },
+    );
+    let Effect::LoadMenu { req } = fx[0] else {
+        panic!()
+    };
+    let items = vec![
+        nav(1, "Roster", "roster", "x"),
+        nav(2, "Reports", "reports", "y"),
+    ];
+    update(&mut s, Msg::MenuLoaded { req, items });
+    let Screen::Menu(m) = s.top() else { panic!() };
+    assert_eq!(m.cursor, 0);
+    update(&mut s, key('n'));
+    let Screen::Menu(m) = s.top() else { panic!() };
+    assert_eq!(m.cursor, 1);
+}
+
+#[test]
+fn bad_key_string_becomes_a_status_message() {
+    let keys = HashMap::from([("top".to_string(), vec!["ctrl-".to_string()])]);
+    let s = State::new(Options {
+        keys,
+        connection_label: String::new(),
+    });
+    let (level, text) = s.message.clone().unwrap();
+    assert_eq!(level, Level::Error);
+    assert!(text.contains("keys.top"), "{text}");
+}
+
+#[test]
+fn query_failure_reaches_the_status_line() {
+    let mut s = connected();
+    update(&mut s, code(KeyCode::Enter));
+    let (req, _) = pending(&s).unwrap();
+    update(
+        &mut s,
+        Msg::QueryFailed {
+            req,
+            reason: "canceling statement".into(),
+        },
+    );
+    let (level, text) = s.message.clone().unwrap();
+    assert_eq!(level, Level::Error);
+    assert!(text.contains("canceling statement"));
+    assert!(pending(&s).is_none());
+    // r reloads the screen.
+    let fx = update(&mut s, key('r'));
+    assert!(
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::LoadRosterPage {
+                page: PageRequest::First,
+                ..
+            }
+        )),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn spinner_ticks_only_while_busy() {
+    let mut s = connected();
+    let before = s.spinner;
+    update(&mut s, Msg::Tick);
+    assert_eq!(s.spinner, before);
+    update(&mut s, code(KeyCode::Enter));
+    update(&mut s, Msg::Tick);
+    assert_eq!(s.spinner, before + 1);
+}
+
+#[test]
+fn menu_hotkey_beats_retry_but_not_movement() {
+    let mut s = connected();
+    let fx = update(&mut s, key('r'));
+    assert!(matches!(fx[0], Effect::LoadRosterPage { .. }), "{fx:?}");
+    assert!(matches!(s.top(), Screen::Roster(_)));
+    // On the roster, r is retry again: reload, cancelling what was asked.
+    let fx = update(&mut s, key('r'));
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Cancel { .. })),
+        "{fx:?}"
+    );
+    assert!(
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::LoadRosterPage {
+                page: PageRequest::First,
+                ..
+            }
+        )),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn leaving_a_loading_screen_cancels_its_request() {
+    let mut s = on_roster();
+    let fx = update(&mut s, code(KeyCode::Enter));
+    let Effect::LoadStudent { req, .. } = fx[0] else {
+        panic!("{fx:?}")
+    };
+    let fx = update(&mut s, code(KeyCode::Esc));
+    assert_eq!(fx, vec![Effect::Cancel { req }]);
+    // Its late answer finds no screen and changes nothing.
+    update(&mut s, Msg::StudentLoaded { req, detail: None });
+    assert!(matches!(s.top(), Screen::Roster(_)));
+    assert!(s.message.is_none());
+}
+
+#[test]
+fn the_next_key_dismisses_a_message() {
+    let keys = HashMap::from([("top".to_string(), vec!["ctrl-".to_string()])]);
+    let mut s = State::new(Options {
+        keys,
+        connection_label: String::new(),
+    });
+    assert!(s.message.is_some());
+    update(&mut s, key('j'));
+    assert!(s.message.is_none());
+}

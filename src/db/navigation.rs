@@ -1,0 +1,49 @@
+//! The menu as data: navigation_items the current user may see.
+
+use crate::db::enums::NavigationType;
+use crate::db::users::ACTIVE_GRANTS;
+use tokio_postgres::GenericClient;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NavItem {
+    pub id: Uuid,
+    pub parent_id: Option<Uuid>,
+    pub label: String,
+    pub nav_type: NavigationType,
+    pub target: Option<String>,
+    pub hotkey: Option<String>,
+    pub sort_order: i32,
+}
+
+/// Visible items whose tool is approved and granted to one of the current
+/// user's non-expired roles, plus tool-less items (groups, separators).
+/// Pruning empty groups and orphans of hidden parents needs the tree, so the
+/// caller does it (`app::menu::build`).
+pub async fn menu_items(
+    client: &impl GenericClient,
+) -> Result<Vec<NavItem>, tokio_postgres::Error> {
+    let sql = format!(
+        "SELECT n.id, n.parent_id, n.label, n.nav_type, n.target, n.hotkey, n.sort_order \
+         FROM navigation_items n \
+         WHERE n.is_visible \
+           AND (n.tool_id IS NULL OR n.tool_id IN ( \
+                SELECT rt.tool_id FROM ({ACTIVE_GRANTS}) g \
+                JOIN role_tools rt ON rt.role_id = g.role_id \
+                JOIN tools t ON t.id = rt.tool_id AND t.status = 'approved')) \
+         ORDER BY n.sort_order, n.label, n.id"
+    );
+    let rows = client.query(&sql, &[]).await?;
+    Ok(rows
+        .iter()
+        .map(|r| NavItem {
+            id: r.get(0),
+            parent_id: r.get(1),
+            label: r.get(2),
+            nav_type: r.get(3),
+            target: r.get(4),
+            hotkey: r.get(5),
+            sort_order: r.get(6),
+        })
+        .collect())
+}

@@ -1,0 +1,54 @@
+//! Who is connected: the login role, its `users` row and role keys.
+
+use tokio_postgres::GenericClient;
+use uuid::Uuid;
+
+/// The person behind the connection, when the login role has a `users` row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseloadUser {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    /// Keys of the roles granted by non-expired `user_roles` rows, sorted.
+    pub role_keys: Vec<String>,
+}
+
+/// What the status line needs to say about the session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Whoami {
+    /// `session_user`: the login role, which may have no `users` row.
+    pub login_role: String,
+    pub server_version: String,
+    pub user: Option<CaseloadUser>,
+}
+
+/// Non-expired grants of the current user; shared by the queries that scope
+/// by role or school so that "expired" means the same thing everywhere.
+pub(crate) const ACTIVE_GRANTS: &str = "SELECT ur.role_id, ur.school_id FROM user_roles ur \
+     WHERE ur.user_id = caseload_current_user_id() \
+       AND (ur.expires_at IS NULL OR ur.expires_at > now())";
+
+pub async fn whoami(client: &impl GenericClient) -> Result<Whoami, tokio_postgres::Error> {
+    let sql = format!(
+        "SELECT session_user::text, split_part(current_setting('server_version'), ' ', 1), \
+                u.id, u.username, u.display_name, \
+                COALESCE((SELECT array_agg(DISTINCT r.key ORDER BY r.key) \
+                          FROM ({ACTIVE_GRANTS}) g JOIN roles r ON r.id = g.role_id), \
+                         '{{}}'::text[]) \
+         FROM (SELECT caseload_current_user_id() AS id) me \
+         LEFT JOIN users u ON u.id = me.id"
+    );
+    let row = client.query_one(&sql, &[]).await?;
+    let id: Option<Uuid> = row.get(2);
+    let user = id.map(|id| CaseloadUser {
+        id,
+        username: row.get(3),
+        display_name: row.get(4),
+        role_keys: row.get(5),
+    });
+    Ok(Whoami {
+        login_role: row.get(0),
+        server_version: row.get(1),
+        user,
+    })
+}

@@ -1,0 +1,59 @@
+//! The help overlay, generated from the key bindings so it cannot drift.
+
+use super::sanitize;
+use super::theme::Theme;
+use crate::app::State;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+const KEY_COLS: usize = 20;
+
+pub fn lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for (context, actions) in state.keymap.help() {
+        if !out.is_empty() {
+            out.push(Line::raw(""));
+        }
+        out.push(Line::styled(context.title(), theme.group));
+        for (action, keys) in actions {
+            out.push(Line::from(vec![
+                Span::styled(
+                    format!("  {}", sanitize::fit(&keys, KEY_COLS)),
+                    theme.hotkey,
+                ),
+                Span::raw(action.description()),
+            ]));
+        }
+    }
+    out.push(Line::raw(""));
+    out.push(Line::styled("Menu", theme.group));
+    out.push(Line::from(vec![
+        Span::styled(
+            format!("  {}", sanitize::fit("[letter]", KEY_COLS)),
+            theme.hotkey,
+        ),
+        Span::raw("open the item with that hotkey"),
+    ]));
+    out
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let body = lines(state, theme);
+    let want_h = u16::try_from(body.len() + 2).unwrap_or(u16::MAX);
+    let want_w = body.iter().map(Line::width).max().unwrap_or(0) + 4;
+    let want_w = u16::try_from(want_w).unwrap_or(u16::MAX);
+    let [row] = Layout::vertical([Constraint::Length(want_h.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::horizontal([Constraint::Length(want_w.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(" Keys · esc or ? to close ");
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(body).block(block), popup);
+}

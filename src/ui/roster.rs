@@ -1,0 +1,161 @@
+//! The roster table. Only the rows on screen become widgets.
+
+use super::sanitize::{self, fit};
+use super::theme::Theme;
+use crate::app::roster::RosterState;
+use crate::db::students::RosterRow;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Name,
+    Grade,
+    School,
+    LocalId,
+    Status,
+    Flags,
+}
+
+const COLUMNS: [(Col, &str, usize); 6] = [
+    (Col::Name, "Name", 0),
+    (Col::Grade, "Grade", 5),
+    (Col::School, "School", 12),
+    (Col::LocalId, "Local id", 10),
+    (Col::Status, "Status", 11),
+    (Col::Flags, "Flags", 10),
+];
+
+/// Narrow terminals drop columns in this order so the name stays readable.
+const DROP_ORDER: [Col; 3] = [Col::LocalId, Col::School, Col::Flags];
+const MIN_NAME: usize = 20;
+
+fn layout(width: usize) -> Vec<(Col, &'static str, usize)> {
+    let mut cols: Vec<(Col, &str, usize)> = COLUMNS.to_vec();
+    let fixed = |cols: &[(Col, &str, usize)]| cols.iter().map(|c| c.2 + 1).sum::<usize>();
+    for drop in DROP_ORDER {
+        if width.saturating_sub(fixed(&cols)) >= MIN_NAME {
+            break;
+        }
+        cols.retain(|c| c.0 != drop);
+    }
+    let name = width.saturating_sub(fixed(&cols));
+    cols[0].2 = name;
+    cols
+}
+
+/// "Last, First (Preferred)", as every screen writes a student's name.
+pub(crate) fn name(row: &RosterRow) -> String {
+    match row
+        .preferred_name
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+    {
+        Some(p) => format!("{}, {} ({p})", row.last_name, row.first_name),
+        None => format!("{}, {}", row.last_name, row.first_name),
+    }
+}
+
+/// The student's programme flags, e.g. "IEP 504 EL"; empty when none.
+pub(crate) fn flags(row: &RosterRow) -> String {
+    [
+        (row.has_iep, "IEP"),
+        (row.has_504, "504"),
+        (row.is_english_learner, "EL"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, f)| *f)
+    .collect::<Vec<_>>()
+    .join(" ")
+}
+
+fn cell(row: &RosterRow, col: Col) -> String {
+    match col {
+        Col::Name => name(row),
+        Col::Grade => row.grade.to_string(),
+        Col::School => row.school.clone(),
+        Col::LocalId => row.local_id.clone(),
+        Col::Status => row.status.to_string(),
+        Col::Flags => flags(row),
+    }
+}
+
+fn join(cols: &[(Col, &str, usize)], text: impl Fn(Col, &str) -> String) -> String {
+    cols.iter()
+        .map(|&(c, title, w)| fit(&text(c, title), w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn render(frame: &mut Frame, area: Rect, r: &RosterState, theme: &Theme) {
+    let [header, table, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let width = usize::from(area.width);
+    let cols = layout(width);
+    let head = fit(&join(&cols, |_, title| title.to_string()), width);
+    frame.render_widget(Paragraph::new(head).style(theme.header), header);
+
+    if r.rows.is_empty() {
+        let text = match (&r.error, r.loaded) {
+            (Some(e), _) => format!("could not load the roster: {e} (r to retry)"),
+            (None, false) => "loading the roster…".to_string(),
+            (None, true) => "no students in your schools".to_string(),
+        };
+        let style = if r.error.is_some() {
+            theme.error
+        } else {
+            theme.dim
+        };
+        super::centered_text(frame, table, &text, style);
+    } else {
+        let height = usize::from(table.height);
+        let offset = super::scroll_offset(r.offset, r.cursor, height, r.rows.len());
+        let lines: Vec<Line> = r.rows[offset..]
+            .iter()
+            .take(height)
+            .enumerate()
+            .map(|(i, row)| {
+                let text = fit(&join(&cols, |c, _| cell(row, c)), width);
+                if offset + i == r.cursor {
+                    Line::styled(text, theme.selected)
+                } else {
+                    Line::raw(text)
+                }
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), table);
+    }
+
+    let mut info = Vec::new();
+    if !r.rows.is_empty() {
+        info.push(match (r.position(), r.total) {
+            (Some(p), Some(t)) => format!("row {p} of {t}"),
+            (Some(p), None) => format!("row {p}"),
+            (None, Some(t)) => format!("{t} students"),
+            (None, None) => String::new(),
+        });
+        info.push(format!("{} loaded", r.rows.len()));
+    }
+    if r.pending.is_some() && r.loaded {
+        info.push("loading…".into());
+    }
+    let line = sanitize::truncate(
+        &info
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · "),
+        width,
+    );
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(line, theme.dim))),
+        footer,
+    );
+}

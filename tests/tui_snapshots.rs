@@ -1,0 +1,400 @@
+//! Frames rendered to ratatui's TestBackend and compared with reviewed
+//! snapshots (tests/snapshots/). Regenerate with `INSTA_UPDATE=always cargo
+//! test --test tui_snapshots`, then read the .snap diffs before committing.
+
+use caseload::app::{self, Effect, Msg, Options, State, update};
+use caseload::db::enums::{GradeLevel, NavigationType, StudentStatus};
+use caseload::db::navigation::NavItem;
+use caseload::db::students::{Guardian, RosterPage, RosterRow, StudentDetail};
+use caseload::db::users::{CaseloadUser, Whoami};
+use caseload::ui::{self, sanitize, theme::Theme};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use uuid::Uuid;
+
+const LABEL: &str = "dana@/var/run/postgresql:5432/caseload_demo";
+
+fn render(state: &State, width: u16, height: u16, no_color: bool) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
+    t.draw(|f| ui::render(f, state, &Theme::new(no_color)))
+        .unwrap();
+    t
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn student(n: u128, last: &str, first: &str, preferred: Option<&str>) -> RosterRow {
+    RosterRow {
+        id: Uuid::from_u128(n),
+        last_name: last.into(),
+        first_name: first.into(),
+        preferred_name: preferred.map(Into::into),
+        grade: GRADES[(n as usize) % GRADES.len()],
+        school: "Lincoln El".into(),
+        local_id: format!("{:06}", 100200 + n),
+        status: if n % 4 == 3 {
+            StudentStatus::Pending
+        } else {
+            StudentStatus::Active
+        },
+        has_iep: n.is_multiple_of(3),
+        has_504: n.is_multiple_of(5),
+        is_english_learner: n.is_multiple_of(2),
+    }
+}
+
+const GRADES: [GradeLevel; 5] = [
+    GradeLevel::KG,
+    GradeLevel::G01,
+    GradeLevel::G03,
+    GradeLevel::G05,
+    GradeLevel::G12,
+];
+
+fn rows() -> Vec<RosterRow> {
+    let mut v = vec![
+        student(1, "Abbott", "Lena", None),
+        student(2, "Baptiste", "Jean-Luc", Some("JL")),
+        // Wide characters: each takes two columns.
+        student(3, "王", "小明", Some("Xiaoming")),
+        // An attempt to clear the screen and turn the terminal red.
+        student(4, "Evil\x1b[2J\x1b[31m", "Mallory\u{202E}", None),
+        student(5, "Nu\u{301}n\u{303}ez", "José", None),
+        student(
+            6,
+            "Oyelaran-Whitfield-Montgomery",
+            "Oluwaseun Alexandra",
+            Some("Seun"),
+        ),
+    ];
+    v.extend((7..40).map(|n| student(n, &format!("Student{n:02}"), "Pat", None)));
+    v
+}
+
+fn whoami() -> Whoami {
+    Whoami {
+        login_role: "dana".into(),
+        server_version: "15.8".into(),
+        user: Some(CaseloadUser {
+            id: Uuid::from_u128(1),
+            username: "dana".into(),
+            display_name: "Dana Reyes".into(),
+            role_keys: vec!["coordinator".into()],
+        }),
+    }
+}
+
+fn state_with(width: u16, height: u16) -> State {
+    let mut s = State::new(Options {
+        connection_label: LABEL.into(),
+        ..Options::default()
+    });
+    update(&mut s, Msg::Resize { width, height });
+    s
+}
+
+fn connected(width: u16, height: u16) -> State {
+    let mut s = state_with(width, height);
+    let Effect::Connect { req } = update(&mut s, Msg::Start)[0] else {
+        panic!()
+    };
+    let Effect::LoadMenu { req } = update(
+        &mut s,
+        Msg::Connected {
+            req,
+            whoami: whoami(),
+        },
+    )[0] else {
+        panic!()
+    };
+    let nav = |id: u128,
+               parent: Option<u128>,
+               label: &str,
+               t: NavigationType,
+               target: Option<&str>,
+               hk: Option<&str>| NavItem {
+        id: Uuid::from_u128(id),
+        parent_id: parent.map(Uuid::from_u128),
+        label: label.into(),
+        nav_type: t,
+        target: target.map(Into::into),
+        hotkey: hk.map(Into::into),
+        sort_order: id as i32,
+    };
+    use NavigationType::*;
+    let items = vec![
+        nav(1, None, "Students", Group, None, None),
+        nav(2, Some(1), "Roster", Screen, Some("roster"), Some("r")),
+        nav(
+            3,
+            Some(1),
+            "My caseload",
+            Screen,
+            Some("caseload"),
+            Some("c"),
+        ),
+        nav(4, None, "", Separator, None, None),
+        nav(5, None, "Reports", Screen, Some("reports"), Some("p")),
+    ];
+    update(&mut s, Msg::MenuLoaded { req, items });
+    s
+}
+
+fn on_roster(width: u16, height: u16) -> State {
+    let mut s = connected(width, height);
+    let fx = update(&mut s, key(KeyCode::Enter));
+    let (page_req, count_req) = match &fx[..] {
+        [
+            Effect::LoadRosterPage { req: a, .. },
+            Effect::CountRoster { req: b },
+        ] => (*a, *b),
+        other => panic!("{other:?}"),
+    };
+    update(
+        &mut s,
+        Msg::RosterPage {
+            req: page_req,
+            page: RosterPage {
+                rows: rows(),
+                more: false,
+            },
+        },
+    );
+    update(
+        &mut s,
+        Msg::RosterCount {
+            req: count_req,
+            total: 39,
+        },
+    );
+    for _ in 0..3 {
+        update(&mut s, key(KeyCode::Down));
+    }
+    s
+}
+
+#[test]
+fn roster_80x24() {
+    let t = render(&on_roster(80, 24), 80, 24, false);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn roster_120x40() {
+    let t = render(&on_roster(120, 40), 120, 40, false);
+    insta::assert_snapshot!(t.backend());
+}
+
+/// The screen as lines of text, skipping the cells hidden under wide characters.
+fn lines(buf: &Buffer) -> Vec<String> {
+    (0..buf.area.height)
+        .map(|y| {
+            let mut line = String::new();
+            let mut x = 0;
+            while x < buf.area.width {
+                let sym = buf[(x, y)].symbol();
+                line.push_str(sym);
+                x += u16::try_from(sanitize::width(sym).max(1)).unwrap();
+            }
+            line
+        })
+        .collect()
+}
+
+/// Every line has the same display width, no escape byte or bidi override
+/// reaches the buffer, and the columns after a wide or hostile name start
+/// where they start on a plain row.
+#[test]
+fn hostile_and_wide_names_keep_columns_aligned() {
+    for (w, h) in [(80, 24), (120, 40), (40, 10)] {
+        let t = render(&on_roster(w, h), w, h, false);
+        let lines = lines(t.backend().buffer());
+        for (y, line) in lines.iter().enumerate() {
+            assert!(
+                !line.contains('\x1b') && !line.contains('\u{202E}'),
+                "{line:?}"
+            );
+            assert_eq!(sanitize::width(line), usize::from(w), "row {y}: {line:?}");
+        }
+        let status_col = |needle: &str| {
+            let l = lines.iter().find(|l| l.contains(needle)).unwrap();
+            let at = l.find(" active").or(l.find(" pending")).unwrap();
+            sanitize::width(&l[..at])
+        };
+        let plain = status_col("Abbott");
+        assert_eq!(status_col("王"), plain, "at {w}x{h}");
+        assert_eq!(status_col("Evil"), plain, "at {w}x{h}");
+        assert_eq!(status_col("Nu\u{301}"), plain, "at {w}x{h}");
+    }
+}
+
+#[test]
+fn student_screen() {
+    let mut s = on_roster(100, 30);
+    let Effect::LoadStudent { req, .. } = update(&mut s, key(KeyCode::Enter))[0] else {
+        panic!()
+    };
+    let row = rows()[3].clone();
+    let detail = StudentDetail {
+        row,
+        school_name: "Lincoln Elementary School".into(),
+        state_id: Some("ST-99".into()),
+        date_of_birth: chrono::NaiveDate::from_ymd_opt(2016, 4, 2),
+        enrollment_date: chrono::NaiveDate::from_ymd_opt(2021, 8, 30),
+        exit_date: None,
+        counselor: Some("Dana Reyes".into()),
+        guardians: vec![
+            Guardian {
+                first_name: "Maria".into(),
+                last_name: "Evil".into(),
+                relationship: "mother".into(),
+                phone: Some("+1 555 0100".into()),
+                email: Some("maria@example.org".into()),
+                preferred_channel: Some("sms".into()),
+                preferred_language: Some("es".into()),
+                contact_priority: 1,
+                is_emergency_contact: true,
+            },
+            Guardian {
+                first_name: "Sam".into(),
+                last_name: "Evil".into(),
+                relationship: "aunt_uncle".into(),
+                phone: None,
+                email: None,
+                preferred_channel: None,
+                preferred_language: None,
+                contact_priority: 2,
+                is_emergency_contact: false,
+            },
+        ],
+    };
+    update(
+        &mut s,
+        Msg::StudentLoaded {
+            req,
+            detail: Some(Box::new(detail)),
+        },
+    );
+    insta::assert_snapshot!(render(&s, 100, 30, false).backend());
+}
+
+#[test]
+fn menu_while_connected() {
+    insta::assert_snapshot!(render(&connected(80, 24), 80, 24, false).backend());
+}
+
+#[test]
+fn first_frame_before_the_database_answers() {
+    let mut s = state_with(80, 12);
+    update(&mut s, Msg::Start);
+    insta::assert_snapshot!(render(&s, 80, 12, false).backend());
+}
+
+#[test]
+fn help_overlay() {
+    let mut s = on_roster(80, 30);
+    update(&mut s, key(KeyCode::Char('?')));
+    insta::assert_snapshot!(render(&s, 80, 30, false).backend());
+}
+
+#[test]
+fn too_small_terminal() {
+    let s = on_roster(20, 5);
+    insta::assert_snapshot!(render(&s, 20, 5, false).backend());
+    // Degenerate sizes must not panic either.
+    for (w, h) in [(0, 0), (1, 1), (39, 10), (40, 9), (200, 2)] {
+        render(&s, w, h, false);
+    }
+}
+
+#[test]
+fn connection_error_status_line() {
+    let mut s = state_with(100, 12);
+    let Effect::Connect { req } = update(&mut s, Msg::Start)[0] else {
+        panic!()
+    };
+    update(
+        &mut s,
+        Msg::ConnectionFailed {
+            req,
+            reason: "password authentication failed for user \"dana\"".into(),
+        },
+    );
+    let t = render(&s, 100, 12, false);
+    insta::assert_snapshot!(t.backend());
+    let buf = t.backend().buffer();
+    let c = &buf[(0, 11)];
+    assert_eq!(c.fg, Color::Red, "the error is red");
+}
+
+#[test]
+fn not_a_caseload_user() {
+    let mut s = state_with(100, 12);
+    let Effect::Connect { req } = update(&mut s, Msg::Start)[0] else {
+        panic!()
+    };
+    let whoami = Whoami {
+        login_role: "postgres".into(),
+        server_version: "15.8".into(),
+        user: None,
+    };
+    update(&mut s, Msg::Connected { req, whoami });
+    let text = render(&s, 100, 12, false).backend().to_string();
+    assert!(
+        text.contains("signed in as postgres, who is not a caseload user"),
+        "{text}"
+    );
+}
+
+fn assert_no_colours(buf: &Buffer) {
+    for cell in buf.content() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
+    }
+}
+
+#[test]
+fn no_color_keeps_emphasis_but_no_colours() {
+    let s = on_roster(80, 24);
+    let t = render(&s, 80, 24, true);
+    insta::assert_snapshot!(t.backend());
+    let buf = t.backend().buffer();
+    assert_no_colours(buf);
+    // The selected row (4th data row: title, header, 3 rows above) is reversed and bold.
+    let selected = &buf[(0, 5)];
+    assert!(
+        selected
+            .modifier
+            .contains(Modifier::REVERSED | Modifier::BOLD),
+        "{selected:?}"
+    );
+    let title = &buf[(0, 0)];
+    assert!(title.modifier.contains(Modifier::REVERSED));
+
+    let mut s = on_roster(80, 24);
+    update(&mut s, key(KeyCode::Char('?')));
+    assert_no_colours(render(&s, 80, 24, true).backend().buffer());
+    // And the coloured theme really does use colour.
+    let coloured = render(&on_roster(80, 24), 80, 24, false);
+    assert!(
+        coloured
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .any(|c| c.fg != Color::Reset)
+    );
+}
+
+#[test]
+fn placeholder_for_unbuilt_screens() {
+    let mut s = connected(80, 12);
+    update(&mut s, key(KeyCode::Char('p')));
+    let text = render(&s, 80, 12, false).backend().to_string();
+    assert!(text.contains("Reports: coming soon"), "{text}");
+    assert!(matches!(s.top(), app::Screen::Placeholder { .. }));
+}

@@ -1,0 +1,730 @@
+//! The worker and the state machine against the real server, connected as
+//! an ordinary login role (never the superuser, which would see everything).
+
+mod common;
+
+use caseload::app::{self, Conn, Effect, Msg, Screen, State, update};
+use caseload::db::students::{PageRequest, RosterPage};
+use caseload::worker::{self, Worker};
+use common::TestDb;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio_postgres::NoTls;
+use uuid::Uuid;
+
+/// Login roles are cluster-wide: unique names, dropped when the test ends
+/// (declared first, so dropped after the database and the pool).
+struct LoginRoles(Vec<String>);
+
+impl LoginRoles {
+    async fn create(admin: &tokio_postgres::Client, n: usize) -> LoginRoles {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let mut names = Vec::new();
+        for _ in 0..n {
+            let name = format!(
+                "tui_t_{}_{}",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::SeqCst)
+            );
+            admin
+                .batch_execute(&format!(
+                    "DROP ROLE IF EXISTS {name}; CREATE ROLE {name} LOGIN IN ROLE caseload_coordinator"
+                ))
+                .await
+                .expect("create login role");
+            names.push(name);
+        }
+        LoginRoles(names)
+    }
+}
+
+impl Drop for LoginRoles {
+    fn drop(&mut self) {
+        let names = self.0.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                let admin = common::connect(&common::admin_conninfo()).await;
+                for n in names {
+                    let _ = admin
+                        .batch_execute(&format!("DROP ROLE IF EXISTS {n}"))
+                        .await;
+                }
+            });
+        })
+        .join()
+        .unwrap();
+    }
+}
+
+/// One Effect's reply, on a worker of its own.
+async fn exec(pool: &Pool, effect: Effect) -> Msg {
+    Worker::new(pool.clone())
+        .execute(effect)
+        .await
+        .expect("a reply")
+}
+
+fn pool_as(db_conninfo: &str, role: &str) -> Pool {
+    let mut cfg: tokio_postgres::Config = db_conninfo.parse().expect("conninfo");
+    cfg.user(role);
+    let mgr = Manager::from_config(
+        cfg,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(mgr).max_size(4).build().expect("pool")
+}
+
+struct Fixture {
+    school_a: Uuid,
+    /// Students of school A in roster order.
+    expected_a: Vec<Uuid>,
+}
+
+async fn seed(admin: &tokio_postgres::Client, user: &str) -> Fixture {
+    let school = |name: &str, local: &str| {
+        let (name, local) = (name.to_string(), local.to_string());
+        async move {
+            admin
+                .query_one(
+                    "INSERT INTO schools (name, short_name, local_id, low_grade, high_grade) \
+                     VALUES ($1, $1, $2, 'KG', '05') RETURNING id",
+                    &[&name, &local],
+                )
+                .await
+                .expect("school")
+                .get::<_, Uuid>(0)
+        }
+    };
+    let a = school("Adams", "A1").await;
+    let b = school("Burns", "B1").await;
+    let role: Uuid = admin
+        .query_one("SELECT id FROM roles WHERE key = 'coordinator'", &[])
+        .await
+        .expect("role")
+        .get(0);
+    let me: Uuid = admin
+        .query_one(
+            "INSERT INTO users (username, display_name, email) VALUES ($1, 'Tess Ui', $1 || '@example.org') \
+             RETURNING id",
+            &[&user],
+        )
+        .await
+        .expect("user")
+        .get(0);
+    admin
+        .execute(
+            "INSERT INTO user_roles (user_id, role_id, school_id) VALUES ($1, $2, $3)",
+            &[&me, &role, &a],
+        )
+        .await
+        .expect("grant A");
+    // An expired grant must not open school B.
+    admin
+        .execute(
+            "INSERT INTO user_roles (user_id, role_id, school_id, granted_at, expires_at) \
+             VALUES ($1, $2, $3, now() - interval '2 days', now() - interval '1 day')",
+            &[&me, &role, &b],
+        )
+        .await
+        .expect("expired grant B");
+
+    // Names repeat a lot so that the id tiebreak of the keyset matters.
+    for (school, n, prefix) in [(a, 250, "A"), (b, 50, "B")] {
+        admin
+            .execute(
+                "INSERT INTO students (school_id, local_id, first_name, last_name, grade_level) \
+                 SELECT $1, $3 || g, (ARRAY['Ann','Bo','Cy'])[1 + g % 3], 'L' || lpad((g % 37)::text, 2, '0'), \
+                        '03' FROM generate_series(1, $2::int) g",
+                &[&school, &n, &prefix],
+            )
+            .await
+            .expect("students");
+    }
+
+    admin
+        .batch_execute(&format!(
+            "INSERT INTO tools (key, name, status, reviewed_at) VALUES \
+               ('roster', 'Roster', 'approved', now()), \
+               ('caseload', 'Caseload', 'approved', now()), \
+               ('reports', 'Reports', 'draft', NULL); \
+             INSERT INTO role_tools (role_id, tool_id) \
+               SELECT '{role}', id FROM tools WHERE key IN ('roster', 'reports'); \
+             INSERT INTO navigation_items (id, parent_id, label, nav_type, tool_id, target, hotkey, sort_order, is_visible) VALUES \
+               ('00000000-0000-0000-0000-000000000001', NULL, 'Students', 'group', NULL, NULL, 's', 1, true), \
+               ('00000000-0000-0000-0000-000000000002', '00000000-0000-0000-0000-000000000001', 'Roster', 'screen', \
+                  (SELECT id FROM tools WHERE key = 'roster'), 'roster', 'r', 1, true), \
+               ('00000000-0000-0000-0000-000000000003', '00000000-0000-0000-0000-000000000001', 'My caseload', 'screen', \
+                  (SELECT id FROM tools WHERE key = 'caseload'), 'caseload', 'c', 2, true), \
+               ('00000000-0000-0000-0000-000000000004', NULL, 'Reporting', 'group', NULL, NULL, 'p', 2, true), \
+               ('00000000-0000-0000-0000-000000000005', '00000000-0000-0000-0000-000000000004', 'Reports', 'screen', \
+                  (SELECT id FROM tools WHERE key = 'reports'), 'reports', 'p', 1, true), \
+               ('00000000-0000-0000-0000-000000000006', NULL, 'Hidden', 'group', NULL, NULL, 'h', 3, false), \
+               ('00000000-0000-0000-0000-000000000007', '00000000-0000-0000-0000-000000000006', 'Roster again', 'screen', \
+                  (SELECT id FROM tools WHERE key = 'roster'), 'roster', 'x', 1, true), \
+               ('00000000-0000-0000-0000-000000000008', NULL, 'Old roster', 'screen', \
+                  (SELECT id FROM tools WHERE key = 'roster'), 'roster', 'o', 4, false);"
+        ))
+        .await
+        .expect("tools and navigation");
+
+    let expected_a = admin
+        .query(
+            "SELECT id FROM students WHERE school_id = $1 ORDER BY last_name, first_name, id",
+            &[&a],
+        )
+        .await
+        .expect("expected order")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    Fixture {
+        school_a: a,
+        expected_a,
+    }
+}
+
+async fn page(pool: &Pool, page: PageRequest, limit: usize) -> RosterPage {
+    match exec(
+        pool,
+        Effect::LoadRosterPage {
+            req: app::ReqId(1),
+            page,
+            limit,
+        },
+    )
+    .await
+    {
+        Msg::RosterPage { page, .. } => page,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn worker_serves_the_coordinator_only_their_school() {
+    let admin_pg = common::connect(&common::admin_conninfo()).await;
+    let roles = LoginRoles::create(&admin_pg, 3).await;
+    let (me, stranger, district) = (roles.0[0].clone(), roles.0[1].clone(), roles.0[2].clone());
+    let db = TestDb::new().await;
+    let admin = db.admin().await;
+    let fx = seed(&admin, &me).await;
+    let pool = pool_as(&db.conninfo(), &me);
+
+    // whoami, through the spawned worker and its channel.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let effects = worker::spawn(pool.clone(), tx);
+    effects
+        .send(Effect::Connect { req: app::ReqId(7) })
+        .unwrap();
+    let Some(Msg::Connected { req, whoami }) = rx.recv().await else {
+        panic!("not connected")
+    };
+    assert_eq!(req, app::ReqId(7));
+    assert_eq!(whoami.login_role, me);
+    let user = whoami.user.expect("a caseload user");
+    assert_eq!(
+        (user.username.as_str(), user.display_name.as_str()),
+        (me.as_str(), "Tess Ui")
+    );
+    assert_eq!(user.role_keys, vec!["coordinator".to_string()]);
+    assert!(
+        whoami
+            .server_version
+            .split('.')
+            .next()
+            .unwrap()
+            .parse::<u32>()
+            .unwrap()
+            >= 15
+    );
+
+    // The menu: approved and granted only, no invisible items, no empty groups.
+    let Msg::MenuLoaded { items, .. } = exec(&pool, Effect::LoadMenu { req: app::ReqId(2) }).await
+    else {
+        panic!()
+    };
+    let menu: Vec<(String, usize)> = app::menu::build(&items)
+        .into_iter()
+        .map(|e| (e.label, e.depth))
+        .collect();
+    assert_eq!(
+        menu,
+        vec![("Students".to_string(), 0), ("Roster".to_string(), 1)]
+    );
+
+    // Forwards, page by page.
+    let mut seen = Vec::new();
+    let mut request = PageRequest::First;
+    loop {
+        let p = page(&pool, request, 100).await;
+        assert!(p.rows.len() <= 100);
+        seen.extend(p.rows.iter().map(|r| r.id));
+        match p.rows.last() {
+            Some(last) if p.more => request = PageRequest::After(last.cursor()),
+            _ => break,
+        }
+    }
+    assert_eq!(seen, fx.expected_a, "forward walk");
+
+    // Backwards from the end.
+    let mut back = Vec::new();
+    let mut request = PageRequest::Last;
+    loop {
+        let p = page(&pool, request, 64).await;
+        let mut ids: Vec<Uuid> = p.rows.iter().map(|r| r.id).collect();
+        ids.append(&mut back);
+        back = ids;
+        match p.rows.first() {
+            Some(first) if p.more => request = PageRequest::Before(first.cursor()),
+            _ => break,
+        }
+    }
+    assert_eq!(back, fx.expected_a, "backward walk");
+
+    let Msg::RosterCount { total, .. } =
+        exec(&pool, Effect::CountRoster { req: app::ReqId(3) }).await
+    else {
+        panic!()
+    };
+    assert_eq!(total, 250);
+
+    // A student of school B cannot be opened; one of A can.
+    let b_student: Uuid = admin
+        .query_one(
+            "SELECT id FROM students WHERE school_id <> $1 LIMIT 1",
+            &[&fx.school_a],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let Msg::StudentLoaded { detail, .. } = exec(
+        &pool,
+        Effect::LoadStudent {
+            req: app::ReqId(4),
+            id: b_student,
+        },
+    )
+    .await
+    else {
+        panic!()
+    };
+    assert!(detail.is_none());
+    let Msg::StudentLoaded { detail, .. } = exec(
+        &pool,
+        Effect::LoadStudent {
+            req: app::ReqId(5),
+            id: fx.expected_a[0],
+        },
+    )
+    .await
+    else {
+        panic!()
+    };
+    assert_eq!(detail.expect("visible").school_name, "Adams");
+
+    // A login role without a users row: told so, and sees nobody.
+    admin
+        .batch_execute(&format!(
+            "INSERT INTO students (school_id, local_id, first_name, last_name, grade_level) \
+             VALUES ('{}', 'Z1', 'Zed', 'Zed', 'KG')",
+            fx.school_a
+        ))
+        .await
+        .unwrap();
+    let pool2 = pool_as(&db.conninfo(), &stranger);
+    let Msg::Connected { whoami, .. } = exec(&pool2, Effect::Connect { req: app::ReqId(1) }).await
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (whoami.login_role.as_str(), whoami.user),
+        (stranger.as_str(), None)
+    );
+    assert!(page(&pool2, PageRequest::First, 100).await.rows.is_empty());
+
+    // A district-wide grant (school NULL) sees every school, in one order.
+    admin
+        .execute(
+            "WITH u AS (INSERT INTO users (username, display_name, email) \
+                        VALUES ($1, 'Dee Strict', $1 || '@example.org') RETURNING id) \
+             INSERT INTO user_roles (user_id, role_id) \
+             SELECT u.id, r.id FROM u, roles r WHERE r.key = 'coordinator'",
+            &[&district],
+        )
+        .await
+        .unwrap();
+    let everyone: Vec<Uuid> = admin
+        .query(
+            "SELECT id FROM students ORDER BY last_name, first_name, id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let pool3 = pool_as(&db.conninfo(), &district);
+    let mut seen = Vec::new();
+    let mut request = PageRequest::First;
+    loop {
+        let p = page(&pool3, request, 70).await;
+        seen.extend(p.rows.iter().map(|r| r.id));
+        match p.rows.last() {
+            Some(last) if p.more => request = PageRequest::After(last.cursor()),
+            _ => break,
+        }
+    }
+    assert_eq!(seen.len(), 301);
+    assert_eq!(seen, everyone, "district-wide walk");
+    pool.close();
+    pool2.close();
+    pool3.close();
+}
+
+fn press(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// Applies a Msg and runs every resulting effect through the worker until
+/// nothing is left, as the event loop would.
+async fn drive(state: &mut State, pool: &Pool, msg: Msg) {
+    let worker = Worker::new(pool.clone());
+    let mut queue = vec![msg];
+    while let Some(m) = queue.pop() {
+        for effect in update(state, m) {
+            queue.extend(worker.execute(effect).await);
+        }
+    }
+}
+
+fn selected(state: &State) -> Option<Uuid> {
+    match state.top() {
+        Screen::Roster(r) => r.selected().map(|r| r.id),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn headless_session_scrolls_the_whole_roster_both_ways() {
+    let admin_pg = common::connect(&common::admin_conninfo()).await;
+    let roles = LoginRoles::create(&admin_pg, 1).await;
+    let me = roles.0[0].clone();
+    let db = TestDb::new().await;
+    let fx = seed(&db.admin().await, &me).await;
+    let pool = pool_as(&db.conninfo(), &me);
+
+    let mut s = State::new(app::Options::default());
+    drive(
+        &mut s,
+        &pool,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    )
+    .await;
+    drive(&mut s, &pool, Msg::Start).await;
+    assert!(matches!(s.conn, Conn::Connected(_)), "{:?}", s.conn);
+    drive(&mut s, &pool, press(KeyCode::Char('r'))).await;
+    assert_eq!(selected(&s), Some(fx.expected_a[0]));
+
+    let mut walked = vec![selected(&s).unwrap()];
+    for _ in 1..fx.expected_a.len() {
+        drive(&mut s, &pool, press(KeyCode::Char('j'))).await;
+        walked.push(selected(&s).unwrap());
+    }
+    assert_eq!(walked, fx.expected_a, "j through the roster");
+    drive(&mut s, &pool, press(KeyCode::Char('j'))).await;
+    assert_eq!(
+        selected(&s),
+        fx.expected_a.last().copied(),
+        "stops at the end"
+    );
+
+    let Screen::Roster(r) = s.top() else { panic!() };
+    assert_eq!((r.position(), r.total), (Some(250), Some(250)));
+
+    drive(&mut s, &pool, press(KeyCode::Char('g'))).await;
+    assert_eq!(selected(&s), Some(fx.expected_a[0]));
+    drive(&mut s, &pool, press(KeyCode::Char('G'))).await;
+    assert_eq!(selected(&s), fx.expected_a.last().copied());
+    let mut walked = vec![selected(&s).unwrap()];
+    for _ in 1..fx.expected_a.len() {
+        drive(&mut s, &pool, press(KeyCode::Up)).await;
+        walked.push(selected(&s).unwrap());
+    }
+    walked.reverse();
+    assert_eq!(walked, fx.expected_a, "k back up the roster");
+
+    drive(&mut s, &pool, press(KeyCode::Enter)).await;
+    let Screen::Student(st) = s.top() else {
+        panic!()
+    };
+    assert_eq!(st.detail.as_ref().map(|d| d.row.id), Some(fx.expected_a[0]));
+    pool.close();
+}
+
+#[tokio::test]
+async fn connection_failure_has_a_readable_reason() {
+    let db = TestDb::new().await;
+    let missing = db.conninfo().replace(&db.name, "caseload_no_such_db");
+    let pool = pool_as(&missing, "postgres");
+    let Msg::ConnectionFailed { reason, .. } =
+        exec(&pool, Effect::Connect { req: app::ReqId(1) }).await
+    else {
+        panic!()
+    };
+    assert!(reason.contains("does not exist"), "{reason}");
+
+    let refused = pool_as("host=127.0.0.1 port=1 dbname=x", "nobody");
+    let Msg::ConnectionFailed { reason, .. } =
+        exec(&refused, Effect::Connect { req: app::ReqId(1) }).await
+    else {
+        panic!()
+    };
+    assert!(reason.contains("connection refused"), "{reason}");
+}
+
+#[tokio::test]
+async fn cancelled_requests_get_no_reply() {
+    let db = TestDb::new().await;
+    let worker = Worker::new(pool_as(&db.conninfo(), "postgres"));
+    let req = app::ReqId(9);
+    assert!(worker.execute(Effect::Cancel { req }).await.is_none());
+    let load = Effect::LoadRosterPage {
+        req,
+        page: PageRequest::First,
+        limit: 10,
+    };
+    assert!(
+        worker.execute(load.clone()).await.is_none(),
+        "cancelled before it started"
+    );
+    // The id is free again afterwards (ids are never reused, but the table must not leak).
+    assert!(matches!(
+        worker.execute(load).await,
+        Some(Msg::RosterPage { .. })
+    ));
+}
+
+// ---------------------------------------------------------------------------
+// The real event loop in a pseudo-terminal. The program under test is this
+// test binary itself, re-run to execute `tui_child` only, so no other binary
+// has to be built first.
+
+const CHILD_ENV: &str = "CASELOAD_TUI_CHILD_CONNINFO";
+
+#[tokio::test]
+#[ignore = "the program the pseudo-terminal tests run, not a test by itself"]
+async fn tui_child() {
+    let Ok(conninfo) = std::env::var(CHILD_ENV) else {
+        return;
+    };
+    let cfg: tokio_postgres::Config = conninfo.parse().expect("conninfo");
+    let mgr = Manager::from_config(
+        cfg,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    let pool = Pool::builder(mgr).max_size(4).build().expect("pool");
+    let opts = caseload::tui::TuiOptions {
+        no_color: false,
+        keys: Default::default(),
+        connection_label: "pty-test".into(),
+    };
+    caseload::tui::run(pool, opts).await.expect("tui");
+}
+
+struct Pty {
+    parser: std::sync::Arc<std::sync::Mutex<vt100::Parser>>,
+    raw: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    writer: Box<dyn std::io::Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Pty {
+    fn spawn(conninfo: &str) -> Pty {
+        use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 100,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new(std::env::current_exe().unwrap());
+        cmd.args([
+            "--exact",
+            "tui_child",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ]);
+        cmd.env(CHILD_ENV, conninfo);
+        cmd.env("TERM", "xterm-256color");
+        let child = pair.slave.spawn_command(cmd).expect("spawn");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let parser = std::sync::Arc::new(std::sync::Mutex::new(vt100::Parser::new(30, 100, 0)));
+        let raw = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (p, r) = (parser.clone(), raw.clone());
+        // Drained continuously so the child never blocks on a full pty.
+        std::thread::spawn(move || {
+            let _master = pair.master;
+            let mut buf = [0u8; 65536];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Pty {
+            parser,
+            raw,
+            writer,
+            child,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        self.wait_until(text, |s| s.contains(text))
+    }
+
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "waited for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(30));
+        }
+    }
+
+    fn frames(&self) -> usize {
+        let raw = self.raw.lock().unwrap();
+        let needle = b"\x1b[?2026h";
+        raw.windows(needle.len()).filter(|w| *w == needle).count()
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Waits for the program to end and checks it left the terminal usable.
+    fn finish(mut self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "did not quit; screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(30));
+        };
+        assert!(status.success(), "{status:?}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert!(
+            !self.parser.lock().unwrap().screen().alternate_screen(),
+            "left in the alternate screen"
+        );
+        let raw = self.raw.lock().unwrap();
+        let count = |needle: &[u8]| raw.windows(needle.len()).filter(|w| *w == needle).count();
+        let frames = count(b"\x1b[?2026h");
+        assert!(frames >= 1, "frames are wrapped in synchronized updates");
+        assert!(count(b"\x1b[?2026l") >= frames);
+        assert!(count(b"\x1b[?25h") >= 1, "cursor shown again");
+    }
+}
+
+use std::io::Read as _;
+
+#[test]
+fn pty_first_frame_and_clean_exit_without_a_server() {
+    let mut pty = Pty::spawn("host=127.0.0.1 port=1 user=nobody dbname=nothing");
+    let screen = pty.wait_for("connection refused");
+    assert!(screen.contains("caseload · Menu"), "{screen}");
+    pty.send("q");
+    pty.finish();
+}
+
+#[tokio::test]
+async fn pty_real_session() {
+    let admin_pg = common::connect(&common::admin_conninfo()).await;
+    let roles = LoginRoles::create(&admin_pg, 1).await;
+    let me = roles.0[0].clone();
+    let db = TestDb::new().await;
+    seed(&db.admin().await, &me).await;
+    let mut cfg_text = db.conninfo();
+    cfg_text = cfg_text
+        .split_whitespace()
+        .filter(|kv| !kv.starts_with("user="))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let conninfo = format!("{cfg_text} user={me}");
+
+    let mut pty = tokio::task::spawn_blocking(move || {
+        let mut pty = Pty::spawn(&conninfo);
+        pty.wait_for("[r] Roster");
+        assert!(
+            pty.screen().contains("connected as Tess Ui"),
+            "{}",
+            pty.screen()
+        );
+        pty.send("r");
+        pty.wait_for("row 1 of 250");
+        pty.send("G");
+        pty.wait_for("row 250 of 250");
+        pty.send("kkk");
+        pty.wait_for("row 247 of 250");
+        pty.send("\r");
+        pty.wait_for("Guardians");
+        pty.send("\x1b");
+        pty.wait_for("row 247 of 250");
+        pty.send("?");
+        pty.wait_for("Keys · esc or ? to close");
+        pty.send("q");
+        let screen = pty.wait_until("q to close the help", |s| !s.contains("Keys ·"));
+        assert!(
+            screen.contains("row 247 of 250"),
+            "still on the roster:\n{screen}"
+        );
+        // Nothing is in flight: an idle screen is not redrawn.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let idle = pty.frames();
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        assert_eq!(pty.frames(), idle, "frames drawn while idle");
+        pty
+    })
+    .await
+    .unwrap();
+    pty.send("q");
+    tokio::task::spawn_blocking(move || pty.finish())
+        .await
+        .unwrap();
+}
