@@ -4,7 +4,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "caseload", version, about = "A keyboard-driven terminal client for school intervention teams")]
+#[command(
+    name = "caseload",
+    version,
+    about = "A keyboard-driven terminal client for school intervention teams"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,

@@ -1,9 +1,9 @@
 //! `caseload doctor`: what caseload would use and what is wrong with it.
 //! Never prints a password.
 
+use crate::config::conn::ConnParams;
 use crate::db::migrate::{self, State};
 use std::fmt::Write;
-use crate::config::conn::ConnParams;
 
 pub struct Input {
     /// e.g. "/home/x/.config/caseload/config.toml (XDG_CONFIG_HOME)" or "none (built-in defaults)".
@@ -45,7 +45,11 @@ pub async fn report(input: Input) -> (String, bool) {
     (out, problems.is_empty())
 }
 
-async fn server_section(client: &tokio_postgres::Client, out: &mut String, problems: &mut Vec<String>) {
+async fn server_section(
+    client: &tokio_postgres::Client,
+    out: &mut String,
+    problems: &mut Vec<String>,
+) {
     let q = client
         .query_one(
             "SELECT current_setting('server_version'), session_user::text, r.rolsuper, r.rolbypassrls, \
@@ -57,7 +61,10 @@ async fn server_section(client: &tokio_postgres::Client, out: &mut String, probl
     let row = match q {
         Ok(r) => r,
         Err(e) => {
-            problems.push(format!("cannot read server facts: {}", migrate::describe_pg_error(&e)));
+            problems.push(format!(
+                "cannot read server facts: {}",
+                migrate::describe_pg_error(&e)
+            ));
             return;
         }
     };
@@ -66,13 +73,20 @@ async fn server_section(client: &tokio_postgres::Client, out: &mut String, probl
     let _ = writeln!(out, "server      PostgreSQL {version}");
     let _ = writeln!(out, "login role  {role}");
     if superuser || bypass || owner {
-        let why = [(superuser, "a superuser"), (bypass, "BYPASSRLS"), (owner, "the owner of caseload's tables")]
-            .iter()
-            .filter(|(on, _)| *on)
-            .map(|(_, w)| *w)
-            .collect::<Vec<_>>()
-            .join(", ");
-        let _ = writeln!(out, "            WARNING: {role} is {why}: row-level security does not apply to it");
+        let why = [
+            (superuser, "a superuser"),
+            (bypass, "BYPASSRLS"),
+            (owner, "the owner of caseload's tables"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, w)| *w)
+        .collect::<Vec<_>>()
+        .join(", ");
+        let _ = writeln!(
+            out,
+            "            WARNING: {role} is {why}: row-level security does not apply to it"
+        );
         problems.push(format!(
             "everyday use should sign in as a person's own login role, not {role} ({why})"
         ));
@@ -80,16 +94,36 @@ async fn server_section(client: &tokio_postgres::Client, out: &mut String, probl
     match migrate::status(client, &migrate::embedded()).await {
         Err(e) => problems.push(format!("cannot read migration status: {e}")),
         Ok(rows) => {
-            let applied = rows.iter().filter(|r| matches!(r.state, State::Applied { checksum_ok: true, .. })).count();
-            let _ = writeln!(out, "migrations  {applied} of {} applied", migrate::embedded().len());
+            let applied = rows
+                .iter()
+                .filter(|r| {
+                    matches!(
+                        r.state,
+                        State::Applied {
+                            checksum_ok: true,
+                            ..
+                        }
+                    )
+                })
+                .count();
+            let _ = writeln!(
+                out,
+                "migrations  {applied} of {} applied",
+                migrate::embedded().len()
+            );
             for r in &rows {
                 match &r.state {
-                    State::Applied { checksum_ok: true, .. } => {}
-                    State::Applied { checksum_ok: false, .. } => {
+                    State::Applied {
+                        checksum_ok: true, ..
+                    } => {}
+                    State::Applied {
+                        checksum_ok: false, ..
+                    } => {
                         problems.push(format!("migration {} differs from the one applied", r.name))
                     }
                     State::Pending { last_error } => {
-                        let mut p = format!("migration {} is pending (run `caseload migrate`)", r.name);
+                        let mut p =
+                            format!("migration {} is pending (run `caseload migrate`)", r.name);
                         if let Some(e) = last_error {
                             p.push_str(&format!("; its last attempt failed: {e}"));
                         }
@@ -112,7 +146,10 @@ async fn server_section(client: &tokio_postgres::Client, out: &mut String, probl
                 let _ = writeln!(out, "caseload    signed in as {name}");
             }
             None => {
-                let _ = writeln!(out, "caseload    {role} is not a caseload user (no users row)");
+                let _ = writeln!(
+                    out,
+                    "caseload    {role} is not a caseload user (no users row)"
+                );
             }
         }
     }

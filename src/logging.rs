@@ -11,9 +11,16 @@ use tracing_subscriber::EnvFilter;
 /// tracing's filter syntax). Owner-only permissions: logs may name students.
 pub fn init(path: &Path, level: &str) -> color_eyre::Result<()> {
     if let Some(dir) = path.parent() {
-        fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
     }
-    let file = OpenOptions::new().create(true).append(true).mode(0o600).open(path)?;
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)?;
     let filter = EnvFilter::try_from_env("CASELOAD_LOG").unwrap_or_else(|_| EnvFilter::new(level));
     // A second init (tests, or demo re-entering) keeps the first subscriber.
     let _ = tracing_subscriber::fmt()

@@ -36,9 +36,15 @@ fn resolve(cli: &Cli, loaded: &config::Loaded) -> Result<conn::ConnParams> {
 fn database_configured(cli: &Cli, loaded: &config::Loaded) -> bool {
     cli.global.database_url.is_some()
         || loaded.config.database.url.is_some()
-        || ["DATABASE_URL", "PGHOST", "PGDATABASE", "PGSERVICE", "PGPORT"]
-            .iter()
-            .any(|v| env(v).is_some_and(|s| !s.is_empty()))
+        || [
+            "DATABASE_URL",
+            "PGHOST",
+            "PGDATABASE",
+            "PGSERVICE",
+            "PGPORT",
+        ]
+        .iter()
+        .any(|v| env(v).is_some_and(|s| !s.is_empty()))
 }
 
 fn tui_options(loaded: &config::Loaded, label: String) -> tui::TuiOptions {
@@ -62,12 +68,19 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             if args.status {
                 for row in migrate::status(&client, &migrate::embedded()).await? {
                     let state = match row.state {
-                        migrate::State::Applied { checksum_ok: true, applied_at } => {
+                        migrate::State::Applied {
+                            checksum_ok: true,
+                            applied_at,
+                        } => {
                             format!("applied {}", applied_at.format("%Y-%m-%d %H:%M:%S UTC"))
                         }
-                        migrate::State::Applied { checksum_ok: false, .. } => "CHANGED since applied".into(),
+                        migrate::State::Applied {
+                            checksum_ok: false, ..
+                        } => "CHANGED since applied".into(),
                         migrate::State::Pending { last_error: None } => "pending".into(),
-                        migrate::State::Pending { last_error: Some(e) } => format!("pending (last attempt failed: {e})"),
+                        migrate::State::Pending {
+                            last_error: Some(e),
+                        } => format!("pending (last attempt failed: {e})"),
                     };
                     println!("{:>4}  {:<32} {state}", row.version, row.name);
                 }
@@ -107,7 +120,11 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             for (table, n) in &report.counts {
                 println!("{table:<26} {n:>10}");
             }
-            println!("seeded {} students in {:.2} s", args.students, report.elapsed.as_secs_f64());
+            println!(
+                "seeded {} students in {:.2} s",
+                args.students,
+                report.elapsed.as_secs_f64()
+            );
             Ok(())
         }
         Some(Command::Doctor) => {
@@ -138,7 +155,11 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             Ok(())
         }
         Some(Command::Demo(args)) => {
-            let configured = if database_configured(&cli, &loaded) { Some(resolve(&cli, &loaded)?) } else { None };
+            let configured = if database_configured(&cli, &loaded) {
+                Some(resolve(&cli, &loaded)?)
+            } else {
+                None
+            };
             let data_dir = loaded
                 .config
                 .demo
@@ -148,7 +169,9 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
                 .ok_or_else(|| eyre!("no data directory: set XDG_DATA_HOME or demo.data_dir"))?;
             let server = demo::find_server(configured, &data_dir, args.private_cluster).await?;
             let today = chrono::Local::now().date_naive();
-            let prepared = demo::prepare(args, server, today).await.wrap_err("preparing the demo")?;
+            let prepared = demo::prepare(args, server, today)
+                .await
+                .wrap_err("preparing the demo")?;
             let pool = pool::build_pool(&prepared.login, &loaded.config.database)?;
             let label = prepared.login.display_masked();
             let result = tui::run(pool, tui_options(&loaded, label)).await;

@@ -13,12 +13,20 @@ async fn roster_and_menu_appear_for_the_demo_coordinator() {
     let db = TestDb::new().await;
     let mut admin = db.admin().await;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).expect("date");
-    seed::seed(&mut admin, &seed::SeedOptions { students: 400, seed: 7, today })
-        .await
-        .expect("seed");
-    let password = caseload::demo::login::ensure_login(&admin, seed::DEMO_COORDINATOR, "caseload_coordinator")
-        .await
-        .expect("login role");
+    seed::seed(
+        &mut admin,
+        &seed::SeedOptions {
+            students: 400,
+            seed: 7,
+            today,
+        },
+    )
+    .await
+    .expect("seed");
+    let password =
+        caseload::demo::login::ensure_login(&admin, seed::DEMO_COORDINATOR, "caseload_coordinator")
+            .await
+            .expect("login role");
 
     // What the coordinator should see first: the start of their roster.
     let first: Vec<String> = admin
@@ -50,8 +58,8 @@ async fn roster_and_menu_appear_for_the_demo_coordinator() {
 
     let state = tempfile::tempdir().expect("tempdir");
     let state_dir = state.path().to_string_lossy().to_string();
-    let url = format!("{} user={}", db.conninfo(), seed::DEMO_COORDINATOR)
-        .replace("user=postgres ", "");
+    let url =
+        format!("{} user={}", db.conninfo(), seed::DEMO_COORDINATOR).replace("user=postgres ", "");
     let mut pty = Pty::spawn(
         &["--database-url", &url],
         &[
@@ -66,7 +74,10 @@ async fn roster_and_menu_appear_for_the_demo_coordinator() {
     let mut needles: Vec<&str> = first.iter().map(String::as_str).collect();
     needles.extend(group_labels.iter().map(String::as_str));
     let screen = pty.wait_for(&needles, Duration::from_secs(30));
-    assert!(screen.contains("demo_coordinator"), "status line names the person:\n{screen}");
+    assert!(
+        screen.contains("demo_coordinator"),
+        "status line names the person:\n{screen}"
+    );
 
     pty.send("q");
     assert!(pty.wait_exit(Duration::from_secs(10)), "clean exit");

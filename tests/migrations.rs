@@ -6,19 +6,24 @@ use caseload::db::migrate::{self, MigrateError, Migration, State};
 use common::TestDb;
 
 async fn succeeded_rows(c: &tokio_postgres::Client) -> Vec<(i64, String)> {
-    c.query("SELECT version, name FROM migration_log WHERE status = 'succeeded' ORDER BY version", &[])
-        .await
-        .expect("migration_log")
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect()
+    c.query(
+        "SELECT version, name FROM migration_log WHERE status = 'succeeded' ORDER BY version",
+        &[],
+    )
+    .await
+    .expect("migration_log")
+    .iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect()
 }
 
 #[tokio::test]
 async fn fresh_database_gets_every_table_and_enum() {
     let db = TestDb::empty().await;
     let mut c = db.admin().await;
-    let report = migrate::run(&mut c, &migrate::embedded()).await.expect("migrate");
+    let report = migrate::run(&mut c, &migrate::embedded())
+        .await
+        .expect("migrate");
     assert_eq!(report.applied.len(), migrate::embedded().len());
 
     let tables: Vec<String> = c
@@ -32,10 +37,26 @@ async fn fresh_database_gets_every_table_and_enum() {
         .map(|r| r.get(0))
         .collect();
     let expected = [
-        "communication_log", "documents", "intervention_attachments", "intervention_goals",
-        "intervention_programs", "intervention_sessions", "intervention_team", "interventions",
-        "jobs", "migration_log", "navigation_items", "progress_measurements", "role_tools",
-        "roles", "schools", "settings", "student_guardians", "students", "tools", "user_roles",
+        "communication_log",
+        "documents",
+        "intervention_attachments",
+        "intervention_goals",
+        "intervention_programs",
+        "intervention_sessions",
+        "intervention_team",
+        "interventions",
+        "jobs",
+        "migration_log",
+        "navigation_items",
+        "progress_measurements",
+        "role_tools",
+        "roles",
+        "schools",
+        "settings",
+        "student_guardians",
+        "students",
+        "tools",
+        "user_roles",
         "users",
     ];
     assert_eq!(tables, expected);
@@ -66,29 +87,57 @@ async fn fresh_database_gets_every_table_and_enum() {
 async fn second_run_is_a_no_op() {
     let db = TestDb::empty().await;
     let mut c = db.admin().await;
-    migrate::run(&mut c, &migrate::embedded()).await.expect("first");
+    migrate::run(&mut c, &migrate::embedded())
+        .await
+        .expect("first");
     let before = succeeded_rows(&c).await;
-    let report = migrate::run(&mut c, &migrate::embedded()).await.expect("second");
+    let report = migrate::run(&mut c, &migrate::embedded())
+        .await
+        .expect("second");
     assert!(report.applied.is_empty(), "{:?}", report.applied);
     assert_eq!(report.already_applied, migrate::embedded().len());
     assert_eq!(succeeded_rows(&c).await, before);
-    let attempts: i64 = c.query_one("SELECT count(*) FROM migration_log", &[]).await.expect("n").get(0);
-    assert_eq!(attempts as usize, migrate::embedded().len(), "no extra attempts recorded");
+    let attempts: i64 = c
+        .query_one("SELECT count(*) FROM migration_log", &[])
+        .await
+        .expect("n")
+        .get(0);
+    assert_eq!(
+        attempts as usize,
+        migrate::embedded().len(),
+        "no extra attempts recorded"
+    );
 }
 
 #[tokio::test]
 async fn a_changed_migration_file_is_an_error_naming_it() {
     let db = TestDb::empty().await;
     let mut c = db.admin().await;
-    let original = vec![Migration::new(1, "0001_first.sql", "CREATE TABLE a (x int);")];
+    let original = vec![Migration::new(
+        1,
+        "0001_first.sql",
+        "CREATE TABLE a (x int);",
+    )];
     migrate::run(&mut c, &original).await.expect("first");
-    let edited = vec![Migration::new(1, "0001_first.sql", "CREATE TABLE a (x bigint);")];
-    let err = migrate::run(&mut c, &edited).await.expect_err("changed file must be refused");
+    let edited = vec![Migration::new(
+        1,
+        "0001_first.sql",
+        "CREATE TABLE a (x bigint);",
+    )];
+    let err = migrate::run(&mut c, &edited)
+        .await
+        .expect_err("changed file must be refused");
     assert!(matches!(err, MigrateError::Changed { .. }), "{err}");
     assert!(err.to_string().contains("0001_first.sql"), "{err}");
 
     let status = migrate::status(&c, &edited).await.expect("status");
-    assert!(matches!(status[0].state, State::Applied { checksum_ok: false, .. }));
+    assert!(matches!(
+        status[0].state,
+        State::Applied {
+            checksum_ok: false,
+            ..
+        }
+    ));
 }
 
 #[tokio::test]
@@ -104,7 +153,10 @@ async fn concurrent_migrators_serialise() {
     let rows = succeeded_rows(&a).await;
     assert_eq!(rows.len(), ms.len());
     let failed: i64 = a
-        .query_one("SELECT count(*) FROM migration_log WHERE status <> 'succeeded'", &[])
+        .query_one(
+            "SELECT count(*) FROM migration_log WHERE status <> 'succeeded'",
+            &[],
+        )
         .await
         .expect("n")
         .get(0);
@@ -143,19 +195,31 @@ async fn a_failing_migration_rolls_back_and_leaves_its_failed_row() {
         .await
         .expect("one failed row");
     assert_eq!(row.get::<_, String>(0), "failed");
-    assert!(row.get::<_, Option<String>>(1).unwrap_or_default().contains("no_such_column"));
+    assert!(
+        row.get::<_, Option<String>>(1)
+            .unwrap_or_default()
+            .contains("no_such_column")
+    );
     assert!(row.get::<_, Option<i64>>(2).is_some());
     assert_eq!(row.get::<_, String>(3), "postgres");
     assert!(row.get::<_, bool>(4));
 
     let status = migrate::status(&c, &ms).await.expect("status");
     let last = status.last().expect("row for 99");
-    assert!(matches!(&last.state, State::Pending { last_error: Some(e) } if e.contains("no_such_column")));
+    assert!(
+        matches!(&last.state, State::Pending { last_error: Some(e) } if e.contains("no_such_column"))
+    );
 
     // Fixing the file lets the next run apply it.
     ms.pop();
-    ms.push(Migration::new(99, "0099_broken.sql", "CREATE TABLE half_done (x int);"));
-    let report = migrate::run(&mut c, &ms).await.expect("fixed migration applies");
+    ms.push(Migration::new(
+        99,
+        "0099_broken.sql",
+        "CREATE TABLE half_done (x int);",
+    ));
+    let report = migrate::run(&mut c, &ms)
+        .await
+        .expect("fixed migration applies");
     assert_eq!(report.applied.len(), 1);
 }
 
@@ -163,10 +227,19 @@ async fn a_failing_migration_rolls_back_and_leaves_its_failed_row() {
 async fn status_on_an_empty_database_lists_everything_pending_without_creating_tables() {
     let db = TestDb::empty().await;
     let c = db.admin().await;
-    let status = migrate::status(&c, &migrate::embedded()).await.expect("status");
-    assert!(status.iter().all(|s| matches!(s.state, State::Pending { .. })));
+    let status = migrate::status(&c, &migrate::embedded())
+        .await
+        .expect("status");
+    assert!(
+        status
+            .iter()
+            .all(|s| matches!(s.state, State::Pending { .. }))
+    );
     let exists: bool = c
-        .query_one("SELECT to_regclass('public.migration_log') IS NOT NULL", &[])
+        .query_one(
+            "SELECT to_regclass('public.migration_log') IS NOT NULL",
+            &[],
+        )
         .await
         .expect("regclass")
         .get(0);

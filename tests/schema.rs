@@ -39,7 +39,10 @@ async fn grade_comparisons_follow_declaration_order() {
     let db = TestDb::new().await;
     let c = db.admin().await;
     let row = c
-        .query_one("SELECT '03'::grade_level BETWEEN 'KG' AND '05', 'PK'::grade_level < 'KG'", &[])
+        .query_one(
+            "SELECT '03'::grade_level BETWEEN 'KG' AND '05', 'PK'::grade_level < 'KG'",
+            &[],
+        )
         .await
         .expect("compare");
     assert!(row.get::<_, bool>(0));
@@ -100,7 +103,11 @@ async fn planned_end_before_start_is_rejected() {
         )
         .await
         .expect_err("end before start");
-    assert!(db_message(&err).contains("interventions_end_after_start"), "{}", db_message(&err));
+    assert!(
+        db_message(&err).contains("interventions_end_after_start"),
+        "{}",
+        db_message(&err)
+    );
 }
 
 #[tokio::test]
@@ -115,7 +122,9 @@ async fn illegal_lifecycle_transitions_are_rejected_by_the_database() {
             if from == to {
                 continue;
             }
-            let id = insert_intervention(&c, school, student, from).await.expect("insert");
+            let id = insert_intervention(&c, school, student, from)
+                .await
+                .expect("insert");
             let result = c
                 .execute(
                     "UPDATE interventions SET status = $2, outcome = 'goal_met' WHERE id = $1",
@@ -133,17 +142,31 @@ async fn illegal_lifecycle_transitions_are_rejected_by_the_database() {
         }
     }
     // Leaving active for a final state needs an outcome.
-    let id = insert_intervention(&c, school, student, Active).await.expect("insert");
+    let id = insert_intervention(&c, school, student, Active)
+        .await
+        .expect("insert");
     let err = c
-        .execute("UPDATE interventions SET status = 'completed' WHERE id = $1", &[&id])
+        .execute(
+            "UPDATE interventions SET status = 'completed' WHERE id = $1",
+            &[&id],
+        )
         .await
         .expect_err("outcome required");
-    assert!(db_message(&err).contains("requires an outcome"), "{}", db_message(&err));
+    assert!(
+        db_message(&err).contains("requires an outcome"),
+        "{}",
+        db_message(&err)
+    );
     // A referral can be dropped without one, and gets an ended_at.
-    let id = insert_intervention(&c, school, student, Referred).await.expect("insert");
-    c.execute("UPDATE interventions SET status = 'discontinued' WHERE id = $1", &[&id])
+    let id = insert_intervention(&c, school, student, Referred)
         .await
-        .expect("referred -> discontinued");
+        .expect("insert");
+    c.execute(
+        "UPDATE interventions SET status = 'discontinued' WHERE id = $1",
+        &[&id],
+    )
+    .await
+    .expect("referred -> discontinued");
     let ended: Option<chrono::DateTime<chrono::Utc>> = c
         .query_one("SELECT ended_at FROM interventions WHERE id = $1", &[&id])
         .await
@@ -166,7 +189,10 @@ async fn unknown_enum_values_are_rejected() {
         .await
         .expect_err("unknown enum value");
     let msg = db_message(&err);
-    assert!(msg.contains("invalid input value for enum intervention_status"), "{msg}");
+    assert!(
+        msg.contains("invalid input value for enum intervention_status"),
+        "{msg}"
+    );
     assert!(msg.contains("22P02"), "{msg}");
 }
 
@@ -175,7 +201,9 @@ async fn check_constraints_reject_impossible_rows() {
     let db = TestDb::new().await;
     let c = db.admin().await;
     let (school, student) = fixture(&c).await;
-    let id = insert_intervention(&c, school, student, InterventionStatus::Active).await.expect("insert");
+    let id = insert_intervention(&c, school, student, InterventionStatus::Active)
+        .await
+        .expect("insert");
     let cases: &[(&str, &str)] = &[
         (
             "INSERT INTO intervention_sessions (id, intervention_id, session_date, minutes, attendance) \
@@ -199,11 +227,18 @@ async fn check_constraints_reject_impossible_rows() {
     ];
     for (sql, constraint) in cases {
         let err = c.execute(*sql, &[&id]).await.expect_err(constraint);
-        assert!(db_message(&err).contains(constraint), "{constraint}: {}", db_message(&err));
+        assert!(
+            db_message(&err).contains(constraint),
+            "{constraint}: {}",
+            db_message(&err)
+        );
     }
     // Version moves on with every update, for optimistic concurrency.
     let v: i32 = c
-        .query_one("UPDATE interventions SET tier = 3 WHERE id = $1 RETURNING version", &[&id])
+        .query_one(
+            "UPDATE interventions SET tier = 3 WHERE id = $1 RETURNING version",
+            &[&id],
+        )
         .await
         .expect("update")
         .get(0);

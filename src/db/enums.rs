@@ -31,7 +31,11 @@ pub fn parse_enum<E: PgEnum>(s: &str) -> Result<E, UnknownEnumValue> {
         .ok_or_else(|| UnknownEnumValue {
             type_name: E::TYPE_NAME,
             given: s.chars().take(64).collect(),
-            expected: E::ALL.iter().map(|v| v.label()).collect::<Vec<_>>().join(", "),
+            expected: E::ALL
+                .iter()
+                .map(|v| v.label())
+                .collect::<Vec<_>>()
+                .join(", "),
         })
 }
 
@@ -162,6 +166,9 @@ mod tests {
             assert!(!labels.is_empty(), "{name}");
         }
         assert_eq!("01".parse::<GradeLevel>(), Ok(GradeLevel::G01));
-        assert_eq!(" Active ".parse::<StudentStatus>(), Ok(StudentStatus::Active));
+        assert_eq!(
+            " Active ".parse::<StudentStatus>(),
+            Ok(StudentStatus::Active)
+        );
     }
 }

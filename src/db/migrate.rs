@@ -23,7 +23,11 @@ pub struct Migration {
 
 impl Migration {
     pub fn new(version: i64, name: impl Into<String>, sql: impl Into<String>) -> Self {
-        Migration { version, name: name.into(), sql: sql.into() }
+        Migration {
+            version,
+            name: name.into(),
+            sql: sql.into(),
+        }
     }
 
     pub fn checksum(&self) -> String {
@@ -51,8 +55,13 @@ embedded_migrations! {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum State {
-    Applied { checksum_ok: bool, applied_at: chrono::DateTime<chrono::Utc> },
-    Pending { last_error: Option<String> },
+    Applied {
+        checksum_ok: bool,
+        applied_at: chrono::DateTime<chrono::Utc>,
+    },
+    Pending {
+        last_error: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -75,7 +84,11 @@ pub enum MigrateError {
         "migration {name} was changed after it was applied (database checksum {applied}, file {current}); \
          restore the original file and add a new migration instead"
     )]
-    Changed { name: String, applied: String, current: String },
+    Changed {
+        name: String,
+        applied: String,
+        current: String,
+    },
     #[error("migration {name} failed and was rolled back: {message}")]
     Failed { name: String, message: String },
     #[error(
@@ -151,14 +164,20 @@ async fn applied(client: &Client) -> Result<Vec<Applied>, MigrateError> {
 
 async fn migration_log_exists(client: &Client) -> Result<bool, MigrateError> {
     let row = client
-        .query_one("SELECT to_regclass('public.migration_log') IS NOT NULL", &[])
+        .query_one(
+            "SELECT to_regclass('public.migration_log') IS NOT NULL",
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// Every known migration with its state; read-only (does not create
 /// migration_log on an empty database).
-pub async fn status(client: &Client, migrations: &[Migration]) -> Result<Vec<StatusRow>, MigrateError> {
+pub async fn status(
+    client: &Client,
+    migrations: &[Migration],
+) -> Result<Vec<StatusRow>, MigrateError> {
     let (done, failures) = if migration_log_exists(client).await? {
         let failures = client
             .query(
@@ -176,18 +195,34 @@ pub async fn status(client: &Client, migrations: &[Migration]) -> Result<Vec<Sta
     let mut out = Vec::new();
     for m in migrations {
         let state = match done.iter().find(|a| a.version == m.version) {
-            Some(a) => State::Applied { checksum_ok: a.checksum == m.checksum(), applied_at: a.finished_at },
+            Some(a) => State::Applied {
+                checksum_ok: a.checksum == m.checksum(),
+                applied_at: a.finished_at,
+            },
             None => State::Pending {
-                last_error: failures.iter().find(|f| f.0 == m.version).and_then(|f| f.1.clone()),
+                last_error: failures
+                    .iter()
+                    .find(|f| f.0 == m.version)
+                    .and_then(|f| f.1.clone()),
             },
         };
-        out.push(StatusRow { version: m.version, name: m.name.clone(), state });
+        out.push(StatusRow {
+            version: m.version,
+            name: m.name.clone(),
+            state,
+        });
     }
-    for a in done.iter().filter(|a| !migrations.iter().any(|m| m.version == a.version)) {
+    for a in done
+        .iter()
+        .filter(|a| !migrations.iter().any(|m| m.version == a.version))
+    {
         out.push(StatusRow {
             version: a.version,
             name: format!("{} (unknown to this caseload)", a.name),
-            state: State::Applied { checksum_ok: false, applied_at: a.finished_at },
+            state: State::Applied {
+                checksum_ok: false,
+                applied_at: a.finished_at,
+            },
         });
     }
     Ok(out)
@@ -196,7 +231,12 @@ pub async fn status(client: &Client, migrations: &[Migration]) -> Result<Vec<Sta
 fn verify(done: &[Applied], migrations: &[Migration]) -> Result<(), MigrateError> {
     for a in done {
         match migrations.iter().find(|m| m.version == a.version) {
-            None => return Err(MigrateError::Unknown { version: a.version, name: a.name.clone() }),
+            None => {
+                return Err(MigrateError::Unknown {
+                    version: a.version,
+                    name: a.name.clone(),
+                });
+            }
             Some(m) if m.checksum() != a.checksum => {
                 return Err(MigrateError::Changed {
                     name: m.name.clone(),
@@ -215,7 +255,8 @@ fn verify(done: &[Applied], migrations: &[Migration]) -> Result<(), MigrateError
 pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report, MigrateError> {
     {
         let tx = client.transaction().await?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY]).await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
+            .await?;
         tx.batch_execute(BOOTSTRAP).await?;
         tx.commit().await?;
     }
@@ -224,7 +265,8 @@ pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report
     let mut report = Report::default();
     for m in migrations {
         let tx = client.transaction().await?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY]).await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
+            .await?;
         // Re-read under the lock: a concurrent runner may have applied it.
         let existing = tx
             .query_opt(
@@ -235,7 +277,11 @@ pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report
         if let Some(row) = existing {
             let applied: String = row.get(0);
             if applied != m.checksum() {
-                return Err(MigrateError::Changed { name: m.name.clone(), applied, current: m.checksum() });
+                return Err(MigrateError::Changed {
+                    name: m.name.clone(),
+                    applied,
+                    current: m.checksum(),
+                });
             }
             report.already_applied += 1;
             tx.commit().await?;
@@ -278,7 +324,10 @@ pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report
                     )
                     .await?;
                 tracing::error!(migration = %m.name, %message, "migration failed");
-                return Err(MigrateError::Failed { name: m.name.clone(), message });
+                return Err(MigrateError::Failed {
+                    name: m.name.clone(),
+                    message,
+                });
             }
         }
     }

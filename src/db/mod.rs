@@ -2,8 +2,8 @@
 //! aggregate. Parameterised queries only.
 pub mod enums;
 pub mod migrate;
+pub mod navigation;
 pub mod pool;
 pub mod seed;
-pub mod navigation;
 pub mod students;
 pub mod users;

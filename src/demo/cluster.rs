@@ -18,7 +18,8 @@ pub struct PrivateCluster {
 /// /usr/lib/postgresql/<version>/bin (Debian and Ubuntu keep them there).
 pub fn find_bin_dir() -> Option<PathBuf> {
     let on_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths).find(|d| d.join("pg_ctl").is_file() && d.join("initdb").is_file())
+        std::env::split_paths(&paths)
+            .find(|d| d.join("pg_ctl").is_file() && d.join("initdb").is_file())
     });
     on_path.or_else(|| {
         let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
@@ -75,7 +76,9 @@ impl PrivateCluster {
     }
 
     fn run(&self, mut cmd: Command, what: &str) -> Result<()> {
-        let out = cmd.output().wrap_err_with(|| format!("could not run {what}"))?;
+        let out = cmd
+            .output()
+            .wrap_err_with(|| format!("could not run {what}"))?;
         if !out.status.success() {
             bail!(
                 "{what} failed ({}):\n{}{}",
@@ -98,7 +101,12 @@ impl PrivateCluster {
         } else {
             preferred_dir.to_path_buf()
         };
-        let mut cluster = PrivateCluster { bin_dir, dir, started_here: false, as_postgres };
+        let mut cluster = PrivateCluster {
+            bin_dir,
+            dir,
+            started_here: false,
+            as_postgres,
+        };
         std::fs::create_dir_all(&cluster.dir)
             .wrap_err_with(|| format!("cannot create {}", cluster.dir.display()))?;
         if as_postgres {
@@ -112,9 +120,17 @@ impl PrivateCluster {
             )?;
         }
         if !cluster.data().join("PG_VERSION").exists() {
-            eprintln!("caseload: creating a private PostgreSQL cluster in {}", cluster.dir.display());
+            eprintln!(
+                "caseload: creating a private PostgreSQL cluster in {}",
+                cluster.dir.display()
+            );
             let mut c = cluster.command("initdb");
-            c.arg("-D").arg(cluster.data()).args(["-U", "postgres", "--auth=trust", "--encoding=UTF8"]);
+            c.arg("-D").arg(cluster.data()).args([
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+            ]);
             c.arg("--no-instructions");
             cluster.run(c, "initdb")?;
         }
@@ -129,7 +145,10 @@ impl PrivateCluster {
                 .arg("-l")
                 .arg(cluster.dir.join("server.log"))
                 .args(["-w", "-t", "60", "-o"])
-                .arg(format!("-k {} -c listen_addresses=''", cluster.dir.display()))
+                .arg(format!(
+                    "-k {} -c listen_addresses=''",
+                    cluster.dir.display()
+                ))
                 .arg("start");
             cluster.run(c, "pg_ctl start")?;
             cluster.started_here = true;
@@ -142,10 +161,14 @@ impl PrivateCluster {
             return;
         }
         let mut c = self.command("pg_ctl");
-        c.arg("-D").arg(self.data()).args(["-m", "fast", "-w", "stop"]);
+        c.arg("-D")
+            .arg(self.data())
+            .args(["-m", "fast", "-w", "stop"]);
         match c.output() {
             Ok(o) if o.status.success() => self.started_here = false,
-            Ok(o) => tracing::warn!(stderr = %String::from_utf8_lossy(&o.stderr), "pg_ctl stop failed"),
+            Ok(o) => {
+                tracing::warn!(stderr = %String::from_utf8_lossy(&o.stderr), "pg_ctl stop failed")
+            }
             Err(e) => tracing::warn!(%e, "could not run pg_ctl stop"),
         }
     }

@@ -10,11 +10,16 @@ use tokio_postgres::Client;
 /// and return that password (kept only in memory for this run).
 pub async fn ensure_login(admin: &Client, username: &str, group_role: &str) -> Result<String> {
     let known = admin
-        .query_opt("SELECT 1 FROM users WHERE username = $1 AND is_active", &[&username])
+        .query_opt(
+            "SELECT 1 FROM users WHERE username = $1 AND is_active",
+            &[&username],
+        )
         .await?
         .is_some();
     if !known {
-        bail!("the demo user {username} is not in this database; seed it with `caseload seed --force`");
+        bail!(
+            "the demo user {username} is not in this database; seed it with `caseload seed --force`"
+        );
     }
     let mut bytes = [0u8; 24];
     rand::rng().fill_bytes(&mut bytes);
@@ -31,11 +36,20 @@ pub async fn ensure_login(admin: &Client, username: &str, group_role: &str) -> R
         )
         .await?
         .get(0);
-    admin.batch_execute(&ddl).await.wrap_err_with(|| format!("could not create the login role {username}"))?;
+    admin
+        .batch_execute(&ddl)
+        .await
+        .wrap_err_with(|| format!("could not create the login role {username}"))?;
     let grant: String = admin
-        .query_one("SELECT format('GRANT %I TO %I', $1::text, $2::text)", &[&group_role, &username])
+        .query_one(
+            "SELECT format('GRANT %I TO %I', $1::text, $2::text)",
+            &[&group_role, &username],
+        )
         .await?
         .get(0);
-    admin.batch_execute(&grant).await.wrap_err_with(|| format!("could not grant {group_role} to {username}"))?;
+    admin
+        .batch_execute(&grant)
+        .await
+        .wrap_err_with(|| format!("could not grant {group_role} to {username}"))?;
     Ok(password)
 }

@@ -50,7 +50,10 @@ fn params(conninfo: &str) -> Result<ConnParams> {
 
 /// A local server the current OS user (or `postgres`) may create databases on.
 async fn find_local_server() -> Option<ConnParams> {
-    let mut users: Vec<String> = ["USER", "LOGNAME"].iter().filter_map(|v| std::env::var(v).ok()).collect();
+    let mut users: Vec<String> = ["USER", "LOGNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .collect();
     users.retain(|u| !u.is_empty() && u.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
     users.push("postgres".into());
     users.dedup();
@@ -59,12 +62,19 @@ async fn find_local_server() -> Option<ConnParams> {
             continue;
         }
         for user in &users {
-            let Ok(candidate) = params(&format!("host={host} port=5432 user={user} dbname=postgres")) else {
+            let Ok(candidate) = params(&format!(
+                "host={host} port=5432 user={user} dbname=postgres"
+            )) else {
                 continue;
             };
-            let Ok(client) = pool::connect_one(&candidate).await else { continue };
+            let Ok(client) = pool::connect_one(&candidate).await else {
+                continue;
+            };
             let may_create = client
-                .query_one("SELECT rolsuper OR rolcreatedb FROM pg_roles WHERE rolname = current_user", &[])
+                .query_one(
+                    "SELECT rolsuper OR rolcreatedb FROM pg_roles WHERE rolname = current_user",
+                    &[],
+                )
                 .await
                 .map(|r| r.get::<_, bool>(0))
                 .unwrap_or(false);
@@ -78,28 +88,51 @@ async fn find_local_server() -> Option<ConnParams> {
 
 async fn ensure_database(admin: &ConnParams, name: &str) -> Result<ConnParams> {
     let client = pool::connect_one(admin).await?;
-    let exists = client.query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name]).await?.is_some();
+    let exists = client
+        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+        .await?
+        .is_some();
     if !exists {
         // An identifier cannot be a bind parameter; `name` is our own constant.
-        client.batch_execute(&format!("CREATE DATABASE {name}")).await?;
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await?;
     }
     Ok(admin.clone().with_dbname(name))
 }
 
 /// Pick the server: the configured one, else a local one, else a private cluster.
-pub async fn find_server(configured: Option<ConnParams>, data_dir: &Path, force_private: bool) -> Result<Server> {
+pub async fn find_server(
+    configured: Option<ConnParams>,
+    data_dir: &Path,
+    force_private: bool,
+) -> Result<Server> {
     if let Some(cfg) = configured {
-        pool::connect_one(&cfg).await.wrap_err("cannot connect to the configured database")?;
-        return Ok(Server { admin: cfg, cluster: None });
+        pool::connect_one(&cfg)
+            .await
+            .wrap_err("cannot connect to the configured database")?;
+        return Ok(Server {
+            admin: cfg,
+            cluster: None,
+        });
     }
     if !force_private && let Some(local) = find_local_server().await {
         let admin = ensure_database(&local, DEMO_DATABASE).await?;
-        return Ok(Server { admin, cluster: None });
+        return Ok(Server {
+            admin,
+            cluster: None,
+        });
     }
     let cluster = PrivateCluster::ensure_running(&data_dir.join("demo-cluster"))?;
-    let base = params(&format!("host={} port=5432 user=postgres dbname=postgres", cluster.socket_dir().display()))?;
+    let base = params(&format!(
+        "host={} port=5432 user=postgres dbname=postgres",
+        cluster.socket_dir().display()
+    ))?;
     let admin = ensure_database(&base, DEMO_DATABASE).await?;
-    Ok(Server { admin, cluster: Some(cluster) })
+    Ok(Server {
+        admin,
+        cluster: Some(cluster),
+    })
 }
 
 async fn admin_client(server: &Server) -> Result<Client> {
@@ -107,7 +140,11 @@ async fn admin_client(server: &Server) -> Result<Client> {
 }
 
 /// Migrate, seed if empty, and create the persona's login.
-pub async fn prepare(args: &DemoArgs, server: Server, today: chrono::NaiveDate) -> Result<Prepared> {
+pub async fn prepare(
+    args: &DemoArgs,
+    server: Server,
+    today: chrono::NaiveDate,
+) -> Result<Prepared> {
     let mut admin = admin_client(&server).await?;
     eprintln!("caseload: demo database {}", server.admin.display_masked());
     let report = migrate::run(&mut admin, &migrate::embedded()).await?;
@@ -115,8 +152,15 @@ pub async fn prepare(args: &DemoArgs, server: Server, today: chrono::NaiveDate) 
         eprintln!("caseload: applied {} migration(s)", report.applied.len());
     }
     if !seed::is_seeded(&admin).await? {
-        eprintln!("caseload: seeding {} demo students (seed {}) …", args.students, args.seed);
-        let opts = seed::SeedOptions { students: args.students, seed: args.seed, today };
+        eprintln!(
+            "caseload: seeding {} demo students (seed {}) …",
+            args.students, args.seed
+        );
+        let opts = seed::SeedOptions {
+            students: args.students,
+            seed: args.seed,
+            today,
+        };
         let r = seed::seed(&mut admin, &opts).await?;
         eprintln!("caseload: seeded in {:.1}s", r.elapsed.as_secs_f64());
     }
@@ -128,5 +172,9 @@ pub async fn prepare(args: &DemoArgs, server: Server, today: chrono::NaiveDate) 
         .with_user(username)
         .with_password(password)
         .with_application_name("caseload");
-    Ok(Prepared { server, login, username })
+    Ok(Prepared {
+        server,
+        login,
+        username,
+    })
 }

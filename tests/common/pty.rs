@@ -18,7 +18,12 @@ impl Pty {
     /// Start caseload with `args` and `env` in a `cols`×`rows` terminal.
     pub fn spawn(args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Pty {
         let pair = native_pty_system()
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("openpty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_caseload"));
         cmd.args(args);
@@ -43,11 +48,19 @@ impl Pty {
                 }
             }
         });
-        Pty { parser, writer, child, _master: pair.master }
+        Pty {
+            parser,
+            writer,
+            child,
+            _master: pair.master,
+        }
     }
 
     pub fn screen(&self) -> String {
-        self.parser.lock().map(|p| p.screen().contents()).unwrap_or_default()
+        self.parser
+            .lock()
+            .map(|p| p.screen().contents())
+            .unwrap_or_default()
     }
 
     /// Wait until every needle is on screen and the screen has settled (two
@@ -64,7 +77,9 @@ impl Pty {
                 panic!("timed out waiting for {needles:?}; screen was:\n{now}");
             }
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("caseload exited ({status:?}) before showing {needles:?}; screen was:\n{now}");
+                panic!(
+                    "caseload exited ({status:?}) before showing {needles:?}; screen was:\n{now}"
+                );
             }
             last = now;
             std::thread::sleep(Duration::from_millis(100));
@@ -72,7 +87,9 @@ impl Pty {
     }
 
     pub fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write to pty");
+        self.writer
+            .write_all(keys.as_bytes())
+            .expect("write to pty");
         self.writer.flush().expect("flush pty");
     }
 
