@@ -71,13 +71,18 @@ async fn roster_and_menu_appear_for_the_demo_coordinator() {
         160,
         45,
     );
-    let mut needles: Vec<&str> = first.iter().map(String::as_str).collect();
-    needles.extend(group_labels.iter().map(String::as_str));
+    // Signed in, the roster opens by itself.
+    let needles: Vec<&str> = first.iter().map(String::as_str).collect();
     let screen = pty.wait_for(&needles, Duration::from_secs(30));
     assert!(
         screen.contains("demo_coordinator"),
         "status line names the person:\n{screen}"
     );
+
+    // Esc goes back to the menu built from navigation_items.
+    pty.send("\x1b");
+    let labels: Vec<&str> = group_labels.iter().map(String::as_str).collect();
+    pty.wait_for(&labels, Duration::from_secs(10));
 
     pty.send("q");
     assert!(pty.wait_exit(Duration::from_secs(10)), "clean exit");

@@ -142,6 +142,8 @@ fn connected(width: u16, height: u16) -> State {
         nav(5, None, "Reports", Screen, Some("reports"), Some("p")),
     ];
     update(&mut s, Msg::MenuLoaded { req, items });
+    // The roster opens by itself; these tests start from the menu.
+    update(&mut s, key(KeyCode::Esc));
     s
 }
 

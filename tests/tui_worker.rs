@@ -7,9 +7,11 @@ use caseload::app::{self, Conn, Effect, Msg, Screen, State, update};
 use caseload::db::students::{PageRequest, RosterPage};
 use caseload::worker::{self, Worker};
 use common::TestDb;
+use common::pty::Pty;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 use tokio_postgres::NoTls;
 use uuid::Uuid;
 
@@ -519,155 +521,11 @@ async fn cancelled_requests_get_no_reply() {
 // test binary itself, re-run to execute `tui_child` only, so no other binary
 // has to be built first.
 
-const CHILD_ENV: &str = "CASELOAD_TUI_CHILD_CONNINFO";
-
-#[tokio::test]
-#[ignore = "the program the pseudo-terminal tests run, not a test by itself"]
-async fn tui_child() {
-    let Ok(conninfo) = std::env::var(CHILD_ENV) else {
-        return;
-    };
-    let cfg: tokio_postgres::Config = conninfo.parse().expect("conninfo");
-    let mgr = Manager::from_config(
-        cfg,
-        NoTls,
-        ManagerConfig {
-            recycling_method: RecyclingMethod::Fast,
-        },
-    );
-    let pool = Pool::builder(mgr).max_size(4).build().expect("pool");
-    let opts = caseload::tui::TuiOptions {
-        no_color: false,
-        keys: Default::default(),
-        connection_label: "pty-test".into(),
-    };
-    caseload::tui::run(pool, opts).await.expect("tui");
-}
-
-struct Pty {
-    parser: std::sync::Arc<std::sync::Mutex<vt100::Parser>>,
-    raw: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
-    writer: Box<dyn std::io::Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-}
-
-impl Pty {
-    fn spawn(conninfo: &str) -> Pty {
-        use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: 30,
-                cols: 100,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("openpty");
-        let mut cmd = CommandBuilder::new(std::env::current_exe().unwrap());
-        cmd.args([
-            "--exact",
-            "tui_child",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ]);
-        cmd.env(CHILD_ENV, conninfo);
-        cmd.env("TERM", "xterm-256color");
-        let child = pair.slave.spawn_command(cmd).expect("spawn");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("reader");
-        let writer = pair.master.take_writer().expect("writer");
-        let parser = std::sync::Arc::new(std::sync::Mutex::new(vt100::Parser::new(30, 100, 0)));
-        let raw = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let (p, r) = (parser.clone(), raw.clone());
-        // Drained continuously so the child never blocks on a full pty.
-        std::thread::spawn(move || {
-            let _master = pair.master;
-            let mut buf = [0u8; 65536];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                p.lock().unwrap().process(&buf[..n]);
-                r.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        Pty {
-            parser,
-            raw,
-            writer,
-            child,
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        self.wait_until(text, |s| s.contains(text))
-    }
-
-    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-        loop {
-            let screen = self.screen();
-            if ok(&screen) {
-                return screen;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "waited for {what}; screen:\n{screen}"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(30));
-        }
-    }
-
-    fn frames(&self) -> usize {
-        let raw = self.raw.lock().unwrap();
-        let needle = b"\x1b[?2026h";
-        raw.windows(needle.len()).filter(|w| *w == needle).count()
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    /// Waits for the program to end and checks it left the terminal usable.
-    fn finish(mut self) {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        let status = loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                break status;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "did not quit; screen:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(std::time::Duration::from_millis(30));
-        };
-        assert!(status.success(), "{status:?}");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        assert!(
-            !self.parser.lock().unwrap().screen().alternate_screen(),
-            "left in the alternate screen"
-        );
-        let raw = self.raw.lock().unwrap();
-        let count = |needle: &[u8]| raw.windows(needle.len()).filter(|w| *w == needle).count();
-        let frames = count(b"\x1b[?2026h");
-        assert!(frames >= 1, "frames are wrapped in synchronized updates");
-        assert!(count(b"\x1b[?2026l") >= frames);
-        assert!(count(b"\x1b[?25h") >= 1, "cursor shown again");
-    }
-}
-
-use std::io::Read as _;
-
 #[test]
 fn pty_first_frame_and_clean_exit_without_a_server() {
-    let mut pty = Pty::spawn("host=127.0.0.1 port=1 user=nobody dbname=nothing");
-    let screen = pty.wait_for("connection refused");
+    let url = "host=127.0.0.1 port=1 user=nobody dbname=nothing";
+    let mut pty = Pty::spawn(&["--database-url", url], &[], 100, 30);
+    let screen = pty.wait_for(&["connection refused"], Duration::from_secs(15));
     assert!(screen.contains("caseload · Menu"), "{screen}");
     pty.send("q");
     pty.finish();
@@ -680,51 +538,48 @@ async fn pty_real_session() {
     let me = roles.0[0].clone();
     let db = TestDb::new().await;
     seed(&db.admin().await, &me).await;
-    let mut cfg_text = db.conninfo();
-    cfg_text = cfg_text
+    let conninfo = db
+        .conninfo()
         .split_whitespace()
         .filter(|kv| !kv.starts_with("user="))
+        .chain([format!("user={me}").as_str()])
         .collect::<Vec<_>>()
         .join(" ");
-    let conninfo = format!("{cfg_text} user={me}");
 
-    let mut pty = tokio::task::spawn_blocking(move || {
-        let mut pty = Pty::spawn(&conninfo);
-        pty.wait_for("[r] Roster");
-        assert!(
-            pty.screen().contains("connected as Tess Ui"),
-            "{}",
-            pty.screen()
-        );
-        pty.send("r");
-        pty.wait_for("row 1 of 250");
+    tokio::task::spawn_blocking(move || {
+        let mut pty = Pty::spawn(&["--database-url", &conninfo], &[], 100, 30);
+        let wait = Duration::from_secs(15);
+        // The roster opens by itself once the menu grants it.
+        let screen = pty.wait_for(&["row 1 of 250"], wait);
+        assert!(screen.contains("connected as Tess Ui"), "{screen}");
         pty.send("G");
-        pty.wait_for("row 250 of 250");
+        pty.wait_for(&["row 250 of 250"], wait);
         pty.send("kkk");
-        pty.wait_for("row 247 of 250");
+        pty.wait_for(&["row 247 of 250"], wait);
         pty.send("\r");
-        pty.wait_for("Guardians");
+        pty.wait_for(&["Guardians"], wait);
         pty.send("\x1b");
-        pty.wait_for("row 247 of 250");
+        pty.wait_for(&["row 247 of 250"], wait);
         pty.send("?");
-        pty.wait_for("Keys · esc or ? to close");
+        pty.wait_for(&["Keys · esc or ? to close"], wait);
         pty.send("q");
-        let screen = pty.wait_until("q to close the help", |s| !s.contains("Keys ·"));
+        std::thread::sleep(Duration::from_millis(300));
+        let screen = pty.screen();
+        assert!(
+            !screen.contains("Keys ·"),
+            "q closes the help first:\n{screen}"
+        );
         assert!(
             screen.contains("row 247 of 250"),
             "still on the roster:\n{screen}"
         );
         // Nothing is in flight: an idle screen is not redrawn.
-        std::thread::sleep(std::time::Duration::from_millis(200));
         let idle = pty.frames();
-        std::thread::sleep(std::time::Duration::from_millis(600));
+        std::thread::sleep(Duration::from_millis(600));
         assert_eq!(pty.frames(), idle, "frames drawn while idle");
-        pty
+        pty.send("q");
+        pty.finish();
     })
     .await
-    .unwrap();
-    pty.send("q");
-    tokio::task::spawn_blocking(move || pty.finish())
-        .await
-        .unwrap();
+    .expect("pty session");
 }

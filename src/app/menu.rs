@@ -119,6 +119,19 @@ impl MenuState {
         }
     }
 
+    /// Put the cursor on the first item opening `target`; false if the
+    /// person's menu has none (the tool is not granted or not approved).
+    pub fn select_target(&mut self, target: &str) -> bool {
+        let found = self
+            .entries
+            .iter()
+            .position(|e| matches!(&e.kind, EntryKind::Item { target: t } if t == target));
+        if let Some(i) = found {
+            self.cursor = i;
+        }
+        found.is_some()
+    }
+
     pub fn selected(&self) -> Option<&MenuEntry> {
         self.entries.get(self.cursor).filter(|e| e.is_item())
     }

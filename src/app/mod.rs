@@ -166,6 +166,8 @@ pub struct State {
     pub height: u16,
     pub spinner: usize,
     pub quit: bool,
+    /// The screen opened once the menu arrives, if the menu offers it.
+    start_target: Option<String>,
     next_req: u64,
 }
 
@@ -183,6 +185,7 @@ impl State {
             height: 24,
             spinner: 0,
             quit: false,
+            start_target: Some(START_TARGET.to_string()),
             next_req: 1,
         }
     }
@@ -226,6 +229,10 @@ impl State {
     }
 }
 
+/// The first screen a person sees, when their menu grants it; until the
+/// caseload home exists, that is the roster.
+pub const START_TARGET: &str = "roster";
+
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Start => connect(state),
@@ -263,11 +270,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::MenuLoaded { req, items } => {
-            if let Some(Screen::Menu(m)) = find_req(state, req) {
-                m.req = None;
-                m.set_entries(menu::build(&items));
-            }
-            vec![]
+            let Some(Screen::Menu(m)) = find_req(state, req) else {
+                return vec![];
+            };
+            m.req = None;
+            m.set_entries(menu::build(&items));
+            open_start_screen(state)
         }
         Msg::RosterPage { req, page } => {
             let view = state.view();
@@ -516,6 +524,22 @@ fn list_action(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Screen::Student(_) | Screen::Placeholder { .. } => vec![],
     }
+}
+
+/// Once, at sign-in: open the start screen over the menu, so Esc leads back
+/// to the menu. A person whose menu lacks it simply stays on the menu.
+fn open_start_screen(state: &mut State) -> Vec<Effect> {
+    let Some(target) = state.start_target.take() else {
+        return vec![];
+    };
+    if state.screens.len() != 1 {
+        return vec![];
+    }
+    let found = match state.top_mut() {
+        Screen::Menu(m) => m.select_target(&target),
+        _ => false,
+    };
+    if found { open_menu_item(state) } else { vec![] }
 }
 
 fn open_menu_item(state: &mut State) -> Vec<Effect> {

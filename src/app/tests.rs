@@ -61,7 +61,8 @@ fn nav(id: u128, label: &str, target: &str, hotkey: &str) -> NavItem {
     }
 }
 
-/// Started and connected, menu loaded with Roster (r) and Reports (p).
+/// Started and connected, menu loaded with Roster (r) and Reports (p); the
+/// roster opened by itself and the person went back to the menu.
 fn connected() -> State {
     let mut s = State::new(Options::default());
     let fx = update(&mut s, Msg::Start);
@@ -83,7 +84,73 @@ fn connected() -> State {
         nav(2, "Reports", "reports", "p"),
     ];
     update(&mut s, Msg::MenuLoaded { req, items });
+    update(&mut s, code(KeyCode::Esc));
+    assert!(matches!(s.top(), Screen::Menu(_)), "{:?}", s.top());
     s
+}
+
+#[test]
+fn the_roster_opens_by_itself_once_the_menu_grants_it() {
+    let mut s = State::new(Options::default());
+    let fx = update(&mut s, Msg::Start);
+    let Effect::Connect { req } = fx[0] else {
+        panic!("{fx:?}")
+    };
+    let fx = update(
+        &mut s,
+        Msg::Connected {
+            req,
+            whoami: whoami(),
+        },
+    );
+    let Effect::LoadMenu { req } = fx[0] else {
+        panic!("{fx:?}")
+    };
+    let items = vec![
+        nav(2, "Reports", "reports", "p"),
+        nav(1, "Roster", "roster", "r"),
+    ];
+    let fx = update(&mut s, Msg::MenuLoaded { req, items });
+    assert!(matches!(s.top(), Screen::Roster(_)), "{:?}", s.top());
+    assert!(
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::LoadRosterPage {
+                page: PageRequest::First,
+                ..
+            }
+        )),
+        "{fx:?}"
+    );
+    assert_eq!(s.screens.len(), 2, "esc leads back to the menu");
+}
+
+#[test]
+fn without_the_roster_tool_the_menu_stays() {
+    let mut s = State::new(Options::default());
+    let fx = update(&mut s, Msg::Start);
+    let Effect::Connect { req } = fx[0] else {
+        panic!("{fx:?}")
+    };
+    let fx = update(
+        &mut s,
+        Msg::Connected {
+            req,
+            whoami: whoami(),
+        },
+    );
+    let Effect::LoadMenu { req } = fx[0] else {
+        panic!("{fx:?}")
+    };
+    let fx = update(
+        &mut s,
+        Msg::MenuLoaded {
+            req,
+            items: vec![nav(2, "Reports", "reports", "p")],
+        },
+    );
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(matches!(s.top(), Screen::Menu(_)));
 }
 
 fn pending(s: &State) -> Option<(ReqId, PageDir)> {
@@ -449,6 +516,7 @@ fn keymap_override_from_options() {
         nav(2, "Reports", "reports", "y"),
     ];
     update(&mut s, Msg::MenuLoaded { req, items });
+    update(&mut s, code(KeyCode::Esc)); // from the roster that opened by itself
     let Screen::Menu(m) = s.top() else { panic!() };
     assert_eq!(m.cursor, 0);
     update(&mut s, key('n'));

@@ -9,14 +9,20 @@ use std::time::{Duration, Instant};
 
 pub struct Pty {
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote, for counting frames and escape sequences.
+    raw: Arc<Mutex<Vec<u8>>>,
+    /// Keeps XDG_STATE_HOME/XDG_CONFIG_HOME private to this run.
+    _home: tempfile::TempDir,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
 impl Pty {
-    /// Start caseload with `args` and `env` in a `cols`×`rows` terminal.
+    /// Start caseload with `args` and `env` in a `cols`×`rows` terminal, with
+    /// its own empty config and state directories.
     pub fn spawn(args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Pty {
+        let home = tempfile::tempdir().expect("tempdir");
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -28,6 +34,10 @@ impl Pty {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_caseload"));
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
+        cmd.env("XDG_STATE_HOME", home.path());
+        cmd.env("XDG_CONFIG_HOME", home.path());
+        cmd.env_remove("CASELOAD_CONFIG");
+        cmd.env_remove("NO_COLOR");
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -36,7 +46,8 @@ impl Pty {
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let writer = pair.master.take_writer().expect("pty writer");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
-        let p = parser.clone();
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, r) = (parser.clone(), raw.clone());
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -46,10 +57,15 @@ impl Pty {
                 if let Ok(mut parser) = p.lock() {
                     parser.process(&buf[..n]);
                 }
+                if let Ok(mut raw) = r.lock() {
+                    raw.extend_from_slice(&buf[..n]);
+                }
             }
         });
         Pty {
             parser,
+            raw,
+            _home: home,
             writer,
             child,
             _master: pair.master,
@@ -84,6 +100,40 @@ impl Pty {
             last = now;
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// How many times `needle` appears in everything written so far.
+    pub fn count(&self, needle: &[u8]) -> usize {
+        let raw = self.raw.lock().map(|r| r.clone()).unwrap_or_default();
+        raw.windows(needle.len()).filter(|w| *w == needle).count()
+    }
+
+    /// Frames drawn so far: each is wrapped in a synchronized update.
+    pub fn frames(&self) -> usize {
+        self.count(b"\x1b[?2026h")
+    }
+
+    /// Wait for a successful exit and check the terminal was left usable:
+    /// main screen, cursor visible, every synchronized update closed.
+    pub fn finish(mut self) {
+        assert!(
+            self.wait_exit(Duration::from_secs(10)),
+            "caseload exited with an error"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+        let alternate = self
+            .parser
+            .lock()
+            .map(|p| p.screen().alternate_screen())
+            .unwrap_or(true);
+        assert!(!alternate, "left in the alternate screen");
+        let frames = self.frames();
+        assert!(frames >= 1, "frames are wrapped in synchronized updates");
+        assert!(
+            self.count(b"\x1b[?2026l") >= frames,
+            "every synchronized update is closed"
+        );
+        assert!(self.count(b"\x1b[?25h") >= 1, "cursor shown again");
     }
 
     pub fn send(&mut self, keys: &str) {

@@ -43,7 +43,11 @@ pub struct SeedReport {
 
 impl SeedReport {
     pub fn count(&self, table: &str) -> u64 {
-        self.counts.iter().filter(|(t, _)| *t == table).map(|(_, n)| n).sum()
+        self.counts
+            .iter()
+            .filter(|(t, _)| *t == table)
+            .map(|(_, n)| n)
+            .sum()
     }
 
     pub fn total_rows(&self) -> u64 {
@@ -80,7 +84,9 @@ const CHUNK_BYTES: usize = 8 << 20;
 const SEED_LOCK: i64 = 0x5eed_ca5e;
 
 pub async fn is_seeded(client: &Client) -> Result<bool, SeedError> {
-    let row = client.query_one("SELECT EXISTS (SELECT 1 FROM students)", &[]).await?;
+    let row = client
+        .query_one("SELECT EXISTS (SELECT 1 FROM students)", &[])
+        .await?;
     Ok(row.get(0))
 }
 
@@ -89,17 +95,25 @@ pub async fn is_seeded(client: &Client) -> Result<bool, SeedError> {
 pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport, SeedError> {
     let started = Instant::now();
     let tx = client.transaction().await?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SEED_LOCK]).await?;
-    let students: i64 = tx.query_one("SELECT count(*) FROM students", &[]).await?.get(0);
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SEED_LOCK])
+        .await?;
+    let students: i64 = tx
+        .query_one("SELECT count(*) FROM students", &[])
+        .await?
+        .get(0);
     if students > 0 {
         return Err(SeedError::AlreadySeeded { students });
     }
-    let users: i64 = tx.query_one("SELECT count(*) FROM users", &[]).await?.get(0);
+    let users: i64 = tx
+        .query_one("SELECT count(*) FROM users", &[])
+        .await?
+        .get(0);
     if users > 0 {
         return Err(SeedError::NotEmpty { users });
     }
     // Only the final commit needs to be durable.
-    tx.batch_execute("SET LOCAL synchronous_commit = off").await?;
+    tx.batch_execute("SET LOCAL synchronous_commit = off")
+        .await?;
 
     let role_ids: Vec<(String, uuid::Uuid)> = tx
         .query("SELECT key, id FROM roles ORDER BY key", &[])
@@ -107,7 +121,14 @@ pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport,
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
-    for k in ["admin", "coordinator", "counselor", "interventionist", "teacher", "viewer"] {
+    for k in [
+        "admin",
+        "coordinator",
+        "counselor",
+        "interventionist",
+        "teacher",
+        "viewer",
+    ] {
         if !role_ids.iter().any(|(key, _)| key == k) {
             return Err(SeedError::MissingRole(k));
         }
@@ -119,11 +140,12 @@ pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport,
     let reference = reference::encode(&district, &mut rng, &role_ids);
 
     let mut counts: Vec<(&'static str, u64)> = Vec::new();
-    let add = |counts: &mut Vec<(&'static str, u64)>, table: &'static str, n: u64| {
-        match counts.iter_mut().find(|(t, _)| *t == table) {
-            Some((_, c)) => *c += n,
-            None => counts.push((table, n)),
-        }
+    let add = |counts: &mut Vec<(&'static str, u64)>, table: &'static str, n: u64| match counts
+        .iter_mut()
+        .find(|(t, _)| *t == table)
+    {
+        Some((_, c)) => *c += n,
+        None => counts.push((table, n)),
     };
     for (table, cols, mut rows) in reference.list {
         let n = copy::copy_rows(&tx, table, cols, &mut rows).await?;
@@ -159,10 +181,15 @@ pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport,
             add(&mut counts, table, n);
         }
     }
-    generator.await.map_err(|e| SeedError::Generator(e.to_string()))?;
+    generator
+        .await
+        .map_err(|e| SeedError::Generator(e.to_string()))?;
 
     tx.commit().await?;
-    Ok(SeedReport { counts, elapsed: started.elapsed() })
+    Ok(SeedReport {
+        counts,
+        elapsed: started.elapsed(),
+    })
 }
 
 /// Removes the demo data (everything but roles, system settings and the
@@ -172,7 +199,8 @@ pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport,
 /// settings.updated_by.
 pub async fn clear(client: &mut Client) -> Result<(), SeedError> {
     let tx = client.transaction().await?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SEED_LOCK]).await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SEED_LOCK])
+        .await?;
     tx.batch_execute(
         "CREATE TEMP TABLE caseload_kept_settings ON COMMIT DROP AS \
            SELECT * FROM settings WHERE scope = 'system'; \
