@@ -616,7 +616,7 @@ impl ConnParams {
     pub fn with_default_connect_timeout(mut self, timeout: Duration) -> Self {
         if self.connect_timeout.is_none() {
             self.connect_timeout = Some(timeout);
-            self.set_source("connect_timeout", "config file");
+            self.set_source("connect_timeout", "[database] connect_timeout_secs");
         }
         self
     }
