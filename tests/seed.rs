@@ -4,17 +4,28 @@
 
 mod common;
 
-use caseload::db::seed::{self, DEMO_ADMIN, DEMO_COORDINATOR, DEMO_COUNSELOR, SeedError, SeedOptions};
+use caseload::db::seed::{
+    self, DEMO_ADMIN, DEMO_COORDINATOR, DEMO_COUNSELOR, SeedError, SeedOptions,
+};
 use chrono::NaiveDate;
 use common::TestDb;
 use tokio_postgres::Client;
 
 fn opts(students: u32, seed: u64) -> SeedOptions {
-    SeedOptions { students, seed, today: NaiveDate::from_ymd_opt(2026, 3, 11).unwrap() }
+    SeedOptions {
+        students,
+        seed,
+        today: NaiveDate::from_ymd_opt(2026, 3, 11).unwrap(),
+    }
 }
 
 async fn strings(c: &Client, sql: &str) -> Vec<String> {
-    c.query(sql, &[]).await.unwrap().iter().map(|r| r.get::<_, String>(0)).collect()
+    c.query(sql, &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<_, String>(0))
+        .collect()
 }
 
 async fn count(c: &Client, sql: &str) -> i64 {
@@ -38,7 +49,9 @@ async fn fingerprint(c: &Client) -> Vec<String> {
         ("documents", "id"),
         ("navigation_items", "id"),
     ] {
-        let sql = format!("SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY {order}), '')) FROM {table} t");
+        let sql = format!(
+            "SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY {order}), '')) FROM {table} t"
+        );
         let row = c.query_one(&sql, &[]).await.unwrap();
         out.push(format!("{table}:{}", row.get::<_, String>(0)));
     }
@@ -59,23 +72,97 @@ async fn seeds_a_complete_demo_district() {
         assert_eq!(actual as u64, *n, "{table}");
     }
 
-    let statuses = strings(&c, "SELECT DISTINCT status::text FROM interventions ORDER BY 1").await;
-    assert_eq!(statuses, ["active", "completed", "discontinued", "paused", "planned", "referred", "review_due"]);
+    let statuses = strings(
+        &c,
+        "SELECT DISTINCT status::text FROM interventions ORDER BY 1",
+    )
+    .await;
+    assert_eq!(
+        statuses,
+        [
+            "active",
+            "completed",
+            "discontinued",
+            "paused",
+            "planned",
+            "referred",
+            "review_due"
+        ]
+    );
     let tools = strings(&c, "SELECT DISTINCT status::text FROM tools ORDER BY 1").await;
-    assert_eq!(tools, ["approved", "draft", "in_review", "rejected", "retired", "submitted"]);
+    assert_eq!(
+        tools,
+        [
+            "approved",
+            "draft",
+            "in_review",
+            "rejected",
+            "retired",
+            "submitted"
+        ]
+    );
 
     // Lifecycle corners the UI relies on.
-    assert!(count(&c, "SELECT count(*) FROM interventions WHERE status = 'discontinued' AND outcome IS NULL").await > 0);
+    assert!(
+        count(
+            &c,
+            "SELECT count(*) FROM interventions WHERE status = 'discontinued' AND outcome IS NULL"
+        )
+        .await
+            > 0
+    );
     assert!(count(&c, "SELECT count(*) FROM interventions WHERE status = 'discontinued' AND outcome IS NOT NULL").await > 0);
-    assert!(count(&c, "SELECT count(*) FROM interventions WHERE status = 'completed' AND outcome IS NULL").await == 0);
-    assert!(count(&c, "SELECT count(*) FROM interventions WHERE previous_intervention_id IS NOT NULL").await > 0);
-    assert!(count(&c, "SELECT count(*) FROM interventions WHERE program_id IS NULL").await > 0);
+    assert!(
+        count(
+            &c,
+            "SELECT count(*) FROM interventions WHERE status = 'completed' AND outcome IS NULL"
+        )
+        .await
+            == 0
+    );
+    assert!(
+        count(
+            &c,
+            "SELECT count(*) FROM interventions WHERE previous_intervention_id IS NOT NULL"
+        )
+        .await
+            > 0
+    );
+    assert!(
+        count(
+            &c,
+            "SELECT count(*) FROM interventions WHERE program_id IS NULL"
+        )
+        .await
+            > 0
+    );
     assert!(count(&c, "SELECT count(*) FROM interventions WHERE status = 'active' AND planned_end_date IS NULL").await > 0);
     assert!(count(&c, "SELECT count(*) FROM intervention_goals WHERE baseline_value = 0 OR baseline_value IS NULL").await > 0);
-    assert!(count(&c, "SELECT count(*) FROM intervention_team WHERE user_id IS NULL").await > 0);
-    assert!(count(&c, "SELECT count(*) FROM progress_measurements WHERE session_id IS NULL").await > 0);
+    assert!(
+        count(
+            &c,
+            "SELECT count(*) FROM intervention_team WHERE user_id IS NULL"
+        )
+        .await
+            > 0
+    );
+    assert!(
+        count(
+            &c,
+            "SELECT count(*) FROM progress_measurements WHERE session_id IS NULL"
+        )
+        .await
+            > 0
+    );
     assert!(count(&c, "SELECT count(*) FROM intervention_attachments").await > 0);
-    assert!(count(&c, "SELECT count(*) FROM communication_log WHERE parent_id IS NOT NULL").await > 0);
+    assert!(
+        count(
+            &c,
+            "SELECT count(*) FROM communication_log WHERE parent_id IS NOT NULL"
+        )
+        .await
+            > 0
+    );
     // Every intervention with an owner has that owner on its team.
     assert_eq!(
         count(
@@ -88,8 +175,22 @@ async fn seeds_a_complete_demo_district() {
         0
     );
     // Sessions happen in the past, absent ones carry no minutes (a CHECK too).
-    assert_eq!(count(&c, "SELECT count(*) FROM intervention_sessions WHERE session_date >= DATE '2026-03-11'").await, 0);
-    assert!(count(&c, "SELECT count(*) FROM intervention_sessions WHERE session_date >= DATE '2026-03-01'").await > 0);
+    assert_eq!(
+        count(
+            &c,
+            "SELECT count(*) FROM intervention_sessions WHERE session_date >= DATE '2026-03-11'"
+        )
+        .await,
+        0
+    );
+    assert!(
+        count(
+            &c,
+            "SELECT count(*) FROM intervention_sessions WHERE session_date >= DATE '2026-03-01'"
+        )
+        .await
+            > 0
+    );
 
     // The three demo users and their roles.
     let roles = strings(
@@ -109,10 +210,38 @@ async fn seeds_a_complete_demo_district() {
         ]
     );
     // Usernames are valid login role names and unique; emails unique ignoring case.
-    assert_eq!(count(&c, "SELECT count(*) FROM users WHERE username !~ '^[a-z_][a-z0-9_]{0,62}$'").await, 0);
-    assert_eq!(count(&c, "SELECT count(DISTINCT lower(email)) - count(*) FROM users").await, 0);
-    assert!(count(&c, "SELECT count(*) FROM user_roles WHERE expires_at < DATE '2026-03-11'").await >= 1);
-    assert!(count(&c, "SELECT count(*) FROM user_roles WHERE expires_at > DATE '2026-03-11'").await >= 1);
+    assert_eq!(
+        count(
+            &c,
+            "SELECT count(*) FROM users WHERE username !~ '^[a-z_][a-z0-9_]{0,62}$'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &c,
+            "SELECT count(DISTINCT lower(email)) - count(*) FROM users"
+        )
+        .await,
+        0
+    );
+    assert!(
+        count(
+            &c,
+            "SELECT count(*) FROM user_roles WHERE expires_at < DATE '2026-03-11'"
+        )
+        .await
+            >= 1
+    );
+    assert!(
+        count(
+            &c,
+            "SELECT count(*) FROM user_roles WHERE expires_at > DATE '2026-03-11'"
+        )
+        .await
+            >= 1
+    );
 
     // The demo counselor has a caseload in their own school, and owns work.
     let caseload = count(
@@ -145,18 +274,27 @@ async fn seeds_a_complete_demo_district() {
          WHERE u.username = 'demo_counselor' AND follow_up_done_at IS NULL",
     )
     .await;
-    assert_eq!(follow_ups, 2, "the demo counselor has both overdue and upcoming follow-ups");
+    assert_eq!(
+        follow_ups, 2,
+        "the demo counselor has both overdue and upcoming follow-ups"
+    );
 
     // Grades fit the school, birthdays fit the grade.
     assert_eq!(
-        count(&c, "SELECT count(*) FROM students s JOIN schools k ON k.id = s.school_id \
-                   WHERE s.grade_level NOT BETWEEN k.low_grade AND k.high_grade")
+        count(
+            &c,
+            "SELECT count(*) FROM students s JOIN schools k ON k.id = s.school_id \
+                   WHERE s.grade_level NOT BETWEEN k.low_grade AND k.high_grade"
+        )
         .await,
         0
     );
     assert_eq!(
-        count(&c, "SELECT count(*) FROM students WHERE grade_level = '03' \
-                   AND date_of_birth NOT BETWEEN DATE '2015-09-02' AND DATE '2017-09-01'")
+        count(
+            &c,
+            "SELECT count(*) FROM students WHERE grade_level = '03' \
+                   AND date_of_birth NOT BETWEEN DATE '2015-09-02' AND DATE '2017-09-01'"
+        )
         .await,
         0
     );
@@ -164,9 +302,32 @@ async fn seeds_a_complete_demo_district() {
     // Navigation: groups, screens whose target is their tool's key, a separator,
     // an invisible item and one pointing at a tool that is not approved.
     let groups = strings(&c, "SELECT label || ':' || hotkey FROM navigation_items WHERE parent_id IS NULL AND nav_type = 'group' ORDER BY sort_order").await;
-    assert_eq!(groups, ["Students:s", "Interventions:i", "Communication:c", "Reports:r", "Admin:a"]);
-    assert!(count(&c, "SELECT count(*) FROM navigation_items WHERE nav_type = 'separator'").await >= 1);
-    assert!(count(&c, "SELECT count(*) FROM navigation_items WHERE NOT is_visible").await >= 1);
+    assert_eq!(
+        groups,
+        [
+            "Students:s",
+            "Interventions:i",
+            "Communication:c",
+            "Reports:r",
+            "Admin:a"
+        ]
+    );
+    assert!(
+        count(
+            &c,
+            "SELECT count(*) FROM navigation_items WHERE nav_type = 'separator'"
+        )
+        .await
+            >= 1
+    );
+    assert!(
+        count(
+            &c,
+            "SELECT count(*) FROM navigation_items WHERE NOT is_visible"
+        )
+        .await
+            >= 1
+    );
     assert_eq!(
         count(&c, "SELECT count(*) FROM navigation_items n JOIN tools t ON t.id = n.tool_id WHERE n.target <> t.key").await,
         0
@@ -191,7 +352,10 @@ async fn seeds_a_complete_demo_district() {
     let names = strings(&c, "SELECT first_name || ' ' || last_name || ' ' || coalesce(preferred_name, '') FROM students").await;
     assert!(names.iter().any(|n| n.contains('\'')), "apostrophes");
     assert!(names.iter().any(|n| n.contains('-')), "hyphens");
-    assert!(names.iter().any(|n| n.chars().any(|c| !c.is_ascii())), "accents");
+    assert!(
+        names.iter().any(|n| n.chars().any(|c| !c.is_ascii())),
+        "accents"
+    );
     assert!(names.iter().all(|n| !n.chars().any(char::is_control)));
 
     // Session field values follow the program's form: every required key present.
@@ -209,14 +373,26 @@ async fn seeds_a_complete_demo_district() {
 
 #[tokio::test]
 async fn same_options_give_identical_data_and_another_seed_does_not() {
-    let (a, b, other) = (TestDb::new().await, TestDb::new().await, TestDb::new().await);
+    let (a, b, other) = (
+        TestDb::new().await,
+        TestDb::new().await,
+        TestDb::new().await,
+    );
     let (mut ca, mut cb, mut co) = (a.admin().await, b.admin().await, other.admin().await);
     seed::seed(&mut ca, &opts(200, 7)).await.unwrap();
     seed::seed(&mut cb, &opts(200, 7)).await.unwrap();
     seed::seed(&mut co, &opts(200, 8)).await.unwrap();
-    let (fa, fb, fo) = (fingerprint(&ca).await, fingerprint(&cb).await, fingerprint(&co).await);
+    let (fa, fb, fo) = (
+        fingerprint(&ca).await,
+        fingerprint(&cb).await,
+        fingerprint(&co).await,
+    );
     assert_eq!(fa, fb);
-    for (x, y) in fa.iter().zip(&fo).filter(|(x, _)| !x.starts_with("navigation")) {
+    for (x, y) in fa
+        .iter()
+        .zip(&fo)
+        .filter(|(x, _)| !x.starts_with("navigation"))
+    {
         assert_ne!(x, y);
     }
 }
@@ -227,7 +403,10 @@ async fn refuses_to_seed_twice_and_clear_allows_a_reseed() {
     let mut c = db.admin().await;
     let first = seed::seed(&mut c, &opts(50, 1)).await.unwrap();
     let err = seed::seed(&mut c, &opts(50, 1)).await.unwrap_err();
-    assert!(matches!(err, SeedError::AlreadySeeded { students: 50 }), "{err:?}");
+    assert!(
+        matches!(err, SeedError::AlreadySeeded { students: 50 }),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("--force"), "{err}");
     assert_eq!(count(&c, "SELECT count(*) FROM students").await, 50);
 
@@ -235,7 +414,10 @@ async fn refuses_to_seed_twice_and_clear_allows_a_reseed() {
     assert!(!seed::is_seeded(&c).await.unwrap());
     assert_eq!(count(&c, "SELECT count(*) FROM users").await, 0);
     assert_eq!(count(&c, "SELECT count(*) FROM roles").await, 6);
-    assert_eq!(count(&c, "SELECT count(*) FROM settings WHERE scope = 'system'").await, 4);
+    assert_eq!(
+        count(&c, "SELECT count(*) FROM settings WHERE scope = 'system'").await,
+        4
+    );
     let again = seed::seed(&mut c, &opts(50, 1)).await.unwrap();
     assert_eq!(first.counts, again.counts);
 }
@@ -258,5 +440,32 @@ async fn a_failed_seed_leaves_nothing_behind() {
 
 #[test]
 fn copy_escaping_is_exposed_for_callers() {
-    assert_eq!(seed::copy_text_escape("a\\b\tc\nd\re"), "a\\\\b\\tc\\nd\\re");
+    assert_eq!(
+        seed::copy_text_escape("a\\b\tc\nd\re"),
+        "a\\\\b\\tc\\nd\\re"
+    );
+}
+
+#[tokio::test]
+async fn foreign_key_check_catches_rows_loaded_without_triggers() {
+    let db = TestDb::new().await;
+    let mut c = db.admin().await;
+    seed::seed(&mut c, &opts(20, 3)).await.unwrap();
+    seed::check_foreign_keys(&c)
+        .await
+        .expect("seeded data is consistent");
+    c.batch_execute(
+        "SET session_replication_role = replica; \
+         INSERT INTO intervention_sessions (id, intervention_id, session_date, minutes, attendance) \
+           VALUES (gen_random_uuid(), gen_random_uuid(), current_date, 0, 'cancelled'); \
+         SET session_replication_role = origin;",
+    )
+    .await
+    .unwrap();
+    let err = seed::check_foreign_keys(&c).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("intervention_sessions_intervention_id_fkey"),
+        "{err}"
+    );
 }

@@ -28,7 +28,10 @@ impl Default for Rows {
 
 impl Rows {
     pub fn new() -> Rows {
-        Rows { buf: BytesMut::with_capacity(64 * 1024), at_row_start: true }
+        Rows {
+            buf: BytesMut::with_capacity(64 * 1024),
+            at_row_start: true,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -79,7 +82,8 @@ impl Rows {
     pub fn uuid(&mut self, u: Uuid) -> &mut Self {
         self.sep();
         let mut tmp = [0u8; 36];
-        self.buf.put_slice(u.hyphenated().encode_lower(&mut tmp).as_bytes());
+        self.buf
+            .put_slice(u.hyphenated().encode_lower(&mut tmp).as_bytes());
         self
     }
 
@@ -265,9 +269,18 @@ mod tests {
     fn rows_encode_fields_and_nulls() {
         let mut r = Rows::new();
         let u = Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
-        r.uuid(u).text("a\tb").null().int(-3).bool(true).num1(2.25).num1(4.0);
+        r.uuid(u)
+            .text("a\tb")
+            .null()
+            .int(-3)
+            .bool(true)
+            .num1(2.25)
+            .num1(4.0);
         r.date(NaiveDate::from_ymd_opt(2025, 3, 7).unwrap());
-        r.ts(NaiveDate::from_ymd_opt(2025, 3, 7).unwrap().and_hms_opt(8, 5, 9).unwrap());
+        r.ts(NaiveDate::from_ymd_opt(2025, 3, 7)
+            .unwrap()
+            .and_hms_opt(8, 5, 9)
+            .unwrap());
         r.end();
         r.opt_text(None).opt_text(Some("x")).end();
         let s = String::from_utf8(r.take().to_vec()).unwrap();

@@ -85,10 +85,18 @@ impl Chunk {
             ("interventions", INTERVENTION_COLS, &self.interventions),
             ("intervention_goals", GOAL_COLS, &self.goals),
             ("intervention_sessions", SESSION_COLS, &self.sessions),
-            ("progress_measurements", MEASUREMENT_COLS, &self.measurements),
+            (
+                "progress_measurements",
+                MEASUREMENT_COLS,
+                &self.measurements,
+            ),
             ("intervention_team", TEAM_COLS, &self.team),
             ("documents", DOCUMENT_COLS, &self.documents),
-            ("intervention_attachments", ATTACHMENT_COLS, &self.attachments),
+            (
+                "intervention_attachments",
+                ATTACHMENT_COLS,
+                &self.attachments,
+            ),
             ("communication_log", COMM_COLS, &self.comms),
         ]
     }
@@ -100,10 +108,18 @@ impl Chunk {
             ("interventions", INTERVENTION_COLS, &mut self.interventions),
             ("intervention_goals", GOAL_COLS, &mut self.goals),
             ("intervention_sessions", SESSION_COLS, &mut self.sessions),
-            ("progress_measurements", MEASUREMENT_COLS, &mut self.measurements),
+            (
+                "progress_measurements",
+                MEASUREMENT_COLS,
+                &mut self.measurements,
+            ),
             ("intervention_team", TEAM_COLS, &mut self.team),
             ("documents", DOCUMENT_COLS, &mut self.documents),
-            ("intervention_attachments", ATTACHMENT_COLS, &mut self.attachments),
+            (
+                "intervention_attachments",
+                ATTACHMENT_COLS,
+                &mut self.attachments,
+            ),
             ("communication_log", COMM_COLS, &mut self.comms),
         ]
     }
@@ -115,11 +131,16 @@ impl Default for Chunk {
     }
 }
 
-const GRADES_ALL: &[&str] =
-    &["PK", "KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"];
+const GRADES_ALL: &[&str] = &[
+    "PK", "KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12",
+];
 
 fn grade_index(g: &str) -> i32 {
-    GRADES_ALL.iter().position(|x| *x == g).map_or(1, |p| p as i32) - 1
+    GRADES_ALL
+        .iter()
+        .position(|x| *x == g)
+        .map_or(1, |p| p as i32)
+        - 1
 }
 
 struct Guardian {
@@ -169,7 +190,13 @@ pub fn student(d: &District, base: &ChaCha8Rng, index: u32, out: &mut Chunk) {
     rng.set_stream(u64::from(index) + 1);
     let (school, seq) = d.school_of(index);
     let counselor = counselor_for(d, school, seq, &mut rng);
-    let mut c = Ctx { d, rng, today: d.today, school, counselor };
+    let mut c = Ctx {
+        d,
+        rng,
+        today: d.today,
+        school,
+        counselor,
+    };
     let id = new_uuid(&mut c.rng);
     let culture = culture(&mut c.rng);
     let (first, last, preferred) = student_name(&mut c.rng, culture);
@@ -194,7 +221,14 @@ pub fn student(d: &District, base: &ChaCha8Rng, index: u32, out: &mut Chunk) {
     let enrolled = enrolled.min(c.today - Duration::days(1));
     let mut status = weighted(
         &mut c.rng,
-        &[("active", 900), ("pending", 30), ("inactive", 25), ("transferred", 20), ("withdrawn", 15), ("graduated", 10)],
+        &[
+            ("active", 900),
+            ("pending", 30),
+            ("inactive", 25),
+            ("transferred", 20),
+            ("withdrawn", 15),
+            ("graduated", 10),
+        ],
     );
     if status == "graduated" && grade != "12" {
         status = "withdrawn";
@@ -209,14 +243,21 @@ pub fn student(d: &District, base: &ChaCha8Rng, index: u32, out: &mut Chunk) {
     };
     let iep = c.chance(0.14);
     let s504 = !iep && c.chance(0.055);
-    let el = c.chance(if culture.language == "English" { 0.03 } else { 0.3 });
+    let el = c.chance(if culture.language == "English" {
+        0.03
+    } else {
+        0.3
+    });
     let created = at(enrolled.min(c.today) - Duration::days(3), 13, 0);
     let sourced = new_uuid(&mut c.rng);
     out.students
         .uuid(id)
         .uuid(sc.id)
         .text(&format!("{:07}", 1_000_000 + index))
-        .text(&format!("{}", 4_100_000_000u64 + (u64::from(index) * 2_654_435_761) % 1_000_000_000))
+        .text(&format!(
+            "{}",
+            4_100_000_000u64 + (u64::from(index) * 2_654_435_761) % 1_000_000_000
+        ))
         .text(&sourced.to_string())
         .text(first)
         .text(&last)
@@ -237,7 +278,13 @@ pub fn student(d: &District, base: &ChaCha8Rng, index: u32, out: &mut Chunk) {
     let guardians = guardians(&mut c, id, culture, &last, out);
 
     let on_demo = counselor == Some(d.demo_counselor);
-    let p_interventions = if on_demo { 0.5 } else if iep || el { 0.38 } else { 0.25 };
+    let p_interventions = if on_demo {
+        0.5
+    } else if iep || el {
+        0.38
+    } else {
+        0.25
+    };
     let mut started: Vec<Started> = Vec::new();
     let mut any_interventions = Vec::new();
     if matches!(status, "active" | "inactive") && c.chance(p_interventions) {
@@ -265,7 +312,11 @@ pub fn student(d: &District, base: &ChaCha8Rng, index: u32, out: &mut Chunk) {
     }
     documents(&mut c, id, &started, out);
     let p_comms = if started.is_empty() {
-        if any_interventions.is_empty() { 0.04 } else { 0.5 }
+        if any_interventions.is_empty() {
+            0.04
+        } else {
+            0.5
+        }
     } else if on_demo {
         0.95
     } else {
@@ -294,7 +345,10 @@ fn counselor_for(d: &District, school: usize, seq: u32, rng: &mut ChaCha8Rng) ->
     Some(list[seq as usize % list.len()])
 }
 
-fn student_name(rng: &mut ChaCha8Rng, c: &'static Culture) -> (&'static str, String, Option<&'static str>) {
+fn student_name(
+    rng: &mut ChaCha8Rng,
+    c: &'static Culture,
+) -> (&'static str, String, Option<&'static str>) {
     let first = *pick(rng, c.given);
     let mut last = (*pick(rng, c.family)).to_string();
     if c.double_family && rng.random_bool(0.2) {
@@ -330,7 +384,15 @@ const RELATIONSHIPS: &[(&str, u32)] = &[
     ("other", 2),
 ];
 
-const MAIL_DOMAINS: &[&str] = &["gmail.com", "yahoo.com", "outlook.com", "icloud.com", "hotmail.com", "proton.me", "comcast.net"];
+const MAIL_DOMAINS: &[&str] = &[
+    "gmail.com",
+    "yahoo.com",
+    "outlook.com",
+    "icloud.com",
+    "hotmail.com",
+    "proton.me",
+    "comcast.net",
+];
 
 const GUARDIAN_NOTES: &[&str] = &[
     "Works nights; call after 4 pm.",
@@ -342,7 +404,13 @@ const GUARDIAN_NOTES: &[&str] = &[
     "Dad is deployed until spring; mom is main contact.",
 ];
 
-fn guardians(c: &mut Ctx, student: Uuid, culture: &'static Culture, last: &str, out: &mut Chunk) -> Vec<Guardian> {
+fn guardians(
+    c: &mut Ctx,
+    student: Uuid,
+    culture: &'static Culture,
+    last: &str,
+    out: &mut Chunk,
+) -> Vec<Guardian> {
     let n = weighted(&mut c.rng, &[(1u8, 30), (2, 60), (3, 10)]);
     let mut list = Vec::with_capacity(n as usize);
     let created = at(c.today - Duration::days(300), 14, 0);
@@ -355,7 +423,11 @@ fn guardians(c: &mut Ctx, student: Uuid, culture: &'static Culture, last: &str, 
             _ => None,
         };
         let given = culture.given[culture.given_index(c.rng.random(), female)];
-        let family: String = if c.chance(0.75) { last.to_string() } else { (*pick(&mut c.rng, culture.family)).to_string() };
+        let family: String = if c.chance(0.75) {
+            last.to_string()
+        } else {
+            (*pick(&mut c.rng, culture.family)).to_string()
+        };
         let email = c.chance(0.8).then(|| {
             let mut local = names::fold_ascii(given);
             if local.is_empty() {
@@ -371,7 +443,11 @@ fn guardians(c: &mut Ctx, student: Uuid, culture: &'static Culture, last: &str, 
         });
         let phone = c.chance(0.9).then(|| {
             if c.chance(0.04) {
-                format!("+52 33 {:04} {:04}", c.rng.random_range(1000..9999), c.rng.random_range(0..9999))
+                format!(
+                    "+52 33 {:04} {:04}",
+                    c.rng.random_range(1000..9999),
+                    c.rng.random_range(0..9999)
+                )
             } else {
                 format!(
                     "({}) 555-{:04}",
@@ -381,13 +457,33 @@ fn guardians(c: &mut Ctx, student: Uuid, culture: &'static Culture, last: &str, 
             }
         });
         let channel = match (email.is_some(), phone.is_some()) {
-            (true, true) => weighted(&mut c.rng, &[(Some("phone"), 40), (Some("sms"), 25), (Some("email"), 25), (None, 10)]),
-            (false, true) => weighted(&mut c.rng, &[(Some("phone"), 60), (Some("sms"), 35), (None, 5)]),
+            (true, true) => weighted(
+                &mut c.rng,
+                &[
+                    (Some("phone"), 40),
+                    (Some("sms"), 25),
+                    (Some("email"), 25),
+                    (None, 10),
+                ],
+            ),
+            (false, true) => weighted(
+                &mut c.rng,
+                &[(Some("phone"), 60), (Some("sms"), 35), (None, 5)],
+            ),
             (true, false) => Some("email"),
-            (false, false) => weighted(&mut c.rng, &[(Some("letter"), 60), (Some("in_person"), 40)]),
+            (false, false) => {
+                weighted(&mut c.rng, &[(Some("letter"), 60), (Some("in_person"), 40)])
+            }
         };
-        let language = if culture.language != "English" && c.chance(0.6) { culture.language } else { "English" };
-        let parent = matches!(rel, "mother" | "father" | "parent" | "guardian" | "foster_parent");
+        let language = if culture.language != "English" && c.chance(0.6) {
+            culture.language
+        } else {
+            "English"
+        };
+        let parent = matches!(
+            rel,
+            "mother" | "father" | "parent" | "guardian" | "foster_parent"
+        );
         let custody = parent || (rel == "grandparent" && c.chance(0.3));
         let no_contact = k > 0 && c.chance(0.01);
         let note = if no_contact {
@@ -417,7 +513,12 @@ fn guardians(c: &mut Ctx, student: Uuid, culture: &'static Culture, last: &str, 
             .ts(created)
             .end();
         if !no_contact {
-            list.push(Guardian { id, email: email.is_some(), phone: phone.is_some(), channel });
+            list.push(Guardian {
+                id,
+                email: email.is_some(),
+                phone: phone.is_some(),
+                channel,
+            });
         }
     }
     list
@@ -448,19 +549,58 @@ const CUSTOM: &[(&str, &str)] = &[
 ];
 
 const CONCERNS: &[(&str, &str)] = &[
-    ("reading", "Below the 20th percentile on fall ORF benchmark; guesses at multisyllabic words."),
-    ("reading", "Teacher reports the student avoids reading aloud and can't retell what they've read."),
-    ("math", "Struggles with basic facts; fall screener well below benchmark."),
-    ("math", "Can't yet compare fractions; relies on counting fingers for addition."),
-    ("writing", "Writes 1–2 sentences when asked for a paragraph; spelling errors in most words."),
-    ("behavior", "Frequent classroom disruptions after lunch; 4 office referrals since September."),
-    ("behavior", "Leaves the classroom without permission when frustrated."),
-    ("social_emotional", "Withdrawn, few peer interactions; parent says \"she doesn't want to come to school\"."),
-    ("social_emotional", "Big reactions to small setbacks; difficulty calming down."),
-    ("attendance", "Chronically absent: 14% of days missed so far this year."),
-    ("communication_language", "Articulation errors with /r/ and /s/ affect intelligibility."),
-    ("health_physical", "Low stamina in PE; nurse recommends daily movement breaks."),
-    ("other", "New to the district mid-year; needs an adult connection at school."),
+    (
+        "reading",
+        "Below the 20th percentile on fall ORF benchmark; guesses at multisyllabic words.",
+    ),
+    (
+        "reading",
+        "Teacher reports the student avoids reading aloud and can't retell what they've read.",
+    ),
+    (
+        "math",
+        "Struggles with basic facts; fall screener well below benchmark.",
+    ),
+    (
+        "math",
+        "Can't yet compare fractions; relies on counting fingers for addition.",
+    ),
+    (
+        "writing",
+        "Writes 1–2 sentences when asked for a paragraph; spelling errors in most words.",
+    ),
+    (
+        "behavior",
+        "Frequent classroom disruptions after lunch; 4 office referrals since September.",
+    ),
+    (
+        "behavior",
+        "Leaves the classroom without permission when frustrated.",
+    ),
+    (
+        "social_emotional",
+        "Withdrawn, few peer interactions; parent says \"she doesn't want to come to school\".",
+    ),
+    (
+        "social_emotional",
+        "Big reactions to small setbacks; difficulty calming down.",
+    ),
+    (
+        "attendance",
+        "Chronically absent: 14% of days missed so far this year.",
+    ),
+    (
+        "communication_language",
+        "Articulation errors with /r/ and /s/ affect intelligibility.",
+    ),
+    (
+        "health_physical",
+        "Low stamina in PE; nurse recommends daily movement breaks.",
+    ),
+    (
+        "other",
+        "New to the district mid-year; needs an adult connection at school.",
+    ),
 ];
 
 const OUTCOME_NOTES: &[&str] = &[
@@ -512,15 +652,23 @@ fn intervention(
         (_, Some(_)) => 3,
         _ => def.map_or(2, |p| p.tier.max(if c.chance(0.15) { 3 } else { 1 })),
     };
-    let per_week = def.map_or(c.rng.random_range(1..=3), |p| p.per_week).clamp(1, 5);
+    let per_week = def
+        .map_or(c.rng.random_range(1..=3), |p| p.per_week)
+        .clamp(1, 5);
     let minutes = def.map_or(30, |p| p.minutes);
     let weeks = def.map_or(8, |p| p.weeks);
 
     let status: &'static str = match plan {
         Plan::Earlier => weighted(&mut c.rng, &[("completed", 60), ("discontinued", 40)]),
-        Plan::Current if previous.is_some() => {
-            weighted(&mut c.rng, &[("planned", 15), ("active", 60), ("review_due", 15), ("paused", 10)])
-        }
+        Plan::Current if previous.is_some() => weighted(
+            &mut c.rng,
+            &[
+                ("planned", 15),
+                ("active", 60),
+                ("review_due", 15),
+                ("paused", 10),
+            ],
+        ),
         Plan::Current => weighted(
             &mut c.rng,
             &[
@@ -542,7 +690,9 @@ fn intervention(
     let mut outcome = None;
     let referred: NaiveDate;
     let span = Duration::days(weeks * 7);
-    let not_before = previous.and_then(|(_, _, e)| e).map(|e| e + Duration::days(5));
+    let not_before = previous
+        .and_then(|(_, _, e)| e)
+        .map(|e| e + Duration::days(5));
     match (plan, status) {
         (Plan::Earlier, _) => {
             let end = today - c.days(40, 100);
@@ -555,7 +705,10 @@ fn intervention(
             outcome = Some(if status == "completed" {
                 weighted(&mut c.rng, &[("no_progress", 1), ("partial_progress", 2)])
             } else {
-                weighted(&mut c.rng, &[("no_progress", 2), ("referred_for_evaluation", 1)])
+                weighted(
+                    &mut c.rng,
+                    &[("no_progress", 2), ("referred_for_evaluation", 1)],
+                )
             });
         }
         (_, "referred") => {
@@ -610,7 +763,12 @@ fn intervention(
             ended = Some(end);
             outcome = Some(weighted(
                 &mut c.rng,
-                &[("goal_met", 50), ("partial_progress", 30), ("no_progress", 10), ("referred_for_evaluation", 10)],
+                &[
+                    ("goal_met", 50),
+                    ("partial_progress", 30),
+                    ("no_progress", 10),
+                    ("referred_for_evaluation", 10),
+                ],
             ));
         }
         _ => {
@@ -626,7 +784,12 @@ fn intervention(
                 ended = Some(end);
                 outcome = Some(weighted(
                     &mut c.rng,
-                    &[("moved", 3), ("no_progress", 2), ("other", 2), ("referred_for_evaluation", 1)],
+                    &[
+                        ("moved", 3),
+                        ("no_progress", 2),
+                        ("other", 2),
+                        ("referred_for_evaluation", 1),
+                    ],
                 ));
             } else {
                 referred = today - c.days(20, 120);
@@ -637,9 +800,16 @@ fn intervention(
     }
 
     let teacher = c.teacher();
-    let referred_by = if c.chance(0.7) { teacher } else { c.counselor.unwrap_or(teacher) };
+    let referred_by = if c.chance(0.7) {
+        teacher
+    } else {
+        c.counselor.unwrap_or(teacher)
+    };
     let on_demo = c.counselor == Some(d.demo_counselor);
-    let behavioral = matches!(itype, "behavior" | "social_emotional" | "attendance" | "other");
+    let behavioral = matches!(
+        itype,
+        "behavior" | "social_emotional" | "attendance" | "other"
+    );
     let owner: Option<Uuid> = if status == "referred" && c.chance(0.4) {
         None
     } else if on_demo && c.chance(0.7) {
@@ -658,8 +828,14 @@ fn intervention(
         .nth(c.rng.random_range(0..2))
         .or_else(|| CONCERNS.iter().find(|(t, _)| *t == itype))
         .map(|(_, s)| *s);
-    let consent = (tier == 3 || c.chance(0.5)).then(|| start.map(|s| at(s - c.days(1, 6), 18, 30))).flatten();
-    let referred_at = at(referred, c.rng.random_range(13..22), c.rng.random_range(0..60));
+    let consent = (tier == 3 || c.chance(0.5))
+        .then(|| start.map(|s| at(s - c.days(1, 6), 18, 30)))
+        .flatten();
+    let referred_at = at(
+        referred,
+        c.rng.random_range(13..22),
+        c.rng.random_range(0..60),
+    );
     let updated = at(ended.or(last).unwrap_or(referred).min(today), 22, 0);
     out.interventions
         .uuid(id)
@@ -760,18 +936,33 @@ fn intervention(
     let has_plan = start.is_some() || status == "planned";
     let mut goal_rows = Vec::new();
     if has_plan {
-        let n = if status == "planned" { 1 } else { weighted(&mut c.rng, &[(1u8, 60), (2, 40)]) };
+        let n = if status == "planned" {
+            1
+        } else {
+            weighted(&mut c.rng, &[(1u8, 60), (2, 40)])
+        };
         let s = start.unwrap_or(today);
         let baseline_date = s - c.days(0, 6);
-        let target_date = planned_end.unwrap_or(s + Duration::days(70)).max(baseline_date + Duration::days(14));
+        let target_date = planned_end
+            .unwrap_or(s + Duration::days(70))
+            .max(baseline_date + Duration::days(14));
         let templates = goal_templates(itype);
         for k in 0..n {
-            let t = &templates[(k as usize + c.rng.random_range(0..templates.len())) % templates.len()];
+            let t =
+                &templates[(k as usize + c.rng.random_range(0..templates.len())) % templates.len()];
             let gid = new_uuid(&mut c.rng);
             let base = c.rng.random_range(t.base.0..=t.base.1);
             let delta = c.rng.random_range(t.delta.0..=t.delta.1);
-            let target = if t.increase { (base + delta).min(t.max) } else { (base - delta).max(0.0) };
-            let target = if t.increase && target <= base { base + 1.0 } else { target };
+            let target = if t.increase {
+                (base + delta).min(t.max)
+            } else {
+                (base - delta).max(0.0)
+            };
+            let target = if t.increase && target <= base {
+                base + 1.0
+            } else {
+                target
+            };
             let (baseline, bdate) = match c.rng.random_range(0..100) {
                 0..=2 => (None, None),
                 3..=5 if t.increase => (Some(0.0), Some(baseline_date)),
@@ -802,7 +993,15 @@ fn intervention(
                 .ts(created)
                 .ts(created)
                 .end();
-            goal_rows.push(GoalPlan { id: gid, base, target, max: t.max, trajectory, start: s, target_date });
+            goal_rows.push(GoalPlan {
+                id: gid,
+                base,
+                target,
+                max: t.max,
+                trajectory,
+                start: s,
+                target_date,
+            });
         }
     }
 
@@ -820,9 +1019,22 @@ fn intervention(
     let mut started = started;
     if let Some(s) = &mut started {
         let prog = program.map(|p| &d.programs[p]);
-        sessions(c, s, prog.map(|p| p.def), per_week, minutes, &goal_rows, out);
+        sessions(
+            c,
+            s,
+            prog.map(|p| p.def),
+            per_week,
+            minutes,
+            &goal_rows,
+            out,
+        );
     }
-    Made { id, itype, ended, started }
+    Made {
+        id,
+        itype,
+        ended,
+        started,
+    }
 }
 
 fn pick_program(c: &mut Ctx, itype: Option<&str>, tier: i64) -> Option<usize> {
@@ -1013,7 +1225,11 @@ fn goal_templates(itype: &str) -> &'static [GoalTemplate] {
 
 fn fmt_num(v: f64) -> String {
     let r = (v * 10.0).round() / 10.0;
-    if r.fract() == 0.0 { format!("{}", r as i64) } else { format!("{r:.1}") }
+    if r.fract() == 0.0 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
 }
 
 const PRESENT_NOTES: &[&str] = &[
@@ -1039,9 +1255,22 @@ const MULTILINE_NOTES: &[&str] = &[
     "Skills: fractions on a number line.\n- Could place 1/2 and 1/4\n- Confused 2/3 vs 3/4\nHomework: practice sheet B.",
 ];
 
-const ABSENT_NOTES: &[&str] = &["Student absent (sick).", "Field trip.", "Student at dentist appointment.", "Testing day — session skipped."];
-const STAFF_ABSENT_NOTES: &[&str] = &["Interventionist out; no sub available.", "Staff covering a class."];
-const CANCELLED_NOTES: &[&str] = &["Assembly.", "Early release day.", "Fire drill ran long.", "Snow delay — schedule changed."];
+const ABSENT_NOTES: &[&str] = &[
+    "Student absent (sick).",
+    "Field trip.",
+    "Student at dentist appointment.",
+    "Testing day — session skipped.",
+];
+const STAFF_ABSENT_NOTES: &[&str] = &[
+    "Interventionist out; no sub available.",
+    "Staff covering a class.",
+];
+const CANCELLED_NOTES: &[&str] = &[
+    "Assembly.",
+    "Early release day.",
+    "Fire drill ran long.",
+    "Snow delay — schedule changed.",
+];
 
 fn weekdays(per_week: i64) -> &'static [Weekday] {
     match per_week {
@@ -1049,7 +1278,13 @@ fn weekdays(per_week: i64) -> &'static [Weekday] {
         2 => &[Weekday::Tue, Weekday::Thu],
         3 => &[Weekday::Mon, Weekday::Wed, Weekday::Fri],
         4 => &[Weekday::Mon, Weekday::Tue, Weekday::Thu, Weekday::Fri],
-        _ => &[Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri],
+        _ => &[
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+            Weekday::Fri,
+        ],
     }
 }
 
@@ -1084,10 +1319,21 @@ fn sessions(
         }
         if days.contains(&wd) {
             let sid = new_uuid(&mut c.rng);
-            let attendance =
-                weighted(&mut c.rng, &[("present", 85), ("student_absent", 8), ("staff_absent", 3), ("cancelled", 4)]);
+            let attendance = weighted(
+                &mut c.rng,
+                &[
+                    ("present", 85),
+                    ("student_absent", 8),
+                    ("staff_absent", 3),
+                    ("cancelled", 4),
+                ],
+            );
             let present = attendance == "present";
-            let mins = if present { (minutes + c.rng.random_range(-5..=5)).clamp(5, 600) } else { 0 };
+            let mins = if present {
+                (minutes + c.rng.random_range(-5..=5)).clamp(5, 600)
+            } else {
+                0
+            };
             let fidelity = (present && c.chance(0.9)).then(|| c.rng.random_range(70..=100));
             let note: Option<&str> = match attendance {
                 "present" => match c.rng.random_range(0..100) {
@@ -1099,8 +1345,16 @@ fn sessions(
                 "staff_absent" => Some(*pick(&mut c.rng, STAFF_ABSENT_NOTES)),
                 _ => Some(*pick(&mut c.rng, CANCELLED_NOTES)),
             };
-            let delivered = if s.team.len() > 1 && c.chance(0.2) { *pick(&mut c.rng, &s.team) } else { s.owner };
-            let values = if present { field_values(c, def) } else { String::from("{}") };
+            let delivered = if s.team.len() > 1 && c.chance(0.2) {
+                *pick(&mut c.rng, &s.team)
+            } else {
+                s.owner
+            };
+            let values = if present {
+                field_values(c, def)
+            } else {
+                String::from("{}")
+            };
             let created = at(date, 20, c.rng.random_range(0..60));
             out.sessions
                 .uuid(sid)
@@ -1139,13 +1393,22 @@ fn sessions(
     }
 }
 
-fn measurement(c: &mut Ctx, g: &GoalPlan, session: Option<Uuid>, on: NaiveDate, by: Uuid, out: &mut Chunk) {
+fn measurement(
+    c: &mut Ctx,
+    g: &GoalPlan,
+    session: Option<Uuid>,
+    on: NaiveDate,
+    by: Uuid,
+    out: &mut Chunk,
+) {
     let total = (g.target_date - g.start).num_days().max(1) as f64;
     let f = ((on - g.start).num_days() as f64 / total).clamp(0.0, 1.5);
     let span = g.target - g.base;
     let noise = span.abs() * 0.12 * (c.rng.random::<f64>() * 2.0 - 1.0);
     let v = (g.base + span * f * g.trajectory + noise).clamp(0.0, g.max);
-    let note = c.chance(0.05).then_some("Probe given by classroom teacher.");
+    let note = c
+        .chance(0.05)
+        .then_some("Probe given by classroom teacher.");
     let created = at(on, 21, 0);
     out.measurements
         .uuid(new_uuid(&mut c.rng))
@@ -1213,7 +1476,11 @@ fn field_values(c: &mut Ctx, def: Option<&'static super::reference::ProgramDef>)
 const DOCS: &[(&str, &str, bool)] = &[
     ("Reading benchmark - Fall.pdf", "application/pdf", false),
     ("Signed consent form.pdf", "application/pdf", false),
-    ("Behavior plan v2.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", false),
+    (
+        "Behavior plan v2.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        false,
+    ),
     ("Attendance letter (Spanish).pdf", "application/pdf", false),
     ("IEP at a glance.pdf", "application/pdf", true),
     ("Parent note – scan.jpg", "image/jpeg", false),
@@ -1256,7 +1523,8 @@ fn documents(c: &mut Ctx, student: Uuid, started: &[Started], out: &mut Chunk) {
         if let Some(s) = started.first()
             && c.chance(0.5)
         {
-            let session = (!s.sessions.is_empty() && c.chance(0.3)).then(|| pick(&mut c.rng, &s.sessions).0);
+            let session =
+                (!s.sessions.is_empty() && c.chance(0.3)).then(|| pick(&mut c.rng, &s.sessions).0);
             let caption = c.chance(0.7).then_some(match filename {
                 f if f.starts_with("Reading") => "Baseline benchmark",
                 f if f.starts_with("Signed") => "Parent consent",
@@ -1306,15 +1574,26 @@ fn communications(
     out: &mut Chunk,
 ) {
     let n = c.rng.random_range(1..=4);
-    let staff = started.first().map(|s| s.owner).or(c.counselor).unwrap_or_else(|| c.teacher());
+    let staff = started
+        .first()
+        .map(|s| s.owner)
+        .or(c.counselor)
+        .unwrap_or_else(|| c.teacher());
     let mut thread_root: Option<(Uuid, chrono::NaiveDateTime, &'static str)> = None;
     for k in 0..n {
         let id = new_uuid(&mut c.rng);
-        let guardian = (!guardians.is_empty() && c.chance(0.92)).then(|| pick(&mut c.rng, guardians));
+        let guardian =
+            (!guardians.is_empty() && c.chance(0.92)).then(|| pick(&mut c.rng, guardians));
         let reply_to = thread_root.filter(|_| k > 0 && c.chance(0.4));
         let occurred = match reply_to {
-            Some((_, t, _)) => (t + Duration::hours(c.rng.random_range(2..72))).min(at(c.today, 7, 0)),
-            None => at(c.today - c.days(1, 60), c.rng.random_range(13..23), c.rng.random_range(0..60)),
+            Some((_, t, _)) => {
+                (t + Duration::hours(c.rng.random_range(2..72))).min(at(c.today, 7, 0))
+            }
+            None => at(
+                c.today - c.days(1, 60),
+                c.rng.random_range(13..23),
+                c.rng.random_range(0..60),
+            ),
         };
         let channel: &'static str = match (reply_to, guardian) {
             (Some((_, _, ch)), _) => ch,
@@ -1326,9 +1605,16 @@ fn communications(
             ("phone" | "sms", Some(g)) if !g.phone => "letter",
             _ => channel,
         };
-        let direction = if reply_to.is_some() { "inbound" } else { weighted(&mut c.rng, &[("outbound", 8), ("inbound", 2)]) };
+        let direction = if reply_to.is_some() {
+            "inbound"
+        } else {
+            weighted(&mut c.rng, &[("outbound", 8), ("inbound", 2)])
+        };
         let result = match channel {
-            "phone" => Some(weighted(&mut c.rng, &[("reached", 6), ("left_message", 3), ("unreachable", 1)])),
+            "phone" => Some(weighted(
+                &mut c.rng,
+                &[("reached", 6), ("left_message", 3), ("unreachable", 1)],
+            )),
             "in_person" | "video" => Some(weighted(&mut c.rng, &[("reached", 9), ("no_show", 1)])),
             "sms" | "email" => c.chance(0.6).then_some("reached"),
             _ => None,
@@ -1337,12 +1623,14 @@ fn communications(
         let summary = c.chance(0.9).then(|| *pick(&mut c.rng, SUMMARIES));
         let (due, done) = if c.chance(0.45) {
             let due = occurred.date() + c.days(2, 10);
-            let done = (due < c.today && c.chance(0.45)).then(|| at(due - c.days(0, 2), 19, 0).max(occurred));
+            let done = (due < c.today && c.chance(0.45))
+                .then(|| at(due - c.days(0, 2), 19, 0).max(occurred));
             (Some(due), done)
         } else {
             (None, None)
         };
-        let intervention = (!interventions.is_empty() && c.chance(0.7)).then(|| *pick(&mut c.rng, interventions));
+        let intervention =
+            (!interventions.is_empty() && c.chance(0.7)).then(|| *pick(&mut c.rng, interventions));
         out.comms
             .uuid(id)
             .uuid(student)

@@ -18,7 +18,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio_postgres::Client;
+use tokio_postgres::{Client, GenericClient};
 
 pub use copy::escape as copy_text_escape;
 
@@ -43,7 +43,11 @@ pub struct SeedReport {
 
 impl SeedReport {
     pub fn count(&self, table: &str) -> u64 {
-        self.counts.iter().filter(|(t, _)| *t == table).map(|(_, n)| n).sum()
+        self.counts
+            .iter()
+            .filter(|(t, _)| *t == table)
+            .map(|(_, n)| n)
+            .sum()
     }
 
     pub fn total_rows(&self) -> u64 {
@@ -80,7 +84,9 @@ const CHUNK_BYTES: usize = 8 << 20;
 const SEED_LOCK: i64 = 0x5eed_ca5e;
 
 pub async fn is_seeded(client: &Client) -> Result<bool, SeedError> {
-    let row = client.query_one("SELECT EXISTS (SELECT 1 FROM students)", &[]).await?;
+    let row = client
+        .query_one("SELECT EXISTS (SELECT 1 FROM students)", &[])
+        .await?;
     Ok(row.get(0))
 }
 
@@ -89,17 +95,43 @@ pub async fn is_seeded(client: &Client) -> Result<bool, SeedError> {
 pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport, SeedError> {
     let started = Instant::now();
     let tx = client.transaction().await?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SEED_LOCK]).await?;
-    let students: i64 = tx.query_one("SELECT count(*) FROM students", &[]).await?.get(0);
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SEED_LOCK])
+        .await?;
+    let students: i64 = tx
+        .query_one("SELECT count(*) FROM students", &[])
+        .await?
+        .get(0);
     if students > 0 {
         return Err(SeedError::AlreadySeeded { students });
     }
-    let users: i64 = tx.query_one("SELECT count(*) FROM users", &[]).await?.get(0);
+    let users: i64 = tx
+        .query_one("SELECT count(*) FROM users", &[])
+        .await?
+        .get(0);
     if users > 0 {
         return Err(SeedError::NotEmpty { users });
     }
     // Only the final commit needs to be durable.
-    tx.batch_execute("SET LOCAL synchronous_commit = off").await?;
+    tx.batch_execute("SET LOCAL synchronous_commit = off")
+        .await?;
+    // Bulk-load the way pg_restore --disable-triggers does: with row
+    // triggers off, COPY skips one foreign-key lookup per reference per row
+    // (millions at 100k students) and any audit triggers, which would
+    // otherwise log the demo data itself. CHECK, NOT NULL and UNIQUE still
+    // apply row by row; every foreign key is then verified in one set-based
+    // pass before commit (check_foreign_keys). Needs superuser; as a mere
+    // owner the load simply runs with triggers on.
+    let superuser: bool = tx
+        .query_one(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user",
+            &[],
+        )
+        .await?
+        .get(0);
+    if superuser {
+        tx.batch_execute("SET LOCAL session_replication_role = replica")
+            .await?;
+    }
 
     let role_ids: Vec<(String, uuid::Uuid)> = tx
         .query("SELECT key, id FROM roles ORDER BY key", &[])
@@ -107,7 +139,14 @@ pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport,
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
-    for k in ["admin", "coordinator", "counselor", "interventionist", "teacher", "viewer"] {
+    for k in [
+        "admin",
+        "coordinator",
+        "counselor",
+        "interventionist",
+        "teacher",
+        "viewer",
+    ] {
         if !role_ids.iter().any(|(key, _)| key == k) {
             return Err(SeedError::MissingRole(k));
         }
@@ -119,11 +158,12 @@ pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport,
     let reference = reference::encode(&district, &mut rng, &role_ids);
 
     let mut counts: Vec<(&'static str, u64)> = Vec::new();
-    let add = |counts: &mut Vec<(&'static str, u64)>, table: &'static str, n: u64| {
-        match counts.iter_mut().find(|(t, _)| *t == table) {
-            Some((_, c)) => *c += n,
-            None => counts.push((table, n)),
-        }
+    let add = |counts: &mut Vec<(&'static str, u64)>, table: &'static str, n: u64| match counts
+        .iter_mut()
+        .find(|(t, _)| *t == table)
+    {
+        Some((_, c)) => *c += n,
+        None => counts.push((table, n)),
     };
     for (table, cols, mut rows) in reference.list {
         let n = copy::copy_rows(&tx, table, cols, &mut rows).await?;
@@ -159,10 +199,55 @@ pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport,
             add(&mut counts, table, n);
         }
     }
-    generator.await.map_err(|e| SeedError::Generator(e.to_string()))?;
+    generator
+        .await
+        .map_err(|e| SeedError::Generator(e.to_string()))?;
 
+    if superuser {
+        tx.batch_execute("SET LOCAL session_replication_role = origin")
+            .await?;
+        check_foreign_keys(&tx).await?;
+    }
     tx.commit().await?;
-    Ok(SeedReport { counts, elapsed: started.elapsed() })
+    Ok(SeedReport {
+        counts,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Checks every single-column foreign key in the schema with one anti-join
+/// each, raising foreign_key_violation like the trigger would have. Used
+/// after a trigger-less load; also usable by `doctor`. Only identifiers from
+/// the catalog are formatted into the checks (with %I), no values.
+pub async fn check_foreign_keys(client: &impl GenericClient) -> Result<(), SeedError> {
+    client
+        .batch_execute(
+            "DO $$
+         DECLARE r record; bad bigint;
+         BEGIN
+           FOR r IN
+             SELECT c.conname, c.conrelid::regclass AS tbl, c.confrelid::regclass AS ref,
+                    a.attname AS col, af.attname AS refcol
+             FROM pg_constraint c
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+             JOIN pg_attribute af ON af.attrelid = c.confrelid AND af.attnum = c.confkey[1]
+             WHERE c.contype = 'f' AND cardinality(c.conkey) = 1
+               AND c.connamespace = 'public'::regnamespace
+             ORDER BY c.conname
+           LOOP
+             EXECUTE format('SELECT count(*) FROM %s t WHERE t.%I IS NOT NULL AND NOT EXISTS '
+                            '(SELECT 1 FROM %s r WHERE r.%I = t.%I)',
+                            r.tbl, r.col, r.ref, r.refcol, r.col) INTO bad;
+             IF bad > 0 THEN
+               RAISE EXCEPTION 'demo data: % rows of % violate foreign key %', bad, r.tbl, r.conname
+                 USING ERRCODE = 'foreign_key_violation';
+             END IF;
+           END LOOP;
+         END
+         $$",
+        )
+        .await?;
+    Ok(())
 }
 
 /// Removes the demo data (everything but roles, system settings and the
@@ -172,7 +257,8 @@ pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport,
 /// settings.updated_by.
 pub async fn clear(client: &mut Client) -> Result<(), SeedError> {
     let tx = client.transaction().await?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SEED_LOCK]).await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SEED_LOCK])
+        .await?;
     tx.batch_execute(
         "CREATE TEMP TABLE caseload_kept_settings ON COMMIT DROP AS \
            SELECT * FROM settings WHERE scope = 'system'; \

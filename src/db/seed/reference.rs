@@ -79,8 +79,16 @@ pub struct Program {
 }
 
 pub enum FieldKind {
-    Number { min: i32, max: i32, lo: i32, hi: i32 },
-    Rating { min: i32, max: i32 },
+    Number {
+        min: i32,
+        max: i32,
+        lo: i32,
+        hi: i32,
+    },
+    Rating {
+        min: i32,
+        max: i32,
+    },
     Multi(&'static [&'static str]),
     Single(&'static [&'static str]),
     Boolean,
@@ -128,7 +136,12 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "wcpm",
                 label: "Words correct per minute",
                 required: true,
-                kind: FieldKind::Number { min: 0, max: 300, lo: 30, hi: 140 },
+                kind: FieldKind::Number {
+                    min: 0,
+                    max: 300,
+                    lo: 30,
+                    hi: 140,
+                },
             },
             FieldDef {
                 key: "story_level",
@@ -159,13 +172,20 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "units",
                 label: "Units completed",
                 required: true,
-                kind: FieldKind::Number { min: 0, max: 20, lo: 0, hi: 4 },
+                kind: FieldKind::Number {
+                    min: 0,
+                    max: 20,
+                    lo: 0,
+                    hi: 4,
+                },
             },
             FieldDef {
                 key: "level",
                 label: "Core5 level",
                 required: false,
-                kind: FieldKind::Single(&["Level 4", "Level 5", "Level 6", "Level 7", "Level 8", "Level 9"]),
+                kind: FieldKind::Single(&[
+                    "Level 4", "Level 5", "Level 6", "Level 7", "Level 8", "Level 9",
+                ]),
             },
             ENGAGEMENT,
         ],
@@ -190,9 +210,19 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "nwf",
                 label: "Nonsense words correct",
                 required: false,
-                kind: FieldKind::Number { min: 0, max: 100, lo: 10, hi: 60 },
+                kind: FieldKind::Number {
+                    min: 0,
+                    max: 100,
+                    lo: 10,
+                    hi: 60,
+                },
             },
-            FieldDef { key: "mastery", label: "Substep mastered", required: false, kind: FieldKind::Boolean },
+            FieldDef {
+                key: "mastery",
+                label: "Substep mastered",
+                required: false,
+                kind: FieldKind::Boolean,
+            },
         ],
     },
     ProgramDef {
@@ -209,13 +239,20 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "module",
                 label: "Module",
                 required: true,
-                kind: FieldKind::Single(&["Module 1", "Module 2", "Module 3", "Module 4", "Module 5"]),
+                kind: FieldKind::Single(&[
+                    "Module 1", "Module 2", "Module 3", "Module 4", "Module 5",
+                ]),
             },
             FieldDef {
                 key: "digits_correct",
                 label: "Digits correct (2 min)",
                 required: false,
-                kind: FieldKind::Number { min: 0, max: 120, lo: 8, hi: 50 },
+                kind: FieldKind::Number {
+                    min: 0,
+                    max: 120,
+                    lo: 8,
+                    hi: 50,
+                },
             },
             ENGAGEMENT,
         ],
@@ -234,13 +271,24 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "accuracy",
                 label: "Accuracy %",
                 required: true,
-                kind: FieldKind::Number { min: 0, max: 100, lo: 40, hi: 95 },
+                kind: FieldKind::Number {
+                    min: 0,
+                    max: 100,
+                    lo: 40,
+                    hi: 95,
+                },
             },
             FieldDef {
                 key: "strategies",
                 label: "Strategies used",
                 required: false,
-                kind: FieldKind::Multi(&["number line", "arrays", "make ten", "partial sums", "fact families"]),
+                kind: FieldKind::Multi(&[
+                    "number line",
+                    "arrays",
+                    "make ten",
+                    "partial sums",
+                    "fact families",
+                ]),
             },
         ],
     },
@@ -258,7 +306,12 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "cws",
                 label: "Correct writing sequences",
                 required: false,
-                kind: FieldKind::Number { min: 0, max: 150, lo: 10, hi: 60 },
+                kind: FieldKind::Number {
+                    min: 0,
+                    max: 150,
+                    lo: 10,
+                    hi: 60,
+                },
             },
             FieldDef {
                 key: "genre",
@@ -270,7 +323,11 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "prompt",
                 label: "Prompt",
                 required: false,
-                kind: FieldKind::Text(&["My favorite place", "A time I helped someone", "Should recess be longer?"]),
+                kind: FieldKind::Text(&[
+                    "My favorite place",
+                    "A time I helped someone",
+                    "Should recess be longer?",
+                ]),
             },
         ],
     },
@@ -288,9 +345,19 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "points_pct",
                 label: "Points earned %",
                 required: true,
-                kind: FieldKind::Number { min: 0, max: 100, lo: 45, hi: 95 },
+                kind: FieldKind::Number {
+                    min: 0,
+                    max: 100,
+                    lo: 45,
+                    hi: 95,
+                },
             },
-            FieldDef { key: "goal_met", label: "Daily goal met", required: false, kind: FieldKind::Boolean },
+            FieldDef {
+                key: "goal_met",
+                label: "Daily goal met",
+                required: false,
+                kind: FieldKind::Boolean,
+            },
             FieldDef {
                 key: "mood",
                 label: "Mood at check-in",
@@ -313,7 +380,12 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "lesson",
                 label: "Lesson",
                 required: true,
-                kind: FieldKind::Single(&["Unit 1: Growth mindset", "Unit 2: Emotion management", "Unit 3: Empathy", "Unit 4: Problem solving"]),
+                kind: FieldKind::Single(&[
+                    "Unit 1: Growth mindset",
+                    "Unit 2: Emotion management",
+                    "Unit 3: Empathy",
+                    "Unit 4: Problem solving",
+                ]),
             },
             FieldDef {
                 key: "self_regulation",
@@ -344,7 +416,13 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "tools",
                 label: "Tools used",
                 required: false,
-                kind: FieldKind::Multi(&["deep breathing", "movement break", "fidget", "talk to adult", "quiet corner"]),
+                kind: FieldKind::Multi(&[
+                    "deep breathing",
+                    "movement break",
+                    "fidget",
+                    "talk to adult",
+                    "quiet corner",
+                ]),
             },
             FieldDef {
                 key: "self_regulation",
@@ -368,15 +446,32 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "days_absent_week",
                 label: "Days absent this week",
                 required: true,
-                kind: FieldKind::Number { min: 0, max: 5, lo: 0, hi: 2 },
+                kind: FieldKind::Number {
+                    min: 0,
+                    max: 5,
+                    lo: 0,
+                    hi: 2,
+                },
             },
             FieldDef {
                 key: "barriers",
                 label: "Barriers discussed",
                 required: false,
-                kind: FieldKind::Multi(&["transportation", "health", "sibling care", "sleep", "anxiety", "housing"]),
+                kind: FieldKind::Multi(&[
+                    "transportation",
+                    "health",
+                    "sibling care",
+                    "sleep",
+                    "anxiety",
+                    "housing",
+                ]),
             },
-            FieldDef { key: "family_contacted", label: "Family contacted", required: false, kind: FieldKind::Boolean },
+            FieldDef {
+                key: "family_contacted",
+                label: "Family contacted",
+                required: false,
+                kind: FieldKind::Boolean,
+            },
         ],
     },
     ProgramDef {
@@ -393,7 +488,12 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "interactions",
                 label: "Positive peer interactions",
                 required: false,
-                kind: FieldKind::Number { min: 0, max: 30, lo: 1, hi: 10 },
+                kind: FieldKind::Number {
+                    min: 0,
+                    max: 30,
+                    lo: 1,
+                    hi: 10,
+                },
             },
             ENGAGEMENT,
         ],
@@ -418,7 +518,12 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "accuracy",
                 label: "Accuracy %",
                 required: true,
-                kind: FieldKind::Number { min: 0, max: 100, lo: 40, hi: 95 },
+                kind: FieldKind::Number {
+                    min: 0,
+                    max: 100,
+                    lo: 40,
+                    hi: 95,
+                },
             },
         ],
     },
@@ -447,13 +552,23 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "minutes_read",
                 label: "Minutes read aloud",
                 required: true,
-                kind: FieldKind::Number { min: 0, max: 60, lo: 5, hi: 25 },
+                kind: FieldKind::Number {
+                    min: 0,
+                    max: 60,
+                    lo: 5,
+                    hi: 25,
+                },
             },
             FieldDef {
                 key: "book",
                 label: "Book",
                 required: false,
-                kind: FieldKind::Text(&["Frog and Toad", "Dog Man", "Last Stop on Market Street", "Esperanza Rising"]),
+                kind: FieldKind::Text(&[
+                    "Frog and Toad",
+                    "Dog Man",
+                    "Last Stop on Market Street",
+                    "Esperanza Rising",
+                ]),
             },
         ],
     },
@@ -488,7 +603,10 @@ pub fn session_fields_json(def: &ProgramDef) -> String {
                     o.insert("max".into(), (*max).into());
                 }
                 FieldKind::Multi(opts) | FieldKind::Single(opts) => {
-                    o.insert("options".into(), opts.iter().map(|s| serde_json::Value::from(*s)).collect());
+                    o.insert(
+                        "options".into(),
+                        opts.iter().map(|s| serde_json::Value::from(*s)).collect(),
+                    );
                 }
                 FieldKind::Boolean | FieldKind::Text(_) => {}
             }
@@ -606,7 +724,11 @@ fn person(rng: &mut ChaCha8Rng) -> (&'static str, &'static str) {
 }
 
 pub fn district(rng: &mut ChaCha8Rng, students: u32, today: NaiveDate) -> District {
-    let year = if (today.month(), today.day()) >= (8, 15) { today.year() } else { today.year() - 1 };
+    let year = if (today.month(), today.day()) >= (8, 15) {
+        today.year()
+    } else {
+        today.year() - 1
+    };
     let year_start = NaiveDate::from_ymd_opt(year, 8, 15).unwrap_or(today);
     let n_schools = (students.div_ceil(500)).max(3) as usize;
     let mut schools = Vec::with_capacity(n_schools);
@@ -620,10 +742,17 @@ pub fn district(rng: &mut ChaCha8Rng, students: u32, today: NaiveDate) -> Distri
         };
         let base = students / n_schools as u32;
         let enrolled = base + u32::from((s as u32) < students % n_schools as u32);
-        schools.push(School { id: new_uuid(rng), kind, grades, enrolled });
+        schools.push(School {
+            id: new_uuid(rng),
+            kind,
+            grades,
+            enrolled,
+        });
     }
 
-    let mut names = Usernames { taken: BTreeSet::new() };
+    let mut names = Usernames {
+        taken: BTreeSet::new(),
+    };
     for d in [DEMO_ADMIN, DEMO_COORDINATOR, DEMO_COUNSELOR] {
         names.taken.insert(d.to_string());
     }
@@ -631,17 +760,35 @@ pub fn district(rng: &mut ChaCha8Rng, students: u32, today: NaiveDate) -> Distri
     let mut users = Vec::new();
     let mut user_roles = Vec::new();
     let add = |users: &mut Vec<User>,
-                   roles: &mut Vec<UserRole>,
-                   rng: &mut ChaCha8Rng,
-                   username: String,
-                   display: String,
-                   role: &'static str,
-                   home: Option<usize>| {
+               roles: &mut Vec<UserRole>,
+               rng: &mut ChaCha8Rng,
+               username: String,
+               display: String,
+               role: &'static str,
+               home: Option<usize>| {
         let id = new_uuid(rng);
-        let last_login =
-            rng.random_bool(0.8).then(|| at(today - Duration::days(rng.random_range(0..30)), rng.random_range(12..23), 0));
-        users.push(User { id, username, display_name: display, home_school: home, is_active: true, last_login });
-        roles.push(UserRole { user: id, role, school: home, granted_at: long_ago, expires_at: None });
+        let last_login = rng.random_bool(0.8).then(|| {
+            at(
+                today - Duration::days(rng.random_range(0..30)),
+                rng.random_range(12..23),
+                0,
+            )
+        });
+        users.push(User {
+            id,
+            username,
+            display_name: display,
+            home_school: home,
+            is_active: true,
+            last_login,
+        });
+        roles.push(UserRole {
+            user: id,
+            role,
+            school: home,
+            granted_at: long_ago,
+            expires_at: None,
+        });
         id
     };
 
@@ -689,11 +836,12 @@ pub fn district(rng: &mut ChaCha8Rng, students: u32, today: NaiveDate) -> Distri
         Some(0),
     );
 
-    let mut mk = |users: &mut Vec<User>, roles: &mut Vec<UserRole>, rng: &mut ChaCha8Rng, role, home| {
-        let (g, f) = person(rng);
-        let u = names.make(rng, g, f);
-        add(users, roles, rng, u, format!("{g} {f}"), role, home)
-    };
+    let mut mk =
+        |users: &mut Vec<User>, roles: &mut Vec<UserRole>, rng: &mut ChaCha8Rng, role, home| {
+            let (g, f) = person(rng);
+            let u = names.make(rng, g, f);
+            add(users, roles, rng, u, format!("{g} {f}"), role, home)
+        };
 
     mk(&mut users, &mut user_roles, rng, "admin", None);
     let mut district_coordinators = Vec::new();
@@ -717,7 +865,13 @@ pub fn district(rng: &mut ChaCha8Rng, students: u32, today: NaiveDate) -> Distri
         if s % 5 == 0 {
             let id = mk(&mut users, &mut user_roles, rng, "coordinator", Some(s));
             for t in s + 1..(s + 5).min(n_schools) {
-                user_roles.push(UserRole { user: id, role: "coordinator", school: Some(t), granted_at: long_ago, expires_at: None });
+                user_roles.push(UserRole {
+                    user: id,
+                    role: "coordinator",
+                    school: Some(t),
+                    granted_at: long_ago,
+                    expires_at: None,
+                });
             }
             for st in staff.iter_mut().skip(s).take(5) {
                 st.coordinator = Some(id);
@@ -778,7 +932,12 @@ pub fn district(rng: &mut ChaCha8Rng, students: u32, today: NaiveDate) -> Distri
 
     let tools = TOOLS
         .iter()
-        .map(|&(key, name, status)| Tool { id: new_uuid(rng), key, name, status })
+        .map(|&(key, name, status)| Tool {
+            id: new_uuid(rng),
+            key,
+            name,
+            status,
+        })
         .collect();
 
     District {
@@ -867,7 +1026,13 @@ const ROLE_TOOLS: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "teacher",
-        &[("roster", "own"), ("caseload", "own"), ("student", "own"), ("interventions", "own"), ("communications", "own")],
+        &[
+            ("roster", "own"),
+            ("caseload", "own"),
+            ("student", "own"),
+            ("interventions", "own"),
+            ("communications", "own"),
+        ],
     ),
     ("viewer", &[("roster", "school"), ("student", "school")]),
 ];
@@ -945,18 +1110,30 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
     }
 
     let mut tools = Rows::new();
-    let requester = d.district_coordinators.first().copied().unwrap_or(d.demo_admin);
+    let requester = d
+        .district_coordinators
+        .first()
+        .copied()
+        .unwrap_or(d.demo_admin);
     for t in &d.tools {
         let reviewed = matches!(t.status, "approved" | "rejected" | "retired");
         let note = match t.status {
-            "rejected" => Some("Sends student notes to a third-party service; not covered by the district's data agreement."),
-            "retired" => Some("Replaced by the CSV export; the state no longer accepts this format."),
+            "rejected" => Some(
+                "Sends student notes to a third-party service; not covered by the district's data agreement.",
+            ),
+            "retired" => {
+                Some("Replaced by the CSV export; the state no longer accepts this format.")
+            }
             "in_review" => Some("Checking the vendor's OneRoster 1.2 certification."),
             _ => None,
         };
         let definition = match t.key {
-            "reports.fidelity" => Some(r#"{"fields":[{"key":"school","label":"School","field_type":"single_select"},{"key":"from","label":"From","field_type":"date"},{"key":"to","label":"To","field_type":"date"}]}"#),
-            "export" => Some(r#"{"fields":[{"key":"format","label":"Format","field_type":"single_select","options":["csv","xlsx"]}]}"#),
+            "reports.fidelity" => Some(
+                r#"{"fields":[{"key":"school","label":"School","field_type":"single_select"},{"key":"from","label":"From","field_type":"date"},{"key":"to","label":"To","field_type":"date"}]}"#,
+            ),
+            "export" => Some(
+                r#"{"fields":[{"key":"format","label":"Format","field_type":"single_select","options":["csv","xlsx"]}]}"#,
+            ),
             _ => None,
         };
         tools
@@ -978,15 +1155,29 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
     let tool = |k: &str| d.tools.iter().find(|t| t.key == k);
     let mut role_tools = Rows::new();
     if let Some(admin) = role_id("admin") {
-        for t in d.tools.iter().filter(|t| t.status == "approved" || t.key == "legacy.export") {
-            role_tools.uuid(admin).uuid(t.id).text("all").ts(created).end();
+        for t in d
+            .tools
+            .iter()
+            .filter(|t| t.status == "approved" || t.key == "legacy.export")
+        {
+            role_tools
+                .uuid(admin)
+                .uuid(t.id)
+                .text("all")
+                .ts(created)
+                .end();
         }
     }
     for (role, grants) in ROLE_TOOLS {
         let Some(rid) = role_id(role) else { continue };
         for (key, scope) in grants.iter() {
             if let Some(t) = tool(key) {
-                role_tools.uuid(rid).uuid(t.id).text(scope).ts(created).end();
+                role_tools
+                    .uuid(rid)
+                    .uuid(t.id)
+                    .text(scope)
+                    .ts(created)
+                    .end();
             }
         }
     }
@@ -1016,35 +1207,251 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
             .end();
         id
     };
-    item(rng, None, "Caseload", "screen", Some("caseload"), Some("h"), 10, true);
-    item(rng, None, "Roster", "screen", Some("roster"), Some("o"), 20, true);
+    item(
+        rng,
+        None,
+        "Caseload",
+        "screen",
+        Some("caseload"),
+        Some("h"),
+        10,
+        true,
+    );
+    item(
+        rng,
+        None,
+        "Roster",
+        "screen",
+        Some("roster"),
+        Some("o"),
+        20,
+        true,
+    );
     let g = item(rng, None, "Students", "group", None, Some("s"), 30, true);
-    item(rng, Some(g), "Roster", "screen", Some("roster"), Some("r"), 10, true);
-    item(rng, Some(g), "Student record", "screen", Some("student"), Some("t"), 20, true);
-    item(rng, Some(g), "Documents", "screen", Some("documents"), Some("d"), 30, true);
-    let g = item(rng, None, "Interventions", "group", None, Some("i"), 40, true);
-    item(rng, Some(g), "Interventions", "screen", Some("interventions"), Some("i"), 10, true);
-    item(rng, Some(g), "My caseload", "screen", Some("caseload"), Some("c"), 20, true);
+    item(
+        rng,
+        Some(g),
+        "Roster",
+        "screen",
+        Some("roster"),
+        Some("r"),
+        10,
+        true,
+    );
+    item(
+        rng,
+        Some(g),
+        "Student record",
+        "screen",
+        Some("student"),
+        Some("t"),
+        20,
+        true,
+    );
+    item(
+        rng,
+        Some(g),
+        "Documents",
+        "screen",
+        Some("documents"),
+        Some("d"),
+        30,
+        true,
+    );
+    let g = item(
+        rng,
+        None,
+        "Interventions",
+        "group",
+        None,
+        Some("i"),
+        40,
+        true,
+    );
+    item(
+        rng,
+        Some(g),
+        "Interventions",
+        "screen",
+        Some("interventions"),
+        Some("i"),
+        10,
+        true,
+    );
+    item(
+        rng,
+        Some(g),
+        "My caseload",
+        "screen",
+        Some("caseload"),
+        Some("c"),
+        20,
+        true,
+    );
     item(rng, Some(g), "", "separator", None, None, 30, true);
-    item(rng, Some(g), "Bulk session entry", "screen", Some("sessions.bulk"), Some("b"), 40, true);
-    let g = item(rng, None, "Communication", "group", None, Some("c"), 50, true);
-    item(rng, Some(g), "Communication log", "screen", Some("communications"), Some("l"), 10, true);
-    item(rng, Some(g), "Documents", "screen", Some("documents"), Some("d"), 20, true);
+    item(
+        rng,
+        Some(g),
+        "Bulk session entry",
+        "screen",
+        Some("sessions.bulk"),
+        Some("b"),
+        40,
+        true,
+    );
+    let g = item(
+        rng,
+        None,
+        "Communication",
+        "group",
+        None,
+        Some("c"),
+        50,
+        true,
+    );
+    item(
+        rng,
+        Some(g),
+        "Communication log",
+        "screen",
+        Some("communications"),
+        Some("l"),
+        10,
+        true,
+    );
+    item(
+        rng,
+        Some(g),
+        "Documents",
+        "screen",
+        Some("documents"),
+        Some("d"),
+        20,
+        true,
+    );
     let g = item(rng, None, "Reports", "group", None, Some("r"), 60, true);
-    item(rng, Some(g), "Reports", "screen", Some("reports"), Some("r"), 10, true);
-    item(rng, Some(g), "Fidelity report", "screen", Some("reports.fidelity"), Some("f"), 20, true);
-    item(rng, Some(g), "Jobs", "screen", Some("jobs"), Some("j"), 30, true);
+    item(
+        rng,
+        Some(g),
+        "Reports",
+        "screen",
+        Some("reports"),
+        Some("r"),
+        10,
+        true,
+    );
+    item(
+        rng,
+        Some(g),
+        "Fidelity report",
+        "screen",
+        Some("reports.fidelity"),
+        Some("f"),
+        20,
+        true,
+    );
+    item(
+        rng,
+        Some(g),
+        "Jobs",
+        "screen",
+        Some("jobs"),
+        Some("j"),
+        30,
+        true,
+    );
     item(rng, Some(g), "", "separator", None, None, 40, true);
-    item(rng, Some(g), "Export", "action", Some("export"), Some("e"), 50, true);
-    item(rng, Some(g), "Import", "action", Some("import"), Some("m"), 60, true);
-    item(rng, Some(g), "SIS import", "action", Some("import.sis"), Some("s"), 70, true);
-    item(rng, Some(g), "Legacy state export", "action", Some("legacy.export"), Some("x"), 80, false);
+    item(
+        rng,
+        Some(g),
+        "Export",
+        "action",
+        Some("export"),
+        Some("e"),
+        50,
+        true,
+    );
+    item(
+        rng,
+        Some(g),
+        "Import",
+        "action",
+        Some("import"),
+        Some("m"),
+        60,
+        true,
+    );
+    item(
+        rng,
+        Some(g),
+        "SIS import",
+        "action",
+        Some("import.sis"),
+        Some("s"),
+        70,
+        true,
+    );
+    item(
+        rng,
+        Some(g),
+        "Legacy state export",
+        "action",
+        Some("legacy.export"),
+        Some("x"),
+        80,
+        false,
+    );
     let g = item(rng, None, "Admin", "group", None, Some("a"), 70, true);
-    item(rng, Some(g), "Users and roles", "screen", Some("admin.users"), Some("u"), 10, true);
-    item(rng, Some(g), "Tools", "screen", Some("admin.tools"), Some("t"), 20, true);
-    item(rng, Some(g), "Settings", "screen", Some("admin.settings"), Some("e"), 30, true);
-    item(rng, Some(g), "Schools", "screen", Some("admin.schools"), Some("s"), 40, true);
-    item(rng, Some(g), "Programs", "screen", Some("admin.programs"), Some("p"), 50, true);
+    item(
+        rng,
+        Some(g),
+        "Users and roles",
+        "screen",
+        Some("admin.users"),
+        Some("u"),
+        10,
+        true,
+    );
+    item(
+        rng,
+        Some(g),
+        "Tools",
+        "screen",
+        Some("admin.tools"),
+        Some("t"),
+        20,
+        true,
+    );
+    item(
+        rng,
+        Some(g),
+        "Settings",
+        "screen",
+        Some("admin.settings"),
+        Some("e"),
+        30,
+        true,
+    );
+    item(
+        rng,
+        Some(g),
+        "Schools",
+        "screen",
+        Some("admin.schools"),
+        Some("s"),
+        40,
+        true,
+    );
+    item(
+        rng,
+        Some(g),
+        "Programs",
+        "screen",
+        Some("admin.programs"),
+        Some("p"),
+        50,
+        true,
+    );
 
     let mut programs = Rows::new();
     for p in &d.programs {
@@ -1070,14 +1477,78 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
     let mut jobs = Rows::new();
     let now = at(today, 7, 30);
     let seeded = at(today - Duration::days(1), 6, 0);
-    let job_rows: &[(&str, &str, &str, i64, Option<&str>, Option<&str>, Option<&str>)] = &[
-        ("seed-import", "succeeded", r#"{"source":"demo"}"#, 100, Some("Imported demo district"), None, Some(r#"{"source":"demo","rows_rejected":0}"#)),
-        ("export", "running", r#"{"format":"csv","scope":"school"}"#, 40, Some("Writing interventions.csv (40%)"), None, None),
-        ("roster-import", "failed", r#"{"file":"roster_2024-25.csv"}"#, 12, Some("Validating rows"), Some("row 1187: grade \"13\" is not a grade_level (expected PK, TK, KG, 01–12, UG)"), None),
-        ("report.fidelity", "queued", r#"{"school":"0100"}"#, 0, None, None, None),
-        ("reminders.follow_up", "scheduled", "{}", 0, None, None, None),
-        ("export", "retrying", r#"{"format":"xlsx"}"#, 0, Some("S3 upload timed out; retrying"), Some("connection reset by peer"), None),
-        ("export", "cancelled", r#"{"format":"csv"}"#, 5, Some("Cancelled by user"), None, None),
+    let job_rows: &[(
+        &str,
+        &str,
+        &str,
+        i64,
+        Option<&str>,
+        Option<&str>,
+        Option<&str>,
+    )] = &[
+        (
+            "seed-import",
+            "succeeded",
+            r#"{"source":"demo"}"#,
+            100,
+            Some("Imported demo district"),
+            None,
+            Some(r#"{"source":"demo","rows_rejected":0}"#),
+        ),
+        (
+            "export",
+            "running",
+            r#"{"format":"csv","scope":"school"}"#,
+            40,
+            Some("Writing interventions.csv (40%)"),
+            None,
+            None,
+        ),
+        (
+            "roster-import",
+            "failed",
+            r#"{"file":"roster_2024-25.csv"}"#,
+            12,
+            Some("Validating rows"),
+            Some("row 1187: grade \"13\" is not a grade_level (expected PK, TK, KG, 01–12, UG)"),
+            None,
+        ),
+        (
+            "report.fidelity",
+            "queued",
+            r#"{"school":"0100"}"#,
+            0,
+            None,
+            None,
+            None,
+        ),
+        (
+            "reminders.follow_up",
+            "scheduled",
+            "{}",
+            0,
+            None,
+            None,
+            None,
+        ),
+        (
+            "export",
+            "retrying",
+            r#"{"format":"xlsx"}"#,
+            0,
+            Some("S3 upload timed out; retrying"),
+            Some("connection reset by peer"),
+            None,
+        ),
+        (
+            "export",
+            "cancelled",
+            r#"{"format":"csv"}"#,
+            5,
+            Some("Cancelled by user"),
+            None,
+            None,
+        ),
     ];
     for &(kind, status, payload, progress, message, error, result) in job_rows {
         let finished = matches!(status, "succeeded" | "failed" | "cancelled");
@@ -1088,7 +1559,11 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
             "queued" | "scheduled" => 0,
             _ => 1,
         };
-        let run_at = if status == "scheduled" { at(today + Duration::days(1), 6, 0) } else { seeded };
+        let run_at = if status == "scheduled" {
+            at(today + Duration::days(1), 6, 0)
+        } else {
+            seeded
+        };
         jobs.uuid(new_uuid(rng))
             .text(kind)
             .text("default")
@@ -1105,7 +1580,11 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
             .opt_ts((status == "running").then_some(now))
             .opt_text(error)
             .opt_text(result)
-            .uuid(if kind == "seed-import" { d.demo_admin } else { d.demo_coordinator })
+            .uuid(if kind == "seed-import" {
+                d.demo_admin
+            } else {
+                d.demo_coordinator
+            })
             .opt_ts(started.then_some(seeded))
             .opt_ts(finished.then_some(seeded + Duration::minutes(3)))
             .ts(seeded)
@@ -1115,14 +1594,46 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
 
     Tables {
         list: vec![
-            ("schools", "id, name, short_name, local_id, state_id, low_grade, high_grade, timezone, is_active, created_at, updated_at", schools),
-            ("users", "id, username, display_name, email, home_school_id, is_active, last_login_at, created_at, updated_at", users),
-            ("user_roles", "id, user_id, role_id, school_id, granted_by, granted_at, expires_at, created_at, updated_at", user_roles),
-            ("tools", "id, key, name, description, status, definition, requested_by, reviewed_by, reviewed_at, review_note, created_at, updated_at", tools),
-            ("role_tools", "role_id, tool_id, scope, created_at", role_tools),
-            ("navigation_items", "id, parent_id, label, nav_type, tool_id, target, hotkey, sort_order, is_visible, created_at, updated_at", nav),
-            ("intervention_programs", "id, name, intervention_type, default_tier, default_sessions_per_week, default_minutes, default_weeks, monitoring_frequency, progress_measure, session_fields, school_id, is_active, created_at, updated_at", programs),
-            ("jobs", "id, kind, queue, payload, status, priority, progress, progress_message, attempts, max_attempts, run_at, locked_by, locked_at, heartbeat_at, last_error, result, created_by, started_at, finished_at, created_at, updated_at", jobs),
+            (
+                "schools",
+                "id, name, short_name, local_id, state_id, low_grade, high_grade, timezone, is_active, created_at, updated_at",
+                schools,
+            ),
+            (
+                "users",
+                "id, username, display_name, email, home_school_id, is_active, last_login_at, created_at, updated_at",
+                users,
+            ),
+            (
+                "user_roles",
+                "id, user_id, role_id, school_id, granted_by, granted_at, expires_at, created_at, updated_at",
+                user_roles,
+            ),
+            (
+                "tools",
+                "id, key, name, description, status, definition, requested_by, reviewed_by, reviewed_at, review_note, created_at, updated_at",
+                tools,
+            ),
+            (
+                "role_tools",
+                "role_id, tool_id, scope, created_at",
+                role_tools,
+            ),
+            (
+                "navigation_items",
+                "id, parent_id, label, nav_type, tool_id, target, hotkey, sort_order, is_visible, created_at, updated_at",
+                nav,
+            ),
+            (
+                "intervention_programs",
+                "id, name, intervention_type, default_tier, default_sessions_per_week, default_minutes, default_weeks, monitoring_frequency, progress_measure, session_fields, school_id, is_active, created_at, updated_at",
+                programs,
+            ),
+            (
+                "jobs",
+                "id, kind, queue, payload, status, priority, progress, progress_message, attempts, max_attempts, run_at, locked_by, locked_at, heartbeat_at, last_error, result, created_by, started_at, finished_at, created_at, updated_at",
+                jobs,
+            ),
         ],
     }
 }
