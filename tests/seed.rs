@@ -354,6 +354,18 @@ async fn seeds_a_complete_demo_district() {
     assert!(names.iter().any(|n| n.contains('-')), "hyphens");
     assert!(names.iter().any(|n| !n.is_ascii()), "accents");
     assert!(names.iter().all(|n| !n.chars().any(char::is_control)));
+    let wide = names
+        .iter()
+        .filter(|n| {
+            n.chars().any(|c| {
+                ('\u{3040}'..='\u{9fff}').contains(&c) || ('\u{ac00}'..='\u{d7af}').contains(&c)
+            })
+        })
+        .count();
+    assert!(
+        (2..=6).contains(&wide),
+        "a handful of CJK names, got {wide}"
+    );
 
     // Session field values follow the program's form: every required key present.
     assert_eq!(

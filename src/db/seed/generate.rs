@@ -200,7 +200,7 @@ pub fn student(d: &District, base: &ChaCha8Rng, index: u32, out: &mut Chunk) {
     };
     let id = new_uuid(&mut c.rng);
     let culture = culture(&mut c.rng);
-    let (first, last, preferred) = student_name(&mut c.rng, culture);
+    let (first, last, preferred) = student_name(&mut c.rng, culture, index);
 
     let sc = &d.schools[school];
     let grade = if sc.grades[0] == "PK" && c.chance(0.6) {
@@ -349,6 +349,7 @@ fn counselor_for(d: &District, school: usize, seq: u32, rng: &mut ChaCha8Rng) ->
 fn student_name(
     rng: &mut ChaCha8Rng,
     c: &'static Culture,
+    index: u32,
 ) -> (&'static str, String, Option<&'static str>) {
     let first = *pick(rng, c.given);
     let mut last = (*pick(rng, c.family)).to_string();
@@ -358,7 +359,13 @@ fn student_name(
             last = format!("{last}-{second}");
         }
     }
-    let roll = rng.random_range(0..1000);
+    // Students 3 and 7 always get wide characters, so even a tiny demo
+    // exercises the UI's width handling.
+    let roll = match index {
+        3 => 0,
+        7 => 5,
+        _ => rng.random_range(0..1000),
+    };
     let preferred = if roll < 4 {
         Some(*pick(rng, CJK_PREFERRED))
     } else if roll < 100 {
