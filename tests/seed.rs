@@ -478,3 +478,41 @@ async fn foreign_key_check_catches_rows_loaded_without_triggers() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn seeds_as_a_table_owner_without_superuser_with_triggers_on() {
+    let db = TestDb::new().await;
+    let admin = db.admin().await;
+    let role = format!("caseload_seed_owner_{}", std::process::id());
+    admin
+        .batch_execute(&format!(
+            "DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN; \
+             GRANT USAGE ON SCHEMA public TO {role}; \
+             GRANT ALL ON ALL TABLES IN SCHEMA public TO {role};"
+        ))
+        .await
+        .unwrap();
+    let conninfo: Vec<String> = db
+        .conninfo()
+        .split_whitespace()
+        .filter(|kv| !kv.starts_with("user="))
+        .map(str::to_string)
+        .chain([format!("user={role}")])
+        .collect();
+    let result = {
+        let mut c = common::connect(&conninfo.join(" ")).await;
+        seed::seed(&mut c, &opts(120, 5)).await
+    };
+    admin
+        .batch_execute(&format!("DROP OWNED BY {role}; DROP ROLE {role};"))
+        .await
+        .unwrap();
+    let report = result.expect("seeding with triggers on");
+    assert_eq!(report.count("students"), 120);
+    seed::check_foreign_keys(&admin).await.unwrap();
+    // Same rows whichever way they were loaded.
+    let other = TestDb::new().await;
+    let mut oc = other.admin().await;
+    seed::seed(&mut oc, &opts(120, 5)).await.unwrap();
+    assert_eq!(fingerprint(&admin).await, fingerprint(&oc).await);
+}
