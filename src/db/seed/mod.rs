@@ -111,16 +111,15 @@ pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport,
     if users > 0 {
         return Err(SeedError::NotEmpty { users });
     }
-    // Only the final commit needs to be durable.
-    tx.batch_execute("SET LOCAL synchronous_commit = off")
-        .await?;
     // Bulk-load the way pg_restore --disable-triggers does: with row
     // triggers off, COPY skips one foreign-key lookup per reference per row
     // (millions at 100k students) and any audit triggers, which would
     // otherwise log the demo data itself. CHECK, NOT NULL and UNIQUE still
     // apply row by row; every foreign key is then verified in one set-based
-    // pass before commit (check_foreign_keys). Needs superuser; as a mere
-    // owner the load simply runs with triggers on.
+    // pass before commit (check_foreign_keys). The interventions lifecycle
+    // trigger only fills a missing ended_at on INSERT, and the generator
+    // always sets it (a CHECK insists). Needs superuser; as a mere owner the
+    // load simply runs with triggers on and gives the same rows.
     let superuser: bool = tx
         .query_one(
             "SELECT rolsuper FROM pg_roles WHERE rolname = current_user",
