@@ -352,11 +352,20 @@ async fn seeds_a_complete_demo_district() {
     let names = strings(&c, "SELECT first_name || ' ' || last_name || ' ' || coalesce(preferred_name, '') FROM students").await;
     assert!(names.iter().any(|n| n.contains('\'')), "apostrophes");
     assert!(names.iter().any(|n| n.contains('-')), "hyphens");
-    assert!(
-        names.iter().any(|n| n.chars().any(|c| !c.is_ascii())),
-        "accents"
-    );
+    assert!(names.iter().any(|n| !n.is_ascii()), "accents");
     assert!(names.iter().all(|n| !n.chars().any(char::is_control)));
+    let wide = names
+        .iter()
+        .filter(|n| {
+            n.chars().any(|c| {
+                ('\u{3040}'..='\u{9fff}').contains(&c) || ('\u{ac00}'..='\u{d7af}').contains(&c)
+            })
+        })
+        .count();
+    assert!(
+        (2..=6).contains(&wide),
+        "a handful of CJK names, got {wide}"
+    );
 
     // Session field values follow the program's form: every required key present.
     assert_eq!(
@@ -444,4 +453,66 @@ fn copy_escaping_is_exposed_for_callers() {
         seed::copy_text_escape("a\\b\tc\nd\re"),
         "a\\\\b\\tc\\nd\\re"
     );
+}
+
+#[tokio::test]
+async fn foreign_key_check_catches_rows_loaded_without_triggers() {
+    let db = TestDb::new().await;
+    let mut c = db.admin().await;
+    seed::seed(&mut c, &opts(20, 3)).await.unwrap();
+    seed::check_foreign_keys(&c)
+        .await
+        .expect("seeded data is consistent");
+    c.batch_execute(
+        "SET session_replication_role = replica; \
+         INSERT INTO intervention_sessions (id, intervention_id, session_date, minutes, attendance) \
+           VALUES (gen_random_uuid(), gen_random_uuid(), current_date, 0, 'cancelled'); \
+         SET session_replication_role = origin;",
+    )
+    .await
+    .unwrap();
+    let err = seed::check_foreign_keys(&c).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("intervention_sessions_intervention_id_fkey"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn seeds_as_a_table_owner_without_superuser_with_triggers_on() {
+    let db = TestDb::new().await;
+    let admin = db.admin().await;
+    let role = format!("caseload_seed_owner_{}", std::process::id());
+    admin
+        .batch_execute(&format!(
+            "DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN; \
+             GRANT USAGE ON SCHEMA public TO {role}; \
+             GRANT ALL ON ALL TABLES IN SCHEMA public TO {role};"
+        ))
+        .await
+        .unwrap();
+    let conninfo: Vec<String> = db
+        .conninfo()
+        .split_whitespace()
+        .filter(|kv| !kv.starts_with("user="))
+        .map(str::to_string)
+        .chain([format!("user={role}")])
+        .collect();
+    let result = {
+        let mut c = common::connect(&conninfo.join(" ")).await;
+        seed::seed(&mut c, &opts(120, 5)).await
+    };
+    admin
+        .batch_execute(&format!("DROP OWNED BY {role}; DROP ROLE {role};"))
+        .await
+        .unwrap();
+    let report = result.expect("seeding with triggers on");
+    assert_eq!(report.count("students"), 120);
+    seed::check_foreign_keys(&admin).await.unwrap();
+    // Same rows whichever way they were loaded.
+    let other = TestDb::new().await;
+    let mut oc = other.admin().await;
+    seed::seed(&mut oc, &opts(120, 5)).await.unwrap();
+    assert_eq!(fingerprint(&admin).await, fingerprint(&oc).await);
 }

@@ -154,6 +154,7 @@ struct Started {
     id: Uuid,
     start: NaiveDate,
     last: NaiveDate,
+    itype: &'static str,
     owner: Uuid,
     team: Vec<Uuid>,
     sessions: Vec<(Uuid, NaiveDate, bool)>,
@@ -199,7 +200,7 @@ pub fn student(d: &District, base: &ChaCha8Rng, index: u32, out: &mut Chunk) {
     };
     let id = new_uuid(&mut c.rng);
     let culture = culture(&mut c.rng);
-    let (first, last, preferred) = student_name(&mut c.rng, culture);
+    let (first, last, preferred) = student_name(&mut c.rng, culture, index);
 
     let sc = &d.schools[school];
     let grade = if sc.grades[0] == "PK" && c.chance(0.6) {
@@ -244,9 +245,9 @@ pub fn student(d: &District, base: &ChaCha8Rng, index: u32, out: &mut Chunk) {
     let iep = c.chance(0.14);
     let s504 = !iep && c.chance(0.055);
     let el = c.chance(if culture.language == "English" {
-        0.03
+        0.02
     } else {
-        0.3
+        0.2
     });
     let created = at(enrolled.min(c.today) - Duration::days(3), 13, 0);
     let sourced = new_uuid(&mut c.rng);
@@ -348,6 +349,7 @@ fn counselor_for(d: &District, school: usize, seq: u32, rng: &mut ChaCha8Rng) ->
 fn student_name(
     rng: &mut ChaCha8Rng,
     c: &'static Culture,
+    index: u32,
 ) -> (&'static str, String, Option<&'static str>) {
     let first = *pick(rng, c.given);
     let mut last = (*pick(rng, c.family)).to_string();
@@ -357,7 +359,13 @@ fn student_name(
             last = format!("{last}-{second}");
         }
     }
-    let roll = rng.random_range(0..1000);
+    // Students 3 and 7 always get wide characters, so even a tiny demo
+    // exercises the UI's width handling.
+    let roll = match index {
+        3 => 0,
+        7 => 5,
+        _ => rng.random_range(0..1000),
+    };
     let preferred = if roll < 4 {
         Some(*pick(rng, CJK_PREFERRED))
     } else if roll < 100 {
@@ -951,17 +959,15 @@ fn intervention(
             let t =
                 &templates[(k as usize + c.rng.random_range(0..templates.len())) % templates.len()];
             let gid = new_uuid(&mut c.rng);
-            let base = c.rng.random_range(t.base.0..=t.base.1);
-            let delta = c.rng.random_range(t.delta.0..=t.delta.1);
+            // Counts and percentages are whole numbers, ratings halves.
+            let step = if t.max > 10.0 { 1.0 } else { 0.5 };
+            let tidy = |v: f64| (v / step).round() * step;
+            let base = tidy(c.rng.random_range(t.base.0..=t.base.1));
+            let delta = tidy(c.rng.random_range(t.delta.0..=t.delta.1)).max(step);
             let target = if t.increase {
-                (base + delta).min(t.max)
+                (base + delta).min(t.max).max(base + step)
             } else {
-                (base - delta).max(0.0)
-            };
-            let target = if t.increase && target <= base {
-                base + 1.0
-            } else {
-                target
+                (base - delta).max(0.0).min(base - step)
             };
             let (baseline, bdate) = match c.rng.random_range(0..100) {
                 0..=2 => (None, None),
@@ -1010,6 +1016,7 @@ fn intervention(
             id,
             start: s,
             last: l.min(today - Duration::days(1)),
+            itype,
             owner: owner.unwrap_or(referred_by),
             team,
             sessions: Vec::new(),
@@ -1232,28 +1239,62 @@ fn fmt_num(v: f64) -> String {
     }
 }
 
-const PRESENT_NOTES: &[&str] = &[
-    "Good focus today. Finished both passages.",
+/// Session notes by kind of work, so a math session does not read like a
+/// counselling one.
+const ACADEMIC_NOTES: &[&str] = &[
+    "Good focus today; finished everything we planned.",
+    "Arrived 5 min late from lunch.",
+    "Great effort. Asked if we could meet again tomorrow.",
+    "Quiet today but completed the work.",
+    "Mom's note: she's been practising at home every night.",
+];
+const READING_NOTES: &[&str] = &[
     "Worked on short vowel sounds; still mixing up /e/ and /i/.",
     "Didn't want to read aloud at first, warmed up after the first page.",
     "Said \"this is easy!\" after the second passage — moving up a level next week.",
-    "Used the number line without prompting.",
-    "Arrived 5 min late from lunch.",
-    "Checked in calm; goal sheet signed by teacher.",
-    "Practised deep breathing and the \"5-4-3-2-1\" grounding strategy.",
-    "Great effort. Asked if we could meet again tomorrow.",
-    "Struggled with regrouping; we'll revisit with base-ten blocks.",
-    "Talked about what's been going on at home; will follow up with counselor.",
-    "Mom's note: she's been practising at home every night.",
-    "Quiet today but completed the work.",
-    "Played the fact-fluency game; beat last week's score.",
-];
-
-const MULTILINE_NOTES: &[&str] = &[
+    "Retold the story in order with only one prompt.",
     "Warm-up: sight words (14/20).\nMain: repeated reading, 3 timings.\nNext time: start level 2.5 stories.",
-    "Check-in went well.\nTeacher reported two rough moments after recess.\nWe made a plan: ask for a break card before it escalates.",
+];
+const MATH_NOTES: &[&str] = &[
+    "Used the number line without prompting.",
+    "Struggled with regrouping; we'll revisit with base-ten blocks.",
+    "Played the fact-fluency game; beat last week's score.",
     "Skills: fractions on a number line.\n- Could place 1/2 and 1/4\n- Confused 2/3 vs 3/4\nHomework: practice sheet B.",
 ];
+const SEL_NOTES: &[&str] = &[
+    "Checked in calm; goal sheet signed by teacher.",
+    "Practised deep breathing and the \"5-4-3-2-1\" grounding strategy.",
+    "Talked about what's been going on at home; will follow up with counselor.",
+    "Earned all points before lunch, lost two in math. Said \"I'll do better tomorrow.\"",
+    "Check-in went well.\nTeacher reported two rough moments after recess.\nWe made a plan: ask for a break card before it escalates.",
+    "Quiet today; said she's tired because she's been up late with her baby brother.",
+];
+
+fn present_notes(itype: &str) -> &'static [&'static str] {
+    match itype {
+        "reading" | "writing" | "communication_language" => {
+            if itype == "reading" {
+                READING_NOTES
+            } else {
+                ACADEMIC_NOTES
+            }
+        }
+        "math" => MATH_NOTES,
+        "behavior" | "social_emotional" | "attendance" | "other" => SEL_NOTES,
+        _ => ACADEMIC_NOTES,
+    }
+}
+
+/// Whether the district has school on a weekday: not in summer or over the
+/// winter break.
+fn in_session(d: NaiveDate) -> bool {
+    let (m, day) = (d.month(), d.day());
+    !(m == 7
+        || (m == 6 && day > 15)
+        || (m == 8 && day < 15)
+        || (m == 12 && day > 21)
+        || (m == 1 && day < 3))
+}
 
 const ABSENT_NOTES: &[&str] = &[
     "Student absent (sick).",
@@ -1317,7 +1358,7 @@ fn sessions(
             last_week = Some(week);
             weeks_seen += 1;
         }
-        if days.contains(&wd) {
+        if days.contains(&wd) && in_session(date) {
             let sid = new_uuid(&mut c.rng);
             let attendance = weighted(
                 &mut c.rng,
@@ -1338,8 +1379,8 @@ fn sessions(
             let note: Option<&str> = match attendance {
                 "present" => match c.rng.random_range(0..100) {
                     0..=14 => None,
-                    15..=20 => Some(*pick(&mut c.rng, MULTILINE_NOTES)),
-                    _ => Some(*pick(&mut c.rng, PRESENT_NOTES)),
+                    15..=35 => Some(*pick(&mut c.rng, ACADEMIC_NOTES)),
+                    _ => Some(*pick(&mut c.rng, present_notes(s.itype))),
                 },
                 "student_absent" => Some(*pick(&mut c.rng, ABSENT_NOTES)),
                 "staff_absent" => Some(*pick(&mut c.rng, STAFF_ABSENT_NOTES)),
@@ -1589,8 +1630,15 @@ fn communications(
             Some((_, t, _)) => {
                 (t + Duration::hours(c.rng.random_range(2..72))).min(at(c.today, 7, 0))
             }
+            // Half of the contacts are recent, so the follow-up queue has
+            // items due this week as well as overdue ones.
             None => at(
-                c.today - c.days(1, 60),
+                c.today
+                    - if c.chance(0.5) {
+                        c.days(1, 10)
+                    } else {
+                        c.days(11, 75)
+                    },
                 c.rng.random_range(13..23),
                 c.rng.random_range(0..60),
             ),
@@ -1622,9 +1670,13 @@ fn communications(
         let purpose = *pick(&mut c.rng, PURPOSES);
         let summary = c.chance(0.9).then(|| *pick(&mut c.rng, SUMMARIES));
         let (due, done) = if c.chance(0.45) {
-            let due = occurred.date() + c.days(2, 10);
-            let done = (due < c.today && c.chance(0.45))
-                .then(|| at(due - c.days(0, 2), 19, 0).max(occurred));
+            let due = occurred.date() + c.days(2, 14);
+            let p_done = if due < c.today { 0.7 } else { 0.1 };
+            let done = c.chance(p_done).then(|| {
+                at(due - c.days(0, 2), 19, 0)
+                    .max(occurred)
+                    .min(at(c.today, 7, 0))
+            });
             (Some(due), done)
         } else {
             (None, None)

@@ -1037,6 +1037,17 @@ const ROLE_TOOLS: &[(&str, &[(&str, &str)])] = &[
     ("viewer", &[("roster", "school"), ("student", "school")]),
 ];
 
+/// kind, status, payload, progress, progress message, last error, result.
+type JobRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
 pub struct Tables {
     pub list: Vec<(&'static str, &'static str, Rows)>,
 }
@@ -1192,7 +1203,7 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
                     sort: i64,
                     visible: bool| {
         let id = new_uuid(rng);
-        let tool_id = target.and_then(|k| tool(k)).map(|t| t.id);
+        let tool_id = target.and_then(&tool).map(|t| t.id);
         nav.uuid(id)
             .opt_uuid(parent)
             .text(label)
@@ -1477,15 +1488,7 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
     let mut jobs = Rows::new();
     let now = at(today, 7, 30);
     let seeded = at(today - Duration::days(1), 6, 0);
-    let job_rows: &[(
-        &str,
-        &str,
-        &str,
-        i64,
-        Option<&str>,
-        Option<&str>,
-        Option<&str>,
-    )] = &[
+    let job_rows: &[JobRow] = &[
         (
             "seed-import",
             "succeeded",
