@@ -108,6 +108,16 @@ fn ensure_template() -> &'static str {
                         .await
                         .expect("migrating the template");
                 }
+                let created = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0);
+                admin
+                    .batch_execute(&format!(
+                        "COMMENT ON DATABASE {building} IS 'created {created}'"
+                    ))
+                    .await
+                    .expect("stamp template");
                 // Renamed only when complete, so a crash never leaves a half-migrated template.
                 admin
                     .batch_execute(&format!("ALTER DATABASE {building} RENAME TO {n}"))
@@ -123,27 +133,40 @@ fn ensure_template() -> &'static str {
     })
 }
 
-/// Drop templates of older migration sets and test databases whose process is gone.
+/// Drop test databases whose process is gone, and templates of other
+/// migration sets once they are a day old. Not sooner: another checkout
+/// (a branch, a worktree) may be testing against its own template right now.
 async fn sweep_stale(admin: &Client, current: &str) {
     let rows = admin
         .query(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'caseload\\_tmpl\\_%' \
-             OR datname LIKE 'caseload\\_test\\_%'",
+            "SELECT datname, coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database \
+             WHERE datname LIKE 'caseload\\_tmpl\\_%' OR datname LIKE 'caseload\\_test\\_%'",
             &[],
         )
         .await
         .expect("list databases");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     for row in rows {
         let db: String = row.get(0);
+        let comment: String = row.get(1);
         if db == current {
             continue;
         }
-        let alive = db
-            .strip_prefix("caseload_test_")
-            .and_then(|rest| rest.split('_').next())
-            .and_then(|pid| pid.parse::<u32>().ok())
-            .is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
-        if !alive {
+        let stale = match db.strip_prefix("caseload_test_") {
+            Some(rest) => !rest
+                .split('_')
+                .next()
+                .and_then(|pid| pid.parse::<u32>().ok())
+                .is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists()),
+            None => comment
+                .strip_prefix("created ")
+                .and_then(|t| t.parse::<u64>().ok())
+                .is_none_or(|created| now.saturating_sub(created) > 24 * 3600),
+        };
+        if stale {
             let _ = admin
                 .batch_execute(&format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)"))
                 .await;

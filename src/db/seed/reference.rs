@@ -797,7 +797,7 @@ pub fn district(rng: &mut ChaCha8Rng, students: u32, today: NaiveDate) -> Distri
         &mut user_roles,
         rng,
         DEMO_ADMIN.into(),
-        "Demo Administrator (Ngozi Adébáyọ̀)".into(),
+        "Ngozi Adébáyọ̀".into(),
         "admin",
         None,
     );
@@ -806,7 +806,7 @@ pub fn district(rng: &mut ChaCha8Rng, students: u32, today: NaiveDate) -> Distri
         &mut user_roles,
         rng,
         DEMO_COORDINATOR.into(),
-        "Demo Coordinator (María José Peña)".into(),
+        "María José Peña".into(),
         "coordinator",
         Some(0),
     );
@@ -831,7 +831,7 @@ pub fn district(rng: &mut ChaCha8Rng, students: u32, today: NaiveDate) -> Distri
         &mut user_roles,
         rng,
         DEMO_COUNSELOR.into(),
-        "Demo Counselor (Siobhán Ní Bhriain)".into(),
+        "Siobhán Ní Bhriain".into(),
         "counselor",
         Some(0),
     );
