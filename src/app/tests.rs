@@ -61,29 +61,31 @@ fn nav(id: u128, label: &str, target: &str, hotkey: &str) -> NavItem {
     }
 }
 
-/// Started and connected, menu loaded with Roster (r) and Reports (p); the
-/// roster opened by itself and the person went back to the menu.
-fn connected() -> State {
-    let mut s = State::new(Options::default());
+/// Started with `opts`, connected, and the menu rows `items` delivered;
+/// returns the state and what the menu's arrival asked for.
+fn signed_in(opts: Options, items: Vec<NavItem>) -> (State, Vec<Effect>) {
+    let mut s = State::new(opts);
     let fx = update(&mut s, Msg::Start);
     let Effect::Connect { req } = fx[0] else {
         panic!("{fx:?}")
     };
-    let fx = update(
-        &mut s,
-        Msg::Connected {
-            req,
-            whoami: whoami(),
-        },
-    );
+    let whoami = whoami();
+    let fx = update(&mut s, Msg::Connected { req, whoami });
     let Effect::LoadMenu { req } = fx[0] else {
         panic!("{fx:?}")
     };
+    let fx = update(&mut s, Msg::MenuLoaded { req, items });
+    (s, fx)
+}
+
+/// Started and connected, menu loaded with Roster (r) and Reports (p); the
+/// roster opened by itself and the person went back to the menu.
+fn connected() -> State {
     let items = vec![
         nav(1, "Roster", "roster", "r"),
         nav(2, "Reports", "reports", "p"),
     ];
-    update(&mut s, Msg::MenuLoaded { req, items });
+    let (mut s, _) = signed_in(Options::default(), items);
     update(&mut s, code(KeyCode::Esc));
     assert!(matches!(s.top(), Screen::Menu(_)), "{:?}", s.top());
     s
@@ -91,64 +93,28 @@ fn connected() -> State {
 
 #[test]
 fn the_roster_opens_by_itself_once_the_menu_grants_it() {
-    let mut s = State::new(Options::default());
-    let fx = update(&mut s, Msg::Start);
-    let Effect::Connect { req } = fx[0] else {
-        panic!("{fx:?}")
-    };
-    let fx = update(
-        &mut s,
-        Msg::Connected {
-            req,
-            whoami: whoami(),
-        },
-    );
-    let Effect::LoadMenu { req } = fx[0] else {
-        panic!("{fx:?}")
-    };
     let items = vec![
         nav(2, "Reports", "reports", "p"),
         nav(1, "Roster", "roster", "r"),
     ];
-    let fx = update(&mut s, Msg::MenuLoaded { req, items });
+    let (s, fx) = signed_in(Options::default(), items);
     assert!(matches!(s.top(), Screen::Roster(_)), "{:?}", s.top());
-    assert!(
-        fx.iter().any(|e| matches!(
+    let first_page = |e: &Effect| {
+        matches!(
             e,
             Effect::LoadRosterPage {
                 page: PageRequest::First,
                 ..
             }
-        )),
-        "{fx:?}"
-    );
+        )
+    };
+    assert!(fx.iter().any(first_page), "{fx:?}");
     assert_eq!(s.screens.len(), 2, "esc leads back to the menu");
 }
 
 #[test]
 fn without_the_roster_tool_the_menu_stays() {
-    let mut s = State::new(Options::default());
-    let fx = update(&mut s, Msg::Start);
-    let Effect::Connect { req } = fx[0] else {
-        panic!("{fx:?}")
-    };
-    let fx = update(
-        &mut s,
-        Msg::Connected {
-            req,
-            whoami: whoami(),
-        },
-    );
-    let Effect::LoadMenu { req } = fx[0] else {
-        panic!("{fx:?}")
-    };
-    let fx = update(
-        &mut s,
-        Msg::MenuLoaded {
-            req,
-            items: vec![nav(2, "Reports", "reports", "p")],
-        },
-    );
+    let (s, fx) = signed_in(Options::default(), vec![nav(2, "Reports", "reports", "p")]);
     assert!(fx.is_empty(), "{fx:?}");
     assert!(matches!(s.top(), Screen::Menu(_)));
 }
@@ -492,30 +458,16 @@ fn hotkey_on_unbuilt_target_opens_placeholder() {
 #[test]
 fn keymap_override_from_options() {
     let keys = HashMap::from([("down".to_string(), vec!["n".to_string()])]);
-    let mut s = State::new(Options {
+    let opts = Options {
         keys,
         connection_label: String::new(),
-    });
-    assert!(s.message.is_none());
-    let fx = update(&mut s, Msg::Start);
-    let Effect::Connect { req } = fx[0] else {
-        panic!()
-    };
-    let fx = update(
-        &mut s,
-        Msg::Connected {
-            req,
-            whoami: whoami(),
-        },
-    );
-    let Effect::LoadMenu { req } = fx[0] else {
-        panic!()
     };
     let items = vec![
         nav(1, "Roster", "roster", "x"),
         nav(2, "Reports", "reports", "y"),
     ];
-    update(&mut s, Msg::MenuLoaded { req, items });
+    let (mut s, _) = signed_in(opts, items);
+    assert!(s.message.is_none());
     update(&mut s, code(KeyCode::Esc)); // from the roster that opened by itself
     let Screen::Menu(m) = s.top() else { panic!() };
     assert_eq!(m.cursor, 0);
