@@ -31,6 +31,10 @@ const COLUMNS: [(Col, &str, usize); 6] = [
 /// Narrow terminals drop columns in this order so the name stays readable.
 const DROP_ORDER: [Col; 3] = [Col::LocalId, Col::School, Col::Flags];
 const MIN_NAME: usize = 20;
+/// Past these widths a wide terminal spends its room on the school's name
+/// rather than on blank space after the student's.
+const MAX_NAME: usize = 44;
+const MAX_SCHOOL: usize = 36;
 
 fn layout(width: usize) -> Vec<(Col, &'static str, usize)> {
     let mut cols: Vec<(Col, &str, usize)> = COLUMNS.to_vec();
@@ -41,8 +45,17 @@ fn layout(width: usize) -> Vec<(Col, &'static str, usize)> {
         }
         cols.retain(|c| c.0 != drop);
     }
-    let name = width.saturating_sub(fixed(&cols));
+    let mut spare = width.saturating_sub(fixed(&cols));
+    let name = spare.min(MAX_NAME).max(spare.min(MIN_NAME));
+    spare -= name;
     cols[0].2 = name;
+    if let Some(school) = cols.iter_mut().find(|c| c.0 == Col::School) {
+        let grow = spare.min(MAX_SCHOOL.saturating_sub(school.2));
+        school.2 += grow;
+        spare -= grow;
+    }
+    // Whatever is left still goes to the name: a very long name beats blank space.
+    cols[0].2 += spare;
     cols
 }
 
