@@ -1,2 +1,3 @@
 //! Pure rules: no IO, no clock.
 pub mod lifecycle;
+pub mod progress;
