@@ -80,8 +80,10 @@ impl SslMode {
         }
     }
 
-    /// `allow` maps to Prefer rather than Disable: both may end up without
-    /// TLS, but a server that insists on TLS still works once TLS exists.
+    /// Whether TLS is negotiated; what is verified is `db::tls`'s business.
+    /// `allow` maps to Prefer rather than Disable: tokio-postgres cannot try
+    /// plain first and TLS second, and this way a server that insists on TLS
+    /// still works.
     pub fn to_tokio(self) -> tokio_postgres::config::SslMode {
         use tokio_postgres::config::SslMode as T;
         match self {

@@ -16,6 +16,10 @@
 //! retry inside one connect, so `allow` negotiates like `prefer`: it ends up
 //! with TLS where libpq would not, which never weakens anything.
 //!
+//! libpq's `prefer` also retries without TLS when the TLS handshake itself
+//! fails; tokio-postgres falls back only when the server declines TLS. With
+//! nothing verified under `prefer`, only a protocol mismatch can fail there.
+//!
 //! Unix sockets never use TLS, whatever the sslmode, as in libpq.
 
 use std::error::Error as StdError;
