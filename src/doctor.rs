@@ -71,6 +71,22 @@ async fn server_section(
     let (version, role, superuser, bypass, owner): (String, String, bool, bool, bool) =
         (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
     let _ = writeln!(out, "server      PostgreSQL {version}");
+    let tls = client
+        .query_opt(
+            "SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            &[],
+        )
+        .await;
+    let tls_line = match tls {
+        Ok(Some(r)) if r.get::<_, bool>(0) => format!(
+            "on ({}, {})",
+            r.get::<_, Option<String>>(1).unwrap_or_default(),
+            r.get::<_, Option<String>>(2).unwrap_or_default()
+        ),
+        Ok(_) => "off".to_string(),
+        Err(e) => format!("unknown ({})", migrate::describe_pg_error(&e)),
+    };
+    let _ = writeln!(out, "tls         {tls_line}");
     let _ = writeln!(out, "login role  {role}");
     if superuser || bypass || owner {
         let why = [

@@ -1,5 +1,6 @@
 use caseload::cli::{Cli, Command};
 use caseload::config::{self, conn};
+use caseload::db::tls::Tls;
 use caseload::db::{migrate, pool, seed};
 use caseload::{demo, doctor, tui};
 use clap::Parser;
@@ -59,8 +60,9 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
     match &cli.command {
         None => {
             let params = resolve(&cli, &loaded)?.with_application_name("caseload");
-            let pool = pool::build_pool(&params, &loaded.config.database)?;
-            tui::run(pool, tui_options(&loaded, params.display_masked())).await
+            let tls = Tls::for_params(&params)?;
+            let pool = pool::build_pool_with_tls(&params, &loaded.config.database, &tls)?;
+            tui::run(pool, tls, tui_options(&loaded, params.display_masked())).await
         }
         Some(Command::Migrate(args)) => {
             let params = resolve(&cli, &loaded)?;
@@ -172,9 +174,10 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             let prepared = demo::prepare(args, server, today)
                 .await
                 .wrap_err("preparing the demo")?;
-            let pool = pool::build_pool(&prepared.login, &loaded.config.database)?;
+            let tls = Tls::for_params(&prepared.login)?;
+            let pool = pool::build_pool_with_tls(&prepared.login, &loaded.config.database, &tls)?;
             let label = prepared.login.display_masked();
-            let result = tui::run(pool, tui_options(&loaded, label)).await;
+            let result = tui::run(pool, tls, tui_options(&loaded, label)).await;
             drop(prepared); // stops a private cluster this run started
             result
         }

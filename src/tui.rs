@@ -6,6 +6,7 @@
 //! screen; the spinner ticks only while a request is in flight.
 
 use crate::app::{self, Effect, Msg, State};
+use crate::db::tls::Tls;
 use crate::ui::{self, theme::Theme};
 use crate::worker;
 use color_eyre::eyre::WrapErr;
@@ -36,7 +37,12 @@ const OUTPUT_BUFFER: usize = 1 << 18;
 
 /// Runs the TUI until the user quits. The pool may not have a connection
 /// yet: the first frame is painted before the database answers.
-pub async fn run(pool: deadpool_postgres::Pool, opts: TuiOptions) -> color_eyre::Result<()> {
+/// `tls` is the pool's connector, for cancel requests.
+pub async fn run(
+    pool: deadpool_postgres::Pool,
+    tls: Tls,
+    opts: TuiOptions,
+) -> color_eyre::Result<()> {
     let mut state = State::new(app::Options {
         keys: opts.keys,
         connection_label: opts.connection_label,
@@ -48,7 +54,7 @@ pub async fn run(pool: deadpool_postgres::Pool, opts: TuiOptions) -> color_eyre:
     let guard = Restore;
     let term = enter(release.clone()).wrap_err("setting up the terminal")?;
     let mut screen = Screen { term, release };
-    let result = event_loop(&mut screen, &mut state, &theme, pool).await;
+    let result = event_loop(&mut screen, &mut state, &theme, pool, tls).await;
     drop(guard);
     result
 }
@@ -170,9 +176,10 @@ async fn event_loop(
     state: &mut State,
     theme: &Theme,
     pool: deadpool_postgres::Pool,
+    tls: Tls,
 ) -> color_eyre::Result<()> {
     let (reply_tx, mut replies) = unbounded_channel();
-    let effects = worker::spawn(pool, reply_tx);
+    let effects = worker::spawn(pool, tls, reply_tx);
     let mut events = EventStream::new();
     let mut spinner = tokio::time::interval(SPINNER_INTERVAL);
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -227,9 +234,9 @@ async fn event_loop(
 
 /// The caller may spawn `run` on a multi-threaded runtime.
 #[allow(dead_code)]
-fn run_is_send(pool: deadpool_postgres::Pool, opts: TuiOptions) {
+fn run_is_send(pool: deadpool_postgres::Pool, tls: Tls, opts: TuiOptions) {
     fn is_send<T: Send>(_: &T) {}
-    is_send(&run(pool, opts));
+    is_send(&run(pool, tls, opts));
 }
 
 /// The output of `f` if it is ready right now. Polls with this task's own

@@ -259,13 +259,32 @@ async fn connect_errors_never_show_the_password() {
 }
 
 #[tokio::test]
-async fn tls_requiring_modes_are_refused_clearly() {
-    let (p, _home) = params(&[("PGHOST", "127.0.0.1"), ("PGSSLMODE", "require")]);
-    let err = connect_one(&p).await.expect_err("TLS is not supported yet");
+async fn verify_modes_name_the_missing_root_certificate() {
+    let (p, home) = params(&[("PGHOST", "127.0.0.1"), ("PGSSLMODE", "verify-full")]);
+    let err = connect_one(&p)
+        .await
+        .expect_err("no root certificate to verify with");
     let msg = err.to_string();
     eprintln!("{msg}");
+    let root = home.path().join(".postgresql").join("root.crt");
     assert!(
-        msg.contains("sslmode=require") && msg.contains("PGSSLMODE"),
+        msg.contains(&format!("\"{}\" does not exist", root.display()))
+            && msg.contains("sslmode=verify-full"),
         "{msg}"
     );
+}
+
+#[tokio::test]
+async fn unix_sockets_never_negotiate_tls() {
+    require_server();
+    let (p, _home) = params(&[
+        ("PGHOST", "/var/run/postgresql"),
+        ("PGUSER", "postgres"),
+        ("PGDATABASE", "postgres"),
+        ("PGSSLMODE", "verify-full"),
+    ]);
+    let client = connect_one(&p)
+        .await
+        .unwrap_or_else(|e| panic!("libpq ignores sslmode on sockets, so should we: {e}"));
+    assert_eq!(select_one(&client).await, 1);
 }

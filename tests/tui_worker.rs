@@ -5,6 +5,7 @@ mod common;
 
 use caseload::app::{self, Conn, Effect, Msg, Screen, State, update};
 use caseload::db::students::{PageRequest, RosterPage};
+use caseload::db::tls::Tls;
 use caseload::worker::{self, Worker};
 use common::TestDb;
 use common::pty::Pty;
@@ -63,9 +64,17 @@ impl Drop for LoginRoles {
     }
 }
 
+/// What the pools below negotiate (sslmode=prefer, nothing verified), for
+/// the workers' cancel requests.
+fn tls() -> Tls {
+    let params =
+        caseload::config::conn::resolve(Some("host=127.0.0.1"), &|_| None, None).expect("params");
+    Tls::for_params(&params).expect("tls")
+}
+
 /// One Effect's reply, on a worker of its own.
 async fn exec(pool: &Pool, effect: Effect) -> Msg {
-    Worker::new(pool.clone())
+    Worker::new(pool.clone(), tls())
         .execute(effect)
         .await
         .expect("a reply")
@@ -221,7 +230,7 @@ async fn worker_serves_the_coordinator_only_their_school() {
 
     // whoami, through the spawned worker and its channel.
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let effects = worker::spawn(pool.clone(), tx);
+    let effects = worker::spawn(pool.clone(), tls(), tx);
     effects
         .send(Effect::Connect { req: app::ReqId(7) })
         .unwrap();
@@ -397,7 +406,7 @@ fn press(code: KeyCode) -> Msg {
 /// Applies a Msg and runs every resulting effect through the worker until
 /// nothing is left, as the event loop would.
 async fn drive(state: &mut State, pool: &Pool, msg: Msg) {
-    let worker = Worker::new(pool.clone());
+    let worker = Worker::new(pool.clone(), tls());
     let mut queue = vec![msg];
     while let Some(m) = queue.pop() {
         for effect in update(state, m) {
@@ -497,7 +506,7 @@ async fn connection_failure_has_a_readable_reason() {
 #[tokio::test]
 async fn cancelled_requests_get_no_reply() {
     let db = TestDb::new().await;
-    let worker = Worker::new(pool_as(&db.conninfo(), "postgres"));
+    let worker = Worker::new(pool_as(&db.conninfo(), "postgres"), tls());
     let req = app::ReqId(9);
     assert!(worker.execute(Effect::Cancel { req }).await.is_none());
     let load = Effect::LoadRosterPage {

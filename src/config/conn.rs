@@ -25,6 +25,8 @@ pub const DEFAULT_PORT: u16 = 5432;
 /// Sent when nobody chose an application_name, so DBAs can tell us apart in
 /// pg_stat_activity.
 pub const DEFAULT_APPLICATION_NAME: &str = "caseload";
+/// `sslrootcert=system`: trust the operating system's roots (libpq 16).
+pub const SYSTEM_ROOT_CERT: &str = "system";
 
 /// A password that cannot leak through `{:?}`, `{}`, logs or error messages.
 #[derive(Clone, PartialEq, Eq)]
@@ -78,15 +80,10 @@ impl SslMode {
         }
     }
 
-    pub fn needs_tls(self) -> bool {
-        matches!(
-            self,
-            SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull
-        )
-    }
-
-    /// `allow` maps to Prefer rather than Disable: both may end up without
-    /// TLS, but a server that insists on TLS still works once TLS exists.
+    /// Whether TLS is negotiated; what is verified is `db::tls`'s business.
+    /// `allow` maps to Prefer rather than Disable: tokio-postgres cannot try
+    /// plain first and TLS second, and this way a server that insists on TLS
+    /// still works.
     pub fn to_tokio(self) -> tokio_postgres::config::SslMode {
         use tokio_postgres::config::SslMode as T;
         match self {
@@ -151,10 +148,10 @@ pub enum ConnError {
         message: String,
     },
     #[error(
-        "sslmode={sslmode} (from {origin}) needs TLS, which caseload does not support yet; \
-         use sslmode=prefer or disable, a Unix socket, or an SSH tunnel"
+        "sslrootcert=system (from {origin}) needs sslmode=verify-full, not {sslmode}: \
+         trusting the system's roots only makes sense when the host name is checked too"
     )]
-    TlsUnsupported { sslmode: SslMode, origin: String },
+    SystemRootsNeedVerifyFull { sslmode: SslMode, origin: String },
 }
 
 impl ConnError {
@@ -193,6 +190,8 @@ pub struct ConnParams {
     pub password: Option<Password>,
     pub sslmode: SslMode,
     pub sslrootcert: Option<PathBuf>,
+    /// libpq's `~/.postgresql/root.crt`, used when sslrootcert is not set.
+    pub default_sslrootcert: Option<PathBuf>,
     pub application_name: Option<String>,
     pub connect_timeout: Option<Duration>,
     /// The password file consulted when no password was given.
@@ -422,6 +421,21 @@ fn build(
         })?,
         None => SslMode::default(),
     };
+    let sslrootcert = layers.get("sslrootcert").map(PathBuf::from);
+    // libpq 16: system roots default sslmode to verify-full and refuse weaker
+    // modes, since any public CA could vouch for an attacker's host.
+    let sslmode = match (&sslrootcert, layers.get("sslmode")) {
+        (Some(r), None) if r == Path::new(SYSTEM_ROOT_CERT) => SslMode::VerifyFull,
+        (Some(r), Some(_))
+            if r == Path::new(SYSTEM_ROOT_CERT) && sslmode != SslMode::VerifyFull =>
+        {
+            return Err(ConnError::SystemRootsNeedVerifyFull {
+                sslmode,
+                origin: layers.origin("sslrootcert"),
+            });
+        }
+        _ => sslmode,
+    };
     let connect_timeout = match layers.get("connect_timeout") {
         Some(s) => parse_connect_timeout(s).ok_or_else(|| ConnError::InvalidConnectTimeout {
             value: s.to_string(),
@@ -470,7 +484,8 @@ fn build(
         dbname,
         password: layers.get("password").map(Password::new),
         sslmode,
-        sslrootcert: layers.get("sslrootcert").map(PathBuf::from),
+        sslrootcert,
+        default_sslrootcert: home.map(|h| h.join(".postgresql").join("root.crt")),
         application_name,
         connect_timeout,
         passfile,
@@ -625,16 +640,12 @@ impl ConnParams {
         self.host.starts_with('/')
     }
 
-    /// Errors for sslmodes that need TLS: we connect with NoTls for now, and
-    /// silently downgrading `require` would betray the user's intent.
-    pub fn check_tls_supported(&self) -> Result<(), ConnError> {
-        if self.sslmode.needs_tls() {
-            return Err(ConnError::TlsUnsupported {
-                sslmode: self.sslmode,
-                origin: self.source_of("sslmode").unwrap_or("default").to_string(),
-            });
-        }
-        Ok(())
+    /// The root certificate file libpq would use: sslrootcert, else
+    /// `~/.postgresql/root.crt` (which need not exist).
+    pub fn effective_sslrootcert(&self) -> Option<PathBuf> {
+        self.sslrootcert
+            .clone()
+            .or_else(|| self.default_sslrootcert.clone())
     }
 
     pub fn to_pg_config(&self) -> tokio_postgres::Config {
@@ -647,7 +658,12 @@ impl ConnParams {
         c.port(self.port)
             .user(&self.user)
             .dbname(&self.dbname)
-            .ssl_mode(self.sslmode.to_tokio())
+            // libpq never negotiates TLS on a Unix socket, whatever the sslmode.
+            .ssl_mode(if self.is_socket() {
+                tokio_postgres::config::SslMode::Disable
+            } else {
+                self.sslmode.to_tokio()
+            })
             .application_name(
                 self.application_name
                     .as_deref()
@@ -1004,22 +1020,36 @@ mod tests {
 
     #[test]
     fn tls_modes() {
-        for mode in ["disable", "allow", "prefer"] {
-            let p = resolve_env(Some(&format!("host=x sslmode={mode}")), &[]);
-            assert!(p.check_tls_supported().is_ok());
-        }
-        for mode in ["require", "verify-ca", "verify-full"] {
+        use tokio_postgres::config::SslMode as T;
+        for (mode, tokio) in [
+            ("disable", T::Disable),
+            ("allow", T::Prefer),
+            ("prefer", T::Prefer),
+            ("require", T::Require),
+            ("verify-ca", T::Require),
+            ("verify-full", T::Require),
+        ] {
             let p = resolve_env(
                 Some(&format!("host=x sslmode={mode} sslrootcert=/ca.pem")),
                 &[],
             );
-            let e = p.check_tls_supported().unwrap_err().to_string();
-            assert!(e.contains("does not support yet"), "{e}");
-            assert_eq!(p.sslrootcert.as_deref(), Some(Path::new("/ca.pem")));
+            assert_eq!(p.sslmode.as_str(), mode);
+            assert_eq!(p.to_pg_config().get_ssl_mode(), tokio, "{mode}");
+            assert_eq!(
+                p.effective_sslrootcert().as_deref(),
+                Some(Path::new("/ca.pem"))
+            );
+            let p = resolve_env(Some(&format!("host=/tmp sslmode={mode}")), &[]);
+            assert_eq!(
+                p.to_pg_config().get_ssl_mode(),
+                T::Disable,
+                "{mode} on a socket"
+            );
         }
+        let p = resolve(Some("host=x"), &env_of(&[]), Some(Path::new("/home/u"))).unwrap();
         assert_eq!(
-            SslMode::Allow.to_tokio(),
-            tokio_postgres::config::SslMode::Prefer
+            p.effective_sslrootcert().as_deref(),
+            Some(Path::new("/home/u/.postgresql/root.crt"))
         );
     }
 

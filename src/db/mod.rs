@@ -6,4 +6,5 @@ pub mod navigation;
 pub mod pool;
 pub mod seed;
 pub mod students;
+pub mod tls;
 pub mod users;

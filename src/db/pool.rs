@@ -7,14 +7,14 @@ use std::time::Duration;
 use deadpool_postgres::{
     Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime, TimeoutType, Timeouts,
 };
-use tokio_postgres::NoTls;
 
-use crate::config::{ConnError, ConnParams, DatabaseConfig};
+use crate::config::{ConnParams, DatabaseConfig};
+use crate::db::tls::{Tls, TlsContext, TlsError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BuildPoolError {
     #[error(transparent)]
-    Tls(#[from] ConnError),
+    Tls(#[from] TlsError),
     #[error("could not build the connection pool: {0}")]
     Build(#[from] deadpool_postgres::BuildError),
 }
@@ -22,9 +22,17 @@ pub enum BuildPoolError {
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
     #[error(transparent)]
-    Tls(#[from] ConnError),
+    Tls(#[from] TlsError),
     #[error("timed out after {}s connecting to {target}", after.as_secs())]
     Timeout { target: String, after: Duration },
+    /// The handshake failed or the server would not do TLS; `message` says
+    /// which in libpq's words, with the sslmode and root file.
+    #[error("could not connect to {target}: {message}")]
+    TlsHandshake {
+        target: String,
+        message: String,
+        source: tokio_postgres::Error,
+    },
     #[error("could not connect to {target}: {}", with_causes(source))]
     Postgres {
         target: String,
@@ -54,12 +62,21 @@ fn create_timeout(params: &ConnParams, cfg: &DatabaseConfig) -> Duration {
 }
 
 /// A pool that never waits longer than the configured timeouts. Building it
-/// opens no connection; the first `get()` does.
+/// opens no connection; the first `get()` does. Root certificates are read
+/// here, so a missing one is an error before any connection attempt.
 pub fn build_pool(params: &ConnParams, cfg: &DatabaseConfig) -> Result<Pool, BuildPoolError> {
-    params.check_tls_supported()?;
+    build_pool_with_tls(params, cfg, &Tls::for_params(params)?)
+}
+
+/// [`build_pool`] with a connector the caller keeps, e.g. for cancel requests.
+pub fn build_pool_with_tls(
+    params: &ConnParams,
+    cfg: &DatabaseConfig,
+    tls: &Tls,
+) -> Result<Pool, BuildPoolError> {
     let manager = Manager::from_config(
         pg_config(params, cfg),
-        NoTls,
+        tls.connector(),
         ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         },
@@ -81,10 +98,10 @@ pub fn build_pool(params: &ConnParams, cfg: &DatabaseConfig) -> Result<Pool, Bui
 /// switch). The connection task is spawned here; it ends when the client is
 /// dropped.
 pub async fn connect_one(params: &ConnParams) -> Result<tokio_postgres::Client, ConnectError> {
-    params.check_tls_supported()?;
+    let tls = Tls::for_params(params)?;
     let target = params.display_masked();
     let pg = params.to_pg_config();
-    let connecting = pg.connect(NoTls);
+    let connecting = pg.connect(tls.connector());
     // tokio-postgres applies connect_timeout to the TCP connect only; the
     // outer timeout also bounds a server that accepts but never answers.
     let (client, connection) = match params.connect_timeout {
@@ -94,9 +111,16 @@ pub async fn connect_one(params: &ConnParams) -> Result<tokio_postgres::Client, 
         },
         None => connecting.await,
     }
-    .map_err(|source| ConnectError::Postgres {
-        target: target.clone(),
-        source,
+    .map_err(|source| match tls.context().explain(&source) {
+        Some(message) => ConnectError::TlsHandshake {
+            target: target.clone(),
+            message,
+            source,
+        },
+        None => ConnectError::Postgres {
+            target: target.clone(),
+            source,
+        },
     })?;
     tokio::spawn(async move {
         if let Err(e) = connection.await {
@@ -142,7 +166,12 @@ pub fn describe_get_error(err: &PoolError, pool: &Pool, params: &ConnParams) -> 
             "timed out after {}s checking a pooled connection to {target}",
             secs(t.recycle)
         ),
-        PoolError::Backend(e) => format!("could not connect to {target}: {}", with_causes(e)),
+        PoolError::Backend(e) => {
+            let why = TlsContext::new(params)
+                .explain(e)
+                .unwrap_or_else(|| with_causes(e));
+            format!("could not connect to {target}: {why}")
+        }
         PoolError::Closed => "the connection pool is closed".to_string(),
         other => format!("database pool error: {other}"),
     }
@@ -158,14 +187,21 @@ mod tests {
     }
 
     #[test]
-    fn tls_modes_are_refused_before_building() {
+    fn missing_root_certificate_is_refused_before_building() {
         let e = build_pool(
-            &params("host=x sslmode=require"),
+            &params("host=x sslmode=verify-full sslrootcert=/no/such/ca.pem"),
             &DatabaseConfig::default(),
         )
         .unwrap_err()
         .to_string();
-        assert!(e.contains("sslmode=require"), "{e}");
+        assert!(e.contains("\"/no/such/ca.pem\" does not exist"), "{e}");
+        assert!(
+            build_pool(
+                &params("host=x sslmode=require"),
+                &DatabaseConfig::default()
+            )
+            .is_ok()
+        );
     }
 
     #[tokio::test]

@@ -1,6 +1,7 @@
-//! A private PostgreSQL cluster for `caseload demo` on a machine whose
-//! server is not running: initdb and pg_ctl from the system's binaries, a
-//! Unix socket inside the cluster directory, no TCP listener.
+//! A private PostgreSQL cluster from the system's initdb and pg_ctl: for
+//! `caseload demo` on a machine whose server is not running (a Unix socket
+//! inside the cluster directory, no TCP listener), and for tests that need a
+//! server configured their way (TLS, pg_hba, a TCP port).
 
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 use std::path::{Path, PathBuf};
@@ -12,6 +13,8 @@ pub struct PrivateCluster {
     /// Set when this process started the server, so it stops it again.
     started_here: bool,
     as_postgres: bool,
+    /// Temporary clusters delete their directory when dropped.
+    remove_on_drop: bool,
 }
 
 /// PostgreSQL's server binaries: pg_ctl on PATH, else the newest
@@ -90,68 +93,122 @@ impl PrivateCluster {
         Ok(())
     }
 
-    /// Find (or create) the cluster under `preferred_dir` and make sure it is running.
-    pub fn ensure_running(preferred_dir: &Path) -> Result<PrivateCluster> {
+    /// The server account must own what it reads: its key files and data.
+    fn give_to_server(&self, path: &Path) -> Result<()> {
+        if !self.as_postgres {
+            return Ok(());
+        }
+        let mut c = Command::new("chown");
+        c.arg("postgres:postgres").arg(path);
+        self.run(c, &format!("chown of {}", path.display()))
+    }
+
+    /// The cluster in `dir`, created with initdb unless one is there already.
+    /// Not started; see [`PrivateCluster::start`].
+    pub fn init(dir: &Path) -> Result<PrivateCluster> {
         let bin_dir = find_bin_dir().ok_or_else(|| eyre!(INSTALL_HINT))?;
-        let as_postgres = is_root();
-        let dir = if as_postgres && !postgres_can_reach(preferred_dir) {
-            // Root's home is usually 0700, where the postgres account cannot
-            // reach its own data; keep the cluster where it can.
-            PathBuf::from("/var/lib/caseload/demo-cluster")
-        } else {
-            preferred_dir.to_path_buf()
-        };
-        let mut cluster = PrivateCluster {
+        let cluster = PrivateCluster {
             bin_dir,
-            dir,
+            dir: dir.to_path_buf(),
             started_here: false,
-            as_postgres,
+            as_postgres: is_root(),
+            remove_on_drop: false,
         };
         std::fs::create_dir_all(&cluster.dir)
             .wrap_err_with(|| format!("cannot create {}", cluster.dir.display()))?;
-        if as_postgres {
-            cluster.run(
-                {
-                    let mut c = Command::new("chown");
-                    c.arg("postgres:postgres").arg(&cluster.dir);
-                    c
-                },
-                "chown of the cluster directory",
-            )?;
-        }
+        cluster.give_to_server(&cluster.dir)?;
         if !cluster.data().join("PG_VERSION").exists() {
-            eprintln!(
-                "caseload: creating a private PostgreSQL cluster in {}",
-                cluster.dir.display()
-            );
             let mut c = cluster.command("initdb");
             c.arg("-D").arg(cluster.data()).args([
                 "-U",
                 "postgres",
                 "--auth=trust",
                 "--encoding=UTF8",
+                "--no-instructions",
             ]);
-            c.arg("--no-instructions");
             cluster.run(c, "initdb")?;
         }
-        let mut status = cluster.command("pg_ctl");
-        status.arg("-D").arg(cluster.data()).arg("status");
-        let running = status.output().map(|o| o.status.success()).unwrap_or(false);
-        if !running {
+        Ok(cluster)
+    }
+
+    /// A new cluster in a fresh directory under the system temp dir (which
+    /// the postgres account can reach, unlike root's home), stopped and
+    /// removed when dropped. For tests that need a server of their own.
+    pub fn temporary(prefix: &str) -> Result<PrivateCluster> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let dir = std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
+        let mut cluster = PrivateCluster::init(&dir)?;
+        cluster.remove_on_drop = true;
+        Ok(cluster)
+    }
+
+    /// Writes `name` into the data directory, mode 0600 and owned by the
+    /// server account, as PostgreSQL demands of a private key; returns its path.
+    pub fn write_data_file(&self, name: &str, contents: &[u8]) -> Result<PathBuf> {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.data().join(name);
+        std::fs::write(&path, contents)
+            .wrap_err_with(|| format!("cannot write {}", path.display()))?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .wrap_err_with(|| format!("cannot chmod {}", path.display()))?;
+        self.give_to_server(&path)?;
+        Ok(path)
+    }
+
+    pub fn is_running(&self) -> bool {
+        let mut status = self.command("pg_ctl");
+        status.arg("-D").arg(self.data()).arg("status");
+        status.output().map(|o| o.status.success()).unwrap_or(false)
+    }
+
+    /// Starts the server with its socket in the cluster directory and no TCP
+    /// listener unless `settings` (`-c name=value` pairs, later ones win)
+    /// choose `listen_addresses` and `port`.
+    pub fn start(&mut self, settings: &[(&str, &str)]) -> Result<()> {
+        // pg_ctl hands -o to a shell.
+        let quote = |v: &str| format!("'{}'", v.replace('\'', r"'\''"));
+        let mut options = format!(
+            "-k {} -c listen_addresses=''",
+            quote(&self.dir.to_string_lossy())
+        );
+        for (name, value) in settings {
+            options.push_str(&format!(" -c {name}={}", quote(value)));
+        }
+        let mut c = self.command("pg_ctl");
+        c.arg("-D")
+            .arg(self.data())
+            .arg("-l")
+            .arg(self.dir.join("server.log"))
+            .args(["-w", "-t", "60", "-o"])
+            .arg(options)
+            .arg("start");
+        self.run(c, "pg_ctl start")?;
+        self.started_here = true;
+        Ok(())
+    }
+
+    /// Find (or create) the demo cluster under `preferred_dir` and make sure it is running.
+    pub fn ensure_running(preferred_dir: &Path) -> Result<PrivateCluster> {
+        let dir = if is_root() && !postgres_can_reach(preferred_dir) {
+            // Root's home is usually 0700, where the postgres account cannot
+            // reach its own data; keep the cluster where it can.
+            PathBuf::from("/var/lib/caseload/demo-cluster")
+        } else {
+            preferred_dir.to_path_buf()
+        };
+        if !dir.join("data").join("PG_VERSION").exists() {
+            eprintln!(
+                "caseload: creating a private PostgreSQL cluster in {}",
+                dir.display()
+            );
+        }
+        let mut cluster = PrivateCluster::init(&dir)?;
+        if !cluster.is_running() {
             eprintln!("caseload: starting the private PostgreSQL cluster");
-            let mut c = cluster.command("pg_ctl");
-            c.arg("-D")
-                .arg(cluster.data())
-                .arg("-l")
-                .arg(cluster.dir.join("server.log"))
-                .args(["-w", "-t", "60", "-o"])
-                .arg(format!(
-                    "-k {} -c listen_addresses=''",
-                    cluster.dir.display()
-                ))
-                .arg("start");
-            cluster.run(c, "pg_ctl start")?;
-            cluster.started_here = true;
+            cluster.start(&[])?;
         }
         Ok(cluster)
     }
@@ -177,6 +234,13 @@ impl PrivateCluster {
 impl Drop for PrivateCluster {
     fn drop(&mut self) {
         self.stop();
+        // A server that would not stop still has the files open.
+        if self.remove_on_drop
+            && !self.started_here
+            && let Err(e) = std::fs::remove_dir_all(&self.dir)
+        {
+            tracing::warn!(dir = %self.dir.display(), %e, "could not remove the cluster directory");
+        }
     }
 }
 

@@ -5,23 +5,24 @@
 //! user paging quickly does not queue up queries nobody will read.
 
 use crate::app::{Effect, Msg, ReqId};
+use crate::db::tls::Tls;
 use crate::db::{navigation, students, users};
 use deadpool_postgres::{Object, Pool, PoolError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
-use tokio_postgres::{CancelToken, NoTls};
+use tokio_postgres::CancelToken;
 
 /// deadpool waits forever for a connection unless its caller set a timeout;
 /// the status line must say something long before that.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Starts the worker; send it Effects, read Msgs from `replies`. It stops
-/// when the returned sender is dropped.
-pub fn spawn(pool: Pool, replies: UnboundedSender<Msg>) -> UnboundedSender<Effect> {
+/// when the returned sender is dropped. `tls` must be the pool's connector.
+pub fn spawn(pool: Pool, tls: Tls, replies: UnboundedSender<Msg>) -> UnboundedSender<Effect> {
     let (tx, rx) = unbounded_channel();
-    tokio::spawn(serve(Worker::new(pool), rx, replies));
+    tokio::spawn(serve(Worker::new(pool, tls), rx, replies));
     tx
 }
 
@@ -52,6 +53,9 @@ enum Inflight {
 #[derive(Clone)]
 pub struct Worker {
     pool: Pool,
+    /// Cancel requests open a connection of their own; they get the pool's
+    /// TLS settings so that sslmode=require is not downgraded for them.
+    tls: Tls,
     inflight: Arc<Mutex<HashMap<ReqId, Inflight>>>,
 }
 
@@ -72,9 +76,10 @@ impl Drop for Tracked<'_> {
 }
 
 impl Worker {
-    pub fn new(pool: Pool) -> Worker {
+    pub fn new(pool: Pool, tls: Tls) -> Worker {
         Worker {
             pool,
+            tls,
             inflight: Arc::default(),
         }
     }
@@ -144,7 +149,7 @@ impl Worker {
             self.table().remove(&req);
             return Err(Failure::Cancelled);
         }
-        let client = client(&self.pool).await?;
+        let client = self.client().await?;
         let mut table = self.table();
         if matches!(table.get(&req), Some(Inflight::Cancelled)) {
             table.remove(&req);
@@ -159,11 +164,11 @@ impl Worker {
         let previous = self.table().insert(req, Inflight::Cancelled);
         if let Some(Inflight::Running(token)) = previous {
             tracing::debug!(?req, "cancelling a superseded query");
+            let tls = self.tls.connector();
             tokio::spawn(async move {
-                // Best effort: the cancel request opens its own connection,
-                // without TLS; if the server refuses, the reply is dropped
-                // as stale anyway.
-                if let Err(e) = token.cancel_query(NoTls).await {
+                // Best effort: if the server refuses, the reply is dropped as
+                // stale anyway.
+                if let Err(e) = token.cancel_query(tls).await {
                     tracing::debug!(error = %e, "cancel request failed");
                 }
             });
@@ -190,8 +195,26 @@ impl Worker {
     }
 
     async fn connect(&self) -> Result<users::Whoami, String> {
-        let r = async { Ok(users::whoami(pg(&client(&self.pool).await?)).await?) };
+        let r = async { Ok(users::whoami(pg(&self.client().await?)).await?) };
         r.await.map_err(|f: Failure| f.to_string())
+    }
+
+    async fn client(&self) -> Result<Object, Failure> {
+        match tokio::time::timeout(CONNECT_TIMEOUT, self.pool.get()).await {
+            Ok(Ok(client)) => Ok(client),
+            // TLS failures carry the sslmode and root file only the worker knows.
+            Ok(Err(PoolError::Backend(e))) => Err(Failure::Reason(
+                self.tls
+                    .context()
+                    .explain(&e)
+                    .unwrap_or_else(|| describe_pg_error(&e)),
+            )),
+            Ok(Err(e)) => Err(e.into()),
+            Err(_) => Err(Failure::Reason(format!(
+                "no connection after {}s",
+                CONNECT_TIMEOUT.as_secs()
+            ))),
+        }
     }
 }
 
@@ -220,16 +243,6 @@ impl From<tokio_postgres::Error> for Failure {
 impl From<PoolError> for Failure {
     fn from(e: PoolError) -> Self {
         Failure::Reason(describe_pool_error(&e))
-    }
-}
-
-async fn client(pool: &Pool) -> Result<Object, Failure> {
-    match tokio::time::timeout(CONNECT_TIMEOUT, pool.get()).await {
-        Ok(r) => Ok(r?),
-        Err(_) => Err(Failure::Reason(format!(
-            "no connection after {}s",
-            CONNECT_TIMEOUT.as_secs()
-        ))),
     }
 }
 
