@@ -309,7 +309,9 @@ async fn deactivate_stops_sign_in_and_keeps_the_rows() {
         (false, false)
     );
     assert_eq!(grant_rows(&admin, &me).await, vec!["counselor@all"]);
-    let e = login_as(&db, &me).await.err().expect("refused");
+    let Err(e) = login_as(&db, &me).await else {
+        panic!("a deactivated person signed in")
+    };
     assert!(
         common::db_message(&e).contains("not permitted to log in"),
         "{e}"
