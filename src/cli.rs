@@ -37,6 +37,167 @@ pub enum Command {
     Seed(SeedArgs),
     /// Show configuration, connection and migration status, and what is wrong.
     Doctor,
+    /// Manage people: their users rows, role grants and PostgreSQL login roles.
+    /// Needs a connection whose role has CREATEROLE and may write users and user_roles.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a person and create their login role (no password yet).
+    Add(UserAddArgs),
+    /// Grant a role, at one school or all of them.
+    Grant(UserGrantArgs),
+    /// Remove a role grant; the group role goes with the last grant of that role.
+    Revoke(UserRevokeArgs),
+    /// Stop a person signing in (NOLOGIN); their rows and history are kept.
+    Deactivate(UsernameArg),
+    /// Let a deactivated person sign in again.
+    Activate(UsernameArg),
+    /// Set a person's password: asked twice without echo, or read from stdin.
+    Password(UserPasswordArgs),
+    /// List people, their roles and whether they can sign in.
+    List,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct UsernameArg {
+    /// The person's username, which is also their PostgreSQL login role.
+    pub username: String,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct UserAddArgs {
+    /// Lowercase letters, digits and underscores; also the PostgreSQL login role.
+    pub username: String,
+    /// Display name.
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+    #[arg(long, value_name = "EMAIL")]
+    pub email: String,
+    /// Local id of the person's home school (omit for district-wide staff).
+    #[arg(long, value_name = "LOCAL_ID")]
+    pub home_school: Option<String>,
+    /// A role key (admin, coordinator, counselor, …); repeatable.
+    #[arg(long = "role", value_name = "KEY")]
+    pub roles: Vec<String>,
+    /// Limits the --role before it to one school (local id).
+    #[arg(long = "school", value_name = "LOCAL_ID")]
+    pub schools: Vec<String>,
+    /// `--role`s paired with the `--school` that follows each; filled by
+    /// `Cli::parse_args`, because clap keeps repeated flags in separate lists.
+    #[arg(skip)]
+    pub grants: Vec<(String, Option<String>)>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct UserGrantArgs {
+    pub username: String,
+    /// Role key.
+    pub role: String,
+    /// Only at this school (local id); all schools when omitted.
+    #[arg(long, value_name = "LOCAL_ID")]
+    pub school: Option<String>,
+    /// The grant ends at the start of this day.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub expires: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct UserRevokeArgs {
+    pub username: String,
+    /// Role key.
+    pub role: String,
+    /// The school of the grant to remove (local id); the all-schools grant when omitted.
+    #[arg(long, value_name = "LOCAL_ID")]
+    pub school: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct UserPasswordArgs {
+    pub username: String,
+    /// Read the password from the first line of standard input instead of asking.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// Pairs each `--school` with the `--role` just before it, by position on
+/// the command line.
+pub fn pair_roles(
+    roles: &[(usize, String)],
+    schools: &[(usize, String)],
+) -> Result<Vec<(String, Option<String>)>, String> {
+    let mut out: Vec<(usize, String, Option<String>)> =
+        roles.iter().map(|(i, r)| (*i, r.clone(), None)).collect();
+    for (at, school) in schools {
+        let Some(owner) = out.iter_mut().rev().find(|(i, _, _)| i < at) else {
+            return Err(format!(
+                "--school {school} must follow the --role it limits"
+            ));
+        };
+        if owner.2.is_some() {
+            return Err(format!(
+                "--role {} has two --school values; repeat --role for each school",
+                owner.1
+            ));
+        }
+        owner.2 = Some(school.clone());
+    }
+    Ok(out.into_iter().map(|(_, r, s)| (r, s)).collect())
+}
+
+impl Cli {
+    /// `Cli::parse`, plus what derive cannot express: pairing `user add`'s
+    /// repeated `--role`/`--school` flags.
+    pub fn parse_args() -> Cli {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Cli::command().get_matches();
+        let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        if let Some(Command::User(UserCommand::Add(args))) = &mut cli.command
+            && let Some(add) = matches
+                .subcommand_matches("user")
+                .and_then(|m| m.subcommand_matches("add"))
+        {
+            let indexed = |id: &str, values: &[String]| -> Vec<(usize, String)> {
+                add.indices_of(id)
+                    .map(|ix| ix.zip(values.iter().cloned()).collect())
+                    .unwrap_or_default()
+            };
+            let roles = indexed("roles", &args.roles);
+            let schools = indexed("schools", &args.schools);
+            args.grants = pair_roles(&roles, &schools).unwrap_or_else(|e| {
+                Cli::command()
+                    .error(clap::error::ErrorKind::ArgumentConflict, e)
+                    .exit()
+            });
+        }
+        cli
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schools_pair_with_the_role_before_them() {
+        let r = |v: &[(usize, &str)]| -> Vec<(usize, String)> {
+            v.iter().map(|(i, s)| (*i, s.to_string())).collect()
+        };
+        assert_eq!(
+            pair_roles(
+                &r(&[(2, "counselor"), (6, "coordinator")]),
+                &r(&[(4, "LIN")])
+            ),
+            Ok(vec![
+                ("counselor".into(), Some("LIN".into())),
+                ("coordinator".into(), None)
+            ])
+        );
+        assert!(pair_roles(&r(&[(4, "counselor")]), &r(&[(2, "LIN")])).is_err());
+        assert!(pair_roles(&r(&[(2, "counselor")]), &r(&[(4, "A"), (6, "B")])).is_err());
+    }
 }
 
 #[derive(Debug, Args, Clone)]

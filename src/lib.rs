@@ -4,6 +4,7 @@
 //! drive the same code: `app` (pure state machine), `worker` (all IO), `ui`
 //! (rendering), `db` (schema, queries), `config` (settings and connections).
 
+pub mod admin;
 pub mod app;
 pub mod cli;
 pub mod config;

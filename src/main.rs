@@ -1,9 +1,9 @@
-use caseload::cli::{Cli, Command};
+use caseload::admin::{password, users};
+use caseload::cli::{Cli, Command, UserCommand};
 use caseload::config::{self, conn};
 use caseload::db::tls::Tls;
 use caseload::db::{migrate, pool, seed};
 use caseload::{demo, doctor, tui};
-use clap::Parser;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
 fn env(k: &str) -> Option<String> {
@@ -12,7 +12,7 @@ fn env(k: &str) -> Option<String> {
 
 fn main() -> Result<()> {
     color_eyre::install()?;
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     let loaded = config::load(cli.global.config.as_deref(), &env)?;
     if let Some(log) = loaded.config.log.file_or_default(&env) {
         caseload::logging::init(&log, &loaded.config.log.level)?;
@@ -156,6 +156,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             }
             Ok(())
         }
+        Some(Command::User(cmd)) => user(&cli, &loaded, cmd).await,
         Some(Command::Demo(args)) => {
             let configured = if database_configured(&cli, &loaded) {
                 Some(resolve(&cli, &loaded)?)
@@ -182,4 +183,70 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             result
         }
     }
+}
+
+async fn user(cli: &Cli, loaded: &config::Loaded, cmd: &UserCommand) -> Result<()> {
+    // Asked before connecting, so a slow typist does not hold a connection.
+    let new_password = match cmd {
+        UserCommand::Password(a) if a.password_stdin => {
+            Some(password::from_reader(std::io::stdin().lock())?)
+        }
+        UserCommand::Password(a) => Some(password::prompt_twice(&a.username)?),
+        _ => None,
+    };
+    let params = resolve(cli, loaded)?.with_application_name("caseload user");
+    let mut client = pool::connect_one(&params).await?;
+    match cmd {
+        UserCommand::Add(a) => {
+            let new = users::NewUser {
+                username: a.username.clone(),
+                display_name: a.name.clone(),
+                email: a.email.clone(),
+                home_school: a.home_school.clone(),
+                roles: a
+                    .grants
+                    .iter()
+                    .map(|(role, school)| users::RoleGrant {
+                        role: role.clone(),
+                        school: school.clone(),
+                        expires: None,
+                    })
+                    .collect(),
+            };
+            users::add(&mut client, &new).await?;
+            println!(
+                "added {} with a login role that has no password yet: set one with \
+                 `caseload user password {}`",
+                a.username, a.username
+            );
+        }
+        UserCommand::Grant(a) => {
+            let g = users::RoleGrant {
+                role: a.role.clone(),
+                school: a.school.clone(),
+                expires: a.expires,
+            };
+            users::grant(&mut client, &a.username, &g).await?;
+            println!("granted {} to {}", a.role, a.username);
+        }
+        UserCommand::Revoke(a) => {
+            users::revoke(&mut client, &a.username, &a.role, a.school.as_deref()).await?;
+            println!("revoked {} from {}", a.role, a.username);
+        }
+        UserCommand::Deactivate(a) => {
+            users::set_active(&mut client, &a.username, false).await?;
+            println!("deactivated {}: they can no longer sign in", a.username);
+        }
+        UserCommand::Activate(a) => {
+            users::set_active(&mut client, &a.username, true).await?;
+            println!("activated {}", a.username);
+        }
+        UserCommand::Password(a) => {
+            let pw = new_password.unwrap_or_default();
+            users::set_password(&mut client, &a.username, &pw).await?;
+            println!("password set for {}", a.username);
+        }
+        UserCommand::List => print!("{}", users::format_table(&users::list(&client).await?)),
+    }
+    Ok(())
 }

@@ -400,3 +400,46 @@ fn placeholder_for_unbuilt_screens() {
     assert!(text.contains("Reports: coming soon"), "{text}");
     assert!(matches!(s.top(), app::Screen::Placeholder { .. }));
 }
+
+#[test]
+fn command_prompt() {
+    let mut s = connected(80, 12);
+    for c in ":open admin.users".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    let mut t = render(&s, 80, 12, false);
+    insta::assert_snapshot!(t.backend());
+    // The cursor sits after the text, on the status line.
+    assert_eq!(
+        t.get_cursor_position().unwrap(),
+        ratatui::layout::Position::new(17, 11)
+    );
+}
+
+#[test]
+fn refused_tool_message() {
+    let mut s = connected(80, 12);
+    for c in ":open admin.users".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    let fx = update(&mut s, key(KeyCode::Enter));
+    let [Effect::CheckTool { req, key }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut s,
+        Msg::ToolChecked {
+            req: *req,
+            key: key.clone(),
+            access: caseload::db::navigation::ToolAccess::Refused,
+        },
+    );
+    let t = render(&s, 80, 12, false);
+    let status: String = (0..80)
+        .map(|x| t.backend().buffer()[(x, 11)].symbol().to_string())
+        .collect();
+    assert!(
+        status.starts_with("you don't have access to admin.users"),
+        "{status}"
+    );
+}

@@ -2,14 +2,16 @@
 //! Vec<Effect>` does no IO, so every behaviour is testable without a
 //! terminal or a database. The worker turns Effects into Msgs.
 
+pub mod command;
 pub mod keymap;
 pub mod menu;
 pub mod roster;
 pub mod student;
 
-use crate::db::navigation::NavItem;
+use crate::db::navigation::{NavItem, ToolAccess};
 use crate::db::students::{PageRequest, RosterPage, StudentDetail};
 use crate::db::users::Whoami;
+use command::{Command, CommandLine, Edit};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use keymap::{Action, KeyMap};
 use menu::MenuState;
@@ -62,6 +64,12 @@ pub enum Msg {
         req: ReqId,
         reason: String,
     },
+    /// The answer to `Effect::CheckTool`.
+    ToolChecked {
+        req: ReqId,
+        key: String,
+        access: ToolAccess,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +96,12 @@ pub enum Effect {
     LoadStudent {
         req: ReqId,
         id: Uuid,
+    },
+    /// May the person open this tool? Asked of the database for tools the
+    /// menu does not offer (`:open`).
+    CheckTool {
+        req: ReqId,
+        key: String,
     },
 }
 
@@ -138,6 +152,8 @@ impl Screen {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Modal {
     Help,
+    /// The `:` line; its text is `State::command`.
+    Command,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,6 +182,9 @@ pub struct State {
     pub height: u16,
     pub spinner: usize,
     pub quit: bool,
+    pub command: CommandLine,
+    /// A `:open` waiting for the database's verdict.
+    pub tool_check: Option<ReqId>,
     /// The screen opened once the menu arrives, if the menu offers it.
     start_target: Option<String>,
     next_req: u64,
@@ -185,6 +204,8 @@ impl State {
             height: 24,
             spinner: 0,
             quit: false,
+            command: CommandLine::default(),
+            tool_check: None,
             start_target: Some(START_TARGET.to_string()),
             next_req: 1,
         }
@@ -209,6 +230,7 @@ impl State {
     /// A request is in flight, so the spinner has something to show.
     pub fn busy(&self) -> bool {
         matches!(self.conn, Conn::Connecting { .. })
+            || self.tool_check.is_some()
             || self.screens.iter().any(|s| !s.in_flight().is_empty())
     }
 
@@ -303,6 +325,28 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                     None => s.error = Some("this student is not in your schools".into()),
                 }
             }
+            vec![]
+        }
+        Msg::ToolChecked { req, key, access } => {
+            if state.tool_check != Some(req) {
+                return vec![];
+            }
+            state.tool_check = None;
+            match access {
+                ToolAccess::Allowed { name } => open_by_command(state, &key, name),
+                ToolAccess::Refused => {
+                    state.error(format!("you don't have access to {key}"));
+                    vec![]
+                }
+                ToolAccess::NoSuchTool => {
+                    state.error(format!("no tool called {key}"));
+                    vec![]
+                }
+            }
+        }
+        Msg::QueryFailed { req, reason } if state.tool_check == Some(req) => {
+            state.tool_check = None;
+            state.error(format!("could not check access: {reason}"));
             vec![]
         }
         Msg::QueryFailed { req, reason } => {
@@ -426,6 +470,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     // A message answers the previous key; the next key dismisses it.
     state.message = None;
+    if state.modal == Some(Modal::Command) {
+        return command_key(state, &key);
+    }
     let action = state.keymap.action(&key);
     if state.modal.is_some() {
         // Modals capture everything; only their own way out does anything.
@@ -444,6 +491,11 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         Some(Action::Help) => {
             state.modal = Some(Modal::Help);
+            vec![]
+        }
+        Some(Action::Command) => {
+            state.modal = Some(Modal::Command);
+            state.command = CommandLine::default();
             vec![]
         }
         Some(Action::Back) => {
@@ -554,7 +606,13 @@ fn open_menu_item(state: &mut State) -> Vec<Effect> {
         menu::EntryKind::Item { target } => target.clone(),
         _ => return vec![],
     };
-    match target.as_str() {
+    open_target(state, &target, label)
+}
+
+/// Opens a screen the person may open: the menu offered it, or the database
+/// said yes to `:open`.
+fn open_target(state: &mut State, target: &str, label: String) -> Vec<Effect> {
+    match target {
         "roster" => {
             state.screens.push(Screen::Roster(RosterState::default()));
             let top = state.screens.len() - 1;
@@ -589,6 +647,85 @@ fn open_student(state: &mut State) -> Vec<Effect> {
     }));
     let top = state.screens.len() - 1;
     reload(state, top)
+}
+
+fn command_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
+    match state.command.key(key) {
+        Edit::Editing => vec![],
+        Edit::Cancel => {
+            state.modal = None;
+            vec![]
+        }
+        Edit::Run(line) => {
+            state.modal = None;
+            state.command = CommandLine::default();
+            run_command(state, &line)
+        }
+    }
+}
+
+fn run_command(state: &mut State, line: &str) -> Vec<Effect> {
+    match command::parse(line) {
+        Err(e) => {
+            state.error(e);
+            vec![]
+        }
+        Ok(Command::Nothing) => vec![],
+        Ok(Command::Quit) => {
+            state.quit = true;
+            vec![]
+        }
+        Ok(Command::Help) => {
+            state.modal = Some(Modal::Help);
+            vec![]
+        }
+        Ok(Command::Open(key)) => open_tool(state, key),
+    }
+}
+
+/// `:open key`. What the menu offers opens at once (the database already
+/// filtered it); anything else is for the database to allow or refuse.
+fn open_tool(state: &mut State, key: String) -> Vec<Effect> {
+    if !command::is_tool_key(&key) {
+        state.error(format!("no tool called {key}"));
+        return vec![];
+    }
+    let offered = match &state.screens[0] {
+        Screen::Menu(m) => m
+            .entries
+            .iter()
+            .find(|e| matches!(&e.kind, menu::EntryKind::Item { target } if *target == key)),
+        _ => None,
+    };
+    if let Some(entry) = offered {
+        let label = entry.label.clone();
+        return open_by_command(state, &key, label);
+    }
+    if !state.is_connected() {
+        state.error("not connected: r to retry");
+        return vec![];
+    }
+    let req = state.alloc();
+    let superseded = state
+        .tool_check
+        .replace(req)
+        .map(|old| Effect::Cancel { req: old });
+    superseded
+        .into_iter()
+        .chain([Effect::CheckTool { req, key }])
+        .collect()
+}
+
+/// Opens over the menu, as if chosen there, so Esc leads back to it.
+fn open_by_command(state: &mut State, target: &str, label: String) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    while state.screens.len() > 1 {
+        if let Some(gone) = state.screens.pop() {
+            effects.extend(cancel_all(&gone));
+        }
+    }
+    effects.extend(open_target(state, target, label));
+    effects
 }
 
 #[cfg(test)]

@@ -579,3 +579,179 @@ fn the_next_key_dismisses_a_message() {
     update(&mut s, key('j'));
     assert!(s.message.is_none());
 }
+
+fn type_command(s: &mut State, line: &str) -> Vec<Effect> {
+    assert!(update(s, key(':')).is_empty());
+    assert_eq!(s.modal, Some(Modal::Command));
+    for c in line.chars() {
+        update(s, key(c));
+    }
+    update(s, code(KeyCode::Enter))
+}
+
+#[test]
+fn colon_opens_a_prompt_where_bound_keys_are_text() {
+    let mut s = connected();
+    update(&mut s, key(':'));
+    for c in "qj?".chars() {
+        update(&mut s, key(c));
+    }
+    assert!(!s.quit);
+    assert_eq!(s.command.text, "qj?");
+    assert_eq!(s.modal, Some(Modal::Command));
+    update(&mut s, code(KeyCode::Esc));
+    assert_eq!(s.modal, None);
+    assert!(matches!(s.top(), Screen::Menu(_)));
+    // Reopening starts from an empty line.
+    update(&mut s, key(':'));
+    assert_eq!(s.command.text, "");
+}
+
+#[test]
+fn opening_a_tool_outside_the_menu_asks_the_database_and_is_refused() {
+    let mut s = connected();
+    let fx = type_command(&mut s, "open admin.users");
+    let [Effect::CheckTool { req, key }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(key, "admin.users");
+    assert!(s.busy());
+    let fx = update(
+        &mut s,
+        Msg::ToolChecked {
+            req: *req,
+            key: key.clone(),
+            access: ToolAccess::Refused,
+        },
+    );
+    assert!(fx.is_empty());
+    assert!(!s.busy());
+    assert_eq!(
+        s.message,
+        Some((
+            Level::Error,
+            "you don't have access to admin.users".to_string()
+        ))
+    );
+    assert_eq!(s.screens.len(), 1);
+}
+
+#[test]
+fn an_allowed_tool_opens_like_the_menu_and_unknown_ones_are_named() {
+    let mut s = connected();
+    let fx = type_command(&mut s, "admin.users");
+    let [Effect::CheckTool { req, .. }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    let access = ToolAccess::Allowed {
+        name: "Users and roles".into(),
+    };
+    let key = "admin.users".to_string();
+    update(
+        &mut s,
+        Msg::ToolChecked {
+            req: *req,
+            key,
+            access,
+        },
+    );
+    assert!(matches!(s.top(), Screen::Placeholder { label } if label == "Users and roles"));
+    assert_eq!(s.screens.len(), 2);
+
+    let fx = type_command(&mut s, "open nope");
+    let [Effect::CheckTool { req, .. }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    let (req, key) = (*req, "nope".to_string());
+    update(
+        &mut s,
+        Msg::ToolChecked {
+            req,
+            key,
+            access: ToolAccess::NoSuchTool,
+        },
+    );
+    assert_eq!(
+        s.message,
+        Some((Level::Error, "no tool called nope".into()))
+    );
+    assert_eq!(s.screens.len(), 2, "a refusal leaves the screen alone");
+
+    // Not a tool key at all: refused without asking.
+    assert!(type_command(&mut s, "open Bad;Key").is_empty());
+    assert_eq!(
+        s.message,
+        Some((Level::Error, "no tool called Bad;Key".into()))
+    );
+}
+
+#[test]
+fn a_tool_the_menu_offers_opens_at_once_over_the_menu() {
+    let mut s = on_roster();
+    let fx = type_command(&mut s, "reports");
+    assert!(
+        fx.iter().all(|e| matches!(e, Effect::Cancel { .. })),
+        "{fx:?}"
+    );
+    assert!(matches!(s.top(), Screen::Placeholder { label } if label == "Reports"));
+    assert_eq!(s.screens.len(), 2, "esc leads back to the menu");
+    let fx = type_command(&mut s, "open roster");
+    assert!(matches!(s.top(), Screen::Roster(_)));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::LoadRosterPage { .. })),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn a_superseded_tool_check_is_cancelled_and_its_reply_dropped() {
+    let mut s = connected();
+    let fx = type_command(&mut s, "admin.users");
+    let [Effect::CheckTool { req: first, .. }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    let first = *first;
+    let fx = type_command(&mut s, "admin.tools");
+    assert_eq!(fx[0], Effect::Cancel { req: first });
+    let access = ToolAccess::Allowed { name: "x".into() };
+    let key = "admin.users".to_string();
+    update(
+        &mut s,
+        Msg::ToolChecked {
+            req: first,
+            key,
+            access,
+        },
+    );
+    assert_eq!(s.screens.len(), 1);
+    let Effect::CheckTool { req, .. } = &fx[1] else {
+        panic!("{fx:?}")
+    };
+    let reason = "server closed the connection".to_string();
+    update(&mut s, Msg::QueryFailed { req: *req, reason });
+    assert!(!s.busy());
+    assert!(matches!(&s.message, Some((Level::Error, m)) if m.contains("could not check access")));
+}
+
+#[test]
+fn quit_help_and_nonsense_commands() {
+    let mut s = connected();
+    type_command(&mut s, "help");
+    assert_eq!(s.modal, Some(Modal::Help));
+    update(&mut s, code(KeyCode::Esc));
+    type_command(&mut s, "open two words");
+    assert!(matches!(&s.message, Some((Level::Error, m)) if m.contains("not a command")));
+    type_command(&mut s, "quit");
+    assert!(s.quit);
+}
+
+#[test]
+fn no_key_opens_a_screen_the_menu_does_not_offer() {
+    let mut s = connected();
+    for c in "abcdefhimnostuvwxyz0123456789".chars() {
+        let fx = update(&mut s, key(c));
+        assert!(fx.is_empty(), "{c}: {fx:?}");
+        assert_eq!(s.screens.len(), 1, "{c}");
+    }
+}

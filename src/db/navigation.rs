@@ -47,3 +47,30 @@ pub async fn menu_items(
         })
         .collect())
 }
+
+/// Whether the current user may open a tool asked for by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ToolAccess {
+    Allowed { name: String },
+    Refused,
+    NoSuchTool,
+}
+
+/// The database decides (`caseload_tool_allowed`, the same rule as the
+/// menu's), so a client that skips its own menu gains nothing.
+pub async fn tool_access(
+    client: &impl GenericClient,
+    key: &str,
+) -> Result<ToolAccess, tokio_postgres::Error> {
+    let row = client
+        .query_opt(
+            "SELECT t.name, caseload_tool_allowed(t.key) FROM tools t WHERE t.key = $1",
+            &[&key],
+        )
+        .await?;
+    Ok(match row {
+        None => ToolAccess::NoSuchTool,
+        Some(r) if r.get::<_, bool>(1) => ToolAccess::Allowed { name: r.get(0) },
+        Some(_) => ToolAccess::Refused,
+    })
+}

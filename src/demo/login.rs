@@ -24,31 +24,21 @@ pub async fn ensure_login(admin: &Client, username: &str, group_role: &str) -> R
     let mut bytes = [0u8; 24];
     rand::rng().fill_bytes(&mut bytes);
     let password = hex::encode(bytes);
-    // DDL takes no bind parameters, so the server quotes the values itself
-    // (format %I/%L) and we run the statement it built.
-    let ddl: String = admin
-        .query_one(
-            "SELECT format(CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) \
-               THEN 'ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD %L' \
-               ELSE 'CREATE ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD %L' END, \
-             $1::text, $2::text)",
-            &[&username, &password],
-        )
+    // Only the SCRAM verifier goes to the server, never the password.
+    let verifier = crate::admin::scram_verifier(&password);
+    let template = if admin
+        .query_opt("SELECT 1 FROM pg_roles WHERE rolname = $1", &[&username])
         .await?
-        .get(0);
-    admin
-        .batch_execute(&ddl)
+        .is_some()
+    {
+        "ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD %L"
+    } else {
+        "CREATE ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD %L"
+    };
+    crate::admin::run_ddl(admin, template, &[username, &verifier])
         .await
         .wrap_err_with(|| format!("could not create the login role {username}"))?;
-    let grant: String = admin
-        .query_one(
-            "SELECT format('GRANT %I TO %I', $1::text, $2::text)",
-            &[&group_role, &username],
-        )
-        .await?
-        .get(0);
-    admin
-        .batch_execute(&grant)
+    crate::admin::run_ddl(admin, "GRANT %I TO %I", &[group_role, username])
         .await
         .wrap_err_with(|| format!("could not grant {group_role} to {username}"))?;
     Ok(password)

@@ -139,6 +139,14 @@ impl Worker {
                     detail: d.map(Box::new),
                 })?
             }
+            Effect::CheckTool { req, key } => {
+                let r = async {
+                    let (c, _t) = self.start(req).await?;
+                    Ok(navigation::tool_access(pg(&c), &key).await?)
+                };
+                let r = r.await;
+                self.reply(req, r, |access| Msg::ToolChecked { req, key, access })?
+            }
         };
         Some(msg)
     }

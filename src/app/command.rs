@@ -1,0 +1,169 @@
+//! The `:` command line: a one-line editor and the commands it understands.
+//! Typed keys are text here, not bindings, so `q` or `j` can be typed.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommandLine {
+    pub text: String,
+    /// In characters, 0..=text's length.
+    pub cursor: usize,
+}
+
+/// What a key did to the line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    Editing,
+    Run(String),
+    Cancel,
+}
+
+impl CommandLine {
+    fn byte_at(&self, char_index: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(char_index)
+            .map_or(self.text.len(), |(i, _)| i)
+    }
+
+    pub fn key(&mut self, key: &KeyEvent) -> Edit {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let len = self.text.chars().count();
+        match key.code {
+            KeyCode::Enter => return Edit::Run(std::mem::take(&mut self.text)),
+            KeyCode::Esc => return Edit::Cancel,
+            // Like a shell: backspace on an empty line leaves it.
+            KeyCode::Backspace if self.text.is_empty() => return Edit::Cancel,
+            KeyCode::Backspace if self.cursor > 0 => {
+                self.cursor -= 1;
+                let at = self.byte_at(self.cursor);
+                self.text.remove(at);
+            }
+            KeyCode::Delete if self.cursor < len => {
+                let at = self.byte_at(self.cursor);
+                self.text.remove(at);
+            }
+            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Right => self.cursor = (self.cursor + 1).min(len),
+            KeyCode::Home => self.cursor = 0,
+            KeyCode::End => self.cursor = len,
+            KeyCode::Char('a') if ctrl => self.cursor = 0,
+            KeyCode::Char('e') if ctrl => self.cursor = len,
+            KeyCode::Char('u') if ctrl => {
+                let at = self.byte_at(self.cursor);
+                self.text.drain(..at);
+                self.cursor = 0;
+            }
+            KeyCode::Char(c)
+                if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) && !c.is_control() =>
+            {
+                let at = self.byte_at(self.cursor);
+                self.text.insert(at, c);
+                self.cursor += 1;
+            }
+            _ => {}
+        }
+        Edit::Editing
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Nothing,
+    Open(String),
+    Quit,
+    Help,
+}
+
+pub const USAGE: &str = "commands: open <tool>, <tool>, quit, help";
+
+/// `open <tool>` or a bare `<tool>`, `quit` (`q`), `help`.
+pub fn parse(line: &str) -> Result<Command, String> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    match words.as_slice() {
+        [] => Ok(Command::Nothing),
+        ["quit" | "q"] => Ok(Command::Quit),
+        ["help"] => Ok(Command::Help),
+        ["open"] => Err("open what? for example :open roster".into()),
+        ["open", key] | [key] => Ok(Command::Open((*key).to_string())),
+        _ => Err(format!("not a command: {} ({USAGE})", line.trim())),
+    }
+}
+
+/// The shape of tools.key (its CHECK); anything else cannot name a tool.
+pub fn is_tool_key(key: &str) -> bool {
+    let mut chars = key.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && (2..=64).contains(&key.len())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(line: &mut CommandLine, code: KeyCode) -> Edit {
+        line.key(&KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    fn typed(s: &str) -> CommandLine {
+        let mut line = CommandLine::default();
+        for c in s.chars() {
+            press(&mut line, KeyCode::Char(c));
+        }
+        line
+    }
+
+    #[test]
+    fn edits_in_the_middle_of_the_line() {
+        let mut line = typed("opn rostér");
+        for _ in 0..8 {
+            press(&mut line, KeyCode::Left);
+        }
+        press(&mut line, KeyCode::Char('e'));
+        assert_eq!((line.text.as_str(), line.cursor), ("open rostér", 3));
+        press(&mut line, KeyCode::End);
+        press(&mut line, KeyCode::Backspace);
+        press(&mut line, KeyCode::Backspace);
+        assert_eq!(line.text, "open rost");
+        press(&mut line, KeyCode::Home);
+        press(&mut line, KeyCode::Delete);
+        assert_eq!(line.text, "pen rost");
+        line.key(&KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        assert_eq!(line.text, "pen rost", "ctrl-u at the start removes nothing");
+        assert_eq!(
+            press(&mut line, KeyCode::Enter),
+            Edit::Run("pen rost".into())
+        );
+    }
+
+    #[test]
+    fn esc_or_backspace_on_empty_cancels() {
+        assert_eq!(press(&mut typed("x"), KeyCode::Esc), Edit::Cancel);
+        let mut line = typed("x");
+        assert_eq!(press(&mut line, KeyCode::Backspace), Edit::Editing);
+        assert_eq!(press(&mut line, KeyCode::Backspace), Edit::Cancel);
+    }
+
+    #[test]
+    fn parses_commands() {
+        assert_eq!(parse("  "), Ok(Command::Nothing));
+        assert_eq!(parse("q"), Ok(Command::Quit));
+        assert_eq!(parse("help"), Ok(Command::Help));
+        assert_eq!(parse("open roster"), Ok(Command::Open("roster".into())));
+        assert_eq!(
+            parse(" admin.users "),
+            Ok(Command::Open("admin.users".into()))
+        );
+        assert!(parse("open").unwrap_err().contains("open what"));
+        assert!(parse("open a b").unwrap_err().contains("not a command"));
+    }
+
+    #[test]
+    fn tool_keys() {
+        assert!(is_tool_key("admin.users"));
+        assert!(!is_tool_key("Roster"));
+        assert!(!is_tool_key("r"));
+        assert!(!is_tool_key("a;b"));
+    }
+}
