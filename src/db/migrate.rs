@@ -13,6 +13,11 @@ pub const LOCK_KEY: i64 = 0x6361_7365_6c6f_6164;
 /// Creates migration_log and its enum; idempotent, run before any migration.
 pub const BOOTSTRAP: &str = include_str!("../../assets/migrations/bootstrap.sql");
 
+/// Idempotent, run after the migrations on every run: per-database settings
+/// that live outside the database (its ACL), which a database cloned from a
+/// template does not inherit.
+pub const ALWAYS: &str = include_str!("../../assets/migrations/always.sql");
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Migration {
     pub version: i64,
@@ -51,6 +56,7 @@ macro_rules! embedded_migrations {
 embedded_migrations! {
     1 => "0001_schema.sql",
     2 => "0002_app_roles.sql",
+    3 => "0003_access.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -331,6 +337,13 @@ pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report
             }
         }
     }
+    client
+        .batch_execute(ALWAYS)
+        .await
+        .map_err(|e| MigrateError::Failed {
+            name: "always.sql".into(),
+            message: describe_pg_error(&e),
+        })?;
     Ok(report)
 }
 
