@@ -248,5 +248,6 @@ pub fn db_message(e: &tokio_postgres::Error) -> String {
     caseload::db::migrate::describe_pg_error(e)
 }
 
+pub mod district;
 pub mod pty;
 pub mod roles;
