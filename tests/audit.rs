@@ -3,6 +3,7 @@
 
 mod common;
 
+use caseload::db::students;
 use common::district::{District, INSUFFICIENT_PRIVILEGE, sqlstate};
 use tokio_postgres::Client;
 use uuid::Uuid;
@@ -281,4 +282,59 @@ async fn coordinators_and_admins_read_the_trail_of_students_they_see() {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn the_student_screen_records_the_read_and_shows_activity_to_coordinators_only() {
+    let d = District::new().await;
+    let a1 = d.students["a1"].id;
+    let counselor = d.connect_as("counselor_a").await;
+    let seen = students::student_detail(&counselor, a1)
+        .await
+        .expect("load")
+        .expect("a1 is counselor A's");
+    assert!(seen.activity.is_empty(), "{:?}", seen.activity);
+
+    let coordinator = d.connect_as("coord_x").await;
+    let seen = students::student_detail(&coordinator, a1)
+        .await
+        .expect("load")
+        .expect("a1 is in school X");
+    // Pipelined after the read it records, so that read comes first.
+    let first = &seen.activity[0];
+    assert_eq!(
+        (
+            first.who.as_str(),
+            first.action.as_str(),
+            first.table.as_str()
+        ),
+        ("coord_x", "read", "students")
+    );
+    assert!(
+        seen.activity
+            .iter()
+            .any(|e| e.who == "counselor_a" && e.action == "read"),
+        "{:?}",
+        seen.activity
+    );
+    assert!(seen.activity.len() as i64 <= students::ACTIVITY_LIMIT);
+
+    // An invisible student: no record, and no read recorded.
+    let b1 = d.students["b1"].id;
+    assert!(
+        students::student_detail(&counselor, b1)
+            .await
+            .expect("load")
+            .is_none()
+    );
+    let reads: i64 = d
+        .admin
+        .query_one(
+            "SELECT count(*) FROM audit_events WHERE student_id = $1 AND action = 'read'",
+            &[&b1],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(reads, 0);
 }
