@@ -214,8 +214,9 @@ pub const ACTIVITY_LIMIT: i64 = 20;
 /// The student, if they are in the current user's schools. Opening the
 /// record is itself recorded (`caseload_record_student_view`, which refuses
 /// students the user cannot see); the read, the profile, the guardians and
-/// the activity are pipelined on the one connection, the read first so that
-/// it heads the activity it is loaded with.
+/// the activity are pipelined on the one connection. Pipelined statements may
+/// be sent in any order, so the activity waits for the read, which then
+/// heads it.
 pub async fn student_detail(
     client: &impl GenericClient,
     id: Uuid,
@@ -227,11 +228,16 @@ pub async fn student_detail(
         scoped_from()
     );
     let by_id: [&(dyn ToSql + Sync); 1] = [&id];
-    let (_recorded, found, guardians, activity) = tokio::try_join!(
-        client.query_one("SELECT caseload_record_student_view($1)", &by_id),
+    let read_then_activity = async {
+        client
+            .query_one("SELECT caseload_record_student_view($1)", &by_id)
+            .await?;
+        activity(client, id).await
+    };
+    let (found, guardians, activity) = tokio::try_join!(
         client.query_opt(&sql, &by_id),
         guardians(client, id),
-        activity(client, id),
+        read_then_activity,
     )?;
     let Some(r) = found else {
         return Ok(None);
