@@ -337,13 +337,18 @@ pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report
             }
         }
     }
-    client
-        .batch_execute(ALWAYS)
+    // Under the lock too: concurrent GRANTs on one database fail with
+    // "tuple concurrently updated".
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
+        .await?;
+    tx.batch_execute(ALWAYS)
         .await
         .map_err(|e| MigrateError::Failed {
             name: "always.sql".into(),
             message: describe_pg_error(&e),
         })?;
+    tx.commit().await?;
     Ok(report)
 }
 
