@@ -398,7 +398,11 @@ async fn without_createrole_the_commands_say_what_is_missing() {
     // CREATEROLE without write access to the people tables.
     admin
         .batch_execute(&format!(
-            "ALTER ROLE {weak} CREATEROLE; REVOKE caseload_admin FROM {weak}"
+            // CONNECT is granted to caseload's group roles only; keep this
+            // role able to connect once it leaves them.
+            "ALTER ROLE {weak} CREATEROLE; REVOKE caseload_admin FROM {weak}; \
+             GRANT CONNECT ON DATABASE {} TO {weak}",
+            db.name
         ))
         .await
         .unwrap();
@@ -586,9 +590,22 @@ async fn the_database_decides_which_tools_a_person_may_open() {
         .unwrap()
         .get(0);
     assert!(!allowed);
-    // A login role outside caseload's groups may not even ask.
+    // A login role outside caseload's groups may not even connect...
     admin
         .batch_execute(&format!("CREATE ROLE {stranger} LOGIN"))
+        .await
+        .unwrap();
+    let refused = login_as(&db, &stranger).await.expect_err("no CONNECT");
+    assert!(
+        common::db_message(&refused).contains("permission denied for database"),
+        "{refused}"
+    );
+    // ...and given CONNECT by hand, may not ask.
+    admin
+        .batch_execute(&format!(
+            "GRANT CONNECT ON DATABASE {} TO {stranger}",
+            db.name
+        ))
         .await
         .unwrap();
     let c = login_as(&db, &stranger).await.unwrap();

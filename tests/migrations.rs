@@ -37,6 +37,7 @@ async fn fresh_database_gets_every_table_and_enum() {
         .map(|r| r.get(0))
         .collect();
     let expected = [
+        "audit_events",
         "communication_log",
         "documents",
         "intervention_attachments",

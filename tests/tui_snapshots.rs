@@ -5,7 +5,7 @@
 use caseload::app::{self, Effect, Msg, Options, State, update};
 use caseload::db::enums::{GradeLevel, NavigationType, StudentStatus};
 use caseload::db::navigation::NavItem;
-use caseload::db::students::{Guardian, RosterPage, RosterRow, StudentDetail};
+use caseload::db::students::{ActivityEvent, Guardian, RosterPage, RosterRow, StudentDetail};
 use caseload::db::users::{CaseloadUser, Whoami};
 use caseload::ui::{self, sanitize, theme::Theme};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -235,6 +235,16 @@ fn hostile_and_wide_names_keep_columns_aligned() {
     }
 }
 
+fn activity(when: &str, who: &str, action: &str, table: &str, changed: &[&str]) -> ActivityEvent {
+    ActivityEvent {
+        when: when.into(),
+        who: who.into(),
+        action: action.into(),
+        table: table.into(),
+        changed: changed.iter().map(|c| c.to_string()).collect(),
+    }
+}
+
 #[test]
 fn student_screen() {
     let mut s = on_roster(100, 30);
@@ -273,6 +283,23 @@ fn student_screen() {
                 contact_priority: 2,
                 is_emergency_contact: false,
             },
+        ],
+        activity: vec![
+            activity("2026-03-02 09:15", "Dana Reyes", "read", "students", &[]),
+            activity(
+                "2026-03-01 16:40",
+                "Lee Okafor",
+                "update",
+                "intervention_sessions",
+                &["fidelity", "note"],
+            ),
+            activity(
+                "2026-02-27 11:05",
+                "demo_admin",
+                "insert",
+                "communication_log",
+                &[],
+            ),
         ],
     };
     update(

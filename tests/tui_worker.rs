@@ -9,60 +9,12 @@ use caseload::db::tls::Tls;
 use caseload::worker::{self, Worker};
 use common::TestDb;
 use common::pty::Pty;
+use common::roles::LoginRoles;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio_postgres::NoTls;
 use uuid::Uuid;
-
-/// Login roles are cluster-wide: unique names, dropped when the test ends
-/// (declared first, so dropped after the database and the pool).
-struct LoginRoles(Vec<String>);
-
-impl LoginRoles {
-    async fn create(admin: &tokio_postgres::Client, n: usize) -> LoginRoles {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let mut names = Vec::new();
-        for _ in 0..n {
-            let name = format!(
-                "tui_t_{}_{}",
-                std::process::id(),
-                NEXT.fetch_add(1, Ordering::SeqCst)
-            );
-            admin
-                .batch_execute(&format!(
-                    "DROP ROLE IF EXISTS {name}; CREATE ROLE {name} LOGIN IN ROLE caseload_coordinator"
-                ))
-                .await
-                .expect("create login role");
-            names.push(name);
-        }
-        LoginRoles(names)
-    }
-}
-
-impl Drop for LoginRoles {
-    fn drop(&mut self) {
-        let names = self.0.clone();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async {
-                let admin = common::connect(&common::admin_conninfo()).await;
-                for n in names {
-                    let _ = admin
-                        .batch_execute(&format!("DROP ROLE IF EXISTS {n}"))
-                        .await;
-                }
-            });
-        })
-        .join()
-        .unwrap();
-    }
-}
 
 /// What the pools below negotiate (sslmode=prefer, nothing verified), for
 /// the workers' cancel requests.
@@ -221,7 +173,7 @@ async fn page(pool: &Pool, page: PageRequest, limit: usize) -> RosterPage {
 #[tokio::test]
 async fn worker_serves_the_coordinator_only_their_school() {
     let admin_pg = common::connect(&common::admin_conninfo()).await;
-    let roles = LoginRoles::create(&admin_pg, 3).await;
+    let roles = LoginRoles::create(&admin_pg, "caseload_coordinator", 3).await;
     let (me, stranger, district) = (roles.0[0].clone(), roles.0[1].clone(), roles.0[2].clone());
     let db = TestDb::new().await;
     let admin = db.admin().await;
@@ -425,7 +377,7 @@ fn selected(state: &State) -> Option<Uuid> {
 #[tokio::test]
 async fn headless_session_scrolls_the_whole_roster_both_ways() {
     let admin_pg = common::connect(&common::admin_conninfo()).await;
-    let roles = LoginRoles::create(&admin_pg, 1).await;
+    let roles = LoginRoles::create(&admin_pg, "caseload_coordinator", 1).await;
     let me = roles.0[0].clone();
     let db = TestDb::new().await;
     let fx = seed(&db.admin().await, &me).await;
@@ -543,17 +495,11 @@ fn pty_first_frame_and_clean_exit_without_a_server() {
 #[tokio::test]
 async fn pty_real_session() {
     let admin_pg = common::connect(&common::admin_conninfo()).await;
-    let roles = LoginRoles::create(&admin_pg, 1).await;
+    let roles = LoginRoles::create(&admin_pg, "caseload_coordinator", 1).await;
     let me = roles.0[0].clone();
     let db = TestDb::new().await;
     seed(&db.admin().await, &me).await;
-    let conninfo = db
-        .conninfo()
-        .split_whitespace()
-        .filter(|kv| !kv.starts_with("user="))
-        .chain([format!("user={me}").as_str()])
-        .collect::<Vec<_>>()
-        .join(" ");
+    let conninfo = LoginRoles::conninfo_as(&db.conninfo(), &me);
 
     tokio::task::spawn_blocking(move || {
         let mut pty = Pty::spawn(&["--database-url", &conninfo], &[], 100, 30);

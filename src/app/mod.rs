@@ -321,7 +321,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             if let Some(Screen::Student(s)) = find_req(state, req) {
                 s.req = None;
                 match detail {
-                    Some(d) => s.detail = Some(*d),
+                    Some(d) => s.detail = Some(d),
                     None => s.error = Some("this student is not in your schools".into()),
                 }
             }

@@ -11,6 +11,7 @@ pub struct StudentState {
     /// Shown while loading, from the roster row that was opened.
     pub title: String,
     pub req: Option<ReqId>,
-    pub detail: Option<StudentDetail>,
+    /// Boxed: the activity list makes it the largest screen by far.
+    pub detail: Option<Box<StudentDetail>>,
     pub error: Option<String>,
 }

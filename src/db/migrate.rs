@@ -13,6 +13,11 @@ pub const LOCK_KEY: i64 = 0x6361_7365_6c6f_6164;
 /// Creates migration_log and its enum; idempotent, run before any migration.
 pub const BOOTSTRAP: &str = include_str!("../../assets/migrations/bootstrap.sql");
 
+/// Idempotent, run after the migrations on every run: per-database settings
+/// that live outside the database (its ACL), which a database cloned from a
+/// template does not inherit.
+pub const ALWAYS: &str = include_str!("../../assets/migrations/always.sql");
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Migration {
     pub version: i64,
@@ -51,6 +56,7 @@ macro_rules! embedded_migrations {
 embedded_migrations! {
     1 => "0001_schema.sql",
     2 => "0002_app_roles.sql",
+    3 => "0003_access.sql",
     4 => "0004_tools.sql",
 }
 
@@ -332,6 +338,18 @@ pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report
             }
         }
     }
+    // Under the lock too: concurrent GRANTs on one database fail with
+    // "tuple concurrently updated".
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
+        .await?;
+    tx.batch_execute(ALWAYS)
+        .await
+        .map_err(|e| MigrateError::Failed {
+            name: "always.sql".into(),
+            message: describe_pg_error(&e),
+        })?;
+    tx.commit().await?;
     Ok(report)
 }
 

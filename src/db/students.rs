@@ -189,9 +189,34 @@ pub struct StudentDetail {
     pub exit_date: Option<NaiveDate>,
     pub counselor: Option<String>,
     pub guardians: Vec<Guardian>,
+    /// Recent audit events, newest first; empty for people who may not read
+    /// the audit trail (row-level security returns them nothing).
+    pub activity: Vec<ActivityEvent>,
 }
 
-/// The student, if they are in the current user's schools.
+/// One line of a record's audit trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityEvent {
+    /// Formatted by the server, in the session's time zone.
+    pub when: String,
+    /// Display name, or the login role when it has no users row.
+    pub who: String,
+    /// insert, update, delete or read.
+    pub action: String,
+    pub table: String,
+    /// Columns an update changed (empty for other actions).
+    pub changed: Vec<String>,
+}
+
+/// How many audit events the student screen shows.
+pub const ACTIVITY_LIMIT: i64 = 20;
+
+/// The student, if they are in the current user's schools. Opening the
+/// record is itself recorded (`caseload_record_student_view`, which refuses
+/// students the user cannot see); the read, the profile, the guardians and
+/// the activity are pipelined on the one connection. Pipelined statements may
+/// be sent in any order, so the activity waits for the read, which then
+/// heads it.
 pub async fn student_detail(
     client: &impl GenericClient,
     id: Uuid,
@@ -202,10 +227,39 @@ pub async fn student_detail(
          {} AND s.id = $1",
         scoped_from()
     );
-    let Some(r) = client.query_opt(&sql, &[&id]).await? else {
+    let by_id: [&(dyn ToSql + Sync); 1] = [&id];
+    let read_then_activity = async {
+        client
+            .query_one("SELECT caseload_record_student_view($1)", &by_id)
+            .await?;
+        activity(client, id).await
+    };
+    let (found, guardians, activity) = tokio::try_join!(
+        client.query_opt(&sql, &by_id),
+        guardians(client, id),
+        read_then_activity,
+    )?;
+    let Some(r) = found else {
         return Ok(None);
     };
-    let guardians = client
+    Ok(Some(StudentDetail {
+        row: roster_row(&r),
+        school_name: r.get(11),
+        state_id: r.get(12),
+        date_of_birth: r.get(13),
+        enrollment_date: r.get(14),
+        exit_date: r.get(15),
+        counselor: r.get(16),
+        guardians,
+        activity,
+    }))
+}
+
+async fn guardians(
+    client: &impl GenericClient,
+    id: Uuid,
+) -> Result<Vec<Guardian>, tokio_postgres::Error> {
+    Ok(client
         .query(
             "SELECT first_name, last_name, relationship, phone, email, preferred_channel, \
                     preferred_language, contact_priority, is_emergency_contact \
@@ -226,15 +280,33 @@ pub async fn student_detail(
             contact_priority: g.get(7),
             is_emergency_contact: g.get(8),
         })
-        .collect();
-    Ok(Some(StudentDetail {
-        row: roster_row(&r),
-        school_name: r.get(11),
-        state_id: r.get(12),
-        date_of_birth: r.get(13),
-        enrollment_date: r.get(14),
-        exit_date: r.get(15),
-        counselor: r.get(16),
-        guardians,
-    }))
+        .collect())
+}
+
+/// The student's recent audit events, as far as row-level security lets the
+/// current user read them (coordinators and admins).
+pub async fn activity(
+    client: &impl GenericClient,
+    id: Uuid,
+) -> Result<Vec<ActivityEvent>, tokio_postgres::Error> {
+    Ok(client
+        .query(
+            "SELECT to_char(e.occurred_at, 'YYYY-MM-DD HH24:MI'), \
+                    COALESCE(u.display_name, e.actor_role), e.action, e.table_name, \
+                    CASE WHEN e.action = 'update' THEN e.changed_columns END \
+             FROM audit_events e LEFT JOIN users u ON u.id = e.actor_id \
+             WHERE e.student_id = $1 \
+             ORDER BY e.occurred_at DESC, e.id DESC LIMIT $2",
+            &[&id, &ACTIVITY_LIMIT],
+        )
+        .await?
+        .iter()
+        .map(|r| ActivityEvent {
+            when: r.get(0),
+            who: r.get(1),
+            action: r.get(2),
+            table: r.get(3),
+            changed: r.get::<_, Option<Vec<String>>>(4).unwrap_or_default(),
+        })
+        .collect())
 }

@@ -1,8 +1,10 @@
-//! The student screen: profile and guardians.
+//! The student screen: profile, guardians and, for those who may read the
+//! audit trail, the record's recent activity.
 
 use super::sanitize::{fit, truncate};
 use super::theme::Theme;
 use crate::app::student::StudentState;
+use crate::db::students::ActivityEvent;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -112,5 +114,34 @@ pub fn render(frame: &mut Frame, area: Rect, s: &StudentState, theme: &Theme) {
             },
         ])));
     }
+    activity(&mut lines, &d.activity, width, theme);
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// Who viewed or changed the record. Nothing at all when the list is empty:
+/// for most people that means they may not read the trail, not that nobody
+/// touched the record.
+fn activity(lines: &mut Vec<Line>, events: &[ActivityEvent], width: usize, theme: &Theme) {
+    if events.is_empty() {
+        return;
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Activity", theme.group));
+    let cols = [16, 20, 6, 24];
+    let row = |cells: [&str; 5]| {
+        let mut text: Vec<String> = cells.iter().zip(cols).map(|(c, w)| fit(c, w)).collect();
+        text.push(cells[4].to_string());
+        truncate(&format!("  {}", text.join(" ")), width)
+    };
+    lines.push(Line::styled(
+        row(["When", "Who", "Action", "Table", "Changed"]),
+        theme.header,
+    ));
+    for e in events {
+        let table = e.table.replace('_', " ");
+        let changed = e.changed.join(", ");
+        lines.push(Line::raw(row([
+            &e.when, &e.who, &e.action, &table, &changed,
+        ])));
+    }
 }

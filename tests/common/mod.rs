@@ -208,6 +208,15 @@ impl TestDb {
                 .batch_execute(&sql)
                 .await
                 .expect("create test database");
+            if template.is_some() {
+                // A clone does not inherit the template's database ACL
+                // (always.sql): migrating again, which finds nothing pending,
+                // sets it.
+                let mut c = connect(&conninfo_for(&n)).await;
+                migrate::run(&mut c, &migrate::embedded())
+                    .await
+                    .expect("migrating the clone");
+            }
         });
         TestDb { name }
     }
@@ -239,4 +248,6 @@ pub fn db_message(e: &tokio_postgres::Error) -> String {
     caseload::db::migrate::describe_pg_error(e)
 }
 
+pub mod district;
 pub mod pty;
+pub mod roles;

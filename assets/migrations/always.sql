@@ -1,0 +1,20 @@
+-- Run at the end of every migration run, idempotently. Database ACLs live in
+-- the cluster's shared catalog, so CREATE DATABASE ... TEMPLATE does not copy
+-- them and no numbered migration can be relied on to have set them. Login
+-- roles are cluster-wide: without this, every login role on the server could
+-- connect to every caseload database.
+DO $$
+DECLARE k text;
+BEGIN
+  -- Only a database with caseload's roles (0002) is locked down; a runner
+  -- test's scratch migrations are left alone.
+  IF to_regprocedure('caseload_current_user_id()') IS NULL THEN
+    RETURN;
+  END IF;
+  EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM PUBLIC', current_database());
+  FOREACH k IN ARRAY ARRAY['admin', 'coordinator', 'counselor', 'interventionist', 'teacher',
+                           'viewer'] LOOP
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), 'caseload_' || k);
+  END LOOP;
+END
+$$;
