@@ -51,6 +51,7 @@ macro_rules! embedded_migrations {
 embedded_migrations! {
     1 => "0001_schema.sql",
     2 => "0002_app_roles.sql",
+    5 => "0005_interventions.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

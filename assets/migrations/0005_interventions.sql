@@ -1,0 +1,71 @@
+-- Interventions (issue #5): the owner is always on the team, and the indexes
+-- the caseload home and the detail screen read through.
+
+-- The owner's team row follows interventions.owner_id. AFTER, because the
+-- team row references the intervention. A previous owner stays on the team
+-- (their sessions and notes remain theirs) as an interventionist who may edit.
+-- SECURITY DEFINER so that row-level security on intervention_team never
+-- stops the database from keeping its own invariant.
+CREATE FUNCTION intervention_owner_on_team() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND OLD.owner_id IS DISTINCT FROM NEW.owner_id
+     AND OLD.owner_id IS NOT NULL THEN
+    UPDATE intervention_team SET role = 'interventionist', can_edit = true
+     WHERE intervention_id = NEW.id AND user_id = OLD.owner_id AND role = 'owner';
+  END IF;
+  IF NEW.owner_id IS NOT NULL THEN
+    INSERT INTO intervention_team (intervention_id, user_id, role, can_edit, added_by)
+    VALUES (NEW.id, NEW.owner_id, 'owner', true, caseload_current_user_id())
+    ON CONFLICT (intervention_id, user_id) DO UPDATE SET role = 'owner', can_edit = true
+      WHERE intervention_team.role <> 'owner' OR NOT intervention_team.can_edit;
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER interventions_owner_on_team
+  AFTER INSERT OR UPDATE OF owner_id ON interventions
+  FOR EACH ROW EXECUTE FUNCTION intervention_owner_on_team();
+
+-- The owner's row can be neither removed nor demoted, and nobody else takes
+-- the owner role: ownership moves through interventions.owner_id only. When
+-- the intervention itself is being deleted its row is already gone, so the
+-- cascade passes.
+CREATE FUNCTION intervention_team_guard() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE owner uuid;
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    SELECT i.owner_id INTO owner FROM interventions i WHERE i.id = OLD.intervention_id;
+    IF owner IS NOT NULL AND OLD.user_id = owner
+       AND (TG_OP = 'DELETE' OR NEW.user_id IS DISTINCT FROM owner OR NEW.role <> 'owner'
+            OR NOT NEW.can_edit OR NEW.intervention_id <> OLD.intervention_id) THEN
+      RAISE EXCEPTION 'the owner is always on the team: change the owner first'
+        USING ERRCODE = 'check_violation', CONSTRAINT = 'intervention_team_owner_kept';
+    END IF;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.role = 'owner' THEN
+    SELECT i.owner_id INTO owner FROM interventions i WHERE i.id = NEW.intervention_id;
+    IF NEW.user_id IS DISTINCT FROM owner THEN
+      RAISE EXCEPTION 'only the intervention''s owner has the owner role: change the owner instead'
+        USING ERRCODE = 'check_violation', CONSTRAINT = 'intervention_team_owner_role';
+    END IF;
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    RETURN OLD;
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER intervention_team_guard
+  BEFORE INSERT OR UPDATE OR DELETE ON intervention_team
+  FOR EACH ROW EXECUTE FUNCTION intervention_team_guard();
+
+-- Caseload home: the people on a team (intervention_team_user_idx exists),
+-- active work by school for coordinators, and the latest session per
+-- intervention (intervention_sessions_intervention_idx serves it already).
+CREATE INDEX interventions_school_open_idx ON interventions (school_id, status)
+  INCLUDE (owner_id, planned_end_date)
+  WHERE status IN ('active', 'paused', 'review_due');
