@@ -12,19 +12,29 @@ pub struct DeliveryRow {
     pub delivery: Delivery,
 }
 
+/// Joins `d.sessions` and `d.minutes` delivered to the intervention `i`, with
+/// today in $2 (so every query that uses it keeps today there).
+macro_rules! delivered_lateral {
+    () => {
+        "CROSS JOIN LATERAL ( \
+           SELECT count(*) AS sessions, COALESCE(sum(se.minutes), 0) AS minutes \
+           FROM intervention_sessions se \
+           WHERE se.intervention_id = i.id AND se.attendance = 'present' \
+             AND se.session_date >= i.start_date \
+             AND se.session_date <= LEAST($2::date, i.ended_at::date, i.planned_end_date)) d"
+    };
+}
+pub(crate) use delivered_lateral;
+
 /// $1 uuid[], $2 today. Sessions with the student present between the start
 /// and the earliest of today, the end and the planned end: the window of
 /// `domain::fidelity::window`.
-pub(crate) const DELIVERY_SQL: &str = "SELECT i.id, i.start_date, i.planned_end_date, \
-       i.ended_at::date, i.sessions_per_week, i.minutes_per_session, d.sessions, \
-       COALESCE(d.minutes, 0) \
-     FROM interventions i \
-     CROSS JOIN LATERAL ( \
-       SELECT count(*) AS sessions, sum(se.minutes) AS minutes FROM intervention_sessions se \
-       WHERE se.intervention_id = i.id AND se.attendance = 'present' \
-         AND se.session_date >= i.start_date \
-         AND se.session_date <= LEAST($2::date, i.ended_at::date, i.planned_end_date)) d \
-     WHERE i.id = ANY ($1)";
+pub(crate) const DELIVERY_SQL: &str = concat!(
+    "SELECT i.id, i.start_date, i.planned_end_date, i.ended_at::date, i.sessions_per_week, \
+       i.minutes_per_session, d.sessions, d.minutes FROM interventions i ",
+    delivered_lateral!(),
+    " WHERE i.id = ANY ($1)"
+);
 
 pub(crate) fn delivery_row(r: &Row) -> DeliveryRow {
     DeliveryRow {

@@ -107,23 +107,28 @@ pub(crate) const GOAL_COLUMNS: &str = "g.id, g.intervention_id, g.statement, g.m
      g.target_date, g.decision_rule, g.status, g.sort_order, g.version";
 
 pub(crate) fn goal_row(r: &Row) -> Goal {
+    goal_row_from(r, 0)
+}
+
+/// A goal from GOAL_COLUMNS placed at column `at` onwards.
+pub(crate) fn goal_row_from(r: &Row, at: usize) -> Goal {
     Goal {
-        id: r.get(0),
-        intervention_id: r.get(1),
+        id: r.get(at),
+        intervention_id: r.get(at + 1),
         fields: GoalFields {
-            statement: r.get(2),
-            measure: r.get(3),
-            unit: r.get(4),
-            direction: r.get(5),
-            baseline_value: r.get(6),
-            baseline_date: r.get(7),
-            target_value: r.get(8),
-            target_date: r.get(9),
-            decision_rule: r.get(10),
-            status: r.get(11),
-            sort_order: r.get(12),
+            statement: r.get(at + 2),
+            measure: r.get(at + 3),
+            unit: r.get(at + 4),
+            direction: r.get(at + 5),
+            baseline_value: r.get(at + 6),
+            baseline_date: r.get(at + 7),
+            target_value: r.get(at + 8),
+            target_date: r.get(at + 9),
+            decision_rule: r.get(at + 10),
+            status: r.get(at + 11),
+            sort_order: r.get(at + 12),
         },
-        version: r.get(13),
+        version: r.get(at + 13),
     }
 }
 
