@@ -75,15 +75,16 @@ pub async fn transition(
     };
     let row = client
         .query_opt(
-            "UPDATE interventions i SET status = $3, \
-               start_date = CASE WHEN $3 = 'active' THEN COALESCE(i.start_date, $4) \
+            "UPDATE interventions i SET status = $3::intervention_status, \
+               start_date = CASE WHEN $3 = 'active' THEN COALESCE(i.start_date, $4::date) \
                                  ELSE i.start_date END, \
                planned_end_date = CASE WHEN $3 = 'active' AND i.start_date IS NULL \
                  THEN COALESCE(i.planned_end_date, $4 + (SELECT p.default_weeks * 7 \
                    FROM intervention_programs p WHERE p.id = i.program_id)) \
                  ELSE i.planned_end_date END, \
-               outcome = CASE WHEN $5 THEN COALESCE($6, i.outcome) ELSE i.outcome END, \
-               outcome_notes = CASE WHEN $5 THEN COALESCE($7, i.outcome_notes) \
+               outcome = CASE WHEN $5::boolean THEN COALESCE($6::text, i.outcome) \
+                              ELSE i.outcome END, \
+               outcome_notes = CASE WHEN $5 THEN COALESCE($7::text, i.outcome_notes) \
                                     ELSE i.outcome_notes END, \
                updated_by = caseload_current_user_id() \
              WHERE i.id = $1 AND i.version = $2 RETURNING i.version",
