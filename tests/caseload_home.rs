@@ -326,3 +326,97 @@ async fn the_coordinators_schools_home_agrees_with_its_definition() {
     let me = user(&c, DEMO_COORDINATOR).await;
     check(&c, me, Scope::Schools).await;
 }
+
+/// Timings and plans on a big district, by hand:
+/// `CASELOAD_BENCH_DB=name cargo test --test caseload_home -- --ignored --nocapture`
+/// migrates and (once) seeds 20,000 students into that database, which the
+/// caller creates and drops.
+#[tokio::test]
+#[ignore]
+async fn home_timings_on_a_big_district() {
+    let Ok(name) = std::env::var("CASELOAD_BENCH_DB") else {
+        eprintln!("set CASELOAD_BENCH_DB to a scratch database");
+        return;
+    };
+    let mut c = common::connect(&common::conninfo_for(&name)).await;
+    caseload::db::migrate::run(&mut c, &caseload::db::migrate::embedded())
+        .await
+        .unwrap();
+    if !seed::is_seeded(&c).await.unwrap() {
+        let opts = SeedOptions {
+            students: 20_000,
+            seed: 42,
+            today: today(),
+        };
+        let report = seed::seed(&mut c, &opts).await.unwrap();
+        eprintln!("seeded in {:?}", report.elapsed);
+        c.batch_execute("ANALYZE").await.unwrap();
+    }
+    for (username, scope) in [
+        (DEMO_COUNSELOR, Scope::Mine),
+        (DEMO_COORDINATOR, Scope::Mine),
+        (DEMO_COORDINATOR, Scope::Schools),
+    ] {
+        let who = user(&c, username).await;
+        let mut times = Vec::new();
+        let mut home = None;
+        for _ in 0..7 {
+            let t = std::time::Instant::now();
+            home = Some(load_home(&c, Some(who), scope, today()).await.unwrap());
+            times.push(t.elapsed());
+        }
+        times.sort();
+        let h = home.unwrap();
+        eprintln!(
+            "{username} {scope:?}: load_home min {:?} median {:?} ({} active, {} reviews, \
+             {} off track, {} follow-ups, {} warnings)",
+            times[0],
+            times[3],
+            h.active.len(),
+            h.reviews_due.len(),
+            h.goals_off_track.len(),
+            h.follow_ups.len(),
+            h.warnings.len()
+        );
+        let (who, day) = (Some(who), today());
+        let both: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&who, &day];
+        for (label, sql) in caseload::db::caseload::home_queries(scope) {
+            let params = if sql.contains("$2") {
+                &both[..]
+            } else {
+                &both[..1]
+            };
+            let plan = c
+                .query(
+                    &format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}"),
+                    params,
+                )
+                .await
+                .unwrap();
+            eprintln!("--- {label}");
+            for r in plan {
+                eprintln!("{}", r.get::<_, String>(0));
+            }
+        }
+    }
+    let id: Uuid = c
+        .query_one(
+            "SELECT intervention_id FROM intervention_sessions GROUP BY 1 \
+             ORDER BY count(*) DESC LIMIT 1",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let mut times = Vec::new();
+    for _ in 0..7 {
+        let t = std::time::Instant::now();
+        caseload::db::interventions::load_detail(&c, id, today())
+            .await
+            .unwrap()
+            .unwrap();
+        times.push(t.elapsed());
+    }
+    times.sort();
+    eprintln!("load_detail min {:?} median {:?}", times[0], times[3]);
+}

@@ -358,7 +358,27 @@ async fn create_from_a_program_fills_its_defaults_and_is_idempotent() {
         },
     );
     custom.sessions_per_week = Some(1);
+    custom.previous_intervention_id = Some(h.id);
     let c = create(&fx.c, &custom).await.unwrap();
+    // The escalation chain, seen from both ends.
+    let before = load_detail(&fx.c, h.id, today()).await.unwrap().unwrap();
+    let after = load_detail(&fx.c, c.id, today()).await.unwrap().unwrap();
+    assert_eq!(
+        before
+            .chain
+            .iter()
+            .map(|l| (l.id, l.is_previous))
+            .collect::<Vec<_>>(),
+        vec![(c.id, false)]
+    );
+    assert_eq!(
+        after
+            .chain
+            .iter()
+            .map(|l| (l.id, l.is_previous))
+            .collect::<Vec<_>>(),
+        vec![(h.id, true)]
+    );
     assert_eq!(
         (c.name.as_str(), c.program_id, c.sessions_per_week),
         ("Lunch bunch", None, Some(1))

@@ -258,6 +258,17 @@ fn follow_ups_sql(scope: Scope) -> String {
     )
 }
 
+/// The home screen's queries for `scope`, with $1 the person and $2 today
+/// (the settings query takes none): for EXPLAIN when tuning.
+pub fn home_queries(scope: Scope) -> Vec<(&'static str, String)> {
+    vec![
+        ("open interventions", open_sql(scope)),
+        ("goals", goals_sql(scope)),
+        ("data points", points_sql(scope)),
+        ("follow-ups", follow_ups_sql(scope)),
+    ]
+}
+
 /// The home screen for `who` (None: the signed-in person) as of `today`.
 pub async fn load_home(
     client: &impl GenericClient,

@@ -256,7 +256,7 @@ pub struct ChainLink {
 }
 
 const CHAIN_SQL: &str = "SELECT x.id, COALESCE(p.name, x.custom_name, ''), x.tier, x.status, \
-       x.start_date, x.ended_at::date, x.id = me.previous_intervention_id \
+       x.start_date, x.ended_at::date, x.id IS NOT DISTINCT FROM me.previous_intervention_id \
      FROM interventions me \
      JOIN interventions x ON x.id = me.previous_intervention_id \
                           OR x.previous_intervention_id = me.id \
