@@ -63,9 +63,7 @@ CREATE TRIGGER intervention_team_guard
   BEFORE INSERT OR UPDATE OR DELETE ON intervention_team
   FOR EACH ROW EXECUTE FUNCTION intervention_team_guard();
 
--- Caseload home: the people on a team (intervention_team_user_idx exists),
--- active work by school for coordinators, and the latest session per
--- intervention (intervention_sessions_intervention_idx serves it already).
-CREATE INDEX interventions_school_open_idx ON interventions (school_id, status)
-  INCLUDE (owner_id, planned_end_date)
-  WHERE status IN ('active', 'paused', 'review_due');
+-- Caseload home, coordinators' view: overdue follow-ups across their schools
+-- (communication_log_follow_up_idx leads with the owner, for "mine").
+CREATE INDEX communication_log_open_follow_up_idx ON communication_log (follow_up_due)
+  WHERE follow_up_due IS NOT NULL AND follow_up_done_at IS NULL;

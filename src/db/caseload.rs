@@ -126,39 +126,57 @@ pub struct CaseloadHome {
     pub settings: RuleSettings,
 }
 
-/// $1 the person (NULL: the signed-in one). Open = active or review_due.
-fn open_ids(scope: Scope) -> &'static str {
+/// $1 the person (NULL: the signed-in one).
+const ME: &str = "WITH me AS (SELECT COALESCE($1::uuid, caseload_current_user_id()) AS id)";
+
+/// The schools of the person's live grants as one array (every school for a
+/// district-wide grant), so that `school_id = ANY (...)` can use an index.
+const SCHOOLS: &str = "schools_in_scope AS MATERIALIZED ( \
+       SELECT CASE WHEN bool_or(ur.school_id IS NULL) THEN (SELECT array_agg(id) FROM schools) \
+                   ELSE array_agg(ur.school_id) END AS ids \
+       FROM user_roles ur, me WHERE ur.user_id = me.id \
+         AND (ur.expires_at IS NULL OR ur.expires_at > now()))";
+
+/// `open`: the open (active or review_due) interventions in scope, whole
+/// rows. Mine unites two index-driven branches (owner, team) and then
+/// probes by id, rather than letting a misestimate scan every intervention.
+fn open_cte(scope: Scope) -> String {
     match scope {
-        Scope::Mine => {
-            "WITH me AS (SELECT COALESCE($1::uuid, caseload_current_user_id()) AS id), \
-             open_ids AS ( \
-               SELECT i.id FROM interventions i, me \
-               WHERE i.owner_id = me.id AND i.status IN ('active', 'review_due') \
-               UNION \
-               SELECT t.intervention_id FROM intervention_team t, me WHERE t.user_id = me.id) "
-        }
-        Scope::Schools => {
-            "WITH me AS (SELECT COALESCE($1::uuid, caseload_current_user_id()) AS id), \
-             grants AS MATERIALIZED ( \
-               SELECT ur.school_id FROM user_roles ur, me WHERE ur.user_id = me.id \
-                 AND (ur.expires_at IS NULL OR ur.expires_at > now())), \
-             open_ids AS ( \
-               SELECT i.id FROM interventions i \
+        Scope::Mine => format!(
+            "{ME}, open AS ( \
+               SELECT i.* FROM ( \
+                 SELECT o.id FROM interventions o, me \
+                 WHERE o.owner_id = me.id AND o.status IN ('active', 'review_due') \
+                 UNION \
+                 SELECT t.intervention_id FROM intervention_team t, me \
+                 WHERE t.user_id = me.id) x \
+               CROSS JOIN LATERAL ( \
+                 SELECT * FROM interventions i \
+                 WHERE i.id = x.id AND i.status IN ('active', 'review_due') OFFSET 0) i) "
+        ),
+        Scope::Schools => format!(
+            "{ME}, {SCHOOLS}, open AS ( \
+               SELECT i.* FROM interventions i \
                WHERE i.status IN ('active', 'review_due') \
-                 AND (EXISTS (SELECT 1 FROM grants WHERE school_id IS NULL) \
-                      OR i.school_id IN (SELECT school_id FROM grants))) "
-        }
+                 AND i.school_id = ANY ((SELECT ids FROM schools_in_scope)::uuid[])) "
+        ),
     }
 }
 
+/// Names come from per-row lookups rather than joins: a scope's size is
+/// hard to estimate (an array of schools, a CTE's person), and a misjudged
+/// join reads all students where a few index probes would do.
 const REF_COLUMNS: &str = "i.id, i.student_id, \
-     COALESCE(NULLIF(btrim(s.preferred_name), ''), s.first_name) || ' ' || s.last_name, \
-     COALESCE(p.name, i.custom_name, '')";
+     (SELECT COALESCE(NULLIF(btrim(s.preferred_name), ''), s.first_name) || ' ' || s.last_name \
+      FROM students s WHERE s.id = i.student_id), \
+     COALESCE((SELECT p.name FROM intervention_programs p WHERE p.id = i.program_id), \
+              i.custom_name, '')";
 
-const OPEN_FROM: &str = "FROM open_ids x \
-     JOIN interventions i ON i.id = x.id AND i.status IN ('active', 'review_due') \
-     JOIN students s ON s.id = i.student_id \
-     LEFT JOIN intervention_programs p ON p.id = i.program_id";
+/// The active goals of each open intervention. LATERAL with OFFSET 0 keeps
+/// it a per-intervention index probe whatever the estimate.
+const OPEN_GOALS: &str = "FROM open i CROSS JOIN LATERAL ( \
+       SELECT * FROM intervention_goals g \
+       WHERE g.intervention_id = i.id AND g.status = 'active' OFFSET 0) g";
 
 fn ref_row(r: &Row, at: usize) -> InterventionRef {
     InterventionRef {
@@ -183,13 +201,13 @@ fn open_sql(scope: Scope) -> String {
         "{cte} SELECT {REF_COLUMNS}, i.status, i.tier, o.display_name, ls.last_session, \
            i.start_date, i.planned_end_date, i.ended_at::date, i.sessions_per_week, \
            i.minutes_per_session, d.sessions, d.minutes \
-         {OPEN_FROM} \
+         FROM open i \
          LEFT JOIN users o ON o.id = i.owner_id \
          CROSS JOIN LATERAL (SELECT max(se.session_date) AS last_session \
            FROM intervention_sessions se \
            WHERE se.intervention_id = i.id AND se.attendance <> 'cancelled') ls \
          {lateral}",
-        cte = open_ids(scope),
+        cte = open_cte(scope),
         lateral = delivered_lateral!(),
     )
 }
@@ -215,38 +233,27 @@ fn open_row(r: &Row) -> OpenRow {
 
 fn goals_sql(scope: Scope) -> String {
     format!(
-        "{cte} SELECT {REF_COLUMNS}, {GOAL_COLUMNS} {OPEN_FROM} \
-         JOIN intervention_goals g ON g.intervention_id = i.id AND g.status = 'active'",
-        cte = open_ids(scope),
+        "{cte} SELECT {REF_COLUMNS}, {GOAL_COLUMNS} {OPEN_GOALS}",
+        cte = open_cte(scope),
     )
 }
 
 fn points_sql(scope: Scope) -> String {
     format!(
-        "{cte} SELECT {MEASUREMENT_COLUMNS} {OPEN_FROM} \
-         JOIN intervention_goals g ON g.intervention_id = i.id AND g.status = 'active' \
+        "{cte} SELECT {MEASUREMENT_COLUMNS} {OPEN_GOALS} \
          JOIN progress_measurements m ON m.goal_id = g.id \
          WHERE m.measured_on <= $2",
-        cte = open_ids(scope),
+        cte = open_cte(scope),
     )
 }
 
 fn follow_ups_sql(scope: Scope) -> String {
-    let whose = match scope {
-        Scope::Mine => "c.follow_up_owner = (SELECT id FROM me)",
-        Scope::Schools => {
-            "(EXISTS (SELECT 1 FROM grants WHERE school_id IS NULL) \
-              OR s.school_id IN (SELECT school_id FROM grants))"
-        }
-    };
-    let cte = match scope {
-        Scope::Mine => "WITH me AS (SELECT COALESCE($1::uuid, caseload_current_user_id()) AS id) ",
-        Scope::Schools => {
-            "WITH me AS (SELECT COALESCE($1::uuid, caseload_current_user_id()) AS id), \
-             grants AS MATERIALIZED ( \
-               SELECT ur.school_id FROM user_roles ur, me WHERE ur.user_id = me.id \
-                 AND (ur.expires_at IS NULL OR ur.expires_at > now())) "
-        }
+    let (cte, whose) = match scope {
+        Scope::Mine => (format!("{ME} "), "c.follow_up_owner = (SELECT id FROM me)"),
+        Scope::Schools => (
+            format!("{ME}, {SCHOOLS} "),
+            "s.school_id = ANY ((SELECT ids FROM schools_in_scope)::uuid[])",
+        ),
     };
     format!(
         "{cte} SELECT c.id, c.student_id, \
