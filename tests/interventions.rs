@@ -507,6 +507,22 @@ async fn the_owner_is_always_on_the_team() {
     let former = load_team(&fx.c, h.id).await.unwrap();
     let former = former.iter().find(|t| t.user_id == Some(u0)).unwrap().id;
     remove_member(&fx.c, former).await.unwrap();
+    // Two owner changes in one transaction settle on the last.
+    fx.c.batch_execute(&format!(
+        "BEGIN; UPDATE interventions SET owner_id = '{u2}' WHERE id = '{id}'; \
+         UPDATE interventions SET owner_id = '{u0}' WHERE id = '{id}'; COMMIT;",
+        id = h.id
+    ))
+    .await
+    .unwrap();
+    let owners: Vec<Option<Uuid>> = load_team(&fx.c, h.id)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|t| t.role == TeamRole::Owner)
+        .map(|t| t.user_id)
+        .collect();
+    assert_eq!(owners, vec![Some(u0)]);
     // Deleting the intervention takes its team, owner included.
     fx.c.execute("DELETE FROM interventions WHERE id = $1", &[&h.id])
         .await

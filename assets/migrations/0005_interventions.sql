@@ -1,22 +1,28 @@
 -- Interventions (issue #5): the owner is always on the team, and the indexes
 -- the caseload home and the detail screen read through.
 
--- The owner's team row follows interventions.owner_id. AFTER, because the
--- team row references the intervention. A previous owner stays on the team
--- (their sessions and notes remain theirs) as an interventionist who may edit.
--- SECURITY DEFINER so that row-level security on intervention_team never
--- stops the database from keeping its own invariant.
+-- The owner's team row follows interventions.owner_id. A previous owner
+-- stays on the team (their sessions and notes remain theirs) as an
+-- interventionist who may edit. Deferred to commit, and written against the
+-- owner as it is then, so that a loader writing the team rows itself (the
+-- seeder, a restore) meets them instead of a duplicate, and several owner
+-- changes in one transaction settle on the last. SECURITY DEFINER so that
+-- row-level security on intervention_team never stops the database from
+-- keeping its own invariant.
 CREATE FUNCTION intervention_owner_on_team() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE current_owner uuid;
 BEGIN
-  IF TG_OP = 'UPDATE' AND OLD.owner_id IS DISTINCT FROM NEW.owner_id
-     AND OLD.owner_id IS NOT NULL THEN
-    UPDATE intervention_team SET role = 'interventionist', can_edit = true
-     WHERE intervention_id = NEW.id AND user_id = OLD.owner_id AND role = 'owner';
+  SELECT i.owner_id INTO current_owner FROM interventions i WHERE i.id = NEW.id;
+  IF NOT FOUND THEN
+    RETURN NULL;  -- deleted later in the same transaction
   END IF;
-  IF NEW.owner_id IS NOT NULL THEN
+  UPDATE intervention_team SET role = 'interventionist', can_edit = true
+   WHERE intervention_id = NEW.id AND role = 'owner'
+     AND user_id IS DISTINCT FROM current_owner;
+  IF current_owner IS NOT NULL THEN
     INSERT INTO intervention_team (intervention_id, user_id, role, can_edit, added_by)
-    VALUES (NEW.id, NEW.owner_id, 'owner', true, caseload_current_user_id())
+    VALUES (NEW.id, current_owner, 'owner', true, caseload_current_user_id())
     ON CONFLICT (intervention_id, user_id) DO UPDATE SET role = 'owner', can_edit = true
       WHERE intervention_team.role <> 'owner' OR NOT intervention_team.can_edit;
   END IF;
@@ -24,8 +30,9 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER interventions_owner_on_team
+CREATE CONSTRAINT TRIGGER interventions_owner_on_team
   AFTER INSERT OR UPDATE OF owner_id ON interventions
+  DEFERRABLE INITIALLY DEFERRED
   FOR EACH ROW EXECUTE FUNCTION intervention_owner_on_team();
 
 -- The owner's row can be neither removed nor demoted, and nobody else takes
