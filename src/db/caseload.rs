@@ -5,6 +5,7 @@
 
 use crate::db::enums::InterventionStatus;
 use crate::db::interventions::delivery::delivered_lateral;
+use crate::db::interventions::detail::student_name;
 use crate::db::interventions::goals::{
     GOAL_COLUMNS, Goal, GoalWithPoints, MEASUREMENT_COLUMNS, Measurement, goal_row_from,
     measurement_row,
@@ -166,11 +167,13 @@ fn open_cte(scope: Scope) -> String {
 /// Names come from per-row lookups rather than joins: a scope's size is
 /// hard to estimate (an array of schools, a CTE's person), and a misjudged
 /// join reads all students where a few index probes would do.
-const REF_COLUMNS: &str = "i.id, i.student_id, \
-     (SELECT COALESCE(NULLIF(btrim(s.preferred_name), ''), s.first_name) || ' ' || s.last_name \
-      FROM students s WHERE s.id = i.student_id), \
+const REF_COLUMNS: &str = concat!(
+    "i.id, i.student_id, (SELECT ",
+    student_name!(),
+    " FROM students s WHERE s.id = i.student_id), \
      COALESCE((SELECT p.name FROM intervention_programs p WHERE p.id = i.program_id), \
-              i.custom_name, '')";
+              i.custom_name, '')"
+);
 
 /// The active goals of each open intervention. LATERAL with OFFSET 0 keeps
 /// it a per-intervention index probe whatever the estimate.
@@ -256,12 +259,11 @@ fn follow_ups_sql(scope: Scope) -> String {
         ),
     };
     format!(
-        "{cte} SELECT c.id, c.student_id, \
-           COALESCE(NULLIF(btrim(s.preferred_name), ''), s.first_name) || ' ' || s.last_name, \
-           c.intervention_id, c.purpose, c.channel, c.occurred_at, c.follow_up_due \
+        "{cte} SELECT c.id, c.student_id, {name}, c.intervention_id, c.purpose, c.channel, c.occurred_at, c.follow_up_due \
          FROM communication_log c JOIN students s ON s.id = c.student_id \
          WHERE {whose} AND c.follow_up_due < $2 AND c.follow_up_done_at IS NULL \
-         ORDER BY c.follow_up_due, c.occurred_at, c.id"
+         ORDER BY c.follow_up_due, c.occurred_at, c.id",
+        name = student_name!(),
     )
 }
 

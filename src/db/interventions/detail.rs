@@ -50,9 +50,18 @@ pub struct InterventionHeader {
     pub version: i32,
 }
 
-const HEADER_SQL: &str = "SELECT i.id, i.student_id, \
-       COALESCE(NULLIF(btrim(s.preferred_name), ''), s.first_name) || ' ' || s.last_name, \
-       s.local_id, i.school_id, sc.name, i.program_id, i.custom_name, \
+/// A student `s`'s name as people use it: preferred (else first) and last.
+macro_rules! student_name {
+    () => {
+        "(COALESCE(NULLIF(btrim(s.preferred_name), ''), s.first_name) || ' ' || s.last_name)"
+    };
+}
+pub(crate) use student_name;
+
+const HEADER_SQL: &str = concat!(
+    "SELECT i.id, i.student_id, ",
+    student_name!(),
+    ", s.local_id, i.school_id, sc.name, i.program_id, i.custom_name, \
        COALESCE(p.name, i.custom_name, ''), i.intervention_type, i.tier, i.status, i.concern, \
        i.owner_id, o.display_name, i.referred_by, i.referred_at, i.start_date, \
        i.planned_end_date, i.ended_at, i.sessions_per_week, i.minutes_per_session, i.outcome, \
@@ -63,7 +72,8 @@ const HEADER_SQL: &str = "SELECT i.id, i.student_id, \
      JOIN schools sc ON sc.id = i.school_id \
      LEFT JOIN intervention_programs p ON p.id = i.program_id \
      LEFT JOIN users o ON o.id = i.owner_id \
-     WHERE i.id = $1";
+     WHERE i.id = $1"
+);
 
 fn header_row(r: &Row) -> InterventionHeader {
     InterventionHeader {
