@@ -58,6 +58,7 @@ embedded_migrations! {
     2 => "0002_app_roles.sql",
     3 => "0003_access.sql",
     4 => "0004_tools.sql",
+    5 => "0005_interventions.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

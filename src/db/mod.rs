@@ -1,6 +1,8 @@
 //! Everything that talks SQL: pool, migrations, demo data, one module per
 //! aggregate. Parameterised queries only.
+pub mod caseload;
 pub mod enums;
+pub mod interventions;
 pub mod migrate;
 pub mod navigation;
 pub mod pool;

@@ -14,7 +14,7 @@ impl LoginRoles {
         let mut names = Vec::new();
         for _ in 0..n {
             let name = format!(
-                "tui_t_{}_{}",
+                "cl_t_{}_{}",
                 std::process::id(),
                 NEXT.fetch_add(1, Ordering::SeqCst)
             );

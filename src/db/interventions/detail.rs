@@ -1,0 +1,434 @@
+//! One intervention as the detail screen shows it, loaded with pipelined
+//! queries on one connection: the header, goals with their data points,
+//! sessions, team, attachments, communications, delivery counts and the
+//! settings the rules need.
+
+use super::delivery::{DELIVERY_SQL, DeliveryRow, delivery_row};
+use super::goals::{
+    GOAL_COLUMNS, Goal, GoalWithPoints, MEASUREMENT_COLUMNS, goal_row, measurement_row,
+};
+use super::kinds::{Attendance, Outcome, TeamRole};
+use super::settings::{RULE_SETTINGS_SQL, RuleSettings, rule_settings};
+use crate::db::enums::{InterventionStatus, InterventionType};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{GenericClient, Row};
+use uuid::Uuid;
+
+/// The intervention itself: what the header line and the edit form show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InterventionHeader {
+    pub id: Uuid,
+    pub student_id: Uuid,
+    /// Preferred (else first) name and last name.
+    pub student_name: String,
+    pub student_local_id: String,
+    pub school_id: Uuid,
+    pub school_name: String,
+    pub program_id: Option<Uuid>,
+    pub custom_name: Option<String>,
+    /// The program's name, else the custom name.
+    pub name: String,
+    pub intervention_type: InterventionType,
+    pub tier: i16,
+    pub status: InterventionStatus,
+    pub concern: Option<String>,
+    pub owner_id: Option<Uuid>,
+    pub owner_name: Option<String>,
+    pub referred_by: Option<Uuid>,
+    pub referred_at: DateTime<Utc>,
+    pub start_date: Option<NaiveDate>,
+    pub planned_end_date: Option<NaiveDate>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub sessions_per_week: Option<i16>,
+    pub minutes_per_session: Option<i16>,
+    pub outcome: Option<Outcome>,
+    pub outcome_notes: Option<String>,
+    pub parent_consent_at: Option<DateTime<Utc>>,
+    pub previous_intervention_id: Option<Uuid>,
+    pub is_restricted: bool,
+    pub version: i32,
+}
+
+/// A student `s`'s name as people use it: preferred (else first) and last.
+macro_rules! student_name {
+    () => {
+        "(COALESCE(NULLIF(btrim(s.preferred_name), ''), s.first_name) || ' ' || s.last_name)"
+    };
+}
+pub(crate) use student_name;
+
+const HEADER_SQL: &str = concat!(
+    "SELECT i.id, i.student_id, ",
+    student_name!(),
+    ", s.local_id, i.school_id, sc.name, i.program_id, i.custom_name, \
+       COALESCE(p.name, i.custom_name, ''), i.intervention_type, i.tier, i.status, i.concern, \
+       i.owner_id, o.display_name, i.referred_by, i.referred_at, i.start_date, \
+       i.planned_end_date, i.ended_at, i.sessions_per_week, i.minutes_per_session, i.outcome, \
+       i.outcome_notes, i.parent_consent_at, i.previous_intervention_id, i.is_restricted, \
+       i.version \
+     FROM interventions i \
+     JOIN students s ON s.id = i.student_id \
+     JOIN schools sc ON sc.id = i.school_id \
+     LEFT JOIN intervention_programs p ON p.id = i.program_id \
+     LEFT JOIN users o ON o.id = i.owner_id \
+     WHERE i.id = $1"
+);
+
+fn header_row(r: &Row) -> InterventionHeader {
+    InterventionHeader {
+        id: r.get(0),
+        student_id: r.get(1),
+        student_name: r.get(2),
+        student_local_id: r.get(3),
+        school_id: r.get(4),
+        school_name: r.get(5),
+        program_id: r.get(6),
+        custom_name: r.get(7),
+        name: r.get(8),
+        intervention_type: r.get(9),
+        tier: r.get(10),
+        status: r.get(11),
+        concern: r.get(12),
+        owner_id: r.get(13),
+        owner_name: r.get(14),
+        referred_by: r.get(15),
+        referred_at: r.get(16),
+        start_date: r.get(17),
+        planned_end_date: r.get(18),
+        ended_at: r.get(19),
+        sessions_per_week: r.get(20),
+        minutes_per_session: r.get(21),
+        outcome: r.get(22),
+        outcome_notes: r.get(23),
+        parent_consent_at: r.get(24),
+        previous_intervention_id: r.get(25),
+        is_restricted: r.get(26),
+        version: r.get(27),
+    }
+}
+
+pub async fn load_header(
+    client: &impl GenericClient,
+    id: Uuid,
+) -> Result<Option<InterventionHeader>, tokio_postgres::Error> {
+    Ok(client
+        .query_opt(HEADER_SQL, &[&id])
+        .await?
+        .as_ref()
+        .map(header_row))
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRow {
+    pub id: Uuid,
+    pub session_date: NaiveDate,
+    pub start_time: Option<NaiveTime>,
+    pub minutes: i16,
+    pub attendance: Attendance,
+    pub fidelity: Option<i16>,
+    pub note: Option<String>,
+    pub field_values: serde_json::Value,
+    pub delivered_by: Option<Uuid>,
+    pub delivered_by_name: Option<String>,
+    pub is_restricted: bool,
+    pub version: i32,
+}
+
+/// The detail screen shows the most recent sessions; older ones are paged
+/// by the sessions screen.
+pub const SESSION_LIMIT: i64 = 200;
+
+const SESSIONS_SQL: &str = "SELECT se.id, se.session_date, se.start_time, se.minutes, \
+       se.attendance, se.fidelity, se.note, se.field_values, se.delivered_by, u.display_name, \
+       se.is_restricted, se.version, count(*) OVER () \
+     FROM intervention_sessions se LEFT JOIN users u ON u.id = se.delivered_by \
+     WHERE se.intervention_id = $1 \
+     ORDER BY se.session_date DESC, se.start_time DESC NULLS LAST, se.id \
+     LIMIT $2";
+
+fn session_row(r: &Row) -> SessionRow {
+    SessionRow {
+        id: r.get(0),
+        session_date: r.get(1),
+        start_time: r.get(2),
+        minutes: r.get(3),
+        attendance: r.get(4),
+        fidelity: r.get(5),
+        note: r.get(6),
+        field_values: r.get(7),
+        delivered_by: r.get(8),
+        delivered_by_name: r.get(9),
+        is_restricted: r.get(10),
+        version: r.get(11),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamMember {
+    pub id: Uuid,
+    pub user_id: Option<Uuid>,
+    /// The user's display name, or the outside person's name.
+    pub name: String,
+    pub external_org: Option<String>,
+    pub role: TeamRole,
+    pub can_edit: bool,
+}
+
+pub(crate) const TEAM_SQL: &str = "SELECT t.id, t.user_id, \
+       COALESCE(u.display_name, t.external_name, ''), t.external_org, t.role, t.can_edit \
+     FROM intervention_team t LEFT JOIN users u ON u.id = t.user_id \
+     WHERE t.intervention_id = $1 \
+     ORDER BY t.role <> 'owner', COALESCE(u.display_name, t.external_name), t.id";
+
+pub(crate) fn team_row(r: &Row) -> TeamMember {
+    TeamMember {
+        id: r.get(0),
+        user_id: r.get(1),
+        name: r.get(2),
+        external_org: r.get(3),
+        role: r.get(4),
+        can_edit: r.get(5),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub document_id: Uuid,
+    pub session_id: Option<Uuid>,
+    pub filename: String,
+    pub content_type: String,
+    pub byte_size: i64,
+    pub caption: Option<String>,
+    pub attached_at: DateTime<Utc>,
+}
+
+const ATTACHMENTS_SQL: &str = "SELECT a.document_id, a.session_id, d.filename, d.content_type, \
+       d.byte_size, a.caption, a.created_at \
+     FROM intervention_attachments a JOIN documents d ON d.id = a.document_id \
+     WHERE a.intervention_id = $1 AND d.deleted_at IS NULL \
+     ORDER BY a.created_at DESC, a.document_id";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Communication {
+    pub id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    pub direction: String,
+    pub channel: String,
+    pub purpose: String,
+    pub summary: Option<String>,
+    pub result: Option<String>,
+    pub staff_name: Option<String>,
+    pub guardian_name: Option<String>,
+    pub follow_up_due: Option<NaiveDate>,
+    pub follow_up_owner_name: Option<String>,
+    pub follow_up_done_at: Option<DateTime<Utc>>,
+}
+
+const COMMUNICATIONS_SQL: &str = "SELECT c.id, c.occurred_at, c.direction, c.channel, \
+       c.purpose, c.summary, c.result, st.display_name, g.first_name || ' ' || g.last_name, \
+       c.follow_up_due, fo.display_name, c.follow_up_done_at \
+     FROM communication_log c \
+     LEFT JOIN users st ON st.id = c.staff_id \
+     LEFT JOIN student_guardians g ON g.id = c.guardian_id \
+     LEFT JOIN users fo ON fo.id = c.follow_up_owner \
+     WHERE c.intervention_id = $1 \
+     ORDER BY c.occurred_at DESC, c.id";
+
+fn communication_row(r: &Row) -> Communication {
+    Communication {
+        id: r.get(0),
+        occurred_at: r.get(1),
+        direction: r.get(2),
+        channel: r.get(3),
+        purpose: r.get(4),
+        summary: r.get(5),
+        result: r.get(6),
+        staff_name: r.get(7),
+        guardian_name: r.get(8),
+        follow_up_due: r.get(9),
+        follow_up_owner_name: r.get(10),
+        follow_up_done_at: r.get(11),
+    }
+}
+
+/// An intervention before or after this one in the escalation chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainLink {
+    pub id: Uuid,
+    pub name: String,
+    pub tier: i16,
+    pub status: InterventionStatus,
+    pub start_date: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    /// True for the one this escalated from; false for one that followed.
+    pub is_previous: bool,
+}
+
+const CHAIN_SQL: &str = "SELECT x.id, COALESCE(p.name, x.custom_name, ''), x.tier, x.status, \
+       x.start_date, x.ended_at::date, x.id IS NOT DISTINCT FROM me.previous_intervention_id \
+     FROM interventions me \
+     JOIN interventions x ON x.id = me.previous_intervention_id \
+                          OR x.previous_intervention_id = me.id \
+     LEFT JOIN intervention_programs p ON p.id = x.program_id \
+     WHERE me.id = $1 \
+     ORDER BY x.referred_at, x.id";
+
+fn chain_row(r: &Row) -> ChainLink {
+    ChainLink {
+        id: r.get(0),
+        name: r.get(1),
+        tier: r.get(2),
+        status: r.get(3),
+        start_date: r.get(4),
+        ended_on: r.get(5),
+        is_previous: r.get(6),
+    }
+}
+
+/// Where the chart draws a vertical line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Marker {
+    Started,
+    Ended(InterventionStatus),
+    /// This intervention escalated from another one that ended that day.
+    PreviousEnded(Uuid),
+    /// Another intervention that followed this one started that day.
+    NextStarted(Uuid),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMarker {
+    pub on: NaiveDate,
+    pub marker: Marker,
+}
+
+/// The markers the record itself can tell: its start, its end, and the ends
+/// and starts of its neighbours in the chain. (Pauses and resumes need the
+/// audit trail.)
+pub fn markers(header: &InterventionHeader, chain: &[ChainLink]) -> Vec<StatusMarker> {
+    let mut out = Vec::new();
+    if let Some(on) = header.start_date {
+        out.push(StatusMarker {
+            on,
+            marker: Marker::Started,
+        });
+    }
+    if let Some(at) = header.ended_at {
+        out.push(StatusMarker {
+            on: at.date_naive(),
+            marker: Marker::Ended(header.status),
+        });
+    }
+    for link in chain {
+        let (on, marker) = if link.is_previous {
+            (link.ended_on, Marker::PreviousEnded(link.id))
+        } else {
+            (link.start_date, Marker::NextStarted(link.id))
+        };
+        if let Some(on) = on {
+            out.push(StatusMarker { on, marker });
+        }
+    }
+    out.sort_by_key(|m| m.on);
+    out
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InterventionDetail {
+    pub header: InterventionHeader,
+    pub goals: Vec<GoalWithPoints>,
+    /// Newest first, at most SESSION_LIMIT.
+    pub sessions: Vec<SessionRow>,
+    pub sessions_total: i64,
+    pub team: Vec<TeamMember>,
+    pub attachments: Vec<Attachment>,
+    pub communications: Vec<Communication>,
+    pub chain: Vec<ChainLink>,
+    pub markers: Vec<StatusMarker>,
+    /// Sessions and minutes delivered up to `today`, for `domain::fidelity`.
+    pub delivery: DeliveryRow,
+    pub settings: RuleSettings,
+}
+
+impl InterventionDetail {
+    pub fn fidelity(&self, today: NaiveDate) -> Option<crate::domain::fidelity::Fidelity> {
+        crate::domain::fidelity::fidelity(
+            &self.delivery.delivery,
+            today,
+            self.settings.fidelity_threshold,
+        )
+    }
+}
+
+/// Everything the detail screen shows, or None if the intervention does not
+/// exist or is not visible. The queries are sent together and answered in
+/// one pipeline, so the cost is about one round trip. They run outside a
+/// transaction: a write landing in between can make a tab a moment newer
+/// than the header, which the next reload settles.
+pub async fn load_detail(
+    client: &impl GenericClient,
+    id: Uuid,
+    today: NaiveDate,
+) -> Result<Option<InterventionDetail>, tokio_postgres::Error> {
+    let ids = [id];
+    let goals_sql = format!(
+        "SELECT {GOAL_COLUMNS} FROM intervention_goals g WHERE g.intervention_id = $1 \
+         ORDER BY g.sort_order, g.created_at, g.id"
+    );
+    let points_sql = format!(
+        "SELECT {MEASUREMENT_COLUMNS} FROM progress_measurements m \
+         JOIN intervention_goals g ON g.id = m.goal_id \
+         WHERE g.intervention_id = $1 ORDER BY m.goal_id, m.measured_on, m.created_at, m.id"
+    );
+    let ids = &ids[..];
+    let by_id: [&(dyn ToSql + Sync); 1] = [&id];
+    let sessions_params: [&(dyn ToSql + Sync); 2] = [&id, &SESSION_LIMIT];
+    let delivery_params: [&(dyn ToSql + Sync); 2] = [&ids, &today];
+    let (header, goals, points, sessions, team, attachments, comms, chain, delivery, settings) = futures::try_join!(
+        client.query_opt(HEADER_SQL, &by_id),
+        client.query(&goals_sql, &by_id),
+        client.query(&points_sql, &by_id),
+        client.query(SESSIONS_SQL, &sessions_params),
+        client.query(TEAM_SQL, &by_id),
+        client.query(ATTACHMENTS_SQL, &by_id),
+        client.query(COMMUNICATIONS_SQL, &by_id),
+        client.query(CHAIN_SQL, &by_id),
+        client.query(DELIVERY_SQL, &delivery_params),
+        client.query(RULE_SETTINGS_SQL, &[]),
+    )?;
+    let Some(header) = header.as_ref().map(header_row) else {
+        return Ok(None);
+    };
+    let chain: Vec<ChainLink> = chain.iter().map(chain_row).collect();
+    let Some(delivery) = delivery.first().map(delivery_row) else {
+        return Ok(None);
+    };
+    Ok(Some(InterventionDetail {
+        markers: markers(&header, &chain),
+        goals: GoalWithPoints::group(
+            goals.iter().map(goal_row).collect::<Vec<Goal>>(),
+            points.iter().map(measurement_row).collect(),
+        ),
+        sessions_total: sessions.first().map_or(0, |r| r.get(12)),
+        sessions: sessions.iter().map(session_row).collect(),
+        team: team.iter().map(team_row).collect(),
+        attachments: attachments
+            .iter()
+            .map(|r| Attachment {
+                document_id: r.get(0),
+                session_id: r.get(1),
+                filename: r.get(2),
+                content_type: r.get(3),
+                byte_size: r.get(4),
+                caption: r.get(5),
+                attached_at: r.get(6),
+            })
+            .collect(),
+        communications: comms.iter().map(communication_row).collect(),
+        chain,
+        delivery,
+        settings: rule_settings(&settings),
+        header,
+    }))
+}

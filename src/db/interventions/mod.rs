@@ -1,0 +1,18 @@
+//! Interventions: one student's plan, its goals and data points, its team,
+//! its lifecycle. Typed rows, parameterised SQL, and writes that come back
+//! with a `WriteError` the screen can show as it is.
+
+pub mod delivery;
+pub mod detail;
+pub mod edit;
+pub mod error;
+pub mod goals;
+pub mod kinds;
+pub mod lifecycle;
+pub mod settings;
+pub mod team;
+
+pub use detail::{InterventionDetail, InterventionHeader, load_detail, load_header};
+pub use error::{Refusal, WriteError};
+pub use kinds::{Attendance, GoalDirection, GoalRule, GoalStatus, Outcome, TeamRole};
+pub use settings::{RuleSettings, load_rule_settings};

@@ -1,0 +1,422 @@
+//! The caseload home against seeded data: every section has rows for the
+//! demo counselor, and each agrees with a hand-written query of its
+//! definition.
+
+mod common;
+
+use caseload::db::caseload::{Problem, ReviewReason, Scope, load_home};
+use caseload::db::seed::{self, DEMO_COORDINATOR, DEMO_COUNSELOR, SeedOptions};
+use chrono::NaiveDate;
+use common::TestDb;
+use std::collections::BTreeSet;
+use tokio_postgres::Client;
+use uuid::Uuid;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 3, 11).unwrap()
+}
+
+async fn seeded() -> (TestDb, Client) {
+    let db = TestDb::new().await;
+    let mut c = db.admin().await;
+    seed::seed(
+        &mut c,
+        &SeedOptions {
+            students: 300,
+            seed: 42,
+            today: today(),
+        },
+    )
+    .await
+    .expect("seed");
+    (db, c)
+}
+
+async fn user(c: &Client, username: &str) -> Uuid {
+    c.query_one("SELECT id FROM users WHERE username = $1", &[&username])
+        .await
+        .unwrap()
+        .get(0)
+}
+
+async fn ids(c: &Client, sql: &str, me: Uuid) -> BTreeSet<Uuid> {
+    c.query(sql, &[&me, &today()])
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+/// The interventions a person works on, open ones only.
+const MINE: &str = "SELECT i.* FROM interventions i WHERE i.status IN ('active', 'review_due') \
+     AND $2::date IS NOT NULL \
+     AND (i.owner_id = $1 OR i.id IN (SELECT intervention_id FROM intervention_team \
+                                      WHERE user_id = $1))";
+
+/// Open interventions in the schools of a person's grants.
+const SCHOOLS: &str = "SELECT i.* FROM interventions i WHERE i.status IN ('active', 'review_due') \
+     AND $2::date IS NOT NULL \
+     AND (EXISTS (SELECT 1 FROM user_roles WHERE user_id = $1 AND school_id IS NULL) \
+          OR i.school_id IN (SELECT school_id FROM user_roles WHERE user_id = $1))";
+
+/// Goals whose decision rule fires "off track", by definition: the last N
+/// judged points all below the aimline (four_point), or a least-squares slope
+/// flatter than the aimline's by more than 5% (trend).
+fn off_track_sql(open: &str) -> String {
+    format!(
+        "WITH o AS ({open}), \
+         g AS (SELECT g.*, (g.target_value - g.baseline_value)::float8 \
+                 / (g.target_date - g.baseline_date) AS aim, \
+                 CASE g.direction WHEN 'increase' THEN 1 ELSE -1 END AS sign \
+               FROM intervention_goals g JOIN o ON o.id = g.intervention_id \
+               WHERE g.status = 'active' AND g.decision_rule <> 'none' \
+                 AND g.baseline_value IS NOT NULL AND g.baseline_date IS NOT NULL \
+                 AND g.target_value IS NOT NULL AND g.target_date > g.baseline_date), \
+         p AS (SELECT g.id, g.decision_rule, g.aim, g.sign, m.measured_on - g.baseline_date AS x, \
+                 m.value::float8 AS y, \
+                 g.sign * (m.value::float8 - (g.baseline_value::float8 \
+                   + g.aim * (m.measured_on - g.baseline_date))) AS margin, \
+                 row_number() OVER (PARTITION BY g.id ORDER BY m.measured_on DESC) AS back \
+               FROM g JOIN progress_measurements m ON m.goal_id = g.id \
+               WHERE m.measured_on >= g.baseline_date AND m.measured_on <= $2), \
+         n AS (SELECT COALESCE((SELECT value::text::int FROM settings \
+                 WHERE key = 'decision_rule_points' AND scope = 'system'), 4) AS n) \
+         SELECT p.id FROM p, n WHERE p.decision_rule = 'four_point' \
+           GROUP BY p.id, n.n \
+           HAVING count(*) >= n.n AND bool_and(p.margin < 0) FILTER (WHERE p.back <= n.n) \
+         UNION \
+         SELECT p.id FROM p WHERE p.decision_rule = 'trend' GROUP BY p.id, p.aim, p.sign \
+           HAVING count(*) >= 3 AND regr_slope(p.y, p.x) IS NOT NULL \
+             AND p.sign * (regr_slope(p.y, p.x) - p.aim) < -abs(p.aim) * 0.05"
+    )
+}
+
+async fn check(c: &Client, who: Uuid, scope: Scope) {
+    let open = match scope {
+        Scope::Mine => MINE,
+        Scope::Schools => SCHOOLS,
+    };
+    let home = load_home(c, Some(who), scope, today()).await.expect("home");
+    let label = format!("{scope:?}");
+
+    // (a) active, with the next session due.
+    let active = ids(
+        c,
+        &format!("SELECT id FROM ({open}) o WHERE status = 'active'"),
+        who,
+    )
+    .await;
+    let got: BTreeSet<Uuid> = home.active.iter().map(|a| a.of.intervention_id).collect();
+    assert!(!got.is_empty(), "{label}: active");
+    assert_eq!(got, active, "{label}: active");
+    let due_sql = format!(
+        "SELECT o.id, COALESCE(max(se.session_date) \
+             + ceil(7.0 / o.sessions_per_week)::int, o.start_date) \
+         FROM ({open}) o LEFT JOIN intervention_sessions se \
+           ON se.intervention_id = o.id AND se.attendance <> 'cancelled' \
+         WHERE o.status = 'active' GROUP BY o.id, o.sessions_per_week, o.start_date"
+    );
+    for r in c.query(&due_sql, &[&who, &today()]).await.unwrap() {
+        let id: Uuid = r.get(0);
+        let row = home
+            .active
+            .iter()
+            .find(|a| a.of.intervention_id == id)
+            .unwrap();
+        assert_eq!(row.next_session_due, r.get(1), "{label}: next due of {id}");
+        assert_eq!(
+            row.overdue,
+            row.next_session_due.is_some_and(|d| d < today())
+        );
+    }
+    assert!(
+        home.active.iter().any(|a| a.fidelity.is_some()),
+        "{label}: fidelity"
+    );
+
+    // (b) reviews due.
+    let reviews = ids(
+        c,
+        &format!(
+            "SELECT id FROM ({open}) o WHERE status = 'review_due' \
+             OR (status = 'active' AND planned_end_date <= $2 + 14)"
+        ),
+        who,
+    )
+    .await;
+    let got: BTreeSet<Uuid> = home
+        .reviews_due
+        .iter()
+        .map(|r| r.of.intervention_id)
+        .collect();
+    assert!(!got.is_empty(), "{label}: reviews");
+    assert_eq!(got, reviews, "{label}: reviews");
+    assert!(home.reviews_due.iter().all(|r| match r.reason {
+        ReviewReason::StatusReviewDue => true,
+        ReviewReason::EndsSoon(d) => d >= today(),
+        ReviewReason::PastPlannedEnd(d) => d < today(),
+    }));
+
+    // (c) goals off track.
+    let off = ids(c, &off_track_sql(open), who).await;
+    let got: BTreeSet<Uuid> = home.goals_off_track.iter().map(|g| g.goal_id).collect();
+    assert!(!got.is_empty(), "{label}: goals off track");
+    assert_eq!(got, off, "{label}: goals off track");
+
+    // (d) overdue follow-ups.
+    let follow = match scope {
+        Scope::Mine => {
+            "SELECT id FROM communication_log WHERE follow_up_owner = $1 \
+             AND follow_up_due < $2 AND follow_up_done_at IS NULL"
+        }
+        Scope::Schools => {
+            "SELECT c.id FROM communication_log c JOIN students s ON s.id = c.student_id \
+             WHERE c.follow_up_due < $2 AND c.follow_up_done_at IS NULL \
+               AND (EXISTS (SELECT 1 FROM user_roles WHERE user_id = $1 AND school_id IS NULL) \
+                    OR s.school_id IN (SELECT school_id FROM user_roles WHERE user_id = $1))"
+        }
+    };
+    let got: BTreeSet<Uuid> = home.follow_ups.iter().map(|f| f.communication_id).collect();
+    assert!(!got.is_empty(), "{label}: follow-ups");
+    assert_eq!(got, ids(c, follow, who).await, "{label}: follow-ups");
+    assert!(home.follow_ups.iter().all(|f| f.days_overdue > 0));
+
+    // (e) data quality.
+    // The id each warning points at: its goal when it is about a goal.
+    let warned = |kind: fn(&Problem) -> bool| -> BTreeSet<Uuid> {
+        home.warnings
+            .iter()
+            .filter(|w| kind(&w.problem))
+            .map(|w| match w.problem {
+                Problem::MissingBaseline { goal_id } | Problem::ZeroBaseline { goal_id } => goal_id,
+                _ => w.of.intervention_id,
+            })
+            .collect()
+    };
+    let no_end = warned(|p| matches!(p, Problem::NoPlannedEnd));
+    assert_eq!(
+        no_end,
+        ids(
+            c,
+            &format!(
+                "SELECT id FROM ({open}) o WHERE status = 'active' AND planned_end_date IS NULL"
+            ),
+            who
+        )
+        .await,
+        "{label}: no planned end"
+    );
+    let missing = warned(|p| matches!(p, Problem::MissingBaseline { .. }));
+    let zero = warned(|p| matches!(p, Problem::ZeroBaseline { .. }));
+    let goals_where = |cond: &str| {
+        format!(
+            "SELECT g.id FROM ({open}) o JOIN intervention_goals g ON g.intervention_id = o.id \
+             WHERE g.status = 'active' AND {cond}"
+        )
+    };
+    assert_eq!(
+        missing,
+        ids(
+            c,
+            &goals_where("(g.baseline_value IS NULL OR g.baseline_date IS NULL)"),
+            who
+        )
+        .await,
+        "{label}: missing baselines"
+    );
+    assert_eq!(
+        zero,
+        ids(
+            c,
+            &goals_where("g.baseline_value = 0 AND g.baseline_date IS NOT NULL"),
+            who
+        )
+        .await,
+        "{label}: zero baselines"
+    );
+    let gap = warned(|p| matches!(p, Problem::NoRecentSession { .. }));
+    let gap_sql = format!(
+        "SELECT o.id FROM ({open}) o LEFT JOIN intervention_sessions se \
+           ON se.intervention_id = o.id AND se.attendance <> 'cancelled' \
+         WHERE o.status = 'active' AND o.sessions_per_week IS NOT NULL \
+         GROUP BY o.id, o.start_date, o.sessions_per_week \
+         HAVING ($2 - COALESCE(max(se.session_date), o.start_date)) \
+                > 2 * 7.0 / o.sessions_per_week"
+    );
+    assert_eq!(gap, ids(c, &gap_sql, who).await, "{label}: session gaps");
+    assert!(!home.warnings.is_empty(), "{label}: warnings");
+    eprintln!(
+        "{label}: {} active, {} reviews, {} off track, {} follow-ups, {} warnings \
+         ({} no end, {} missing baseline, {} zero baseline, {} gaps)",
+        home.active.len(),
+        home.reviews_due.len(),
+        home.goals_off_track.len(),
+        home.follow_ups.len(),
+        home.warnings.len(),
+        no_end.len(),
+        missing.len(),
+        zero.len(),
+        gap.len()
+    );
+}
+
+/// The seeder's data is tidy where it matters to the warnings; spoil some of
+/// the counselor's: a zero baseline, a missing one, a month without sessions.
+async fn spoil(c: &Client, me: Uuid) {
+    let goal = "SELECT g.id FROM intervention_goals g \
+         JOIN interventions i ON i.id = g.intervention_id \
+         WHERE i.owner_id = $1 AND i.status = 'active' AND g.status = 'active' \
+           AND g.direction = 'increase' AND g.target_value > 0 AND g.baseline_value > 0";
+    let zeroed = c
+        .execute(
+            &format!("UPDATE intervention_goals SET baseline_value = 0 WHERE id = ({goal} ORDER BY g.id LIMIT 1)"),
+            &[&me],
+        )
+        .await
+        .unwrap();
+    let emptied = c
+        .execute(
+            &format!("UPDATE intervention_goals SET baseline_value = NULL WHERE id = ({goal} ORDER BY g.id DESC LIMIT 1)"),
+            &[&me],
+        )
+        .await
+        .unwrap();
+    let quiet = c
+        .execute(
+            "DELETE FROM intervention_sessions WHERE session_date > $2::date - 30 \
+             AND intervention_id = (SELECT id FROM interventions WHERE owner_id = $1 \
+               AND status = 'active' AND sessions_per_week IS NOT NULL \
+               AND start_date < $2::date - 30 ORDER BY id LIMIT 1)",
+            &[&me, &today()],
+        )
+        .await
+        .unwrap();
+    assert!(
+        zeroed == 1 && emptied == 1 && quiet > 0,
+        "{zeroed} {emptied} {quiet}"
+    );
+}
+
+#[tokio::test]
+async fn the_demo_counselors_home_agrees_with_its_definition() {
+    let (_db, c) = seeded().await;
+    let me = user(&c, DEMO_COUNSELOR).await;
+    check(&c, me, Scope::Mine).await;
+    spoil(&c, me).await;
+    check(&c, me, Scope::Mine).await;
+    let home = load_home(&c, Some(me), Scope::Mine, today()).await.unwrap();
+    for kind in [
+        |p: &Problem| matches!(p, Problem::MissingBaseline { .. }),
+        |p: &Problem| matches!(p, Problem::ZeroBaseline { .. }),
+        |p: &Problem| matches!(p, Problem::NoRecentSession { .. }),
+        |p: &Problem| matches!(p, Problem::NoPlannedEnd),
+    ] {
+        assert!(
+            home.warnings.iter().any(|w| kind(&w.problem)),
+            "{:?}",
+            home.warnings
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_coordinators_schools_home_agrees_with_its_definition() {
+    let (_db, c) = seeded().await;
+    let me = user(&c, DEMO_COORDINATOR).await;
+    check(&c, me, Scope::Schools).await;
+}
+
+/// Timings and plans on a big district, by hand:
+/// `CASELOAD_BENCH_DB=name cargo test --test caseload_home -- --ignored --nocapture`
+/// migrates and (once) seeds 20,000 students into that database, which the
+/// caller creates and drops.
+#[tokio::test]
+#[ignore]
+async fn home_timings_on_a_big_district() {
+    let Ok(name) = std::env::var("CASELOAD_BENCH_DB") else {
+        eprintln!("set CASELOAD_BENCH_DB to a scratch database");
+        return;
+    };
+    let mut c = common::connect(&common::conninfo_for(&name)).await;
+    caseload::db::migrate::run(&mut c, &caseload::db::migrate::embedded())
+        .await
+        .unwrap();
+    if !seed::is_seeded(&c).await.unwrap() {
+        let opts = SeedOptions {
+            students: 20_000,
+            seed: 42,
+            today: today(),
+        };
+        let report = seed::seed(&mut c, &opts).await.unwrap();
+        eprintln!("seeded in {:?}", report.elapsed);
+        c.batch_execute("ANALYZE").await.unwrap();
+    }
+    for (username, scope) in [
+        (DEMO_COUNSELOR, Scope::Mine),
+        (DEMO_COORDINATOR, Scope::Mine),
+        (DEMO_COORDINATOR, Scope::Schools),
+    ] {
+        let who = user(&c, username).await;
+        let mut times = Vec::new();
+        let mut home = None;
+        for _ in 0..7 {
+            let t = std::time::Instant::now();
+            home = Some(load_home(&c, Some(who), scope, today()).await.unwrap());
+            times.push(t.elapsed());
+        }
+        times.sort();
+        let h = home.unwrap();
+        eprintln!(
+            "{username} {scope:?}: load_home min {:?} median {:?} ({} active, {} reviews, \
+             {} off track, {} follow-ups, {} warnings)",
+            times[0],
+            times[3],
+            h.active.len(),
+            h.reviews_due.len(),
+            h.goals_off_track.len(),
+            h.follow_ups.len(),
+            h.warnings.len()
+        );
+        let (who, day) = (Some(who), today());
+        let both: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&who, &day];
+        for (label, sql) in caseload::db::caseload::home_queries(scope) {
+            let params = if sql.contains("$2") {
+                &both[..]
+            } else {
+                &both[..1]
+            };
+            let plan = c
+                .query(
+                    &format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}"),
+                    params,
+                )
+                .await
+                .unwrap();
+            eprintln!("--- {label}");
+            for r in plan {
+                eprintln!("{}", r.get::<_, String>(0));
+            }
+        }
+    }
+    let id: Uuid = c
+        .query_one(
+            "SELECT intervention_id FROM intervention_sessions GROUP BY 1 \
+             ORDER BY count(*) DESC LIMIT 1",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let mut times = Vec::new();
+    for _ in 0..7 {
+        let t = std::time::Instant::now();
+        caseload::db::interventions::load_detail(&c, id, today())
+            .await
+            .unwrap()
+            .unwrap();
+        times.push(t.elapsed());
+    }
+    times.sort();
+    eprintln!("load_detail min {:?} median {:?}", times[0], times[3]);
+}
