@@ -27,7 +27,6 @@ use caseload::domain::lifecycle::{allowed, outcome_required};
 use chrono::NaiveDate;
 use common::TestDb;
 use common::roles::LoginRoles;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio_postgres::Client;
 use uuid::Uuid;
 
