@@ -25,6 +25,12 @@ pub const DEFAULT_PORT: u16 = 5432;
 /// Sent when nobody chose an application_name, so DBAs can tell us apart in
 /// pg_stat_activity.
 pub const DEFAULT_APPLICATION_NAME: &str = "caseload";
+/// The keyring service name; the account is [`ConnParams::keyring_account`].
+pub const KEYRING_SERVICE: &str = "caseload";
+/// `ConnParams::sources` origin of a password from the keyring.
+pub const KEYRING_ORIGIN: &str = "keyring";
+/// Origin of a password typed into the TUI's prompt.
+pub const PROMPT_ORIGIN: &str = "prompt";
 
 /// A password that cannot leak through `{:?}`, `{}`, logs or error messages.
 #[derive(Clone, PartialEq, Eq)]
@@ -38,6 +44,25 @@ impl Password {
     /// The only way to read the secret; grep for it when auditing.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// Length in characters, for drawing one bullet per character.
+    pub fn char_count(&self) -> usize {
+        self.0.chars().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Editing in place, so a password being typed never exists as a plain
+    /// String that a `{:?}` could print.
+    pub fn push_str(&mut self, s: &str) {
+        self.0.push_str(s);
+    }
+
+    pub fn pop(&mut self) {
+        self.0.pop();
     }
 }
 
@@ -596,6 +621,34 @@ impl ConnParams {
         self.password = Some(Password(password.into()));
         self.set_source("password", "caller");
         self
+    }
+
+    /// Sets a password found after resolution (the keyring, the prompt),
+    /// recording where it came from for `doctor` and error messages.
+    pub fn with_password_from(mut self, password: Password, origin: &str) -> Self {
+        self.password = Some(password);
+        self.set_source("password", origin);
+        self
+    }
+
+    /// The keyring account this connection's password is stored under:
+    /// `<user>@<host>:<port>/<dbname>` in service [`KEYRING_SERVICE`].
+    pub fn keyring_account(&self) -> String {
+        format!("{}@{}:{}/{}", self.user, self.host, self.port, self.dbname)
+    }
+
+    /// The keyring comes after everything libpq consults, so it is asked
+    /// only when no other source gave a password. `lookup` gets the account
+    /// name; it is injected so that resolution order is testable without a
+    /// Secret Service.
+    pub fn fill_from_keyring(&mut self, lookup: impl FnOnce(&str) -> Option<Password>) {
+        if self.password.is_some() {
+            return;
+        }
+        if let Some(p) = lookup(&self.keyring_account()) {
+            self.password = Some(p);
+            self.set_source("password", KEYRING_ORIGIN);
+        }
     }
 
     /// Drops any password, e.g. to rely on peer or trust authentication.
