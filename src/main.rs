@@ -1,5 +1,5 @@
 use caseload::cli::{Cli, Command};
-use caseload::config::{self, conn};
+use caseload::config::{self, conn, keyring};
 use caseload::db::{migrate, pool, seed};
 use caseload::{demo, doctor, tui};
 use clap::Parser;
@@ -52,6 +52,7 @@ fn tui_options(loaded: &config::Loaded, label: String) -> tui::TuiOptions {
         no_color: loaded.config.ui.no_color,
         keys: loaded.config.keys.clone().into_iter().collect(),
         connection_label: label,
+        credentials: None,
     }
 }
 
@@ -60,7 +61,15 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
         None => {
             let params = resolve(&cli, &loaded)?.with_application_name("caseload");
             let pool = pool::build_pool(&params, &loaded.config.database)?;
-            tui::run(pool, tui_options(&loaded, params.display_masked())).await
+            let mut opts = tui_options(&loaded, params.display_masked());
+            // The keyring is asked by the worker, off the UI thread, so the
+            // first frame never waits for a Secret Service.
+            opts.credentials = Some(caseload::worker::Credentials {
+                params,
+                db: loaded.config.database.clone(),
+                store: std::sync::Arc::new(keyring::SystemKeyring),
+            });
+            tui::run(pool, opts).await
         }
         Some(Command::Migrate(args)) => {
             let params = resolve(&cli, &loaded)?;
@@ -133,14 +142,21 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
                 Some(p) => format!("{} ({})", p.display(), loaded.path_source),
                 None => "none (built-in defaults)".to_string(),
             };
-            let params = match params {
+            let mut params = match params {
                 Ok(p) => p,
                 Err(e) => {
                     println!("config      {config_line}\ndatabase    cannot be resolved: {e}");
                     std::process::exit(1);
                 }
             };
+            let mut notes = Vec::new();
+            if let Some(e) =
+                keyring::fill(&mut params, std::sync::Arc::new(keyring::SystemKeyring)).await
+            {
+                notes.push(format!("keyring: {e}"));
+            }
             let input = doctor::Input {
+                notes,
                 config: config_line,
                 target: params.display_masked(),
                 sources: params.sources.clone(),

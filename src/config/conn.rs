@@ -33,7 +33,7 @@ pub const KEYRING_ORIGIN: &str = "keyring";
 pub const PROMPT_ORIGIN: &str = "prompt";
 
 /// A password that cannot leak through `{:?}`, `{}`, logs or error messages.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Password(String);
 
 impl Password {
