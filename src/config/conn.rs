@@ -1037,6 +1037,86 @@ mod tests {
         assert!(p.source_of("password").unwrap().starts_with("PGPASSFILE "));
     }
 
+    /// URL > PGPASSWORD > .pgpass > keyring; the keyring is consulted only
+    /// when nothing before it gave a password, and a .pgpass others can read
+    /// is skipped with a warning, falling through to the keyring.
+    #[cfg(unix)]
+    #[test]
+    fn password_resolution_order() {
+        let home = tempfile::tempdir().unwrap();
+        write_pgpass(home.path(), "*:*:*:*:frompgpass\n", 0o600);
+        let keyring = |account: &str| {
+            assert_eq!(account, "alice@db:5432/app");
+            Some(Password::new("fromkeyring"))
+        };
+        let untouched = |_: &str| -> Option<Password> { panic!("keyring asked too early") };
+        let resolve_with = |url: &str, pgpassword: Option<&str>| {
+            let env = env_of(
+                &pgpassword
+                    .map(|p| vec![("PGPASSWORD", p)])
+                    .unwrap_or_default(),
+            );
+            resolve(Some(url), &env, Some(home.path())).unwrap()
+        };
+        let pw = |p: &ConnParams| {
+            (
+                p.password.as_ref().map(|p| p.expose().to_string()),
+                p.source_of("password").map(str::to_string),
+            )
+        };
+        let url = "postgresql://alice:fromurl@db/app";
+        let bare = "postgresql://alice@db/app";
+
+        let mut p = resolve_with(url, Some("fromenv"));
+        p.fill_from_keyring(untouched);
+        assert_eq!(
+            pw(&p),
+            (Some("fromurl".into()), Some("--database-url".into()))
+        );
+
+        let mut p = resolve_with(bare, Some("fromenv"));
+        p.fill_from_keyring(untouched);
+        assert_eq!(pw(&p), (Some("fromenv".into()), Some("PGPASSWORD".into())));
+
+        let mut p = resolve_with(bare, None);
+        p.fill_from_keyring(untouched);
+        assert_eq!(
+            pw(&p),
+            (Some("frompgpass".into()), Some("~/.pgpass".into()))
+        );
+
+        write_pgpass(home.path(), "*:*:*:*:frompgpass\n", 0o640);
+        let mut p = resolve_with(bare, None);
+        assert!(
+            p.warnings
+                .iter()
+                .any(|w| w.contains("group or world access"))
+        );
+        p.fill_from_keyring(keyring);
+        assert_eq!(pw(&p), (Some("fromkeyring".into()), Some("keyring".into())));
+        assert!(!format!("{p:?}").contains("fromkeyring"));
+
+        std::fs::remove_file(home.path().join(".pgpass")).unwrap();
+        let mut p = resolve_with(bare, None);
+        p.fill_from_keyring(|_| None);
+        assert_eq!(
+            pw(&p),
+            (None, None),
+            "nothing anywhere: the prompt comes next"
+        );
+    }
+
+    #[test]
+    fn keyring_account_names_the_connection() {
+        let p = resolve_env(
+            Some("host=/var/run/postgresql port=5433 user=u dbname=d"),
+            &[],
+        );
+        assert_eq!(p.keyring_account(), "u@/var/run/postgresql:5433/d");
+        let p = p.with_password_from(Password::new("typed"), PROMPT_ORIGIN);
+        assert_eq!(p.source_of("password"), Some("prompt"));
+    }
+
     #[test]
     fn password_never_shows() {
         let p = resolve_env(Some("postgresql://u:hunter2@db.example.org:5433/app"), &[]);
