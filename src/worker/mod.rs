@@ -406,9 +406,10 @@ pub fn is_auth_error(e: &tokio_postgres::Error) -> bool {
 }
 
 /// tokio-postgres's own error when the server asks for a password and the
-/// config has none; it exposes no kind, only this message.
+/// config has none ("invalid configuration", caused by "password missing");
+/// it exposes no kind, only these messages.
 fn password_missing(e: &tokio_postgres::Error) -> bool {
-    e.as_db_error().is_none() && e.to_string().contains("password missing")
+    e.as_db_error().is_none() && db_pool::with_causes(e).contains("password missing")
 }
 
 async fn client(pool: &Pool) -> Result<Object, Failure> {
