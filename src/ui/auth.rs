@@ -14,11 +14,17 @@ const WIDTH: u16 = 64;
 pub fn render(frame: &mut Frame, area: Rect, p: &AuthPrompt, theme: &Theme) {
     let width = WIDTH.min(area.width);
     let inner = usize::from(width.saturating_sub(4));
-    let mut lines = vec![
-        Line::raw(sanitize::fit(&format!("Password for {}", p.target), inner)),
-        Line::styled(sanitize::fit(&p.reason, inner), theme.error),
-        Line::raw(""),
-    ];
+    let mut lines = vec![Line::raw(sanitize::fit(
+        &format!("Password for {}", p.target),
+        inner,
+    ))];
+    // The server's reason is the useful part: shown whole, wrapped.
+    lines.extend(
+        wrap(&sanitize::clean(&p.reason), inner)
+            .into_iter()
+            .map(|l| Line::styled(l, theme.error)),
+    );
+    lines.push(Line::raw(""));
     // The end of a long input stays in view, where the typing happens.
     let shown = p.input.char_count().min(inner.saturating_sub(3));
     lines.push(Line::from(vec![
@@ -40,7 +46,11 @@ pub fn render(frame: &mut Frame, area: Rect, p: &AuthPrompt, theme: &Theme) {
         ]));
     }
     if let Some(note) = &p.note {
-        lines.push(Line::styled(sanitize::fit(note, inner), theme.dim));
+        lines.extend(
+            wrap(note, inner)
+                .into_iter()
+                .map(|l| Line::styled(l, theme.dim)),
+        );
     }
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
@@ -55,4 +65,41 @@ pub fn render(frame: &mut Frame, area: Rect, p: &AuthPrompt, theme: &Theme) {
         .title(" Sign in · enter submit · esc cancel ");
     frame.render_widget(Clear, popup);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+/// Greedy word wrap by display width; a word wider than a line is cut.
+fn wrap(text: &str, cols: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let needed = sanitize::width(&line) + usize::from(!line.is_empty()) + sanitize::width(word);
+        if !line.is_empty() && needed > cols {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        if sanitize::width(&line) > cols {
+            out.push(sanitize::truncate(&line, cols));
+            line.clear();
+        }
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wrap_keeps_every_word() {
+        assert_eq!(
+            super::wrap("password authentication failed for user", 16),
+            ["password", "authentication", "failed for user"]
+        );
+        assert_eq!(super::wrap("abcdefghij", 4), ["abc…"]);
+        assert!(super::wrap("", 4).is_empty());
+    }
 }

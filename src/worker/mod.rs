@@ -245,7 +245,7 @@ impl Worker {
     }
 
     /// Connects and says who we are. With credentials: the keyring is asked
-    /// first when nothing else gave a password, a typed password replaces
+    /// when the server wants a password nothing else gave, a typed password replaces
     /// the current one, and a rejected password is dropped (never retried)
     /// before the prompt is asked for.
     async fn sign_in(&self, req: ReqId, typed: Option<(Password, bool)>) -> Msg {
@@ -265,13 +265,23 @@ impl Worker {
         let was_typed = typed.is_some();
         if let Some((password, _)) = typed {
             params = params.with_password_from(password, PROMPT_ORIGIN);
-        } else if ask_keyring {
-            keyring::fill(&mut params, store.clone()).await;
         }
         if let Err(reason) = self.use_params(&params) {
             return failed(req, reason);
         }
-        match self.connect().await {
+        let mut result = self.connect().await;
+        // Like libpq with .pgpass, the keyring is consulted only when the
+        // server asks: trust and peer users never wait on a Secret Service.
+        if ask_keyring && params.password.is_none() && matches!(result, Err(Failure::Auth(_))) {
+            keyring::fill(&mut params, store.clone()).await;
+            if params.password.is_some() {
+                if let Err(reason) = self.use_params(&params) {
+                    return failed(req, reason);
+                }
+                result = self.connect().await;
+            }
+        }
+        match result {
             Ok(whoami) if was_typed => {
                 let keyring = match (remember, params.password.clone()) {
                     (true, Some(password)) => {
