@@ -102,12 +102,9 @@ pub(super) fn on_paste(state: &mut State, text: &Password) {
 
 fn insert(p: &mut AuthPrompt, text: &str) {
     let room = MAX_PASSWORD_CHARS.saturating_sub(p.input.char_count());
-    let kept: String = text
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(room)
-        .collect();
-    if kept.chars().count() < text.chars().filter(|c| !c.is_control()).count() {
+    let printable: Vec<char> = text.chars().filter(|c| !c.is_control()).collect();
+    let kept: String = printable.iter().take(room).collect();
+    if printable.len() > room {
         p.note = Some(format!(
             "passwords are limited to {MAX_PASSWORD_CHARS} characters; the rest was dropped"
         ));
