@@ -13,6 +13,8 @@ pub struct Input {
     /// Where each connection setting came from.
     pub sources: Vec<(String, String)>,
     pub warnings: Vec<String>,
+    /// Facts worth showing that are not problems (e.g. no keyring here).
+    pub notes: Vec<String>,
     pub params: ConnParams,
 }
 
@@ -24,6 +26,9 @@ pub async fn report(input: Input) -> (String, bool) {
     let _ = writeln!(out, "database    {}", input.target);
     for (field, source) in &input.sources {
         let _ = writeln!(out, "            {field:<9} from {source}");
+    }
+    for note in &input.notes {
+        let _ = writeln!(out, "            {note}");
     }
     match crate::db::pool::connect_one(&input.params).await {
         Err(e) => {

@@ -1,6 +1,6 @@
 use caseload::admin::{password, users};
 use caseload::cli::{Cli, Command, UserCommand};
-use caseload::config::{self, conn};
+use caseload::config::{self, conn, keyring};
 use caseload::db::tls::Tls;
 use caseload::db::{migrate, pool, seed};
 use caseload::{demo, doctor, tui};
@@ -53,6 +53,7 @@ fn tui_options(loaded: &config::Loaded, label: String) -> tui::TuiOptions {
         no_color: loaded.config.ui.no_color,
         keys: loaded.config.keys.clone().into_iter().collect(),
         connection_label: label,
+        credentials: None,
     }
 }
 
@@ -62,7 +63,15 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             let params = resolve(&cli, &loaded)?.with_application_name("caseload");
             let tls = Tls::for_params(&params)?;
             let pool = pool::build_pool_with_tls(&params, &loaded.config.database, &tls)?;
-            tui::run(pool, tls, tui_options(&loaded, params.display_masked())).await
+            let mut opts = tui_options(&loaded, params.display_masked());
+            // The keyring is asked by the worker, off the UI thread, so the
+            // first frame never waits for a Secret Service.
+            opts.credentials = Some(caseload::worker::Credentials {
+                params,
+                db: loaded.config.database.clone(),
+                store: std::sync::Arc::new(keyring::SystemKeyring),
+            });
+            tui::run(pool, tls, opts).await
         }
         Some(Command::Migrate(args)) => {
             let params = resolve(&cli, &loaded)?;
@@ -135,14 +144,21 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
                 Some(p) => format!("{} ({})", p.display(), loaded.path_source),
                 None => "none (built-in defaults)".to_string(),
             };
-            let params = match params {
+            let mut params = match params {
                 Ok(p) => p,
                 Err(e) => {
                     println!("config      {config_line}\ndatabase    cannot be resolved: {e}");
                     std::process::exit(1);
                 }
             };
+            let mut notes = Vec::new();
+            if let Some(e) =
+                keyring::fill(&mut params, std::sync::Arc::new(keyring::SystemKeyring)).await
+            {
+                notes.push(format!("keyring: {e}"));
+            }
             let input = doctor::Input {
+                notes,
                 config: config_line,
                 target: params.display_masked(),
                 sources: params.sources.clone(),

@@ -10,7 +10,9 @@ use crate::db::tls::Tls;
 use crate::ui::{self, theme::Theme};
 use crate::worker;
 use color_eyre::eyre::WrapErr;
-use crossterm::event::{Event, EventStream, KeyEventKind};
+use crossterm::event::{
+    DisableBracketedPaste, EnableBracketedPaste, Event, EventStream, KeyEventKind,
+};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use crossterm::{cursor, execute, queue, terminal};
 use futures::StreamExt;
@@ -29,6 +31,9 @@ pub struct TuiOptions {
     pub keys: HashMap<String, Vec<String>>,
     /// The connection target with any password masked, for the status line.
     pub connection_label: String,
+    /// When set, the worker asks the keyring and the person for a password
+    /// the server wants (the pool must have been built from these).
+    pub credentials: Option<worker::Credentials>,
 }
 
 const SPINNER_INTERVAL: Duration = Duration::from_millis(100);
@@ -54,7 +59,11 @@ pub async fn run(
     let guard = Restore;
     let term = enter(release.clone()).wrap_err("setting up the terminal")?;
     let mut screen = Screen { term, release };
-    let result = event_loop(&mut screen, &mut state, &theme, pool, tls).await;
+    let mut w = worker::Worker::new(pool, tls);
+    if let Some(creds) = opts.credentials {
+        w = w.with_credentials(creds);
+    }
+    let result = event_loop(&mut screen, &mut state, &theme, w).await;
     drop(guard);
     result
 }
@@ -88,7 +97,14 @@ fn enter(release: Arc<AtomicBool>) -> io::Result<Term> {
     terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let mut out = io::stdout();
-    execute!(out, terminal::EnterAlternateScreen, cursor::Hide)?;
+    // Bracketed paste, so a pasted password arrives as one event and not as
+    // keys that could trigger bindings.
+    execute!(
+        out,
+        terminal::EnterAlternateScreen,
+        cursor::Hide,
+        EnableBracketedPaste
+    )?;
     let writer = FrameWriter {
         inner: BufWriter::with_capacity(OUTPUT_BUFFER, out),
         release,
@@ -104,6 +120,7 @@ fn restore() {
         let _ = execute!(
             out,
             EndSynchronizedUpdate,
+            DisableBracketedPaste,
             terminal::LeaveAlternateScreen,
             cursor::Show
         );
@@ -167,6 +184,7 @@ fn translate(event: Event) -> Option<Msg> {
     match event {
         Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        Event::Paste(text) => Some(Msg::Paste(crate::config::Password::new(text))),
         _ => None,
     }
 }
@@ -175,11 +193,10 @@ async fn event_loop(
     screen: &mut Screen,
     state: &mut State,
     theme: &Theme,
-    pool: deadpool_postgres::Pool,
-    tls: Tls,
+    worker: worker::Worker,
 ) -> color_eyre::Result<()> {
     let (reply_tx, mut replies) = unbounded_channel();
-    let effects = worker::spawn(pool, tls, reply_tx);
+    let effects = worker::spawn_worker(worker, reply_tx);
     let mut events = EventStream::new();
     let mut spinner = tokio::time::interval(SPINNER_INTERVAL);
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);

@@ -2,12 +2,14 @@
 //! Vec<Effect>` does no IO, so every behaviour is testable without a
 //! terminal or a database. The worker turns Effects into Msgs.
 
+pub mod auth;
 pub mod command;
 pub mod keymap;
 pub mod menu;
 pub mod roster;
 pub mod student;
 
+use crate::config::Password;
 use crate::db::navigation::{NavItem, ToolAccess};
 use crate::db::students::{PageRequest, RosterPage, StudentDetail};
 use crate::db::users::Whoami;
@@ -43,6 +45,29 @@ pub enum Msg {
         req: ReqId,
         reason: String,
     },
+    /// The server wants a password we do not have, or rejected ours.
+    AuthRequired {
+        req: ReqId,
+        /// `user@host:port/dbname`.
+        target: String,
+        /// The server's reason, for the prompt.
+        reason: String,
+        /// The rejected password came from the keyring: offer to forget it.
+        stored_secret_failed: bool,
+    },
+    /// Connected with a password from the prompt; `keyring` is the outcome
+    /// of remembering it (`Ok` info, `Err` error), when that was asked for.
+    Authenticated {
+        req: ReqId,
+        whoami: Whoami,
+        keyring: Option<Result<String, String>>,
+    },
+    /// How forgetting a stored password went: `Ok` info, `Err` error.
+    KeyringDone {
+        result: Result<String, String>,
+    },
+    /// Bracketed paste. Masked in Debug: it is usually a password.
+    Paste(Password),
     MenuLoaded {
         req: ReqId,
         items: Vec<NavItem>,
@@ -82,6 +107,15 @@ pub enum Effect {
     Connect {
         req: ReqId,
     },
+    /// Connect again with a password typed into the prompt; on success
+    /// store it in the keyring when `remember`.
+    Authenticate {
+        req: ReqId,
+        password: Password,
+        remember: bool,
+    },
+    /// Delete this connection's password from the keyring.
+    ForgetKeyring,
     LoadMenu {
         req: ReqId,
     },
@@ -176,6 +210,8 @@ pub struct State {
     pub connection_label: String,
     pub screens: Vec<Screen>,
     pub modal: Option<Modal>,
+    /// The password prompt, above everything else while open.
+    pub auth: Option<auth::AuthPrompt>,
     pub keymap: KeyMap,
     pub message: Option<(Level, String)>,
     pub width: u16,
@@ -198,6 +234,7 @@ impl State {
             connection_label: opts.connection_label,
             screens: vec![Screen::Menu(MenuState::default())],
             modal: None,
+            auth: None,
             keymap,
             message: (!problems.is_empty()).then(|| (Level::Error, problems.join("; "))),
             width: 80,
@@ -274,14 +311,17 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
-        Msg::Connected { req, whoami } => {
-            if state.conn != (Conn::Connecting { req }) {
-                return vec![];
-            }
-            state.conn = Conn::Connected(whoami);
-            let mut effects = Vec::new();
-            for i in 0..state.screens.len() {
-                effects.extend(reload(state, i));
+        Msg::Connected { req, whoami } => connected(state, req, whoami),
+        Msg::Authenticated {
+            req,
+            whoami,
+            keyring,
+        } => {
+            let effects = connected(state, req, whoami);
+            match keyring {
+                Some(Ok(text)) => state.info(text),
+                Some(Err(text)) => state.error(text),
+                None => {}
             }
             effects
         }
@@ -289,6 +329,35 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             if state.conn == (Conn::Connecting { req }) {
                 state.conn = Conn::Failed { req, reason };
             }
+            vec![]
+        }
+        Msg::AuthRequired {
+            req,
+            target,
+            reason,
+            stored_secret_failed,
+        } => {
+            if state.conn == (Conn::Connecting { req }) {
+                state.conn = Conn::Failed {
+                    req,
+                    reason: reason.clone(),
+                };
+                auth::open(state, target, reason, stored_secret_failed);
+            }
+            vec![]
+        }
+        Msg::KeyringDone { result } => {
+            match result {
+                Ok(text) => state.info(text),
+                Err(text) => state.error(text),
+            }
+            if let Some(p) = state.auth.as_mut() {
+                p.note = None;
+            }
+            vec![]
+        }
+        Msg::Paste(text) => {
+            auth::on_paste(state, &text);
             vec![]
         }
         Msg::MenuLoaded { req, items } => {
@@ -370,6 +439,19 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
     }
+}
+
+fn connected(state: &mut State, req: ReqId, whoami: Whoami) -> Vec<Effect> {
+    if state.conn != (Conn::Connecting { req }) {
+        return vec![];
+    }
+    state.conn = Conn::Connected(whoami);
+    state.auth = None;
+    let mut effects = Vec::new();
+    for i in 0..state.screens.len() {
+        effects.extend(reload(state, i));
+    }
+    effects
 }
 
 fn connect(state: &mut State) -> Vec<Effect> {
@@ -470,6 +552,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     // A message answers the previous key; the next key dismisses it.
     state.message = None;
+    // The password prompt sits above everything, the command line included.
+    if state.auth.is_some() {
+        return auth::on_key(state, key);
+    }
     if state.modal == Some(Modal::Command) {
         return command_key(state, &key);
     }

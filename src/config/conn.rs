@@ -27,9 +27,15 @@ pub const DEFAULT_PORT: u16 = 5432;
 pub const DEFAULT_APPLICATION_NAME: &str = "caseload";
 /// `sslrootcert=system`: trust the operating system's roots (libpq 16).
 pub const SYSTEM_ROOT_CERT: &str = "system";
+/// The keyring service name; the account is [`ConnParams::keyring_account`].
+pub const KEYRING_SERVICE: &str = "caseload";
+/// `ConnParams::sources` origin of a password from the keyring.
+pub const KEYRING_ORIGIN: &str = "keyring";
+/// Origin of a password typed into the TUI's prompt.
+pub const PROMPT_ORIGIN: &str = "prompt";
 
 /// A password that cannot leak through `{:?}`, `{}`, logs or error messages.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Password(String);
 
 impl Password {
@@ -40,6 +46,25 @@ impl Password {
     /// The only way to read the secret; grep for it when auditing.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// Length in characters, for drawing one bullet per character.
+    pub fn char_count(&self) -> usize {
+        self.0.chars().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Editing in place, so a password being typed never exists as a plain
+    /// String that a `{:?}` could print.
+    pub fn push_str(&mut self, s: &str) {
+        self.0.push_str(s);
+    }
+
+    pub fn pop(&mut self) {
+        self.0.pop();
     }
 }
 
@@ -613,6 +638,34 @@ impl ConnParams {
         self
     }
 
+    /// Sets a password found after resolution (the keyring, the prompt),
+    /// recording where it came from for `doctor` and error messages.
+    pub fn with_password_from(mut self, password: Password, origin: &str) -> Self {
+        self.password = Some(password);
+        self.set_source("password", origin);
+        self
+    }
+
+    /// The keyring account this connection's password is stored under:
+    /// `<user>@<host>:<port>/<dbname>` in service [`KEYRING_SERVICE`].
+    pub fn keyring_account(&self) -> String {
+        format!("{}@{}:{}/{}", self.user, self.host, self.port, self.dbname)
+    }
+
+    /// The keyring comes after everything libpq consults, so it is asked
+    /// only when no other source gave a password. `lookup` gets the account
+    /// name; it is injected so that resolution order is testable without a
+    /// Secret Service.
+    pub fn fill_from_keyring(&mut self, lookup: impl FnOnce(&str) -> Option<Password>) {
+        if self.password.is_some() {
+            return;
+        }
+        if let Some(p) = lookup(&self.keyring_account()) {
+            self.password = Some(p);
+            self.set_source("password", KEYRING_ORIGIN);
+        }
+    }
+
     /// Drops any password, e.g. to rely on peer or trust authentication.
     pub fn without_password(mut self) -> Self {
         self.password = None;
@@ -998,6 +1051,86 @@ mod tests {
             Some("fromenvfile")
         );
         assert!(p.source_of("password").unwrap().starts_with("PGPASSFILE "));
+    }
+
+    /// URL > PGPASSWORD > .pgpass > keyring; the keyring is consulted only
+    /// when nothing before it gave a password, and a .pgpass others can read
+    /// is skipped with a warning, falling through to the keyring.
+    #[cfg(unix)]
+    #[test]
+    fn password_resolution_order() {
+        let home = tempfile::tempdir().unwrap();
+        write_pgpass(home.path(), "*:*:*:*:frompgpass\n", 0o600);
+        let keyring = |account: &str| {
+            assert_eq!(account, "alice@db:5432/app");
+            Some(Password::new("fromkeyring"))
+        };
+        let untouched = |_: &str| -> Option<Password> { panic!("keyring asked too early") };
+        let resolve_with = |url: &str, pgpassword: Option<&str>| {
+            let env = env_of(
+                &pgpassword
+                    .map(|p| vec![("PGPASSWORD", p)])
+                    .unwrap_or_default(),
+            );
+            resolve(Some(url), &env, Some(home.path())).unwrap()
+        };
+        let pw = |p: &ConnParams| {
+            (
+                p.password.as_ref().map(|p| p.expose().to_string()),
+                p.source_of("password").map(str::to_string),
+            )
+        };
+        let url = "postgresql://alice:fromurl@db/app";
+        let bare = "postgresql://alice@db/app";
+
+        let mut p = resolve_with(url, Some("fromenv"));
+        p.fill_from_keyring(untouched);
+        assert_eq!(
+            pw(&p),
+            (Some("fromurl".into()), Some("--database-url".into()))
+        );
+
+        let mut p = resolve_with(bare, Some("fromenv"));
+        p.fill_from_keyring(untouched);
+        assert_eq!(pw(&p), (Some("fromenv".into()), Some("PGPASSWORD".into())));
+
+        let mut p = resolve_with(bare, None);
+        p.fill_from_keyring(untouched);
+        assert_eq!(
+            pw(&p),
+            (Some("frompgpass".into()), Some("~/.pgpass".into()))
+        );
+
+        write_pgpass(home.path(), "*:*:*:*:frompgpass\n", 0o640);
+        let mut p = resolve_with(bare, None);
+        assert!(
+            p.warnings
+                .iter()
+                .any(|w| w.contains("group or world access"))
+        );
+        p.fill_from_keyring(keyring);
+        assert_eq!(pw(&p), (Some("fromkeyring".into()), Some("keyring".into())));
+        assert!(!format!("{p:?}").contains("fromkeyring"));
+
+        std::fs::remove_file(home.path().join(".pgpass")).unwrap();
+        let mut p = resolve_with(bare, None);
+        p.fill_from_keyring(|_| None);
+        assert_eq!(
+            pw(&p),
+            (None, None),
+            "nothing anywhere: the prompt comes next"
+        );
+    }
+
+    #[test]
+    fn keyring_account_names_the_connection() {
+        let p = resolve_env(
+            Some("host=/var/run/postgresql port=5433 user=u dbname=d"),
+            &[],
+        );
+        assert_eq!(p.keyring_account(), "u@/var/run/postgresql:5433/d");
+        let p = p.with_password_from(Password::new("typed"), PROMPT_ORIGIN);
+        assert_eq!(p.source_of("password"), Some("prompt"));
     }
 
     #[test]

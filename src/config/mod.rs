@@ -5,6 +5,7 @@
 pub mod conn;
 pub mod conninfo;
 pub mod dirs;
+pub mod keyring;
 pub mod pgpass;
 pub mod service;
 

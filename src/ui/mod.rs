@@ -1,6 +1,7 @@
 //! Rendering: a pure function of State onto a Frame. One module per screen,
 //! plus the status line, help overlay, theme and text sanitising.
 
+pub mod auth;
 pub mod command;
 pub mod help;
 pub mod menu;
@@ -50,6 +51,9 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
     }
     if state.modal == Some(Modal::Help) {
         help::render(frame, body, state, theme);
+    }
+    if let Some(prompt) = &state.auth {
+        auth::render(frame, body, prompt, theme);
     }
 }
 

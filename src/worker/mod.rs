@@ -5,11 +5,14 @@
 //! user paging quickly does not queue up queries nobody will read.
 
 use crate::app::{Effect, Msg, ReqId};
+use crate::config::conn::{KEYRING_ORIGIN, PROMPT_ORIGIN};
+use crate::config::keyring::{self, SecretStore};
+use crate::config::{ConnParams, DatabaseConfig, Password};
 use crate::db::tls::Tls;
-use crate::db::{navigation, students, users};
+use crate::db::{navigation, pool as db_pool, students, users};
 use deadpool_postgres::{Object, Pool, PoolError};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_postgres::CancelToken;
@@ -19,10 +22,15 @@ use tokio_postgres::CancelToken;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Starts the worker; send it Effects, read Msgs from `replies`. It stops
-/// when the returned sender is dropped. `tls` must be the pool's connector.
+/// when the returned sender is dropped.
 pub fn spawn(pool: Pool, tls: Tls, replies: UnboundedSender<Msg>) -> UnboundedSender<Effect> {
+    spawn_worker(Worker::new(pool, tls), replies)
+}
+
+/// [`spawn`] for a worker built by the caller (e.g. with credentials).
+pub fn spawn_worker(worker: Worker, replies: UnboundedSender<Msg>) -> UnboundedSender<Effect> {
     let (tx, rx) = unbounded_channel();
-    tokio::spawn(serve(Worker::new(pool, tls), rx, replies));
+    tokio::spawn(serve(worker, rx, replies));
     tx
 }
 
@@ -49,14 +57,32 @@ enum Inflight {
     Cancelled,
 }
 
-/// Runs Effects on a pool. Cheap to clone; clones share the in-flight table.
+/// Runs Effects on a pool. Cheap to clone; clones share the in-flight table
+/// and the pool, which signing in with another password replaces.
 #[derive(Clone)]
 pub struct Worker {
-    pool: Pool,
-    /// Cancel requests open a connection of their own; they get the pool's
-    /// TLS settings so that sslmode=require is not downgraded for them.
+    pool: Arc<RwLock<Pool>>,
+    /// The pool's TLS settings: cancel requests open connections of their
+    /// own and must not be downgraded, and rebuilt pools keep them.
     tls: Tls,
+    auth: Option<Arc<Mutex<Auth>>>,
     inflight: Arc<Mutex<HashMap<ReqId, Inflight>>>,
+}
+
+/// What the worker needs to sign in again: deadpool's manager config is
+/// fixed, so another password means another pool, built from these.
+#[derive(Clone)]
+pub struct Credentials {
+    pub params: ConnParams,
+    pub db: DatabaseConfig,
+    pub store: Arc<dyn SecretStore>,
+}
+
+struct Auth {
+    creds: Credentials,
+    /// The keyring is asked once: after that its answer is in `params`, or
+    /// it had nothing, or its password was rejected and must not be retried.
+    keyring_tried: bool,
 }
 
 /// Takes a finished request out of the in-flight table however its task
@@ -78,10 +104,37 @@ impl Drop for Tracked<'_> {
 impl Worker {
     pub fn new(pool: Pool, tls: Tls) -> Worker {
         Worker {
-            pool,
+            pool: Arc::new(RwLock::new(pool)),
             tls,
+            auth: None,
             inflight: Arc::default(),
         }
+    }
+
+    /// Lets the worker ask the keyring and take a typed password: an
+    /// authentication failure then answers `Msg::AuthRequired` instead of
+    /// `Msg::ConnectionFailed`. The pool must have been built from
+    /// `creds.params` and `creds.db`.
+    pub fn with_credentials(mut self, creds: Credentials) -> Worker {
+        self.auth = Some(Arc::new(Mutex::new(Auth {
+            creds,
+            keyring_tried: false,
+        })));
+        self
+    }
+
+    fn pool(&self) -> Pool {
+        self.pool.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    async fn client(&self) -> Result<Object, Failure> {
+        client_of(&self.pool(), &self.tls).await
+    }
+
+    fn auth(&self) -> Option<MutexGuard<'_, Auth>> {
+        self.auth
+            .as_ref()
+            .map(|a| a.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     fn table(&self) -> MutexGuard<'_, HashMap<ReqId, Inflight>> {
@@ -98,12 +151,14 @@ impl Worker {
                 self.cancel(req);
                 return None;
             }
-            Effect::Connect { req } => match self.connect().await {
-                Ok(whoami) => Msg::Connected { req, whoami },
-                Err(reason) => {
-                    tracing::warn!(%reason, "connection failed");
-                    Msg::ConnectionFailed { req, reason }
-                }
+            Effect::Connect { req } => self.sign_in(req, None).await,
+            Effect::Authenticate {
+                req,
+                password,
+                remember,
+            } => self.sign_in(req, Some((password, remember))).await,
+            Effect::ForgetKeyring => Msg::KeyringDone {
+                result: self.forget().await,
             },
             Effect::LoadMenu { req } => {
                 let r = async {
@@ -195,48 +250,155 @@ impl Worker {
         match r {
             Ok(v) => Some(ok(v)),
             Err(Failure::Cancelled) => None,
-            Err(Failure::Reason(reason)) => {
+            Err(Failure::Reason(reason) | Failure::Auth(reason)) => {
                 tracing::warn!(?req, %reason, "query failed");
                 Some(Msg::QueryFailed { req, reason })
             }
         }
     }
 
-    async fn connect(&self) -> Result<users::Whoami, String> {
-        let r = async { Ok(users::whoami(pg(&self.client().await?)).await?) };
-        r.await.map_err(|f: Failure| f.to_string())
+    async fn connect(&self) -> Result<users::Whoami, Failure> {
+        Ok(users::whoami(pg(&self.client().await?)).await?)
     }
 
-    async fn client(&self) -> Result<Object, Failure> {
-        match tokio::time::timeout(CONNECT_TIMEOUT, self.pool.get()).await {
-            Ok(Ok(client)) => Ok(client),
-            // TLS failures carry the sslmode and root file only the worker knows.
-            Ok(Err(PoolError::Backend(e))) => Err(Failure::Reason(
-                self.tls
-                    .context()
-                    .explain(&e)
-                    .unwrap_or_else(|| describe_pg_error(&e)),
-            )),
-            Ok(Err(e)) => Err(e.into()),
-            Err(_) => Err(Failure::Reason(format!(
-                "no connection after {}s",
-                CONNECT_TIMEOUT.as_secs()
-            ))),
+    /// Connects and says who we are. With credentials: the keyring is asked
+    /// when the server wants a password nothing else gave, a typed password replaces
+    /// the current one, and a rejected password is dropped (never retried)
+    /// before the prompt is asked for.
+    async fn sign_in(&self, req: ReqId, typed: Option<(Password, bool)>) -> Msg {
+        let Some((mut params, store, ask_keyring)) = self.auth().map(|mut a| {
+            let ask = !a.keyring_tried && typed.is_none();
+            a.keyring_tried = true;
+            (a.creds.params.clone(), a.creds.store.clone(), ask)
+        }) else {
+            return match self.connect().await {
+                Ok(whoami) => Msg::Connected { req, whoami },
+                Err(f) => failed(req, f.to_string()),
+            };
+        };
+        let remember = typed.as_ref().is_some_and(|(_, r)| *r);
+        // A typed password answers `Msg::Authenticated`, which carries the
+        // keyring outcome along with the sign-in.
+        let was_typed = typed.is_some();
+        if let Some((password, _)) = typed {
+            params = params.with_password_from(password, PROMPT_ORIGIN);
+        }
+        if let Err(reason) = self.use_params(&params) {
+            return failed(req, reason);
+        }
+        let mut result = self.connect().await;
+        // Like libpq with .pgpass, the keyring is consulted only when the
+        // server asks: trust and peer users never wait on a Secret Service.
+        if ask_keyring && params.password.is_none() && matches!(result, Err(Failure::Auth(_))) {
+            keyring::fill(&mut params, store.clone()).await;
+            if params.password.is_some() {
+                if let Err(reason) = self.use_params(&params) {
+                    return failed(req, reason);
+                }
+                result = self.connect().await;
+            }
+        }
+        match result {
+            Ok(whoami) if was_typed => {
+                let keyring = match (remember, params.password.clone()) {
+                    (true, Some(password)) => {
+                        Some(remember_password(store, &params, password).await)
+                    }
+                    _ => None,
+                };
+                Msg::Authenticated {
+                    req,
+                    whoami,
+                    keyring,
+                }
+            }
+            Ok(whoami) => Msg::Connected { req, whoami },
+            Err(Failure::Auth(reason)) => {
+                let origin = params.source_of("password").map(str::to_string);
+                let reason = match origin.as_deref() {
+                    Some(o) if o != PROMPT_ORIGIN => format!("{reason} (password from {o})"),
+                    _ => reason,
+                };
+                tracing::info!(%reason, target = %params.display_masked(), "password needed");
+                // Whatever was rejected is not tried again this session.
+                let cleared = params.clone().without_password();
+                if let Err(e) = self.use_params(&cleared) {
+                    tracing::warn!(error = %e, "could not rebuild the pool without the password");
+                }
+                Msg::AuthRequired {
+                    req,
+                    target: params.keyring_account(),
+                    reason,
+                    stored_secret_failed: origin.as_deref() == Some(KEYRING_ORIGIN),
+                }
+            }
+            Err(f) => failed(req, f.to_string()),
         }
     }
+
+    /// Makes `params` the current connection settings, with a new pool when
+    /// the password changed.
+    fn use_params(&self, params: &ConnParams) -> Result<(), String> {
+        let Some(mut auth) = self.auth() else {
+            return Ok(());
+        };
+        if auth.creds.params.password != params.password {
+            let pool = db_pool::build_pool_with_tls(params, &auth.creds.db, &self.tls)
+                .map_err(|e| e.to_string())?;
+            *self.pool.write().unwrap_or_else(|e| e.into_inner()) = pool;
+        }
+        auth.creds.params = params.clone();
+        Ok(())
+    }
+
+    async fn forget(&self) -> Result<String, String> {
+        let Some((account, store)) = self
+            .auth()
+            .map(|a| (a.creds.params.keyring_account(), a.creds.store.clone()))
+        else {
+            return Err("this connection does not use the keyring".into());
+        };
+        match keyring::delete(store, account.clone()).await {
+            Ok(true) => Ok(format!("forgot the stored password for {account}")),
+            Ok(false) => Ok(format!("no stored password for {account}")),
+            Err(e) => Err(format!("could not forget the stored password: {e}")),
+        }
+    }
+}
+
+async fn remember_password(
+    store: Arc<dyn SecretStore>,
+    params: &ConnParams,
+    password: Password,
+) -> Result<String, String> {
+    let account = params.keyring_account();
+    match keyring::set(store, account.clone(), password).await {
+        Ok(()) => Ok(format!("password saved in the keyring for {account}")),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not save the password in the keyring");
+            Err(format!("signed in, but the password was not saved: {e}"))
+        }
+    }
+}
+
+fn failed(req: ReqId, reason: String) -> Msg {
+    tracing::warn!(%reason, "connection failed");
+    Msg::ConnectionFailed { req, reason }
 }
 
 /// Why a request produced no data.
 #[derive(Debug)]
 enum Failure {
     Reason(String),
+    /// The server wants a (different) password.
+    Auth(String),
     Cancelled,
 }
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Failure::Reason(r) => f.write_str(r),
+            Failure::Reason(r) | Failure::Auth(r) => f.write_str(r),
             Failure::Cancelled => f.write_str("cancelled"),
         }
     }
@@ -250,7 +412,48 @@ impl From<tokio_postgres::Error> for Failure {
 
 impl From<PoolError> for Failure {
     fn from(e: PoolError) -> Self {
-        Failure::Reason(describe_pool_error(&e))
+        match &e {
+            PoolError::Backend(pg) if password_missing(pg) => {
+                Failure::Auth("the server asks for a password".into())
+            }
+            PoolError::Backend(pg) if is_auth_error(pg) => Failure::Auth(describe_pg_error(pg)),
+            _ => Failure::Reason(describe_pool_error(&e)),
+        }
+    }
+}
+
+/// invalid_password (28P01) or invalid_authorization_specification (28000):
+/// the server turned the credentials down.
+pub fn is_auth_error(e: &tokio_postgres::Error) -> bool {
+    use tokio_postgres::error::SqlState;
+    matches!(
+        e.code(),
+        Some(c) if *c == SqlState::INVALID_PASSWORD
+            || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+    ) || password_missing(e)
+}
+
+/// tokio-postgres's own error when the server asks for a password and the
+/// config has none ("invalid configuration", caused by "password missing");
+/// it exposes no kind, only these messages.
+fn password_missing(e: &tokio_postgres::Error) -> bool {
+    e.as_db_error().is_none() && db_pool::with_causes(e).contains("password missing")
+}
+
+/// A pooled connection; TLS failures are explained with the sslmode and
+/// root file only the worker knows.
+async fn client_of(pool: &Pool, tls: &Tls) -> Result<Object, Failure> {
+    match tokio::time::timeout(CONNECT_TIMEOUT, pool.get()).await {
+        Ok(Err(PoolError::Backend(e))) if !is_auth_error(&e) => Err(Failure::Reason(
+            tls.context()
+                .explain(&e)
+                .unwrap_or_else(|| describe_pg_error(&e)),
+        )),
+        Ok(r) => Ok(r?),
+        Err(_) => Err(Failure::Reason(format!(
+            "no connection after {}s",
+            CONNECT_TIMEOUT.as_secs()
+        ))),
     }
 }
 

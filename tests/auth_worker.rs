@@ -1,0 +1,278 @@
+//! A wrong password re-prompts, against a server that really checks
+//! passwords. The shared test server trusts 127.0.0.1 and its socket, so
+//! this test starts a private cluster of its own (scram-sha-256, Unix socket
+//! only, in a temporary directory) and stops it when it ends.
+
+use caseload::app::{Conn, Effect, Msg, State, update};
+use caseload::config::keyring::{MemoryKeyring, SecretStore};
+use caseload::config::{DatabaseConfig, Password, conn};
+use caseload::db::tls::Tls;
+use caseload::db::{migrate, pool};
+use caseload::worker::{Credentials, Worker};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+const SUPERUSER_PW: &str = "super-secret-pw";
+
+/// initdb'd with scram-sha-256 for every connection; stopped on drop.
+struct ScramCluster {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+    as_postgres: bool,
+}
+
+impl ScramCluster {
+    fn start() -> ScramCluster {
+        let bin = caseload::demo::find_bin_dir()
+            .expect("initdb and pg_ctl (PostgreSQL server binaries) are needed for this test");
+        let as_postgres = std::fs::read_to_string("/proc/self/status")
+            .map(|s| {
+                s.lines()
+                    .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+            })
+            .unwrap_or(false);
+        let dir = tempfile::Builder::new()
+            .prefix("caseload-scram-")
+            .tempdir_in("/tmp")
+            .unwrap();
+        let c = ScramCluster {
+            dir,
+            bin,
+            as_postgres,
+        };
+        let pwfile = c.path().join("pw");
+        std::fs::write(&pwfile, SUPERUSER_PW).unwrap();
+        if as_postgres {
+            // PostgreSQL refuses to run as root.
+            c.must(
+                Command::new("chown")
+                    .args(["-R", "postgres:postgres"])
+                    .arg(c.path()),
+            );
+        }
+        let mut initdb = c.pg("initdb");
+        initdb
+            .arg("-D")
+            .arg(c.path().join("data"))
+            .args([
+                "-U",
+                "postgres",
+                "--auth=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--no-instructions",
+            ])
+            .arg(format!("--pwfile={}", pwfile.display()));
+        c.must(&mut initdb);
+        let mut start = c.pg("pg_ctl");
+        start
+            .arg("-D")
+            .arg(c.path().join("data"))
+            .arg("-l")
+            .arg(c.path().join("log"))
+            .args(["-w", "-t", "60", "-o"])
+            .arg(format!("-k {} -c listen_addresses=''", c.path().display()))
+            .arg("start");
+        c.must(&mut start);
+        c
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn pg(&self, program: &str) -> Command {
+        let exe = self.bin.join(program);
+        if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(exe);
+            c
+        } else {
+            Command::new(exe)
+        }
+    }
+
+    fn must(&self, cmd: &mut Command) {
+        let out = cmd.output().expect("run");
+        assert!(
+            out.status.success(),
+            "{cmd:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn conninfo(&self, user: &str, dbname: &str) -> String {
+        format!("host={} user={user} dbname={dbname}", self.path().display())
+    }
+}
+
+impl Drop for ScramCluster {
+    fn drop(&mut self) {
+        let _ = self
+            .pg("pg_ctl")
+            .arg("-D")
+            .arg(self.path().join("data"))
+            .args(["-m", "immediate", "-w", "stop"])
+            .output();
+    }
+}
+
+async fn superuser(cluster: &ScramCluster, dbname: &str) -> tokio_postgres::Client {
+    let info = format!(
+        "{} password={SUPERUSER_PW}",
+        cluster.conninfo("postgres", dbname)
+    );
+    let (c, conn) = tokio_postgres::connect(&info, tokio_postgres::NoTls)
+        .await
+        .expect("superuser connects with its password");
+    tokio::spawn(conn);
+    c
+}
+
+fn key(code: KeyCode, mods: KeyModifiers) -> Msg {
+    Msg::Key(KeyEvent::new(code, mods))
+}
+
+fn typed(state: &mut State, text: &str) {
+    for c in text.chars() {
+        assert!(update(state, key(KeyCode::Char(c), KeyModifiers::NONE)).is_empty());
+    }
+}
+
+/// The one Effect `msg` leads to, run on the worker, and its reply.
+async fn through(state: &mut State, worker: &Worker, msg: Msg) -> Msg {
+    let fx = update(state, msg);
+    let [effect] = fx.as_slice() else {
+        panic!("expected one effect: {fx:?}")
+    };
+    worker.execute(effect.clone()).await.expect("a reply")
+}
+
+fn expect_auth_required(msg: &Msg, stored: bool, reason_has: &str) {
+    let Msg::AuthRequired {
+        reason,
+        stored_secret_failed,
+        target,
+        ..
+    } = msg
+    else {
+        panic!("expected AuthRequired, got {msg:?}")
+    };
+    assert_eq!(*stored_secret_failed, stored, "{reason}");
+    assert!(
+        reason.contains(reason_has),
+        "{reason:?} lacks {reason_has:?}"
+    );
+    assert!(target.ends_with(":5432/caseload_auth"), "{target}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_password_prompts_again_and_the_right_one_signs_in() {
+    let cluster = ScramCluster::start();
+    let admin = superuser(&cluster, "postgres").await;
+    admin
+        .batch_execute("CREATE DATABASE caseload_auth")
+        .await
+        .unwrap();
+    let mut db = superuser(&cluster, "caseload_auth").await;
+    migrate::run(&mut db, &migrate::embedded())
+        .await
+        .expect("migrate");
+    db.batch_execute(
+        "CREATE ROLE pat LOGIN PASSWORD 'right horse battery' IN ROLE caseload_coordinator",
+    )
+    .await
+    .unwrap();
+
+    let params = conn::resolve(
+        Some(&cluster.conninfo("pat", "caseload_auth")),
+        &|_| None,
+        None,
+    )
+    .unwrap();
+    assert!(params.password.is_none());
+    let store = Arc::new(MemoryKeyring::default());
+    let account = params.keyring_account();
+    store.set(&account, &Password::new("stale")).unwrap();
+    let creds = Credentials {
+        params: params.clone(),
+        db: DatabaseConfig::default(),
+        store: store.clone(),
+    };
+    let tls = Tls::for_params(&params).unwrap();
+    let pool = pool::build_pool_with_tls(&params, &creds.db, &tls).unwrap();
+    let worker = Worker::new(pool, tls).with_credentials(creds.clone());
+    let mut s = State::new(caseload::app::Options::default());
+
+    // The keyring's password is tried once, rejected, and not retried.
+    let reply = through(&mut s, &worker, Msg::Start).await;
+    expect_auth_required(
+        &reply,
+        true,
+        "password authentication failed for user \"pat\"",
+    );
+    assert!(format!("{reply:?}").contains("(password from keyring)"));
+    assert!(update(&mut s, reply).is_empty());
+    assert!(s.auth.as_ref().unwrap().offer_forget);
+
+    let ctrl = KeyModifiers::CONTROL;
+    let reply = through(&mut s, &worker, key(KeyCode::Char('f'), ctrl)).await;
+    assert!(
+        matches!(&reply, Msg::KeyringDone { result: Ok(t) } if t.starts_with("forgot")),
+        "{reply:?}"
+    );
+    update(&mut s, reply);
+    assert_eq!(store.get(&account).unwrap(), None);
+
+    // Three wrong passwords in a row: each prompts again with the server's reason.
+    for _ in 0..3 {
+        typed(&mut s, "wrong");
+        let reply = through(&mut s, &worker, key(KeyCode::Enter, KeyModifiers::NONE)).await;
+        expect_auth_required(&reply, false, "password authentication failed");
+        update(&mut s, reply);
+        assert!(s.auth.is_some());
+    }
+
+    // Cancelled, then retried: the rejected password is not sent again.
+    update(&mut s, key(KeyCode::Esc, KeyModifiers::NONE));
+    let reply = through(&mut s, &worker, key(KeyCode::Char('r'), KeyModifiers::NONE)).await;
+    expect_auth_required(&reply, false, "the server asks for a password");
+    update(&mut s, reply);
+
+    typed(&mut s, "right horse battery");
+    update(&mut s, key(KeyCode::Char('r'), ctrl));
+    let reply = through(&mut s, &worker, key(KeyCode::Enter, KeyModifiers::NONE)).await;
+    let Msg::Authenticated {
+        whoami,
+        keyring: Some(Ok(saved)),
+        ..
+    } = &reply
+    else {
+        panic!("{reply:?}")
+    };
+    assert_eq!(whoami.login_role, "pat");
+    assert!(saved.contains("saved in the keyring"), "{saved}");
+    let fx = update(&mut s, reply);
+    assert!(matches!(s.conn, Conn::Connected(_)) && s.auth.is_none());
+    assert!(matches!(fx.as_slice(), [Effect::LoadMenu { .. }]), "{fx:?}");
+    assert_eq!(
+        store.get(&account).unwrap().as_ref().map(Password::expose),
+        Some("right horse battery")
+    );
+    let menu = worker.execute(fx[0].clone()).await.expect("menu");
+    assert!(
+        matches!(menu, Msg::MenuLoaded { .. }),
+        "the new pool serves queries: {menu:?}"
+    );
+
+    // Next session: the remembered password comes from the keyring.
+    let tls = Tls::for_params(&params).unwrap();
+    let pool = pool::build_pool_with_tls(&params, &creds.db, &tls).unwrap();
+    let worker = Worker::new(pool, tls).with_credentials(creds);
+    let mut s = State::new(caseload::app::Options::default());
+    let reply = through(&mut s, &worker, Msg::Start).await;
+    assert!(matches!(reply, Msg::Connected { .. }), "{reply:?}");
+}
