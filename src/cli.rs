@@ -41,6 +41,9 @@ pub enum Command {
     /// Needs a connection whose role has CREATEROLE and may write users and user_roles.
     #[command(subcommand)]
     User(UserCommand),
+    /// Measure the performance figures (latency, render time, bytes per key,
+    /// memory, cold start) against the configured database.
+    Bench(BenchArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -242,4 +245,14 @@ pub struct SeedArgs {
     /// Seed even if the database already has students.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BenchArgs {
+    /// Samples per figure (frame render takes ten times as many, cold start at most 20).
+    #[arg(long, default_value_t = 200)]
+    pub iterations: usize,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -173,6 +173,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             Ok(())
         }
         Some(Command::User(cmd)) => user(&cli, &loaded, cmd).await,
+        Some(Command::Bench(args)) => bench(&cli, &loaded, args).await,
         Some(Command::Demo(args)) => {
             let configured = if database_configured(&cli, &loaded) {
                 Some(resolve(&cli, &loaded)?)
@@ -199,6 +200,39 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             result
         }
     }
+}
+
+async fn bench(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::BenchArgs) -> Result<()> {
+    let params = resolve(cli, loaded)?.with_application_name("caseload bench");
+    let tls = Tls::for_params(&params)?;
+    let pool = pool::build_pool_with_tls(&params, &loaded.config.database, &tls)?;
+    // The child gets the same connection flags; the environment it inherits.
+    let mut child_args = Vec::new();
+    if let Some(url) = &cli.global.database_url {
+        child_args.extend(["--database-url".to_string(), url.clone()]);
+    }
+    if let Some(path) = &cli.global.config {
+        child_args.extend(["--config".to_string(), path.display().to_string()]);
+    }
+    let startup = std::env::current_exe()
+        .ok()
+        .map(|exe| caseload::bench::startup::Target {
+            exe,
+            args: child_args,
+            marker: String::new(),
+        });
+    let opts = caseload::bench::Options {
+        iterations: args.iterations,
+        database: params.display_masked(),
+        startup,
+    };
+    let report = caseload::bench::run(pool, tls, opts).await?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", caseload::bench::format_table(&report));
+    }
+    Ok(())
 }
 
 async fn user(cli: &Cli, loaded: &config::Loaded, cmd: &UserCommand) -> Result<()> {

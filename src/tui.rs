@@ -16,8 +16,9 @@ use crossterm::event::{
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use crossterm::{cursor, execute, queue, terminal};
 use futures::StreamExt;
-use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
 use std::collections::HashMap;
 use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -68,17 +69,17 @@ pub async fn run(
     result
 }
 
-type Term = Terminal<CrosstermBackend<FrameWriter>>;
+type Term<W> = Terminal<CrosstermBackend<FrameWriter<W>>>;
 
 /// Buffers a whole frame; ratatui's mid-frame flush is deferred so that the
 /// frame, with its synchronized-update brackets, leaves in one write.
-struct FrameWriter {
-    inner: BufWriter<Stdout>,
+struct FrameWriter<W: Write> {
+    inner: BufWriter<W>,
     /// Set only around the one flush that ends a frame.
     release: Arc<AtomicBool>,
 }
 
-impl Write for FrameWriter {
+impl<W: Write> Write for FrameWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.inner.write(buf)
     }
@@ -93,7 +94,7 @@ impl Write for FrameWriter {
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
-fn enter(release: Arc<AtomicBool>) -> io::Result<Term> {
+fn enter(release: Arc<AtomicBool>) -> io::Result<Term<Stdout>> {
     terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let mut out = io::stdout();
@@ -151,13 +152,33 @@ fn install_panic_hook() {
     });
 }
 
-struct Screen {
-    term: Term,
+/// Frame output exactly as the TUI does it; generic over the writer so that
+/// the benchmark can count the bytes a real terminal would receive.
+pub struct Screen<W: Write> {
+    term: Term<W>,
     release: Arc<AtomicBool>,
 }
 
-impl Screen {
-    fn draw(&mut self, state: &State, theme: &Theme) -> io::Result<()> {
+impl<W: Write> Screen<W> {
+    /// A screen of a fixed size over `out`, asking no terminal for its size.
+    pub fn fixed(out: W, width: u16, height: u16) -> io::Result<Screen<W>> {
+        let release = Arc::new(AtomicBool::new(false));
+        let writer = FrameWriter {
+            inner: BufWriter::with_capacity(OUTPUT_BUFFER, out),
+            release: release.clone(),
+        };
+        let term = Terminal::with_options(
+            CrosstermBackend::new(writer),
+            TerminalOptions {
+                viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
+            },
+        )?;
+        Ok(Screen { term, release })
+    }
+
+    /// One frame: drawn, diffed against the last, bracketed as a
+    /// synchronized update and flushed in one write.
+    pub fn draw(&mut self, state: &State, theme: &Theme) -> io::Result<()> {
         queue!(self.term.backend_mut(), BeginSynchronizedUpdate)?;
         self.term.draw(|frame| ui::render(frame, state, theme))?;
         queue!(self.term.backend_mut(), EndSynchronizedUpdate)?;
@@ -190,7 +211,7 @@ fn translate(event: Event) -> Option<Msg> {
 }
 
 async fn event_loop(
-    screen: &mut Screen,
+    screen: &mut Screen<Stdout>,
     state: &mut State,
     theme: &Theme,
     worker: worker::Worker,

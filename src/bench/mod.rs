@@ -1,0 +1,360 @@
+//! `caseload bench`: the performance figures of issue 4, measured on the
+//! real pieces (state machine, worker, pool, rendering, frame output, the
+//! binary itself) against whatever database the connection points at.
+
+pub mod bytes;
+pub mod headless;
+pub mod latency;
+pub mod memory;
+pub mod render;
+pub mod sink;
+pub mod startup;
+pub mod stats;
+
+use crate::db::students;
+use crate::db::tls::Tls;
+use color_eyre::eyre::Result;
+use deadpool_postgres::Pool;
+use headless::{HEIGHT, Headless, WIDTH};
+use latency::RosterSource;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// Roster pages scrolled through before reading resident memory.
+pub const MEMORY_PAGES: u64 = 20;
+
+pub struct Options {
+    pub iterations: usize,
+    /// The connection as the person gave it, for the report (password masked).
+    pub database: String,
+    /// Where to find the binary for the cold-start figures; `None` skips them.
+    pub startup: Option<startup::Target>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    pub name: String,
+    /// `None` when the measurement failed; `note` says why.
+    pub value: Option<f64>,
+    pub unit: &'static str,
+    /// The figure passes when `value <= target`; `None`: information only.
+    pub target: Option<f64>,
+    pub result: &'static str,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub database: String,
+    pub login_role: String,
+    /// Students this login role sees (row-level security applies).
+    pub students_visible: Option<i64>,
+    /// The planner's estimate of the whole table; `None` before ANALYZE.
+    pub students_in_table: Option<i64>,
+    pub iterations: usize,
+    pub terminal: String,
+    pub profile: &'static str,
+    pub load: String,
+    pub measured_query: &'static str,
+    pub figures: Vec<Figure>,
+}
+
+impl Figure {
+    fn new(
+        name: impl Into<String>,
+        value: Option<f64>,
+        unit: &'static str,
+        target: Option<f64>,
+    ) -> Figure {
+        let result = match (value, target) {
+            (None, _) => "ERROR",
+            (Some(_), None) => "-",
+            (Some(v), Some(t)) if v <= t => "PASS",
+            (Some(_), Some(_)) => "MISS",
+        };
+        Figure {
+            name: name.into(),
+            value,
+            unit,
+            target,
+            result,
+            note: None,
+        }
+    }
+
+    fn failed(
+        name: impl Into<String>,
+        unit: &'static str,
+        target: Option<f64>,
+        why: String,
+    ) -> Figure {
+        Figure {
+            note: Some(why),
+            ..Figure::new(name, None, unit, target)
+        }
+    }
+}
+
+/// p50 (information) and p95 (against `target`) of a measurement that may
+/// have failed as a whole.
+fn percentiles(
+    out: &mut Vec<Figure>,
+    name: &str,
+    samples: Result<&[f64], &color_eyre::Report>,
+    unit: &'static str,
+    target: f64,
+) {
+    match samples.map(stats::summarize) {
+        Ok(Some(s)) => {
+            out.push(Figure::new(format!("{name} p50"), Some(s.p50), unit, None));
+            out.push(Figure::new(
+                format!("{name} p95"),
+                Some(s.p95),
+                unit,
+                Some(target),
+            ));
+        }
+        Ok(None) => out.push(Figure::failed(
+            name,
+            unit,
+            Some(target),
+            "no samples".into(),
+        )),
+        Err(e) => out.push(Figure::failed(name, unit, Some(target), format!("{e:#}"))),
+    }
+}
+
+fn load_note() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into());
+    format!(
+        "{cores} cores, 1-min load average {load} at the end (shared machine: figures are noisy)"
+    )
+}
+
+pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
+    let n = opts.iterations.max(1);
+    let mut figures = Vec::new();
+
+    // First, before the other measurements allocate anything.
+    match memory::measure(pool.clone(), tls.clone(), MEMORY_PAGES).await {
+        Ok(m) => {
+            let mut rss = Figure::new(
+                "resident memory (VmRSS)",
+                Some(m.rss_kib as f64 / 1024.0),
+                "MiB",
+                Some(60.0),
+            );
+            rss.note = Some(format!(
+                "after sign-in, menu and {} roster pages; peak (VmHWM) {:.1} MiB",
+                m.pages,
+                m.peak_kib as f64 / 1024.0
+            ));
+            figures.push(rss);
+        }
+        Err(e) => figures.push(Figure::failed(
+            "resident memory (VmRSS)",
+            "MiB",
+            Some(60.0),
+            format!("{e:#}"),
+        )),
+    }
+
+    let mut h = Headless::start(pool.clone(), tls).await?;
+    let marker = h.first_row().map(|r| r.local_id.clone());
+    let (login_role, students_visible, students_in_table) = {
+        let c = pool.get().await?;
+        let role: String = c.query_one("SELECT session_user::text", &[]).await?.get(0);
+        let visible = students::roster_count(&**c).await.ok();
+        let estimate: Option<i64> = c
+            .query_opt(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = 'students'::regclass AND reltuples >= 0",
+                &[],
+            )
+            .await
+            .ok()
+            .flatten()
+            .map(|r| r.get(0));
+        (role, visible, estimate)
+    };
+
+    let render = render::measure(&h, n * 10);
+    percentiles(
+        &mut figures,
+        "frame render 200x60",
+        render.as_deref(),
+        "ms",
+        1.0,
+    );
+
+    match bytes::measure(&mut h, n).await {
+        Ok(b) => {
+            for (name, samples, target) in [
+                ("bytes per cursor move (j/k)", &b.cursor, 512.0),
+                (
+                    "bytes per scrolling key (j at bottom)",
+                    &b.scroll_line,
+                    3072.0,
+                ),
+                ("bytes per scrolling key (PgDn)", &b.page_down, 3072.0),
+            ] {
+                match stats::summarize(samples) {
+                    Some(s) => figures.push(Figure::new(
+                        format!("{name} p95"),
+                        Some(s.p95),
+                        "B",
+                        Some(target),
+                    )),
+                    None => {
+                        figures.push(Figure::failed(name, "B", Some(target), "no samples".into()))
+                    }
+                }
+            }
+        }
+        Err(e) => figures.push(Figure::failed(
+            "bytes per keystroke",
+            "B",
+            Some(512.0),
+            format!("{e:#}"),
+        )),
+    }
+
+    let source = latency::PageLoad;
+    let lat = latency::measure(&mut h, &pool, &source, n).await;
+    let lat_ref = lat.as_ref();
+    percentiles(
+        &mut figures,
+        "page load: key -> painted",
+        lat_ref.map(|l| l.painted.as_slice()),
+        "ms",
+        30.0,
+    );
+    percentiles(
+        &mut figures,
+        "page load: bare SQL",
+        lat_ref.map(|l| l.bare.as_slice()),
+        "ms",
+        30.0,
+    );
+    match lat_ref.map(|l| (stats::summarize(&l.painted), stats::summarize(&l.bare))) {
+        Ok((Some(p), Some(b))) if b.p50 > 0.0 => {
+            let mut f = Figure::new(
+                "page load: painted / bare SQL (p50)",
+                Some(p.p50 / b.p50),
+                "x",
+                Some(1.5),
+            );
+            f.note = Some(format!(
+                "p95 ratio {:.2}",
+                p.p95 / b.p95.max(f64::MIN_POSITIVE)
+            ));
+            figures.push(f);
+        }
+        Ok(_) => figures.push(Figure::failed(
+            "page load: painted / bare SQL",
+            "x",
+            Some(1.5),
+            "no samples".into(),
+        )),
+        Err(e) => figures.push(Figure::failed(
+            "page load: painted / bare SQL",
+            "x",
+            Some(1.5),
+            format!("{e:#}"),
+        )),
+    }
+
+    match (opts.startup, marker) {
+        (Some(mut target), Some(marker)) => {
+            target.marker = marker;
+            let runs = n.min(20);
+            let s = tokio::task::spawn_blocking(move || startup::measure(&target, runs)).await?;
+            let s = s.as_ref();
+            percentiles(
+                &mut figures,
+                "cold start -> first paint",
+                s.map(|s| s.first_paint.as_slice()),
+                "ms",
+                50.0,
+            );
+            percentiles(
+                &mut figures,
+                "cold start -> first roster page",
+                s.map(|s| s.first_page.as_slice()),
+                "ms",
+                200.0,
+            );
+        }
+        _ => figures.push(Figure::failed(
+            "cold start",
+            "ms",
+            Some(50.0),
+            "not measured (no binary or empty roster)".into(),
+        )),
+    }
+
+    Ok(Report {
+        database: opts.database,
+        login_role,
+        students_visible,
+        students_in_table,
+        iterations: n,
+        terminal: format!("{WIDTH}x{HEIGHT}"),
+        profile: if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+        load: load_note(),
+        measured_query: source.label(),
+        figures,
+    })
+}
+
+fn number(v: Option<i64>) -> String {
+    v.map_or_else(|| "unknown".into(), |n| n.to_string())
+}
+
+pub fn format_table(r: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "database      {}", r.database);
+    let _ = writeln!(s, "login role    {}", r.login_role);
+    let _ = writeln!(
+        s,
+        "students      {} visible to this role, ~{} in the table",
+        number(r.students_visible),
+        number(r.students_in_table)
+    );
+    let _ = writeln!(
+        s,
+        "iterations    {} (render x10, cold starts up to 20)",
+        r.iterations
+    );
+    let _ = writeln!(s, "terminal      {}", r.terminal);
+    let _ = writeln!(s, "build         {}", r.profile);
+    let _ = writeln!(s, "machine       {}", r.load);
+    let _ = writeln!(s, "query         {}", r.measured_query);
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "{:<44} {:>12} {:>10}  result",
+        "figure", "value", "target"
+    );
+    for f in &r.figures {
+        let value = f
+            .value
+            .map_or_else(|| "-".into(), |v| format!("{v:.2} {}", f.unit));
+        let target = f
+            .target
+            .map_or_else(String::new, |t| format!("<= {t} {}", f.unit));
+        let _ = write!(s, "{:<44} {value:>12} {target:>10}  {}", f.name, f.result);
+        if let Some(note) = &f.note {
+            let _ = write!(s, "  ({note})");
+        }
+        let _ = writeln!(s);
+    }
+    s
+}
