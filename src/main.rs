@@ -219,6 +219,7 @@ async fn bench(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::BenchAr
         .map(|exe| caseload::bench::startup::Target {
             exe,
             args: child_args,
+            env: Vec::new(),
             marker: String::new(),
         });
     let opts = caseload::bench::Options {

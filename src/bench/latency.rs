@@ -79,6 +79,10 @@ pub async fn measure(
     source: &dyn RosterSource,
     iterations: usize,
 ) -> Result<Latency> {
+    // From the first page, whatever earlier measurements left on screen:
+    // with the window at the roster's end, End would load nothing.
+    let effects = h.press(KeyCode::Home);
+    h.settle(effects).await;
     let conn = pool.get().await?;
     let client: &tokio_postgres::Client = &conn;
     let mut out = Latency {

@@ -18,6 +18,8 @@ pub struct Target {
     pub exe: PathBuf,
     /// Global flags (`--database-url`, `--config`) for the child.
     pub args: Vec<String>,
+    /// Extra environment for the child (tests keep its config and log private).
+    pub env: Vec<(String, String)>,
     /// Text of the first roster row that no earlier frame contains (its
     /// local id): the frame holding it is the first roster page.
     pub marker: String,
@@ -50,6 +52,9 @@ fn once(target: &Target) -> Result<(f64, f64)> {
     let mut cmd = CommandBuilder::new(&target.exe);
     cmd.args(&target.args);
     cmd.env("TERM", "xterm-256color");
+    for (k, v) in &target.env {
+        cmd.env(k, v);
+    }
     if let Ok(dir) = std::env::current_dir() {
         cmd.cwd(dir);
     }
