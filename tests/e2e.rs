@@ -44,6 +44,21 @@ async fn roster_and_menu_appear_for_the_demo_coordinator() {
         .map(|r| r.get(0))
         .collect();
     assert!(!first.is_empty(), "the demo coordinator has students");
+    // A student far down the roster, to be found by searching.
+    let (far_last, far_first): (String, String) = {
+        let r = admin
+            .query_one(
+                "SELECT s.last_name, s.first_name FROM students s JOIN users u ON u.username = $1 \
+                 WHERE EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id \
+                   AND (ur.school_id IS NULL OR ur.school_id = s.school_id)) \
+                   AND s.last_name ~ '^[A-Za-z]{4,}$' \
+                 ORDER BY s.last_name DESC, s.first_name DESC LIMIT 1",
+                &[&seed::DEMO_COORDINATOR],
+            )
+            .await
+            .expect("a student to search for");
+        (r.get(0), r.get(1))
+    };
     let group_labels: Vec<String> = admin
         .query(
             "SELECT label FROM navigation_items WHERE parent_id IS NULL AND nav_type = 'group' \
@@ -72,7 +87,22 @@ async fn roster_and_menu_appear_for_the_demo_coordinator() {
         "status line names the person:\n{screen}"
     );
 
-    // Esc goes back to the menu built from navigation_items.
+    // "/" and a fragment of a name: the student appears.
+    pty.send("/");
+    pty.send(&far_last.to_lowercase());
+    let screen = pty.wait_for(&[&far_last, &far_first], Duration::from_secs(30));
+    assert!(
+        screen.contains(&format!("/ {}", far_last.to_lowercase())),
+        "the search box shows the text:\n{screen}"
+    );
+    // Esc leaves the box, Esc clears it, Esc goes back to the menu built
+    // from navigation_items.
+    for _ in 0..2 {
+        pty.send("\x1b");
+        // Apart, so the terminal does not read them as one alt-escape.
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    pty.wait_for(&needles, Duration::from_secs(10));
     pty.send("\x1b");
     let labels: Vec<&str> = group_labels.iter().map(String::as_str).collect();
     pty.wait_for(&labels, Duration::from_secs(10));

@@ -45,6 +45,7 @@ fn student(n: u128, last: &str, first: &str, preferred: Option<&str>) -> RosterR
         has_iep: n.is_multiple_of(3),
         has_504: n.is_multiple_of(5),
         is_english_learner: n.is_multiple_of(2),
+        school_id: Uuid::from_u128(1),
     }
 }
 
@@ -153,7 +154,8 @@ fn on_roster(width: u16, height: u16) -> State {
     let (page_req, count_req) = match &fx[..] {
         [
             Effect::LoadRosterPage { req: a, .. },
-            Effect::CountRoster { req: b },
+            Effect::CountRoster { req: b, .. },
+            Effect::LoadRosterFilters { .. },
         ] => (*a, *b),
         other => panic!("{other:?}"),
     };
@@ -172,6 +174,7 @@ fn on_roster(width: u16, height: u16) -> State {
         Msg::RosterCount {
             req: count_req,
             total: 39,
+            estimated: false,
         },
     );
     for _ in 0..3 {
@@ -393,8 +396,9 @@ fn no_color_keeps_emphasis_but_no_colours() {
     insta::assert_snapshot!(t.backend());
     let buf = t.backend().buffer();
     assert_no_colours(buf);
-    // The selected row (4th data row: title, header, 3 rows above) is reversed and bold.
-    let selected = &buf[(0, 5)];
+    // The selected row (title, search box, chips, header, 3 rows above) is
+    // reversed and bold.
+    let selected = &buf[(0, 7)];
     assert!(
         selected
             .modifier
@@ -469,4 +473,52 @@ fn refused_tool_message() {
         status.starts_with("you don't have access to admin.users"),
         "{status}"
     );
+}
+
+/// The roster with search text typed (hostile bytes included) and filter
+/// chips, the filter bar holding the keys.
+fn searched_and_filtered(width: u16, height: u16) -> State {
+    let mut s = on_roster(width, height);
+    update(&mut s, key(KeyCode::Char('/')));
+    for c in "garcía o'b%_\\ 😀".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    update(
+        &mut s,
+        Msg::Paste(caseload::config::Password::new("\x1b[2J\u{202E}")),
+    );
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Char('f')));
+    for c in ['i', 't', 't', 's', 'm', '['] {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    update(&mut s, key(KeyCode::Right));
+    s
+}
+
+#[test]
+fn roster_search_and_chips_80x24() {
+    let t = render(&searched_and_filtered(80, 24), 80, 24, false);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn roster_search_and_chips_200x60() {
+    let t = render(&searched_and_filtered(200, 60), 200, 60, false);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn roster_search_and_chips_no_color() {
+    let t = render(&searched_and_filtered(80, 24), 80, 24, true);
+    insta::assert_snapshot!(t.backend());
+    assert_no_colours(t.backend().buffer());
+    let lines = lines(t.backend().buffer());
+    for line in &lines {
+        assert!(
+            !line.contains('\x1b') && !line.contains('\u{202E}'),
+            "{line:?}"
+        );
+        assert_eq!(sanitize::width(line), 80, "{line:?}");
+    }
 }

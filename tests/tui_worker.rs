@@ -159,6 +159,7 @@ async fn page(pool: &Pool, page: PageRequest, limit: usize) -> RosterPage {
         pool,
         Effect::LoadRosterPage {
             req: app::ReqId(1),
+            query: Default::default(),
             page,
             limit,
         },
@@ -251,8 +252,14 @@ async fn worker_serves_the_coordinator_only_their_school() {
     }
     assert_eq!(back, fx.expected_a, "backward walk");
 
-    let Msg::RosterCount { total, .. } =
-        exec(&pool, Effect::CountRoster { req: app::ReqId(3) }).await
+    let Msg::RosterCount { total, .. } = exec(
+        &pool,
+        Effect::CountRoster {
+            req: app::ReqId(3),
+            query: Default::default(),
+        },
+    )
+    .await
     else {
         panic!()
     };
@@ -463,6 +470,7 @@ async fn cancelled_requests_get_no_reply() {
     assert!(worker.execute(Effect::Cancel { req }).await.is_none());
     let load = Effect::LoadRosterPage {
         req,
+        query: Default::default(),
         page: PageRequest::First,
         limit: 10,
     };

@@ -10,6 +10,9 @@ use std::fmt;
 pub enum Context {
     Global,
     List,
+    Roster,
+    /// Only while the roster's filter bar has the keys (`f`).
+    FilterBar,
 }
 
 impl Context {
@@ -17,6 +20,8 @@ impl Context {
         match self {
             Context::Global => "Everywhere",
             Context::List => "Lists and menus",
+            Context::Roster => "Roster",
+            Context::FilterBar => "Roster filter bar (after f)",
         }
     }
 }
@@ -60,6 +65,24 @@ actions! {
     Top = "top", List, "first row", ["g", "home"];
     Bottom = "bottom", List, "last row", ["G", "end"];
     Open = "open", List, "open the selected item", ["enter", "l"];
+    Search = "search", Roster, "search names and local ids as you type (esc leaves the box, esc again clears it)", ["/"];
+    Filters = "filters", Roster, "filter bar: add, pick and remove filters", ["f"];
+    Sort = "sort", Roster, "sort by name, grade, school", ["s"];
+    ChipPrev = "chip_prev", FilterBar, "select the previous filter chip", ["left"];
+    ChipNext = "chip_next", FilterBar, "select the next filter chip", ["right"];
+    ChipRemove = "chip_remove", FilterBar, "remove the selected filter", ["x", "delete"];
+    FilterSchool = "filter_school", FilterBar, "school: the selected student's (again: off)", ["s"];
+    FilterGradeFrom = "filter_grade_from", FilterBar, "grades from the selected student's", ["["];
+    FilterGradeTo = "filter_grade_to", FilterBar, "grades up to the selected student's", ["]"];
+    FilterStatus = "filter_status", FilterBar, "status: next value (then off)", ["u"];
+    FilterTier = "filter_tier", FilterBar, "tier of an active intervention: 1, 2, 3, off", ["t"];
+    FilterIep = "filter_iep", FilterBar, "has an IEP", ["i"];
+    Filter504 = "filter_504", FilterBar, "has a 504 plan", ["5"];
+    FilterEl = "filter_el", FilterBar, "English learner", ["e"];
+    FilterActive = "filter_active", FilterBar, "has an active intervention", ["a"];
+    FilterMine = "filter_mine", FilterBar, "my caseload: my counselees, interventions I own or am on", ["m"];
+    FilterClear = "filter_clear", FilterBar, "remove every filter", ["c"];
+    FilterDone = "filter_done", FilterBar, "leave the filter bar (esc too)", ["enter", "f"];
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded
@@ -230,9 +253,12 @@ impl KeyMap {
             if keys.is_empty() {
                 continue;
             }
-            // An explicit binding wins: take the keys away from other actions.
+            // An explicit binding wins: take the keys away from other actions
+            // that could claim them. The filter bar's keys are looked up
+            // apart from the rest, so they do not collide with them.
+            let apart = |c: Context| c == Context::FilterBar;
             for (a, ks) in bindings.iter_mut() {
-                if *a != action {
+                if *a != action && apart(a.context()) == apart(action.context()) {
                     ks.retain(|k| !keys.contains(k));
                 }
             }
@@ -243,11 +269,18 @@ impl KeyMap {
         (KeyMap { bindings }, problems)
     }
 
+    /// The action of a key outside the filter bar, whose keys mean
+    /// something else elsewhere.
     pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
+        self.action_in(ev, |c| c != Context::FilterBar)
+    }
+
+    /// The first action bound to the key among those in contexts `ctx` accepts.
+    pub fn action_in(&self, ev: &KeyEvent, ctx: impl Fn(Context) -> bool) -> Option<Action> {
         let key = Key::from_event(ev);
         self.bindings
             .iter()
-            .find(|(_, ks)| ks.contains(&key))
+            .find(|(a, ks)| ctx(a.context()) && ks.contains(&key))
             .map(|(a, _)| *a)
     }
 

@@ -11,6 +11,7 @@ pub mod student;
 
 use crate::config::Password;
 use crate::db::navigation::{NavItem, ToolAccess};
+use crate::db::roster::{Filters, RosterQuery, Sort};
 use crate::db::students::{PageRequest, RosterPage, StudentDetail};
 use crate::db::users::Whoami;
 use command::{Command, CommandLine, Edit};
@@ -79,6 +80,17 @@ pub enum Msg {
     RosterCount {
         req: ReqId,
         total: u64,
+        /// The planner's estimate ("~N"), the exact count being too costly.
+        estimated: bool,
+    },
+    /// The person's saved roster filters and sort; `None` when never saved.
+    RosterFiltersLoaded {
+        req: ReqId,
+        saved: Option<(Filters, Sort)>,
+    },
+    /// How saving the roster filters went (`Err`: why not).
+    RosterFiltersSaved {
+        result: Result<(), String>,
     },
     /// `None`: the student is not (or no longer) visible to this user.
     StudentLoaded {
@@ -121,11 +133,23 @@ pub enum Effect {
     },
     LoadRosterPage {
         req: ReqId,
+        query: RosterQuery,
         page: PageRequest,
         limit: usize,
     },
     CountRoster {
         req: ReqId,
+        query: RosterQuery,
+    },
+    /// Read the person's saved roster filters and sort.
+    LoadRosterFilters {
+        req: ReqId,
+    },
+    /// Remember the roster filters and sort for the person (settings,
+    /// scope user); answered only with `Msg::RosterFiltersSaved`.
+    SaveRosterFilters {
+        filters: Filters,
+        sort: Sort,
     },
     LoadStudent {
         req: ReqId,
@@ -167,6 +191,7 @@ impl Screen {
                 .map(|(req, _)| req)
                 .into_iter()
                 .chain(r.count_req)
+                .chain(r.settings_req)
                 .collect(),
             Screen::Student(s) => s.req.into_iter().collect(),
             Screen::Placeholder { .. } => vec![],
@@ -357,6 +382,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Paste(text) => {
+            if state.auth.is_none()
+                && let Some(effects) = roster_search_paste(state, text.expose())
+            {
+                return effects;
+            }
             auth::on_paste(state, &text);
             vec![]
         }
@@ -379,10 +409,21 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             r.apply_page(dir, page, view);
             prefetch(state)
         }
-        Msg::RosterCount { req, total } => {
+        Msg::RosterCount {
+            req,
+            total,
+            estimated,
+        } => {
             if let Some(Screen::Roster(r)) = find_req(state, req) {
                 r.count_req = None;
-                r.apply_count(total);
+                r.apply_count(total, estimated);
+            }
+            vec![]
+        }
+        Msg::RosterFiltersLoaded { req, saved } => roster_restored(state, req, saved),
+        Msg::RosterFiltersSaved { result } => {
+            if let Err(e) = result {
+                state.error(format!("filters not remembered: {e}"));
             }
             vec![]
         }
@@ -417,6 +458,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.tool_check = None;
             state.error(format!("could not check access: {reason}"));
             vec![]
+        }
+        Msg::QueryFailed { req, reason } if roster_settings_req(state, req) => {
+            // Without the saved filters the roster still works, unfiltered.
+            let effects = roster_restored(state, req, None);
+            state.error(format!("could not read your saved filters: {reason}"));
+            effects
         }
         Msg::QueryFailed { req, reason } => {
             match find_req(state, req) {
@@ -465,7 +512,11 @@ fn connect(state: &mut State) -> Vec<Effect> {
 fn find_req(state: &mut State, req: ReqId) -> Option<&mut Screen> {
     state.screens.iter_mut().find(|s| match s {
         Screen::Menu(m) => m.req == Some(req),
-        Screen::Roster(r) => r.pending.map(|(p, _)| p) == Some(req) || r.count_req == Some(req),
+        Screen::Roster(r) => {
+            r.pending.map(|(p, _)| p) == Some(req)
+                || r.count_req == Some(req)
+                || r.settings_req == Some(req)
+        }
         Screen::Student(s) => s.req == Some(req),
         Screen::Placeholder { .. } => false,
     })
@@ -476,7 +527,7 @@ fn reload(state: &mut State, i: usize) -> Vec<Effect> {
     if !state.is_connected() {
         return vec![];
     }
-    let (a, b) = (state.alloc(), state.alloc());
+    let (a, b, c) = (state.alloc(), state.alloc(), state.alloc());
     let mut effects = cancel_all(&state.screens[i]);
     effects.extend(match &mut state.screens[i] {
         Screen::Menu(m) => {
@@ -484,17 +535,16 @@ fn reload(state: &mut State, i: usize) -> Vec<Effect> {
             vec![Effect::LoadMenu { req: a }]
         }
         Screen::Roster(r) => {
-            r.pending = Some((a, PageDir::First));
-            r.count_req = Some(b);
             r.error = None;
-            vec![
-                Effect::LoadRosterPage {
-                    req: a,
-                    page: PageRequest::First,
-                    limit: roster::PAGE_SIZE,
-                },
-                Effect::CountRoster { req: b },
-            ]
+            let mut effects = r.requery(a, b);
+            r.settings_req = None;
+            if !r.restored {
+                // Asked alongside the first page, which then shows at once
+                // when nothing was saved; saved filters supersede it.
+                r.settings_req = Some(c);
+                effects.push(Effect::LoadRosterFilters { req: c });
+            }
+            effects
         }
         Screen::Student(s) => {
             s.req = Some(a);
@@ -529,6 +579,7 @@ fn roster_fetch(state: &mut State, dir: PageDir) -> Vec<Effect> {
         .map(|(old, _)| Effect::Cancel { req: old });
     let load = Effect::LoadRosterPage {
         req,
+        query: r.query.clone(),
         page,
         limit: roster::PAGE_SIZE,
     };
@@ -567,6 +618,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         return vec![];
     }
+    if let Some(effects) = roster_input_key(state, &key) {
+        return effects;
+    }
     if let Some(effects) = menu_hotkey(state, &key, action) {
         return effects;
     }
@@ -585,6 +639,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         Some(Action::Back) => {
+            if let Some(effects) = roster_back(state) {
+                return effects;
+            }
             if state.screens.len() > 1
                 && let Some(gone) = state.screens.pop()
             {
@@ -656,7 +713,7 @@ fn list_action(state: &mut State, action: Action) -> Vec<Effect> {
                 }
                 Action::Bottom => r.move_by(isize::MAX, view),
                 Action::Open => return open_student(state),
-                _ => {}
+                _ => return roster_action(state, action),
             }
             prefetch(state)
         }
@@ -812,6 +869,225 @@ fn open_by_command(state: &mut State, target: &str, label: String) -> Vec<Effect
     }
     effects.extend(open_target(state, target, label));
     effects
+}
+
+/// The roster's requests were superseded (new search text, filters or
+/// sort): cancel them and start again from the first page.
+fn roster_requery(state: &mut State) -> Vec<Effect> {
+    let top = state.screens.len() - 1;
+    reload(state, top)
+}
+
+fn roster_settings_req(state: &State, req: ReqId) -> bool {
+    state
+        .screens
+        .iter()
+        .any(|s| matches!(s, Screen::Roster(r) if r.settings_req == Some(req)))
+}
+
+fn roster_restored(state: &mut State, req: ReqId, saved: Option<(Filters, Sort)>) -> Vec<Effect> {
+    let Some(i) = state
+        .screens
+        .iter()
+        .position(|s| matches!(s, Screen::Roster(r) if r.settings_req == Some(req)))
+    else {
+        return vec![];
+    };
+    let Screen::Roster(r) = &mut state.screens[i] else {
+        return vec![];
+    };
+    let before = r.query.clone();
+    r.restore(saved);
+    if r.query == before {
+        return vec![];
+    }
+    reload(state, i)
+}
+
+/// Roster keys that are not list movement: search, sort, the filter bar.
+fn roster_action(state: &mut State, action: Action) -> Vec<Effect> {
+    let Screen::Roster(r) = state.top_mut() else {
+        return vec![];
+    };
+    match action {
+        Action::Search => {
+            r.search_focus = true;
+            r.filter_focus = None;
+            vec![]
+        }
+        Action::Filters => {
+            r.filter_focus = Some(0);
+            r.search_focus = false;
+            vec![]
+        }
+        Action::Sort => {
+            r.cycle_sort();
+            let sort = r.query.sort;
+            state.info(format!("sorted by {}", sort.label()));
+            filters_changed(state)
+        }
+        _ => vec![],
+    }
+}
+
+/// New filters or sort: fetch again and remember them for the person.
+fn filters_changed(state: &mut State) -> Vec<Effect> {
+    let Screen::Roster(r) = state.top() else {
+        return vec![];
+    };
+    let save = Effect::SaveRosterFilters {
+        filters: r.query.filters.clone(),
+        sort: r.query.sort,
+    };
+    let mut effects = roster_requery(state);
+    effects.push(save);
+    effects
+}
+
+/// Esc on the roster: leaves the filter bar, then clears the search text,
+/// and only then closes the screen.
+fn roster_back(state: &mut State) -> Option<Vec<Effect>> {
+    let Screen::Roster(r) = state.top_mut() else {
+        return None;
+    };
+    if r.filter_focus.take().is_some() {
+        return Some(vec![]);
+    }
+    if r.query.search.is_empty() {
+        return None;
+    }
+    let changed = r.set_search("").unwrap_or(true);
+    Some(if changed {
+        roster_requery(state)
+    } else {
+        vec![]
+    })
+}
+
+/// Keys for the roster's search box or filter bar, when one has them.
+fn roster_input_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
+    let Screen::Roster(r) = state.top_mut() else {
+        return None;
+    };
+    if r.search_focus {
+        return Some(search_key(state, key));
+    }
+    r.filter_focus?;
+    let action = state
+        .keymap
+        .action_in(key, |c| c == keymap::Context::FilterBar)?;
+    let Screen::Roster(r) = state.top_mut() else {
+        return None;
+    };
+    use roster::FilterEdit as E;
+    let edit = match action {
+        Action::ChipPrev => {
+            r.select_chip(-1);
+            return Some(vec![]);
+        }
+        Action::ChipNext => {
+            r.select_chip(1);
+            return Some(vec![]);
+        }
+        Action::FilterDone => {
+            r.filter_focus = None;
+            return Some(vec![]);
+        }
+        Action::ChipRemove => {
+            return Some(if r.remove_selected_chip() {
+                filters_changed(state)
+            } else {
+                vec![]
+            });
+        }
+        Action::FilterSchool => E::SchoolOfSelected,
+        Action::FilterGradeFrom => E::GradeFromSelected,
+        Action::FilterGradeTo => E::GradeToSelected,
+        Action::FilterStatus => E::CycleStatus,
+        Action::FilterTier => E::CycleTier,
+        Action::FilterIep => E::Iep,
+        Action::Filter504 => E::Section504,
+        Action::FilterEl => E::EnglishLearner,
+        Action::FilterActive => E::ActiveIntervention,
+        Action::FilterMine => E::MyCaseload,
+        Action::FilterClear => E::ClearAll,
+        _ => return None,
+    };
+    Some(if r.edit_filters(edit) {
+        filters_changed(state)
+    } else {
+        vec![]
+    })
+}
+
+/// The search box: each change of the typed words supersedes the previous
+/// query; arrows still move through the results.
+fn search_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
+    let Screen::Roster(r) = state.top_mut() else {
+        return vec![];
+    };
+    let mut text = r.query.search.clone();
+    match key.code {
+        KeyCode::Esc | KeyCode::Enter => {
+            r.search_focus = false;
+            return vec![];
+        }
+        KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => {
+            let action = match key.code {
+                KeyCode::Up => Action::Up,
+                KeyCode::Down => Action::Down,
+                KeyCode::PageUp => Action::PageUp,
+                _ => Action::PageDown,
+            };
+            return list_action(state, action);
+        }
+        KeyCode::Backspace => {
+            text.pop();
+        }
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => text.clear(),
+        KeyCode::Char('w') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            let kept = text
+                .trim_end()
+                .rfind(char::is_whitespace)
+                .map_or(0, |i| i + 1);
+            text.truncate(kept);
+        }
+        KeyCode::Char(c)
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            text.push(c);
+        }
+        _ => return vec![],
+    }
+    set_search(state, &text)
+}
+
+/// A paste into the focused search box; `None` when the box is not focused.
+fn roster_search_paste(state: &mut State, pasted: &str) -> Option<Vec<Effect>> {
+    let Screen::Roster(r) = state.top() else {
+        return None;
+    };
+    if !r.search_focus {
+        return None;
+    }
+    let text = format!("{}{pasted}", r.query.search);
+    Some(set_search(state, &text))
+}
+
+fn set_search(state: &mut State, text: &str) -> Vec<Effect> {
+    let Screen::Roster(r) = state.top_mut() else {
+        return vec![];
+    };
+    match r.set_search(text) {
+        Ok(true) => roster_requery(state),
+        Ok(false) => vec![],
+        Err(e) => {
+            state.error(e);
+            vec![]
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
 //! The roster screen's state: a bounded window of rows over the whole roster,
 //! moved by keyset pages.
 
+use crate::db::enums::{PgEnum, StudentStatus};
+use crate::db::roster::{self as q, Chip, Filters, RosterQuery, Sort};
 use crate::db::students::{PageRequest, RosterPage, RosterRow};
 
-use super::ReqId;
+use super::{Effect, ReqId};
 
 /// Rows per fetched page.
 pub const PAGE_SIZE: usize = 100;
@@ -12,8 +14,9 @@ pub const MAX_WINDOW: usize = 500;
 /// Fetch the next page when the cursor comes this close to the loaded edge,
 /// so scrolling rarely waits.
 pub const PREFETCH: usize = 20;
-/// Lines around the table: title, column header, roster footer, status.
-pub const CHROME_ROWS: u16 = 4;
+/// Lines around the table: title, search box, filter chips, column header,
+/// roster footer, status.
+pub const CHROME_ROWS: u16 = 6;
 
 /// Table rows that fit on a terminal this tall.
 pub fn visible_rows(term_height: u16) -> usize {
@@ -41,6 +44,17 @@ pub struct RosterState {
     /// Position of `rows[0]` in the whole roster, when known.
     pub abs_start: Option<u64>,
     pub total: Option<u64>,
+    /// `total` is the planner's estimate, not a count.
+    pub total_estimated: bool,
+    /// Search text, filters and sort of the rows shown.
+    pub query: RosterQuery,
+    /// Keys go to the search box.
+    pub search_focus: bool,
+    /// Keys go to the filter bar; the selected chip.
+    pub filter_focus: Option<usize>,
+    /// The saved filters were read (or could not be): pages may be asked for.
+    pub restored: bool,
+    pub settings_req: Option<ReqId>,
     pub pending: Option<(ReqId, PageDir)>,
     pub count_req: Option<ReqId>,
     pub loaded: bool,
@@ -152,10 +166,136 @@ impl RosterState {
         self.scroll_into_view(view);
     }
 
-    pub fn apply_count(&mut self, total: u64) {
+    pub fn apply_count(&mut self, total: u64, estimated: bool) {
         self.total = Some(total);
+        self.total_estimated = estimated;
         if self.abs_start.is_none() && !self.more_after {
             self.abs_start = Some(total.saturating_sub(self.rows.len() as u64));
         }
     }
+}
+
+impl RosterState {
+    /// Starts over with the current query: the first page and the count.
+    /// The caller cancels whatever was in flight.
+    pub fn requery(&mut self, page_req: ReqId, count_req: ReqId) -> Vec<Effect> {
+        self.pending = Some((page_req, PageDir::First));
+        self.count_req = Some(count_req);
+        self.total = None;
+        self.total_estimated = false;
+        vec![
+            Effect::LoadRosterPage {
+                req: page_req,
+                query: self.query.clone(),
+                page: PageRequest::First,
+                limit: PAGE_SIZE,
+            },
+            Effect::CountRoster {
+                req: count_req,
+                query: self.query.clone(),
+            },
+        ]
+    }
+
+    /// Replaces the search text; `Ok(true)` when the tokens changed, so the
+    /// rows must be fetched again.
+    pub fn set_search(&mut self, text: &str) -> Result<bool, String> {
+        let clean = q::clean_search(text)?;
+        let changed = q::search_tokens(&clean) != q::search_tokens(&self.query.search);
+        self.query.search = clean;
+        Ok(changed)
+    }
+
+    pub fn chips(&self) -> Vec<(Chip, String)> {
+        self.query.filters.chips()
+    }
+
+    /// Moves the chip selection by `delta`, staying on the bar.
+    pub fn select_chip(&mut self, delta: isize) {
+        let n = self.chips().len();
+        if let Some(i) = self.filter_focus.as_mut() {
+            *i = i.saturating_add_signed(delta).min(n.saturating_sub(1));
+        }
+    }
+
+    /// Removes the selected chip; `true` when a filter went.
+    pub fn remove_selected_chip(&mut self) -> bool {
+        let Some(i) = self.filter_focus else {
+            return false;
+        };
+        let Some(&(chip, _)) = self.chips().get(i) else {
+            return false;
+        };
+        self.query.filters.remove(chip);
+        self.select_chip(0);
+        true
+    }
+
+    /// Applies one filter-bar action; `true` when the filters changed.
+    pub fn edit_filters(&mut self, edit: FilterEdit) -> bool {
+        let before = self.query.filters.clone();
+        let row = self.selected().cloned();
+        let f: &mut Filters = &mut self.query.filters;
+        match edit {
+            FilterEdit::SchoolOfSelected => {
+                if let Some(row) = row {
+                    let pick = q::SchoolFilter {
+                        id: row.school_id,
+                        name: row.school,
+                    };
+                    f.school = (f.school.as_ref() != Some(&pick)).then_some(pick);
+                }
+            }
+            FilterEdit::GradeFromSelected => f.grade_min = row.map(|r| r.grade),
+            FilterEdit::GradeToSelected => f.grade_max = row.map(|r| r.grade),
+            FilterEdit::CycleStatus => f.status = cycle(f.status, StudentStatus::ALL),
+            FilterEdit::CycleTier => f.tier = cycle(f.tier, &[1, 2, 3]),
+            FilterEdit::Iep => f.iep = !f.iep,
+            FilterEdit::Section504 => f.section_504 = !f.section_504,
+            FilterEdit::EnglishLearner => f.english_learner = !f.english_learner,
+            FilterEdit::ActiveIntervention => f.active_intervention = !f.active_intervention,
+            FilterEdit::MyCaseload => f.my_caseload = !f.my_caseload,
+            FilterEdit::ClearAll => *f = Filters::default(),
+        }
+        self.select_chip(0);
+        self.query.filters != before
+    }
+
+    pub fn cycle_sort(&mut self) {
+        self.query.sort = self.query.sort.next();
+    }
+
+    /// Saved filters arrived (or there were none): use them from now on.
+    pub fn restore(&mut self, saved: Option<(Filters, Sort)>) {
+        self.settings_req = None;
+        self.restored = true;
+        if let Some((filters, sort)) = saved {
+            self.query.filters = filters;
+            self.query.sort = sort;
+        }
+    }
+}
+
+/// None → first → … → last → None.
+fn cycle<T: Copy + PartialEq>(current: Option<T>, all: &[T]) -> Option<T> {
+    match current.and_then(|c| all.iter().position(|v| *v == c)) {
+        None => all.first().copied(),
+        Some(i) => all.get(i + 1).copied(),
+    }
+}
+
+/// What a filter-bar key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterEdit {
+    SchoolOfSelected,
+    GradeFromSelected,
+    GradeToSelected,
+    CycleStatus,
+    CycleTier,
+    Iep,
+    Section504,
+    EnglishLearner,
+    ActiveIntervention,
+    MyCaseload,
+    ClearAll,
 }

@@ -4,6 +4,7 @@ use super::*;
 use crate::db::enums::{GradeLevel, NavigationType, StudentStatus};
 use crate::db::students::{RosterCursor, RosterRow};
 use crate::db::users::CaseloadUser;
+use roster::RosterState;
 
 fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
@@ -39,6 +40,7 @@ fn row(n: u128) -> RosterRow {
         has_iep: false,
         has_504: false,
         is_english_learner: false,
+        school_id: Uuid::from_u128(7),
     }
 }
 
@@ -275,6 +277,7 @@ fn moving_near_the_end_fetches_the_next_page_after_the_last_row() {
         req,
         page: PageRequest::After(c),
         limit,
+        ..
     } = &fetched[0]
     else {
         panic!("{fetched:?}")
@@ -285,7 +288,9 @@ fn moving_near_the_end_fetches_the_next_page_after_the_last_row() {
         &RosterCursor {
             last_name: "Last0099".into(),
             first_name: "Ann".into(),
-            id: Uuid::from_u128(99)
+            id: Uuid::from_u128(99),
+            grade: GradeLevel::G03,
+            school: "North".into(),
         }
     );
     update(
@@ -370,6 +375,7 @@ fn g_and_big_g_jump_by_query_when_rows_lie_beyond() {
         Msg::RosterCount {
             req: ReqId(0),
             total: 1,
+            estimated: false,
         },
     ); // stale: ignored
     let fx = update(&mut s, key('g'));
@@ -754,4 +760,182 @@ fn no_key_opens_a_screen_the_menu_does_not_offer() {
         assert!(fx.is_empty(), "{c}: {fx:?}");
         assert_eq!(s.screens.len(), 1, "{c}");
     }
+}
+
+fn roster_state(s: &State) -> &RosterState {
+    match s.top() {
+        Screen::Roster(r) => r,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn loads(fx: &[Effect]) -> Vec<(ReqId, RosterQuery)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::LoadRosterPage {
+                req,
+                query,
+                page: PageRequest::First,
+                ..
+            } => Some((*req, query.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn each_search_keystroke_supersedes_and_cancels_the_last_query() {
+    let mut s = on_roster();
+    assert!(update(&mut s, key('/')).is_empty());
+    assert!(roster_state(&s).search_focus);
+    let fx = update(&mut s, key('j'));
+    let [(first, q)] = &loads(&fx)[..] else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(q.search, "j", "j types, it does not move");
+    let fx = update(&mut s, key('o'));
+    assert!(fx.contains(&Effect::Cancel { req: *first }), "{fx:?}");
+    let [(second, q)] = &loads(&fx)[..] else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(q.search, "jo");
+    // The stale reply is dropped; the current one is shown.
+    update(
+        &mut s,
+        Msg::RosterPage {
+            req: *first,
+            page: page(500..501, false),
+        },
+    );
+    assert_eq!(roster_state(&s).rows.len(), 100);
+    update(
+        &mut s,
+        Msg::RosterPage {
+            req: *second,
+            page: page(7..9, false),
+        },
+    );
+    assert_eq!(roster_state(&s).rows.len(), 2);
+    // A space changes no token: nothing is asked.
+    assert!(loads(&update(&mut s, key(' '))).is_empty());
+    // Backspace narrows again; ctrl-u empties.
+    assert_eq!(
+        loads(&update(&mut s, code(KeyCode::Backspace)))[..].len(),
+        0
+    );
+    assert_eq!(
+        loads(&update(&mut s, code(KeyCode::Backspace)))[0].1.search,
+        "j"
+    );
+    let fx = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+    assert_eq!(loads(&fx)[0].1.search, "");
+}
+
+#[test]
+fn esc_leaves_the_search_box_then_clears_it_then_closes_the_roster() {
+    let mut s = on_roster();
+    update(&mut s, key('/'));
+    update(&mut s, key('a'));
+    assert!(update(&mut s, code(KeyCode::Esc)).is_empty());
+    let r = roster_state(&s);
+    assert!(!r.search_focus);
+    assert_eq!(r.query.search, "a", "kept");
+    // Keys are list keys again.
+    assert!(loads(&update(&mut s, key('j'))).is_empty());
+    let fx = update(&mut s, code(KeyCode::Esc));
+    assert_eq!(loads(&fx)[0].1.search, "");
+    assert!(matches!(s.top(), Screen::Roster(_)));
+    update(&mut s, code(KeyCode::Esc));
+    assert!(matches!(s.top(), Screen::Menu(_)));
+}
+
+#[test]
+fn search_text_is_capped_and_control_characters_dropped() {
+    let mut s = on_roster();
+    update(&mut s, key('/'));
+    let fx = update(&mut s, Msg::Paste(Password::new("o'\x1b[31mbr%_\\ien")));
+    assert_eq!(loads(&fx)[0].1.search, "o'[31mbr%_\\ien");
+    let long = "x".repeat(300);
+    let fx = update(&mut s, Msg::Paste(Password::new(long)));
+    assert!(fx.is_empty());
+    assert_eq!(
+        s.message,
+        Some((Level::Error, "search text is too long (max 200)".into()))
+    );
+    assert_eq!(roster_state(&s).query.search, "o'[31mbr%_\\ien");
+}
+
+#[test]
+fn filter_chips_are_added_selected_and_removed_one_by_one() {
+    let mut s = on_roster();
+    assert!(update(&mut s, key('f')).is_empty());
+    let fx = update(&mut s, key('i'));
+    assert!(loads(&fx)[0].1.filters.iep, "{fx:?}");
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::SaveRosterFilters { filters, .. } if filters.iep)),
+        "remembered: {fx:?}"
+    );
+    update(&mut s, key('t'));
+    update(&mut s, key('t'));
+    update(&mut s, key('s'));
+    let r = roster_state(&s);
+    assert_eq!(r.query.filters.tier, Some(2));
+    assert_eq!(
+        r.query.filters.school.as_ref().map(|f| f.id),
+        Some(Uuid::from_u128(7)),
+        "the selected student's school"
+    );
+    let labels: Vec<String> = r.chips().into_iter().map(|c| c.1).collect();
+    assert_eq!(labels, ["school: North", "tier 2", "IEP"]);
+    update(&mut s, code(KeyCode::Right));
+    let fx = update(&mut s, key('x'));
+    let q = &loads(&fx)[0].1;
+    assert_eq!(q.filters.tier, None, "the selected chip went");
+    assert!(q.filters.iep && q.filters.school.is_some());
+    update(&mut s, code(KeyCode::Delete));
+    let labels: Vec<String> = roster_state(&s).chips().into_iter().map(|c| c.1).collect();
+    assert_eq!(labels, ["school: North"]);
+    // Esc leaves the bar; the filter stays.
+    update(&mut s, code(KeyCode::Esc));
+    assert_eq!(roster_state(&s).filter_focus, None);
+    assert!(matches!(s.top(), Screen::Roster(_)));
+    // Outside the bar, s sorts.
+    let fx = update(&mut s, key('s'));
+    assert_eq!(loads(&fx)[0].1.sort, Sort::Grade);
+}
+
+#[test]
+fn saved_filters_supersede_the_unfiltered_first_page() {
+    let mut s = connected();
+    let fx = update(&mut s, code(KeyCode::Enter));
+    let [(page_req, _)] = &loads(&fx)[..] else {
+        panic!("{fx:?}")
+    };
+    let Some(Effect::LoadRosterFilters { req }) = fx.last() else {
+        panic!("{fx:?}")
+    };
+    let saved = Filters {
+        english_learner: true,
+        ..Filters::default()
+    };
+    let fx = update(
+        &mut s,
+        Msg::RosterFiltersLoaded {
+            req: *req,
+            saved: Some((saved, Sort::School)),
+        },
+    );
+    assert!(fx.contains(&Effect::Cancel { req: *page_req }), "{fx:?}");
+    let q = &loads(&fx)[0].1;
+    assert!(q.filters.english_learner);
+    assert_eq!(q.sort, Sort::School);
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::LoadRosterFilters { .. })),
+        "asked once"
+    );
 }

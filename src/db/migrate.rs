@@ -59,6 +59,7 @@ embedded_migrations! {
     3 => "0003_access.sql",
     4 => "0004_tools.sql",
     5 => "0005_interventions.sql",
+    6 => "0006_search.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

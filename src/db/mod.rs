@@ -6,6 +6,7 @@ pub mod interventions;
 pub mod migrate;
 pub mod navigation;
 pub mod pool;
+pub mod roster;
 pub mod seed;
 pub mod students;
 pub mod tls;

@@ -1,4 +1,5 @@
-//! Students: the roster (keyset-paginated) and one student's record.
+//! Students: the roster row and one student's record. The roster query
+//! itself lives in `db::roster`.
 
 use crate::db::enums::{GradeLevel, StudentStatus};
 use crate::db::users::ACTIVE_GRANTS;
@@ -6,6 +7,8 @@ use chrono::NaiveDate;
 use tokio_postgres::GenericClient;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
+
+pub use crate::db::roster::{PageRequest, RosterCursor, RosterPage};
 
 /// One roster line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,41 +24,8 @@ pub struct RosterRow {
     pub has_iep: bool,
     pub has_504: bool,
     pub is_english_learner: bool,
-}
-
-impl RosterRow {
-    pub fn cursor(&self) -> RosterCursor {
-        RosterCursor {
-            last_name: self.last_name.clone(),
-            first_name: self.first_name.clone(),
-            id: self.id,
-        }
-    }
-}
-
-/// A position in roster order: the key of students_name_idx.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RosterCursor {
-    pub last_name: String,
-    pub first_name: String,
-    pub id: Uuid,
-}
-
-/// Which page to fetch. Before/After exclude the cursor row itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PageRequest {
-    First,
-    Last,
-    After(RosterCursor),
-    Before(RosterCursor),
-}
-
-/// Rows always in ascending roster order; `more` says whether rows exist
-/// beyond the page in the direction it was fetched.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RosterPage {
-    pub rows: Vec<RosterRow>,
-    pub more: bool,
+    /// For the roster's school filter.
+    pub school_id: Uuid,
 }
 
 /// The schools the current user may see, as one row: any non-expired grant
@@ -78,11 +48,11 @@ fn scoped_from() -> String {
     )
 }
 
-const ROSTER_COLUMNS: &str = "s.id, s.last_name, s.first_name, s.preferred_name, s.grade_level, \
+pub(crate) const ROSTER_COLUMNS: &str = "s.id, s.last_name, s.first_name, s.preferred_name, s.grade_level, \
      COALESCE(sc.short_name, sc.name), s.local_id, s.status, s.has_iep, s.has_504, \
      s.is_english_learner";
 
-fn roster_row(r: &tokio_postgres::Row) -> RosterRow {
+pub(crate) fn roster_row(r: &tokio_postgres::Row) -> RosterRow {
     RosterRow {
         id: r.get(0),
         last_name: r.get(1),
@@ -95,74 +65,9 @@ fn roster_row(r: &tokio_postgres::Row) -> RosterRow {
         has_iep: r.get(8),
         has_504: r.get(9),
         is_english_learner: r.get(10),
+        // By name: every query using this selects `s.school_id` last.
+        school_id: r.get("school_id"),
     }
-}
-
-/// One page of the roster by keyset pagination on (last_name, first_name, id).
-/// The row-value comparison lets an index seek straight to the cursor, so a
-/// late page costs what the first one costs. A user with all schools reads
-/// students_name_idx; a user with some schools reads each school's slice of
-/// students_school_name_idx and merges them, instead of filtering the whole
-/// district's name index. Backward pages are read descending and reversed.
-pub async fn roster_page(
-    client: &impl GenericClient,
-    request: &PageRequest,
-    limit: usize,
-) -> Result<RosterPage, tokio_postgres::Error> {
-    let fetch = i64::try_from(limit).unwrap_or(i64::MAX - 1) + 1;
-    let (keyset, descending, cursor) = match request {
-        PageRequest::First => ("", false, None),
-        PageRequest::Last => ("", true, None),
-        PageRequest::After(c) => (
-            "AND (s.last_name, s.first_name, s.id) > ($2, $3, $4)",
-            false,
-            Some(c),
-        ),
-        PageRequest::Before(c) => (
-            "AND (s.last_name, s.first_name, s.id) < ($2, $3, $4)",
-            true,
-            Some(c),
-        ),
-    };
-    let order = if descending {
-        "s.last_name DESC, s.first_name DESC, s.id DESC"
-    } else {
-        "s.last_name, s.first_name, s.id"
-    };
-    let sql = format!(
-        "WITH scope AS MATERIALIZED ({scope}), \
-         everywhere AS ( \
-           SELECT s.* FROM students s WHERE (SELECT all_schools FROM scope) {keyset} \
-           ORDER BY {order} LIMIT $1) \
-         SELECT {ROSTER_COLUMNS} FROM ( \
-           SELECT * FROM everywhere \
-           UNION ALL \
-           SELECT x.* FROM unnest((SELECT schools FROM scope)) AS sid \
-           CROSS JOIN LATERAL ( \
-             SELECT s.* FROM students s WHERE s.school_id = sid {keyset} \
-             ORDER BY {order} LIMIT $1) x \
-           WHERE NOT (SELECT all_schools FROM scope)) s \
-         JOIN schools sc ON sc.id = s.school_id \
-         ORDER BY {order} LIMIT $1",
-        scope = scope()
-    );
-    let mut params: Vec<&(dyn ToSql + Sync)> = vec![&fetch];
-    if let Some(c) = cursor {
-        params.extend([&c.last_name as &(dyn ToSql + Sync), &c.first_name, &c.id]);
-    }
-    let found = client.query(&sql, &params).await?;
-    let more = found.len() > limit;
-    let mut rows: Vec<RosterRow> = found.iter().take(limit).map(roster_row).collect();
-    if descending {
-        rows.reverse();
-    }
-    Ok(RosterPage { rows, more })
-}
-
-/// How many students the roster holds, for "row n of N".
-pub async fn roster_count(client: &impl GenericClient) -> Result<i64, tokio_postgres::Error> {
-    let sql = format!("SELECT count(*) {}", scoped_from());
-    Ok(client.query_one(&sql, &[]).await?.get(0))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,7 +128,8 @@ pub async fn student_detail(
 ) -> Result<Option<StudentDetail>, tokio_postgres::Error> {
     let sql = format!(
         "SELECT {ROSTER_COLUMNS}, sc.name, s.state_id, s.date_of_birth, s.enrollment_date, \
-                s.exit_date, (SELECT u.display_name FROM users u WHERE u.id = s.counselor_id) \
+                s.exit_date, (SELECT u.display_name FROM users u WHERE u.id = s.counselor_id), \
+                s.school_id \
          {} AND s.id = $1",
         scoped_from()
     );

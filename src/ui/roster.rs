@@ -103,14 +103,85 @@ fn join(cols: &[(Col, &str, usize)], text: impl Fn(Col, &str) -> String) -> Stri
         .join(" ")
 }
 
+/// The search box: what was typed (sanitised; its end stays in view while
+/// typing), or a hint; the sort on the right.
+fn search_line(r: &RosterState, width: usize, theme: &Theme) -> Line<'static> {
+    let sort = format!(" sort: {}", r.query.sort.label());
+    let room = width.saturating_sub(sanitize::width(&sort));
+    let text = sanitize::clean(&r.query.search).into_owned();
+    let (body, style) = if r.search_focus {
+        let shown = tail(&format!("/ {text}"), room.saturating_sub(1));
+        (format!("{shown}▏"), theme.selected)
+    } else if text.is_empty() {
+        ("/ search   f filters   s sort".to_string(), theme.dim)
+    } else {
+        (format!("/ {text}"), theme.hotkey)
+    };
+    Line::from(vec![
+        Span::styled(fit(&body, room), style),
+        Span::styled(sort, theme.dim),
+    ])
+}
+
+/// The last `cols` columns of `s`.
+fn tail(s: &str, cols: usize) -> String {
+    let mut out: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in s.chars().rev() {
+        let w = sanitize::width(c.encode_utf8(&mut [0; 4]));
+        if used + w > cols {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.into_iter().rev().collect()
+}
+
+/// The filter chips; the selected one reversed while the bar has the keys.
+fn chip_line(r: &RosterState, width: usize, theme: &Theme) -> Line<'static> {
+    let chips = r.chips();
+    if chips.is_empty() {
+        let hint = if r.filter_focus.is_some() {
+            "filters: none yet (? lists the keys: i IEP, a active, m mine, t tier, …)"
+        } else {
+            "no filters"
+        };
+        return Line::styled(sanitize::truncate(hint, width), theme.dim);
+    }
+    let mut spans = vec![Span::styled("filters:", theme.dim)];
+    let mut used = sanitize::width("filters:");
+    for (i, (_, label)) in chips.iter().enumerate() {
+        let chip = format!("[{}]", sanitize::clean(label));
+        let w = sanitize::width(&chip) + 1;
+        if used + w > width {
+            spans.push(Span::styled(" …", theme.dim));
+            break;
+        }
+        used += w;
+        spans.push(Span::raw(" "));
+        let style = if r.filter_focus == Some(i) {
+            theme.selected
+        } else {
+            theme.hotkey
+        };
+        spans.push(Span::styled(chip, style));
+    }
+    Line::from(spans)
+}
+
 pub fn render(frame: &mut Frame, area: Rect, r: &RosterState, theme: &Theme) {
-    let [header, table, footer] = Layout::vertical([
+    let [search, chips, header, table, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Fill(1),
         Constraint::Length(1),
     ])
     .areas(area);
     let width = usize::from(area.width);
+    frame.render_widget(Paragraph::new(search_line(r, width, theme)), search);
+    frame.render_widget(Paragraph::new(chip_line(r, width, theme)), chips);
     let cols = layout(width);
     let head = fit(&join(&cols, |_, title| title.to_string()), width);
     frame.render_widget(Paragraph::new(head).style(theme.header), header);
@@ -119,7 +190,10 @@ pub fn render(frame: &mut Frame, area: Rect, r: &RosterState, theme: &Theme) {
         let text = match (&r.error, r.loaded) {
             (Some(e), _) => format!("could not load the roster: {e} (r to retry)"),
             (None, false) => "loading the roster…".to_string(),
-            (None, true) => "no students in your schools".to_string(),
+            (None, true) if r.query.search.is_empty() && r.chips().is_empty() => {
+                "no students to show".to_string()
+            }
+            (None, true) => "no students match".to_string(),
         };
         let style = if r.error.is_some() {
             theme.error
@@ -148,7 +222,10 @@ pub fn render(frame: &mut Frame, area: Rect, r: &RosterState, theme: &Theme) {
 
     let mut info = Vec::new();
     if !r.rows.is_empty() {
-        info.push(match (r.position(), r.total) {
+        let total = r
+            .total
+            .map(|t| format!("{}{t}", if r.total_estimated { "~" } else { "" }));
+        info.push(match (r.position(), total) {
             (Some(p), Some(t)) => format!("row {p} of {t}"),
             (Some(p), None) => format!("row {p}"),
             (None, Some(t)) => format!("{t} students"),

@@ -9,7 +9,7 @@ use crate::config::conn::{KEYRING_ORIGIN, PROMPT_ORIGIN};
 use crate::config::keyring::{self, SecretStore};
 use crate::config::{ConnParams, DatabaseConfig, Password};
 use crate::db::tls::Tls;
-use crate::db::{navigation, pool as db_pool, students, users};
+use crate::db::{navigation, pool as db_pool, roster, students, users};
 use deadpool_postgres::{Object, Pool, PoolError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -167,22 +167,48 @@ impl Worker {
                 };
                 self.reply(req, r.await, |items| Msg::MenuLoaded { req, items })?
             }
-            Effect::LoadRosterPage { req, page, limit } => {
+            Effect::LoadRosterPage {
+                req,
+                query,
+                page,
+                limit,
+            } => {
                 let r = async {
                     let (c, _t) = self.start(req).await?;
-                    Ok(students::roster_page(pg(&c), &page, limit).await?)
+                    Ok(roster::roster_page(pg(&c), &query, &page, limit).await?)
                 };
                 self.reply(req, r.await, |page| Msg::RosterPage { req, page })?
             }
-            Effect::CountRoster { req } => {
+            Effect::CountRoster { req, query } => {
                 let r = async {
                     let (c, _t) = self.start(req).await?;
-                    Ok(students::roster_count(pg(&c)).await?)
+                    Ok(roster::roster_count(pg(&c), &query).await?)
                 };
-                self.reply(req, r.await, |n: i64| Msg::RosterCount {
+                self.reply(req, r.await, |(total, estimated)| Msg::RosterCount {
                     req,
-                    total: u64::try_from(n).unwrap_or(0),
+                    total,
+                    estimated,
                 })?
+            }
+            Effect::LoadRosterFilters { req } => {
+                let r = async {
+                    let (c, _t) = self.start(req).await?;
+                    Ok(roster::load_filters(pg(&c)).await?)
+                };
+                self.reply(req, r.await, |saved| Msg::RosterFiltersLoaded {
+                    req,
+                    saved,
+                })?
+            }
+            Effect::SaveRosterFilters { filters, sort } => {
+                let r: Result<(), Failure> = async {
+                    let c = self.client().await?;
+                    Ok(roster::save_filters(pg(&c), &filters, sort).await?)
+                }
+                .await;
+                Msg::RosterFiltersSaved {
+                    result: r.map_err(|f| f.to_string()),
+                }
             }
             Effect::LoadStudent { req, id } => {
                 let r = async {

@@ -1,0 +1,471 @@
+//! The roster query: search, filters and sort, keyset-paged in both
+//! directions, and its (possibly estimated) count.
+//!
+//! Which students exist is row-level security's business alone: nothing here
+//! narrows rows to "my schools", so a counselor on a team at another school
+//! sees that student too.
+
+use crate::db::enums::{GradeLevel, PgEnum, StudentStatus};
+use crate::db::students::{ROSTER_COLUMNS, RosterRow, roster_row};
+use serde::{Deserialize, Serialize};
+use tokio_postgres::GenericClient;
+use tokio_postgres::types::ToSql;
+use uuid::Uuid;
+
+/// Longest search text accepted, in characters.
+pub const MAX_SEARCH_CHARS: usize = 200;
+/// Up to this many matches are counted exactly; beyond, the planner's
+/// estimate is shown instead of walking every row.
+pub const EXACT_COUNT_LIMIT: i64 = 10_000;
+/// The settings key under which a person's roster filters and sort live.
+pub const FILTERS_KEY: &str = "roster.filters";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    Name,
+    Grade,
+    School,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 3] = [Sort::Name, Sort::Grade, Sort::School];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Name => "name",
+            Sort::Grade => "grade",
+            Sort::School => "school",
+        }
+    }
+
+    pub fn next(self) -> Sort {
+        let i = Sort::ALL.iter().position(|s| *s == self).unwrap_or(0);
+        Sort::ALL[(i + 1) % Sort::ALL.len()]
+    }
+
+    /// The sort key in front of (last_name, first_name, id), if any.
+    fn lead(self) -> Option<&'static str> {
+        match self {
+            Sort::Name => None,
+            Sort::Grade => Some("s.grade_level"),
+            Sort::School => Some(SCHOOL_LABEL),
+        }
+    }
+}
+
+/// The school as the roster shows it, and sorts it.
+const SCHOOL_LABEL: &str = "COALESCE(sc.short_name, sc.name)";
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SchoolFilter {
+    pub id: Uuid,
+    /// For the chip; the query uses the id.
+    pub name: String,
+}
+
+/// Every filter the roster offers; all set ones must hold.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Filters {
+    pub school: Option<SchoolFilter>,
+    pub grade_min: Option<GradeLevel>,
+    pub grade_max: Option<GradeLevel>,
+    pub status: Option<StudentStatus>,
+    /// Tier of an active (or review-due) intervention.
+    pub tier: Option<i16>,
+    pub iep: bool,
+    pub section_504: bool,
+    pub english_learner: bool,
+    pub active_intervention: bool,
+    pub my_caseload: bool,
+}
+
+/// One chip of the filter bar, removable on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chip {
+    School,
+    GradeMin,
+    GradeMax,
+    Status,
+    Tier,
+    Iep,
+    Section504,
+    EnglishLearner,
+    ActiveIntervention,
+    MyCaseload,
+}
+
+impl Filters {
+    /// The chips of the filters that are set, in bar order.
+    pub fn chips(&self) -> Vec<(Chip, String)> {
+        let mut out = Vec::new();
+        if let Some(s) = &self.school {
+            out.push((Chip::School, format!("school: {}", s.name)));
+        }
+        if let Some(g) = self.grade_min {
+            out.push((Chip::GradeMin, format!("grade ≥ {g}")));
+        }
+        if let Some(g) = self.grade_max {
+            out.push((Chip::GradeMax, format!("grade ≤ {g}")));
+        }
+        if let Some(s) = self.status {
+            out.push((Chip::Status, format!("status: {s}")));
+        }
+        if let Some(t) = self.tier {
+            out.push((Chip::Tier, format!("tier {t}")));
+        }
+        for (on, chip, label) in [
+            (self.iep, Chip::Iep, "IEP"),
+            (self.section_504, Chip::Section504, "504"),
+            (self.english_learner, Chip::EnglishLearner, "EL"),
+            (
+                self.active_intervention,
+                Chip::ActiveIntervention,
+                "active intervention",
+            ),
+            (self.my_caseload, Chip::MyCaseload, "my caseload"),
+        ] {
+            if on {
+                out.push((chip, label.to_string()));
+            }
+        }
+        out
+    }
+
+    pub fn remove(&mut self, chip: Chip) {
+        match chip {
+            Chip::School => self.school = None,
+            Chip::GradeMin => self.grade_min = None,
+            Chip::GradeMax => self.grade_max = None,
+            Chip::Status => self.status = None,
+            Chip::Tier => self.tier = None,
+            Chip::Iep => self.iep = false,
+            Chip::Section504 => self.section_504 = false,
+            Chip::EnglishLearner => self.english_learner = false,
+            Chip::ActiveIntervention => self.active_intervention = false,
+            Chip::MyCaseload => self.my_caseload = false,
+        }
+    }
+}
+
+/// What the roster shows: typed search text, filters and order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RosterQuery {
+    pub search: String,
+    pub filters: Filters,
+    pub sort: Sort,
+}
+
+/// Search text as typed, made safe to keep: control characters (escape
+/// sequences included) dropped. `Err` when it is longer than allowed.
+pub fn clean_search(text: &str) -> Result<String, String> {
+    let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+    if clean.chars().count() > MAX_SEARCH_CHARS {
+        return Err(format!("search text is too long (max {MAX_SEARCH_CHARS})"));
+    }
+    Ok(clean)
+}
+
+/// Whitespace-separated tokens; each must occur in a student's folded names
+/// or local id. The server folds them (`caseload_like_contains`) exactly as it
+/// folded the stored text.
+pub fn search_tokens(search: &str) -> Vec<&str> {
+    search.split_whitespace().collect()
+}
+
+/// A position in roster order. It carries every sort's key so a page request
+/// stays valid whatever the sort.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterCursor {
+    pub last_name: String,
+    pub first_name: String,
+    pub id: Uuid,
+    pub grade: GradeLevel,
+    pub school: String,
+}
+
+impl RosterRow {
+    pub fn cursor(&self) -> RosterCursor {
+        RosterCursor {
+            last_name: self.last_name.clone(),
+            first_name: self.first_name.clone(),
+            id: self.id,
+            grade: self.grade,
+            school: self.school.clone(),
+        }
+    }
+}
+
+/// Which page to fetch. Before/After exclude the cursor row itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageRequest {
+    First,
+    Last,
+    After(RosterCursor),
+    Before(RosterCursor),
+}
+
+/// Rows always in ascending roster order; `more` says whether rows exist
+/// beyond the page in the direction it was fetched.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RosterPage {
+    pub rows: Vec<RosterRow>,
+    pub more: bool,
+}
+
+/// Bind parameters collected while the SQL text is built, so user input
+/// only ever travels as a parameter.
+#[derive(Default)]
+struct Params(Vec<Box<dyn ToSql + Sync + Send>>);
+
+impl Params {
+    fn bind(&mut self, v: impl ToSql + Sync + Send + 'static) -> String {
+        self.0.push(Box::new(v));
+        format!("${}", self.0.len())
+    }
+
+    fn refs(&self) -> Vec<&(dyn ToSql + Sync)> {
+        self.0
+            .iter()
+            .map(|p| p.as_ref() as &(dyn ToSql + Sync))
+            .collect()
+    }
+}
+
+/// The WHERE conditions of search and filters (without the keyset).
+fn conditions(q: &RosterQuery, p: &mut Params) -> Vec<String> {
+    let mut w = Vec::new();
+    for token in search_tokens(&q.search) {
+        let t = p.bind(token.to_string());
+        w.push(format!("s.search_text LIKE caseload_like_contains({t})"));
+    }
+    let f = &q.filters;
+    if let Some(school) = &f.school {
+        w.push(format!("s.school_id = {}", p.bind(school.id)));
+    }
+    if let Some(g) = f.grade_min {
+        w.push(format!("s.grade_level >= {}", p.bind(g)));
+    }
+    if let Some(g) = f.grade_max {
+        w.push(format!("s.grade_level <= {}", p.bind(g)));
+    }
+    if let Some(st) = f.status {
+        w.push(format!("s.status = {}", p.bind(st)));
+    }
+    for (on, col) in [
+        (f.iep, "s.has_iep"),
+        (f.section_504, "s.has_504"),
+        (f.english_learner, "s.is_english_learner"),
+    ] {
+        if on {
+            w.push(col.to_string());
+        }
+    }
+    // "Active" means running: active, or active and due for review. Row-level
+    // security applies inside these subqueries too, so a restricted
+    // intervention the person cannot see does not reveal itself here.
+    if let Some(tier) = f.tier {
+        w.push(format!(
+            "EXISTS (SELECT 1 FROM interventions i WHERE i.student_id = s.id \
+               AND i.status IN ('active', 'review_due') AND i.tier = {})",
+            p.bind(tier)
+        ));
+    }
+    if f.active_intervention {
+        w.push(
+            "EXISTS (SELECT 1 FROM interventions i WHERE i.student_id = s.id \
+               AND i.status IN ('active', 'review_due'))"
+                .to_string(),
+        );
+    }
+    if f.my_caseload {
+        w.push(
+            "(s.counselor_id = (SELECT caseload_current_user_id()) \
+              OR EXISTS (SELECT 1 FROM interventions i WHERE i.student_id = s.id \
+                AND (i.owner_id = (SELECT caseload_current_user_id()) \
+                  OR EXISTS (SELECT 1 FROM intervention_team t WHERE t.intervention_id = i.id \
+                    AND t.user_id = (SELECT caseload_current_user_id())))))"
+                .to_string(),
+        );
+    }
+    w
+}
+
+fn where_clause(w: &[String]) -> String {
+    if w.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", w.join(" AND "))
+    }
+}
+
+/// One page by keyset pagination on (sort key, last_name, first_name, id):
+/// the row comparison lets an index seek straight to the cursor, so a late
+/// page costs what the first one costs. Backward pages are read descending
+/// and reversed.
+pub async fn roster_page(
+    client: &impl GenericClient,
+    query: &RosterQuery,
+    request: &PageRequest,
+    limit: usize,
+) -> Result<RosterPage, tokio_postgres::Error> {
+    let mut p = Params::default();
+    let mut w = conditions(query, &mut p);
+    let mut key: Vec<&str> = query.sort.lead().into_iter().collect();
+    key.extend(["s.last_name", "s.first_name", "s.id"]);
+    let (cursor, descending) = match request {
+        PageRequest::First => (None, false),
+        PageRequest::Last => (None, true),
+        PageRequest::After(c) => (Some((c, ">")), false),
+        PageRequest::Before(c) => (Some((c, "<")), true),
+    };
+    if let Some((c, op)) = cursor {
+        let mut values = Vec::new();
+        match query.sort {
+            Sort::Name => {}
+            Sort::Grade => values.push(p.bind(c.grade)),
+            Sort::School => values.push(p.bind(c.school.clone())),
+        }
+        values.push(p.bind(c.last_name.clone()));
+        values.push(p.bind(c.first_name.clone()));
+        values.push(p.bind(c.id));
+        w.push(format!("({}) {op} ({})", key.join(", "), values.join(", ")));
+    }
+    let dir = if descending { " DESC" } else { "" };
+    let order = key
+        .iter()
+        .map(|k| format!("{k}{dir}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let fetch = i64::try_from(limit).unwrap_or(i64::MAX - 1) + 1;
+    let sql = format!(
+        "SELECT {ROSTER_COLUMNS}, s.school_id \
+         FROM students s JOIN schools sc ON sc.id = s.school_id \
+         {} ORDER BY {order} LIMIT {}",
+        where_clause(&w),
+        p.bind(fetch)
+    );
+    let found = client.query(&sql, &p.refs()).await?;
+    let more = found.len() > limit;
+    let mut rows: Vec<RosterRow> = found.iter().take(limit).map(roster_row).collect();
+    if descending {
+        rows.reverse();
+    }
+    Ok(RosterPage { rows, more })
+}
+
+/// How many students match: exact up to [`EXACT_COUNT_LIMIT`], else the
+/// planner's estimate (`true` = estimated), so a district-wide roster never
+/// waits on counting half a million rows.
+pub async fn roster_count(
+    client: &impl GenericClient,
+    query: &RosterQuery,
+) -> Result<(u64, bool), tokio_postgres::Error> {
+    let mut p = Params::default();
+    let w = where_clause(&conditions(query, &mut p));
+    let from = format!("FROM students s {w}");
+    let capped = format!(
+        "SELECT count(*) FROM (SELECT 1 {from} LIMIT {}) x",
+        p.bind(EXACT_COUNT_LIMIT + 1)
+    );
+    let n: i64 = client.query_one(&capped, &p.refs()).await?.get(0);
+    if n <= EXACT_COUNT_LIMIT {
+        return Ok((u64::try_from(n).unwrap_or(0), false));
+    }
+    // The LIMIT parameter is last, so the first parameters still line up.
+    let refs = p.refs();
+    let explain = format!("EXPLAIN (FORMAT JSON) SELECT 1 {from}");
+    let plan: serde_json::Value = client
+        .query_one(&explain, &refs[..refs.len() - 1])
+        .await?
+        .get(0);
+    let estimate = plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0);
+    // The estimate is never below what was just counted.
+    let estimate = (estimate as u64).max(u64::try_from(n).unwrap_or(0));
+    Ok((estimate, true))
+}
+
+/// What is stored under [`FILTERS_KEY`]: labels, not Rust names, so the
+/// setting reads well in psql and survives reordering of variants. Unknown
+/// or malformed entries are ignored on restore.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+struct Saved {
+    school: Option<SchoolFilter>,
+    grade_min: Option<String>,
+    grade_max: Option<String>,
+    status: Option<String>,
+    tier: Option<i16>,
+    iep: bool,
+    section_504: bool,
+    english_learner: bool,
+    active_intervention: bool,
+    my_caseload: bool,
+    sort: Option<Sort>,
+}
+
+pub fn to_setting(filters: &Filters, sort: Sort) -> serde_json::Value {
+    fn label(v: Option<impl PgEnum>) -> Option<String> {
+        v.map(|v| v.label().to_string())
+    }
+    let saved = Saved {
+        school: filters.school.clone(),
+        grade_min: label(filters.grade_min),
+        grade_max: label(filters.grade_max),
+        status: label(filters.status),
+        tier: filters.tier,
+        iep: filters.iep,
+        section_504: filters.section_504,
+        english_learner: filters.english_learner,
+        active_intervention: filters.active_intervention,
+        my_caseload: filters.my_caseload,
+        sort: Some(sort),
+    };
+    serde_json::to_value(saved).unwrap_or(serde_json::Value::Null)
+}
+
+pub fn from_setting(value: &serde_json::Value) -> (Filters, Sort) {
+    let saved: Saved = serde_json::from_value(value.clone()).unwrap_or_default();
+    let filters = Filters {
+        school: saved.school,
+        grade_min: saved.grade_min.and_then(|g| g.parse().ok()),
+        grade_max: saved.grade_max.and_then(|g| g.parse().ok()),
+        status: saved.status.and_then(|s| s.parse().ok()),
+        tier: saved.tier.filter(|t| (1..=3).contains(t)),
+        iep: saved.iep,
+        section_504: saved.section_504,
+        english_learner: saved.english_learner,
+        active_intervention: saved.active_intervention,
+        my_caseload: saved.my_caseload,
+    };
+    (filters, saved.sort.unwrap_or_default())
+}
+
+/// The person's saved roster filters and sort, if any.
+pub async fn load_filters(
+    client: &impl GenericClient,
+) -> Result<Option<(Filters, Sort)>, tokio_postgres::Error> {
+    let row = client
+        .query_one("SELECT caseload_my_setting($1)", &[&FILTERS_KEY])
+        .await?;
+    let value: Option<serde_json::Value> = row.get(0);
+    Ok(value.as_ref().map(from_setting))
+}
+
+/// Stores the person's roster filters and sort (their own row only: the
+/// database function decides whose).
+pub async fn save_filters(
+    client: &impl GenericClient,
+    filters: &Filters,
+    sort: Sort,
+) -> Result<(), tokio_postgres::Error> {
+    let value = to_setting(filters, sort);
+    client
+        .execute(
+            "SELECT caseload_save_my_setting($1, $2, 'text'::field_type)",
+            &[&FILTERS_KEY, &value],
+        )
+        .await?;
+    Ok(())
+}
