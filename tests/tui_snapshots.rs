@@ -216,7 +216,7 @@ fn lines(buf: &Buffer) -> Vec<String> {
 /// where they start on a plain row.
 #[test]
 fn hostile_and_wide_names_keep_columns_aligned() {
-    for (w, h) in [(80, 24), (120, 40), (40, 10)] {
+    for (w, h) in [(80, 24), (120, 40), (40, 14)] {
         let t = render(&on_roster(w, h), w, h, false);
         let lines = lines(t.backend().buffer());
         for (y, line) in lines.iter().enumerate() {

@@ -3,7 +3,7 @@
 use super::headless::Headless;
 use crate::app::Effect;
 use crate::app::roster::PAGE_SIZE;
-use crate::db::students::{self, PageRequest};
+use crate::db::students::PageRequest;
 use color_eyre::eyre::{Result, eyre};
 use crossterm::event::KeyCode;
 use deadpool_postgres::Pool;
@@ -55,7 +55,13 @@ impl RosterSource for PageLoad {
         step: usize,
     ) -> BoxFuture<'a, Result<usize, tokio_postgres::Error>> {
         Box::pin(async move {
-            let page = students::roster_page(client, &Self::request(step), PAGE_SIZE).await?;
+            let page = crate::db::roster::roster_page(
+                client,
+                &crate::db::roster::RosterQuery::default(),
+                &Self::request(step),
+                PAGE_SIZE,
+            )
+            .await?;
             Ok(page.rows.len())
         })
     }

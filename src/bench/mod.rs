@@ -11,7 +11,6 @@ pub mod sink;
 pub mod startup;
 pub mod stats;
 
-use crate::db::students;
 use crate::db::tls::Tls;
 use color_eyre::eyre::Result;
 use deadpool_postgres::Pool;
@@ -168,7 +167,11 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
     let (login_role, students_visible, students_in_table) = {
         let c = pool.get().await?;
         let role: String = c.query_one("SELECT session_user::text", &[]).await?.get(0);
-        let visible = students::roster_count(&**c).await.ok();
+        let visible =
+            crate::db::roster::roster_count(&**c, &crate::db::roster::RosterQuery::default())
+                .await
+                .ok()
+                .map(|(n, _estimated)| n as i64);
         let estimate: Option<i64> = c
             .query_opt(
                 "SELECT reltuples::bigint FROM pg_class WHERE oid = 'students'::regclass AND reltuples >= 0",
