@@ -17,6 +17,16 @@ struct World {
 
 /// Two schools; `coordinator` sees all of them, `counselor` only their
 /// counselees plus the student of an intervention team they are on.
+/// first, last, preferred, local id, grade, IEP.
+type Tricky = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+    bool,
+);
+
 async fn world(admin: &Client, coordinator: &str, counselor: &str) -> World {
     let school = |name: &'static str| async move {
         admin
@@ -43,7 +53,7 @@ async fn world(admin: &Client, coordinator: &str, counselor: &str) -> World {
             .await
             .expect("user");
     }
-    let names: &[(&str, &str, Option<&str>, &str, &str, bool)] = &[
+    let names: &[Tricky] = &[
         // first, last, preferred, local id, grade, iep
         ("José", "Martínez", None, "S-100200", "03", true),
         ("Seán", "O'Brien", Some("Shawn"), "S-100201", "04", false),
