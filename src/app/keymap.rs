@@ -60,6 +60,9 @@ actions! {
     Top = "top", List, "first row", ["g", "home"];
     Bottom = "bottom", List, "last row", ["G", "end"];
     Open = "open", List, "open the selected item", ["enter", "l"];
+    NextTab = "next_tab", List, "next tab (home: next section); 1–5 pick a tab", ["tab"];
+    PrevTab = "prev_tab", List, "previous tab (home: previous section)", ["shift-tab"];
+    Actions = "actions", List, "intervention: lifecycle actions (pause, complete …)", ["a"];
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded
