@@ -79,13 +79,15 @@ async fn roster_and_menu_appear_for_the_demo_coordinator() {
         160,
         45,
     );
-    // Signed in, the roster opens by itself.
-    let needles: Vec<&str> = first.iter().map(String::as_str).collect();
-    let screen = pty.wait_for(&needles, Duration::from_secs(30));
+    // Signed in, the caseload home opens by itself.
+    let screen = pty.wait_for(&["My active interventions"], Duration::from_secs(30));
     assert!(
         screen.contains("demo_coordinator"),
         "status line names the person:\n{screen}"
     );
+    pty.send(":open roster\r");
+    let needles: Vec<&str> = first.iter().map(String::as_str).collect();
+    pty.wait_for(&needles, Duration::from_secs(30));
 
     // "/" and a fragment of a name: the student appears.
     pty.send("/");

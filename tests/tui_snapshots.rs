@@ -143,8 +143,10 @@ fn connected(width: u16, height: u16) -> State {
         nav(5, None, "Reports", Screen, Some("reports"), Some("p")),
     ];
     update(&mut s, Msg::MenuLoaded { req, items });
-    // The roster opens by itself; these tests start from the menu.
+    // The caseload home opens by itself; these tests start from the menu,
+    // cursor on its first item.
     update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Home));
     s
 }
 

@@ -83,6 +83,9 @@ actions! {
     FilterMine = "filter_mine", FilterBar, "my caseload: my counselees, interventions I own or am on", ["m"];
     FilterClear = "filter_clear", FilterBar, "remove every filter", ["c"];
     FilterDone = "filter_done", FilterBar, "leave the filter bar (esc too)", ["enter", "f"];
+    NextTab = "next_tab", List, "next tab (home: next section); 1–5 pick a tab", ["tab"];
+    PrevTab = "prev_tab", List, "previous tab (home: previous section)", ["shift-tab"];
+    Actions = "actions", List, "intervention: lifecycle actions (pause, complete …)", ["a"];
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded

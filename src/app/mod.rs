@@ -4,18 +4,26 @@
 
 pub mod auth;
 pub mod command;
+pub mod home;
+pub mod intervention;
 pub mod keymap;
 pub mod menu;
 pub mod roster;
 pub mod student;
 
 use crate::config::Password;
+use crate::db::caseload::{CaseloadHome, Scope};
+use crate::db::enums::InterventionStatus;
+use crate::db::interventions::{InterventionDetail, Outcome};
 use crate::db::navigation::{NavItem, ToolAccess};
 use crate::db::roster::{Filters, RosterQuery, Sort};
 use crate::db::students::{PageRequest, RosterPage, StudentDetail};
 use crate::db::users::Whoami;
+use chrono::NaiveDate;
 use command::{Command, CommandLine, Edit};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use home::HomeState;
+use intervention::{DetailState, WriteOutcome};
 use keymap::{Action, KeyMap};
 use menu::MenuState;
 use roster::{PageDir, RosterState};
@@ -107,6 +115,23 @@ pub enum Msg {
         key: String,
         access: ToolAccess,
     },
+    /// `today` is the worker's date: update() reads no clock.
+    HomeLoaded {
+        req: ReqId,
+        home: Box<CaseloadHome>,
+        today: NaiveDate,
+    },
+    /// `None`: the intervention is not (or no longer) visible to this user.
+    InterventionLoaded {
+        req: ReqId,
+        detail: Option<Box<InterventionDetail>>,
+        today: NaiveDate,
+    },
+    /// The answer to `Effect::Transition`.
+    TransitionDone {
+        req: ReqId,
+        outcome: WriteOutcome,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,6 +186,23 @@ pub enum Effect {
         req: ReqId,
         key: String,
     },
+    LoadHome {
+        req: ReqId,
+        scope: Scope,
+    },
+    LoadIntervention {
+        req: ReqId,
+        id: Uuid,
+    },
+    /// A lifecycle move, only if the row is still at `expected_version`.
+    Transition {
+        req: ReqId,
+        id: Uuid,
+        expected_version: i32,
+        to: InterventionStatus,
+        outcome: Option<Outcome>,
+        notes: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,6 +217,8 @@ pub enum Screen {
     Menu(MenuState),
     Roster(RosterState),
     Student(StudentState),
+    Home(HomeState),
+    Intervention(DetailState),
     /// A menu target that is not built yet, said honestly.
     Placeholder {
         label: String,
@@ -194,6 +238,9 @@ impl Screen {
                 .chain(r.settings_req)
                 .collect(),
             Screen::Student(s) => s.req.into_iter().collect(),
+            Screen::Home(h) => h.req.into_iter().collect(),
+            // A write in flight is not listed: leaving must not cancel it.
+            Screen::Intervention(d) => d.req.into_iter().collect(),
             Screen::Placeholder { .. } => vec![],
         }
     }
@@ -203,6 +250,8 @@ impl Screen {
             Screen::Menu(_) => "Menu".into(),
             Screen::Roster(_) => "Roster".into(),
             Screen::Student(s) => s.title.clone(),
+            Screen::Home(_) => "Caseload".into(),
+            Screen::Intervention(d) => d.title.clone(),
             Screen::Placeholder { label } => label.clone(),
         }
     }
@@ -246,8 +295,8 @@ pub struct State {
     pub command: CommandLine,
     /// A `:open` waiting for the database's verdict.
     pub tool_check: Option<ReqId>,
-    /// The screen opened once the menu arrives, if the menu offers it.
-    start_target: Option<String>,
+    /// Screens to open once the menu arrives: the first the menu offers.
+    start_targets: Option<&'static [&'static str]>,
     next_req: u64,
 }
 
@@ -268,7 +317,7 @@ impl State {
             quit: false,
             command: CommandLine::default(),
             tool_check: None,
-            start_target: Some(START_TARGET.to_string()),
+            start_targets: Some(START_TARGETS),
             next_req: 1,
         }
     }
@@ -293,7 +342,10 @@ impl State {
     pub fn busy(&self) -> bool {
         matches!(self.conn, Conn::Connecting { .. })
             || self.tool_check.is_some()
-            || self.screens.iter().any(|s| !s.in_flight().is_empty())
+            || self.screens.iter().any(|s| {
+                !s.in_flight().is_empty()
+                    || matches!(s, Screen::Intervention(d) if d.saving.is_some())
+            })
     }
 
     pub fn is_connected(&self) -> bool {
@@ -313,9 +365,8 @@ impl State {
     }
 }
 
-/// The first screen a person sees, when their menu grants it; until the
-/// caseload home exists, that is the roster.
-pub const START_TARGET: &str = "roster";
+/// The first screen a person sees: the first of these their menu grants.
+pub const START_TARGETS: &[&str] = &["caseload", "roster"];
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -454,6 +505,24 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 }
             }
         }
+        Msg::HomeLoaded { req, home, today } => {
+            if let Some(Screen::Home(h)) = find_req(state, req) {
+                h.req = None;
+                h.apply(*home, today);
+            }
+            vec![]
+        }
+        Msg::InterventionLoaded { req, detail, today } => {
+            if let Some(Screen::Intervention(d)) = find_req(state, req) {
+                d.req = None;
+                match detail {
+                    Some(x) => d.apply(*x, today),
+                    None => d.error = Some("this intervention is not visible to you".into()),
+                }
+            }
+            vec![]
+        }
+        Msg::TransitionDone { req, outcome } => transition_done(state, req, outcome),
         Msg::QueryFailed { req, reason } if state.tool_check == Some(req) => {
             state.tool_check = None;
             state.error(format!("could not check access: {reason}"));
@@ -479,6 +548,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 Some(Screen::Student(s)) => {
                     s.req = None;
                     s.error = Some(reason.clone());
+                }
+                Some(Screen::Home(h)) => {
+                    h.req = None;
+                    h.error = Some(reason.clone());
+                }
+                Some(Screen::Intervention(d)) => {
+                    d.req = None;
+                    d.error = Some(reason.clone());
                 }
                 Some(Screen::Placeholder { .. }) | None => return vec![],
             }
@@ -518,6 +595,8 @@ fn find_req(state: &mut State, req: ReqId) -> Option<&mut Screen> {
                 || r.settings_req == Some(req)
         }
         Screen::Student(s) => s.req == Some(req),
+        Screen::Home(h) => h.req == Some(req),
+        Screen::Intervention(d) => d.req == Some(req),
         Screen::Placeholder { .. } => false,
     })
 }
@@ -550,6 +629,17 @@ fn reload(state: &mut State, i: usize) -> Vec<Effect> {
             s.req = Some(a);
             s.error = None;
             vec![Effect::LoadStudent { req: a, id: s.id }]
+        }
+        Screen::Home(h) => {
+            h.req = Some(a);
+            vec![Effect::LoadHome {
+                req: a,
+                scope: h.scope,
+            }]
+        }
+        Screen::Intervention(d) => {
+            d.req = Some(a);
+            vec![Effect::LoadIntervention { req: a, id: d.id }]
         }
         Screen::Placeholder { .. } => vec![],
     });
@@ -611,6 +701,14 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return command_key(state, &key);
     }
     let action = state.keymap.action(&key);
+    if let Screen::Intervention(d) = state.top_mut()
+        && d.prompt.is_some()
+    {
+        return match intervention::prompt_key(d, &key, action) {
+            Some(submit) => submit_transition(state, submit),
+            None => vec![],
+        };
+    }
     if state.modal.is_some() {
         // Modals capture everything; only their own way out does anything.
         if matches!(action, Some(Action::Help | Action::Back | Action::Quit)) {
@@ -658,8 +756,20 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
         },
         Some(a) => list_action(state, a),
-        None => vec![],
+        None => digit_tab(state, &key),
     }
+}
+
+/// 1–5 pick a detail tab directly.
+fn digit_tab(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
+    if let (Screen::Intervention(d), KeyCode::Char(c)) = (state.top_mut(), key.code)
+        && let Some(tab) = c
+            .to_digit(10)
+            .and_then(|n| intervention::Tab::ALL.get((n as usize).checked_sub(1)?))
+    {
+        d.set_tab(*tab);
+    }
+    vec![]
 }
 
 /// Menu hotkeys are data, so they may collide with bindings. They win over
@@ -717,21 +827,137 @@ fn list_action(state: &mut State, action: Action) -> Vec<Effect> {
             }
             prefetch(state)
         }
+        Screen::Home(h) => {
+            match action {
+                Action::Up => h.move_by(-1),
+                Action::Down => h.move_by(1),
+                Action::PageUp => h.move_by(-page),
+                Action::PageDown => h.move_by(page),
+                Action::Top => h.move_by(isize::MIN),
+                Action::Bottom => h.move_by(isize::MAX),
+                Action::NextTab => h.jump_section(true),
+                Action::PrevTab => h.jump_section(false),
+                Action::Open => return open_home_row(state),
+                _ => {}
+            }
+            vec![]
+        }
+        Screen::Intervention(d) => {
+            match action {
+                Action::Up => d.move_by(-1),
+                Action::Down => d.move_by(1),
+                Action::PageUp => d.move_by(-page),
+                Action::PageDown => d.move_by(page),
+                Action::Top => d.move_by(isize::MIN),
+                Action::Bottom => d.move_by(isize::MAX),
+                Action::NextTab => d.set_tab(d.tab.cycled(true)),
+                Action::PrevTab => d.set_tab(d.tab.cycled(false)),
+                Action::Actions => {
+                    if let Err(why) = d.open_actions() {
+                        state.info(why);
+                    }
+                }
+                _ => {}
+            }
+            vec![]
+        }
         Screen::Student(_) | Screen::Placeholder { .. } => vec![],
     }
+}
+
+fn open_home_row(state: &mut State) -> Vec<Effect> {
+    let Screen::Home(h) = state.top() else {
+        return vec![];
+    };
+    match h.selected() {
+        Some(home::Target::Intervention { id, title }) => open_intervention(state, id, title),
+        Some(home::Target::Student { id, title }) => push_student(state, id, title),
+        None => vec![],
+    }
+}
+
+/// Pushes the intervention detail for `id` and loads it; `title` shows
+/// until it arrives. For any screen that lists interventions.
+pub fn open_intervention(state: &mut State, id: Uuid, title: String) -> Vec<Effect> {
+    state
+        .screens
+        .push(Screen::Intervention(DetailState::new(id, title)));
+    let top = state.screens.len() - 1;
+    reload(state, top)
+}
+
+fn submit_transition(state: &mut State, s: intervention::Submit) -> Vec<Effect> {
+    let req = state.alloc();
+    if let Screen::Intervention(d) = state.top_mut() {
+        d.saving = Some(req);
+    }
+    vec![Effect::Transition {
+        req,
+        id: s.id,
+        expected_version: s.expected_version,
+        to: s.to,
+        outcome: s.outcome,
+        notes: s.notes,
+    }]
+}
+
+fn transition_done(state: &mut State, req: ReqId, outcome: WriteOutcome) -> Vec<Effect> {
+    let Some(i) = state
+        .screens
+        .iter()
+        .position(|s| matches!(s, Screen::Intervention(d) if d.saving == Some(req)))
+    else {
+        return vec![];
+    };
+    let Screen::Intervention(d) = &mut state.screens[i] else {
+        return vec![];
+    };
+    d.saving = None;
+    let mut reload_all = false;
+    match outcome {
+        WriteOutcome::Saved { .. } => {
+            reload_all = true;
+            state.info("saved: reloading");
+        }
+        WriteOutcome::Conflict(current) => {
+            // Show the row as it is now at once; the full reload follows.
+            let status = current.status;
+            if let Some(x) = d.detail.as_mut() {
+                x.header = *current;
+            }
+            reload_all = true;
+            state.error(format!(
+                "changed by someone else: reloaded (now {status}); nothing was saved"
+            ));
+        }
+        WriteOutcome::Refused(why) => state.error(why),
+        WriteOutcome::NotFound => state.error("not found (deleted, or not visible to you)"),
+        WriteOutcome::Failed(why) => state.error(format!("not saved: {why}")),
+    }
+    if !reload_all {
+        return vec![];
+    }
+    // The home lists depend on status too.
+    let mut effects = reload(state, i);
+    for j in 0..state.screens.len() {
+        if matches!(state.screens[j], Screen::Home(_)) {
+            effects.extend(reload(state, j));
+        }
+    }
+    effects
 }
 
 /// Once, at sign-in: open the start screen over the menu, so Esc leads back
 /// to the menu. A person whose menu lacks it simply stays on the menu.
 fn open_start_screen(state: &mut State) -> Vec<Effect> {
-    let Some(target) = state.start_target.take() else {
+    let Some(targets) = state.start_targets.take() else {
         return vec![];
     };
     if state.screens.len() != 1 {
         return vec![];
     }
     let found = match state.top_mut() {
-        Screen::Menu(m) => m.select_target(&target),
+        Screen::Menu(m) => targets.iter().any(|t| m.select_target(t)),
         _ => false,
     };
     if found { open_menu_item(state) } else { vec![] }
@@ -765,6 +991,16 @@ fn open_target(state: &mut State, target: &str, label: String) -> Vec<Effect> {
             state.info("students open from the roster: choose one there and press enter");
             vec![]
         }
+        "caseload" => {
+            let roles = match &state.conn {
+                Conn::Connected(w) => w.user.as_ref().map(|u| u.role_keys.clone()),
+                _ => None,
+            };
+            let scope = home::scope_for(&roles.unwrap_or_default());
+            state.screens.push(Screen::Home(HomeState::new(scope)));
+            let top = state.screens.len() - 1;
+            reload(state, top)
+        }
         _ => {
             state.screens.push(Screen::Placeholder { label });
             vec![]
@@ -781,6 +1017,10 @@ fn open_student(state: &mut State) -> Vec<Effect> {
     };
     let title = format!("{}, {}", row.last_name, row.first_name);
     let id = row.id;
+    push_student(state, id, title)
+}
+
+fn push_student(state: &mut State, id: Uuid, title: String) -> Vec<Effect> {
     state.screens.push(Screen::Student(StudentState {
         id,
         title,
@@ -1090,5 +1330,9 @@ fn set_search(state: &mut State, text: &str) -> Vec<Effect> {
     }
 }
 
+#[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
+mod iv_tests;
 #[cfg(test)]
 mod tests;

@@ -26,6 +26,8 @@ pub struct Headless {
     pub theme: Theme,
     pub screen: Screen<CountingSink>,
     pub sink: CountingSink,
+    /// The caseload home, not the roster, was the first screen.
+    pub started_on_home: bool,
 }
 
 impl Headless {
@@ -42,6 +44,7 @@ impl Headless {
             theme: Theme::new(false),
             screen: Screen::fixed(sink.clone(), WIDTH, HEIGHT)?,
             sink,
+            started_on_home: false,
         };
         h.apply(Msg::Resize {
             width: WIDTH,
@@ -51,6 +54,20 @@ impl Headless {
         h.settle(effects).await;
         if let Conn::Failed { reason, .. } = &h.state.conn {
             return Err(eyre!("could not connect: {reason}"));
+        }
+        if h.roster().is_none() {
+            h.started_on_home = matches!(h.state.top(), app::Screen::Home(_));
+            // The caseload home opens first when granted; go to the roster
+            // the way a person would, through the command line.
+            for c in ":roster".chars() {
+                let effects = h.apply(Msg::Key(KeyEvent::new(
+                    KeyCode::Char(c),
+                    KeyModifiers::NONE,
+                )));
+                h.settle(effects).await;
+            }
+            let effects = h.apply(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+            h.settle(effects).await;
         }
         match h.roster() {
             Some(r) if r.loaded && !r.rows.is_empty() => {}

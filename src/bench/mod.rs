@@ -163,7 +163,13 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
     }
 
     let mut h = Headless::start(pool.clone(), tls).await?;
-    let marker = h.first_row().map(|r| r.local_id.clone());
+    // Cold start is timed to the first screen of data: the caseload home's
+    // first section when it opens first, else the roster's first row.
+    let marker = if h.started_on_home {
+        Some(format!("{} (", crate::app::home::Section::Active.title()))
+    } else {
+        h.first_row().map(|r| r.local_id.clone())
+    };
     let (login_role, students_visible, students_in_table) = {
         let c = pool.get().await?;
         let role: String = c.query_one("SELECT session_user::text", &[]).await?.get(0);

@@ -2,8 +2,13 @@
 //! plus the status line, help overlay, theme and text sanitising.
 
 pub mod auth;
+pub mod chart;
 pub mod command;
 pub mod help;
+pub mod home;
+pub mod intervention;
+#[cfg(test)]
+mod iv_snapshots;
 pub mod menu;
 pub mod roster;
 pub mod sanitize;
@@ -38,6 +43,8 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
         Screen::Menu(m) => menu::render(frame, body, m, state, theme),
         Screen::Roster(r) => roster::render(frame, body, r, theme),
         Screen::Student(s) => student::render(frame, body, s, theme),
+        Screen::Home(h) => home::render(frame, body, h, theme),
+        Screen::Intervention(d) => intervention::render(frame, body, d, theme),
         Screen::Placeholder { label } => centered_text(
             frame,
             body,

@@ -4,12 +4,15 @@
 //! Superseded requests are cancelled on the server (`Effect::Cancel`), so a
 //! user paging quickly does not queue up queries nobody will read.
 
+use crate::app::intervention::WriteOutcome;
 use crate::app::{Effect, Msg, ReqId};
 use crate::config::conn::{KEYRING_ORIGIN, PROMPT_ORIGIN};
 use crate::config::keyring::{self, SecretStore};
 use crate::config::{ConnParams, DatabaseConfig, Password};
+use crate::db::interventions::lifecycle::{self, Transition};
+use crate::db::interventions::{self as iv, WriteError};
 use crate::db::tls::Tls;
-use crate::db::{navigation, pool as db_pool, roster, students, users};
+use crate::db::{caseload, navigation, pool as db_pool, roster, students, users};
 use deadpool_postgres::{Object, Pool, PoolError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -228,6 +231,57 @@ impl Worker {
                 let r = r.await;
                 self.reply(req, r, |access| Msg::ToolChecked { req, key, access })?
             }
+            Effect::LoadHome { req, scope } => {
+                let today = today();
+                let r = async {
+                    let (c, _t) = self.start(req).await?;
+                    Ok(caseload::load_home(pg(&c), None, scope, today).await?)
+                };
+                self.reply(req, r.await, |home| Msg::HomeLoaded {
+                    req,
+                    home: Box::new(home),
+                    today,
+                })?
+            }
+            Effect::LoadIntervention { req, id } => {
+                let today = today();
+                let r = async {
+                    let (c, _t) = self.start(req).await?;
+                    Ok(iv::load_detail(pg(&c), id, today).await?)
+                };
+                self.reply(req, r.await, |d| Msg::InterventionLoaded {
+                    req,
+                    detail: d.map(Box::new),
+                    today,
+                })?
+            }
+            Effect::Transition {
+                req,
+                id,
+                expected_version,
+                to,
+                outcome,
+                notes,
+            } => {
+                let t = Transition { to, outcome, notes };
+                let outcome = match self.client().await {
+                    Err(f) => WriteOutcome::Failed(f.to_string()),
+                    Ok(c) => {
+                        let r =
+                            lifecycle::transition(pg(&c), id, expected_version, &t, today()).await;
+                        match r {
+                            Ok(version) => WriteOutcome::Saved { version },
+                            Err(WriteError::Conflict { current }) => {
+                                WriteOutcome::Conflict(current)
+                            }
+                            Err(WriteError::NotFound) => WriteOutcome::NotFound,
+                            Err(WriteError::Refused(why)) => WriteOutcome::Refused(why.to_string()),
+                            Err(e @ WriteError::Db(_)) => WriteOutcome::Failed(e.to_string()),
+                        }
+                    }
+                };
+                Msg::TransitionDone { req, outcome }
+            }
         };
         Some(msg)
     }
@@ -405,6 +459,11 @@ async fn remember_password(
             Err(format!("signed in, but the password was not saved: {e}"))
         }
     }
+}
+
+/// The worker's date, not update()'s: the app stays clock-free.
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 fn failed(req: ReqId, reason: String) -> Msg {

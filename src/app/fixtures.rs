@@ -1,0 +1,259 @@
+//! A small caseload and one intervention, shared by the state-machine
+//! tests and the rendering snapshots.
+
+use crate::db::caseload::{
+    ActiveRow, CaseloadHome, FollowUpRow, GoalFlag, InterventionRef, Problem, ReviewReason,
+    ReviewRow, Warning,
+};
+use crate::db::enums::{InterventionStatus, InterventionType};
+use crate::db::interventions::delivery::DeliveryRow;
+use crate::db::interventions::detail::{Marker, SessionRow, StatusMarker, TeamMember};
+use crate::db::interventions::goals::{Goal, GoalFields, GoalWithPoints, Measurement};
+use crate::db::interventions::{
+    Attendance, GoalDirection, GoalRule, GoalStatus, InterventionDetail, InterventionHeader,
+    RuleSettings, TeamRole,
+};
+use crate::domain::fidelity::{Delivery, Fidelity};
+use crate::domain::progress::Verdict;
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+pub fn day(n: u64) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 9, 1).expect("date") + chrono::Days::new(n)
+}
+
+pub const TODAY: u64 = 60;
+
+fn at(n: u64) -> DateTime<Utc> {
+    day(n).and_hms_opt(10, 0, 0).expect("time").and_utc()
+}
+
+pub fn iref(n: u128, student: &str, name: &str) -> InterventionRef {
+    InterventionRef {
+        intervention_id: Uuid::from_u128(1000 + n),
+        student_id: Uuid::from_u128(2000 + n),
+        student_name: student.into(),
+        name: name.into(),
+    }
+}
+
+pub fn home() -> CaseloadHome {
+    let fid = |ratio: f64| Fidelity {
+        window: (day(0), day(TODAY)),
+        planned_sessions: 10.0,
+        planned_minutes: Some(300.0),
+        sessions_ratio: ratio,
+        minutes_ratio: Some(ratio),
+        below_threshold: ratio < 0.8,
+    };
+    let active = |n: u128, student: &str, name: &str, due: u64, overdue: bool, f: f64| ActiveRow {
+        of: iref(n, student, name),
+        tier: 2,
+        owner_name: Some("Dana Reyes".into()),
+        start_date: Some(day(0)),
+        planned_end_date: Some(day(70)),
+        sessions_per_week: Some(3),
+        last_session: Some(day(due - 3)),
+        next_session_due: Some(day(due)),
+        overdue,
+        fidelity: Some(fid(f)),
+    };
+    CaseloadHome {
+        active: vec![
+            active(1, "Ava Nguyen", "Read Naturally", 55, true, 0.62),
+            active(2, "Ben Okafor", "Check In/Check Out", 61, false, 0.9),
+            // Control characters from the database must not reach the terminal.
+            active(3, "Evil\x1b[2J Name", "Math\u{202E} Boost", 62, false, 1.0),
+        ],
+        reviews_due: vec![ReviewRow {
+            of: iref(2, "Ben Okafor", "Check In/Check Out"),
+            status: InterventionStatus::Active,
+            reason: ReviewReason::EndsSoon(day(70)),
+        }],
+        goals_off_track: vec![GoalFlag {
+            of: iref(1, "Ava Nguyen", "Read Naturally"),
+            goal_id: Uuid::from_u128(3001),
+            statement: "Read 90 words correct per minute".into(),
+            verdict: Verdict::OffTrack,
+            last_value: Some((day(50), 44.0)),
+        }],
+        follow_ups: vec![FollowUpRow {
+            communication_id: Uuid::from_u128(4001),
+            student_id: Uuid::from_u128(2009),
+            student_name: "Cy Park".into(),
+            intervention_id: None,
+            purpose: "attendance_concern".into(),
+            channel: "phone".into(),
+            occurred_at: at(40),
+            follow_up_due: day(50),
+            days_overdue: 10,
+        }],
+        warnings: vec![Warning {
+            of: iref(3, "Evil\x1b[2J Name", "Math\u{202E} Boost"),
+            problem: Problem::NoPlannedEnd,
+        }],
+        settings: RuleSettings::default(),
+    }
+}
+
+fn header(status: InterventionStatus, version: i32) -> InterventionHeader {
+    InterventionHeader {
+        id: Uuid::from_u128(1001),
+        student_id: Uuid::from_u128(2001),
+        student_name: "Ava Nguyen".into(),
+        student_local_id: "100201".into(),
+        school_id: Uuid::from_u128(9),
+        school_name: "Lincoln Elementary".into(),
+        program_id: Some(Uuid::from_u128(8)),
+        custom_name: None,
+        name: "Read Naturally".into(),
+        intervention_type: InterventionType::Reading,
+        tier: 2,
+        status,
+        concern: None,
+        owner_id: Some(Uuid::from_u128(1)),
+        owner_name: Some("Dana Reyes".into()),
+        referred_by: None,
+        referred_at: at(0),
+        start_date: Some(day(0)),
+        planned_end_date: Some(day(70)),
+        ended_at: None,
+        sessions_per_week: Some(3),
+        minutes_per_session: Some(30),
+        outcome: None,
+        outcome_notes: None,
+        parent_consent_at: None,
+        previous_intervention_id: None,
+        is_restricted: false,
+        version,
+    }
+}
+
+pub fn header_at(status: InterventionStatus, version: i32) -> InterventionHeader {
+    header(status, version)
+}
+
+fn goal(n: u128, statement: &str, dir: GoalDirection, base: f64, target: f64) -> Goal {
+    Goal {
+        id: Uuid::from_u128(3000 + n),
+        intervention_id: Uuid::from_u128(1001),
+        fields: GoalFields {
+            statement: statement.into(),
+            measure: "ORF".into(),
+            unit: Some("wcpm".into()),
+            direction: dir,
+            baseline_value: Some(base),
+            baseline_date: Some(day(0)),
+            target_value: Some(target),
+            target_date: Some(day(70)),
+            decision_rule: GoalRule::FourPoint,
+            status: GoalStatus::Active,
+            sort_order: n as i32,
+        },
+        version: 1,
+    }
+}
+
+fn points(goal: u128, values: &[(u64, f64)]) -> Vec<Measurement> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, &(d, v))| Measurement {
+            id: Uuid::from_u128(5000 + goal * 100 + i as u128),
+            goal_id: Uuid::from_u128(3000 + goal),
+            session_id: None,
+            measured_on: day(d),
+            value: v,
+            note: None,
+        })
+        .collect()
+}
+
+pub fn detail(status: InterventionStatus) -> InterventionDetail {
+    let h = header(status, 3);
+    InterventionDetail {
+        goals: vec![
+            GoalWithPoints {
+                goal: goal(
+                    1,
+                    "Read 90 words correct per minute",
+                    GoalDirection::Increase,
+                    40.0,
+                    90.0,
+                ),
+                // Below the aimline for the last four: off track.
+                points: points(
+                    1,
+                    &[
+                        (7, 42.0),
+                        (14, 45.0),
+                        (21, 44.0),
+                        (28, 47.0),
+                        (35, 49.0),
+                        (42, 50.0),
+                    ],
+                ),
+            },
+            GoalWithPoints {
+                goal: goal(
+                    2,
+                    "Fewer office referrals",
+                    GoalDirection::Decrease,
+                    8.0,
+                    1.0,
+                ),
+                points: points(2, &[(10, 7.0), (20, 6.0)]),
+            },
+        ],
+        sessions: (0..5)
+            .map(|i| SessionRow {
+                id: Uuid::from_u128(6000 + i),
+                session_date: day(40 - 3 * i as u64),
+                start_time: None,
+                minutes: 30,
+                attendance: if i == 2 {
+                    Attendance::StudentAbsent
+                } else {
+                    Attendance::Present
+                },
+                fidelity: None,
+                note: (i == 0).then(|| "good focus\x1b]0;pwned\x07".into()),
+                field_values: serde_json::Value::Null,
+                delivered_by: None,
+                delivered_by_name: Some("Dana Reyes".into()),
+                is_restricted: false,
+                version: 1,
+            })
+            .collect(),
+        sessions_total: 5,
+        team: vec![TeamMember {
+            id: Uuid::from_u128(7001),
+            user_id: Some(Uuid::from_u128(1)),
+            name: "Dana Reyes".into(),
+            external_org: None,
+            role: TeamRole::Owner,
+            can_edit: true,
+        }],
+        attachments: vec![],
+        communications: vec![],
+        chain: vec![],
+        markers: vec![StatusMarker {
+            on: day(0),
+            marker: Marker::Started,
+        }],
+        delivery: DeliveryRow {
+            intervention_id: h.id,
+            delivery: Delivery {
+                start_date: h.start_date,
+                planned_end_date: h.planned_end_date,
+                ended_on: None,
+                sessions_per_week: h.sessions_per_week,
+                minutes_per_session: h.minutes_per_session,
+                sessions_delivered: 12,
+                minutes_delivered: 360,
+            },
+        },
+        settings: RuleSettings::default(),
+        header: h,
+    }
+}

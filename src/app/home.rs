@@ -1,0 +1,193 @@
+//! The caseload home's state: five sections of work, one cursor running
+//! across all their rows, each row knowing which record it opens.
+
+use super::ReqId;
+use crate::db::caseload::{CaseloadHome, InterventionRef, Scope};
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Active,
+    Reviews,
+    OffTrack,
+    FollowUps,
+    Warnings,
+}
+
+impl Section {
+    pub const ALL: [Section; 5] = [
+        Section::Active,
+        Section::Reviews,
+        Section::OffTrack,
+        Section::FollowUps,
+        Section::Warnings,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Active => "My active interventions",
+            Section::Reviews => "Reviews due",
+            Section::OffTrack => "Goals off track",
+            Section::FollowUps => "Overdue follow-ups",
+            Section::Warnings => "Data-quality warnings",
+        }
+    }
+}
+
+/// What Enter on a row opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Intervention {
+        id: Uuid,
+        title: String,
+    },
+    /// A follow-up logged against the student, not an intervention.
+    Student {
+        id: Uuid,
+        title: String,
+    },
+}
+
+fn of(r: &InterventionRef) -> Target {
+    Target::Intervention {
+        id: r.intervention_id,
+        title: format!("{} · {}", r.student_name, r.name),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HomeState {
+    pub scope: Scope,
+    pub req: Option<ReqId>,
+    pub home: Option<Box<CaseloadHome>>,
+    /// The day the worker judged the rows by.
+    pub today: Option<NaiveDate>,
+    pub error: Option<String>,
+    /// Index into `rows()`.
+    pub cursor: usize,
+}
+
+impl HomeState {
+    pub fn new(scope: Scope) -> HomeState {
+        HomeState {
+            scope,
+            req: None,
+            home: None,
+            today: None,
+            error: None,
+            cursor: 0,
+        }
+    }
+
+    pub fn section_len(&self, s: Section) -> usize {
+        let Some(h) = &self.home else { return 0 };
+        match s {
+            Section::Active => h.active.len(),
+            Section::Reviews => h.reviews_due.len(),
+            Section::OffTrack => h.goals_off_track.len(),
+            Section::FollowUps => h.follow_ups.len(),
+            Section::Warnings => h.warnings.len(),
+        }
+    }
+
+    /// Every row in display order, with its section.
+    pub fn rows(&self) -> Vec<(Section, Target)> {
+        let Some(h) = &self.home else { return vec![] };
+        let mut out = Vec::new();
+        out.extend(h.active.iter().map(|r| (Section::Active, of(&r.of))));
+        out.extend(h.reviews_due.iter().map(|r| (Section::Reviews, of(&r.of))));
+        out.extend(
+            h.goals_off_track
+                .iter()
+                .map(|r| (Section::OffTrack, of(&r.of))),
+        );
+        out.extend(h.follow_ups.iter().map(|f| {
+            let target = match f.intervention_id {
+                Some(id) => Target::Intervention {
+                    id,
+                    title: f.student_name.clone(),
+                },
+                None => Target::Student {
+                    id: f.student_id,
+                    title: f.student_name.clone(),
+                },
+            };
+            (Section::FollowUps, target)
+        }));
+        out.extend(h.warnings.iter().map(|w| (Section::Warnings, of(&w.of))));
+        out
+    }
+
+    pub fn len(&self) -> usize {
+        Section::ALL.iter().map(|&s| self.section_len(s)).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn selected(&self) -> Option<Target> {
+        self.rows().into_iter().nth(self.cursor).map(|(_, t)| t)
+    }
+
+    /// The section the cursor is in and the index of its first row.
+    fn section_start(&self, s: Section) -> usize {
+        Section::ALL
+            .iter()
+            .take_while(|&&x| x != s)
+            .map(|&x| self.section_len(x))
+            .sum()
+    }
+
+    pub fn current_section(&self) -> Option<Section> {
+        self.rows().get(self.cursor).map(|(s, _)| *s)
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.len().saturating_sub(1);
+        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
+    }
+
+    /// To the first row of the next (or previous) section that has rows,
+    /// wrapping round.
+    pub fn jump_section(&mut self, forward: bool) {
+        let Some(now) = self.current_section() else {
+            return;
+        };
+        let at = Section::ALL.iter().position(|&s| s == now).unwrap_or(0);
+        let n = Section::ALL.len();
+        for step in 1..=n {
+            let i = if forward {
+                (at + step) % n
+            } else {
+                (at + n - step) % n
+            };
+            let s = Section::ALL[i];
+            if self.section_len(s) > 0 {
+                self.cursor = self.section_start(s);
+                return;
+            }
+        }
+    }
+
+    pub fn apply(&mut self, home: CaseloadHome, today: NaiveDate) {
+        self.home = Some(Box::new(home));
+        self.today = Some(today);
+        self.error = None;
+        self.cursor = self.cursor.min(self.len().saturating_sub(1));
+    }
+}
+
+/// Coordinators and administrators oversee schools; everyone else sees
+/// their own work.
+pub fn scope_for(role_keys: &[String]) -> Scope {
+    if role_keys
+        .iter()
+        .any(|k| matches!(k.as_str(), "coordinator" | "admin"))
+    {
+        Scope::Schools
+    } else {
+        Scope::Mine
+    }
+}

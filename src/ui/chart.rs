@@ -1,0 +1,325 @@
+//! The progress chart: data points, aimline, trend and change markers on a
+//! braille canvas. The maths is in `domain::progress`; this module only
+//! maps days and values onto cells, with the same rounding as ratatui's
+//! canvas so the mapping can be tested cell by cell.
+
+use super::theme::Theme;
+use crate::db::interventions::detail::StatusMarker;
+use crate::db::interventions::goals::GoalWithPoints;
+use crate::domain::progress::{self, MIN_TREND_POINTS, Point};
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Color;
+use ratatui::symbols::Marker;
+use ratatui::text::Line as TextLine;
+use ratatui::widgets::Paragraph;
+use ratatui::widgets::canvas::{Canvas, Line, Points};
+
+/// A goal's chart in plot coordinates: x is days since `origin`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartModel {
+    pub origin: NaiveDate,
+    pub x_bounds: [f64; 2],
+    pub y_bounds: [f64; 2],
+    pub points: Vec<(f64, f64)>,
+    pub aimline: Option<[(f64, f64); 2]>,
+    pub trend: Option<[(f64, f64); 2]>,
+    /// x of each change marker inside the bounds.
+    pub markers: Vec<f64>,
+}
+
+fn x_of(origin: NaiveDate, day: NaiveDate) -> f64 {
+    (day - origin).num_days() as f64
+}
+
+impl ChartModel {
+    /// None when there is nothing to place: no points and no aimline.
+    pub fn new(g: &GoalWithPoints, markers: &[StatusMarker]) -> Option<ChartModel> {
+        let goal = g.goal.progress_goal().ok();
+        let pts: Vec<Point> = g.points.iter().map(|m| m.point()).collect();
+        let days = pts
+            .iter()
+            .map(|p| p.on)
+            .chain(goal.iter().flat_map(|g| [g.baseline.on, g.target.on]));
+        let origin = days.clone().min()?;
+        let last = days.max()?;
+        let x_max = x_of(origin, last).max(1.0);
+        let points: Vec<(f64, f64)> = pts.iter().map(|p| (x_of(origin, p.on), p.value)).collect();
+        let aimline = goal.map(|g| {
+            [
+                (x_of(origin, g.baseline.on), g.baseline.value),
+                (x_of(origin, g.target.on), g.target.value),
+            ]
+        });
+        let trend = progress::trend(&pts).map(|t| {
+            let from = pts.iter().map(|p| p.on).min().unwrap_or(origin);
+            [
+                (x_of(origin, from), t.value_on(from)),
+                (x_max, t.value_on(origin + chrono::Days::new(x_max as u64))),
+            ]
+        });
+        let ys = points
+            .iter()
+            .chain(aimline.iter().flatten())
+            .chain(trend.iter().flatten())
+            .map(|&(_, y)| y);
+        let lo = ys.clone().fold(f64::INFINITY, f64::min);
+        let hi = ys.fold(f64::NEG_INFINITY, f64::max);
+        let pad = ((hi - lo) * 0.1).max(1.0);
+        let markers = markers
+            .iter()
+            .map(|m| x_of(origin, m.on))
+            .filter(|x| (0.0..=x_max).contains(x))
+            .collect();
+        Some(ChartModel {
+            origin,
+            x_bounds: [0.0, x_max],
+            y_bounds: [lo - pad, hi + pad],
+            points,
+            aimline,
+            trend,
+            markers,
+        })
+    }
+
+    /// The cell (column, row from the top of the plot) a value lands in,
+    /// rounding as ratatui's canvas does on a braille grid (2×4 dots).
+    pub fn cell(&self, x: f64, y: f64, plot: Rect) -> Option<(u16, u16)> {
+        let [left, right] = self.x_bounds;
+        let [bottom, top] = self.y_bounds;
+        if !(left..=right).contains(&x) || !(bottom..=top).contains(&y) {
+            return None;
+        }
+        let res_x = f64::from(plot.width) * 2.0;
+        let res_y = f64::from(plot.height) * 4.0;
+        let dx = ((x - left) * (res_x - 1.0) / (right - left)).round();
+        let dy = ((top - y) * (res_y - 1.0) / (top - bottom)).round();
+        Some((plot.x + (dx as u16) / 2, plot.y + (dy as u16) / 4))
+    }
+}
+
+/// Draws the chart with a value axis on the left and dates underneath;
+/// the legend says what each mark is, so colour is never needed to read it.
+pub fn render(frame: &mut Frame, area: Rect, m: &ChartModel, theme: &Theme) {
+    if area.height < 3 || area.width < 12 {
+        return;
+    }
+    let label = |v: f64| format!("{v:.0}");
+    let gutter = [m.y_bounds[0], m.y_bounds[1]]
+        .iter()
+        .map(|&v| label(v).len())
+        .max()
+        .unwrap_or(1) as u16
+        + 1;
+    let [left, plot_and_axis] =
+        Layout::horizontal([Constraint::Length(gutter), Constraint::Fill(1)]).areas(area);
+    let [plot, axis] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(plot_and_axis);
+    let top = TextLine::from(label(m.y_bounds[1])).style(theme.dim);
+    let bottom = TextLine::from(label(m.y_bounds[0])).style(theme.dim);
+    frame.render_widget(Paragraph::new(top), Rect { height: 1, ..left });
+    frame.render_widget(
+        Paragraph::new(bottom),
+        Rect {
+            y: left.y + plot.height.saturating_sub(1),
+            height: 1,
+            ..left
+        },
+    );
+    let end = m.origin + chrono::Days::new(m.x_bounds[1] as u64);
+    let (from, to) = (m.origin.format("%b %-d").to_string(), end.format("%b %-d"));
+    let gap = usize::from(axis.width).saturating_sub(from.len() + to.to_string().len());
+    frame.render_widget(
+        Paragraph::new(format!("{from}{}{to}", " ".repeat(gap))).style(theme.dim),
+        axis,
+    );
+    let colour = |c: Color| theme.ok.fg.map(|_| c).unwrap_or(Color::Reset);
+    let canvas = Canvas::default()
+        .marker(Marker::Braille)
+        .x_bounds(m.x_bounds)
+        .y_bounds(m.y_bounds)
+        .paint(|ctx| {
+            for &x in &m.markers {
+                ctx.draw(&Line::new(
+                    x,
+                    m.y_bounds[0],
+                    x,
+                    m.y_bounds[1],
+                    colour(Color::DarkGray),
+                ));
+            }
+            if let Some([(x1, y1), (x2, y2)]) = m.aimline {
+                ctx.draw(&Line::new(x1, y1, x2, y2, colour(Color::Green)));
+            }
+            if let Some([(x1, y1), (x2, y2)]) = m.trend {
+                ctx.draw(&Line::new(x1, y1, x2, y2, colour(Color::Yellow)));
+            }
+            ctx.layer();
+            ctx.draw(&Points {
+                coords: &m.points,
+                color: colour(Color::Cyan),
+            });
+        });
+    frame.render_widget(canvas, plot);
+}
+
+/// What the chart cannot show by itself: the trend's absence, the legend.
+pub fn legend(m: &ChartModel) -> String {
+    let trend = if m.trend.is_some() {
+        "trend".to_string()
+    } else {
+        format!(
+            "no trend: not enough data ({} of {MIN_TREND_POINTS})",
+            m.points.len()
+        )
+    };
+    let aim = if m.aimline.is_some() {
+        "aimline"
+    } else {
+        "no aimline"
+    };
+    format!("points · {aim} · {trend} · │ changes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::interventions::goals::{Goal, GoalFields, Measurement};
+    use crate::db::interventions::{GoalDirection, GoalRule, GoalStatus};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use uuid::Uuid;
+
+    fn d(day: u64) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 9, 1).unwrap() + chrono::Days::new(day)
+    }
+
+    fn goal(
+        direction: GoalDirection,
+        base: f64,
+        target: f64,
+        pts: &[(u64, f64)],
+    ) -> GoalWithPoints {
+        let id = Uuid::from_u128(1);
+        GoalWithPoints {
+            goal: Goal {
+                id,
+                intervention_id: Uuid::from_u128(2),
+                fields: GoalFields {
+                    statement: "s".into(),
+                    measure: "m".into(),
+                    unit: None,
+                    direction,
+                    baseline_value: Some(base),
+                    baseline_date: Some(d(0)),
+                    target_value: Some(target),
+                    target_date: Some(d(40)),
+                    decision_rule: GoalRule::FourPoint,
+                    status: GoalStatus::Active,
+                    sort_order: 0,
+                },
+                version: 1,
+            },
+            points: pts
+                .iter()
+                .map(|&(day, value)| Measurement {
+                    id: Uuid::from_u128(100 + day as u128),
+                    goal_id: id,
+                    session_id: None,
+                    measured_on: d(day),
+                    value,
+                    note: None,
+                })
+                .collect(),
+        }
+    }
+
+    fn braille_at(t: &Terminal<TestBackend>, (x, y): (u16, u16)) -> bool {
+        let c = t.backend().buffer()[(x, y)]
+            .symbol()
+            .chars()
+            .next()
+            .unwrap();
+        ('\u{2801}'..='\u{28FF}').contains(&c)
+    }
+
+    #[test]
+    fn bounds_and_mapping_for_an_increasing_goal() {
+        let g = goal(
+            GoalDirection::Increase,
+            10.0,
+            50.0,
+            &[(10, 20.0), (20, 30.0), (30, 40.0)],
+        );
+        let m = ChartModel::new(&g, &[]).unwrap();
+        assert_eq!(m.x_bounds, [0.0, 40.0]);
+        // y spans 10..50 padded by a tenth of the range.
+        assert_eq!(m.y_bounds, [6.0, 54.0]);
+        // Points exactly on the aimline: the trend equals it.
+        let t = m.trend.unwrap();
+        assert!((t[1].1 - 50.0).abs() < 1e-9, "{t:?}");
+        // 21×9 plot: 42×36 dots. Baseline (0,10): dx 0, dy round(44/48·35)=32 → row 8.
+        let plot = Rect::new(0, 0, 21, 9);
+        assert_eq!(m.cell(0.0, 10.0, plot), Some((0, 8)));
+        // Target (40,50): dx 41 → col 20; dy round(4/48·35)=3 → row 0.
+        assert_eq!(m.cell(40.0, 50.0, plot), Some((20, 0)));
+        // Day 20, 30: dx round(20/40·41)=21 (col 10), dy round(24/48·35)=18 (row 4).
+        assert_eq!(m.cell(20.0, 30.0, plot), Some((10, 4)));
+        assert_eq!(m.cell(41.0, 30.0, plot), None);
+    }
+
+    #[test]
+    fn points_land_in_their_cells_when_drawn() {
+        let g = goal(
+            GoalDirection::Decrease,
+            50.0,
+            10.0,
+            &[(5, 48.0), (25, 20.0), (35, 15.0)],
+        );
+        let m = ChartModel::new(&g, &[]).unwrap();
+        let only_points = ChartModel {
+            aimline: None,
+            trend: None,
+            ..m.clone()
+        };
+        let plot = Rect::new(0, 0, 30, 10);
+        let mut t = Terminal::new(TestBackend::new(30, 10)).unwrap();
+        t.draw(|f| {
+            let canvas = Canvas::default()
+                .marker(Marker::Braille)
+                .x_bounds(only_points.x_bounds)
+                .y_bounds(only_points.y_bounds)
+                .paint(|ctx| {
+                    ctx.draw(&Points {
+                        coords: &only_points.points,
+                        color: Color::Reset,
+                    })
+                });
+            f.render_widget(canvas, plot);
+        })
+        .unwrap();
+        for &(x, y) in &only_points.points {
+            let cell = m.cell(x, y, plot).unwrap();
+            assert!(braille_at(&t, cell), "point ({x},{y}) not at {cell:?}");
+        }
+        // A decreasing goal's aimline runs from the top left to the bottom right.
+        let [(x1, y1), (x2, y2)] = m.aimline.unwrap();
+        let (a, b) = (m.cell(x1, y1, plot).unwrap(), m.cell(x2, y2, plot).unwrap());
+        assert!(a.0 < b.0 && a.1 < b.1, "{a:?} {b:?}");
+        assert!(m.trend.unwrap()[1].1 < m.trend.unwrap()[0].1, "trend falls");
+    }
+
+    #[test]
+    fn fewer_than_three_points_give_no_trend() {
+        let g = goal(
+            GoalDirection::Increase,
+            10.0,
+            50.0,
+            &[(10, 20.0), (20, 30.0)],
+        );
+        let m = ChartModel::new(&g, &[]).unwrap();
+        assert!(m.trend.is_none());
+        assert!(legend(&m).contains("not enough data (2 of 3)"));
+    }
+}

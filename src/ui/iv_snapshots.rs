@@ -1,0 +1,147 @@
+//! The caseload home and the intervention detail (goals tab with its
+//! chart) at 80×24 and 120×40, in colour and with NO_COLOR.
+
+use crate::app::fixtures::{self, day};
+use crate::app::{Effect, Msg, Options, State, update};
+use crate::db::enums::{InterventionStatus, NavigationType};
+use crate::db::navigation::NavItem;
+use crate::db::users::{CaseloadUser, Whoami};
+use crate::ui::{self, theme::Theme};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use uuid::Uuid;
+
+fn at_home(width: u16, height: u16) -> State {
+    let mut s = State::new(Options {
+        connection_label: "dana@db:5432/caseload".into(),
+        ..Options::default()
+    });
+    let fx = update(&mut s, Msg::Start);
+    let Effect::Connect { req } = fx[0] else {
+        panic!()
+    };
+    let whoami = Whoami {
+        login_role: "dana".into(),
+        server_version: "15.4".into(),
+        user: Some(CaseloadUser {
+            id: Uuid::from_u128(1),
+            username: "dana".into(),
+            display_name: "Dana Reyes".into(),
+            role_keys: vec!["counselor".into()],
+        }),
+    };
+    let fx = update(&mut s, Msg::Connected { req, whoami });
+    let Effect::LoadMenu { req } = fx[0] else {
+        panic!()
+    };
+    let items = vec![NavItem {
+        id: Uuid::from_u128(1),
+        parent_id: None,
+        label: "Caseload".into(),
+        nav_type: NavigationType::Screen,
+        target: Some("caseload".into()),
+        hotkey: Some("h".into()),
+        sort_order: 1,
+    }];
+    let fx = update(&mut s, Msg::MenuLoaded { req, items });
+    let Effect::LoadHome { req, .. } = fx[0] else {
+        panic!("{fx:?}")
+    };
+    update(&mut s, Msg::Resize { width, height });
+    update(
+        &mut s,
+        Msg::HomeLoaded {
+            req,
+            home: Box::new(fixtures::home()),
+            today: day(fixtures::TODAY),
+        },
+    );
+    s
+}
+
+fn at_detail(width: u16, height: u16) -> State {
+    let mut s = at_home(width, height);
+    let fx = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let Effect::LoadIntervention { req, .. } = fx[0] else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut s,
+        Msg::InterventionLoaded {
+            req,
+            detail: Some(Box::new(fixtures::detail(InterventionStatus::Active))),
+            today: day(fixtures::TODAY),
+        },
+    );
+    s
+}
+
+fn draw(s: &State, width: u16, height: u16, no_color: bool) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
+    t.draw(|f| ui::render(f, s, &Theme::new(no_color))).unwrap();
+    t
+}
+
+fn text(t: &Terminal<TestBackend>) -> String {
+    let b = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..b.area.height {
+        for x in 0..b.area.width {
+            out.push_str(b[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn no_colours(t: &Terminal<TestBackend>) -> bool {
+    t.backend()
+        .buffer()
+        .content
+        .iter()
+        .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
+}
+
+#[test]
+fn home_80x24() {
+    let t = draw(&at_home(80, 24), 80, 24, false);
+    let screen = text(&t);
+    assert!(!screen.contains('\x1b'));
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn home_120x40_no_color() {
+    let t = draw(&at_home(120, 40), 120, 40, true);
+    assert!(no_colours(&t));
+    insta::assert_snapshot!(text(&t));
+}
+
+#[test]
+fn detail_goals_chart_80x24() {
+    let t = draw(&at_detail(80, 24), 80, 24, false);
+    insta::assert_snapshot!(text(&t));
+}
+
+#[test]
+fn detail_goals_chart_120x40() {
+    let t = draw(&at_detail(120, 40), 120, 40, false);
+    insta::assert_snapshot!(text(&t));
+}
+
+#[test]
+fn detail_no_color_with_the_action_prompt() {
+    let mut s = at_detail(80, 24);
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE)),
+    );
+    let t = draw(&s, 80, 24, true);
+    assert!(no_colours(&t));
+    insta::assert_snapshot!(text(&t));
+}
