@@ -10,6 +10,9 @@ use std::fmt;
 pub enum Context {
     Global,
     List,
+    Student,
+    Form,
+    Conflict,
 }
 
 impl Context {
@@ -17,6 +20,9 @@ impl Context {
         match self {
             Context::Global => "Everywhere",
             Context::List => "Lists and menus",
+            Context::Student => "Student record",
+            Context::Form => "Editing a form",
+            Context::Conflict => "Someone else saved first",
         }
     }
 }
@@ -60,6 +66,22 @@ actions! {
     Top = "top", List, "first row", ["g", "home"];
     Bottom = "bottom", List, "last row", ["G", "end"];
     Open = "open", List, "open the selected item", ["enter", "l"];
+    NextTab = "next_tab", Student, "next tab", ["tab"];
+    PrevTab = "prev_tab", Student, "previous tab", ["shift-tab"];
+    TabProfile = "tab_profile", Student, "profile tab", ["1"];
+    TabGuardians = "tab_guardians", Student, "guardians tab", ["2"];
+    TabInterventions = "tab_interventions", Student, "interventions tab", ["3"];
+    TabCommunications = "tab_communications", Student, "communications tab", ["4"];
+    TabDocuments = "tab_documents", Student, "documents tab", ["5"];
+    TabActivity = "tab_activity", Student, "activity tab", ["6"];
+    Edit = "edit", Student, "edit the profile, or the selected guardian", ["e"];
+    Save = "save", Form, "save (enter works too)", ["ctrl-s"];
+    NextField = "next_field", Form, "next field (down works too)", ["tab"];
+    PrevField = "prev_field", Form, "previous field (up works too)", ["shift-tab"];
+    CancelForm = "cancel", Form, "cancel; asks first when something changed", ["esc"];
+    KeepMine = "keep_mine", Conflict, "keep mine: save my values over theirs", ["m"];
+    TakeTheirs = "take_theirs", Conflict, "take theirs: drop my changes", ["t"];
+    EditAgain = "edit_again", Conflict, "edit again: my values, on their version", ["e", "esc"];
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded

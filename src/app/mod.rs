@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod command;
+pub mod form;
 pub mod keymap;
 pub mod menu;
 pub mod roster;
@@ -11,7 +12,8 @@ pub mod student;
 
 use crate::config::Password;
 use crate::db::navigation::{NavItem, ToolAccess};
-use crate::db::students::{PageRequest, RosterPage, StudentDetail};
+use crate::db::student_record::{Change, SaveOutcome, StudentRecord};
+use crate::db::students::{PageRequest, RosterPage};
 use crate::db::users::Whoami;
 use command::{Command, CommandLine, Edit};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -83,7 +85,12 @@ pub enum Msg {
     /// `None`: the student is not (or no longer) visible to this user.
     StudentLoaded {
         req: ReqId,
-        detail: Option<Box<StudentDetail>>,
+        detail: Option<Box<StudentRecord>>,
+    },
+    /// The answer to `Effect::SaveStudentRecord`.
+    StudentSaved {
+        req: ReqId,
+        outcome: SaveOutcome,
     },
     QueryFailed {
         req: ReqId,
@@ -131,6 +138,14 @@ pub enum Effect {
         req: ReqId,
         id: Uuid,
     },
+    /// Save a profile or guardian form onto row `id` if it is still at
+    /// `version`; never cancelled once sent.
+    SaveStudentRecord {
+        req: ReqId,
+        id: Uuid,
+        version: i32,
+        change: Change,
+    },
     /// May the person open this tool? Asked of the database for tools the
     /// menu does not offer (`:open`).
     CheckTool {
@@ -171,6 +186,11 @@ impl Screen {
             Screen::Student(s) => s.req.into_iter().collect(),
             Screen::Placeholder { .. } => vec![],
         }
+    }
+
+    /// Waiting on something: a load or a save.
+    fn busy(&self) -> bool {
+        !self.in_flight().is_empty() || matches!(self, Screen::Student(s) if s.save_req().is_some())
     }
 
     pub fn title(&self) -> String {
@@ -268,7 +288,7 @@ impl State {
     pub fn busy(&self) -> bool {
         matches!(self.conn, Conn::Connecting { .. })
             || self.tool_check.is_some()
-            || self.screens.iter().any(|s| !s.in_flight().is_empty())
+            || self.screens.iter().any(Screen::busy)
     }
 
     pub fn is_connected(&self) -> bool {
@@ -357,6 +377,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Paste(text) => {
+            if state.auth.is_none() && student::on_paste(state, text.expose()) {
+                return vec![];
+            }
             auth::on_paste(state, &text);
             vec![]
         }
@@ -391,11 +414,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 s.req = None;
                 match detail {
                     Some(d) => s.detail = Some(d),
-                    None => s.error = Some("this student is not in your schools".into()),
+                    None => s.error = Some("this student is not visible to you".into()),
                 }
             }
             vec![]
         }
+        Msg::StudentSaved { req, outcome } => student::on_saved(state, req, outcome),
         Msg::ToolChecked { req, key, access } => {
             if state.tool_check != Some(req) {
                 return vec![];
@@ -570,6 +594,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if let Some(effects) = menu_hotkey(state, &key, action) {
         return effects;
     }
+    if let Some(effects) = student::on_key(state, &key, action) {
+        return effects;
+    }
     match action {
         Some(Action::Quit) => {
             state.quit = true;
@@ -614,6 +641,12 @@ fn menu_hotkey(state: &mut State, key: &KeyEvent, action: Option<Action>) -> Opt
     };
     if !key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
         || !matches!(action, None | Some(Action::Retry | Action::Open))
+            && !action.is_some_and(|a| {
+                matches!(
+                    a.context(),
+                    keymap::Context::Student | keymap::Context::Form | keymap::Context::Conflict
+                )
+            })
     {
         return None;
     }
@@ -724,13 +757,9 @@ fn open_student(state: &mut State) -> Vec<Effect> {
     };
     let title = format!("{}, {}", row.last_name, row.first_name);
     let id = row.id;
-    state.screens.push(Screen::Student(StudentState {
-        id,
-        title,
-        req: None,
-        detail: None,
-        error: None,
-    }));
+    state
+        .screens
+        .push(Screen::Student(StudentState::new(id, title)));
     let top = state.screens.len() - 1;
     reload(state, top)
 }

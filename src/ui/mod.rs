@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod command;
+pub mod form;
 pub mod help;
 pub mod menu;
 pub mod roster;

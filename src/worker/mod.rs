@@ -9,7 +9,7 @@ use crate::config::conn::{KEYRING_ORIGIN, PROMPT_ORIGIN};
 use crate::config::keyring::{self, SecretStore};
 use crate::config::{ConnParams, DatabaseConfig, Password};
 use crate::db::tls::Tls;
-use crate::db::{navigation, pool as db_pool, students, users};
+use crate::db::{navigation, pool as db_pool, student_record, students, users};
 use deadpool_postgres::{Object, Pool, PoolError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -187,12 +187,26 @@ impl Worker {
             Effect::LoadStudent { req, id } => {
                 let r = async {
                     let (c, _t) = self.start(req).await?;
-                    Ok(students::student_detail(pg(&c), id).await?)
+                    Ok(student_record::load(pg(&c), id).await?)
                 };
                 self.reply(req, r.await, |d| Msg::StudentLoaded {
                     req,
                     detail: d.map(Box::new),
                 })?
+            }
+            Effect::SaveStudentRecord {
+                req,
+                id,
+                version,
+                change,
+            } => {
+                let outcome = match self.client().await {
+                    // Not registered for cancelling: a save, once sent,
+                    // must be answered so the form learns whether it happened.
+                    Ok(c) => student_record::save(pg(&c), id, version, &change).await,
+                    Err(f) => student_record::SaveOutcome::Refused(f.to_string()),
+                };
+                Msg::StudentSaved { req, outcome }
             }
             Effect::CheckTool { req, key } => {
                 let r = async {
