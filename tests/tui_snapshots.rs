@@ -5,7 +5,7 @@
 use caseload::app::{self, Effect, Msg, Options, State, update};
 use caseload::db::enums::{GradeLevel, NavigationType, StudentStatus};
 use caseload::db::navigation::NavItem;
-use caseload::db::students::{ActivityEvent, Guardian, RosterPage, RosterRow, StudentDetail};
+use caseload::db::students::{RosterPage, RosterRow};
 use caseload::db::users::{CaseloadUser, Whoami};
 use caseload::ui::{self, sanitize, theme::Theme};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -238,83 +238,6 @@ fn hostile_and_wide_names_keep_columns_aligned() {
         assert_eq!(status_col("Evil"), plain, "at {w}x{h}");
         assert_eq!(status_col("Nu\u{301}"), plain, "at {w}x{h}");
     }
-}
-
-fn activity(when: &str, who: &str, action: &str, table: &str, changed: &[&str]) -> ActivityEvent {
-    ActivityEvent {
-        when: when.into(),
-        who: who.into(),
-        action: action.into(),
-        table: table.into(),
-        changed: changed.iter().map(|c| c.to_string()).collect(),
-    }
-}
-
-#[test]
-fn student_screen() {
-    let mut s = on_roster(100, 30);
-    let Effect::LoadStudent { req, .. } = update(&mut s, key(KeyCode::Enter))[0] else {
-        panic!()
-    };
-    let row = rows()[3].clone();
-    let detail = StudentDetail {
-        row,
-        school_name: "Lincoln Elementary School".into(),
-        state_id: Some("ST-99".into()),
-        date_of_birth: chrono::NaiveDate::from_ymd_opt(2016, 4, 2),
-        enrollment_date: chrono::NaiveDate::from_ymd_opt(2021, 8, 30),
-        exit_date: None,
-        counselor: Some("Dana Reyes".into()),
-        guardians: vec![
-            Guardian {
-                first_name: "Maria".into(),
-                last_name: "Evil".into(),
-                relationship: "mother".into(),
-                phone: Some("+1 555 0100".into()),
-                email: Some("maria@example.org".into()),
-                preferred_channel: Some("sms".into()),
-                preferred_language: Some("es".into()),
-                contact_priority: 1,
-                is_emergency_contact: true,
-            },
-            Guardian {
-                first_name: "Sam".into(),
-                last_name: "Evil".into(),
-                relationship: "aunt_uncle".into(),
-                phone: None,
-                email: None,
-                preferred_channel: None,
-                preferred_language: None,
-                contact_priority: 2,
-                is_emergency_contact: false,
-            },
-        ],
-        activity: vec![
-            activity("2026-03-02 09:15", "Dana Reyes", "read", "students", &[]),
-            activity(
-                "2026-03-01 16:40",
-                "Lee Okafor",
-                "update",
-                "intervention_sessions",
-                &["fidelity", "note"],
-            ),
-            activity(
-                "2026-02-27 11:05",
-                "demo_admin",
-                "insert",
-                "communication_log",
-                &[],
-            ),
-        ],
-    };
-    update(
-        &mut s,
-        Msg::StudentLoaded {
-            req,
-            detail: Some(Box::new(detail)),
-        },
-    );
-    insta::assert_snapshot!(render(&s, 100, 30, false).backend());
 }
 
 #[test]

@@ -437,7 +437,10 @@ async fn headless_session_scrolls_the_whole_roster_both_ways() {
     let Screen::Student(st) = s.top() else {
         panic!()
     };
-    assert_eq!(st.detail.as_ref().map(|d| d.row.id), Some(fx.expected_a[0]));
+    assert_eq!(
+        st.detail.as_ref().map(|d| d.profile.id),
+        Some(fx.expected_a[0])
+    );
     pool.close();
 }
 

@@ -13,6 +13,9 @@ pub enum Context {
     Roster,
     /// Only while the roster's filter bar has the keys (`f`).
     FilterBar,
+    Student,
+    Form,
+    Conflict,
 }
 
 impl Context {
@@ -22,6 +25,9 @@ impl Context {
             Context::List => "Lists and menus",
             Context::Roster => "Roster",
             Context::FilterBar => "Roster filter bar (after f)",
+            Context::Student => "Student record",
+            Context::Form => "Editing a form",
+            Context::Conflict => "Someone else saved first",
         }
     }
 }
@@ -86,6 +92,20 @@ actions! {
     NextTab = "next_tab", List, "next tab (home: next section); 1–5 pick a tab", ["tab"];
     PrevTab = "prev_tab", List, "previous tab (home: previous section)", ["shift-tab"];
     Actions = "actions", List, "intervention: lifecycle actions (pause, complete …)", ["a"];
+    TabProfile = "tab_profile", Student, "profile tab", ["1"];
+    TabGuardians = "tab_guardians", Student, "guardians tab", ["2"];
+    TabInterventions = "tab_interventions", Student, "interventions tab", ["3"];
+    TabCommunications = "tab_communications", Student, "communications tab", ["4"];
+    TabDocuments = "tab_documents", Student, "documents tab", ["5"];
+    TabActivity = "tab_activity", Student, "activity tab", ["6"];
+    Edit = "edit", Student, "edit the profile, or the selected guardian", ["e"];
+    Save = "save", Form, "save (enter works too)", ["ctrl-s"];
+    NextField = "next_field", Form, "next field (down works too)", ["tab"];
+    PrevField = "prev_field", Form, "previous field (up works too)", ["shift-tab"];
+    CancelForm = "cancel", Form, "cancel; asks first when something changed", ["esc"];
+    KeepMine = "keep_mine", Conflict, "keep mine: save my values over theirs", ["m"];
+    TakeTheirs = "take_theirs", Conflict, "take theirs: drop my changes", ["t"];
+    EditAgain = "edit_again", Conflict, "edit again: my values, on their version", ["e", "esc"];
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod command;
+pub mod form;
 pub mod home;
 pub mod intervention;
 pub mod keymap;
@@ -17,7 +18,8 @@ use crate::db::enums::InterventionStatus;
 use crate::db::interventions::{InterventionDetail, Outcome};
 use crate::db::navigation::{NavItem, ToolAccess};
 use crate::db::roster::{Filters, RosterQuery, Sort};
-use crate::db::students::{PageRequest, RosterPage, StudentDetail};
+use crate::db::student_record::{Change, SaveOutcome, StudentRecord};
+use crate::db::students::{PageRequest, RosterPage};
 use crate::db::users::Whoami;
 use chrono::NaiveDate;
 use command::{Command, CommandLine, Edit};
@@ -103,7 +105,12 @@ pub enum Msg {
     /// `None`: the student is not (or no longer) visible to this user.
     StudentLoaded {
         req: ReqId,
-        detail: Option<Box<StudentDetail>>,
+        detail: Option<Box<StudentRecord>>,
+    },
+    /// The answer to `Effect::SaveStudentRecord`.
+    StudentSaved {
+        req: ReqId,
+        outcome: SaveOutcome,
     },
     QueryFailed {
         req: ReqId,
@@ -180,6 +187,14 @@ pub enum Effect {
         req: ReqId,
         id: Uuid,
     },
+    /// Save a profile or guardian form onto row `id` if it is still at
+    /// `version`; never cancelled once sent.
+    SaveStudentRecord {
+        req: ReqId,
+        id: Uuid,
+        version: i32,
+        change: Change,
+    },
     /// May the person open this tool? Asked of the database for tools the
     /// menu does not offer (`:open`).
     CheckTool {
@@ -243,6 +258,11 @@ impl Screen {
             Screen::Intervention(d) => d.req.into_iter().collect(),
             Screen::Placeholder { .. } => vec![],
         }
+    }
+
+    /// Waiting on something: a load or a save.
+    fn busy(&self) -> bool {
+        !self.in_flight().is_empty() || matches!(self, Screen::Student(s) if s.save_req().is_some())
     }
 
     pub fn title(&self) -> String {
@@ -342,10 +362,10 @@ impl State {
     pub fn busy(&self) -> bool {
         matches!(self.conn, Conn::Connecting { .. })
             || self.tool_check.is_some()
-            || self.screens.iter().any(|s| {
-                !s.in_flight().is_empty()
-                    || matches!(s, Screen::Intervention(d) if d.saving.is_some())
-            })
+            || self
+                .screens
+                .iter()
+                .any(|s| s.busy() || matches!(s, Screen::Intervention(d) if d.saving.is_some()))
     }
 
     pub fn is_connected(&self) -> bool {
@@ -438,6 +458,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             {
                 return effects;
             }
+            if state.auth.is_none() && student::on_paste(state, text.expose()) {
+                return vec![];
+            }
             auth::on_paste(state, &text);
             vec![]
         }
@@ -483,11 +506,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 s.req = None;
                 match detail {
                     Some(d) => s.detail = Some(d),
-                    None => s.error = Some("this student is not in your schools".into()),
+                    None => s.error = Some("this student is not visible to you".into()),
                 }
             }
             vec![]
         }
+        Msg::StudentSaved { req, outcome } => student::on_saved(state, req, outcome),
         Msg::ToolChecked { req, key, access } => {
             if state.tool_check != Some(req) {
                 return vec![];
@@ -722,6 +746,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if let Some(effects) = menu_hotkey(state, &key, action) {
         return effects;
     }
+    if let Some(effects) = student::on_key(state, &key, action) {
+        return effects;
+    }
     match action {
         Some(Action::Quit) => {
             state.quit = true;
@@ -755,6 +782,14 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 reload(state, top)
             }
         },
+        // Digits are the student record's tab keys too; on a detail they
+        // pick the detail's own tabs.
+        Some(_)
+            if matches!(state.top(), Screen::Intervention(_))
+                && matches!(key.code, KeyCode::Char('1'..='9')) =>
+        {
+            digit_tab(state, &key)
+        }
         Some(a) => list_action(state, a),
         None => digit_tab(state, &key),
     }
@@ -781,6 +816,12 @@ fn menu_hotkey(state: &mut State, key: &KeyEvent, action: Option<Action>) -> Opt
     };
     if !key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
         || !matches!(action, None | Some(Action::Retry | Action::Open))
+            && !action.is_some_and(|a| {
+                matches!(
+                    a.context(),
+                    keymap::Context::Student | keymap::Context::Form | keymap::Context::Conflict
+                )
+            })
     {
         return None;
     }
@@ -1021,13 +1062,9 @@ fn open_student(state: &mut State) -> Vec<Effect> {
 }
 
 fn push_student(state: &mut State, id: Uuid, title: String) -> Vec<Effect> {
-    state.screens.push(Screen::Student(StudentState {
-        id,
-        title,
-        req: None,
-        detail: None,
-        error: None,
-    }));
+    state
+        .screens
+        .push(Screen::Student(StudentState::new(id, title)));
     let top = state.screens.len() - 1;
     reload(state, top)
 }

@@ -8,6 +8,7 @@ pub mod navigation;
 pub mod pool;
 pub mod roster;
 pub mod seed;
+pub mod student_record;
 pub mod students;
 pub mod tls;
 pub mod users;

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod chart;
 pub mod command;
+pub mod form;
 pub mod help;
 pub mod home;
 pub mod intervention;

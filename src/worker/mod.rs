@@ -12,7 +12,7 @@ use crate::config::{ConnParams, DatabaseConfig, Password};
 use crate::db::interventions::lifecycle::{self, Transition};
 use crate::db::interventions::{self as iv, WriteError};
 use crate::db::tls::Tls;
-use crate::db::{caseload, navigation, pool as db_pool, roster, students, users};
+use crate::db::{caseload, navigation, pool as db_pool, roster, student_record, users};
 use deadpool_postgres::{Object, Pool, PoolError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -216,12 +216,26 @@ impl Worker {
             Effect::LoadStudent { req, id } => {
                 let r = async {
                     let (c, _t) = self.start(req).await?;
-                    Ok(students::student_detail(pg(&c), id).await?)
+                    Ok(student_record::load(pg(&c), id).await?)
                 };
                 self.reply(req, r.await, |d| Msg::StudentLoaded {
                     req,
                     detail: d.map(Box::new),
                 })?
+            }
+            Effect::SaveStudentRecord {
+                req,
+                id,
+                version,
+                change,
+            } => {
+                let outcome = match self.client().await {
+                    // Not registered for cancelling: a save, once sent,
+                    // must be answered so the form learns whether it happened.
+                    Ok(c) => student_record::save(pg(&c), id, version, &change).await,
+                    Err(f) => student_record::SaveOutcome::Refused(f.to_string()),
+                };
+                Msg::StudentSaved { req, outcome }
             }
             Effect::CheckTool { req, key } => {
                 let r = async {

@@ -1,0 +1,343 @@
+//! A form: labelled text fields edited in place, with per-field messages.
+//! It knows nothing about what it edits: the owner parses the values (and
+//! reports errors per field) after every change, so every form validates
+//! the same way and nothing typed is ever thrown away by a failed check.
+
+use super::ReqId;
+use super::keymap::{Action, Key, KeyMap};
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    /// yes/no, toggled with space.
+    Flag,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    pub label: &'static str,
+    pub kind: Kind,
+    /// Shown next to the focused field: what the field accepts.
+    pub hint: &'static str,
+}
+
+pub const fn text(label: &'static str, hint: &'static str) -> FieldSpec {
+    FieldSpec {
+        label,
+        kind: Kind::Text,
+        hint,
+    }
+}
+
+pub const fn flag(label: &'static str) -> FieldSpec {
+    FieldSpec {
+        label,
+        kind: Kind::Flag,
+        hint: "space toggles",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    pub specs: &'static [FieldSpec],
+    pub values: Vec<String>,
+    /// What the values were when editing started (or their version, after
+    /// "edit again"): dirty means different from these.
+    pub original: Vec<String>,
+    pub focus: usize,
+    /// Character index into the focused value.
+    pub cursor: usize,
+    /// Fields typed into or left: only these show their messages until a
+    /// save is attempted, so an empty form does not open covered in red.
+    pub touched: Vec<bool>,
+    pub errors: Vec<Option<String>>,
+    pub show_all: bool,
+    pub confirm_discard: bool,
+    pub saving: Option<ReqId>,
+    /// Why the last save did not happen (a refusal from the database).
+    pub notice: Option<String>,
+}
+
+/// What a key did to the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKey {
+    /// A value changed: revalidate.
+    Edited,
+    Moved,
+    Save,
+    /// Leave without saving (confirmed when there were changes).
+    Cancel,
+    Ignored,
+}
+
+impl Form {
+    pub fn new(specs: &'static [FieldSpec], values: Vec<String>) -> Form {
+        let n = specs.len();
+        Form {
+            specs,
+            original: values.clone(),
+            cursor: values.first().map_or(0, |v| v.chars().count()),
+            values,
+            focus: 0,
+            touched: vec![false; n],
+            errors: vec![None; n],
+            show_all: false,
+            confirm_discard: false,
+            saving: None,
+            notice: None,
+        }
+    }
+
+    pub fn dirty(&self) -> bool {
+        self.values != self.original
+    }
+
+    pub fn is_valid(&self) -> bool {
+        self.errors.iter().all(Option::is_none)
+    }
+
+    /// Replaces the messages: `errors` holds (field index, message).
+    pub fn set_errors(&mut self, errors: Vec<(usize, String)>) {
+        self.errors = vec![None; self.specs.len()];
+        for (i, e) in errors {
+            if let Some(slot) = self.errors.get_mut(i)
+                && slot.is_none()
+            {
+                *slot = Some(e);
+            }
+        }
+    }
+
+    /// The message to show for field `i`, if any.
+    pub fn shown_error(&self, i: usize) -> Option<&str> {
+        if self.show_all || self.touched.get(i).copied().unwrap_or(false) {
+            self.errors.get(i)?.as_deref()
+        } else {
+            None
+        }
+    }
+
+    fn focus_to(&mut self, i: usize) {
+        if let Some(t) = self.touched.get_mut(self.focus) {
+            *t = true;
+        }
+        self.focus = i;
+        self.cursor = self.values.get(i).map_or(0, |v| v.chars().count());
+    }
+
+    fn value(&mut self) -> &mut String {
+        &mut self.values[self.focus]
+    }
+
+    fn byte_at(&self, char_index: usize) -> usize {
+        let v = &self.values[self.focus];
+        v.char_indices().nth(char_index).map_or(v.len(), |(b, _)| b)
+    }
+
+    pub fn key(&mut self, key: &KeyEvent, keymap: &KeyMap) -> FormKey {
+        if self.saving.is_some() {
+            // The values are on their way to the database; editing now would
+            // make what is shown differ from what gets saved.
+            return FormKey::Ignored;
+        }
+        if self.confirm_discard {
+            self.confirm_discard = false;
+            return match key.code {
+                KeyCode::Char('y') => FormKey::Cancel,
+                _ => FormKey::Ignored,
+            };
+        }
+        let k = Key::from_event(key);
+        let bound = |a: Action| keymap.keys(a).contains(&k);
+        let n = self.specs.len();
+        if bound(Action::CancelForm) {
+            if self.dirty() {
+                self.confirm_discard = true;
+                return FormKey::Ignored;
+            }
+            return FormKey::Cancel;
+        }
+        if bound(Action::Save) || key.code == KeyCode::Enter {
+            self.show_all = true;
+            return FormKey::Save;
+        }
+        if bound(Action::NextField) || key.code == KeyCode::Down {
+            self.focus_to((self.focus + 1) % n);
+            return FormKey::Moved;
+        }
+        if bound(Action::PrevField) || key.code == KeyCode::Up {
+            self.focus_to((self.focus + n - 1) % n);
+            return FormKey::Moved;
+        }
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let len = self.values[self.focus].chars().count();
+        if self.specs[self.focus].kind == Kind::Flag {
+            let new = match key.code {
+                KeyCode::Char(' ') => {
+                    if self.values[self.focus] == "yes" {
+                        "no"
+                    } else {
+                        "yes"
+                    }
+                }
+                KeyCode::Char('y') => "yes",
+                KeyCode::Char('n') => "no",
+                _ => return FormKey::Ignored,
+            };
+            *self.value() = new.to_string();
+            self.cursor = new.len();
+            self.touched[self.focus] = true;
+            return FormKey::Edited;
+        }
+        match key.code {
+            KeyCode::Char('u') if !plain && key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.value().clear();
+                self.cursor = 0;
+            }
+            KeyCode::Char(c) if plain && !c.is_control() => {
+                let at = self.byte_at(self.cursor);
+                self.value().insert(at, c);
+                self.cursor += 1;
+            }
+            KeyCode::Backspace if self.cursor > 0 => {
+                self.cursor -= 1;
+                let at = self.byte_at(self.cursor);
+                self.value().remove(at);
+            }
+            KeyCode::Delete if self.cursor < len => {
+                let at = self.byte_at(self.cursor);
+                self.value().remove(at);
+            }
+            KeyCode::Left => {
+                self.cursor = self.cursor.saturating_sub(1);
+                return FormKey::Moved;
+            }
+            KeyCode::Right => {
+                self.cursor = (self.cursor + 1).min(len);
+                return FormKey::Moved;
+            }
+            KeyCode::Home => {
+                self.cursor = 0;
+                return FormKey::Moved;
+            }
+            KeyCode::End => {
+                self.cursor = len;
+                return FormKey::Moved;
+            }
+            _ => return FormKey::Ignored,
+        }
+        self.touched[self.focus] = true;
+        FormKey::Edited
+    }
+
+    /// Pasted text goes into the focused text field, as if typed (control
+    /// characters, newlines included, are dropped: every field is one line).
+    pub fn paste(&mut self, text: &str) -> bool {
+        if self.saving.is_some() || self.specs[self.focus].kind != Kind::Text {
+            return false;
+        }
+        for c in text.chars().filter(|c| !c.is_control()) {
+            let at = self.byte_at(self.cursor);
+            self.value().insert(at, c);
+            self.cursor += 1;
+        }
+        self.touched[self.focus] = true;
+        true
+    }
+}
+
+// Parsers shared by every form: each returns the message shown under the
+// field.
+
+/// Empty is `None`.
+pub fn optional(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+pub fn required(s: &str, what: &str, max: usize) -> Result<String, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(format!("{what} is required"));
+    }
+    if t.chars().count() > max {
+        return Err(format!("{what} is at most {max} characters"));
+    }
+    Ok(t.to_string())
+}
+
+/// YYYY-MM-DD; empty is `None`. Says whether the shape or the day is wrong.
+pub fn date(s: &str) -> Result<Option<NaiveDate>, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let shaped = t.len() == 10
+        && t.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shaped {
+        return Err(format!(
+            "{t:?} is not a date: use YYYY-MM-DD, e.g. 2026-09-01"
+        ));
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| format!("{t} does not exist: check the month and the day"))
+}
+
+pub fn yes_no(s: &str) -> bool {
+    s == "yes"
+}
+
+pub fn flag_text(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
+/// One of `choices` (case-insensitive), listing them when it is not.
+pub fn choice(s: &str, what: &str, choices: &[&'static str]) -> Result<&'static str, String> {
+    let t = s.trim();
+    choices
+        .iter()
+        .copied()
+        .find(|c| c.eq_ignore_ascii_case(t))
+        .ok_or_else(|| {
+            format!(
+                "unknown {what} {:?}; expected one of: {}",
+                t.chars().take(64).collect::<String>(),
+                choices.join(", ")
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_say_what_is_wrong() {
+        assert_eq!(date(""), Ok(None));
+        assert_eq!(date("2026-02-28"), Ok(NaiveDate::from_ymd_opt(2026, 2, 28)));
+        assert_eq!(
+            date("2026-02-30").unwrap_err(),
+            "2026-02-30 does not exist: check the month and the day"
+        );
+        assert!(date("tomorrow").unwrap_err().contains("use YYYY-MM-DD"));
+        assert!(date("2026-2-3").unwrap_err().contains("use YYYY-MM-DD"));
+    }
+
+    #[test]
+    fn choices_list_the_valid_ones() {
+        assert_eq!(choice("Email", "channel", &["phone", "email"]), Ok("email"));
+        let e = choice("fax", "channel", &["phone", "email"]).unwrap_err();
+        assert_eq!(e, "unknown channel \"fax\"; expected one of: phone, email");
+    }
+}

@@ -1,0 +1,472 @@
+//! One student's whole record for the tabbed student screen, and the two
+//! writes it offers (profile, guardian), each guarded by the row's version.
+//!
+//! Visibility is row-level security's business: every query here filters on
+//! the student's id only, so what a person sees is exactly what the database
+//! lets them see, in psql as here.
+
+use crate::db::enums::{GradeLevel, InterventionStatus, StudentStatus};
+use crate::db::interventions::error::WriteError;
+use crate::db::students::{ActivityEvent, activity};
+use chrono::NaiveDate;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{GenericClient, Row};
+use uuid::Uuid;
+
+/// A row as read, with the version a save must match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Versioned<T> {
+    pub id: Uuid,
+    pub version: i32,
+    pub value: T,
+}
+
+/// The student's editable fields, saved together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub first_name: String,
+    pub last_name: String,
+    pub preferred_name: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub grade: GradeLevel,
+    pub status: StudentStatus,
+    pub has_iep: bool,
+    pub has_504: bool,
+    pub is_english_learner: bool,
+    pub enrollment_date: Option<NaiveDate>,
+    pub exit_date: Option<NaiveDate>,
+}
+
+/// A guardian's editable fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardianFields {
+    pub first_name: String,
+    pub last_name: String,
+    pub relationship: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub preferred_channel: Option<String>,
+    pub preferred_language: Option<String>,
+    pub contact_priority: i16,
+    pub has_custody: bool,
+    pub has_educational_rights: bool,
+    pub is_emergency_contact: bool,
+    pub receives_communications: bool,
+}
+
+/// The relationship CHECK of student_guardians, in its order.
+pub const RELATIONSHIPS: &[&str] = &[
+    "mother",
+    "father",
+    "parent",
+    "stepparent",
+    "grandparent",
+    "aunt_uncle",
+    "sibling",
+    "foster_parent",
+    "guardian",
+    "other",
+];
+
+/// The channel CHECK shared by guardians and the communication log.
+pub const CHANNELS: &[&str] = &["phone", "email", "sms", "letter", "in_person", "video"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterventionLine {
+    pub id: Uuid,
+    pub status: InterventionStatus,
+    pub tier: i16,
+    /// The program's name, else the custom name.
+    pub name: String,
+    pub owner: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub planned_end_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommunicationLine {
+    /// Formatted by the server, in the session's time zone.
+    pub when: String,
+    pub direction: String,
+    pub channel: String,
+    pub guardian: Option<String>,
+    pub purpose: String,
+    pub result: Option<String>,
+    pub follow_up_due: Option<NaiveDate>,
+    pub follow_up_done: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentLine {
+    pub filename: String,
+    pub content_type: String,
+    pub byte_size: i64,
+    pub uploaded: String,
+    pub is_restricted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StudentRecord {
+    pub profile: Versioned<Profile>,
+    pub school_name: String,
+    pub local_id: String,
+    pub state_id: Option<String>,
+    pub counselor: Option<String>,
+    pub guardians: Vec<Versioned<GuardianFields>>,
+    pub interventions: Vec<InterventionLine>,
+    pub communications: Vec<CommunicationLine>,
+    pub documents: Vec<DocumentLine>,
+    /// Empty for people who may not read the audit trail.
+    pub activity: Vec<ActivityEvent>,
+}
+
+/// How many communications the tab shows (newest first).
+pub const COMMUNICATION_LIMIT: i64 = 200;
+
+const PROFILE_COLUMNS: &str = "s.id, s.version, s.first_name, s.last_name, s.preferred_name, \
+     s.date_of_birth, s.grade_level, s.status, s.has_iep, s.has_504, s.is_english_learner, \
+     s.enrollment_date, s.exit_date";
+
+fn profile_row(r: &Row) -> Versioned<Profile> {
+    Versioned {
+        id: r.get(0),
+        version: r.get(1),
+        value: Profile {
+            first_name: r.get(2),
+            last_name: r.get(3),
+            preferred_name: r.get(4),
+            date_of_birth: r.get(5),
+            grade: r.get(6),
+            status: r.get(7),
+            has_iep: r.get(8),
+            has_504: r.get(9),
+            is_english_learner: r.get(10),
+            enrollment_date: r.get(11),
+            exit_date: r.get(12),
+        },
+    }
+}
+
+const GUARDIAN_COLUMNS: &str = "id, version, first_name, last_name, relationship, email, phone, \
+     preferred_channel, preferred_language, contact_priority, has_custody, \
+     has_educational_rights, is_emergency_contact, receives_communications";
+
+fn guardian_row(r: &Row) -> Versioned<GuardianFields> {
+    Versioned {
+        id: r.get(0),
+        version: r.get(1),
+        value: GuardianFields {
+            first_name: r.get(2),
+            last_name: r.get(3),
+            relationship: r.get(4),
+            email: r.get(5),
+            phone: r.get(6),
+            preferred_channel: r.get(7),
+            preferred_language: r.get(8),
+            contact_priority: r.get(9),
+            has_custody: r.get(10),
+            has_educational_rights: r.get(11),
+            is_emergency_contact: r.get(12),
+            receives_communications: r.get(13),
+        },
+    }
+}
+
+/// The whole record, or `None` when the student is not visible. Recording
+/// the view comes first (pipelined statements may run in any order, so the
+/// activity waits for it and shows the read it caused); everything else is
+/// pipelined on the one connection with it.
+pub async fn load(
+    client: &impl GenericClient,
+    id: Uuid,
+) -> Result<Option<StudentRecord>, tokio_postgres::Error> {
+    let profile_sql = format!(
+        "SELECT {PROFILE_COLUMNS}, sc.name, s.local_id, s.state_id, \
+                (SELECT u.display_name FROM users u WHERE u.id = s.counselor_id) \
+         FROM students s JOIN schools sc ON sc.id = s.school_id WHERE s.id = $1"
+    );
+    let guardians_sql = format!(
+        "SELECT {GUARDIAN_COLUMNS} FROM student_guardians WHERE student_id = $1 \
+         ORDER BY contact_priority, last_name, first_name, id"
+    );
+    let by_id: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&id];
+    let with_limit: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&id, &COMMUNICATION_LIMIT];
+    let read_then_activity = async {
+        client
+            .query_one("SELECT caseload_record_student_view($1)", &by_id)
+            .await?;
+        activity(client, id).await
+    };
+    let (found, guardians, interventions, communications, documents, activity) = tokio::try_join!(
+        client.query_opt(&profile_sql, &by_id),
+        client.query(&guardians_sql, &by_id),
+        client.query(
+            "SELECT i.id, i.status, i.tier, COALESCE(p.name, i.custom_name, ''), u.display_name, \
+                    i.start_date, i.planned_end_date \
+             FROM interventions i \
+             LEFT JOIN intervention_programs p ON p.id = i.program_id \
+             LEFT JOIN users u ON u.id = i.owner_id \
+             WHERE i.student_id = $1 \
+             ORDER BY i.status IN ('completed', 'discontinued'), i.start_date DESC NULLS FIRST, i.id",
+            &by_id,
+        ),
+        client.query(
+            "SELECT to_char(c.occurred_at, 'YYYY-MM-DD HH24:MI'), c.direction, c.channel, \
+                    g.first_name || ' ' || g.last_name, c.purpose, c.result, c.follow_up_due, \
+                    c.follow_up_done_at IS NOT NULL \
+             FROM communication_log c LEFT JOIN student_guardians g ON g.id = c.guardian_id \
+             WHERE c.student_id = $1 ORDER BY c.occurred_at DESC, c.id LIMIT $2",
+            &with_limit,
+        ),
+        client.query(
+            "SELECT filename, content_type, byte_size, to_char(created_at, 'YYYY-MM-DD'), \
+                    is_restricted \
+             FROM documents WHERE student_id = $1 AND deleted_at IS NULL \
+             ORDER BY created_at DESC, id",
+            &by_id,
+        ),
+        read_then_activity,
+    )?;
+    let Some(r) = found else {
+        return Ok(None);
+    };
+    Ok(Some(StudentRecord {
+        profile: profile_row(&r),
+        school_name: r.get(13),
+        local_id: r.get(14),
+        state_id: r.get(15),
+        counselor: r.get(16),
+        guardians: guardians.iter().map(guardian_row).collect(),
+        interventions: interventions
+            .iter()
+            .map(|r| InterventionLine {
+                id: r.get(0),
+                status: r.get(1),
+                tier: r.get(2),
+                name: r.get(3),
+                owner: r.get(4),
+                start_date: r.get(5),
+                planned_end_date: r.get(6),
+            })
+            .collect(),
+        communications: communications
+            .iter()
+            .map(|r| CommunicationLine {
+                when: r.get(0),
+                direction: r.get(1),
+                channel: r.get(2),
+                guardian: r.get(3),
+                purpose: r.get(4),
+                result: r.get(5),
+                follow_up_due: r.get(6),
+                follow_up_done: r.get(7),
+            })
+            .collect(),
+        documents: documents
+            .iter()
+            .map(|r| DocumentLine {
+                filename: r.get(0),
+                content_type: r.get(1),
+                byte_size: r.get(2),
+                uploaded: r.get(3),
+                is_restricted: r.get(4),
+            })
+            .collect(),
+        activity,
+    }))
+}
+
+pub async fn load_profile(
+    client: &impl GenericClient,
+    id: Uuid,
+) -> Result<Option<Versioned<Profile>>, tokio_postgres::Error> {
+    let sql = format!("SELECT {PROFILE_COLUMNS} FROM students s WHERE s.id = $1");
+    Ok(client
+        .query_opt(&sql, &[&id])
+        .await?
+        .as_ref()
+        .map(profile_row))
+}
+
+pub async fn load_guardian(
+    client: &impl GenericClient,
+    id: Uuid,
+) -> Result<Option<Versioned<GuardianFields>>, tokio_postgres::Error> {
+    let sql = format!("SELECT {GUARDIAN_COLUMNS} FROM student_guardians WHERE id = $1");
+    Ok(client
+        .query_opt(&sql, &[&id])
+        .await?
+        .as_ref()
+        .map(guardian_row))
+}
+
+/// Saves the profile if the student is still at `version`; otherwise
+/// `Conflict` with the row as it is now, or `NotFound` when it is gone or
+/// not visible (row-level security makes both look the same).
+pub async fn save_profile(
+    client: &impl GenericClient,
+    id: Uuid,
+    version: i32,
+    p: &Profile,
+) -> Result<i32, WriteError<Versioned<Profile>>> {
+    let row = client
+        .query_opt(
+            "UPDATE students SET first_name = $3, last_name = $4, preferred_name = $5, \
+               date_of_birth = $6, grade_level = $7, status = $8, has_iep = $9, has_504 = $10, \
+               is_english_learner = $11, enrollment_date = $12, exit_date = $13 \
+             WHERE id = $1 AND version = $2 RETURNING version",
+            &[
+                &id,
+                &version,
+                &p.first_name,
+                &p.last_name,
+                &p.preferred_name,
+                &p.date_of_birth,
+                &p.grade,
+                &p.status,
+                &p.has_iep,
+                &p.has_504,
+                &p.is_english_learner,
+                &p.enrollment_date,
+                &p.exit_date,
+            ],
+        )
+        .await
+        .map_err(write_error)?;
+    match row {
+        Some(r) => Ok(r.get(0)),
+        None => Err(WriteError::stale(
+            load_profile(client, id).await.map_err(write_error)?,
+        )),
+    }
+}
+
+pub async fn save_guardian(
+    client: &impl GenericClient,
+    id: Uuid,
+    version: i32,
+    g: &GuardianFields,
+) -> Result<i32, WriteError<Versioned<GuardianFields>>> {
+    let row = client
+        .query_opt(
+            "UPDATE student_guardians SET first_name = $3, last_name = $4, relationship = $5, \
+               email = $6, phone = $7, preferred_channel = $8, preferred_language = $9, \
+               contact_priority = $10, has_custody = $11, has_educational_rights = $12, \
+               is_emergency_contact = $13, receives_communications = $14 \
+             WHERE id = $1 AND version = $2 RETURNING version",
+            &[
+                &id,
+                &version,
+                &g.first_name,
+                &g.last_name,
+                &g.relationship,
+                &g.email,
+                &g.phone,
+                &g.preferred_channel,
+                &g.preferred_language,
+                &g.contact_priority,
+                &g.has_custody,
+                &g.has_educational_rights,
+                &g.is_emergency_contact,
+                &g.receives_communications,
+            ],
+        )
+        .await
+        .map_err(write_error)?;
+    match row {
+        Some(r) => Ok(r.get(0)),
+        None => Err(WriteError::stale(
+            load_guardian(client, id).await.map_err(write_error)?,
+        )),
+    }
+}
+
+/// Constraint and permission errors in words; the unnamed CHECKs of the
+/// schema get their names from PostgreSQL's numbering, matched here.
+fn write_error<C: std::fmt::Debug>(e: tokio_postgres::Error) -> WriteError<C> {
+    use crate::db::interventions::error::Refusal;
+    let Some(db) = e.as_db_error() else {
+        return WriteError::Db(e);
+    };
+    let text = match (db.code(), db.constraint().unwrap_or_default()) {
+        (c, _) if *c == SqlState::INSUFFICIENT_PRIVILEGE => {
+            if db.message().contains("row-level security") {
+                "the database refused: the change would put the record outside what you may see"
+            } else {
+                "the database refused: your role may not change this record"
+            }
+        }
+        (_, "students_check") => "exit date must be on or after the enrollment date",
+        (_, "students_check1") => "transferred, withdrawn and graduated students need an exit date",
+        (_, "students_date_of_birth_check") => "date of birth must be after 1990-01-01",
+        (_, "student_guardians_check") => "preferred channel email needs an email address",
+        (_, "student_guardians_check1") => "preferred channel phone or sms needs a phone number",
+        (_, "student_guardians_email_check") => "email is not a valid address",
+        (_, "student_guardians_phone_check") => {
+            "phone must be 7 to 20 digits, spaces, ( ) . - with an optional leading +"
+        }
+        _ => return e.into(),
+    };
+    WriteError::Refused(Refusal::Invalid(text.to_string()))
+}
+
+/// One save from the student screen: which row is said by the id that goes
+/// with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Profile(Profile),
+    Guardian(GuardianFields),
+}
+
+/// How a save ended, in terms the screen acts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveOutcome {
+    Saved {
+        version: i32,
+    },
+    /// Someone saved first: the row as it is now, nothing of ours written.
+    Conflict {
+        version: i32,
+        theirs: Change,
+    },
+    /// Deleted, or not (any longer) visible to this person.
+    Gone,
+    /// Refused by a constraint, a policy or the connection, in words.
+    Refused(String),
+}
+
+fn outcome<T: std::fmt::Debug>(
+    r: Result<i32, WriteError<Versioned<T>>>,
+    wrap: fn(T) -> Change,
+) -> SaveOutcome {
+    match r {
+        Ok(version) => SaveOutcome::Saved { version },
+        Err(WriteError::Conflict { current }) => SaveOutcome::Conflict {
+            version: current.version,
+            theirs: wrap(current.value),
+        },
+        Err(WriteError::NotFound) => SaveOutcome::Gone,
+        Err(WriteError::Refused(r)) => SaveOutcome::Refused(r.to_string()),
+        Err(WriteError::Db(e)) => SaveOutcome::Refused(
+            e.as_db_error()
+                .map_or_else(|| e.to_string(), |d| d.message().to_string()),
+        ),
+    }
+}
+
+/// Saves `change` onto row `id` (the student, or the guardian) if it is
+/// still at `version`.
+pub async fn save(
+    client: &impl GenericClient,
+    id: Uuid,
+    version: i32,
+    change: &Change,
+) -> SaveOutcome {
+    match change {
+        Change::Profile(p) => outcome(save_profile(client, id, version, p).await, Change::Profile),
+        Change::Guardian(g) => outcome(
+            save_guardian(client, id, version, g).await,
+            Change::Guardian,
+        ),
+    }
+}

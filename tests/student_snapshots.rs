@@ -1,0 +1,265 @@
+//! The student record's tabs, the profile form and the conflict view,
+//! rendered to ratatui's TestBackend at 80×24 and 200×60 and with NO_COLOR.
+//! Regenerate with `INSTA_UPDATE=always cargo test --test student_snapshots`
+//! and read the .snap files before committing.
+
+use caseload::app::student::{Mode, StudentState};
+use caseload::app::{Effect, Msg, Options, Screen, State, update};
+use caseload::db::enums::{GradeLevel, InterventionStatus, StudentStatus};
+use caseload::db::student_record::{
+    CommunicationLine, DocumentLine, GuardianFields, InterventionLine, Profile, SaveOutcome,
+    StudentRecord, Versioned,
+};
+use caseload::db::students::ActivityEvent;
+use caseload::db::users::{CaseloadUser, Whoami};
+use caseload::ui::{self, theme::Theme};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use uuid::Uuid;
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn guardian(n: u128, first: &str, rel: &str, phone: Option<&str>) -> Versioned<GuardianFields> {
+    Versioned {
+        id: Uuid::from_u128(100 + n),
+        version: 1,
+        value: GuardianFields {
+            first_name: first.into(),
+            last_name: "Evil\x1b[2J".into(),
+            relationship: rel.into(),
+            email: Some(format!("{}@example.org", first.to_lowercase())),
+            phone: phone.map(Into::into),
+            preferred_channel: phone.map(|_| "sms".into()),
+            preferred_language: Some("es".into()),
+            contact_priority: n as i16,
+            has_custody: n == 1,
+            has_educational_rights: true,
+            is_emergency_contact: n == 1,
+            receives_communications: true,
+        },
+    }
+}
+
+pub fn record() -> StudentRecord {
+    let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day);
+    StudentRecord {
+        profile: Versioned {
+            id: Uuid::from_u128(1),
+            version: 3,
+            value: Profile {
+                first_name: "Mallory\u{202E}".into(),
+                last_name: "王".into(),
+                preferred_name: Some("Mal".into()),
+                date_of_birth: d(2016, 4, 2),
+                grade: GradeLevel::G03,
+                status: StudentStatus::Active,
+                has_iep: true,
+                has_504: false,
+                is_english_learner: true,
+                enrollment_date: d(2021, 8, 30),
+                exit_date: None,
+            },
+        },
+        school_name: "Lincoln Elementary School".into(),
+        local_id: "100204".into(),
+        state_id: Some("ST-99".into()),
+        counselor: Some("Dana Reyes".into()),
+        guardians: vec![
+            guardian(1, "Maria", "mother", Some("+1 555 0100")),
+            guardian(2, "Sam", "aunt_uncle", None),
+        ],
+        interventions: vec![
+            InterventionLine {
+                id: Uuid::from_u128(200),
+                status: InterventionStatus::Active,
+                tier: 2,
+                name: "Reading club — 阅读".into(),
+                owner: Some("Lee Okafor".into()),
+                start_date: d(2026, 1, 12),
+                planned_end_date: d(2026, 4, 3),
+            },
+            InterventionLine {
+                id: Uuid::from_u128(201),
+                status: InterventionStatus::ReviewDue,
+                tier: 3,
+                name: "Check-in/check-out".into(),
+                owner: None,
+                start_date: d(2025, 10, 1),
+                planned_end_date: None,
+            },
+        ],
+        communications: (0..30)
+            .map(|n| CommunicationLine {
+                when: format!("2026-02-{:02} 10:{n:02}", 28 - n % 28),
+                direction: if n % 3 == 0 { "inbound" } else { "outbound" }.into(),
+                channel: if n % 2 == 0 { "phone" } else { "in_person" }.into(),
+                guardian: (n % 4 != 0).then(|| "Maria Evil".into()),
+                purpose: format!("progress update {n}"),
+                result: (n % 5 != 0).then(|| "left_message".into()),
+                follow_up_due: (n % 3 == 1).then(|| d(2026, 3, 2)).flatten(),
+                follow_up_done: n % 2 == 0,
+            })
+            .collect(),
+        documents: vec![DocumentLine {
+            filename: "plan\u{202E}fdp.exe".into(),
+            content_type: "application/pdf".into(),
+            byte_size: 248_100,
+            uploaded: "2026-01-15".into(),
+            is_restricted: true,
+        }],
+        activity: vec![ActivityEvent {
+            when: "2026-03-02 09:15".into(),
+            who: "Dana Reyes".into(),
+            action: "update".into(),
+            table: "students".into(),
+            changed: vec!["status".into(), "exit_date".into()],
+        }],
+    }
+}
+
+fn on_student(w: u16, h: u16) -> State {
+    let mut s = State::new(Options {
+        connection_label: "dana@/var/run/postgresql:5432/caseload_demo".into(),
+        ..Options::default()
+    });
+    update(
+        &mut s,
+        Msg::Resize {
+            width: w,
+            height: h,
+        },
+    );
+    let Effect::Connect { req } = update(&mut s, Msg::Start)[0] else {
+        panic!()
+    };
+    let whoami = Whoami {
+        login_role: "dana".into(),
+        server_version: "15.4".into(),
+        user: Some(CaseloadUser {
+            id: Uuid::from_u128(9),
+            username: "dana".into(),
+            display_name: "Dana Reyes".into(),
+            role_keys: vec!["coordinator".into()],
+        }),
+    };
+    update(&mut s, Msg::Connected { req, whoami });
+    let mut st = StudentState::new(Uuid::from_u128(1), "王, Mallory".into());
+    st.detail = Some(Box::new(record()));
+    s.screens.push(Screen::Student(st));
+    s
+}
+
+fn draw(state: &State, w: u16, h: u16, no_color: bool) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| ui::render(f, state, &Theme::new(no_color)))
+        .unwrap();
+    if no_color {
+        // The colour-free theme keeps emphasis: assert no cell carries a colour.
+        for cell in t.backend().buffer().content() {
+            assert_eq!(cell.fg, ratatui::style::Color::Reset);
+            assert_eq!(cell.bg, ratatui::style::Color::Reset);
+        }
+    }
+    t.backend().to_string()
+}
+
+#[test]
+fn each_tab_at_80x24_and_200x60() {
+    for (w, h) in [(80, 24), (200, 60)] {
+        let mut s = on_student(w, h);
+        for (n, c) in ['1', '2', '3', '4', '5', '6'].into_iter().enumerate() {
+            update(&mut s, key(KeyCode::Char(c)));
+            insta::assert_snapshot!(format!("tab{}_{w}x{h}", n + 1), draw(&s, w, h, false));
+        }
+    }
+}
+
+#[test]
+fn communications_scroll_with_j() {
+    let mut s = on_student(80, 24);
+    update(&mut s, key(KeyCode::Char('4')));
+    for _ in 0..25 {
+        update(&mut s, key(KeyCode::Char('j')));
+    }
+    insta::assert_snapshot!(draw(&s, 80, 24, false));
+}
+
+#[test]
+fn no_color_tabs_and_form() {
+    let mut s = on_student(80, 24);
+    update(&mut s, key(KeyCode::Char('2')));
+    insta::assert_snapshot!("no_color_guardians", draw(&s, 80, 24, true));
+    update(&mut s, key(KeyCode::Char('1')));
+    update(&mut s, key(KeyCode::Char('e')));
+    insta::assert_snapshot!("no_color_form", draw(&s, 80, 24, true));
+}
+
+/// The profile form with two bad values typed in, then the conflict view
+/// after a save found the record changed.
+#[test]
+fn form_and_conflict() {
+    for (w, h) in [(80, 24), (200, 60)] {
+        let mut s = on_student(w, h);
+        update(&mut s, key(KeyCode::Char('e')));
+        for _ in 0..3 {
+            update(&mut s, key(KeyCode::Tab));
+        }
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+        );
+        for c in "2026-02-30".chars() {
+            update(&mut s, key(KeyCode::Char(c)));
+        }
+        update(&mut s, key(KeyCode::Tab));
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+        );
+        for c in "13".chars() {
+            update(&mut s, key(KeyCode::Char(c)));
+        }
+        insta::assert_snapshot!(format!("form_invalid_{w}x{h}"), draw(&s, w, h, false));
+
+        // Fix them, change the status, save; someone else saved first.
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+        );
+        update(&mut s, key(KeyCode::Char('0')));
+        update(&mut s, key(KeyCode::Char('4')));
+        update(&mut s, key(KeyCode::BackTab));
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+        );
+        for c in "2016-04-03".chars() {
+            update(&mut s, key(KeyCode::Char(c)));
+        }
+        let fx = update(&mut s, key(KeyCode::Enter));
+        let Some(Effect::SaveStudentRecord { req, .. }) = fx.first().cloned() else {
+            panic!("{fx:?}")
+        };
+        let mut theirs = record().profile.value;
+        theirs.status = StudentStatus::Withdrawn;
+        theirs.exit_date = chrono::NaiveDate::from_ymd_opt(2026, 2, 1);
+        update(
+            &mut s,
+            Msg::StudentSaved {
+                req,
+                outcome: SaveOutcome::Conflict {
+                    version: 4,
+                    theirs: caseload::db::student_record::Change::Profile(theirs),
+                },
+            },
+        );
+        let Screen::Student(st) = s.top() else {
+            panic!()
+        };
+        assert!(matches!(st.mode, Mode::Conflict(_)));
+        insta::assert_snapshot!(format!("conflict_{w}x{h}"), draw(&s, w, h, false));
+    }
+}
