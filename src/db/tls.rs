@@ -205,11 +205,12 @@ impl Tls {
     pub fn for_params(params: &ConnParams) -> Result<Tls, TlsError> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let verifier: Arc<dyn ServerCertVerifier> = match plan(params)? {
-            Verify::Nothing => Arc::new(NoVerification {
+            Verify::Nothing => Arc::new(Lenient {
+                roots: None,
                 algorithms: provider.signature_verification_algorithms,
             }),
-            Verify::Chain(roots) => Arc::new(ChainOnly {
-                roots: Arc::new(load_roots(&roots)?),
+            Verify::Chain(roots) => Arc::new(Lenient {
+                roots: Some(Arc::new(load_roots(&roots)?)),
                 algorithms: provider.signature_verification_algorithms,
             }),
             Verify::ChainAndHost(roots) => WebPkiServerVerifier::builder_with_provider(
@@ -304,59 +305,22 @@ fn load_roots(roots: &Roots) -> Result<RootCertStore, TlsError> {
     Ok(store)
 }
 
-/// prefer and require (without a root file): encrypted, but the server is not
-/// authenticated, exactly as libpq does it. The handshake signatures are
-/// still checked, so the key exchange is bound to the presented certificate.
+/// The two checks libpq makes that rustls' standard verifier does not:
+/// - no `roots` (prefer, and require without a root file): encrypted, but the
+///   server is not authenticated, exactly as libpq does it;
+/// - `roots` (verify-ca): the chain must lead to a trusted root, but the host
+///   name is not checked, since servers are often reached by names or
+///   addresses their certificate does not list.
+///
+/// Either way the handshake signatures are checked, so the key exchange is
+/// bound to the presented certificate.
 #[derive(Debug)]
-struct NoVerification {
+struct Lenient {
+    roots: Option<Arc<RootCertStore>>,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
-impl ServerCertVerifier for NoVerification {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algorithms.supported_schemes()
-    }
-}
-
-/// verify-ca: the chain must lead to a trusted root, but servers are often
-/// reached by names or addresses their certificate does not list, which
-/// verify-ca deliberately accepts.
-#[derive(Debug)]
-struct ChainOnly {
-    roots: Arc<RootCertStore>,
-    algorithms: WebPkiSupportedAlgorithms,
-}
-
-impl ServerCertVerifier for ChainOnly {
+impl ServerCertVerifier for Lenient {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -365,14 +329,16 @@ impl ServerCertVerifier for ChainOnly {
         _ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let cert = ParsedCertificate::try_from(end_entity)?;
-        verify_server_cert_signed_by_trust_anchor(
-            &cert,
-            &self.roots,
-            intermediates,
-            now,
-            self.algorithms.all,
-        )?;
+        if let Some(roots) = &self.roots {
+            let cert = ParsedCertificate::try_from(end_entity)?;
+            verify_server_cert_signed_by_trust_anchor(
+                &cert,
+                roots,
+                intermediates,
+                now,
+                self.algorithms.all,
+            )?;
+        }
         Ok(ServerCertVerified::assertion())
     }
 
