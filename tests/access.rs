@@ -326,3 +326,37 @@ async fn writes_must_stay_inside_what_one_may_see() {
     .await
     .expect("own student");
 }
+
+/// The roster's school picker lists every active school to everyone (schools
+/// are not secret), a coordinator's own schools first.
+#[tokio::test]
+async fn the_school_picker_puts_a_coordinators_schools_first() {
+    use caseload::db::schools::active_schools;
+    let d = District::new().await;
+    let names = |v: Vec<caseload::db::schools::SchoolChoice>| -> Vec<(String, bool)> {
+        v.into_iter().map(|s| (s.name, s.mine)).collect()
+    };
+    let y = active_schools(&d.connect_as("coord_y").await)
+        .await
+        .expect("list");
+    assert_eq!(names(y), [("Y".into(), true), ("X".into(), false)]);
+    let counselor = active_schools(&d.connect_as("counselor_a").await)
+        .await
+        .expect("list");
+    assert_eq!(names(counselor), [("X".into(), false), ("Y".into(), false)]);
+    d.admin
+        .execute(
+            "UPDATE schools SET is_active = false WHERE id = $1",
+            &[&d.school_x],
+        )
+        .await
+        .expect("close X");
+    let after = active_schools(&d.connect_as("coord_y").await)
+        .await
+        .expect("list");
+    assert_eq!(
+        names(after),
+        [("Y".into(), true)],
+        "closed schools are not offered"
+    );
+}

@@ -197,69 +197,86 @@ fn no_color_tabs_and_form() {
     insta::assert_snapshot!("no_color_form", draw(&s, 80, 24, true));
 }
 
+/// Opens the profile form and types two bad values into it.
+fn invalid_form(s: &mut State) {
+    update(s, key(KeyCode::Char('e')));
+    for _ in 0..3 {
+        update(s, key(KeyCode::Tab));
+    }
+    update(
+        s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+    for c in "2026-02-30".chars() {
+        update(s, key(KeyCode::Char(c)));
+    }
+    update(s, key(KeyCode::Tab));
+    update(
+        s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+    for c in "13".chars() {
+        update(s, key(KeyCode::Char(c)));
+    }
+}
+
+/// Fixes the form, changes the status and saves; someone else saved first.
+fn conflict_on_profile(s: &mut State) {
+    invalid_form(s);
+    update(
+        s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+    update(s, key(KeyCode::Char('0')));
+    update(s, key(KeyCode::Char('4')));
+    update(s, key(KeyCode::BackTab));
+    update(
+        s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+    for c in "2016-04-03".chars() {
+        update(s, key(KeyCode::Char(c)));
+    }
+    let fx = update(s, key(KeyCode::Enter));
+    let Some(Effect::SaveStudentRecord { req, .. }) = fx.first().cloned() else {
+        panic!("{fx:?}")
+    };
+    let mut theirs = record().profile.value;
+    theirs.status = StudentStatus::Withdrawn;
+    theirs.exit_date = chrono::NaiveDate::from_ymd_opt(2026, 2, 1);
+    update(
+        s,
+        Msg::StudentSaved {
+            req,
+            outcome: SaveOutcome::Conflict {
+                version: 4,
+                theirs: caseload::db::student_record::Change::Profile(theirs),
+            },
+        },
+    );
+    let Screen::Student(st) = s.top() else {
+        panic!()
+    };
+    assert!(matches!(st.mode, Mode::Conflict(_)));
+}
+
 /// The profile form with two bad values typed in, then the conflict view
 /// after a save found the record changed.
 #[test]
 fn form_and_conflict() {
     for (w, h) in [(80, 24), (200, 60)] {
         let mut s = on_student(w, h);
-        update(&mut s, key(KeyCode::Char('e')));
-        for _ in 0..3 {
-            update(&mut s, key(KeyCode::Tab));
-        }
-        update(
-            &mut s,
-            Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-        );
-        for c in "2026-02-30".chars() {
-            update(&mut s, key(KeyCode::Char(c)));
-        }
-        update(&mut s, key(KeyCode::Tab));
-        update(
-            &mut s,
-            Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-        );
-        for c in "13".chars() {
-            update(&mut s, key(KeyCode::Char(c)));
-        }
+        invalid_form(&mut s);
         insta::assert_snapshot!(format!("form_invalid_{w}x{h}"), draw(&s, w, h, false));
-
-        // Fix them, change the status, save; someone else saved first.
-        update(
-            &mut s,
-            Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-        );
-        update(&mut s, key(KeyCode::Char('0')));
-        update(&mut s, key(KeyCode::Char('4')));
-        update(&mut s, key(KeyCode::BackTab));
-        update(
-            &mut s,
-            Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-        );
-        for c in "2016-04-03".chars() {
-            update(&mut s, key(KeyCode::Char(c)));
-        }
-        let fx = update(&mut s, key(KeyCode::Enter));
-        let Some(Effect::SaveStudentRecord { req, .. }) = fx.first().cloned() else {
-            panic!("{fx:?}")
-        };
-        let mut theirs = record().profile.value;
-        theirs.status = StudentStatus::Withdrawn;
-        theirs.exit_date = chrono::NaiveDate::from_ymd_opt(2026, 2, 1);
-        update(
-            &mut s,
-            Msg::StudentSaved {
-                req,
-                outcome: SaveOutcome::Conflict {
-                    version: 4,
-                    theirs: caseload::db::student_record::Change::Profile(theirs),
-                },
-            },
-        );
-        let Screen::Student(st) = s.top() else {
-            panic!()
-        };
-        assert!(matches!(st.mode, Mode::Conflict(_)));
+        let mut s = on_student(w, h);
+        conflict_on_profile(&mut s);
         insta::assert_snapshot!(format!("conflict_{w}x{h}"), draw(&s, w, h, false));
     }
+    // Too short for every field: the four that differ stay, the rest give way.
+    let mut s = on_student(80, 24);
+    conflict_on_profile(&mut s);
+    let short = draw(&s, 80, 14, false);
+    assert!(short.contains("≠ Exited"), "{short}");
+    assert!(short.contains("7 unchanged fields not shown"), "{short}");
+    insta::assert_snapshot!("conflict_80x14", short);
 }

@@ -78,6 +78,7 @@ actions! {
     ChipNext = "chip_next", FilterBar, "select the next filter chip", ["right"];
     ChipRemove = "chip_remove", FilterBar, "remove the selected filter", ["x", "delete"];
     FilterSchool = "filter_school", FilterBar, "school: the selected student's (again: off)", ["s"];
+    FilterSchoolPick = "filter_school_pick", FilterBar, "school: pick from the list (type to narrow)", ["S"];
     FilterGradeFrom = "filter_grade_from", FilterBar, "grades from the selected student's", ["["];
     FilterGradeTo = "filter_grade_to", FilterBar, "grades up to the selected student's", ["]"];
     FilterStatus = "filter_status", FilterBar, "status: next value (then off)", ["u"];

@@ -9,6 +9,7 @@ pub mod home;
 pub mod intervention;
 pub mod keymap;
 pub mod menu;
+pub mod picker;
 pub mod roster;
 pub mod student;
 
@@ -18,6 +19,7 @@ use crate::db::enums::InterventionStatus;
 use crate::db::interventions::{InterventionDetail, Outcome};
 use crate::db::navigation::{NavItem, ToolAccess};
 use crate::db::roster::{Filters, RosterQuery, Sort};
+use crate::db::schools::SchoolChoice;
 use crate::db::student_record::{Change, SaveOutcome, StudentRecord};
 use crate::db::students::{PageRequest, RosterPage};
 use crate::db::users::Whoami;
@@ -97,6 +99,10 @@ pub enum Msg {
     RosterFiltersLoaded {
         req: ReqId,
         saved: Option<(Filters, Sort)>,
+    },
+    SchoolsLoaded {
+        req: ReqId,
+        schools: Vec<SchoolChoice>,
     },
     /// How saving the roster filters went (`Err`: why not).
     RosterFiltersSaved {
@@ -186,6 +192,10 @@ pub enum Effect {
     LoadStudent {
         req: ReqId,
         id: Uuid,
+    },
+    /// The active schools, for the roster's school picker.
+    LoadSchools {
+        req: ReqId,
     },
     /// Save a profile or guardian form onto row `id` if it is still at
     /// `version`; never cancelled once sent.
@@ -315,6 +325,9 @@ pub struct State {
     pub command: CommandLine,
     /// A `:open` waiting for the database's verdict.
     pub tool_check: Option<ReqId>,
+    /// First line of the help overlay on screen; it scrolls when the
+    /// bindings do not fit the terminal.
+    pub help_scroll: usize,
     /// Screens to open once the menu arrives: the first the menu offers.
     start_targets: Option<&'static [&'static str]>,
     next_req: u64,
@@ -337,6 +350,7 @@ impl State {
             quit: false,
             command: CommandLine::default(),
             tool_check: None,
+            help_scroll: 0,
             start_targets: Some(START_TARGETS),
             next_req: 1,
         }
@@ -495,6 +509,23 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::RosterFiltersLoaded { req, saved } => roster_restored(state, req, saved),
+        Msg::SchoolsLoaded { req, schools } => {
+            if let Some(Screen::Roster(r)) = find_req(state, req) {
+                // The filter's school if there is one, else the selected
+                // student's: the likeliest pick either way.
+                let likely = r
+                    .query
+                    .filters
+                    .school
+                    .as_ref()
+                    .map(|f| f.id)
+                    .or(r.selected().map(|row| row.school_id));
+                if let Some(p) = r.school_picker.as_mut() {
+                    p.loaded(schools, |sc| Some(sc.id) == likely);
+                }
+            }
+            vec![]
+        }
         Msg::RosterFiltersSaved { result } => {
             if let Err(e) = result {
                 state.error(format!("filters not remembered: {e}"));
@@ -562,6 +593,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             match find_req(state, req) {
                 Some(Screen::Menu(m)) => m.req = None,
                 Some(Screen::Roster(r)) => {
+                    if let Some(p) = r.school_picker.as_mut().filter(|p| p.req == Some(req)) {
+                        p.failed(format!("could not load the schools: {reason}"));
+                        return vec![];
+                    }
                     if r.count_req == Some(req) {
                         r.count_req = None;
                     } else {
@@ -617,6 +652,7 @@ fn find_req(state: &mut State, req: ReqId) -> Option<&mut Screen> {
             r.pending.map(|(p, _)| p) == Some(req)
                 || r.count_req == Some(req)
                 || r.settings_req == Some(req)
+                || r.school_picker.as_ref().and_then(|p| p.req) == Some(req)
         }
         Screen::Student(s) => s.req == Some(req),
         Screen::Home(h) => h.req == Some(req),
@@ -737,6 +773,8 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         // Modals capture everything; only their own way out does anything.
         if matches!(action, Some(Action::Help | Action::Back | Action::Quit)) {
             state.modal = None;
+        } else if state.modal == Some(Modal::Help) {
+            scroll_help(state, action);
         }
         return vec![];
     }
@@ -755,7 +793,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         Some(Action::Help) => {
-            state.modal = Some(Modal::Help);
+            open_help(state);
             vec![]
         }
         Some(Action::Command) => {
@@ -1096,7 +1134,7 @@ fn run_command(state: &mut State, line: &str) -> Vec<Effect> {
             vec![]
         }
         Ok(Command::Help) => {
-            state.modal = Some(Modal::Help);
+            open_help(state);
             vec![]
         }
         Ok(Command::Open(key)) => open_tool(state, key),
@@ -1246,6 +1284,9 @@ fn roster_input_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
     let Screen::Roster(r) = state.top_mut() else {
         return None;
     };
+    if r.school_picker.is_some() {
+        return Some(school_picker_key(state, key));
+    }
     if r.search_focus {
         return Some(search_key(state, key));
     }
@@ -1277,6 +1318,13 @@ fn roster_input_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
                 vec![]
             });
         }
+        Action::FilterSchoolPick => {
+            let req = state.alloc();
+            if let Screen::Roster(r) = state.top_mut() {
+                r.school_picker = Some(Box::new(picker::Picker::loading(req)));
+            }
+            return Some(vec![Effect::LoadSchools { req }]);
+        }
         Action::FilterSchool => E::SchoolOfSelected,
         Action::FilterGradeFrom => E::GradeFromSelected,
         Action::FilterGradeTo => E::GradeToSelected,
@@ -1295,6 +1343,39 @@ fn roster_input_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
     } else {
         vec![]
     })
+}
+
+/// The school list over the roster: a pick filters to that school.
+fn school_picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
+    let page = roster::visible_rows(state.height).saturating_sub(4).max(1);
+    let Screen::Roster(r) = state.top_mut() else {
+        return vec![];
+    };
+    let Some(p) = r.school_picker.as_mut() else {
+        return vec![];
+    };
+    match p.key(key, page, school_label) {
+        picker::PickerKey::Handled => vec![],
+        picker::PickerKey::Closed => {
+            let req = p.req;
+            r.school_picker = None;
+            req.map(|req| vec![Effect::Cancel { req }])
+                .unwrap_or_default()
+        }
+        picker::PickerKey::Picked(school) => {
+            r.school_picker = None;
+            if r.pick_school(&school) {
+                filters_changed(state)
+            } else {
+                vec![]
+            }
+        }
+    }
+}
+
+/// What typing in the school picker matches: name and local id.
+pub fn school_label(s: &SchoolChoice) -> String {
+    format!("{} {}", s.name, s.local_id)
 }
 
 /// The search box: each change of the typed words supersedes the previous
@@ -1373,3 +1454,38 @@ pub(crate) mod fixtures;
 mod iv_tests;
 #[cfg(test)]
 mod tests;
+
+fn open_help(state: &mut State) {
+    state.modal = Some(Modal::Help);
+    state.help_scroll = 0;
+}
+
+/// Lines of the help overlay: per context a title and its actions, a blank
+/// line between contexts, then the menu's hotkey paragraph (blank, title,
+/// line). `ui::help` draws exactly these; a test there keeps them equal.
+pub fn help_line_count(keymap: &KeyMap) -> usize {
+    let help = keymap.help();
+    let body: usize = help.iter().map(|(_, actions)| 1 + actions.len()).sum();
+    body + help.len().saturating_sub(1) + 3
+}
+
+/// Rows of help text that fit: the screen minus the title bar, the status
+/// line and the overlay's border.
+pub fn help_rows(state: &State) -> usize {
+    usize::from(state.height.saturating_sub(4)).max(1)
+}
+
+fn scroll_help(state: &mut State, action: Option<Action>) {
+    let rows = help_rows(state);
+    let max = help_line_count(&state.keymap).saturating_sub(rows);
+    let at = state.help_scroll.min(max);
+    state.help_scroll = match action {
+        Some(Action::Down) => (at + 1).min(max),
+        Some(Action::Up) => at.saturating_sub(1),
+        Some(Action::PageDown) => (at + rows).min(max),
+        Some(Action::PageUp) => at.saturating_sub(rows),
+        Some(Action::Top) => 0,
+        Some(Action::Bottom) => max,
+        _ => at,
+    };
+}

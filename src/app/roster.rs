@@ -5,7 +5,9 @@ use crate::db::enums::{PgEnum, StudentStatus};
 use crate::db::roster::{self as q, Chip, Filters, RosterQuery, Sort};
 use crate::db::students::{PageRequest, RosterPage, RosterRow};
 
+use super::picker::Picker;
 use super::{Effect, ReqId};
+use crate::db::schools::SchoolChoice;
 
 /// Rows per fetched page.
 pub const PAGE_SIZE: usize = 100;
@@ -59,6 +61,8 @@ pub struct RosterState {
     pub count_req: Option<ReqId>,
     pub loaded: bool,
     pub error: Option<String>,
+    /// The school list, open over the roster, while picking a school.
+    pub school_picker: Option<Box<Picker<SchoolChoice>>>,
 }
 
 impl RosterState {
@@ -259,6 +263,18 @@ impl RosterState {
         }
         self.select_chip(0);
         self.query.filters != before
+    }
+
+    /// Filters to `school` (replacing any other school); `true` when that
+    /// changed the filters.
+    pub fn pick_school(&mut self, school: &SchoolChoice) -> bool {
+        let pick = q::SchoolFilter {
+            id: school.id,
+            name: school.name.clone(),
+        };
+        let changed = self.query.filters.school.as_ref() != Some(&pick);
+        self.query.filters.school = Some(pick);
+        changed
     }
 
     pub fn cycle_sort(&mut self) {

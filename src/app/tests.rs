@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::db::enums::{GradeLevel, NavigationType, StudentStatus};
+use crate::db::schools::SchoolChoice;
 use crate::db::students::{RosterCursor, RosterRow};
 use crate::db::users::CaseloadUser;
 use roster::RosterState;
@@ -440,6 +441,36 @@ fn help_captures_keys_until_closed() {
     assert!(!s.quit, "q inside a modal closes it");
     update(&mut s, key('q'));
     assert!(s.quit);
+}
+
+#[test]
+fn help_scrolls_on_a_short_terminal_and_stops_at_its_last_line() {
+    let mut s = on_roster();
+    update(
+        &mut s,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    update(&mut s, key('?'));
+    let rows = help_rows(&s);
+    let max = help_line_count(&s.keymap) - rows;
+    assert!(max > 0, "the bindings must not fit 24 rows for this test");
+    update(&mut s, key('j'));
+    assert_eq!(s.help_scroll, 1);
+    update(&mut s, key('G'));
+    assert_eq!(s.help_scroll, max, "bottom shows the last line last");
+    update(&mut s, key('j'));
+    assert_eq!(s.help_scroll, max, "no scrolling past the end");
+    update(&mut s, key('k'));
+    assert_eq!(s.help_scroll, max - 1, "one up from the end moves at once");
+    update(&mut s, key('g'));
+    assert_eq!(s.help_scroll, 0);
+    update(&mut s, key('?'));
+    assert_eq!(s.modal, None);
+    update(&mut s, key('?'));
+    assert_eq!(s.help_scroll, 0, "help opens at the top again");
 }
 
 #[test]
@@ -906,6 +937,84 @@ fn filter_chips_are_added_selected_and_removed_one_by_one() {
     // Outside the bar, s sorts.
     let fx = update(&mut s, key('s'));
     assert_eq!(loads(&fx)[0].1.sort, Sort::Grade);
+}
+
+fn school(n: u128, name: &str, mine: bool) -> SchoolChoice {
+    SchoolChoice {
+        id: Uuid::from_u128(n),
+        name: name.into(),
+        local_id: format!("{n:04}"),
+        low_grade: GradeLevel::KG,
+        high_grade: GradeLevel::G05,
+        mine,
+    }
+}
+
+#[test]
+fn the_school_picker_narrows_as_you_type_and_filters_to_the_pick() {
+    let mut s = on_roster();
+    update(&mut s, key('f'));
+    let fx = update(&mut s, key('S'));
+    let [Effect::LoadSchools { req }] = fx[..] else {
+        panic!("{fx:?}")
+    };
+    assert!(roster_state(&s).school_picker.is_some());
+    update(
+        &mut s,
+        Msg::SchoolsLoaded {
+            req,
+            schools: vec![
+                school(9, "Lincoln High", true),
+                school(7, "North", true),
+                school(8, "Lincoln Elementary", false),
+            ],
+        },
+    );
+    let p = roster_state(&s).school_picker.clone().expect("open");
+    assert_eq!(p.cursor, 1, "starts on the selected student's school");
+    // Letters type (j does not move), so names with any letter can be found.
+    for c in "linc el".chars() {
+        assert!(update(&mut s, key(c)).is_empty());
+    }
+    let fx = update(&mut s, code(KeyCode::Enter));
+    assert_eq!(
+        loads(&fx)[0]
+            .1
+            .filters
+            .school
+            .as_ref()
+            .map(|f| f.name.as_str()),
+        Some("Lincoln Elementary"),
+        "{fx:?}"
+    );
+    let r = roster_state(&s);
+    assert!(r.school_picker.is_none(), "picking closes the list");
+    assert_eq!(r.filter_focus, Some(0), "back on the filter bar");
+
+    // Esc closes without touching the filters; a failed load says why.
+    let fx = update(&mut s, key('S'));
+    let [Effect::LoadSchools { req }] = fx[..] else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut s,
+        Msg::QueryFailed {
+            req,
+            reason: "connection reset".into(),
+        },
+    );
+    let p = roster_state(&s).school_picker.clone().expect("still open");
+    assert_eq!(
+        p.error.as_deref(),
+        Some("could not load the schools: connection reset")
+    );
+    assert!(update(&mut s, code(KeyCode::Esc)).is_empty());
+    let r = roster_state(&s);
+    assert!(r.school_picker.is_none());
+    assert_eq!(
+        r.query.filters.school.as_ref().map(|f| f.name.as_str()),
+        Some("Lincoln Elementary")
+    );
 }
 
 #[test]

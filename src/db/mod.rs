@@ -7,6 +7,7 @@ pub mod migrate;
 pub mod navigation;
 pub mod pool;
 pub mod roster;
+pub mod schools;
 pub mod seed;
 pub mod student_record;
 pub mod students;

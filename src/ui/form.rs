@@ -139,8 +139,21 @@ pub fn render_conflict(frame: &mut Frame, area: Rect, c: &Conflict, theme: &Them
             theme.header,
         ),
     ];
-    for (label, mine, theirs) in c.rows() {
+    let rows = c.rows();
+    let room = usize::from(area.height).saturating_sub(lines.len() + 2);
+    // On a short terminal the fields that differ are what the choice is
+    // about: the unchanged ones give way first, and say so.
+    let hide_same = rows.len() > room;
+    let hidden = if hide_same {
+        rows.iter().filter(|(_, m, t)| m == t).count()
+    } else {
+        0
+    };
+    for (label, mine, theirs) in rows {
         let differs = mine != theirs;
+        if hide_same && !differs {
+            continue;
+        }
         let mark = if differs { "≠ " } else { "  " };
         let style = if differs {
             theme.busy.add_modifier(Modifier::BOLD)
@@ -158,6 +171,15 @@ pub fn render_conflict(frame: &mut Frame, area: Rect, c: &Conflict, theme: &Them
                 w,
             ),
             style,
+        ));
+    }
+    if hidden > 0 {
+        lines.push(Line::styled(
+            truncate(
+                &format!("  {hidden} unchanged fields not shown (the terminal is short)"),
+                w,
+            ),
+            theme.dim,
         ));
     }
     if c.saving.is_some() {

@@ -41,7 +41,8 @@ pub fn lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let body = lines(state, theme);
-    let want_h = u16::try_from(body.len() + 2).unwrap_or(u16::MAX);
+    let total = body.len();
+    let want_h = u16::try_from(total + 2).unwrap_or(u16::MAX);
     let want_w = body.iter().map(Line::width).max().unwrap_or(0) + 4;
     let want_w = u16::try_from(want_w).unwrap_or(u16::MAX);
     let [row] = Layout::vertical([Constraint::Length(want_h.min(area.height))])
@@ -50,10 +51,36 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let [popup] = Layout::horizontal([Constraint::Length(want_w.min(area.width))])
         .flex(Flex::Center)
         .areas(row);
+    let rows = usize::from(popup.height.saturating_sub(2));
+    let first = state.help_scroll.min(total.saturating_sub(rows));
+    let title = if total > rows {
+        // Say there is more, and where we are, since nothing else would.
+        format!(
+            " Keys {}–{} of {total} · j/k PgDn/PgUp scroll · esc or ? to close ",
+            first + 1,
+            (first + rows).min(total)
+        )
+    } else {
+        " Keys · esc or ? to close ".to_string()
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
-        .title(" Keys · esc or ? to close ");
+        .title(title);
+    let shown: Vec<Line> = body.into_iter().skip(first).take(rows).collect();
     frame.render_widget(Clear, popup);
-    frame.render_widget(Paragraph::new(body).block(block), popup);
+    frame.render_widget(Paragraph::new(shown).block(block), popup);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{Options, help_line_count};
+
+    #[test]
+    fn the_app_counts_the_lines_drawn_so_scrolling_stops_at_the_last() {
+        let state = State::new(Options::default());
+        let theme = Theme::new(true);
+        assert_eq!(lines(&state, &theme).len(), help_line_count(&state.keymap));
+    }
 }

@@ -11,6 +11,7 @@ pub mod intervention;
 #[cfg(test)]
 mod iv_snapshots;
 pub mod menu;
+pub mod picker;
 pub mod roster;
 pub mod sanitize;
 pub mod status;

@@ -3,6 +3,7 @@
 use super::sanitize::{self, fit};
 use super::theme::Theme;
 use crate::app::roster::RosterState;
+use crate::db::enums::PgEnum;
 use crate::db::students::RosterRow;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -248,4 +249,29 @@ pub fn render(frame: &mut Frame, area: Rect, r: &RosterState, theme: &Theme) {
         Paragraph::new(Line::from(Span::styled(line, theme.dim))),
         footer,
     );
+    if let Some(p) = &r.school_picker {
+        let [_, popup, _] = Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Length(area.width.min(72)),
+            Constraint::Fill(1),
+        ])
+        .areas(table);
+        super::picker::render(
+            frame,
+            popup,
+            "School",
+            p,
+            crate::app::school_label,
+            |s| super::picker::Shown {
+                label: format!("{} {}", if s.mine { "★" } else { " " }, s.name),
+                detail: format!(
+                    "{}–{} · {}",
+                    s.low_grade.label(),
+                    s.high_grade.label(),
+                    s.local_id
+                ),
+            },
+            theme,
+        );
+    }
 }

@@ -12,7 +12,7 @@ use crate::config::{ConnParams, DatabaseConfig, Password};
 use crate::db::interventions::lifecycle::{self, Transition};
 use crate::db::interventions::{self as iv, WriteError};
 use crate::db::tls::Tls;
-use crate::db::{caseload, navigation, pool as db_pool, roster, student_record, users};
+use crate::db::{caseload, navigation, pool as db_pool, roster, schools, student_record, users};
 use deadpool_postgres::{Object, Pool, PoolError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -212,6 +212,13 @@ impl Worker {
                 Msg::RosterFiltersSaved {
                     result: r.map_err(|f| f.to_string()),
                 }
+            }
+            Effect::LoadSchools { req } => {
+                let r = async {
+                    let (c, _t) = self.start(req).await?;
+                    Ok(schools::active_schools(pg(&c)).await?)
+                };
+                self.reply(req, r.await, |schools| Msg::SchoolsLoaded { req, schools })?
             }
             Effect::LoadStudent { req, id } => {
                 let r = async {
