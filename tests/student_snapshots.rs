@@ -1,5 +1,6 @@
 //! The student record's tabs, the profile form and the conflict view,
-//! rendered to ratatui's TestBackend at 80×24 and 200×60 and with NO_COLOR.
+//! rendered to ratatui's TestBackend at 80×24 and 200×60 and with NO_COLOR, and the
+//! update() transitions behind them (tabs, forms, saves, refusals, conflicts).
 //! Regenerate with `INSTA_UPDATE=always cargo test --test student_snapshots`
 //! and read the .snap files before committing.
 
@@ -7,8 +8,8 @@ use caseload::app::student::{Mode, StudentState};
 use caseload::app::{Effect, Msg, Options, Screen, State, update};
 use caseload::db::enums::{GradeLevel, InterventionStatus, StudentStatus};
 use caseload::db::student_record::{
-    CommunicationLine, DocumentLine, GuardianFields, InterventionLine, Profile, SaveOutcome,
-    StudentRecord, Versioned,
+    Change, CommunicationLine, DocumentLine, GuardianFields, InterventionLine, Profile,
+    SaveOutcome, StudentRecord, Versioned,
 };
 use caseload::db::students::ActivityEvent;
 use caseload::db::users::{CaseloadUser, Whoami};
@@ -279,4 +280,174 @@ fn form_and_conflict() {
     assert!(short.contains("≠ Exited"), "{short}");
     assert!(short.contains("7 unchanged fields not shown"), "{short}");
     insta::assert_snapshot!("conflict_80x14", short);
+}
+
+// The transitions behind those screens, asserted on the state and the
+// Effects rather than on pixels.
+
+fn student(s: &State) -> &StudentState {
+    match s.top() {
+        Screen::Student(st) => st,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn type_text(s: &mut State, text: &str) {
+    for c in text.chars() {
+        update(s, key(KeyCode::Char(c)));
+    }
+}
+
+/// The guardians tab, the first guardian's form, the phone replaced.
+fn edit_first_guardian_phone(s: &mut State, phone: &str) {
+    update(s, key(KeyCode::Char('2')));
+    assert_eq!(student(s).tab, caseload::app::student::Tab::Guardians);
+    update(s, key(KeyCode::Char('e')));
+    let Mode::Edit(ed) = &student(s).mode else {
+        panic!("e opens the selected guardian's form")
+    };
+    let phone_at = ed
+        .form
+        .specs
+        .iter()
+        .position(|f| f.label == "Phone")
+        .expect("a phone field");
+    for _ in 0..phone_at {
+        update(s, key(KeyCode::Tab));
+    }
+    update(s, ctrl('u'));
+    type_text(s, phone);
+}
+
+#[test]
+fn an_invalid_value_keeps_the_form_open_with_its_message_and_sends_nothing() {
+    let mut s = on_student(80, 24);
+    edit_first_guardian_phone(&mut s, "call me");
+    let fx = update(&mut s, ctrl('s'));
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::SaveStudentRecord { .. })),
+        "{fx:?}"
+    );
+    let Mode::Edit(ed) = &student(&s).mode else {
+        panic!("still editing")
+    };
+    assert!(
+        ed.form.values.iter().any(|v| v == "call me"),
+        "what was typed stays"
+    );
+    let screen = draw(&s, 80, 24, false);
+    assert!(
+        screen.contains("a phone number is 7 to 20 digits"),
+        "the message shows next to the field: {screen}"
+    );
+}
+
+#[test]
+fn a_guardian_save_carries_its_version_and_the_saved_values_show() {
+    let mut s = on_student(80, 24);
+    edit_first_guardian_phone(&mut s, "+1 555 0199");
+    let fx = update(&mut s, ctrl('s'));
+    let Some(Effect::SaveStudentRecord {
+        req,
+        id,
+        version,
+        change: Change::Guardian(g),
+    }) = fx.first().cloned()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!((id, version), (Uuid::from_u128(101), 1));
+    assert_eq!(g.phone.as_deref(), Some("+1 555 0199"));
+    assert!(
+        update(&mut s, ctrl('s')).is_empty(),
+        "a second save waits for the first"
+    );
+    update(
+        &mut s,
+        Msg::StudentSaved {
+            req,
+            outcome: SaveOutcome::Saved { version: 2 },
+        },
+    );
+    let st = student(&s);
+    assert!(matches!(st.mode, Mode::View));
+    let saved = &st.detail.as_ref().expect("record").guardians[0];
+    assert_eq!(
+        saved.version, 2,
+        "the next save starts from the new version"
+    );
+    assert_eq!(saved.value.phone.as_deref(), Some("+1 555 0199"));
+}
+
+#[test]
+fn a_refused_save_goes_back_to_the_form_with_the_reason_and_every_value() {
+    let mut s = on_student(80, 24);
+    edit_first_guardian_phone(&mut s, "+1 555 0199");
+    let Some(Effect::SaveStudentRecord { req, .. }) = update(&mut s, ctrl('s')).first().cloned()
+    else {
+        panic!()
+    };
+    update(
+        &mut s,
+        Msg::StudentSaved {
+            req,
+            outcome: SaveOutcome::Refused(
+                "the database refused: your role may not change this record".into(),
+            ),
+        },
+    );
+    let Mode::Edit(ed) = &student(&s).mode else {
+        panic!("back in the form")
+    };
+    assert_eq!(
+        ed.form.notice.as_deref(),
+        Some("not saved: the database refused: your role may not change this record")
+    );
+    assert!(ed.form.values.iter().any(|v| v == "+1 555 0199"));
+    assert_eq!(ed.form.saving, None, "it may be saved again");
+}
+
+#[test]
+fn after_a_conflict_keep_mine_saves_at_their_version_and_take_theirs_drops_mine() {
+    for choice in ['m', 't', 'e'] {
+        let mut s = on_student(80, 24);
+        conflict_on_profile(&mut s);
+        let fx = update(&mut s, key(KeyCode::Char(choice)));
+        let st = student(&s);
+        match choice {
+            'm' => {
+                let Some(Effect::SaveStudentRecord {
+                    version,
+                    change: Change::Profile(p),
+                    ..
+                }) = fx.first()
+                else {
+                    panic!("{fx:?}")
+                };
+                assert_eq!(*version, 4, "their version: overwriting knowingly");
+                assert_eq!(p.status, StudentStatus::Active, "my values");
+            }
+            't' => {
+                assert!(fx.is_empty());
+                assert!(matches!(st.mode, Mode::View));
+                let p = &st.detail.as_ref().expect("record").profile;
+                assert_eq!((p.version, p.value.status), (4, StudentStatus::Withdrawn));
+            }
+            _ => {
+                let Mode::Edit(ed) = &st.mode else {
+                    panic!("edit again")
+                };
+                assert_eq!(ed.version, 4, "on their version");
+                assert!(
+                    ed.form.values.iter().any(|v| v == "2016-04-03"),
+                    "my values"
+                );
+            }
+        }
+    }
 }
