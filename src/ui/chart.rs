@@ -152,22 +152,44 @@ pub fn render(frame: &mut Frame, area: Rect, m: &ChartModel, theme: &Theme) {
             if let Some([(x1, y1), (x2, y2)]) = m.aimline {
                 ctx.draw(&Line::new(x1, y1, x2, y2, colour(Color::Green)));
             }
-            if let Some([(x1, y1), (x2, y2)]) = m.trend {
-                ctx.draw(&Line::new(x1, y1, x2, y2, colour(Color::Yellow)));
+            if let Some(trend) = m.trend {
+                ctx.draw(&Points {
+                    coords: &dotted(trend, plot.width),
+                    color: colour(Color::Yellow),
+                });
             }
-            ctx.layer();
-            ctx.draw(&Points {
-                coords: &m.points,
-                color: colour(Color::Cyan),
-            });
+            // Points as glyphs over the lines: one braille dot is too
+            // faint to find, and a glyph reads the same without colour.
+            for &(x, y) in &m.points {
+                ctx.print(
+                    x,
+                    y,
+                    TextLine::styled(POINT, theme.ok.fg(colour(Color::Cyan))),
+                );
+            }
         });
     frame.render_widget(canvas, plot);
+}
+
+/// How a data point is drawn.
+pub const POINT: &str = "●";
+
+/// The trend as a dotted line, one dot every other column, so it reads
+/// apart from the solid aimline without colour.
+fn dotted([(x1, y1), (x2, y2)]: [(f64, f64); 2], columns: u16) -> Vec<(f64, f64)> {
+    let n = usize::from(columns / 2).max(2);
+    (0..=n)
+        .map(|i| {
+            let t = i as f64 / n as f64;
+            (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t)
+        })
+        .collect()
 }
 
 /// What the chart cannot show by itself: the trend's absence, the legend.
 pub fn legend(m: &ChartModel) -> String {
     let trend = if m.trend.is_some() {
-        "trend".to_string()
+        "⠂⠂ trend".to_string()
     } else {
         format!(
             "no trend: not enough data ({} of {MIN_TREND_POINTS})",
@@ -175,11 +197,11 @@ pub fn legend(m: &ChartModel) -> String {
         )
     };
     let aim = if m.aimline.is_some() {
-        "aimline"
+        "── aimline"
     } else {
         "no aimline"
     };
-    format!("points · {aim} · {trend} · │ changes")
+    format!("{POINT} points · {aim} · {trend} · │ changes")
 }
 
 #[cfg(test)]
@@ -308,6 +330,32 @@ mod tests {
         let (a, b) = (m.cell(x1, y1, plot).unwrap(), m.cell(x2, y2, plot).unwrap());
         assert!(a.0 < b.0 && a.1 < b.1, "{a:?} {b:?}");
         assert!(m.trend.unwrap()[1].1 < m.trend.unwrap()[0].1, "trend falls");
+    }
+
+    #[test]
+    fn every_point_is_a_glyph_and_the_trend_is_dotted() {
+        let g = goal(
+            GoalDirection::Increase,
+            10.0,
+            50.0,
+            &[(5, 12.0), (15, 22.0), (25, 31.0), (35, 45.0)],
+        );
+        let m = ChartModel::new(&g, &[]).unwrap();
+        let mut t = Terminal::new(TestBackend::new(60, 16)).unwrap();
+        t.draw(|f| render(f, f.area(), &m, &Theme::new(true)))
+            .unwrap();
+        let glyphs = t
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .filter(|c| c.symbol() == POINT)
+            .count();
+        assert_eq!(glyphs, 4, "{}", t.backend());
+        let trend = dotted(m.trend.unwrap(), 40);
+        assert_eq!(trend.len(), 21, "one dot every other column");
+        assert_eq!(trend[0], m.trend.unwrap()[0]);
+        assert!(legend(&m).starts_with("● points · ── aimline · ⠂⠂ trend"));
     }
 
     #[test]
