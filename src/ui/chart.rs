@@ -4,7 +4,7 @@
 //! canvas so the mapping can be tested cell by cell.
 
 use super::theme::Theme;
-use crate::db::interventions::detail::StatusMarker;
+use crate::db::interventions::detail::{Marker as Change, StatusMarker};
 use crate::db::interventions::goals::GoalWithPoints;
 use crate::domain::progress::{self, MIN_TREND_POINTS, Point};
 use chrono::NaiveDate;
@@ -25,9 +25,26 @@ pub struct ChartModel {
     pub points: Vec<(f64, f64)>,
     pub aimline: Option<[(f64, f64); 2]>,
     pub trend: Option<[(f64, f64); 2]>,
-    /// x of each change marker inside the bounds.
-    pub markers: Vec<f64>,
+    /// x of each change marker inside the bounds, with its glyph and label.
+    pub markers: Vec<(f64, char, &'static str)>,
 }
+
+/// The letter at the top of a marker's line and what the legend calls it:
+/// a braille line looks the same whatever it marks, and colour alone must
+/// never carry meaning.
+pub fn glyph(m: &Change) -> (char, &'static str) {
+    match m {
+        Change::Started => ('S', "started"),
+        Change::Ended(_) => ('E', "ended"),
+        Change::Paused => ('P', "paused"),
+        Change::Resumed => ('R', "resumed"),
+        Change::ReviewDue => ('V', "review due"),
+        Change::Continued => ('C', "continued after review"),
+        Change::PreviousEnded(_) => ('<', "previous ended"),
+        Change::NextStarted(_) => ('>', "next started"),
+    }
+}
+
 
 fn x_of(origin: NaiveDate, day: NaiveDate) -> f64 {
     (day - origin).num_days() as f64
@@ -69,8 +86,11 @@ impl ChartModel {
         let pad = ((hi - lo) * 0.1).max(1.0);
         let markers = markers
             .iter()
-            .map(|m| x_of(origin, m.on))
-            .filter(|x| (0.0..=x_max).contains(x))
+            .map(|m| {
+                let (g, label) = glyph(&m.marker);
+                (x_of(origin, m.on), g, label)
+            })
+            .filter(|(x, _, _)| (0.0..=x_max).contains(x))
             .collect();
         Some(ChartModel {
             origin,
@@ -140,7 +160,7 @@ pub fn render(frame: &mut Frame, area: Rect, m: &ChartModel, theme: &Theme) {
         .x_bounds(m.x_bounds)
         .y_bounds(m.y_bounds)
         .paint(|ctx| {
-            for &x in &m.markers {
+            for &(x, _, _) in &m.markers {
                 ctx.draw(&Line::new(
                     x,
                     m.y_bounds[0],
@@ -162,6 +182,14 @@ pub fn render(frame: &mut Frame, area: Rect, m: &ChartModel, theme: &Theme) {
             });
         });
     frame.render_widget(canvas, plot);
+    // Each marker's letter on the top row, in the very column its line was
+    // drawn in (the canvas's own labels round differently).
+    let buf = frame.buffer_mut();
+    for &(x, g, _) in &m.markers {
+        if let Some((col, row)) = m.cell(x, m.y_bounds[1], plot) {
+            buf[(col, row)].set_char(g).set_style(theme.hotkey);
+        }
+    }
 }
 
 /// What the chart cannot show by itself: the trend's absence, the legend.
@@ -179,7 +207,18 @@ pub fn legend(m: &ChartModel) -> String {
     } else {
         "no aimline"
     };
-    format!("points · {aim} · {trend} · │ changes")
+    // Each kind once, in the order they happened.
+    let mut changes: Vec<String> = Vec::new();
+    for &(_, g, label) in &m.markers {
+        let entry = format!("{g} {label}");
+        if !changes.contains(&entry) {
+            changes.push(entry);
+        }
+    }
+    if changes.is_empty() {
+        changes.push("no changes".into());
+    }
+    format!("points · {aim} · {trend} · │ {}", changes.join(", "))
 }
 
 #[cfg(test)]

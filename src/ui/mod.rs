@@ -15,6 +15,7 @@ pub mod roster;
 pub mod sanitize;
 pub mod status;
 pub mod student;
+pub mod team;
 pub mod theme;
 
 use crate::app::{Modal, Screen, State};
