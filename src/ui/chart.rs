@@ -119,16 +119,11 @@ impl ChartModel {
     }
 }
 
-/// Draws the chart with a value axis on the left and dates underneath;
-/// the legend says what each mark is, so colour is never needed to read it.
-pub fn render(frame: &mut Frame, area: Rect, m: &ChartModel, theme: &Theme) {
-    if area.height < 3 || area.width < 12 {
-        return;
-    }
-    let label = |v: f64| format!("{v:.0}");
+/// The value axis on the left, the plot, and the date axis under the plot.
+pub fn areas(area: Rect, m: &ChartModel) -> [Rect; 3] {
     let gutter = [m.y_bounds[0], m.y_bounds[1]]
         .iter()
-        .map(|&v| label(v).len())
+        .map(|&v| format!("{v:.0}").len())
         .max()
         .unwrap_or(1) as u16
         + 1;
@@ -136,6 +131,17 @@ pub fn render(frame: &mut Frame, area: Rect, m: &ChartModel, theme: &Theme) {
         Layout::horizontal([Constraint::Length(gutter), Constraint::Fill(1)]).areas(area);
     let [plot, axis] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(plot_and_axis);
+    [left, plot, axis]
+}
+
+/// Draws the chart with a value axis on the left and dates underneath;
+/// the legend says what each mark is, so colour is never needed to read it.
+pub fn render(frame: &mut Frame, area: Rect, m: &ChartModel, theme: &Theme) {
+    if area.height < 3 || area.width < 12 {
+        return;
+    }
+    let label = |v: f64| format!("{v:.0}");
+    let [left, plot, axis] = areas(area, m);
     let top = TextLine::from(label(m.y_bounds[1])).style(theme.dim);
     let bottom = TextLine::from(label(m.y_bounds[0])).style(theme.dim);
     frame.render_widget(Paragraph::new(top), Rect { height: 1, ..left });
@@ -347,6 +353,63 @@ mod tests {
         let (a, b) = (m.cell(x1, y1, plot).unwrap(), m.cell(x2, y2, plot).unwrap());
         assert!(a.0 < b.0 && a.1 < b.1, "{a:?} {b:?}");
         assert!(m.trend.unwrap()[1].1 < m.trend.unwrap()[0].1, "trend falls");
+    }
+
+    #[test]
+    fn pause_and_resume_markers_sit_on_their_days_with_their_letters() {
+        use crate::db::enums::InterventionStatus;
+        let g = goal(
+            GoalDirection::Increase,
+            10.0,
+            50.0,
+            &[(10, 20.0), (20, 30.0), (30, 40.0)],
+        );
+        let at = |day: u64, marker: Change| StatusMarker { on: d(day), marker };
+        let markers = [
+            at(0, Change::Started),
+            at(12, Change::Paused),
+            at(20, Change::Resumed),
+            at(25, Change::Paused),
+            // Past the chart's last day (the target, day 40): left out.
+            at(60, Change::Ended(InterventionStatus::Completed)),
+        ];
+        let m = ChartModel::new(&g, &markers).unwrap();
+        let placed: Vec<(f64, char)> = m.markers.iter().map(|&(x, g, _)| (x, g)).collect();
+        assert_eq!(
+            placed,
+            [(0.0, 'S'), (12.0, 'P'), (20.0, 'R'), (25.0, 'P')]
+        );
+        // Each kind once in the legend, in the order it happened.
+        assert!(
+            legend(&m).ends_with("│ S started, P paused, R resumed"),
+            "{}",
+            legend(&m)
+        );
+
+        let (w, h) = (50, 14);
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        let area = Rect::new(0, 0, w, h);
+        t.draw(|f| render(f, area, &m, &Theme::new(true))).unwrap();
+        let [_, plot, _] = areas(area, &m);
+        for &(x, glyph, _) in &m.markers {
+            let (col, row) = m.cell(x, m.y_bounds[1], plot).unwrap();
+            assert_eq!(row, plot.y, "letters sit on the plot's top row");
+            let at = t.backend().buffer()[(col, row)].symbol().to_string();
+            assert_eq!(at, glyph.to_string(), "marker at day {x}");
+            // Its line runs down the same column.
+            assert!(braille_at(&t, (col, row + 1)), "line under {glyph} at {col}");
+            assert!(braille_at(&t, (col, plot.bottom() - 1)), "line under {glyph}");
+        }
+        // Day 12 and day 20 land in different columns: a pause is readable.
+        let col = |x: f64| m.cell(x, m.y_bounds[1], plot).unwrap().0;
+        assert!(col(12.0) < col(20.0) && col(20.0) < col(25.0));
+    }
+
+    #[test]
+    fn without_changes_the_legend_says_so() {
+        let g = goal(GoalDirection::Increase, 10.0, 50.0, &[(10, 20.0)]);
+        let m = ChartModel::new(&g, &[]).unwrap();
+        assert!(legend(&m).ends_with("│ no changes"), "{}", legend(&m));
     }
 
     #[test]

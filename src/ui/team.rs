@@ -27,7 +27,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &DetailState, d: &InterventionDe
         .get(s.cursor)
         .is_some_and(|m| m.role == TeamRole::Owner);
     let text = if owner_selected {
-        "n add · the owner stays on the team: change the intervention's owner to remove them"
+        "n add · the owner always stays on the team: change the owner first"
     } else {
         "n add · x remove the selected member"
     };

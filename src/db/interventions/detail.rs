@@ -494,3 +494,39 @@ pub async fn load_detail(
         header,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use InterventionStatus as S;
+
+    #[test]
+    fn status_history_marks_pauses_resumes_and_reviews_only() {
+        let on = |d: u32| NaiveDate::from_ymd_opt(2026, 9, d).unwrap();
+        let change = |d, from, to| StatusChange { on: on(d), from, to };
+        let history = [
+            change(1, None, S::Referred),
+            change(2, Some(S::Referred), S::Planned),
+            // Starting and ending are the record's own dates.
+            change(3, Some(S::Planned), S::Active),
+            change(10, Some(S::Active), S::Paused),
+            change(17, Some(S::Paused), S::Active),
+            change(20, Some(S::Active), S::ReviewDue),
+            change(22, Some(S::ReviewDue), S::Active),
+            change(28, Some(S::Active), S::Completed),
+        ];
+        let marks: Vec<(NaiveDate, Marker)> = history
+            .iter()
+            .filter_map(|c| Some((c.on, change_marker(c)?)))
+            .collect();
+        assert_eq!(
+            marks,
+            [
+                (on(10), Marker::Paused),
+                (on(17), Marker::Resumed),
+                (on(20), Marker::ReviewDue),
+                (on(22), Marker::Continued),
+            ]
+        );
+    }
+}
