@@ -394,11 +394,11 @@ impl State {
     pub fn busy(&self) -> bool {
         matches!(self.conn, Conn::Connecting { .. })
             || self.tool_check.is_some()
-            || self
-                .screens
-                .iter()
-                .any(|s| s.busy() || matches!(s, Screen::Intervention(d) if d.saving.is_some()
-                    || d.team_edit.as_ref().and_then(team::TeamEdit::req).is_some()))
+            || self.screens.iter().any(|s| {
+                s.busy()
+                    || matches!(s, Screen::Intervention(d) if d.saving.is_some()
+                    || d.team_edit.as_ref().and_then(team::TeamEdit::req).is_some())
+            })
     }
 
     pub fn is_connected(&self) -> bool {

@@ -75,7 +75,10 @@ const USER_SPECS: &[FieldSpec] = &[form::text("Role", ROLE_HINT), form::flag("Ca
 
 const EXTERNAL_SPECS: &[FieldSpec] = &[
     form::text("Name", "the person's name (required)"),
-    form::text("Organisation", "where they work, e.g. a clinic or agency (required)"),
+    form::text(
+        "Organisation",
+        "where they work, e.g. a clinic or agency (required)",
+    ),
     form::text("Role", ROLE_HINT),
     form::flag("Can edit"),
 ];
@@ -181,7 +184,11 @@ pub(super) fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
             return Some(search(state));
         }
         if bound(Action::RemoveMember) {
-            let member = d.detail.as_ref().and_then(|x| x.team.get(d.cursor)).cloned();
+            let member = d
+                .detail
+                .as_ref()
+                .and_then(|x| x.team.get(d.cursor))
+                .cloned();
             match member {
                 None => state.info("nobody selected"),
                 Some(m) if m.role == TeamRole::Owner => {
@@ -280,12 +287,20 @@ fn pick_key(state: &mut State, mut p: Picker, key: &KeyEvent) -> Vec<Effect> {
     match key.code {
         KeyCode::Esc => {
             // Closed: its search, if any, is nobody's to read.
-            return p.req.map(|req| Effect::Cancel { req }).into_iter().collect();
+            return p
+                .req
+                .map(|req| Effect::Cancel { req })
+                .into_iter()
+                .collect();
         }
         KeyCode::Up => p.cursor = p.cursor.saturating_sub(1),
         KeyCode::Down => p.cursor = (p.cursor + 1).min(rows - 1),
         KeyCode::Enter => {
-            let cancel: Vec<Effect> = p.req.map(|req| Effect::Cancel { req }).into_iter().collect();
+            let cancel: Vec<Effect> = p
+                .req
+                .map(|req| Effect::Cancel { req })
+                .into_iter()
+                .collect();
             d.team_edit = Some(TeamEdit::Form(match p.cursor {
                 0 => MemberForm::external(),
                 i => match p.found.get(i - 1) {

@@ -51,14 +51,22 @@ fn edit(s: &mut State) -> Option<TeamEdit> {
 }
 
 fn message(s: &State) -> String {
-    s.message.as_ref().map(|(_, m)| m.clone()).unwrap_or_default()
+    s.message
+        .as_ref()
+        .map(|(_, m)| m.clone())
+        .unwrap_or_default()
 }
 
 /// `n`, the search answered with `found`.
 fn picking(found: Vec<Candidate>) -> State {
     let mut s = on_team();
     let fx = update(&mut s, key('n'));
-    let [Effect::LoadTeamCandidates { req, ref search, .. }] = fx[..] else {
+    let [
+        Effect::LoadTeamCandidates {
+            req, ref search, ..
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     assert_eq!(search, "");
@@ -75,7 +83,10 @@ fn n_searches_users_as_you_type_and_drops_superseded_answers() {
     };
     let fx = typed(&mut s, "ma");
     // Each keystroke cancels the previous search and asks again.
-    assert!(matches!(fx[0], Effect::Cancel { req } if req == first), "{fx:?}");
+    assert!(
+        matches!(fx[0], Effect::Cancel { req } if req == first),
+        "{fx:?}"
+    );
     let Some(Effect::LoadTeamCandidates {
         req: latest,
         search,
@@ -115,7 +126,10 @@ fn n_searches_users_as_you_type_and_drops_superseded_answers() {
     let fx = update(&mut s, code(KeyCode::Esc));
     assert!(fx.is_empty(), "{fx:?}");
     assert!(edit(&mut s).is_none());
-    assert!(matches!(s.top(), Screen::Intervention(_)), "still on the detail");
+    assert!(
+        matches!(s.top(), Screen::Intervention(_)),
+        "still on the detail"
+    );
 }
 
 #[test]
@@ -225,13 +239,15 @@ fn someone_outside_needs_a_name_and_organisation_and_a_real_role() {
     );
     typed(&mut s, "observer");
     let fx = update(&mut s, code(KeyCode::Enter));
-    let [Effect::AddTeamMember {
-        req,
-        ref member,
-        role,
-        can_edit,
-        ..
-    }] = fx[..]
+    let [
+        Effect::AddTeamMember {
+            req,
+            ref member,
+            role,
+            can_edit,
+            ..
+        },
+    ] = fx[..]
     else {
         panic!("{fx:?}")
     };
@@ -257,7 +273,10 @@ fn someone_outside_needs_a_name_and_organisation_and_a_real_role() {
         panic!()
     };
     assert!(f.form.saving.is_none());
-    assert_eq!(f.form.notice.as_deref(), Some("not saved: already on the team"));
+    assert_eq!(
+        f.form.notice.as_deref(),
+        Some("not saved: already on the team")
+    );
     assert_eq!(f.form.values[0], "Dr. Okafor");
     assert_eq!(f.form.values[1], "Riverside Speech Clinic");
 }
@@ -283,11 +302,13 @@ fn the_owner_is_not_offered_for_removal_and_others_need_a_yes() {
 
     update(&mut s, key('x'));
     let fx = update(&mut s, key('y'));
-    let [Effect::RemoveTeamMember {
-        req,
-        intervention_id,
-        member_id,
-    }] = fx[..]
+    let [
+        Effect::RemoveTeamMember {
+            req,
+            intervention_id,
+            member_id,
+        },
+    ] = fx[..]
     else {
         panic!("{fx:?}")
     };
@@ -400,7 +421,10 @@ fn every_home_row_opens_and_esc_comes_back_to_the_same_row() {
             _ => panic!("row {i} opened nothing: {fx:?}"),
         }
         update(&mut s, code(KeyCode::Esc));
-        assert!(matches!(s.top(), Screen::Home(_)), "esc back home from row {i}");
+        assert!(
+            matches!(s.top(), Screen::Home(_)),
+            "esc back home from row {i}"
+        );
         update(&mut s, key('j'));
     }
     let n = |k: u128| Uuid::from_u128(k);

@@ -45,7 +45,6 @@ pub fn glyph(m: &Change) -> (char, &'static str) {
     }
 }
 
-
 fn x_of(origin: NaiveDate, day: NaiveDate) -> f64 {
     (day - origin).num_days() as f64
 }
@@ -375,10 +374,7 @@ mod tests {
         ];
         let m = ChartModel::new(&g, &markers).unwrap();
         let placed: Vec<(f64, char)> = m.markers.iter().map(|&(x, g, _)| (x, g)).collect();
-        assert_eq!(
-            placed,
-            [(0.0, 'S'), (12.0, 'P'), (20.0, 'R'), (25.0, 'P')]
-        );
+        assert_eq!(placed, [(0.0, 'S'), (12.0, 'P'), (20.0, 'R'), (25.0, 'P')]);
         // Each kind once in the legend, in the order it happened.
         assert!(
             legend(&m).ends_with("│ S started, P paused, R resumed"),
@@ -397,8 +393,14 @@ mod tests {
             let at = t.backend().buffer()[(col, row)].symbol().to_string();
             assert_eq!(at, glyph.to_string(), "marker at day {x}");
             // Its line runs down the same column.
-            assert!(braille_at(&t, (col, row + 1)), "line under {glyph} at {col}");
-            assert!(braille_at(&t, (col, plot.bottom() - 1)), "line under {glyph}");
+            assert!(
+                braille_at(&t, (col, row + 1)),
+                "line under {glyph} at {col}"
+            );
+            assert!(
+                braille_at(&t, (col, plot.bottom() - 1)),
+                "line under {glyph}"
+            );
         }
         // Day 12 and day 20 land in different columns: a pause is readable.
         let col = |x: f64| m.cell(x, m.y_bounds[1], plot).unwrap().0;

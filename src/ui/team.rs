@@ -6,15 +6,21 @@ use super::sanitize::truncate;
 use super::theme::Theme;
 use crate::app::intervention::{DetailState, Tab};
 use crate::app::team::{Picker, TeamEdit};
+use crate::db::interventions::TeamRole;
 use crate::db::interventions::detail::InterventionDetail;
 use crate::db::interventions::team::CANDIDATE_LIMIT;
-use crate::db::interventions::TeamRole;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-pub fn render(frame: &mut Frame, area: Rect, s: &DetailState, d: &InterventionDetail, theme: &Theme) {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    s: &DetailState,
+    d: &InterventionDetail,
+    theme: &Theme,
+) {
     if let Some(TeamEdit::Form(f)) = &s.team_edit {
         super::form::render(frame, area, &f.title(), &f.form, theme);
         return;
@@ -32,7 +38,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &DetailState, d: &InterventionDe
         "n add · x remove the selected member"
     };
     frame.render_widget(
-        Paragraph::new(Line::styled(truncate(text, usize::from(hint.width)), theme.dim)),
+        Paragraph::new(Line::styled(
+            truncate(text, usize::from(hint.width)),
+            theme.dim,
+        )),
         hint,
     );
     match &s.team_edit {
@@ -89,11 +98,17 @@ fn picker(frame: &mut Frame, area: Rect, p: &Picker, theme: &Theme) {
         let what = if p.line.text.trim().is_empty() {
             "no one else is active in caseload".to_string()
         } else {
-            format!("no active user not on the team matches \"{}\"", p.line.text.trim())
+            format!(
+                "no active user not on the team matches \"{}\"",
+                p.line.text.trim()
+            )
         };
         Line::styled(what, theme.dim)
     } else if p.found.len() as i64 >= CANDIDATE_LIMIT {
-        Line::styled(format!("first {CANDIDATE_LIMIT} shown: type to narrow"), theme.dim)
+        Line::styled(
+            format!("first {CANDIDATE_LIMIT} shown: type to narrow"),
+            theme.dim,
+        )
     } else {
         Line::styled(format!("{} found", p.found.len()), theme.dim)
     };

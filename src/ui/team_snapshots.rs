@@ -59,7 +59,12 @@ fn picker(width: u16, height: u16) -> State {
         .map(|i| Candidate {
             id: Uuid::from_u128(50 + i),
             name: format!("Mara Lind {i}"),
-            roles: if i % 2 == 0 { "teacher" } else { "interventionist, teacher" }.into(),
+            roles: if i % 2 == 0 {
+                "teacher"
+            } else {
+                "interventionist, teacher"
+            }
+            .into(),
         })
         .collect();
     update(&mut s, Msg::TeamCandidates { req, found });
@@ -71,7 +76,10 @@ fn picker(width: u16, height: u16) -> State {
 fn members_80x24_with_the_owner_selected() {
     let s = on_team(80, 24);
     let screen = text(&draw(&s, 80, 24, false));
-    assert!(screen.contains("the owner always stays on the team"), "{screen}");
+    assert!(
+        screen.contains("the owner always stays on the team"),
+        "{screen}"
+    );
     assert!(!screen.contains('\x1b'));
     insta::assert_snapshot!(screen);
 }

@@ -503,7 +503,11 @@ mod tests {
     #[test]
     fn status_history_marks_pauses_resumes_and_reviews_only() {
         let on = |d: u32| NaiveDate::from_ymd_opt(2026, 9, d).unwrap();
-        let change = |d, from, to| StatusChange { on: on(d), from, to };
+        let change = |d, from, to| StatusChange {
+            on: on(d),
+            from,
+            to,
+        };
         let history = [
             change(1, None, S::Referred),
             change(2, Some(S::Referred), S::Planned),
