@@ -112,3 +112,96 @@ async fn roster_and_menu_appear_for_the_demo_coordinator() {
     pty.send("q");
     pty.finish();
 }
+
+/// The demo counselor opens an active intervention from the caseload home,
+/// pauses it through the action menu, and sees it paused; the database
+/// agrees. As that same login role, SQL cannot make a move the lifecycle
+/// forbids: the trigger refuses whatever the client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_counselor_pauses_an_intervention_from_the_home() {
+    use caseload::db::caseload::{Scope, load_home};
+    use caseload::db::enums::InterventionStatus;
+    use caseload::db::interventions::Refusal;
+    use caseload::db::interventions::error::refusal_of;
+
+    let db = TestDb::new().await;
+    let mut admin = db.admin().await;
+    seed::seed(
+        &mut admin,
+        &seed::SeedOptions {
+            students: 400,
+            seed: 7,
+            today: chrono::Local::now().date_naive(),
+        },
+    )
+    .await
+    .expect("seed");
+    let password =
+        caseload::demo::login::ensure_login(&admin, seed::DEMO_COUNSELOR, "caseload_counselor")
+            .await
+            .expect("login role");
+    let url = common::roles::LoginRoles::conninfo_as(&db.conninfo(), seed::DEMO_COUNSELOR);
+    let me = common::connect(&format!("{url} password={password}")).await;
+    // The home's first row, as the counselor's own role reads it.
+    let home = load_home(&me, None, Scope::Mine, chrono::Local::now().date_naive())
+        .await
+        .expect("home");
+    let first = home
+        .active
+        .first()
+        .expect("the demo counselor has active work");
+    let id = first.of.intervention_id;
+
+    let mut pty = Pty::spawn(
+        &["--database-url", &url],
+        &[("PGPASSWORD", &password)],
+        120,
+        40,
+    );
+    pty.wait_for(
+        &["My active interventions", &first.of.name],
+        Duration::from_secs(30),
+    );
+    pty.send("\r");
+    let screen = pty.wait_for(&["1 goals", "active "], Duration::from_secs(30));
+    assert!(screen.contains(&first.of.name), "{screen}");
+    pty.send("a");
+    pty.wait_for(&["actions (active)", "▸ pause"], Duration::from_secs(10));
+    pty.send("\r");
+    pty.wait_for(
+        &["pause this intervention (active → paused)?"],
+        Duration::from_secs(10),
+    );
+    pty.send("y");
+    let screen = pty.wait_for(&["paused ", "saved"], Duration::from_secs(30));
+    assert!(
+        !screen.contains("active "),
+        "the header moved on:\n{screen}"
+    );
+
+    let status: InterventionStatus = admin
+        .query_one("SELECT status FROM interventions WHERE id = $1", &[&id])
+        .await
+        .expect("row")
+        .get(0);
+    assert_eq!(status, InterventionStatus::Paused);
+
+    // psql's way in, as the same role: paused → planned is not a move.
+    let e = me
+        .execute(
+            "UPDATE interventions SET status = 'planned' WHERE id = $1",
+            &[&id],
+        )
+        .await
+        .expect_err("the trigger refuses");
+    assert_eq!(
+        refusal_of(&e),
+        Some(Refusal::IllegalTransition {
+            from: InterventionStatus::Paused,
+            to: InterventionStatus::Planned
+        })
+    );
+
+    pty.send("q");
+    pty.finish();
+}

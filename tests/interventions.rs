@@ -428,7 +428,7 @@ async fn the_owner_is_always_on_the_team() {
     assert_eq!(team.iter().filter(|t| t.role == TeamRole::Owner).count(), 1);
 
     let owner_row = team.iter().find(|t| t.user_id == Some(u1)).unwrap().id;
-    let e = remove_member(&fx.c, owner_row).await.unwrap_err();
+    let e = remove_member(&fx.c, h.id, owner_row).await.unwrap_err();
     assert_eq!(e.refusal(), Some(&Refusal::OwnerKept));
     assert_eq!(
         e.to_string(),
@@ -497,16 +497,16 @@ async fn the_owner_is_always_on_the_team() {
     change_role(&fx.c, teacher.id, TeamRole::Interventionist, true)
         .await
         .unwrap();
-    remove_member(&fx.c, teacher.id).await.unwrap();
+    remove_member(&fx.c, h.id, teacher.id).await.unwrap();
     assert!(matches!(
-        remove_member(&fx.c, teacher.id).await,
+        remove_member(&fx.c, h.id, teacher.id).await,
         Err(WriteError::NotFound)
     ));
 
     // The former owner can go once they are no longer the owner.
     let former = load_team(&fx.c, h.id).await.unwrap();
     let former = former.iter().find(|t| t.user_id == Some(u0)).unwrap().id;
-    remove_member(&fx.c, former).await.unwrap();
+    remove_member(&fx.c, h.id, former).await.unwrap();
     // Two owner changes in one transaction settle on the last.
     fx.c.batch_execute(&format!(
         "BEGIN; UPDATE interventions SET owner_id = '{u2}' WHERE id = '{id}'; \

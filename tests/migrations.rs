@@ -44,6 +44,7 @@ async fn fresh_database_gets_every_table_and_enum() {
         "intervention_goals",
         "intervention_programs",
         "intervention_sessions",
+        "intervention_status_changes",
         "intervention_team",
         "interventions",
         "jobs",

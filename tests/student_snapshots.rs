@@ -451,3 +451,29 @@ fn after_a_conflict_keep_mine_saves_at_their_version_and_take_theirs_drops_mine(
         }
     }
 }
+
+#[test]
+fn enter_on_an_intervention_opens_its_detail_and_esc_comes_back() {
+    let mut s = on_student(80, 24);
+    // Enter on another tab opens nothing.
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    update(&mut s, key(KeyCode::Char('3')));
+    update(&mut s, key(KeyCode::Char('j')));
+    let fx = update(&mut s, key(KeyCode::Enter));
+    assert!(
+        matches!(fx[..], [Effect::LoadIntervention { id, .. }] if id == Uuid::from_u128(201)),
+        "{fx:?}"
+    );
+    let Screen::Intervention(d) = s.top() else {
+        panic!("{}", s.top().title())
+    };
+    assert_eq!(d.title, "王, Mallory · Check-in/check-out");
+    assert!(draw(&s, 80, 24, false).contains("Check-in/check-out"));
+    // Back to the record, on the same tab and row.
+    update(&mut s, key(KeyCode::Esc));
+    let Screen::Student(st) = s.top() else {
+        panic!("{}", s.top().title())
+    };
+    assert_eq!(st.tab, caseload::app::student::Tab::Interventions);
+    assert_eq!(st.cursor(), 1);
+}

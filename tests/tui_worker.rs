@@ -549,3 +549,266 @@ async fn pty_real_session() {
     .await
     .expect("pty session");
 }
+
+/// The intervention Effects through the real worker, signed in as the
+/// owning counselor's own login role: what comes back is what the screens
+/// show — the home, the detail with its status markers, a refusal for an
+/// illegal move, a conflict for a stale version, and team changes with the
+/// database's refusals in its own words.
+#[tokio::test]
+async fn intervention_effects_answer_as_the_screens_expect() {
+    use caseload::app::intervention::WriteOutcome;
+    use caseload::app::team::TeamOutcome;
+    use caseload::db::caseload::Scope;
+    use caseload::db::enums::InterventionStatus as S;
+    use caseload::db::interventions::TeamRole;
+    use caseload::db::interventions::detail::Marker;
+    use caseload::db::interventions::team::Member;
+    use common::district::District;
+
+    let d = District::new().await;
+    let iv = d.students["a1"].interventions[0];
+    // Started a month ago (as the superuser: the lifecycle goes step by step).
+    d.admin
+        .batch_execute(&format!(
+            "UPDATE interventions SET status = 'planned' WHERE id = '{iv}'; \
+             UPDATE interventions SET status = 'active', start_date = current_date - 30 \
+             WHERE id = '{iv}';"
+        ))
+        .await
+        .expect("activate");
+    let pool = pool_as(&d.db.conninfo(), d.login("counselor_a"));
+    let req = app::ReqId(1);
+
+    let Msg::HomeLoaded { home, .. } = exec(
+        &pool,
+        Effect::LoadHome {
+            req,
+            scope: Scope::Mine,
+        },
+    )
+    .await
+    else {
+        panic!("no home")
+    };
+    assert!(
+        home.active.iter().any(|r| r.of.intervention_id == iv),
+        "the active intervention is on its owner's home"
+    );
+
+    let load = || exec(&pool, Effect::LoadIntervention { req, id: iv });
+    let Msg::InterventionLoaded {
+        detail: Some(detail),
+        ..
+    } = load().await
+    else {
+        panic!("not loaded")
+    };
+    assert_eq!(detail.header.status, S::Active);
+    let version = detail.header.version;
+    let transition = |expected_version, to| Effect::Transition {
+        req,
+        id: iv,
+        expected_version,
+        to,
+        outcome: None,
+        notes: None,
+    };
+
+    // Illegal from active: refused in words, nothing changed.
+    let Msg::TransitionDone { outcome, .. } = exec(&pool, transition(version, S::Referred)).await
+    else {
+        panic!()
+    };
+    assert_eq!(
+        outcome,
+        WriteOutcome::Refused("an intervention cannot go from active to referred".into())
+    );
+    // A stale version: the row as it is now comes back, nothing saved.
+    let Msg::TransitionDone { outcome, .. } = exec(&pool, transition(version - 1, S::Paused)).await
+    else {
+        panic!()
+    };
+    match outcome {
+        WriteOutcome::Conflict(now) => {
+            assert_eq!((now.status, now.version), (S::Active, version))
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    // Pause, then resume: both saved, and both on the chart's markers.
+    let Msg::TransitionDone {
+        outcome: WriteOutcome::Saved { version },
+        ..
+    } = exec(&pool, transition(version, S::Paused)).await
+    else {
+        panic!("pause not saved")
+    };
+    let Msg::TransitionDone {
+        outcome: WriteOutcome::Saved { .. },
+        ..
+    } = exec(&pool, transition(version, S::Active)).await
+    else {
+        panic!("resume not saved")
+    };
+    let Msg::InterventionLoaded {
+        detail: Some(detail),
+        ..
+    } = load().await
+    else {
+        panic!("not loaded")
+    };
+    let kinds: Vec<&Marker> = detail.markers.iter().map(|m| &m.marker).collect();
+    assert!(kinds.contains(&&Marker::Started), "{kinds:?}");
+    assert!(kinds.contains(&&Marker::Paused), "{kinds:?}");
+    assert!(kinds.contains(&&Marker::Resumed), "{kinds:?}");
+    let today = detail.markers.iter().find(|m| m.marker == Marker::Paused);
+    assert_eq!(
+        today.map(|m| m.on),
+        Some(chrono::Local::now().date_naive()),
+        "paused today"
+    );
+
+    // Team: the teacher is found by name; the interventionist, already on
+    // the team, is not.
+    let candidates = |search: &str| {
+        exec(
+            &pool,
+            Effect::LoadTeamCandidates {
+                req,
+                intervention_id: iv,
+                search: search.into(),
+            },
+        )
+    };
+    let Msg::TeamCandidates { found, .. } = candidates("TEACH").await else {
+        panic!()
+    };
+    assert_eq!(
+        found.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [d.id("teacher")]
+    );
+    let Msg::TeamCandidates { found, .. } = candidates("interventionist").await else {
+        panic!()
+    };
+    assert!(found.is_empty(), "already on the team: {found:?}");
+
+    let add = |member, role| Effect::AddTeamMember {
+        req,
+        intervention_id: iv,
+        member,
+        role,
+        can_edit: false,
+    };
+    let Msg::TeamChanged {
+        outcome: TeamOutcome::Saved(team),
+        ..
+    } = exec(&pool, add(Member::User(d.id("teacher")), TeamRole::Teacher)).await
+    else {
+        panic!("teacher not added")
+    };
+    assert_eq!(team.len(), 3);
+    let Msg::TeamChanged { outcome, .. } = exec(
+        &pool,
+        add(
+            Member::External {
+                name: "Dr. Okafor".into(),
+                org: " ".into(),
+            },
+            TeamRole::Observer,
+        ),
+    )
+    .await
+    else {
+        panic!()
+    };
+    assert_eq!(
+        outcome,
+        TeamOutcome::Refused("a person outside the system needs a name and an organisation".into())
+    );
+    // The owner's row: the database refuses, and says why.
+    let owner_row = team.iter().find(|m| m.role == TeamRole::Owner).unwrap().id;
+    let remove = |member_id| Effect::RemoveTeamMember {
+        req,
+        intervention_id: iv,
+        member_id,
+    };
+    let Msg::TeamChanged { outcome, .. } = exec(&pool, remove(owner_row)).await else {
+        panic!()
+    };
+    assert_eq!(
+        outcome,
+        TeamOutcome::Refused("the owner is always on the team: change the owner first".into())
+    );
+    let teacher_row = team
+        .iter()
+        .find(|m| m.user_id == Some(d.id("teacher")))
+        .unwrap()
+        .id;
+    let Msg::TeamChanged {
+        outcome: TeamOutcome::Saved(team),
+        ..
+    } = exec(&pool, remove(teacher_row)).await
+    else {
+        panic!("teacher not removed")
+    };
+    assert_eq!(team.len(), 2);
+    let Msg::TeamChanged { outcome, .. } = exec(&pool, remove(teacher_row)).await else {
+        panic!()
+    };
+    assert_eq!(outcome, TeamOutcome::NotFound, "removed already");
+
+    // Another counselor sees neither the intervention nor its history.
+    let other = pool_as(&d.db.conninfo(), d.login("counselor_b"));
+    let Msg::InterventionLoaded { detail, .. } =
+        exec(&other, Effect::LoadIntervention { req, id: iv }).await
+    else {
+        panic!()
+    };
+    assert!(detail.is_none());
+    let c = d.connect_as("counselor_b").await;
+    let n: i64 = c
+        .query_one(
+            "SELECT count(*) FROM intervention_status_changes WHERE intervention_id = $1",
+            &[&iv],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 0, "history follows the intervention's visibility");
+    let c = d.connect_as("counselor_a").await;
+    let steps: Vec<(Option<S>, S)> = c
+        .query(
+            "SELECT from_status, to_status FROM intervention_status_changes \
+             WHERE intervention_id = $1 ORDER BY changed_at, id",
+            &[&iv],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (None, S::Referred),
+            (Some(S::Referred), S::Planned),
+            (Some(S::Planned), S::Active),
+            (Some(S::Active), S::Paused),
+            (Some(S::Paused), S::Active),
+        ],
+        "every change, from its creation on, whoever made it"
+    );
+    let e = c
+        .execute(
+            "INSERT INTO intervention_status_changes (intervention_id, to_status) \
+             VALUES ($1, 'paused')",
+            &[&iv],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.code().map(|c| c.code()),
+        Some("42501"),
+        "only the database writes the history"
+    );
+}

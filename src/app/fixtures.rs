@@ -237,10 +237,20 @@ pub fn detail(status: InterventionStatus) -> InterventionDetail {
         attachments: vec![],
         communications: vec![],
         chain: vec![],
-        markers: vec![StatusMarker {
-            on: day(0),
-            marker: Marker::Started,
-        }],
+        markers: vec![
+            StatusMarker {
+                on: day(0),
+                marker: Marker::Started,
+            },
+            StatusMarker {
+                on: day(16),
+                marker: Marker::Paused,
+            },
+            StatusMarker {
+                on: day(24),
+                marker: Marker::Resumed,
+            },
+        ],
         delivery: DeliveryRow {
             intervention_id: h.id,
             delivery: Delivery {

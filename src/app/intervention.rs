@@ -118,6 +118,8 @@ pub struct DetailState {
     pub prompt: Option<Prompt>,
     /// A lifecycle write in flight.
     pub saving: Option<ReqId>,
+    /// Adding or removing a team member (team tab).
+    pub team_edit: Option<super::team::TeamEdit>,
 }
 
 impl DetailState {
@@ -133,6 +135,7 @@ impl DetailState {
             cursor: 0,
             prompt: None,
             saving: None,
+            team_edit: None,
         }
     }
 

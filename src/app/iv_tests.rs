@@ -8,11 +8,11 @@ use crate::db::enums::NavigationType;
 use crate::db::users::CaseloadUser;
 use crate::domain::actions::Action as LifeAction;
 
-fn key(c: char) -> Msg {
+pub(super) fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
-fn code(c: KeyCode) -> Msg {
+pub(super) fn code(c: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
 
@@ -58,7 +58,7 @@ fn signed_in(roles: &[&str], targets: &[&str]) -> (State, Vec<Effect>) {
 }
 
 /// Signed in as a counselor with the home loaded.
-fn at_home() -> State {
+pub(super) fn at_home() -> State {
     let (mut s, fx) = signed_in(&["counselor"], &["roster", "caseload"]);
     let [Effect::LoadHome { req, scope }] = fx[..] else {
         panic!("{fx:?}")
@@ -75,14 +75,14 @@ fn at_home() -> State {
     s
 }
 
-fn home(s: &State) -> &HomeState {
+pub(super) fn home(s: &State) -> &HomeState {
     match s.top() {
         Screen::Home(h) => h,
         other => panic!("{}", other.title()),
     }
 }
 
-fn detail(s: &mut State) -> &mut DetailState {
+pub(super) fn detail(s: &mut State) -> &mut DetailState {
     match s.top_mut() {
         Screen::Intervention(d) => d,
         other => panic!("{}", other.title()),
@@ -90,7 +90,7 @@ fn detail(s: &mut State) -> &mut DetailState {
 }
 
 /// At home, Enter on the first row, and the detail delivered.
-fn at_detail(status: InterventionStatus) -> State {
+pub(super) fn at_detail(status: InterventionStatus) -> State {
     let mut s = at_home();
     let fx = update(&mut s, code(KeyCode::Enter));
     let [Effect::LoadIntervention { req, id }] = fx[..] else {

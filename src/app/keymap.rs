@@ -14,6 +14,8 @@ pub enum Context {
     /// Only while the roster's filter bar has the keys (`f`).
     FilterBar,
     Student,
+    /// The intervention detail's team tab.
+    Team,
     Form,
     Conflict,
 }
@@ -26,6 +28,7 @@ impl Context {
             Context::Roster => "Roster",
             Context::FilterBar => "Roster filter bar (after f)",
             Context::Student => "Student record",
+            Context::Team => "Intervention team tab (3)",
             Context::Form => "Editing a form",
             Context::Conflict => "Someone else saved first",
         }
@@ -99,6 +102,8 @@ actions! {
     TabCommunications = "tab_communications", Student, "communications tab", ["4"];
     TabDocuments = "tab_documents", Student, "documents tab", ["5"];
     TabActivity = "tab_activity", Student, "activity tab", ["6"];
+    AddMember = "add_member", Team, "add someone to the team: a caseload user by name, or someone outside", ["n"];
+    RemoveMember = "remove_member", Team, "remove the selected member (asks first; never the owner)", ["x", "delete"];
     Edit = "edit", Student, "edit the profile, or the selected guardian", ["e"];
     Save = "save", Form, "save (enter works too)", ["ctrl-s"];
     NextField = "next_field", Form, "next field (down works too)", ["tab"];

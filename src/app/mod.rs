@@ -12,11 +12,13 @@ pub mod menu;
 pub mod picker;
 pub mod roster;
 pub mod student;
+pub mod team;
 
 use crate::config::Password;
 use crate::db::caseload::{CaseloadHome, Scope};
 use crate::db::enums::InterventionStatus;
-use crate::db::interventions::{InterventionDetail, Outcome};
+use crate::db::interventions::team::{Candidate, Member};
+use crate::db::interventions::{InterventionDetail, Outcome, TeamRole};
 use crate::db::navigation::{NavItem, ToolAccess};
 use crate::db::roster::{Filters, RosterQuery, Sort};
 use crate::db::schools::SchoolChoice;
@@ -145,6 +147,16 @@ pub enum Msg {
         req: ReqId,
         outcome: WriteOutcome,
     },
+    /// The answer to `Effect::LoadTeamCandidates`.
+    TeamCandidates {
+        req: ReqId,
+        found: Vec<Candidate>,
+    },
+    /// The answer to `Effect::AddTeamMember` and `Effect::RemoveTeamMember`.
+    TeamChanged {
+        req: ReqId,
+        outcome: team::TeamOutcome,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -227,6 +239,26 @@ pub enum Effect {
         to: InterventionStatus,
         outcome: Option<Outcome>,
         notes: Option<String>,
+    },
+    /// Active users not on the intervention's team whose name contains
+    /// every word of `search`.
+    LoadTeamCandidates {
+        req: ReqId,
+        intervention_id: Uuid,
+        search: String,
+    },
+    /// Never cancelled once sent; answered with the team as it is then.
+    AddTeamMember {
+        req: ReqId,
+        intervention_id: Uuid,
+        member: Member,
+        role: TeamRole,
+        can_edit: bool,
+    },
+    RemoveTeamMember {
+        req: ReqId,
+        intervention_id: Uuid,
+        member_id: Uuid,
     },
 }
 
@@ -376,10 +408,11 @@ impl State {
     pub fn busy(&self) -> bool {
         matches!(self.conn, Conn::Connecting { .. })
             || self.tool_check.is_some()
-            || self
-                .screens
-                .iter()
-                .any(|s| s.busy() || matches!(s, Screen::Intervention(d) if d.saving.is_some()))
+            || self.screens.iter().any(|s| {
+                s.busy()
+                    || matches!(s, Screen::Intervention(d) if d.saving.is_some()
+                    || d.team_edit.as_ref().and_then(team::TeamEdit::req).is_some())
+            })
     }
 
     pub fn is_connected(&self) -> bool {
@@ -469,6 +502,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Paste(text) => {
             if state.auth.is_none()
                 && let Some(effects) = roster_search_paste(state, text.expose())
+            {
+                return effects;
+            }
+            if state.auth.is_none()
+                && let Some(effects) = team::on_paste(state, text.expose())
             {
                 return effects;
             }
@@ -578,6 +616,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::TransitionDone { req, outcome } => transition_done(state, req, outcome),
+        Msg::TeamCandidates { req, found } => team::on_candidates(state, req, found),
+        Msg::TeamChanged { req, outcome } => team::on_changed(state, req, outcome),
+        Msg::QueryFailed { req, reason } if team::is_waiting(state, req) => {
+            team::on_failed(state, req, reason)
+        }
         Msg::QueryFailed { req, reason } if state.tool_check == Some(req) => {
             state.tool_check = None;
             state.error(format!("could not check access: {reason}"));
@@ -778,6 +821,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         return vec![];
     }
+    if let Some(effects) = team::on_key(state, &key) {
+        return effects;
+    }
     if let Some(effects) = roster_input_key(state, &key) {
         return effects;
     }
@@ -857,7 +903,10 @@ fn menu_hotkey(state: &mut State, key: &KeyEvent, action: Option<Action>) -> Opt
             && !action.is_some_and(|a| {
                 matches!(
                     a.context(),
-                    keymap::Context::Student | keymap::Context::Form | keymap::Context::Conflict
+                    keymap::Context::Student
+                        | keymap::Context::Team
+                        | keymap::Context::Form
+                        | keymap::Context::Conflict
                 )
             })
     {
@@ -1452,6 +1501,8 @@ fn set_search(state: &mut State, text: &str) -> Vec<Effect> {
 pub(crate) mod fixtures;
 #[cfg(test)]
 mod iv_tests;
+#[cfg(test)]
+mod team_tests;
 #[cfg(test)]
 mod tests;
 

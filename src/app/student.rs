@@ -303,6 +303,20 @@ pub(super) fn on_key(
         return Some(vec![]);
     }
     match action? {
+        Action::Open if s.tab == Tab::Interventions => {
+            let picked = s.detail.as_ref().and_then(|d| {
+                let line = d.interventions.get(s.cursor())?;
+                Some((line.id, format!("{} · {}", s.title, line.name)))
+            });
+            return Some(match picked {
+                // Over the record, so Esc comes back to it.
+                Some((id, title)) => super::open_intervention(state, id, title),
+                None => {
+                    state.info("no intervention to open");
+                    vec![]
+                }
+            });
+        }
         Action::Edit => {
             if let Err(why) = s.edit() {
                 state.info(why);

@@ -60,6 +60,7 @@ embedded_migrations! {
     4 => "0004_tools.sql",
     5 => "0005_interventions.sql",
     6 => "0006_search.sql",
+    7 => "0007_status_history.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

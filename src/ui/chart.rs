@@ -4,7 +4,7 @@
 //! canvas so the mapping can be tested cell by cell.
 
 use super::theme::Theme;
-use crate::db::interventions::detail::StatusMarker;
+use crate::db::interventions::detail::{Marker as Change, StatusMarker};
 use crate::db::interventions::goals::GoalWithPoints;
 use crate::domain::progress::{self, MIN_TREND_POINTS, Point};
 use chrono::NaiveDate;
@@ -25,8 +25,24 @@ pub struct ChartModel {
     pub points: Vec<(f64, f64)>,
     pub aimline: Option<[(f64, f64); 2]>,
     pub trend: Option<[(f64, f64); 2]>,
-    /// x of each change marker inside the bounds.
-    pub markers: Vec<f64>,
+    /// x of each change marker inside the bounds, with its glyph and label.
+    pub markers: Vec<(f64, char, &'static str)>,
+}
+
+/// The letter at the top of a marker's line and what the legend calls it:
+/// a braille line looks the same whatever it marks, and colour alone must
+/// never carry meaning.
+pub fn glyph(m: &Change) -> (char, &'static str) {
+    match m {
+        Change::Started => ('S', "started"),
+        Change::Ended(_) => ('E', "ended"),
+        Change::Paused => ('P', "paused"),
+        Change::Resumed => ('R', "resumed"),
+        Change::ReviewDue => ('V', "review due"),
+        Change::Continued => ('C', "continued after review"),
+        Change::PreviousEnded(_) => ('<', "previous ended"),
+        Change::NextStarted(_) => ('>', "next started"),
+    }
 }
 
 fn x_of(origin: NaiveDate, day: NaiveDate) -> f64 {
@@ -69,8 +85,11 @@ impl ChartModel {
         let pad = ((hi - lo) * 0.1).max(1.0);
         let markers = markers
             .iter()
-            .map(|m| x_of(origin, m.on))
-            .filter(|x| (0.0..=x_max).contains(x))
+            .map(|m| {
+                let (g, label) = glyph(&m.marker);
+                (x_of(origin, m.on), g, label)
+            })
+            .filter(|(x, _, _)| (0.0..=x_max).contains(x))
             .collect();
         Some(ChartModel {
             origin,
@@ -99,16 +118,11 @@ impl ChartModel {
     }
 }
 
-/// Draws the chart with a value axis on the left and dates underneath;
-/// the legend says what each mark is, so colour is never needed to read it.
-pub fn render(frame: &mut Frame, area: Rect, m: &ChartModel, theme: &Theme) {
-    if area.height < 3 || area.width < 12 {
-        return;
-    }
-    let label = |v: f64| format!("{v:.0}");
+/// The value axis on the left, the plot, and the date axis under the plot.
+pub fn areas(area: Rect, m: &ChartModel) -> [Rect; 3] {
     let gutter = [m.y_bounds[0], m.y_bounds[1]]
         .iter()
-        .map(|&v| label(v).len())
+        .map(|&v| format!("{v:.0}").len())
         .max()
         .unwrap_or(1) as u16
         + 1;
@@ -116,6 +130,17 @@ pub fn render(frame: &mut Frame, area: Rect, m: &ChartModel, theme: &Theme) {
         Layout::horizontal([Constraint::Length(gutter), Constraint::Fill(1)]).areas(area);
     let [plot, axis] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(plot_and_axis);
+    [left, plot, axis]
+}
+
+/// Draws the chart with a value axis on the left and dates underneath;
+/// the legend says what each mark is, so colour is never needed to read it.
+pub fn render(frame: &mut Frame, area: Rect, m: &ChartModel, theme: &Theme) {
+    if area.height < 3 || area.width < 12 {
+        return;
+    }
+    let label = |v: f64| format!("{v:.0}");
+    let [left, plot, axis] = areas(area, m);
     let top = TextLine::from(label(m.y_bounds[1])).style(theme.dim);
     let bottom = TextLine::from(label(m.y_bounds[0])).style(theme.dim);
     frame.render_widget(Paragraph::new(top), Rect { height: 1, ..left });
@@ -140,7 +165,7 @@ pub fn render(frame: &mut Frame, area: Rect, m: &ChartModel, theme: &Theme) {
         .x_bounds(m.x_bounds)
         .y_bounds(m.y_bounds)
         .paint(|ctx| {
-            for &x in &m.markers {
+            for &(x, _, _) in &m.markers {
                 ctx.draw(&Line::new(
                     x,
                     m.y_bounds[0],
@@ -169,6 +194,14 @@ pub fn render(frame: &mut Frame, area: Rect, m: &ChartModel, theme: &Theme) {
             }
         });
     frame.render_widget(canvas, plot);
+    // Each marker's letter on the top row, in the very column its line was
+    // drawn in (the canvas's own labels round differently).
+    let buf = frame.buffer_mut();
+    for &(x, g, _) in &m.markers {
+        if let Some((col, row)) = m.cell(x, m.y_bounds[1], plot) {
+            buf[(col, row)].set_char(g).set_style(theme.hotkey);
+        }
+    }
 }
 
 /// How a data point is drawn.
@@ -201,7 +234,18 @@ pub fn legend(m: &ChartModel) -> String {
     } else {
         "no aimline"
     };
-    format!("{POINT} points · {aim} · {trend} · │ changes")
+    // Each kind once, in the order they happened.
+    let mut changes: Vec<String> = Vec::new();
+    for &(_, g, label) in &m.markers {
+        let entry = format!("{g} {label}");
+        if !changes.contains(&entry) {
+            changes.push(entry);
+        }
+    }
+    if changes.is_empty() {
+        changes.push("no changes".into());
+    }
+    format!("{POINT} points · {aim} · {trend} · │ {}", changes.join(", "))
 }
 
 #[cfg(test)]
@@ -356,6 +400,66 @@ mod tests {
         assert_eq!(trend.len(), 21, "one dot every other column");
         assert_eq!(trend[0], m.trend.unwrap()[0]);
         assert!(legend(&m).starts_with("● points · ── aimline · ⠂⠂ trend"));
+    }
+
+    #[test]
+    fn pause_and_resume_markers_sit_on_their_days_with_their_letters() {
+        use crate::db::enums::InterventionStatus;
+        let g = goal(
+            GoalDirection::Increase,
+            10.0,
+            50.0,
+            &[(10, 20.0), (20, 30.0), (30, 40.0)],
+        );
+        let at = |day: u64, marker: Change| StatusMarker { on: d(day), marker };
+        let markers = [
+            at(0, Change::Started),
+            at(12, Change::Paused),
+            at(20, Change::Resumed),
+            at(25, Change::Paused),
+            // Past the chart's last day (the target, day 40): left out.
+            at(60, Change::Ended(InterventionStatus::Completed)),
+        ];
+        let m = ChartModel::new(&g, &markers).unwrap();
+        let placed: Vec<(f64, char)> = m.markers.iter().map(|&(x, g, _)| (x, g)).collect();
+        assert_eq!(placed, [(0.0, 'S'), (12.0, 'P'), (20.0, 'R'), (25.0, 'P')]);
+        // Each kind once in the legend, in the order it happened.
+        assert!(
+            legend(&m).ends_with("│ S started, P paused, R resumed"),
+            "{}",
+            legend(&m)
+        );
+
+        let (w, h) = (50, 14);
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        let area = Rect::new(0, 0, w, h);
+        t.draw(|f| render(f, area, &m, &Theme::new(true))).unwrap();
+        let [_, plot, _] = areas(area, &m);
+        for &(x, glyph, _) in &m.markers {
+            let (col, row) = m.cell(x, m.y_bounds[1], plot).unwrap();
+            assert_eq!(row, plot.y, "letters sit on the plot's top row");
+            let at = t.backend().buffer()[(col, row)].symbol().to_string();
+            assert_eq!(at, glyph.to_string(), "marker at day {x}");
+            // Its line runs down the same column.
+            assert!(
+                braille_at(&t, (col, row + 1)),
+                "line under {glyph} at {col}"
+            );
+            assert!(
+                braille_at(&t, (col, plot.bottom() - 1)),
+                "line under {glyph}"
+            );
+        }
+        // Day 12 and day 20 land in different columns: a pause is readable.
+        let col = |x: f64| m.cell(x, m.y_bounds[1], plot).unwrap().0;
+        assert!(col(12.0) < col(20.0) && col(20.0) < col(25.0));
+    }
+
+    #[test]
+    fn without_changes_the_legend_says_so() {
+        let g = goal(GoalDirection::Increase, 10.0, 50.0, &[(10, 20.0)]);
+        let m = ChartModel::new(&g, &[]).unwrap();
+        assert!(legend(&m).ends_with("│ no changes"), "{}", legend(&m));
     }
 
     #[test]

@@ -132,6 +132,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &DetailState, theme: &Theme) {
     frame.render_widget(Paragraph::new(tab_bar(s, theme)), tabs);
     match s.tab {
         Tab::Goals => goals(frame, body, d, s.cursor, theme),
+        Tab::Team => super::team::render(frame, body, s, d, theme),
         _ => list(frame, body, &rows(d, s.tab), s.cursor, theme),
     }
     if let Some(p) = &s.prompt {
@@ -140,7 +141,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &DetailState, theme: &Theme) {
 }
 
 /// One line per row of a list tab: a header row and the rows themselves.
-fn rows(d: &InterventionDetail, tab: Tab) -> (String, Vec<String>) {
+pub(super) fn rows(d: &InterventionDetail, tab: Tab) -> (String, Vec<String>) {
     match tab {
         Tab::Goals => (String::new(), vec![]),
         Tab::Sessions => (
@@ -224,7 +225,7 @@ fn rows(d: &InterventionDetail, tab: Tab) -> (String, Vec<String>) {
     }
 }
 
-fn list(
+pub(super) fn list(
     frame: &mut Frame,
     area: Rect,
     (head, items): &(String, Vec<String>),
@@ -385,7 +386,20 @@ fn prompt(frame: &mut Frame, area: Rect, p: &Prompt, d: &InterventionDetail, the
             (format!("{}?", action.label()), l)
         }
     };
-    let width = area.width.clamp(20, 56);
+    popup(frame, area, &title, lines, 56, theme);
+}
+
+/// A bordered box of `lines` in the middle of `area`, at most `max_width`
+/// wide; each line is cut to fit.
+pub(super) fn popup(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: Vec<Line>,
+    max_width: u16,
+    theme: &Theme,
+) {
+    let width = area.width.clamp(20, max_width.max(20)).min(area.width);
     let height = (lines.len() as u16 + 2).min(area.height);
     let [row] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
@@ -407,7 +421,7 @@ fn prompt(frame: &mut Frame, area: Rect, p: &Prompt, d: &InterventionDetail, the
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.border)
-                .title(title),
+                .title(truncate(title, inner_w)),
         ),
         popup,
     );

@@ -16,6 +16,9 @@ pub mod roster;
 pub mod sanitize;
 pub mod status;
 pub mod student;
+pub mod team;
+#[cfg(test)]
+mod team_snapshots;
 pub mod theme;
 
 use crate::app::{Modal, Screen, State};

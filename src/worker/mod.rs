@@ -5,6 +5,7 @@
 //! user paging quickly does not queue up queries nobody will read.
 
 use crate::app::intervention::WriteOutcome;
+use crate::app::team::TeamOutcome;
 use crate::app::{Effect, Msg, ReqId};
 use crate::config::conn::{KEYRING_ORIGIN, PROMPT_ORIGIN};
 use crate::config::keyring::{self, SecretStore};
@@ -303,6 +304,67 @@ impl Worker {
                 };
                 Msg::TransitionDone { req, outcome }
             }
+            Effect::LoadTeamCandidates {
+                req,
+                intervention_id,
+                search,
+            } => {
+                let r = async {
+                    let (c, _t) = self.start(req).await?;
+                    Ok(iv::team::candidates(pg(&c), intervention_id, &search).await?)
+                };
+                self.reply(req, r.await, |found| Msg::TeamCandidates { req, found })?
+            }
+            Effect::AddTeamMember {
+                req,
+                intervention_id,
+                member,
+                role,
+                can_edit,
+            } => {
+                let m = iv::team::NewMember {
+                    // The id is made here, not in update(), which stays free
+                    // of randomness; a retried insert of it is a no-op.
+                    id: uuid::Uuid::new_v4(),
+                    member,
+                    role,
+                    can_edit,
+                };
+                let r = match self.client().await {
+                    Err(f) => Err(TeamOutcome::Failed(f.to_string())),
+                    Ok(c) => iv::team::add_member(pg(&c), intervention_id, &m)
+                        .await
+                        .map(TeamOutcome::Saved)
+                        .map_err(team_outcome),
+                };
+                Msg::TeamChanged {
+                    req,
+                    outcome: r.unwrap_or_else(|o| o),
+                }
+            }
+            Effect::RemoveTeamMember {
+                req,
+                intervention_id,
+                member_id,
+            } => {
+                let r = match self.client().await {
+                    Err(f) => Err(TeamOutcome::Failed(f.to_string())),
+                    Ok(c) => {
+                        let c = pg(&c);
+                        match iv::team::remove_member(c, intervention_id, member_id).await {
+                            Ok(()) => iv::team::load_team(c, intervention_id)
+                                .await
+                                .map(TeamOutcome::Saved)
+                                .map_err(|e| team_outcome(e.into())),
+                            Err(e) => Err(team_outcome(e)),
+                        }
+                    }
+                };
+                Msg::TeamChanged {
+                    req,
+                    outcome: r.unwrap_or_else(|o| o),
+                }
+            }
         };
         Some(msg)
     }
@@ -479,6 +541,15 @@ async fn remember_password(
             tracing::warn!(error = %e, "could not save the password in the keyring");
             Err(format!("signed in, but the password was not saved: {e}"))
         }
+    }
+}
+
+/// A team write's failure as the screen shows it.
+fn team_outcome(e: WriteError<()>) -> TeamOutcome {
+    match e {
+        WriteError::Refused(why) => TeamOutcome::Refused(why.to_string()),
+        WriteError::NotFound | WriteError::Conflict { .. } => TeamOutcome::NotFound,
+        e @ WriteError::Db(_) => TeamOutcome::Failed(e.to_string()),
     }
 }
 

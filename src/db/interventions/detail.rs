@@ -291,6 +291,13 @@ fn chain_row(r: &Row) -> ChainLink {
 pub enum Marker {
     Started,
     Ended(InterventionStatus),
+    Paused,
+    /// Active again after a pause.
+    Resumed,
+    /// Put up for review.
+    ReviewDue,
+    /// Active again after a review.
+    Continued,
     /// This intervention escalated from another one that ended that day.
     PreviousEnded(Uuid),
     /// Another intervention that followed this one started that day.
@@ -303,11 +310,45 @@ pub struct StatusMarker {
     pub marker: Marker,
 }
 
-/// The markers the record itself can tell: its start, its end, and the ends
-/// and starts of its neighbours in the chain. (Pauses and resumes need the
-/// audit trail.)
-pub fn markers(header: &InterventionHeader, chain: &[ChainLink]) -> Vec<StatusMarker> {
+/// One row of `intervention_status_changes` (0007_status_history.sql).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange {
+    pub on: NaiveDate,
+    /// None when the intervention was created in `to`.
+    pub from: Option<InterventionStatus>,
+    pub to: InterventionStatus,
+}
+
+const STATUS_CHANGES_SQL: &str = "SELECT changed_at::date, from_status, to_status \
+     FROM intervention_status_changes WHERE intervention_id = $1 ORDER BY changed_at, id";
+
+/// The marker a status change earns, if the record's own dates do not
+/// already show it (starting and ending are `start_date` and `ended_at`).
+pub fn change_marker(c: &StatusChange) -> Option<Marker> {
+    use InterventionStatus as S;
+    match (c.from, c.to) {
+        (_, S::Paused) => Some(Marker::Paused),
+        (_, S::ReviewDue) => Some(Marker::ReviewDue),
+        (Some(S::Paused), S::Active) => Some(Marker::Resumed),
+        (Some(S::ReviewDue), S::Active) => Some(Marker::Continued),
+        _ => None,
+    }
+}
+
+/// The markers of the record itself (its start, its end), of its status
+/// history (pauses, resumes, reviews), and the ends and starts of its
+/// neighbours in the chain; by date, stable.
+pub fn markers(
+    header: &InterventionHeader,
+    chain: &[ChainLink],
+    history: &[StatusChange],
+) -> Vec<StatusMarker> {
     let mut out = Vec::new();
+    for c in history {
+        if let Some(marker) = change_marker(c) {
+            out.push(StatusMarker { on: c.on, marker });
+        }
+    }
     if let Some(on) = header.start_date {
         out.push(StatusMarker {
             on,
@@ -385,7 +426,19 @@ pub async fn load_detail(
     let by_id: [&(dyn ToSql + Sync); 1] = [&id];
     let sessions_params: [&(dyn ToSql + Sync); 2] = [&id, &SESSION_LIMIT];
     let delivery_params: [&(dyn ToSql + Sync); 2] = [&ids, &today];
-    let (header, goals, points, sessions, team, attachments, comms, chain, delivery, settings) = futures::try_join!(
+    let (
+        header,
+        goals,
+        points,
+        sessions,
+        team,
+        attachments,
+        comms,
+        chain,
+        delivery,
+        settings,
+        history,
+    ) = futures::try_join!(
         client.query_opt(HEADER_SQL, &by_id),
         client.query(&goals_sql, &by_id),
         client.query(&points_sql, &by_id),
@@ -396,7 +449,16 @@ pub async fn load_detail(
         client.query(CHAIN_SQL, &by_id),
         client.query(DELIVERY_SQL, &delivery_params),
         client.query(RULE_SETTINGS_SQL, &[]),
+        client.query(STATUS_CHANGES_SQL, &by_id),
     )?;
+    let history: Vec<StatusChange> = history
+        .iter()
+        .map(|r| StatusChange {
+            on: r.get(0),
+            from: r.get(1),
+            to: r.get(2),
+        })
+        .collect();
     let Some(header) = header.as_ref().map(header_row) else {
         return Ok(None);
     };
@@ -405,7 +467,7 @@ pub async fn load_detail(
         return Ok(None);
     };
     Ok(Some(InterventionDetail {
-        markers: markers(&header, &chain),
+        markers: markers(&header, &chain, &history),
         goals: GoalWithPoints::group(
             goals.iter().map(goal_row).collect::<Vec<Goal>>(),
             points.iter().map(measurement_row).collect(),
@@ -431,4 +493,44 @@ pub async fn load_detail(
         settings: rule_settings(&settings),
         header,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use InterventionStatus as S;
+
+    #[test]
+    fn status_history_marks_pauses_resumes_and_reviews_only() {
+        let on = |d: u32| NaiveDate::from_ymd_opt(2026, 9, d).unwrap();
+        let change = |d, from, to| StatusChange {
+            on: on(d),
+            from,
+            to,
+        };
+        let history = [
+            change(1, None, S::Referred),
+            change(2, Some(S::Referred), S::Planned),
+            // Starting and ending are the record's own dates.
+            change(3, Some(S::Planned), S::Active),
+            change(10, Some(S::Active), S::Paused),
+            change(17, Some(S::Paused), S::Active),
+            change(20, Some(S::Active), S::ReviewDue),
+            change(22, Some(S::ReviewDue), S::Active),
+            change(28, Some(S::Active), S::Completed),
+        ];
+        let marks: Vec<(NaiveDate, Marker)> = history
+            .iter()
+            .filter_map(|c| Some((c.on, change_marker(c)?)))
+            .collect();
+        assert_eq!(
+            marks,
+            [
+                (on(10), Marker::Paused),
+                (on(17), Marker::Resumed),
+                (on(20), Marker::ReviewDue),
+                (on(22), Marker::Continued),
+            ]
+        );
+    }
 }

@@ -74,12 +74,18 @@ pub async fn add_member(
     Ok(team)
 }
 
+/// Removes one member of this intervention's team (a row of another
+/// intervention's team is NotFound here, whatever its id).
 pub async fn remove_member(
     client: &impl GenericClient,
+    intervention_id: Uuid,
     member_id: Uuid,
 ) -> Result<(), WriteError<()>> {
     match client
-        .execute("DELETE FROM intervention_team WHERE id = $1", &[&member_id])
+        .execute(
+            "DELETE FROM intervention_team WHERE id = $1 AND intervention_id = $2",
+            &[&member_id, &intervention_id],
+        )
         .await?
     {
         0 => Err(WriteError::NotFound),
@@ -103,6 +109,57 @@ pub async fn change_role(
         0 => Err(WriteError::NotFound),
         _ => Ok(()),
     }
+}
+
+/// A caseload user who could join the team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub id: Uuid,
+    pub name: String,
+    /// Their roles' keys, to tell two people of the same name apart.
+    pub roles: String,
+}
+
+/// How many candidates one search returns; the picker says when there are
+/// more and typing narrows them.
+pub const CANDIDATE_LIMIT: i64 = 50;
+
+/// Active users not yet on the team whose display name contains every word
+/// of `search` (folded like the roster's search: no accents, no case),
+/// by name. Users are reference data every role may read.
+pub async fn candidates(
+    client: &impl GenericClient,
+    intervention_id: Uuid,
+    search: &str,
+) -> Result<Vec<Candidate>, tokio_postgres::Error> {
+    let words: Vec<String> = search
+        .split_whitespace()
+        .take(8)
+        .map(|w| w.chars().take(50).collect())
+        .collect();
+    Ok(client
+        .query(
+            "SELECT u.id, u.display_name, \
+               COALESCE((SELECT string_agg(DISTINCT r.key, ', ' ORDER BY r.key) \
+                 FROM user_roles ur JOIN roles r ON r.id = ur.role_id \
+                 WHERE ur.user_id = u.id), '') \
+             FROM users u \
+             WHERE u.is_active \
+               AND caseload_fold(u.display_name) LIKE ALL \
+                 (SELECT caseload_like_contains(w) FROM unnest($2::text[]) w) \
+               AND NOT EXISTS (SELECT 1 FROM intervention_team t \
+                               WHERE t.intervention_id = $1 AND t.user_id = u.id) \
+             ORDER BY u.display_name, u.id LIMIT $3",
+            &[&intervention_id, &words, &CANDIDATE_LIMIT],
+        )
+        .await?
+        .iter()
+        .map(|r| Candidate {
+            id: r.get(0),
+            name: r.get(1),
+            roles: r.get(2),
+        })
+        .collect())
 }
 
 /// Refusals the team screen explains before asking the database.

@@ -1,0 +1,135 @@
+//! The detail's team tab: the members with what the keys do, the picker,
+//! the form for someone outside, and the removal question; at 80×24 and
+//! 200×60, and with NO_COLOR.
+
+use super::iv_snapshots::{at_detail, draw, no_colours, text};
+use crate::app::team::TeamOutcome;
+use crate::app::{Effect, Msg, State, update};
+use crate::db::interventions::TeamRole;
+use crate::db::interventions::detail::TeamMember;
+use crate::db::interventions::team::Candidate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use uuid::Uuid;
+
+fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn type_text(s: &mut State, text: &str) -> Vec<Effect> {
+    text.chars()
+        .flat_map(|c| press(s, KeyCode::Char(c)))
+        .collect()
+}
+
+/// The team tab with the owner, a teacher and an outside therapist whose
+/// organisation has a wide name.
+fn on_team(width: u16, height: u16) -> State {
+    let mut s = at_detail(width, height);
+    press(&mut s, KeyCode::Char('3'));
+    if let Some(crate::app::Screen::Intervention(d)) = s.screens.last_mut()
+        && let Some(x) = d.detail.as_mut()
+    {
+        x.team.push(TeamMember {
+            id: Uuid::from_u128(7002),
+            user_id: Some(Uuid::from_u128(2)),
+            name: "Lee Okafor".into(),
+            external_org: None,
+            role: TeamRole::Teacher,
+            can_edit: false,
+        });
+        x.team.push(TeamMember {
+            id: Uuid::from_u128(7003),
+            user_id: None,
+            name: "Dr. Mei\x1b[2J Chen".into(),
+            external_org: Some("東京 Speech Clinic".into()),
+            role: TeamRole::Observer,
+            can_edit: false,
+        });
+    }
+    s
+}
+
+fn picker(width: u16, height: u16) -> State {
+    let mut s = on_team(width, height);
+    press(&mut s, KeyCode::Char('n'));
+    let Some(Effect::LoadTeamCandidates { req, .. }) = type_text(&mut s, "ma").pop() else {
+        panic!()
+    };
+    let found = (0..12)
+        .map(|i| Candidate {
+            id: Uuid::from_u128(50 + i),
+            name: format!("Mara Lind {i}"),
+            roles: if i % 2 == 0 {
+                "teacher"
+            } else {
+                "interventionist, teacher"
+            }
+            .into(),
+        })
+        .collect();
+    update(&mut s, Msg::TeamCandidates { req, found });
+    press(&mut s, KeyCode::Down);
+    s
+}
+
+#[test]
+fn members_80x24_with_the_owner_selected() {
+    let s = on_team(80, 24);
+    let screen = text(&draw(&s, 80, 24, false));
+    assert!(
+        screen.contains("the owner always stays on the team"),
+        "{screen}"
+    );
+    assert!(!screen.contains('\x1b'));
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn picker_80x24_and_200x60() {
+    insta::assert_snapshot!("picker_80x24", text(&draw(&picker(80, 24), 80, 24, false)));
+    insta::assert_snapshot!(
+        "picker_200x60",
+        text(&draw(&picker(200, 60), 200, 60, false))
+    );
+}
+
+#[test]
+fn outside_form_200x60_no_color() {
+    let mut s = picker(200, 60);
+    press(&mut s, KeyCode::Up);
+    press(&mut s, KeyCode::Enter);
+    type_text(&mut s, "Dr. Okafor");
+    press(&mut s, KeyCode::Enter);
+    let t = draw(&s, 200, 60, true);
+    assert!(no_colours(&t));
+    let screen = text(&t);
+    assert!(screen.contains("an organisation is required"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn remove_question_80x24_no_color_and_the_refusal() {
+    let mut s = on_team(80, 24);
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('x'));
+    let t = draw(&s, 80, 24, true);
+    assert!(no_colours(&t));
+    insta::assert_snapshot!("remove_question_80x24", text(&t));
+    let Some(Effect::RemoveTeamMember { req, .. }) = press(&mut s, KeyCode::Char('y')).pop() else {
+        panic!()
+    };
+    update(
+        &mut s,
+        Msg::TeamChanged {
+            req,
+            outcome: TeamOutcome::Refused(
+                "the owner is always on the team: change the owner first".into(),
+            ),
+        },
+    );
+    let screen = text(&draw(&s, 80, 24, true));
+    assert!(
+        screen.contains("Lee Okafor not removed: the owner is always on the team"),
+        "{screen}"
+    );
+}
