@@ -245,7 +245,10 @@ pub fn legend(m: &ChartModel) -> String {
     if changes.is_empty() {
         changes.push("no changes".into());
     }
-    format!("{POINT} points · {aim} · {trend} · │ {}", changes.join(", "))
+    format!(
+        "{POINT} points · {aim} · {trend} · │ {}",
+        changes.join(", ")
+    )
 }
 
 #[cfg(test)]
