@@ -14,6 +14,8 @@ pub enum Context {
     /// Only while the roster's filter bar has the keys (`f`).
     FilterBar,
     Student,
+    /// The intervention detail, and `n` on a student or the roster.
+    Intervention,
     Form,
     Conflict,
 }
@@ -26,6 +28,7 @@ impl Context {
             Context::Roster => "Roster",
             Context::FilterBar => "Roster filter bar (after f)",
             Context::Student => "Student record",
+            Context::Intervention => "Interventions and goals",
             Context::Form => "Editing a form",
             Context::Conflict => "Someone else saved first",
         }
@@ -98,7 +101,11 @@ actions! {
     TabCommunications = "tab_communications", Student, "communications tab", ["4"];
     TabDocuments = "tab_documents", Student, "documents tab", ["5"];
     TabActivity = "tab_activity", Student, "activity tab", ["6"];
-    Edit = "edit", Student, "edit the profile, or the selected guardian", ["e"];
+    Edit = "edit", Student, "edit the profile, the selected guardian; on an intervention: the plan (goals tab: the selected goal)", ["e"];
+    New = "new", Intervention, "new intervention (student, roster); new goal (intervention goals tab)", ["n"];
+    EditPlan = "edit_plan", Intervention, "edit the intervention's plan from any tab", ["E"];
+    Measure = "measure", Intervention, "enter a data point for the selected goal", ["m"];
+    DeletePoint = "delete_point", Intervention, "delete the selected goal's last data point (asks first)", ["x"];
     Save = "save", Form, "save (enter works too)", ["ctrl-s"];
     NextField = "next_field", Form, "next field (down works too)", ["tab"];
     PrevField = "prev_field", Form, "previous field (up works too)", ["shift-tab"];
