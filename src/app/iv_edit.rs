@@ -15,6 +15,7 @@ use crate::db::interventions::edit::{InterventionEdit, NewIntervention, Source};
 use crate::db::interventions::goals::{Goal, GoalFields, Measurement, NewMeasurement};
 use crate::db::interventions::programs::{FormContext, Program};
 use crate::db::interventions::{InterventionDetail, InterventionHeader};
+use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
 use uuid::Uuid;
 
@@ -40,6 +41,8 @@ pub enum Kind {
         id: Uuid,
         goal_id: Uuid,
         statement: String,
+        /// The day the detail was loaded on: points are not dated after it.
+        today: Option<NaiveDate>,
     },
     DeletePoint {
         point: Measurement,
@@ -274,9 +277,9 @@ fn parse(
             version: g.version,
             fields: goal::parse(values, g.fields.sort_order)?,
         },
-        Kind::NewPoint { id, goal_id, .. } => {
-            IvWrite::AddPoint(goal::parse_point(values, *id, *goal_id)?)
-        }
+        Kind::NewPoint {
+            id, goal_id, today, ..
+        } => IvWrite::AddPoint(goal::parse_point(values, *id, *goal_id, *today)?),
         Kind::DeletePoint { point, .. } => IvWrite::DeletePoint { id: point.id },
     })
 }
@@ -371,6 +374,7 @@ pub(super) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect
                 id: new_id,
                 goal_id: g.goal.id,
                 statement: g.goal.fields.statement.clone(),
+                today: d.today,
             },
             Stage::Loading,
         ),
@@ -449,12 +453,12 @@ pub(super) fn on_key(
     let e = top(state)?;
     let leave = bound(Action::Back) || key.code == KeyCode::Esc;
     match &mut e.stage {
-        Stage::Loading => {
-            if leave || action == Some(Action::Quit) {
-                return Some(close(state));
-            }
-            Some(vec![])
-        }
+        Stage::Loading => match action {
+            _ if leave => Some(close(state)),
+            // Retry asks for the programs again.
+            Some(Action::Quit | Action::Help | Action::Command | Action::Retry) => None,
+            _ => Some(vec![]),
+        },
         Stage::Picker { cursor } => {
             let n = e.programs.len() + 1;
             match action {
@@ -470,7 +474,7 @@ pub(super) fn on_key(
                     }
                     e.open_form();
                 }
-                Some(Action::Quit) => return None,
+                Some(Action::Quit | Action::Help | Action::Command) => return None,
                 _ => {}
             }
             Some(vec![])
@@ -618,17 +622,21 @@ pub(super) fn on_written(state: &mut State, req: ReqId, outcome: IvWritten) -> V
         Stage::Conflict(c) => Some(c.mine.clone()),
         _ => None,
     };
+    // Back to the form with everything typed (and the focus) kept; false
+    // when there is no form to go back to (a delete).
     let not_saved = |e: &mut IvEditState, why: String| {
-        if let Some(values) = &mine {
-            let mut form = Form::new(e.specs(), e.start_values());
-            form.values = values.clone();
-            form.show_all = true;
-            form.notice = Some(format!("not saved: {why}"));
-            revalidate(&e.kind, &mut form);
-            e.stage = Stage::Form(Box::new(form));
-            true
-        } else {
-            false
+        let notice = Some(format!("not saved: {why}"));
+        match &mut e.stage {
+            Stage::Form(form) => {
+                form.notice = notice;
+                true
+            }
+            Stage::Conflict(c) => {
+                let c = (**c).clone();
+                edit_again(e, &c, notice);
+                true
+            }
+            _ => false,
         }
     };
     match outcome {

@@ -8,11 +8,11 @@ use crate::db::enums::NavigationType;
 use crate::db::users::CaseloadUser;
 use crate::domain::actions::Action as LifeAction;
 
-fn key(c: char) -> Msg {
+pub(super) fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
-fn code(c: KeyCode) -> Msg {
+pub(super) fn code(c: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
 
@@ -90,7 +90,7 @@ fn detail(s: &mut State) -> &mut DetailState {
 }
 
 /// At home, Enter on the first row, and the detail delivered.
-fn at_detail(status: InterventionStatus) -> State {
+pub(super) fn at_detail(status: InterventionStatus) -> State {
     let mut s = at_home();
     let fx = update(&mut s, code(KeyCode::Enter));
     let [Effect::LoadIntervention { req, id }] = fx[..] else {

@@ -1482,6 +1482,8 @@ fn set_search(state: &mut State, text: &str) -> Vec<Effect> {
 #[cfg(test)]
 pub(crate) mod fixtures;
 #[cfg(test)]
+mod iv_edit_tests;
+#[cfg(test)]
 mod iv_tests;
 #[cfg(test)]
 mod tests;

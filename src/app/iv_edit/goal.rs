@@ -197,11 +197,18 @@ pub fn parse_point(
     v: &[String],
     id: Uuid,
     goal_id: Uuid,
+    today: Option<NaiveDate>,
 ) -> Result<NewMeasurement, Vec<(usize, String)>> {
     let mut e = Errors(Vec::new());
     let on = e.take(
         0,
-        date(&v[0]).and_then(|d| d.ok_or_else(|| "the date is required".to_string())),
+        date(&v[0]).and_then(|d| match (d, today) {
+            (None, _) => Err("the date is required".to_string()),
+            (Some(d), Some(t)) if d > t => Err(format!(
+                "{d} is after today ({t}): enter a point once it is measured"
+            )),
+            (Some(d), _) => Ok(d),
+        }),
     );
     let value = e.take(
         1,
@@ -303,12 +310,32 @@ mod tests {
     #[test]
     fn a_point_needs_a_date_and_a_number() {
         let v = ["", "4,5", ""].map(String::from);
-        let e = parse_point(&v, Uuid::nil(), Uuid::nil()).unwrap_err();
+        let e = parse_point(&v, Uuid::nil(), Uuid::nil(), None).unwrap_err();
         assert_eq!(e[0], (0, "the date is required".into()));
         assert!(e[1].1.contains("\"4,5\" is not a number"), "{e:?}");
         let v = ["2026-10-01", "47.5", " good day "].map(String::from);
-        let p = parse_point(&v, Uuid::nil(), Uuid::nil()).unwrap();
+        let p = parse_point(
+            &v,
+            Uuid::nil(),
+            Uuid::nil(),
+            NaiveDate::from_ymd_opt(2026, 10, 1),
+        )
+        .unwrap();
         assert_eq!((p.value, p.note.as_deref()), (47.5, Some("good day")));
+        let e = parse_point(
+            &v,
+            Uuid::nil(),
+            Uuid::nil(),
+            NaiveDate::from_ymd_opt(2026, 9, 30),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            vec![(
+                0,
+                "2026-10-01 is after today (2026-09-30): enter a point once it is measured".into()
+            )]
+        );
     }
 
     #[test]
