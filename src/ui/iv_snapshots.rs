@@ -61,7 +61,7 @@ fn at_home(width: u16, height: u16) -> State {
     s
 }
 
-fn at_detail(width: u16, height: u16) -> State {
+pub(super) fn at_detail(width: u16, height: u16) -> State {
     let mut s = at_home(width, height);
     let fx = update(
         &mut s,
@@ -81,13 +81,13 @@ fn at_detail(width: u16, height: u16) -> State {
     s
 }
 
-fn draw(s: &State, width: u16, height: u16, no_color: bool) -> Terminal<TestBackend> {
+pub(super) fn draw(s: &State, width: u16, height: u16, no_color: bool) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
     t.draw(|f| ui::render(f, s, &Theme::new(no_color))).unwrap();
     t
 }
 
-fn text(t: &Terminal<TestBackend>) -> String {
+pub(super) fn text(t: &Terminal<TestBackend>) -> String {
     let b = t.backend().buffer();
     let mut out = String::new();
     for y in 0..b.area.height {
@@ -99,7 +99,7 @@ fn text(t: &Terminal<TestBackend>) -> String {
     out
 }
 
-fn no_colours(t: &Terminal<TestBackend>) -> bool {
+pub(super) fn no_colours(t: &Terminal<TestBackend>) -> bool {
     t.backend()
         .buffer()
         .content

@@ -10,6 +10,8 @@ pub mod home;
 pub mod intervention;
 pub mod iv_edit;
 #[cfg(test)]
+mod iv_edit_snapshots;
+#[cfg(test)]
 mod iv_snapshots;
 pub mod menu;
 pub mod roster;

@@ -20,7 +20,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_postgres::CancelToken;
 
-mod iv_write;
+pub mod iv_write;
 
 /// deadpool waits forever for a connection unless its caller set a timeout;
 /// the status line must say something long before that.
