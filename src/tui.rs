@@ -53,6 +53,8 @@ pub async fn run(
         keys: opts.keys,
         connection_label: opts.connection_label,
     });
+    // Ids for rows created from forms; update() itself draws no randomness.
+    state.id_seed = rand::random();
     let theme = Theme::new(opts.no_color);
     install_panic_hook();
     let release = Arc::new(AtomicBool::new(false));

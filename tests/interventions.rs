@@ -5,6 +5,7 @@
 
 mod common;
 
+use caseload::app::iv_edit::{IvWrite, IvWritten, Theirs};
 use caseload::db::enums::{InterventionStatus, InterventionType, PgEnum};
 use caseload::db::interventions::edit::{
     InterventionEdit, NewIntervention, Source, create, update_intervention,
@@ -14,6 +15,7 @@ use caseload::db::interventions::goals::{
     GoalFields, NewMeasurement, add_goal, add_measurement, delete_measurement, update_goal,
 };
 use caseload::db::interventions::lifecycle::{Transition, transition};
+use caseload::db::interventions::programs::{form_context, user_by_username};
 use caseload::db::interventions::team::{
     Member, NewMember, add_member, change_role, load_team, remove_member,
 };
@@ -24,6 +26,7 @@ use caseload::db::interventions::{
 use caseload::db::seed::{self, SeedOptions};
 use caseload::domain::fidelity;
 use caseload::domain::lifecycle::{allowed, outcome_required};
+use caseload::worker::iv_write;
 use chrono::NaiveDate;
 use common::TestDb;
 use common::roles::LoginRoles;
@@ -730,9 +733,9 @@ async fn the_detail_loads_every_tab_of_a_seeded_intervention() {
     );
 }
 
-#[tokio::test]
-async fn a_counselor_login_creates_owns_and_moves_an_intervention() {
-    let fx = fixture().await;
+/// A counselor login (not superuser) whose caseload holds `fx.student`:
+/// the roles (dropped last), their users id and their connection.
+async fn counselor(fx: &Fx) -> (LoginRoles, Uuid, Client) {
     let roles = LoginRoles::create(&fx.c, "caseload_counselor", 1).await;
     let role = &roles.0[0];
     let me: Uuid =
@@ -764,6 +767,13 @@ async fn a_counselor_login_creates_owns_and_moves_an_intervention() {
         .unwrap()
         .get(0);
     assert!(!is_super);
+    (roles, me, c)
+}
+
+#[tokio::test]
+async fn a_counselor_login_creates_owns_and_moves_an_intervention() {
+    let fx = fixture().await;
+    let (_roles, me, c) = counselor(&fx).await;
 
     let n = NewIntervention::new(Uuid::new_v4(), fx.student, Source::Program(fx.program));
     let h = create(&c, &n).await.expect("create as the counselor");
@@ -822,4 +832,240 @@ async fn a_counselor_login_creates_owns_and_moves_an_intervention() {
         Some(Refusal::IllegalTransition { .. })
     ));
     drop(c);
+}
+
+#[tokio::test]
+async fn the_create_form_lists_the_students_programs_and_the_restrict_right() {
+    let fx = fixture().await;
+    let (_roles, _me, c) = counselor(&fx).await;
+    // One program retired, one of another school: neither is offered.
+    fx.c.execute(
+        "UPDATE intervention_programs SET is_active = false WHERE id = $1",
+        &[&fx.program],
+    )
+    .await
+    .unwrap();
+    fx.c.execute(
+        "INSERT INTO intervention_programs (name, intervention_type, school_id) \
+         SELECT 'Elsewhere only', 'math', sc.id FROM schools sc \
+         WHERE sc.id <> (SELECT school_id FROM students WHERE id = $1) LIMIT 1",
+        &[&fx.student],
+    )
+    .await
+    .unwrap();
+    let ctx = form_context(&c, Some(fx.student)).await.unwrap();
+    let expected: Vec<String> =
+        fx.c.query(
+            "SELECT p.name FROM intervention_programs p, students s WHERE s.id = $1 \
+             AND p.is_active AND (p.school_id IS NULL OR p.school_id = s.school_id) \
+             ORDER BY p.name, p.id",
+            &[&fx.student],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(!expected.is_empty());
+    let names: Vec<String> = ctx.programs.iter().map(|p| p.name.clone()).collect();
+    assert_eq!(names, expected);
+    assert!(!ctx.programs.iter().any(|p| p.id == fx.program));
+    assert!(!names.iter().any(|n| n == "Elsewhere only"));
+    let counselors_may: bool =
+        fx.c.query_one(
+            "SELECT can_view_restricted FROM roles WHERE key = 'counselor'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(ctx.can_restrict, counselors_may);
+    // Editing asks only for the right.
+    assert!(form_context(&c, None).await.unwrap().programs.is_empty());
+}
+
+#[tokio::test]
+async fn form_writes_name_owners_by_username_and_retry_safely() {
+    let fx = fixture().await;
+    let (roles, me, c) = counselor(&fx).await;
+    let (colleague, colleague_login): (Uuid, String) = {
+        let r =
+            fx.c.query_one(
+                "SELECT id, username FROM users WHERE is_active AND id <> $1 \
+                 ORDER BY username LIMIT 1",
+                &[&me],
+            )
+            .await
+            .unwrap();
+        (r.get(0), r.get(1))
+    };
+    assert_eq!(
+        user_by_username(&c, &roles.0[0].to_uppercase())
+            .await
+            .unwrap(),
+        Some(me)
+    );
+    assert_eq!(user_by_username(&c, "nobody_here").await.unwrap(), None);
+
+    // Created with the counselor as owner (empty owner field), twice: one row.
+    let mut new = NewIntervention::new(Uuid::new_v4(), fx.student, Source::Program(fx.program));
+    new.start_date = Some(day(3, 2));
+    new.sessions_per_week = Some(2);
+    let write = IvWrite::Create {
+        new: new.clone(),
+        owner: None,
+    };
+    let first = iv_write::run(&c, write.clone()).await;
+    assert!(
+        matches!(&first, IvWritten::Created { id, .. } if *id == new.id),
+        "{first:?}"
+    );
+    assert_eq!(iv_write::run(&c, write).await, first);
+    let n: i64 =
+        fx.c.query_one(
+            "SELECT count(*) FROM interventions WHERE id = $1",
+            &[&new.id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1);
+    let h = load_header(&c, new.id).await.unwrap().unwrap();
+    assert_eq!((h.owner_id, h.sessions_per_week), (Some(me), Some(2)));
+
+    // An unknown username is refused in words; nothing changes.
+    let mut edit = InterventionEdit::from(&h);
+    edit.tier = 3;
+    let refused = iv_write::run(
+        &c,
+        IvWrite::Update {
+            id: h.id,
+            version: h.version,
+            edit: edit.clone(),
+            owner: Some("nobody_here".into()),
+        },
+    )
+    .await;
+    assert!(
+        matches!(&refused, IvWritten::Refused(m) if m.contains("\"nobody_here\"")),
+        "{refused:?}"
+    );
+    // Handed to a colleague by username.
+    let saved = iv_write::run(
+        &c,
+        IvWrite::Update {
+            id: h.id,
+            version: h.version,
+            edit: edit.clone(),
+            owner: Some(colleague_login),
+        },
+    )
+    .await;
+    assert_eq!(saved, IvWritten::Saved);
+    let after = load_header(&fx.c, h.id).await.unwrap().unwrap();
+    assert_eq!((after.owner_id, after.tier), (Some(colleague), 3));
+    // The version read before that save is stale now: theirs comes back.
+    let stale = iv_write::run(
+        &fx.c,
+        IvWrite::Update {
+            id: h.id,
+            version: h.version,
+            edit,
+            owner: None,
+        },
+    )
+    .await;
+    let IvWritten::Conflict(Theirs::Intervention(theirs)) = stale else {
+        panic!("{stale:?}")
+    };
+    assert_eq!(theirs.version, after.version);
+    assert_eq!(theirs.owner_id, Some(colleague));
+}
+
+#[tokio::test]
+async fn goal_and_point_writes_from_the_forms() {
+    let fx = fixture().await;
+    let h = fx.make(InterventionStatus::Active).await;
+    let fields = GoalFields {
+        statement: "Reads 90 wcpm".into(),
+        measure: "ORF".into(),
+        unit: Some("wcpm".into()),
+        direction: GoalDirection::Increase,
+        baseline_value: Some(40.0),
+        baseline_date: Some(day(1, 12)),
+        target_value: Some(30.0),
+        target_date: Some(day(5, 1)),
+        decision_rule: GoalRule::FourPoint,
+        status: GoalStatus::Active,
+        sort_order: 0,
+    };
+    let goal_id = Uuid::new_v4();
+    let add = |fields: GoalFields| IvWrite::AddGoal {
+        id: goal_id,
+        intervention_id: h.id,
+        fields,
+    };
+    // Past the form's checks, the database's CHECK answers in the same words.
+    assert_eq!(
+        iv_write::run(&fx.c, add(fields.clone())).await,
+        IvWritten::Refused(Refusal::TargetWrongSide.to_string())
+    );
+    let good = GoalFields {
+        target_value: Some(90.0),
+        ..fields
+    };
+    assert_eq!(
+        iv_write::run(&fx.c, add(good.clone())).await,
+        IvWritten::Saved
+    );
+    assert_eq!(
+        iv_write::run(&fx.c, add(good.clone())).await,
+        IvWritten::Saved
+    );
+    let goals: i64 =
+        fx.c.query_one(
+            "SELECT count(*) FROM intervention_goals WHERE intervention_id = $1",
+            &[&h.id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(goals, 1, "a retried add is one goal");
+    let stale = iv_write::run(
+        &fx.c,
+        IvWrite::UpdateGoal {
+            id: goal_id,
+            version: 99,
+            fields: good,
+        },
+    )
+    .await;
+    assert!(
+        matches!(&stale, IvWritten::Conflict(Theirs::Goal(g)) if g.version == 1),
+        "{stale:?}"
+    );
+
+    let point = NewMeasurement {
+        id: Uuid::new_v4(),
+        goal_id,
+        session_id: None,
+        measured_on: day(2, 1),
+        value: 47.5,
+        note: Some("after break".into()),
+    };
+    for _ in 0..2 {
+        assert_eq!(
+            iv_write::run(&fx.c, IvWrite::AddPoint(point.clone())).await,
+            IvWritten::Saved
+        );
+    }
+    let d = load_detail(&fx.c, h.id, today()).await.unwrap().unwrap();
+    let g = d.goals.iter().find(|g| g.goal.id == goal_id).unwrap();
+    assert_eq!(
+        g.points.iter().map(|p| p.value).collect::<Vec<_>>(),
+        vec![47.5]
+    );
+    let delete = IvWrite::DeletePoint { id: point.id };
+    assert_eq!(iv_write::run(&fx.c, delete.clone()).await, IvWritten::Saved);
+    assert_eq!(iv_write::run(&fx.c, delete).await, IvWritten::NotFound);
 }

@@ -527,7 +527,7 @@ async fn pty_real_session() {
         pty.send("\x1b");
         pty.wait_for(&["row 247 of 250"], wait);
         pty.send("?");
-        pty.wait_for(&["Keys · esc or ? to close"], wait);
+        pty.wait_for(&["esc or ? to close"], wait);
         pty.send("q");
         std::thread::sleep(Duration::from_millis(300));
         let screen = pty.screen();

@@ -253,6 +253,46 @@ impl Form {
 // Parsers shared by every form: each returns the message shown under the
 // field.
 
+/// Collects per-field messages while parsing, so one pass reports them all.
+pub struct Errors(pub Vec<(usize, String)>);
+
+impl Errors {
+    pub fn take<T>(&mut self, i: usize, r: Result<T, String>) -> Option<T> {
+        r.map_err(|e| self.0.push((i, e))).ok()
+    }
+}
+
+/// A whole number in `lo..=hi`; empty is `None`.
+pub fn number_in(s: &str, what: &str, lo: i16, hi: i16) -> Result<Option<i16>, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse::<i16>()
+        .ok()
+        .filter(|n| (lo..=hi).contains(n))
+        .map(Some)
+        .ok_or_else(|| format!("{what} is a whole number from {lo} to {hi}"))
+}
+
+/// A decimal number (a point, not a comma); empty is `None`.
+pub fn decimal(s: &str, what: &str) -> Result<Option<f64>, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .map(Some)
+        .ok_or_else(|| {
+            format!(
+                "{what} {:?} is not a number: use digits and a point, e.g. 42 or 3.5",
+                t.chars().take(32).collect::<String>()
+            )
+        })
+}
+
 /// Empty is `None`.
 pub fn optional(s: &str) -> Option<String> {
     let t = s.trim();

@@ -16,6 +16,8 @@ pub enum Context {
     Student,
     /// The intervention detail's team tab.
     Team,
+    /// The intervention detail, and `n` on a student or the roster.
+    Intervention,
     Form,
     Conflict,
 }
@@ -29,6 +31,7 @@ impl Context {
             Context::FilterBar => "Roster filter bar (after f)",
             Context::Student => "Student record",
             Context::Team => "Intervention team tab (3)",
+            Context::Intervention => "Interventions and goals",
             Context::Form => "Editing a form",
             Context::Conflict => "Someone else saved first",
         }
@@ -104,7 +107,11 @@ actions! {
     TabActivity = "tab_activity", Student, "activity tab", ["6"];
     AddMember = "add_member", Team, "add someone to the team: a caseload user by name, or someone outside", ["n"];
     RemoveMember = "remove_member", Team, "remove the selected member (asks first; never the owner)", ["x", "delete"];
-    Edit = "edit", Student, "edit the profile, or the selected guardian", ["e"];
+    Edit = "edit", Student, "edit the profile, the selected guardian; on an intervention: the plan (goals tab: the selected goal)", ["e"];
+    New = "new", Intervention, "new intervention (student, roster); new goal (intervention goals tab)", ["n"];
+    EditPlan = "edit_plan", Intervention, "edit the intervention's plan from any tab", ["E"];
+    Measure = "measure", Intervention, "enter a data point for the selected goal", ["m"];
+    DeletePoint = "delete_point", Intervention, "delete the selected goal's last data point (asks first)", ["x"];
     Save = "save", Form, "save (enter works too)", ["ctrl-s"];
     NextField = "next_field", Form, "next field (down works too)", ["tab"];
     PrevField = "prev_field", Form, "previous field (up works too)", ["shift-tab"];
@@ -298,10 +305,12 @@ impl KeyMap {
         (KeyMap { bindings }, problems)
     }
 
-    /// The action of a key outside the filter bar, whose keys mean
-    /// something else elsewhere.
+    /// The action of a key. The filter bar's and the team tab's keys are asked for by name
+    /// (`action_in`, `keys`) where they apply, so they never shadow the
+    /// same key elsewhere (`n` on the team tab adds a member, on the goals
+    /// tab a goal).
     pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
-        self.action_in(ev, |c| c != Context::FilterBar)
+        self.action_in(ev, |c| !matches!(c, Context::FilterBar | Context::Team))
     }
 
     /// The first action bound to the key among those in contexts `ctx` accepts.

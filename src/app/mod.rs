@@ -7,6 +7,7 @@ pub mod command;
 pub mod form;
 pub mod home;
 pub mod intervention;
+pub mod iv_edit;
 pub mod keymap;
 pub mod menu;
 pub mod picker;
@@ -17,6 +18,7 @@ pub mod team;
 use crate::config::Password;
 use crate::db::caseload::{CaseloadHome, Scope};
 use crate::db::enums::InterventionStatus;
+use crate::db::interventions::programs::FormContext;
 use crate::db::interventions::team::{Candidate, Member};
 use crate::db::interventions::{InterventionDetail, Outcome, TeamRole};
 use crate::db::navigation::{NavItem, ToolAccess};
@@ -30,6 +32,7 @@ use command::{Command, CommandLine, Edit};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use home::HomeState;
 use intervention::{DetailState, WriteOutcome};
+use iv_edit::{IvEditState, IvWrite, IvWritten};
 use keymap::{Action, KeyMap};
 use menu::MenuState;
 use roster::{PageDir, RosterState};
@@ -157,9 +160,20 @@ pub enum Msg {
         req: ReqId,
         outcome: team::TeamOutcome,
     },
+    /// The answer to `Effect::LoadIvFormContext`.
+    IvFormContext {
+        req: ReqId,
+        context: FormContext,
+    },
+    /// The answer to `Effect::WriteIv`.
+    IvWritten {
+        req: ReqId,
+        outcome: IvWritten,
+    },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+// Not Eq: a goal's numbers are f64.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Nobody will read this request's answer: stop it on the server.
     Cancel {
@@ -260,6 +274,18 @@ pub enum Effect {
         intervention_id: Uuid,
         member_id: Uuid,
     },
+    /// The programs a new plan for `student_id` may start from, and
+    /// whether the person may restrict a plan.
+    LoadIvFormContext {
+        req: ReqId,
+        student_id: Option<Uuid>,
+    },
+    /// An intervention, goal or data-point write from the forms; never
+    /// cancelled once sent.
+    WriteIv {
+        req: ReqId,
+        write: IvWrite,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,6 +302,8 @@ pub enum Screen {
     Student(StudentState),
     Home(HomeState),
     Intervention(DetailState),
+    /// The intervention, goal and data-point forms.
+    IvEdit(Box<IvEditState>),
     /// A menu target that is not built yet, said honestly.
     Placeholder {
         label: String,
@@ -298,13 +326,16 @@ impl Screen {
             Screen::Home(h) => h.req.into_iter().collect(),
             // A write in flight is not listed: leaving must not cancel it.
             Screen::Intervention(d) => d.req.into_iter().collect(),
+            Screen::IvEdit(e) => e.req.into_iter().collect(),
             Screen::Placeholder { .. } => vec![],
         }
     }
 
     /// Waiting on something: a load or a save.
     fn busy(&self) -> bool {
-        !self.in_flight().is_empty() || matches!(self, Screen::Student(s) if s.save_req().is_some())
+        !self.in_flight().is_empty()
+            || matches!(self, Screen::Student(s) if s.save_req().is_some())
+            || matches!(self, Screen::IvEdit(e) if e.saving.is_some())
     }
 
     pub fn title(&self) -> String {
@@ -314,6 +345,14 @@ impl Screen {
             Screen::Student(s) => s.title.clone(),
             Screen::Home(_) => "Caseload".into(),
             Screen::Intervention(d) => d.title.clone(),
+            Screen::IvEdit(e) => match e.kind {
+                iv_edit::Kind::NewIntervention { .. } => "New intervention".into(),
+                iv_edit::Kind::EditIntervention(_) => "Edit".into(),
+                iv_edit::Kind::NewGoal { .. } => "New goal".into(),
+                iv_edit::Kind::EditGoal(_) => "Edit goal".into(),
+                iv_edit::Kind::NewPoint { .. } => "New data point".into(),
+                iv_edit::Kind::DeletePoint { .. } => "Delete data point".into(),
+            },
             Screen::Placeholder { label } => label.clone(),
         }
     }
@@ -363,6 +402,10 @@ pub struct State {
     /// Screens to open once the menu arrives: the first the menu offers.
     start_targets: Option<&'static [&'static str]>,
     next_req: u64,
+    /// Mixed into the ids new rows get before they are saved (random in the
+    /// terminal, zero in tests), so update() stays free of IO.
+    pub id_seed: u128,
+    next_id: u64,
 }
 
 impl State {
@@ -385,7 +428,27 @@ impl State {
             help_scroll: 0,
             start_targets: Some(START_TARGETS),
             next_req: 1,
+            id_seed: 0,
+            next_id: 0,
         }
+    }
+
+    /// An id for a row about to be created: a retried save reuses it, so
+    /// the database keeps one row.
+    fn mint_id(&mut self) -> Uuid {
+        self.next_id += 1;
+        // splitmix64 over seed and counter: distinct per counter, and with a
+        // random seed unlikely to meet another client's ids.
+        let mix = |mut z: u64| {
+            z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        let hi = mix((self.id_seed >> 64) as u64 ^ self.next_id);
+        let lo = mix(self.id_seed as u64 ^ self.next_id.rotate_left(32));
+        let bytes = ((u128::from(hi) << 64) | u128::from(lo)).to_be_bytes();
+        uuid::Builder::from_random_bytes(bytes).into_uuid()
     }
 
     fn alloc(&mut self) -> ReqId {
@@ -513,6 +576,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             if state.auth.is_none() && student::on_paste(state, text.expose()) {
                 return vec![];
             }
+            if state.auth.is_none() && iv_edit::on_paste(state, text.expose()) {
+                return vec![];
+            }
             auth::on_paste(state, &text);
             vec![]
         }
@@ -621,6 +687,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::QueryFailed { req, reason } if team::is_waiting(state, req) => {
             team::on_failed(state, req, reason)
         }
+        Msg::IvFormContext { req, context } => iv_edit::on_context(state, req, context),
+        Msg::IvWritten { req, outcome } => iv_edit::on_written(state, req, outcome),
         Msg::QueryFailed { req, reason } if state.tool_check == Some(req) => {
             state.tool_check = None;
             state.error(format!("could not check access: {reason}"));
@@ -658,6 +726,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 Some(Screen::Intervention(d)) => {
                     d.req = None;
                     d.error = Some(reason.clone());
+                }
+                Some(Screen::IvEdit(e)) => {
+                    e.req = None;
+                    e.error = Some(reason.clone());
                 }
                 Some(Screen::Placeholder { .. }) | None => return vec![],
             }
@@ -700,6 +772,7 @@ fn find_req(state: &mut State, req: ReqId) -> Option<&mut Screen> {
         Screen::Student(s) => s.req == Some(req),
         Screen::Home(h) => h.req == Some(req),
         Screen::Intervention(d) => d.req == Some(req),
+        Screen::IvEdit(e) => e.req == Some(req),
         Screen::Placeholder { .. } => false,
     })
 }
@@ -744,6 +817,26 @@ fn reload(state: &mut State, i: usize) -> Vec<Effect> {
             d.req = Some(a);
             vec![Effect::LoadIntervention { req: a, id: d.id }]
         }
+        // Only a form still waiting for its context asks again.
+        Screen::IvEdit(e) => match (&e.stage, &e.kind) {
+            (iv_edit::Stage::Loading, iv_edit::Kind::NewIntervention { student_id, .. }) => {
+                e.req = Some(a);
+                e.error = None;
+                vec![Effect::LoadIvFormContext {
+                    req: a,
+                    student_id: Some(*student_id),
+                }]
+            }
+            (iv_edit::Stage::Loading, _) => {
+                e.req = Some(a);
+                e.error = None;
+                vec![Effect::LoadIvFormContext {
+                    req: a,
+                    student_id: None,
+                }]
+            }
+            _ => vec![],
+        },
         Screen::Placeholder { .. } => vec![],
     });
     effects
@@ -833,6 +926,14 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if let Some(effects) = student::on_key(state, &key, action) {
         return effects;
     }
+    if let Some(effects) = iv_edit::on_key(state, &key, action) {
+        return effects;
+    }
+    if let Some(a) = action
+        && let Some(effects) = iv_edit::detail_key(state, a)
+    {
+        return effects;
+    }
     match action {
         Some(Action::Quit) => {
             state.quit = true;
@@ -905,6 +1006,7 @@ fn menu_hotkey(state: &mut State, key: &KeyEvent, action: Option<Action>) -> Opt
                     a.context(),
                     keymap::Context::Student
                         | keymap::Context::Team
+                        | keymap::Context::Intervention
                         | keymap::Context::Form
                         | keymap::Context::Conflict
                 )
@@ -951,6 +1053,14 @@ fn list_action(state: &mut State, action: Action) -> Vec<Effect> {
                 }
                 Action::Bottom => r.move_by(isize::MAX, view),
                 Action::Open => return open_student(state),
+                Action::New => {
+                    let Some(row) = r.selected() else {
+                        return vec![];
+                    };
+                    let name = format!("{}, {}", row.last_name, row.first_name);
+                    let id = row.id;
+                    return iv_edit::open_new(state, id, name);
+                }
                 _ => return roster_action(state, action),
             }
             prefetch(state)
@@ -989,7 +1099,7 @@ fn list_action(state: &mut State, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Screen::Student(_) | Screen::Placeholder { .. } => vec![],
+        Screen::Student(_) | Screen::IvEdit(_) | Screen::Placeholder { .. } => vec![],
     }
 }
 
@@ -1499,6 +1609,8 @@ fn set_search(state: &mut State, text: &str) -> Vec<Effect> {
 
 #[cfg(test)]
 pub(crate) mod fixtures;
+#[cfg(test)]
+mod iv_edit_tests;
 #[cfg(test)]
 mod iv_tests;
 #[cfg(test)]

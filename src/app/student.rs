@@ -322,6 +322,10 @@ pub(super) fn on_key(
                 state.info(why);
             }
         }
+        Action::New => {
+            let (id, name) = (s.id, s.title.clone());
+            return Some(super::iv_edit::open_new(state, id, name));
+        }
         Action::Up => s.move_by(-1),
         Action::Down => s.move_by(1),
         Action::PageUp => s.move_by(-page),

@@ -5,7 +5,6 @@
 use super::sanitize::{fit, truncate, width};
 use super::theme::Theme;
 use crate::app::form::{Form, Kind};
-use crate::app::student::Conflict;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
@@ -107,7 +106,15 @@ pub fn render(frame: &mut Frame, area: Rect, title: &str, form: &Form, theme: &T
     frame.render_widget(Paragraph::new(keys), k);
 }
 
-pub fn render_conflict(frame: &mut Frame, area: Rect, c: &Conflict, theme: &Theme) {
+/// Theirs against mine, field by field: `rows` holds (label, mine, theirs);
+/// `saving` while mine is on its way.
+pub fn render_conflict(
+    frame: &mut Frame,
+    area: Rect,
+    rows: &[(&str, String, String)],
+    saving: bool,
+    theme: &Theme,
+) {
     let w = usize::from(area.width);
     let col = w.saturating_sub(LABEL + 3) / 2;
     let mut lines = vec![
@@ -139,7 +146,6 @@ pub fn render_conflict(frame: &mut Frame, area: Rect, c: &Conflict, theme: &Them
             theme.header,
         ),
     ];
-    let rows = c.rows();
     let room = usize::from(area.height).saturating_sub(lines.len() + 2);
     // On a short terminal the fields that differ are what the choice is
     // about: the unchanged ones give way first, and say so.
@@ -165,8 +171,8 @@ pub fn render_conflict(frame: &mut Frame, area: Rect, c: &Conflict, theme: &Them
                 &format!(
                     "{mark}{} {} {}",
                     fit(label, LABEL - 1),
-                    fit(&mine, col),
-                    super::sanitize::clean(&theirs)
+                    fit(mine, col),
+                    super::sanitize::clean(theirs)
                 ),
                 w,
             ),
@@ -182,7 +188,7 @@ pub fn render_conflict(frame: &mut Frame, area: Rect, c: &Conflict, theme: &Them
             theme.dim,
         ));
     }
-    if c.saving.is_some() {
+    if saving {
         lines.push(Line::raw(""));
         lines.push(Line::styled("saving mine…", theme.busy));
     }

@@ -8,6 +8,9 @@ pub mod form;
 pub mod help;
 pub mod home;
 pub mod intervention;
+pub mod iv_edit;
+#[cfg(test)]
+mod iv_edit_snapshots;
 #[cfg(test)]
 mod iv_snapshots;
 pub mod menu;
@@ -50,6 +53,7 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
         Screen::Student(s) => student::render(frame, body, s, theme),
         Screen::Home(h) => home::render(frame, body, h, theme),
         Screen::Intervention(d) => intervention::render(frame, body, d, theme),
+        Screen::IvEdit(e) => iv_edit::render(frame, body, e, theme),
         Screen::Placeholder { label } => centered_text(
             frame,
             body,

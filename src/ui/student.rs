@@ -54,7 +54,9 @@ pub fn render(frame: &mut Frame, area: Rect, s: &StudentState, theme: &Theme) {
             };
             super::form::render(frame, body, what, &ed.form, theme);
         }
-        Mode::Conflict(c) => super::form::render_conflict(frame, body, c, theme),
+        Mode::Conflict(c) => {
+            super::form::render_conflict(frame, body, &c.rows(), c.saving.is_some(), theme)
+        }
         Mode::View => {
             let height = usize::from(body.height);
             let lines = match s.tab {

@@ -21,6 +21,8 @@ use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_postgres::CancelToken;
 
+pub mod iv_write;
+
 /// deadpool waits forever for a connection unless its caller set a timeout;
 /// the status line must say something long before that.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -364,6 +366,21 @@ impl Worker {
                     req,
                     outcome: r.unwrap_or_else(|o| o),
                 }
+            }
+            Effect::LoadIvFormContext { req, student_id } => {
+                let r = async {
+                    let (c, _t) = self.start(req).await?;
+                    Ok(iv::programs::form_context(pg(&c), student_id).await?)
+                };
+                self.reply(req, r.await, |context| Msg::IvFormContext { req, context })?
+            }
+            Effect::WriteIv { req, write } => {
+                // Not registered for cancelling, like every save.
+                let outcome = match self.client().await {
+                    Ok(c) => iv_write::run(pg(&c), write).await,
+                    Err(f) => crate::app::iv_edit::IvWritten::Failed(f.to_string()),
+                };
+                Msg::IvWritten { req, outcome }
             }
         };
         Some(msg)

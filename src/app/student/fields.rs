@@ -3,7 +3,9 @@
 //! database's CHECK constraints so people learn what is wrong as they type;
 //! the database still has the last word.
 
-use crate::app::form::{self, FieldSpec, choice, date, flag, flag_text, optional, required, text};
+use crate::app::form::{
+    self, Errors, FieldSpec, choice, date, flag, flag_text, optional, required, text,
+};
 use crate::db::enums::{GradeLevel, PgEnum, StudentStatus, parse_enum};
 use crate::db::student_record::{CHANNELS, Change, GuardianFields, Profile, RELATIONSHIPS};
 use chrono::NaiveDate;
@@ -94,15 +96,6 @@ pub fn values(change: &Change) -> Vec<String> {
             flag_text(g.is_emergency_contact),
             flag_text(g.receives_communications),
         ],
-    }
-}
-
-/// Collects per-field messages while parsing, so one pass reports them all.
-struct Errors(Vec<(usize, String)>);
-
-impl Errors {
-    fn take<T>(&mut self, i: usize, r: Result<T, String>) -> Option<T> {
-        r.map_err(|e| self.0.push((i, e))).ok()
     }
 }
 

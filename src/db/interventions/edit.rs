@@ -42,6 +42,9 @@ pub struct NewIntervention {
     pub sessions_per_week: Option<i16>,
     pub minutes_per_session: Option<i16>,
     pub previous_intervention_id: Option<Uuid>,
+    /// Hidden from roles without can_view_restricted (the database refuses
+    /// it from them).
+    pub is_restricted: bool,
 }
 
 impl NewIntervention {
@@ -61,6 +64,7 @@ impl NewIntervention {
             sessions_per_week: None,
             minutes_per_session: None,
             previous_intervention_id: None,
+            is_restricted: false,
         }
     }
 }
@@ -95,7 +99,7 @@ pub async fn create(
             "INSERT INTO interventions (id, student_id, school_id, program_id, custom_name, \
                intervention_type, tier, status, concern, referred_by, owner_id, start_date, \
                planned_end_date, sessions_per_week, minutes_per_session, \
-               previous_intervention_id, created_by, updated_by) \
+               previous_intervention_id, is_restricted, created_by, updated_by) \
              SELECT $1::uuid, s.id, s.school_id, p.id, $4::text, \
                COALESCE($5::intervention_type, p.intervention_type), \
                COALESCE($6::smallint, p.default_tier, 2), $7::intervention_status, $8::text, \
@@ -103,7 +107,7 @@ pub async fn create(
                $10::date, COALESCE($11::date, $10::date + p.default_weeks * 7), \
                COALESCE($12::smallint, p.default_sessions_per_week), \
                COALESCE($13::smallint, p.default_minutes), \
-               $14::uuid, caseload_current_user_id(), caseload_current_user_id() \
+               $14::uuid, $15::boolean, caseload_current_user_id(), caseload_current_user_id() \
              FROM students s LEFT JOIN intervention_programs p ON p.id = $3 \
              WHERE s.id = $2 AND ($3::uuid IS NULL OR p.id IS NOT NULL) \
              ON CONFLICT (id) DO NOTHING",
@@ -122,6 +126,7 @@ pub async fn create(
                 &new.sessions_per_week,
                 &new.minutes_per_session,
                 &new.previous_intervention_id,
+                &new.is_restricted,
             ],
         )
         .await?;

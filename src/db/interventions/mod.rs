@@ -9,6 +9,7 @@ pub mod error;
 pub mod goals;
 pub mod kinds;
 pub mod lifecycle;
+pub mod programs;
 pub mod settings;
 pub mod team;
 

@@ -1,0 +1,87 @@
+//! What the create and edit forms need besides the intervention itself: the
+//! programs a student's plan can start from, whether the signed-in person
+//! may restrict a plan, and an owner named by username.
+
+use crate::db::enums::InterventionType;
+use tokio_postgres::GenericClient;
+use uuid::Uuid;
+
+/// An approved (active) program and the defaults it gives a new plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Program {
+    pub id: Uuid,
+    pub name: String,
+    pub intervention_type: InterventionType,
+    pub default_tier: i16,
+    pub default_sessions_per_week: Option<i16>,
+    pub default_minutes: Option<i16>,
+    pub default_weeks: Option<i16>,
+    pub monitoring_frequency: String,
+    pub progress_measure: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormContext {
+    /// District programs and those of the student's school, by name; empty
+    /// when no student is given (editing keeps its program).
+    pub programs: Vec<Program>,
+    /// One of the person's roles has can_view_restricted.
+    pub can_restrict: bool,
+}
+
+/// Active programs open to `student_id`'s school, and the restrict right.
+pub async fn form_context(
+    client: &impl GenericClient,
+    student_id: Option<Uuid>,
+) -> Result<FormContext, tokio_postgres::Error> {
+    let programs = match student_id {
+        None => Vec::new(),
+        Some(sid) => client
+            .query(
+                "SELECT p.id, p.name, p.intervention_type, p.default_tier, \
+                   p.default_sessions_per_week, p.default_minutes, p.default_weeks, \
+                   p.monitoring_frequency, p.progress_measure \
+                 FROM intervention_programs p \
+                 WHERE p.is_active AND (p.school_id IS NULL \
+                   OR p.school_id = (SELECT s.school_id FROM students s WHERE s.id = $1)) \
+                 ORDER BY p.name, p.id",
+                &[&sid],
+            )
+            .await?
+            .iter()
+            .map(|r| Program {
+                id: r.get(0),
+                name: r.get(1),
+                intervention_type: r.get(2),
+                default_tier: r.get(3),
+                default_sessions_per_week: r.get(4),
+                default_minutes: r.get(5),
+                default_weeks: r.get(6),
+                monitoring_frequency: r.get(7),
+                progress_measure: r.get(8),
+            })
+            .collect(),
+    };
+    let can_restrict = client
+        .query_one("SELECT caseload_can_view_restricted()", &[])
+        .await?
+        .get(0);
+    Ok(FormContext {
+        programs,
+        can_restrict,
+    })
+}
+
+/// The active user whose login is `username` (case-insensitive).
+pub async fn user_by_username(
+    client: &impl GenericClient,
+    username: &str,
+) -> Result<Option<Uuid>, tokio_postgres::Error> {
+    Ok(client
+        .query_opt(
+            "SELECT id FROM users WHERE lower(username) = lower($1) AND is_active",
+            &[&username],
+        )
+        .await?
+        .map(|r| r.get(0)))
+}
