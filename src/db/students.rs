@@ -26,6 +26,8 @@ pub struct RosterRow {
     pub is_english_learner: bool,
     /// For the roster's school filter.
     pub school_id: Uuid,
+    /// The most recent session of the student's unrestricted interventions.
+    pub last_session: Option<NaiveDate>,
 }
 
 /// The schools the current user may see, as one row: any non-expired grant
@@ -50,7 +52,7 @@ fn scoped_from() -> String {
 
 pub(crate) const ROSTER_COLUMNS: &str = "s.id, s.last_name, s.first_name, s.preferred_name, s.grade_level, \
      COALESCE(sc.short_name, sc.name), s.local_id, s.status, s.has_iep, s.has_504, \
-     s.is_english_learner";
+     s.is_english_learner, s.last_session_date";
 
 pub(crate) fn roster_row(r: &tokio_postgres::Row) -> RosterRow {
     RosterRow {
@@ -67,6 +69,7 @@ pub(crate) fn roster_row(r: &tokio_postgres::Row) -> RosterRow {
         is_english_learner: r.get(10),
         // By name: every query using this selects `s.school_id` last.
         school_id: r.get("school_id"),
+        last_session: r.get(11),
     }
 }
 
