@@ -3,7 +3,7 @@
 
 mod common;
 
-use caseload::db::students;
+use caseload::db::{student_record, students};
 use common::district::{District, INSUFFICIENT_PRIVILEGE, sqlstate};
 use tokio_postgres::Client;
 use uuid::Uuid;
@@ -289,14 +289,14 @@ async fn the_student_screen_records_the_read_and_shows_activity_to_coordinators_
     let d = District::new().await;
     let a1 = d.students["a1"].id;
     let counselor = d.connect_as("counselor_a").await;
-    let seen = students::student_detail(&counselor, a1)
+    let seen = student_record::load(&counselor, a1)
         .await
         .expect("load")
         .expect("a1 is counselor A's");
     assert!(seen.activity.is_empty(), "{:?}", seen.activity);
 
     let coordinator = d.connect_as("coord_x").await;
-    let seen = students::student_detail(&coordinator, a1)
+    let seen = student_record::load(&coordinator, a1)
         .await
         .expect("load")
         .expect("a1 is in school X");
@@ -322,7 +322,7 @@ async fn the_student_screen_records_the_read_and_shows_activity_to_coordinators_
     // An invisible student: no record, and no read recorded.
     let b1 = d.students["b1"].id;
     assert!(
-        students::student_detail(&counselor, b1)
+        student_record::load(&counselor, b1)
             .await
             .expect("load")
             .is_none()

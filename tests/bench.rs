@@ -73,12 +73,22 @@ async fn every_figure_is_produced() {
         );
     }
     let names: Vec<&str> = report.figures.iter().map(|f| f.name.as_str()).collect();
+    // The search is the headline latency, before the page load.
+    let first_latency = names.iter().position(|n| n.contains("painted"));
+    assert_eq!(
+        first_latency.map(|i| names[i]),
+        Some("search: key -> painted p50")
+    );
     for expected in [
         "resident memory (VmRSS)",
         "frame render 200x60 p95",
         "bytes per cursor move (j/k) p95",
         "bytes per scrolling key (j at bottom) p95",
         "bytes per scrolling key (PgDn) p95",
+        "search: key -> painted p50",
+        "search: key -> painted p95",
+        "search: bare SQL p95",
+        "search: painted / bare SQL (p50)",
         "page load: key -> painted p50",
         "page load: key -> painted p95",
         "page load: bare SQL p95",

@@ -46,6 +46,11 @@ fn student(n: u128, last: &str, first: &str, preferred: Option<&str>) -> RosterR
         has_504: n.is_multiple_of(5),
         is_english_learner: n.is_multiple_of(2),
         school_id: Uuid::from_u128(1),
+        // Every third student has had a session, on a day that follows n.
+        last_session: n.is_multiple_of(3).then(|| {
+            chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap_or_default()
+                + chrono::Days::new(u64::try_from(n % 28).unwrap_or(0))
+        }),
     }
 }
 
@@ -446,4 +451,31 @@ fn roster_search_and_chips_no_color() {
         );
         assert_eq!(sanitize::width(line), 80, "{line:?}");
     }
+}
+
+/// The roster sorted by last session: the column stays even at 80 columns
+/// (the local id gives way), dates in it, empty for students with none.
+fn by_last_session(width: u16, height: u16) -> State {
+    let mut s = on_roster(width, height);
+    for _ in 0..3 {
+        update(&mut s, key(KeyCode::Char('s')));
+    }
+    s
+}
+
+#[test]
+fn roster_by_last_session_80x24() {
+    let t = render(&by_last_session(80, 24), 80, 24, false);
+    let text = lines(t.backend().buffer()).join("\n");
+    assert!(text.contains("sort: last session"), "{text}");
+    assert!(text.contains("Last session"), "{text}");
+    assert!(!text.contains("Local id"), "{text}");
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn roster_by_last_session_200x60_no_color() {
+    let t = render(&by_last_session(200, 60), 200, 60, true);
+    assert_no_colours(t.backend().buffer());
+    insta::assert_snapshot!(t.backend());
 }

@@ -42,6 +42,7 @@ fn row(n: u128) -> RosterRow {
         has_504: false,
         is_english_learner: false,
         school_id: Uuid::from_u128(7),
+        last_session: None,
     }
 }
 
@@ -292,6 +293,7 @@ fn moving_near_the_end_fetches_the_next_page_after_the_last_row() {
             id: Uuid::from_u128(99),
             grade: GradeLevel::G03,
             school: "North".into(),
+            last_session: None,
         }
     );
     update(

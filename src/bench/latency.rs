@@ -5,18 +5,22 @@ use crate::app::Effect;
 use crate::app::roster::PAGE_SIZE;
 use crate::db::students::PageRequest;
 use color_eyre::eyre::{Result, eyre};
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deadpool_postgres::Pool;
 use futures::future::BoxFuture;
 use std::time::Instant;
 
 /// The query under test: the keystroke that asks for it and the same query
-/// on a bare client. Today a roster page load; a search-as-you-type source
-/// (typed prefixes of real names) plugs in here without touching the loop.
+/// on a bare client: search as you type ([`Search`]) or a page load
+/// ([`PageLoad`]).
 pub trait RosterSource: Sync {
     /// Says in the report which query was measured.
     fn label(&self) -> &'static str;
-    fn key(&self, step: usize) -> KeyCode;
+    /// Keys pressed (and settled) before the measured ones.
+    fn setup(&self) -> Vec<KeyEvent> {
+        Vec::new()
+    }
+    fn key(&self, step: usize) -> KeyEvent;
     /// Runs the query `key(step)` makes the app run; returns its row count.
     fn bare<'a>(
         &'a self,
@@ -43,11 +47,11 @@ impl RosterSource for PageLoad {
     fn label(&self) -> &'static str {
         "roster page load (End/Home, keyset page of 100; no search text yet)"
     }
-    fn key(&self, step: usize) -> KeyCode {
-        match Self::request(step) {
+    fn key(&self, step: usize) -> KeyEvent {
+        super::headless::key(match Self::request(step) {
             PageRequest::Last => KeyCode::End,
             _ => KeyCode::Home,
-        }
+        })
     }
     fn bare<'a>(
         &'a self,
@@ -62,6 +66,92 @@ impl RosterSource for PageLoad {
                 PAGE_SIZE,
             )
             .await?;
+            Ok(page.rows.len())
+        })
+    }
+}
+
+/// Search as you type: `/`, then the surnames of real students (as this
+/// login role sees them) typed a character at a time up to
+/// [`Search::PREFIX`] characters, each name cleared with Ctrl-U (itself a
+/// keystroke that reloads the unfiltered roster). Every keystroke changes
+/// the search text, so every one supersedes the previous query.
+pub struct Search {
+    /// The search text after each step.
+    texts: Vec<String>,
+    keys: Vec<KeyEvent>,
+}
+
+impl Search {
+    /// Characters typed of each name: past a handful, a name matches few
+    /// rows and nobody types on.
+    pub const PREFIX: usize = 6;
+
+    /// Surnames sampled deterministically from what the role can see.
+    pub async fn from_data(client: &tokio_postgres::Client, names: i64) -> Result<Search> {
+        let rows = client
+            .query(
+                "SELECT last_name FROM (SELECT DISTINCT last_name FROM students                    WHERE last_name ~ '^[[:alpha:]]{3,}$') n                  ORDER BY md5(last_name) LIMIT $1",
+                &[&names],
+            )
+            .await?;
+        let names: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+        if names.is_empty() {
+            return Err(eyre!(
+                "no surnames to type: the roster is empty for this role"
+            ));
+        }
+        Ok(Search::typing(&names))
+    }
+
+    pub fn typing(names: &[String]) -> Search {
+        let mut s = Search {
+            texts: Vec::new(),
+            keys: Vec::new(),
+        };
+        for name in names {
+            let mut typed = String::new();
+            for c in name.chars().take(Self::PREFIX) {
+                typed.push(c);
+                s.texts.push(typed.clone());
+                s.keys.push(super::headless::key(KeyCode::Char(c)));
+            }
+            s.texts.push(String::new());
+            s.keys
+                .push(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        }
+        s
+    }
+
+    fn at(&self, step: usize) -> usize {
+        step % self.keys.len().max(1)
+    }
+}
+
+impl RosterSource for Search {
+    fn label(&self) -> &'static str {
+        "search as you type (prefixes of real surnames, up to 6 characters, then Ctrl-U)"
+    }
+    fn setup(&self) -> Vec<KeyEvent> {
+        vec![super::headless::key(KeyCode::Char('/'))]
+    }
+    fn key(&self, step: usize) -> KeyEvent {
+        let esc = super::headless::key(KeyCode::Esc);
+        self.keys.get(self.at(step)).copied().unwrap_or(esc)
+    }
+    fn bare<'a>(
+        &'a self,
+        client: &'a tokio_postgres::Client,
+        step: usize,
+    ) -> BoxFuture<'a, Result<usize, tokio_postgres::Error>> {
+        Box::pin(async move {
+            let query = crate::db::roster::RosterQuery {
+                search: self.texts.get(self.at(step)).cloned().unwrap_or_default(),
+                ..Default::default()
+            };
+            let page =
+                crate::db::roster::roster_page(client, &query, &PageRequest::First, PAGE_SIZE)
+                    .await?;
             Ok(page.rows.len())
         })
     }
@@ -89,6 +179,10 @@ pub async fn measure(
     // with the window at the roster's end, End would load nothing.
     let effects = h.press(KeyCode::Home);
     h.settle(effects).await;
+    for k in source.setup() {
+        let effects = h.apply(crate::app::Msg::Key(k));
+        h.settle(effects).await;
+    }
     let conn = pool.get().await?;
     let client: &tokio_postgres::Client = &conn;
     let mut out = Latency {
@@ -101,7 +195,7 @@ pub async fn measure(
         out.bare.push(ms(t));
 
         let t = Instant::now();
-        let effects = h.press(source.key(step));
+        let effects = h.apply(crate::app::Msg::Key(source.key(step)));
         if !effects
             .iter()
             .any(|e| matches!(e, Effect::LoadRosterPage { .. }))

@@ -54,7 +54,7 @@ pub struct Report {
     pub terminal: String,
     pub profile: &'static str,
     pub load: String,
-    pub measured_query: &'static str,
+    pub measured_query: String,
     pub figures: Vec<Figure>,
 }
 
@@ -120,6 +120,47 @@ fn percentiles(
             "no samples".into(),
         )),
         Err(e) => out.push(Figure::failed(name, unit, Some(target), format!("{e:#}"))),
+    }
+}
+
+/// Keystroke → painted and the bare SQL (p50, p95) and their ratio, for
+/// one latency source.
+fn latency_figures(
+    figures: &mut Vec<Figure>,
+    name: &str,
+    lat: Result<&latency::Latency, &color_eyre::Report>,
+) {
+    percentiles(
+        figures,
+        &format!("{name}: key -> painted"),
+        lat.map(|l| l.painted.as_slice()),
+        "ms",
+        30.0,
+    );
+    percentiles(
+        figures,
+        &format!("{name}: bare SQL"),
+        lat.map(|l| l.bare.as_slice()),
+        "ms",
+        30.0,
+    );
+    let ratio = format!("{name}: painted / bare SQL");
+    match lat.map(|l| (stats::summarize(&l.painted), stats::summarize(&l.bare))) {
+        Ok((Some(p), Some(b))) if b.p50 > 0.0 => {
+            let mut f = Figure::new(
+                format!("{ratio} (p50)"),
+                Some(p.p50 / b.p50),
+                "x",
+                Some(1.5),
+            );
+            f.note = Some(format!(
+                "p95 ratio {:.2}",
+                p.p95 / b.p95.max(f64::MIN_POSITIVE)
+            ));
+            figures.push(f);
+        }
+        Ok(_) => figures.push(Figure::failed(ratio, "x", Some(1.5), "no samples".into())),
+        Err(e) => figures.push(Figure::failed(ratio, "x", Some(1.5), format!("{e:#}"))),
     }
 }
 
@@ -231,49 +272,26 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
         )),
     }
 
-    let source = latency::PageLoad;
-    let lat = latency::measure(&mut h, &pool, &source, n).await;
-    let lat_ref = lat.as_ref();
-    percentiles(
-        &mut figures,
-        "page load: key -> painted",
-        lat_ref.map(|l| l.painted.as_slice()),
-        "ms",
-        30.0,
-    );
-    percentiles(
-        &mut figures,
-        "page load: bare SQL",
-        lat_ref.map(|l| l.bare.as_slice()),
-        "ms",
-        30.0,
-    );
-    match lat_ref.map(|l| (stats::summarize(&l.painted), stats::summarize(&l.bare))) {
-        Ok((Some(p), Some(b))) if b.p50 > 0.0 => {
-            let mut f = Figure::new(
-                "page load: painted / bare SQL (p50)",
-                Some(p.p50 / b.p50),
-                "x",
-                Some(1.5),
-            );
-            f.note = Some(format!(
-                "p95 ratio {:.2}",
-                p.p95 / b.p95.max(f64::MIN_POSITIVE)
-            ));
-            figures.push(f);
-        }
-        Ok(_) => figures.push(Figure::failed(
-            "page load: painted / bare SQL",
-            "x",
-            Some(1.5),
-            "no samples".into(),
-        )),
-        Err(e) => figures.push(Figure::failed(
-            "page load: painted / bare SQL",
-            "x",
-            Some(1.5),
-            format!("{e:#}"),
-        )),
+    // The page load first: the search leaves its text in the box.
+    let mut latencies = Vec::new();
+    let page_load = latency::PageLoad;
+    let pages = latency::measure(&mut h, &pool, &page_load, n).await;
+    latencies.push(("page load", page_load.label().to_string(), pages));
+    let search = {
+        let c = pool.get().await?;
+        latency::Search::from_data(&c, 20).await
+    };
+    let searched = match &search {
+        Ok(source) => latency::measure(&mut h, &pool, source, n).await,
+        Err(e) => Err(color_eyre::eyre::eyre!("{e:#}")),
+    };
+    let search_label = search.as_ref().map_or("search as you type", |s| s.label());
+    // The headline first.
+    latencies.insert(0, ("search", search_label.to_string(), searched));
+    let mut measured = Vec::new();
+    for (name, label, lat) in &latencies {
+        latency_figures(&mut figures, name, lat.as_ref());
+        measured.push(format!("{name}: {label}"));
     }
 
     match (opts.startup, marker) {
@@ -318,7 +336,7 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
             "release"
         },
         load: load_note(),
-        measured_query: source.label(),
+        measured_query: measured.join("; "),
         figures,
     })
 }

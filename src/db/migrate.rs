@@ -60,7 +60,9 @@ embedded_migrations! {
     4 => "0004_tools.sql",
     5 => "0005_interventions.sql",
     6 => "0006_search.sql",
-    7 => "0007_status_history.sql",
+    7 => "0007_last_session.sql",
+    8 => "0008_access_fixes.sql",
+    9 => "0009_status_history.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,6 +7,7 @@
 
 use crate::db::enums::{GradeLevel, PgEnum, StudentStatus};
 use crate::db::students::{ROSTER_COLUMNS, RosterRow, roster_row};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 use tokio_postgres::types::ToSql;
@@ -27,16 +28,19 @@ pub enum Sort {
     Name,
     Grade,
     School,
+    /// Most recent session first, students with none last.
+    LastSession,
 }
 
 impl Sort {
-    pub const ALL: [Sort; 3] = [Sort::Name, Sort::Grade, Sort::School];
+    pub const ALL: [Sort; 4] = [Sort::Name, Sort::Grade, Sort::School, Sort::LastSession];
 
     pub fn label(self) -> &'static str {
         match self {
             Sort::Name => "name",
             Sort::Grade => "grade",
             Sort::School => "school",
+            Sort::LastSession => "last session",
         }
     }
 
@@ -51,8 +55,19 @@ impl Sort {
             Sort::Name => None,
             Sort::Grade => Some("s.grade_level"),
             Sort::School => Some(SCHOOL_LABEL),
+            Sort::LastSession => Some(LAST_SESSION_RANK),
         }
     }
+}
+
+/// The last-session sort as one ascending key (most recent first, none
+/// last), exactly the expression `students_last_session_idx` (0007) indexes,
+/// so the planner walks that index.
+const LAST_SESSION_RANK: &str = "COALESCE(DATE '9999-12-31' - s.last_session_date, 2147483647)";
+
+/// The same key for a bound date parameter (a keyset cursor).
+fn last_session_rank(date: &str) -> String {
+    format!("COALESCE(DATE '9999-12-31' - {date}::date, 2147483647)")
 }
 
 /// The school as the roster shows it, and sorts it.
@@ -183,6 +198,7 @@ pub struct RosterCursor {
     pub id: Uuid,
     pub grade: GradeLevel,
     pub school: String,
+    pub last_session: Option<NaiveDate>,
 }
 
 impl RosterRow {
@@ -193,6 +209,7 @@ impl RosterRow {
             id: self.id,
             grade: self.grade,
             school: self.school.clone(),
+            last_session: self.last_session,
         }
     }
 }
@@ -233,12 +250,26 @@ impl Params {
     }
 }
 
+/// How a search token is matched. Both give the same rows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Match {
+    /// caseload's leakproof LIKE (`~~~`, 0008): row-level security lets it
+    /// use the trigram index, so this is what runs.
+    Indexed,
+    /// Plain LIKE, only for the planner's row estimate: `~~~` takes a domain
+    /// the LIKE estimator does not read, so it would guess a flat 0.5%.
+    Estimate,
+}
+
 /// The WHERE conditions of search and filters (without the keyset).
-fn conditions(q: &RosterQuery, p: &mut Params) -> Vec<String> {
+fn conditions(q: &RosterQuery, p: &mut Params, how: Match) -> Vec<String> {
     let mut w = Vec::new();
     for token in search_tokens(&q.search) {
         let t = p.bind(token.to_string());
-        w.push(format!("s.search_text LIKE caseload_like_contains({t})"));
+        w.push(match how {
+            Match::Indexed => format!("s.search_text ~~~ caseload_contains_pattern({t})"),
+            Match::Estimate => format!("s.search_text LIKE caseload_like_contains({t})"),
+        });
     }
     let f = &q.filters;
     if let Some(school) = &f.school {
@@ -300,18 +331,109 @@ fn where_clause(w: &[String]) -> String {
     }
 }
 
+/// Whom row-level security lets the person see, from the helpers the
+/// students policy itself calls (0003): everyone, or the students of some
+/// schools, their counselees and the students of their interventions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reach {
+    pub all: bool,
+    pub schools: Vec<Uuid>,
+    pub me: Option<Uuid>,
+    pub team: Vec<Uuid>,
+}
+
+/// Past this many schools one index walk in roster order beats one branch
+/// per school.
+const MAX_SCHOOL_BRANCHES: usize = 40;
+
+impl Reach {
+    /// The policy's terms as separate conditions, one per school and one for
+    /// counselees and team students outside those schools: each can walk an
+    /// index of its own (students_school_name_idx per school), and together
+    /// they cover exactly the rows the policy admits. `None` for people who
+    /// see everyone (one walk in roster order finds rows densely) or span
+    /// too many schools.
+    fn branches(&self, p: &mut Params) -> Option<Vec<String>> {
+        if self.all || self.schools.len() > MAX_SCHOOL_BRANCHES {
+            return None;
+        }
+        let mut out: Vec<String> = self
+            .schools
+            .iter()
+            .map(|id| format!("s.school_id = {}", p.bind(*id)))
+            .collect();
+        let mut own = Vec::new();
+        if let Some(me) = self.me {
+            own.push(format!("s.counselor_id = {}", p.bind(me)));
+        }
+        if !self.team.is_empty() {
+            own.push(format!("s.id = ANY ({})", p.bind(self.team.clone())));
+        }
+        if !own.is_empty() {
+            out.push(format!(
+                "({}) AND s.school_id <> ALL ({})",
+                own.join(" OR "),
+                p.bind(self.schools.clone())
+            ));
+        }
+        Some(out)
+    }
+
+    /// The policy's terms (when not everyone) as one condition the planner
+    /// can answer from indexes (a BitmapOr), for counting: the policy's own
+    /// condition has a per-person `true OR …` the planner cannot use.
+    fn condition(&self, p: &mut Params) -> Option<String> {
+        if self.all {
+            return None;
+        }
+        let mut terms = vec![format!(
+            "s.school_id = ANY ({})",
+            p.bind(self.schools.clone())
+        )];
+        if let Some(me) = self.me {
+            terms.push(format!("s.counselor_id = {}", p.bind(me)));
+        }
+        terms.push(format!("s.id = ANY ({})", p.bind(self.team.clone())));
+        Some(format!("({})", terms.join(" OR ")))
+    }
+}
+
+pub async fn reach(client: &impl GenericClient) -> Result<Reach, tokio_postgres::Error> {
+    let r = client
+        .query_one(
+            "SELECT caseload_sees_all_students(), caseload_coordinator_school_ids(), \
+                    caseload_active_user_id(), caseload_team_student_ids()",
+            &[],
+        )
+        .await?;
+    Ok(Reach {
+        all: r.get(0),
+        schools: r.get(1),
+        me: r.get(2),
+        team: r.get(3),
+    })
+}
+
 /// One page by keyset pagination on (sort key, last_name, first_name, id):
 /// the row comparison lets an index seek straight to the cursor, so a late
 /// page costs what the first one costs. Backward pages are read descending
 /// and reversed.
+///
+/// Row-level security's condition is one OR the planner cannot split, so
+/// for someone who sees a few schools of a large district the only ordered
+/// plan is walking the whole district's name index and discarding most rows
+/// (36.7 ms at 100k students, growing with the district). For them the page
+/// is the merge of one branch per term of their [`Reach`], each seeking in
+/// its own index; the policy still applies to every branch.
 pub async fn roster_page(
     client: &impl GenericClient,
     query: &RosterQuery,
     request: &PageRequest,
     limit: usize,
 ) -> Result<RosterPage, tokio_postgres::Error> {
+    let reach = reach(client).await?;
     let mut p = Params::default();
-    let mut w = conditions(query, &mut p);
+    let mut w = conditions(query, &mut p, Match::Indexed);
     let mut key: Vec<&str> = query.sort.lead().into_iter().collect();
     key.extend(["s.last_name", "s.first_name", "s.id"]);
     let (cursor, descending) = match request {
@@ -326,6 +448,7 @@ pub async fn roster_page(
             Sort::Name => {}
             Sort::Grade => values.push(p.bind(c.grade)),
             Sort::School => values.push(p.bind(c.school.clone())),
+            Sort::LastSession => values.push(last_session_rank(&p.bind(c.last_session))),
         }
         values.push(p.bind(c.last_name.clone()));
         values.push(p.bind(c.first_name.clone()));
@@ -339,13 +462,50 @@ pub async fn roster_page(
         .collect::<Vec<_>>()
         .join(", ");
     let fetch = i64::try_from(limit).unwrap_or(i64::MAX - 1) + 1;
-    let sql = format!(
-        "SELECT {ROSTER_COLUMNS}, s.school_id \
-         FROM students s JOIN schools sc ON sc.id = s.school_id \
-         {} ORDER BY {order} LIMIT {}",
-        where_clause(&w),
-        p.bind(fetch)
+    let fetch = p.bind(fetch);
+    let lead = query
+        .sort
+        .lead()
+        .map(|l| format!(", {l} AS sort_lead"))
+        .unwrap_or_default();
+    let select = format!(
+        "SELECT {ROSTER_COLUMNS}, s.school_id{lead} \
+         FROM students s JOIN schools sc ON sc.id = s.school_id"
     );
+    let sql = match reach.branches(&mut p) {
+        None => format!(
+            "{select} {} ORDER BY {order} LIMIT {fetch}",
+            where_clause(&w)
+        ),
+        Some(branches) if branches.is_empty() => return Ok(RosterPage::default()),
+        Some(branches) => {
+            let parts: Vec<String> = branches
+                .iter()
+                .map(|b| {
+                    let mut bw = w.clone();
+                    bw.push(b.clone());
+                    format!(
+                        "({select} {} ORDER BY {order} LIMIT {fetch})",
+                        where_clause(&bw)
+                    )
+                })
+                .collect();
+            // The same order over the branches' output columns.
+            let outer = query
+                .sort
+                .lead()
+                .map(|_| "sort_lead")
+                .into_iter()
+                .chain(["last_name", "first_name", "id"])
+                .map(|k| format!("{k}{dir}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "SELECT * FROM ({}) page ORDER BY {outer} LIMIT {fetch}",
+                parts.join(" UNION ALL ")
+            )
+        }
+    };
     let found = client.query(&sql, &p.refs()).await?;
     let more = found.len() > limit;
     let mut rows: Vec<RosterRow> = found.iter().take(limit).map(roster_row).collect();
@@ -362,24 +522,25 @@ pub async fn roster_count(
     client: &impl GenericClient,
     query: &RosterQuery,
 ) -> Result<(u64, bool), tokio_postgres::Error> {
+    let reach = reach(client).await?;
     let mut p = Params::default();
-    let w = where_clause(&conditions(query, &mut p));
-    let from = format!("FROM students s {w}");
+    let mut w = conditions(query, &mut p, Match::Indexed);
+    w.extend(reach.condition(&mut p));
+    let w = where_clause(&w);
     let capped = format!(
-        "SELECT count(*) FROM (SELECT 1 {from} LIMIT {}) x",
+        "SELECT count(*) FROM (SELECT 1 FROM students s {w} LIMIT {}) x",
         p.bind(EXACT_COUNT_LIMIT + 1)
     );
     let n: i64 = client.query_one(&capped, &p.refs()).await?.get(0);
     if n <= EXACT_COUNT_LIMIT {
         return Ok((u64::try_from(n).unwrap_or(0), false));
     }
-    // The LIMIT parameter is last, so the first parameters still line up.
-    let refs = p.refs();
-    let explain = format!("EXPLAIN (FORMAT JSON) SELECT 1 {from}");
-    let plan: serde_json::Value = client
-        .query_one(&explain, &refs[..refs.len() - 1])
-        .await?
-        .get(0);
+    let mut p = Params::default();
+    let mut w = conditions(query, &mut p, Match::Estimate);
+    w.extend(reach.condition(&mut p));
+    let w = where_clause(&w);
+    let explain = format!("EXPLAIN (FORMAT JSON) SELECT 1 FROM students s {w}");
+    let plan: serde_json::Value = client.query_one(&explain, &p.refs()).await?.get(0);
     let estimate = plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0);
     // The estimate is never below what was just counted.
     let estimate = (estimate as u64).max(u64::try_from(n).unwrap_or(0));

@@ -4,6 +4,7 @@ use super::sanitize::{self, fit};
 use super::theme::Theme;
 use crate::app::roster::RosterState;
 use crate::db::enums::PgEnum;
+use crate::db::roster::Sort;
 use crate::db::students::RosterRow;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -18,29 +19,38 @@ enum Col {
     LocalId,
     Status,
     Flags,
+    LastSession,
 }
 
-const COLUMNS: [(Col, &str, usize); 6] = [
+const COLUMNS: [(Col, &str, usize); 7] = [
     (Col::Name, "Name", 0),
     (Col::Grade, "Grade", 5),
     (Col::School, "School", 12),
     (Col::LocalId, "Local id", 10),
     (Col::Status, "Status", 11),
     (Col::Flags, "Flags", 10),
+    (Col::LastSession, "Last session", 12),
 ];
 
-/// Narrow terminals drop columns in this order so the name stays readable.
-const DROP_ORDER: [Col; 3] = [Col::LocalId, Col::School, Col::Flags];
+/// Narrow terminals drop columns in this order so the name stays readable;
+/// the last-session column goes first unless the roster is sorted by it.
+const DROP_ORDER: [Col; 4] = [Col::LastSession, Col::LocalId, Col::School, Col::Flags];
+const DROP_ORDER_BY_SESSION: [Col; 4] = [Col::LocalId, Col::LastSession, Col::School, Col::Flags];
 const MIN_NAME: usize = 20;
 /// Past these widths a wide terminal spends its room on the school's name
 /// rather than on blank space after the student's.
 const MAX_NAME: usize = 44;
 const MAX_SCHOOL: usize = 36;
 
-fn layout(width: usize) -> Vec<(Col, &'static str, usize)> {
+fn layout(width: usize, sort: Sort) -> Vec<(Col, &'static str, usize)> {
     let mut cols: Vec<(Col, &str, usize)> = COLUMNS.to_vec();
     let fixed = |cols: &[(Col, &str, usize)]| cols.iter().map(|c| c.2 + 1).sum::<usize>();
-    for drop in DROP_ORDER {
+    let order = if sort == Sort::LastSession {
+        DROP_ORDER_BY_SESSION
+    } else {
+        DROP_ORDER
+    };
+    for drop in order {
         if width.saturating_sub(fixed(&cols)) >= MIN_NAME {
             break;
         }
@@ -94,6 +104,10 @@ fn cell(row: &RosterRow, col: Col) -> String {
         Col::LocalId => row.local_id.clone(),
         Col::Status => row.status.to_string(),
         Col::Flags => flags(row),
+        Col::LastSession => row
+            .last_session
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
     }
 }
 
@@ -183,7 +197,7 @@ pub fn render(frame: &mut Frame, area: Rect, r: &RosterState, theme: &Theme) {
     let width = usize::from(area.width);
     frame.render_widget(Paragraph::new(search_line(r, width, theme)), search);
     frame.render_widget(Paragraph::new(chip_line(r, width, theme)), chips);
-    let cols = layout(width);
+    let cols = layout(width, r.query.sort);
     let head = fit(&join(&cols, |_, title| title.to_string()), width);
     frame.render_widget(Paragraph::new(head).style(theme.header), header);
 

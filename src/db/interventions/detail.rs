@@ -310,7 +310,7 @@ pub struct StatusMarker {
     pub marker: Marker,
 }
 
-/// One row of `intervention_status_changes` (0007_status_history.sql).
+/// One row of `intervention_status_changes` (0009_status_history.sql).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusChange {
     pub on: NaiveDate,

@@ -203,6 +203,9 @@ pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport,
         .map_err(|e| SeedError::Generator(e.to_string()))?;
 
     if superuser {
+        // The trigger-less load left the roster's last-session dates unset.
+        tx.batch_execute("SELECT caseload_backfill_last_session()")
+            .await?;
         tx.batch_execute("SET LOCAL session_replication_role = origin")
             .await?;
         check_foreign_keys(&tx).await?;
