@@ -522,3 +522,53 @@ async fn seeds_as_a_table_owner_without_superuser_with_triggers_on() {
     seed::seed(&mut oc, &opts(120, 5)).await.unwrap();
     assert_eq!(fingerprint(&admin).await, fingerprint(&oc).await);
 }
+
+/// The demo's status history (what the charts mark) tells each
+/// intervention's story: it starts referred, takes only steps the lifecycle
+/// allows, ends in the status the row has, and never runs past `today`.
+#[tokio::test]
+async fn seeded_status_history_takes_legal_steps_to_each_status() {
+    use caseload::db::enums::InterventionStatus as S;
+    use caseload::domain::lifecycle::allowed;
+    use std::collections::HashMap;
+    let db = TestDb::new().await;
+    let mut c = db.admin().await;
+    let o = opts(300, 42);
+    seed::seed(&mut c, &o).await.expect("seed");
+    let status: HashMap<uuid::Uuid, S> = c
+        .query("SELECT id, status FROM interventions", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let rows = c
+        .query(
+            "SELECT intervention_id, from_status, to_status, changed_at::date \
+             FROM intervention_status_changes ORDER BY intervention_id, changed_at, id",
+            &[],
+        )
+        .await
+        .unwrap();
+    let mut last: HashMap<uuid::Uuid, S> = HashMap::new();
+    for r in &rows {
+        let (id, from, to, on): (uuid::Uuid, Option<S>, S, NaiveDate) =
+            (r.get(0), r.get(1), r.get(2), r.get(3));
+        assert!(on <= o.today, "{id}: a change after today ({on})");
+        match (last.get(&id), from) {
+            (None, None) => assert_eq!(to, S::Referred, "{id} starts referred"),
+            (Some(&prev), Some(f)) => {
+                assert_eq!(prev, f, "{id}: from is where it was");
+                assert!(allowed(f, to), "{id}: {f} -> {to} is not a move");
+            }
+            other => panic!("{id}: broken chain {other:?}"),
+        }
+        last.insert(id, to);
+    }
+    assert_eq!(last, status, "every history ends in the row's status");
+    let paused = rows
+        .iter()
+        .filter(|r| r.get::<_, S>(2) == S::Paused)
+        .count();
+    assert!(paused > 0, "some were paused: the demo shows the marker");
+}

@@ -194,14 +194,29 @@ pub fn render(frame: &mut Frame, area: Rect, m: &ChartModel, theme: &Theme) {
             }
         });
     frame.render_widget(canvas, plot);
-    // Each marker's letter on the top row, in the very column its line was
-    // drawn in (the canvas's own labels round differently).
-    let buf = frame.buffer_mut();
+    for (col, row, g) in marker_letters(m, plot) {
+        frame.buffer_mut()[(col, row)]
+            .set_char(g)
+            .set_style(theme.hotkey);
+    }
+}
+
+/// Where each marker's letter goes: the top row of the plot, in the very
+/// column its line was drawn in (the canvas's own labels round
+/// differently); markers sharing a column (paused and resumed the same
+/// day) stack downwards so none hides another.
+pub fn marker_letters(m: &ChartModel, plot: Rect) -> Vec<(u16, u16, char)> {
+    let mut out: Vec<(u16, u16, char)> = Vec::new();
     for &(x, g, _) in &m.markers {
-        if let Some((col, row)) = m.cell(x, m.y_bounds[1], plot) {
-            buf[(col, row)].set_char(g).set_style(theme.hotkey);
+        let Some((col, top)) = m.cell(x, m.y_bounds[1], plot) else {
+            continue;
+        };
+        let row = top + out.iter().filter(|&&(c, _, _)| c == col).count() as u16;
+        if row < plot.bottom() {
+            out.push((col, row, g));
         }
     }
+    out
 }
 
 /// How a data point is drawn.
@@ -456,6 +471,29 @@ mod tests {
         // Day 12 and day 20 land in different columns: a pause is readable.
         let col = |x: f64| m.cell(x, m.y_bounds[1], plot).unwrap().0;
         assert!(col(12.0) < col(20.0) && col(20.0) < col(25.0));
+    }
+
+    #[test]
+    fn changes_on_the_same_day_stack_their_letters() {
+        let g = goal(GoalDirection::Increase, 10.0, 50.0, &[(10, 20.0)]);
+        let same_day = [
+            StatusMarker {
+                on: d(12),
+                marker: Change::Paused,
+            },
+            StatusMarker {
+                on: d(12),
+                marker: Change::Resumed,
+            },
+        ];
+        let m = ChartModel::new(&g, &same_day).unwrap();
+        let plot = Rect::new(3, 2, 30, 10);
+        let letters = marker_letters(&m, plot);
+        let col = m.cell(12.0, 50.0, plot).unwrap().0;
+        assert_eq!(letters, [(col, 2, 'P'), (col, 3, 'R')]);
+        // A plot one row high keeps the first and drops the rest.
+        let flat = Rect::new(3, 2, 30, 1);
+        assert_eq!(marker_letters(&m, flat).len(), 1);
     }
 
     #[test]

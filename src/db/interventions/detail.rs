@@ -344,11 +344,6 @@ pub fn markers(
     history: &[StatusChange],
 ) -> Vec<StatusMarker> {
     let mut out = Vec::new();
-    for c in history {
-        if let Some(marker) = change_marker(c) {
-            out.push(StatusMarker { on: c.on, marker });
-        }
-    }
     if let Some(on) = header.start_date {
         out.push(StatusMarker {
             on,
@@ -369,6 +364,12 @@ pub fn markers(
         };
         if let Some(on) = on {
             out.push(StatusMarker { on, marker });
+        }
+    }
+    // After the record's own: on a shared day the start reads first.
+    for c in history {
+        if let Some(marker) = change_marker(c) {
+            out.push(StatusMarker { on: c.on, marker });
         }
     }
     out.sort_by_key(|m| m.on);

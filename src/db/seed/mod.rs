@@ -201,6 +201,8 @@ pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport,
     generator
         .await
         .map_err(|e| SeedError::Generator(e.to_string()))?;
+    let n = status_history(&tx, opts.today).await?;
+    add(&mut counts, "intervention_status_changes", n);
 
     if superuser {
         // The trigger-less load left the roster's last-session dates unset.
@@ -255,6 +257,47 @@ pub async fn check_foreign_keys(client: &impl GenericClient) -> Result<(), SeedE
 /// Removes the demo data (everything but roles, system settings and the
 /// migration log), for `--force`. TRUNCATE ... CASCADE also empties tables
 /// other modules add that point at students or users; system settings are
+/// Each seeded intervention's status history, told from its own dates, so
+/// the demo's charts show when interventions were paused or put up for
+/// review. Written in one statement after the load: the database started
+/// empty, so any rows here were written by the history trigger (when the
+/// load ran with triggers on) and would date every change to today.
+async fn status_history(
+    tx: &tokio_postgres::Transaction<'_>,
+    today: chrono::NaiveDate,
+) -> Result<u64, SeedError> {
+    tx.execute("DELETE FROM intervention_status_changes", &[])
+        .await?;
+    Ok(tx
+        .execute(
+            "INSERT INTO intervention_status_changes \
+               (intervention_id, changed_at, from_status, to_status, changed_by) \
+             SELECT i.id, s.at, s.from_status, s.to_status, COALESCE(i.owner_id, i.referred_by) \
+             FROM interventions i \
+             CROSS JOIN LATERAL (SELECT max(se.session_date) AS last \
+               FROM intervention_sessions se WHERE se.intervention_id = i.id) d \
+             CROSS JOIN LATERAL (VALUES \
+               (1, i.referred_at, NULL::intervention_status, 'referred'::intervention_status, \
+                true), \
+               (2, i.referred_at + interval '1 day', 'referred', 'planned', \
+                i.start_date IS NOT NULL OR i.status = 'planned'), \
+               (3, i.start_date + time '08:00', 'planned', 'active', \
+                i.start_date IS NOT NULL AND i.status <> 'planned'), \
+               (4, LEAST(COALESCE(d.last + 1, i.start_date + 7), $1::date) + time '15:00', \
+                'active', 'paused', i.status = 'paused'), \
+               (5, LEAST(i.planned_end_date, $1::date) + time '07:00', 'active', 'review_due', \
+                i.status = 'review_due'), \
+               (6, i.ended_at, CASE WHEN i.start_date IS NULL THEN 'referred' \
+                                    ELSE 'active' END::intervention_status, i.status, \
+                i.status IN ('completed', 'discontinued')) \
+             ) s(n, at, from_status, to_status, happened) \
+             WHERE s.happened \
+             ORDER BY i.id, s.n",
+            &[&today],
+        )
+        .await?)
+}
+
 /// set aside first because they would be cascaded away through
 /// settings.updated_by.
 pub async fn clear(client: &mut Client) -> Result<(), SeedError> {
