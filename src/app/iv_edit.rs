@@ -19,6 +19,8 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
 use uuid::Uuid;
 
+const FIX_FIELDS: &str = "not saved: fix the fields marked in red";
+
 /// What the form writes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
@@ -480,11 +482,18 @@ pub(super) fn on_key(
             Some(vec![])
         }
         Stage::Form(form) => Some(match form.key(key, &keymap) {
-            FormKey::Edited => {
-                revalidate(&e.kind, form);
+            r @ (FormKey::Edited | FormKey::Moved) => {
+                if r == FormKey::Edited {
+                    revalidate(&e.kind, form);
+                }
+                // The fields' own messages say the rest; the focused one's
+                // shows in full below the form once this one is gone.
+                if form.notice.as_deref() == Some(FIX_FIELDS) {
+                    form.notice = None;
+                }
                 vec![]
             }
-            FormKey::Moved | FormKey::Ignored => vec![],
+            FormKey::Ignored => vec![],
             FormKey::Cancel => {
                 if matches!(e.kind, Kind::NewIntervention { .. }) {
                     // Back to the picker: maybe the other program.
@@ -575,7 +584,7 @@ fn save(state: &mut State) -> Vec<Effect> {
     let write = match parse(&e.kind, &form.values, form.specs) {
         Ok(w) => w,
         Err(_) => {
-            form.notice = Some("not saved: fix the fields marked in red".into());
+            form.notice = Some(FIX_FIELDS.into());
             return vec![];
         }
     };

@@ -211,7 +211,13 @@ fn a_custom_plan_needs_a_name_and_a_known_type() {
         "{:?}",
         form(&s).shown_error(1)
     );
+    assert!(form(&s).notice.is_some());
     typed(&mut s, "Lunch bunch");
+    assert_eq!(
+        form(&s).notice,
+        None,
+        "once editing resumes, the focused field's own message shows in full"
+    );
     tabs(&mut s, 1);
     typed(&mut s, "Behavior");
     tabs(&mut s, 8);

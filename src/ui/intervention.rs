@@ -253,7 +253,7 @@ fn list(
 fn goals(frame: &mut Frame, area: Rect, d: &InterventionDetail, cursor: usize, theme: &Theme) {
     let w = usize::from(area.width);
     if d.goals.is_empty() {
-        super::centered_text(frame, area, "no goals yet", theme.dim);
+        super::centered_text(frame, area, "no goals yet: n adds one", theme.dim);
         return;
     }
     // The chart gets the room; the goal list shows a few rows around the cursor.

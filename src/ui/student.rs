@@ -130,6 +130,7 @@ fn tab_bar(frame: &mut Frame, area: Rect, s: &StudentState, d: &StudentRecord, t
     let hint = match s.tab {
         Tab::Profile => "e edit · tab/1–6 switch tabs",
         Tab::Guardians => "j/k select · e edit the selected guardian",
+        Tab::Interventions => "j/k select · n new intervention",
         _ => "j/k scroll · tab/1–6 switch tabs",
     };
     frame.render_widget(
