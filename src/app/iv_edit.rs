@@ -13,7 +13,7 @@ use super::keymap::{Action, Key};
 use super::{Effect, ReqId, Screen, State};
 use crate::db::interventions::edit::{InterventionEdit, NewIntervention, Source};
 use crate::db::interventions::goals::{Goal, GoalFields, Measurement, NewMeasurement};
-use crate::db::interventions::programs::{FormContext, Program};
+use crate::db::interventions::programs::{ContextFor, FormContext, Program};
 use crate::db::interventions::{InterventionDetail, InterventionHeader};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -201,6 +201,18 @@ impl IvEditState {
         self.stage = Stage::Form(Box::new(form));
     }
 
+    /// What the context to load is about; `None` for forms that need none.
+    pub fn context_for(&self) -> Option<ContextFor> {
+        match &self.kind {
+            Kind::NewIntervention { student_id, .. } => Some(ContextFor::Student(*student_id)),
+            Kind::EditIntervention(h) => Some(ContextFor::Intervention(h.id)),
+            Kind::NewGoal {
+                intervention_id, ..
+            } => Some(ContextFor::Intervention(*intervention_id)),
+            _ => None,
+        }
+    }
+
     /// The picker's rows: the programs, then "custom".
     pub fn picker_len(&self) -> usize {
         self.programs.len() + 1
@@ -324,7 +336,7 @@ pub fn open_new(state: &mut State, student_id: Uuid, student_name: String) -> Ve
     push(state, e);
     vec![Effect::LoadIvFormContext {
         req,
-        student_id: Some(student_id),
+        about: ContextFor::Student(student_id),
     }]
 }
 
@@ -404,15 +416,24 @@ pub(super) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect
         _ => return None,
     };
     let mut e = e;
-    if e.stage == Stage::Loading {
-        e.open_form();
+    let mut effects = vec![];
+    match e.context_for() {
+        // A new goal asks for its program's measure first.
+        Some(about) => {
+            let req = state.alloc();
+            e.req = Some(req);
+            effects.push(Effect::LoadIvFormContext { req, about });
+        }
+        None if e.stage == Stage::Loading => e.open_form(),
+        None => {}
     }
     push(state, e);
-    Some(vec![])
+    Some(effects)
 }
 
 fn edit_plan(state: &mut State, detail: InterventionDetail) -> Vec<Effect> {
     let req = state.alloc();
+    let id = detail.header.id;
     let mut e = IvEditState::new(
         Kind::EditIntervention(Box::new(detail.header)),
         Stage::Loading,
@@ -421,7 +442,7 @@ fn edit_plan(state: &mut State, detail: InterventionDetail) -> Vec<Effect> {
     push(state, e);
     vec![Effect::LoadIvFormContext {
         req,
-        student_id: None,
+        about: ContextFor::Intervention(id),
     }]
 }
 
@@ -436,8 +457,12 @@ pub(super) fn on_context(state: &mut State, req: ReqId, ctx: FormContext) -> Vec
     e.req = None;
     e.programs = ctx.programs;
     e.can_restrict = ctx.can_restrict;
-    match e.kind {
+    match &mut e.kind {
         Kind::NewIntervention { .. } => e.stage = Stage::Picker { cursor: 0 },
+        Kind::NewGoal { measure, .. } => {
+            *measure = ctx.measure;
+            e.open_form();
+        }
         _ => e.open_form(),
     }
     vec![]

@@ -8,7 +8,7 @@ use super::iv_tests::{at_detail, code, key};
 use super::*;
 use crate::db::enums::InterventionType;
 use crate::db::interventions::edit::Source;
-use crate::db::interventions::programs::{FormContext, Program};
+use crate::db::interventions::programs::{ContextFor, FormContext, Program};
 use crate::db::interventions::{GoalDirection, InterventionHeader};
 
 fn ctrl(c: char) -> Msg {
@@ -80,7 +80,7 @@ fn new_from_student(can_restrict: bool) -> State {
     let [
         Effect::LoadIvFormContext {
             req,
-            student_id: Some(sid),
+            about: ContextFor::Student(sid),
         },
     ] = fx[..]
     else {
@@ -95,6 +95,7 @@ fn new_from_student(can_restrict: bool) -> State {
             context: FormContext {
                 programs: vec![program()],
                 can_restrict,
+                measure: None,
             },
         },
     );
@@ -251,7 +252,7 @@ fn editing_plan() -> State {
     let [
         Effect::LoadIvFormContext {
             req,
-            student_id: None,
+            about: ContextFor::Intervention(_),
         },
     ] = fx[..]
     else {
@@ -264,6 +265,7 @@ fn editing_plan() -> State {
             context: FormContext {
                 programs: vec![],
                 can_restrict: false,
+                measure: None,
             },
         },
     );
@@ -366,11 +368,34 @@ fn an_unchanged_plan_is_not_written() {
 fn a_goal_checks_its_target_against_the_baseline() {
     let mut s = at_detail(crate::db::enums::InterventionStatus::Active);
     let fx = update(&mut s, key('n'));
-    assert!(fx.is_empty());
-    assert_eq!(form(&s).values[3], "increase");
+    let [
+        Effect::LoadIvFormContext {
+            req,
+            about: ContextFor::Intervention(id),
+        },
+    ] = fx[..]
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(id, Uuid::from_u128(1001));
+    update(
+        &mut s,
+        Msg::IvFormContext {
+            req,
+            context: FormContext {
+                programs: vec![],
+                can_restrict: false,
+                measure: Some("ORF".into()),
+            },
+        },
+    );
+    assert_eq!(
+        form(&s).values[1..4],
+        ["ORF", "", "increase"],
+        "the program's measure"
+    );
     typed(&mut s, "Reads 90 wcpm");
     tabs(&mut s, 1);
-    typed(&mut s, "ORF");
     tabs(&mut s, 2);
     retype(&mut s, "decrease");
     tabs(&mut s, 1);

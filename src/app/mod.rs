@@ -16,7 +16,7 @@ pub mod student;
 use crate::config::Password;
 use crate::db::caseload::{CaseloadHome, Scope};
 use crate::db::enums::InterventionStatus;
-use crate::db::interventions::programs::FormContext;
+use crate::db::interventions::programs::{ContextFor, FormContext};
 use crate::db::interventions::{InterventionDetail, Outcome};
 use crate::db::navigation::{NavItem, ToolAccess};
 use crate::db::roster::{Filters, RosterQuery, Sort};
@@ -232,11 +232,12 @@ pub enum Effect {
         outcome: Option<Outcome>,
         notes: Option<String>,
     },
-    /// The programs a new plan for `student_id` may start from, and
-    /// whether the person may restrict a plan.
+    /// The programs a new plan for a student may start from (or an
+    /// intervention's program measure), and whether the person may
+    /// restrict a plan.
     LoadIvFormContext {
         req: ReqId,
-        student_id: Option<Uuid>,
+        about: ContextFor,
     },
     /// An intervention, goal or data-point write from the forms; never
     /// cancelled once sent.
@@ -739,22 +740,11 @@ fn reload(state: &mut State, i: usize) -> Vec<Effect> {
             vec![Effect::LoadIntervention { req: a, id: d.id }]
         }
         // Only a form still waiting for its context asks again.
-        Screen::IvEdit(e) => match (&e.stage, &e.kind) {
-            (iv_edit::Stage::Loading, iv_edit::Kind::NewIntervention { student_id, .. }) => {
+        Screen::IvEdit(e) => match e.context_for() {
+            Some(about) if e.stage == iv_edit::Stage::Loading => {
                 e.req = Some(a);
                 e.error = None;
-                vec![Effect::LoadIvFormContext {
-                    req: a,
-                    student_id: Some(*student_id),
-                }]
-            }
-            (iv_edit::Stage::Loading, _) => {
-                e.req = Some(a);
-                e.error = None;
-                vec![Effect::LoadIvFormContext {
-                    req: a,
-                    student_id: None,
-                }]
+                vec![Effect::LoadIvFormContext { req: a, about }]
             }
             _ => vec![],
         },

@@ -89,6 +89,7 @@ fn picker(width: u16, height: u16) -> State {
                     ),
                 ],
                 can_restrict: true,
+                measure: None,
             },
         },
     );
@@ -112,10 +113,26 @@ fn create_form(width: u16, height: u16) -> State {
 /// A new goal with its target on the wrong side of the baseline.
 fn goal_form(width: u16, height: u16) -> State {
     let mut s = at_detail(width, height);
-    typed(&mut s, "n");
+    let fx = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE)),
+    );
+    let [Effect::LoadIvFormContext { req, .. }] = fx[..] else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut s,
+        Msg::IvFormContext {
+            req,
+            context: FormContext {
+                programs: vec![],
+                can_restrict: false,
+                measure: Some("ORF".into()),
+            },
+        },
+    );
     typed(&mut s, "Thảo will read 90 words correct per minute");
     press(&mut s, KeyCode::Tab);
-    typed(&mut s, "ORF");
     press(&mut s, KeyCode::Tab);
     typed(&mut s, "wcpm");
     press(&mut s, KeyCode::Tab);
