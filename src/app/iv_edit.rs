@@ -11,10 +11,10 @@ pub mod plan;
 use super::form::{FieldSpec, Form, FormKey};
 use super::keymap::{Action, Key};
 use super::{Effect, ReqId, Screen, State};
+use crate::db::interventions::InterventionHeader;
 use crate::db::interventions::edit::{InterventionEdit, NewIntervention, Source};
 use crate::db::interventions::goals::{Goal, GoalFields, Measurement, NewMeasurement};
 use crate::db::interventions::programs::{ContextFor, FormContext, Program};
-use crate::db::interventions::{InterventionDetail, InterventionHeader};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
 use uuid::Uuid;
@@ -361,10 +361,10 @@ pub(super) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect
     };
     let on_goals = d.tab == super::intervention::Tab::Goals;
     let selected = on_goals.then(|| detail.goals.get(d.cursor)).flatten();
-    let e = match (action, selected) {
+    let mut e = match (action, selected) {
         // e edits the selected goal on the goals tab, the plan elsewhere.
         (Action::EditPlan, _) | (Action::Edit, None) => {
-            return Some(edit_plan(state, detail.clone()));
+            return Some(edit_plan(state, detail.header.clone()));
         }
         (Action::Edit, Some(g)) => {
             IvEditState::new(Kind::EditGoal(Box::new(g.goal.clone())), Stage::Loading)
@@ -413,9 +413,9 @@ pub(super) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect
             });
             return Some(vec![]);
         }
+        // Other tabs may give n a meaning of their own (team: add someone).
         _ => return None,
     };
-    let mut e = e;
     let mut effects = vec![];
     match e.context_for() {
         // A new goal asks for its program's measure first.
@@ -431,13 +431,10 @@ pub(super) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect
     Some(effects)
 }
 
-fn edit_plan(state: &mut State, detail: InterventionDetail) -> Vec<Effect> {
+fn edit_plan(state: &mut State, header: InterventionHeader) -> Vec<Effect> {
     let req = state.alloc();
-    let id = detail.header.id;
-    let mut e = IvEditState::new(
-        Kind::EditIntervention(Box::new(detail.header)),
-        Stage::Loading,
-    );
+    let id = header.id;
+    let mut e = IvEditState::new(Kind::EditIntervention(Box::new(header)), Stage::Loading);
     e.req = Some(req);
     push(state, e);
     vec![Effect::LoadIvFormContext {
