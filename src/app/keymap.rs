@@ -321,6 +321,13 @@ impl KeyMap {
             .map_or(&[], |(_, ks)| ks.as_slice())
     }
 
+    /// How many lines the help overlay lists: per context a title and its
+    /// actions, blank lines between, and the menu's hotkey entry.
+    pub fn help_lines(&self) -> usize {
+        let groups = self.help();
+        groups.iter().map(|(_, a)| a.len() + 2).sum::<usize>() + 2
+    }
+
     /// Help content: per context, each action with its keys.
     pub fn help(&self) -> Vec<(Context, Vec<(Action, String)>)> {
         let mut out: Vec<(Context, Vec<(Action, String)>)> = Vec::new();

@@ -355,6 +355,8 @@ pub struct State {
     pub command: CommandLine,
     /// A `:open` waiting for the database's verdict.
     pub tool_check: Option<ReqId>,
+    /// The first help line shown (the list outgrows small terminals).
+    pub help_scroll: usize,
     /// Screens to open once the menu arrives: the first the menu offers.
     start_targets: Option<&'static [&'static str]>,
     next_req: u64,
@@ -381,6 +383,7 @@ impl State {
             quit: false,
             command: CommandLine::default(),
             tool_check: None,
+            help_scroll: 0,
             start_targets: Some(START_TARGETS),
             next_req: 1,
             id_seed: 0,
@@ -817,10 +820,24 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         };
     }
     if state.modal.is_some() {
-        // Modals capture everything; only their own way out does anything.
-        if matches!(action, Some(Action::Help | Action::Back | Action::Quit)) {
-            state.modal = None;
+        // Modals capture everything; only their own way out does anything,
+        // and the help list scrolls when it is taller than the terminal.
+        let longest = state.keymap.help_lines();
+        let step = usize::from(state.height.saturating_sub(6)).max(1);
+        match action {
+            Some(Action::Help | Action::Back | Action::Quit) => {
+                state.modal = None;
+                state.help_scroll = 0;
+            }
+            Some(Action::Down) => state.help_scroll += 1,
+            Some(Action::Up) => state.help_scroll = state.help_scroll.saturating_sub(1),
+            Some(Action::PageDown) => state.help_scroll += step,
+            Some(Action::PageUp) => state.help_scroll = state.help_scroll.saturating_sub(step),
+            Some(Action::Top) => state.help_scroll = 0,
+            Some(Action::Bottom) => state.help_scroll = longest,
+            _ => {}
         }
+        state.help_scroll = state.help_scroll.min(longest);
         return vec![];
     }
     if let Some(effects) = roster_input_key(state, &key) {

@@ -965,3 +965,24 @@ fn n_on_the_roster_starts_a_plan_for_the_selected_student() {
     );
     assert!(matches!(s.top(), Screen::Roster(r) if r.query.search == "n"));
 }
+
+#[test]
+fn help_scrolls_within_its_length_and_starts_at_the_top_again() {
+    let mut s = connected();
+    update(&mut s, key('?'));
+    for _ in 0..3 {
+        update(&mut s, key('j'));
+    }
+    update(&mut s, key('k'));
+    assert_eq!(s.help_scroll, 2);
+    update(&mut s, key('G'));
+    assert_eq!(s.help_scroll, s.keymap.help_lines());
+    update(&mut s, key('j'));
+    assert_eq!(
+        s.help_scroll,
+        s.keymap.help_lines(),
+        "no further than the end"
+    );
+    update(&mut s, code(KeyCode::Esc));
+    assert_eq!((s.modal, s.help_scroll), (None, 0));
+}

@@ -50,10 +50,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let [popup] = Layout::horizontal([Constraint::Length(want_w.min(area.width))])
         .flex(Flex::Center)
         .areas(row);
+    let inner = usize::from(popup.height.saturating_sub(2));
+    let hidden = body.len().saturating_sub(inner);
+    let title = if hidden > 0 {
+        " Keys · j/k, pgup/pgdn scroll · esc or ? to close "
+    } else {
+        " Keys · esc or ? to close "
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
-        .title(" Keys · esc or ? to close ");
+        .title(title);
+    let offset = u16::try_from(state.help_scroll.min(hidden)).unwrap_or(u16::MAX);
     frame.render_widget(Clear, popup);
-    frame.render_widget(Paragraph::new(body).block(block), popup);
+    frame.render_widget(Paragraph::new(body).block(block).scroll((offset, 0)), popup);
 }
