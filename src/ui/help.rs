@@ -53,7 +53,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let inner = usize::from(popup.height.saturating_sub(2));
     let hidden = body.len().saturating_sub(inner);
     let title = if hidden > 0 {
-        " Keys · j/k, pgup/pgdn scroll · esc or ? to close "
+        " Keys · esc or ? to close · j/k, pgup/pgdn scroll "
     } else {
         " Keys · esc or ? to close "
     };
