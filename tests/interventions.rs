@@ -15,7 +15,7 @@ use caseload::db::interventions::goals::{
     GoalFields, NewMeasurement, add_goal, add_measurement, delete_measurement, update_goal,
 };
 use caseload::db::interventions::lifecycle::{Transition, transition};
-use caseload::db::interventions::programs::{form_context, user_by_username};
+use caseload::db::interventions::programs::{ContextFor, form_context, user_by_username};
 use caseload::db::interventions::team::{
     Member, NewMember, add_member, change_role, load_team, remove_member,
 };
@@ -853,7 +853,9 @@ async fn the_create_form_lists_the_students_programs_and_the_restrict_right() {
     )
     .await
     .unwrap();
-    let ctx = form_context(&c, Some(fx.student)).await.unwrap();
+    let ctx = form_context(&c, ContextFor::Student(fx.student))
+        .await
+        .unwrap();
     let expected: Vec<String> =
         fx.c.query(
             "SELECT p.name FROM intervention_programs p, students s WHERE s.id = $1 \
@@ -880,8 +882,24 @@ async fn the_create_form_lists_the_students_programs_and_the_restrict_right() {
         .unwrap()
         .get(0);
     assert_eq!(ctx.can_restrict, counselors_may);
-    // Editing asks only for the right.
-    assert!(form_context(&c, None).await.unwrap().programs.is_empty());
+    assert_eq!(ctx.measure, None);
+    // A plan's form gets no programs, and its program's measure for goals.
+    let n = NewIntervention::new(Uuid::new_v4(), fx.student, Source::Program(fx.program));
+    let h = create(&c, &n).await.unwrap();
+    let about = form_context(&c, ContextFor::Intervention(h.id))
+        .await
+        .unwrap();
+    assert!(about.programs.is_empty());
+    let measure: Option<String> =
+        fx.c.query_one(
+            "SELECT progress_measure FROM intervention_programs WHERE id = $1",
+            &[&fx.program],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(measure.is_some(), "the seeded programs name their measure");
+    assert_eq!(about.measure, measure);
 }
 
 #[tokio::test]

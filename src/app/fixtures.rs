@@ -9,6 +9,7 @@ use crate::db::enums::{InterventionStatus, InterventionType};
 use crate::db::interventions::delivery::DeliveryRow;
 use crate::db::interventions::detail::{Marker, SessionRow, StatusMarker, TeamMember};
 use crate::db::interventions::goals::{Goal, GoalFields, GoalWithPoints, Measurement};
+use crate::db::interventions::programs::{ContextFor, FormContext, Program};
 use crate::db::interventions::{
     Attendance, GoalDirection, GoalRule, GoalStatus, InterventionDetail, InterventionHeader,
     RuleSettings, TeamRole,
@@ -266,4 +267,40 @@ pub fn detail(status: InterventionStatus) -> InterventionDetail {
         settings: RuleSettings::default(),
         header: h,
     }
+}
+
+/// An approved program with its defaults: sessions per week, minutes,
+/// weeks.
+pub fn program(
+    n: u128,
+    name: &str,
+    kind: InterventionType,
+    tier: i16,
+    plan: (i16, i16, i16),
+) -> Program {
+    Program {
+        id: Uuid::from_u128(900 + n),
+        name: name.into(),
+        intervention_type: kind,
+        default_tier: tier,
+        default_sessions_per_week: Some(plan.0),
+        default_minutes: Some(plan.1),
+        default_weeks: Some(plan.2),
+        monitoring_frequency: "weekly".into(),
+        progress_measure: Some("ORF words correct per minute".into()),
+    }
+}
+
+/// Answers the one `LoadIvFormContext` among `fx` with `context`; returns
+/// what it was about.
+pub fn answer_context(
+    s: &mut crate::app::State,
+    fx: &[crate::app::Effect],
+    context: FormContext,
+) -> ContextFor {
+    let [crate::app::Effect::LoadIvFormContext { req, about }] = fx[..] else {
+        panic!("expected the form context to be asked for, got {fx:?}")
+    };
+    crate::app::update(s, crate::app::Msg::IvFormContext { req, context });
+    about
 }

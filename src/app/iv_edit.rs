@@ -11,13 +11,15 @@ pub mod plan;
 use super::form::{FieldSpec, Form, FormKey};
 use super::keymap::{Action, Key};
 use super::{Effect, ReqId, Screen, State};
+use crate::db::interventions::InterventionHeader;
 use crate::db::interventions::edit::{InterventionEdit, NewIntervention, Source};
 use crate::db::interventions::goals::{Goal, GoalFields, Measurement, NewMeasurement};
-use crate::db::interventions::programs::{FormContext, Program};
-use crate::db::interventions::{InterventionDetail, InterventionHeader};
+use crate::db::interventions::programs::{ContextFor, FormContext, Program};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
 use uuid::Uuid;
+
+const FIX_FIELDS: &str = "not saved: fix the fields marked in red";
 
 /// What the form writes.
 #[derive(Debug, Clone, PartialEq)]
@@ -199,6 +201,18 @@ impl IvEditState {
         self.stage = Stage::Form(Box::new(form));
     }
 
+    /// What the context to load is about; `None` for forms that need none.
+    pub fn context_for(&self) -> Option<ContextFor> {
+        match &self.kind {
+            Kind::NewIntervention { student_id, .. } => Some(ContextFor::Student(*student_id)),
+            Kind::EditIntervention(h) => Some(ContextFor::Intervention(h.id)),
+            Kind::NewGoal {
+                intervention_id, ..
+            } => Some(ContextFor::Intervention(*intervention_id)),
+            _ => None,
+        }
+    }
+
     /// The picker's rows: the programs, then "custom".
     pub fn picker_len(&self) -> usize {
         self.programs.len() + 1
@@ -322,7 +336,7 @@ pub fn open_new(state: &mut State, student_id: Uuid, student_name: String) -> Ve
     push(state, e);
     vec![Effect::LoadIvFormContext {
         req,
-        student_id: Some(student_id),
+        about: ContextFor::Student(student_id),
     }]
 }
 
@@ -347,10 +361,10 @@ pub(super) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect
     };
     let on_goals = d.tab == super::intervention::Tab::Goals;
     let selected = on_goals.then(|| detail.goals.get(d.cursor)).flatten();
-    let e = match (action, selected) {
+    let mut e = match (action, selected) {
         // e edits the selected goal on the goals tab, the plan elsewhere.
         (Action::EditPlan, _) | (Action::Edit, None) => {
-            return Some(edit_plan(state, detail.clone()));
+            return Some(edit_plan(state, detail.header.clone()));
         }
         (Action::Edit, Some(g)) => {
             IvEditState::new(Kind::EditGoal(Box::new(g.goal.clone())), Stage::Loading)
@@ -399,27 +413,33 @@ pub(super) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect
             });
             return Some(vec![]);
         }
+        // Other tabs may give n a meaning of their own (team: add someone).
         _ => return None,
     };
-    let mut e = e;
-    if e.stage == Stage::Loading {
-        e.open_form();
+    let mut effects = vec![];
+    match e.context_for() {
+        // A new goal asks for its program's measure first.
+        Some(about) => {
+            let req = state.alloc();
+            e.req = Some(req);
+            effects.push(Effect::LoadIvFormContext { req, about });
+        }
+        None if e.stage == Stage::Loading => e.open_form(),
+        None => {}
     }
     push(state, e);
-    Some(vec![])
+    Some(effects)
 }
 
-fn edit_plan(state: &mut State, detail: InterventionDetail) -> Vec<Effect> {
+fn edit_plan(state: &mut State, header: InterventionHeader) -> Vec<Effect> {
     let req = state.alloc();
-    let mut e = IvEditState::new(
-        Kind::EditIntervention(Box::new(detail.header)),
-        Stage::Loading,
-    );
+    let id = header.id;
+    let mut e = IvEditState::new(Kind::EditIntervention(Box::new(header)), Stage::Loading);
     e.req = Some(req);
     push(state, e);
     vec![Effect::LoadIvFormContext {
         req,
-        student_id: None,
+        about: ContextFor::Intervention(id),
     }]
 }
 
@@ -434,8 +454,12 @@ pub(super) fn on_context(state: &mut State, req: ReqId, ctx: FormContext) -> Vec
     e.req = None;
     e.programs = ctx.programs;
     e.can_restrict = ctx.can_restrict;
-    match e.kind {
+    match &mut e.kind {
         Kind::NewIntervention { .. } => e.stage = Stage::Picker { cursor: 0 },
+        Kind::NewGoal { measure, .. } => {
+            *measure = ctx.measure;
+            e.open_form();
+        }
         _ => e.open_form(),
     }
     vec![]
@@ -480,11 +504,18 @@ pub(super) fn on_key(
             Some(vec![])
         }
         Stage::Form(form) => Some(match form.key(key, &keymap) {
-            FormKey::Edited => {
-                revalidate(&e.kind, form);
+            r @ (FormKey::Edited | FormKey::Moved) => {
+                if r == FormKey::Edited {
+                    revalidate(&e.kind, form);
+                }
+                // The fields' own messages say the rest; the focused one's
+                // shows in full below the form once this one is gone.
+                if form.notice.as_deref() == Some(FIX_FIELDS) {
+                    form.notice = None;
+                }
                 vec![]
             }
-            FormKey::Moved | FormKey::Ignored => vec![],
+            FormKey::Ignored => vec![],
             FormKey::Cancel => {
                 if matches!(e.kind, Kind::NewIntervention { .. }) {
                     // Back to the picker: maybe the other program.
@@ -575,7 +606,7 @@ fn save(state: &mut State) -> Vec<Effect> {
     let write = match parse(&e.kind, &form.values, form.specs) {
         Ok(w) => w,
         Err(_) => {
-            form.notice = Some("not saved: fix the fields marked in red".into());
+            form.notice = Some(FIX_FIELDS.into());
             return vec![];
         }
     };

@@ -8,7 +8,7 @@ use super::iv_tests::{at_detail, code, key};
 use super::*;
 use crate::db::enums::InterventionType;
 use crate::db::interventions::edit::Source;
-use crate::db::interventions::programs::{FormContext, Program};
+use crate::db::interventions::programs::{ContextFor, FormContext, Program};
 use crate::db::interventions::{GoalDirection, InterventionHeader};
 
 fn ctrl(c: char) -> Msg {
@@ -48,17 +48,42 @@ fn form(s: &State) -> &Form {
 }
 
 fn program() -> Program {
-    Program {
-        id: Uuid::from_u128(900),
-        name: "Read Naturally".into(),
-        intervention_type: InterventionType::Reading,
-        default_tier: 2,
-        default_sessions_per_week: Some(3),
-        default_minutes: Some(30),
-        default_weeks: Some(8),
-        monitoring_frequency: "weekly".into(),
-        progress_measure: Some("ORF wcpm".into()),
+    fixtures::program(
+        0,
+        "Read Naturally",
+        InterventionType::Reading,
+        2,
+        (3, 30, 8),
+    )
+}
+
+fn context(programs: Vec<Program>, can_restrict: bool, measure: Option<&str>) -> FormContext {
+    FormContext {
+        programs,
+        can_restrict,
+        measure: measure.map(str::to_string),
     }
+}
+
+/// The write came back saved: the form is gone and the detail reloads.
+fn saved_back_on_detail(s: &mut State, req: ReqId) {
+    let fx = update(
+        s,
+        Msg::IvWritten {
+            req,
+            outcome: IvWritten::Saved,
+        },
+    );
+    assert!(
+        matches!(s.top(), Screen::Intervention(_)),
+        "{}",
+        s.top().title()
+    );
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::LoadIntervention { .. })),
+        "{fx:?}"
+    );
 }
 
 /// The one write a key sent.
@@ -77,27 +102,9 @@ fn new_from_student(can_restrict: bool) -> State {
         "Lee, Ana".into(),
     )));
     let fx = update(&mut s, key('n'));
-    let [
-        Effect::LoadIvFormContext {
-            req,
-            student_id: Some(sid),
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
-    assert_eq!(sid, Uuid::from_u128(77));
     assert_eq!(ed(&s).stage, Stage::Loading);
-    update(
-        &mut s,
-        Msg::IvFormContext {
-            req,
-            context: FormContext {
-                programs: vec![program()],
-                can_restrict,
-            },
-        },
-    );
+    let about = fixtures::answer_context(&mut s, &fx, context(vec![program()], can_restrict, None));
+    assert_eq!(about, ContextFor::Student(Uuid::from_u128(77)));
     s
 }
 
@@ -211,7 +218,13 @@ fn a_custom_plan_needs_a_name_and_a_known_type() {
         "{:?}",
         form(&s).shown_error(1)
     );
+    assert!(form(&s).notice.is_some());
     typed(&mut s, "Lunch bunch");
+    assert_eq!(
+        form(&s).notice,
+        None,
+        "once editing resumes, the focused field's own message shows in full"
+    );
     tabs(&mut s, 1);
     typed(&mut s, "Behavior");
     tabs(&mut s, 8);
@@ -242,25 +255,8 @@ fn a_custom_plan_needs_a_name_and_a_known_type() {
 fn editing_plan() -> State {
     let mut s = at_detail(crate::db::enums::InterventionStatus::Active);
     let fx = update(&mut s, key('E'));
-    let [
-        Effect::LoadIvFormContext {
-            req,
-            student_id: None,
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
-    update(
-        &mut s,
-        Msg::IvFormContext {
-            req,
-            context: FormContext {
-                programs: vec![],
-                can_restrict: false,
-            },
-        },
-    );
+    let about = fixtures::answer_context(&mut s, &fx, context(vec![], false, None));
+    assert_eq!(about, ContextFor::Intervention(Uuid::from_u128(1001)));
     s
 }
 
@@ -311,18 +307,7 @@ fn editing_the_plan_resolves_a_conflict_three_ways() {
         panic!()
     };
     assert_eq!((version, edit.tier), (4, 3));
-    let fx = update(
-        &mut s,
-        Msg::IvWritten {
-            req,
-            outcome: IvWritten::Saved,
-        },
-    );
-    assert!(matches!(s.top(), Screen::Intervention(_)));
-    assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::LoadIntervention { .. }))
-    );
+    saved_back_on_detail(&mut s, req);
     assert_eq!(s.message, Some((Level::Info, "saved".into())));
 
     // Take theirs: the form closes and the detail reloads.
@@ -360,11 +345,15 @@ fn an_unchanged_plan_is_not_written() {
 fn a_goal_checks_its_target_against_the_baseline() {
     let mut s = at_detail(crate::db::enums::InterventionStatus::Active);
     let fx = update(&mut s, key('n'));
-    assert!(fx.is_empty());
-    assert_eq!(form(&s).values[3], "increase");
+    let about = fixtures::answer_context(&mut s, &fx, context(vec![], false, Some("ORF")));
+    assert_eq!(about, ContextFor::Intervention(Uuid::from_u128(1001)));
+    assert_eq!(
+        form(&s).values[1..4],
+        ["ORF", "", "increase"],
+        "the program's measure"
+    );
     typed(&mut s, "Reads 90 wcpm");
     tabs(&mut s, 1);
-    typed(&mut s, "ORF");
     tabs(&mut s, 2);
     retype(&mut s, "decrease");
     tabs(&mut s, 1);
@@ -404,18 +393,7 @@ fn a_goal_checks_its_target_against_the_baseline() {
         (Some(40.0), Some(90.0))
     );
     assert_eq!(fields.sort_order, 3, "after the two goals there");
-    let fx = update(
-        &mut s,
-        Msg::IvWritten {
-            req,
-            outcome: IvWritten::Saved,
-        },
-    );
-    assert!(matches!(s.top(), Screen::Intervention(_)));
-    assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::LoadIntervention { .. }))
-    );
+    saved_back_on_detail(&mut s, req);
 }
 
 #[test]
@@ -482,18 +460,8 @@ fn data_points_are_entered_and_the_last_deleted_after_asking() {
         (p.goal_id, p.value, p.session_id),
         (Uuid::from_u128(3001), 51.5, None)
     );
-    let fx = update(
-        &mut s,
-        Msg::IvWritten {
-            req,
-            outcome: IvWritten::Saved,
-        },
-    );
-    assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::LoadIntervention { .. })),
-        "the chart reloads"
-    );
+    // The chart reloads.
+    saved_back_on_detail(&mut s, req);
     assert_eq!(s.message, Some((Level::Info, "data point saved".into())));
 
     // x asks; anything but y keeps the point.

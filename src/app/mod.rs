@@ -18,7 +18,7 @@ pub mod team;
 use crate::config::Password;
 use crate::db::caseload::{CaseloadHome, Scope};
 use crate::db::enums::InterventionStatus;
-use crate::db::interventions::programs::FormContext;
+use crate::db::interventions::programs::{ContextFor, FormContext};
 use crate::db::interventions::team::{Candidate, Member};
 use crate::db::interventions::{InterventionDetail, Outcome, TeamRole};
 use crate::db::navigation::{NavItem, ToolAccess};
@@ -274,11 +274,12 @@ pub enum Effect {
         intervention_id: Uuid,
         member_id: Uuid,
     },
-    /// The programs a new plan for `student_id` may start from, and
-    /// whether the person may restrict a plan.
+    /// The programs a new plan for a student may start from (or an
+    /// intervention's program measure), and whether the person may
+    /// restrict a plan.
     LoadIvFormContext {
         req: ReqId,
-        student_id: Option<Uuid>,
+        about: ContextFor,
     },
     /// An intervention, goal or data-point write from the forms; never
     /// cancelled once sent.
@@ -818,22 +819,11 @@ fn reload(state: &mut State, i: usize) -> Vec<Effect> {
             vec![Effect::LoadIntervention { req: a, id: d.id }]
         }
         // Only a form still waiting for its context asks again.
-        Screen::IvEdit(e) => match (&e.stage, &e.kind) {
-            (iv_edit::Stage::Loading, iv_edit::Kind::NewIntervention { student_id, .. }) => {
+        Screen::IvEdit(e) => match e.context_for() {
+            Some(about) if e.stage == iv_edit::Stage::Loading => {
                 e.req = Some(a);
                 e.error = None;
-                vec![Effect::LoadIvFormContext {
-                    req: a,
-                    student_id: Some(*student_id),
-                }]
-            }
-            (iv_edit::Stage::Loading, _) => {
-                e.req = Some(a);
-                e.error = None;
-                vec![Effect::LoadIvFormContext {
-                    req: a,
-                    student_id: None,
-                }]
+                vec![Effect::LoadIvFormContext { req: a, about }]
             }
             _ => vec![],
         },

@@ -1050,3 +1050,29 @@ fn saved_filters_supersede_the_unfiltered_first_page() {
         "asked once"
     );
 }
+
+#[test]
+fn n_on_the_roster_starts_a_plan_for_the_selected_student() {
+    use crate::db::interventions::programs::ContextFor;
+    let mut s = on_roster();
+    update(&mut s, key('j'));
+    let fx = update(&mut s, key('n'));
+    assert!(
+        matches!(
+            fx[..],
+            [Effect::LoadIvFormContext { about: ContextFor::Student(id), .. }]
+                if id == Uuid::from_u128(1)
+        ),
+        "{fx:?}"
+    );
+    assert!(matches!(s.top(), Screen::IvEdit(e) if e.title().contains("Last0001, Ann")));
+    // Esc while it loads leaves; in the search box, n is a letter.
+    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, key('/'));
+    let fx = update(&mut s, key('n'));
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::LoadIvFormContext { .. }))
+    );
+    assert!(matches!(s.top(), Screen::Roster(r) if r.query.search == "n"));
+}

@@ -254,7 +254,7 @@ pub(super) fn list(
 fn goals(frame: &mut Frame, area: Rect, d: &InterventionDetail, cursor: usize, theme: &Theme) {
     let w = usize::from(area.width);
     if d.goals.is_empty() {
-        super::centered_text(frame, area, "no goals yet", theme.dim);
+        super::centered_text(frame, area, "no goals yet: n adds one", theme.dim);
         return;
     }
     // The chart gets the room; the goal list shows a few rows around the cursor.

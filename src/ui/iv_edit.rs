@@ -74,17 +74,17 @@ pub fn render(frame: &mut Frame, area: Rect, e: &IvEditState, theme: &Theme) {
     }
 }
 
-/// "3×/week · 30 min · 8 weeks", as much as the program says.
+/// "3×/wk · 30 min · 8 wk", as much as the program says.
 fn plan_text(p: &Program) -> String {
     let mut parts = Vec::new();
     if let Some(n) = p.default_sessions_per_week {
-        parts.push(format!("{n}×/week"));
+        parts.push(format!("{n}×/wk"));
     }
     if let Some(m) = p.default_minutes {
         parts.push(format!("{m} min"));
     }
     if let Some(w) = p.default_weeks {
-        parts.push(format!("{w} weeks"));
+        parts.push(format!("{w} wk"));
     }
     parts.join(" · ")
 }
@@ -99,8 +99,9 @@ fn picker(frame: &mut Frame, area: Rect, e: &IvEditState, cursor: usize, theme: 
     ])
     .areas(area);
     // Name, then type, tier and plan as room allows.
-    let name_w = (w / 3).clamp(12, 40);
-    let type_w = 23;
+    let name_w = (w * 3 / 10).clamp(12, 40);
+    // "communication language", the longest type.
+    let type_w = 22;
     let rest = w.saturating_sub(name_w + type_w + 10);
     frame.render_widget(
         Paragraph::new(vec![
@@ -108,7 +109,7 @@ fn picker(frame: &mut Frame, area: Rect, e: &IvEditState, cursor: usize, theme: 
             Line::styled(
                 truncate(
                     &format!(
-                        "  {} {} tier  {}",
+                        "  {} {} tier {}",
                         fit("Program", name_w),
                         fit("Type", type_w),
                         "Sessions"
@@ -126,7 +127,7 @@ fn picker(frame: &mut Frame, area: Rect, e: &IvEditState, cursor: usize, theme: 
     for i in offset..(offset + height).min(e.picker_len()) {
         let text = match e.programs.get(i) {
             Some(p) => format!(
-                "  {} {} {}     {}",
+                "  {} {} {}    {}",
                 fit(&p.name, name_w),
                 fit(&p.intervention_type.to_string().replace('_', " "), type_w),
                 p.default_tier,

@@ -2,10 +2,11 @@
 //! 80×24 and 200×60, one of each with NO_COLOR, and tiny terminals.
 
 use super::iv_snapshots::{at_detail, draw, no_colours, text};
+use crate::app::fixtures::{answer_context, program};
 use crate::app::student::StudentState;
-use crate::app::{Effect, Msg, Screen, State, update};
+use crate::app::{Msg, Screen, State, update};
 use crate::db::enums::InterventionType;
-use crate::db::interventions::programs::{FormContext, Program};
+use crate::db::interventions::programs::FormContext;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use uuid::Uuid;
 
@@ -16,26 +17,6 @@ fn press(s: &mut State, code: KeyCode) {
 fn typed(s: &mut State, text: &str) {
     for c in text.chars() {
         press(s, KeyCode::Char(c));
-    }
-}
-
-fn program(
-    n: u128,
-    name: &str,
-    kind: InterventionType,
-    tier: i16,
-    plan: (i16, i16, i16),
-) -> Program {
-    Program {
-        id: Uuid::from_u128(900 + n),
-        name: name.into(),
-        intervention_type: kind,
-        default_tier: tier,
-        default_sessions_per_week: Some(plan.0),
-        default_minutes: Some(plan.1),
-        default_weeks: Some(plan.2),
-        monitoring_frequency: "weekly".into(),
-        progress_measure: Some("ORF words correct per minute".into()),
     }
 }
 
@@ -50,46 +31,42 @@ fn picker(width: u16, height: u16) -> State {
         &mut s,
         Msg::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE)),
     );
-    let [Effect::LoadIvFormContext { req, .. }] = fx[..] else {
-        panic!("{fx:?}")
-    };
-    update(
+    answer_context(
         &mut s,
-        Msg::IvFormContext {
-            req,
-            context: FormContext {
-                programs: vec![
-                    program(
-                        1,
-                        "Read Naturally Live",
-                        InterventionType::Reading,
-                        2,
-                        (3, 30, 12),
-                    ),
-                    program(
-                        2,
-                        "Check-In/Check-Out",
-                        InterventionType::Behavior,
-                        2,
-                        (5, 10, 8),
-                    ),
-                    program(
-                        3,
-                        "読み聞かせ reading buddies",
-                        InterventionType::Reading,
-                        1,
-                        (1, 20, 8),
-                    ),
-                    program(
-                        4,
-                        "Speech articulation group",
-                        InterventionType::CommunicationLanguage,
-                        2,
-                        (2, 30, 12),
-                    ),
-                ],
-                can_restrict: true,
-            },
+        &fx,
+        FormContext {
+            programs: vec![
+                program(
+                    1,
+                    "Read Naturally Live",
+                    InterventionType::Reading,
+                    2,
+                    (3, 30, 12),
+                ),
+                program(
+                    2,
+                    "Check-In/Check-Out",
+                    InterventionType::Behavior,
+                    2,
+                    (5, 10, 8),
+                ),
+                program(
+                    3,
+                    "読み聞かせ reading buddies",
+                    InterventionType::Reading,
+                    1,
+                    (1, 20, 8),
+                ),
+                program(
+                    4,
+                    "Speech articulation group",
+                    InterventionType::CommunicationLanguage,
+                    2,
+                    (2, 30, 12),
+                ),
+            ],
+            can_restrict: true,
+            measure: None,
         },
     );
     s
@@ -112,10 +89,21 @@ fn create_form(width: u16, height: u16) -> State {
 /// A new goal with its target on the wrong side of the baseline.
 fn goal_form(width: u16, height: u16) -> State {
     let mut s = at_detail(width, height);
-    typed(&mut s, "n");
+    let fx = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE)),
+    );
+    answer_context(
+        &mut s,
+        &fx,
+        FormContext {
+            programs: vec![],
+            can_restrict: false,
+            measure: Some("ORF".into()),
+        },
+    );
     typed(&mut s, "Thảo will read 90 words correct per minute");
     press(&mut s, KeyCode::Tab);
-    typed(&mut s, "ORF");
     press(&mut s, KeyCode::Tab);
     typed(&mut s, "wcpm");
     press(&mut s, KeyCode::Tab);

@@ -130,7 +130,7 @@ fn tab_bar(frame: &mut Frame, area: Rect, s: &StudentState, d: &StudentRecord, t
     let hint = match s.tab {
         Tab::Profile => "e edit · tab/1–6 switch tabs",
         Tab::Guardians => "j/k select · e edit the selected guardian",
-        Tab::Interventions => "j/k select · enter opens the intervention",
+        Tab::Interventions => "j/k select · enter opens the intervention · n new intervention",
         _ => "j/k scroll · tab/1–6 switch tabs",
     };
     frame.render_widget(

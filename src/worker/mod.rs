@@ -367,10 +367,10 @@ impl Worker {
                     outcome: r.unwrap_or_else(|o| o),
                 }
             }
-            Effect::LoadIvFormContext { req, student_id } => {
+            Effect::LoadIvFormContext { req, about } => {
                 let r = async {
                     let (c, _t) = self.start(req).await?;
-                    Ok(iv::programs::form_context(pg(&c), student_id).await?)
+                    Ok(iv::programs::form_context(pg(&c), about).await?)
                 };
                 self.reply(req, r.await, |context| Msg::IvFormContext { req, context })?
             }

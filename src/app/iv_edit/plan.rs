@@ -234,17 +234,13 @@ mod tests {
     use super::*;
 
     fn program() -> Program {
-        Program {
-            id: uuid::Uuid::from_u128(9),
-            name: "Read Naturally".into(),
-            intervention_type: InterventionType::Reading,
-            default_tier: 2,
-            default_sessions_per_week: Some(3),
-            default_minutes: Some(30),
-            default_weeks: Some(8),
-            monitoring_frequency: "weekly".into(),
-            progress_measure: Some("ORF wcpm".into()),
-        }
+        crate::app::fixtures::program(
+            0,
+            "Read Naturally",
+            InterventionType::Reading,
+            2,
+            (3, 30, 8),
+        )
     }
 
     #[test]

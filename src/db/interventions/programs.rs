@@ -20,23 +20,35 @@ pub struct Program {
     pub progress_measure: Option<String>,
 }
 
+/// What a form is about: a student getting a new plan, or a plan being
+/// edited or given a goal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContextFor {
+    Student(Uuid),
+    Intervention(Uuid),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FormContext {
-    /// District programs and those of the student's school, by name; empty
-    /// when no student is given (editing keeps its program).
+    /// For a student: district programs and those of the student's school,
+    /// by name. Empty for an intervention (editing keeps its program).
     pub programs: Vec<Program>,
     /// One of the person's roles has can_view_restricted.
     pub can_restrict: bool,
+    /// For an intervention: its program's progress measure, which a new
+    /// goal starts from.
+    pub measure: Option<String>,
 }
 
-/// Active programs open to `student_id`'s school, and the restrict right.
+/// Active programs open to a student's school or an intervention's
+/// program measure, and the restrict right.
 pub async fn form_context(
     client: &impl GenericClient,
-    student_id: Option<Uuid>,
+    about: ContextFor,
 ) -> Result<FormContext, tokio_postgres::Error> {
-    let programs = match student_id {
-        None => Vec::new(),
-        Some(sid) => client
+    let programs = match about {
+        ContextFor::Intervention(_) => Vec::new(),
+        ContextFor::Student(sid) => client
             .query(
                 "SELECT p.id, p.name, p.intervention_type, p.default_tier, \
                    p.default_sessions_per_week, p.default_minutes, p.default_weeks, \
@@ -62,6 +74,17 @@ pub async fn form_context(
             })
             .collect(),
     };
+    let measure = match about {
+        ContextFor::Student(_) => None,
+        ContextFor::Intervention(id) => client
+            .query_opt(
+                "SELECT p.progress_measure FROM interventions i \
+                 JOIN intervention_programs p ON p.id = i.program_id WHERE i.id = $1",
+                &[&id],
+            )
+            .await?
+            .and_then(|r| r.get(0)),
+    };
     let can_restrict = client
         .query_one("SELECT caseload_can_view_restricted()", &[])
         .await?
@@ -69,6 +92,7 @@ pub async fn form_context(
     Ok(FormContext {
         programs,
         can_restrict,
+        measure,
     })
 }
 
