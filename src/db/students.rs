@@ -53,6 +53,9 @@ fn scoped_from() -> String {
 pub(crate) const ROSTER_COLUMNS: &str = "s.id, s.last_name, s.first_name, s.preferred_name, s.grade_level, \
      COALESCE(sc.short_name, sc.name), s.local_id, s.status, s.has_iep, s.has_504, \
      s.is_english_learner, s.last_session_date";
+/// How many columns [`ROSTER_COLUMNS`] selects: a query selecting more after
+/// them reads those from this index on.
+pub(crate) const ROSTER_COLUMN_COUNT: usize = 12;
 
 pub(crate) fn roster_row(r: &tokio_postgres::Row) -> RosterRow {
     RosterRow {
@@ -69,7 +72,7 @@ pub(crate) fn roster_row(r: &tokio_postgres::Row) -> RosterRow {
         is_english_learner: r.get(10),
         // By name: every query using this selects `s.school_id` last.
         school_id: r.get("school_id"),
-        last_session: r.get(11),
+        last_session: r.get(ROSTER_COLUMN_COUNT - 1),
     }
 }
 
@@ -153,12 +156,12 @@ pub async fn student_detail(
     };
     Ok(Some(StudentDetail {
         row: roster_row(&r),
-        school_name: r.get(11),
-        state_id: r.get(12),
-        date_of_birth: r.get(13),
-        enrollment_date: r.get(14),
-        exit_date: r.get(15),
-        counselor: r.get(16),
+        school_name: r.get(ROSTER_COLUMN_COUNT),
+        state_id: r.get(ROSTER_COLUMN_COUNT + 1),
+        date_of_birth: r.get(ROSTER_COLUMN_COUNT + 2),
+        enrollment_date: r.get(ROSTER_COLUMN_COUNT + 3),
+        exit_date: r.get(ROSTER_COLUMN_COUNT + 4),
+        counselor: r.get(ROSTER_COLUMN_COUNT + 5),
         guardians,
         activity,
     }))
