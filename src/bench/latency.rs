@@ -204,24 +204,33 @@ pub async fn measure(
                 "the keystroke loaded nothing: the roster fits in one window, too small to measure"
             ));
         }
-        // As in the real loop: the worker runs the query while the key's own
-        // frame is drawn.
-        let running: Vec<_> = effects
+        // As in the real loop: the worker runs the queries while the key's own
+        // frame is drawn. The clock stops when the page is painted; the
+        // count (the footer's "N students") runs alongside, as it does for a
+        // person, and lands afterwards.
+        let (page, others): (Vec<_>, Vec<_>) = effects
             .into_iter()
-            .map(|e| {
-                let w = h.worker.clone();
-                tokio::spawn(async move { w.execute(e).await })
-            })
-            .collect();
+            .partition(|e| matches!(e, Effect::LoadRosterPage { .. }));
+        let spawn = |e: Effect| {
+            let w = h.worker.clone();
+            tokio::spawn(async move { w.execute(e).await })
+        };
+        let page: Vec<_> = page.into_iter().map(spawn).collect();
+        let others: Vec<_> = others.into_iter().map(spawn).collect();
         h.draw()?;
         let mut follow = Vec::new();
-        for task in running {
+        for task in page {
             if let Some(msg) = task.await? {
                 follow.extend(h.apply(msg));
             }
         }
         h.draw()?;
         out.painted.push(ms(t));
+        for task in others {
+            if let Some(msg) = task.await? {
+                follow.extend(h.apply(msg));
+            }
+        }
         if let Some(err) = h.roster().and_then(|r| r.error.clone()) {
             return Err(eyre!("roster query failed: {err}"));
         }

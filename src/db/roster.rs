@@ -1,9 +1,12 @@
 //! The roster query: search, filters and sort, keyset-paged in both
 //! directions, and its (possibly estimated) count.
 //!
-//! Which students exist is row-level security's business alone: nothing here
-//! narrows rows to "my schools", so a counselor on a team at another school
-//! sees that student too.
+//! Which students exist is row-level security's business alone. The page
+//! query of someone who sees only some schools is split into branches by
+//! the policy's own terms ([`Reach`], read from the same helpers), purely
+//! so each branch can seek in an index; together they cover exactly what
+//! the policy admits (a counselor on a team at another school still sees
+//! that student), and the policy still applies to every branch.
 
 use crate::db::enums::{GradeLevel, PgEnum, StudentStatus};
 use crate::db::students::{ROSTER_COLUMNS, RosterRow, roster_row};

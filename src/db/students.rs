@@ -31,6 +31,9 @@ pub struct RosterRow {
 pub(crate) const ROSTER_COLUMNS: &str = "s.id, s.last_name, s.first_name, s.preferred_name, s.grade_level, \
      COALESCE(sc.short_name, sc.name), s.local_id, s.status, s.has_iep, s.has_504, \
      s.is_english_learner, s.last_session_date";
+/// How many columns [`ROSTER_COLUMNS`] selects: a query selecting more after
+/// them reads those from this index on.
+pub(crate) const ROSTER_COLUMN_COUNT: usize = 12;
 
 pub(crate) fn roster_row(r: &tokio_postgres::Row) -> RosterRow {
     RosterRow {
@@ -47,7 +50,7 @@ pub(crate) fn roster_row(r: &tokio_postgres::Row) -> RosterRow {
         is_english_learner: r.get(10),
         // By name: every query using this selects `s.school_id` last.
         school_id: r.get("school_id"),
-        last_session: r.get(11),
+        last_session: r.get(ROSTER_COLUMN_COUNT - 1),
     }
 }
 
