@@ -26,6 +26,8 @@ use std::sync::{Arc, Once};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
+mod scroll;
+
 pub struct TuiOptions {
     pub no_color: bool,
     /// Action name -> key strings (config `[keys]`), replacing the defaults.
@@ -61,7 +63,11 @@ pub async fn run(
     // Before `enter`, so that a half-done setup is undone too.
     let guard = Restore;
     let term = enter(release.clone()).wrap_err("setting up the terminal")?;
-    let mut screen = Screen { term, release };
+    let mut screen = Screen {
+        term,
+        release,
+        last: None,
+    };
     let mut w = worker::Worker::new(pool, tls);
     if let Some(creds) = opts.credentials {
         w = w.with_credentials(creds);
@@ -159,6 +165,8 @@ fn install_panic_hook() {
 pub struct Screen<W: Write> {
     term: Term<W>,
     release: Arc<AtomicBool>,
+    /// What the terminal shows: the last frame sent.
+    last: Option<ratatui::buffer::Buffer>,
 }
 
 impl<W: Write> Screen<W> {
@@ -175,14 +183,40 @@ impl<W: Write> Screen<W> {
                 viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
             },
         )?;
-        Ok(Screen { term, release })
+        Ok(Screen {
+            term,
+            release,
+            last: None,
+        })
     }
 
     /// One frame: drawn, diffed against the last, bracketed as a
     /// synchronized update and flushed in one write.
+    /// When rows only moved (the list scrolled), the terminal's scroll
+    /// region moves them and the diff sends just what is new.
     pub fn draw(&mut self, state: &State, theme: &Theme) -> io::Result<()> {
         queue!(self.term.backend_mut(), BeginSynchronizedUpdate)?;
-        self.term.draw(|frame| ui::render(frame, state, theme))?;
+        self.term.autoresize()?;
+        let cursor = ui::render_frame(&mut self.term.get_frame(), state, theme);
+        if let Some(last) = &self.last
+            && let Some(shift) = scroll::detect(last, self.term.current_buffer_mut())
+        {
+            self.term
+                .backend_mut()
+                .write_all(scroll::escape(shift).as_bytes())?;
+            // The diff must start from what the terminal now shows.
+            let new =
+                std::mem::replace(self.term.current_buffer_mut(), scroll::shifted(last, shift));
+            self.term.swap_buffers();
+            *self.term.current_buffer_mut() = new;
+        }
+        let done = self.term.apply_buffer_with_cursor(cursor)?;
+        match &mut self.last {
+            Some(last) if last.area == done.buffer.area => {
+                last.content.clone_from_slice(&done.buffer.content);
+            }
+            last => *last = Some(done.buffer.clone()),
+        }
         queue!(self.term.backend_mut(), EndSynchronizedUpdate)?;
         self.release.store(true, Ordering::Relaxed);
         let flushed = self.term.backend_mut().flush();

@@ -479,3 +479,71 @@ fn roster_by_last_session_200x60_no_color() {
     assert_no_colours(t.backend().buffer());
     insta::assert_snapshot!(t.backend());
 }
+
+/// Frame output replayed into a terminal emulator (vt100): whatever the
+/// output path does to save bytes (scroll regions, diffs), the emulated
+/// screen must equal the frame ratatui rendered, cell by cell, after every
+/// key; and scrolling one line must cost far less than repainting.
+#[test]
+fn scrolled_frames_replayed_in_a_terminal_match_the_rendered_ones() {
+    use std::sync::{Arc, Mutex};
+    struct Tap(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Tap {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let (w, h) = (120u16, 20u16);
+    let out = Arc::new(Mutex::new(Vec::new()));
+    let mut screen = caseload::tui::Screen::fixed(Tap(out.clone()), w, h).unwrap();
+    let mut vt = vt100::Parser::new(h, w, 0);
+    let theme = Theme::new(false);
+    let mut s = on_roster(w, h);
+    let mut frame = |s: &State, vt: &mut vt100::Parser| -> usize {
+        screen.draw(s, &theme).unwrap();
+        let bytes = std::mem::take(&mut *out.lock().unwrap());
+        vt.process(&bytes);
+        let want = render(s, w, h, false);
+        let want = want.backend().buffer();
+        for y in 0..h {
+            for x in 0..w {
+                let cell = vt.screen().cell(y, x).unwrap();
+                if cell.is_wide_continuation() {
+                    continue;
+                }
+                let got = match cell.contents() {
+                    "" => " ".to_string(),
+                    c => c.to_string(),
+                };
+                assert_eq!(got, want[(x, y)].symbol(), "cell {x},{y}");
+            }
+        }
+        bytes.len()
+    };
+    let full = frame(&s, &mut vt);
+    let mut scrolls = Vec::new();
+    // Down past the bottom of the view (it scrolls), then back up past the
+    // top (it scrolls the other way).
+    for code in std::iter::repeat_n(KeyCode::Down, 30).chain(std::iter::repeat_n(KeyCode::Up, 30)) {
+        let before = match s.top() {
+            app::Screen::Roster(r) => r.cursor,
+            _ => panic!(),
+        };
+        update(&mut s, key(code));
+        let bytes = frame(&s, &mut vt);
+        if let app::Screen::Roster(r) = s.top()
+            && r.cursor != before
+        {
+            scrolls.push(bytes);
+        }
+    }
+    let worst = scrolls.iter().max().copied().unwrap_or(0);
+    assert!(
+        worst * 3 < full,
+        "a one-line move costs {worst} B, a full frame {full} B"
+    );
+}

@@ -4,13 +4,14 @@ use super::sanitize;
 use super::theme::Theme;
 use crate::app::State;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 const HINT: &str = " enter run · esc cancel ";
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+/// Returns where the cursor goes: after the typed text.
+pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> Position {
     let line = &state.command;
     let width = usize::from(area.width);
     let hint = if width >= 60 { HINT } else { "" };
@@ -38,5 +39,5 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let x = area
         .x
         .saturating_add(u16::try_from(1 + before_cols).unwrap_or(u16::MAX));
-    frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
+    Position::new(x.min(area.right().saturating_sub(1)), area.y)
 }

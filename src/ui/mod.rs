@@ -26,7 +26,7 @@ pub mod theme;
 
 use crate::app::{Modal, Screen, State};
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use theme::Theme;
@@ -35,10 +35,19 @@ pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 10;
 
 pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
+    if let Some(at) = render_frame(frame, state, theme) {
+        frame.set_cursor_position(at);
+    }
+}
+
+/// Draws the whole screen and says where the terminal's cursor belongs
+/// (only the command line shows it): for output paths that apply the
+/// buffer themselves (`tui::Screen`).
+pub fn render_frame(frame: &mut Frame, state: &State, theme: &Theme) -> Option<Position> {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area);
-        return;
+        return None;
     }
     let [title, body, status_area] = Layout::vertical([
         Constraint::Length(1),
@@ -62,15 +71,15 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
         ),
     }
     status::render(frame, status_area, state, theme);
-    if state.modal == Some(Modal::Command) {
-        command::render(frame, status_area, state, theme);
-    }
+    let cursor = (state.modal == Some(Modal::Command))
+        .then(|| command::render(frame, status_area, state, theme));
     if state.modal == Some(Modal::Help) {
         help::render(frame, body, state, theme);
     }
     if let Some(prompt) = &state.auth {
         auth::render(frame, body, prompt, theme);
     }
+    cursor
 }
 
 fn title_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
