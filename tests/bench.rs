@@ -18,18 +18,12 @@ async fn every_figure_is_produced() {
     )
     .await;
     let login = roles.0[0].clone();
-    let db = TestDb::new().await;
-    let mut admin = db.admin().await;
-    seed::seed(
-        &mut admin,
-        &seed::SeedOptions {
-            students: 300,
-            seed: 7,
-            today: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).expect("date"),
-        },
+    let (db, admin) = TestDb::seeded(
+        300,
+        7,
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 2).expect("date"),
     )
-    .await
-    .expect("seed");
+    .await;
     // The seeded admin (every school, so more than one roster page) signs in
     // as this test's own login role, never the superuser that skips RLS.
     admin

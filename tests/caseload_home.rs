@@ -17,18 +17,7 @@ fn today() -> NaiveDate {
 }
 
 async fn seeded() -> (TestDb, Client) {
-    let db = TestDb::new().await;
-    let mut c = db.admin().await;
-    seed::seed(
-        &mut c,
-        &SeedOptions {
-            students: 300,
-            seed: 42,
-            today: today(),
-        },
-    )
-    .await
-    .expect("seed");
+    let (db, c) = TestDb::seeded(300, 42, today()).await;
     (db, c)
 }
 

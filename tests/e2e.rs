@@ -10,23 +10,11 @@ use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn roster_and_menu_appear_for_the_demo_coordinator() {
-    let db = TestDb::new().await;
-    let mut admin = db.admin().await;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).expect("date");
-    seed::seed(
-        &mut admin,
-        &seed::SeedOptions {
-            students: 400,
-            seed: 7,
-            today,
-        },
-    )
-    .await
-    .expect("seed");
-    let password =
-        caseload::demo::login::ensure_login(&admin, seed::DEMO_COORDINATOR, "caseload_coordinator")
-            .await
-            .expect("login role");
+    let (db, admin) = TestDb::seeded(400, 7, today).await;
+    let (url, password) = db
+        .demo_login(&admin, seed::DEMO_COORDINATOR, "caseload_coordinator")
+        .await;
 
     // What the coordinator should see first: the start of their roster.
     let first: Vec<String> = admin
@@ -71,8 +59,6 @@ async fn roster_and_menu_appear_for_the_demo_coordinator() {
         .map(|r| r.get(0))
         .collect();
 
-    let url =
-        format!("{} user={}", db.conninfo(), seed::DEMO_COORDINATOR).replace("user=postgres ", "");
     let mut pty = Pty::spawn(
         &["--database-url", &url],
         &[("PGPASSWORD", &password)],
@@ -124,23 +110,10 @@ async fn the_counselor_pauses_an_intervention_from_the_home() {
     use caseload::db::interventions::Refusal;
     use caseload::db::interventions::error::refusal_of;
 
-    let db = TestDb::new().await;
-    let mut admin = db.admin().await;
-    seed::seed(
-        &mut admin,
-        &seed::SeedOptions {
-            students: 400,
-            seed: 7,
-            today: chrono::Local::now().date_naive(),
-        },
-    )
-    .await
-    .expect("seed");
-    let password =
-        caseload::demo::login::ensure_login(&admin, seed::DEMO_COUNSELOR, "caseload_counselor")
-            .await
-            .expect("login role");
-    let url = common::roles::LoginRoles::conninfo_as(&db.conninfo(), seed::DEMO_COUNSELOR);
+    let (db, admin) = TestDb::seeded(400, 7, chrono::Local::now().date_naive()).await;
+    let (url, password) = db
+        .demo_login(&admin, seed::DEMO_COUNSELOR, "caseload_counselor")
+        .await;
     let me = common::connect(&format!("{url} password={password}")).await;
     // The home's first row, as the counselor's own role reads it.
     let home = load_home(&me, None, Scope::Mine, chrono::Local::now().date_naive())

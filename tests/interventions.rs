@@ -23,7 +23,6 @@ use caseload::db::interventions::{
     GoalDirection, GoalRule, GoalStatus, InterventionHeader, Outcome, Refusal, TeamRole,
     WriteError, delivery::delivery_counts, load_detail, load_header,
 };
-use caseload::db::seed::{self, SeedOptions};
 use caseload::domain::fidelity;
 use caseload::domain::lifecycle::{allowed, outcome_required};
 use caseload::worker::iv_write;
@@ -50,18 +49,7 @@ struct Fx {
 }
 
 async fn fixture() -> Fx {
-    let db = TestDb::new().await;
-    let mut c = db.admin().await;
-    seed::seed(
-        &mut c,
-        &SeedOptions {
-            students: 60,
-            seed: 7,
-            today: today(),
-        },
-    )
-    .await
-    .expect("seed");
+    let (db, c) = TestDb::seeded(60, 7, today()).await;
     let student = c
         .query_one("SELECT id FROM students ORDER BY id LIMIT 1", &[])
         .await

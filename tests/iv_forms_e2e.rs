@@ -14,25 +14,11 @@ const WAIT: Duration = Duration::from_secs(30);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_counselor_creates_a_plan_a_goal_and_three_points() {
-    let db = TestDb::new().await;
-    let mut admin = db.admin().await;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).expect("date");
-    seed::seed(
-        &mut admin,
-        &seed::SeedOptions {
-            students: 300,
-            seed: 11,
-            today,
-        },
-    )
-    .await
-    .expect("seed");
-    let password =
-        caseload::demo::login::ensure_login(&admin, seed::DEMO_COUNSELOR, "caseload_counselor")
-            .await
-            .expect("login role");
-    let url =
-        format!("{} user={}", db.conninfo(), seed::DEMO_COUNSELOR).replace("user=postgres ", "");
+    let (db, admin) = TestDb::seeded(300, 11, today).await;
+    let (url, password) = db
+        .demo_login(&admin, seed::DEMO_COUNSELOR, "caseload_counselor")
+        .await;
     let mut pty = Pty::spawn(
         &["--database-url", &url],
         &[("PGPASSWORD", &password)],
@@ -79,7 +65,7 @@ async fn a_counselor_creates_a_plan_a_goal_and_three_points() {
         pty.send(&format!("{on}\t{value}\r"));
         pty.wait_for(&[&format!("{} of 4 points", n + 1)], WAIT);
     }
-    let screen = pty.wait_for(&["points · aimline · trend"], WAIT);
+    let screen = pty.wait_for(&["aimline · ⠂⠂ trend"], WAIT);
     assert!(!screen.contains("no trend"), "{screen}");
     pty.send("q");
     pty.finish();

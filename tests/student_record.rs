@@ -7,7 +7,6 @@
 mod common;
 
 use caseload::db::enums::StudentStatus;
-use caseload::db::seed::{self, SeedOptions};
 use caseload::db::student_record::{Change, SaveOutcome, load, load_guardian, save};
 use chrono::NaiveDate;
 use common::TestDb;
@@ -28,18 +27,8 @@ struct Fx {
 }
 
 async fn fixture() -> Fx {
-    let db = TestDb::new().await;
-    let mut admin = db.admin().await;
-    seed::seed(
-        &mut admin,
-        &SeedOptions {
-            students: 40,
-            seed: 11,
-            today: NaiveDate::from_ymd_opt(2026, 3, 11).expect("date"),
-        },
-    )
-    .await
-    .expect("seed");
+    let (db, admin) =
+        TestDb::seeded(40, 11, NaiveDate::from_ymd_opt(2026, 3, 11).expect("date")).await;
     let roles = LoginRoles::create(&admin, "caseload_counselor", 1).await;
     let role = roles.0[0].clone();
     let me: Uuid = admin

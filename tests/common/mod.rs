@@ -185,6 +185,38 @@ impl TestDb {
         Self::create(Some(ensure_template())).await
     }
 
+    /// A migrated database holding a seeded district, with an admin
+    /// (superuser) connection to it.
+    #[allow(dead_code)]
+    pub async fn seeded(students: u32, seed: u64, today: chrono::NaiveDate) -> (TestDb, Client) {
+        let db = TestDb::new().await;
+        let mut c = db.admin().await;
+        caseload::db::seed::seed(
+            &mut c,
+            &caseload::db::seed::SeedOptions {
+                students,
+                seed,
+                today,
+            },
+        )
+        .await
+        .expect("seed");
+        (db, c)
+    }
+
+    /// The connection string and fresh password of a seeded demo person's
+    /// own login role (member of `group`): how the demo signs in.
+    #[allow(dead_code)]
+    pub async fn demo_login(&self, admin: &Client, person: &str, group: &str) -> (String, String) {
+        let password = caseload::demo::login::ensure_login(admin, person, group)
+            .await
+            .expect("login role");
+        (
+            roles::LoginRoles::conninfo_as(&self.conninfo(), person),
+            password,
+        )
+    }
+
     /// An empty database (no migrations), for testing the migrator itself.
     pub async fn empty() -> TestDb {
         Self::create(None).await
