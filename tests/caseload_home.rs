@@ -4,7 +4,7 @@
 
 mod common;
 
-use caseload::db::caseload::{Problem, ReviewReason, Scope, load_home};
+use caseload::db::caseload::{HOME_ROWS, Problem, ReviewReason, Scope, load_home};
 use caseload::db::seed::{self, DEMO_COORDINATOR, DEMO_COUNSELOR, SeedOptions};
 use chrono::NaiveDate;
 use common::TestDb;
@@ -97,7 +97,9 @@ async fn check(c: &Client, who: Uuid, scope: Scope) {
         Scope::Mine => MINE,
         Scope::Schools => SCHOOLS,
     };
-    let home = load_home(c, Some(who), scope, today()).await.expect("home");
+    let home = load_home(c, Some(who), scope, today(), HOME_ROWS)
+        .await
+        .expect("home");
     let label = format!("{scope:?}");
 
     // (a) active, with the next session due.
@@ -305,7 +307,9 @@ async fn the_demo_counselors_home_agrees_with_its_definition() {
     check(&c, me, Scope::Mine).await;
     spoil(&c, me).await;
     check(&c, me, Scope::Mine).await;
-    let home = load_home(&c, Some(me), Scope::Mine, today()).await.unwrap();
+    let home = load_home(&c, Some(me), Scope::Mine, today(), HOME_ROWS)
+        .await
+        .unwrap();
     for kind in [
         |p: &Problem| matches!(p, Problem::MissingBaseline { .. }),
         |p: &Problem| matches!(p, Problem::ZeroBaseline { .. }),
@@ -362,7 +366,11 @@ async fn home_timings_on_a_big_district() {
         let mut home = None;
         for _ in 0..7 {
             let t = std::time::Instant::now();
-            home = Some(load_home(&c, Some(who), scope, today()).await.unwrap());
+            home = Some(
+                load_home(&c, Some(who), scope, today(), HOME_ROWS)
+                    .await
+                    .unwrap(),
+            );
             times.push(t.elapsed());
         }
         times.sort();
@@ -379,13 +387,13 @@ async fn home_timings_on_a_big_district() {
             h.warnings.len()
         );
         let (who, day) = (Some(who), today());
-        let both: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&who, &day];
+        let all: [&(dyn tokio_postgres::types::ToSql + Sync); 3] = [&who, &day, &HOME_ROWS];
         for (label, sql) in caseload::db::caseload::home_queries(scope) {
-            let params = if sql.contains("$2") {
-                &both[..]
-            } else {
-                &both[..1]
-            };
+            let n = (1..=3)
+                .rev()
+                .find(|n| sql.contains(&format!("${n}")))
+                .unwrap_or(0);
+            let params = &all[..n];
             let plan = c
                 .query(
                     &format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}"),

@@ -3,7 +3,7 @@
 
 use crate::db::caseload::{
     ActiveRow, CaseloadHome, FollowUpRow, GoalFlag, InterventionRef, Problem, ReviewReason,
-    ReviewRow, Warning,
+    ReviewRow, Totals, Warning,
 };
 use crate::db::enums::{InterventionStatus, InterventionType};
 use crate::db::interventions::delivery::DeliveryRow;
@@ -94,6 +94,13 @@ pub fn home() -> CaseloadHome {
             problem: Problem::NoPlannedEnd,
         }],
         settings: RuleSettings::default(),
+        totals: Totals {
+            loaded: 3,
+            open: 3,
+            active: 3,
+            reviews: 1,
+            more_follow_ups: false,
+        },
     }
 }
 

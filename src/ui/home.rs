@@ -151,12 +151,23 @@ pub fn render(frame: &mut Frame, area: Rect, h: &HomeState, theme: &Theme) {
     let mut lines: Vec<Line> = Vec::new();
     let mut selected_line = 0;
     let mut row = 0;
+    if let Some(note) = h.bound_note() {
+        // On a narrow terminal the hint goes on a line of its own rather
+        // than being cut off.
+        let parts: Vec<&str> = match note.split_once(" — ") {
+            Some((what, hint)) if note.chars().count() > c.width => vec![what, hint],
+            _ => vec![note.as_str()],
+        };
+        for part in parts {
+            lines.push(Line::styled(truncate(part, c.width), theme.busy));
+        }
+    }
     for s in Section::ALL {
         let n = h.section_len(s);
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
-        lines.push(Line::styled(format!("{} ({n})", s.title()), theme.group));
+        lines.push(Line::styled(h.section_heading(s), theme.group));
         if n == 0 {
             lines.push(Line::styled("  nothing", theme.dim));
         }
