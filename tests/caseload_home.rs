@@ -331,6 +331,120 @@ async fn the_coordinators_schools_home_agrees_with_its_definition() {
     check(&c, me, Scope::Schools).await;
 }
 
+/// Urgency of an active row as the home sorts it: soonest next session,
+/// unknown last.
+fn due_key(d: Option<NaiveDate>) -> (bool, Option<NaiveDate>) {
+    (d.is_none(), d)
+}
+
+/// With a bound of 5, the home loads the most urgent rows of each list (the
+/// same dates the unbounded home puts first) and says truthfully how many
+/// there are in all.
+#[tokio::test]
+async fn a_bounded_home_loads_the_most_urgent_rows_and_counts_the_rest() {
+    let (_db, c) = seeded().await;
+    let me = user(&c, DEMO_COORDINATOR).await;
+    let all = load_home(&c, Some(me), Scope::Schools, today(), HOME_ROWS)
+        .await
+        .unwrap();
+    assert!(!all.totals.cut(), "the seeded district fits the bound");
+    // Each open intervention once: the active list and the reviews overlap.
+    let distinct: BTreeSet<Uuid> = all
+        .active
+        .iter()
+        .map(|a| a.of.intervention_id)
+        .chain(all.reviews_due.iter().map(|r| r.of.intervention_id))
+        .collect();
+    assert_eq!(distinct.len() as u64, all.totals.loaded);
+    assert!(all.active.len() > 5 && all.reviews_due.len() > 5);
+    assert!(all.follow_ups.len() > 5, "{}", all.follow_ups.len());
+
+    let five = load_home(&c, Some(me), Scope::Schools, today(), 5)
+        .await
+        .unwrap();
+    let t = five.totals;
+    assert!(t.cut());
+    assert_eq!(t.open, all.totals.loaded);
+    assert_eq!(t.active, all.active.len() as u64);
+    assert_eq!(t.reviews, all.reviews_due.len() as u64);
+    assert!(t.more_follow_ups);
+    // Five from each list at most; the lists overlap (an active one ending soon).
+    assert!((5..=10).contains(&t.loaded), "{}", t.loaded);
+
+    // Active: the five soonest next sessions of all are among those loaded.
+    let firsts = |rows: &[caseload::db::caseload::ActiveRow]| {
+        let mut d: Vec<_> = rows.iter().map(|a| due_key(a.next_session_due)).collect();
+        d.sort();
+        d.truncate(5);
+        d
+    };
+    assert_eq!(firsts(&five.active), firsts(&all.active));
+    // Reviews: those marked review_due first, then by planned end, as shown.
+    let review_keys = |rows: &[caseload::db::caseload::ReviewRow]| {
+        let mut k: Vec<_> = rows
+            .iter()
+            .map(|r| match r.reason {
+                ReviewReason::StatusReviewDue => None,
+                ReviewReason::EndsSoon(d) | ReviewReason::PastPlannedEnd(d) => Some(d),
+            })
+            .collect();
+        k.sort();
+        k.truncate(5);
+        k
+    };
+    assert_eq!(
+        review_keys(&five.reviews_due),
+        review_keys(&all.reviews_due)
+    );
+    // Follow-ups: exactly the five oldest.
+    assert_eq!(five.follow_ups, all.follow_ups[..5]);
+    // Every loaded row is judged as the unbounded home judges it.
+    for a in &five.active {
+        let same = all
+            .active
+            .iter()
+            .find(|x| x.of.intervention_id == a.of.intervention_id)
+            .expect("loaded row in the full home");
+        assert_eq!(a, same);
+    }
+}
+
+/// Logging a session moves an intervention down the urgency order the
+/// bound follows (kept by triggers, 0010).
+#[tokio::test]
+async fn a_session_logged_today_moves_an_intervention_out_of_the_most_urgent() {
+    let (_db, c) = seeded().await;
+    let me = user(&c, DEMO_COORDINATOR).await;
+    let first = load_home(&c, Some(me), Scope::Schools, today(), 1)
+        .await
+        .unwrap();
+    let top = first
+        .active
+        .iter()
+        .min_by_key(|a| due_key(a.next_session_due))
+        .expect("an active intervention")
+        .clone();
+    assert!(top.overdue, "the seed has overdue sessions");
+    c.execute(
+        "INSERT INTO intervention_sessions \
+           (id, intervention_id, session_date, minutes, attendance, delivered_by) \
+         SELECT gen_random_uuid(), id, $2, 30, 'present', owner_id FROM interventions WHERE id = $1",
+        &[&top.of.intervention_id, &today()],
+    )
+    .await
+    .unwrap();
+    let after = load_home(&c, Some(me), Scope::Schools, today(), 1)
+        .await
+        .unwrap();
+    let new_top = after
+        .active
+        .iter()
+        .min_by_key(|a| due_key(a.next_session_due))
+        .expect("an active intervention");
+    assert_ne!(new_top.of.intervention_id, top.of.intervention_id);
+    assert!(due_key(new_top.next_session_due) >= due_key(top.next_session_due));
+}
+
 /// Timings and plans on a big district, by hand:
 /// `CASELOAD_BENCH_DB=name cargo test --test caseload_home -- --ignored --nocapture`
 /// migrates and (once) seeds 20,000 students into that database, which the

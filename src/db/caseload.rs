@@ -232,7 +232,7 @@ fn picked_branches(scope: Scope, where_: &str, order: &str) -> String {
 fn open_cte(scope: Scope) -> String {
     let (cte, _) = scope_terms(scope, "", "");
     format!(
-        "{cte}, picked AS ({active} UNION {reviews}), \
+        "{cte}, picked AS (({active}) UNION ({reviews})), \
          open AS ( \
            SELECT i.* FROM picked p CROSS JOIN LATERAL ( \
              SELECT * FROM interventions i \

@@ -152,14 +152,9 @@ pub fn render(frame: &mut Frame, area: Rect, h: &HomeState, theme: &Theme) {
     let mut selected_line = 0;
     let mut row = 0;
     if let Some(note) = h.bound_note() {
-        // On a narrow terminal the hint goes on a line of its own rather
-        // than being cut off.
-        let parts: Vec<&str> = match note.split_once(" — ") {
-            Some((what, hint)) if note.chars().count() > c.width => vec![what, hint],
-            _ => vec![note.as_str()],
-        };
-        for part in parts {
-            lines.push(Line::styled(truncate(part, c.width), theme.busy));
+        // Wrapped, not cut: the hint at its end is the point.
+        for part in super::auth::wrap(&note, c.width) {
+            lines.push(Line::styled(part, theme.busy));
         }
     }
     for s in Section::ALL {
