@@ -34,8 +34,8 @@ CREATE POLICY intervention_urgency_select ON intervention_urgency FOR SELECT
 DO $$
 DECLARE k text;
 BEGIN
-  FOREACH k IN ARRAY ARRAY['admin', 'coordinator', 'counselor', 'interventionist', 'teacher'] LOOP
-    EXECUTE format('REVOKE ALL ON intervention_urgency FROM %I', 'caseload_' || k);
+  FOREACH k IN ARRAY ARRAY['admin', 'coordinator', 'counselor', 'interventionist', 'teacher',
+                           'viewer'] LOOP
     EXECUTE format('GRANT SELECT ON intervention_urgency TO %I', 'caseload_' || k);
   END LOOP;
 END
