@@ -1,5 +1,6 @@
-//! The caseload home: what needs doing today for one person. Five queries
-//! pipelined on one connection; the judging (next session due, reviews,
+//! The caseload home: what needs doing today for one person, bounded to the
+//! most urgent HOME_ROWS per list. Two pipelined round trips on one
+//! connection (see `load_home`); the judging (next session due, reviews,
 //! decision rules, data quality) is pure code over their rows, with `today`
 //! passed in by the caller.
 
