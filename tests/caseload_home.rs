@@ -409,6 +409,38 @@ async fn a_bounded_home_loads_the_most_urgent_rows_and_counts_the_rest() {
     }
 }
 
+/// The counselor's own work is bounded the same way.
+#[tokio::test]
+async fn a_bounded_mine_home_counts_what_it_left_out() {
+    let (_db, c) = seeded().await;
+    let me = user(&c, DEMO_COUNSELOR).await;
+    let all = load_home(&c, Some(me), Scope::Mine, today(), HOME_ROWS)
+        .await
+        .unwrap();
+    assert!(!all.totals.cut());
+    let two = load_home(&c, Some(me), Scope::Mine, today(), 2)
+        .await
+        .unwrap();
+    assert!(two.totals.cut());
+    assert_eq!(two.totals.open, all.totals.loaded);
+    assert_eq!(two.totals.active, all.active.len() as u64);
+    assert_eq!(two.totals.reviews, all.reviews_due.len() as u64);
+    assert!((2..=4).contains(&two.totals.loaded));
+    let mut soonest: Vec<_> = all
+        .active
+        .iter()
+        .map(|a| due_key(a.next_session_due))
+        .collect();
+    soonest.sort();
+    let mut got: Vec<_> = two
+        .active
+        .iter()
+        .map(|a| due_key(a.next_session_due))
+        .collect();
+    got.sort();
+    assert_eq!(got[..2], soonest[..2]);
+}
+
 /// Logging a session moves an intervention down the urgency order the
 /// bound follows (kept by triggers, 0010).
 #[tokio::test]
