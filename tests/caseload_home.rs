@@ -4,7 +4,7 @@
 
 mod common;
 
-use caseload::db::caseload::{Problem, ReviewReason, Scope, load_home};
+use caseload::db::caseload::{HOME_ROWS, Problem, ReviewReason, Scope, load_home};
 use caseload::db::seed::{self, DEMO_COORDINATOR, DEMO_COUNSELOR, SeedOptions};
 use chrono::NaiveDate;
 use common::TestDb;
@@ -86,7 +86,9 @@ async fn check(c: &Client, who: Uuid, scope: Scope) {
         Scope::Mine => MINE,
         Scope::Schools => SCHOOLS,
     };
-    let home = load_home(c, Some(who), scope, today()).await.expect("home");
+    let home = load_home(c, Some(who), scope, today(), HOME_ROWS)
+        .await
+        .expect("home");
     let label = format!("{scope:?}");
 
     // (a) active, with the next session due.
@@ -294,7 +296,9 @@ async fn the_demo_counselors_home_agrees_with_its_definition() {
     check(&c, me, Scope::Mine).await;
     spoil(&c, me).await;
     check(&c, me, Scope::Mine).await;
-    let home = load_home(&c, Some(me), Scope::Mine, today()).await.unwrap();
+    let home = load_home(&c, Some(me), Scope::Mine, today(), HOME_ROWS)
+        .await
+        .unwrap();
     for kind in [
         |p: &Problem| matches!(p, Problem::MissingBaseline { .. }),
         |p: &Problem| matches!(p, Problem::ZeroBaseline { .. }),
@@ -314,6 +318,152 @@ async fn the_coordinators_schools_home_agrees_with_its_definition() {
     let (_db, c) = seeded().await;
     let me = user(&c, DEMO_COORDINATOR).await;
     check(&c, me, Scope::Schools).await;
+}
+
+/// Urgency of an active row as the home sorts it: soonest next session,
+/// unknown last.
+fn due_key(d: Option<NaiveDate>) -> (bool, Option<NaiveDate>) {
+    (d.is_none(), d)
+}
+
+/// With a bound of 5, the home loads the most urgent rows of each list (the
+/// same dates the unbounded home puts first) and says truthfully how many
+/// there are in all.
+#[tokio::test]
+async fn a_bounded_home_loads_the_most_urgent_rows_and_counts_the_rest() {
+    let (_db, c) = seeded().await;
+    let me = user(&c, DEMO_COORDINATOR).await;
+    let all = load_home(&c, Some(me), Scope::Schools, today(), HOME_ROWS)
+        .await
+        .unwrap();
+    assert!(!all.totals.cut(), "the seeded district fits the bound");
+    // Each open intervention once: the active list and the reviews overlap.
+    let distinct: BTreeSet<Uuid> = all
+        .active
+        .iter()
+        .map(|a| a.of.intervention_id)
+        .chain(all.reviews_due.iter().map(|r| r.of.intervention_id))
+        .collect();
+    assert_eq!(distinct.len() as u64, all.totals.loaded);
+    assert!(all.active.len() > 5 && all.reviews_due.len() > 5);
+    assert!(all.follow_ups.len() > 5, "{}", all.follow_ups.len());
+
+    let five = load_home(&c, Some(me), Scope::Schools, today(), 5)
+        .await
+        .unwrap();
+    let t = five.totals;
+    assert!(t.cut());
+    assert_eq!(t.open, all.totals.loaded);
+    assert_eq!(t.active, all.active.len() as u64);
+    assert_eq!(t.reviews, all.reviews_due.len() as u64);
+    assert!(t.more_follow_ups);
+    // Five from each list at most; the lists overlap (an active one ending soon).
+    assert!((5..=10).contains(&t.loaded), "{}", t.loaded);
+
+    // Active: the five soonest next sessions of all are among those loaded.
+    let firsts = |rows: &[caseload::db::caseload::ActiveRow]| {
+        let mut d: Vec<_> = rows.iter().map(|a| due_key(a.next_session_due)).collect();
+        d.sort();
+        d.truncate(5);
+        d
+    };
+    assert_eq!(firsts(&five.active), firsts(&all.active));
+    // Reviews: those marked review_due first, then by planned end, as shown.
+    let review_keys = |rows: &[caseload::db::caseload::ReviewRow]| {
+        let mut k: Vec<_> = rows
+            .iter()
+            .map(|r| match r.reason {
+                ReviewReason::StatusReviewDue => None,
+                ReviewReason::EndsSoon(d) | ReviewReason::PastPlannedEnd(d) => Some(d),
+            })
+            .collect();
+        k.sort();
+        k.truncate(5);
+        k
+    };
+    assert_eq!(
+        review_keys(&five.reviews_due),
+        review_keys(&all.reviews_due)
+    );
+    // Follow-ups: exactly the five oldest.
+    assert_eq!(five.follow_ups, all.follow_ups[..5]);
+    // Every loaded row is judged as the unbounded home judges it.
+    for a in &five.active {
+        let same = all
+            .active
+            .iter()
+            .find(|x| x.of.intervention_id == a.of.intervention_id)
+            .expect("loaded row in the full home");
+        assert_eq!(a, same);
+    }
+}
+
+/// The counselor's own work is bounded the same way.
+#[tokio::test]
+async fn a_bounded_mine_home_counts_what_it_left_out() {
+    let (_db, c) = seeded().await;
+    let me = user(&c, DEMO_COUNSELOR).await;
+    let all = load_home(&c, Some(me), Scope::Mine, today(), HOME_ROWS)
+        .await
+        .unwrap();
+    assert!(!all.totals.cut());
+    let two = load_home(&c, Some(me), Scope::Mine, today(), 2)
+        .await
+        .unwrap();
+    assert!(two.totals.cut());
+    assert_eq!(two.totals.open, all.totals.loaded);
+    assert_eq!(two.totals.active, all.active.len() as u64);
+    assert_eq!(two.totals.reviews, all.reviews_due.len() as u64);
+    assert!((2..=4).contains(&two.totals.loaded));
+    let mut soonest: Vec<_> = all
+        .active
+        .iter()
+        .map(|a| due_key(a.next_session_due))
+        .collect();
+    soonest.sort();
+    let mut got: Vec<_> = two
+        .active
+        .iter()
+        .map(|a| due_key(a.next_session_due))
+        .collect();
+    got.sort();
+    assert_eq!(got[..2], soonest[..2]);
+}
+
+/// Logging a session moves an intervention down the urgency order the
+/// bound follows (kept by triggers, 0010).
+#[tokio::test]
+async fn a_session_logged_today_moves_an_intervention_out_of_the_most_urgent() {
+    let (_db, c) = seeded().await;
+    let me = user(&c, DEMO_COORDINATOR).await;
+    let first = load_home(&c, Some(me), Scope::Schools, today(), 1)
+        .await
+        .unwrap();
+    let top = first
+        .active
+        .iter()
+        .min_by_key(|a| due_key(a.next_session_due))
+        .expect("an active intervention")
+        .clone();
+    assert!(top.overdue, "the seed has overdue sessions");
+    c.execute(
+        "INSERT INTO intervention_sessions \
+           (id, intervention_id, session_date, minutes, attendance, delivered_by) \
+         SELECT gen_random_uuid(), id, $2, 30, 'present', owner_id FROM interventions WHERE id = $1",
+        &[&top.of.intervention_id, &today()],
+    )
+    .await
+    .unwrap();
+    let after = load_home(&c, Some(me), Scope::Schools, today(), 1)
+        .await
+        .unwrap();
+    let new_top = after
+        .active
+        .iter()
+        .min_by_key(|a| due_key(a.next_session_due))
+        .expect("an active intervention");
+    assert_ne!(new_top.of.intervention_id, top.of.intervention_id);
+    assert!(due_key(new_top.next_session_due) >= due_key(top.next_session_due));
 }
 
 /// Timings and plans on a big district, by hand:
@@ -351,7 +501,11 @@ async fn home_timings_on_a_big_district() {
         let mut home = None;
         for _ in 0..7 {
             let t = std::time::Instant::now();
-            home = Some(load_home(&c, Some(who), scope, today()).await.unwrap());
+            home = Some(
+                load_home(&c, Some(who), scope, today(), HOME_ROWS)
+                    .await
+                    .unwrap(),
+            );
             times.push(t.elapsed());
         }
         times.sort();
@@ -368,13 +522,13 @@ async fn home_timings_on_a_big_district() {
             h.warnings.len()
         );
         let (who, day) = (Some(who), today());
-        let both: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&who, &day];
+        let all: [&(dyn tokio_postgres::types::ToSql + Sync); 3] = [&who, &day, &HOME_ROWS];
         for (label, sql) in caseload::db::caseload::home_queries(scope) {
-            let params = if sql.contains("$2") {
-                &both[..]
-            } else {
-                &both[..1]
-            };
+            let n = (1..=3)
+                .rev()
+                .find(|n| sql.contains(&format!("${n}")))
+                .unwrap_or(0);
+            let params = &all[..n];
             let plan = c
                 .query(
                     &format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}"),

@@ -105,7 +105,7 @@ async fn roster_and_menu_appear_for_the_demo_coordinator() {
 /// forbids: the trigger refuses whatever the client.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_counselor_pauses_an_intervention_from_the_home() {
-    use caseload::db::caseload::{Scope, load_home};
+    use caseload::db::caseload::{HOME_ROWS, Scope, load_home};
     use caseload::db::enums::InterventionStatus;
     use caseload::db::interventions::Refusal;
     use caseload::db::interventions::error::refusal_of;
@@ -116,9 +116,15 @@ async fn the_counselor_pauses_an_intervention_from_the_home() {
         .await;
     let me = common::connect(&format!("{url} password={password}")).await;
     // The home's first row, as the counselor's own role reads it.
-    let home = load_home(&me, None, Scope::Mine, chrono::Local::now().date_naive())
-        .await
-        .expect("home");
+    let home = load_home(
+        &me,
+        None,
+        Scope::Mine,
+        chrono::Local::now().date_naive(),
+        HOME_ROWS,
+    )
+    .await
+    .expect("home");
     let first = home
         .active
         .first()

@@ -46,6 +46,7 @@ async fn fresh_database_gets_every_table_and_enum() {
         "intervention_sessions",
         "intervention_status_changes",
         "intervention_team",
+        "intervention_urgency",
         "interventions",
         "jobs",
         "migration_log",

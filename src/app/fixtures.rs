@@ -3,7 +3,7 @@
 
 use crate::db::caseload::{
     ActiveRow, CaseloadHome, FollowUpRow, GoalFlag, InterventionRef, Problem, ReviewReason,
-    ReviewRow, Warning,
+    ReviewRow, Totals, Warning,
 };
 use crate::db::enums::{InterventionStatus, InterventionType};
 use crate::db::interventions::delivery::DeliveryRow;
@@ -94,6 +94,28 @@ pub fn home() -> CaseloadHome {
             problem: Problem::NoPlannedEnd,
         }],
         settings: RuleSettings::default(),
+        totals: Totals {
+            loaded: 3,
+            open: 3,
+            active: 3,
+            reviews: 1,
+            more_follow_ups: false,
+        },
+    }
+}
+
+/// The home of a district administrator at 500,000 students: the same rows,
+/// cut from far more by the bound (db::caseload::HOME_ROWS).
+pub fn cut_home() -> CaseloadHome {
+    CaseloadHome {
+        totals: Totals {
+            loaded: 3,
+            open: 101_476,
+            active: 85_776,
+            reviews: 31_402,
+            more_follow_ups: true,
+        },
+        ..home()
     }
 }
 

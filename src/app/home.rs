@@ -171,12 +171,87 @@ impl HomeState {
         }
     }
 
+    /// A section's heading with its count: "of" the total in scope when the
+    /// home's bound left rows out (db::caseload::HOME_ROWS). Goals off track
+    /// and warnings are judged only among the interventions loaded.
+    pub fn section_heading(&self, s: Section) -> String {
+        let n = self.section_len(s);
+        let Some(h) = &self.home else {
+            return format!("{} ({n})", s.title());
+        };
+        let t = &h.totals;
+        let of = |total: u64| {
+            if total > n as u64 {
+                format!(
+                    "{} ({} of {})",
+                    s.title(),
+                    grouped(n as u64),
+                    grouped(total)
+                )
+            } else {
+                format!("{} ({n})", s.title())
+            }
+        };
+        match s {
+            Section::Active => of(t.active),
+            Section::Reviews => of(t.reviews),
+            Section::FollowUps if t.more_follow_ups => {
+                format!(
+                    "{} ({} oldest; more not shown)",
+                    s.title(),
+                    grouped(n as u64)
+                )
+            }
+            Section::FollowUps => of(0),
+            Section::OffTrack | Section::Warnings if t.loaded < t.open => {
+                format!("{} ({n} among those shown)", s.title())
+            }
+            Section::OffTrack | Section::Warnings => of(0),
+        }
+    }
+
+    /// What the bound left out, when it did: the screen's first line.
+    pub fn bound_note(&self) -> Option<String> {
+        let t = &self.home.as_ref()?.totals;
+        if !t.cut() {
+            return None;
+        }
+        let follow = self.section_len(Section::FollowUps) as u64;
+        let open = format!(
+            "the {} most urgent of {} open interventions",
+            grouped(t.loaded),
+            grouped(t.open)
+        );
+        let follow = format!("the {} oldest overdue follow-ups", grouped(follow));
+        let what = match (t.loaded < t.open, t.more_follow_ups) {
+            (true, true) => format!("{open} and {follow}"),
+            (true, false) => open,
+            _ => follow,
+        };
+        Some(format!(
+            "Showing {what} — narrow them in the roster (:open roster)"
+        ))
+    }
+
     pub fn apply(&mut self, home: CaseloadHome, today: NaiveDate) {
         self.home = Some(Box::new(home));
         self.today = Some(today);
         self.error = None;
         self.cursor = self.cursor.min(self.len().saturating_sub(1));
     }
+}
+
+/// 101476 as "101,476".
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Coordinators and administrators oversee schools; everyone else sees

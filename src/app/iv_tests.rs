@@ -59,6 +59,10 @@ fn signed_in(roles: &[&str], targets: &[&str]) -> (State, Vec<Effect>) {
 
 /// Signed in as a counselor with the home loaded.
 pub(super) fn at_home() -> State {
+    at_home_with(fixtures::home())
+}
+
+fn at_home_with(loaded: CaseloadHome) -> State {
     let (mut s, fx) = signed_in(&["counselor"], &["roster", "caseload"]);
     let [Effect::LoadHome { req, scope }] = fx[..] else {
         panic!("{fx:?}")
@@ -68,11 +72,66 @@ pub(super) fn at_home() -> State {
         &mut s,
         Msg::HomeLoaded {
             req,
-            home: Box::new(fixtures::home()),
+            home: Box::new(loaded),
             today: day(fixtures::TODAY),
         },
     );
     s
+}
+
+#[test]
+fn a_home_with_nothing_left_out_says_nothing_of_bounds() {
+    let s = at_home();
+    let h = home(&s);
+    assert_eq!(h.bound_note(), None);
+    assert_eq!(
+        h.section_heading(home::Section::Active),
+        "My active interventions (3)"
+    );
+    assert_eq!(
+        h.section_heading(home::Section::FollowUps),
+        "Overdue follow-ups (1)"
+    );
+}
+
+#[test]
+fn a_cut_home_says_how_much_was_left_out() {
+    let s = at_home_with(fixtures::cut_home());
+    let h = home(&s);
+    assert_eq!(
+        h.bound_note().as_deref(),
+        Some(
+            "Showing the 3 most urgent of 101,476 open interventions and the 1 oldest overdue \
+             follow-ups — narrow them in the roster (:open roster)"
+        )
+    );
+    use home::Section::*;
+    let headings: Vec<String> = home::Section::ALL
+        .iter()
+        .map(|&x| h.section_heading(x))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "My active interventions (3 of 85,776)",
+            "Reviews due (1 of 31,402)",
+            "Goals off track (1 among those shown)",
+            "Overdue follow-ups (1 oldest; more not shown)",
+            "Data-quality warnings (1 among those shown)",
+        ]
+    );
+    // The rows and cursor are those loaded, whatever the totals.
+    assert_eq!(h.len(), 7);
+    assert_eq!(h.current_section(), Some(Active));
+}
+
+#[test]
+fn thousands_are_grouped() {
+    assert_eq!(home::grouped(0), "0");
+    assert_eq!(home::grouped(999), "999");
+    assert_eq!(home::grouped(1_000), "1,000");
+    assert_eq!(home::grouped(101_476), "101,476");
+    assert_eq!(home::grouped(12_345_678), "12,345,678");
 }
 
 pub(super) fn home(s: &State) -> &HomeState {

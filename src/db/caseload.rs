@@ -1,5 +1,6 @@
-//! The caseload home: what needs doing today for one person. Five queries
-//! pipelined on one connection; the judging (next session due, reviews,
+//! The caseload home: what needs doing today for one person, bounded to the
+//! most urgent HOME_ROWS per list. Two pipelined round trips on one
+//! connection (see `load_home`); the judging (next session due, reviews,
 //! decision rules, data quality) is pure code over their rows, with `today`
 //! passed in by the caller.
 
@@ -125,6 +126,33 @@ pub struct CaseloadHome {
     pub follow_ups: Vec<FollowUpRow>,
     pub warnings: Vec<Warning>,
     pub settings: RuleSettings,
+    /// What the lists were cut from (see HOME_ROWS).
+    pub totals: Totals,
+}
+
+/// How many rows the home's bounded lists were taken from. Equal to the
+/// rows loaded when nothing was left out. Goals off track and warnings are
+/// judged only among the loaded interventions and have no total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Totals {
+    /// Open interventions loaded (the union of the bounded lists).
+    pub loaded: u64,
+    /// Open interventions in scope.
+    pub open: u64,
+    /// Active ones in scope.
+    pub active: u64,
+    /// Marked review_due, or active and planned to end within the lookahead.
+    pub reviews: u64,
+    /// More overdue follow-ups are in scope than were loaded (not counted:
+    /// that took half a second for a district administrator).
+    pub more_follow_ups: bool,
+}
+
+impl Totals {
+    /// Some open interventions or follow-ups in scope were not loaded.
+    pub fn cut(&self) -> bool {
+        self.loaded < self.open || self.more_follow_ups
+    }
 }
 
 /// $1 the person (NULL: the signed-in one).
@@ -134,34 +162,106 @@ const ME: &str = "WITH me AS (SELECT COALESCE($1::uuid, caseload_current_user_id
 /// district-wide grant), so that `school_id = ANY (...)` can use an index.
 const SCHOOLS: &str = "schools_in_scope AS MATERIALIZED ( \
        SELECT CASE WHEN bool_or(ur.school_id IS NULL) THEN (SELECT array_agg(id) FROM schools) \
-                   ELSE array_agg(ur.school_id) END AS ids \
+                   ELSE array_agg(ur.school_id) END AS ids, \
+              COALESCE(bool_or(ur.school_id IS NULL), false) AS wide \
        FROM user_roles ur, me WHERE ur.user_id = me.id \
          AND (ur.expires_at IS NULL OR ur.expires_at > now()))";
 
-/// `open`: the open (active or review_due) interventions in scope, whole
-/// rows. Mine unites two index-driven branches (owner, team) and then
-/// probes by id, rather than letting a misestimate scan every intervention.
-fn open_cte(scope: Scope) -> String {
+/// The home loads at most this many rows per list: the most urgent active
+/// interventions, the most urgent reviews and the oldest follow-ups. A
+/// district administrator sees ~100,000 open interventions at 500,000
+/// students; loading them all with their goals and measurements took half a
+/// gigabyte and many seconds before the first screen. 300 is more than
+/// anyone works through in a day, and the screen says how many were left
+/// out (narrowing goes through the roster's filters).
+pub const HOME_ROWS: i64 = 300;
+
+/// The CTEs that define the scope, and a predicate on it over the given
+/// intervention id and school columns. Mine unites two index-driven
+/// branches (owner, team) rather than letting a misestimate scan every
+/// intervention.
+fn scope_terms(scope: Scope, id: &str, school: &str) -> (String, String) {
     match scope {
-        Scope::Mine => format!(
-            "{ME}, open AS ( \
-               SELECT i.* FROM ( \
-                 SELECT o.id FROM interventions o, me \
-                 WHERE o.owner_id = me.id AND o.status IN ('active', 'review_due') \
-                 UNION \
-                 SELECT t.intervention_id FROM intervention_team t, me \
-                 WHERE t.user_id = me.id) x \
-               CROSS JOIN LATERAL ( \
-                 SELECT * FROM interventions i \
-                 WHERE i.id = x.id AND i.status IN ('active', 'review_due') OFFSET 0) i) "
+        Scope::Mine => (
+            format!(
+                "{ME}, mine AS MATERIALIZED ( \
+                   SELECT o.id FROM interventions o, me \
+                   WHERE o.owner_id = me.id AND o.status IN ('active', 'review_due') \
+                   UNION \
+                   SELECT t.intervention_id FROM intervention_team t, me \
+                   WHERE t.user_id = me.id)"
+            ),
+            format!("{id} IN (SELECT id FROM mine)"),
         ),
-        Scope::Schools => format!(
-            "{ME}, {SCHOOLS}, open AS ( \
-               SELECT i.* FROM interventions i \
-               WHERE i.status IN ('active', 'review_due') \
-                 AND i.school_id = ANY ((SELECT ids FROM schools_in_scope)::uuid[])) "
+        Scope::Schools => (
+            format!("{ME}, {SCHOOLS}"),
+            format!("{school} = ANY ((SELECT ids FROM schools_in_scope)::uuid[])"),
         ),
     }
+}
+
+/// The `picked` branches for one urgency order: `where_` the list's rows,
+/// `order` its columns. A district-wide person walks the order's index and
+/// stops after $3 rows; filtering by an array of every school instead
+/// would read and sort every open intervention. The two Schools branches
+/// are gated on `wide`, so only one runs.
+fn picked_branches(scope: Scope, where_: &str, order: &str) -> String {
+    let (_, within) = scope_terms(scope, "u.intervention_id", "u.school_id");
+    let branch = |filter: &str| {
+        format!(
+            "(SELECT u.intervention_id AS id FROM intervention_urgency u \
+              WHERE {where_} AND {filter} ORDER BY {order}, u.intervention_id LIMIT $3)"
+        )
+    };
+    match scope {
+        Scope::Mine => branch(&within),
+        Scope::Schools => format!(
+            "{} UNION ALL {}",
+            branch("(SELECT wide FROM schools_in_scope)"),
+            branch(&format!(
+                "NOT (SELECT wide FROM schools_in_scope) AND {within}"
+            )),
+        ),
+    }
+}
+
+/// `open`: the open (active or review_due) interventions in scope, whole
+/// rows, bounded ($3 rows per list, $2 today): the soonest next sessions
+/// (overdue first) and the most pressing reviews (marked review_due, then
+/// by planned end), picked by walking `intervention_urgency` (0010), a
+/// proxy kept by triggers; every picked row is then judged exactly.
+fn open_cte(scope: Scope) -> String {
+    let (cte, _) = scope_terms(scope, "", "");
+    format!(
+        "{cte}, picked AS (({active}) UNION ({reviews})), \
+         open AS ( \
+           SELECT i.* FROM picked p CROSS JOIN LATERAL ( \
+             SELECT * FROM interventions i \
+             WHERE i.id = p.id AND i.status IN ('active', 'review_due') OFFSET 0) i) ",
+        active = picked_branches(scope, "u.status = 'active'", "u.next_session_due"),
+        reviews = picked_branches(
+            scope,
+            &format!("u.review_on <= $2::date + {REVIEW_LOOKAHEAD_DAYS}"),
+            "u.review_on"
+        ),
+    )
+}
+
+/// The loaded interventions again, by id ($1), for their goals.
+const LOADED: &str = "WITH open AS (SELECT * FROM interventions WHERE id = ANY ($1::uuid[])) ";
+
+/// How many open interventions, active ones and reviews are in scope ($1
+/// person, $2 today), counted only when a list was cut: ~70 ms for a
+/// district administrator at 500,000 students (a bitmap scan of the
+/// schools' index; without the school filter it was a slower full scan).
+fn counts_sql(scope: Scope) -> String {
+    let (cte, within) = scope_terms(scope, "i.id", "i.school_id");
+    format!(
+        "{cte} SELECT count(*), count(*) FILTER (WHERE i.status = 'active'), \
+           count(*) FILTER (WHERE i.status = 'review_due' \
+                            OR i.planned_end_date <= $2::date + {REVIEW_LOOKAHEAD_DAYS}) \
+         FROM interventions i WHERE i.status IN ('active', 'review_due') AND {within}"
+    )
 }
 
 /// Names come from per-row lookups rather than joins: a scope's size is
@@ -234,77 +334,119 @@ fn open_row(r: &Row) -> OpenRow {
     }
 }
 
-fn goals_sql(scope: Scope) -> String {
-    format!(
-        "{cte} SELECT {REF_COLUMNS}, {GOAL_COLUMNS} {OPEN_GOALS}",
-        cte = open_cte(scope),
-    )
+fn goals_sql() -> String {
+    format!("{LOADED} SELECT {REF_COLUMNS}, {GOAL_COLUMNS} {OPEN_GOALS}")
 }
 
-fn points_sql(scope: Scope) -> String {
+fn points_sql() -> String {
     format!(
-        "{cte} SELECT {MEASUREMENT_COLUMNS} {OPEN_GOALS} \
+        "{LOADED} SELECT {MEASUREMENT_COLUMNS} {OPEN_GOALS} \
          JOIN progress_measurements m ON m.goal_id = g.id \
-         WHERE m.measured_on <= $2",
-        cte = open_cte(scope),
+         WHERE m.measured_on <= $2"
     )
 }
 
+/// The oldest $3 overdue follow-ups in scope ($2 today). As for `picked`,
+/// a district-wide person's branch has no school filter (it walks the open
+/// follow-ups' due-date index), the other's filters by school; gated on
+/// `wide`, only one runs.
 fn follow_ups_sql(scope: Scope) -> String {
-    let (cte, whose) = match scope {
-        Scope::Mine => (format!("{ME} "), "c.follow_up_owner = (SELECT id FROM me)"),
+    let (cte, branches) = match scope {
+        Scope::Mine => (
+            format!("{ME} "),
+            vec!["c.follow_up_owner = (SELECT id FROM me)".to_string()],
+        ),
         Scope::Schools => (
             format!("{ME}, {SCHOOLS} "),
-            "s.school_id = ANY ((SELECT ids FROM schools_in_scope)::uuid[])",
+            vec![
+                "(SELECT wide FROM schools_in_scope)".to_string(),
+                "NOT (SELECT wide FROM schools_in_scope) \
+                 AND s.school_id = ANY ((SELECT ids FROM schools_in_scope)::uuid[])"
+                    .to_string(),
+            ],
         ),
     };
+    let from = |whose: &String| {
+        format!(
+            "FROM communication_log c JOIN students s ON s.id = c.student_id \
+             WHERE {whose} AND c.follow_up_due < $2 AND c.follow_up_done_at IS NULL"
+        )
+    };
+    let order = "ORDER BY follow_up_due, occurred_at, id";
+    let rows: Vec<String> = branches
+        .iter()
+        .map(|w| {
+            format!(
+                "(SELECT c.id, c.student_id, {name} AS student_name, c.intervention_id, \
+                   c.purpose, c.channel, c.occurred_at, c.follow_up_due {from} {order} LIMIT $3)",
+                name = student_name!(),
+                from = from(w),
+            )
+        })
+        .collect();
     format!(
-        "{cte} SELECT c.id, c.student_id, {name}, c.intervention_id, c.purpose, c.channel, c.occurred_at, c.follow_up_due \
-         FROM communication_log c JOIN students s ON s.id = c.student_id \
-         WHERE {whose} AND c.follow_up_due < $2 AND c.follow_up_done_at IS NULL \
-         ORDER BY c.follow_up_due, c.occurred_at, c.id",
-        name = student_name!(),
+        "{cte} SELECT * FROM ({}) f {order}",
+        rows.join(" UNION ALL ")
     )
 }
 
-/// The home screen's queries for `scope`, with $1 the person and $2 today
-/// (the settings query takes none): for EXPLAIN when tuning.
+/// The home screen's scope-bound queries for `scope`, with $1 the person,
+/// $2 today and $3 the row bound: for EXPLAIN when tuning. (Goals and
+/// measurements are then read by the ids loaded.)
 pub fn home_queries(scope: Scope) -> Vec<(&'static str, String)> {
     vec![
         ("open interventions", open_sql(scope)),
-        ("goals", goals_sql(scope)),
-        ("data points", points_sql(scope)),
+        ("open counts", counts_sql(scope)),
         ("follow-ups", follow_ups_sql(scope)),
     ]
 }
 
-/// The home screen for `who` (None: the signed-in person) as of `today`.
+/// The home screen for `who` (None: the signed-in person) as of `today`,
+/// at most `limit` rows per list (the app passes HOME_ROWS).
+///
+/// Two round trips: the bounded lists, then the goals and measurements of
+/// the interventions loaded and, only when a list came back full, the
+/// totals it was cut from.
 pub async fn load_home(
     client: &impl GenericClient,
     who: Option<Uuid>,
     scope: Scope,
     today: NaiveDate,
+    limit: i64,
 ) -> Result<CaseloadHome, tokio_postgres::Error> {
-    let params: [&(dyn ToSql + Sync); 2] = [&who, &today];
-    let (open_sql, goals_sql, points_sql, follow_sql) = (
-        open_sql(scope),
-        goals_sql(scope),
-        points_sql(scope),
-        follow_ups_sql(scope),
-    );
-    let (open, goals, points, follow, settings) = futures::try_join!(
+    let params: [&(dyn ToSql + Sync); 3] = [&who, &today, &limit];
+    // One follow-up past the bound says whether there are more: counting
+    // them took half a second for a district administrator.
+    let follow_limit = limit.saturating_add(1);
+    let follow_params: [&(dyn ToSql + Sync); 3] = [&who, &today, &follow_limit];
+    let (open_sql, follow_sql) = (open_sql(scope), follow_ups_sql(scope));
+    let (open, mut follow, settings) = futures::try_join!(
         client.query(&open_sql, &params),
-        client.query(&goals_sql, &params[..1]),
-        client.query(&points_sql, &params),
-        client.query(&follow_sql, &params),
+        client.query(&follow_sql, &follow_params),
         client.query(RULE_SETTINGS_SQL, &[]),
     )?;
+    let more_follow_ups = i64::try_from(follow.len()).unwrap_or(i64::MAX) > limit;
+    follow.truncate(usize::try_from(limit).unwrap_or(0));
     let open: Vec<OpenRow> = open.iter().map(open_row).collect();
+    let ids: Vec<Uuid> = open.iter().map(|o| o.of.intervention_id).collect();
+    let open_full = i64::try_from(open.len()).unwrap_or(i64::MAX) >= limit;
+    let (goals_sql, points_sql, counts_sql) = (goals_sql(), points_sql(), counts_sql(scope));
+    let by_ids: [&(dyn ToSql + Sync); 2] = [&ids, &today];
+    let (goals, points, counts) = futures::try_join!(
+        client.query(&goals_sql, &by_ids[..1]),
+        client.query(&points_sql, &by_ids),
+        async {
+            match open_full {
+                true => client.query_opt(&counts_sql, &params[..2]).await,
+                false => Ok(None),
+            }
+        },
+    )?;
     let goals: Vec<(InterventionRef, Goal)> = goals
         .iter()
         .map(|r| (ref_row(r, 0), goal_row_from(r, 4)))
         .collect();
-    let follow_ups = follow
+    let follow_ups: Vec<FollowUpRow> = follow
         .iter()
         .map(|r| {
             let due: NaiveDate = r.get(7);
@@ -323,7 +465,22 @@ pub async fn load_home(
         .collect();
     let settings = rule_settings(&settings);
     let points = points.iter().map(measurement_row).collect();
-    Ok(assemble(open, goals, points, follow_ups, settings, today))
+    let loaded = open.len();
+    let mut home = assemble(open, goals, points, follow_ups, settings, today);
+    let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+    let from_db = |r: &Row, at: usize| u64::try_from(r.get::<_, i64>(at)).unwrap_or(0);
+    home.totals = Totals {
+        loaded: count(loaded),
+        open: counts.as_ref().map_or(count(loaded), |r| from_db(r, 0)),
+        active: counts
+            .as_ref()
+            .map_or(count(home.active.len()), |r| from_db(r, 1)),
+        reviews: counts
+            .as_ref()
+            .map_or(count(home.reviews_due.len()), |r| from_db(r, 2)),
+        more_follow_ups,
+    };
+    Ok(home)
 }
 
 fn assemble(

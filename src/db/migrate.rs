@@ -63,6 +63,7 @@ embedded_migrations! {
     7 => "0007_last_session.sql",
     8 => "0008_access_fixes.sql",
     9 => "0009_status_history.sql",
+    10 => "0010_home_bounds.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -68,7 +68,7 @@ pub fn render(frame: &mut Frame, area: Rect, p: &AuthPrompt, theme: &Theme) {
 }
 
 /// Greedy word wrap by display width; a word wider than a line is cut.
-fn wrap(text: &str, cols: usize) -> Vec<String> {
+pub(super) fn wrap(text: &str, cols: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {

@@ -151,12 +151,18 @@ pub fn render(frame: &mut Frame, area: Rect, h: &HomeState, theme: &Theme) {
     let mut lines: Vec<Line> = Vec::new();
     let mut selected_line = 0;
     let mut row = 0;
+    if let Some(note) = h.bound_note() {
+        // Wrapped, not cut: the hint at its end is the point.
+        for part in super::auth::wrap(&note, c.width) {
+            lines.push(Line::styled(part, theme.busy));
+        }
+    }
     for s in Section::ALL {
         let n = h.section_len(s);
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
-        lines.push(Line::styled(format!("{} ({n})", s.title()), theme.group));
+        lines.push(Line::styled(h.section_heading(s), theme.group));
         if n == 0 {
             lines.push(Line::styled("  nothing", theme.dim));
         }

@@ -3,6 +3,7 @@
 
 use crate::app::fixtures::{self, day};
 use crate::app::{Effect, Msg, Options, State, update};
+use crate::db::caseload::CaseloadHome;
 use crate::db::enums::{InterventionStatus, NavigationType};
 use crate::db::navigation::NavItem;
 use crate::db::users::{CaseloadUser, Whoami};
@@ -14,6 +15,10 @@ use ratatui::style::Color;
 use uuid::Uuid;
 
 fn at_home(width: u16, height: u16) -> State {
+    at_home_with(width, height, fixtures::home())
+}
+
+fn at_home_with(width: u16, height: u16, loaded: CaseloadHome) -> State {
     let mut s = State::new(Options {
         connection_label: "dana@db:5432/caseload".into(),
         ..Options::default()
@@ -54,7 +59,7 @@ fn at_home(width: u16, height: u16) -> State {
         &mut s,
         Msg::HomeLoaded {
             req,
-            home: Box::new(fixtures::home()),
+            home: Box::new(loaded),
             today: day(fixtures::TODAY),
         },
     );
@@ -120,6 +125,30 @@ fn home_120x40_no_color() {
     let t = draw(&at_home(120, 40), 120, 40, true);
     assert!(no_colours(&t));
     insta::assert_snapshot!(text(&t));
+}
+
+/// The bound's note, on two lines where one would cut it off, and every
+/// section's count "of" its total.
+#[test]
+fn cut_home_80x24() {
+    let t = draw(&at_home_with(80, 24, fixtures::cut_home()), 80, 24, false);
+    let screen = text(&t);
+    assert!(screen.contains("Showing the 3 most urgent of 101,476 open interventions"));
+    assert!(screen.contains("narrow them in the roster (:open roster)"));
+    assert!(screen.contains("My active interventions (3 of 85,776)"));
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn cut_home_200x60_no_color() {
+    let t = draw(&at_home_with(200, 60, fixtures::cut_home()), 200, 60, true);
+    assert!(no_colours(&t));
+    let screen = text(&t);
+    assert!(screen.contains(
+        "Showing the 3 most urgent of 101,476 open interventions and the 1 oldest overdue \
+         follow-ups — narrow them in the roster (:open roster)"
+    ));
+    insta::assert_snapshot!(screen);
 }
 
 #[test]

@@ -259,7 +259,10 @@ impl Worker {
                 let today = today();
                 let r = async {
                     let (c, _t) = self.start(req).await?;
-                    Ok(caseload::load_home(pg(&c), None, scope, today).await?)
+                    Ok(
+                        caseload::load_home(pg(&c), None, scope, today, caseload::HOME_ROWS)
+                            .await?,
+                    )
                 };
                 self.reply(req, r.await, |home| Msg::HomeLoaded {
                     req,

@@ -208,6 +208,9 @@ pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport,
         // The trigger-less load left the roster's last-session dates unset.
         tx.batch_execute("SELECT caseload_backfill_last_session()")
             .await?;
+        // And the caseload home's urgency order (0010).
+        tx.batch_execute("SELECT caseload_refresh_urgency(NULL)")
+            .await?;
         tx.batch_execute("SET LOCAL session_replication_role = origin")
             .await?;
         check_foreign_keys(&tx).await?;
