@@ -8,8 +8,46 @@
 //! content: a shift is used only where whole rows are equal after it.
 
 use ratatui::buffer::{Buffer, Cell};
-use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
+
+/// A multiply-rotate hash (FxHash's): row fingerprints are computed for
+/// every frame, and SipHash over 24,000 cells cost milliseconds. A match
+/// is confirmed cell by cell, so collisions cost time, never correctness.
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// A region of the terminal to scroll, and by how much.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +67,7 @@ fn row_hashes(b: &Buffer) -> Vec<u64> {
     b.content
         .chunks(w)
         .map(|row| {
-            let mut h = DefaultHasher::new();
+            let mut h = Fx(0);
             row.hash(&mut h);
             h.finish()
         })
