@@ -260,3 +260,84 @@ async fn a_read_only_role_is_told_it_may_not_change_the_record() {
         SaveOutcome::Refused("the database refused: your role may not change this record".into())
     );
 }
+
+/// The interventions tab says whether each plan is working: its goals'
+/// decision rules, judged from the data points as the counselor sees them.
+#[tokio::test]
+async fn each_intervention_says_whether_its_goals_are_on_track() {
+    use caseload::db::enums::InterventionType;
+    use caseload::db::interventions::edit::{NewIntervention, Source, create};
+    use caseload::db::interventions::goals::{
+        GoalFields, NewMeasurement, add_goal, add_measurement,
+    };
+    use caseload::db::interventions::{GoalDirection, GoalRule, GoalStatus};
+    use caseload::db::student_record::Progress;
+    let fx = fixture().await;
+    let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).expect("date");
+    let custom = |name: &str| {
+        let mut n = NewIntervention::new(
+            Uuid::new_v4(),
+            fx.mine,
+            Source::Custom {
+                name: name.into(),
+                intervention_type: InterventionType::Reading,
+                tier: 2,
+            },
+        );
+        n.start_date = Some(d(1, 5));
+        n
+    };
+    let judged = create(&fx.admin, &custom("Reading club"))
+        .await
+        .expect("plan");
+    let bare = create(&fx.admin, &custom("No goals yet"))
+        .await
+        .expect("plan");
+    let goal = add_goal(
+        &fx.admin,
+        Uuid::new_v4(),
+        judged.id,
+        &GoalFields {
+            statement: "Reads 90 wcpm".into(),
+            measure: "ORF".into(),
+            unit: Some("wcpm".into()),
+            direction: GoalDirection::Increase,
+            baseline_value: Some(40.0),
+            baseline_date: Some(d(1, 5)),
+            target_value: Some(90.0),
+            target_date: Some(d(5, 25)),
+            decision_rule: GoalRule::FourPoint,
+            status: GoalStatus::Active,
+            sort_order: 0,
+        },
+    )
+    .await
+    .expect("goal");
+    // Four points well below a line that climbs from 40 to 90.
+    for (i, day) in [2u32, 9, 16, 23].into_iter().enumerate() {
+        add_measurement(
+            &fx.admin,
+            &NewMeasurement {
+                id: Uuid::new_v4(),
+                goal_id: goal.id,
+                session_id: None,
+                measured_on: d(3, day),
+                value: 30.0 + i as f64,
+                note: None,
+            },
+        )
+        .await
+        .expect("point");
+    }
+    let c = fx.as_counselor().await;
+    let record = load(&c, fx.mine).await.expect("load").expect("visible");
+    let progress = |id: Uuid| {
+        record
+            .interventions
+            .iter()
+            .find(|l| l.id == id)
+            .map(|l| l.progress)
+    };
+    assert_eq!(progress(judged.id), Some(Progress::OffTrack));
+    assert_eq!(progress(bare.id), Some(Progress::NoGoals));
+}

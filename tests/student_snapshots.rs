@@ -8,7 +8,7 @@ use caseload::app::student::{Mode, StudentState};
 use caseload::app::{Effect, Msg, Options, Screen, State, update};
 use caseload::db::enums::{GradeLevel, InterventionStatus, StudentStatus};
 use caseload::db::student_record::{
-    Change, CommunicationLine, DocumentLine, GuardianFields, InterventionLine, Profile,
+    Change, CommunicationLine, DocumentLine, GuardianFields, InterventionLine, Profile, Progress,
     SaveOutcome, StudentRecord, Versioned,
 };
 use caseload::db::students::ActivityEvent;
@@ -81,6 +81,7 @@ pub fn record() -> StudentRecord {
                 owner: Some("Lee Okafor".into()),
                 start_date: d(2026, 1, 12),
                 planned_end_date: d(2026, 4, 3),
+                progress: Progress::OffTrack,
             },
             InterventionLine {
                 id: Uuid::from_u128(201),
@@ -90,6 +91,7 @@ pub fn record() -> StudentRecord {
                 owner: None,
                 start_date: d(2025, 10, 1),
                 planned_end_date: None,
+                progress: Progress::NotEnoughData,
             },
         ],
         communications: (0..30)

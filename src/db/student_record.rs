@@ -7,8 +7,14 @@
 
 use crate::db::enums::{GradeLevel, InterventionStatus, StudentStatus};
 use crate::db::interventions::error::WriteError;
+use crate::db::interventions::goals::{
+    GOAL_COLUMNS, GoalWithPoints, MEASUREMENT_COLUMNS, goal_row, measurement_row,
+};
+use crate::db::interventions::settings::{RULE_SETTINGS_SQL, rule_settings};
 use crate::db::students::{ActivityEvent, activity};
+use crate::domain::progress::Verdict;
 use chrono::NaiveDate;
+use std::collections::HashMap;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{GenericClient, Row};
 use uuid::Uuid;
@@ -81,6 +87,55 @@ pub struct InterventionLine {
     pub owner: Option<String>,
     pub start_date: Option<NaiveDate>,
     pub planned_end_date: Option<NaiveDate>,
+    /// Its active goals judged by their decision rules.
+    pub progress: Progress,
+}
+
+/// How an intervention's active goals stand, the most pressing first: one
+/// goal off track makes the intervention off track.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Progress {
+    OffTrack,
+    Exceeding,
+    OnTrack,
+    NotEnoughData,
+    /// No active goal with a baseline, target and rule to judge by.
+    NoGoals,
+}
+
+impl Progress {
+    pub fn label(self) -> &'static str {
+        match self {
+            Progress::OffTrack => "off track",
+            Progress::Exceeding => "exceeding",
+            Progress::OnTrack => "on track",
+            Progress::NotEnoughData => "needs data",
+            Progress::NoGoals => "no goals",
+        }
+    }
+
+    fn of(v: &Verdict) -> Progress {
+        match v {
+            Verdict::OffTrack => Progress::OffTrack,
+            Verdict::Exceeding => Progress::Exceeding,
+            Verdict::OnTrack => Progress::OnTrack,
+            Verdict::NotEnoughData { .. } => Progress::NotEnoughData,
+            Verdict::NoRule => Progress::NoGoals,
+        }
+    }
+
+    /// Each intervention's most pressing goal verdict.
+    pub fn by_intervention(goals: Vec<GoalWithPoints>, n: usize) -> HashMap<Uuid, Progress> {
+        let mut out: HashMap<Uuid, Progress> = HashMap::new();
+        for g in goals {
+            let Ok(v) = g.verdict(n) else { continue };
+            let p = Progress::of(&v);
+            out.entry(g.goal.intervention_id)
+                .and_modify(|q| *q = (*q).min(p))
+                .or_insert(p);
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,7 +252,23 @@ pub async fn load(
             .await?;
         activity(client, id).await
     };
-    let (found, guardians, interventions, communications, documents, activity) = tokio::try_join!(
+    let goals_sql = format!(
+        "SELECT {GOAL_COLUMNS} FROM intervention_goals g \
+         JOIN interventions i ON i.id = g.intervention_id \
+         WHERE i.student_id = $1 AND g.status = 'active'"
+    );
+    let points_sql = format!(
+        "SELECT {MEASUREMENT_COLUMNS} FROM progress_measurements m \
+         JOIN intervention_goals g ON g.id = m.goal_id \
+         JOIN interventions i ON i.id = g.intervention_id \
+         WHERE i.student_id = $1 AND g.status = 'active'"
+    );
+    let (
+        (found, guardians, interventions, communications, documents, activity),
+        (goals, points, settings),
+    ) = tokio::try_join!(
+        async {
+            tokio::try_join!(
         client.query_opt(&profile_sql, &by_id),
         client.query(&guardians_sql, &by_id),
         client.query(
@@ -226,10 +297,26 @@ pub async fn load(
             &by_id,
         ),
         read_then_activity,
+            )
+        },
+        async {
+            tokio::try_join!(
+                client.query(&goals_sql, &by_id),
+                client.query(&points_sql, &by_id),
+                client.query(RULE_SETTINGS_SQL, &[]),
+            )
+        },
     )?;
     let Some(r) = found else {
         return Ok(None);
     };
+    let progress = Progress::by_intervention(
+        GoalWithPoints::group(
+            goals.iter().map(goal_row).collect(),
+            points.iter().map(measurement_row).collect(),
+        ),
+        rule_settings(&settings).decision_rule_points,
+    );
     Ok(Some(StudentRecord {
         profile: profile_row(&r),
         school_name: r.get(13),
@@ -247,6 +334,10 @@ pub async fn load(
                 owner: r.get(4),
                 start_date: r.get(5),
                 planned_end_date: r.get(6),
+                progress: progress
+                    .get(&r.get::<_, Uuid>(0))
+                    .copied()
+                    .unwrap_or(Progress::NoGoals),
             })
             .collect(),
         communications: communications

@@ -308,6 +308,7 @@ fn interventions(
             vec![
                 i.status.to_string().replace('_', " "),
                 i.tier.to_string(),
+                i.progress.label().to_string(),
                 date(i.start_date),
                 date(i.planned_end_date),
                 opt(&i.owner),
@@ -320,9 +321,10 @@ fn interventions(
         &[
             ("Status", 12),
             ("Tier", 4),
+            ("Progress", 10),
             ("Start", 10),
-            ("Planned end", 11),
-            ("Owner", 18),
+            ("Ends", 10),
+            ("Owner", 14),
             ("Name", 0),
         ],
         rows,
