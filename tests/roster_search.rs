@@ -279,13 +279,7 @@ async fn paging_stays_stable_while_rows_are_inserted() {
             _ => break,
         }
     }
-    let mut unique = seen.clone();
-    unique.sort();
-    unique.dedup();
-    assert_eq!(unique.len(), seen.len(), "no duplicates");
-    for id in &before {
-        assert!(seen.contains(id), "no gaps: {id} missing");
-    }
+    assert_no_duplicates_or_gaps(&seen, &before);
 }
 
 #[tokio::test]
@@ -636,13 +630,7 @@ async fn last_session_paging_stays_stable_while_sessions_are_logged() {
             _ => break,
         }
     }
-    let mut unique = seen.clone();
-    unique.sort();
-    unique.dedup();
-    assert_eq!(unique.len(), seen.len(), "no duplicates");
-    for id in &before {
-        assert!(seen.contains(id), "no gaps: {id} missing");
-    }
+    assert_no_duplicates_or_gaps(&seen, &before);
 }
 
 /// Whose user-scoped settings `c` can read with plain SQL.
@@ -844,4 +832,16 @@ async fn a_coordinator_of_some_schools_pages_through_exactly_what_they_may_see()
     assert_eq!(ids(&c, "filler").await, ["F7"]);
     let (n, estimated) = roster::roster_count(&c, &search("")).await.expect("count");
     assert_eq!((n, estimated), (10, false));
+}
+
+/// Paging while rows were inserted saw every row that existed before,
+/// each once.
+fn assert_no_duplicates_or_gaps(seen: &[Uuid], before: &[Uuid]) {
+    let mut unique = seen.to_vec();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "no duplicates");
+    for id in before {
+        assert!(seen.contains(id), "no gaps: {id} missing");
+    }
 }
