@@ -67,6 +67,7 @@ pub async fn run(
         term,
         release,
         last: None,
+        last_rows: Vec::new(),
     };
     let mut w = worker::Worker::new(pool, tls);
     if let Some(creds) = opts.credentials {
@@ -165,8 +166,10 @@ fn install_panic_hook() {
 pub struct Screen<W: Write> {
     term: Term<W>,
     release: Arc<AtomicBool>,
-    /// What the terminal shows: the last frame sent.
+    /// What the terminal shows: the last frame sent, and its row
+    /// fingerprints.
     last: Option<ratatui::buffer::Buffer>,
+    last_rows: Vec<u64>,
 }
 
 impl<W: Write> Screen<W> {
@@ -187,6 +190,7 @@ impl<W: Write> Screen<W> {
             term,
             release,
             last: None,
+            last_rows: Vec::new(),
         })
     }
 
@@ -198,8 +202,10 @@ impl<W: Write> Screen<W> {
         queue!(self.term.backend_mut(), BeginSynchronizedUpdate)?;
         self.term.autoresize()?;
         let cursor = ui::render_frame(&mut self.term.get_frame(), state, theme);
+        let rows = scroll::row_hashes(self.term.current_buffer_mut());
         if let Some(last) = &self.last
-            && let Some(shift) = scroll::detect(last, self.term.current_buffer_mut())
+            && let Some(shift) =
+                scroll::detect_hashed(last, &self.last_rows, self.term.current_buffer_mut(), &rows)
         {
             self.term
                 .backend_mut()
@@ -217,6 +223,7 @@ impl<W: Write> Screen<W> {
             }
             last => *last = Some(done.buffer.clone()),
         }
+        self.last_rows = rows;
         queue!(self.term.backend_mut(), EndSynchronizedUpdate)?;
         self.release.store(true, Ordering::Relaxed);
         let flushed = self.term.backend_mut().flush();

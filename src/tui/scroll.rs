@@ -62,7 +62,9 @@ pub struct Shift {
 /// Fewer moved rows than this are cheaper to repaint than to reason about.
 const MIN_ROWS: usize = 4;
 
-fn row_hashes(b: &Buffer) -> Vec<u64> {
+/// One fingerprint per row; `tui::Screen` keeps the last frame's so each
+/// frame is hashed once.
+pub fn row_hashes(b: &Buffer) -> Vec<u64> {
     let w = usize::from(b.area.width).max(1);
     b.content
         .chunks(w)
@@ -82,12 +84,17 @@ fn row(b: &Buffer, i: usize) -> &[Cell] {
 /// The largest band of rows of `new` that are rows of `old` moved by the
 /// same distance, if it is worth scrolling. Rows already equal where they
 /// are never count: blank rows would otherwise "move" anywhere.
-pub fn detect(old: &Buffer, new: &Buffer) -> Option<Shift> {
-    if old.area != new.area {
+#[cfg(test)]
+fn detect(old: &Buffer, new: &Buffer) -> Option<Shift> {
+    detect_hashed(old, &row_hashes(old), new, &row_hashes(new))
+}
+
+/// `detect` with both frames' row fingerprints already in hand.
+pub fn detect_hashed(old: &Buffer, o: &[u64], new: &Buffer, n: &[u64]) -> Option<Shift> {
+    let h = usize::from(new.area.height);
+    if old.area != new.area || o.len() != h || n.len() != h {
         return None;
     }
-    let h = usize::from(new.area.height);
-    let (o, n) = (row_hashes(old), row_hashes(new));
     // (rows, distance, first row of the band in `new`)
     let mut best: Option<(usize, isize, usize)> = None;
     for k in 1 - h as isize..h as isize {
