@@ -8,6 +8,7 @@ pub mod navigation;
 pub mod pool;
 pub mod roster;
 pub mod schools;
+pub mod sessions;
 pub mod seed;
 pub mod student_record;
 pub mod students;

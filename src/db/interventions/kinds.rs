@@ -59,6 +59,21 @@ macro_rules! text_kind {
             to_sql_checked!();
         }
 
+        // By label, as in the database: drafts and the outbox are read back
+        // by later versions of caseload.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+
         impl<'a> FromSql<'a> for $name {
             fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn Error + Sync + Send>> {
                 Ok(<&str as FromSql>::from_sql(ty, raw)?.parse()?)
