@@ -65,33 +65,31 @@ pub struct Editor {
 }
 
 impl Editor {
-    fn build(
-        id: Uuid,
-        base_version: Option<i32>,
-        context: SessionContext,
-        today: NaiveDate,
-        values: Vec<String>,
-        original: Vec<String>,
-        note: &str,
-        original_note: String,
-    ) -> Editor {
-        let slots = slots::slots(&context);
-        let specs = slots::specs(&context, &slots);
-        let mut form = Form::with_specs(Cow::Owned(specs), original);
-        form.values = values;
+    /// Every way in goes through a draft: a new session, an edit and a
+    /// recovered note open the same way.
+    fn build(d: SessionDraft) -> Editor {
+        let slots = slots::slots(&d.context);
+        let n = slots.len();
+        let fit = |mut v: Vec<String>| {
+            v.resize(n, String::new());
+            v
+        };
+        let specs = slots::specs(&d.context, &slots);
+        let mut form = Form::with_specs(Cow::Owned(specs), fit(d.original));
+        form.values = fit(d.values);
         // The quick path starts on the first score; without goals, on the note.
         let first_score = slots.iter().position(|s| matches!(s, Slot::Score(_)));
         form.focus = first_score.unwrap_or(0);
         form.cursor = form.values.get(form.focus).map_or(0, |v| v.chars().count());
         let mut e = Editor {
-            id,
-            base_version,
-            context,
-            today,
+            id: d.id,
+            base_version: d.base_version,
+            context: d.context,
+            today: d.today,
             slots,
             form,
-            note: note_area(note),
-            original_note,
+            note: note_area(&slots::clean_note(&d.note)),
+            original_note: d.original_note,
             note_focus: first_score.is_none(),
             stage: Stage::Editing,
             notice: None,
@@ -104,16 +102,17 @@ impl Editor {
     pub fn new_session(id: Uuid, context: SessionContext, today: NaiveDate) -> Editor {
         let slots = slots::slots(&context);
         let values = slots::new_values(&context, today, &slots);
-        Editor::build(
+        Editor::build(SessionDraft {
+            format: draft::FORMAT,
             id,
-            None,
+            base_version: None,
             context,
             today,
-            values.clone(),
+            original: values.clone(),
             values,
-            "",
-            String::new(),
-        )
+            note: String::new(),
+            original_note: String::new(),
+        })
     }
 
     /// An existing session, as the database has it now.
@@ -121,35 +120,22 @@ impl Editor {
         let slots = slots::slots(&context);
         let values = slots::stored_values(&context, &slots, &stored.values);
         let note = slots::clean_note(stored.values.note.as_deref().unwrap_or("")).into_owned();
-        Editor::build(
-            stored.id,
-            Some(stored.version),
+        Editor::build(SessionDraft {
+            format: draft::FORMAT,
+            id: stored.id,
+            base_version: Some(stored.version),
             context,
             today,
-            values.clone(),
+            original: values.clone(),
             values,
-            &note,
-            note.clone(),
-        )
+            original_note: note.clone(),
+            note,
+        })
     }
 
-    /// A draft from disk, exactly as it was left.
+    /// A draft from disk, exactly as it was left, its messages showing.
     pub fn from_draft(d: SessionDraft) -> Editor {
-        let n = slots::slots(&d.context).len();
-        let fit = |mut v: Vec<String>| {
-            v.resize(n, String::new());
-            v
-        };
-        let mut e = Editor::build(
-            d.id,
-            d.base_version,
-            d.context,
-            d.today,
-            fit(d.values),
-            fit(d.original),
-            &slots::clean_note(&d.note),
-            d.original_note,
-        );
+        let mut e = Editor::build(d);
         e.form.show_all = true;
         e
     }
@@ -329,7 +315,7 @@ pub fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
