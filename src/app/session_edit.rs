@@ -535,7 +535,15 @@ fn editing_key(state: &mut State, keymap: &KeyMap, key: &KeyEvent) -> Vec<Effect
         return vec![];
     }
     if e.note_focus {
-        if e.note.input(*key) {
+        // The textarea's own undo keys are ctrl-u and ctrl-r; most people
+        // reach for ctrl-z and ctrl-y first.
+        let ctrl = key.modifiers == crossterm::event::KeyModifiers::CONTROL;
+        let changed = match key.code {
+            KeyCode::Char('z') if ctrl => e.note.undo(),
+            KeyCode::Char('y') if ctrl => e.note.redo(),
+            _ => e.note.input(*key),
+        };
+        if changed {
             return vec![write_draft(e)];
         }
         return vec![];

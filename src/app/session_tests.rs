@@ -320,6 +320,18 @@ fn a_huge_paste_is_refused_whole_and_the_note_kept() {
 }
 
 #[test]
+fn undo_and_redo_in_the_note() {
+    let (mut s, _) = log_from_home();
+    update(&mut s, code(KeyCode::Tab));
+    typed(&mut s, "abc");
+    let fx = update(&mut s, ctrl('z'));
+    assert_ne!(editor(&s).note_text(), "abc");
+    assert!(last_draft(&fx).is_some(), "an undo is a change too");
+    update(&mut s, ctrl('y'));
+    assert_eq!(editor(&s).note_text(), "abc");
+}
+
+#[test]
 fn tab_leaves_the_note_instead_of_indenting() {
     let (mut s, _) = log_from_home();
     update(&mut s, code(KeyCode::Tab));

@@ -18,6 +18,8 @@ pub mod picker;
 pub mod roster;
 pub mod sanitize;
 pub mod session_edit;
+#[cfg(test)]
+mod session_snapshots;
 pub mod status;
 pub mod student;
 pub mod team;

@@ -143,7 +143,7 @@ fn news_line(e: &Editor, theme: &Theme) -> (String, ratatui::style::Style) {
             return (err, theme.error);
         }
         return (
-            "Note: free text; enter starts a new line; ctrl-z/ctrl-u undo, ctrl-y/ctrl-r redo"
+            "Note: enter starts a new line · ctrl-z undo · ctrl-y redo · alt-b/alt-f by word"
                 .into(),
             theme.dim,
         );
