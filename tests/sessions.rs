@@ -449,10 +449,7 @@ async fn two_people_editing_one_session_never_overwrite_each_other() {
     let now = load(&owner, w.id).await.unwrap().unwrap();
     assert_eq!(now.values.note, mine.values.note, "the first edit stands");
     assert!(
-        fx.scores_of(w.id)
-            .await
-            .iter()
-            .all(|s| s.2 == day(3, 6)),
+        fx.scores_of(w.id).await.iter().all(|s| s.2 == day(3, 6)),
         "scores follow the session's date"
     );
     // Seen the conflict, the owner saves on top of it.
@@ -627,10 +624,7 @@ async fn rule_breaking_saves_are_refused_in_words() {
         goal_id: foreign,
         value: 3.0,
     }];
-    assert_eq!(
-        refusal(save(&mut c, &w).await),
-        Refusal::ScoreForOtherGoal
-    );
+    assert_eq!(refusal(save(&mut c, &w).await), Refusal::ScoreForOtherGoal);
     assert_eq!(fx.sessions_of(fx.iv).await, 0, "nothing written");
     // Exactly 100,000 characters is fine (characters, not bytes).
     let mut w = fx.write(None, fx.values(day(3, 9), 30.0, 40.0));
@@ -652,7 +646,11 @@ async fn context_has_what_the_editor_opens_with() {
     for (date, time, values) in [
         (day(3, 2), Some((9, 0)), json!({"passages": 1})),
         (day(3, 4), None, json!({"passages": 5})),
-        (day(3, 4), Some((9, 0)), json!({"passages": 3, "strategy": "choral"})),
+        (
+            day(3, 4),
+            Some((9, 0)),
+            json!({"passages": 3, "strategy": "choral"}),
+        ),
     ] {
         fx.admin
             .execute(
@@ -707,9 +705,15 @@ async fn context_has_what_the_editor_opens_with() {
     );
     for (f, raw) in cx.fields.iter().zip(fields.as_array().unwrap()) {
         assert_eq!(f.label, raw["label"].as_str().unwrap());
-        assert_eq!(f.field_type.to_string(), raw["field_type"].as_str().unwrap());
+        assert_eq!(
+            f.field_type.to_string(),
+            raw["field_type"].as_str().unwrap()
+        );
         assert_eq!(f.required, raw["required"].as_bool().unwrap());
-        if matches!(f.field_type, FieldType::SingleSelect | FieldType::MultiSelect) {
+        if matches!(
+            f.field_type,
+            FieldType::SingleSelect | FieldType::MultiSelect
+        ) {
             assert!(!f.options.is_empty(), "{f:?}");
         }
     }
@@ -724,7 +728,10 @@ async fn context_has_what_the_editor_opens_with() {
     assert!(cx.can_restrict && cx.may_write, "the student's counselor");
 
     let cx = context(&owner, fx.iv).await.unwrap().unwrap();
-    assert!(cx.may_write && !cx.can_restrict, "the interventionist owner");
+    assert!(
+        cx.may_write && !cx.can_restrict,
+        "the interventionist owner"
+    );
     let cx = context(&teacher, fx.iv).await.unwrap().unwrap();
     assert!(!cx.may_write, "a read-only team member");
 

@@ -250,10 +250,7 @@ pub fn parse_fields(v: &serde_json::Value) -> Vec<FieldDef> {
                 key: key.to_string(),
                 label: label.to_string(),
                 field_type,
-                required: f
-                    .get("required")
-                    .and_then(|r| r.as_bool())
-                    .unwrap_or(false),
+                required: f.get("required").and_then(|r| r.as_bool()).unwrap_or(false),
                 options,
                 min: f.get("min").and_then(|m| m.as_f64()),
                 max: f.get("max").and_then(|m| m.as_f64()),
@@ -353,8 +350,7 @@ pub fn validate(v: &SessionValues) -> Result<(), Refusal> {
     if v.fidelity.is_some_and(|f| !(0..=100).contains(&f)) {
         return Err(Refusal::SessionFidelity);
     }
-    if v
-        .note
+    if v.note
         .as_ref()
         .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
     {
@@ -394,9 +390,7 @@ pub fn same_values(ours: &SessionValues, stored: &SessionValues) -> bool {
         && ours.field_values == stored.field_values
         && ours.is_restricted == stored.is_restricted
         && a.len() == b.len()
-        && a.iter()
-            .zip(&b)
-            .all(|(x, y)| x.0 == y.0 && close(x.1, y.1))
+        && a.iter().zip(&b).all(|(x, y)| x.0 == y.0 && close(x.1, y.1))
 }
 
 const INSERT_SQL: &str = "INSERT INTO intervention_sessions (id, intervention_id, session_date, \
@@ -486,9 +480,7 @@ async fn save_in(tx: &tokio_postgres::Transaction<'_>, w: &SessionWrite) -> Resu
             Some(c) if c.intervention_id == w.intervention_id && same_values(v, &c.values) => {
                 Ok(c.version)
             }
-            Some(c) if w.base_version == Some(c.version) => {
-                Err(Refusal::MayNotLogSessions.into())
-            }
+            Some(c) if w.base_version == Some(c.version) => Err(Refusal::MayNotLogSessions.into()),
             Some(c) => Err(WriteError::Conflict {
                 current: Box::new(c),
             }),
@@ -570,4 +562,123 @@ pub fn is_transient(e: &tokio_postgres::Error) -> bool {
         source = s.source();
     }
     e.to_string().contains("timeout")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fields_skip_keyless_entries_and_read_unknown_types_as_text() {
+        let fields = parse_fields(&json!([
+            {"key": "passages", "label": "Passages read", "field_type": "number",
+             "required": true, "min": 0, "max": 10},
+            {"label": "no key"},
+            {"key": "  "},
+            {"key": "mood", "field_type": "emoji_picker"},
+            {"key": "focus", "label": "Focus", "field_type": "single_select",
+             "options": ["phonics", "fluency", 3]},
+        ]));
+        let keys: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["passages", "mood", "focus"]);
+        assert_eq!(fields[0].field_type, FieldType::Number);
+        assert!(fields[0].required);
+        assert_eq!((fields[0].min, fields[0].max), (Some(0.0), Some(10.0)));
+        assert_eq!(fields[1].field_type, FieldType::Text);
+        assert_eq!(
+            fields[1].label, "mood",
+            "the key stands in for a missing label"
+        );
+        assert!(!fields[1].required);
+        assert_eq!(fields[2].options, ["phonics", "fluency", "3"]);
+        assert!(parse_fields(&json!({"not": "an array"})).is_empty());
+    }
+
+    #[test]
+    fn planned_minutes_prefer_the_plan_then_the_setting_then_30() {
+        assert_eq!(planned_minutes(Some(25), Some(&json!(45))), 25);
+        assert_eq!(planned_minutes(None, Some(&json!(45))), 45);
+        assert_eq!(planned_minutes(None, Some(&json!("40"))), 40);
+        assert_eq!(planned_minutes(None, Some(&json!("lots"))), 30);
+        assert_eq!(planned_minutes(None, Some(&json!(9000))), 30);
+        assert_eq!(planned_minutes(None, None), 30);
+    }
+
+    fn values() -> SessionValues {
+        SessionValues {
+            session_date: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
+            start_time: None,
+            minutes: 30,
+            attendance: Attendance::Present,
+            fidelity: Some(80),
+            note: None,
+            field_values: json!({}),
+            is_restricted: false,
+            scores: vec![
+                Score {
+                    goal_id: Uuid::from_u128(2),
+                    value: 0.1 + 0.2,
+                },
+                Score {
+                    goal_id: Uuid::from_u128(1),
+                    value: 7.0,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn stored_values_compare_as_numeric_gives_them_back() {
+        let ours = values();
+        let mut stored = ours.clone();
+        stored.scores.reverse();
+        stored.scores[1].value = 0.3;
+        assert!(same_values(&ours, &stored));
+        stored.scores[1].value = 0.31;
+        assert!(!same_values(&ours, &stored));
+        let mut stored = ours.clone();
+        stored.scores.pop();
+        assert!(!same_values(&ours, &stored));
+        let mut stored = ours.clone();
+        stored.note = Some(String::new());
+        assert!(!same_values(&ours, &stored));
+    }
+
+    #[test]
+    fn validation_mirrors_the_constraints() {
+        assert_eq!(validate(&values()), Ok(()));
+        let with = |f: fn(&mut SessionValues)| {
+            let mut v = values();
+            f(&mut v);
+            validate(&v)
+        };
+        assert_eq!(with(|v| v.minutes = 601), Err(Refusal::SessionMinutes));
+        assert_eq!(with(|v| v.minutes = -1), Err(Refusal::SessionMinutes));
+        assert_eq!(with(|v| v.minutes = 600), Ok(()));
+        assert_eq!(
+            with(|v| v.attendance = Attendance::Cancelled),
+            Err(Refusal::AbsentWithMinutes)
+        );
+        assert_eq!(
+            with(|v| {
+                v.attendance = Attendance::Cancelled;
+                v.minutes = 0;
+            }),
+            Ok(())
+        );
+        assert_eq!(
+            with(|v| v.fidelity = Some(101)),
+            Err(Refusal::SessionFidelity)
+        );
+        assert_eq!(
+            with(|v| v.field_values = json!("x")),
+            Err(Refusal::FieldValuesNotObject)
+        );
+        assert_eq!(
+            with(|v| v.scores[1].goal_id = v.scores[0].goal_id),
+            Err(Refusal::GoalScoredTwice)
+        );
+        assert!(with(|v| v.scores[0].value = f64::NAN).is_err());
+    }
 }

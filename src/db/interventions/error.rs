@@ -42,9 +42,7 @@ pub enum Refusal {
     AlreadyOnTeam,
     #[error("minutes must be between 0 and 600")]
     SessionMinutes,
-    #[error(
-        "a session the student did not attend (absent, staff absent, cancelled) has 0 minutes"
-    )]
+    #[error("a session the student did not attend (absent, staff absent, cancelled) has 0 minutes")]
     AbsentWithMinutes,
     #[error("fidelity must be between 0 and 100")]
     SessionFidelity,
@@ -123,8 +121,8 @@ pub fn refusal_of(e: &tokio_postgres::Error) -> Option<Refusal> {
         if m.contains("\"intervention_sessions_restricted\"") {
             return Some(Refusal::RestrictNotAllowed);
         }
-        let sessions = m.contains("\"intervention_sessions\"")
-            || m.ends_with("table intervention_sessions");
+        let sessions =
+            m.contains("\"intervention_sessions\"") || m.ends_with("table intervention_sessions");
         return sessions.then_some(Refusal::MayNotLogSessions);
     }
     if *code == SqlState::FOREIGN_KEY_VIOLATION {
