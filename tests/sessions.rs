@@ -798,3 +798,87 @@ async fn context_has_what_the_editor_opens_with() {
             .is_empty()
     );
 }
+
+/// A database migrated before 0011 may hold two scores of one goal in one
+/// session; the migration keeps the newest and then refuses a second one.
+#[tokio::test]
+async fn migrating_keeps_the_newest_of_duplicate_scores() {
+    use caseload::db::migrate;
+    let db = TestDb::empty().await;
+    let mut c = db.admin().await;
+    let all = migrate::embedded();
+    let at = all
+        .iter()
+        .position(|m| m.name == "0011_sessions.sql")
+        .expect("0011");
+    migrate::run(&mut c, &all[..at]).await.expect("up to 0010");
+    let row = c
+        .query_one(
+            "WITH sc AS (INSERT INTO schools (name, local_id, low_grade, high_grade) \
+                         VALUES ('X', 'X', 'KG', '05') RETURNING id), \
+                  st AS (INSERT INTO students (school_id, local_id, first_name, last_name, grade_level) \
+                         SELECT id, 'S1', 'Kid', 'One', '03' FROM sc RETURNING id, school_id), \
+                  i AS (INSERT INTO interventions (student_id, school_id, custom_name, intervention_type, tier) \
+                        SELECT id, school_id, 'Reading', 'reading', 2 FROM st RETURNING id), \
+                  g AS (INSERT INTO intervention_goals (intervention_id, statement, measure) \
+                        SELECT id, 'Read', 'wcpm' FROM i RETURNING id), \
+                  se AS (INSERT INTO intervention_sessions (id, intervention_id, session_date, minutes, attendance) \
+                         SELECT gen_random_uuid(), id, DATE '2026-03-02', 20, 'present' FROM i RETURNING id) \
+             SELECT g.id, se.id FROM g, se",
+            &[],
+        )
+        .await
+        .expect("a session");
+    let (goal, session): (Uuid, Uuid) = (row.get(0), row.get(1));
+    for (value, created) in [
+        (10, "2026-03-02 10:00"),
+        (12, "2026-03-02 11:00"),
+        (11, "2026-03-02 09:00"),
+    ] {
+        c.execute(
+            "INSERT INTO progress_measurements (goal_id, session_id, measured_on, value, created_at) \
+             VALUES ($1, $2, DATE '2026-03-02', $3::int, $4::text::timestamptz)",
+            &[&goal, &session, &value, &created],
+        )
+        .await
+        .expect("duplicate score");
+    }
+    // And a screening point without a session, which is no duplicate.
+    for _ in 0..2 {
+        c.execute(
+            "INSERT INTO progress_measurements (goal_id, measured_on, value) \
+             VALUES ($1, DATE '2026-03-01', 5)",
+            &[&goal],
+        )
+        .await
+        .unwrap();
+    }
+    migrate::run(&mut c, &all)
+        .await
+        .expect("0011 over duplicates");
+    let left: Vec<(Option<Uuid>, f64)> = c
+        .query(
+            "SELECT session_id, value::float8 FROM progress_measurements \
+             ORDER BY session_id NULLS FIRST, value",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(
+        left,
+        [(None, 5.0), (None, 5.0), (Some(session), 12.0)],
+        "the newest score stays"
+    );
+    let e = c
+        .execute(
+            "INSERT INTO progress_measurements (goal_id, session_id, measured_on, value) \
+             VALUES ($1, $2, DATE '2026-03-02', 1)",
+            &[&goal, &session],
+        )
+        .await
+        .expect_err("a second score of the goal in that session");
+    assert_eq!(refusal_of(&e), Some(Refusal::GoalScoredTwice));
+}
