@@ -578,30 +578,25 @@ async fn only_people_who_deliver_or_oversee_may_write() {
 async fn rule_breaking_saves_are_refused_in_words() {
     let fx = fixture().await;
     let mut c = common::connect(&fx.counselor_url).await;
-    let cases: Vec<(&str, Box<dyn Fn(&mut SessionValues)>)> = vec![
-        (
-            "minutes must be between 0 and 600",
-            Box::new(|v| v.minutes = 700),
-        ),
+    type Breaks = fn(&mut SessionValues);
+    let cases: [(&str, Breaks); 5] = [
+        ("minutes must be between 0 and 600", |v| v.minutes = 700),
         (
             "a session the student did not attend (absent, staff absent, cancelled) has 0 minutes",
-            Box::new(|v| {
+            |v| {
                 v.attendance = Attendance::StudentAbsent;
                 v.minutes = 20;
-            }),
+            },
         ),
-        (
-            "fidelity must be between 0 and 100",
-            Box::new(|v| v.fidelity = Some(150)),
-        ),
-        (
-            "the note is too long: at most 100,000 characters",
-            Box::new(|v| v.note = Some("é".repeat(100_001))),
-        ),
-        (
-            "session field values must be a JSON object",
-            Box::new(|v| v.field_values = json!([1, 2])),
-        ),
+        ("fidelity must be between 0 and 100", |v| {
+            v.fidelity = Some(150)
+        }),
+        ("the note is too long: at most 100,000 characters", |v| {
+            v.note = Some("é".repeat(100_001))
+        }),
+        ("session field values must be a JSON object", |v| {
+            v.field_values = json!([1, 2])
+        }),
     ];
     for (message, break_it) in cases {
         let mut w = fx.write(None, fx.values(day(3, 9), 30.0, 40.0));
