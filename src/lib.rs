@@ -13,6 +13,7 @@ pub mod db;
 pub mod demo;
 pub mod doctor;
 pub mod domain;
+pub mod drafts;
 pub mod logging;
 pub mod tui;
 pub mod ui;

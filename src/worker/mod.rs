@@ -24,6 +24,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_postgres::CancelToken;
 
 pub mod iv_write;
+pub mod outbox;
 
 /// deadpool waits forever for a connection unless its caller set a timeout;
 /// the status line must say something long before that.
