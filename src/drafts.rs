@@ -21,6 +21,20 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 use uuid::Uuid;
 
+/// The state directory's folder for one connection target
+/// (`user@host:port/db`): readable, and unique by a hash of the target.
+pub fn sessions_dir(state_dir: &Path, target: &str) -> PathBuf {
+    let readable: String = target
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .take(48)
+        .collect();
+    let hash = hex::encode(&Sha256::digest(target.as_bytes())[..4]);
+    state_dir
+        .join("sessions")
+        .join(format!("{readable}-{hash}"))
+}
+
 const DRAFTS: &str = "drafts";
 const OUTBOX: &str = "outbox";
 const SUFFIX: &str = ".json";

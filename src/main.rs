@@ -48,12 +48,16 @@ fn database_configured(cli: &Cli, loaded: &config::Loaded) -> bool {
         .any(|v| env(v).is_some_and(|s| !s.is_empty()))
 }
 
-fn tui_options(loaded: &config::Loaded, label: String) -> tui::TuiOptions {
+fn tui_options(loaded: &config::Loaded, target: &conn::ConnParams) -> tui::TuiOptions {
     tui::TuiOptions {
         no_color: loaded.config.ui.no_color,
         keys: loaded.config.keys.clone().into_iter().collect(),
-        connection_label: label,
+        connection_label: target.display_masked(),
         credentials: None,
+        // Per database and person: a draft or a queued save never goes to
+        // another server than the one it was written for.
+        drafts_dir: config::state_dir(&env)
+            .map(|d| caseload::drafts::sessions_dir(&d, &target.keyring_account())),
     }
 }
 
@@ -63,7 +67,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             let params = resolve(&cli, &loaded)?.with_application_name("caseload");
             let tls = Tls::for_params(&params)?;
             let pool = pool::build_pool_with_tls(&params, &loaded.config.database, &tls)?;
-            let mut opts = tui_options(&loaded, params.display_masked());
+            let mut opts = tui_options(&loaded, &params);
             // The keyring is asked by the worker, off the UI thread, so the
             // first frame never waits for a Secret Service.
             opts.credentials = Some(caseload::worker::Credentials {
@@ -194,8 +198,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
                 .wrap_err("preparing the demo")?;
             let tls = Tls::for_params(&prepared.login)?;
             let pool = pool::build_pool_with_tls(&prepared.login, &loaded.config.database, &tls)?;
-            let label = prepared.login.display_masked();
-            let result = tui::run(pool, tls, tui_options(&loaded, label)).await;
+            let result = tui::run(pool, tls, tui_options(&loaded, &prepared.login)).await;
             drop(prepared); // stops a private cluster this run started
             result
         }

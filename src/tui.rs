@@ -37,6 +37,9 @@ pub struct TuiOptions {
     /// When set, the worker asks the keyring and the person for a password
     /// the server wants (the pool must have been built from these).
     pub credentials: Option<worker::Credentials>,
+    /// Where session drafts and the outbox live (per connection target);
+    /// `None` keeps nothing on disk.
+    pub drafts_dir: Option<std::path::PathBuf>,
 }
 
 const SPINNER_INTERVAL: Duration = Duration::from_millis(100);
@@ -73,7 +76,24 @@ pub async fn run(
     if let Some(creds) = opts.credentials {
         w = w.with_credentials(creds);
     }
+    if let Some(dir) = &opts.drafts_dir {
+        match crate::drafts::DraftStore::open(dir) {
+            Ok(store) => w = w.with_drafts(Arc::new(store)),
+            Err(e) => {
+                state.message = Some((
+                    app::Level::Error,
+                    format!(
+                        "session notes cannot be kept on this machine ({}: {e}): unsaved text is lost on a crash",
+                        dir.display()
+                    ),
+                ));
+            }
+        }
+    }
+    let at_exit = w.clone();
     let result = event_loop(&mut screen, &mut state, &theme, w).await;
+    // Whatever was typed last reaches the disk before the process ends.
+    let _ = tokio::time::timeout(Duration::from_secs(3), at_exit.flush_drafts()).await;
     drop(guard);
     result
 }

@@ -372,6 +372,8 @@ pub enum Effect {
     SubmitSession {
         write: Box<SessionWrite>,
         label: String,
+        /// Written first, so the draft on disk is the one submitted.
+        draft: Box<SessionDraft>,
     },
     /// Read the drafts on disk; `show` opens the list even when empty.
     LoadDrafts {

@@ -620,13 +620,11 @@ fn submit(state: &mut State) -> Vec<Effect> {
         Ok(write) => {
             e.stage = Stage::Saving;
             let label = e.label();
-            vec![
-                write_draft(e),
-                Effect::SubmitSession {
-                    write: Box::new(write),
-                    label,
-                },
-            ]
+            vec![Effect::SubmitSession {
+                write: Box::new(write),
+                label,
+                draft: Box::new(e.draft()),
+            }]
         }
     }
 }

@@ -5,6 +5,7 @@
 //! user paging quickly does not queue up queries nobody will read.
 
 use crate::app::intervention::WriteOutcome;
+use crate::app::session_edit::draft::SessionDraft;
 use crate::app::team::TeamOutcome;
 use crate::app::{Effect, Msg, ReqId};
 use crate::config::conn::{KEYRING_ORIGIN, PROMPT_ORIGIN};
@@ -12,17 +13,22 @@ use crate::config::keyring::{self, SecretStore};
 use crate::config::{ConnParams, DatabaseConfig, Password};
 use crate::db::interventions::lifecycle::{self, Transition};
 use crate::db::interventions::{self as iv, WriteError};
+use crate::db::sessions::SessionWrite;
 use crate::db::tls::Tls;
 use crate::db::{
     caseload, navigation, pool as db_pool, roster, schools, sessions, student_record, users,
 };
+use crate::drafts::DraftStore;
 use deadpool_postgres::{Object, Pool, PoolError};
+use draft_writer::DraftWriter;
+use outbox::{Outbox, OutboxEvent, QueuedSave};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_postgres::CancelToken;
 
+pub mod draft_writer;
 pub mod iv_write;
 pub mod outbox;
 
@@ -38,6 +44,26 @@ pub fn spawn(pool: Pool, tls: Tls, replies: UnboundedSender<Msg>) -> UnboundedSe
 
 /// [`spawn`] for a worker built by the caller (e.g. with credentials).
 pub fn spawn_worker(worker: Worker, replies: UnboundedSender<Msg>) -> UnboundedSender<Effect> {
+    if let Some(w) = &worker.drafts {
+        let (events, mut outbox_events) = unbounded_channel();
+        let pool = worker.pool.clone();
+        let tls = worker.tls.clone();
+        let connect: outbox::Connect = Arc::new(move || {
+            let pool = pool.read().unwrap_or_else(|e| e.into_inner()).clone();
+            let tls = tls.clone();
+            Box::pin(async move { client_of(&pool, &tls).await.map_err(|f| f.to_string()) })
+        });
+        let started = Outbox::start(w.store().clone(), connect, events);
+        let _ = worker.outbox.set(started);
+        let replies = replies.clone();
+        tokio::spawn(async move {
+            while let Some(event) = outbox_events.recv().await {
+                if replies.send(outbox_msg(event)).is_err() {
+                    return;
+                }
+            }
+        });
+    }
     let (tx, rx) = unbounded_channel();
     tokio::spawn(serve(worker, rx, replies));
     tx
@@ -76,6 +102,9 @@ pub struct Worker {
     tls: Tls,
     auth: Option<Arc<Mutex<Auth>>>,
     inflight: Arc<Mutex<HashMap<ReqId, Inflight>>>,
+    /// Session drafts and the outbox, when there is a state directory.
+    drafts: Option<Arc<DraftWriter>>,
+    outbox: Arc<OnceLock<Outbox>>,
 }
 
 /// What the worker needs to sign in again: deadpool's manager config is
@@ -117,6 +146,25 @@ impl Worker {
             tls,
             auth: None,
             inflight: Arc::default(),
+            drafts: None,
+            outbox: Arc::default(),
+        }
+    }
+
+    /// Keeps session drafts and the outbox in `store` (call inside the
+    /// runtime). Without it, session saves go straight to the database and
+    /// nothing is kept on disk.
+    pub fn with_drafts(mut self, store: Arc<DraftStore>) -> Worker {
+        self.drafts = Some(DraftWriter::start(store));
+        self
+    }
+
+    /// Writes every draft still waiting: before the program exits.
+    pub async fn flush_drafts(&self) {
+        if let Some(w) = &self.drafts
+            && let Err(e) = w.flush().await
+        {
+            tracing::error!(error = %e, "drafts not written at exit");
         }
     }
 
@@ -420,11 +468,31 @@ impl Worker {
                 };
                 Msg::SessionDeleted { req, outcome }
             }
-            // Drafts and the outbox: wired when the store lands.
-            Effect::WriteDraft { .. }
-            | Effect::DeleteDraft { .. }
-            | Effect::SubmitSession { .. }
-            | Effect::LoadDrafts { .. } => return None,
+            Effect::WriteDraft { draft } => {
+                let w = self.drafts.as_ref()?;
+                let failed = w.put(&draft).err().or_else(|| w.take_failure());
+                return failed.map(|why| Msg::DraftFailed { why });
+            }
+            Effect::DeleteDraft { id } => {
+                let w = self.drafts.as_ref()?;
+                return w.delete(id).await.err().map(|why| Msg::DraftFailed { why });
+            }
+            Effect::SubmitSession {
+                write,
+                label,
+                draft,
+            } => return Some(self.submit(*write, label, &draft).await),
+            Effect::LoadDrafts { show } => {
+                let w = self.drafts.as_ref()?;
+                let store = w.store().clone();
+                let found = tokio::task::spawn_blocking(move || read_drafts(&store)).await;
+                let (drafts, unreadable) = found.unwrap_or_else(|e| (vec![], vec![e.to_string()]));
+                Msg::DraftsFound {
+                    drafts,
+                    unreadable,
+                    show,
+                }
+            }
             Effect::WriteIv { req, write } => {
                 // Not registered for cancelling, like every save.
                 let outcome = match self.client().await {
@@ -503,7 +571,10 @@ impl Worker {
             (a.creds.params.clone(), a.creds.store.clone(), ask)
         }) else {
             return match self.connect().await {
-                Ok(whoami) => Msg::Connected { req, whoami },
+                Ok(whoami) => {
+                    self.nudge_outbox();
+                    Msg::Connected { req, whoami }
+                }
                 Err(f) => failed(req, f.to_string()),
             };
         };
@@ -531,6 +602,7 @@ impl Worker {
         }
         match result {
             Ok(whoami) if was_typed => {
+                self.nudge_outbox();
                 let keyring = match (remember, params.password.clone()) {
                     (true, Some(password)) => {
                         Some(remember_password(store, &params, password).await)
@@ -543,7 +615,10 @@ impl Worker {
                     keyring,
                 }
             }
-            Ok(whoami) => Msg::Connected { req, whoami },
+            Ok(whoami) => {
+                self.nudge_outbox();
+                Msg::Connected { req, whoami }
+            }
             Err(Failure::Auth(reason)) => {
                 let origin = params.source_of("password").map(str::to_string);
                 let reason = match origin.as_deref() {
@@ -582,6 +657,55 @@ impl Worker {
         Ok(())
     }
 
+    fn nudge_outbox(&self) {
+        if let Some(o) = self.outbox.get() {
+            o.nudge();
+        }
+    }
+
+    /// Hands a session save to the outbox, its draft written first; with
+    /// no outbox, saves it at once.
+    async fn submit(&self, write: SessionWrite, label: String, draft: &SessionDraft) -> Msg {
+        let id = write.id;
+        if let (Some(w), Some(o)) = (&self.drafts, self.outbox.get()) {
+            if let Err(why) = w.write_now(draft).await {
+                return Msg::SubmitFailed {
+                    id,
+                    why: format!("the draft could not be written: {why}"),
+                };
+            }
+            let o = o.clone();
+            let queued = tokio::task::spawn_blocking(move || o.submit(QueuedSave { write, label }))
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()));
+            return match queued {
+                // The outbox answers from here on, with its events.
+                Ok(()) => Msg::OutboxPending {
+                    count: self.outbox.get().map_or(1, Outbox::pending),
+                    last_error: None,
+                },
+                Err(why) => Msg::SubmitFailed { id, why },
+            };
+        }
+        let outcome = match self.client().await {
+            Err(f) => Err(WriteError::Refused(iv::Refusal::Invalid(f.to_string()))),
+            Ok(mut c) => crate::db::sessions::save(&mut c, &write).await,
+        };
+        outbox_msg(match outcome {
+            Ok(version) => OutboxEvent::Saved { id, version, label },
+            Err(WriteError::Conflict { current }) => OutboxEvent::Conflict {
+                id,
+                theirs: current,
+                label,
+            },
+            Err(e) => OutboxEvent::Refused {
+                id,
+                why: e.to_string(),
+                label,
+            },
+        })
+    }
+
     async fn forget(&self) -> Result<String, String> {
         let Some((account, store)) = self
             .auth()
@@ -610,6 +734,49 @@ async fn remember_password(
             Err(format!("signed in, but the password was not saved: {e}"))
         }
     }
+}
+
+fn outbox_msg(event: OutboxEvent) -> Msg {
+    match event {
+        OutboxEvent::Saved { id, version, label } => Msg::SessionSaved { id, version, label },
+        OutboxEvent::Conflict { id, theirs, label } => Msg::SessionConflict { id, theirs, label },
+        OutboxEvent::Refused { id, why, label } => Msg::SessionRefused { id, why, label },
+        OutboxEvent::Pending { count, last_error } => Msg::OutboxPending { count, last_error },
+    }
+}
+
+/// The drafts on disk that are not waiting in the outbox (those are sent
+/// by it, not offered again), and the files that could not be read.
+fn read_drafts(store: &DraftStore) -> (Vec<SessionDraft>, Vec<String>) {
+    let mut unreadable = Vec::new();
+    let queued: Vec<uuid::Uuid> = match store.read_outbox() {
+        Ok(files) => files.into_iter().map(|f| f.id).collect(),
+        Err(e) => {
+            unreadable.push(format!("the outbox: {e}"));
+            vec![]
+        }
+    };
+    let files = match store.read_drafts() {
+        Ok(f) => f,
+        Err(e) => {
+            unreadable.push(format!("the drafts: {e}"));
+            return (vec![], unreadable);
+        }
+    };
+    let mut drafts = Vec::new();
+    for f in files {
+        if queued.contains(&f.id) {
+            continue;
+        }
+        let name = f.path.display().to_string();
+        match f.bytes.map(|b| serde_json::from_slice::<SessionDraft>(&b)) {
+            Ok(Ok(d)) => drafts.push(d),
+            Ok(Err(e)) => unreadable.push(format!("{name}: {e}")),
+            Err(e) => unreadable.push(format!("{name}: {e}")),
+        }
+    }
+    drafts.sort_by_key(|d| d.id);
+    (drafts, unreadable)
 }
 
 /// A team write's failure as the screen shows it.
