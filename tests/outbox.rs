@@ -493,8 +493,11 @@ async fn a_note_saved_while_the_server_restarts_lands_intact() {
     let note = long_note();
     let q = queued(iv, &note);
     let id = q.write.id;
-    store.write_draft(id, note.as_bytes()).unwrap();
-    outbox.submit(q).unwrap();
+    outbox.submit_with_draft(q, note.as_bytes()).unwrap();
+    assert_eq!(
+        std::fs::read(store.draft_path(id)).unwrap(),
+        note.as_bytes()
+    );
     assert_eq!(
         next(&mut rx, Duration::from_secs(5)).await,
         OutboxEvent::Pending {
