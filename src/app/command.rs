@@ -73,9 +73,11 @@ pub enum Command {
     Open(String),
     Quit,
     Help,
+    /// The unsent session notes on this machine.
+    Drafts,
 }
 
-pub const USAGE: &str = "commands: open <tool>, <tool>, quit, help";
+pub const USAGE: &str = "commands: open <tool>, <tool>, drafts, quit, help";
 
 /// `open <tool>` or a bare `<tool>`, `quit` (`q`), `help`.
 pub fn parse(line: &str) -> Result<Command, String> {
@@ -84,6 +86,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
         [] => Ok(Command::Nothing),
         ["quit" | "q"] => Ok(Command::Quit),
         ["help"] => Ok(Command::Help),
+        ["drafts"] => Ok(Command::Drafts),
         ["open"] => Err("open what? for example :open roster".into()),
         ["open", key] | [key] => Ok(Command::Open((*key).to_string())),
         _ => Err(format!("not a command: {} ({USAGE})", line.trim())),

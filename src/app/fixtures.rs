@@ -326,3 +326,54 @@ pub fn answer_context(
     crate::app::update(s, crate::app::Msg::IvFormContext { req, context });
     about
 }
+
+/// The session editor's context for intervention 1001: a program with a
+/// text, a rating, a single- and a multi-select and a yes/no field, one
+/// active goal, and last session's field values.
+pub fn session_context() -> crate::db::sessions::SessionContext {
+    use crate::db::enums::FieldType;
+    use crate::db::sessions::{FieldDef, GoalToScore, SessionContext};
+    let field = |key: &str, label: &str, ft: FieldType, required: bool| FieldDef {
+        key: key.into(),
+        label: label.into(),
+        field_type: ft,
+        required,
+        options: vec![],
+        min: None,
+        max: None,
+    };
+    SessionContext {
+        intervention_id: Uuid::from_u128(1001),
+        student_id: Uuid::from_u128(2001),
+        student_name: "Nguyen, An".into(),
+        intervention_name: "Read Naturally".into(),
+        status: InterventionStatus::Active,
+        planned_minutes: 30,
+        fields: vec![
+            field("book", "Book", FieldType::Text, false),
+            FieldDef {
+                min: Some(1.0),
+                max: Some(5.0),
+                ..field("level", "Level", FieldType::RatingScale, true)
+            },
+            FieldDef {
+                options: vec!["fluency".into(), "comprehension".into(), "phonics".into()],
+                ..field("focus", "Focus", FieldType::SingleSelect, false)
+            },
+            FieldDef {
+                options: vec!["cards".into(), "timer".into(), "tablet".into()],
+                ..field("materials", "Materials", FieldType::MultiSelect, false)
+            },
+            field("praise", "Praise given", FieldType::Boolean, false),
+        ],
+        goals: vec![GoalToScore {
+            id: Uuid::from_u128(5001),
+            statement: "Reads 90 words correct per minute".into(),
+            measure: Some("oral reading fluency".into()),
+            unit: Some("wcpm".into()),
+        }],
+        last_field_values: serde_json::json!({"book": "Dog Man", "level": 3}),
+        can_restrict: true,
+        may_write: true,
+    }
+}

@@ -7,6 +7,7 @@ use super::ReqId;
 use super::keymap::{Action, Key, KeyMap};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -15,33 +16,35 @@ pub enum Kind {
     Flag,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Fixed forms borrow their labels; forms built from data (a program's
+/// session fields) own them.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldSpec {
-    pub label: &'static str,
+    pub label: Cow<'static, str>,
     pub kind: Kind,
     /// Shown next to the focused field: what the field accepts.
-    pub hint: &'static str,
+    pub hint: Cow<'static, str>,
 }
 
 pub const fn text(label: &'static str, hint: &'static str) -> FieldSpec {
     FieldSpec {
-        label,
+        label: Cow::Borrowed(label),
         kind: Kind::Text,
-        hint,
+        hint: Cow::Borrowed(hint),
     }
 }
 
 pub const fn flag(label: &'static str) -> FieldSpec {
     FieldSpec {
-        label,
+        label: Cow::Borrowed(label),
         kind: Kind::Flag,
-        hint: "space toggles",
+        hint: Cow::Borrowed("space toggles"),
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Form {
-    pub specs: &'static [FieldSpec],
+    pub specs: Cow<'static, [FieldSpec]>,
     pub values: Vec<String>,
     /// What the values were when editing started (or their version, after
     /// "edit again"): dirty means different from these.
@@ -74,6 +77,10 @@ pub enum FormKey {
 
 impl Form {
     pub fn new(specs: &'static [FieldSpec], values: Vec<String>) -> Form {
+        Form::with_specs(Cow::Borrowed(specs), values)
+    }
+
+    pub fn with_specs(specs: Cow<'static, [FieldSpec]>, values: Vec<String>) -> Form {
         let n = specs.len();
         Form {
             specs,

@@ -120,6 +120,18 @@ pub struct DetailState {
     pub saving: Option<ReqId>,
     /// Adding or removing a team member (team tab).
     pub team_edit: Option<super::team::TeamEdit>,
+    /// Deleting a session (sessions tab): asked first, then sent.
+    pub session_delete: Option<SessionDelete>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionDelete {
+    pub id: Uuid,
+    pub version: i32,
+    /// "2026-11-20 · present · 30 min", for the question.
+    pub label: String,
+    /// Set once confirmed and sent.
+    pub req: Option<ReqId>,
 }
 
 impl DetailState {
@@ -136,6 +148,7 @@ impl DetailState {
             prompt: None,
             saving: None,
             team_edit: None,
+            session_delete: None,
         }
     }
 

@@ -299,7 +299,7 @@ fn parse(
 }
 
 fn revalidate(kind: &Kind, form: &mut Form) {
-    let errors = parse(kind, &form.values, form.specs).err();
+    let errors = parse(kind, &form.values, &form.specs).err();
     form.set_errors(errors.unwrap_or_default());
 }
 
@@ -603,7 +603,7 @@ fn save(state: &mut State) -> Vec<Effect> {
         return vec![];
     };
     revalidate(&e.kind, form);
-    let write = match parse(&e.kind, &form.values, form.specs) {
+    let write = match parse(&e.kind, &form.values, &form.specs) {
         Ok(w) => w,
         Err(_) => {
             form.notice = Some(FIX_FIELDS.into());

@@ -204,7 +204,7 @@ fn a_custom_plan_needs_a_name_and_a_known_type() {
     update(&mut s, code(KeyCode::Enter));
     let f = form(&s);
     assert_eq!(f.specs[0].label, "Name");
-    assert_eq!(f.specs.last().map(|x| x.label), Some("Restricted"));
+    assert_eq!(f.specs.last().map(|x| x.label.as_ref()), Some("Restricted"));
     let fx = update(&mut s, code(KeyCode::Enter));
     assert!(fx.is_empty());
     assert_eq!(

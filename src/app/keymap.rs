@@ -111,7 +111,8 @@ actions! {
     New = "new", Intervention, "new intervention (student, roster); new goal (intervention goals tab)", ["n"];
     EditPlan = "edit_plan", Intervention, "edit the intervention's plan from any tab", ["E"];
     Measure = "measure", Intervention, "enter a data point for the selected goal", ["m"];
-    DeletePoint = "delete_point", Intervention, "delete the selected goal's last data point (asks first)", ["x"];
+    DeletePoint = "delete_point", Intervention, "delete the selected goal's last data point; sessions tab: the selected session (asks first)", ["x"];
+    LogSession = "log_session", Intervention, "log a session: caseload home, intervention, roster, student (sessions tab: enter or e edits)", ["L"];
     Save = "save", Form, "save (enter works too)", ["ctrl-s"];
     NextField = "next_field", Form, "next field (down works too)", ["tab"];
     PrevField = "prev_field", Form, "previous field (up works too)", ["shift-tab"];

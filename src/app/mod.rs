@@ -12,6 +12,8 @@ pub mod keymap;
 pub mod menu;
 pub mod picker;
 pub mod roster;
+pub mod session_edit;
+pub mod session_log;
 pub mod student;
 pub mod team;
 
@@ -24,6 +26,7 @@ use crate::db::interventions::{InterventionDetail, Outcome, TeamRole};
 use crate::db::navigation::{NavItem, ToolAccess};
 use crate::db::roster::{Filters, RosterQuery, Sort};
 use crate::db::schools::SchoolChoice;
+use crate::db::sessions::{LogTarget, SessionContext, SessionWrite, StoredSession};
 use crate::db::student_record::{Change, SaveOutcome, StudentRecord};
 use crate::db::students::{PageRequest, RosterPage};
 use crate::db::users::Whoami;
@@ -36,6 +39,9 @@ use iv_edit::{IvEditState, IvWrite, IvWritten};
 use keymap::{Action, KeyMap};
 use menu::MenuState;
 use roster::{PageDir, RosterState};
+use session_edit::SessionScreen;
+use session_edit::draft::SessionDraft;
+use session_edit::recover::DraftsState;
 use std::collections::HashMap;
 use student::StudentState;
 use uuid::Uuid;
@@ -170,6 +176,61 @@ pub enum Msg {
         req: ReqId,
         outcome: IvWritten,
     },
+    /// The answer to `Effect::LoadSessionContext`: `None` when the
+    /// intervention is not visible; the stored session for an edit.
+    SessionContext {
+        req: ReqId,
+        loaded: Option<Box<(SessionContext, Option<StoredSession>)>>,
+        today: NaiveDate,
+    },
+    /// The answer to `Effect::LoadLogTargets`.
+    LogTargets {
+        req: ReqId,
+        targets: Vec<LogTarget>,
+    },
+    /// The drafts on disk (`Effect::LoadDrafts`); `show` when asked for by
+    /// `:drafts` rather than at start.
+    DraftsFound {
+        drafts: Vec<SessionDraft>,
+        unreadable: Vec<String>,
+        show: bool,
+    },
+    /// A draft could not be written: the person must know their note is
+    /// not safe on disk.
+    DraftFailed {
+        why: String,
+    },
+    /// `Effect::SubmitSession` could not even be written to the outbox.
+    SubmitFailed {
+        id: Uuid,
+        why: String,
+    },
+    /// The database confirmed a session save from the outbox.
+    SessionSaved {
+        id: Uuid,
+        version: i32,
+        label: String,
+    },
+    SessionConflict {
+        id: Uuid,
+        theirs: Box<StoredSession>,
+        label: String,
+    },
+    SessionRefused {
+        id: Uuid,
+        why: String,
+        label: String,
+    },
+    /// How many saves wait in the outbox, and why the last try failed.
+    OutboxPending {
+        count: usize,
+        last_error: Option<String>,
+    },
+    /// The answer to `Effect::DeleteSession`.
+    SessionDeleted {
+        req: ReqId,
+        outcome: Result<(), String>,
+    },
 }
 
 // Not Eq: a goal's numbers are f64.
@@ -287,6 +348,41 @@ pub enum Effect {
         req: ReqId,
         write: IvWrite,
     },
+    /// What the session editor needs for `intervention_id`, and for an
+    /// edit the session as it is now.
+    LoadSessionContext {
+        req: ReqId,
+        intervention_id: Uuid,
+        session_id: Option<Uuid>,
+    },
+    /// The student's interventions a session can be logged for.
+    LoadLogTargets {
+        req: ReqId,
+        student_id: Uuid,
+    },
+    /// Write the editor's state to disk (coalesced, crash-safe).
+    WriteDraft {
+        draft: Box<SessionDraft>,
+    },
+    DeleteDraft {
+        id: Uuid,
+    },
+    /// Put a session save in the outbox (on disk first), which sends it
+    /// until the database confirms.
+    SubmitSession {
+        write: Box<SessionWrite>,
+        label: String,
+    },
+    /// Read the drafts on disk; `show` opens the list even when empty.
+    LoadDrafts {
+        show: bool,
+    },
+    /// Delete a session if it is still at `version`; never cancelled.
+    DeleteSession {
+        req: ReqId,
+        id: Uuid,
+        version: i32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -305,6 +401,10 @@ pub enum Screen {
     Intervention(DetailState),
     /// The intervention, goal and data-point forms.
     IvEdit(Box<IvEditState>),
+    /// The session note editor.
+    Session(Box<SessionScreen>),
+    /// Unsent session notes on this machine.
+    Drafts(DraftsState),
     /// A menu target that is not built yet, said honestly.
     Placeholder {
         label: String,
@@ -328,7 +428,8 @@ impl Screen {
             // A write in flight is not listed: leaving must not cancel it.
             Screen::Intervention(d) => d.req.into_iter().collect(),
             Screen::IvEdit(e) => e.req.into_iter().collect(),
-            Screen::Placeholder { .. } => vec![],
+            Screen::Session(s) => s.req.into_iter().collect(),
+            Screen::Drafts(_) | Screen::Placeholder { .. } => vec![],
         }
     }
 
@@ -337,6 +438,8 @@ impl Screen {
         !self.in_flight().is_empty()
             || matches!(self, Screen::Student(s) if s.save_req().is_some())
             || matches!(self, Screen::IvEdit(e) if e.saving.is_some())
+            || matches!(self, Screen::Session(s) if s.editor.as_ref()
+                .is_some_and(|e| e.stage == session_edit::Stage::Saving))
     }
 
     pub fn title(&self) -> String {
@@ -354,9 +457,28 @@ impl Screen {
                 iv_edit::Kind::NewPoint { .. } => "New data point".into(),
                 iv_edit::Kind::DeletePoint { .. } => "Delete data point".into(),
             },
+            Screen::Session(s) => match &s.editor {
+                Some(e) if e.base_version.is_some() => "Edit session".into(),
+                _ => "Log session".into(),
+            },
+            Screen::Drafts(_) => "Unsent notes".into(),
             Screen::Placeholder { label } => label.clone(),
         }
     }
+}
+
+/// The outbox as the status line shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutboxStatus {
+    pub pending: usize,
+    pub last_error: Option<String>,
+}
+
+/// Choosing which of a student's interventions a session is for.
+#[derive(Debug, Clone)]
+pub struct LogPick {
+    pub student_name: String,
+    pub picker: picker::Picker<LogTarget>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -407,6 +529,9 @@ pub struct State {
     /// terminal, zero in tests), so update() stays free of IO.
     pub id_seed: u128,
     next_id: u64,
+    pub outbox: OutboxStatus,
+    /// Over any screen: which intervention to log a session for.
+    pub log_pick: Option<LogPick>,
 }
 
 impl State {
@@ -431,6 +556,8 @@ impl State {
             next_req: 1,
             id_seed: 0,
             next_id: 0,
+            outbox: OutboxStatus::default(),
+            log_pick: None,
         }
     }
 
@@ -501,7 +628,12 @@ pub const START_TARGETS: &[&str] = &["caseload", "roster"];
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Start => connect(state),
+        Msg::Start => {
+            let mut fx = connect(state);
+            // Drafts are local: offered whether or not the database answers.
+            fx.push(Effect::LoadDrafts { show: false });
+            fx
+        }
         Msg::Key(key) => on_key(state, key),
         Msg::Resize { width, height } => {
             state.width = width;
@@ -579,6 +711,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             if state.auth.is_none() && iv_edit::on_paste(state, text.expose()) {
                 return vec![];
+            }
+            if state.auth.is_none()
+                && let Some(effects) = session_edit::on_paste(state, text.expose())
+            {
+                return effects;
             }
             auth::on_paste(state, &text);
             vec![]
@@ -690,6 +827,51 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::IvFormContext { req, context } => iv_edit::on_context(state, req, context),
         Msg::IvWritten { req, outcome } => iv_edit::on_written(state, req, outcome),
+        Msg::SessionContext { req, loaded, today } => {
+            session_edit::on_context(state, req, loaded.map(|b| *b), today)
+        }
+        Msg::LogTargets { req, targets } => session_log::on_targets(state, req, targets),
+        Msg::DraftsFound {
+            drafts,
+            unreadable,
+            show,
+        } => session_edit::recover::on_found(state, drafts, unreadable, show),
+        Msg::DraftFailed { why } => {
+            state.error(format!("draft NOT saved on this machine: {why}"));
+            vec![]
+        }
+        Msg::SubmitFailed { id, why } => {
+            session_edit::on_refused(state, id, &format!("could not write the outbox: {why}"), "");
+            vec![]
+        }
+        Msg::SessionSaved { id, label, .. } => {
+            let mut fx = session_edit::on_saved(state, id, &label);
+            fx.extend(session_log::reload_views(state));
+            fx
+        }
+        Msg::SessionConflict { id, theirs, label } => {
+            session_edit::on_conflict(state, id, *theirs, &label);
+            vec![]
+        }
+        Msg::SessionRefused { id, why, label } => {
+            session_edit::on_refused(state, id, &why, &label);
+            vec![]
+        }
+        Msg::OutboxPending { count, last_error } => {
+            state.outbox = OutboxStatus {
+                pending: count,
+                last_error: last_error.clone(),
+            };
+            if count > 0 && last_error.is_some() {
+                session_edit::on_waiting(state);
+            }
+            vec![]
+        }
+        Msg::SessionDeleted { req, outcome } => session_log::on_deleted(state, req, outcome),
+        Msg::QueryFailed { req, reason } if session_log::waiting_for(state, req) => {
+            session_log::on_failed(state, reason);
+            vec![]
+        }
         Msg::QueryFailed { req, reason } if state.tool_check == Some(req) => {
             state.tool_check = None;
             state.error(format!("could not check access: {reason}"));
@@ -732,7 +914,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                     e.req = None;
                     e.error = Some(reason.clone());
                 }
-                Some(Screen::Placeholder { .. }) | None => return vec![],
+                Some(Screen::Session(s)) => {
+                    s.req = None;
+                    s.error = Some(reason.clone());
+                }
+                Some(Screen::Drafts(_) | Screen::Placeholder { .. }) | None => return vec![],
             }
             state.error(format!("query failed: {reason}"));
             vec![]
@@ -774,7 +960,8 @@ fn find_req(state: &mut State, req: ReqId) -> Option<&mut Screen> {
         Screen::Home(h) => h.req == Some(req),
         Screen::Intervention(d) => d.req == Some(req),
         Screen::IvEdit(e) => e.req == Some(req),
-        Screen::Placeholder { .. } => false,
+        Screen::Session(s) => s.req == Some(req),
+        Screen::Drafts(_) | Screen::Placeholder { .. } => false,
     })
 }
 
@@ -827,7 +1014,17 @@ fn reload(state: &mut State, i: usize) -> Vec<Effect> {
             }
             _ => vec![],
         },
-        Screen::Placeholder { .. } => vec![],
+        // The editor loads its context once; an open editor needs nothing.
+        Screen::Session(s) if s.editor.is_none() => {
+            s.req = Some(a);
+            s.error = None;
+            vec![Effect::LoadSessionContext {
+                req: a,
+                intervention_id: s.intervention_id,
+                session_id: s.session_id,
+            }]
+        }
+        Screen::Session(_) | Screen::Drafts(_) | Screen::Placeholder { .. } => vec![],
     });
     effects
 }
@@ -903,6 +1100,23 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             scroll_help(state, action);
         }
         return vec![];
+    }
+    if state.log_pick.is_some() {
+        return session_log::pick_key(state, &key);
+    }
+    if let Some(effects) = session_edit::on_key(state, &key) {
+        return effects;
+    }
+    if let Some(effects) = session_edit::recover::on_key(state, &key, action) {
+        return effects;
+    }
+    if action == Some(Action::LogSession)
+        && let Some(effects) = session_log::log_session(state)
+    {
+        return effects;
+    }
+    if let Some(effects) = session_log::sessions_tab_key(state, &key, action) {
+        return effects;
     }
     if let Some(effects) = team::on_key(state, &key) {
         return effects;
@@ -1089,7 +1303,11 @@ fn list_action(state: &mut State, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Screen::Student(_) | Screen::IvEdit(_) | Screen::Placeholder { .. } => vec![],
+        Screen::Student(_)
+        | Screen::IvEdit(_)
+        | Screen::Session(_)
+        | Screen::Drafts(_)
+        | Screen::Placeholder { .. } => vec![],
     }
 }
 
@@ -1287,6 +1505,7 @@ fn run_command(state: &mut State, line: &str) -> Vec<Effect> {
             vec![]
         }
         Ok(Command::Open(key)) => open_tool(state, key),
+        Ok(Command::Drafts) => vec![Effect::LoadDrafts { show: true }],
     }
 }
 
@@ -1604,11 +1823,13 @@ mod iv_edit_tests;
 #[cfg(test)]
 mod iv_tests;
 #[cfg(test)]
+mod session_tests;
+#[cfg(test)]
 mod team_tests;
 #[cfg(test)]
 mod tests;
 
-fn open_help(state: &mut State) {
+pub(crate) fn open_help(state: &mut State) {
     state.modal = Some(Modal::Help);
     state.help_scroll = 0;
 }

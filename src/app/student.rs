@@ -101,7 +101,7 @@ impl Conflict {
             .iter()
             .zip(fields::values(&self.mine))
             .zip(fields::values(&self.theirs))
-            .map(|((spec, m), t)| (spec.label, m, t))
+            .map(|((spec, m), t)| (spec.label.as_ref(), m, t))
             .collect()
     }
 }

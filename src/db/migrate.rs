@@ -64,6 +64,7 @@ embedded_migrations! {
     8 => "0008_access_fixes.sql",
     9 => "0009_status_history.sql",
     10 => "0010_home_bounds.sql",
+    11 => "0011_sessions.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

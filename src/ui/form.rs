@@ -38,13 +38,56 @@ fn with_cursor<'a>(value: &str, cursor: usize, cols: usize, theme: &Theme) -> Ve
 pub fn render(frame: &mut Frame, area: Rect, title: &str, form: &Form, theme: &Theme) {
     let w = usize::from(area.width);
     let [body, help] = Layout::vertical([Constraint::Fill(1), Constraint::Length(3)]).areas(area);
-    let value_cols = w.saturating_sub(LABEL + 2).max(1);
     let mut lines = vec![Line::styled(truncate(title, w), theme.group)];
+    let (fields, focus) = field_lines(form, w, true, theme);
+    let focus_line = lines.len() + focus;
+    lines.extend(fields);
+    let height = usize::from(body.height);
+    let offset = super::scroll_offset(0, focus_line, height, lines.len());
+    let shown: Vec<Line> = lines.into_iter().skip(offset).take(height).collect();
+    frame.render_widget(Paragraph::new(shown), body);
+
+    // Below the fields: the whole message of the focused field (the inline
+    // one may be cut), the form's state, and the keys.
+    let spec = &form.specs[form.focus];
+    let (about, style) = if form.confirm_discard {
+        (
+            "discard your changes? y discards, any other key keeps editing".to_string(),
+            theme.error,
+        )
+    } else if let Some(n) = &form.notice {
+        (n.clone(), theme.error)
+    } else if let Some(e) = form.shown_error(form.focus) {
+        (format!("{}: {e}", spec.label), theme.error)
+    } else if form.saving.is_some() {
+        ("saving…".to_string(), theme.busy)
+    } else {
+        (format!("{}: {}", spec.label, spec.hint), theme.dim)
+    };
+    let keys = "enter or ctrl-s save · tab/shift-tab move · esc cancel";
+    let about = Line::styled(super::sanitize::clean(&about).into_owned(), style);
+    let keys = Line::styled(truncate(keys, w), theme.dim);
+    let [msg, k] = Layout::vertical([Constraint::Length(2), Constraint::Length(1)]).areas(help);
+    frame.render_widget(Paragraph::new(about).wrap(Wrap { trim: true }), msg);
+    frame.render_widget(Paragraph::new(keys), k);
+}
+
+/// One line per field (plus one under each field with a message shown),
+/// and the index of the focused field's line; `focused` is false when the
+/// focus is elsewhere (the session editor's note).
+pub fn field_lines<'a>(
+    form: &Form,
+    w: usize,
+    focused: bool,
+    theme: &Theme,
+) -> (Vec<Line<'a>>, usize) {
+    let value_cols = w.saturating_sub(LABEL + 2).max(1);
+    let mut lines = Vec::new();
     let mut focus_line = 0;
     for (i, spec) in form.specs.iter().enumerate() {
-        let focused = i == form.focus;
+        let focused = focused && i == form.focus;
         let marker = if focused { "›" } else { " " };
-        let label = format!("{marker} {}", fit(spec.label, LABEL - 2));
+        let label = format!("{marker} {}", fit(&spec.label, LABEL - 2));
         let mut spans = vec![Span::styled(
             label,
             if focused { theme.hotkey } else { theme.dim },
@@ -76,34 +119,7 @@ pub fn render(frame: &mut Frame, area: Rect, title: &str, form: &Form, theme: &T
             ));
         }
     }
-    let height = usize::from(body.height);
-    let offset = super::scroll_offset(0, focus_line, height, lines.len());
-    let shown: Vec<Line> = lines.into_iter().skip(offset).take(height).collect();
-    frame.render_widget(Paragraph::new(shown), body);
-
-    // Below the fields: the whole message of the focused field (the inline
-    // one may be cut), the form's state, and the keys.
-    let spec = form.specs[form.focus];
-    let (about, style) = if form.confirm_discard {
-        (
-            "discard your changes? y discards, any other key keeps editing".to_string(),
-            theme.error,
-        )
-    } else if let Some(n) = &form.notice {
-        (n.clone(), theme.error)
-    } else if let Some(e) = form.shown_error(form.focus) {
-        (format!("{}: {e}", spec.label), theme.error)
-    } else if form.saving.is_some() {
-        ("saving…".to_string(), theme.busy)
-    } else {
-        (format!("{}: {}", spec.label, spec.hint), theme.dim)
-    };
-    let keys = "enter or ctrl-s save · tab/shift-tab move · esc cancel";
-    let about = Line::styled(super::sanitize::clean(&about).into_owned(), style);
-    let keys = Line::styled(truncate(keys, w), theme.dim);
-    let [msg, k] = Layout::vertical([Constraint::Length(2), Constraint::Length(1)]).areas(help);
-    frame.render_widget(Paragraph::new(about).wrap(Wrap { trim: true }), msg);
-    frame.render_widget(Paragraph::new(keys), k);
+    (lines, focus_line)
 }
 
 /// Theirs against mine, field by field: `rows` holds (label, mine, theirs);
@@ -112,6 +128,20 @@ pub fn render_conflict(
     frame: &mut Frame,
     area: Rect,
     rows: &[(&str, String, String)],
+    saving: bool,
+    theme: &Theme,
+) {
+    render_conflict_with(frame, area, rows, CHOICES, saving, theme);
+}
+
+const CHOICES: &str = "m keep mine (save over theirs) · t take theirs · e edit again";
+
+/// [`render_conflict`] with its own line of choices.
+pub fn render_conflict_with(
+    frame: &mut Frame,
+    area: Rect,
+    rows: &[(&str, String, String)],
+    choices: &str,
     saving: bool,
     theme: &Theme,
 ) {
@@ -125,13 +155,7 @@ pub fn render_conflict(
             ),
             theme.error,
         ),
-        Line::styled(
-            truncate(
-                "m keep mine (save over theirs) · t take theirs · e edit again",
-                w,
-            ),
-            theme.hotkey,
-        ),
+        Line::styled(truncate(choices, w), theme.hotkey),
         Line::raw(""),
         Line::styled(
             truncate(

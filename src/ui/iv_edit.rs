@@ -36,7 +36,7 @@ pub fn render(frame: &mut Frame, area: Rect, e: &IvEditState, theme: &Theme) {
                 .specs()
                 .iter()
                 .zip(c.mine.iter().zip(&c.theirs))
-                .map(|(s, (m, t))| (s.label, m.clone(), t.clone()))
+                .map(|(s, (m, t))| (s.label.as_ref(), m.clone(), t.clone()))
                 .collect();
             super::form::render_conflict(frame, area, &rows, e.saving.is_some(), theme);
         }

@@ -17,6 +17,9 @@ pub mod menu;
 pub mod picker;
 pub mod roster;
 pub mod sanitize;
+pub mod session_edit;
+#[cfg(test)]
+mod session_snapshots;
 pub mod status;
 pub mod student;
 pub mod team;
@@ -63,12 +66,17 @@ pub fn render_frame(frame: &mut Frame, state: &State, theme: &Theme) -> Option<P
         Screen::Home(h) => home::render(frame, body, h, theme),
         Screen::Intervention(d) => intervention::render(frame, body, d, theme),
         Screen::IvEdit(e) => iv_edit::render(frame, body, e, theme),
+        Screen::Session(s) => session_edit::render(frame, body, s, theme),
+        Screen::Drafts(d) => session_edit::render_drafts(frame, body, d, theme),
         Screen::Placeholder { label } => centered_text(
             frame,
             body,
             &format!("{}: coming soon", sanitize::clean(label)),
             theme.dim,
         ),
+    }
+    if let Some(p) = &state.log_pick {
+        session_edit::render_log_pick(frame, body, p, theme);
     }
     status::render(frame, status_area, state, theme);
     let cursor = (state.modal == Some(Modal::Command))

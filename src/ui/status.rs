@@ -58,6 +58,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.busy,
         ));
     }
+    // Unsent sessions come first: the one thing that must not be missed.
+    if state.outbox.pending > 0 {
+        spans.push(Span::styled(
+            format!("⇡ {} unsent · ", state.outbox.pending),
+            theme.error,
+        ));
+    }
     // While connected the message is the news; otherwise the connection is.
     match (message, state.is_connected()) {
         (Some((text, style)), true) => {

@@ -13,7 +13,9 @@ use crate::config::{ConnParams, DatabaseConfig, Password};
 use crate::db::interventions::lifecycle::{self, Transition};
 use crate::db::interventions::{self as iv, WriteError};
 use crate::db::tls::Tls;
-use crate::db::{caseload, navigation, pool as db_pool, roster, schools, student_record, users};
+use crate::db::{
+    caseload, navigation, pool as db_pool, roster, schools, sessions, student_record, users,
+};
 use deadpool_postgres::{Object, Pool, PoolError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -378,6 +380,51 @@ impl Worker {
                 };
                 self.reply(req, r.await, |context| Msg::IvFormContext { req, context })?
             }
+            Effect::LoadSessionContext {
+                req,
+                intervention_id,
+                session_id,
+            } => {
+                let today = today();
+                let r = async {
+                    let (c, _t) = self.start(req).await?;
+                    let c = pg(&c);
+                    let Some(ctx) = sessions::context(c, intervention_id).await? else {
+                        return Ok(None);
+                    };
+                    let stored = match session_id {
+                        Some(id) => sessions::load(c, id).await?,
+                        None => None,
+                    };
+                    Ok(Some(Box::new((ctx, stored))))
+                };
+                self.reply(req, r.await, |loaded| Msg::SessionContext {
+                    req,
+                    loaded,
+                    today,
+                })?
+            }
+            Effect::LoadLogTargets { req, student_id } => {
+                let r = async {
+                    let (c, _t) = self.start(req).await?;
+                    Ok(sessions::targets_for_student(pg(&c), student_id).await?)
+                };
+                self.reply(req, r.await, |targets| Msg::LogTargets { req, targets })?
+            }
+            Effect::DeleteSession { req, id, version } => {
+                let outcome = match self.client().await {
+                    Err(f) => Err(f.to_string()),
+                    Ok(mut c) => sessions::delete(&mut c, id, version)
+                        .await
+                        .map_err(|e| e.to_string()),
+                };
+                Msg::SessionDeleted { req, outcome }
+            }
+            // Drafts and the outbox: wired when the store lands.
+            Effect::WriteDraft { .. }
+            | Effect::DeleteDraft { .. }
+            | Effect::SubmitSession { .. }
+            | Effect::LoadDrafts { .. } => return None,
             Effect::WriteIv { req, write } => {
                 // Not registered for cancelling, like every save.
                 let outcome = match self.client().await {

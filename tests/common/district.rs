@@ -165,7 +165,8 @@ impl District {
         );
 
         let mut a1 = d.student(school_x, a, "A1").await;
-        d.intervention(&mut a1, a, false, &[(i, "interventionist")])
+        // The interventionist delivers the sessions: may edit (0011).
+        d.intervention(&mut a1, a, false, &[(i, "interventionist", true)])
             .await;
         d.intervention(&mut a1, a, true, &[]).await;
         d.session(&mut a1, 0, true).await;
@@ -173,7 +174,8 @@ impl District {
         let a2 = d.student(school_x, a, "A2").await;
         d.students.insert("a2", a2);
         let mut b1 = d.student(school_x, b, "B1").await;
-        d.intervention(&mut b1, b, false, &[(t, "teacher")]).await;
+        d.intervention(&mut b1, b, false, &[(t, "teacher", false)])
+            .await;
         d.students.insert("b1", b1);
         let mut y1 = d.student(school_y, nr, "Y1").await;
         d.intervention(&mut y1, nr, false, &[]).await;
@@ -231,7 +233,8 @@ impl District {
         }
     }
 
-    /// An intervention owned by `owner` (also on its team, with `team`),
+    /// An intervention owned by `owner` (also on its team, with `team`:
+    /// user, role, can_edit),
     /// with a goal, a measurement, an open session and the student's first
     /// document attached.
     async fn intervention(
@@ -239,7 +242,7 @@ impl District {
         s: &mut Owned,
         owner: Uuid,
         restricted: bool,
-        team: &[(Uuid, &str)],
+        team: &[(Uuid, &str, bool)],
     ) {
         let row = self
             .admin
@@ -260,11 +263,12 @@ impl District {
             .await
             .expect("intervention");
         let (intervention, goal): (Uuid, Uuid) = (row.get(0), row.get(1));
-        for (user, role) in team {
+        for (user, role, can_edit) in team {
             self.admin
                 .execute(
-                    "INSERT INTO intervention_team (intervention_id, user_id, role) VALUES ($1, $2, $3)",
-                    &[&intervention, user, role],
+                    "INSERT INTO intervention_team (intervention_id, user_id, role, can_edit) \
+                     VALUES ($1, $2, $3, $4)",
+                    &[&intervention, user, role, can_edit],
                 )
                 .await
                 .expect("team member");

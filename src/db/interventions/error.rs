@@ -40,6 +40,24 @@ pub enum Refusal {
     ExternalIncomplete,
     #[error("already on the team")]
     AlreadyOnTeam,
+    #[error("minutes must be between 0 and 600")]
+    SessionMinutes,
+    #[error("a session the student did not attend (absent, staff absent, cancelled) has 0 minutes")]
+    AbsentWithMinutes,
+    #[error("fidelity must be between 0 and 100")]
+    SessionFidelity,
+    #[error("the note is too long: at most 100,000 characters")]
+    NoteTooLong,
+    #[error("session field values must be a JSON object")]
+    FieldValuesNotObject,
+    #[error("each goal can be scored once per session")]
+    GoalScoredTwice,
+    #[error("a score is for a goal this intervention does not have")]
+    ScoreForOtherGoal,
+    #[error("you may not log or change sessions of this intervention")]
+    MayNotLogSessions,
+    #[error("only someone who may see restricted records can mark a session restricted")]
+    RestrictNotAllowed,
     #[error("refers to something that does not exist ({0})")]
     MissingReference(String),
     /// A constraint without a message of its own: the server's words.
@@ -93,6 +111,20 @@ pub fn refusal_of(e: &tokio_postgres::Error) -> Option<Refusal> {
     let db = e.as_db_error()?;
     let constraint = db.constraint().unwrap_or_default();
     let code = db.code();
+    // Row-level security and table grants name no constraint; only the
+    // sessions' write rules (0011_sessions.sql) have words of their own.
+    if *code == SqlState::INSUFFICIENT_PRIVILEGE {
+        let m = db.message();
+        // "new row violates row-level security policy [\"name\"] for table
+        // \"intervention_sessions\"" (a restrictive policy is named), or
+        // "permission denied for table intervention_sessions".
+        if m.contains("\"intervention_sessions_restricted\"") {
+            return Some(Refusal::RestrictNotAllowed);
+        }
+        let sessions =
+            m.contains("\"intervention_sessions\"") || m.ends_with("table intervention_sessions");
+        return sessions.then_some(Refusal::MayNotLogSessions);
+    }
     if *code == SqlState::FOREIGN_KEY_VIOLATION {
         return Some(Refusal::MissingReference(constraint.to_string()));
     }
@@ -113,6 +145,12 @@ pub fn refusal_of(e: &tokio_postgres::Error) -> Option<Refusal> {
         "intervention_team_owner_role" => Refusal::OwnerRoleTaken,
         "intervention_team_member_identified" => Refusal::ExternalIncomplete,
         "intervention_team_intervention_id_user_id_key" => Refusal::AlreadyOnTeam,
+        "intervention_sessions_minutes_check" => Refusal::SessionMinutes,
+        "intervention_sessions_absent_no_minutes" => Refusal::AbsentWithMinutes,
+        "intervention_sessions_fidelity_check" => Refusal::SessionFidelity,
+        "intervention_sessions_note_check" => Refusal::NoteTooLong,
+        "intervention_sessions_field_values_check" => Refusal::FieldValuesNotObject,
+        "progress_measurements_session_goal_key" => Refusal::GoalScoredTwice,
         _ => Refusal::Invalid(db.message().to_string()),
     })
 }

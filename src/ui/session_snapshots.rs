@@ -1,0 +1,195 @@
+//! The session note editor at 80×24 and 200×60, with NO_COLOR, with its
+//! messages, the conflict view, the unsent-notes list, the intervention
+//! picker, and tiny terminals.
+
+use super::iv_snapshots::{at_detail, draw, no_colours, text};
+use crate::app::fixtures::{self, day};
+use crate::app::session_edit::draft::SessionDraft;
+use crate::app::student::StudentState;
+use crate::app::{Effect, Msg, Screen, State, update};
+use crate::db::enums::InterventionStatus;
+use crate::db::sessions::{LogTarget, SessionValues, StoredSession};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use uuid::Uuid;
+
+fn press(s: &mut State, code: KeyCode) {
+    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn typed(s: &mut State, text: &str) {
+    for c in text.chars() {
+        press(s, KeyCode::Char(c));
+    }
+}
+
+/// `L` on an intervention, with its context answered.
+fn editor(width: u16, height: u16) -> State {
+    let mut s = at_detail(width, height);
+    let fx = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::NONE)),
+    );
+    let Effect::LoadSessionContext { req, .. } = fx[0] else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut s,
+        Msg::SessionContext {
+            req,
+            loaded: Some(Box::new((fixtures::session_context(), None))),
+            today: day(fixtures::TODAY),
+        },
+    );
+    s
+}
+
+/// The quick path half done: a score, and a note with wide and combining
+/// characters and an escape sequence that must not reach the terminal.
+fn written(width: u16, height: u16) -> State {
+    let mut s = editor(width, height);
+    typed(&mut s, "42");
+    press(&mut s, KeyCode::Tab);
+    typed(&mut s, "Nguyễn read 読書 aloud; e\u{301}cole. ");
+    update(
+        &mut s,
+        Msg::Paste(crate::config::Password::new(
+            "Then \u{1b}[2Jcleared? no.\nSecond line of the note, long enough to wrap at eighty columns for sure."
+                .to_string(),
+        )),
+    );
+    s
+}
+
+#[test]
+fn editor_80x24() {
+    let t = draw(&written(80, 24), 80, 24, false);
+    let screen = text(&t);
+    assert!(!screen.contains('\x1b'));
+    assert!(screen.contains("Then [2Jcleared?"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn editor_200x60_no_color() {
+    let t = draw(&written(200, 60), 200, 60, true);
+    assert!(no_colours(&t));
+    insta::assert_snapshot!(text(&t));
+}
+
+#[test]
+fn editor_with_messages_80x24() {
+    let mut s = editor(80, 24);
+    // From the score up to Minutes.
+    for _ in 0..8 {
+        press(&mut s, KeyCode::Up);
+    }
+    typed(&mut s, "x");
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    let screen = text(&draw(&s, 80, 24, false));
+    assert!(screen.contains("not saved: 1 value to fix"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn conflict_80x24() {
+    let mut s = written(80, 24);
+    let fx = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    let Some(Effect::SubmitSession { write, .. }) = fx.last() else {
+        panic!("{fx:?}")
+    };
+    let theirs = StoredSession {
+        id: write.id,
+        intervention_id: write.intervention_id,
+        version: 2,
+        values: SessionValues {
+            minutes: 25,
+            note: Some("Sam's note\nwith two lines".into()),
+            ..write.values.clone()
+        },
+        updated_by_name: Some("Sam Lee".into()),
+        updated_at: day(1).and_hms_opt(9, 0, 0).unwrap().and_utc(),
+    };
+    update(
+        &mut s,
+        Msg::SessionConflict {
+            id: write.id,
+            theirs: Box::new(theirs),
+            label: String::new(),
+        },
+    );
+    insta::assert_snapshot!(text(&draw(&s, 80, 24, false)));
+}
+
+#[test]
+fn unsent_notes_80x24() {
+    let mut s = at_detail(80, 24);
+    let draft = |n: u128, note: &str| SessionDraft {
+        format: 1,
+        id: Uuid::from_u128(n),
+        base_version: None,
+        context: fixtures::session_context(),
+        today: day(fixtures::TODAY),
+        values: vec!["2026-10-31".into()],
+        original: vec![],
+        note: note.into(),
+        original_note: String::new(),
+    };
+    update(
+        &mut s,
+        Msg::DraftsFound {
+            drafts: vec![draft(1, "Worked on \u{1b}[31mvowels"), draft(2, "")],
+            unreadable: vec!["3.json: expected value at line 1".into()],
+            show: false,
+        },
+    );
+    insta::assert_snapshot!(text(&draw(&s, 80, 24, false)));
+}
+
+#[test]
+fn intervention_picker_80x24() {
+    let mut s = at_detail(80, 24);
+    s.screens.push(Screen::Student(StudentState::new(
+        Uuid::from_u128(2001),
+        "Nguyễn, An".into(),
+    )));
+    let fx = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::NONE)),
+    );
+    let Effect::LoadLogTargets { req, .. } = fx[0] else {
+        panic!("{fx:?}")
+    };
+    let t = |n: u128, name: &str, status| LogTarget {
+        intervention_id: Uuid::from_u128(n),
+        name: name.into(),
+        status,
+    };
+    update(
+        &mut s,
+        Msg::LogTargets {
+            req,
+            targets: vec![
+                t(1, "Read Naturally", InterventionStatus::Active),
+                t(2, "Check-In/Check-Out", InterventionStatus::Paused),
+            ],
+        },
+    );
+    insta::assert_snapshot!(text(&draw(&s, 80, 24, false)));
+}
+
+#[test]
+fn tiny_terminals_never_panic() {
+    for (w, h) in [(40, 10), (41, 11), (39, 9), (10, 3), (80, 12), (45, 14)] {
+        let s = written(w, h);
+        let screen = text(&draw(&s, w, h, false));
+        if w < 40 || h < 10 {
+            assert!(screen.contains("too small"), "{w}x{h}: {screen}");
+        }
+    }
+}
