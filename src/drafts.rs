@@ -129,6 +129,14 @@ impl DraftStore {
         fingerprint(&self.draft_path(id))
     }
 
+    /// Writes the draft and returns its fingerprint, as one step: no other
+    /// draft write of this store comes between.
+    pub fn write_draft_fingerprinted(&self, id: Uuid, bytes: &[u8]) -> io::Result<String> {
+        let _held = self.lock_drafts();
+        write_atomic(&self.drafts, id, bytes)?;
+        Ok(fingerprint_of(bytes))
+    }
+
     /// Removes `drafts/<id>.json` only if its contents still have
     /// `fingerprint` (from [`DraftStore::draft_fingerprint`]): a draft
     /// written since (newer typing) is kept. True when it was removed.
@@ -304,9 +312,14 @@ fn delete(dir: &Path, id: Uuid) -> io::Result<()> {
     }
 }
 
+/// The SHA-256 (hex) of `bytes`, as [`DraftStore::draft_fingerprint`] has it.
+pub fn fingerprint_of(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
 fn fingerprint(path: &Path) -> io::Result<Option<String>> {
     match fs::read(path) {
-        Ok(bytes) => Ok(Some(hex::encode(Sha256::digest(&bytes)))),
+        Ok(bytes) => Ok(Some(fingerprint_of(&bytes))),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e),
     }
@@ -577,6 +590,9 @@ mod tests {
         assert!(store.delete_draft_if(id(1), &fp).unwrap());
         assert!(!store.draft_path(id(1)).exists());
         assert!(!store.delete_draft_if(id(1), &fp).unwrap());
+        let fp2 = store.write_draft_fingerprinted(id(1), b"again").unwrap();
+        assert_eq!(fp2, fingerprint_of(b"again"));
+        assert_eq!(store.draft_fingerprint(id(1)).unwrap(), Some(fp2));
     }
 
     #[test]

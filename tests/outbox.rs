@@ -493,8 +493,11 @@ async fn a_note_saved_while_the_server_restarts_lands_intact() {
     let note = long_note();
     let q = queued(iv, &note);
     let id = q.write.id;
-    store.write_draft(id, note.as_bytes()).unwrap();
-    outbox.submit(q).unwrap();
+    outbox.submit_with_draft(q, note.as_bytes()).unwrap();
+    assert_eq!(
+        std::fs::read(store.draft_path(id)).unwrap(),
+        note.as_bytes()
+    );
     assert_eq!(
         next(&mut rx, Duration::from_secs(5)).await,
         OutboxEvent::Pending {
@@ -722,4 +725,65 @@ async fn a_corrupt_outbox_file_is_reported_and_kept() {
     assert!(store.outbox_path(torn).exists());
     assert!(store.outbox_path(misfiled).exists());
     assert!(stray.exists());
+}
+
+#[tokio::test]
+async fn a_newer_submit_while_one_is_on_its_way_follows_it() {
+    let (_db, admin, iv, connect) = shared().await;
+    let state = tempfile::tempdir().unwrap();
+    let store = Arc::new(DraftStore::open(state.path()).unwrap());
+    let (tx, mut rx) = unbounded_channel();
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let asked = Arc::new(AtomicUsize::new(0));
+    let (g, a) = (gate.clone(), asked.clone());
+    let gated: Connect = Arc::new(move || {
+        let (g, c) = (g.clone(), connect.clone());
+        a.fetch_add(1, Ordering::SeqCst);
+        Box::pin(async move {
+            g.acquire().await.unwrap().forget();
+            c().await
+        })
+    });
+    let outbox = Outbox::start_with(store.clone(), gated, tx, fast_retry());
+
+    let first = queued(iv, "first version");
+    let id = first.write.id;
+    outbox
+        .submit_with_draft(first.clone(), b"first version")
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while asked.load(Ordering::SeqCst) == 0 {
+        assert!(Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // The first is on its way (waiting for its connection); the person
+    // saves again, from the same starting point.
+    let mut second = first.clone();
+    second.write.values.note = Some("second version".into());
+    outbox.submit_with_draft(second, b"second version").unwrap();
+    assert_eq!(outbox.pending(), 1);
+    gate.add_permits(2);
+    let seen = until(&mut rx, Duration::from_secs(30), |e| {
+        matches!(e, OutboxEvent::Pending { count: 0, .. })
+    })
+    .await;
+    let saved: Vec<&OutboxEvent> = seen
+        .iter()
+        .filter(|e| !matches!(e, OutboxEvent::Pending { .. }))
+        .collect();
+    // The second edits the row the first made: no conflict with oneself.
+    assert_eq!(
+        saved,
+        vec![&OutboxEvent::Saved {
+            id,
+            version: 2,
+            label: first.label.clone()
+        }]
+    );
+    assert_eq!(
+        rows_of(&admin, id).await,
+        vec![Some("second version".to_string())]
+    );
+    assert!(!store.outbox_path(id).exists());
+    assert!(!store.draft_path(id).exists());
 }

@@ -204,12 +204,34 @@ impl Outbox {
     /// queues it, replacing a queued save of the same id, and wakes the
     /// task to send it at once. An error means the save was NOT accepted.
     /// Blocks for the file write (an fsync: milliseconds).
+    ///
+    /// The draft on disk now is the one deleted on confirmation (if it is
+    /// unchanged by then): write the draft before submitting, not
+    /// concurrently, or use [`Outbox::submit_with_draft`].
     pub fn submit(&self, q: QueuedSave) -> Result<(), String> {
+        let draft_sha256 = self
+            .inner
+            .store
+            .draft_fingerprint(q.write.id)
+            .map_err(|e| format!("could not read the draft of {}: {e}", q.label))?;
+        self.queue(q, draft_sha256)
+    }
+
+    /// Writes `draft` as `drafts/<id>.json` (crash-safe) and then submits:
+    /// the draft deleted once the server confirms is exactly this one,
+    /// unless it was rewritten since.
+    pub fn submit_with_draft(&self, q: QueuedSave, draft: &[u8]) -> Result<(), String> {
+        let fp = self
+            .inner
+            .store
+            .write_draft_fingerprinted(q.write.id, draft)
+            .map_err(|e| format!("could not write the draft of {}: {e}", q.label))?;
+        self.queue(q, Some(fp))
+    }
+
+    fn queue(&self, q: QueuedSave, draft_sha256: Option<String>) -> Result<(), String> {
         let id = q.write.id;
         let store = &self.inner.store;
-        let draft_sha256 = store
-            .draft_fingerprint(id)
-            .map_err(|e| format!("could not read the draft of {}: {e}", q.label))?;
         let file = OutboxFile {
             save: q,
             draft_sha256,
