@@ -75,6 +75,14 @@ async fn serve(
     replies: UnboundedSender<Msg>,
 ) {
     while let Some(effect) = effects.recv().await {
+        // Drafts are queued here, in order, so that a submit spawned after
+        // them always writes a newer draft than any still waiting.
+        if let Effect::WriteDraft { draft } = &effect {
+            if let Some(msg) = worker.put_draft(draft) {
+                let _ = replies.send(msg);
+            }
+            continue;
+        }
         let worker = worker.clone();
         let replies = replies.clone();
         tokio::spawn(async move {
@@ -468,11 +476,7 @@ impl Worker {
                 };
                 Msg::SessionDeleted { req, outcome }
             }
-            Effect::WriteDraft { draft } => {
-                let w = self.drafts.as_ref()?;
-                let failed = w.put(&draft).err().or_else(|| w.take_failure());
-                return failed.map(|why| Msg::DraftFailed { why });
-            }
+            Effect::WriteDraft { draft } => return self.put_draft(&draft),
             Effect::DeleteDraft { id } => {
                 let w = self.drafts.as_ref()?;
                 return w.delete(id).await.err().map(|why| Msg::DraftFailed { why });
@@ -655,6 +659,14 @@ impl Worker {
         }
         auth.creds.params = params.clone();
         Ok(())
+    }
+
+    /// Queues a draft for writing; a failure of an earlier write is
+    /// reported on the next change.
+    fn put_draft(&self, draft: &SessionDraft) -> Option<Msg> {
+        let w = self.drafts.as_ref()?;
+        let failed = w.put(draft).err().or_else(|| w.take_failure());
+        failed.map(|why| Msg::DraftFailed { why })
     }
 
     fn nudge_outbox(&self) {
