@@ -274,6 +274,31 @@ fn a_multi_select_names_the_unknown_option() {
 }
 
 #[test]
+fn required_fields_are_required_only_of_sessions_that_happened() {
+    let (mut s, _) = log_from_home();
+    focus_field(&mut s, "Level");
+    update(&mut s, ctrl('u'));
+    update(&mut s, ctrl('s'));
+    let e = editor(&s);
+    let i = e
+        .form
+        .specs
+        .iter()
+        .position(|x| x.label == "Level")
+        .unwrap();
+    assert_eq!(
+        e.form.shown_error(i),
+        Some("Level is required when the student was present")
+    );
+    focus_field(&mut s, "Attendance");
+    update(&mut s, code(KeyCode::Right));
+    let fx = update(&mut s, ctrl('s'));
+    let w = submitted(&fx).expect("an absence needs no level");
+    assert_eq!(w.values.attendance, Attendance::StudentAbsent);
+    assert_eq!(w.values.minutes, 0);
+}
+
+#[test]
 fn choices_cycle_with_arrows_and_absence_means_no_minutes() {
     let (mut s, _) = log_from_home();
     focus_field(&mut s, "Attendance");

@@ -299,11 +299,14 @@ pub fn parse(
         )
         .flatten();
     let mut field_values = Map::new();
+    // A session that did not happen has nothing to record: the program's
+    // required fields are required of sessions the student attended.
+    let held = attendance.is_none_or(|a| a == Attendance::Present);
     for (i, f) in ctx.fields.iter().enumerate() {
         let Some(si) = at(Slot::Field(i)) else {
             continue;
         };
-        if let Some(Some(v)) = e.take(si, field_value(f, get(Slot::Field(i)))) {
+        if let Some(Some(v)) = e.take(si, field_value(f, get(Slot::Field(i)), held)) {
             field_values.insert(f.key.clone(), v);
         }
     }
@@ -356,15 +359,15 @@ fn time(s: &str) -> Result<Option<NaiveTime>, String> {
 }
 
 /// A program field's value as saved (`None`: left empty), or why not.
-fn field_value(f: &FieldDef, s: &str) -> Result<Option<Value>, String> {
+fn field_value(f: &FieldDef, s: &str, held: bool) -> Result<Option<Value>, String> {
     let t = s.trim();
     let what = &f.label;
     if f.field_type == FieldType::Boolean {
         return Ok(Some(Value::Bool(form::yes_no(t))));
     }
     if t.is_empty() {
-        return if f.required {
-            Err(format!("{what} is required"))
+        return if f.required && held {
+            Err(format!("{what} is required when the student was present"))
         } else {
             Ok(None)
         };
