@@ -144,7 +144,11 @@ fn typed(state: &mut State, text: &str) {
 
 /// The one Effect `msg` leads to, run on the worker, and its reply.
 async fn through(state: &mut State, worker: &Worker, msg: Msg) -> Msg {
-    let fx = update(state, msg);
+    // Reading local drafts at start is not about signing in.
+    let fx: Vec<Effect> = update(state, msg)
+        .into_iter()
+        .filter(|e| !matches!(e, Effect::LoadDrafts { .. }))
+        .collect();
     let [effect] = fx.as_slice() else {
         panic!("expected one effect: {fx:?}")
     };

@@ -646,6 +646,9 @@ async fn context_has_what_the_editor_opens_with() {
             Some((9, 0)),
             json!({"passages": 3, "strategy": "choral"}),
         ),
+        // The latest of all recorded no program fields (as an absence would):
+        // prefill skips it.
+        (day(3, 5), None, json!({})),
     ] {
         fx.admin
             .execute(

@@ -56,8 +56,9 @@ pub struct SessionContext {
     pub fields: Vec<FieldDef>,
     /// Active goals, in sort order.
     pub goals: Vec<GoalToScore>,
-    /// field_values of the intervention's most recent session (`{}` if
-    /// none): the editor prefills the program fields from it.
+    /// field_values of the intervention's most recent session that has
+    /// any (an absence records none; `{}` if there is none): the editor
+    /// prefills the program fields from it.
     pub last_field_values: serde_json::Value,
     /// One of the person's roles has can_view_restricted.
     pub can_restrict: bool,
@@ -147,7 +148,7 @@ const GOALS_SQL: &str = "SELECT g.id, g.statement, g.measure, g.unit \
      ORDER BY g.sort_order, g.created_at, g.id";
 
 const LAST_VALUES_SQL: &str = "SELECT se.field_values FROM intervention_sessions se \
-     WHERE se.intervention_id = $1 \
+     WHERE se.intervention_id = $1 AND se.field_values <> '{}'::jsonb \
      ORDER BY se.session_date DESC, se.start_time DESC NULLS LAST, se.created_at DESC, se.id \
      LIMIT 1";
 

@@ -133,6 +133,26 @@ pub fn render(frame: &mut Frame, area: Rect, s: &DetailState, theme: &Theme) {
     match s.tab {
         Tab::Goals => goals(frame, body, d, s.cursor, theme),
         Tab::Team => super::team::render(frame, body, s, d, theme),
+        Tab::Sessions => {
+            let [rows_area, foot] =
+                Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(body);
+            list(frame, rows_area, &rows(d, s.tab), s.cursor, theme);
+            let (text, style) = match &s.session_delete {
+                Some(x) if x.req.is_some() => (format!("deleting {}…", x.label), theme.busy),
+                Some(x) => (
+                    format!("delete session {}? y: delete · other key: keep", x.label),
+                    theme.error,
+                ),
+                None => (
+                    "L logs a session · enter or e edits the selected one · x deletes it".into(),
+                    theme.dim,
+                ),
+            };
+            frame.render_widget(
+                Paragraph::new(Line::styled(truncate(&text, w), style)),
+                foot,
+            );
+        }
         _ => list(frame, body, &rows(d, s.tab), s.cursor, theme),
     }
     if let Some(p) = &s.prompt {

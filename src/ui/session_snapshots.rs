@@ -193,3 +193,16 @@ fn tiny_terminals_never_panic() {
         }
     }
 }
+
+#[test]
+fn sessions_tab_asks_before_deleting_80x24() {
+    let mut s = at_detail(80, 24);
+    press(&mut s, KeyCode::Char('2'));
+    let screen = text(&draw(&s, 80, 24, false));
+    assert!(
+        screen.contains("L logs a session · enter or e edits"),
+        "{screen}"
+    );
+    press(&mut s, KeyCode::Char('x'));
+    insta::assert_snapshot!(text(&draw(&s, 80, 24, false)));
+}
