@@ -7,6 +7,7 @@
 
 mod common;
 
+use caseload::app::session_edit::draft::SessionDraft;
 use caseload::app::session_edit::slots::{self, Slot};
 use caseload::db::caseload::{HOME_ROWS, Scope, load_home};
 use caseload::db::interventions::detail::{InterventionDetail, load_detail};
@@ -15,7 +16,7 @@ use caseload::db::sessions::SessionContext;
 use caseload::ui::chart::{self, ChartModel};
 use common::TestDb;
 use common::pty::Pty;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use tokio_postgres::Client;
 use uuid::Uuid;
@@ -25,7 +26,6 @@ const COLS: u16 = 120;
 const ROWS: u16 = 40;
 
 const TAB: &str = "\t";
-const SHIFT_TAB: &str = "\x1b[Z";
 const UP: &str = "\x1b[A";
 const CTRL_S: &str = "\x13";
 const CTRL_U: &str = "\x15";
@@ -224,34 +224,10 @@ impl Keys {
     }
 }
 
-/// Wait until `path` exists and contains `needle`.
-fn wait_file_containing(files: impl Fn() -> Vec<PathBuf>, needle: &str) -> String {
-    let start = Instant::now();
-    loop {
-        for f in files() {
-            if let Ok(text) = std::fs::read_to_string(&f)
-                && text.contains(needle)
-            {
-                return text;
-            }
-        }
-        assert!(
-            start.elapsed() < WAIT,
-            "no draft containing {needle:?}: {:?}",
-            files()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 fn wait_until_empty(files: impl Fn() -> Vec<PathBuf>, what: &str) {
     let start = Instant::now();
     while !files().is_empty() {
-        assert!(
-            start.elapsed() < WAIT,
-            "{what} still holds {:?}",
-            files()
-        );
+        assert!(start.elapsed() < WAIT, "{what} still holds {:?}", files());
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -267,7 +243,10 @@ fn focus_on_score(ctx: &SessionContext) -> (Vec<Slot>, usize) {
 
 /// The editor is open on a new session of `ctx`, prefilled.
 fn wait_editor(pty: &mut Pty, ctx: &SessionContext, today: chrono::NaiveDate) -> String {
-    let title = format!("{} · {} · new session", ctx.student_name, ctx.intervention_name);
+    let title = format!(
+        "{} · {} · new session",
+        ctx.student_name, ctx.intervention_name
+    );
     let date = today.format("%Y-%m-%d").to_string();
     let screen = pty.wait_for(&[&title, "Score:", "Note", &date], WAIT);
     assert!(
@@ -334,10 +313,7 @@ async fn logs_a_session_from_the_home_and_sees_it_on_the_intervention() {
         screen.contains("My active interventions"),
         "back on the home:\n{screen}"
     );
-    println!(
-        "quick path: {} keystrokes beyond the note",
-        keys.pressed
-    );
+    println!("quick path: {} keystrokes beyond the note", keys.pressed);
     assert!(
         keys.pressed <= 12,
         "the quick path takes {} keystrokes beyond the note",
@@ -403,7 +379,11 @@ async fn logs_a_session_from_the_home_and_sees_it_on_the_intervention() {
         ));
         pty.send("\x1b");
         pty.wait_for(&["My active interventions"], WAIT);
-        let (key, n) = if now > row { ("j", now - row) } else { ("k", row - now) };
+        let (key, n) = if now > row {
+            ("j", now - row)
+        } else {
+            ("k", row - now)
+        };
         for _ in 0..n {
             pty.send(key);
         }
@@ -466,4 +446,232 @@ async fn logs_a_session_from_the_home_and_sees_it_on_the_intervention() {
     pty.send("q");
     pty.finish();
     assert!(bugs.is_empty(), "{}", bugs.join("\n"));
+}
+
+/// Opens the editor from the home on row `row` of My active interventions.
+fn open_editor(pty: &mut Pty, row: usize, ctx: &SessionContext, today: chrono::NaiveDate) {
+    pty.wait_for(&["My active interventions"], WAIT);
+    for _ in 0..row {
+        pty.send("j");
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    pty.wait_for(&["My active interventions"], WAIT);
+    pty.send("L");
+    wait_editor(pty, ctx, today);
+}
+
+/// The drafts on disk, parsed.
+fn drafts_of(s: &Setup) -> Vec<SessionDraft> {
+    s.files("drafts")
+        .iter()
+        .filter_map(|f| std::fs::read(f).ok())
+        .filter_map(|b| serde_json::from_slice(&b).ok())
+        .collect()
+}
+
+/// Wait until a draft on disk satisfies `ok`; return it.
+fn wait_draft(s: &Setup, what: &str, ok: impl Fn(&SessionDraft) -> bool) -> SessionDraft {
+    let start = Instant::now();
+    loop {
+        if let Some(d) = drafts_of(s).into_iter().find(&ok) {
+            return d;
+        }
+        assert!(
+            start.elapsed() < WAIT,
+            "no draft {what} in {:?}",
+            s.files("drafts")
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// 2. A note typed, autosaved, then the client SIGKILLed (no flush, no
+/// goodbye): the next start offers it on "Unsent notes"; enter reopens it
+/// with every character and the score; ctrl-s saves exactly that.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_client_offers_its_draft_at_the_next_start() {
+    let s = Setup::new().await;
+    let (row, ctx) = s.quick_row().await;
+    let iv = ctx.intervention_id;
+    let lines = [
+        "Première séance : Zoë a lu « Le Petit Prince » à voix haute",
+        "第二行：读得很好。Ñandú, Straße, Ærø — ½ page, 3×",
+        "",
+        "Dernière ligne ✓ (ça va, señor Łukasz)",
+    ];
+    let note = lines.join("\n");
+
+    let mut pty = s.spawn();
+    open_editor(&mut pty, row, &ctx, s.today);
+    pty.send("17");
+    for _ in 0..ctx.goals.len() {
+        pty.send(TAB);
+    }
+    pty.wait_for(&["Note: enter starts a new line"], WAIT);
+    // Enter in the note is a new line; the terminal sends it as CR.
+    pty.send(&lines.join("\r"));
+    let shown: Vec<&str> = lines.iter().copied().filter(|l| !l.is_empty()).collect();
+    pty.wait_for(&shown, WAIT);
+    // Autosave: within ~150 ms of a change; give it well over that.
+    std::thread::sleep(Duration::from_millis(1500));
+    let draft = wait_draft(&s, "with the whole note", |d| d.note == note);
+    assert_eq!(draft.context.intervention_id, iv);
+    pty.kill_hard();
+    assert_eq!(
+        pty.count(b"\x1b[?1049l"),
+        0,
+        "killed without leaving the alternate screen: no goodbye"
+    );
+    drop(pty);
+    assert!(s.files("outbox").is_empty(), "nothing was submitted");
+
+    // The next start, same state directory: the note is offered.
+    let mut pty = s.spawn();
+    let screen = pty.wait_for(
+        &[
+            "Unsent notes",
+            "Session notes on this machine that were never saved to the database:",
+            lines[0],
+        ],
+        WAIT,
+    );
+    assert!(
+        screen.contains(&format!("{} · {}", ctx.student_name, ctx.intervention_name)),
+        "the list says whose note it is:\n{screen}"
+    );
+    pty.send("\r");
+    let title = format!(
+        "{} · {} · new session",
+        ctx.student_name, ctx.intervention_name
+    );
+    let mut needles = shown.clone();
+    needles.push(&title);
+    let screen = pty.wait_for(&needles, WAIT);
+    // The note, line by line, exactly as typed (the empty line too).
+    let note_rows: Vec<String> = screen
+        .lines()
+        .skip_while(|l| !l.contains("Note"))
+        .skip(1)
+        .take_while(|l| !l.starts_with('└'))
+        .map(|l| {
+            l.trim_start_matches('│')
+                .trim_end()
+                .trim_end_matches('│')
+                .trim_end()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        &note_rows[..lines.len()],
+        &lines.map(str::to_string)[..],
+        "the note as typed:\n{screen}"
+    );
+    let score = screen
+        .lines()
+        .find(|l| l.contains("Score:"))
+        .expect("the score line");
+    assert!(
+        score.trim_end().ends_with("17"),
+        "the score as typed: {score:?}"
+    );
+    pty.send(CTRL_S);
+    pty.wait_for(&["session saved"], WAIT);
+
+    let rows = s
+        .admin
+        .query(
+            "SELECT id, note FROM intervention_sessions WHERE intervention_id = $1 \
+               AND note LIKE 'Première séance%'",
+            &[&iv],
+        )
+        .await
+        .expect("sessions");
+    assert_eq!(rows.len(), 1, "exactly one session from the recovered note");
+    assert_eq!(rows[0].get::<_, String>(1), note, "every character intact");
+    let session: Uuid = rows[0].get(0);
+    assert_eq!(
+        rows[0].get::<_, Uuid>(0),
+        draft.id,
+        "saved under the draft's id"
+    );
+    let value: f64 = s
+        .admin
+        .query_one(
+            "SELECT value::float8 FROM progress_measurements WHERE session_id = $1",
+            &[&session],
+        )
+        .await
+        .expect("the score's data point")
+        .get(0);
+    assert_eq!(value, 17.0);
+    wait_until_empty(|| s.files("drafts"), "drafts/");
+    wait_until_empty(|| s.files("outbox"), "outbox/");
+
+    pty.send("q");
+    pty.finish();
+}
+
+/// 3. Minutes over the limit: ctrl-s explains it on the field and says
+/// nothing was saved; the database has no new row; the draft on disk
+/// keeps what was typed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_value_is_explained_and_nothing_is_lost() {
+    let s = Setup::new().await;
+    let (row, ctx) = s.quick_row().await;
+    let iv = ctx.intervention_id;
+    let sessions_before = s.sessions_of(iv).await;
+    let (slots, score) = focus_on_score(&ctx);
+    let minutes = slots
+        .iter()
+        .position(|x| *x == Slot::Minutes)
+        .expect("minutes");
+
+    let mut pty = s.spawn();
+    open_editor(&mut pty, row, &ctx, s.today);
+    // Up from the first score, field by field, to Minutes.
+    for _ in minutes..score {
+        pty.send(UP);
+    }
+    pty.wait_for(
+        &["Minutes: 0 to 600; 0 when the student was not present"],
+        WAIT,
+    );
+    pty.send(CTRL_U);
+    pty.send("700");
+    pty.wait_for(&["Minutes                 700"], WAIT);
+    pty.send(CTRL_S);
+    let screen = pty.wait_for(
+        &["minutes is a whole number from 0 to 600", "not saved"],
+        WAIT,
+    );
+    assert!(
+        screen.contains("not saved: 1 value to fix"),
+        "one value to fix:\n{screen}"
+    );
+    // Still the editor, the value as typed.
+    assert!(screen.contains("Minutes                 700"), "{screen}");
+
+    let draft = wait_draft(&s, "with 700 minutes", |d| {
+        d.values.get(minutes).map(String::as_str) == Some("700")
+    });
+    assert_eq!(draft.context.intervention_id, iv);
+    let text = std::fs::read_to_string(s.files("drafts").first().expect("a draft"))
+        .expect("read the draft");
+    assert!(text.contains("\"700\""), "{text}");
+    assert!(s.files("outbox").is_empty(), "nothing was queued");
+    // Give a save that should not have happened every chance to show.
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(s.sessions_of(iv).await, sessions_before, "no row saved");
+
+    // Leaving keeps the draft.
+    pty.send("\x1b");
+    pty.wait_for(&["k keep as draft"], WAIT);
+    pty.send("k");
+    pty.wait_for(&["My active interventions", "kept as a draft"], WAIT);
+    pty.send("q");
+    pty.finish();
+    let kept = drafts_of(&s);
+    assert_eq!(kept.len(), 1, "the draft stays after quitting");
+    assert_eq!(kept[0].values[minutes], "700");
+    assert_eq!(s.sessions_of(iv).await, sessions_before, "no row saved");
 }
