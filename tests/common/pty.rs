@@ -143,6 +143,31 @@ impl Pty {
         self.writer.flush().expect("flush pty");
     }
 
+    /// The child's process id, for killing it the hard way.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.process_id()
+    }
+
+    /// SIGKILL the child, as a crash or a closed laptop would end it: no
+    /// chance to flush, restore the terminal or say goodbye. Returns once
+    /// it is gone.
+    pub fn kill_hard(&mut self) {
+        let pid = self.pid().expect("the child has a pid");
+        let killed = std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .expect("run kill");
+        assert!(killed.success(), "kill -9 {pid} failed");
+        let start = Instant::now();
+        while !matches!(self.child.try_wait(), Ok(Some(_))) {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "caseload outlived kill -9"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Wait for the child to exit and return whether it succeeded.
     pub fn wait_exit(&mut self, timeout: Duration) -> bool {
         let start = Instant::now();
