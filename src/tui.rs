@@ -282,6 +282,7 @@ async fn event_loop(
     let (reply_tx, mut replies) = unbounded_channel();
     let effects = worker::spawn_worker(worker, reply_tx);
     let mut events = EventStream::new();
+    let mut closing = Closing::new()?;
     let mut spinner = tokio::time::interval(SPINNER_INTERVAL);
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
@@ -307,6 +308,9 @@ async fn event_loop(
             },
             Some(msg) = replies.recv() => Some(msg),
             _ = spinner.tick(), if busy => Some(Msg::Tick),
+            // The terminal window closed, or someone asked us to stop: leave
+            // as if quitting, so the drafts are written first.
+            () = closing.recv() => return Ok(()),
         };
         let mut changed = false;
         if let Some(msg) = first {
@@ -330,6 +334,39 @@ async fn event_loop(
         if changed {
             screen.draw(state, theme)?;
         }
+    }
+}
+
+/// SIGHUP (the terminal went away) and SIGTERM: ends the loop like `q`.
+struct Closing {
+    #[cfg(unix)]
+    hangup: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Closing {
+    fn new() -> io::Result<Closing> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Closing {
+                hangup: signal(SignalKind::hangup())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Closing {})
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.hangup.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await
     }
 }
 

@@ -233,11 +233,21 @@ impl HomeState {
         ))
     }
 
+    /// A (re)load. The cursor stays on the row it was on: a reload after a
+    /// save reorders the lists, and the next key must not act on another
+    /// student's intervention without a sign of it.
     pub fn apply(&mut self, home: CaseloadHome, today: NaiveDate) {
+        let was = self.rows().into_iter().nth(self.cursor);
         self.home = Some(Box::new(home));
         self.today = Some(today);
         self.error = None;
-        self.cursor = self.cursor.min(self.len().saturating_sub(1));
+        let rows = self.rows();
+        let same = was.and_then(|(section, target)| {
+            rows.iter()
+                .position(|r| *r == (section, target.clone()))
+                .or_else(|| rows.iter().position(|(_, t)| *t == target))
+        });
+        self.cursor = same.unwrap_or(self.cursor.min(rows.len().saturating_sub(1)));
     }
 }
 

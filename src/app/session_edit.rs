@@ -17,6 +17,11 @@ use crossterm::event::{KeyCode, KeyEvent};
 use draft::SessionDraft;
 use ratatui_textarea::{TextArea, WrapMode};
 use slots::{NOTE_MAX, Slot};
+
+/// 100000 as "100,000".
+pub fn thousands(n: usize) -> String {
+    super::home::grouped(n as u64)
+}
 use std::borrow::Cow;
 use uuid::Uuid;
 
@@ -308,19 +313,6 @@ fn note_area(text: &str) -> TextArea<'static> {
     t.move_cursor(ratatui_textarea::CursorMove::Bottom);
     t.move_cursor(ratatui_textarea::CursorMove::End);
     t
-}
-
-/// 100000 -> "100,000".
-pub fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 // ---- opening --------------------------------------------------------------

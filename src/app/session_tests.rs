@@ -698,3 +698,40 @@ fn from_the_roster_one_intervention_opens_several_are_offered() {
             .contains("has no active intervention")
     );
 }
+
+#[test]
+fn after_a_save_the_home_cursor_stays_on_the_same_intervention() {
+    let mut s = at_home();
+    update(&mut s, key('j'));
+    let before = match s.top() {
+        Screen::Home(h) => h.selected(),
+        _ => panic!(),
+    };
+    // The save moved this intervention's next session: the lists reorder.
+    let mut reordered = fixtures::home();
+    reordered.active.swap(0, 1);
+    let fx = update(
+        &mut s,
+        Msg::SessionSaved {
+            id: Uuid::from_u128(9),
+            version: 1,
+            label: String::new(),
+        },
+    );
+    let Some(Effect::LoadHome { req, .. }) =
+        fx.iter().find(|f| matches!(f, Effect::LoadHome { .. }))
+    else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut s,
+        Msg::HomeLoaded {
+            req: *req,
+            home: Box::new(reordered),
+            today: day(fixtures::TODAY),
+        },
+    );
+    let Screen::Home(h) = s.top() else { panic!() };
+    assert_eq!(h.selected(), before);
+    assert_eq!(h.cursor, 0, "it moved up, and so did the cursor");
+}

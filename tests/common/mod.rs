@@ -208,6 +208,10 @@ impl TestDb {
     /// own login role (member of `group`): how the demo signs in.
     #[allow(dead_code)]
     pub async fn demo_login(&self, admin: &Client, person: &str, group: &str) -> (String, String) {
+        // Roles are cluster-wide: two tests altering the same one at once
+        // fail with "tuple concurrently updated".
+        static ROLES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+        let _one_at_a_time = ROLES.lock().await;
         let password = caseload::demo::login::ensure_login(admin, person, group)
             .await
             .expect("login role");
