@@ -675,3 +675,25 @@ async fn an_invalid_value_is_explained_and_nothing_is_lost() {
     assert_eq!(kept[0].values[minutes], "700");
     assert_eq!(s.sessions_of(iv).await, sessions_before, "no row saved");
 }
+
+/// Closing the terminal window (SIGHUP) a moment after the last key: the
+/// note is written before caseload ends, not lost with the coalescing
+/// delay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_the_terminal_right_after_typing_keeps_every_word() {
+    let s = Setup::new().await;
+    let (row, ctx) = s.quick_row().await;
+    let mut pty = s.spawn();
+    open_editor(&mut pty, row, &ctx, s.today);
+    for _ in 0..ctx.goals.len() {
+        pty.send(TAB);
+    }
+    pty.wait_for(&["Note: enter starts a new line"], WAIT);
+    let note = "Last words before the window closed — ¡sí! 終わり";
+    pty.send(note);
+    pty.wait_for(&[note], WAIT);
+    // No pause: the window closes as soon as the words are on screen.
+    pty.signal("-HUP");
+    let draft = wait_draft(&s, "with the last words", |d| d.note == note);
+    assert_eq!(draft.context.intervention_id, ctx.intervention_id);
+}

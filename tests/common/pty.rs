@@ -152,17 +152,23 @@ impl Pty {
     /// chance to flush, restore the terminal or say goodbye. Returns once
     /// it is gone.
     pub fn kill_hard(&mut self) {
+        self.signal("-9");
+    }
+
+    /// Sends the child a signal (`kill` syntax: "-9", "-HUP") and returns
+    /// once it is gone.
+    pub fn signal(&mut self, sig: &str) {
         let pid = self.pid().expect("the child has a pid");
-        let killed = std::process::Command::new("kill")
-            .args(["-9", &pid.to_string()])
+        let sent = std::process::Command::new("kill")
+            .args([sig, &pid.to_string()])
             .status()
             .expect("run kill");
-        assert!(killed.success(), "kill -9 {pid} failed");
+        assert!(sent.success(), "kill {sig} {pid} failed");
         let start = Instant::now();
         while !matches!(self.child.try_wait(), Ok(Some(_))) {
             assert!(
                 start.elapsed() < Duration::from_secs(10),
-                "caseload outlived kill -9"
+                "caseload outlived kill {sig}"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
