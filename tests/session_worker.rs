@@ -14,11 +14,10 @@ use caseload::drafts::DraftStore;
 use caseload::worker::{self, Worker};
 use common::TestDb;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use deadpool_postgres::Pool;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
-use tokio_postgres::NoTls;
 use uuid::Uuid;
 
 /// Each demo login gets a fresh password: tests that sign in as the same
@@ -32,16 +31,7 @@ fn tls() -> Tls {
 }
 
 fn pool(conninfo: &str, password: &str) -> Pool {
-    let mut cfg: tokio_postgres::Config = conninfo.parse().expect("conninfo");
-    cfg.password(password);
-    let mgr = Manager::from_config(
-        cfg,
-        NoTls,
-        ManagerConfig {
-            recycling_method: RecyclingMethod::Fast,
-        },
-    );
-    Pool::builder(mgr).max_size(4).build().expect("pool")
+    common::pool(conninfo, None, Some(password))
 }
 
 /// One person's caseload: the state machine wired to a worker with its own

@@ -11,9 +11,8 @@ use common::TestDb;
 use common::pty::Pty;
 use common::roles::LoginRoles;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use deadpool_postgres::Pool;
 use std::time::Duration;
-use tokio_postgres::NoTls;
 use uuid::Uuid;
 
 /// What the pools below negotiate (sslmode=prefer, nothing verified), for
@@ -33,16 +32,7 @@ async fn exec(pool: &Pool, effect: Effect) -> Msg {
 }
 
 fn pool_as(db_conninfo: &str, role: &str) -> Pool {
-    let mut cfg: tokio_postgres::Config = db_conninfo.parse().expect("conninfo");
-    cfg.user(role);
-    let mgr = Manager::from_config(
-        cfg,
-        NoTls,
-        ManagerConfig {
-            recycling_method: RecyclingMethod::Fast,
-        },
-    );
-    Pool::builder(mgr).max_size(4).build().expect("pool")
+    common::pool(db_conninfo, Some(role), None)
 }
 
 struct Fixture {

@@ -71,6 +71,13 @@ fn value(s: &State, label: &str) -> String {
     e.form.values[i].clone()
 }
 
+/// The message shown under the field called `label`.
+fn shown_error(s: &State, label: &str) -> Option<String> {
+    let e = editor(s);
+    let i = e.form.specs.iter().position(|x| x.label == label)?;
+    e.form.shown_error(i).map(str::to_string)
+}
+
 fn focus_field(s: &mut State, label: &str) {
     let e = editor_mut(s);
     let i = e
@@ -230,10 +237,7 @@ fn bad_values_are_explained_on_their_fields_and_nothing_is_sent() {
             .unwrap_or("")
             .contains("3 values to fix")
     );
-    let msg = |label: &str| {
-        let i = e.form.specs.iter().position(|x| x.label == label).unwrap();
-        e.form.shown_error(i).unwrap_or("").to_string()
-    };
+    let msg = |label: &str| shown_error(&s, label).unwrap_or_default();
     assert_eq!(
         msg("Date"),
         "2026-02-30 does not exist: check the month and the day"
@@ -256,20 +260,10 @@ fn a_multi_select_names_the_unknown_option() {
     focus_field(&mut s, "Materials");
     typed(&mut s, "cards, crayons");
     update(&mut s, ctrl('s'));
-    let e = editor(&s);
-    let i = e
-        .form
-        .specs
-        .iter()
-        .position(|x| x.label == "Materials")
-        .unwrap();
+    let shown = shown_error(&s, "Materials").unwrap_or_default();
     assert!(
-        e.form
-            .shown_error(i)
-            .unwrap()
-            .starts_with("\"crayons\" is not an option of Materials"),
-        "{:?}",
-        e.form.shown_error(i)
+        shown.starts_with("\"crayons\" is not an option of Materials"),
+        "{shown}"
     );
 }
 
@@ -279,15 +273,8 @@ fn required_fields_are_required_only_of_sessions_that_happened() {
     focus_field(&mut s, "Level");
     update(&mut s, ctrl('u'));
     update(&mut s, ctrl('s'));
-    let e = editor(&s);
-    let i = e
-        .form
-        .specs
-        .iter()
-        .position(|x| x.label == "Level")
-        .unwrap();
     assert_eq!(
-        e.form.shown_error(i),
+        shown_error(&s, "Level").as_deref(),
         Some("Level is required when the student was present")
     );
     focus_field(&mut s, "Attendance");
@@ -485,17 +472,21 @@ fn theirs(w: &SessionWrite) -> StoredSession {
     }
 }
 
-#[test]
-fn a_conflict_offers_mine_theirs_or_merging() {
-    let (mut s, w) = saved_quickly();
+fn conflict(s: &mut State, w: &SessionWrite) {
     update(
-        &mut s,
+        s,
         Msg::SessionConflict {
             id: w.id,
-            theirs: Box::new(theirs(&w)),
+            theirs: Box::new(theirs(w)),
             label: String::new(),
         },
     );
+}
+
+#[test]
+fn a_conflict_offers_mine_theirs_or_merging() {
+    let (mut s, w) = saved_quickly();
+    conflict(&mut s, &w);
     assert!(matches!(editor(&s).stage, Stage::Conflict(_)));
     // Keep mine: sent again, on their version.
     let fx = update(&mut s, key('m'));
@@ -504,14 +495,7 @@ fn a_conflict_offers_mine_theirs_or_merging() {
     assert_eq!(again.values.minutes, 30);
 
     // Merge by hand: my values, their version, their note under mine.
-    update(
-        &mut s,
-        Msg::SessionConflict {
-            id: w.id,
-            theirs: Box::new(theirs(&w)),
-            label: String::new(),
-        },
-    );
+    conflict(&mut s, &w);
     update(&mut s, key('e'));
     let e = editor(&s);
     assert_eq!(e.stage, Stage::Editing);
@@ -520,14 +504,7 @@ fn a_conflict_offers_mine_theirs_or_merging() {
     assert_eq!(value(&s, "Minutes"), "30");
 
     // Keep theirs: the draft goes.
-    update(
-        &mut s,
-        Msg::SessionConflict {
-            id: w.id,
-            theirs: Box::new(theirs(&w)),
-            label: String::new(),
-        },
-    );
+    conflict(&mut s, &w);
     let fx = update(&mut s, key('t'));
     assert!(fx.contains(&Effect::DeleteDraft { id: w.id }));
     assert!(matches!(s.top(), Screen::Home(_)));

@@ -279,6 +279,28 @@ impl Drop for TestDb {
     }
 }
 
+/// A small pool of `conninfo`'s connections as `role` (when given), for
+/// workers under test.
+#[allow(dead_code)]
+pub fn pool(conninfo: &str, role: Option<&str>, password: Option<&str>) -> deadpool_postgres::Pool {
+    use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+    let mut cfg: tokio_postgres::Config = conninfo.parse().expect("conninfo");
+    if let Some(r) = role {
+        cfg.user(r);
+    }
+    if let Some(p) = password {
+        cfg.password(p);
+    }
+    let mgr = Manager::from_config(
+        cfg,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(mgr).max_size(4).build().expect("pool")
+}
+
 /// The error text of a failed statement, including the server's message.
 pub fn db_message(e: &tokio_postgres::Error) -> String {
     caseload::db::migrate::describe_pg_error(e)
