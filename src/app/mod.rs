@@ -1112,14 +1112,6 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if let Some(effects) = session_edit::recover::on_key(state, &key, action) {
         return effects;
     }
-    if action == Some(Action::LogSession)
-        && let Some(effects) = session_log::log_session(state)
-    {
-        return effects;
-    }
-    if let Some(effects) = session_log::sessions_tab_key(state, &key, action) {
-        return effects;
-    }
     if let Some(effects) = team::on_key(state, &key) {
         return effects;
     }
@@ -1133,6 +1125,16 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return effects;
     }
     if let Some(effects) = iv_edit::on_key(state, &key, action) {
+        return effects;
+    }
+    // After every text box and form above has had its keys: `L` typed
+    // into a search or a field is a letter, not a command.
+    if action == Some(Action::LogSession)
+        && let Some(effects) = session_log::log_session(state)
+    {
+        return effects;
+    }
+    if let Some(effects) = session_log::sessions_tab_key(state, &key, action) {
         return effects;
     }
     if let Some(a) = action

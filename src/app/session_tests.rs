@@ -712,3 +712,31 @@ fn after_a_save_the_home_cursor_stays_on_the_same_intervention() {
     assert_eq!(h.selected(), before);
     assert_eq!(h.cursor, 0, "it moved up, and so did the cursor");
 }
+
+#[test]
+fn l_typed_into_a_search_or_a_team_search_is_a_letter() {
+    let mut s = at_home();
+    s.screens
+        .push(Screen::Roster(roster::RosterState::default()));
+    update(&mut s, key('/'));
+    let fx = update(&mut s, key('L'));
+    assert!(
+        fx.iter()
+            .all(|f| !matches!(f, Effect::LoadLogTargets { .. })),
+        "{fx:?}"
+    );
+    let Screen::Roster(r) = s.top() else { panic!() };
+    assert_eq!(r.query.search, "L");
+
+    // The team tab's people search, over an intervention (where `L` would
+    // otherwise log a session).
+    let mut s = at_detail(InterventionStatus::Active);
+    update(&mut s, key('3'));
+    update(&mut s, key('n'));
+    let fx = update(&mut s, key('L'));
+    assert!(
+        matches!(fx.last(), Some(Effect::LoadTeamCandidates { search, .. }) if search == "L"),
+        "{fx:?}"
+    );
+    assert!(matches!(s.top(), Screen::Intervention(_)));
+}
