@@ -16,7 +16,7 @@ pub(super) fn code(c: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
 
-fn nav(id: u128, target: &str) -> NavItem {
+pub(super) fn nav(id: u128, target: &str) -> NavItem {
     NavItem {
         id: Uuid::from_u128(id),
         parent_id: None,

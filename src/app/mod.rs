@@ -1403,14 +1403,24 @@ fn open_start_screen(state: &mut State) -> Vec<Effect> {
     let Some(targets) = state.start_targets.take() else {
         return vec![];
     };
-    if state.screens.len() != 1 {
+    // Unsent notes offered at start (and an editor opened from them) stay
+    // on top; the start screen goes beneath, where Esc from them leads.
+    let recovered = state
+        .screens
+        .iter()
+        .skip(1)
+        .all(|s| matches!(s, Screen::Drafts(_) | Screen::Session(_)));
+    if !recovered {
         return vec![];
     }
+    let above = state.screens.split_off(1);
     let found = match state.top_mut() {
         Screen::Menu(m) => targets.iter().any(|t| m.select_target(t)),
         _ => false,
     };
-    if found { open_menu_item(state) } else { vec![] }
+    let effects = if found { open_menu_item(state) } else { vec![] };
+    state.screens.extend(above);
+    effects
 }
 
 fn open_menu_item(state: &mut State) -> Vec<Effect> {

@@ -740,3 +740,51 @@ fn l_typed_into_a_search_or_a_team_search_is_a_letter() {
     );
     assert!(matches!(s.top(), Screen::Intervention(_)));
 }
+
+#[test]
+fn drafts_offered_before_the_menu_arrives_keep_the_home_beneath() {
+    use crate::db::navigation::NavItem;
+    let mut s = State::new(Options::default());
+    let fx = update(&mut s, Msg::Start);
+    let Effect::Connect { req } = fx[0] else {
+        panic!("{fx:?}")
+    };
+    // The drafts are on disk: they answer before the database does.
+    let (t, _) = log_from_home();
+    let draft = editor(&t).draft();
+    update(
+        &mut s,
+        Msg::DraftsFound {
+            drafts: vec![draft],
+            unreadable: vec![],
+            show: false,
+        },
+    );
+    assert!(matches!(s.top(), Screen::Drafts(_)));
+    let whoami = crate::db::users::Whoami {
+        login_role: "dana".into(),
+        server_version: "15".into(),
+        user: Some(crate::db::users::CaseloadUser {
+            id: Uuid::from_u128(1),
+            username: "dana".into(),
+            display_name: "Dana".into(),
+            role_keys: vec!["counselor".into()],
+        }),
+    };
+    let fx = update(&mut s, Msg::Connected { req, whoami });
+    let Some(Effect::LoadMenu { req }) = fx.first().cloned() else {
+        panic!("{fx:?}")
+    };
+    let items: Vec<NavItem> = vec![super::iv_tests::nav(1, "caseload")];
+    let fx = update(&mut s, Msg::MenuLoaded { req, items });
+    assert!(
+        fx.iter().any(|f| matches!(f, Effect::LoadHome { .. })),
+        "{fx:?}"
+    );
+    assert!(
+        matches!(s.top(), Screen::Drafts(_)),
+        "the offer stays on top"
+    );
+    update(&mut s, code(KeyCode::Esc));
+    assert!(matches!(s.top(), Screen::Home(_)), "esc leads to the home");
+}
