@@ -67,7 +67,7 @@ macro_rules! actions {
 actions! {
     Quit = "quit", Global, "quit caseload (ctrl-c always works)", ["q"];
     Help = "help", Global, "show or hide this help", ["?", "f1"];
-    Command = "command", Global, "type a command: open <tool>, drafts (unsent session notes), quit, help", [":"];
+    Command = "command", Global, "type a command: open <tool>, drafts, quit, help", [":"];
     Back = "back", Global, "close the screen, back to the previous one", ["esc", "backspace"];
     Retry = "retry", Global, "reconnect, or reload the screen", ["r"];
     Up = "up", List, "move up", ["k", "up"];
