@@ -3,6 +3,7 @@
 //! binary itself) against whatever database the connection points at.
 
 pub mod bytes;
+pub mod drafts;
 pub mod headless;
 pub mod latency;
 pub mod memory;
@@ -292,6 +293,25 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
     for (name, label, lat) in &latencies {
         latency_figures(&mut figures, name, lat.as_ref());
         measured.push(format!("{name}: {label}"));
+    }
+
+    // Drafts go where the person's would: the state directory's disk.
+    let draft_dir = crate::config::state_dir(&|k| std::env::var(k).ok())
+        .unwrap_or_else(std::env::temp_dir)
+        .join(format!("bench-drafts-{}", std::process::id()));
+    let drafted = drafts::measure(&draft_dir, n.min(50)).await;
+    let _ = std::fs::remove_dir_all(&draft_dir);
+    for (name, pick) in [
+        (
+            "session note change -> draft on disk (80 chars)",
+            (|d: &drafts::DraftLatency| d.short.as_slice()) as fn(&drafts::DraftLatency) -> &[f64],
+        ),
+        (
+            "session note change -> draft on disk (100,000 chars)",
+            |d: &drafts::DraftLatency| d.longest.as_slice(),
+        ),
+    ] {
+        percentiles(&mut figures, name, drafted.as_ref().map(pick), "ms", 1000.0);
     }
 
     match (opts.startup, marker) {
