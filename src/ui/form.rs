@@ -87,7 +87,8 @@ pub fn field_lines<'a>(
     for (i, spec) in form.specs.iter().enumerate() {
         let focused = focused && i == form.focus;
         let marker = if focused { "›" } else { " " };
-        let label = format!("{marker} {}", fit(&spec.label, LABEL - 2));
+        // A space always separates the label from its value, however long.
+        let label = format!("{marker} {} ", fit(&spec.label, LABEL - 3));
         let mut spans = vec![Span::styled(
             label,
             if focused { theme.hotkey } else { theme.dim },
