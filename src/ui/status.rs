@@ -60,8 +60,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     }
     // Unsent sessions come first: the one thing that must not be missed.
     if state.outbox.pending > 0 {
+        let why = match &state.outbox.last_error {
+            Some(e) => format!(" ({})", sanitize::clean(e)),
+            None => String::new(),
+        };
         spans.push(Span::styled(
-            format!("⇡ {} unsent · ", state.outbox.pending),
+            format!("⇡ {} unsent{why} · ", state.outbox.pending),
             theme.error,
         ));
     }
