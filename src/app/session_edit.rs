@@ -441,9 +441,13 @@ pub fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
         return None;
     };
     let Some(e) = s.editor.as_deref_mut() else {
-        // Loading, or refused: only leaving (and retrying) do anything.
+        // Loading, or refused: only leaving and retrying do anything.
         if bound(Action::CancelForm) || bound(Action::Back) {
             return Some(close(state, None));
+        }
+        if bound(Action::Retry) && s.req.is_none() {
+            let top = state.screens.len() - 1;
+            return Some(super::reload(state, top));
         }
         return Some(vec![]);
     };

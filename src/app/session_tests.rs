@@ -791,3 +791,36 @@ fn drafts_offered_before_the_menu_arrives_keep_the_home_beneath() {
     update(&mut s, code(KeyCode::Esc));
     assert!(matches!(s.top(), Screen::Home(_)), "esc leads to the home");
 }
+
+#[test]
+fn r_retries_an_editor_that_could_not_load() {
+    let mut s = at_home();
+    let fx = update(&mut s, key('L'));
+    let [Effect::LoadSessionContext { req, .. }] = fx[..] else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut s,
+        Msg::QueryFailed {
+            req,
+            reason: "no server socket there (is the server running?)".into(),
+        },
+    );
+    let fx = update(&mut s, key('r'));
+    assert!(
+        matches!(fx[..], [Effect::LoadSessionContext { session_id: None, .. }]),
+        "{fx:?}"
+    );
+    update(
+        &mut s,
+        Msg::SessionContext {
+            req: match fx[0] {
+                Effect::LoadSessionContext { req, .. } => req,
+                _ => unreachable!(),
+            },
+            loaded: Some(Box::new((fixtures::session_context(), None))),
+            today: day(fixtures::TODAY),
+        },
+    );
+    assert_eq!(editor(&s).stage, Stage::Editing);
+}
