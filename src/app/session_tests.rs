@@ -49,14 +49,7 @@ fn log_from_home() -> (State, usize) {
         panic!("{fx:?}")
     };
     assert_eq!(intervention_id, Uuid::from_u128(1001));
-    update(
-        &mut s,
-        Msg::SessionContext {
-            req,
-            loaded: Some(Box::new((fixtures::session_context(), None))),
-            today: day(fixtures::TODAY),
-        },
-    );
+    answer(&mut s, req);
     (s, 1)
 }
 
@@ -103,6 +96,30 @@ fn last_draft(fx: &[Effect]) -> Option<&SessionDraft> {
         Effect::WriteDraft { draft } => Some(draft.as_ref()),
         _ => None,
     })
+}
+
+/// The context arrives for the editor waiting on `req`.
+fn answer(s: &mut State, req: ReqId) {
+    update(
+        s,
+        Msg::SessionContext {
+            req,
+            loaded: Some(Box::new((fixtures::session_context(), None))),
+            today: day(fixtures::TODAY),
+        },
+    );
+}
+
+/// The drafts directory answers, as at start.
+fn found(s: &mut State, drafts: Vec<SessionDraft>) {
+    update(
+        s,
+        Msg::DraftsFound {
+            drafts,
+            unreadable: vec![],
+            show: false,
+        },
+    );
 }
 
 #[test]
@@ -190,14 +207,7 @@ fn a_draft_reopens_exactly_as_it_was() {
 
     // A new start finds it and offers it; enter opens it.
     let mut t = at_home();
-    update(
-        &mut t,
-        Msg::DraftsFound {
-            drafts: vec![back],
-            unreadable: vec![],
-            show: false,
-        },
-    );
+    found(&mut t, vec![back]);
     assert!(matches!(t.top(), Screen::Drafts(_)));
     assert!(
         t.message
@@ -379,14 +389,7 @@ fn leaving_asks_and_keeps_or_discards_the_draft() {
     let [Effect::LoadSessionContext { req, .. }] = fx[..] else {
         panic!("{fx:?}")
     };
-    update(
-        &mut s,
-        Msg::SessionContext {
-            req,
-            loaded: Some(Box::new((fixtures::session_context(), None))),
-            today: day(fixtures::TODAY),
-        },
-    );
+    answer(&mut s, req);
     typed(&mut s, "5");
     update(&mut s, code(KeyCode::Esc));
     let id2 = editor(&s).id;
@@ -755,14 +758,7 @@ fn drafts_offered_before_the_menu_arrives_keep_the_home_beneath() {
     // The drafts are on disk: they answer before the database does.
     let (t, _) = log_from_home();
     let draft = editor(&t).draft();
-    update(
-        &mut s,
-        Msg::DraftsFound {
-            drafts: vec![draft],
-            unreadable: vec![],
-            show: false,
-        },
-    );
+    found(&mut s, vec![draft]);
     assert!(matches!(s.top(), Screen::Drafts(_)));
     let whoami = crate::db::users::Whoami {
         login_role: "dana".into(),
@@ -808,7 +804,13 @@ fn r_retries_an_editor_that_could_not_load() {
     );
     let fx = update(&mut s, key('r'));
     assert!(
-        matches!(fx[..], [Effect::LoadSessionContext { session_id: None, .. }]),
+        matches!(
+            fx[..],
+            [Effect::LoadSessionContext {
+                session_id: None,
+                ..
+            }]
+        ),
         "{fx:?}"
     );
     update(
