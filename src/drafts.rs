@@ -36,6 +36,7 @@ pub fn sessions_dir(state_dir: &Path, target: &str) -> PathBuf {
 }
 
 const DRAFTS: &str = "drafts";
+const CONTEXTS: &str = "contexts";
 const OUTBOX: &str = "outbox";
 const SUFFIX: &str = ".json";
 const TEMP_SUFFIX: &str = ".tmp";
@@ -65,6 +66,9 @@ pub struct StoredFile {
 pub struct DraftStore {
     drafts: PathBuf,
     outbox: PathBuf,
+    /// What the session editor needs of an intervention, as last loaded:
+    /// lets a session be logged while the database is unreachable.
+    contexts: PathBuf,
     /// Serialises draft writes with [`DraftStore::delete_draft_if`]'s
     /// compare-and-delete, so a draft written in between is never deleted.
     draft_lock: Mutex<()>,
@@ -78,14 +82,29 @@ impl DraftStore {
         let store = DraftStore {
             drafts: state_dir.join(DRAFTS),
             outbox: state_dir.join(OUTBOX),
+            contexts: state_dir.join(CONTEXTS),
             draft_lock: Mutex::new(()),
         };
         private_dir(state_dir)?;
-        for dir in [&store.drafts, &store.outbox] {
+        for dir in [&store.drafts, &store.outbox, &store.contexts] {
             private_dir(dir)?;
             remove_abandoned_temps(dir)?;
         }
         Ok(store)
+    }
+
+    /// Keeps an intervention's editor context (crash-safe, 0600).
+    pub fn write_context(&self, intervention: Uuid, bytes: &[u8]) -> io::Result<()> {
+        write_atomic(&self.contexts, intervention, bytes)
+    }
+
+    /// The intervention's editor context as last kept, if any.
+    pub fn read_context(&self, intervention: Uuid) -> io::Result<Option<Vec<u8>>> {
+        match fs::read(file_path(&self.contexts, intervention)) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     pub fn drafts_dir(&self) -> &Path {

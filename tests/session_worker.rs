@@ -310,3 +310,78 @@ async fn a_new_session_is_drafted_while_typed_and_saved_once() {
     c.until(|s| s.outbox.pending == 0).await;
     assert!(!path.exists(), "the draft goes once the server confirmed");
 }
+
+/// The database stops taking connections after the editor was opened once:
+/// the next session is written from the details kept on disk, waits in the
+/// outbox with the reason on the status line, and is saved once the
+/// database takes connections again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_a_session_is_written_from_kept_details_and_saved_later() {
+    let _turn = SAME_ROLE.lock().await;
+    let (db, admin) = TestDb::seeded(300, 13, chrono::Local::now().date_naive()).await;
+    let (url, password) = db
+        .demo_login(&admin, seed::DEMO_COUNSELOR, "caseload_counselor")
+        .await;
+    let mut c = Client::start(&url, &password).await;
+    // Opened once while online: its details are kept.
+    c.key(KeyCode::Char('L'), KeyModifiers::NONE);
+    c.until(|s| matches!(s.top(), Screen::Session(x) if x.editor.is_some()))
+        .await;
+    let iv = c.editor().context.intervention_id;
+    c.key(KeyCode::Esc, KeyModifiers::NONE);
+
+    // No new connections, and the pooled ones are gone.
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE \"{0}\" CONNECTION LIMIT 0; \
+             SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = '{0}' AND pid <> pg_backend_pid()",
+            db.name
+        ))
+        .await
+        .expect("close the database");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    c.key(KeyCode::Char('L'), KeyModifiers::NONE);
+    c.until(|s| matches!(s.top(), Screen::Session(x) if x.editor.is_some() || x.error.is_some()))
+        .await;
+    let e = c.editor();
+    assert_eq!(e.context.intervention_id, iv);
+    assert!(
+        e.notice.as_deref().unwrap_or("").starts_with("offline ("),
+        "{:?}",
+        e.notice
+    );
+    let id = e.id;
+    while !c.editor().note_focus {
+        c.key(KeyCode::Tab, KeyModifiers::NONE);
+    }
+    c.typed("Logged while the database was closed.");
+    c.fill_required();
+    c.until(|s| s.outbox.pending == 1 && s.outbox.last_error.is_some())
+        .await;
+    assert!(
+        !matches!(c.state.top(), Screen::Session(_)),
+        "the editor handed over"
+    );
+    assert!(c.store.outbox_path(id).exists());
+
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE \"{}\" CONNECTION LIMIT -1",
+            db.name
+        ))
+        .await
+        .expect("reopen the database");
+    // The outbox retries on its own (backoff at most 15 s).
+    c.until(|s| Client::saved(s) && s.outbox.pending == 0).await;
+    let n: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM intervention_sessions WHERE id = $1 AND note = $2",
+            &[&id, &"Logged while the database was closed."],
+        )
+        .await
+        .expect("count")
+        .get(0);
+    assert_eq!(n, 1);
+}

@@ -182,6 +182,9 @@ pub enum Msg {
         req: ReqId,
         loaded: Option<Box<(SessionContext, Option<StoredSession>)>>,
         today: NaiveDate,
+        /// Set when the database could not be reached and the context is
+        /// the one kept from an earlier opening: why it could not.
+        offline: Option<String>,
     },
     /// The answer to `Effect::LoadLogTargets`.
     LogTargets {
@@ -829,9 +832,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::IvFormContext { req, context } => iv_edit::on_context(state, req, context),
         Msg::IvWritten { req, outcome } => iv_edit::on_written(state, req, outcome),
-        Msg::SessionContext { req, loaded, today } => {
-            session_edit::on_context(state, req, loaded.map(|b| *b), today)
-        }
+        Msg::SessionContext {
+            req,
+            loaded,
+            today,
+            offline,
+        } => session_edit::on_context(state, req, loaded.map(|b| *b), today, offline),
         Msg::LogTargets { req, targets } => session_log::on_targets(state, req, targets),
         Msg::DraftsFound {
             drafts,

@@ -379,6 +379,7 @@ pub fn on_context(
     req: ReqId,
     loaded: Option<(SessionContext, Option<StoredSession>)>,
     today: NaiveDate,
+    offline: Option<String>,
 ) -> Vec<Effect> {
     let id = state.mint_id();
     let Some(s) = find(state, |s| s.req == Some(req)) else {
@@ -405,6 +406,13 @@ pub fn on_context(
             return vec![];
         }
     };
+    let mut editor = editor;
+    if let Some(why) = offline {
+        editor.notice = Some(format!(
+            "offline ({why}): the details are from the last time this intervention was opened; \
+             the save waits in the outbox until the database is back"
+        ));
+    }
     s.title = editor.label();
     s.editor = Some(Box::new(editor));
     vec![]

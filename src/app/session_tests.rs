@@ -106,6 +106,7 @@ fn answer(s: &mut State, req: ReqId) {
             req,
             loaded: Some(Box::new((fixtures::session_context(), None))),
             today: day(fixtures::TODAY),
+            offline: None,
         },
     );
 }
@@ -551,6 +552,7 @@ fn a_read_only_member_is_told_why_no_editor_opens() {
             req,
             loaded: Some(Box::new((ctx, None))),
             today: day(fixtures::TODAY),
+            offline: None,
         },
     );
     let Screen::Session(x) = s.top() else {
@@ -822,6 +824,7 @@ fn r_retries_an_editor_that_could_not_load() {
             },
             loaded: Some(Box::new((fixtures::session_context(), None))),
             today: day(fixtures::TODAY),
+            offline: None,
         },
     );
     assert_eq!(editor(&s).stage, Stage::Editing);

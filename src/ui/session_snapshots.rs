@@ -38,6 +38,7 @@ fn editor(width: u16, height: u16) -> State {
             req,
             loaded: Some(Box::new((fixtures::session_context(), None))),
             today: day(fixtures::TODAY),
+            offline: None,
         },
     );
     s

@@ -454,10 +454,28 @@ impl Worker {
                     };
                     Ok(Some(Box::new((ctx, stored))))
                 };
-                self.reply(req, r.await, |loaded| Msg::SessionContext {
+                let r = match r.await {
+                    Ok(loaded) => {
+                        if let Some(b) = &loaded {
+                            self.keep_context(&b.0);
+                        }
+                        Ok((loaded, None))
+                    }
+                    // A new session can be written offline from the details
+                    // kept the last time this intervention was opened.
+                    Err(Failure::Reason(why)) if session_id.is_none() => {
+                        match self.kept_context(intervention_id).await {
+                            Some(ctx) => Ok((Some(Box::new((ctx, None))), Some(why))),
+                            None => Err(Failure::Reason(why)),
+                        }
+                    }
+                    Err(f) => Err(f),
+                };
+                self.reply(req, r, |(loaded, offline)| Msg::SessionContext {
                     req,
                     loaded,
                     today,
+                    offline,
                 })?
             }
             Effect::LoadLogTargets { req, student_id } => {
@@ -667,6 +685,29 @@ impl Worker {
         let w = self.drafts.as_ref()?;
         let failed = w.put(draft).err().or_else(|| w.take_failure());
         failed.map(|why| Msg::DraftFailed { why })
+    }
+
+    /// Keeps the editor's context on disk for offline use (best effort).
+    fn keep_context(&self, ctx: &crate::db::sessions::SessionContext) {
+        let Some(w) = &self.drafts else { return };
+        let (store, id) = (w.store().clone(), ctx.intervention_id);
+        let Ok(bytes) = serde_json::to_vec(ctx) else {
+            return;
+        };
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = store.write_context(id, &bytes) {
+                tracing::warn!(error = %e, "could not keep the session context");
+            }
+        });
+    }
+
+    async fn kept_context(&self, id: uuid::Uuid) -> Option<crate::db::sessions::SessionContext> {
+        let store = self.drafts.as_ref()?.store().clone();
+        let bytes = tokio::task::spawn_blocking(move || store.read_context(id))
+            .await
+            .ok()?
+            .ok()??;
+        serde_json::from_slice(&bytes).ok()
     }
 
     fn nudge_outbox(&self) {
