@@ -159,6 +159,25 @@ impl Client {
     }
 }
 
+/// A seeded district and the demo counselor's caseload open on it.
+async fn counselor(seed_no: u64) -> (TestDb, tokio_postgres::Client, Client) {
+    let (db, admin) = TestDb::seeded(300, seed_no, chrono::Local::now().date_naive()).await;
+    let (url, password) = db
+        .demo_login(&admin, seed::DEMO_COUNSELOR, "caseload_counselor")
+        .await;
+    let c = Client::start(&url, &password).await;
+    (db, admin, c)
+}
+
+impl Client {
+    /// `L` on the home's selected row, and the editor once it opened.
+    async fn log(&mut self) {
+        self.key(KeyCode::Char('L'), KeyModifiers::NONE);
+        self.until(|s| matches!(s.top(), Screen::Session(x) if x.editor.is_some()))
+            .await;
+    }
+}
+
 fn files(dir: &std::path::Path) -> usize {
     std::fs::read_dir(dir).map_or(0, |d| d.count())
 }
@@ -262,15 +281,8 @@ async fn the_second_of_two_edits_meets_the_conflict_and_keeps_mine_knowingly() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_session_is_drafted_while_typed_and_saved_once() {
     let _turn = SAME_ROLE.lock().await;
-    let (db, admin) = TestDb::seeded(300, 12, chrono::Local::now().date_naive()).await;
-    let (url, password) = db
-        .demo_login(&admin, seed::DEMO_COUNSELOR, "caseload_counselor")
-        .await;
-    let mut c = Client::start(&url, &password).await;
-    // L on the home's first row.
-    c.key(KeyCode::Char('L'), KeyModifiers::NONE);
-    c.until(|s| matches!(s.top(), Screen::Session(x) if x.editor.is_some()))
-        .await;
+    let (_db, admin, mut c) = counselor(12).await;
+    c.log().await;
     let id = c.editor().id;
     while !c.editor().note_focus {
         c.key(KeyCode::Tab, KeyModifiers::NONE);
@@ -318,15 +330,9 @@ async fn a_new_session_is_drafted_while_typed_and_saved_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_a_session_is_written_from_kept_details_and_saved_later() {
     let _turn = SAME_ROLE.lock().await;
-    let (db, admin) = TestDb::seeded(300, 13, chrono::Local::now().date_naive()).await;
-    let (url, password) = db
-        .demo_login(&admin, seed::DEMO_COUNSELOR, "caseload_counselor")
-        .await;
-    let mut c = Client::start(&url, &password).await;
+    let (db, admin, mut c) = counselor(13).await;
     // Opened once while online: its details are kept.
-    c.key(KeyCode::Char('L'), KeyModifiers::NONE);
-    c.until(|s| matches!(s.top(), Screen::Session(x) if x.editor.is_some()))
-        .await;
+    c.log().await;
     let iv = c.editor().context.intervention_id;
     c.key(KeyCode::Esc, KeyModifiers::NONE);
 
