@@ -253,7 +253,7 @@ pub fn render_log_pick(frame: &mut Frame, area: Rect, p: &LogPick, theme: &Theme
         session_log::target_label,
         |t| super::picker::Shown {
             label: t.name.clone(),
-            detail: t.status.to_string(),
+            detail: t.status.to_string().replace('_', " "),
         },
         theme,
     );
