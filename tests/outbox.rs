@@ -169,6 +169,23 @@ async fn until(
     }
 }
 
+/// Events until `id` is saved, none of them a conflict or a refusal.
+async fn saved_cleanly(
+    rx: &mut UnboundedReceiver<OutboxEvent>,
+    id: Uuid,
+    within: Duration,
+) -> Vec<OutboxEvent> {
+    let seen = until(rx, within, |e| saved_id(e) == Some(id)).await;
+    assert!(
+        !seen.iter().any(|e| matches!(
+            e,
+            OutboxEvent::Conflict { .. } | OutboxEvent::Refused { .. }
+        )),
+        "{seen:#?}"
+    );
+    seen
+}
+
 fn saved_id(e: &OutboxEvent) -> Option<Uuid> {
     match e {
         OutboxEvent::Saved { id, .. } => Some(*id),
@@ -420,17 +437,7 @@ async fn a_connection_killed_mid_save_is_retried_and_saves_once() {
     // The retry waits on the lock again; once it is released it lands.
     tokio::time::sleep(Duration::from_millis(300)).await;
     lock.rollback().await.unwrap();
-    let seen = until(&mut rx, Duration::from_secs(30), |e| {
-        saved_id(e) == Some(id)
-    })
-    .await;
-    assert!(
-        !seen.iter().any(|e| matches!(
-            e,
-            OutboxEvent::Conflict { .. } | OutboxEvent::Refused { .. }
-        )),
-        "{seen:#?}"
-    );
+    saved_cleanly(&mut rx, id, Duration::from_secs(30)).await;
     assert!(!store.outbox_path(id).exists());
     assert_eq!(rows_of(&admin, id).await, vec![Some(long_note())]);
 }
@@ -527,17 +534,7 @@ async fn a_note_saved_while_the_server_restarts_lands_intact() {
 
     cluster.start(&[]).unwrap();
     outbox.nudge();
-    let seen = until(&mut rx, Duration::from_secs(60), |e| {
-        saved_id(e) == Some(id)
-    })
-    .await;
-    assert!(
-        !seen.iter().any(|e| matches!(
-            e,
-            OutboxEvent::Conflict { .. } | OutboxEvent::Refused { .. }
-        )),
-        "{seen:#?}"
-    );
+    saved_cleanly(&mut rx, id, Duration::from_secs(60)).await;
     assert_eq!(
         next(&mut rx, Duration::from_secs(5)).await,
         OutboxEvent::Pending {

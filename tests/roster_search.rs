@@ -119,8 +119,20 @@ fn search(text: &str) -> RosterQuery {
 
 /// Every match, walking forward page by page.
 async fn all(c: &Client, q: &RosterQuery, limit: usize) -> Vec<(String, String, Uuid)> {
+    all_while(c, q, limit, async |_| {}).await
+}
+
+/// [`all`], running `between(round)` after each page: rows that arrive
+/// while a person pages.
+async fn all_while(
+    c: &Client,
+    q: &RosterQuery,
+    limit: usize,
+    mut between: impl AsyncFnMut(i32),
+) -> Vec<(String, String, Uuid)> {
     let mut out = Vec::new();
     let mut request = PageRequest::First;
+    let mut round = 0;
     loop {
         let p = roster::roster_page(c, q, &request, limit)
             .await
@@ -130,6 +142,8 @@ async fn all(c: &Client, q: &RosterQuery, limit: usize) -> Vec<(String, String, 
                 .iter()
                 .map(|r| (r.last_name.clone(), r.local_id.clone(), r.id)),
         );
+        between(round).await;
+        round += 1;
         match p.rows.last() {
             Some(last) if p.more => request = PageRequest::After(last.cursor()),
             _ => return out,
@@ -255,30 +269,22 @@ async fn paging_stays_stable_while_rows_are_inserted() {
     let q = search("filler");
     let before: Vec<Uuid> = all(&c, &q, 1000).await.into_iter().map(|r| r.2).collect();
 
-    let mut seen = Vec::new();
-    let mut request = PageRequest::First;
-    let mut round = 0;
-    loop {
-        let p = roster::roster_page(&c, &q, &request, 10)
-            .await
-            .expect("page");
-        seen.extend(p.rows.iter().map(|r| r.id));
+    let seen: Vec<Uuid> = all_while(&c, &q, 10, async |round| {
         // Between pages, rows arrive on both sides of the cursor.
         admin
             .execute(
                 "INSERT INTO students (school_id, local_id, first_name, last_name, grade_level) \
-                 VALUES ($1, 'N' || $2::int, 'Zed', 'Filler0', '04'), \
-                        ($1, 'M' || $2::int, 'Zed', 'Filler6', '04')",
+                     VALUES ($1, 'N' || $2::int, 'Zed', 'Filler0', '04'), \
+                            ($1, 'M' || $2::int, 'Zed', 'Filler6', '04')",
                 &[&w.school_b, &round],
             )
             .await
             .expect("insert");
-        round += 1;
-        match p.rows.last() {
-            Some(last) if p.more => request = PageRequest::After(last.cursor()),
-            _ => break,
-        }
-    }
+    })
+    .await
+    .into_iter()
+    .map(|r| r.2)
+    .collect();
     assert_no_duplicates_or_gaps(&seen, &before);
 }
 
@@ -586,50 +592,42 @@ async fn last_session_paging_stays_stable_while_sessions_are_logged() {
     let before: Vec<Uuid> = all(&c, &q, 1000).await.into_iter().map(|r| r.2).collect();
     assert_eq!(before.len(), 120);
 
-    let mut seen = Vec::new();
-    let mut request = PageRequest::First;
-    let mut round = 0;
-    loop {
-        let p = roster::roster_page(&c, &q, &request, 10)
-            .await
-            .expect("page");
-        seen.extend(p.rows.iter().map(|r| r.id));
-        // Between pages, new students arrive with sessions on both sides of
-        // the cursor, and without any.
-        admin
-            .execute(
-                "WITH s AS (INSERT INTO students (school_id, local_id, first_name, last_name, \
-                     grade_level) \
-                   SELECT school_id, 'N' || $1::int || '-' || d, 'Zed', 'Filler' || d, '04' \
-                   FROM students, generate_series(0, 2) d WHERE local_id = 'F1' RETURNING *), \
-                 i AS (INSERT INTO interventions (student_id, school_id, custom_name, \
-                     intervention_type, tier, status, start_date) \
-                   SELECT id, school_id, 'Lab', 'math', 1, 'active', DATE '2026-01-05' \
-                   FROM s WHERE last_name <> 'Filler2' RETURNING id, student_id) \
-                 SELECT 1",
-                &[&round],
-            )
-            .await
-            .expect("students");
-        admin
-            .execute(
-                "INSERT INTO intervention_sessions (id, intervention_id, session_date, minutes, \
-                     attendance) \
-                 SELECT gen_random_uuid(), i.id, \
-                   CASE s.last_name WHEN 'Filler0' THEN DATE '2026-02-09' ELSE DATE '2026-02-01' END, \
-                   20, 'present' \
-                 FROM interventions i JOIN students s ON s.id = i.student_id \
-                 WHERE s.local_id LIKE 'N' || $1::int || '-%'",
-                &[&round],
-            )
-            .await
-            .expect("sessions");
-        round += 1;
-        match p.rows.last() {
-            Some(last) if p.more => request = PageRequest::After(last.cursor()),
-            _ => break,
-        }
-    }
+    let seen: Vec<Uuid> = all_while(&c, &q, 10, async |round| {
+            // Between pages, new students arrive with sessions on both sides of
+            // the cursor, and without any.
+            admin
+                .execute(
+                    "WITH s AS (INSERT INTO students (school_id, local_id, first_name, last_name, \
+                         grade_level) \
+                       SELECT school_id, 'N' || $1::int || '-' || d, 'Zed', 'Filler' || d, '04' \
+                       FROM students, generate_series(0, 2) d WHERE local_id = 'F1' RETURNING *), \
+                     i AS (INSERT INTO interventions (student_id, school_id, custom_name, \
+                         intervention_type, tier, status, start_date) \
+                       SELECT id, school_id, 'Lab', 'math', 1, 'active', DATE '2026-01-05' \
+                       FROM s WHERE last_name <> 'Filler2' RETURNING id, student_id) \
+                     SELECT 1",
+                    &[&round],
+                )
+                .await
+                .expect("students");
+            admin
+                .execute(
+                    "INSERT INTO intervention_sessions (id, intervention_id, session_date, minutes, \
+                         attendance) \
+                     SELECT gen_random_uuid(), i.id, \
+                       CASE s.last_name WHEN 'Filler0' THEN DATE '2026-02-09' ELSE DATE '2026-02-01' END, \
+                       20, 'present' \
+                     FROM interventions i JOIN students s ON s.id = i.student_id \
+                     WHERE s.local_id LIKE 'N' || $1::int || '-%'",
+                    &[&round],
+                )
+                .await
+                .expect("sessions");
+    })
+    .await
+    .into_iter()
+    .map(|r| r.2)
+    .collect();
     assert_no_duplicates_or_gaps(&seen, &before);
 }
 

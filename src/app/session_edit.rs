@@ -15,6 +15,7 @@ use crate::db::sessions::{SessionContext, SessionWrite, StoredSession};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
 use draft::SessionDraft;
+use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{TextArea, WrapMode};
 use slots::{NOTE_MAX, Slot};
 
@@ -84,8 +85,6 @@ impl Editor {
         form.values = fit(d.values);
         // The quick path starts on the first score; without goals, on the note.
         let first_score = slots.iter().position(|s| matches!(s, Slot::Score(_)));
-        form.focus = first_score.unwrap_or(0);
-        form.cursor = form.values.get(form.focus).map_or(0, |v| v.chars().count());
         let mut e = Editor {
             id: d.id,
             base_version: d.base_version,
@@ -95,10 +94,11 @@ impl Editor {
             form,
             note: note_area(&slots::clean_note(&d.note)),
             original_note: d.original_note,
-            note_focus: first_score.is_none(),
+            note_focus: false,
             stage: Stage::Editing,
             notice: None,
         };
+        e.set_focus(first_score.unwrap_or(n));
         e.revalidate();
         e
     }
@@ -182,14 +182,19 @@ impl Editor {
         )
     }
 
-    pub fn note_error(&self) -> Option<String> {
+    /// The note's length in characters, newlines included.
+    pub fn note_chars(&self) -> usize {
         let n: usize = self
             .note
             .lines()
             .iter()
             .map(|l| l.chars().count() + 1)
             .sum();
-        let n = n.saturating_sub(1);
+        n.saturating_sub(1)
+    }
+
+    pub fn note_error(&self) -> Option<String> {
+        let n = self.note_chars();
         (n > NOTE_MAX).then(|| {
             format!(
                 "the note has {} characters; a session note holds at most {}",
@@ -226,9 +231,7 @@ impl Editor {
             }),
             Err(errors) => {
                 let first = errors.iter().map(|(i, _)| *i).min().unwrap_or(0);
-                self.note_focus = false;
-                self.form.focus = first;
-                self.form.cursor = self.form.values.get(first).map_or(0, |v| v.chars().count());
+                self.set_focus(first);
                 Err(format!(
                     "not saved: {} to fix (shown under the field{})",
                     if errors.len() == 1 {
@@ -248,38 +251,35 @@ impl Editor {
             .flatten()
     }
 
-    /// Tab order: the fields, then the note, then round again.
+    /// Focus position `i`: a field, or the note at `i` = the number of
+    /// fields. Only the focused note shows its cursor.
+    fn set_focus(&mut self, i: usize) {
+        self.note_focus = i >= self.form.values.len();
+        if !self.note_focus {
+            self.form.focus = i;
+            self.form.cursor = self.form.values[i].chars().count();
+        }
+        self.note.set_cursor_style(if self.note_focus {
+            Style::new().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::new()
+        });
+    }
+
+    /// Tab order: the fields, then the note, then round again. A field
+    /// left counts as touched, so its message shows.
     fn move_focus(&mut self, forward: bool) {
         let n = self.form.values.len();
-        let to_field = |e: &mut Editor, i: usize| {
-            if let Some(t) = e.form.touched.get_mut(e.form.focus)
-                && !e.note_focus
-            {
+        let at = if self.note_focus {
+            n
+        } else {
+            if let Some(t) = self.form.touched.get_mut(self.form.focus) {
                 *t = true;
             }
-            e.note_focus = false;
-            e.form.focus = i;
-            e.form.cursor = e.form.values.get(i).map_or(0, |v| v.chars().count());
+            self.form.focus
         };
-        match (self.note_focus, forward) {
-            (true, true) if n > 0 => to_field(self, 0),
-            (true, false) if n > 0 => to_field(self, n - 1),
-            (true, _) => {}
-            (false, true) if self.form.focus + 1 >= n => {
-                if let Some(t) = self.form.touched.get_mut(self.form.focus) {
-                    *t = true;
-                }
-                self.note_focus = true;
-            }
-            (false, true) => to_field(self, self.form.focus + 1),
-            (false, false) if self.form.focus == 0 => {
-                if let Some(t) = self.form.touched.get_mut(0) {
-                    *t = true;
-                }
-                self.note_focus = true;
-            }
-            (false, false) => to_field(self, self.form.focus - 1),
-        }
+        let next = if forward { at + 1 } else { at + n };
+        self.set_focus(next % (n + 1));
     }
 
     /// Attendance decides minutes: none when the session did not happen,
@@ -308,7 +308,7 @@ fn note_area(text: &str) -> TextArea<'static> {
     let mut t = TextArea::new(text.split('\n').map(str::to_string).collect());
     t.set_wrap_mode(WrapMode::WordOrGlyph);
     t.set_max_histories(200);
-    t.set_cursor_line_style(ratatui::style::Style::new());
+    t.set_cursor_line_style(Style::new());
     t.set_placeholder_text("What happened in the session…");
     t.move_cursor(ratatui_textarea::CursorMove::Bottom);
     t.move_cursor(ratatui_textarea::CursorMove::End);
@@ -673,7 +673,7 @@ fn merge_by_hand(e: &mut Editor, theirs: &StoredSession) {
     }
     e.original_note = their_note;
     e.stage = Stage::Editing;
-    e.note_focus = true;
+    e.set_focus(e.form.values.len());
     e.notice = Some("merging: your values, on their version; their note is below yours".into());
     e.revalidate();
 }
@@ -687,8 +687,7 @@ pub fn on_paste(state: &mut State, text: &str) -> Option<Vec<Effect>> {
     let pasted = slots::clean_note(text);
     let n = pasted.chars().count();
     if e.note_focus {
-        let have: usize = e.note.lines().iter().map(|l| l.chars().count() + 1).sum();
-        if have.saturating_sub(1) + n > NOTE_MAX {
+        if e.note_chars() + n > NOTE_MAX {
             e.notice = Some(format!(
                 "paste not inserted: {} characters would make the note longer than the {} a \
                  session note holds; your note is unchanged",

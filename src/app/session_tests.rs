@@ -53,32 +53,31 @@ fn log_from_home() -> (State, usize) {
     (s, 1)
 }
 
-fn value(s: &State, label: &str) -> String {
-    let e = editor(s);
-    let i = e
+/// Where the field called `label` is in the editor.
+fn field(s: &State, label: &str) -> usize {
+    editor(s)
         .form
         .specs
         .iter()
         .position(|x| x.label == label)
-        .unwrap_or_else(|| panic!("no field {label}"));
-    e.form.values[i].clone()
+        .unwrap_or_else(|| panic!("no field {label}"))
+}
+
+fn value(s: &State, label: &str) -> String {
+    editor(s).form.values[field(s, label)].clone()
 }
 
 /// The message shown under the field called `label`.
 fn shown_error(s: &State, label: &str) -> Option<String> {
-    let e = editor(s);
-    let i = e.form.specs.iter().position(|x| x.label == label)?;
-    e.form.shown_error(i).map(str::to_string)
+    editor(s)
+        .form
+        .shown_error(field(s, label))
+        .map(str::to_string)
 }
 
 fn focus_field(s: &mut State, label: &str) {
+    let i = field(s, label);
     let e = editor_mut(s);
-    let i = e
-        .form
-        .specs
-        .iter()
-        .position(|x| x.label == label)
-        .unwrap_or_else(|| panic!("no field {label}"));
     e.note_focus = false;
     e.form.focus = i;
     e.form.cursor = e.form.values[i].chars().count();

@@ -80,8 +80,7 @@ fn editor(frame: &mut Frame, area: Rect, e: &Editor, theme: &Theme) {
     let shown: Vec<Line> = lines.into_iter().skip(offset).take(height).collect();
     frame.render_widget(Paragraph::new(shown), head);
 
-    let count: usize = e.note.lines().iter().map(|l| l.chars().count() + 1).sum();
-    let count = count.saturating_sub(1);
+    let count = e.note_chars();
     let mut note_title = " Note ".to_string();
     if count * 10 >= NOTE_MAX * 9 {
         note_title = format!(
@@ -100,14 +99,7 @@ fn editor(frame: &mut Frame, area: Rect, e: &Editor, theme: &Theme) {
         .title(note_title);
     let inner = block.inner(note_area);
     frame.render_widget(block, note_area);
-    let mut note = e.note.clone();
-    // Only the focused note shows where typing goes.
-    note.set_cursor_style(if e.note_focus {
-        theme.selected
-    } else {
-        ratatui::style::Style::new()
-    });
-    frame.render_widget(&note, inner);
+    frame.render_widget(&e.note, inner);
 
     let (text, style) = news_line(e, theme);
     frame.render_widget(

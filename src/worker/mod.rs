@@ -503,7 +503,7 @@ impl Worker {
                 write,
                 label,
                 draft,
-            } => return Some(self.submit(*write, label, &draft).await),
+            } => return self.submit(*write, label, &draft).await,
             Effect::LoadDrafts { show } => {
                 let w = self.drafts.as_ref()?;
                 let store = w.store().clone();
@@ -716,35 +716,33 @@ impl Worker {
         }
     }
 
-    /// Hands a session save to the outbox, its draft written first; with
-    /// no outbox, saves it at once.
-    async fn submit(&self, write: SessionWrite, label: String, draft: &SessionDraft) -> Msg {
+    /// Hands a session save to the outbox, its draft written first (the
+    /// outbox answers with its events); with no outbox, saves it at once.
+    async fn submit(
+        &self,
+        write: SessionWrite,
+        label: String,
+        draft: &SessionDraft,
+    ) -> Option<Msg> {
         let id = write.id;
         if let (Some(w), Some(o)) = (&self.drafts, self.outbox.get()) {
             if let Err(why) = w.write_now(draft).await {
-                return Msg::SubmitFailed {
+                return Some(Msg::SubmitFailed {
                     id,
                     why: format!("the draft could not be written: {why}"),
-                };
+                });
             }
             let o = o.clone();
             let queued = tokio::task::spawn_blocking(move || o.submit(QueuedSave { write, label }))
                 .await
                 .unwrap_or_else(|e| Err(e.to_string()));
-            return match queued {
-                // The outbox answers from here on, with its events.
-                Ok(()) => Msg::OutboxPending {
-                    count: self.outbox.get().map_or(1, Outbox::pending),
-                    last_error: None,
-                },
-                Err(why) => Msg::SubmitFailed { id, why },
-            };
+            return queued.err().map(|why| Msg::SubmitFailed { id, why });
         }
         let outcome = match self.client().await {
             Err(f) => Err(WriteError::Refused(iv::Refusal::Invalid(f.to_string()))),
             Ok(mut c) => crate::db::sessions::save(&mut c, &write).await,
         };
-        outbox_msg(match outcome {
+        Some(outbox_msg(match outcome {
             Ok(version) => OutboxEvent::Saved { id, version, label },
             Err(WriteError::Conflict { current }) => OutboxEvent::Conflict {
                 id,
@@ -756,7 +754,7 @@ impl Worker {
                 why: e.to_string(),
                 label,
             },
-        })
+        }))
     }
 
     async fn forget(&self) -> Result<String, String> {
