@@ -9,6 +9,7 @@ pub mod home;
 pub mod intervention;
 pub mod iv_edit;
 pub mod keymap;
+pub mod labels;
 pub mod menu;
 pub mod picker;
 pub mod roster;
@@ -17,6 +18,7 @@ pub mod session_log;
 pub mod student;
 pub mod team;
 
+use crate::app::labels::Label;
 use crate::config::Password;
 use crate::domain::caseload::{CaseloadHome, Scope};
 use crate::domain::enums::InterventionStatus;

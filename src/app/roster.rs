@@ -1,6 +1,7 @@
 //! The roster screen's state: a bounded window of rows over the whole roster,
 //! moved by keyset pages.
 
+use crate::app::labels::FilterChips;
 use crate::domain::enums::{PgEnum, StudentStatus};
 use crate::domain::roster::{
     self as q, Chip, Filters, PageRequest, RosterPage, RosterQuery, RosterRow, Sort,

@@ -1,8 +1,7 @@
 //! The caseload home: what needs doing today for one person, bounded to the
 //! most urgent HOME_ROWS per list. Two pipelined round trips on one
-//! connection (see `load_home`); the judging (next session due, reviews,
-//! decision rules, data quality) is pure code over their rows, with `today`
-//! passed in by the caller.
+//! connection (see `load_home`); the judging over their rows is
+//! `domain::caseload::assemble`.
 
 use crate::db::interventions::delivery::delivered_lateral;
 use crate::db::interventions::detail::student_name;
@@ -11,16 +10,12 @@ use crate::db::interventions::goals::{
 };
 use crate::db::interventions::settings::{RULE_SETTINGS_SQL, rule_settings};
 use crate::domain::caseload::{
-    ActiveRow, CaseloadHome, FollowUpRow, GoalFlag, InterventionRef, Problem,
-    REVIEW_LOOKAHEAD_DAYS, ReviewReason, ReviewRow, Scope, Totals, Warning,
+    CaseloadHome, FollowUpRow, InterventionRef, OpenRow, REVIEW_LOOKAHEAD_DAYS, Scope, Totals,
+    assemble,
 };
-use crate::domain::enums::InterventionStatus;
-use crate::domain::fidelity::{self, Delivery};
-use crate::domain::goals::{Goal, GoalWithPoints, Measurement};
-use crate::domain::intervention::RuleSettings;
-use crate::domain::progress::Verdict;
-use chrono::{Days, NaiveDate};
-use std::collections::HashMap;
+use crate::domain::fidelity::Delivery;
+use crate::domain::goals::Goal;
+use chrono::NaiveDate;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 use uuid::Uuid;
@@ -149,15 +144,6 @@ fn ref_row(r: &Row, at: usize) -> InterventionRef {
         student_name: r.get(at + 2),
         name: r.get(at + 3),
     }
-}
-
-struct OpenRow {
-    of: InterventionRef,
-    status: InterventionStatus,
-    tier: i16,
-    owner_name: Option<String>,
-    last_session: Option<NaiveDate>,
-    delivery: Delivery,
 }
 
 fn open_sql(scope: Scope) -> String {
@@ -342,129 +328,4 @@ pub async fn load_home(
         more_follow_ups,
     };
     Ok(home)
-}
-
-fn assemble(
-    open: Vec<OpenRow>,
-    goals: Vec<(InterventionRef, Goal)>,
-    points: Vec<Measurement>,
-    follow_ups: Vec<FollowUpRow>,
-    settings: RuleSettings,
-    today: NaiveDate,
-) -> CaseloadHome {
-    let mut home = CaseloadHome {
-        follow_ups,
-        settings,
-        ..CaseloadHome::default()
-    };
-    let soon = today
-        .checked_add_days(Days::new(REVIEW_LOOKAHEAD_DAYS))
-        .unwrap_or(today);
-    for o in open {
-        let d = &o.delivery;
-        if o.status == InterventionStatus::ReviewDue {
-            home.reviews_due.push(ReviewRow {
-                of: o.of.clone(),
-                status: o.status,
-                reason: ReviewReason::StatusReviewDue,
-            });
-            continue;
-        }
-        match d.planned_end_date {
-            None => home.warnings.push(Warning {
-                of: o.of.clone(),
-                problem: Problem::NoPlannedEnd,
-            }),
-            Some(end) if end < today => home.reviews_due.push(ReviewRow {
-                of: o.of.clone(),
-                status: o.status,
-                reason: ReviewReason::PastPlannedEnd(end),
-            }),
-            Some(end) if end <= soon => home.reviews_due.push(ReviewRow {
-                of: o.of.clone(),
-                status: o.status,
-                reason: ReviewReason::EndsSoon(end),
-            }),
-            Some(_) => {}
-        }
-        if let Some(days) =
-            fidelity::session_gap(d.start_date, o.last_session, d.sessions_per_week, today)
-        {
-            home.warnings.push(Warning {
-                of: o.of.clone(),
-                problem: Problem::NoRecentSession { days },
-            });
-        }
-        let next = fidelity::next_session_due(d.start_date, o.last_session, d.sessions_per_week);
-        home.active.push(ActiveRow {
-            tier: o.tier,
-            owner_name: o.owner_name,
-            start_date: d.start_date,
-            planned_end_date: d.planned_end_date,
-            sessions_per_week: d.sessions_per_week,
-            last_session: o.last_session,
-            next_session_due: next,
-            overdue: next.is_some_and(|n| n < today),
-            fidelity: fidelity::fidelity(d, today, settings.fidelity_threshold),
-            of: o.of,
-        });
-    }
-    let mut refs: HashMap<Uuid, InterventionRef> = HashMap::new();
-    let goals: Vec<Goal> = goals
-        .into_iter()
-        .map(|(of, g)| {
-            refs.insert(g.id, of);
-            g
-        })
-        .collect();
-    for gp in GoalWithPoints::group(goals, points) {
-        let Some(of) = refs.remove(&gp.goal.id) else {
-            continue;
-        };
-        let f = &gp.goal.fields;
-        let problem = match (f.baseline_value, f.baseline_date) {
-            (None, _) | (_, None) => Some(Problem::MissingBaseline {
-                goal_id: gp.goal.id,
-            }),
-            (Some(0.0), _) => Some(Problem::ZeroBaseline {
-                goal_id: gp.goal.id,
-            }),
-            _ => None,
-        };
-        if let Some(problem) = problem {
-            home.warnings.push(Warning {
-                of: of.clone(),
-                problem,
-            });
-        }
-        if let Ok(Verdict::OffTrack) = gp.verdict(settings.decision_rule_points) {
-            home.goals_off_track.push(GoalFlag {
-                goal_id: gp.goal.id,
-                statement: gp.goal.fields.statement.clone(),
-                verdict: Verdict::OffTrack,
-                last_value: gp.points.last().map(|p| (p.measured_on, p.value)),
-                of,
-            });
-        }
-    }
-    // Unknown due dates (no frequency planned) after all known ones.
-    home.active.sort_by_key(|a| {
-        let due = a.next_session_due;
-        (due.is_none(), due, a.of.student_name.clone())
-    });
-    home.reviews_due
-        .sort_by_key(|r| (review_day(r.reason), r.of.student_name.clone()));
-    home.goals_off_track
-        .sort_by(|a, b| a.of.student_name.cmp(&b.of.student_name));
-    home.warnings
-        .sort_by(|a, b| a.of.student_name.cmp(&b.of.student_name));
-    home
-}
-
-/// Reviews by urgency: status review_due first, then by planned end.
-fn review_day(r: ReviewReason) -> Option<NaiveDate> {
-    match r {
-        ReviewReason::StatusReviewDue => None,
-        ReviewReason::EndsSoon(d) | ReviewReason::PastPlannedEnd(d) => Some(d),
-    }
 }

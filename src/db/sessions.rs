@@ -4,11 +4,10 @@
 
 use crate::db::interventions::WriteError;
 use crate::domain::enums::FieldType;
-use crate::domain::kinds::Attendance;
 use crate::domain::refusal::Refusal;
 use crate::domain::session::{
-    DEFAULT_PLANNED_MINUTES, FieldDef, GoalToScore, LogTarget, MAX_MINUTES, MAX_NOTE_CHARS, Score,
-    SessionContext, SessionValues, SessionWrite, StoredSession,
+    FieldDef, GoalToScore, LogTarget, Score, SessionContext, SessionValues, SessionWrite,
+    StoredSession, planned_minutes, same_values, validate,
 };
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
@@ -83,21 +82,6 @@ pub async fn context(
         can_restrict: h.get(8),
         may_write: h.get(9),
     }))
-}
-
-/// The plan's minutes, else a usable `default_session_minutes` setting,
-/// else 30.
-fn planned_minutes(plan: Option<i16>, setting: Option<&serde_json::Value>) -> i16 {
-    let from_setting = setting
-        .and_then(|v| {
-            v.as_f64()
-                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-        })
-        .filter(|m| (1.0..=f64::from(MAX_MINUTES)).contains(m))
-        .map(|m| m.round() as i16);
-    plan.filter(|m| (0..=MAX_MINUTES).contains(m))
-        .or(from_setting)
-        .unwrap_or(DEFAULT_PLANNED_MINUTES)
 }
 
 /// A program's `session_fields`, in order. Entries without a key are
@@ -225,61 +209,6 @@ pub async fn load(
     id: Uuid,
 ) -> Result<Option<StoredSession>, tokio_postgres::Error> {
     load_with(client, id).await
-}
-
-/// The database's rules for a session, checked before sending so the
-/// person reads the rule rather than a constraint name.
-pub fn validate(v: &SessionValues) -> Result<(), Refusal> {
-    if !(0..=MAX_MINUTES).contains(&v.minutes) {
-        return Err(Refusal::SessionMinutes);
-    }
-    if v.attendance != Attendance::Present && v.minutes != 0 {
-        return Err(Refusal::AbsentWithMinutes);
-    }
-    if v.fidelity.is_some_and(|f| !(0..=100).contains(&f)) {
-        return Err(Refusal::SessionFidelity);
-    }
-    if v.note
-        .as_ref()
-        .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
-    {
-        return Err(Refusal::NoteTooLong);
-    }
-    if !v.field_values.is_object() {
-        return Err(Refusal::FieldValuesNotObject);
-    }
-    let mut goals: Vec<Uuid> = v.scores.iter().map(|s| s.goal_id).collect();
-    goals.sort();
-    if goals.windows(2).any(|w| w[0] == w[1]) {
-        return Err(Refusal::GoalScoredTwice);
-    }
-    if v.scores.iter().any(|s| !s.value.is_finite()) {
-        return Err(Refusal::Invalid("a score must be a number".into()));
-    }
-    Ok(())
-}
-
-/// Whether `stored` is what saving `ours` leaves in the database: equal
-/// values, scores in any order, each score as `numeric` gives it back.
-pub fn same_values(ours: &SessionValues, stored: &SessionValues) -> bool {
-    let by_goal = |v: &SessionValues| {
-        let mut s: Vec<(Uuid, f64)> = v.scores.iter().map(|s| (s.goal_id, s.value)).collect();
-        s.sort_by_key(|&(g, _)| g);
-        s
-    };
-    let (a, b) = (by_goal(ours), by_goal(stored));
-    // float8 -> numeric keeps 15 significant digits.
-    let close = |x: f64, y: f64| x == y || (x - y).abs() <= 1e-12 * x.abs().max(y.abs());
-    ours.session_date == stored.session_date
-        && ours.start_time == stored.start_time
-        && ours.minutes == stored.minutes
-        && ours.attendance == stored.attendance
-        && ours.fidelity == stored.fidelity
-        && ours.note == stored.note
-        && ours.field_values == stored.field_values
-        && ours.is_restricted == stored.is_restricted
-        && a.len() == b.len()
-        && a.iter().zip(&b).all(|(x, y)| x.0 == y.0 && close(x.1, y.1))
 }
 
 const INSERT_SQL: &str = "INSERT INTO intervention_sessions (id, intervention_id, session_date, \
@@ -456,7 +385,7 @@ pub fn is_transient(e: &tokio_postgres::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
+
     use serde_json::json;
 
     #[test]
@@ -483,92 +412,5 @@ mod tests {
         assert!(!fields[1].required);
         assert_eq!(fields[2].options, ["phonics", "fluency", "3"]);
         assert!(parse_fields(&json!({"not": "an array"})).is_empty());
-    }
-
-    #[test]
-    fn planned_minutes_prefer_the_plan_then_the_setting_then_30() {
-        assert_eq!(planned_minutes(Some(25), Some(&json!(45))), 25);
-        assert_eq!(planned_minutes(None, Some(&json!(45))), 45);
-        assert_eq!(planned_minutes(None, Some(&json!("40"))), 40);
-        assert_eq!(planned_minutes(None, Some(&json!("lots"))), 30);
-        assert_eq!(planned_minutes(None, Some(&json!(9000))), 30);
-        assert_eq!(planned_minutes(None, None), 30);
-    }
-
-    fn values() -> SessionValues {
-        SessionValues {
-            session_date: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
-            start_time: None,
-            minutes: 30,
-            attendance: Attendance::Present,
-            fidelity: Some(80),
-            note: None,
-            field_values: json!({}),
-            is_restricted: false,
-            scores: vec![
-                Score {
-                    goal_id: Uuid::from_u128(2),
-                    value: 0.1 + 0.2,
-                },
-                Score {
-                    goal_id: Uuid::from_u128(1),
-                    value: 7.0,
-                },
-            ],
-        }
-    }
-
-    #[test]
-    fn stored_values_compare_as_numeric_gives_them_back() {
-        let ours = values();
-        let mut stored = ours.clone();
-        stored.scores.reverse();
-        stored.scores[1].value = 0.3;
-        assert!(same_values(&ours, &stored));
-        stored.scores[1].value = 0.31;
-        assert!(!same_values(&ours, &stored));
-        let mut stored = ours.clone();
-        stored.scores.pop();
-        assert!(!same_values(&ours, &stored));
-        let mut stored = ours.clone();
-        stored.note = Some(String::new());
-        assert!(!same_values(&ours, &stored));
-    }
-
-    #[test]
-    fn validation_mirrors_the_constraints() {
-        assert_eq!(validate(&values()), Ok(()));
-        let with = |f: fn(&mut SessionValues)| {
-            let mut v = values();
-            f(&mut v);
-            validate(&v)
-        };
-        assert_eq!(with(|v| v.minutes = 601), Err(Refusal::SessionMinutes));
-        assert_eq!(with(|v| v.minutes = -1), Err(Refusal::SessionMinutes));
-        assert_eq!(with(|v| v.minutes = 600), Ok(()));
-        assert_eq!(
-            with(|v| v.attendance = Attendance::Cancelled),
-            Err(Refusal::AbsentWithMinutes)
-        );
-        assert_eq!(
-            with(|v| {
-                v.attendance = Attendance::Cancelled;
-                v.minutes = 0;
-            }),
-            Ok(())
-        );
-        assert_eq!(
-            with(|v| v.fidelity = Some(101)),
-            Err(Refusal::SessionFidelity)
-        );
-        assert_eq!(
-            with(|v| v.field_values = json!("x")),
-            Err(Refusal::FieldValuesNotObject)
-        );
-        assert_eq!(
-            with(|v| v.scores[1].goal_id = v.scores[0].goal_id),
-            Err(Refusal::GoalScoredTwice)
-        );
-        assert!(with(|v| v.scores[0].value = f64::NAN).is_err());
     }
 }

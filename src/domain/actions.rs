@@ -37,18 +37,6 @@ impl Action {
         }
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Action::Plan => "plan",
-            Action::Start => "start",
-            Action::Pause => "pause",
-            Action::Resume => "resume",
-            Action::Review => "review",
-            Action::Complete => "complete",
-            Action::Discontinue => "discontinue",
-        }
-    }
-
     /// Start and Resume both lead to active: starting is for the first time
     /// (from planned), resuming is after a pause or a review.
     fn applies_from(self, from: InterventionStatus) -> bool {

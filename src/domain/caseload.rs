@@ -1,11 +1,15 @@
 //! The caseload home: what needs doing today for one person, as lists the
-//! home screen shows.
+//! home screen shows, and the judging that makes them from the loaded rows
+//! (next session due, reviews, decision rules, data quality), with `today`
+//! passed in.
 
 use crate::domain::enums::InterventionStatus;
-use crate::domain::fidelity::Fidelity;
+use crate::domain::fidelity::{self, Delivery, Fidelity};
+use crate::domain::goals::{Goal, GoalWithPoints, Measurement};
 use crate::domain::intervention::RuleSettings;
 use crate::domain::progress::Verdict;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Whose work the home screen lists.
@@ -151,3 +155,143 @@ impl Totals {
 /// anyone works through in a day, and the screen says how many were left
 /// out (narrowing goes through the roster's filters).
 pub const HOME_ROWS: i64 = 300;
+
+/// An open (active or review_due) intervention as loaded, before judging.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenRow {
+    pub of: InterventionRef,
+    pub status: InterventionStatus,
+    pub tier: i16,
+    pub owner_name: Option<String>,
+    /// The last session held or attempted (anything but cancelled).
+    pub last_session: Option<NaiveDate>,
+    pub delivery: Delivery,
+}
+
+/// Judges the loaded rows as of `today`: which interventions are due a
+/// session or a review, which goals are off track, what data is missing;
+/// each list in its urgency order. `totals` is left for the caller.
+pub fn assemble(
+    open: Vec<OpenRow>,
+    goals: Vec<(InterventionRef, Goal)>,
+    points: Vec<Measurement>,
+    follow_ups: Vec<FollowUpRow>,
+    settings: RuleSettings,
+    today: NaiveDate,
+) -> CaseloadHome {
+    let mut home = CaseloadHome {
+        follow_ups,
+        settings,
+        ..CaseloadHome::default()
+    };
+    let soon = today
+        .checked_add_days(Days::new(REVIEW_LOOKAHEAD_DAYS))
+        .unwrap_or(today);
+    for o in open {
+        let d = &o.delivery;
+        if o.status == InterventionStatus::ReviewDue {
+            home.reviews_due.push(ReviewRow {
+                of: o.of.clone(),
+                status: o.status,
+                reason: ReviewReason::StatusReviewDue,
+            });
+            continue;
+        }
+        match d.planned_end_date {
+            None => home.warnings.push(Warning {
+                of: o.of.clone(),
+                problem: Problem::NoPlannedEnd,
+            }),
+            Some(end) if end < today => home.reviews_due.push(ReviewRow {
+                of: o.of.clone(),
+                status: o.status,
+                reason: ReviewReason::PastPlannedEnd(end),
+            }),
+            Some(end) if end <= soon => home.reviews_due.push(ReviewRow {
+                of: o.of.clone(),
+                status: o.status,
+                reason: ReviewReason::EndsSoon(end),
+            }),
+            Some(_) => {}
+        }
+        if let Some(days) =
+            fidelity::session_gap(d.start_date, o.last_session, d.sessions_per_week, today)
+        {
+            home.warnings.push(Warning {
+                of: o.of.clone(),
+                problem: Problem::NoRecentSession { days },
+            });
+        }
+        let next = fidelity::next_session_due(d.start_date, o.last_session, d.sessions_per_week);
+        home.active.push(ActiveRow {
+            tier: o.tier,
+            owner_name: o.owner_name,
+            start_date: d.start_date,
+            planned_end_date: d.planned_end_date,
+            sessions_per_week: d.sessions_per_week,
+            last_session: o.last_session,
+            next_session_due: next,
+            overdue: next.is_some_and(|n| n < today),
+            fidelity: fidelity::fidelity(d, today, settings.fidelity_threshold),
+            of: o.of,
+        });
+    }
+    let mut refs: HashMap<Uuid, InterventionRef> = HashMap::new();
+    let goals: Vec<Goal> = goals
+        .into_iter()
+        .map(|(of, g)| {
+            refs.insert(g.id, of);
+            g
+        })
+        .collect();
+    for gp in GoalWithPoints::group(goals, points) {
+        let Some(of) = refs.remove(&gp.goal.id) else {
+            continue;
+        };
+        let f = &gp.goal.fields;
+        let problem = match (f.baseline_value, f.baseline_date) {
+            (None, _) | (_, None) => Some(Problem::MissingBaseline {
+                goal_id: gp.goal.id,
+            }),
+            (Some(0.0), _) => Some(Problem::ZeroBaseline {
+                goal_id: gp.goal.id,
+            }),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            home.warnings.push(Warning {
+                of: of.clone(),
+                problem,
+            });
+        }
+        if let Ok(Verdict::OffTrack) = gp.verdict(settings.decision_rule_points) {
+            home.goals_off_track.push(GoalFlag {
+                goal_id: gp.goal.id,
+                statement: gp.goal.fields.statement.clone(),
+                verdict: Verdict::OffTrack,
+                last_value: gp.points.last().map(|p| (p.measured_on, p.value)),
+                of,
+            });
+        }
+    }
+    // Unknown due dates (no frequency planned) after all known ones.
+    home.active.sort_by_key(|a| {
+        let due = a.next_session_due;
+        (due.is_none(), due, a.of.student_name.clone())
+    });
+    home.reviews_due
+        .sort_by_key(|r| (review_day(r.reason), r.of.student_name.clone()));
+    home.goals_off_track
+        .sort_by(|a, b| a.of.student_name.cmp(&b.of.student_name));
+    home.warnings
+        .sort_by(|a, b| a.of.student_name.cmp(&b.of.student_name));
+    home
+}
+
+/// Reviews by urgency: status review_due first, then by planned end.
+fn review_day(r: ReviewReason) -> Option<NaiveDate> {
+    match r {
+        ReviewReason::StatusReviewDue => None,
+        ReviewReason::EndsSoon(d) | ReviewReason::PastPlannedEnd(d) => Some(d),
+    }
+}

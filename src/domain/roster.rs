@@ -43,15 +43,6 @@ pub enum Sort {
 impl Sort {
     pub const ALL: [Sort; 4] = [Sort::Name, Sort::Grade, Sort::School, Sort::LastSession];
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Sort::Name => "name",
-            Sort::Grade => "grade",
-            Sort::School => "school",
-            Sort::LastSession => "last session",
-        }
-    }
-
     pub fn next(self) -> Sort {
         let i = Sort::ALL.iter().position(|s| *s == self).unwrap_or(0);
         Sort::ALL[(i + 1) % Sort::ALL.len()]
@@ -97,42 +88,7 @@ pub enum Chip {
 }
 
 impl Filters {
-    /// The chips of the filters that are set, in bar order.
-    pub fn chips(&self) -> Vec<(Chip, String)> {
-        let mut out = Vec::new();
-        if let Some(s) = &self.school {
-            out.push((Chip::School, format!("school: {}", s.name)));
-        }
-        if let Some(g) = self.grade_min {
-            out.push((Chip::GradeMin, format!("grade ≥ {g}")));
-        }
-        if let Some(g) = self.grade_max {
-            out.push((Chip::GradeMax, format!("grade ≤ {g}")));
-        }
-        if let Some(s) = self.status {
-            out.push((Chip::Status, format!("status: {s}")));
-        }
-        if let Some(t) = self.tier {
-            out.push((Chip::Tier, format!("tier {t}")));
-        }
-        for (on, chip, label) in [
-            (self.iep, Chip::Iep, "IEP"),
-            (self.section_504, Chip::Section504, "504"),
-            (self.english_learner, Chip::EnglishLearner, "EL"),
-            (
-                self.active_intervention,
-                Chip::ActiveIntervention,
-                "active intervention",
-            ),
-            (self.my_caseload, Chip::MyCaseload, "my caseload"),
-        ] {
-            if on {
-                out.push((chip, label.to_string()));
-            }
-        }
-        out
-    }
-
+    /// Clears the filter behind one chip of the bar.
     pub fn remove(&mut self, chip: Chip) {
         match chip {
             Chip::School => self.school = None,

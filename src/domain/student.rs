@@ -93,16 +93,6 @@ pub enum Progress {
 }
 
 impl Progress {
-    pub fn label(self) -> &'static str {
-        match self {
-            Progress::OffTrack => "off track",
-            Progress::Exceeding => "exceeding",
-            Progress::OnTrack => "on track",
-            Progress::NotEnoughData => "needs data",
-            Progress::NoGoals => "no goals",
-        }
-    }
-
     fn of(v: &Verdict) -> Progress {
         match v {
             Verdict::OffTrack => Progress::OffTrack,

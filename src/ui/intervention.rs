@@ -5,6 +5,7 @@ use super::chart::{self, ChartModel};
 use super::sanitize::{fit, truncate};
 use super::theme::Theme;
 use crate::app::intervention::{DetailState, Prompt, Tab};
+use crate::app::labels::Label;
 use crate::domain::intervention::InterventionDetail;
 use crate::domain::kinds::Outcome;
 use chrono::NaiveDate;

@@ -2,6 +2,7 @@
 
 use super::sanitize::{self, fit};
 use super::theme::Theme;
+use crate::app::labels::Label;
 use crate::app::roster::RosterState;
 use crate::domain::enums::PgEnum;
 use crate::domain::roster::RosterRow;

@@ -4,6 +4,7 @@
 
 use super::sanitize::{fit, truncate};
 use super::theme::Theme;
+use crate::app::labels::Label;
 use crate::app::student::{Mode, StudentState, Tab};
 use crate::domain::student::StudentRecord;
 use chrono::NaiveDate;
