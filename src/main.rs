@@ -2,7 +2,8 @@ use caseload::admin::{password, users};
 use caseload::cli::{Cli, Command, UserCommand};
 use caseload::config::{self, conn, keyring};
 use caseload::db::tls::Tls;
-use caseload::db::{migrate, pool, seed};
+use caseload::db::{migrate, pool};
+use caseload::demo::seed;
 use caseload::{demo, doctor, tui};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 

@@ -4,8 +4,9 @@
 mod common;
 
 use caseload::bench::{self, startup::Target};
+use caseload::db::pool;
 use caseload::db::tls::Tls;
-use caseload::db::{pool, seed};
+use caseload::demo::seed;
 use common::TestDb;
 use common::roles::LoginRoles;
 

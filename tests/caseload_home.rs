@@ -5,7 +5,7 @@
 mod common;
 
 use caseload::db::caseload::load_home;
-use caseload::db::seed::{self, DEMO_COORDINATOR, DEMO_COUNSELOR, SeedOptions};
+use caseload::demo::seed::{self, DEMO_COORDINATOR, DEMO_COUNSELOR, SeedOptions};
 use caseload::domain::caseload::{HOME_ROWS, Problem, ReviewReason, Scope};
 use chrono::NaiveDate;
 use common::TestDb;

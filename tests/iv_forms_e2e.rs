@@ -5,7 +5,7 @@
 
 mod common;
 
-use caseload::db::seed;
+use caseload::demo::seed;
 use common::TestDb;
 use common::pty::Pty;
 use std::time::Duration;

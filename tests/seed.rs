@@ -4,7 +4,7 @@
 
 mod common;
 
-use caseload::db::seed::{
+use caseload::demo::seed::{
     self, DEMO_ADMIN, DEMO_COORDINATOR, DEMO_COUNSELOR, SeedError, SeedOptions,
 };
 use chrono::NaiveDate;

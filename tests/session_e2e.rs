@@ -11,7 +11,7 @@ use caseload::app::session_edit::draft::SessionDraft;
 use caseload::app::session_edit::slots::{self, Slot};
 use caseload::db::caseload::load_home;
 use caseload::db::interventions::detail::load_detail;
-use caseload::db::seed;
+use caseload::demo::seed;
 use caseload::domain::caseload::{HOME_ROWS, Scope};
 use caseload::domain::intervention::InterventionDetail;
 use caseload::domain::session::SessionContext;

@@ -8,8 +8,8 @@ mod common;
 
 use caseload::app::session_edit::{self, Stage};
 use caseload::app::{Effect, Msg, Options, Screen, State, update};
-use caseload::db::seed;
 use caseload::db::tls::Tls;
+use caseload::demo::seed;
 use caseload::drafts::DraftStore;
 use caseload::worker::{self, Worker};
 use common::TestDb;

@@ -10,10 +10,10 @@ mod common;
 
 use caseload::db::interventions::WriteError;
 use caseload::db::interventions::error::refusal_of;
-use caseload::db::seed::DEMO_COUNSELOR;
 use caseload::db::sessions::{
     SaveError, context, delete, is_transient, load, save, targets_for_student,
 };
+use caseload::demo::seed::DEMO_COUNSELOR;
 use caseload::domain::enums::{FieldType, InterventionStatus};
 use caseload::domain::kinds::Attendance;
 use caseload::domain::refusal::Refusal;

@@ -1,5 +1,6 @@
-//! Everything that talks SQL: pool, migrations, demo data, one module per
-//! aggregate. Parameterised queries only.
+//! Everything that talks SQL: pool, TLS, migrations, one module per
+//! aggregate. Parameterised queries, reading and writing `domain` shapes;
+//! no rules (those are `domain`'s) and no words for the screen.
 pub mod caseload;
 pub mod interventions;
 pub mod migrate;
@@ -7,7 +8,6 @@ pub mod navigation;
 pub mod pool;
 pub mod roster;
 pub mod schools;
-pub mod seed;
 pub mod sessions;
 pub mod student_record;
 pub mod students;

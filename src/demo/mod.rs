@@ -5,12 +5,13 @@
 
 mod cluster;
 pub mod login;
+pub mod seed;
 
 pub use cluster::{INSTALL_HINT, PrivateCluster, find_bin_dir};
 
 use crate::cli::{DemoArgs, DemoPersona};
 use crate::config::conn::{self, ConnParams};
-use crate::db::{migrate, pool, seed};
+use crate::db::{migrate, pool};
 use color_eyre::eyre::{Result, WrapErr};
 use std::path::Path;
 use std::time::Duration;

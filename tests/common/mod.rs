@@ -191,9 +191,9 @@ impl TestDb {
     pub async fn seeded(students: u32, seed: u64, today: chrono::NaiveDate) -> (TestDb, Client) {
         let db = TestDb::new().await;
         let mut c = db.admin().await;
-        caseload::db::seed::seed(
+        caseload::demo::seed::seed(
             &mut c,
-            &caseload::db::seed::SeedOptions {
+            &caseload::demo::seed::SeedOptions {
                 students,
                 seed,
                 today,
