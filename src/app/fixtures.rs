@@ -105,7 +105,7 @@ pub fn home() -> CaseloadHome {
 }
 
 /// The home of a district administrator at 500,000 students: the same rows,
-/// cut from far more by the bound (db::caseload::HOME_ROWS).
+/// cut from far more by the bound (domain::caseload::HOME_ROWS).
 pub fn cut_home() -> CaseloadHome {
     CaseloadHome {
         totals: Totals {

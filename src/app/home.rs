@@ -172,7 +172,7 @@ impl HomeState {
     }
 
     /// A section's heading with its count: "of" the total in scope when the
-    /// home's bound left rows out (db::caseload::HOME_ROWS). Goals off track
+    /// home's bound left rows out (domain::caseload::HOME_ROWS). Goals off track
     /// and warnings are judged only among the interventions loaded.
     pub fn section_heading(&self, s: Section) -> String {
         let n = self.section_len(s);
