@@ -105,10 +105,11 @@ async fn roster_and_menu_appear_for_the_demo_coordinator() {
 /// forbids: the trigger refuses whatever the client.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_counselor_pauses_an_intervention_from_the_home() {
-    use caseload::db::caseload::{HOME_ROWS, Scope, load_home};
-    use caseload::db::enums::InterventionStatus;
-    use caseload::db::interventions::Refusal;
+    use caseload::db::caseload::load_home;
     use caseload::db::interventions::error::refusal_of;
+    use caseload::domain::caseload::{HOME_ROWS, Scope};
+    use caseload::domain::enums::InterventionStatus;
+    use caseload::domain::refusal::Refusal;
 
     let (db, admin) = TestDb::seeded(400, 7, common::today()).await;
     let (url, password) = db

@@ -9,10 +9,12 @@ mod common;
 
 use caseload::app::session_edit::draft::SessionDraft;
 use caseload::app::session_edit::slots::{self, Slot};
-use caseload::db::caseload::{HOME_ROWS, Scope, load_home};
-use caseload::db::interventions::detail::{InterventionDetail, load_detail};
+use caseload::db::caseload::load_home;
+use caseload::db::interventions::detail::load_detail;
 use caseload::db::seed;
-use caseload::db::sessions::SessionContext;
+use caseload::domain::caseload::{HOME_ROWS, Scope};
+use caseload::domain::intervention::InterventionDetail;
+use caseload::domain::session::SessionContext;
 use caseload::ui::chart::{self, ChartModel};
 use common::TestDb;
 use common::pty::Pty;

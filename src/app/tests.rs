@@ -1,10 +1,10 @@
 //! Transition tests: every behaviour of `update`, no terminal, no database.
 
 use super::*;
-use crate::db::enums::{GradeLevel, NavigationType, StudentStatus};
-use crate::db::schools::SchoolChoice;
-use crate::db::students::{RosterCursor, RosterRow};
-use crate::db::users::CaseloadUser;
+use crate::domain::enums::{GradeLevel, NavigationType, StudentStatus};
+use crate::domain::roster::{RosterCursor, RosterRow};
+use crate::domain::school::SchoolChoice;
+use crate::domain::user::CaseloadUser;
 use roster::RosterState;
 
 fn key(c: char) -> Msg {
@@ -1053,7 +1053,7 @@ fn saved_filters_supersede_the_unfiltered_first_page() {
 
 #[test]
 fn n_on_the_roster_starts_a_plan_for_the_selected_student() {
-    use crate::db::interventions::programs::ContextFor;
+    use crate::domain::plan::ContextFor;
     let mut s = on_roster();
     update(&mut s, key('j'));
     let fx = update(&mut s, key('n'));
