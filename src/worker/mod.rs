@@ -848,7 +848,7 @@ fn team_outcome(e: WriteError<()>) -> TeamOutcome {
 
 /// The worker's date, not update()'s: the app stays clock-free.
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    crate::clock::today()
 }
 
 fn failed(req: ReqId, reason: String) -> Msg {
