@@ -7,10 +7,9 @@
 use caseload::app::student::{Mode, StudentState};
 use caseload::app::{Effect, Msg, Options, Screen, State, update};
 use caseload::domain::enums::{GradeLevel, InterventionStatus, StudentStatus};
-use caseload::domain::student::ActivityEvent;
 use caseload::domain::student::{
-    Change, CommunicationLine, DocumentLine, GuardianFields, InterventionLine, Profile, Progress,
-    SaveOutcome, StudentRecord, Versioned,
+    ActivityEvent, Change, CommunicationLine, DocumentLine, GuardianFields, InterventionLine,
+    Profile, Progress, SaveOutcome, StudentRecord, Versioned,
 };
 use caseload::domain::user::{CaseloadUser, Whoami};
 use caseload::ui::{self, theme::Theme};
