@@ -11,8 +11,79 @@ fn env(k: &str) -> Option<String> {
     std::env::var(k).ok()
 }
 
-fn main() -> Result<()> {
-    color_eyre::install()?;
+/// How an error reaches the person: one plain line, unless they are
+/// debugging caseload (`CASELOAD_LOG` at debug or trace), when color-eyre's
+/// full report adds where it came from and, with `RUST_BACKTRACE`, the
+/// backtrace. `RUST_BACKTRACE` alone does not count: it is often set for
+/// every program in a developer's shell.
+struct Reporting {
+    verbose: bool,
+    colour: bool,
+}
+
+impl Reporting {
+    fn from_process() -> Reporting {
+        use std::io::IsTerminal;
+        let verbose =
+            env("CASELOAD_LOG").is_some_and(|v| v.contains("debug") || v.contains("trace"));
+        // no-color.org: any non-empty value; and escape codes only for a
+        // terminal, never into a pipe or a log.
+        let colour =
+            std::io::stderr().is_terminal() && env("NO_COLOR").is_none_or(|v| v.is_empty());
+        Reporting { verbose, colour }
+    }
+
+    /// A panic still shows its message and where it happened: it is a bug
+    /// to report, not an ordinary error.
+    fn install(&self) -> Result<()> {
+        let theme = if self.colour {
+            color_eyre::config::Theme::dark()
+        } else {
+            color_eyre::config::Theme::new()
+        };
+        // One builder: each sets color-spantrace's theme, which only takes
+        // once per process.
+        let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default()
+            .theme(theme)
+            .display_env_section(self.verbose)
+            .try_into_hooks()?;
+        eyre_hook.install()?;
+        panic_hook.install();
+        Ok(())
+    }
+
+    fn print(&self, e: &color_eyre::Report) {
+        if self.verbose {
+            eprintln!("Error: {e:?}");
+            return;
+        }
+        // Many messages already end with their cause's text (a connection
+        // error quotes the socket's); it is said once.
+        let mut line = e.to_string();
+        for cause in e.chain().skip(1).map(|c| c.to_string()) {
+            if !line.contains(&cause) {
+                line = format!("{line}: {cause}");
+            }
+        }
+        eprintln!("caseload: error: {line}");
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    let reporting = Reporting::from_process();
+    if let Err(e) = reporting.install() {
+        eprintln!("caseload: warning: error reports fall back to the defaults: {e}");
+    }
+    match start() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            reporting.print(&e);
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn start() -> Result<()> {
     let cli = Cli::parse_args();
     caseload::clock::check_env().map_err(|e| eyre!(e))?;
     let loaded = config::load(cli.global.config.as_deref(), &env)?;
@@ -118,6 +189,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
         Some(Command::Seed(args)) => {
             let params = resolve(&cli, &loaded)?;
             let mut client = pool::connect_one(&params).await?;
+            seed::require_superuser(&client).await?;
             migrate::run(&mut client, &migrate::embedded()).await?;
             if seed::is_seeded(&client).await? {
                 if !args.force {

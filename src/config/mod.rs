@@ -10,6 +10,7 @@ pub mod pgpass;
 pub mod service;
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -71,10 +72,29 @@ impl DatabaseConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct UiConfig {
+    #[serde(deserialize_with = "known_theme")]
     pub theme: String,
     pub no_color: bool,
     pub mouse: bool,
     pub page_size: Option<u32>,
+}
+
+/// The colour themes the UI has; `ui.no_color` (or NO_COLOR) is the other
+/// look.
+pub const THEMES: &[&str] = &["default"];
+
+/// Refuses a theme the UI does not have while toml still knows the value's
+/// line, so the error points at it like an unknown key does.
+fn known_theme<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let name = String::deserialize(d)?;
+    if THEMES.contains(&name.as_str()) {
+        return Ok(name);
+    }
+    let allowed: Vec<String> = THEMES.iter().map(|t| format!("{t:?}")).collect();
+    Err(serde::de::Error::custom(format!(
+        "unknown ui.theme {name:?}, expected one of {}",
+        allowed.join(", ")
+    )))
 }
 
 impl Default for UiConfig {
@@ -157,6 +177,14 @@ impl Loaded {
 pub enum ConfigError {
     #[error("config file {} (from {origin}) does not exist", path.display())]
     NotFound { path: PathBuf, origin: &'static str },
+    #[error("config file {} (from {origin}) is not a regular file", path.display())]
+    NotRegular { path: PathBuf, origin: &'static str },
+    #[error(
+        "config file {} is larger than {} KiB; is it the right file?",
+        path.display(),
+        MAX_CONFIG_BYTES / 1024
+    )]
+    TooLarge { path: PathBuf },
     #[error("could not read config file {}: {source}", path.display())]
     Read {
         path: PathBuf,
@@ -169,6 +197,10 @@ pub enum ConfigError {
         message: String,
     },
 }
+
+/// Far more than every key with long comments; a larger file is a wrong
+/// path (a log, a device), and reading it whole would exhaust memory.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 /// Finds, reads and parses the config file, then applies environment
 /// overrides. A file named explicitly must exist; one at a default location
@@ -197,10 +229,7 @@ pub fn load(
 
     let (mut config, path, path_source) = match found {
         Some((path, origin)) => {
-            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
-                path: path.clone(),
-                source,
-            })?;
+            let text = read_capped(&path, origin)?;
             (parse(&text, &path)?, Some(path), origin)
         }
         None => (Config::default(), None, "none (defaults)"),
@@ -211,6 +240,32 @@ pub fn load(
         path,
         path_source,
     })
+}
+
+/// Reads at most [`MAX_CONFIG_BYTES`]. Only regular files: opening a FIFO
+/// would wait for a writer forever, and a device such as /dev/zero never
+/// ends, so both are refused before they are opened.
+fn read_capped(path: &Path, origin: &'static str) -> Result<String, ConfigError> {
+    let read_error = |source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    if !std::fs::metadata(path).map_err(read_error)?.is_file() {
+        return Err(ConfigError::NotRegular {
+            path: path.to_path_buf(),
+            origin,
+        });
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_CONFIG_BYTES + 1).read_to_string(&mut text))
+        .map_err(read_error)?;
+    if text.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(ConfigError::TooLarge {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(text)
 }
 
 /// [`load`] with the real process environment.
@@ -334,7 +389,7 @@ mod tests {
     #[test]
     fn unknown_key_names_key_file_and_line() {
         let e = parse(
-            "[ui]\ntheme = \"dark\"\ncolour = true\n",
+            "[ui]\ntheme = \"default\"\ncolour = true\n",
             Path::new("/etc/c.toml"),
         )
         .unwrap_err();
@@ -346,6 +401,65 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(msg.contains("databse") && msg.contains("line 1"), "{msg}");
+    }
+
+    #[test]
+    fn unknown_theme_names_key_value_file_line_and_choices() {
+        let msg = parse(
+            "[ui]\nmouse = true\ntheme = \"dark\"\n",
+            Path::new("/etc/c.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        for part in [
+            "ui.theme",
+            "\"dark\"",
+            "/etc/c.toml",
+            "line 3",
+            "\"default\"",
+        ] {
+            assert!(msg.contains(part), "{part} missing: {msg}");
+        }
+    }
+
+    #[test]
+    fn devices_and_fifos_are_refused_unopened() {
+        let e = load(Some(Path::new("/dev/zero")), &|_| None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("/dev/zero") && e.contains("not a regular file"),
+            "{e}"
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        let fifo = tmp.path().join("fifo.toml");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // Opening it would block until a writer came; refusal returns.
+        let e = load(Some(&fifo), &|_| None).unwrap_err().to_string();
+        assert!(
+            e.contains("fifo.toml") && e.contains("not a regular file"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn files_over_the_cap_are_refused_and_at_the_cap_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let at_cap = tmp.path().join("at_cap.toml");
+        let comment = format!("#{}\n", "x".repeat(MAX_CONFIG_BYTES as usize - 2));
+        std::fs::write(&at_cap, &comment).unwrap();
+        assert_eq!(
+            load(Some(&at_cap), &|_| None).unwrap().config,
+            Config::default()
+        );
+        let big = tmp.path().join("big.toml");
+        std::fs::write(&big, format!("{comment}\n")).unwrap();
+        let e = load(Some(&big), &|_| None).unwrap_err().to_string();
+        assert!(e.contains("big.toml") && e.contains("1024 KiB"), "{e}");
     }
 
     #[test]
@@ -404,16 +518,16 @@ mod tests {
         let home = tmp.path().join("home");
         std::fs::create_dir_all(xdg.join("caseload")).unwrap();
         std::fs::create_dir_all(home.join(".config/caseload")).unwrap();
-        std::fs::write(xdg.join("caseload/config.toml"), "[ui]\ntheme = \"xdg\"\n").unwrap();
+        std::fs::write(xdg.join("caseload/config.toml"), "[log]\nlevel = \"xdg\"\n").unwrap();
         std::fs::write(
             home.join(".config/caseload/config.toml"),
-            "[ui]\ntheme = \"home\"\n",
+            "[log]\nlevel = \"home\"\n",
         )
         .unwrap();
         let explicit = tmp.path().join("explicit.toml");
-        std::fs::write(&explicit, "[ui]\ntheme = \"explicit\"\n").unwrap();
+        std::fs::write(&explicit, "[log]\nlevel = \"explicit\"\n").unwrap();
         let flag = tmp.path().join("flag.toml");
-        std::fs::write(&flag, "[ui]\ntheme = \"flag\"\n").unwrap();
+        std::fs::write(&flag, "[log]\nlevel = \"flag\"\n").unwrap();
 
         let all = env_of(&[
             ("CASELOAD_CONFIG", explicit.display().to_string()),
@@ -422,12 +536,12 @@ mod tests {
         ]);
         let l = load(Some(&flag), &all).unwrap();
         assert_eq!(
-            (l.config.ui.theme.as_str(), l.path_source),
+            (l.config.log.level.as_str(), l.path_source),
             ("flag", "--config")
         );
         let l = load(None, &all).unwrap();
         assert_eq!(
-            (l.config.ui.theme.as_str(), l.path_source),
+            (l.config.log.level.as_str(), l.path_source),
             ("explicit", "CASELOAD_CONFIG")
         );
         let env = env_of(&[
@@ -436,13 +550,13 @@ mod tests {
         ]);
         let l = load(None, &env).unwrap();
         assert_eq!(
-            (l.config.ui.theme.as_str(), l.path_source),
+            (l.config.log.level.as_str(), l.path_source),
             ("xdg", "XDG_CONFIG_HOME")
         );
         let env = env_of(&[("HOME", home.display().to_string())]);
         let l = load(None, &env).unwrap();
         assert_eq!(
-            (l.config.ui.theme.as_str(), l.path_source),
+            (l.config.log.level.as_str(), l.path_source),
             ("home", "~/.config")
         );
         assert_eq!(l.path, Some(home.join(".config/caseload/config.toml")));

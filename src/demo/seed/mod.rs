@@ -67,6 +67,11 @@ pub enum SeedError {
          empty, freshly migrated database (use --force to clear the demo tables first)"
     )]
     NotEmpty { users: i64 },
+    #[error(
+        "caseload seed needs a superuser (or a BYPASSRLS role), and {role:?} is neither: \
+         connect as one, e.g. with user=postgres in --database-url"
+    )]
+    NotSuperuser { role: String },
     #[error("roles table is missing the {0:?} role; run the migrations first")]
     MissingRole(&'static str),
     #[error("demo data generator stopped: {0}")]
@@ -82,6 +87,24 @@ const CHUNK_BYTES: usize = 8 << 20;
 /// Serialises concurrent seeders of one database (e.g. two `caseload demo`
 /// started at once): the second waits, then sees the data and refuses.
 const SEED_LOCK: i64 = 0x5eed_ca5e;
+
+/// Seeding migrates first, and the migrations read row-level-secured tables
+/// as their owner (0003 refuses otherwise); asked up front so a plain login
+/// hears that, not a permission error from the middle of a migration.
+pub async fn require_superuser(client: &Client) -> Result<(), SeedError> {
+    let row = client
+        .query_one(
+            "SELECT current_user::text, rolsuper OR rolbypassrls \
+             FROM pg_roles WHERE rolname = current_user",
+            &[],
+        )
+        .await?;
+    if row.get::<_, bool>(1) {
+        Ok(())
+    } else {
+        Err(SeedError::NotSuperuser { role: row.get(0) })
+    }
+}
 
 pub async fn is_seeded(client: &Client) -> Result<bool, SeedError> {
     let row = client
