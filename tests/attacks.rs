@@ -528,3 +528,40 @@ async fn finding_6_trigger_functions_attachments_contacts_and_grant_schools() {
     .await
     .expect("an ordinary edit");
 }
+
+// Round 2: attacks on the fixed schema, read afresh (0013).
+
+#[tokio::test]
+async fn round_2_an_intervention_cannot_be_filed_under_another_school() {
+    let d = District::new().await;
+    let a2 = d.students["a2"].id; // counselor_a's, at school X
+    let a = d.connect_as("counselor_a").await;
+    let file = "INSERT INTO interventions (student_id, school_id, custom_name, intervention_type, tier) \
+                VALUES ($1, $2, 'x', 'math', 1)";
+    let r = a.execute(file, &[&a2, &d.school_y]).await;
+    assert_eq!(sqlstate(r), "23514", "under school Y");
+    a.execute(file, &[&a2, &d.school_x])
+        .await
+        .expect("under the student's own school");
+    let r = a
+        .execute(
+            "UPDATE interventions SET school_id = $2 WHERE student_id = $1",
+            &[&a2, &d.school_y],
+        )
+        .await;
+    assert_eq!(sqlstate(r), "23514", "moved to school Y");
+}
+
+#[tokio::test]
+async fn round_2_no_login_creates_large_objects() {
+    let d = District::new().await;
+    let a = d.connect_as("counselor_a").await;
+    for sql in [
+        "SELECT lo_create(0)",
+        "SELECT lo_creat(-1)",
+        "SELECT lo_from_bytea(0, '\\x00')",
+    ] {
+        let r = a.query_one(sql, &[]).await;
+        assert_eq!(sqlstate(r), INSUFFICIENT_PRIVILEGE, "{sql}");
+    }
+}

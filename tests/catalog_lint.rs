@@ -165,6 +165,18 @@ async fn public_may_not_create_anything_in_the_database_or_its_schema() {
     )
     .await;
     assert!(groups.is_empty(), "{groups:?}");
+    // TRUNCATE ignores row-level security; TRIGGER would let a role run code
+    // on others' writes; REFERENCES is for tables it cannot create anyway.
+    let table_rights = strings(
+        &c,
+        "SELECT r.rolname || ' ' || p || ' ' || c.relname \
+         FROM pg_roles r CROSS JOIN pg_class c \
+         CROSS JOIN unnest(ARRAY['TRUNCATE', 'TRIGGER', 'REFERENCES']) p \
+         WHERE r.rolname LIKE 'caseload\\_%' AND c.relnamespace = 'public'::regnamespace \
+           AND c.relkind IN ('r', 'p', 'v', 'm') AND has_table_privilege(r.oid, c.oid, p)",
+    )
+    .await;
+    assert!(table_rights.is_empty(), "{table_rights:#?}");
 }
 
 #[tokio::test]
