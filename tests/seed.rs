@@ -487,13 +487,17 @@ async fn seeds_as_a_table_owner_without_superuser_with_triggers_on() {
     // Loading a district is maintenance, not a person's work: the role
     // needs CONNECT (revoked from PUBLIC) and BYPASSRLS, since under FORCE
     // row-level security a role that is no caseload user sees, and may
-    // write, no student data (and COPY FROM refuses RLS outright).
+    // write, no student data (and COPY FROM refuses RLS outright). TEMP and
+    // EXECUTE are no longer PUBLIC's (0012, always.sql): the loader keeps
+    // settings in a temporary table and runs caseload's functions (the
+    // search_text expression, the bookkeeping refreshes).
     admin
         .batch_execute(&format!(
             "DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN BYPASSRLS; \
-             GRANT CONNECT ON DATABASE {db} TO {role}; \
+             GRANT CONNECT, TEMPORARY ON DATABASE {db} TO {role}; \
              GRANT USAGE ON SCHEMA public TO {role}; \
-             GRANT ALL ON ALL TABLES IN SCHEMA public TO {role};",
+             GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}; \
+             GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {role};",
             db = db.name
         ))
         .await

@@ -12,6 +12,11 @@ BEGIN
     RETURN;
   END IF;
   EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM PUBLIC', current_database());
+  -- No temporary objects for anyone but superusers: a table or function in
+  -- pg_temp is how a caller shadows names a SECURITY DEFINER function uses
+  -- and how they bring a nondeterministic collation to an error oracle.
+  -- caseload's own statements never need one.
+  EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
   FOREACH k IN ARRAY ARRAY['admin', 'coordinator', 'counselor', 'interventionist', 'teacher',
                            'viewer'] LOOP
     EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), 'caseload_' || k);

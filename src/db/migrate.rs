@@ -65,6 +65,8 @@ embedded_migrations! {
     9 => "0009_status_history.sql",
     10 => "0010_home_bounds.sql",
     11 => "0011_sessions.sql",
+    12 => "0012_hardening.sql",
+    13 => "0013_hardening_followup.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
