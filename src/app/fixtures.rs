@@ -377,3 +377,23 @@ pub fn session_context() -> crate::db::sessions::SessionContext {
         may_write: true,
     }
 }
+
+/// A roster row: `Last{n}`, Ann, grade 3 at North (school 7).
+pub fn roster_row(n: u128) -> crate::db::students::RosterRow {
+    use crate::db::enums::{GradeLevel, StudentStatus};
+    crate::db::students::RosterRow {
+        id: Uuid::from_u128(n),
+        last_name: format!("Last{n:04}"),
+        first_name: "Ann".into(),
+        preferred_name: None,
+        grade: GradeLevel::G03,
+        school: "North".into(),
+        local_id: format!("S{n}"),
+        status: StudentStatus::Active,
+        has_iep: false,
+        has_504: false,
+        is_english_learner: false,
+        school_id: Uuid::from_u128(7),
+        last_session: None,
+    }
+}

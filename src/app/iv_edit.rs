@@ -590,7 +590,7 @@ fn edit_again(e: &mut IvEditState, c: &Conflict, notice: Option<String>) {
 
 fn close(state: &mut State) -> Vec<Effect> {
     match state.screens.pop() {
-        Some(gone) => super::cancel_all(&gone),
+        Some(gone) => super::nav::cancel_all(&gone),
         None => vec![],
     }
 }
@@ -747,7 +747,7 @@ fn reload_where(state: &mut State, pick: impl Fn(&Screen) -> bool) -> Vec<Effect
     let mut effects = Vec::new();
     for j in 0..state.screens.len() {
         if pick(&state.screens[j]) {
-            effects.extend(super::reload(state, j));
+            effects.extend(super::nav::reload(state, j));
         }
     }
     effects

@@ -5,7 +5,7 @@ use super::fixtures::{self, day};
 use super::form::Form;
 use super::iv_edit::{IvEditState, IvWrite, IvWritten, Kind, Stage, Theirs};
 use super::iv_tests::{at_detail, code, key};
-use super::*;
+use super::test_prelude::*;
 use crate::db::enums::InterventionType;
 use crate::db::interventions::edit::Source;
 use crate::db::interventions::programs::{ContextFor, FormContext, Program};

@@ -2,7 +2,7 @@
 
 use super::fixtures::{self, day};
 use super::intervention::{Prompt, Tab};
-use super::*;
+use super::test_prelude::*;
 use crate::db::caseload::Scope;
 use crate::db::enums::NavigationType;
 use crate::db::users::CaseloadUser;

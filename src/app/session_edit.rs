@@ -442,7 +442,7 @@ pub fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
     let keymap = state.keymap.clone();
     let bound = |a: Action| keymap.keys(a).contains(&k);
     if key.code == KeyCode::F(1) {
-        super::open_help(state);
+        super::help::open(state);
         return Some(vec![]);
     }
     let Screen::Session(s) = state.top_mut() else {
@@ -455,7 +455,7 @@ pub fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
         }
         if bound(Action::Retry) && s.req.is_none() {
             let top = state.screens.len() - 1;
-            return Some(super::reload(state, top));
+            return Some(super::nav::reload(state, top));
         }
         return Some(vec![]);
     };

@@ -5,8 +5,9 @@
 
 use super::intervention::{SessionDelete, Tab};
 use super::keymap::Action;
+use super::nav::reload;
 use super::picker::{Picker, PickerKey};
-use super::{Effect, LogPick, ReqId, Screen, State, home, reload, session_edit};
+use super::{Effect, LogPick, ReqId, Screen, State, home, session_edit};
 use crate::db::sessions::LogTarget;
 use crossterm::event::{KeyCode, KeyEvent};
 

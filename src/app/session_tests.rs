@@ -7,7 +7,7 @@ use super::fixtures::{self, day};
 use super::iv_tests::{at_detail, at_home, code, key};
 use super::session_edit::draft::SessionDraft;
 use super::session_edit::{Editor, Stage};
-use super::*;
+use super::test_prelude::*;
 use crate::db::interventions::Attendance;
 use crate::db::sessions::{SessionValues, StoredSession};
 

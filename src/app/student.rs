@@ -332,6 +332,7 @@ pub(super) fn on_key(
         Action::PageDown => s.move_by(page),
         Action::Top => s.move_by(isize::MIN),
         Action::Bottom => s.move_by(isize::MAX),
+        Action::LogSession => return super::session_log::log_session(state),
         _ => return None,
     }
     Some(vec![])

@@ -463,7 +463,7 @@ pub(super) fn on_changed(state: &mut State, req: ReqId, outcome: TeamOutcome) ->
             } else {
                 format!("{who} is no longer on the team: reloaded")
             });
-            super::reload(state, i)
+            super::nav::reload(state, i)
         }
     }
 }

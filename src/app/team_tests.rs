@@ -4,7 +4,7 @@
 
 use super::iv_tests::{at_detail, at_home, code, detail, home, key};
 use super::team::{TeamEdit, TeamOutcome};
-use super::*;
+use super::test_prelude::*;
 use crate::db::interventions::TeamRole;
 use crate::db::interventions::detail::TeamMember;
 use crate::db::interventions::team::{Candidate, Member};

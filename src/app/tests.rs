@@ -1,9 +1,10 @@
 //! Transition tests: every behaviour of `update`, no terminal, no database.
 
-use super::*;
-use crate::db::enums::{GradeLevel, NavigationType, StudentStatus};
+use super::fixtures::roster_row as row;
+use super::test_prelude::*;
+use crate::db::enums::{GradeLevel, NavigationType};
 use crate::db::schools::SchoolChoice;
-use crate::db::students::{RosterCursor, RosterRow};
+use crate::db::students::RosterCursor;
 use crate::db::users::CaseloadUser;
 use roster::RosterState;
 
@@ -25,24 +26,6 @@ fn whoami() -> Whoami {
             display_name: "Dana Reyes".into(),
             role_keys: vec!["coordinator".into()],
         }),
-    }
-}
-
-fn row(n: u128) -> RosterRow {
-    RosterRow {
-        id: Uuid::from_u128(n),
-        last_name: format!("Last{n:04}"),
-        first_name: "Ann".into(),
-        preferred_name: None,
-        grade: GradeLevel::G03,
-        school: "North".into(),
-        local_id: format!("S{n}"),
-        status: StudentStatus::Active,
-        has_iep: false,
-        has_504: false,
-        is_english_learner: false,
-        school_id: Uuid::from_u128(7),
-        last_session: None,
     }
 }
 

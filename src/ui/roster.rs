@@ -275,7 +275,7 @@ pub fn render(frame: &mut Frame, area: Rect, r: &RosterState, theme: &Theme) {
             popup,
             "School",
             p,
-            crate::app::school_label,
+            crate::app::roster::school_label,
             |s| super::picker::Shown {
                 label: format!("{} {}", if s.mine { "★" } else { " " }, s.name),
                 detail: format!(

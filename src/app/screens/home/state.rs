@@ -1,7 +1,7 @@
 //! The caseload home's state: five sections of work, one cursor running
 //! across all their rows, each row knowing which record it opens.
 
-use super::ReqId;
+use crate::app::ReqId;
 use crate::db::caseload::{CaseloadHome, InterventionRef, Scope};
 use chrono::NaiveDate;
 use uuid::Uuid;

@@ -5,8 +5,8 @@ use crate::db::enums::{PgEnum, StudentStatus};
 use crate::db::roster::{self as q, Chip, Filters, RosterQuery, Sort};
 use crate::db::students::{PageRequest, RosterPage, RosterRow};
 
-use super::picker::Picker;
-use super::{Effect, ReqId};
+use crate::app::picker::Picker;
+use crate::app::{Effect, ReqId};
 use crate::db::schools::SchoolChoice;
 
 /// Rows per fetched page.
@@ -168,6 +168,22 @@ impl RosterState {
             }
         }
         self.scroll_into_view(view);
+    }
+
+    /// Request `req` of this screen failed; `false` when it was the school
+    /// picker's, which says so itself (the status line need not).
+    pub fn on_failed(&mut self, req: ReqId, reason: &str) -> bool {
+        if let Some(p) = self.school_picker.as_mut().filter(|p| p.req == Some(req)) {
+            p.failed(format!("could not load the schools: {reason}"));
+            return false;
+        }
+        if self.count_req == Some(req) {
+            self.count_req = None;
+        } else {
+            self.pending = None;
+            self.error = Some(reason.to_string());
+        }
+        true
     }
 
     pub fn apply_count(&mut self, total: u64, estimated: bool) {

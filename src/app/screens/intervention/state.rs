@@ -2,8 +2,8 @@
 //! selected row, and the lifecycle prompt (action → outcome → notes →
 //! confirm) that ends in one versioned write.
 
-use super::ReqId;
-use super::command::{CommandLine, Edit};
+use crate::app::ReqId;
+use crate::app::command::{CommandLine, Edit};
 use crate::db::enums::InterventionStatus;
 use crate::db::interventions::{InterventionDetail, InterventionHeader, Outcome};
 use crate::domain::actions::{Action, available_actions};
@@ -119,7 +119,7 @@ pub struct DetailState {
     /// A lifecycle write in flight.
     pub saving: Option<ReqId>,
     /// Adding or removing a team member (team tab).
-    pub team_edit: Option<super::team::TeamEdit>,
+    pub team_edit: Option<crate::app::team::TeamEdit>,
     /// Deleting a session (sessions tab): asked first, then sent.
     pub session_delete: Option<SessionDelete>,
 }
@@ -228,8 +228,8 @@ pub enum PromptKey {
     Other,
 }
 
-pub fn prompt_key_of(key: &KeyEvent, action: Option<super::keymap::Action>) -> PromptKey {
-    use super::keymap::Action as K;
+pub fn prompt_key_of(key: &KeyEvent, action: Option<crate::app::keymap::Action>) -> PromptKey {
+    use crate::app::keymap::Action as K;
     match (key.code, action) {
         (KeyCode::Enter, _) | (KeyCode::Char('y'), _) => PromptKey::Accept,
         (KeyCode::Esc, _) | (KeyCode::Char('n'), _) => PromptKey::Cancel,
@@ -244,7 +244,7 @@ pub fn prompt_key_of(key: &KeyEvent, action: Option<super::keymap::Action>) -> P
 pub fn prompt_key(
     d: &mut DetailState,
     key: &KeyEvent,
-    action: Option<super::keymap::Action>,
+    action: Option<crate::app::keymap::Action>,
 ) -> Option<Submit> {
     let prompt = d.prompt.take()?;
     // Notes are free text: only the line editor reads the key.

@@ -4,7 +4,7 @@ use crate::db::enums::NavigationType;
 use crate::db::navigation::NavItem;
 use uuid::Uuid;
 
-use super::ReqId;
+use crate::app::ReqId;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntryKind {

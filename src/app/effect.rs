@@ -1,0 +1,171 @@
+//! What update() asks of the worker. Every request that is answered carries
+//! a `ReqId`; the worker's reply names it back.
+
+use super::ReqId;
+use super::iv_edit::IvWrite;
+use super::session_edit::draft::SessionDraft;
+use crate::config::Password;
+use crate::db::caseload::Scope;
+use crate::db::enums::InterventionStatus;
+use crate::db::interventions::programs::ContextFor;
+use crate::db::interventions::team::Member;
+use crate::db::interventions::{Outcome, TeamRole};
+use crate::db::roster::{Filters, RosterQuery, Sort};
+use crate::db::sessions::SessionWrite;
+use crate::db::student_record::Change;
+use crate::db::students::PageRequest;
+use uuid::Uuid;
+
+// Not Eq: a goal's numbers are f64.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Nobody will read this request's answer: stop it on the server.
+    Cancel {
+        req: ReqId,
+    },
+    /// Get a connection and say who we are.
+    Connect {
+        req: ReqId,
+    },
+    /// Connect again with a password typed into the prompt; on success
+    /// store it in the keyring when `remember`.
+    Authenticate {
+        req: ReqId,
+        password: Password,
+        remember: bool,
+    },
+    /// Delete this connection's password from the keyring.
+    ForgetKeyring,
+    LoadMenu {
+        req: ReqId,
+    },
+    LoadRosterPage {
+        req: ReqId,
+        query: RosterQuery,
+        page: PageRequest,
+        limit: usize,
+    },
+    CountRoster {
+        req: ReqId,
+        query: RosterQuery,
+    },
+    /// Read the person's saved roster filters and sort.
+    LoadRosterFilters {
+        req: ReqId,
+    },
+    /// Remember the roster filters and sort for the person (settings,
+    /// scope user); answered only with `Msg::RosterFiltersSaved`.
+    SaveRosterFilters {
+        filters: Filters,
+        sort: Sort,
+    },
+    LoadStudent {
+        req: ReqId,
+        id: Uuid,
+    },
+    /// The active schools, for the roster's school picker.
+    LoadSchools {
+        req: ReqId,
+    },
+    /// Save a profile or guardian form onto row `id` if it is still at
+    /// `version`; never cancelled once sent.
+    SaveStudentRecord {
+        req: ReqId,
+        id: Uuid,
+        version: i32,
+        change: Change,
+    },
+    /// May the person open this tool? Asked of the database for tools the
+    /// menu does not offer (`:open`).
+    CheckTool {
+        req: ReqId,
+        key: String,
+    },
+    LoadHome {
+        req: ReqId,
+        scope: Scope,
+    },
+    LoadIntervention {
+        req: ReqId,
+        id: Uuid,
+    },
+    /// A lifecycle move, only if the row is still at `expected_version`.
+    Transition {
+        req: ReqId,
+        id: Uuid,
+        expected_version: i32,
+        to: InterventionStatus,
+        outcome: Option<Outcome>,
+        notes: Option<String>,
+    },
+    /// Active users not on the intervention's team whose name contains
+    /// every word of `search`.
+    LoadTeamCandidates {
+        req: ReqId,
+        intervention_id: Uuid,
+        search: String,
+    },
+    /// Never cancelled once sent; answered with the team as it is then.
+    AddTeamMember {
+        req: ReqId,
+        intervention_id: Uuid,
+        member: Member,
+        role: TeamRole,
+        can_edit: bool,
+    },
+    RemoveTeamMember {
+        req: ReqId,
+        intervention_id: Uuid,
+        member_id: Uuid,
+    },
+    /// The programs a new plan for a student may start from (or an
+    /// intervention's program measure), and whether the person may
+    /// restrict a plan.
+    LoadIvFormContext {
+        req: ReqId,
+        about: ContextFor,
+    },
+    /// An intervention, goal or data-point write from the forms; never
+    /// cancelled once sent.
+    WriteIv {
+        req: ReqId,
+        write: IvWrite,
+    },
+    /// What the session editor needs for `intervention_id`, and for an
+    /// edit the session as it is now.
+    LoadSessionContext {
+        req: ReqId,
+        intervention_id: Uuid,
+        session_id: Option<Uuid>,
+    },
+    /// The student's interventions a session can be logged for.
+    LoadLogTargets {
+        req: ReqId,
+        student_id: Uuid,
+    },
+    /// Write the editor's state to disk (coalesced, crash-safe).
+    WriteDraft {
+        draft: Box<SessionDraft>,
+    },
+    DeleteDraft {
+        id: Uuid,
+    },
+    /// Put a session save in the outbox (on disk first), which sends it
+    /// until the database confirms.
+    SubmitSession {
+        write: Box<SessionWrite>,
+        label: String,
+        /// Written first, so the draft on disk is the one submitted.
+        draft: Box<SessionDraft>,
+    },
+    /// Read the drafts on disk; `show` opens the list even when empty.
+    LoadDrafts {
+        show: bool,
+    },
+    /// Delete a session if it is still at `version`; never cancelled.
+    DeleteSession {
+        req: ReqId,
+        id: Uuid,
+        version: i32,
+    },
+}

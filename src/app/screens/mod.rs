@@ -1,0 +1,7 @@
+//! One folder per screen: its state, its keys (`on_key`, `None` for a key
+//! it gives no meaning) and its handling of the replies it asked for.
+
+pub mod home;
+pub mod intervention;
+pub mod menu;
+pub mod roster;
