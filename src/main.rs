@@ -13,6 +13,7 @@ fn env(k: &str) -> Option<String> {
 fn main() -> Result<()> {
     color_eyre::install()?;
     let cli = Cli::parse_args();
+    caseload::clock::check_env().map_err(|e| eyre!(e))?;
     let loaded = config::load(cli.global.config.as_deref(), &env)?;
     if let Some(log) = loaded.config.log.file_or_default(&env) {
         caseload::logging::init(&log, &loaded.config.log.level)?;
@@ -129,7 +130,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             let opts = seed::SeedOptions {
                 students: args.students,
                 seed: args.seed,
-                today: chrono::Local::now().date_naive(),
+                today: caseload::clock::today(),
             };
             let report = seed::seed(&mut client, &opts).await?;
             for (table, n) in &report.counts {
@@ -192,7 +193,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
                 .or_else(|| config::data_dir(&env))
                 .ok_or_else(|| eyre!("no data directory: set XDG_DATA_HOME or demo.data_dir"))?;
             let server = demo::find_server(configured, &data_dir, args.private_cluster).await?;
-            let today = chrono::Local::now().date_naive();
+            let today = caseload::clock::today();
             let prepared = demo::prepare(args, server, today)
                 .await
                 .wrap_err("preparing the demo")?;

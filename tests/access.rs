@@ -333,7 +333,7 @@ async fn writes_must_stay_inside_what_one_may_see() {
 async fn the_school_picker_puts_a_coordinators_schools_first() {
     use caseload::db::schools::active_schools;
     let d = District::new().await;
-    let names = |v: Vec<caseload::db::schools::SchoolChoice>| -> Vec<(String, bool)> {
+    let names = |v: Vec<caseload::domain::school::SchoolChoice>| -> Vec<(String, bool)> {
         v.into_iter().map(|s| (s.name, s.mine)).collect()
     };
     let y = active_schools(&d.connect_as("coord_y").await)

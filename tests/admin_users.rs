@@ -6,7 +6,8 @@ mod common;
 
 use caseload::admin::users::{self, NewUser, RoleGrant};
 use caseload::app;
-use caseload::db::navigation::{self, ToolAccess};
+use caseload::db::navigation;
+use caseload::domain::navigation::ToolAccess;
 use common::TestDb;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio_postgres::Client;

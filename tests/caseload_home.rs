@@ -4,8 +4,9 @@
 
 mod common;
 
-use caseload::db::caseload::{HOME_ROWS, Problem, ReviewReason, Scope, load_home};
+use caseload::db::caseload::load_home;
 use caseload::db::seed::{self, DEMO_COORDINATOR, DEMO_COUNSELOR, SeedOptions};
+use caseload::domain::caseload::{HOME_ROWS, Problem, ReviewReason, Scope};
 use chrono::NaiveDate;
 use common::TestDb;
 use std::collections::BTreeSet;
@@ -361,7 +362,7 @@ async fn a_bounded_home_loads_the_most_urgent_rows_and_counts_the_rest() {
     assert!((5..=10).contains(&t.loaded), "{}", t.loaded);
 
     // Active: the five soonest next sessions of all are among those loaded.
-    let firsts = |rows: &[caseload::db::caseload::ActiveRow]| {
+    let firsts = |rows: &[caseload::domain::caseload::ActiveRow]| {
         let mut d: Vec<_> = rows.iter().map(|a| due_key(a.next_session_due)).collect();
         d.sort();
         d.truncate(5);
@@ -369,7 +370,7 @@ async fn a_bounded_home_loads_the_most_urgent_rows_and_counts_the_rest() {
     };
     assert_eq!(firsts(&five.active), firsts(&all.active));
     // Reviews: those marked review_due first, then by planned end, as shown.
-    let review_keys = |rows: &[caseload::db::caseload::ReviewRow]| {
+    let review_keys = |rows: &[caseload::domain::caseload::ReviewRow]| {
         let mut k: Vec<_> = rows
             .iter()
             .map(|r| match r.reason {

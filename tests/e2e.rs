@@ -10,7 +10,7 @@ use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn roster_and_menu_appear_for_the_demo_coordinator() {
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).expect("date");
+    let today = common::today();
     let (db, admin) = TestDb::seeded(400, 7, today).await;
     let (url, password) = db
         .demo_login(&admin, seed::DEMO_COORDINATOR, "caseload_coordinator")
@@ -105,26 +105,21 @@ async fn roster_and_menu_appear_for_the_demo_coordinator() {
 /// forbids: the trigger refuses whatever the client.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_counselor_pauses_an_intervention_from_the_home() {
-    use caseload::db::caseload::{HOME_ROWS, Scope, load_home};
-    use caseload::db::enums::InterventionStatus;
-    use caseload::db::interventions::Refusal;
+    use caseload::db::caseload::load_home;
     use caseload::db::interventions::error::refusal_of;
+    use caseload::domain::caseload::{HOME_ROWS, Scope};
+    use caseload::domain::enums::InterventionStatus;
+    use caseload::domain::refusal::Refusal;
 
-    let (db, admin) = TestDb::seeded(400, 7, chrono::Local::now().date_naive()).await;
+    let (db, admin) = TestDb::seeded(400, 7, common::today()).await;
     let (url, password) = db
         .demo_login(&admin, seed::DEMO_COUNSELOR, "caseload_counselor")
         .await;
     let me = common::connect(&format!("{url} password={password}")).await;
     // The home's first row, as the counselor's own role reads it.
-    let home = load_home(
-        &me,
-        None,
-        Scope::Mine,
-        chrono::Local::now().date_naive(),
-        HOME_ROWS,
-    )
-    .await
-    .expect("home");
+    let home = load_home(&me, None, Scope::Mine, common::today(), HOME_ROWS)
+        .await
+        .expect("home");
     let first = home
         .active
         .first()

@@ -6,25 +6,27 @@
 mod common;
 
 use caseload::app::iv_edit::{IvWrite, IvWritten, Theirs};
-use caseload::db::enums::{InterventionStatus, InterventionType, PgEnum};
-use caseload::db::interventions::edit::{
-    InterventionEdit, NewIntervention, Source, create, update_intervention,
-};
+use caseload::db::interventions::delivery::delivery_counts;
+use caseload::db::interventions::edit::{create, update_intervention};
 use caseload::db::interventions::error::refusal_of;
 use caseload::db::interventions::goals::{
-    GoalFields, NewMeasurement, add_goal, add_measurement, delete_measurement, update_goal,
+    add_goal, add_measurement, delete_measurement, update_goal,
 };
-use caseload::db::interventions::lifecycle::{Transition, transition};
-use caseload::db::interventions::programs::{ContextFor, form_context, user_by_username};
-use caseload::db::interventions::team::{
-    Member, NewMember, add_member, change_role, load_team, remove_member,
-};
-use caseload::db::interventions::{
-    GoalDirection, GoalRule, GoalStatus, InterventionHeader, Outcome, Refusal, TeamRole,
-    WriteError, delivery::delivery_counts, load_detail, load_header,
-};
+use caseload::db::interventions::lifecycle::transition;
+use caseload::db::interventions::programs::{form_context, user_by_username};
+use caseload::db::interventions::team::{add_member, change_role, load_team, remove_member};
+use caseload::db::interventions::{WriteError, load_detail, load_header};
+use caseload::domain::enums::{InterventionStatus, InterventionType, PgEnum};
 use caseload::domain::fidelity;
+use caseload::domain::goals::{GoalFields, NewMeasurement};
+use caseload::domain::intervention::InterventionHeader;
+use caseload::domain::kinds::{GoalDirection, GoalRule, GoalStatus, Outcome, TeamRole};
+use caseload::domain::lifecycle::Transition;
 use caseload::domain::lifecycle::{allowed, outcome_required};
+use caseload::domain::plan::ContextFor;
+use caseload::domain::plan::{InterventionEdit, NewIntervention, Source};
+use caseload::domain::refusal::Refusal;
+use caseload::domain::team::{Member, NewMember};
 use caseload::worker::iv_write;
 use chrono::NaiveDate;
 use common::TestDb;

@@ -14,7 +14,7 @@ const WAIT: Duration = Duration::from_secs(30);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_counselor_creates_a_plan_a_goal_and_three_points() {
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).expect("date");
+    let today = common::today();
     let (db, admin) = TestDb::seeded(300, 11, today).await;
     let (url, password) = db
         .demo_login(&admin, seed::DEMO_COUNSELOR, "caseload_counselor")

@@ -64,7 +64,7 @@ async fn fresh_database_gets_every_table_and_enum() {
     ];
     assert_eq!(tables, expected);
 
-    for (name, labels) in caseload::db::enums::all_enums() {
+    for (name, labels) in caseload::domain::enums::all_enums() {
         let got: Vec<String> = c
             .query(
                 "SELECT e.enumlabel::text FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid \

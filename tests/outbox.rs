@@ -9,11 +9,11 @@ mod common;
 
 use caseload::config::DatabaseConfig;
 use caseload::config::conn::resolve;
-use caseload::db::interventions::Attendance;
 use caseload::db::pool::build_pool;
 use caseload::db::seed::{self, DEMO_COUNSELOR};
-use caseload::db::sessions::{SessionValues, SessionWrite};
 use caseload::demo::PrivateCluster;
+use caseload::domain::kinds::Attendance;
+use caseload::domain::session::{SessionValues, SessionWrite};
 use caseload::drafts::DraftStore;
 use caseload::worker::outbox::{
     Connect, Outbox, OutboxEvent, OutboxOptions, QueuedSave, pool_connect,

@@ -3,8 +3,9 @@
 
 mod common;
 
-use caseload::db::enums::GradeLevel;
-use caseload::db::roster::{self, Filters, PageRequest, RosterQuery, Sort};
+use caseload::db::roster;
+use caseload::domain::enums::GradeLevel;
+use caseload::domain::roster::{Filters, PageRequest, RosterQuery, SchoolFilter, Sort};
 use common::TestDb;
 use common::roles::LoginRoles;
 use tokio_postgres::Client;
@@ -210,7 +211,7 @@ async fn search_combines_with_filters_and_sorts() {
     assert_eq!(found[0].1, "S-100200");
 
     let mut q = search("");
-    q.filters.school = Some(roster::SchoolFilter {
+    q.filters.school = Some(SchoolFilter {
         id: w.school_a,
         name: "Adams".into(),
     });
@@ -331,7 +332,7 @@ async fn filters_are_remembered_per_person_and_only_their_own() {
     let admin = db.admin().await;
     let w = world(&admin, &roles.0[0], &roles.0[1]).await;
     let filters = Filters {
-        school: Some(roster::SchoolFilter {
+        school: Some(SchoolFilter {
             id: w.school_a,
             name: "Adams".into(),
         }),

@@ -2,7 +2,7 @@
 
 mod common;
 
-use caseload::db::enums::*;
+use caseload::domain::enums::*;
 use common::{TestDb, db_message};
 use postgres_types::{FromSql, ToSql};
 use tokio_postgres::Client;

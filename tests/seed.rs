@@ -528,7 +528,7 @@ async fn seeds_as_a_table_owner_without_superuser_with_triggers_on() {
 /// allows, ends in the status the row has, and never runs past `today`.
 #[tokio::test]
 async fn seeded_status_history_takes_legal_steps_to_each_status() {
-    use caseload::db::enums::InterventionStatus as S;
+    use caseload::domain::enums::InterventionStatus as S;
     use caseload::domain::lifecycle::allowed;
     use std::collections::HashMap;
     let db = TestDb::new().await;

@@ -9,10 +9,12 @@ mod common;
 
 use caseload::app::session_edit::draft::SessionDraft;
 use caseload::app::session_edit::slots::{self, Slot};
-use caseload::db::caseload::{HOME_ROWS, Scope, load_home};
-use caseload::db::interventions::detail::{InterventionDetail, load_detail};
+use caseload::db::caseload::load_home;
+use caseload::db::interventions::detail::load_detail;
 use caseload::db::seed;
-use caseload::db::sessions::SessionContext;
+use caseload::domain::caseload::{HOME_ROWS, Scope};
+use caseload::domain::intervention::InterventionDetail;
+use caseload::domain::session::SessionContext;
 use caseload::ui::chart::{self, ChartModel};
 use common::TestDb;
 use common::pty::Pty;
@@ -44,8 +46,9 @@ struct Setup {
 
 impl Setup {
     async fn new() -> Setup {
-        // The app dates a new session by the local clock; so does the seed.
-        let today = chrono::Local::now().date_naive();
+        // The seed and the program (CASELOAD_TODAY, set by Pty) agree on a
+        // pinned today, so the home shows the same rows on every day.
+        let today = common::today();
         let (db, admin) = TestDb::seeded(400, 7, today).await;
         let (url, password) = db
             .demo_login(&admin, seed::DEMO_COUNSELOR, "caseload_counselor")
@@ -527,16 +530,24 @@ async fn a_killed_client_offers_its_draft_at_the_next_start() {
 
     // The next start, same state directory: the note is offered.
     let mut pty = s.spawn();
+    // The row is cut to the terminal's width with "…", so what a person can
+    // count on seeing is whose note it is and how the note starts.
+    let start = "Première séance";
     let screen = pty.wait_for(
         &[
             "Unsent notes",
             "Session notes on this machine that were never saved to the database:",
-            lines[0],
+            start,
         ],
         WAIT,
     );
+    let row = screen
+        .lines()
+        .find(|l| l.contains(start))
+        .unwrap_or_default();
     assert!(
-        screen.contains(&format!("{} · {}", ctx.student_name, ctx.intervention_name)),
+        row.trim_start()
+            .starts_with(&format!("{} · {}", ctx.student_name, ctx.intervention_name)),
         "the list says whose note it is:\n{screen}"
     );
     pty.send("\r");

@@ -161,7 +161,7 @@ impl Client {
 
 /// A seeded district and the demo counselor's caseload open on it.
 async fn counselor(seed_no: u64) -> (TestDb, tokio_postgres::Client, Client) {
-    let (db, admin) = TestDb::seeded(300, seed_no, chrono::Local::now().date_naive()).await;
+    let (db, admin) = TestDb::seeded(300, seed_no, common::pin_today()).await;
     let (url, password) = db
         .demo_login(&admin, seed::DEMO_COUNSELOR, "caseload_counselor")
         .await;
@@ -202,7 +202,7 @@ async fn own_session(me: &tokio_postgres::Client) -> (Uuid, Uuid, i32) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_second_of_two_edits_meets_the_conflict_and_keeps_mine_knowingly() {
     let _turn = SAME_ROLE.lock().await;
-    let (db, admin) = TestDb::seeded(300, 11, chrono::Local::now().date_naive()).await;
+    let (db, admin) = TestDb::seeded(300, 11, common::pin_today()).await;
     let (url, password) = db
         .demo_login(&admin, seed::DEMO_COUNSELOR, "caseload_counselor")
         .await;

@@ -8,14 +8,16 @@
 
 mod common;
 
-use caseload::db::enums::{FieldType, InterventionStatus};
+use caseload::db::interventions::WriteError;
 use caseload::db::interventions::error::refusal_of;
-use caseload::db::interventions::{Attendance, Refusal, WriteError};
 use caseload::db::seed::DEMO_COUNSELOR;
 use caseload::db::sessions::{
-    SaveError, Score, SessionValues, SessionWrite, context, delete, is_transient, load, save,
-    targets_for_student,
+    SaveError, context, delete, is_transient, load, save, targets_for_student,
 };
+use caseload::domain::enums::{FieldType, InterventionStatus};
+use caseload::domain::kinds::Attendance;
+use caseload::domain::refusal::Refusal;
+use caseload::domain::session::{Score, SessionValues, SessionWrite};
 use chrono::{NaiveDate, NaiveTime};
 use common::TestDb;
 use common::roles::LoginRoles;

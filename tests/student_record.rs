@@ -6,8 +6,9 @@
 
 mod common;
 
-use caseload::db::enums::StudentStatus;
-use caseload::db::student_record::{Change, SaveOutcome, load, load_guardian, save};
+use caseload::db::student_record::{load, load_guardian, save};
+use caseload::domain::enums::StudentStatus;
+use caseload::domain::student::{Change, SaveOutcome};
 use chrono::NaiveDate;
 use common::TestDb;
 use common::roles::LoginRoles;
@@ -265,13 +266,13 @@ async fn a_read_only_role_is_told_it_may_not_change_the_record() {
 /// decision rules, judged from the data points as the counselor sees them.
 #[tokio::test]
 async fn each_intervention_says_whether_its_goals_are_on_track() {
-    use caseload::db::enums::InterventionType;
-    use caseload::db::interventions::edit::{NewIntervention, Source, create};
-    use caseload::db::interventions::goals::{
-        GoalFields, NewMeasurement, add_goal, add_measurement,
-    };
-    use caseload::db::interventions::{GoalDirection, GoalRule, GoalStatus};
-    use caseload::db::student_record::Progress;
+    use caseload::db::interventions::edit::create;
+    use caseload::db::interventions::goals::{add_goal, add_measurement};
+    use caseload::domain::enums::InterventionType;
+    use caseload::domain::goals::{GoalFields, NewMeasurement};
+    use caseload::domain::kinds::{GoalDirection, GoalRule, GoalStatus};
+    use caseload::domain::plan::{NewIntervention, Source};
+    use caseload::domain::student::Progress;
     let fx = fixture().await;
     let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).expect("date");
     let custom = |name: &str| {

@@ -6,13 +6,13 @@
 
 use caseload::app::student::{Mode, StudentState};
 use caseload::app::{Effect, Msg, Options, Screen, State, update};
-use caseload::db::enums::{GradeLevel, InterventionStatus, StudentStatus};
-use caseload::db::student_record::{
+use caseload::domain::enums::{GradeLevel, InterventionStatus, StudentStatus};
+use caseload::domain::student::ActivityEvent;
+use caseload::domain::student::{
     Change, CommunicationLine, DocumentLine, GuardianFields, InterventionLine, Profile, Progress,
     SaveOutcome, StudentRecord, Versioned,
 };
-use caseload::db::students::ActivityEvent;
-use caseload::db::users::{CaseloadUser, Whoami};
+use caseload::domain::user::{CaseloadUser, Whoami};
 use caseload::ui::{self, theme::Theme};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -253,7 +253,7 @@ fn conflict_on_profile(s: &mut State) {
             req,
             outcome: SaveOutcome::Conflict {
                 version: 4,
-                theirs: caseload::db::student_record::Change::Profile(theirs),
+                theirs: caseload::domain::student::Change::Profile(theirs),
             },
         },
     );

@@ -3,10 +3,10 @@
 //! test --test tui_snapshots`, then read the .snap diffs before committing.
 
 use caseload::app::{self, Effect, Msg, Options, State, update};
-use caseload::db::enums::{GradeLevel, NavigationType, StudentStatus};
-use caseload::db::navigation::NavItem;
-use caseload::db::students::{RosterPage, RosterRow};
-use caseload::db::users::{CaseloadUser, Whoami};
+use caseload::domain::enums::{GradeLevel, NavigationType, StudentStatus};
+use caseload::domain::navigation::NavItem;
+use caseload::domain::roster::{RosterPage, RosterRow};
+use caseload::domain::user::{CaseloadUser, Whoami};
 use caseload::ui::{self, sanitize, theme::Theme};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -392,7 +392,7 @@ fn refused_tool_message() {
         Msg::ToolChecked {
             req: *req,
             key: key.clone(),
-            access: caseload::db::navigation::ToolAccess::Refused,
+            access: caseload::domain::navigation::ToolAccess::Refused,
         },
     );
     let t = render(&s, 80, 12, false);

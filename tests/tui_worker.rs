@@ -4,8 +4,8 @@
 mod common;
 
 use caseload::app::{self, Conn, Effect, Msg, Screen, State, update};
-use caseload::db::students::{PageRequest, RosterPage};
 use caseload::db::tls::Tls;
+use caseload::domain::roster::{PageRequest, RosterPage};
 use caseload::worker::{self, Worker};
 use common::TestDb;
 use common::pty::Pty;
@@ -549,11 +549,11 @@ async fn pty_real_session() {
 async fn intervention_effects_answer_as_the_screens_expect() {
     use caseload::app::intervention::WriteOutcome;
     use caseload::app::team::TeamOutcome;
-    use caseload::db::caseload::Scope;
-    use caseload::db::enums::InterventionStatus as S;
-    use caseload::db::interventions::TeamRole;
-    use caseload::db::interventions::detail::Marker;
-    use caseload::db::interventions::team::Member;
+    use caseload::domain::caseload::Scope;
+    use caseload::domain::enums::InterventionStatus as S;
+    use caseload::domain::kinds::TeamRole;
+    use caseload::domain::markers::Marker;
+    use caseload::domain::team::Member;
     use common::district::District;
 
     let d = District::new().await;

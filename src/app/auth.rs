@@ -271,7 +271,7 @@ mod tests {
             &mut s,
             Msg::Authenticated {
                 req: *req,
-                whoami: crate::db::users::Whoami {
+                whoami: crate::domain::user::Whoami {
                     login_role: "dana".into(),
                     server_version: "15".into(),
                     user: None,

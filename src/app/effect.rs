@@ -5,15 +5,15 @@ use super::ReqId;
 use super::iv_edit::IvWrite;
 use super::session_edit::draft::SessionDraft;
 use crate::config::Password;
-use crate::db::caseload::Scope;
-use crate::db::enums::InterventionStatus;
-use crate::db::interventions::programs::ContextFor;
-use crate::db::interventions::team::Member;
-use crate::db::interventions::{Outcome, TeamRole};
-use crate::db::roster::{Filters, RosterQuery, Sort};
-use crate::db::sessions::SessionWrite;
-use crate::db::student_record::Change;
-use crate::db::students::PageRequest;
+use crate::domain::caseload::Scope;
+use crate::domain::enums::InterventionStatus;
+use crate::domain::kinds::{Outcome, TeamRole};
+use crate::domain::plan::ContextFor;
+use crate::domain::roster::PageRequest;
+use crate::domain::roster::{Filters, RosterQuery, Sort};
+use crate::domain::session::SessionWrite;
+use crate::domain::student::Change;
+use crate::domain::team::Member;
 use uuid::Uuid;
 
 // Not Eq: a goal's numbers are f64.

@@ -1,21 +1,21 @@
 //! A small caseload and one intervention, shared by the state-machine
 //! tests and the rendering snapshots.
 
-use crate::db::caseload::{
+use crate::domain::caseload::{
     ActiveRow, CaseloadHome, FollowUpRow, GoalFlag, InterventionRef, Problem, ReviewReason,
     ReviewRow, Totals, Warning,
 };
-use crate::db::enums::{InterventionStatus, InterventionType};
-use crate::db::interventions::delivery::DeliveryRow;
-use crate::db::interventions::detail::{Marker, SessionRow, StatusMarker, TeamMember};
-use crate::db::interventions::goals::{Goal, GoalFields, GoalWithPoints, Measurement};
-use crate::db::interventions::programs::{ContextFor, FormContext, Program};
-use crate::db::interventions::{
-    Attendance, GoalDirection, GoalRule, GoalStatus, InterventionDetail, InterventionHeader,
-    RuleSettings, TeamRole,
-};
+use crate::domain::enums::{InterventionStatus, InterventionType};
 use crate::domain::fidelity::{Delivery, Fidelity};
+use crate::domain::goals::{Goal, GoalFields, GoalWithPoints, Measurement};
+use crate::domain::intervention::DeliveryRow;
+use crate::domain::intervention::SessionRow;
+use crate::domain::intervention::{InterventionDetail, InterventionHeader, RuleSettings};
+use crate::domain::kinds::{Attendance, GoalDirection, GoalRule, GoalStatus, TeamRole};
+use crate::domain::markers::{Marker, StatusMarker};
+use crate::domain::plan::{ContextFor, FormContext, Program};
 use crate::domain::progress::Verdict;
+use crate::domain::team::TeamMember;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -330,9 +330,9 @@ pub fn answer_context(
 /// The session editor's context for intervention 1001: a program with a
 /// text, a rating, a single- and a multi-select and a yes/no field, one
 /// active goal, and last session's field values.
-pub fn session_context() -> crate::db::sessions::SessionContext {
-    use crate::db::enums::FieldType;
-    use crate::db::sessions::{FieldDef, GoalToScore, SessionContext};
+pub fn session_context() -> crate::domain::session::SessionContext {
+    use crate::domain::enums::FieldType;
+    use crate::domain::session::{FieldDef, GoalToScore, SessionContext};
     let field = |key: &str, label: &str, ft: FieldType, required: bool| FieldDef {
         key: key.into(),
         label: label.into(),
@@ -379,9 +379,9 @@ pub fn session_context() -> crate::db::sessions::SessionContext {
 }
 
 /// A roster row: `Last{n}`, Ann, grade 3 at North (school 7).
-pub fn roster_row(n: u128) -> crate::db::students::RosterRow {
-    use crate::db::enums::{GradeLevel, StudentStatus};
-    crate::db::students::RosterRow {
+pub fn roster_row(n: u128) -> crate::domain::roster::RosterRow {
+    use crate::domain::enums::{GradeLevel, StudentStatus};
+    crate::domain::roster::RosterRow {
         id: Uuid::from_u128(n),
         last_name: format!("Last{n:04}"),
         first_name: "Ann".into(),

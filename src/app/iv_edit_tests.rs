@@ -6,10 +6,11 @@ use super::form::Form;
 use super::iv_edit::{IvEditState, IvWrite, IvWritten, Kind, Stage, Theirs};
 use super::iv_tests::{at_detail, code, key};
 use super::test_prelude::*;
-use crate::db::enums::InterventionType;
-use crate::db::interventions::edit::Source;
-use crate::db::interventions::programs::{ContextFor, FormContext, Program};
-use crate::db::interventions::{GoalDirection, InterventionHeader};
+use crate::domain::enums::InterventionType;
+use crate::domain::intervention::InterventionHeader;
+use crate::domain::kinds::GoalDirection;
+use crate::domain::plan::Source;
+use crate::domain::plan::{ContextFor, FormContext, Program};
 
 fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
@@ -96,7 +97,7 @@ fn write_of(fx: &[Effect]) -> (ReqId, IvWrite) {
 
 /// A student record on top, and `n` pressed: the context is asked for.
 fn new_from_student(can_restrict: bool) -> State {
-    let mut s = at_detail(crate::db::enums::InterventionStatus::Active);
+    let mut s = at_detail(crate::domain::enums::InterventionStatus::Active);
     s.screens.push(Screen::Student(student::StudentState::new(
         Uuid::from_u128(77),
         "Lee, Ana".into(),
@@ -253,7 +254,7 @@ fn a_custom_plan_needs_a_name_and_a_known_type() {
 
 /// `E` on the detail, the context answered: the plan form.
 fn editing_plan() -> State {
-    let mut s = at_detail(crate::db::enums::InterventionStatus::Active);
+    let mut s = at_detail(crate::domain::enums::InterventionStatus::Active);
     let fx = update(&mut s, key('E'));
     let about = fixtures::answer_context(&mut s, &fx, context(vec![], false, None));
     assert_eq!(about, ContextFor::Intervention(Uuid::from_u128(1001)));
@@ -261,7 +262,7 @@ fn editing_plan() -> State {
 }
 
 fn theirs() -> InterventionHeader {
-    let mut h = fixtures::header_at(crate::db::enums::InterventionStatus::Active, 4);
+    let mut h = fixtures::header_at(crate::domain::enums::InterventionStatus::Active, 4);
     h.sessions_per_week = Some(5);
     h
 }
@@ -291,7 +292,7 @@ fn conflicted() -> State {
 #[test]
 fn editing_the_plan_resolves_a_conflict_three_ways() {
     let s = editing_plan();
-    let h = fixtures::header_at(crate::db::enums::InterventionStatus::Active, 3);
+    let h = fixtures::header_at(crate::domain::enums::InterventionStatus::Active, 3);
     assert_eq!(form(&s).values[1], h.tier.to_string());
     assert_eq!(form(&s).values[2], "", "owner: empty keeps the owner");
 
@@ -343,7 +344,7 @@ fn an_unchanged_plan_is_not_written() {
 
 #[test]
 fn a_goal_checks_its_target_against_the_baseline() {
-    let mut s = at_detail(crate::db::enums::InterventionStatus::Active);
+    let mut s = at_detail(crate::domain::enums::InterventionStatus::Active);
     let fx = update(&mut s, key('n'));
     let about = fixtures::answer_context(&mut s, &fx, context(vec![], false, Some("ORF")));
     assert_eq!(about, ContextFor::Intervention(Uuid::from_u128(1001)));
@@ -398,7 +399,7 @@ fn a_goal_checks_its_target_against_the_baseline() {
 
 #[test]
 fn e_on_the_goals_tab_edits_the_selected_goal() {
-    let mut s = at_detail(crate::db::enums::InterventionStatus::Active);
+    let mut s = at_detail(crate::domain::enums::InterventionStatus::Active);
     update(&mut s, key('j'));
     update(&mut s, key('e'));
     assert!(matches!(&ed(&s).kind, Kind::EditGoal(g) if g.id == Uuid::from_u128(3002)));
@@ -434,7 +435,7 @@ fn e_on_the_goals_tab_edits_the_selected_goal() {
 
 #[test]
 fn data_points_are_entered_and_the_last_deleted_after_asking() {
-    let mut s = at_detail(crate::db::enums::InterventionStatus::Active);
+    let mut s = at_detail(crate::domain::enums::InterventionStatus::Active);
     update(&mut s, key('m'));
     assert!(
         matches!(&ed(&s).kind, Kind::NewPoint { goal_id, .. } if *goal_id == Uuid::from_u128(3001))

@@ -3,10 +3,10 @@
 use super::fixtures::{self, day};
 use super::intervention::{Prompt, Tab};
 use super::test_prelude::*;
-use crate::db::caseload::Scope;
-use crate::db::enums::NavigationType;
-use crate::db::users::CaseloadUser;
 use crate::domain::actions::Action as LifeAction;
+use crate::domain::caseload::Scope;
+use crate::domain::enums::NavigationType;
+use crate::domain::user::CaseloadUser;
 
 pub(super) fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))

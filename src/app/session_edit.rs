@@ -11,7 +11,7 @@ pub mod slots;
 use super::form::{Form, FormKey};
 use super::keymap::{Action, Key, KeyMap};
 use super::{Effect, ReqId, Screen, State};
-use crate::db::sessions::{SessionContext, SessionWrite, StoredSession};
+use crate::domain::session::{SessionContext, SessionWrite, StoredSession};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
 use draft::SessionDraft;

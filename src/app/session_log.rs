@@ -8,7 +8,7 @@ use super::keymap::Action;
 use super::nav::reload;
 use super::picker::{Picker, PickerKey};
 use super::{Effect, LogPick, ReqId, Screen, State, home, session_edit};
-use crate::db::sessions::LogTarget;
+use crate::domain::session::LogTarget;
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// `L`: log a session for what the screen has selected; `None` where the

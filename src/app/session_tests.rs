@@ -8,8 +8,8 @@ use super::iv_tests::{at_detail, at_home, code, key};
 use super::session_edit::draft::SessionDraft;
 use super::session_edit::{Editor, Stage};
 use super::test_prelude::*;
-use crate::db::interventions::Attendance;
-use crate::db::sessions::{SessionValues, StoredSession};
+use crate::domain::kinds::Attendance;
+use crate::domain::session::{SessionValues, StoredSession};
 
 fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
@@ -616,7 +616,7 @@ fn the_sessions_tab_edits_and_deletes_after_a_yes() {
 
 #[test]
 fn from_the_roster_one_intervention_opens_several_are_offered() {
-    use crate::db::sessions::LogTarget;
+    use crate::domain::session::LogTarget;
     let mut s = at_detail(InterventionStatus::Active);
     // From the intervention itself, straight to the editor.
     let fx = update(&mut s, key('L'));
@@ -750,7 +750,7 @@ fn l_typed_into_a_search_or_a_team_search_is_a_letter() {
 
 #[test]
 fn drafts_offered_before_the_menu_arrives_keep_the_home_beneath() {
-    use crate::db::navigation::NavItem;
+    use crate::domain::navigation::NavItem;
     let mut s = State::new(Options::default());
     let fx = update(&mut s, Msg::Start);
     let Effect::Connect { req } = fx[0] else {
@@ -761,10 +761,10 @@ fn drafts_offered_before_the_menu_arrives_keep_the_home_beneath() {
     let draft = editor(&t).draft();
     found(&mut s, vec![draft]);
     assert!(matches!(s.top(), Screen::Drafts(_)));
-    let whoami = crate::db::users::Whoami {
+    let whoami = crate::domain::user::Whoami {
         login_role: "dana".into(),
         server_version: "15".into(),
-        user: Some(crate::db::users::CaseloadUser {
+        user: Some(crate::domain::user::CaseloadUser {
             id: Uuid::from_u128(1),
             username: "dana".into(),
             display_name: "Dana".into(),

@@ -13,8 +13,8 @@ use super::session_edit::recover::DraftsState;
 use super::session_edit::{self, SessionScreen};
 use super::student::StudentState;
 use super::{ReqId, auth, picker, team};
-use crate::db::sessions::LogTarget;
-use crate::db::users::Whoami;
+use crate::domain::session::LogTarget;
+use crate::domain::user::Whoami;
 use std::collections::HashMap;
 use uuid::Uuid;
 

@@ -6,7 +6,7 @@ pub mod fields;
 use super::form::{Form, FormKey};
 use super::keymap::{Action, Key};
 use super::{Effect, ReqId, Screen, State, roster};
-use crate::db::student_record::{Change, SaveOutcome, StudentRecord, Versioned};
+use crate::domain::student::{Change, SaveOutcome, StudentRecord, Versioned};
 use crossterm::event::KeyEvent;
 use uuid::Uuid;
 

@@ -9,10 +9,10 @@ use super::command::{CommandLine, Edit};
 use super::form::{self, FieldSpec, Form, FormKey};
 use super::keymap::{Action, Key};
 use super::{Effect, ReqId, Screen, State};
-use crate::db::interventions::TeamRole;
-use crate::db::interventions::detail::TeamMember;
-use crate::db::interventions::error::Refusal;
-use crate::db::interventions::team::{Candidate, Member};
+use crate::domain::kinds::TeamRole;
+use crate::domain::refusal::Refusal;
+use crate::domain::team::TeamMember;
+use crate::domain::team::{Candidate, Member};
 use crossterm::event::{KeyCode, KeyEvent};
 use uuid::Uuid;
 

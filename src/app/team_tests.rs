@@ -5,9 +5,9 @@
 use super::iv_tests::{at_detail, at_home, code, detail, home, key};
 use super::team::{TeamEdit, TeamOutcome};
 use super::test_prelude::*;
-use crate::db::interventions::TeamRole;
-use crate::db::interventions::detail::TeamMember;
-use crate::db::interventions::team::{Candidate, Member};
+use crate::domain::kinds::TeamRole;
+use crate::domain::team::TeamMember;
+use crate::domain::team::{Candidate, Member};
 
 const OWNER_KEPT: &str = "the owner is always on the team: change the owner first";
 

@@ -2,10 +2,10 @@
 
 use super::fixtures::roster_row as row;
 use super::test_prelude::*;
-use crate::db::enums::{GradeLevel, NavigationType};
-use crate::db::schools::SchoolChoice;
-use crate::db::students::RosterCursor;
-use crate::db::users::CaseloadUser;
+use crate::domain::enums::{GradeLevel, NavigationType};
+use crate::domain::roster::RosterCursor;
+use crate::domain::school::SchoolChoice;
+use crate::domain::user::CaseloadUser;
 use roster::RosterState;
 
 fn key(c: char) -> Msg {
@@ -1036,7 +1036,7 @@ fn saved_filters_supersede_the_unfiltered_first_page() {
 
 #[test]
 fn n_on_the_roster_starts_a_plan_for_the_selected_student() {
-    use crate::db::interventions::programs::ContextFor;
+    use crate::domain::plan::ContextFor;
     let mut s = on_roster();
     update(&mut s, key('j'));
     let fx = update(&mut s, key('n'));

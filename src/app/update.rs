@@ -6,8 +6,8 @@ use super::nav::{find_req, open_by_command, open_start_screen, reload};
 use super::roster;
 use super::{Conn, Effect, Msg, OutboxStatus, ReqId, Screen, State};
 use super::{auth, iv_edit, menu, route, session_edit, session_log, student, team};
-use crate::db::navigation::ToolAccess;
-use crate::db::users::Whoami;
+use crate::domain::navigation::ToolAccess;
+use crate::domain::user::Whoami;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {

@@ -4,8 +4,8 @@
 //! longest note a session holds.
 
 use crate::app::session_edit::draft::{FORMAT, SessionDraft};
-use crate::db::enums::InterventionStatus;
-use crate::db::sessions::SessionContext;
+use crate::domain::enums::InterventionStatus;
+use crate::domain::session::SessionContext;
 use crate::drafts::DraftStore;
 use crate::worker::draft_writer::DraftWriter;
 use color_eyre::eyre::{Result, eyre};

@@ -4,8 +4,8 @@
 
 use super::sink::CountingSink;
 use crate::app::{self, Conn, Effect, Msg, Screen as AppScreen, State};
-use crate::db::students::RosterRow;
 use crate::db::tls::Tls;
+use crate::domain::roster::RosterRow;
 use crate::tui::Screen;
 use crate::ui::theme::Theme;
 use crate::worker::Worker;

@@ -3,7 +3,7 @@
 use super::headless::Headless;
 use crate::app::Effect;
 use crate::app::roster::PAGE_SIZE;
-use crate::db::students::PageRequest;
+use crate::domain::roster::PageRequest;
 use color_eyre::eyre::{Result, eyre};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deadpool_postgres::Pool;
@@ -61,7 +61,7 @@ impl RosterSource for PageLoad {
         Box::pin(async move {
             let page = crate::db::roster::roster_page(
                 client,
-                &crate::db::roster::RosterQuery::default(),
+                &crate::domain::roster::RosterQuery::default(),
                 &Self::request(step),
                 PAGE_SIZE,
             )
@@ -145,7 +145,7 @@ impl RosterSource for Search {
         step: usize,
     ) -> BoxFuture<'a, Result<usize, tokio_postgres::Error>> {
         Box::pin(async move {
-            let query = crate::db::roster::RosterQuery {
+            let query = crate::domain::roster::RosterQuery {
                 search: self.texts.get(self.at(step)).cloned().unwrap_or_default(),
                 ..Default::default()
             };

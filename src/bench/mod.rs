@@ -216,7 +216,7 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
         let c = pool.get().await?;
         let role: String = c.query_one("SELECT session_user::text", &[]).await?.get(0);
         let visible =
-            crate::db::roster::roster_count(&**c, &crate::db::roster::RosterQuery::default())
+            crate::db::roster::roster_count(&**c, &crate::domain::roster::RosterQuery::default())
                 .await
                 .ok()
                 .map(|(n, _estimated)| n as i64);

@@ -1,7 +1,6 @@
 //! Everything that talks SQL: pool, migrations, demo data, one module per
 //! aggregate. Parameterised queries only.
 pub mod caseload;
-pub mod enums;
 pub mod interventions;
 pub mod migrate;
 pub mod navigation;

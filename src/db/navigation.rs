@@ -1,20 +1,8 @@
 //! The menu as data: navigation_items the current user may see.
 
-use crate::db::enums::NavigationType;
 use crate::db::users::ACTIVE_GRANTS;
+use crate::domain::navigation::{NavItem, ToolAccess};
 use tokio_postgres::GenericClient;
-use uuid::Uuid;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NavItem {
-    pub id: Uuid,
-    pub parent_id: Option<Uuid>,
-    pub label: String,
-    pub nav_type: NavigationType,
-    pub target: Option<String>,
-    pub hotkey: Option<String>,
-    pub sort_order: i32,
-}
 
 /// Visible items whose tool is approved and granted to one of the current
 /// user's non-expired roles, plus tool-less items (groups, separators).
@@ -46,14 +34,6 @@ pub async fn menu_items(
             sort_order: r.get(6),
         })
         .collect())
-}
-
-/// Whether the current user may open a tool asked for by name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ToolAccess {
-    Allowed { name: String },
-    Refused,
-    NoSuchTool,
 }
 
 /// The database decides (`caseload_tool_allowed`, the same rule as the

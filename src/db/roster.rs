@@ -8,58 +8,29 @@
 //! the policy admits (a counselor on a team at another school still sees
 //! that student), and the policy still applies to every branch.
 
-use crate::db::enums::{GradeLevel, PgEnum, StudentStatus};
-use crate::db::students::{ROSTER_COLUMNS, RosterRow, roster_row};
-use chrono::NaiveDate;
+use crate::db::students::{ROSTER_COLUMNS, roster_row};
+use crate::domain::enums::PgEnum;
+use crate::domain::roster::{
+    Filters, PageRequest, RosterPage, RosterQuery, RosterRow, SchoolFilter, Sort, search_tokens,
+};
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
-/// Longest search text accepted, in characters.
-pub const MAX_SEARCH_CHARS: usize = 200;
 /// Up to this many matches are counted exactly; beyond, the planner's
 /// estimate is shown instead of walking every row.
 pub const EXACT_COUNT_LIMIT: i64 = 10_000;
 /// The settings key under which a person's roster filters and sort live.
 pub const FILTERS_KEY: &str = "roster.filters";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sort {
-    #[default]
-    Name,
-    Grade,
-    School,
-    /// Most recent session first, students with none last.
-    LastSession,
-}
-
-impl Sort {
-    pub const ALL: [Sort; 4] = [Sort::Name, Sort::Grade, Sort::School, Sort::LastSession];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Sort::Name => "name",
-            Sort::Grade => "grade",
-            Sort::School => "school",
-            Sort::LastSession => "last session",
-        }
-    }
-
-    pub fn next(self) -> Sort {
-        let i = Sort::ALL.iter().position(|s| *s == self).unwrap_or(0);
-        Sort::ALL[(i + 1) % Sort::ALL.len()]
-    }
-
-    /// The sort key in front of (last_name, first_name, id), if any.
-    fn lead(self) -> Option<&'static str> {
-        match self {
-            Sort::Name => None,
-            Sort::Grade => Some("s.grade_level"),
-            Sort::School => Some(SCHOOL_LABEL),
-            Sort::LastSession => Some(LAST_SESSION_RANK),
-        }
+/// The sort key in front of (last_name, first_name, id), if any.
+fn sort_lead(sort: Sort) -> Option<&'static str> {
+    match sort {
+        Sort::Name => None,
+        Sort::Grade => Some("s.grade_level"),
+        Sort::School => Some(SCHOOL_LABEL),
+        Sort::LastSession => Some(LAST_SESSION_RANK),
     }
 }
 
@@ -75,164 +46,6 @@ fn last_session_rank(date: &str) -> String {
 
 /// The school as the roster shows it, and sorts it.
 const SCHOOL_LABEL: &str = "COALESCE(sc.short_name, sc.name)";
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct SchoolFilter {
-    pub id: Uuid,
-    /// For the chip; the query uses the id.
-    pub name: String,
-}
-
-/// Every filter the roster offers; all set ones must hold.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Filters {
-    pub school: Option<SchoolFilter>,
-    pub grade_min: Option<GradeLevel>,
-    pub grade_max: Option<GradeLevel>,
-    pub status: Option<StudentStatus>,
-    /// Tier of an active (or review-due) intervention.
-    pub tier: Option<i16>,
-    pub iep: bool,
-    pub section_504: bool,
-    pub english_learner: bool,
-    pub active_intervention: bool,
-    pub my_caseload: bool,
-}
-
-/// One chip of the filter bar, removable on its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Chip {
-    School,
-    GradeMin,
-    GradeMax,
-    Status,
-    Tier,
-    Iep,
-    Section504,
-    EnglishLearner,
-    ActiveIntervention,
-    MyCaseload,
-}
-
-impl Filters {
-    /// The chips of the filters that are set, in bar order.
-    pub fn chips(&self) -> Vec<(Chip, String)> {
-        let mut out = Vec::new();
-        if let Some(s) = &self.school {
-            out.push((Chip::School, format!("school: {}", s.name)));
-        }
-        if let Some(g) = self.grade_min {
-            out.push((Chip::GradeMin, format!("grade ≥ {g}")));
-        }
-        if let Some(g) = self.grade_max {
-            out.push((Chip::GradeMax, format!("grade ≤ {g}")));
-        }
-        if let Some(s) = self.status {
-            out.push((Chip::Status, format!("status: {s}")));
-        }
-        if let Some(t) = self.tier {
-            out.push((Chip::Tier, format!("tier {t}")));
-        }
-        for (on, chip, label) in [
-            (self.iep, Chip::Iep, "IEP"),
-            (self.section_504, Chip::Section504, "504"),
-            (self.english_learner, Chip::EnglishLearner, "EL"),
-            (
-                self.active_intervention,
-                Chip::ActiveIntervention,
-                "active intervention",
-            ),
-            (self.my_caseload, Chip::MyCaseload, "my caseload"),
-        ] {
-            if on {
-                out.push((chip, label.to_string()));
-            }
-        }
-        out
-    }
-
-    pub fn remove(&mut self, chip: Chip) {
-        match chip {
-            Chip::School => self.school = None,
-            Chip::GradeMin => self.grade_min = None,
-            Chip::GradeMax => self.grade_max = None,
-            Chip::Status => self.status = None,
-            Chip::Tier => self.tier = None,
-            Chip::Iep => self.iep = false,
-            Chip::Section504 => self.section_504 = false,
-            Chip::EnglishLearner => self.english_learner = false,
-            Chip::ActiveIntervention => self.active_intervention = false,
-            Chip::MyCaseload => self.my_caseload = false,
-        }
-    }
-}
-
-/// What the roster shows: typed search text, filters and order.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RosterQuery {
-    pub search: String,
-    pub filters: Filters,
-    pub sort: Sort,
-}
-
-/// Search text as typed, made safe to keep: control characters (escape
-/// sequences included) dropped. `Err` when it is longer than allowed.
-pub fn clean_search(text: &str) -> Result<String, String> {
-    let clean: String = text.chars().filter(|c| !c.is_control()).collect();
-    if clean.chars().count() > MAX_SEARCH_CHARS {
-        return Err(format!("search text is too long (max {MAX_SEARCH_CHARS})"));
-    }
-    Ok(clean)
-}
-
-/// Whitespace-separated tokens; each must occur in a student's folded names
-/// or local id. The server folds them (`caseload_like_contains`) exactly as it
-/// folded the stored text.
-pub fn search_tokens(search: &str) -> Vec<&str> {
-    search.split_whitespace().collect()
-}
-
-/// A position in roster order. It carries every sort's key so a page request
-/// stays valid whatever the sort.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RosterCursor {
-    pub last_name: String,
-    pub first_name: String,
-    pub id: Uuid,
-    pub grade: GradeLevel,
-    pub school: String,
-    pub last_session: Option<NaiveDate>,
-}
-
-impl RosterRow {
-    pub fn cursor(&self) -> RosterCursor {
-        RosterCursor {
-            last_name: self.last_name.clone(),
-            first_name: self.first_name.clone(),
-            id: self.id,
-            grade: self.grade,
-            school: self.school.clone(),
-            last_session: self.last_session,
-        }
-    }
-}
-
-/// Which page to fetch. Before/After exclude the cursor row itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PageRequest {
-    First,
-    Last,
-    After(RosterCursor),
-    Before(RosterCursor),
-}
-
-/// Rows always in ascending roster order; `more` says whether rows exist
-/// beyond the page in the direction it was fetched.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RosterPage {
-    pub rows: Vec<RosterRow>,
-    pub more: bool,
-}
 
 /// Bind parameters collected while the SQL text is built, so user input
 /// only ever travels as a parameter.
@@ -437,7 +250,7 @@ pub async fn roster_page(
     let reach = reach(client).await?;
     let mut p = Params::default();
     let mut w = conditions(query, &mut p, Match::Indexed);
-    let mut key: Vec<&str> = query.sort.lead().into_iter().collect();
+    let mut key: Vec<&str> = sort_lead(query.sort).into_iter().collect();
     key.extend(["s.last_name", "s.first_name", "s.id"]);
     let (cursor, descending) = match request {
         PageRequest::First => (None, false),
@@ -466,9 +279,7 @@ pub async fn roster_page(
         .join(", ");
     let fetch = i64::try_from(limit).unwrap_or(i64::MAX - 1) + 1;
     let fetch = p.bind(fetch);
-    let lead = query
-        .sort
-        .lead()
+    let lead = sort_lead(query.sort)
         .map(|l| format!(", {l} AS sort_lead"))
         .unwrap_or_default();
     let select = format!(
@@ -494,9 +305,7 @@ pub async fn roster_page(
                 })
                 .collect();
             // The same order over the branches' output columns.
-            let outer = query
-                .sort
-                .lead()
+            let outer = sort_lead(query.sort)
                 .map(|_| "sort_lead")
                 .into_iter()
                 .chain(["last_name", "first_name", "id"])

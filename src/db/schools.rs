@@ -1,20 +1,7 @@
 //! The district's schools, for the roster's school picker.
 
-use crate::db::enums::GradeLevel;
+use crate::domain::school::SchoolChoice;
 use tokio_postgres::GenericClient;
-use uuid::Uuid;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SchoolChoice {
-    pub id: Uuid,
-    pub name: String,
-    pub local_id: String,
-    pub low_grade: GradeLevel,
-    pub high_grade: GradeLevel,
-    /// One of the schools the person's coordinator grants name: listed
-    /// first, since those are the ones their roster holds.
-    pub mine: bool,
-}
 
 /// Active schools, the person's own first, then by name. Schools are not
 /// secret (no row-level security on them); which students show is.

@@ -1,32 +1,11 @@
 //! Students: the roster row and a record's audit trail. The roster query
 //! lives in `db::roster`, the whole record in `db::student_record`.
 
-use crate::db::enums::{GradeLevel, StudentStatus};
-use chrono::NaiveDate;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
-pub use crate::db::roster::{PageRequest, RosterCursor, RosterPage};
-
-/// One roster line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RosterRow {
-    pub id: Uuid,
-    pub last_name: String,
-    pub first_name: String,
-    pub preferred_name: Option<String>,
-    pub grade: GradeLevel,
-    pub school: String,
-    pub local_id: String,
-    pub status: StudentStatus,
-    pub has_iep: bool,
-    pub has_504: bool,
-    pub is_english_learner: bool,
-    /// For the roster's school filter.
-    pub school_id: Uuid,
-    /// The most recent session of the student's unrestricted interventions.
-    pub last_session: Option<NaiveDate>,
-}
+use crate::domain::roster::RosterRow;
+use crate::domain::student::ActivityEvent;
 
 pub(crate) const ROSTER_COLUMNS: &str = "s.id, s.last_name, s.first_name, s.preferred_name, s.grade_level, \
      COALESCE(sc.short_name, sc.name), s.local_id, s.status, s.has_iep, s.has_504, \
@@ -52,20 +31,6 @@ pub(crate) fn roster_row(r: &tokio_postgres::Row) -> RosterRow {
         school_id: r.get("school_id"),
         last_session: r.get(ROSTER_COLUMN_COUNT - 1),
     }
-}
-
-/// One line of a record's audit trail.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActivityEvent {
-    /// Formatted by the server, in the session's time zone.
-    pub when: String,
-    /// Display name, or the login role when it has no users row.
-    pub who: String,
-    /// insert, update, delete or read.
-    pub action: String,
-    pub table: String,
-    /// Columns an update changed (empty for other actions).
-    pub changed: Vec<String>,
 }
 
 /// How many audit events the student screen shows.

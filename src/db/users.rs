@@ -1,26 +1,8 @@
 //! Who is connected: the login role, its `users` row and role keys.
 
+use crate::domain::user::{CaseloadUser, Whoami};
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
-
-/// The person behind the connection, when the login role has a `users` row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseloadUser {
-    pub id: Uuid,
-    pub username: String,
-    pub display_name: String,
-    /// Keys of the roles granted by non-expired `user_roles` rows, sorted.
-    pub role_keys: Vec<String>,
-}
-
-/// What the status line needs to say about the session.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Whoami {
-    /// `session_user`: the login role, which may have no `users` row.
-    pub login_role: String,
-    pub server_version: String,
-    pub user: Option<CaseloadUser>,
-}
 
 /// Non-expired grants of the current user; shared by the queries that scope
 /// by role or school so that "expired" means the same thing everywhere.

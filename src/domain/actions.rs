@@ -1,7 +1,7 @@
 //! The lifecycle actions a person is offered, named as they do the work
 //! (start, pause, resume …) rather than by target status.
 
-use crate::db::enums::InterventionStatus::{self, *};
+use crate::domain::enums::InterventionStatus::{self, *};
 use crate::domain::lifecycle::allowed;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -2,7 +2,9 @@
 //! `intervention_lifecycle` enforces the same table; this copy lets the UI
 //! offer only legal actions and explain a refusal before any round trip.
 
-use crate::db::enums::InterventionStatus::{self, *};
+use crate::domain::enums::InterventionStatus::{self, *};
+use crate::domain::kinds::Outcome;
+use crate::domain::refusal::Refusal;
 
 pub fn allowed(from: InterventionStatus, to: InterventionStatus) -> bool {
     matches!(
@@ -16,7 +18,7 @@ pub fn allowed(from: InterventionStatus, to: InterventionStatus) -> bool {
 }
 
 pub fn next_states(from: InterventionStatus) -> Vec<InterventionStatus> {
-    use crate::db::enums::PgEnum;
+    use crate::domain::enums::PgEnum;
     InterventionStatus::ALL
         .iter()
         .copied()
@@ -34,10 +36,48 @@ pub fn outcome_required(from: InterventionStatus, to: InterventionStatus) -> boo
     is_final(to) && matches!(from, Active | Paused | ReviewDue)
 }
 
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transition {
+    pub to: InterventionStatus,
+    /// Required when closing one that has started; kept only when closing.
+    pub outcome: Option<Outcome>,
+    /// Saved as the outcome notes when closing.
+    pub notes: Option<String>,
+}
+
+impl Transition {
+    pub fn to(to: InterventionStatus) -> Self {
+        Transition {
+            to,
+            outcome: None,
+            notes: None,
+        }
+    }
+
+    pub fn closing(to: InterventionStatus, outcome: Outcome, notes: Option<String>) -> Self {
+        Transition {
+            to,
+            outcome: Some(outcome),
+            notes,
+        }
+    }
+}
+
+/// Checks the move against `from` without a round trip.
+pub fn check(from: InterventionStatus, t: &Transition) -> Result<(), Refusal> {
+    if !allowed(from, t.to) {
+        return Err(Refusal::IllegalTransition { from, to: t.to });
+    }
+    if outcome_required(from, t.to) && t.outcome.is_none() {
+        return Err(Refusal::OutcomeRequired);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::enums::PgEnum;
+    use crate::domain::enums::PgEnum;
 
     #[test]
     fn final_states_go_nowhere() {

@@ -1,5 +1,22 @@
-//! Pure rules: no IO, no clock.
+//! Pure rules, the enums and the plain data shapes every layer shares: no
+//! IO, no clock, no SQL. `db` reads and writes these shapes; `app` and `ui`
+//! use them without knowing where they came from.
 pub mod actions;
+pub mod caseload;
+pub mod enums;
 pub mod fidelity;
+pub mod goals;
+pub mod intervention;
+pub mod kinds;
 pub mod lifecycle;
+pub mod markers;
+pub mod navigation;
+pub mod plan;
 pub mod progress;
+pub mod refusal;
+pub mod roster;
+pub mod school;
+pub mod session;
+pub mod student;
+pub mod team;
+pub mod user;

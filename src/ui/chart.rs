@@ -4,8 +4,8 @@
 //! canvas so the mapping can be tested cell by cell.
 
 use super::theme::Theme;
-use crate::db::interventions::detail::{Marker as Change, StatusMarker};
-use crate::db::interventions::goals::GoalWithPoints;
+use crate::domain::goals::GoalWithPoints;
+use crate::domain::markers::{Marker as Change, StatusMarker};
 use crate::domain::progress::{self, MIN_TREND_POINTS, Point};
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -269,8 +269,8 @@ pub fn legend(m: &ChartModel) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::interventions::goals::{Goal, GoalFields, Measurement};
-    use crate::db::interventions::{GoalDirection, GoalRule, GoalStatus};
+    use crate::domain::goals::{Goal, GoalFields, Measurement};
+    use crate::domain::kinds::{GoalDirection, GoalRule, GoalStatus};
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     use uuid::Uuid;
@@ -422,7 +422,7 @@ mod tests {
 
     #[test]
     fn pause_and_resume_markers_sit_on_their_days_with_their_letters() {
-        use crate::db::enums::InterventionStatus;
+        use crate::domain::enums::InterventionStatus;
         let g = goal(
             GoalDirection::Increase,
             10.0,

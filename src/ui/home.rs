@@ -3,7 +3,7 @@
 use super::sanitize::{fit, truncate};
 use super::theme::Theme;
 use crate::app::home::{HomeState, Section};
-use crate::db::caseload::{CaseloadHome, InterventionRef, Problem, ReviewReason};
+use crate::domain::caseload::{CaseloadHome, InterventionRef, Problem, ReviewReason};
 use crate::domain::fidelity::Fidelity;
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -5,7 +5,7 @@
 use super::sanitize::{fit, truncate};
 use super::theme::Theme;
 use crate::app::iv_edit::{IvEditState, Kind, Stage, goal::number_text};
-use crate::db::interventions::programs::Program;
+use crate::domain::plan::Program;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;

@@ -5,8 +5,8 @@ use super::iv_snapshots::{at_detail, draw, no_colours, text};
 use crate::app::fixtures::{answer_context, program};
 use crate::app::student::StudentState;
 use crate::app::{Msg, Screen, State, update};
-use crate::db::enums::InterventionType;
-use crate::db::interventions::programs::FormContext;
+use crate::domain::enums::InterventionType;
+use crate::domain::plan::FormContext;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use uuid::Uuid;
 

@@ -3,10 +3,10 @@
 
 use crate::app::fixtures::{self, day};
 use crate::app::{Effect, Msg, Options, State, update};
-use crate::db::caseload::CaseloadHome;
-use crate::db::enums::{InterventionStatus, NavigationType};
-use crate::db::navigation::NavItem;
-use crate::db::users::{CaseloadUser, Whoami};
+use crate::domain::caseload::CaseloadHome;
+use crate::domain::enums::{InterventionStatus, NavigationType};
+use crate::domain::navigation::NavItem;
+use crate::domain::user::{CaseloadUser, Whoami};
 use crate::ui::{self, theme::Theme};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;

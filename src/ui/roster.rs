@@ -3,9 +3,9 @@
 use super::sanitize::{self, fit};
 use super::theme::Theme;
 use crate::app::roster::RosterState;
-use crate::db::enums::PgEnum;
-use crate::db::roster::Sort;
-use crate::db::students::RosterRow;
+use crate::domain::enums::PgEnum;
+use crate::domain::roster::RosterRow;
+use crate::domain::roster::Sort;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

@@ -9,7 +9,7 @@ use crate::app::session_edit::recover::DraftsState;
 use crate::app::session_edit::slots::{self, NOTE_MAX};
 use crate::app::session_edit::{Editor, SessionScreen, Stage, thousands};
 use crate::app::{LogPick, session_log};
-use crate::db::sessions::StoredSession;
+use crate::domain::session::StoredSession;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;

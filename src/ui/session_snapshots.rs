@@ -7,8 +7,8 @@ use crate::app::fixtures::{self, day};
 use crate::app::session_edit::draft::SessionDraft;
 use crate::app::student::StudentState;
 use crate::app::{Effect, Msg, Screen, State, update};
-use crate::db::enums::InterventionStatus;
-use crate::db::sessions::{LogTarget, SessionValues, StoredSession};
+use crate::domain::enums::InterventionStatus;
+use crate::domain::session::{LogTarget, SessionValues, StoredSession};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use uuid::Uuid;
 

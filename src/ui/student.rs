@@ -5,7 +5,7 @@
 use super::sanitize::{fit, truncate};
 use super::theme::Theme;
 use crate::app::student::{Mode, StudentState, Tab};
-use crate::db::student_record::StudentRecord;
+use crate::domain::student::StudentRecord;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

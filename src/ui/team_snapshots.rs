@@ -5,9 +5,9 @@
 use super::iv_snapshots::{at_detail, draw, no_colours, text};
 use crate::app::team::TeamOutcome;
 use crate::app::{Effect, Msg, State, update};
-use crate::db::interventions::TeamRole;
-use crate::db::interventions::detail::TeamMember;
-use crate::db::interventions::team::Candidate;
+use crate::domain::kinds::TeamRole;
+use crate::domain::team::Candidate;
+use crate::domain::team::TeamMember;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use uuid::Uuid;
 

@@ -2,9 +2,11 @@
 //! with every refusal put in words the form can show.
 
 use crate::app::iv_edit::{IvWrite, IvWritten, Theirs};
-use crate::db::interventions::goals::{self, Goal};
+use crate::db::interventions::goals;
 use crate::db::interventions::programs::user_by_username;
-use crate::db::interventions::{InterventionHeader, WriteError, edit};
+use crate::db::interventions::{WriteError, edit};
+use crate::domain::goals::Goal;
+use crate::domain::intervention::InterventionHeader;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 

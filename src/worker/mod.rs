@@ -11,13 +11,14 @@ use crate::app::{Effect, Msg, ReqId};
 use crate::config::conn::{KEYRING_ORIGIN, PROMPT_ORIGIN};
 use crate::config::keyring::{self, SecretStore};
 use crate::config::{ConnParams, DatabaseConfig, Password};
-use crate::db::interventions::lifecycle::{self, Transition};
+use crate::db::interventions::lifecycle;
 use crate::db::interventions::{self as iv, WriteError};
-use crate::db::sessions::SessionWrite;
 use crate::db::tls::Tls;
 use crate::db::{
     caseload, navigation, pool as db_pool, roster, schools, sessions, student_record, users,
 };
+use crate::domain::lifecycle::Transition;
+use crate::domain::session::SessionWrite;
 use crate::drafts::DraftStore;
 use deadpool_postgres::{Object, Pool, PoolError};
 use draft_writer::DraftWriter;
@@ -302,7 +303,7 @@ impl Worker {
                     // Not registered for cancelling: a save, once sent,
                     // must be answered so the form learns whether it happened.
                     Ok(c) => student_record::save(pg(&c), id, version, &change).await,
-                    Err(f) => student_record::SaveOutcome::Refused(f.to_string()),
+                    Err(f) => crate::domain::student::SaveOutcome::Refused(f.to_string()),
                 };
                 Msg::StudentSaved { req, outcome }
             }
@@ -318,10 +319,14 @@ impl Worker {
                 let today = today();
                 let r = async {
                     let (c, _t) = self.start(req).await?;
-                    Ok(
-                        caseload::load_home(pg(&c), None, scope, today, caseload::HOME_ROWS)
-                            .await?,
+                    Ok(caseload::load_home(
+                        pg(&c),
+                        None,
+                        scope,
+                        today,
+                        crate::domain::caseload::HOME_ROWS,
                     )
+                    .await?)
                 };
                 self.reply(req, r.await, |home| Msg::HomeLoaded {
                     req,
@@ -386,7 +391,7 @@ impl Worker {
                 role,
                 can_edit,
             } => {
-                let m = iv::team::NewMember {
+                let m = crate::domain::team::NewMember {
                     // The id is made here, not in update(), which stays free
                     // of randomness; a retried insert of it is a no-op.
                     id: uuid::Uuid::new_v4(),
@@ -578,7 +583,7 @@ impl Worker {
         }
     }
 
-    async fn connect(&self) -> Result<users::Whoami, Failure> {
+    async fn connect(&self) -> Result<crate::domain::user::Whoami, Failure> {
         Ok(users::whoami(pg(&self.client().await?)).await?)
     }
 
@@ -688,7 +693,7 @@ impl Worker {
     }
 
     /// Keeps the editor's context on disk for offline use (best effort).
-    fn keep_context(&self, ctx: &crate::db::sessions::SessionContext) {
+    fn keep_context(&self, ctx: &crate::domain::session::SessionContext) {
         let Some(w) = &self.drafts else { return };
         let (store, id) = (w.store().clone(), ctx.intervention_id);
         let Ok(bytes) = serde_json::to_vec(ctx) else {
@@ -701,7 +706,7 @@ impl Worker {
         });
     }
 
-    async fn kept_context(&self, id: uuid::Uuid) -> Option<crate::db::sessions::SessionContext> {
+    async fn kept_context(&self, id: uuid::Uuid) -> Option<crate::domain::session::SessionContext> {
         let store = self.drafts.as_ref()?.store().clone();
         let bytes = tokio::task::spawn_blocking(move || store.read_context(id))
             .await
@@ -739,7 +744,9 @@ impl Worker {
             return queued.err().map(|why| Msg::SubmitFailed { id, why });
         }
         let outcome = match self.client().await {
-            Err(f) => Err(WriteError::Refused(iv::Refusal::Invalid(f.to_string()))),
+            Err(f) => Err(WriteError::Refused(
+                crate::domain::refusal::Refusal::Invalid(f.to_string()),
+            )),
             Ok(mut c) => crate::db::sessions::save(&mut c, &write).await,
         };
         Some(outbox_msg(match outcome {
@@ -841,7 +848,7 @@ fn team_outcome(e: WriteError<()>) -> TeamOutcome {
 
 /// The worker's date, not update()'s: the app stays clock-free.
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    crate::clock::today()
 }
 
 fn failed(req: ReqId, reason: String) -> Msg {

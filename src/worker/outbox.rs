@@ -19,7 +19,8 @@
 //! turn); a newer submit of an id replaces the queued one.
 
 use crate::db::interventions::WriteError;
-use crate::db::sessions::{self, SessionWrite, StoredSession};
+use crate::db::sessions;
+use crate::domain::session::{SessionWrite, StoredSession};
 use crate::drafts::DraftStore;
 use deadpool_postgres::{Object, Pool};
 use futures::future::BoxFuture;

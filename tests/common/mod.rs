@@ -19,6 +19,24 @@ local one with:\n    pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresq
 or point CASELOAD_TEST_ADMIN_URL at a server where the role may create databases \
 (default: host=127.0.0.1 port=5432 user=postgres dbname=postgres).";
 
+/// The date every test that seeds demo data takes as today. The demo data is
+/// generated relative to today (names, due dates, which row leads the home),
+/// so a test seeded by the calendar would change what it sees every day.
+/// The real binary gets it as `CASELOAD_TODAY` (see `pty::Pty::spawn`),
+/// an in-process worker through `caseload::clock::pin`.
+pub fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap_or_default()
+}
+
+/// Pins the in-process worker's today to [`today`] and returns it.
+pub fn pin_today() -> chrono::NaiveDate {
+    assert!(
+        caseload::clock::pin(today()),
+        "another date was pinned first in this test binary"
+    );
+    today()
+}
+
 /// Connection string of a role that may create databases and roles.
 pub fn admin_conninfo() -> String {
     std::env::var("CASELOAD_TEST_ADMIN_URL")

@@ -38,6 +38,7 @@ impl Pty {
         cmd.env("XDG_CONFIG_HOME", home.path());
         cmd.env_remove("CASELOAD_CONFIG");
         cmd.env_remove("NO_COLOR");
+        cmd.env(caseload::clock::TODAY_VAR, super::today().to_string());
         for (k, v) in env {
             cmd.env(k, v);
         }

@@ -4,8 +4,8 @@
 //! that name the numbers involved.
 
 use crate::app::form::{Errors, FieldSpec, choice, date, decimal, optional, required, text};
-use crate::db::interventions::goals::{GoalFields, NewMeasurement};
-use crate::db::interventions::{GoalDirection, GoalRule, GoalStatus};
+use crate::domain::goals::{GoalFields, NewMeasurement};
+use crate::domain::kinds::{GoalDirection, GoalRule, GoalStatus};
 use chrono::NaiveDate;
 use uuid::Uuid;
 

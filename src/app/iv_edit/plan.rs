@@ -4,9 +4,9 @@
 //! type; the database still has the last word.
 
 use crate::app::form::{Errors, FieldSpec, date, flag, flag_text, number_in, optional, text};
-use crate::db::enums::{InterventionStatus, InterventionType, PgEnum, parse_enum};
-use crate::db::interventions::InterventionHeader;
-use crate::db::interventions::programs::Program;
+use crate::domain::enums::{InterventionStatus, InterventionType, PgEnum, parse_enum};
+use crate::domain::intervention::InterventionHeader;
+use crate::domain::plan::Program;
 use chrono::NaiveDate;
 
 const NAME: FieldSpec = text("Name", "required without a program: what the team calls it");

@@ -2,7 +2,7 @@
 //! every change and read back after a crash. It carries the context too,
 //! so a recovered draft opens (and can be queued) without the database.
 
-use crate::db::sessions::SessionContext;
+use crate::domain::session::SessionContext;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

@@ -4,9 +4,9 @@
 //! from, and parsing them into what is saved, with a message per field.
 
 use crate::app::form::{self, Errors, FieldSpec, Kind};
-use crate::db::enums::FieldType;
-use crate::db::interventions::Attendance;
-use crate::db::sessions::{FieldDef, Score, SessionContext, SessionValues};
+use crate::domain::enums::FieldType;
+use crate::domain::kinds::Attendance;
+use crate::domain::session::{FieldDef, Score, SessionContext, SessionValues};
 use chrono::{NaiveDate, NaiveTime};
 use serde_json::{Map, Value};
 use std::borrow::Cow;

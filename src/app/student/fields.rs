@@ -6,8 +6,8 @@
 use crate::app::form::{
     self, Errors, FieldSpec, choice, date, flag, flag_text, optional, required, text,
 };
-use crate::db::enums::{GradeLevel, PgEnum, StudentStatus, parse_enum};
-use crate::db::student_record::{CHANNELS, Change, GuardianFields, Profile, RELATIONSHIPS};
+use crate::domain::enums::{GradeLevel, PgEnum, StudentStatus, parse_enum};
+use crate::domain::student::{CHANNELS, Change, GuardianFields, Profile, RELATIONSHIPS};
 use chrono::NaiveDate;
 
 pub const PROFILE: &[FieldSpec] = &[

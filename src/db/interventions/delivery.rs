@@ -2,15 +2,10 @@
 //! intervention or many.
 
 use crate::domain::fidelity::Delivery;
+use crate::domain::intervention::DeliveryRow;
 use chrono::NaiveDate;
 use tokio_postgres::{GenericClient, Row};
 use uuid::Uuid;
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct DeliveryRow {
-    pub intervention_id: Uuid,
-    pub delivery: Delivery,
-}
 
 /// Joins `d.sessions` and `d.minutes` delivered to the intervention `i`, with
 /// today in $2 (so every query that uses it keeps today there).

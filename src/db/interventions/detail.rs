@@ -3,52 +3,19 @@
 //! sessions, team, attachments, communications, delivery counts and the
 //! settings the rules need.
 
-use super::delivery::{DELIVERY_SQL, DeliveryRow, delivery_row};
-use super::goals::{
-    GOAL_COLUMNS, Goal, GoalWithPoints, MEASUREMENT_COLUMNS, goal_row, measurement_row,
+use super::delivery::{DELIVERY_SQL, delivery_row};
+use super::goals::{GOAL_COLUMNS, MEASUREMENT_COLUMNS, goal_row, measurement_row};
+use super::settings::{RULE_SETTINGS_SQL, rule_settings};
+use crate::domain::goals::{Goal, GoalWithPoints};
+use crate::domain::intervention::{
+    Attachment, ChainLink, Communication, InterventionDetail, InterventionHeader, SessionRow,
 };
-use super::kinds::{Attendance, Outcome, TeamRole};
-use super::settings::{RULE_SETTINGS_SQL, RuleSettings, rule_settings};
-use crate::db::enums::{InterventionStatus, InterventionType};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use crate::domain::markers::{StatusChange, markers};
+use crate::domain::team::TeamMember;
+use chrono::NaiveDate;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 use uuid::Uuid;
-
-/// The intervention itself: what the header line and the edit form show.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InterventionHeader {
-    pub id: Uuid,
-    pub student_id: Uuid,
-    /// Preferred (else first) name and last name.
-    pub student_name: String,
-    pub student_local_id: String,
-    pub school_id: Uuid,
-    pub school_name: String,
-    pub program_id: Option<Uuid>,
-    pub custom_name: Option<String>,
-    /// The program's name, else the custom name.
-    pub name: String,
-    pub intervention_type: InterventionType,
-    pub tier: i16,
-    pub status: InterventionStatus,
-    pub concern: Option<String>,
-    pub owner_id: Option<Uuid>,
-    pub owner_name: Option<String>,
-    pub referred_by: Option<Uuid>,
-    pub referred_at: DateTime<Utc>,
-    pub start_date: Option<NaiveDate>,
-    pub planned_end_date: Option<NaiveDate>,
-    pub ended_at: Option<DateTime<Utc>>,
-    pub sessions_per_week: Option<i16>,
-    pub minutes_per_session: Option<i16>,
-    pub outcome: Option<Outcome>,
-    pub outcome_notes: Option<String>,
-    pub parent_consent_at: Option<DateTime<Utc>>,
-    pub previous_intervention_id: Option<Uuid>,
-    pub is_restricted: bool,
-    pub version: i32,
-}
 
 /// A student `s`'s name as people use it: preferred (else first) and last.
 macro_rules! student_name {
@@ -119,22 +86,6 @@ pub async fn load_header(
         .map(header_row))
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct SessionRow {
-    pub id: Uuid,
-    pub session_date: NaiveDate,
-    pub start_time: Option<NaiveTime>,
-    pub minutes: i16,
-    pub attendance: Attendance,
-    pub fidelity: Option<i16>,
-    pub note: Option<String>,
-    pub field_values: serde_json::Value,
-    pub delivered_by: Option<Uuid>,
-    pub delivered_by_name: Option<String>,
-    pub is_restricted: bool,
-    pub version: i32,
-}
-
 /// The detail screen shows the most recent sessions; older ones are paged
 /// by the sessions screen.
 pub const SESSION_LIMIT: i64 = 200;
@@ -164,17 +115,6 @@ fn session_row(r: &Row) -> SessionRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TeamMember {
-    pub id: Uuid,
-    pub user_id: Option<Uuid>,
-    /// The user's display name, or the outside person's name.
-    pub name: String,
-    pub external_org: Option<String>,
-    pub role: TeamRole,
-    pub can_edit: bool,
-}
-
 pub(crate) const TEAM_SQL: &str = "SELECT t.id, t.user_id, \
        COALESCE(u.display_name, t.external_name, ''), t.external_org, t.role, t.can_edit \
      FROM intervention_team t LEFT JOIN users u ON u.id = t.user_id \
@@ -192,38 +132,11 @@ pub(crate) fn team_row(r: &Row) -> TeamMember {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attachment {
-    pub document_id: Uuid,
-    pub session_id: Option<Uuid>,
-    pub filename: String,
-    pub content_type: String,
-    pub byte_size: i64,
-    pub caption: Option<String>,
-    pub attached_at: DateTime<Utc>,
-}
-
 const ATTACHMENTS_SQL: &str = "SELECT a.document_id, a.session_id, d.filename, d.content_type, \
        d.byte_size, a.caption, a.created_at \
      FROM intervention_attachments a JOIN documents d ON d.id = a.document_id \
      WHERE a.intervention_id = $1 AND d.deleted_at IS NULL \
      ORDER BY a.created_at DESC, a.document_id";
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Communication {
-    pub id: Uuid,
-    pub occurred_at: DateTime<Utc>,
-    pub direction: String,
-    pub channel: String,
-    pub purpose: String,
-    pub summary: Option<String>,
-    pub result: Option<String>,
-    pub staff_name: Option<String>,
-    pub guardian_name: Option<String>,
-    pub follow_up_due: Option<NaiveDate>,
-    pub follow_up_owner_name: Option<String>,
-    pub follow_up_done_at: Option<DateTime<Utc>>,
-}
 
 const COMMUNICATIONS_SQL: &str = "SELECT c.id, c.occurred_at, c.direction, c.channel, \
        c.purpose, c.summary, c.result, st.display_name, g.first_name || ' ' || g.last_name, \
@@ -252,19 +165,6 @@ fn communication_row(r: &Row) -> Communication {
     }
 }
 
-/// An intervention before or after this one in the escalation chain.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainLink {
-    pub id: Uuid,
-    pub name: String,
-    pub tier: i16,
-    pub status: InterventionStatus,
-    pub start_date: Option<NaiveDate>,
-    pub ended_on: Option<NaiveDate>,
-    /// True for the one this escalated from; false for one that followed.
-    pub is_previous: bool,
-}
-
 const CHAIN_SQL: &str = "SELECT x.id, COALESCE(p.name, x.custom_name, ''), x.tier, x.status, \
        x.start_date, x.ended_at::date, x.id IS NOT DISTINCT FROM me.previous_intervention_id \
      FROM interventions me \
@@ -286,122 +186,8 @@ fn chain_row(r: &Row) -> ChainLink {
     }
 }
 
-/// Where the chart draws a vertical line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Marker {
-    Started,
-    Ended(InterventionStatus),
-    Paused,
-    /// Active again after a pause.
-    Resumed,
-    /// Put up for review.
-    ReviewDue,
-    /// Active again after a review.
-    Continued,
-    /// This intervention escalated from another one that ended that day.
-    PreviousEnded(Uuid),
-    /// Another intervention that followed this one started that day.
-    NextStarted(Uuid),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusMarker {
-    pub on: NaiveDate,
-    pub marker: Marker,
-}
-
-/// One row of `intervention_status_changes` (0009_status_history.sql).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusChange {
-    pub on: NaiveDate,
-    /// None when the intervention was created in `to`.
-    pub from: Option<InterventionStatus>,
-    pub to: InterventionStatus,
-}
-
 const STATUS_CHANGES_SQL: &str = "SELECT changed_at::date, from_status, to_status \
      FROM intervention_status_changes WHERE intervention_id = $1 ORDER BY changed_at, id";
-
-/// The marker a status change earns, if the record's own dates do not
-/// already show it (starting and ending are `start_date` and `ended_at`).
-pub fn change_marker(c: &StatusChange) -> Option<Marker> {
-    use InterventionStatus as S;
-    match (c.from, c.to) {
-        (_, S::Paused) => Some(Marker::Paused),
-        (_, S::ReviewDue) => Some(Marker::ReviewDue),
-        (Some(S::Paused), S::Active) => Some(Marker::Resumed),
-        (Some(S::ReviewDue), S::Active) => Some(Marker::Continued),
-        _ => None,
-    }
-}
-
-/// The markers of the record itself (its start, its end), of its status
-/// history (pauses, resumes, reviews), and the ends and starts of its
-/// neighbours in the chain; by date, stable.
-pub fn markers(
-    header: &InterventionHeader,
-    chain: &[ChainLink],
-    history: &[StatusChange],
-) -> Vec<StatusMarker> {
-    let mut out = Vec::new();
-    if let Some(on) = header.start_date {
-        out.push(StatusMarker {
-            on,
-            marker: Marker::Started,
-        });
-    }
-    if let Some(at) = header.ended_at {
-        out.push(StatusMarker {
-            on: at.date_naive(),
-            marker: Marker::Ended(header.status),
-        });
-    }
-    for link in chain {
-        let (on, marker) = if link.is_previous {
-            (link.ended_on, Marker::PreviousEnded(link.id))
-        } else {
-            (link.start_date, Marker::NextStarted(link.id))
-        };
-        if let Some(on) = on {
-            out.push(StatusMarker { on, marker });
-        }
-    }
-    // After the record's own: on a shared day the start reads first.
-    for c in history {
-        if let Some(marker) = change_marker(c) {
-            out.push(StatusMarker { on: c.on, marker });
-        }
-    }
-    out.sort_by_key(|m| m.on);
-    out
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct InterventionDetail {
-    pub header: InterventionHeader,
-    pub goals: Vec<GoalWithPoints>,
-    /// Newest first, at most SESSION_LIMIT.
-    pub sessions: Vec<SessionRow>,
-    pub sessions_total: i64,
-    pub team: Vec<TeamMember>,
-    pub attachments: Vec<Attachment>,
-    pub communications: Vec<Communication>,
-    pub chain: Vec<ChainLink>,
-    pub markers: Vec<StatusMarker>,
-    /// Sessions and minutes delivered up to `today`, for `domain::fidelity`.
-    pub delivery: DeliveryRow,
-    pub settings: RuleSettings,
-}
-
-impl InterventionDetail {
-    pub fn fidelity(&self, today: NaiveDate) -> Option<crate::domain::fidelity::Fidelity> {
-        crate::domain::fidelity::fidelity(
-            &self.delivery.delivery,
-            today,
-            self.settings.fidelity_threshold,
-        )
-    }
-}
 
 /// Everything the detail screen shows, or None if the intervention does not
 /// exist or is not visible. The queries are sent together and answered in
@@ -494,44 +280,4 @@ pub async fn load_detail(
         settings: rule_settings(&settings),
         header,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use InterventionStatus as S;
-
-    #[test]
-    fn status_history_marks_pauses_resumes_and_reviews_only() {
-        let on = |d: u32| NaiveDate::from_ymd_opt(2026, 9, d).unwrap();
-        let change = |d, from, to| StatusChange {
-            on: on(d),
-            from,
-            to,
-        };
-        let history = [
-            change(1, None, S::Referred),
-            change(2, Some(S::Referred), S::Planned),
-            // Starting and ending are the record's own dates.
-            change(3, Some(S::Planned), S::Active),
-            change(10, Some(S::Active), S::Paused),
-            change(17, Some(S::Paused), S::Active),
-            change(20, Some(S::Active), S::ReviewDue),
-            change(22, Some(S::ReviewDue), S::Active),
-            change(28, Some(S::Active), S::Completed),
-        ];
-        let marks: Vec<(NaiveDate, Marker)> = history
-            .iter()
-            .filter_map(|c| Some((c.on, change_marker(c)?)))
-            .collect();
-        assert_eq!(
-            marks,
-            [
-                (on(10), Marker::Paused),
-                (on(17), Marker::Resumed),
-                (on(20), Marker::ReviewDue),
-                (on(22), Marker::Continued),
-            ]
-        );
-    }
 }

@@ -1,73 +1,13 @@
 //! Creating and editing an intervention. Creates are idempotent (the client
 //! picks the id); edits are optimistic (`WHERE version = $seen`).
 
-use super::detail::{InterventionHeader, load_header};
-use super::error::{Refusal, WriteError};
-use crate::db::enums::{InterventionStatus, InterventionType};
-use chrono::{DateTime, NaiveDate, Utc};
+use super::detail::load_header;
+use super::error::WriteError;
+use crate::domain::intervention::InterventionHeader;
+use crate::domain::plan::{InterventionEdit, NewIntervention, Source};
+use crate::domain::refusal::Refusal;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
-
-/// Where the plan comes from.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Source {
-    /// A program: its defaults fill whatever the overrides leave empty.
-    Program(Uuid),
-    /// No program: a name, and the type and tier a program would have given.
-    Custom {
-        name: String,
-        intervention_type: InterventionType,
-        tier: i16,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewIntervention {
-    /// Client-generated, so that a retried create returns the first one.
-    pub id: Uuid,
-    pub student_id: Uuid,
-    pub source: Source,
-    /// Referred (the default) or planned; later states go through
-    /// `lifecycle::transition`.
-    pub status: InterventionStatus,
-    pub concern: Option<String>,
-    /// None: the signed-in person.
-    pub owner_id: Option<Uuid>,
-    pub start_date: Option<NaiveDate>,
-    /// None: start date + the program's default weeks (when both exist).
-    pub planned_end_date: Option<NaiveDate>,
-    /// Overrides of the program's defaults.
-    pub intervention_type: Option<InterventionType>,
-    pub tier: Option<i16>,
-    pub sessions_per_week: Option<i16>,
-    pub minutes_per_session: Option<i16>,
-    pub previous_intervention_id: Option<Uuid>,
-    /// Hidden from roles without can_view_restricted (the database refuses
-    /// it from them).
-    pub is_restricted: bool,
-}
-
-impl NewIntervention {
-    /// A referral for `student_id` with nothing overridden.
-    pub fn new(id: Uuid, student_id: Uuid, source: Source) -> Self {
-        NewIntervention {
-            id,
-            student_id,
-            source,
-            status: InterventionStatus::Referred,
-            concern: None,
-            owner_id: None,
-            start_date: None,
-            planned_end_date: None,
-            intervention_type: None,
-            tier: None,
-            sessions_per_week: None,
-            minutes_per_session: None,
-            previous_intervention_id: None,
-            is_restricted: false,
-        }
-    }
-}
 
 /// Creates the intervention, or finds the one a previous attempt with the
 /// same id created. The school comes from the student; referrer and (by
@@ -133,45 +73,6 @@ pub async fn create(
     load_header(client, new.id)
         .await?
         .ok_or(WriteError::Refused(Refusal::UnknownStudentOrProgram))
-}
-
-/// The editable fields, saved together: the form shows them all, and the
-/// version check makes a whole-form save safe.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InterventionEdit {
-    pub program_id: Option<Uuid>,
-    pub custom_name: Option<String>,
-    pub intervention_type: InterventionType,
-    pub tier: i16,
-    pub concern: Option<String>,
-    pub owner_id: Option<Uuid>,
-    pub start_date: Option<NaiveDate>,
-    pub planned_end_date: Option<NaiveDate>,
-    pub sessions_per_week: Option<i16>,
-    pub minutes_per_session: Option<i16>,
-    pub parent_consent_at: Option<DateTime<Utc>>,
-    pub previous_intervention_id: Option<Uuid>,
-    pub is_restricted: bool,
-}
-
-impl From<&InterventionHeader> for InterventionEdit {
-    fn from(h: &InterventionHeader) -> Self {
-        InterventionEdit {
-            program_id: h.program_id,
-            custom_name: h.custom_name.clone(),
-            intervention_type: h.intervention_type,
-            tier: h.tier,
-            concern: h.concern.clone(),
-            owner_id: h.owner_id,
-            start_date: h.start_date,
-            planned_end_date: h.planned_end_date,
-            sessions_per_week: h.sessions_per_week,
-            minutes_per_session: h.minutes_per_session,
-            parent_consent_at: h.parent_consent_at,
-            previous_intervention_id: h.previous_intervention_id,
-            is_restricted: h.is_restricted,
-        }
-    }
 }
 
 /// Saves `changes` if the intervention is still at `expected_version`;

@@ -2,54 +2,13 @@
 //! first so the refusal is immediate and precise; the database trigger
 //! checks again for everyone who does not come through here.
 
-use super::detail::{InterventionHeader, load_header};
-use super::error::{Refusal, WriteError};
-use super::kinds::Outcome;
-use crate::db::enums::InterventionStatus;
-use crate::domain::lifecycle::{allowed, is_final, outcome_required};
+use super::detail::load_header;
+use super::error::WriteError;
+use crate::domain::intervention::InterventionHeader;
+use crate::domain::lifecycle::{Transition, check, is_final};
 use chrono::NaiveDate;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
-
-pub use crate::domain::actions::{Action, available_actions};
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Transition {
-    pub to: InterventionStatus,
-    /// Required when closing one that has started; kept only when closing.
-    pub outcome: Option<Outcome>,
-    /// Saved as the outcome notes when closing.
-    pub notes: Option<String>,
-}
-
-impl Transition {
-    pub fn to(to: InterventionStatus) -> Self {
-        Transition {
-            to,
-            outcome: None,
-            notes: None,
-        }
-    }
-
-    pub fn closing(to: InterventionStatus, outcome: Outcome, notes: Option<String>) -> Self {
-        Transition {
-            to,
-            outcome: Some(outcome),
-            notes,
-        }
-    }
-}
-
-/// Checks the move against `from` without a round trip.
-pub fn check(from: InterventionStatus, t: &Transition) -> Result<(), Refusal> {
-    if !allowed(from, t.to) {
-        return Err(Refusal::IllegalTransition { from, to: t.to });
-    }
-    if outcome_required(from, t.to) && t.outcome.is_none() {
-        return Err(Refusal::OutcomeRequired);
-    }
-    Ok(())
-}
 
 /// Moves the intervention to `t.to` if it is still at `expected_version`.
 /// Activating one without a start date starts it `today` (and, from a

@@ -7,13 +7,11 @@ pub mod detail;
 pub mod edit;
 pub mod error;
 pub mod goals;
-pub mod kinds;
 pub mod lifecycle;
 pub mod programs;
 pub mod settings;
 pub mod team;
 
-pub use detail::{InterventionDetail, InterventionHeader, load_detail, load_header};
-pub use error::{Refusal, WriteError};
-pub use kinds::{Attendance, GoalDirection, GoalRule, GoalStatus, Outcome, TeamRole};
-pub use settings::{RuleSettings, load_rule_settings};
+pub use detail::{load_detail, load_header};
+pub use error::WriteError;
+pub use settings::load_rule_settings;

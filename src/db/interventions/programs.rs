@@ -2,43 +2,9 @@
 //! programs a student's plan can start from, whether the signed-in person
 //! may restrict a plan, and an owner named by username.
 
-use crate::db::enums::InterventionType;
+use crate::domain::plan::{ContextFor, FormContext, Program};
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
-
-/// An approved (active) program and the defaults it gives a new plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Program {
-    pub id: Uuid,
-    pub name: String,
-    pub intervention_type: InterventionType,
-    pub default_tier: i16,
-    pub default_sessions_per_week: Option<i16>,
-    pub default_minutes: Option<i16>,
-    pub default_weeks: Option<i16>,
-    pub monitoring_frequency: String,
-    pub progress_measure: Option<String>,
-}
-
-/// What a form is about: a student getting a new plan, or a plan being
-/// edited or given a goal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ContextFor {
-    Student(Uuid),
-    Intervention(Uuid),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FormContext {
-    /// For a student: district programs and those of the student's school,
-    /// by name. Empty for an intervention (editing keeps its program).
-    pub programs: Vec<Program>,
-    /// One of the person's roles has can_view_restricted.
-    pub can_restrict: bool,
-    /// For an intervention: its program's progress measure, which a new
-    /// goal starts from.
-    pub measure: Option<String>,
-}
 
 /// Active programs open to a student's school or an intervention's
 /// program measure, and the restrict right.

@@ -1,24 +1,8 @@
 //! The settings the rules read (decision_rule_points, fidelity_threshold),
 //! with the documented defaults when a district has removed them.
 
+use crate::domain::intervention::RuleSettings;
 use tokio_postgres::GenericClient;
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RuleSettings {
-    /// Consecutive points the four-point rule looks at.
-    pub decision_rule_points: usize,
-    /// Share of planned delivery below which fidelity is flagged.
-    pub fidelity_threshold: f64,
-}
-
-impl Default for RuleSettings {
-    fn default() -> Self {
-        RuleSettings {
-            decision_rule_points: 4,
-            fidelity_threshold: 0.8,
-        }
-    }
-}
 
 pub(crate) const RULE_SETTINGS_SQL: &str = "SELECT key, value FROM settings \
      WHERE scope = 'system' AND key IN ('decision_rule_points', 'fidelity_threshold')";

@@ -2,30 +2,12 @@
 //! (0005_interventions.sql): it follows interventions.owner_id and cannot be
 //! removed or demoted here.
 
-use super::detail::{TEAM_SQL, TeamMember, team_row};
-use super::error::{Refusal, WriteError};
-use super::kinds::TeamRole;
+use super::detail::{TEAM_SQL, team_row};
+use super::error::WriteError;
+use crate::domain::kinds::TeamRole;
+use crate::domain::team::{CANDIDATE_LIMIT, Candidate, Member, NewMember, TeamMember};
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Member {
-    User(Uuid),
-    /// Someone outside the system: a name and their organisation.
-    External {
-        name: String,
-        org: String,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewMember {
-    /// Client-generated, so a retried add is a no-op.
-    pub id: Uuid,
-    pub member: Member,
-    pub role: TeamRole,
-    pub can_edit: bool,
-}
 
 pub async fn load_team(
     client: &impl GenericClient,
@@ -111,19 +93,6 @@ pub async fn change_role(
     }
 }
 
-/// A caseload user who could join the team.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Candidate {
-    pub id: Uuid,
-    pub name: String,
-    /// Their roles' keys, to tell two people of the same name apart.
-    pub roles: String,
-}
-
-/// How many candidates one search returns; the picker says when there are
-/// more and typing narrows them.
-pub const CANDIDATE_LIMIT: i64 = 50;
-
 /// Active users not yet on the team whose display name contains every word
 /// of `search` (folded like the roster's search: no accents, no case),
 /// by name. Users are reference data every role may read.
@@ -160,12 +129,4 @@ pub async fn candidates(
             roles: r.get(2),
         })
         .collect())
-}
-
-/// Refusals the team screen explains before asking the database.
-pub fn check_role(role: TeamRole) -> Result<(), Refusal> {
-    match role {
-        TeamRole::Owner => Err(Refusal::OwnerRoleTaken),
-        _ => Ok(()),
-    }
 }

@@ -2,7 +2,7 @@
 //! across all their rows, each row knowing which record it opens.
 
 use crate::app::ReqId;
-use crate::db::caseload::{CaseloadHome, InterventionRef, Scope};
+use crate::domain::caseload::{CaseloadHome, InterventionRef, Scope};
 use chrono::NaiveDate;
 use uuid::Uuid;
 

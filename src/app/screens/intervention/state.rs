@@ -4,9 +4,10 @@
 
 use crate::app::ReqId;
 use crate::app::command::{CommandLine, Edit};
-use crate::db::enums::InterventionStatus;
-use crate::db::interventions::{InterventionDetail, InterventionHeader, Outcome};
 use crate::domain::actions::{Action, available_actions};
+use crate::domain::enums::InterventionStatus;
+use crate::domain::intervention::{InterventionDetail, InterventionHeader};
+use crate::domain::kinds::Outcome;
 use crate::domain::lifecycle::outcome_required;
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};

@@ -1,7 +1,7 @@
 //! The menu screen's state, built from navigation_items rows.
 
-use crate::db::enums::NavigationType;
-use crate::db::navigation::NavItem;
+use crate::domain::enums::NavigationType;
+use crate::domain::navigation::NavItem;
 use uuid::Uuid;
 
 use crate::app::ReqId;

@@ -6,7 +6,7 @@ use super::{FilterEdit, filters_changed, list_action, requery};
 use crate::app::keymap::{self, Action};
 use crate::app::roster::visible_rows;
 use crate::app::{Effect, Screen, State, picker};
-use crate::db::schools::SchoolChoice;
+use crate::domain::school::SchoolChoice;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Keys for the roster's search box or filter bar, when one has them.

@@ -11,9 +11,9 @@ pub use state::*;
 use crate::app::keymap::Action;
 use crate::app::nav::{push_student, reload};
 use crate::app::{Effect, ReqId, Screen, State, iv_edit, session_log};
-use crate::db::roster::{Filters, Sort};
-use crate::db::schools::SchoolChoice;
-use crate::db::students::RosterPage;
+use crate::domain::roster::RosterPage;
+use crate::domain::roster::{Filters, Sort};
+use crate::domain::school::SchoolChoice;
 use crossterm::event::KeyEvent;
 
 /// Keys on the roster: its text boxes and filter bar first, then its own

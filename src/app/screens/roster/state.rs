@@ -1,13 +1,14 @@
 //! The roster screen's state: a bounded window of rows over the whole roster,
 //! moved by keyset pages.
 
-use crate::db::enums::{PgEnum, StudentStatus};
-use crate::db::roster::{self as q, Chip, Filters, RosterQuery, Sort};
-use crate::db::students::{PageRequest, RosterPage, RosterRow};
+use crate::domain::enums::{PgEnum, StudentStatus};
+use crate::domain::roster::{
+    self as q, Chip, Filters, PageRequest, RosterPage, RosterQuery, RosterRow, Sort,
+};
 
 use crate::app::picker::Picker;
 use crate::app::{Effect, ReqId};
-use crate::db::schools::SchoolChoice;
+use crate::domain::school::SchoolChoice;
 
 /// Rows per fetched page.
 pub const PAGE_SIZE: usize = 100;

@@ -1,0 +1,16 @@
+//! A school as the roster's school picker offers it.
+
+use crate::domain::enums::GradeLevel;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolChoice {
+    pub id: Uuid,
+    pub name: String,
+    pub local_id: String,
+    pub low_grade: GradeLevel,
+    pub high_grade: GradeLevel,
+    /// One of the schools the person's coordinator grants name: listed
+    /// first, since those are the ones their roster holds.
+    pub mine: bool,
+}
