@@ -4,6 +4,7 @@
 //! Regenerate with `INSTA_UPDATE=always cargo test --test student_snapshots`
 //! and read the .snap files before committing.
 
+use caseload::app::Read;
 use caseload::app::student::{Mode, StudentState};
 use caseload::app::{Effect, Msg, Options, Screen, State, update};
 use caseload::domain::enums::{GradeLevel, InterventionStatus, StudentStatus};
@@ -463,7 +464,7 @@ fn enter_on_an_intervention_opens_its_detail_and_esc_comes_back() {
     update(&mut s, key(KeyCode::Char('j')));
     let fx = update(&mut s, key(KeyCode::Enter));
     assert!(
-        matches!(fx[..], [Effect::LoadIntervention { id, .. }] if id == Uuid::from_u128(201)),
+        matches!(fx[..], [Effect::Load { read: Read::Intervention { id, .. }, .. }] if id == Uuid::from_u128(201)),
         "{fx:?}"
     );
     let Screen::Intervention(d) = s.top() else {

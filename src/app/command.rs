@@ -3,6 +3,8 @@
 
 use super::nav::open_by_command;
 use super::{Effect, Screen, State, help, menu};
+use crate::app::Read;
+use crate::domain::navigation::ToolAccess;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -168,8 +170,29 @@ fn open_tool(state: &mut State, key: String) -> Vec<Effect> {
         .map(|old| Effect::Cancel { req: old });
     superseded
         .into_iter()
-        .chain([Effect::CheckTool { req, key }])
+        .chain([Effect::Load {
+            req,
+            read: Read::Tool { key },
+        }])
         .collect()
+}
+
+/// The database's verdict on `:open key`.
+pub(super) fn on_tool_checked(state: &mut State, data: crate::app::Data) -> Vec<Effect> {
+    let crate::app::Data::Tool { key, access } = data else {
+        return vec![];
+    };
+    match access {
+        ToolAccess::Allowed { name } => open_by_command(state, &key, name),
+        ToolAccess::Refused => {
+            state.error(format!("you don't have access to {key}"));
+            vec![]
+        }
+        ToolAccess::NoSuchTool => {
+            state.error(format!("no tool called {key}"));
+            vec![]
+        }
+    }
 }
 
 #[cfg(test)]

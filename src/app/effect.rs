@@ -1,16 +1,13 @@
 //! What update() asks of the worker. Every request that is answered carries
 //! a `ReqId`; the worker's reply names it back.
 
-use super::ReqId;
 use super::iv_edit::IvWrite;
 use super::session_edit::draft::SessionDraft;
+use super::{Read, ReqId};
 use crate::config::Password;
-use crate::domain::caseload::Scope;
 use crate::domain::enums::InterventionStatus;
 use crate::domain::kinds::{Outcome, TeamRole};
-use crate::domain::plan::ContextFor;
-use crate::domain::roster::PageRequest;
-use crate::domain::roster::{Filters, RosterQuery, Sort};
+use crate::domain::roster::{Filters, Sort};
 use crate::domain::session::SessionWrite;
 use crate::domain::student::Change;
 use crate::domain::team::Member;
@@ -36,36 +33,16 @@ pub enum Effect {
     },
     /// Delete this connection's password from the keyring.
     ForgetKeyring,
-    LoadMenu {
+    /// A read: answered with `Msg::Loaded` or `Msg::QueryFailed`.
+    Load {
         req: ReqId,
-    },
-    LoadRosterPage {
-        req: ReqId,
-        query: RosterQuery,
-        page: PageRequest,
-        limit: usize,
-    },
-    CountRoster {
-        req: ReqId,
-        query: RosterQuery,
-    },
-    /// Read the person's saved roster filters and sort.
-    LoadRosterFilters {
-        req: ReqId,
+        read: Read,
     },
     /// Remember the roster filters and sort for the person (settings,
     /// scope user); answered only with `Msg::RosterFiltersSaved`.
     SaveRosterFilters {
         filters: Filters,
         sort: Sort,
-    },
-    LoadStudent {
-        req: ReqId,
-        id: Uuid,
-    },
-    /// The active schools, for the roster's school picker.
-    LoadSchools {
-        req: ReqId,
     },
     /// Save a profile or guardian form onto row `id` if it is still at
     /// `version`; never cancelled once sent.
@@ -75,20 +52,6 @@ pub enum Effect {
         version: i32,
         change: Change,
     },
-    /// May the person open this tool? Asked of the database for tools the
-    /// menu does not offer (`:open`).
-    CheckTool {
-        req: ReqId,
-        key: String,
-    },
-    LoadHome {
-        req: ReqId,
-        scope: Scope,
-    },
-    LoadIntervention {
-        req: ReqId,
-        id: Uuid,
-    },
     /// A lifecycle move, only if the row is still at `expected_version`.
     Transition {
         req: ReqId,
@@ -97,13 +60,6 @@ pub enum Effect {
         to: InterventionStatus,
         outcome: Option<Outcome>,
         notes: Option<String>,
-    },
-    /// Active users not on the intervention's team whose name contains
-    /// every word of `search`.
-    LoadTeamCandidates {
-        req: ReqId,
-        intervention_id: Uuid,
-        search: String,
     },
     /// Never cancelled once sent; answered with the team as it is then.
     AddTeamMember {
@@ -118,30 +74,11 @@ pub enum Effect {
         intervention_id: Uuid,
         member_id: Uuid,
     },
-    /// The programs a new plan for a student may start from (or an
-    /// intervention's program measure), and whether the person may
-    /// restrict a plan.
-    LoadIvFormContext {
-        req: ReqId,
-        about: ContextFor,
-    },
     /// An intervention, goal or data-point write from the forms; never
     /// cancelled once sent.
     WriteIv {
         req: ReqId,
         write: IvWrite,
-    },
-    /// What the session editor needs for `intervention_id`, and for an
-    /// edit the session as it is now.
-    LoadSessionContext {
-        req: ReqId,
-        intervention_id: Uuid,
-        session_id: Option<Uuid>,
-    },
-    /// The student's interventions a session can be logged for.
-    LoadLogTargets {
-        req: ReqId,
-        student_id: Uuid,
     },
     /// Write the editor's state to disk (coalesced, crash-safe).
     WriteDraft {

@@ -1,6 +1,7 @@
 //! A small caseload and one intervention, shared by the state-machine
 //! tests and the rendering snapshots.
 
+use crate::app::{Data, Read};
 use crate::domain::caseload::{
     ActiveRow, CaseloadHome, FollowUpRow, GoalFlag, InterventionRef, Problem, ReviewReason,
     ReviewRow, Totals, Warning,
@@ -320,10 +321,22 @@ pub fn answer_context(
     fx: &[crate::app::Effect],
     context: FormContext,
 ) -> ContextFor {
-    let [crate::app::Effect::LoadIvFormContext { req, about }] = fx[..] else {
+    let [
+        crate::app::Effect::Load {
+            req,
+            read: Read::IvFormContext { about },
+        },
+    ] = fx[..]
+    else {
         panic!("expected the form context to be asked for, got {fx:?}")
     };
-    crate::app::update(s, crate::app::Msg::IvFormContext { req, context });
+    crate::app::update(
+        s,
+        crate::app::Msg::Loaded {
+            req,
+            data: Data::IvFormContext { context },
+        },
+    );
     about
 }
 

@@ -11,6 +11,7 @@ pub mod plan;
 use super::form::{FieldSpec, Form, FormKey};
 use super::keymap::{Action, Key};
 use super::{Effect, ReqId, Screen, State};
+use crate::app::Read;
 use crate::domain::goals::{Goal, GoalFields, Measurement, NewMeasurement};
 use crate::domain::intervention::InterventionHeader;
 use crate::domain::plan::{ContextFor, FormContext, Program};
@@ -334,9 +335,11 @@ pub fn open_new(state: &mut State, student_id: Uuid, student_name: String) -> Ve
     );
     e.req = Some(req);
     push(state, e);
-    vec![Effect::LoadIvFormContext {
+    vec![Effect::Load {
         req,
-        about: ContextFor::Student(student_id),
+        read: Read::IvFormContext {
+            about: ContextFor::Student(student_id),
+        },
     }]
 }
 
@@ -422,7 +425,10 @@ pub(super) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect
         Some(about) => {
             let req = state.alloc();
             e.req = Some(req);
-            effects.push(Effect::LoadIvFormContext { req, about });
+            effects.push(Effect::Load {
+                req,
+                read: Read::IvFormContext { about },
+            });
         }
         None if e.stage == Stage::Loading => e.open_form(),
         None => {}
@@ -437,13 +443,15 @@ fn edit_plan(state: &mut State, header: InterventionHeader) -> Vec<Effect> {
     let mut e = IvEditState::new(Kind::EditIntervention(Box::new(header)), Stage::Loading);
     e.req = Some(req);
     push(state, e);
-    vec![Effect::LoadIvFormContext {
+    vec![Effect::Load {
         req,
-        about: ContextFor::Intervention(id),
+        read: Read::IvFormContext {
+            about: ContextFor::Intervention(id),
+        },
     }]
 }
 
-/// The answer to `Effect::LoadIvFormContext`.
+/// The answer to `Read::IvFormContext`.
 pub(super) fn on_context(state: &mut State, req: ReqId, ctx: FormContext) -> Vec<Effect> {
     let Some(e) = state.screens.iter_mut().find_map(|s| match s {
         Screen::IvEdit(e) if e.req == Some(req) => Some(e),
@@ -766,4 +774,11 @@ pub(super) fn on_paste(state: &mut State, text: &str) -> bool {
         revalidate(&e.kind, form);
     }
     pasted
+}
+
+pub(super) fn on_reply(state: &mut State, req: ReqId, data: super::Data) -> Vec<Effect> {
+    match data {
+        super::Data::IvFormContext { context } => on_context(state, req, context),
+        _ => vec![],
+    }
 }

@@ -81,8 +81,13 @@ fn saved_back_on_detail(s: &mut State, req: ReqId) {
         s.top().title()
     );
     assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::LoadIntervention { .. })),
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Load {
+                read: Read::Intervention { .. },
+                ..
+            }
+        )),
         "{fx:?}"
     );
 }
@@ -187,11 +192,16 @@ fn a_new_plan_starts_from_a_program_and_a_retry_reuses_its_id() {
         "{}",
         s.top().title()
     );
-    assert!(fx.iter().any(|e| matches!(e, Effect::LoadStudent { .. })));
-    assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::LoadIntervention { id, .. } if *id == new.id))
-    );
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Load {
+            read: Read::Student { .. },
+            ..
+        }
+    )));
+    assert!(fx.iter().any(
+        |e| matches!(e, Effect::Load { read: Read::Intervention { id, .. }, .. } if *id == new.id)
+    ));
     assert!(
         !s.screens.iter().any(|x| matches!(x, Screen::IvEdit(_))),
         "the form is gone"

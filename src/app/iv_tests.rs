@@ -45,7 +45,11 @@ fn signed_in(roles: &[&str], targets: &[&str]) -> (State, Vec<Effect>) {
         }),
     };
     let fx = update(&mut s, Msg::Connected { req, whoami });
-    let Effect::LoadMenu { req } = fx[0] else {
+    let Effect::Load {
+        req,
+        read: Read::Menu,
+    } = fx[0]
+    else {
         panic!("{fx:?}")
     };
     let items = targets
@@ -53,7 +57,13 @@ fn signed_in(roles: &[&str], targets: &[&str]) -> (State, Vec<Effect>) {
         .enumerate()
         .map(|(i, t)| nav(i as u128 + 1, t))
         .collect();
-    let fx = update(&mut s, Msg::MenuLoaded { req, items });
+    let fx = update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::Menu { items },
+        },
+    );
     (s, fx)
 }
 
@@ -64,16 +74,24 @@ pub(super) fn at_home() -> State {
 
 fn at_home_with(loaded: CaseloadHome) -> State {
     let (mut s, fx) = signed_in(&["counselor"], &["roster", "caseload"]);
-    let [Effect::LoadHome { req, scope }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::Home { scope },
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     assert_eq!(scope, Scope::Mine);
     update(
         &mut s,
-        Msg::HomeLoaded {
+        Msg::Loaded {
             req,
-            home: Box::new(loaded),
-            today: day(fixtures::TODAY),
+            data: Data::Home {
+                home: Box::new(loaded),
+                today: day(fixtures::TODAY),
+            },
         },
     );
     s
@@ -152,16 +170,24 @@ pub(super) fn detail(s: &mut State) -> &mut DetailState {
 pub(super) fn at_detail(status: InterventionStatus) -> State {
     let mut s = at_home();
     let fx = update(&mut s, code(KeyCode::Enter));
-    let [Effect::LoadIntervention { req, id }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::Intervention { id },
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     assert_eq!(id, Uuid::from_u128(1001));
     update(
         &mut s,
-        Msg::InterventionLoaded {
+        Msg::Loaded {
             req,
-            detail: Some(Box::new(fixtures::detail(status))),
-            today: day(fixtures::TODAY),
+            data: Data::Intervention {
+                detail: Some(Box::new(fixtures::detail(status))),
+                today: day(fixtures::TODAY),
+            },
         },
     );
     s
@@ -177,8 +203,11 @@ fn home_is_the_start_screen_when_granted_else_the_roster() {
     assert!(
         matches!(
             fx[..],
-            [Effect::LoadHome {
-                scope: Scope::Schools,
+            [Effect::Load {
+                read: Read::Home {
+                    scope: Scope::Schools,
+                    ..
+                },
                 ..
             }]
         ),
@@ -188,7 +217,13 @@ fn home_is_the_start_screen_when_granted_else_the_roster() {
 
     let (s, fx) = signed_in(&["viewer"], &["roster"]);
     assert!(matches!(s.top(), Screen::Roster(_)));
-    assert!(matches!(fx[0], Effect::LoadRosterPage { .. }));
+    assert!(matches!(
+        fx[0],
+        Effect::Load {
+            read: Read::RosterPage { .. },
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -225,14 +260,14 @@ fn every_home_row_opens_its_record() {
     assert_eq!(home(&s).current_section(), Some(home::Section::FollowUps));
     let fx = update(&mut s, code(KeyCode::Enter));
     assert!(
-        matches!(fx[..], [Effect::LoadStudent { id, .. }] if id == Uuid::from_u128(2009)),
+        matches!(fx[..], [Effect::Load { read: Read::Student { id, .. }, .. }] if id == Uuid::from_u128(2009)),
         "{fx:?}"
     );
     update(&mut s, code(KeyCode::Esc));
     update(&mut s, code(KeyCode::Tab));
     let fx = update(&mut s, code(KeyCode::Enter));
     assert!(
-        matches!(fx[..], [Effect::LoadIntervention { id, .. }] if id == Uuid::from_u128(1003)),
+        matches!(fx[..], [Effect::Load { read: Read::Intervention { id, .. }, .. }] if id == Uuid::from_u128(1003)),
         "{fx:?}"
     );
 }
@@ -323,12 +358,23 @@ fn pausing_confirms_then_sends_the_version() {
         },
     );
     assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::LoadIntervention { .. })),
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Load {
+                read: Read::Intervention { .. },
+                ..
+            }
+        )),
         "{fx:?}"
     );
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::LoadHome { .. })),
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Load {
+                read: Read::Home { .. },
+                ..
+            }
+        )),
         "home reloads too: {fx:?}"
     );
 }
@@ -419,10 +465,13 @@ fn a_conflict_shows_the_current_row_and_reloads() {
     let (level, text) = s.message.clone().unwrap();
     assert_eq!(level, Level::Error);
     assert!(text.contains("changed by someone else: reloaded"), "{text}");
-    assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::LoadIntervention { .. }))
-    );
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Load {
+            read: Read::Intervention { .. },
+            ..
+        }
+    )));
 }
 
 #[test]
@@ -471,6 +520,15 @@ fn open_caseload_by_command() {
         update(&mut s, key(c));
     }
     let fx = update(&mut s, code(KeyCode::Enter));
-    assert!(matches!(fx[..], [Effect::LoadHome { .. }]), "{fx:?}");
+    assert!(
+        matches!(
+            fx[..],
+            [Effect::Load {
+                read: Read::Home { .. },
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
     assert!(matches!(s.top(), Screen::Home(_)));
 }

@@ -4,20 +4,11 @@
 use super::intervention::WriteOutcome;
 use super::iv_edit::IvWritten;
 use super::session_edit::draft::SessionDraft;
-use super::team;
+use super::{Data, team};
 use crate::config::Password;
-use crate::domain::caseload::CaseloadHome;
-use crate::domain::intervention::InterventionDetail;
-use crate::domain::navigation::{NavItem, ToolAccess};
-use crate::domain::plan::FormContext;
-use crate::domain::roster::RosterPage;
-use crate::domain::roster::{Filters, Sort};
-use crate::domain::school::SchoolChoice;
-use crate::domain::session::{LogTarget, SessionContext, StoredSession};
-use crate::domain::student::{SaveOutcome, StudentRecord};
-use crate::domain::team::Candidate;
+use crate::domain::session::StoredSession;
+use crate::domain::student::SaveOutcome;
 use crate::domain::user::Whoami;
-use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use uuid::Uuid;
 
@@ -67,37 +58,14 @@ pub enum Msg {
     },
     /// Bracketed paste. Masked in Debug: it is usually a password.
     Paste(Password),
-    MenuLoaded {
+    /// The answer to `Effect::Load`.
+    Loaded {
         req: ReqId,
-        items: Vec<NavItem>,
-    },
-    RosterPage {
-        req: ReqId,
-        page: RosterPage,
-    },
-    RosterCount {
-        req: ReqId,
-        total: u64,
-        /// The planner's estimate ("~N"), the exact count being too costly.
-        estimated: bool,
-    },
-    /// The person's saved roster filters and sort; `None` when never saved.
-    RosterFiltersLoaded {
-        req: ReqId,
-        saved: Option<(Filters, Sort)>,
-    },
-    SchoolsLoaded {
-        req: ReqId,
-        schools: Vec<SchoolChoice>,
+        data: Data,
     },
     /// How saving the roster filters went (`Err`: why not).
     RosterFiltersSaved {
         result: Result<(), String>,
-    },
-    /// `None`: the student is not (or no longer) visible to this user.
-    StudentLoaded {
-        req: ReqId,
-        detail: Option<Box<StudentRecord>>,
     },
     /// The answer to `Effect::SaveStudentRecord`.
     StudentSaved {
@@ -108,63 +76,20 @@ pub enum Msg {
         req: ReqId,
         reason: String,
     },
-    /// The answer to `Effect::CheckTool`.
-    ToolChecked {
-        req: ReqId,
-        key: String,
-        access: ToolAccess,
-    },
-    /// `today` is the worker's date: update() reads no clock.
-    HomeLoaded {
-        req: ReqId,
-        home: Box<CaseloadHome>,
-        today: NaiveDate,
-    },
-    /// `None`: the intervention is not (or no longer) visible to this user.
-    InterventionLoaded {
-        req: ReqId,
-        detail: Option<Box<InterventionDetail>>,
-        today: NaiveDate,
-    },
     /// The answer to `Effect::Transition`.
     TransitionDone {
         req: ReqId,
         outcome: WriteOutcome,
-    },
-    /// The answer to `Effect::LoadTeamCandidates`.
-    TeamCandidates {
-        req: ReqId,
-        found: Vec<Candidate>,
     },
     /// The answer to `Effect::AddTeamMember` and `Effect::RemoveTeamMember`.
     TeamChanged {
         req: ReqId,
         outcome: team::TeamOutcome,
     },
-    /// The answer to `Effect::LoadIvFormContext`.
-    IvFormContext {
-        req: ReqId,
-        context: FormContext,
-    },
     /// The answer to `Effect::WriteIv`.
     IvWritten {
         req: ReqId,
         outcome: IvWritten,
-    },
-    /// The answer to `Effect::LoadSessionContext`: `None` when the
-    /// intervention is not visible; the stored session for an edit.
-    SessionContext {
-        req: ReqId,
-        loaded: Option<Box<(SessionContext, Option<StoredSession>)>>,
-        today: NaiveDate,
-        /// Set when the database could not be reached and the context is
-        /// the one kept from an earlier opening: why it could not.
-        offline: Option<String>,
-    },
-    /// The answer to `Effect::LoadLogTargets`.
-    LogTargets {
-        req: ReqId,
-        targets: Vec<LogTarget>,
     },
     /// The drafts on disk (`Effect::LoadDrafts`); `show` when asked for by
     /// `:drafts` rather than at start.

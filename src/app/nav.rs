@@ -6,6 +6,7 @@ use super::intervention::DetailState;
 use super::roster::RosterState;
 use super::student::StudentState;
 use super::{Conn, Effect, ReqId, Screen, State, home, iv_edit, menu};
+use crate::app::Read;
 use uuid::Uuid;
 
 /// The screen whose latest request is `req`; replies to anything older find
@@ -38,7 +39,10 @@ pub(crate) fn reload(state: &mut State, i: usize) -> Vec<Effect> {
     effects.extend(match &mut state.screens[i] {
         Screen::Menu(m) => {
             m.req = Some(a);
-            vec![Effect::LoadMenu { req: a }]
+            vec![Effect::Load {
+                req: a,
+                read: Read::Menu,
+            }]
         }
         Screen::Roster(r) => {
             r.error = None;
@@ -48,32 +52,44 @@ pub(crate) fn reload(state: &mut State, i: usize) -> Vec<Effect> {
                 // Asked alongside the first page, which then shows at once
                 // when nothing was saved; saved filters supersede it.
                 r.settings_req = Some(c);
-                effects.push(Effect::LoadRosterFilters { req: c });
+                effects.push(Effect::Load {
+                    req: c,
+                    read: Read::RosterFilters,
+                });
             }
             effects
         }
         Screen::Student(s) => {
             s.req = Some(a);
             s.error = None;
-            vec![Effect::LoadStudent { req: a, id: s.id }]
+            vec![Effect::Load {
+                req: a,
+                read: Read::Student { id: s.id },
+            }]
         }
         Screen::Home(h) => {
             h.req = Some(a);
-            vec![Effect::LoadHome {
+            vec![Effect::Load {
                 req: a,
-                scope: h.scope,
+                read: Read::Home { scope: h.scope },
             }]
         }
         Screen::Intervention(d) => {
             d.req = Some(a);
-            vec![Effect::LoadIntervention { req: a, id: d.id }]
+            vec![Effect::Load {
+                req: a,
+                read: Read::Intervention { id: d.id },
+            }]
         }
         // Only a form still waiting for its context asks again.
         Screen::IvEdit(e) => match e.context_for() {
             Some(about) if e.stage == iv_edit::Stage::Loading => {
                 e.req = Some(a);
                 e.error = None;
-                vec![Effect::LoadIvFormContext { req: a, about }]
+                vec![Effect::Load {
+                    req: a,
+                    read: Read::IvFormContext { about },
+                }]
             }
             _ => vec![],
         },
@@ -81,10 +97,12 @@ pub(crate) fn reload(state: &mut State, i: usize) -> Vec<Effect> {
         Screen::Session(s) if s.editor.is_none() => {
             s.req = Some(a);
             s.error = None;
-            vec![Effect::LoadSessionContext {
+            vec![Effect::Load {
                 req: a,
-                intervention_id: s.intervention_id,
-                session_id: s.session_id,
+                read: Read::SessionContext {
+                    intervention_id: s.intervention_id,
+                    session_id: s.session_id,
+                },
             }]
         }
         Screen::Session(_) | Screen::Drafts(_) | Screen::Placeholder { .. } => vec![],

@@ -22,7 +22,13 @@ fn n_means_what_each_screen_says() {
     let fx = update(&mut s, key('n'));
     assert_eq!(top_title(&s), "New intervention");
     assert!(
-        matches!(fx[..], [Effect::LoadIvFormContext { .. }]),
+        matches!(
+            fx[..],
+            [Effect::Load {
+                read: Read::IvFormContext { .. },
+                ..
+            }]
+        ),
         "{fx:?}"
     );
 
@@ -39,7 +45,13 @@ fn n_means_what_each_screen_says() {
     assert!(matches!(s.top(), Screen::Intervention(d)
         if matches!(d.team_edit, Some(TeamEdit::Pick(_)))));
     assert!(
-        matches!(fx[..], [Effect::LoadTeamCandidates { .. }]),
+        matches!(
+            fx[..],
+            [Effect::Load {
+                read: Read::TeamCandidates { .. },
+                ..
+            }]
+        ),
         "{fx:?}"
     );
 }

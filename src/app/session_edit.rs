@@ -11,6 +11,7 @@ pub mod slots;
 use super::form::{Form, FormKey};
 use super::keymap::{Action, Key, KeyMap};
 use super::{Effect, ReqId, Screen, State};
+use crate::app::Read;
 use crate::domain::session::{SessionContext, SessionWrite, StoredSession};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -352,10 +353,12 @@ fn open(
         error: None,
         editor: None,
     })));
-    vec![Effect::LoadSessionContext {
+    vec![Effect::Load {
         req,
-        intervention_id,
-        session_id,
+        read: Read::SessionContext {
+            intervention_id,
+            session_id,
+        },
     }]
 }
 
@@ -767,5 +770,16 @@ pub fn on_waiting(state: &mut State) {
             "no connection: the session waits in the outbox and is sent when the database is back ({} waiting)",
             state.outbox.pending
         ));
+    }
+}
+
+pub fn on_reply(state: &mut State, req: ReqId, data: super::Data) -> Vec<Effect> {
+    match data {
+        super::Data::SessionContext {
+            loaded,
+            today,
+            offline,
+        } => on_context(state, req, loaded.map(|b| *b), today, offline),
+        _ => vec![],
     }
 }

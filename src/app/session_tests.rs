@@ -39,10 +39,13 @@ fn log_from_home() -> (State, usize) {
     let mut s = at_home();
     let fx = update(&mut s, key('L'));
     let [
-        Effect::LoadSessionContext {
+        Effect::Load {
             req,
-            intervention_id,
-            session_id: None,
+            read:
+                Read::SessionContext {
+                    intervention_id,
+                    session_id: None,
+                },
         },
     ] = fx[..]
     else {
@@ -101,11 +104,13 @@ fn last_draft(fx: &[Effect]) -> Option<&SessionDraft> {
 fn answer(s: &mut State, req: ReqId) {
     update(
         s,
-        Msg::SessionContext {
+        Msg::Loaded {
             req,
-            loaded: Some(Box::new((fixtures::session_context(), None))),
-            today: day(fixtures::TODAY),
-            offline: None,
+            data: Data::SessionContext {
+                loaded: Some(Box::new((fixtures::session_context(), None))),
+                today: day(fixtures::TODAY),
+                offline: None,
+            },
         },
     );
 }
@@ -386,7 +391,13 @@ fn leaving_asks_and_keeps_or_discards_the_draft() {
     assert!(matches!(s.top(), Screen::Home(_)));
 
     let fx = update(&mut s, key('L'));
-    let [Effect::LoadSessionContext { req, .. }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::SessionContext { .. },
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     answer(&mut s, req);
@@ -425,7 +436,13 @@ fn a_confirmed_save_closes_the_editor_and_reloads() {
         },
     );
     assert!(matches!(s.top(), Screen::Home(_)));
-    assert!(fx.iter().any(|f| matches!(f, Effect::LoadHome { .. })));
+    assert!(fx.iter().any(|f| matches!(
+        f,
+        Effect::Load {
+            read: Read::Home { .. },
+            ..
+        }
+    )));
     assert_eq!(
         s.message.as_ref().map(|m| m.1.as_str()),
         Some("session saved: Nguyen, An · Read Naturally · 2026-10-31")
@@ -540,18 +557,26 @@ fn a_refusal_keeps_every_value() {
 fn a_read_only_member_is_told_why_no_editor_opens() {
     let mut s = at_home();
     let fx = update(&mut s, key('L'));
-    let [Effect::LoadSessionContext { req, .. }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::SessionContext { .. },
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     let mut ctx = fixtures::session_context();
     ctx.may_write = false;
     update(
         &mut s,
-        Msg::SessionContext {
+        Msg::Loaded {
             req,
-            loaded: Some(Box::new((ctx, None))),
-            today: day(fixtures::TODAY),
-            offline: None,
+            data: Data::SessionContext {
+                loaded: Some(Box::new((ctx, None))),
+                today: day(fixtures::TODAY),
+                offline: None,
+            },
         },
     );
     let Screen::Session(x) = s.top() else {
@@ -598,10 +623,13 @@ fn the_sessions_tab_edits_and_deletes_after_a_yes() {
             outcome: Ok(()),
         },
     );
-    assert!(
-        fx.iter()
-            .any(|f| matches!(f, Effect::LoadIntervention { .. }))
-    );
+    assert!(fx.iter().any(|f| matches!(
+        f,
+        Effect::Load {
+            read: Read::Intervention { .. },
+            ..
+        }
+    )));
 
     // Anything but y keeps it.
     update(&mut s, key('x'));
@@ -609,7 +637,7 @@ fn the_sessions_tab_edits_and_deletes_after_a_yes() {
 
     let fx = update(&mut s, key('e'));
     assert!(
-        matches!(fx[..], [Effect::LoadSessionContext { session_id: Some(id), .. }] if id == session),
+        matches!(fx[..], [Effect::Load { read: Read::SessionContext { session_id: Some(id), .. }, .. }] if id == session),
         "{fx:?}"
     );
 }
@@ -620,7 +648,13 @@ fn from_the_roster_one_intervention_opens_several_are_offered() {
     let mut s = at_detail(InterventionStatus::Active);
     // From the intervention itself, straight to the editor.
     let fx = update(&mut s, key('L'));
-    assert!(matches!(fx[..], [Effect::LoadSessionContext { .. }]));
+    assert!(matches!(
+        fx[..],
+        [Effect::Load {
+            read: Read::SessionContext { .. },
+            ..
+        }]
+    ));
     update(&mut s, code(KeyCode::Esc));
 
     // From a student: the choice.
@@ -629,7 +663,13 @@ fn from_the_roster_one_intervention_opens_several_are_offered() {
         "Nguyen, An".into(),
     )));
     let fx = update(&mut s, key('L'));
-    let [Effect::LoadLogTargets { req, student_id }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::LogTargets { student_id },
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     assert_eq!(student_id, Uuid::from_u128(2001));
@@ -640,19 +680,21 @@ fn from_the_roster_one_intervention_opens_several_are_offered() {
     };
     update(
         &mut s,
-        Msg::LogTargets {
+        Msg::Loaded {
             req,
-            targets: vec![
-                target(1001, "Read Naturally"),
-                target(1002, "Check-in/Check-out"),
-            ],
+            data: Data::LogTargets {
+                targets: vec![
+                    target(1001, "Read Naturally"),
+                    target(1002, "Check-in/Check-out"),
+                ],
+            },
         },
     );
     assert!(s.log_pick.is_some());
     update(&mut s, code(KeyCode::Down));
     let fx = update(&mut s, code(KeyCode::Enter));
     assert!(
-        matches!(fx[..], [Effect::LoadSessionContext { intervention_id, .. }] if intervention_id == Uuid::from_u128(1002)),
+        matches!(fx[..], [Effect::Load { read: Read::SessionContext { intervention_id, .. }, .. }] if intervention_id == Uuid::from_u128(1002)),
         "{fx:?}"
     );
 
@@ -663,14 +705,20 @@ fn from_the_roster_one_intervention_opens_several_are_offered() {
         "Nguyen, An".into(),
     )));
     let fx = update(&mut s, key('L'));
-    let [Effect::LoadLogTargets { req, .. }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::LogTargets { .. },
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     update(
         &mut s,
-        Msg::LogTargets {
+        Msg::Loaded {
             req,
-            targets: vec![],
+            data: Data::LogTargets { targets: vec![] },
         },
     );
     assert!(s.log_pick.is_none());
@@ -702,17 +750,29 @@ fn after_a_save_the_home_cursor_stays_on_the_same_intervention() {
             label: String::new(),
         },
     );
-    let Some(Effect::LoadHome { req, .. }) =
-        fx.iter().find(|f| matches!(f, Effect::LoadHome { .. }))
+    let Some(Effect::Load {
+        req,
+        read: Read::Home { .. },
+    }) = fx.iter().find(|f| {
+        matches!(
+            f,
+            Effect::Load {
+                read: Read::Home { .. },
+                ..
+            }
+        )
+    })
     else {
         panic!("{fx:?}")
     };
     update(
         &mut s,
-        Msg::HomeLoaded {
+        Msg::Loaded {
             req: *req,
-            home: Box::new(reordered),
-            today: day(fixtures::TODAY),
+            data: Data::Home {
+                home: Box::new(reordered),
+                today: day(fixtures::TODAY),
+            },
         },
     );
     let Screen::Home(h) = s.top() else { panic!() };
@@ -728,8 +788,13 @@ fn l_typed_into_a_search_or_a_team_search_is_a_letter() {
     update(&mut s, key('/'));
     let fx = update(&mut s, key('L'));
     assert!(
-        fx.iter()
-            .all(|f| !matches!(f, Effect::LoadLogTargets { .. })),
+        fx.iter().all(|f| !matches!(
+            f,
+            Effect::Load {
+                read: Read::LogTargets { .. },
+                ..
+            }
+        )),
         "{fx:?}"
     );
     let Screen::Roster(r) = s.top() else { panic!() };
@@ -742,7 +807,7 @@ fn l_typed_into_a_search_or_a_team_search_is_a_letter() {
     update(&mut s, key('n'));
     let fx = update(&mut s, key('L'));
     assert!(
-        matches!(fx.last(), Some(Effect::LoadTeamCandidates { search, .. }) if search == "L"),
+        matches!(fx.last(), Some(Effect::Load { read: Read::TeamCandidates { search, .. }, .. }) if search == "L"),
         "{fx:?}"
     );
     assert!(matches!(s.top(), Screen::Intervention(_)));
@@ -772,13 +837,29 @@ fn drafts_offered_before_the_menu_arrives_keep_the_home_beneath() {
         }),
     };
     let fx = update(&mut s, Msg::Connected { req, whoami });
-    let Some(Effect::LoadMenu { req }) = fx.first().cloned() else {
+    let Some(Effect::Load {
+        req,
+        read: Read::Menu,
+    }) = fx.first().cloned()
+    else {
         panic!("{fx:?}")
     };
     let items: Vec<NavItem> = vec![super::iv_tests::nav(1, "caseload")];
-    let fx = update(&mut s, Msg::MenuLoaded { req, items });
+    let fx = update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::Menu { items },
+        },
+    );
     assert!(
-        fx.iter().any(|f| matches!(f, Effect::LoadHome { .. })),
+        fx.iter().any(|f| matches!(
+            f,
+            Effect::Load {
+                read: Read::Home { .. },
+                ..
+            }
+        )),
         "{fx:?}"
     );
     assert!(
@@ -793,7 +874,13 @@ fn drafts_offered_before_the_menu_arrives_keep_the_home_beneath() {
 fn r_retries_an_editor_that_could_not_load() {
     let mut s = at_home();
     let fx = update(&mut s, key('L'));
-    let [Effect::LoadSessionContext { req, .. }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::SessionContext { .. },
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     update(
@@ -807,8 +894,11 @@ fn r_retries_an_editor_that_could_not_load() {
     assert!(
         matches!(
             fx[..],
-            [Effect::LoadSessionContext {
-                session_id: None,
+            [Effect::Load {
+                read: Read::SessionContext {
+                    session_id: None,
+                    ..
+                },
                 ..
             }]
         ),
@@ -816,14 +906,19 @@ fn r_retries_an_editor_that_could_not_load() {
     );
     update(
         &mut s,
-        Msg::SessionContext {
+        Msg::Loaded {
             req: match fx[0] {
-                Effect::LoadSessionContext { req, .. } => req,
+                Effect::Load {
+                    req,
+                    read: Read::SessionContext { .. },
+                } => req,
                 _ => unreachable!(),
             },
-            loaded: Some(Box::new((fixtures::session_context(), None))),
-            today: day(fixtures::TODAY),
-            offline: None,
+            data: Data::SessionContext {
+                loaded: Some(Box::new((fixtures::session_context(), None))),
+                today: day(fixtures::TODAY),
+                offline: None,
+            },
         },
     );
     assert_eq!(editor(&s).stage, Stage::Editing);

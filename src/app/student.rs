@@ -457,3 +457,16 @@ pub(super) fn on_paste(state: &mut State, text: &str) -> bool {
     }
     pasted
 }
+
+pub(super) fn on_reply(state: &mut State, req: ReqId, data: super::Data) -> Vec<Effect> {
+    if let super::Data::Student { detail } = data
+        && let Some(Screen::Student(s)) = super::nav::find_req(state, req)
+    {
+        s.req = None;
+        match detail {
+            Some(d) => s.detail = Some(d),
+            None => s.error = Some("this student is not visible to you".into()),
+        }
+    }
+    vec![]
+}

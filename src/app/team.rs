@@ -9,6 +9,7 @@ use super::command::{CommandLine, Edit};
 use super::form::{self, FieldSpec, Form, FormKey};
 use super::keymap::{Action, Key};
 use super::{Effect, ReqId, Screen, State};
+use crate::app::Read;
 use crate::domain::kinds::TeamRole;
 use crate::domain::refusal::Refusal;
 use crate::domain::team::TeamMember;
@@ -343,10 +344,12 @@ fn search(state: &mut State) -> Vec<Effect> {
     p.error = None;
     old.map(|req| Effect::Cancel { req })
         .into_iter()
-        .chain([Effect::LoadTeamCandidates {
+        .chain([Effect::Load {
             req,
-            intervention_id,
-            search: p.line.text.clone(),
+            read: Read::TeamCandidates {
+                intervention_id,
+                search: p.line.text.clone(),
+            },
         }])
         .collect()
 }
@@ -400,7 +403,7 @@ pub(super) fn is_waiting(state: &State, req: ReqId) -> bool {
     waiting_at(state, req).is_some()
 }
 
-/// The answer to `Effect::LoadTeamCandidates`.
+/// The answer to `Read::TeamCandidates`.
 pub(super) fn on_candidates(state: &mut State, req: ReqId, found: Vec<Candidate>) -> Vec<Effect> {
     if let Some(d) = waiting(state, req)
         && let Some(TeamEdit::Pick(p)) = d.team_edit.as_mut()
@@ -477,4 +480,12 @@ pub(super) fn on_failed(state: &mut State, req: ReqId, reason: String) -> Vec<Ef
         p.error = Some(format!("search failed: {reason}"));
     }
     vec![]
+}
+
+/// The answer to `Read::TeamCandidates`.
+pub(super) fn on_reply(state: &mut State, req: ReqId, data: super::Data) -> Vec<Effect> {
+    match data {
+        super::Data::TeamCandidates { found } => on_candidates(state, req, found),
+        _ => vec![],
+    }
 }

@@ -62,15 +62,22 @@ fn picking(found: Vec<Candidate>) -> State {
     let mut s = on_team();
     let fx = update(&mut s, key('n'));
     let [
-        Effect::LoadTeamCandidates {
-            req, ref search, ..
+        Effect::Load {
+            req,
+            read: Read::TeamCandidates { ref search, .. },
         },
     ] = fx[..]
     else {
         panic!("{fx:?}")
     };
     assert_eq!(search, "");
-    update(&mut s, Msg::TeamCandidates { req, found });
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::TeamCandidates { found },
+        },
+    );
     s
 }
 
@@ -78,7 +85,13 @@ fn picking(found: Vec<Candidate>) -> State {
 fn n_searches_users_as_you_type_and_drops_superseded_answers() {
     let mut s = on_team();
     let fx = update(&mut s, key('n'));
-    let [Effect::LoadTeamCandidates { req: first, .. }] = fx[..] else {
+    let [
+        Effect::Load {
+            req: first,
+            read: Read::TeamCandidates { .. },
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     let fx = typed(&mut s, "ma");
@@ -87,10 +100,12 @@ fn n_searches_users_as_you_type_and_drops_superseded_answers() {
         matches!(fx[0], Effect::Cancel { req } if req == first),
         "{fx:?}"
     );
-    let Some(Effect::LoadTeamCandidates {
+    let Some(Effect::Load {
         req: latest,
-        search,
-        intervention_id,
+        read: Read::TeamCandidates {
+            search,
+            intervention_id,
+        },
     }) = fx.last().cloned()
     else {
         panic!("{fx:?}")
@@ -101,9 +116,11 @@ fn n_searches_users_as_you_type_and_drops_superseded_answers() {
     assert!(detail(&mut s).prompt.is_none());
     update(
         &mut s,
-        Msg::TeamCandidates {
+        Msg::Loaded {
             req: first,
-            found: vec![candidate(40, "Stale Answer")],
+            data: Data::TeamCandidates {
+                found: vec![candidate(40, "Stale Answer")],
+            },
         },
     );
     let Some(TeamEdit::Pick(p)) = edit(&mut s) else {
@@ -112,9 +129,11 @@ fn n_searches_users_as_you_type_and_drops_superseded_answers() {
     assert!(p.found.is_empty(), "a superseded answer is dropped");
     update(
         &mut s,
-        Msg::TeamCandidates {
+        Msg::Loaded {
             req: latest,
-            found: vec![candidate(41, "Mara Lind"), candidate(42, "Max Ma")],
+            data: Data::TeamCandidates {
+                found: vec![candidate(41, "Mara Lind"), candidate(42, "Max Ma")],
+            },
         },
     );
     let Some(TeamEdit::Pick(p)) = edit(&mut s) else {
@@ -365,8 +384,13 @@ fn a_refused_removal_is_shown_as_the_database_said_it() {
         },
     );
     assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::LoadIntervention { .. })),
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Load {
+                read: Read::Intervention { .. },
+                ..
+            }
+        )),
         "{fx:?}"
     );
     assert!(message(&s).contains("no longer on the team"));
@@ -376,7 +400,13 @@ fn a_refused_removal_is_shown_as_the_database_said_it() {
 fn a_failed_search_is_said_in_the_picker() {
     let mut s = on_team();
     let fx = update(&mut s, key('n'));
-    let [Effect::LoadTeamCandidates { req, .. }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::TeamCandidates { .. },
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     update(
@@ -413,11 +443,21 @@ fn every_home_row_opens_and_esc_comes_back_to_the_same_row() {
     for i in 0..rows {
         let fx = update(&mut s, code(KeyCode::Enter));
         match fx[..] {
-            [Effect::LoadIntervention { id, .. }] => {
+            [
+                Effect::Load {
+                    read: Read::Intervention { id, .. },
+                    ..
+                },
+            ] => {
                 assert!(matches!(s.top(), Screen::Intervention(d) if d.id == id));
                 opened.push(id);
             }
-            [Effect::LoadStudent { id, .. }] => {
+            [
+                Effect::Load {
+                    read: Read::Student { id, .. },
+                    ..
+                },
+            ] => {
                 assert!(matches!(s.top(), Screen::Student(st) if st.id == id));
                 opened.push(id);
             }

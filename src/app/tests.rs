@@ -58,10 +58,20 @@ fn signed_in(opts: Options, items: Vec<NavItem>) -> (State, Vec<Effect>) {
     };
     let whoami = whoami();
     let fx = update(&mut s, Msg::Connected { req, whoami });
-    let Effect::LoadMenu { req } = fx[0] else {
+    let Effect::Load {
+        req,
+        read: Read::Menu,
+    } = fx[0]
+    else {
         panic!("{fx:?}")
     };
-    let fx = update(&mut s, Msg::MenuLoaded { req, items });
+    let fx = update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::Menu { items },
+        },
+    );
     (s, fx)
 }
 
@@ -89,8 +99,11 @@ fn the_roster_opens_by_itself_once_the_menu_grants_it() {
     let first_page = |e: &Effect| {
         matches!(
             e,
-            Effect::LoadRosterPage {
-                page: PageRequest::First,
+            Effect::Load {
+                read: Read::RosterPage {
+                    page: PageRequest::First,
+                    ..
+                },
                 ..
             }
         )
@@ -130,8 +143,11 @@ fn on_roster() -> State {
     assert!(
         matches!(
             fx[0],
-            Effect::LoadRosterPage {
-                page: PageRequest::First,
+            Effect::Load {
+                read: Read::RosterPage {
+                    page: PageRequest::First,
+                    ..
+                },
                 ..
             }
         ),
@@ -140,9 +156,11 @@ fn on_roster() -> State {
     let (req, _) = pending(&s).unwrap();
     update(
         &mut s,
-        Msg::RosterPage {
+        Msg::Loaded {
             req,
-            page: page(0..100, true),
+            data: Data::RosterPage {
+                page: page(0..100, true),
+            },
         },
     );
     s
@@ -164,7 +182,16 @@ fn startup_connects_then_loads_the_menu() {
             whoami: whoami(),
         },
     );
-    assert!(matches!(fx[..], [Effect::LoadMenu { .. }]), "{fx:?}");
+    assert!(
+        matches!(
+            fx[..],
+            [Effect::Load {
+                read: Read::Menu,
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
     assert!(matches!(&s.conn, Conn::Connected(w) if w.login_role == "dana"));
 }
 
@@ -223,8 +250,11 @@ fn stale_reply_is_dropped() {
     assert!(
         matches!(
             fx[1],
-            Effect::LoadRosterPage {
-                page: PageRequest::Last,
+            Effect::Load {
+                read: Read::RosterPage {
+                    page: PageRequest::Last,
+                    ..
+                },
                 ..
             }
         ),
@@ -232,18 +262,22 @@ fn stale_reply_is_dropped() {
     );
     update(
         &mut s,
-        Msg::RosterPage {
+        Msg::Loaded {
             req: first,
-            page: page(0..100, true),
+            data: Data::RosterPage {
+                page: page(0..100, true),
+            },
         },
     );
     assert!(roster(&s).rows.is_empty(), "stale page applied");
     let (last, _) = pending(&s).unwrap();
     update(
         &mut s,
-        Msg::RosterPage {
+        Msg::Loaded {
             req: last,
-            page: page(900..1000, true),
+            data: Data::RosterPage {
+                page: page(900..1000, true),
+            },
         },
     );
     assert_eq!(roster(&s).rows[0].id, Uuid::from_u128(900));
@@ -258,11 +292,14 @@ fn moving_near_the_end_fetches_the_next_page_after_the_last_row() {
         fetched.extend(update(&mut s, key('j')));
     }
     assert_eq!(fetched.len(), 1, "{fetched:?}");
-    let Effect::LoadRosterPage {
+    let Effect::Load {
         req,
-        page: PageRequest::After(c),
-        limit,
-        ..
+        read:
+            Read::RosterPage {
+                page: PageRequest::After(c),
+                limit,
+                ..
+            },
     } = &fetched[0]
     else {
         panic!("{fetched:?}")
@@ -281,9 +318,11 @@ fn moving_near_the_end_fetches_the_next_page_after_the_last_row() {
     );
     update(
         &mut s,
-        Msg::RosterPage {
+        Msg::Loaded {
             req: *req,
-            page: page(100..200, true),
+            data: Data::RosterPage {
+                page: page(100..200, true),
+            },
         },
     );
     assert_eq!(roster(&s).rows.len(), 200);
@@ -297,17 +336,22 @@ fn window_stays_bounded_and_scrolling_back_fetches_before_the_first_row() {
     let mut next = 100u128;
     for _ in 0..700 {
         for fx in update(&mut s, key('j')) {
-            if let Effect::LoadRosterPage {
+            if let Effect::Load {
                 req,
-                page: PageRequest::After(_),
-                ..
+                read:
+                    Read::RosterPage {
+                        page: PageRequest::After(_),
+                        ..
+                    },
             } = fx
             {
                 update(
                     &mut s,
-                    Msg::RosterPage {
+                    Msg::Loaded {
                         req,
-                        page: page(next..next + 100, true),
+                        data: Data::RosterPage {
+                            page: page(next..next + 100, true),
+                        },
                     },
                 );
                 next += 100;
@@ -322,8 +366,12 @@ fn window_stays_bounded_and_scrolling_back_fetches_before_the_first_row() {
     // Back up until the window's start comes near: expect Before(first row).
     let mut got = None;
     for _ in 0..700 {
-        if let Some(Effect::LoadRosterPage {
-            page: PageRequest::Before(c),
+        if let Some(Effect::Load {
+            read:
+                Read::RosterPage {
+                    page: PageRequest::Before(c),
+                    ..
+                },
             ..
         }) = update(&mut s, key('k')).into_iter().next()
         {
@@ -341,8 +389,11 @@ fn g_and_big_g_jump_by_query_when_rows_lie_beyond() {
     assert!(
         matches!(
             fx[..],
-            [Effect::LoadRosterPage {
-                page: PageRequest::Last,
+            [Effect::Load {
+                read: Read::RosterPage {
+                    page: PageRequest::Last,
+                    ..
+                },
                 ..
             }]
         ),
@@ -351,25 +402,32 @@ fn g_and_big_g_jump_by_query_when_rows_lie_beyond() {
     let (req, _) = pending(&s).unwrap();
     update(
         &mut s,
-        Msg::RosterPage {
+        Msg::Loaded {
             req,
-            page: page(900..1000, true),
+            data: Data::RosterPage {
+                page: page(900..1000, true),
+            },
         },
     );
     update(
         &mut s,
-        Msg::RosterCount {
+        Msg::Loaded {
             req: ReqId(0),
-            total: 1,
-            estimated: false,
+            data: Data::RosterCount {
+                total: 1,
+                estimated: false,
+            },
         },
     ); // stale: ignored
     let fx = update(&mut s, key('g'));
     assert!(
         matches!(
             fx[..],
-            [Effect::LoadRosterPage {
-                page: PageRequest::First,
+            [Effect::Load {
+                read: Read::RosterPage {
+                    page: PageRequest::First,
+                    ..
+                },
                 ..
             }]
         ),
@@ -384,9 +442,11 @@ fn short_roster_jumps_without_queries() {
     let (req, _) = pending(&s).unwrap();
     update(
         &mut s,
-        Msg::RosterPage {
+        Msg::Loaded {
             req,
-            page: page(0..30, false),
+            data: Data::RosterPage {
+                page: page(0..30, false),
+            },
         },
     );
     assert!(update(&mut s, key('G')).is_empty());
@@ -401,7 +461,7 @@ fn enter_opens_the_student_and_esc_goes_back() {
     update(&mut s, key('j'));
     let fx = update(&mut s, code(KeyCode::Enter));
     assert!(
-        matches!(fx[..], [Effect::LoadStudent { id, .. }] if id == Uuid::from_u128(1)),
+        matches!(fx[..], [Effect::Load { read: Read::Student { id, .. }, .. }] if id == Uuid::from_u128(1)),
         "{fx:?}"
     );
     assert!(matches!(s.top(), Screen::Student(st) if st.title == "Last0001, Ann"));
@@ -531,8 +591,11 @@ fn query_failure_reaches_the_status_line() {
     assert!(
         fx.iter().any(|e| matches!(
             e,
-            Effect::LoadRosterPage {
-                page: PageRequest::First,
+            Effect::Load {
+                read: Read::RosterPage {
+                    page: PageRequest::First,
+                    ..
+                },
                 ..
             }
         )),
@@ -555,7 +618,16 @@ fn spinner_ticks_only_while_busy() {
 fn menu_hotkey_beats_retry_but_not_movement() {
     let mut s = connected();
     let fx = update(&mut s, key('r'));
-    assert!(matches!(fx[0], Effect::LoadRosterPage { .. }), "{fx:?}");
+    assert!(
+        matches!(
+            fx[0],
+            Effect::Load {
+                read: Read::RosterPage { .. },
+                ..
+            }
+        ),
+        "{fx:?}"
+    );
     assert!(matches!(s.top(), Screen::Roster(_)));
     // On the roster, r is retry again: reload, cancelling what was asked.
     let fx = update(&mut s, key('r'));
@@ -566,8 +638,11 @@ fn menu_hotkey_beats_retry_but_not_movement() {
     assert!(
         fx.iter().any(|e| matches!(
             e,
-            Effect::LoadRosterPage {
-                page: PageRequest::First,
+            Effect::Load {
+                read: Read::RosterPage {
+                    page: PageRequest::First,
+                    ..
+                },
                 ..
             }
         )),
@@ -579,13 +654,23 @@ fn menu_hotkey_beats_retry_but_not_movement() {
 fn leaving_a_loading_screen_cancels_its_request() {
     let mut s = on_roster();
     let fx = update(&mut s, code(KeyCode::Enter));
-    let Effect::LoadStudent { req, .. } = fx[0] else {
+    let Effect::Load {
+        req,
+        read: Read::Student { .. },
+    } = fx[0]
+    else {
         panic!("{fx:?}")
     };
     let fx = update(&mut s, code(KeyCode::Esc));
     assert_eq!(fx, vec![Effect::Cancel { req }]);
     // Its late answer finds no screen and changes nothing.
-    update(&mut s, Msg::StudentLoaded { req, detail: None });
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::Student { detail: None },
+        },
+    );
     assert!(matches!(s.top(), Screen::Roster(_)));
     assert!(s.message.is_none());
 }
@@ -633,17 +718,25 @@ fn colon_opens_a_prompt_where_bound_keys_are_text() {
 fn opening_a_tool_outside_the_menu_asks_the_database_and_is_refused() {
     let mut s = connected();
     let fx = type_command(&mut s, "open admin.users");
-    let [Effect::CheckTool { req, key }] = fx.as_slice() else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::Tool { key },
+        },
+    ] = fx.as_slice()
+    else {
         panic!("{fx:?}")
     };
     assert_eq!(key, "admin.users");
     assert!(s.busy());
     let fx = update(
         &mut s,
-        Msg::ToolChecked {
+        Msg::Loaded {
             req: *req,
-            key: key.clone(),
-            access: ToolAccess::Refused,
+            data: Data::Tool {
+                key: key.clone(),
+                access: ToolAccess::Refused,
+            },
         },
     );
     assert!(fx.is_empty());
@@ -662,7 +755,13 @@ fn opening_a_tool_outside_the_menu_asks_the_database_and_is_refused() {
 fn an_allowed_tool_opens_like_the_menu_and_unknown_ones_are_named() {
     let mut s = connected();
     let fx = type_command(&mut s, "admin.users");
-    let [Effect::CheckTool { req, .. }] = fx.as_slice() else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::Tool { .. },
+        },
+    ] = fx.as_slice()
+    else {
         panic!("{fx:?}")
     };
     let access = ToolAccess::Allowed {
@@ -671,26 +770,33 @@ fn an_allowed_tool_opens_like_the_menu_and_unknown_ones_are_named() {
     let key = "admin.users".to_string();
     update(
         &mut s,
-        Msg::ToolChecked {
+        Msg::Loaded {
             req: *req,
-            key,
-            access,
+            data: Data::Tool { key, access },
         },
     );
     assert!(matches!(s.top(), Screen::Placeholder { label } if label == "Users and roles"));
     assert_eq!(s.screens.len(), 2);
 
     let fx = type_command(&mut s, "open nope");
-    let [Effect::CheckTool { req, .. }] = fx.as_slice() else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::Tool { .. },
+        },
+    ] = fx.as_slice()
+    else {
         panic!("{fx:?}")
     };
     let (req, key) = (*req, "nope".to_string());
     update(
         &mut s,
-        Msg::ToolChecked {
+        Msg::Loaded {
             req,
-            key,
-            access: ToolAccess::NoSuchTool,
+            data: Data::Tool {
+                key,
+                access: ToolAccess::NoSuchTool,
+            },
         },
     );
     assert_eq!(
@@ -720,8 +826,13 @@ fn a_tool_the_menu_offers_opens_at_once_over_the_menu() {
     let fx = type_command(&mut s, "open roster");
     assert!(matches!(s.top(), Screen::Roster(_)));
     assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::LoadRosterPage { .. })),
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Load {
+                read: Read::RosterPage { .. },
+                ..
+            }
+        )),
         "{fx:?}"
     );
 }
@@ -730,7 +841,13 @@ fn a_tool_the_menu_offers_opens_at_once_over_the_menu() {
 fn a_superseded_tool_check_is_cancelled_and_its_reply_dropped() {
     let mut s = connected();
     let fx = type_command(&mut s, "admin.users");
-    let [Effect::CheckTool { req: first, .. }] = fx.as_slice() else {
+    let [
+        Effect::Load {
+            req: first,
+            read: Read::Tool { .. },
+        },
+    ] = fx.as_slice()
+    else {
         panic!("{fx:?}")
     };
     let first = *first;
@@ -740,14 +857,17 @@ fn a_superseded_tool_check_is_cancelled_and_its_reply_dropped() {
     let key = "admin.users".to_string();
     update(
         &mut s,
-        Msg::ToolChecked {
+        Msg::Loaded {
             req: first,
-            key,
-            access,
+            data: Data::Tool { key, access },
         },
     );
     assert_eq!(s.screens.len(), 1);
-    let Effect::CheckTool { req, .. } = &fx[1] else {
+    let Effect::Load {
+        req,
+        read: Read::Tool { .. },
+    } = &fx[1]
+    else {
         panic!("{fx:?}")
     };
     let reason = "server closed the connection".to_string();
@@ -788,11 +908,14 @@ fn roster_state(s: &State) -> &RosterState {
 fn loads(fx: &[Effect]) -> Vec<(ReqId, RosterQuery)> {
     fx.iter()
         .filter_map(|e| match e {
-            Effect::LoadRosterPage {
+            Effect::Load {
                 req,
-                query,
-                page: PageRequest::First,
-                ..
+                read:
+                    Read::RosterPage {
+                        query,
+                        page: PageRequest::First,
+                        ..
+                    },
             } => Some((*req, query.clone())),
             _ => None,
         })
@@ -818,17 +941,21 @@ fn each_search_keystroke_supersedes_and_cancels_the_last_query() {
     // The stale reply is dropped; the current one is shown.
     update(
         &mut s,
-        Msg::RosterPage {
+        Msg::Loaded {
             req: *first,
-            page: page(500..501, false),
+            data: Data::RosterPage {
+                page: page(500..501, false),
+            },
         },
     );
     assert_eq!(roster_state(&s).rows.len(), 100);
     update(
         &mut s,
-        Msg::RosterPage {
+        Msg::Loaded {
             req: *second,
-            page: page(7..9, false),
+            data: Data::RosterPage {
+                page: page(7..9, false),
+            },
         },
     );
     assert_eq!(roster_state(&s).rows.len(), 2);
@@ -940,19 +1067,27 @@ fn the_school_picker_narrows_as_you_type_and_filters_to_the_pick() {
     let mut s = on_roster();
     update(&mut s, key('f'));
     let fx = update(&mut s, key('S'));
-    let [Effect::LoadSchools { req }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::Schools,
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     assert!(roster_state(&s).school_picker.is_some());
     update(
         &mut s,
-        Msg::SchoolsLoaded {
+        Msg::Loaded {
             req,
-            schools: vec![
-                school(9, "Lincoln High", true),
-                school(7, "North", true),
-                school(8, "Lincoln Elementary", false),
-            ],
+            data: Data::Schools {
+                schools: vec![
+                    school(9, "Lincoln High", true),
+                    school(7, "North", true),
+                    school(8, "Lincoln Elementary", false),
+                ],
+            },
         },
     );
     let p = roster_state(&s).school_picker.clone().expect("open");
@@ -978,7 +1113,13 @@ fn the_school_picker_narrows_as_you_type_and_filters_to_the_pick() {
 
     // Esc closes without touching the filters; a failed load says why.
     let fx = update(&mut s, key('S'));
-    let [Effect::LoadSchools { req }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::Schools,
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     update(
@@ -1009,7 +1150,11 @@ fn saved_filters_supersede_the_unfiltered_first_page() {
     let [(page_req, _)] = &loads(&fx)[..] else {
         panic!("{fx:?}")
     };
-    let Some(Effect::LoadRosterFilters { req }) = fx.last() else {
+    let Some(Effect::Load {
+        req,
+        read: Read::RosterFilters,
+    }) = fx.last()
+    else {
         panic!("{fx:?}")
     };
     let saved = Filters {
@@ -1018,9 +1163,11 @@ fn saved_filters_supersede_the_unfiltered_first_page() {
     };
     let fx = update(
         &mut s,
-        Msg::RosterFiltersLoaded {
+        Msg::Loaded {
             req: *req,
-            saved: Some((saved, Sort::School)),
+            data: Data::RosterFilters {
+                saved: Some((saved, Sort::School)),
+            },
         },
     );
     assert!(fx.contains(&Effect::Cancel { req: *page_req }), "{fx:?}");
@@ -1028,8 +1175,13 @@ fn saved_filters_supersede_the_unfiltered_first_page() {
     assert!(q.filters.english_learner);
     assert_eq!(q.sort, Sort::School);
     assert!(
-        !fx.iter()
-            .any(|e| matches!(e, Effect::LoadRosterFilters { .. })),
+        !fx.iter().any(|e| matches!(
+            e,
+            Effect::Load {
+                read: Read::RosterFilters,
+                ..
+            }
+        )),
         "asked once"
     );
 }
@@ -1043,7 +1195,7 @@ fn n_on_the_roster_starts_a_plan_for_the_selected_student() {
     assert!(
         matches!(
             fx[..],
-            [Effect::LoadIvFormContext { about: ContextFor::Student(id), .. }]
+            [Effect::Load { read: Read::IvFormContext { about: ContextFor::Student(id), .. }, .. }]
                 if id == Uuid::from_u128(1)
         ),
         "{fx:?}"
@@ -1053,9 +1205,12 @@ fn n_on_the_roster_starts_a_plan_for_the_selected_student() {
     update(&mut s, code(KeyCode::Esc));
     update(&mut s, key('/'));
     let fx = update(&mut s, key('n'));
-    assert!(
-        !fx.iter()
-            .any(|e| matches!(e, Effect::LoadIvFormContext { .. }))
-    );
+    assert!(!fx.iter().any(|e| matches!(
+        e,
+        Effect::Load {
+            read: Read::IvFormContext { .. },
+            ..
+        }
+    )));
     assert!(matches!(s.top(), Screen::Roster(r) if r.query.search == "n"));
 }

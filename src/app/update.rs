@@ -2,11 +2,10 @@
 //! key to the router, a reply to the screen that asked.
 
 use super::intervention;
-use super::nav::{find_req, open_by_command, open_start_screen, reload};
+use super::nav::{find_req, reload};
 use super::roster;
-use super::{Conn, Effect, Msg, OutboxStatus, ReqId, Screen, State};
-use super::{auth, iv_edit, menu, route, session_edit, session_log, student, team};
-use crate::domain::navigation::ToolAccess;
+use super::{Conn, Data, Effect, Msg, OutboxStatus, ReqId, Screen, State};
+use super::{auth, command, home, iv_edit, menu, route, session_edit, session_log, student, team};
 use crate::domain::user::Whoami;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -76,88 +75,20 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Paste(text) => route::on_paste(state, &text),
-        Msg::MenuLoaded { req, items } => {
-            let Some(Screen::Menu(m)) = find_req(state, req) else {
-                return vec![];
-            };
-            m.req = None;
-            m.set_entries(menu::build(&items));
-            open_start_screen(state)
-        }
-        Msg::RosterPage { req, page } => roster::on_page(state, req, page),
-        Msg::RosterCount {
-            req,
-            total,
-            estimated,
-        } => roster::on_count(state, req, total, estimated),
-        Msg::RosterFiltersLoaded { req, saved } => roster::on_restored(state, req, saved),
-        Msg::SchoolsLoaded { req, schools } => roster::on_schools(state, req, schools),
+        Msg::Loaded { req, data } => on_loaded(state, req, data),
         Msg::RosterFiltersSaved { result } => {
             if let Err(e) = result {
                 state.error(format!("filters not remembered: {e}"));
             }
             vec![]
         }
-        Msg::StudentLoaded { req, detail } => {
-            if let Some(Screen::Student(s)) = find_req(state, req) {
-                s.req = None;
-                match detail {
-                    Some(d) => s.detail = Some(d),
-                    None => s.error = Some("this student is not visible to you".into()),
-                }
-            }
-            vec![]
-        }
         Msg::StudentSaved { req, outcome } => student::on_saved(state, req, outcome),
-        Msg::ToolChecked { req, key, access } => {
-            if state.tool_check != Some(req) {
-                return vec![];
-            }
-            state.tool_check = None;
-            match access {
-                ToolAccess::Allowed { name } => open_by_command(state, &key, name),
-                ToolAccess::Refused => {
-                    state.error(format!("you don't have access to {key}"));
-                    vec![]
-                }
-                ToolAccess::NoSuchTool => {
-                    state.error(format!("no tool called {key}"));
-                    vec![]
-                }
-            }
-        }
-        Msg::HomeLoaded { req, home, today } => {
-            if let Some(Screen::Home(h)) = find_req(state, req) {
-                h.req = None;
-                h.apply(*home, today);
-            }
-            vec![]
-        }
-        Msg::InterventionLoaded { req, detail, today } => {
-            if let Some(Screen::Intervention(d)) = find_req(state, req) {
-                d.req = None;
-                match detail {
-                    Some(x) => d.apply(*x, today),
-                    None => d.error = Some("this intervention is not visible to you".into()),
-                }
-            }
-            vec![]
-        }
         Msg::TransitionDone { req, outcome } => intervention::on_transition(state, req, outcome),
-        Msg::TeamCandidates { req, found } => team::on_candidates(state, req, found),
         Msg::TeamChanged { req, outcome } => team::on_changed(state, req, outcome),
         Msg::QueryFailed { req, reason } if team::is_waiting(state, req) => {
             team::on_failed(state, req, reason)
         }
-        Msg::IvFormContext { req, context } => iv_edit::on_context(state, req, context),
         Msg::IvWritten { req, outcome } => iv_edit::on_written(state, req, outcome),
-        Msg::SessionContext {
-            req,
-            loaded,
-            today,
-            offline,
-        } => session_edit::on_context(state, req, loaded.map(|b| *b), today, offline),
-        Msg::LogTargets { req, targets } => session_log::on_targets(state, req, targets),
         Msg::DraftsFound {
             drafts,
             unreadable,
@@ -240,6 +171,32 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.error(format!("query failed: {reason}"));
             vec![]
         }
+    }
+}
+
+/// An answer goes to whoever waits for its request: a layer over the
+/// screens, or the screen that asked. Anything older finds nobody and is
+/// dropped.
+fn on_loaded(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
+    if state.tool_check == Some(req) {
+        state.tool_check = None;
+        return command::on_tool_checked(state, data);
+    }
+    if session_log::waiting_for(state, req) {
+        return session_log::on_reply(state, req, data);
+    }
+    if team::is_waiting(state, req) {
+        return team::on_reply(state, req, data);
+    }
+    match find_req(state, req) {
+        Some(Screen::Menu(_)) => menu::on_reply(state, req, data),
+        Some(Screen::Roster(_)) => roster::on_reply(state, req, data),
+        Some(Screen::Student(_)) => student::on_reply(state, req, data),
+        Some(Screen::Home(_)) => home::on_reply(state, req, data),
+        Some(Screen::Intervention(_)) => intervention::on_reply(state, req, data),
+        Some(Screen::IvEdit(_)) => iv_edit::on_reply(state, req, data),
+        Some(Screen::Session(_)) => session_edit::on_reply(state, req, data),
+        Some(Screen::Drafts(_) | Screen::Placeholder { .. }) | None => vec![],
     }
 }
 

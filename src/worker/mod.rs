@@ -7,16 +7,14 @@
 use crate::app::intervention::WriteOutcome;
 use crate::app::session_edit::draft::SessionDraft;
 use crate::app::team::TeamOutcome;
-use crate::app::{Effect, Msg, ReqId};
+use crate::app::{Data, Effect, Msg, Read, ReqId};
 use crate::config::conn::{KEYRING_ORIGIN, PROMPT_ORIGIN};
 use crate::config::keyring::{self, SecretStore};
 use crate::config::{ConnParams, DatabaseConfig, Password};
 use crate::db::interventions::lifecycle;
 use crate::db::interventions::{self as iv, WriteError};
 use crate::db::tls::Tls;
-use crate::db::{
-    caseload, navigation, pool as db_pool, roster, schools, sessions, student_record, users,
-};
+use crate::db::{pool as db_pool, roster, sessions, student_record, users};
 use crate::domain::lifecycle::Transition;
 use crate::domain::session::SessionWrite;
 use crate::drafts::DraftStore;
@@ -32,6 +30,7 @@ use tokio_postgres::CancelToken;
 pub mod draft_writer;
 pub mod iv_write;
 pub mod outbox;
+mod reads;
 
 /// deadpool waits forever for a connection unless its caller set a timeout;
 /// the status line must say something long before that.
@@ -226,46 +225,7 @@ impl Worker {
             Effect::ForgetKeyring => Msg::KeyringDone {
                 result: self.forget().await,
             },
-            Effect::LoadMenu { req } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(navigation::menu_items(pg(&c)).await?)
-                };
-                self.reply(req, r.await, |items| Msg::MenuLoaded { req, items })?
-            }
-            Effect::LoadRosterPage {
-                req,
-                query,
-                page,
-                limit,
-            } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(roster::roster_page(pg(&c), &query, &page, limit).await?)
-                };
-                self.reply(req, r.await, |page| Msg::RosterPage { req, page })?
-            }
-            Effect::CountRoster { req, query } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(roster::roster_count(pg(&c), &query).await?)
-                };
-                self.reply(req, r.await, |(total, estimated)| Msg::RosterCount {
-                    req,
-                    total,
-                    estimated,
-                })?
-            }
-            Effect::LoadRosterFilters { req } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(roster::load_filters(pg(&c)).await?)
-                };
-                self.reply(req, r.await, |saved| Msg::RosterFiltersLoaded {
-                    req,
-                    saved,
-                })?
-            }
+            Effect::Load { req, read } => return self.load(req, read).await,
             Effect::SaveRosterFilters { filters, sort } => {
                 let r: Result<(), Failure> = async {
                     let c = self.client().await?;
@@ -275,23 +235,6 @@ impl Worker {
                 Msg::RosterFiltersSaved {
                     result: r.map_err(|f| f.to_string()),
                 }
-            }
-            Effect::LoadSchools { req } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(schools::active_schools(pg(&c)).await?)
-                };
-                self.reply(req, r.await, |schools| Msg::SchoolsLoaded { req, schools })?
-            }
-            Effect::LoadStudent { req, id } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(student_record::load(pg(&c), id).await?)
-                };
-                self.reply(req, r.await, |d| Msg::StudentLoaded {
-                    req,
-                    detail: d.map(Box::new),
-                })?
             }
             Effect::SaveStudentRecord {
                 req,
@@ -306,45 +249,6 @@ impl Worker {
                     Err(f) => crate::domain::student::SaveOutcome::Refused(f.to_string()),
                 };
                 Msg::StudentSaved { req, outcome }
-            }
-            Effect::CheckTool { req, key } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(navigation::tool_access(pg(&c), &key).await?)
-                };
-                let r = r.await;
-                self.reply(req, r, |access| Msg::ToolChecked { req, key, access })?
-            }
-            Effect::LoadHome { req, scope } => {
-                let today = today();
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(caseload::load_home(
-                        pg(&c),
-                        None,
-                        scope,
-                        today,
-                        crate::domain::caseload::HOME_ROWS,
-                    )
-                    .await?)
-                };
-                self.reply(req, r.await, |home| Msg::HomeLoaded {
-                    req,
-                    home: Box::new(home),
-                    today,
-                })?
-            }
-            Effect::LoadIntervention { req, id } => {
-                let today = today();
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(iv::load_detail(pg(&c), id, today).await?)
-                };
-                self.reply(req, r.await, |d| Msg::InterventionLoaded {
-                    req,
-                    detail: d.map(Box::new),
-                    today,
-                })?
             }
             Effect::Transition {
                 req,
@@ -372,17 +276,6 @@ impl Worker {
                     }
                 };
                 Msg::TransitionDone { req, outcome }
-            }
-            Effect::LoadTeamCandidates {
-                req,
-                intervention_id,
-                search,
-            } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(iv::team::candidates(pg(&c), intervention_id, &search).await?)
-                };
-                self.reply(req, r.await, |found| Msg::TeamCandidates { req, found })?
             }
             Effect::AddTeamMember {
                 req,
@@ -434,62 +327,6 @@ impl Worker {
                     outcome: r.unwrap_or_else(|o| o),
                 }
             }
-            Effect::LoadIvFormContext { req, about } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(iv::programs::form_context(pg(&c), about).await?)
-                };
-                self.reply(req, r.await, |context| Msg::IvFormContext { req, context })?
-            }
-            Effect::LoadSessionContext {
-                req,
-                intervention_id,
-                session_id,
-            } => {
-                let today = today();
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    let c = pg(&c);
-                    let Some(ctx) = sessions::context(c, intervention_id).await? else {
-                        return Ok(None);
-                    };
-                    let stored = match session_id {
-                        Some(id) => sessions::load(c, id).await?,
-                        None => None,
-                    };
-                    Ok(Some(Box::new((ctx, stored))))
-                };
-                let r = match r.await {
-                    Ok(loaded) => {
-                        if let Some(b) = &loaded {
-                            self.keep_context(&b.0);
-                        }
-                        Ok((loaded, None))
-                    }
-                    // A new session can be written offline from the details
-                    // kept the last time this intervention was opened.
-                    Err(Failure::Reason(why)) if session_id.is_none() => {
-                        match self.kept_context(intervention_id).await {
-                            Some(ctx) => Ok((Some(Box::new((ctx, None))), Some(why))),
-                            None => Err(Failure::Reason(why)),
-                        }
-                    }
-                    Err(f) => Err(f),
-                };
-                self.reply(req, r, |(loaded, offline)| Msg::SessionContext {
-                    req,
-                    loaded,
-                    today,
-                    offline,
-                })?
-            }
-            Effect::LoadLogTargets { req, student_id } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(sessions::targets_for_student(pg(&c), student_id).await?)
-                };
-                self.reply(req, r.await, |targets| Msg::LogTargets { req, targets })?
-            }
             Effect::DeleteSession { req, id, version } => {
                 let outcome = match self.client().await {
                     Err(f) => Err(f.to_string()),
@@ -530,6 +367,48 @@ impl Worker {
             }
         };
         Some(msg)
+    }
+
+    /// The one runner for reads: a connection registered for cancelling (a
+    /// superseding request cancels the query on the server), the query, and
+    /// the answer naming the request id; nothing once cancelled.
+    async fn load(&self, req: ReqId, read: Read) -> Option<Msg> {
+        let today = today();
+        // A new session can be written offline, from the details kept the
+        // last time its intervention was opened.
+        let offline_ok = match &read {
+            Read::SessionContext {
+                intervention_id,
+                session_id: None,
+            } => Some(*intervention_id),
+            _ => None,
+        };
+        let r = async {
+            let (c, _t) = self.start(req).await?;
+            reads::run(pg(&c), read, today).await
+        }
+        .await;
+        let r = match (r, offline_ok) {
+            (Ok(data), _) => {
+                if let Data::SessionContext {
+                    loaded: Some(b), ..
+                } = &data
+                {
+                    self.keep_context(&b.0);
+                }
+                Ok(data)
+            }
+            (Err(Failure::Reason(why)), Some(id)) => match self.kept_context(id).await {
+                Some(ctx) => Ok(Data::SessionContext {
+                    loaded: Some(Box::new((ctx, None))),
+                    today,
+                    offline: Some(why),
+                }),
+                None => Err(Failure::Reason(why)),
+            },
+            (Err(f), _) => Err(f),
+        };
+        self.reply(req, r, |data| Msg::Loaded { req, data })
     }
 
     /// A connection for `req`, registered so that it can be cancelled.

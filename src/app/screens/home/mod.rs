@@ -5,8 +5,8 @@ mod state;
 pub use state::*;
 
 use crate::app::keymap::Action;
-use crate::app::nav::{open_intervention, push_student};
-use crate::app::{Effect, Screen, State, session_log};
+use crate::app::nav::{find_req, open_intervention, push_student};
+use crate::app::{Data, Effect, ReqId, Screen, State, session_log};
 
 /// Keys on the home; `None` leaves the key to the global bindings.
 pub fn on_key(state: &mut State, action: Option<Action>) -> Option<Vec<Effect>> {
@@ -39,4 +39,14 @@ fn open_row(state: &mut State) -> Vec<Effect> {
         Some(Target::Student { id, title }) => push_student(state, id, title),
         None => vec![],
     }
+}
+
+pub fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
+    if let Data::Home { home, today } = data
+        && let Some(Screen::Home(h)) = find_req(state, req)
+    {
+        h.req = None;
+        h.apply(*home, today);
+    }
+    vec![]
 }

@@ -6,8 +6,8 @@ mod state;
 pub use state::*;
 
 use crate::app::keymap::{Action, Context};
-use crate::app::nav::reload;
-use crate::app::{Effect, ReqId, Screen, State, iv_edit, session_log, team};
+use crate::app::nav::{find_req, reload};
+use crate::app::{Data, Effect, ReqId, Screen, State, iv_edit, session_log, team};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// Keys on the detail. Its own modals first (the lifecycle prompt, the
@@ -142,4 +142,17 @@ pub fn on_transition(state: &mut State, req: ReqId, outcome: WriteOutcome) -> Ve
         }
     }
     effects
+}
+
+pub fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
+    if let Data::Intervention { detail, today } = data
+        && let Some(Screen::Intervention(d)) = find_req(state, req)
+    {
+        d.req = None;
+        match detail {
+            Some(x) => d.apply(*x, today),
+            None => d.error = Some("this intervention is not visible to you".into()),
+        }
+    }
+    vec![]
 }

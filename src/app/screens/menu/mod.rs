@@ -5,8 +5,8 @@ mod state;
 pub use state::*;
 
 use crate::app::keymap::{Action, Context};
-use crate::app::nav::open_target;
-use crate::app::{Effect, Screen, State};
+use crate::app::nav::{find_req, open_start_screen, open_target};
+use crate::app::{Data, Effect, ReqId, Screen, State};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Keys on the menu: its hotkeys, then movement and open; `None` leaves the
@@ -75,4 +75,17 @@ pub fn open_selected(state: &mut State) -> Vec<Effect> {
         _ => return vec![],
     };
     open_target(state, &target, label)
+}
+
+/// The menu arrived: show it, and once, open the start screen over it.
+pub fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
+    let Data::Menu { items } = data else {
+        return vec![];
+    };
+    let Some(Screen::Menu(m)) = find_req(state, req) else {
+        return vec![];
+    };
+    m.req = None;
+    m.set_entries(build(&items));
+    open_start_screen(state)
 }

@@ -3,6 +3,7 @@
 //! so a letter typed into the search is a letter.
 
 use super::{FilterEdit, filters_changed, list_action, requery};
+use crate::app::Read;
 use crate::app::keymap::{self, Action};
 use crate::app::roster::visible_rows;
 use crate::app::{Effect, Screen, State, picker};
@@ -53,7 +54,10 @@ pub(super) fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
             if let Screen::Roster(r) = state.top_mut() {
                 r.school_picker = Some(Box::new(picker::Picker::loading(req)));
             }
-            return Some(vec![Effect::LoadSchools { req }]);
+            return Some(vec![Effect::Load {
+                req,
+                read: Read::Schools,
+            }]);
         }
         Action::FilterSchool => E::SchoolOfSelected,
         Action::FilterGradeFrom => E::GradeFromSelected,

@@ -8,9 +8,10 @@ mod state;
 pub use input::school_label;
 pub use state::*;
 
+use crate::app::Read;
 use crate::app::keymap::Action;
 use crate::app::nav::{push_student, reload};
-use crate::app::{Effect, ReqId, Screen, State, iv_edit, session_log};
+use crate::app::{Data, Effect, ReqId, Screen, State, iv_edit, session_log};
 use crate::domain::roster::RosterPage;
 use crate::domain::roster::{Filters, Sort};
 use crate::domain::school::SchoolChoice;
@@ -104,11 +105,13 @@ fn fetch(state: &mut State, dir: PageDir) -> Vec<Effect> {
         .pending
         .replace((req, dir))
         .map(|(old, _)| Effect::Cancel { req: old });
-    let load = Effect::LoadRosterPage {
+    let load = Effect::Load {
         req,
-        query: r.query.clone(),
-        page,
-        limit: PAGE_SIZE,
+        read: Read::RosterPage {
+            query: r.query.clone(),
+            page,
+            limit: PAGE_SIZE,
+        },
     };
     superseded.into_iter().chain([load]).collect()
 }
@@ -195,7 +198,7 @@ pub fn on_resize(state: &mut State) {
 }
 
 /// A page arrived.
-pub fn on_page(state: &mut State, req: ReqId, page: RosterPage) -> Vec<Effect> {
+fn on_page(state: &mut State, req: ReqId, page: RosterPage) -> Vec<Effect> {
     let view = state.view();
     let Some(Screen::Roster(r)) = crate::app::nav::find_req(state, req) else {
         return vec![];
@@ -207,7 +210,7 @@ pub fn on_page(state: &mut State, req: ReqId, page: RosterPage) -> Vec<Effect> {
     prefetch(state)
 }
 
-pub fn on_count(state: &mut State, req: ReqId, total: u64, estimated: bool) -> Vec<Effect> {
+fn on_count(state: &mut State, req: ReqId, total: u64, estimated: bool) -> Vec<Effect> {
     if let Some(Screen::Roster(r)) = crate::app::nav::find_req(state, req) {
         r.count_req = None;
         r.apply_count(total, estimated);
@@ -216,7 +219,7 @@ pub fn on_count(state: &mut State, req: ReqId, total: u64, estimated: bool) -> V
 }
 
 /// The schools for the picker arrived.
-pub fn on_schools(state: &mut State, req: ReqId, schools: Vec<SchoolChoice>) -> Vec<Effect> {
+fn on_schools(state: &mut State, req: ReqId, schools: Vec<SchoolChoice>) -> Vec<Effect> {
     if let Some(Screen::Roster(r)) = crate::app::nav::find_req(state, req) {
         // The filter's school if there is one, else the selected
         // student's: the likeliest pick either way.
@@ -243,3 +246,13 @@ pub fn on_settings_failed(state: &mut State, req: ReqId, reason: &str) -> Vec<Ef
 }
 
 pub use input::on_paste;
+
+pub fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
+    match data {
+        Data::RosterPage { page } => on_page(state, req, page),
+        Data::RosterCount { total, estimated } => on_count(state, req, total, estimated),
+        Data::RosterFilters { saved } => on_restored(state, req, saved),
+        Data::Schools { schools } => on_schools(state, req, schools),
+        _ => vec![],
+    }
+}

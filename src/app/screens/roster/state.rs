@@ -1,6 +1,7 @@
 //! The roster screen's state: a bounded window of rows over the whole roster,
 //! moved by keyset pages.
 
+use crate::app::Read;
 use crate::domain::enums::{PgEnum, StudentStatus};
 use crate::domain::roster::{
     self as q, Chip, Filters, PageRequest, RosterPage, RosterQuery, RosterRow, Sort,
@@ -205,15 +206,19 @@ impl RosterState {
         self.total = None;
         self.total_estimated = false;
         vec![
-            Effect::LoadRosterPage {
+            Effect::Load {
                 req: page_req,
-                query: self.query.clone(),
-                page: PageRequest::First,
-                limit: PAGE_SIZE,
+                read: Read::RosterPage {
+                    query: self.query.clone(),
+                    page: PageRequest::First,
+                    limit: PAGE_SIZE,
+                },
             },
-            Effect::CountRoster {
+            Effect::Load {
                 req: count_req,
-                query: self.query.clone(),
+                read: Read::RosterCount {
+                    query: self.query.clone(),
+                },
             },
         ]
     }
