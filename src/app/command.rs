@@ -136,7 +136,14 @@ fn run(state: &mut State, line: &str) -> Vec<Effect> {
             help::open(state);
             vec![]
         }
-        Ok(Command::Open(key)) => open_tool(state, key),
+        Ok(Command::Open(key)) => {
+            // A screen may answer to a shorter name than its tool's key.
+            let key = match super::screens::COMMANDS.iter().find(|(c, _)| *c == key) {
+                Some((_, target)) => (*target).to_string(),
+                None => key,
+            };
+            open_tool(state, key)
+        }
         Ok(Command::Drafts) => vec![Effect::LoadDrafts { show: true }],
     }
 }

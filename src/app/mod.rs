@@ -20,6 +20,8 @@ pub mod form;
 pub mod help;
 pub mod iv_edit;
 pub mod keymap;
+pub mod list;
+pub mod loadable;
 mod msg;
 pub mod nav;
 pub mod picker;
@@ -38,7 +40,7 @@ pub use help::{help_line_count, help_rows};
 pub use msg::{Msg, ReqId};
 pub use nav::open_intervention;
 pub use request::{Data, Read};
-pub use screens::{home, intervention, menu, roster};
+pub use screens::{home, intervention, menu, roster, schools};
 pub use state::{Conn, Level, LogPick, Modal, Options, OutboxStatus, START_TARGETS, Screen, State};
 pub use update::update;
 

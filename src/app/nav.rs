@@ -5,7 +5,7 @@ use super::home::HomeState;
 use super::intervention::DetailState;
 use super::roster::RosterState;
 use super::student::StudentState;
-use super::{Conn, Effect, ReqId, Screen, State, home, iv_edit, menu};
+use super::{Conn, Effect, ReqId, Screen, State, home, iv_edit, menu, schools};
 use crate::app::Read;
 use uuid::Uuid;
 
@@ -25,6 +25,7 @@ pub(super) fn find_req(state: &mut State, req: ReqId) -> Option<&mut Screen> {
         Screen::Intervention(d) => d.req == Some(req),
         Screen::IvEdit(e) => e.req == Some(req),
         Screen::Session(s) => s.req == Some(req),
+        Screen::Schools(s) => s.list.waits_for(req),
         Screen::Drafts(_) | Screen::Placeholder { .. } => false,
     })
 }
@@ -105,6 +106,7 @@ pub(crate) fn reload(state: &mut State, i: usize) -> Vec<Effect> {
                 },
             }]
         }
+        Screen::Schools(s) => s.reload(a),
         Screen::Session(_) | Screen::Drafts(_) | Screen::Placeholder { .. } => vec![],
     });
     effects
@@ -178,6 +180,11 @@ pub(super) fn open_target(state: &mut State, target: &str, label: String) -> Vec
             };
             let scope = home::scope_for(&roles.unwrap_or_default());
             state.screens.push(Screen::Home(HomeState::new(scope)));
+            let top = state.screens.len() - 1;
+            reload(state, top)
+        }
+        schools::TARGET => {
+            state.screens.push(Screen::Schools(Default::default()));
             let top = state.screens.len() - 1;
             reload(state, top)
         }

@@ -12,7 +12,7 @@ use crate::domain::intervention::InterventionDetail;
 use crate::domain::navigation::{NavItem, ToolAccess};
 use crate::domain::plan::{ContextFor, FormContext};
 use crate::domain::roster::{Filters, PageRequest, RosterPage, RosterQuery, Sort};
-use crate::domain::school::SchoolChoice;
+use crate::domain::school::{School, SchoolChoice};
 use crate::domain::session::{LogTarget, SessionContext, StoredSession};
 use crate::domain::student::StudentRecord;
 use crate::domain::team::Candidate;
@@ -72,6 +72,8 @@ pub enum Read {
     LogTargets {
         student_id: Uuid,
     },
+    /// Every school, for the schools screen.
+    AllSchools,
 }
 
 /// The answer to a [`Read`], variant for variant. `today` is the worker's
@@ -130,5 +132,8 @@ pub enum Data {
     },
     LogTargets {
         targets: Vec<LogTarget>,
+    },
+    AllSchools {
+        schools: Vec<School>,
     },
 }

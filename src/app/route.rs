@@ -76,6 +76,14 @@ fn screen_key(state: &mut State, key: &KeyEvent, action: Option<Action>) -> Opti
         Screen::IvEdit(_) => iv_edit::on_key(state, key, action),
         Screen::Session(_) => session_edit::on_key(state, key),
         Screen::Drafts(_) => recover::on_key(state, key, action),
+        Screen::Schools(_) => {
+            let page = state.view().saturating_sub(1);
+            let keymap = state.keymap.clone();
+            let Screen::Schools(s) = state.top_mut() else {
+                return None;
+            };
+            s.on_key(&keymap, key, action, page)
+        }
         Screen::Placeholder { .. } => None,
     }
 }

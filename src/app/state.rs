@@ -9,6 +9,7 @@ use super::iv_edit::{self, IvEditState};
 use super::keymap::KeyMap;
 use super::menu::MenuState;
 use super::roster::{self, RosterState};
+use super::schools::SchoolsState;
 use super::session_edit::recover::DraftsState;
 use super::session_edit::{self, SessionScreen};
 use super::student::StudentState;
@@ -38,6 +39,7 @@ pub enum Screen {
     Session(Box<SessionScreen>),
     /// Unsent session notes on this machine.
     Drafts(DraftsState),
+    Schools(SchoolsState),
     /// A menu target that is not built yet, said honestly.
     Placeholder {
         label: String,
@@ -62,6 +64,7 @@ impl Screen {
             Screen::Intervention(d) => d.req.into_iter().collect(),
             Screen::IvEdit(e) => e.req.into_iter().collect(),
             Screen::Session(s) => s.req.into_iter().collect(),
+            Screen::Schools(s) => s.list.req().into_iter().collect(),
             Screen::Drafts(_) | Screen::Placeholder { .. } => vec![],
         }
     }
@@ -95,6 +98,7 @@ impl Screen {
                 _ => "Log session".into(),
             },
             Screen::Drafts(_) => "Unsent notes".into(),
+            Screen::Schools(_) => super::schools::TITLE.into(),
             Screen::Placeholder { label } => label.clone(),
         }
     }

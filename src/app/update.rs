@@ -166,6 +166,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                     s.req = None;
                     s.error = Some(reason.clone());
                 }
+                Some(Screen::Schools(s)) => {
+                    s.on_failed(req, &reason);
+                }
                 Some(Screen::Drafts(_) | Screen::Placeholder { .. }) | None => return vec![],
             }
             state.error(format!("query failed: {reason}"));
@@ -196,6 +199,10 @@ fn on_loaded(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
         Some(Screen::Intervention(_)) => intervention::on_reply(state, req, data),
         Some(Screen::IvEdit(_)) => iv_edit::on_reply(state, req, data),
         Some(Screen::Session(_)) => session_edit::on_reply(state, req, data),
+        Some(Screen::Schools(s)) => {
+            s.on_reply(req, data);
+            vec![]
+        }
         Some(Screen::Drafts(_) | Screen::Placeholder { .. }) | None => vec![],
     }
 }

@@ -2,6 +2,7 @@
 
 use super::sanitize::{fit, truncate};
 use super::theme::Theme;
+use super::widgets::pending::{self, loading_or_failed};
 use crate::app::home::{HomeState, Section};
 use crate::domain::caseload::{CaseloadHome, InterventionRef, Problem, ReviewReason};
 use crate::domain::fidelity::Fidelity;
@@ -140,11 +141,8 @@ fn lines_for(h: &CaseloadHome, s: Section, c: &Cols, theme: &Theme) -> Vec<Vec<S
 
 pub fn render(frame: &mut Frame, area: Rect, h: &HomeState, theme: &Theme) {
     let Some(home) = &h.home else {
-        let (text, style) = match &h.error {
-            Some(e) => (format!("{e} (r to retry)"), theme.error),
-            None => ("loading your caseload…".to_string(), theme.dim),
-        };
-        super::centered_text(frame, area, &text, style);
+        let p = loading_or_failed(h.error.as_deref(), "loading your caseload…", "r to retry");
+        pending::render(frame, area, p, theme);
         return;
     };
     let c = Cols::of(usize::from(area.width));

@@ -4,6 +4,7 @@
 use super::chart::{self, ChartModel};
 use super::sanitize::{fit, truncate};
 use super::theme::Theme;
+use super::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
 use crate::app::intervention::{DetailState, Prompt, Tab};
 use crate::domain::intervention::InterventionDetail;
 use crate::domain::kinds::Outcome;
@@ -115,11 +116,8 @@ fn tab_bar(s: &DetailState, theme: &Theme) -> Line<'static> {
 
 pub fn render(frame: &mut Frame, area: Rect, s: &DetailState, theme: &Theme) {
     let Some(d) = &s.detail else {
-        let (text, style) = match &s.error {
-            Some(e) => (format!("{e} (r to retry, esc to go back)"), theme.error),
-            None => ("loading…".to_string(), theme.dim),
-        };
-        super::centered_text(frame, area, &text, style);
+        let p = loading_or_failed(s.error.as_deref(), "loading…", BACK_OR_RETRY);
+        pending::render(frame, area, p, theme);
         return;
     };
     let w = usize::from(area.width);

@@ -4,6 +4,7 @@
 
 use super::sanitize::{fit, truncate};
 use super::theme::Theme;
+use super::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
 use crate::app::iv_edit::{IvEditState, Kind, Stage, goal::number_text};
 use crate::domain::plan::Program;
 use ratatui::Frame;
@@ -14,11 +15,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 pub fn render(frame: &mut Frame, area: Rect, e: &IvEditState, theme: &Theme) {
     match &e.stage {
         Stage::Loading => {
-            let (text, style) = match &e.error {
-                Some(err) => (format!("{err} (r to retry, esc to go back)"), theme.error),
-                None => ("loading programs…".to_string(), theme.dim),
-            };
-            super::centered_text(frame, area, &text, style);
+            let p = loading_or_failed(e.error.as_deref(), "loading programs…", BACK_OR_RETRY);
+            pending::render(frame, area, p, theme);
         }
         Stage::Picker { cursor } => picker(frame, area, e, *cursor, theme),
         Stage::Form(form) => {

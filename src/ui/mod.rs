@@ -17,6 +17,7 @@ pub mod menu;
 pub mod picker;
 pub mod roster;
 pub mod sanitize;
+pub mod screens;
 pub mod session_edit;
 #[cfg(test)]
 mod session_snapshots;
@@ -26,6 +27,7 @@ pub mod team;
 #[cfg(test)]
 mod team_snapshots;
 pub mod theme;
+pub mod widgets;
 
 use crate::app::{Modal, Screen, State};
 use ratatui::Frame;
@@ -68,6 +70,7 @@ pub fn render_frame(frame: &mut Frame, state: &State, theme: &Theme) -> Option<P
         Screen::IvEdit(e) => iv_edit::render(frame, body, e, theme),
         Screen::Session(s) => session_edit::render(frame, body, s, theme),
         Screen::Drafts(d) => session_edit::render_drafts(frame, body, d, theme),
+        Screen::Schools(s) => screens::schools::render(frame, body, s, theme),
         Screen::Placeholder { label } => centered_text(
             frame,
             body,

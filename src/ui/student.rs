@@ -4,6 +4,7 @@
 
 use super::sanitize::{fit, truncate};
 use super::theme::Theme;
+use super::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
 use crate::app::student::{Mode, StudentState, Tab};
 use crate::domain::student::StudentRecord;
 use chrono::NaiveDate;
@@ -31,11 +32,8 @@ fn yes(b: bool) -> String {
 
 pub fn render(frame: &mut Frame, area: Rect, s: &StudentState, theme: &Theme) {
     let Some(d) = &s.detail else {
-        let (text, style) = match &s.error {
-            Some(e) => (format!("{e} (r to retry, esc to go back)"), theme.error),
-            None => ("loading…".to_string(), theme.dim),
-        };
-        super::centered_text(frame, area, &text, style);
+        let p = loading_or_failed(s.error.as_deref(), "loading…", BACK_OR_RETRY);
+        pending::render(frame, area, p, theme);
         return;
     };
     let [head, tabs, body] = Layout::vertical([

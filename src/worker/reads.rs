@@ -66,6 +66,9 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
         Read::LogTargets { student_id } => Data::LogTargets {
             targets: sessions::targets_for_student(c, student_id).await?,
         },
+        Read::AllSchools => Data::AllSchools {
+            schools: schools::all_schools(c).await?,
+        },
     })
 }
 

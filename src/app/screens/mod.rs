@@ -5,3 +5,7 @@ pub mod home;
 pub mod intervention;
 pub mod menu;
 pub mod roster;
+pub mod schools;
+
+/// Commands that open a screen by another name than its menu target.
+pub const COMMANDS: &[(&str, &str)] = &[(schools::COMMAND, schools::TARGET)];
