@@ -4,18 +4,14 @@
 //! Superseded requests are cancelled on the server (`Effect::Cancel`), so a
 //! user paging quickly does not queue up queries nobody will read.
 
-use crate::app::intervention::WriteOutcome;
 use crate::app::session_edit::draft::SessionDraft;
-use crate::app::team::TeamOutcome;
 use crate::app::{Data, Effect, Msg, Read, ReqId};
 use crate::config::conn::{KEYRING_ORIGIN, PROMPT_ORIGIN};
 use crate::config::keyring::{self, SecretStore};
 use crate::config::{ConnParams, DatabaseConfig, Password};
-use crate::db::interventions::lifecycle;
-use crate::db::interventions::{self as iv, WriteError};
+use crate::db::interventions::WriteError;
 use crate::db::tls::Tls;
-use crate::db::{pool as db_pool, roster, sessions, student_record, users};
-use crate::domain::lifecycle::Transition;
+use crate::db::{pool as db_pool, users};
 use crate::domain::session::SessionWrite;
 use crate::drafts::DraftStore;
 use deadpool_postgres::{Object, Pool, PoolError};
@@ -28,9 +24,14 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_postgres::CancelToken;
 
 pub mod draft_writer;
+mod failure;
 pub mod iv_write;
 pub mod outbox;
 mod reads;
+mod writes;
+
+use failure::Failure;
+pub use failure::{describe_pg_error, describe_pool_error, is_auth_error};
 
 /// deadpool waits forever for a connection unless its caller set a timeout;
 /// the status line must say something long before that.
@@ -226,116 +227,13 @@ impl Worker {
                 result: self.forget().await,
             },
             Effect::Load { req, read } => return self.load(req, read).await,
-            Effect::SaveRosterFilters { filters, sort } => {
-                let r: Result<(), Failure> = async {
-                    let c = self.client().await?;
-                    Ok(roster::save_filters(pg(&c), &filters, sort).await?)
-                }
-                .await;
-                Msg::RosterFiltersSaved {
-                    result: r.map_err(|f| f.to_string()),
-                }
-            }
-            Effect::SaveStudentRecord {
-                req,
-                id,
-                version,
-                change,
-            } => {
-                let outcome = match self.client().await {
-                    // Not registered for cancelling: a save, once sent,
-                    // must be answered so the form learns whether it happened.
-                    Ok(c) => student_record::save(pg(&c), id, version, &change).await,
-                    Err(f) => crate::domain::student::SaveOutcome::Refused(f.to_string()),
-                };
-                Msg::StudentSaved { req, outcome }
-            }
-            Effect::Transition {
-                req,
-                id,
-                expected_version,
-                to,
-                outcome,
-                notes,
-            } => {
-                let t = Transition { to, outcome, notes };
-                let outcome = match self.client().await {
-                    Err(f) => WriteOutcome::Failed(f.to_string()),
-                    Ok(c) => {
-                        let r =
-                            lifecycle::transition(pg(&c), id, expected_version, &t, today()).await;
-                        match r {
-                            Ok(version) => WriteOutcome::Saved { version },
-                            Err(WriteError::Conflict { current }) => {
-                                WriteOutcome::Conflict(current)
-                            }
-                            Err(WriteError::NotFound) => WriteOutcome::NotFound,
-                            Err(WriteError::Refused(why)) => WriteOutcome::Refused(why.to_string()),
-                            Err(e @ WriteError::Db(_)) => WriteOutcome::Failed(e.to_string()),
-                        }
-                    }
-                };
-                Msg::TransitionDone { req, outcome }
-            }
-            Effect::AddTeamMember {
-                req,
-                intervention_id,
-                member,
-                role,
-                can_edit,
-            } => {
-                let m = crate::domain::team::NewMember {
-                    // The id is made here, not in update(), which stays free
-                    // of randomness; a retried insert of it is a no-op.
-                    id: uuid::Uuid::new_v4(),
-                    member,
-                    role,
-                    can_edit,
-                };
-                let r = match self.client().await {
-                    Err(f) => Err(TeamOutcome::Failed(f.to_string())),
-                    Ok(c) => iv::team::add_member(pg(&c), intervention_id, &m)
-                        .await
-                        .map(TeamOutcome::Saved)
-                        .map_err(team_outcome),
-                };
-                Msg::TeamChanged {
-                    req,
-                    outcome: r.unwrap_or_else(|o| o),
-                }
-            }
-            Effect::RemoveTeamMember {
-                req,
-                intervention_id,
-                member_id,
-            } => {
-                let r = match self.client().await {
-                    Err(f) => Err(TeamOutcome::Failed(f.to_string())),
-                    Ok(c) => {
-                        let c = pg(&c);
-                        match iv::team::remove_member(c, intervention_id, member_id).await {
-                            Ok(()) => iv::team::load_team(c, intervention_id)
-                                .await
-                                .map(TeamOutcome::Saved)
-                                .map_err(|e| team_outcome(e.into())),
-                            Err(e) => Err(team_outcome(e)),
-                        }
-                    }
-                };
-                Msg::TeamChanged {
-                    req,
-                    outcome: r.unwrap_or_else(|o| o),
-                }
-            }
-            Effect::DeleteSession { req, id, version } => {
-                let outcome = match self.client().await {
-                    Err(f) => Err(f.to_string()),
-                    Ok(mut c) => sessions::delete(&mut c, id, version)
-                        .await
-                        .map_err(|e| e.to_string()),
-                };
-                Msg::SessionDeleted { req, outcome }
-            }
+            effect @ (Effect::SaveRosterFilters { .. }
+            | Effect::SaveStudentRecord { .. }
+            | Effect::Transition { .. }
+            | Effect::AddTeamMember { .. }
+            | Effect::RemoveTeamMember { .. }
+            | Effect::DeleteSession { .. }
+            | Effect::WriteIv { .. }) => self.write(effect).await?,
             Effect::WriteDraft { draft } => return self.put_draft(&draft),
             Effect::DeleteDraft { id } => {
                 let w = self.drafts.as_ref()?;
@@ -357,16 +255,18 @@ impl Worker {
                     show,
                 }
             }
-            Effect::WriteIv { req, write } => {
-                // Not registered for cancelling, like every save.
-                let outcome = match self.client().await {
-                    Ok(c) => iv_write::run(pg(&c), write).await,
-                    Err(f) => crate::app::iv_edit::IvWritten::Failed(f.to_string()),
-                };
-                Msg::IvWritten { req, outcome }
-            }
         };
         Some(msg)
+    }
+
+    /// The runner for writes: a connection never registered for cancelling
+    /// (a write, once sent, is answered so the screen learns whether it
+    /// happened), the write, and its answer naming the request id.
+    async fn write(&self, effect: Effect) -> Option<Msg> {
+        match self.client().await {
+            Ok(mut c) => writes::run(&mut c, effect, today()).await,
+            Err(f) => writes::not_sent(effect, f.to_string()),
+        }
     }
 
     /// The one runner for reads: a connection registered for cancelling (a
@@ -716,15 +616,6 @@ fn read_drafts(store: &DraftStore) -> (Vec<SessionDraft>, Vec<String>) {
     (drafts, unreadable)
 }
 
-/// A team write's failure as the screen shows it.
-fn team_outcome(e: WriteError<()>) -> TeamOutcome {
-    match e {
-        WriteError::Refused(why) => TeamOutcome::Refused(why.to_string()),
-        WriteError::NotFound | WriteError::Conflict { .. } => TeamOutcome::NotFound,
-        e @ WriteError::Db(_) => TeamOutcome::Failed(e.to_string()),
-    }
-}
-
 /// The worker's date, not update()'s: the app stays clock-free.
 fn today() -> chrono::NaiveDate {
     crate::clock::today()
@@ -733,60 +624,6 @@ fn today() -> chrono::NaiveDate {
 fn failed(req: ReqId, reason: String) -> Msg {
     tracing::warn!(%reason, "connection failed");
     Msg::ConnectionFailed { req, reason }
-}
-
-/// Why a request produced no data.
-#[derive(Debug)]
-enum Failure {
-    Reason(String),
-    /// The server wants a (different) password.
-    Auth(String),
-    Cancelled,
-}
-
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Failure::Reason(r) | Failure::Auth(r) => f.write_str(r),
-            Failure::Cancelled => f.write_str("cancelled"),
-        }
-    }
-}
-
-impl From<tokio_postgres::Error> for Failure {
-    fn from(e: tokio_postgres::Error) -> Self {
-        Failure::Reason(describe_pg_error(&e))
-    }
-}
-
-impl From<PoolError> for Failure {
-    fn from(e: PoolError) -> Self {
-        match &e {
-            PoolError::Backend(pg) if password_missing(pg) => {
-                Failure::Auth("the server asks for a password".into())
-            }
-            PoolError::Backend(pg) if is_auth_error(pg) => Failure::Auth(describe_pg_error(pg)),
-            _ => Failure::Reason(describe_pool_error(&e)),
-        }
-    }
-}
-
-/// invalid_password (28P01) or invalid_authorization_specification (28000):
-/// the server turned the credentials down.
-pub fn is_auth_error(e: &tokio_postgres::Error) -> bool {
-    use tokio_postgres::error::SqlState;
-    matches!(
-        e.code(),
-        Some(c) if *c == SqlState::INVALID_PASSWORD
-            || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
-    ) || password_missing(e)
-}
-
-/// tokio-postgres's own error when the server asks for a password and the
-/// config has none ("invalid configuration", caused by "password missing");
-/// it exposes no kind, only these messages.
-fn password_missing(e: &tokio_postgres::Error) -> bool {
-    e.as_db_error().is_none() && db_pool::with_causes(e).contains("password missing")
 }
 
 /// A pooled connection; TLS failures are explained with the sslmode and
@@ -809,40 +646,4 @@ async fn client_of(pool: &Pool, tls: &Tls) -> Result<Object, Failure> {
 /// Object derefs through ClientWrapper; the queries want the plain client.
 fn pg(o: &Object) -> &tokio_postgres::Client {
     o
-}
-
-/// One line for the status line (unlike `db::migrate::describe_pg_error`,
-/// which adds detail, hint and context for logs): the server's own message
-/// when there is one ("password authentication failed for user …",
-/// "database … does not exist"), else the cause of a failed connection
-/// attempt. Never includes connection parameters.
-pub fn describe_pg_error(e: &tokio_postgres::Error) -> String {
-    if let Some(db) = e.as_db_error() {
-        return db.message().to_string();
-    }
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            use std::io::ErrorKind::*;
-            return match io.kind() {
-                ConnectionRefused => "connection refused (is the server running?)".into(),
-                NotFound => "no server socket there (is the server running?)".into(),
-                TimedOut => "connection timed out".into(),
-                PermissionDenied => "permission denied opening the connection".into(),
-                _ => format!("cannot connect: {io}"),
-            };
-        }
-        source = s.source();
-    }
-    e.to_string()
-}
-
-pub fn describe_pool_error(e: &PoolError) -> String {
-    match e {
-        PoolError::Backend(e) => describe_pg_error(e),
-        PoolError::Timeout(_) => "timed out waiting for a database connection".into(),
-        PoolError::Closed => "the connection pool is closed".into(),
-        PoolError::NoRuntimeSpecified => "connection pool has timeouts but no runtime".into(),
-        PoolError::PostCreateHook(h) => format!("connection setup failed: {h}"),
-    }
 }
