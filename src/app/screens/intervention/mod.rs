@@ -2,12 +2,13 @@
 //! lifecycle prompt above it; the team tab's editing (`team.rs` in app).
 
 mod state;
+pub mod team;
 
 pub use state::*;
 
 use crate::app::keymap::{Action, Context};
 use crate::app::nav::{find_req, reload};
-use crate::app::{Data, Effect, ReqId, Screen, State, iv_edit, session_log, team};
+use crate::app::{Data, Effect, ReqId, Screen, State, iv_edit, session_log};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// Keys on the detail. Its own modals first (the lifecycle prompt, the

@@ -8,10 +8,10 @@
 pub mod goal;
 pub mod plan;
 
-use super::form::{FieldSpec, Form, FormKey};
-use super::keymap::{Action, Key};
-use super::{Effect, ReqId, Screen, State};
 use crate::app::Read;
+use crate::app::form::{FieldSpec, Form, FormKey};
+use crate::app::keymap::{Action, Key};
+use crate::app::{Effect, ReqId, Screen, State};
 use crate::domain::goals::{Goal, GoalFields, Measurement, NewMeasurement};
 use crate::domain::intervention::InterventionHeader;
 use crate::domain::plan::{ContextFor, FormContext, Program};
@@ -345,7 +345,7 @@ pub fn open_new(state: &mut State, student_id: Uuid, student_name: String) -> Ve
 
 /// The keys of the intervention detail that open a form; `None` when the
 /// key is not one of them.
-pub(super) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect>> {
+pub(crate) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect>> {
     if !matches!(
         action,
         Action::Edit | Action::EditPlan | Action::New | Action::Measure | Action::DeletePoint
@@ -362,7 +362,7 @@ pub(super) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect
         state.info("not loaded yet");
         return Some(vec![]);
     };
-    let on_goals = d.tab == super::intervention::Tab::Goals;
+    let on_goals = d.tab == crate::app::intervention::Tab::Goals;
     let selected = on_goals.then(|| detail.goals.get(d.cursor)).flatten();
     let mut e = match (action, selected) {
         // e edits the selected goal on the goals tab, the plan elsewhere.
@@ -452,7 +452,7 @@ fn edit_plan(state: &mut State, header: InterventionHeader) -> Vec<Effect> {
 }
 
 /// The answer to `Read::IvFormContext`.
-pub(super) fn on_context(state: &mut State, req: ReqId, ctx: FormContext) -> Vec<Effect> {
+pub(crate) fn on_context(state: &mut State, req: ReqId, ctx: FormContext) -> Vec<Effect> {
     let Some(e) = state.screens.iter_mut().find_map(|s| match s {
         Screen::IvEdit(e) if e.req == Some(req) => Some(e),
         _ => None,
@@ -474,7 +474,7 @@ pub(super) fn on_context(state: &mut State, req: ReqId, ctx: FormContext) -> Vec
 }
 
 /// Keys while the form screen is on top; it takes every key but quitting.
-pub(super) fn on_key(
+pub(crate) fn on_key(
     state: &mut State,
     key: &KeyEvent,
     action: Option<Action>,
@@ -598,7 +598,7 @@ fn edit_again(e: &mut IvEditState, c: &Conflict, notice: Option<String>) {
 
 fn close(state: &mut State) -> Vec<Effect> {
     match state.screens.pop() {
-        Some(gone) => super::nav::cancel_all(&gone),
+        Some(gone) => crate::app::nav::cancel_all(&gone),
         None => vec![],
     }
 }
@@ -641,7 +641,7 @@ fn send(state: &mut State, write: IvWrite) -> Vec<Effect> {
 }
 
 /// The answer to `Effect::WriteIv`.
-pub(super) fn on_written(state: &mut State, req: ReqId, outcome: IvWritten) -> Vec<Effect> {
+pub(crate) fn on_written(state: &mut State, req: ReqId, outcome: IvWritten) -> Vec<Effect> {
     let Some(i) = state
         .screens
         .iter()
@@ -683,7 +683,7 @@ pub(super) fn on_written(state: &mut State, req: ReqId, outcome: IvWritten) -> V
             state.screens.remove(i);
             let mut effects =
                 reload_where(state, |s| matches!(s, Screen::Student(_) | Screen::Home(_)));
-            effects.extend(super::open_intervention(state, id, title));
+            effects.extend(crate::app::open_intervention(state, id, title));
             state.info("created");
             effects
         }
@@ -755,14 +755,14 @@ fn reload_where(state: &mut State, pick: impl Fn(&Screen) -> bool) -> Vec<Effect
     let mut effects = Vec::new();
     for j in 0..state.screens.len() {
         if pick(&state.screens[j]) {
-            effects.extend(super::nav::reload(state, j));
+            effects.extend(crate::app::nav::reload(state, j));
         }
     }
     effects
 }
 
 /// Pasted text, when a form is on top.
-pub(super) fn on_paste(state: &mut State, text: &str) -> bool {
+pub(crate) fn on_paste(state: &mut State, text: &str) -> bool {
     let Some(e) = top(state) else {
         return false;
     };
@@ -776,9 +776,9 @@ pub(super) fn on_paste(state: &mut State, text: &str) -> bool {
     pasted
 }
 
-pub(super) fn on_reply(state: &mut State, req: ReqId, data: super::Data) -> Vec<Effect> {
+pub(crate) fn on_reply(state: &mut State, req: ReqId, data: crate::app::Data) -> Vec<Effect> {
     match data {
-        super::Data::IvFormContext { context } => on_context(state, req, context),
+        crate::app::Data::IvFormContext { context } => on_context(state, req, context),
         _ => vec![],
     }
 }

@@ -8,10 +8,10 @@ pub mod draft;
 pub mod recover;
 pub mod slots;
 
-use super::form::{Form, FormKey};
-use super::keymap::{Action, Key, KeyMap};
-use super::{Effect, ReqId, Screen, State};
 use crate::app::Read;
+use crate::app::form::{Form, FormKey};
+use crate::app::keymap::{Action, Key, KeyMap};
+use crate::app::{Effect, ReqId, Screen, State};
 use crate::domain::session::{SessionContext, SessionWrite, StoredSession};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -22,7 +22,7 @@ use slots::{NOTE_MAX, Slot};
 
 /// 100000 as "100,000".
 pub fn thousands(n: usize) -> String {
-    super::home::grouped(n as u64)
+    crate::app::home::grouped(n as u64)
 }
 use std::borrow::Cow;
 use uuid::Uuid;
@@ -445,7 +445,7 @@ pub fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
     let keymap = state.keymap.clone();
     let bound = |a: Action| keymap.keys(a).contains(&k);
     if key.code == KeyCode::F(1) {
-        super::help::open(state);
+        crate::app::help::open(state);
         return Some(vec![]);
     }
     let Screen::Session(s) = state.top_mut() else {
@@ -458,7 +458,7 @@ pub fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
         }
         if bound(Action::Retry) && s.req.is_none() {
             let top = state.screens.len() - 1;
-            return Some(super::nav::reload(state, top));
+            return Some(crate::app::nav::reload(state, top));
         }
         return Some(vec![]);
     };
@@ -773,9 +773,9 @@ pub fn on_waiting(state: &mut State) {
     }
 }
 
-pub fn on_reply(state: &mut State, req: ReqId, data: super::Data) -> Vec<Effect> {
+pub fn on_reply(state: &mut State, req: ReqId, data: crate::app::Data) -> Vec<Effect> {
     match data {
-        super::Data::SessionContext {
+        crate::app::Data::SessionContext {
             loaded,
             today,
             offline,

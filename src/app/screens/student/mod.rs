@@ -3,9 +3,9 @@
 
 pub mod fields;
 
-use super::form::{Form, FormKey};
-use super::keymap::{Action, Key};
-use super::{Effect, ReqId, Screen, State, roster};
+use crate::app::form::{Form, FormKey};
+use crate::app::keymap::{Action, Key};
+use crate::app::{Effect, ReqId, Screen, State, roster};
 use crate::domain::student::{Change, SaveOutcome, StudentRecord, Versioned};
 use crossterm::event::KeyEvent;
 use uuid::Uuid;
@@ -232,7 +232,7 @@ fn top_student(state: &mut State) -> Option<&mut StudentState> {
 /// Keys for the student screen; `None` leaves the key to the global
 /// bindings (quit, help, back, retry). An open form or conflict view takes
 /// every key.
-pub(super) fn on_key(
+pub(crate) fn on_key(
     state: &mut State,
     key: &KeyEvent,
     action: Option<Action>,
@@ -310,7 +310,7 @@ pub(super) fn on_key(
             });
             return Some(match picked {
                 // Over the record, so Esc comes back to it.
-                Some((id, title)) => super::open_intervention(state, id, title),
+                Some((id, title)) => crate::app::open_intervention(state, id, title),
                 None => {
                     state.info("no intervention to open");
                     vec![]
@@ -324,7 +324,7 @@ pub(super) fn on_key(
         }
         Action::New => {
             let (id, name) = (s.id, s.title.clone());
-            return Some(super::iv_edit::open_new(state, id, name));
+            return Some(crate::app::iv_edit::open_new(state, id, name));
         }
         Action::Up => s.move_by(-1),
         Action::Down => s.move_by(1),
@@ -332,7 +332,7 @@ pub(super) fn on_key(
         Action::PageDown => s.move_by(page),
         Action::Top => s.move_by(isize::MIN),
         Action::Bottom => s.move_by(isize::MAX),
-        Action::LogSession => return super::session_log::log_session(state),
+        Action::LogSession => return crate::app::session_log::log_session(state),
         _ => return None,
     }
     Some(vec![])
@@ -382,7 +382,7 @@ fn save_form(state: &mut State) -> Vec<Effect> {
 }
 
 /// The answer to `Effect::SaveStudentRecord`.
-pub(super) fn on_saved(state: &mut State, req: ReqId, outcome: SaveOutcome) -> Vec<Effect> {
+pub(crate) fn on_saved(state: &mut State, req: ReqId, outcome: SaveOutcome) -> Vec<Effect> {
     let Some(s) = state.screens.iter_mut().find_map(|sc| match sc {
         Screen::Student(s) if s.save_req() == Some(req) => Some(s),
         _ => None,
@@ -444,7 +444,7 @@ pub(super) fn on_saved(state: &mut State, req: ReqId, outcome: SaveOutcome) -> V
 }
 
 /// Pasted text, when a form is open on top.
-pub(super) fn on_paste(state: &mut State, text: &str) -> bool {
+pub(crate) fn on_paste(state: &mut State, text: &str) -> bool {
     let Some(s) = top_student(state) else {
         return false;
     };
@@ -458,9 +458,9 @@ pub(super) fn on_paste(state: &mut State, text: &str) -> bool {
     pasted
 }
 
-pub(super) fn on_reply(state: &mut State, req: ReqId, data: super::Data) -> Vec<Effect> {
-    if let super::Data::Student { detail } = data
-        && let Some(Screen::Student(s)) = super::nav::find_req(state, req)
+pub(crate) fn on_reply(state: &mut State, req: ReqId, data: crate::app::Data) -> Vec<Effect> {
+    if let crate::app::Data::Student { detail } = data
+        && let Some(Screen::Student(s)) = crate::app::nav::find_req(state, req)
     {
         s.req = None;
         match detail {

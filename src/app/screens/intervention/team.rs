@@ -5,11 +5,11 @@
 //! never offers removing it and says why, and a refusal that still comes
 //! back (the owner changed meanwhile) is shown as the database said it.
 
-use super::command::{CommandLine, Edit};
-use super::form::{self, FieldSpec, Form, FormKey};
-use super::keymap::{Action, Key};
-use super::{Effect, ReqId, Screen, State};
 use crate::app::Read;
+use crate::app::command::{CommandLine, Edit};
+use crate::app::form::{self, FieldSpec, Form, FormKey};
+use crate::app::keymap::{Action, Key};
+use crate::app::{Effect, ReqId, Screen, State};
 use crate::domain::kinds::TeamRole;
 use crate::domain::refusal::Refusal;
 use crate::domain::team::TeamMember;
@@ -155,16 +155,16 @@ impl MemberForm {
 }
 
 /// The detail on top, when its team tab is showing or being edited.
-fn top_team(state: &mut State) -> Option<&mut super::intervention::DetailState> {
+fn top_team(state: &mut State) -> Option<&mut crate::app::intervention::DetailState> {
     match state.screens.last_mut() {
-        Some(Screen::Intervention(d)) if d.tab == super::intervention::Tab::Team => Some(d),
+        Some(Screen::Intervention(d)) if d.tab == crate::app::intervention::Tab::Team => Some(d),
         _ => None,
     }
 }
 
 /// Keys for the team tab; `None` leaves the key to the detail's bindings.
 /// An open picker, form or confirmation takes every key.
-pub(super) fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
+pub(crate) fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
     let k = Key::from_event(key);
     let keymap = state.keymap.clone();
     let bound = |a: Action| keymap.keys(a).contains(&k);
@@ -261,7 +261,7 @@ pub(super) fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
 }
 
 /// Pasted text goes into the picker's search or the form's field.
-pub(super) fn on_paste(state: &mut State, text: &str) -> Option<Vec<Effect>> {
+pub(crate) fn on_paste(state: &mut State, text: &str) -> Option<Vec<Effect>> {
     let d = top_team(state)?;
     match d.team_edit.as_mut()? {
         TeamEdit::Pick(p) => {
@@ -391,7 +391,7 @@ fn waiting_at(state: &State, req: ReqId) -> Option<usize> {
     })
 }
 
-fn waiting(state: &mut State, req: ReqId) -> Option<&mut super::intervention::DetailState> {
+fn waiting(state: &mut State, req: ReqId) -> Option<&mut crate::app::intervention::DetailState> {
     let i = waiting_at(state, req)?;
     match state.screens.get_mut(i) {
         Some(Screen::Intervention(d)) => Some(d),
@@ -399,12 +399,12 @@ fn waiting(state: &mut State, req: ReqId) -> Option<&mut super::intervention::De
     }
 }
 
-pub(super) fn is_waiting(state: &State, req: ReqId) -> bool {
+pub(crate) fn is_waiting(state: &State, req: ReqId) -> bool {
     waiting_at(state, req).is_some()
 }
 
 /// The answer to `Read::TeamCandidates`.
-pub(super) fn on_candidates(state: &mut State, req: ReqId, found: Vec<Candidate>) -> Vec<Effect> {
+pub(crate) fn on_candidates(state: &mut State, req: ReqId, found: Vec<Candidate>) -> Vec<Effect> {
     if let Some(d) = waiting(state, req)
         && let Some(TeamEdit::Pick(p)) = d.team_edit.as_mut()
     {
@@ -416,7 +416,7 @@ pub(super) fn on_candidates(state: &mut State, req: ReqId, found: Vec<Candidate>
 }
 
 /// The answer to `Effect::AddTeamMember` or `Effect::RemoveTeamMember`.
-pub(super) fn on_changed(state: &mut State, req: ReqId, outcome: TeamOutcome) -> Vec<Effect> {
+pub(crate) fn on_changed(state: &mut State, req: ReqId, outcome: TeamOutcome) -> Vec<Effect> {
     let Some(i) = waiting_at(state, req) else {
         return vec![];
     };
@@ -466,13 +466,13 @@ pub(super) fn on_changed(state: &mut State, req: ReqId, outcome: TeamOutcome) ->
             } else {
                 format!("{who} is no longer on the team: reloaded")
             });
-            super::nav::reload(state, i)
+            crate::app::nav::reload(state, i)
         }
     }
 }
 
 /// A candidate search failed: say so in the picker, which stays usable.
-pub(super) fn on_failed(state: &mut State, req: ReqId, reason: String) -> Vec<Effect> {
+pub(crate) fn on_failed(state: &mut State, req: ReqId, reason: String) -> Vec<Effect> {
     if let Some(d) = waiting(state, req)
         && let Some(TeamEdit::Pick(p)) = d.team_edit.as_mut()
     {
@@ -483,9 +483,9 @@ pub(super) fn on_failed(state: &mut State, req: ReqId, reason: String) -> Vec<Ef
 }
 
 /// The answer to `Read::TeamCandidates`.
-pub(super) fn on_reply(state: &mut State, req: ReqId, data: super::Data) -> Vec<Effect> {
+pub(crate) fn on_reply(state: &mut State, req: ReqId, data: crate::app::Data) -> Vec<Effect> {
     match data {
-        super::Data::TeamCandidates { found } => on_candidates(state, req, found),
+        crate::app::Data::TeamCandidates { found } => on_candidates(state, req, found),
         _ => vec![],
     }
 }
