@@ -50,8 +50,6 @@ mod iv_tests;
 #[cfg(test)]
 mod route_tests;
 #[cfg(test)]
-mod session_tests;
-#[cfg(test)]
 mod team_tests;
 #[cfg(test)]
 mod test_prelude;

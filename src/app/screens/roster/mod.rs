@@ -256,3 +256,5 @@ pub fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
         _ => vec![],
     }
 }
+#[cfg(test)]
+mod tests;
