@@ -9,6 +9,7 @@ use caseload::app::student::{Mode, StudentState};
 use caseload::app::{Effect, Msg, Options, Screen, State, update};
 use caseload::domain::enums::{GradeLevel, InterventionStatus, StudentStatus};
 use caseload::domain::student::ActivityEvent;
+use caseload::domain::student::StudentTheirs;
 use caseload::domain::student::{
     Change, CommunicationLine, DocumentLine, GuardianFields, InterventionLine, Profile, Progress,
     SaveOutcome, StudentRecord, Versioned,
@@ -252,10 +253,10 @@ fn conflict_on_profile(s: &mut State) {
         s,
         Msg::StudentSaved {
             req,
-            outcome: SaveOutcome::Conflict {
+            outcome: SaveOutcome::Conflict(StudentTheirs {
                 version: 4,
                 theirs: caseload::domain::student::Change::Profile(theirs),
-            },
+            }),
         },
     );
     let Screen::Student(st) = s.top() else {
@@ -374,7 +375,7 @@ fn a_guardian_save_carries_its_version_and_the_saved_values_show() {
         &mut s,
         Msg::StudentSaved {
             req,
-            outcome: SaveOutcome::Saved { version: 2 },
+            outcome: SaveOutcome::Saved(2),
         },
     );
     let st = student(&s);

@@ -675,14 +675,14 @@ async fn intervention_effects_answer_as_the_screens_expect() {
     }
     // Pause, then resume: both saved, and both on the chart's markers.
     let Msg::TransitionDone {
-        outcome: WriteOutcome::Saved { version },
+        outcome: WriteOutcome::Saved(version),
         ..
     } = exec(&pool, transition(version, S::Paused)).await
     else {
         panic!("pause not saved")
     };
     let Msg::TransitionDone {
-        outcome: WriteOutcome::Saved { .. },
+        outcome: WriteOutcome::Saved(_),
         ..
     } = exec(&pool, transition(version, S::Active)).await
     else {
@@ -806,7 +806,7 @@ async fn intervention_effects_answer_as_the_screens_expect() {
     let Msg::TeamChanged { outcome, .. } = exec(&pool, remove(teacher_row)).await else {
         panic!()
     };
-    assert_eq!(outcome, TeamOutcome::NotFound, "removed already");
+    assert_eq!(outcome, TeamOutcome::Gone, "removed already");
 
     // Another counselor sees neither the intervention nor its history.
     let other = pool_as(&d.db.conninfo(), d.login("counselor_b"));

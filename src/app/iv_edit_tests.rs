@@ -6,6 +6,7 @@ use super::form::Form;
 use super::iv_edit::{IvEditState, IvWrite, IvWritten, Kind, Stage, Theirs};
 use super::iv_tests::{at_detail, code, key};
 use super::test_prelude::*;
+use crate::app::iv_edit::IvSaved;
 use crate::domain::enums::InterventionType;
 use crate::domain::intervention::InterventionHeader;
 use crate::domain::kinds::GoalDirection;
@@ -72,7 +73,7 @@ fn saved_back_on_detail(s: &mut State, req: ReqId) {
         s,
         Msg::IvWritten {
             req,
-            outcome: IvWritten::Saved,
+            outcome: IvWritten::Saved(IvSaved::Updated),
         },
     );
     assert!(
@@ -181,10 +182,10 @@ fn a_new_plan_starts_from_a_program_and_a_retry_reuses_its_id() {
         &mut s,
         Msg::IvWritten {
             req,
-            outcome: IvWritten::Created {
+            outcome: IvWritten::Saved(IvSaved::Created {
                 id: new.id,
                 title: "Ana Lee · Read Naturally".into(),
-            },
+            }),
         },
     );
     assert!(
@@ -493,7 +494,7 @@ fn data_points_are_entered_and_the_last_deleted_after_asking() {
         &mut s,
         Msg::IvWritten {
             req,
-            outcome: IvWritten::NotFound,
+            outcome: IvWritten::Gone,
         },
     );
     assert!(matches!(s.top(), Screen::Intervention(_)));

@@ -354,7 +354,7 @@ fn pausing_confirms_then_sends_the_version() {
         &mut s,
         Msg::TransitionDone {
             req,
-            outcome: WriteOutcome::Saved { version: 4 },
+            outcome: WriteOutcome::Saved(4),
         },
     );
     assert!(
@@ -504,7 +504,7 @@ fn a_refusal_says_why_and_changes_nothing() {
             &mut s,
             Msg::TransitionDone {
                 req,
-                outcome: WriteOutcome::NotFound
+                outcome: WriteOutcome::Gone
             }
         )
         .is_empty()

@@ -380,7 +380,7 @@ fn a_refused_removal_is_shown_as_the_database_said_it() {
         &mut s,
         Msg::TeamChanged {
             req,
-            outcome: TeamOutcome::NotFound,
+            outcome: TeamOutcome::Gone,
         },
     );
     assert!(

@@ -42,9 +42,9 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
         } => {
             let t = Transition { to, outcome, notes };
             let outcome = match lifecycle::transition(pg, id, expected_version, &t, today).await {
-                Ok(version) => WriteOutcome::Saved { version },
+                Ok(version) => WriteOutcome::Saved(version),
                 Err(WriteError::Conflict { current }) => WriteOutcome::Conflict(current),
-                Err(WriteError::NotFound) => WriteOutcome::NotFound,
+                Err(WriteError::NotFound) => WriteOutcome::Gone,
                 Err(WriteError::Refused(why)) => WriteOutcome::Refused(why.to_string()),
                 Err(e @ WriteError::Db(_)) => WriteOutcome::Failed(e.to_string()),
             };
@@ -132,7 +132,7 @@ pub(super) fn not_sent(effect: Effect, why: String) -> Option<Msg> {
 fn team_outcome(e: WriteError<()>) -> TeamOutcome {
     match e {
         WriteError::Refused(why) => TeamOutcome::Refused(why.to_string()),
-        WriteError::NotFound | WriteError::Conflict { .. } => TeamOutcome::NotFound,
+        WriteError::NotFound | WriteError::Conflict { .. } => TeamOutcome::Gone,
         e @ WriteError::Db(_) => TeamOutcome::Failed(e.to_string()),
     }
 }

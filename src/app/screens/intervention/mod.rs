@@ -113,7 +113,7 @@ pub fn on_transition(state: &mut State, req: ReqId, outcome: WriteOutcome) -> Ve
     d.saving = None;
     let mut reload_all = false;
     match outcome {
-        WriteOutcome::Saved { .. } => {
+        WriteOutcome::Saved(_) => {
             reload_all = true;
             state.info("saved: reloading");
         }
@@ -129,7 +129,7 @@ pub fn on_transition(state: &mut State, req: ReqId, outcome: WriteOutcome) -> Ve
             ));
         }
         WriteOutcome::Refused(why) => state.error(why),
-        WriteOutcome::NotFound => state.error("not found (deleted, or not visible to you)"),
+        WriteOutcome::Gone => state.error("not found (deleted, or not visible to you)"),
         WriteOutcome::Failed(why) => state.error(format!("not saved: {why}")),
     }
     if !reload_all {

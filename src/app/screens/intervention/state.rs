@@ -89,19 +89,9 @@ pub struct Submit {
     pub notes: Option<String>,
 }
 
-/// How the write came back, in terms the screen can show. (WriteError
-/// holds a tokio_postgres::Error, which cannot travel in a Msg.)
-#[derive(Debug, Clone, PartialEq)]
-pub enum WriteOutcome {
-    Saved {
-        version: i32,
-    },
-    Refused(String),
-    /// Someone else changed it first: the row as it is now.
-    Conflict(Box<InterventionHeader>),
-    NotFound,
-    Failed(String),
-}
+/// How a lifecycle move went: saved at a new version, or theirs (the row
+/// as it is now).
+pub type WriteOutcome = crate::domain::outcome::Written<i32, Box<InterventionHeader>>;
 
 #[derive(Debug, Clone)]
 pub struct DetailState {

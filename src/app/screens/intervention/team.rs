@@ -17,16 +17,9 @@ use crate::domain::team::{Candidate, Member};
 use crossterm::event::{KeyCode, KeyEvent};
 use uuid::Uuid;
 
-/// How a team write came back. (WriteError holds a tokio_postgres::Error,
-/// which cannot travel in a Msg.)
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TeamOutcome {
-    /// The team as it is now.
-    Saved(Vec<TeamMember>),
-    Refused(String),
-    NotFound,
-    Failed(String),
-}
+/// How a team change went: saved gives the team as it is now.
+pub type TeamOutcome =
+    crate::domain::outcome::Written<Vec<TeamMember>, crate::domain::outcome::NoConflict>;
 
 /// Choosing who joins: row 0 is "someone outside caseload", then the users
 /// the search found.
@@ -459,7 +452,7 @@ pub(crate) fn on_changed(state: &mut State, req: ReqId, outcome: TeamOutcome) ->
             }
             vec![]
         }
-        TeamOutcome::NotFound => {
+        TeamOutcome::Gone => {
             state.error(if adding {
                 "not saved: this intervention was deleted or is no longer visible to you"
                     .to_string()

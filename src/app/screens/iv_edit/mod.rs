@@ -88,19 +88,18 @@ pub enum IvWrite {
     },
 }
 
-/// How a write came back.
+/// How a form's write went; theirs is the row as it is now.
+pub type IvWritten = crate::domain::outcome::Written<IvSaved, Theirs>;
+
+/// What a saved form write gives back.
 #[derive(Debug, Clone, PartialEq)]
-pub enum IvWritten {
+pub enum IvSaved {
+    /// A new intervention, to open.
     Created {
         id: Uuid,
         title: String,
     },
-    Saved,
-    /// Someone else saved first: the row as it is now.
-    Conflict(Theirs),
-    Refused(String),
-    NotFound,
-    Failed(String),
+    Updated,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -543,7 +542,7 @@ pub(crate) fn on_written(state: &mut State, req: ReqId, outcome: IvWritten) -> V
         }
     };
     match outcome {
-        IvWritten::Created { id, title } => {
+        IvWritten::Saved(IvSaved::Created { id, title }) => {
             state.screens.remove(i);
             let mut effects =
                 reload_where(state, |s| matches!(s, Screen::Student(_) | Screen::Home(_)));
@@ -551,7 +550,7 @@ pub(crate) fn on_written(state: &mut State, req: ReqId, outcome: IvWritten) -> V
             state.info("created");
             effects
         }
-        IvWritten::Saved => {
+        IvWritten::Saved(IvSaved::Updated) => {
             let gone = state.screens.remove(i);
             let target = match &gone {
                 Screen::IvEdit(e) => match &e.kind {
@@ -604,7 +603,7 @@ pub(crate) fn on_written(state: &mut State, req: ReqId, outcome: IvWritten) -> V
             }
             vec![]
         }
-        IvWritten::NotFound => {
+        IvWritten::Gone => {
             let why = "it was deleted or is no longer visible to you".to_string();
             if !not_saved(e, why.clone()) {
                 state.screens.remove(i);

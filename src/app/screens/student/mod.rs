@@ -6,6 +6,7 @@ pub mod fields;
 use crate::app::form::{Form, FormKey};
 use crate::app::keymap::{Action, Key};
 use crate::app::{Effect, ReqId, Screen, State, roster};
+use crate::domain::student::StudentTheirs;
 use crate::domain::student::{Change, SaveOutcome, StudentRecord, Versioned};
 use crossterm::event::KeyEvent;
 use uuid::Uuid;
@@ -412,12 +413,12 @@ pub(crate) fn on_saved(state: &mut State, req: ReqId, outcome: SaveOutcome) -> V
         },
     };
     match outcome {
-        SaveOutcome::Saved { version } => {
+        SaveOutcome::Saved(version) => {
             s.apply(row, version, mine);
             s.mode = Mode::View;
             state.info("saved");
         }
-        SaveOutcome::Conflict { version, theirs } => {
+        SaveOutcome::Conflict(StudentTheirs { version, theirs }) => {
             s.mode = Mode::Conflict(Box::new(Conflict {
                 row,
                 mine,
@@ -435,7 +436,7 @@ pub(crate) fn on_saved(state: &mut State, req: ReqId, outcome: SaveOutcome) -> V
             );
             s.mode = Mode::Edit(Box::new(ed));
         }
-        SaveOutcome::Refused(why) => {
+        SaveOutcome::Refused(why) | SaveOutcome::Failed(why) => {
             let ed = back_to_form(format!("not saved: {why}"));
             s.mode = Mode::Edit(Box::new(ed));
         }
