@@ -2,32 +2,24 @@
 //! plus the status line, help overlay, theme and text sanitising.
 
 pub mod auth;
-pub mod chart;
 pub mod command;
-pub mod form;
 pub mod help;
-pub mod home;
-pub mod intervention;
-pub mod iv_edit;
 #[cfg(test)]
 mod iv_edit_snapshots;
 #[cfg(test)]
 mod iv_snapshots;
-pub mod menu;
-pub mod picker;
-pub mod roster;
 pub mod sanitize;
 pub mod screens;
-pub mod session_edit;
 #[cfg(test)]
 mod session_snapshots;
 pub mod status;
-pub mod student;
-pub mod team;
 #[cfg(test)]
 mod team_snapshots;
 pub mod theme;
 pub mod widgets;
+
+pub use screens::{home, intervention, iv_edit, menu, roster, session_edit, student, team};
+pub use widgets::{chart, form, picker};
 
 use crate::app::{Modal, Screen, State};
 use ratatui::Frame;

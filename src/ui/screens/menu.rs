@@ -1,9 +1,9 @@
 //! The menu screen: navigation_items as the user's roles allow.
 
-use super::sanitize::truncate;
-use super::theme::Theme;
 use crate::app::State;
 use crate::app::menu::{EntryKind, MenuState};
+use crate::ui::sanitize::truncate;
+use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -13,7 +13,7 @@ pub fn render(frame: &mut Frame, area: Rect, m: &MenuState, state: &State, theme
     if m.entries.is_empty() {
         if let crate::app::Conn::Failed { reason, .. } = &state.conn {
             let text = format!("cannot connect: {reason} (r to retry)");
-            super::centered_text(frame, area, &text, theme.error);
+            crate::ui::centered_text(frame, area, &text, theme.error);
             return;
         }
         let text = if !state.is_connected() {
@@ -23,12 +23,12 @@ pub fn render(frame: &mut Frame, area: Rect, m: &MenuState, state: &State, theme
         } else {
             "nothing here yet: your roles grant no approved tools"
         };
-        super::centered_text(frame, area, text, theme.dim);
+        crate::ui::centered_text(frame, area, text, theme.dim);
         return;
     }
     let width = usize::from(area.width);
     let height = usize::from(area.height);
-    let offset = super::scroll_offset(0, m.cursor, height, m.entries.len());
+    let offset = crate::ui::scroll_offset(0, m.cursor, height, m.entries.len());
     let lines: Vec<Line> = m.entries[offset..]
         .iter()
         .take(height)
@@ -47,7 +47,8 @@ pub fn render(frame: &mut Frame, area: Rect, m: &MenuState, state: &State, theme
                     let key = e.hotkey.map_or("   ".to_string(), |k| format!("[{k}]"));
                     let text = truncate(&format!("{indent}{key} {}", e.label), width);
                     if offset + i == m.cursor {
-                        let pad = " ".repeat(width.saturating_sub(super::sanitize::width(&text)));
+                        let pad =
+                            " ".repeat(width.saturating_sub(crate::ui::sanitize::width(&text)));
                         Line::styled(format!("{text}{pad}"), theme.selected)
                     } else {
                         Line::from(vec![Span::raw(text)])

@@ -2,11 +2,11 @@
 //! data-point forms (drawn by `ui::form`), theirs-against-mine after a
 //! conflict, and the delete confirmation.
 
-use super::sanitize::{fit, truncate};
-use super::theme::Theme;
-use super::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
 use crate::app::iv_edit::{IvEditState, Kind, Stage, goal::number_text};
 use crate::domain::plan::Program;
+use crate::ui::sanitize::{fit, truncate};
+use crate::ui::theme::Theme;
+use crate::ui::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -27,7 +27,7 @@ pub fn render(frame: &mut Frame, area: Rect, e: &IvEditState, theme: &Theme) {
                     h.owner_name.as_deref().unwrap_or("nobody")
                 ));
             }
-            super::form::render(frame, area, &title, form, theme);
+            crate::ui::form::render(frame, area, &title, form, theme);
         }
         Stage::Conflict(c) => {
             let rows: Vec<(&str, String, String)> = e
@@ -36,7 +36,7 @@ pub fn render(frame: &mut Frame, area: Rect, e: &IvEditState, theme: &Theme) {
                 .zip(c.mine.iter().zip(&c.theirs))
                 .map(|(s, (m, t))| (s.label.as_ref(), m.clone(), t.clone()))
                 .collect();
-            super::form::render_conflict(frame, area, &rows, e.saving.is_some(), theme);
+            crate::ui::form::render_conflict(frame, area, &rows, e.saving.is_some(), theme);
         }
         Stage::Confirm => {
             let text = match &e.kind {
@@ -120,7 +120,7 @@ fn picker(frame: &mut Frame, area: Rect, e: &IvEditState, cursor: usize, theme: 
         head,
     );
     let height = usize::from(list.height);
-    let offset = super::scroll_offset(0, cursor, height, e.picker_len());
+    let offset = crate::ui::scroll_offset(0, cursor, height, e.picker_len());
     let mut lines = Vec::new();
     for i in offset..(offset + height).min(e.picker_len()) {
         let text = match e.programs.get(i) {
@@ -158,7 +158,7 @@ fn picker(frame: &mut Frame, area: Rect, e: &IvEditState, cursor: usize, theme: 
     };
     frame.render_widget(
         Paragraph::new(Line::styled(
-            super::sanitize::clean(&detail).into_owned(),
+            crate::ui::sanitize::clean(&detail).into_owned(),
             theme.dim,
         ))
         .wrap(Wrap { trim: true }),

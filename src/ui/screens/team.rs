@@ -1,14 +1,14 @@
 //! The intervention detail's team tab: the members, what the keys do here
 //! (and why the owner cannot be removed), and the add / remove dialogs.
 
-use super::intervention::{list, popup, rows};
-use super::sanitize::truncate;
-use super::theme::Theme;
 use crate::app::intervention::{DetailState, Tab};
 use crate::app::team::{Picker, TeamEdit};
 use crate::domain::intervention::InterventionDetail;
 use crate::domain::kinds::TeamRole;
 use crate::domain::team::CANDIDATE_LIMIT;
+use crate::ui::intervention::{list, popup, rows};
+use crate::ui::sanitize::truncate;
+use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -22,7 +22,7 @@ pub fn render(
     theme: &Theme,
 ) {
     if let Some(TeamEdit::Form(f)) = &s.team_edit {
-        super::form::render(frame, area, &f.title(), &f.form, theme);
+        crate::ui::form::render(frame, area, &f.title(), &f.form, theme);
         return;
     }
     let [members, hint] =
@@ -71,7 +71,7 @@ fn picker(frame: &mut Frame, area: Rect, p: &Picker, theme: &Theme) {
     // Title, search line, status and keys take five rows with the border.
     let room = usize::from(area.height).saturating_sub(6).max(1);
     let rows = p.found.len() + 1;
-    let offset = super::scroll_offset(0, p.cursor, room, rows);
+    let offset = crate::ui::scroll_offset(0, p.cursor, room, rows);
     let mut lines = vec![Line::raw(format!("name: {}▏", p.line.text))];
     let entries = std::iter::once("+ someone outside caseload (name and organisation)".to_string())
         .chain(p.found.iter().map(|c| {

@@ -3,10 +3,10 @@
 //! maps days and values onto cells, with the same rounding as ratatui's
 //! canvas so the mapping can be tested cell by cell.
 
-use super::theme::Theme;
 use crate::domain::goals::GoalWithPoints;
 use crate::domain::markers::{Marker as Change, StatusMarker};
 use crate::domain::progress::{self, MIN_TREND_POINTS, Point};
+use crate::ui::theme::Theme;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

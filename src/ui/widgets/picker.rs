@@ -1,9 +1,9 @@
 //! A pick-one list drawn over a screen: the typed filter on top, the
 //! matching choices below with the cursor's reversed, a count at the foot.
 
-use super::sanitize;
-use super::theme::Theme;
 use crate::app::picker::Picker;
+use crate::ui::sanitize;
+use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -58,7 +58,7 @@ pub fn render<T: Clone>(
         return;
     }
     let height = usize::from(list.height);
-    let offset = super::scroll_offset(0, p.cursor, height, matches.len());
+    let offset = crate::ui::scroll_offset(0, p.cursor, height, matches.len());
     let lines: Vec<Line> = matches
         .iter()
         .enumerate()

@@ -1,11 +1,11 @@
 //! The caseload home: five sections with counts, one cursor across them.
 
-use super::sanitize::{fit, truncate};
-use super::theme::Theme;
-use super::widgets::pending::{self, loading_or_failed};
 use crate::app::home::{HomeState, Section};
 use crate::domain::caseload::{CaseloadHome, InterventionRef, Problem, ReviewReason};
 use crate::domain::fidelity::Fidelity;
+use crate::ui::sanitize::{fit, truncate};
+use crate::ui::theme::Theme;
+use crate::ui::widgets::pending::{self, loading_or_failed};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -151,7 +151,7 @@ pub fn render(frame: &mut Frame, area: Rect, h: &HomeState, theme: &Theme) {
     let mut row = 0;
     if let Some(note) = h.bound_note() {
         // Wrapped, not cut: the hint at its end is the point.
-        for part in super::auth::wrap(&note, c.width) {
+        for part in crate::ui::auth::wrap(&note, c.width) {
             lines.push(Line::styled(part, theme.busy));
         }
     }
@@ -175,7 +175,7 @@ pub fn render(frame: &mut Frame, area: Rect, h: &HomeState, theme: &Theme) {
         }
     }
     let height = usize::from(area.height);
-    let offset = super::scroll_offset(0, selected_line, height, lines.len());
+    let offset = crate::ui::scroll_offset(0, selected_line, height, lines.len());
     let visible: Vec<Line> = lines.into_iter().skip(offset).take(height).collect();
     frame.render_widget(Paragraph::new(visible), area);
 }

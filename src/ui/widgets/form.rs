@@ -2,9 +2,9 @@
 //! people are drawn through `sanitize` like database text: they may have
 //! been pasted from anywhere.
 
-use super::sanitize::{fit, truncate, width};
-use super::theme::Theme;
 use crate::app::form::{Form, Kind};
+use crate::ui::sanitize::{fit, truncate, width};
+use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
@@ -16,7 +16,7 @@ const LABEL: usize = 26;
 /// The focused value with a visible cursor (reverse video on the character
 /// under it, or on a space at the end).
 fn with_cursor<'a>(value: &str, cursor: usize, cols: usize, theme: &Theme) -> Vec<Span<'a>> {
-    let chars: Vec<char> = super::sanitize::clean(value).chars().collect();
+    let chars: Vec<char> = crate::ui::sanitize::clean(value).chars().collect();
     let cursor = cursor.min(chars.len());
     // Keep the cursor on screen in a long value: show its tail.
     let before: String = chars[..cursor].iter().collect();
@@ -43,7 +43,7 @@ pub fn render(frame: &mut Frame, area: Rect, title: &str, form: &Form, theme: &T
     let focus_line = lines.len() + focus;
     lines.extend(fields);
     let height = usize::from(body.height);
-    let offset = super::scroll_offset(0, focus_line, height, lines.len());
+    let offset = crate::ui::scroll_offset(0, focus_line, height, lines.len());
     let shown: Vec<Line> = lines.into_iter().skip(offset).take(height).collect();
     frame.render_widget(Paragraph::new(shown), body);
 
@@ -65,7 +65,7 @@ pub fn render(frame: &mut Frame, area: Rect, title: &str, form: &Form, theme: &T
         (format!("{}: {}", spec.label, spec.hint), theme.dim)
     };
     let keys = "enter or ctrl-s save · tab/shift-tab move · esc cancel";
-    let about = Line::styled(super::sanitize::clean(&about).into_owned(), style);
+    let about = Line::styled(crate::ui::sanitize::clean(&about).into_owned(), style);
     let keys = Line::styled(truncate(keys, w), theme.dim);
     let [msg, k] = Layout::vertical([Constraint::Length(2), Constraint::Length(1)]).areas(help);
     frame.render_widget(Paragraph::new(about).wrap(Wrap { trim: true }), msg);
@@ -197,7 +197,7 @@ pub fn render_conflict_with(
                     "{mark}{} {} {}",
                     fit(label, LABEL - 1),
                     fit(mine, col),
-                    super::sanitize::clean(theirs)
+                    crate::ui::sanitize::clean(theirs)
                 ),
                 w,
             ),

@@ -3,13 +3,13 @@
 //! of keys at the foot. Also the unsent-notes list and the picker of a
 //! student's interventions.
 
-use super::sanitize::{clean, truncate};
-use super::theme::Theme;
 use crate::app::session_edit::recover::DraftsState;
 use crate::app::session_edit::slots::{self, NOTE_MAX};
 use crate::app::session_edit::{Editor, SessionScreen, Stage, thousands};
 use crate::app::{LogPick, session_log};
 use crate::domain::session::StoredSession;
+use crate::ui::sanitize::{clean, truncate};
+use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -30,7 +30,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SessionScreen, theme: &Theme) {
         } else {
             theme.dim
         };
-        super::centered_text(frame, area, &clean(&text), style);
+        crate::ui::centered_text(frame, area, &clean(&text), style);
         return;
     };
     if let Stage::Conflict(theirs) = &e.stage {
@@ -39,7 +39,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SessionScreen, theme: &Theme) {
             .iter()
             .map(|(l, m, t)| (l.as_str(), m.clone(), t.clone()))
             .collect();
-        super::form::render_conflict_with(
+        crate::ui::form::render_conflict_with(
             frame,
             area,
             &rows,
@@ -54,7 +54,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SessionScreen, theme: &Theme) {
 
 fn editor(frame: &mut Frame, area: Rect, e: &Editor, theme: &Theme) {
     let w = usize::from(area.width);
-    let (fields, focus) = super::form::field_lines(&e.form, w, !e.note_focus, theme);
+    let (fields, focus) = crate::ui::form::field_lines(&e.form, w, !e.note_focus, theme);
     let wanted = u16::try_from(fields.len() + 1).unwrap_or(u16::MAX);
     let room = area.height.saturating_sub(NOTE_MIN + 2);
     let [head, note_area, news, keys] = Layout::vertical([
@@ -76,7 +76,7 @@ fn editor(frame: &mut Frame, area: Rect, e: &Editor, theme: &Theme) {
     let mut lines = vec![Line::styled(truncate(&clean(&title), w), theme.group)];
     lines.extend(fields);
     let height = usize::from(head.height);
-    let offset = super::scroll_offset(0, focus + 1, height, lines.len());
+    let offset = crate::ui::scroll_offset(0, focus + 1, height, lines.len());
     let shown: Vec<Line> = lines.into_iter().skip(offset).take(height).collect();
     frame.render_widget(Paragraph::new(shown), head);
 
@@ -205,7 +205,7 @@ pub fn render_drafts(frame: &mut Frame, area: Rect, d: &DraftsState, theme: &The
             ratatui::style::Style::new()
         };
         lines.push(Line::styled(
-            super::sanitize::fit(&format!(" {}", draft.summary()), w),
+            crate::ui::sanitize::fit(&format!(" {}", draft.summary()), w),
             style,
         ));
     }
@@ -226,7 +226,7 @@ pub fn render_drafts(frame: &mut Frame, area: Rect, d: &DraftsState, theme: &The
         ));
     }
     let height = usize::from(area.height);
-    let offset = super::scroll_offset(0, first + d.cursor, height, lines.len());
+    let offset = crate::ui::scroll_offset(0, first + d.cursor, height, lines.len());
     let shown: Vec<Line> = lines.into_iter().skip(offset).take(height).collect();
     frame.render_widget(Paragraph::new(shown), area);
 }
@@ -237,13 +237,13 @@ pub fn render_log_pick(frame: &mut Frame, area: Rect, p: &LogPick, theme: &Theme
     let x = area.x + (area.width.saturating_sub(w)) / 2;
     let y = area.y + (area.height.saturating_sub(h)) / 2;
     let title = format!("Log a session for {}", p.student_name);
-    super::picker::render(
+    crate::ui::picker::render(
         frame,
         Rect::new(x, y, w, h),
         &title,
         &p.picker,
         session_log::target_label,
-        |t| super::picker::Shown {
+        |t| crate::ui::picker::Shown {
             label: t.name.clone(),
             detail: t.status.to_string().replace('_', " "),
         },

@@ -1,13 +1,13 @@
 //! The intervention detail: header with fidelity, five tabs, the progress
 //! chart on the goals tab, and the lifecycle prompt over it all.
 
-use super::chart::{self, ChartModel};
-use super::sanitize::{fit, truncate};
-use super::theme::Theme;
-use super::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
 use crate::app::intervention::{DetailState, Prompt, Tab};
 use crate::domain::intervention::InterventionDetail;
 use crate::domain::kinds::Outcome;
+use crate::ui::chart::{self, ChartModel};
+use crate::ui::sanitize::{fit, truncate};
+use crate::ui::theme::Theme;
+use crate::ui::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -72,7 +72,7 @@ fn header_lines(
             }
             s.push_str(&format!(
                 " · {} vs {:.0}%",
-                super::home::fidelity_short(&f),
+                crate::ui::home::fidelity_short(&f),
                 d.settings.fidelity_threshold * 100.0
             ));
             if f.below_threshold {
@@ -131,7 +131,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &DetailState, theme: &Theme) {
     frame.render_widget(Paragraph::new(tab_bar(s, theme)), tabs);
     match s.tab {
         Tab::Goals => goals(frame, body, d, s.cursor, theme),
-        Tab::Team => super::team::render(frame, body, s, d, theme),
+        Tab::Team => crate::ui::team::render(frame, body, s, d, theme),
         Tab::Sessions => {
             let [rows_area, foot] =
                 Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(body);
@@ -253,11 +253,11 @@ pub(super) fn list(
 ) {
     let w = usize::from(area.width);
     if items.is_empty() {
-        super::centered_text(frame, area, "nothing recorded yet", theme.dim);
+        crate::ui::centered_text(frame, area, "nothing recorded yet", theme.dim);
         return;
     }
     let height = usize::from(area.height).saturating_sub(1);
-    let offset = super::scroll_offset(0, cursor, height, items.len());
+    let offset = crate::ui::scroll_offset(0, cursor, height, items.len());
     let mut lines = vec![Line::styled(truncate(head, w), theme.header)];
     for (i, text) in items.iter().enumerate().skip(offset).take(height) {
         let line = Line::raw(truncate(text, w));
@@ -273,7 +273,7 @@ pub(super) fn list(
 fn goals(frame: &mut Frame, area: Rect, d: &InterventionDetail, cursor: usize, theme: &Theme) {
     let w = usize::from(area.width);
     if d.goals.is_empty() {
-        super::centered_text(frame, area, "no goals yet: n adds one", theme.dim);
+        crate::ui::centered_text(frame, area, "no goals yet: n adds one", theme.dim);
         return;
     }
     // The chart gets the room; the goal list shows a few rows around the cursor.
@@ -285,7 +285,7 @@ fn goals(frame: &mut Frame, area: Rect, d: &InterventionDetail, cursor: usize, t
         Constraint::Length(1),
     ])
     .areas(area);
-    let offset = super::scroll_offset(0, cursor, list_rows, d.goals.len());
+    let offset = crate::ui::scroll_offset(0, cursor, list_rows, d.goals.len());
     let lines: Vec<Line> = d
         .goals
         .iter()
@@ -352,7 +352,7 @@ fn goals(frame: &mut Frame, area: Rect, d: &InterventionDetail, cursor: usize, t
                 legend_area,
             );
         }
-        None => super::centered_text(frame, chart_area, "no data points yet", theme.dim),
+        None => crate::ui::centered_text(frame, chart_area, "no data points yet", theme.dim),
     }
 }
 

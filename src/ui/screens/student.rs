@@ -2,11 +2,11 @@
 //! form or conflict view over it). Every value from the database goes
 //! through `sanitize`; columns are cut by display width.
 
-use super::sanitize::{fit, truncate};
-use super::theme::Theme;
-use super::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
 use crate::app::student::{Mode, StudentState, Tab};
 use crate::domain::student::StudentRecord;
+use crate::ui::sanitize::{fit, truncate};
+use crate::ui::theme::Theme;
+use crate::ui::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -50,10 +50,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &StudentState, theme: &Theme) {
                 Tab::Guardians => "Edit guardian",
                 _ => "Edit profile",
             };
-            super::form::render(frame, body, what, &ed.form, theme);
+            crate::ui::form::render(frame, body, what, &ed.form, theme);
         }
         Mode::Conflict(c) => {
-            super::form::render_conflict(frame, body, &c.rows(), c.saving.is_some(), theme)
+            crate::ui::form::render_conflict(frame, body, &c.rows(), c.saving.is_some(), theme)
         }
         Mode::View => {
             let height = usize::from(body.height);
@@ -118,7 +118,7 @@ fn tab_bar(frame: &mut Frame, area: Rect, s: &StudentState, d: &StudentRecord, t
     let mut used = 0;
     let mut kept = Vec::new();
     for sp in spans {
-        let w = super::sanitize::width(&sp.content);
+        let w = crate::ui::sanitize::width(&sp.content);
         if used + w > width {
             break;
         }
@@ -208,7 +208,7 @@ fn table(
             .enumerate()
             .map(|(i, (c, (_, w)))| {
                 if i == last {
-                    super::sanitize::clean(c).into_owned()
+                    crate::ui::sanitize::clean(c).into_owned()
                 } else {
                     fit(c, *w)
                 }
@@ -220,7 +220,7 @@ fn table(
     let header: Vec<String> = cols.iter().map(|(t, _)| t.to_string()).collect();
     let mut out = vec![Line::styled(line(&header), theme.header)];
     let height = usize::from(area.height).saturating_sub(1).max(1);
-    let offset = super::scroll_offset(0, cursor, height, rows.len());
+    let offset = crate::ui::scroll_offset(0, cursor, height, rows.len());
     for (i, r) in rows.iter().enumerate().skip(offset).take(height) {
         let style = if select && i == cursor {
             theme.selected

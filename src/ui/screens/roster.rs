@@ -1,11 +1,11 @@
 //! The roster table. Only the rows on screen become widgets.
 
-use super::sanitize::{self, fit};
-use super::theme::Theme;
 use crate::app::roster::RosterState;
 use crate::domain::enums::PgEnum;
 use crate::domain::roster::RosterRow;
 use crate::domain::roster::Sort;
+use crate::ui::sanitize::{self, fit};
+use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -215,10 +215,10 @@ pub fn render(frame: &mut Frame, area: Rect, r: &RosterState, theme: &Theme) {
         } else {
             theme.dim
         };
-        super::centered_text(frame, table, &text, style);
+        crate::ui::centered_text(frame, table, &text, style);
     } else {
         let height = usize::from(table.height);
-        let offset = super::scroll_offset(r.offset, r.cursor, height, r.rows.len());
+        let offset = crate::ui::scroll_offset(r.offset, r.cursor, height, r.rows.len());
         let lines: Vec<Line> = r.rows[offset..]
             .iter()
             .take(height)
@@ -270,13 +270,13 @@ pub fn render(frame: &mut Frame, area: Rect, r: &RosterState, theme: &Theme) {
             Constraint::Fill(1),
         ])
         .areas(table);
-        super::picker::render(
+        crate::ui::picker::render(
             frame,
             popup,
             "School",
             p,
             crate::app::roster::school_label,
-            |s| super::picker::Shown {
+            |s| crate::ui::picker::Shown {
                 label: format!("{} {}", if s.mine { "★" } else { " " }, s.name),
                 detail: format!(
                     "{}–{} · {}",
