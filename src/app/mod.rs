@@ -36,9 +36,10 @@ pub use help::{help_line_count, help_rows};
 pub use msg::{Msg, ReqId};
 pub use nav::open_intervention;
 pub use request::{Data, Read};
+pub use screens::Screen;
 pub use screens::intervention::team;
 pub use screens::{home, intervention, iv_edit, menu, roster, schools, session_edit, student};
-pub use state::{Conn, Level, LogPick, Modal, Options, OutboxStatus, START_TARGETS, Screen, State};
+pub use state::{Conn, Level, LogPick, Modal, Options, OutboxStatus, START_TARGETS, State};
 pub use update::update;
 
 #[cfg(test)]

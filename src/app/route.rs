@@ -8,10 +8,7 @@
 use super::command::CommandLine;
 use super::keymap::Action;
 use super::nav::{cancel_all, reload};
-use super::screens::{home, intervention, menu, roster};
-use super::session_edit::recover;
-use super::{Conn, Effect, Modal, Screen, State, auth, command, help, session_edit, session_log};
-use super::{iv_edit, student, team};
+use super::{Conn, Effect, Modal, State, auth, command, help, session_log};
 use crate::config::Password;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -58,33 +55,10 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         Layer::LogPick => session_log::pick_key(state, &key),
-        Layer::Screen => match screen_key(state, &key, action) {
+        Layer::Screen => match super::screens::on_key(state, &key, action) {
             Some(effects) => effects,
             None => global(state, action),
         },
-    }
-}
-
-/// The top screen's meaning of the key, if it has one.
-fn screen_key(state: &mut State, key: &KeyEvent, action: Option<Action>) -> Option<Vec<Effect>> {
-    match state.top() {
-        Screen::Menu(_) => menu::on_key(state, key, action),
-        Screen::Roster(_) => roster::on_key(state, key, action),
-        Screen::Student(_) => student::on_key(state, key, action),
-        Screen::Home(_) => home::on_key(state, action),
-        Screen::Intervention(_) => intervention::on_key(state, key, action),
-        Screen::IvEdit(_) => iv_edit::on_key(state, key, action),
-        Screen::Session(_) => session_edit::on_key(state, key),
-        Screen::Drafts(_) => recover::on_key(state, key, action),
-        Screen::Schools(_) => {
-            let page = state.view().saturating_sub(1);
-            let keymap = state.keymap.clone();
-            let Screen::Schools(s) = state.top_mut() else {
-                return None;
-            };
-            s.on_key(&keymap, key, action, page)
-        }
-        Screen::Placeholder { .. } => None,
     }
 }
 
@@ -131,20 +105,5 @@ pub(super) fn on_paste(state: &mut State, text: &Password) -> Vec<Effect> {
         auth::on_paste(state, text);
         return vec![];
     }
-    let text = text.expose();
-    match state.top() {
-        Screen::Roster(_) => roster::on_paste(state, text),
-        Screen::Intervention(_) => team::on_paste(state, text),
-        Screen::Student(_) => {
-            student::on_paste(state, text);
-            None
-        }
-        Screen::IvEdit(_) => {
-            iv_edit::on_paste(state, text);
-            None
-        }
-        Screen::Session(_) => session_edit::on_paste(state, text),
-        _ => None,
-    }
-    .unwrap_or_default()
+    super::screens::on_paste(state, text.expose())
 }

@@ -3,17 +3,10 @@
 //! the session-log picker).
 
 use super::command::CommandLine;
-use super::home::HomeState;
-use super::intervention::DetailState;
-use super::iv_edit::{self, IvEditState};
 use super::keymap::KeyMap;
 use super::menu::MenuState;
-use super::roster::{self, RosterState};
-use super::schools::SchoolsState;
-use super::session_edit::recover::DraftsState;
-use super::session_edit::{self, SessionScreen};
-use super::student::StudentState;
-use super::{ReqId, auth, picker, team};
+use super::roster::{self};
+use super::{ReqId, Screen, auth, picker, team};
 use crate::domain::session::LogTarget;
 use crate::domain::user::Whoami;
 use std::collections::HashMap;
@@ -24,84 +17,6 @@ pub enum Conn {
     Connecting { req: ReqId },
     Connected(Whoami),
     Failed { req: ReqId, reason: String },
-}
-
-#[derive(Debug, Clone)]
-pub enum Screen {
-    Menu(MenuState),
-    Roster(RosterState),
-    Student(StudentState),
-    Home(HomeState),
-    Intervention(DetailState),
-    /// The intervention, goal and data-point forms.
-    IvEdit(Box<IvEditState>),
-    /// The session note editor.
-    Session(Box<SessionScreen>),
-    /// Unsent session notes on this machine.
-    Drafts(DraftsState),
-    Schools(SchoolsState),
-    /// A menu target that is not built yet, said honestly.
-    Placeholder {
-        label: String,
-    },
-}
-
-impl Screen {
-    /// Requests whose answers this screen is waiting for.
-    pub(crate) fn in_flight(&self) -> Vec<ReqId> {
-        match self {
-            Screen::Menu(m) => m.req.into_iter().collect(),
-            Screen::Roster(r) => r
-                .pending
-                .map(|(req, _)| req)
-                .into_iter()
-                .chain(r.count_req)
-                .chain(r.settings_req)
-                .collect(),
-            Screen::Student(s) => s.req.into_iter().collect(),
-            Screen::Home(h) => h.req.into_iter().collect(),
-            // A write in flight is not listed: leaving must not cancel it.
-            Screen::Intervention(d) => d.req.into_iter().collect(),
-            Screen::IvEdit(e) => e.req.into_iter().collect(),
-            Screen::Session(s) => s.req.into_iter().collect(),
-            Screen::Schools(s) => s.list.req().into_iter().collect(),
-            Screen::Drafts(_) | Screen::Placeholder { .. } => vec![],
-        }
-    }
-
-    /// Waiting on something: a load or a save.
-    pub(crate) fn busy(&self) -> bool {
-        !self.in_flight().is_empty()
-            || matches!(self, Screen::Student(s) if s.save_req().is_some())
-            || matches!(self, Screen::IvEdit(e) if e.saving.is_some())
-            || matches!(self, Screen::Session(s) if s.editor.as_ref()
-                .is_some_and(|e| e.stage == session_edit::Stage::Saving))
-    }
-
-    pub fn title(&self) -> String {
-        match self {
-            Screen::Menu(_) => "Menu".into(),
-            Screen::Roster(_) => "Roster".into(),
-            Screen::Student(s) => s.title.clone(),
-            Screen::Home(_) => "Caseload".into(),
-            Screen::Intervention(d) => d.title.clone(),
-            Screen::IvEdit(e) => match e.kind {
-                iv_edit::Kind::NewIntervention { .. } => "New intervention".into(),
-                iv_edit::Kind::EditIntervention(_) => "Edit".into(),
-                iv_edit::Kind::NewGoal { .. } => "New goal".into(),
-                iv_edit::Kind::EditGoal(_) => "Edit goal".into(),
-                iv_edit::Kind::NewPoint { .. } => "New data point".into(),
-                iv_edit::Kind::DeletePoint { .. } => "Delete data point".into(),
-            },
-            Screen::Session(s) => match &s.editor {
-                Some(e) if e.base_version.is_some() => "Edit session".into(),
-                _ => "Log session".into(),
-            },
-            Screen::Drafts(_) => "Unsent notes".into(),
-            Screen::Schools(_) => super::schools::TITLE.into(),
-            Screen::Placeholder { label } => label.clone(),
-        }
-    }
 }
 
 /// The outbox as the status line shows it.

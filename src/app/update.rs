@@ -2,10 +2,10 @@
 //! key to the router, a reply to the screen that asked.
 
 use super::intervention;
-use super::nav::{find_req, reload};
+use super::nav::reload;
 use super::roster;
-use super::{Conn, Data, Effect, Msg, OutboxStatus, ReqId, Screen, State};
-use super::{auth, command, home, iv_edit, menu, route, session_edit, session_log, student, team};
+use super::{Conn, Data, Effect, Msg, OutboxStatus, ReqId, State};
+use super::{auth, command, iv_edit, route, session_edit, session_log, student, team};
 use crate::domain::user::Whoami;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -20,7 +20,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Resize { width, height } => {
             state.width = width;
             state.height = height;
-            roster::on_resize(state);
+            super::screens::on_resize(state);
             vec![]
         }
         Msg::Tick => {
@@ -139,37 +139,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             roster::on_settings_failed(state, req, &reason)
         }
         Msg::QueryFailed { req, reason } => {
-            match find_req(state, req) {
-                Some(Screen::Menu(m)) => m.req = None,
-                Some(Screen::Roster(r)) => {
-                    if !r.on_failed(req, &reason) {
-                        return vec![];
-                    }
-                }
-                Some(Screen::Student(s)) => {
-                    s.req = None;
-                    s.error = Some(reason.clone());
-                }
-                Some(Screen::Home(h)) => {
-                    h.req = None;
-                    h.error = Some(reason.clone());
-                }
-                Some(Screen::Intervention(d)) => {
-                    d.req = None;
-                    d.error = Some(reason.clone());
-                }
-                Some(Screen::IvEdit(e)) => {
-                    e.req = None;
-                    e.error = Some(reason.clone());
-                }
-                Some(Screen::Session(s)) => {
-                    s.req = None;
-                    s.error = Some(reason.clone());
-                }
-                Some(Screen::Schools(s)) => {
-                    s.on_failed(req, &reason);
-                }
-                Some(Screen::Drafts(_) | Screen::Placeholder { .. }) | None => return vec![],
+            if !super::screens::on_failed(state, req, &reason) {
+                return vec![];
             }
             state.error(format!("query failed: {reason}"));
             vec![]
@@ -191,20 +162,7 @@ fn on_loaded(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
     if team::is_waiting(state, req) {
         return team::on_reply(state, req, data);
     }
-    match find_req(state, req) {
-        Some(Screen::Menu(_)) => menu::on_reply(state, req, data),
-        Some(Screen::Roster(_)) => roster::on_reply(state, req, data),
-        Some(Screen::Student(_)) => student::on_reply(state, req, data),
-        Some(Screen::Home(_)) => home::on_reply(state, req, data),
-        Some(Screen::Intervention(_)) => intervention::on_reply(state, req, data),
-        Some(Screen::IvEdit(_)) => iv_edit::on_reply(state, req, data),
-        Some(Screen::Session(_)) => session_edit::on_reply(state, req, data),
-        Some(Screen::Schools(s)) => {
-            s.on_reply(req, data);
-            vec![]
-        }
-        Some(Screen::Drafts(_) | Screen::Placeholder { .. }) | None => vec![],
-    }
+    super::screens::on_reply(state, req, data)
 }
 
 fn connected(state: &mut State, req: ReqId, whoami: Whoami) -> Vec<Effect> {

@@ -53,23 +53,7 @@ pub fn render_frame(frame: &mut Frame, state: &State, theme: &Theme) -> Option<P
     ])
     .areas(area);
     title_bar(frame, title, state, theme);
-    match state.top() {
-        Screen::Menu(m) => menu::render(frame, body, m, state, theme),
-        Screen::Roster(r) => roster::render(frame, body, r, theme),
-        Screen::Student(s) => student::render(frame, body, s, theme),
-        Screen::Home(h) => home::render(frame, body, h, theme),
-        Screen::Intervention(d) => intervention::render(frame, body, d, theme),
-        Screen::IvEdit(e) => iv_edit::render(frame, body, e, theme),
-        Screen::Session(s) => session_edit::render(frame, body, s, theme),
-        Screen::Drafts(d) => session_edit::render_drafts(frame, body, d, theme),
-        Screen::Schools(s) => screens::schools::render(frame, body, s, theme),
-        Screen::Placeholder { label } => centered_text(
-            frame,
-            body,
-            &format!("{}: coming soon", sanitize::clean(label)),
-            theme.dim,
-        ),
-    }
+    screens::render(frame, body, state, theme);
     if let Some(p) = &state.log_pick {
         session_edit::render_log_pick(frame, body, p, theme);
     }
