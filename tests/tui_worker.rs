@@ -872,3 +872,55 @@ async fn intervention_effects_answer_as_the_screens_expect() {
         "only the database writes the history"
     );
 }
+
+/// The schools screen's read: every school, inactive ones too (after the
+/// active), whichever school the person's grants name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_schools_read_lists_every_school_active_first() {
+    let admin_pg = common::connect(&common::admin_conninfo()).await;
+    let roles = LoginRoles::create(&admin_pg, "caseload_coordinator", 1).await;
+    let me = roles.0[0].clone();
+    let db = TestDb::new().await;
+    let admin = db.admin().await;
+    seed(&admin, &me).await;
+    admin
+        .execute(
+            "UPDATE schools SET is_active = false WHERE local_id = 'A1'",
+            &[],
+        )
+        .await
+        .expect("retire Adams");
+    let pool = pool_as(&db.conninfo(), &me);
+    let Msg::Loaded {
+        data: Data::AllSchools { schools },
+        ..
+    } = exec(
+        &pool,
+        Effect::Load {
+            req: app::ReqId(9),
+            read: Read::AllSchools,
+        },
+    )
+    .await
+    else {
+        panic!()
+    };
+    let rows: Vec<(&str, Option<&str>, &str, bool)> = schools
+        .iter()
+        .map(|s| {
+            (
+                s.name.as_str(),
+                s.short_name.as_deref(),
+                s.local_id.as_str(),
+                s.is_active,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("Burns", Some("Burns"), "B1", true),
+            ("Adams", Some("Adams"), "A1", false),
+        ]
+    );
+}
