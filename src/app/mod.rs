@@ -45,13 +45,9 @@ pub use update::update;
 #[cfg(test)]
 pub(crate) mod fixtures;
 #[cfg(test)]
-mod iv_edit_tests;
-#[cfg(test)]
-mod iv_tests;
+pub(crate) use screens::intervention::tests as iv_tests;
 #[cfg(test)]
 mod route_tests;
-#[cfg(test)]
-mod team_tests;
 #[cfg(test)]
 mod test_prelude;
 #[cfg(test)]

@@ -157,3 +157,8 @@ pub fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
     }
     vec![]
 }
+
+#[cfg(test)]
+mod team_tests;
+#[cfg(test)]
+pub(crate) mod tests;

@@ -645,3 +645,6 @@ pub(crate) fn on_reply(state: &mut State, req: ReqId, data: crate::app::Data) ->
         _ => vec![],
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,22 +1,22 @@
 //! Caseload home and intervention detail, transition by transition.
 
-use super::fixtures::{self, day};
-use super::intervention::{Prompt, Tab};
-use super::test_prelude::*;
+use crate::app::fixtures::{self, day};
+use crate::app::intervention::{Prompt, Tab};
+use crate::app::test_prelude::*;
 use crate::domain::actions::Action as LifeAction;
 use crate::domain::caseload::Scope;
 use crate::domain::enums::NavigationType;
 use crate::domain::user::CaseloadUser;
 
-pub(super) fn key(c: char) -> Msg {
+pub(crate) fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
-pub(super) fn code(c: KeyCode) -> Msg {
+pub(crate) fn code(c: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
 
-pub(super) fn nav(id: u128, target: &str) -> NavItem {
+pub(crate) fn nav(id: u128, target: &str) -> NavItem {
     NavItem {
         id: Uuid::from_u128(id),
         parent_id: None,
@@ -68,7 +68,7 @@ fn signed_in(roles: &[&str], targets: &[&str]) -> (State, Vec<Effect>) {
 }
 
 /// Signed in as a counselor with the home loaded.
-pub(super) fn at_home() -> State {
+pub(crate) fn at_home() -> State {
     at_home_with(fixtures::home())
 }
 
@@ -152,14 +152,14 @@ fn thousands_are_grouped() {
     assert_eq!(home::grouped(12_345_678), "12,345,678");
 }
 
-pub(super) fn home(s: &State) -> &HomeState {
+pub(crate) fn home(s: &State) -> &HomeState {
     match s.top() {
         Screen::Home(h) => h,
         other => panic!("{}", other.title()),
     }
 }
 
-pub(super) fn detail(s: &mut State) -> &mut DetailState {
+pub(crate) fn detail(s: &mut State) -> &mut DetailState {
     match s.top_mut() {
         Screen::Intervention(d) => d,
         other => panic!("{}", other.title()),
@@ -167,7 +167,7 @@ pub(super) fn detail(s: &mut State) -> &mut DetailState {
 }
 
 /// At home, Enter on the first row, and the detail delivered.
-pub(super) fn at_detail(status: InterventionStatus) -> State {
+pub(crate) fn at_detail(status: InterventionStatus) -> State {
     let mut s = at_home();
     let fx = update(&mut s, code(KeyCode::Enter));
     let [

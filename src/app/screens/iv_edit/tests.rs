@@ -1,12 +1,12 @@
 //! The intervention forms, transition by transition: open, validate, save
 //! effect, refusal, conflict; no terminal, no database.
 
-use super::fixtures::{self, day};
-use super::form::Form;
-use super::iv_edit::{IvEditState, IvWrite, IvWritten, Kind, Stage, Theirs};
-use super::iv_tests::{at_detail, code, key};
-use super::test_prelude::*;
+use crate::app::fixtures::{self, day};
+use crate::app::form::Form;
 use crate::app::iv_edit::IvSaved;
+use crate::app::iv_edit::{IvEditState, IvWrite, IvWritten, Kind, Stage, Theirs};
+use crate::app::iv_tests::{at_detail, code, key};
+use crate::app::test_prelude::*;
 use crate::domain::enums::InterventionType;
 use crate::domain::intervention::InterventionHeader;
 use crate::domain::kinds::GoalDirection;

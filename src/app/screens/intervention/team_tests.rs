@@ -2,9 +2,9 @@
 //! member form, removal with confirmation, the owner kept; and the way back
 //! from an intervention to where it was opened.
 
-use super::iv_tests::{at_detail, at_home, code, detail, home, key};
-use super::team::{TeamEdit, TeamOutcome};
-use super::test_prelude::*;
+use crate::app::iv_tests::{at_detail, at_home, code, detail, home, key};
+use crate::app::team::{TeamEdit, TeamOutcome};
+use crate::app::test_prelude::*;
 use crate::domain::kinds::TeamRole;
 use crate::domain::team::TeamMember;
 use crate::domain::team::{Candidate, Member};
