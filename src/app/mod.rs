@@ -4,14 +4,16 @@
 //!
 //! The map:
 //! - `msg.rs`, `effect.rs`: what update() is told, and what it asks for;
+//! - `request.rs`: the reads (`Read`) and their answers (`Data`);
 //! - `state.rs`: the state (connection, screen stack, layers above it);
 //! - `update.rs`: the top-level transition, delegating each message;
-//! - `route.rs`: which layer or screen a key goes to;
+//! - `route.rs`: which layer gets a key, else the top screen;
 //! - `nav.rs`: the screen stack (open, reload, which screen waits for a reply);
 //! - `keymap.rs`: the key table, one section per screen, from which help is drawn;
-//! - `screens/<screen>/`: each screen's state, keys and replies;
-//! - `help.rs`, `command.rs`, `auth.rs`: the layers over the screens;
-//! - `form.rs`, `picker.rs`: widgets' state shared by screens.
+//! - `screens/mod.rs`: the registry handing each screen its keys, replies and
+//!   reloads; `screens/<screen>/`: each screen's state, keys, replies, tests;
+//! - `help.rs`, `command.rs`, `auth.rs`, `session_log.rs`: the layers over the screens;
+//! - `loadable.rs`, `list.rs`, `form.rs`, `picker.rs`: shapes shared by screens.
 
 pub mod auth;
 pub mod command;
