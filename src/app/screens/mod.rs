@@ -259,32 +259,24 @@ pub(crate) fn on_failed(state: &mut State, req: ReqId, reason: &str) -> bool {
                 return false;
             }
         }
-        Some(Screen::Student(s)) => {
-            s.req = None;
-            s.error = Some(reason.to_string());
-        }
-        Some(Screen::Home(h)) => {
-            h.req = None;
-            h.error = Some(reason.to_string());
-        }
-        Some(Screen::Intervention(d)) => {
-            d.req = None;
-            d.error = Some(reason.to_string());
-        }
-        Some(Screen::IvEdit(e)) => {
-            e.req = None;
-            e.error = Some(reason.to_string());
-        }
-        Some(Screen::Session(s)) => {
-            s.req = None;
-            s.error = Some(reason.to_string());
-        }
+        Some(Screen::Student(s)) => failed(&mut s.req, &mut s.error, reason),
+        Some(Screen::Home(h)) => failed(&mut h.req, &mut h.error, reason),
+        Some(Screen::Intervention(d)) => failed(&mut d.req, &mut d.error, reason),
+        Some(Screen::IvEdit(e)) => failed(&mut e.req, &mut e.error, reason),
+        Some(Screen::Session(s)) => failed(&mut s.req, &mut s.error, reason),
         Some(Screen::Schools(s)) => {
             s.on_failed(req, reason);
         }
         Some(Screen::Drafts(_) | Screen::Placeholder { .. }) | None => return false,
     }
     true
+}
+
+/// The screens that keep their request and error beside their data
+/// (not yet a `Loadable`): the request is over, the error is shown.
+fn failed(req: &mut Option<ReqId>, error: &mut Option<String>, why: &str) {
+    *req = None;
+    *error = Some(why.to_string());
 }
 
 /// Opens the screen for a menu target (or a tool the database allowed).
