@@ -4,6 +4,7 @@
 //! only, in a temporary directory) and stops it when it ends.
 
 use caseload::app::{Conn, Effect, Msg, State, update};
+use caseload::app::{Data, Read};
 use caseload::config::keyring::{MemoryKeyring, SecretStore};
 use caseload::config::{DatabaseConfig, Password, conn};
 use caseload::db::tls::Tls;
@@ -261,14 +262,29 @@ async fn wrong_password_prompts_again_and_the_right_one_signs_in() {
     assert!(saved.contains("saved in the keyring"), "{saved}");
     let fx = update(&mut s, reply);
     assert!(matches!(s.conn, Conn::Connected(_)) && s.auth.is_none());
-    assert!(matches!(fx.as_slice(), [Effect::LoadMenu { .. }]), "{fx:?}");
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [Effect::Load {
+                read: Read::Menu,
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
     assert_eq!(
         store.get(&account).unwrap().as_ref().map(Password::expose),
         Some("right horse battery")
     );
     let menu = worker.execute(fx[0].clone()).await.expect("menu");
     assert!(
-        matches!(menu, Msg::MenuLoaded { .. }),
+        matches!(
+            menu,
+            Msg::Loaded {
+                data: Data::Menu { .. },
+                ..
+            }
+        ),
         "the new pool serves queries: {menu:?}"
     );
 

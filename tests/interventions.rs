@@ -5,6 +5,7 @@
 
 mod common;
 
+use caseload::app::iv_edit::IvSaved;
 use caseload::app::iv_edit::{IvWrite, IvWritten, Theirs};
 use caseload::db::interventions::delivery::delivery_counts;
 use caseload::db::interventions::edit::{create, update_intervention};
@@ -923,7 +924,7 @@ async fn form_writes_name_owners_by_username_and_retry_safely() {
     };
     let first = iv_write::run(&c, write.clone()).await;
     assert!(
-        matches!(&first, IvWritten::Created { id, .. } if *id == new.id),
+        matches!(&first, IvWritten::Saved(IvSaved::Created { id, .. }) if *id == new.id),
         "{first:?}"
     );
     assert_eq!(iv_write::run(&c, write).await, first);
@@ -967,7 +968,7 @@ async fn form_writes_name_owners_by_username_and_retry_safely() {
         },
     )
     .await;
-    assert_eq!(saved, IvWritten::Saved);
+    assert_eq!(saved, IvWritten::Saved(IvSaved::Updated));
     let after = load_header(&fx.c, h.id).await.unwrap().unwrap();
     assert_eq!((after.owner_id, after.tier), (Some(colleague), 3));
     // The version read before that save is stale now: theirs comes back.
@@ -1022,11 +1023,11 @@ async fn goal_and_point_writes_from_the_forms() {
     };
     assert_eq!(
         iv_write::run(&fx.c, add(good.clone())).await,
-        IvWritten::Saved
+        IvWritten::Saved(IvSaved::Updated)
     );
     assert_eq!(
         iv_write::run(&fx.c, add(good.clone())).await,
-        IvWritten::Saved
+        IvWritten::Saved(IvSaved::Updated)
     );
     let goals: i64 =
         fx.c.query_one(
@@ -1062,7 +1063,7 @@ async fn goal_and_point_writes_from_the_forms() {
     for _ in 0..2 {
         assert_eq!(
             iv_write::run(&fx.c, IvWrite::AddPoint(point.clone())).await,
-            IvWritten::Saved
+            IvWritten::Saved(IvSaved::Updated)
         );
     }
     let d = load_detail(&fx.c, h.id, today()).await.unwrap().unwrap();
@@ -1072,6 +1073,9 @@ async fn goal_and_point_writes_from_the_forms() {
         vec![47.5]
     );
     let delete = IvWrite::DeletePoint { id: point.id };
-    assert_eq!(iv_write::run(&fx.c, delete.clone()).await, IvWritten::Saved);
-    assert_eq!(iv_write::run(&fx.c, delete).await, IvWritten::NotFound);
+    assert_eq!(
+        iv_write::run(&fx.c, delete.clone()).await,
+        IvWritten::Saved(IvSaved::Updated)
+    );
+    assert_eq!(iv_write::run(&fx.c, delete).await, IvWritten::Gone);
 }

@@ -8,6 +8,7 @@ mod common;
 
 use caseload::db::student_record::{load, load_guardian, save};
 use caseload::domain::enums::StudentStatus;
+use caseload::domain::student::StudentTheirs;
 use caseload::domain::student::{Change, SaveOutcome};
 use chrono::NaiveDate;
 use common::TestDb;
@@ -100,7 +101,7 @@ async fn a_profile_save_moves_the_version_and_is_read_back() {
     p.has_504 = !p.has_504;
 
     let out = save(&c, fx.mine, v, &Change::Profile(p.clone())).await;
-    assert_eq!(out, SaveOutcome::Saved { version: v + 1 });
+    assert_eq!(out, SaveOutcome::Saved(v + 1));
 
     let again = load(&c, fx.mine).await.expect("reload").expect("visible");
     assert_eq!(again.profile.version, v + 1);
@@ -118,7 +119,7 @@ async fn two_people_saving_the_same_profile_get_a_conflict_not_an_overwrite() {
     theirs.preferred_name = Some("Theirs".into());
     assert_eq!(
         save(&a, fx.mine, v, &Change::Profile(theirs.clone())).await,
-        SaveOutcome::Saved { version: v + 1 }
+        SaveOutcome::Saved(v + 1)
     );
 
     // The second person still edits what they opened at version v.
@@ -127,10 +128,10 @@ async fn two_people_saving_the_same_profile_get_a_conflict_not_an_overwrite() {
     let out = save(&b, fx.mine, v, &Change::Profile(mine.clone())).await;
     assert_eq!(
         out,
-        SaveOutcome::Conflict {
+        SaveOutcome::Conflict(StudentTheirs {
             version: v + 1,
             theirs: Change::Profile(theirs.clone()),
-        },
+        }),
         "the conflict carries the other person's values and version"
     );
     let now = load(&b, fx.mine).await.expect("reload").expect("visible");
@@ -139,7 +140,7 @@ async fn two_people_saving_the_same_profile_get_a_conflict_not_an_overwrite() {
     // "Keep mine" is a save at the version the conflict reported.
     assert_eq!(
         save(&b, fx.mine, v + 1, &Change::Profile(mine)).await,
-        SaveOutcome::Saved { version: v + 2 }
+        SaveOutcome::Saved(v + 2)
     );
 }
 
@@ -154,19 +155,17 @@ async fn two_people_saving_the_same_guardian_get_a_conflict_not_an_overwrite() {
     theirs.phone = Some("+1 555 0100".into());
     assert_eq!(
         save(&a, g.id, g.version, &Change::Guardian(theirs.clone())).await,
-        SaveOutcome::Saved {
-            version: g.version + 1
-        }
+        SaveOutcome::Saved(g.version + 1)
     );
 
     let mut mine = g.value.clone();
     mine.preferred_language = Some("Tagalog".into());
     assert_eq!(
         save(&b, g.id, g.version, &Change::Guardian(mine)).await,
-        SaveOutcome::Conflict {
+        SaveOutcome::Conflict(StudentTheirs {
             version: g.version + 1,
             theirs: Change::Guardian(theirs.clone()),
-        }
+        })
     );
     let stored = load_guardian(&b, g.id)
         .await

@@ -4,12 +4,15 @@
 //! Regenerate with `INSTA_UPDATE=always cargo test --test student_snapshots`
 //! and read the .snap files before committing.
 
+use caseload::app::Read;
 use caseload::app::student::{Mode, StudentState};
 use caseload::app::{Effect, Msg, Options, Screen, State, update};
 use caseload::domain::enums::{GradeLevel, InterventionStatus, StudentStatus};
+use caseload::domain::student::ActivityEvent;
+use caseload::domain::student::StudentTheirs;
 use caseload::domain::student::{
-    ActivityEvent, Change, CommunicationLine, DocumentLine, GuardianFields, InterventionLine,
-    Profile, Progress, SaveOutcome, StudentRecord, Versioned,
+    Change, CommunicationLine, DocumentLine, GuardianFields, InterventionLine, Profile, Progress,
+    SaveOutcome, StudentRecord, Versioned,
 };
 use caseload::domain::user::{CaseloadUser, Whoami};
 use caseload::ui::{self, theme::Theme};
@@ -250,10 +253,10 @@ fn conflict_on_profile(s: &mut State) {
         s,
         Msg::StudentSaved {
             req,
-            outcome: SaveOutcome::Conflict {
+            outcome: SaveOutcome::Conflict(StudentTheirs {
                 version: 4,
                 theirs: caseload::domain::student::Change::Profile(theirs),
-            },
+            }),
         },
     );
     let Screen::Student(st) = s.top() else {
@@ -372,7 +375,7 @@ fn a_guardian_save_carries_its_version_and_the_saved_values_show() {
         &mut s,
         Msg::StudentSaved {
             req,
-            outcome: SaveOutcome::Saved { version: 2 },
+            outcome: SaveOutcome::Saved(2),
         },
     );
     let st = student(&s);
@@ -462,7 +465,7 @@ fn enter_on_an_intervention_opens_its_detail_and_esc_comes_back() {
     update(&mut s, key(KeyCode::Char('j')));
     let fx = update(&mut s, key(KeyCode::Enter));
     assert!(
-        matches!(fx[..], [Effect::LoadIntervention { id, .. }] if id == Uuid::from_u128(201)),
+        matches!(fx[..], [Effect::Load { read: Read::Intervention { id, .. }, .. }] if id == Uuid::from_u128(201)),
         "{fx:?}"
     );
     let Screen::Intervention(d) = s.top() else {

@@ -3,6 +3,7 @@
 //! test --test tui_snapshots`, then read the .snap diffs before committing.
 
 use caseload::app::{self, Effect, Msg, Options, State, update};
+use caseload::app::{Data, Read};
 use caseload::domain::enums::{GradeLevel, NavigationType, StudentStatus};
 use caseload::domain::navigation::NavItem;
 use caseload::domain::roster::{RosterPage, RosterRow};
@@ -109,13 +110,17 @@ fn connected(width: u16, height: u16) -> State {
     let Effect::Connect { req } = update(&mut s, Msg::Start)[0] else {
         panic!()
     };
-    let Effect::LoadMenu { req } = update(
+    let Effect::Load {
+        req,
+        read: Read::Menu,
+    } = update(
         &mut s,
         Msg::Connected {
             req,
             whoami: whoami(),
         },
-    )[0] else {
+    )[0]
+    else {
         panic!()
     };
     let nav = |id: u128,
@@ -147,7 +152,13 @@ fn connected(width: u16, height: u16) -> State {
         nav(4, None, "", Separator, None, None),
         nav(5, None, "Reports", Screen, Some("reports"), Some("p")),
     ];
-    update(&mut s, Msg::MenuLoaded { req, items });
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::Menu { items },
+        },
+    );
     // The caseload home opens by itself; these tests start from the menu,
     // cursor on its first item.
     update(&mut s, key(KeyCode::Esc));
@@ -160,28 +171,41 @@ fn on_roster(width: u16, height: u16) -> State {
     let fx = update(&mut s, key(KeyCode::Enter));
     let (page_req, count_req) = match &fx[..] {
         [
-            Effect::LoadRosterPage { req: a, .. },
-            Effect::CountRoster { req: b, .. },
-            Effect::LoadRosterFilters { .. },
+            Effect::Load {
+                req: a,
+                read: Read::RosterPage { .. },
+            },
+            Effect::Load {
+                req: b,
+                read: Read::RosterCount { .. },
+            },
+            Effect::Load {
+                read: Read::RosterFilters,
+                ..
+            },
         ] => (*a, *b),
         other => panic!("{other:?}"),
     };
     update(
         &mut s,
-        Msg::RosterPage {
+        Msg::Loaded {
             req: page_req,
-            page: RosterPage {
-                rows: rows(),
-                more: false,
+            data: Data::RosterPage {
+                page: RosterPage {
+                    rows: rows(),
+                    more: false,
+                },
             },
         },
     );
     update(
         &mut s,
-        Msg::RosterCount {
+        Msg::Loaded {
             req: count_req,
-            total: 39,
-            estimated: false,
+            data: Data::RosterCount {
+                total: 39,
+                estimated: false,
+            },
         },
     );
     for _ in 0..3 {
@@ -384,15 +408,23 @@ fn refused_tool_message() {
         update(&mut s, key(KeyCode::Char(c)));
     }
     let fx = update(&mut s, key(KeyCode::Enter));
-    let [Effect::CheckTool { req, key }] = fx.as_slice() else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::Tool { key },
+        },
+    ] = fx.as_slice()
+    else {
         panic!("{fx:?}")
     };
     update(
         &mut s,
-        Msg::ToolChecked {
+        Msg::Loaded {
             req: *req,
-            key: key.clone(),
-            access: caseload::domain::navigation::ToolAccess::Refused,
+            data: Data::Tool {
+                key: key.clone(),
+                access: caseload::domain::navigation::ToolAccess::Refused,
+            },
         },
     );
     let t = render(&s, 80, 12, false);

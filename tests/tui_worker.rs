@@ -4,6 +4,7 @@
 mod common;
 
 use caseload::app::{self, Conn, Effect, Msg, Screen, State, update};
+use caseload::app::{Data, Read};
 use caseload::db::tls::Tls;
 use caseload::domain::roster::{PageRequest, RosterPage};
 use caseload::worker::{self, Worker};
@@ -147,16 +148,21 @@ async fn seed(admin: &tokio_postgres::Client, user: &str) -> Fixture {
 async fn page(pool: &Pool, page: PageRequest, limit: usize) -> RosterPage {
     match exec(
         pool,
-        Effect::LoadRosterPage {
+        Effect::Load {
             req: app::ReqId(1),
-            query: Default::default(),
-            page,
-            limit,
+            read: Read::RosterPage {
+                query: Default::default(),
+                page,
+                limit,
+            },
         },
     )
     .await
     {
-        Msg::RosterPage { page, .. } => page,
+        Msg::Loaded {
+            data: Data::RosterPage { page, .. },
+            ..
+        } => page,
         other => panic!("{other:?}"),
     }
 }
@@ -200,7 +206,17 @@ async fn worker_serves_the_coordinator_only_their_school() {
     );
 
     // The menu: approved and granted only, no invisible items, no empty groups.
-    let Msg::MenuLoaded { items, .. } = exec(&pool, Effect::LoadMenu { req: app::ReqId(2) }).await
+    let Msg::Loaded {
+        data: Data::Menu { items, .. },
+        ..
+    } = exec(
+        &pool,
+        Effect::Load {
+            req: app::ReqId(2),
+            read: Read::Menu,
+        },
+    )
+    .await
     else {
         panic!()
     };
@@ -242,11 +258,16 @@ async fn worker_serves_the_coordinator_only_their_school() {
     }
     assert_eq!(back, fx.expected_a, "backward walk");
 
-    let Msg::RosterCount { total, .. } = exec(
+    let Msg::Loaded {
+        data: Data::RosterCount { total, .. },
+        ..
+    } = exec(
         &pool,
-        Effect::CountRoster {
+        Effect::Load {
             req: app::ReqId(3),
-            query: Default::default(),
+            read: Read::RosterCount {
+                query: Default::default(),
+            },
         },
     )
     .await
@@ -264,11 +285,14 @@ async fn worker_serves_the_coordinator_only_their_school() {
         .await
         .unwrap()
         .get(0);
-    let Msg::StudentLoaded { detail, .. } = exec(
+    let Msg::Loaded {
+        data: Data::Student { detail, .. },
+        ..
+    } = exec(
         &pool,
-        Effect::LoadStudent {
+        Effect::Load {
             req: app::ReqId(4),
-            id: b_student,
+            read: Read::Student { id: b_student },
         },
     )
     .await
@@ -276,11 +300,16 @@ async fn worker_serves_the_coordinator_only_their_school() {
         panic!()
     };
     assert!(detail.is_none());
-    let Msg::StudentLoaded { detail, .. } = exec(
+    let Msg::Loaded {
+        data: Data::Student { detail, .. },
+        ..
+    } = exec(
         &pool,
-        Effect::LoadStudent {
+        Effect::Load {
             req: app::ReqId(5),
-            id: fx.expected_a[0],
+            read: Read::Student {
+                id: fx.expected_a[0],
+            },
         },
     )
     .await
@@ -461,11 +490,13 @@ async fn cancelled_requests_get_no_reply() {
     let worker = Worker::new(pool_as(&db.conninfo(), "postgres"), tls());
     let req = app::ReqId(9);
     assert!(worker.execute(Effect::Cancel { req }).await.is_none());
-    let load = Effect::LoadRosterPage {
+    let load = Effect::Load {
         req,
-        query: Default::default(),
-        page: PageRequest::First,
-        limit: 10,
+        read: Read::RosterPage {
+            query: Default::default(),
+            page: PageRequest::First,
+            limit: 10,
+        },
     };
     assert!(
         worker.execute(load.clone()).await.is_none(),
@@ -474,7 +505,10 @@ async fn cancelled_requests_get_no_reply() {
     // The id is free again afterwards (ids are never reused, but the table must not leak).
     assert!(matches!(
         worker.execute(load).await,
-        Some(Msg::RosterPage { .. })
+        Some(Msg::Loaded {
+            data: Data::RosterPage { .. },
+            ..
+        })
     ));
 }
 
@@ -570,11 +604,14 @@ async fn intervention_effects_answer_as_the_screens_expect() {
     let pool = pool_as(&d.db.conninfo(), d.login("counselor_a"));
     let req = app::ReqId(1);
 
-    let Msg::HomeLoaded { home, .. } = exec(
+    let Msg::Loaded {
+        data: Data::Home { home, .. },
+        ..
+    } = exec(
         &pool,
-        Effect::LoadHome {
+        Effect::Load {
             req,
-            scope: Scope::Mine,
+            read: Read::Home { scope: Scope::Mine },
         },
     )
     .await
@@ -586,9 +623,20 @@ async fn intervention_effects_answer_as_the_screens_expect() {
         "the active intervention is on its owner's home"
     );
 
-    let load = || exec(&pool, Effect::LoadIntervention { req, id: iv });
-    let Msg::InterventionLoaded {
-        detail: Some(detail),
+    let load = || {
+        exec(
+            &pool,
+            Effect::Load {
+                req,
+                read: Read::Intervention { id: iv },
+            },
+        )
+    };
+    let Msg::Loaded {
+        data: Data::Intervention {
+            detail: Some(detail),
+            ..
+        },
         ..
     } = load().await
     else {
@@ -627,21 +675,24 @@ async fn intervention_effects_answer_as_the_screens_expect() {
     }
     // Pause, then resume: both saved, and both on the chart's markers.
     let Msg::TransitionDone {
-        outcome: WriteOutcome::Saved { version },
+        outcome: WriteOutcome::Saved(version),
         ..
     } = exec(&pool, transition(version, S::Paused)).await
     else {
         panic!("pause not saved")
     };
     let Msg::TransitionDone {
-        outcome: WriteOutcome::Saved { .. },
+        outcome: WriteOutcome::Saved(_),
         ..
     } = exec(&pool, transition(version, S::Active)).await
     else {
         panic!("resume not saved")
     };
-    let Msg::InterventionLoaded {
-        detail: Some(detail),
+    let Msg::Loaded {
+        data: Data::Intervention {
+            detail: Some(detail),
+            ..
+        },
         ..
     } = load().await
     else {
@@ -663,21 +714,31 @@ async fn intervention_effects_answer_as_the_screens_expect() {
     let candidates = |search: &str| {
         exec(
             &pool,
-            Effect::LoadTeamCandidates {
+            Effect::Load {
                 req,
-                intervention_id: iv,
-                search: search.into(),
+                read: Read::TeamCandidates {
+                    intervention_id: iv,
+                    search: search.into(),
+                },
             },
         )
     };
-    let Msg::TeamCandidates { found, .. } = candidates("TEACH").await else {
+    let Msg::Loaded {
+        data: Data::TeamCandidates { found, .. },
+        ..
+    } = candidates("TEACH").await
+    else {
         panic!()
     };
     assert_eq!(
         found.iter().map(|c| c.id).collect::<Vec<_>>(),
         [d.id("teacher")]
     );
-    let Msg::TeamCandidates { found, .. } = candidates("interventionist").await else {
+    let Msg::Loaded {
+        data: Data::TeamCandidates { found, .. },
+        ..
+    } = candidates("interventionist").await
+    else {
         panic!()
     };
     assert!(found.is_empty(), "already on the team: {found:?}");
@@ -745,12 +806,21 @@ async fn intervention_effects_answer_as_the_screens_expect() {
     let Msg::TeamChanged { outcome, .. } = exec(&pool, remove(teacher_row)).await else {
         panic!()
     };
-    assert_eq!(outcome, TeamOutcome::NotFound, "removed already");
+    assert_eq!(outcome, TeamOutcome::Gone, "removed already");
 
     // Another counselor sees neither the intervention nor its history.
     let other = pool_as(&d.db.conninfo(), d.login("counselor_b"));
-    let Msg::InterventionLoaded { detail, .. } =
-        exec(&other, Effect::LoadIntervention { req, id: iv }).await
+    let Msg::Loaded {
+        data: Data::Intervention { detail, .. },
+        ..
+    } = exec(
+        &other,
+        Effect::Load {
+            req,
+            read: Read::Intervention { id: iv },
+        },
+    )
+    .await
     else {
         panic!()
     };
@@ -800,5 +870,57 @@ async fn intervention_effects_answer_as_the_screens_expect() {
         e.code().map(|c| c.code()),
         Some("42501"),
         "only the database writes the history"
+    );
+}
+
+/// The schools screen's read: every school, inactive ones too (after the
+/// active), whichever school the person's grants name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_schools_read_lists_every_school_active_first() {
+    let admin_pg = common::connect(&common::admin_conninfo()).await;
+    let roles = LoginRoles::create(&admin_pg, "caseload_coordinator", 1).await;
+    let me = roles.0[0].clone();
+    let db = TestDb::new().await;
+    let admin = db.admin().await;
+    seed(&admin, &me).await;
+    admin
+        .execute(
+            "UPDATE schools SET is_active = false WHERE local_id = 'A1'",
+            &[],
+        )
+        .await
+        .expect("retire Adams");
+    let pool = pool_as(&db.conninfo(), &me);
+    let Msg::Loaded {
+        data: Data::AllSchools { schools },
+        ..
+    } = exec(
+        &pool,
+        Effect::Load {
+            req: app::ReqId(9),
+            read: Read::AllSchools,
+        },
+    )
+    .await
+    else {
+        panic!()
+    };
+    let rows: Vec<(&str, Option<&str>, &str, bool)> = schools
+        .iter()
+        .map(|s| {
+            (
+                s.name.as_str(),
+                s.short_name.as_deref(),
+                s.local_id.as_str(),
+                s.is_active,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("Burns", Some("Burns"), "B1", true),
+            ("Adams", Some("Adams"), "A1", false),
+        ]
     );
 }

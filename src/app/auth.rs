@@ -116,7 +116,7 @@ fn insert(p: &mut AuthPrompt, text: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Msg, Options, ReqId, update};
+    use super::super::{Msg, Options, Read, ReqId, update};
     use super::*;
 
     fn key(c: KeyCode) -> Msg {
@@ -280,7 +280,16 @@ mod tests {
             },
         );
         assert!(s.is_connected() && s.auth.is_none());
-        assert!(matches!(fx.as_slice(), [Effect::LoadMenu { .. }]), "{fx:?}");
+        assert!(
+            matches!(
+                fx.as_slice(),
+                [Effect::Load {
+                    read: Read::Menu,
+                    ..
+                }]
+            ),
+            "{fx:?}"
+        );
         let (level, text) = s.message.clone().unwrap();
         assert_eq!(level, super::super::Level::Error);
         assert!(text.contains("locked"), "{text}");

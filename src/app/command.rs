@@ -1,6 +1,10 @@
 //! The `:` command line: a one-line editor and the commands it understands.
 //! Typed keys are text here, not bindings, so `q` or `j` can be typed.
 
+use super::nav::open_by_command;
+use super::{Effect, Screen, State, help, menu};
+use crate::app::Read;
+use crate::domain::navigation::ToolAccess;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -99,6 +103,103 @@ pub fn is_tool_key(key: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && (2..=64).contains(&key.len())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+}
+
+/// A key while the command line is open: it takes every key.
+pub(super) fn on_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
+    match state.command.key(key) {
+        Edit::Editing => vec![],
+        Edit::Cancel => {
+            state.modal = None;
+            vec![]
+        }
+        Edit::Run(line) => {
+            state.modal = None;
+            state.command = CommandLine::default();
+            run(state, &line)
+        }
+    }
+}
+
+fn run(state: &mut State, line: &str) -> Vec<Effect> {
+    match parse(line) {
+        Err(e) => {
+            state.error(e);
+            vec![]
+        }
+        Ok(Command::Nothing) => vec![],
+        Ok(Command::Quit) => {
+            state.quit = true;
+            vec![]
+        }
+        Ok(Command::Help) => {
+            help::open(state);
+            vec![]
+        }
+        Ok(Command::Open(key)) => {
+            // A screen may answer to a shorter name than its tool's key.
+            let key = match super::screens::COMMANDS.iter().find(|(c, _)| *c == key) {
+                Some((_, target)) => (*target).to_string(),
+                None => key,
+            };
+            open_tool(state, key)
+        }
+        Ok(Command::Drafts) => vec![Effect::LoadDrafts { show: true }],
+    }
+}
+
+/// `:open key`. What the menu offers opens at once (the database already
+/// filtered it); anything else is for the database to allow or refuse.
+fn open_tool(state: &mut State, key: String) -> Vec<Effect> {
+    if !is_tool_key(&key) {
+        state.error(format!("no tool called {key}"));
+        return vec![];
+    }
+    let offered = match &state.screens[0] {
+        Screen::Menu(m) => m
+            .entries
+            .iter()
+            .find(|e| matches!(&e.kind, menu::EntryKind::Item { target } if *target == key)),
+        _ => None,
+    };
+    if let Some(entry) = offered {
+        let label = entry.label.clone();
+        return open_by_command(state, &key, label);
+    }
+    if !state.is_connected() {
+        state.error("not connected: r to retry");
+        return vec![];
+    }
+    let req = state.alloc();
+    let superseded = state
+        .tool_check
+        .replace(req)
+        .map(|old| Effect::Cancel { req: old });
+    superseded
+        .into_iter()
+        .chain([Effect::Load {
+            req,
+            read: Read::Tool { key },
+        }])
+        .collect()
+}
+
+/// The database's verdict on `:open key`.
+pub(super) fn on_tool_checked(state: &mut State, data: crate::app::Data) -> Vec<Effect> {
+    let crate::app::Data::Tool { key, access } = data else {
+        return vec![];
+    };
+    match access {
+        ToolAccess::Allowed { name } => open_by_command(state, &key, name),
+        ToolAccess::Refused => {
+            state.error(format!("you don't have access to {key}"));
+            vec![]
+        }
+        ToolAccess::NoSuchTool => {
+            state.error(format!("no tool called {key}"));
+            vec![]
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! A small caseload and one intervention, shared by the state-machine
 //! tests and the rendering snapshots.
 
+use crate::app::{Data, Read};
 use crate::domain::caseload::{
     ActiveRow, CaseloadHome, FollowUpRow, GoalFlag, InterventionRef, Problem, ReviewReason,
     ReviewRow, Totals, Warning,
@@ -320,10 +321,22 @@ pub fn answer_context(
     fx: &[crate::app::Effect],
     context: FormContext,
 ) -> ContextFor {
-    let [crate::app::Effect::LoadIvFormContext { req, about }] = fx[..] else {
+    let [
+        crate::app::Effect::Load {
+            req,
+            read: Read::IvFormContext { about },
+        },
+    ] = fx[..]
+    else {
         panic!("expected the form context to be asked for, got {fx:?}")
     };
-    crate::app::update(s, crate::app::Msg::IvFormContext { req, context });
+    crate::app::update(
+        s,
+        crate::app::Msg::Loaded {
+            req,
+            data: Data::IvFormContext { context },
+        },
+    );
     about
 }
 
@@ -375,5 +388,25 @@ pub fn session_context() -> crate::domain::session::SessionContext {
         last_field_values: serde_json::json!({"book": "Dog Man", "level": 3}),
         can_restrict: true,
         may_write: true,
+    }
+}
+
+/// A roster row: `Last{n}`, Ann, grade 3 at North (school 7).
+pub fn roster_row(n: u128) -> crate::domain::roster::RosterRow {
+    use crate::domain::enums::{GradeLevel, StudentStatus};
+    crate::domain::roster::RosterRow {
+        id: Uuid::from_u128(n),
+        last_name: format!("Last{n:04}"),
+        first_name: "Ann".into(),
+        preferred_name: None,
+        grade: GradeLevel::G03,
+        school: "North".into(),
+        local_id: format!("S{n}"),
+        status: StudentStatus::Active,
+        has_iep: false,
+        has_504: false,
+        is_english_learner: false,
+        school_id: Uuid::from_u128(7),
+        last_session: None,
     }
 }

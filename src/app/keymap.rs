@@ -20,6 +20,7 @@ pub enum Context {
     Intervention,
     Form,
     Conflict,
+    Schools,
 }
 
 impl Context {
@@ -34,6 +35,7 @@ impl Context {
             Context::Intervention => "Interventions and goals",
             Context::Form => "Editing a form",
             Context::Conflict => "Someone else saved first",
+            Context::Schools => "Schools (:schools)",
         }
     }
 }
@@ -120,6 +122,7 @@ actions! {
     KeepMine = "keep_mine", Conflict, "keep mine: save my values over theirs", ["m"];
     TakeTheirs = "take_theirs", Conflict, "take theirs: drop my changes", ["t"];
     EditAgain = "edit_again", Conflict, "edit again: my values, on their version", ["e", "esc"];
+    InactiveSchools = "inactive_schools", Schools, "show or hide inactive schools", ["i"];
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded
@@ -306,12 +309,15 @@ impl KeyMap {
         (KeyMap { bindings }, problems)
     }
 
-    /// The action of a key. The filter bar's and the team tab's keys are asked for by name
+    /// The action of a key. The filter bar's, the team tab's and the schools
+    /// screen's keys are asked for by name
     /// (`action_in`, `keys`) where they apply, so they never shadow the
     /// same key elsewhere (`n` on the team tab adds a member, on the goals
     /// tab a goal).
     pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
-        self.action_in(ev, |c| !matches!(c, Context::FilterBar | Context::Team))
+        self.action_in(ev, |c| {
+            !matches!(c, Context::FilterBar | Context::Team | Context::Schools)
+        })
     }
 
     /// The first action bound to the key among those in contexts `ctx` accepts.

@@ -5,8 +5,10 @@
 
 use super::intervention::{SessionDelete, Tab};
 use super::keymap::Action;
+use super::nav::reload;
 use super::picker::{Picker, PickerKey};
-use super::{Effect, LogPick, ReqId, Screen, State, home, reload, session_edit};
+use super::{Data, Effect, LogPick, ReqId, Screen, State, home, session_edit};
+use crate::app::Read;
 use crate::domain::session::LogTarget;
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -40,9 +42,11 @@ pub fn log_session(state: &mut State) -> Option<Vec<super::Effect>> {
         student_name: name,
         picker: Picker::loading(req),
     });
-    Some(vec![Effect::LoadLogTargets {
+    Some(vec![Effect::Load {
         req,
-        student_id: student,
+        read: Read::LogTargets {
+            student_id: student,
+        },
     }])
 }
 
@@ -200,4 +204,12 @@ pub fn reload_views(state: &mut State) -> Vec<Effect> {
         }
     }
     fx
+}
+
+/// The answer to `Read::LogTargets`.
+pub fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
+    match data {
+        Data::LogTargets { targets } => on_targets(state, req, targets),
+        _ => vec![],
+    }
 }

@@ -2,6 +2,7 @@
 
 use super::headless::Headless;
 use crate::app::Effect;
+use crate::app::Read;
 use crate::app::roster::PAGE_SIZE;
 use crate::domain::roster::PageRequest;
 use color_eyre::eyre::{Result, eyre};
@@ -196,10 +197,15 @@ pub async fn measure(
 
         let t = Instant::now();
         let effects = h.apply(crate::app::Msg::Key(source.key(step)));
-        if !effects
-            .iter()
-            .any(|e| matches!(e, Effect::LoadRosterPage { .. }))
-        {
+        if !effects.iter().any(|e| {
+            matches!(
+                e,
+                Effect::Load {
+                    read: Read::RosterPage { .. },
+                    ..
+                }
+            )
+        }) {
             return Err(eyre!(
                 "the keystroke loaded nothing: the roster fits in one window, too small to measure"
             ));
@@ -208,9 +214,15 @@ pub async fn measure(
         // frame is drawn. The clock stops when the page is painted; the
         // count (the footer's "N students") runs alongside, as it does for a
         // person, and lands afterwards.
-        let (page, others): (Vec<_>, Vec<_>) = effects
-            .into_iter()
-            .partition(|e| matches!(e, Effect::LoadRosterPage { .. }));
+        let (page, others): (Vec<_>, Vec<_>) = effects.into_iter().partition(|e| {
+            matches!(
+                e,
+                Effect::Load {
+                    read: Read::RosterPage { .. },
+                    ..
+                }
+            )
+        });
         let spawn = |e: Effect| {
             let w = h.worker.clone();
             tokio::spawn(async move { w.execute(e).await })

@@ -1,6 +1,6 @@
-//! The district's schools, for the roster's school picker.
+//! The district's schools: the roster's school picker and the schools screen.
 
-use crate::domain::school::SchoolChoice;
+use crate::domain::school::{School, SchoolChoice};
 use tokio_postgres::GenericClient;
 
 /// Active schools, the person's own first, then by name. Schools are not
@@ -26,6 +26,31 @@ pub async fn active_schools(
             low_grade: r.get(3),
             high_grade: r.get(4),
             mine: r.get(5),
+        })
+        .collect())
+}
+
+/// Every school, active ones first, then by name.
+pub async fn all_schools(
+    client: &impl GenericClient,
+) -> Result<Vec<School>, tokio_postgres::Error> {
+    let rows = client
+        .query(
+            "SELECT id, name, short_name, local_id, low_grade, high_grade, is_active \
+             FROM schools ORDER BY is_active DESC, name, local_id",
+            &[],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| School {
+            id: r.get(0),
+            name: r.get(1),
+            short_name: r.get(2),
+            local_id: r.get(3),
+            low_grade: r.get(4),
+            high_grade: r.get(5),
+            is_active: r.get(6),
         })
         .collect())
 }

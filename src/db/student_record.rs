@@ -12,6 +12,7 @@ use crate::db::interventions::goals::{
 use crate::db::interventions::settings::{RULE_SETTINGS_SQL, rule_settings};
 use crate::db::students::activity;
 use crate::domain::goals::GoalWithPoints;
+use crate::domain::student::StudentTheirs;
 use crate::domain::student::{
     Change, CommunicationLine, DocumentLine, GuardianFields, InterventionLine, Profile, Progress,
     SaveOutcome, StudentRecord, Versioned,
@@ -351,11 +352,11 @@ fn outcome<T: std::fmt::Debug>(
     wrap: fn(T) -> Change,
 ) -> SaveOutcome {
     match r {
-        Ok(version) => SaveOutcome::Saved { version },
-        Err(WriteError::Conflict { current }) => SaveOutcome::Conflict {
+        Ok(version) => SaveOutcome::Saved(version),
+        Err(WriteError::Conflict { current }) => SaveOutcome::Conflict(StudentTheirs {
             version: current.version,
             theirs: wrap(current.value),
-        },
+        }),
         Err(WriteError::NotFound) => SaveOutcome::Gone,
         Err(WriteError::Refused(r)) => SaveOutcome::Refused(r.to_string()),
         Err(WriteError::Db(e)) => SaveOutcome::Refused(

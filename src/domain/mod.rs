@@ -11,6 +11,7 @@ pub mod kinds;
 pub mod lifecycle;
 pub mod markers;
 pub mod navigation;
+pub mod outcome;
 pub mod plan;
 pub mod progress;
 pub mod refusal;

@@ -162,21 +162,14 @@ pub enum Change {
     Guardian(GuardianFields),
 }
 
-/// How a save ended, in terms the screen acts on.
+/// How saving a profile or guardian went; a connection failure is Failed.
+pub type SaveOutcome = crate::domain::outcome::Written<i32, StudentTheirs>;
+
+/// Someone saved first: the row as it is now, nothing of ours written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SaveOutcome {
-    Saved {
-        version: i32,
-    },
-    /// Someone saved first: the row as it is now, nothing of ours written.
-    Conflict {
-        version: i32,
-        theirs: Change,
-    },
-    /// Deleted, or not (any longer) visible to this person.
-    Gone,
-    /// Refused by a constraint, a policy or the connection, in words.
-    Refused(String),
+pub struct StudentTheirs {
+    pub version: i32,
+    pub theirs: Change,
 }
 
 /// One line of a record's audit trail.

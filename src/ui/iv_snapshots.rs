@@ -2,6 +2,7 @@
 //! chart) at 80×24 and 120×40, in colour and with NO_COLOR.
 
 use crate::app::fixtures::{self, day};
+use crate::app::{Data, Read};
 use crate::app::{Effect, Msg, Options, State, update};
 use crate::domain::caseload::CaseloadHome;
 use crate::domain::enums::{InterventionStatus, NavigationType};
@@ -38,7 +39,11 @@ fn at_home_with(width: u16, height: u16, loaded: CaseloadHome) -> State {
         }),
     };
     let fx = update(&mut s, Msg::Connected { req, whoami });
-    let Effect::LoadMenu { req } = fx[0] else {
+    let Effect::Load {
+        req,
+        read: Read::Menu,
+    } = fx[0]
+    else {
         panic!()
     };
     let items = vec![NavItem {
@@ -50,17 +55,29 @@ fn at_home_with(width: u16, height: u16, loaded: CaseloadHome) -> State {
         hotkey: Some("h".into()),
         sort_order: 1,
     }];
-    let fx = update(&mut s, Msg::MenuLoaded { req, items });
-    let Effect::LoadHome { req, .. } = fx[0] else {
+    let fx = update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::Menu { items },
+        },
+    );
+    let Effect::Load {
+        req,
+        read: Read::Home { .. },
+    } = fx[0]
+    else {
         panic!("{fx:?}")
     };
     update(&mut s, Msg::Resize { width, height });
     update(
         &mut s,
-        Msg::HomeLoaded {
+        Msg::Loaded {
             req,
-            home: Box::new(loaded),
-            today: day(fixtures::TODAY),
+            data: Data::Home {
+                home: Box::new(loaded),
+                today: day(fixtures::TODAY),
+            },
         },
     );
     s
@@ -72,15 +89,21 @@ pub(super) fn at_detail(width: u16, height: u16) -> State {
         &mut s,
         Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
     );
-    let Effect::LoadIntervention { req, .. } = fx[0] else {
+    let Effect::Load {
+        req,
+        read: Read::Intervention { .. },
+    } = fx[0]
+    else {
         panic!("{fx:?}")
     };
     update(
         &mut s,
-        Msg::InterventionLoaded {
+        Msg::Loaded {
             req,
-            detail: Some(Box::new(fixtures::detail(InterventionStatus::Active))),
-            today: day(fixtures::TODAY),
+            data: Data::Intervention {
+                detail: Some(Box::new(fixtures::detail(InterventionStatus::Active))),
+                today: day(fixtures::TODAY),
+            },
         },
     );
     s

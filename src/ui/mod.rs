@@ -2,30 +2,24 @@
 //! plus the status line, help overlay, theme and text sanitising.
 
 pub mod auth;
-pub mod chart;
 pub mod command;
-pub mod form;
 pub mod help;
-pub mod home;
-pub mod intervention;
-pub mod iv_edit;
 #[cfg(test)]
 mod iv_edit_snapshots;
 #[cfg(test)]
 mod iv_snapshots;
-pub mod menu;
-pub mod picker;
-pub mod roster;
 pub mod sanitize;
-pub mod session_edit;
+pub mod screens;
 #[cfg(test)]
 mod session_snapshots;
 pub mod status;
-pub mod student;
-pub mod team;
 #[cfg(test)]
 mod team_snapshots;
 pub mod theme;
+pub mod widgets;
+
+pub use screens::{home, intervention, iv_edit, menu, roster, session_edit, student, team};
+pub use widgets::{chart, form, picker};
 
 use crate::app::{Modal, Screen, State};
 use ratatui::Frame;
@@ -59,22 +53,7 @@ pub fn render_frame(frame: &mut Frame, state: &State, theme: &Theme) -> Option<P
     ])
     .areas(area);
     title_bar(frame, title, state, theme);
-    match state.top() {
-        Screen::Menu(m) => menu::render(frame, body, m, state, theme),
-        Screen::Roster(r) => roster::render(frame, body, r, theme),
-        Screen::Student(s) => student::render(frame, body, s, theme),
-        Screen::Home(h) => home::render(frame, body, h, theme),
-        Screen::Intervention(d) => intervention::render(frame, body, d, theme),
-        Screen::IvEdit(e) => iv_edit::render(frame, body, e, theme),
-        Screen::Session(s) => session_edit::render(frame, body, s, theme),
-        Screen::Drafts(d) => session_edit::render_drafts(frame, body, d, theme),
-        Screen::Placeholder { label } => centered_text(
-            frame,
-            body,
-            &format!("{}: coming soon", sanitize::clean(label)),
-            theme.dim,
-        ),
-    }
+    screens::render(frame, body, state, theme);
     if let Some(p) = &state.log_pick {
         session_edit::render_log_pick(frame, body, p, theme);
     }

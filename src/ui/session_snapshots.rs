@@ -6,6 +6,7 @@ use super::iv_snapshots::{at_detail, draw, no_colours, text};
 use crate::app::fixtures::{self, day};
 use crate::app::session_edit::draft::SessionDraft;
 use crate::app::student::StudentState;
+use crate::app::{Data, Read};
 use crate::app::{Effect, Msg, Screen, State, update};
 use crate::domain::enums::InterventionStatus;
 use crate::domain::session::{LogTarget, SessionValues, StoredSession};
@@ -29,16 +30,22 @@ fn editor(width: u16, height: u16) -> State {
         &mut s,
         Msg::Key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::NONE)),
     );
-    let Effect::LoadSessionContext { req, .. } = fx[0] else {
+    let Effect::Load {
+        req,
+        read: Read::SessionContext { .. },
+    } = fx[0]
+    else {
         panic!("{fx:?}")
     };
     update(
         &mut s,
-        Msg::SessionContext {
+        Msg::Loaded {
             req,
-            loaded: Some(Box::new((fixtures::session_context(), None))),
-            today: day(fixtures::TODAY),
-            offline: None,
+            data: Data::SessionContext {
+                loaded: Some(Box::new((fixtures::session_context(), None))),
+                today: day(fixtures::TODAY),
+                offline: None,
+            },
         },
     );
     s
@@ -163,7 +170,11 @@ fn intervention_picker_80x24() {
         &mut s,
         Msg::Key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::NONE)),
     );
-    let Effect::LoadLogTargets { req, .. } = fx[0] else {
+    let Effect::Load {
+        req,
+        read: Read::LogTargets { .. },
+    } = fx[0]
+    else {
         panic!("{fx:?}")
     };
     let t = |n: u128, name: &str, status| LogTarget {
@@ -173,12 +184,14 @@ fn intervention_picker_80x24() {
     };
     update(
         &mut s,
-        Msg::LogTargets {
+        Msg::Loaded {
             req,
-            targets: vec![
-                t(1, "Read Naturally", InterventionStatus::Active),
-                t(2, "Check-In/Check-Out", InterventionStatus::Paused),
-            ],
+            data: Data::LogTargets {
+                targets: vec![
+                    t(1, "Read Naturally", InterventionStatus::Active),
+                    t(2, "Check-In/Check-Out", InterventionStatus::Paused),
+                ],
+            },
         },
     );
     insta::assert_snapshot!(text(&draw(&s, 80, 24, false)));

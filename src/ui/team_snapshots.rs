@@ -4,6 +4,7 @@
 
 use super::iv_snapshots::{at_detail, draw, no_colours, text};
 use crate::app::team::TeamOutcome;
+use crate::app::{Data, Read};
 use crate::app::{Effect, Msg, State, update};
 use crate::domain::kinds::TeamRole;
 use crate::domain::team::Candidate;
@@ -52,7 +53,11 @@ fn on_team(width: u16, height: u16) -> State {
 fn picker(width: u16, height: u16) -> State {
     let mut s = on_team(width, height);
     press(&mut s, KeyCode::Char('n'));
-    let Some(Effect::LoadTeamCandidates { req, .. }) = type_text(&mut s, "ma").pop() else {
+    let Some(Effect::Load {
+        req,
+        read: Read::TeamCandidates { .. },
+    }) = type_text(&mut s, "ma").pop()
+    else {
         panic!()
     };
     let found = (0..12)
@@ -67,7 +72,13 @@ fn picker(width: u16, height: u16) -> State {
             .into(),
         })
         .collect();
-    update(&mut s, Msg::TeamCandidates { req, found });
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::TeamCandidates { found },
+        },
+    );
     press(&mut s, KeyCode::Down);
     s
 }

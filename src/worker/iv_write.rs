@@ -1,6 +1,7 @@
 //! The intervention forms' writes: one `IvWrite` in, one `IvWritten` out,
 //! with every refusal put in words the form can show.
 
+use crate::app::iv_edit::IvSaved;
 use crate::app::iv_edit::{IvWrite, IvWritten, Theirs};
 use crate::db::interventions::goals;
 use crate::db::interventions::programs::user_by_username;
@@ -21,10 +22,10 @@ pub async fn run(client: &impl GenericClient, write: IvWrite) -> IvWritten {
                 Err(w) => return w,
             }
             match edit::create(client, &new).await {
-                Ok(h) => IvWritten::Created {
+                Ok(h) => IvWritten::Saved(IvSaved::Created {
                     id: h.id,
                     title: format!("{} · {}", h.student_name, h.name),
-                },
+                }),
                 Err(e) => outcome(e, plan_conflict),
             }
         }
@@ -40,7 +41,7 @@ pub async fn run(client: &impl GenericClient, write: IvWrite) -> IvWritten {
                 Err(w) => return w,
             }
             match edit::update_intervention(client, id, version, &edit).await {
-                Ok(_) => IvWritten::Saved,
+                Ok(_) => IvWritten::Saved(IvSaved::Updated),
                 Err(e) => outcome(e, plan_conflict),
             }
         }
@@ -49,7 +50,7 @@ pub async fn run(client: &impl GenericClient, write: IvWrite) -> IvWritten {
             intervention_id,
             fields,
         } => match goals::add_goal(client, id, intervention_id, &fields).await {
-            Ok(_) => IvWritten::Saved,
+            Ok(_) => IvWritten::Saved(IvSaved::Updated),
             Err(e) => outcome(e, goal_conflict),
         },
         IvWrite::UpdateGoal {
@@ -57,15 +58,15 @@ pub async fn run(client: &impl GenericClient, write: IvWrite) -> IvWritten {
             version,
             fields,
         } => match goals::update_goal(client, id, version, &fields).await {
-            Ok(_) => IvWritten::Saved,
+            Ok(_) => IvWritten::Saved(IvSaved::Updated),
             Err(e) => outcome(e, goal_conflict),
         },
         IvWrite::AddPoint(m) => match goals::add_measurement(client, &m).await {
-            Ok(_) => IvWritten::Saved,
+            Ok(_) => IvWritten::Saved(IvSaved::Updated),
             Err(e) => outcome(e, no_conflict),
         },
         IvWrite::DeletePoint { id } => match goals::delete_measurement(client, id).await {
-            Ok(()) => IvWritten::Saved,
+            Ok(()) => IvWritten::Saved(IvSaved::Updated),
             Err(e) => outcome(e, no_conflict),
         },
     }
@@ -108,7 +109,7 @@ fn outcome<C: std::fmt::Debug>(
 ) -> IvWritten {
     match e {
         WriteError::Conflict { current } => conflict(*current),
-        WriteError::NotFound => IvWritten::NotFound,
+        WriteError::NotFound => IvWritten::Gone,
         WriteError::Refused(why) => IvWritten::Refused(why.to_string()),
         e @ WriteError::Db(_) => IvWritten::Failed(e.to_string()),
     }

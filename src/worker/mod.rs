@@ -4,20 +4,14 @@
 //! Superseded requests are cancelled on the server (`Effect::Cancel`), so a
 //! user paging quickly does not queue up queries nobody will read.
 
-use crate::app::intervention::WriteOutcome;
 use crate::app::session_edit::draft::SessionDraft;
-use crate::app::team::TeamOutcome;
-use crate::app::{Effect, Msg, ReqId};
+use crate::app::{Data, Effect, Msg, Read, ReqId};
 use crate::config::conn::{KEYRING_ORIGIN, PROMPT_ORIGIN};
 use crate::config::keyring::{self, SecretStore};
 use crate::config::{ConnParams, DatabaseConfig, Password};
-use crate::db::interventions::lifecycle;
-use crate::db::interventions::{self as iv, WriteError};
+use crate::db::interventions::WriteError;
 use crate::db::tls::Tls;
-use crate::db::{
-    caseload, navigation, pool as db_pool, roster, schools, sessions, student_record, users,
-};
-use crate::domain::lifecycle::Transition;
+use crate::db::{pool as db_pool, users};
 use crate::domain::session::SessionWrite;
 use crate::drafts::DraftStore;
 use deadpool_postgres::{Object, Pool, PoolError};
@@ -30,8 +24,14 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_postgres::CancelToken;
 
 pub mod draft_writer;
+mod failure;
 pub mod iv_write;
 pub mod outbox;
+mod reads;
+mod writes;
+
+use failure::Failure;
+pub use failure::{describe_pg_error, describe_pool_error, is_auth_error};
 
 /// deadpool waits forever for a connection unless its caller set a timeout;
 /// the status line must say something long before that.
@@ -226,279 +226,14 @@ impl Worker {
             Effect::ForgetKeyring => Msg::KeyringDone {
                 result: self.forget().await,
             },
-            Effect::LoadMenu { req } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(navigation::menu_items(pg(&c)).await?)
-                };
-                self.reply(req, r.await, |items| Msg::MenuLoaded { req, items })?
-            }
-            Effect::LoadRosterPage {
-                req,
-                query,
-                page,
-                limit,
-            } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(roster::roster_page(pg(&c), &query, &page, limit).await?)
-                };
-                self.reply(req, r.await, |page| Msg::RosterPage { req, page })?
-            }
-            Effect::CountRoster { req, query } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(roster::roster_count(pg(&c), &query).await?)
-                };
-                self.reply(req, r.await, |(total, estimated)| Msg::RosterCount {
-                    req,
-                    total,
-                    estimated,
-                })?
-            }
-            Effect::LoadRosterFilters { req } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(roster::load_filters(pg(&c)).await?)
-                };
-                self.reply(req, r.await, |saved| Msg::RosterFiltersLoaded {
-                    req,
-                    saved,
-                })?
-            }
-            Effect::SaveRosterFilters { filters, sort } => {
-                let r: Result<(), Failure> = async {
-                    let c = self.client().await?;
-                    Ok(roster::save_filters(pg(&c), &filters, sort).await?)
-                }
-                .await;
-                Msg::RosterFiltersSaved {
-                    result: r.map_err(|f| f.to_string()),
-                }
-            }
-            Effect::LoadSchools { req } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(schools::active_schools(pg(&c)).await?)
-                };
-                self.reply(req, r.await, |schools| Msg::SchoolsLoaded { req, schools })?
-            }
-            Effect::LoadStudent { req, id } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(student_record::load(pg(&c), id).await?)
-                };
-                self.reply(req, r.await, |d| Msg::StudentLoaded {
-                    req,
-                    detail: d.map(Box::new),
-                })?
-            }
-            Effect::SaveStudentRecord {
-                req,
-                id,
-                version,
-                change,
-            } => {
-                let outcome = match self.client().await {
-                    // Not registered for cancelling: a save, once sent,
-                    // must be answered so the form learns whether it happened.
-                    Ok(c) => student_record::save(pg(&c), id, version, &change).await,
-                    Err(f) => crate::domain::student::SaveOutcome::Refused(f.to_string()),
-                };
-                Msg::StudentSaved { req, outcome }
-            }
-            Effect::CheckTool { req, key } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(navigation::tool_access(pg(&c), &key).await?)
-                };
-                let r = r.await;
-                self.reply(req, r, |access| Msg::ToolChecked { req, key, access })?
-            }
-            Effect::LoadHome { req, scope } => {
-                let today = today();
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(caseload::load_home(
-                        pg(&c),
-                        None,
-                        scope,
-                        today,
-                        crate::domain::caseload::HOME_ROWS,
-                    )
-                    .await?)
-                };
-                self.reply(req, r.await, |home| Msg::HomeLoaded {
-                    req,
-                    home: Box::new(home),
-                    today,
-                })?
-            }
-            Effect::LoadIntervention { req, id } => {
-                let today = today();
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(iv::load_detail(pg(&c), id, today).await?)
-                };
-                self.reply(req, r.await, |d| Msg::InterventionLoaded {
-                    req,
-                    detail: d.map(Box::new),
-                    today,
-                })?
-            }
-            Effect::Transition {
-                req,
-                id,
-                expected_version,
-                to,
-                outcome,
-                notes,
-            } => {
-                let t = Transition { to, outcome, notes };
-                let outcome = match self.client().await {
-                    Err(f) => WriteOutcome::Failed(f.to_string()),
-                    Ok(c) => {
-                        let r =
-                            lifecycle::transition(pg(&c), id, expected_version, &t, today()).await;
-                        match r {
-                            Ok(version) => WriteOutcome::Saved { version },
-                            Err(WriteError::Conflict { current }) => {
-                                WriteOutcome::Conflict(current)
-                            }
-                            Err(WriteError::NotFound) => WriteOutcome::NotFound,
-                            Err(WriteError::Refused(why)) => WriteOutcome::Refused(why.to_string()),
-                            Err(e @ WriteError::Db(_)) => WriteOutcome::Failed(e.to_string()),
-                        }
-                    }
-                };
-                Msg::TransitionDone { req, outcome }
-            }
-            Effect::LoadTeamCandidates {
-                req,
-                intervention_id,
-                search,
-            } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(iv::team::candidates(pg(&c), intervention_id, &search).await?)
-                };
-                self.reply(req, r.await, |found| Msg::TeamCandidates { req, found })?
-            }
-            Effect::AddTeamMember {
-                req,
-                intervention_id,
-                member,
-                role,
-                can_edit,
-            } => {
-                let m = crate::domain::team::NewMember {
-                    // The id is made here, not in update(), which stays free
-                    // of randomness; a retried insert of it is a no-op.
-                    id: uuid::Uuid::new_v4(),
-                    member,
-                    role,
-                    can_edit,
-                };
-                let r = match self.client().await {
-                    Err(f) => Err(TeamOutcome::Failed(f.to_string())),
-                    Ok(c) => iv::team::add_member(pg(&c), intervention_id, &m)
-                        .await
-                        .map(TeamOutcome::Saved)
-                        .map_err(team_outcome),
-                };
-                Msg::TeamChanged {
-                    req,
-                    outcome: r.unwrap_or_else(|o| o),
-                }
-            }
-            Effect::RemoveTeamMember {
-                req,
-                intervention_id,
-                member_id,
-            } => {
-                let r = match self.client().await {
-                    Err(f) => Err(TeamOutcome::Failed(f.to_string())),
-                    Ok(c) => {
-                        let c = pg(&c);
-                        match iv::team::remove_member(c, intervention_id, member_id).await {
-                            Ok(()) => iv::team::load_team(c, intervention_id)
-                                .await
-                                .map(TeamOutcome::Saved)
-                                .map_err(|e| team_outcome(e.into())),
-                            Err(e) => Err(team_outcome(e)),
-                        }
-                    }
-                };
-                Msg::TeamChanged {
-                    req,
-                    outcome: r.unwrap_or_else(|o| o),
-                }
-            }
-            Effect::LoadIvFormContext { req, about } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(iv::programs::form_context(pg(&c), about).await?)
-                };
-                self.reply(req, r.await, |context| Msg::IvFormContext { req, context })?
-            }
-            Effect::LoadSessionContext {
-                req,
-                intervention_id,
-                session_id,
-            } => {
-                let today = today();
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    let c = pg(&c);
-                    let Some(ctx) = sessions::context(c, intervention_id).await? else {
-                        return Ok(None);
-                    };
-                    let stored = match session_id {
-                        Some(id) => sessions::load(c, id).await?,
-                        None => None,
-                    };
-                    Ok(Some(Box::new((ctx, stored))))
-                };
-                let r = match r.await {
-                    Ok(loaded) => {
-                        if let Some(b) = &loaded {
-                            self.keep_context(&b.0);
-                        }
-                        Ok((loaded, None))
-                    }
-                    // A new session can be written offline from the details
-                    // kept the last time this intervention was opened.
-                    Err(Failure::Reason(why)) if session_id.is_none() => {
-                        match self.kept_context(intervention_id).await {
-                            Some(ctx) => Ok((Some(Box::new((ctx, None))), Some(why))),
-                            None => Err(Failure::Reason(why)),
-                        }
-                    }
-                    Err(f) => Err(f),
-                };
-                self.reply(req, r, |(loaded, offline)| Msg::SessionContext {
-                    req,
-                    loaded,
-                    today,
-                    offline,
-                })?
-            }
-            Effect::LoadLogTargets { req, student_id } => {
-                let r = async {
-                    let (c, _t) = self.start(req).await?;
-                    Ok(sessions::targets_for_student(pg(&c), student_id).await?)
-                };
-                self.reply(req, r.await, |targets| Msg::LogTargets { req, targets })?
-            }
-            Effect::DeleteSession { req, id, version } => {
-                let outcome = match self.client().await {
-                    Err(f) => Err(f.to_string()),
-                    Ok(mut c) => sessions::delete(&mut c, id, version)
-                        .await
-                        .map_err(|e| e.to_string()),
-                };
-                Msg::SessionDeleted { req, outcome }
-            }
+            Effect::Load { req, read } => return self.load(req, read).await,
+            effect @ (Effect::SaveRosterFilters { .. }
+            | Effect::SaveStudentRecord { .. }
+            | Effect::Transition { .. }
+            | Effect::AddTeamMember { .. }
+            | Effect::RemoveTeamMember { .. }
+            | Effect::DeleteSession { .. }
+            | Effect::WriteIv { .. }) => self.write(effect).await?,
             Effect::WriteDraft { draft } => return self.put_draft(&draft),
             Effect::DeleteDraft { id } => {
                 let w = self.drafts.as_ref()?;
@@ -520,16 +255,60 @@ impl Worker {
                     show,
                 }
             }
-            Effect::WriteIv { req, write } => {
-                // Not registered for cancelling, like every save.
-                let outcome = match self.client().await {
-                    Ok(c) => iv_write::run(pg(&c), write).await,
-                    Err(f) => crate::app::iv_edit::IvWritten::Failed(f.to_string()),
-                };
-                Msg::IvWritten { req, outcome }
-            }
         };
         Some(msg)
+    }
+
+    /// The runner for writes: a connection never registered for cancelling
+    /// (a write, once sent, is answered so the screen learns whether it
+    /// happened), the write, and its answer naming the request id.
+    async fn write(&self, effect: Effect) -> Option<Msg> {
+        match self.client().await {
+            Ok(mut c) => writes::run(&mut c, effect, today()).await,
+            Err(f) => writes::not_sent(effect, f.to_string()),
+        }
+    }
+
+    /// The one runner for reads: a connection registered for cancelling (a
+    /// superseding request cancels the query on the server), the query, and
+    /// the answer naming the request id; nothing once cancelled.
+    async fn load(&self, req: ReqId, read: Read) -> Option<Msg> {
+        let today = today();
+        // A new session can be written offline, from the details kept the
+        // last time its intervention was opened.
+        let offline_ok = match &read {
+            Read::SessionContext {
+                intervention_id,
+                session_id: None,
+            } => Some(*intervention_id),
+            _ => None,
+        };
+        let r = async {
+            let (c, _t) = self.start(req).await?;
+            reads::run(pg(&c), read, today).await
+        }
+        .await;
+        let r = match (r, offline_ok) {
+            (Ok(data), _) => {
+                if let Data::SessionContext {
+                    loaded: Some(b), ..
+                } = &data
+                {
+                    self.keep_context(&b.0);
+                }
+                Ok(data)
+            }
+            (Err(Failure::Reason(why)), Some(id)) => match self.kept_context(id).await {
+                Some(ctx) => Ok(Data::SessionContext {
+                    loaded: Some(Box::new((ctx, None))),
+                    today,
+                    offline: Some(why),
+                }),
+                None => Err(Failure::Reason(why)),
+            },
+            (Err(f), _) => Err(f),
+        };
+        self.reply(req, r, |data| Msg::Loaded { req, data })
     }
 
     /// A connection for `req`, registered so that it can be cancelled.
@@ -837,15 +616,6 @@ fn read_drafts(store: &DraftStore) -> (Vec<SessionDraft>, Vec<String>) {
     (drafts, unreadable)
 }
 
-/// A team write's failure as the screen shows it.
-fn team_outcome(e: WriteError<()>) -> TeamOutcome {
-    match e {
-        WriteError::Refused(why) => TeamOutcome::Refused(why.to_string()),
-        WriteError::NotFound | WriteError::Conflict { .. } => TeamOutcome::NotFound,
-        e @ WriteError::Db(_) => TeamOutcome::Failed(e.to_string()),
-    }
-}
-
 /// The worker's date, not update()'s: the app stays clock-free.
 fn today() -> chrono::NaiveDate {
     crate::clock::today()
@@ -854,60 +624,6 @@ fn today() -> chrono::NaiveDate {
 fn failed(req: ReqId, reason: String) -> Msg {
     tracing::warn!(%reason, "connection failed");
     Msg::ConnectionFailed { req, reason }
-}
-
-/// Why a request produced no data.
-#[derive(Debug)]
-enum Failure {
-    Reason(String),
-    /// The server wants a (different) password.
-    Auth(String),
-    Cancelled,
-}
-
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Failure::Reason(r) | Failure::Auth(r) => f.write_str(r),
-            Failure::Cancelled => f.write_str("cancelled"),
-        }
-    }
-}
-
-impl From<tokio_postgres::Error> for Failure {
-    fn from(e: tokio_postgres::Error) -> Self {
-        Failure::Reason(describe_pg_error(&e))
-    }
-}
-
-impl From<PoolError> for Failure {
-    fn from(e: PoolError) -> Self {
-        match &e {
-            PoolError::Backend(pg) if password_missing(pg) => {
-                Failure::Auth("the server asks for a password".into())
-            }
-            PoolError::Backend(pg) if is_auth_error(pg) => Failure::Auth(describe_pg_error(pg)),
-            _ => Failure::Reason(describe_pool_error(&e)),
-        }
-    }
-}
-
-/// invalid_password (28P01) or invalid_authorization_specification (28000):
-/// the server turned the credentials down.
-pub fn is_auth_error(e: &tokio_postgres::Error) -> bool {
-    use tokio_postgres::error::SqlState;
-    matches!(
-        e.code(),
-        Some(c) if *c == SqlState::INVALID_PASSWORD
-            || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
-    ) || password_missing(e)
-}
-
-/// tokio-postgres's own error when the server asks for a password and the
-/// config has none ("invalid configuration", caused by "password missing");
-/// it exposes no kind, only these messages.
-fn password_missing(e: &tokio_postgres::Error) -> bool {
-    e.as_db_error().is_none() && db_pool::with_causes(e).contains("password missing")
 }
 
 /// A pooled connection; TLS failures are explained with the sslmode and
@@ -930,40 +646,4 @@ async fn client_of(pool: &Pool, tls: &Tls) -> Result<Object, Failure> {
 /// Object derefs through ClientWrapper; the queries want the plain client.
 fn pg(o: &Object) -> &tokio_postgres::Client {
     o
-}
-
-/// One line for the status line (unlike `db::migrate::describe_pg_error`,
-/// which adds detail, hint and context for logs): the server's own message
-/// when there is one ("password authentication failed for user …",
-/// "database … does not exist"), else the cause of a failed connection
-/// attempt. Never includes connection parameters.
-pub fn describe_pg_error(e: &tokio_postgres::Error) -> String {
-    if let Some(db) = e.as_db_error() {
-        return db.message().to_string();
-    }
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            use std::io::ErrorKind::*;
-            return match io.kind() {
-                ConnectionRefused => "connection refused (is the server running?)".into(),
-                NotFound => "no server socket there (is the server running?)".into(),
-                TimedOut => "connection timed out".into(),
-                PermissionDenied => "permission denied opening the connection".into(),
-                _ => format!("cannot connect: {io}"),
-            };
-        }
-        source = s.source();
-    }
-    e.to_string()
-}
-
-pub fn describe_pool_error(e: &PoolError) -> String {
-    match e {
-        PoolError::Backend(e) => describe_pg_error(e),
-        PoolError::Timeout(_) => "timed out waiting for a database connection".into(),
-        PoolError::Closed => "the connection pool is closed".into(),
-        PoolError::NoRuntimeSpecified => "connection pool has timeouts but no runtime".into(),
-        PoolError::PostCreateHook(h) => format!("connection setup failed: {h}"),
-    }
 }

@@ -1,0 +1,108 @@
+//! What update() asks of the worker. Every request that is answered carries
+//! a `ReqId`; the worker's reply names it back.
+
+use super::iv_edit::IvWrite;
+use super::session_edit::draft::SessionDraft;
+use super::{Read, ReqId};
+use crate::config::Password;
+use crate::domain::enums::InterventionStatus;
+use crate::domain::kinds::{Outcome, TeamRole};
+use crate::domain::roster::{Filters, Sort};
+use crate::domain::session::SessionWrite;
+use crate::domain::student::Change;
+use crate::domain::team::Member;
+use uuid::Uuid;
+
+// Not Eq: a goal's numbers are f64.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Nobody will read this request's answer: stop it on the server.
+    Cancel {
+        req: ReqId,
+    },
+    /// Get a connection and say who we are.
+    Connect {
+        req: ReqId,
+    },
+    /// Connect again with a password typed into the prompt; on success
+    /// store it in the keyring when `remember`.
+    Authenticate {
+        req: ReqId,
+        password: Password,
+        remember: bool,
+    },
+    /// Delete this connection's password from the keyring.
+    ForgetKeyring,
+    /// A read: answered with `Msg::Loaded` or `Msg::QueryFailed`.
+    Load {
+        req: ReqId,
+        read: Read,
+    },
+    /// Remember the roster filters and sort for the person (settings,
+    /// scope user); answered only with `Msg::RosterFiltersSaved`.
+    SaveRosterFilters {
+        filters: Filters,
+        sort: Sort,
+    },
+    /// Save a profile or guardian form onto row `id` if it is still at
+    /// `version`; never cancelled once sent.
+    SaveStudentRecord {
+        req: ReqId,
+        id: Uuid,
+        version: i32,
+        change: Change,
+    },
+    /// A lifecycle move, only if the row is still at `expected_version`.
+    Transition {
+        req: ReqId,
+        id: Uuid,
+        expected_version: i32,
+        to: InterventionStatus,
+        outcome: Option<Outcome>,
+        notes: Option<String>,
+    },
+    /// Never cancelled once sent; answered with the team as it is then.
+    AddTeamMember {
+        req: ReqId,
+        intervention_id: Uuid,
+        member: Member,
+        role: TeamRole,
+        can_edit: bool,
+    },
+    RemoveTeamMember {
+        req: ReqId,
+        intervention_id: Uuid,
+        member_id: Uuid,
+    },
+    /// An intervention, goal or data-point write from the forms; never
+    /// cancelled once sent.
+    WriteIv {
+        req: ReqId,
+        write: IvWrite,
+    },
+    /// Write the editor's state to disk (coalesced, crash-safe).
+    WriteDraft {
+        draft: Box<SessionDraft>,
+    },
+    DeleteDraft {
+        id: Uuid,
+    },
+    /// Put a session save in the outbox (on disk first), which sends it
+    /// until the database confirms.
+    SubmitSession {
+        write: Box<SessionWrite>,
+        label: String,
+        /// Written first, so the draft on disk is the one submitted.
+        draft: Box<SessionDraft>,
+    },
+    /// Read the drafts on disk; `show` opens the list even when empty.
+    LoadDrafts {
+        show: bool,
+    },
+    /// Delete a session if it is still at `version`; never cancelled.
+    DeleteSession {
+        req: ReqId,
+        id: Uuid,
+        version: i32,
+    },
+}

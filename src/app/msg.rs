@@ -1,0 +1,137 @@
+//! What update() is told: keys, timer ticks, and the worker's replies, each
+//! reply carrying the id of the request it answers.
+
+use super::intervention::WriteOutcome;
+use super::iv_edit::IvWritten;
+use super::session_edit::draft::SessionDraft;
+use super::{Data, team};
+use crate::config::Password;
+use crate::domain::session::StoredSession;
+use crate::domain::student::SaveOutcome;
+use crate::domain::user::Whoami;
+use crossterm::event::KeyEvent;
+use uuid::Uuid;
+
+/// Identifies one request, so that replies to superseded ones can be dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ReqId(pub u64);
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// The loop has started; the first frame is (about to be) on screen.
+    Start,
+    Key(KeyEvent),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// Spinner frame; sent only while a request is in flight.
+    Tick,
+    Connected {
+        req: ReqId,
+        whoami: Whoami,
+    },
+    ConnectionFailed {
+        req: ReqId,
+        reason: String,
+    },
+    /// The server wants a password we do not have, or rejected ours.
+    AuthRequired {
+        req: ReqId,
+        /// `user@host:port/dbname`.
+        target: String,
+        /// The server's reason, for the prompt.
+        reason: String,
+        /// The rejected password came from the keyring: offer to forget it.
+        stored_secret_failed: bool,
+    },
+    /// Connected with a password from the prompt; `keyring` is the outcome
+    /// of remembering it (`Ok` info, `Err` error), when that was asked for.
+    Authenticated {
+        req: ReqId,
+        whoami: Whoami,
+        keyring: Option<Result<String, String>>,
+    },
+    /// How forgetting a stored password went: `Ok` info, `Err` error.
+    KeyringDone {
+        result: Result<String, String>,
+    },
+    /// Bracketed paste. Masked in Debug: it is usually a password.
+    Paste(Password),
+    /// The answer to `Effect::Load`.
+    Loaded {
+        req: ReqId,
+        data: Data,
+    },
+    /// How saving the roster filters went (`Err`: why not).
+    RosterFiltersSaved {
+        result: Result<(), String>,
+    },
+    /// The answer to `Effect::SaveStudentRecord`.
+    StudentSaved {
+        req: ReqId,
+        outcome: SaveOutcome,
+    },
+    QueryFailed {
+        req: ReqId,
+        reason: String,
+    },
+    /// The answer to `Effect::Transition`.
+    TransitionDone {
+        req: ReqId,
+        outcome: WriteOutcome,
+    },
+    /// The answer to `Effect::AddTeamMember` and `Effect::RemoveTeamMember`.
+    TeamChanged {
+        req: ReqId,
+        outcome: team::TeamOutcome,
+    },
+    /// The answer to `Effect::WriteIv`.
+    IvWritten {
+        req: ReqId,
+        outcome: IvWritten,
+    },
+    /// The drafts on disk (`Effect::LoadDrafts`); `show` when asked for by
+    /// `:drafts` rather than at start.
+    DraftsFound {
+        drafts: Vec<SessionDraft>,
+        unreadable: Vec<String>,
+        show: bool,
+    },
+    /// A draft could not be written: the person must know their note is
+    /// not safe on disk.
+    DraftFailed {
+        why: String,
+    },
+    /// `Effect::SubmitSession` could not even be written to the outbox.
+    SubmitFailed {
+        id: Uuid,
+        why: String,
+    },
+    /// The database confirmed a session save from the outbox.
+    SessionSaved {
+        id: Uuid,
+        version: i32,
+        label: String,
+    },
+    SessionConflict {
+        id: Uuid,
+        theirs: Box<StoredSession>,
+        label: String,
+    },
+    SessionRefused {
+        id: Uuid,
+        why: String,
+        label: String,
+    },
+    /// How many saves wait in the outbox, and why the last try failed.
+    OutboxPending {
+        count: usize,
+        last_error: Option<String>,
+    },
+    /// The answer to `Effect::DeleteSession`.
+    SessionDeleted {
+        req: ReqId,
+        outcome: Result<(), String>,
+    },
+}

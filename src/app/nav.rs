@@ -1,0 +1,98 @@
+//! The screen stack: which screen waits for a reply, (re)loading a screen,
+//! and opening screens over others.
+
+use super::intervention::DetailState;
+use super::student::StudentState;
+use super::{Effect, ReqId, Screen, State, menu};
+use uuid::Uuid;
+
+/// The screen whose latest request is `req`; replies to anything older find
+/// nothing and are dropped.
+pub(super) fn find_req(state: &mut State, req: ReqId) -> Option<&mut Screen> {
+    state.screens.iter_mut().find(|s| s.waits_for(req))
+}
+
+/// (Re)load what screen `i` shows.
+pub(crate) fn reload(state: &mut State, i: usize) -> Vec<Effect> {
+    if !state.is_connected() {
+        return vec![];
+    }
+    let (a, b, c) = (state.alloc(), state.alloc(), state.alloc());
+    let mut effects = cancel_all(&state.screens[i]);
+    effects.extend(state.screens[i].load(a, b, c));
+    effects
+}
+
+pub(crate) fn cancel_all(screen: &Screen) -> Vec<Effect> {
+    screen
+        .in_flight()
+        .into_iter()
+        .map(|req| Effect::Cancel { req })
+        .collect()
+}
+
+/// Pushes the intervention detail for `id` and loads it; `title` shows
+/// until it arrives. For any screen that lists interventions.
+pub fn open_intervention(state: &mut State, id: Uuid, title: String) -> Vec<Effect> {
+    state
+        .screens
+        .push(Screen::Intervention(DetailState::new(id, title)));
+    let top = state.screens.len() - 1;
+    reload(state, top)
+}
+
+/// Once, at sign-in: open the start screen over the menu, so Esc leads back
+/// to the menu. A person whose menu lacks it simply stays on the menu.
+pub(super) fn open_start_screen(state: &mut State) -> Vec<Effect> {
+    let Some(targets) = state.start_targets.take() else {
+        return vec![];
+    };
+    // Unsent notes offered at start (and an editor opened from them) stay
+    // on top; the start screen goes beneath, where Esc from them leads.
+    let recovered = state
+        .screens
+        .iter()
+        .skip(1)
+        .all(|s| matches!(s, Screen::Drafts(_) | Screen::Session(_)));
+    if !recovered {
+        return vec![];
+    }
+    let above = state.screens.split_off(1);
+    let found = match state.top_mut() {
+        Screen::Menu(m) => targets.iter().any(|t| m.select_target(t)),
+        _ => false,
+    };
+    let effects = if found {
+        menu::open_selected(state)
+    } else {
+        vec![]
+    };
+    state.screens.extend(above);
+    effects
+}
+
+/// Opens a screen the person may open: the menu offered it, or the database
+/// said yes to `:open`.
+pub(super) fn open_target(state: &mut State, target: &str, label: String) -> Vec<Effect> {
+    super::screens::open(state, target, label)
+}
+
+pub(super) fn push_student(state: &mut State, id: Uuid, title: String) -> Vec<Effect> {
+    state
+        .screens
+        .push(Screen::Student(StudentState::new(id, title)));
+    let top = state.screens.len() - 1;
+    reload(state, top)
+}
+
+/// Opens over the menu, as if chosen there, so Esc leads back to it.
+pub(super) fn open_by_command(state: &mut State, target: &str, label: String) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    while state.screens.len() > 1 {
+        if let Some(gone) = state.screens.pop() {
+            effects.extend(cancel_all(&gone));
+        }
+    }
+    effects.extend(open_target(state, target, label));
+    effects
+}

@@ -1,0 +1,139 @@
+//! The reads update() may ask for, and their answers. The worker runs every
+//! read through one runner (`worker/reads.rs`): a connection registered for
+//! cancelling, the query, and `Msg::Loaded` (or `Msg::QueryFailed`) naming
+//! the request id; update() hands the answer to whoever waits for that id.
+//!
+//! Adding a read: a query function in `db/`, a variant here with its answer
+//! (and the one line in `worker/reads.rs` that calls the query), and the
+//! screen's handling of the answer in its `on_reply`. See the README.
+
+use crate::domain::caseload::{CaseloadHome, Scope};
+use crate::domain::intervention::InterventionDetail;
+use crate::domain::navigation::{NavItem, ToolAccess};
+use crate::domain::plan::{ContextFor, FormContext};
+use crate::domain::roster::{Filters, PageRequest, RosterPage, RosterQuery, Sort};
+use crate::domain::school::{School, SchoolChoice};
+use crate::domain::session::{LogTarget, SessionContext, StoredSession};
+use crate::domain::student::StudentRecord;
+use crate::domain::team::Candidate;
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+/// A read; superseded ones are cancelled (`Effect::Cancel`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Read {
+    /// The person's menu.
+    Menu,
+    RosterPage {
+        query: RosterQuery,
+        page: PageRequest,
+        limit: usize,
+    },
+    RosterCount {
+        query: RosterQuery,
+    },
+    /// The person's saved roster filters and sort.
+    RosterFilters,
+    /// The active schools, for the roster's school picker.
+    Schools,
+    Student {
+        id: Uuid,
+    },
+    /// May the person open this tool? Asked of the database for tools the
+    /// menu does not offer (`:open`).
+    Tool {
+        key: String,
+    },
+    Home {
+        scope: Scope,
+    },
+    Intervention {
+        id: Uuid,
+    },
+    /// Active users not on the intervention's team whose name contains
+    /// every word of `search`.
+    TeamCandidates {
+        intervention_id: Uuid,
+        search: String,
+    },
+    /// The programs a new plan for a student may start from (or an
+    /// intervention's program measure), and whether the person may
+    /// restrict a plan.
+    IvFormContext {
+        about: ContextFor,
+    },
+    /// What the session editor needs for `intervention_id`, and for an
+    /// edit the session as it is now.
+    SessionContext {
+        intervention_id: Uuid,
+        session_id: Option<Uuid>,
+    },
+    /// The student's interventions a session can be logged for.
+    LogTargets {
+        student_id: Uuid,
+    },
+    /// Every school, for the schools screen.
+    AllSchools,
+}
+
+/// The answer to a [`Read`], variant for variant. `today` is the worker's
+/// date: update() reads no clock.
+#[derive(Debug, Clone)]
+pub enum Data {
+    Menu {
+        items: Vec<NavItem>,
+    },
+    RosterPage {
+        page: RosterPage,
+    },
+    RosterCount {
+        total: u64,
+        /// The planner's estimate ("~N"), the exact count being too costly.
+        estimated: bool,
+    },
+    /// `None` when never saved.
+    RosterFilters {
+        saved: Option<(Filters, Sort)>,
+    },
+    Schools {
+        schools: Vec<SchoolChoice>,
+    },
+    /// `None`: the student is not (or no longer) visible to this user.
+    Student {
+        detail: Option<Box<StudentRecord>>,
+    },
+    Tool {
+        key: String,
+        access: ToolAccess,
+    },
+    Home {
+        home: Box<CaseloadHome>,
+        today: NaiveDate,
+    },
+    /// `None`: the intervention is not (or no longer) visible to this user.
+    Intervention {
+        detail: Option<Box<InterventionDetail>>,
+        today: NaiveDate,
+    },
+    TeamCandidates {
+        found: Vec<Candidate>,
+    },
+    IvFormContext {
+        context: FormContext,
+    },
+    /// `None` when the intervention is not visible; the stored session for
+    /// an edit.
+    SessionContext {
+        loaded: Option<Box<(SessionContext, Option<StoredSession>)>>,
+        today: NaiveDate,
+        /// Set when the database could not be reached and the context is
+        /// the one kept from an earlier opening: why it could not.
+        offline: Option<String>,
+    },
+    LogTargets {
+        targets: Vec<LogTarget>,
+    },
+    AllSchools {
+        schools: Vec<School>,
+    },
+}

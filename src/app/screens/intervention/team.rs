@@ -1,0 +1,484 @@
+//! The intervention detail's team tab: adding a member — a caseload user
+//! picked by name as you type, or someone outside the system with their
+//! organisation — with a role, and removing one after confirmation. The
+//! owner's row is the database's to keep (0005_interventions.sql): the tab
+//! never offers removing it and says why, and a refusal that still comes
+//! back (the owner changed meanwhile) is shown as the database said it.
+
+use crate::app::Read;
+use crate::app::command::{CommandLine, Edit};
+use crate::app::form::{self, FieldSpec, Form, FormKey};
+use crate::app::keymap::{Action, Key};
+use crate::app::{Effect, ReqId, Screen, State};
+use crate::domain::kinds::TeamRole;
+use crate::domain::refusal::Refusal;
+use crate::domain::team::TeamMember;
+use crate::domain::team::{Candidate, Member};
+use crossterm::event::{KeyCode, KeyEvent};
+use uuid::Uuid;
+
+/// How a team change went: saved gives the team as it is now.
+pub type TeamOutcome =
+    crate::domain::outcome::Written<Vec<TeamMember>, crate::domain::outcome::NoConflict>;
+
+/// Choosing who joins: row 0 is "someone outside caseload", then the users
+/// the search found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picker {
+    pub line: CommandLine,
+    /// The search in flight; its reply replaces `found`.
+    pub req: Option<ReqId>,
+    pub found: Vec<Candidate>,
+    pub cursor: usize,
+    pub error: Option<String>,
+}
+
+/// Role and rights (and, for someone outside, name and organisation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberForm {
+    /// The caseload user being added; None for someone outside the system.
+    pub user: Option<(Uuid, String)>,
+    pub form: Form,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TeamEdit {
+    Pick(Picker),
+    Form(MemberForm),
+    ConfirmRemove {
+        member_id: Uuid,
+        name: String,
+        saving: Option<ReqId>,
+    },
+}
+
+impl TeamEdit {
+    /// The request this editor waits on, of any kind.
+    pub fn req(&self) -> Option<ReqId> {
+        match self {
+            TeamEdit::Pick(p) => p.req,
+            TeamEdit::Form(f) => f.form.saving,
+            TeamEdit::ConfirmRemove { saving, .. } => *saving,
+        }
+    }
+}
+
+const ROLE_HINT: &str = "interventionist, teacher, counselor, coordinator or observer";
+
+const USER_SPECS: &[FieldSpec] = &[form::text("Role", ROLE_HINT), form::flag("Can edit")];
+
+const EXTERNAL_SPECS: &[FieldSpec] = &[
+    form::text("Name", "the person's name (required)"),
+    form::text(
+        "Organisation",
+        "where they work, e.g. a clinic or agency (required)",
+    ),
+    form::text("Role", ROLE_HINT),
+    form::flag("Can edit"),
+];
+
+impl MemberForm {
+    fn for_user(id: Uuid, name: String) -> MemberForm {
+        let form = Form::new(USER_SPECS, vec!["interventionist".into(), "no".into()]);
+        MemberForm {
+            user: Some((id, name)),
+            form,
+        }
+    }
+
+    fn external() -> MemberForm {
+        let values = vec![String::new(), String::new(), "observer".into(), "no".into()];
+        let mut f = MemberForm {
+            user: None,
+            form: Form::new(EXTERNAL_SPECS, values),
+        };
+        f.revalidate();
+        f
+    }
+
+    pub fn title(&self) -> String {
+        match &self.user {
+            Some((_, name)) => format!("add {name} to the team"),
+            None => "add someone outside caseload to the team".into(),
+        }
+    }
+
+    fn revalidate(&mut self) {
+        let errors = self.parse().err().unwrap_or_default();
+        self.form.set_errors(errors);
+    }
+
+    /// The member, role and rights the values say, or every field's error
+    /// as (field index, message).
+    pub fn parse(&self) -> Result<(Member, TeamRole, bool), Vec<(usize, String)>> {
+        let v = &self.form.values;
+        let mut errors = Vec::new();
+        let (member, role_at) = match &self.user {
+            Some((id, _)) => (Some(Member::User(*id)), 0),
+            None => {
+                let name = v[0].trim().to_string();
+                let org = v[1].trim().to_string();
+                if name.is_empty() {
+                    errors.push((0, "a name is required".to_string()));
+                }
+                if org.is_empty() {
+                    errors.push((1, "an organisation is required".to_string()));
+                }
+                let ok = !name.is_empty() && !org.is_empty();
+                (ok.then_some(Member::External { name, org }), 2)
+            }
+        };
+        let role = match v[role_at].trim().to_lowercase().parse::<TeamRole>() {
+            Ok(TeamRole::Owner) => {
+                errors.push((role_at, Refusal::OwnerRoleTaken.to_string()));
+                None
+            }
+            Ok(r) => Some(r),
+            Err(_) => {
+                errors.push((role_at, format!("one of: {ROLE_HINT}")));
+                None
+            }
+        };
+        let can_edit = v[role_at + 1] == "yes";
+        match (member, role) {
+            (Some(m), Some(r)) if errors.is_empty() => Ok((m, r, can_edit)),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The detail on top, when its team tab is showing or being edited.
+fn top_team(state: &mut State) -> Option<&mut crate::app::intervention::DetailState> {
+    match state.screens.last_mut() {
+        Some(Screen::Intervention(d)) if d.tab == crate::app::intervention::Tab::Team => Some(d),
+        _ => None,
+    }
+}
+
+/// Keys for the team tab; `None` leaves the key to the detail's bindings.
+/// An open picker, form or confirmation takes every key.
+pub(crate) fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
+    let k = Key::from_event(key);
+    let keymap = state.keymap.clone();
+    let bound = |a: Action| keymap.keys(a).contains(&k);
+    let d = top_team(state)?;
+    let Some(edit) = d.team_edit.take() else {
+        if bound(Action::AddMember) {
+            if d.detail.is_none() {
+                state.info("not loaded yet");
+                return Some(vec![]);
+            }
+            d.team_edit = Some(TeamEdit::Pick(Picker {
+                line: CommandLine::default(),
+                req: None,
+                found: vec![],
+                cursor: 0,
+                error: None,
+            }));
+            return Some(search(state));
+        }
+        if bound(Action::RemoveMember) {
+            let member = d
+                .detail
+                .as_ref()
+                .and_then(|x| x.team.get(d.cursor))
+                .cloned();
+            match member {
+                None => state.info("nobody selected"),
+                Some(m) if m.role == TeamRole::Owner => {
+                    state.info(format!("{}: {}", m.name, Refusal::OwnerKept));
+                }
+                Some(m) => {
+                    d.team_edit = Some(TeamEdit::ConfirmRemove {
+                        member_id: m.id,
+                        name: m.name,
+                        saving: None,
+                    });
+                }
+            }
+            return Some(vec![]);
+        }
+        return None;
+    };
+    match edit {
+        TeamEdit::Pick(p) => Some(pick_key(state, p, key)),
+        TeamEdit::Form(mut f) => {
+            let outcome = f.form.key(key, &keymap);
+            let d = top_team(state)?;
+            match outcome {
+                FormKey::Cancel => {}
+                FormKey::Save => {
+                    d.team_edit = Some(TeamEdit::Form(f));
+                    return Some(save(state));
+                }
+                FormKey::Edited => {
+                    f.revalidate();
+                    d.team_edit = Some(TeamEdit::Form(f));
+                }
+                FormKey::Moved | FormKey::Ignored => d.team_edit = Some(TeamEdit::Form(f)),
+            }
+            Some(vec![])
+        }
+        TeamEdit::ConfirmRemove {
+            member_id,
+            name,
+            saving,
+        } => {
+            if saving.is_some() {
+                d.team_edit = Some(TeamEdit::ConfirmRemove {
+                    member_id,
+                    name,
+                    saving,
+                });
+                return Some(vec![]);
+            }
+            if matches!(key.code, KeyCode::Char('y') | KeyCode::Enter) {
+                let intervention_id = d.id;
+                let req = state.alloc();
+                let d = top_team(state)?;
+                d.team_edit = Some(TeamEdit::ConfirmRemove {
+                    member_id,
+                    name,
+                    saving: Some(req),
+                });
+                return Some(vec![Effect::RemoveTeamMember {
+                    req,
+                    intervention_id,
+                    member_id,
+                }]);
+            }
+            // Any other key keeps them: removing takes a deliberate yes.
+            Some(vec![])
+        }
+    }
+}
+
+/// Pasted text goes into the picker's search or the form's field.
+pub(crate) fn on_paste(state: &mut State, text: &str) -> Option<Vec<Effect>> {
+    let d = top_team(state)?;
+    match d.team_edit.as_mut()? {
+        TeamEdit::Pick(p) => {
+            for c in text.chars().filter(|c| !c.is_control()) {
+                p.line.key(&KeyEvent::from(KeyCode::Char(c)));
+            }
+            Some(search(state))
+        }
+        TeamEdit::Form(f) => {
+            if f.form.paste(text) {
+                f.revalidate();
+            }
+            Some(vec![])
+        }
+        TeamEdit::ConfirmRemove { .. } => Some(vec![]),
+    }
+}
+
+fn pick_key(state: &mut State, mut p: Picker, key: &KeyEvent) -> Vec<Effect> {
+    let rows = p.found.len() + 1;
+    let Some(d) = top_team(state) else {
+        return vec![];
+    };
+    match key.code {
+        KeyCode::Esc => {
+            // Closed: its search, if any, is nobody's to read.
+            return p
+                .req
+                .map(|req| Effect::Cancel { req })
+                .into_iter()
+                .collect();
+        }
+        KeyCode::Up => p.cursor = p.cursor.saturating_sub(1),
+        KeyCode::Down => p.cursor = (p.cursor + 1).min(rows - 1),
+        KeyCode::Enter => {
+            let cancel: Vec<Effect> = p
+                .req
+                .map(|req| Effect::Cancel { req })
+                .into_iter()
+                .collect();
+            d.team_edit = Some(TeamEdit::Form(match p.cursor {
+                0 => MemberForm::external(),
+                i => match p.found.get(i - 1) {
+                    Some(c) => MemberForm::for_user(c.id, c.name.clone()),
+                    None => {
+                        d.team_edit = Some(TeamEdit::Pick(p));
+                        return vec![];
+                    }
+                },
+            }));
+            return cancel;
+        }
+        _ => {
+            let before = p.line.text.clone();
+            // The picker closes with Esc only: Enter picks, and Backspace on
+            // an empty search simply does nothing.
+            if !matches!(p.line.key(key), Edit::Editing) {
+                p.line.text = before.clone();
+            }
+            let changed = p.line.text != before;
+            d.team_edit = Some(TeamEdit::Pick(p));
+            return if changed { search(state) } else { vec![] };
+        }
+    }
+    d.team_edit = Some(TeamEdit::Pick(p));
+    vec![]
+}
+
+/// Asks for the users matching the picker's text, superseding the last ask.
+fn search(state: &mut State) -> Vec<Effect> {
+    let req = state.alloc();
+    let Some(d) = top_team(state) else {
+        return vec![];
+    };
+    let intervention_id = d.id;
+    let Some(TeamEdit::Pick(p)) = d.team_edit.as_mut() else {
+        return vec![];
+    };
+    let old = p.req.replace(req);
+    p.error = None;
+    old.map(|req| Effect::Cancel { req })
+        .into_iter()
+        .chain([Effect::Load {
+            req,
+            read: Read::TeamCandidates {
+                intervention_id,
+                search: p.line.text.clone(),
+            },
+        }])
+        .collect()
+}
+
+fn save(state: &mut State) -> Vec<Effect> {
+    let req = state.alloc();
+    let Some(d) = top_team(state) else {
+        return vec![];
+    };
+    let intervention_id = d.id;
+    let Some(TeamEdit::Form(f)) = d.team_edit.as_mut() else {
+        return vec![];
+    };
+    f.revalidate();
+    match f.parse() {
+        Ok((member, role, can_edit)) => {
+            f.form.saving = Some(req);
+            f.form.notice = None;
+            vec![Effect::AddTeamMember {
+                req,
+                intervention_id,
+                member,
+                role,
+                can_edit,
+            }]
+        }
+        Err(_) => {
+            f.form.notice = Some("not saved: fix the fields marked in red".into());
+            vec![]
+        }
+    }
+}
+
+/// Where the detail whose team editor waits on `req` is in the stack.
+fn waiting_at(state: &State, req: ReqId) -> Option<usize> {
+    state.screens.iter().position(|s| {
+        matches!(s, Screen::Intervention(d)
+            if d.team_edit.as_ref().and_then(TeamEdit::req) == Some(req))
+    })
+}
+
+fn waiting(state: &mut State, req: ReqId) -> Option<&mut crate::app::intervention::DetailState> {
+    let i = waiting_at(state, req)?;
+    match state.screens.get_mut(i) {
+        Some(Screen::Intervention(d)) => Some(d),
+        _ => None,
+    }
+}
+
+pub(crate) fn is_waiting(state: &State, req: ReqId) -> bool {
+    waiting_at(state, req).is_some()
+}
+
+/// The answer to `Read::TeamCandidates`.
+pub(crate) fn on_candidates(state: &mut State, req: ReqId, found: Vec<Candidate>) -> Vec<Effect> {
+    if let Some(d) = waiting(state, req)
+        && let Some(TeamEdit::Pick(p)) = d.team_edit.as_mut()
+    {
+        p.req = None;
+        p.cursor = p.cursor.min(found.len());
+        p.found = found;
+    }
+    vec![]
+}
+
+/// The answer to `Effect::AddTeamMember` or `Effect::RemoveTeamMember`.
+pub(crate) fn on_changed(state: &mut State, req: ReqId, outcome: TeamOutcome) -> Vec<Effect> {
+    let Some(i) = waiting_at(state, req) else {
+        return vec![];
+    };
+    let Some(Screen::Intervention(d)) = state.screens.get_mut(i) else {
+        return vec![];
+    };
+    let Some(edit) = d.team_edit.take() else {
+        return vec![];
+    };
+    let who = match &edit {
+        TeamEdit::Form(f) => match &f.user {
+            Some((_, name)) => name.clone(),
+            None => f.form.values[0].trim().to_string(),
+        },
+        TeamEdit::ConfirmRemove { name, .. } => name.clone(),
+        TeamEdit::Pick(_) => String::new(),
+    };
+    let adding = matches!(edit, TeamEdit::Form(_));
+    match outcome {
+        TeamOutcome::Saved(team) => {
+            if let Some(x) = d.detail.as_mut() {
+                x.team = team;
+            }
+            d.move_by(0);
+            state.info(if adding {
+                format!("added {who} to the team")
+            } else {
+                format!("removed {who} from the team")
+            });
+            vec![]
+        }
+        TeamOutcome::Refused(why) | TeamOutcome::Failed(why) => {
+            if let TeamEdit::Form(mut f) = edit {
+                // Back to the form with everything typed, and the reason.
+                f.form.saving = None;
+                f.form.notice = Some(format!("not saved: {why}"));
+                d.team_edit = Some(TeamEdit::Form(f));
+            } else {
+                state.error(format!("{who} not removed: {why}"));
+            }
+            vec![]
+        }
+        TeamOutcome::Gone => {
+            state.error(if adding {
+                "not saved: this intervention was deleted or is no longer visible to you"
+                    .to_string()
+            } else {
+                format!("{who} is no longer on the team: reloaded")
+            });
+            crate::app::nav::reload(state, i)
+        }
+    }
+}
+
+/// A candidate search failed: say so in the picker, which stays usable.
+pub(crate) fn on_failed(state: &mut State, req: ReqId, reason: String) -> Vec<Effect> {
+    if let Some(d) = waiting(state, req)
+        && let Some(TeamEdit::Pick(p)) = d.team_edit.as_mut()
+    {
+        p.req = None;
+        p.error = Some(format!("search failed: {reason}"));
+    }
+    vec![]
+}
+
+/// The answer to `Read::TeamCandidates`.
+pub(crate) fn on_reply(state: &mut State, req: ReqId, data: crate::app::Data) -> Vec<Effect> {
+    match data {
+        crate::app::Data::TeamCandidates { found } => on_candidates(state, req, found),
+        _ => vec![],
+    }
+}

@@ -1,0 +1,513 @@
+//! The intervention forms, transition by transition: open, validate, save
+//! effect, refusal, conflict; no terminal, no database.
+
+use crate::app::fixtures::{self, day};
+use crate::app::form::Form;
+use crate::app::iv_edit::IvSaved;
+use crate::app::iv_edit::{IvEditState, IvWrite, IvWritten, Kind, Stage, Theirs};
+use crate::app::iv_tests::{at_detail, code, key};
+use crate::app::test_prelude::*;
+use crate::domain::enums::InterventionType;
+use crate::domain::intervention::InterventionHeader;
+use crate::domain::kinds::GoalDirection;
+use crate::domain::plan::Source;
+use crate::domain::plan::{ContextFor, FormContext, Program};
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn typed(s: &mut State, text: &str) {
+    for c in text.chars() {
+        update(s, key(c));
+    }
+}
+
+/// Clears the focused field and types `text` into it.
+fn retype(s: &mut State, text: &str) {
+    update(s, ctrl('u'));
+    typed(s, text);
+}
+
+fn tabs(s: &mut State, n: usize) {
+    for _ in 0..n {
+        update(s, code(KeyCode::Tab));
+    }
+}
+
+fn ed(s: &State) -> &IvEditState {
+    match s.top() {
+        Screen::IvEdit(e) => e,
+        other => panic!("top is {}", other.title()),
+    }
+}
+
+fn form(s: &State) -> &Form {
+    match &ed(s).stage {
+        Stage::Form(f) => f,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn program() -> Program {
+    fixtures::program(
+        0,
+        "Read Naturally",
+        InterventionType::Reading,
+        2,
+        (3, 30, 8),
+    )
+}
+
+fn context(programs: Vec<Program>, can_restrict: bool, measure: Option<&str>) -> FormContext {
+    FormContext {
+        programs,
+        can_restrict,
+        measure: measure.map(str::to_string),
+    }
+}
+
+/// The write came back saved: the form is gone and the detail reloads.
+fn saved_back_on_detail(s: &mut State, req: ReqId) {
+    let fx = update(
+        s,
+        Msg::IvWritten {
+            req,
+            outcome: IvWritten::Saved(IvSaved::Updated),
+        },
+    );
+    assert!(
+        matches!(s.top(), Screen::Intervention(_)),
+        "{}",
+        s.top().title()
+    );
+    assert!(
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Load {
+                read: Read::Intervention { .. },
+                ..
+            }
+        )),
+        "{fx:?}"
+    );
+}
+
+/// The one write a key sent.
+fn write_of(fx: &[Effect]) -> (ReqId, IvWrite) {
+    match fx {
+        [Effect::WriteIv { req, write }] => (*req, write.clone()),
+        _ => panic!("expected one write, got {fx:?}"),
+    }
+}
+
+/// A student record on top, and `n` pressed: the context is asked for.
+fn new_from_student(can_restrict: bool) -> State {
+    let mut s = at_detail(crate::domain::enums::InterventionStatus::Active);
+    s.screens.push(Screen::Student(student::StudentState::new(
+        Uuid::from_u128(77),
+        "Lee, Ana".into(),
+    )));
+    let fx = update(&mut s, key('n'));
+    assert_eq!(ed(&s).stage, Stage::Loading);
+    let about = fixtures::answer_context(&mut s, &fx, context(vec![program()], can_restrict, None));
+    assert_eq!(about, ContextFor::Student(Uuid::from_u128(77)));
+    s
+}
+
+#[test]
+fn a_new_plan_starts_from_a_program_and_a_retry_reuses_its_id() {
+    let mut s = new_from_student(false);
+    assert_eq!(ed(&s).stage, Stage::Picker { cursor: 0 });
+    assert_eq!(ed(&s).picker_len(), 2, "the program, then custom");
+    update(&mut s, code(KeyCode::Enter));
+    assert_eq!(
+        form(&s).values,
+        ["reading", "2", "", "", "", "3", "30", ""],
+        "the program's defaults, no restricted flag for this role"
+    );
+    // Start after the end: the end date says so, and nothing is sent.
+    tabs(&mut s, 3);
+    typed(&mut s, "2026-09-10");
+    tabs(&mut s, 1);
+    typed(&mut s, "2026-09-01");
+    let fx = update(&mut s, code(KeyCode::Enter));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(
+        form(&s).shown_error(4),
+        Some("the planned end date must be on or after the start date")
+    );
+    assert_eq!(
+        form(&s).notice.as_deref(),
+        Some("not saved: fix the fields marked in red")
+    );
+    retype(&mut s, "2026-11-01");
+    let (req, write) = write_of(&update(&mut s, ctrl('s')));
+    let IvWrite::Create { new, owner } = write else {
+        panic!("{write:?}")
+    };
+    assert_eq!(owner, None, "empty owner: the signed-in person");
+    assert_eq!(new.source, Source::Program(program().id));
+    assert_eq!(new.student_id, Uuid::from_u128(77));
+    assert_eq!(new.start_date, Some(day(9)));
+    assert_eq!(new.sessions_per_week, Some(3));
+    assert!(!new.is_restricted);
+    // Typing while it saves changes nothing.
+    update(&mut s, key('x'));
+    assert_eq!(form(&s).values[4], "2026-11-01");
+
+    // The database refuses: the message shows, every value and the focus stay.
+    update(
+        &mut s,
+        Msg::IvWritten {
+            req,
+            outcome: IvWritten::Refused("no such student or program".into()),
+        },
+    );
+    assert_eq!(
+        form(&s).notice.as_deref(),
+        Some("not saved: no such student or program")
+    );
+    assert_eq!(form(&s).values[3..5], ["2026-09-10", "2026-11-01"]);
+    assert_eq!(form(&s).focus, 4);
+    let (req, again) = write_of(&update(&mut s, code(KeyCode::Enter)));
+    let IvWrite::Create { new: new2, .. } = again else {
+        panic!()
+    };
+    assert_eq!(new2.id, new.id, "a retry carries the same id");
+
+    // Created: the detail of the new plan opens where the form was, and
+    // the student record under it reloads.
+    let fx = update(
+        &mut s,
+        Msg::IvWritten {
+            req,
+            outcome: IvWritten::Saved(IvSaved::Created {
+                id: new.id,
+                title: "Ana Lee · Read Naturally".into(),
+            }),
+        },
+    );
+    assert!(
+        matches!(s.top(), Screen::Intervention(d) if d.id == new.id),
+        "{}",
+        s.top().title()
+    );
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Load {
+            read: Read::Student { .. },
+            ..
+        }
+    )));
+    assert!(fx.iter().any(
+        |e| matches!(e, Effect::Load { read: Read::Intervention { id, .. }, .. } if *id == new.id)
+    ));
+    assert!(
+        !s.screens.iter().any(|x| matches!(x, Screen::IvEdit(_))),
+        "the form is gone"
+    );
+}
+
+#[test]
+fn a_custom_plan_needs_a_name_and_a_known_type() {
+    let mut s = new_from_student(true);
+    update(&mut s, key('j'));
+    update(&mut s, code(KeyCode::Enter));
+    let f = form(&s);
+    assert_eq!(f.specs[0].label, "Name");
+    assert_eq!(f.specs.last().map(|x| x.label.as_ref()), Some("Restricted"));
+    let fx = update(&mut s, code(KeyCode::Enter));
+    assert!(fx.is_empty());
+    assert_eq!(
+        form(&s).shown_error(0),
+        Some("a plan without a program needs a name")
+    );
+    assert!(
+        form(&s)
+            .shown_error(1)
+            .is_some_and(|e| e.contains("expected one of: reading, math, writing")),
+        "{:?}",
+        form(&s).shown_error(1)
+    );
+    assert!(form(&s).notice.is_some());
+    typed(&mut s, "Lunch bunch");
+    assert_eq!(
+        form(&s).notice,
+        None,
+        "once editing resumes, the focused field's own message shows in full"
+    );
+    tabs(&mut s, 1);
+    typed(&mut s, "Behavior");
+    tabs(&mut s, 8);
+    update(&mut s, key(' '));
+    let (_, write) = write_of(&update(&mut s, code(KeyCode::Enter)));
+    let IvWrite::Create { new, .. } = write else {
+        panic!()
+    };
+    assert_eq!(
+        new.source,
+        Source::Custom {
+            name: "Lunch bunch".into(),
+            intervention_type: InterventionType::Behavior,
+            tier: 2
+        }
+    );
+    assert!(new.is_restricted);
+    // Esc on an untouched picker-form goes back to the picker.
+    let mut s = new_from_student(false);
+    update(&mut s, code(KeyCode::Enter));
+    update(&mut s, code(KeyCode::Esc));
+    assert_eq!(ed(&s).stage, Stage::Picker { cursor: 0 });
+    update(&mut s, code(KeyCode::Esc));
+    assert!(matches!(s.top(), Screen::Student(_)));
+}
+
+/// `E` on the detail, the context answered: the plan form.
+fn editing_plan() -> State {
+    let mut s = at_detail(crate::domain::enums::InterventionStatus::Active);
+    let fx = update(&mut s, key('E'));
+    let about = fixtures::answer_context(&mut s, &fx, context(vec![], false, None));
+    assert_eq!(about, ContextFor::Intervention(Uuid::from_u128(1001)));
+    s
+}
+
+fn theirs() -> InterventionHeader {
+    let mut h = fixtures::header_at(crate::domain::enums::InterventionStatus::Active, 4);
+    h.sessions_per_week = Some(5);
+    h
+}
+
+fn conflicted() -> State {
+    let mut s = editing_plan();
+    tabs(&mut s, 1);
+    retype(&mut s, "3");
+    let (req, write) = write_of(&update(&mut s, code(KeyCode::Enter)));
+    let IvWrite::Update {
+        id, version, edit, ..
+    } = write
+    else {
+        panic!("{write:?}")
+    };
+    assert_eq!((id, version, edit.tier), (Uuid::from_u128(1001), 3, 3));
+    update(
+        &mut s,
+        Msg::IvWritten {
+            req,
+            outcome: IvWritten::Conflict(Theirs::Intervention(Box::new(theirs()))),
+        },
+    );
+    s
+}
+
+#[test]
+fn editing_the_plan_resolves_a_conflict_three_ways() {
+    let s = editing_plan();
+    let h = fixtures::header_at(crate::domain::enums::InterventionStatus::Active, 3);
+    assert_eq!(form(&s).values[1], h.tier.to_string());
+    assert_eq!(form(&s).values[2], "", "owner: empty keeps the owner");
+
+    // Keep mine: my values again, on their version.
+    let mut s = conflicted();
+    let Stage::Conflict(c) = &ed(&s).stage else {
+        panic!()
+    };
+    assert_eq!(c.mine[1], "3");
+    assert_eq!(c.theirs[5], "5");
+    let (req, write) = write_of(&update(&mut s, key('m')));
+    let IvWrite::Update { version, edit, .. } = write else {
+        panic!()
+    };
+    assert_eq!((version, edit.tier), (4, 3));
+    saved_back_on_detail(&mut s, req);
+    assert_eq!(s.message, Some((Level::Info, "saved".into())));
+
+    // Take theirs: the form closes and the detail reloads.
+    let mut s = conflicted();
+    let fx = update(&mut s, key('t'));
+    assert!(matches!(s.top(), Screen::Intervention(_)));
+    assert!(fx.is_empty() || fx.iter().all(|e| matches!(e, Effect::Cancel { .. })));
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|m| m.1.contains("took their version"))
+    );
+
+    // Edit again: my values on their version, dirty against theirs.
+    let mut s = conflicted();
+    update(&mut s, key('e'));
+    let f = form(&s);
+    assert_eq!(f.values[1], "3");
+    assert_eq!(f.original[5], "5");
+    assert!(f.dirty());
+    let (_, write) = write_of(&update(&mut s, code(KeyCode::Enter)));
+    assert!(matches!(write, IvWrite::Update { version: 4, .. }));
+}
+
+#[test]
+fn an_unchanged_plan_is_not_written() {
+    let mut s = editing_plan();
+    let fx = update(&mut s, code(KeyCode::Enter));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(matches!(s.top(), Screen::Intervention(_)));
+    assert_eq!(s.message, Some((Level::Info, "nothing changed".into())));
+}
+
+#[test]
+fn a_goal_checks_its_target_against_the_baseline() {
+    let mut s = at_detail(crate::domain::enums::InterventionStatus::Active);
+    let fx = update(&mut s, key('n'));
+    let about = fixtures::answer_context(&mut s, &fx, context(vec![], false, Some("ORF")));
+    assert_eq!(about, ContextFor::Intervention(Uuid::from_u128(1001)));
+    assert_eq!(
+        form(&s).values[1..4],
+        ["ORF", "", "increase"],
+        "the program's measure"
+    );
+    typed(&mut s, "Reads 90 wcpm");
+    tabs(&mut s, 1);
+    tabs(&mut s, 2);
+    retype(&mut s, "decrease");
+    tabs(&mut s, 1);
+    typed(&mut s, "40");
+    tabs(&mut s, 1);
+    typed(&mut s, "2026-09-01");
+    tabs(&mut s, 1);
+    typed(&mut s, "90");
+    tabs(&mut s, 1);
+    typed(&mut s, "2026-09-01");
+    let fx = update(&mut s, code(KeyCode::Enter));
+    assert!(fx.is_empty());
+    assert_eq!(
+        form(&s).shown_error(6),
+        Some("a decreasing goal needs a target below the baseline (40)")
+    );
+    assert_eq!(
+        form(&s).shown_error(7),
+        Some("the target date must be after the baseline date (2026-09-01)")
+    );
+    retype(&mut s, "2026-12-01");
+    tabs(&mut s, 6);
+    retype(&mut s, "increase");
+    let (req, write) = write_of(&update(&mut s, code(KeyCode::Enter)));
+    let IvWrite::AddGoal {
+        intervention_id,
+        fields,
+        ..
+    } = write
+    else {
+        panic!("{write:?}")
+    };
+    assert_eq!(intervention_id, Uuid::from_u128(1001));
+    assert_eq!(fields.direction, GoalDirection::Increase);
+    assert_eq!(
+        (fields.baseline_value, fields.target_value),
+        (Some(40.0), Some(90.0))
+    );
+    assert_eq!(fields.sort_order, 3, "after the two goals there");
+    saved_back_on_detail(&mut s, req);
+}
+
+#[test]
+fn e_on_the_goals_tab_edits_the_selected_goal() {
+    let mut s = at_detail(crate::domain::enums::InterventionStatus::Active);
+    update(&mut s, key('j'));
+    update(&mut s, key('e'));
+    assert!(matches!(&ed(&s).kind, Kind::EditGoal(g) if g.id == Uuid::from_u128(3002)));
+    assert_eq!(form(&s).values[0], "Fewer office referrals");
+    tabs(&mut s, 6);
+    retype(&mut s, "2");
+    let (req, write) = write_of(&update(&mut s, code(KeyCode::Enter)));
+    assert!(
+        matches!(write, IvWrite::UpdateGoal { id, version: 1, ref fields } if id == Uuid::from_u128(3002) && fields.target_value == Some(2.0)),
+        "{write:?}"
+    );
+    let mut current = match &ed(&s).kind {
+        Kind::EditGoal(g) => (**g).clone(),
+        _ => panic!(),
+    };
+    current.version = 2;
+    current.fields.statement = "No office referrals".into();
+    update(
+        &mut s,
+        Msg::IvWritten {
+            req,
+            outcome: IvWritten::Conflict(Theirs::Goal(Box::new(current))),
+        },
+    );
+    let Stage::Conflict(c) = &ed(&s).stage else {
+        panic!()
+    };
+    assert_eq!(c.theirs[0], "No office referrals");
+    assert_eq!(c.mine[6], "2");
+    let (_, write) = write_of(&update(&mut s, key('m')));
+    assert!(matches!(write, IvWrite::UpdateGoal { version: 2, .. }));
+}
+
+#[test]
+fn data_points_are_entered_and_the_last_deleted_after_asking() {
+    let mut s = at_detail(crate::domain::enums::InterventionStatus::Active);
+    update(&mut s, key('m'));
+    assert!(
+        matches!(&ed(&s).kind, Kind::NewPoint { goal_id, .. } if *goal_id == Uuid::from_u128(3001))
+    );
+    typed(&mut s, &day(fixtures::TODAY + 1).to_string());
+    tabs(&mut s, 1);
+    typed(&mut s, "51.5");
+    assert!(update(&mut s, code(KeyCode::Enter)).is_empty());
+    assert!(
+        form(&s)
+            .shown_error(0)
+            .is_some_and(|e| e.contains("is after today")),
+        "{:?}",
+        form(&s).errors
+    );
+    tabs(&mut s, 2);
+    retype(&mut s, &day(fixtures::TODAY).to_string());
+    let (req, write) = write_of(&update(&mut s, code(KeyCode::Enter)));
+    let IvWrite::AddPoint(p) = write else {
+        panic!("{write:?}")
+    };
+    assert_eq!(
+        (p.goal_id, p.value, p.session_id),
+        (Uuid::from_u128(3001), 51.5, None)
+    );
+    // The chart reloads.
+    saved_back_on_detail(&mut s, req);
+    assert_eq!(s.message, Some((Level::Info, "data point saved".into())));
+
+    // x asks; anything but y keeps the point.
+    update(&mut s, key('x'));
+    assert_eq!(ed(&s).stage, Stage::Confirm);
+    assert!(update(&mut s, key('n')).is_empty());
+    assert!(matches!(s.top(), Screen::Intervention(_)));
+    update(&mut s, key('x'));
+    let (req, write) = write_of(&update(&mut s, key('y')));
+    assert_eq!(
+        write,
+        IvWrite::DeletePoint {
+            id: Uuid::from_u128(5105)
+        },
+        "the goal's last point"
+    );
+    update(
+        &mut s,
+        Msg::IvWritten {
+            req,
+            outcome: IvWritten::Gone,
+        },
+    );
+    assert!(matches!(s.top(), Screen::Intervention(_)));
+    assert!(matches!(&s.message, Some((Level::Error, m)) if m.contains("no longer visible")));
+}
+
+#[test]
+fn minted_ids_differ_per_form_and_per_seed() {
+    let mut a = State::new(Options::default());
+    let mut b = State::new(Options::default());
+    b.id_seed = 42;
+    let (a1, a2, b1) = (a.mint_id(), a.mint_id(), b.mint_id());
+    assert_ne!(a1, a2);
+    assert_ne!(a1, b1);
+    assert_eq!(a1.get_version_num(), 4);
+}

@@ -1,0 +1,99 @@
+//! The schools screen: every school in the district, read-only. It takes
+//! only what it needs: its own state, the key's action, and request ids.
+
+use crate::app::keymap::{Action, Context, KeyMap};
+use crate::app::list::Cursor;
+use crate::app::loadable::Loadable;
+use crate::app::{Data, Effect, Read, ReqId};
+use crate::domain::school::School;
+use crossterm::event::KeyEvent;
+
+/// The menu's target for this screen (the `tools` row's key).
+pub const TARGET: &str = "admin.schools";
+/// `:schools` opens it.
+pub const COMMAND: &str = "schools";
+pub const TITLE: &str = "Schools";
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SchoolsState {
+    pub list: Loadable<Vec<School>>,
+    pub cursor: Cursor,
+    /// Inactive schools are listed too (`i` hides them).
+    pub hide_inactive: bool,
+}
+
+impl SchoolsState {
+    /// The rows on screen.
+    pub fn shown(&self) -> Vec<&School> {
+        self.list
+            .get()
+            .map(|all| {
+                all.iter()
+                    .filter(|s| s.is_active || !self.hide_inactive)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn selected(&self) -> Option<&School> {
+        self.shown().get(self.cursor.at()).copied()
+    }
+
+    /// Ask for the list with `req`, cancelling what it supersedes.
+    pub fn reload(&mut self, req: ReqId) -> Vec<Effect> {
+        let old = self.list.start(req);
+        old.map(|req| Effect::Cancel { req })
+            .into_iter()
+            .chain([Effect::Load {
+                req,
+                read: Read::AllSchools,
+            }])
+            .collect()
+    }
+
+    /// A key; `None` leaves it to the global bindings (back, retry, …).
+    /// `page` is how many rows a page moves.
+    pub fn on_key(
+        &mut self,
+        keymap: &KeyMap,
+        key: &KeyEvent,
+        action: Option<Action>,
+        page: usize,
+    ) -> Option<Vec<Effect>> {
+        let len = self.shown().len();
+        let page = page.max(1) as isize;
+        if keymap.action_in(key, |c| c == Context::Schools) == Some(Action::InactiveSchools) {
+            self.hide_inactive = !self.hide_inactive;
+            self.cursor.clamp(self.shown().len());
+            return Some(vec![]);
+        }
+        let delta = match action? {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -page,
+            Action::PageDown => page,
+            Action::Top => isize::MIN,
+            Action::Bottom => isize::MAX,
+            _ => return None,
+        };
+        self.cursor.move_by(delta, len);
+        Some(vec![])
+    }
+
+    /// The answer to `Read::AllSchools`; `false` when not this screen's.
+    pub fn on_reply(&mut self, req: ReqId, data: Data) -> bool {
+        let Data::AllSchools { schools } = data else {
+            return false;
+        };
+        let arrived = self.list.arrive(req, schools);
+        self.cursor.clamp(self.shown().len());
+        arrived
+    }
+
+    pub fn on_failed(&mut self, req: ReqId, why: &str) -> bool {
+        self.list.fail(req, why)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

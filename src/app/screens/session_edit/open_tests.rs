@@ -1,0 +1,379 @@
+//! Where the editor opens from and what it leaves behind: read-only
+//! members, the sessions tab, the roster and home, recovered drafts.
+
+use super::tests::{editor, found, log_from_home};
+use crate::app::fixtures::{self, day};
+use crate::app::iv_tests::{at_detail, at_home, code, key};
+use crate::app::session_edit::Stage;
+use crate::app::test_prelude::*;
+
+#[test]
+fn a_read_only_member_is_told_why_no_editor_opens() {
+    let mut s = at_home();
+    let fx = update(&mut s, key('L'));
+    let [
+        Effect::Load {
+            req,
+            read: Read::SessionContext { .. },
+        },
+    ] = fx[..]
+    else {
+        panic!("{fx:?}")
+    };
+    let mut ctx = fixtures::session_context();
+    ctx.may_write = false;
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::SessionContext {
+                loaded: Some(Box::new((ctx, None))),
+                today: day(fixtures::TODAY),
+                offline: None,
+            },
+        },
+    );
+    let Screen::Session(x) = s.top() else {
+        panic!()
+    };
+    assert!(x.editor.is_none());
+    assert!(
+        x.error
+            .as_deref()
+            .unwrap()
+            .contains("not log or change its sessions")
+    );
+}
+
+#[test]
+fn the_sessions_tab_edits_and_deletes_after_a_yes() {
+    let mut s = at_detail(InterventionStatus::Active);
+    update(&mut s, key('2'));
+    let (session, version) = match s.top() {
+        Screen::Intervention(d) => {
+            let r = &d.detail.as_ref().unwrap().sessions[0];
+            (r.id, r.version)
+        }
+        _ => panic!(),
+    };
+    let fx = update(&mut s, key('x'));
+    assert!(fx.is_empty());
+    let fx = update(&mut s, key('y'));
+    let [
+        Effect::DeleteSession {
+            req,
+            id,
+            version: v,
+        },
+    ] = fx[..]
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!((id, v), (session, version));
+    let fx = update(
+        &mut s,
+        Msg::SessionDeleted {
+            req,
+            outcome: Ok(()),
+        },
+    );
+    assert!(fx.iter().any(|f| matches!(
+        f,
+        Effect::Load {
+            read: Read::Intervention { .. },
+            ..
+        }
+    )));
+
+    // Anything but y keeps it.
+    update(&mut s, key('x'));
+    assert!(update(&mut s, key('n')).is_empty());
+
+    let fx = update(&mut s, key('e'));
+    assert!(
+        matches!(fx[..], [Effect::Load { read: Read::SessionContext { session_id: Some(id), .. }, .. }] if id == session),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn from_the_roster_one_intervention_opens_several_are_offered() {
+    use crate::domain::session::LogTarget;
+    let mut s = at_detail(InterventionStatus::Active);
+    // From the intervention itself, straight to the editor.
+    let fx = update(&mut s, key('L'));
+    assert!(matches!(
+        fx[..],
+        [Effect::Load {
+            read: Read::SessionContext { .. },
+            ..
+        }]
+    ));
+    update(&mut s, code(KeyCode::Esc));
+
+    // From a student: the choice.
+    s.screens.push(Screen::Student(student::StudentState::new(
+        Uuid::from_u128(2001),
+        "Nguyen, An".into(),
+    )));
+    let fx = update(&mut s, key('L'));
+    let [
+        Effect::Load {
+            req,
+            read: Read::LogTargets { student_id },
+        },
+    ] = fx[..]
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(student_id, Uuid::from_u128(2001));
+    let target = |n: u128, name: &str| LogTarget {
+        intervention_id: Uuid::from_u128(n),
+        name: name.into(),
+        status: InterventionStatus::Active,
+    };
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::LogTargets {
+                targets: vec![
+                    target(1001, "Read Naturally"),
+                    target(1002, "Check-in/Check-out"),
+                ],
+            },
+        },
+    );
+    assert!(s.log_pick.is_some());
+    update(&mut s, code(KeyCode::Down));
+    let fx = update(&mut s, code(KeyCode::Enter));
+    assert!(
+        matches!(fx[..], [Effect::Load { read: Read::SessionContext { intervention_id, .. }, .. }] if intervention_id == Uuid::from_u128(1002)),
+        "{fx:?}"
+    );
+
+    // None: said, nothing opens.
+    let mut s = at_detail(InterventionStatus::Active);
+    s.screens.push(Screen::Student(student::StudentState::new(
+        Uuid::from_u128(2001),
+        "Nguyen, An".into(),
+    )));
+    let fx = update(&mut s, key('L'));
+    let [
+        Effect::Load {
+            req,
+            read: Read::LogTargets { .. },
+        },
+    ] = fx[..]
+    else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::LogTargets { targets: vec![] },
+        },
+    );
+    assert!(s.log_pick.is_none());
+    assert!(
+        s.message
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("has no active intervention")
+    );
+}
+
+#[test]
+fn after_a_save_the_home_cursor_stays_on_the_same_intervention() {
+    let mut s = at_home();
+    update(&mut s, key('j'));
+    let before = match s.top() {
+        Screen::Home(h) => h.selected(),
+        _ => panic!(),
+    };
+    // The save moved this intervention's next session: the lists reorder.
+    let mut reordered = fixtures::home();
+    reordered.active.swap(0, 1);
+    let fx = update(
+        &mut s,
+        Msg::SessionSaved {
+            id: Uuid::from_u128(9),
+            version: 1,
+            label: String::new(),
+        },
+    );
+    let Some(Effect::Load {
+        req,
+        read: Read::Home { .. },
+    }) = fx.iter().find(|f| {
+        matches!(
+            f,
+            Effect::Load {
+                read: Read::Home { .. },
+                ..
+            }
+        )
+    })
+    else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut s,
+        Msg::Loaded {
+            req: *req,
+            data: Data::Home {
+                home: Box::new(reordered),
+                today: day(fixtures::TODAY),
+            },
+        },
+    );
+    let Screen::Home(h) = s.top() else { panic!() };
+    assert_eq!(h.selected(), before);
+    assert_eq!(h.cursor, 0, "it moved up, and so did the cursor");
+}
+
+#[test]
+fn l_typed_into_a_search_or_a_team_search_is_a_letter() {
+    let mut s = at_home();
+    s.screens
+        .push(Screen::Roster(roster::RosterState::default()));
+    update(&mut s, key('/'));
+    let fx = update(&mut s, key('L'));
+    assert!(
+        fx.iter().all(|f| !matches!(
+            f,
+            Effect::Load {
+                read: Read::LogTargets { .. },
+                ..
+            }
+        )),
+        "{fx:?}"
+    );
+    let Screen::Roster(r) = s.top() else { panic!() };
+    assert_eq!(r.query.search, "L");
+
+    // The team tab's people search, over an intervention (where `L` would
+    // otherwise log a session).
+    let mut s = at_detail(InterventionStatus::Active);
+    update(&mut s, key('3'));
+    update(&mut s, key('n'));
+    let fx = update(&mut s, key('L'));
+    assert!(
+        matches!(fx.last(), Some(Effect::Load { read: Read::TeamCandidates { search, .. }, .. }) if search == "L"),
+        "{fx:?}"
+    );
+    assert!(matches!(s.top(), Screen::Intervention(_)));
+}
+
+#[test]
+fn drafts_offered_before_the_menu_arrives_keep_the_home_beneath() {
+    use crate::domain::navigation::NavItem;
+    let mut s = State::new(Options::default());
+    let fx = update(&mut s, Msg::Start);
+    let Effect::Connect { req } = fx[0] else {
+        panic!("{fx:?}")
+    };
+    // The drafts are on disk: they answer before the database does.
+    let (t, _) = log_from_home();
+    let draft = editor(&t).draft();
+    found(&mut s, vec![draft]);
+    assert!(matches!(s.top(), Screen::Drafts(_)));
+    let whoami = crate::domain::user::Whoami {
+        login_role: "dana".into(),
+        server_version: "15".into(),
+        user: Some(crate::domain::user::CaseloadUser {
+            id: Uuid::from_u128(1),
+            username: "dana".into(),
+            display_name: "Dana".into(),
+            role_keys: vec!["counselor".into()],
+        }),
+    };
+    let fx = update(&mut s, Msg::Connected { req, whoami });
+    let Some(Effect::Load {
+        req,
+        read: Read::Menu,
+    }) = fx.first().cloned()
+    else {
+        panic!("{fx:?}")
+    };
+    let items: Vec<NavItem> = vec![crate::app::iv_tests::nav(1, "caseload")];
+    let fx = update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::Menu { items },
+        },
+    );
+    assert!(
+        fx.iter().any(|f| matches!(
+            f,
+            Effect::Load {
+                read: Read::Home { .. },
+                ..
+            }
+        )),
+        "{fx:?}"
+    );
+    assert!(
+        matches!(s.top(), Screen::Drafts(_)),
+        "the offer stays on top"
+    );
+    update(&mut s, code(KeyCode::Esc));
+    assert!(matches!(s.top(), Screen::Home(_)), "esc leads to the home");
+}
+
+#[test]
+fn r_retries_an_editor_that_could_not_load() {
+    let mut s = at_home();
+    let fx = update(&mut s, key('L'));
+    let [
+        Effect::Load {
+            req,
+            read: Read::SessionContext { .. },
+        },
+    ] = fx[..]
+    else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut s,
+        Msg::QueryFailed {
+            req,
+            reason: "no server socket there (is the server running?)".into(),
+        },
+    );
+    let fx = update(&mut s, key('r'));
+    assert!(
+        matches!(
+            fx[..],
+            [Effect::Load {
+                read: Read::SessionContext {
+                    session_id: None,
+                    ..
+                },
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
+    update(
+        &mut s,
+        Msg::Loaded {
+            req: match fx[0] {
+                Effect::Load {
+                    req,
+                    read: Read::SessionContext { .. },
+                } => req,
+                _ => unreachable!(),
+            },
+            data: Data::SessionContext {
+                loaded: Some(Box::new((fixtures::session_context(), None))),
+                today: day(fixtures::TODAY),
+                offline: None,
+            },
+        },
+    );
+    assert_eq!(editor(&s).stage, Stage::Editing);
+}

@@ -1,0 +1,179 @@
+//! The whole application state: the connection, the stack of screens, and
+//! the layers that can sit above them (password prompt, command line, help,
+//! the session-log picker).
+
+use super::command::CommandLine;
+use super::keymap::KeyMap;
+use super::menu::MenuState;
+use super::roster::{self};
+use super::{ReqId, Screen, auth, picker, team};
+use crate::domain::session::LogTarget;
+use crate::domain::user::Whoami;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conn {
+    Connecting { req: ReqId },
+    Connected(Whoami),
+    Failed { req: ReqId, reason: String },
+}
+
+/// The outbox as the status line shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutboxStatus {
+    pub pending: usize,
+    pub last_error: Option<String>,
+}
+
+/// Choosing which of a student's interventions a session is for.
+#[derive(Debug, Clone)]
+pub struct LogPick {
+    pub student_name: String,
+    pub picker: picker::Picker<LogTarget>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modal {
+    Help,
+    /// The `:` line; its text is `State::command`.
+    Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Action name -> key strings, from the config file's `[keys]`.
+    pub keys: HashMap<String, Vec<String>>,
+    /// Where we connect, with any password masked.
+    pub connection_label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub conn: Conn,
+    pub connection_label: String,
+    pub screens: Vec<Screen>,
+    pub modal: Option<Modal>,
+    /// The password prompt, above everything else while open.
+    pub auth: Option<auth::AuthPrompt>,
+    pub keymap: KeyMap,
+    pub message: Option<(Level, String)>,
+    pub width: u16,
+    pub height: u16,
+    pub spinner: usize,
+    pub quit: bool,
+    pub command: CommandLine,
+    /// A `:open` waiting for the database's verdict.
+    pub tool_check: Option<ReqId>,
+    /// First line of the help overlay on screen; it scrolls when the
+    /// bindings do not fit the terminal.
+    pub help_scroll: usize,
+    /// Screens to open once the menu arrives: the first the menu offers.
+    pub(crate) start_targets: Option<&'static [&'static str]>,
+    pub(crate) next_req: u64,
+    /// Mixed into the ids new rows get before they are saved (random in the
+    /// terminal, zero in tests), so update() stays free of IO.
+    pub id_seed: u128,
+    pub(crate) next_id: u64,
+    pub outbox: OutboxStatus,
+    /// Over any screen: which intervention to log a session for.
+    pub log_pick: Option<LogPick>,
+}
+
+impl State {
+    pub fn new(opts: Options) -> State {
+        let (keymap, problems) = KeyMap::new(&opts.keys);
+        State {
+            conn: Conn::Connecting { req: ReqId(0) },
+            connection_label: opts.connection_label,
+            screens: vec![Screen::Menu(MenuState::default())],
+            modal: None,
+            auth: None,
+            keymap,
+            message: (!problems.is_empty()).then(|| (Level::Error, problems.join("; "))),
+            width: 80,
+            height: 24,
+            spinner: 0,
+            quit: false,
+            command: CommandLine::default(),
+            tool_check: None,
+            help_scroll: 0,
+            start_targets: Some(START_TARGETS),
+            next_req: 1,
+            id_seed: 0,
+            next_id: 0,
+            outbox: OutboxStatus::default(),
+            log_pick: None,
+        }
+    }
+
+    /// An id for a row about to be created: a retried save reuses it, so
+    /// the database keeps one row.
+    pub(crate) fn mint_id(&mut self) -> Uuid {
+        self.next_id += 1;
+        // splitmix64 over seed and counter: distinct per counter, and with a
+        // random seed unlikely to meet another client's ids.
+        let mix = |mut z: u64| {
+            z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        let hi = mix((self.id_seed >> 64) as u64 ^ self.next_id);
+        let lo = mix(self.id_seed as u64 ^ self.next_id.rotate_left(32));
+        let bytes = ((u128::from(hi) << 64) | u128::from(lo)).to_be_bytes();
+        uuid::Builder::from_random_bytes(bytes).into_uuid()
+    }
+
+    pub(crate) fn alloc(&mut self) -> ReqId {
+        let r = ReqId(self.next_req);
+        self.next_req += 1;
+        r
+    }
+
+    pub fn top(&self) -> &Screen {
+        // The stack is never empty: Back refuses to pop the last screen.
+        &self.screens[self.screens.len() - 1]
+    }
+
+    pub(crate) fn top_mut(&mut self) -> &mut Screen {
+        let last = self.screens.len() - 1;
+        &mut self.screens[last]
+    }
+
+    /// A request is in flight, so the spinner has something to show.
+    pub fn busy(&self) -> bool {
+        matches!(self.conn, Conn::Connecting { .. })
+            || self.tool_check.is_some()
+            || self.screens.iter().any(|s| {
+                s.busy()
+                    || matches!(s, Screen::Intervention(d) if d.saving.is_some()
+                    || d.team_edit.as_ref().and_then(team::TeamEdit::req).is_some())
+            })
+    }
+
+    pub fn is_connected(&self) -> bool {
+        matches!(self.conn, Conn::Connected(_))
+    }
+
+    pub(crate) fn info(&mut self, text: impl Into<String>) {
+        self.message = Some((Level::Info, text.into()));
+    }
+
+    pub(crate) fn error(&mut self, text: impl Into<String>) {
+        self.message = Some((Level::Error, text.into()));
+    }
+
+    pub(crate) fn view(&self) -> usize {
+        roster::visible_rows(self.height)
+    }
+}
+
+/// The first screen a person sees: the first of these their menu grants.
+pub const START_TARGETS: &[&str] = &["caseload", "roster"];

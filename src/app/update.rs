@@ -1,0 +1,185 @@
+//! The top-level transition: each message goes to whoever waits for it, a
+//! key to the router, a reply to the screen that asked.
+
+use super::intervention;
+use super::nav::reload;
+use super::roster;
+use super::{Conn, Data, Effect, Msg, OutboxStatus, ReqId, State};
+use super::{auth, command, iv_edit, route, session_edit, session_log, student, team};
+use crate::domain::user::Whoami;
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Start => {
+            let mut fx = connect(state);
+            // Drafts are local: offered whether or not the database answers.
+            fx.push(Effect::LoadDrafts { show: false });
+            fx
+        }
+        Msg::Key(key) => route::on_key(state, key),
+        Msg::Resize { width, height } => {
+            state.width = width;
+            state.height = height;
+            super::screens::on_resize(state);
+            vec![]
+        }
+        Msg::Tick => {
+            if state.busy() {
+                state.spinner = state.spinner.wrapping_add(1);
+            }
+            vec![]
+        }
+        Msg::Connected { req, whoami } => connected(state, req, whoami),
+        Msg::Authenticated {
+            req,
+            whoami,
+            keyring,
+        } => {
+            let effects = connected(state, req, whoami);
+            match keyring {
+                Some(Ok(text)) => state.info(text),
+                Some(Err(text)) => state.error(text),
+                None => {}
+            }
+            effects
+        }
+        Msg::ConnectionFailed { req, reason } => {
+            if state.conn == (Conn::Connecting { req }) {
+                state.conn = Conn::Failed { req, reason };
+            }
+            vec![]
+        }
+        Msg::AuthRequired {
+            req,
+            target,
+            reason,
+            stored_secret_failed,
+        } => {
+            if state.conn == (Conn::Connecting { req }) {
+                state.conn = Conn::Failed {
+                    req,
+                    reason: reason.clone(),
+                };
+                auth::open(state, target, reason, stored_secret_failed);
+            }
+            vec![]
+        }
+        Msg::KeyringDone { result } => {
+            match result {
+                Ok(text) => state.info(text),
+                Err(text) => state.error(text),
+            }
+            if let Some(p) = state.auth.as_mut() {
+                p.note = None;
+            }
+            vec![]
+        }
+        Msg::Paste(text) => route::on_paste(state, &text),
+        Msg::Loaded { req, data } => on_loaded(state, req, data),
+        Msg::RosterFiltersSaved { result } => {
+            if let Err(e) = result {
+                state.error(format!("filters not remembered: {e}"));
+            }
+            vec![]
+        }
+        Msg::StudentSaved { req, outcome } => student::on_saved(state, req, outcome),
+        Msg::TransitionDone { req, outcome } => intervention::on_transition(state, req, outcome),
+        Msg::TeamChanged { req, outcome } => team::on_changed(state, req, outcome),
+        Msg::QueryFailed { req, reason } if team::is_waiting(state, req) => {
+            team::on_failed(state, req, reason)
+        }
+        Msg::IvWritten { req, outcome } => iv_edit::on_written(state, req, outcome),
+        Msg::DraftsFound {
+            drafts,
+            unreadable,
+            show,
+        } => session_edit::recover::on_found(state, drafts, unreadable, show),
+        Msg::DraftFailed { why } => {
+            state.error(format!("draft NOT saved on this machine: {why}"));
+            vec![]
+        }
+        Msg::SubmitFailed { id, why } => {
+            session_edit::on_refused(state, id, &format!("could not write the outbox: {why}"), "");
+            vec![]
+        }
+        Msg::SessionSaved { id, label, .. } => {
+            let mut fx = session_edit::on_saved(state, id, &label);
+            fx.extend(session_log::reload_views(state));
+            fx
+        }
+        Msg::SessionConflict { id, theirs, label } => {
+            session_edit::on_conflict(state, id, *theirs, &label);
+            vec![]
+        }
+        Msg::SessionRefused { id, why, label } => {
+            session_edit::on_refused(state, id, &why, &label);
+            vec![]
+        }
+        Msg::OutboxPending { count, last_error } => {
+            state.outbox = OutboxStatus {
+                pending: count,
+                last_error: last_error.clone(),
+            };
+            if count > 0 && last_error.is_some() {
+                session_edit::on_waiting(state);
+            }
+            vec![]
+        }
+        Msg::SessionDeleted { req, outcome } => session_log::on_deleted(state, req, outcome),
+        Msg::QueryFailed { req, reason } if session_log::waiting_for(state, req) => {
+            session_log::on_failed(state, reason);
+            vec![]
+        }
+        Msg::QueryFailed { req, reason } if state.tool_check == Some(req) => {
+            state.tool_check = None;
+            state.error(format!("could not check access: {reason}"));
+            vec![]
+        }
+        Msg::QueryFailed { req, reason } if roster::settings_req(state, req) => {
+            roster::on_settings_failed(state, req, &reason)
+        }
+        Msg::QueryFailed { req, reason } => {
+            if !super::screens::on_failed(state, req, &reason) {
+                return vec![];
+            }
+            state.error(format!("query failed: {reason}"));
+            vec![]
+        }
+    }
+}
+
+/// An answer goes to whoever waits for its request: a layer over the
+/// screens, or the screen that asked. Anything older finds nobody and is
+/// dropped.
+fn on_loaded(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
+    if state.tool_check == Some(req) {
+        state.tool_check = None;
+        return command::on_tool_checked(state, data);
+    }
+    if session_log::waiting_for(state, req) {
+        return session_log::on_reply(state, req, data);
+    }
+    if team::is_waiting(state, req) {
+        return team::on_reply(state, req, data);
+    }
+    super::screens::on_reply(state, req, data)
+}
+
+fn connected(state: &mut State, req: ReqId, whoami: Whoami) -> Vec<Effect> {
+    if state.conn != (Conn::Connecting { req }) {
+        return vec![];
+    }
+    state.conn = Conn::Connected(whoami);
+    state.auth = None;
+    let mut effects = Vec::new();
+    for i in 0..state.screens.len() {
+        effects.extend(reload(state, i));
+    }
+    effects
+}
+
+pub(super) fn connect(state: &mut State) -> Vec<Effect> {
+    let req = state.alloc();
+    state.conn = Conn::Connecting { req };
+    vec![Effect::Connect { req }]
+}

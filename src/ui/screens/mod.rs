@@ -1,0 +1,40 @@
+//! Drawing, one file per screen, mirroring `app/screens`; `render` hands the
+//! top screen to its file.
+
+pub mod home;
+pub mod intervention;
+pub mod iv_edit;
+pub mod menu;
+pub mod roster;
+pub mod schools;
+#[cfg(test)]
+mod schools_snapshots;
+pub mod session_edit;
+pub mod student;
+pub mod team;
+
+use crate::app::{Screen, State};
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+/// The screen on top.
+pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
+    match state.top() {
+        Screen::Menu(m) => menu::render(frame, body, m, state, theme),
+        Screen::Roster(r) => roster::render(frame, body, r, theme),
+        Screen::Student(s) => student::render(frame, body, s, theme),
+        Screen::Home(h) => home::render(frame, body, h, theme),
+        Screen::Intervention(d) => intervention::render(frame, body, d, theme),
+        Screen::IvEdit(e) => iv_edit::render(frame, body, e, theme),
+        Screen::Session(s) => session_edit::render(frame, body, s, theme),
+        Screen::Drafts(d) => session_edit::render_drafts(frame, body, d, theme),
+        Screen::Schools(s) => schools::render(frame, body, s, theme),
+        Screen::Placeholder { label } => crate::ui::centered_text(
+            frame,
+            body,
+            &format!("{}: coming soon", crate::ui::sanitize::clean(label)),
+            theme.dim,
+        ),
+    }
+}

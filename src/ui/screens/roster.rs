@@ -1,0 +1,292 @@
+//! The roster table. Only the rows on screen become widgets.
+
+use crate::app::labels::Label;
+use crate::app::roster::RosterState;
+use crate::domain::enums::PgEnum;
+use crate::domain::roster::RosterRow;
+use crate::domain::roster::Sort;
+use crate::ui::sanitize::{self, fit};
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Name,
+    Grade,
+    School,
+    LocalId,
+    Status,
+    Flags,
+    LastSession,
+}
+
+const COLUMNS: [(Col, &str, usize); 7] = [
+    (Col::Name, "Name", 0),
+    (Col::Grade, "Grade", 5),
+    (Col::School, "School", 12),
+    (Col::LocalId, "Local id", 10),
+    (Col::Status, "Status", 11),
+    (Col::Flags, "Flags", 10),
+    (Col::LastSession, "Last session", 12),
+];
+
+/// Narrow terminals drop columns in this order so the name stays readable;
+/// the last-session column goes first unless the roster is sorted by it.
+const DROP_ORDER: [Col; 4] = [Col::LastSession, Col::LocalId, Col::School, Col::Flags];
+const DROP_ORDER_BY_SESSION: [Col; 4] = [Col::LocalId, Col::LastSession, Col::School, Col::Flags];
+const MIN_NAME: usize = 20;
+/// Past these widths a wide terminal spends its room on the school's name
+/// rather than on blank space after the student's.
+const MAX_NAME: usize = 44;
+const MAX_SCHOOL: usize = 36;
+
+fn layout(width: usize, sort: Sort) -> Vec<(Col, &'static str, usize)> {
+    let mut cols: Vec<(Col, &str, usize)> = COLUMNS.to_vec();
+    let fixed = |cols: &[(Col, &str, usize)]| cols.iter().map(|c| c.2 + 1).sum::<usize>();
+    let order = if sort == Sort::LastSession {
+        DROP_ORDER_BY_SESSION
+    } else {
+        DROP_ORDER
+    };
+    for drop in order {
+        if width.saturating_sub(fixed(&cols)) >= MIN_NAME {
+            break;
+        }
+        cols.retain(|c| c.0 != drop);
+    }
+    let mut spare = width.saturating_sub(fixed(&cols));
+    let name = spare.min(MAX_NAME).max(spare.min(MIN_NAME));
+    spare -= name;
+    cols[0].2 = name;
+    if let Some(school) = cols.iter_mut().find(|c| c.0 == Col::School) {
+        let grow = spare.min(MAX_SCHOOL.saturating_sub(school.2));
+        school.2 += grow;
+        spare -= grow;
+    }
+    // Whatever is left still goes to the name: a very long name beats blank space.
+    cols[0].2 += spare;
+    cols
+}
+
+/// "Last, First (Preferred)", as every screen writes a student's name.
+pub(crate) fn name(row: &RosterRow) -> String {
+    match row
+        .preferred_name
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+    {
+        Some(p) => format!("{}, {} ({p})", row.last_name, row.first_name),
+        None => format!("{}, {}", row.last_name, row.first_name),
+    }
+}
+
+/// The student's programme flags, e.g. "IEP 504 EL"; empty when none.
+pub(crate) fn flags(row: &RosterRow) -> String {
+    [
+        (row.has_iep, "IEP"),
+        (row.has_504, "504"),
+        (row.is_english_learner, "EL"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, f)| *f)
+    .collect::<Vec<_>>()
+    .join(" ")
+}
+
+fn cell(row: &RosterRow, col: Col) -> String {
+    match col {
+        Col::Name => name(row),
+        Col::Grade => row.grade.to_string(),
+        Col::School => row.school.clone(),
+        Col::LocalId => row.local_id.clone(),
+        Col::Status => row.status.to_string(),
+        Col::Flags => flags(row),
+        Col::LastSession => row
+            .last_session
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+    }
+}
+
+fn join(cols: &[(Col, &str, usize)], text: impl Fn(Col, &str) -> String) -> String {
+    cols.iter()
+        .map(|&(c, title, w)| fit(&text(c, title), w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The search box: what was typed (sanitised; its end stays in view while
+/// typing), or a hint; the sort on the right.
+fn search_line(r: &RosterState, width: usize, theme: &Theme) -> Line<'static> {
+    let sort = format!(" sort: {}", r.query.sort.label());
+    let room = width.saturating_sub(sanitize::width(&sort));
+    let text = sanitize::clean(&r.query.search).into_owned();
+    let (body, style) = if r.search_focus {
+        let shown = tail(&format!("/ {text}"), room.saturating_sub(1));
+        (format!("{shown}▏"), theme.selected)
+    } else if text.is_empty() {
+        ("/ search   f filters   s sort".to_string(), theme.dim)
+    } else {
+        (format!("/ {text}"), theme.hotkey)
+    };
+    Line::from(vec![
+        Span::styled(fit(&body, room), style),
+        Span::styled(sort, theme.dim),
+    ])
+}
+
+/// The last `cols` columns of `s`.
+fn tail(s: &str, cols: usize) -> String {
+    let mut out: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in s.chars().rev() {
+        let w = sanitize::width(c.encode_utf8(&mut [0; 4]));
+        if used + w > cols {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.into_iter().rev().collect()
+}
+
+/// The filter chips; the selected one reversed while the bar has the keys.
+fn chip_line(r: &RosterState, width: usize, theme: &Theme) -> Line<'static> {
+    let chips = r.chips();
+    if chips.is_empty() {
+        let hint = if r.filter_focus.is_some() {
+            "filters: none yet (? lists the keys: i IEP, a active, m mine, t tier, …)"
+        } else {
+            "no filters"
+        };
+        return Line::styled(sanitize::truncate(hint, width), theme.dim);
+    }
+    let mut spans = vec![Span::styled("filters:", theme.dim)];
+    let mut used = sanitize::width("filters:");
+    for (i, (_, label)) in chips.iter().enumerate() {
+        let chip = format!("[{}]", sanitize::clean(label));
+        let w = sanitize::width(&chip) + 1;
+        if used + w > width {
+            spans.push(Span::styled(" …", theme.dim));
+            break;
+        }
+        used += w;
+        spans.push(Span::raw(" "));
+        let style = if r.filter_focus == Some(i) {
+            theme.selected
+        } else {
+            theme.hotkey
+        };
+        spans.push(Span::styled(chip, style));
+    }
+    Line::from(spans)
+}
+
+pub fn render(frame: &mut Frame, area: Rect, r: &RosterState, theme: &Theme) {
+    let [search, chips, header, table, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let width = usize::from(area.width);
+    frame.render_widget(Paragraph::new(search_line(r, width, theme)), search);
+    frame.render_widget(Paragraph::new(chip_line(r, width, theme)), chips);
+    let cols = layout(width, r.query.sort);
+    let head = fit(&join(&cols, |_, title| title.to_string()), width);
+    frame.render_widget(Paragraph::new(head).style(theme.header), header);
+
+    if r.rows.is_empty() {
+        let text = match (&r.error, r.loaded) {
+            (Some(e), _) => format!("could not load the roster: {e} (r to retry)"),
+            (None, false) => "loading the roster…".to_string(),
+            (None, true) if r.query.search.is_empty() && r.chips().is_empty() => {
+                "no students to show".to_string()
+            }
+            (None, true) => "no students match".to_string(),
+        };
+        let style = if r.error.is_some() {
+            theme.error
+        } else {
+            theme.dim
+        };
+        crate::ui::centered_text(frame, table, &text, style);
+    } else {
+        let height = usize::from(table.height);
+        let offset = crate::ui::scroll_offset(r.offset, r.cursor, height, r.rows.len());
+        let lines: Vec<Line> = r.rows[offset..]
+            .iter()
+            .take(height)
+            .enumerate()
+            .map(|(i, row)| {
+                let text = fit(&join(&cols, |c, _| cell(row, c)), width);
+                if offset + i == r.cursor {
+                    Line::styled(text, theme.selected)
+                } else {
+                    Line::raw(text)
+                }
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), table);
+    }
+
+    let mut info = Vec::new();
+    if !r.rows.is_empty() {
+        let total = r
+            .total
+            .map(|t| format!("{}{t}", if r.total_estimated { "~" } else { "" }));
+        info.push(match (r.position(), total) {
+            (Some(p), Some(t)) => format!("row {p} of {t}"),
+            (Some(p), None) => format!("row {p}"),
+            (None, Some(t)) => format!("{t} students"),
+            (None, None) => String::new(),
+        });
+        info.push(format!("{} loaded", r.rows.len()));
+    }
+    if r.pending.is_some() && r.loaded {
+        info.push("loading…".into());
+    }
+    let line = sanitize::truncate(
+        &info
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · "),
+        width,
+    );
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(line, theme.dim))),
+        footer,
+    );
+    if let Some(p) = &r.school_picker {
+        let [_, popup, _] = Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Length(area.width.min(72)),
+            Constraint::Fill(1),
+        ])
+        .areas(table);
+        crate::ui::picker::render(
+            frame,
+            popup,
+            "School",
+            p,
+            crate::app::roster::school_label,
+            |s| crate::ui::picker::Shown {
+                label: format!("{} {}", if s.mine { "★" } else { " " }, s.name),
+                detail: format!(
+                    "{}–{} · {}",
+                    s.low_grade.label(),
+                    s.high_grade.label(),
+                    s.local_id
+                ),
+            },
+            theme,
+        );
+    }
+}

@@ -1,0 +1,465 @@
+//! The student record: a header, the tab bar, and the current tab (or the
+//! form or conflict view over it). Every value from the database goes
+//! through `sanitize`; columns are cut by display width.
+
+use crate::app::labels::Label;
+use crate::app::student::{Mode, StudentState, Tab};
+use crate::domain::student::StudentRecord;
+use crate::ui::sanitize::{fit, truncate};
+use crate::ui::theme::Theme;
+use crate::ui::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+const LABEL: usize = 16;
+
+fn date(d: Option<NaiveDate>) -> String {
+    d.map_or_else(|| "—".to_string(), |d| d.to_string())
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "—".to_string())
+}
+
+fn yes(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
+pub fn render(frame: &mut Frame, area: Rect, s: &StudentState, theme: &Theme) {
+    let Some(d) = &s.detail else {
+        let p = loading_or_failed(s.error.as_deref(), "loading…", BACK_OR_RETRY);
+        pending::render(frame, area, p, theme);
+        return;
+    };
+    let [head, tabs, body] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(2),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    header(frame, head, d, theme);
+    tab_bar(frame, tabs, s, d, theme);
+    match &s.mode {
+        Mode::Edit(ed) => {
+            let what = match s.tab {
+                Tab::Guardians => "Edit guardian",
+                _ => "Edit profile",
+            };
+            crate::ui::form::render(frame, body, what, &ed.form, theme);
+        }
+        Mode::Conflict(c) => {
+            crate::ui::form::render_conflict(frame, body, &c.rows(), c.saving.is_some(), theme)
+        }
+        Mode::View => {
+            let height = usize::from(body.height);
+            let lines = match s.tab {
+                Tab::Profile => profile(d, usize::from(body.width), theme),
+                Tab::Guardians => guardians(d, s.cursor(), body, theme),
+                Tab::Interventions => interventions(d, s.cursor(), body, theme),
+                Tab::Communications => communications(d, s.cursor(), body, theme),
+                Tab::Documents => documents(d, s.cursor(), body, theme),
+                Tab::Activity => activity(d, s.cursor(), body, theme),
+            };
+            let lines: Vec<Line> = lines.into_iter().take(height).collect();
+            frame.render_widget(Paragraph::new(lines), body);
+        }
+    }
+}
+
+fn header(frame: &mut Frame, area: Rect, d: &StudentRecord, theme: &Theme) {
+    let p = &d.profile.value;
+    let mut name = format!("{}, {}", p.last_name, p.first_name);
+    if let Some(pref) = p.preferred_name.as_deref().filter(|s| !s.is_empty()) {
+        name.push_str(&format!(" ({pref})"));
+    }
+    let text = format!(
+        "{name} · grade {} · {} · {} · {}",
+        p.grade, p.status, d.school_name, d.local_id
+    );
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            truncate(&text, usize::from(area.width)),
+            theme.group,
+        )),
+        area,
+    );
+}
+
+fn tab_bar(frame: &mut Frame, area: Rect, s: &StudentState, d: &StudentRecord, theme: &Theme) {
+    let mut spans = Vec::new();
+    for (i, t) in Tab::ALL.iter().enumerate() {
+        let count = match t {
+            Tab::Profile => None,
+            Tab::Guardians => Some(d.guardians.len()),
+            Tab::Interventions => Some(d.interventions.len()),
+            Tab::Communications => Some(d.communications.len()),
+            Tab::Documents => Some(d.documents.len()),
+            Tab::Activity => Some(d.activity.len()),
+        };
+        let label = match count {
+            Some(n) => format!(" {} {} {n} ", i + 1, t.title()),
+            None => format!(" {} {} ", i + 1, t.title()),
+        };
+        let style = if *t == s.tab {
+            theme.selected
+        } else {
+            theme.dim
+        };
+        spans.push(Span::styled(label, style));
+        spans.push(Span::raw(" "));
+    }
+    let width = usize::from(area.width);
+    // Cut from the right when narrow, keeping whole spans where they fit.
+    let mut used = 0;
+    let mut kept = Vec::new();
+    for sp in spans {
+        let w = crate::ui::sanitize::width(&sp.content);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        kept.push(sp);
+    }
+    let hint = match s.tab {
+        Tab::Profile => "e edit · tab/1–6 switch tabs",
+        Tab::Guardians => "j/k select · e edit the selected guardian",
+        Tab::Interventions => "j/k select · enter opens the intervention · n new intervention",
+        _ => "j/k scroll · tab/1–6 switch tabs",
+    };
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(kept),
+            Line::styled(truncate(hint, width), theme.dim),
+        ]),
+        area,
+    );
+}
+
+fn profile(d: &StudentRecord, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let p = &d.profile.value;
+    let flags = [
+        (p.has_iep, "IEP"),
+        (p.has_504, "504"),
+        (p.is_english_learner, "EL"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, f)| *f)
+    .collect::<Vec<_>>()
+    .join(" ");
+    let fields: Vec<(&str, String)> = vec![
+        ("First name", p.first_name.clone()),
+        ("Last name", p.last_name.clone()),
+        ("Preferred name", opt(&p.preferred_name)),
+        ("Born", date(p.date_of_birth)),
+        ("Grade", p.grade.to_string()),
+        ("Status", p.status.to_string()),
+        (
+            "Flags",
+            if flags.is_empty() {
+                "—".into()
+            } else {
+                flags
+            },
+        ),
+        ("Enrolled", date(p.enrollment_date)),
+        ("Exited", date(p.exit_date)),
+        ("School", d.school_name.clone()),
+        ("Local id", d.local_id.clone()),
+        ("State id", opt(&d.state_id)),
+        ("Counselor", opt(&d.counselor)),
+    ];
+    fields
+        .into_iter()
+        .map(|(label, value)| {
+            Line::from(vec![
+                Span::styled(fit(label, LABEL), theme.dim),
+                Span::raw(truncate(&value, width.saturating_sub(LABEL))),
+            ])
+        })
+        .collect()
+}
+
+/// A table: header, then the rows that fit around `cursor` (highlighted
+/// when `select`). The last column takes what is left of the width.
+fn table(
+    area: Rect,
+    cols: &[(&str, usize)],
+    rows: Vec<Vec<String>>,
+    cursor: usize,
+    select: bool,
+    empty: &str,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let width = usize::from(area.width);
+    if rows.is_empty() {
+        return vec![Line::styled(truncate(empty, width), theme.dim)];
+    }
+    let line = |cells: &[String]| {
+        let last = cells.len().saturating_sub(1);
+        let text = cells
+            .iter()
+            .zip(cols)
+            .enumerate()
+            .map(|(i, (c, (_, w)))| {
+                if i == last {
+                    crate::ui::sanitize::clean(c).into_owned()
+                } else {
+                    fit(c, *w)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        fit(&text, width)
+    };
+    let header: Vec<String> = cols.iter().map(|(t, _)| t.to_string()).collect();
+    let mut out = vec![Line::styled(line(&header), theme.header)];
+    let height = usize::from(area.height).saturating_sub(1).max(1);
+    let offset = crate::ui::scroll_offset(0, cursor, height, rows.len());
+    for (i, r) in rows.iter().enumerate().skip(offset).take(height) {
+        let style = if select && i == cursor {
+            theme.selected
+        } else {
+            Style::new()
+        };
+        out.push(Line::styled(line(r), style));
+    }
+    out
+}
+
+fn guardians(d: &StudentRecord, cursor: usize, area: Rect, theme: &Theme) -> Vec<Line<'static>> {
+    let rows = d
+        .guardians
+        .iter()
+        .map(|g| {
+            let g = &g.value;
+            vec![
+                g.contact_priority.to_string(),
+                format!("{} {}", g.first_name, g.last_name),
+                g.relationship.replace('_', " "),
+                opt(&g.phone),
+                opt(&g.email),
+                opt(&g.preferred_channel),
+                opt(&g.preferred_language),
+            ]
+        })
+        .collect();
+    // The list leaves room for the selected guardian's details below it.
+    let list_area = Rect {
+        height: area.height.saturating_sub(6).max(2),
+        ..area
+    };
+    let mut lines = table(
+        list_area,
+        &[
+            ("#", 1),
+            ("Name", 22),
+            ("Relationship", 13),
+            ("Phone", 16),
+            ("Email", 24),
+            ("Prefers", 9),
+            ("Language", 8),
+        ],
+        rows,
+        cursor,
+        true,
+        "no guardians on record",
+        theme,
+    );
+    if let Some(g) = d.guardians.get(cursor) {
+        let g = &g.value;
+        let width = usize::from(area.width);
+        lines.push(Line::raw(""));
+        let facts = [
+            ("Custody", yes(g.has_custody)),
+            ("Educational rights", yes(g.has_educational_rights)),
+            ("Emergency contact", yes(g.is_emergency_contact)),
+            ("Receives communications", yes(g.receives_communications)),
+        ];
+        for pair in facts.chunks(2) {
+            let text = pair
+                .iter()
+                .map(|(l, v)| format!("{} {}", fit(l, 24), fit(v, 4)))
+                .collect::<Vec<_>>()
+                .join("  ");
+            lines.push(Line::styled(truncate(&text, width), theme.dim));
+        }
+    }
+    lines
+}
+
+fn interventions(
+    d: &StudentRecord,
+    cursor: usize,
+    area: Rect,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let rows = d
+        .interventions
+        .iter()
+        .map(|i| {
+            vec![
+                i.status.to_string().replace('_', " "),
+                i.tier.to_string(),
+                i.progress.label().to_string(),
+                date(i.start_date),
+                date(i.planned_end_date),
+                opt(&i.owner),
+                i.name.clone(),
+            ]
+        })
+        .collect();
+    table(
+        area,
+        &[
+            ("Status", 12),
+            ("Tier", 4),
+            ("Progress", 10),
+            ("Start", 10),
+            ("Ends", 10),
+            ("Owner", 14),
+            ("Name", 0),
+        ],
+        rows,
+        cursor,
+        true,
+        "no interventions visible to you",
+        theme,
+    )
+}
+
+fn communications(
+    d: &StudentRecord,
+    cursor: usize,
+    area: Rect,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let rows = d
+        .communications
+        .iter()
+        .map(|c| {
+            let follow = match (c.follow_up_due, c.follow_up_done) {
+                (Some(due), true) => format!("{due} done"),
+                (Some(due), false) => format!("{due} due"),
+                (None, _) => "—".into(),
+            };
+            vec![
+                c.when.clone(),
+                if c.direction == "inbound" {
+                    "in"
+                } else {
+                    "out"
+                }
+                .to_string(),
+                c.channel.replace('_', " "),
+                opt(&c.guardian),
+                opt(&c.result).replace('_', " "),
+                follow,
+                c.purpose.clone(),
+            ]
+        })
+        .collect();
+    table(
+        area,
+        &[
+            ("When", 16),
+            ("Dir", 3),
+            ("Channel", 9),
+            ("Guardian", 18),
+            ("Result", 12),
+            ("Follow-up", 15),
+            ("Purpose", 0),
+        ],
+        rows,
+        cursor,
+        true,
+        "no communications visible to you",
+        theme,
+    )
+}
+
+fn size(bytes: i64) -> String {
+    const UNITS: [&str; 4] = ["B", "kB", "MB", "GB"];
+    let mut v = bytes as f64;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+fn documents(d: &StudentRecord, cursor: usize, area: Rect, theme: &Theme) -> Vec<Line<'static>> {
+    let rows = d
+        .documents
+        .iter()
+        .map(|doc| {
+            vec![
+                doc.uploaded.clone(),
+                size(doc.byte_size),
+                if doc.is_restricted { "restricted" } else { "" }.to_string(),
+                doc.content_type.clone(),
+                doc.filename.clone(),
+            ]
+        })
+        .collect();
+    table(
+        area,
+        &[
+            ("Uploaded", 10),
+            ("Size", 9),
+            ("Access", 10),
+            ("Type", 22),
+            ("File", 0),
+        ],
+        rows,
+        cursor,
+        true,
+        "no documents visible to you",
+        theme,
+    )
+}
+
+/// Who viewed or changed the record. Row-level security gives the trail to
+/// coordinators and admins only, so an empty list says so rather than
+/// "nobody touched it".
+fn activity(d: &StudentRecord, cursor: usize, area: Rect, theme: &Theme) -> Vec<Line<'static>> {
+    let rows = d
+        .activity
+        .iter()
+        .map(|e| {
+            vec![
+                e.when.clone(),
+                e.who.clone(),
+                e.action.clone(),
+                e.table.replace('_', " "),
+                e.changed.join(", "),
+            ]
+        })
+        .collect();
+    table(
+        area,
+        &[
+            ("When", 16),
+            ("Who", 20),
+            ("Action", 6),
+            ("Table", 22),
+            ("Changed", 0),
+        ],
+        rows,
+        cursor,
+        true,
+        "no activity visible to you",
+        theme,
+    )
+}

@@ -1,0 +1,518 @@
+//! The progress chart: data points, aimline, trend and change markers on a
+//! braille canvas. The maths is in `domain::progress`; this module only
+//! maps days and values onto cells, with the same rounding as ratatui's
+//! canvas so the mapping can be tested cell by cell.
+
+use crate::domain::goals::GoalWithPoints;
+use crate::domain::markers::{Marker as Change, StatusMarker};
+use crate::domain::progress::{self, MIN_TREND_POINTS, Point};
+use crate::ui::theme::Theme;
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Color;
+use ratatui::symbols::Marker;
+use ratatui::text::Line as TextLine;
+use ratatui::widgets::Paragraph;
+use ratatui::widgets::canvas::{Canvas, Line, Points};
+
+/// A goal's chart in plot coordinates: x is days since `origin`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartModel {
+    pub origin: NaiveDate,
+    pub x_bounds: [f64; 2],
+    pub y_bounds: [f64; 2],
+    pub points: Vec<(f64, f64)>,
+    pub aimline: Option<[(f64, f64); 2]>,
+    pub trend: Option<[(f64, f64); 2]>,
+    /// x of each change marker inside the bounds, with its glyph and label.
+    pub markers: Vec<(f64, char, &'static str)>,
+}
+
+/// The letter at the top of a marker's line and what the legend calls it:
+/// a braille line looks the same whatever it marks, and colour alone must
+/// never carry meaning.
+pub fn glyph(m: &Change) -> (char, &'static str) {
+    match m {
+        Change::Started => ('S', "started"),
+        Change::Ended(_) => ('E', "ended"),
+        Change::Paused => ('P', "paused"),
+        Change::Resumed => ('R', "resumed"),
+        Change::ReviewDue => ('V', "review due"),
+        Change::Continued => ('C', "continued after review"),
+        Change::PreviousEnded(_) => ('<', "previous ended"),
+        Change::NextStarted(_) => ('>', "next started"),
+    }
+}
+
+fn x_of(origin: NaiveDate, day: NaiveDate) -> f64 {
+    (day - origin).num_days() as f64
+}
+
+impl ChartModel {
+    /// None when there is nothing to place: no points and no aimline.
+    pub fn new(g: &GoalWithPoints, markers: &[StatusMarker]) -> Option<ChartModel> {
+        let goal = g.goal.progress_goal().ok();
+        let pts: Vec<Point> = g.points.iter().map(|m| m.point()).collect();
+        let days = pts
+            .iter()
+            .map(|p| p.on)
+            .chain(goal.iter().flat_map(|g| [g.baseline.on, g.target.on]));
+        let origin = days.clone().min()?;
+        let last = days.max()?;
+        let x_max = x_of(origin, last).max(1.0);
+        let points: Vec<(f64, f64)> = pts.iter().map(|p| (x_of(origin, p.on), p.value)).collect();
+        let aimline = goal.map(|g| {
+            [
+                (x_of(origin, g.baseline.on), g.baseline.value),
+                (x_of(origin, g.target.on), g.target.value),
+            ]
+        });
+        let trend = progress::trend(&pts).map(|t| {
+            let from = pts.iter().map(|p| p.on).min().unwrap_or(origin);
+            [
+                (x_of(origin, from), t.value_on(from)),
+                (x_max, t.value_on(origin + chrono::Days::new(x_max as u64))),
+            ]
+        });
+        let ys = points
+            .iter()
+            .chain(aimline.iter().flatten())
+            .chain(trend.iter().flatten())
+            .map(|&(_, y)| y);
+        let lo = ys.clone().fold(f64::INFINITY, f64::min);
+        let hi = ys.fold(f64::NEG_INFINITY, f64::max);
+        let pad = ((hi - lo) * 0.1).max(1.0);
+        let markers = markers
+            .iter()
+            .map(|m| {
+                let (g, label) = glyph(&m.marker);
+                (x_of(origin, m.on), g, label)
+            })
+            .filter(|(x, _, _)| (0.0..=x_max).contains(x))
+            .collect();
+        Some(ChartModel {
+            origin,
+            x_bounds: [0.0, x_max],
+            y_bounds: [lo - pad, hi + pad],
+            points,
+            aimline,
+            trend,
+            markers,
+        })
+    }
+
+    /// The cell (column, row from the top of the plot) a value lands in,
+    /// rounding as ratatui's canvas does on a braille grid (2×4 dots).
+    pub fn cell(&self, x: f64, y: f64, plot: Rect) -> Option<(u16, u16)> {
+        let [left, right] = self.x_bounds;
+        let [bottom, top] = self.y_bounds;
+        if !(left..=right).contains(&x) || !(bottom..=top).contains(&y) {
+            return None;
+        }
+        let res_x = f64::from(plot.width) * 2.0;
+        let res_y = f64::from(plot.height) * 4.0;
+        let dx = ((x - left) * (res_x - 1.0) / (right - left)).round();
+        let dy = ((top - y) * (res_y - 1.0) / (top - bottom)).round();
+        Some((plot.x + (dx as u16) / 2, plot.y + (dy as u16) / 4))
+    }
+}
+
+/// The value axis on the left, the plot, and the date axis under the plot.
+pub fn areas(area: Rect, m: &ChartModel) -> [Rect; 3] {
+    let gutter = [m.y_bounds[0], m.y_bounds[1]]
+        .iter()
+        .map(|&v| format!("{v:.0}").len())
+        .max()
+        .unwrap_or(1) as u16
+        + 1;
+    let [left, plot_and_axis] =
+        Layout::horizontal([Constraint::Length(gutter), Constraint::Fill(1)]).areas(area);
+    let [plot, axis] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(plot_and_axis);
+    [left, plot, axis]
+}
+
+/// Draws the chart with a value axis on the left and dates underneath;
+/// the legend says what each mark is, so colour is never needed to read it.
+pub fn render(frame: &mut Frame, area: Rect, m: &ChartModel, theme: &Theme) {
+    if area.height < 3 || area.width < 12 {
+        return;
+    }
+    let label = |v: f64| format!("{v:.0}");
+    let [left, plot, axis] = areas(area, m);
+    let top = TextLine::from(label(m.y_bounds[1])).style(theme.dim);
+    let bottom = TextLine::from(label(m.y_bounds[0])).style(theme.dim);
+    frame.render_widget(Paragraph::new(top), Rect { height: 1, ..left });
+    frame.render_widget(
+        Paragraph::new(bottom),
+        Rect {
+            y: left.y + plot.height.saturating_sub(1),
+            height: 1,
+            ..left
+        },
+    );
+    let end = m.origin + chrono::Days::new(m.x_bounds[1] as u64);
+    let (from, to) = (m.origin.format("%b %-d").to_string(), end.format("%b %-d"));
+    let gap = usize::from(axis.width).saturating_sub(from.len() + to.to_string().len());
+    frame.render_widget(
+        Paragraph::new(format!("{from}{}{to}", " ".repeat(gap))).style(theme.dim),
+        axis,
+    );
+    let colour = |c: Color| theme.ok.fg.map(|_| c).unwrap_or(Color::Reset);
+    let canvas = Canvas::default()
+        .marker(Marker::Braille)
+        .x_bounds(m.x_bounds)
+        .y_bounds(m.y_bounds)
+        .paint(|ctx| {
+            for &(x, _, _) in &m.markers {
+                ctx.draw(&Line::new(
+                    x,
+                    m.y_bounds[0],
+                    x,
+                    m.y_bounds[1],
+                    colour(Color::DarkGray),
+                ));
+            }
+            if let Some([(x1, y1), (x2, y2)]) = m.aimline {
+                ctx.draw(&Line::new(x1, y1, x2, y2, colour(Color::Green)));
+            }
+            if let Some(trend) = m.trend {
+                ctx.draw(&Points {
+                    coords: &dotted(trend, plot.width),
+                    color: colour(Color::Yellow),
+                });
+            }
+            // Points as glyphs over the lines: one braille dot is too
+            // faint to find, and a glyph reads the same without colour.
+            for &(x, y) in &m.points {
+                ctx.print(
+                    x,
+                    y,
+                    TextLine::styled(POINT, theme.ok.fg(colour(Color::Cyan))),
+                );
+            }
+        });
+    frame.render_widget(canvas, plot);
+    for (col, row, g) in marker_letters(m, plot) {
+        frame.buffer_mut()[(col, row)]
+            .set_char(g)
+            .set_style(theme.hotkey);
+    }
+}
+
+/// Where each marker's letter goes: the top row of the plot, in the very
+/// column its line was drawn in (the canvas's own labels round
+/// differently); markers sharing a column (paused and resumed the same
+/// day) stack downwards so none hides another.
+pub fn marker_letters(m: &ChartModel, plot: Rect) -> Vec<(u16, u16, char)> {
+    let mut out: Vec<(u16, u16, char)> = Vec::new();
+    for &(x, g, _) in &m.markers {
+        let Some((col, top)) = m.cell(x, m.y_bounds[1], plot) else {
+            continue;
+        };
+        let row = top + out.iter().filter(|&&(c, _, _)| c == col).count() as u16;
+        if row < plot.bottom() {
+            out.push((col, row, g));
+        }
+    }
+    out
+}
+
+/// How a data point is drawn.
+pub const POINT: &str = "●";
+
+/// The trend as a dotted line, one dot every other column, so it reads
+/// apart from the solid aimline without colour.
+fn dotted([(x1, y1), (x2, y2)]: [(f64, f64); 2], columns: u16) -> Vec<(f64, f64)> {
+    let n = usize::from(columns / 2).max(2);
+    (0..=n)
+        .map(|i| {
+            let t = i as f64 / n as f64;
+            (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t)
+        })
+        .collect()
+}
+
+/// What the chart cannot show by itself: the trend's absence, the legend.
+pub fn legend(m: &ChartModel) -> String {
+    let trend = if m.trend.is_some() {
+        "⠂⠂ trend".to_string()
+    } else {
+        format!(
+            "no trend: not enough data ({} of {MIN_TREND_POINTS})",
+            m.points.len()
+        )
+    };
+    let aim = if m.aimline.is_some() {
+        "── aimline"
+    } else {
+        "no aimline"
+    };
+    // Each kind once, in the order they happened.
+    let mut changes: Vec<String> = Vec::new();
+    for &(_, g, label) in &m.markers {
+        let entry = format!("{g} {label}");
+        if !changes.contains(&entry) {
+            changes.push(entry);
+        }
+    }
+    if changes.is_empty() {
+        changes.push("no changes".into());
+    }
+    format!(
+        "{POINT} points · {aim} · {trend} · │ {}",
+        changes.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::goals::{Goal, GoalFields, Measurement};
+    use crate::domain::kinds::{GoalDirection, GoalRule, GoalStatus};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use uuid::Uuid;
+
+    fn d(day: u64) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 9, 1).unwrap() + chrono::Days::new(day)
+    }
+
+    fn goal(
+        direction: GoalDirection,
+        base: f64,
+        target: f64,
+        pts: &[(u64, f64)],
+    ) -> GoalWithPoints {
+        let id = Uuid::from_u128(1);
+        GoalWithPoints {
+            goal: Goal {
+                id,
+                intervention_id: Uuid::from_u128(2),
+                fields: GoalFields {
+                    statement: "s".into(),
+                    measure: "m".into(),
+                    unit: None,
+                    direction,
+                    baseline_value: Some(base),
+                    baseline_date: Some(d(0)),
+                    target_value: Some(target),
+                    target_date: Some(d(40)),
+                    decision_rule: GoalRule::FourPoint,
+                    status: GoalStatus::Active,
+                    sort_order: 0,
+                },
+                version: 1,
+            },
+            points: pts
+                .iter()
+                .map(|&(day, value)| Measurement {
+                    id: Uuid::from_u128(100 + day as u128),
+                    goal_id: id,
+                    session_id: None,
+                    measured_on: d(day),
+                    value,
+                    note: None,
+                })
+                .collect(),
+        }
+    }
+
+    fn braille_at(t: &Terminal<TestBackend>, (x, y): (u16, u16)) -> bool {
+        let c = t.backend().buffer()[(x, y)]
+            .symbol()
+            .chars()
+            .next()
+            .unwrap();
+        ('\u{2801}'..='\u{28FF}').contains(&c)
+    }
+
+    #[test]
+    fn bounds_and_mapping_for_an_increasing_goal() {
+        let g = goal(
+            GoalDirection::Increase,
+            10.0,
+            50.0,
+            &[(10, 20.0), (20, 30.0), (30, 40.0)],
+        );
+        let m = ChartModel::new(&g, &[]).unwrap();
+        assert_eq!(m.x_bounds, [0.0, 40.0]);
+        // y spans 10..50 padded by a tenth of the range.
+        assert_eq!(m.y_bounds, [6.0, 54.0]);
+        // Points exactly on the aimline: the trend equals it.
+        let t = m.trend.unwrap();
+        assert!((t[1].1 - 50.0).abs() < 1e-9, "{t:?}");
+        // 21×9 plot: 42×36 dots. Baseline (0,10): dx 0, dy round(44/48·35)=32 → row 8.
+        let plot = Rect::new(0, 0, 21, 9);
+        assert_eq!(m.cell(0.0, 10.0, plot), Some((0, 8)));
+        // Target (40,50): dx 41 → col 20; dy round(4/48·35)=3 → row 0.
+        assert_eq!(m.cell(40.0, 50.0, plot), Some((20, 0)));
+        // Day 20, 30: dx round(20/40·41)=21 (col 10), dy round(24/48·35)=18 (row 4).
+        assert_eq!(m.cell(20.0, 30.0, plot), Some((10, 4)));
+        assert_eq!(m.cell(41.0, 30.0, plot), None);
+    }
+
+    #[test]
+    fn points_land_in_their_cells_when_drawn() {
+        let g = goal(
+            GoalDirection::Decrease,
+            50.0,
+            10.0,
+            &[(5, 48.0), (25, 20.0), (35, 15.0)],
+        );
+        let m = ChartModel::new(&g, &[]).unwrap();
+        let only_points = ChartModel {
+            aimline: None,
+            trend: None,
+            ..m.clone()
+        };
+        let plot = Rect::new(0, 0, 30, 10);
+        let mut t = Terminal::new(TestBackend::new(30, 10)).unwrap();
+        t.draw(|f| {
+            let canvas = Canvas::default()
+                .marker(Marker::Braille)
+                .x_bounds(only_points.x_bounds)
+                .y_bounds(only_points.y_bounds)
+                .paint(|ctx| {
+                    ctx.draw(&Points {
+                        coords: &only_points.points,
+                        color: Color::Reset,
+                    })
+                });
+            f.render_widget(canvas, plot);
+        })
+        .unwrap();
+        for &(x, y) in &only_points.points {
+            let cell = m.cell(x, y, plot).unwrap();
+            assert!(braille_at(&t, cell), "point ({x},{y}) not at {cell:?}");
+        }
+        // A decreasing goal's aimline runs from the top left to the bottom right.
+        let [(x1, y1), (x2, y2)] = m.aimline.unwrap();
+        let (a, b) = (m.cell(x1, y1, plot).unwrap(), m.cell(x2, y2, plot).unwrap());
+        assert!(a.0 < b.0 && a.1 < b.1, "{a:?} {b:?}");
+        assert!(m.trend.unwrap()[1].1 < m.trend.unwrap()[0].1, "trend falls");
+    }
+
+    #[test]
+    fn every_point_is_a_glyph_and_the_trend_is_dotted() {
+        let g = goal(
+            GoalDirection::Increase,
+            10.0,
+            50.0,
+            &[(5, 12.0), (15, 22.0), (25, 31.0), (35, 45.0)],
+        );
+        let m = ChartModel::new(&g, &[]).unwrap();
+        let mut t = Terminal::new(TestBackend::new(60, 16)).unwrap();
+        t.draw(|f| render(f, f.area(), &m, &Theme::new(true)))
+            .unwrap();
+        let glyphs = t
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .filter(|c| c.symbol() == POINT)
+            .count();
+        assert_eq!(glyphs, 4, "{}", t.backend());
+        let trend = dotted(m.trend.unwrap(), 40);
+        assert_eq!(trend.len(), 21, "one dot every other column");
+        assert_eq!(trend[0], m.trend.unwrap()[0]);
+        assert!(legend(&m).starts_with("● points · ── aimline · ⠂⠂ trend"));
+    }
+
+    #[test]
+    fn pause_and_resume_markers_sit_on_their_days_with_their_letters() {
+        use crate::domain::enums::InterventionStatus;
+        let g = goal(
+            GoalDirection::Increase,
+            10.0,
+            50.0,
+            &[(10, 20.0), (20, 30.0), (30, 40.0)],
+        );
+        let at = |day: u64, marker: Change| StatusMarker { on: d(day), marker };
+        let markers = [
+            at(0, Change::Started),
+            at(12, Change::Paused),
+            at(20, Change::Resumed),
+            at(25, Change::Paused),
+            // Past the chart's last day (the target, day 40): left out.
+            at(60, Change::Ended(InterventionStatus::Completed)),
+        ];
+        let m = ChartModel::new(&g, &markers).unwrap();
+        let placed: Vec<(f64, char)> = m.markers.iter().map(|&(x, g, _)| (x, g)).collect();
+        assert_eq!(placed, [(0.0, 'S'), (12.0, 'P'), (20.0, 'R'), (25.0, 'P')]);
+        // Each kind once in the legend, in the order it happened.
+        assert!(
+            legend(&m).ends_with("│ S started, P paused, R resumed"),
+            "{}",
+            legend(&m)
+        );
+
+        let (w, h) = (50, 14);
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        let area = Rect::new(0, 0, w, h);
+        t.draw(|f| render(f, area, &m, &Theme::new(true))).unwrap();
+        let [_, plot, _] = areas(area, &m);
+        for &(x, glyph, _) in &m.markers {
+            let (col, row) = m.cell(x, m.y_bounds[1], plot).unwrap();
+            assert_eq!(row, plot.y, "letters sit on the plot's top row");
+            let at = t.backend().buffer()[(col, row)].symbol().to_string();
+            assert_eq!(at, glyph.to_string(), "marker at day {x}");
+            // Its line runs down the same column.
+            assert!(
+                braille_at(&t, (col, row + 1)),
+                "line under {glyph} at {col}"
+            );
+            assert!(
+                braille_at(&t, (col, plot.bottom() - 1)),
+                "line under {glyph}"
+            );
+        }
+        // Day 12 and day 20 land in different columns: a pause is readable.
+        let col = |x: f64| m.cell(x, m.y_bounds[1], plot).unwrap().0;
+        assert!(col(12.0) < col(20.0) && col(20.0) < col(25.0));
+    }
+
+    #[test]
+    fn changes_on_the_same_day_stack_their_letters() {
+        let g = goal(GoalDirection::Increase, 10.0, 50.0, &[(10, 20.0)]);
+        let same_day = [
+            StatusMarker {
+                on: d(12),
+                marker: Change::Paused,
+            },
+            StatusMarker {
+                on: d(12),
+                marker: Change::Resumed,
+            },
+        ];
+        let m = ChartModel::new(&g, &same_day).unwrap();
+        let plot = Rect::new(3, 2, 30, 10);
+        let letters = marker_letters(&m, plot);
+        let col = m.cell(12.0, 50.0, plot).unwrap().0;
+        assert_eq!(letters, [(col, 2, 'P'), (col, 3, 'R')]);
+        // A plot one row high keeps the first and drops the rest.
+        let flat = Rect::new(3, 2, 30, 1);
+        assert_eq!(marker_letters(&m, flat).len(), 1);
+    }
+
+    #[test]
+    fn without_changes_the_legend_says_so() {
+        let g = goal(GoalDirection::Increase, 10.0, 50.0, &[(10, 20.0)]);
+        let m = ChartModel::new(&g, &[]).unwrap();
+        assert!(legend(&m).ends_with("│ no changes"), "{}", legend(&m));
+    }
+
+    #[test]
+    fn fewer_than_three_points_give_no_trend() {
+        let g = goal(
+            GoalDirection::Increase,
+            10.0,
+            50.0,
+            &[(10, 20.0), (20, 30.0)],
+        );
+        let m = ChartModel::new(&g, &[]).unwrap();
+        assert!(m.trend.is_none());
+        assert!(legend(&m).contains("not enough data (2 of 3)"));
+    }
+}

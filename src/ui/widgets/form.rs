@@ -1,0 +1,221 @@
+//! Any form, and the side-by-side view of a save conflict. Values typed by
+//! people are drawn through `sanitize` like database text: they may have
+//! been pasted from anywhere.
+
+use crate::app::form::{Form, Kind};
+use crate::ui::sanitize::{fit, truncate, width};
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+const LABEL: usize = 26;
+
+/// The focused value with a visible cursor (reverse video on the character
+/// under it, or on a space at the end).
+fn with_cursor<'a>(value: &str, cursor: usize, cols: usize, theme: &Theme) -> Vec<Span<'a>> {
+    let chars: Vec<char> = crate::ui::sanitize::clean(value).chars().collect();
+    let cursor = cursor.min(chars.len());
+    // Keep the cursor on screen in a long value: show its tail.
+    let before: String = chars[..cursor].iter().collect();
+    let mut skip = 0;
+    while width(&before.chars().skip(skip).collect::<String>()) + 1 > cols && skip < cursor {
+        skip += 1;
+    }
+    let head: String = chars[skip..cursor].iter().collect();
+    let at: String = chars.get(cursor).map_or(" ".to_string(), char::to_string);
+    let tail: String = chars.iter().skip(cursor + 1).collect();
+    let room = cols.saturating_sub(width(&head) + width(&at));
+    vec![
+        Span::raw(head),
+        Span::styled(at, theme.selected),
+        Span::raw(truncate(&tail, room)),
+    ]
+}
+
+pub fn render(frame: &mut Frame, area: Rect, title: &str, form: &Form, theme: &Theme) {
+    let w = usize::from(area.width);
+    let [body, help] = Layout::vertical([Constraint::Fill(1), Constraint::Length(3)]).areas(area);
+    let mut lines = vec![Line::styled(truncate(title, w), theme.group)];
+    let (fields, focus) = field_lines(form, w, true, theme);
+    let focus_line = lines.len() + focus;
+    lines.extend(fields);
+    let height = usize::from(body.height);
+    let offset = crate::ui::scroll_offset(0, focus_line, height, lines.len());
+    let shown: Vec<Line> = lines.into_iter().skip(offset).take(height).collect();
+    frame.render_widget(Paragraph::new(shown), body);
+
+    // Below the fields: the whole message of the focused field (the inline
+    // one may be cut), the form's state, and the keys.
+    let spec = &form.specs[form.focus];
+    let (about, style) = if form.confirm_discard {
+        (
+            "discard your changes? y discards, any other key keeps editing".to_string(),
+            theme.error,
+        )
+    } else if let Some(n) = &form.notice {
+        (n.clone(), theme.error)
+    } else if let Some(e) = form.shown_error(form.focus) {
+        (format!("{}: {e}", spec.label), theme.error)
+    } else if form.saving.is_some() {
+        ("saving…".to_string(), theme.busy)
+    } else {
+        (format!("{}: {}", spec.label, spec.hint), theme.dim)
+    };
+    let keys = "enter or ctrl-s save · tab/shift-tab move · esc cancel";
+    let about = Line::styled(crate::ui::sanitize::clean(&about).into_owned(), style);
+    let keys = Line::styled(truncate(keys, w), theme.dim);
+    let [msg, k] = Layout::vertical([Constraint::Length(2), Constraint::Length(1)]).areas(help);
+    frame.render_widget(Paragraph::new(about).wrap(Wrap { trim: true }), msg);
+    frame.render_widget(Paragraph::new(keys), k);
+}
+
+/// One line per field (plus one under each field with a message shown),
+/// and the index of the focused field's line; `focused` is false when the
+/// focus is elsewhere (the session editor's note).
+pub fn field_lines<'a>(
+    form: &Form,
+    w: usize,
+    focused: bool,
+    theme: &Theme,
+) -> (Vec<Line<'a>>, usize) {
+    let value_cols = w.saturating_sub(LABEL + 2).max(1);
+    let mut lines = Vec::new();
+    let mut focus_line = 0;
+    for (i, spec) in form.specs.iter().enumerate() {
+        let focused = focused && i == form.focus;
+        let marker = if focused { "›" } else { " " };
+        // A space always separates the label from its value, however long.
+        let label = format!("{marker} {} ", fit(&spec.label, LABEL - 3));
+        let mut spans = vec![Span::styled(
+            label,
+            if focused { theme.hotkey } else { theme.dim },
+        )];
+        let value = &form.values[i];
+        if focused && spec.kind == Kind::Text && form.saving.is_none() {
+            spans.extend(with_cursor(value, form.cursor, value_cols, theme));
+        } else {
+            let shown = if spec.kind == Kind::Flag {
+                format!("[{}] {value}", if value == "yes" { "x" } else { " " })
+            } else {
+                value.clone()
+            };
+            let style = if focused {
+                theme.selected
+            } else {
+                ratatui::style::Style::new()
+            };
+            spans.push(Span::styled(truncate(&shown, value_cols), style));
+        }
+        if focused {
+            focus_line = lines.len();
+        }
+        lines.push(Line::from(spans));
+        if let Some(e) = form.shown_error(i) {
+            lines.push(Line::styled(
+                truncate(&format!("{:LABEL$}↳ {e}", ""), w),
+                theme.error,
+            ));
+        }
+    }
+    (lines, focus_line)
+}
+
+/// Theirs against mine, field by field: `rows` holds (label, mine, theirs);
+/// `saving` while mine is on its way.
+pub fn render_conflict(
+    frame: &mut Frame,
+    area: Rect,
+    rows: &[(&str, String, String)],
+    saving: bool,
+    theme: &Theme,
+) {
+    render_conflict_with(frame, area, rows, CHOICES, saving, theme);
+}
+
+const CHOICES: &str = "m keep mine (save over theirs) · t take theirs · e edit again";
+
+/// [`render_conflict`] with its own line of choices.
+pub fn render_conflict_with(
+    frame: &mut Frame,
+    area: Rect,
+    rows: &[(&str, String, String)],
+    choices: &str,
+    saving: bool,
+    theme: &Theme,
+) {
+    let w = usize::from(area.width);
+    let col = w.saturating_sub(LABEL + 3) / 2;
+    let mut lines = vec![
+        Line::styled(
+            truncate(
+                "Someone else saved this first. Nothing of yours is saved yet.",
+                w,
+            ),
+            theme.error,
+        ),
+        Line::styled(truncate(choices, w), theme.hotkey),
+        Line::raw(""),
+        Line::styled(
+            truncate(
+                &format!(
+                    "  {} {} {}",
+                    fit("Field", LABEL - 1),
+                    fit("Mine", col),
+                    "Theirs"
+                ),
+                w,
+            ),
+            theme.header,
+        ),
+    ];
+    let room = usize::from(area.height).saturating_sub(lines.len() + 2);
+    // On a short terminal the fields that differ are what the choice is
+    // about: the unchanged ones give way first, and say so.
+    let hide_same = rows.len() > room;
+    let hidden = if hide_same {
+        rows.iter().filter(|(_, m, t)| m == t).count()
+    } else {
+        0
+    };
+    for (label, mine, theirs) in rows {
+        let differs = mine != theirs;
+        if hide_same && !differs {
+            continue;
+        }
+        let mark = if differs { "≠ " } else { "  " };
+        let style = if differs {
+            theme.busy.add_modifier(Modifier::BOLD)
+        } else {
+            theme.dim
+        };
+        lines.push(Line::styled(
+            truncate(
+                &format!(
+                    "{mark}{} {} {}",
+                    fit(label, LABEL - 1),
+                    fit(mine, col),
+                    crate::ui::sanitize::clean(theirs)
+                ),
+                w,
+            ),
+            style,
+        ));
+    }
+    if hidden > 0 {
+        lines.push(Line::styled(
+            truncate(
+                &format!("  {hidden} unchanged fields not shown (the terminal is short)"),
+                w,
+            ),
+            theme.dim,
+        ));
+    }
+    if saving {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("saving mine…", theme.busy));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}

@@ -1,0 +1,6 @@
+//! Widgets shared by screens.
+
+pub mod chart;
+pub mod form;
+pub mod pending;
+pub mod picker;

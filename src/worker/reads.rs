@@ -1,0 +1,90 @@
+//! Every read, one line each: the query that answers it. The runner
+//! (`Worker::load`) gets a connection registered for cancelling, calls
+//! this, and answers `Msg::Loaded` with the request id.
+
+use super::Failure;
+use crate::app::{Data, Read};
+use crate::db::interventions::{self as iv, programs};
+use crate::db::{caseload, navigation, roster, schools, sessions, student_record};
+use crate::domain::caseload::HOME_ROWS;
+use crate::domain::session::{SessionContext, StoredSession};
+use chrono::NaiveDate;
+use tokio_postgres::Client;
+use uuid::Uuid;
+
+/// `today` is the worker's date, for the reads that judge rows by it.
+pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data, Failure> {
+    Ok(match read {
+        Read::Menu => Data::Menu {
+            items: navigation::menu_items(c).await?,
+        },
+        Read::RosterPage { query, page, limit } => Data::RosterPage {
+            page: roster::roster_page(c, &query, &page, limit).await?,
+        },
+        Read::RosterCount { query } => {
+            let (total, estimated) = roster::roster_count(c, &query).await?;
+            Data::RosterCount { total, estimated }
+        }
+        Read::RosterFilters => Data::RosterFilters {
+            saved: roster::load_filters(c).await?,
+        },
+        Read::Schools => Data::Schools {
+            schools: schools::active_schools(c).await?,
+        },
+        Read::Student { id } => Data::Student {
+            detail: student_record::load(c, id).await?.map(Box::new),
+        },
+        Read::Tool { key } => {
+            let access = navigation::tool_access(c, &key).await?;
+            Data::Tool { key, access }
+        }
+        Read::Home { scope } => Data::Home {
+            home: Box::new(caseload::load_home(c, None, scope, today, HOME_ROWS).await?),
+            today,
+        },
+        Read::Intervention { id } => Data::Intervention {
+            detail: iv::load_detail(c, id, today).await?.map(Box::new),
+            today,
+        },
+        Read::TeamCandidates {
+            intervention_id,
+            search,
+        } => Data::TeamCandidates {
+            found: iv::team::candidates(c, intervention_id, &search).await?,
+        },
+        Read::IvFormContext { about } => Data::IvFormContext {
+            context: programs::form_context(c, about).await?,
+        },
+        Read::SessionContext {
+            intervention_id,
+            session_id,
+        } => Data::SessionContext {
+            loaded: session_context(c, intervention_id, session_id).await?,
+            today,
+            offline: None,
+        },
+        Read::LogTargets { student_id } => Data::LogTargets {
+            targets: sessions::targets_for_student(c, student_id).await?,
+        },
+        Read::AllSchools => Data::AllSchools {
+            schools: schools::all_schools(c).await?,
+        },
+    })
+}
+
+/// The editor's context, and for an edit the session as it is now; `None`
+/// when the intervention is not visible.
+async fn session_context(
+    c: &Client,
+    intervention_id: Uuid,
+    session_id: Option<Uuid>,
+) -> Result<Option<Box<(SessionContext, Option<StoredSession>)>>, Failure> {
+    let Some(ctx) = sessions::context(c, intervention_id).await? else {
+        return Ok(None);
+    };
+    let stored = match session_id {
+        Some(id) => sessions::load(c, id).await?,
+        None => None,
+    };
+    Ok(Some(Box::new((ctx, stored))))
+}

@@ -1,0 +1,138 @@
+//! Every write, run on a connection the runner (`Worker::write`) got, and
+//! what each answers when no connection could be had. Writes are never
+//! cancelled: once sent, the screen must learn whether they happened.
+
+use super::iv_write;
+use crate::app::intervention::WriteOutcome;
+use crate::app::iv_edit::IvWritten;
+use crate::app::team::TeamOutcome;
+use crate::app::{Effect, Msg};
+use crate::db::interventions::{self as iv, WriteError, lifecycle};
+use crate::db::{roster, sessions, student_record};
+use crate::domain::lifecycle::Transition;
+use crate::domain::student::SaveOutcome;
+use chrono::NaiveDate;
+use deadpool_postgres::Object;
+
+/// `None` for an Effect that is not a write.
+pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Option<Msg> {
+    let pg: &tokio_postgres::Client = c;
+    Some(match effect {
+        Effect::SaveRosterFilters { filters, sort } => Msg::RosterFiltersSaved {
+            result: roster::save_filters(pg, &filters, sort)
+                .await
+                .map_err(|e| super::describe_pg_error(&e)),
+        },
+        Effect::SaveStudentRecord {
+            req,
+            id,
+            version,
+            change,
+        } => Msg::StudentSaved {
+            req,
+            outcome: student_record::save(pg, id, version, &change).await,
+        },
+        Effect::Transition {
+            req,
+            id,
+            expected_version,
+            to,
+            outcome,
+            notes,
+        } => {
+            let t = Transition { to, outcome, notes };
+            let outcome = match lifecycle::transition(pg, id, expected_version, &t, today).await {
+                Ok(version) => WriteOutcome::Saved(version),
+                Err(WriteError::Conflict { current }) => WriteOutcome::Conflict(current),
+                Err(WriteError::NotFound) => WriteOutcome::Gone,
+                Err(WriteError::Refused(why)) => WriteOutcome::Refused(why.to_string()),
+                Err(e @ WriteError::Db(_)) => WriteOutcome::Failed(e.to_string()),
+            };
+            Msg::TransitionDone { req, outcome }
+        }
+        Effect::AddTeamMember {
+            req,
+            intervention_id,
+            member,
+            role,
+            can_edit,
+        } => {
+            let m = crate::domain::team::NewMember {
+                // The id is made here, not in update(), which stays free
+                // of randomness; a retried insert of it is a no-op.
+                id: uuid::Uuid::new_v4(),
+                member,
+                role,
+                can_edit,
+            };
+            let outcome = iv::team::add_member(pg, intervention_id, &m)
+                .await
+                .map_or_else(team_outcome, TeamOutcome::Saved);
+            Msg::TeamChanged { req, outcome }
+        }
+        Effect::RemoveTeamMember {
+            req,
+            intervention_id,
+            member_id,
+        } => {
+            let outcome = match iv::team::remove_member(pg, intervention_id, member_id).await {
+                Ok(()) => iv::team::load_team(pg, intervention_id)
+                    .await
+                    .map_or_else(|e| team_outcome(e.into()), TeamOutcome::Saved),
+                Err(e) => team_outcome(e),
+            };
+            Msg::TeamChanged { req, outcome }
+        }
+        Effect::DeleteSession { req, id, version } => Msg::SessionDeleted {
+            req,
+            outcome: sessions::delete(c, id, version)
+                .await
+                .map_err(|e| e.to_string()),
+        },
+        Effect::WriteIv { req, write } => Msg::IvWritten {
+            req,
+            outcome: iv_write::run(pg, write).await,
+        },
+        _ => return None,
+    })
+}
+
+/// The answer to a write that never reached the database: `why` in the
+/// words each screen shows.
+pub(super) fn not_sent(effect: Effect, why: String) -> Option<Msg> {
+    Some(match effect {
+        Effect::SaveRosterFilters { .. } => Msg::RosterFiltersSaved { result: Err(why) },
+        Effect::SaveStudentRecord { req, .. } => Msg::StudentSaved {
+            req,
+            outcome: SaveOutcome::Refused(why),
+        },
+        Effect::Transition { req, .. } => Msg::TransitionDone {
+            req,
+            outcome: WriteOutcome::Failed(why),
+        },
+        Effect::AddTeamMember { req, .. } | Effect::RemoveTeamMember { req, .. } => {
+            Msg::TeamChanged {
+                req,
+                outcome: TeamOutcome::Failed(why),
+            }
+        }
+        Effect::DeleteSession { req, .. } => Msg::SessionDeleted {
+            req,
+            outcome: Err(why),
+        },
+        Effect::WriteIv { req, .. } => Msg::IvWritten {
+            req,
+            outcome: IvWritten::Failed(why),
+        },
+        _ => return None,
+    })
+}
+
+/// A team write's failure as the screen shows it.
+fn team_outcome(e: WriteError<()>) -> TeamOutcome {
+    match e {
+        WriteError::Refused(why) => TeamOutcome::Refused(why.to_string()),
+        WriteError::NotFound | WriteError::Conflict { .. } => TeamOutcome::Gone,
+        e @ WriteError::Db(_) => TeamOutcome::Failed(e.to_string()),
+    }
+}
