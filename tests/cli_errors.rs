@@ -244,43 +244,6 @@ fn an_unknown_theme_names_key_value_file_and_choices() {
     }
 }
 
-/// A login role with no membership at all, dropped at the end (declare it
-/// before the database so the database goes first).
-struct PlainLogin(String);
-
-impl PlainLogin {
-    async fn create(admin: &tokio_postgres::Client) -> PlainLogin {
-        let name = format!("cli_plain_{}", std::process::id());
-        admin
-            .batch_execute(&format!(
-                "DROP ROLE IF EXISTS {name}; CREATE ROLE {name} LOGIN"
-            ))
-            .await
-            .unwrap();
-        PlainLogin(name)
-    }
-}
-
-impl Drop for PlainLogin {
-    fn drop(&mut self) {
-        let name = self.0.clone();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async {
-                let admin = common::connect(&common::admin_conninfo()).await;
-                let _ = admin
-                    .batch_execute(&format!("DROP ROLE IF EXISTS {name}"))
-                    .await;
-            });
-        })
-        .join()
-        .unwrap();
-    }
-}
-
 fn assert_needs_superuser(run: &Run, role: &str) {
     assert_plain(run);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
@@ -295,11 +258,12 @@ fn assert_needs_superuser(run: &Run, role: &str) {
 #[tokio::test]
 async fn seed_as_a_plain_login_says_it_needs_a_superuser() {
     let admin = common::connect(&common::admin_conninfo()).await;
-    let login = PlainLogin::create(&admin).await;
+    let logins = LoginRoles::plain(&admin).await;
+    let login = &logins.0[0];
     let db = TestDb::empty().await;
-    let url = LoginRoles::conninfo_as(&db.conninfo(), &login.0);
+    let url = LoginRoles::conninfo_as(&db.conninfo(), login);
     let run = caseload(&["--database-url", &url, "seed", "--students", "10"], &[]);
-    assert_needs_superuser(&run, &login.0);
+    assert_needs_superuser(&run, login);
     // Refused before migrating: nothing was created.
     let tables: i64 = db
         .admin()

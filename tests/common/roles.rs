@@ -10,6 +10,16 @@ impl LoginRoles {
     /// `n` login roles, each a member of `group` (e.g. `caseload_counselor`),
     /// which also gives them CONNECT on caseload databases.
     pub async fn create(admin: &tokio_postgres::Client, group: &str, n: usize) -> LoginRoles {
+        Self::make(admin, &format!(" IN ROLE {group}"), n).await
+    }
+
+    /// One login role that is a member of nothing: no caseload group, so no
+    /// grants beyond what PUBLIC holds.
+    pub async fn plain(admin: &tokio_postgres::Client) -> LoginRoles {
+        Self::make(admin, "", 1).await
+    }
+
+    async fn make(admin: &tokio_postgres::Client, membership: &str, n: usize) -> LoginRoles {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let mut names = Vec::new();
         for _ in 0..n {
@@ -20,7 +30,7 @@ impl LoginRoles {
             );
             admin
                 .batch_execute(&format!(
-                    "DROP ROLE IF EXISTS {name}; CREATE ROLE {name} LOGIN IN ROLE {group}"
+                    "DROP ROLE IF EXISTS {name}; CREATE ROLE {name} LOGIN{membership}"
                 ))
                 .await
                 .expect("create login role");
