@@ -192,7 +192,10 @@ pub(super) fn on_tool_checked(state: &mut State, data: crate::app::Data) -> Vec<
     match access {
         ToolAccess::Allowed { name } => open_by_command(state, &key, name),
         ToolAccess::Refused => {
-            state.error(format!("you don't have access to {key}"));
+            // Say why and who can change it: the tool key alone reads as jargon.
+            state.error(format!(
+                "you don't have access to {key}: none of your roles grants that tool (an administrator can grant it)"
+            ));
             vec![]
         }
         ToolAccess::NoSuchTool => {

@@ -495,7 +495,7 @@ fn opening_a_tool_outside_the_menu_asks_the_database_and_is_refused() {
         s.message,
         Some((
             Level::Error,
-            "you don't have access to admin.users".to_string()
+            "you don't have access to admin.users: none of your roles grants that tool (an administrator can grant it)".to_string()
         ))
     );
     assert_eq!(s.screens.len(), 1);

@@ -35,14 +35,23 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SchoolsState, theme: &Theme) {
     ])
     .areas(area);
     let width = usize::from(area.width);
+    let shown = s.shown();
+    // Short names are as wide as the longest one (within reason), so they
+    // are not cut while the name column has room to spare.
+    let short_w = shown
+        .iter()
+        .map(|sc| crate::ui::sanitize::width(&clean(sc.short_name.as_deref().unwrap_or(""))))
+        .max()
+        .unwrap_or(0)
+        .clamp("Short".len(), 24);
     let line = |name: &str, short: &str, id: &str, grades: &str, active: &str| {
         // Name takes what the fixed columns leave.
-        let name_w = width.saturating_sub(12 + 12 + 9 + 8 + 4).max(8);
+        let name_w = width.saturating_sub(short_w + 12 + 9 + 8 + 4).max(8);
         fit(
             &format!(
                 "{} {} {} {} {}",
                 fit(name, name_w),
-                fit(short, 12),
+                fit(short, short_w),
                 fit(id, 12),
                 fit(grades, 9),
                 fit(active, 8)
@@ -54,7 +63,6 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SchoolsState, theme: &Theme) {
         Paragraph::new(line("Name", "Short", "Local id", "Grades", "Active")).style(theme.header),
         head,
     );
-    let shown = s.shown();
     let rows = usize::from(body.height);
     let offset = crate::ui::scroll_offset(0, s.cursor.at(), rows, shown.len());
     let lines: Vec<Line> = shown

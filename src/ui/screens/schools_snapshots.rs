@@ -24,6 +24,8 @@ fn schools_80x24() {
     );
     let screen = text(&draw(&s, 80, 24, false));
     assert!(screen.contains("Old Mill School"), "{screen}");
+    // A long short name is shown whole while the name column has room.
+    assert!(screen.contains("Old Mill Elementary "), "{screen}");
     insta::assert_snapshot!(screen);
 }
 

@@ -23,7 +23,7 @@ pub(crate) fn three() -> Vec<School> {
     vec![
         school(1, "Lincoln Elementary", Some("Lincoln"), true),
         school(2, "Washington Middle", None, true),
-        school(3, "Old Mill School", Some("Old Mill"), false),
+        school(3, "Old Mill School", Some("Old Mill Elementary"), false),
     ]
 }
 
