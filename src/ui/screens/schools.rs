@@ -44,9 +44,19 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SchoolsState, theme: &Theme) {
         .max()
         .unwrap_or(0)
         .clamp("Short".len(), 24);
+    let longest_name = shown
+        .iter()
+        .map(|sc| crate::ui::sanitize::width(&clean(&sc.name)))
+        .max()
+        .unwrap_or(0)
+        .max("Name".len());
+    // Name takes what the fixed columns leave, but no more than it needs:
+    // on a wide terminal the other columns stay next to it.
+    let name_w = width
+        .saturating_sub(short_w + 12 + 9 + 8 + 4)
+        .min(longest_name)
+        .max(8);
     let line = |name: &str, short: &str, id: &str, grades: &str, active: &str| {
-        // Name takes what the fixed columns leave.
-        let name_w = width.saturating_sub(short_w + 12 + 9 + 8 + 4).max(8);
         fit(
             &format!(
                 "{} {} {} {} {}",
