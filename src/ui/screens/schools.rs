@@ -3,7 +3,8 @@
 use crate::app::loadable::Loadable;
 use crate::app::schools::SchoolsState;
 use crate::domain::enums::PgEnum;
-use crate::ui::sanitize::{clean, fit};
+use crate::domain::school::School;
+use crate::ui::sanitize::{clean, fit, width as width_of};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::pending::{self, Pending};
 use ratatui::Frame;
@@ -38,18 +39,18 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SchoolsState, theme: &Theme) {
     let shown = s.shown();
     // Short names are as wide as the longest one (within reason), so they
     // are not cut while the name column has room to spare.
-    let short_w = shown
-        .iter()
-        .map(|sc| crate::ui::sanitize::width(&clean(sc.short_name.as_deref().unwrap_or(""))))
-        .max()
-        .unwrap_or(0)
-        .clamp("Short".len(), 24);
-    let longest_name = shown
-        .iter()
-        .map(|sc| crate::ui::sanitize::width(&clean(&sc.name)))
-        .max()
-        .unwrap_or(0)
-        .max("Name".len());
+    // A column as wide as its widest entry (as drawn), never narrower than
+    // its heading.
+    let widest = |heading: &str, of: &dyn Fn(&School) -> &str| {
+        shown
+            .iter()
+            .map(|sc| width_of(&clean(of(sc))))
+            .max()
+            .unwrap_or(0)
+            .max(heading.len())
+    };
+    let short_w = widest("Short", &|sc| sc.short_name.as_deref().unwrap_or("")).min(24);
+    let longest_name = widest("Name", &|sc| &sc.name);
     // Name takes what the fixed columns leave, but no more than it needs:
     // on a wide terminal the other columns stay next to it.
     let name_w = width
