@@ -59,7 +59,7 @@ pub async fn run(
         connection_label: opts.connection_label,
     });
     // Ids for rows created from forms; update() itself draws no randomness.
-    state.id_seed = rand::random();
+    state.ids.seed = rand::random();
     let theme = Theme::new(opts.no_color);
     install_panic_hook();
     let release = Arc::new(AtomicBool::new(false));

@@ -251,12 +251,12 @@ fn conflict_on_profile(s: &mut State) {
     theirs.exit_date = chrono::NaiveDate::from_ymd_opt(2026, 2, 1);
     update(
         s,
-        Msg::StudentSaved {
+        Msg::Written {
             req,
-            outcome: SaveOutcome::Conflict(StudentTheirs {
+            wrote: caseload::app::Wrote::Student(SaveOutcome::Conflict(StudentTheirs {
                 version: 4,
                 theirs: caseload::domain::student::Change::Profile(theirs),
-            }),
+            })),
         },
     );
     let Screen::Student(st) = s.top() else {
@@ -373,9 +373,9 @@ fn a_guardian_save_carries_its_version_and_the_saved_values_show() {
     );
     update(
         &mut s,
-        Msg::StudentSaved {
+        Msg::Written {
             req,
-            outcome: SaveOutcome::Saved(2),
+            wrote: caseload::app::Wrote::Student(SaveOutcome::Saved(2)),
         },
     );
     let st = student(&s);
@@ -398,11 +398,11 @@ fn a_refused_save_goes_back_to_the_form_with_the_reason_and_every_value() {
     };
     update(
         &mut s,
-        Msg::StudentSaved {
+        Msg::Written {
             req,
-            outcome: SaveOutcome::Refused(
+            wrote: caseload::app::Wrote::Student(SaveOutcome::Refused(
                 "the database refused: your role may not change this record".into(),
-            ),
+            )),
         },
     );
     let Mode::Edit(ed) = &student(&s).mode else {

@@ -654,7 +654,10 @@ async fn intervention_effects_answer_as_the_screens_expect() {
     };
 
     // Illegal from active: refused in words, nothing changed.
-    let Msg::TransitionDone { outcome, .. } = exec(&pool, transition(version, S::Referred)).await
+    let Msg::Written {
+        wrote: app::Wrote::Transition(outcome),
+        ..
+    } = exec(&pool, transition(version, S::Referred)).await
     else {
         panic!()
     };
@@ -663,7 +666,10 @@ async fn intervention_effects_answer_as_the_screens_expect() {
         WriteOutcome::Refused("an intervention cannot go from active to referred".into())
     );
     // A stale version: the row as it is now comes back, nothing saved.
-    let Msg::TransitionDone { outcome, .. } = exec(&pool, transition(version - 1, S::Paused)).await
+    let Msg::Written {
+        wrote: app::Wrote::Transition(outcome),
+        ..
+    } = exec(&pool, transition(version - 1, S::Paused)).await
     else {
         panic!()
     };
@@ -674,15 +680,15 @@ async fn intervention_effects_answer_as_the_screens_expect() {
         other => panic!("expected a conflict, got {other:?}"),
     }
     // Pause, then resume: both saved, and both on the chart's markers.
-    let Msg::TransitionDone {
-        outcome: WriteOutcome::Saved(version),
+    let Msg::Written {
+        wrote: app::Wrote::Transition(WriteOutcome::Saved(version)),
         ..
     } = exec(&pool, transition(version, S::Paused)).await
     else {
         panic!("pause not saved")
     };
-    let Msg::TransitionDone {
-        outcome: WriteOutcome::Saved(_),
+    let Msg::Written {
+        wrote: app::Wrote::Transition(WriteOutcome::Saved(_)),
         ..
     } = exec(&pool, transition(version, S::Active)).await
     else {
@@ -750,15 +756,18 @@ async fn intervention_effects_answer_as_the_screens_expect() {
         role,
         can_edit: false,
     };
-    let Msg::TeamChanged {
-        outcome: TeamOutcome::Saved(team),
+    let Msg::Written {
+        wrote: app::Wrote::Team(TeamOutcome::Saved(team)),
         ..
     } = exec(&pool, add(Member::User(d.id("teacher")), TeamRole::Teacher)).await
     else {
         panic!("teacher not added")
     };
     assert_eq!(team.len(), 3);
-    let Msg::TeamChanged { outcome, .. } = exec(
+    let Msg::Written {
+        wrote: app::Wrote::Team(outcome),
+        ..
+    } = exec(
         &pool,
         add(
             Member::External {
@@ -783,7 +792,11 @@ async fn intervention_effects_answer_as_the_screens_expect() {
         intervention_id: iv,
         member_id,
     };
-    let Msg::TeamChanged { outcome, .. } = exec(&pool, remove(owner_row)).await else {
+    let Msg::Written {
+        wrote: app::Wrote::Team(outcome),
+        ..
+    } = exec(&pool, remove(owner_row)).await
+    else {
         panic!()
     };
     assert_eq!(
@@ -795,15 +808,19 @@ async fn intervention_effects_answer_as_the_screens_expect() {
         .find(|m| m.user_id == Some(d.id("teacher")))
         .unwrap()
         .id;
-    let Msg::TeamChanged {
-        outcome: TeamOutcome::Saved(team),
+    let Msg::Written {
+        wrote: app::Wrote::Team(TeamOutcome::Saved(team)),
         ..
     } = exec(&pool, remove(teacher_row)).await
     else {
         panic!("teacher not removed")
     };
     assert_eq!(team.len(), 2);
-    let Msg::TeamChanged { outcome, .. } = exec(&pool, remove(teacher_row)).await else {
+    let Msg::Written {
+        wrote: app::Wrote::Team(outcome),
+        ..
+    } = exec(&pool, remove(teacher_row)).await
+    else {
         panic!()
     };
     assert_eq!(outcome, TeamOutcome::Gone, "removed already");

@@ -38,7 +38,7 @@ pub use effect::Effect;
 pub use help::{help_line_count, help_rows};
 pub use msg::{Msg, ReqId};
 pub use nav::open_intervention;
-pub use request::{Data, Read};
+pub use request::{Data, Read, Wrote};
 pub use screens::Screen;
 pub use screens::intervention::team;
 pub use screens::{home, intervention, iv_edit, menu, roster, schools, session_edit, student};

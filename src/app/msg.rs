@@ -1,13 +1,11 @@
 //! What update() is told: keys, timer ticks, and the worker's replies, each
 //! reply carrying the id of the request it answers.
 
-use super::intervention::WriteOutcome;
-use super::iv_edit::IvWritten;
+use super::Data;
+use super::request::Wrote;
 use super::session_edit::draft::SessionDraft;
-use super::{Data, team};
 use crate::config::Password;
 use crate::domain::session::StoredSession;
-use crate::domain::student::SaveOutcome;
 use crate::domain::user::Whoami;
 use crossterm::event::KeyEvent;
 use uuid::Uuid;
@@ -67,29 +65,15 @@ pub enum Msg {
     RosterFiltersSaved {
         result: Result<(), String>,
     },
-    /// The answer to `Effect::SaveStudentRecord`.
-    StudentSaved {
+    /// The answer to a write: `Effect::SaveStudentRecord`, `Transition`,
+    /// `AddTeamMember`, `RemoveTeamMember`, `WriteIv`, `DeleteSession`.
+    Written {
         req: ReqId,
-        outcome: SaveOutcome,
+        wrote: Wrote,
     },
     QueryFailed {
         req: ReqId,
         reason: String,
-    },
-    /// The answer to `Effect::Transition`.
-    TransitionDone {
-        req: ReqId,
-        outcome: WriteOutcome,
-    },
-    /// The answer to `Effect::AddTeamMember` and `Effect::RemoveTeamMember`.
-    TeamChanged {
-        req: ReqId,
-        outcome: team::TeamOutcome,
-    },
-    /// The answer to `Effect::WriteIv`.
-    IvWritten {
-        req: ReqId,
-        outcome: IvWritten,
     },
     /// The drafts on disk (`Effect::LoadDrafts`); `show` when asked for by
     /// `:drafts` rather than at start.
@@ -128,10 +112,5 @@ pub enum Msg {
     OutboxPending {
         count: usize,
         last_error: Option<String>,
-    },
-    /// The answer to `Effect::DeleteSession`.
-    SessionDeleted {
-        req: ReqId,
-        outcome: Result<(), String>,
     },
 }

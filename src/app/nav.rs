@@ -3,7 +3,7 @@
 
 use super::intervention::DetailState;
 use super::student::StudentState;
-use super::{Effect, ReqId, Screen, State, menu};
+use super::{Effect, ReqId, Screen, State};
 use uuid::Uuid;
 
 /// The screen whose latest request is `req`; replies to anything older find
@@ -17,9 +17,8 @@ pub(crate) fn reload(state: &mut State, i: usize) -> Vec<Effect> {
     if !state.is_connected() {
         return vec![];
     }
-    let (a, b, c) = (state.alloc(), state.alloc(), state.alloc());
     let mut effects = cancel_all(&state.screens[i]);
-    effects.extend(state.screens[i].load(a, b, c));
+    effects.extend(super::screens::load(state, i));
     effects
 }
 
@@ -58,14 +57,16 @@ pub(super) fn open_start_screen(state: &mut State) -> Vec<Effect> {
         return vec![];
     }
     let above = state.screens.split_off(1);
-    let found = match state.top_mut() {
-        Screen::Menu(m) => targets.iter().any(|t| m.select_target(t)),
-        _ => false,
+    let chosen = match state.top_mut() {
+        Screen::Menu(m) => {
+            let found = targets.iter().any(|t| m.select_target(t));
+            found.then(|| m.chosen()).flatten()
+        }
+        _ => None,
     };
-    let effects = if found {
-        menu::open_selected(state)
-    } else {
-        vec![]
+    let effects = match chosen {
+        Some((target, label)) => open_target(state, &target, label),
+        None => vec![],
     };
     state.screens.extend(above);
     effects

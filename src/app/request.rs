@@ -7,6 +7,9 @@
 //! (and the one line in `worker/reads.rs` that calls the query), and the
 //! screen's handling of the answer in its `on_reply`. See the README.
 
+use crate::app::intervention::WriteOutcome;
+use crate::app::iv_edit::IvWritten;
+use crate::app::team::TeamOutcome;
 use crate::domain::caseload::{CaseloadHome, Scope};
 use crate::domain::intervention::InterventionDetail;
 use crate::domain::navigation::{NavItem, ToolAccess};
@@ -14,6 +17,7 @@ use crate::domain::plan::{ContextFor, FormContext};
 use crate::domain::roster::{Filters, PageRequest, RosterPage, RosterQuery, Sort};
 use crate::domain::school::{School, SchoolChoice};
 use crate::domain::session::{LogTarget, SessionContext, StoredSession};
+use crate::domain::student::SaveOutcome;
 use crate::domain::student::StudentRecord;
 use crate::domain::team::Candidate;
 use chrono::NaiveDate;
@@ -136,4 +140,19 @@ pub enum Data {
     AllSchools {
         schools: Vec<School>,
     },
+}
+
+/// The answer to a write, for the screen that sent it (`Msg::Written`).
+#[derive(Debug, Clone)]
+pub enum Wrote {
+    /// `Effect::SaveStudentRecord`.
+    Student(SaveOutcome),
+    /// `Effect::Transition`.
+    Transition(WriteOutcome),
+    /// `Effect::AddTeamMember` and `Effect::RemoveTeamMember`.
+    Team(TeamOutcome),
+    /// `Effect::WriteIv`.
+    Iv(IvWritten),
+    /// `Effect::DeleteSession` (`Err`: why not).
+    SessionDeleted(Result<(), String>),
 }

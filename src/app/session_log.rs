@@ -7,47 +7,58 @@ use super::intervention::{SessionDelete, Tab};
 use super::keymap::Action;
 use super::nav::reload;
 use super::picker::{Picker, PickerKey};
-use super::{Data, Effect, LogPick, ReqId, Screen, State, home, session_edit};
+use super::screens::room::LogFor;
+use super::{Data, Effect, LogPick, ReqId, Screen, State, session_edit};
 use crate::app::Read;
 use crate::domain::session::LogTarget;
 use crossterm::event::{KeyCode, KeyEvent};
 
-/// `L`: log a session for what the screen has selected; `None` where the
-/// key means nothing.
+/// `L` on a screen not yet a room: log a session for what it has
+/// selected; `None` where the key means nothing.
 pub fn log_session(state: &mut State) -> Option<Vec<super::Effect>> {
-    let (student, name) = match state.top() {
-        Screen::Intervention(d) => {
-            let (id, title) = (d.id, d.title.clone());
-            return Some(session_edit::open_new(state, id, title));
-        }
-        Screen::Home(h) => match h.selected()? {
-            home::Target::Intervention { id, title } => {
-                return Some(session_edit::open_new(state, id, title));
-            }
-            home::Target::Student { id, title } => (id, title),
+    let of = match state.top() {
+        Screen::Intervention(d) => LogFor::Intervention {
+            id: d.id,
+            title: d.title.clone(),
         },
         Screen::Roster(r) => {
             let row = r.selected()?;
-            (row.id, format!("{}, {}", row.last_name, row.first_name))
+            LogFor::Student {
+                id: row.id,
+                name: format!("{}, {}", row.last_name, row.first_name),
+            }
         }
-        Screen::Student(s) => (s.id, s.title.clone()),
+        Screen::Student(s) => LogFor::Student {
+            id: s.id,
+            name: s.title.clone(),
+        },
         _ => return None,
+    };
+    Some(log_for(state, of))
+}
+
+/// The session editor for an intervention; for a student, first which of
+/// their interventions (one opens at once).
+pub fn log_for(state: &mut State, of: LogFor) -> Vec<Effect> {
+    let (student, name) = match of {
+        LogFor::Intervention { id, title } => return session_edit::open_new(state, id, title),
+        LogFor::Student { id, name } => (id, name),
     };
     if !state.is_connected() {
         state.error("not connected: r to retry");
-        return Some(vec![]);
+        return vec![];
     }
     let req = state.alloc();
     state.log_pick = Some(LogPick {
         student_name: name,
         picker: Picker::loading(req),
     });
-    Some(vec![Effect::Load {
+    vec![Effect::Load {
         req,
         read: Read::LogTargets {
             student_id: student,
         },
-    }])
+    }]
 }
 
 pub fn waiting_for(state: &State, req: ReqId) -> bool {

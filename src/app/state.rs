@@ -76,11 +76,7 @@ pub struct State {
     pub help_scroll: usize,
     /// Screens to open once the menu arrives: the first the menu offers.
     pub(crate) start_targets: Option<&'static [&'static str]>,
-    pub(crate) next_req: u64,
-    /// Mixed into the ids new rows get before they are saved (random in the
-    /// terminal, zero in tests), so update() stays free of IO.
-    pub id_seed: u128,
-    pub(crate) next_id: u64,
+    pub ids: Ids,
     pub outbox: OutboxStatus,
     /// Over any screen: which intervention to log a session for.
     pub log_pick: Option<LogPick>,
@@ -105,36 +101,18 @@ impl State {
             tool_check: None,
             help_scroll: 0,
             start_targets: Some(START_TARGETS),
-            next_req: 1,
-            id_seed: 0,
-            next_id: 0,
+            ids: Ids::default(),
             outbox: OutboxStatus::default(),
             log_pick: None,
         }
     }
 
-    /// An id for a row about to be created: a retried save reuses it, so
-    /// the database keeps one row.
     pub(crate) fn mint_id(&mut self) -> Uuid {
-        self.next_id += 1;
-        // splitmix64 over seed and counter: distinct per counter, and with a
-        // random seed unlikely to meet another client's ids.
-        let mix = |mut z: u64| {
-            z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        };
-        let hi = mix((self.id_seed >> 64) as u64 ^ self.next_id);
-        let lo = mix(self.id_seed as u64 ^ self.next_id.rotate_left(32));
-        let bytes = ((u128::from(hi) << 64) | u128::from(lo)).to_be_bytes();
-        uuid::Builder::from_random_bytes(bytes).into_uuid()
+        self.ids.row()
     }
 
     pub(crate) fn alloc(&mut self) -> ReqId {
-        let r = ReqId(self.next_req);
-        self.next_req += 1;
-        r
+        self.ids.req()
     }
 
     pub fn top(&self) -> &Screen {
@@ -172,6 +150,42 @@ impl State {
 
     pub(crate) fn view(&self) -> usize {
         roster::visible_rows(self.height)
+    }
+}
+
+/// Where request ids and new rows' ids come from.
+#[derive(Debug, Clone, Default)]
+pub struct Ids {
+    next_req: u64,
+    /// Mixed into the ids new rows get before they are saved (random in the
+    /// terminal, zero in tests), so update() stays free of IO.
+    pub seed: u128,
+    next_row: u64,
+}
+
+impl Ids {
+    pub(crate) fn req(&mut self) -> ReqId {
+        // 0 is the placeholder of a connection not yet asked for.
+        self.next_req += 1;
+        ReqId(self.next_req)
+    }
+
+    /// An id for a row about to be created: a retried save reuses it, so
+    /// the database keeps one row.
+    pub(crate) fn row(&mut self) -> Uuid {
+        self.next_row += 1;
+        // splitmix64 over seed and counter: distinct per counter, and with a
+        // random seed unlikely to meet another client's ids.
+        let mix = |mut z: u64| {
+            z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        let hi = mix((self.seed >> 64) as u64 ^ self.next_row);
+        let lo = mix(self.seed as u64 ^ self.next_row.rotate_left(32));
+        let bytes = ((u128::from(hi) << 64) | u128::from(lo)).to_be_bytes();
+        uuid::Builder::from_random_bytes(bytes).into_uuid()
     }
 }
 

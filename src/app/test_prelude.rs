@@ -3,7 +3,6 @@
 
 pub use super::home::HomeState;
 pub use super::intervention::{DetailState, WriteOutcome};
-pub use super::loadable::Loadable;
 pub use super::roster::PageDir;
 pub use super::*;
 pub use crate::config::Password;

@@ -284,7 +284,7 @@ fn hotkey_on_unbuilt_target_opens_placeholder() {
     let mut s = connected();
     let fx = update(&mut s, key('p'));
     assert!(fx.is_empty());
-    assert!(matches!(s.top(), Screen::Placeholder { label } if label == "Reports"));
+    assert!(matches!(s.top(), Screen::Placeholder(p) if p.label == "Reports"));
 }
 
 #[test]
@@ -525,7 +525,7 @@ fn an_allowed_tool_opens_like_the_menu_and_unknown_ones_are_named() {
             data: Data::Tool { key, access },
         },
     );
-    assert!(matches!(s.top(), Screen::Placeholder { label } if label == "Users and roles"));
+    assert!(matches!(s.top(), Screen::Placeholder(p) if p.label == "Users and roles"));
     assert_eq!(s.screens.len(), 2);
 
     let fx = type_command(&mut s, "open nope");
@@ -571,7 +571,7 @@ fn a_tool_the_menu_offers_opens_at_once_over_the_menu() {
         fx.iter().all(|e| matches!(e, Effect::Cancel { .. })),
         "{fx:?}"
     );
-    assert!(matches!(s.top(), Screen::Placeholder { label } if label == "Reports"));
+    assert!(matches!(s.top(), Screen::Placeholder(p) if p.label == "Reports"));
     assert_eq!(s.screens.len(), 2, "esc leads back to the menu");
     let fx = type_command(&mut s, "open roster");
     assert!(matches!(s.top(), Screen::Roster(_)));

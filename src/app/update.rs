@@ -1,11 +1,10 @@
 //! The top-level transition: each message goes to whoever waits for it, a
 //! key to the router, a reply to the screen that asked.
 
-use super::intervention;
 use super::nav::reload;
 use super::roster;
 use super::{Conn, Data, Effect, Msg, OutboxStatus, ReqId, State};
-use super::{auth, command, iv_edit, route, session_edit, session_log, student, team};
+use super::{auth, command, route, session_edit, session_log, team};
 use crate::domain::user::Whoami;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -82,13 +81,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
-        Msg::StudentSaved { req, outcome } => student::on_saved(state, req, outcome),
-        Msg::TransitionDone { req, outcome } => intervention::on_transition(state, req, outcome),
-        Msg::TeamChanged { req, outcome } => team::on_changed(state, req, outcome),
+        Msg::Written { req, wrote } => super::screens::on_written(state, req, wrote),
         Msg::QueryFailed { req, reason } if team::is_waiting(state, req) => {
             team::on_failed(state, req, reason)
         }
-        Msg::IvWritten { req, outcome } => iv_edit::on_written(state, req, outcome),
         Msg::DraftsFound {
             drafts,
             unreadable,
@@ -125,7 +121,6 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
-        Msg::SessionDeleted { req, outcome } => session_log::on_deleted(state, req, outcome),
         Msg::QueryFailed { req, reason } if session_log::waiting_for(state, req) => {
             session_log::on_failed(state, reason);
             vec![]

@@ -131,11 +131,11 @@ fn remove_question_80x24_no_color_and_the_refusal() {
     };
     update(
         &mut s,
-        Msg::TeamChanged {
+        Msg::Written {
             req,
-            outcome: TeamOutcome::Refused(
+            wrote: crate::app::Wrote::Team(TeamOutcome::Refused(
                 "the owner is always on the team: change the owner first".into(),
-            ),
+            )),
         },
     );
     let screen = text(&draw(&s, 80, 24, true));

@@ -6,7 +6,7 @@ use super::iv_write;
 use crate::app::intervention::WriteOutcome;
 use crate::app::iv_edit::IvWritten;
 use crate::app::team::TeamOutcome;
-use crate::app::{Effect, Msg};
+use crate::app::{Effect, Msg, Wrote};
 use crate::db::interventions::{self as iv, WriteError, lifecycle};
 use crate::db::{roster, sessions, student_record};
 use crate::domain::lifecycle::Transition;
@@ -28,9 +28,9 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
             id,
             version,
             change,
-        } => Msg::StudentSaved {
+        } => Msg::Written {
             req,
-            outcome: student_record::save(pg, id, version, &change).await,
+            wrote: Wrote::Student(student_record::save(pg, id, version, &change).await),
         },
         Effect::Transition {
             req,
@@ -48,7 +48,10 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
                 Err(WriteError::Refused(why)) => WriteOutcome::Refused(why.to_string()),
                 Err(e @ WriteError::Db(_)) => WriteOutcome::Failed(e.to_string()),
             };
-            Msg::TransitionDone { req, outcome }
+            Msg::Written {
+                req,
+                wrote: Wrote::Transition(outcome),
+            }
         }
         Effect::AddTeamMember {
             req,
@@ -68,7 +71,10 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
             let outcome = iv::team::add_member(pg, intervention_id, &m)
                 .await
                 .map_or_else(team_outcome, TeamOutcome::Saved);
-            Msg::TeamChanged { req, outcome }
+            Msg::Written {
+                req,
+                wrote: Wrote::Team(outcome),
+            }
         }
         Effect::RemoveTeamMember {
             req,
@@ -81,17 +87,22 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
                     .map_or_else(|e| team_outcome(e.into()), TeamOutcome::Saved),
                 Err(e) => team_outcome(e),
             };
-            Msg::TeamChanged { req, outcome }
+            Msg::Written {
+                req,
+                wrote: Wrote::Team(outcome),
+            }
         }
-        Effect::DeleteSession { req, id, version } => Msg::SessionDeleted {
+        Effect::DeleteSession { req, id, version } => Msg::Written {
             req,
-            outcome: sessions::delete(c, id, version)
-                .await
-                .map_err(|e| e.to_string()),
+            wrote: Wrote::SessionDeleted(
+                sessions::delete(c, id, version)
+                    .await
+                    .map_err(|e| e.to_string()),
+            ),
         },
-        Effect::WriteIv { req, write } => Msg::IvWritten {
+        Effect::WriteIv { req, write } => Msg::Written {
             req,
-            outcome: iv_write::run(pg, write).await,
+            wrote: Wrote::Iv(iv_write::run(pg, write).await),
         },
         _ => return None,
     })
@@ -102,27 +113,25 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
 pub(super) fn not_sent(effect: Effect, why: String) -> Option<Msg> {
     Some(match effect {
         Effect::SaveRosterFilters { .. } => Msg::RosterFiltersSaved { result: Err(why) },
-        Effect::SaveStudentRecord { req, .. } => Msg::StudentSaved {
+        Effect::SaveStudentRecord { req, .. } => Msg::Written {
             req,
-            outcome: SaveOutcome::Refused(why),
+            wrote: Wrote::Student(SaveOutcome::Refused(why)),
         },
-        Effect::Transition { req, .. } => Msg::TransitionDone {
+        Effect::Transition { req, .. } => Msg::Written {
             req,
-            outcome: WriteOutcome::Failed(why),
+            wrote: Wrote::Transition(WriteOutcome::Failed(why)),
         },
-        Effect::AddTeamMember { req, .. } | Effect::RemoveTeamMember { req, .. } => {
-            Msg::TeamChanged {
-                req,
-                outcome: TeamOutcome::Failed(why),
-            }
-        }
-        Effect::DeleteSession { req, .. } => Msg::SessionDeleted {
+        Effect::AddTeamMember { req, .. } | Effect::RemoveTeamMember { req, .. } => Msg::Written {
             req,
-            outcome: Err(why),
+            wrote: Wrote::Team(TeamOutcome::Failed(why)),
         },
-        Effect::WriteIv { req, .. } => Msg::IvWritten {
+        Effect::DeleteSession { req, .. } => Msg::Written {
             req,
-            outcome: IvWritten::Failed(why),
+            wrote: Wrote::SessionDeleted(Err(why)),
+        },
+        Effect::WriteIv { req, .. } => Msg::Written {
+            req,
+            wrote: Wrote::Iv(IvWritten::Failed(why)),
         },
         _ => return None,
     })

@@ -1,26 +1,32 @@
-//! One folder per screen: its state, its keys (`on_key`, `None` for a key
-//! it gives no meaning) and its handling of the replies it asked for. This
-//! file is the registry: the `Screen` stack entry and the one place that
-//! hands a key, a reply, a failure, a reload or a menu target to the screen
-//! it belongs to.
+//! One folder per screen: its state, its keys, its replies and its tests,
+//! behind the contract in `room.rs`. This file is the registry: the
+//! `Screen` stack entry (one line per screen), the menu targets that open
+//! them, and the one place that hands a key, a reply, a failure or a reload
+//! to the screen it belongs to and then carries out what the screen asked
+//! of the stack.
 
 pub mod home;
 pub mod intervention;
 pub mod iv_edit;
 pub mod menu;
+pub mod placeholder;
+pub mod room;
 pub mod roster;
 pub mod schools;
 pub mod session_edit;
 pub mod student;
 
 use crate::app::keymap::Action;
-use crate::app::nav::{find_req, reload};
-use crate::app::{Conn, Data, Effect, Read, ReqId, State};
+use crate::app::nav::{cancel_all, reload};
+use crate::app::request::Wrote;
+use crate::app::{Conn, Data, Effect, ReqId, State, session_log};
 use crossterm::event::KeyEvent;
 use home::HomeState;
 use intervention::DetailState;
 use iv_edit::IvEditState;
 use menu::MenuState;
+use placeholder::Placeholder;
+use room::{Cx, Nav, Room};
 use roster::RosterState;
 use schools::SchoolsState;
 use session_edit::SessionScreen;
@@ -45,16 +51,38 @@ pub enum Screen {
     Drafts(DraftsState),
     Schools(SchoolsState),
     /// A menu target that is not built yet, said honestly.
-    Placeholder {
-        label: String,
-    },
+    Placeholder(Placeholder),
 }
 
 impl Screen {
-    /// Requests whose answers this screen is waiting for.
-    pub(crate) fn in_flight(&self) -> Vec<ReqId> {
+    /// The screen as a room; `None` for a screen still handled by the
+    /// legacy functions over the whole state below (being converted).
+    fn room(&self) -> Option<&dyn Room> {
         match self {
-            Screen::Menu(m) => m.req.into_iter().collect(),
+            Screen::Menu(s) => Some(s),
+            Screen::Home(s) => Some(s),
+            Screen::Schools(s) => Some(s),
+            Screen::Placeholder(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn room_mut(&mut self) -> Option<&mut dyn Room> {
+        match self {
+            Screen::Menu(s) => Some(s),
+            Screen::Home(s) => Some(s),
+            Screen::Schools(s) => Some(s),
+            Screen::Placeholder(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Loads this screen waits for (cancelled when it goes).
+    pub(crate) fn in_flight(&self) -> Vec<ReqId> {
+        if let Some(r) = self.room() {
+            return r.in_flight();
+        }
+        match self {
             Screen::Roster(r) => r
                 .pending
                 .map(|(req, _)| req)
@@ -63,31 +91,35 @@ impl Screen {
                 .chain(r.settings_req)
                 .collect(),
             Screen::Student(s) => s.req.into_iter().collect(),
-            Screen::Home(h) => h.req.into_iter().collect(),
             // A write in flight is not listed: leaving must not cancel it.
             Screen::Intervention(d) => d.req.into_iter().collect(),
             Screen::IvEdit(e) => e.req.into_iter().collect(),
             Screen::Session(s) => s.req.into_iter().collect(),
-            Screen::Schools(s) => s.list.req().into_iter().collect(),
-            Screen::Drafts(_) | Screen::Placeholder { .. } => vec![],
+            _ => vec![],
         }
     }
 
     /// Waiting on something: a load or a save.
     pub(crate) fn busy(&self) -> bool {
+        if let Some(r) = self.room() {
+            return r.busy();
+        }
         !self.in_flight().is_empty()
             || matches!(self, Screen::Student(s) if s.save_req().is_some())
             || matches!(self, Screen::IvEdit(e) if e.saving.is_some())
             || matches!(self, Screen::Session(s) if s.editor.as_ref()
                 .is_some_and(|e| e.stage == session_edit::Stage::Saving))
+            || matches!(self, Screen::Intervention(d) if d.saving.is_some()
+                || d.team_edit.as_ref().and_then(intervention::team::TeamEdit::req).is_some())
     }
 
     pub fn title(&self) -> String {
+        if let Some(r) = self.room() {
+            return r.title();
+        }
         match self {
-            Screen::Menu(_) => "Menu".into(),
             Screen::Roster(_) => "Roster".into(),
             Screen::Student(s) => s.title.clone(),
-            Screen::Home(_) => "Caseload".into(),
             Screen::Intervention(d) => d.title.clone(),
             Screen::IvEdit(e) => match e.kind {
                 iv_edit::Kind::NewIntervention { .. } => "New intervention".into(),
@@ -102,41 +134,43 @@ impl Screen {
                 _ => "Log session".into(),
             },
             Screen::Drafts(_) => "Unsent notes".into(),
-            Screen::Schools(_) => super::schools::TITLE.into(),
-            Screen::Placeholder { label } => label.clone(),
+            _ => String::new(),
         }
     }
-    /// This screen's latest request is `req`.
+
+    /// This screen's latest load, or a write it sent, is `req`.
     pub(crate) fn waits_for(&self, req: ReqId) -> bool {
+        if let Some(r) = self.room() {
+            return r.waits_for(req);
+        }
         match self {
-            Screen::Menu(m) => m.req == Some(req),
             Screen::Roster(r) => {
                 r.pending.map(|(p, _)| p) == Some(req)
                     || r.count_req == Some(req)
                     || r.settings_req == Some(req)
                     || r.school_picker.as_ref().and_then(|p| p.req) == Some(req)
             }
-            Screen::Student(s) => s.req == Some(req),
-            Screen::Home(h) => h.req == Some(req),
-            Screen::Intervention(d) => d.req == Some(req),
-            Screen::IvEdit(e) => e.req == Some(req),
+            Screen::Student(s) => s.req == Some(req) || s.save_req() == Some(req),
+            Screen::Intervention(d) => {
+                d.req == Some(req)
+                    || d.saving == Some(req)
+                    || d.team_edit
+                        .as_ref()
+                        .and_then(intervention::team::TeamEdit::req)
+                        == Some(req)
+                    || d.session_delete.as_ref().and_then(|x| x.req) == Some(req)
+            }
+            Screen::IvEdit(e) => e.req == Some(req) || e.saving == Some(req),
             Screen::Session(s) => s.req == Some(req),
-            Screen::Schools(s) => s.list.waits_for(req),
-            Screen::Drafts(_) | Screen::Placeholder { .. } => false,
+            _ => false,
         }
     }
 
-    /// (Re)load what it shows with the ids `a`, `b`, `c` (the roster asks
+    /// Legacy screens' (re)load with the ids `a`, `b`, `c` (the roster asks
     /// for three things at once).
-    pub(crate) fn load(&mut self, a: ReqId, b: ReqId, c: ReqId) -> Vec<Effect> {
+    fn load_legacy(&mut self, a: ReqId, b: ReqId, c: ReqId) -> Vec<Effect> {
+        use crate::app::Read;
         match self {
-            Screen::Menu(m) => {
-                m.req = Some(a);
-                vec![Effect::Load {
-                    req: a,
-                    read: Read::Menu,
-                }]
-            }
             Screen::Roster(r) => {
                 r.error = None;
                 let mut effects = r.requery(a, b);
@@ -158,13 +192,6 @@ impl Screen {
                 vec![Effect::Load {
                     req: a,
                     read: Read::Student { id: s.id },
-                }]
-            }
-            Screen::Home(h) => {
-                h.req = Some(a);
-                vec![Effect::Load {
-                    req: a,
-                    read: Read::Home { scope: h.scope },
                 }]
             }
             Screen::Intervention(d) => {
@@ -198,10 +225,93 @@ impl Screen {
                     },
                 }]
             }
-            Screen::Schools(s) => s.reload(a),
-            Screen::Session(_) | Screen::Drafts(_) | Screen::Placeholder { .. } => vec![],
+            _ => vec![],
         }
     }
+}
+
+/// Runs `f` on screen `i` as a room with its context, then carries out
+/// what it asked of the stack; `None` when screen `i` is not a room.
+fn enter<R>(
+    state: &mut State,
+    i: usize,
+    f: impl FnOnce(&mut dyn Room, &mut Cx) -> R,
+) -> Option<(R, Vec<Effect>)> {
+    let State {
+        screens,
+        keymap,
+        conn,
+        outbox,
+        ids,
+        message,
+        width,
+        height,
+        ..
+    } = state;
+    let room = screens.get_mut(i)?.room_mut()?;
+    let mut cx = Cx {
+        keymap,
+        width: *width,
+        height: *height,
+        whoami: match conn {
+            Conn::Connected(w) => Some(w),
+            _ => None,
+        },
+        outbox,
+        ids,
+        message,
+        nav: Vec::new(),
+    };
+    let r = f(room, &mut cx);
+    let navs = std::mem::take(&mut cx.nav);
+    Some((r, apply(state, i, navs)))
+}
+
+/// Carries out, in order, what screen `me` asked of the stack.
+fn apply(state: &mut State, me: usize, navs: Vec<Nav>) -> Vec<Effect> {
+    let mut me = Some(me);
+    let mut fx = Vec::new();
+    for nav in navs {
+        match nav {
+            Nav::Push(screen) => {
+                state.screens.push(screen);
+                fx.extend(reload(state, state.screens.len() - 1));
+            }
+            Nav::Close => {
+                if let Some(i) = me.filter(|_| state.screens.len() > 1) {
+                    let gone = state.screens.remove(i);
+                    fx.extend(cancel_all(&gone));
+                    me = None;
+                }
+            }
+            Nav::ReloadSelf => {
+                if let Some(i) = me {
+                    fx.extend(reload(state, i));
+                }
+            }
+            Nav::Reload(pick) => {
+                for j in 0..state.screens.len() {
+                    if pick(&state.screens[j]) {
+                        fx.extend(reload(state, j));
+                    }
+                }
+            }
+            Nav::Open { target, label } => fx.extend(open(state, &target, label)),
+            Nav::LogSession(of) => fx.extend(session_log::log_for(state, of)),
+            Nav::StartScreen => fx.extend(crate::app::nav::open_start_screen(state)),
+        }
+    }
+    fx
+}
+
+/// (Re)load screen `i`.
+pub(crate) fn load(state: &mut State, i: usize) -> Vec<Effect> {
+    if let Some((mut own, fx)) = enter(state, i, |r, cx| r.load(cx)) {
+        own.extend(fx);
+        return own;
+    }
+    let (a, b, c) = (state.alloc(), state.alloc(), state.alloc());
+    state.screens[i].load_legacy(a, b, c)
 }
 
 /// The top screen's meaning of the key, if it has one.
@@ -210,64 +320,94 @@ pub(crate) fn on_key(
     key: &KeyEvent,
     action: Option<Action>,
 ) -> Option<Vec<Effect>> {
+    let top = state.screens.len() - 1;
+    if let Some((r, mut fx)) = enter(state, top, |r, cx| r.on_key(cx, key, action)) {
+        let mut own = r?;
+        own.append(&mut fx);
+        return Some(own);
+    }
     match state.top() {
-        Screen::Menu(_) => menu::on_key(state, key, action),
         Screen::Roster(_) => roster::on_key(state, key, action),
         Screen::Student(_) => student::on_key(state, key, action),
-        Screen::Home(_) => home::on_key(state, action),
         Screen::Intervention(_) => intervention::on_key(state, key, action),
         Screen::IvEdit(_) => iv_edit::on_key(state, key, action),
         Screen::Session(_) => session_edit::on_key(state, key),
         Screen::Drafts(_) => recover::on_key(state, key, action),
-        Screen::Schools(_) => {
-            let page = state.view().saturating_sub(1);
-            let keymap = state.keymap.clone();
-            let Screen::Schools(s) = state.top_mut() else {
-                return None;
-            };
-            s.on_key(&keymap, key, action, page)
-        }
-        Screen::Placeholder { .. } => None,
+        _ => None,
     }
+}
+
+/// The index of the screen waiting for `req`; replies to anything older
+/// find nothing and are dropped.
+fn waiting(state: &State, req: ReqId) -> Option<usize> {
+    state.screens.iter().position(|s| s.waits_for(req))
 }
 
 /// A reply for the screen waiting for `req`.
 pub(crate) fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
-    match find_req(state, req) {
-        Some(Screen::Menu(_)) => menu::on_reply(state, req, data),
-        Some(Screen::Roster(_)) => roster::on_reply(state, req, data),
-        Some(Screen::Student(_)) => student::on_reply(state, req, data),
-        Some(Screen::Home(_)) => home::on_reply(state, req, data),
-        Some(Screen::Intervention(_)) => intervention::on_reply(state, req, data),
-        Some(Screen::IvEdit(_)) => iv_edit::on_reply(state, req, data),
-        Some(Screen::Session(_)) => session_edit::on_reply(state, req, data),
-        Some(Screen::Schools(s)) => {
-            s.on_reply(req, data);
-            vec![]
-        }
-        Some(Screen::Drafts(_) | Screen::Placeholder { .. }) | None => vec![],
+    let Some(i) = waiting(state, req) else {
+        return vec![];
+    };
+    if state.screens[i].room().is_some() {
+        let (mut own, fx) = enter(state, i, |r, cx| r.on_reply(cx, req, data)).unwrap_or_default();
+        own.extend(fx);
+        return own;
+    }
+    match &state.screens[i] {
+        Screen::Roster(_) => roster::on_reply(state, req, data),
+        Screen::Student(_) => student::on_reply(state, req, data),
+        Screen::Intervention(_) => match data {
+            data @ Data::TeamCandidates { .. } => intervention::team::on_reply(state, req, data),
+            data => intervention::on_reply(state, req, data),
+        },
+        Screen::IvEdit(_) => iv_edit::on_reply(state, req, data),
+        Screen::Session(_) => session_edit::on_reply(state, req, data),
+        _ => vec![],
+    }
+}
+
+/// The answer to a write, for the screen that sent it.
+pub(crate) fn on_written(state: &mut State, req: ReqId, wrote: Wrote) -> Vec<Effect> {
+    let Some(i) = waiting(state, req) else {
+        return vec![];
+    };
+    if state.screens[i].room().is_some() {
+        let (mut own, fx) =
+            enter(state, i, |r, cx| r.on_written(cx, req, wrote)).unwrap_or_default();
+        own.extend(fx);
+        return own;
+    }
+    match wrote {
+        Wrote::Student(o) => student::on_saved(state, req, o),
+        Wrote::Transition(o) => intervention::on_transition(state, req, o),
+        Wrote::Team(o) => intervention::team::on_changed(state, req, o),
+        Wrote::Iv(o) => iv_edit::on_written(state, req, o),
+        Wrote::SessionDeleted(o) => session_log::on_deleted(state, req, o),
     }
 }
 
 /// Request `req` failed: the screen waiting for it says so; `false` when
 /// nobody waits or the screen said it itself (no status-line message).
 pub(crate) fn on_failed(state: &mut State, req: ReqId, reason: &str) -> bool {
-    match find_req(state, req) {
-        Some(Screen::Menu(m)) => m.req = None,
-        Some(Screen::Roster(r)) => {
+    let Some(i) = waiting(state, req) else {
+        return false;
+    };
+    if state.screens[i].room().is_some() {
+        let (say, fx) = enter(state, i, |r, cx| r.on_failed(cx, req, reason)).unwrap_or_default();
+        debug_assert!(fx.is_empty(), "a failure asks nothing of the stack");
+        return say;
+    }
+    match &mut state.screens[i] {
+        Screen::Roster(r) => {
             if !r.on_failed(req, reason) {
                 return false;
             }
         }
-        Some(Screen::Student(s)) => failed(&mut s.req, &mut s.error, reason),
-        Some(Screen::Home(h)) => failed(&mut h.req, &mut h.error, reason),
-        Some(Screen::Intervention(d)) => failed(&mut d.req, &mut d.error, reason),
-        Some(Screen::IvEdit(e)) => failed(&mut e.req, &mut e.error, reason),
-        Some(Screen::Session(s)) => failed(&mut s.req, &mut s.error, reason),
-        Some(Screen::Schools(s)) => {
-            s.on_failed(req, reason);
-        }
-        Some(Screen::Drafts(_) | Screen::Placeholder { .. }) | None => return false,
+        Screen::Student(s) => failed(&mut s.req, &mut s.error, reason),
+        Screen::Intervention(d) => failed(&mut d.req, &mut d.error, reason),
+        Screen::IvEdit(e) => failed(&mut e.req, &mut e.error, reason),
+        Screen::Session(s) => failed(&mut s.req, &mut s.error, reason),
+        _ => return false,
     }
     true
 }
@@ -281,40 +421,32 @@ fn failed(req: &mut Option<ReqId>, error: &mut Option<String>, why: &str) {
 
 /// Opens the screen for a menu target (or a tool the database allowed).
 pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect> {
-    match target {
-        "roster" => {
-            state.screens.push(Screen::Roster(RosterState::default()));
-            let top = state.screens.len() - 1;
-            reload(state, top)
-        }
+    let screen = match target {
+        "roster" => Screen::Roster(RosterState::default()),
         "student" => {
             state.info("students open from the roster: choose one there and press enter");
-            vec![]
+            return vec![];
         }
         "caseload" => {
             let roles = match &state.conn {
                 Conn::Connected(w) => w.user.as_ref().map(|u| u.role_keys.clone()),
                 _ => None,
             };
-            let scope = home::scope_for(&roles.unwrap_or_default());
-            state.screens.push(Screen::Home(HomeState::new(scope)));
-            let top = state.screens.len() - 1;
-            reload(state, top)
+            Screen::Home(HomeState::new(home::scope_for(&roles.unwrap_or_default())))
         }
-        schools::TARGET => {
-            state.screens.push(Screen::Schools(Default::default()));
-            let top = state.screens.len() - 1;
-            reload(state, top)
-        }
-        _ => {
-            state.screens.push(Screen::Placeholder { label });
-            vec![]
-        }
-    }
+        schools::TARGET => Screen::Schools(SchoolsState::default()),
+        _ => Screen::Placeholder(Placeholder { label }),
+    };
+    state.screens.push(screen);
+    reload(state, state.screens.len() - 1)
 }
 
 /// Pasted text for the top screen's focused text box, if it has one.
 pub(crate) fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    let top = state.screens.len() - 1;
+    if let Some((own, fx)) = enter(state, top, |r, cx| r.on_paste(cx, text)) {
+        return own.into_iter().flatten().chain(fx).collect();
+    }
     match state.top() {
         Screen::Roster(_) => roster::on_paste(state, text),
         Screen::Intervention(_) => intervention::team::on_paste(state, text),
@@ -335,5 +467,8 @@ pub(crate) fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
 /// The terminal changed size: screens that keep a scroll offset keep the
 /// cursor on screen.
 pub(crate) fn on_resize(state: &mut State) {
+    for i in 0..state.screens.len() {
+        let _ = enter(state, i, |r, cx| r.on_resize(cx));
+    }
     roster::on_resize(state);
 }

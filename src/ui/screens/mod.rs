@@ -30,10 +30,10 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Session(s) => session_edit::render(frame, body, s, theme),
         Screen::Drafts(d) => session_edit::render_drafts(frame, body, d, theme),
         Screen::Schools(s) => schools::render(frame, body, s, theme),
-        Screen::Placeholder { label } => crate::ui::centered_text(
+        Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,
-            &format!("{}: coming soon", crate::ui::sanitize::clean(label)),
+            &format!("{}: coming soon", crate::ui::sanitize::clean(&p.label)),
             theme.dim,
         ),
     }

@@ -1,6 +1,6 @@
 //! The schools screen: a table of every school.
 
-use crate::app::loadable::Loadable;
+use crate::app::loadable::Pending as LoadPending;
 use crate::app::schools::SchoolsState;
 use crate::domain::enums::PgEnum;
 use crate::domain::school::School;
@@ -14,16 +14,16 @@ use ratatui::widgets::Paragraph;
 
 pub fn render(frame: &mut Frame, area: Rect, s: &SchoolsState, theme: &Theme) {
     let why;
-    let pending = match &s.list {
-        Loadable::Loaded(_) => None,
-        Loadable::Failed(w) => {
+    let pending = match s.list.pending() {
+        None => None,
+        Some(LoadPending::Failed(w)) => {
             why = clean(w);
             Some(Pending::Failed {
                 why: &why,
                 hint: pending::BACK_OR_RETRY,
             })
         }
-        Loadable::Idle | Loadable::Loading(_) => Some(Pending::Loading("loading the schools…")),
+        Some(LoadPending::Loading) => Some(Pending::Loading("loading the schools…")),
     };
     if let Some(p) = pending {
         pending::render(frame, area, p, theme);

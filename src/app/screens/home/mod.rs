@@ -4,9 +4,12 @@ mod state;
 
 pub use state::*;
 
+use crate::app::intervention::DetailState;
 use crate::app::keymap::Action;
-use crate::app::nav::{find_req, open_intervention, push_student};
-use crate::app::{Data, Effect, ReqId, Screen, State, session_log};
+use crate::app::screens::room::{Cx, LogFor, Nav, Room};
+use crate::app::student::StudentState;
+use crate::app::{Data, Effect, Read, ReqId, Screen};
+use crossterm::event::KeyEvent;
 
 /// What a key on the home asks of the stack.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +23,7 @@ pub enum HomeKey {
 impl HomeState {
     /// Movement, sections and open; `None` leaves the key to the global
     /// bindings. `page` is how many rows a page moves.
-    pub fn on_key(&mut self, action: Option<Action>, page: isize) -> Option<HomeKey> {
+    pub fn on_action(&mut self, action: Option<Action>, page: isize) -> Option<HomeKey> {
         match action? {
             Action::LogSession => return Some(HomeKey::LogSession),
             Action::Up => self.move_by(-1),
@@ -38,28 +41,62 @@ impl HomeState {
     }
 }
 
-/// Keys on the home, given the home on top.
-pub fn on_key(state: &mut State, action: Option<Action>) -> Option<Vec<Effect>> {
-    let page = state.view().saturating_sub(1).max(1) as isize;
-    let Screen::Home(h) = state.top_mut() else {
-        return None;
-    };
-    match h.on_key(action, page)? {
-        HomeKey::Stay => Some(vec![]),
-        HomeKey::LogSession => session_log::log_session(state),
-        HomeKey::Open(Target::Intervention { id, title }) => {
-            Some(open_intervention(state, id, title))
-        }
-        HomeKey::Open(Target::Student { id, title }) => Some(push_student(state, id, title)),
+impl Room for HomeState {
+    fn title(&self) -> String {
+        "Caseload".into()
     }
-}
 
-pub fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
-    if let Data::Home { home, today } = data
-        && let Some(Screen::Home(h)) = find_req(state, req)
-    {
-        h.req = None;
-        h.apply(*home, today);
+    fn in_flight(&self) -> Vec<ReqId> {
+        self.req.into_iter().collect()
     }
-    vec![]
+
+    fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let req = cx.alloc();
+        self.req = Some(req);
+        vec![Effect::Load {
+            req,
+            read: Read::Home { scope: self.scope },
+        }]
+    }
+
+    fn on_key(
+        &mut self,
+        cx: &mut Cx,
+        _key: &KeyEvent,
+        action: Option<Action>,
+    ) -> Option<Vec<Effect>> {
+        let nav = match self.on_action(action, cx.page())? {
+            HomeKey::Stay => return Some(vec![]),
+            HomeKey::LogSession => match self.selected()? {
+                Target::Intervention { id, title } => {
+                    Nav::LogSession(LogFor::Intervention { id, title })
+                }
+                Target::Student { id, title } => {
+                    Nav::LogSession(LogFor::Student { id, name: title })
+                }
+            },
+            HomeKey::Open(Target::Intervention { id, title }) => {
+                Nav::Push(Screen::Intervention(DetailState::new(id, title)))
+            }
+            HomeKey::Open(Target::Student { id, title }) => {
+                Nav::Push(Screen::Student(StudentState::new(id, title)))
+            }
+        };
+        cx.go(nav);
+        Some(vec![])
+    }
+
+    fn on_reply(&mut self, _cx: &mut Cx, _req: ReqId, data: Data) -> Vec<Effect> {
+        if let Data::Home { home, today } = data {
+            self.req = None;
+            self.apply(*home, today);
+        }
+        vec![]
+    }
+
+    fn on_failed(&mut self, _cx: &mut Cx, _req: ReqId, why: &str) -> bool {
+        self.req = None;
+        self.error = Some(why.to_string());
+        true
+    }
 }

@@ -193,9 +193,9 @@ fn picking_a_user_then_a_role_adds_them() {
     team.push(member_row(42, "Max Ma"));
     update(
         &mut s,
-        Msg::TeamChanged {
+        Msg::Written {
             req,
-            outcome: TeamOutcome::Saved(team),
+            wrote: Wrote::Team(TeamOutcome::Saved(team)),
         },
     );
     assert!(edit(&mut s).is_none());
@@ -283,9 +283,9 @@ fn someone_outside_needs_a_name_and_organisation_and_a_real_role() {
     // the form, everything typed still there, and the reason.
     update(
         &mut s,
-        Msg::TeamChanged {
+        Msg::Written {
             req,
-            outcome: TeamOutcome::Refused("already on the team".into()),
+            wrote: Wrote::Team(TeamOutcome::Refused("already on the team".into())),
         },
     );
     let Some(TeamEdit::Form(f)) = edit(&mut s) else {
@@ -338,9 +338,9 @@ fn the_owner_is_not_offered_for_removal_and_others_need_a_yes() {
     let owner_only = vec![detail(&mut s).detail.as_ref().unwrap().team[0].clone()];
     update(
         &mut s,
-        Msg::TeamChanged {
+        Msg::Written {
             req,
-            outcome: TeamOutcome::Saved(owner_only),
+            wrote: Wrote::Team(TeamOutcome::Saved(owner_only)),
         },
     );
     assert_eq!(message(&s), "removed Lee Okafor from the team");
@@ -362,9 +362,9 @@ fn a_refused_removal_is_shown_as_the_database_said_it() {
     };
     update(
         &mut s,
-        Msg::TeamChanged {
+        Msg::Written {
             req,
-            outcome: TeamOutcome::Refused(OWNER_KEPT.into()),
+            wrote: Wrote::Team(TeamOutcome::Refused(OWNER_KEPT.into())),
         },
     );
     assert_eq!(s.message.as_ref().map(|(l, _)| *l), Some(Level::Error));
@@ -378,9 +378,9 @@ fn a_refused_removal_is_shown_as_the_database_said_it() {
     };
     let fx = update(
         &mut s,
-        Msg::TeamChanged {
+        Msg::Written {
             req,
-            outcome: TeamOutcome::Gone,
+            wrote: Wrote::Team(TeamOutcome::Gone),
         },
     );
     assert!(

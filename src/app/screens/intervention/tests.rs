@@ -352,9 +352,9 @@ fn pausing_confirms_then_sends_the_version() {
     assert!(s.busy());
     let fx = update(
         &mut s,
-        Msg::TransitionDone {
+        Msg::Written {
             req,
-            outcome: WriteOutcome::Saved(4),
+            wrote: Wrote::Transition(WriteOutcome::Saved(4)),
         },
     );
     assert!(
@@ -451,9 +451,9 @@ fn a_conflict_shows_the_current_row_and_reloads() {
     let now = fixtures::header_at(InterventionStatus::ReviewDue, 4);
     let fx = update(
         &mut s,
-        Msg::TransitionDone {
+        Msg::Written {
             req,
-            outcome: WriteOutcome::Conflict(Box::new(now)),
+            wrote: Wrote::Transition(WriteOutcome::Conflict(Box::new(now))),
         },
     );
     let d = detail(&mut s);
@@ -485,11 +485,11 @@ fn a_refusal_says_why_and_changes_nothing() {
     };
     let fx = update(
         &mut s,
-        Msg::TransitionDone {
+        Msg::Written {
             req,
-            outcome: WriteOutcome::Refused(
+            wrote: Wrote::Transition(WriteOutcome::Refused(
                 "an intervention cannot go from active to planned".into(),
-            ),
+            )),
         },
     );
     assert!(fx.is_empty());
@@ -502,9 +502,9 @@ fn a_refusal_says_why_and_changes_nothing() {
     assert!(
         update(
             &mut s,
-            Msg::TransitionDone {
+            Msg::Written {
                 req,
-                outcome: WriteOutcome::Gone
+                wrote: Wrote::Transition(WriteOutcome::Gone)
             }
         )
         .is_empty()

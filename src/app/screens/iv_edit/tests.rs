@@ -71,9 +71,9 @@ fn context(programs: Vec<Program>, can_restrict: bool, measure: Option<&str>) ->
 fn saved_back_on_detail(s: &mut State, req: ReqId) {
     let fx = update(
         s,
-        Msg::IvWritten {
+        Msg::Written {
             req,
-            outcome: IvWritten::Saved(IvSaved::Updated),
+            wrote: Wrote::Iv(IvWritten::Saved(IvSaved::Updated)),
         },
     );
     assert!(
@@ -159,9 +159,9 @@ fn a_new_plan_starts_from_a_program_and_a_retry_reuses_its_id() {
     // The database refuses: the message shows, every value and the focus stay.
     update(
         &mut s,
-        Msg::IvWritten {
+        Msg::Written {
             req,
-            outcome: IvWritten::Refused("no such student or program".into()),
+            wrote: Wrote::Iv(IvWritten::Refused("no such student or program".into())),
         },
     );
     assert_eq!(
@@ -180,12 +180,12 @@ fn a_new_plan_starts_from_a_program_and_a_retry_reuses_its_id() {
     // the student record under it reloads.
     let fx = update(
         &mut s,
-        Msg::IvWritten {
+        Msg::Written {
             req,
-            outcome: IvWritten::Saved(IvSaved::Created {
+            wrote: Wrote::Iv(IvWritten::Saved(IvSaved::Created {
                 id: new.id,
                 title: "Ana Lee · Read Naturally".into(),
-            }),
+            })),
         },
     );
     assert!(
@@ -292,9 +292,11 @@ fn conflicted() -> State {
     assert_eq!((id, version, edit.tier), (Uuid::from_u128(1001), 3, 3));
     update(
         &mut s,
-        Msg::IvWritten {
+        Msg::Written {
             req,
-            outcome: IvWritten::Conflict(Theirs::Intervention(Box::new(theirs()))),
+            wrote: Wrote::Iv(IvWritten::Conflict(Theirs::Intervention(
+                Box::new(theirs()),
+            ))),
         },
     );
     s
@@ -430,9 +432,9 @@ fn e_on_the_goals_tab_edits_the_selected_goal() {
     current.fields.statement = "No office referrals".into();
     update(
         &mut s,
-        Msg::IvWritten {
+        Msg::Written {
             req,
-            outcome: IvWritten::Conflict(Theirs::Goal(Box::new(current))),
+            wrote: Wrote::Iv(IvWritten::Conflict(Theirs::Goal(Box::new(current)))),
         },
     );
     let Stage::Conflict(c) = &ed(&s).stage else {
@@ -492,9 +494,9 @@ fn data_points_are_entered_and_the_last_deleted_after_asking() {
     );
     update(
         &mut s,
-        Msg::IvWritten {
+        Msg::Written {
             req,
-            outcome: IvWritten::Gone,
+            wrote: Wrote::Iv(IvWritten::Gone),
         },
     );
     assert!(matches!(s.top(), Screen::Intervention(_)));
@@ -505,7 +507,7 @@ fn data_points_are_entered_and_the_last_deleted_after_asking() {
 fn minted_ids_differ_per_form_and_per_seed() {
     let mut a = State::new(Options::default());
     let mut b = State::new(Options::default());
-    b.id_seed = 42;
+    b.ids.seed = 42;
     let (a1, a2, b1) = (a.mint_id(), a.mint_id(), b.mint_id());
     assert_ne!(a1, a2);
     assert_ne!(a1, b1);

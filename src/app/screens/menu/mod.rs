@@ -5,8 +5,8 @@ mod state;
 pub use state::*;
 
 use crate::app::keymap::{Action, Context};
-use crate::app::nav::{find_req, open_start_screen, open_target};
-use crate::app::{Data, Effect, ReqId, Screen, State};
+use crate::app::screens::room::{Cx, Nav, Room};
+use crate::app::{Data, Effect, Read, ReqId};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What a key on the menu asks of the stack.
@@ -21,7 +21,7 @@ pub enum MenuKey {
 impl MenuState {
     /// Its hotkeys first, then movement and open; `None` leaves the key to
     /// the global bindings. `page` is how many items a page moves.
-    pub fn on_key(
+    pub fn on_action(
         &mut self,
         key: &KeyEvent,
         action: Option<Action>,
@@ -72,48 +72,63 @@ impl MenuState {
 
     /// The selected item's screen.
     fn open(&self) -> MenuKey {
+        match self.chosen() {
+            Some((target, label)) => MenuKey::Open { target, label },
+            None => MenuKey::Stay,
+        }
+    }
+
+    /// The selected item's target and label, when an item is selected.
+    pub fn chosen(&self) -> Option<(String, String)> {
         match self.selected().map(|e| (&e.kind, &e.label)) {
-            Some((EntryKind::Item { target }, label)) => MenuKey::Open {
-                target: target.clone(),
-                label: label.clone(),
-            },
-            _ => MenuKey::Stay,
+            Some((EntryKind::Item { target }, label)) => Some((target.clone(), label.clone())),
+            _ => None,
         }
     }
 }
 
-/// Keys on the menu, given the menu on top.
-pub fn on_key(state: &mut State, key: &KeyEvent, action: Option<Action>) -> Option<Vec<Effect>> {
-    let page = state.view().saturating_sub(1).max(1) as isize;
-    let Screen::Menu(m) = state.top_mut() else {
-        return None;
-    };
-    Some(match m.on_key(key, action, page)? {
-        MenuKey::Stay => vec![],
-        MenuKey::Open { target, label } => open_target(state, &target, label),
-    })
-}
-
-/// Opens the selected item's screen.
-pub fn open_selected(state: &mut State) -> Vec<Effect> {
-    let Screen::Menu(m) = state.top() else {
-        return vec![];
-    };
-    match m.open() {
-        MenuKey::Open { target, label } => open_target(state, &target, label),
-        MenuKey::Stay => vec![],
+impl Room for MenuState {
+    fn title(&self) -> String {
+        "Menu".into()
     }
-}
 
-/// The menu arrived: show it, and once, open the start screen over it.
-pub fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
-    let Data::Menu { items } = data else {
-        return vec![];
-    };
-    let Some(Screen::Menu(m)) = find_req(state, req) else {
-        return vec![];
-    };
-    m.req = None;
-    m.set_entries(build(&items));
-    open_start_screen(state)
+    fn in_flight(&self) -> Vec<ReqId> {
+        self.req.into_iter().collect()
+    }
+
+    fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let req = cx.alloc();
+        self.req = Some(req);
+        vec![Effect::Load {
+            req,
+            read: Read::Menu,
+        }]
+    }
+
+    fn on_key(
+        &mut self,
+        cx: &mut Cx,
+        key: &KeyEvent,
+        action: Option<Action>,
+    ) -> Option<Vec<Effect>> {
+        if let MenuKey::Open { target, label } = self.on_action(key, action, cx.page())? {
+            cx.go(Nav::Open { target, label });
+        }
+        Some(vec![])
+    }
+
+    /// The menu arrived: show it, and once, open the start screen over it.
+    fn on_reply(&mut self, cx: &mut Cx, _req: ReqId, data: Data) -> Vec<Effect> {
+        if let Data::Menu { items } = data {
+            self.req = None;
+            self.set_entries(build(&items));
+            cx.go(Nav::StartScreen);
+        }
+        vec![]
+    }
+
+    fn on_failed(&mut self, _cx: &mut Cx, _req: ReqId, _why: &str) -> bool {
+        self.req = None;
+        true
+    }
 }

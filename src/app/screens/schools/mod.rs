@@ -1,9 +1,10 @@
 //! The schools screen: every school in the district, read-only. It takes
 //! only what it needs: its own state, the key's action, and request ids.
 
-use crate::app::keymap::{Action, Context, KeyMap};
+use crate::app::keymap::{Action, Context};
 use crate::app::list::Cursor;
 use crate::app::loadable::Loadable;
+use crate::app::screens::room::{Cx, Room};
 use crate::app::{Data, Effect, Read, ReqId};
 use crate::domain::school::School;
 use crossterm::event::KeyEvent;
@@ -38,9 +39,20 @@ impl SchoolsState {
     pub fn selected(&self) -> Option<&School> {
         self.shown().get(self.cursor.at()).copied()
     }
+}
 
-    /// Ask for the list with `req`, cancelling what it supersedes.
-    pub fn reload(&mut self, req: ReqId) -> Vec<Effect> {
+impl Room for SchoolsState {
+    fn title(&self) -> String {
+        TITLE.into()
+    }
+
+    fn in_flight(&self) -> Vec<ReqId> {
+        self.list.req().into_iter().collect()
+    }
+
+    /// Asks for the list, cancelling what it supersedes.
+    fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let req = cx.alloc();
         let old = self.list.start(req);
         old.map(|req| Effect::Cancel { req })
             .into_iter()
@@ -51,18 +63,15 @@ impl SchoolsState {
             .collect()
     }
 
-    /// A key; `None` leaves it to the global bindings (back, retry, …).
-    /// `page` is how many rows a page moves.
-    pub fn on_key(
+    fn on_key(
         &mut self,
-        keymap: &KeyMap,
+        cx: &mut Cx,
         key: &KeyEvent,
         action: Option<Action>,
-        page: usize,
     ) -> Option<Vec<Effect>> {
         let len = self.shown().len();
-        let page = page.max(1) as isize;
-        if keymap.action_in(key, |c| c == Context::Schools) == Some(Action::InactiveSchools) {
+        let page = cx.page();
+        if cx.keymap.action_in(key, |c| c == Context::Schools) == Some(Action::InactiveSchools) {
             self.hide_inactive = !self.hide_inactive;
             self.cursor.clamp(self.shown().len());
             return Some(vec![]);
@@ -80,17 +89,15 @@ impl SchoolsState {
         Some(vec![])
     }
 
-    /// The answer to `Read::AllSchools`; `false` when not this screen's.
-    pub fn on_reply(&mut self, req: ReqId, data: Data) -> bool {
-        let Data::AllSchools { schools } = data else {
-            return false;
-        };
-        let arrived = self.list.arrive(req, schools);
-        self.cursor.clamp(self.shown().len());
-        arrived
+    fn on_reply(&mut self, _cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
+        if let Data::AllSchools { schools } = data {
+            self.list.arrive(req, schools);
+            self.cursor.clamp(self.shown().len());
+        }
+        vec![]
     }
 
-    pub fn on_failed(&mut self, req: ReqId, why: &str) -> bool {
+    fn on_failed(&mut self, _cx: &mut Cx, req: ReqId, why: &str) -> bool {
         self.list.fail(req, why)
     }
 }

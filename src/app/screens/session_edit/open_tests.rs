@@ -72,9 +72,9 @@ fn the_sessions_tab_edits_and_deletes_after_a_yes() {
     assert_eq!((id, v), (session, version));
     let fx = update(
         &mut s,
-        Msg::SessionDeleted {
+        Msg::Written {
             req,
-            outcome: Ok(()),
+            wrote: Wrote::SessionDeleted(Ok(())),
         },
     );
     assert!(fx.iter().any(|f| matches!(
