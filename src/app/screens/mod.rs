@@ -274,7 +274,7 @@ fn apply(state: &mut State, me: usize, navs: Vec<Nav>) -> Vec<Effect> {
     for nav in navs {
         match nav {
             Nav::Push(screen) => {
-                state.screens.push(screen);
+                state.screens.push(*screen);
                 fx.extend(reload(state, state.screens.len() - 1));
             }
             Nav::Close => {

@@ -121,7 +121,7 @@ impl<T: Room + ?Sized> Room for Box<T> {
 #[derive(Debug)]
 pub enum Nav {
     /// Open a screen on top and load it.
-    Push(Screen),
+    Push(Box<Screen>),
     /// Close the screen that asks (wherever it is in the stack),
     /// cancelling its loads. The first screen never closes.
     Close,
@@ -190,6 +190,11 @@ impl Cx<'_> {
     /// How many rows a page key moves in a list of `view()` rows.
     pub fn page(&self) -> isize {
         self.view().saturating_sub(1).max(1) as isize
+    }
+
+    /// Open `screen` on top (and load it) once this handler returns.
+    pub fn push(&mut self, screen: Screen) {
+        self.nav.push(Nav::Push(Box::new(screen)));
     }
 
     /// Ask the stack for something (see [`Nav`]).

@@ -76,10 +76,10 @@ impl Room for HomeState {
                 }
             },
             HomeKey::Open(Target::Intervention { id, title }) => {
-                Nav::Push(Screen::Intervention(DetailState::new(id, title)))
+                Nav::Push(Box::new(Screen::Intervention(DetailState::new(id, title))))
             }
             HomeKey::Open(Target::Student { id, title }) => {
-                Nav::Push(Screen::Student(StudentState::new(id, title)))
+                Nav::Push(Box::new(Screen::Student(StudentState::new(id, title))))
             }
         };
         cx.go(nav);
