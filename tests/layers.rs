@@ -245,3 +245,59 @@ fn the_check_sees_plain_grouped_and_inline_paths() {
     let test_module = "fn f() {}\n#[cfg(test)]\nmod tests { use crate::ui::render; }\n";
     assert!(check("app", "mod.rs", test_module).is_empty());
 }
+
+/// The lines of a screen's source (outside its tests) that name the whole
+/// application `State`: a room sees the rest only through its `Cx`.
+fn state_uses(text: &str) -> Vec<usize> {
+    let code = code_only(text);
+    outside_tests(&code)
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.match_indices("State").any(|(i, _)| {
+                let before = l[..i].chars().next_back();
+                let after = l[i + "State".len()..].chars().next();
+                !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+            })
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// Issue 12's screen contract: every screen's folder under
+/// `src/app/screens/` takes what it needs through its `Cx` and asks the
+/// stack through `Nav`; only the registry (`screens/mod.rs`) holds `State`.
+#[test]
+fn screens_take_only_their_context_not_the_whole_state() {
+    let dir = src().join("app").join("screens");
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
+    let mut found = Vec::new();
+    let mut checked = 0;
+    for file in files.iter().filter(|f| f.parent() != Some(dir.as_path())) {
+        if is_test_file(file) {
+            continue;
+        }
+        checked += 1;
+        let text = std::fs::read_to_string(file)
+            .unwrap_or_else(|e| panic!("read {}: {e}", file.display()));
+        for line in state_uses(&text) {
+            found.push(format!("{}:{line}", file.display()));
+        }
+    }
+    assert!(checked > 15, "only {checked} screen files checked");
+    assert!(
+        found.is_empty(),
+        "screens that take the whole State (use the Cx instead):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_state_check_sees_the_word_not_the_screen_states() {
+    assert_eq!(state_uses("fn f(state: &mut State) {}"), vec![1]);
+    assert_eq!(state_uses("use crate::app::{Data, State};"), vec![1]);
+    assert!(state_uses("fn f(s: &mut HomeState, t: StateOf) {}").is_empty());
+    assert!(state_uses("// State in a comment\n").is_empty());
+    assert!(state_uses("fn f() {}\n#[cfg(test)]\nmod t { use State; }").is_empty());
+}
