@@ -1,7 +1,10 @@
 //! Connection resolution: every source of a setting and its order.
 
+use super::build::parse_connect_timeout;
 use super::*;
 use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
 
 fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
     let map: HashMap<String, String> = pairs
