@@ -280,9 +280,11 @@ async fn seed_as_a_plain_login_says_it_needs_a_superuser() {
 
 #[tokio::test]
 async fn seed_as_a_caseload_user_says_it_needs_a_superuser() {
+    // The database first: its migrations create the group role the login
+    // joins, which a fresh cluster does not have yet.
+    let db = TestDb::new().await;
     let admin = common::connect(&common::admin_conninfo()).await;
     let logins = LoginRoles::create(&admin, "caseload_admin", 1).await;
-    let db = TestDb::new().await;
     let url = LoginRoles::conninfo_as(&db.conninfo(), &logins.0[0]);
     let run = caseload(&["--database-url", &url, "seed", "--students", "10"], &[]);
     assert_needs_superuser(&run, &logins.0[0]);
