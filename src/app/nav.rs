@@ -2,7 +2,6 @@
 //! and opening screens over others.
 
 use super::intervention::DetailState;
-use super::student::StudentState;
 use super::{Effect, ReqId, Screen, State};
 use uuid::Uuid;
 
@@ -76,14 +75,6 @@ pub(super) fn open_start_screen(state: &mut State) -> Vec<Effect> {
 /// said yes to `:open`.
 pub(super) fn open_target(state: &mut State, target: &str, label: String) -> Vec<Effect> {
     super::screens::open(state, target, label)
-}
-
-pub(super) fn push_student(state: &mut State, id: Uuid, title: String) -> Vec<Effect> {
-    state
-        .screens
-        .push(Screen::Student(StudentState::new(id, title)));
-    let top = state.screens.len() - 1;
-    reload(state, top)
 }
 
 /// Opens over the menu, as if chosen there, so Esc leads back to it.

@@ -21,13 +21,6 @@ pub fn log_session(state: &mut State) -> Option<Vec<super::Effect>> {
             id: d.id,
             title: d.title.clone(),
         },
-        Screen::Roster(r) => {
-            let row = r.selected()?;
-            LogFor::Student {
-                id: row.id,
-                name: format!("{}, {}", row.last_name, row.first_name),
-            }
-        }
         Screen::Student(s) => LogFor::Student {
             id: s.id,
             name: s.title.clone(),

@@ -2,7 +2,6 @@
 //! key to the router, a reply to the screen that asked.
 
 use super::nav::reload;
-use super::roster;
 use super::{Conn, Data, Effect, Msg, OutboxStatus, ReqId, State};
 use super::{auth, command, route, session_edit, session_log, team};
 use crate::domain::user::Whoami;
@@ -129,9 +128,6 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.tool_check = None;
             state.error(format!("could not check access: {reason}"));
             vec![]
-        }
-        Msg::QueryFailed { req, reason } if roster::settings_req(state, req) => {
-            roster::on_settings_failed(state, req, &reason)
         }
         Msg::QueryFailed { req, reason } => {
             if !super::screens::on_failed(state, req, &reason) {

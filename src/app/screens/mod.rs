@@ -60,6 +60,7 @@ impl Screen {
     fn room(&self) -> Option<&dyn Room> {
         match self {
             Screen::Menu(s) => Some(s),
+            Screen::Roster(s) => Some(s),
             Screen::Home(s) => Some(s),
             Screen::Schools(s) => Some(s),
             Screen::Placeholder(s) => Some(s),
@@ -70,6 +71,7 @@ impl Screen {
     fn room_mut(&mut self) -> Option<&mut dyn Room> {
         match self {
             Screen::Menu(s) => Some(s),
+            Screen::Roster(s) => Some(s),
             Screen::Home(s) => Some(s),
             Screen::Schools(s) => Some(s),
             Screen::Placeholder(s) => Some(s),
@@ -83,13 +85,6 @@ impl Screen {
             return r.in_flight();
         }
         match self {
-            Screen::Roster(r) => r
-                .pending
-                .map(|(req, _)| req)
-                .into_iter()
-                .chain(r.count_req)
-                .chain(r.settings_req)
-                .collect(),
             Screen::Student(s) => s.req.into_iter().collect(),
             // A write in flight is not listed: leaving must not cancel it.
             Screen::Intervention(d) => d.req.into_iter().collect(),
@@ -118,7 +113,6 @@ impl Screen {
             return r.title();
         }
         match self {
-            Screen::Roster(_) => "Roster".into(),
             Screen::Student(s) => s.title.clone(),
             Screen::Intervention(d) => d.title.clone(),
             Screen::IvEdit(e) => match e.kind {
@@ -144,12 +138,6 @@ impl Screen {
             return r.waits_for(req);
         }
         match self {
-            Screen::Roster(r) => {
-                r.pending.map(|(p, _)| p) == Some(req)
-                    || r.count_req == Some(req)
-                    || r.settings_req == Some(req)
-                    || r.school_picker.as_ref().and_then(|p| p.req) == Some(req)
-            }
             Screen::Student(s) => s.req == Some(req) || s.save_req() == Some(req),
             Screen::Intervention(d) => {
                 d.req == Some(req)
@@ -166,26 +154,10 @@ impl Screen {
         }
     }
 
-    /// Legacy screens' (re)load with the ids `a`, `b`, `c` (the roster asks
-    /// for three things at once).
-    fn load_legacy(&mut self, a: ReqId, b: ReqId, c: ReqId) -> Vec<Effect> {
+    /// Legacy screens' (re)load with the id `a`.
+    fn load_legacy(&mut self, a: ReqId) -> Vec<Effect> {
         use crate::app::Read;
         match self {
-            Screen::Roster(r) => {
-                r.error = None;
-                let mut effects = r.requery(a, b);
-                r.settings_req = None;
-                if !r.restored {
-                    // Asked alongside the first page, which then shows at once
-                    // when nothing was saved; saved filters supersede it.
-                    r.settings_req = Some(c);
-                    effects.push(Effect::Load {
-                        req: c,
-                        read: Read::RosterFilters,
-                    });
-                }
-                effects
-            }
             Screen::Student(s) => {
                 s.req = Some(a);
                 s.error = None;
@@ -310,8 +282,8 @@ pub(crate) fn load(state: &mut State, i: usize) -> Vec<Effect> {
         own.extend(fx);
         return own;
     }
-    let (a, b, c) = (state.alloc(), state.alloc(), state.alloc());
-    state.screens[i].load_legacy(a, b, c)
+    let a = state.alloc();
+    state.screens[i].load_legacy(a)
 }
 
 /// The top screen's meaning of the key, if it has one.
@@ -327,7 +299,6 @@ pub(crate) fn on_key(
         return Some(own);
     }
     match state.top() {
-        Screen::Roster(_) => roster::on_key(state, key, action),
         Screen::Student(_) => student::on_key(state, key, action),
         Screen::Intervention(_) => intervention::on_key(state, key, action),
         Screen::IvEdit(_) => iv_edit::on_key(state, key, action),
@@ -354,7 +325,6 @@ pub(crate) fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect>
         return own;
     }
     match &state.screens[i] {
-        Screen::Roster(_) => roster::on_reply(state, req, data),
         Screen::Student(_) => student::on_reply(state, req, data),
         Screen::Intervention(_) => match data {
             data @ Data::TeamCandidates { .. } => intervention::team::on_reply(state, req, data),
@@ -398,11 +368,6 @@ pub(crate) fn on_failed(state: &mut State, req: ReqId, reason: &str) -> bool {
         return say;
     }
     match &mut state.screens[i] {
-        Screen::Roster(r) => {
-            if !r.on_failed(req, reason) {
-                return false;
-            }
-        }
         Screen::Student(s) => failed(&mut s.req, &mut s.error, reason),
         Screen::Intervention(d) => failed(&mut d.req, &mut d.error, reason),
         Screen::IvEdit(e) => failed(&mut e.req, &mut e.error, reason),
@@ -448,7 +413,6 @@ pub(crate) fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
         return own.into_iter().flatten().chain(fx).collect();
     }
     match state.top() {
-        Screen::Roster(_) => roster::on_paste(state, text),
         Screen::Intervention(_) => intervention::team::on_paste(state, text),
         Screen::Student(_) => {
             student::on_paste(state, text);
@@ -470,5 +434,4 @@ pub(crate) fn on_resize(state: &mut State) {
     for i in 0..state.screens.len() {
         let _ = enter(state, i, |r, cx| r.on_resize(cx));
     }
-    roster::on_resize(state);
 }

@@ -10,7 +10,7 @@ pub mod plan;
 
 mod open;
 pub(crate) use open::detail_key;
-pub use open::open_new;
+pub use open::{new_intervention_form, open_new};
 
 use crate::app::Read;
 use crate::app::form::{FieldSpec, Form, FormKey};

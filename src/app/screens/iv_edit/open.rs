@@ -15,8 +15,17 @@ pub fn open_new(state: &mut State, student_id: Uuid, student_name: String) -> Ve
         return vec![];
     }
     let id = state.mint_id();
-    let req = state.alloc();
-    let mut e = IvEditState::new(
+    state
+        .screens
+        .push(new_intervention_form(id, student_id, student_name));
+    let top = state.screens.len() - 1;
+    crate::app::nav::reload(state, top)
+}
+
+/// A new plan for the student, to be saved as row `id`; it loads its form
+/// context (programs and rights) when the stack opens it.
+pub fn new_intervention_form(id: Uuid, student_id: Uuid, student_name: String) -> Screen {
+    Screen::IvEdit(Box::new(IvEditState::new(
         Kind::NewIntervention {
             id,
             student_id,
@@ -24,15 +33,7 @@ pub fn open_new(state: &mut State, student_id: Uuid, student_name: String) -> Ve
             program: None,
         },
         Stage::Loading,
-    );
-    e.req = Some(req);
-    push(state, e);
-    vec![Effect::Load {
-        req,
-        read: Read::IvFormContext {
-            about: ContextFor::Student(student_id),
-        },
-    }]
+    )))
 }
 
 /// The keys of the intervention detail that open a form; `None` when the

@@ -11,251 +11,285 @@ pub use state::*;
 use crate::app::Read;
 use crate::app::keymap::Action;
 use crate::app::labels::Label;
-use crate::app::nav::{push_student, reload};
-use crate::app::{Data, Effect, ReqId, Screen, State, iv_edit, session_log};
-use crate::domain::roster::RosterPage;
-use crate::domain::roster::{Filters, Sort};
+use crate::app::screens::room::{Cx, LogFor, Nav, Room};
+use crate::app::student::StudentState;
+use crate::app::{Data, Effect, ReqId, Screen, iv_edit};
+use crate::domain::roster::{Filters, RosterPage, Sort};
 use crate::domain::school::SchoolChoice;
 use crossterm::event::KeyEvent;
+use uuid::Uuid;
 
-/// Keys on the roster: its text boxes and filter bar first, then its own
-/// commands; `None` leaves the key to the global bindings.
-pub fn on_key(state: &mut State, key: &KeyEvent, action: Option<Action>) -> Option<Vec<Effect>> {
-    if let Some(effects) = input::on_key(state, key) {
-        return Some(effects);
+impl Room for RosterState {
+    fn title(&self) -> String {
+        "Roster".into()
     }
-    match action? {
-        Action::LogSession => session_log::log_session(state),
-        Action::Back => back(state),
-        a => list_action(state, a),
+
+    fn in_flight(&self) -> Vec<ReqId> {
+        self.pending
+            .map(|(req, _)| req)
+            .into_iter()
+            .chain(self.count_req)
+            .chain(self.settings_req)
+            .collect()
+    }
+
+    /// The school picker's list too, which leaving need not cancel.
+    fn waits_for(&self, req: ReqId) -> bool {
+        self.in_flight().contains(&req)
+            || self.school_picker.as_ref().and_then(|p| p.req) == Some(req)
+    }
+
+    /// The first page and the count, and (until they arrive once) the
+    /// person's saved filters.
+    fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        self.error = None;
+        let (page, count) = (cx.alloc(), cx.alloc());
+        let mut effects = self.requery(page, count);
+        self.settings_req = None;
+        if !self.restored {
+            // Asked alongside the first page, which then shows at once
+            // when nothing was saved; saved filters supersede it.
+            let req = cx.alloc();
+            self.settings_req = Some(req);
+            effects.push(Effect::Load {
+                req,
+                read: Read::RosterFilters,
+            });
+        }
+        effects
+    }
+
+    /// Its text boxes and filter bar first, then its own commands.
+    fn on_key(
+        &mut self,
+        cx: &mut Cx,
+        key: &KeyEvent,
+        action: Option<Action>,
+    ) -> Option<Vec<Effect>> {
+        if let Some(effects) = self.input_key(cx, key) {
+            return Some(effects);
+        }
+        match action? {
+            Action::LogSession => {
+                let (id, name) = self.selected_student()?;
+                cx.go(Nav::LogSession(LogFor::Student { id, name }));
+                Some(vec![])
+            }
+            Action::Back => self.back(cx),
+            a => self.list_action(cx, a),
+        }
+    }
+
+    fn on_reply(&mut self, cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
+        match data {
+            Data::RosterPage { page } => self.on_page(cx, req, page),
+            Data::RosterCount { total, estimated } => {
+                self.count_req = None;
+                self.apply_count(total, estimated);
+                vec![]
+            }
+            Data::RosterFilters { saved } => self.on_restored(cx, saved),
+            Data::Schools { schools } => {
+                self.on_schools(schools);
+                vec![]
+            }
+            _ => vec![],
+        }
+    }
+
+    fn on_failed(&mut self, cx: &mut Cx, req: ReqId, why: &str) -> bool {
+        if self.settings_req == Some(req) {
+            // Without the saved filters the roster still works, unfiltered;
+            // nothing restored means the query did not change, so nothing
+            // is asked again.
+            self.restore(None);
+            cx.error(format!("could not read your saved filters: {why}"));
+            return false;
+        }
+        self.fail(req, why)
+    }
+
+    fn on_paste(&mut self, cx: &mut Cx, text: &str) -> Option<Vec<Effect>> {
+        self.paste(cx, text)
+    }
+
+    fn on_resize(&mut self, cx: &mut Cx) {
+        self.scroll_into_view(cx.view());
     }
 }
 
-/// Movement and the roster's commands; `None` for any other action.
-pub(super) fn list_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
-    let view = state.view();
-    let page = view.saturating_sub(1).max(1) as isize;
-    let Screen::Roster(r) = state.top_mut() else {
-        return None;
-    };
-    match action {
-        Action::Up => r.move_by(-1, view),
-        Action::Down => r.move_by(1, view),
-        Action::PageUp => r.move_by(-page, view),
-        Action::PageDown => r.move_by(page, view),
-        Action::Top if r.more_before || !r.loaded => {
-            return Some(fetch(state, PageDir::First));
-        }
-        Action::Top => r.move_by(isize::MIN, view),
-        Action::Bottom if r.more_after || !r.loaded => {
-            return Some(fetch(state, PageDir::Last));
-        }
-        Action::Bottom => r.move_by(isize::MAX, view),
-        Action::Open => return Some(open_student(state)),
-        Action::New => {
-            let Some(row) = r.selected() else {
+impl RosterState {
+    /// The selected student's id and "Last, First".
+    fn selected_student(&self) -> Option<(Uuid, String)> {
+        self.selected()
+            .map(|row| (row.id, format!("{}, {}", row.last_name, row.first_name)))
+    }
+
+    /// Movement and the roster's commands; `None` for any other action.
+    fn list_action(&mut self, cx: &mut Cx, action: Action) -> Option<Vec<Effect>> {
+        let (view, page) = (cx.view(), cx.page());
+        match action {
+            Action::Up => self.move_by(-1, view),
+            Action::Down => self.move_by(1, view),
+            Action::PageUp => self.move_by(-page, view),
+            Action::PageDown => self.move_by(page, view),
+            Action::Top if self.more_before || !self.loaded => {
+                return Some(self.fetch(cx, PageDir::First));
+            }
+            Action::Top => self.move_by(isize::MIN, view),
+            Action::Bottom if self.more_after || !self.loaded => {
+                return Some(self.fetch(cx, PageDir::Last));
+            }
+            Action::Bottom => self.move_by(isize::MAX, view),
+            Action::Open => {
+                if let Some((id, title)) = self.selected_student() {
+                    cx.push(Screen::Student(StudentState::new(id, title)));
+                }
                 return Some(vec![]);
-            };
-            let name = format!("{}, {}", row.last_name, row.first_name);
-            let id = row.id;
-            return Some(iv_edit::open_new(state, id, name));
+            }
+            Action::New => {
+                if let Some((id, name)) = self.selected_student() {
+                    new_intervention(cx, id, name);
+                }
+                return Some(vec![]);
+            }
+            Action::Search => {
+                self.search_focus = true;
+                self.filter_focus = None;
+                return Some(vec![]);
+            }
+            Action::Filters => {
+                self.filter_focus = Some(0);
+                self.search_focus = false;
+                return Some(vec![]);
+            }
+            Action::Sort => {
+                self.cycle_sort();
+                cx.info(format!("sorted by {}", self.query.sort.label()));
+                return Some(self.filters_changed(cx));
+            }
+            _ => return None,
         }
-        Action::Search => {
-            r.search_focus = true;
-            r.filter_focus = None;
-            return Some(vec![]);
-        }
-        Action::Filters => {
-            r.filter_focus = Some(0);
-            r.search_focus = false;
-            return Some(vec![]);
-        }
-        Action::Sort => {
-            r.cycle_sort();
-            let sort = r.query.sort;
-            state.info(format!("sorted by {}", sort.label()));
-            return Some(filters_changed(state));
-        }
-        _ => return None,
+        Some(self.prefetch_page(cx))
     }
-    Some(prefetch(state))
-}
 
-fn open_student(state: &mut State) -> Vec<Effect> {
-    let Screen::Roster(r) = state.top() else {
-        return vec![];
-    };
-    let Some(row) = r.selected() else {
-        return vec![];
-    };
-    let title = format!("{}, {}", row.last_name, row.first_name);
-    let id = row.id;
-    push_student(state, id, title)
-}
+    fn fetch(&mut self, cx: &mut Cx, dir: PageDir) -> Vec<Effect> {
+        let Some(page) = self.request_for(dir) else {
+            return vec![];
+        };
+        let req = cx.alloc();
+        // Latest wins: a pending request in another direction is superseded.
+        let superseded = self
+            .pending
+            .replace((req, dir))
+            .map(|(old, _)| Effect::Cancel { req: old });
+        let load = Effect::Load {
+            req,
+            read: Read::RosterPage {
+                query: self.query.clone(),
+                page,
+                limit: PAGE_SIZE,
+            },
+        };
+        superseded.into_iter().chain([load]).collect()
+    }
 
-fn fetch(state: &mut State, dir: PageDir) -> Vec<Effect> {
-    let req = state.alloc();
-    let Screen::Roster(r) = state.top_mut() else {
-        return vec![];
-    };
-    let Some(page) = r.request_for(dir) else {
-        return vec![];
-    };
-    // Latest wins: a pending request in another direction is superseded.
-    let superseded = r
-        .pending
-        .replace((req, dir))
-        .map(|(old, _)| Effect::Cancel { req: old });
-    let load = Effect::Load {
-        req,
-        read: Read::RosterPage {
-            query: r.query.clone(),
-            page,
-            limit: PAGE_SIZE,
-        },
-    };
-    superseded.into_iter().chain([load]).collect()
-}
-
-pub(super) fn prefetch(state: &mut State) -> Vec<Effect> {
-    match state.top() {
-        Screen::Roster(r) => match r.prefetch() {
-            Some(dir) => fetch(state, dir),
+    /// After a move: the next page in the direction of travel, if the
+    /// cursor is near the loaded edge.
+    fn prefetch_page(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        match self.prefetch() {
+            Some(dir) => self.fetch(cx, dir),
             None => vec![],
-        },
-        _ => vec![],
+        }
     }
-}
 
-/// The roster's requests were superseded (new search text, filters or
-/// sort): cancel them and start again from the first page.
-fn requery(state: &mut State) -> Vec<Effect> {
-    let top = state.screens.len() - 1;
-    reload(state, top)
-}
-
-pub fn settings_req(state: &State, req: ReqId) -> bool {
-    state
-        .screens
-        .iter()
-        .any(|s| matches!(s, Screen::Roster(r) if r.settings_req == Some(req)))
-}
-
-pub fn on_restored(state: &mut State, req: ReqId, saved: Option<(Filters, Sort)>) -> Vec<Effect> {
-    let Some(i) = state
-        .screens
-        .iter()
-        .position(|s| matches!(s, Screen::Roster(r) if r.settings_req == Some(req)))
-    else {
-        return vec![];
-    };
-    let Screen::Roster(r) = &mut state.screens[i] else {
-        return vec![];
-    };
-    let before = r.query.clone();
-    r.restore(saved);
-    if r.query == before {
-        return vec![];
+    /// The roster's requests were superseded (new search text, filters or
+    /// sort): cancel them and start again from the first page. Done here
+    /// rather than by `Nav::ReloadSelf` so these effects keep their place
+    /// before any the caller adds.
+    fn start_over(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        if !cx.is_connected() {
+            return vec![];
+        }
+        let mut effects: Vec<Effect> = self
+            .in_flight()
+            .into_iter()
+            .map(|req| Effect::Cancel { req })
+            .collect();
+        effects.extend(self.load(cx));
+        effects
     }
-    reload(state, i)
-}
 
-/// New filters or sort: fetch again and remember them for the person.
-pub(super) fn filters_changed(state: &mut State) -> Vec<Effect> {
-    let Screen::Roster(r) = state.top() else {
-        return vec![];
-    };
-    let save = Effect::SaveRosterFilters {
-        filters: r.query.filters.clone(),
-        sort: r.query.sort,
-    };
-    let mut effects = requery(state);
-    effects.push(save);
-    effects
-}
-
-/// Esc on the roster: leaves the filter bar, then clears the search text,
-/// and only then closes the screen.
-fn back(state: &mut State) -> Option<Vec<Effect>> {
-    let Screen::Roster(r) = state.top_mut() else {
-        return None;
-    };
-    if r.filter_focus.take().is_some() {
-        return Some(vec![]);
+    /// New filters or sort: fetch again and remember them for the person.
+    fn filters_changed(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let save = Effect::SaveRosterFilters {
+            filters: self.query.filters.clone(),
+            sort: self.query.sort,
+        };
+        let mut effects = self.start_over(cx);
+        effects.push(save);
+        effects
     }
-    if r.query.search.is_empty() {
-        return None;
+
+    /// Esc on the roster: leaves the filter bar, then clears the search
+    /// text, and only then closes the screen.
+    fn back(&mut self, cx: &mut Cx) -> Option<Vec<Effect>> {
+        if self.filter_focus.take().is_some() {
+            return Some(vec![]);
+        }
+        if self.query.search.is_empty() {
+            return None;
+        }
+        let changed = self.set_search("").unwrap_or(true);
+        Some(if changed { self.start_over(cx) } else { vec![] })
     }
-    let changed = r.set_search("").unwrap_or(true);
-    Some(if changed { requery(state) } else { vec![] })
-}
 
-/// The terminal changed height: keep the cursor on screen.
-pub fn on_resize(state: &mut State) {
-    let view = state.view();
-    if let Screen::Roster(r) = state.top_mut() {
-        r.scroll_into_view(view);
+    /// A page arrived.
+    fn on_page(&mut self, cx: &mut Cx, req: ReqId, page: RosterPage) -> Vec<Effect> {
+        let Some((_, dir)) = self.pending.take_if(|(p, _)| *p == req) else {
+            return vec![];
+        };
+        self.apply_page(dir, page, cx.view());
+        self.prefetch_page(cx)
     }
-}
 
-/// A page arrived.
-fn on_page(state: &mut State, req: ReqId, page: RosterPage) -> Vec<Effect> {
-    let view = state.view();
-    let Some(Screen::Roster(r)) = crate::app::nav::find_req(state, req) else {
-        return vec![];
-    };
-    let Some((_, dir)) = r.pending.take() else {
-        return vec![];
-    };
-    r.apply_page(dir, page, view);
-    prefetch(state)
-}
-
-fn on_count(state: &mut State, req: ReqId, total: u64, estimated: bool) -> Vec<Effect> {
-    if let Some(Screen::Roster(r)) = crate::app::nav::find_req(state, req) {
-        r.count_req = None;
-        r.apply_count(total, estimated);
+    /// The saved filters arrived (or there were none): when they differ
+    /// from the query shown, ask again with them.
+    fn on_restored(&mut self, cx: &mut Cx, saved: Option<(Filters, Sort)>) -> Vec<Effect> {
+        let before = self.query.clone();
+        self.restore(saved);
+        if self.query == before {
+            return vec![];
+        }
+        self.start_over(cx)
     }
-    vec![]
-}
 
-/// The schools for the picker arrived.
-fn on_schools(state: &mut State, req: ReqId, schools: Vec<SchoolChoice>) -> Vec<Effect> {
-    if let Some(Screen::Roster(r)) = crate::app::nav::find_req(state, req) {
+    /// The schools for the picker arrived.
+    fn on_schools(&mut self, schools: Vec<SchoolChoice>) {
         // The filter's school if there is one, else the selected
         // student's: the likeliest pick either way.
-        let likely = r
+        let likely = self
             .query
             .filters
             .school
             .as_ref()
             .map(|f| f.id)
-            .or(r.selected().map(|row| row.school_id));
-        if let Some(p) = r.school_picker.as_mut() {
+            .or(self.selected().map(|row| row.school_id));
+        if let Some(p) = self.school_picker.as_mut() {
             p.loaded(schools, |sc| Some(sc.id) == likely);
         }
     }
-    vec![]
 }
 
-/// The saved filters could not be read.
-pub fn on_settings_failed(state: &mut State, req: ReqId, reason: &str) -> Vec<Effect> {
-    // Without the saved filters the roster still works, unfiltered.
-    let effects = on_restored(state, req, None);
-    state.error(format!("could not read your saved filters: {reason}"));
-    effects
-}
-
-pub use input::on_paste;
-
-pub fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
-    match data {
-        Data::RosterPage { page } => on_page(state, req, page),
-        Data::RosterCount { total, estimated } => on_count(state, req, total, estimated),
-        Data::RosterFilters { saved } => on_restored(state, req, saved),
-        Data::Schools { schools } => on_schools(state, req, schools),
-        _ => vec![],
+/// `n`: a new plan for the student, opened over the roster.
+fn new_intervention(cx: &mut Cx, student_id: Uuid, name: String) {
+    if !cx.is_connected() {
+        cx.error("not connected: r to retry");
+        return;
     }
+    let id = cx.mint_id();
+    cx.push(iv_edit::new_intervention_form(id, student_id, name));
 }
+
 #[cfg(test)]
 mod tests;

@@ -175,7 +175,7 @@ impl RosterState {
 
     /// Request `req` of this screen failed; `false` when it was the school
     /// picker's, which says so itself (the status line need not).
-    pub fn on_failed(&mut self, req: ReqId, reason: &str) -> bool {
+    pub fn fail(&mut self, req: ReqId, reason: &str) -> bool {
         if let Some(p) = self.school_picker.as_mut().filter(|p| p.req == Some(req)) {
             p.failed(format!("could not load the schools: {reason}"));
             return false;

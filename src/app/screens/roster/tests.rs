@@ -572,3 +572,51 @@ fn n_on_the_roster_starts_a_plan_for_the_selected_student() {
     )));
     assert!(matches!(s.top(), Screen::Roster(r) if r.query.search == "n"));
 }
+
+#[test]
+fn unreadable_saved_filters_leave_the_roster_unfiltered_and_say_why() {
+    let mut s = connected();
+    let fx = update(&mut s, code(KeyCode::Enter));
+    let Some(Effect::Load {
+        req,
+        read: Read::RosterFilters,
+    }) = fx.last()
+    else {
+        panic!("{fx:?}")
+    };
+    let fx = update(
+        &mut s,
+        Msg::QueryFailed {
+            req: *req,
+            reason: "permission denied".into(),
+        },
+    );
+    assert!(
+        fx.is_empty(),
+        "the first page already asked is kept: {fx:?}"
+    );
+    assert_eq!(
+        s.message,
+        Some((
+            Level::Error,
+            "could not read your saved filters: permission denied".into()
+        )),
+        "said once, not as a failed query"
+    );
+    let r = roster_state(&s);
+    assert!(r.restored && r.settings_req.is_none());
+    assert!(pending(&s).is_some(), "the first page still comes");
+    // r asks for the rows again, not for the saved filters.
+    let fx = update(&mut s, key('r'));
+    assert!(
+        !fx.iter().any(|e| matches!(
+            e,
+            Effect::Load {
+                read: Read::RosterFilters,
+                ..
+            }
+        )),
+        "{fx:?}"
+    );
+    assert_eq!(loads(&fx).len(), 1, "{fx:?}");
+}
