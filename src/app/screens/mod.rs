@@ -62,6 +62,7 @@ impl Screen {
             Screen::Menu(s) => Some(s),
             Screen::Roster(s) => Some(s),
             Screen::Home(s) => Some(s),
+            Screen::IvEdit(s) => Some(s),
             Screen::Schools(s) => Some(s),
             Screen::Placeholder(s) => Some(s),
             _ => None,
@@ -73,6 +74,7 @@ impl Screen {
             Screen::Menu(s) => Some(s),
             Screen::Roster(s) => Some(s),
             Screen::Home(s) => Some(s),
+            Screen::IvEdit(s) => Some(s),
             Screen::Schools(s) => Some(s),
             Screen::Placeholder(s) => Some(s),
             _ => None,
@@ -88,7 +90,6 @@ impl Screen {
             Screen::Student(s) => s.req.into_iter().collect(),
             // A write in flight is not listed: leaving must not cancel it.
             Screen::Intervention(d) => d.req.into_iter().collect(),
-            Screen::IvEdit(e) => e.req.into_iter().collect(),
             Screen::Session(s) => s.req.into_iter().collect(),
             _ => vec![],
         }
@@ -101,7 +102,6 @@ impl Screen {
         }
         !self.in_flight().is_empty()
             || matches!(self, Screen::Student(s) if s.save_req().is_some())
-            || matches!(self, Screen::IvEdit(e) if e.saving.is_some())
             || matches!(self, Screen::Session(s) if s.editor.as_ref()
                 .is_some_and(|e| e.stage == session_edit::Stage::Saving))
             || matches!(self, Screen::Intervention(d) if d.saving.is_some()
@@ -115,14 +115,6 @@ impl Screen {
         match self {
             Screen::Student(s) => s.title.clone(),
             Screen::Intervention(d) => d.title.clone(),
-            Screen::IvEdit(e) => match e.kind {
-                iv_edit::Kind::NewIntervention { .. } => "New intervention".into(),
-                iv_edit::Kind::EditIntervention(_) => "Edit".into(),
-                iv_edit::Kind::NewGoal { .. } => "New goal".into(),
-                iv_edit::Kind::EditGoal(_) => "Edit goal".into(),
-                iv_edit::Kind::NewPoint { .. } => "New data point".into(),
-                iv_edit::Kind::DeletePoint { .. } => "Delete data point".into(),
-            },
             Screen::Session(s) => match &s.editor {
                 Some(e) if e.base_version.is_some() => "Edit session".into(),
                 _ => "Log session".into(),
@@ -148,7 +140,6 @@ impl Screen {
                         == Some(req)
                     || d.session_delete.as_ref().and_then(|x| x.req) == Some(req)
             }
-            Screen::IvEdit(e) => e.req == Some(req) || e.saving == Some(req),
             Screen::Session(s) => s.req == Some(req),
             _ => false,
         }
@@ -173,18 +164,6 @@ impl Screen {
                     read: Read::Intervention { id: d.id },
                 }]
             }
-            // Only a form still waiting for its context asks again.
-            Screen::IvEdit(e) => match e.context_for() {
-                Some(about) if e.stage == iv_edit::Stage::Loading => {
-                    e.req = Some(a);
-                    e.error = None;
-                    vec![Effect::Load {
-                        req: a,
-                        read: Read::IvFormContext { about },
-                    }]
-                }
-                _ => vec![],
-            },
             // The editor loads its context once; an open editor needs nothing.
             Screen::Session(s) if s.editor.is_none() => {
                 s.req = Some(a);
@@ -301,7 +280,6 @@ pub(crate) fn on_key(
     match state.top() {
         Screen::Student(_) => student::on_key(state, key, action),
         Screen::Intervention(_) => intervention::on_key(state, key, action),
-        Screen::IvEdit(_) => iv_edit::on_key(state, key, action),
         Screen::Session(_) => session_edit::on_key(state, key),
         Screen::Drafts(_) => recover::on_key(state, key, action),
         _ => None,
@@ -330,7 +308,6 @@ pub(crate) fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect>
             data @ Data::TeamCandidates { .. } => intervention::team::on_reply(state, req, data),
             data => intervention::on_reply(state, req, data),
         },
-        Screen::IvEdit(_) => iv_edit::on_reply(state, req, data),
         Screen::Session(_) => session_edit::on_reply(state, req, data),
         _ => vec![],
     }
@@ -351,7 +328,8 @@ pub(crate) fn on_written(state: &mut State, req: ReqId, wrote: Wrote) -> Vec<Eff
         Wrote::Student(o) => student::on_saved(state, req, o),
         Wrote::Transition(o) => intervention::on_transition(state, req, o),
         Wrote::Team(o) => intervention::team::on_changed(state, req, o),
-        Wrote::Iv(o) => iv_edit::on_written(state, req, o),
+        // The forms that send these are rooms, answered above.
+        Wrote::Iv(_) => vec![],
         Wrote::SessionDeleted(o) => session_log::on_deleted(state, req, o),
     }
 }
@@ -370,7 +348,6 @@ pub(crate) fn on_failed(state: &mut State, req: ReqId, reason: &str) -> bool {
     match &mut state.screens[i] {
         Screen::Student(s) => failed(&mut s.req, &mut s.error, reason),
         Screen::Intervention(d) => failed(&mut d.req, &mut d.error, reason),
-        Screen::IvEdit(e) => failed(&mut e.req, &mut e.error, reason),
         Screen::Session(s) => failed(&mut s.req, &mut s.error, reason),
         _ => return false,
     }
@@ -416,10 +393,6 @@ pub(crate) fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
         Screen::Intervention(_) => intervention::team::on_paste(state, text),
         Screen::Student(_) => {
             student::on_paste(state, text);
-            None
-        }
-        Screen::IvEdit(_) => {
-            iv_edit::on_paste(state, text);
             None
         }
         Screen::Session(_) => session_edit::on_paste(state, text),

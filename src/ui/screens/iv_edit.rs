@@ -15,12 +15,12 @@ use ratatui::widgets::{Paragraph, Wrap};
 pub fn render(frame: &mut Frame, area: Rect, e: &IvEditState, theme: &Theme) {
     match &e.stage {
         Stage::Loading => {
-            let p = loading_or_failed(e.error.as_deref(), "loading programs…", BACK_OR_RETRY);
+            let p = loading_or_failed(e.context.error(), "loading programs…", BACK_OR_RETRY);
             pending::render(frame, area, p, theme);
         }
         Stage::Picker { cursor } => picker(frame, area, e, *cursor, theme),
         Stage::Form(form) => {
-            let mut title = e.title();
+            let mut title = e.heading();
             if let Kind::EditIntervention(h) = &e.kind {
                 title.push_str(&format!(
                     " · owner now {}",
@@ -51,7 +51,7 @@ pub fn render(frame: &mut Frame, area: Rect, e: &IvEditState, theme: &Theme) {
                 Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
             let w = usize::from(area.width);
             frame.render_widget(
-                Paragraph::new(Line::styled(truncate(&e.title(), w), theme.group)),
+                Paragraph::new(Line::styled(truncate(&e.heading(), w), theme.group)),
                 head,
             );
             let style = if e.saving.is_some() {
@@ -103,7 +103,7 @@ fn picker(frame: &mut Frame, area: Rect, e: &IvEditState, cursor: usize, theme: 
     let rest = w.saturating_sub(name_w + type_w + 10);
     frame.render_widget(
         Paragraph::new(vec![
-            Line::styled(truncate(&e.title(), w), theme.group),
+            Line::styled(truncate(&e.heading(), w), theme.group),
             Line::styled(
                 truncate(
                     &format!(
@@ -123,7 +123,7 @@ fn picker(frame: &mut Frame, area: Rect, e: &IvEditState, cursor: usize, theme: 
     let offset = crate::ui::scroll_offset(0, cursor, height, e.picker_len());
     let mut lines = Vec::new();
     for i in offset..(offset + height).min(e.picker_len()) {
-        let text = match e.programs.get(i) {
+        let text = match e.programs().get(i) {
             Some(p) => format!(
                 "  {} {} {}    {}",
                 fit(&p.name, name_w),
@@ -144,14 +144,14 @@ fn picker(frame: &mut Frame, area: Rect, e: &IvEditState, cursor: usize, theme: 
         lines.push(Line::styled(fit(&text, w), style));
     }
     frame.render_widget(Paragraph::new(lines), list);
-    let detail = match e.programs.get(cursor) {
+    let detail = match e.programs().get(cursor) {
         Some(p) => format!(
             "{}: progress measure {}, monitored {}",
             p.name,
             p.progress_measure.as_deref().unwrap_or("not set"),
             p.monitoring_frequency
         ),
-        None if e.programs.is_empty() => {
+        None if e.programs().is_empty() => {
             "no approved programs for this student's school: make a custom plan".into()
         }
         None => "a plan of your own, without a program's defaults".into(),

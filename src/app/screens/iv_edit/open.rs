@@ -1,73 +1,48 @@
 //! Opening the forms: a new plan from a student or the roster, and the
 //! intervention detail's keys that open a plan, goal or data-point form.
+//! The builders return the form unloaded: pushing it loads its context.
 
 use super::*;
-
-fn push(state: &mut State, e: IvEditState) {
-    state.screens.push(Screen::IvEdit(Box::new(e)));
-}
+use crate::app::intervention::{DetailState, Tab};
+use crate::app::keymap::Action;
+use crate::app::{Effect, Screen, State};
 
 /// `n` on a student (or the roster's selected one): a new plan for them,
 /// starting with the program picker.
-pub fn open_new(state: &mut State, student_id: Uuid, student_name: String) -> Vec<Effect> {
-    if !state.is_connected() {
-        state.error("not connected: r to retry");
-        return vec![];
-    }
-    let id = state.mint_id();
-    state
-        .screens
-        .push(new_intervention_form(id, student_id, student_name));
-    let top = state.screens.len() - 1;
-    crate::app::nav::reload(state, top)
-}
-
-/// A new plan for the student, to be saved as row `id`; it loads its form
-/// context (programs and rights) when the stack opens it.
-pub fn new_intervention_form(id: Uuid, student_id: Uuid, student_name: String) -> Screen {
-    Screen::IvEdit(Box::new(IvEditState::new(
+pub fn new_intervention_form(student_id: Uuid, student_name: String) -> Screen {
+    form(IvEditState::new(
         Kind::NewIntervention {
-            id,
             student_id,
             student_name,
             program: None,
         },
         Stage::Loading,
-    )))
+    ))
 }
 
-/// The keys of the intervention detail that open a form; `None` when the
-/// key is not one of them.
-pub(crate) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect>> {
+/// The form a key of the intervention detail opens; `Err` says on the
+/// status line why there is none, `None`: the key is not one of them.
+pub fn form_for(d: &DetailState, action: Action) -> Option<Result<Screen, String>> {
     if !matches!(
         action,
         Action::Edit | Action::EditPlan | Action::New | Action::Measure | Action::DeletePoint
-    ) || !matches!(state.screens.last(), Some(Screen::Intervention(_)))
-    {
+    ) {
         return None;
     }
-    // Drawn before looking at the screen; an id left unused costs nothing.
-    let new_id = state.mint_id();
-    let Some(Screen::Intervention(d)) = state.screens.last() else {
-        return None;
-    };
     let Some(detail) = d.detail.as_deref() else {
-        state.info("not loaded yet");
-        return Some(vec![]);
+        return Some(Err("not loaded yet".into()));
     };
-    let on_goals = d.tab == crate::app::intervention::Tab::Goals;
+    let on_goals = d.tab == Tab::Goals;
     let selected = on_goals.then(|| detail.goals.get(d.cursor)).flatten();
-    let mut e = match (action, selected) {
+    let (kind, stage) = match (action, selected) {
         // e edits the selected goal on the goals tab, the plan elsewhere.
-        (Action::EditPlan, _) | (Action::Edit, None) => {
-            return Some(edit_plan(state, detail.header.clone()));
-        }
-        (Action::Edit, Some(g)) => {
-            IvEditState::new(Kind::EditGoal(Box::new(g.goal.clone())), Stage::Loading)
-        }
-        (Action::New, _) if on_goals => IvEditState::new(
+        (Action::EditPlan, _) | (Action::Edit, None) => (
+            Kind::EditIntervention(Box::new(detail.header.clone())),
+            Stage::Loading,
+        ),
+        (Action::Edit, Some(g)) => (Kind::EditGoal(Box::new(g.goal.clone())), Stage::Loading),
+        (Action::New, _) if on_goals => (
             Kind::NewGoal {
-                id: new_id,
                 intervention_id: detail.header.id,
                 sort_order: detail
                     .goals
@@ -75,13 +50,11 @@ pub(crate) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect
                     .map(|g| g.goal.fields.sort_order + 1)
                     .max()
                     .unwrap_or(0),
-                measure: None,
             },
             Stage::Loading,
         ),
-        (Action::Measure, Some(g)) => IvEditState::new(
+        (Action::Measure, Some(g)) => (
             Kind::NewPoint {
-                id: new_id,
                 goal_id: g.goal.id,
                 statement: g.goal.fields.statement.clone(),
                 today: d.today,
@@ -89,57 +62,65 @@ pub(crate) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect
             Stage::Loading,
         ),
         (Action::DeletePoint, Some(g)) => match g.points.last() {
-            Some(p) => IvEditState::new(
+            Some(p) => (
                 Kind::DeletePoint {
                     point: p.clone(),
                     statement: g.goal.fields.statement.clone(),
                 },
                 Stage::Confirm,
             ),
-            None => {
-                state.info("this goal has no data points");
-                return Some(vec![]);
-            }
+            None => return Some(Err("this goal has no data points".into())),
         },
         (Action::Measure | Action::DeletePoint, None) => {
-            state.info(if on_goals {
+            return Some(Err(if on_goals {
                 "add a goal first: n"
             } else {
                 "data points belong to goals: 1 shows the goals tab"
-            });
-            return Some(vec![]);
+            }
+            .into()));
         }
         // Other tabs may give n a meaning of their own (team: add someone).
         _ => return None,
     };
-    let mut effects = vec![];
-    match e.context_for() {
-        // A new goal asks for its program's measure first.
-        Some(about) => {
-            let req = state.alloc();
-            e.req = Some(req);
-            effects.push(Effect::Load {
-                req,
-                read: Read::IvFormContext { about },
-            });
-        }
-        None if e.stage == Stage::Loading => e.open_form(),
-        None => {}
+    let mut e = IvEditState::new(kind, stage);
+    // A form without a context to wait for opens at once.
+    if e.context_for().is_none() && e.stage == Stage::Loading {
+        e.open_form();
     }
-    push(state, e);
-    Some(effects)
+    Some(Ok(form(e)))
 }
 
-fn edit_plan(state: &mut State, header: InterventionHeader) -> Vec<Effect> {
-    let req = state.alloc();
-    let id = header.id;
-    let mut e = IvEditState::new(Kind::EditIntervention(Box::new(header)), Stage::Loading);
-    e.req = Some(req);
-    push(state, e);
-    vec![Effect::Load {
-        req,
-        read: Read::IvFormContext {
-            about: ContextFor::Intervention(id),
-        },
-    }]
+fn form(e: IvEditState) -> Screen {
+    Screen::IvEdit(Box::new(e))
+}
+
+/// Pushes `screen` and loads it.
+fn open(state: &mut State, screen: Screen) -> Vec<Effect> {
+    state.screens.push(screen);
+    crate::app::nav::reload(state, state.screens.len() - 1)
+}
+
+/// [`new_intervention_form`] for the screens that still take the whole
+/// state (the roster).
+pub fn open_new(state: &mut State, student_id: Uuid, student_name: String) -> Vec<Effect> {
+    if !state.is_connected() {
+        state.error("not connected: r to retry");
+        return vec![];
+    }
+    open(state, new_intervention_form(student_id, student_name))
+}
+
+/// [`form_for`] on the detail on top, for a detail that still takes the
+/// whole state.
+pub(crate) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect>> {
+    let Some(Screen::Intervention(d)) = state.screens.last() else {
+        return None;
+    };
+    Some(match form_for(d, action)? {
+        Ok(screen) => open(state, screen),
+        Err(why) => {
+            state.info(why);
+            vec![]
+        }
+    })
 }

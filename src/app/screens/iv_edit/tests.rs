@@ -513,3 +513,41 @@ fn minted_ids_differ_per_form_and_per_seed() {
     assert_ne!(a1, b1);
     assert_eq!(a1.get_version_num(), 4);
 }
+
+/// What the detail's keys build, without a state: the form unloaded (its
+/// context is asked for once it is pushed), or why there is none.
+#[test]
+fn the_detail_keys_build_a_form_or_say_why_not() {
+    use crate::app::intervention::Tab;
+    use crate::app::iv_edit::form_for;
+    use crate::app::keymap::Action;
+    let why = |d: &DetailState, a| form_for(d, a).and_then(Result::err);
+    let unloaded = DetailState::new(Uuid::from_u128(1001), "x".into());
+    assert_eq!(
+        why(&unloaded, Action::Edit).as_deref(),
+        Some("not loaded yet")
+    );
+    let s = at_detail(crate::domain::enums::InterventionStatus::Active);
+    let Screen::Intervention(d) = s.top() else {
+        panic!("{}", s.top().title())
+    };
+    assert!(form_for(d, Action::Up).is_none(), "not a form's key");
+    assert!(matches!(
+        form_for(d, Action::New),
+        Some(Ok(Screen::IvEdit(e))) if e.stage == Stage::Loading && !e.context.is_loading()
+    ));
+    assert!(matches!(
+        form_for(d, Action::Measure),
+        Some(Ok(Screen::IvEdit(e))) if matches!(e.stage, Stage::Form(_)) && e.row_id.is_none()
+    ));
+    let mut elsewhere = d.clone();
+    elsewhere.tab = Tab::Sessions;
+    assert_eq!(
+        why(&elsewhere, Action::Measure).as_deref(),
+        Some("data points belong to goals: 1 shows the goals tab")
+    );
+    assert!(
+        form_for(&elsewhere, Action::New).is_none(),
+        "n is the tab's own"
+    );
+}

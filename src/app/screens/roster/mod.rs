@@ -287,8 +287,7 @@ fn new_intervention(cx: &mut Cx, student_id: Uuid, name: String) {
         cx.error("not connected: r to retry");
         return;
     }
-    let id = cx.mint_id();
-    cx.push(iv_edit::new_intervention_form(id, student_id, name));
+    cx.push(iv_edit::new_intervention_form(student_id, name));
 }
 
 #[cfg(test)]

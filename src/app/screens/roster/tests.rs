@@ -558,7 +558,7 @@ fn n_on_the_roster_starts_a_plan_for_the_selected_student() {
         ),
         "{fx:?}"
     );
-    assert!(matches!(s.top(), Screen::IvEdit(e) if e.title().contains("Last0001, Ann")));
+    assert!(matches!(s.top(), Screen::IvEdit(e) if e.heading().contains("Last0001, Ann")));
     // Esc while it loads leaves; in the search box, n is a letter.
     update(&mut s, code(KeyCode::Esc));
     update(&mut s, key('/'));
