@@ -6,7 +6,7 @@ use super::command::CommandLine;
 use super::keymap::KeyMap;
 use super::menu::MenuState;
 use super::roster::{self};
-use super::{ReqId, Screen, auth, picker, team};
+use super::{ReqId, Screen, auth, picker};
 use crate::domain::session::LogTarget;
 use crate::domain::user::Whoami;
 use std::collections::HashMap;
@@ -129,11 +129,7 @@ impl State {
     pub fn busy(&self) -> bool {
         matches!(self.conn, Conn::Connecting { .. })
             || self.tool_check.is_some()
-            || self.screens.iter().any(|s| {
-                s.busy()
-                    || matches!(s, Screen::Intervention(d) if d.saving.is_some()
-                    || d.team_edit.as_ref().and_then(team::TeamEdit::req).is_some())
-            })
+            || self.screens.iter().any(Screen::busy)
     }
 
     pub fn is_connected(&self) -> bool {

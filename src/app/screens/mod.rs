@@ -61,6 +61,7 @@ impl Screen {
         match self {
             Screen::Menu(s) => Some(s),
             Screen::Home(s) => Some(s),
+            Screen::Intervention(s) => Some(s),
             Screen::Schools(s) => Some(s),
             Screen::Placeholder(s) => Some(s),
             _ => None,
@@ -71,6 +72,7 @@ impl Screen {
         match self {
             Screen::Menu(s) => Some(s),
             Screen::Home(s) => Some(s),
+            Screen::Intervention(s) => Some(s),
             Screen::Schools(s) => Some(s),
             Screen::Placeholder(s) => Some(s),
             _ => None,
@@ -91,8 +93,6 @@ impl Screen {
                 .chain(r.settings_req)
                 .collect(),
             Screen::Student(s) => s.req.into_iter().collect(),
-            // A write in flight is not listed: leaving must not cancel it.
-            Screen::Intervention(d) => d.req.into_iter().collect(),
             Screen::IvEdit(e) => e.req.into_iter().collect(),
             Screen::Session(s) => s.req.into_iter().collect(),
             _ => vec![],
@@ -109,8 +109,6 @@ impl Screen {
             || matches!(self, Screen::IvEdit(e) if e.saving.is_some())
             || matches!(self, Screen::Session(s) if s.editor.as_ref()
                 .is_some_and(|e| e.stage == session_edit::Stage::Saving))
-            || matches!(self, Screen::Intervention(d) if d.saving.is_some()
-                || d.team_edit.as_ref().and_then(intervention::team::TeamEdit::req).is_some())
     }
 
     pub fn title(&self) -> String {
@@ -120,7 +118,6 @@ impl Screen {
         match self {
             Screen::Roster(_) => "Roster".into(),
             Screen::Student(s) => s.title.clone(),
-            Screen::Intervention(d) => d.title.clone(),
             Screen::IvEdit(e) => match e.kind {
                 iv_edit::Kind::NewIntervention { .. } => "New intervention".into(),
                 iv_edit::Kind::EditIntervention(_) => "Edit".into(),
@@ -151,15 +148,6 @@ impl Screen {
                     || r.school_picker.as_ref().and_then(|p| p.req) == Some(req)
             }
             Screen::Student(s) => s.req == Some(req) || s.save_req() == Some(req),
-            Screen::Intervention(d) => {
-                d.req == Some(req)
-                    || d.saving == Some(req)
-                    || d.team_edit
-                        .as_ref()
-                        .and_then(intervention::team::TeamEdit::req)
-                        == Some(req)
-                    || d.session_delete.as_ref().and_then(|x| x.req) == Some(req)
-            }
             Screen::IvEdit(e) => e.req == Some(req) || e.saving == Some(req),
             Screen::Session(s) => s.req == Some(req),
             _ => false,
@@ -192,13 +180,6 @@ impl Screen {
                 vec![Effect::Load {
                     req: a,
                     read: Read::Student { id: s.id },
-                }]
-            }
-            Screen::Intervention(d) => {
-                d.req = Some(a);
-                vec![Effect::Load {
-                    req: a,
-                    read: Read::Intervention { id: d.id },
                 }]
             }
             // Only a form still waiting for its context asks again.
@@ -329,7 +310,6 @@ pub(crate) fn on_key(
     match state.top() {
         Screen::Roster(_) => roster::on_key(state, key, action),
         Screen::Student(_) => student::on_key(state, key, action),
-        Screen::Intervention(_) => intervention::on_key(state, key, action),
         Screen::IvEdit(_) => iv_edit::on_key(state, key, action),
         Screen::Session(_) => session_edit::on_key(state, key),
         Screen::Drafts(_) => recover::on_key(state, key, action),
@@ -356,10 +336,6 @@ pub(crate) fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect>
     match &state.screens[i] {
         Screen::Roster(_) => roster::on_reply(state, req, data),
         Screen::Student(_) => student::on_reply(state, req, data),
-        Screen::Intervention(_) => match data {
-            data @ Data::TeamCandidates { .. } => intervention::team::on_reply(state, req, data),
-            data => intervention::on_reply(state, req, data),
-        },
         Screen::IvEdit(_) => iv_edit::on_reply(state, req, data),
         Screen::Session(_) => session_edit::on_reply(state, req, data),
         _ => vec![],
@@ -379,10 +355,9 @@ pub(crate) fn on_written(state: &mut State, req: ReqId, wrote: Wrote) -> Vec<Eff
     }
     match wrote {
         Wrote::Student(o) => student::on_saved(state, req, o),
-        Wrote::Transition(o) => intervention::on_transition(state, req, o),
-        Wrote::Team(o) => intervention::team::on_changed(state, req, o),
         Wrote::Iv(o) => iv_edit::on_written(state, req, o),
-        Wrote::SessionDeleted(o) => session_log::on_deleted(state, req, o),
+        // The intervention detail's writes reach it as a room.
+        Wrote::Transition(_) | Wrote::Team(_) | Wrote::SessionDeleted(_) => vec![],
     }
 }
 
@@ -404,7 +379,6 @@ pub(crate) fn on_failed(state: &mut State, req: ReqId, reason: &str) -> bool {
             }
         }
         Screen::Student(s) => failed(&mut s.req, &mut s.error, reason),
-        Screen::Intervention(d) => failed(&mut d.req, &mut d.error, reason),
         Screen::IvEdit(e) => failed(&mut e.req, &mut e.error, reason),
         Screen::Session(s) => failed(&mut s.req, &mut s.error, reason),
         _ => return false,
@@ -449,7 +423,6 @@ pub(crate) fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     }
     match state.top() {
         Screen::Roster(_) => roster::on_paste(state, text),
-        Screen::Intervention(_) => intervention::team::on_paste(state, text),
         Screen::Student(_) => {
             student::on_paste(state, text);
             None

@@ -9,8 +9,7 @@ pub mod goal;
 pub mod plan;
 
 mod open;
-pub(crate) use open::detail_key;
-pub use open::open_new;
+pub use open::{form_for, open_new};
 
 use crate::app::Read;
 use crate::app::form::{FieldSpec, Form, FormKey};

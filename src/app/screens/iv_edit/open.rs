@@ -1,7 +1,8 @@
 //! Opening the forms: a new plan from a student or the roster, and the
-//! intervention detail's keys that open a plan, goal or data-point form.
+//! plan, goal or data-point form a key of the intervention detail opens.
 
 use super::*;
+use crate::app::intervention::{DetailState, Tab};
 
 fn push(state: &mut State, e: IvEditState) {
     state.screens.push(Screen::IvEdit(Box::new(e)));
@@ -35,38 +36,38 @@ pub fn open_new(state: &mut State, student_id: Uuid, student_name: String) -> Ve
     }]
 }
 
-/// The keys of the intervention detail that open a form; `None` when the
-/// key is not one of them.
-pub(crate) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect>> {
+/// The form a key of the intervention detail opens over it, built from
+/// the detail alone (the detail pushes it; pushed, it loads its context).
+/// `new_id` is asked only by a form that creates a row. `None` when the key
+/// opens no form there; `Err`, what to say instead.
+pub fn form_for(
+    d: &DetailState,
+    action: Action,
+    new_id: impl FnOnce() -> Uuid,
+) -> Option<Result<Screen, &'static str>> {
     if !matches!(
         action,
         Action::Edit | Action::EditPlan | Action::New | Action::Measure | Action::DeletePoint
-    ) || !matches!(state.screens.last(), Some(Screen::Intervention(_)))
-    {
+    ) {
         return None;
     }
-    // Drawn before looking at the screen; an id left unused costs nothing.
-    let new_id = state.mint_id();
-    let Some(Screen::Intervention(d)) = state.screens.last() else {
-        return None;
+    let Some(detail) = d.detail.get() else {
+        return Some(Err("not loaded yet"));
     };
-    let Some(detail) = d.detail.as_deref() else {
-        state.info("not loaded yet");
-        return Some(vec![]);
-    };
-    let on_goals = d.tab == crate::app::intervention::Tab::Goals;
+    let on_goals = d.tab == Tab::Goals;
     let selected = on_goals.then(|| detail.goals.get(d.cursor)).flatten();
     let mut e = match (action, selected) {
         // e edits the selected goal on the goals tab, the plan elsewhere.
-        (Action::EditPlan, _) | (Action::Edit, None) => {
-            return Some(edit_plan(state, detail.header.clone()));
-        }
+        (Action::EditPlan, _) | (Action::Edit, None) => IvEditState::new(
+            Kind::EditIntervention(Box::new(detail.header.clone())),
+            Stage::Loading,
+        ),
         (Action::Edit, Some(g)) => {
             IvEditState::new(Kind::EditGoal(Box::new(g.goal.clone())), Stage::Loading)
         }
         (Action::New, _) if on_goals => IvEditState::new(
             Kind::NewGoal {
-                id: new_id,
+                id: new_id(),
                 intervention_id: detail.header.id,
                 sort_order: detail
                     .goals
@@ -80,7 +81,7 @@ pub(crate) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect
         ),
         (Action::Measure, Some(g)) => IvEditState::new(
             Kind::NewPoint {
-                id: new_id,
+                id: new_id(),
                 goal_id: g.goal.id,
                 statement: g.goal.fields.statement.clone(),
                 today: d.today,
@@ -95,50 +96,21 @@ pub(crate) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect
                 },
                 Stage::Confirm,
             ),
-            None => {
-                state.info("this goal has no data points");
-                return Some(vec![]);
-            }
+            None => return Some(Err("this goal has no data points")),
         },
         (Action::Measure | Action::DeletePoint, None) => {
-            state.info(if on_goals {
+            return Some(Err(if on_goals {
                 "add a goal first: n"
             } else {
                 "data points belong to goals: 1 shows the goals tab"
-            });
-            return Some(vec![]);
+            }));
         }
         // Other tabs may give n a meaning of their own (team: add someone).
         _ => return None,
     };
-    let mut effects = vec![];
-    match e.context_for() {
-        // A new goal asks for its program's measure first.
-        Some(about) => {
-            let req = state.alloc();
-            e.req = Some(req);
-            effects.push(Effect::Load {
-                req,
-                read: Read::IvFormContext { about },
-            });
-        }
-        None if e.stage == Stage::Loading => e.open_form(),
-        None => {}
+    // A form with no context to wait for opens at once.
+    if e.context_for().is_none() && e.stage == Stage::Loading {
+        e.open_form();
     }
-    push(state, e);
-    Some(effects)
-}
-
-fn edit_plan(state: &mut State, header: InterventionHeader) -> Vec<Effect> {
-    let req = state.alloc();
-    let id = header.id;
-    let mut e = IvEditState::new(Kind::EditIntervention(Box::new(header)), Stage::Loading);
-    e.req = Some(req);
-    push(state, e);
-    vec![Effect::Load {
-        req,
-        read: Read::IvFormContext {
-            about: ContextFor::Intervention(id),
-        },
-    }]
+    Some(Ok(Screen::IvEdit(Box::new(e))))
 }
