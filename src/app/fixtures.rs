@@ -1,7 +1,7 @@
 //! A small caseload and one intervention, shared by the state-machine
 //! tests and the rendering snapshots.
 
-use crate::app::{Data, Read};
+use crate::app::{Data, Effect, Msg, Read, ReqId};
 use crate::domain::caseload::{
     ActiveRow, CaseloadHome, FollowUpRow, GoalFlag, InterventionRef, Problem, ReviewReason,
     ReviewRow, Totals, Warning,
@@ -25,6 +25,29 @@ pub fn day(n: u64) -> NaiveDate {
 }
 
 pub const TODAY: u64 = 60;
+
+/// The one effect in `fx`, a load: its request and what it reads. Panics
+/// with `fx` when there is anything else, or nothing.
+pub fn only_load(fx: &[Effect]) -> (ReqId, &Read) {
+    match fx {
+        [Effect::Load { req, read }] => (*req, read),
+        _ => panic!("expected one load, got {fx:?}"),
+    }
+}
+
+/// Some effect in `fx` loads what `pick` picks.
+pub fn loads(fx: &[Effect], pick: impl Fn(&Read) -> bool) -> bool {
+    fx.iter()
+        .any(|e| matches!(e, Effect::Load { read, .. } if pick(read)))
+}
+
+/// The worker's answer that request `req` failed.
+pub fn query_failed(req: ReqId, reason: &str) -> Msg {
+    Msg::QueryFailed {
+        req,
+        reason: reason.into(),
+    }
+}
 
 fn at(n: u64) -> DateTime<Utc> {
     day(n).and_hms_opt(10, 0, 0).expect("time").and_utc()

@@ -98,6 +98,16 @@ impl<T> Loadable<T> {
     }
 }
 
+/// Reads as the value it shows, so code that only looks (`as_ref`,
+/// `is_some`) need not know that it loads.
+impl<T> std::ops::Deref for Loadable<T> {
+    type Target = Option<T>;
+
+    fn deref(&self) -> &Option<T> {
+        &self.value
+    }
+}
+
 /// Before the first value: still loading, or why not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pending<'a> {

@@ -1,26 +1,20 @@
 //! Where the session editor opens from: `L` on the caseload home, an
 //! intervention, the roster or a student record (choosing among the
 //! student's interventions when there are several), and the sessions tab's
-//! edit and delete.
+//! edit; what loads again after a session changed.
 
-use super::intervention::{SessionDelete, Tab};
-use super::keymap::Action;
 use super::nav::reload;
 use super::picker::{Picker, PickerKey};
 use super::screens::room::LogFor;
 use super::{Data, Effect, LogPick, ReqId, Screen, State, session_edit};
 use crate::app::Read;
 use crate::domain::session::LogTarget;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 /// `L` on a screen not yet a room: log a session for what it has
 /// selected; `None` where the key means nothing.
 pub fn log_session(state: &mut State) -> Option<Vec<super::Effect>> {
     let of = match state.top() {
-        Screen::Intervention(d) => LogFor::Intervention {
-            id: d.id,
-            title: d.title.clone(),
-        },
         Screen::Student(s) => LogFor::Student {
             id: s.id,
             name: s.title.clone(),
@@ -35,6 +29,11 @@ pub fn log_session(state: &mut State) -> Option<Vec<super::Effect>> {
 pub fn log_for(state: &mut State, of: LogFor) -> Vec<Effect> {
     let (student, name) = match of {
         LogFor::Intervention { id, title } => return session_edit::open_new(state, id, title),
+        LogFor::Saved {
+            intervention_id,
+            session_id,
+            title,
+        } => return session_edit::open_edit(state, intervention_id, session_id, title),
         LogFor::Student { id, name } => (id, name),
     };
     if !state.is_connected() {
@@ -119,91 +118,20 @@ pub fn pick_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
     }
 }
 
-/// The sessions tab: enter or `e` edits the selected session, `x` deletes
-/// it after a yes.
-pub fn sessions_tab_key(
-    state: &mut State,
-    key: &KeyEvent,
-    action: Option<Action>,
-) -> Option<Vec<Effect>> {
-    let Screen::Intervention(d) = state.top_mut() else {
-        return None;
-    };
-    if let Some(del) = d.session_delete.as_mut() {
-        if del.req.is_some() {
-            return Some(vec![]);
-        }
-        if key.code == KeyCode::Char('y') {
-            let (id, version) = (del.id, del.version);
-            let req = state.alloc();
-            if let Screen::Intervention(d) = state.top_mut()
-                && let Some(del) = d.session_delete.as_mut()
-            {
-                del.req = Some(req);
-            }
-            return Some(vec![Effect::DeleteSession { req, id, version }]);
-        }
-        d.session_delete = None;
-        return Some(vec![]);
-    }
-    if d.tab != Tab::Sessions || d.prompt.is_some() {
-        return None;
-    }
-    let detail = d.detail.as_ref()?;
-    let row = detail.sessions.get(d.cursor)?;
-    match action {
-        Some(Action::Edit | Action::Open) => {
-            let (iv, id) = (d.id, row.id);
-            let title = format!("{} · session of {}", d.title, row.session_date);
-            Some(session_edit::open_edit(state, iv, id, title))
-        }
-        Some(Action::DeletePoint) => {
-            d.session_delete = Some(SessionDelete {
-                id: row.id,
-                version: row.version,
-                label: format!(
-                    "{} · {} · {} min",
-                    row.session_date, row.attendance, row.minutes
-                ),
-                req: None,
-            });
-            Some(vec![])
-        }
-        _ => None,
-    }
+/// The screens that show sessions, scores or the urgency they feed: they
+/// load again after a session changed.
+pub fn shows_sessions(screen: &Screen) -> bool {
+    matches!(
+        screen,
+        Screen::Intervention(_) | Screen::Home(_) | Screen::Student(_)
+    )
 }
 
-pub fn on_deleted(state: &mut State, req: ReqId, outcome: Result<(), String>) -> Vec<Effect> {
-    let Some(i) = state.screens.iter().position(|s| {
-        matches!(s, Screen::Intervention(d)
-            if d.session_delete.as_ref().and_then(|x| x.req) == Some(req))
-    }) else {
-        return vec![];
-    };
-    if let Screen::Intervention(d) = &mut state.screens[i] {
-        d.session_delete = None;
-    }
-    match outcome {
-        Ok(()) => {
-            state.info("session deleted");
-            reload_views(state)
-        }
-        Err(why) => {
-            state.error(format!("not deleted: {why}"));
-            vec![]
-        }
-    }
-}
-
-/// After a session changed: every screen that shows sessions, scores or
-/// the urgency they feed loads again.
+/// After a session changed: every screen that shows it loads again.
 pub fn reload_views(state: &mut State) -> Vec<Effect> {
     let mut fx = Vec::new();
     for i in 0..state.screens.len() {
-        if matches!(
-            state.screens[i],
-            Screen::Intervention(_) | Screen::Home(_) | Screen::Student(_)
-        ) {
+        if shows_sessions(&state.screens[i]) {
             fx.extend(reload(state, i));
         }
     }

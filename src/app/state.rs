@@ -5,8 +5,7 @@
 use super::command::CommandLine;
 use super::keymap::KeyMap;
 use super::menu::MenuState;
-use super::roster::{self};
-use super::{ReqId, Screen, auth, picker, team};
+use super::{ReqId, Screen, auth, picker};
 use crate::domain::session::LogTarget;
 use crate::domain::user::Whoami;
 use std::collections::HashMap;
@@ -129,11 +128,7 @@ impl State {
     pub fn busy(&self) -> bool {
         matches!(self.conn, Conn::Connecting { .. })
             || self.tool_check.is_some()
-            || self.screens.iter().any(|s| {
-                s.busy()
-                    || matches!(s, Screen::Intervention(d) if d.saving.is_some()
-                    || d.team_edit.as_ref().and_then(team::TeamEdit::req).is_some())
-            })
+            || self.screens.iter().any(Screen::busy)
     }
 
     pub fn is_connected(&self) -> bool {
@@ -146,10 +141,6 @@ impl State {
 
     pub(crate) fn error(&mut self, text: impl Into<String>) {
         self.message = Some((Level::Error, text.into()));
-    }
-
-    pub(crate) fn view(&self) -> usize {
-        roster::visible_rows(self.height)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::nav::reload;
 use super::{Conn, Data, Effect, Msg, OutboxStatus, ReqId, State};
-use super::{auth, command, route, session_edit, session_log, team};
+use super::{auth, command, route, session_edit, session_log};
 use crate::domain::user::Whoami;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -81,9 +81,6 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Written { req, wrote } => super::screens::on_written(state, req, wrote),
-        Msg::QueryFailed { req, reason } if team::is_waiting(state, req) => {
-            team::on_failed(state, req, reason)
-        }
         Msg::DraftsFound {
             drafts,
             unreadable,
@@ -149,9 +146,6 @@ fn on_loaded(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
     }
     if session_log::waiting_for(state, req) {
         return session_log::on_reply(state, req, data);
-    }
-    if team::is_waiting(state, req) {
-        return team::on_reply(state, req, data);
     }
     super::screens::on_reply(state, req, data)
 }

@@ -28,7 +28,7 @@ fn on_team(width: u16, height: u16) -> State {
     let mut s = at_detail(width, height);
     press(&mut s, KeyCode::Char('3'));
     if let Some(crate::app::Screen::Intervention(d)) = s.screens.last_mut()
-        && let Some(x) = d.detail.as_mut()
+        && let Some(x) = d.detail.get_mut()
     {
         x.team.push(TeamMember {
             id: Uuid::from_u128(7002),

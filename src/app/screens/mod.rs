@@ -63,6 +63,7 @@ impl Screen {
             Screen::Roster(s) => Some(s),
             Screen::Home(s) => Some(s),
             Screen::IvEdit(s) => Some(s),
+            Screen::Intervention(s) => Some(s),
             Screen::Schools(s) => Some(s),
             Screen::Placeholder(s) => Some(s),
             _ => None,
@@ -75,6 +76,7 @@ impl Screen {
             Screen::Roster(s) => Some(s),
             Screen::Home(s) => Some(s),
             Screen::IvEdit(s) => Some(s),
+            Screen::Intervention(s) => Some(s),
             Screen::Schools(s) => Some(s),
             Screen::Placeholder(s) => Some(s),
             _ => None,
@@ -88,8 +90,6 @@ impl Screen {
         }
         match self {
             Screen::Student(s) => s.req.into_iter().collect(),
-            // A write in flight is not listed: leaving must not cancel it.
-            Screen::Intervention(d) => d.req.into_iter().collect(),
             Screen::Session(s) => s.req.into_iter().collect(),
             _ => vec![],
         }
@@ -104,8 +104,6 @@ impl Screen {
             || matches!(self, Screen::Student(s) if s.save_req().is_some())
             || matches!(self, Screen::Session(s) if s.editor.as_ref()
                 .is_some_and(|e| e.stage == session_edit::Stage::Saving))
-            || matches!(self, Screen::Intervention(d) if d.saving.is_some()
-                || d.team_edit.as_ref().and_then(intervention::team::TeamEdit::req).is_some())
     }
 
     pub fn title(&self) -> String {
@@ -114,7 +112,6 @@ impl Screen {
         }
         match self {
             Screen::Student(s) => s.title.clone(),
-            Screen::Intervention(d) => d.title.clone(),
             Screen::Session(s) => match &s.editor {
                 Some(e) if e.base_version.is_some() => "Edit session".into(),
                 _ => "Log session".into(),
@@ -131,15 +128,6 @@ impl Screen {
         }
         match self {
             Screen::Student(s) => s.req == Some(req) || s.save_req() == Some(req),
-            Screen::Intervention(d) => {
-                d.req == Some(req)
-                    || d.saving == Some(req)
-                    || d.team_edit
-                        .as_ref()
-                        .and_then(intervention::team::TeamEdit::req)
-                        == Some(req)
-                    || d.session_delete.as_ref().and_then(|x| x.req) == Some(req)
-            }
             Screen::Session(s) => s.req == Some(req),
             _ => false,
         }
@@ -155,13 +143,6 @@ impl Screen {
                 vec![Effect::Load {
                     req: a,
                     read: Read::Student { id: s.id },
-                }]
-            }
-            Screen::Intervention(d) => {
-                d.req = Some(a);
-                vec![Effect::Load {
-                    req: a,
-                    read: Read::Intervention { id: d.id },
                 }]
             }
             // The editor loads its context once; an open editor needs nothing.
@@ -279,7 +260,6 @@ pub(crate) fn on_key(
     }
     match state.top() {
         Screen::Student(_) => student::on_key(state, key, action),
-        Screen::Intervention(_) => intervention::on_key(state, key, action),
         Screen::Session(_) => session_edit::on_key(state, key),
         Screen::Drafts(_) => recover::on_key(state, key, action),
         _ => None,
@@ -304,10 +284,6 @@ pub(crate) fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect>
     }
     match &state.screens[i] {
         Screen::Student(_) => student::on_reply(state, req, data),
-        Screen::Intervention(_) => match data {
-            data @ Data::TeamCandidates { .. } => intervention::team::on_reply(state, req, data),
-            data => intervention::on_reply(state, req, data),
-        },
         Screen::Session(_) => session_edit::on_reply(state, req, data),
         _ => vec![],
     }
@@ -326,11 +302,8 @@ pub(crate) fn on_written(state: &mut State, req: ReqId, wrote: Wrote) -> Vec<Eff
     }
     match wrote {
         Wrote::Student(o) => student::on_saved(state, req, o),
-        Wrote::Transition(o) => intervention::on_transition(state, req, o),
-        Wrote::Team(o) => intervention::team::on_changed(state, req, o),
-        // The forms that send these are rooms, answered above.
-        Wrote::Iv(_) => vec![],
-        Wrote::SessionDeleted(o) => session_log::on_deleted(state, req, o),
+        // The other writes are sent by rooms, answered above.
+        _ => vec![],
     }
 }
 
@@ -347,7 +320,6 @@ pub(crate) fn on_failed(state: &mut State, req: ReqId, reason: &str) -> bool {
     }
     match &mut state.screens[i] {
         Screen::Student(s) => failed(&mut s.req, &mut s.error, reason),
-        Screen::Intervention(d) => failed(&mut d.req, &mut d.error, reason),
         Screen::Session(s) => failed(&mut s.req, &mut s.error, reason),
         _ => return false,
     }
@@ -390,7 +362,6 @@ pub(crate) fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
         return own.into_iter().flatten().chain(fx).collect();
     }
     match state.top() {
-        Screen::Intervention(_) => intervention::team::on_paste(state, text),
         Screen::Student(_) => {
             student::on_paste(state, text);
             None

@@ -133,17 +133,31 @@ pub enum Nav {
     /// Open a menu target (or a tool the database allowed), as the menu does.
     Open { target: String, label: String },
     /// `L`: the session editor, for a student first the choice of which of
-    /// their interventions (a layer over the screens).
+    /// their interventions (a layer over the screens); or the editor on a
+    /// saved session.
     LogSession(LogFor),
     /// Once, at sign-in: the first screen the menu offers, over the menu.
     StartScreen,
 }
 
-/// Whom a session is logged for.
+/// Whom a session is logged for, or the saved session to change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LogFor {
-    Intervention { id: Uuid, title: String },
-    Student { id: Uuid, name: String },
+    Intervention {
+        id: Uuid,
+        title: String,
+    },
+    Student {
+        id: Uuid,
+        name: String,
+    },
+    /// A saved session, as it is now in the database (the intervention's
+    /// sessions tab).
+    Saved {
+        intervention_id: Uuid,
+        session_id: Uuid,
+        title: String,
+    },
 }
 
 /// What a screen may use besides itself.

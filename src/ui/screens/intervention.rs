@@ -95,7 +95,7 @@ fn header_lines(
 fn tab_bar(s: &DetailState, theme: &Theme) -> Line<'static> {
     let mut spans = Vec::new();
     for (i, t) in Tab::ALL.iter().enumerate() {
-        let n = s.detail.as_ref().map_or(0, |d| match t {
+        let n = s.detail.get().map_or(0, |d| match t {
             Tab::Goals => d.goals.len(),
             Tab::Sessions => usize::try_from(d.sessions_total).unwrap_or(0),
             Tab::Team => d.team.len(),
@@ -116,8 +116,8 @@ fn tab_bar(s: &DetailState, theme: &Theme) -> Line<'static> {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, s: &DetailState, theme: &Theme) {
-    let Some(d) = &s.detail else {
-        let p = loading_or_failed(s.error.as_deref(), "loading…", BACK_OR_RETRY);
+    let Some(d) = s.detail.get() else {
+        let p = loading_or_failed(s.detail.error(), "loading…", BACK_OR_RETRY);
         pending::render(frame, area, p, theme);
         return;
     };

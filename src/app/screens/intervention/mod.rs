@@ -1,161 +1,221 @@
 //! The intervention detail: tabs of goals, sessions, team and more; the
-//! lifecycle prompt above it; the team tab's editing (`team.rs` in app).
+//! lifecycle prompt above it; the team tab's editing (`team.rs`) and the
+//! sessions tab's (`sessions.rs`).
 
+mod sessions;
 mod state;
 pub mod team;
 
 pub use state::*;
 
 use crate::app::keymap::{Action, Context};
-use crate::app::nav::{find_req, reload};
-use crate::app::{Data, Effect, ReqId, Screen, State, iv_edit, session_log};
+use crate::app::screens::room::{Cx, LogFor, Nav, Room};
+use crate::app::{Data, Effect, Read, ReqId, Screen, Wrote, iv_edit};
 use crossterm::event::{KeyCode, KeyEvent};
+use team::TeamEdit;
 
-/// Keys on the detail. Its own modals first (the lifecycle prompt, the
-/// session-delete question, the team tab's picker and forms take every
-/// key), then its commands; `None` leaves the key to the global bindings.
-pub fn on_key(state: &mut State, key: &KeyEvent, action: Option<Action>) -> Option<Vec<Effect>> {
-    let Screen::Intervention(d) = state.top_mut() else {
-        return None;
-    };
-    if d.prompt.is_some() {
-        return Some(match prompt_key(d, key, action) {
-            Some(submit) => submit_transition(state, submit),
-            None => vec![],
-        });
+impl DetailState {
+    /// The team editor's request (a search or a change), if any.
+    fn team_req(&self) -> Option<ReqId> {
+        self.team_edit.as_ref().and_then(TeamEdit::req)
     }
-    if d.session_delete.is_some() {
-        return session_log::sessions_tab_key(state, key, action);
+
+    fn list_action(&mut self, cx: &mut Cx, action: Action) -> Option<Vec<Effect>> {
+        let page = cx.page();
+        match action {
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-page),
+            Action::PageDown => self.move_by(page),
+            Action::Top => self.move_by(isize::MIN),
+            Action::Bottom => self.move_by(isize::MAX),
+            Action::NextTab => self.set_tab(self.tab.cycled(true)),
+            Action::PrevTab => self.set_tab(self.tab.cycled(false)),
+            Action::Actions => {
+                if let Err(why) = self.open_actions() {
+                    cx.info(why);
+                }
+            }
+            _ => return None,
+        }
+        Some(vec![])
     }
-    if let Some(effects) = team::on_key(state, key) {
-        return Some(effects);
+
+    fn submit_transition(&mut self, cx: &mut Cx, s: Submit) -> Vec<Effect> {
+        let req = cx.alloc();
+        self.saving = Some(req);
+        vec![Effect::Transition {
+            req,
+            id: s.id,
+            expected_version: s.expected_version,
+            to: s.to,
+            outcome: s.outcome,
+            notes: s.notes,
+        }]
     }
-    if action == Some(Action::LogSession) {
-        return session_log::log_session(state);
+
+    /// The answer to `Effect::Transition`.
+    fn on_transition(&mut self, cx: &mut Cx, outcome: WriteOutcome) {
+        self.saving = None;
+        match outcome {
+            WriteOutcome::Saved(_) => cx.info("saved: reloading"),
+            WriteOutcome::Conflict(current) => {
+                // Show the row as it is now at once; the full reload follows.
+                let status = current.status;
+                if let Some(x) = self.detail.get_mut() {
+                    x.header = *current;
+                }
+                cx.error(format!(
+                    "changed by someone else: reloaded (now {status}); nothing was saved"
+                ));
+            }
+            WriteOutcome::Refused(why) => {
+                cx.error(why);
+                return;
+            }
+            WriteOutcome::Gone => {
+                cx.error("not found (deleted, or not visible to you)");
+                return;
+            }
+            WriteOutcome::Failed(why) => {
+                cx.error(format!("not saved: {why}"));
+                return;
+            }
+        }
+        cx.go(Nav::ReloadSelf);
+        // The home lists depend on status too.
+        cx.go(Nav::Reload(|s| matches!(s, Screen::Home(_))));
     }
-    if let Some(effects) = session_log::sessions_tab_key(state, key, action) {
-        return Some(effects);
+}
+
+impl Room for DetailState {
+    fn title(&self) -> String {
+        self.title.clone()
     }
-    if let Some(a) = action
-        && let Some(effects) = iv_edit::detail_key(state, a)
-    {
-        return Some(effects);
+
+    /// The detail's load; a write in flight is not listed: leaving must
+    /// not cancel it.
+    fn in_flight(&self) -> Vec<ReqId> {
+        self.detail.req().into_iter().collect()
     }
-    // Digits pick a tab (they are the student record's tab keys too),
-    // unless someone bound one to a global action.
-    if action.is_some_and(|a| a.context() == Context::Global) {
-        return None;
+
+    fn waits_for(&self, req: ReqId) -> bool {
+        self.detail.waits_for(req)
+            || self.saving == Some(req)
+            || self.team_req() == Some(req)
+            || self.session_delete.as_ref().and_then(|x| x.req) == Some(req)
     }
-    if let KeyCode::Char(c @ '1'..='9') = key.code {
-        if let Screen::Intervention(d) = state.top_mut()
-            && let Some(tab) = c
+
+    fn busy(&self) -> bool {
+        self.detail.is_loading() || self.saving.is_some() || self.team_req().is_some()
+    }
+
+    fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let req = cx.alloc();
+        // The superseded load is cancelled by whoever asked for this one.
+        self.detail.start(req);
+        vec![Effect::Load {
+            req,
+            read: Read::Intervention { id: self.id },
+        }]
+    }
+
+    /// Its own modals first (the lifecycle prompt, the session-delete
+    /// question, the team tab's picker and forms take every key), then its
+    /// commands; `None` leaves the key to the global bindings.
+    fn on_key(
+        &mut self,
+        cx: &mut Cx,
+        key: &KeyEvent,
+        action: Option<Action>,
+    ) -> Option<Vec<Effect>> {
+        if self.prompt.is_some() {
+            return Some(match prompt_key(self, key, action) {
+                Some(submit) => self.submit_transition(cx, submit),
+                None => vec![],
+            });
+        }
+        if self.session_delete.is_some() {
+            return sessions::on_key(self, cx, key, action);
+        }
+        if let Some(effects) = team::on_key(self, cx, key) {
+            return Some(effects);
+        }
+        if action == Some(Action::LogSession) {
+            cx.go(Nav::LogSession(LogFor::Intervention {
+                id: self.id,
+                title: self.title.clone(),
+            }));
+            return Some(vec![]);
+        }
+        if let Some(effects) = sessions::on_key(self, cx, key, action) {
+            return Some(effects);
+        }
+        if let Some(a) = action
+            && let Some(form) = iv_edit::form_for(self, a)
+        {
+            match form {
+                Ok(screen) => cx.push(screen),
+                Err(why) => cx.info(why),
+            }
+            return Some(vec![]);
+        }
+        // Digits pick a tab (they are the student record's tab keys too),
+        // unless someone bound one to a global action.
+        if action.is_some_and(|a| a.context() == Context::Global) {
+            return None;
+        }
+        if let KeyCode::Char(c @ '1'..='9') = key.code {
+            if let Some(tab) = c
                 .to_digit(10)
                 .and_then(|n| Tab::ALL.get((n as usize).checked_sub(1)?))
-        {
-            d.set_tab(*tab);
-        }
-        return Some(vec![]);
-    }
-    list_action(state, action?)
-}
-
-fn list_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
-    let page = state.view().saturating_sub(1).max(1) as isize;
-    let Screen::Intervention(d) = state.top_mut() else {
-        return None;
-    };
-    match action {
-        Action::Up => d.move_by(-1),
-        Action::Down => d.move_by(1),
-        Action::PageUp => d.move_by(-page),
-        Action::PageDown => d.move_by(page),
-        Action::Top => d.move_by(isize::MIN),
-        Action::Bottom => d.move_by(isize::MAX),
-        Action::NextTab => d.set_tab(d.tab.cycled(true)),
-        Action::PrevTab => d.set_tab(d.tab.cycled(false)),
-        Action::Actions => {
-            if let Err(why) = d.open_actions() {
-                state.info(why);
+            {
+                self.set_tab(*tab);
             }
+            return Some(vec![]);
         }
-        _ => return None,
+        self.list_action(cx, action?)
     }
-    Some(vec![])
-}
 
-fn submit_transition(state: &mut State, s: Submit) -> Vec<Effect> {
-    let req = state.alloc();
-    if let Screen::Intervention(d) = state.top_mut() {
-        d.saving = Some(req);
-    }
-    vec![Effect::Transition {
-        req,
-        id: s.id,
-        expected_version: s.expected_version,
-        to: s.to,
-        outcome: s.outcome,
-        notes: s.notes,
-    }]
-}
-
-/// The answer to `Effect::Transition`.
-pub fn on_transition(state: &mut State, req: ReqId, outcome: WriteOutcome) -> Vec<Effect> {
-    let Some(i) = state
-        .screens
-        .iter()
-        .position(|s| matches!(s, Screen::Intervention(d) if d.saving == Some(req)))
-    else {
-        return vec![];
-    };
-    let Screen::Intervention(d) = &mut state.screens[i] else {
-        return vec![];
-    };
-    d.saving = None;
-    let mut reload_all = false;
-    match outcome {
-        WriteOutcome::Saved(_) => {
-            reload_all = true;
-            state.info("saved: reloading");
-        }
-        WriteOutcome::Conflict(current) => {
-            // Show the row as it is now at once; the full reload follows.
-            let status = current.status;
-            if let Some(x) = d.detail.as_mut() {
-                x.header = *current;
+    fn on_reply(&mut self, _cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
+        match data {
+            Data::Intervention {
+                detail: Some(x),
+                today,
+            } => self.arrive(req, x, today),
+            Data::Intervention { detail: None, .. } => {
+                self.detail
+                    .fail(req, "this intervention is not visible to you");
             }
-            reload_all = true;
-            state.error(format!(
-                "changed by someone else: reloaded (now {status}); nothing was saved"
-            ));
+            Data::TeamCandidates { found } => team::on_candidates(self, req, found),
+            _ => {}
         }
-        WriteOutcome::Refused(why) => state.error(why),
-        WriteOutcome::Gone => state.error("not found (deleted, or not visible to you)"),
-        WriteOutcome::Failed(why) => state.error(format!("not saved: {why}")),
+        vec![]
     }
-    if !reload_all {
-        return vec![];
-    }
-    // The home lists depend on status too.
-    let mut effects = reload(state, i);
-    for j in 0..state.screens.len() {
-        if matches!(state.screens[j], Screen::Home(_)) {
-            effects.extend(reload(state, j));
-        }
-    }
-    effects
-}
 
-pub fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
-    if let Data::Intervention { detail, today } = data
-        && let Some(Screen::Intervention(d)) = find_req(state, req)
-    {
-        d.req = None;
-        match detail {
-            Some(x) => d.apply(*x, today),
-            None => d.error = Some("this intervention is not visible to you".into()),
+    fn on_written(&mut self, cx: &mut Cx, req: ReqId, wrote: Wrote) -> Vec<Effect> {
+        match wrote {
+            Wrote::Transition(o) if self.saving == Some(req) => self.on_transition(cx, o),
+            Wrote::Team(o) => team::on_changed(self, cx, req, o),
+            Wrote::SessionDeleted(o) => sessions::on_deleted(self, cx, req, o),
+            _ => {}
         }
+        vec![]
     }
-    vec![]
+
+    /// A failed search is said in the team picker; a failed load beside
+    /// the detail (or in its place) and on the status line.
+    fn on_failed(&mut self, _cx: &mut Cx, req: ReqId, why: &str) -> bool {
+        if team::on_failed(self, req, why) {
+            return false;
+        }
+        self.detail.fail(req, why);
+        true
+    }
+
+    fn on_paste(&mut self, cx: &mut Cx, text: &str) -> Option<Vec<Effect>> {
+        team::on_paste(self, cx, text)
+    }
 }
 
 #[cfg(test)]

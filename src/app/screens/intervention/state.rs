@@ -4,6 +4,7 @@
 
 use crate::app::ReqId;
 use crate::app::command::{CommandLine, Edit};
+use crate::app::loadable::Loadable;
 use crate::domain::actions::{Action, available_actions};
 use crate::domain::enums::InterventionStatus;
 use crate::domain::intervention::{InterventionDetail, InterventionHeader};
@@ -98,11 +99,9 @@ pub struct DetailState {
     pub id: Uuid,
     /// Shown while loading, from the row that was opened.
     pub title: String,
-    pub req: Option<ReqId>,
-    pub detail: Option<Box<InterventionDetail>>,
+    pub detail: Loadable<Box<InterventionDetail>>,
     /// The day the worker loaded it on, for fidelity.
     pub today: Option<NaiveDate>,
-    pub error: Option<String>,
     pub tab: Tab,
     /// Selected row of the current tab (on goals: the charted goal).
     pub cursor: usize,
@@ -130,10 +129,8 @@ impl DetailState {
         DetailState {
             id,
             title,
-            req: None,
-            detail: None,
+            detail: Loadable::default(),
             today: None,
-            error: None,
             tab: Tab::Goals,
             cursor: 0,
             prompt: None,
@@ -144,7 +141,9 @@ impl DetailState {
     }
 
     pub fn rows(&self) -> usize {
-        let Some(d) = &self.detail else { return 0 };
+        let Some(d) = self.detail.get() else {
+            return 0;
+        };
         match self.tab {
             Tab::Goals => d.goals.len(),
             Tab::Sessions => d.sessions.len(),
@@ -166,12 +165,14 @@ impl DetailState {
         self.cursor = self.cursor.saturating_add_signed(delta).min(last);
     }
 
-    pub fn apply(&mut self, detail: InterventionDetail, today: NaiveDate) {
-        self.title = format!("{} · {}", detail.header.student_name, detail.header.name);
-        self.detail = Some(Box::new(detail));
-        self.today = Some(today);
-        self.error = None;
-        self.cursor = self.cursor.min(self.rows().saturating_sub(1));
+    /// The answer to load `req`; dropped when another load superseded it.
+    pub fn arrive(&mut self, req: ReqId, detail: Box<InterventionDetail>, today: NaiveDate) {
+        let title = format!("{} · {}", detail.header.student_name, detail.header.name);
+        if self.detail.arrive(req, detail) {
+            self.title = title;
+            self.today = Some(today);
+            self.cursor = self.cursor.min(self.rows().saturating_sub(1));
+        }
     }
 
     /// Opens the action list; says why not when there is nothing to offer.
@@ -179,7 +180,7 @@ impl DetailState {
         if self.saving.is_some() {
             return Err("saving…".into());
         }
-        let Some(d) = &self.detail else {
+        let Some(d) = self.detail.get() else {
             return Err("not loaded yet".into());
         };
         let actions = available_actions(d.header.status);
@@ -196,7 +197,7 @@ impl DetailState {
     fn submit(&self, action: Action, outcome: Option<Outcome>, notes: Option<String>) -> Submit {
         let (id, version) = self
             .detail
-            .as_ref()
+            .get()
             .map_or((self.id, 0), |d| (d.header.id, d.header.version));
         Submit {
             id,
@@ -267,7 +268,7 @@ pub fn prompt_key(
         return None;
     }
     let k = prompt_key_of(key, action);
-    let status = d.detail.as_ref().map(|x| x.header.status);
+    let status = d.detail.get().map(|x| x.header.status);
     d.prompt = match (prompt, k) {
         (_, PromptKey::Cancel) => None,
         (Prompt::Actions { actions, cursor }, PromptKey::Accept) => {

@@ -5,11 +5,13 @@
 //! never offers removing it and says why, and a refusal that still comes
 //! back (the owner changed meanwhile) is shown as the database said it.
 
+use super::{DetailState, Tab};
 use crate::app::Read;
 use crate::app::command::{CommandLine, Edit};
 use crate::app::form::{self, FieldSpec, Form, FormKey};
 use crate::app::keymap::{Action, Key};
-use crate::app::{Effect, ReqId, Screen, State};
+use crate::app::screens::room::{Cx, Nav};
+use crate::app::{Effect, ReqId};
 use crate::domain::kinds::TeamRole;
 use crate::domain::refusal::Refusal;
 use crate::domain::team::TeamMember;
@@ -147,25 +149,20 @@ impl MemberForm {
     }
 }
 
-/// The detail on top, when its team tab is showing or being edited.
-fn top_team(state: &mut State) -> Option<&mut crate::app::intervention::DetailState> {
-    match state.screens.last_mut() {
-        Some(Screen::Intervention(d)) if d.tab == crate::app::intervention::Tab::Team => Some(d),
-        _ => None,
+/// Keys for the team tab; `None` leaves the key to the detail's bindings
+/// (and on other tabs, every key). An open picker, form or confirmation
+/// takes every key.
+pub(super) fn on_key(d: &mut DetailState, cx: &mut Cx, key: &KeyEvent) -> Option<Vec<Effect>> {
+    if d.tab != Tab::Team {
+        return None;
     }
-}
-
-/// Keys for the team tab; `None` leaves the key to the detail's bindings.
-/// An open picker, form or confirmation takes every key.
-pub(crate) fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
     let k = Key::from_event(key);
-    let keymap = state.keymap.clone();
+    let keymap = cx.keymap;
     let bound = |a: Action| keymap.keys(a).contains(&k);
-    let d = top_team(state)?;
     let Some(edit) = d.team_edit.take() else {
         if bound(Action::AddMember) {
-            if d.detail.is_none() {
-                state.info("not loaded yet");
+            if d.detail.get().is_none() {
+                cx.info("not loaded yet");
                 return Some(vec![]);
             }
             d.team_edit = Some(TeamEdit::Pick(Picker {
@@ -175,18 +172,14 @@ pub(crate) fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
                 cursor: 0,
                 error: None,
             }));
-            return Some(search(state));
+            return Some(search(d, cx));
         }
         if bound(Action::RemoveMember) {
-            let member = d
-                .detail
-                .as_ref()
-                .and_then(|x| x.team.get(d.cursor))
-                .cloned();
+            let member = d.detail.get().and_then(|x| x.team.get(d.cursor)).cloned();
             match member {
-                None => state.info("nobody selected"),
+                None => cx.info("nobody selected"),
                 Some(m) if m.role == TeamRole::Owner => {
-                    state.info(format!("{}: {}", m.name, Refusal::OwnerKept));
+                    cx.info(format!("{}: {}", m.name, Refusal::OwnerKept));
                 }
                 Some(m) => {
                     d.team_edit = Some(TeamEdit::ConfirmRemove {
@@ -201,15 +194,13 @@ pub(crate) fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
         return None;
     };
     match edit {
-        TeamEdit::Pick(p) => Some(pick_key(state, p, key)),
+        TeamEdit::Pick(p) => Some(pick_key(d, cx, p, key)),
         TeamEdit::Form(mut f) => {
-            let outcome = f.form.key(key, &keymap);
-            let d = top_team(state)?;
-            match outcome {
+            match f.form.key(key, cx.keymap) {
                 FormKey::Cancel => {}
                 FormKey::Save => {
                     d.team_edit = Some(TeamEdit::Form(f));
-                    return Some(save(state));
+                    return Some(save(d, cx));
                 }
                 FormKey::Edited => {
                     f.revalidate();
@@ -233,9 +224,7 @@ pub(crate) fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
                 return Some(vec![]);
             }
             if matches!(key.code, KeyCode::Char('y') | KeyCode::Enter) {
-                let intervention_id = d.id;
-                let req = state.alloc();
-                let d = top_team(state)?;
+                let req = cx.alloc();
                 d.team_edit = Some(TeamEdit::ConfirmRemove {
                     member_id,
                     name,
@@ -243,7 +232,7 @@ pub(crate) fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
                 });
                 return Some(vec![Effect::RemoveTeamMember {
                     req,
-                    intervention_id,
+                    intervention_id: d.id,
                     member_id,
                 }]);
             }
@@ -254,14 +243,16 @@ pub(crate) fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
 }
 
 /// Pasted text goes into the picker's search or the form's field.
-pub(crate) fn on_paste(state: &mut State, text: &str) -> Option<Vec<Effect>> {
-    let d = top_team(state)?;
+pub(super) fn on_paste(d: &mut DetailState, cx: &mut Cx, text: &str) -> Option<Vec<Effect>> {
+    if d.tab != Tab::Team {
+        return None;
+    }
     match d.team_edit.as_mut()? {
         TeamEdit::Pick(p) => {
             for c in text.chars().filter(|c| !c.is_control()) {
                 p.line.key(&KeyEvent::from(KeyCode::Char(c)));
             }
-            Some(search(state))
+            Some(search(d, cx))
         }
         TeamEdit::Form(f) => {
             if f.form.paste(text) {
@@ -273,11 +264,8 @@ pub(crate) fn on_paste(state: &mut State, text: &str) -> Option<Vec<Effect>> {
     }
 }
 
-fn pick_key(state: &mut State, mut p: Picker, key: &KeyEvent) -> Vec<Effect> {
+fn pick_key(d: &mut DetailState, cx: &mut Cx, mut p: Picker, key: &KeyEvent) -> Vec<Effect> {
     let rows = p.found.len() + 1;
-    let Some(d) = top_team(state) else {
-        return vec![];
-    };
     match key.code {
         KeyCode::Esc => {
             // Closed: its search, if any, is nobody's to read.
@@ -316,7 +304,7 @@ fn pick_key(state: &mut State, mut p: Picker, key: &KeyEvent) -> Vec<Effect> {
             }
             let changed = p.line.text != before;
             d.team_edit = Some(TeamEdit::Pick(p));
-            return if changed { search(state) } else { vec![] };
+            return if changed { search(d, cx) } else { vec![] };
         }
     }
     d.team_edit = Some(TeamEdit::Pick(p));
@@ -324,11 +312,8 @@ fn pick_key(state: &mut State, mut p: Picker, key: &KeyEvent) -> Vec<Effect> {
 }
 
 /// Asks for the users matching the picker's text, superseding the last ask.
-fn search(state: &mut State) -> Vec<Effect> {
-    let req = state.alloc();
-    let Some(d) = top_team(state) else {
-        return vec![];
-    };
+fn search(d: &mut DetailState, cx: &mut Cx) -> Vec<Effect> {
+    let req = cx.alloc();
     let intervention_id = d.id;
     let Some(TeamEdit::Pick(p)) = d.team_edit.as_mut() else {
         return vec![];
@@ -347,11 +332,8 @@ fn search(state: &mut State) -> Vec<Effect> {
         .collect()
 }
 
-fn save(state: &mut State) -> Vec<Effect> {
-    let req = state.alloc();
-    let Some(d) = top_team(state) else {
-        return vec![];
-    };
+fn save(d: &mut DetailState, cx: &mut Cx) -> Vec<Effect> {
+    let req = cx.alloc();
     let intervention_id = d.id;
     let Some(TeamEdit::Form(f)) = d.team_edit.as_mut() else {
         return vec![];
@@ -376,48 +358,30 @@ fn save(state: &mut State) -> Vec<Effect> {
     }
 }
 
-/// Where the detail whose team editor waits on `req` is in the stack.
-fn waiting_at(state: &State, req: ReqId) -> Option<usize> {
-    state.screens.iter().position(|s| {
-        matches!(s, Screen::Intervention(d)
-            if d.team_edit.as_ref().and_then(TeamEdit::req) == Some(req))
-    })
-}
-
-fn waiting(state: &mut State, req: ReqId) -> Option<&mut crate::app::intervention::DetailState> {
-    let i = waiting_at(state, req)?;
-    match state.screens.get_mut(i) {
-        Some(Screen::Intervention(d)) => Some(d),
+/// The team editor's picker, when its search is `req`.
+fn searching(d: &mut DetailState, req: ReqId) -> Option<&mut Picker> {
+    match d.team_edit.as_mut() {
+        Some(TeamEdit::Pick(p)) if p.req == Some(req) => Some(p),
         _ => None,
     }
 }
 
-pub(crate) fn is_waiting(state: &State, req: ReqId) -> bool {
-    waiting_at(state, req).is_some()
-}
-
 /// The answer to `Read::TeamCandidates`.
-pub(crate) fn on_candidates(state: &mut State, req: ReqId, found: Vec<Candidate>) -> Vec<Effect> {
-    if let Some(d) = waiting(state, req)
-        && let Some(TeamEdit::Pick(p)) = d.team_edit.as_mut()
-    {
+pub(super) fn on_candidates(d: &mut DetailState, req: ReqId, found: Vec<Candidate>) {
+    if let Some(p) = searching(d, req) {
         p.req = None;
         p.cursor = p.cursor.min(found.len());
         p.found = found;
     }
-    vec![]
 }
 
 /// The answer to `Effect::AddTeamMember` or `Effect::RemoveTeamMember`.
-pub(crate) fn on_changed(state: &mut State, req: ReqId, outcome: TeamOutcome) -> Vec<Effect> {
-    let Some(i) = waiting_at(state, req) else {
-        return vec![];
-    };
-    let Some(Screen::Intervention(d)) = state.screens.get_mut(i) else {
-        return vec![];
-    };
+pub(super) fn on_changed(d: &mut DetailState, cx: &mut Cx, req: ReqId, outcome: TeamOutcome) {
+    if d.team_edit.as_ref().and_then(TeamEdit::req) != Some(req) {
+        return;
+    }
     let Some(edit) = d.team_edit.take() else {
-        return vec![];
+        return;
     };
     let who = match &edit {
         TeamEdit::Form(f) => match &f.user {
@@ -430,16 +394,15 @@ pub(crate) fn on_changed(state: &mut State, req: ReqId, outcome: TeamOutcome) ->
     let adding = matches!(edit, TeamEdit::Form(_));
     match outcome {
         TeamOutcome::Saved(team) => {
-            if let Some(x) = d.detail.as_mut() {
+            if let Some(x) = d.detail.get_mut() {
                 x.team = team;
             }
             d.move_by(0);
-            state.info(if adding {
+            cx.info(if adding {
                 format!("added {who} to the team")
             } else {
                 format!("removed {who} from the team")
             });
-            vec![]
         }
         TeamOutcome::Refused(why) | TeamOutcome::Failed(why) => {
             if let TeamEdit::Form(mut f) = edit {
@@ -448,37 +411,30 @@ pub(crate) fn on_changed(state: &mut State, req: ReqId, outcome: TeamOutcome) ->
                 f.form.notice = Some(format!("not saved: {why}"));
                 d.team_edit = Some(TeamEdit::Form(f));
             } else {
-                state.error(format!("{who} not removed: {why}"));
+                cx.error(format!("{who} not removed: {why}"));
             }
-            vec![]
         }
         TeamOutcome::Gone => {
-            state.error(if adding {
+            cx.error(if adding {
                 "not saved: this intervention was deleted or is no longer visible to you"
                     .to_string()
             } else {
                 format!("{who} is no longer on the team: reloaded")
             });
-            crate::app::nav::reload(state, i)
+            cx.go(Nav::ReloadSelf);
         }
     }
 }
 
-/// A candidate search failed: say so in the picker, which stays usable.
-pub(crate) fn on_failed(state: &mut State, req: ReqId, reason: String) -> Vec<Effect> {
-    if let Some(d) = waiting(state, req)
-        && let Some(TeamEdit::Pick(p)) = d.team_edit.as_mut()
-    {
+/// A request of the team editor failed: a search is said in the picker,
+/// which stays usable. `false` when `req` is not the editor's.
+pub(super) fn on_failed(d: &mut DetailState, req: ReqId, why: &str) -> bool {
+    if d.team_edit.as_ref().and_then(TeamEdit::req) != Some(req) {
+        return false;
+    }
+    if let Some(p) = searching(d, req) {
         p.req = None;
-        p.error = Some(format!("search failed: {reason}"));
+        p.error = Some(format!("search failed: {why}"));
     }
-    vec![]
-}
-
-/// The answer to `Read::TeamCandidates`.
-pub(crate) fn on_reply(state: &mut State, req: ReqId, data: crate::app::Data) -> Vec<Effect> {
-    match data {
-        crate::app::Data::TeamCandidates { found } => on_candidates(state, req, found),
-        _ => vec![],
-    }
+    true
 }

@@ -2,6 +2,7 @@
 //! member form, removal with confirmation, the owner kept; and the way back
 //! from an intervention to where it was opened.
 
+use crate::app::fixtures::{loads, only_load, query_failed};
 use crate::app::iv_tests::{at_detail, at_home, code, detail, home, key};
 use crate::app::team::{TeamEdit, TeamOutcome};
 use crate::app::test_prelude::*;
@@ -36,7 +37,7 @@ fn on_team() -> State {
     update(&mut s, key('3'));
     let d = detail(&mut s);
     assert_eq!(d.tab, intervention::Tab::Team);
-    if let Some(x) = d.detail.as_mut() {
+    if let Some(x) = d.detail.get_mut() {
         x.team.push(member(2, "Lee Okafor", TeamRole::Teacher));
     }
     s
@@ -57,19 +58,20 @@ fn message(s: &State) -> String {
         .unwrap_or_default()
 }
 
+/// `n`: the picker opens and searches at once; the search's request and
+/// text.
+fn add(s: &mut State) -> (ReqId, String) {
+    let fx = update(s, key('n'));
+    let (req, Read::TeamCandidates { search, .. }) = only_load(&fx) else {
+        panic!("{fx:?}")
+    };
+    (req, search.clone())
+}
+
 /// `n`, the search answered with `found`.
 fn picking(found: Vec<Candidate>) -> State {
     let mut s = on_team();
-    let fx = update(&mut s, key('n'));
-    let [
-        Effect::Load {
-            req,
-            read: Read::TeamCandidates { ref search, .. },
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
+    let (req, search) = add(&mut s);
     assert_eq!(search, "");
     update(
         &mut s,
@@ -84,16 +86,7 @@ fn picking(found: Vec<Candidate>) -> State {
 #[test]
 fn n_searches_users_as_you_type_and_drops_superseded_answers() {
     let mut s = on_team();
-    let fx = update(&mut s, key('n'));
-    let [
-        Effect::Load {
-            req: first,
-            read: Read::TeamCandidates { .. },
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
+    let (first, _) = add(&mut s);
     let fx = typed(&mut s, "ma");
     // Each keystroke cancels the previous search and asks again.
     assert!(
@@ -384,13 +377,7 @@ fn a_refused_removal_is_shown_as_the_database_said_it() {
         },
     );
     assert!(
-        fx.iter().any(|e| matches!(
-            e,
-            Effect::Load {
-                read: Read::Intervention { .. },
-                ..
-            }
-        )),
+        loads(&fx, |r| matches!(r, Read::Intervention { .. })),
         "{fx:?}"
     );
     assert!(message(&s).contains("no longer on the team"));
@@ -399,23 +386,8 @@ fn a_refused_removal_is_shown_as_the_database_said_it() {
 #[test]
 fn a_failed_search_is_said_in_the_picker() {
     let mut s = on_team();
-    let fx = update(&mut s, key('n'));
-    let [
-        Effect::Load {
-            req,
-            read: Read::TeamCandidates { .. },
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
-    update(
-        &mut s,
-        Msg::QueryFailed {
-            req,
-            reason: "connection lost".into(),
-        },
-    );
+    let (req, _) = add(&mut s);
+    update(&mut s, query_failed(req, "connection lost"));
     let Some(TeamEdit::Pick(p)) = edit(&mut s) else {
         panic!()
     };

@@ -1,6 +1,6 @@
 //! Caseload home and intervention detail, transition by transition.
 
-use crate::app::fixtures::{self, day};
+use crate::app::fixtures::{self, day, loads, only_load};
 use crate::app::intervention::{Prompt, Tab};
 use crate::app::test_prelude::*;
 use crate::domain::actions::Action as LifeAction;
@@ -74,13 +74,7 @@ pub(crate) fn at_home() -> State {
 
 fn at_home_with(loaded: CaseloadHome) -> State {
     let (mut s, fx) = signed_in(&["counselor"], &["roster", "caseload"]);
-    let [
-        Effect::Load {
-            req,
-            read: Read::Home { scope },
-        },
-    ] = fx[..]
-    else {
+    let (req, &Read::Home { scope }) = only_load(&fx) else {
         panic!("{fx:?}")
     };
     assert_eq!(scope, Scope::Mine);
@@ -170,13 +164,7 @@ pub(crate) fn detail(s: &mut State) -> &mut DetailState {
 pub(crate) fn at_detail(status: InterventionStatus) -> State {
     let mut s = at_home();
     let fx = update(&mut s, code(KeyCode::Enter));
-    let [
-        Effect::Load {
-            req,
-            read: Read::Intervention { id },
-        },
-    ] = fx[..]
-    else {
+    let (req, &Read::Intervention { id }) = only_load(&fx) else {
         panic!("{fx:?}")
     };
     assert_eq!(id, Uuid::from_u128(1001));
@@ -358,23 +346,11 @@ fn pausing_confirms_then_sends_the_version() {
         },
     );
     assert!(
-        fx.iter().any(|e| matches!(
-            e,
-            Effect::Load {
-                read: Read::Intervention { .. },
-                ..
-            }
-        )),
+        loads(&fx, |r| matches!(r, Read::Intervention { .. })),
         "{fx:?}"
     );
     assert!(
-        fx.iter().any(|e| matches!(
-            e,
-            Effect::Load {
-                read: Read::Home { .. },
-                ..
-            }
-        )),
+        loads(&fx, |r| matches!(r, Read::Home { .. })),
         "home reloads too: {fx:?}"
     );
 }
@@ -465,13 +441,7 @@ fn a_conflict_shows_the_current_row_and_reloads() {
     let (level, text) = s.message.clone().unwrap();
     assert_eq!(level, Level::Error);
     assert!(text.contains("changed by someone else: reloaded"), "{text}");
-    assert!(fx.iter().any(|e| matches!(
-        e,
-        Effect::Load {
-            read: Read::Intervention { .. },
-            ..
-        }
-    )));
+    assert!(loads(&fx, |r| matches!(r, Read::Intervention { .. })));
 }
 
 #[test]

@@ -10,7 +10,6 @@ pub mod plan;
 
 mod open;
 mod room;
-pub(crate) use open::detail_key;
 pub use open::{form_for, new_intervention_form, open_new};
 
 use crate::app::ReqId;

@@ -110,17 +110,3 @@ pub fn open_new(state: &mut State, student_id: Uuid, student_name: String) -> Ve
     open(state, new_intervention_form(student_id, student_name))
 }
 
-/// [`form_for`] on the detail on top, for a detail that still takes the
-/// whole state.
-pub(crate) fn detail_key(state: &mut State, action: Action) -> Option<Vec<Effect>> {
-    let Some(Screen::Intervention(d)) = state.screens.last() else {
-        return None;
-    };
-    Some(match form_for(d, action)? {
-        Ok(screen) => open(state, screen),
-        Err(why) => {
-            state.info(why);
-            vec![]
-        }
-    })
-}
