@@ -3,6 +3,7 @@
 //! of keys at the foot. Also the unsent-notes list and the picker of a
 //! student's interventions.
 
+use crate::app::loadable::Pending as LoadPending;
 use crate::app::session_edit::recover::DraftsState;
 use crate::app::session_edit::slots::{self, NOTE_MAX};
 use crate::app::session_edit::{Editor, SessionScreen, Stage, thousands};
@@ -10,6 +11,7 @@ use crate::app::{LogPick, session_log};
 use crate::domain::session::StoredSession;
 use crate::ui::sanitize::{clean, truncate};
 use crate::ui::theme::Theme;
+use crate::ui::widgets::pending::{self, Pending};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -19,18 +21,25 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 const NOTE_MIN: u16 = 5;
 
 pub fn render(frame: &mut Frame, area: Rect, s: &SessionScreen, theme: &Theme) {
-    let Some(e) = &s.editor else {
-        let text = match (&s.error, s.req) {
-            (Some(err), _) => format!("{err} · esc back · r retry"),
-            (None, Some(_)) => "loading the intervention…".to_string(),
-            (None, None) => String::new(),
-        };
-        let style = if s.error.is_some() {
-            theme.error
-        } else {
-            theme.dim
-        };
-        crate::ui::centered_text(frame, area, &clean(&text), style);
+    let why;
+    let waiting = match s.editing.pending() {
+        None => None,
+        Some(LoadPending::Failed(w)) => {
+            why = clean(w);
+            Some(Pending::Refused {
+                why: &why,
+                keys: "esc back · r retry",
+            })
+        }
+        // Nothing asked yet (pushed while not connected): nothing to say.
+        Some(LoadPending::Loading) if !s.editing.is_loading() => Some(Pending::Loading("")),
+        Some(LoadPending::Loading) => Some(Pending::Loading("loading the intervention…")),
+    };
+    if let Some(p) = waiting {
+        pending::render(frame, area, p, theme);
+        return;
+    }
+    let Some(e) = s.editor() else {
         return;
     };
     if let Stage::Conflict(theirs) = &e.stage {

@@ -36,10 +36,9 @@ fn a_read_only_member_is_told_why_no_editor_opens() {
     let Screen::Session(x) = s.top() else {
         panic!()
     };
-    assert!(x.editor.is_none());
+    assert!(x.editor().is_none());
     assert!(
-        x.error
-            .as_deref()
+        x.error()
             .unwrap()
             .contains("not log or change its sessions")
     );

@@ -21,14 +21,14 @@ pub(super) fn typed(s: &mut State, text: &str) -> Vec<Effect> {
 
 pub(super) fn editor(s: &State) -> &Editor {
     match s.top() {
-        Screen::Session(x) => x.editor.as_deref().expect("editor open"),
+        Screen::Session(x) => x.editor().expect("editor open"),
         other => panic!("top is {}", other.title()),
     }
 }
 
 pub(super) fn editor_mut(s: &mut State) -> &mut Editor {
     match s.top_mut() {
-        Screen::Session(x) => x.editor.as_deref_mut().expect("editor open"),
+        Screen::Session(x) => x.editor_mut().expect("editor open"),
         _ => panic!("no editor"),
     }
 }
