@@ -348,8 +348,10 @@ async fn offline_a_session_is_written_from_kept_details_and_saved_later() {
     tokio::time::sleep(Duration::from_millis(200)).await;
 
     c.key(KeyCode::Char('L'), KeyModifiers::NONE);
-    c.until(|s| matches!(s.top(), Screen::Session(x) if x.editor().is_some() || x.error().is_some()))
-        .await;
+    c.until(
+        |s| matches!(s.top(), Screen::Session(x) if x.editor().is_some() || x.error().is_some()),
+    )
+    .await;
     let e = c.editor();
     assert_eq!(e.context.intervention_id, iv);
     assert!(

@@ -6,8 +6,8 @@
 use super::screens::for_sessions;
 use super::session_edit::recover::{self, DraftsState};
 use super::{Effect, Screen, State, session_log};
-use crate::domain::session::StoredSession;
 use crate::app::session_edit::draft::SessionDraft;
+use crate::domain::session::StoredSession;
 use uuid::Uuid;
 
 /// The database confirmed a save: its editor (if still open) closes, and

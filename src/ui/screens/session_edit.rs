@@ -21,25 +21,21 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 const NOTE_MIN: u16 = 5;
 
 pub fn render(frame: &mut Frame, area: Rect, s: &SessionScreen, theme: &Theme) {
-    let why;
-    let waiting = match s.editing.pending() {
-        None => None,
-        Some(LoadPending::Failed(w)) => {
-            why = clean(w);
-            Some(Pending::Refused {
-                why: &why,
-                keys: "esc back · r retry",
-            })
-        }
-        // Nothing asked yet (pushed while not connected): nothing to say.
-        Some(LoadPending::Loading) if !s.editing.is_loading() => Some(Pending::Loading("")),
-        Some(LoadPending::Loading) => Some(Pending::Loading("loading the intervention…")),
-    };
-    if let Some(p) = waiting {
-        pending::render(frame, area, p, theme);
-        return;
-    }
     let Some(e) = s.editor() else {
+        let why;
+        let waiting = match s.editing.pending() {
+            Some(LoadPending::Failed(w)) => {
+                why = clean(w);
+                Pending::Refused {
+                    why: &why,
+                    keys: "esc back · r retry",
+                }
+            }
+            _ if s.editing.is_loading() => Pending::Loading("loading the intervention…"),
+            // Nothing asked yet (opened while not connected): nothing to say.
+            _ => Pending::Loading(""),
+        };
+        pending::render(frame, area, waiting, theme);
         return;
     };
     if let Stage::Conflict(theirs) = &e.stage {

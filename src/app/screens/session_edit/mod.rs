@@ -336,4 +336,6 @@ fn note_area(text: &str) -> TextArea<'static> {
 #[cfg(test)]
 mod open_tests;
 #[cfg(test)]
+pub(crate) mod test_setup;
+#[cfg(test)]
 mod tests;

@@ -66,7 +66,10 @@ pub fn open_edit(
     session_id: Uuid,
     title: String,
 ) -> Vec<Effect> {
-    open(state, edit_session_screen(intervention_id, session_id, title))
+    open(
+        state,
+        edit_session_screen(intervention_id, session_id, title),
+    )
 }
 
 fn open(state: &mut State, screen: Screen) -> Vec<Effect> {

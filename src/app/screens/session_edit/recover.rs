@@ -2,9 +2,9 @@
 //! database refused): listed at start for recovery, and by `:drafts`.
 
 use super::draft::SessionDraft;
+use crate::app::Effect;
 use crate::app::keymap::Action;
 use crate::app::screens::room::{Cx, Nav, Room};
-use crate::app::Effect;
 use crossterm::event::{KeyCode, KeyEvent};
 use uuid::Uuid;
 
@@ -37,7 +37,12 @@ impl DraftsState {
     }
 
     /// The directory read again while the list is open.
-    pub fn refresh(&mut self, mut drafts: Vec<SessionDraft>, unreadable: Vec<String>, open: &[Uuid]) {
+    pub fn refresh(
+        &mut self,
+        mut drafts: Vec<SessionDraft>,
+        unreadable: Vec<String>,
+        open: &[Uuid],
+    ) {
         drafts.retain(|d| !open.contains(&d.id));
         self.drafts = drafts;
         self.unreadable = unreadable;

@@ -184,7 +184,10 @@ impl SessionScreen {
 /// Closes the editor; `discard` deletes that draft.
 fn leave(cx: &mut Cx, discard: Option<Uuid>) -> Vec<Effect> {
     cx.go(Nav::Close);
-    discard.map(|id| Effect::DeleteDraft { id }).into_iter().collect()
+    discard
+        .map(|id| Effect::DeleteDraft { id })
+        .into_iter()
+        .collect()
 }
 
 impl Editor {
