@@ -90,9 +90,8 @@ impl Client {
                     let editor = match self.state.top() {
                         Screen::Session(x) => format!(
                             "{:?} {:?}",
-                            x.error,
-                            x.editor
-                                .as_ref()
+                            x.error(),
+                            x.editor()
                                 .map(|e| (&e.notice, &e.form.values, &e.form.errors))
                         ),
                         _ => String::new(),
@@ -110,7 +109,7 @@ impl Client {
 
     fn editor(&self) -> &session_edit::Editor {
         match self.state.top() {
-            Screen::Session(s) => s.editor.as_deref().expect("editor"),
+            Screen::Session(s) => s.editor().expect("editor"),
             other => panic!("top is {}", other.title()),
         }
     }
@@ -120,7 +119,7 @@ impl Client {
         for e in session_edit::open_edit(&mut self.state, intervention, session, "s".into()) {
             self.effects.send(e).expect("worker alive");
         }
-        self.until(|s| matches!(s.top(), Screen::Session(x) if x.editor.is_some()))
+        self.until(|s| matches!(s.top(), Screen::Session(x) if x.editor().is_some()))
             .await;
     }
 
@@ -173,7 +172,7 @@ impl Client {
     /// `L` on the home's selected row, and the editor once it opened.
     async fn log(&mut self) {
         self.key(KeyCode::Char('L'), KeyModifiers::NONE);
-        self.until(|s| matches!(s.top(), Screen::Session(x) if x.editor.is_some()))
+        self.until(|s| matches!(s.top(), Screen::Session(x) if x.editor().is_some()))
             .await;
     }
 }
@@ -223,7 +222,7 @@ async fn the_second_of_two_edits_meets_the_conflict_and_keeps_mine_knowingly() {
     second
         .until(|s| {
             matches!(s.top(), Screen::Session(x)
-                if x.editor.as_ref().is_some_and(|e| matches!(e.stage, Stage::Conflict(_))))
+                if x.editor().is_some_and(|e| matches!(e.stage, Stage::Conflict(_))))
         })
         .await;
     let Stage::Conflict(theirs) = &second.editor().stage else {
@@ -349,8 +348,10 @@ async fn offline_a_session_is_written_from_kept_details_and_saved_later() {
     tokio::time::sleep(Duration::from_millis(200)).await;
 
     c.key(KeyCode::Char('L'), KeyModifiers::NONE);
-    c.until(|s| matches!(s.top(), Screen::Session(x) if x.editor.is_some() || x.error.is_some()))
-        .await;
+    c.until(
+        |s| matches!(s.top(), Screen::Session(x) if x.editor().is_some() || x.error().is_some()),
+    )
+    .await;
     let e = c.editor();
     assert_eq!(e.context.intervention_id, iv);
     assert!(

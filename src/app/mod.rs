@@ -13,6 +13,7 @@
 //! - `screens/mod.rs`: the registry handing each screen its keys, replies and
 //!   reloads; `screens/<screen>/`: each screen's state, keys, replies, tests;
 //! - `help.rs`, `command.rs`, `auth.rs`, `session_log.rs`: the layers over the screens;
+//! - `outbox.rs`: the outbox's and the drafts directory's news, by session id;
 //! - `loadable.rs`, `list.rs`, `form.rs`, `picker.rs`: shapes shared by screens.
 
 pub mod auth;
@@ -26,6 +27,7 @@ pub mod list;
 pub mod loadable;
 mod msg;
 pub mod nav;
+pub mod outbox;
 pub mod picker;
 pub mod request;
 pub mod route;

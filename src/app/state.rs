@@ -106,10 +106,6 @@ impl State {
         }
     }
 
-    pub(crate) fn mint_id(&mut self) -> Uuid {
-        self.ids.row()
-    }
-
     pub(crate) fn alloc(&mut self) -> ReqId {
         self.ids.req()
     }

@@ -3,7 +3,7 @@
 
 use super::nav::reload;
 use super::{Conn, Data, Effect, Msg, OutboxStatus, ReqId, State};
-use super::{auth, command, route, session_edit, session_log};
+use super::{auth, command, outbox, route, session_log};
 use crate::domain::user::Whoami;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -85,35 +85,24 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             drafts,
             unreadable,
             show,
-        } => session_edit::recover::on_found(state, drafts, unreadable, show),
+        } => outbox::drafts_found(state, drafts, unreadable, show),
         Msg::DraftFailed { why } => {
             state.error(format!("draft NOT saved on this machine: {why}"));
             vec![]
         }
         Msg::SubmitFailed { id, why } => {
-            session_edit::on_refused(state, id, &format!("could not write the outbox: {why}"), "");
-            vec![]
+            outbox::refused(state, id, &format!("could not write the outbox: {why}"), "")
         }
-        Msg::SessionSaved { id, label, .. } => {
-            let mut fx = session_edit::on_saved(state, id, &label);
-            fx.extend(session_log::reload_views(state));
-            fx
-        }
-        Msg::SessionConflict { id, theirs, label } => {
-            session_edit::on_conflict(state, id, *theirs, &label);
-            vec![]
-        }
-        Msg::SessionRefused { id, why, label } => {
-            session_edit::on_refused(state, id, &why, &label);
-            vec![]
-        }
+        Msg::SessionSaved { id, label, .. } => outbox::saved(state, id, &label),
+        Msg::SessionConflict { id, theirs, label } => outbox::conflict(state, id, &theirs, &label),
+        Msg::SessionRefused { id, why, label } => outbox::refused(state, id, &why, &label),
         Msg::OutboxPending { count, last_error } => {
             state.outbox = OutboxStatus {
                 pending: count,
                 last_error: last_error.clone(),
             };
             if count > 0 && last_error.is_some() {
-                session_edit::on_waiting(state);
+                return outbox::waiting(state);
             }
             vec![]
         }

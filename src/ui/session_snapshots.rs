@@ -5,6 +5,7 @@
 use super::iv_snapshots::{at_detail, draw, no_colours, text};
 use crate::app::fixtures::{self, day};
 use crate::app::session_edit::draft::SessionDraft;
+use crate::app::session_edit::test_setup::{answer, press_log};
 use crate::app::student::StudentState;
 use crate::app::{Data, Read};
 use crate::app::{Effect, Msg, Screen, State, update};
@@ -26,28 +27,8 @@ fn typed(s: &mut State, text: &str) {
 /// `L` on an intervention, with its context answered.
 fn editor(width: u16, height: u16) -> State {
     let mut s = at_detail(width, height);
-    let fx = update(
-        &mut s,
-        Msg::Key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::NONE)),
-    );
-    let Effect::Load {
-        req,
-        read: Read::SessionContext { .. },
-    } = fx[0]
-    else {
-        panic!("{fx:?}")
-    };
-    update(
-        &mut s,
-        Msg::Loaded {
-            req,
-            data: Data::SessionContext {
-                loaded: Some(Box::new((fixtures::session_context(), None))),
-                today: day(fixtures::TODAY),
-                offline: None,
-            },
-        },
-    );
+    let req = press_log(&mut s);
+    answer(&mut s, req);
     s
 }
 

@@ -30,7 +30,7 @@ use room::{Cx, Nav, Room};
 use roster::RosterState;
 use schools::SchoolsState;
 use session_edit::SessionScreen;
-use session_edit::recover::{self, DraftsState};
+use session_edit::recover::DraftsState;
 use student::StudentState;
 
 /// Commands that open a screen by another name than its menu target.
@@ -64,21 +64,32 @@ impl Screen {
             Screen::Home(s) => Some(s),
             Screen::IvEdit(s) => Some(s),
             Screen::Intervention(s) => Some(s),
+            Screen::Session(s) => Some(s),
+            Screen::Drafts(s) => Some(s),
             Screen::Schools(s) => Some(s),
             Screen::Placeholder(s) => Some(s),
             _ => None,
         }
     }
 
-    fn room_mut(&mut self) -> Option<&mut dyn Room> {
+    fn room_mut(&mut self) -> Option<&mut (dyn Room + 'static)> {
         match self {
             Screen::Menu(s) => Some(s),
             Screen::Roster(s) => Some(s),
             Screen::Home(s) => Some(s),
             Screen::IvEdit(s) => Some(s),
             Screen::Intervention(s) => Some(s),
+            Screen::Session(s) => Some(s),
+            Screen::Drafts(s) => Some(s),
             Screen::Schools(s) => Some(s),
             Screen::Placeholder(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn session_mut(&mut self) -> Option<&mut SessionScreen> {
+        match self {
+            Screen::Session(s) => Some(s),
             _ => None,
         }
     }
@@ -90,7 +101,6 @@ impl Screen {
         }
         match self {
             Screen::Student(s) => s.req.into_iter().collect(),
-            Screen::Session(s) => s.req.into_iter().collect(),
             _ => vec![],
         }
     }
@@ -102,8 +112,6 @@ impl Screen {
         }
         !self.in_flight().is_empty()
             || matches!(self, Screen::Student(s) if s.save_req().is_some())
-            || matches!(self, Screen::Session(s) if s.editor.as_ref()
-                .is_some_and(|e| e.stage == session_edit::Stage::Saving))
     }
 
     pub fn title(&self) -> String {
@@ -112,11 +120,6 @@ impl Screen {
         }
         match self {
             Screen::Student(s) => s.title.clone(),
-            Screen::Session(s) => match &s.editor {
-                Some(e) if e.base_version.is_some() => "Edit session".into(),
-                _ => "Log session".into(),
-            },
-            Screen::Drafts(_) => "Unsent notes".into(),
             _ => String::new(),
         }
     }
@@ -128,7 +131,6 @@ impl Screen {
         }
         match self {
             Screen::Student(s) => s.req == Some(req) || s.save_req() == Some(req),
-            Screen::Session(s) => s.req == Some(req),
             _ => false,
         }
     }
@@ -145,18 +147,6 @@ impl Screen {
                     read: Read::Student { id: s.id },
                 }]
             }
-            // The editor loads its context once; an open editor needs nothing.
-            Screen::Session(s) if s.editor.is_none() => {
-                s.req = Some(a);
-                s.error = None;
-                vec![Effect::Load {
-                    req: a,
-                    read: Read::SessionContext {
-                        intervention_id: s.intervention_id,
-                        session_id: s.session_id,
-                    },
-                }]
-            }
             _ => vec![],
         }
     }
@@ -167,7 +157,38 @@ impl Screen {
 fn enter<R>(
     state: &mut State,
     i: usize,
-    f: impl FnOnce(&mut dyn Room, &mut Cx) -> R,
+    f: impl FnOnce(&mut (dyn Room + 'static), &mut Cx) -> R,
+) -> Option<(R, Vec<Effect>)> {
+    visit(state, i, Screen::room_mut, f)
+}
+
+/// The outbox answers by session id, not by request: `f` visits the
+/// session editors, bottom to top, each with its context, until one says
+/// the answer was its own (`true`); what they asked of the stack is carried
+/// out. `false` when none took it.
+pub(crate) fn for_sessions(
+    state: &mut State,
+    mut f: impl FnMut(&mut SessionScreen, &mut Cx) -> bool,
+) -> (bool, Vec<Effect>) {
+    let mut fx = Vec::new();
+    for i in 0..state.screens.len() {
+        if let Some((took, more)) = visit(state, i, Screen::session_mut, &mut f) {
+            fx.extend(more);
+            if took {
+                return (true, fx);
+            }
+        }
+    }
+    (false, fx)
+}
+
+/// Runs `f` on what `pick` finds in screen `i`, with its context, then
+/// carries out what it asked of the stack; `None` when `pick` finds nothing.
+fn visit<T: ?Sized, R>(
+    state: &mut State,
+    i: usize,
+    pick: fn(&mut Screen) -> Option<&mut T>,
+    f: impl FnOnce(&mut T, &mut Cx) -> R,
 ) -> Option<(R, Vec<Effect>)> {
     let State {
         screens,
@@ -180,7 +201,7 @@ fn enter<R>(
         height,
         ..
     } = state;
-    let room = screens.get_mut(i)?.room_mut()?;
+    let room = pick(screens.get_mut(i)?)?;
     let mut cx = Cx {
         keymap,
         width: *width,
@@ -205,10 +226,7 @@ fn apply(state: &mut State, me: usize, navs: Vec<Nav>) -> Vec<Effect> {
     let mut fx = Vec::new();
     for nav in navs {
         match nav {
-            Nav::Push(screen) => {
-                state.screens.push(*screen);
-                fx.extend(reload(state, state.screens.len() - 1));
-            }
+            Nav::Push(screen) => fx.extend(push(state, *screen)),
             Nav::Close => {
                 if let Some(i) = me.filter(|_| state.screens.len() > 1) {
                     let gone = state.screens.remove(i);
@@ -231,9 +249,16 @@ fn apply(state: &mut State, me: usize, navs: Vec<Nav>) -> Vec<Effect> {
             Nav::Open { target, label } => fx.extend(open(state, &target, label)),
             Nav::LogSession(of) => fx.extend(session_log::log_for(state, of)),
             Nav::StartScreen => fx.extend(crate::app::nav::open_start_screen(state)),
+            Nav::Help => crate::app::help::open(state),
         }
     }
     fx
+}
+
+/// Opens `screen` on top and loads it.
+pub(crate) fn push(state: &mut State, screen: Screen) -> Vec<Effect> {
+    state.screens.push(screen);
+    reload(state, state.screens.len() - 1)
 }
 
 /// (Re)load screen `i`.
@@ -260,8 +285,6 @@ pub(crate) fn on_key(
     }
     match state.top() {
         Screen::Student(_) => student::on_key(state, key, action),
-        Screen::Session(_) => session_edit::on_key(state, key),
-        Screen::Drafts(_) => recover::on_key(state, key, action),
         _ => None,
     }
 }
@@ -284,7 +307,6 @@ pub(crate) fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect>
     }
     match &state.screens[i] {
         Screen::Student(_) => student::on_reply(state, req, data),
-        Screen::Session(_) => session_edit::on_reply(state, req, data),
         _ => vec![],
     }
 }
@@ -320,7 +342,6 @@ pub(crate) fn on_failed(state: &mut State, req: ReqId, reason: &str) -> bool {
     }
     match &mut state.screens[i] {
         Screen::Student(s) => failed(&mut s.req, &mut s.error, reason),
-        Screen::Session(s) => failed(&mut s.req, &mut s.error, reason),
         _ => return false,
     }
     true
@@ -351,8 +372,7 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
         schools::TARGET => Screen::Schools(SchoolsState::default()),
         _ => Screen::Placeholder(Placeholder { label }),
     };
-    state.screens.push(screen);
-    reload(state, state.screens.len() - 1)
+    push(state, screen)
 }
 
 /// Pasted text for the top screen's focused text box, if it has one.
@@ -366,7 +386,6 @@ pub(crate) fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
             student::on_paste(state, text);
             None
         }
-        Screen::Session(_) => session_edit::on_paste(state, text),
         _ => None,
     }
     .unwrap_or_default()

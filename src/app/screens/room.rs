@@ -138,6 +138,9 @@ pub enum Nav {
     LogSession(LogFor),
     /// Once, at sign-in: the first screen the menu offers, over the menu.
     StartScreen,
+    /// The help overlay, for a screen that keeps the help key for typing
+    /// and opens help on F1 whatever the key table says.
+    Help,
 }
 
 /// Whom a session is logged for, or the saved session to change.

@@ -3,6 +3,7 @@
 //! of keys at the foot. Also the unsent-notes list and the picker of a
 //! student's interventions.
 
+use crate::app::loadable::Pending as LoadPending;
 use crate::app::session_edit::recover::DraftsState;
 use crate::app::session_edit::slots::{self, NOTE_MAX};
 use crate::app::session_edit::{Editor, SessionScreen, Stage, thousands};
@@ -10,6 +11,7 @@ use crate::app::{LogPick, session_log};
 use crate::domain::session::StoredSession;
 use crate::ui::sanitize::{clean, truncate};
 use crate::ui::theme::Theme;
+use crate::ui::widgets::pending::{self, Pending};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -19,18 +21,21 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 const NOTE_MIN: u16 = 5;
 
 pub fn render(frame: &mut Frame, area: Rect, s: &SessionScreen, theme: &Theme) {
-    let Some(e) = &s.editor else {
-        let text = match (&s.error, s.req) {
-            (Some(err), _) => format!("{err} · esc back · r retry"),
-            (None, Some(_)) => "loading the intervention…".to_string(),
-            (None, None) => String::new(),
+    let Some(e) = s.editor() else {
+        let why;
+        let waiting = match s.editing.pending() {
+            Some(LoadPending::Failed(w)) => {
+                why = clean(w);
+                Pending::Refused {
+                    why: &why,
+                    keys: "esc back · r retry",
+                }
+            }
+            _ if s.editing.is_loading() => Pending::Loading("loading the intervention…"),
+            // Nothing asked yet (opened while not connected): nothing to say.
+            _ => Pending::Loading(""),
         };
-        let style = if s.error.is_some() {
-            theme.error
-        } else {
-            theme.dim
-        };
-        crate::ui::centered_text(frame, area, &clean(&text), style);
+        pending::render(frame, area, waiting, theme);
         return;
     };
     if let Stage::Conflict(theirs) = &e.stage {

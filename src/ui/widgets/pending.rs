@@ -14,12 +14,16 @@ pub enum Pending<'a> {
     Loading(&'a str),
     /// Why not, in the database's words; `hint` says how to try again.
     Failed { why: &'a str, hint: &'a str },
+    /// Why a form could not open, then its keys after a dot, as the form's
+    /// own key lines read.
+    Refused { why: &'a str, keys: &'a str },
 }
 
 pub fn render(frame: &mut Frame, area: Rect, pending: Pending<'_>, theme: &Theme) {
     let (text, style) = match pending {
         Pending::Loading(what) => (what.to_string(), theme.dim),
         Pending::Failed { why, hint } => (format!("{why} ({hint})"), theme.error),
+        Pending::Refused { why, keys } => (format!("{why} · {keys}"), theme.error),
     };
     super::super::centered_text(frame, area, &text, style);
 }

@@ -1,7 +1,10 @@
 //! Where the editor opens from and what it leaves behind: read-only
 //! members, the sessions tab, the roster and home, recovered drafts.
 
-use super::tests::{editor, found, log_from_home};
+use super::test_setup::{
+    answer, answer_with, context_load, editor, found, log_from_home, log_from_student, press_log,
+    targets_arrive,
+};
 use crate::app::fixtures::{self, day};
 use crate::app::iv_tests::{at_detail, at_home, code, key};
 use crate::app::session_edit::Stage;
@@ -10,36 +13,16 @@ use crate::app::test_prelude::*;
 #[test]
 fn a_read_only_member_is_told_why_no_editor_opens() {
     let mut s = at_home();
-    let fx = update(&mut s, key('L'));
-    let [
-        Effect::Load {
-            req,
-            read: Read::SessionContext { .. },
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
+    let req = press_log(&mut s);
     let mut ctx = fixtures::session_context();
     ctx.may_write = false;
-    update(
-        &mut s,
-        Msg::Loaded {
-            req,
-            data: Data::SessionContext {
-                loaded: Some(Box::new((ctx, None))),
-                today: day(fixtures::TODAY),
-                offline: None,
-            },
-        },
-    );
+    answer_with(&mut s, req, ctx);
     let Screen::Session(x) = s.top() else {
         panic!()
     };
-    assert!(x.editor.is_none());
+    assert!(x.editor().is_none());
     assert!(
-        x.error
-            .as_deref()
+        x.error()
             .unwrap()
             .contains("not log or change its sessions")
     );
@@ -112,37 +95,20 @@ fn from_the_roster_one_intervention_opens_several_are_offered() {
     update(&mut s, code(KeyCode::Esc));
 
     // From a student: the choice.
-    s.screens.push(Screen::Student(student::StudentState::new(
-        Uuid::from_u128(2001),
-        "Nguyen, An".into(),
-    )));
-    let fx = update(&mut s, key('L'));
-    let [
-        Effect::Load {
-            req,
-            read: Read::LogTargets { student_id },
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
+    let (req, student_id) = log_from_student(&mut s);
     assert_eq!(student_id, Uuid::from_u128(2001));
     let target = |n: u128, name: &str| LogTarget {
         intervention_id: Uuid::from_u128(n),
         name: name.into(),
         status: InterventionStatus::Active,
     };
-    update(
+    targets_arrive(
         &mut s,
-        Msg::Loaded {
-            req,
-            data: Data::LogTargets {
-                targets: vec![
-                    target(1001, "Read Naturally"),
-                    target(1002, "Check-in/Check-out"),
-                ],
-            },
-        },
+        req,
+        vec![
+            target(1001, "Read Naturally"),
+            target(1002, "Check-in/Check-out"),
+        ],
     );
     assert!(s.log_pick.is_some());
     update(&mut s, code(KeyCode::Down));
@@ -154,27 +120,8 @@ fn from_the_roster_one_intervention_opens_several_are_offered() {
 
     // None: said, nothing opens.
     let mut s = at_detail(InterventionStatus::Active);
-    s.screens.push(Screen::Student(student::StudentState::new(
-        Uuid::from_u128(2001),
-        "Nguyen, An".into(),
-    )));
-    let fx = update(&mut s, key('L'));
-    let [
-        Effect::Load {
-            req,
-            read: Read::LogTargets { .. },
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
-    update(
-        &mut s,
-        Msg::Loaded {
-            req,
-            data: Data::LogTargets { targets: vec![] },
-        },
-    );
+    let (req, _) = log_from_student(&mut s);
+    targets_arrive(&mut s, req, vec![]);
     assert!(s.log_pick.is_none());
     assert!(
         s.message
@@ -327,16 +274,7 @@ fn drafts_offered_before_the_menu_arrives_keep_the_home_beneath() {
 #[test]
 fn r_retries_an_editor_that_could_not_load() {
     let mut s = at_home();
-    let fx = update(&mut s, key('L'));
-    let [
-        Effect::Load {
-            req,
-            read: Read::SessionContext { .. },
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
+    let req = press_log(&mut s);
     update(
         &mut s,
         Msg::QueryFailed {
@@ -358,22 +296,6 @@ fn r_retries_an_editor_that_could_not_load() {
         ),
         "{fx:?}"
     );
-    update(
-        &mut s,
-        Msg::Loaded {
-            req: match fx[0] {
-                Effect::Load {
-                    req,
-                    read: Read::SessionContext { .. },
-                } => req,
-                _ => unreachable!(),
-            },
-            data: Data::SessionContext {
-                loaded: Some(Box::new((fixtures::session_context(), None))),
-                today: day(fixtures::TODAY),
-                offline: None,
-            },
-        },
-    );
+    answer(&mut s, context_load(&fx).0);
     assert_eq!(editor(&s).stage, Stage::Editing);
 }

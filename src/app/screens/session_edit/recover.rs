@@ -2,9 +2,14 @@
 //! database refused): listed at start for recovery, and by `:drafts`.
 
 use super::draft::SessionDraft;
+use crate::app::Effect;
 use crate::app::keymap::Action;
-use crate::app::{Effect, Screen, State};
+use crate::app::screens::room::{Cx, Nav, Room};
 use crossterm::event::{KeyCode, KeyEvent};
+use uuid::Uuid;
+
+/// Said for `:drafts` when there is nothing to list.
+pub const NONE_LEFT: &str = "no unsent session notes";
 
 #[derive(Debug, Clone, Default)]
 pub struct DraftsState {
@@ -17,87 +22,92 @@ pub struct DraftsState {
     pub confirm_discard: bool,
 }
 
-/// The worker read the drafts directory (at start, or for `:drafts`).
-/// `show` opens the list even when it is empty.
-pub fn on_found(
-    state: &mut State,
-    mut drafts: Vec<SessionDraft>,
-    unreadable: Vec<String>,
-    show: bool,
-) -> Vec<Effect> {
-    // Notes open in an editor right now are not "left over".
-    let open: Vec<uuid::Uuid> = state
-        .screens
-        .iter()
-        .filter_map(|s| match s {
-            Screen::Session(x) => x.editor.as_ref().map(|e| e.id),
-            _ => None,
-        })
-        .collect();
-    drafts.retain(|d| !open.contains(&d.id));
-    if let Some(Screen::Drafts(d)) = state.screens.last_mut() {
-        d.drafts = drafts;
-        d.unreadable = unreadable;
-        d.cursor = d.cursor.min(d.drafts.len().saturating_sub(1));
-        return vec![];
+impl DraftsState {
+    /// The list of what the drafts directory held, but for the notes open
+    /// in an editor right now (they are not "left over"); `None` when that
+    /// leaves nothing to list.
+    pub fn offer(
+        drafts: Vec<SessionDraft>,
+        unreadable: Vec<String>,
+        open: &[Uuid],
+    ) -> Option<DraftsState> {
+        let mut d = DraftsState::default();
+        d.refresh(drafts, unreadable, open);
+        (!d.drafts.is_empty() || !d.unreadable.is_empty()).then_some(d)
     }
-    if drafts.is_empty() && unreadable.is_empty() {
-        if show {
-            state.info("no unsent session notes");
-        }
-        return vec![];
+
+    /// The directory read again while the list is open.
+    pub fn refresh(
+        &mut self,
+        mut drafts: Vec<SessionDraft>,
+        unreadable: Vec<String>,
+        open: &[Uuid],
+    ) {
+        drafts.retain(|d| !open.contains(&d.id));
+        self.drafts = drafts;
+        self.unreadable = unreadable;
+        self.cursor = self.cursor.min(self.drafts.len().saturating_sub(1));
     }
-    let n = drafts.len();
-    state.screens.push(Screen::Drafts(DraftsState {
-        drafts,
-        unreadable,
-        cursor: 0,
-        confirm_discard: false,
-    }));
-    if !show {
-        state.info(format!(
+
+    /// What the status line says when the list offers itself at start.
+    pub fn offered(&self) -> String {
+        let n = self.drafts.len();
+        format!(
             "{n} unsent session note{} from before: enter reopens, esc for later (:drafts)",
             if n == 1 { "" } else { "s" }
-        ));
+        )
     }
-    vec![]
+
+    /// Removes the selected draft (the caller checked there is one).
+    fn take_selected(&mut self) -> SessionDraft {
+        let d = self.drafts.remove(self.cursor);
+        self.cursor = self.cursor.min(self.drafts.len().saturating_sub(1));
+        d
+    }
 }
 
-pub fn on_key(state: &mut State, key: &KeyEvent, action: Option<Action>) -> Option<Vec<Effect>> {
-    let Screen::Drafts(d) = state.top_mut() else {
-        return None;
-    };
-    if d.confirm_discard {
-        d.confirm_discard = false;
-        if key.code == KeyCode::Char('y') && d.cursor < d.drafts.len() {
-            let gone = d.drafts.remove(d.cursor);
-            d.cursor = d.cursor.min(d.drafts.len().saturating_sub(1));
-            state.info("draft discarded");
-            return Some(vec![Effect::DeleteDraft { id: gone.id }]);
-        }
-        return Some(vec![]);
+impl Room for DraftsState {
+    fn title(&self) -> String {
+        "Unsent notes".into()
     }
-    let last = d.drafts.len().saturating_sub(1);
-    match (key.code, action) {
-        (KeyCode::Char('x') | KeyCode::Delete, _) if !d.drafts.is_empty() => {
-            d.confirm_discard = true;
-        }
-        (_, Some(Action::Up)) => d.cursor = d.cursor.saturating_sub(1),
-        (_, Some(Action::Down)) => d.cursor = (d.cursor + 1).min(last),
-        (_, Some(Action::Top)) => d.cursor = 0,
-        (_, Some(Action::Bottom)) => d.cursor = last,
-        (_, Some(Action::Open)) => {
-            if d.cursor < d.drafts.len() {
-                let draft = d.drafts.remove(d.cursor);
-                d.cursor = d.cursor.min(d.drafts.len().saturating_sub(1));
-                if d.drafts.is_empty() {
-                    state.screens.pop();
-                }
-                return Some(super::open_draft(state, draft));
+
+    fn on_key(
+        &mut self,
+        cx: &mut Cx,
+        key: &KeyEvent,
+        action: Option<Action>,
+    ) -> Option<Vec<Effect>> {
+        if self.confirm_discard {
+            self.confirm_discard = false;
+            if key.code == KeyCode::Char('y') && self.cursor < self.drafts.len() {
+                let gone = self.take_selected();
+                cx.info("draft discarded");
+                return Some(vec![Effect::DeleteDraft { id: gone.id }]);
             }
+            return Some(vec![]);
         }
-        // Back, quit and help work as anywhere else.
-        _ => return None,
+        let last = self.drafts.len().saturating_sub(1);
+        match (key.code, action) {
+            (KeyCode::Char('x') | KeyCode::Delete, _) if !self.drafts.is_empty() => {
+                self.confirm_discard = true;
+            }
+            (_, Some(Action::Up)) => self.cursor = self.cursor.saturating_sub(1),
+            (_, Some(Action::Down)) => self.cursor = (self.cursor + 1).min(last),
+            (_, Some(Action::Top)) => self.cursor = 0,
+            (_, Some(Action::Bottom)) => self.cursor = last,
+            (_, Some(Action::Open)) => {
+                if self.cursor < self.drafts.len() {
+                    let draft = self.take_selected();
+                    // The last one reopened: the list has done its work.
+                    if self.drafts.is_empty() {
+                        cx.go(Nav::Close);
+                    }
+                    cx.push(super::draft_screen(draft));
+                }
+            }
+            // Back, quit and help work as anywhere else.
+            _ => return None,
+        }
+        Some(vec![])
     }
-    Some(vec![])
 }

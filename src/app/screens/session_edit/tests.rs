@@ -3,6 +3,7 @@
 //! change, pastes, leaving, saving through the outbox, conflicts and
 //! recovery; no terminal, no database.
 
+use super::test_setup::{answer, editor, found, log_from_home, press_log};
 use crate::app::fixtures::{self, day};
 use crate::app::iv_tests::{at_home, code, key};
 use crate::app::session_edit::draft::SessionDraft;
@@ -19,41 +20,11 @@ pub(super) fn typed(s: &mut State, text: &str) -> Vec<Effect> {
     text.chars().flat_map(|c| update(s, key(c))).collect()
 }
 
-pub(super) fn editor(s: &State) -> &Editor {
-    match s.top() {
-        Screen::Session(x) => x.editor.as_deref().expect("editor open"),
-        other => panic!("top is {}", other.title()),
-    }
-}
-
 pub(super) fn editor_mut(s: &mut State) -> &mut Editor {
     match s.top_mut() {
-        Screen::Session(x) => x.editor.as_deref_mut().expect("editor open"),
+        Screen::Session(x) => x.editor_mut().expect("editor open"),
         _ => panic!("no editor"),
     }
-}
-
-/// `L` on the home's first row (an active intervention) and the context's
-/// answer: the editor, ready. Returns the keys pressed so far.
-pub(super) fn log_from_home() -> (State, usize) {
-    let mut s = at_home();
-    let fx = update(&mut s, key('L'));
-    let [
-        Effect::Load {
-            req,
-            read:
-                Read::SessionContext {
-                    intervention_id,
-                    session_id: None,
-                },
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
-    assert_eq!(intervention_id, Uuid::from_u128(1001));
-    answer(&mut s, req);
-    (s, 1)
 }
 
 /// Where the field called `label` is in the editor.
@@ -98,33 +69,6 @@ pub(super) fn last_draft(fx: &[Effect]) -> Option<&SessionDraft> {
         Effect::WriteDraft { draft } => Some(draft.as_ref()),
         _ => None,
     })
-}
-
-/// The context arrives for the editor waiting on `req`.
-pub(super) fn answer(s: &mut State, req: ReqId) {
-    update(
-        s,
-        Msg::Loaded {
-            req,
-            data: Data::SessionContext {
-                loaded: Some(Box::new((fixtures::session_context(), None))),
-                today: day(fixtures::TODAY),
-                offline: None,
-            },
-        },
-    );
-}
-
-/// The drafts directory answers, as at start.
-pub(super) fn found(s: &mut State, drafts: Vec<SessionDraft>) {
-    update(
-        s,
-        Msg::DraftsFound {
-            drafts,
-            unreadable: vec![],
-            show: false,
-        },
-    );
 }
 
 #[test]
@@ -390,16 +334,7 @@ fn leaving_asks_and_keeps_or_discards_the_draft() {
     assert!(fx.iter().all(|f| !matches!(f, Effect::DeleteDraft { .. })));
     assert!(matches!(s.top(), Screen::Home(_)));
 
-    let fx = update(&mut s, key('L'));
-    let [
-        Effect::Load {
-            req,
-            read: Read::SessionContext { .. },
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
+    let req = press_log(&mut s);
     answer(&mut s, req);
     typed(&mut s, "5");
     update(&mut s, code(KeyCode::Esc));
