@@ -28,10 +28,6 @@ pub fn log_session(state: &mut State) -> Option<Vec<super::Effect>> {
                 name: format!("{}, {}", row.last_name, row.first_name),
             }
         }
-        Screen::Student(s) => LogFor::Student {
-            id: s.id,
-            name: s.title.clone(),
-        },
         _ => return None,
     };
     Some(log_for(state, of))

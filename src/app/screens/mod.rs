@@ -62,6 +62,7 @@ impl Screen {
             Screen::Menu(s) => Some(s),
             Screen::Home(s) => Some(s),
             Screen::Schools(s) => Some(s),
+            Screen::Student(s) => Some(s),
             Screen::Placeholder(s) => Some(s),
             _ => None,
         }
@@ -72,6 +73,7 @@ impl Screen {
             Screen::Menu(s) => Some(s),
             Screen::Home(s) => Some(s),
             Screen::Schools(s) => Some(s),
+            Screen::Student(s) => Some(s),
             Screen::Placeholder(s) => Some(s),
             _ => None,
         }
@@ -90,7 +92,6 @@ impl Screen {
                 .chain(r.count_req)
                 .chain(r.settings_req)
                 .collect(),
-            Screen::Student(s) => s.req.into_iter().collect(),
             // A write in flight is not listed: leaving must not cancel it.
             Screen::Intervention(d) => d.req.into_iter().collect(),
             Screen::IvEdit(e) => e.req.into_iter().collect(),
@@ -105,7 +106,6 @@ impl Screen {
             return r.busy();
         }
         !self.in_flight().is_empty()
-            || matches!(self, Screen::Student(s) if s.save_req().is_some())
             || matches!(self, Screen::IvEdit(e) if e.saving.is_some())
             || matches!(self, Screen::Session(s) if s.editor.as_ref()
                 .is_some_and(|e| e.stage == session_edit::Stage::Saving))
@@ -119,7 +119,6 @@ impl Screen {
         }
         match self {
             Screen::Roster(_) => "Roster".into(),
-            Screen::Student(s) => s.title.clone(),
             Screen::Intervention(d) => d.title.clone(),
             Screen::IvEdit(e) => match e.kind {
                 iv_edit::Kind::NewIntervention { .. } => "New intervention".into(),
@@ -150,7 +149,6 @@ impl Screen {
                     || r.settings_req == Some(req)
                     || r.school_picker.as_ref().and_then(|p| p.req) == Some(req)
             }
-            Screen::Student(s) => s.req == Some(req) || s.save_req() == Some(req),
             Screen::Intervention(d) => {
                 d.req == Some(req)
                     || d.saving == Some(req)
@@ -185,14 +183,6 @@ impl Screen {
                     });
                 }
                 effects
-            }
-            Screen::Student(s) => {
-                s.req = Some(a);
-                s.error = None;
-                vec![Effect::Load {
-                    req: a,
-                    read: Read::Student { id: s.id },
-                }]
             }
             Screen::Intervention(d) => {
                 d.req = Some(a);
@@ -328,7 +318,6 @@ pub(crate) fn on_key(
     }
     match state.top() {
         Screen::Roster(_) => roster::on_key(state, key, action),
-        Screen::Student(_) => student::on_key(state, key, action),
         Screen::Intervention(_) => intervention::on_key(state, key, action),
         Screen::IvEdit(_) => iv_edit::on_key(state, key, action),
         Screen::Session(_) => session_edit::on_key(state, key),
@@ -355,7 +344,6 @@ pub(crate) fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect>
     }
     match &state.screens[i] {
         Screen::Roster(_) => roster::on_reply(state, req, data),
-        Screen::Student(_) => student::on_reply(state, req, data),
         Screen::Intervention(_) => match data {
             data @ Data::TeamCandidates { .. } => intervention::team::on_reply(state, req, data),
             data => intervention::on_reply(state, req, data),
@@ -378,11 +366,12 @@ pub(crate) fn on_written(state: &mut State, req: ReqId, wrote: Wrote) -> Vec<Eff
         return own;
     }
     match wrote {
-        Wrote::Student(o) => student::on_saved(state, req, o),
         Wrote::Transition(o) => intervention::on_transition(state, req, o),
         Wrote::Team(o) => intervention::team::on_changed(state, req, o),
         Wrote::Iv(o) => iv_edit::on_written(state, req, o),
         Wrote::SessionDeleted(o) => session_log::on_deleted(state, req, o),
+        // Only the student record saves one, and it is a room.
+        Wrote::Student(_) => vec![],
     }
 }
 
@@ -403,7 +392,6 @@ pub(crate) fn on_failed(state: &mut State, req: ReqId, reason: &str) -> bool {
                 return false;
             }
         }
-        Screen::Student(s) => failed(&mut s.req, &mut s.error, reason),
         Screen::Intervention(d) => failed(&mut d.req, &mut d.error, reason),
         Screen::IvEdit(e) => failed(&mut e.req, &mut e.error, reason),
         Screen::Session(s) => failed(&mut s.req, &mut s.error, reason),
@@ -450,10 +438,6 @@ pub(crate) fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     match state.top() {
         Screen::Roster(_) => roster::on_paste(state, text),
         Screen::Intervention(_) => intervention::team::on_paste(state, text),
-        Screen::Student(_) => {
-            student::on_paste(state, text);
-            None
-        }
         Screen::IvEdit(_) => {
             iv_edit::on_paste(state, text);
             None

@@ -10,6 +10,7 @@ pub mod plan;
 
 mod open;
 pub(crate) use open::detail_key;
+pub use open::new_intervention_form;
 pub use open::open_new;
 
 use crate::app::Read;

@@ -16,15 +16,7 @@ pub fn open_new(state: &mut State, student_id: Uuid, student_name: String) -> Ve
     }
     let id = state.mint_id();
     let req = state.alloc();
-    let mut e = IvEditState::new(
-        Kind::NewIntervention {
-            id,
-            student_id,
-            student_name,
-            program: None,
-        },
-        Stage::Loading,
-    );
+    let mut e = new_plan(id, student_id, student_name);
     e.req = Some(req);
     push(state, e);
     vec![Effect::Load {
@@ -33,6 +25,24 @@ pub fn open_new(state: &mut State, student_id: Uuid, student_name: String) -> Ve
             about: ContextFor::Student(student_id),
         },
     }]
+}
+
+/// The new-plan form for a student, to push (`Nav::Push` loads its
+/// context, the programs to pick from); `id` is the row it will create.
+pub fn new_intervention_form(id: Uuid, student_id: Uuid, student_name: String) -> Screen {
+    Screen::IvEdit(Box::new(new_plan(id, student_id, student_name)))
+}
+
+fn new_plan(id: Uuid, student_id: Uuid, student_name: String) -> IvEditState {
+    IvEditState::new(
+        Kind::NewIntervention {
+            id,
+            student_id,
+            student_name,
+            program: None,
+        },
+        Stage::Loading,
+    )
 }
 
 /// The keys of the intervention detail that open a form; `None` when the
