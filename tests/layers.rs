@@ -138,7 +138,10 @@ fn layer_of(file: &Path) -> Option<String> {
 
 fn is_test_file(file: &Path) -> bool {
     let name = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    name == "tests" || name.ends_with("_tests") || name.ends_with("_snapshots")
+    name == "tests"
+        || name.ends_with("_tests")
+        || name.ends_with("_snapshots")
+        || name.starts_with("test_")
 }
 
 /// The breaches in one file's text: "file:line: layer uses other".

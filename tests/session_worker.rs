@@ -6,8 +6,9 @@
 
 mod common;
 
+use caseload::app::screens::room::LogFor;
 use caseload::app::session_edit::{self, Stage};
-use caseload::app::{Effect, Msg, Options, Screen, State, update};
+use caseload::app::{Effect, Msg, Options, Screen, State, session_log, update};
 use caseload::db::tls::Tls;
 use caseload::demo::seed;
 use caseload::drafts::DraftStore;
@@ -116,7 +117,12 @@ impl Client {
 
     /// Opens the editor on a saved session and waits for it.
     async fn edit(&mut self, intervention: Uuid, session: Uuid) {
-        for e in session_edit::open_edit(&mut self.state, intervention, session, "s".into()) {
+        let saved = LogFor::Saved {
+            intervention_id: intervention,
+            session_id: session,
+            title: "s".into(),
+        };
+        for e in session_log::log_for(&mut self.state, saved) {
             self.effects.send(e).expect("worker alive");
         }
         self.until(|s| matches!(s.top(), Screen::Session(x) if x.editor().is_some()))

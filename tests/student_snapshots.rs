@@ -152,7 +152,7 @@ fn on_student(w: u16, h: u16) -> State {
     };
     update(&mut s, Msg::Connected { req, whoami });
     let mut st = StudentState::new(Uuid::from_u128(1), "王, Mallory".into());
-    st.detail = Some(Box::new(record()));
+    st.detail.set(Box::new(record()));
     s.screens.push(Screen::Student(st));
     s
 }
@@ -380,7 +380,7 @@ fn a_guardian_save_carries_its_version_and_the_saved_values_show() {
     );
     let st = student(&s);
     assert!(matches!(st.mode, Mode::View));
-    let saved = &st.detail.as_ref().expect("record").guardians[0];
+    let saved = &st.detail.get().expect("record").guardians[0];
     assert_eq!(
         saved.version, 2,
         "the next save starts from the new version"
@@ -439,7 +439,7 @@ fn after_a_conflict_keep_mine_saves_at_their_version_and_take_theirs_drops_mine(
             't' => {
                 assert!(fx.is_empty());
                 assert!(matches!(st.mode, Mode::View));
-                let p = &st.detail.as_ref().expect("record").profile;
+                let p = &st.detail.get().expect("record").profile;
                 assert_eq!((p.version, p.value.status), (4, StudentStatus::Withdrawn));
             }
             _ => {

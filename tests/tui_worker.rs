@@ -457,7 +457,7 @@ async fn headless_session_scrolls_the_whole_roster_both_ways() {
         panic!()
     };
     assert_eq!(
-        st.detail.as_ref().map(|d| d.profile.id),
+        st.detail.get().map(|d| d.profile.id),
         Some(fx.expected_a[0])
     );
     pool.close();

@@ -39,7 +39,6 @@ mod update;
 pub use effect::Effect;
 pub use help::{help_line_count, help_rows};
 pub use msg::{Msg, ReqId};
-pub use nav::open_intervention;
 pub use request::{Data, Read, Wrote};
 pub use screens::Screen;
 pub use screens::intervention::team;

@@ -1,15 +1,6 @@
-//! The screen stack: which screen waits for a reply, (re)loading a screen,
-//! and opening screens over others.
+//! The screen stack: (re)loading a screen, and opening screens over others.
 
-use super::intervention::DetailState;
-use super::{Effect, ReqId, Screen, State};
-use uuid::Uuid;
-
-/// The screen whose latest request is `req`; replies to anything older find
-/// nothing and are dropped.
-pub(super) fn find_req(state: &mut State, req: ReqId) -> Option<&mut Screen> {
-    state.screens.iter_mut().find(|s| s.waits_for(req))
-}
+use super::{Effect, Screen, State};
 
 /// (Re)load what screen `i` shows.
 pub(crate) fn reload(state: &mut State, i: usize) -> Vec<Effect> {
@@ -27,16 +18,6 @@ pub(crate) fn cancel_all(screen: &Screen) -> Vec<Effect> {
         .into_iter()
         .map(|req| Effect::Cancel { req })
         .collect()
-}
-
-/// Pushes the intervention detail for `id` and loads it; `title` shows
-/// until it arrives. For any screen that lists interventions.
-pub fn open_intervention(state: &mut State, id: Uuid, title: String) -> Vec<Effect> {
-    state
-        .screens
-        .push(Screen::Intervention(DetailState::new(id, title)));
-    let top = state.screens.len() - 1;
-    reload(state, top)
 }
 
 /// Once, at sign-in: open the start screen over the menu, so Esc leads back

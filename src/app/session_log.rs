@@ -11,29 +11,23 @@ use crate::app::Read;
 use crate::domain::session::LogTarget;
 use crossterm::event::KeyEvent;
 
-/// `L` on a screen not yet a room: log a session for what it has
-/// selected; `None` where the key means nothing.
-pub fn log_session(state: &mut State) -> Option<Vec<super::Effect>> {
-    let of = match state.top() {
-        Screen::Student(s) => LogFor::Student {
-            id: s.id,
-            name: s.title.clone(),
-        },
-        _ => return None,
-    };
-    Some(log_for(state, of))
-}
-
 /// The session editor for an intervention; for a student, first which of
 /// their interventions (one opens at once).
 pub fn log_for(state: &mut State, of: LogFor) -> Vec<Effect> {
     let (student, name) = match of {
-        LogFor::Intervention { id, title } => return session_edit::open_new(state, id, title),
+        LogFor::Intervention { id, title } => {
+            return open_editor(state, session_edit::new_session_screen(id, title));
+        }
         LogFor::Saved {
             intervention_id,
             session_id,
             title,
-        } => return session_edit::open_edit(state, intervention_id, session_id, title),
+        } => {
+            return open_editor(
+                state,
+                session_edit::edit_session_screen(intervention_id, session_id, title),
+            );
+        }
         LogFor::Student { id, name } => (id, name),
     };
     if !state.is_connected() {
@@ -76,7 +70,10 @@ pub fn on_targets(state: &mut State, req: ReqId, targets: Vec<LogTarget>) -> Vec
         }
         [t] => {
             let title = format!("{} · {}", pick.student_name, t.name);
-            session_edit::open_new(state, t.intervention_id, title)
+            open_editor(
+                state,
+                session_edit::new_session_screen(t.intervention_id, title),
+            )
         }
         _ => {
             pick.picker.loaded(targets, |_| false);
@@ -113,7 +110,10 @@ pub fn pick_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
         PickerKey::Picked(t) => {
             let title = format!("{} · {}", p.student_name, t.name);
             state.log_pick = None;
-            session_edit::open_new(state, t.intervention_id, title)
+            open_editor(
+                state,
+                session_edit::new_session_screen(t.intervention_id, title),
+            )
         }
     }
 }
@@ -144,4 +144,14 @@ pub fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
         Data::LogTargets { targets } => on_targets(state, req, targets),
         _ => vec![],
     }
+}
+
+/// Opens an editor built by `session_edit`, or says why not: it needs the
+/// intervention's details from the database once.
+fn open_editor(state: &mut State, screen: Screen) -> Vec<Effect> {
+    if !state.is_connected() {
+        state.error(session_edit::NOT_CONNECTED);
+        return vec![];
+    }
+    super::screens::push(state, screen)
 }

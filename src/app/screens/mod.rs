@@ -54,37 +54,31 @@ pub enum Screen {
     Placeholder(Placeholder),
 }
 
-impl Screen {
-    /// The screen as a room; `None` for a screen still handled by the
-    /// legacy functions over the whole state below (being converted).
-    fn room(&self) -> Option<&dyn Room> {
-        match self {
-            Screen::Menu(s) => Some(s),
-            Screen::Roster(s) => Some(s),
-            Screen::Home(s) => Some(s),
-            Screen::IvEdit(s) => Some(s),
-            Screen::Intervention(s) => Some(s),
-            Screen::Session(s) => Some(s),
-            Screen::Drafts(s) => Some(s),
-            Screen::Schools(s) => Some(s),
-            Screen::Placeholder(s) => Some(s),
-            _ => None,
+/// Each entry's room, one line a screen.
+macro_rules! each_room {
+    ($screen:expr, $room:ident => $body:expr) => {
+        match $screen {
+            Screen::Menu($room) => $body,
+            Screen::Roster($room) => $body,
+            Screen::Student($room) => $body,
+            Screen::Home($room) => $body,
+            Screen::Intervention($room) => $body,
+            Screen::IvEdit($room) => $body,
+            Screen::Session($room) => $body,
+            Screen::Drafts($room) => $body,
+            Screen::Schools($room) => $body,
+            Screen::Placeholder($room) => $body,
         }
+    };
+}
+
+impl Screen {
+    pub(crate) fn room(&self) -> &dyn Room {
+        each_room!(self, s => s)
     }
 
     fn room_mut(&mut self) -> Option<&mut (dyn Room + 'static)> {
-        match self {
-            Screen::Menu(s) => Some(s),
-            Screen::Roster(s) => Some(s),
-            Screen::Home(s) => Some(s),
-            Screen::IvEdit(s) => Some(s),
-            Screen::Intervention(s) => Some(s),
-            Screen::Session(s) => Some(s),
-            Screen::Drafts(s) => Some(s),
-            Screen::Schools(s) => Some(s),
-            Screen::Placeholder(s) => Some(s),
-            _ => None,
-        }
+        Some(each_room!(self, s => s))
     }
 
     fn session_mut(&mut self) -> Option<&mut SessionScreen> {
@@ -96,70 +90,48 @@ impl Screen {
 
     /// Loads this screen waits for (cancelled when it goes).
     pub(crate) fn in_flight(&self) -> Vec<ReqId> {
-        if let Some(r) = self.room() {
-            return r.in_flight();
-        }
-        match self {
-            Screen::Student(s) => s.req.into_iter().collect(),
-            _ => vec![],
-        }
+        self.room().in_flight()
     }
 
     /// Waiting on something: a load or a save.
     pub(crate) fn busy(&self) -> bool {
-        if let Some(r) = self.room() {
-            return r.busy();
-        }
-        !self.in_flight().is_empty()
-            || matches!(self, Screen::Student(s) if s.save_req().is_some())
+        self.room().busy()
     }
 
     pub fn title(&self) -> String {
-        if let Some(r) = self.room() {
-            return r.title();
-        }
-        match self {
-            Screen::Student(s) => s.title.clone(),
-            _ => String::new(),
-        }
+        self.room().title()
     }
 
     /// This screen's latest load, or a write it sent, is `req`.
     pub(crate) fn waits_for(&self, req: ReqId) -> bool {
-        if let Some(r) = self.room() {
-            return r.waits_for(req);
-        }
-        match self {
-            Screen::Student(s) => s.req == Some(req) || s.save_req() == Some(req),
-            _ => false,
-        }
-    }
-
-    /// Legacy screens' (re)load with the id `a`.
-    fn load_legacy(&mut self, a: ReqId) -> Vec<Effect> {
-        use crate::app::Read;
-        match self {
-            Screen::Student(s) => {
-                s.req = Some(a);
-                s.error = None;
-                vec![Effect::Load {
-                    req: a,
-                    read: Read::Student { id: s.id },
-                }]
-            }
-            _ => vec![],
-        }
+        self.room().waits_for(req)
     }
 }
 
-/// Runs `f` on screen `i` as a room with its context, then carries out
-/// what it asked of the stack; `None` when screen `i` is not a room.
+/// Runs `f` on screen `i` with its context, then carries out what it asked
+/// of the stack; `None` when there is no screen `i`.
 fn enter<R>(
     state: &mut State,
     i: usize,
     f: impl FnOnce(&mut (dyn Room + 'static), &mut Cx) -> R,
 ) -> Option<(R, Vec<Effect>)> {
     visit(state, i, Screen::room_mut, f)
+}
+
+/// What `f` returned and what the screen asked of the stack, in that order.
+fn enter_then<T>(
+    state: &mut State,
+    i: usize,
+    f: impl FnOnce(&mut (dyn Room + 'static), &mut Cx) -> T,
+) -> T
+where
+    T: Default + Extend<Effect>,
+{
+    let Some((mut own, fx)) = enter(state, i, f) else {
+        return T::default();
+    };
+    own.extend(fx);
+    own
 }
 
 /// The outbox answers by session id, not by request: `f` visits the
@@ -263,12 +235,7 @@ pub(crate) fn push(state: &mut State, screen: Screen) -> Vec<Effect> {
 
 /// (Re)load screen `i`.
 pub(crate) fn load(state: &mut State, i: usize) -> Vec<Effect> {
-    if let Some((mut own, fx)) = enter(state, i, |r, cx| r.load(cx)) {
-        own.extend(fx);
-        return own;
-    }
-    let a = state.alloc();
-    state.screens[i].load_legacy(a)
+    enter_then(state, i, |r, cx| r.load(cx))
 }
 
 /// The top screen's meaning of the key, if it has one.
@@ -278,15 +245,10 @@ pub(crate) fn on_key(
     action: Option<Action>,
 ) -> Option<Vec<Effect>> {
     let top = state.screens.len() - 1;
-    if let Some((r, mut fx)) = enter(state, top, |r, cx| r.on_key(cx, key, action)) {
-        let mut own = r?;
-        own.append(&mut fx);
-        return Some(own);
-    }
-    match state.top() {
-        Screen::Student(_) => student::on_key(state, key, action),
-        _ => None,
-    }
+    let (own, fx) = enter(state, top, |r, cx| r.on_key(cx, key, action))?;
+    let mut own = own?;
+    own.extend(fx);
+    Some(own)
 }
 
 /// The index of the screen waiting for `req`; replies to anything older
@@ -297,35 +259,17 @@ fn waiting(state: &State, req: ReqId) -> Option<usize> {
 
 /// A reply for the screen waiting for `req`.
 pub(crate) fn on_reply(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
-    let Some(i) = waiting(state, req) else {
-        return vec![];
-    };
-    if state.screens[i].room().is_some() {
-        let (mut own, fx) = enter(state, i, |r, cx| r.on_reply(cx, req, data)).unwrap_or_default();
-        own.extend(fx);
-        return own;
-    }
-    match &state.screens[i] {
-        Screen::Student(_) => student::on_reply(state, req, data),
-        _ => vec![],
+    match waiting(state, req) {
+        Some(i) => enter_then(state, i, |r, cx| r.on_reply(cx, req, data)),
+        None => vec![],
     }
 }
 
 /// The answer to a write, for the screen that sent it.
 pub(crate) fn on_written(state: &mut State, req: ReqId, wrote: Wrote) -> Vec<Effect> {
-    let Some(i) = waiting(state, req) else {
-        return vec![];
-    };
-    if state.screens[i].room().is_some() {
-        let (mut own, fx) =
-            enter(state, i, |r, cx| r.on_written(cx, req, wrote)).unwrap_or_default();
-        own.extend(fx);
-        return own;
-    }
-    match wrote {
-        Wrote::Student(o) => student::on_saved(state, req, o),
-        // The other writes are sent by rooms, answered above.
-        _ => vec![],
+    match waiting(state, req) {
+        Some(i) => enter_then(state, i, |r, cx| r.on_written(cx, req, wrote)),
+        None => vec![],
     }
 }
 
@@ -335,23 +279,9 @@ pub(crate) fn on_failed(state: &mut State, req: ReqId, reason: &str) -> bool {
     let Some(i) = waiting(state, req) else {
         return false;
     };
-    if state.screens[i].room().is_some() {
-        let (say, fx) = enter(state, i, |r, cx| r.on_failed(cx, req, reason)).unwrap_or_default();
-        debug_assert!(fx.is_empty(), "a failure asks nothing of the stack");
-        return say;
-    }
-    match &mut state.screens[i] {
-        Screen::Student(s) => failed(&mut s.req, &mut s.error, reason),
-        _ => return false,
-    }
-    true
-}
-
-/// The screens that keep their request and error beside their data
-/// (not yet a `Loadable`): the request is over, the error is shown.
-fn failed(req: &mut Option<ReqId>, error: &mut Option<String>, why: &str) {
-    *req = None;
-    *error = Some(why.to_string());
+    let (say, fx) = enter(state, i, |r, cx| r.on_failed(cx, req, reason)).unwrap_or_default();
+    debug_assert!(fx.is_empty(), "a failure asks nothing of the stack");
+    say
 }
 
 /// Opens the screen for a menu target (or a tool the database allowed).
@@ -378,17 +308,10 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
 /// Pasted text for the top screen's focused text box, if it has one.
 pub(crate) fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     let top = state.screens.len() - 1;
-    if let Some((own, fx)) = enter(state, top, |r, cx| r.on_paste(cx, text)) {
-        return own.into_iter().flatten().chain(fx).collect();
+    match enter(state, top, |r, cx| r.on_paste(cx, text)) {
+        Some((own, fx)) => own.into_iter().flatten().chain(fx).collect(),
+        None => vec![],
     }
-    match state.top() {
-        Screen::Student(_) => {
-            student::on_paste(state, text);
-            None
-        }
-        _ => None,
-    }
-    .unwrap_or_default()
 }
 
 /// The terminal changed size: screens that keep a scroll offset keep the

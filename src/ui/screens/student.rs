@@ -3,6 +3,7 @@
 //! through `sanitize`; columns are cut by display width.
 
 use crate::app::labels::Label;
+use crate::app::loadable::Pending as LoadPending;
 use crate::app::student::{Mode, StudentState, Tab};
 use crate::domain::student::StudentRecord;
 use crate::ui::sanitize::{fit, truncate};
@@ -32,9 +33,16 @@ fn yes(b: bool) -> String {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, s: &StudentState, theme: &Theme) {
-    let Some(d) = &s.detail else {
-        let p = loading_or_failed(s.error.as_deref(), "loading…", BACK_OR_RETRY);
+    if let Some(p) = s.detail.pending() {
+        let why = match p {
+            LoadPending::Failed(why) => Some(why),
+            LoadPending::Loading => None,
+        };
+        let p = loading_or_failed(why, "loading…", BACK_OR_RETRY);
         pending::render(frame, area, p, theme);
+        return;
+    }
+    let Some(d) = s.detail.get() else {
         return;
     };
     let [head, tabs, body] = Layout::vertical([

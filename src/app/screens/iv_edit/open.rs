@@ -3,9 +3,10 @@
 //! The builders return the form unloaded: pushing it loads its context.
 
 use super::*;
+use crate::app::Screen;
 use crate::app::intervention::{DetailState, Tab};
 use crate::app::keymap::Action;
-use crate::app::{Effect, Screen, State};
+use crate::app::screens::room::Cx;
 
 /// `n` on a student (or the roster's selected one): a new plan for them,
 /// starting with the program picker.
@@ -95,18 +96,12 @@ fn form(e: IvEditState) -> Screen {
 }
 
 /// Pushes `screen` and loads it.
-fn open(state: &mut State, screen: Screen) -> Vec<Effect> {
-    state.screens.push(screen);
-    crate::app::nav::reload(state, state.screens.len() - 1)
-}
-
-/// [`new_intervention_form`] for the screens that still take the whole
-/// state (the roster).
-pub fn open_new(state: &mut State, student_id: Uuid, student_name: String) -> Vec<Effect> {
-    if !state.is_connected() {
-        state.error("not connected: r to retry");
-        return vec![];
+/// `n` on a student or the roster: the new plan's form over the screen,
+/// or why not (it needs the database for its programs).
+pub fn open_new(cx: &mut Cx, student_id: Uuid, student_name: String) {
+    if !cx.is_connected() {
+        cx.error("not connected: r to retry");
+        return;
     }
-    open(state, new_intervention_form(student_id, student_name))
+    cx.push(new_intervention_form(student_id, student_name));
 }
-

@@ -149,7 +149,7 @@ impl RosterState {
             }
             Action::New => {
                 if let Some((id, name)) = self.selected_student() {
-                    new_intervention(cx, id, name);
+                    iv_edit::open_new(cx, id, name);
                 }
                 return Some(vec![]);
             }
@@ -279,15 +279,6 @@ impl RosterState {
             p.loaded(schools, |sc| Some(sc.id) == likely);
         }
     }
-}
-
-/// `n`: a new plan for the student, opened over the roster.
-fn new_intervention(cx: &mut Cx, student_id: Uuid, name: String) {
-    if !cx.is_connected() {
-        cx.error("not connected: r to retry");
-        return;
-    }
-    cx.push(iv_edit::new_intervention_form(student_id, name));
 }
 
 #[cfg(test)]

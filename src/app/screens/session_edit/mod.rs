@@ -15,10 +15,7 @@ use crate::app::loadable::Loadable;
 use crate::domain::session::{SessionContext, SessionWrite, StoredSession};
 use chrono::NaiveDate;
 use draft::SessionDraft;
-pub use open::{
-    NOT_CONNECTED, draft_screen, edit_session_screen, new_session_screen, open_edit, open_editor,
-    open_new,
-};
+pub use open::{NOT_CONNECTED, draft_screen, edit_session_screen, new_session_screen};
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{TextArea, WrapMode};
 use slots::{NOTE_MAX, Slot};

@@ -2,8 +2,7 @@
 //! The builders make the screen; it loads what it needs when pushed.
 
 use super::*;
-use crate::app::screens::room::Cx;
-use crate::app::{Effect, Screen, State};
+use crate::app::Screen;
 
 /// Said instead of opening while there is no database to ask.
 pub const NOT_CONNECTED: &str =
@@ -43,39 +42,4 @@ pub fn draft_screen(d: SessionDraft) -> Screen {
         session_id,
         editing,
     }))
-}
-
-/// For a room: opens an editor built above, or says why not.
-pub fn open_editor(cx: &mut Cx, screen: Screen) {
-    if cx.is_connected() {
-        cx.push(screen);
-    } else {
-        cx.error(NOT_CONNECTED);
-    }
-}
-
-/// `open_editor` for callers that still hold the whole state.
-pub fn open_new(state: &mut State, intervention_id: Uuid, title: String) -> Vec<Effect> {
-    open(state, new_session_screen(intervention_id, title))
-}
-
-/// `open_editor` for callers that still hold the whole state.
-pub fn open_edit(
-    state: &mut State,
-    intervention_id: Uuid,
-    session_id: Uuid,
-    title: String,
-) -> Vec<Effect> {
-    open(
-        state,
-        edit_session_screen(intervention_id, session_id, title),
-    )
-}
-
-fn open(state: &mut State, screen: Screen) -> Vec<Effect> {
-    if !state.is_connected() {
-        state.error(NOT_CONNECTED);
-        return vec![];
-    }
-    crate::app::screens::push(state, screen)
 }

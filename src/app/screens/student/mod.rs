@@ -4,8 +4,12 @@
 pub mod fields;
 
 use crate::app::form::{Form, FormKey};
+use crate::app::intervention::DetailState;
+use crate::app::iv_edit;
 use crate::app::keymap::{Action, Key};
-use crate::app::{Effect, ReqId, Screen, State, roster};
+use crate::app::loadable::Loadable;
+use crate::app::screens::room::{Cx, LogFor, Nav, Room};
+use crate::app::{Data, Effect, Read, ReqId, Screen, Wrote};
 use crate::domain::student::StudentTheirs;
 use crate::domain::student::{Change, SaveOutcome, StudentRecord, Versioned};
 use crossterm::event::KeyEvent;
@@ -119,10 +123,8 @@ pub struct StudentState {
     pub id: Uuid,
     /// Shown while loading, from the roster row that was opened.
     pub title: String,
-    pub req: Option<ReqId>,
     /// Boxed: the record makes it the largest screen by far.
-    pub detail: Option<Box<StudentRecord>>,
-    pub error: Option<String>,
+    pub detail: Loadable<Box<StudentRecord>>,
     pub tab: Tab,
     /// The selected row of each tab's list.
     pub cursors: [usize; 6],
@@ -134,9 +136,7 @@ impl StudentState {
         StudentState {
             id,
             title,
-            req: None,
-            detail: None,
-            error: None,
+            detail: Loadable::default(),
             tab: Tab::Profile,
             cursors: [0; 6],
             mode: Mode::View,
@@ -156,7 +156,9 @@ impl StudentState {
     }
 
     fn list_len(&self) -> usize {
-        let Some(d) = &self.detail else { return 0 };
+        let Some(d) = self.detail.get() else {
+            return 0;
+        };
         match self.tab {
             Tab::Profile => 0,
             Tab::Guardians => d.guardians.len(),
@@ -175,7 +177,7 @@ impl StudentState {
 
     /// Puts a saved (or accepted) row into the record.
     fn apply(&mut self, row: Uuid, version: i32, change: Change) {
-        let Some(d) = self.detail.as_mut() else {
+        let Some(d) = self.detail.get_mut() else {
             return;
         };
         match change {
@@ -201,7 +203,7 @@ impl StudentState {
 
     /// Opens the form for what the current tab shows.
     fn edit(&mut self) -> Result<(), &'static str> {
-        let Some(d) = &self.detail else {
+        let Some(d) = self.detail.get() else {
             return Err("the record is still loading");
         };
         let editor = match self.tab {
@@ -221,122 +223,148 @@ impl StudentState {
         self.mode = Mode::Edit(Box::new(editor));
         Ok(())
     }
-}
 
-fn top_student(state: &mut State) -> Option<&mut StudentState> {
-    match state.screens.last_mut() {
-        Some(Screen::Student(s)) => Some(s),
-        _ => None,
+    /// The selected intervention and the title its detail shows until it
+    /// loads.
+    fn picked_intervention(&self) -> Option<(Uuid, String)> {
+        let line = self.detail.get()?.interventions.get(self.cursor())?;
+        Some((line.id, format!("{} · {}", self.title, line.name)))
     }
-}
 
-/// Keys for the student screen; `None` leaves the key to the global
-/// bindings (quit, help, back, retry). An open form or conflict view takes
-/// every key.
-pub(crate) fn on_key(
-    state: &mut State,
-    key: &KeyEvent,
-    action: Option<Action>,
-) -> Option<Vec<Effect>> {
-    let page = roster::visible_rows(state.height).saturating_sub(3).max(1) as isize;
-    let k = Key::from_event(key);
-    let keymap = state.keymap.clone();
-    let bound = |a: Action| keymap.keys(a).contains(&k);
-    let s = top_student(state)?;
-    match &mut s.mode {
-        Mode::View => {}
-        Mode::Edit(ed) => {
-            return Some(match ed.form.key(key, &keymap) {
-                FormKey::Edited => {
-                    ed.revalidate();
-                    vec![]
-                }
-                FormKey::Moved | FormKey::Ignored => vec![],
-                FormKey::Cancel => {
-                    s.mode = Mode::View;
-                    vec![]
-                }
-                FormKey::Save => save_form(state),
-            });
+    /// A key while the form is open: it takes every key.
+    fn form_key(&mut self, cx: &mut Cx, key: &KeyEvent) -> Vec<Effect> {
+        let Mode::Edit(ed) = &mut self.mode else {
+            return vec![];
+        };
+        match ed.form.key(key, cx.keymap) {
+            FormKey::Edited => ed.revalidate(),
+            FormKey::Moved | FormKey::Ignored => {}
+            FormKey::Cancel => self.mode = Mode::View,
+            FormKey::Save => return self.save_form(cx),
         }
-        Mode::Conflict(c) => {
-            if c.saving.is_some() {
-                return Some(vec![]);
+        vec![]
+    }
+
+    /// A key while the conflict view is open: keep mine, take theirs or
+    /// edit again; nothing while keeping mine is being saved.
+    fn conflict_key(&mut self, cx: &mut Cx, key: &KeyEvent) -> Vec<Effect> {
+        let k = Key::from_event(key);
+        let bound = |a: Action| cx.keymap.keys(a).contains(&k);
+        let (keep, take, again) = (
+            bound(Action::KeepMine),
+            bound(Action::TakeTheirs),
+            bound(Action::EditAgain),
+        );
+        let Mode::Conflict(c) = &mut self.mode else {
+            return vec![];
+        };
+        if c.saving.is_some() {
+            return vec![];
+        }
+        if keep {
+            let req = cx.alloc();
+            c.saving = Some(req);
+            return vec![Effect::SaveStudentRecord {
+                req,
+                id: c.row,
+                version: c.their_version,
+                change: c.mine.clone(),
+            }];
+        }
+        if take {
+            let c = (**c).clone();
+            self.apply(c.row, c.their_version, c.theirs);
+            self.mode = Mode::View;
+            cx.info("took their version; your changes were dropped");
+        } else if again {
+            self.mode = Mode::Edit(Box::new(edit_again(c, None)));
+        }
+        vec![]
+    }
+
+    fn save_form(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let Mode::Edit(ed) = &mut self.mode else {
+            return vec![];
+        };
+        ed.revalidate();
+        let change = match fields::parse(&ed.base, &ed.form.values) {
+            Ok(c) => c,
+            Err(_) => {
+                ed.form.notice = Some("not saved: fix the fields marked in red".into());
+                return vec![];
             }
-            let c = c.clone();
-            if bound(Action::KeepMine) {
-                let req = state.alloc();
-                let s = top_student(state)?;
-                s.mode = Mode::Conflict(Box::new(Conflict {
-                    saving: Some(req),
-                    ..(*c).clone()
+        };
+        if !ed.form.dirty() {
+            self.mode = Mode::View;
+            cx.info("nothing changed");
+            return vec![];
+        }
+        let req = cx.alloc();
+        ed.form.saving = Some(req);
+        ed.form.notice = None;
+        ed.pending = Some(change.clone());
+        vec![Effect::SaveStudentRecord {
+            req,
+            id: ed.row,
+            version: ed.version,
+            change,
+        }]
+    }
+
+    /// The answer to `Effect::SaveStudentRecord`.
+    fn on_saved(&mut self, cx: &mut Cx, outcome: SaveOutcome) {
+        // What was sent and where, whichever view sent it.
+        let (row, mine, form) = match &self.mode {
+            Mode::Edit(ed) => match &ed.pending {
+                Some(p) => (ed.row, p.clone(), Some((**ed).clone())),
+                None => return,
+            },
+            Mode::Conflict(c) => (c.row, c.mine.clone(), None),
+            Mode::View => return,
+        };
+        let back_to_form = |notice: String| match &form {
+            Some(ed) => {
+                let mut ed = ed.clone();
+                ed.form.saving = None;
+                ed.pending = None;
+                ed.form.notice = Some(notice);
+                ed
+            }
+            None => match &self.mode {
+                Mode::Conflict(c) => edit_again(c, Some(notice)),
+                _ => Editor::new(row, 0, mine.clone()),
+            },
+        };
+        match outcome {
+            SaveOutcome::Saved(version) => {
+                self.apply(row, version, mine);
+                self.mode = Mode::View;
+                cx.info("saved");
+            }
+            SaveOutcome::Conflict(StudentTheirs { version, theirs }) => {
+                self.mode = Mode::Conflict(Box::new(Conflict {
+                    row,
+                    mine,
+                    theirs,
+                    their_version: version,
+                    saving: None,
                 }));
-                return Some(vec![Effect::SaveStudentRecord {
-                    req,
-                    id: c.row,
-                    version: c.their_version,
-                    change: c.mine,
-                }]);
+                cx.error(
+                    "someone else saved this first: compare, then keep mine, take theirs or edit again",
+                );
             }
-            if bound(Action::TakeTheirs) {
-                s.apply(c.row, c.their_version, c.theirs);
-                s.mode = Mode::View;
-                state.info("took their version; your changes were dropped");
-            } else if bound(Action::EditAgain) {
-                s.mode = Mode::Edit(Box::new(edit_again(&c, None)));
+            SaveOutcome::Gone => {
+                let ed = back_to_form(
+                    "not saved: this record was deleted or is no longer visible to you".into(),
+                );
+                self.mode = Mode::Edit(Box::new(ed));
             }
-            return Some(vec![]);
-        }
-    }
-    let tab = match action {
-        Some(Action::NextTab) => Some(s.tab.by(1)),
-        Some(Action::PrevTab) => Some(s.tab.by(-1)),
-        Some(Action::TabProfile) => Some(Tab::Profile),
-        Some(Action::TabGuardians) => Some(Tab::Guardians),
-        Some(Action::TabInterventions) => Some(Tab::Interventions),
-        Some(Action::TabCommunications) => Some(Tab::Communications),
-        Some(Action::TabDocuments) => Some(Tab::Documents),
-        Some(Action::TabActivity) => Some(Tab::Activity),
-        _ => None,
-    };
-    if let Some(t) = tab {
-        s.tab = t;
-        return Some(vec![]);
-    }
-    match action? {
-        Action::Open if s.tab == Tab::Interventions => {
-            let picked = s.detail.as_ref().and_then(|d| {
-                let line = d.interventions.get(s.cursor())?;
-                Some((line.id, format!("{} · {}", s.title, line.name)))
-            });
-            return Some(match picked {
-                // Over the record, so Esc comes back to it.
-                Some((id, title)) => crate::app::open_intervention(state, id, title),
-                None => {
-                    state.info("no intervention to open");
-                    vec![]
-                }
-            });
-        }
-        Action::Edit => {
-            if let Err(why) = s.edit() {
-                state.info(why);
+            SaveOutcome::Refused(why) | SaveOutcome::Failed(why) => {
+                let ed = back_to_form(format!("not saved: {why}"));
+                self.mode = Mode::Edit(Box::new(ed));
             }
         }
-        Action::New => {
-            let (id, name) = (s.id, s.title.clone());
-            return Some(crate::app::iv_edit::open_new(state, id, name));
-        }
-        Action::Up => s.move_by(-1),
-        Action::Down => s.move_by(1),
-        Action::PageUp => s.move_by(-page),
-        Action::PageDown => s.move_by(page),
-        Action::Top => s.move_by(isize::MIN),
-        Action::Bottom => s.move_by(isize::MAX),
-        Action::LogSession => return crate::app::session_log::log_session(state),
-        _ => return None,
     }
-    Some(vec![])
 }
 
 /// The form again with my values, on their version: saving it now
@@ -350,124 +378,134 @@ fn edit_again(c: &Conflict, notice: Option<String>) -> Editor {
     ed
 }
 
-fn save_form(state: &mut State) -> Vec<Effect> {
-    let req = state.alloc();
-    let Some(s) = top_student(state) else {
-        return vec![];
-    };
-    let Mode::Edit(ed) = &mut s.mode else {
-        return vec![];
-    };
-    ed.revalidate();
-    let change = match fields::parse(&ed.base, &ed.form.values) {
-        Ok(c) => c,
-        Err(_) => {
-            ed.form.notice = Some("not saved: fix the fields marked in red".into());
-            return vec![];
-        }
-    };
-    if !ed.form.dirty() {
-        s.mode = Mode::View;
-        state.info("nothing changed");
-        return vec![];
-    }
-    ed.form.saving = Some(req);
-    ed.form.notice = None;
-    ed.pending = Some(change.clone());
-    vec![Effect::SaveStudentRecord {
-        req,
-        id: ed.row,
-        version: ed.version,
-        change,
-    }]
+/// The tab a key asks for, if it asks for one.
+fn tab_for(action: Option<Action>, from: Tab) -> Option<Tab> {
+    Some(match action? {
+        Action::NextTab => from.by(1),
+        Action::PrevTab => from.by(-1),
+        Action::TabProfile => Tab::Profile,
+        Action::TabGuardians => Tab::Guardians,
+        Action::TabInterventions => Tab::Interventions,
+        Action::TabCommunications => Tab::Communications,
+        Action::TabDocuments => Tab::Documents,
+        Action::TabActivity => Tab::Activity,
+        _ => return None,
+    })
 }
 
-/// The answer to `Effect::SaveStudentRecord`.
-pub(crate) fn on_saved(state: &mut State, req: ReqId, outcome: SaveOutcome) -> Vec<Effect> {
-    let Some(s) = state.screens.iter_mut().find_map(|sc| match sc {
-        Screen::Student(s) if s.save_req() == Some(req) => Some(s),
-        _ => None,
-    }) else {
-        return vec![];
-    };
-    // What was sent and where, whichever view sent it.
-    let (row, mine, form) = match &s.mode {
-        Mode::Edit(ed) => match &ed.pending {
-            Some(p) => (ed.row, p.clone(), Some((**ed).clone())),
-            None => return vec![],
-        },
-        Mode::Conflict(c) => (c.row, c.mine.clone(), None),
-        Mode::View => return vec![],
-    };
-    let back_to_form = |notice: String| match &form {
-        Some(ed) => {
-            let mut ed = ed.clone();
-            ed.form.saving = None;
-            ed.pending = None;
-            ed.form.notice = Some(notice);
-            ed
-        }
-        None => match &s.mode {
-            Mode::Conflict(c) => edit_again(c, Some(notice)),
-            _ => Editor::new(row, 0, mine.clone()),
-        },
-    };
-    match outcome {
-        SaveOutcome::Saved(version) => {
-            s.apply(row, version, mine);
-            s.mode = Mode::View;
-            state.info("saved");
-        }
-        SaveOutcome::Conflict(StudentTheirs { version, theirs }) => {
-            s.mode = Mode::Conflict(Box::new(Conflict {
-                row,
-                mine,
-                theirs,
-                their_version: version,
-                saving: None,
-            }));
-            state.error(
-                "someone else saved this first: compare, then keep mine, take theirs or edit again",
-            );
-        }
-        SaveOutcome::Gone => {
-            let ed = back_to_form(
-                "not saved: this record was deleted or is no longer visible to you".into(),
-            );
-            s.mode = Mode::Edit(Box::new(ed));
-        }
-        SaveOutcome::Refused(why) | SaveOutcome::Failed(why) => {
-            let ed = back_to_form(format!("not saved: {why}"));
-            s.mode = Mode::Edit(Box::new(ed));
-        }
+impl Room for StudentState {
+    fn title(&self) -> String {
+        self.title.clone()
     }
-    vec![]
+
+    fn in_flight(&self) -> Vec<ReqId> {
+        self.detail.req().into_iter().collect()
+    }
+
+    fn waits_for(&self, req: ReqId) -> bool {
+        self.detail.waits_for(req) || self.save_req() == Some(req)
+    }
+
+    fn busy(&self) -> bool {
+        self.detail.is_loading() || self.save_req().is_some()
+    }
+
+    /// Asks for the record; the one on screen stays until it arrives (the
+    /// stack has cancelled the load this supersedes).
+    fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let req = cx.alloc();
+        self.detail.start(req);
+        vec![Effect::Load {
+            req,
+            read: Read::Student { id: self.id },
+        }]
+    }
+
+    /// An open form or conflict view takes every key; otherwise `None`
+    /// leaves the key to the global bindings (quit, help, back, retry).
+    fn on_key(
+        &mut self,
+        cx: &mut Cx,
+        key: &KeyEvent,
+        action: Option<Action>,
+    ) -> Option<Vec<Effect>> {
+        match self.mode {
+            Mode::View => {}
+            Mode::Edit(_) => return Some(self.form_key(cx, key)),
+            Mode::Conflict(_) => return Some(self.conflict_key(cx, key)),
+        }
+        if let Some(t) = tab_for(action, self.tab) {
+            self.tab = t;
+            return Some(vec![]);
+        }
+        // The header and the tab bar take three of the list's rows.
+        let page = cx.view().saturating_sub(3).max(1) as isize;
+        match action? {
+            Action::Open if self.tab == Tab::Interventions => match self.picked_intervention() {
+                // Over the record, so Esc comes back to it.
+                Some((id, title)) => cx.push(Screen::Intervention(DetailState::new(id, title))),
+                None => cx.info("no intervention to open"),
+            },
+            Action::Edit => {
+                if let Err(why) = self.edit() {
+                    cx.info(why);
+                }
+            }
+            Action::New => iv_edit::open_new(cx, self.id, self.title.clone()),
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-page),
+            Action::PageDown => self.move_by(page),
+            Action::Top => self.move_by(isize::MIN),
+            Action::Bottom => self.move_by(isize::MAX),
+            Action::LogSession => cx.go(Nav::LogSession(LogFor::Student {
+                id: self.id,
+                name: self.title.clone(),
+            })),
+            _ => return None,
+        }
+        Some(vec![])
+    }
+
+    fn on_reply(&mut self, _cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
+        if let Data::Student { detail } = data {
+            match detail {
+                Some(d) => {
+                    self.detail.arrive(req, d);
+                }
+                None => {
+                    self.detail.fail(req, "this student is not visible to you");
+                }
+            }
+        }
+        vec![]
+    }
+
+    fn on_written(&mut self, cx: &mut Cx, req: ReqId, wrote: Wrote) -> Vec<Effect> {
+        if let Wrote::Student(outcome) = wrote
+            && self.save_req() == Some(req)
+        {
+            self.on_saved(cx, outcome);
+        }
+        vec![]
+    }
+
+    fn on_failed(&mut self, _cx: &mut Cx, req: ReqId, why: &str) -> bool {
+        self.detail.fail(req, why);
+        true
+    }
+
+    /// Pasted text, when the form is open.
+    fn on_paste(&mut self, _cx: &mut Cx, text: &str) -> Option<Vec<Effect>> {
+        let Mode::Edit(ed) = &mut self.mode else {
+            return None;
+        };
+        if ed.form.paste(text) {
+            ed.revalidate();
+        }
+        Some(vec![])
+    }
 }
 
-/// Pasted text, when a form is open on top.
-pub(crate) fn on_paste(state: &mut State, text: &str) -> bool {
-    let Some(s) = top_student(state) else {
-        return false;
-    };
-    let Mode::Edit(ed) = &mut s.mode else {
-        return false;
-    };
-    let pasted = ed.form.paste(text);
-    if pasted {
-        ed.revalidate();
-    }
-    pasted
-}
-
-pub(crate) fn on_reply(state: &mut State, req: ReqId, data: crate::app::Data) -> Vec<Effect> {
-    if let crate::app::Data::Student { detail } = data
-        && let Some(Screen::Student(s)) = crate::app::nav::find_req(state, req)
-    {
-        s.req = None;
-        match detail {
-            Some(d) => s.detail = Some(d),
-            None => s.error = Some("this student is not visible to you".into()),
-        }
-    }
-    vec![]
-}
+#[cfg(test)]
+mod tests;
