@@ -1,8 +1,10 @@
 //! `caseload doctor`: what caseload would use and what is wrong with it.
 //! Never prints a password.
 
+use crate::app::keymap::KeyMap;
 use crate::config::conn::ConnParams;
 use crate::db::migrate::{self, State};
+use std::collections::HashMap;
 use std::fmt::Write;
 
 pub struct Input {
@@ -16,6 +18,8 @@ pub struct Input {
     /// Facts worth showing that are not problems (e.g. no keyring here).
     pub notes: Vec<String>,
     pub params: ConnParams,
+    /// The config file's `[keys]`: which letters the menu keeps for itself.
+    pub keys: HashMap<String, Vec<String>>,
 }
 
 /// The report as text and whether everything is healthy.
@@ -30,19 +34,23 @@ pub async fn report(input: Input) -> (String, bool) {
     for note in &input.notes {
         let _ = writeln!(out, "            {note}");
     }
-    match crate::db::pool::connect_one(&input.params).await {
+    let (keymap, key_problems) = KeyMap::new(&input.keys);
+    problems.extend(key_problems);
+    let checked = match crate::db::pool::connect_one(&input.params).await {
         Err(e) => {
             let _ = writeln!(out, "server      unreachable");
             problems.push(format!("cannot connect: {e}"));
+            None
         }
-        Ok(client) => {
-            server_section(&client, &mut out, &mut problems).await;
-        }
-    }
+        Ok(client) => server_section(&client, &keymap, &mut out, &mut problems).await,
+    };
+    // Said again at the end: the verdict is about one database, and the
+    // first lines may have scrolled away.
+    let db = checked.map_or(String::new(), |d| format!(" in database \"{d}\""));
     if problems.is_empty() {
-        let _ = writeln!(out, "\nno problems found");
+        let _ = writeln!(out, "\nno problems found{db}");
     } else {
-        let _ = writeln!(out, "\nproblems:");
+        let _ = writeln!(out, "\nproblems{db}:");
         for p in &problems {
             let _ = writeln!(out, "  - {p}");
         }
@@ -50,15 +58,20 @@ pub async fn report(input: Input) -> (String, bool) {
     (out, problems.is_empty())
 }
 
+/// The server's facts and caseload's state in the database; returns the
+/// name of the database it checked (the server's word for it, which a
+/// service file or a default may have chosen).
 async fn server_section(
     client: &tokio_postgres::Client,
+    keymap: &KeyMap,
     out: &mut String,
     problems: &mut Vec<String>,
-) {
+) -> Option<String> {
     let q = client
         .query_one(
             "SELECT current_setting('server_version'), session_user::text, r.rolsuper, r.rolbypassrls, \
-             EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tableowner = session_user) \
+             EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tableowner = session_user), \
+             current_database()::text \
              FROM pg_roles r WHERE r.rolname = session_user",
             &[],
         )
@@ -70,11 +83,12 @@ async fn server_section(
                 "cannot read server facts: {}",
                 migrate::describe_pg_error(&e)
             ));
-            return;
+            return None;
         }
     };
     let (version, role, superuser, bypass, owner): (String, String, bool, bool, bool) =
         (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+    let db: String = row.get(5);
     let _ = writeln!(out, "server      PostgreSQL {version}");
     let tls = client
         .query_opt(
@@ -112,9 +126,21 @@ async fn server_section(
             "everyday use should sign in as a person's own login role, not {role} ({why})"
         ));
     }
+    let mut applied_any = false;
     match migrate::status(client, &migrate::embedded()).await {
         Err(e) => problems.push(format!("cannot read migration status: {e}")),
+        Ok(rows)
+            if rows
+                .iter()
+                .all(|r| r.state == State::Pending { last_error: None }) =>
+        {
+            // One line for a database that is not caseload's (yet), not one
+            // per migration.
+            let _ = writeln!(out, "migrations  none applied");
+            problems.push(migrate::no_tables(&db));
+        }
         Ok(rows) => {
+            applied_any = true;
             let applied = rows
                 .iter()
                 .filter(|r| {
@@ -154,6 +180,9 @@ async fn server_section(
             }
         }
     }
+    if applied_any {
+        menu_section(client, keymap, out, problems).await;
+    }
     if let Ok(r) = client
         .query_one(
             "SELECT CASE WHEN to_regprocedure('caseload_current_user_id()') IS NULL THEN NULL \
@@ -173,5 +202,43 @@ async fn server_section(
                 );
             }
         }
+    }
+    Some(db)
+}
+
+/// Menu letters that would clash, in the widest menu (every visible item
+/// with an approved tool: what an admin sees). The menu copes by giving the
+/// later item another letter, but then the letter people were told about
+/// opens something else.
+async fn menu_section(
+    client: &tokio_postgres::Client,
+    keymap: &KeyMap,
+    out: &mut String,
+    problems: &mut Vec<String>,
+) {
+    let items = match crate::db::navigation::all_menu_items(client).await {
+        Ok(items) => items,
+        Err(e) => {
+            problems.push(format!(
+                "cannot read the navigation: {}",
+                migrate::describe_pg_error(&e)
+            ));
+            return;
+        }
+    };
+    let mut entries = crate::app::menu::build(&items);
+    let clashes = crate::app::menu::settle(&mut entries, keymap);
+    let n = entries.iter().filter(|e| e.is_item()).count();
+    if clashes.is_empty() {
+        let _ = writeln!(out, "menu        {n} items, no letter twice");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "menu        {n} items, {} of them cannot have the letter they ask for",
+        clashes.len()
+    );
+    for c in clashes {
+        problems.push(format!("menu letter: {c}"));
     }
 }

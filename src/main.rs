@@ -154,8 +154,9 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             let params = resolve(&cli, &loaded)?;
             let mut client = pool::connect_one(&params).await?;
             if args.status {
-                for row in migrate::status(&client, &migrate::embedded()).await? {
-                    let state = match row.state {
+                let rows = migrate::status(&client, &migrate::embedded()).await?;
+                for row in &rows {
+                    let state = match &row.state {
                         migrate::State::Applied {
                             checksum_ok: true,
                             applied_at,
@@ -172,6 +173,10 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
                     };
                     println!("{:>4}  {:<32} {state}", row.version, row.name);
                 }
+                println!(
+                    "{}",
+                    migrate::status_summary(&rows, &params.display_masked())
+                );
                 return Ok(());
             }
             let report = migrate::run(&mut client, &migrate::embedded()).await?;
@@ -242,6 +247,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
                 sources: params.sources.clone(),
                 warnings: params.warnings.clone(),
                 params,
+                keys: loaded.config.keys.clone().into_iter().collect(),
             };
             let (text, healthy) = doctor::report(input).await;
             print!("{text}");

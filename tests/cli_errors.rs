@@ -1,7 +1,8 @@
 //! What the real binary says when it refuses: one plain line naming what is
 //! wrong, no colour codes into a pipe or under NO_COLOR, no backtrace or
 //! source location unless someone is debugging, and never a hang or an
-//! unbounded read on a bad config path.
+//! unbounded read on a bad config path. And a database that is not
+//! caseload's (yet) is named, with what to do about it.
 
 mod common;
 
@@ -15,23 +16,30 @@ use std::time::{Duration, Instant};
 
 struct Run {
     ok: bool,
+    stdout: String,
     stderr: String,
     elapsed: Duration,
 }
 
-/// Runs caseload with stderr piped, its own empty config and state
-/// directories and none of the developer's debugging variables; kills it
-/// and fails if it has not exited within ten seconds.
+/// Runs caseload with its own empty config and state directories and none
+/// of the developer's debugging variables; kills it and fails if it has not
+/// exited within ten seconds.
 fn caseload(args: &[&str], env: &[(&str, &str)]) -> Run {
     let home = tempfile::tempdir().unwrap();
+    caseload_in(home.path(), args, env)
+}
+
+/// `caseload` with `home` as its home, config and state directory, for a
+/// test that reads what it left there (the log).
+fn caseload_in(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_caseload"));
     cmd.args(args)
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path())
-        .env("XDG_STATE_HOME", home.path());
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home)
+        .env("XDG_STATE_HOME", home);
     for k in [
         "CASELOAD_CONFIG",
         "CASELOAD_LOG",
@@ -46,6 +54,18 @@ fn caseload(args: &[&str], env: &[(&str, &str)]) -> Run {
     }
     let started = Instant::now();
     let mut child = cmd.spawn().expect("run caseload");
+    // Read while it runs: a full pipe would stop it.
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut p) = pipe {
+                p.read_to_string(&mut text).unwrap();
+            }
+            text
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
@@ -56,16 +76,10 @@ fn caseload(args: &[&str], env: &[(&str, &str)]) -> Run {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
     Run {
         ok: status.success(),
-        stderr,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
         elapsed: started.elapsed(),
     }
 }
@@ -288,4 +302,122 @@ async fn seed_as_a_caseload_user_says_it_needs_a_superuser() {
     let url = LoginRoles::conninfo_as(&db.conninfo(), &logins.0[0]);
     let run = caseload(&["--database-url", &url, "seed", "--students", "10"], &[]);
     assert_needs_superuser(&run, &logins.0[0]);
+}
+
+/// The TUI on a database without caseload's tables says which database and
+/// what to do, in full at 80 columns, instead of "function
+/// caseload_current_user_id() does not exist".
+#[tokio::test]
+async fn the_tui_on_an_empty_database_says_to_migrate() {
+    let db = TestDb::empty().await;
+    let mut pty = Pty::spawn(&["--database-url", &db.conninfo()], &[], 80, 24);
+    let screen = pty.wait_for(&["no caseload"], Duration::from_secs(20));
+    let words = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    let said = format!(
+        "database \"{}\" has no caseload tables: run `caseload migrate` to create them, \
+         or `caseload demo` to try caseload on demo data (r to retry)",
+        db.name
+    );
+    assert!(words.contains(&said), "{screen}");
+    assert!(!screen.contains("does not exist"), "{screen}");
+    pty.send("q");
+    pty.finish();
+}
+
+/// `doctor` names the database it checked, and an empty one is one problem
+/// with its remedy, not a line per pending migration.
+#[tokio::test]
+async fn doctor_names_the_database_and_says_it_has_no_tables() {
+    let db = TestDb::empty().await;
+    let run = caseload(&["--database-url", &db.conninfo(), "doctor"], &[]);
+    assert!(!run.ok, "doctor exits 1 on problems:\n{}", run.stdout);
+    for part in [
+        format!("problems in database \"{}\":", db.name),
+        format!(
+            "database \"{}\" has no caseload tables: run `caseload migrate`",
+            db.name
+        ),
+        "migrations  none applied".to_string(),
+    ] {
+        assert!(run.stdout.contains(&part), "{part}:\n{}", run.stdout);
+    }
+    assert!(!run.stdout.contains("is pending"), "{}", run.stdout);
+
+    let migrated = TestDb::new().await;
+    let run = caseload(&["--database-url", &migrated.conninfo(), "doctor"], &[]);
+    // The test role is a superuser, a problem of its own; the database is
+    // named all the same, and its menu (none yet) has no clash.
+    let named = format!("problems in database \"{}\":", migrated.name);
+    assert!(run.stdout.contains(&named), "{}", run.stdout);
+    assert!(run.stdout.contains("migrations  "), "{}", run.stdout);
+    assert!(!run.stdout.contains("menu letter"), "{}", run.stdout);
+}
+
+/// The menu letters `doctor` names: a clash in the navigation (two items
+/// asking for r, one for j, which moves down) and the letter each is shown
+/// with instead.
+#[tokio::test]
+async fn doctor_names_clashing_menu_letters() {
+    let db = TestDb::new().await;
+    // Letters are unique among siblings (an index): the clash is across groups.
+    db.admin()
+        .await
+        .batch_execute(
+            "INSERT INTO tools (key, name, status, reviewed_at) VALUES \
+               ('roster', 'Roster', 'approved', now()), ('reports', 'Reports', 'approved', now()), \
+               ('jobs', 'Jobs', 'approved', now()); \
+             INSERT INTO navigation_items (id, parent_id, label, nav_type, tool_id, target, hotkey, sort_order) \
+             VALUES ('00000000-0000-0000-0000-000000000001', NULL, 'Students', 'group', NULL, NULL, 's', 1), \
+               ('00000000-0000-0000-0000-000000000002', NULL, 'Reporting', 'group', NULL, NULL, 'p', 2); \
+             INSERT INTO navigation_items (parent_id, label, nav_type, tool_id, target, hotkey, sort_order) \
+             SELECT p::uuid, label, 'screen', (SELECT id FROM tools WHERE key = target), target, hotkey, o \
+             FROM (VALUES ('00000000-0000-0000-0000-000000000001', 'Roster', 'roster', 'r', 1), \
+                          ('00000000-0000-0000-0000-000000000002', 'Reports', 'reports', 'r', 1), \
+                          ('00000000-0000-0000-0000-000000000002', 'Jobs', 'jobs', 'j', 2)) \
+                  v(p, label, target, hotkey, o)",
+        )
+        .await
+        .unwrap();
+    let run = caseload(&["--database-url", &db.conninfo(), "doctor"], &[]);
+    assert!(!run.ok);
+    for part in [
+        "menu        3 items, 2 of them cannot have the letter they ask for",
+        "menu letter: \"Reports\" asks for [r], which \"Roster\" has: shown as [e]",
+        "menu letter: \"Jobs\" asks for [j], the key for \"down\": shown as [o]",
+    ] {
+        assert!(run.stdout.contains(part), "{part}:\n{}", run.stdout);
+    }
+}
+
+/// `migrate --status` ends with the database it read; `migrate` leaves no
+/// NOTICE ("relation migration_log already exists, skipping") in the log.
+#[tokio::test]
+async fn migrate_status_names_the_database_and_the_log_has_no_notices() {
+    let db = TestDb::empty().await;
+    let home = tempfile::tempdir().unwrap();
+    let url = db.conninfo();
+    let status =
+        |home: &Path| caseload_in(home, &["--database-url", &url, "migrate", "--status"], &[]);
+    let run = status(home.path());
+    assert!(run.ok, "{}", run.stderr);
+    let last = run.stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("nothing applied in ") && last.contains(&format!("/{}", db.name)),
+        "{}",
+        run.stdout
+    );
+    for _ in 0..2 {
+        let run = caseload_in(home.path(), &["--database-url", &url, "migrate"], &[]);
+        assert!(run.ok, "{}", run.stderr);
+    }
+    let run = status(home.path());
+    let last = run.stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.contains(" applied, 0 pending in ") && last.contains(&format!("/{}", db.name)),
+        "{}",
+        run.stdout
+    );
+    let log = std::fs::read_to_string(home.path().join("caseload/caseload.log")).unwrap();
+    assert!(log.contains("migration applied"), "{log}");
+    assert!(!log.contains("NOTICE"), "{log}");
 }

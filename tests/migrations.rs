@@ -248,3 +248,31 @@ async fn status_on_an_empty_database_lists_everything_pending_without_creating_t
         .get(0);
     assert!(!exists);
 }
+
+/// Signing in to a database that is not caseload's (yet) fails in
+/// `whoami`; what the person reads instead of "function
+/// caseload_current_user_id() does not exist" depends on how far it got.
+#[tokio::test]
+async fn sign_in_to_an_unmigrated_database_says_what_to_run() {
+    use caseload::db::users;
+    let db = TestDb::empty().await;
+    let c = db.admin().await;
+    let e = users::whoami(&c).await.expect_err("no function yet");
+    assert_eq!(
+        users::not_caseloads(&c, &e).await,
+        Some(migrate::no_tables(&db.name))
+    );
+
+    c.batch_execute(migrate::BOOTSTRAP)
+        .await
+        .expect("bootstrap");
+    let e = users::whoami(&c).await.expect_err("still no function");
+    assert_eq!(
+        users::not_caseloads(&c, &e).await,
+        Some(migrate::not_migrated(&db.name))
+    );
+
+    // Any other failure keeps its own words.
+    let other = c.query_one("SELECT 1/0", &[]).await.expect_err("division");
+    assert_eq!(users::not_caseloads(&c, &other).await, None);
+}

@@ -380,6 +380,39 @@ async fn seeds_a_complete_demo_district() {
     );
 }
 
+/// Two goals of one intervention on the same measure ask for the same score
+/// twice under the same label; the demo had hundreds. And the menu is flat,
+/// so one letter for two items (or for a key the menu keeps, like j) would
+/// open the wrong thing: the menu would move one of them to another letter.
+#[tokio::test]
+async fn no_goal_measure_or_menu_letter_comes_twice() {
+    let (_db, c) = TestDb::seeded(1000, 42, common::today()).await;
+    let goals = count(&c, "SELECT count(*) FROM intervention_goals").await;
+    assert!(goals > 400, "{goals}");
+    let twice = count(
+        &c,
+        "SELECT count(*) FROM (SELECT intervention_id FROM intervention_goals \
+         GROUP BY intervention_id, measure HAVING count(*) > 1) d",
+    )
+    .await;
+    assert_eq!(twice, 0, "interventions with two goals on one measure");
+
+    // Hidden items and unapproved tools too: either may be shown one day.
+    let letters = strings(
+        &c,
+        "SELECT string_agg(label, ', ') FROM navigation_items \
+         WHERE nav_type IN ('screen', 'action') AND hotkey IS NOT NULL \
+         GROUP BY lower(hotkey) HAVING count(*) > 1",
+    )
+    .await;
+    assert!(letters.is_empty(), "items sharing a letter: {letters:?}");
+    let items = caseload::db::navigation::all_menu_items(&c).await.unwrap();
+    let mut menu = caseload::app::menu::build(&items);
+    assert!(menu.len() > 15, "{menu:?}");
+    let clashes = caseload::app::menu::settle(&mut menu, &Default::default());
+    assert!(clashes.is_empty(), "{clashes:?}");
+}
+
 #[tokio::test]
 async fn same_options_give_identical_data_and_another_seed_does_not() {
     let (a, b, other) = (

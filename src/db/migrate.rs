@@ -188,6 +188,21 @@ async fn migration_log_exists(client: &Client) -> Result<bool, MigrateError> {
     Ok(row.get(0))
 }
 
+/// A database caseload was pointed at that holds none of its tables (a new
+/// database, or the wrong one), and what to do about it.
+pub fn no_tables(dbname: &str) -> String {
+    format!(
+        "database \"{dbname}\" has no caseload tables: run `caseload migrate` to create them, \
+         or `caseload demo` to try caseload on demo data"
+    )
+}
+
+/// A database that has some of caseload's tables but not what this version
+/// needs.
+pub fn not_migrated(dbname: &str) -> String {
+    format!("database \"{dbname}\" is not fully migrated: run `caseload migrate`")
+}
+
 /// Every known migration with its state; read-only (does not create
 /// migration_log on an empty database).
 pub async fn status(
@@ -244,6 +259,42 @@ pub async fn status(
     Ok(out)
 }
 
+/// The last line of `migrate --status`: the counts, and the database they
+/// are about (`target`, its password masked), since the list alone does not
+/// say which one was read.
+pub fn status_summary(rows: &[StatusRow], target: &str) -> String {
+    let count = |f: fn(&State) -> bool| rows.iter().filter(|r| f(&r.state)).count();
+    let applied = count(|s| {
+        matches!(
+            s,
+            State::Applied {
+                checksum_ok: true,
+                ..
+            }
+        )
+    });
+    let changed = count(|s| {
+        matches!(
+            s,
+            State::Applied {
+                checksum_ok: false,
+                ..
+            }
+        )
+    });
+    let pending = count(|s| matches!(s, State::Pending { .. }));
+    if applied + changed == 0 {
+        return format!(
+            "nothing applied in {target}: `caseload migrate` creates caseload's tables"
+        );
+    }
+    let mut line = format!("{applied} applied, {pending} pending");
+    if changed > 0 {
+        line.push_str(&format!(", {changed} changed or unknown to this caseload"));
+    }
+    format!("{line} in {target}")
+}
+
 fn verify(done: &[Applied], migrations: &[Migration]) -> Result<(), MigrateError> {
     for a in done {
         match migrations.iter().find(|m| m.version == a.version) {
@@ -272,6 +323,12 @@ pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report
     {
         let tx = client.transaction().await?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
+            .await?;
+        // Every run after the first finds migration_log there, and each
+        // `IF NOT EXISTS` says so in a NOTICE that tokio-postgres would log
+        // at info: noise in the log on every start. Only for the bootstrap:
+        // a migration's own notices are worth keeping.
+        tx.batch_execute("SET LOCAL client_min_messages = warning")
             .await?;
         tx.batch_execute(BOOTSTRAP).await?;
         tx.commit().await?;

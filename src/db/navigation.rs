@@ -4,6 +4,8 @@ use crate::db::users::ACTIVE_GRANTS;
 use crate::domain::navigation::{NavItem, ToolAccess};
 use tokio_postgres::GenericClient;
 
+const COLUMNS: &str = "n.id, n.parent_id, n.label, n.nav_type, n.target, n.hotkey, n.sort_order";
+
 /// Visible items whose tool is approved and granted to one of the current
 /// user's non-expired roles, plus tool-less items (groups, separators).
 /// Pruning empty groups and orphans of hidden parents needs the tree, so the
@@ -12,7 +14,7 @@ pub async fn menu_items(
     client: &impl GenericClient,
 ) -> Result<Vec<NavItem>, tokio_postgres::Error> {
     let sql = format!(
-        "SELECT n.id, n.parent_id, n.label, n.nav_type, n.target, n.hotkey, n.sort_order \
+        "SELECT {COLUMNS} \
          FROM navigation_items n \
          WHERE n.is_visible \
            AND (n.tool_id IS NULL OR n.tool_id IN ( \
@@ -21,19 +23,43 @@ pub async fn menu_items(
                 JOIN tools t ON t.id = rt.tool_id AND t.status = 'approved')) \
          ORDER BY n.sort_order, n.label, n.id"
     );
-    let rows = client.query(&sql, &[]).await?;
-    Ok(rows
+    Ok(client
+        .query(&sql, &[])
+        .await?
         .iter()
-        .map(|r| NavItem {
-            id: r.get(0),
-            parent_id: r.get(1),
-            label: r.get(2),
-            nav_type: r.get(3),
-            target: r.get(4),
-            hotkey: r.get(5),
-            sort_order: r.get(6),
-        })
+        .map(nav_item)
         .collect())
+}
+
+/// Every item someone could be granted: visible, with an approved tool or
+/// none. The widest menu, what `doctor` checks the letters of.
+pub async fn all_menu_items(
+    client: &impl GenericClient,
+) -> Result<Vec<NavItem>, tokio_postgres::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} \
+         FROM navigation_items n LEFT JOIN tools t ON t.id = n.tool_id \
+         WHERE n.is_visible AND (n.tool_id IS NULL OR t.status = 'approved') \
+         ORDER BY n.sort_order, n.label, n.id"
+    );
+    Ok(client
+        .query(&sql, &[])
+        .await?
+        .iter()
+        .map(nav_item)
+        .collect())
+}
+
+fn nav_item(r: &tokio_postgres::Row) -> NavItem {
+    NavItem {
+        id: r.get(0),
+        parent_id: r.get(1),
+        label: r.get(2),
+        nav_type: r.get(3),
+        target: r.get(4),
+        hotkey: r.get(5),
+        sort_order: r.get(6),
+    }
 }
 
 /// The database decides (`caseload_tool_allowed`, the same rule as the

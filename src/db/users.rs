@@ -34,3 +34,31 @@ pub async fn whoami(client: &impl GenericClient) -> Result<Whoami, tokio_postgre
         user,
     })
 }
+
+/// When `whoami` failed because this database is not (or not yet)
+/// caseload's, what to tell the person instead of PostgreSQL's "function
+/// caseload_current_user_id() does not exist"; `None` for any other failure,
+/// which keeps its own words.
+pub async fn not_caseloads(
+    client: &impl GenericClient,
+    failure: &tokio_postgres::Error,
+) -> Option<String> {
+    use tokio_postgres::error::SqlState;
+    let code = failure.code()?;
+    if *code != SqlState::UNDEFINED_FUNCTION && *code != SqlState::UNDEFINED_TABLE {
+        return None;
+    }
+    let row = client
+        .query_one(
+            "SELECT current_database()::text, to_regclass('public.migration_log') IS NOT NULL",
+            &[],
+        )
+        .await
+        .ok()?;
+    let (dbname, migrated_once): (String, bool) = (row.get(0), row.get(1));
+    Some(if migrated_once {
+        crate::db::migrate::not_migrated(&dbname)
+    } else {
+        crate::db::migrate::no_tables(&dbname)
+    })
+}

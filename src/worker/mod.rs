@@ -363,7 +363,14 @@ impl Worker {
     }
 
     async fn connect(&self) -> Result<crate::domain::user::Whoami, Failure> {
-        Ok(users::whoami(pg(&self.client().await?)).await?)
+        let client = self.client().await?;
+        match users::whoami(pg(&client)).await {
+            Ok(whoami) => Ok(whoami),
+            Err(e) => Err(match users::not_caseloads(pg(&client), &e).await {
+                Some(why) => Failure::Reason(why),
+                None => e.into(),
+            }),
+        }
     }
 
     /// Connects and says who we are. With credentials: the keyring is asked

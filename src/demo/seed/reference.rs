@@ -1193,6 +1193,10 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         }
     }
 
+    // The menu is drawn flat, so an item's letter is unique in the whole
+    // tree, not only among its siblings as the index asks, and is none of
+    // the keys the menu keeps (q, j, k, g): otherwise the menu gives it
+    // another letter and `doctor` reports the clash.
     let mut nav = Rows::new();
     let mut item = |rng: &mut ChaCha8Rng,
                     parent: Option<Uuid>,
@@ -1336,7 +1340,7 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         "Documents",
         "screen",
         Some("documents"),
-        Some("d"),
+        Some("n"),
         20,
         true,
     );
@@ -1347,7 +1351,7 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         "Reports",
         "screen",
         Some("reports"),
-        Some("r"),
+        Some("p"),
         10,
         true,
     );
@@ -1367,7 +1371,7 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         "Jobs",
         "screen",
         Some("jobs"),
-        Some("j"),
+        Some("w"),
         30,
         true,
     );
@@ -1398,7 +1402,7 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         "SIS import",
         "action",
         Some("import.sis"),
-        Some("s"),
+        Some("y"),
         70,
         true,
     );
@@ -1429,7 +1433,7 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         "Tools",
         "screen",
         Some("admin.tools"),
-        Some("t"),
+        Some("z"),
         20,
         true,
     );
@@ -1439,7 +1443,7 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         "Settings",
         "screen",
         Some("admin.settings"),
-        Some("e"),
+        Some("v"),
         30,
         true,
     );
@@ -1459,7 +1463,7 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         "Programs",
         "screen",
         Some("admin.programs"),
-        Some("p"),
+        Some("a"),
         50,
         true,
     );

@@ -1,10 +1,14 @@
 //! The menu: what the database lets this person open, with hotkeys.
 
+mod hotkeys;
 mod state;
+#[cfg(test)]
+mod tests;
 
+pub use hotkeys::{Clash, Holder, beats_hotkeys, settle};
 pub use state::*;
 
-use crate::app::keymap::{Action, Context};
+use crate::app::keymap::Action;
 use crate::app::screens::room::{Cx, Nav, Room};
 use crate::app::{Data, Effect, Read, ReqId};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -47,23 +51,14 @@ impl MenuState {
     /// Menu hotkeys are data, so they may collide with bindings. They win
     /// over keys that are merely convenient on the menu (retry, open,
     /// unbound keys, other screens' keys) but never over quitting, help,
-    /// going back or moving.
+    /// going back or moving (`beats_hotkeys`); `settle` gave the items that
+    /// asked for one of those another letter.
     fn hotkey(&self, key: &KeyEvent, action: Option<Action>) -> Option<usize> {
         let KeyCode::Char(c) = key.code else {
             return None;
         };
         if !key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
-            || !matches!(action, None | Some(Action::Retry | Action::Open))
-                && !action.is_some_and(|a| {
-                    matches!(
-                        a.context(),
-                        Context::Student
-                            | Context::Team
-                            | Context::Intervention
-                            | Context::Form
-                            | Context::Conflict
-                    )
-                })
+            || action.is_some_and(beats_hotkeys)
         {
             return None;
         }
@@ -121,7 +116,10 @@ impl Room for MenuState {
     fn on_reply(&mut self, cx: &mut Cx, _req: ReqId, data: Data) -> Vec<Effect> {
         if let Data::Menu { items } = data {
             self.req = None;
-            self.set_entries(build(&items));
+            let mut entries = build(&items);
+            // `doctor` names the clashes; here the menu only has to stay usable.
+            settle(&mut entries, cx.keymap);
+            self.set_entries(entries);
             cx.go(Nav::StartScreen);
         }
         vec![]

@@ -24,6 +24,7 @@ pub(super) struct GoalPlan {
     pub(super) target_date: NaiveDate,
 }
 
+/// The templates a goal is drawn from, per intervention type.
 pub(super) fn goal_templates(itype: &str) -> &'static [GoalTemplate] {
     const READING: &[GoalTemplate] = &[
         GoalTemplate {
@@ -161,6 +162,46 @@ pub(super) fn goal_templates(itype: &str) -> &'static [GoalTemplate] {
         "attendance" => ATTENDANCE,
         "communication_language" => SPEECH,
         _ => OTHER,
+    }
+}
+
+/// A template on a measure of its own for the types with only one above: an
+/// intervention of such a type that gets two goals would otherwise get that
+/// one twice. Kept apart from the draw so that every goal that did not
+/// repeat a measure stays as it was seeded before.
+pub(super) fn spare_template(itype: &str) -> Option<&'static GoalTemplate> {
+    const WRITING: GoalTemplate = GoalTemplate {
+        statement: "Will write {target} total words in 3 minutes.",
+        measure: "Total words written",
+        unit: "words",
+        increase: true,
+        base: (10.0, 35.0),
+        delta: (8.0, 20.0),
+        max: 200.0,
+    };
+    const OTHER: GoalTemplate = GoalTemplate {
+        statement: "Will arrive with the day's materials on {target}% of days.",
+        measure: "Materials checklist",
+        unit: "%",
+        increase: true,
+        base: (30.0, 60.0),
+        delta: (15.0, 30.0),
+        max: 100.0,
+    };
+    const SPEECH: GoalTemplate = GoalTemplate {
+        statement: "Will answer who/what/where questions in complete sentences {target}% of the time.",
+        measure: "Complete-sentence answers",
+        unit: "%",
+        increase: true,
+        base: (25.0, 55.0),
+        delta: (15.0, 30.0),
+        max: 100.0,
+    };
+    match itype {
+        "reading" | "math" | "behavior" | "social_emotional" | "attendance" => None,
+        "writing" => Some(&WRITING),
+        "communication_language" => Some(&SPEECH),
+        _ => Some(&OTHER),
     }
 }
 

@@ -2,7 +2,7 @@
 //! sessions; an escalation chain is an earlier, closed tier 2 intervention
 //! followed by a tier 3 one.
 
-use super::goals::{GoalPlan, fmt_num, goal_templates};
+use super::goals::{GoalPlan, fmt_num, goal_templates, spare_template};
 use super::sessions::sessions;
 use super::{Chunk, Ctx, Started};
 use crate::demo::seed::names;
@@ -434,9 +434,23 @@ pub(super) fn intervention(
             .unwrap_or(s + Duration::days(70))
             .max(baseline_date + Duration::days(14));
         let templates = goal_templates(itype);
+        let mut taken: Vec<&str> = Vec::with_capacity(usize::from(n));
         for k in 0..n {
-            let t =
+            let drawn =
                 &templates[(k as usize + c.rng.random_range(0..templates.len())) % templates.len()];
+            // Two active goals on one measure would ask for the same score
+            // twice under the same label, so a goal that drew a measure an
+            // earlier one has takes another. The draw stays as it was: every
+            // row seeded after it keeps its random stream, and every goal
+            // that did not repeat a measure stays as it was.
+            let Some(t) = std::iter::once(drawn)
+                .chain(templates)
+                .chain(spare_template(itype))
+                .find(|t| !taken.contains(&t.measure))
+            else {
+                break;
+            };
+            taken.push(t.measure);
             let gid = new_uuid(&mut c.rng);
             // Counts and percentages are whole numbers, ratings halves.
             let step = if t.max > 10.0 { 1.0 } else { 0.5 };
