@@ -36,8 +36,31 @@ use student::StudentState;
 /// Commands that open a screen by another name than its menu target.
 pub const COMMANDS: &[(&str, &str)] = &[(schools::COMMAND, schools::TARGET)];
 
-#[derive(Debug, Clone)]
-pub enum Screen {
+/// Declares the stack entry, one line a screen, and each entry's room.
+macro_rules! screens {
+    ($($(#[$doc:meta])* $name:ident($ty:ty),)+) => {
+        #[derive(Debug, Clone)]
+        pub enum Screen {
+            $($(#[$doc])* $name($ty),)+
+        }
+
+        impl Screen {
+            pub(crate) fn room(&self) -> &dyn Room {
+                match self {
+                    $(Screen::$name(s) => s,)+
+                }
+            }
+
+            fn room_mut(&mut self) -> Option<&mut (dyn Room + 'static)> {
+                Some(match self {
+                    $(Screen::$name(s) => s,)+
+                })
+            }
+        }
+    };
+}
+
+screens! {
     Menu(MenuState),
     Roster(RosterState),
     Student(StudentState),
@@ -54,33 +77,7 @@ pub enum Screen {
     Placeholder(Placeholder),
 }
 
-/// Each entry's room, one line a screen.
-macro_rules! each_room {
-    ($screen:expr, $room:ident => $body:expr) => {
-        match $screen {
-            Screen::Menu($room) => $body,
-            Screen::Roster($room) => $body,
-            Screen::Student($room) => $body,
-            Screen::Home($room) => $body,
-            Screen::Intervention($room) => $body,
-            Screen::IvEdit($room) => $body,
-            Screen::Session($room) => $body,
-            Screen::Drafts($room) => $body,
-            Screen::Schools($room) => $body,
-            Screen::Placeholder($room) => $body,
-        }
-    };
-}
-
 impl Screen {
-    pub(crate) fn room(&self) -> &dyn Room {
-        each_room!(self, s => s)
-    }
-
-    fn room_mut(&mut self) -> Option<&mut (dyn Room + 'static)> {
-        Some(each_room!(self, s => s))
-    }
-
     fn session_mut(&mut self) -> Option<&mut SessionScreen> {
         match self {
             Screen::Session(s) => Some(s),
