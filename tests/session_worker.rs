@@ -60,7 +60,7 @@ impl Client {
             _dir: dir,
         };
         c.apply(Msg::Start);
-        c.until(|s| s.is_connected() && matches!(s.top(), Screen::Home(h) if h.req.is_none()))
+        c.until(|s| s.is_connected() && matches!(s.top(), Screen::Home(h) if !h.home.is_loading()))
             .await;
         c
     }

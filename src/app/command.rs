@@ -157,7 +157,7 @@ fn open_tool(state: &mut State, key: String) -> Vec<Effect> {
     }
     let offered = match &state.screens[0] {
         Screen::Menu(m) => m
-            .entries
+            .entries()
             .iter()
             .find(|e| matches!(&e.kind, menu::EntryKind::Item { target } if *target == key)),
         _ => None,

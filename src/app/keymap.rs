@@ -40,6 +40,22 @@ impl Context {
     }
 }
 
+impl Action {
+    /// How far a movement key moves a list's cursor when a page is `page`
+    /// rows (the ends as the extremes); `None` for any other action.
+    pub fn movement(self, page: isize) -> Option<isize> {
+        Some(match self {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -page,
+            Action::PageDown => page,
+            Action::Top => isize::MIN,
+            Action::Bottom => isize::MAX,
+            _ => return None,
+        })
+    }
+}
+
 macro_rules! actions {
     ($($variant:ident = $name:literal, $ctx:ident, $desc:literal, [$($key:literal),*];)+) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

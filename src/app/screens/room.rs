@@ -7,7 +7,8 @@
 //! out what it asked, so no screen touches another screen or the stack.
 
 use crate::app::keymap::{Action, KeyMap};
-use crate::app::request::{Data, Wrote};
+use crate::app::loadable::Loadable;
+use crate::app::request::{Data, Read, Wrote};
 use crate::app::screens::Screen;
 use crate::app::state::Ids;
 use crate::app::{Effect, Level, OutboxStatus, ReqId};
@@ -212,6 +213,15 @@ impl Cx<'_> {
     /// Open `screen` on top (and load it) once this handler returns.
     pub fn push(&mut self, screen: Screen) {
         self.nav.push(Nav::Push(Box::new(screen)));
+    }
+
+    /// Asks for `read` with a fresh request kept in `into` (whose value
+    /// stays on screen meanwhile; the stack has cancelled the request this
+    /// one supersedes): the effect to send.
+    pub fn load<T>(&mut self, into: &mut Loadable<T>, read: Read) -> Vec<Effect> {
+        let req = self.alloc();
+        into.start(req);
+        vec![Effect::Load { req, read }]
     }
 
     /// Ask the stack for something (see [`Nav`]).

@@ -140,8 +140,8 @@ fn lines_for(h: &CaseloadHome, s: Section, c: &Cols, theme: &Theme) -> Vec<Vec<S
 }
 
 pub fn render(frame: &mut Frame, area: Rect, h: &HomeState, theme: &Theme) {
-    let Some(home) = &h.home else {
-        let p = loading_or_failed(h.error.as_deref(), "loading your caseload…", "r to retry");
+    let Some(home) = h.home.get() else {
+        let p = loading_or_failed(h.home.error(), "loading your caseload…", "r to retry");
         pending::render(frame, area, p, theme);
         return;
     };

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub fn render(frame: &mut Frame, area: Rect, m: &MenuState, state: &State, theme: &Theme) {
-    if m.entries.is_empty() {
+    if m.entries().is_empty() {
         if let crate::app::Conn::Failed { reason, .. } = &state.conn {
             let text = format!("cannot connect: {reason} (r to retry)");
             centered_wrapped(frame, area, &text, theme.error);
@@ -18,7 +18,7 @@ pub fn render(frame: &mut Frame, area: Rect, m: &MenuState, state: &State, theme
         }
         let text = if !state.is_connected() {
             "waiting for the database…"
-        } else if !m.loaded {
+        } else if !m.loaded() {
             "loading the menu…"
         } else {
             "nothing here yet: your roles grant no approved tools"
@@ -28,8 +28,8 @@ pub fn render(frame: &mut Frame, area: Rect, m: &MenuState, state: &State, theme
     }
     let width = usize::from(area.width);
     let height = usize::from(area.height);
-    let offset = crate::ui::scroll_offset(0, m.cursor, height, m.entries.len());
-    let lines: Vec<Line> = m.entries[offset..]
+    let offset = crate::ui::scroll_offset(0, m.cursor, height, m.entries().len());
+    let lines: Vec<Line> = m.entries()[offset..]
         .iter()
         .take(height)
         .enumerate()

@@ -24,14 +24,13 @@ impl HomeState {
     /// Movement, sections and open; `None` leaves the key to the global
     /// bindings. `page` is how many rows a page moves.
     pub fn on_action(&mut self, action: Option<Action>, page: isize) -> Option<HomeKey> {
-        match action? {
+        let action = action?;
+        if let Some(delta) = action.movement(page) {
+            self.move_by(delta);
+            return Some(HomeKey::Stay);
+        }
+        match action {
             Action::LogSession => return Some(HomeKey::LogSession),
-            Action::Up => self.move_by(-1),
-            Action::Down => self.move_by(1),
-            Action::PageUp => self.move_by(-page),
-            Action::PageDown => self.move_by(page),
-            Action::Top => self.move_by(isize::MIN),
-            Action::Bottom => self.move_by(isize::MAX),
             Action::NextTab => self.jump_section(true),
             Action::PrevTab => self.jump_section(false),
             Action::Open => return Some(self.selected().map_or(HomeKey::Stay, HomeKey::Open)),
@@ -47,16 +46,11 @@ impl Room for HomeState {
     }
 
     fn in_flight(&self) -> Vec<ReqId> {
-        self.req.into_iter().collect()
+        self.home.req().into_iter().collect()
     }
 
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        let req = cx.alloc();
-        self.req = Some(req);
-        vec![Effect::Load {
-            req,
-            read: Read::Home { scope: self.scope },
-        }]
+        cx.load(&mut self.home, Read::Home { scope: self.scope })
     }
 
     fn on_key(
@@ -86,17 +80,15 @@ impl Room for HomeState {
         Some(vec![])
     }
 
-    fn on_reply(&mut self, _cx: &mut Cx, _req: ReqId, data: Data) -> Vec<Effect> {
+    fn on_reply(&mut self, _cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
         if let Data::Home { home, today } = data {
-            self.req = None;
-            self.apply(*home, today);
+            self.arrive(req, *home, today);
         }
         vec![]
     }
 
-    fn on_failed(&mut self, _cx: &mut Cx, _req: ReqId, why: &str) -> bool {
-        self.req = None;
-        self.error = Some(why.to_string());
+    fn on_failed(&mut self, _cx: &mut Cx, req: ReqId, why: &str) -> bool {
+        self.home.fail(req, why);
         true
     }
 }

@@ -2,6 +2,7 @@
 //! across all their rows, each row knowing which record it opens.
 
 use crate::app::ReqId;
+use crate::app::loadable::Loadable;
 use crate::domain::caseload::{CaseloadHome, InterventionRef, Scope};
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -59,11 +60,9 @@ fn of(r: &InterventionRef) -> Target {
 #[derive(Debug, Clone)]
 pub struct HomeState {
     pub scope: Scope,
-    pub req: Option<ReqId>,
-    pub home: Option<Box<CaseloadHome>>,
+    pub home: Loadable<Box<CaseloadHome>>,
     /// The day the worker judged the rows by.
     pub today: Option<NaiveDate>,
-    pub error: Option<String>,
     /// Index into `rows()`.
     pub cursor: usize,
 }
@@ -72,16 +71,14 @@ impl HomeState {
     pub fn new(scope: Scope) -> HomeState {
         HomeState {
             scope,
-            req: None,
-            home: None,
+            home: Loadable::default(),
             today: None,
-            error: None,
             cursor: 0,
         }
     }
 
     pub fn section_len(&self, s: Section) -> usize {
-        let Some(h) = &self.home else { return 0 };
+        let Some(h) = self.home.get() else { return 0 };
         match s {
             Section::Active => h.active.len(),
             Section::Reviews => h.reviews_due.len(),
@@ -93,7 +90,9 @@ impl HomeState {
 
     /// Every row in display order, with its section.
     pub fn rows(&self) -> Vec<(Section, Target)> {
-        let Some(h) = &self.home else { return vec![] };
+        let Some(h) = self.home.get() else {
+            return vec![];
+        };
         let mut out = Vec::new();
         out.extend(h.active.iter().map(|r| (Section::Active, of(&r.of))));
         out.extend(h.reviews_due.iter().map(|r| (Section::Reviews, of(&r.of))));
@@ -176,7 +175,7 @@ impl HomeState {
     /// and warnings are judged only among the interventions loaded.
     pub fn section_heading(&self, s: Section) -> String {
         let n = self.section_len(s);
-        let Some(h) = &self.home else {
+        let Some(h) = self.home.get() else {
             return format!("{} ({n})", s.title());
         };
         let t = &h.totals;
@@ -212,7 +211,7 @@ impl HomeState {
 
     /// What the bound left out, when it did: the screen's first line.
     pub fn bound_note(&self) -> Option<String> {
-        let t = &self.home.as_ref()?.totals;
+        let t = &self.home.get()?.totals;
         if !t.cut() {
             return None;
         }
@@ -236,11 +235,14 @@ impl HomeState {
     /// A (re)load. The cursor stays on the row it was on: a reload after a
     /// save reorders the lists, and the next key must not act on another
     /// student's intervention without a sign of it.
-    pub fn apply(&mut self, home: CaseloadHome, today: NaiveDate) {
+    /// The answer to `req` (anything older is dropped); the cursor stays on
+    /// the row it was on.
+    pub fn arrive(&mut self, req: ReqId, home: CaseloadHome, today: NaiveDate) {
         let was = self.rows().into_iter().nth(self.cursor);
-        self.home = Some(Box::new(home));
+        if !self.home.arrive(req, Box::new(home)) {
+            return;
+        }
         self.today = Some(today);
-        self.error = None;
         let rows = self.rows();
         let same = was.and_then(|(section, target)| {
             rows.iter()

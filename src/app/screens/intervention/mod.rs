@@ -21,14 +21,11 @@ impl DetailState {
     }
 
     fn list_action(&mut self, cx: &mut Cx, action: Action) -> Option<Vec<Effect>> {
-        let page = cx.page();
+        if let Some(delta) = action.movement(cx.page()) {
+            self.move_by(delta);
+            return Some(vec![]);
+        }
         match action {
-            Action::Up => self.move_by(-1),
-            Action::Down => self.move_by(1),
-            Action::PageUp => self.move_by(-page),
-            Action::PageDown => self.move_by(page),
-            Action::Top => self.move_by(isize::MIN),
-            Action::Bottom => self.move_by(isize::MAX),
             Action::NextTab => self.set_tab(self.tab.cycled(true)),
             Action::PrevTab => self.set_tab(self.tab.cycled(false)),
             Action::Actions => {
@@ -111,13 +108,7 @@ impl Room for DetailState {
     }
 
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        let req = cx.alloc();
-        // The superseded load is cancelled by whoever asked for this one.
-        self.detail.start(req);
-        vec![Effect::Load {
-            req,
-            read: Read::Intervention { id: self.id },
-        }]
+        cx.load(&mut self.detail, Read::Intervention { id: self.id })
     }
 
     /// Its own modals first (the lifecycle prompt, the session-delete

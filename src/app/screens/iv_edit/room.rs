@@ -43,13 +43,7 @@ impl Room for IvEditState {
         let Some(about) = self.context_for().filter(|_| self.stage == Stage::Loading) else {
             return vec![];
         };
-        let req = cx.alloc();
-        // The registry cancels what this supersedes before loading.
-        let _superseded = self.context.start(req);
-        vec![Effect::Load {
-            req,
-            read: Read::IvFormContext { about },
-        }]
+        cx.load(&mut self.context, Read::IvFormContext { about })
     }
 
     /// It takes every key but quitting, help and the command line.

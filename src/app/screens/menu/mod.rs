@@ -88,16 +88,11 @@ impl Room for MenuState {
     }
 
     fn in_flight(&self) -> Vec<ReqId> {
-        self.req.into_iter().collect()
+        self.list.req().into_iter().collect()
     }
 
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        let req = cx.alloc();
-        self.req = Some(req);
-        vec![Effect::Load {
-            req,
-            read: Read::Menu,
-        }]
+        cx.load(&mut self.list, Read::Menu)
     }
 
     fn on_key(
@@ -113,9 +108,11 @@ impl Room for MenuState {
     }
 
     /// The menu arrived: show it, and once, open the start screen over it.
-    fn on_reply(&mut self, cx: &mut Cx, _req: ReqId, data: Data) -> Vec<Effect> {
-        if let Data::Menu { items } = data {
-            self.req = None;
+    fn on_reply(&mut self, cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
+        if let Data::Menu { items } = data
+            && self.list.waits_for(req)
+        {
+            self.list.stop();
             let mut entries = build(&items);
             // `doctor` names the clashes; here the menu only has to stay usable.
             settle(&mut entries, cx.keymap);
@@ -125,8 +122,8 @@ impl Room for MenuState {
         vec![]
     }
 
-    fn on_failed(&mut self, _cx: &mut Cx, _req: ReqId, _why: &str) -> bool {
-        self.req = None;
+    fn on_failed(&mut self, _cx: &mut Cx, req: ReqId, why: &str) -> bool {
+        self.list.fail(req, why);
         true
     }
 }

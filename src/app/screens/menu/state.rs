@@ -4,7 +4,7 @@ use crate::domain::enums::NavigationType;
 use crate::domain::navigation::NavItem;
 use uuid::Uuid;
 
-use crate::app::ReqId;
+use crate::app::loadable::Loadable;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntryKind {
@@ -81,19 +81,27 @@ fn walk(items: &[NavItem], parent: Option<Uuid>, depth: usize) -> Vec<MenuEntry>
 
 #[derive(Debug, Clone, Default)]
 pub struct MenuState {
-    pub entries: Vec<MenuEntry>,
-    /// Index into `entries`, on an item whenever there is one.
+    pub list: Loadable<Vec<MenuEntry>>,
+    /// Index into `entries()`, on an item whenever there is one.
     pub cursor: usize,
-    pub req: Option<ReqId>,
-    pub loaded: bool,
 }
 
 impl MenuState {
+    /// The lines of the menu; none before it arrives.
+    pub fn entries(&self) -> &[MenuEntry] {
+        self.list.get().map_or(&[], Vec::as_slice)
+    }
+
+    /// The menu arrived (it may be empty: no tool granted).
+    pub fn loaded(&self) -> bool {
+        self.list.get().is_some()
+    }
+
+    /// Shows `entries`, the cursor on the first item.
     pub fn set_entries(&mut self, entries: Vec<MenuEntry>) {
-        self.entries = entries;
-        self.loaded = true;
+        self.list.set(entries);
         self.cursor = self
-            .entries
+            .entries()
             .iter()
             .position(MenuEntry::is_item)
             .unwrap_or(0);
@@ -123,7 +131,7 @@ impl MenuState {
     /// person's menu has none (the tool is not granted or not approved).
     pub fn select_target(&mut self, target: &str) -> bool {
         let found = self
-            .entries
+            .entries()
             .iter()
             .position(|e| matches!(&e.kind, EntryKind::Item { target: t } if t == target));
         if let Some(i) = found {
@@ -133,12 +141,12 @@ impl MenuState {
     }
 
     pub fn selected(&self) -> Option<&MenuEntry> {
-        self.entries.get(self.cursor).filter(|e| e.is_item())
+        self.entries().get(self.cursor).filter(|e| e.is_item())
     }
 
     /// The first item, in display order, with this hotkey (case-insensitive).
     pub fn by_hotkey(&self, c: char) -> Option<usize> {
-        self.entries.iter().position(|e| {
+        self.entries().iter().position(|e| {
             e.is_item()
                 && e.hotkey
                     .is_some_and(|h| h.to_lowercase().eq(c.to_lowercase()))
@@ -146,7 +154,7 @@ impl MenuState {
     }
 
     fn item_indices(&self) -> Vec<usize> {
-        self.entries
+        self.entries()
             .iter()
             .enumerate()
             .filter(|(_, e)| e.is_item())

@@ -50,17 +50,8 @@ impl Room for SchoolsState {
         self.list.req().into_iter().collect()
     }
 
-    /// Asks for the list, cancelling what it supersedes.
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        let req = cx.alloc();
-        let old = self.list.start(req);
-        old.map(|req| Effect::Cancel { req })
-            .into_iter()
-            .chain([Effect::Load {
-                req,
-                read: Read::AllSchools,
-            }])
-            .collect()
+        cx.load(&mut self.list, Read::AllSchools)
     }
 
     fn on_key(
@@ -76,16 +67,7 @@ impl Room for SchoolsState {
             self.cursor.clamp(self.shown().len());
             return Some(vec![]);
         }
-        let delta = match action? {
-            Action::Up => -1,
-            Action::Down => 1,
-            Action::PageUp => -page,
-            Action::PageDown => page,
-            Action::Top => isize::MIN,
-            Action::Bottom => isize::MAX,
-            _ => return None,
-        };
-        self.cursor.move_by(delta, len);
+        self.cursor.move_by(action?.movement(page)?, len);
         Some(vec![])
     }
 

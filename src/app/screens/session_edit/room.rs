@@ -30,15 +30,11 @@ impl Room for SessionScreen {
         if self.editor().is_some() {
             return vec![];
         }
-        let req = cx.alloc();
-        self.editing.start(req);
-        vec![Effect::Load {
-            req,
-            read: Read::SessionContext {
-                intervention_id: self.intervention_id,
-                session_id: self.session_id,
-            },
-        }]
+        let read = Read::SessionContext {
+            intervention_id: self.intervention_id,
+            session_id: self.session_id,
+        };
+        cx.load(&mut self.editing, read)
     }
 
     /// The editor keeps every key but F1 (help) for typing; loading, or

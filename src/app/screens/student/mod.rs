@@ -413,12 +413,7 @@ impl Room for StudentState {
     /// Asks for the record; the one on screen stays until it arrives (the
     /// stack has cancelled the load this supersedes).
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        let req = cx.alloc();
-        self.detail.start(req);
-        vec![Effect::Load {
-            req,
-            read: Read::Student { id: self.id },
-        }]
+        cx.load(&mut self.detail, Read::Student { id: self.id })
     }
 
     /// An open form or conflict view takes every key; otherwise `None`
@@ -440,7 +435,12 @@ impl Room for StudentState {
         }
         // The header and the tab bar take three of the list's rows.
         let page = cx.view().saturating_sub(3).max(1) as isize;
-        match action? {
+        let action = action?;
+        if let Some(delta) = action.movement(page) {
+            self.move_by(delta);
+            return Some(vec![]);
+        }
+        match action {
             Action::Open if self.tab == Tab::Interventions => match self.picked_intervention() {
                 // Over the record, so Esc comes back to it.
                 Some((id, title)) => cx.push(Screen::Intervention(DetailState::new(id, title))),
@@ -452,12 +452,6 @@ impl Room for StudentState {
                 }
             }
             Action::New => iv_edit::open_new(cx, self.id, self.title.clone()),
-            Action::Up => self.move_by(-1),
-            Action::Down => self.move_by(1),
-            Action::PageUp => self.move_by(-page),
-            Action::PageDown => self.move_by(page),
-            Action::Top => self.move_by(isize::MIN),
-            Action::Bottom => self.move_by(isize::MAX),
             Action::LogSession => cx.go(Nav::LogSession(LogFor::Student {
                 id: self.id,
                 name: self.title.clone(),
