@@ -23,12 +23,7 @@ pub async fn menu_items(
                 JOIN tools t ON t.id = rt.tool_id AND t.status = 'approved')) \
          ORDER BY n.sort_order, n.label, n.id"
     );
-    Ok(client
-        .query(&sql, &[])
-        .await?
-        .iter()
-        .map(nav_item)
-        .collect())
+    items(client, &sql).await
 }
 
 /// Every item someone could be granted: visible, with an approved tool or
@@ -42,12 +37,14 @@ pub async fn all_menu_items(
          WHERE n.is_visible AND (n.tool_id IS NULL OR t.status = 'approved') \
          ORDER BY n.sort_order, n.label, n.id"
     );
-    Ok(client
-        .query(&sql, &[])
-        .await?
-        .iter()
-        .map(nav_item)
-        .collect())
+    items(client, &sql).await
+}
+
+async fn items(
+    client: &impl GenericClient,
+    sql: &str,
+) -> Result<Vec<NavItem>, tokio_postgres::Error> {
+    Ok(client.query(sql, &[]).await?.iter().map(nav_item).collect())
 }
 
 fn nav_item(r: &tokio_postgres::Row) -> NavItem {
