@@ -5,7 +5,7 @@
 use caseload::app::{self, Effect, Msg, Options, State, update};
 use caseload::app::{Data, Read};
 use caseload::domain::enums::{GradeLevel, NavigationType, StudentStatus};
-use caseload::domain::navigation::NavItem;
+use caseload::domain::navigation::{NavItem, ToolAccess};
 use caseload::domain::roster::{RosterPage, RosterQuery, RosterRow, Sort};
 use caseload::domain::user::{CaseloadUser, Whoami};
 use caseload::ui::{self, sanitize, theme::Theme};
@@ -394,13 +394,11 @@ fn no_color_keeps_emphasis_but_no_colours() {
     );
 }
 
-/// A tool the district approved that caseload has no screen for: the
-/// screen says its name and that it is not built yet. The tool key is made
-/// up, so this stays true whichever screens get built.
-#[test]
-fn an_approved_tool_without_a_screen_says_it_is_not_built_yet() {
+/// `:open <tool>` typed and entered on the menu, and the database's answer
+/// `access` to the question it asked.
+fn open_tool(tool: &str, access: ToolAccess) -> State {
     let mut s = connected(80, 12);
-    for c in ":open example.unbuilt".chars() {
+    for c in format!(":open {tool}").chars() {
         update(&mut s, key(KeyCode::Char(c)));
     }
     let fx = update(&mut s, key(KeyCode::Enter));
@@ -413,14 +411,22 @@ fn an_approved_tool_without_a_screen_says_it_is_not_built_yet() {
     else {
         panic!("{fx:?}")
     };
-    let access = caseload::domain::navigation::ToolAccess::Allowed {
-        name: "Bus routes".into(),
-    };
+    assert_eq!(key, tool);
     let data = Data::Tool {
         key: key.clone(),
         access,
     };
     update(&mut s, Msg::Loaded { req: *req, data });
+    s
+}
+
+/// A tool the district approved that caseload has no screen for: the
+/// screen says its name and that it is not built yet. The tool key is made
+/// up, so this stays true whichever screens get built.
+#[test]
+fn an_approved_tool_without_a_screen_says_it_is_not_built_yet() {
+    let name = "Bus routes".to_string();
+    let s = open_tool("example.unbuilt", ToolAccess::Allowed { name });
     let text = render(&s, 80, 12, false).backend().to_string();
     assert!(text.contains("Bus routes: not built yet"), "{text}");
     assert!(text.contains("Menu › Bus routes"), "{text}");
@@ -443,30 +449,7 @@ fn command_prompt() {
 
 #[test]
 fn refused_tool_message() {
-    let mut s = connected(80, 12);
-    for c in ":open admin.users".chars() {
-        update(&mut s, key(KeyCode::Char(c)));
-    }
-    let fx = update(&mut s, key(KeyCode::Enter));
-    let [
-        Effect::Load {
-            req,
-            read: Read::Tool { key },
-        },
-    ] = fx.as_slice()
-    else {
-        panic!("{fx:?}")
-    };
-    update(
-        &mut s,
-        Msg::Loaded {
-            req: *req,
-            data: Data::Tool {
-                key: key.clone(),
-                access: caseload::domain::navigation::ToolAccess::Refused,
-            },
-        },
-    );
+    let s = open_tool("admin.users", ToolAccess::Refused);
     let t = render(&s, 80, 12, false);
     let status: String = (0..80)
         .map(|x| t.backend().buffer()[(x, 11)].symbol().to_string())
