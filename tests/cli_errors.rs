@@ -2,7 +2,9 @@
 //! wrong, no colour codes into a pipe or under NO_COLOR, no backtrace or
 //! source location unless someone is debugging, and never a hang or an
 //! unbounded read on a bad config path. And a database that is not
-//! caseload's (yet) is named, with what to do about it.
+//! caseload's (yet) is named, with what to do about it; `doctor` says where
+//! each setting came from and never shows a password; the log stays in its
+//! file.
 
 mod common;
 
@@ -43,6 +45,9 @@ fn caseload_in(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     for k in [
         "CASELOAD_CONFIG",
         "CASELOAD_LOG",
+        // A connection the developer configured would beat the config file.
+        "DATABASE_URL",
+        "PGSERVICE",
         "RUST_BACKTRACE",
         "RUST_LIB_BACKTRACE",
         "NO_COLOR",
@@ -420,4 +425,141 @@ async fn migrate_status_names_the_database_and_the_log_has_no_notices() {
     let log = std::fs::read_to_string(home.path().join("caseload/caseload.log")).unwrap();
     assert!(log.contains("migration applied"), "{log}");
     assert!(!log.contains("NOTICE"), "{log}");
+}
+
+/// `doctor`: the config file, the database with its password masked, where
+/// each connection setting came from; exit 0 when nothing is wrong and 1
+/// when something is (here: signed in as the superuser). The password
+/// appears nowhere: not on stdout, stderr or in the log.
+#[tokio::test]
+async fn doctor_masks_the_password_says_where_each_setting_came_from_and_exits_1_on_problems() {
+    const SECRET: &str = "Sekr1t-doctor-pw";
+    let admin = common::connect(&common::admin_conninfo()).await;
+    let logins = LoginRoles::create(&admin, "caseload_coordinator", 1).await;
+    let db = TestDb::new().await;
+    let home = tempfile::tempdir().unwrap();
+    let cfg = config_file(
+        home.path(),
+        &format!("[database]\nurl = \"host=127.0.0.1 dbname={}\"\n", db.name),
+    );
+    let doctor = |user: &str| {
+        caseload_in(
+            home.path(),
+            &["--config", &cfg, "doctor"],
+            &[
+                ("PGPORT", "5432"),
+                ("PGUSER", user),
+                ("PGPASSWORD", SECRET),
+                ("CASELOAD_LOG", "trace"),
+            ],
+        )
+    };
+
+    let me = &logins.0[0];
+    let run = doctor(me);
+    assert!(
+        run.ok,
+        "a login role of a migrated database is healthy:\n{}",
+        run.stdout
+    );
+    let masked = format!(
+        "postgresql://{me}:********@127.0.0.1:5432/{}?sslmode=prefer",
+        db.name
+    );
+    for part in [
+        format!("config      {cfg} (--config)"),
+        format!("database    {masked}"),
+        "host      from config file database.url".to_string(),
+        "port      from PGPORT".to_string(),
+        "user      from PGUSER".to_string(),
+        "dbname    from config file database.url".to_string(),
+        "password  from PGPASSWORD".to_string(),
+        "sslmode   from default".to_string(),
+        format!("no problems found in database \"{}\"", db.name),
+    ] {
+        assert!(run.stdout.contains(&part), "{part}:\n{}", run.stdout);
+    }
+
+    let run = doctor("postgres");
+    assert!(
+        !run.ok,
+        "signed in as the superuser is a problem:\n{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("problems in database \"{}\":", db.name))
+            && run.stdout.contains("not postgres (a superuser"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("postgresql://postgres:********@"),
+        "{}",
+        run.stdout
+    );
+
+    let log = std::fs::read_to_string(home.path().join("caseload/caseload.log")).unwrap();
+    assert!(!log.is_empty());
+    for (what, text) in [
+        ("stdout", &run.stdout),
+        ("stderr", &run.stderr),
+        ("log", &log),
+    ] {
+        assert!(
+            !text.contains(SECRET),
+            "the password is in the {what}:\n{text}"
+        );
+    }
+}
+
+/// "Logs go to $XDG_STATE_HOME/caseload/caseload.log, mode 0600, never to
+/// the terminal", and never hold a password: a whole TUI session at the
+/// most talkative level, with the password in the connection string.
+#[tokio::test]
+async fn the_log_is_private_and_holds_no_password_and_nothing_reaches_the_terminal() {
+    use std::os::unix::fs::PermissionsExt;
+    const SECRET: &str = "Sekr1t-log-pw";
+    let db = TestDb::empty().await;
+    let url = format!("{} password={SECRET}", db.conninfo());
+    let mut pty = Pty::spawn(
+        &["--database-url", &url],
+        &[("CASELOAD_LOG", "trace"), ("PGPASSWORD", SECRET)],
+        80,
+        24,
+    );
+    pty.wait_for(&["no caseload"], Duration::from_secs(20));
+    pty.send("q");
+    assert!(pty.wait_exit(Duration::from_secs(10)), "q quits");
+    let dir = pty.home().join("caseload");
+    let path = dir.join("caseload.log");
+    let log = std::fs::read_to_string(&path).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o600, "{}", path.display());
+    assert_eq!(mode(&dir), 0o700, "{}", dir.display());
+    // Something was logged, down to the most talkative level ...
+    for level in [" DEBUG ", " TRACE "] {
+        assert!(log.contains(level), "no{level}line in:\n{log}");
+    }
+    assert!(!log.contains(SECRET), "the password is in the log:\n{log}");
+    // ... and none of it went to the terminal: no level, no module path.
+    for marker in [
+        " INFO ",
+        " DEBUG ",
+        " TRACE ",
+        " WARN ",
+        "caseload::",
+        "tokio_postgres",
+    ] {
+        assert_eq!(
+            pty.count(marker.as_bytes()),
+            0,
+            "{marker:?} on the terminal"
+        );
+    }
+    assert_eq!(
+        pty.count(SECRET.as_bytes()),
+        0,
+        "the password on the terminal"
+    );
 }

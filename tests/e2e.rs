@@ -83,14 +83,21 @@ async fn roster_and_menu_appear_for_the_demo_coordinator() {
         screen.contains(&format!("/ {}", far_last.to_lowercase())),
         "the search box shows the text:\n{screen}"
     );
-    // Esc leaves the box, Esc clears it, Esc goes back to the menu built
-    // from navigation_items.
-    for _ in 0..2 {
-        pty.send("\x1b");
-        // Apart, so the terminal does not read them as one alt-escape.
-        std::thread::sleep(Duration::from_millis(300));
-    }
-    pty.wait_for(&needles, Duration::from_secs(10));
+    // Esc leaves the box (its cursor goes, the text stays), Esc clears it,
+    // Esc goes back to the menu built from navigation_items. Each Esc waits
+    // for the last one's picture, so the terminal never reads two as one
+    // alt-escape.
+    let typed = format!("/ {}", far_last.to_lowercase());
+    pty.send("\x1b");
+    pty.wait_until(
+        "the search box to let go of the keys",
+        Duration::from_secs(30),
+        |s| s.contains(&typed) && !s.contains('▏'),
+    );
+    pty.send("\x1b");
+    pty.wait_until("the search text to clear", Duration::from_secs(30), |s| {
+        s.contains("/ search") && needles.iter().all(|n| s.contains(n))
+    });
     pty.send("\x1b");
     let labels: Vec<&str> = group_labels.iter().map(String::as_str).collect();
     pty.wait_for(&labels, Duration::from_secs(10));

@@ -406,17 +406,21 @@ async fn a_connection_killed_mid_save_is_retried_and_saves_once() {
             .unwrap()
             .map(|r| r.get(0))
     };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let pid = loop {
-        if let Some(pid) = find_waiting().await {
-            break pid;
+    // The pid of a save waiting on the lock, other than `not`.
+    let waiting_save = async |not: Option<i32>| -> i32 {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(pid) = find_waiting().await.filter(|p| Some(*p) != not) {
+                return pid;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no save waited on the lock (other than {not:?})"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        assert!(
-            Instant::now() < deadline,
-            "the save never reached the server"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
     };
+    let pid = waiting_save(None).await;
     observer
         .execute("SELECT pg_terminate_backend($1)", &[&pid])
         .await
@@ -434,8 +438,9 @@ async fn a_connection_killed_mid_save_is_retried_and_saves_once() {
     assert!(seen.iter().all(|e| saved_id(e).is_none()), "{seen:#?}");
     assert!(store.outbox_path(id).exists());
 
-    // The retry waits on the lock again; once it is released it lands.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The retry waits on the lock again, on a new connection; once the
+    // lock is released it lands.
+    waiting_save(Some(pid)).await;
     lock.rollback().await.unwrap();
     saved_cleanly(&mut rx, id, Duration::from_secs(30)).await;
     assert!(!store.outbox_path(id).exists());

@@ -295,9 +295,9 @@ async fn logs_a_session_from_the_home_and_sees_it_on_the_intervention() {
         "{screen}"
     );
     pty.send("\x1b");
+    // The home back on screen means the Esc was read, on its own: the L
+    // that follows cannot join it as alt-L.
     pty.wait_for(&["My active interventions"], WAIT);
-    // Apart from the escape, so the terminal does not read alt-L.
-    std::thread::sleep(Duration::from_millis(300));
 
     let mut keys = Keys { pressed: 0 };
     keys.press(&mut pty, "L");
@@ -390,7 +390,8 @@ async fn logs_a_session_from_the_home_and_sees_it_on_the_intervention() {
         for _ in 0..n {
             pty.send(key);
         }
-        std::thread::sleep(Duration::from_millis(300));
+        let r = &home.active[now].of;
+        wait_on_row(&mut pty, &r.student_name, &r.name);
         pty.send("\r");
         pty.wait_for(&["1 goals", &wanted], WAIT);
     }
@@ -457,10 +458,29 @@ fn open_editor(pty: &mut Pty, row: usize, ctx: &SessionContext, today: chrono::N
     for _ in 0..row {
         pty.send("j");
     }
-    std::thread::sleep(Duration::from_millis(300));
-    pty.wait_for(&["My active interventions"], WAIT);
+    // The editor's context names the student "Last, First", the home
+    // "First Last".
+    let (last, first) = ctx.student_name.split_once(", ").unwrap_or_default();
+    wait_on_row(pty, &format!("{first} {last}"), &ctx.intervention_name);
     pty.send("L");
     wait_editor(pty, ctx, today);
+}
+
+/// Wait until the home's highlighted row shows `student` and the
+/// intervention `name`: the start of each, as much as any column shows.
+fn wait_on_row(pty: &mut Pty, student: &str, name: &str) {
+    let start = |s: &str| {
+        let mut out = String::new();
+        for c in s.chars() {
+            out.push(c);
+            if caseload::ui::sanitize::width(&out) > 10 {
+                out.pop();
+                break;
+            }
+        }
+        out
+    };
+    pty.wait_selected(&[&start(student), &start(name)], WAIT);
 }
 
 /// The drafts on disk, parsed.

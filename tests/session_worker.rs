@@ -276,11 +276,26 @@ async fn the_second_of_two_edits_meets_the_conflict_and_keeps_mine_knowingly() {
             .ends_with(" Second's addition — ✓.")
     );
     assert_eq!(row.get::<_, i32>(1), version + 2);
-    // The outbox confirms before deleting: give its file deletes a moment.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(files(second.store.drafts_dir()), 0);
-    assert_eq!(files(second.store.outbox_dir()), 0);
-    assert_eq!(files(first.store.drafts_dir()), 0);
+    // The outbox confirms before deleting: the files go soon after.
+    all_gone(&[
+        second.store.drafts_dir(),
+        second.store.outbox_dir(),
+        first.store.drafts_dir(),
+    ])
+    .await;
+}
+
+/// Waits (20 s at most) until none of `dirs` holds a file.
+async fn all_gone(dirs: &[&std::path::Path]) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while dirs.iter().any(|d| files(d) > 0) {
+        let left: Vec<_> = dirs.iter().map(|d| (d, files(d))).collect();
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still there: {left:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

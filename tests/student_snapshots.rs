@@ -182,6 +182,51 @@ fn each_tab_at_80x24_and_200x60() {
     }
 }
 
+/// Every tab's number shows at 80 columns, and the selected tab's name:
+/// abbreviated at 80, in full at 200, only the selected one's at 50.
+#[test]
+fn all_six_tabs_show_at_every_width() {
+    for (w, names) in [
+        (
+            200,
+            [
+                "Profile",
+                "Guardians",
+                "Interventions",
+                "Communications",
+                "Documents",
+                "Activity",
+            ],
+        ),
+        (
+            80,
+            ["Profile", "Guard.", "Interv.", "Comms", "Docs", "Activity"],
+        ),
+        (
+            50,
+            ["Profile", "Guard.", "Interv.", "Comms", "Docs", "Activity"],
+        ),
+    ] {
+        let mut s = on_student(w, 24);
+        for (n, name) in names.iter().enumerate() {
+            update(&mut s, key(KeyCode::Char(char::from(b'1' + n as u8))));
+            let screen = draw(&s, w, 24, false);
+            let bar = screen.lines().nth(2).unwrap_or_default();
+            for m in 1..=6 {
+                assert!(bar.contains(&format!(" {m} ")), "tab {m} at {w}: {bar}");
+            }
+            assert!(bar.contains(&format!(" {} {name}", n + 1)), "at {w}: {bar}");
+            if w == 50 {
+                // The others by number alone.
+                let others = names.iter().filter(|o| *o != name);
+                assert!(others.clone().all(|o| !bar.contains(o)), "at {w}: {bar}");
+            } else {
+                assert!(names.iter().all(|o| bar.contains(o)), "at {w}: {bar}");
+            }
+        }
+    }
+}
+
 #[test]
 fn communications_scroll_with_j() {
     let mut s = on_student(80, 24);

@@ -268,8 +268,31 @@ async fn each_sslmode_against_real_servers() {
     let (client, connection) = good.to_pg_config().connect(tls.connector()).await.unwrap();
     tokio::spawn(connection);
     let token = client.cancel_token();
+    let sleeper_pid = client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .await
+        .unwrap()
+        .get::<_, i32>(0);
     let sleeper = tokio::spawn(async move { client.batch_execute("SELECT pg_sleep(30)").await });
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Cancelled once it runs on the server, not before it gets there.
+    let observer = pool.get().await.unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while observer
+        .query_opt(
+            "SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active' \
+             AND query = 'SELECT pg_sleep(30)'",
+            &[&sleeper_pid],
+        )
+        .await
+        .unwrap()
+        .is_none()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sleep never started"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     token.cancel_query(tls.connector()).await.unwrap();
     let cancelled = tokio::time::timeout(Duration::from_secs(10), sleeper)
         .await

@@ -5,8 +5,8 @@
 use caseload::app::{self, Effect, Msg, Options, State, update};
 use caseload::app::{Data, Read};
 use caseload::domain::enums::{GradeLevel, NavigationType, StudentStatus};
-use caseload::domain::navigation::NavItem;
-use caseload::domain::roster::{RosterPage, RosterRow};
+use caseload::domain::navigation::{NavItem, ToolAccess};
+use caseload::domain::roster::{RosterPage, RosterQuery, RosterRow, Sort};
 use caseload::domain::user::{CaseloadUser, Whoami};
 use caseload::ui::{self, sanitize, theme::Theme};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -169,49 +169,66 @@ fn connected(width: u16, height: u16) -> State {
 fn on_roster(width: u16, height: u16) -> State {
     let mut s = connected(width, height);
     let fx = update(&mut s, key(KeyCode::Enter));
-    let (page_req, count_req) = match &fx[..] {
-        [
-            Effect::Load {
-                req: a,
-                read: Read::RosterPage { .. },
-            },
-            Effect::Load {
-                req: b,
-                read: Read::RosterCount { .. },
-            },
-            Effect::Load {
-                read: Read::RosterFilters,
-                ..
-            },
-        ] => (*a, *b),
-        other => panic!("{other:?}"),
-    };
-    update(
-        &mut s,
-        Msg::Loaded {
-            req: page_req,
-            data: Data::RosterPage {
-                page: RosterPage {
-                    rows: rows(),
-                    more: false,
+    assert!(
+        matches!(
+            &fx[..],
+            [
+                Effect::Load {
+                    read: Read::RosterPage { .. },
+                    ..
                 },
-            },
-        },
+                Effect::Load {
+                    read: Read::RosterCount { .. },
+                    ..
+                },
+                Effect::Load {
+                    read: Read::RosterFilters,
+                    ..
+                },
+            ]
+        ),
+        "{fx:?}"
     );
-    update(
-        &mut s,
-        Msg::Loaded {
-            req: count_req,
-            data: Data::RosterCount {
-                total: 39,
-                estimated: false,
-            },
-        },
-    );
+    let query = answer(&mut s, &fx, rows());
+    assert_eq!(query, RosterQuery::default());
     for _ in 0..3 {
         update(&mut s, key(KeyCode::Down));
     }
     s
+}
+
+/// Answers the roster's requests among `fx` as the server would: `rows` as
+/// the one page of matches, their number as the count, and no saved filters.
+/// Returns the query the page was asked for, so a test can check that the
+/// rows it passed are what that query finds.
+fn answer(s: &mut State, fx: &[Effect], rows: Vec<RosterRow>) -> RosterQuery {
+    let mut asked = None;
+    let total = rows.len() as u64;
+    let mut rows = Some(rows);
+    for effect in fx {
+        let Effect::Load { req, read } = effect else {
+            continue;
+        };
+        let data = match read {
+            Read::RosterPage { query, .. } => {
+                asked = Some(query.clone());
+                Data::RosterPage {
+                    page: RosterPage {
+                        rows: rows.take().expect("one page asked"),
+                        more: false,
+                    },
+                }
+            }
+            Read::RosterCount { .. } => Data::RosterCount {
+                total,
+                estimated: false,
+            },
+            Read::RosterFilters => Data::RosterFilters { saved: None },
+            other => panic!("not a roster read: {other:?}"),
+        };
+        update(s, Msg::Loaded { req: *req, data });
+    }
+    asked.expect("no roster page was asked for")
 }
 
 #[test]
@@ -377,13 +394,42 @@ fn no_color_keeps_emphasis_but_no_colours() {
     );
 }
 
-#[test]
-fn placeholder_for_unbuilt_screens() {
+/// `:open <tool>` typed and entered on the menu, and the database's answer
+/// `access` to the question it asked.
+fn open_tool(tool: &str, access: ToolAccess) -> State {
     let mut s = connected(80, 12);
-    update(&mut s, key(KeyCode::Char('p')));
+    for c in format!(":open {tool}").chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    let fx = update(&mut s, key(KeyCode::Enter));
+    let [
+        Effect::Load {
+            req,
+            read: Read::Tool { key },
+        },
+    ] = fx.as_slice()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(key, tool);
+    let data = Data::Tool {
+        key: key.clone(),
+        access,
+    };
+    update(&mut s, Msg::Loaded { req: *req, data });
+    s
+}
+
+/// A tool the district approved that caseload has no screen for: the
+/// screen says its name and that it is not built yet. The tool key is made
+/// up, so this stays true whichever screens get built.
+#[test]
+fn an_approved_tool_without_a_screen_says_it_is_not_built_yet() {
+    let name = "Bus routes".to_string();
+    let s = open_tool("example.unbuilt", ToolAccess::Allowed { name });
     let text = render(&s, 80, 12, false).backend().to_string();
-    assert!(text.contains("Reports: coming soon"), "{text}");
-    assert!(matches!(s.top(), app::Screen::Placeholder(_)));
+    assert!(text.contains("Bus routes: not built yet"), "{text}");
+    assert!(text.contains("Menu › Bus routes"), "{text}");
 }
 
 #[test]
@@ -403,30 +449,7 @@ fn command_prompt() {
 
 #[test]
 fn refused_tool_message() {
-    let mut s = connected(80, 12);
-    for c in ":open admin.users".chars() {
-        update(&mut s, key(KeyCode::Char(c)));
-    }
-    let fx = update(&mut s, key(KeyCode::Enter));
-    let [
-        Effect::Load {
-            req,
-            read: Read::Tool { key },
-        },
-    ] = fx.as_slice()
-    else {
-        panic!("{fx:?}")
-    };
-    update(
-        &mut s,
-        Msg::Loaded {
-            req: *req,
-            data: Data::Tool {
-                key: key.clone(),
-                access: caseload::domain::navigation::ToolAccess::Refused,
-            },
-        },
-    );
+    let s = open_tool("admin.users", ToolAccess::Refused);
     let t = render(&s, 80, 12, false);
     let status: String = (0..80)
         .map(|x| t.backend().buffer()[(x, 11)].symbol().to_string())
@@ -437,42 +460,94 @@ fn refused_tool_message() {
     );
 }
 
-/// The roster with search text typed (hostile bytes included) and filter
-/// chips, the filter bar holding the keys.
-fn searched_and_filtered(width: u16, height: u16) -> State {
+/// The roster after `typed` was typed into the search box and `pasted`
+/// pasted there, then five filters added from the filter bar (the grade
+/// from the selected student, Mallory, in grade 12), the bar still holding
+/// the keys; the server's answer to that query is `matches`.
+fn searched_and_filtered(
+    width: u16,
+    height: u16,
+    (typed, pasted): (&str, &str),
+    matches: Vec<RosterRow>,
+) -> State {
     let mut s = on_roster(width, height);
     update(&mut s, key(KeyCode::Char('/')));
-    for c in "garcía o'b%_\\ 😀".chars() {
+    for c in typed.chars() {
         update(&mut s, key(KeyCode::Char(c)));
     }
-    update(
-        &mut s,
-        Msg::Paste(caseload::config::Password::new("\x1b[2J\u{202E}")),
-    );
+    update(&mut s, Msg::Paste(caseload::config::Password::new(pasted)));
     update(&mut s, key(KeyCode::Esc));
     update(&mut s, key(KeyCode::Char('f')));
+    let mut fx = Vec::new();
     for c in ['i', 't', 't', 's', 'm', '['] {
-        update(&mut s, key(KeyCode::Char(c)));
+        fx = update(&mut s, key(KeyCode::Char(c)));
     }
+    let query = answer(&mut s, &fx, matches);
+    let f = &query.filters;
+    assert_eq!(
+        f.school.as_ref().map(|s| s.name.as_str()),
+        Some("Lincoln El")
+    );
+    assert_eq!((f.grade_min, f.grade_max), (Some(GradeLevel::G12), None));
+    assert_eq!((f.tier, f.iep, f.my_caseload), (Some(2), true, true));
+    assert!(!f.section_504 && !f.english_learner && !f.active_intervention);
     update(&mut s, key(KeyCode::Right));
     s
 }
 
+/// Students the search "garcía o'b" finds (every word in a name, accents
+/// and apostrophes folded: "ob" is in Tobías and Obregón too) who also pass
+/// every filter: Lincoln El, grade 12, IEP. The rows do not say whose
+/// caseload a student is on or the tier of their interventions; these are
+/// taken to be on it, in tier 2.
+fn garcia_ob_in_grade_12_with_an_iep() -> (State, State) {
+    let found = || {
+        // student(n) is in grade 12 when n % 5 == 4 and has an IEP when
+        // n % 3 == 0.
+        let v = vec![
+            student(54, "García", "Tobías", None),
+            student(69, "García-O'Brien", "Ana", Some("Anita")),
+            student(84, "Obregón García", "Luis", None),
+        ];
+        for r in &v {
+            assert_eq!((r.grade, r.has_iep), (GradeLevel::G12, true));
+        }
+        v
+    };
+    let typed = ("garcía o'b", "");
+    (
+        searched_and_filtered(80, 24, typed, found()),
+        searched_and_filtered(200, 60, typed, found()),
+    )
+}
+
 #[test]
 fn roster_search_and_chips_80x24() {
-    let t = render(&searched_and_filtered(80, 24), 80, 24, false);
+    let (s, _) = garcia_ob_in_grade_12_with_an_iep();
+    let t = render(&s, 80, 24, false);
+    let text = lines(t.backend().buffer()).join("\n");
+    assert!(text.contains("row 1 of 3 · 3 loaded"), "{text}");
+    assert!(
+        !text.contains("loading") && !text.contains("Abbott"),
+        "{text}"
+    );
     insta::assert_snapshot!(t.backend());
 }
 
 #[test]
 fn roster_search_and_chips_200x60() {
-    let t = render(&searched_and_filtered(200, 60), 200, 60, false);
+    let (_, s) = garcia_ob_in_grade_12_with_an_iep();
+    let t = render(&s, 200, 60, false);
     insta::assert_snapshot!(t.backend());
 }
 
+/// Hostile search text (wildcards, an emoji, an escape sequence and a bidi
+/// override pasted) matches nobody: what reaches the screen is the text made
+/// harmless and "no students match", in no colour.
 #[test]
 fn roster_search_and_chips_no_color() {
-    let t = render(&searched_and_filtered(80, 24), 80, 24, true);
+    let s = searched_and_filtered(80, 24, ("garcía o'b%_\\ 😀", "\x1b[2J\u{202E}"), vec![]);
+    let t = render(&s, 80, 24, true);
     insta::assert_snapshot!(t.backend());
     assert_no_colours(t.backend().buffer());
     let lines = lines(t.backend().buffer());
@@ -483,15 +558,22 @@ fn roster_search_and_chips_no_color() {
         );
         assert_eq!(sanitize::width(line), 80, "{line:?}");
     }
+    assert!(lines.iter().any(|l| l.contains("no students match")));
 }
 
 /// The roster sorted by last session: the column stays even at 80 columns
-/// (the local id gives way), dates in it, empty for students with none.
+/// (the local id gives way), most recent first, students with none last
+/// (in name order, as the fixture's rows are).
 fn by_last_session(width: u16, height: u16) -> State {
     let mut s = on_roster(width, height);
+    let mut fx = Vec::new();
     for _ in 0..3 {
-        update(&mut s, key(KeyCode::Char('s')));
+        fx = update(&mut s, key(KeyCode::Char('s')));
     }
+    let mut sorted = rows();
+    sorted.sort_by_key(|r| (r.last_session.is_none(), std::cmp::Reverse(r.last_session)));
+    let query = answer(&mut s, &fx, sorted);
+    assert_eq!(query.sort, Sort::LastSession);
     s
 }
 
@@ -502,6 +584,12 @@ fn roster_by_last_session_80x24() {
     assert!(text.contains("sort: last session"), "{text}");
     assert!(text.contains("Last session"), "{text}");
     assert!(!text.contains("Local id"), "{text}");
+    // The first row is the most recent session, the footer has nothing
+    // left to load.
+    let first = text.lines().nth(4).unwrap_or_default();
+    assert!(first.contains("2026-10-28"), "{text}");
+    assert!(text.contains("row 1 of 39 · 39 loaded "), "{text}");
+    assert!(!text.contains("loading"), "{text}");
     insta::assert_snapshot!(t.backend());
 }
 

@@ -3,26 +3,18 @@
 
 mod common;
 
-use caseload::app::{self, Conn, Effect, Msg, Screen, State, update};
+use caseload::app::{self, Conn, Effect, Msg, Screen, State};
 use caseload::app::{Data, Read};
-use caseload::db::tls::Tls;
 use caseload::domain::roster::{PageRequest, RosterPage};
 use caseload::worker::{self, Worker};
 use common::TestDb;
 use common::pty::Pty;
 use common::roles::LoginRoles;
+use common::worker::{Coordinator, drive, first_page, pool_as, seed, tls};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deadpool_postgres::Pool;
 use std::time::Duration;
 use uuid::Uuid;
-
-/// What the pools below negotiate (sslmode=prefer, nothing verified), for
-/// the workers' cancel requests.
-fn tls() -> Tls {
-    let params =
-        caseload::config::conn::resolve(Some("host=127.0.0.1"), &|_| None, None).expect("params");
-    Tls::for_params(&params).expect("tls")
-}
 
 /// One Effect's reply, on a worker of its own.
 async fn exec(pool: &Pool, effect: Effect) -> Msg {
@@ -30,119 +22,6 @@ async fn exec(pool: &Pool, effect: Effect) -> Msg {
         .execute(effect)
         .await
         .expect("a reply")
-}
-
-fn pool_as(db_conninfo: &str, role: &str) -> Pool {
-    common::pool(db_conninfo, Some(role), None)
-}
-
-struct Fixture {
-    school_a: Uuid,
-    /// Students of school A in roster order.
-    expected_a: Vec<Uuid>,
-}
-
-async fn seed(admin: &tokio_postgres::Client, user: &str) -> Fixture {
-    let school = |name: &str, local: &str| {
-        let (name, local) = (name.to_string(), local.to_string());
-        async move {
-            admin
-                .query_one(
-                    "INSERT INTO schools (name, short_name, local_id, low_grade, high_grade) \
-                     VALUES ($1, $1, $2, 'KG', '05') RETURNING id",
-                    &[&name, &local],
-                )
-                .await
-                .expect("school")
-                .get::<_, Uuid>(0)
-        }
-    };
-    let a = school("Adams", "A1").await;
-    let b = school("Burns", "B1").await;
-    let role: Uuid = admin
-        .query_one("SELECT id FROM roles WHERE key = 'coordinator'", &[])
-        .await
-        .expect("role")
-        .get(0);
-    let me: Uuid = admin
-        .query_one(
-            "INSERT INTO users (username, display_name, email) VALUES ($1, 'Tess Ui', $1 || '@example.org') \
-             RETURNING id",
-            &[&user],
-        )
-        .await
-        .expect("user")
-        .get(0);
-    admin
-        .execute(
-            "INSERT INTO user_roles (user_id, role_id, school_id) VALUES ($1, $2, $3)",
-            &[&me, &role, &a],
-        )
-        .await
-        .expect("grant A");
-    // An expired grant must not open school B.
-    admin
-        .execute(
-            "INSERT INTO user_roles (user_id, role_id, school_id, granted_at, expires_at) \
-             VALUES ($1, $2, $3, now() - interval '2 days', now() - interval '1 day')",
-            &[&me, &role, &b],
-        )
-        .await
-        .expect("expired grant B");
-
-    // Names repeat a lot so that the id tiebreak of the keyset matters.
-    for (school, n, prefix) in [(a, 250, "A"), (b, 50, "B")] {
-        admin
-            .execute(
-                "INSERT INTO students (school_id, local_id, first_name, last_name, grade_level) \
-                 SELECT $1, $3 || g, (ARRAY['Ann','Bo','Cy'])[1 + g % 3], 'L' || lpad((g % 37)::text, 2, '0'), \
-                        '03' FROM generate_series(1, $2::int) g",
-                &[&school, &n, &prefix],
-            )
-            .await
-            .expect("students");
-    }
-
-    admin
-        .batch_execute(&format!(
-            "INSERT INTO tools (key, name, status, reviewed_at) VALUES \
-               ('roster', 'Roster', 'approved', now()), \
-               ('caseload', 'Caseload', 'approved', now()), \
-               ('reports', 'Reports', 'draft', NULL); \
-             INSERT INTO role_tools (role_id, tool_id) \
-               SELECT '{role}', id FROM tools WHERE key IN ('roster', 'reports'); \
-             INSERT INTO navigation_items (id, parent_id, label, nav_type, tool_id, target, hotkey, sort_order, is_visible) VALUES \
-               ('00000000-0000-0000-0000-000000000001', NULL, 'Students', 'group', NULL, NULL, 's', 1, true), \
-               ('00000000-0000-0000-0000-000000000002', '00000000-0000-0000-0000-000000000001', 'Roster', 'screen', \
-                  (SELECT id FROM tools WHERE key = 'roster'), 'roster', 'r', 1, true), \
-               ('00000000-0000-0000-0000-000000000003', '00000000-0000-0000-0000-000000000001', 'My caseload', 'screen', \
-                  (SELECT id FROM tools WHERE key = 'caseload'), 'caseload', 'c', 2, true), \
-               ('00000000-0000-0000-0000-000000000004', NULL, 'Reporting', 'group', NULL, NULL, 'p', 2, true), \
-               ('00000000-0000-0000-0000-000000000005', '00000000-0000-0000-0000-000000000004', 'Reports', 'screen', \
-                  (SELECT id FROM tools WHERE key = 'reports'), 'reports', 'p', 1, true), \
-               ('00000000-0000-0000-0000-000000000006', NULL, 'Hidden', 'group', NULL, NULL, 'h', 3, false), \
-               ('00000000-0000-0000-0000-000000000007', '00000000-0000-0000-0000-000000000006', 'Roster again', 'screen', \
-                  (SELECT id FROM tools WHERE key = 'roster'), 'roster', 'x', 1, true), \
-               ('00000000-0000-0000-0000-000000000008', NULL, 'Old roster', 'screen', \
-                  (SELECT id FROM tools WHERE key = 'roster'), 'roster', 'o', 4, false);"
-        ))
-        .await
-        .expect("tools and navigation");
-
-    let expected_a = admin
-        .query(
-            "SELECT id FROM students WHERE school_id = $1 ORDER BY last_name, first_name, id",
-            &[&a],
-        )
-        .await
-        .expect("expected order")
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    Fixture {
-        school_a: a,
-        expected_a,
-    }
 }
 
 async fn page(pool: &Pool, page: PageRequest, limit: usize) -> RosterPage {
@@ -381,18 +260,6 @@ fn press(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-/// Applies a Msg and runs every resulting effect through the worker until
-/// nothing is left, as the event loop would.
-async fn drive(state: &mut State, pool: &Pool, msg: Msg) {
-    let worker = Worker::new(pool.clone(), tls());
-    let mut queue = vec![msg];
-    while let Some(m) = queue.pop() {
-        for effect in update(state, m) {
-            queue.extend(worker.execute(effect).await);
-        }
-    }
-}
-
 fn selected(state: &State) -> Option<Uuid> {
     match state.top() {
         Screen::Roster(r) => r.selected().map(|r| r.id),
@@ -402,12 +269,13 @@ fn selected(state: &State) -> Option<Uuid> {
 
 #[tokio::test]
 async fn headless_session_scrolls_the_whole_roster_both_ways() {
-    let admin_pg = common::connect(&common::admin_conninfo()).await;
-    let roles = LoginRoles::create(&admin_pg, "caseload_coordinator", 1).await;
-    let me = roles.0[0].clone();
-    let db = TestDb::new().await;
-    let fx = seed(&db.admin().await, &me).await;
-    let pool = pool_as(&db.conninfo(), &me);
+    let Coordinator {
+        db,
+        me,
+        fixture: fx,
+        ..
+    } = &Coordinator::new().await;
+    let pool = pool_as(&db.conninfo(), me);
 
     let mut s = State::new(app::Options::default());
     drive(
@@ -490,14 +358,7 @@ async fn cancelled_requests_get_no_reply() {
     let worker = Worker::new(pool_as(&db.conninfo(), "postgres"), tls());
     let req = app::ReqId(9);
     assert!(worker.execute(Effect::Cancel { req }).await.is_none());
-    let load = Effect::Load {
-        req,
-        read: Read::RosterPage {
-            query: Default::default(),
-            page: PageRequest::First,
-            limit: 10,
-        },
-    };
+    let load = first_page(req);
     assert!(
         worker.execute(load.clone()).await.is_none(),
         "cancelled before it started"
@@ -529,12 +390,8 @@ fn pty_first_frame_and_clean_exit_without_a_server() {
 
 #[tokio::test]
 async fn pty_real_session() {
-    let admin_pg = common::connect(&common::admin_conninfo()).await;
-    let roles = LoginRoles::create(&admin_pg, "caseload_coordinator", 1).await;
-    let me = roles.0[0].clone();
-    let db = TestDb::new().await;
-    seed(&db.admin().await, &me).await;
-    let conninfo = LoginRoles::conninfo_as(&db.conninfo(), &me);
+    let c = Coordinator::new().await;
+    let conninfo = LoginRoles::conninfo_as(&c.db.conninfo(), &c.me);
 
     tokio::task::spawn_blocking(move || {
         let mut pty = Pty::spawn(&["--database-url", &conninfo], &[], 100, 30);
@@ -553,16 +410,10 @@ async fn pty_real_session() {
         pty.send("?");
         pty.wait_for(&["esc or ? to close"], wait);
         pty.send("q");
-        std::thread::sleep(Duration::from_millis(300));
-        let screen = pty.screen();
-        assert!(
-            !screen.contains("Keys ·"),
-            "q closes the help first:\n{screen}"
-        );
-        assert!(
-            screen.contains("row 247 of 250"),
-            "still on the roster:\n{screen}"
-        );
+        // q closes the help first, and caseload stays on the roster.
+        pty.wait_until("the help to close over the roster", wait, |screen| {
+            !screen.contains("esc or ? to close") && screen.contains("row 247 of 250")
+        });
         // Nothing is in flight: an idle screen is not redrawn.
         let idle = pty.frames();
         std::thread::sleep(Duration::from_millis(600));
@@ -894,12 +745,8 @@ async fn intervention_effects_answer_as_the_screens_expect() {
 /// active), whichever school the person's grants name.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_schools_read_lists_every_school_active_first() {
-    let admin_pg = common::connect(&common::admin_conninfo()).await;
-    let roles = LoginRoles::create(&admin_pg, "caseload_coordinator", 1).await;
-    let me = roles.0[0].clone();
-    let db = TestDb::new().await;
+    let Coordinator { db, me, .. } = &Coordinator::new().await;
     let admin = db.admin().await;
-    seed(&admin, &me).await;
     admin
         .execute(
             "UPDATE schools SET is_active = false WHERE local_id = 'A1'",
@@ -907,7 +754,7 @@ async fn the_schools_read_lists_every_school_active_first() {
         )
         .await
         .expect("retire Adams");
-    let pool = pool_as(&db.conninfo(), &me);
+    let pool = pool_as(&db.conninfo(), me);
     let Msg::Loaded {
         data: Data::AllSchools { schools },
         ..

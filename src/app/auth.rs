@@ -118,18 +118,11 @@ fn insert(p: &mut AuthPrompt, text: &str) {
 mod tests {
     use super::super::{Msg, Options, Read, ReqId, update};
     use super::*;
-
-    fn key(c: KeyCode) -> Msg {
-        Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
-    }
-
-    fn ctrl(c: char) -> Msg {
-        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-    }
+    use crate::app::fixtures::{ctrl, key};
 
     fn typed(state: &mut State, text: &str) {
         for c in text.chars() {
-            assert!(update(state, key(KeyCode::Char(c))).is_empty());
+            assert!(update(state, key(c)).is_empty());
         }
     }
 
@@ -190,7 +183,7 @@ mod tests {
         let p = s.auth.as_ref().unwrap();
         assert_eq!(p.input.expose(), "hunter3 q?", "q and ? are text here");
         assert!(!s.quit && s.modal.is_none());
-        update(&mut s, ctrl('u'));
+        update(&mut s, key(ctrl('u')));
         assert!(s.auth.as_ref().unwrap().input.is_empty());
         update(&mut s, key(KeyCode::Backspace));
         assert!(s.auth.as_ref().unwrap().input.is_empty());
@@ -208,7 +201,7 @@ mod tests {
             Some("type the password first")
         );
         typed(&mut s, "pw1");
-        update(&mut s, ctrl('r'));
+        update(&mut s, key(ctrl('r')));
         assert!(s.auth.as_ref().unwrap().remember);
         let fx = update(&mut s, key(KeyCode::Enter));
         let [
@@ -228,8 +221,8 @@ mod tests {
         // Default off; ctrl-r twice is off again.
         let (mut s, _) = asked(false);
         typed(&mut s, "pw");
-        update(&mut s, ctrl('r'));
-        update(&mut s, ctrl('r'));
+        update(&mut s, key(ctrl('r')));
+        update(&mut s, key(ctrl('r')));
         let fx = update(&mut s, key(KeyCode::Enter));
         assert!(matches!(
             fx.as_slice(),
@@ -305,28 +298,28 @@ mod tests {
             panic!("{:?}", s.conn)
         };
         assert!(reason.contains("press r"), "{reason}");
-        let fx = update(
-            &mut s,
-            Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE)),
-        );
+        let fx = update(&mut s, key('r'));
         assert!(matches!(fx.as_slice(), [Effect::Connect { .. }]), "{fx:?}");
         // Ctrl-C quits even from the prompt.
         let (mut s, _) = asked(false);
-        update(&mut s, ctrl('c'));
+        update(&mut s, key(ctrl('c')));
         assert!(s.quit);
     }
 
     #[test]
     fn a_rejected_stored_password_can_be_forgotten() {
         let (mut s, _) = asked(false);
-        assert!(update(&mut s, ctrl('f')).is_empty(), "nothing to forget");
+        assert!(
+            update(&mut s, key(ctrl('f'))).is_empty(),
+            "nothing to forget"
+        );
 
         let (mut s, _) = asked(true);
         assert!(s.auth.as_ref().unwrap().offer_forget);
-        assert_eq!(update(&mut s, ctrl('f')), vec![Effect::ForgetKeyring]);
+        assert_eq!(update(&mut s, key(ctrl('f'))), vec![Effect::ForgetKeyring]);
         let p = s.auth.as_ref().unwrap();
         assert!(!p.offer_forget && p.note.is_some());
-        assert!(update(&mut s, ctrl('f')).is_empty(), "once");
+        assert!(update(&mut s, key(ctrl('f'))).is_empty(), "once");
         update(
             &mut s,
             Msg::KeyringDone {

@@ -208,9 +208,10 @@ pub(super) fn on_tool_checked(state: &mut State, data: crate::app::Data) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::fixtures::{Press, ctrl};
 
     fn press(line: &mut CommandLine, code: KeyCode) -> Edit {
-        line.key(&KeyEvent::new(code, KeyModifiers::NONE))
+        line.key(&code.event())
     }
 
     fn typed(s: &str) -> CommandLine {
@@ -236,7 +237,7 @@ mod tests {
         press(&mut line, KeyCode::Home);
         press(&mut line, KeyCode::Delete);
         assert_eq!(line.text, "pen rost");
-        line.key(&KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        line.key(&ctrl('u'));
         assert_eq!(line.text, "pen rost", "ctrl-u at the start removes nothing");
         assert_eq!(
             press(&mut line, KeyCode::Enter),

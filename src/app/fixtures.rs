@@ -1,7 +1,7 @@
 //! A small caseload and one intervention, shared by the state-machine
 //! tests and the rendering snapshots.
 
-use crate::app::{Data, Effect, Msg, Read, ReqId};
+use crate::app::{Data, Effect, Msg, Options, Read, ReqId, State, update};
 use crate::domain::caseload::{
     ActiveRow, CaseloadHome, FollowUpRow, GoalFlag, InterventionRef, Problem, ReviewReason,
     ReviewRow, Totals, Warning,
@@ -14,11 +14,100 @@ use crate::domain::intervention::SessionRow;
 use crate::domain::intervention::{InterventionDetail, InterventionHeader, RuleSettings};
 use crate::domain::kinds::{Attendance, GoalDirection, GoalRule, GoalStatus, TeamRole};
 use crate::domain::markers::{Marker, StatusMarker};
+use crate::domain::navigation::NavItem;
 use crate::domain::plan::{ContextFor, FormContext, Program};
 use crate::domain::progress::Verdict;
 use crate::domain::team::TeamMember;
+use crate::domain::user::{CaseloadUser, Whoami};
 use chrono::{DateTime, NaiveDate, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use uuid::Uuid;
+
+/// What a test presses: a character, a key, or a key with modifiers
+/// ([`ctrl`], or any `KeyEvent`).
+pub trait Press {
+    fn event(self) -> KeyEvent;
+}
+
+impl Press for char {
+    fn event(self) -> KeyEvent {
+        KeyCode::Char(self).event()
+    }
+}
+
+impl Press for KeyCode {
+    fn event(self) -> KeyEvent {
+        KeyEvent::new(self, KeyModifiers::NONE)
+    }
+}
+
+impl Press for KeyEvent {
+    fn event(self) -> KeyEvent {
+        self
+    }
+}
+
+/// A key press as the terminal reports it: `key('j')`, `key(KeyCode::Esc)`,
+/// `key(ctrl('s'))`.
+pub fn key(k: impl Press) -> Msg {
+    Msg::Key(k.event())
+}
+
+/// `c` with Ctrl held.
+pub fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+/// Dana Reyes, signed in through the login role `dana`, with `roles`.
+pub fn whoami(roles: &[&str]) -> Whoami {
+    Whoami {
+        login_role: "dana".into(),
+        server_version: "15.4".into(),
+        user: Some(CaseloadUser {
+            id: Uuid::from_u128(1),
+            username: "dana".into(),
+            display_name: "Dana Reyes".into(),
+            role_keys: roles.iter().map(|r| r.to_string()).collect(),
+        }),
+    }
+}
+
+/// Started with `opts`: the state, and the request of its connection.
+pub fn started(opts: Options) -> (State, ReqId) {
+    let mut s = State::new(opts);
+    let fx = update(&mut s, Msg::Start);
+    let Some(&Effect::Connect { req }) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    (s, req)
+}
+
+/// The connection `req` made as `who`, and the menu rows `items`
+/// delivered; returns what the menu's arrival asked for.
+pub fn connected_as(s: &mut State, req: ReqId, who: Whoami, items: Vec<NavItem>) -> Vec<Effect> {
+    let fx = update(s, Msg::Connected { req, whoami: who });
+    let menu = fx.iter().find_map(|e| match e {
+        Effect::Load {
+            req,
+            read: Read::Menu,
+        } => Some(*req),
+        _ => None,
+    });
+    let Some(req) = menu else {
+        panic!("the menu was not asked for: {fx:?}")
+    };
+    let data = Data::Menu { items };
+    update(s, Msg::Loaded { req, data })
+}
+
+/// Started with `opts`, connected as `who`, and the menu rows `items`
+/// delivered: the sign-in every screen's tests start from. Returns the
+/// state and what the menu's arrival asked for.
+pub fn signed_in(opts: Options, who: Whoami, items: Vec<NavItem>) -> (State, Vec<Effect>) {
+    let (mut s, req) = started(opts);
+    let fx = connected_as(&mut s, req, who, items);
+    (s, fx)
+}
 
 pub fn day(n: u64) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 9, 1).expect("date") + chrono::Days::new(n)
@@ -59,6 +148,17 @@ pub fn iref(n: u128, student: &str, name: &str) -> InterventionRef {
         student_id: Uuid::from_u128(2000 + n),
         student_name: student.into(),
         name: name.into(),
+    }
+}
+
+/// The home `home` arrived for request `req`, as of [`TODAY`].
+pub fn home_arrived(req: ReqId, home: CaseloadHome) -> Msg {
+    Msg::Loaded {
+        req,
+        data: Data::Home {
+            home: Box::new(home),
+            today: day(TODAY),
+        },
     }
 }
 

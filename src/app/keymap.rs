@@ -97,7 +97,7 @@ actions! {
     Open = "open", List, "open the selected item", ["enter", "l"];
     Search = "search", Roster, "search names and local ids as you type (esc leaves the box, esc again clears it)", ["/"];
     Filters = "filters", Roster, "filter bar: add, pick and remove filters", ["f"];
-    Sort = "sort", Roster, "sort by name, grade, school", ["s"];
+    Sort = "sort", Roster, "sort by name, grade, school, last session (in turn)", ["s"];
     ChipPrev = "chip_prev", FilterBar, "select the previous filter chip", ["left"];
     ChipNext = "chip_next", FilterBar, "select the next filter chip", ["right"];
     ChipRemove = "chip_remove", FilterBar, "remove the selected filter", ["x", "delete"];
@@ -114,7 +114,7 @@ actions! {
     FilterMine = "filter_mine", FilterBar, "my caseload: my counselees, interventions I own or am on", ["m"];
     FilterClear = "filter_clear", FilterBar, "remove every filter", ["c"];
     FilterDone = "filter_done", FilterBar, "leave the filter bar (esc too)", ["enter", "f"];
-    NextTab = "next_tab", List, "next tab (home: next section); 1–5 pick a tab", ["tab"];
+    NextTab = "next_tab", List, "next tab (home: next section); a tab's number picks it", ["tab"];
     PrevTab = "prev_tab", List, "previous tab (home: previous section)", ["shift-tab"];
     Actions = "actions", List, "intervention: lifecycle actions (pause, complete …)", ["a"];
     TabProfile = "tab_profile", Student, "profile tab", ["1"];
@@ -463,5 +463,22 @@ mod tests {
             km.action(&ev(KeyCode::Char('j'), KeyModifiers::NONE)),
             Some(Action::Down)
         );
+    }
+
+    /// The help names every sort `s` steps through, and no range of tab
+    /// numbers that leaves out some screen's tabs (a student has 6, an
+    /// intervention 5).
+    #[test]
+    fn help_for_sort_and_tabs_says_what_the_keys_do() {
+        use crate::app::labels::Label;
+        let sort = Action::Sort.description();
+        for s in crate::domain::roster::Sort::ALL {
+            assert!(sort.contains(s.label()), "{sort:?} leaves out {s:?}");
+        }
+        let tabs = Action::NextTab.description();
+        let most = crate::app::student::Tab::ALL.len();
+        for n in 1..most {
+            assert!(!tabs.contains(&format!("1–{n}")), "{tabs:?}");
+        }
     }
 }

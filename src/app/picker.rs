@@ -123,9 +123,10 @@ impl<T: Clone> Picker<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::fixtures::Press;
 
     fn k(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
+        code.event()
     }
 
     fn picker() -> Picker<&'static str> {

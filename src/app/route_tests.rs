@@ -1,7 +1,8 @@
 //! The router: the top layer or screen gets the key, a screen's modal takes
 //! every key, and a text box takes letters before any screen command.
 
-use super::iv_tests::{at_detail, at_home, code, key};
+use super::fixtures::key;
+use super::iv_tests::{at_detail, at_home};
 use super::route::{Layer, layer};
 use super::team::TeamEdit;
 use super::test_prelude::*;
@@ -67,7 +68,7 @@ fn a_modal_takes_every_key() {
     }
     assert_eq!(s.screens.len(), 2, "no screen opened under help");
     assert!(!s.quit);
-    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Esc));
     assert_eq!(layer(&s), Layer::Screen);
 
     // The question before deleting a session: `L` does not log a new one

@@ -13,7 +13,6 @@ pub use crate::domain::navigation::{NavItem, ToolAccess};
 pub use crate::domain::roster::{Filters, RosterQuery, Sort};
 pub use crate::domain::roster::{PageRequest, RosterPage};
 pub use crate::domain::session::SessionWrite;
-pub use crate::domain::user::Whoami;
 pub use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub use std::collections::HashMap;
 pub use uuid::Uuid;

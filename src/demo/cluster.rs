@@ -68,14 +68,24 @@ impl PrivateCluster {
 
     fn command(&self, program: &str) -> Command {
         let exe = self.bin_dir.join(program);
-        if self.as_postgres {
+        let mut c = if self.as_postgres {
             // PostgreSQL refuses to run as root; the server runs as the postgres account.
             let mut c = Command::new("runuser");
             c.arg("-u").arg("postgres").arg("--").arg(exe);
             c
         } else {
             Command::new(exe)
+        };
+        // The person's PG* variables describe the server they connect to,
+        // not this one: the server reads PGPORT, PGDATA and PGOPTIONS
+        // itself (an empty PGPORT stops initdb: "invalid value for
+        // parameter port").
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("PG") {
+                c.env_remove(name);
+            }
         }
+        c
     }
 
     fn run(&self, mut cmd: Command, what: &str) -> Result<()> {

@@ -2,21 +2,17 @@
 //! 80×24 and 200×60, one of each with NO_COLOR, and tiny terminals.
 
 use super::iv_snapshots::{at_detail, draw, no_colours, text};
-use crate::app::fixtures::{answer_context, program};
+use crate::app::fixtures::{answer_context, key, program};
 use crate::app::student::StudentState;
-use crate::app::{Msg, Screen, State, update};
+use crate::app::{Screen, State, update};
 use crate::domain::enums::InterventionType;
 use crate::domain::plan::FormContext;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use uuid::Uuid;
-
-fn press(s: &mut State, code: KeyCode) {
-    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
 
 fn typed(s: &mut State, text: &str) {
     for c in text.chars() {
-        press(s, KeyCode::Char(c));
+        update(s, key(c));
     }
 }
 
@@ -27,10 +23,7 @@ fn picker(width: u16, height: u16) -> State {
         Uuid::from_u128(77),
         "Nguyễn, Thảo".into(),
     )));
-    let fx = update(
-        &mut s,
-        Msg::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE)),
-    );
+    let fx = update(&mut s, key('n'));
     answer_context(
         &mut s,
         &fx,
@@ -75,24 +68,21 @@ fn picker(width: u16, height: u16) -> State {
 /// The program's form with a start after the end, so a message shows.
 fn create_form(width: u16, height: u16) -> State {
     let mut s = picker(width, height);
-    press(&mut s, KeyCode::Enter);
+    update(&mut s, key(KeyCode::Enter));
     for _ in 0..3 {
-        press(&mut s, KeyCode::Tab);
+        update(&mut s, key(KeyCode::Tab));
     }
     typed(&mut s, "2026-09-10");
-    press(&mut s, KeyCode::Tab);
+    update(&mut s, key(KeyCode::Tab));
     typed(&mut s, "2026-09-01");
-    press(&mut s, KeyCode::Tab);
+    update(&mut s, key(KeyCode::Tab));
     s
 }
 
 /// A new goal with its target on the wrong side of the baseline.
 fn goal_form(width: u16, height: u16) -> State {
     let mut s = at_detail(width, height);
-    let fx = update(
-        &mut s,
-        Msg::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE)),
-    );
+    let fx = update(&mut s, key('n'));
     answer_context(
         &mut s,
         &fx,
@@ -103,17 +93,17 @@ fn goal_form(width: u16, height: u16) -> State {
         },
     );
     typed(&mut s, "Thảo will read 90 words correct per minute");
-    press(&mut s, KeyCode::Tab);
-    press(&mut s, KeyCode::Tab);
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
     typed(&mut s, "wcpm");
-    press(&mut s, KeyCode::Tab);
-    press(&mut s, KeyCode::Tab);
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
     typed(&mut s, "40");
-    press(&mut s, KeyCode::Tab);
+    update(&mut s, key(KeyCode::Tab));
     typed(&mut s, "2026-09-01");
-    press(&mut s, KeyCode::Tab);
+    update(&mut s, key(KeyCode::Tab));
     typed(&mut s, "30");
-    press(&mut s, KeyCode::Tab);
+    update(&mut s, key(KeyCode::Tab));
     s
 }
 

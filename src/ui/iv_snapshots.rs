@@ -1,15 +1,14 @@
 //! The caseload home and the intervention detail (goals tab with its
 //! chart) at 80×24 and 120×40, in colour and with NO_COLOR.
 
-use crate::app::fixtures::{self, day};
+use crate::app::fixtures::{self, day, key};
 use crate::app::{Data, Read};
 use crate::app::{Effect, Msg, Options, State, update};
 use crate::domain::caseload::CaseloadHome;
 use crate::domain::enums::{InterventionStatus, NavigationType};
 use crate::domain::navigation::NavItem;
-use crate::domain::user::{CaseloadUser, Whoami};
 use crate::ui::{self, theme::Theme};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
@@ -20,31 +19,9 @@ fn at_home(width: u16, height: u16) -> State {
 }
 
 fn at_home_with(width: u16, height: u16, loaded: CaseloadHome) -> State {
-    let mut s = State::new(Options {
+    let opts = Options {
         connection_label: "dana@db:5432/caseload".into(),
         ..Options::default()
-    });
-    let fx = update(&mut s, Msg::Start);
-    let Effect::Connect { req } = fx[0] else {
-        panic!()
-    };
-    let whoami = Whoami {
-        login_role: "dana".into(),
-        server_version: "15.4".into(),
-        user: Some(CaseloadUser {
-            id: Uuid::from_u128(1),
-            username: "dana".into(),
-            display_name: "Dana Reyes".into(),
-            role_keys: vec!["counselor".into()],
-        }),
-    };
-    let fx = update(&mut s, Msg::Connected { req, whoami });
-    let Effect::Load {
-        req,
-        read: Read::Menu,
-    } = fx[0]
-    else {
-        panic!()
     };
     let items = vec![NavItem {
         id: Uuid::from_u128(1),
@@ -55,13 +32,7 @@ fn at_home_with(width: u16, height: u16, loaded: CaseloadHome) -> State {
         hotkey: Some("h".into()),
         sort_order: 1,
     }];
-    let fx = update(
-        &mut s,
-        Msg::Loaded {
-            req,
-            data: Data::Menu { items },
-        },
-    );
+    let (mut s, fx) = fixtures::signed_in(opts, fixtures::whoami(&["counselor"]), items);
     let Effect::Load {
         req,
         read: Read::Home { .. },
@@ -70,25 +41,13 @@ fn at_home_with(width: u16, height: u16, loaded: CaseloadHome) -> State {
         panic!("{fx:?}")
     };
     update(&mut s, Msg::Resize { width, height });
-    update(
-        &mut s,
-        Msg::Loaded {
-            req,
-            data: Data::Home {
-                home: Box::new(loaded),
-                today: day(fixtures::TODAY),
-            },
-        },
-    );
+    update(&mut s, fixtures::home_arrived(req, loaded));
     s
 }
 
 pub(super) fn at_detail(width: u16, height: u16) -> State {
     let mut s = at_home(width, height);
-    let fx = update(
-        &mut s,
-        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
-    );
+    let fx = update(&mut s, key(KeyCode::Enter));
     let Effect::Load {
         req,
         read: Read::Intervention { .. },
@@ -189,10 +148,7 @@ fn detail_goals_chart_120x40() {
 #[test]
 fn detail_no_color_with_the_action_prompt() {
     let mut s = at_detail(80, 24);
-    update(
-        &mut s,
-        Msg::Key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE)),
-    );
+    update(&mut s, key('a'));
     let t = draw(&s, 80, 24, true);
     assert!(no_colours(&t));
     insta::assert_snapshot!(text(&t));

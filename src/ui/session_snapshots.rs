@@ -3,7 +3,7 @@
 //! picker, and tiny terminals.
 
 use super::iv_snapshots::{at_detail, draw, no_colours, text};
-use crate::app::fixtures::{self, day};
+use crate::app::fixtures::{self, ctrl, day, key};
 use crate::app::session_edit::draft::SessionDraft;
 use crate::app::session_edit::test_setup::{answer, press_log};
 use crate::app::student::StudentState;
@@ -11,16 +11,12 @@ use crate::app::{Data, Read};
 use crate::app::{Effect, Msg, Screen, State, update};
 use crate::domain::enums::InterventionStatus;
 use crate::domain::session::{LogTarget, SessionValues, StoredSession};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use uuid::Uuid;
-
-fn press(s: &mut State, code: KeyCode) {
-    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
 
 fn typed(s: &mut State, text: &str) {
     for c in text.chars() {
-        press(s, KeyCode::Char(c));
+        update(s, key(c));
     }
 }
 
@@ -37,7 +33,7 @@ fn editor(width: u16, height: u16) -> State {
 fn written(width: u16, height: u16) -> State {
     let mut s = editor(width, height);
     typed(&mut s, "42");
-    press(&mut s, KeyCode::Tab);
+    update(&mut s, key(KeyCode::Tab));
     typed(&mut s, "Nguyễn read 読書 aloud; e\u{301}cole. ");
     update(
         &mut s,
@@ -70,13 +66,10 @@ fn editor_with_messages_80x24() {
     let mut s = editor(80, 24);
     // From the score up to Minutes.
     for _ in 0..8 {
-        press(&mut s, KeyCode::Up);
+        update(&mut s, key(KeyCode::Up));
     }
     typed(&mut s, "x");
-    update(
-        &mut s,
-        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
-    );
+    update(&mut s, key(ctrl('s')));
     let screen = text(&draw(&s, 80, 24, false));
     assert!(screen.contains("not saved: 1 value to fix"), "{screen}");
     insta::assert_snapshot!(screen);
@@ -85,10 +78,7 @@ fn editor_with_messages_80x24() {
 #[test]
 fn conflict_80x24() {
     let mut s = written(80, 24);
-    let fx = update(
-        &mut s,
-        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
-    );
+    let fx = update(&mut s, key(ctrl('s')));
     let Some(Effect::SubmitSession { write, .. }) = fx.last() else {
         panic!("{fx:?}")
     };
@@ -147,10 +137,7 @@ fn intervention_picker_80x24() {
         Uuid::from_u128(2001),
         "Nguyễn, An".into(),
     )));
-    let fx = update(
-        &mut s,
-        Msg::Key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::NONE)),
-    );
+    let fx = update(&mut s, key('L'));
     let Effect::Load {
         req,
         read: Read::LogTargets { .. },
@@ -192,12 +179,12 @@ fn tiny_terminals_never_panic() {
 #[test]
 fn sessions_tab_asks_before_deleting_80x24() {
     let mut s = at_detail(80, 24);
-    press(&mut s, KeyCode::Char('2'));
+    update(&mut s, key('2'));
     let screen = text(&draw(&s, 80, 24, false));
     assert!(
         screen.contains("L logs a session · enter or e edits"),
         "{screen}"
     );
-    press(&mut s, KeyCode::Char('x'));
+    update(&mut s, key('x'));
     insta::assert_snapshot!(text(&draw(&s, 80, 24, false)));
 }

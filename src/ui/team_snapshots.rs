@@ -3,30 +3,25 @@
 //! 200×60, and with NO_COLOR.
 
 use super::iv_snapshots::{at_detail, draw, no_colours, text};
+use crate::app::fixtures::key;
 use crate::app::team::TeamOutcome;
 use crate::app::{Data, Read};
 use crate::app::{Effect, Msg, State, update};
 use crate::domain::kinds::TeamRole;
 use crate::domain::team::Candidate;
 use crate::domain::team::TeamMember;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use uuid::Uuid;
 
-fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
 fn type_text(s: &mut State, text: &str) -> Vec<Effect> {
-    text.chars()
-        .flat_map(|c| press(s, KeyCode::Char(c)))
-        .collect()
+    text.chars().flat_map(|c| update(s, key(c))).collect()
 }
 
 /// The team tab with the owner, a teacher and an outside therapist whose
 /// organisation has a wide name.
 fn on_team(width: u16, height: u16) -> State {
     let mut s = at_detail(width, height);
-    press(&mut s, KeyCode::Char('3'));
+    update(&mut s, key('3'));
     if let Some(crate::app::Screen::Intervention(d)) = s.screens.last_mut()
         && let Some(x) = d.detail.get_mut()
     {
@@ -52,7 +47,7 @@ fn on_team(width: u16, height: u16) -> State {
 
 fn picker(width: u16, height: u16) -> State {
     let mut s = on_team(width, height);
-    press(&mut s, KeyCode::Char('n'));
+    update(&mut s, key('n'));
     let Some(Effect::Load {
         req,
         read: Read::TeamCandidates { .. },
@@ -79,7 +74,7 @@ fn picker(width: u16, height: u16) -> State {
             data: Data::TeamCandidates { found },
         },
     );
-    press(&mut s, KeyCode::Down);
+    update(&mut s, key(KeyCode::Down));
     s
 }
 
@@ -107,10 +102,10 @@ fn picker_80x24_and_200x60() {
 #[test]
 fn outside_form_200x60_no_color() {
     let mut s = picker(200, 60);
-    press(&mut s, KeyCode::Up);
-    press(&mut s, KeyCode::Enter);
+    update(&mut s, key(KeyCode::Up));
+    update(&mut s, key(KeyCode::Enter));
     type_text(&mut s, "Dr. Okafor");
-    press(&mut s, KeyCode::Enter);
+    update(&mut s, key(KeyCode::Enter));
     let t = draw(&s, 200, 60, true);
     assert!(no_colours(&t));
     let screen = text(&t);
@@ -121,12 +116,12 @@ fn outside_form_200x60_no_color() {
 #[test]
 fn remove_question_80x24_no_color_and_the_refusal() {
     let mut s = on_team(80, 24);
-    press(&mut s, KeyCode::Char('j'));
-    press(&mut s, KeyCode::Char('x'));
+    update(&mut s, key('j'));
+    update(&mut s, key('x'));
     let t = draw(&s, 80, 24, true);
     assert!(no_colours(&t));
     insta::assert_snapshot!("remove_question_80x24", text(&t));
-    let Some(Effect::RemoveTeamMember { req, .. }) = press(&mut s, KeyCode::Char('y')).pop() else {
+    let Some(Effect::RemoveTeamMember { req, .. }) = update(&mut s, key('y')).pop() else {
         panic!()
     };
     update(

@@ -327,3 +327,4 @@ pub fn db_message(e: &tokio_postgres::Error) -> String {
 pub mod district;
 pub mod pty;
 pub mod roles;
+pub mod worker;

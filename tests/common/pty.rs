@@ -12,7 +12,7 @@ pub struct Pty {
     /// Every byte the program wrote, for counting frames and escape sequences.
     raw: Arc<Mutex<Vec<u8>>>,
     /// Keeps XDG_STATE_HOME/XDG_CONFIG_HOME private to this run.
-    _home: tempfile::TempDir,
+    home: tempfile::TempDir,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
@@ -66,7 +66,7 @@ impl Pty {
         Pty {
             parser,
             raw,
-            _home: home,
+            home,
             writer,
             child,
             _master: pair.master,
@@ -83,24 +83,70 @@ impl Pty {
     /// Wait until every needle is on screen and the screen has settled (two
     /// identical reads in a row); panic with the screen if it never happens.
     pub fn wait_for(&mut self, needles: &[&str], timeout: Duration) -> String {
+        let what = format!("{needles:?}");
+        self.wait_until(&what, timeout, |now| {
+            needles.iter().all(|n| now.contains(n))
+        })
+    }
+
+    /// Wait until `ok` holds for the screen and the screen has settled (two
+    /// identical reads in a row); panic with `what` and the screen if it
+    /// never happens, or if caseload exits first.
+    pub fn wait_until(
+        &mut self,
+        what: &str,
+        timeout: Duration,
+        ok: impl Fn(&str) -> bool,
+    ) -> String {
         let start = Instant::now();
         let mut last = String::new();
         loop {
             let now = self.screen();
-            if needles.iter().all(|n| now.contains(n)) && now == last {
+            if ok(&now) && now == last {
                 return now;
             }
             if start.elapsed() > timeout {
-                panic!("timed out waiting for {needles:?}; screen was:\n{now}");
+                panic!("timed out waiting for {what}; screen was:\n{now}");
             }
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!(
-                    "caseload exited ({status:?}) before showing {needles:?}; screen was:\n{now}"
-                );
+                panic!("caseload exited ({status:?}) before showing {what}; screen was:\n{now}");
             }
             last = now;
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// The text of the highlighted row: the first below the title bar that
+    /// starts in reverse video (the selected row of a list).
+    pub fn selected_line(&self) -> Option<String> {
+        let parser = self.parser.lock().ok()?;
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        let line = (1..rows).find(|&r| screen.cell(r, 0).is_some_and(|c| c.inverse()))?;
+        screen.rows(0, cols).nth(usize::from(line))
+    }
+
+    /// Wait until the highlighted row holds every needle.
+    pub fn wait_selected(&mut self, needles: &[&str], timeout: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let line = self.selected_line().unwrap_or_default();
+            if needles.iter().all(|n| line.contains(n)) {
+                return line;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "timed out waiting for {needles:?} on the highlighted row; screen was:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The directory caseload got as its config and state home (the log is
+    /// `caseload/caseload.log` in it), unless `env` chose another.
+    pub fn home(&self) -> &std::path::Path {
+        self.home.path()
     }
 
     /// How many times `needle` appears in everything written so far.

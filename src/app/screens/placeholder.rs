@@ -1,5 +1,5 @@
-//! A menu target that is not built yet: its name and "coming soon", so the
-//! menu never pretends.
+//! A menu target that is not built yet: its name and "not built yet", so the
+//! menu never pretends (nor promises when).
 
 use crate::app::Effect;
 use crate::app::keymap::Action;

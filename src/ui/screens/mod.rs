@@ -33,7 +33,7 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,
-            &format!("{}: coming soon", crate::ui::sanitize::clean(&p.label)),
+            &format!("{}: not built yet", crate::ui::sanitize::clean(&p.label)),
             theme.dim,
         ),
     }

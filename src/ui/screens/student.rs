@@ -99,31 +99,92 @@ fn header(frame: &mut Frame, area: Rect, d: &StudentRecord, theme: &Theme) {
     );
 }
 
+/// How much of each tab's name the bar shows.
+#[derive(Clone, Copy)]
+enum TabNames {
+    Full,
+    /// Abbreviated titles, so all six fit at 80 columns.
+    Short,
+    /// Numbers only, but the selected tab's short title and count.
+    Numbers,
+}
+
+fn short_title(t: Tab) -> &'static str {
+    match t {
+        Tab::Profile => "Profile",
+        Tab::Guardians => "Guard.",
+        Tab::Interventions => "Interv.",
+        Tab::Communications => "Comms",
+        Tab::Documents => "Docs",
+        Tab::Activity => "Activity",
+    }
+}
+
+/// The tab bar's labels, each a tab's number, name and count as `names`
+/// allows.
+fn tab_labels(s: &StudentState, d: &StudentRecord, names: TabNames) -> Vec<(Tab, String)> {
+    Tab::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| {
+            let count = match t {
+                Tab::Profile => None,
+                Tab::Guardians => Some(d.guardians.len()),
+                Tab::Interventions => Some(d.interventions.len()),
+                Tab::Communications => Some(d.communications.len()),
+                Tab::Documents => Some(d.documents.len()),
+                Tab::Activity => Some(d.activity.len()),
+            };
+            let title = match names {
+                TabNames::Full => Some(t.title()),
+                TabNames::Short => Some(short_title(t)),
+                TabNames::Numbers => (t == s.tab).then(|| short_title(t)),
+            };
+            let label = match (title, count) {
+                (Some(title), Some(n)) => format!(" {} {title} {n} ", i + 1),
+                (Some(title), None) => format!(" {} {title} ", i + 1),
+                (None, _) => format!(" {} ", i + 1),
+            };
+            (t, label)
+        })
+        .collect()
+}
+
+/// The labels shown at `width`: the fullest names with which every tab
+/// fits, one space apart.
+fn fitting_tab_labels(s: &StudentState, d: &StudentRecord, width: usize) -> Vec<(Tab, String)> {
+    let fits = |labels: &[(Tab, String)]| {
+        let gaps = labels.len().saturating_sub(1);
+        labels
+            .iter()
+            .map(|(_, l)| crate::ui::sanitize::width(l))
+            .sum::<usize>()
+            + gaps
+            <= width
+    };
+    [TabNames::Full, TabNames::Short]
+        .into_iter()
+        .map(|names| tab_labels(s, d, names))
+        .find(|labels| fits(labels))
+        .unwrap_or_else(|| tab_labels(s, d, TabNames::Numbers))
+}
+
 fn tab_bar(frame: &mut Frame, area: Rect, s: &StudentState, d: &StudentRecord, theme: &Theme) {
+    let width = usize::from(area.width);
     let mut spans = Vec::new();
-    for (i, t) in Tab::ALL.iter().enumerate() {
-        let count = match t {
-            Tab::Profile => None,
-            Tab::Guardians => Some(d.guardians.len()),
-            Tab::Interventions => Some(d.interventions.len()),
-            Tab::Communications => Some(d.communications.len()),
-            Tab::Documents => Some(d.documents.len()),
-            Tab::Activity => Some(d.activity.len()),
-        };
-        let label = match count {
-            Some(n) => format!(" {} {} {n} ", i + 1, t.title()),
-            None => format!(" {} {} ", i + 1, t.title()),
-        };
-        let style = if *t == s.tab {
+    for (t, label) in fitting_tab_labels(s, d, width) {
+        if !spans.is_empty() {
+            spans.push(Span::raw(" "));
+        }
+        let style = if t == s.tab {
             theme.selected
         } else {
             theme.dim
         };
         spans.push(Span::styled(label, style));
-        spans.push(Span::raw(" "));
     }
-    let width = usize::from(area.width);
-    // Cut from the right when narrow, keeping whole spans where they fit.
+    // Narrower than even the numbers: cut from the right, keeping whole
+    // spans where they fit.
     let mut used = 0;
     let mut kept = Vec::new();
     for sp in spans {

@@ -2,8 +2,8 @@
 //! member form, removal with confirmation, the owner kept; and the way back
 //! from an intervention to where it was opened.
 
-use crate::app::fixtures::{loads, only_load, query_failed};
-use crate::app::iv_tests::{at_detail, at_home, code, detail, home, key};
+use crate::app::fixtures::{ctrl, key, loads, only_load, query_failed};
+use crate::app::iv_tests::{at_detail, at_home, detail, home};
 use crate::app::team::{TeamEdit, TeamOutcome};
 use crate::app::test_prelude::*;
 use crate::domain::kinds::TeamRole;
@@ -135,7 +135,7 @@ fn n_searches_users_as_you_type_and_drops_superseded_answers() {
     assert_eq!(p.found.len(), 2);
     assert!(p.req.is_none());
     // Esc closes the picker and adds nobody.
-    let fx = update(&mut s, code(KeyCode::Esc));
+    let fx = update(&mut s, key(KeyCode::Esc));
     assert!(fx.is_empty(), "{fx:?}");
     assert!(edit(&mut s).is_none());
     assert!(
@@ -147,22 +147,19 @@ fn n_searches_users_as_you_type_and_drops_superseded_answers() {
 #[test]
 fn picking_a_user_then_a_role_adds_them() {
     let mut s = picking(vec![candidate(41, "Mara Lind"), candidate(42, "Max Ma")]);
-    update(&mut s, code(KeyCode::Down));
-    update(&mut s, code(KeyCode::Down));
-    assert!(update(&mut s, code(KeyCode::Enter)).is_empty());
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, key(KeyCode::Down));
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
     let Some(TeamEdit::Form(f)) = edit(&mut s) else {
         panic!()
     };
     assert_eq!(f.title(), "add Max Ma to the team");
     // Role: replace the default with "teacher"; can edit: yes.
-    update(
-        &mut s,
-        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-    );
+    update(&mut s, key(ctrl('u')));
     typed(&mut s, "Teacher");
-    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
     update(&mut s, key(' '));
-    let fx = update(&mut s, code(KeyCode::Enter));
+    let fx = update(&mut s, key(KeyCode::Enter));
     let [
         Effect::AddTeamMember {
             req,
@@ -204,13 +201,13 @@ fn member_row(n: u128, name: &str) -> TeamMember {
 fn someone_outside_needs_a_name_and_organisation_and_a_real_role() {
     let mut s = picking(vec![candidate(41, "Mara Lind")]);
     // Row 0 is always "someone outside caseload".
-    update(&mut s, code(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Enter));
     let Some(TeamEdit::Form(f)) = edit(&mut s) else {
         panic!()
     };
     assert!(f.user.is_none());
     // Saving the empty form sends nothing and says what is missing.
-    assert!(update(&mut s, code(KeyCode::Enter)).is_empty());
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
     let Some(TeamEdit::Form(f)) = edit(&mut s) else {
         panic!()
     };
@@ -219,15 +216,12 @@ fn someone_outside_needs_a_name_and_organisation_and_a_real_role() {
     assert!(f.form.notice.as_deref().unwrap().contains("fix the fields"));
 
     typed(&mut s, "Dr. Okafor");
-    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
     typed(&mut s, "Riverside Speech Clinic");
-    update(&mut s, code(KeyCode::Tab));
-    update(
-        &mut s,
-        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-    );
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(ctrl('u')));
     typed(&mut s, "owner");
-    assert!(update(&mut s, code(KeyCode::Enter)).is_empty());
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
     let Some(TeamEdit::Form(f)) = edit(&mut s) else {
         panic!()
     };
@@ -235,22 +229,16 @@ fn someone_outside_needs_a_name_and_organisation_and_a_real_role() {
         f.form.shown_error(2),
         Some("only the intervention's owner has the owner role: change the owner instead")
     );
-    update(
-        &mut s,
-        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-    );
+    update(&mut s, key(ctrl('u')));
     typed(&mut s, "wizard");
-    update(&mut s, code(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Enter));
     let Some(TeamEdit::Form(f)) = edit(&mut s) else {
         panic!()
     };
     assert!(f.form.shown_error(2).unwrap().contains("observer"));
-    update(
-        &mut s,
-        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-    );
+    update(&mut s, key(ctrl('u')));
     typed(&mut s, "observer");
-    let fx = update(&mut s, code(KeyCode::Enter));
+    let fx = update(&mut s, key(KeyCode::Enter));
     let [
         Effect::AddTeamMember {
             req,
@@ -302,7 +290,7 @@ fn the_owner_is_not_offered_for_removal_and_others_need_a_yes() {
     assert_eq!(message(&s), format!("Dana Reyes: {OWNER_KEPT}"));
 
     update(&mut s, key('j'));
-    update(&mut s, code(KeyCode::Delete));
+    update(&mut s, key(KeyCode::Delete));
     let Some(TeamEdit::ConfirmRemove { name, .. }) = edit(&mut s) else {
         panic!()
     };
@@ -349,7 +337,7 @@ fn a_refused_removal_is_shown_as_the_database_said_it() {
     let mut s = on_team();
     update(&mut s, key('j'));
     update(&mut s, key('x'));
-    let fx = update(&mut s, code(KeyCode::Enter));
+    let fx = update(&mut s, key(KeyCode::Enter));
     let [Effect::RemoveTeamMember { req, .. }] = fx[..] else {
         panic!("{fx:?}")
     };
@@ -413,7 +401,7 @@ fn every_home_row_opens_and_esc_comes_back_to_the_same_row() {
     assert_eq!(rows, 7);
     let mut opened = Vec::new();
     for i in 0..rows {
-        let fx = update(&mut s, code(KeyCode::Enter));
+        let fx = update(&mut s, key(KeyCode::Enter));
         match fx[..] {
             [
                 Effect::Load {
@@ -435,7 +423,7 @@ fn every_home_row_opens_and_esc_comes_back_to_the_same_row() {
             }
             _ => panic!("row {i} opened nothing: {fx:?}"),
         }
-        update(&mut s, code(KeyCode::Esc));
+        update(&mut s, key(KeyCode::Esc));
         assert!(
             matches!(s.top(), Screen::Home(_)),
             "esc back home from row {i}"

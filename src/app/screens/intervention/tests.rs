@@ -1,20 +1,11 @@
 //! Caseload home and intervention detail, transition by transition.
 
-use crate::app::fixtures::{self, day, loads, only_load};
+use crate::app::fixtures::{self, day, key, loads, only_load};
 use crate::app::intervention::{Prompt, Tab};
 use crate::app::test_prelude::*;
 use crate::domain::actions::Action as LifeAction;
 use crate::domain::caseload::Scope;
 use crate::domain::enums::NavigationType;
-use crate::domain::user::CaseloadUser;
-
-pub(crate) fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-pub(crate) fn code(c: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
 
 pub(crate) fn nav(id: u128, target: &str) -> NavItem {
     NavItem {
@@ -28,43 +19,14 @@ pub(crate) fn nav(id: u128, target: &str) -> NavItem {
     }
 }
 
+/// Signed in with `roles`, the menu one item per target.
 fn signed_in(roles: &[&str], targets: &[&str]) -> (State, Vec<Effect>) {
-    let mut s = State::new(Options::default());
-    let fx = update(&mut s, Msg::Start);
-    let Effect::Connect { req } = fx[0] else {
-        panic!("{fx:?}")
-    };
-    let whoami = Whoami {
-        login_role: "dana".into(),
-        server_version: "15".into(),
-        user: Some(CaseloadUser {
-            id: Uuid::from_u128(1),
-            username: "dana".into(),
-            display_name: "Dana".into(),
-            role_keys: roles.iter().map(|r| r.to_string()).collect(),
-        }),
-    };
-    let fx = update(&mut s, Msg::Connected { req, whoami });
-    let Effect::Load {
-        req,
-        read: Read::Menu,
-    } = fx[0]
-    else {
-        panic!("{fx:?}")
-    };
     let items = targets
         .iter()
         .enumerate()
         .map(|(i, t)| nav(i as u128 + 1, t))
         .collect();
-    let fx = update(
-        &mut s,
-        Msg::Loaded {
-            req,
-            data: Data::Menu { items },
-        },
-    );
-    (s, fx)
+    fixtures::signed_in(Options::default(), fixtures::whoami(roles), items)
 }
 
 /// Signed in as a counselor with the home loaded.
@@ -78,16 +40,7 @@ fn at_home_with(loaded: CaseloadHome) -> State {
         panic!("{fx:?}")
     };
     assert_eq!(scope, Scope::Mine);
-    update(
-        &mut s,
-        Msg::Loaded {
-            req,
-            data: Data::Home {
-                home: Box::new(loaded),
-                today: day(fixtures::TODAY),
-            },
-        },
-    );
+    update(&mut s, fixtures::home_arrived(req, loaded));
     s
 }
 
@@ -163,7 +116,7 @@ pub(crate) fn detail(s: &mut State) -> &mut DetailState {
 /// At home, Enter on the first row, and the detail delivered.
 pub(crate) fn at_detail(status: InterventionStatus) -> State {
     let mut s = at_home();
-    let fx = update(&mut s, code(KeyCode::Enter));
+    let fx = update(&mut s, key(KeyCode::Enter));
     let (req, &Read::Intervention { id }) = only_load(&fx) else {
         panic!("{fx:?}")
     };
@@ -221,13 +174,13 @@ fn home_moves_across_sections_and_tab_jumps() {
         update(&mut s, key('j'));
     }
     assert_eq!(home(&s).current_section(), Some(home::Section::Reviews));
-    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
     assert_eq!(home(&s).current_section(), Some(home::Section::OffTrack));
     assert_eq!(home(&s).cursor, 4);
-    update(&mut s, code(KeyCode::BackTab));
-    update(&mut s, code(KeyCode::BackTab));
+    update(&mut s, key(KeyCode::BackTab));
+    update(&mut s, key(KeyCode::BackTab));
     assert_eq!(home(&s).cursor, 0, "back to the first section's first row");
-    update(&mut s, code(KeyCode::BackTab));
+    update(&mut s, key(KeyCode::BackTab));
     assert_eq!(
         home(&s).current_section(),
         Some(home::Section::Warnings),
@@ -242,18 +195,18 @@ fn home_moves_across_sections_and_tab_jumps() {
 fn every_home_row_opens_its_record() {
     let mut s = at_home();
     // The follow-up has no intervention: it opens the student.
-    update(&mut s, code(KeyCode::Tab));
-    update(&mut s, code(KeyCode::Tab));
-    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
     assert_eq!(home(&s).current_section(), Some(home::Section::FollowUps));
-    let fx = update(&mut s, code(KeyCode::Enter));
+    let fx = update(&mut s, key(KeyCode::Enter));
     assert!(
         matches!(fx[..], [Effect::Load { read: Read::Student { id, .. }, .. }] if id == Uuid::from_u128(2009)),
         "{fx:?}"
     );
-    update(&mut s, code(KeyCode::Esc));
-    update(&mut s, code(KeyCode::Tab));
-    let fx = update(&mut s, code(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Tab));
+    let fx = update(&mut s, key(KeyCode::Enter));
     assert!(
         matches!(fx[..], [Effect::Load { read: Read::Intervention { id, .. }, .. }] if id == Uuid::from_u128(1003)),
         "{fx:?}"
@@ -267,14 +220,14 @@ fn detail_tabs_by_tab_shift_tab_and_digits() {
     assert_eq!(s.top().title(), "Ava Nguyen · Read Naturally");
     update(&mut s, key('j'));
     assert_eq!(detail(&mut s).cursor, 1, "second goal charted");
-    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
     assert_eq!(detail(&mut s).tab, Tab::Sessions);
     assert_eq!(detail(&mut s).cursor, 0, "a new tab starts at its top");
     update(&mut s, key('5'));
     assert_eq!(detail(&mut s).tab, Tab::Communications);
-    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
     assert_eq!(detail(&mut s).tab, Tab::Goals, "wraps");
-    update(&mut s, code(KeyCode::BackTab));
+    update(&mut s, key(KeyCode::BackTab));
     assert_eq!(detail(&mut s).tab, Tab::Communications);
     update(&mut s, key('3'));
     assert_eq!(detail(&mut s).tab, Tab::Team);
@@ -311,7 +264,7 @@ fn pausing_confirms_then_sends_the_version() {
     let mut s = at_detail(InterventionStatus::Active);
     update(&mut s, key('a'));
     assert!(
-        update(&mut s, code(KeyCode::Enter)).is_empty(),
+        update(&mut s, key(KeyCode::Enter)).is_empty(),
         "confirm first"
     );
     assert!(matches!(
@@ -361,7 +314,7 @@ fn completing_asks_for_an_outcome_and_notes() {
     update(&mut s, key('a'));
     update(&mut s, key('j'));
     update(&mut s, key('j'));
-    update(&mut s, code(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Enter));
     assert!(matches!(
         detail(&mut s).prompt,
         Some(Prompt::Outcome {
@@ -370,13 +323,13 @@ fn completing_asks_for_an_outcome_and_notes() {
         })
     ));
     update(&mut s, key('j'));
-    update(&mut s, code(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Enter));
     // Notes are text: j, q and y are typed, not bindings.
     for c in "jqy ok ".chars() {
         update(&mut s, key(c));
     }
     assert!(!s.quit);
-    update(&mut s, code(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Enter));
     assert_eq!(
         detail(&mut s).prompt,
         Some(Prompt::Confirm {
@@ -385,7 +338,7 @@ fn completing_asks_for_an_outcome_and_notes() {
             notes: Some("jqy ok".into())
         })
     );
-    let fx = update(&mut s, code(KeyCode::Enter));
+    let fx = update(&mut s, key(KeyCode::Enter));
     assert!(
         matches!(
             fx[..],
@@ -404,11 +357,11 @@ fn esc_in_notes_goes_back_to_the_outcome() {
     let mut s = at_detail(InterventionStatus::ReviewDue);
     update(&mut s, key('a'));
     update(&mut s, key('j'));
-    update(&mut s, code(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Enter));
     update(&mut s, key('j'));
     update(&mut s, key('j'));
-    update(&mut s, code(KeyCode::Enter));
-    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Esc));
     assert!(matches!(
         detail(&mut s).prompt,
         Some(Prompt::Outcome { cursor: 2, .. })
@@ -419,8 +372,8 @@ fn esc_in_notes_goes_back_to_the_outcome() {
 fn a_conflict_shows_the_current_row_and_reloads() {
     let mut s = at_detail(InterventionStatus::Active);
     update(&mut s, key('a'));
-    update(&mut s, code(KeyCode::Enter));
-    let fx = update(&mut s, code(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Enter));
+    let fx = update(&mut s, key(KeyCode::Enter));
     let [Effect::Transition { req, .. }] = fx[..] else {
         panic!("{fx:?}")
     };
@@ -448,8 +401,8 @@ fn a_conflict_shows_the_current_row_and_reloads() {
 fn a_refusal_says_why_and_changes_nothing() {
     let mut s = at_detail(InterventionStatus::Active);
     update(&mut s, key('a'));
-    update(&mut s, code(KeyCode::Enter));
-    let fx = update(&mut s, code(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Enter));
+    let fx = update(&mut s, key(KeyCode::Enter));
     let [Effect::Transition { req, .. }] = fx[..] else {
         panic!("{fx:?}")
     };
@@ -484,12 +437,12 @@ fn a_refusal_says_why_and_changes_nothing() {
 #[test]
 fn open_caseload_by_command() {
     let (mut s, _) = signed_in(&["counselor"], &["roster", "caseload"]);
-    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Esc));
     update(&mut s, key(':'));
     for c in "open caseload".chars() {
         update(&mut s, key(c));
     }
-    let fx = update(&mut s, code(KeyCode::Enter));
+    let fx = update(&mut s, key(KeyCode::Enter));
     assert!(
         matches!(
             fx[..],

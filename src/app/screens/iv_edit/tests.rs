@@ -1,21 +1,17 @@
 //! The intervention forms, transition by transition: open, validate, save
 //! effect, refusal, conflict; no terminal, no database.
 
-use crate::app::fixtures::{self, day};
+use crate::app::fixtures::{self, ctrl, day, key};
 use crate::app::form::Form;
 use crate::app::iv_edit::IvSaved;
 use crate::app::iv_edit::{IvEditState, IvWrite, IvWritten, Kind, Stage, Theirs};
-use crate::app::iv_tests::{at_detail, code, key};
+use crate::app::iv_tests::at_detail;
 use crate::app::test_prelude::*;
 use crate::domain::enums::InterventionType;
 use crate::domain::intervention::InterventionHeader;
 use crate::domain::kinds::GoalDirection;
 use crate::domain::plan::Source;
 use crate::domain::plan::{ContextFor, FormContext, Program};
-
-fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
 
 fn typed(s: &mut State, text: &str) {
     for c in text.chars() {
@@ -25,13 +21,13 @@ fn typed(s: &mut State, text: &str) {
 
 /// Clears the focused field and types `text` into it.
 fn retype(s: &mut State, text: &str) {
-    update(s, ctrl('u'));
+    update(s, key(ctrl('u')));
     typed(s, text);
 }
 
 fn tabs(s: &mut State, n: usize) {
     for _ in 0..n {
-        update(s, code(KeyCode::Tab));
+        update(s, key(KeyCode::Tab));
     }
 }
 
@@ -120,7 +116,7 @@ fn a_new_plan_starts_from_a_program_and_a_retry_reuses_its_id() {
     let mut s = new_from_student(false);
     assert_eq!(ed(&s).stage, Stage::Picker { cursor: 0 });
     assert_eq!(ed(&s).picker_len(), 2, "the program, then custom");
-    update(&mut s, code(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Enter));
     assert_eq!(
         form(&s).values,
         ["reading", "2", "", "", "", "3", "30", ""],
@@ -131,7 +127,7 @@ fn a_new_plan_starts_from_a_program_and_a_retry_reuses_its_id() {
     typed(&mut s, "2026-09-10");
     tabs(&mut s, 1);
     typed(&mut s, "2026-09-01");
-    let fx = update(&mut s, code(KeyCode::Enter));
+    let fx = update(&mut s, key(KeyCode::Enter));
     assert!(fx.is_empty(), "{fx:?}");
     assert_eq!(
         form(&s).shown_error(4),
@@ -142,7 +138,7 @@ fn a_new_plan_starts_from_a_program_and_a_retry_reuses_its_id() {
         Some("not saved: fix the fields marked in red")
     );
     retype(&mut s, "2026-11-01");
-    let (req, write) = write_of(&update(&mut s, ctrl('s')));
+    let (req, write) = write_of(&update(&mut s, key(ctrl('s'))));
     let IvWrite::Create { new, owner } = write else {
         panic!("{write:?}")
     };
@@ -170,7 +166,7 @@ fn a_new_plan_starts_from_a_program_and_a_retry_reuses_its_id() {
     );
     assert_eq!(form(&s).values[3..5], ["2026-09-10", "2026-11-01"]);
     assert_eq!(form(&s).focus, 4);
-    let (req, again) = write_of(&update(&mut s, code(KeyCode::Enter)));
+    let (req, again) = write_of(&update(&mut s, key(KeyCode::Enter)));
     let IvWrite::Create { new: new2, .. } = again else {
         panic!()
     };
@@ -213,11 +209,11 @@ fn a_new_plan_starts_from_a_program_and_a_retry_reuses_its_id() {
 fn a_custom_plan_needs_a_name_and_a_known_type() {
     let mut s = new_from_student(true);
     update(&mut s, key('j'));
-    update(&mut s, code(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Enter));
     let f = form(&s);
     assert_eq!(f.specs[0].label, "Name");
     assert_eq!(f.specs.last().map(|x| x.label.as_ref()), Some("Restricted"));
-    let fx = update(&mut s, code(KeyCode::Enter));
+    let fx = update(&mut s, key(KeyCode::Enter));
     assert!(fx.is_empty());
     assert_eq!(
         form(&s).shown_error(0),
@@ -241,7 +237,7 @@ fn a_custom_plan_needs_a_name_and_a_known_type() {
     typed(&mut s, "Behavior");
     tabs(&mut s, 8);
     update(&mut s, key(' '));
-    let (_, write) = write_of(&update(&mut s, code(KeyCode::Enter)));
+    let (_, write) = write_of(&update(&mut s, key(KeyCode::Enter)));
     let IvWrite::Create { new, .. } = write else {
         panic!()
     };
@@ -256,10 +252,10 @@ fn a_custom_plan_needs_a_name_and_a_known_type() {
     assert!(new.is_restricted);
     // Esc on an untouched picker-form goes back to the picker.
     let mut s = new_from_student(false);
-    update(&mut s, code(KeyCode::Enter));
-    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Esc));
     assert_eq!(ed(&s).stage, Stage::Picker { cursor: 0 });
-    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Esc));
     assert!(matches!(s.top(), Screen::Student(_)));
 }
 
@@ -282,7 +278,7 @@ fn conflicted() -> State {
     let mut s = editing_plan();
     tabs(&mut s, 1);
     retype(&mut s, "3");
-    let (req, write) = write_of(&update(&mut s, code(KeyCode::Enter)));
+    let (req, write) = write_of(&update(&mut s, key(KeyCode::Enter)));
     let IvWrite::Update {
         id, version, edit, ..
     } = write
@@ -342,14 +338,14 @@ fn editing_the_plan_resolves_a_conflict_three_ways() {
     assert_eq!(f.values[1], "3");
     assert_eq!(f.original[5], "5");
     assert!(f.dirty());
-    let (_, write) = write_of(&update(&mut s, code(KeyCode::Enter)));
+    let (_, write) = write_of(&update(&mut s, key(KeyCode::Enter)));
     assert!(matches!(write, IvWrite::Update { version: 4, .. }));
 }
 
 #[test]
 fn an_unchanged_plan_is_not_written() {
     let mut s = editing_plan();
-    let fx = update(&mut s, code(KeyCode::Enter));
+    let fx = update(&mut s, key(KeyCode::Enter));
     assert!(fx.is_empty(), "{fx:?}");
     assert!(matches!(s.top(), Screen::Intervention(_)));
     assert_eq!(s.message, Some((Level::Info, "nothing changed".into())));
@@ -378,7 +374,7 @@ fn a_goal_checks_its_target_against_the_baseline() {
     typed(&mut s, "90");
     tabs(&mut s, 1);
     typed(&mut s, "2026-09-01");
-    let fx = update(&mut s, code(KeyCode::Enter));
+    let fx = update(&mut s, key(KeyCode::Enter));
     assert!(fx.is_empty());
     assert_eq!(
         form(&s).shown_error(6),
@@ -391,7 +387,7 @@ fn a_goal_checks_its_target_against_the_baseline() {
     retype(&mut s, "2026-12-01");
     tabs(&mut s, 6);
     retype(&mut s, "increase");
-    let (req, write) = write_of(&update(&mut s, code(KeyCode::Enter)));
+    let (req, write) = write_of(&update(&mut s, key(KeyCode::Enter)));
     let IvWrite::AddGoal {
         intervention_id,
         fields,
@@ -419,7 +415,7 @@ fn e_on_the_goals_tab_edits_the_selected_goal() {
     assert_eq!(form(&s).values[0], "Fewer office referrals");
     tabs(&mut s, 6);
     retype(&mut s, "2");
-    let (req, write) = write_of(&update(&mut s, code(KeyCode::Enter)));
+    let (req, write) = write_of(&update(&mut s, key(KeyCode::Enter)));
     assert!(
         matches!(write, IvWrite::UpdateGoal { id, version: 1, ref fields } if id == Uuid::from_u128(3002) && fields.target_value == Some(2.0)),
         "{write:?}"
@@ -456,7 +452,7 @@ fn data_points_are_entered_and_the_last_deleted_after_asking() {
     typed(&mut s, &day(fixtures::TODAY + 1).to_string());
     tabs(&mut s, 1);
     typed(&mut s, "51.5");
-    assert!(update(&mut s, code(KeyCode::Enter)).is_empty());
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
     assert!(
         form(&s)
             .shown_error(0)
@@ -466,7 +462,7 @@ fn data_points_are_entered_and_the_last_deleted_after_asking() {
     );
     tabs(&mut s, 2);
     retype(&mut s, &day(fixtures::TODAY).to_string());
-    let (req, write) = write_of(&update(&mut s, code(KeyCode::Enter)));
+    let (req, write) = write_of(&update(&mut s, key(KeyCode::Enter)));
     let IvWrite::AddPoint(p) = write else {
         panic!("{write:?}")
     };

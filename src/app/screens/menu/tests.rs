@@ -1,7 +1,8 @@
 //! The menu through `update`: letters as the person sees and presses them.
 
+use crate::app::fixtures::key;
 use crate::app::test_prelude::*;
-use crate::app::tests::{code, key, nav, signed_in};
+use crate::app::tests::{nav, signed_in};
 use crate::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -16,7 +17,7 @@ fn clashing_menu() -> State {
         nav(4, "Schools", "admin.schools", "s"),
     ];
     let (mut s, _) = signed_in(Options::default(), items);
-    update(&mut s, code(KeyCode::Esc)); // from the roster that opened by itself
+    update(&mut s, key(KeyCode::Esc)); // from the roster that opened by itself
     assert!(matches!(s.top(), Screen::Menu(_)), "{:?}", s.top());
     s
 }
@@ -59,7 +60,7 @@ fn each_drawn_letter_opens_its_own_item() {
     ] {
         update(&mut s, key(letter));
         assert_eq!(opened(&s).as_deref(), Some(label), "{letter}");
-        update(&mut s, code(KeyCode::Esc));
+        update(&mut s, key(KeyCode::Esc));
     }
     // j still moves, and opens nothing.
     update(&mut s, key('j'));

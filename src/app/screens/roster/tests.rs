@@ -1,8 +1,9 @@
 //! The roster through update(): paging in a bounded window, search, the
 //! filter bar, the school picker, saved filters.
 
+use crate::app::fixtures::{ctrl, key};
 use crate::app::test_prelude::*;
-use crate::app::tests::{code, connected, key, on_roster, page, pending, roster};
+use crate::app::tests::{connected, on_roster, page, pending, roster};
 use crate::domain::enums::GradeLevel;
 use crate::domain::roster::RosterCursor;
 use crate::domain::school::SchoolChoice;
@@ -20,7 +21,7 @@ fn roster_page_fills_rows() {
 #[test]
 fn stale_reply_is_dropped() {
     let mut s = connected();
-    update(&mut s, code(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Enter));
     let (first, _) = pending(&s).unwrap();
     // G supersedes the first-page request before it answers.
     let fx = update(&mut s, key('G'));
@@ -167,7 +168,7 @@ fn window_stays_bounded_and_scrolling_back_fetches_before_the_first_row() {
 #[test]
 fn g_and_big_g_jump_by_query_when_rows_lie_beyond() {
     let mut s = on_roster();
-    let fx = update(&mut s, code(KeyCode::End));
+    let fx = update(&mut s, key(KeyCode::End));
     assert!(
         matches!(
             fx[..],
@@ -220,7 +221,7 @@ fn g_and_big_g_jump_by_query_when_rows_lie_beyond() {
 #[test]
 fn short_roster_jumps_without_queries() {
     let mut s = connected();
-    update(&mut s, code(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Enter));
     let (req, _) = pending(&s).unwrap();
     update(
         &mut s,
@@ -241,17 +242,17 @@ fn short_roster_jumps_without_queries() {
 fn enter_opens_the_student_and_esc_goes_back() {
     let mut s = on_roster();
     update(&mut s, key('j'));
-    let fx = update(&mut s, code(KeyCode::Enter));
+    let fx = update(&mut s, key(KeyCode::Enter));
     assert!(
         matches!(fx[..], [Effect::Load { read: Read::Student { id, .. }, .. }] if id == Uuid::from_u128(1)),
         "{fx:?}"
     );
     assert!(matches!(s.top(), Screen::Student(st) if st.title == "Last0001, Ann"));
-    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Esc));
     assert!(matches!(s.top(), Screen::Roster(_)));
-    update(&mut s, code(KeyCode::Backspace));
+    update(&mut s, key(KeyCode::Backspace));
     assert!(matches!(s.top(), Screen::Menu(_)));
-    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Esc));
     assert_eq!(s.screens.len(), 1, "the last screen stays");
     assert!(!s.quit);
 }
@@ -320,18 +321,12 @@ fn each_search_keystroke_supersedes_and_cancels_the_last_query() {
     // A space changes no token: nothing is asked.
     assert!(loads(&update(&mut s, key(' '))).is_empty());
     // Backspace narrows again; ctrl-u empties.
+    assert_eq!(loads(&update(&mut s, key(KeyCode::Backspace)))[..].len(), 0);
     assert_eq!(
-        loads(&update(&mut s, code(KeyCode::Backspace)))[..].len(),
-        0
-    );
-    assert_eq!(
-        loads(&update(&mut s, code(KeyCode::Backspace)))[0].1.search,
+        loads(&update(&mut s, key(KeyCode::Backspace)))[0].1.search,
         "j"
     );
-    let fx = update(
-        &mut s,
-        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-    );
+    let fx = update(&mut s, key(ctrl('u')));
     assert_eq!(loads(&fx)[0].1.search, "");
 }
 
@@ -340,16 +335,16 @@ fn esc_leaves_the_search_box_then_clears_it_then_closes_the_roster() {
     let mut s = on_roster();
     update(&mut s, key('/'));
     update(&mut s, key('a'));
-    assert!(update(&mut s, code(KeyCode::Esc)).is_empty());
+    assert!(update(&mut s, key(KeyCode::Esc)).is_empty());
     let r = roster_state(&s);
     assert!(!r.search_focus);
     assert_eq!(r.query.search, "a", "kept");
     // Keys are list keys again.
     assert!(loads(&update(&mut s, key('j'))).is_empty());
-    let fx = update(&mut s, code(KeyCode::Esc));
+    let fx = update(&mut s, key(KeyCode::Esc));
     assert_eq!(loads(&fx)[0].1.search, "");
     assert!(matches!(s.top(), Screen::Roster(_)));
-    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Esc));
     assert!(matches!(s.top(), Screen::Menu(_)));
 }
 
@@ -392,16 +387,16 @@ fn filter_chips_are_added_selected_and_removed_one_by_one() {
     );
     let labels: Vec<String> = r.chips().into_iter().map(|c| c.1).collect();
     assert_eq!(labels, ["school: North", "tier 2", "IEP"]);
-    update(&mut s, code(KeyCode::Right));
+    update(&mut s, key(KeyCode::Right));
     let fx = update(&mut s, key('x'));
     let q = &loads(&fx)[0].1;
     assert_eq!(q.filters.tier, None, "the selected chip went");
     assert!(q.filters.iep && q.filters.school.is_some());
-    update(&mut s, code(KeyCode::Delete));
+    update(&mut s, key(KeyCode::Delete));
     let labels: Vec<String> = roster_state(&s).chips().into_iter().map(|c| c.1).collect();
     assert_eq!(labels, ["school: North"]);
     // Esc leaves the bar; the filter stays.
-    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Esc));
     assert_eq!(roster_state(&s).filter_focus, None);
     assert!(matches!(s.top(), Screen::Roster(_)));
     // Outside the bar, s sorts.
@@ -454,7 +449,7 @@ fn the_school_picker_narrows_as_you_type_and_filters_to_the_pick() {
     for c in "linc el".chars() {
         assert!(update(&mut s, key(c)).is_empty());
     }
-    let fx = update(&mut s, code(KeyCode::Enter));
+    let fx = update(&mut s, key(KeyCode::Enter));
     assert_eq!(
         loads(&fx)[0]
             .1
@@ -492,7 +487,7 @@ fn the_school_picker_narrows_as_you_type_and_filters_to_the_pick() {
         p.error.as_deref(),
         Some("could not load the schools: connection reset")
     );
-    assert!(update(&mut s, code(KeyCode::Esc)).is_empty());
+    assert!(update(&mut s, key(KeyCode::Esc)).is_empty());
     let r = roster_state(&s);
     assert!(r.school_picker.is_none());
     assert_eq!(
@@ -504,7 +499,7 @@ fn the_school_picker_narrows_as_you_type_and_filters_to_the_pick() {
 #[test]
 fn saved_filters_supersede_the_unfiltered_first_page() {
     let mut s = connected();
-    let fx = update(&mut s, code(KeyCode::Enter));
+    let fx = update(&mut s, key(KeyCode::Enter));
     let [(page_req, _)] = &loads(&fx)[..] else {
         panic!("{fx:?}")
     };
@@ -560,7 +555,7 @@ fn n_on_the_roster_starts_a_plan_for_the_selected_student() {
     );
     assert!(matches!(s.top(), Screen::IvEdit(e) if e.heading().contains("Last0001, Ann")));
     // Esc while it loads leaves; in the search box, n is a letter.
-    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Esc));
     update(&mut s, key('/'));
     let fx = update(&mut s, key('n'));
     assert!(!fx.iter().any(|e| matches!(
@@ -576,7 +571,7 @@ fn n_on_the_roster_starts_a_plan_for_the_selected_student() {
 #[test]
 fn unreadable_saved_filters_leave_the_roster_unfiltered_and_say_why() {
     let mut s = connected();
-    let fx = update(&mut s, code(KeyCode::Enter));
+    let fx = update(&mut s, key(KeyCode::Enter));
     let Some(Effect::Load {
         req,
         read: Read::RosterFilters,

@@ -2,7 +2,8 @@
 //! moved through, inactive schools hidden and shown, a failure retried.
 
 use super::SchoolsState;
-use crate::app::iv_tests::{at_home, code, key};
+use crate::app::fixtures::key;
+use crate::app::iv_tests::at_home;
 use crate::app::test_prelude::*;
 use crate::domain::enums::GradeLevel;
 use crate::domain::school::School;
@@ -39,7 +40,7 @@ fn typed(s: &mut State, line: &str) -> Vec<Effect> {
     for c in line.chars() {
         update(s, key(c));
     }
-    update(s, code(KeyCode::Enter))
+    update(s, key(KeyCode::Enter))
 }
 
 /// At home, `:schools` and the database's yes: the screen, loading.
@@ -110,7 +111,7 @@ fn schools_open_by_command_load_and_move() {
     update(&mut s, key('i'));
     assert_eq!(schools(&s).shown().len(), 3);
 
-    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Esc));
     assert!(matches!(s.top(), Screen::Menu(_)));
 }
 

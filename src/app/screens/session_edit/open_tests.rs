@@ -5,8 +5,8 @@ use super::test_setup::{
     answer, answer_with, context_load, editor, found, log_from_home, log_from_student, press_log,
     targets_arrive,
 };
-use crate::app::fixtures::{self, day};
-use crate::app::iv_tests::{at_detail, at_home, code, key};
+use crate::app::fixtures::{self, key};
+use crate::app::iv_tests::{at_detail, at_home};
 use crate::app::session_edit::Stage;
 use crate::app::test_prelude::*;
 
@@ -92,7 +92,7 @@ fn from_the_roster_one_intervention_opens_several_are_offered() {
             ..
         }]
     ));
-    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Esc));
 
     // From a student: the choice.
     let (req, student_id) = log_from_student(&mut s);
@@ -111,8 +111,8 @@ fn from_the_roster_one_intervention_opens_several_are_offered() {
         ],
     );
     assert!(s.log_pick.is_some());
-    update(&mut s, code(KeyCode::Down));
-    let fx = update(&mut s, code(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Down));
+    let fx = update(&mut s, key(KeyCode::Enter));
     assert!(
         matches!(fx[..], [Effect::Load { read: Read::SessionContext { intervention_id, .. }, .. }] if intervention_id == Uuid::from_u128(1002)),
         "{fx:?}"
@@ -166,16 +166,7 @@ fn after_a_save_the_home_cursor_stays_on_the_same_intervention() {
     else {
         panic!("{fx:?}")
     };
-    update(
-        &mut s,
-        Msg::Loaded {
-            req: *req,
-            data: Data::Home {
-                home: Box::new(reordered),
-                today: day(fixtures::TODAY),
-            },
-        },
-    );
+    update(&mut s, fixtures::home_arrived(*req, reordered));
     let Screen::Home(h) = s.top() else { panic!() };
     assert_eq!(h.selected(), before);
     assert_eq!(h.cursor, 0, "it moved up, and so did the cursor");
@@ -216,43 +207,14 @@ fn l_typed_into_a_search_or_a_team_search_is_a_letter() {
 
 #[test]
 fn drafts_offered_before_the_menu_arrives_keep_the_home_beneath() {
-    use crate::domain::navigation::NavItem;
-    let mut s = State::new(Options::default());
-    let fx = update(&mut s, Msg::Start);
-    let Effect::Connect { req } = fx[0] else {
-        panic!("{fx:?}")
-    };
+    let (mut s, req) = fixtures::started(Options::default());
     // The drafts are on disk: they answer before the database does.
     let (t, _) = log_from_home();
     let draft = editor(&t).draft();
     found(&mut s, vec![draft]);
     assert!(matches!(s.top(), Screen::Drafts(_)));
-    let whoami = crate::domain::user::Whoami {
-        login_role: "dana".into(),
-        server_version: "15".into(),
-        user: Some(crate::domain::user::CaseloadUser {
-            id: Uuid::from_u128(1),
-            username: "dana".into(),
-            display_name: "Dana".into(),
-            role_keys: vec!["counselor".into()],
-        }),
-    };
-    let fx = update(&mut s, Msg::Connected { req, whoami });
-    let Some(Effect::Load {
-        req,
-        read: Read::Menu,
-    }) = fx.first().cloned()
-    else {
-        panic!("{fx:?}")
-    };
-    let items: Vec<NavItem> = vec![crate::app::iv_tests::nav(1, "caseload")];
-    let fx = update(
-        &mut s,
-        Msg::Loaded {
-            req,
-            data: Data::Menu { items },
-        },
-    );
+    let items = vec![crate::app::iv_tests::nav(1, "caseload")];
+    let fx = fixtures::connected_as(&mut s, req, fixtures::whoami(&["counselor"]), items);
     assert!(
         fx.iter().any(|f| matches!(
             f,
@@ -267,7 +229,7 @@ fn drafts_offered_before_the_menu_arrives_keep_the_home_beneath() {
         matches!(s.top(), Screen::Drafts(_)),
         "the offer stays on top"
     );
-    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Esc));
     assert!(matches!(s.top(), Screen::Home(_)), "esc leads to the home");
 }
 

@@ -1,8 +1,8 @@
 //! Setup shared by the editor's transition tests and its snapshots: opening
 //! it, answering what it asks, and finding it on top.
 
-use crate::app::fixtures::{self, day};
-use crate::app::iv_tests::{at_home, key};
+use crate::app::fixtures::{self, day, key};
+use crate::app::iv_tests::at_home;
 use crate::app::session_edit::Editor;
 use crate::app::session_edit::draft::SessionDraft;
 use crate::app::test_prelude::*;

@@ -4,17 +4,13 @@
 //! recovery; no terminal, no database.
 
 use super::test_setup::{answer, editor, found, log_from_home, press_log};
-use crate::app::fixtures::{self, day};
-use crate::app::iv_tests::{at_home, code, key};
+use crate::app::fixtures::{self, ctrl, day, key};
+use crate::app::iv_tests::at_home;
 use crate::app::session_edit::draft::SessionDraft;
 use crate::app::session_edit::{Editor, Stage};
 use crate::app::test_prelude::*;
 use crate::domain::kinds::Attendance;
 use crate::domain::session::{SessionValues, StoredSession};
-
-pub(super) fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
 
 pub(super) fn typed(s: &mut State, text: &str) -> Vec<Effect> {
     text.chars().flat_map(|c| update(s, key(c))).collect()
@@ -94,7 +90,7 @@ fn the_quick_path_takes_five_keys_beyond_the_note() {
     let (mut s, mut keys) = log_from_home();
     typed(&mut s, "42");
     keys += 2;
-    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
     keys += 1;
     assert!(
         editor(&s).note_focus,
@@ -102,7 +98,7 @@ fn the_quick_path_takes_five_keys_beyond_the_note() {
     );
     let note = "Read two passages; fewer errors on the second.";
     typed(&mut s, note);
-    let fx = update(&mut s, ctrl('s'));
+    let fx = update(&mut s, key(ctrl('s')));
     keys += 1;
     let w = submitted(&fx).expect("submitted");
     assert_eq!(w.base_version, None);
@@ -128,26 +124,26 @@ fn every_change_reaches_a_draft_with_everything_typed() {
     let d = last_draft(&fx).expect("a draft after a score");
     assert_eq!(d.id, editor(&s).id);
     assert_eq!(d.values, editor(&s).form.values);
-    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
     let fx = typed(&mut s, "Nguyễn read 读书 ✓");
     let d = last_draft(&fx).expect("a draft after each note key");
     assert_eq!(d.note, "Nguyễn read 读书 ✓");
-    let fx = update(&mut s, code(KeyCode::Enter));
+    let fx = update(&mut s, key(KeyCode::Enter));
     assert_eq!(
         last_draft(&fx).map(|d| d.note.as_str()),
         Some("Nguyễn read 读书 ✓\n")
     );
     // Moving changes nothing, so writes nothing.
-    assert!(last_draft(&update(&mut s, code(KeyCode::Left))).is_none());
+    assert!(last_draft(&update(&mut s, key(KeyCode::Left))).is_none());
 }
 
 #[test]
 fn a_draft_reopens_exactly_as_it_was() {
     let (mut s, _) = log_from_home();
     typed(&mut s, "42");
-    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
     let fx = typed(&mut s, "line one");
-    update(&mut s, code(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Enter));
     let fx2 = typed(&mut s, "line two");
     let d = last_draft(&fx2).or(last_draft(&fx)).expect("draft").clone();
     let json = serde_json::to_string(&d).expect("serialises");
@@ -163,7 +159,7 @@ fn a_draft_reopens_exactly_as_it_was() {
             .as_ref()
             .is_some_and(|m| m.1.contains("1 unsent session note"))
     );
-    update(&mut t, code(KeyCode::Enter));
+    update(&mut t, key(KeyCode::Enter));
     let e = editor(&t);
     assert_eq!(e.id, d.id);
     assert_eq!(e.note_text(), "line one\nline two");
@@ -175,18 +171,18 @@ fn a_draft_reopens_exactly_as_it_was() {
 fn bad_values_are_explained_on_their_fields_and_nothing_is_sent() {
     let (mut s, _) = log_from_home();
     focus_field(&mut s, "Date");
-    update(&mut s, ctrl('u'));
+    update(&mut s, key(ctrl('u')));
     let fx = typed(&mut s, "2026-02-30");
     assert!(
         last_draft(&fx).is_some(),
         "the bad value is kept in the draft"
     );
     focus_field(&mut s, "Minutes");
-    update(&mut s, ctrl('u'));
+    update(&mut s, key(ctrl('u')));
     typed(&mut s, "700");
     focus_field(&mut s, "Focus");
     typed(&mut s, "spelling");
-    let fx = update(&mut s, ctrl('s'));
+    let fx = update(&mut s, key(ctrl('s')));
     assert!(submitted(&fx).is_none());
     let e = editor(&s);
     assert_eq!(e.stage, Stage::Editing);
@@ -218,7 +214,7 @@ fn a_multi_select_names_the_unknown_option() {
     let (mut s, _) = log_from_home();
     focus_field(&mut s, "Materials");
     typed(&mut s, "cards, crayons");
-    update(&mut s, ctrl('s'));
+    update(&mut s, key(ctrl('s')));
     let shown = shown_error(&s, "Materials").unwrap_or_default();
     assert!(
         shown.starts_with("\"crayons\" is not an option of Materials"),
@@ -230,15 +226,15 @@ fn a_multi_select_names_the_unknown_option() {
 fn required_fields_are_required_only_of_sessions_that_happened() {
     let (mut s, _) = log_from_home();
     focus_field(&mut s, "Level");
-    update(&mut s, ctrl('u'));
-    update(&mut s, ctrl('s'));
+    update(&mut s, key(ctrl('u')));
+    update(&mut s, key(ctrl('s')));
     assert_eq!(
         shown_error(&s, "Level").as_deref(),
         Some("Level is required when the student was present")
     );
     focus_field(&mut s, "Attendance");
-    update(&mut s, code(KeyCode::Right));
-    let fx = update(&mut s, ctrl('s'));
+    update(&mut s, key(KeyCode::Right));
+    let fx = update(&mut s, key(ctrl('s')));
     let w = submitted(&fx).expect("an absence needs no level");
     assert_eq!(w.values.attendance, Attendance::StudentAbsent);
     assert_eq!(w.values.minutes, 0);
@@ -248,24 +244,24 @@ fn required_fields_are_required_only_of_sessions_that_happened() {
 fn choices_cycle_with_arrows_and_absence_means_no_minutes() {
     let (mut s, _) = log_from_home();
     focus_field(&mut s, "Attendance");
-    update(&mut s, code(KeyCode::Right));
+    update(&mut s, key(KeyCode::Right));
     assert_eq!(value(&s, "Attendance"), "student_absent");
     assert_eq!(value(&s, "Minutes"), "0");
-    update(&mut s, code(KeyCode::Left));
+    update(&mut s, key(KeyCode::Left));
     assert_eq!(value(&s, "Attendance"), "present");
     assert_eq!(value(&s, "Minutes"), "30", "planned minutes again");
     focus_field(&mut s, "Level");
-    update(&mut s, code(KeyCode::Right));
+    update(&mut s, key(KeyCode::Right));
     assert_eq!(value(&s, "Level"), "4");
     focus_field(&mut s, "Focus");
-    update(&mut s, code(KeyCode::Right));
+    update(&mut s, key(KeyCode::Right));
     assert_eq!(value(&s, "Focus"), "fluency");
 }
 
 #[test]
 fn a_huge_paste_is_refused_whole_and_the_note_kept() {
     let (mut s, _) = log_from_home();
-    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
     typed(&mut s, "kept");
     let five_mb = "x".repeat(5 * 1024 * 1024);
     let fx = update(&mut s, Msg::Paste(crate::config::Password::new(five_mb)));
@@ -293,29 +289,29 @@ fn a_huge_paste_is_refused_whole_and_the_note_kept() {
 #[test]
 fn undo_and_redo_in_the_note() {
     let (mut s, _) = log_from_home();
-    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
     typed(&mut s, "abc");
-    let fx = update(&mut s, ctrl('z'));
+    let fx = update(&mut s, key(ctrl('z')));
     assert_ne!(editor(&s).note_text(), "abc");
     assert!(last_draft(&fx).is_some(), "an undo is a change too");
-    update(&mut s, ctrl('y'));
+    update(&mut s, key(ctrl('y')));
     assert_eq!(editor(&s).note_text(), "abc");
 }
 
 #[test]
 fn tab_leaves_the_note_instead_of_indenting() {
     let (mut s, _) = log_from_home();
-    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
     assert!(editor(&s).note_focus);
     typed(&mut s, "a");
-    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
     let e = editor(&s);
     assert!(!e.note_focus);
     assert_eq!(e.form.focus, 0, "round to the first field");
     assert_eq!(e.note_text(), "a");
     update(
         &mut s,
-        Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
+        key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
     );
     assert!(editor(&s).note_focus);
 }
@@ -324,11 +320,11 @@ fn tab_leaves_the_note_instead_of_indenting() {
 fn leaving_asks_and_keeps_or_discards_the_draft() {
     let (mut s, _) = log_from_home();
     typed(&mut s, "5");
-    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Esc));
     assert_eq!(editor(&s).stage, Stage::Leaving);
     update(&mut s, key('z'));
     assert_eq!(editor(&s).stage, Stage::Editing, "any other key: back");
-    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Esc));
     let id = editor(&s).id;
     let fx = update(&mut s, key('k'));
     assert!(fx.iter().all(|f| !matches!(f, Effect::DeleteDraft { .. })));
@@ -337,7 +333,7 @@ fn leaving_asks_and_keeps_or_discards_the_draft() {
     let req = press_log(&mut s);
     answer(&mut s, req);
     typed(&mut s, "5");
-    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Esc));
     let id2 = editor(&s).id;
     assert_ne!(id, id2, "every new session has its own id");
     let fx = update(&mut s, key('d'));
@@ -346,7 +342,7 @@ fn leaving_asks_and_keeps_or_discards_the_draft() {
     // Untouched: esc closes at once, and there is nothing to keep.
     let (mut s, _) = log_from_home();
     let id3 = editor(&s).id;
-    let fx = update(&mut s, code(KeyCode::Esc));
+    let fx = update(&mut s, key(KeyCode::Esc));
     assert!(fx.contains(&Effect::DeleteDraft { id: id3 }));
     assert!(matches!(s.top(), Screen::Home(_)));
 }
@@ -354,7 +350,7 @@ fn leaving_asks_and_keeps_or_discards_the_draft() {
 fn saved_quickly() -> (State, SessionWrite) {
     let (mut s, _) = log_from_home();
     typed(&mut s, "42");
-    let fx = update(&mut s, ctrl('s'));
+    let fx = update(&mut s, key(ctrl('s')));
     let w = submitted(&fx).expect("submitted").clone();
     (s, w)
 }

@@ -2,7 +2,8 @@
 //! again, and a refusal then is said beside it rather than instead of it.
 
 use super::StudentState;
-use crate::app::iv_tests::{at_home, key};
+use crate::app::fixtures::key;
+use crate::app::iv_tests::at_home;
 use crate::app::loadable::Pending;
 use crate::app::test_prelude::*;
 use crate::domain::enums::{GradeLevel, StudentStatus};

@@ -1,0 +1,143 @@
+//! The roster's queries through the real worker, signed in as a
+//! coordinator's login role: a superseded query is cancelled on the server,
+//! and the footer counts exactly up to 10,000 matches and estimates beyond.
+
+mod common;
+
+use caseload::app::{self, Effect, Msg, State};
+use caseload::worker::Worker;
+use common::worker::{Coordinator, drive, first_page, pool_as, tls};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use deadpool_postgres::Pool;
+use std::time::Duration;
+
+/// "Each keystroke supersedes the previous query, which is cancelled on the
+/// server": a page query already running (waiting on a lock) stops on the
+/// server as soon as it is superseded, while the lock is still held, and
+/// never answers.
+#[tokio::test]
+async fn a_superseded_query_already_running_is_cancelled_on_the_server() {
+    let Coordinator { db, me, .. } = &Coordinator::new().await;
+    let mut admin = db.admin().await;
+    let pool = pool_as(&db.conninfo(), me);
+    let worker = Worker::new(pool.clone(), tls());
+
+    let lock = admin.transaction().await.expect("begin");
+    lock.batch_execute("LOCK TABLE students IN ACCESS EXCLUSIVE MODE")
+        .await
+        .expect("lock");
+    let req = app::ReqId(7);
+    let load = first_page(req);
+    let running = tokio::spawn({
+        let worker = worker.clone();
+        async move { worker.execute(load).await }
+    });
+    let observer = common::connect(&db.conninfo()).await;
+    let waiting = async || -> Option<i32> {
+        observer
+            .query_opt(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
+                 AND usename = $1 AND state = 'active' AND wait_event_type = 'Lock'",
+                &[&me],
+            )
+            .await
+            .expect("pg_stat_activity")
+            .map(|r| r.get(0))
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let pid = loop {
+        if let Some(pid) = waiting().await {
+            break pid;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the query never reached the server"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+
+    assert!(worker.execute(Effect::Cancel { req }).await.is_none());
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while waiting().await.is_some() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "backend {pid} still runs the superseded query"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let reply = tokio::time::timeout(Duration::from_secs(20), running)
+        .await
+        .expect("the cancelled load returns")
+        .expect("no panic");
+    assert!(
+        reply.is_none(),
+        "a cancelled load answers nothing: {reply:?}"
+    );
+    lock.rollback().await.expect("rollback");
+    pool.close();
+}
+
+/// "The footer counts matches exactly up to 10,000 and shows the planner's
+/// estimate ("~N") beyond": 10,000 students the coordinator sees are
+/// counted, one more and the footer shows an estimate, never below 10,001.
+#[tokio::test]
+async fn the_footer_counts_exactly_to_10000_and_estimates_beyond() {
+    let Coordinator {
+        db, me, fixture, ..
+    } = &Coordinator::new().await;
+    let admin = db.admin().await;
+    let add = async |n: i32, prefix: &str| {
+        admin
+            .execute(
+                "INSERT INTO students (school_id, local_id, first_name, last_name, grade_level) \
+                 SELECT $1, $3 || g, 'Zed', 'Zulu', '03' FROM generate_series(1, $2::int) g",
+                &[&fixture.school_a, &n, &prefix],
+            )
+            .await
+            .expect("students");
+        admin
+            .batch_execute("ANALYZE students")
+            .await
+            .expect("analyze");
+    };
+    let footer = async |pool: &Pool| -> String {
+        let mut s = State::new(app::Options::default());
+        drive(
+            &mut s,
+            pool,
+            Msg::Resize {
+                width: 80,
+                height: 24,
+            },
+        )
+        .await;
+        drive(&mut s, pool, Msg::Start).await;
+        drive(
+            &mut s,
+            pool,
+            Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE)),
+        )
+        .await;
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| caseload::ui::render(f, &s, &caseload::ui::theme::Theme::new(true)))
+            .unwrap();
+        let buf = t.backend().buffer();
+        (0..80).map(|x| buf[(x, 22)].symbol().to_string()).collect()
+    };
+    let pool = pool_as(&db.conninfo(), me);
+
+    // 250 in school A already.
+    add(9_750, "X").await;
+    let exact = footer(&pool).await;
+    assert!(exact.starts_with("row 1 of 10000 · "), "{exact}");
+
+    add(1, "Y").await;
+    let estimated = footer(&pool).await;
+    let n: u64 = estimated
+        .strip_prefix("row 1 of ~")
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no estimate in {estimated:?}"));
+    assert!(n >= 10_001, "{estimated}");
+    pool.close();
+}
