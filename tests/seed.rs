@@ -378,6 +378,28 @@ async fn seeds_a_complete_demo_district() {
         .await,
         0
     );
+
+    // What stays the same from session to session carries over into a new
+    // session; what is observed each time (a mood, points, a score) never.
+    let carried = strings(
+        &c,
+        "SELECT DISTINCT f->>'key' FROM intervention_programs p, \
+           jsonb_array_elements(p.session_fields) f \
+         WHERE (f->>'carry_over')::boolean ORDER BY 1",
+    )
+    .await;
+    assert_eq!(
+        carried,
+        [
+            "book",
+            "genre",
+            "level",
+            "module",
+            "story_level",
+            "substep",
+            "target_sound"
+        ]
+    );
 }
 
 /// Two goals of one intervention on the same measure ask for the same score

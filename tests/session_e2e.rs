@@ -251,7 +251,7 @@ fn wait_editor(pty: &mut Pty, ctx: &SessionContext, today: chrono::NaiveDate) ->
         ctx.student_name, ctx.intervention_name
     );
     let date = today.format("%Y-%m-%d").to_string();
-    let screen = pty.wait_for(&[&title, "Score:", "Note", &date], WAIT);
+    let screen = pty.wait_for(&[&title, "Score", "Note", &date], WAIT);
     assert!(
         screen.contains(&format!("Minutes                 {}", ctx.planned_minutes)),
         "minutes prefilled with the planned {}:\n{screen}",
@@ -328,13 +328,24 @@ async fn logs_a_session_from_the_home_and_sees_it_on_the_intervention() {
     let rows = s
         .admin
         .query(
-            "SELECT id, minutes, attendance::text, session_date, note \
+            "SELECT id, minutes, attendance::text, session_date, note, field_values \
              FROM intervention_sessions WHERE intervention_id = $1 AND note = $2",
             &[&iv, &note],
         )
         .await
         .expect("sessions");
     assert_eq!(rows.len(), 1, "exactly one session with the note");
+    // Last session's answers were not recorded again: only the fields the
+    // program carries over have a value nobody typed (a yes/no is saved as
+    // no when left alone).
+    let saved: serde_json::Value = rows[0].get(5);
+    for (k, v) in saved.as_object().expect("an object") {
+        let f = ctx.fields.iter().find(|f| &f.key == k).expect("a field");
+        assert!(
+            f.carry || *v == serde_json::Value::Bool(false),
+            "{k} = {v} was recorded though nobody typed it"
+        );
+    }
     let session: Uuid = rows[0].get(0);
     assert_eq!(rows[0].get::<_, i16>(1), ctx.planned_minutes);
     assert_eq!(rows[0].get::<_, String>(2), "present");
@@ -597,12 +608,14 @@ async fn a_killed_client_offers_its_draft_at_the_next_start() {
         &lines.map(str::to_string)[..],
         "the note as typed:\n{screen}"
     );
+    // The first score's line: its label, the value, then its goal.
     let score = screen
         .lines()
-        .find(|l| l.contains("Score:"))
+        .find(|l| l.starts_with("  Score") || l.starts_with("› Score"))
         .expect("the score line");
+    let value: String = score.chars().skip(26).collect();
     assert!(
-        score.trim_end().ends_with("17"),
+        value.trim_start().starts_with("17 "),
         "the score as typed: {score:?}"
     );
     pty.send(CTRL_S);

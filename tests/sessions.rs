@@ -667,6 +667,13 @@ async fn context_has_what_the_editor_opens_with() {
             .await
             .unwrap();
     }
+    fx.admin
+        .execute(
+            "UPDATE intervention_goals SET target_value = 40 WHERE id = $1",
+            &[&fx.goals[0]],
+        )
+        .await
+        .unwrap();
     let cx = context(&counselor, fx.iv).await.unwrap().expect("visible");
     assert_eq!(cx.intervention_id, fx.iv);
     assert_eq!(cx.student_id, fx.student);
@@ -676,6 +683,7 @@ async fn context_has_what_the_editor_opens_with() {
         cx.last_field_values,
         json!({"passages": 3, "strategy": "choral"})
     );
+    assert_eq!(cx.last_session_date, Some(day(3, 4)), "for the ↺ marker");
     let (name, program, fields): (String, String, serde_json::Value) = {
         let r = fx
             .admin
@@ -710,6 +718,7 @@ async fn context_has_what_the_editor_opens_with() {
             raw["field_type"].as_str().unwrap()
         );
         assert_eq!(f.required, raw["required"].as_bool().unwrap());
+        assert_eq!(f.carry, raw["carry_over"].as_bool().unwrap_or(false));
         if matches!(
             f.field_type,
             FieldType::SingleSelect | FieldType::MultiSelect
@@ -725,6 +734,12 @@ async fn context_has_what_the_editor_opens_with() {
     assert!(!cx.goals.iter().any(|g| g.id == fx.met_goal));
     assert_eq!(cx.goals[0].statement, "Reads 40 wcpm");
     assert_eq!(cx.goals[0].unit.as_deref(), Some("wcpm"));
+    assert_eq!(
+        cx.goals[0].target,
+        Some(40.0),
+        "what tells it from the other"
+    );
+    assert_eq!(cx.goals[1].target, None);
     assert!(cx.can_restrict && cx.may_write, "the student's counselor");
 
     let cx = context(&owner, fx.iv).await.unwrap().unwrap();
@@ -881,4 +896,33 @@ async fn migrating_keeps_the_newest_of_duplicate_scores() {
         .await
         .expect_err("a second score of the goal in that session");
     assert_eq!(refusal_of(&e), Some(Refusal::GoalScoredTwice));
+}
+
+/// Item 5 of #13: caseload opens no new session for a completed
+/// intervention and says its saved sessions can still be corrected. That
+/// is what the database allows: `caseload_may_log_session` asks who, not
+/// when, so a correction of a closed intervention's session saves.
+#[tokio::test]
+async fn a_closed_interventions_saved_sessions_stay_correctable() {
+    let fx = fixture().await;
+    let mut c = common::connect(&fx.counselor_url).await;
+    let w = fx.write(None, fx.values(day(3, 9), 30.0, 40.0));
+    save(&mut c, &w).await.expect("logged while active");
+    fx.admin
+        .execute(
+            "UPDATE interventions SET status = 'completed', outcome = 'goal_met' WHERE id = $1",
+            &[&fx.iv],
+        )
+        .await
+        .expect("completed");
+    let cx = context(&c, fx.iv).await.unwrap().expect("visible");
+    assert_eq!(cx.status, InterventionStatus::Completed);
+    assert!(
+        caseload::domain::session::no_new_session(cx.status).is_some(),
+        "the editor refuses a new one"
+    );
+    let mut fix = w.clone();
+    fix.base_version = Some(1);
+    fix.values.note = Some("Corrected after the intervention closed.".into());
+    assert_eq!(save(&mut c, &fix).await.expect("a correction saves"), 2);
 }

@@ -464,8 +464,9 @@ pub fn answer_context(
 }
 
 /// The session editor's context for intervention 1001: a program with a
-/// text, a rating, a single- and a multi-select and a yes/no field, one
-/// active goal, and last session's field values.
+/// text, a rating, a single- and a multi-select and a yes/no field (the
+/// book and the level carry over from the last session, on day 57; the
+/// rest open empty), one active goal, and last session's field values.
 pub fn session_context() -> crate::domain::session::SessionContext {
     use crate::domain::enums::FieldType;
     use crate::domain::session::{FieldDef, GoalToScore, SessionContext};
@@ -477,6 +478,7 @@ pub fn session_context() -> crate::domain::session::SessionContext {
         options: vec![],
         min: None,
         max: None,
+        carry: false,
     };
     SessionContext {
         intervention_id: Uuid::from_u128(1001),
@@ -486,10 +488,14 @@ pub fn session_context() -> crate::domain::session::SessionContext {
         status: InterventionStatus::Active,
         planned_minutes: 30,
         fields: vec![
-            field("book", "Book", FieldType::Text, false),
+            FieldDef {
+                carry: true,
+                ..field("book", "Book", FieldType::Text, false)
+            },
             FieldDef {
                 min: Some(1.0),
                 max: Some(5.0),
+                carry: true,
                 ..field("level", "Level", FieldType::RatingScale, true)
             },
             FieldDef {
@@ -507,8 +513,13 @@ pub fn session_context() -> crate::domain::session::SessionContext {
             statement: "Reads 90 words correct per minute".into(),
             measure: Some("oral reading fluency".into()),
             unit: Some("wcpm".into()),
+            target: Some(90.0),
         }],
-        last_field_values: serde_json::json!({"book": "Dog Man", "level": 3}),
+        last_field_values: serde_json::json!({
+            "book": "Dog Man", "level": 3, "focus": "phonics", "materials": ["timer"],
+            "praise": true
+        }),
+        last_session_date: Some(day(57)),
         can_restrict: true,
         may_write: true,
     }

@@ -35,6 +35,7 @@ fn draft(id: Uuid, note: String) -> SessionDraft {
             fields: vec![],
             goals: vec![],
             last_field_values: serde_json::json!({}),
+            last_session_date: None,
             can_restrict: false,
             may_write: true,
         },

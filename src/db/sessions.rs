@@ -30,11 +30,11 @@ const CONTEXT_SQL: &str = "SELECT i.id, i.student_id, \
      LEFT JOIN intervention_programs p ON p.id = i.program_id \
      WHERE i.id = $1";
 
-const GOALS_SQL: &str = "SELECT g.id, g.statement, g.measure, g.unit \
+const GOALS_SQL: &str = "SELECT g.id, g.statement, g.measure, g.unit, g.target_value::float8 \
      FROM intervention_goals g WHERE g.intervention_id = $1 AND g.status = 'active' \
      ORDER BY g.sort_order, g.created_at, g.id";
 
-const LAST_VALUES_SQL: &str = "SELECT se.field_values FROM intervention_sessions se \
+const LAST_VALUES_SQL: &str = "SELECT se.field_values, se.session_date FROM intervention_sessions se \
      WHERE se.intervention_id = $1 AND se.field_values <> '{}'::jsonb \
      ORDER BY se.session_date DESC, se.start_time DESC NULLS LAST, se.created_at DESC, se.id \
      LIMIT 1";
@@ -73,12 +73,15 @@ pub async fn context(
                 statement: r.get(1),
                 measure: r.get(2),
                 unit: r.get(3),
+                target: r.get(4),
             })
             .collect(),
         last_field_values: last
+            .as_ref()
             .map(|r| r.get::<_, serde_json::Value>(0))
             .filter(serde_json::Value::is_object)
             .unwrap_or_else(|| serde_json::json!({})),
+        last_session_date: last.as_ref().map(|r| r.get(1)),
         can_restrict: h.get(8),
         may_write: h.get(9),
     }))
@@ -127,6 +130,10 @@ pub fn parse_fields(v: &serde_json::Value) -> Vec<FieldDef> {
                 options,
                 min: f.get("min").and_then(|m| m.as_f64()),
                 max: f.get("max").and_then(|m| m.as_f64()),
+                carry: f
+                    .get("carry_over")
+                    .and_then(|c| c.as_bool())
+                    .unwrap_or(false),
             })
         })
         .collect()
@@ -397,7 +404,7 @@ mod tests {
             {"key": "  "},
             {"key": "mood", "field_type": "emoji_picker"},
             {"key": "focus", "label": "Focus", "field_type": "single_select",
-             "options": ["phonics", "fluency", 3]},
+             "options": ["phonics", "fluency", 3], "carry_over": true},
         ]));
         let keys: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
         assert_eq!(keys, ["passages", "mood", "focus"]);
@@ -411,6 +418,11 @@ mod tests {
         );
         assert!(!fields[1].required);
         assert_eq!(fields[2].options, ["phonics", "fluency", "3"]);
+        assert_eq!(
+            fields.iter().map(|f| f.carry).collect::<Vec<_>>(),
+            [false, false, true],
+            "only what the program marks carries over"
+        );
         assert!(parse_fields(&json!({"not": "an array"})).is_empty());
     }
 }

@@ -24,6 +24,12 @@ pub struct FieldDef {
     pub min: Option<f64>,
     #[serde(default)]
     pub max: Option<f64>,
+    /// `carry_over` in the definition: a new session opens with the last
+    /// session's value (a target sound, a book), marked as carried until
+    /// confirmed. Other fields open empty, so last time's answer (a mood,
+    /// points) is never recorded as today's without anyone typing it.
+    #[serde(default)]
+    pub carry: bool,
 }
 
 /// An active goal the editor offers a score for; a score becomes a
@@ -34,6 +40,9 @@ pub struct GoalToScore {
     pub statement: String,
     pub measure: Option<String>,
     pub unit: Option<String>,
+    /// What tells two goals on one measure apart in the editor.
+    #[serde(default)]
+    pub target: Option<f64>,
 }
 
 /// Everything the editor shows besides the values: kept in the draft, so a
@@ -56,8 +65,11 @@ pub struct SessionContext {
     pub goals: Vec<GoalToScore>,
     /// field_values of the intervention's most recent session that has
     /// any (an absence records none; `{}` if there is none): the editor
-    /// prefills the program fields from it.
+    /// prefills the program fields that carry over from it.
     pub last_field_values: serde_json::Value,
+    /// That session's date, for the carried values' marker.
+    #[serde(default)]
+    pub last_session_date: Option<NaiveDate>,
     /// One of the person's roles has can_view_restricted.
     pub can_restrict: bool,
     /// The person may log and edit sessions of this intervention.
@@ -141,6 +153,21 @@ pub fn planned_minutes(plan: Option<i16>, setting: Option<&serde_json::Value>) -
         .or(from_setting)
         .unwrap_or(DEFAULT_PLANNED_MINUTES)
 }
+
+/// Why no new session can be logged for an intervention in `status`, or
+/// `None`. Completed and discontinued are final: no transition leads back,
+/// so a new session would be logged against a closed record. The database
+/// would still take one (`caseload_may_log_session` asks who, not when)
+/// and lets saved sessions be corrected: only new ones are refused, and
+/// [`SAVED_STAY_EDITABLE`] says so where there is room.
+pub fn no_new_session(status: InterventionStatus) -> Option<String> {
+    crate::domain::lifecycle::is_final(status)
+        .then(|| format!("this intervention is {status}: sessions can no longer be logged for it"))
+}
+
+/// Follows [`no_new_session`]'s message where there is room for it.
+pub const SAVED_STAY_EDITABLE: &str =
+    "Its saved sessions can still be corrected: sessions tab, enter or e.";
 
 /// The database's rules for a session, checked before sending so the
 /// person reads the rule rather than a constraint name.

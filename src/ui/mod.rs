@@ -93,6 +93,27 @@ fn too_small(frame: &mut Frame, area: Rect) {
     frame.render_widget(p, mid);
 }
 
+/// Centred like `centered_text`, but wrapped: the end of a long reason says
+/// what to do ("run `caseload migrate`"), so it must not be cut off.
+pub(crate) fn centered_wrapped(
+    frame: &mut Frame,
+    area: Rect,
+    text: &str,
+    style: ratatui::style::Style,
+) {
+    let lines: Vec<Line> = auth::wrap(&sanitize::clean(text), usize::from(area.width))
+        .into_iter()
+        .map(|l| Line::styled(l, style))
+        .collect();
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let [mid] = Layout::vertical([Constraint::Length(height)])
+        .flex(ratatui::layout::Flex::Center)
+        .areas(area);
+    frame.render_widget(Paragraph::new(lines).alignment(Alignment::Center), mid);
+}
+
 /// One line of text in the middle of `area`.
 pub(crate) fn centered_text(
     frame: &mut Frame,

@@ -188,3 +188,86 @@ fn sessions_tab_asks_before_deleting_80x24() {
     update(&mut s, key('x'));
     insta::assert_snapshot!(text(&draw(&s, 80, 24, false)));
 }
+
+/// `L` on an intervention, with `ctx` as its context.
+fn editor_with(ctx: crate::domain::session::SessionContext, width: u16, height: u16) -> State {
+    let mut s = at_detail(width, height);
+    let req = press_log(&mut s);
+    crate::app::session_edit::test_setup::answer_with(&mut s, req, ctx);
+    s
+}
+
+/// Two goals on one measure: each score names its goal's place, measure
+/// and target, the target kept whole when the measure is cut.
+#[test]
+fn scores_say_which_goal_80x24() {
+    let ctx = crate::app::session_edit::fields_tests::three_goals();
+    let mut s = editor_with(ctx, 80, 24);
+    typed(&mut s, "2");
+    let screen = text(&draw(&s, 80, 24, false));
+    assert!(screen.contains("· target 1 per week"), "{screen}");
+    assert!(screen.contains("· target 0 per week"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn scores_say_which_goal_200x60_no_color() {
+    let ctx = crate::app::session_edit::fields_tests::three_goals();
+    let mut s = editor_with(ctx, 200, 60);
+    typed(&mut s, "2");
+    let t = draw(&s, 200, 60, true);
+    assert!(no_colours(&t));
+    insta::assert_snapshot!(text(&t));
+}
+
+/// Values carried over from the last session say so until confirmed:
+/// Level, focused, still does; Praise was left empty (it does not carry).
+#[test]
+fn carried_values_are_marked_80x24() {
+    let mut s = editor(80, 24);
+    for _ in 0..4 {
+        press(&mut s, KeyCode::Up);
+    }
+    let screen = text(&draw(&s, 80, 24, false));
+    assert_eq!(screen.matches("↺ from 28 Oct").count(), 2, "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+/// `L` on a completed intervention: why not, on the status line.
+#[test]
+fn log_on_a_closed_intervention_says_why_80x24() {
+    let mut s = at_detail(80, 24);
+    if let Screen::Intervention(d) = s.top_mut()
+        && let Some(x) = d.detail.get_mut()
+    {
+        x.header.status = InterventionStatus::Completed;
+    }
+    press(&mut s, KeyCode::Char('L'));
+    insta::assert_snapshot!(text(&draw(&s, 80, 24, false)));
+}
+
+/// `L` on an intervention closed by someone else since it loaded here (or
+/// from a home row): the editor learns it with its context and says why
+/// instead of opening.
+fn refused_closed_since(width: u16, height: u16) -> State {
+    let mut s = at_detail(width, height);
+    let req = press_log(&mut s);
+    let mut ctx = fixtures::session_context();
+    ctx.status = InterventionStatus::Discontinued;
+    crate::app::session_edit::test_setup::answer_with(&mut s, req, ctx);
+    s
+}
+
+#[test]
+fn log_on_an_intervention_closed_since_80x24() {
+    let screen = text(&draw(&refused_closed_since(80, 24), 80, 24, false));
+    assert!(screen.contains("can no longer be logged"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn log_on_an_intervention_closed_since_200x60_no_color() {
+    let t = draw(&refused_closed_since(200, 60), 200, 60, true);
+    assert!(no_colours(&t));
+    insta::assert_snapshot!(text(&t));
+}

@@ -99,6 +99,10 @@ pub struct FieldDef {
     pub key: &'static str,
     pub label: &'static str,
     pub required: bool,
+    /// `carry_over`: what stays the same from session to session (the
+    /// level, the book, the target sound) opens filled; what is observed
+    /// each time (scores, points, a mood) opens empty.
+    pub carry: bool,
     pub kind: FieldKind,
 }
 
@@ -118,6 +122,7 @@ const ENGAGEMENT: FieldDef = FieldDef {
     key: "engagement",
     label: "Engagement",
     required: false,
+    carry: false,
     kind: FieldKind::Rating { min: 1, max: 5 },
 };
 
@@ -136,6 +141,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "wcpm",
                 label: "Words correct per minute",
                 required: true,
+                carry: false,
                 kind: FieldKind::Number {
                     min: 0,
                     max: 300,
@@ -147,6 +153,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "story_level",
                 label: "Story level",
                 required: false,
+                carry: true,
                 kind: FieldKind::Single(&["1.0", "1.5", "2.0", "2.5", "3.0", "3.5", "4.0"]),
             },
             ENGAGEMENT,
@@ -154,6 +161,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "skills",
                 label: "Skills practised",
                 required: false,
+                carry: false,
                 kind: FieldKind::Multi(&["phonics", "fluency", "vocabulary", "comprehension"]),
             },
         ],
@@ -172,6 +180,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "units",
                 label: "Units completed",
                 required: true,
+                carry: false,
                 kind: FieldKind::Number {
                     min: 0,
                     max: 20,
@@ -183,6 +192,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "level",
                 label: "Core5 level",
                 required: false,
+                carry: true,
                 kind: FieldKind::Single(&[
                     "Level 4", "Level 5", "Level 6", "Level 7", "Level 8", "Level 9",
                 ]),
@@ -204,12 +214,14 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "substep",
                 label: "Substep",
                 required: true,
+                carry: true,
                 kind: FieldKind::Single(&["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "2.1", "2.2"]),
             },
             FieldDef {
                 key: "nwf",
                 label: "Nonsense words correct",
                 required: false,
+                carry: false,
                 kind: FieldKind::Number {
                     min: 0,
                     max: 100,
@@ -221,6 +233,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "mastery",
                 label: "Substep mastered",
                 required: false,
+                carry: false,
                 kind: FieldKind::Boolean,
             },
         ],
@@ -239,6 +252,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "module",
                 label: "Module",
                 required: true,
+                carry: true,
                 kind: FieldKind::Single(&[
                     "Module 1", "Module 2", "Module 3", "Module 4", "Module 5",
                 ]),
@@ -247,6 +261,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "digits_correct",
                 label: "Digits correct (2 min)",
                 required: false,
+                carry: false,
                 kind: FieldKind::Number {
                     min: 0,
                     max: 120,
@@ -271,6 +286,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "accuracy",
                 label: "Accuracy %",
                 required: true,
+                carry: false,
                 kind: FieldKind::Number {
                     min: 0,
                     max: 100,
@@ -282,6 +298,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "strategies",
                 label: "Strategies used",
                 required: false,
+                carry: false,
                 kind: FieldKind::Multi(&[
                     "number line",
                     "arrays",
@@ -306,6 +323,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "cws",
                 label: "Correct writing sequences",
                 required: false,
+                carry: false,
                 kind: FieldKind::Number {
                     min: 0,
                     max: 150,
@@ -317,12 +335,14 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "genre",
                 label: "Genre",
                 required: false,
+                carry: true,
                 kind: FieldKind::Single(&["narrative", "informative", "opinion"]),
             },
             FieldDef {
                 key: "prompt",
                 label: "Prompt",
                 required: false,
+                carry: false,
                 kind: FieldKind::Text(&[
                     "My favorite place",
                     "A time I helped someone",
@@ -345,6 +365,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "points_pct",
                 label: "Points earned %",
                 required: true,
+                carry: false,
                 kind: FieldKind::Number {
                     min: 0,
                     max: 100,
@@ -356,12 +377,14 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "goal_met",
                 label: "Daily goal met",
                 required: false,
+                carry: false,
                 kind: FieldKind::Boolean,
             },
             FieldDef {
                 key: "mood",
                 label: "Mood at check-in",
                 required: false,
+                carry: false,
                 kind: FieldKind::Single(&["great", "ok", "tired", "upset"]),
             },
         ],
@@ -380,6 +403,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "lesson",
                 label: "Lesson",
                 required: true,
+                carry: false,
                 kind: FieldKind::Single(&[
                     "Unit 1: Growth mindset",
                     "Unit 2: Emotion management",
@@ -391,6 +415,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "self_regulation",
                 label: "Self-regulation",
                 required: false,
+                carry: false,
                 kind: FieldKind::Rating { min: 1, max: 5 },
             },
             ENGAGEMENT,
@@ -410,12 +435,14 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "zone",
                 label: "Zone at start",
                 required: false,
+                carry: false,
                 kind: FieldKind::Single(&["blue", "green", "yellow", "red"]),
             },
             FieldDef {
                 key: "tools",
                 label: "Tools used",
                 required: false,
+                carry: false,
                 kind: FieldKind::Multi(&[
                     "deep breathing",
                     "movement break",
@@ -428,6 +455,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "self_regulation",
                 label: "Self-regulation",
                 required: true,
+                carry: false,
                 kind: FieldKind::Rating { min: 1, max: 5 },
             },
         ],
@@ -446,6 +474,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "days_absent_week",
                 label: "Days absent this week",
                 required: true,
+                carry: false,
                 kind: FieldKind::Number {
                     min: 0,
                     max: 5,
@@ -457,6 +486,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "barriers",
                 label: "Barriers discussed",
                 required: false,
+                carry: false,
                 kind: FieldKind::Multi(&[
                     "transportation",
                     "health",
@@ -470,6 +500,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "family_contacted",
                 label: "Family contacted",
                 required: false,
+                carry: false,
                 kind: FieldKind::Boolean,
             },
         ],
@@ -488,6 +519,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "interactions",
                 label: "Positive peer interactions",
                 required: false,
+                carry: false,
                 kind: FieldKind::Number {
                     min: 0,
                     max: 30,
@@ -512,12 +544,14 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "target_sound",
                 label: "Target sound",
                 required: true,
+                carry: true,
                 kind: FieldKind::Single(&["/r/", "/s/", "/l/", "/th/", "/k/"]),
             },
             FieldDef {
                 key: "accuracy",
                 label: "Accuracy %",
                 required: true,
+                carry: false,
                 kind: FieldKind::Number {
                     min: 0,
                     max: 100,
@@ -552,6 +586,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "minutes_read",
                 label: "Minutes read aloud",
                 required: true,
+                carry: false,
                 kind: FieldKind::Number {
                     min: 0,
                     max: 60,
@@ -563,6 +598,7 @@ pub const PROGRAMS: &[ProgramDef] = &[
                 key: "book",
                 label: "Book",
                 required: false,
+                carry: true,
                 kind: FieldKind::Text(&[
                     "Frog and Toad",
                     "Dog Man",
@@ -597,6 +633,9 @@ pub fn session_fields_json(def: &ProgramDef) -> String {
             };
             o.insert("field_type".into(), ft.into());
             o.insert("required".into(), f.required.into());
+            if f.carry {
+                o.insert("carry_over".into(), true.into());
+            }
             match &f.kind {
                 FieldKind::Number { min, max, .. } | FieldKind::Rating { min, max } => {
                     o.insert("min".into(), (*min).into());

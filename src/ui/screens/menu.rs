@@ -5,7 +5,7 @@ use crate::app::menu::{EntryKind, MenuState};
 use crate::ui::sanitize::truncate;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -13,7 +13,7 @@ pub fn render(frame: &mut Frame, area: Rect, m: &MenuState, state: &State, theme
     if m.entries().is_empty() {
         if let crate::app::Conn::Failed { reason, .. } = &state.conn {
             let text = format!("cannot connect: {reason} (r to retry)");
-            centered_wrapped(frame, area, &text, theme.error);
+            crate::ui::centered_wrapped(frame, area, &text, theme.error);
             return;
         }
         let text = if !state.is_connected() {
@@ -58,21 +58,4 @@ pub fn render(frame: &mut Frame, area: Rect, m: &MenuState, state: &State, theme
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
-}
-
-/// Centred like `centered_text`, but wrapped: the end of a long reason says
-/// what to do ("run `caseload migrate`"), so it must not be cut off.
-fn centered_wrapped(frame: &mut Frame, area: Rect, text: &str, style: ratatui::style::Style) {
-    let lines: Vec<Line> =
-        crate::ui::auth::wrap(&crate::ui::sanitize::clean(text), usize::from(area.width))
-            .into_iter()
-            .map(|l| Line::styled(l, style))
-            .collect();
-    let height = u16::try_from(lines.len())
-        .unwrap_or(u16::MAX)
-        .min(area.height);
-    let [mid] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    frame.render_widget(Paragraph::new(lines).alignment(Alignment::Center), mid);
 }

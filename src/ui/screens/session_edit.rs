@@ -5,10 +5,11 @@
 
 use crate::app::loadable::Pending as LoadPending;
 use crate::app::session_edit::recover::DraftsState;
-use crate::app::session_edit::slots::{self, NOTE_MAX};
+use crate::app::session_edit::slots::{self, NOTE_MAX, Slot};
 use crate::app::session_edit::{Editor, SessionScreen, Stage, thousands};
 use crate::app::{LogPick, session_log};
 use crate::domain::session::StoredSession;
+use crate::ui::form::Aside;
 use crate::ui::sanitize::{clean, truncate};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::pending::{self, Pending};
@@ -59,7 +60,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SessionScreen, theme: &Theme) {
 
 fn editor(frame: &mut Frame, area: Rect, e: &Editor, theme: &Theme) {
     let w = usize::from(area.width);
-    let (fields, focus) = crate::ui::form::field_lines(&e.form, w, !e.note_focus, theme);
+    let (fields, focus) =
+        crate::ui::form::field_lines_with(&e.form, w, !e.note_focus, theme, &asides(e, theme));
     let wanted = u16::try_from(fields.len() + 1).unwrap_or(u16::MAX);
     let room = area.height.saturating_sub(NOTE_MIN + 2);
     let [head, note_area, news, keys] = Layout::vertical([
@@ -120,6 +122,27 @@ fn editor(frame: &mut Frame, area: Rect, e: &Editor, theme: &Theme) {
         Paragraph::new(Line::styled(truncate(k, w), theme.dim)),
         keys,
     );
+}
+
+/// After each score, the goal it scores; after a value carried over from
+/// the last session, that it was.
+fn asides(e: &Editor, theme: &Theme) -> Vec<Option<Aside>> {
+    e.slots
+        .iter()
+        .enumerate()
+        .map(|(i, slot)| match slot {
+            Slot::Score(g) => slots::score_about(&e.context, *g).map(|(text, keep)| Aside {
+                text,
+                keep,
+                style: theme.dim,
+            }),
+            _ => e.carried_from(i).map(|text| Aside {
+                text,
+                keep: String::new(),
+                style: theme.busy,
+            }),
+        })
+        .collect()
 }
 
 fn news_line(e: &Editor, theme: &Theme) -> (String, ratatui::style::Style) {

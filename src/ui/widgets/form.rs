@@ -7,7 +7,7 @@ use crate::ui::sanitize::{fit, truncate, width};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -72,6 +72,18 @@ pub fn render(frame: &mut Frame, area: Rect, title: &str, form: &Form, theme: &T
     frame.render_widget(Paragraph::new(keys), k);
 }
 
+/// Text after a field's value, on its line: what the value is about or
+/// where it came from. `text` is cut to fit, `keep` never is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aside {
+    pub text: String,
+    pub keep: String,
+    pub style: Style,
+}
+
+/// Columns a value keeps before its aside, however short the value.
+const ASIDE_AFTER: usize = 6;
+
 /// One line per field (plus one under each field with a message shown),
 /// and the index of the focused field's line; `focused` is false when the
 /// focus is elsewhere (the session editor's note).
@@ -81,7 +93,19 @@ pub fn field_lines<'a>(
     focused: bool,
     theme: &Theme,
 ) -> (Vec<Line<'a>>, usize) {
-    let value_cols = w.saturating_sub(LABEL + 2).max(1);
+    field_lines_with(form, w, focused, theme, &[])
+}
+
+/// [`field_lines`] with an aside after the value of field `i` when
+/// `asides[i]` has one.
+pub fn field_lines_with<'a>(
+    form: &Form,
+    w: usize,
+    focused: bool,
+    theme: &Theme,
+    asides: &[Option<Aside>],
+) -> (Vec<Line<'a>>, usize) {
+    let all_cols = w.saturating_sub(LABEL + 2).max(1);
     let mut lines = Vec::new();
     let mut focus_line = 0;
     for (i, spec) in form.specs.iter().enumerate() {
@@ -94,20 +118,39 @@ pub fn field_lines<'a>(
             if focused { theme.hotkey } else { theme.dim },
         )];
         let value = &form.values[i];
+        let shown = if spec.kind == Kind::Flag {
+            format!("[{}] {value}", if value == "yes" { "x" } else { " " })
+        } else {
+            value.clone()
+        };
+        let aside = asides.get(i).and_then(Option::as_ref);
+        // With an aside the value takes what it needs (and a space for the
+        // cursor), the aside the rest.
+        let value_cols = match aside {
+            Some(_) => all_cols.min((width(&shown) + 1).max(ASIDE_AFTER)),
+            None => all_cols,
+        };
+        let before = spans.len();
         if focused && spec.kind == Kind::Text && form.saving.is_none() {
             spans.extend(with_cursor(value, form.cursor, value_cols, theme));
         } else {
-            let shown = if spec.kind == Kind::Flag {
-                format!("[{}] {value}", if value == "yes" { "x" } else { " " })
-            } else {
-                value.clone()
-            };
             let style = if focused {
                 theme.selected
             } else {
-                ratatui::style::Style::new()
+                Style::new()
             };
             spans.push(Span::styled(truncate(&shown, value_cols), style));
+        }
+        if let Some(a) = aside {
+            let used: usize = spans[before..].iter().map(Span::width).sum();
+            let room = all_cols.saturating_sub(value_cols + 1);
+            let text = format!(
+                "{}{}",
+                truncate(&a.text, room.saturating_sub(width(&a.keep))),
+                a.keep
+            );
+            spans.push(Span::raw(" ".repeat(value_cols.saturating_sub(used) + 1)));
+            spans.push(Span::styled(truncate(&text, room), a.style));
         }
         if focused {
             focus_line = lines.len();

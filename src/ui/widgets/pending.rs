@@ -23,7 +23,12 @@ pub fn render(frame: &mut Frame, area: Rect, pending: Pending<'_>, theme: &Theme
     let (text, style) = match pending {
         Pending::Loading(what) => (what.to_string(), theme.dim),
         Pending::Failed { why, hint } => (format!("{why} ({hint})"), theme.error),
-        Pending::Refused { why, keys } => (format!("{why} · {keys}"), theme.error),
+        // A refusal says what to do at its end: wrapped, never cut.
+        Pending::Refused { why, keys } => {
+            let text = format!("{why} · {keys}");
+            super::super::centered_wrapped(frame, area, &text, theme.error);
+            return;
+        }
     };
     super::super::centered_text(frame, area, &text, style);
 }

@@ -133,6 +133,16 @@ impl Room for DetailState {
             return Some(effects);
         }
         if action == Some(Action::LogSession) {
+            // Known closed here: said at once. Otherwise (not loaded yet,
+            // or closed since) the editor says it when its context arrives.
+            let closed = self
+                .detail
+                .get()
+                .and_then(|d| crate::domain::session::no_new_session(d.header.status));
+            if let Some(why) = closed {
+                cx.info(why);
+                return Some(vec![]);
+            }
             cx.go(Nav::LogSession(LogFor::Intervention {
                 id: self.id,
                 title: self.title.clone(),

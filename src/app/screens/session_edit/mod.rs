@@ -13,7 +13,7 @@ mod room;
 use crate::app::form::Form;
 use crate::app::loadable::Loadable;
 use crate::domain::session::{SessionContext, SessionWrite, StoredSession};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use draft::SessionDraft;
 pub use open::{NOT_CONNECTED, draft_screen, edit_session_screen, new_session_screen};
 use ratatui::style::{Modifier, Style};
@@ -98,8 +98,6 @@ impl Editor {
         let specs = slots::specs(&d.context, &slots);
         let mut form = Form::with_specs(Cow::Owned(specs), fit(d.original));
         form.values = fit(d.values);
-        // The quick path starts on the first score; without goals, on the note.
-        let first_score = slots.iter().position(|s| matches!(s, Slot::Score(_)));
         let mut e = Editor {
             id: d.id,
             base_version: d.base_version,
@@ -113,8 +111,13 @@ impl Editor {
             stage: Stage::Editing,
             notice: None,
         };
-        e.set_focus(first_score.unwrap_or(n));
         e.revalidate();
+        // The quick path starts where a value is needed: the first field a
+        // save would refuse (a required field that does not carry over),
+        // else the first score; without goals, the note.
+        let first_score = e.slots.iter().position(|s| matches!(s, Slot::Score(_)));
+        let first_needed = e.form.errors.iter().position(Option::is_some);
+        e.set_focus(first_needed.or(first_score).unwrap_or(n));
         e
     }
 
@@ -158,6 +161,25 @@ impl Editor {
         let mut e = Editor::build(d);
         e.form.show_all = true;
         e
+    }
+
+    /// "↺ from 12 Nov" beside field `i` while it holds the value carried
+    /// over from the last session, until the person confirms it (leaves
+    /// the field, or types in it) or changes it. New sessions only: an
+    /// edit shows what was saved.
+    pub fn carried_from(&self, i: usize) -> Option<String> {
+        if self.base_version.is_some() || self.form.touched.get(i).copied().unwrap_or(true) {
+            return None;
+        }
+        let carried = slots::carried(&self.context, *self.slots.get(i)?)?;
+        if self.form.values.get(i)? != &carried {
+            return None;
+        }
+        Some(match self.context.last_session_date {
+            Some(d) if d.year() == self.today.year() => format!("↺ from {}", d.format("%-d %b")),
+            Some(d) => format!("↺ from {}", d.format("%-d %b %Y")),
+            None => "↺ from the last session".into(),
+        })
     }
 
     pub fn note_text(&self) -> String {
@@ -325,11 +347,15 @@ fn note_area(text: &str) -> TextArea<'static> {
     t.set_max_histories(200);
     t.set_cursor_line_style(Style::new());
     t.set_placeholder_text("What happened in the session…");
+    // Dim rather than the textarea's grey: no colour, so NO_COLOR holds.
+    t.set_placeholder_style(Style::new().add_modifier(Modifier::DIM));
     t.move_cursor(ratatui_textarea::CursorMove::Bottom);
     t.move_cursor(ratatui_textarea::CursorMove::End);
     t
 }
 
+#[cfg(test)]
+pub(crate) mod fields_tests;
 #[cfg(test)]
 mod open_tests;
 #[cfg(test)]

@@ -261,3 +261,87 @@ fn r_retries_an_editor_that_could_not_load() {
     answer(&mut s, context_load(&fx).0);
     assert_eq!(editor(&s).stage, Stage::Editing);
 }
+
+/// `L` on a completed or discontinued intervention: why nothing opens. The
+/// database would take the session (it asks who, not when), so caseload
+/// refuses only new ones, and says the saved ones stay correctable.
+#[test]
+fn a_closed_intervention_says_why_no_session_can_be_logged() {
+    use crate::domain::session::{SessionValues, StoredSession};
+    let why = |status: &str| {
+        format!("this intervention is {status}: sessions can no longer be logged for it")
+    };
+    for status in [
+        InterventionStatus::Completed,
+        InterventionStatus::Discontinued,
+    ] {
+        // On the intervention: said at once, nothing asked, nothing opens.
+        let mut s = at_detail(status);
+        let fx = update(&mut s, key('L'));
+        assert!(fx.is_empty(), "{fx:?}");
+        assert!(matches!(s.top(), Screen::Intervention(_)));
+        assert_eq!(
+            s.message.as_ref().map(|m| m.1.clone()),
+            Some(why(&status.to_string()))
+        );
+    }
+
+    // From the home, whose row was open when it loaded: the editor learns
+    // the status with its context, and says the same.
+    let mut s = at_home();
+    let req = press_log(&mut s);
+    let mut ctx = fixtures::session_context();
+    ctx.status = InterventionStatus::Completed;
+    answer_with(&mut s, req, ctx.clone());
+    let Screen::Session(x) = s.top() else {
+        panic!()
+    };
+    assert!(x.editor().is_none());
+    assert_eq!(
+        x.error(),
+        Some(
+            format!(
+                "{}. Its saved sessions can still be corrected: sessions tab, enter or e.",
+                why("completed")
+            )
+            .as_str()
+        )
+    );
+
+    // A saved session of it still opens for a correction.
+    let mut s = at_detail(InterventionStatus::Completed);
+    update(&mut s, key('2'));
+    let (req, _, Some(session)) = context_load(&update(&mut s, key('e'))) else {
+        panic!("an edit asks for the session")
+    };
+    let stored = StoredSession {
+        id: session,
+        intervention_id: ctx.intervention_id,
+        version: 3,
+        values: SessionValues {
+            session_date: day(50),
+            start_time: None,
+            minutes: 30,
+            attendance: crate::domain::kinds::Attendance::Present,
+            fidelity: None,
+            note: Some("read aloud".into()),
+            field_values: serde_json::json!({"level": 3}),
+            is_restricted: false,
+            scores: vec![],
+        },
+        updated_by_name: None,
+        updated_at: day(50).and_hms_opt(9, 0, 0).unwrap().and_utc(),
+    };
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::SessionContext {
+                loaded: Some(Box::new((ctx, Some(stored)))),
+                today: day(fixtures::TODAY),
+                offline: None,
+            },
+        },
+    );
+    assert_eq!(editor(&s).base_version, Some(3));
+}

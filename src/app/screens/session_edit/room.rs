@@ -107,6 +107,14 @@ impl SessionScreen {
             );
             return;
         }
+        // A new session only: saved ones stay correctable.
+        if self.session_id.is_none()
+            && let Some(why) = crate::domain::session::no_new_session(context.status)
+        {
+            let also = crate::domain::session::SAVED_STAY_EDITABLE;
+            self.editing.fail(req, format!("{why}. {also}"));
+            return;
+        }
         let mut editor = match (self.session_id, stored) {
             (None, _) => Editor::new_session(id, context, today),
             (Some(_), Some(stored)) => Editor::edit(&stored, context, today),

@@ -29,7 +29,8 @@ pub enum Slot {
 }
 
 /// In focus order: the scores come last, right before the note, so the
-/// quick path (score, note, save) needs no travelling.
+/// quick path (score, note, save) needs no travelling; the program's
+/// fields, which may need typing each session, right before the scores.
 pub fn slots(ctx: &SessionContext) -> Vec<Slot> {
     let mut s = vec![
         Slot::Date,
@@ -38,10 +39,10 @@ pub fn slots(ctx: &SessionContext) -> Vec<Slot> {
         Slot::Minutes,
         Slot::Fidelity,
     ];
-    s.extend((0..ctx.fields.len()).map(Slot::Field));
     if ctx.can_restrict {
         s.push(Slot::Restricted);
     }
+    s.extend((0..ctx.fields.len()).map(Slot::Field));
     s.extend((0..ctx.goals.len()).map(Slot::Score));
     s
 }
@@ -88,22 +89,63 @@ fn spec(ctx: &SessionContext, slot: Slot) -> FieldSpec {
             let Some(g) = ctx.goals.get(i) else {
                 return form::text("?", "");
             };
-            let what = match (&g.measure, &g.unit) {
-                (Some(m), Some(u)) => format!("{m} ({u})"),
-                (Some(m), None) => m.clone(),
-                (None, Some(u)) => u.clone(),
-                (None, None) => "score".into(),
+            // The label column is narrow: it names the score by the goal's
+            // place (as on the goals tab); the measure and the target, which
+            // tell goals on one measure apart, follow the value.
+            let label = if ctx.goals.len() == 1 {
+                "Score".to_string()
+            } else {
+                format!("Score for goal {}", i + 1)
             };
             FieldSpec {
-                label: Cow::Owned(format!("Score: {what}")),
+                label: Cow::Owned(label),
                 kind: Kind::Text,
                 hint: Cow::Owned(format!(
-                    "a number for \"{}\", or empty: not scored this session",
+                    "\"{}\": a number, or empty if not scored this session",
                     g.statement
                 )),
             }
         }
     }
+}
+
+/// What score `i` measures, and its target with the unit (kept whole when
+/// the measure has to be cut): ("Office discipline referrals",
+/// " · target 1 per week").
+pub fn score_about(ctx: &SessionContext, i: usize) -> Option<(String, String)> {
+    let g = ctx.goals.get(i)?;
+    let unit = g.unit.as_deref().filter(|u| !u.trim().is_empty());
+    let measure = g.measure.as_deref().filter(|m| !m.trim().is_empty());
+    Some(match (g.target, measure) {
+        (Some(t), m) => {
+            let unit = match unit {
+                Some("%") => "%".to_string(),
+                Some(u) => format!(" {u}"),
+                None => String::new(),
+            };
+            (
+                m.unwrap_or(&g.statement).to_string(),
+                format!(" · target {}{unit}", number_text(t)),
+            )
+        }
+        (None, Some(m)) => (
+            unit.map_or_else(|| m.to_string(), |u| format!("{m} ({u})")),
+            String::new(),
+        ),
+        (None, None) => (g.statement.clone(), String::new()),
+    })
+}
+
+/// The value slot `slot` opens with when carried over from the last
+/// session: a program field marked `carry_over` that the last session
+/// filled. `None` for every other slot.
+pub fn carried(ctx: &SessionContext, slot: Slot) -> Option<String> {
+    let Slot::Field(i) = slot else {
+        return None;
+    };
+    let f = ctx.fields.get(i).filter(|f| f.carry)?;
+    let v = ctx.last_field_values.get(&f.key)?;
+    (!v.is_null()).then(|| field_text(f, Some(v)))
 }
 
 fn field_hint(f: &FieldDef) -> String {
@@ -129,7 +171,7 @@ fn field_hint(f: &FieldDef) -> String {
 }
 
 /// The values of a new session: today, present, the planned minutes, the
-/// program fields as last time, no scores.
+/// program fields empty unless they carry over from last time, no scores.
 pub fn new_values(ctx: &SessionContext, today: NaiveDate, slots: &[Slot]) -> Vec<String> {
     slots
         .iter()
@@ -139,11 +181,12 @@ pub fn new_values(ctx: &SessionContext, today: NaiveDate, slots: &[Slot]) -> Vec
             Slot::Attendance => "present".into(),
             Slot::Minutes => ctx.planned_minutes.to_string(),
             Slot::Restricted => form::flag_text(false),
-            Slot::Field(i) => ctx
-                .fields
-                .get(*i)
-                .map(|f| field_text(f, ctx.last_field_values.get(&f.key)))
-                .unwrap_or_default(),
+            Slot::Field(i) => carried(ctx, *s).unwrap_or_else(|| {
+                ctx.fields
+                    .get(*i)
+                    .map(|f| field_text(f, None))
+                    .unwrap_or_default()
+            }),
         })
         .collect()
 }
