@@ -226,7 +226,7 @@ fn scores_say_which_goal_200x60_no_color() {
 fn carried_values_are_marked_80x24() {
     let mut s = editor(80, 24);
     for _ in 0..4 {
-        press(&mut s, KeyCode::Up);
+        update(&mut s, key(KeyCode::Up));
     }
     let screen = text(&draw(&s, 80, 24, false));
     assert_eq!(screen.matches("↺ from 28 Oct").count(), 2, "{screen}");
@@ -242,7 +242,7 @@ fn log_on_a_closed_intervention_says_why_80x24() {
     {
         x.header.status = InterventionStatus::Completed;
     }
-    press(&mut s, KeyCode::Char('L'));
+    update(&mut s, key(KeyCode::Char('L')));
     insta::assert_snapshot!(text(&draw(&s, 80, 24, false)));
 }
 

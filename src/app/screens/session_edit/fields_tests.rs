@@ -3,9 +3,11 @@
 //! when they say so).
 
 use super::test_setup::{answer_with, editor, log_from_home, press_log};
-use super::tests::{ctrl, field, submitted, typed, value};
+use super::tests::{field, submitted, typed, value};
+use crate::app::fixtures::ctrl;
+use crate::app::fixtures::key;
 use crate::app::fixtures::{self, day};
-use crate::app::iv_tests::{at_home, code};
+use crate::app::iv_tests::at_home;
 use crate::app::session_edit::{Editor, slots};
 use crate::app::test_prelude::*;
 use crate::domain::session::{GoalToScore, SessionContext};
@@ -124,12 +126,12 @@ fn carried_values_are_marked_until_confirmed_or_changed() {
     // Up from the score: through Praise, Materials and Focus to Level;
     // looking at a carried value is not confirming it yet.
     for _ in 0..4 {
-        update(&mut s, code(KeyCode::Up));
+        update(&mut s, key(KeyCode::Up));
     }
     assert_eq!(editor(&s).form.focus, field(&s, "Level"));
     assert!(marker(&s, "Level").is_some());
     // Leaving it confirms it.
-    update(&mut s, code(KeyCode::Up));
+    update(&mut s, key(KeyCode::Up));
     assert_eq!(marker(&s, "Level"), None, "confirmed by moving on");
     // Changing one ends the marker at once.
     assert_eq!(editor(&s).form.focus, field(&s, "Book"));
@@ -137,7 +139,7 @@ fn carried_values_are_marked_until_confirmed_or_changed() {
     assert_eq!(value(&s, "Book"), "Dog Mans");
     assert_eq!(marker(&s, "Book"), None, "changed");
     // Saved as shown: the carried values too.
-    let fx = update(&mut s, ctrl('s'));
+    let fx = update(&mut s, key(ctrl('s')));
     let w = submitted(&fx).expect("saved");
     assert_eq!(
         w.values.field_values,
@@ -188,16 +190,16 @@ fn a_required_field_that_does_not_carry_over_takes_the_focus() {
     keys += 1;
     // Focus, Materials, Praise given, the score.
     for _ in 0..4 {
-        update(&mut s, code(KeyCode::Tab));
+        update(&mut s, key(KeyCode::Tab));
         keys += 1;
     }
     assert_eq!(editor(&s).form.focus, field(&s, "Score"));
     typed(&mut s, "42");
-    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
     keys += 3;
     assert!(editor(&s).note_focus);
     typed(&mut s, "Read two passages.");
-    let fx = update(&mut s, ctrl('s'));
+    let fx = update(&mut s, key(ctrl('s')));
     keys += 1;
     let w = submitted(&fx).expect("saved");
     assert_eq!(w.values.field_values["level"], 4);

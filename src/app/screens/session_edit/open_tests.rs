@@ -5,7 +5,7 @@ use super::test_setup::{
     answer, answer_with, context_load, editor, found, log_from_home, log_from_student, press_log,
     targets_arrive,
 };
-use crate::app::fixtures::{self, key};
+use crate::app::fixtures::{self, day, key};
 use crate::app::iv_tests::{at_detail, at_home};
 use crate::app::session_edit::Stage;
 use crate::app::test_prelude::*;
