@@ -110,7 +110,12 @@ fn outside_form_200x60_no_color() {
     press(&mut s, KeyCode::Up);
     press(&mut s, KeyCode::Enter);
     type_text(&mut s, "Dr. Okafor");
+    // Enter moves on; Ctrl-S tries to save and shows what is missing.
     press(&mut s, KeyCode::Enter);
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
     let t = draw(&s, 200, 60, true);
     assert!(no_colours(&t));
     let screen = text(&t);
