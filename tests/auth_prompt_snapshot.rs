@@ -85,3 +85,23 @@ fn rejected_stored_password_offers_forget_and_remember_is_shown() {
     );
     insta::assert_snapshot!(t.backend());
 }
+
+/// Ctrl-F asks before forgetting, with the one question every confirmation
+/// asks: Enter keeps the stored password.
+#[test]
+fn forgetting_the_stored_password_asks_first() {
+    let mut s = asked(true);
+    let fx = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::CONTROL)),
+    );
+    assert!(fx.is_empty(), "{fx:?}");
+    let t = frame(&s);
+    let shown = text(&t);
+    assert!(shown.contains("forget the stored password?"), "{shown}");
+    assert!(
+        shown.contains("y forget it · n, esc or enter keep it"),
+        "{shown}"
+    );
+    insta::assert_snapshot!(t.backend());
+}

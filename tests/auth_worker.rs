@@ -223,8 +223,10 @@ async fn wrong_password_prompts_again_and_the_right_one_signs_in() {
     assert!(update(&mut s, reply).is_empty());
     assert!(s.auth.as_ref().unwrap().offer_forget);
 
+    // Ctrl-F asks first, like every confirmation; y forgets.
     let ctrl = KeyModifiers::CONTROL;
-    let reply = through(&mut s, &worker, key(KeyCode::Char('f'), ctrl)).await;
+    assert!(update(&mut s, key(KeyCode::Char('f'), ctrl)).is_empty());
+    let reply = through(&mut s, &worker, key(KeyCode::Char('y'), KeyModifiers::NONE)).await;
     assert!(
         matches!(&reply, Msg::KeyringDone { result: Ok(t) } if t.starts_with("forgot")),
         "{reply:?}"

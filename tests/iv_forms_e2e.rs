@@ -36,20 +36,23 @@ async fn a_counselor_creates_a_plan_a_goal_and_three_points() {
     pty.wait_for(&["pick a program", "Custom (no program)"], WAIT);
     pty.send("\r");
     pty.wait_for(&["Sessions per week", "Start date"], WAIT);
-    // A start after the end is caught before anything is sent.
-    pty.send("\t\t\t2026-11-20\t2026-11-01\r");
+    // Enter walks the fields (it saves only from the last one); the start
+    // date is today's, cleared (ctrl-u) and typed. A start after the end is
+    // caught by ctrl-s before anything is sent.
+    pty.send("\r\r\r\x152026-11-20\r2026-11-01\x13");
     pty.wait_for(
         &["the planned end date must be on or after the start date"],
         WAIT,
     );
-    pty.send("\x15\r");
+    pty.send("\x15\x13");
     pty.wait_for(&["no goals yet: n adds one"], WAIT);
 
     pty.send("n");
     pty.wait_for(&["New goal", "Decision rule"], WAIT);
-    // Measure may come from the program: cleared (ctrl-u) and typed.
+    // Measure may come from the program: cleared (ctrl-u) and typed; Enter
+    // past the decision rule and the status saves from the last field.
     pty.send(
-        "Reads 90 words correct per minute\t\x15ORF\twcpm\t\t40\t2026-11-01\t90\t2027-02-01\r",
+        "Reads 90 words correct per minute\t\x15ORF\twcpm\t\t40\t2026-11-01\t90\t2027-02-01\r\r\r",
     );
     pty.wait_for(&["decision: not enough data: 0 of 4 points"], WAIT);
     for (n, (on, value)) in [
@@ -62,7 +65,9 @@ async fn a_counselor_creates_a_plan_a_goal_and_three_points() {
     {
         pty.send("m");
         pty.wait_for(&["New data point", "Value"], WAIT);
-        pty.send(&format!("{on}\t{value}\r"));
+        // The point opens dated today on its value: the value, then tab
+        // round to the date, cleared and typed, and ctrl-s.
+        pty.send(&format!("{value}\t\t\x15{on}\x13"));
         pty.wait_for(&[&format!("{} of 4 points", n + 1)], WAIT);
     }
     let screen = pty.wait_for(&["aimline · ⠂⠂ trend"], WAIT);

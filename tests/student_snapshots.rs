@@ -247,7 +247,9 @@ fn no_color_tabs_and_form() {
     insta::assert_snapshot!("no_color_form", draw(&s, 80, 24, true));
 }
 
-/// Opens the profile form and types two bad values into it.
+/// Opens the profile form, types a day that does not exist, and tries a
+/// grade no school has: the grade picker takes the "1" (Grade 1) and
+/// refuses the "3".
 fn invalid_form(s: &mut State) {
     update(s, key(KeyCode::Char('e')));
     for _ in 0..3 {
@@ -287,7 +289,7 @@ fn conflict_on_profile(s: &mut State) {
     for c in "2016-04-03".chars() {
         update(s, key(KeyCode::Char(c)));
     }
-    let fx = update(s, key(KeyCode::Enter));
+    let fx = update(s, ctrl('s'));
     let Some(Effect::SaveStudentRecord { req, .. }) = fx.first().cloned() else {
         panic!("{fx:?}")
     };

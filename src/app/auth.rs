@@ -2,6 +2,7 @@
 //! caseload does not have, or rejected the one it had. Pure state; the
 //! worker does the connecting and the keyring.
 
+use super::confirm::{self, Answer};
 use super::{Conn, Effect, State};
 use crate::config::Password;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -22,6 +23,8 @@ pub struct AuthPrompt {
     pub offer_forget: bool,
     /// A note under the input (paste cut short, nothing typed, forgetting).
     pub note: Option<String>,
+    /// Asking whether to forget the stored password (`app::confirm`).
+    pub confirm_forget: bool,
 }
 
 pub(super) fn open(state: &mut State, target: String, reason: String, stored_secret_failed: bool) {
@@ -35,6 +38,7 @@ pub(super) fn open(state: &mut State, target: String, reason: String, stored_sec
         remember,
         offer_forget: stored_secret_failed,
         note: None,
+        confirm_forget: false,
     });
 }
 
@@ -44,6 +48,22 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return vec![];
     };
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    // While asking, y and n answer the question and are not typed.
+    if p.confirm_forget {
+        return match confirm::answer(&key) {
+            Answer::Yes => {
+                p.confirm_forget = false;
+                p.offer_forget = false;
+                p.note = Some("forgetting the stored password…".into());
+                vec![Effect::ForgetKeyring]
+            }
+            Answer::No => {
+                p.confirm_forget = false;
+                vec![]
+            }
+            Answer::Unanswered => vec![],
+        };
+    }
     match key.code {
         KeyCode::Enter => {
             if p.input.is_empty() {
@@ -73,9 +93,8 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         KeyCode::Char('f') if ctrl && p.offer_forget => {
-            p.offer_forget = false;
-            p.note = Some("forgetting the stored password…".into());
-            vec![Effect::ForgetKeyring]
+            p.confirm_forget = true;
+            vec![]
         }
         KeyCode::Char('u') if ctrl => {
             p.input = Password::default();
@@ -316,8 +335,30 @@ mod tests {
 
         let (mut s, _) = asked(true);
         assert!(s.auth.as_ref().unwrap().offer_forget);
-        assert_eq!(update(&mut s, key(ctrl('f'))), vec![Effect::ForgetKeyring]);
+        // Asked first, like every confirmation: Enter keeps it, and y or n
+        // answer the question rather than being typed.
+        typed(&mut s, "ab");
+        assert!(update(&mut s, key(ctrl('f'))).is_empty());
+        assert!(s.auth.as_ref().unwrap().confirm_forget);
+        assert!(update(&mut s, key(KeyCode::Char('x'))).is_empty());
+        assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
         let p = s.auth.as_ref().unwrap();
+        assert!(!p.confirm_forget && p.offer_forget, "kept");
+        assert_eq!(p.input.char_count(), 2, "nothing typed while asking");
+        assert!(
+            s.auth.is_some(),
+            "Enter answered the question, it did not sign in"
+        );
+        update(&mut s, key(ctrl('f')));
+        assert!(update(&mut s, key(KeyCode::Char('n'))).is_empty());
+        assert!(s.auth.as_ref().unwrap().offer_forget);
+        update(&mut s, key(ctrl('f')));
+        assert_eq!(
+            update(&mut s, key(KeyCode::Char('y'))),
+            vec![Effect::ForgetKeyring]
+        );
+        let p = s.auth.as_ref().unwrap();
+        assert_eq!(p.input.char_count(), 2);
         assert!(!p.offer_forget && p.note.is_some());
         assert!(update(&mut s, key(ctrl('f'))).is_empty(), "once");
         update(

@@ -457,7 +457,10 @@ pub fn answer_context(
         s,
         crate::app::Msg::Loaded {
             req,
-            data: Data::IvFormContext { context },
+            data: Data::IvFormContext {
+                context,
+                today: day(TODAY),
+            },
         },
     );
     about

@@ -1,19 +1,31 @@
-//! A form: labelled text fields edited in place, with per-field messages.
+//! A form: labelled fields edited in place, with per-field messages.
 //! It knows nothing about what it edits: the owner parses the values (and
 //! reports errors per field) after every change, so every form validates
 //! the same way and nothing typed is ever thrown away by a failed check.
+//!
+//! Every form has the same keys: Enter and Tab go to the next field, Enter
+//! on the last one saves, Ctrl-S saves from anywhere, Esc leaves (asking
+//! first when something changed). A field with a closed set of values is a
+//! picker: ←/→ choose, typing narrows ("6" is grade 06).
 
 use super::ReqId;
+use super::choices::{self, Choice};
+use super::confirm::{self, Answer};
 use super::keymap::{Action, Key, KeyMap};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::borrow::Cow;
+
+/// Said when a save found fields to fix.
+pub const FIX_FIELDS: &str = "not saved: fix the fields marked in red";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Text,
     /// yes/no, toggled with space.
     Flag,
+    /// One of a closed set, shown in words: ←/→ choose, typing narrows.
+    Pick(&'static [Choice]),
 }
 
 /// Fixed forms borrow their labels; forms built from data (a program's
@@ -24,6 +36,16 @@ pub struct FieldSpec {
     pub kind: Kind,
     /// Shown next to the focused field: what the field accepts.
     pub hint: Cow<'static, str>,
+}
+
+impl FieldSpec {
+    /// A value as the form shows it: a picker's in words.
+    pub fn shown<'a>(&self, value: &'a str) -> &'a str {
+        match self.kind {
+            Kind::Pick(set) => choices::words(set, value),
+            _ => value,
+        }
+    }
 }
 
 pub const fn text(label: &'static str, hint: &'static str) -> FieldSpec {
@@ -42,6 +64,24 @@ pub const fn flag(label: &'static str) -> FieldSpec {
     }
 }
 
+/// A picker over `set`; its hint lists the choices.
+pub const fn pick(label: &'static str, set: &'static [Choice]) -> FieldSpec {
+    pick_with(label, set, "")
+}
+
+/// A picker whose hint says more than its choices.
+pub const fn pick_with(
+    label: &'static str,
+    set: &'static [Choice],
+    hint: &'static str,
+) -> FieldSpec {
+    FieldSpec {
+        label: Cow::Borrowed(label),
+        kind: Kind::Pick(set),
+        hint: Cow::Borrowed(hint),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Form {
     pub specs: Cow<'static, [FieldSpec]>,
@@ -52,11 +92,14 @@ pub struct Form {
     pub focus: usize,
     /// Character index into the focused value.
     pub cursor: usize,
+    /// What was typed into the focused picker to narrow its choices.
+    pub typed: String,
     /// Fields typed into or left: only these show their messages until a
     /// save is attempted, so an empty form does not open covered in red.
     pub touched: Vec<bool>,
     pub errors: Vec<Option<String>>,
     pub show_all: bool,
+    /// Asking whether to drop the changes (`app::confirm`).
     pub confirm_discard: bool,
     pub saving: Option<ReqId>,
     /// Why the last save did not happen (a refusal from the database).
@@ -88,6 +131,7 @@ impl Form {
             cursor: values.first().map_or(0, |v| v.chars().count()),
             values,
             focus: 0,
+            typed: String::new(),
             touched: vec![false; n],
             errors: vec![None; n],
             show_all: false,
@@ -126,11 +170,21 @@ impl Form {
         }
     }
 
-    fn focus_to(&mut self, i: usize) {
+    /// A save found fields to fix: say so, and go to the first of them.
+    pub fn fix_fields(&mut self) {
+        self.show_all = true;
+        self.notice = Some(FIX_FIELDS.into());
+        if let Some(i) = self.errors.iter().position(Option::is_some) {
+            self.focus_to(i);
+        }
+    }
+
+    pub fn focus_to(&mut self, i: usize) {
         if let Some(t) = self.touched.get_mut(self.focus) {
             *t = true;
         }
         self.focus = i;
+        self.typed.clear();
         self.cursor = self.values.get(i).map_or(0, |v| v.chars().count());
     }
 
@@ -150,10 +204,16 @@ impl Form {
             return FormKey::Ignored;
         }
         if self.confirm_discard {
-            self.confirm_discard = false;
-            return match key.code {
-                KeyCode::Char('y') => FormKey::Cancel,
-                _ => FormKey::Ignored,
+            return match confirm::answer(key) {
+                Answer::Yes => {
+                    self.confirm_discard = false;
+                    FormKey::Cancel
+                }
+                Answer::No => {
+                    self.confirm_discard = false;
+                    FormKey::Ignored
+                }
+                Answer::Unanswered => FormKey::Ignored,
             };
         }
         let k = Key::from_event(key);
@@ -166,11 +226,17 @@ impl Form {
             }
             return FormKey::Cancel;
         }
-        if bound(Action::Save) || key.code == KeyCode::Enter {
+        if bound(Action::Save) {
             self.show_all = true;
             return FormKey::Save;
         }
-        if bound(Action::NextField) || key.code == KeyCode::Down {
+        // Enter moves on, as on a web form, and saves only from the last
+        // field: a half-filled form is never saved by habit.
+        if key.code == KeyCode::Enter && self.focus + 1 >= n {
+            self.show_all = true;
+            return FormKey::Save;
+        }
+        if bound(Action::NextField) || matches!(key.code, KeyCode::Down | KeyCode::Enter) {
             self.focus_to((self.focus + 1) % n);
             return FormKey::Moved;
         }
@@ -178,28 +244,110 @@ impl Form {
             self.focus_to((self.focus + n - 1) % n);
             return FormKey::Moved;
         }
+        match self.specs[self.focus].kind {
+            Kind::Flag => self.flag_key(key),
+            Kind::Pick(set) => {
+                let step = if bound(Action::PickNext) {
+                    Some(true)
+                } else if bound(Action::PickPrev) {
+                    Some(false)
+                } else {
+                    None
+                };
+                self.pick_key(key, set, step)
+            }
+            Kind::Text => self.text_key(key),
+        }
+    }
+
+    fn flag_key(&mut self, key: &KeyEvent) -> FormKey {
+        let new = match key.code {
+            KeyCode::Char(' ') => {
+                if self.values[self.focus] == "yes" {
+                    "no"
+                } else {
+                    "yes"
+                }
+            }
+            KeyCode::Char('y') => "yes",
+            KeyCode::Char('n') => "no",
+            _ => return FormKey::Ignored,
+        };
+        *self.value() = new.to_string();
+        self.cursor = new.len();
+        self.touched[self.focus] = true;
+        FormKey::Edited
+    }
+
+    /// ←/→ (`step`) move through the choices the typed text matches (all of
+    /// them when nothing is typed); a typed character is kept only when
+    /// some choice still matches, and the best match is chosen at once.
+    fn pick_key(&mut self, key: &KeyEvent, set: &'static [Choice], step: Option<bool>) -> FormKey {
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if let Some(forward) = step {
+            let mut pool = choices::matching(set, &self.typed);
+            if pool.is_empty() {
+                pool = set.iter().collect();
+            }
+            let Some(last) = pool.len().checked_sub(1) else {
+                return FormKey::Ignored;
+            };
+            let at = pool
+                .iter()
+                .position(|c| c.value.eq_ignore_ascii_case(self.values[self.focus].trim()));
+            let next = match (at, forward) {
+                (None, true) => 0,
+                (None, false) => last,
+                (Some(i), true) => (i + 1) % pool.len(),
+                (Some(i), false) => (i + last) % pool.len(),
+            };
+            let value = pool[next].value;
+            return self.choose(value);
+        }
+        match key.code {
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.typed.clear();
+                FormKey::Moved
+            }
+            KeyCode::Char(c) if plain && !c.is_control() => self.narrow(set, &c.to_string()),
+            KeyCode::Backspace if !self.typed.is_empty() => {
+                self.typed.pop();
+                match choices::best(set, &self.typed) {
+                    Some(c) => self.choose(c.value),
+                    None => FormKey::Moved,
+                }
+            }
+            _ => FormKey::Ignored,
+        }
+    }
+
+    /// Adds `text` to what was typed into the focused picker if a choice
+    /// still matches, choosing the best one.
+    fn narrow(&mut self, set: &'static [Choice], text: &str) -> FormKey {
+        let typed = format!("{}{text}", self.typed);
+        match choices::best(set, &typed) {
+            Some(c) => {
+                self.typed = typed;
+                self.choose(c.value)
+            }
+            None => FormKey::Ignored,
+        }
+    }
+
+    fn choose(&mut self, value: &str) -> FormKey {
+        *self.value() = value.to_string();
+        self.cursor = value.chars().count();
+        self.touched[self.focus] = true;
+        FormKey::Edited
+    }
+
+    fn text_key(&mut self, key: &KeyEvent) -> FormKey {
         let plain = !key
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
         let len = self.values[self.focus].chars().count();
-        if self.specs[self.focus].kind == Kind::Flag {
-            let new = match key.code {
-                KeyCode::Char(' ') => {
-                    if self.values[self.focus] == "yes" {
-                        "no"
-                    } else {
-                        "yes"
-                    }
-                }
-                KeyCode::Char('y') => "yes",
-                KeyCode::Char('n') => "no",
-                _ => return FormKey::Ignored,
-            };
-            *self.value() = new.to_string();
-            self.cursor = new.len();
-            self.touched[self.focus] = true;
-            return FormKey::Edited;
-        }
         match key.code {
             KeyCode::Char('u') if !plain && key.modifiers.contains(KeyModifiers::CONTROL) => {
                 self.value().clear();
@@ -242,18 +390,26 @@ impl Form {
     }
 
     /// Pasted text goes into the focused text field, as if typed (control
-    /// characters, newlines included, are dropped: every field is one line).
+    /// characters, newlines included, are dropped: every field is one line),
+    /// or narrows the focused picker.
     pub fn paste(&mut self, text: &str) -> bool {
-        if self.saving.is_some() || self.specs[self.focus].kind != Kind::Text {
+        if self.saving.is_some() {
             return false;
         }
-        for c in text.chars().filter(|c| !c.is_control()) {
-            let at = self.byte_at(self.cursor);
-            self.value().insert(at, c);
-            self.cursor += 1;
+        let text: String = text.chars().filter(|c| !c.is_control()).collect();
+        match self.specs[self.focus].kind {
+            Kind::Flag => false,
+            Kind::Pick(set) => self.narrow(set, &text) == FormKey::Edited,
+            Kind::Text => {
+                for c in text.chars() {
+                    let at = self.byte_at(self.cursor);
+                    self.value().insert(at, c);
+                    self.cursor += 1;
+                }
+                self.touched[self.focus] = true;
+                true
+            }
         }
-        self.touched[self.focus] = true;
-        true
     }
 }
 

@@ -131,10 +131,12 @@ actions! {
     Measure = "measure", Intervention, "enter a data point for the selected goal", ["m"];
     DeletePoint = "delete_point", Intervention, "delete the selected goal's last data point; sessions tab: the selected session (asks first)", ["x"];
     LogSession = "log_session", Intervention, "log a session: caseload home, intervention, roster, student (sessions tab: enter or e edits)", ["L"];
-    Save = "save", Form, "save (enter works too)", ["ctrl-s"];
-    NextField = "next_field", Form, "next field (down works too)", ["tab"];
+    Save = "save", Form, "save from any field (enter saves on the last one)", ["ctrl-s"];
+    NextField = "next_field", Form, "next field (enter and down work too)", ["tab"];
     PrevField = "prev_field", Form, "previous field (up works too)", ["shift-tab"];
-    CancelForm = "cancel", Form, "cancel; asks first when something changed", ["esc"];
+    PickPrev = "pick_prev", Form, "choose the previous value; typing narrows (6: Grade 6)", ["left"];
+    PickNext = "pick_next", Form, "choose the next value (fields with set values)", ["right"];
+    CancelForm = "cancel", Form, "cancel; asks first if changed (y discards, enter keeps)", ["esc"];
     KeepMine = "keep_mine", Conflict, "keep mine: save my values over theirs", ["m"];
     TakeTheirs = "take_theirs", Conflict, "take theirs: drop my changes", ["t"];
     EditAgain = "edit_again", Conflict, "edit again: my values, on their version", ["e", "esc"];
@@ -325,14 +327,17 @@ impl KeyMap {
         (KeyMap { bindings }, problems)
     }
 
-    /// The action of a key. The filter bar's, the team tab's and the schools
-    /// screen's keys are asked for by name
+    /// The action of a key. The filter bar's, the team tab's, the schools
+    /// screen's and the forms' keys are asked for by name
     /// (`action_in`, `keys`) where they apply, so they never shadow the
     /// same key elsewhere (`n` on the team tab adds a member, on the goals
-    /// tab a goal).
+    /// tab a goal; `←` chooses in a form, nothing on a list).
     pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
         self.action_in(ev, |c| {
-            !matches!(c, Context::FilterBar | Context::Team | Context::Schools)
+            !matches!(
+                c,
+                Context::FilterBar | Context::Team | Context::Schools | Context::Form
+            )
         })
     }
 
@@ -423,6 +428,10 @@ mod tests {
             km.action(&ev(KeyCode::Char('f'), KeyModifiers::CONTROL)),
             Some(Action::PageDown)
         );
+        // A form's keys are asked for by name where a form is open: ← on a
+        // list means nothing.
+        assert_eq!(km.action(&ev(KeyCode::Left, KeyModifiers::NONE)), None);
+        assert_eq!(km.keys(Action::PickPrev)[0].code, KeyCode::Left);
     }
 
     #[test]

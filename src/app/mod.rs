@@ -14,10 +14,13 @@
 //!   reloads; `screens/<screen>/`: each screen's state, keys, replies, tests;
 //! - `help.rs`, `command.rs`, `auth.rs`, `session_log.rs`: the layers over the screens;
 //! - `outbox.rs`: the outbox's and the drafts directory's news, by session id;
-//! - `loadable.rs`, `list.rs`, `form.rs`, `picker.rs`: shapes shared by screens.
+//! - `loadable.rs`, `list.rs`, `form.rs`, `picker.rs`, `choices.rs`, `confirm.rs`: shapes
+//!   shared by screens (closed sets of values in words; the one yes/no question).
 
 pub mod auth;
+pub mod choices;
 pub mod command;
+pub mod confirm;
 mod effect;
 pub mod form;
 pub mod help;

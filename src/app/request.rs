@@ -124,6 +124,8 @@ pub enum Data {
     },
     IvFormContext {
         context: FormContext,
+        /// The worker's date: a new plan starts on it unless changed.
+        today: NaiveDate,
     },
     /// `None` when the intervention is not visible; the stored session for
     /// an edit.

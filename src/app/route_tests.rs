@@ -72,13 +72,15 @@ fn a_modal_takes_every_key() {
     assert_eq!(layer(&s), Layer::Screen);
 
     // The question before deleting a session: `L` does not log a new one
-    // (it did when the question sat below the `L` binding); any key but y
-    // keeps the session.
+    // (it did when the question sat below the `L` binding); it is no answer,
+    // so the question stays until y, n, Esc or Enter.
     let mut s = at_detail(InterventionStatus::Active);
     update(&mut s, key('2'));
     update(&mut s, key('x'));
     let fx = update(&mut s, key('L'));
     assert!(fx.is_empty(), "{fx:?}");
+    assert!(matches!(s.top(), Screen::Intervention(d) if d.session_delete.is_some()));
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
     assert!(matches!(s.top(), Screen::Intervention(d) if d.session_delete.is_none()));
 
     // The lifecycle prompt: `L` and `n` are its keys (or nothing), not the

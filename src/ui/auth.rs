@@ -38,7 +38,15 @@ pub fn render(frame: &mut Frame, area: Rect, p: &AuthPrompt, theme: &Theme) {
         Span::raw(format!("{mark} remember in keyring  ")),
         Span::styled("ctrl-r", theme.hotkey),
     ]));
-    if p.offer_forget {
+    if p.confirm_forget {
+        lines.extend(crate::ui::widgets::question::lines(
+            "forget the stored password?",
+            "forget it",
+            "keep it",
+            inner,
+            theme,
+        ));
+    } else if p.offer_forget {
         lines.push(Line::from(vec![
             Span::raw("stored password was rejected — "),
             Span::styled("ctrl-f", theme.hotkey),

@@ -2,7 +2,7 @@
 //! 80×24 and 200×60, one of each with NO_COLOR, and tiny terminals.
 
 use super::iv_snapshots::{at_detail, draw, no_colours, text};
-use crate::app::fixtures::{answer_context, key, program};
+use crate::app::fixtures::{answer_context, ctrl, key, program};
 use crate::app::student::StudentState;
 use crate::app::{Screen, State, update};
 use crate::domain::enums::InterventionType;
@@ -72,6 +72,8 @@ fn create_form(width: u16, height: u16) -> State {
     for _ in 0..3 {
         update(&mut s, key(KeyCode::Tab));
     }
+    // The start date is today's unless changed: cleared (ctrl-u) first.
+    update(&mut s, key(ctrl('u')));
     typed(&mut s, "2026-09-10");
     update(&mut s, key(KeyCode::Tab));
     typed(&mut s, "2026-09-01");
@@ -141,11 +143,49 @@ fn goal_form_200x60() {
     insta::assert_snapshot!(text(&draw(&goal_form(200, 60), 200, 60, false)));
 }
 
+/// The goal form on its status picker, narrowed by a typed "n" to "not
+/// met": the choice in words, what was typed, the matching choices below.
+fn status_picker(width: u16, height: u16) -> State {
+    let mut s = goal_form(width, height);
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Right));
+    update(&mut s, key(KeyCode::Tab));
+    typed(&mut s, "n");
+    s
+}
+
+#[test]
+fn status_picker_80x24_and_200x60() {
+    let screen = text(&draw(&status_picker(80, 24), 80, 24, false));
+    assert!(screen.contains("‹ not met ›"), "{screen}");
+    assert!(screen.contains("trend line"), "{screen}");
+    insta::assert_snapshot!("status_picker_80x24", screen);
+    insta::assert_snapshot!(
+        "status_picker_200x60",
+        text(&draw(&status_picker(200, 60), 200, 60, false))
+    );
+}
+
+/// `x` on the goals tab: the question every confirmation asks, Enter
+/// keeping the point.
+#[test]
+fn delete_point_question_80x24() {
+    let mut s = at_detail(80, 24);
+    update(&mut s, key(KeyCode::Char('x')));
+    let screen = text(&draw(&s, 80, 24, false));
+    assert!(
+        screen.contains("y delete · n, esc or enter keep it"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
 #[test]
 fn tiny_terminals_never_panic() {
     for (w, h) in [(40, 10), (41, 11), (20, 5), (1, 1)] {
         draw(&picker(w, h), w, h, false);
         draw(&create_form(w, h), w, h, false);
         draw(&goal_form(w, h), w, h, true);
+        draw(&status_picker(w, h), w, h, false);
     }
 }

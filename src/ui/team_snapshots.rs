@@ -3,7 +3,7 @@
 //! 200×60, and with NO_COLOR.
 
 use super::iv_snapshots::{at_detail, draw, no_colours, text};
-use crate::app::fixtures::key;
+use crate::app::fixtures::{ctrl, key};
 use crate::app::team::TeamOutcome;
 use crate::app::{Data, Read};
 use crate::app::{Effect, Msg, State, update};
@@ -105,7 +105,9 @@ fn outside_form_200x60_no_color() {
     update(&mut s, key(KeyCode::Up));
     update(&mut s, key(KeyCode::Enter));
     type_text(&mut s, "Dr. Okafor");
+    // Enter moves on; Ctrl-S tries to save and shows what is missing.
     update(&mut s, key(KeyCode::Enter));
+    update(&mut s, key(ctrl('s')));
     let t = draw(&s, 200, 60, true);
     assert!(no_colours(&t));
     let screen = text(&t);

@@ -54,6 +54,7 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
         },
         Read::IvFormContext { about } => Data::IvFormContext {
             context: programs::form_context(c, about).await?,
+            today,
         },
         Read::SessionContext {
             intervention_id,

@@ -9,6 +9,7 @@ use crate::ui::chart::{self, ChartModel};
 use crate::ui::sanitize::{fit, truncate};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
+use crate::ui::widgets::question;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -134,24 +135,32 @@ pub fn render(frame: &mut Frame, area: Rect, s: &DetailState, theme: &Theme) {
         Tab::Goals => goals(frame, body, d, s.cursor, theme),
         Tab::Team => crate::ui::team::render(frame, body, s, d, theme),
         Tab::Sessions => {
-            let [rows_area, foot] =
-                Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(body);
-            list(frame, rows_area, &rows(d, s.tab), s.cursor, theme);
-            let (text, style) = match &s.session_delete {
-                Some(x) if x.req.is_some() => (format!("deleting {}…", x.label), theme.busy),
-                Some(x) => (
-                    format!("delete session {}? y: delete · other key: keep", x.label),
-                    theme.error,
+            let foot_lines = match &s.session_delete {
+                Some(x) if x.req.is_some() => {
+                    vec![question::doing(&format!("deleting {}…", x.label), w, theme)]
+                }
+                Some(x) => question::lines(
+                    &format!("delete the session of {}?", x.label),
+                    "delete",
+                    "keep it",
+                    w,
+                    theme,
                 ),
-                None => (
-                    "L logs a session · enter or e edits the selected one · x deletes it".into(),
+                None => vec![Line::styled(
+                    truncate(
+                        "L logs a session · enter or e edits the selected one · x deletes it",
+                        w,
+                    ),
                     theme.dim,
-                ),
+                )],
             };
-            frame.render_widget(
-                Paragraph::new(Line::styled(truncate(&text, w), style)),
-                foot,
-            );
+            let [rows_area, foot] = Layout::vertical([
+                Constraint::Fill(1),
+                Constraint::Length(foot_lines.len() as u16),
+            ])
+            .areas(body);
+            list(frame, rows_area, &rows(d, s.tab), s.cursor, theme);
+            frame.render_widget(Paragraph::new(foot_lines), foot);
         }
         _ => list(frame, body, &rows(d, s.tab), s.cursor, theme),
     }
@@ -388,11 +397,7 @@ fn prompt(frame: &mut Frame, area: Rect, p: &Prompt, d: &InterventionDetail, the
             outcome,
             notes,
         } => {
-            let mut l = vec![Line::raw(format!(
-                "{} this intervention ({status} → {})?",
-                action.label(),
-                action.target().to_string().replace('_', " ")
-            ))];
+            let mut l = Vec::new();
             if let Some(o) = outcome {
                 l.push(Line::raw(format!(
                     "outcome: {}",
@@ -402,7 +407,17 @@ fn prompt(frame: &mut Frame, area: Rect, p: &Prompt, d: &InterventionDetail, the
             if let Some(n) = notes {
                 l.push(Line::raw(format!("notes: {n}")));
             }
-            l.push(Line::styled("y/enter: save · n/esc: cancel", theme.dim));
+            let q = format!(
+                "{} this intervention ({status} → {})?",
+                action.label(),
+                action.target().to_string().replace('_', " ")
+            );
+            let no = if outcome.is_some() {
+                "back to the notes".to_string()
+            } else {
+                format!("keep it {status}")
+            };
+            l.extend(question::lines(&q, action.label(), &no, 54, theme));
             (format!("{}?", action.label()), l)
         }
     };
@@ -428,9 +443,13 @@ pub(super) fn popup(
         .flex(Flex::Center)
         .areas(row);
     let inner_w = usize::from(width.saturating_sub(2));
+    // A line that fits keeps its spans' styles (a question's keys).
     let lines: Vec<Line> = lines
         .into_iter()
         .map(|l| {
+            if l.width() <= inner_w {
+                return l;
+            }
             let style = l.style;
             Line::styled(truncate(&l.to_string(), inner_w), style)
         })

@@ -7,6 +7,7 @@ use crate::domain::plan::Program;
 use crate::ui::sanitize::{fit, truncate};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
+use crate::ui::widgets::question;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -34,18 +35,18 @@ pub fn render(frame: &mut Frame, area: Rect, e: &IvEditState, theme: &Theme) {
                 .specs()
                 .iter()
                 .zip(c.mine.iter().zip(&c.theirs))
-                .map(|(s, (m, t))| (s.label.as_ref(), m.clone(), t.clone()))
+                .map(|(s, (m, t))| (s.label.as_ref(), s.shown(m).into(), s.shown(t).into()))
                 .collect();
             crate::ui::form::render_conflict(frame, area, &rows, e.saving.is_some(), theme);
         }
         Stage::Confirm => {
-            let text = match &e.kind {
+            let q = match &e.kind {
                 Kind::DeletePoint { point, .. } => format!(
-                    "Delete the data point of {} ({})? y deletes, any other key keeps it",
+                    "Delete the data point of {} ({})?",
                     point.measured_on,
                     number_text(point.value)
                 ),
-                _ => "y confirms, any other key cancels".into(),
+                _ => "Go ahead?".into(),
             };
             let [head, mid] =
                 Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
@@ -54,20 +55,12 @@ pub fn render(frame: &mut Frame, area: Rect, e: &IvEditState, theme: &Theme) {
                 Paragraph::new(Line::styled(truncate(&e.heading(), w), theme.group)),
                 head,
             );
-            let style = if e.saving.is_some() {
-                theme.busy
+            let lines = if e.saving.is_some() {
+                vec![question::doing("deleting…", w, theme)]
             } else {
-                theme.error
+                question::lines(&q, "delete", "keep it", w, theme)
             };
-            let text = if e.saving.is_some() {
-                "deleting…".to_string()
-            } else {
-                text
-            };
-            frame.render_widget(
-                Paragraph::new(Line::styled(text, style)).wrap(Wrap { trim: true }),
-                mid,
-            );
+            frame.render_widget(Paragraph::new(lines), mid);
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::domain::team::CANDIDATE_LIMIT;
 use crate::ui::intervention::{list, popup, rows};
 use crate::ui::sanitize::truncate;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::question;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -52,15 +53,12 @@ pub fn render(
                 .get(s.cursor)
                 .map(|m| m.role.as_str())
                 .unwrap_or("member");
-            let keys = if saving.is_some() {
-                Line::styled("removing…", theme.busy)
+            let q = format!("remove {name} ({role}) from the team?");
+            let lines = if saving.is_some() {
+                vec![Line::raw(q), question::doing("removing…", 58, theme)]
             } else {
-                Line::styled("y/enter: remove · any other key: keep", theme.dim)
+                question::lines(&q, "remove", "keep them", 58, theme)
             };
-            let lines = vec![
-                Line::raw(format!("remove {name} ({role}) from the team?")),
-                keys,
-            ];
             popup(frame, area, "remove from the team?", lines, 60, theme);
         }
         _ => {}

@@ -2,9 +2,11 @@
 //! people are drawn through `sanitize` like database text: they may have
 //! been pasted from anywhere.
 
-use crate::app::form::{Form, Kind};
+use crate::app::choices;
+use crate::app::form::{FieldSpec, Form, Kind};
 use crate::ui::sanitize::{fit, truncate, width};
 use crate::ui::theme::Theme;
+use crate::ui::widgets::question;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -49,27 +51,60 @@ pub fn render(frame: &mut Frame, area: Rect, title: &str, form: &Form, theme: &T
 
     // Below the fields: the whole message of the focused field (the inline
     // one may be cut), the form's state, and the keys.
-    let spec = &form.specs[form.focus];
-    let (about, style) = if form.confirm_discard {
-        (
-            "discard your changes? y discards, any other key keeps editing".to_string(),
-            theme.error,
-        )
-    } else if let Some(n) = &form.notice {
-        (n.clone(), theme.error)
-    } else if let Some(e) = form.shown_error(form.focus) {
-        (format!("{}: {e}", spec.label), theme.error)
-    } else if form.saving.is_some() {
-        ("saving…".to_string(), theme.busy)
-    } else {
-        (format!("{}: {}", spec.label, spec.hint), theme.dim)
-    };
-    let keys = "enter or ctrl-s save · tab/shift-tab move · esc cancel";
-    let about = Line::styled(crate::ui::sanitize::clean(&about).into_owned(), style);
-    let keys = Line::styled(truncate(keys, w), theme.dim);
     let [msg, k] = Layout::vertical([Constraint::Length(2), Constraint::Length(1)]).areas(help);
-    frame.render_widget(Paragraph::new(about).wrap(Wrap { trim: true }), msg);
-    frame.render_widget(Paragraph::new(keys), k);
+    if form.confirm_discard {
+        let q = question::lines("discard your changes?", "discard", "keep editing", w, theme);
+        frame.render_widget(Paragraph::new(q), msg);
+    } else {
+        let spec = &form.specs[form.focus];
+        let (about, style) = if let Some(n) = &form.notice {
+            (n.clone(), theme.error)
+        } else if let Some(e) = form.shown_error(form.focus) {
+            (format!("{}: {e}", spec.label), theme.error)
+        } else if form.saving.is_some() {
+            ("saving…".to_string(), theme.busy)
+        } else {
+            (format!("{}: {}", spec.label, hint(form)), theme.dim)
+        };
+        let about = Line::styled(crate::ui::sanitize::clean(&about).into_owned(), style);
+        frame.render_widget(Paragraph::new(about).wrap(Wrap { trim: true }), msg);
+    }
+    // While the question is open its own keys are the only ones that act.
+    if !form.confirm_discard {
+        let keys = Line::styled(truncate(keys(form), w), theme.dim);
+        frame.render_widget(Paragraph::new(keys), k);
+    }
+}
+
+/// What the focused field accepts; a picker lists its choices (those the
+/// typed text still matches).
+fn hint(form: &Form) -> String {
+    let spec = &form.specs[form.focus];
+    let Kind::Pick(set) = spec.kind else {
+        return spec.hint.to_string();
+    };
+    let words: Vec<&str> = choices::matching(set, &form.typed)
+        .iter()
+        .map(|c| c.words)
+        .collect();
+    let choose = format!("←/→ or type to choose: {}", words.join(", "));
+    if spec.hint.is_empty() {
+        choose
+    } else {
+        format!("{}; {choose}", spec.hint)
+    }
+}
+
+/// The keys of the focused field: Enter saves only from the last one.
+fn keys(form: &Form) -> &'static str {
+    let last = form.focus + 1 >= form.specs.len();
+    let pick = matches!(form.specs[form.focus].kind, Kind::Pick(_));
+    match (pick, last) {
+        (false, false) => "enter/tab next field · ctrl-s save · shift-tab back · esc cancel",
+        (false, true) => "enter or ctrl-s save · shift-tab back · esc cancel",
+        (true, false) => "←/→ choose · enter/tab next field · ctrl-s save · esc cancel",
+        (true, true) => "←/→ choose · enter or ctrl-s save · shift-tab back · esc cancel",
+    }
 }
 
 /// Text after a field's value, on its line: what the value is about or
@@ -118,10 +153,10 @@ pub fn field_lines_with<'a>(
             if focused { theme.hotkey } else { theme.dim },
         )];
         let value = &form.values[i];
-        let shown = if spec.kind == Kind::Flag {
-            format!("[{}] {value}", if value == "yes" { "x" } else { " " })
-        } else {
-            value.clone()
+        let editing = focused && form.saving.is_none();
+        let shown = match spec.kind {
+            Kind::Flag => format!("[{}] {value}", if value == "yes" { "x" } else { " " }),
+            _ => spec.shown(value).to_string(),
         };
         let aside = asides.get(i).and_then(Option::as_ref);
         // With an aside the value takes what it needs (and a space for the
@@ -131,15 +166,19 @@ pub fn field_lines_with<'a>(
             None => all_cols,
         };
         let before = spans.len();
-        if focused && spec.kind == Kind::Text && form.saving.is_none() {
-            spans.extend(with_cursor(value, form.cursor, value_cols, theme));
-        } else {
-            let style = if focused {
-                theme.selected
-            } else {
-                Style::new()
-            };
-            spans.push(Span::styled(truncate(&shown, value_cols), style));
+        match spec.kind {
+            Kind::Text if editing => {
+                spans.extend(with_cursor(value, form.cursor, value_cols, theme));
+            }
+            Kind::Pick(_) if editing => spans.extend(picker(form, spec, value, value_cols, theme)),
+            _ => {
+                let style = if focused {
+                    theme.selected
+                } else {
+                    Style::new()
+                };
+                spans.push(Span::styled(truncate(&shown, value_cols), style));
+            }
         }
         if let Some(a) = aside {
             let used: usize = spans[before..].iter().map(Span::width).sum();
@@ -164,6 +203,37 @@ pub fn field_lines_with<'a>(
         }
     }
     (lines, focus_line)
+}
+
+/// The focused picker: its choice in words between arrows, and what was
+/// typed to narrow it.
+fn picker<'a>(
+    form: &Form,
+    spec: &FieldSpec,
+    value: &str,
+    cols: usize,
+    theme: &Theme,
+) -> Vec<Span<'a>> {
+    let shown = spec.shown(value);
+    let words = if shown.trim().is_empty() {
+        "choose one"
+    } else {
+        shown
+    };
+    let chosen = truncate(&format!("‹ {words} ›"), cols);
+    let room = cols.saturating_sub(width(&chosen) + 2);
+    let mut spans = vec![Span::styled(chosen, theme.selected)];
+    if !form.typed.is_empty() && room > 0 {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(
+            truncate(
+                &format!("{}▏", crate::ui::sanitize::clean(&form.typed)),
+                room,
+            ),
+            theme.hotkey,
+        ));
+    }
+    spans
 }
 
 /// Theirs against mine, field by field: `rows` holds (label, mine, theirs);

@@ -2,13 +2,14 @@
 //! the session editor, `x` deletes it after a yes.
 
 use super::{DetailState, SessionDelete, Tab};
+use crate::app::confirm::{self, Answer};
 use crate::app::keymap::Action;
 use crate::app::screens::room::{Cx, LogFor, Nav};
 use crate::app::{Effect, ReqId, session_log};
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 /// Keys of the sessions tab; `None` leaves the key to the detail. The
-/// question before deleting takes every key: only y deletes.
+/// question before deleting takes every key: only y deletes (`app::confirm`).
 pub(super) fn on_key(
     d: &mut DetailState,
     cx: &mut Cx,
@@ -19,16 +20,19 @@ pub(super) fn on_key(
         if del.req.is_some() {
             return Some(vec![]);
         }
-        if key.code == KeyCode::Char('y') {
-            let req = cx.alloc();
-            del.req = Some(req);
-            return Some(vec![Effect::DeleteSession {
-                req,
-                id: del.id,
-                version: del.version,
-            }]);
+        match confirm::answer(key) {
+            Answer::Yes => {
+                let req = cx.alloc();
+                del.req = Some(req);
+                return Some(vec![Effect::DeleteSession {
+                    req,
+                    id: del.id,
+                    version: del.version,
+                }]);
+            }
+            Answer::No => d.session_delete = None,
+            Answer::Unanswered => {}
         }
-        d.session_delete = None;
         return Some(vec![]);
     }
     if d.tab != Tab::Sessions || d.prompt.is_some() {

@@ -4,6 +4,7 @@
 
 use crate::app::ReqId;
 use crate::app::command::{CommandLine, Edit};
+use crate::app::confirm::{self, Answer};
 use crate::app::loadable::Loadable;
 use crate::domain::actions::{Action, available_actions};
 use crate::domain::enums::InterventionStatus;
@@ -267,6 +268,36 @@ pub fn prompt_key(
         });
         return None;
     }
+    // The last step is a yes/no question like every other (`app::confirm`):
+    // Enter keeps the intervention as it is. No goes back to the notes, so
+    // an outcome and notes already typed are not lost.
+    if let Prompt::Confirm {
+        action,
+        outcome,
+        notes,
+    } = prompt
+    {
+        d.prompt = match confirm::answer(key) {
+            Answer::Yes => return Some(d.submit(action, outcome, notes)),
+            Answer::No => outcome.map(|outcome| {
+                let text = notes.unwrap_or_default();
+                Prompt::Notes {
+                    action,
+                    outcome,
+                    line: CommandLine {
+                        cursor: text.chars().count(),
+                        text,
+                    },
+                }
+            }),
+            Answer::Unanswered => Some(Prompt::Confirm {
+                action,
+                outcome,
+                notes,
+            }),
+        };
+        return None;
+    }
     let k = prompt_key_of(key, action);
     let status = d.detail.get().map(|x| x.header.status);
     d.prompt = match (prompt, k) {
@@ -301,14 +332,6 @@ pub fn prompt_key(
                 cursor: step(cursor, dir, Outcome::ALL.len()),
             })
         }
-        (
-            Prompt::Confirm {
-                action,
-                outcome,
-                notes,
-            },
-            PromptKey::Accept,
-        ) => return Some(d.submit(action, outcome, notes)),
         (p, _) => Some(p),
     };
     None

@@ -7,7 +7,9 @@
 
 use super::{DetailState, Tab};
 use crate::app::Read;
+use crate::app::choices;
 use crate::app::command::{CommandLine, Edit};
+use crate::app::confirm::{self, Answer};
 use crate::app::form::{self, FieldSpec, Form, FormKey};
 use crate::app::keymap::{Action, Key};
 use crate::app::screens::room::{Cx, Nav};
@@ -46,7 +48,8 @@ pub struct MemberForm {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TeamEdit {
     Pick(Picker),
-    Form(MemberForm),
+    /// Boxed: a form is the largest thing the detail holds.
+    Form(Box<MemberForm>),
     ConfirmRemove {
         member_id: Uuid,
         name: String,
@@ -65,9 +68,9 @@ impl TeamEdit {
     }
 }
 
-const ROLE_HINT: &str = "interventionist, teacher, counselor, coordinator or observer";
+const ROLE: FieldSpec = form::pick("Role", choices::TEAM_ROLES);
 
-const USER_SPECS: &[FieldSpec] = &[form::text("Role", ROLE_HINT), form::flag("Can edit")];
+const USER_SPECS: &[FieldSpec] = &[ROLE, form::flag("Can edit")];
 
 const EXTERNAL_SPECS: &[FieldSpec] = &[
     form::text("Name", "the person's name (required)"),
@@ -75,16 +78,29 @@ const EXTERNAL_SPECS: &[FieldSpec] = &[
         "Organisation",
         "where they work, e.g. a clinic or agency (required)",
     ),
-    form::text("Role", ROLE_HINT),
+    ROLE,
     form::flag("Can edit"),
 ];
 
+/// The team role someone's caseload roles suggest (a counselor joins as
+/// counselor); interventionist when none of them is a team role.
+fn default_role(roles: &str) -> &'static str {
+    roles
+        .split(',')
+        .find_map(|r| {
+            choices::TEAM_ROLES
+                .iter()
+                .find(|c| c.value.eq_ignore_ascii_case(r.trim()) && c.value != "observer")
+        })
+        .map_or("interventionist", |c| c.value)
+}
+
 impl MemberForm {
-    fn for_user(id: Uuid, name: String) -> MemberForm {
-        let form = Form::new(USER_SPECS, vec!["interventionist".into(), "no".into()]);
+    fn for_user(c: &Candidate) -> MemberForm {
+        let values = vec![default_role(&c.roles).into(), "no".into()];
         MemberForm {
-            user: Some((id, name)),
-            form,
+            user: Some((c.id, c.name.clone())),
+            form: Form::new(USER_SPECS, values),
         }
     }
 
@@ -137,7 +153,8 @@ impl MemberForm {
             }
             Ok(r) => Some(r),
             Err(_) => {
-                errors.push((role_at, format!("one of: {ROLE_HINT}")));
+                let roles: Vec<&str> = choices::TEAM_ROLES.iter().map(|c| c.words).collect();
+                errors.push((role_at, format!("one of: {}", roles.join(", "))));
                 None
             }
         };
@@ -223,20 +240,30 @@ pub(super) fn on_key(d: &mut DetailState, cx: &mut Cx, key: &KeyEvent) -> Option
                 });
                 return Some(vec![]);
             }
-            if matches!(key.code, KeyCode::Char('y') | KeyCode::Enter) {
-                let req = cx.alloc();
-                d.team_edit = Some(TeamEdit::ConfirmRemove {
-                    member_id,
-                    name,
-                    saving: Some(req),
-                });
-                return Some(vec![Effect::RemoveTeamMember {
-                    req,
-                    intervention_id: d.id,
-                    member_id,
-                }]);
+            // Removing takes a deliberate yes; Enter keeps them.
+            match confirm::answer(key) {
+                Answer::Yes => {
+                    let req = cx.alloc();
+                    d.team_edit = Some(TeamEdit::ConfirmRemove {
+                        member_id,
+                        name,
+                        saving: Some(req),
+                    });
+                    return Some(vec![Effect::RemoveTeamMember {
+                        req,
+                        intervention_id: d.id,
+                        member_id,
+                    }]);
+                }
+                Answer::No => {}
+                Answer::Unanswered => {
+                    d.team_edit = Some(TeamEdit::ConfirmRemove {
+                        member_id,
+                        name,
+                        saving,
+                    });
+                }
             }
-            // Any other key keeps them: removing takes a deliberate yes.
             Some(vec![])
         }
     }
@@ -283,16 +310,16 @@ fn pick_key(d: &mut DetailState, cx: &mut Cx, mut p: Picker, key: &KeyEvent) -> 
                 .map(|req| Effect::Cancel { req })
                 .into_iter()
                 .collect();
-            d.team_edit = Some(TeamEdit::Form(match p.cursor {
+            d.team_edit = Some(TeamEdit::Form(Box::new(match p.cursor {
                 0 => MemberForm::external(),
                 i => match p.found.get(i - 1) {
-                    Some(c) => MemberForm::for_user(c.id, c.name.clone()),
+                    Some(c) => MemberForm::for_user(c),
                     None => {
                         d.team_edit = Some(TeamEdit::Pick(p));
                         return vec![];
                     }
                 },
-            }));
+            })));
             return cancel;
         }
         _ => {
@@ -352,7 +379,7 @@ fn save(d: &mut DetailState, cx: &mut Cx) -> Vec<Effect> {
             }]
         }
         Err(_) => {
-            f.form.notice = Some("not saved: fix the fields marked in red".into());
+            f.form.fix_fields();
             vec![]
         }
     }

@@ -146,7 +146,9 @@ fn n_searches_users_as_you_type_and_drops_superseded_answers() {
 
 #[test]
 fn picking_a_user_then_a_role_adds_them() {
-    let mut s = picking(vec![candidate(41, "Mara Lind"), candidate(42, "Max Ma")]);
+    let mut max = candidate(42, "Max Ma");
+    max.roles = "counselor".into();
+    let mut s = picking(vec![candidate(41, "Mara Lind"), max]);
     update(&mut s, key(KeyCode::Down));
     update(&mut s, key(KeyCode::Down));
     assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
@@ -154,8 +156,11 @@ fn picking_a_user_then_a_role_adds_them() {
         panic!()
     };
     assert_eq!(f.title(), "add Max Ma to the team");
-    // Role: replace the default with "teacher"; can edit: yes.
-    update(&mut s, key(ctrl('u')));
+    assert_eq!(
+        f.form.values[0], "counselor",
+        "a counselor joins as counselor unless changed"
+    );
+    // Role: typed in their words; can edit: yes.
     typed(&mut s, "Teacher");
     update(&mut s, key(KeyCode::Tab));
     update(&mut s, key(' '));
@@ -206,38 +211,49 @@ fn someone_outside_needs_a_name_and_organisation_and_a_real_role() {
         panic!()
     };
     assert!(f.user.is_none());
-    // Saving the empty form sends nothing and says what is missing.
+    // Enter on the first field moves on: a half-filled form is not saved.
     assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    let Some(TeamEdit::Form(f)) = edit(&mut s) else {
+        panic!()
+    };
+    assert_eq!((f.form.focus, f.form.notice.as_deref()), (1, None));
+    // Ctrl-S saves from anywhere: the empty form sends nothing, says what
+    // is missing and goes to the first field to fix.
+    assert!(update(&mut s, key(ctrl('s'))).is_empty());
     let Some(TeamEdit::Form(f)) = edit(&mut s) else {
         panic!()
     };
     assert_eq!(f.form.shown_error(0), Some("a name is required"));
     assert_eq!(f.form.shown_error(1), Some("an organisation is required"));
     assert!(f.form.notice.as_deref().unwrap().contains("fix the fields"));
+    assert_eq!(f.form.focus, 0);
 
     typed(&mut s, "Dr. Okafor");
-    update(&mut s, key(KeyCode::Tab));
-    typed(&mut s, "Riverside Speech Clinic");
-    update(&mut s, key(KeyCode::Tab));
-    update(&mut s, key(ctrl('u')));
-    typed(&mut s, "owner");
-    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
-    let Some(TeamEdit::Form(f)) = edit(&mut s) else {
-        panic!()
-    };
-    assert_eq!(
-        f.form.shown_error(2),
-        Some("only the intervention's owner has the owner role: change the owner instead")
-    );
-    update(&mut s, key(ctrl('u')));
-    typed(&mut s, "wizard");
     update(&mut s, key(KeyCode::Enter));
-    let Some(TeamEdit::Form(f)) = edit(&mut s) else {
-        panic!()
+    typed(&mut s, "Riverside Speech Clinic");
+    update(&mut s, key(KeyCode::Enter));
+    // The role is a picker, someone outside starts as an observer, and the
+    // owner's role is not among the choices: typing narrows ("o" is
+    // observer) and a letter no choice has is not taken.
+    let role = |s: &mut State| match edit(s) {
+        Some(TeamEdit::Form(f)) => (f.form.values[2].clone(), f.form.typed.clone()),
+        other => panic!("{other:?}"),
     };
-    assert!(f.form.shown_error(2).unwrap().contains("observer"));
+    assert_eq!(role(&mut s), ("observer".into(), String::new()));
+    typed(&mut s, "owner");
+    assert_eq!(role(&mut s), ("observer".into(), "o".into()));
+    // ←/→ move through what the typed text matches: only observer.
+    update(&mut s, key(KeyCode::Left));
+    assert_eq!(role(&mut s).0, "observer");
     update(&mut s, key(ctrl('u')));
-    typed(&mut s, "observer");
+    update(&mut s, key(KeyCode::Left));
+    assert_eq!(role(&mut s).0, "coordinator");
+    update(&mut s, key(KeyCode::Right));
+    update(&mut s, key(KeyCode::Right));
+    assert_eq!(role(&mut s).0, "interventionist", "it wraps around");
+    typed(&mut s, "obs");
+    // Enter on the role moves to the last field; Enter there saves.
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
     let fx = update(&mut s, key(KeyCode::Enter));
     let [
         Effect::AddTeamMember {
@@ -295,7 +311,16 @@ fn the_owner_is_not_offered_for_removal_and_others_need_a_yes() {
         panic!()
     };
     assert_eq!(name, "Lee Okafor");
-    // Anything but a yes keeps them.
+    // n, Esc and Enter keep them; a key that is no answer leaves the
+    // question open.
+    assert!(update(&mut s, key('j')).is_empty());
+    assert!(matches!(edit(&mut s), Some(TeamEdit::ConfirmRemove { .. })));
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert!(edit(&mut s).is_none(), "Enter keeps them");
+    update(&mut s, key('x'));
+    assert!(update(&mut s, key(KeyCode::Esc)).is_empty());
+    assert!(edit(&mut s).is_none());
+    update(&mut s, key('x'));
     assert!(update(&mut s, key('n')).is_empty());
     assert!(edit(&mut s).is_none());
     assert_eq!(detail(&mut s).detail.as_ref().unwrap().team.len(), 2);
@@ -337,7 +362,7 @@ fn a_refused_removal_is_shown_as_the_database_said_it() {
     let mut s = on_team();
     update(&mut s, key('j'));
     update(&mut s, key('x'));
-    let fx = update(&mut s, key(KeyCode::Enter));
+    let fx = update(&mut s, key('y'));
     let [Effect::RemoveTeamMember { req, .. }] = fx[..] else {
         panic!("{fx:?}")
     };

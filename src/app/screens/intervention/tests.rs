@@ -275,6 +275,11 @@ fn pausing_confirms_then_sends_the_version() {
             ..
         })
     ));
+    // Enter keeps it active, like every question's Enter.
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert_eq!(detail(&mut s).prompt, None);
+    update(&mut s, key('a'));
+    update(&mut s, key(KeyCode::Enter));
     let fx = update(&mut s, key('y'));
     let [
         Effect::Transition {
@@ -338,7 +343,25 @@ fn completing_asks_for_an_outcome_and_notes() {
             notes: Some("jqy ok".into())
         })
     );
-    let fx = update(&mut s, key(KeyCode::Enter));
+    // Enter is the safe answer: nothing is sent, and it goes back to the
+    // notes with what was typed still there.
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert!(matches!(
+        &detail(&mut s).prompt,
+        Some(Prompt::Notes { line, outcome: Outcome::PartialProgress, .. }) if line.text == "jqy ok"
+    ));
+    update(&mut s, key(KeyCode::Enter));
+    assert!(matches!(
+        detail(&mut s).prompt,
+        Some(Prompt::Confirm { .. })
+    ));
+    // A key that is no answer leaves the question open.
+    assert!(update(&mut s, key('j')).is_empty());
+    assert!(matches!(
+        detail(&mut s).prompt,
+        Some(Prompt::Confirm { .. })
+    ));
+    let fx = update(&mut s, key('y'));
     assert!(
         matches!(
             fx[..],
@@ -373,7 +396,7 @@ fn a_conflict_shows_the_current_row_and_reloads() {
     let mut s = at_detail(InterventionStatus::Active);
     update(&mut s, key('a'));
     update(&mut s, key(KeyCode::Enter));
-    let fx = update(&mut s, key(KeyCode::Enter));
+    let fx = update(&mut s, key('y'));
     let [Effect::Transition { req, .. }] = fx[..] else {
         panic!("{fx:?}")
     };
@@ -402,7 +425,7 @@ fn a_refusal_says_why_and_changes_nothing() {
     let mut s = at_detail(InterventionStatus::Active);
     update(&mut s, key('a'));
     update(&mut s, key(KeyCode::Enter));
-    let fx = update(&mut s, key(KeyCode::Enter));
+    let fx = update(&mut s, key('y'));
     let [Effect::Transition { req, .. }] = fx[..] else {
         panic!("{fx:?}")
     };
@@ -454,4 +477,24 @@ fn open_caseload_by_command() {
         "{fx:?}"
     );
     assert!(matches!(s.top(), Screen::Home(_)));
+}
+
+/// The sessions tab asks like every question: Enter and Esc keep the
+/// session, a key that is no answer leaves the question open, y deletes.
+#[test]
+fn deleting_a_session_takes_a_y_and_enter_keeps_it() {
+    let mut s = at_detail(InterventionStatus::Active);
+    update(&mut s, key('2'));
+    let asking = |s: &mut State| detail(s).session_delete.is_some();
+    for keep in [key(KeyCode::Enter), key(KeyCode::Esc), key('n')] {
+        update(&mut s, key('x'));
+        assert!(asking(&mut s));
+        assert!(update(&mut s, keep).is_empty());
+        assert!(!asking(&mut s), "kept");
+    }
+    update(&mut s, key('x'));
+    assert!(update(&mut s, key('j')).is_empty());
+    assert!(asking(&mut s), "no answer yet");
+    let fx = update(&mut s, key('y'));
+    assert!(matches!(fx[..], [Effect::DeleteSession { .. }]), "{fx:?}");
 }

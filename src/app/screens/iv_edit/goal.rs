@@ -3,7 +3,10 @@
 //! the baseline its direction says, and after it in time) with messages
 //! that name the numbers involved.
 
-use crate::app::form::{Errors, FieldSpec, choice, date, decimal, optional, required, text};
+use crate::app::choices::{DECISION_RULES, DIRECTIONS, GOAL_STATUSES};
+use crate::app::form::{
+    Errors, FieldSpec, choice, date, decimal, optional, pick, pick_with, required, text,
+};
 use crate::domain::goals::{GoalFields, NewMeasurement};
 use crate::domain::kinds::{GoalDirection, GoalRule, GoalStatus};
 use chrono::NaiveDate;
@@ -16,7 +19,7 @@ pub const GOAL: &[FieldSpec] = &[
         "required: how it is measured, e.g. words correct per minute",
     ),
     text("Unit", "optional, e.g. wcpm, %, incidents"),
-    text("Direction", "increase or decrease: which way is progress"),
+    pick_with("Direction", DIRECTIONS, "which way is progress"),
     text("Baseline value", "a number, e.g. 42 or 3.5"),
     text("Baseline date", "YYYY-MM-DD"),
     text(
@@ -24,8 +27,8 @@ pub const GOAL: &[FieldSpec] = &[
         "a number beyond the baseline in the goal's direction",
     ),
     text("Target date", "YYYY-MM-DD, after the baseline date"),
-    text("Decision rule", "four_point, trend or none"),
-    text("Status", "active, met, not_met or discontinued"),
+    pick("Decision rule", DECISION_RULES),
+    pick("Status", GOAL_STATUSES),
 ];
 
 pub const POINT: &[FieldSpec] = &[

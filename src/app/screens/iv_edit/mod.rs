@@ -22,8 +22,6 @@ use crate::domain::plan::{InterventionEdit, NewIntervention, Source};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-const FIX_FIELDS: &str = "not saved: fix the fields marked in red";
-
 /// What the form writes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
@@ -135,6 +133,8 @@ pub struct IvEditState {
     /// The id a new plan, goal or data point is written with: drawn at the
     /// first save and kept, so a retry finds the first attempt.
     pub row_id: Option<Uuid>,
+    /// The worker's date when the context arrived: a new plan starts on it.
+    pub today: Option<NaiveDate>,
 }
 
 impl IvEditState {
@@ -145,6 +145,7 @@ impl IvEditState {
             context: Loadable::default(),
             saving: None,
             row_id: None,
+            today: None,
         }
     }
 
@@ -197,19 +198,31 @@ impl IvEditState {
     fn start_values(&self) -> Vec<String> {
         let specs = self.specs();
         match &self.kind {
-            Kind::NewIntervention { program, .. } => plan::new_values(specs, program.as_ref()),
+            Kind::NewIntervention { program, .. } => {
+                plan::new_values(specs, program.as_ref(), self.today)
+            }
             Kind::EditIntervention(h) => plan::values(specs, h),
             Kind::NewGoal { .. } => {
                 goal::new_values(self.context.get().and_then(|c| c.measure.as_deref()))
             }
             Kind::EditGoal(g) => goal::values(&g.fields),
-            Kind::NewPoint { .. } | Kind::DeletePoint { .. } => vec![String::new(); 3],
+            Kind::NewPoint { today, .. } => vec![
+                today.map(|d| d.to_string()).unwrap_or_default(),
+                String::new(),
+                String::new(),
+            ],
+            Kind::DeletePoint { .. } => vec![String::new(); 3],
         }
     }
 
     fn open_form(&mut self) {
         let mut form = Form::new(self.specs(), self.start_values());
         revalidate(&self.kind, &mut form);
+        // A data point measured today needs only its value.
+        if matches!(self.kind, Kind::NewPoint { today: Some(_), .. }) {
+            form.focus = 1;
+            form.cursor = 0;
+        }
         self.stage = Stage::Form(Box::new(form));
     }
 

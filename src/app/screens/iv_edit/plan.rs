@@ -3,24 +3,24 @@
 //! checks mirror the table's CHECKs so people learn what is wrong as they
 //! type; the database still has the last word.
 
-use crate::app::form::{Errors, FieldSpec, date, flag, flag_text, number_in, optional, text};
+use crate::app::choices::{INTERVENTION_TYPES, TIERS};
+use crate::app::form::{Errors, FieldSpec, date, flag, flag_text, number_in, optional, pick, text};
 use crate::domain::enums::{InterventionStatus, InterventionType, PgEnum, parse_enum};
 use crate::domain::intervention::InterventionHeader;
 use crate::domain::plan::Program;
 use chrono::NaiveDate;
 
 const NAME: FieldSpec = text("Name", "required without a program: what the team calls it");
-const TYPE: FieldSpec = text(
-    "Type",
-    "reading math writing behavior social_emotional attendance communication_language \
-     health_physical other",
-);
-const TIER: FieldSpec = text("Tier", "1, 2 or 3");
+const TYPE: FieldSpec = pick("Type", INTERVENTION_TYPES);
+const TIER: FieldSpec = pick("Tier", TIERS);
 const OWNER: FieldSpec = text(
     "Owner",
     "a username; empty: you (when editing: the owner stays)",
 );
-const START: FieldSpec = text("Start date", "YYYY-MM-DD; may stay empty until scheduled");
+const START: FieldSpec = text(
+    "Start date",
+    "YYYY-MM-DD; today unless changed; may be emptied until scheduled",
+);
 const END: FieldSpec = text(
     "Planned end",
     "YYYY-MM-DD, on or after the start; empty: start + the program's weeks",
@@ -82,8 +82,13 @@ fn day(d: Option<NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 
-/// A new plan: the program's defaults, or an empty custom one.
-pub fn new_values(specs: &[FieldSpec], program: Option<&Program>) -> Vec<String> {
+/// A new plan: the program's defaults, or an empty custom one; it starts
+/// `today` (the worker's date) unless changed.
+pub fn new_values(
+    specs: &[FieldSpec],
+    program: Option<&Program>,
+    today: Option<NaiveDate>,
+) -> Vec<String> {
     let p = program;
     fill(
         specs,
@@ -96,7 +101,7 @@ pub fn new_values(specs: &[FieldSpec], program: Option<&Program>) -> Vec<String>
             ),
             (TIER, p.map_or(2, |p| p.default_tier).to_string()),
             (OWNER, String::new()),
-            (START, String::new()),
+            (START, day(today)),
             (END, String::new()),
             (SESSIONS, num(p.and_then(|p| p.default_sessions_per_week))),
             (MINUTES, num(p.and_then(|p| p.default_minutes))),
@@ -166,7 +171,10 @@ pub fn parse(
     let kind = get(TYPE).and_then(|(i, s)| {
         e.take(
             i,
-            parse_enum::<InterventionType>(s).map_err(|x| x.to_string()),
+            match s.trim() {
+                "" => Err("choose a type: ←/→, or type its first letters".to_string()),
+                t => parse_enum::<InterventionType>(t).map_err(|x| x.to_string()),
+            },
         )
     });
     let tier = get(TIER).and_then(|(i, s)| {
@@ -246,8 +254,11 @@ mod tests {
     #[test]
     fn a_program_fills_its_defaults() {
         let specs = specs(false, false);
-        let v = new_values(specs, Some(&program()));
+        let v = new_values(specs, Some(&program()), None);
         assert_eq!(v, ["reading", "2", "", "", "", "3", "30", ""]);
+        let today = NaiveDate::from_ymd_opt(2026, 12, 3);
+        let v = new_values(specs, Some(&program()), today);
+        assert_eq!(v[3], "2026-12-03", "a new plan starts today unless changed");
         let plan = parse(specs, &v, None).unwrap();
         assert_eq!(plan.intervention_type, InterventionType::Reading);
         assert_eq!(plan.sessions_per_week, Some(3));
@@ -300,7 +311,7 @@ mod tests {
     #[test]
     fn a_started_plan_keeps_its_start_date() {
         let specs = specs(false, false);
-        let v = new_values(specs, Some(&program()));
+        let v = new_values(specs, Some(&program()), None);
         let e = parse(specs, &v, Some(InterventionStatus::Active)).unwrap_err();
         assert_eq!(
             e,

@@ -2,9 +2,10 @@
 //! write's answer asks of the stack (close, reload what shows the row,
 //! open a new plan).
 
-use super::{Conflict, FIX_FIELDS, IvEditState, IvSaved, IvWrite, IvWritten, Kind, Stage, Theirs};
+use super::{Conflict, IvEditState, IvSaved, IvWrite, IvWritten, Kind, Stage, Theirs};
 use super::{goal, plan, revalidate};
-use crate::app::form::FormKey;
+use crate::app::confirm::{self, Answer};
+use crate::app::form::{FIX_FIELDS, FormKey};
 use crate::app::intervention::DetailState;
 use crate::app::keymap::{Action, Key};
 use crate::app::screens::Screen;
@@ -94,10 +95,14 @@ impl Room for IvEditState {
                 if self.saving.is_some() {
                     return Some(vec![]);
                 }
-                if key.code != KeyCode::Char('y') {
-                    cx.go(Nav::Close);
-                } else if let Ok(write) = self.write(&[], || cx.mint_id()) {
-                    return Some(self.send(cx, write));
+                match confirm::answer(key) {
+                    Answer::No => cx.go(Nav::Close),
+                    Answer::Yes => {
+                        if let Ok(write) = self.write(&[], || cx.mint_id()) {
+                            return Some(self.send(cx, write));
+                        }
+                    }
+                    Answer::Unanswered => {}
                 }
             }
         }
@@ -105,9 +110,10 @@ impl Room for IvEditState {
     }
 
     fn on_reply(&mut self, _cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
-        if let Data::IvFormContext { context } = data
+        if let Data::IvFormContext { context, today } = data
             && self.context.arrive(req, context)
         {
+            self.today = Some(today);
             match self.kind {
                 Kind::NewIntervention { .. } => self.stage = Stage::Picker { cursor: 0 },
                 _ => self.open_form(),
@@ -250,7 +256,9 @@ impl IvEditState {
         let write = match self.write(&values, || cx.mint_id()) {
             Ok(w) => w,
             Err(_) => {
-                self.set_notice(Some(FIX_FIELDS.into()));
+                if let Stage::Form(form) = &mut self.stage {
+                    form.fix_fields();
+                }
                 return vec![];
             }
         };

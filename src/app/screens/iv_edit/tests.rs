@@ -119,15 +119,16 @@ fn a_new_plan_starts_from_a_program_and_a_retry_reuses_its_id() {
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(
         form(&s).values,
-        ["reading", "2", "", "", "", "3", "30", ""],
-        "the program's defaults, no restricted flag for this role"
+        ["reading", "2", "", "2026-10-31", "", "3", "30", ""],
+        "the program's defaults, starting today (the worker's date), no restricted flag for this role"
     );
+    assert_eq!(ed(&s).today, Some(day(fixtures::TODAY)));
     // Start after the end: the end date says so, and nothing is sent.
     tabs(&mut s, 3);
-    typed(&mut s, "2026-09-10");
+    retype(&mut s, "2026-09-10");
     tabs(&mut s, 1);
     typed(&mut s, "2026-09-01");
-    let fx = update(&mut s, key(KeyCode::Enter));
+    let fx = update(&mut s, key(ctrl('s')));
     assert!(fx.is_empty(), "{fx:?}");
     assert_eq!(
         form(&s).shown_error(4),
@@ -137,6 +138,7 @@ fn a_new_plan_starts_from_a_program_and_a_retry_reuses_its_id() {
         form(&s).notice.as_deref(),
         Some("not saved: fix the fields marked in red")
     );
+    assert_eq!(form(&s).focus, 4, "at the field to fix");
     retype(&mut s, "2026-11-01");
     let (req, write) = write_of(&update(&mut s, key(ctrl('s'))));
     let IvWrite::Create { new, owner } = write else {
@@ -166,7 +168,7 @@ fn a_new_plan_starts_from_a_program_and_a_retry_reuses_its_id() {
     );
     assert_eq!(form(&s).values[3..5], ["2026-09-10", "2026-11-01"]);
     assert_eq!(form(&s).focus, 4);
-    let (req, again) = write_of(&update(&mut s, key(KeyCode::Enter)));
+    let (req, again) = write_of(&update(&mut s, key(ctrl('s'))));
     let IvWrite::Create { new: new2, .. } = again else {
         panic!()
     };
@@ -213,18 +215,16 @@ fn a_custom_plan_needs_a_name_and_a_known_type() {
     let f = form(&s);
     assert_eq!(f.specs[0].label, "Name");
     assert_eq!(f.specs.last().map(|x| x.label.as_ref()), Some("Restricted"));
-    let fx = update(&mut s, key(KeyCode::Enter));
+    assert_eq!(f.values[1], "", "no type is guessed for a custom plan");
+    let fx = update(&mut s, key(ctrl('s')));
     assert!(fx.is_empty());
     assert_eq!(
         form(&s).shown_error(0),
         Some("a plan without a program needs a name")
     );
-    assert!(
-        form(&s)
-            .shown_error(1)
-            .is_some_and(|e| e.contains("expected one of: reading, math, writing")),
-        "{:?}",
-        form(&s).shown_error(1)
+    assert_eq!(
+        form(&s).shown_error(1),
+        Some("choose a type: ←/→, or type its first letters")
     );
     assert!(form(&s).notice.is_some());
     typed(&mut s, "Lunch bunch");
@@ -278,7 +278,7 @@ fn conflicted() -> State {
     let mut s = editing_plan();
     tabs(&mut s, 1);
     retype(&mut s, "3");
-    let (req, write) = write_of(&update(&mut s, key(KeyCode::Enter)));
+    let (req, write) = write_of(&update(&mut s, key(ctrl('s'))));
     let IvWrite::Update {
         id, version, edit, ..
     } = write
@@ -338,14 +338,14 @@ fn editing_the_plan_resolves_a_conflict_three_ways() {
     assert_eq!(f.values[1], "3");
     assert_eq!(f.original[5], "5");
     assert!(f.dirty());
-    let (_, write) = write_of(&update(&mut s, key(KeyCode::Enter)));
+    let (_, write) = write_of(&update(&mut s, key(ctrl('s'))));
     assert!(matches!(write, IvWrite::Update { version: 4, .. }));
 }
 
 #[test]
 fn an_unchanged_plan_is_not_written() {
     let mut s = editing_plan();
-    let fx = update(&mut s, key(KeyCode::Enter));
+    let fx = update(&mut s, key(ctrl('s')));
     assert!(fx.is_empty(), "{fx:?}");
     assert!(matches!(s.top(), Screen::Intervention(_)));
     assert_eq!(s.message, Some((Level::Info, "nothing changed".into())));
@@ -374,7 +374,7 @@ fn a_goal_checks_its_target_against_the_baseline() {
     typed(&mut s, "90");
     tabs(&mut s, 1);
     typed(&mut s, "2026-09-01");
-    let fx = update(&mut s, key(KeyCode::Enter));
+    let fx = update(&mut s, key(ctrl('s')));
     assert!(fx.is_empty());
     assert_eq!(
         form(&s).shown_error(6),
@@ -384,10 +384,12 @@ fn a_goal_checks_its_target_against_the_baseline() {
         form(&s).shown_error(7),
         Some("the target date must be after the baseline date (2026-09-01)")
     );
+    assert_eq!(form(&s).focus, 6, "at the first field to fix");
+    tabs(&mut s, 1);
     retype(&mut s, "2026-12-01");
     tabs(&mut s, 6);
     retype(&mut s, "increase");
-    let (req, write) = write_of(&update(&mut s, key(KeyCode::Enter)));
+    let (req, write) = write_of(&update(&mut s, key(ctrl('s'))));
     let IvWrite::AddGoal {
         intervention_id,
         fields,
@@ -415,7 +417,7 @@ fn e_on_the_goals_tab_edits_the_selected_goal() {
     assert_eq!(form(&s).values[0], "Fewer office referrals");
     tabs(&mut s, 6);
     retype(&mut s, "2");
-    let (req, write) = write_of(&update(&mut s, key(KeyCode::Enter)));
+    let (req, write) = write_of(&update(&mut s, key(ctrl('s'))));
     assert!(
         matches!(write, IvWrite::UpdateGoal { id, version: 1, ref fields } if id == Uuid::from_u128(3002) && fields.target_value == Some(2.0)),
         "{write:?}"
@@ -449,10 +451,20 @@ fn data_points_are_entered_and_the_last_deleted_after_asking() {
     assert!(
         matches!(&ed(&s).kind, Kind::NewPoint { goal_id, .. } if *goal_id == Uuid::from_u128(3001))
     );
-    typed(&mut s, &day(fixtures::TODAY + 1).to_string());
-    tabs(&mut s, 1);
+    // Dated today, the worker's date; the value is what is left to type.
+    assert_eq!(form(&s).values[0], day(fixtures::TODAY).to_string());
+    assert_eq!(form(&s).focus, 1);
     typed(&mut s, "51.5");
-    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert!(
+        update(&mut s, key(KeyCode::Enter)).is_empty(),
+        "to the note"
+    );
+    assert_eq!(form(&s).focus, 2);
+    // A day after today is refused.
+    update(&mut s, key(KeyCode::BackTab));
+    update(&mut s, key(KeyCode::BackTab));
+    retype(&mut s, &day(fixtures::TODAY + 1).to_string());
+    assert!(update(&mut s, key(ctrl('s'))).is_empty());
     assert!(
         form(&s)
             .shown_error(0)
@@ -460,8 +472,10 @@ fn data_points_are_entered_and_the_last_deleted_after_asking() {
         "{:?}",
         form(&s).errors
     );
-    tabs(&mut s, 2);
     retype(&mut s, &day(fixtures::TODAY).to_string());
+    // Enter to the value, to the note, and on the last field it saves.
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
     let (req, write) = write_of(&update(&mut s, key(KeyCode::Enter)));
     let IvWrite::AddPoint(p) = write else {
         panic!("{write:?}")
@@ -474,12 +488,17 @@ fn data_points_are_entered_and_the_last_deleted_after_asking() {
     saved_back_on_detail(&mut s, req);
     assert_eq!(s.message, Some((Level::Info, "data point saved".into())));
 
-    // x asks; anything but y keeps the point.
+    // x asks; n, Esc and Enter keep the point, a key that is no answer
+    // leaves the question open, y deletes.
+    for keep in [key('n'), key(KeyCode::Esc), key(KeyCode::Enter)] {
+        update(&mut s, key('x'));
+        assert_eq!(ed(&s).stage, Stage::Confirm);
+        assert!(update(&mut s, keep).is_empty());
+        assert!(matches!(s.top(), Screen::Intervention(_)));
+    }
     update(&mut s, key('x'));
+    assert!(update(&mut s, key('j')).is_empty());
     assert_eq!(ed(&s).stage, Stage::Confirm);
-    assert!(update(&mut s, key('n')).is_empty());
-    assert!(matches!(s.top(), Screen::Intervention(_)));
-    update(&mut s, key('x'));
     let (req, write) = write_of(&update(&mut s, key('y')));
     assert_eq!(
         write,
@@ -546,4 +565,97 @@ fn the_detail_keys_build_a_form_or_say_why_not() {
         form_for(&elsewhere, Action::New).is_none(),
         "n is the tab's own"
     );
+}
+
+/// `n` on the goals tab, the program's measure answered: the goal form.
+fn new_goal() -> State {
+    let mut s = at_detail(crate::domain::enums::InterventionStatus::Active);
+    let fx = update(&mut s, key('n'));
+    fixtures::answer_context(&mut s, &fx, context(vec![], false, Some("ORF")));
+    s
+}
+
+/// Web habits: Enter moves to the next field and saves only from the last
+/// one; Ctrl-S saves from any field.
+#[test]
+fn enter_moves_on_and_saves_only_from_the_last_field() {
+    let mut s = new_goal();
+    typed(&mut s, "Reads 90 wcpm");
+    let last = form(&s).specs.len() - 1;
+    for i in 1..=last {
+        assert!(update(&mut s, key(KeyCode::Enter)).is_empty(), "field {i}");
+        assert_eq!(form(&s).focus, i);
+        assert_eq!(form(&s).notice, None, "nothing was tried");
+    }
+    let (_, write) = write_of(&update(&mut s, key(KeyCode::Enter)));
+    assert!(
+        matches!(write, IvWrite::AddGoal { ref fields, .. } if fields.statement == "Reads 90 wcpm")
+    );
+
+    // Ctrl-S from the second field.
+    let mut s = new_goal();
+    typed(&mut s, "Reads 90 wcpm");
+    update(&mut s, key(KeyCode::Enter));
+    assert!(matches!(
+        write_of(&update(&mut s, key(ctrl('s')))).1,
+        IvWrite::AddGoal { .. }
+    ));
+}
+
+/// Closed sets are pickers: ←/→ choose, typing narrows in people's words,
+/// and the values stay the database's.
+#[test]
+fn decision_rule_and_status_are_chosen_not_typed() {
+    let mut s = new_goal();
+    typed(&mut s, "Reads 90 wcpm");
+    tabs(&mut s, 8);
+    assert_eq!(form(&s).specs[8].label, "Decision rule");
+    assert_eq!(form(&s).values[8], "four_point");
+    update(&mut s, key(KeyCode::Right));
+    assert_eq!(form(&s).values[8], "trend");
+    update(&mut s, key(KeyCode::Right));
+    update(&mut s, key(KeyCode::Right));
+    assert_eq!(form(&s).values[8], "four_point", "round again");
+    update(&mut s, key(KeyCode::Left));
+    assert_eq!(form(&s).values[8], "none");
+    assert_eq!(form(&s).specs[8].shown("none"), "no decision rule");
+    tabs(&mut s, 1);
+    typed(&mut s, "not m");
+    assert_eq!(form(&s).values[9], "not_met");
+    assert_eq!(form(&s).specs[9].shown("not_met"), "not met");
+    // A letter no status has is not taken; backspace widens again.
+    update(&mut s, key('z'));
+    assert_eq!(form(&s).typed, "not m");
+    update(&mut s, key(KeyCode::Backspace));
+    assert_eq!(form(&s).values[9], "not_met");
+    let (_, write) = write_of(&update(&mut s, key(KeyCode::Enter)));
+    let IvWrite::AddGoal { fields, .. } = write else {
+        panic!("{write:?}")
+    };
+    use crate::domain::kinds::{GoalRule, GoalStatus};
+    assert_eq!(
+        (fields.decision_rule, fields.status),
+        (GoalRule::None, GoalStatus::NotMet)
+    );
+}
+
+/// Esc on a changed form asks like every question: Enter keeps editing.
+#[test]
+fn discarding_changes_takes_a_y() {
+    let mut s = new_goal();
+    typed(&mut s, "Reads");
+    update(&mut s, key(KeyCode::Esc));
+    assert!(form(&s).confirm_discard);
+    update(&mut s, key('x'));
+    assert!(form(&s).confirm_discard, "no answer yet");
+    assert_eq!(form(&s).values[0], "Reads", "nothing typed while asking");
+    update(&mut s, key(KeyCode::Enter));
+    assert!(!form(&s).confirm_discard);
+    assert!(matches!(s.top(), Screen::IvEdit(_)), "still editing");
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key('n'));
+    assert!(matches!(s.top(), Screen::IvEdit(_)));
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key('y'));
+    assert!(matches!(s.top(), Screen::Intervention(_)), "discarded");
 }

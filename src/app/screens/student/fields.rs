@@ -3,8 +3,9 @@
 //! database's CHECK constraints so people learn what is wrong as they type;
 //! the database still has the last word.
 
+use crate::app::choices;
 use crate::app::form::{
-    self, Errors, FieldSpec, choice, date, flag, flag_text, optional, required, text,
+    self, Errors, FieldSpec, choice, date, flag, flag_text, optional, pick, required, text,
 };
 use crate::domain::enums::{GradeLevel, PgEnum, StudentStatus, parse_enum};
 use crate::domain::student::{CHANNELS, Change, GuardianFields, Profile, RELATIONSHIPS};
@@ -15,11 +16,8 @@ pub const PROFILE: &[FieldSpec] = &[
     text("Last name", "required"),
     text("Preferred name", "optional"),
     text("Date of birth", "YYYY-MM-DD"),
-    text("Grade", "PK TK KG 01–12 UG"),
-    text(
-        "Status",
-        "active pending inactive transferred withdrawn graduated",
-    ),
+    pick("Grade", choices::GRADES),
+    pick("Status", choices::STUDENT_STATUSES),
     flag("IEP"),
     flag("504 plan"),
     flag("English learner"),
@@ -33,16 +31,10 @@ pub const PROFILE: &[FieldSpec] = &[
 pub const GUARDIAN: &[FieldSpec] = &[
     text("First name", "required"),
     text("Last name", "required"),
-    text(
-        "Relationship",
-        "mother father parent stepparent grandparent aunt_uncle sibling foster_parent guardian other",
-    ),
+    pick("Relationship", choices::RELATIONSHIPS),
     text("Email", "name@domain.org"),
     text("Phone", "digits, spaces, ( ) . - and an optional leading +"),
-    text(
-        "Prefers",
-        "phone email sms letter in_person video, or empty",
-    ),
+    pick("Prefers", choices::CHANNELS),
     text("Language", "optional"),
     text("Priority", "1 (first to call) to 9"),
     flag("Custody"),

@@ -100,13 +100,17 @@ pub struct Conflict {
 }
 
 impl Conflict {
-    /// (label, mine, theirs) per field, for the side-by-side view.
+    /// (label, mine, theirs) per field, for the side-by-side view, in the
+    /// words the form shows.
     pub fn rows(&self) -> Vec<(&'static str, String, String)> {
         fields::specs(&self.mine)
             .iter()
             .zip(fields::values(&self.mine))
             .zip(fields::values(&self.theirs))
-            .map(|((spec, m), t)| (spec.label.as_ref(), m, t))
+            .map(|((spec, m), t)| {
+                let words = |v: &str| spec.shown(v).to_string();
+                (spec.label.as_ref(), words(&m), words(&t))
+            })
             .collect()
     }
 }
@@ -290,7 +294,7 @@ impl StudentState {
         let change = match fields::parse(&ed.base, &ed.form.values) {
             Ok(c) => c,
             Err(_) => {
-                ed.form.notice = Some("not saved: fix the fields marked in red".into());
+                ed.form.fix_fields();
                 return vec![];
             }
         };

@@ -121,3 +121,51 @@ fn a_first_load_that_fails_says_why() {
     );
     assert!(!s.top().busy());
 }
+
+/// The profile form: grade and status are pickers read in words, and "6"
+/// is grade 06; Enter walks the fields and saves from the last one.
+#[test]
+fn the_grade_is_picked_in_words() {
+    let mut s = on_record();
+    let req = reload(&mut s);
+    let data = Data::Student {
+        detail: Some(record()),
+    };
+    update(&mut s, Msg::Loaded { req, data });
+    update(&mut s, key('e'));
+    let form = |s: &State| match &student(s).mode {
+        super::Mode::Edit(ed) => ed.form.clone(),
+        other => panic!("{other:?}"),
+    };
+    for _ in 0..4 {
+        update(&mut s, Msg::Key(KeyEvent::from(KeyCode::Enter)));
+    }
+    let f = form(&s);
+    assert_eq!((f.focus, f.values[4].as_str()), (4, "03"));
+    assert_eq!(f.specs[4].shown("03"), "Grade 3");
+    update(&mut s, key('6'));
+    assert_eq!(form(&s).values[4], "06");
+    update(&mut s, Msg::Key(KeyEvent::from(KeyCode::Enter)));
+    update(&mut s, Msg::Key(KeyEvent::from(KeyCode::Left)));
+    assert_eq!(
+        form(&s).values[5],
+        "graduated",
+        "← from the first status wraps"
+    );
+    update(&mut s, Msg::Key(KeyEvent::from(KeyCode::Right)));
+    assert_eq!(form(&s).values[5], "active");
+    let mut fx = vec![];
+    for _ in 5..=10 {
+        fx = update(&mut s, Msg::Key(KeyEvent::from(KeyCode::Enter)));
+    }
+    let [Effect::SaveStudentRecord { ref change, .. }] = fx[..] else {
+        panic!("{fx:?}")
+    };
+    let crate::domain::student::Change::Profile(p) = change else {
+        panic!("{change:?}")
+    };
+    assert_eq!(
+        (p.grade, p.status),
+        (GradeLevel::G06, StudentStatus::Active)
+    );
+}
