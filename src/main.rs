@@ -126,6 +126,7 @@ fn tui_options(loaded: &config::Loaded, target: &conn::ConnParams) -> tui::TuiOp
         no_color: loaded.config.ui.no_color,
         keys: loaded.config.keys.clone().into_iter().collect(),
         connection_label: target.display_masked(),
+        connection_short: format!("{}@{}", target.user, target.dbname),
         credentials: None,
         // Per database and person: a draft or a queued save never goes to
         // another server than the one it was written for.

@@ -34,6 +34,8 @@ pub struct TuiOptions {
     pub keys: HashMap<String, Vec<String>>,
     /// The connection target with any password masked, for the status line.
     pub connection_label: String,
+    /// The same, short (`dana@caseload_demo`).
+    pub connection_short: String,
     /// When set, the worker asks the keyring and the person for a password
     /// the server wants (the pool must have been built from these).
     pub credentials: Option<worker::Credentials>,
@@ -42,7 +44,6 @@ pub struct TuiOptions {
     pub drafts_dir: Option<std::path::PathBuf>,
 }
 
-const SPINNER_INTERVAL: Duration = Duration::from_millis(100);
 /// Large enough that a full-screen frame never flushes half-way.
 const OUTPUT_BUFFER: usize = 1 << 18;
 
@@ -57,6 +58,7 @@ pub async fn run(
     let mut state = State::new(app::Options {
         keys: opts.keys,
         connection_label: opts.connection_label,
+        connection_short: opts.connection_short,
     });
     // Ids for rows created from forms; update() itself draws no randomness.
     state.ids.seed = rand::random();
@@ -283,7 +285,7 @@ async fn event_loop(
     let effects = worker::spawn_worker(worker, reply_tx);
     let mut events = EventStream::new();
     let mut closing = Closing::new()?;
-    let mut spinner = tokio::time::interval(SPINNER_INTERVAL);
+    let mut spinner = tokio::time::interval(app::TICK);
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
     let size = screen.term.size()?;
@@ -299,7 +301,7 @@ async fn event_loop(
     screen.draw(state, theme)?;
 
     loop {
-        let busy = state.busy();
+        let ticking = state.ticking();
         let first = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(event)) => translate(event),
@@ -307,7 +309,7 @@ async fn event_loop(
                 None => return Ok(()),
             },
             Some(msg) = replies.recv() => Some(msg),
-            _ = spinner.tick(), if busy => Some(Msg::Tick),
+            _ = spinner.tick(), if ticking => Some(Msg::Tick),
             // The terminal window closed, or someone asked us to stop: leave
             // as if quitting, so the drafts are written first.
             () = closing.recv() => return Ok(()),

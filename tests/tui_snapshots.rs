@@ -99,6 +99,7 @@ fn whoami() -> Whoami {
 fn state_with(width: u16, height: u16) -> State {
     let mut s = State::new(Options {
         connection_label: LABEL.into(),
+        connection_short: "dana@caseload_demo".into(),
         ..Options::default()
     });
     update(&mut s, Msg::Resize { width, height });
@@ -307,7 +308,16 @@ fn help_overlay() {
 
 #[test]
 fn too_small_terminal() {
-    let s = on_roster(20, 5);
+    // Keys do nothing while the terminal is too small: the roster is
+    // opened first, then the terminal shrinks.
+    let mut s = on_roster(80, 24);
+    update(
+        &mut s,
+        Msg::Resize {
+            width: 20,
+            height: 5,
+        },
+    );
     insta::assert_snapshot!(render(&s, 20, 5, false).backend());
     // Degenerate sizes must not panic either.
     for (w, h) in [(0, 0), (1, 1), (39, 10), (40, 9), (200, 2)] {
@@ -347,6 +357,14 @@ fn not_a_caseload_user() {
         user: None,
     };
     update(&mut s, Msg::Connected { req, whoami });
+    let text = render(&s, 100, 12, false).backend().to_string();
+    assert!(
+        text.contains("dana@caseload_demo: not a caseload user"),
+        "{text}"
+    );
+    // Help says who, in full, at its end.
+    update(&mut s, key(KeyCode::Char('?')));
+    update(&mut s, key(KeyCode::Char('G')));
     let text = render(&s, 100, 12, false).backend().to_string();
     assert!(
         text.contains("signed in as postgres, who is not a caseload user"),
@@ -451,13 +469,17 @@ fn command_prompt() {
 fn refused_tool_message() {
     let s = open_tool("admin.users", ToolAccess::Refused);
     let t = render(&s, 80, 12, false);
-    let status: String = (0..80)
-        .map(|x| t.backend().buffer()[(x, 11)].symbol().to_string())
+    // Too long for one line, the message takes the hint line's row too and
+    // is read whole.
+    let status: String = (10..12)
+        .flat_map(|y| (0..80).map(move |x| (x, y)))
+        .map(|at| t.backend().buffer()[at].symbol().to_string())
         .collect();
     assert!(
         status.starts_with("you don't have access to admin.users"),
         "{status}"
     );
+    assert!(status.contains("administrator can grant it)"), "{status}");
 }
 
 /// The roster after `typed` was typed into the search box and `pasted`

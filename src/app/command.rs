@@ -82,6 +82,7 @@ pub enum Command {
 }
 
 pub const USAGE: &str = "commands: open <tool>, <tool>, drafts, quit, help";
+const OPEN_WHAT: &str = "open what?";
 
 /// `open <tool>` or a bare `<tool>`, `quit` (`q`), `help`.
 pub fn parse(line: &str) -> Result<Command, String> {
@@ -91,7 +92,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
         ["quit" | "q"] => Ok(Command::Quit),
         ["help"] => Ok(Command::Help),
         ["drafts"] => Ok(Command::Drafts),
-        ["open"] => Err("open what? for example :open roster".into()),
+        ["open"] => Err(OPEN_WHAT.into()),
         ["open", key] | [key] => Ok(Command::Open((*key).to_string())),
         _ => Err(format!("not a command: {} ({USAGE})", line.trim())),
     }
@@ -123,6 +124,10 @@ pub(super) fn on_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
 
 fn run(state: &mut State, line: &str) -> Vec<Effect> {
     match parse(line) {
+        Err(e) if e == OPEN_WHAT => {
+            state.error(format!("{e} {}", may_open(state)));
+            vec![]
+        }
         Err(e) => {
             state.error(e);
             vec![]
@@ -152,7 +157,7 @@ fn run(state: &mut State, line: &str) -> Vec<Effect> {
 /// filtered it); anything else is for the database to allow or refuse.
 fn open_tool(state: &mut State, key: String) -> Vec<Effect> {
     if !is_tool_key(&key) {
-        state.error(format!("no tool called {key}"));
+        no_such_tool(state, &key);
         return vec![];
     }
     let offered = match &state.screens[0] {
@@ -199,10 +204,41 @@ pub(super) fn on_tool_checked(state: &mut State, data: crate::app::Data) -> Vec<
             vec![]
         }
         ToolAccess::NoSuchTool => {
-            state.error(format!("no tool called {key}"));
+            no_such_tool(state, &key);
             vec![]
         }
     }
+}
+
+fn no_such_tool(state: &mut State, key: &str) {
+    let text = format!("no tool called {key}: {}", may_open(state));
+    state.error(text);
+}
+
+/// What the person may open, by the names `:` takes: the menu's targets
+/// (what the database offers them), a screen's shorter command name where
+/// it has one.
+fn may_open(state: &State) -> String {
+    let Screen::Menu(m) = &state.screens[0] else {
+        return String::new();
+    };
+    let mut names: Vec<&str> = Vec::new();
+    for e in m.entries() {
+        let menu::EntryKind::Item { target } = &e.kind else {
+            continue;
+        };
+        let name = super::screens::COMMANDS
+            .iter()
+            .find(|(_, t)| t == target)
+            .map_or(target.as_str(), |(c, _)| c);
+        if !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    if names.is_empty() {
+        return "your menu offers nothing yet".into();
+    }
+    format!("you may open {}", names.join(", "))
 }
 
 #[cfg(test)]

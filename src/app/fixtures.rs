@@ -547,3 +547,38 @@ pub fn roster_row(n: u128) -> crate::domain::roster::RosterRow {
         last_session: None,
     }
 }
+
+/// Ana Lee's record (student `id`), grade 3 at North, with nothing on its
+/// tabs.
+pub fn student_record(id: u128) -> crate::domain::student::StudentRecord {
+    use crate::domain::enums::{GradeLevel, StudentStatus};
+    use crate::domain::student::{Profile, StudentRecord, Versioned};
+    StudentRecord {
+        profile: Versioned {
+            id: Uuid::from_u128(id),
+            version: 1,
+            value: Profile {
+                first_name: "Ana".into(),
+                last_name: "Lee".into(),
+                preferred_name: None,
+                date_of_birth: None,
+                grade: GradeLevel::G03,
+                status: StudentStatus::Active,
+                has_iep: false,
+                has_504: false,
+                is_english_learner: false,
+                enrollment_date: None,
+                exit_date: None,
+            },
+        },
+        school_name: "North".into(),
+        local_id: "S5".into(),
+        state_id: None,
+        counselor: None,
+        guardians: vec![],
+        interventions: vec![],
+        communications: vec![],
+        documents: vec![],
+        activity: vec![],
+    }
+}

@@ -1,7 +1,8 @@
 //! The help overlay: opening it, and scrolling it while it takes the keys.
-//! Its lines come from the key table (`keymap.rs`).
+//! Its lines come from the key table (`keymap.rs`): the keys of the screen
+//! on top first, then the global ones, then the rest of the table.
 
-use super::keymap::{Action, KeyMap};
+use super::keymap::{Action, Context, Key};
 use super::{Modal, State};
 
 pub(crate) fn open(state: &mut State) {
@@ -18,24 +19,70 @@ pub(super) fn on_key(state: &mut State, action: Option<Action>) {
         scroll(state, action);
     }
 }
-/// Lines of the help overlay: per context a title and its actions, a blank
-/// line between contexts, then the menu's hotkey paragraph (blank, title,
-/// line). `ui::help` draws exactly these; a test there keeps them equal.
-pub fn help_line_count(keymap: &KeyMap) -> usize {
-    let help = keymap.help();
-    let body: usize = help.iter().map(|(_, actions)| 1 + actions.len()).sum();
-    body + help.len().saturating_sub(1) + 3
+/// One titled group of the help overlay: each action with its keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub title: &'static str,
+    pub rows: Vec<(Action, String)>,
 }
 
-/// Rows of help text that fit: the screen minus the title bar, the status
-/// line and the overlay's border.
+/// The help overlay's groups: the top screen's keys as it is now, then the
+/// global ones, then every other section of the table with what is left
+/// of it, so each binding is listed exactly once.
+pub fn sections(state: &State) -> Vec<Section> {
+    let keys = |a: Action| {
+        let keys: Vec<String> = state.keymap.keys(a).iter().map(Key::to_string).collect();
+        (a, keys.join(", "))
+    };
+    let here: Vec<Action> = state
+        .top()
+        .keys()
+        .into_iter()
+        .filter(|a| a.context() != Context::Global)
+        .collect();
+    let mut out = Vec::new();
+    if !here.is_empty() {
+        out.push(Section {
+            title: "This screen",
+            rows: here.iter().map(|&a| keys(a)).collect(),
+        });
+    }
+    let rest = Action::ALL.iter().copied().filter(|a| !here.contains(a));
+    let (global, other): (Vec<Action>, Vec<Action>) =
+        rest.partition(|a| a.context() == Context::Global);
+    let mut groups: Vec<(Context, Vec<Action>)> = vec![(Context::Global, global)];
+    for a in other {
+        match groups.iter_mut().find(|(c, _)| *c == a.context()) {
+            Some((_, list)) => list.push(a),
+            None => groups.push((a.context(), vec![a])),
+        }
+    }
+    out.extend(groups.into_iter().map(|(c, list)| Section {
+        title: c.title(),
+        rows: list.into_iter().map(keys).collect(),
+    }));
+    out
+}
+
+/// Lines of the help overlay: per section a title and its actions, a
+/// blank line between sections, then the menu's hotkey paragraph (blank,
+/// title, line) and the connection's (blank, title, where, who).
+/// `ui::help` draws exactly these; a test there keeps them equal.
+pub fn help_line_count(state: &State) -> usize {
+    let help = sections(state);
+    let body: usize = help.iter().map(|s| 1 + s.rows.len()).sum();
+    body + help.len().saturating_sub(1) + 3 + 4
+}
+
+/// Rows of help text that fit: the screen minus the title bar, the hint
+/// line, the status line and the overlay's border.
 pub fn help_rows(state: &State) -> usize {
-    usize::from(state.height.saturating_sub(4)).max(1)
+    usize::from(state.height.saturating_sub(super::FRAME_ROWS + 2)).max(1)
 }
 
 fn scroll(state: &mut State, action: Option<Action>) {
     let rows = help_rows(state);
-    let max = help_line_count(&state.keymap).saturating_sub(rows);
+    let max = help_line_count(state).saturating_sub(rows);
     let at = state.help_scroll.min(max);
     state.help_scroll = match action {
         Some(Action::Down) => (at + 1).min(max),

@@ -356,24 +356,6 @@ impl KeyMap {
             .find(|(a, _)| *a == action)
             .map_or(&[], |(_, ks)| ks.as_slice())
     }
-
-    /// Help content: per context, each action with its keys.
-    pub fn help(&self) -> Vec<(Context, Vec<(Action, String)>)> {
-        let mut out: Vec<(Context, Vec<(Action, String)>)> = Vec::new();
-        for &a in Action::ALL {
-            let keys = self
-                .keys(a)
-                .iter()
-                .map(Key::to_string)
-                .collect::<Vec<_>>()
-                .join(", ");
-            match out.iter_mut().find(|(c, _)| *c == a.context()) {
-                Some((_, list)) => list.push((a, keys)),
-                None => out.push((a.context(), vec![(a, keys)])),
-            }
-        }
-        out
-    }
 }
 
 impl Default for KeyMap {

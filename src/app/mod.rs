@@ -10,6 +10,7 @@
 //! - `route.rs`: which layer gets a key, else the top screen;
 //! - `nav.rs`: the screen stack (open, reload, which screen waits for a reply);
 //! - `keymap.rs`: the key table, one section per screen, from which help is drawn;
+//! - `hint.rs`: the one-line hint of the top screen's keys (`Room::keys`);
 //! - `screens/mod.rs`: the registry handing each screen its keys, replies and
 //!   reloads; `screens/<screen>/`: each screen's state, keys, replies, tests;
 //! - `help.rs`, `command.rs`, `auth.rs`, `session_log.rs`: the layers over the screens;
@@ -24,6 +25,7 @@ pub mod confirm;
 mod effect;
 pub mod form;
 pub mod help;
+pub mod hint;
 pub mod keymap;
 pub mod labels;
 pub mod list;
@@ -46,7 +48,10 @@ pub use request::{Data, Read, Wrote};
 pub use screens::Screen;
 pub use screens::intervention::team;
 pub use screens::{home, intervention, iv_edit, menu, roster, schools, session_edit, student};
-pub use state::{Conn, Level, LogPick, Modal, Options, OutboxStatus, START_TARGETS, State};
+pub use state::{
+    Conn, FRAME_ROWS, Level, LogPick, MESSAGE_TICKS, MIN_HEIGHT, MIN_WIDTH, Modal, Options,
+    OutboxStatus, START_TARGETS, State, TICK, fits,
+};
 pub use update::update;
 
 #[cfg(test)]
@@ -55,6 +60,8 @@ pub(crate) mod fixtures;
 pub(crate) use screens::intervention::tests as iv_tests;
 #[cfg(test)]
 mod route_tests;
+#[cfg(test)]
+mod save_tests;
 #[cfg(test)]
 mod test_prelude;
 #[cfg(test)]

@@ -23,7 +23,8 @@ pub enum Msg {
         width: u16,
         height: u16,
     },
-    /// Spinner frame; sent only while a request is in flight.
+    /// Every `TICK` while `State::ticking`: a request in flight (the
+    /// spinner turns) or an info message waiting to fade.
     Tick,
     Connected {
         req: ReqId,

@@ -5,7 +5,7 @@
 
 use super::screens::for_sessions;
 use super::session_edit::recover::{self, DraftsState};
-use super::{Effect, Screen, State, session_log};
+use super::{Effect, Screen, State};
 use crate::app::session_edit::draft::SessionDraft;
 use crate::domain::session::StoredSession;
 use uuid::Uuid;
@@ -15,7 +15,7 @@ use uuid::Uuid;
 pub fn saved(state: &mut State, id: Uuid, label: &str) -> Vec<Effect> {
     let (_, mut fx) = for_sessions(state, |s, cx| s.on_saved(cx, id));
     state.info(format!("session saved: {label}"));
-    fx.extend(session_log::reload_views(state));
+    fx.extend(super::screens::reload_records(state));
     fx
 }
 

@@ -4,6 +4,11 @@
 //! then do the global bindings (quit, help, command line, back, retry)
 //! apply. A screen's own modals and text boxes come first in its `on_key`,
 //! so a letter typed into them is a letter.
+//!
+//! Two keys come before all that: while the terminal is too small to show
+//! anything, only quitting and help act (nothing may happen unseen); and a
+//! function key bound to help opens it over any screen, since it is never
+//! text.
 
 use super::command::CommandLine;
 use super::keymap::Action;
@@ -44,10 +49,18 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         state.quit = true;
         return vec![];
     }
+    let action = state.keymap.action(&key);
+    if state.too_small() {
+        return too_small(state, action);
+    }
     // A message answers the previous key; the next key dismisses it.
     state.message = None;
-    let action = state.keymap.action(&key);
-    match layer(state) {
+    let layer = layer(state);
+    if layer == Layer::Screen && action == Some(Action::Help) && matches!(key.code, KeyCode::F(_)) {
+        help::open(state);
+        return vec![];
+    }
+    match layer {
         Layer::Auth => auth::on_key(state, key),
         Layer::Command => command::on_key(state, &key),
         Layer::Help => {
@@ -60,6 +73,19 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             None => global(state, action),
         },
     }
+}
+
+/// The terminal shows only "too small": quit, and help (on or off, seen once
+/// the terminal is larger); every other key is dropped, since nobody can
+/// see what it would do.
+fn too_small(state: &mut State, action: Option<Action>) -> Vec<Effect> {
+    match action {
+        Some(Action::Quit) => state.quit = true,
+        Some(Action::Help) if state.modal == Some(Modal::Help) => state.modal = None,
+        Some(Action::Help) => help::open(state),
+        _ => {}
+    }
+    vec![]
 }
 
 /// The bindings that mean the same on every screen.
@@ -99,8 +125,12 @@ fn global(state: &mut State, action: Option<Action>) -> Vec<Effect> {
 }
 
 /// Bracketed paste: into the password prompt when it is open, else into
-/// whatever text box the top screen has focused.
+/// whatever text box the top screen has focused; nowhere while the terminal
+/// is too small to show it.
 pub(super) fn on_paste(state: &mut State, text: &Password) -> Vec<Effect> {
+    if state.too_small() {
+        return vec![];
+    }
     if state.auth.is_some() {
         auth::on_paste(state, text);
         return vec![];

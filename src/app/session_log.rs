@@ -3,7 +3,6 @@
 //! student's interventions when there are several), and the sessions tab's
 //! edit; what loads again after a session changed.
 
-use super::nav::reload;
 use super::picker::{Picker, PickerKey};
 use super::screens::room::LogFor;
 use super::{Data, Effect, LogPick, ReqId, Screen, State, session_edit};
@@ -116,26 +115,6 @@ pub fn pick_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
             )
         }
     }
-}
-
-/// The screens that show sessions, scores or the urgency they feed: they
-/// load again after a session changed.
-pub fn shows_sessions(screen: &Screen) -> bool {
-    matches!(
-        screen,
-        Screen::Intervention(_) | Screen::Home(_) | Screen::Student(_)
-    )
-}
-
-/// After a session changed: every screen that shows it loads again.
-pub fn reload_views(state: &mut State) -> Vec<Effect> {
-    let mut fx = Vec::new();
-    for i in 0..state.screens.len() {
-        if shows_sessions(&state.screens[i]) {
-            fx.extend(reload(state, i));
-        }
-    }
-    fx
 }
 
 /// The answer to `Read::LogTargets`.

@@ -51,18 +51,25 @@ pub struct Options {
     pub keys: HashMap<String, Vec<String>>,
     /// Where we connect, with any password masked.
     pub connection_label: String,
+    /// The same, short (`dana@caseload_demo`), for the status line.
+    pub connection_short: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct State {
     pub conn: Conn,
+    /// Where we connect, in full with the password masked (help shows it).
     pub connection_label: String,
+    /// Login and database, for the status line.
+    pub connection_short: String,
     pub screens: Vec<Screen>,
     pub modal: Option<Modal>,
     /// The password prompt, above everything else while open.
     pub auth: Option<auth::AuthPrompt>,
     pub keymap: KeyMap,
     pub message: Option<(Level, String)>,
+    /// Ticks the message has been on the status line (see `MESSAGE_TICKS`).
+    pub message_age: u32,
     pub width: u16,
     pub height: u16,
     pub spinner: usize,
@@ -87,11 +94,13 @@ impl State {
         State {
             conn: Conn::Connecting { req: ReqId(0) },
             connection_label: opts.connection_label,
+            connection_short: opts.connection_short,
             screens: vec![Screen::Menu(MenuState::default())],
             modal: None,
             auth: None,
             keymap,
             message: (!problems.is_empty()).then(|| (Level::Error, problems.join("; "))),
+            message_age: 0,
             width: 80,
             height: 24,
             spinner: 0,
@@ -127,18 +136,52 @@ impl State {
             || self.screens.iter().any(Screen::busy)
     }
 
+    /// `Msg::Tick` is wanted: the spinner turns, or an info message is
+    /// waiting to fade.
+    pub fn ticking(&self) -> bool {
+        self.busy() || matches!(self.message, Some((Level::Info, _)))
+    }
+
+    /// The terminal is smaller than anything is drawn for: only "too
+    /// small" is on screen, so keys must not act unseen.
+    pub fn too_small(&self) -> bool {
+        !fits(self.width, self.height)
+    }
+
     pub fn is_connected(&self) -> bool {
         matches!(self.conn, Conn::Connected(_))
     }
 
     pub(crate) fn info(&mut self, text: impl Into<String>) {
         self.message = Some((Level::Info, text.into()));
+        self.message_age = 0;
     }
 
     pub(crate) fn error(&mut self, text: impl Into<String>) {
         self.message = Some((Level::Error, text.into()));
+        self.message_age = 0;
     }
 }
+
+/// The smallest terminal the screens are drawn for; below it the ui says
+/// "too small" and the router lets only quit and help through.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 10;
+
+/// Rows around every screen: the title bar above, the hint line and the
+/// status line below.
+pub const FRAME_ROWS: u16 = 3;
+
+pub fn fits(width: u16, height: u16) -> bool {
+    width >= MIN_WIDTH && height >= MIN_HEIGHT
+}
+
+/// How often `Msg::Tick` comes while `State::ticking`.
+pub const TICK: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// An info message fades after this many ticks (6 s); an error stays until
+/// the next key, so it cannot be missed.
+pub const MESSAGE_TICKS: u32 = 60;
 
 /// Where request ids and new rows' ids come from.
 #[derive(Debug, Clone, Default)]

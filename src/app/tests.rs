@@ -204,7 +204,7 @@ fn help_scrolls_on_a_short_terminal_and_stops_at_its_last_line() {
     );
     update(&mut s, key('?'));
     let rows = help_rows(&s);
-    let max = help_line_count(&s.keymap) - rows;
+    let max = help_line_count(&s) - rows;
     assert!(max > 0, "the bindings must not fit 24 rows for this test");
     update(&mut s, key('j'));
     assert_eq!(s.help_scroll, 1);
@@ -251,7 +251,7 @@ fn keymap_override_from_options() {
     let keys = HashMap::from([("down".to_string(), vec!["n".to_string()])]);
     let opts = Options {
         keys,
-        connection_label: String::new(),
+        ..Options::default()
     };
     let items = vec![
         nav(1, "Roster", "roster", "x"),
@@ -272,7 +272,7 @@ fn bad_key_string_becomes_a_status_message() {
     let keys = HashMap::from([("top".to_string(), vec!["ctrl-".to_string()])]);
     let s = State::new(Options {
         keys,
-        connection_label: String::new(),
+        ..Options::default()
     });
     let (level, text) = s.message.clone().unwrap();
     assert_eq!(level, Level::Error);
@@ -389,7 +389,7 @@ fn the_next_key_dismisses_a_message() {
     let keys = HashMap::from([("top".to_string(), vec!["ctrl-".to_string()])]);
     let mut s = State::new(Options {
         keys,
-        connection_label: String::new(),
+        ..Options::default()
     });
     assert!(s.message.is_some());
     update(&mut s, key('j'));
@@ -509,9 +509,13 @@ fn an_allowed_tool_opens_like_the_menu_and_unknown_ones_are_named() {
             },
         },
     );
+    // Saying no, it says what the person may open (the menu's tools).
     assert_eq!(
         s.message,
-        Some((Level::Error, "no tool called nope".into()))
+        Some((
+            Level::Error,
+            "no tool called nope: you may open roster, reports".into()
+        ))
     );
     assert_eq!(s.screens.len(), 2, "a refusal leaves the screen alone");
 
@@ -519,7 +523,18 @@ fn an_allowed_tool_opens_like_the_menu_and_unknown_ones_are_named() {
     assert!(type_command(&mut s, "open Bad;Key").is_empty());
     assert_eq!(
         s.message,
-        Some((Level::Error, "no tool called Bad;Key".into()))
+        Some((
+            Level::Error,
+            "no tool called Bad;Key: you may open roster, reports".into()
+        ))
+    );
+    type_command(&mut s, "open");
+    assert_eq!(
+        s.message,
+        Some((
+            Level::Error,
+            "open what? you may open roster, reports".into()
+        ))
     );
 }
 

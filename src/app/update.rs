@@ -2,7 +2,7 @@
 //! key to the router, a reply to the screen that asked.
 
 use super::nav::reload;
-use super::{Conn, Data, Effect, Msg, OutboxStatus, ReqId, State};
+use super::{Conn, Data, Effect, Level, MESSAGE_TICKS, Msg, OutboxStatus, ReqId, State};
 use super::{auth, command, outbox, route, session_log};
 use crate::domain::user::Whoami;
 
@@ -25,6 +25,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             if state.busy() {
                 state.spinner = state.spinner.wrapping_add(1);
             }
+            fade(state);
             vec![]
         }
         Msg::Connected { req, whoami } => connected(state, req, whoami),
@@ -122,6 +123,18 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.error(format!("query failed: {reason}"));
             vec![]
         }
+    }
+}
+
+/// An info message has said its piece after `MESSAGE_TICKS`; an error
+/// waits for a key.
+fn fade(state: &mut State) {
+    if !matches!(state.message, Some((Level::Info, _))) {
+        return;
+    }
+    state.message_age += 1;
+    if state.message_age >= MESSAGE_TICKS {
+        state.message = None;
     }
 }
 

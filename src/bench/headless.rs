@@ -39,6 +39,7 @@ impl Headless {
             state: State::new(app::Options {
                 keys: Default::default(),
                 connection_label: "bench".into(),
+                ..Default::default()
             }),
             worker: Worker::new(pool, tls),
             theme: Theme::new(false),

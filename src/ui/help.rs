@@ -1,6 +1,9 @@
-//! The help overlay, generated from the key bindings so it cannot drift.
+//! The help overlay, generated from the key bindings so it cannot drift:
+//! the screen's keys first (`app::help::sections`), then where caseload is
+//! connected, in full.
 
 use super::sanitize;
+use super::status::connection_text;
 use super::theme::Theme;
 use crate::app::State;
 use ratatui::Frame;
@@ -12,12 +15,12 @@ const KEY_COLS: usize = 20;
 
 pub fn lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
     let mut out = Vec::new();
-    for (context, actions) in state.keymap.help() {
+    for section in crate::app::help::sections(state) {
         if !out.is_empty() {
             out.push(Line::raw(""));
         }
-        out.push(Line::styled(context.title(), theme.group));
-        for (action, keys) in actions {
+        out.push(Line::styled(section.title, theme.group));
+        for (action, keys) in section.rows {
             out.push(Line::from(vec![
                 Span::styled(
                     format!("  {}", sanitize::fit(&keys, KEY_COLS)),
@@ -36,6 +39,16 @@ pub fn lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
         ),
         Span::raw("open the item with that hotkey"),
     ]));
+    out.push(Line::raw(""));
+    out.push(Line::styled("Connection", theme.group));
+    out.push(Line::raw(format!(
+        "  {}",
+        sanitize::clean(&state.connection_label)
+    )));
+    out.push(Line::raw(format!(
+        "  {}",
+        sanitize::clean(&connection_text(state, true))
+    )));
     out
 }
 
@@ -81,6 +94,6 @@ mod tests {
     fn the_app_counts_the_lines_drawn_so_scrolling_stops_at_the_last() {
         let state = State::new(Options::default());
         let theme = Theme::new(true);
-        assert_eq!(lines(&state, &theme).len(), help_line_count(&state.keymap));
+        assert_eq!(lines(&state, &theme).len(), help_line_count(&state));
     }
 }

@@ -1,9 +1,12 @@
 //! Rendering: a pure function of State onto a Frame. One module per screen,
-//! plus the status line, help overlay, theme and text sanitising.
+//! plus the hint and status lines, help overlay, theme and text sanitising.
 
 pub mod auth;
 pub mod command;
+#[cfg(test)]
+mod frame_snapshots;
 pub mod help;
+pub mod hint;
 #[cfg(test)]
 mod iv_edit_snapshots;
 #[cfg(test)]
@@ -21,15 +24,12 @@ pub mod widgets;
 pub use screens::{home, intervention, iv_edit, menu, roster, session_edit, student, team};
 pub use widgets::{chart, form, picker};
 
-use crate::app::{Modal, Screen, State};
+use crate::app::{MIN_HEIGHT, MIN_WIDTH, Modal, Screen, State, fits};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use theme::Theme;
-
-pub const MIN_WIDTH: u16 = 40;
-pub const MIN_HEIGHT: u16 = 10;
 
 pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
     if let Some(at) = render_frame(frame, state, theme) {
@@ -42,13 +42,14 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
 /// buffer themselves (`tui::Screen`).
 pub fn render_frame(frame: &mut Frame, state: &State, theme: &Theme) -> Option<Position> {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(frame, area);
+    if !fits(area.width, area.height) {
+        too_small(frame, area, state);
         return None;
     }
-    let [title, body, status_area] = Layout::vertical([
+    let [title, body, hint_area, status_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
+        Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -57,7 +58,16 @@ pub fn render_frame(frame: &mut Frame, state: &State, theme: &Theme) -> Option<P
     if let Some(p) = &state.log_pick {
         session_edit::render_log_pick(frame, body, p, theme);
     }
-    status::render(frame, status_area, state, theme);
+    if status::wraps(state, theme, usize::from(area.width)) {
+        let both = Rect {
+            height: 2,
+            ..hint_area
+        };
+        status::render(frame, both, state, theme);
+    } else {
+        hint::render(frame, hint_area, state, theme);
+        status::render(frame, status_area, state, theme);
+    }
     let cursor = (state.modal == Some(Modal::Command))
         .then(|| command::render(frame, status_area, state, theme));
     if state.modal == Some(Modal::Help) {
@@ -76,9 +86,17 @@ fn title_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     frame.render_widget(Paragraph::new(line).style(theme.title), area);
 }
 
-fn too_small(frame: &mut Frame, area: Rect) {
+/// Says so, and what the keys do meanwhile (`app::route`: only quit and
+/// help act).
+fn too_small(frame: &mut Frame, area: Rect, state: &State) {
+    let quit = state
+        .keymap
+        .keys(crate::app::keymap::Action::Quit)
+        .first()
+        .map(|k| format!("; {k} quits, other keys do nothing"))
+        .unwrap_or_default();
     let text = format!(
-        "terminal too small (need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{})",
+        "terminal too small (need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}){quit}",
         area.width, area.height
     );
     let p = Paragraph::new(text.clone())

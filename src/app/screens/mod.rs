@@ -99,6 +99,18 @@ impl Screen {
         self.room().title()
     }
 
+    /// The actions its keys do now (see `Room::keys`), each once, where
+    /// it first comes.
+    pub fn keys(&self) -> Vec<Action> {
+        let mut seen = Vec::new();
+        for a in self.room().keys() {
+            if !seen.contains(&a) {
+                seen.push(a);
+            }
+        }
+        seen
+    }
+
     /// This screen's latest load, or a write it sent, is `req`.
     pub(crate) fn waits_for(&self, req: ReqId) -> bool {
         self.room().waits_for(req)
@@ -166,6 +178,7 @@ fn visit<T: ?Sized, R>(
         outbox,
         ids,
         message,
+        message_age,
         width,
         height,
         ..
@@ -182,6 +195,7 @@ fn visit<T: ?Sized, R>(
         outbox,
         ids,
         message,
+        message_age,
         nav: Vec::new(),
     };
     let r = f(room, &mut cx);
@@ -219,6 +233,30 @@ fn apply(state: &mut State, me: usize, navs: Vec<Nav>) -> Vec<Effect> {
             Nav::LogSession(of) => fx.extend(session_log::log_for(state, of)),
             Nav::StartScreen => fx.extend(crate::app::nav::open_start_screen(state)),
             Nav::Help => crate::app::help::open(state),
+        }
+    }
+    fx
+}
+
+/// The screens that show what a save can change (a student's record, an
+/// intervention with its sessions and scores, the home's lists and the
+/// urgency they feed): after any save they load again, so their lists and
+/// tab counts match the data. Not the roster, whose reload would lose the
+/// person's place in it.
+pub fn shows_records(screen: &Screen) -> bool {
+    matches!(
+        screen,
+        Screen::Intervention(_) | Screen::Home(_) | Screen::Student(_)
+    )
+}
+
+/// After a save that no screen asked for (the outbox's): every screen
+/// that shows records loads again.
+pub(crate) fn reload_records(state: &mut State) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    for i in 0..state.screens.len() {
+        if shows_records(&state.screens[i]) {
+            fx.extend(reload(state, i));
         }
     }
     fx

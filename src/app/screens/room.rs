@@ -6,6 +6,7 @@
 //! (`screens/mod.rs`) hands it each key, reply and failure and then carries
 //! out what it asked, so no screen touches another screen or the stack.
 
+use crate::app::hint::GLOBAL;
 use crate::app::keymap::{Action, KeyMap};
 use crate::app::loadable::Loadable;
 use crate::app::request::{Data, Read, Wrote};
@@ -18,6 +19,17 @@ use uuid::Uuid;
 
 pub trait Room {
     fn title(&self) -> String;
+
+    /// The key-table actions that do something here as the screen is now
+    /// (its tab, an open form or question), the most useful first: the
+    /// hint line shows as many as fit, and help lists them before the
+    /// rest. `hint::GLOBAL` among them says the global bindings reach
+    /// through (no text box or question of the screen has the keys). Keys
+    /// the table does not hold (a question's y, a picker's typing) are said
+    /// where the question is asked.
+    fn keys(&self) -> Vec<Action> {
+        GLOBAL.to_vec()
+    }
 
     /// Loads on their way: cancelled when the screen goes or loads again.
     fn in_flight(&self) -> Vec<ReqId> {
@@ -79,6 +91,9 @@ pub trait Room {
 impl<T: Room + ?Sized> Room for Box<T> {
     fn title(&self) -> String {
         (**self).title()
+    }
+    fn keys(&self) -> Vec<Action> {
+        (**self).keys()
     }
     fn in_flight(&self) -> Vec<ReqId> {
         (**self).in_flight()
@@ -174,6 +189,8 @@ pub struct Cx<'a> {
     pub outbox: &'a OutboxStatus,
     pub(crate) ids: &'a mut Ids,
     pub(crate) message: &'a mut Option<(Level, String)>,
+    /// Reset with each message, which then has its full time to fade.
+    pub(crate) message_age: &'a mut u32,
     pub(crate) nav: Vec<Nav>,
 }
 
@@ -190,10 +207,12 @@ impl Cx<'_> {
 
     pub fn info(&mut self, text: impl Into<String>) {
         *self.message = Some((Level::Info, text.into()));
+        *self.message_age = 0;
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
         *self.message = Some((Level::Error, text.into()));
+        *self.message_age = 0;
     }
 
     pub fn is_connected(&self) -> bool {

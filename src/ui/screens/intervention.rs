@@ -366,6 +366,9 @@ fn goals(frame: &mut Frame, area: Rect, d: &InterventionDetail, cursor: usize, t
     }
 }
 
+/// The keys of the prompt's lists (`app::intervention::prompt_key_of`).
+const CHOOSE_KEYS: &str = "j/k move · enter choose · esc cancel";
+
 fn prompt(frame: &mut Frame, area: Rect, p: &Prompt, d: &InterventionDetail, theme: &Theme) {
     let status = d.header.status.to_string().replace('_', " ");
     let (title, lines): (String, Vec<Line>) = match p {
@@ -375,6 +378,7 @@ fn prompt(frame: &mut Frame, area: Rect, p: &Prompt, d: &InterventionDetail, the
                 .iter()
                 .enumerate()
                 .map(|(i, a)| pick(a.label(), i == *cursor, theme))
+                .chain([Line::styled(CHOOSE_KEYS, theme.dim)])
                 .collect(),
         ),
         Prompt::Outcome { action, cursor } => (
@@ -383,6 +387,7 @@ fn prompt(frame: &mut Frame, area: Rect, p: &Prompt, d: &InterventionDetail, the
                 .iter()
                 .enumerate()
                 .map(|(i, o)| pick(&o.as_str().replace('_', " "), i == *cursor, theme))
+                .chain([Line::styled(CHOOSE_KEYS, theme.dim)])
                 .collect(),
         ),
         Prompt::Notes { action, line, .. } => (

@@ -4,6 +4,7 @@ mod state;
 
 pub use state::*;
 
+use crate::app::hint::{GLOBAL, MOVE};
 use crate::app::intervention::DetailState;
 use crate::app::keymap::Action;
 use crate::app::screens::room::{Cx, LogFor, Nav, Room};
@@ -43,6 +44,11 @@ impl HomeState {
 impl Room for HomeState {
     fn title(&self) -> String {
         "Caseload".into()
+    }
+
+    fn keys(&self) -> Vec<Action> {
+        use Action::*;
+        [&[Open, LogSession, NextTab, PrevTab][..], MOVE, GLOBAL].concat()
     }
 
     fn in_flight(&self) -> Vec<ReqId> {

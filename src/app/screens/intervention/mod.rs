@@ -8,9 +8,11 @@ pub mod team;
 
 pub use state::*;
 
+use crate::app::hint::{GLOBAL, MOVE, section};
 use crate::app::keymap::{Action, Context};
 use crate::app::screens::room::{Cx, LogFor, Nav, Room};
-use crate::app::{Data, Effect, Read, ReqId, Screen, Wrote, iv_edit};
+use crate::app::screens::shows_records;
+use crate::app::{Data, Effect, Read, ReqId, Wrote, iv_edit};
 use crossterm::event::{KeyCode, KeyEvent};
 use team::TeamEdit;
 
@@ -40,7 +42,7 @@ impl DetailState {
 
     fn submit_transition(&mut self, cx: &mut Cx, s: Submit) -> Vec<Effect> {
         let req = cx.alloc();
-        self.saving = Some(req);
+        self.saving = Some((req, s.to));
         vec![Effect::Transition {
             req,
             id: s.id,
@@ -53,9 +55,14 @@ impl DetailState {
 
     /// The answer to `Effect::Transition`.
     fn on_transition(&mut self, cx: &mut Cx, outcome: WriteOutcome) {
-        self.saving = None;
+        let Some((_, to)) = self.saving.take() else {
+            return;
+        };
         match outcome {
-            WriteOutcome::Saved(_) => cx.info("saved: reloading"),
+            WriteOutcome::Saved(_) => cx.info(format!(
+                "saved: the intervention is {} now",
+                to.to_string().replace('_', " ")
+            )),
             WriteOutcome::Conflict(current) => {
                 // Show the row as it is now at once; the full reload follows.
                 let status = current.status;
@@ -79,15 +86,42 @@ impl DetailState {
                 return;
             }
         }
-        cx.go(Nav::ReloadSelf);
-        // The home lists depend on status too.
-        cx.go(Nav::Reload(|s| matches!(s, Screen::Home(_))));
+        // The home's lists and the student's record show the status too.
+        cx.go(Nav::Reload(shows_records));
     }
 }
 
 impl Room for DetailState {
     fn title(&self) -> String {
         self.title.clone()
+    }
+
+    /// The lifecycle prompt, the session-delete question and the team
+    /// tab's picker and question say their own keys; the team tab's form
+    /// takes the form's.
+    fn keys(&self) -> Vec<Action> {
+        use Action::*;
+        if self.prompt.is_some() || self.session_delete.is_some() {
+            return vec![];
+        }
+        match &self.team_edit {
+            Some(TeamEdit::Form(_)) => return section(Context::Form),
+            Some(_) => return vec![],
+            None => {}
+        }
+        let here: &[Action] = match self.tab {
+            Tab::Goals => &[New, Measure, Edit, DeletePoint],
+            Tab::Sessions => &[Edit, DeletePoint, Open],
+            Tab::Team => &[AddMember, RemoveMember],
+            Tab::Attachments | Tab::Communications => &[],
+        };
+        [
+            here,
+            &[LogSession, Actions, EditPlan, NextTab, PrevTab],
+            MOVE,
+            GLOBAL,
+        ]
+        .concat()
     }
 
     /// The detail's load; a write in flight is not listed: leaving must
@@ -98,7 +132,7 @@ impl Room for DetailState {
 
     fn waits_for(&self, req: ReqId) -> bool {
         self.detail.waits_for(req)
-            || self.saving == Some(req)
+            || self.saving.is_some_and(|(r, _)| r == req)
             || self.team_req() == Some(req)
             || self.session_delete.as_ref().and_then(|x| x.req) == Some(req)
     }
@@ -196,7 +230,9 @@ impl Room for DetailState {
 
     fn on_written(&mut self, cx: &mut Cx, req: ReqId, wrote: Wrote) -> Vec<Effect> {
         match wrote {
-            Wrote::Transition(o) if self.saving == Some(req) => self.on_transition(cx, o),
+            Wrote::Transition(o) if self.saving.is_some_and(|(r, _)| r == req) => {
+                self.on_transition(cx, o)
+            }
             Wrote::Team(o) => team::on_changed(self, cx, req, o),
             Wrote::SessionDeleted(o) => sessions::on_deleted(self, cx, req, o),
             _ => {}

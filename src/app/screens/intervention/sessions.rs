@@ -5,7 +5,8 @@ use super::{DetailState, SessionDelete, Tab};
 use crate::app::confirm::{self, Answer};
 use crate::app::keymap::Action;
 use crate::app::screens::room::{Cx, LogFor, Nav};
-use crate::app::{Effect, ReqId, session_log};
+use crate::app::screens::shows_records;
+use crate::app::{Effect, ReqId};
 use crossterm::event::KeyEvent;
 
 /// Keys of the sessions tab; `None` leaves the key to the detail. The
@@ -79,7 +80,7 @@ pub(super) fn on_deleted(
     match outcome {
         Ok(()) => {
             cx.info("session deleted");
-            cx.go(Nav::Reload(session_log::shows_sessions));
+            cx.go(Nav::Reload(shows_records));
         }
         Err(why) => cx.error(format!("not deleted: {why}")),
     }

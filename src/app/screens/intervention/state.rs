@@ -107,8 +107,8 @@ pub struct DetailState {
     /// Selected row of the current tab (on goals: the charted goal).
     pub cursor: usize,
     pub prompt: Option<Prompt>,
-    /// A lifecycle write in flight.
-    pub saving: Option<ReqId>,
+    /// A lifecycle write in flight, and the status it moves to.
+    pub saving: Option<(ReqId, InterventionStatus)>,
     /// Adding or removing a team member (team tab).
     pub team_edit: Option<crate::app::team::TeamEdit>,
     /// Deleting a session (sessions tab): asked first, then sent.

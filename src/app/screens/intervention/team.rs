@@ -13,6 +13,7 @@ use crate::app::confirm::{self, Answer};
 use crate::app::form::{self, FieldSpec, Form, FormKey};
 use crate::app::keymap::{Action, Key};
 use crate::app::screens::room::{Cx, Nav};
+use crate::app::screens::shows_records;
 use crate::app::{Effect, ReqId};
 use crate::domain::kinds::TeamRole;
 use crate::domain::refusal::Refusal;
@@ -430,6 +431,8 @@ pub(super) fn on_changed(d: &mut DetailState, cx: &mut Cx, req: ReqId, outcome: 
             } else {
                 format!("removed {who} from the team")
             });
+            // Whose interventions the home lists depends on the team.
+            cx.go(Nav::Reload(shows_records));
         }
         TeamOutcome::Refused(why) | TeamOutcome::Failed(why) => {
             if let TeamEdit::Form(mut f) = edit {

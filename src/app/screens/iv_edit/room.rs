@@ -6,10 +6,11 @@ use super::{Conflict, IvEditState, IvSaved, IvWrite, IvWritten, Kind, Stage, The
 use super::{goal, plan, revalidate};
 use crate::app::confirm::{self, Answer};
 use crate::app::form::{FIX_FIELDS, FormKey};
+use crate::app::hint::{GLOBAL, section};
 use crate::app::intervention::DetailState;
-use crate::app::keymap::{Action, Key};
-use crate::app::screens::Screen;
+use crate::app::keymap::{Action, Context, Key};
 use crate::app::screens::room::{Cx, Nav, Room};
+use crate::app::screens::{Screen, shows_records};
 use crate::app::{Data, Effect, Read, ReqId, Wrote};
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -24,6 +25,16 @@ impl Room for IvEditState {
             Kind::DeletePoint { .. } => "Delete data point",
         }
         .into()
+    }
+
+    /// The picker and the delete question say their own keys.
+    fn keys(&self) -> Vec<Action> {
+        match self.stage {
+            Stage::Loading => GLOBAL.to_vec(),
+            Stage::Picker { .. } | Stage::Confirm => vec![],
+            Stage::Form(_) => section(Context::Form),
+            Stage::Conflict(_) => section(Context::Conflict),
+        }
     }
 
     fn in_flight(&self) -> Vec<ReqId> {
@@ -133,22 +144,15 @@ impl Room for IvEditState {
         match outcome {
             IvWritten::Saved(IvSaved::Created { id, title }) => {
                 cx.go(Nav::Close);
-                cx.go(Nav::Reload(|s| {
-                    matches!(s, Screen::Student(_) | Screen::Home(_))
-                }));
+                cx.go(Nav::Reload(shows_records));
                 cx.push(Screen::Intervention(DetailState::new(id, title)));
-                cx.info("created");
+                cx.info("intervention created");
             }
             IvWritten::Saved(IvSaved::Updated) => {
                 cx.go(Nav::Close);
-                cx.go(Nav::Reload(|s| {
-                    matches!(
-                        s,
-                        Screen::Intervention(_) | Screen::Home(_) | Screen::Student(_)
-                    )
-                }));
+                cx.go(Nav::Reload(shows_records));
                 cx.info(match &self.kind {
-                    Kind::EditIntervention(_) => "saved",
+                    Kind::EditIntervention(_) => "plan saved",
                     Kind::DeletePoint { .. } => "deleted the data point",
                     Kind::NewPoint { .. } => "data point saved",
                     _ => "goal saved",

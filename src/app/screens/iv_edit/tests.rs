@@ -318,7 +318,7 @@ fn editing_the_plan_resolves_a_conflict_three_ways() {
     };
     assert_eq!((version, edit.tier), (4, 3));
     saved_back_on_detail(&mut s, req);
-    assert_eq!(s.message, Some((Level::Info, "saved".into())));
+    assert_eq!(s.message, Some((Level::Info, "plan saved".into())));
 
     // Take theirs: the form closes and the detail reloads.
     let mut s = conflicted();

@@ -8,6 +8,7 @@ mod tests;
 pub use hotkeys::{Clash, Holder, beats_hotkeys, settle};
 pub use state::*;
 
+use crate::app::hint::{GLOBAL, MOVE};
 use crate::app::keymap::Action;
 use crate::app::screens::room::{Cx, Nav, Room};
 use crate::app::{Data, Effect, Read, ReqId};
@@ -85,6 +86,10 @@ impl MenuState {
 impl Room for MenuState {
     fn title(&self) -> String {
         "Menu".into()
+    }
+
+    fn keys(&self) -> Vec<Action> {
+        [&[Action::Open][..], MOVE, GLOBAL].concat()
     }
 
     fn in_flight(&self) -> Vec<ReqId> {

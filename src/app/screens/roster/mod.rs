@@ -9,7 +9,8 @@ pub use input::school_label;
 pub use state::*;
 
 use crate::app::Read;
-use crate::app::keymap::Action;
+use crate::app::hint::{GLOBAL, MOVE, section};
+use crate::app::keymap::{Action, Context};
 use crate::app::labels::Label;
 use crate::app::screens::room::{Cx, LogFor, Nav, Room};
 use crate::app::student::StudentState;
@@ -22,6 +23,25 @@ use uuid::Uuid;
 impl Room for RosterState {
     fn title(&self) -> String {
         "Roster".into()
+    }
+
+    /// The school picker and the search box take the keys (they say how
+    /// to leave them); the filter bar's own keys come before the roster's.
+    fn keys(&self) -> Vec<Action> {
+        use Action::*;
+        if self.school_picker.is_some() || self.search_focus {
+            return vec![];
+        }
+        if self.filter_focus.is_some() {
+            let bar = section(Context::FilterBar);
+            return [&[FilterDone][..], &bar, MOVE, GLOBAL].concat();
+        }
+        [
+            &[Search, Filters, Sort, Open, New, LogSession][..],
+            MOVE,
+            GLOBAL,
+        ]
+        .concat()
     }
 
     fn in_flight(&self) -> Vec<ReqId> {

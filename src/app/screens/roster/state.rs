@@ -19,9 +19,9 @@ pub const MAX_WINDOW: usize = 500;
 /// Fetch the next page when the cursor comes this close to the loaded edge,
 /// so scrolling rarely waits.
 pub const PREFETCH: usize = 20;
-/// Lines around the table: title, search box, filter chips, column header,
-/// roster footer, status.
-pub const CHROME_ROWS: u16 = 6;
+/// Lines around the table: the frame's (title, hint, status), search box,
+/// filter chips, column header, roster footer.
+pub const CHROME_ROWS: u16 = crate::app::FRAME_ROWS + 4;
 
 /// Table rows that fit on a terminal this tall.
 pub fn visible_rows(term_height: u16) -> usize {

@@ -1,6 +1,7 @@
 //! The schools screen: every school in the district, read-only. It takes
 //! only what it needs: its own state, the key's action, and request ids.
 
+use crate::app::hint::{GLOBAL, MOVE};
 use crate::app::keymap::{Action, Context};
 use crate::app::list::Cursor;
 use crate::app::loadable::Loadable;
@@ -44,6 +45,10 @@ impl SchoolsState {
 impl Room for SchoolsState {
     fn title(&self) -> String {
         TITLE.into()
+    }
+
+    fn keys(&self) -> Vec<Action> {
+        [&[Action::InactiveSchools][..], MOVE, GLOBAL].concat()
     }
 
     fn in_flight(&self) -> Vec<ReqId> {

@@ -3,6 +3,7 @@
 
 use super::draft::SessionDraft;
 use crate::app::Effect;
+use crate::app::hint::{GLOBAL, MOVE};
 use crate::app::keymap::Action;
 use crate::app::screens::room::{Cx, Nav, Room};
 use crossterm::event::{KeyCode, KeyEvent};
@@ -69,6 +70,14 @@ impl DraftsState {
 impl Room for DraftsState {
     fn title(&self) -> String {
         "Unsent notes".into()
+    }
+
+    /// While it asks about discarding, the question has the keys.
+    fn keys(&self) -> Vec<Action> {
+        if self.confirm_discard {
+            return vec![];
+        }
+        [&[Action::Open][..], MOVE, GLOBAL].concat()
     }
 
     fn on_key(

@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::app::form::FormKey;
-use crate::app::keymap::{Action, Key, KeyMap};
+use crate::app::hint::section;
+use crate::app::keymap::{Action, Context, Key, KeyMap};
 use crate::app::screens::room::{Cx, Nav, Room};
 use crate::app::{Data, Effect, Read, ReqId};
 use crossterm::event::{KeyCode, KeyEvent};
@@ -13,6 +14,20 @@ impl Room for SessionScreen {
         match self.editor() {
             Some(e) if e.base_version.is_some() => "Edit session".into(),
             _ => "Log session".into(),
+        }
+    }
+
+    /// Loading (or refused), only leaving and retrying; then the form's
+    /// keys, the editor keeping every other key for typing.
+    fn keys(&self) -> Vec<Action> {
+        let Some(e) = self.editor() else {
+            return vec![Action::Back, Action::Retry];
+        };
+        match e.stage {
+            Stage::Editing => section(Context::Form),
+            Stage::Saving => vec![Action::CancelForm],
+            Stage::Leaving => vec![],
+            Stage::Conflict(_) => section(Context::Conflict),
         }
     }
 

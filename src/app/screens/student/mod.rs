@@ -4,11 +4,13 @@
 pub mod fields;
 
 use crate::app::form::{Form, FormKey};
+use crate::app::hint::{GLOBAL, MOVE, section};
 use crate::app::intervention::DetailState;
 use crate::app::iv_edit;
-use crate::app::keymap::{Action, Key};
+use crate::app::keymap::{Action, Context, Key};
 use crate::app::loadable::Loadable;
 use crate::app::screens::room::{Cx, LogFor, Nav, Room};
+use crate::app::screens::shows_records;
 use crate::app::{Data, Effect, Read, ReqId, Screen, Wrote};
 use crate::domain::student::StudentTheirs;
 use crate::domain::student::{Change, SaveOutcome, StudentRecord, Versioned};
@@ -341,9 +343,15 @@ impl StudentState {
         };
         match outcome {
             SaveOutcome::Saved(version) => {
+                cx.info(match &mine {
+                    Change::Profile(_) => "profile saved",
+                    Change::Guardian(_) => "guardian saved",
+                });
                 self.apply(row, version, mine);
                 self.mode = Mode::View;
-                cx.info("saved");
+                // The activity tab (and the screens below, by name) show
+                // the change too.
+                cx.go(Nav::Reload(shows_records));
             }
             SaveOutcome::Conflict(StudentTheirs { version, theirs }) => {
                 self.mode = Mode::Conflict(Box::new(Conflict {
@@ -400,6 +408,32 @@ fn tab_for(action: Option<Action>, from: Tab) -> Option<Tab> {
 impl Room for StudentState {
     fn title(&self) -> String {
         self.title.clone()
+    }
+
+    fn keys(&self) -> Vec<Action> {
+        use Action::*;
+        match self.mode {
+            Mode::Edit(_) => return section(Context::Form),
+            Mode::Conflict(_) => return section(Context::Conflict),
+            Mode::View => {}
+        }
+        let (here, rows): (&[Action], &[Action]) = match self.tab {
+            Tab::Profile => (&[Edit], &[]),
+            Tab::Guardians => (&[Edit], MOVE),
+            Tab::Interventions => (&[Open], MOVE),
+            _ => (&[], MOVE),
+        };
+        let tabs = [
+            NextTab,
+            PrevTab,
+            TabProfile,
+            TabGuardians,
+            TabInterventions,
+            TabCommunications,
+            TabDocuments,
+            TabActivity,
+        ];
+        [here, &[New, LogSession], &tabs, rows, GLOBAL].concat()
     }
 
     fn in_flight(&self) -> Vec<ReqId> {

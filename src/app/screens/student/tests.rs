@@ -7,39 +7,12 @@ use crate::app::iv_tests::at_home;
 use crate::app::loadable::Pending;
 use crate::app::test_prelude::*;
 use crate::domain::enums::{GradeLevel, StudentStatus};
-use crate::domain::student::{Profile, StudentRecord, Versioned};
+use crate::domain::student::StudentRecord;
 
 const ID: u128 = 5;
 
 fn record() -> Box<StudentRecord> {
-    Box::new(StudentRecord {
-        profile: Versioned {
-            id: Uuid::from_u128(ID),
-            version: 1,
-            value: Profile {
-                first_name: "Ana".into(),
-                last_name: "Lee".into(),
-                preferred_name: None,
-                date_of_birth: None,
-                grade: GradeLevel::G03,
-                status: StudentStatus::Active,
-                has_iep: false,
-                has_504: false,
-                is_english_learner: false,
-                enrollment_date: None,
-                exit_date: None,
-            },
-        },
-        school_name: "North".into(),
-        local_id: "S5".into(),
-        state_id: None,
-        counselor: None,
-        guardians: vec![],
-        interventions: vec![],
-        communications: vec![],
-        documents: vec![],
-        activity: vec![],
-    })
+    Box::new(crate::app::fixtures::student_record(ID))
 }
 
 fn student(s: &State) -> &StudentState {
