@@ -131,7 +131,8 @@ async fn seed(admin: &tokio_postgres::Client, user: &str) -> Fixture {
 
     let expected_a = admin
         .query(
-            "SELECT id FROM students WHERE school_id = $1 ORDER BY last_name, first_name, id",
+            "SELECT id FROM students WHERE school_id = $1 \
+             ORDER BY last_name COLLATE caseload_names, first_name COLLATE caseload_names, id",
             &[&a],
         )
         .await
@@ -351,7 +352,8 @@ async fn worker_serves_the_coordinator_only_their_school() {
         .unwrap();
     let everyone: Vec<Uuid> = admin
         .query(
-            "SELECT id FROM students ORDER BY last_name, first_name, id",
+            "SELECT id FROM students \
+             ORDER BY last_name COLLATE caseload_names, first_name COLLATE caseload_names, id",
             &[],
         )
         .await
