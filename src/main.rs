@@ -190,6 +190,16 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
                 report.already_applied,
                 params.display_masked()
             );
+            if let Some(now) = &report.names_alphabet {
+                match &report.names_alphabet_was {
+                    Some(was) => println!(
+                        "names now sort in the \"{now}\" alphabet (was \"{was}\"; name indexes rebuilt)"
+                    ),
+                    None => {
+                        println!("names sort in the \"{now}\" alphabet (setting names.collation)")
+                    }
+                }
+            }
             Ok(())
         }
         Some(Command::Seed(args)) => {

@@ -88,6 +88,8 @@ async fn every_figure_is_produced() {
         "page load: key -> painted p95",
         "page load: bare SQL p95",
         "page load: painted / bare SQL (p50)",
+        "roster by name, first page: bare SQL p95",
+        "roster by name, page after \"M\": bare SQL p95",
         "cold start -> first paint p95",
         "cold start -> first roster page p95",
     ] {

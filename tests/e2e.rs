@@ -23,7 +23,7 @@ async fn roster_and_menu_appear_for_the_demo_coordinator() {
              WHERE EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id \
                AND (ur.school_id IS NULL OR ur.school_id = s.school_id) \
                AND (ur.expires_at IS NULL OR ur.expires_at > now())) \
-             ORDER BY s.last_name, s.first_name, s.id LIMIT 3",
+             ORDER BY s.last_name COLLATE caseload_names, s.first_name COLLATE caseload_names, s.id LIMIT 3",
             &[&seed::DEMO_COORDINATOR],
         )
         .await

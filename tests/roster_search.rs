@@ -8,9 +8,7 @@ use caseload::domain::enums::GradeLevel;
 use caseload::domain::roster::{Filters, PageRequest, RosterQuery, SchoolFilter, Sort};
 use common::TestDb;
 use common::roles::LoginRoles;
-use futures::StreamExt;
-use std::sync::{Arc, Mutex};
-use tokio_postgres::{AsyncMessage, Client};
+use tokio_postgres::Client;
 use uuid::Uuid;
 
 struct World {
@@ -692,25 +690,6 @@ async fn settings_of_others_are_not_readable_but_shared_ones_are() {
     );
 }
 
-/// A connection whose server notices are kept (auto_explain reports plans
-/// as notices).
-async fn noticing(conninfo: &str) -> (Client, Arc<Mutex<Vec<String>>>) {
-    let (client, mut conn) = tokio_postgres::connect(conninfo, tokio_postgres::NoTls)
-        .await
-        .expect("connect");
-    let notices = Arc::new(Mutex::new(Vec::new()));
-    let sink = notices.clone();
-    tokio::spawn(async move {
-        let mut messages = futures::stream::poll_fn(move |cx| conn.poll_message(cx));
-        while let Some(Ok(m)) = messages.next().await {
-            if let AsyncMessage::Notice(n) = m {
-                sink.lock().expect("notices").push(n.message().to_string());
-            }
-        }
-    });
-    (client, notices)
-}
-
 #[tokio::test]
 async fn search_uses_the_trigram_index_under_row_level_security() {
     let db = TestDb::new().await;
@@ -720,15 +699,7 @@ async fn search_uses_the_trigram_index_under_row_level_security() {
     // The roster's own search, run as the coordinator's login (the
     // superuser only loads auto_explain, which reports every statement's
     // plan, nested ones included, then becomes the coordinator).
-    let (c, plans) = noticing(&db.conninfo()).await;
-    c.batch_execute(&format!(
-        "LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; \
-         SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = notice; \
-         SET SESSION AUTHORIZATION {}",
-        roles.0[0]
-    ))
-    .await
-    .expect("auto_explain");
+    let (c, plans) = common::explain::explaining_as(&db.conninfo(), &roles.0[0]).await;
     let who: (String, bool) = c
         .query_one(
             "SELECT session_user::text, rolsuper FROM pg_roles WHERE rolname = current_user",
@@ -820,7 +791,8 @@ async fn a_coordinator_of_some_schools_pages_through_exactly_what_they_may_see()
     // What row-level security lets them see, in name order.
     let expected: Vec<Uuid> = c
         .query(
-            "SELECT id FROM students ORDER BY last_name, first_name, id",
+            "SELECT id FROM students \
+             ORDER BY last_name COLLATE caseload_names, first_name COLLATE caseload_names, id",
             &[],
         )
         .await

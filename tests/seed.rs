@@ -480,7 +480,16 @@ async fn refuses_to_seed_twice_and_clear_allows_a_reseed() {
     assert_eq!(count(&c, "SELECT count(*) FROM roles").await, 6);
     assert_eq!(
         count(&c, "SELECT count(*) FROM settings WHERE scope = 'system'").await,
-        4
+        5
+    );
+    // The district's alphabet for names (0014) is one of them.
+    assert_eq!(
+        count(
+            &c,
+            "SELECT count(*) FROM settings WHERE scope = 'system' AND key = 'names.collation'"
+        )
+        .await,
+        1
     );
     let again = seed::seed(&mut c, &opts(50, 1)).await.unwrap();
     assert_eq!(first.counts, again.counts);

@@ -230,7 +230,8 @@ async fn worker_serves_the_coordinator_only_their_school() {
         .unwrap();
     let everyone: Vec<Uuid> = admin
         .query(
-            "SELECT id FROM students ORDER BY last_name, first_name, id",
+            "SELECT id FROM students \
+             ORDER BY last_name COLLATE caseload_names, first_name COLLATE caseload_names, id",
             &[],
         )
         .await

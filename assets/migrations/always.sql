@@ -23,3 +23,13 @@ BEGIN
   END LOOP;
 END
 $$;
+
+-- The district's alphabet for names (0014): rebuilt only when the setting
+-- names.collation changed since the last run.
+DO $$
+BEGIN
+  IF to_regprocedure('caseload_apply_name_collation()') IS NOT NULL THEN
+    PERFORM caseload_apply_name_collation();
+  END IF;
+END
+$$;

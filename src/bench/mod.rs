@@ -7,6 +7,7 @@ pub mod drafts;
 pub mod headless;
 pub mod latency;
 pub mod memory;
+pub mod pages;
 pub mod render;
 pub mod sink;
 pub mod startup;
@@ -294,6 +295,20 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
         latency_figures(&mut figures, name, lat.as_ref());
         measured.push(format!("{name}: {label}"));
     }
+    let by_name = pages::measure(&pool, n).await;
+    for (name, pick) in [
+        (
+            "roster by name, first page: bare SQL",
+            (|p: &pages::NamePages| p.first.as_slice()) as fn(&pages::NamePages) -> &[f64],
+        ),
+        (
+            "roster by name, page after \"M\": bare SQL",
+            |p: &pages::NamePages| p.deep.as_slice(),
+        ),
+    ] {
+        percentiles(&mut figures, name, by_name.as_ref().map(pick), "ms", 30.0);
+    }
+    measured.push(pages::LABEL.to_string());
 
     // Drafts go where the person's would: the state directory's disk.
     let draft_dir = crate::config::state_dir(&|k| std::env::var(k).ok())

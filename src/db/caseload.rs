@@ -10,8 +10,8 @@ use crate::db::interventions::goals::{
 };
 use crate::db::interventions::settings::{RULE_SETTINGS_SQL, rule_settings};
 use crate::domain::caseload::{
-    CaseloadHome, FollowUpRow, InterventionRef, OpenRow, REVIEW_LOOKAHEAD_DAYS, Scope, Totals,
-    assemble,
+    CaseloadHome, FollowUpRow, InterventionRef, NameOrder, OpenRow, REVIEW_LOOKAHEAD_DAYS, Scope,
+    Totals, assemble,
 };
 use crate::domain::fidelity::Delivery;
 use crate::domain::goals::Goal;
@@ -237,6 +237,11 @@ fn follow_ups_sql(scope: Scope) -> String {
     )
 }
 
+/// The loaded students' names ($1) in the district's alphabet, for the
+/// lists `assemble` sorts by name.
+const NAME_ORDER_SQL: &str = "SELECT array_agg(n ORDER BY n COLLATE caseload_names) \
+     FROM (SELECT DISTINCT unnest($1::text[]) n) d";
+
 /// The home screen's scope-bound queries for `scope`, with $1 the person,
 /// $2 today and $3 the row bound: for EXPLAIN when tuning. (Goals and
 /// measurements are then read by the ids loaded.)
@@ -279,9 +284,12 @@ pub async fn load_home(
     let open_full = i64::try_from(open.len()).unwrap_or(i64::MAX) >= limit;
     let (goals_sql, points_sql, counts_sql) = (goals_sql(), points_sql(), counts_sql(scope));
     let by_ids: [&(dyn ToSql + Sync); 2] = [&ids, &today];
-    let (goals, points, counts) = futures::try_join!(
+    let names: Vec<&str> = open.iter().map(|o| o.of.student_name.as_str()).collect();
+    let names: [&(dyn ToSql + Sync); 1] = [&names];
+    let (goals, points, names, counts) = futures::try_join!(
         client.query(&goals_sql, &by_ids[..1]),
         client.query(&points_sql, &by_ids),
+        client.query_one(NAME_ORDER_SQL, &names),
         async {
             match open_full {
                 true => client.query_opt(&counts_sql, &params[..2]).await,
@@ -313,7 +321,8 @@ pub async fn load_home(
     let settings = rule_settings(&settings);
     let points = points.iter().map(measurement_row).collect();
     let loaded = open.len();
-    let mut home = assemble(open, goals, points, follow_ups, settings, today);
+    let names = NameOrder::new(names.get::<_, Option<Vec<String>>>(0).unwrap_or_default());
+    let mut home = assemble(open, goals, points, follow_ups, settings, today, &names);
     let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
     let from_db = |r: &Row, at: usize| u64::try_from(r.get::<_, i64>(at)).unwrap_or(0);
     home.totals = Totals {

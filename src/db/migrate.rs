@@ -67,6 +67,7 @@ embedded_migrations! {
     11 => "0011_sessions.sql",
     12 => "0012_hardening.sql",
     13 => "0013_hardening_followup.sql",
+    14 => "0014_name_collation.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +93,26 @@ pub struct Report {
     /// (file name, milliseconds) of each migration applied by this run.
     pub applied: Vec<(String, u64)>,
     pub already_applied: usize,
+    /// The ICU locale people's names sort by after this run (setting
+    /// `names.collation`, 0014), and the one before it when this run changed
+    /// it; `None` where caseload's collation does not exist.
+    pub names_alphabet: Option<String>,
+    pub names_alphabet_was: Option<String>,
+}
+
+/// The locale of `caseload_names` (the column is colliculocale in
+/// PostgreSQL 15 and 16, colllocale from 17 on).
+const NAMES_ALPHABET_SQL: &str = "SELECT coalesce(to_jsonb(c) ->> 'colllocale', to_jsonb(c) ->> 'colliculocale') \
+     FROM pg_collation c \
+     WHERE c.collname = 'caseload_names' AND c.collnamespace = 'public'::regnamespace";
+
+async fn names_alphabet(
+    client: &impl tokio_postgres::GenericClient,
+) -> Result<Option<String>, tokio_postgres::Error> {
+    Ok(client
+        .query_opt(NAMES_ALPHABET_SQL, &[])
+        .await?
+        .and_then(|r| r.get(0)))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -409,12 +430,17 @@ pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
         .await?;
+    let was = names_alphabet(&tx).await?;
     tx.batch_execute(ALWAYS)
         .await
         .map_err(|e| MigrateError::Failed {
             name: "always.sql".into(),
             message: describe_pg_error(&e),
         })?;
+    report.names_alphabet = names_alphabet(&tx).await?;
+    if was.is_some() && was != report.names_alphabet {
+        report.names_alphabet_was = was;
+    }
     tx.commit().await?;
     Ok(report)
 }

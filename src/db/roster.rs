@@ -24,7 +24,7 @@ pub const EXACT_COUNT_LIMIT: i64 = 10_000;
 /// The settings key under which a person's roster filters and sort live.
 pub const FILTERS_KEY: &str = "roster.filters";
 
-/// The sort key in front of (last_name, first_name, id), if any.
+/// The sort key in front of the name keys ([`NAME_KEYS`]), if any.
 fn sort_lead(sort: Sort) -> Option<&'static str> {
     match sort {
         Sort::Name => None,
@@ -33,6 +33,23 @@ fn sort_lead(sort: Sort) -> Option<&'static str> {
         Sort::LastSession => Some(LAST_SESSION_RANK),
     }
 }
+
+/// Every sort ends in name order, in the district's alphabet
+/// (`caseload_names`, 0014) exactly as the name indexes are built: the ORDER
+/// BY and the cursor's row comparison must name the index's collation, or
+/// no index gives the order and every page sorts all the rows before it.
+const NAME_KEYS: [&str; 3] = [
+    "s.last_name COLLATE caseload_names",
+    "s.first_name COLLATE caseload_names",
+    "s.id",
+];
+
+/// The same keys over a merged page's output columns.
+const OUTPUT_NAME_KEYS: [&str; 3] = [
+    "last_name COLLATE caseload_names",
+    "first_name COLLATE caseload_names",
+    "id",
+];
 
 /// The last-session sort as one ascending key (most recent first, none
 /// last), exactly the expression `students_last_session_idx` (0007) indexes,
@@ -44,8 +61,9 @@ fn last_session_rank(date: &str) -> String {
     format!("COALESCE(DATE '9999-12-31' - {date}::date, 2147483647)")
 }
 
-/// The school as the roster shows it, and sorts it.
-const SCHOOL_LABEL: &str = "COALESCE(sc.short_name, sc.name)";
+/// The school as the roster shows it, and sorts it (a name too: in the
+/// district's alphabet).
+const SCHOOL_LABEL: &str = "COALESCE(sc.short_name, sc.name) COLLATE caseload_names";
 
 /// Bind parameters collected while the SQL text is built, so user input
 /// only ever travels as a parameter.
@@ -245,7 +263,8 @@ pub async fn reach(client: &impl GenericClient) -> Result<Reach, tokio_postgres:
     })
 }
 
-/// One page by keyset pagination on (sort key, last_name, first_name, id):
+/// One page by keyset pagination on (sort key, last_name, first_name, id),
+/// names in the district's alphabet:
 /// the row comparison lets an index seek straight to the cursor, so a late
 /// page costs what the first one costs. Backward pages are read descending
 /// and reversed.
@@ -266,7 +285,7 @@ pub async fn roster_page(
     let mut p = Params::default();
     let mut w = conditions(query, &mut p, Match::Indexed);
     let mut key: Vec<&str> = sort_lead(query.sort).into_iter().collect();
-    key.extend(["s.last_name", "s.first_name", "s.id"]);
+    key.extend(NAME_KEYS);
     let (cursor, descending) = match request {
         PageRequest::First => (None, false),
         PageRequest::Last => (None, true),
@@ -323,7 +342,7 @@ pub async fn roster_page(
             let outer = sort_lead(query.sort)
                 .map(|_| "sort_lead")
                 .into_iter()
-                .chain(["last_name", "first_name", "id"])
+                .chain(OUTPUT_NAME_KEYS)
                 .map(|k| format!("{k}{dir}"))
                 .collect::<Vec<_>>()
                 .join(", ");

@@ -3,7 +3,8 @@
 use crate::domain::school::{School, SchoolChoice};
 use tokio_postgres::GenericClient;
 
-/// Active schools, the person's own first, then by name. Schools are not
+/// Active schools, the person's own first, then by name (in the district's
+/// alphabet, `caseload_names`, as every list of names). Schools are not
 /// secret (no row-level security on them); which students show is.
 pub async fn active_schools(
     client: &impl GenericClient,
@@ -13,7 +14,7 @@ pub async fn active_schools(
             "SELECT s.id, s.name, s.local_id, s.low_grade, s.high_grade, \
                     s.id = ANY (coalesce((SELECT caseload_coordinator_school_ids()), '{}')) \
              FROM schools s WHERE s.is_active \
-             ORDER BY 6 DESC, s.name, s.local_id",
+             ORDER BY 6 DESC, s.name COLLATE caseload_names, s.local_id",
             &[],
         )
         .await?;
@@ -37,7 +38,7 @@ pub async fn all_schools(
     let rows = client
         .query(
             "SELECT id, name, short_name, local_id, low_grade, high_grade, is_active \
-             FROM schools ORDER BY is_active DESC, name, local_id",
+             FROM schools ORDER BY is_active DESC, name COLLATE caseload_names, local_id",
             &[],
         )
         .await?;

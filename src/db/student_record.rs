@@ -88,7 +88,8 @@ pub async fn load(
     );
     let guardians_sql = format!(
         "SELECT {GUARDIAN_COLUMNS} FROM student_guardians WHERE student_id = $1 \
-         ORDER BY contact_priority, last_name, first_name, id"
+         ORDER BY contact_priority, last_name COLLATE caseload_names, \
+           first_name COLLATE caseload_names, id"
     );
     let by_id: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&id];
     let with_limit: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&id, &COMMUNICATION_LIMIT];

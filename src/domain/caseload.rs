@@ -168,6 +168,29 @@ pub struct OpenRow {
     pub delivery: Delivery,
 }
 
+/// People's names in the district's alphabet, for the lists sorted here
+/// rather than by SQL: the database orders the loaded names once through the
+/// same collation as every other list (`caseload_names`, 0014), and this
+/// keeps that order. A name it was not given comes after the others.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameOrder(HashMap<String, usize>);
+
+impl NameOrder {
+    /// From names already in order.
+    pub fn new(sorted: impl IntoIterator<Item = String>) -> NameOrder {
+        let mut ranks = HashMap::new();
+        for (i, name) in sorted.into_iter().enumerate() {
+            ranks.entry(name).or_insert(i);
+        }
+        NameOrder(ranks)
+    }
+
+    pub fn cmp(&self, a: &str, b: &str) -> std::cmp::Ordering {
+        let rank = |n: &str| self.0.get(n).copied().unwrap_or(usize::MAX);
+        rank(a).cmp(&rank(b)).then_with(|| a.cmp(b))
+    }
+}
+
 /// Judges the loaded rows as of `today`: which interventions are due a
 /// session or a review, which goals are off track, what data is missing;
 /// each list in its urgency order. `totals` is left for the caller.
@@ -178,6 +201,7 @@ pub fn assemble(
     follow_ups: Vec<FollowUpRow>,
     settings: RuleSettings,
     today: NaiveDate,
+    names: &NameOrder,
 ) -> CaseloadHome {
     let mut home = CaseloadHome {
         follow_ups,
@@ -275,16 +299,19 @@ pub fn assemble(
         }
     }
     // Unknown due dates (no frequency planned) after all known ones.
-    home.active.sort_by_key(|a| {
-        let due = a.next_session_due;
-        (due.is_none(), due, a.of.student_name.clone())
+    let by_name =
+        |a: &InterventionRef, b: &InterventionRef| names.cmp(&a.student_name, &b.student_name);
+    home.active.sort_by(|a, b| {
+        let due = |r: &ActiveRow| (r.next_session_due.is_none(), r.next_session_due);
+        due(a).cmp(&due(b)).then_with(|| by_name(&a.of, &b.of))
     });
-    home.reviews_due
-        .sort_by_key(|r| (review_day(r.reason), r.of.student_name.clone()));
-    home.goals_off_track
-        .sort_by(|a, b| a.of.student_name.cmp(&b.of.student_name));
-    home.warnings
-        .sort_by(|a, b| a.of.student_name.cmp(&b.of.student_name));
+    home.reviews_due.sort_by(|a, b| {
+        review_day(a.reason)
+            .cmp(&review_day(b.reason))
+            .then_with(|| by_name(&a.of, &b.of))
+    });
+    home.goals_off_track.sort_by(|a, b| by_name(&a.of, &b.of));
+    home.warnings.sort_by(|a, b| by_name(&a.of, &b.of));
     home
 }
 
@@ -293,5 +320,22 @@ fn review_day(r: ReviewReason) -> Option<NaiveDate> {
     match r {
         ReviewReason::StatusReviewDue => None,
         ReviewReason::EndsSoon(d) | ReviewReason::PastPlannedEnd(d) => Some(d),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NameOrder;
+    use std::cmp::Ordering;
+
+    #[test]
+    fn names_keep_the_order_the_database_gave_and_others_come_last() {
+        let order = NameOrder::new(["Ólafsdóttir", "Olsen", "Zeta", "Þórsson"].map(String::from));
+        // By code point Ó and Þ come after Z.
+        assert_eq!(order.cmp("Ólafsdóttir", "Olsen"), Ordering::Less);
+        assert_eq!(order.cmp("Zeta", "Þórsson"), Ordering::Less);
+        assert_eq!(order.cmp("Olsen", "Olsen"), Ordering::Equal);
+        assert_eq!(order.cmp("Þórsson", "Anna"), Ordering::Less);
+        assert_eq!(order.cmp("Bo", "Anna"), Ordering::Greater);
     }
 }

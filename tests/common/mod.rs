@@ -67,6 +67,7 @@ pub async fn connect(conninfo: &str) -> Client {
 fn template_name() -> String {
     let mut h = Sha256::new();
     h.update(migrate::BOOTSTRAP);
+    h.update(migrate::ALWAYS);
     for m in migrate::embedded() {
         h.update(m.name.as_bytes());
         h.update(m.sql.as_bytes());
@@ -325,6 +326,7 @@ pub fn db_message(e: &tokio_postgres::Error) -> String {
 }
 
 pub mod district;
+pub mod explain;
 pub mod pty;
 pub mod roles;
 pub mod worker;

@@ -150,7 +150,8 @@ pub async fn seed(admin: &tokio_postgres::Client, user: &str) -> Fixture {
 
     let expected_a = admin
         .query(
-            "SELECT id FROM students WHERE school_id = $1 ORDER BY last_name, first_name, id",
+            "SELECT id FROM students WHERE school_id = $1 \
+             ORDER BY last_name COLLATE caseload_names, first_name COLLATE caseload_names, id",
             &[&a],
         )
         .await

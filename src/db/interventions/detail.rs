@@ -119,7 +119,8 @@ pub(crate) const TEAM_SQL: &str = "SELECT t.id, t.user_id, \
        COALESCE(u.display_name, t.external_name, ''), t.external_org, t.role, t.can_edit \
      FROM intervention_team t LEFT JOIN users u ON u.id = t.user_id \
      WHERE t.intervention_id = $1 \
-     ORDER BY t.role <> 'owner', COALESCE(u.display_name, t.external_name), t.id";
+     ORDER BY t.role <> 'owner', COALESCE(u.display_name, t.external_name) COLLATE caseload_names, \
+       t.id";
 
 pub(crate) fn team_row(r: &Row) -> TeamMember {
     TeamMember {

@@ -22,7 +22,7 @@ pub async fn form_context(
                  FROM intervention_programs p \
                  WHERE p.is_active AND (p.school_id IS NULL \
                    OR p.school_id = (SELECT s.school_id FROM students s WHERE s.id = $1)) \
-                 ORDER BY p.name, p.id",
+                 ORDER BY p.name COLLATE caseload_names, p.id",
                 &[&sid],
             )
             .await?

@@ -118,7 +118,7 @@ pub async fn candidates(
                  (SELECT caseload_like_contains(w) FROM unnest($2::text[]) w) \
                AND NOT EXISTS (SELECT 1 FROM intervention_team t \
                                WHERE t.intervention_id = $1 AND t.user_id = u.id) \
-             ORDER BY u.display_name, u.id LIMIT $3",
+             ORDER BY u.display_name COLLATE caseload_names, u.id LIMIT $3",
             &[&intervention_id, &words, &CANDIDATE_LIMIT],
         )
         .await?
