@@ -96,7 +96,8 @@ async fn demo_opens(args: &[&str], env: &[(&str, &str)]) -> Pty {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let mut pty = Pty::spawn(&args, &env, 100, 30);
-        pty.wait_for(&["(demo_coordinator)"], WAIT);
+        // The status line names the login, short: `demo_coordinator@<database>`.
+        pty.wait_for(&["demo_coordinator@"], WAIT);
         pty
     })
     .await

@@ -121,8 +121,12 @@ async fn the_footer_counts_exactly_to_10000_and_estimates_beyond() {
         let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
         t.draw(|f| caseload::ui::render(f, &s, &caseload::ui::theme::Theme::new(true)))
             .unwrap();
+        // The roster's footer, wherever the frame puts it.
         let buf = t.backend().buffer();
-        (0..80).map(|x| buf[(x, 22)].symbol().to_string()).collect()
+        (0..24)
+            .map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .find(|row| row.starts_with("row "))
+            .unwrap_or_default()
     };
     let pool = pool_as(&db.conninfo(), me);
 

@@ -1,7 +1,8 @@
 //! The hint line: the keys of the screen as it is now, one line, drawn
 //! from the key table (`keymap.rs`) so it says what the keys really are,
 //! overrides included. Each screen says which actions apply (`Room::keys`);
-//! this module gives each action its short name and puts the line together.
+//! the key table gives each its short name (`hint "…"`; none: help only,
+//! like page keys or the second of a pair); this module puts the line together.
 
 use super::State;
 use super::keymap::{Action, Context, Key, KeyMap};
@@ -38,64 +39,6 @@ pub fn section(ctx: Context) -> Vec<Action> {
         .collect()
 }
 
-/// What the hint line calls an action; `None` keeps it to help (page keys,
-/// the student's tab digits, the second half of a pair). Actions that
-/// share a name side by side share an entry: `j/k move`.
-fn short(a: Action) -> Option<&'static str> {
-    use Action::*;
-    Some(match a {
-        Quit => "quit",
-        Help => "help",
-        Command => "command",
-        Back => "back",
-        Retry => "reload",
-        Up | Down => "move",
-        // A picker field says its own keys under the form, with its choices.
-        PickPrev | PickNext => return None,
-        PageUp | PageDown | Top | Bottom => return None,
-        Open => "open",
-        Search => "search",
-        Filters => "filters",
-        Sort => "sort",
-        ChipPrev | ChipNext => "filter",
-        ChipRemove => "remove",
-        FilterSchool => "school",
-        FilterSchoolPick => "pick school",
-        FilterGradeFrom => "grades from",
-        FilterGradeTo => "grades to",
-        FilterStatus => "status",
-        FilterTier => "tier",
-        FilterIep => "IEP",
-        Filter504 => "504",
-        FilterEl => "EL",
-        FilterActive => "active",
-        FilterMine => "mine",
-        FilterClear => "clear",
-        FilterDone => "done",
-        NextTab => "next tab",
-        PrevTab => return None,
-        Actions => "actions",
-        TabProfile | TabGuardians | TabInterventions | TabCommunications | TabDocuments
-        | TabActivity => return None,
-        AddMember => "add",
-        RemoveMember => "remove",
-        Edit => "edit",
-        New => "new",
-        EditPlan => "plan",
-        Measure => "measure",
-        DeletePoint => "delete",
-        LogSession => "log session",
-        Save => "save",
-        NextField => "next field",
-        PrevField => return None,
-        CancelForm => "cancel",
-        KeepMine => "keep mine",
-        TakeTheirs => "take theirs",
-        EditAgain => "edit again",
-        InactiveSchools => "inactive",
-    })
-}
-
 /// One entry of the hint line: `j/k` and `move`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hint {
@@ -124,7 +67,7 @@ pub fn hints(state: &State) -> Hints {
 fn build(keymap: &KeyMap, actions: &[Action]) -> Hints {
     let mut entries: Vec<Hint> = Vec::new();
     for &a in actions.iter().filter(|&&a| a != Action::Help) {
-        let (Some(label), Some(key)) = (short(a), keymap.keys(a).first()) else {
+        let (Some(label), Some(key)) = (a.short(), keymap.keys(a).first()) else {
             continue;
         };
         let key = compact(key);

@@ -57,7 +57,8 @@ impl Action {
 }
 
 macro_rules! actions {
-    ($($variant:ident = $name:literal, $ctx:ident, $desc:literal, [$($key:literal),*];)+) => {
+    ($($variant:ident = $name:literal, $ctx:ident, $desc:literal, [$($key:literal),*]
+       $(, hint $short:literal)?;)+) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Action { $($variant),+ }
 
@@ -78,69 +79,77 @@ macro_rules! actions {
             fn default_keys(self) -> &'static [&'static str] {
                 match self { $(Action::$variant => &[$($key),*]),+ }
             }
+            /// Its name on the hint line; `None` keeps it to help.
+            pub fn short(self) -> Option<&'static str> {
+                match self { $(Action::$variant => None$(.or(Some($short)))?),+ }
+            }
         }
     };
 }
 
+// Each row: the action, its `[keys]` name, its help section, its help text,
+// its default keys, and its name on the hint line (`hint`; without one the
+// action is in help only: page keys, the second half of a pair, a picker's
+// arrows, which the form names under the field).
 actions! {
-    Quit = "quit", Global, "quit caseload (ctrl-c always works)", ["q"];
-    Help = "help", Global, "show or hide this help", ["?", "f1"];
-    Command = "command", Global, "type a command: open <tool>, drafts, quit, help", [":"];
-    Back = "back", Global, "close the screen, back to the previous one", ["esc", "backspace"];
-    Retry = "retry", Global, "reconnect, or reload the screen", ["r"];
-    Up = "up", List, "move up", ["k", "up"];
-    Down = "down", List, "move down", ["j", "down"];
+    Quit = "quit", Global, "quit caseload (ctrl-c always works)", ["q"], hint "quit";
+    Help = "help", Global, "show or hide this help", ["?", "f1"], hint "help";
+    Command = "command", Global, "type a command: open <tool>, drafts, quit, help", [":"], hint "command";
+    Back = "back", Global, "close the screen, back to the previous one", ["esc", "backspace"], hint "back";
+    Retry = "retry", Global, "reconnect, or reload the screen", ["r"], hint "reload";
+    Up = "up", List, "move up", ["k", "up"], hint "move";
+    Down = "down", List, "move down", ["j", "down"], hint "move";
     PageUp = "page_up", List, "page up", ["pgup", "ctrl-b"];
     PageDown = "page_down", List, "page down", ["pgdn", "ctrl-f"];
     Top = "top", List, "first row", ["g", "home"];
     Bottom = "bottom", List, "last row", ["G", "end"];
-    Open = "open", List, "open the selected item", ["enter", "l"];
-    Search = "search", Roster, "search names and local ids as you type (esc leaves the box, esc again clears it)", ["/"];
-    Filters = "filters", Roster, "filter bar: add, pick and remove filters", ["f"];
-    Sort = "sort", Roster, "sort by name, grade, school, last session (in turn)", ["s"];
-    ChipPrev = "chip_prev", FilterBar, "select the previous filter chip", ["left"];
-    ChipNext = "chip_next", FilterBar, "select the next filter chip", ["right"];
-    ChipRemove = "chip_remove", FilterBar, "remove the selected filter", ["x", "delete"];
-    FilterSchool = "filter_school", FilterBar, "school: the selected student's (again: off)", ["s"];
-    FilterSchoolPick = "filter_school_pick", FilterBar, "school: pick from the list (type to narrow)", ["S"];
-    FilterGradeFrom = "filter_grade_from", FilterBar, "grades from the selected student's", ["["];
-    FilterGradeTo = "filter_grade_to", FilterBar, "grades up to the selected student's", ["]"];
-    FilterStatus = "filter_status", FilterBar, "status: next value (then off)", ["u"];
-    FilterTier = "filter_tier", FilterBar, "tier of an active intervention: 1, 2, 3, off", ["t"];
-    FilterIep = "filter_iep", FilterBar, "has an IEP", ["i"];
-    Filter504 = "filter_504", FilterBar, "has a 504 plan", ["5"];
-    FilterEl = "filter_el", FilterBar, "English learner", ["e"];
-    FilterActive = "filter_active", FilterBar, "has an active intervention", ["a"];
-    FilterMine = "filter_mine", FilterBar, "my caseload: my counselees, interventions I own or am on", ["m"];
-    FilterClear = "filter_clear", FilterBar, "remove every filter", ["c"];
-    FilterDone = "filter_done", FilterBar, "leave the filter bar (esc too)", ["enter", "f"];
-    NextTab = "next_tab", List, "next tab (home: next section); a tab's number picks it", ["tab"];
+    Open = "open", List, "open the selected item", ["enter", "l"], hint "open";
+    Search = "search", Roster, "search names and local ids as you type (esc leaves the box, esc again clears it)", ["/"], hint "search";
+    Filters = "filters", Roster, "filter bar: add, pick and remove filters", ["f"], hint "filters";
+    Sort = "sort", Roster, "sort by name, grade, school, last session (in turn)", ["s"], hint "sort";
+    ChipPrev = "chip_prev", FilterBar, "select the previous filter chip", ["left"], hint "filter";
+    ChipNext = "chip_next", FilterBar, "select the next filter chip", ["right"], hint "filter";
+    ChipRemove = "chip_remove", FilterBar, "remove the selected filter", ["x", "delete"], hint "remove";
+    FilterSchool = "filter_school", FilterBar, "school: the selected student's (again: off)", ["s"], hint "school";
+    FilterSchoolPick = "filter_school_pick", FilterBar, "school: pick from the list (type to narrow)", ["S"], hint "pick school";
+    FilterGradeFrom = "filter_grade_from", FilterBar, "grades from the selected student's", ["["], hint "grades from";
+    FilterGradeTo = "filter_grade_to", FilterBar, "grades up to the selected student's", ["]"], hint "grades to";
+    FilterStatus = "filter_status", FilterBar, "status: next value (then off)", ["u"], hint "status";
+    FilterTier = "filter_tier", FilterBar, "tier of an active intervention: 1, 2, 3, off", ["t"], hint "tier";
+    FilterIep = "filter_iep", FilterBar, "has an IEP", ["i"], hint "IEP";
+    Filter504 = "filter_504", FilterBar, "has a 504 plan", ["5"], hint "504";
+    FilterEl = "filter_el", FilterBar, "English learner", ["e"], hint "EL";
+    FilterActive = "filter_active", FilterBar, "has an active intervention", ["a"], hint "active";
+    FilterMine = "filter_mine", FilterBar, "my caseload: my counselees, interventions I own or am on", ["m"], hint "mine";
+    FilterClear = "filter_clear", FilterBar, "remove every filter", ["c"], hint "clear";
+    FilterDone = "filter_done", FilterBar, "leave the filter bar (esc too)", ["enter", "f"], hint "done";
+    NextTab = "next_tab", List, "next tab (home: next section); a tab's number picks it", ["tab"], hint "next tab";
     PrevTab = "prev_tab", List, "previous tab (home: previous section)", ["shift-tab"];
-    Actions = "actions", List, "intervention: lifecycle actions (pause, complete …)", ["a"];
+    Actions = "actions", List, "intervention: lifecycle actions (pause, complete …)", ["a"], hint "actions";
     TabProfile = "tab_profile", Student, "profile tab", ["1"];
     TabGuardians = "tab_guardians", Student, "guardians tab", ["2"];
     TabInterventions = "tab_interventions", Student, "interventions tab", ["3"];
     TabCommunications = "tab_communications", Student, "communications tab", ["4"];
     TabDocuments = "tab_documents", Student, "documents tab", ["5"];
     TabActivity = "tab_activity", Student, "activity tab", ["6"];
-    AddMember = "add_member", Team, "add someone to the team: a caseload user by name, or someone outside", ["n"];
-    RemoveMember = "remove_member", Team, "remove the selected member (asks first; never the owner)", ["x", "delete"];
-    Edit = "edit", Student, "edit the profile, the selected guardian; on an intervention: the plan (goals tab: the selected goal)", ["e"];
-    New = "new", Intervention, "new intervention (student, roster); new goal (intervention goals tab)", ["n"];
-    EditPlan = "edit_plan", Intervention, "edit the intervention's plan from any tab", ["E"];
-    Measure = "measure", Intervention, "enter a data point for the selected goal", ["m"];
-    DeletePoint = "delete_point", Intervention, "delete the selected goal's last data point; sessions tab: the selected session (asks first)", ["x"];
-    LogSession = "log_session", Intervention, "log a session: caseload home, intervention, roster, student (sessions tab: enter or e edits)", ["L"];
-    Save = "save", Form, "save from any field (enter saves on the last one)", ["ctrl-s"];
-    NextField = "next_field", Form, "next field (enter and down work too)", ["tab"];
+    AddMember = "add_member", Team, "add someone to the team: a caseload user by name, or someone outside", ["n"], hint "add";
+    RemoveMember = "remove_member", Team, "remove the selected member (asks first; never the owner)", ["x", "delete"], hint "remove";
+    Edit = "edit", Student, "edit the profile, the selected guardian; on an intervention: the plan (goals tab: the selected goal)", ["e"], hint "edit";
+    New = "new", Intervention, "new intervention (student, roster); new goal (intervention goals tab)", ["n"], hint "new";
+    EditPlan = "edit_plan", Intervention, "edit the intervention's plan from any tab", ["E"], hint "plan";
+    Measure = "measure", Intervention, "enter a data point for the selected goal", ["m"], hint "measure";
+    DeletePoint = "delete_point", Intervention, "delete the selected goal's last data point; sessions tab: the selected session (asks first)", ["x"], hint "delete";
+    LogSession = "log_session", Intervention, "log a session: caseload home, intervention, roster, student (sessions tab: enter or e edits)", ["L"], hint "log session";
+    Save = "save", Form, "save from any field (enter saves on the last one)", ["ctrl-s"], hint "save";
+    NextField = "next_field", Form, "next field (enter and down work too)", ["tab"], hint "next field";
     PrevField = "prev_field", Form, "previous field (up works too)", ["shift-tab"];
     PickPrev = "pick_prev", Form, "choose the previous value; typing narrows (6: Grade 6)", ["left"];
     PickNext = "pick_next", Form, "choose the next value (fields with set values)", ["right"];
-    CancelForm = "cancel", Form, "cancel; asks first if changed (y discards, enter keeps)", ["esc"];
-    KeepMine = "keep_mine", Conflict, "keep mine: save my values over theirs", ["m"];
-    TakeTheirs = "take_theirs", Conflict, "take theirs: drop my changes", ["t"];
-    EditAgain = "edit_again", Conflict, "edit again: my values, on their version", ["e", "esc"];
-    InactiveSchools = "inactive_schools", Schools, "show or hide inactive schools", ["i"];
+    CancelForm = "cancel", Form, "cancel; asks first if changed (y discards, enter keeps)", ["esc"], hint "cancel";
+    KeepMine = "keep_mine", Conflict, "keep mine: save my values over theirs", ["m"], hint "keep mine";
+    TakeTheirs = "take_theirs", Conflict, "take theirs: drop my changes", ["t"], hint "take theirs";
+    EditAgain = "edit_again", Conflict, "edit again: my values, on their version", ["e", "esc"], hint "edit again";
+    InactiveSchools = "inactive_schools", Schools, "show or hide inactive schools", ["i"], hint "inactive";
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded
