@@ -5,6 +5,8 @@ pub mod auth;
 pub mod command;
 pub mod help;
 #[cfg(test)]
+mod home_snapshots;
+#[cfg(test)]
 mod iv_edit_snapshots;
 #[cfg(test)]
 mod iv_snapshots;
@@ -17,6 +19,7 @@ pub mod status;
 mod team_snapshots;
 pub mod theme;
 pub mod widgets;
+pub mod words;
 
 pub use screens::{home, intervention, iv_edit, menu, roster, session_edit, student, team};
 pub use widgets::{chart, form, picker};

@@ -4,3 +4,4 @@ pub mod chart;
 pub mod form;
 pub mod pending;
 pub mod picker;
+pub mod table;

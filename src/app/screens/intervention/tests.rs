@@ -28,7 +28,7 @@ pub(crate) fn nav(id: u128, target: &str) -> NavItem {
     }
 }
 
-fn signed_in(roles: &[&str], targets: &[&str]) -> (State, Vec<Effect>) {
+pub(crate) fn signed_in(roles: &[&str], targets: &[&str]) -> (State, Vec<Effect>) {
     let mut s = State::new(Options::default());
     let fx = update(&mut s, Msg::Start);
     let Effect::Connect { req } = fx[0] else {
@@ -72,7 +72,7 @@ pub(crate) fn at_home() -> State {
     at_home_with(fixtures::home())
 }
 
-fn at_home_with(loaded: CaseloadHome) -> State {
+pub(crate) fn at_home_with(loaded: CaseloadHome) -> State {
     let (mut s, fx) = signed_in(&["counselor"], &["roster", "caseload"]);
     let (req, &Read::Home { scope }) = only_load(&fx) else {
         panic!("{fx:?}")
