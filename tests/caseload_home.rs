@@ -342,8 +342,8 @@ async fn refused_by(
 }
 
 /// Issue 13, item 17: a name with a control character is refused when it is
-/// written (0014), even by the superuser the seeder runs as; one stored
-/// before 0014 (put here the way it got there, with the check off) stays
+/// written (0015), even by the superuser the seeder runs as; one stored
+/// before 0015 (put here the way it got there, with the check off) stays
 /// readable and writable, and the home lists it as a data-quality warning.
 #[tokio::test]
 async fn a_name_with_a_control_character_is_refused_and_a_stored_one_flagged() {
@@ -404,7 +404,7 @@ async fn a_name_with_a_control_character_is_refused_and_a_stored_one_flagged() {
         "the seed's names are clean"
     );
 
-    // Stored before 0014.
+    // Stored before 0015.
     c.batch_execute("ALTER TABLE students DISABLE TRIGGER students_names_printable")
         .await
         .unwrap();

@@ -204,7 +204,7 @@ async fn constraint_refusals_come_back_in_words_and_write_nothing() {
     assert_eq!(after.guardians[0].version, g.version);
 }
 
-/// 0014: a name with a control character is refused in words, for the
+/// 0015: a name with a control character is refused in words, for the
 /// profile and for a guardian, and nothing is written.
 #[tokio::test]
 async fn a_name_with_a_control_character_is_refused_in_words() {

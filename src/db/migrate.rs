@@ -67,7 +67,7 @@ embedded_migrations! {
     11 => "0011_sessions.sql",
     12 => "0012_hardening.sql",
     13 => "0013_hardening_followup.sql",
-    14 => "0014_printable_names.sql",
+    15 => "0015_printable_names.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

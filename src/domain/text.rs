@@ -3,7 +3,7 @@
 //! and isolates that reorder what follows them on a line. The screens
 //! replace them with a visible marker (ui::sanitize), the home lists a name
 //! that has them as a data-quality warning, and the database refuses new
-//! ones (0014_printable_names.sql, whose pattern matches this list).
+//! ones (0015_printable_names.sql, whose pattern matches this list).
 
 /// U+202A–U+202E and U+2066–U+2069.
 pub fn is_bidi_control(c: char) -> bool {

@@ -49,7 +49,7 @@ impl<C: std::fmt::Debug> From<tokio_postgres::Error> for WriteError<C> {
     }
 }
 
-/// The ending of the constraint names 0014_printable_names.sql raises.
+/// The ending of the constraint names 0015_printable_names.sql raises.
 pub const NAMES_PRINTABLE: &str = "_names_printable";
 
 /// The refusal behind a constraint or trigger error, by constraint name.
