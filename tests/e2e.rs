@@ -65,8 +65,9 @@ async fn roster_and_menu_appear_for_the_demo_coordinator() {
         160,
         45,
     );
-    // Signed in, the caseload home opens by itself.
-    let screen = pty.wait_for(&["My active interventions"], Duration::from_secs(30));
+    // Signed in, the caseload home opens by itself: a coordinator's lists
+    // their schools' work.
+    let screen = pty.wait_for(&["Interventions in your schools"], Duration::from_secs(30));
     assert!(
         screen.contains("demo_coordinator"),
         "status line names the person:\n{screen}"

@@ -204,6 +204,32 @@ async fn constraint_refusals_come_back_in_words_and_write_nothing() {
     assert_eq!(after.guardians[0].version, g.version);
 }
 
+/// 0015: a name with a control character is refused in words, for the
+/// profile and for a guardian, and nothing is written.
+#[tokio::test]
+async fn a_name_with_a_control_character_is_refused_in_words() {
+    let fx = fixture().await;
+    let c = fx.as_counselor().await;
+    let record = load(&c, fx.mine).await.expect("load").expect("visible");
+    let v = record.profile.version;
+    let words = caseload::domain::refusal::Refusal::NameNotPrintable.to_string();
+    let mut p = record.profile.value.clone();
+    p.first_name = "Ro\x1b[2Jse".into();
+    assert_eq!(
+        save(&c, fx.mine, v, &Change::Profile(p)).await,
+        SaveOutcome::Refused(words.clone())
+    );
+    let g = record.guardians.first().expect("a guardian").clone();
+    let mut bad = g.value.clone();
+    bad.last_name = "Evil\u{202E}".into();
+    assert_eq!(
+        save(&c, g.id, g.version, &Change::Guardian(bad)).await,
+        SaveOutcome::Refused(words)
+    );
+    let after = load(&c, fx.mine).await.expect("reload").expect("visible");
+    assert_eq!(after.profile.version, v, "a refused save changes nothing");
+}
+
 #[tokio::test]
 async fn a_record_outside_the_caseload_cannot_be_read_or_written() {
     let fx = fixture().await;

@@ -227,6 +227,71 @@ fn all_six_tabs_show_at_every_width() {
     }
 }
 
+/// Issue 13, item 17: a very long name gives way; the grade, status,
+/// school and id stay on the header at 80 columns, and at 200 the whole
+/// name shows with them.
+#[test]
+fn a_very_long_name_keeps_grade_school_and_id_on_the_header() {
+    let long = "Oyelaran-Whitfield-Montgomery-Abernathy-Fairweather-Okonkwo";
+    for (w, h) in [(80, 24), (200, 60)] {
+        let mut s = on_student(w, h);
+        if let Some(Screen::Student(st)) = s.screens.last_mut() {
+            let mut r = record();
+            r.profile.value.last_name = long.into();
+            st.detail.set(Box::new(r));
+        }
+        let screen = draw(&s, w, h, false);
+        let header = screen.lines().nth(1).unwrap_or_default();
+        assert!(
+            header.contains(" · grade 03 · active · Lincoln Elementary School · 100204"),
+            "{w}x{h}: {header}"
+        );
+        assert_eq!(header.contains(long), w == 200, "{w}x{h}: {header}");
+        insta::assert_snapshot!(format!("long_name_header_{w}x{h}"), screen);
+    }
+}
+
+/// Issue 13, item 9: the activity tab in words, not table and column names.
+#[test]
+fn activity_reads_as_sentences() {
+    let mut s = on_student(80, 24);
+    if let Some(Screen::Student(st)) = s.screens.last_mut() {
+        let mut r = record();
+        let event = |action: &str, table: &str, changed: &[&str]| ActivityEvent {
+            when: "2026-03-01 08:00".into(),
+            who: "Lee Okafor".into(),
+            action: action.into(),
+            table: table.into(),
+            changed: changed.iter().map(|c| c.to_string()).collect(),
+        };
+        r.activity.push(event("read", "students", &[]));
+        r.activity.push(event("insert", "student_guardians", &[]));
+        r.activity.push(event(
+            "update",
+            "student_guardians",
+            &["phone", "has_custody"],
+        ));
+        r.activity
+            .push(event("insert", "intervention_sessions", &[]));
+        st.detail.set(Box::new(r));
+    }
+    update(&mut s, key(KeyCode::Char('6')));
+    let screen = draw(&s, 80, 24, false);
+    for words in [
+        "changed the profile status, exit date",
+        "opened the record",
+        "added a guardian",
+        "changed a guardian  phone, custody",
+        "logged a session",
+    ] {
+        assert!(screen.contains(words), "{words:?} in {screen}");
+    }
+    for column_name in ["student_guardians", "exit_date", "update", "insert"] {
+        assert!(!screen.contains(column_name), "{column_name:?} in {screen}");
+    }
+    insta::assert_snapshot!(screen);
+}
+
 #[test]
 fn communications_scroll_with_j() {
     let mut s = on_student(80, 24);

@@ -245,6 +245,34 @@ fn roster_120x40() {
 }
 
 /// The screen as lines of text, skipping the cells hidden under wide characters.
+/// Issue 13, item 8: the columns take the width their cells need, so a
+/// wide screen cuts no name while it has room, and at 80 columns the flags
+/// and statuses stay whole while the names share what is left.
+#[test]
+fn roster_200x60_columns_share_the_width() {
+    let t = render(&on_roster(200, 60), 200, 60, false);
+    let text = lines(t.backend().buffer()).join("\n");
+    assert!(
+        text.contains("Oyelaran-Whitfield-Montgomery, Oluwaseun Alexandra (Seun)"),
+        "{text}"
+    );
+    assert!(!text.contains('…'), "{text}");
+    insta::assert_snapshot!(t.backend());
+    let t = render(&on_roster(80, 24), 80, 24, false);
+    let rows = lines(t.backend().buffer());
+    let row = |who: &str| {
+        rows.iter()
+            .find(|l| l.contains(who))
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert!(row("Student15").contains("pending IEP 504"), "{rows:#?}");
+    assert!(
+        row("Oyelaran").contains("Oyelaran-Whitfield-Montgomery, Olu"),
+        "{rows:#?}"
+    );
+}
+
 fn lines(buf: &Buffer) -> Vec<String> {
     (0..buf.area.height)
         .map(|y| {
@@ -648,7 +676,13 @@ fn scrolled_frames_replayed_in_a_terminal_match_the_rendered_ones() {
     let mut frame = |s: &State, vt: &mut vt100::Parser| -> usize {
         screen.draw(s, &theme).unwrap();
         let bytes = std::mem::take(&mut *out.lock().unwrap());
-        vt.process(&bytes);
+        // vt100 swallows U+FFFD (its own decoder's mark for bad UTF-8)
+        // where a terminal draws it: sanitize's marker reaches it as '?'.
+        vt.process(
+            String::from_utf8_lossy(&bytes)
+                .replace(sanitize::MARK, "?")
+                .as_bytes(),
+        );
         let want = render(s, w, h, false);
         let want = want.backend().buffer();
         for y in 0..h {
@@ -661,7 +695,8 @@ fn scrolled_frames_replayed_in_a_terminal_match_the_rendered_ones() {
                     "" => " ".to_string(),
                     c => c.to_string(),
                 };
-                assert_eq!(got, want[(x, y)].symbol(), "cell {x},{y}");
+                let want = want[(x, y)].symbol().replace(sanitize::MARK, "?");
+                assert_eq!(got, want, "cell {x},{y}");
             }
         }
         bytes.len()

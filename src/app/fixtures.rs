@@ -228,6 +228,67 @@ pub fn home() -> CaseloadHome {
     }
 }
 
+/// A home with `active` active interventions and `reviews` reviews due
+/// (besides one of each other section): longer than a screen, for moving
+/// through the sections.
+pub fn busy_home(active: u128, reviews: u128) -> CaseloadHome {
+    let mut h = home();
+    let row = h.active[1].clone();
+    h.active = (0..active)
+        .map(|n| ActiveRow {
+            of: iref(100 + n, &format!("Student {n:02}"), "Read Naturally"),
+            ..row.clone()
+        })
+        .collect();
+    let review = h.reviews_due[0].clone();
+    h.reviews_due = (0..reviews)
+        .map(|n| ReviewRow {
+            of: iref(200 + n, &format!("Reviewed {n:02}"), "Check In/Check Out"),
+            ..review.clone()
+        })
+        .collect();
+    h.totals.active = active as u64;
+    h.totals.reviews = reviews as u64;
+    h
+}
+
+/// What a newcomer reads on the home: a long student and program name that
+/// fit a wide screen, delivery above plan, a flag raised by the minutes, a
+/// follow-up made in person one day overdue and a name stored with control
+/// characters.
+pub fn reading_home() -> CaseloadHome {
+    let mut h = home();
+    let long = iref(
+        4,
+        "Oluwaseun Oyelaran-Whitfield-Montgomery",
+        "Mentoring: \"Big Brothers Big Sisters\" community match",
+    );
+    if let Some(f) = h.active[1].fidelity.as_mut() {
+        f.sessions_ratio = 1.1;
+        f.minutes_ratio = Some(1.04);
+        f.below_threshold = false;
+    }
+    if let Some(f) = h.active[0].fidelity.as_mut() {
+        f.sessions_ratio = 0.89;
+        f.minutes_ratio = Some(0.65);
+    }
+    h.active.push(ActiveRow {
+        of: long.clone(),
+        ..h.active[1].clone()
+    });
+    h.follow_ups[0].days_overdue = 1;
+    h.follow_ups[0].channel = "in_person".into();
+    h.warnings.push(Warning {
+        of: h.active[2].of.clone(),
+        problem: Problem::ControlCharsInName,
+    });
+    h.reviews_due.push(ReviewRow {
+        of: long,
+        ..h.reviews_due[0].clone()
+    });
+    h
+}
+
 /// The home of a district administrator at 500,000 students: the same rows,
 /// cut from far more by the bound (domain::caseload::HOME_ROWS).
 pub fn cut_home() -> CaseloadHome {

@@ -26,8 +26,9 @@ pub struct Headless {
     pub theme: Theme,
     pub screen: Screen<CountingSink>,
     pub sink: CountingSink,
-    /// The caseload home, not the roster, was the first screen.
-    pub started_on_home: bool,
+    /// The caseload home, not the roster, was the first screen: whose work
+    /// it listed.
+    pub started_on_home: Option<crate::domain::caseload::Scope>,
 }
 
 impl Headless {
@@ -45,7 +46,7 @@ impl Headless {
             theme: Theme::new(false),
             screen: Screen::fixed(sink.clone(), WIDTH, HEIGHT)?,
             sink,
-            started_on_home: false,
+            started_on_home: None,
         };
         h.apply(Msg::Resize {
             width: WIDTH,
@@ -57,7 +58,10 @@ impl Headless {
             return Err(eyre!("could not connect: {reason}"));
         }
         if h.roster().is_none() {
-            h.started_on_home = matches!(h.state.top(), app::Screen::Home(_));
+            h.started_on_home = match h.state.top() {
+                app::Screen::Home(home) => Some(home.scope),
+                _ => None,
+            };
             // The caseload home opens first when granted; go to the roster
             // the way a person would, through the command line.
             for c in ":roster".chars() {

@@ -208,8 +208,11 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
     let mut h = Headless::start(pool.clone(), tls).await?;
     // Cold start is timed to the first screen of data: the caseload home's
     // first section when it opens first, else the roster's first row.
-    let marker = if h.started_on_home {
-        Some(format!("{} (", crate::app::home::Section::Active.title()))
+    let marker = if let Some(scope) = h.started_on_home {
+        Some(format!(
+            "{} (",
+            crate::app::home::Section::Active.title(scope)
+        ))
     } else {
         h.first_row().map(|r| r.local_id.clone())
     };

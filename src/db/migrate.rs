@@ -68,6 +68,7 @@ embedded_migrations! {
     12 => "0012_hardening.sql",
     13 => "0013_hardening_followup.sql",
     14 => "0014_name_collation.sql",
+    15 => "0015_printable_names.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -326,7 +326,11 @@ fn write_error<C: std::fmt::Debug>(e: tokio_postgres::Error) -> WriteError<C> {
     let Some(db) = e.as_db_error() else {
         return WriteError::Db(e);
     };
-    let text = match (db.code(), db.constraint().unwrap_or_default()) {
+    let constraint = db.constraint().unwrap_or_default();
+    if constraint.ends_with(crate::db::interventions::error::NAMES_PRINTABLE) {
+        return WriteError::Refused(Refusal::NameNotPrintable);
+    }
+    let text = match (db.code(), constraint) {
         (c, _) if *c == SqlState::INSUFFICIENT_PRIVILEGE => {
             if db.message().contains("row-level security") {
                 "the database refused: the change would put the record outside what you may see"

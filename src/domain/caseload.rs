@@ -8,6 +8,7 @@ use crate::domain::fidelity::{self, Delivery, Fidelity};
 use crate::domain::goals::{Goal, GoalWithPoints, Measurement};
 use crate::domain::intervention::RuleSettings;
 use crate::domain::progress::Verdict;
+use crate::domain::text;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -100,6 +101,10 @@ pub enum Problem {
     ZeroBaseline { goal_id: Uuid },
     /// No session for more than twice the planned interval.
     NoRecentSession { days: i64 },
+    /// The student's or the intervention's name holds control characters
+    /// (domain::text), stored before the database refused them: the screens
+    /// show a marker where they are, and someone should retype the name.
+    ControlCharsInName,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,6 +218,12 @@ pub fn assemble(
         .unwrap_or(today);
     for o in open {
         let d = &o.delivery;
+        if text::has_control(&o.of.student_name) || text::has_control(&o.of.name) {
+            home.warnings.push(Warning {
+                of: o.of.clone(),
+                problem: Problem::ControlCharsInName,
+            });
+        }
         if o.status == InterventionStatus::ReviewDue {
             home.reviews_due.push(ReviewRow {
                 of: o.of.clone(),

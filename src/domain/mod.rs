@@ -20,4 +20,5 @@ pub mod school;
 pub mod session;
 pub mod student;
 pub mod team;
+pub mod text;
 pub mod user;

@@ -54,6 +54,11 @@ pub enum Refusal {
     MayNotLogSessions,
     #[error("only someone who may see restricted records can mark a session restricted")]
     RestrictNotAllowed,
+    #[error(
+        "a name may not contain control characters (tabs, line breaks, escape codes, \
+         direction overrides; shown as \u{FFFD}): retype it"
+    )]
+    NameNotPrintable,
     #[error("refers to something that does not exist ({0})")]
     MissingReference(String),
     /// A constraint without a message of its own: the server's words.

@@ -19,6 +19,11 @@ fn at_home(width: u16, height: u16) -> State {
 }
 
 fn at_home_with(width: u16, height: u16, loaded: CaseloadHome) -> State {
+    at_home_as(width, height, loaded, &["counselor"])
+}
+
+/// Signed in with `roles`, the home loaded with `loaded`, at this size.
+pub(super) fn at_home_as(width: u16, height: u16, loaded: CaseloadHome, roles: &[&str]) -> State {
     let opts = Options {
         connection_label: "dana@db:5432/caseload".into(),
         ..Options::default()
@@ -32,7 +37,7 @@ fn at_home_with(width: u16, height: u16, loaded: CaseloadHome) -> State {
         hotkey: Some("h".into()),
         sort_order: 1,
     }];
-    let (mut s, fx) = fixtures::signed_in(opts, fixtures::whoami(&["counselor"]), items);
+    let (mut s, fx) = fixtures::signed_in(opts, fixtures::whoami(roles), items);
     let Effect::Load {
         req,
         read: Read::Home { .. },
@@ -136,7 +141,58 @@ fn cut_home_200x60_no_color() {
 #[test]
 fn detail_goals_chart_80x24() {
     let t = draw(&at_detail(80, 24), 80, 24, false);
-    insta::assert_snapshot!(text(&t));
+    let screen = text(&t);
+    // The flag, its threshold and every tab's count survive 80 columns;
+    // each percentage stands beside the numbers it comes from.
+    assert!(screen.contains("sessions 12 of 26.1 (46%)"), "{screen}");
+    assert!(screen.contains("⚑ below the 80% threshold"), "{screen}");
+    assert!(screen.contains("5 communications (0)"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn detail_goals_chart_200x60() {
+    let t = draw(&at_detail(200, 60), 200, 60, false);
+    let screen = text(&t);
+    assert!(screen.contains("· planned 3×/week, 30 min"), "{screen}");
+    assert!(
+        !screen.contains('…'),
+        "nothing cut at 200 columns: {screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+/// A goal closed as not met whose points ran above the aimline: the
+/// decision line says it is closed, never "exceeding"; a goal without a
+/// rule says "no decision rule", not "none rule".
+#[test]
+fn a_closed_goal_is_not_judged_80x24() {
+    use crate::domain::kinds::{GoalRule, GoalStatus};
+    let mut s = at_detail(80, 24);
+    let crate::app::Screen::Intervention(d) = s.top_mut() else {
+        panic!("not on the detail")
+    };
+    let Some(detail) = d.detail.get_mut() else {
+        panic!("not loaded")
+    };
+    let g = &mut detail.goals[0];
+    for p in &mut g.points {
+        p.value = 95.0;
+    }
+    g.goal.fields.status = GoalStatus::NotMet;
+    detail.goals[1].goal.fields.decision_rule = GoalRule::None;
+    let screen = text(&draw(&s, 80, 24, false));
+    assert!(
+        screen.contains("decision: none, the goal is closed (not met)"),
+        "{screen}"
+    );
+    assert!(screen.contains("· goal not met"), "{screen}");
+    assert!(!screen.contains("exceeding"), "{screen}");
+    insta::assert_snapshot!(screen);
+    update(&mut s, key('j'));
+    let screen = text(&draw(&s, 80, 24, false));
+    assert!(screen.contains("decision: no decision rule"), "{screen}");
+    assert!(!screen.contains("none rule"), "{screen}");
 }
 
 #[test]

@@ -8,6 +8,8 @@ mod frame_snapshots;
 pub mod help;
 pub mod hint;
 #[cfg(test)]
+mod home_snapshots;
+#[cfg(test)]
 mod iv_edit_snapshots;
 #[cfg(test)]
 mod iv_snapshots;
@@ -20,6 +22,7 @@ pub mod status;
 mod team_snapshots;
 pub mod theme;
 pub mod widgets;
+pub mod words;
 
 pub use screens::{home, intervention, iv_edit, menu, roster, session_edit, student, team};
 pub use widgets::{chart, form, picker};

@@ -49,6 +49,9 @@ impl<C: std::fmt::Debug> From<tokio_postgres::Error> for WriteError<C> {
     }
 }
 
+/// The ending of the constraint names 0015_printable_names.sql raises.
+pub const NAMES_PRINTABLE: &str = "_names_printable";
+
 /// The refusal behind a constraint or trigger error, by constraint name.
 pub fn refusal_of(e: &tokio_postgres::Error) -> Option<Refusal> {
     let db = e.as_db_error()?;
@@ -94,6 +97,7 @@ pub fn refusal_of(e: &tokio_postgres::Error) -> Option<Refusal> {
         "intervention_sessions_note_check" => Refusal::NoteTooLong,
         "intervention_sessions_field_values_check" => Refusal::FieldValuesNotObject,
         "progress_measurements_session_goal_key" => Refusal::GoalScoredTwice,
+        c if c.ends_with(NAMES_PRINTABLE) => Refusal::NameNotPrintable,
         _ => Refusal::Invalid(db.message().to_string()),
     })
 }

@@ -1,142 +1,217 @@
 //! The caseload home: five sections with counts, one cursor across them.
+//! The section at the top keeps its heading while its rows scroll; columns
+//! take the width their names need, and a narrow screen drops words from
+//! the due date and the fidelity before it drops the ⚑.
 
-use crate::app::home::{HomeState, Section};
-use crate::domain::caseload::{CaseloadHome, InterventionRef, Problem, ReviewReason};
-use crate::domain::fidelity::Fidelity;
-use crate::ui::sanitize::{fit, truncate};
+use crate::app::home::{HomeLine, HomeState, Section};
+use crate::domain::caseload::{ActiveRow, CaseloadHome, InterventionRef, Problem, ReviewReason};
+use crate::ui::sanitize::{self, Claim, MARK, first_fit, fit, share, truncate};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::pending::{self, loading_or_failed};
+use crate::ui::words;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// Sessions (and minutes, when planned) delivered as a share of plan;
-/// shared with the detail screen so both say it the same way.
-pub fn fidelity_short(f: &Fidelity) -> String {
-    let pct = |r: f64| format!("{:.0}%", r * 100.0);
-    let mut s = format!("fidelity {}", pct(f.sessions_ratio));
-    if let Some(m) = f.minutes_ratio {
-        s.push_str(&format!("/{}", pct(m)));
+/// A row's due date, richest first.
+fn due_forms(r: &ActiveRow) -> [String; 2] {
+    match (r.next_session_due, r.overdue) {
+        (Some(d), true) => [format!("overdue since {d}"), format!("overdue {d}")],
+        (Some(d), false) => [format!("next session {d}"), format!("due {d}")],
+        (None, _) => ["no schedule".into(), "no schedule".into()],
     }
-    if f.below_threshold {
-        s.push_str(" ⚑");
-    }
-    s
 }
 
+fn fid_forms(r: &ActiveRow, threshold: f64) -> Vec<String> {
+    r.fidelity
+        .as_ref()
+        .map(|f| words::fidelity_forms(f, threshold))
+        .unwrap_or_default()
+}
+
+/// How much of the due date and fidelity the active rows say, richest
+/// first: (due form, fidelity form).
+const LEVELS: [(usize, usize); 4] = [(0, 0), (0, 1), (1, 1), (1, 2)];
+/// Below these the names are too cut to tell rows apart: words go first.
+const COMFORT_STUDENT: usize = 16;
+const COMFORT_NAME: usize = 18;
+
+/// The row layout: indent, student, name, then the rest of the line.
 struct Cols {
     student: usize,
     name: usize,
+    /// Index into LEVELS.
+    level: usize,
+    /// The due column's width, so the fidelity lines up.
+    due: usize,
     width: usize,
 }
 
 impl Cols {
-    fn of(width: usize) -> Cols {
+    fn of(h: &CaseloadHome, width: usize) -> Cols {
+        let refs: Vec<&InterventionRef> = (h.active.iter().map(|r| &r.of))
+            .chain(h.reviews_due.iter().map(|r| &r.of))
+            .chain(h.goals_off_track.iter().map(|r| &r.of))
+            .chain(h.warnings.iter().map(|r| &r.of))
+            .collect();
+        let students = (refs.iter().map(|r| r.student_name.as_str()))
+            .chain(h.follow_ups.iter().map(|f| f.student_name.as_str()));
+        let whats: Vec<String> = h.follow_ups.iter().map(follow_up_what).collect();
+        let names = (refs.iter().map(|r| r.name.as_str())).chain(whats.iter().map(String::as_str));
+        // At most a third of the width for a student, two fifths for an
+        // intervention: a hostile 10,000-character name must not take it all.
+        let claims = [
+            Claim::of(students, 12, width / 3),
+            Claim::of(names, 14, width * 2 / 5),
+        ];
+        let threshold = h.settings.fidelity_threshold;
+        let need = |(d, f): (usize, usize)| {
+            let widest = |forms: &mut dyn Iterator<Item = String>| {
+                forms.map(|s| sanitize::width(&s)).max().unwrap_or(0)
+            };
+            let due = widest(&mut h.active.iter().map(|r| due_forms(r)[d].clone()));
+            let fid = widest(&mut h.active.iter().filter_map(|r| {
+                let forms = fid_forms(r, threshold);
+                forms.get(f.min(forms.len().saturating_sub(1))).cloned()
+            }));
+            (due, due + if fid > 0 { fid + 2 } else { 0 })
+        };
+        let room = |lvl: usize| width.saturating_sub(4 + need(LEVELS[lvl]).1);
+        let wants = claims[0].want + claims[1].want;
+        let comfort = claims[0].want.min(COMFORT_STUDENT) + claims[1].want.min(COMFORT_NAME);
+        let level = (0..LEVELS.len())
+            .find(|&l| room(l) >= wants)
+            .or_else(|| (0..LEVELS.len()).find(|&l| room(l) >= comfort))
+            .unwrap_or(LEVELS.len() - 1);
+        let widths = share(room(level), &claims, None);
         Cols {
-            student: (width / 5).clamp(12, 26),
-            name: (width / 4).clamp(14, 34),
+            student: widths.first().copied().unwrap_or(0),
+            name: widths.get(1).copied().unwrap_or(0),
+            level,
+            due: need(LEVELS[level]).0,
             width,
         }
-    }
-
-    /// Student, intervention name, then the rest in as many spans as given.
-    fn row<'a>(&self, r: &InterventionRef, rest: Vec<Span<'a>>) -> Vec<Span<'a>> {
-        let mut spans = vec![
-            Span::raw(format!("  {} ", fit(&r.student_name, self.student))),
-            Span::raw(format!("{} ", fit(&r.name, self.name))),
-        ];
-        spans.extend(rest);
-        spans
     }
 
     fn rest_width(&self) -> usize {
         self.width.saturating_sub(self.student + self.name + 4)
     }
+
+    fn lead<'a>(&self, student: &str, name: &str) -> Vec<Span<'a>> {
+        vec![
+            Span::raw(format!("  {} ", fit(student, self.student))),
+            Span::raw(format!("{} ", fit(name, self.name))),
+        ]
+    }
+
+    /// Student, intervention name, then the rest in as many spans as given.
+    fn row<'a>(&self, r: &InterventionRef, rest: Vec<Span<'a>>) -> Vec<Span<'a>> {
+        let mut spans = self.lead(&r.student_name, &r.name);
+        spans.extend(rest);
+        spans
+    }
 }
 
-fn lines_for(h: &CaseloadHome, s: Section, c: &Cols, theme: &Theme) -> Vec<Vec<Span<'static>>> {
+fn follow_up_what(f: &crate::domain::caseload::FollowUpRow) -> String {
+    format!(
+        "{} ({})",
+        f.purpose.replace('_', " "),
+        f.channel.replace('_', " ")
+    )
+}
+
+fn active_row(r: &ActiveRow, c: &Cols, threshold: f64, theme: &Theme) -> Vec<Span<'static>> {
     let rest = c.rest_width();
-    let text = |t: String| Span::raw(truncate(&t, rest));
-    match s {
-        Section::Active => h
-            .active
-            .iter()
-            .map(|r| {
-                let (due, style) = match (r.next_session_due, r.overdue) {
-                    (Some(d), true) => (format!("overdue since {d}"), theme.error),
-                    (Some(d), false) => (format!("next session {d}"), Style::new()),
-                    (None, _) => ("no schedule".into(), theme.dim),
-                };
-                let fid = r.fidelity.as_ref().map(fidelity_short).unwrap_or_default();
-                let fid_style = if r.fidelity.is_some_and(|f| f.below_threshold) {
-                    theme.error
-                } else {
-                    theme.dim
-                };
-                let due = truncate(&due, rest);
-                let left = rest.saturating_sub(due.chars().count() + 2);
-                c.row(
-                    &r.of,
-                    vec![
-                        Span::styled(due, style),
-                        Span::raw("  "),
-                        Span::styled(truncate(&fid, left), fid_style),
-                    ],
-                )
-            })
-            .collect(),
-        Section::Reviews => h
-            .reviews_due
-            .iter()
-            .map(|r| {
-                let why = match r.reason {
-                    ReviewReason::StatusReviewDue => "marked review due".to_string(),
-                    ReviewReason::EndsSoon(d) => format!("ends {d}"),
-                    ReviewReason::PastPlannedEnd(d) => format!("past planned end {d}"),
-                };
-                c.row(&r.of, vec![text(why)])
-            })
-            .collect(),
-        Section::OffTrack => h
-            .goals_off_track
-            .iter()
-            .map(|g| {
-                let advice = format!("{} — {}", g.verdict.advice(), g.statement);
-                c.row(
-                    &g.of,
-                    vec![Span::styled(truncate(&advice, rest), theme.error)],
-                )
-            })
-            .collect(),
-        Section::FollowUps => h
-            .follow_ups
-            .iter()
-            .map(|f| {
-                let what = format!("{} ({})", f.purpose.replace('_', " "), f.channel);
-                let due = format!("due {} · {} days overdue", f.follow_up_due, f.days_overdue);
-                vec![
-                    Span::raw(format!("  {} ", fit(&f.student_name, c.student))),
-                    Span::raw(format!("{} ", fit(&what, c.name))),
-                    Span::styled(truncate(&due, rest), theme.error),
-                ]
-            })
-            .collect(),
-        Section::Warnings => h
-            .warnings
-            .iter()
-            .map(|w| {
-                let what = match w.problem {
-                    Problem::NoPlannedEnd => "active with no planned end date".to_string(),
-                    Problem::MissingBaseline { .. } => "a goal has no baseline".into(),
-                    Problem::ZeroBaseline { .. } => "a goal's baseline is 0".into(),
-                    Problem::NoRecentSession { days } => format!("no session for {days} days"),
-                };
-                c.row(&w.of, vec![Span::styled(truncate(&what, rest), theme.busy)])
-            })
-            .collect(),
+    let (due_at, fid_at) = LEVELS[c.level];
+    let style = match (r.next_session_due, r.overdue) {
+        (Some(_), true) => theme.error,
+        (Some(_), false) => Style::new(),
+        (None, _) => theme.dim,
+    };
+    let due = fit(&due_forms(r)[due_at], c.due.min(rest));
+    let forms = fid_forms(r, threshold);
+    let fid = first_fit(
+        &forms[fid_at.min(forms.len().saturating_sub(1))..],
+        rest.saturating_sub(c.due + 2),
+    );
+    let fid_style = if r.fidelity.is_some_and(|f| f.below_threshold) {
+        theme.error
+    } else {
+        theme.dim
+    };
+    c.row(
+        &r.of,
+        vec![
+            Span::styled(due, style),
+            Span::raw("  "),
+            Span::styled(fid, fid_style),
+        ],
+    )
+}
+
+/// A warning in words, richest first.
+fn problem(p: Problem) -> Vec<String> {
+    let one = |s: String| vec![s];
+    match p {
+        Problem::NoPlannedEnd => one("active with no planned end date".into()),
+        Problem::MissingBaseline { .. } => one("a goal has no baseline".into()),
+        Problem::ZeroBaseline { .. } => one("a goal's baseline is 0".into()),
+        Problem::NoRecentSession { days } => one(format!(
+            "no session for {}",
+            words::count(days, "day", "days")
+        )),
+        Problem::ControlCharsInName => vec![
+            format!("a name holds control characters (shown as {MARK}): retype it"),
+            format!("control characters in a name ({MARK})"),
+        ],
     }
+}
+
+/// Every row's spans, in `HomeState::rows()` order.
+fn row_spans(h: &CaseloadHome, c: &Cols, theme: &Theme) -> Vec<Vec<Span<'static>>> {
+    let rest = c.rest_width();
+    let threshold = h.settings.fidelity_threshold;
+    let mut out: Vec<Vec<Span>> = Vec::new();
+    out.extend(h.active.iter().map(|r| active_row(r, c, threshold, theme)));
+    out.extend(h.reviews_due.iter().map(|r| {
+        let why = match r.reason {
+            ReviewReason::StatusReviewDue => "marked review due".to_string(),
+            ReviewReason::EndsSoon(d) => format!("ends {d}"),
+            ReviewReason::PastPlannedEnd(d) => format!("past planned end {d}"),
+        };
+        c.row(&r.of, vec![Span::raw(truncate(&why, rest))])
+    }));
+    out.extend(h.goals_off_track.iter().map(|g| {
+        // The advice is the section's on every row; the goal tells rows
+        // apart, so a narrow screen keeps the goal.
+        let forms = [
+            format!("{} — {}", g.verdict.advice(), g.statement),
+            g.statement.clone(),
+        ];
+        c.row(
+            &g.of,
+            vec![Span::styled(first_fit(&forms, rest), theme.error)],
+        )
+    }));
+    out.extend(h.follow_ups.iter().map(|f| {
+        let overdue = words::count(f.days_overdue, "day", "days");
+        let due = format!("due {} · {overdue} overdue", f.follow_up_due);
+        let mut spans = c.lead(&f.student_name, &follow_up_what(f));
+        spans.push(Span::styled(truncate(&due, rest), theme.error));
+        spans
+    }));
+    out.extend(h.warnings.iter().map(|w| {
+        c.row(
+            &w.of,
+            vec![Span::styled(
+                first_fit(&problem(w.problem), rest),
+                theme.busy,
+            )],
+        )
+    }));
+    out
 }
 
 pub fn render(frame: &mut Frame, area: Rect, h: &HomeState, theme: &Theme) {
@@ -145,37 +220,45 @@ pub fn render(frame: &mut Frame, area: Rect, h: &HomeState, theme: &Theme) {
         pending::render(frame, area, p, theme);
         return;
     };
-    let c = Cols::of(usize::from(area.width));
-    let mut lines: Vec<Line> = Vec::new();
-    let mut selected_line = 0;
-    let mut row = 0;
-    if let Some(note) = h.bound_note() {
-        // Wrapped, not cut: the hint at its end is the point.
-        for part in crate::ui::auth::wrap(&note, c.width) {
-            lines.push(Line::styled(part, theme.busy));
-        }
-    }
-    for s in Section::ALL {
-        let n = h.section_len(s);
-        if !lines.is_empty() {
-            lines.push(Line::raw(""));
-        }
-        lines.push(Line::styled(h.section_heading(s), theme.group));
-        if n == 0 {
-            lines.push(Line::styled("  nothing", theme.dim));
-        }
-        for spans in lines_for(home, s, &c, theme) {
-            let mut line = Line::from(spans);
-            if row == h.cursor {
-                selected_line = lines.len();
-                line = line.style(theme.selected);
+    let w = usize::from(area.width);
+    // The bound's note stays above the list, wrapped, not cut: the hint at
+    // its end is the point.
+    let note: Vec<Line> = h
+        .bound_note()
+        .map(|n| crate::ui::auth::wrap(&n, w))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|part| Line::styled(part, theme.busy))
+        .chain(std::iter::once(Line::raw("")))
+        .collect();
+    let note_rows = if note.len() > 1 { note.len() } else { 0 };
+    let [note_area, list] = Layout::vertical([
+        Constraint::Length(u16::try_from(note_rows).unwrap_or(u16::MAX)),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(note), note_area);
+
+    let c = Cols::of(home, w);
+    let mut rows = row_spans(home, &c, theme);
+    let heading = |s: Section| Line::styled(h.section_heading(s), theme.group);
+    let win = h.window(usize::from(list.height));
+    let lines = h.lines();
+    let mut out: Vec<Line> = win.sticky.map(heading).into_iter().collect();
+    for l in lines.iter().skip(win.offset).take(win.rows) {
+        out.push(match *l {
+            HomeLine::Gap => Line::raw(""),
+            HomeLine::Heading(s) => heading(s),
+            HomeLine::Nothing(_) => Line::styled("  nothing", theme.dim),
+            HomeLine::Row(i) => {
+                let line = Line::from(rows.get_mut(i).map(std::mem::take).unwrap_or_default());
+                if i == h.cursor {
+                    line.style(theme.selected)
+                } else {
+                    line
+                }
             }
-            lines.push(line);
-            row += 1;
-        }
+        });
     }
-    let height = usize::from(area.height);
-    let offset = crate::ui::scroll_offset(0, selected_line, height, lines.len());
-    let visible: Vec<Line> = lines.into_iter().skip(offset).take(height).collect();
-    frame.render_widget(Paragraph::new(visible), area);
+    frame.render_widget(Paragraph::new(out), list);
 }

@@ -4,12 +4,16 @@
 use crate::app::intervention::{DetailState, Prompt, Tab};
 use crate::app::labels::Label;
 use crate::domain::intervention::InterventionDetail;
+use crate::domain::kinds::GoalStatus;
 use crate::domain::kinds::Outcome;
+use crate::domain::progress::Verdict;
 use crate::ui::chart::{self, ChartModel};
-use crate::ui::sanitize::{fit, truncate};
+use crate::ui::sanitize::{first_fit, squeeze, truncate, width};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
 use crate::ui::widgets::question;
+use crate::ui::widgets::table::{Column, Table};
+use crate::ui::words;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -27,13 +31,16 @@ fn header_lines(
     w: usize,
 ) -> Vec<Line<'static>> {
     let h = &d.header;
+    let id = format!("({})", h.student_local_id);
     let mut out = vec![
         Line::styled(
-            truncate(
-                &format!(
-                    "{} ({}) · {} · {}",
-                    h.student_name, h.student_local_id, h.name, h.school_name
-                ),
+            squeeze(
+                &[
+                    ("", &h.student_name, 12),
+                    (" ", &id, usize::MAX),
+                    (" · ", &h.name, 14),
+                    (" · ", &h.school_name, 10),
+                ],
                 w,
             ),
             theme.header,
@@ -65,53 +72,54 @@ fn header_lines(
     let (text, style) = match fid {
         Some(f) => {
             let del = &d.delivery.delivery;
-            let mut s = format!(
-                "sessions {}/{:.0}",
-                del.sessions_delivered, f.planned_sessions
+            let forms = words::delivery_forms(
+                &f,
+                (del.sessions_delivered, del.minutes_delivered),
+                d.settings.fidelity_threshold,
+                &plan,
             );
-            if let Some(pm) = f.planned_minutes {
-                s.push_str(&format!(" · minutes {}/{pm:.0}", del.minutes_delivered));
-            }
-            s.push_str(&format!(
-                " · {} vs {:.0}%",
-                crate::ui::home::fidelity_short(&f),
-                d.settings.fidelity_threshold * 100.0
-            ));
-            if f.below_threshold {
-                s.push_str(" below threshold");
-                (s, theme.error)
+            let style = if f.below_threshold {
+                theme.error
             } else {
-                (s, theme.ok)
-            }
+                theme.ok
+            };
+            (first_fit(&forms, w), style)
         }
-        None => ("fidelity: not started".into(), theme.dim),
+        None => (
+            truncate(&format!("{plan} · fidelity: not started"), w),
+            theme.dim,
+        ),
     };
-    out.push(Line::from(vec![
-        Span::raw(format!("{plan} · ")),
-        Span::styled(truncate(&text, w.saturating_sub(plan.len() + 3)), style),
-    ]));
+    out.push(Line::styled(text, style));
     out
 }
 
-fn tab_bar(s: &DetailState, theme: &Theme) -> Line<'static> {
+/// The tabs with their counts; when they do not fit padded, they lose the
+/// padding before a count is cut.
+fn tab_bar(s: &DetailState, theme: &Theme, w: usize) -> Line<'static> {
+    let labels: Vec<(String, bool)> = Tab::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let n = s.detail.get().map_or(0, |d| match t {
+                Tab::Goals => d.goals.len(),
+                Tab::Sessions => usize::try_from(d.sessions_total).unwrap_or(0),
+                Tab::Team => d.team.len(),
+                Tab::Attachments => d.attachments.len(),
+                Tab::Communications => d.communications.len(),
+            });
+            (format!("{} {} ({n})", i + 1, t.title()), *t == s.tab)
+        })
+        .collect();
+    let padded: usize = labels.iter().map(|(l, _)| width(l) + 2).sum();
+    let (pad, gap) = if padded <= w { (" ", "") } else { ("", " ") };
     let mut spans = Vec::new();
-    for (i, t) in Tab::ALL.iter().enumerate() {
-        let n = s.detail.get().map_or(0, |d| match t {
-            Tab::Goals => d.goals.len(),
-            Tab::Sessions => usize::try_from(d.sessions_total).unwrap_or(0),
-            Tab::Team => d.team.len(),
-            Tab::Attachments => d.attachments.len(),
-            Tab::Communications => d.communications.len(),
-        });
-        let style = if *t == s.tab {
-            theme.selected
-        } else {
-            theme.dim
-        };
-        spans.push(Span::styled(
-            format!(" {} {} ({n}) ", i + 1, t.title()),
-            style,
-        ));
+    for (i, (label, selected)) in labels.into_iter().enumerate() {
+        if i > 0 && !gap.is_empty() {
+            spans.push(Span::raw(gap));
+        }
+        let style = if selected { theme.selected } else { theme.dim };
+        spans.push(Span::styled(format!("{pad}{label}{pad}"), style));
     }
     Line::from(spans)
 }
@@ -130,7 +138,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &DetailState, theme: &Theme) {
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(header_lines(d, s.today, theme, w)), head);
-    frame.render_widget(Paragraph::new(tab_bar(s, theme)), tabs);
+    frame.render_widget(Paragraph::new(tab_bar(s, theme, w)), tabs);
     match s.tab {
         Tab::Goals => goals(frame, body, d, s.cursor, theme),
         Tab::Team => crate::ui::team::render(frame, body, s, d, theme),
@@ -169,69 +177,73 @@ pub fn render(frame: &mut Frame, area: Rect, s: &DetailState, theme: &Theme) {
     }
 }
 
-/// One line per row of a list tab: a header row and the rows themselves.
-pub(super) fn rows(d: &InterventionDetail, tab: Tab) -> (String, Vec<String>) {
-    match tab {
-        Tab::Goals => (String::new(), vec![]),
+/// A list tab as a table (widgets::table): the goals tab has none.
+pub(super) fn rows(d: &InterventionDetail, tab: Tab) -> Table {
+    let (columns, rows) = match tab {
+        Tab::Goals => (vec![], vec![]),
         Tab::Sessions => (
-            format!(
-                "{} {} {} {} {}",
-                fit("date", 10),
-                fit("min", 4),
-                fit("attendance", 14),
-                fit("by", 18),
-                "note"
-            ),
+            vec![
+                Column::whole("date"),
+                Column::whole("min"),
+                Column::whole("attendance"),
+                Column::new("by", 8, 24),
+                Column::new("note", 0, 0),
+            ],
             d.sessions
                 .iter()
                 .map(|x| {
-                    format!(
-                        "{} {} {} {} {}",
-                        x.session_date,
-                        fit(&x.minutes.to_string(), 4),
-                        fit(&x.attendance.to_string().replace('_', " "), 14),
-                        fit(x.delivered_by_name.as_deref().unwrap_or("—"), 18),
-                        x.note.as_deref().unwrap_or("")
-                    )
+                    vec![
+                        x.session_date.to_string(),
+                        x.minutes.to_string(),
+                        x.attendance.to_string().replace('_', " "),
+                        x.delivered_by_name.clone().unwrap_or_else(|| "—".into()),
+                        x.note.clone().unwrap_or_default(),
+                    ]
                 })
                 .collect(),
         ),
         Tab::Team => (
-            format!("{} {} {}", fit("name", 26), fit("role", 16), "organisation"),
+            vec![
+                Column::new("name", 12, 40),
+                Column::whole("role"),
+                Column::new("organisation", 0, 0),
+            ],
             d.team
                 .iter()
                 .map(|m| {
-                    format!(
-                        "{} {} {}",
-                        fit(&m.name, 26),
-                        fit(m.role.as_str(), 16),
-                        m.external_org.as_deref().unwrap_or("")
-                    )
+                    vec![
+                        m.name.clone(),
+                        m.role.as_str().to_string(),
+                        m.external_org.clone().unwrap_or_default(),
+                    ]
                 })
                 .collect(),
         ),
         Tab::Attachments => (
-            format!("{} {} {}", fit("file", 30), fit("attached", 10), "caption"),
+            vec![
+                Column::new("file", 12, 50),
+                Column::whole("attached"),
+                Column::new("caption", 0, 0),
+            ],
             d.attachments
                 .iter()
                 .map(|a| {
-                    format!(
-                        "{} {} {}",
-                        fit(&a.filename, 30),
-                        a.attached_at.date_naive(),
-                        a.caption.as_deref().unwrap_or("")
-                    )
+                    vec![
+                        a.filename.clone(),
+                        a.attached_at.date_naive().to_string(),
+                        a.caption.clone().unwrap_or_default(),
+                    ]
                 })
                 .collect(),
         ),
         Tab::Communications => (
-            format!(
-                "{} {} {} {}",
-                fit("when", 10),
-                fit("channel", 10),
-                fit("purpose", 20),
-                "follow-up"
-            ),
+            vec![
+                Column::whole("when"),
+                Column::whole("channel"),
+                Column::new("purpose", 10, 30),
+                Column::whole("follow-up"),
+                Column::new("summary", 0, 0),
+            ],
             d.communications
                 .iter()
                 .map(|c| {
@@ -240,43 +252,32 @@ pub(super) fn rows(d: &InterventionDetail, tab: Tab) -> (String, Vec<String>) {
                         (Some(due), None) => format!("due {due}"),
                         _ => String::new(),
                     };
-                    format!(
-                        "{} {} {} {} {}",
-                        c.occurred_at.date_naive(),
-                        fit(&c.channel, 10),
-                        fit(&c.purpose.replace('_', " "), 20),
+                    vec![
+                        c.occurred_at.date_naive().to_string(),
+                        c.channel.clone(),
+                        c.purpose.replace('_', " "),
                         follow,
-                        c.summary.as_deref().unwrap_or("")
-                    )
+                        c.summary.clone().unwrap_or_default(),
+                    ]
                 })
                 .collect(),
         ),
-    }
+    };
+    Table { columns, rows }
 }
 
-pub(super) fn list(
-    frame: &mut Frame,
-    area: Rect,
-    (head, items): &(String, Vec<String>),
-    cursor: usize,
-    theme: &Theme,
-) {
-    let w = usize::from(area.width);
-    if items.is_empty() {
+pub(super) fn list(frame: &mut Frame, area: Rect, table: &Table, cursor: usize, theme: &Theme) {
+    if table.rows.is_empty() {
         crate::ui::centered_text(frame, area, "nothing recorded yet", theme.dim);
         return;
     }
-    let height = usize::from(area.height).saturating_sub(1);
-    let offset = crate::ui::scroll_offset(0, cursor, height, items.len());
-    let mut lines = vec![Line::styled(truncate(head, w), theme.header)];
-    for (i, text) in items.iter().enumerate().skip(offset).take(height) {
-        let line = Line::raw(truncate(text, w));
-        lines.push(if i == cursor {
-            line.style(theme.selected)
-        } else {
-            line
-        });
-    }
+    let lines = table.lines(
+        usize::from(area.width),
+        usize::from(area.height),
+        cursor,
+        true,
+        theme,
+    );
     frame.render_widget(Paragraph::new(lines), area);
 }
 
@@ -305,19 +306,23 @@ fn goals(frame: &mut Frame, area: Rect, d: &InterventionDetail, cursor: usize, t
         .map(|(i, g)| {
             let f = &g.goal.fields;
             let num = |v: Option<f64>| v.map_or_else(|| "—".into(), |v| format!("{v}"));
-            let text = format!(
-                "{} {} · {} {}{} · {} → {} ({})",
-                if i == cursor { "▸" } else { " " },
-                f.statement,
-                f.measure,
-                f.direction,
-                f.unit
-                    .as_deref()
-                    .map(|u| format!(" {u}"))
-                    .unwrap_or_default(),
-                num(f.baseline_value),
-                num(f.target_value),
-                f.status,
+            let mark = if i == cursor { "▸" } else { " " };
+            let unit = f
+                .unit
+                .as_deref()
+                .map(|u| format!(" {u}"))
+                .unwrap_or_default();
+            let measure = format!("{} {}{unit}", f.measure, f.direction);
+            let range = format!("{} → {}", num(f.baseline_value), num(f.target_value));
+            let status = format!("goal {}", words::goal_status(f.status));
+            let text = squeeze(
+                &[
+                    (mark, &format!(" {}", f.statement), 30),
+                    (" · ", &measure, 8),
+                    (" · ", &range, usize::MAX),
+                    (" · ", &status, usize::MAX),
+                ],
+                w,
             );
             let line = Line::raw(truncate(&text, w));
             if i == cursor {
@@ -329,19 +334,26 @@ fn goals(frame: &mut Frame, area: Rect, d: &InterventionDetail, cursor: usize, t
         .collect();
     frame.render_widget(Paragraph::new(lines), list_area);
     let Some(g) = d.goals.get(cursor) else { return };
+    let f = &g.goal.fields;
     let (verdict, style) = match g.verdict(d.settings.decision_rule_points) {
+        // A closed goal is not judged: a goal not met may lie above its
+        // aimline, and "exceeding: consider raising the goal" would be wrong.
+        _ if f.status != GoalStatus::Active => (
+            format!(
+                "none, the goal is closed ({})",
+                words::goal_status(f.status)
+            ),
+            theme.dim,
+        ),
+        Ok(Verdict::NoRule) => (words::decision_rule(f.decision_rule).to_string(), theme.dim),
         Ok(v) => {
             let style = match v {
-                crate::domain::progress::Verdict::OffTrack => theme.error,
-                crate::domain::progress::Verdict::Exceeding => theme.ok,
+                Verdict::OffTrack => theme.error,
+                Verdict::Exceeding => theme.ok,
                 _ => theme.dim,
             };
             (
-                format!(
-                    "{} ({} rule)",
-                    v.advice(),
-                    g.goal.fields.decision_rule.as_str().replace('_', "-")
-                ),
+                format!("{} ({})", v.advice(), words::decision_rule(f.decision_rule)),
                 style,
             )
         }

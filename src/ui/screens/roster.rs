@@ -5,7 +5,7 @@ use crate::app::roster::RosterState;
 use crate::domain::enums::PgEnum;
 use crate::domain::roster::RosterRow;
 use crate::domain::roster::Sort;
-use crate::ui::sanitize::{self, fit};
+use crate::ui::sanitize::{self, Claim, fit, share};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -23,14 +23,14 @@ enum Col {
     LastSession,
 }
 
-const COLUMNS: [(Col, &str, usize); 7] = [
-    (Col::Name, "Name", 0),
-    (Col::Grade, "Grade", 5),
-    (Col::School, "School", 12),
-    (Col::LocalId, "Local id", 10),
-    (Col::Status, "Status", 11),
-    (Col::Flags, "Flags", 10),
-    (Col::LastSession, "Last session", 12),
+const COLUMNS: [(Col, &str); 7] = [
+    (Col::Name, "Name"),
+    (Col::Grade, "Grade"),
+    (Col::School, "School"),
+    (Col::LocalId, "Local id"),
+    (Col::Status, "Status"),
+    (Col::Flags, "Flags"),
+    (Col::LastSession, "Last session"),
 ];
 
 /// Narrow terminals drop columns in this order so the name stays readable;
@@ -38,37 +38,61 @@ const COLUMNS: [(Col, &str, usize); 7] = [
 const DROP_ORDER: [Col; 4] = [Col::LastSession, Col::LocalId, Col::School, Col::Flags];
 const DROP_ORDER_BY_SESSION: [Col; 4] = [Col::LocalId, Col::LastSession, Col::School, Col::Flags];
 const MIN_NAME: usize = 20;
-/// Past these widths a wide terminal spends its room on the school's name
-/// rather than on blank space after the student's.
-const MAX_NAME: usize = 44;
+/// Columns are dropped until the name can have this much (or all it needs).
+const ROOMY_NAME: usize = 30;
 const MAX_SCHOOL: usize = 36;
 
-fn layout(width: usize, sort: Sort) -> Vec<(Col, &'static str, usize)> {
-    let mut cols: Vec<(Col, &str, usize)> = COLUMNS.to_vec();
-    let fixed = |cols: &[(Col, &str, usize)]| cols.iter().map(|c| c.2 + 1).sum::<usize>();
+/// What a column asks of the width, from the rows loaded (not only those on
+/// screen, so the columns do not jump as the cursor moves): grade, id,
+/// status, flags and dates whole; the name and school share the rest.
+fn claim(col: Col, title: &str, rows: &[RosterRow], width: usize) -> Claim {
+    let cells = std::iter::once(title.to_string()).chain(rows.iter().map(|r| cell(r, col)));
+    let cells: Vec<String> = cells.collect();
+    let of = |min, max| Claim::of(cells.iter().map(String::as_str), min, max);
+    match col {
+        // Up to three fifths of the screen: a hostile 10,000-character name
+        // leaves the school its share.
+        Col::Name => of(MIN_NAME, width * 3 / 5),
+        Col::School => of(10, MAX_SCHOOL),
+        _ => Claim::fixed(of(0, 20).want),
+    }
+}
+
+fn layout(width: usize, sort: Sort, rows: &[RosterRow]) -> Vec<(Col, &'static str, usize)> {
+    let mut cols: Vec<(Col, &str, Claim)> = COLUMNS
+        .iter()
+        .map(|&(c, title)| (c, title, claim(c, title, rows, width)))
+        .collect();
+    // The name as wide as it needs up to ROOMY_NAME, the others at their
+    // minimum, one space between.
+    let mins = |cols: &[(Col, &str, Claim)]| {
+        cols.iter()
+            .map(|c| match c.0 {
+                Col::Name => c.2.want.min(ROOMY_NAME).max(c.2.min),
+                _ => c.2.min,
+            } + 1)
+            .sum::<usize>()
+            - 1
+    };
     let order = if sort == Sort::LastSession {
         DROP_ORDER_BY_SESSION
     } else {
         DROP_ORDER
     };
     for drop in order {
-        if width.saturating_sub(fixed(&cols)) >= MIN_NAME {
+        if mins(&cols) <= width {
             break;
         }
         cols.retain(|c| c.0 != drop);
     }
-    let mut spare = width.saturating_sub(fixed(&cols));
-    let name = spare.min(MAX_NAME).max(spare.min(MIN_NAME));
-    spare -= name;
-    cols[0].2 = name;
-    if let Some(school) = cols.iter_mut().find(|c| c.0 == Col::School) {
-        let grow = spare.min(MAX_SCHOOL.saturating_sub(school.2));
-        school.2 += grow;
-        spare -= grow;
-    }
-    // Whatever is left still goes to the name: a very long name beats blank space.
-    cols[0].2 += spare;
-    cols
+    let claims: Vec<Claim> = cols.iter().map(|c| c.2).collect();
+    // Whatever is left after every column's want stays blank at the end of
+    // the line, where it does not push the columns apart.
+    let widths = share(width.saturating_sub(cols.len() - 1), &claims, None);
+    cols.iter()
+        .zip(widths)
+        .map(|(&(c, title, _), w)| (c, title, w))
+        .collect()
 }
 
 /// "Last, First (Preferred)", as every screen writes a student's name.
@@ -198,7 +222,7 @@ pub fn render(frame: &mut Frame, area: Rect, r: &RosterState, theme: &Theme) {
     let width = usize::from(area.width);
     frame.render_widget(Paragraph::new(search_line(r, width, theme)), search);
     frame.render_widget(Paragraph::new(chip_line(r, width, theme)), chips);
-    let cols = layout(width, r.query.sort);
+    let cols = layout(width, r.query.sort, &r.rows);
     let head = fit(&join(&cols, |_, title| title.to_string()), width);
     frame.render_widget(Paragraph::new(head).style(theme.header), header);
 

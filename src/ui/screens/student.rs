@@ -6,13 +6,14 @@ use crate::app::labels::Label;
 use crate::app::loadable::Pending as LoadPending;
 use crate::app::student::{Mode, StudentState, Tab};
 use crate::domain::student::StudentRecord;
-use crate::ui::sanitize::{fit, truncate};
+use crate::ui::sanitize::{fit, squeeze, truncate};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
+use crate::ui::widgets::table::{Column, Table};
+use crate::ui::words;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -86,17 +87,18 @@ fn header(frame: &mut Frame, area: Rect, d: &StudentRecord, theme: &Theme) {
     if let Some(pref) = p.preferred_name.as_deref().filter(|s| !s.is_empty()) {
         name.push_str(&format!(" ({pref})"));
     }
-    let text = format!(
-        "{name} · grade {} · {} · {} · {}",
-        p.grade, p.status, d.school_name, d.local_id
+    let (grade, status) = (format!("grade {}", p.grade), p.status.to_string());
+    let text = squeeze(
+        &[
+            ("", &name, 12),
+            (" · ", &grade, usize::MAX),
+            (" · ", &status, usize::MAX),
+            (" · ", &d.school_name, 16),
+            (" · ", &d.local_id, usize::MAX),
+        ],
+        usize::from(area.width),
     );
-    frame.render_widget(
-        Paragraph::new(Line::styled(
-            truncate(&text, usize::from(area.width)),
-            theme.group,
-        )),
-        area,
-    );
+    frame.render_widget(Paragraph::new(Line::styled(text, theme.group)), area);
 }
 
 /// How much of each tab's name the bar shows.
@@ -255,11 +257,11 @@ fn profile(d: &StudentRecord, width: usize, theme: &Theme) -> Vec<Line<'static>>
         .collect()
 }
 
-/// A table: header, then the rows that fit around `cursor` (highlighted
-/// when `select`). The last column takes what is left of the width.
+/// A table (widgets::table): header, then the rows that fit around
+/// `cursor` (highlighted when `select`), or `empty` when there are none.
 fn table(
     area: Rect,
-    cols: &[(&str, usize)],
+    columns: &[Column],
     rows: Vec<Vec<String>>,
     cursor: usize,
     select: bool,
@@ -270,36 +272,11 @@ fn table(
     if rows.is_empty() {
         return vec![Line::styled(truncate(empty, width), theme.dim)];
     }
-    let line = |cells: &[String]| {
-        let last = cells.len().saturating_sub(1);
-        let text = cells
-            .iter()
-            .zip(cols)
-            .enumerate()
-            .map(|(i, (c, (_, w)))| {
-                if i == last {
-                    crate::ui::sanitize::clean(c).into_owned()
-                } else {
-                    fit(c, *w)
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" ");
-        fit(&text, width)
-    };
-    let header: Vec<String> = cols.iter().map(|(t, _)| t.to_string()).collect();
-    let mut out = vec![Line::styled(line(&header), theme.header)];
-    let height = usize::from(area.height).saturating_sub(1).max(1);
-    let offset = crate::ui::scroll_offset(0, cursor, height, rows.len());
-    for (i, r) in rows.iter().enumerate().skip(offset).take(height) {
-        let style = if select && i == cursor {
-            theme.selected
-        } else {
-            Style::new()
-        };
-        out.push(Line::styled(line(r), style));
+    Table {
+        columns: columns.to_vec(),
+        rows,
     }
-    out
+    .lines(width, usize::from(area.height), cursor, select, theme)
 }
 
 fn guardians(d: &StudentRecord, cursor: usize, area: Rect, theme: &Theme) -> Vec<Line<'static>> {
@@ -327,13 +304,13 @@ fn guardians(d: &StudentRecord, cursor: usize, area: Rect, theme: &Theme) -> Vec
     let mut lines = table(
         list_area,
         &[
-            ("#", 1),
-            ("Name", 22),
-            ("Relationship", 13),
-            ("Phone", 16),
-            ("Email", 24),
-            ("Prefers", 9),
-            ("Language", 8),
+            Column::whole("#"),
+            Column::new("Name", 12, 30),
+            Column::whole("Relationship"),
+            Column::whole("Phone"),
+            Column::new("Email", 12, 40),
+            Column::whole("Prefers"),
+            Column::new("Language", 8, 0),
         ],
         rows,
         cursor,
@@ -387,13 +364,13 @@ fn interventions(
     table(
         area,
         &[
-            ("Status", 12),
-            ("Tier", 4),
-            ("Progress", 10),
-            ("Start", 10),
-            ("Ends", 10),
-            ("Owner", 14),
-            ("Name", 0),
+            Column::whole("Status"),
+            Column::whole("Tier"),
+            Column::whole("Progress"),
+            Column::whole("Start"),
+            Column::whole("Ends"),
+            Column::new("Owner", 8, 24),
+            Column::new("Name", 12, 60),
         ],
         rows,
         cursor,
@@ -437,13 +414,13 @@ fn communications(
     table(
         area,
         &[
-            ("When", 16),
-            ("Dir", 3),
-            ("Channel", 9),
-            ("Guardian", 18),
-            ("Result", 12),
-            ("Follow-up", 15),
-            ("Purpose", 0),
+            Column::whole("When"),
+            Column::whole("Dir"),
+            Column::whole("Channel"),
+            Column::new("Guardian", 8, 24),
+            Column::whole("Result"),
+            Column::whole("Follow-up"),
+            Column::new("Purpose", 10, 60),
         ],
         rows,
         cursor,
@@ -485,11 +462,11 @@ fn documents(d: &StudentRecord, cursor: usize, area: Rect, theme: &Theme) -> Vec
     table(
         area,
         &[
-            ("Uploaded", 10),
-            ("Size", 9),
-            ("Access", 10),
-            ("Type", 22),
-            ("File", 0),
+            Column::whole("Uploaded"),
+            Column::whole("Size"),
+            Column::whole("Access"),
+            Column::new("Type", 8, 30),
+            Column::new("File", 12, 60),
         ],
         rows,
         cursor,
@@ -499,7 +476,8 @@ fn documents(d: &StudentRecord, cursor: usize, area: Rect, theme: &Theme) -> Vec
     )
 }
 
-/// Who viewed or changed the record. Row-level security gives the trail to
+/// Who viewed or changed the record, in words: "Dana Reyes changed the
+/// profile: status, exit date". Row-level security gives the trail to
 /// coordinators and admins only, so an empty list says so rather than
 /// "nobody touched it".
 fn activity(d: &StudentRecord, cursor: usize, area: Rect, theme: &Theme) -> Vec<Line<'static>> {
@@ -507,23 +485,22 @@ fn activity(d: &StudentRecord, cursor: usize, area: Rect, theme: &Theme) -> Vec<
         .activity
         .iter()
         .map(|e| {
+            let fields: Vec<String> = e.changed.iter().map(|c| words::field(c)).collect();
             vec![
                 e.when.clone(),
                 e.who.clone(),
-                e.action.clone(),
-                e.table.replace('_', " "),
-                e.changed.join(", "),
+                words::activity(e),
+                fields.join(", "),
             ]
         })
         .collect();
     table(
         area,
         &[
-            ("When", 16),
-            ("Who", 20),
-            ("Action", 6),
-            ("Table", 22),
-            ("Changed", 0),
+            Column::whole("When"),
+            Column::new("Who", 8, 24),
+            Column::new("What", 12, 30),
+            Column::new("Fields", 0, 0),
         ],
         rows,
         cursor,

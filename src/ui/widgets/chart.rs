@@ -83,6 +83,18 @@ impl ChartModel {
         let lo = ys.clone().fold(f64::INFINITY, f64::min);
         let hi = ys.fold(f64::NEG_INFINITY, f64::max);
         let pad = ((hi - lo) * 0.1).max(1.0);
+        // Counts, scores and percentages do not go below 0: neither does the
+        // axis when no point or aim does (a falling trend's projection is
+        // cut at 0 rather than stretching the axis to "-3").
+        let measured = points
+            .iter()
+            .chain(aimline.iter().flatten())
+            .all(|&(_, y)| y >= 0.0);
+        let bottom = if measured {
+            (lo - pad).max(0.0)
+        } else {
+            lo - pad
+        };
         let markers = markers
             .iter()
             .map(|m| {
@@ -94,7 +106,7 @@ impl ChartModel {
         Some(ChartModel {
             origin,
             x_bounds: [0.0, x_max],
-            y_bounds: [lo - pad, hi + pad],
+            y_bounds: [bottom, hi + pad],
             points,
             aimline,
             trend,
@@ -118,11 +130,21 @@ impl ChartModel {
     }
 }
 
+/// A value on the axis, whole: never "-0" for a bound just below zero.
+pub fn axis_label(v: f64) -> String {
+    let r = v.round();
+    if r == 0.0 {
+        "0".into()
+    } else {
+        format!("{r:.0}")
+    }
+}
+
 /// The value axis on the left, the plot, and the date axis under the plot.
 pub fn areas(area: Rect, m: &ChartModel) -> [Rect; 3] {
     let gutter = [m.y_bounds[0], m.y_bounds[1]]
         .iter()
-        .map(|&v| format!("{v:.0}").len())
+        .map(|&v| axis_label(v).len())
         .max()
         .unwrap_or(1) as u16
         + 1;
@@ -139,7 +161,7 @@ pub fn render(frame: &mut Frame, area: Rect, m: &ChartModel, theme: &Theme) {
     if area.height < 3 || area.width < 12 {
         return;
     }
-    let label = |v: f64| format!("{v:.0}");
+    let label = axis_label;
     let [left, plot, axis] = areas(area, m);
     let top = TextLine::from(label(m.y_bounds[1])).style(theme.dim);
     let bottom = TextLine::from(label(m.y_bounds[0])).style(theme.dim);
@@ -514,5 +536,32 @@ mod tests {
         let m = ChartModel::new(&g, &[]).unwrap();
         assert!(m.trend.is_none());
         assert!(legend(&m).contains("not enough data (2 of 3)"));
+    }
+
+    #[test]
+    fn the_value_axis_never_says_minus_zero() {
+        assert_eq!(axis_label(-0.4), "0");
+        assert_eq!(axis_label(0.3), "0");
+        assert_eq!(axis_label(-1.6), "-2");
+        // Referrals falling to 0: the axis stops at 0, not at "-1".
+        let g = goal(
+            GoalDirection::Decrease,
+            3.0,
+            0.0,
+            &[(5, 2.0), (15, 1.0), (25, 0.0), (35, 0.0)],
+        );
+        let m = ChartModel::new(&g, &[]).unwrap();
+        assert_eq!(m.y_bounds[0], 0.0);
+        let mut t = Terminal::new(TestBackend::new(40, 12)).unwrap();
+        t.draw(|f| render(f, f.area(), &m, &Theme::new(true)))
+            .unwrap();
+        let screen: String = t
+            .backend()
+            .buffer()
+            .content
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        assert!(!screen.contains("-0") && !screen.contains("-1"), "{screen}");
     }
 }

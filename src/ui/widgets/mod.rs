@@ -5,3 +5,4 @@ pub mod form;
 pub mod pending;
 pub mod picker;
 pub mod question;
+pub mod table;

@@ -1,6 +1,8 @@
 //! The caseload home: five sections of work, one cursor across them.
 
 mod state;
+#[cfg(test)]
+mod tests;
 
 pub use state::*;
 
@@ -23,11 +25,12 @@ pub enum HomeKey {
 
 impl HomeState {
     /// Movement, sections and open; `None` leaves the key to the global
-    /// bindings. `page` is how many rows a page moves.
-    pub fn on_action(&mut self, action: Option<Action>, page: isize) -> Option<HomeKey> {
+    /// bindings. `view` is how many lines the list has on screen.
+    pub fn on_action(&mut self, action: Option<Action>, view: usize) -> Option<HomeKey> {
         let action = action?;
+        let page = view.saturating_sub(2).max(1) as isize;
         if let Some(delta) = action.movement(page) {
-            self.move_by(delta);
+            self.move_by(delta, view);
             return Some(HomeKey::Stay);
         }
         match action {
@@ -65,7 +68,8 @@ impl Room for HomeState {
         _key: &KeyEvent,
         action: Option<Action>,
     ) -> Option<Vec<Effect>> {
-        let nav = match self.on_action(action, cx.page())? {
+        let view = self.list_rows(cx.width, cx.height);
+        let nav = match self.on_action(action, view)? {
             HomeKey::Stay => return Some(vec![]),
             HomeKey::LogSession => match self.selected()? {
                 Target::Intervention { id, title } => {

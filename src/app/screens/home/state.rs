@@ -25,9 +25,14 @@ impl Section {
         Section::Warnings,
     ];
 
-    pub fn title(self) -> &'static str {
+    /// A coordinator's or administrator's home lists their schools' work,
+    /// not their own.
+    pub fn title(self, scope: Scope) -> &'static str {
         match self {
-            Section::Active => "My active interventions",
+            Section::Active => match scope {
+                Scope::Mine => "My active interventions",
+                Scope::Schools => "Interventions in your schools",
+            },
             Section::Reviews => "Reviews due",
             Section::OffTrack => "Goals off track",
             Section::FollowUps => "Overdue follow-ups",
@@ -65,6 +70,31 @@ pub struct HomeState {
     pub today: Option<NaiveDate>,
     /// Index into `rows()`.
     pub cursor: usize,
+    /// The first line of `lines()` on screen, as the last key left it
+    /// (the drawing keeps the cursor in view whatever the height).
+    pub top: usize,
+}
+
+/// One line of the home's list before it is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HomeLine {
+    /// The blank line between sections.
+    Gap,
+    Heading(Section),
+    /// "nothing" under a section without rows.
+    Nothing(Section),
+    /// Row `i` of `rows()`.
+    Row(usize),
+}
+
+/// The part of `lines()` on screen: `rows` lines from `offset`, under the
+/// heading of `sticky` when the first of them is inside a section, so the
+/// rows on screen always say which section they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub offset: usize,
+    pub sticky: Option<Section>,
+    pub rows: usize,
 }
 
 impl HomeState {
@@ -74,6 +104,7 @@ impl HomeState {
             home: Loadable::default(),
             today: None,
             cursor: 0,
+            top: 0,
         }
     }
 
@@ -143,13 +174,17 @@ impl HomeState {
         self.rows().get(self.cursor).map(|(s, _)| *s)
     }
 
-    pub fn move_by(&mut self, delta: isize) {
+    /// Moves the cursor; the list scrolls only as far as keeps it in view
+    /// in `view` lines.
+    pub fn move_by(&mut self, delta: isize, view: usize) {
         let last = self.len().saturating_sub(1);
         self.cursor = self.cursor.saturating_add_signed(delta).min(last);
+        self.top = self.window(view).offset;
     }
 
     /// To the first row of the next (or previous) section that has rows,
-    /// wrapping round.
+    /// wrapping round, with that section's heading at the top of the list
+    /// (`window` keeps the list from scrolling past its end).
     pub fn jump_section(&mut self, forward: bool) {
         let Some(now) = self.current_section() else {
             return;
@@ -165,7 +200,93 @@ impl HomeState {
             let s = Section::ALL[i];
             if self.section_len(s) > 0 {
                 self.cursor = self.section_start(s);
+                let heading = HomeLine::Heading(s);
+                self.top = self.lines().iter().position(|l| *l == heading).unwrap_or(0);
                 return;
+            }
+        }
+    }
+
+    /// The list as drawn, top to bottom: each section's heading, its rows
+    /// (or "nothing"), a gap before the next.
+    pub fn lines(&self) -> Vec<HomeLine> {
+        let mut out = Vec::new();
+        let mut row = 0;
+        for s in Section::ALL {
+            if !out.is_empty() {
+                out.push(HomeLine::Gap);
+            }
+            out.push(HomeLine::Heading(s));
+            let n = self.section_len(s);
+            if n == 0 {
+                out.push(HomeLine::Nothing(s));
+            }
+            out.extend((row..row + n).map(HomeLine::Row));
+            row += n;
+        }
+        out
+    }
+
+    /// The section a line belongs to (a gap, to the one it ends).
+    fn section_of(&self, lines: &[HomeLine], at: usize) -> Option<Section> {
+        match lines.get(at)? {
+            HomeLine::Heading(s) | HomeLine::Nothing(s) => Some(*s),
+            HomeLine::Row(i) => self.rows().get(*i).map(|(s, _)| *s),
+            HomeLine::Gap => self.section_of(lines, at.checked_sub(1)?),
+        }
+    }
+
+    /// What `height` lines show: from `top` (or as near as the end of the
+    /// list allows), moved only as far as keeps the cursor in view, never
+    /// starting on a gap, and under a sticky heading when the first line is
+    /// inside a section.
+    pub fn window(&self, height: usize) -> Window {
+        let lines = self.lines();
+        let height = height.max(1);
+        let sel = lines.iter().position(|l| *l == HomeLine::Row(self.cursor));
+        let in_view = |offset: usize, rows: usize| match sel {
+            Some(s) if s < offset => s,
+            Some(s) if s >= offset + rows => s + 1 - rows,
+            _ => offset,
+        };
+        // A gap is never last: a heading follows it.
+        let past_gap = |o: usize| o + usize::from(lines.get(o) == Some(&HomeLine::Gap));
+        let inside =
+            |o: usize| matches!(lines.get(o), Some(HomeLine::Row(_) | HomeLine::Nothing(_)));
+        // Never scrolled past the end: a section near the end comes as high
+        // as the list allows, and a list that fits does not move.
+        let top = self.top.min(lines.len().saturating_sub(height));
+        let offset = past_gap(in_view(top, height));
+        if !inside(offset) || height == 1 {
+            return Window {
+                offset,
+                sticky: None,
+                rows: height,
+            };
+        }
+        // The heading takes the first line, the rows one fewer (and the end
+        // of the list may come one line higher).
+        let top = self
+            .top
+            .max(offset)
+            .min(lines.len().saturating_sub(height - 1));
+        let offset = past_gap(in_view(top, height - 1));
+        // Pinned right under its own heading is the same picture as the
+        // heading itself at the top.
+        let heading_above = offset
+            .checked_sub(1)
+            .is_some_and(|o| matches!(lines.get(o), Some(HomeLine::Heading(_))));
+        if inside(offset) && !heading_above {
+            Window {
+                offset,
+                sticky: self.section_of(&lines, offset),
+                rows: height - 1,
+            }
+        } else {
+            Window {
+                offset: offset - usize::from(heading_above),
+                sticky: None,
+                rows: height,
             }
         }
     }
@@ -175,41 +296,44 @@ impl HomeState {
     /// and warnings are judged only among the interventions loaded.
     pub fn section_heading(&self, s: Section) -> String {
         let n = self.section_len(s);
+        let title = s.title(self.scope);
         let Some(h) = self.home.get() else {
-            return format!("{} ({n})", s.title());
+            return format!("{} ({n})", title);
         };
         let t = &h.totals;
         let of = |total: u64| {
             if total > n as u64 {
-                format!(
-                    "{} ({} of {})",
-                    s.title(),
-                    grouped(n as u64),
-                    grouped(total)
-                )
+                format!("{} ({} of {})", title, grouped(n as u64), grouped(total))
             } else {
-                format!("{} ({n})", s.title())
+                format!("{} ({n})", title)
             }
         };
         match s {
             Section::Active => of(t.active),
             Section::Reviews => of(t.reviews),
             Section::FollowUps if t.more_follow_ups => {
-                format!(
-                    "{} ({} oldest; more not shown)",
-                    s.title(),
-                    grouped(n as u64)
-                )
+                format!("{} ({} oldest; more not shown)", title, grouped(n as u64))
             }
             Section::FollowUps => of(0),
             Section::OffTrack | Section::Warnings if t.loaded < t.open => {
-                format!("{} ({n} among those shown)", s.title())
+                format!("{} ({n} among those shown)", title)
             }
             Section::OffTrack | Section::Warnings => of(0),
         }
     }
 
-    /// What the bound left out, when it did: the screen's first line.
+    /// Lines the list gets on a terminal this size: all but the title, the
+    /// status line and the bound's note with the blank under it (counted by
+    /// characters; should word wrap take a line more, the drawing still
+    /// keeps the cursor in view).
+    pub fn list_rows(&self, width: u16, height: u16) -> usize {
+        let note = self.bound_note().map_or(0, |n| {
+            n.chars().count().div_ceil(usize::from(width.max(1))) + 1
+        });
+        usize::from(height).saturating_sub(2 + note).max(1)
+    }
+
+    /// What the bound left out, when it did: the screen's first lines.
     pub fn bound_note(&self) -> Option<String> {
         let t = &self.home.get()?.totals;
         if !t.cut() {

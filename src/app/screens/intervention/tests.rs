@@ -20,7 +20,7 @@ pub(crate) fn nav(id: u128, target: &str) -> NavItem {
 }
 
 /// Signed in with `roles`, the menu one item per target.
-fn signed_in(roles: &[&str], targets: &[&str]) -> (State, Vec<Effect>) {
+pub(crate) fn signed_in(roles: &[&str], targets: &[&str]) -> (State, Vec<Effect>) {
     let items = targets
         .iter()
         .enumerate()
@@ -34,7 +34,7 @@ pub(crate) fn at_home() -> State {
     at_home_with(fixtures::home())
 }
 
-fn at_home_with(loaded: CaseloadHome) -> State {
+pub(crate) fn at_home_with(loaded: CaseloadHome) -> State {
     let (mut s, fx) = signed_in(&["counselor"], &["roster", "caseload"]);
     let (req, &Read::Home { scope }) = only_load(&fx) else {
         panic!("{fx:?}")
