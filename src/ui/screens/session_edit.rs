@@ -245,12 +245,12 @@ pub fn render_drafts(frame: &mut Frame, area: Rect, d: &DraftsState, theme: &The
     }
     if d.confirm_discard {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            truncate(
-                "discard the selected note for good? y discards, any other key keeps it",
-                w,
-            ),
-            theme.error,
+        lines.extend(crate::ui::widgets::question::lines(
+            "discard the selected note for good?",
+            "discard",
+            "keep it",
+            w,
+            theme,
         ));
     }
     let height = usize::from(area.height);

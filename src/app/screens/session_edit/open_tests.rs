@@ -345,3 +345,27 @@ fn a_closed_intervention_says_why_no_session_can_be_logged() {
     );
     assert_eq!(editor(&s).base_version, Some(3));
 }
+
+/// Issue 13, item 14: discarding an unsent note asks like every other
+/// question: Enter keeps it, a stray key leaves the question open, only
+/// y discards.
+#[test]
+fn discarding_an_unsent_note_takes_a_y_and_enter_keeps_it() {
+    let (t, _) = log_from_home();
+    let draft = editor(&t).draft();
+    let (mut s, _) = fixtures::started(Options::default());
+    found(&mut s, vec![draft]);
+    let asking = |s: &State| matches!(s.top(), Screen::Drafts(d) if d.confirm_discard);
+    update(&mut s, key('x'));
+    assert!(asking(&s));
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert!(!asking(&s), "enter answered: kept");
+    update(&mut s, key('x'));
+    assert!(update(&mut s, key('j')).is_empty());
+    assert!(asking(&s), "not an answer: still asking");
+    let fx = update(&mut s, key('y'));
+    assert!(
+        matches!(fx.as_slice(), [Effect::DeleteDraft { .. }]),
+        "{fx:?}"
+    );
+}

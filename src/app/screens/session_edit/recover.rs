@@ -3,6 +3,7 @@
 
 use super::draft::SessionDraft;
 use crate::app::Effect;
+use crate::app::confirm::{self, Answer};
 use crate::app::hint::{GLOBAL, MOVE};
 use crate::app::keymap::Action;
 use crate::app::screens::room::{Cx, Nav, Room};
@@ -87,11 +88,17 @@ impl Room for DraftsState {
         action: Option<Action>,
     ) -> Option<Vec<Effect>> {
         if self.confirm_discard {
-            self.confirm_discard = false;
-            if key.code == KeyCode::Char('y') && self.cursor < self.drafts.len() {
-                let gone = self.take_selected();
-                cx.info("draft discarded");
-                return Some(vec![Effect::DeleteDraft { id: gone.id }]);
+            // The one question convention (`app::confirm`): y discards;
+            // n, Esc and Enter keep the note; other keys leave it asking.
+            match confirm::answer(key) {
+                Answer::Yes if self.cursor < self.drafts.len() => {
+                    self.confirm_discard = false;
+                    let gone = self.take_selected();
+                    cx.info("draft discarded");
+                    return Some(vec![Effect::DeleteDraft { id: gone.id }]);
+                }
+                Answer::Unanswered => {}
+                Answer::Yes | Answer::No => self.confirm_discard = false,
             }
             return Some(vec![]);
         }
