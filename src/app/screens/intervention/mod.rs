@@ -8,7 +8,7 @@ pub mod team;
 
 pub use state::*;
 
-use crate::app::hint::{GLOBAL, MOVE, section};
+use crate::app::hint::{GLOBAL, MOVE};
 use crate::app::keymap::{Action, Context};
 use crate::app::screens::room::{Cx, LogFor, Nav, Room};
 use crate::app::screens::shows_records;
@@ -105,7 +105,8 @@ impl Room for DetailState {
             return vec![];
         }
         match &self.team_edit {
-            Some(TeamEdit::Form(_)) => return section(Context::Form),
+            // The form says its keys under its fields.
+            Some(TeamEdit::Form(_)) => return vec![],
             Some(_) => return vec![],
             None => {}
         }

@@ -32,7 +32,8 @@ impl Room for IvEditState {
         match self.stage {
             Stage::Loading => GLOBAL.to_vec(),
             Stage::Picker { .. } | Stage::Confirm => vec![],
-            Stage::Form(_) => section(Context::Form),
+            // The form says its keys under its fields, field by field.
+            Stage::Form(_) => vec![],
             Stage::Conflict(_) => section(Context::Conflict),
         }
     }

@@ -24,7 +24,8 @@ impl Room for SessionScreen {
             return vec![Action::Back, Action::Retry];
         };
         match e.stage {
-            Stage::Editing => section(Context::Form),
+            // The editor says its keys under the note, as they are now.
+            Stage::Editing => vec![],
             Stage::Saving => vec![Action::CancelForm],
             Stage::Leaving => vec![],
             Stage::Conflict(_) => section(Context::Conflict),

@@ -413,7 +413,8 @@ impl Room for StudentState {
     fn keys(&self) -> Vec<Action> {
         use Action::*;
         match self.mode {
-            Mode::Edit(_) => return section(Context::Form),
+            // The form says its keys under its fields.
+            Mode::Edit(_) => return vec![],
             Mode::Conflict(_) => return section(Context::Conflict),
             Mode::View => {}
         }
