@@ -57,8 +57,10 @@ pub fn fidelity(d: &Delivery, today: NaiveDate, threshold: f64) -> Option<Fideli
         .map(|m| planned_sessions * f64::from(m));
     let sessions_ratio = d.sessions_delivered as f64 / planned_sessions;
     let minutes_ratio = planned_minutes.map(|p| d.minutes_delivered as f64 / p);
-    let below_threshold =
-        sessions_ratio < threshold || minutes_ratio.is_some_and(|r| r < threshold);
+    // Not judged before one whole session was due: on its first day a new
+    // plan has delivered 0 of 0.6 sessions, which is no shortfall.
+    let below_threshold = planned_sessions >= 1.0
+        && (sessions_ratio < threshold || minutes_ratio.is_some_and(|r| r < threshold));
     Some(Fidelity {
         window: (start, end),
         planned_sessions,
@@ -218,5 +220,19 @@ mod tests {
             Some(15)
         );
         assert_eq!(session_gap(Some(d(9, 1)), None, Some(5), d(9, 4)), Some(3));
+    }
+
+    #[test]
+    fn a_plan_is_not_flagged_before_one_session_was_due() {
+        let p = Delivery {
+            sessions_per_week: Some(4),
+            ..plan()
+        };
+        let first = fidelity(&p, d(9, 7), 0.8).expect("judged");
+        assert!(first.planned_sessions < 1.0);
+        assert!(!first.below_threshold, "0 of 0.6 is no shortfall");
+        let second = fidelity(&p, d(9, 8), 0.8).expect("judged");
+        assert!(second.planned_sessions >= 1.0);
+        assert!(second.below_threshold, "a whole session due and none given");
     }
 }
