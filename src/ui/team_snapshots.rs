@@ -74,7 +74,7 @@ fn picker(width: u16, height: u16) -> State {
             data: Data::TeamCandidates { found },
         },
     );
-    update(&mut s, key(KeyCode::Down));
+    // The first match is highlighted as the answer arrives.
     s
 }
 

@@ -398,7 +398,14 @@ fn searching(d: &mut DetailState, req: ReqId) -> Option<&mut Picker> {
 pub(super) fn on_candidates(d: &mut DetailState, req: ReqId, found: Vec<Candidate>) {
     if let Some(p) = searching(d, req) {
         p.req = None;
-        p.cursor = p.cursor.min(found.len());
+        // Typing a name looks for a person: the first match is highlighted,
+        // not "someone outside caseload", unless the cursor was moved.
+        let searched = !p.line.text.trim().is_empty();
+        p.cursor = if p.cursor == 0 && searched && !found.is_empty() {
+            1
+        } else {
+            p.cursor.min(found.len())
+        };
         p.found = found;
     }
 }

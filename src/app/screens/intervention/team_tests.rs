@@ -134,6 +134,9 @@ fn n_searches_users_as_you_type_and_drops_superseded_answers() {
     };
     assert_eq!(p.found.len(), 2);
     assert!(p.req.is_none());
+    // A typed name looks for a person: the first match is highlighted, so
+    // Enter does not open the form for someone outside caseload.
+    assert_eq!(p.cursor, 1, "Mara Lind, not the outside row");
     // Esc closes the picker and adds nobody.
     let fx = update(&mut s, key(KeyCode::Esc));
     assert!(fx.is_empty(), "{fx:?}");
