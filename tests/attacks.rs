@@ -565,3 +565,64 @@ async fn round_2_no_login_creates_large_objects() {
         assert_eq!(sqlstate(r), INSUFFICIENT_PRIVILEGE, "{sql}");
     }
 }
+
+/// Round 3 (migrations 0014, 0015, as a counselor with psql): the alphabet
+/// switch and the district's choice of it are the migrator's; the
+/// printable-names trigger cannot be switched off, and it says nothing of
+/// rows the counselor cannot see.
+#[tokio::test]
+async fn round_3_the_name_collation_and_the_printable_names_hold() {
+    let d = District::new().await;
+    let c = d.connect_as("counselor_a").await;
+    let r = c
+        .batch_execute("SELECT caseload_apply_name_collation()")
+        .await;
+    assert_eq!(
+        sqlstate(r),
+        INSUFFICIENT_PRIVILEGE,
+        "switching the alphabet"
+    );
+    let r = c
+        .batch_execute("UPDATE settings SET value = '\"is\"' WHERE key = 'names.collation'")
+        .await;
+    assert_eq!(sqlstate(r), INSUFFICIENT_PRIVILEGE, "choosing the alphabet");
+    let r = c
+        .batch_execute("ALTER TABLE students DISABLE TRIGGER ALL")
+        .await;
+    assert_eq!(
+        sqlstate(r),
+        INSUFFICIENT_PRIVILEGE,
+        "switching the check off"
+    );
+    let r = c
+        .batch_execute("SET session_replication_role = replica")
+        .await;
+    assert_eq!(sqlstate(r), INSUFFICIENT_PRIVILEGE, "skipping triggers");
+
+    // A visible student: the dirty name is refused in words.
+    let mine = d.students["a1"].id;
+    let r = c
+        .execute(
+            "UPDATE students SET first_name = E'Ro\\x1b[2Jse' WHERE id = $1",
+            &[&mine],
+        )
+        .await;
+    assert!(
+        format!("{r:?}").contains("control characters"),
+        "refused: {r:?}"
+    );
+    // A hidden one: no row, no error, so no way to learn it exists.
+    let hidden = d.students["y1"].id;
+    assert_eq!(
+        count(&c, "SELECT count(*) FROM students WHERE id = $1", &hidden).await,
+        0
+    );
+    let n = c
+        .execute(
+            "UPDATE students SET first_name = E'Ro\\x1b[2Jse' WHERE id = $1",
+            &[&hidden],
+        )
+        .await
+        .expect("an update that finds nothing");
+    assert_eq!(n, 0);
+}
