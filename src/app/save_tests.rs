@@ -5,7 +5,7 @@
 use super::fixtures::key;
 use super::fixtures::{loads, only_load, student_record};
 use super::intervention::Tab;
-use super::iv_tests::{at_detail, detail};
+use super::iv_tests::{at_detail, detail, take_first_action};
 use super::student::StudentState;
 use super::test_prelude::*;
 use crate::domain::kinds::TeamRole;
@@ -47,12 +47,7 @@ fn reloads_every_record_screen(fx: &[Effect]) {
 #[test]
 fn a_lifecycle_move_says_where_it_went_and_reloads_the_student_too() {
     let mut s = detail_over_a_student();
-    update(&mut s, key('a'));
-    update(&mut s, key(KeyCode::Enter));
-    let fx = update(&mut s, key('y'));
-    let [Effect::Transition { req, .. }] = fx[..] else {
-        panic!("{fx:?}")
-    };
+    let req = take_first_action(&mut s);
     let fx = update(
         &mut s,
         Msg::Written {

@@ -394,12 +394,7 @@ fn esc_in_notes_goes_back_to_the_outcome() {
 #[test]
 fn a_conflict_shows_the_current_row_and_reloads() {
     let mut s = at_detail(InterventionStatus::Active);
-    update(&mut s, key('a'));
-    update(&mut s, key(KeyCode::Enter));
-    let fx = update(&mut s, key('y'));
-    let [Effect::Transition { req, .. }] = fx[..] else {
-        panic!("{fx:?}")
-    };
+    let req = take_first_action(&mut s);
     let now = fixtures::header_at(InterventionStatus::ReviewDue, 4);
     let fx = update(
         &mut s,
@@ -423,12 +418,7 @@ fn a_conflict_shows_the_current_row_and_reloads() {
 #[test]
 fn a_refusal_says_why_and_changes_nothing() {
     let mut s = at_detail(InterventionStatus::Active);
-    update(&mut s, key('a'));
-    update(&mut s, key(KeyCode::Enter));
-    let fx = update(&mut s, key('y'));
-    let [Effect::Transition { req, .. }] = fx[..] else {
-        panic!("{fx:?}")
-    };
+    let req = take_first_action(&mut s);
     let fx = update(
         &mut s,
         Msg::Written {
@@ -497,4 +487,16 @@ fn deleting_a_session_takes_a_y_and_enter_keeps_it() {
     assert!(asking(&mut s), "no answer yet");
     let fx = update(&mut s, key('y'));
     assert!(matches!(fx[..], [Effect::DeleteSession { .. }]), "{fx:?}");
+}
+
+/// `a`, Enter, `y`: the first action the detail offers, confirmed; the
+/// request of the transition it sends.
+pub(crate) fn take_first_action(s: &mut State) -> ReqId {
+    update(s, key('a'));
+    update(s, key(KeyCode::Enter));
+    let fx = update(s, key('y'));
+    let [Effect::Transition { req, .. }] = fx[..] else {
+        panic!("{fx:?}")
+    };
+    req
 }
