@@ -69,6 +69,7 @@ embedded_migrations! {
     13 => "0013_hardening_followup.sql",
     14 => "0014_name_collation.sql",
     15 => "0015_printable_names.sql",
+    16 => "0016_contacts.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

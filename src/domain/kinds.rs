@@ -144,3 +144,17 @@ mod tests {
         assert!("won".parse::<Outcome>().is_err());
     }
 }
+
+// communication_log (issue 14).
+
+text_kind!(Channel = "channel" {
+    Phone = "phone", Email = "email", Sms = "sms", Letter = "letter", InPerson = "in_person",
+    Video = "video",
+});
+
+text_kind!(ContactDirection = "direction" { Outbound = "outbound", Inbound = "inbound" });
+
+text_kind!(ContactResult = "result" {
+    Reached = "reached", LeftMessage = "left_message", Unreachable = "unreachable",
+    NoShow = "no_show",
+});

@@ -5,6 +5,7 @@
 //! to the screen it belongs to and then carries out what the screen asked
 //! of the stack.
 
+pub mod contact_edit;
 pub mod home;
 pub mod intervention;
 pub mod iv_edit;
@@ -231,6 +232,8 @@ fn apply(state: &mut State, me: usize, navs: Vec<Nav>) -> Vec<Effect> {
             }
             Nav::Open { target, label } => fx.extend(open(state, &target, label)),
             Nav::LogSession(of) => fx.extend(session_log::log_for(state, of)),
+            Nav::LogContact(of) => fx.extend(contact_edit::log(state, of)),
+            Nav::EditContact(id) => fx.extend(contact_edit::edit(state, id)),
             Nav::StartScreen => fx.extend(crate::app::nav::open_start_screen(state)),
             Nav::Help => crate::app::help::open(state),
         }

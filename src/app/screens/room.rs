@@ -11,6 +11,7 @@ use crate::app::keymap::{Action, KeyMap};
 use crate::app::loadable::Loadable;
 use crate::app::request::{Data, Read, Wrote};
 use crate::app::screens::Screen;
+use crate::app::screens::contact_edit::ContactFor;
 use crate::app::state::Ids;
 use crate::app::{Effect, Level, OutboxStatus, ReqId};
 use crate::domain::user::Whoami;
@@ -152,6 +153,10 @@ pub enum Nav {
     /// their interventions (a layer over the screens); or the editor on a
     /// saved session.
     LogSession(LogFor),
+    /// The contact form, to log a contact with a family.
+    LogContact(ContactFor),
+    /// The contact form on a logged contact (`communication_log.id`).
+    EditContact(Uuid),
     /// Once, at sign-in: the first screen the menu offers, over the menu.
     StartScreen,
     /// The help overlay, for a screen that keeps the help key for typing
