@@ -82,3 +82,6 @@ fn open(state: &mut State, about: About) -> Vec<Effect> {
     }
     crate::app::screens::push(state, Screen::Contact(Box::new(ContactScreen::new(about))))
 }
+
+#[cfg(test)]
+mod tests;
