@@ -119,7 +119,7 @@ impl Room for DetailState {
         };
         [
             here,
-            &[LogSession, LogContact, Actions, EditPlan, NextTab, PrevTab],
+            &[LogSession, Actions, LogContact, EditPlan, NextTab, PrevTab],
             MOVE,
             GLOBAL,
         ]
