@@ -239,7 +239,8 @@ fn hint_line(s: &State) -> String {
 fn every_screen_and_tab_hints_its_own_keys() {
     let s = at_home();
     assert!(
-        hint_line(&s).starts_with("enter open · L log session · C contact · tab next tab · j/k move"),
+        hint_line(&s)
+            .starts_with("enter open · L log session · C contact · tab next tab · j/k move"),
         "{}",
         hint_line(&s)
     );

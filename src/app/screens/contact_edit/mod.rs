@@ -84,4 +84,4 @@ fn open(state: &mut State, about: About) -> Vec<Effect> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -55,7 +55,7 @@ fn answer(
 }
 
 /// `C` on Ana Lee's record, and the form's context arriving.
-fn opened(may_restrict: bool) -> State {
+pub(crate) fn opened(may_restrict: bool) -> State {
     let mut s = on_record();
     let (req, about) = form_load(&update(&mut s, key('C')));
     let About::New(of) = about else {
@@ -74,7 +74,7 @@ fn screen(s: &State) -> &ContactScreen {
     }
 }
 
-fn editor(s: &State) -> &Editor {
+pub(crate) fn editor(s: &State) -> &Editor {
     screen(s).editor().expect("the form is open")
 }
 
@@ -82,7 +82,7 @@ fn press(s: &mut State, keys: impl IntoIterator<Item = KeyEvent>) -> Vec<Effect>
     keys.into_iter().flat_map(|k| update(s, key(k))).collect()
 }
 
-fn typed(s: &mut State, text: &str) -> Vec<Effect> {
+pub(crate) fn typed(s: &mut State, text: &str) -> Vec<Effect> {
     press(
         s,
         text.chars()
@@ -102,7 +102,7 @@ fn sent(fx: &[Effect]) -> Option<(ReqId, &ContactWrite)> {
 }
 
 /// Moves the focus to `slot` with tab.
-fn tab_to(s: &mut State, slot: Slot) {
+pub(crate) fn tab_to(s: &mut State, slot: Slot) {
     for _ in 0..20 {
         if editor(s).slot() == Some(slot) {
             return;
