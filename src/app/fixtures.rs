@@ -643,3 +643,42 @@ pub fn student_record(id: u128) -> crate::domain::student::StudentRecord {
         activity: vec![],
     }
 }
+
+/// What the contact form loads for Ana Lee (student 5): her mother (phone,
+/// Spanish), her father (do not contact, no educational rights), Dana
+/// (me) and her counselor as follow-up owners, seven follow-up days.
+pub fn contact_context(may_restrict: bool) -> crate::domain::contact::ContactContext {
+    use crate::domain::contact::{ContactContext, GuardianChoice, Person};
+    use crate::domain::kinds::Channel;
+    let guardian = |n: u128, name: &str, rel: &str, ch: Option<Channel>, ok: bool| GuardianChoice {
+        id: Uuid::from_u128(n),
+        name: name.into(),
+        relationship: rel.into(),
+        preferred_channel: ch,
+        preferred_language: ok.then(|| "Spanish".to_string()),
+        has_custody: ok,
+        has_educational_rights: ok,
+        receives_communications: ok,
+    };
+    ContactContext {
+        student_id: Uuid::from_u128(5),
+        student_name: "Lee, Ana".into(),
+        guardians: vec![
+            guardian(501, "Rosa Lee", "mother", Some(Channel::Phone), true),
+            guardian(502, "Tom Lee", "father", Some(Channel::Email), false),
+        ],
+        owners: vec![
+            Person {
+                id: Uuid::from_u128(1),
+                name: "Dana Reyes".into(),
+            },
+            Person {
+                id: Uuid::from_u128(7),
+                name: "Omar Hale".into(),
+            },
+        ],
+        follow_up_days: 7,
+        may_restrict,
+        me: Some(Uuid::from_u128(1)),
+    }
+}

@@ -9,8 +9,10 @@
 
 use crate::app::intervention::WriteOutcome;
 use crate::app::iv_edit::IvWritten;
+use crate::app::screens::contact_edit::draft::ContactDraft;
 use crate::app::team::TeamOutcome;
 use crate::domain::caseload::{CaseloadHome, Scope};
+use crate::domain::contact::{ContactContext, ContactWritten, StoredContact};
 use crate::domain::intervention::InterventionDetail;
 use crate::domain::navigation::{NavItem, ToolAccess};
 use crate::domain::plan::{ContextFor, FormContext};
@@ -78,6 +80,11 @@ pub enum Read {
     },
     /// Every school, for the schools screen.
     AllSchools,
+    /// What the contact form needs (and, for an edit, the contact as it is
+    /// now), with the contact drafts left on this machine.
+    ContactForm {
+        about: crate::app::screens::contact_edit::About,
+    },
 }
 
 /// The answer to a [`Read`], variant for variant. `today` is the worker's
@@ -142,6 +149,13 @@ pub enum Data {
     AllSchools {
         schools: Vec<School>,
     },
+    /// `None` when the student (or the contact) is not visible.
+    ContactForm {
+        loaded: Option<Box<(ContactContext, Option<StoredContact>)>>,
+        today: NaiveDate,
+        /// Unsent contact forms on this machine (the form offers its own).
+        drafts: Vec<ContactDraft>,
+    },
 }
 
 /// The answer to a write, for the screen that sent it (`Msg::Written`).
@@ -157,4 +171,6 @@ pub enum Wrote {
     Iv(IvWritten),
     /// `Effect::DeleteSession` (`Err`: why not).
     SessionDeleted(Result<(), String>),
+    /// `Effect::WriteContact`.
+    Contact(ContactWritten),
 }

@@ -2,6 +2,7 @@
 //! aggregate. Parameterised queries, reading and writing `domain` shapes;
 //! no rules (those are `domain`'s) and no words for the screen.
 pub mod caseload;
+pub mod contacts;
 pub mod interventions;
 pub mod migrate;
 pub mod navigation;

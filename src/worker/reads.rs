@@ -70,6 +70,7 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
         Read::AllSchools => Data::AllSchools {
             schools: schools::all_schools(c).await?,
         },
+        Read::ContactForm { about } => super::contact::form(c, about, today).await?,
     })
 }
 

@@ -76,6 +76,8 @@ screens! {
     Schools(SchoolsState),
     /// A menu target that is not built yet, said honestly.
     Placeholder(Placeholder),
+    /// The contact form (log or edit a contact with a family).
+    Contact(Box<contact_edit::ContactScreen>),
 }
 
 impl Screen {
