@@ -11,6 +11,9 @@ use crate::app::intervention::WriteOutcome;
 use crate::app::iv_edit::IvWritten;
 use crate::app::team::TeamOutcome;
 use crate::domain::caseload::{CaseloadHome, Scope};
+use crate::domain::contact_log::{
+    ContactFilters, ContactPage, ContactPageRequest, FollowUp, FollowUpList, FollowUpScope, Person,
+};
 use crate::domain::intervention::InterventionDetail;
 use crate::domain::navigation::{NavItem, ToolAccess};
 use crate::domain::plan::{ContextFor, FormContext};
@@ -78,6 +81,18 @@ pub enum Read {
     },
     /// Every school, for the schools screen.
     AllSchools,
+    /// The open follow-ups of a scope (bounded).
+    FollowUps {
+        scope: FollowUpScope,
+    },
+    /// Active people a follow-up can be handed to.
+    People,
+    /// A page of the communication log.
+    Contacts {
+        filters: ContactFilters,
+        page: ContactPageRequest,
+        limit: i64,
+    },
 }
 
 /// The answer to a [`Read`], variant for variant. `today` is the worker's
@@ -142,6 +157,17 @@ pub enum Data {
     AllSchools {
         schools: Vec<School>,
     },
+    FollowUps {
+        list: FollowUpList,
+        today: NaiveDate,
+    },
+    People {
+        people: Vec<Person>,
+    },
+    Contacts {
+        page: ContactPage,
+        today: NaiveDate,
+    },
 }
 
 /// The answer to a write, for the screen that sent it (`Msg::Written`).
@@ -157,4 +183,6 @@ pub enum Wrote {
     Iv(IvWritten),
     /// `Effect::DeleteSession` (`Err`: why not).
     SessionDeleted(Result<(), String>),
+    /// `Effect::ChangeFollowUp`: the row as it is now.
+    FollowUp(crate::domain::outcome::Written<FollowUp, FollowUp>),
 }

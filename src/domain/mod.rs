@@ -3,6 +3,7 @@
 //! use them without knowing where they came from.
 pub mod actions;
 pub mod caseload;
+pub mod contact_log;
 pub mod enums;
 pub mod fidelity;
 pub mod goals;

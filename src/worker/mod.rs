@@ -233,7 +233,8 @@ impl Worker {
             | Effect::AddTeamMember { .. }
             | Effect::RemoveTeamMember { .. }
             | Effect::DeleteSession { .. }
-            | Effect::WriteIv { .. }) => self.write(effect).await?,
+            | Effect::WriteIv { .. }
+            | Effect::ChangeFollowUp { .. }) => self.write(effect).await?,
             Effect::WriteDraft { draft } => return self.put_draft(&draft),
             Effect::DeleteDraft { id } => {
                 let w = self.drafts.as_ref()?;
