@@ -1,6 +1,8 @@
 //! Drawing, one file per screen, mirroring `app/screens`; `render` hands the
 //! top screen to its file.
 
+pub mod communications;
+pub mod follow_ups;
 pub mod home;
 pub mod intervention;
 pub mod iv_edit;
@@ -30,6 +32,8 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Session(s) => session_edit::render(frame, body, s, theme),
         Screen::Drafts(d) => session_edit::render_drafts(frame, body, d, theme),
         Screen::Schools(s) => schools::render(frame, body, s, theme),
+        Screen::FollowUps(f) => follow_ups::render(frame, body, f, theme),
+        Screen::Communications(c) => communications::render(frame, body, c, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,
