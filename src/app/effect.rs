@@ -119,4 +119,12 @@ pub enum Effect {
     DeleteContactDraft {
         id: Uuid,
     },
+    /// Close, reopen, reassign or snooze the follow-up of contact `id` if
+    /// it is still at `version`; never cancelled.
+    ChangeFollowUp {
+        req: ReqId,
+        id: Uuid,
+        version: i32,
+        change: crate::domain::contact_log::FollowUpChange,
+    },
 }

@@ -21,6 +21,8 @@ pub enum Context {
     Form,
     Conflict,
     Schools,
+    FollowUps,
+    Communications,
 }
 
 impl Context {
@@ -36,6 +38,8 @@ impl Context {
             Context::Form => "Editing a form",
             Context::Conflict => "Someone else saved first",
             Context::Schools => "Schools (:schools)",
+            Context::FollowUps => "Follow-up queue",
+            Context::Communications => "Communication log (n: follow-ups too)",
         }
     }
 }
@@ -150,7 +154,20 @@ actions! {
     TakeTheirs = "take_theirs", Conflict, "take theirs: drop my changes", ["t"], hint "take theirs";
     EditAgain = "edit_again", Conflict, "edit again: my values, on their version", ["e", "esc"], hint "edit again";
     InactiveSchools = "inactive_schools", Schools, "show or hide inactive schools", ["i"], hint "inactive";
-    LogContact = "log_contact", Student, "log a contact with the family: student record, intervention, caseload home (on a follow-up: the contact that answers it)", ["C"], hint "contact";
+    LogContact = "log_contact", Student, "log a contact with the family: student record, intervention, caseload home, follow-ups, communication log (on a follow-up: the contact that answers it)", ["C"], hint "contact";
+    FollowUpDone = "follow_up_done", FollowUps, "mark the selected follow-up done (it stays, marked, until the list reloads)", ["d"], hint "done";
+    FollowUpUndo = "follow_up_undo", FollowUps, "undo: reopen a follow-up marked done here", ["u"], hint "undo";
+    FollowUpReassign = "follow_up_reassign", FollowUps, "hand the selected follow-up to someone else (type to narrow)", ["a"], hint "reassign";
+    FollowUpSnooze = "follow_up_snooze", FollowUps, "snooze: move the due date (YYYY-MM-DD, today or later)", ["z"], hint "snooze";
+    FollowUpScope = "follow_up_scope", FollowUps, "mine, my team's, my schools' (coordinators) in turn", ["s"], hint "scope";
+    ContactStudent = "contact_student", Communications, "filter by student: type a name or local id (enter applies, empty clears)", ["/"], hint "student";
+    ContactChannel = "contact_channel", Communications, "channel: next value (then off)", ["c"], hint "channel";
+    ContactResult = "contact_result", Communications, "result: next value (then off)", ["o"], hint "result";
+    ContactFrom = "contact_from", Communications, "from this date (YYYY-MM-DD; empty clears)", ["["], hint "from";
+    ContactTo = "contact_to", Communications, "through this date (YYYY-MM-DD; empty clears)", ["]"], hint "to";
+    ContactOpen = "contact_open", Communications, "only contacts with an open follow-up", ["f"], hint "open follow-up";
+    ContactMine = "contact_mine", Communications, "only mine: I logged it or own its follow-up", ["m"], hint "mine";
+    ContactClear = "contact_clear", Communications, "remove every filter", ["x"], hint "clear";
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded
@@ -346,7 +363,12 @@ impl KeyMap {
         self.action_in(ev, |c| {
             !matches!(
                 c,
-                Context::FilterBar | Context::Team | Context::Schools | Context::Form
+                Context::FilterBar
+                    | Context::Team
+                    | Context::Schools
+                    | Context::Form
+                    | Context::FollowUps
+                    | Context::Communications
             )
         })
     }

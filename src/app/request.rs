@@ -13,6 +13,9 @@ use crate::app::screens::contact_edit::draft::ContactDraft;
 use crate::app::team::TeamOutcome;
 use crate::domain::caseload::{CaseloadHome, Scope};
 use crate::domain::contact::{ContactContext, ContactWritten, StoredContact};
+use crate::domain::contact_log::{
+    ContactFilters, ContactPage, ContactPageRequest, FollowUp, FollowUpList, FollowUpScope, Person,
+};
 use crate::domain::intervention::InterventionDetail;
 use crate::domain::navigation::{NavItem, ToolAccess};
 use crate::domain::plan::{ContextFor, FormContext};
@@ -85,6 +88,18 @@ pub enum Read {
     ContactForm {
         about: crate::app::screens::contact_edit::About,
     },
+    /// The open follow-ups of a scope (bounded).
+    FollowUps {
+        scope: FollowUpScope,
+    },
+    /// Active people a follow-up can be handed to.
+    People,
+    /// A page of the communication log.
+    Contacts {
+        filters: ContactFilters,
+        page: ContactPageRequest,
+        limit: i64,
+    },
 }
 
 /// The answer to a [`Read`], variant for variant. `today` is the worker's
@@ -156,6 +171,17 @@ pub enum Data {
         /// Unsent contact forms on this machine (the form offers its own).
         drafts: Vec<ContactDraft>,
     },
+    FollowUps {
+        list: FollowUpList,
+        today: NaiveDate,
+    },
+    People {
+        people: Vec<Person>,
+    },
+    Contacts {
+        page: ContactPage,
+        today: NaiveDate,
+    },
 }
 
 /// The answer to a write, for the screen that sent it (`Msg::Written`).
@@ -173,4 +199,6 @@ pub enum Wrote {
     SessionDeleted(Result<(), String>),
     /// `Effect::WriteContact`.
     Contact(ContactWritten),
+    /// `Effect::ChangeFollowUp`: the row as it is now.
+    FollowUp(crate::domain::outcome::Written<FollowUp, FollowUp>),
 }

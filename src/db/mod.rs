@@ -3,6 +3,8 @@
 //! no rules (those are `domain`'s) and no words for the screen.
 pub mod caseload;
 pub mod contacts;
+pub mod communications;
+pub mod follow_ups;
 pub mod interventions;
 pub mod migrate;
 pub mod navigation;

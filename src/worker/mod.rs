@@ -246,7 +246,8 @@ impl Worker {
             | Effect::RemoveTeamMember { .. }
             | Effect::DeleteSession { .. }
             | Effect::WriteIv { .. }
-            | Effect::WriteContact { .. }) => self.write(effect).await?,
+            | Effect::WriteContact { .. }
+            | Effect::ChangeFollowUp { .. }) => self.write(effect).await?,
             Effect::WriteContactDraft { draft } => return self.put_contact_draft(&draft),
             Effect::DeleteContactDraft { id } => {
                 let w = self.contact_drafts.as_ref()?;

@@ -6,6 +6,8 @@ use super::Failure;
 use crate::app::{Data, Read};
 use crate::db::interventions::{self as iv, programs};
 use crate::db::{caseload, navigation, roster, schools, sessions, student_record};
+use crate::db::{communications, follow_ups};
+use crate::domain::contact_log::FOLLOW_UP_ROWS;
 use crate::domain::caseload::HOME_ROWS;
 use crate::domain::session::{SessionContext, StoredSession};
 use chrono::NaiveDate;
@@ -71,6 +73,21 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
             schools: schools::all_schools(c).await?,
         },
         Read::ContactForm { about } => super::contact::form(c, about, today).await?,
+        Read::FollowUps { scope } => Data::FollowUps {
+            list: follow_ups::queue(c, None, scope, FOLLOW_UP_ROWS).await?,
+            today,
+        },
+        Read::People => Data::People {
+            people: follow_ups::people(c).await?,
+        },
+        Read::Contacts {
+            filters,
+            page,
+            limit,
+        } => Data::Contacts {
+            page: communications::page(c, &filters, page, limit).await?,
+            today,
+        },
     })
 }
 

@@ -108,6 +108,15 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
             req,
             wrote: Wrote::Contact(super::contact::write(pg, write).await),
         },
+        Effect::ChangeFollowUp {
+            req,
+            id,
+            version,
+            change,
+        } => Msg::Written {
+            req,
+            wrote: Wrote::FollowUp(crate::db::follow_ups::change(pg, id, version, change).await),
+        },
         _ => return None,
     })
 }
@@ -140,6 +149,10 @@ pub(super) fn not_sent(effect: Effect, why: String) -> Option<Msg> {
         Effect::WriteContact { req, .. } => Msg::Written {
             req,
             wrote: Wrote::Contact(crate::domain::contact::ContactWritten::Failed(why)),
+        },
+        Effect::ChangeFollowUp { req, .. } => Msg::Written {
+            req,
+            wrote: Wrote::FollowUp(crate::domain::outcome::Written::Failed(why)),
         },
         _ => return None,
     })

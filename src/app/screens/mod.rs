@@ -5,7 +5,9 @@
 //! to the screen it belongs to and then carries out what the screen asked
 //! of the stack.
 
+pub mod communications;
 pub mod contact_edit;
+pub mod follow_ups;
 pub mod home;
 pub mod intervention;
 pub mod iv_edit;
@@ -21,7 +23,9 @@ use crate::app::keymap::Action;
 use crate::app::nav::{cancel_all, reload};
 use crate::app::request::Wrote;
 use crate::app::{Conn, Data, Effect, ReqId, State, session_log};
+use communications::CommsState;
 use crossterm::event::KeyEvent;
+use follow_ups::FollowUpsState;
 use home::HomeState;
 use intervention::DetailState;
 use iv_edit::IvEditState;
@@ -35,7 +39,10 @@ use session_edit::recover::DraftsState;
 use student::StudentState;
 
 /// Commands that open a screen by another name than its menu target.
-pub const COMMANDS: &[(&str, &str)] = &[(schools::COMMAND, schools::TARGET)];
+pub const COMMANDS: &[(&str, &str)] = &[
+    (schools::COMMAND, schools::TARGET),
+    (follow_ups::COMMAND, follow_ups::TARGET),
+];
 
 /// Declares the stack entry, one line a screen, and each entry's room.
 macro_rules! screens {
@@ -74,6 +81,10 @@ screens! {
     /// Unsent session notes on this machine.
     Drafts(DraftsState),
     Schools(SchoolsState),
+    /// Open follow-ups: mine, my team's, my schools'.
+    FollowUps(FollowUpsState),
+    /// Every contact with families the person may see.
+    Communications(CommsState),
     /// A menu target that is not built yet, said honestly.
     Placeholder(Placeholder),
     /// The contact form (log or edit a contact with a family).
@@ -332,17 +343,22 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
             state.info("students open from the roster: choose one there and press enter");
             return vec![];
         }
-        "caseload" => {
-            let roles = match &state.conn {
-                Conn::Connected(w) => w.user.as_ref().map(|u| u.role_keys.clone()),
-                _ => None,
-            };
-            Screen::Home(HomeState::new(home::scope_for(&roles.unwrap_or_default())))
-        }
+        "caseload" => Screen::Home(HomeState::new(home::scope_for(&role_keys(state)))),
         schools::TARGET => Screen::Schools(SchoolsState::default()),
+        follow_ups::TARGET => Screen::FollowUps(follow_ups::for_roles(&role_keys(state))),
+        communications::TARGET => Screen::Communications(CommsState::default()),
         _ => Screen::Placeholder(Placeholder { label }),
     };
     push(state, screen)
+}
+
+/// The signed-in person's role keys (none while not connected).
+fn role_keys(state: &State) -> Vec<String> {
+    match &state.conn {
+        Conn::Connected(w) => w.user.as_ref().map(|u| u.role_keys.clone()),
+        _ => None,
+    }
+    .unwrap_or_default()
 }
 
 /// Pasted text for the top screen's focused text box, if it has one.

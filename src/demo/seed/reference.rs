@@ -1246,7 +1246,9 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
                     sort: i64,
                     visible: bool| {
         let id = new_uuid(rng);
-        let tool_id = target.and_then(&tool).map(|t| t.id);
+        // The follow-up queue is part of the communications tool.
+        let tool_key = target.map(|t| if t == "follow_ups" { "communications" } else { t });
+        let tool_id = tool_key.and_then(&tool).map(|t| t.id);
         nav.uuid(id)
             .opt_uuid(parent)
             .text(label)
@@ -1353,7 +1355,7 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         40,
         true,
     );
-    let g = item(
+    let communication = item(
         rng,
         None,
         "Communication",
@@ -1363,6 +1365,7 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         50,
         true,
     );
+    let g = communication;
     item(
         rng,
         Some(g),
@@ -1504,6 +1507,17 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         Some("admin.programs"),
         Some("a"),
         50,
+        true,
+    );
+    // Last, so the ids drawn before it stay what they were.
+    item(
+        rng,
+        Some(communication),
+        "Follow-ups",
+        "screen",
+        Some("follow_ups"),
+        Some("x"),
+        15,
         true,
     );
 

@@ -2,6 +2,8 @@
 //! top screen to its file.
 
 pub mod contact_edit;
+pub mod communications;
+pub mod follow_ups;
 pub mod home;
 pub mod intervention;
 pub mod iv_edit;
@@ -32,6 +34,8 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Drafts(d) => session_edit::render_drafts(frame, body, d, theme),
         Screen::Schools(s) => schools::render(frame, body, s, theme),
         Screen::Contact(c) => contact_edit::render(frame, body, c, theme),
+        Screen::FollowUps(f) => follow_ups::render(frame, body, f, theme),
+        Screen::Communications(c) => communications::render(frame, body, c, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,
