@@ -10,6 +10,7 @@ pub mod intervention;
 pub mod kinds;
 pub mod lifecycle;
 pub mod markers;
+pub mod missed;
 pub mod navigation;
 pub mod outcome;
 pub mod plan;
