@@ -150,6 +150,7 @@ actions! {
     TakeTheirs = "take_theirs", Conflict, "take theirs: drop my changes", ["t"], hint "take theirs";
     EditAgain = "edit_again", Conflict, "edit again: my values, on their version", ["e", "esc"], hint "edit again";
     InactiveSchools = "inactive_schools", Schools, "show or hide inactive schools", ["i"], hint "inactive";
+    LogContact = "log_contact", Intervention, "log a contact with the selected student's family (my caseload)", ["C"], hint "log contact";
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded

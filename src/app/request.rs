@@ -12,6 +12,8 @@ use crate::app::iv_edit::IvWritten;
 use crate::app::team::TeamOutcome;
 use crate::domain::caseload::{CaseloadHome, Scope};
 use crate::domain::intervention::InterventionDetail;
+use crate::domain::missed::MissedRow;
+use crate::domain::my_caseload::{CaseloadSort, MyCaseload};
 use crate::domain::navigation::{NavItem, ToolAccess};
 use crate::domain::plan::{ContextFor, FormContext};
 use crate::domain::roster::{Filters, PageRequest, RosterPage, RosterQuery, Sort};
@@ -78,6 +80,12 @@ pub enum Read {
     },
     /// Every school, for the schools screen.
     AllSchools,
+    /// The interventions with the most sessions missed this month.
+    MissedThisMonth,
+    /// The person's students, in `sort` order.
+    MyCaseload {
+        sort: CaseloadSort,
+    },
 }
 
 /// The answer to a [`Read`], variant for variant. `today` is the worker's
@@ -141,6 +149,15 @@ pub enum Data {
     },
     AllSchools {
         schools: Vec<School>,
+    },
+    /// Worst first, at most `domain::missed::MISSED_ROWS`; the month is
+    /// `today`'s.
+    MissedThisMonth {
+        rows: Vec<MissedRow>,
+        today: NaiveDate,
+    },
+    MyCaseload {
+        list: Box<MyCaseload>,
     },
 }
 

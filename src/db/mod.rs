@@ -4,6 +4,8 @@
 pub mod caseload;
 pub mod interventions;
 pub mod migrate;
+pub mod missed;
+pub mod my_caseload;
 pub mod navigation;
 pub mod pool;
 pub mod roster;

@@ -198,3 +198,31 @@ pub fn month_start(today: NaiveDate) -> NaiveDate {
 
 #[cfg(test)]
 mod tests;
+
+/// The missed-sessions list shows at most this many interventions.
+pub const MISSED_ROWS: usize = 100;
+
+/// One intervention on the missed-sessions list: this month so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissedRow {
+    pub of: crate::domain::caseload::InterventionRef,
+    pub status: InterventionStatus,
+    pub sessions_per_week: i16,
+    pub month: Tally,
+}
+
+/// Rows with something missed, the most missed first (then the most
+/// expected, then by student), at most `limit`.
+pub fn worst_first(mut rows: Vec<MissedRow>, limit: usize) -> Vec<MissedRow> {
+    rows.retain(|r| r.month.missed > 0.0);
+    rows.sort_by(|a, b| {
+        b.month
+            .missed
+            .total_cmp(&a.month.missed)
+            .then(b.month.expected.total_cmp(&a.month.expected))
+            .then_with(|| a.of.student_name.cmp(&b.of.student_name))
+            .then(a.of.intervention_id.cmp(&b.of.intervention_id))
+    });
+    rows.truncate(limit);
+    rows
+}

@@ -11,6 +11,7 @@ pub mod kinds;
 pub mod lifecycle;
 pub mod markers;
 pub mod missed;
+pub mod my_caseload;
 pub mod navigation;
 pub mod outcome;
 pub mod plan;

@@ -7,6 +7,8 @@ use crate::app::{Data, Read};
 use crate::db::interventions::{self as iv, programs};
 use crate::db::{caseload, navigation, roster, schools, sessions, student_record};
 use crate::domain::caseload::HOME_ROWS;
+use crate::domain::missed::MISSED_ROWS;
+use crate::domain::my_caseload::MY_CASELOAD_ROWS;
 use crate::domain::session::{SessionContext, StoredSession};
 use chrono::NaiveDate;
 use tokio_postgres::Client;
@@ -69,6 +71,13 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
         },
         Read::AllSchools => Data::AllSchools {
             schools: schools::all_schools(c).await?,
+        },
+        Read::MissedThisMonth => Data::MissedThisMonth {
+            rows: crate::db::missed::worst_this_month(c, today, MISSED_ROWS).await?,
+            today,
+        },
+        Read::MyCaseload { sort } => Data::MyCaseload {
+            list: Box::new(crate::db::my_caseload::my_caseload(c, sort, today, MY_CASELOAD_ROWS).await?),
         },
     })
 }

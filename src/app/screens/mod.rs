@@ -10,6 +10,8 @@ pub mod home;
 pub mod intervention;
 pub mod iv_edit;
 pub mod menu;
+pub mod missed;
+pub mod my_caseload;
 pub mod placeholder;
 pub mod room;
 pub mod roster;
@@ -26,6 +28,8 @@ use home::HomeState;
 use intervention::DetailState;
 use iv_edit::IvEditState;
 use menu::MenuState;
+use missed::MissedState;
+use my_caseload::MyCaseloadState;
 use placeholder::Placeholder;
 use room::{Cx, Nav, Room};
 use roster::RosterState;
@@ -35,7 +39,10 @@ use session_edit::recover::DraftsState;
 use student::StudentState;
 
 /// Commands that open a screen by another name than its menu target.
-pub const COMMANDS: &[(&str, &str)] = &[(schools::COMMAND, schools::TARGET)];
+pub const COMMANDS: &[(&str, &str)] = &[
+    (schools::COMMAND, schools::TARGET),
+    (missed::COMMAND, missed::TARGET),
+];
 
 /// Declares the stack entry, one line a screen, and each entry's room.
 macro_rules! screens {
@@ -74,6 +81,10 @@ screens! {
     /// Unsent session notes on this machine.
     Drafts(DraftsState),
     Schools(SchoolsState),
+    /// Interventions with the most sessions missed this month.
+    Missed(MissedState),
+    /// The person's students, one line each.
+    MyCaseload(MyCaseloadState),
     /// A menu target that is not built yet, said honestly.
     Placeholder(Placeholder),
 }
@@ -249,7 +260,11 @@ fn apply(state: &mut State, me: usize, navs: Vec<Nav>) -> Vec<Effect> {
 pub fn shows_records(screen: &Screen) -> bool {
     matches!(
         screen,
-        Screen::Intervention(_) | Screen::Home(_) | Screen::Student(_)
+        Screen::Intervention(_)
+            | Screen::Home(_)
+            | Screen::Student(_)
+            | Screen::Missed(_)
+            | Screen::MyCaseload(_)
     )
 }
 
@@ -338,6 +353,8 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
             Screen::Home(HomeState::new(home::scope_for(&roles.unwrap_or_default())))
         }
         schools::TARGET => Screen::Schools(SchoolsState::default()),
+        missed::TARGET => Screen::Missed(MissedState::default()),
+        my_caseload::TARGET => Screen::MyCaseload(MyCaseloadState::default()),
         _ => Screen::Placeholder(Placeholder { label }),
     };
     push(state, screen)

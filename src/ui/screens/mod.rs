@@ -5,6 +5,10 @@ pub mod home;
 pub mod intervention;
 pub mod iv_edit;
 pub mod menu;
+pub mod missed;
+#[cfg(test)]
+mod missed_snapshots;
+pub mod my_caseload;
 pub mod roster;
 pub mod schools;
 #[cfg(test)]
@@ -30,6 +34,8 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Session(s) => session_edit::render(frame, body, s, theme),
         Screen::Drafts(d) => session_edit::render_drafts(frame, body, d, theme),
         Screen::Schools(s) => schools::render(frame, body, s, theme),
+        Screen::Missed(m) => missed::render(frame, body, m, theme),
+        Screen::MyCaseload(m) => my_caseload::render(frame, body, m, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,
