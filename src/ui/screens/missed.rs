@@ -85,13 +85,15 @@ pub fn recent_weeks(
         return vec![];
     }
     let t = tally(&weeks);
+    let logged = match t.absences.total() {
+        0 => "none".into(),
+        _ => absences(&t.absences),
+    };
     let summary = format!(
-        "missed sessions, last {} weeks: {} of {} expected ({} delivered; absences: {})",
+        "missed sessions, last {} weeks: {} of {} expected · absences: {logged}",
         weeks.len(),
         sessions(t.missed),
         sessions(t.expected),
-        t.delivered,
-        absences(&t.absences)
     );
     let style = if t.missed >= 1.0 {
         theme.error
@@ -101,7 +103,7 @@ pub fn recent_weeks(
     let mut out = vec![Line::styled(truncate(&summary, w), style)];
     // The table only when it fits whole, with a line left for the sessions.
     if room >= weeks.len() + 2 {
-        out.extend(weeks_table(&weeks).lines(w, weeks.len() + 1, usize::MAX, false, theme));
+        out.extend(weeks_table(&weeks).lines(w, weeks.len() + 1, 0, false, theme));
     }
     out
 }
