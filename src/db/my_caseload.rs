@@ -4,6 +4,7 @@
 //! security applies to every count: restricted interventions and contacts
 //! the person may not see are not counted.
 
+use crate::domain::enums::InterventionStatus;
 use crate::domain::my_caseload::{CaseloadSort, MyCaseload, MyStudent};
 use chrono::NaiveDate;
 use tokio_postgres::GenericClient;
@@ -32,11 +33,10 @@ fn sql(sort: CaseloadSort) -> String {
          SELECT s.id, \
            s.last_name || ', ' || COALESCE(NULLIF(btrim(s.preferred_name), ''), s.first_name), \
            s.grade_level, COALESCE(sc.short_name, sc.name), \
-           s.counselor_id IS NOT DISTINCT FROM me.id, \
            COALESCE(iv.open, 0), iv.name, iv.status, fu.open, fu.overdue, \
            lc.occurred_at::date, lc.channel \
          FROM mine JOIN students s ON s.id = mine.id \
-         JOIN schools sc ON sc.id = s.school_id CROSS JOIN me \
+         JOIN schools sc ON sc.id = s.school_id \
          LEFT JOIN LATERAL ( \
            SELECT count(*) OVER () AS open, COALESCE(p.name, i.custom_name, '') AS name, \
                   i.status, {URGENCY_RANK} AS rank \
@@ -74,16 +74,15 @@ pub async fn my_caseload(
             name: r.get(1),
             grade: r.get(2),
             school: r.get(3),
-            counselee: r.get(4),
-            open_interventions: r.get(5),
+            open_interventions: r.get(4),
             most_urgent: r
-                .get::<_, Option<String>>(6)
-                .zip(r.get::<_, Option<crate::domain::enums::InterventionStatus>>(7)),
-            open_follow_ups: r.get(8),
-            overdue_follow_ups: r.get(9),
+                .get::<_, Option<String>>(5)
+                .zip(r.get::<_, Option<InterventionStatus>>(6)),
+            open_follow_ups: r.get(7),
+            overdue_follow_ups: r.get(8),
             last_contact: r
-                .get::<_, Option<NaiveDate>>(10)
-                .zip(r.get::<_, Option<String>>(11)),
+                .get::<_, Option<NaiveDate>>(9)
+                .zip(r.get::<_, Option<String>>(10)),
         })
         .collect();
     Ok(MyCaseload {

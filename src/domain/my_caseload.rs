@@ -45,9 +45,6 @@ pub struct MyStudent {
     pub grade: GradeLevel,
     /// The school's short name, else its name.
     pub school: String,
-    /// The person is the student's counselor (else the student is theirs
-    /// through an intervention they own or are on the team of).
-    pub counselee: bool,
     /// Interventions not completed or discontinued.
     pub open_interventions: i64,
     /// The most urgent open one: its name and status.

@@ -8,7 +8,7 @@ use crate::ui::sanitize::{fit, truncate};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
 use crate::ui::widgets::table::{Column, Table};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -158,8 +158,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &MissedState, theme: &Theme) {
     .areas(area);
     let since = crate::domain::missed::month_start(month.today);
     let title = format!(
-        "sessions missed {} – {}: expected by each plan's frequency, paused days left out",
-        since.format("%-d %b"),
+        "missed sessions {}–{} · expected by plan frequency, pauses left out",
+        since.day(),
         month.today.format("%-d %b %Y")
     );
     frame.render_widget(Paragraph::new(fit(&title, w)).style(theme.header), head);
@@ -182,10 +182,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &MissedState, theme: &Theme) {
     }
     let shown = month.rows.len();
     let foot_text = if s.full() {
-        format!("the {shown} with the most missed · enter opens · L logs a session")
+        format!("the {shown} running interventions with the most missed sessions")
     } else {
         format!(
-            "{shown} intervention{} with missed sessions · enter opens · L logs a session",
+            "{shown} running intervention{} with missed sessions",
             if shown == 1 { "" } else { "s" }
         )
     };

@@ -11,14 +11,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Paragraph;
 
 fn interventions(s: &MyStudent) -> String {
-    match &s.most_urgent {
-        Some((name, status)) if s.open_interventions > 1 => format!(
-            "{} · {name} ({})",
-            s.open_interventions,
-            status.to_string().replace('_', " ")
-        ),
-        Some((name, status)) => format!("{name} ({})", status.to_string().replace('_', " ")),
-        None => "—".into(),
+    let Some((name, status)) = &s.most_urgent else {
+        return "—".into();
+    };
+    let status = status.to_string().replace('_', " ");
+    match s.open_interventions - 1 {
+        more if more > 0 => format!("{name} ({status}) +{more} more"),
+        _ => format!("{name} ({status})"),
     }
 }
 
@@ -36,7 +35,6 @@ fn table(s: &MyCaseloadState) -> Table {
             Column::new("student", 12, 30),
             Column::whole("grade"),
             Column::new("school", 6, 20),
-            Column::whole("why"),
             Column::whole("follow-ups"),
             Column::whole("last contact"),
             Column::new("open interventions (most urgent)", 0, 0),
@@ -49,11 +47,11 @@ fn table(s: &MyCaseloadState) -> Table {
                     x.name.clone(),
                     x.grade.to_string(),
                     x.school.clone(),
-                    if x.counselee { "counselee" } else { "team" }.into(),
                     follow_ups(x),
-                    x.last_contact
-                        .as_ref()
-                        .map_or_else(|| "—".into(), |(on, ch)| format!("{on} {}", ch.replace('_', " "))),
+                    x.last_contact.as_ref().map_or_else(
+                        || "—".into(),
+                        |(on, ch)| format!("{on} {}", ch.replace('_', " ")),
+                    ),
                     interventions(x),
                 ]
             })
@@ -75,7 +73,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &MyCaseloadState, theme: &Theme)
     ])
     .areas(area);
     let title = format!(
-        "your counselees and the students of interventions you own or are on the team of · by {}",
+        "your counselees and students of your interventions (owner or team) · by {}",
         s.sort.label()
     );
     frame.render_widget(Paragraph::new(fit(&title, w)).style(theme.header), head);
@@ -96,9 +94,6 @@ pub fn render(frame: &mut Frame, area: Rect, s: &MyCaseloadState, theme: &Theme)
     } else {
         format!("{n} student{}", if n == 1 { "" } else { "s" })
     };
-    let text = format!(
-        "{count} · enter opens · L logs a session · C logs a contact · s sorts by {}",
-        s.sort.next().label()
-    );
+    let text = format!("{count} · s sorts by {}", s.sort.next().label());
     frame.render_widget(Paragraph::new(fit(&text, w)).style(theme.dim), foot);
 }

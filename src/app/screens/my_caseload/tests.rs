@@ -14,7 +14,6 @@ pub(crate) fn student(n: u128, name: &str) -> MyStudent {
         name: name.into(),
         grade: GradeLevel::G04,
         school: "Lincoln".into(),
-        counselee: n % 2 == 1,
         open_interventions: (n % 3) as i64,
         most_urgent: (n % 3 > 0).then(|| ("Read Naturally".into(), InterventionStatus::ReviewDue)),
         open_follow_ups: (n % 2) as i64 * 2,
