@@ -199,3 +199,54 @@ async fn others_see_their_own() {
     assert_eq!(a1.open_interventions, 1);
     assert_eq!(by_hand(&i, a1.student_id).await.0, 1);
 }
+
+/// A database seeded before this change has "My caseload" opening the home
+/// and no "Missed sessions": 0020 moves the one and adds the other, under
+/// the same tools, and running it again changes nothing.
+#[tokio::test]
+async fn an_older_menu_follows() {
+    let (_db, c) = common::TestDb::seeded(20, 7, today()).await;
+    c.batch_execute(
+        "UPDATE navigation_items SET target = 'caseload' WHERE label = 'My caseload'; \
+         DELETE FROM navigation_items WHERE target = 'interventions.missed'",
+    )
+    .await
+    .unwrap();
+    let sql = caseload::db::migrate::embedded()
+        .into_iter()
+        .find(|m| m.version == 20)
+        .expect("0020")
+        .sql;
+    for _ in 0..2 {
+        c.batch_execute(&sql).await.expect("0020");
+    }
+    let rows = c
+        .query(
+            "SELECT n.label, n.target, t.key, n.hotkey, p.label FROM navigation_items n \
+             JOIN tools t ON t.id = n.tool_id LEFT JOIN navigation_items p ON p.id = n.parent_id \
+             WHERE n.label IN ('My caseload', 'Missed sessions') ORDER BY n.label",
+            &[],
+        )
+        .await
+        .unwrap();
+    let got: Vec<(String, String, String, Option<String>, Option<String>)> = rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+        .collect();
+    let item = |label: &str, target: &str, tool: &str, key: &str| {
+        (
+            label.to_string(),
+            target.to_string(),
+            tool.to_string(),
+            Some(key.to_string()),
+            Some("Interventions".to_string()),
+        )
+    };
+    assert_eq!(
+        got,
+        [
+            item("Missed sessions", "interventions.missed", "interventions", "7"),
+            item("My caseload", "caseload.mine", "caseload", "c"),
+        ]
+    );
+}
