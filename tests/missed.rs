@@ -181,7 +181,9 @@ fn ids(rows: &[MissedRow]) -> BTreeSet<Uuid> {
 async fn the_month_as_counselor_a_sees_it() {
     let fx = fixture().await;
     let c = fx.d.connect_as("counselor_a").await;
-    let rows = worst_this_month(&c, today(), MISSED_ROWS).await.expect("list");
+    let rows = worst_this_month(&c, today(), MISSED_ROWS)
+        .await
+        .expect("list");
     assert_eq!(
         ids(&rows),
         BTreeSet::from([fx.twice, fx.paused, fx.restricted]),
@@ -224,26 +226,36 @@ async fn the_month_as_counselor_a_sees_it() {
 async fn another_counselor_and_a_coordinator_see_theirs() {
     let fx = fixture().await;
     let b = fx.d.connect_as("counselor_b").await;
-    let rows = worst_this_month(&b, today(), MISSED_ROWS).await.expect("list");
+    let rows = worst_this_month(&b, today(), MISSED_ROWS)
+        .await
+        .expect("list");
     assert_eq!(ids(&rows), BTreeSet::from([fx.theirs]));
     // Once a week, 1–18 Nov from Mon 2 Nov: 7/7 + 7/7 + 3/7, none delivered.
     assert!(close(rows[0].month.missed, 2.0 + 3.0 / 7.0), "{rows:?}");
 
     // The interventionist works on two, but may not see restricted rows.
     let i = fx.d.connect_as("interventionist").await;
-    let rows = worst_this_month(&i, today(), MISSED_ROWS).await.expect("list");
+    let rows = worst_this_month(&i, today(), MISSED_ROWS)
+        .await
+        .expect("list");
     assert_eq!(ids(&rows), BTreeSet::from([fx.paused]));
 
     // The coordinator of school X sees all four; the limit keeps the worst.
     let x = fx.d.connect_as("coord_x").await;
-    let rows = worst_this_month(&x, today(), MISSED_ROWS).await.expect("list");
+    let rows = worst_this_month(&x, today(), MISSED_ROWS)
+        .await
+        .expect("list");
     assert_eq!(
         ids(&rows),
         BTreeSet::from([fx.twice, fx.paused, fx.theirs, fx.restricted])
     );
     let top = worst_this_month(&x, today(), 2).await.expect("list");
     let order: Vec<Uuid> = top.iter().map(|r| r.of.intervention_id).collect();
-    assert_eq!(order, [fx.restricted, fx.twice], "12.1 and 3.3 missed beat 2.4");
+    assert_eq!(
+        order,
+        [fx.restricted, fx.twice],
+        "12.1 and 3.3 missed beat 2.4"
+    );
 }
 
 #[tokio::test]
@@ -271,6 +283,8 @@ async fn nothing_is_missed_before_a_plan_starts_or_after_it_ends() {
         )
         .await
         .expect("completed");
-    let rows = worst_this_month(&c, today(), MISSED_ROWS).await.expect("list");
+    let rows = worst_this_month(&c, today(), MISSED_ROWS)
+        .await
+        .expect("list");
     assert_eq!(ids(&rows), BTreeSet::from([fx.paused, fx.restricted]));
 }

@@ -154,7 +154,10 @@ async fn exactly_the_counselors_students_with_their_counts() {
         assert_eq!(s.last_contact.as_ref().map(|x| x.0), last, "{}", s.name);
     }
     // The district logs a phone call with every family it creates.
-    assert_eq!(a1.last_contact.as_ref().map(|x| x.1.as_str()), Some("phone"));
+    assert_eq!(
+        a1.last_contact.as_ref().map(|x| x.1.as_str()),
+        Some("phone")
+    );
 }
 
 #[tokio::test]
@@ -245,7 +248,12 @@ async fn an_older_menu_follows() {
     assert_eq!(
         got,
         [
-            item("Missed sessions", "interventions.missed", "interventions", "7"),
+            item(
+                "Missed sessions",
+                "interventions.missed",
+                "interventions",
+                "7"
+            ),
             item("My caseload", "caseload.mine", "caseload", "c"),
         ]
     );

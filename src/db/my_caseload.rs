@@ -14,14 +14,15 @@ const URGENCY_RANK: &str = "CASE i.status WHEN 'review_due' THEN 0 WHEN 'active'
      WHEN 'paused' THEN 2 WHEN 'planned' THEN 3 ELSE 4 END";
 
 /// Names in the district's alphabet (`caseload_names`, as the roster).
-const BY_NAME: &str = "s.last_name COLLATE caseload_names, s.first_name COLLATE caseload_names, s.id";
+const BY_NAME: &str =
+    "s.last_name COLLATE caseload_names, s.first_name COLLATE caseload_names, s.id";
 
 fn sql(sort: CaseloadSort) -> String {
     let order = match sort {
         CaseloadSort::Name => BY_NAME.to_string(),
-        CaseloadSort::Urgency => format!(
-            "fu.overdue DESC, COALESCE(iv.rank, 5), fu.open DESC, {BY_NAME}"
-        ),
+        CaseloadSort::Urgency => {
+            format!("fu.overdue DESC, COALESCE(iv.rank, 5), fu.open DESC, {BY_NAME}")
+        }
     };
     format!(
         "WITH me AS (SELECT caseload_current_user_id() AS id), \

@@ -77,7 +77,9 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
             today,
         },
         Read::MyCaseload { sort } => Data::MyCaseload {
-            list: Box::new(crate::db::my_caseload::my_caseload(c, sort, today, MY_CASELOAD_ROWS).await?),
+            list: Box::new(
+                crate::db::my_caseload::my_caseload(c, sort, today, MY_CASELOAD_ROWS).await?,
+            ),
         },
     })
 }

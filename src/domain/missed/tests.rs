@@ -48,7 +48,10 @@ fn assert_weeks(got: &[Week], want: &[(NaiveDate, f64, u32, f64)]) {
     assert_eq!(g.len(), want.len(), "{g:?}");
     for (a, b) in g.iter().zip(want) {
         assert_eq!(a.0, b.0, "{g:?}");
-        assert!(close(a.1, b.1) && a.2 == b.2 && close(a.3, b.3), "{a:?} != {b:?}");
+        assert!(
+            close(a.1, b.1) && a.2 == b.2 && close(a.3, b.3),
+            "{a:?} != {b:?}"
+        );
     }
 }
 
@@ -130,7 +133,10 @@ fn paused_days_are_not_expected() {
     );
     assert_eq!(w[1].days, 2);
     let t = tally(&w);
-    assert!(close(t.missed, 2.0) && close(t.expected, 6.0 + 6.0 / 7.0), "{t:?}");
+    assert!(
+        close(t.missed, 2.0) && close(t.expected, 6.0 + 6.0 / 7.0),
+        "{t:?}"
+    );
 }
 
 #[test]

@@ -108,13 +108,22 @@ pub fn recent_weeks(
     out
 }
 
+/// The intervention's name, with its status when it is not simply active.
+fn named(r: &crate::domain::missed::MissedRow) -> String {
+    use crate::domain::enums::InterventionStatus;
+    match r.status {
+        InterventionStatus::Active => r.of.name.clone(),
+        other => format!("{} ({})", r.of.name, other.to_string().replace('_', " ")),
+    }
+}
+
+/// Names first, then the counts, the reasons taking what is left: at 80
+/// columns each column keeps what it needs and the reasons show in part.
 fn list_table(s: &MissedState) -> Table {
     Table {
         columns: vec![
-            Column::new("student", 10, 28),
-            Column::new("intervention", 8, 30),
-            Column::whole("status"),
-            Column::whole("plan"),
+            Column::new("student", 10, 22),
+            Column::new("intervention", 10, 24),
             Column::whole("expected"),
             Column::whole("delivered"),
             Column::whole("missed"),
@@ -126,10 +135,12 @@ fn list_table(s: &MissedState) -> Table {
             .map(|r| {
                 vec![
                     r.of.student_name.clone(),
-                    r.of.name.clone(),
-                    r.status.to_string().replace('_', " "),
-                    format!("{}×/wk", r.sessions_per_week),
-                    sessions(r.month.expected),
+                    named(r),
+                    format!(
+                        "{} ({}/wk)",
+                        sessions(r.month.expected),
+                        r.sessions_per_week
+                    ),
                     r.month.delivered.to_string(),
                     sessions(r.month.missed),
                     absences(&r.month.absences),
@@ -171,13 +182,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &MissedState, theme: &Theme) {
             theme.dim,
         );
     } else {
-        let lines = list_table(s).lines(
-            w,
-            usize::from(body.height),
-            s.cursor.at(),
-            true,
-            theme,
-        );
+        let lines = list_table(s).lines(w, usize::from(body.height), s.cursor.at(), true, theme);
         frame.render_widget(Paragraph::new(lines), body);
     }
     let shown = month.rows.len();

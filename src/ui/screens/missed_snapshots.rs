@@ -14,7 +14,12 @@ fn sized(mut s: State, width: u16, height: u16) -> State {
 }
 
 fn missed_list(width: u16, height: u16) -> String {
-    let t = draw(&sized(missed::loaded(), width, height), width, height, false);
+    let t = draw(
+        &sized(missed::loaded(), width, height),
+        width,
+        height,
+        false,
+    );
     text(&t)
 }
 
@@ -26,7 +31,10 @@ fn missed_80x24() {
     let ava = screen.find("Ava Nguyen").expect("Ava listed");
     let ben = screen.find("Ben Okafor").expect("Ben listed");
     assert!(ava < ben, "{screen}");
-    assert!(screen.contains("3 running interventions with missed sessions"), "{screen}");
+    assert!(
+        screen.contains("3 running interventions with missed sessions"),
+        "{screen}"
+    );
     insta::assert_snapshot!(screen);
 }
 
@@ -37,7 +45,10 @@ fn missed_120x40() {
         screen.contains("2 student absent, 1 staff absent"),
         "{screen}"
     );
-    assert!(screen.contains("2.5"), "fractional sessions to one decimal: {screen}");
+    assert!(
+        screen.contains("2.5"),
+        "fractional sessions to one decimal: {screen}"
+    );
     insta::assert_snapshot!(screen);
 }
 
@@ -52,7 +63,10 @@ fn missed_no_color_and_hostile_names() {
     let t = draw(&sized(s, 80, 24), 80, 24, true);
     assert!(no_colours(&t));
     let screen = text(&t);
-    assert!(!screen.contains('\x1b') && !screen.contains('\u{202e}'), "{screen}");
+    assert!(
+        !screen.contains('\x1b') && !screen.contains('\u{202e}'),
+        "{screen}"
+    );
     assert!(screen.contains("Ava� Nguyen� Read Naturally"), "{screen}");
 }
 
@@ -61,8 +75,14 @@ fn missed_loading_failed_and_empty() {
     let (s, req) = missed::opened();
     let mut s = sized(s, 80, 24);
     let screen = text(&draw(&s, 80, 24, false));
-    assert!(screen.contains("counting missed sessions this month…"), "{screen}");
-    update(&mut s, crate::app::fixtures::query_failed(req, "permission denied"));
+    assert!(
+        screen.contains("counting missed sessions this month…"),
+        "{screen}"
+    );
+    update(
+        &mut s,
+        crate::app::fixtures::query_failed(req, "permission denied"),
+    );
     let screen = text(&draw(&s, 80, 24, false));
     assert!(
         screen.contains("permission denied (r to retry, esc to go back)"),
@@ -89,11 +109,19 @@ fn detail_sessions_tab_shows_recent_weeks_120x40() {
     // Four weeks: 6 days of the last (2.6), then 3, 3, 3 = 11.6 expected;
     // 2 delivered (8 and 11 Oct), so 9.6 missed; one student absence.
     assert!(
-        screen.contains("missed sessions, last 4 weeks: 9.6 of 11.6 expected · absences: 1 student absent"),
+        screen.contains(
+            "missed sessions, last 4 weeks: 9.6 of 11.6 expected · absences: 1 student absent"
+        ),
         "{screen}"
     );
-    assert!(screen.contains("Mon 5 Oct  3        2         1      1 student absent"), "{screen}");
-    assert!(screen.contains("Mon 26 Oct 2.6      0         2.6"), "{screen}");
+    assert!(
+        screen.contains("Mon 5 Oct  3        2         1      1 student absent"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Mon 26 Oct 2.6      0         2.6"),
+        "{screen}"
+    );
     insta::assert_snapshot!(screen);
 }
 
@@ -102,13 +130,27 @@ fn detail_sessions_tab_keeps_the_summary_when_short_of_room() {
     let mut s = at_detail(80, 16);
     update(&mut s, crate::app::fixtures::key('2'));
     let screen = text(&draw(&s, 80, 16, false));
-    assert!(screen.contains("missed sessions, last 4 weeks: 9.6 of 11.6"), "{screen}");
-    assert!(!screen.contains("week of"), "no room for the table: {screen}");
-    assert!(screen.contains("2026-10-11"), "the sessions keep their rows: {screen}");
+    assert!(
+        screen.contains("missed sessions, last 4 weeks: 9.6 of 11.6"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("week of"),
+        "no room for the table: {screen}"
+    );
+    assert!(
+        screen.contains("2026-10-11"),
+        "the sessions keep their rows: {screen}"
+    );
 }
 
 fn my_caseload(width: u16, height: u16, no_color: bool) -> String {
-    let t = draw(&sized(mine::loaded(), width, height), width, height, no_color);
+    let t = draw(
+        &sized(mine::loaded(), width, height),
+        width,
+        height,
+        no_color,
+    );
     if no_color {
         assert!(no_colours(&t));
     }

@@ -32,9 +32,8 @@ fn follow_ups(s: &MyStudent) -> String {
 fn table(s: &MyCaseloadState) -> Table {
     Table {
         columns: vec![
-            Column::new("student", 12, 30),
-            Column::whole("grade"),
-            Column::new("school", 6, 20),
+            Column::new("student", 12, 24),
+            Column::new("grade · school", 6, 14),
             Column::whole("follow-ups"),
             Column::whole("last contact"),
             Column::new("open interventions (most urgent)", 0, 0),
@@ -45,8 +44,7 @@ fn table(s: &MyCaseloadState) -> Table {
             .map(|x| {
                 vec![
                     x.name.clone(),
-                    x.grade.to_string(),
-                    x.school.clone(),
+                    format!("{} · {}", x.grade, x.school),
                     follow_ups(x),
                     x.last_contact.as_ref().map_or_else(
                         || "—".into(),

@@ -105,9 +105,10 @@ fn enter_opens_the_selected_intervention() {
     assert_eq!(missed(&s).selected().unwrap().of.student_name, "Ben Okafor");
     let fx = update(&mut s, key(KeyCode::Enter));
     assert!(
-        loads(&fx, |r| *r == Read::Intervention {
-            id: Uuid::from_u128(1002)
-        }),
+        loads(&fx, |r| *r
+            == Read::Intervention {
+                id: Uuid::from_u128(1002)
+            }),
         "{fx:?}"
     );
     assert_eq!(s.top().title(), "Ben Okafor · Check & Connect");
@@ -166,5 +167,8 @@ fn a_stale_answer_is_dropped() {
             },
         },
     );
-    assert!(missed(&s).list.get().is_none(), "the superseded answer is not shown");
+    assert!(
+        missed(&s).list.get().is_none(),
+        "the superseded answer is not shown"
+    );
 }

@@ -83,9 +83,10 @@ fn enter_opens_the_selected_student() {
     update(&mut s, key('j'));
     let fx = update(&mut s, key(KeyCode::Enter));
     assert!(
-        loads(&fx, |r| *r == Read::Student {
-            id: Uuid::from_u128(2002)
-        }),
+        loads(&fx, |r| *r
+            == Read::Student {
+                id: Uuid::from_u128(2002)
+            }),
         "{fx:?}"
     );
     assert_eq!(s.top().title(), "Okafor, Ben");
@@ -96,9 +97,10 @@ fn l_logs_a_session_for_the_student() {
     let mut s = loaded();
     let fx = update(&mut s, key('L'));
     assert!(
-        loads(&fx, |r| *r == Read::LogTargets {
-            student_id: Uuid::from_u128(2001)
-        }),
+        loads(&fx, |r| *r
+            == Read::LogTargets {
+                student_id: Uuid::from_u128(2001)
+            }),
         "{fx:?}"
     );
 }
@@ -111,7 +113,9 @@ fn c_asks_for_the_contact_form() {
     // The contact form (issue 14 item 1) opens over the list, or, while it
     // is not built, the status line says so: either way something answers.
     let answered = !matches!(s.top(), Screen::MyCaseload(_))
-        || s.message.as_ref().is_some_and(|(_, m)| m.contains("contact"));
+        || s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m.contains("contact"));
     assert!(answered, "{:?}", s.message);
 }
 
@@ -129,7 +133,11 @@ fn s_sorts_most_urgent_first_from_the_top() {
         }
     );
     assert_eq!(mine(&s).cursor.at(), 0);
-    assert_eq!(mine(&s).students().len(), 3, "the old rows stay while it loads");
+    assert_eq!(
+        mine(&s).students().len(),
+        3,
+        "the old rows stay while it loads"
+    );
     arrive(&mut s, req, list(true));
     assert!(mine(&s).list.get().unwrap().more);
     let fx = update(&mut s, key('s'));
