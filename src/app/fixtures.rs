@@ -13,7 +13,7 @@ use crate::domain::intervention::DeliveryRow;
 use crate::domain::intervention::SessionRow;
 use crate::domain::intervention::{InterventionDetail, InterventionHeader, RuleSettings};
 use crate::domain::kinds::{Attendance, GoalDirection, GoalRule, GoalStatus, TeamRole};
-use crate::domain::markers::{Marker, StatusMarker};
+use crate::domain::markers::{Marker, StatusChange, StatusMarker};
 use crate::domain::navigation::NavItem;
 use crate::domain::plan::{ContextFor, FormContext, Program};
 use crate::domain::progress::Verdict;
@@ -457,6 +457,18 @@ pub fn detail(status: InterventionStatus) -> InterventionDetail {
             StatusMarker {
                 on: day(24),
                 marker: Marker::Resumed,
+            },
+        ],
+        history: vec![
+            StatusChange {
+                on: day(16),
+                from: Some(InterventionStatus::Active),
+                to: InterventionStatus::Paused,
+            },
+            StatusChange {
+                on: day(24),
+                from: Some(InterventionStatus::Paused),
+                to: InterventionStatus::Active,
             },
         ],
         delivery: DeliveryRow {

@@ -17,6 +17,8 @@ use crate::domain::contact_log::{
     ContactFilters, ContactPage, ContactPageRequest, FollowUp, FollowUpList, FollowUpScope, Person,
 };
 use crate::domain::intervention::InterventionDetail;
+use crate::domain::missed::MissedRow;
+use crate::domain::my_caseload::{CaseloadSort, MyCaseload};
 use crate::domain::navigation::{NavItem, ToolAccess};
 use crate::domain::plan::{ContextFor, FormContext};
 use crate::domain::roster::{Filters, PageRequest, RosterPage, RosterQuery, Sort};
@@ -100,6 +102,12 @@ pub enum Read {
         page: ContactPageRequest,
         limit: i64,
     },
+    /// The interventions with the most sessions missed this month.
+    MissedThisMonth,
+    /// The person's students, in `sort` order.
+    MyCaseload {
+        sort: CaseloadSort,
+    },
 }
 
 /// The answer to a [`Read`], variant for variant. `today` is the worker's
@@ -181,6 +189,15 @@ pub enum Data {
     Contacts {
         page: ContactPage,
         today: NaiveDate,
+    },
+    /// Worst first, at most `domain::missed::MISSED_ROWS`; the month is
+    /// `today`'s.
+    MissedThisMonth {
+        rows: Vec<MissedRow>,
+        today: NaiveDate,
+    },
+    MyCaseload {
+        list: Box<MyCaseload>,
     },
 }
 

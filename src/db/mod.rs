@@ -7,6 +7,8 @@ pub mod communications;
 pub mod follow_ups;
 pub mod interventions;
 pub mod migrate;
+pub mod missed;
+pub mod my_caseload;
 pub mod navigation;
 pub mod pool;
 pub mod roster;

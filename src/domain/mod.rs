@@ -12,6 +12,8 @@ pub mod intervention;
 pub mod kinds;
 pub mod lifecycle;
 pub mod markers;
+pub mod missed;
+pub mod my_caseload;
 pub mod navigation;
 pub mod outcome;
 pub mod plan;

@@ -8,6 +8,10 @@ pub mod home;
 pub mod intervention;
 pub mod iv_edit;
 pub mod menu;
+pub mod missed;
+#[cfg(test)]
+mod missed_snapshots;
+pub mod my_caseload;
 pub mod roster;
 pub mod schools;
 #[cfg(test)]
@@ -36,6 +40,8 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Contact(c) => contact_edit::render(frame, body, c, theme),
         Screen::FollowUps(f) => follow_ups::render(frame, body, f, theme),
         Screen::Communications(c) => communications::render(frame, body, c, theme),
+        Screen::Missed(m) => missed::render(frame, body, m, theme),
+        Screen::MyCaseload(m) => my_caseload::render(frame, body, m, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,
