@@ -70,6 +70,7 @@ embedded_migrations! {
     14 => "0014_name_collation.sql",
     15 => "0015_printable_names.sql",
     16 => "0016_contacts.sql",
+    19 => "0019_intervention_list.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,6 +7,7 @@ pub mod detail;
 pub mod edit;
 pub mod error;
 pub mod goals;
+pub mod list;
 pub mod lifecycle;
 pub mod programs;
 pub mod settings;
