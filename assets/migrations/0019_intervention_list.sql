@@ -42,6 +42,22 @@ CREATE TABLE intervention_list (
   off_track          boolean NOT NULL DEFAULT false
 );
 
+-- The same counts with restricted sessions included, for the people the
+-- restricted-row policy lets see them (the detail screen counts what the
+-- person sees). Only interventions with such sessions have a row here; the
+-- list takes these counts when it finds one, else intervention_list's.
+CREATE TABLE intervention_list_restricted (
+  intervention_id    uuid PRIMARY KEY REFERENCES interventions (id) ON DELETE CASCADE,
+  sessions_delivered integer NOT NULL,
+  minutes_delivered  integer NOT NULL
+);
+ALTER TABLE intervention_list_restricted ENABLE ROW LEVEL SECURITY;
+ALTER TABLE intervention_list_restricted FORCE ROW LEVEL SECURITY;
+CREATE POLICY intervention_list_restricted_select ON intervention_list_restricted FOR SELECT
+  USING ((SELECT caseload_can_view_restricted())
+         AND EXISTS (SELECT 1 FROM interventions i WHERE i.id = intervention_id));
+REVOKE ALL ON intervention_list_restricted FROM PUBLIC;
+
 -- One key per sort, ascending with no NULLs so a row comparison seeks in it
 -- both ways; list.rs spells the same expressions. Each also per student
 -- school, for coordinators limited to some schools.
@@ -78,7 +94,8 @@ DECLARE k text;
 BEGIN
   FOREACH k IN ARRAY ARRAY['admin', 'coordinator', 'counselor', 'interventionist', 'teacher',
                            'viewer'] LOOP
-    EXECUTE format('GRANT SELECT ON intervention_list TO %I', 'caseload_' || k);
+    EXECUTE format('GRANT SELECT ON intervention_list, intervention_list_restricted TO %I',
+                   'caseload_' || k);
   END LOOP;
 END
 $$;
@@ -186,14 +203,24 @@ BEGIN ATOMIC
   CROSS JOIN LATERAL (
     SELECT max(se.session_date) FILTER (WHERE se.attendance <> 'cancelled') AS last,
            count(*) FILTER (WHERE se.attendance = 'present' AND se.session_date >= i.start_date
-             AND se.session_date <= LEAST(i.ended_at::date, i.planned_end_date))::int AS sessions,
+             AND se.session_date <= COALESCE(LEAST(i.ended_at::date, i.planned_end_date), 'infinity'))::int AS sessions,
            COALESCE(sum(se.minutes) FILTER (WHERE se.attendance = 'present'
              AND se.session_date >= i.start_date
-             AND se.session_date <= LEAST(i.ended_at::date, i.planned_end_date)), 0)::int
+             AND se.session_date <= COALESCE(LEAST(i.ended_at::date, i.planned_end_date), 'infinity')), 0)::int
              AS minutes
     FROM intervention_sessions se
     WHERE se.intervention_id = i.id AND NOT se.is_restricted) l
   WHERE p_ids IS NULL OR i.id = ANY (p_ids);
+  DELETE FROM intervention_list_restricted r
+  WHERE p_ids IS NULL OR r.intervention_id = ANY (p_ids);
+  INSERT INTO intervention_list_restricted (intervention_id, sessions_delivered, minutes_delivered)
+  SELECT i.id, count(*), COALESCE(sum(se.minutes), 0)
+  FROM interventions i JOIN intervention_sessions se ON se.intervention_id = i.id
+  WHERE (p_ids IS NULL OR i.id = ANY (p_ids))
+    AND se.attendance = 'present' AND se.session_date >= i.start_date
+    AND se.session_date <= COALESCE(LEAST(i.ended_at::date, i.planned_end_date), 'infinity')
+  GROUP BY i.id
+  HAVING bool_or(se.is_restricted);
 END;
 REVOKE ALL ON FUNCTION caseload_refresh_iv_list(uuid[]) FROM PUBLIC;
 

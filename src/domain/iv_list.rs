@@ -19,7 +19,12 @@ pub enum IvSort {
 }
 
 impl IvSort {
-    pub const ALL: [IvSort; 4] = [IvSort::NextDue, IvSort::Review, IvSort::Student, IvSort::Start];
+    pub const ALL: [IvSort; 4] = [
+        IvSort::NextDue,
+        IvSort::Review,
+        IvSort::Student,
+        IvSort::Start,
+    ];
 
     pub fn next(self) -> IvSort {
         let i = IvSort::ALL.iter().position(|s| *s == self).unwrap_or(0);
