@@ -20,6 +20,7 @@ use crate::domain::session::{LogTarget, SessionContext, StoredSession};
 use crate::domain::student::SaveOutcome;
 use crate::domain::student::StudentRecord;
 use crate::domain::team::Candidate;
+use crate::domain::iv_list::{IvPage, IvPageRequest, IvQuery};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
@@ -78,6 +79,15 @@ pub enum Read {
     },
     /// Every school, for the schools screen.
     AllSchools,
+    /// A page of the Interventions list.
+    IvPage {
+        query: IvQuery,
+        page: IvPageRequest,
+        limit: usize,
+    },
+    IvCount {
+        query: IvQuery,
+    },
 }
 
 /// The answer to a [`Read`], variant for variant. `today` is the worker's
@@ -141,6 +151,15 @@ pub enum Data {
     },
     AllSchools {
         schools: Vec<School>,
+    },
+    IvPage {
+        page: IvPage,
+    },
+    IvCount {
+        total: u64,
+        /// Estimated from a sample ("about N"), the exact count being too
+        /// costly.
+        estimated: bool,
     },
 }
 

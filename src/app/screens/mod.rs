@@ -9,6 +9,7 @@ pub mod contact_edit;
 pub mod home;
 pub mod intervention;
 pub mod iv_edit;
+pub mod iv_list;
 pub mod menu;
 pub mod placeholder;
 pub mod room;
@@ -25,6 +26,7 @@ use crossterm::event::KeyEvent;
 use home::HomeState;
 use intervention::DetailState;
 use iv_edit::IvEditState;
+use iv_list::IvListState;
 use menu::MenuState;
 use placeholder::Placeholder;
 use room::{Cx, Nav, Room};
@@ -74,6 +76,8 @@ screens! {
     /// Unsent session notes on this machine.
     Drafts(DraftsState),
     Schools(SchoolsState),
+    /// Every intervention the person may see (menu: Interventions).
+    IvList(IvListState),
     /// A menu target that is not built yet, said honestly.
     Placeholder(Placeholder),
 }
@@ -338,6 +342,7 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
             Screen::Home(HomeState::new(home::scope_for(&roles.unwrap_or_default())))
         }
         schools::TARGET => Screen::Schools(SchoolsState::default()),
+        iv_list::TARGET => Screen::IvList(IvListState::default()),
         _ => Screen::Placeholder(Placeholder { label }),
     };
     push(state, screen)

@@ -4,6 +4,9 @@
 pub mod home;
 pub mod intervention;
 pub mod iv_edit;
+pub mod iv_list;
+#[cfg(test)]
+mod iv_list_snapshots;
 pub mod menu;
 pub mod roster;
 pub mod schools;
@@ -30,6 +33,7 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Session(s) => session_edit::render(frame, body, s, theme),
         Screen::Drafts(d) => session_edit::render_drafts(frame, body, d, theme),
         Screen::Schools(s) => schools::render(frame, body, s, theme),
+        Screen::IvList(s) => iv_list::render(frame, body, s, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,
