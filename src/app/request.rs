@@ -12,6 +12,7 @@ use crate::app::iv_edit::IvWritten;
 use crate::app::team::TeamOutcome;
 use crate::domain::caseload::{CaseloadHome, Scope};
 use crate::domain::intervention::InterventionDetail;
+use crate::domain::iv_list::{IvPage, IvPageRequest, IvQuery};
 use crate::domain::navigation::{NavItem, ToolAccess};
 use crate::domain::plan::{ContextFor, FormContext};
 use crate::domain::roster::{Filters, PageRequest, RosterPage, RosterQuery, Sort};
@@ -20,7 +21,6 @@ use crate::domain::session::{LogTarget, SessionContext, StoredSession};
 use crate::domain::student::SaveOutcome;
 use crate::domain::student::StudentRecord;
 use crate::domain::team::Candidate;
-use crate::domain::iv_list::{IvPage, IvPageRequest, IvQuery};
 use chrono::NaiveDate;
 use uuid::Uuid;
 

@@ -100,7 +100,10 @@ fn layout(width: usize, rows: &[IvRow]) -> Vec<(Col, &'static str, usize)> {
         .map(|&(c, title)| (c, title, claim(c, title, rows, width)))
         .collect();
     let mins = |cols: &[(Col, &str, Claim)]| {
-        cols.iter().map(|c| c.2.min + 1).sum::<usize>().saturating_sub(1)
+        cols.iter()
+            .map(|c| c.2.min + 1)
+            .sum::<usize>()
+            .saturating_sub(1)
     };
     for drop in DROP_ORDER {
         if mins(&cols) <= width {

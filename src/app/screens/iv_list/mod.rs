@@ -151,9 +151,9 @@ impl IvListState {
     /// The filter bar's keys; `None` for a key it does not know (movement
     /// still moves the list under it).
     fn filter_key(&mut self, cx: &mut Cx, key: &KeyEvent) -> Option<Vec<Effect>> {
-        let action = cx
-            .keymap
-            .action_in(key, |c| matches!(c, Context::FilterBar | Context::IvFilterBar))?;
+        let action = cx.keymap.action_in(key, |c| {
+            matches!(c, Context::FilterBar | Context::IvFilterBar)
+        })?;
         use FilterEdit as E;
         let edit = match action {
             Action::ChipPrev => {
@@ -251,4 +251,4 @@ impl IvListState {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
