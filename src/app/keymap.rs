@@ -23,6 +23,9 @@ pub enum Context {
     Schools,
     FollowUps,
     Communications,
+    /// Only while the Interventions list's filter bar has the keys (`f`),
+    /// besides the roster filter bar's shared ones.
+    IvFilterBar,
 }
 
 impl Context {
@@ -40,6 +43,7 @@ impl Context {
             Context::Schools => "Schools (:schools)",
             Context::FollowUps => "Follow-up queue",
             Context::Communications => "Communication log (n: follow-ups too)",
+            Context::IvFilterBar => "Interventions filter bar (after f; also u, t, s, x, c above)",
         }
     }
 }
@@ -127,6 +131,13 @@ actions! {
     FilterMine = "filter_mine", FilterBar, "my caseload: my counselees, interventions I own or am on", ["m"], hint "mine";
     FilterClear = "filter_clear", FilterBar, "remove every filter", ["c"], hint "clear";
     FilterDone = "filter_done", FilterBar, "leave the filter bar (esc too)", ["enter", "f"], hint "done";
+    IvFilterType = "iv_filter_type", IvFilterBar, "type: next value (then off)", ["y"], hint "type";
+    IvFilterProgram = "iv_filter_program", IvFilterBar, "program: the selected row's (again: off)", ["p"], hint "program";
+    IvFilterOwner = "iv_filter_owner", IvFilterBar, "owner: the selected row's (again: off)", ["o"], hint "owner";
+    IvFilterReview = "iv_filter_review", IvFilterBar, "review due within 7, 14, 30 days, off", ["v"], hint "review";
+    IvFilterOffTrack = "iv_filter_off_track", IvFilterBar, "off track by the goals' decision rules", ["!"], hint "off track";
+    IvFilterFidelity = "iv_filter_fidelity", IvFilterBar, "fidelity under the district's threshold", ["d"], hint "fidelity";
+    IvFilterNoSession = "iv_filter_no_session", IvFilterBar, "no session in 7, 14, 30 days, off", ["n"], hint "no session";
     NextTab = "next_tab", List, "next tab (home: next section); a tab's number picks it", ["tab"], hint "next tab";
     PrevTab = "prev_tab", List, "previous tab (home: previous section)", ["shift-tab"];
     Actions = "actions", List, "intervention: lifecycle actions (pause, complete …)", ["a"], hint "actions";
@@ -341,7 +352,7 @@ impl KeyMap {
             // An explicit binding wins: take the keys away from other actions
             // that could claim them. The filter bar's keys are looked up
             // apart from the rest, so they do not collide with them.
-            let apart = |c: Context| c == Context::FilterBar;
+            let apart = |c: Context| matches!(c, Context::FilterBar | Context::IvFilterBar);
             for (a, ks) in bindings.iter_mut() {
                 if *a != action && apart(a.context()) == apart(action.context()) {
                     ks.retain(|k| !keys.contains(k));
@@ -369,6 +380,7 @@ impl KeyMap {
                     | Context::Form
                     | Context::FollowUps
                     | Context::Communications
+                    | Context::IvFilterBar
             )
         })
     }

@@ -19,6 +19,7 @@ use crate::domain::contact_log::{
 use crate::domain::intervention::InterventionDetail;
 use crate::domain::missed::MissedRow;
 use crate::domain::my_caseload::{CaseloadSort, MyCaseload};
+use crate::domain::iv_list::{IvPage, IvPageRequest, IvQuery};
 use crate::domain::navigation::{NavItem, ToolAccess};
 use crate::domain::plan::{ContextFor, FormContext};
 use crate::domain::roster::{Filters, PageRequest, RosterPage, RosterQuery, Sort};
@@ -107,6 +108,15 @@ pub enum Read {
     /// The person's students, in `sort` order.
     MyCaseload {
         sort: CaseloadSort,
+    },
+    /// A page of the Interventions list.
+    IvPage {
+        query: IvQuery,
+        page: IvPageRequest,
+        limit: usize,
+    },
+    IvCount {
+        query: IvQuery,
     },
 }
 
@@ -198,6 +208,15 @@ pub enum Data {
     },
     MyCaseload {
         list: Box<MyCaseload>,
+    },
+    IvPage {
+        page: IvPage,
+    },
+    IvCount {
+        total: u64,
+        /// Estimated from a sample ("about N"), the exact count being too
+        /// costly.
+        estimated: bool,
     },
 }
 

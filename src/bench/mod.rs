@@ -5,6 +5,7 @@
 pub mod bytes;
 pub mod drafts;
 pub mod headless;
+pub mod iv_list;
 pub mod latency;
 pub mod memory;
 pub mod pages;
@@ -312,6 +313,19 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
         percentiles(&mut figures, name, by_name.as_ref().map(pick), "ms", 30.0);
     }
     measured.push(pages::LABEL.to_string());
+
+    // Last, as it leaves its screen on top.
+    match iv_list::measure(&mut h, &pool, n).await {
+        Ok(l) => {
+            latency_figures(&mut figures, "interventions first page", Ok(&l.first));
+            latency_figures(&mut figures, "interventions filter change", Ok(&l.filter));
+        }
+        Err(e) => {
+            latency_figures(&mut figures, "interventions first page", Err(&e));
+            latency_figures(&mut figures, "interventions filter change", Err(&e));
+        }
+    }
+    measured.push(iv_list::LABEL.to_string());
 
     // Drafts go where the person's would: the state directory's disk.
     let draft_dir = crate::config::state_dir(&|k| std::env::var(k).ok())

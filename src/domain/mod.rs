@@ -9,6 +9,7 @@ pub mod enums;
 pub mod fidelity;
 pub mod goals;
 pub mod intervention;
+pub mod iv_list;
 pub mod kinds;
 pub mod lifecycle;
 pub mod markers;

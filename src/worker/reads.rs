@@ -99,6 +99,14 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
                 crate::db::my_caseload::my_caseload(c, sort, today, MY_CASELOAD_ROWS).await?,
             ),
         },
+        Read::IvPage { query, page, limit } => Data::IvPage {
+            page: iv::list::iv_page(c, &query, &page, limit, today).await?,
+        },
+        Read::IvCount { query } => {
+            let limit = iv::list::EXACT_COUNT_LIMIT;
+            let (total, estimated) = iv::list::iv_count(c, &query, today, limit).await?;
+            Data::IvCount { total, estimated }
+        }
     })
 }
 

@@ -11,6 +11,7 @@ pub mod follow_ups;
 pub mod home;
 pub mod intervention;
 pub mod iv_edit;
+pub mod iv_list;
 pub mod menu;
 pub mod missed;
 pub mod my_caseload;
@@ -31,6 +32,7 @@ use follow_ups::FollowUpsState;
 use home::HomeState;
 use intervention::DetailState;
 use iv_edit::IvEditState;
+use iv_list::IvListState;
 use menu::MenuState;
 use missed::MissedState;
 use my_caseload::MyCaseloadState;
@@ -94,6 +96,8 @@ screens! {
     Missed(MissedState),
     /// The person's students, one line each.
     MyCaseload(MyCaseloadState),
+    /// Every intervention the person may see (menu: Interventions).
+    IvList(IvListState),
     /// A menu target that is not built yet, said honestly.
     Placeholder(Placeholder),
     /// The contact form (log or edit a contact with a family).
@@ -362,6 +366,7 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
         communications::TARGET => Screen::Communications(CommsState::default()),
         missed::TARGET => Screen::Missed(MissedState::default()),
         my_caseload::TARGET => Screen::MyCaseload(MyCaseloadState::default()),
+        iv_list::TARGET => Screen::IvList(IvListState::default()),
         _ => Screen::Placeholder(Placeholder { label }),
     };
     push(state, screen)

@@ -7,6 +7,9 @@ pub mod follow_ups;
 pub mod home;
 pub mod intervention;
 pub mod iv_edit;
+pub mod iv_list;
+#[cfg(test)]
+mod iv_list_snapshots;
 pub mod menu;
 pub mod missed;
 #[cfg(test)]
@@ -42,6 +45,7 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Communications(c) => communications::render(frame, body, c, theme),
         Screen::Missed(m) => missed::render(frame, body, m, theme),
         Screen::MyCaseload(m) => my_caseload::render(frame, body, m, theme),
+        Screen::IvList(s) => iv_list::render(frame, body, s, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,
