@@ -88,6 +88,29 @@ fn missed_loading_failed_and_empty() {
         screen.contains("permission denied (r to retry, esc to go back)"),
         "{screen}"
     );
+    let fx = update(&mut s, crate::app::fixtures::key('r'));
+    let Some(crate::app::Effect::Load { req, .. }) = fx.last() else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut s,
+        Msg::Loaded {
+            req: *req,
+            data: crate::app::Data::MissedThisMonth {
+                rows: vec![],
+                today: crate::app::fixtures::day(crate::app::fixtures::TODAY),
+            },
+        },
+    );
+    let screen = text(&draw(&s, 80, 24, false));
+    assert!(
+        screen.contains("no running intervention you can see has missed a session this month"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("0 running interventions with missed sessions"),
+        "{screen}"
+    );
 }
 
 #[test]

@@ -2,13 +2,12 @@
 
 use crate::app::my_caseload::MyCaseloadState;
 use crate::domain::my_caseload::MyStudent;
-use crate::ui::sanitize::fit;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::listing::{self, Listing};
 use crate::ui::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
 use crate::ui::widgets::table::{Column, Table};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::Paragraph;
+use ratatui::layout::Rect;
 
 fn interventions(s: &MyStudent) -> String {
     let Some((name, status)) = &s.most_urgent else {
@@ -63,35 +62,23 @@ pub fn render(frame: &mut Frame, area: Rect, s: &MyCaseloadState, theme: &Theme)
         pending::render(frame, area, p, theme);
         return;
     };
-    let w = usize::from(area.width);
-    let [head, body, foot] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
     let title = format!(
         "your counselees and students of your interventions (owner or team) · by {}",
         s.sort.label()
     );
-    frame.render_widget(Paragraph::new(fit(&title, w)).style(theme.header), head);
-    if list.students.is_empty() {
-        crate::ui::centered_text(
-            frame,
-            body,
-            "no students: none has you as counselor, and you own or are on no intervention",
-            theme.dim,
-        );
-    } else {
-        let lines = table(s).lines(w, usize::from(body.height), s.cursor.at(), true, theme);
-        frame.render_widget(Paragraph::new(lines), body);
-    }
     let n = list.students.len();
     let count = if list.more {
         format!("the first {n} students · more… (the roster's mine filter lists them all)")
     } else {
         format!("{n} student{}", if n == 1 { "" } else { "s" })
     };
-    let text = format!("{count} · s sorts by {}", s.sort.next().label());
-    frame.render_widget(Paragraph::new(fit(&text, w)).style(theme.dim), foot);
+    let foot = format!("{count} · s sorts by {}", s.sort.next().label());
+    let listing = Listing {
+        title: &title,
+        table: table(s),
+        cursor: s.cursor.at(),
+        empty: "no students: none has you as counselor, and you own or are on no intervention",
+        foot: &foot,
+    };
+    listing::render(frame, area, listing, theme);
 }
