@@ -150,3 +150,33 @@ fn a_stale_answer_is_dropped() {
         "the superseded answer is not shown"
     );
 }
+
+#[test]
+fn missed_not_on_the_menu_is_the_databases_to_allow() {
+    let (mut s, _) = signed_in(&["counselor"], &["caseload"]);
+    let fx = typed(&mut s, "missed");
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Load {
+                req,
+                read: Read::Tool { key },
+            } if key == super::TARGET => Some(*req),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("the tool is asked for: {fx:?}"));
+    let fx = update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::Tool {
+                key: super::TARGET.into(),
+                access: ToolAccess::Allowed {
+                    name: "Interventions".into(),
+                },
+            },
+        },
+    );
+    load_of_list(&fx);
+    assert_eq!(s.top().title(), "Missed sessions");
+}
