@@ -117,13 +117,14 @@ fn named(r: &crate::domain::missed::MissedRow) -> String {
     }
 }
 
-/// Names first, then the counts, the reasons taking what is left: at 80
-/// columns each column keeps what it needs and the reasons show in part.
-fn list_table(s: &MissedState) -> Table {
+/// Names first, then the counts, the reasons taking what is left. Below
+/// 100 columns the names give up some width so the reasons still show.
+fn list_table(s: &MissedState, width: u16) -> Table {
+    let (student, name) = if width < 100 { (16, 18) } else { (24, 32) };
     Table {
         columns: vec![
-            Column::new("student", 10, 22),
-            Column::new("intervention", 10, 24),
+            Column::new("student", 10, student),
+            Column::new("intervention", 10, name),
             Column::whole("expected"),
             Column::whole("delivered"),
             Column::whole("missed"),
@@ -177,7 +178,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &MissedState, theme: &Theme) {
     };
     let listing = Listing {
         title: &title,
-        table: list_table(s),
+        table: list_table(s, area.width),
         cursor: s.cursor.at(),
         empty: "no running intervention you can see has missed a session this month",
         foot: &foot,

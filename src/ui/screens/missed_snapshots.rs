@@ -185,6 +185,9 @@ fn my_caseload_80x24() {
     let screen = my_caseload(80, 24, false);
     assert!(screen.contains("Nguyen, Ava"), "{screen}");
     assert!(screen.contains("2 (1 overdue)"), "{screen}");
+    // Below 100 columns the school gives way to the open interventions.
+    assert!(!screen.contains("Lincoln"), "{screen}");
+    assert!(screen.contains("Read Naturally (review due)"), "{screen}");
     insta::assert_snapshot!(screen);
 }
 
@@ -197,6 +200,7 @@ fn my_caseload_120x40_no_color() {
     );
     assert!(screen.contains("2026-10-21 phone"), "{screen}");
     assert!(screen.contains("3 students"), "{screen}");
+    assert!(screen.contains("04 · Lincoln"), "{screen}");
     insta::assert_snapshot!(screen);
 }
 

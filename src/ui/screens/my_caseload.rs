@@ -28,11 +28,19 @@ fn follow_ups(s: &MyStudent) -> String {
     }
 }
 
-fn table(s: &MyCaseloadState) -> Table {
+/// One line a student; the open interventions take what is left. Below 100
+/// columns the school gives way (the grade stays) so they still show.
+fn table(s: &MyCaseloadState, width: u16) -> Table {
+    let wide = width >= 100;
+    let (place, name) = if wide {
+        ("grade · school", 24)
+    } else {
+        ("grade", 20)
+    };
     Table {
         columns: vec![
-            Column::new("student", 12, 24),
-            Column::new("grade · school", 6, 14),
+            Column::new("student", 12, name),
+            Column::new(place, 5, 20),
             Column::whole("follow-ups"),
             Column::whole("last contact"),
             Column::new("open interventions (most urgent)", 0, 0),
@@ -43,7 +51,11 @@ fn table(s: &MyCaseloadState) -> Table {
             .map(|x| {
                 vec![
                     x.name.clone(),
-                    format!("{} · {}", x.grade, x.school),
+                    if wide {
+                        format!("{} · {}", x.grade, x.school)
+                    } else {
+                        x.grade.to_string()
+                    },
                     follow_ups(x),
                     x.last_contact.as_ref().map_or_else(
                         || "—".into(),
@@ -75,7 +87,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &MyCaseloadState, theme: &Theme)
     let foot = format!("{count} · s sorts by {}", s.sort.next().label());
     let listing = Listing {
         title: &title,
-        table: table(s),
+        table: table(s, area.width),
         cursor: s.cursor.at(),
         empty: "no students: none has you as counselor, and you own or are on no intervention",
         foot: &foot,
