@@ -223,38 +223,25 @@ async fn an_older_menu_follows() {
     for _ in 0..2 {
         c.batch_execute(&sql).await.expect("0020");
     }
-    let rows = c
+    let got: Vec<String> = c
         .query(
-            "SELECT n.label, n.target, t.key, n.hotkey, p.label FROM navigation_items n \
-             JOIN tools t ON t.id = n.tool_id LEFT JOIN navigation_items p ON p.id = n.parent_id \
+            "SELECT n.label || ' → ' || n.target || ' (tool ' || t.key || ') [' || \
+               COALESCE(n.hotkey, '') || '] in ' || COALESCE(p.label, '-') \
+             FROM navigation_items n JOIN tools t ON t.id = n.tool_id \
+             LEFT JOIN navigation_items p ON p.id = n.parent_id \
              WHERE n.label IN ('My caseload', 'Missed sessions') ORDER BY n.label",
             &[],
         )
         .await
-        .unwrap();
-    let got: Vec<(String, String, String, Option<String>, Option<String>)> = rows
+        .unwrap()
         .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+        .map(|r| r.get(0))
         .collect();
-    let item = |label: &str, target: &str, tool: &str, key: &str| {
-        (
-            label.to_string(),
-            target.to_string(),
-            tool.to_string(),
-            Some(key.to_string()),
-            Some("Interventions".to_string()),
-        )
-    };
     assert_eq!(
         got,
         [
-            item(
-                "Missed sessions",
-                "interventions.missed",
-                "interventions",
-                "7"
-            ),
-            item("My caseload", "caseload.mine", "caseload", "c"),
+            "Missed sessions → interventions.missed (tool interventions) [7] in Interventions",
+            "My caseload → caseload.mine (tool caseload) [c] in Interventions",
         ]
     );
 }

@@ -7,6 +7,7 @@ pub mod drafts;
 pub mod headless;
 pub mod iv_list;
 pub mod latency;
+pub mod lists;
 pub mod memory;
 pub mod pages;
 pub mod render;
@@ -313,6 +314,26 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
         percentiles(&mut figures, name, by_name.as_ref().map(pick), "ms", 30.0);
     }
     measured.push(pages::LABEL.to_string());
+
+    // Missed sessions and My caseload: information only, no target.
+    match lists::measure(&pool, n).await {
+        Ok(l) => {
+            for (name, samples, rows) in [
+                ("missed sessions this month", &l.missed, l.missed_rows),
+                ("my caseload by name", &l.my_caseload, l.my_caseload_rows),
+            ] {
+                if let Some(s) = stats::summarize(samples) {
+                    for (p, v) in [("p50", s.p50), ("p95", s.p95)] {
+                        let mut f = Figure::new(format!("{name} {p}"), Some(v), "ms", None);
+                        f.note = Some(format!("{rows} rows"));
+                        figures.push(f);
+                    }
+                }
+            }
+        }
+        Err(e) => figures.push(Figure::failed(lists::LABEL, "ms", None, format!("{e:#}"))),
+    }
+    measured.push(lists::LABEL.to_string());
 
     // Last, as it leaves its screen on top.
     match iv_list::measure(&mut h, &pool, n).await {

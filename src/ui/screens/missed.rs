@@ -4,15 +4,15 @@
 use crate::app::missed::MissedState;
 use crate::domain::intervention::InterventionDetail;
 use crate::domain::missed::{Absences, Week, tally};
-use crate::ui::sanitize::{fit, truncate};
+use crate::ui::sanitize::truncate;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::listing::{self, Listing};
 use crate::ui::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
 use crate::ui::widgets::table::{Column, Table};
 use chrono::{Datelike, NaiveDate};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 
 /// A count of sessions: whole when it is whole, else to one decimal
 /// (expected sessions are pro-rated by days, `domain::missed`).
@@ -117,13 +117,14 @@ fn named(r: &crate::domain::missed::MissedRow) -> String {
     }
 }
 
-/// Names first, then the counts, the reasons taking what is left: at 80
-/// columns each column keeps what it needs and the reasons show in part.
-fn list_table(s: &MissedState) -> Table {
+/// Names first, then the counts, the reasons taking what is left. Below
+/// 100 columns the names give up some width so the reasons still show.
+fn list_table(s: &MissedState, width: u16) -> Table {
+    let (student, name) = if width < 100 { (16, 18) } else { (24, 32) };
     Table {
         columns: vec![
-            Column::new("student", 10, 22),
-            Column::new("intervention", 10, 24),
+            Column::new("student", 10, student),
+            Column::new("intervention", 10, name),
             Column::whole("expected"),
             Column::whole("delivered"),
             Column::whole("missed"),
@@ -160,33 +161,14 @@ pub fn render(frame: &mut Frame, area: Rect, s: &MissedState, theme: &Theme) {
         pending::render(frame, area, p, theme);
         return;
     };
-    let w = usize::from(area.width);
-    let [head, body, foot] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
     let since = crate::domain::missed::month_start(month.today);
     let title = format!(
         "missed sessions {}–{} · expected by plan frequency, pauses left out",
         since.day(),
         month.today.format("%-d %b %Y")
     );
-    frame.render_widget(Paragraph::new(fit(&title, w)).style(theme.header), head);
-    if month.rows.is_empty() {
-        crate::ui::centered_text(
-            frame,
-            body,
-            "no running intervention you can see has missed a session this month",
-            theme.dim,
-        );
-    } else {
-        let lines = list_table(s).lines(w, usize::from(body.height), s.cursor.at(), true, theme);
-        frame.render_widget(Paragraph::new(lines), body);
-    }
     let shown = month.rows.len();
-    let foot_text = if s.full() {
+    let foot = if s.full() {
         format!("the {shown} running interventions with the most missed sessions")
     } else {
         format!(
@@ -194,5 +176,12 @@ pub fn render(frame: &mut Frame, area: Rect, s: &MissedState, theme: &Theme) {
             if shown == 1 { "" } else { "s" }
         )
     };
-    frame.render_widget(Paragraph::new(fit(&foot_text, w)).style(theme.dim), foot);
+    let listing = Listing {
+        title: &title,
+        table: list_table(s, area.width),
+        cursor: s.cursor.at(),
+        empty: "no running intervention you can see has missed a session this month",
+        foot: &foot,
+    };
+    listing::render(frame, area, listing, theme);
 }

@@ -88,6 +88,29 @@ fn missed_loading_failed_and_empty() {
         screen.contains("permission denied (r to retry, esc to go back)"),
         "{screen}"
     );
+    let fx = update(&mut s, crate::app::fixtures::key('r'));
+    let Some(crate::app::Effect::Load { req, .. }) = fx.last() else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut s,
+        Msg::Loaded {
+            req: *req,
+            data: crate::app::Data::MissedThisMonth {
+                rows: vec![],
+                today: crate::app::fixtures::day(crate::app::fixtures::TODAY),
+            },
+        },
+    );
+    let screen = text(&draw(&s, 80, 24, false));
+    assert!(
+        screen.contains("no running intervention you can see has missed a session this month"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("0 running interventions with missed sessions"),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -162,6 +185,9 @@ fn my_caseload_80x24() {
     let screen = my_caseload(80, 24, false);
     assert!(screen.contains("Nguyen, Ava"), "{screen}");
     assert!(screen.contains("2 (1 overdue)"), "{screen}");
+    // Below 100 columns the school gives way to the open interventions.
+    assert!(!screen.contains("Lincoln"), "{screen}");
+    assert!(screen.contains("Read Naturally (review due)"), "{screen}");
     insta::assert_snapshot!(screen);
 }
 
@@ -174,6 +200,7 @@ fn my_caseload_120x40_no_color() {
     );
     assert!(screen.contains("2026-10-21 phone"), "{screen}");
     assert!(screen.contains("3 students"), "{screen}");
+    assert!(screen.contains("04 · Lincoln"), "{screen}");
     insta::assert_snapshot!(screen);
 }
 

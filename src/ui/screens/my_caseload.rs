@@ -2,13 +2,12 @@
 
 use crate::app::my_caseload::MyCaseloadState;
 use crate::domain::my_caseload::MyStudent;
-use crate::ui::sanitize::fit;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::listing::{self, Listing};
 use crate::ui::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
 use crate::ui::widgets::table::{Column, Table};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::Paragraph;
+use ratatui::layout::Rect;
 
 fn interventions(s: &MyStudent) -> String {
     let Some((name, status)) = &s.most_urgent else {
@@ -29,11 +28,19 @@ fn follow_ups(s: &MyStudent) -> String {
     }
 }
 
-fn table(s: &MyCaseloadState) -> Table {
+/// One line a student; the open interventions take what is left. Below 100
+/// columns the school gives way (the grade stays) so they still show.
+fn table(s: &MyCaseloadState, width: u16) -> Table {
+    let wide = width >= 100;
+    let (place, name) = if wide {
+        ("grade · school", 24)
+    } else {
+        ("grade", 20)
+    };
     Table {
         columns: vec![
-            Column::new("student", 12, 24),
-            Column::new("grade · school", 6, 14),
+            Column::new("student", 12, name),
+            Column::new(place, 5, 20),
             Column::whole("follow-ups"),
             Column::whole("last contact"),
             Column::new("open interventions (most urgent)", 0, 0),
@@ -44,7 +51,11 @@ fn table(s: &MyCaseloadState) -> Table {
             .map(|x| {
                 vec![
                     x.name.clone(),
-                    format!("{} · {}", x.grade, x.school),
+                    if wide {
+                        format!("{} · {}", x.grade, x.school)
+                    } else {
+                        x.grade.to_string()
+                    },
                     follow_ups(x),
                     x.last_contact.as_ref().map_or_else(
                         || "—".into(),
@@ -63,35 +74,23 @@ pub fn render(frame: &mut Frame, area: Rect, s: &MyCaseloadState, theme: &Theme)
         pending::render(frame, area, p, theme);
         return;
     };
-    let w = usize::from(area.width);
-    let [head, body, foot] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
     let title = format!(
         "your counselees and students of your interventions (owner or team) · by {}",
         s.sort.label()
     );
-    frame.render_widget(Paragraph::new(fit(&title, w)).style(theme.header), head);
-    if list.students.is_empty() {
-        crate::ui::centered_text(
-            frame,
-            body,
-            "no students: none has you as counselor, and you own or are on no intervention",
-            theme.dim,
-        );
-    } else {
-        let lines = table(s).lines(w, usize::from(body.height), s.cursor.at(), true, theme);
-        frame.render_widget(Paragraph::new(lines), body);
-    }
     let n = list.students.len();
     let count = if list.more {
         format!("the first {n} students · more… (the roster's mine filter lists them all)")
     } else {
         format!("{n} student{}", if n == 1 { "" } else { "s" })
     };
-    let text = format!("{count} · s sorts by {}", s.sort.next().label());
-    frame.render_widget(Paragraph::new(fit(&text, w)).style(theme.dim), foot);
+    let foot = format!("{count} · s sorts by {}", s.sort.next().label());
+    let listing = Listing {
+        title: &title,
+        table: table(s, area.width),
+        cursor: s.cursor.at(),
+        empty: "no students: none has you as counselor, and you own or are on no intervention",
+        foot: &foot,
+    };
+    listing::render(frame, area, listing, theme);
 }

@@ -4,6 +4,7 @@
 use super::MissedState;
 use crate::app::fixtures::{self, day, iref, key, loads};
 use crate::app::iv_tests::signed_in;
+use crate::app::schools::tests::typed;
 use crate::app::test_prelude::*;
 use crate::domain::missed::{Absences, MissedRow, Tally};
 
@@ -65,14 +66,6 @@ fn load_of_list(fx: &[Effect]) -> ReqId {
     found.unwrap_or_else(|| panic!("no load of the list: {fx:?}"))
 }
 
-fn typed(s: &mut State, line: &str) -> Vec<Effect> {
-    update(s, key(':'));
-    for c in line.chars() {
-        update(s, key(c));
-    }
-    update(s, key(KeyCode::Enter))
-}
-
 /// Signed in with the item on the menu, `:missed` typed: the screen,
 /// loading.
 pub(crate) fn opened() -> (State, ReqId) {
@@ -82,18 +75,21 @@ pub(crate) fn opened() -> (State, ReqId) {
     (s, load_of_list(&fx))
 }
 
-pub(crate) fn loaded() -> State {
-    let (mut s, req) = opened();
+/// The list `rows` answers request `req`, as of the fixtures' today.
+fn arrive(s: &mut State, req: ReqId, rows: Vec<MissedRow>) {
+    let today = day(fixtures::TODAY);
     update(
-        &mut s,
+        s,
         Msg::Loaded {
             req,
-            data: Data::MissedThisMonth {
-                rows: rows(),
-                today: day(fixtures::TODAY),
-            },
+            data: Data::MissedThisMonth { rows, today },
         },
     );
+}
+
+pub(crate) fn loaded() -> State {
+    let (mut s, req) = opened();
+    arrive(&mut s, req, rows());
     s
 }
 
@@ -132,16 +128,7 @@ fn l_logs_a_session_for_the_selected_intervention() {
 #[test]
 fn an_empty_list_opens_nothing_and_a_failure_is_kept_for_retry() {
     let (mut s, req) = opened();
-    update(
-        &mut s,
-        Msg::Loaded {
-            req,
-            data: Data::MissedThisMonth {
-                rows: vec![],
-                today: day(fixtures::TODAY),
-            },
-        },
-    );
+    arrive(&mut s, req, vec![]);
     let fx = update(&mut s, key(KeyCode::Enter));
     assert!(fx.is_empty(), "{fx:?}");
     assert_eq!(s.top().title(), "Missed sessions");
@@ -157,18 +144,39 @@ fn a_stale_answer_is_dropped() {
     let fx = update(&mut s, key('r'));
     assert!(fx.contains(&Effect::Cancel { req: old }), "{fx:?}");
     load_of_list(&fx);
-    update(
-        &mut s,
-        Msg::Loaded {
-            req: old,
-            data: Data::MissedThisMonth {
-                rows: rows(),
-                today: day(fixtures::TODAY),
-            },
-        },
-    );
+    arrive(&mut s, old, rows());
     assert!(
         missed(&s).list.get().is_none(),
         "the superseded answer is not shown"
     );
+}
+
+#[test]
+fn missed_not_on_the_menu_is_the_databases_to_allow() {
+    let (mut s, _) = signed_in(&["counselor"], &["caseload"]);
+    let fx = typed(&mut s, "missed");
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Load {
+                req,
+                read: Read::Tool { key },
+            } if key == super::TARGET => Some(*req),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("the tool is asked for: {fx:?}"));
+    let fx = update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::Tool {
+                key: super::TARGET.into(),
+                access: ToolAccess::Allowed {
+                    name: "Interventions".into(),
+                },
+            },
+        },
+    );
+    load_of_list(&fx);
+    assert_eq!(s.top().title(), "Missed sessions");
 }

@@ -15,7 +15,8 @@ pub(crate) fn student(n: u128, name: &str) -> MyStudent {
         grade: GradeLevel::G04,
         school: "Lincoln".into(),
         open_interventions: (n % 3) as i64,
-        most_urgent: (n % 3 > 0).then(|| ("Read Naturally".into(), InterventionStatus::ReviewDue)),
+        most_urgent: (!n.is_multiple_of(3))
+            .then(|| ("Read Naturally".into(), InterventionStatus::ReviewDue)),
         open_follow_ups: (n % 2) as i64 * 2,
         overdue_follow_ups: (n % 2) as i64,
         last_contact: (n != 2).then(|| (day(50), "phone".into())),
