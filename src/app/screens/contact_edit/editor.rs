@@ -11,7 +11,7 @@ use crate::domain::contact::{
 };
 use chrono::{Days, NaiveDate};
 use ratatui::style::{Modifier, Style};
-use ratatui_textarea::{TextArea, WrapMode};
+use ratatui_textarea::TextArea;
 use std::borrow::Cow;
 use uuid::Uuid;
 
@@ -533,14 +533,5 @@ fn clean(s: &str) -> Cow<'_, str> {
 }
 
 pub(super) fn summary_area(text: &str) -> TextArea<'static> {
-    let mut t = TextArea::new(text.split('\n').map(str::to_string).collect());
-    t.set_wrap_mode(WrapMode::WordOrGlyph);
-    t.set_max_histories(200);
-    t.set_cursor_line_style(Style::new());
-    t.set_placeholder_text("What was said…");
-    // Dim rather than the textarea's grey: no colour, so NO_COLOR holds.
-    t.set_placeholder_style(Style::new().add_modifier(Modifier::DIM));
-    t.move_cursor(ratatui_textarea::CursorMove::Bottom);
-    t.move_cursor(ratatui_textarea::CursorMove::End);
-    t
+    crate::app::session_edit::text_area(text, "What was said…")
 }
