@@ -83,3 +83,50 @@ fn tiny_terminals_do_not_panic() {
         let _ = draw(&s, w, h, false);
     }
 }
+
+#[test]
+fn conflict_80x24() {
+    use crate::app::screens::contact_edit::tests::stored;
+    use crate::app::screens::contact_edit::{About, ContactScreen};
+    use crate::app::{Data, Effect, Read, Screen, Wrote};
+    let mut s = opened(false);
+    s.screens
+        .push(Screen::Contact(Box::new(ContactScreen::new(About::Edit(
+            uuid::Uuid::from_u128(900),
+        )))));
+    let top = s.screens.len() - 1;
+    let fx = crate::app::screens::load(&mut s, top);
+    let [
+        Effect::Load {
+            req,
+            read: Read::ContactForm { .. },
+        },
+    ] = fx[..]
+    else {
+        panic!("{fx:?}")
+    };
+    let data = Data::ContactForm {
+        loaded: Some(Box::new((
+            crate::app::fixtures::contact_context(false),
+            Some(stored(3, "behavior")),
+        ))),
+        today: crate::app::fixtures::day(crate::app::fixtures::TODAY),
+        drafts: vec![],
+    };
+    update(&mut s, Msg::Loaded { req, data });
+    tab_to(&mut s, Slot::Purpose);
+    typed(&mut s, " plan");
+    let fx = update(&mut s, key(ctrl('s')));
+    let Some(req) = fx.iter().find_map(|e| match e {
+        Effect::WriteContact { req, .. } => Some(*req),
+        _ => None,
+    }) else {
+        panic!("{fx:?}")
+    };
+    let theirs = Box::new(stored(4, "behavior, called back"));
+    let wrote = Wrote::Contact(crate::domain::contact::ContactWritten::Conflict(theirs));
+    update(&mut s, Msg::Written { req, wrote });
+    let screen = text(&draw(&s, 80, 24, false));
+    assert!(screen.contains("behavior, called back"), "{screen}");
+    insta::assert_snapshot!(screen);
+}

@@ -401,7 +401,7 @@ fn a_draft_left_from_before_is_offered_when_the_form_opens_again() {
     assert_eq!(editor(&s).value(Slot::Purpose), "");
 }
 
-fn stored(version: i32, purpose: &str) -> StoredContact {
+pub(crate) fn stored(version: i32, purpose: &str) -> StoredContact {
     StoredContact {
         id: Uuid::from_u128(900),
         version,
@@ -541,4 +541,37 @@ fn on_the_homes_follow_up_the_contact_answers_it() {
     assert_eq!(of.parent_id, Some(Uuid::from_u128(4001)));
     assert_eq!(of.student_id, Uuid::from_u128(2009));
     assert_eq!(of.student_name, "Cy Park");
+}
+
+#[test]
+fn esc_with_changes_asks_to_keep_or_discard_and_without_closes() {
+    let mut s = opened(false);
+    typed(&mut s, "check-in");
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(editor(&s).stage, Stage::Leaving);
+    let fx = update(&mut s, key('k'));
+    assert!(fx.is_empty(), "the draft stays: {fx:?}");
+    assert!(matches!(s.top(), Screen::Student(_)));
+
+    let mut s = opened(false);
+    typed(&mut s, "check-in");
+    let id = editor(&s).id;
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key('x'));
+    assert_eq!(
+        editor(&s).stage,
+        Stage::Editing,
+        "any other key: back to editing"
+    );
+    update(&mut s, key(KeyCode::Esc));
+    let fx = update(&mut s, key('d'));
+    assert_eq!(fx, vec![Effect::DeleteContactDraft { id }]);
+    assert!(matches!(s.top(), Screen::Student(_)));
+
+    let mut s = opened(false);
+    update(&mut s, key(KeyCode::Esc));
+    assert!(
+        matches!(s.top(), Screen::Student(_)),
+        "nothing typed: it just closes"
+    );
 }
