@@ -3,18 +3,26 @@
 //! contact with a follow-up is logged for their student (once, however
 //! often the save is retried) and audited; a student they cannot see gets
 //! nothing written; a reply to a hidden contact is refused exactly like a
-//! reply to a missing one; an edit on a stale version is a conflict.
+//! reply to a missing one; an edit on a stale version is a conflict; the
+//! form's draft survives a client that dies, in its own folder.
 
 mod common;
 
+use caseload::app::screens::contact_edit::draft::ContactDraft;
+use caseload::app::screens::contact_edit::{About, ContactFor};
+use caseload::app::{Data, Effect, Msg, Read, ReqId};
 use caseload::db::contacts::{context, insert, load_contact, update};
 use caseload::db::interventions::WriteError;
 use caseload::demo::seed::DEMO_COUNSELOR;
 use caseload::domain::contact::ContactFields;
 use caseload::domain::kinds::{Channel, ContactDirection, ContactResult};
 use caseload::domain::refusal::Refusal;
+use caseload::drafts::DraftStore;
+use caseload::worker::{self, Worker};
 use chrono::NaiveDate;
 use common::TestDb;
+use std::sync::Arc;
+use std::time::Duration;
 use tokio_postgres::Client;
 use uuid::Uuid;
 
@@ -257,4 +265,110 @@ async fn nothing_is_written_for_a_hidden_student_and_a_hidden_parent_is_a_missin
         .unwrap()
         .get(0);
     assert_eq!(parent, Some(first));
+}
+
+/// The worker with its draft store in `dir`, signed in as the counselor.
+fn worker_in(
+    dir: &std::path::Path,
+    url: &str,
+) -> (
+    tokio::sync::mpsc::UnboundedSender<Effect>,
+    tokio::sync::mpsc::UnboundedReceiver<Msg>,
+) {
+    let store = Arc::new(DraftStore::open(dir).expect("store"));
+    let pool = common::pool(url, None, None);
+    let w = Worker::new(pool, common::worker::tls()).with_drafts(store);
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    (worker::spawn_worker(w, tx), rx)
+}
+
+/// The form's load for a new contact about `student`: the drafts offered.
+async fn drafts_offered(
+    fx: &tokio::sync::mpsc::UnboundedSender<Effect>,
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>,
+    of: &ContactFor,
+    n: u64,
+) -> Vec<ContactDraft> {
+    let req = ReqId(n);
+    let read = Read::ContactForm {
+        about: About::New(of.clone()),
+    };
+    fx.send(Effect::Load { req, read }).unwrap();
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(20), rx.recv())
+            .await
+            .expect("an answer")
+            .expect("worker alive");
+        if let Msg::Loaded {
+            req: r,
+            data: Data::ContactForm { loaded, drafts, .. },
+        } = msg
+            && r == req
+        {
+            assert!(loaded.is_some(), "the student is visible");
+            return drafts;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_contact_draft_outlives_the_client_apart_from_session_drafts() {
+    let fx = fixture().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let of = ContactFor {
+        student_id: fx.mine,
+        student_name: "x".into(),
+        intervention_id: None,
+        parent_id: None,
+    };
+    let draft = ContactDraft {
+        format: 1,
+        id: Uuid::new_v4(),
+        base_version: None,
+        of: of.clone(),
+        values: [("purpose".to_string(), "schedule a meeting".to_string())].into(),
+        guardian_id: None,
+        owner_id: None,
+        summary: "Asked about Tuesday".into(),
+        day: "2026-03-11".into(),
+    };
+    {
+        let (effects, _replies) = worker_in(dir.path(), &fx.counselor_url);
+        effects
+            .send(Effect::WriteContactDraft {
+                draft: Box::new(draft.clone()),
+            })
+            .unwrap();
+        // The writer coalesces for 150 ms; then the client dies unflushed.
+        tokio::time::sleep(Duration::from_millis(600)).await;
+    }
+    let on_disk = dir.path().join("contacts").join("drafts");
+    assert_eq!(
+        std::fs::read_dir(&on_disk).unwrap().count(),
+        1,
+        "{on_disk:?}"
+    );
+
+    let (effects, mut replies) = worker_in(dir.path(), &fx.counselor_url);
+    assert_eq!(
+        drafts_offered(&effects, &mut replies, &of, 1).await,
+        [draft.clone()]
+    );
+    // The session drafts list never sees it.
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("drafts"))
+            .unwrap()
+            .count(),
+        0
+    );
+
+    effects
+        .send(Effect::DeleteContactDraft { id: draft.id })
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        drafts_offered(&effects, &mut replies, &of, 2)
+            .await
+            .is_empty()
+    );
 }
