@@ -352,7 +352,7 @@ async fn a_contact_draft_outlives_the_client_apart_from_session_drafts() {
     let (effects, mut replies) = worker_in(dir.path(), &fx.counselor_url);
     assert_eq!(
         drafts_offered(&effects, &mut replies, &of, 1).await,
-        [draft.clone()]
+        std::slice::from_ref(&draft)
     );
     // The session drafts list never sees it.
     assert_eq!(
