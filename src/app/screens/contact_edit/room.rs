@@ -280,7 +280,14 @@ impl Editor {
             _ => {}
         }
         if matches!(slot, Slot::Guardian | Slot::Owner) {
-            // Chosen from a list, never typed.
+            // Chosen from a list, never typed: a letter goes to the next
+            // name that starts with it.
+            if let KeyCode::Char(c) = key.code
+                && key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
+                && self.jump_to(slot, c)
+            {
+                return self.edited();
+            }
             return vec![];
         }
         self.form_key(key, slot, cx)

@@ -575,3 +575,25 @@ fn esc_with_changes_asks_to_keep_or_discard_and_without_closes() {
         "nothing typed: it just closes"
     );
 }
+
+#[test]
+fn a_letter_on_the_guardian_or_the_owner_goes_to_the_next_name_with_it() {
+    let mut s = opened(false);
+    tab_to(&mut s, Slot::Guardian);
+    update(&mut s, key('t'));
+    assert_eq!(editor(&s).value(Slot::Guardian), "Tom Lee");
+    assert_eq!(editor(&s).value(Slot::Channel), "email");
+    update(&mut s, key('R'));
+    assert_eq!(editor(&s).value(Slot::Guardian), "Rosa Lee");
+    update(&mut s, key('z'));
+    assert_eq!(
+        editor(&s).value(Slot::Guardian),
+        "Rosa Lee",
+        "no name: unchanged"
+    );
+    tab_to(&mut s, Slot::FollowUp);
+    update(&mut s, key(' '));
+    tab_to(&mut s, Slot::Owner);
+    update(&mut s, key('o'));
+    assert_eq!(editor(&s).value(Slot::Owner), "Omar Hale");
+}
