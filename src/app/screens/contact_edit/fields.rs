@@ -295,6 +295,9 @@ pub fn parse(
             Slot::When,
             &mut errs,
             when(when_text).and_then(|w| match w {
+                None if original_when.is_some() => {
+                    Err("a logged contact keeps its time: type it as YYYY-MM-DD HH:MM".to_string())
+                }
                 Some(w) if w.date() > today => Err(format!(
                     "{} is after today: log a contact once it happened",
                     w.format("%Y-%m-%d")

@@ -597,3 +597,30 @@ fn a_letter_on_the_guardian_or_the_owner_goes_to_the_next_name_with_it() {
     update(&mut s, key('o'));
     assert_eq!(editor(&s).value(Slot::Owner), "Omar Hale");
 }
+
+#[test]
+fn a_logged_contact_keeps_a_time() {
+    let mut s = on_record();
+    s.screens
+        .push(Screen::Contact(Box::new(ContactScreen::new(About::Edit(
+            Uuid::from_u128(900),
+        )))));
+    let top = s.screens.len() - 1;
+    let (req, _) = form_load(&crate::app::screens::load(&mut s, top));
+    answer(
+        &mut s,
+        req,
+        contact_context(false),
+        Some(stored(3, "behavior")),
+        vec![],
+    );
+    tab_to(&mut s, Slot::When);
+    update(&mut s, key(ctrl('u')));
+    let fx = update(&mut s, key(ctrl('s')));
+    assert!(sent(&fx).is_none());
+    let e = editor(&s);
+    assert_eq!(
+        e.form.shown_error(e.index(Slot::When).unwrap()),
+        Some("a logged contact keeps its time: type it as YYYY-MM-DD HH:MM")
+    );
+}
