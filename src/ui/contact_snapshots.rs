@@ -86,34 +86,9 @@ fn tiny_terminals_do_not_panic() {
 
 #[test]
 fn conflict_80x24() {
-    use crate::app::screens::contact_edit::tests::stored;
-    use crate::app::screens::contact_edit::{About, ContactScreen};
-    use crate::app::{Data, Effect, Read, Screen, Wrote};
-    let mut s = opened(false);
-    s.screens
-        .push(Screen::Contact(Box::new(ContactScreen::new(About::Edit(
-            uuid::Uuid::from_u128(900),
-        )))));
-    let top = s.screens.len() - 1;
-    let fx = crate::app::screens::load(&mut s, top);
-    let [
-        Effect::Load {
-            req,
-            read: Read::ContactForm { .. },
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
-    let data = Data::ContactForm {
-        loaded: Some(Box::new((
-            crate::app::fixtures::contact_context(false),
-            Some(stored(3, "behavior")),
-        ))),
-        today: crate::app::fixtures::day(crate::app::fixtures::TODAY),
-        drafts: vec![],
-    };
-    update(&mut s, Msg::Loaded { req, data });
+    use crate::app::screens::contact_edit::tests::{editing, stored};
+    use crate::app::{Effect, Wrote};
+    let mut s = editing(stored(3, "behavior"));
     tab_to(&mut s, Slot::Purpose);
     typed(&mut s, " plan");
     let fx = update(&mut s, key(ctrl('s')));

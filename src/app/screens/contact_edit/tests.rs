@@ -425,23 +425,20 @@ pub(crate) fn stored(version: i32, purpose: &str) -> StoredContact {
     }
 }
 
+/// The form on Ana's logged contact `stored`, loaded from the record.
+pub(crate) fn editing(stored: StoredContact) -> State {
+    let mut s = on_record();
+    let screen = ContactScreen::new(About::Edit(stored.id));
+    s.screens.push(Screen::Contact(Box::new(screen)));
+    let top = s.screens.len() - 1;
+    let (req, _) = form_load(&crate::app::screens::load(&mut s, top));
+    answer(&mut s, req, contact_context(false), Some(stored), vec![]);
+    s
+}
+
 #[test]
 fn an_edit_carries_its_version_and_a_conflict_shows_theirs() {
-    let mut s = on_record();
-    s.screens
-        .push(Screen::Contact(Box::new(ContactScreen::new(About::Edit(
-            Uuid::from_u128(900),
-        )))));
-    let top = s.screens.len() - 1;
-    let fx = crate::app::screens::load(&mut s, top);
-    let (req, _) = form_load(&fx);
-    answer(
-        &mut s,
-        req,
-        contact_context(false),
-        Some(stored(3, "behavior")),
-        vec![],
-    );
+    let mut s = editing(stored(3, "behavior"));
     let e = editor(&s);
     assert_eq!(e.value(Slot::When), format!("{} 09:30", today()));
     assert_eq!(e.value(Slot::Direction), "inbound");
@@ -600,20 +597,7 @@ fn a_letter_on_the_guardian_or_the_owner_goes_to_the_next_name_with_it() {
 
 #[test]
 fn a_logged_contact_keeps_a_time() {
-    let mut s = on_record();
-    s.screens
-        .push(Screen::Contact(Box::new(ContactScreen::new(About::Edit(
-            Uuid::from_u128(900),
-        )))));
-    let top = s.screens.len() - 1;
-    let (req, _) = form_load(&crate::app::screens::load(&mut s, top));
-    answer(
-        &mut s,
-        req,
-        contact_context(false),
-        Some(stored(3, "behavior")),
-        vec![],
-    );
+    let mut s = editing(stored(3, "behavior"));
     tab_to(&mut s, Slot::When);
     update(&mut s, key(ctrl('u')));
     let fx = update(&mut s, key(ctrl('s')));
