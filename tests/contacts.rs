@@ -4,7 +4,8 @@
 //! often the save is retried) and audited; a student they cannot see gets
 //! nothing written; a reply to a hidden contact is refused exactly like a
 //! reply to a missing one; an edit on a stale version is a conflict; the
-//! form's draft survives a client that dies, in its own folder.
+//! form's draft survives a client that dies, in its own folder; roles
+//! decide who may log and who may restrict.
 
 mod common;
 
@@ -371,4 +372,38 @@ async fn a_contact_draft_outlives_the_client_apart_from_session_drafts() {
             .await
             .is_empty()
     );
+}
+
+/// Roles, not the form, decide: an interventionist who delivers a1's
+/// intervention may log its contacts but not restrict one (and is not
+/// offered the toggle); a teacher who may only read b1's intervention
+/// sees b1 but may not log for b1; another counselor does not see a1.
+#[tokio::test]
+async fn the_database_decides_who_may_log_and_restrict() {
+    let d = common::district::District::new().await;
+    let a1 = d.students["a1"].id;
+    let b1 = d.students["b1"].id;
+
+    let i = d.connect_as("interventionist").await;
+    let ctx = context(&i, a1, None).await.unwrap().expect("a1 visible");
+    assert!(!ctx.may_restrict, "no restricted toggle");
+    let mut restricted = call(None, None, None);
+    restricted.is_restricted = true;
+    let id = Uuid::new_v4();
+    let r = insert(&i, id, a1, None, None, &restricted).await;
+    assert_eq!(refusal(r), Refusal::ContactRestrictNotAllowed);
+    assert_eq!(count(&d.admin, id).await, 0);
+    insert(&i, id, a1, None, None, &call(None, None, None))
+        .await
+        .expect("an open contact is theirs to log");
+
+    let t = d.connect_as("teacher").await;
+    assert!(context(&t, b1, None).await.unwrap().is_some(), "b1 visible");
+    let id = Uuid::new_v4();
+    let r = insert(&t, id, b1, None, None, &call(None, None, None)).await;
+    assert_eq!(refusal(r), Refusal::MayNotLogContacts);
+    assert_eq!(count(&d.admin, id).await, 0);
+
+    let b = d.connect_as("counselor_b").await;
+    assert!(context(&b, a1, None).await.unwrap().is_none());
 }
