@@ -387,6 +387,7 @@ async fn the_database_decides_who_may_log_and_restrict() {
     let i = d.connect_as("interventionist").await;
     let ctx = context(&i, a1, None).await.unwrap().expect("a1 visible");
     assert!(!ctx.may_restrict, "no restricted toggle");
+    assert!(ctx.may_write);
     let mut restricted = call(None, None, None);
     restricted.is_restricted = true;
     let id = Uuid::new_v4();
@@ -398,7 +399,8 @@ async fn the_database_decides_who_may_log_and_restrict() {
         .expect("an open contact is theirs to log");
 
     let t = d.connect_as("teacher").await;
-    assert!(context(&t, b1, None).await.unwrap().is_some(), "b1 visible");
+    let ctx = context(&t, b1, None).await.unwrap().expect("b1 visible");
+    assert!(!ctx.may_write, "the form says so before anything is typed");
     let id = Uuid::new_v4();
     let r = insert(&t, id, b1, None, None, &call(None, None, None)).await;
     assert_eq!(refusal(r), Refusal::MayNotLogContacts);

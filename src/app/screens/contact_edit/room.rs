@@ -97,6 +97,15 @@ impl Room for ContactScreen {
             return vec![];
         };
         let (context, stored) = *loaded;
+        if !context.may_write {
+            let why = format!(
+                "you may read {}'s record but not log contacts for them: their counselor, their \
+                 school's coordinators and the people who deliver their interventions do",
+                context.student_name
+            );
+            self.editing.fail(req, why);
+            return vec![];
+        }
         let mut editor = match (&self.about, stored) {
             (About::New(of), _) => Editor::new_contact(cx.mint_id(), of.clone(), context, today),
             (About::Edit(_), Some(s)) => {

@@ -608,3 +608,23 @@ fn a_logged_contact_keeps_a_time() {
         Some("a logged contact keeps its time: type it as YYYY-MM-DD HH:MM")
     );
 }
+
+#[test]
+fn someone_who_may_only_read_the_record_is_told_before_typing() {
+    let mut s = on_record();
+    let (req, _) = form_load(&update(&mut s, key('C')));
+    let mut ctx = contact_context(false);
+    ctx.may_write = false;
+    answer(&mut s, req, ctx, None, vec![]);
+    let c = screen(&s);
+    assert!(c.editor().is_none());
+    assert_eq!(
+        c.editing.error(),
+        Some(
+            "you may read Lee, Ana's record but not log contacts for them: their counselor, their \
+             school's coordinators and the people who deliver their interventions do"
+        )
+    );
+    update(&mut s, key(KeyCode::Esc));
+    assert!(matches!(s.top(), Screen::Student(_)));
+}
