@@ -691,6 +691,7 @@ pub fn contact_context(may_restrict: bool) -> crate::domain::contact::ContactCon
         ],
         follow_up_days: 7,
         may_restrict,
+        may_write: true,
         me: Some(Uuid::from_u128(1)),
     }
 }

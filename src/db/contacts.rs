@@ -145,7 +145,8 @@ pub async fn context(
     let Some(head) = client
         .query_opt(
             "SELECT s.last_name || ', ' || COALESCE(NULLIF(btrim(s.preferred_name), ''), \
-               s.first_name), caseload_can_view_restricted(), caseload_current_user_id() \
+               s.first_name), caseload_can_view_restricted(), caseload_current_user_id(), \
+               caseload_may_write_student(s.id) \
              FROM students s WHERE s.id = $1",
             &[&student_id],
         )
@@ -160,6 +161,7 @@ pub async fn context(
         owners: owners(client, student_id, owner).await?,
         follow_up_days: follow_up_days(client).await?,
         may_restrict: head.get::<_, Option<bool>>(1).unwrap_or(false),
+        may_write: head.get::<_, Option<bool>>(3).unwrap_or(false),
         me: head.get(2),
     }))
 }

@@ -64,6 +64,8 @@ pub struct ContactContext {
     pub follow_up_days: i64,
     /// `caseload_can_view_restricted()`: the restricted toggle shows.
     pub may_restrict: bool,
+    /// `caseload_may_write_student()`: else the form does not open.
+    pub may_write: bool,
     /// The signed-in person (`None`: a login with no users row).
     pub me: Option<Uuid>,
 }

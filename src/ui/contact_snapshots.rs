@@ -83,3 +83,25 @@ fn tiny_terminals_do_not_panic() {
         let _ = draw(&s, w, h, false);
     }
 }
+
+#[test]
+fn conflict_80x24() {
+    use crate::app::screens::contact_edit::tests::{editing, stored};
+    use crate::app::{Effect, Wrote};
+    let mut s = editing(stored(3, "behavior"));
+    tab_to(&mut s, Slot::Purpose);
+    typed(&mut s, " plan");
+    let fx = update(&mut s, key(ctrl('s')));
+    let Some(req) = fx.iter().find_map(|e| match e {
+        Effect::WriteContact { req, .. } => Some(*req),
+        _ => None,
+    }) else {
+        panic!("{fx:?}")
+    };
+    let theirs = Box::new(stored(4, "behavior, called back"));
+    let wrote = Wrote::Contact(crate::domain::contact::ContactWritten::Conflict(theirs));
+    update(&mut s, Msg::Written { req, wrote });
+    let screen = text(&draw(&s, 80, 24, false));
+    assert!(screen.contains("behavior, called back"), "{screen}");
+    insta::assert_snapshot!(screen);
+}

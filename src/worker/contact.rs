@@ -4,9 +4,9 @@
 
 use super::Failure;
 use super::draft_writer::DraftWriter;
-use crate::app::Data;
 use crate::app::screens::contact_edit::About;
 use crate::app::screens::contact_edit::draft::ContactDraft;
+use crate::app::{Data, Msg};
 use crate::db::contacts;
 use crate::db::interventions::WriteError;
 use crate::domain::contact::{ContactWrite, ContactWritten};
@@ -83,5 +83,22 @@ pub(super) async fn write(c: &Client, w: ContactWrite) -> ContactWritten {
         Err(WriteError::NotFound) => ContactWritten::Gone,
         Err(WriteError::Refused(why)) => ContactWritten::Refused(why.to_string()),
         Err(e @ WriteError::Db(_)) => ContactWritten::Failed(e.to_string()),
+    }
+}
+
+impl super::Worker {
+    /// Queued in order, as session drafts are (see `serve`).
+    pub(super) fn put_contact_draft(&self, draft: &ContactDraft) -> Option<Msg> {
+        let w = self.contact_drafts.as_ref()?;
+        let failed = w
+            .put_json(draft.id, draft)
+            .err()
+            .or_else(|| w.take_failure());
+        failed.map(|why| Msg::DraftFailed { why })
+    }
+
+    pub(super) async fn delete_contact_draft(&self, id: uuid::Uuid) -> Option<Msg> {
+        let w = self.contact_drafts.as_ref()?;
+        w.delete(id).await.err().map(|why| Msg::DraftFailed { why })
     }
 }

@@ -4,7 +4,6 @@
 //! Superseded requests are cancelled on the server (`Effect::Cancel`), so a
 //! user paging quickly does not queue up queries nobody will read.
 
-use crate::app::screens::contact_edit::draft::ContactDraft;
 use crate::app::session_edit::draft::SessionDraft;
 use crate::app::{Data, Effect, Msg, Read, ReqId};
 use crate::config::conn::{KEYRING_ORIGIN, PROMPT_ORIGIN};
@@ -249,10 +248,7 @@ impl Worker {
             | Effect::WriteContact { .. }
             | Effect::ChangeFollowUp { .. }) => self.write(effect).await?,
             Effect::WriteContactDraft { draft } => return self.put_contact_draft(&draft),
-            Effect::DeleteContactDraft { id } => {
-                let w = self.contact_drafts.as_ref()?;
-                return w.delete(id).await.err().map(|why| Msg::DraftFailed { why });
-            }
+            Effect::DeleteContactDraft { id } => return self.delete_contact_draft(id).await,
             Effect::WriteDraft { draft } => return self.put_draft(&draft),
             Effect::DeleteDraft { id } => {
                 let w = self.drafts.as_ref()?;
@@ -503,15 +499,6 @@ impl Worker {
 
     /// Queues a draft for writing; a failure of an earlier write is
     /// reported on the next change.
-    fn put_contact_draft(&self, draft: &ContactDraft) -> Option<Msg> {
-        let w = self.contact_drafts.as_ref()?;
-        let failed = w
-            .put_json(draft.id, draft)
-            .err()
-            .or_else(|| w.take_failure());
-        failed.map(|why| Msg::DraftFailed { why })
-    }
-
     fn put_draft(&self, draft: &SessionDraft) -> Option<Msg> {
         let w = self.drafts.as_ref()?;
         let failed = w.put(draft).err().or_else(|| w.take_failure());

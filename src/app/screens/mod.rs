@@ -258,8 +258,8 @@ fn apply(state: &mut State, me: usize, navs: Vec<Nav>) -> Vec<Effect> {
             }
             Nav::Open { target, label } => fx.extend(open(state, &target, label)),
             Nav::LogSession(of) => fx.extend(session_log::log_for(state, of)),
-            Nav::LogContact(of) => fx.extend(contact_edit::log(state, of)),
-            Nav::EditContact(id) => fx.extend(contact_edit::edit(state, id)),
+            Nav::LogContact(of) => fx.extend(push(state, contact_edit::log(of))),
+            Nav::EditContact(id) => fx.extend(push(state, contact_edit::edit(id))),
             Nav::StartScreen => fx.extend(crate::app::nav::open_start_screen(state)),
             Nav::Help => crate::app::help::open(state),
         }

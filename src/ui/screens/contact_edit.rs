@@ -96,7 +96,16 @@ fn editor(frame: &mut Frame, area: Rect, e: &Editor, theme: &Theme) {
     let bottom = part(&e.form, ABOVE_SUMMARY, n, &shown);
     let asides = asides(e, theme);
     let (top_lines, _) = field_lines_with(&top, w, field_focus, theme, &asides);
-    let (bottom_lines, _) = field_lines_with(&bottom, w, field_focus, theme, &[]);
+    let now = (e.base_version.is_none() && e.value(Slot::When).trim().is_empty()).then(|| Aside {
+        text: "now".into(),
+        keep: String::new(),
+        style: theme.dim,
+    });
+    let mut below: Vec<Option<Aside>> = vec![None; bottom.specs.len()];
+    if let Some(last) = below.last_mut() {
+        *last = now;
+    }
+    let (bottom_lines, _) = field_lines_with(&bottom, w, field_focus, theme, &below);
 
     let len = |v: &Vec<Line>| u16::try_from(v.len()).unwrap_or(u16::MAX);
     let [head, top_area, sum_area, bottom_area, news, keys] = Layout::vertical([

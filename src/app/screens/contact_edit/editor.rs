@@ -11,7 +11,7 @@ use crate::domain::contact::{
 };
 use chrono::{Days, NaiveDate};
 use ratatui::style::{Modifier, Style};
-use ratatui_textarea::{TextArea, WrapMode};
+use ratatui_textarea::TextArea;
 use std::borrow::Cow;
 use uuid::Uuid;
 
@@ -335,6 +335,51 @@ impl Editor {
         self.set(Slot::Owner, self.owner_words());
     }
 
+    /// The next guardian (or owner) after the chosen one whose name starts
+    /// with `c`; `false` when there is none.
+    pub fn jump_to(&mut self, slot: Slot, c: char) -> bool {
+        let names: Vec<&str> = match slot {
+            Slot::Guardian => self
+                .context
+                .guardians
+                .iter()
+                .map(|g| g.name.as_str())
+                .collect(),
+            _ => self
+                .context
+                .owners
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect(),
+        };
+        let now = match slot {
+            Slot::Guardian => self.guardian,
+            _ => self.owner,
+        };
+        let n = names.len();
+        let start = now.map_or(0, |i| i + 1);
+        let lower: String = c.to_lowercase().collect();
+        let Some(found) = (0..n)
+            .map(|k| (start + k) % n)
+            .find(|&i| names[i].to_lowercase().starts_with(&lower))
+        else {
+            return false;
+        };
+        match slot {
+            Slot::Guardian => {
+                // One step before it, then forward as → does (the channel
+                // follows the guardian).
+                self.guardian = found.checked_sub(1);
+                self.cycle_guardian(true);
+            }
+            _ => {
+                self.owner = Some(found);
+                self.set(Slot::Owner, self.owner_words());
+            }
+        }
+        true
+    }
+
     /// ←/→ on the purpose: the common purposes in turn.
     pub fn cycle_purpose(&mut self, forward: bool) {
         let list = fields::PURPOSES;
@@ -533,14 +578,5 @@ fn clean(s: &str) -> Cow<'_, str> {
 }
 
 pub(super) fn summary_area(text: &str) -> TextArea<'static> {
-    let mut t = TextArea::new(text.split('\n').map(str::to_string).collect());
-    t.set_wrap_mode(WrapMode::WordOrGlyph);
-    t.set_max_histories(200);
-    t.set_cursor_line_style(Style::new());
-    t.set_placeholder_text("What was said…");
-    // Dim rather than the textarea's grey: no colour, so NO_COLOR holds.
-    t.set_placeholder_style(Style::new().add_modifier(Modifier::DIM));
-    t.move_cursor(ratatui_textarea::CursorMove::Bottom);
-    t.move_cursor(ratatui_textarea::CursorMove::End);
-    t
+    crate::app::session_edit::text_area(text, "What was said…")
 }

@@ -95,7 +95,7 @@ fn spec(slot: Slot) -> FieldSpec {
     match slot {
         Slot::Guardian => form::text(
             "Guardian",
-            "←/→ choose among the student's guardians, or no guardian (someone else)",
+            "←/→ or a first letter: one of the student's guardians, or no guardian (someone else)",
         ),
         Slot::Channel => form::pick("Channel", CHANNELS),
         Slot::Direction => form::pick("Direction", DIRECTIONS),
@@ -106,7 +106,10 @@ fn spec(slot: Slot) -> FieldSpec {
         Slot::Result => form::pick("Result", RESULTS),
         Slot::FollowUp => form::flag("Follow-up"),
         Slot::Due => form::text("Follow-up due", "YYYY-MM-DD: when the follow-up is due"),
-        Slot::Owner => form::text("Follow-up owner", "←/→ choose who follows up"),
+        Slot::Owner => form::text(
+            "Follow-up owner",
+            "←/→ or a first letter: who follows up (people who work with the student)",
+        ),
         Slot::Restricted => form::flag("Restricted"),
         Slot::When => form::text(
             "When",
@@ -292,6 +295,9 @@ pub fn parse(
             Slot::When,
             &mut errs,
             when(when_text).and_then(|w| match w {
+                None if original_when.is_some() => {
+                    Err("a logged contact keeps its time: type it as YYYY-MM-DD HH:MM".to_string())
+                }
                 Some(w) if w.date() > today => Err(format!(
                     "{} is after today: log a contact once it happened",
                     w.format("%Y-%m-%d")

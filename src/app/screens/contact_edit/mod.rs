@@ -14,7 +14,6 @@ mod room;
 
 use crate::app::loadable::Loadable;
 use crate::app::screens::Screen;
-use crate::app::{Effect, State};
 pub use editor::{At, Editor, Stage, Then};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -65,22 +64,14 @@ impl ContactScreen {
     }
 }
 
-/// Opens the form for a new contact.
-pub(crate) fn log(state: &mut State, of: ContactFor) -> Vec<Effect> {
-    open(state, About::New(of))
+/// The form for a new contact (`Nav::LogContact`; the registry opens it).
+pub(crate) fn log(of: ContactFor) -> Screen {
+    Screen::Contact(Box::new(ContactScreen::new(About::New(of))))
 }
 
-/// Opens the form on a logged contact.
-pub(crate) fn edit(state: &mut State, id: Uuid) -> Vec<Effect> {
-    open(state, About::Edit(id))
-}
-
-fn open(state: &mut State, about: About) -> Vec<Effect> {
-    if !matches!(state.conn, crate::app::Conn::Connected(_)) {
-        state.info("not connected: contacts are logged while connected to the database");
-        return vec![];
-    }
-    crate::app::screens::push(state, Screen::Contact(Box::new(ContactScreen::new(about))))
+/// The form on a logged contact (`Nav::EditContact`).
+pub(crate) fn edit(id: Uuid) -> Screen {
+    Screen::Contact(Box::new(ContactScreen::new(About::Edit(id))))
 }
 
 #[cfg(test)]

@@ -97,6 +97,15 @@ impl Room for ContactScreen {
             return vec![];
         };
         let (context, stored) = *loaded;
+        if !context.may_write {
+            let why = format!(
+                "you may read {}'s record but not log contacts for them: their counselor, their \
+                 school's coordinators and the people who deliver their interventions do",
+                context.student_name
+            );
+            self.editing.fail(req, why);
+            return vec![];
+        }
         let mut editor = match (&self.about, stored) {
             (About::New(of), _) => Editor::new_contact(cx.mint_id(), of.clone(), context, today),
             (About::Edit(_), Some(s)) => {
@@ -280,7 +289,14 @@ impl Editor {
             _ => {}
         }
         if matches!(slot, Slot::Guardian | Slot::Owner) {
-            // Chosen from a list, never typed.
+            // Chosen from a list, never typed: a letter goes to the next
+            // name that starts with it.
+            if let KeyCode::Char(c) = key.code
+                && key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
+                && self.jump_to(slot, c)
+            {
+                return self.edited();
+            }
             return vec![];
         }
         self.form_key(key, slot, cx)

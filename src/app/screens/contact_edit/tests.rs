@@ -401,7 +401,7 @@ fn a_draft_left_from_before_is_offered_when_the_form_opens_again() {
     assert_eq!(editor(&s).value(Slot::Purpose), "");
 }
 
-fn stored(version: i32, purpose: &str) -> StoredContact {
+pub(crate) fn stored(version: i32, purpose: &str) -> StoredContact {
     StoredContact {
         id: Uuid::from_u128(900),
         version,
@@ -425,23 +425,20 @@ fn stored(version: i32, purpose: &str) -> StoredContact {
     }
 }
 
+/// The form on Ana's logged contact `stored`, loaded from the record.
+pub(crate) fn editing(stored: StoredContact) -> State {
+    let mut s = on_record();
+    let screen = ContactScreen::new(About::Edit(stored.id));
+    s.screens.push(Screen::Contact(Box::new(screen)));
+    let top = s.screens.len() - 1;
+    let (req, _) = form_load(&crate::app::screens::load(&mut s, top));
+    answer(&mut s, req, contact_context(false), Some(stored), vec![]);
+    s
+}
+
 #[test]
 fn an_edit_carries_its_version_and_a_conflict_shows_theirs() {
-    let mut s = on_record();
-    s.screens
-        .push(Screen::Contact(Box::new(ContactScreen::new(About::Edit(
-            Uuid::from_u128(900),
-        )))));
-    let top = s.screens.len() - 1;
-    let fx = crate::app::screens::load(&mut s, top);
-    let (req, _) = form_load(&fx);
-    answer(
-        &mut s,
-        req,
-        contact_context(false),
-        Some(stored(3, "behavior")),
-        vec![],
-    );
+    let mut s = editing(stored(3, "behavior"));
     let e = editor(&s);
     assert_eq!(e.value(Slot::When), format!("{} 09:30", today()));
     assert_eq!(e.value(Slot::Direction), "inbound");
@@ -541,4 +538,93 @@ fn on_the_homes_follow_up_the_contact_answers_it() {
     assert_eq!(of.parent_id, Some(Uuid::from_u128(4001)));
     assert_eq!(of.student_id, Uuid::from_u128(2009));
     assert_eq!(of.student_name, "Cy Park");
+}
+
+#[test]
+fn esc_with_changes_asks_to_keep_or_discard_and_without_closes() {
+    let mut s = opened(false);
+    typed(&mut s, "check-in");
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(editor(&s).stage, Stage::Leaving);
+    let fx = update(&mut s, key('k'));
+    assert!(fx.is_empty(), "the draft stays: {fx:?}");
+    assert!(matches!(s.top(), Screen::Student(_)));
+
+    let mut s = opened(false);
+    typed(&mut s, "check-in");
+    let id = editor(&s).id;
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key('x'));
+    assert_eq!(
+        editor(&s).stage,
+        Stage::Editing,
+        "any other key: back to editing"
+    );
+    update(&mut s, key(KeyCode::Esc));
+    let fx = update(&mut s, key('d'));
+    assert_eq!(fx, vec![Effect::DeleteContactDraft { id }]);
+    assert!(matches!(s.top(), Screen::Student(_)));
+
+    let mut s = opened(false);
+    update(&mut s, key(KeyCode::Esc));
+    assert!(
+        matches!(s.top(), Screen::Student(_)),
+        "nothing typed: it just closes"
+    );
+}
+
+#[test]
+fn a_letter_on_the_guardian_or_the_owner_goes_to_the_next_name_with_it() {
+    let mut s = opened(false);
+    tab_to(&mut s, Slot::Guardian);
+    update(&mut s, key('t'));
+    assert_eq!(editor(&s).value(Slot::Guardian), "Tom Lee");
+    assert_eq!(editor(&s).value(Slot::Channel), "email");
+    update(&mut s, key('R'));
+    assert_eq!(editor(&s).value(Slot::Guardian), "Rosa Lee");
+    update(&mut s, key('z'));
+    assert_eq!(
+        editor(&s).value(Slot::Guardian),
+        "Rosa Lee",
+        "no name: unchanged"
+    );
+    tab_to(&mut s, Slot::FollowUp);
+    update(&mut s, key(' '));
+    tab_to(&mut s, Slot::Owner);
+    update(&mut s, key('o'));
+    assert_eq!(editor(&s).value(Slot::Owner), "Omar Hale");
+}
+
+#[test]
+fn a_logged_contact_keeps_a_time() {
+    let mut s = editing(stored(3, "behavior"));
+    tab_to(&mut s, Slot::When);
+    update(&mut s, key(ctrl('u')));
+    let fx = update(&mut s, key(ctrl('s')));
+    assert!(sent(&fx).is_none());
+    let e = editor(&s);
+    assert_eq!(
+        e.form.shown_error(e.index(Slot::When).unwrap()),
+        Some("a logged contact keeps its time: type it as YYYY-MM-DD HH:MM")
+    );
+}
+
+#[test]
+fn someone_who_may_only_read_the_record_is_told_before_typing() {
+    let mut s = on_record();
+    let (req, _) = form_load(&update(&mut s, key('C')));
+    let mut ctx = contact_context(false);
+    ctx.may_write = false;
+    answer(&mut s, req, ctx, None, vec![]);
+    let c = screen(&s);
+    assert!(c.editor().is_none());
+    assert_eq!(
+        c.editing.error(),
+        Some(
+            "you may read Lee, Ana's record but not log contacts for them: their counselor, their \
+             school's coordinators and the people who deliver their interventions do"
+        )
+    );
+    update(&mut s, key(KeyCode::Esc));
+    assert!(matches!(s.top(), Screen::Student(_)));
 }
