@@ -1467,7 +1467,8 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         "Legacy state export",
         "action",
         Some("legacy.export"),
-        Some("x"),
+        // Hidden and retired: its letter went to Follow-ups.
+        None,
         80,
         false,
     );
