@@ -270,3 +270,41 @@ async fn each_filter_returns_what_psql_as_that_person_returns() {
         }
     }
 }
+
+/// A page for someone who sees many students walks
+/// `communication_log_occurred_idx` (0018) backwards from the cursor rather
+/// than sorting every visible contact. The seeded table is small, so the
+/// planner is told not to scan or sort where anything else gives the
+/// order — which is what this looks for.
+#[tokio::test]
+async fn a_page_walks_the_occurred_index_from_the_cursor() {
+    let (db, _admin, coordinator, _) = fixture().await;
+    let first = page(&coordinator, &ContactFilters::default(), ContactPageRequest::Newest, 5)
+        .await
+        .expect("page");
+    let last = first.rows.last().map(ContactCursor::from).expect("rows");
+    let (c, plans) = common::explain::explaining_as(&db.conninfo(), DEMO_COORDINATOR).await;
+    c.batch_execute("SET enable_seqscan = off; SET enable_sort = off")
+        .await
+        .expect("set");
+    for at in [ContactPageRequest::Newest, ContactPageRequest::Older(last)] {
+        common::explain::take(&plans);
+        page(&c, &ContactFilters::default(), at, 5).await.expect("page");
+        let plans = common::explain::take(&plans);
+        let plan = plans
+            .iter()
+            .find(|p| p.contains("FROM communication_log c JOIN students s"))
+            .unwrap_or_else(|| panic!("no page plan among {plans:#?}"));
+        assert!(
+            plan.contains("Index Scan Backward using communication_log_occurred_idx"),
+            "{at:?}: not a walk of the index:\n{plan}"
+        );
+        assert!(!plan.contains("Sort  ("), "{at:?}: sorted:\n{plan}");
+        if matches!(at, ContactPageRequest::Older(_)) {
+            assert!(
+                plan.contains("Index Cond: (ROW("),
+                "{at:?}: the cursor is no index condition:\n{plan}"
+            );
+        }
+    }
+}
