@@ -1247,7 +1247,13 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
                     visible: bool| {
         let id = new_uuid(rng);
         // The follow-up queue is part of the communications tool.
-        let tool_key = target.map(|t| if t == "follow_ups" { "communications" } else { t });
+        let tool_key = target.map(|t| {
+            if t == "follow_ups" {
+                "communications"
+            } else {
+                t
+            }
+        });
         let tool_id = tool_key.and_then(&tool).map(|t| t.id);
         nav.uuid(id)
             .opt_uuid(parent)

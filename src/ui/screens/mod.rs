@@ -2,6 +2,8 @@
 //! top screen to its file.
 
 pub mod communications;
+#[cfg(test)]
+mod contact_log_snapshots;
 pub mod follow_ups;
 pub mod home;
 pub mod intervention;
