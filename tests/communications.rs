@@ -174,6 +174,15 @@ async fn rows_logged_between_pages_neither_repeat_nor_hide_a_row() {
     }
 }
 
+/// A filter's name, the filter, its hand-written WHERE term and the term's
+/// parameters.
+type Case<'a> = (
+    &'a str,
+    &'a ContactFilters,
+    String,
+    Vec<Box<dyn ToSql + Sync>>,
+);
+
 #[tokio::test]
 async fn each_filter_returns_what_psql_as_that_person_returns() {
     let (_db, admin, counselor, coordinator) = fixture().await;
@@ -233,7 +242,7 @@ async fn each_filter_returns_what_psql_as_that_person_returns() {
     let fold = "caseload_fold(s.first_name || ' ' || s.last_name || ' ' || \
                 coalesce(s.preferred_name, '') || ' ' || s.local_id) \
                 LIKE '%' || caseload_fold($1) || '%'";
-    let cases: Vec<(&str, &ContactFilters, String, Vec<Box<dyn ToSql + Sync>>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "student",
             &student,

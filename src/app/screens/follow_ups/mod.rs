@@ -193,22 +193,17 @@ impl Room for FollowUpsState {
     }
 
     fn on_reply(&mut self, _cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
-        match data {
-            Data::FollowUps { list, today } => {
-                if self.list.arrive(req, list) {
-                    self.today = Some(today);
-                    self.cursor.clamp(self.rows().len());
-                }
+        let owner = self.selected().and_then(|r| r.owner_id);
+        if let Data::FollowUps { list, today } = data {
+            if self.list.arrive(req, list) {
+                self.today = Some(today);
+                self.cursor.clamp(self.rows().len());
             }
-            Data::People { people } => {
-                let owner = self.selected().and_then(|r| r.owner_id);
-                if let Mode::Reassign(p) = &mut self.mode
-                    && p.req == Some(req)
-                {
-                    p.loaded(people, |x| Some(x.id) == owner);
-                }
-            }
-            _ => {}
+        } else if let Data::People { people } = data
+            && let Mode::Reassign(p) = &mut self.mode
+            && p.req == Some(req)
+        {
+            p.loaded(people, |x| Some(x.id) == owner);
         }
         vec![]
     }
