@@ -1522,7 +1522,8 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         "Follow-ups",
         "screen",
         Some("follow_ups"),
-        Some("x"),
+        // Every letter is taken (or kept by the menu): the first digit.
+        Some("1"),
         15,
         true,
     );
