@@ -258,3 +258,47 @@ async fn a_coordinator_sees_their_schools_and_not_the_others() {
     assert_eq!(dues, sorted);
     assert_eq!(rows.last().map(|r| r.id), Some(x), "the snoozed one last");
 }
+
+/// A database seeded before the queue has no "Follow-ups" item: 0018 adds
+/// it beside the Communication log, under the same tool, and running it
+/// again changes nothing.
+#[tokio::test]
+async fn an_older_menu_gets_the_queue() {
+    let (_db, c) = common::TestDb::seeded(20, 7, today()).await;
+    c.batch_execute("DELETE FROM navigation_items WHERE target = 'communications.follow_ups'")
+        .await
+        .expect("an older menu");
+    let sql = caseload::db::migrate::embedded()
+        .into_iter()
+        .find(|m| m.version == 18)
+        .expect("0018")
+        .sql;
+    let queue_sql = sql.split("-- 2 ---").nth(1).expect("the menu part");
+    for _ in 0..2 {
+        c.batch_execute(queue_sql)
+            .await
+            .expect("0018, the menu part");
+    }
+    let rows = c
+        .query(
+            "SELECT n.target, t.key, n.hotkey, p.label FROM navigation_items n \
+             JOIN tools t ON t.id = n.tool_id LEFT JOIN navigation_items p ON p.id = n.parent_id \
+             WHERE n.label = 'Follow-ups'",
+            &[],
+        )
+        .await
+        .expect("items");
+    let got: Vec<(String, String, Option<String>, Option<String>)> = rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    assert_eq!(
+        got,
+        [(
+            "communications.follow_ups".to_string(),
+            "communications".to_string(),
+            Some("1".to_string()),
+            Some("Communication".to_string())
+        )]
+    );
+}

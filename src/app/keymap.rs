@@ -154,12 +154,12 @@ actions! {
     TakeTheirs = "take_theirs", Conflict, "take theirs: drop my changes", ["t"], hint "take theirs";
     EditAgain = "edit_again", Conflict, "edit again: my values, on their version", ["e", "esc"], hint "edit again";
     InactiveSchools = "inactive_schools", Schools, "show or hide inactive schools", ["i"], hint "inactive";
+    LogContact = "log_contact", Student, "log a contact with the family: student record, intervention, caseload home, follow-ups, communication log (on a follow-up: the contact that answers it)", ["C"], hint "contact";
     FollowUpDone = "follow_up_done", FollowUps, "mark the selected follow-up done (it stays, marked, until the list reloads)", ["d"], hint "done";
     FollowUpUndo = "follow_up_undo", FollowUps, "undo: reopen a follow-up marked done here", ["u"], hint "undo";
     FollowUpReassign = "follow_up_reassign", FollowUps, "hand the selected follow-up to someone else (type to narrow)", ["a"], hint "reassign";
     FollowUpSnooze = "follow_up_snooze", FollowUps, "snooze: move the due date (YYYY-MM-DD, today or later)", ["z"], hint "snooze";
     FollowUpScope = "follow_up_scope", FollowUps, "mine, my team's, my schools' (coordinators) in turn", ["s"], hint "scope";
-    LogContact = "log_contact", Communications, "log a contact for the selected row's student (follow-ups: answering it)", ["n"], hint "log contact";
     ContactStudent = "contact_student", Communications, "filter by student: type a name or local id (enter applies, empty clears)", ["/"], hint "student";
     ContactChannel = "contact_channel", Communications, "channel: next value (then off)", ["c"], hint "channel";
     ContactResult = "contact_result", Communications, "result: next value (then off)", ["o"], hint "result";

@@ -71,6 +71,7 @@ embedded_migrations! {
     15 => "0015_printable_names.sql",
     16 => "0016_contacts.sql",
     18 => "0018_communications_paging.sql",
+    20 => "0020_my_caseload_missed.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

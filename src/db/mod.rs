@@ -3,9 +3,12 @@
 //! no rules (those are `domain`'s) and no words for the screen.
 pub mod caseload;
 pub mod communications;
+pub mod contacts;
 pub mod follow_ups;
 pub mod interventions;
 pub mod migrate;
+pub mod missed;
+pub mod my_caseload;
 pub mod navigation;
 pub mod pool;
 pub mod roster;

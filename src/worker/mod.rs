@@ -4,6 +4,7 @@
 //! Superseded requests are cancelled on the server (`Effect::Cancel`), so a
 //! user paging quickly does not queue up queries nobody will read.
 
+use crate::app::screens::contact_edit::draft::ContactDraft;
 use crate::app::session_edit::draft::SessionDraft;
 use crate::app::{Data, Effect, Msg, Read, ReqId};
 use crate::config::conn::{KEYRING_ORIGIN, PROMPT_ORIGIN};
@@ -23,6 +24,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_postgres::CancelToken;
 
+mod contact;
 pub mod draft_writer;
 mod failure;
 pub mod iv_write;
@@ -84,6 +86,12 @@ async fn serve(
             }
             continue;
         }
+        if let Effect::WriteContactDraft { draft } = &effect {
+            if let Some(msg) = worker.put_contact_draft(draft) {
+                let _ = replies.send(msg);
+            }
+            continue;
+        }
         let worker = worker.clone();
         let replies = replies.clone();
         tokio::spawn(async move {
@@ -113,6 +121,8 @@ pub struct Worker {
     inflight: Arc<Mutex<HashMap<ReqId, Inflight>>>,
     /// Session drafts and the outbox, when there is a state directory.
     drafts: Option<Arc<DraftWriter>>,
+    /// The contact form's drafts, beside the session drafts.
+    contact_drafts: Option<Arc<DraftWriter>>,
     outbox: Arc<OnceLock<Outbox>>,
 }
 
@@ -156,6 +166,7 @@ impl Worker {
             auth: None,
             inflight: Arc::default(),
             drafts: None,
+            contact_drafts: None,
             outbox: Arc::default(),
         }
     }
@@ -164,16 +175,17 @@ impl Worker {
     /// runtime). Without it, session saves go straight to the database and
     /// nothing is kept on disk.
     pub fn with_drafts(mut self, store: Arc<DraftStore>) -> Worker {
+        self.contact_drafts = contact::draft_writer(&store);
         self.drafts = Some(DraftWriter::start(store));
         self
     }
 
     /// Writes every draft still waiting: before the program exits.
     pub async fn flush_drafts(&self) {
-        if let Some(w) = &self.drafts
-            && let Err(e) = w.flush().await
-        {
-            tracing::error!(error = %e, "drafts not written at exit");
+        for w in self.drafts.iter().chain(&self.contact_drafts) {
+            if let Err(e) = w.flush().await {
+                tracing::error!(error = %e, "drafts not written at exit");
+            }
         }
     }
 
@@ -234,7 +246,13 @@ impl Worker {
             | Effect::RemoveTeamMember { .. }
             | Effect::DeleteSession { .. }
             | Effect::WriteIv { .. }
+            | Effect::WriteContact { .. }
             | Effect::ChangeFollowUp { .. }) => self.write(effect).await?,
+            Effect::WriteContactDraft { draft } => return self.put_contact_draft(&draft),
+            Effect::DeleteContactDraft { id } => {
+                let w = self.contact_drafts.as_ref()?;
+                return w.delete(id).await.err().map(|why| Msg::DraftFailed { why });
+            }
             Effect::WriteDraft { draft } => return self.put_draft(&draft),
             Effect::DeleteDraft { id } => {
                 let w = self.drafts.as_ref()?;
@@ -290,6 +308,18 @@ impl Worker {
         }
         .await;
         let r = match (r, offline_ok) {
+            (
+                Ok(Data::ContactForm {
+                    loaded,
+                    today,
+                    drafts: _,
+                }),
+                _,
+            ) => Ok(Data::ContactForm {
+                loaded,
+                today,
+                drafts: contact::drafts(self.contact_drafts.as_deref()).await,
+            }),
             (Ok(data), _) => {
                 if let Data::SessionContext {
                     loaded: Some(b), ..
@@ -473,6 +503,15 @@ impl Worker {
 
     /// Queues a draft for writing; a failure of an earlier write is
     /// reported on the next change.
+    fn put_contact_draft(&self, draft: &ContactDraft) -> Option<Msg> {
+        let w = self.contact_drafts.as_ref()?;
+        let failed = w
+            .put_json(draft.id, draft)
+            .err()
+            .or_else(|| w.take_failure());
+        failed.map(|why| Msg::DraftFailed { why })
+    }
+
     fn put_draft(&self, draft: &SessionDraft) -> Option<Msg> {
         let w = self.drafts.as_ref()?;
         let failed = w.put(draft).err().or_else(|| w.take_failure());

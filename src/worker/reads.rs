@@ -9,6 +9,8 @@ use crate::db::{caseload, navigation, roster, schools, sessions, student_record}
 use crate::db::{communications, follow_ups};
 use crate::domain::caseload::HOME_ROWS;
 use crate::domain::contact_log::FOLLOW_UP_ROWS;
+use crate::domain::missed::MISSED_ROWS;
+use crate::domain::my_caseload::MY_CASELOAD_ROWS;
 use crate::domain::session::{SessionContext, StoredSession};
 use chrono::NaiveDate;
 use tokio_postgres::Client;
@@ -72,6 +74,7 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
         Read::AllSchools => Data::AllSchools {
             schools: schools::all_schools(c).await?,
         },
+        Read::ContactForm { about } => super::contact::form(c, about, today).await?,
         Read::FollowUps { scope } => Data::FollowUps {
             list: follow_ups::queue(c, None, scope, FOLLOW_UP_ROWS).await?,
             today,
@@ -86,6 +89,15 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
         } => Data::Contacts {
             page: communications::page(c, &filters, page, limit).await?,
             today,
+        },
+        Read::MissedThisMonth => Data::MissedThisMonth {
+            rows: crate::db::missed::worst_this_month(c, today, MISSED_ROWS).await?,
+            today,
+        },
+        Read::MyCaseload { sort } => Data::MyCaseload {
+            list: Box::new(
+                crate::db::my_caseload::my_caseload(c, sort, today, MY_CASELOAD_ROWS).await?,
+            ),
         },
     })
 }

@@ -104,6 +104,10 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
             req,
             wrote: Wrote::Iv(iv_write::run(pg, write).await),
         },
+        Effect::WriteContact { req, write } => Msg::Written {
+            req,
+            wrote: Wrote::Contact(super::contact::write(pg, write).await),
+        },
         Effect::ChangeFollowUp {
             req,
             id,
@@ -141,6 +145,10 @@ pub(super) fn not_sent(effect: Effect, why: String) -> Option<Msg> {
         Effect::WriteIv { req, .. } => Msg::Written {
             req,
             wrote: Wrote::Iv(IvWritten::Failed(why)),
+        },
+        Effect::WriteContact { req, .. } => Msg::Written {
+            req,
+            wrote: Wrote::Contact(crate::domain::contact::ContactWritten::Failed(why)),
         },
         Effect::ChangeFollowUp { req, .. } => Msg::Written {
             req,

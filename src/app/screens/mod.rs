@@ -12,6 +12,8 @@ pub mod home;
 pub mod intervention;
 pub mod iv_edit;
 pub mod menu;
+pub mod missed;
+pub mod my_caseload;
 pub mod placeholder;
 pub mod room;
 pub mod roster;
@@ -30,6 +32,8 @@ use home::HomeState;
 use intervention::DetailState;
 use iv_edit::IvEditState;
 use menu::MenuState;
+use missed::MissedState;
+use my_caseload::MyCaseloadState;
 use placeholder::Placeholder;
 use room::{Cx, Nav, Room};
 use roster::RosterState;
@@ -42,6 +46,7 @@ use student::StudentState;
 pub const COMMANDS: &[(&str, &str)] = &[
     (schools::COMMAND, schools::TARGET),
     (follow_ups::COMMAND, follow_ups::TARGET),
+    (missed::COMMAND, missed::TARGET),
 ];
 
 /// Declares the stack entry, one line a screen, and each entry's room.
@@ -85,8 +90,14 @@ screens! {
     FollowUps(FollowUpsState),
     /// Every contact with families the person may see.
     Communications(CommsState),
+    /// Interventions with the most sessions missed this month.
+    Missed(MissedState),
+    /// The person's students, one line each.
+    MyCaseload(MyCaseloadState),
     /// A menu target that is not built yet, said honestly.
     Placeholder(Placeholder),
+    /// The contact form (log or edit a contact with a family).
+    Contact(Box<contact_edit::ContactScreen>),
 }
 
 impl Screen {
@@ -260,7 +271,11 @@ fn apply(state: &mut State, me: usize, navs: Vec<Nav>) -> Vec<Effect> {
 pub fn shows_records(screen: &Screen) -> bool {
     matches!(
         screen,
-        Screen::Intervention(_) | Screen::Home(_) | Screen::Student(_)
+        Screen::Intervention(_)
+            | Screen::Home(_)
+            | Screen::Student(_)
+            | Screen::Missed(_)
+            | Screen::MyCaseload(_)
     )
 }
 
@@ -345,6 +360,8 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
         schools::TARGET => Screen::Schools(SchoolsState::default()),
         follow_ups::TARGET => Screen::FollowUps(follow_ups::for_roles(&role_keys(state))),
         communications::TARGET => Screen::Communications(CommsState::default()),
+        missed::TARGET => Screen::Missed(MissedState::default()),
+        my_caseload::TARGET => Screen::MyCaseload(MyCaseloadState::default()),
         _ => Screen::Placeholder(Placeholder { label }),
     };
     push(state, screen)

@@ -1246,15 +1246,11 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
                     sort: i64,
                     visible: bool| {
         let id = new_uuid(rng);
-        // The follow-up queue is part of the communications tool.
-        let tool_key = target.map(|t| {
-            if t == "follow_ups" {
-                "communications"
-            } else {
-                t
-            }
-        });
-        let tool_id = tool_key.and_then(&tool).map(|t| t.id);
+        // A target is its tool's key or a screen of that tool
+        // (`<tool>.<screen>`, e.g. `caseload.mine`), granted with it.
+        let tool_id = target
+            .and_then(|t| tool(t).or_else(|| t.rsplit_once('.').and_then(|(k, _)| tool(k))))
+            .map(|t| t.id);
         nav.uuid(id)
             .opt_uuid(parent)
             .text(label)
@@ -1345,9 +1341,20 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         Some(g),
         "My caseload",
         "screen",
-        Some("caseload"),
+        Some("caseload.mine"),
         Some("c"),
         20,
+        true,
+    );
+    // Every letter is taken in the flat menu: a digit (0020 asks the same).
+    item(
+        rng,
+        Some(g),
+        "Missed sessions",
+        "screen",
+        Some("interventions.missed"),
+        Some("7"),
+        25,
         true,
     );
     item(rng, Some(g), "", "separator", None, None, 30, true);
@@ -1521,7 +1528,7 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         Some(communication),
         "Follow-ups",
         "screen",
-        Some("follow_ups"),
+        Some("communications.follow_ups"),
         // Every letter is taken (or kept by the menu): the first digit.
         Some("1"),
         15,

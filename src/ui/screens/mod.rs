@@ -2,6 +2,7 @@
 //! top screen to its file.
 
 pub mod communications;
+pub mod contact_edit;
 #[cfg(test)]
 mod contact_log_snapshots;
 pub mod follow_ups;
@@ -9,6 +10,10 @@ pub mod home;
 pub mod intervention;
 pub mod iv_edit;
 pub mod menu;
+pub mod missed;
+#[cfg(test)]
+mod missed_snapshots;
+pub mod my_caseload;
 pub mod roster;
 pub mod schools;
 #[cfg(test)]
@@ -34,8 +39,11 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Session(s) => session_edit::render(frame, body, s, theme),
         Screen::Drafts(d) => session_edit::render_drafts(frame, body, d, theme),
         Screen::Schools(s) => schools::render(frame, body, s, theme),
+        Screen::Contact(c) => contact_edit::render(frame, body, c, theme),
         Screen::FollowUps(f) => follow_ups::render(frame, body, f, theme),
         Screen::Communications(c) => communications::render(frame, body, c, theme),
+        Screen::Missed(m) => missed::render(frame, body, m, theme),
+        Screen::MyCaseload(m) => my_caseload::render(frame, body, m, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,

@@ -21,7 +21,7 @@ use crossterm::event::KeyEvent;
 use uuid::Uuid;
 
 /// The menu's target for this screen.
-pub const TARGET: &str = "follow_ups";
+pub const TARGET: &str = "communications.follow_ups";
 /// `:followups` opens it.
 pub const COMMAND: &str = "followups";
 pub const TITLE: &str = "Follow-ups";

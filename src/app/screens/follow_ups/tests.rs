@@ -2,7 +2,7 @@
 //! caseload home, scopes switched, done and undone, snoozed (bad dates
 //! refused in words), reassigned, and someone else's change shown.
 
-use super::{FollowUpsState, Mode};
+use super::{FollowUpsState, Mode, TARGET};
 use crate::app::fixtures::{self, day, key, only_load};
 use crate::app::iv_tests::signed_in;
 use crate::app::test_prelude::*;
@@ -54,11 +54,11 @@ fn typed(s: &mut State, line: &str) -> Vec<Effect> {
 /// Signed in with `roles`, the home loaded, then `:followups`: the queue
 /// and its load.
 pub(crate) fn opened_as(roles: &[&str]) -> (State, ReqId, FollowUpScope) {
-    let (mut s, fx) = signed_in(roles, &["caseload", "follow_ups"]);
+    let (mut s, fx) = signed_in(roles, &["caseload", "communications.follow_ups"]);
     let (req, _) = only_load(&fx);
     update(&mut s, fixtures::home_arrived(req, fixtures::home()));
     // Over the home, as the menu opens it (`:` opens over the menu).
-    let fx = crate::app::screens::open(&mut s, "follow_ups", "Follow-ups".into());
+    let fx = crate::app::screens::open(&mut s, TARGET, "Follow-ups".into());
     let (req, &Read::FollowUps { scope }) = only_load(&fx) else {
         panic!("{fx:?}")
     };
@@ -341,7 +341,7 @@ fn a_follow_up_gone_meanwhile_leaves_the_list_with_a_reason() {
 
 #[test]
 fn the_command_opens_the_queue() {
-    let (mut s, fx) = signed_in(&["counselor"], &["caseload", "follow_ups"]);
+    let (mut s, fx) = signed_in(&["counselor"], &["caseload", "communications.follow_ups"]);
     let (req, _) = only_load(&fx);
     update(&mut s, fixtures::home_arrived(req, fixtures::home()));
     let fx = typed(&mut s, "followups");
