@@ -140,25 +140,26 @@ impl Room for CommsState {
             return Some(filters::typing_key(self, cx, key));
         }
         if let Some(a) = cx.keymap.action_in(key, |c| c == Context::Communications) {
-            if a == Action::LogContact {
-                if let Some(r) = self.selected() {
-                    cx.go(Nav::LogContact(ContactFor {
-                        student_id: r.student_id,
-                        student_name: r.student_name.clone(),
-                        intervention_id: r.intervention_id,
-                        parent_id: None,
-                    }));
-                } else {
-                    cx.info("no contact selected: its student is whom n logs for");
-                }
-                return Some(vec![]);
-            }
             return Some(filters::filter_action(self, cx, a));
         }
         match action? {
             Action::Open => {
                 if let Some(r) = self.selected() {
                     cx.go(Nav::EditContact(r.id));
+                }
+                Some(vec![])
+            }
+            Action::LogContact => {
+                match self.selected() {
+                    Some(r) => cx.go(Nav::LogContact(ContactFor {
+                        student_id: r.student_id,
+                        student_name: r.student_name.clone(),
+                        intervention_id: r.intervention_id,
+                        parent_id: None,
+                    })),
+                    None => {
+                        cx.info("no contact selected: a new one is for the selected row's student")
+                    }
                 }
                 Some(vec![])
             }

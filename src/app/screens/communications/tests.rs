@@ -235,3 +235,27 @@ fn a_filter_starts_again_from_the_newest_page() {
     let (_, _, at) = asked(&update(&mut s, key('m')));
     assert_eq!(at, ContactPageRequest::Newest);
 }
+
+#[test]
+fn enter_opens_the_contact_and_c_logs_a_new_one_for_the_rows_student() {
+    use crate::app::screens::contact_edit::{About, ContactFor};
+    let about = |s: &State| match s.top() {
+        Screen::Contact(c) => c.about.clone(),
+        other => panic!("top is {}", other.title()),
+    };
+    let mut s = opened(page(0, 3, false, false));
+    update(&mut s, key('j'));
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(about(&s), About::Edit(Uuid::from_u128(501)));
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key('C'));
+    assert_eq!(
+        about(&s),
+        About::New(ContactFor {
+            student_id: Uuid::from_u128(201),
+            student_name: "Ben Okafor".into(),
+            intervention_id: None,
+            parent_id: None,
+        })
+    );
+}

@@ -351,3 +351,32 @@ fn the_command_opens_the_queue() {
     );
     assert_eq!(s.top().title(), "Follow-ups");
 }
+
+/// What the contact form on top is about.
+fn form_about(s: &State) -> crate::app::screens::contact_edit::About {
+    match s.top() {
+        Screen::Contact(c) => c.about.clone(),
+        other => panic!("top is {}", other.title()),
+    }
+}
+
+#[test]
+fn enter_opens_the_contact_and_c_logs_the_one_that_answers_it() {
+    use crate::app::screens::contact_edit::{About, ContactFor};
+    let mut s = loaded();
+    update(&mut s, key('j'));
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(form_about(&s), About::Edit(Uuid::from_u128(102)));
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key('C'));
+    assert_eq!(
+        form_about(&s),
+        About::New(ContactFor {
+            student_id: Uuid::from_u128(202),
+            student_name: "Ben Okafor".into(),
+            intervention_id: None,
+            parent_id: Some(Uuid::from_u128(102)),
+        }),
+        "a follow-up contact, linked to the one it answers"
+    );
+}
