@@ -43,7 +43,10 @@ fn follow_ups_80x24() {
     let s = queue_with_one_done(80, 24);
     let screen = text(&draw(&s, 80, 24, false));
     assert!(screen.contains("9 d late"), "{screen}");
-    assert!(!screen.contains("Owner"), "mine leaves out the owner when narrow: {screen}");
+    assert!(
+        !screen.contains("Owner"),
+        "mine leaves out the owner when narrow: {screen}"
+    );
     assert!(screen.contains("✓ done"), "{screen}");
     assert!(!screen.contains('\x1b'), "{screen}");
     insta::assert_snapshot!(screen);

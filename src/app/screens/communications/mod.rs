@@ -31,6 +31,8 @@ pub enum Land {
     #[default]
     First,
     Last,
+    /// A reload of the page shown: the cursor stays where it was.
+    Stay,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -127,7 +129,7 @@ impl Room for CommsState {
 
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let page = self.at.unwrap_or(ContactPageRequest::Newest);
-        self.fetch(cx, page, self.land)
+        self.fetch(cx, page, Land::Stay)
     }
 
     fn on_key(
@@ -175,9 +177,10 @@ impl Room for CommsState {
             let n = page.rows.len();
             if self.page.arrive(req, page) {
                 self.today = Some(today);
-                self.cursor = Cursor::default();
-                if self.land == Land::Last {
-                    self.cursor.move_by(isize::MAX, n);
+                match self.land {
+                    Land::First => self.cursor = Cursor::default(),
+                    Land::Last => self.cursor.move_by(isize::MAX, n),
+                    Land::Stay => self.cursor.clamp(n),
                 }
             }
         }

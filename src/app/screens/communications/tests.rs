@@ -259,3 +259,56 @@ fn enter_opens_the_contact_and_c_logs_a_new_one_for_the_rows_student() {
         })
     );
 }
+
+/// Closing a follow-up on the queue opened over the log reloads the log's
+/// page (its follow-up column changes) with the cursor where it was.
+#[test]
+fn a_save_elsewhere_reloads_the_page_shown_and_keeps_the_cursor() {
+    use crate::app::screens::follow_ups::tests::{follow_up, three};
+    let mut s = opened(page(0, 5, false, true));
+    update(&mut s, key('j'));
+    update(&mut s, key('j'));
+    let fx = crate::app::screens::open(
+        &mut s,
+        crate::app::screens::follow_ups::TARGET,
+        "Follow-ups".into(),
+    );
+    let (req, _) = only_load(&fx);
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::FollowUps {
+                list: three(),
+                today: day(fixtures::TODAY),
+            },
+        },
+    );
+    let fx = update(&mut s, key('d'));
+    let [Effect::ChangeFollowUp { req, .. }] = fx[..] else {
+        panic!("{fx:?}")
+    };
+    let mut now = follow_up(1, "Ana Lopez", day(fixtures::TODAY - 9));
+    now.done = true;
+    let fx = update(
+        &mut s,
+        Msg::Written {
+            req,
+            wrote: Wrote::FollowUp(crate::domain::outcome::Written::Saved(now)),
+        },
+    );
+    let reload = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Load {
+                req,
+                read: Read::Contacts { page, .. },
+            } => Some((*req, *page)),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("the log does not reload: {fx:?}"));
+    assert_eq!(reload.1, ContactPageRequest::Newest, "the page shown");
+    answer(&mut s, reload.0, page(0, 5, false, true));
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(log(&s).cursor.at(), 2, "the cursor stays on its row");
+}
