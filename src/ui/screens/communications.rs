@@ -86,19 +86,13 @@ pub fn render(frame: &mut Frame, area: Rect, s: &CommsState, theme: &Theme) {
         } else {
             ("%Y-%m-%d", "%Y-%m-%d %H:%M")
         };
-        let keep = |i: usize| !(narrow && i == DIR);
         let table = Table {
-            columns: COLUMNS
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| keep(*i))
-                .map(|(_, c)| *c)
-                .collect(),
+            columns: COLUMNS.to_vec(),
             rows: s
                 .rows()
                 .iter()
                 .map(|r| {
-                    let cells = [
+                    vec![
                         r.occurred_at.format(when).to_string(),
                         r.student_name.clone(),
                         r.guardian.clone().unwrap_or_default(),
@@ -110,16 +104,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &CommsState, theme: &Theme) {
                         r.result.map(|x| words(x.as_str())).unwrap_or_default(),
                         follow_up(r.follow_up, day),
                         r.purpose.clone(),
-                    ];
-                    cells
-                        .into_iter()
-                        .enumerate()
-                        .filter(|(i, _)| keep(*i))
-                        .map(|(_, c)| c)
-                        .collect()
+                    ]
                 })
                 .collect(),
-        };
+        }
+        .without(|i| narrow && i == DIR);
         let lines = table.lines(
             width,
             usize::from(body.height),

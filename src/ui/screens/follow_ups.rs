@@ -88,18 +88,12 @@ pub fn render(frame: &mut Frame, area: Rect, s: &FollowUpsState, theme: &Theme) 
     );
     let rows = s.rows();
     let narrow = width < NARROW;
-    let keep = |i: usize| !(narrow && s.scope == FollowUpScope::Mine && i == OWNER);
     let table = Table {
-        columns: COLUMNS
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| keep(*i))
-            .map(|(_, c)| *c)
-            .collect(),
+        columns: COLUMNS.to_vec(),
         rows: rows
             .iter()
             .map(|r| {
-                let cells = [
+                vec![
                     r.due.to_string(),
                     when(s, r, s.today, narrow),
                     r.student_name.clone(),
@@ -107,16 +101,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &FollowUpsState, theme: &Theme) 
                     r.guardian.clone().unwrap_or_default(),
                     r.owner.clone().unwrap_or_else(|| "nobody".into()),
                     r.purpose.clone(),
-                ];
-                cells
-                    .into_iter()
-                    .enumerate()
-                    .filter(|(i, _)| keep(*i))
-                    .map(|(_, c)| c)
-                    .collect()
+                ]
             })
             .collect(),
-    };
+    }
+    .without(|i| narrow && s.scope == FollowUpScope::Mine && i == OWNER);
     if rows.is_empty() {
         crate::ui::centered_text(
             frame,

@@ -239,10 +239,7 @@ fn a_filter_starts_again_from_the_newest_page() {
 #[test]
 fn enter_opens_the_contact_and_c_logs_a_new_one_for_the_rows_student() {
     use crate::app::screens::contact_edit::{About, ContactFor};
-    let about = |s: &State| match s.top() {
-        Screen::Contact(c) => c.about.clone(),
-        other => panic!("top is {}", other.title()),
-    };
+    use crate::app::screens::follow_ups::tests::form_about as about;
     let mut s = opened(page(0, 3, false, false));
     update(&mut s, key('j'));
     update(&mut s, key(KeyCode::Enter));

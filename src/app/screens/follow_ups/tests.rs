@@ -353,7 +353,7 @@ fn the_command_opens_the_queue() {
 }
 
 /// What the contact form on top is about.
-fn form_about(s: &State) -> crate::app::screens::contact_edit::About {
+pub(crate) fn form_about(s: &State) -> crate::app::screens::contact_edit::About {
     match s.top() {
         Screen::Contact(c) => c.about.clone(),
         other => panic!("top is {}", other.title()),
