@@ -167,15 +167,30 @@ async fn rows_logged_between_pages_neither_repeat_nor_hide_a_row() {
         assert!(seen.contains(id), "a row there all along was skipped");
     }
     for id in &behind {
-        assert!(seen.contains(id), "a row logged ahead of the reader was missed");
+        assert!(
+            seen.contains(id),
+            "a row logged ahead of the reader was missed"
+        );
     }
 }
+
+/// A filter's name, the filter, its hand-written WHERE term and the term's
+/// parameters.
+type Case<'a> = (
+    &'a str,
+    &'a ContactFilters,
+    String,
+    Vec<Box<dyn ToSql + Sync>>,
+);
 
 #[tokio::test]
 async fn each_filter_returns_what_psql_as_that_person_returns() {
     let (_db, admin, counselor, coordinator) = fixture().await;
     let me: Uuid = admin
-        .query_one("SELECT id FROM users WHERE username = $1", &[&DEMO_COUNSELOR])
+        .query_one(
+            "SELECT id FROM users WHERE username = $1",
+            &[&DEMO_COUNSELOR],
+        )
         .await
         .expect("me")
         .get(0);
@@ -189,7 +204,10 @@ async fn each_filter_returns_what_psql_as_that_person_returns() {
         .await
         .expect("a name")
         .get(0);
-    let (from, to) = (today() - chrono::Days::new(60), today() - chrono::Days::new(20));
+    let (from, to) = (
+        today() - chrono::Days::new(60),
+        today() - chrono::Days::new(20),
+    );
     let student = ContactFilters {
         student: Some(name.to_lowercase()),
         ..Default::default()
@@ -224,8 +242,13 @@ async fn each_filter_returns_what_psql_as_that_person_returns() {
     let fold = "caseload_fold(s.first_name || ' ' || s.last_name || ' ' || \
                 coalesce(s.preferred_name, '') || ' ' || s.local_id) \
                 LIKE '%' || caseload_fold($1) || '%'";
-    let cases: Vec<(&str, &ContactFilters, String, Vec<Box<dyn ToSql + Sync>>)> = vec![
-        ("student", &student, fold.into(), vec![Box::new(name.clone())]),
+    let cases: Vec<Case> = vec![
+        (
+            "student",
+            &student,
+            fold.into(),
+            vec![Box::new(name.clone())],
+        ),
         ("channel", &channel, "c.channel = 'phone'".into(), vec![]),
         ("result", &result, "c.result = 'reached'".into(), vec![]),
         (
@@ -265,8 +288,56 @@ async fn each_filter_returns_what_psql_as_that_person_returns() {
             let got = forward(c, f, 1000, async |_| {}).await;
             assert_eq!(got, expected, "{what} as the {who}");
             if who == "counselor" && *what != "dates" {
-                assert!(!expected.is_empty(), "{what}: the filter is tried on some rows");
+                assert!(
+                    !expected.is_empty(),
+                    "{what}: the filter is tried on some rows"
+                );
             }
+        }
+    }
+}
+
+/// A page for someone who sees many students walks
+/// `communication_log_occurred_idx` (0018) backwards from the cursor rather
+/// than sorting every visible contact. The seeded table is small, so the
+/// planner is told not to scan or sort where anything else gives the
+/// order — which is what this looks for.
+#[tokio::test]
+async fn a_page_walks_the_occurred_index_from_the_cursor() {
+    let (db, _admin, coordinator, _) = fixture().await;
+    let first = page(
+        &coordinator,
+        &ContactFilters::default(),
+        ContactPageRequest::Newest,
+        5,
+    )
+    .await
+    .expect("page");
+    let last = first.rows.last().map(ContactCursor::from).expect("rows");
+    let (c, plans) = common::explain::explaining_as(&db.conninfo(), DEMO_COORDINATOR).await;
+    c.batch_execute("SET enable_seqscan = off; SET enable_sort = off")
+        .await
+        .expect("set");
+    for at in [ContactPageRequest::Newest, ContactPageRequest::Older(last)] {
+        common::explain::take(&plans);
+        page(&c, &ContactFilters::default(), at, 5)
+            .await
+            .expect("page");
+        let plans = common::explain::take(&plans);
+        let plan = plans
+            .iter()
+            .find(|p| p.contains("FROM communication_log c JOIN students s"))
+            .unwrap_or_else(|| panic!("no page plan among {plans:#?}"));
+        assert!(
+            plan.contains("Index Scan Backward using communication_log_occurred_idx"),
+            "{at:?}: not a walk of the index:\n{plan}"
+        );
+        assert!(!plan.contains("Sort  ("), "{at:?}: sorted:\n{plan}");
+        if matches!(at, ContactPageRequest::Older(_)) {
+            assert!(
+                plan.contains("Index Cond: (ROW("),
+                "{at:?}: the cursor is no index condition:\n{plan}"
+            );
         }
     }
 }

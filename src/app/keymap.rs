@@ -42,7 +42,7 @@ impl Context {
             Context::Conflict => "Someone else saved first",
             Context::Schools => "Schools (:schools)",
             Context::FollowUps => "Follow-up queue",
-            Context::Communications => "Communication log (n: follow-ups too)",
+            Context::Communications => "Communication log",
             Context::IvFilterBar => "Interventions filter bar (after f; also u, t, s, x, c above)",
         }
     }

@@ -280,6 +280,7 @@ pub fn shows_records(screen: &Screen) -> bool {
             | Screen::Student(_)
             | Screen::Missed(_)
             | Screen::MyCaseload(_)
+            | Screen::Communications(_)
     )
 }
 

@@ -15,19 +15,26 @@ use ratatui::widgets::Paragraph;
 
 const COLUMNS: [Column; 8] = [
     Column::whole("When"),
-    Column::new("Student", 8, 26),
-    Column::new("Guardian", 6, 22),
+    Column::new("Student", 8, 22),
+    Column::new("Guardian", 6, 18),
     Column::whole("Channel"),
     Column::whole("Dir"),
     Column::whole("Result"),
     Column::whole("Follow-up"),
-    Column::new("Purpose", 0, 0),
+    // Room for a purpose's first words before the names take it all.
+    Column::new("Purpose", 16, 0),
 ];
 
-fn follow_up(f: FollowUpState) -> String {
+/// Narrower than this, dates drop their year and the direction its column,
+/// so names keep room.
+const NARROW: usize = 100;
+/// The direction's column in [`COLUMNS`].
+const DIR: usize = 4;
+
+fn follow_up(f: FollowUpState, day: &str) -> String {
     match f {
         FollowUpState::None => String::new(),
-        FollowUpState::Open { due } => format!("due {due}"),
+        FollowUpState::Open { due } => format!("due {}", due.format(day)),
         FollowUpState::Done => "done".into(),
     }
 }
@@ -73,6 +80,12 @@ pub fn render(frame: &mut Frame, area: Rect, s: &CommsState, theme: &Theme) {
         };
         crate::ui::centered_text(frame, body, none, theme.dim);
     } else {
+        let narrow = width < NARROW;
+        let (day, when) = if narrow {
+            ("%m-%d", "%m-%d %H:%M")
+        } else {
+            ("%Y-%m-%d", "%Y-%m-%d %H:%M")
+        };
         let table = Table {
             columns: COLUMNS.to_vec(),
             rows: s
@@ -80,7 +93,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &CommsState, theme: &Theme) {
                 .iter()
                 .map(|r| {
                     vec![
-                        r.occurred_at.format("%Y-%m-%d %H:%M").to_string(),
+                        r.occurred_at.format(when).to_string(),
                         r.student_name.clone(),
                         r.guardian.clone().unwrap_or_default(),
                         words(r.channel.as_str()),
@@ -89,12 +102,13 @@ pub fn render(frame: &mut Frame, area: Rect, s: &CommsState, theme: &Theme) {
                             _ => "out".to_string(),
                         },
                         r.result.map(|x| words(x.as_str())).unwrap_or_default(),
-                        follow_up(r.follow_up),
+                        follow_up(r.follow_up, day),
                         r.purpose.clone(),
                     ]
                 })
                 .collect(),
-        };
+        }
+        .without(|i| narrow && i == DIR);
         let lines = table.lines(
             width,
             usize::from(body.height),
@@ -115,7 +129,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &CommsState, theme: &Theme) {
                 Some(e) => Line::styled(fit(e, width), theme.error),
                 None => Line::raw(""),
             };
-            frame.render_widget(Paragraph::new(vec![Line::raw(fit(&ask, width)), second]), foot);
+            frame.render_widget(
+                Paragraph::new(vec![Line::raw(fit(&ask, width)), second]),
+                foot,
+            );
         }
         None => {
             let page = s.page.get();

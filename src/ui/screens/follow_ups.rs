@@ -5,7 +5,7 @@
 use crate::app::loadable::Pending as LoadPending;
 use crate::app::screens::communications::words;
 use crate::app::screens::follow_ups::{FollowUpsState, Mode};
-use crate::domain::contact_log::{FOLLOW_UP_ROWS, FollowUp};
+use crate::domain::contact_log::{FOLLOW_UP_ROWS, FollowUp, FollowUpScope};
 use crate::ui::sanitize::{clean, fit};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::pending::{self, Pending};
@@ -23,11 +23,18 @@ const COLUMNS: [Column; 7] = [
     Column::whole("Channel"),
     Column::new("Guardian", 6, 24),
     Column::new("Owner", 6, 22),
-    Column::new("Purpose", 0, 0),
+    // Room for a purpose's first words before the names take it all.
+    Column::new("Purpose", 16, 0),
 ];
 
+/// Narrower than this, "mine" leaves out the owner (me) and days late are
+/// shortened, so the purpose keeps room.
+const NARROW: usize = 100;
+/// The owner's column in [`COLUMNS`].
+const OWNER: usize = 5;
+
 /// How the row stands on `today`, in a few words.
-fn when(s: &FollowUpsState, r: &FollowUp, today: Option<NaiveDate>) -> String {
+fn when(s: &FollowUpsState, r: &FollowUp, today: Option<NaiveDate>, narrow: bool) -> String {
     if s.saving(r.id) {
         return "saving…".into();
     }
@@ -40,6 +47,7 @@ fn when(s: &FollowUpsState, r: &FollowUp, today: Option<NaiveDate>) -> String {
     match r.days_overdue(today) {
         0 if r.due == today => "due today".into(),
         0 => format!("in {} d", (r.due - today).num_days()),
+        n if narrow => format!("{n} d late"),
         1 => "1 day late".into(),
         n => format!("{n} days late"),
     }
@@ -79,6 +87,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &FollowUpsState, theme: &Theme) 
         head,
     );
     let rows = s.rows();
+    let narrow = width < NARROW;
     let table = Table {
         columns: COLUMNS.to_vec(),
         rows: rows
@@ -86,7 +95,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &FollowUpsState, theme: &Theme) 
             .map(|r| {
                 vec![
                     r.due.to_string(),
-                    when(s, r, s.today),
+                    when(s, r, s.today, narrow),
                     r.student_name.clone(),
                     words(r.channel.as_str()),
                     r.guardian.clone().unwrap_or_default(),
@@ -95,7 +104,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &FollowUpsState, theme: &Theme) 
                 ]
             })
             .collect(),
-    };
+    }
+    .without(|i| narrow && s.scope == FollowUpScope::Mine && i == OWNER);
     if rows.is_empty() {
         crate::ui::centered_text(
             frame,
@@ -124,7 +134,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &FollowUpsState, theme: &Theme) 
                 Some(e) => Line::styled(fit(e, width), theme.error),
                 None => Line::styled(fit("YYYY-MM-DD, today or later", width), theme.dim),
             };
-            frame.render_widget(Paragraph::new(vec![Line::raw(fit(&ask, width)), second]), foot);
+            frame.render_widget(
+                Paragraph::new(vec![Line::raw(fit(&ask, width)), second]),
+                foot,
+            );
         }
         _ => {
             let list = s.list.get();

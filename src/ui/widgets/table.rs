@@ -48,6 +48,22 @@ pub struct Table {
 }
 
 impl Table {
+    /// The table without the columns `drop` picks (by index), for a
+    /// screen that leaves some out when narrow.
+    pub fn without(mut self, drop: impl Fn(usize) -> bool) -> Table {
+        fn keep<T>(cells: Vec<T>, drop: &impl Fn(usize) -> bool) -> Vec<T> {
+            cells
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| !drop(*i))
+                .map(|(_, c)| c)
+                .collect()
+        }
+        self.columns = keep(self.columns, &drop);
+        self.rows = self.rows.into_iter().map(|r| keep(r, &drop)).collect();
+        self
+    }
+
     /// Each column's width in `width` screen columns (one space between).
     pub fn widths(&self, width: usize) -> Vec<usize> {
         let n = self.columns.len();

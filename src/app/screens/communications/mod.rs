@@ -31,6 +31,8 @@ pub enum Land {
     #[default]
     First,
     Last,
+    /// A reload of the page shown: the cursor stays where it was.
+    Stay,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -112,7 +114,13 @@ impl Room for CommsState {
             return vec![];
         }
         let filters = crate::app::hint::section(Context::Communications);
-        [&[Action::Open, Action::LogContact][..], &filters, MOVE, GLOBAL].concat()
+        [
+            &[Action::Open, Action::LogContact][..],
+            &filters,
+            MOVE,
+            GLOBAL,
+        ]
+        .concat()
     }
 
     fn in_flight(&self) -> Vec<ReqId> {
@@ -121,7 +129,7 @@ impl Room for CommsState {
 
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let page = self.at.unwrap_or(ContactPageRequest::Newest);
-        self.fetch(cx, page, self.land)
+        self.fetch(cx, page, Land::Stay)
     }
 
     fn on_key(
@@ -133,29 +141,27 @@ impl Room for CommsState {
         if self.typing.is_some() {
             return Some(filters::typing_key(self, cx, key));
         }
-        if let Some(a) = cx
-            .keymap
-            .action_in(key, |c| c == Context::Communications)
-        {
-            if a == Action::LogContact {
-                if let Some(r) = self.selected() {
-                    cx.go(Nav::LogContact(ContactFor {
-                        student_id: r.student_id,
-                        student_name: r.student_name.clone(),
-                        intervention_id: r.intervention_id,
-                        parent_id: None,
-                    }));
-                } else {
-                    cx.info("no contact selected: its student is whom n logs for");
-                }
-                return Some(vec![]);
-            }
+        if let Some(a) = cx.keymap.action_in(key, |c| c == Context::Communications) {
             return Some(filters::filter_action(self, cx, a));
         }
         match action? {
             Action::Open => {
                 if let Some(r) = self.selected() {
                     cx.go(Nav::EditContact(r.id));
+                }
+                Some(vec![])
+            }
+            Action::LogContact => {
+                match self.selected() {
+                    Some(r) => cx.go(Nav::LogContact(ContactFor {
+                        student_id: r.student_id,
+                        student_name: r.student_name.clone(),
+                        intervention_id: r.intervention_id,
+                        parent_id: None,
+                    })),
+                    None => {
+                        cx.info("no contact selected: a new one is for the selected row's student")
+                    }
                 }
                 Some(vec![])
             }
@@ -171,9 +177,10 @@ impl Room for CommsState {
             let n = page.rows.len();
             if self.page.arrive(req, page) {
                 self.today = Some(today);
-                self.cursor = Cursor::default();
-                if self.land == Land::Last {
-                    self.cursor.move_by(isize::MAX, n);
+                match self.land {
+                    Land::First => self.cursor = Cursor::default(),
+                    Land::Last => self.cursor.move_by(isize::MAX, n),
+                    Land::Stay => self.cursor.clamp(n),
                 }
             }
         }

@@ -97,7 +97,10 @@ fn asked(fx: &[Effect]) -> (ReqId, ContactFilters, ContactPageRequest) {
 fn channel_and_result_chips_step_through_their_values_then_off() {
     let mut s = opened(page(0, 3, false, false));
     let (_, f, at) = asked(&update(&mut s, key('c')));
-    assert_eq!((f.channel, at), (Some(Channel::Phone), ContactPageRequest::Newest));
+    assert_eq!(
+        (f.channel, at),
+        (Some(Channel::Phone), ContactPageRequest::Newest)
+    );
     let (_, f, _) = asked(&update(&mut s, key('c')));
     assert_eq!(f.channel, Some(Channel::Email));
     for _ in 2..Channel::ALL.len() {
@@ -117,7 +120,10 @@ fn channel_and_result_chips_step_through_their_values_then_off() {
     );
     let (_, f, _) = asked(&update(&mut s, key('x')));
     assert!(f.is_empty() && chips(&f).is_empty());
-    assert!(update(&mut s, key('x')).is_empty(), "nothing to clear: no load");
+    assert!(
+        update(&mut s, key('x')).is_empty(),
+        "nothing to clear: no load"
+    );
 }
 
 #[test]
@@ -127,13 +133,19 @@ fn a_typed_student_filter_applies_on_enter_and_empty_clears_it() {
     for c in "lopez".chars() {
         update(&mut s, key(c));
     }
-    assert!(log(&s).typing.is_some(), "the keys type while the line is open");
+    assert!(
+        log(&s).typing.is_some(),
+        "the keys type while the line is open"
+    );
     let (_, f, _) = asked(&update(&mut s, key(KeyCode::Enter)));
     assert_eq!(f.student.as_deref(), Some("lopez"));
     assert_eq!(chips(&f), ["student: lopez"]);
 
     update(&mut s, key('/'));
-    assert_eq!(log(&s).typing.as_ref().map(|t| t.text.as_str()), Some("lopez"));
+    assert_eq!(
+        log(&s).typing.as_ref().map(|t| t.text.as_str()),
+        Some("lopez")
+    );
     update(&mut s, key(fixtures::ctrl('u')));
     let (_, f, _) = asked(&update(&mut s, key(KeyCode::Enter)));
     assert_eq!(f.student, None);
@@ -168,11 +180,19 @@ fn dates_are_refused_in_words_and_the_typed_text_is_kept() {
         update(&mut s, key(c));
     }
     assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
-    let e = log(&s).typing.clone().and_then(|t| t.error).unwrap_or_default();
+    let e = log(&s)
+        .typing
+        .clone()
+        .and_then(|t| t.error)
+        .unwrap_or_default();
     assert!(e.contains("is after"), "{e}");
     update(&mut s, key(KeyCode::Esc));
     assert!(log(&s).typing.is_none());
-    assert_eq!(log(&s).filters.to, None, "esc keeps the filters as they were");
+    assert_eq!(
+        log(&s).filters.to,
+        None,
+        "esc keeps the filters as they were"
+    );
 }
 
 #[test]
@@ -214,4 +234,78 @@ fn a_filter_starts_again_from_the_newest_page() {
     answer(&mut s, req, page(2, 2, true, false));
     let (_, _, at) = asked(&update(&mut s, key('m')));
     assert_eq!(at, ContactPageRequest::Newest);
+}
+
+#[test]
+fn enter_opens_the_contact_and_c_logs_a_new_one_for_the_rows_student() {
+    use crate::app::screens::contact_edit::{About, ContactFor};
+    use crate::app::screens::follow_ups::tests::form_about as about;
+    let mut s = opened(page(0, 3, false, false));
+    update(&mut s, key('j'));
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(about(&s), About::Edit(Uuid::from_u128(501)));
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key('C'));
+    assert_eq!(
+        about(&s),
+        About::New(ContactFor {
+            student_id: Uuid::from_u128(201),
+            student_name: "Ben Okafor".into(),
+            intervention_id: None,
+            parent_id: None,
+        })
+    );
+}
+
+/// Closing a follow-up on the queue opened over the log reloads the log's
+/// page (its follow-up column changes) with the cursor where it was.
+#[test]
+fn a_save_elsewhere_reloads_the_page_shown_and_keeps_the_cursor() {
+    use crate::app::screens::follow_ups::tests::{follow_up, three};
+    let mut s = opened(page(0, 5, false, true));
+    update(&mut s, key('j'));
+    update(&mut s, key('j'));
+    let fx = crate::app::screens::open(
+        &mut s,
+        crate::app::screens::follow_ups::TARGET,
+        "Follow-ups".into(),
+    );
+    let (req, _) = only_load(&fx);
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::FollowUps {
+                list: three(),
+                today: day(fixtures::TODAY),
+            },
+        },
+    );
+    let fx = update(&mut s, key('d'));
+    let [Effect::ChangeFollowUp { req, .. }] = fx[..] else {
+        panic!("{fx:?}")
+    };
+    let mut now = follow_up(1, "Ana Lopez", day(fixtures::TODAY - 9));
+    now.done = true;
+    let fx = update(
+        &mut s,
+        Msg::Written {
+            req,
+            wrote: Wrote::FollowUp(crate::domain::outcome::Written::Saved(now)),
+        },
+    );
+    let reload = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Load {
+                req,
+                read: Read::Contacts { page, .. },
+            } => Some((*req, *page)),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("the log does not reload: {fx:?}"));
+    assert_eq!(reload.1, ContactPageRequest::Newest, "the page shown");
+    answer(&mut s, reload.0, page(0, 5, false, true));
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(log(&s).cursor.at(), 2, "the cursor stays on its row");
 }

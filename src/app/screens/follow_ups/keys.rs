@@ -26,13 +26,11 @@ pub(super) fn on_key(
         Mode::Reassign(_) => return Some(reassign_key(s, cx, key)),
         Mode::List => {}
     }
-    let own = cx.keymap.action_in(key, |c| {
-        c == Context::FollowUps || c == Context::Communications
-    });
-    if let Some(a) = own {
+    if let Some(a) = cx.keymap.action_in(key, |c| c == Context::FollowUps) {
         return Some(list_action(s, cx, a));
     }
     match action? {
+        Action::LogContact => Some(list_action(s, cx, Action::LogContact)),
         Action::Open => {
             if let Some(r) = s.selected() {
                 cx.go(Nav::EditContact(r.id));
@@ -97,7 +95,6 @@ fn list_action(s: &mut FollowUpsState, cx: &mut Cx, a: Action) -> Vec<Effect> {
             }));
             vec![]
         }
-        // The log's filter keys mean nothing here.
         _ => vec![],
     }
 }

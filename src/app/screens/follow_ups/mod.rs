@@ -117,7 +117,8 @@ impl FollowUpsState {
 /// The queue as it first opens for someone with these roles: those who
 /// oversee schools start on their schools', everyone else on their own.
 pub fn for_roles(role_keys: &[String]) -> FollowUpsState {
-    let oversees = crate::app::home::scope_for(role_keys) == crate::domain::caseload::Scope::Schools;
+    let oversees =
+        crate::app::home::scope_for(role_keys) == crate::domain::caseload::Scope::Schools;
     let scope = if oversees {
         FollowUpScope::School
     } else {
@@ -192,22 +193,17 @@ impl Room for FollowUpsState {
     }
 
     fn on_reply(&mut self, _cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
-        match data {
-            Data::FollowUps { list, today } => {
-                if self.list.arrive(req, list) {
-                    self.today = Some(today);
-                    self.cursor.clamp(self.rows().len());
-                }
+        let owner = self.selected().and_then(|r| r.owner_id);
+        if let Data::FollowUps { list, today } = data {
+            if self.list.arrive(req, list) {
+                self.today = Some(today);
+                self.cursor.clamp(self.rows().len());
             }
-            Data::People { people } => {
-                let owner = self.selected().and_then(|r| r.owner_id);
-                if let Mode::Reassign(p) = &mut self.mode
-                    && p.req == Some(req)
-                {
-                    p.loaded(people, |x| Some(x.id) == owner);
-                }
-            }
-            _ => {}
+        } else if let Data::People { people } = data
+            && let Mode::Reassign(p) = &mut self.mode
+            && p.req == Some(req)
+        {
+            p.loaded(people, |x| Some(x.id) == owner);
         }
         vec![]
     }
