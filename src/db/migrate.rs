@@ -70,6 +70,7 @@ embedded_migrations! {
     14 => "0014_name_collation.sql",
     15 => "0015_printable_names.sql",
     16 => "0016_contacts.sql",
+    21 => "0021_storage.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
