@@ -136,7 +136,8 @@ DECLARE
   stamp text := to_char(p_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"');
   ymd text := left(stamp, 8);
   scope text := ymd || '/' || p_region || '/s3/aws4_request';
-  query text;
+  operation text;
+  auth text;
   signing_key bytea;
   to_sign text;
 BEGIN
@@ -157,15 +158,15 @@ BEGIN
     host := p_bucket || '.' || authority;
     path := '/' || public.caseload_s3_uri_encode(p_key, true);
   END IF;
-  query := 'X-Amz-Algorithm=AWS4-HMAC-SHA256'
+  operation := 'x-id=' || CASE p_method WHEN 'GET' THEN 'GetObject' ELSE 'PutObject' END;
+  auth := 'X-Amz-Algorithm=AWS4-HMAC-SHA256'
     || '&X-Amz-Credential=' || public.caseload_s3_uri_encode(p_access_key_id || '/' || scope, false)
     || '&X-Amz-Date=' || stamp
     || '&X-Amz-Expires=' || p_expires
-    || '&X-Amz-SignedHeaders=host'
-    || '&x-id=' || CASE p_method WHEN 'GET' THEN 'GetObject' ELSE 'PutObject' END;
+    || '&X-Amz-SignedHeaders=host';
   to_sign := 'AWS4-HMAC-SHA256' || E'\n' || stamp || E'\n' || scope || E'\n'
     || encode(sha256(convert_to(
-         p_method || E'\n' || path || E'\n' || query || E'\n'
+         p_method || E'\n' || path || E'\n' || auth || '&' || operation || E'\n'
          || 'host:' || host || E'\n' || E'\n' || 'host' || E'\n' || 'UNSIGNED-PAYLOAD',
          'UTF8')), 'hex');
   signing_key := public.hmac(convert_to('aws4_request', 'UTF8'),
@@ -176,7 +177,9 @@ BEGIN
                        'sha256'),
                      'sha256'),
                    'sha256');
-  RETURN scheme || '://' || host || path || '?' || query || '&X-Amz-Signature='
+  -- The canonical query is sorted by name ('X' before 'x'); the URL keeps
+  -- the SDK's order, the operation first.
+  RETURN scheme || '://' || host || path || '?' || operation || '&' || auth || '&X-Amz-Signature='
     || encode(public.hmac(convert_to(to_sign, 'UTF8'), signing_key, 'sha256'), 'hex');
 END
 $$;
