@@ -271,9 +271,20 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
         Some(Command::Bench(args)) => bench(&cli, &loaded, args).await,
         Some(Command::Storage(cmd)) => {
             let client = pool::connect_one(&resolve(&cli, &loaded)?).await?;
-            let data_dir = loaded.config.demo.data_dir.clone().or_else(|| config::data_dir(&env));
-            storage::command::storage(cmd, &client, &loaded.config.storage, data_dir.as_deref(), &env)
-                .await
+            let data_dir = loaded
+                .config
+                .demo
+                .data_dir
+                .clone()
+                .or_else(|| config::data_dir(&env));
+            storage::command::storage(
+                cmd,
+                &client,
+                &loaded.config.storage,
+                data_dir.as_deref(),
+                &env,
+            )
+            .await
         }
         Some(Command::Doc(DocCommand::Upload(args))) => {
             let mut client = pool::connect_one(&resolve(&cli, &loaded)?).await?;

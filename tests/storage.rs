@@ -28,7 +28,9 @@ struct Store {
 
 async fn store_for(d: &District) -> Store {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = EmbeddedStore::start(dir.path()).await.expect("embedded store");
+    let store = EmbeddedStore::start(dir.path())
+        .await
+        .expect("embedded store");
     let config = store.config(&StorageConfig::default());
     let s3 = caseload::storage::client::sdk_client(
         &config,
@@ -90,13 +92,20 @@ async fn issued(d: &District, person: &str, action: &str) -> i64 {
 async fn the_sql_signer_equals_the_sdk_presigner_byte_for_byte() {
     let db = common::TestDb::new().await;
     let admin = db.admin().await;
-    let (id, secret) = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+    let (id, secret) = (
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    );
     let stores: &[(Option<&str>, &str, bool)] = &[
         (None, "us-east-1", false),
         (None, "eu-west-1", false),
         (None, "ap-southeast-2", true),
         (Some("https://minio.example.org"), "us-east-1", true),
-        (Some("https://objects.example.org:9443"), "eu-central-1", false),
+        (
+            Some("https://objects.example.org:9443"),
+            "eu-central-1",
+            false,
+        ),
         (Some("http://127.0.0.1:9000"), "us-east-1", true),
     ];
     let keys = [
@@ -193,7 +202,11 @@ async fn init_and_check_round_trip_through_links_the_database_signs() {
     let again = check::init(
         &s.s3,
         &d.admin,
-        &SigningSettings::from_config(&s.config, &s.store.access_key_id, &s.store.secret_access_key),
+        &SigningSettings::from_config(
+            &s.config,
+            &s.store.access_key_id,
+            &s.store.secret_access_key,
+        ),
     )
     .await
     .expect("init again");
@@ -208,8 +221,7 @@ async fn init_and_check_round_trip_through_links_the_database_signs() {
 }
 
 #[tokio::test]
-async fn zero_one_and_five_megabyte_files_come_back_byte_for_byte_and_an_expired_link_is_refused()
-{
+async fn zero_one_and_five_megabyte_files_come_back_byte_for_byte_and_an_expired_link_is_refused() {
     let d = District::new().await;
     let s = store_for(&d).await;
     let mut a = d.connect_as("counselor_a").await;
@@ -268,10 +280,7 @@ async fn zero_one_and_five_megabyte_files_come_back_byte_for_byte_and_an_expired
     // A link with one byte of its signature changed is refused too.
     let fresh: String = d
         .admin
-        .query_one(
-            "SELECT (caseload_storage_url('GET', $1)).url",
-            &[&key],
-        )
+        .query_one("SELECT (caseload_storage_url('GET', $1)).url", &[&key])
         .await
         .expect("fresh link")
         .get(0);
@@ -293,9 +302,13 @@ async fn a_counselor_gets_no_link_for_another_caseload_or_a_restricted_document(
     let s = store_for(&d).await;
     let mut a = d.connect_as("counselor_a").await;
     let a1 = d.students["a1"].clone();
-    let open = upload(&mut a, &s.transfer, doc(a1.id, "open.pdf", b"%PDF-1.4 open".to_vec()))
-        .await
-        .expect("open upload");
+    let open = upload(
+        &mut a,
+        &s.transfer,
+        doc(a1.id, "open.pdf", b"%PDF-1.4 open".to_vec()),
+    )
+    .await
+    .expect("open upload");
     let restricted = upload(
         &mut a,
         &s.transfer,
@@ -367,8 +380,7 @@ async fn a_counselor_gets_no_link_for_another_caseload_or_a_restricted_document(
 }
 
 #[tokio::test]
-async fn uploads_are_refused_where_the_person_may_not_attach_and_rows_only_come_from_issued_keys()
-{
+async fn uploads_are_refused_where_the_person_may_not_attach_and_rows_only_come_from_issued_keys() {
     let d = District::new().await;
     let s = store_for(&d).await;
     let mut a = d.connect_as("counselor_a").await;
@@ -396,7 +408,11 @@ async fn uploads_are_refused_where_the_person_may_not_attach_and_rows_only_come_
         matches!(&e, UploadError::Refused(m) if m.contains("may not attach")),
         "{e}"
     );
-    assert_eq!(issued(&d, "counselor_a", "upload").await, 0, "nothing issued");
+    assert_eq!(
+        issued(&d, "counselor_a", "upload").await,
+        0,
+        "nothing issued"
+    );
     // A teacher on b1's team (read-only) may not add either.
     let mut t = d.connect_as("teacher").await;
     let e = upload(&mut t, &s.transfer, doc(b1.id, "x.txt", b"x".to_vec()))
@@ -442,7 +458,9 @@ async fn uploads_are_refused_where_the_person_may_not_attach_and_rows_only_come_
         sqlstate(b.query_one(record, &[&issued_key]).await),
         INSUFFICIENT_PRIVILEGE
     );
-    a.query_one(record, &[&issued_key]).await.expect("the one it was issued to");
+    a.query_one(record, &[&issued_key])
+        .await
+        .expect("the one it was issued to");
     assert_eq!(
         sqlstate(a.query_one(record, &[&issued_key]).await),
         INSUFFICIENT_PRIVILEGE,
@@ -519,9 +537,13 @@ async fn a_temporary_storage_settings_table_does_not_redirect_the_links() {
     let d = District::new().await;
     let s = store_for(&d).await;
     let mut a = d.connect_as("counselor_a").await;
-    let up = upload(&mut a, &s.transfer, doc(d.students["a1"].id, "f.txt", b"f".to_vec()))
-        .await
-        .expect("upload");
+    let up = upload(
+        &mut a,
+        &s.transfer,
+        doc(d.students["a1"].id, "f.txt", b"f".to_vec()),
+    )
+    .await
+    .expect("upload");
     d.admin
         .batch_execute(&format!(
             "GRANT TEMPORARY ON DATABASE {} TO {}",

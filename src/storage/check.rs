@@ -148,7 +148,11 @@ pub async fn init(
     let rule = LifecycleRule::builder()
         .id("caseload-abandoned-uploads")
         .status(ExpirationStatus::Enabled)
-        .filter(LifecycleRuleFilter::builder().prefix(&settings.key_prefix).build())
+        .filter(
+            LifecycleRuleFilter::builder()
+                .prefix(&settings.key_prefix)
+                .build(),
+        )
         .abort_incomplete_multipart_upload(
             AbortIncompleteMultipartUpload::builder()
                 .days_after_initiation(1)

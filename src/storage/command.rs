@@ -92,7 +92,11 @@ pub async fn storage(
         println!(
             "bucket {}: {}",
             config.bucket,
-            if report.created_bucket { "created" } else { "exists" }
+            if report.created_bucket {
+                "created"
+            } else {
+                "exists"
+            }
         );
         for note in &report.notes {
             println!("  {note}");
@@ -103,7 +107,8 @@ pub async fn storage(
         let transfer = Transfer::new()?;
         let size = usize::try_from(args.size_kib.saturating_mul(1024)).unwrap_or(usize::MAX);
         let r = check::check(owner, &transfer, Some((&s3, &config.bucket)), size).await?;
-        let rate = |d: std::time::Duration| r.bytes as f64 / 1_048_576.0 / d.as_secs_f64().max(1e-9);
+        let rate =
+            |d: std::time::Duration| r.bytes as f64 / 1_048_576.0 / d.as_secs_f64().max(1e-9);
         println!(
             "round trip of {} bytes through links the database signed: ok \
              (PUT {} ms, {:.1} MiB/s; GET {} ms, {:.1} MiB/s)",
@@ -118,7 +123,10 @@ pub async fn storage(
             r.signed_per_sec,
             1000.0 / r.signed_per_sec
         );
-        println!("database clock ahead of this machine: {} s", r.database_ahead_secs);
+        println!(
+            "database clock ahead of this machine: {} s",
+            r.database_ahead_secs
+        );
         match r.store_ahead_of_database_secs {
             Some(s) if s.abs() > 60 => println!(
                 "store clock ahead of the database: {s} s -- fix the clocks: links are \

@@ -7,8 +7,8 @@
 //! database keeps, and moving bytes through the signed links.
 
 pub mod check;
-pub mod command;
 pub mod client;
+pub mod command;
 pub mod embedded;
 pub mod settings;
 pub mod transfer;
@@ -65,7 +65,9 @@ mod tests {
             validate(&c).unwrap_err()
         };
         assert!(bad(|c| c.url_expires_secs = 0).starts_with("storage.url_expires_secs"));
-        assert!(bad(|c| c.endpoint = Some("s3.example.org".into())).starts_with("storage.endpoint"));
+        assert!(
+            bad(|c| c.endpoint = Some("s3.example.org".into())).starts_with("storage.endpoint")
+        );
         assert!(
             bad(|c| c.endpoint = Some("https://s3.example.org/path".into()))
                 .starts_with("storage.endpoint")

@@ -32,11 +32,9 @@ fn refusal_message(status: u16, code: Option<&str>, message: Option<&str>) -> St
              check the clocks with `caseload storage check`)"
                 .into()
         }
-        Some("RequestTimeTooSkewed") => {
-            "the database's clock and the store's differ too much: \
+        Some("RequestTimeTooSkewed") => "the database's clock and the store's differ too much: \
              fix the clocks (see `caseload storage check`)"
-                .into()
-        }
+            .into(),
         Some("SignatureDoesNotMatch") | Some("InvalidAccessKeyId") => format!(
             "the store refused the database's signature ({}): run `caseload storage init` \
              again, and check storage.region and storage.endpoint",

@@ -132,7 +132,10 @@ mod tests {
         assert_eq!(sniff_content_type(b"%PDF-1.7\n..."), "application/pdf");
         assert_eq!(sniff_content_type(b"\x89PNG\r\n\x1a\nrest"), "image/png");
         assert_eq!(sniff_content_type("notes, café".as_bytes()), "text/plain");
-        assert_eq!(sniff_content_type(b"\x00\x01\x02"), "application/octet-stream");
+        assert_eq!(
+            sniff_content_type(b"\x00\x01\x02"),
+            "application/octet-stream"
+        );
         assert_eq!(sniff_content_type(b""), "text/plain");
     }
 }
