@@ -574,3 +574,37 @@ async fn a_temporary_storage_settings_table_does_not_redirect_the_links() {
     let back = s.transfer.get(&url).await.expect("still the real store");
     assert_eq!(&back.body[..], b"f");
 }
+
+#[tokio::test]
+async fn an_upload_that_cannot_reach_the_store_leaves_no_row() {
+    let d = District::new().await;
+    let Store {
+        store, transfer, ..
+    } = store_for(&d).await;
+    let endpoint = store.endpoint.clone();
+    drop(store); // the store goes away between the link and the PUT
+    let mut a = d.connect_as("counselor_a").await;
+    let student = d.students["a1"].id;
+    let documents = "SELECT count(*) FROM documents WHERE student_id = $1";
+    let before: i64 = d
+        .admin
+        .query_one(documents, &[&student])
+        .await
+        .expect("count")
+        .get(0);
+    let e = upload(&mut a, &transfer, doc(student, "f.txt", b"f".to_vec()))
+        .await
+        .expect_err("no store");
+    assert!(
+        matches!(&e, UploadError::Transfer(TransferError::Network(_))),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("storage.endpoint"), "{e}");
+    let after: i64 = d
+        .admin
+        .query_one(documents, &[&student])
+        .await
+        .expect("count")
+        .get(0);
+    assert_eq!(after, before, "no row for {endpoint}");
+}

@@ -63,6 +63,18 @@ where
     }
 }
 
+/// One line of the init report: a hardening step done, or why not.
+fn note<T, E, R>(what: &str, r: Result<T, aws_sdk_s3::error::SdkError<E, R>>) -> String
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match r {
+        Ok(_) => format!("{what}: set"),
+        Err(e) => format!("{what}: not set ({})", sdk_message(&e)),
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct InitReport {
     pub created_bucket: bool,
@@ -95,9 +107,9 @@ pub async fn init(
         })?;
         report.created_bucket = true;
     }
-    let note = |what: &str, r: Result<(), String>| match r {
-        Ok(()) => format!("{what}: set"),
-        Err(e) => format!("{what}: not set ({e})"),
+    let invalid = |e: aws_sdk_s3::error::BuildError| StorageError::Bucket {
+        bucket: bucket.into(),
+        message: e.to_string(),
     };
     let encryption = ServerSideEncryptionConfiguration::builder()
         .rules(
@@ -106,28 +118,19 @@ pub async fn init(
                     ServerSideEncryptionByDefault::builder()
                         .sse_algorithm(ServerSideEncryption::Aes256)
                         .build()
-                        .map_err(|e| StorageError::Bucket {
-                            bucket: bucket.into(),
-                            message: e.to_string(),
-                        })?,
+                        .map_err(invalid)?,
                 )
                 .build(),
         )
         .build()
-        .map_err(|e| StorageError::Bucket {
-            bucket: bucket.into(),
-            message: e.to_string(),
-        })?;
+        .map_err(invalid)?;
     let r = s3
         .put_bucket_encryption()
         .bucket(bucket)
         .server_side_encryption_configuration(encryption)
         .send()
         .await;
-    report.notes.push(note(
-        "default encryption (AES256)",
-        r.map(|_| ()).map_err(|e| sdk_message(&e)),
-    ));
+    report.notes.push(note("default encryption (AES256)", r));
     let r = s3
         .put_public_access_block()
         .bucket(bucket)
@@ -141,10 +144,7 @@ pub async fn init(
         )
         .send()
         .await;
-    report.notes.push(note(
-        "public access blocked",
-        r.map(|_| ()).map_err(|e| sdk_message(&e)),
-    ));
+    report.notes.push(note("public access blocked", r));
     let rule = LifecycleRule::builder()
         .id("caseload-abandoned-uploads")
         .status(ExpirationStatus::Enabled)
@@ -159,27 +159,20 @@ pub async fn init(
                 .build(),
         )
         .build()
-        .map_err(|e| StorageError::Bucket {
-            bucket: bucket.into(),
-            message: e.to_string(),
-        })?;
+        .map_err(invalid)?;
     let lifecycle = BucketLifecycleConfiguration::builder()
         .rules(rule)
         .build()
-        .map_err(|e| StorageError::Bucket {
-            bucket: bucket.into(),
-            message: e.to_string(),
-        })?;
+        .map_err(invalid)?;
     let r = s3
         .put_bucket_lifecycle_configuration()
         .bucket(bucket)
         .lifecycle_configuration(lifecycle)
         .send()
         .await;
-    report.notes.push(note(
-        "abandoned multipart uploads removed after a day",
-        r.map(|_| ()).map_err(|e| sdk_message(&e)),
-    ));
+    report
+        .notes
+        .push(note("abandoned multipart uploads removed after a day", r));
     settings.store(owner).await.map_err(db_error)?;
     Ok(report)
 }
