@@ -56,6 +56,8 @@ async fn fresh_database_gets_every_table_and_enum() {
         "roles",
         "schools",
         "settings",
+        "storage_pending_uploads",
+        "storage_settings",
         "student_guardians",
         "students",
         "tools",

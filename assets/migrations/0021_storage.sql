@@ -74,11 +74,18 @@ BEGIN
 END
 $$;
 ALTER TABLE storage_settings ENABLE ROW LEVEL SECURITY;
+ALTER TABLE storage_settings FORCE ROW LEVEL SECURITY;
 ALTER TABLE storage_pending_uploads ENABLE ROW LEVEL SECURITY;
+ALTER TABLE storage_pending_uploads FORCE ROW LEVEL SECURITY;
 CREATE POLICY storage_settings_signer ON storage_settings FOR SELECT
   TO caseload_storage_signer USING (true);
 CREATE POLICY storage_pending_uploads_signer ON storage_pending_uploads
   TO caseload_storage_signer USING (true) WITH CHECK (true);
+-- Even the signer's functions add and take only the caller's own.
+CREATE POLICY storage_pending_uploads_insert ON storage_pending_uploads AS RESTRICTIVE
+  FOR INSERT WITH CHECK (issued_to = public.caseload_active_user_id());
+CREATE POLICY storage_pending_uploads_delete ON storage_pending_uploads AS RESTRICTIVE
+  FOR DELETE USING (issued_to = public.caseload_active_user_id());
 GRANT SELECT ON storage_settings TO caseload_storage_signer;
 GRANT SELECT, INSERT, DELETE ON storage_pending_uploads TO caseload_storage_signer;
 
