@@ -343,6 +343,17 @@ async fn a_counselor_gets_no_link_for_another_caseload_or_a_restricted_document(
         );
         assert!(common::db_message(&e).contains(refused), "{who}: {e}");
     }
+    // A caller's row_security = off does not switch the check off.
+    b.batch_execute("SET row_security = off")
+        .await
+        .expect("anyone may set it");
+    let r = b
+        .query_one(
+            "SELECT url FROM caseload_document_download_url($1)",
+            &[&open.document_id],
+        )
+        .await;
+    assert_eq!(sqlstate(r), INSUFFICIENT_PRIVILEGE, "row_security = off");
     assert_eq!(issued(&d, "counselor_b", "read").await, 0, "nothing issued");
     assert_eq!(issued(&d, "interventionist", "read").await, 0);
 
