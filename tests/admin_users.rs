@@ -583,6 +583,14 @@ async fn the_database_decides_which_tools_a_person_may_open() {
         assert_eq!(access(refused).await, ToolAccess::Refused, "{refused}");
     }
     assert_eq!(access("t.missing").await, ToolAccess::NoSuchTool);
+    // A screen of a tool (`<tool>.<screen>`) is that tool's to allow.
+    assert_eq!(
+        access("t.granted.sub").await,
+        ToolAccess::Allowed {
+            name: "Tool t.granted".into()
+        }
+    );
+    assert_eq!(access("t.not_granted.sub").await, ToolAccess::Refused);
 
     // The function itself, by hand, as this person: no way around it.
     let allowed: bool = c

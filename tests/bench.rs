@@ -75,6 +75,8 @@ async fn every_figure_is_produced() {
         Some("search: key -> painted p50")
     );
     for expected in [
+        "interventions first page: key -> painted p95",
+        "interventions filter change: painted / bare SQL (p50)",
         "resident memory (VmRSS)",
         "frame render 200x60 p95",
         "bytes per cursor move (j/k) p95",

@@ -2,9 +2,11 @@
 //! a `ReqId`; the worker's reply names it back.
 
 use super::iv_edit::IvWrite;
+use super::screens::contact_edit::draft::ContactDraft;
 use super::session_edit::draft::SessionDraft;
 use super::{Read, ReqId};
 use crate::config::Password;
+use crate::domain::contact::ContactWrite;
 use crate::domain::enums::InterventionStatus;
 use crate::domain::kinds::{Outcome, TeamRole};
 use crate::domain::roster::{Filters, Sort};
@@ -104,5 +106,25 @@ pub enum Effect {
         req: ReqId,
         id: Uuid,
         version: i32,
+    },
+    /// Log or change a contact with a family; never cancelled once sent.
+    WriteContact {
+        req: ReqId,
+        write: ContactWrite,
+    },
+    /// The contact form's state to disk (coalesced, crash-safe).
+    WriteContactDraft {
+        draft: Box<ContactDraft>,
+    },
+    DeleteContactDraft {
+        id: Uuid,
+    },
+    /// Close, reopen, reassign or snooze the follow-up of contact `id` if
+    /// it is still at `version`; never cancelled.
+    ChangeFollowUp {
+        req: ReqId,
+        id: Uuid,
+        version: i32,
+        change: crate::domain::contact_log::FollowUpChange,
     },
 }

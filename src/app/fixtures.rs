@@ -13,7 +13,7 @@ use crate::domain::intervention::DeliveryRow;
 use crate::domain::intervention::SessionRow;
 use crate::domain::intervention::{InterventionDetail, InterventionHeader, RuleSettings};
 use crate::domain::kinds::{Attendance, GoalDirection, GoalRule, GoalStatus, TeamRole};
-use crate::domain::markers::{Marker, StatusMarker};
+use crate::domain::markers::{Marker, StatusChange, StatusMarker};
 use crate::domain::navigation::NavItem;
 use crate::domain::plan::{ContextFor, FormContext, Program};
 use crate::domain::progress::Verdict;
@@ -459,6 +459,18 @@ pub fn detail(status: InterventionStatus) -> InterventionDetail {
                 marker: Marker::Resumed,
             },
         ],
+        history: vec![
+            StatusChange {
+                on: day(16),
+                from: Some(InterventionStatus::Active),
+                to: InterventionStatus::Paused,
+            },
+            StatusChange {
+                on: day(24),
+                from: Some(InterventionStatus::Paused),
+                to: InterventionStatus::Active,
+            },
+        ],
         delivery: DeliveryRow {
             intervention_id: h.id,
             delivery: Delivery {
@@ -641,5 +653,45 @@ pub fn student_record(id: u128) -> crate::domain::student::StudentRecord {
         communications: vec![],
         documents: vec![],
         activity: vec![],
+    }
+}
+
+/// What the contact form loads for Ana Lee (student 5): her mother (phone,
+/// Spanish), her father (do not contact, no educational rights), Dana
+/// (me) and her counselor as follow-up owners, seven follow-up days.
+pub fn contact_context(may_restrict: bool) -> crate::domain::contact::ContactContext {
+    use crate::domain::contact::{ContactContext, GuardianChoice, Person};
+    use crate::domain::kinds::Channel;
+    let guardian = |n: u128, name: &str, rel: &str, ch: Option<Channel>, ok: bool| GuardianChoice {
+        id: Uuid::from_u128(n),
+        name: name.into(),
+        relationship: rel.into(),
+        preferred_channel: ch,
+        preferred_language: ok.then(|| "Spanish".to_string()),
+        has_custody: ok,
+        has_educational_rights: ok,
+        receives_communications: ok,
+    };
+    ContactContext {
+        student_id: Uuid::from_u128(5),
+        student_name: "Lee, Ana".into(),
+        guardians: vec![
+            guardian(501, "Rosa Lee", "mother", Some(Channel::Phone), true),
+            guardian(502, "Tom Lee", "father", Some(Channel::Email), false),
+        ],
+        owners: vec![
+            Person {
+                id: Uuid::from_u128(1),
+                name: "Dana Reyes".into(),
+            },
+            Person {
+                id: Uuid::from_u128(7),
+                name: "Omar Hale".into(),
+            },
+        ],
+        follow_up_days: 7,
+        may_restrict,
+        may_write: true,
+        me: Some(Uuid::from_u128(1)),
     }
 }

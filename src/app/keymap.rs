@@ -21,6 +21,11 @@ pub enum Context {
     Form,
     Conflict,
     Schools,
+    FollowUps,
+    Communications,
+    /// Only while the Interventions list's filter bar has the keys (`f`),
+    /// besides the roster filter bar's shared ones.
+    IvFilterBar,
 }
 
 impl Context {
@@ -36,6 +41,9 @@ impl Context {
             Context::Form => "Editing a form",
             Context::Conflict => "Someone else saved first",
             Context::Schools => "Schools (:schools)",
+            Context::FollowUps => "Follow-up queue",
+            Context::Communications => "Communication log (n: follow-ups too)",
+            Context::IvFilterBar => "Interventions filter bar (after f; also u, t, s, x, c above)",
         }
     }
 }
@@ -123,6 +131,13 @@ actions! {
     FilterMine = "filter_mine", FilterBar, "my caseload: my counselees, interventions I own or am on", ["m"], hint "mine";
     FilterClear = "filter_clear", FilterBar, "remove every filter", ["c"], hint "clear";
     FilterDone = "filter_done", FilterBar, "leave the filter bar (esc too)", ["enter", "f"], hint "done";
+    IvFilterType = "iv_filter_type", IvFilterBar, "type: next value (then off)", ["y"], hint "type";
+    IvFilterProgram = "iv_filter_program", IvFilterBar, "program: the selected row's (again: off)", ["p"], hint "program";
+    IvFilterOwner = "iv_filter_owner", IvFilterBar, "owner: the selected row's (again: off)", ["o"], hint "owner";
+    IvFilterReview = "iv_filter_review", IvFilterBar, "review due within 7, 14, 30 days, off", ["v"], hint "review";
+    IvFilterOffTrack = "iv_filter_off_track", IvFilterBar, "off track by the goals' decision rules", ["!"], hint "off track";
+    IvFilterFidelity = "iv_filter_fidelity", IvFilterBar, "fidelity under the district's threshold", ["d"], hint "fidelity";
+    IvFilterNoSession = "iv_filter_no_session", IvFilterBar, "no session in 7, 14, 30 days, off", ["n"], hint "no session";
     NextTab = "next_tab", List, "next tab (home: next section); a tab's number picks it", ["tab"], hint "next tab";
     PrevTab = "prev_tab", List, "previous tab (home: previous section)", ["shift-tab"];
     Actions = "actions", List, "intervention: lifecycle actions (pause, complete …)", ["a"], hint "actions";
@@ -150,6 +165,20 @@ actions! {
     TakeTheirs = "take_theirs", Conflict, "take theirs: drop my changes", ["t"], hint "take theirs";
     EditAgain = "edit_again", Conflict, "edit again: my values, on their version", ["e", "esc"], hint "edit again";
     InactiveSchools = "inactive_schools", Schools, "show or hide inactive schools", ["i"], hint "inactive";
+    LogContact = "log_contact", Student, "log a contact with the family: student record, intervention, caseload home, follow-ups, communication log (on a follow-up: the contact that answers it)", ["C"], hint "contact";
+    FollowUpDone = "follow_up_done", FollowUps, "mark the selected follow-up done (it stays, marked, until the list reloads)", ["d"], hint "done";
+    FollowUpUndo = "follow_up_undo", FollowUps, "undo: reopen a follow-up marked done here", ["u"], hint "undo";
+    FollowUpReassign = "follow_up_reassign", FollowUps, "hand the selected follow-up to someone else (type to narrow)", ["a"], hint "reassign";
+    FollowUpSnooze = "follow_up_snooze", FollowUps, "snooze: move the due date (YYYY-MM-DD, today or later)", ["z"], hint "snooze";
+    FollowUpScope = "follow_up_scope", FollowUps, "mine, my team's, my schools' (coordinators) in turn", ["s"], hint "scope";
+    ContactStudent = "contact_student", Communications, "filter by student: type a name or local id (enter applies, empty clears)", ["/"], hint "student";
+    ContactChannel = "contact_channel", Communications, "channel: next value (then off)", ["c"], hint "channel";
+    ContactResult = "contact_result", Communications, "result: next value (then off)", ["o"], hint "result";
+    ContactFrom = "contact_from", Communications, "from this date (YYYY-MM-DD; empty clears)", ["["], hint "from";
+    ContactTo = "contact_to", Communications, "through this date (YYYY-MM-DD; empty clears)", ["]"], hint "to";
+    ContactOpen = "contact_open", Communications, "only contacts with an open follow-up", ["f"], hint "open follow-up";
+    ContactMine = "contact_mine", Communications, "only mine: I logged it or own its follow-up", ["m"], hint "mine";
+    ContactClear = "contact_clear", Communications, "remove every filter", ["x"], hint "clear";
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded
@@ -323,7 +352,7 @@ impl KeyMap {
             // An explicit binding wins: take the keys away from other actions
             // that could claim them. The filter bar's keys are looked up
             // apart from the rest, so they do not collide with them.
-            let apart = |c: Context| c == Context::FilterBar;
+            let apart = |c: Context| matches!(c, Context::FilterBar | Context::IvFilterBar);
             for (a, ks) in bindings.iter_mut() {
                 if *a != action && apart(a.context()) == apart(action.context()) {
                     ks.retain(|k| !keys.contains(k));
@@ -345,7 +374,13 @@ impl KeyMap {
         self.action_in(ev, |c| {
             !matches!(
                 c,
-                Context::FilterBar | Context::Team | Context::Schools | Context::Form
+                Context::FilterBar
+                    | Context::Team
+                    | Context::Schools
+                    | Context::Form
+                    | Context::FollowUps
+                    | Context::Communications
+                    | Context::IvFilterBar
             )
         })
     }

@@ -33,6 +33,7 @@ pub mod loadable;
 mod msg;
 pub mod nav;
 pub mod outbox;
+pub mod paged;
 pub mod picker;
 pub mod request;
 pub mod route;
@@ -47,7 +48,9 @@ pub use msg::{Msg, ReqId};
 pub use request::{Data, Read, Wrote};
 pub use screens::Screen;
 pub use screens::intervention::team;
-pub use screens::{home, intervention, iv_edit, menu, roster, schools, session_edit, student};
+pub use screens::{
+    home, intervention, iv_edit, menu, missed, my_caseload, roster, schools, session_edit, student,
+};
 pub use state::{
     Conn, FRAME_ROWS, Level, LogPick, MESSAGE_TICKS, MIN_HEIGHT, MIN_WIDTH, Modal, Options,
     OutboxStatus, START_TARGETS, State, TICK, fits,

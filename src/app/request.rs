@@ -9,9 +9,17 @@
 
 use crate::app::intervention::WriteOutcome;
 use crate::app::iv_edit::IvWritten;
+use crate::app::screens::contact_edit::draft::ContactDraft;
 use crate::app::team::TeamOutcome;
 use crate::domain::caseload::{CaseloadHome, Scope};
+use crate::domain::contact::{ContactContext, ContactWritten, StoredContact};
+use crate::domain::contact_log::{
+    ContactFilters, ContactPage, ContactPageRequest, FollowUp, FollowUpList, FollowUpScope, Person,
+};
 use crate::domain::intervention::InterventionDetail;
+use crate::domain::missed::MissedRow;
+use crate::domain::my_caseload::{CaseloadSort, MyCaseload};
+use crate::domain::iv_list::{IvPage, IvPageRequest, IvQuery};
 use crate::domain::navigation::{NavItem, ToolAccess};
 use crate::domain::plan::{ContextFor, FormContext};
 use crate::domain::roster::{Filters, PageRequest, RosterPage, RosterQuery, Sort};
@@ -78,6 +86,38 @@ pub enum Read {
     },
     /// Every school, for the schools screen.
     AllSchools,
+    /// What the contact form needs (and, for an edit, the contact as it is
+    /// now), with the contact drafts left on this machine.
+    ContactForm {
+        about: crate::app::screens::contact_edit::About,
+    },
+    /// The open follow-ups of a scope (bounded).
+    FollowUps {
+        scope: FollowUpScope,
+    },
+    /// Active people a follow-up can be handed to.
+    People,
+    /// A page of the communication log.
+    Contacts {
+        filters: ContactFilters,
+        page: ContactPageRequest,
+        limit: i64,
+    },
+    /// The interventions with the most sessions missed this month.
+    MissedThisMonth,
+    /// The person's students, in `sort` order.
+    MyCaseload {
+        sort: CaseloadSort,
+    },
+    /// A page of the Interventions list.
+    IvPage {
+        query: IvQuery,
+        page: IvPageRequest,
+        limit: usize,
+    },
+    IvCount {
+        query: IvQuery,
+    },
 }
 
 /// The answer to a [`Read`], variant for variant. `today` is the worker's
@@ -142,6 +182,42 @@ pub enum Data {
     AllSchools {
         schools: Vec<School>,
     },
+    /// `None` when the student (or the contact) is not visible.
+    ContactForm {
+        loaded: Option<Box<(ContactContext, Option<StoredContact>)>>,
+        today: NaiveDate,
+        /// Unsent contact forms on this machine (the form offers its own).
+        drafts: Vec<ContactDraft>,
+    },
+    FollowUps {
+        list: FollowUpList,
+        today: NaiveDate,
+    },
+    People {
+        people: Vec<Person>,
+    },
+    Contacts {
+        page: ContactPage,
+        today: NaiveDate,
+    },
+    /// Worst first, at most `domain::missed::MISSED_ROWS`; the month is
+    /// `today`'s.
+    MissedThisMonth {
+        rows: Vec<MissedRow>,
+        today: NaiveDate,
+    },
+    MyCaseload {
+        list: Box<MyCaseload>,
+    },
+    IvPage {
+        page: IvPage,
+    },
+    IvCount {
+        total: u64,
+        /// Estimated from a sample ("about N"), the exact count being too
+        /// costly.
+        estimated: bool,
+    },
 }
 
 /// The answer to a write, for the screen that sent it (`Msg::Written`).
@@ -157,4 +233,8 @@ pub enum Wrote {
     Iv(IvWritten),
     /// `Effect::DeleteSession` (`Err`: why not).
     SessionDeleted(Result<(), String>),
+    /// `Effect::WriteContact`.
+    Contact(ContactWritten),
+    /// `Effect::ChangeFollowUp`: the row as it is now.
+    FollowUp(crate::domain::outcome::Written<FollowUp, FollowUp>),
 }

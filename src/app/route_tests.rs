@@ -239,7 +239,8 @@ fn hint_line(s: &State) -> String {
 fn every_screen_and_tab_hints_its_own_keys() {
     let s = at_home();
     assert!(
-        hint_line(&s).starts_with("enter open · L log session · tab next tab · j/k move"),
+        hint_line(&s)
+            .starts_with("enter open · L log session · C contact · tab next tab · j/k move"),
         "{}",
         hint_line(&s)
     );
@@ -265,7 +266,7 @@ fn every_screen_and_tab_hints_its_own_keys() {
         hint_line(&s)
     );
     update(&mut s, key('4'));
-    assert!(hint_line(&s).starts_with("L log session · a actions"));
+    assert!(hint_line(&s).starts_with("L log session · a actions · C contact"));
 
     // The actions popup says its own keys; only help's function key is
     // offered below it.

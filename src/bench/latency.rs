@@ -158,6 +158,47 @@ impl RosterSource for Search {
     }
 }
 
+/// Presses `key` and times it until the page it asks for (the load
+/// `is_page` picks) is applied and painted, as the real loop does: the
+/// worker runs the queries while the key's own frame is drawn, and the
+/// other loads (the count) run alongside and land afterwards. `None` when
+/// the key asked for no page. Also returns what the replies asked for next
+/// (prefetches), for the caller to settle outside the timing.
+pub async fn painted(
+    h: &mut Headless,
+    key: KeyEvent,
+    is_page: fn(&Read) -> bool,
+) -> Result<Option<(f64, Vec<Effect>)>> {
+    let t = Instant::now();
+    let effects = h.apply(crate::app::Msg::Key(key));
+    let asks = |e: &Effect| matches!(e, Effect::Load { read, .. } if is_page(read));
+    if !effects.iter().any(asks) {
+        return Ok(None);
+    }
+    let (page, others): (Vec<_>, Vec<_>) = effects.into_iter().partition(asks);
+    let spawn = |e: Effect| {
+        let w = h.worker.clone();
+        tokio::spawn(async move { w.execute(e).await })
+    };
+    let page: Vec<_> = page.into_iter().map(spawn).collect();
+    let others: Vec<_> = others.into_iter().map(spawn).collect();
+    h.draw()?;
+    let mut follow = Vec::new();
+    for task in page {
+        if let Some(msg) = task.await? {
+            follow.extend(h.apply(msg));
+        }
+    }
+    h.draw()?;
+    let took = ms(t);
+    for task in others {
+        if let Some(msg) = task.await? {
+            follow.extend(h.apply(msg));
+        }
+    }
+    Ok(Some((took, follow)))
+}
+
 pub struct Latency {
     /// Milliseconds from the key to the flushed frame showing the reply.
     pub painted: Vec<f64>,
@@ -195,54 +236,13 @@ pub async fn measure(
         source.bare(client, step).await?;
         out.bare.push(ms(t));
 
-        let t = Instant::now();
-        let effects = h.apply(crate::app::Msg::Key(source.key(step)));
-        if !effects.iter().any(|e| {
-            matches!(
-                e,
-                Effect::Load {
-                    read: Read::RosterPage { .. },
-                    ..
-                }
-            )
-        }) {
+        let is_page: fn(&Read) -> bool = |r| matches!(r, Read::RosterPage { .. });
+        let Some((painted, follow)) = painted(h, source.key(step), is_page).await? else {
             return Err(eyre!(
                 "the keystroke loaded nothing: the roster fits in one window, too small to measure"
             ));
-        }
-        // As in the real loop: the worker runs the queries while the key's own
-        // frame is drawn. The clock stops when the page is painted; the
-        // count (the footer's "N students") runs alongside, as it does for a
-        // person, and lands afterwards.
-        let (page, others): (Vec<_>, Vec<_>) = effects.into_iter().partition(|e| {
-            matches!(
-                e,
-                Effect::Load {
-                    read: Read::RosterPage { .. },
-                    ..
-                }
-            )
-        });
-        let spawn = |e: Effect| {
-            let w = h.worker.clone();
-            tokio::spawn(async move { w.execute(e).await })
         };
-        let page: Vec<_> = page.into_iter().map(spawn).collect();
-        let others: Vec<_> = others.into_iter().map(spawn).collect();
-        h.draw()?;
-        let mut follow = Vec::new();
-        for task in page {
-            if let Some(msg) = task.await? {
-                follow.extend(h.apply(msg));
-            }
-        }
-        h.draw()?;
-        out.painted.push(ms(t));
-        for task in others {
-            if let Some(msg) = task.await? {
-                follow.extend(h.apply(msg));
-            }
-        }
+        out.painted.push(painted);
         if let Some(err) = h.roster().and_then(|r| r.error.clone()) {
             return Err(eyre!("roster query failed: {err}"));
         }

@@ -5,7 +5,9 @@
 pub mod bytes;
 pub mod drafts;
 pub mod headless;
+pub mod iv_list;
 pub mod latency;
+pub mod lists;
 pub mod memory;
 pub mod pages;
 pub mod render;
@@ -312,6 +314,39 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
         percentiles(&mut figures, name, by_name.as_ref().map(pick), "ms", 30.0);
     }
     measured.push(pages::LABEL.to_string());
+
+    // Missed sessions and My caseload: information only, no target.
+    match lists::measure(&pool, n).await {
+        Ok(l) => {
+            for (name, samples, rows) in [
+                ("missed sessions this month", &l.missed, l.missed_rows),
+                ("my caseload by name", &l.my_caseload, l.my_caseload_rows),
+            ] {
+                if let Some(s) = stats::summarize(samples) {
+                    for (p, v) in [("p50", s.p50), ("p95", s.p95)] {
+                        let mut f = Figure::new(format!("{name} {p}"), Some(v), "ms", None);
+                        f.note = Some(format!("{rows} rows"));
+                        figures.push(f);
+                    }
+                }
+            }
+        }
+        Err(e) => figures.push(Figure::failed(lists::LABEL, "ms", None, format!("{e:#}"))),
+    }
+    measured.push(lists::LABEL.to_string());
+
+    // Last, as it leaves its screen on top.
+    match iv_list::measure(&mut h, &pool, n).await {
+        Ok(l) => {
+            latency_figures(&mut figures, "interventions first page", Ok(&l.first));
+            latency_figures(&mut figures, "interventions filter change", Ok(&l.filter));
+        }
+        Err(e) => {
+            latency_figures(&mut figures, "interventions first page", Err(&e));
+            latency_figures(&mut figures, "interventions filter change", Err(&e));
+        }
+    }
+    measured.push(iv_list::LABEL.to_string());
 
     // Drafts go where the person's would: the state directory's disk.
     let draft_dir = crate::config::state_dir(&|k| std::env::var(k).ok())

@@ -21,11 +21,11 @@ use tokio_postgres::{GenericClient, Row};
 use uuid::Uuid;
 
 /// $1 the person (NULL: the signed-in one).
-const ME: &str = "WITH me AS (SELECT COALESCE($1::uuid, caseload_current_user_id()) AS id)";
+pub(crate) const ME: &str = "WITH me AS (SELECT COALESCE($1::uuid, caseload_current_user_id()) AS id)";
 
 /// The schools of the person's live grants as one array (every school for a
 /// district-wide grant), so that `school_id = ANY (...)` can use an index.
-const SCHOOLS: &str = "schools_in_scope AS MATERIALIZED ( \
+pub(crate) const SCHOOLS: &str = "schools_in_scope AS MATERIALIZED ( \
        SELECT CASE WHEN bool_or(ur.school_id IS NULL) THEN (SELECT array_agg(id) FROM schools) \
                    ELSE array_agg(ur.school_id) END AS ids, \
               COALESCE(bool_or(ur.school_id IS NULL), false) AS wide \

@@ -70,6 +70,9 @@ embedded_migrations! {
     14 => "0014_name_collation.sql",
     15 => "0015_printable_names.sql",
     16 => "0016_contacts.sql",
+    17 => "0017_follow_ups_menu.sql",
+    19 => "0019_intervention_list.sql",
+    20 => "0020_my_caseload_missed.sql",
     21 => "0021_storage.sql",
 }
 

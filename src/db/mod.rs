@@ -2,8 +2,13 @@
 //! aggregate. Parameterised queries, reading and writing `domain` shapes;
 //! no rules (those are `domain`'s) and no words for the screen.
 pub mod caseload;
+pub mod contacts;
+pub mod communications;
+pub mod follow_ups;
 pub mod interventions;
 pub mod migrate;
+pub mod missed;
+pub mod my_caseload;
 pub mod navigation;
 pub mod pool;
 pub mod roster;

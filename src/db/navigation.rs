@@ -60,14 +60,19 @@ fn nav_item(r: &tokio_postgres::Row) -> NavItem {
 }
 
 /// The database decides (`caseload_tool_allowed`, the same rule as the
-/// menu's), so a client that skips its own menu gains nothing.
+/// menu's), so a client that skips its own menu gains nothing. A target
+/// that names a screen of a tool (`<tool>.<screen>`, e.g.
+/// `interventions.missed`) is that tool's to allow, unless a tool has the
+/// whole key.
 pub async fn tool_access(
     client: &impl GenericClient,
     key: &str,
 ) -> Result<ToolAccess, tokio_postgres::Error> {
     let row = client
         .query_opt(
-            "SELECT t.name, caseload_tool_allowed(t.key) FROM tools t WHERE t.key = $1",
+            "SELECT t.name, caseload_tool_allowed(t.key) FROM tools t \
+             WHERE t.key = $1 OR left($1, length(t.key) + 1) = t.key || '.' \
+             ORDER BY length(t.key) DESC LIMIT 1",
             &[&key],
         )
         .await?;

@@ -68,15 +68,15 @@ const SCHOOL_LABEL: &str = "COALESCE(sc.short_name, sc.name) COLLATE caseload_na
 /// Bind parameters collected while the SQL text is built, so user input
 /// only ever travels as a parameter.
 #[derive(Default)]
-struct Params(Vec<Box<dyn ToSql + Sync + Send>>);
+pub(crate) struct Params(Vec<Box<dyn ToSql + Sync + Send>>);
 
 impl Params {
-    fn bind(&mut self, v: impl ToSql + Sync + Send + 'static) -> String {
+    pub(crate) fn bind(&mut self, v: impl ToSql + Sync + Send + 'static) -> String {
         self.0.push(Box::new(v));
         format!("${}", self.0.len())
     }
 
-    fn refs(&self) -> Vec<&(dyn ToSql + Sync)> {
+    pub(crate) fn refs(&self) -> Vec<&(dyn ToSql + Sync)> {
         self.0
             .iter()
             .map(|p| p.as_ref() as &(dyn ToSql + Sync))

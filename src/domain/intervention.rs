@@ -6,9 +6,10 @@ use crate::domain::enums::{InterventionStatus, InterventionType};
 use crate::domain::fidelity::{self, Delivery, Fidelity};
 use crate::domain::goals::GoalWithPoints;
 use crate::domain::kinds::{Attendance, Outcome};
-use crate::domain::markers::StatusMarker;
+use crate::domain::markers::{StatusChange, StatusMarker};
+use crate::domain::missed;
 use crate::domain::team::TeamMember;
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
 
 /// The intervention itself: what the header line and the edit form show.
@@ -114,6 +115,9 @@ pub struct InterventionDetail {
     pub communications: Vec<Communication>,
     pub chain: Vec<ChainLink>,
     pub markers: Vec<StatusMarker>,
+    /// Its status changes, oldest first (0009): the pauses missed sessions
+    /// leave out.
+    pub history: Vec<StatusChange>,
     /// Sessions and minutes delivered up to `today`, for `domain::fidelity`.
     pub delivery: DeliveryRow,
     pub settings: RuleSettings,
@@ -126,6 +130,37 @@ impl InterventionDetail {
             today,
             self.settings.fidelity_threshold,
         )
+    }
+
+    /// The last `n` ISO weeks up to `today` (fewer when the plan is
+    /// younger), newest first: expected and delivered sessions and the
+    /// absences logged (`domain::missed`). Only the newest SESSION_LIMIT
+    /// sessions are loaded: when some are not, the weeks before the oldest
+    /// loaded day are left out rather than shown short.
+    pub fn missed_weeks(&self, today: NaiveDate, n: u64) -> Vec<missed::Week> {
+        let from = missed::monday_of(today) - Days::new(7 * n.saturating_sub(1));
+        let truncated = usize::try_from(self.sessions_total).unwrap_or(0) > self.sessions.len();
+        let from = match self.sessions.last() {
+            Some(oldest) if truncated => from.max(oldest.session_date + Days::new(1)),
+            _ => from,
+        };
+        let logged: Vec<missed::Logged> = self
+            .sessions
+            .iter()
+            .map(|s| missed::Logged {
+                on: s.session_date,
+                attendance: s.attendance,
+            })
+            .collect();
+        let mut weeks = missed::weeks(
+            &self.delivery.delivery,
+            &self.history,
+            &logged,
+            (from, today),
+            today,
+        );
+        weeks.reverse();
+        weeks
     }
 }
 

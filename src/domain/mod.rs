@@ -3,13 +3,18 @@
 //! use them without knowing where they came from.
 pub mod actions;
 pub mod caseload;
+pub mod contact;
+pub mod contact_log;
 pub mod enums;
 pub mod fidelity;
 pub mod goals;
 pub mod intervention;
+pub mod iv_list;
 pub mod kinds;
 pub mod lifecycle;
 pub mod markers;
+pub mod missed;
+pub mod my_caseload;
 pub mod navigation;
 pub mod outcome;
 pub mod plan;

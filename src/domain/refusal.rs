@@ -59,6 +59,28 @@ pub enum Refusal {
          direction overrides; shown as \u{FFFD}): retype it"
     )]
     NameNotPrintable,
+    // The contact form (communication_log, issue 14).
+    #[error("you may not log or change contacts for this student")]
+    MayNotLogContacts,
+    #[error("only someone who may see restricted records can mark a contact restricted")]
+    ContactRestrictNotAllowed,
+    #[error(
+        "the contact this answers is gone or not visible to you (a reply or follow-up answers a \
+         contact of the same student)"
+    )]
+    ContactParentHidden,
+    #[error("a contact stays with the student it was logged for")]
+    ContactStudentFixed,
+    #[error("a follow-up that is done keeps its due date: turn the follow-up back on")]
+    ContactDoneNeedsDue,
+    #[error("the purpose is required: 1 to 200 characters")]
+    ContactPurpose,
+    #[error("the summary is too long: at most 20,000 characters")]
+    ContactSummaryTooLong,
+    #[error("the follow-up owner is no longer a caseload user: choose another")]
+    ContactOwnerGone,
+    #[error("that guardian is not one of this student's (or no longer visible): choose again")]
+    ContactGuardianNotTheirs,
     #[error("refers to something that does not exist ({0})")]
     MissingReference(String),
     /// A constraint without a message of its own: the server's words.

@@ -90,7 +90,9 @@ fn hint_and_status_lines_200x60_sessions_tab() {
     let screen = text(&draw(&s, 200, 60, true));
     let (hint, status) = bottom(&screen);
     assert!(
-        hint.contains("e edit · x delete · enter open · L log session · a actions · E plan"),
+        hint.contains(
+            "e edit · x delete · enter open · L log session · a actions · C contact · E plan"
+        ),
         "{hint}"
     );
     assert!(!hint.contains("measure"), "{hint}");

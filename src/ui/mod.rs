@@ -4,6 +4,8 @@
 pub mod auth;
 pub mod command;
 #[cfg(test)]
+mod contact_snapshots;
+#[cfg(test)]
 mod frame_snapshots;
 pub mod help;
 pub mod hint;

@@ -53,8 +53,13 @@ impl DraftWriter {
 
     /// Queues the draft; the task writes it shortly.
     pub fn put(&self, draft: &SessionDraft) -> Result<(), String> {
+        self.put_json(draft.id, draft)
+    }
+
+    /// Queues any draft (the contact form's) as JSON under `id`.
+    pub fn put_json(&self, id: Uuid, draft: &impl serde::Serialize) -> Result<(), String> {
         let bytes = serde_json::to_vec(draft).map_err(|e| e.to_string())?;
-        self.waiting().insert(draft.id, bytes);
+        self.waiting().insert(id, bytes);
         self.wake.notify_one();
         Ok(())
     }

@@ -23,6 +23,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_postgres::CancelToken;
 
+mod contact;
 pub mod draft_writer;
 mod failure;
 pub mod iv_write;
@@ -84,6 +85,12 @@ async fn serve(
             }
             continue;
         }
+        if let Effect::WriteContactDraft { draft } = &effect {
+            if let Some(msg) = worker.put_contact_draft(draft) {
+                let _ = replies.send(msg);
+            }
+            continue;
+        }
         let worker = worker.clone();
         let replies = replies.clone();
         tokio::spawn(async move {
@@ -113,6 +120,8 @@ pub struct Worker {
     inflight: Arc<Mutex<HashMap<ReqId, Inflight>>>,
     /// Session drafts and the outbox, when there is a state directory.
     drafts: Option<Arc<DraftWriter>>,
+    /// The contact form's drafts, beside the session drafts.
+    contact_drafts: Option<Arc<DraftWriter>>,
     outbox: Arc<OnceLock<Outbox>>,
 }
 
@@ -156,6 +165,7 @@ impl Worker {
             auth: None,
             inflight: Arc::default(),
             drafts: None,
+            contact_drafts: None,
             outbox: Arc::default(),
         }
     }
@@ -164,16 +174,17 @@ impl Worker {
     /// runtime). Without it, session saves go straight to the database and
     /// nothing is kept on disk.
     pub fn with_drafts(mut self, store: Arc<DraftStore>) -> Worker {
+        self.contact_drafts = contact::draft_writer(&store);
         self.drafts = Some(DraftWriter::start(store));
         self
     }
 
     /// Writes every draft still waiting: before the program exits.
     pub async fn flush_drafts(&self) {
-        if let Some(w) = &self.drafts
-            && let Err(e) = w.flush().await
-        {
-            tracing::error!(error = %e, "drafts not written at exit");
+        for w in self.drafts.iter().chain(&self.contact_drafts) {
+            if let Err(e) = w.flush().await {
+                tracing::error!(error = %e, "drafts not written at exit");
+            }
         }
     }
 
@@ -233,7 +244,11 @@ impl Worker {
             | Effect::AddTeamMember { .. }
             | Effect::RemoveTeamMember { .. }
             | Effect::DeleteSession { .. }
-            | Effect::WriteIv { .. }) => self.write(effect).await?,
+            | Effect::WriteIv { .. }
+            | Effect::WriteContact { .. }
+            | Effect::ChangeFollowUp { .. }) => self.write(effect).await?,
+            Effect::WriteContactDraft { draft } => return self.put_contact_draft(&draft),
+            Effect::DeleteContactDraft { id } => return self.delete_contact_draft(id).await,
             Effect::WriteDraft { draft } => return self.put_draft(&draft),
             Effect::DeleteDraft { id } => {
                 let w = self.drafts.as_ref()?;
@@ -289,6 +304,18 @@ impl Worker {
         }
         .await;
         let r = match (r, offline_ok) {
+            (
+                Ok(Data::ContactForm {
+                    loaded,
+                    today,
+                    drafts: _,
+                }),
+                _,
+            ) => Ok(Data::ContactForm {
+                loaded,
+                today,
+                drafts: contact::drafts(self.contact_drafts.as_deref()).await,
+            }),
             (Ok(data), _) => {
                 if let Data::SessionContext {
                     loaded: Some(b), ..

@@ -6,7 +6,11 @@ use super::Failure;
 use crate::app::{Data, Read};
 use crate::db::interventions::{self as iv, programs};
 use crate::db::{caseload, navigation, roster, schools, sessions, student_record};
+use crate::db::{communications, follow_ups};
+use crate::domain::contact_log::FOLLOW_UP_ROWS;
 use crate::domain::caseload::HOME_ROWS;
+use crate::domain::missed::MISSED_ROWS;
+use crate::domain::my_caseload::MY_CASELOAD_ROWS;
 use crate::domain::session::{SessionContext, StoredSession};
 use chrono::NaiveDate;
 use tokio_postgres::Client;
@@ -70,6 +74,39 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
         Read::AllSchools => Data::AllSchools {
             schools: schools::all_schools(c).await?,
         },
+        Read::ContactForm { about } => super::contact::form(c, about, today).await?,
+        Read::FollowUps { scope } => Data::FollowUps {
+            list: follow_ups::queue(c, None, scope, FOLLOW_UP_ROWS).await?,
+            today,
+        },
+        Read::People => Data::People {
+            people: follow_ups::people(c).await?,
+        },
+        Read::Contacts {
+            filters,
+            page,
+            limit,
+        } => Data::Contacts {
+            page: communications::page(c, &filters, page, limit).await?,
+            today,
+        },
+        Read::MissedThisMonth => Data::MissedThisMonth {
+            rows: crate::db::missed::worst_this_month(c, today, MISSED_ROWS).await?,
+            today,
+        },
+        Read::MyCaseload { sort } => Data::MyCaseload {
+            list: Box::new(
+                crate::db::my_caseload::my_caseload(c, sort, today, MY_CASELOAD_ROWS).await?,
+            ),
+        },
+        Read::IvPage { query, page, limit } => Data::IvPage {
+            page: iv::list::iv_page(c, &query, &page, limit, today).await?,
+        },
+        Read::IvCount { query } => {
+            let limit = iv::list::EXACT_COUNT_LIMIT;
+            let (total, estimated) = iv::list::iv_count(c, &query, today, limit).await?;
+            Data::IvCount { total, estimated }
+        }
     })
 }
 

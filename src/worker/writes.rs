@@ -104,6 +104,19 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
             req,
             wrote: Wrote::Iv(iv_write::run(pg, write).await),
         },
+        Effect::WriteContact { req, write } => Msg::Written {
+            req,
+            wrote: Wrote::Contact(super::contact::write(pg, write).await),
+        },
+        Effect::ChangeFollowUp {
+            req,
+            id,
+            version,
+            change,
+        } => Msg::Written {
+            req,
+            wrote: Wrote::FollowUp(crate::db::follow_ups::change(pg, id, version, change).await),
+        },
         _ => return None,
     })
 }
@@ -132,6 +145,14 @@ pub(super) fn not_sent(effect: Effect, why: String) -> Option<Msg> {
         Effect::WriteIv { req, .. } => Msg::Written {
             req,
             wrote: Wrote::Iv(IvWritten::Failed(why)),
+        },
+        Effect::WriteContact { req, .. } => Msg::Written {
+            req,
+            wrote: Wrote::Contact(crate::domain::contact::ContactWritten::Failed(why)),
+        },
+        Effect::ChangeFollowUp { req, .. } => Msg::Written {
+            req,
+            wrote: Wrote::FollowUp(crate::domain::outcome::Written::Failed(why)),
         },
         _ => return None,
     })

@@ -5,11 +5,16 @@
 //! to the screen it belongs to and then carries out what the screen asked
 //! of the stack.
 
+pub mod communications;
 pub mod contact_edit;
+pub mod follow_ups;
 pub mod home;
 pub mod intervention;
 pub mod iv_edit;
+pub mod iv_list;
 pub mod menu;
+pub mod missed;
+pub mod my_caseload;
 pub mod placeholder;
 pub mod room;
 pub mod roster;
@@ -21,11 +26,16 @@ use crate::app::keymap::Action;
 use crate::app::nav::{cancel_all, reload};
 use crate::app::request::Wrote;
 use crate::app::{Conn, Data, Effect, ReqId, State, session_log};
+use communications::CommsState;
 use crossterm::event::KeyEvent;
+use follow_ups::FollowUpsState;
 use home::HomeState;
 use intervention::DetailState;
 use iv_edit::IvEditState;
+use iv_list::IvListState;
 use menu::MenuState;
+use missed::MissedState;
+use my_caseload::MyCaseloadState;
 use placeholder::Placeholder;
 use room::{Cx, Nav, Room};
 use roster::RosterState;
@@ -35,7 +45,11 @@ use session_edit::recover::DraftsState;
 use student::StudentState;
 
 /// Commands that open a screen by another name than its menu target.
-pub const COMMANDS: &[(&str, &str)] = &[(schools::COMMAND, schools::TARGET)];
+pub const COMMANDS: &[(&str, &str)] = &[
+    (schools::COMMAND, schools::TARGET),
+    (follow_ups::COMMAND, follow_ups::TARGET),
+    (missed::COMMAND, missed::TARGET),
+];
 
 /// Declares the stack entry, one line a screen, and each entry's room.
 macro_rules! screens {
@@ -74,8 +88,20 @@ screens! {
     /// Unsent session notes on this machine.
     Drafts(DraftsState),
     Schools(SchoolsState),
+    /// Open follow-ups: mine, my team's, my schools'.
+    FollowUps(FollowUpsState),
+    /// Every contact with families the person may see.
+    Communications(CommsState),
+    /// Interventions with the most sessions missed this month.
+    Missed(MissedState),
+    /// The person's students, one line each.
+    MyCaseload(MyCaseloadState),
+    /// Every intervention the person may see (menu: Interventions).
+    IvList(IvListState),
     /// A menu target that is not built yet, said honestly.
     Placeholder(Placeholder),
+    /// The contact form (log or edit a contact with a family).
+    Contact(Box<contact_edit::ContactScreen>),
 }
 
 impl Screen {
@@ -232,8 +258,8 @@ fn apply(state: &mut State, me: usize, navs: Vec<Nav>) -> Vec<Effect> {
             }
             Nav::Open { target, label } => fx.extend(open(state, &target, label)),
             Nav::LogSession(of) => fx.extend(session_log::log_for(state, of)),
-            Nav::LogContact(of) => fx.extend(contact_edit::log(state, of)),
-            Nav::EditContact(id) => fx.extend(contact_edit::edit(state, id)),
+            Nav::LogContact(of) => fx.extend(push(state, contact_edit::log(of))),
+            Nav::EditContact(id) => fx.extend(push(state, contact_edit::edit(id))),
             Nav::StartScreen => fx.extend(crate::app::nav::open_start_screen(state)),
             Nav::Help => crate::app::help::open(state),
         }
@@ -249,7 +275,11 @@ fn apply(state: &mut State, me: usize, navs: Vec<Nav>) -> Vec<Effect> {
 pub fn shows_records(screen: &Screen) -> bool {
     matches!(
         screen,
-        Screen::Intervention(_) | Screen::Home(_) | Screen::Student(_)
+        Screen::Intervention(_)
+            | Screen::Home(_)
+            | Screen::Student(_)
+            | Screen::Missed(_)
+            | Screen::MyCaseload(_)
     )
 }
 
@@ -330,17 +360,25 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
             state.info("students open from the roster: choose one there and press enter");
             return vec![];
         }
-        "caseload" => {
-            let roles = match &state.conn {
-                Conn::Connected(w) => w.user.as_ref().map(|u| u.role_keys.clone()),
-                _ => None,
-            };
-            Screen::Home(HomeState::new(home::scope_for(&roles.unwrap_or_default())))
-        }
+        "caseload" => Screen::Home(HomeState::new(home::scope_for(&role_keys(state)))),
         schools::TARGET => Screen::Schools(SchoolsState::default()),
+        follow_ups::TARGET => Screen::FollowUps(follow_ups::for_roles(&role_keys(state))),
+        communications::TARGET => Screen::Communications(CommsState::default()),
+        missed::TARGET => Screen::Missed(MissedState::default()),
+        my_caseload::TARGET => Screen::MyCaseload(MyCaseloadState::default()),
+        iv_list::TARGET => Screen::IvList(IvListState::default()),
         _ => Screen::Placeholder(Placeholder { label }),
     };
     push(state, screen)
+}
+
+/// The signed-in person's role keys (none while not connected).
+fn role_keys(state: &State) -> Vec<String> {
+    match &state.conn {
+        Conn::Connected(w) => w.user.as_ref().map(|u| u.role_keys.clone()),
+        _ => None,
+    }
+    .unwrap_or_default()
 }
 
 /// Pasted text for the top screen's focused text box, if it has one.

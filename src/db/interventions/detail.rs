@@ -256,6 +256,7 @@ pub async fn load_detail(
     };
     Ok(Some(InterventionDetail {
         markers: markers(&header, &chain, &history),
+        history,
         goals: GoalWithPoints::group(
             goals.iter().map(goal_row).collect::<Vec<Goal>>(),
             points.iter().map(measurement_row).collect(),

@@ -8,11 +8,11 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 use uuid::Uuid;
 
-pub(crate) const GOAL_COLUMNS: &str = "g.id, g.intervention_id, g.statement, g.measure, g.unit, \
+pub const GOAL_COLUMNS: &str = "g.id, g.intervention_id, g.statement, g.measure, g.unit, \
      g.direction, g.baseline_value::float8, g.baseline_date, g.target_value::float8, \
      g.target_date, g.decision_rule, g.status, g.sort_order, g.version";
 
-pub(crate) fn goal_row(r: &Row) -> Goal {
+pub fn goal_row(r: &Row) -> Goal {
     goal_row_from(r, 0)
 }
 
@@ -38,10 +38,10 @@ pub(crate) fn goal_row_from(r: &Row, at: usize) -> Goal {
     }
 }
 
-pub(crate) const MEASUREMENT_COLUMNS: &str =
+pub const MEASUREMENT_COLUMNS: &str =
     "m.id, m.goal_id, m.session_id, m.measured_on, m.value::float8, m.note";
 
-pub(crate) fn measurement_row(r: &Row) -> Measurement {
+pub fn measurement_row(r: &Row) -> Measurement {
     Measurement {
         id: r.get(0),
         goal_id: r.get(1),

@@ -8,6 +8,7 @@ pub mod edit;
 pub mod error;
 pub mod goals;
 pub mod lifecycle;
+pub mod list;
 pub mod programs;
 pub mod settings;
 pub mod team;

@@ -234,6 +234,12 @@ pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport,
         // And the caseload home's urgency order (0010).
         tx.batch_execute("SELECT caseload_refresh_urgency(NULL)")
             .await?;
+        // And the Interventions list's keys and flags (0019).
+        tx.batch_execute(
+            "SELECT caseload_refresh_iv_list(NULL); \
+             ANALYZE intervention_list, intervention_list_restricted",
+        )
+        .await?;
         tx.batch_execute("SET LOCAL session_replication_role = origin")
             .await?;
         check_foreign_keys(&tx).await?;

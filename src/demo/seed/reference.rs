@@ -1246,7 +1246,11 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
                     sort: i64,
                     visible: bool| {
         let id = new_uuid(rng);
-        let tool_id = target.and_then(&tool).map(|t| t.id);
+        // A target is its tool's key or a screen of that tool
+        // (`<tool>.<screen>`, e.g. `caseload.mine`), granted with it.
+        let tool_id = target
+            .and_then(|t| tool(t).or_else(|| t.rsplit_once('.').and_then(|(k, _)| tool(k))))
+            .map(|t| t.id);
         nav.uuid(id)
             .opt_uuid(parent)
             .text(label)
@@ -1337,9 +1341,20 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         Some(g),
         "My caseload",
         "screen",
-        Some("caseload"),
+        Some("caseload.mine"),
         Some("c"),
         20,
+        true,
+    );
+    // Every letter is taken in the flat menu: a digit (0020 asks the same).
+    item(
+        rng,
+        Some(g),
+        "Missed sessions",
+        "screen",
+        Some("interventions.missed"),
+        Some("7"),
+        25,
         true,
     );
     item(rng, Some(g), "", "separator", None, None, 30, true);
@@ -1353,7 +1368,7 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         40,
         true,
     );
-    let g = item(
+    let communication = item(
         rng,
         None,
         "Communication",
@@ -1363,6 +1378,7 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         50,
         true,
     );
+    let g = communication;
     item(
         rng,
         Some(g),
@@ -1504,6 +1520,17 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         Some("admin.programs"),
         Some("a"),
         50,
+        true,
+    );
+    // Last, so the ids drawn before it stay what they were.
+    item(
+        rng,
+        Some(communication),
+        "Follow-ups",
+        "screen",
+        Some("communications.follow_ups"),
+        Some("x"),
+        15,
         true,
     );
 

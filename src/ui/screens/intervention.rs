@@ -162,11 +162,17 @@ pub fn render(frame: &mut Frame, area: Rect, s: &DetailState, theme: &Theme) {
                     theme.dim,
                 )],
             };
-            let [rows_area, foot] = Layout::vertical([
+            // Missed sessions above the list, as far as the list keeps
+            // its header and a few rows.
+            let room = usize::from(body.height).saturating_sub(foot_lines.len() + 4);
+            let missed = super::missed::recent_weeks(d, s.today, w, room, theme);
+            let [missed_area, rows_area, foot] = Layout::vertical([
+                Constraint::Length(missed.len() as u16),
                 Constraint::Fill(1),
                 Constraint::Length(foot_lines.len() as u16),
             ])
             .areas(body);
+            frame.render_widget(Paragraph::new(missed), missed_area);
             list(frame, rows_area, &rows(d, s.tab), s.cursor, theme);
             frame.render_widget(Paragraph::new(foot_lines), foot);
         }

@@ -1,10 +1,20 @@
 //! Drawing, one file per screen, mirroring `app/screens`; `render` hands the
 //! top screen to its file.
 
+pub mod contact_edit;
+pub mod communications;
+pub mod follow_ups;
 pub mod home;
 pub mod intervention;
 pub mod iv_edit;
+pub mod iv_list;
+#[cfg(test)]
+mod iv_list_snapshots;
 pub mod menu;
+pub mod missed;
+#[cfg(test)]
+mod missed_snapshots;
+pub mod my_caseload;
 pub mod roster;
 pub mod schools;
 #[cfg(test)]
@@ -30,6 +40,12 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Session(s) => session_edit::render(frame, body, s, theme),
         Screen::Drafts(d) => session_edit::render_drafts(frame, body, d, theme),
         Screen::Schools(s) => schools::render(frame, body, s, theme),
+        Screen::Contact(c) => contact_edit::render(frame, body, c, theme),
+        Screen::FollowUps(f) => follow_ups::render(frame, body, f, theme),
+        Screen::Communications(c) => communications::render(frame, body, c, theme),
+        Screen::Missed(m) => missed::render(frame, body, m, theme),
+        Screen::MyCaseload(m) => my_caseload::render(frame, body, m, theme),
+        Screen::IvList(s) => iv_list::render(frame, body, s, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,

@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod form;
+pub mod listing;
 pub mod pending;
 pub mod picker;
 pub mod question;

@@ -1,5 +1,6 @@
 //! The caseload home: five sections of work, one cursor across them.
 
+mod contact;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -21,6 +22,8 @@ pub enum HomeKey {
     Open(Target),
     /// `L`: log a session for the selected row.
     LogSession,
+    /// `C`: log a contact for the selected row's student.
+    LogContact,
 }
 
 impl HomeState {
@@ -35,6 +38,7 @@ impl HomeState {
         }
         match action {
             Action::LogSession => return Some(HomeKey::LogSession),
+            Action::LogContact => return Some(HomeKey::LogContact),
             Action::NextTab => self.jump_section(true),
             Action::PrevTab => self.jump_section(false),
             Action::Open => return Some(self.selected().map_or(HomeKey::Stay, HomeKey::Open)),
@@ -51,7 +55,12 @@ impl Room for HomeState {
 
     fn keys(&self) -> Vec<Action> {
         use Action::*;
-        [&[Open, LogSession, NextTab, PrevTab][..], MOVE, GLOBAL].concat()
+        [
+            &[Open, LogSession, LogContact, NextTab, PrevTab][..],
+            MOVE,
+            GLOBAL,
+        ]
+        .concat()
     }
 
     fn in_flight(&self) -> Vec<ReqId> {
@@ -71,6 +80,7 @@ impl Room for HomeState {
         let view = self.list_rows(cx.width, cx.height);
         let nav = match self.on_action(action, view)? {
             HomeKey::Stay => return Some(vec![]),
+            HomeKey::LogContact => Nav::LogContact(self.contact_for()?),
             HomeKey::LogSession => match self.selected()? {
                 Target::Intervention { id, title } => {
                     Nav::LogSession(LogFor::Intervention { id, title })

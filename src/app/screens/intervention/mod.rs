@@ -10,6 +10,7 @@ pub use state::*;
 
 use crate::app::hint::{GLOBAL, MOVE};
 use crate::app::keymap::{Action, Context};
+use crate::app::screens::contact_edit::ContactFor;
 use crate::app::screens::room::{Cx, LogFor, Nav, Room};
 use crate::app::screens::shows_records;
 use crate::app::{Data, Effect, Read, ReqId, Wrote, iv_edit};
@@ -118,7 +119,7 @@ impl Room for DetailState {
         };
         [
             here,
-            &[LogSession, Actions, EditPlan, NextTab, PrevTab],
+            &[LogSession, Actions, LogContact, EditPlan, NextTab, PrevTab],
             MOVE,
             GLOBAL,
         ]
@@ -182,6 +183,18 @@ impl Room for DetailState {
                 id: self.id,
                 title: self.title.clone(),
             }));
+            return Some(vec![]);
+        }
+        if action == Some(Action::LogContact) {
+            match self.detail.get() {
+                Some(d) => cx.go(Nav::LogContact(ContactFor {
+                    student_id: d.header.student_id,
+                    student_name: d.header.student_name.clone(),
+                    intervention_id: Some(self.id),
+                    parent_id: None,
+                })),
+                None => cx.info("wait for the intervention to load, then log the contact"),
+            }
             return Some(vec![]);
         }
         if let Some(effects) = sessions::on_key(self, cx, key, action) {

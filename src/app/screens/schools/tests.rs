@@ -35,7 +35,8 @@ fn schools(s: &State) -> &SchoolsState {
     }
 }
 
-fn typed(s: &mut State, line: &str) -> Vec<Effect> {
+/// `:` and `line` typed, then Enter.
+pub(crate) fn typed(s: &mut State, line: &str) -> Vec<Effect> {
     update(s, key(':'));
     for c in line.chars() {
         update(s, key(c));

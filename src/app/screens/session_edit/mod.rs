@@ -342,11 +342,17 @@ impl Editor {
 }
 
 fn note_area(text: &str) -> TextArea<'static> {
+    text_area(text, "What happened in the session…")
+}
+
+/// A wrapping multi-line text box holding `text`, the cursor at its end
+/// (the session note, a contact's summary).
+pub(crate) fn text_area(text: &str, placeholder: &str) -> TextArea<'static> {
     let mut t = TextArea::new(text.split('\n').map(str::to_string).collect());
     t.set_wrap_mode(WrapMode::WordOrGlyph);
     t.set_max_histories(200);
     t.set_cursor_line_style(Style::new());
-    t.set_placeholder_text("What happened in the session…");
+    t.set_placeholder_text(placeholder.to_string());
     // Dim rather than the textarea's grey: no colour, so NO_COLOR holds.
     t.set_placeholder_style(Style::new().add_modifier(Modifier::DIM));
     t.move_cursor(ratatui_textarea::CursorMove::Bottom);

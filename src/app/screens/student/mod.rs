@@ -9,6 +9,7 @@ use crate::app::intervention::DetailState;
 use crate::app::iv_edit;
 use crate::app::keymap::{Action, Context, Key};
 use crate::app::loadable::Loadable;
+use crate::app::screens::contact_edit::ContactFor;
 use crate::app::screens::room::{Cx, LogFor, Nav, Room};
 use crate::app::screens::shows_records;
 use crate::app::{Data, Effect, Read, ReqId, Screen, Wrote};
@@ -434,7 +435,7 @@ impl Room for StudentState {
             TabDocuments,
             TabActivity,
         ];
-        [here, &[New, LogSession], &tabs, rows, GLOBAL].concat()
+        [here, &[New, LogSession, LogContact], &tabs, rows, GLOBAL].concat()
     }
 
     fn in_flight(&self) -> Vec<ReqId> {
@@ -494,6 +495,12 @@ impl Room for StudentState {
             Action::LogSession => cx.go(Nav::LogSession(LogFor::Student {
                 id: self.id,
                 name: self.title.clone(),
+            })),
+            Action::LogContact => cx.go(Nav::LogContact(ContactFor {
+                student_id: self.id,
+                student_name: self.title.clone(),
+                intervention_id: None,
+                parent_id: None,
             })),
             _ => return None,
         }

@@ -1,0 +1,193 @@
+//! The communication log (issue 14, item 3): every contact the person may
+//! see, newest first, a page at a time (keyset pages: moving past either
+//! end of a page fetches the next one), narrowed by filter chips. Enter
+//! opens the contact; `n` logs a new one for the row's student.
+
+mod filters;
+
+use crate::app::hint::{GLOBAL, MOVE};
+use crate::app::keymap::{Action, Context};
+use crate::app::list::Cursor;
+use crate::app::loadable::Loadable;
+use crate::app::screens::contact_edit::ContactFor;
+use crate::app::screens::room::{Cx, Nav, Room};
+use crate::app::{Data, Effect, Read, ReqId};
+use crate::domain::contact_log::{
+    ContactCursor, ContactFilters, ContactPage, ContactPageRequest, ContactRow,
+};
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+pub use filters::{Typing, TypingFor, chips, words};
+
+/// The menu's target for this screen (the `tools` row's key).
+pub const TARGET: &str = "communications";
+pub const TITLE: &str = "Communication log";
+/// Rows a page holds.
+pub const PAGE_ROWS: i64 = 100;
+
+/// Where the cursor goes when the page asked for arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Land {
+    #[default]
+    First,
+    Last,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CommsState {
+    pub filters: ContactFilters,
+    pub page: Loadable<ContactPage>,
+    /// The page shown (or on its way): reloading asks for it again.
+    pub at: Option<ContactPageRequest>,
+    pub land: Land,
+    pub cursor: Cursor,
+    /// A filter being typed (student, from, to).
+    pub typing: Option<Typing>,
+    /// The worker's date with the last page.
+    pub today: Option<NaiveDate>,
+}
+
+impl CommsState {
+    pub fn rows(&self) -> &[ContactRow] {
+        self.page.get().map_or(&[], |p| p.rows.as_slice())
+    }
+
+    pub fn selected(&self) -> Option<&ContactRow> {
+        self.rows().get(self.cursor.at())
+    }
+
+    /// Asks for `page`, the cursor to `land` on it.
+    fn fetch(&mut self, cx: &mut Cx, page: ContactPageRequest, land: Land) -> Vec<Effect> {
+        self.at = Some(page);
+        self.land = land;
+        let read = Read::Contacts {
+            filters: self.filters.clone(),
+            page,
+            limit: PAGE_ROWS,
+        };
+        cx.load(&mut self.page, read)
+    }
+
+    /// The filters changed: the newest page of what they leave.
+    fn refilter(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        self.fetch(cx, ContactPageRequest::Newest, Land::First)
+    }
+
+    /// A movement key: within the page, or over its edge onto the next.
+    fn step(&mut self, cx: &mut Cx, delta: isize) -> Vec<Effect> {
+        let (len, at) = (self.rows().len(), self.cursor.at());
+        let Some(page) = self.page.get() else {
+            return vec![];
+        };
+        if self.page.is_loading() {
+            return vec![];
+        }
+        let (first, last) = (self.rows().first(), self.rows().last());
+        match delta {
+            isize::MIN if page.newer => self.fetch(cx, ContactPageRequest::Newest, Land::First),
+            isize::MAX if page.older => self.fetch(cx, ContactPageRequest::Oldest, Land::Last),
+            d if d > 0 && at + 1 >= len && page.older => match last.map(ContactCursor::from) {
+                Some(c) => self.fetch(cx, ContactPageRequest::Older(c), Land::First),
+                None => vec![],
+            },
+            d if d < 0 && at == 0 && page.newer => match first.map(ContactCursor::from) {
+                Some(c) => self.fetch(cx, ContactPageRequest::Newer(c), Land::Last),
+                None => vec![],
+            },
+            d => {
+                self.cursor.move_by(d, len);
+                vec![]
+            }
+        }
+    }
+}
+
+impl Room for CommsState {
+    fn title(&self) -> String {
+        TITLE.into()
+    }
+
+    fn keys(&self) -> Vec<Action> {
+        if self.typing.is_some() {
+            return vec![];
+        }
+        let filters = crate::app::hint::section(Context::Communications);
+        [&[Action::Open, Action::LogContact][..], &filters, MOVE, GLOBAL].concat()
+    }
+
+    fn in_flight(&self) -> Vec<ReqId> {
+        self.page.req().into_iter().collect()
+    }
+
+    fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let page = self.at.unwrap_or(ContactPageRequest::Newest);
+        self.fetch(cx, page, self.land)
+    }
+
+    fn on_key(
+        &mut self,
+        cx: &mut Cx,
+        key: &KeyEvent,
+        action: Option<Action>,
+    ) -> Option<Vec<Effect>> {
+        if self.typing.is_some() {
+            return Some(filters::typing_key(self, cx, key));
+        }
+        if let Some(a) = cx
+            .keymap
+            .action_in(key, |c| c == Context::Communications)
+        {
+            if a == Action::LogContact {
+                if let Some(r) = self.selected() {
+                    cx.go(Nav::LogContact(ContactFor {
+                        student_id: r.student_id,
+                        student_name: r.student_name.clone(),
+                        intervention_id: r.intervention_id,
+                        parent_id: None,
+                    }));
+                } else {
+                    cx.info("no contact selected: its student is whom n logs for");
+                }
+                return Some(vec![]);
+            }
+            return Some(filters::filter_action(self, cx, a));
+        }
+        match action? {
+            Action::Open => {
+                if let Some(r) = self.selected() {
+                    cx.go(Nav::EditContact(r.id));
+                }
+                Some(vec![])
+            }
+            a => {
+                let d = a.movement(cx.page())?;
+                Some(self.step(cx, d))
+            }
+        }
+    }
+
+    fn on_reply(&mut self, _cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
+        if let Data::Contacts { page, today } = data {
+            let n = page.rows.len();
+            if self.page.arrive(req, page) {
+                self.today = Some(today);
+                self.cursor = Cursor::default();
+                if self.land == Land::Last {
+                    self.cursor.move_by(isize::MAX, n);
+                }
+            }
+        }
+        vec![]
+    }
+
+    fn on_failed(&mut self, _cx: &mut Cx, req: ReqId, why: &str) -> bool {
+        self.page.fail(req, why)
+    }
+
+    fn on_resize(&mut self, _cx: &mut Cx) {
+        self.cursor.clamp(self.rows().len());
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,106 @@
+//! Missed sessions: the interventions the person may see with the most
+//! sessions missed this calendar month, worst first (`domain::missed`).
+//! Enter opens the intervention; `L` logs a session for it.
+
+use crate::app::hint::{GLOBAL, MOVE};
+use crate::app::intervention::DetailState;
+use crate::app::keymap::Action;
+use crate::app::list::Cursor;
+use crate::app::loadable::Loadable;
+use crate::app::screens::room::{Cx, LogFor, Nav, Room};
+use crate::app::{Data, Effect, Read, ReqId, Screen};
+use crate::domain::missed::{MISSED_ROWS, MissedRow};
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+
+/// The menu's target (under the `interventions` tool).
+pub const TARGET: &str = "interventions.missed";
+/// `:missed` opens it.
+pub const COMMAND: &str = "missed";
+pub const TITLE: &str = "Missed sessions";
+
+/// The list and the day it was judged on (the month is that day's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissedMonth {
+    pub rows: Vec<MissedRow>,
+    pub today: NaiveDate,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MissedState {
+    pub list: Loadable<MissedMonth>,
+    pub cursor: Cursor,
+}
+
+impl MissedState {
+    pub fn rows(&self) -> &[MissedRow] {
+        self.list.get().map_or(&[], |m| &m.rows)
+    }
+
+    pub fn selected(&self) -> Option<&MissedRow> {
+        self.rows().get(self.cursor.at())
+    }
+
+    /// The list stops at this many rows (`domain::missed::MISSED_ROWS`).
+    pub fn full(&self) -> bool {
+        self.rows().len() >= MISSED_ROWS
+    }
+}
+
+impl Room for MissedState {
+    fn title(&self) -> String {
+        TITLE.into()
+    }
+
+    fn keys(&self) -> Vec<Action> {
+        [&[Action::Open, Action::LogSession][..], MOVE, GLOBAL].concat()
+    }
+
+    fn in_flight(&self) -> Vec<ReqId> {
+        self.list.req().into_iter().collect()
+    }
+
+    fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        cx.load(&mut self.list, Read::MissedThisMonth)
+    }
+
+    fn on_key(
+        &mut self,
+        cx: &mut Cx,
+        _key: &KeyEvent,
+        action: Option<Action>,
+    ) -> Option<Vec<Effect>> {
+        let action = action?;
+        if let Some(delta) = action.movement(cx.page()) {
+            self.cursor.move_by(delta, self.rows().len());
+            return Some(vec![]);
+        }
+        let row = match action {
+            Action::Open | Action::LogSession => self.selected()?,
+            _ => return None,
+        };
+        let id = row.of.intervention_id;
+        let title = format!("{} · {}", row.of.student_name, row.of.name);
+        cx.go(if action == Action::Open {
+            Nav::Push(Box::new(Screen::Intervention(DetailState::new(id, title))))
+        } else {
+            Nav::LogSession(LogFor::Intervention { id, title })
+        });
+        Some(vec![])
+    }
+
+    fn on_reply(&mut self, _cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
+        if let Data::MissedThisMonth { rows, today } = data {
+            self.list.arrive(req, MissedMonth { rows, today });
+            self.cursor.clamp(self.rows().len());
+        }
+        vec![]
+    }
+
+    fn on_failed(&mut self, _cx: &mut Cx, req: ReqId, why: &str) -> bool {
+        self.list.fail(req, why)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,38 @@
+//! A list screen's body: a title line, the table with its cursor (or one
+//! line saying why there is nothing), and a count line below.
+
+use crate::ui::sanitize::fit;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::table::Table;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::Paragraph;
+
+pub struct Listing<'a> {
+    pub title: &'a str,
+    pub table: Table,
+    pub cursor: usize,
+    /// Said in the middle when the table has no rows.
+    pub empty: &'a str,
+    pub foot: &'a str,
+}
+
+pub fn render(frame: &mut Frame, area: Rect, l: Listing<'_>, theme: &Theme) {
+    let w = usize::from(area.width);
+    let [head, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(fit(l.title, w)).style(theme.header), head);
+    if l.table.rows.is_empty() {
+        crate::ui::centered_text(frame, body, l.empty, theme.dim);
+    } else {
+        let lines = l
+            .table
+            .lines(w, usize::from(body.height), l.cursor, true, theme);
+        frame.render_widget(Paragraph::new(lines), body);
+    }
+    frame.render_widget(Paragraph::new(fit(l.foot, w)).style(theme.dim), foot);
+}

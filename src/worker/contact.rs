@@ -1,0 +1,104 @@
+//! The contact form's read, its write, and its drafts: kept in their own
+//! folder beside the session drafts (`<state>/contacts/drafts`), so the
+//! session drafts list never meets a file it cannot read.
+
+use super::Failure;
+use super::draft_writer::DraftWriter;
+use crate::app::screens::contact_edit::About;
+use crate::app::screens::contact_edit::draft::ContactDraft;
+use crate::app::{Data, Msg};
+use crate::db::contacts;
+use crate::db::interventions::WriteError;
+use crate::domain::contact::{ContactWrite, ContactWritten};
+use crate::drafts::DraftStore;
+use chrono::NaiveDate;
+use std::sync::Arc;
+use tokio_postgres::Client;
+
+/// The writer of contact drafts, beside the session drafts' `store`;
+/// `None` (and a log line) when its folder cannot be made.
+pub(super) fn draft_writer(store: &DraftStore) -> Option<Arc<DraftWriter>> {
+    let dir = store.drafts_dir().parent()?.join("contacts");
+    match DraftStore::open(&dir) {
+        Ok(s) => Some(DraftWriter::start(Arc::new(s))),
+        Err(e) => {
+            tracing::error!(error = %e, "contact drafts cannot be kept");
+            None
+        }
+    }
+}
+
+/// Every contact draft that reads back; the others are left on disk.
+pub(super) async fn drafts(w: Option<&DraftWriter>) -> Vec<ContactDraft> {
+    let Some(w) = w else { return vec![] };
+    let store = w.store().clone();
+    let found = tokio::task::spawn_blocking(move || store.read_drafts()).await;
+    let Ok(Ok(files)) = found else {
+        return vec![];
+    };
+    files
+        .into_iter()
+        .filter_map(|f| serde_json::from_slice(&f.bytes.ok()?).ok())
+        .collect()
+}
+
+/// What the form needs; drafts are added by the runner.
+pub(super) async fn form(c: &Client, about: About, today: NaiveDate) -> Result<Data, Failure> {
+    let loaded = match about {
+        About::New(of) => contacts::context(c, of.student_id, None)
+            .await?
+            .map(|ctx| Box::new((ctx, None))),
+        About::Edit(id) => match contacts::load_contact(c, id).await? {
+            Some(s) => contacts::context(c, s.student_id, s.fields.follow_up_owner)
+                .await?
+                .map(|ctx| Box::new((ctx, Some(s)))),
+            None => None,
+        },
+    };
+    Ok(Data::ContactForm {
+        loaded,
+        today,
+        drafts: vec![],
+    })
+}
+
+pub(super) async fn write(c: &Client, w: ContactWrite) -> ContactWritten {
+    let r = match w {
+        ContactWrite::Insert {
+            id,
+            student_id,
+            intervention_id,
+            parent_id,
+            fields,
+        } => contacts::insert(c, id, student_id, intervention_id, parent_id, &fields).await,
+        ContactWrite::Update {
+            id,
+            version,
+            fields,
+        } => contacts::update(c, id, version, &fields).await,
+    };
+    match r {
+        Ok(v) => ContactWritten::Saved(v),
+        Err(WriteError::Conflict { current }) => ContactWritten::Conflict(current),
+        Err(WriteError::NotFound) => ContactWritten::Gone,
+        Err(WriteError::Refused(why)) => ContactWritten::Refused(why.to_string()),
+        Err(e @ WriteError::Db(_)) => ContactWritten::Failed(e.to_string()),
+    }
+}
+
+impl super::Worker {
+    /// Queued in order, as session drafts are (see `serve`).
+    pub(super) fn put_contact_draft(&self, draft: &ContactDraft) -> Option<Msg> {
+        let w = self.contact_drafts.as_ref()?;
+        let failed = w
+            .put_json(draft.id, draft)
+            .err()
+            .or_else(|| w.take_failure());
+        failed.map(|why| Msg::DraftFailed { why })
+    }
+
+    pub(super) async fn delete_contact_draft(&self, id: uuid::Uuid) -> Option<Msg> {
+        let w = self.contact_drafts.as_ref()?;
+        w.delete(id).await.err().map(|why| Msg::DraftFailed { why })
+    }
+}
