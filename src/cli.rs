@@ -44,6 +44,12 @@ pub enum Command {
     /// Measure the performance figures (latency, render time, bytes per key,
     /// memory, cold start) against the configured database.
     Bench(BenchArgs),
+    /// Set up and check document storage (S3 or S3-compatible).
+    #[command(subcommand)]
+    Storage(StorageCommand),
+    /// Documents from scripts.
+    #[command(subcommand)]
+    Doc(DocCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -255,4 +261,45 @@ pub struct BenchArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StorageCommand {
+    /// Check or create the bucket (encryption, no public access, cleanup of
+    /// abandoned uploads) and store the signing key in the database. Run it
+    /// as the database owner, with S3 credentials from the AWS environment
+    /// or profile; the signing key is CASELOAD_STORAGE_ACCESS_KEY_ID and
+    /// CASELOAD_STORAGE_SECRET_ACCESS_KEY when set.
+    Init,
+    /// A round trip through an upload and a download link the database
+    /// signs, the clocks of this machine, the database and the store, and
+    /// how fast the database signs.
+    Check(StorageCheckArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct StorageCheckArgs {
+    /// Size of the test file in KiB (e.g. 50176 for 49 MiB, to measure throughput).
+    #[arg(long, default_value_t = 1)]
+    pub size_kib: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocCommand {
+    /// Upload a file to a student's documents (optionally attached to one of
+    /// their interventions), as the person signed in.
+    Upload(DocUploadArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DocUploadArgs {
+    /// The student's local id (as on the roster).
+    pub student_local_id: String,
+    pub file: PathBuf,
+    /// Attach it to this intervention of the student (its id).
+    #[arg(long, value_name = "ID")]
+    pub intervention: Option<uuid::Uuid>,
+    /// Only people who may see restricted records will see it.
+    #[arg(long)]
+    pub restricted: bool,
 }

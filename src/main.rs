@@ -1,10 +1,10 @@
 use caseload::admin::{password, users};
-use caseload::cli::{Cli, Command, UserCommand};
+use caseload::cli::{Cli, Command, DocCommand, UserCommand};
 use caseload::config::{self, conn, keyring};
 use caseload::db::tls::Tls;
 use caseload::db::{migrate, pool};
 use caseload::demo::seed;
-use caseload::{demo, doctor, tui};
+use caseload::{demo, doctor, storage, tui};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
 fn env(k: &str) -> Option<String> {
@@ -269,6 +269,27 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
         }
         Some(Command::User(cmd)) => user(&cli, &loaded, cmd).await,
         Some(Command::Bench(args)) => bench(&cli, &loaded, args).await,
+        Some(Command::Storage(cmd)) => {
+            let client = pool::connect_one(&resolve(&cli, &loaded)?).await?;
+            let data_dir = loaded
+                .config
+                .demo
+                .data_dir
+                .clone()
+                .or_else(|| config::data_dir(&env));
+            storage::command::storage(
+                cmd,
+                &client,
+                &loaded.config.storage,
+                data_dir.as_deref(),
+                &env,
+            )
+            .await
+        }
+        Some(Command::Doc(DocCommand::Upload(args))) => {
+            let mut client = pool::connect_one(&resolve(&cli, &loaded)?).await?;
+            storage::command::doc_upload(&mut client, args).await
+        }
         Some(Command::Demo(args)) => {
             let configured = if database_configured(&cli, &loaded) {
                 Some(resolve(&cli, &loaded)?)
@@ -287,9 +308,22 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             let prepared = demo::prepare(args, server, today)
                 .await
                 .wrap_err("preparing the demo")?;
+            // Documents go through the embedded store, set up afresh on
+            // every start (its port and key are this run's).
+            let store = match pool::connect_one(&prepared.server.admin).await {
+                Ok(owner) => {
+                    storage::command::start_for_demo(&owner, &loaded.config.storage, &data_dir)
+                        .await
+                }
+                Err(e) => Err(e.into()),
+            };
+            let store = store
+                .inspect_err(|e| eprintln!("caseload: documents unavailable: {e:#}"))
+                .ok();
             let tls = Tls::for_params(&prepared.login)?;
             let pool = pool::build_pool_with_tls(&prepared.login, &loaded.config.database, &tls)?;
             let result = tui::run(pool, tls, tui_options(&loaded, &prepared.login)).await;
+            drop(store);
             drop(prepared); // stops a private cluster this run started
             result
         }

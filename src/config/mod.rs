@@ -30,6 +30,7 @@ pub struct Config {
     pub keys: BTreeMap<String, Vec<String>>,
     pub log: LogConfig,
     pub demo: DemoConfig,
+    pub storage: StorageConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,6 +139,41 @@ impl LogConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct DemoConfig {
     pub data_dir: Option<PathBuf>,
+}
+
+/// Where documents are stored (issue 15). The database signs every link
+/// with the secret `caseload storage init` stored in it; these keys say
+/// where the store is and are used with the operator's own credentials.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageConfig {
+    /// Run an S3-compatible store in-process on 127.0.0.1, storing under
+    /// the data directory (`caseload demo` always does).
+    pub embedded: bool,
+    /// S3-compatible endpoint URL; unset means AWS (s3.REGION.amazonaws.com).
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub bucket: String,
+    /// Prepended to every object key (keys themselves are opaque UUIDs).
+    pub prefix: String,
+    /// `https://endpoint/bucket/key` rather than `https://bucket.endpoint/key`.
+    pub path_style: bool,
+    /// How long a link the database signs stays valid.
+    pub url_expires_secs: u32,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        StorageConfig {
+            embedded: false,
+            endpoint: None,
+            region: "us-east-1".into(),
+            bucket: "caseload-documents".into(),
+            prefix: "documents/".into(),
+            path_style: false,
+            url_expires_secs: 300,
+        }
+    }
 }
 
 /// A loaded configuration and where it came from (for `caseload doctor`).
@@ -336,6 +372,7 @@ impl Config {
         if self.ui.page_size == Some(0) {
             return Err("ui.page_size must be at least 1".into());
         }
+        crate::storage::validate(&self.storage)?;
         Ok(())
     }
 }

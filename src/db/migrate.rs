@@ -74,6 +74,7 @@ embedded_migrations! {
     18 => "0018_communications_paging.sql",
     19 => "0019_intervention_list.sql",
     20 => "0020_my_caseload_missed.sql",
+    21 => "0021_storage.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,257 @@
+//! `caseload storage init` and `caseload storage check`: the operator's side,
+//! run with the database owner's connection and the operator's own S3
+//! credentials. Init makes the bucket ready and stores the signing key in
+//! the database; check proves a link the database signs works both ways.
+
+use super::settings::SigningSettings;
+use super::transfer::{Transfer, TransferError};
+use aws_sdk_s3::types::{
+    AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, BucketLocationConstraint,
+    CreateBucketConfiguration, ExpirationStatus, LifecycleRule, LifecycleRuleFilter,
+    PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
+    ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
+};
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error(
+        "cannot reach or use bucket \"{bucket}\" (settings storage.endpoint, storage.region, \
+         storage.bucket; credentials from the AWS environment or profile): {message}"
+    )]
+    Bucket { bucket: String, message: String },
+    #[error("cannot store the signing settings in the database: {0}")]
+    Database(String),
+    #[error(
+        "document storage is not set up in this database: run `caseload storage init` \
+         (as the database owner)"
+    )]
+    NotSetUp,
+    #[error("{0}")]
+    Transfer(#[from] TransferError),
+    #[error("the store gave back different bytes than were uploaded ({0} bytes back)")]
+    Mismatch(usize),
+}
+
+fn db_error(e: tokio_postgres::Error) -> StorageError {
+    StorageError::Database(crate::db::migrate::describe_pg_error(&e))
+}
+
+/// The SDK's error with its service code, not just "service error".
+fn sdk_message<E, R>(e: &aws_sdk_s3::error::SdkError<E, R>) -> String
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match e.as_service_error() {
+        Some(s) => format!(
+            "{} ({})",
+            s.message().unwrap_or("no message"),
+            s.code().unwrap_or("no code")
+        ),
+        None => {
+            let mut out = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(s) = source {
+                out.push_str(": ");
+                out.push_str(&s.to_string());
+                source = s.source();
+            }
+            out
+        }
+    }
+}
+
+/// One line of the init report: a hardening step done, or why not.
+fn note<T, E, R>(what: &str, r: Result<T, aws_sdk_s3::error::SdkError<E, R>>) -> String
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match r {
+        Ok(_) => format!("{what}: set"),
+        Err(e) => format!("{what}: not set ({})", sdk_message(&e)),
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct InitReport {
+    pub created_bucket: bool,
+    /// One line per hardening step: done, or why not.
+    pub notes: Vec<String>,
+}
+
+/// Creates the bucket when missing, asks for default encryption, blocked
+/// public access and cleanup of abandoned uploads (noting what this store
+/// does not support), then stores the signing settings in the database.
+pub async fn init(
+    s3: &aws_sdk_s3::Client,
+    owner: &tokio_postgres::Client,
+    settings: &SigningSettings,
+) -> Result<InitReport, StorageError> {
+    let bucket = settings.bucket.as_str();
+    let mut report = InitReport::default();
+    if s3.head_bucket().bucket(bucket).send().await.is_err() {
+        let mut create = s3.create_bucket().bucket(bucket);
+        if settings.region != "us-east-1" && settings.endpoint.is_none() {
+            create = create.create_bucket_configuration(
+                CreateBucketConfiguration::builder()
+                    .location_constraint(BucketLocationConstraint::from(settings.region.as_str()))
+                    .build(),
+            );
+        }
+        create.send().await.map_err(|e| StorageError::Bucket {
+            bucket: bucket.into(),
+            message: sdk_message(&e),
+        })?;
+        report.created_bucket = true;
+    }
+    let invalid = |e: aws_sdk_s3::error::BuildError| StorageError::Bucket {
+        bucket: bucket.into(),
+        message: e.to_string(),
+    };
+    let encryption = ServerSideEncryptionConfiguration::builder()
+        .rules(
+            ServerSideEncryptionRule::builder()
+                .apply_server_side_encryption_by_default(
+                    ServerSideEncryptionByDefault::builder()
+                        .sse_algorithm(ServerSideEncryption::Aes256)
+                        .build()
+                        .map_err(invalid)?,
+                )
+                .build(),
+        )
+        .build()
+        .map_err(invalid)?;
+    let r = s3
+        .put_bucket_encryption()
+        .bucket(bucket)
+        .server_side_encryption_configuration(encryption)
+        .send()
+        .await;
+    report.notes.push(note("default encryption (AES256)", r));
+    let r = s3
+        .put_public_access_block()
+        .bucket(bucket)
+        .public_access_block_configuration(
+            PublicAccessBlockConfiguration::builder()
+                .block_public_acls(true)
+                .ignore_public_acls(true)
+                .block_public_policy(true)
+                .restrict_public_buckets(true)
+                .build(),
+        )
+        .send()
+        .await;
+    report.notes.push(note("public access blocked", r));
+    let rule = LifecycleRule::builder()
+        .id("caseload-abandoned-uploads")
+        .status(ExpirationStatus::Enabled)
+        .filter(
+            LifecycleRuleFilter::builder()
+                .prefix(&settings.key_prefix)
+                .build(),
+        )
+        .abort_incomplete_multipart_upload(
+            AbortIncompleteMultipartUpload::builder()
+                .days_after_initiation(1)
+                .build(),
+        )
+        .build()
+        .map_err(invalid)?;
+    let lifecycle = BucketLifecycleConfiguration::builder()
+        .rules(rule)
+        .build()
+        .map_err(invalid)?;
+    let r = s3
+        .put_bucket_lifecycle_configuration()
+        .bucket(bucket)
+        .lifecycle_configuration(lifecycle)
+        .send()
+        .await;
+    report
+        .notes
+        .push(note("abandoned multipart uploads removed after a day", r));
+    settings.store(owner).await.map_err(db_error)?;
+    Ok(report)
+}
+
+#[derive(Debug)]
+pub struct CheckReport {
+    pub bytes: usize,
+    pub put: std::time::Duration,
+    pub get: std::time::Duration,
+    /// Links the database signs per second (1000 in one statement).
+    pub signed_per_sec: f64,
+    /// The database's clock minus this machine's, in seconds.
+    pub database_ahead_secs: i64,
+    /// The store's clock minus the database's, in seconds (from its Date
+    /// header): links are signed by one and checked by the other.
+    pub store_ahead_of_database_secs: Option<i64>,
+}
+
+/// A round trip through links the database signs: PUT `bytes` random
+/// bytes, GET them back, compare; then the test object is removed when `s3`
+/// is given. Also times the signer.
+pub async fn check(
+    owner: &tokio_postgres::Client,
+    transfer: &Transfer,
+    s3: Option<(&aws_sdk_s3::Client, &str)>,
+    bytes: usize,
+) -> Result<CheckReport, StorageError> {
+    let before = chrono::Utc::now();
+    let row = owner
+        .query_opt(
+            "WITH k AS (SELECT key_prefix || 'caseload-check/' || gen_random_uuid() AS key \
+                        FROM storage_settings) \
+             SELECT k.key, (caseload_storage_url('PUT', k.key)).url, \
+                    (caseload_storage_url('GET', k.key)).url, clock_timestamp() FROM k",
+            &[],
+        )
+        .await
+        .map_err(db_error)?
+        .ok_or(StorageError::NotSetUp)?;
+    let (key, put, get, db_now): (String, String, String, chrono::DateTime<chrono::Utc>) =
+        (row.get(0), row.get(1), row.get(2), row.get(3));
+    let queried = chrono::Utc::now();
+    let database_ahead_secs = (db_now - before).num_seconds();
+    let mut payload = vec![0u8; bytes];
+    rand::fill(&mut payload[..]);
+    let started = std::time::Instant::now();
+    let put_answer = transfer.put(&put, Bytes::from(payload.clone())).await?;
+    let put_done = chrono::Utc::now();
+    let put_took = started.elapsed();
+    let started = std::time::Instant::now();
+    let back = transfer.get(&get).await?;
+    let get_took = started.elapsed();
+    if Sha256::digest(&back.body) != Sha256::digest(&payload) {
+        return Err(StorageError::Mismatch(back.body.len()));
+    }
+    let store_ahead_of_database_secs = put_answer
+        .date
+        .map(|d| (d - (db_now + (put_done - queried))).num_seconds());
+    if let Some((s3, bucket)) = s3 {
+        // Best effort: a leftover check object is tiny and under its own folder.
+        let _ = s3.delete_object().bucket(bucket).key(&key).send().await;
+    }
+    const SIGNED: u32 = 1000;
+    let started = std::time::Instant::now();
+    owner
+        .query_one(
+            "SELECT count((caseload_storage_url('GET', 'documents/' || i)).url) \
+             FROM generate_series(1, $1::int) i",
+            &[&(SIGNED as i32)],
+        )
+        .await
+        .map_err(db_error)?;
+    let signed_per_sec = f64::from(SIGNED) / started.elapsed().as_secs_f64();
+    Ok(CheckReport {
+        bytes: payload.len(),
+        put: put_took,
+        get: get_took,
+        signed_per_sec,
+        database_ahead_secs,
+        store_ahead_of_database_secs,
+    })
+}

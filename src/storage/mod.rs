@@ -1,0 +1,79 @@
+//! Documents on S3, where the database decides who may read each file
+//! (issue 15). Nobody's login holds storage credentials: PostgreSQL checks
+//! a document through row-level security and signs a short-lived link for
+//! that one object (migration 0021). This module holds what runs where
+//! credentials belong: the embedded store for the demo and the tests, the
+//! SDK client for `caseload storage init`/`check`, the signing settings the
+//! database keeps, and moving bytes through the signed links.
+
+pub mod check;
+pub mod client;
+pub mod command;
+pub mod embedded;
+pub mod settings;
+pub mod transfer;
+pub mod upload;
+
+use crate::config::StorageConfig;
+
+/// Refuses settings the store or the database would refuse later, naming
+/// the key to fix.
+pub fn validate(c: &StorageConfig) -> Result<(), String> {
+    if !(1..=3600).contains(&c.url_expires_secs) {
+        return Err("storage.url_expires_secs must be between 1 and 3600".into());
+    }
+    if let Some(e) = &c.endpoint
+        && settings::endpoint_parts(e).is_none()
+    {
+        return Err(format!(
+            "storage.endpoint must look like https://host[:port] with no path (got \"{e}\")"
+        ));
+    }
+    if c.region.is_empty()
+        || !c
+            .region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(format!(
+            "storage.region must be lower-case letters, digits and '-' (got \"{}\")",
+            c.region
+        ));
+    }
+    if !settings::valid_bucket(&c.bucket) {
+        return Err(format!(
+            "storage.bucket must be 3 to 63 lower-case letters, digits, '.' or '-' (got \"{}\")",
+            c.bucket
+        ));
+    }
+    if c.prefix.starts_with('/') || c.prefix.len() > 200 {
+        return Err("storage.prefix must not start with '/' and is at most 200 bytes".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_valid_and_bad_values_name_their_key() {
+        assert_eq!(validate(&StorageConfig::default()), Ok(()));
+        let bad = |f: fn(&mut StorageConfig)| {
+            let mut c = StorageConfig::default();
+            f(&mut c);
+            validate(&c).unwrap_err()
+        };
+        assert!(bad(|c| c.url_expires_secs = 0).starts_with("storage.url_expires_secs"));
+        assert!(
+            bad(|c| c.endpoint = Some("s3.example.org".into())).starts_with("storage.endpoint")
+        );
+        assert!(
+            bad(|c| c.endpoint = Some("https://s3.example.org/path".into()))
+                .starts_with("storage.endpoint")
+        );
+        assert!(bad(|c| c.region = "EU West".into()).starts_with("storage.region"));
+        assert!(bad(|c| c.bucket = "My_Bucket".into()).starts_with("storage.bucket"));
+        assert!(bad(|c| c.prefix = "/docs".into()).starts_with("storage.prefix"));
+    }
+}

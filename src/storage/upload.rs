@@ -1,0 +1,141 @@
+//! One document up, as the person signed in: the database hands out a link
+//! for a fresh key, the bytes go to the store, and the row is recorded and
+//! read back in one transaction, so a failed or mismatched upload leaves no
+//! row (and the key stays pending for a retry or the sweeper).
+
+use super::transfer::{Transfer, TransferError};
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    #[error("{0}")]
+    Refused(String),
+    #[error("{0}")]
+    Transfer(#[from] TransferError),
+    #[error(
+        "the store holds {got} bytes with a different checksum than the {sent} bytes sent; \
+         nothing was recorded, try again"
+    )]
+    Mismatch { sent: usize, got: usize },
+}
+
+fn refused(e: tokio_postgres::Error) -> UploadError {
+    UploadError::Refused(crate::db::migrate::describe_pg_error(&e))
+}
+
+/// What to upload.
+pub struct NewDocument<'a> {
+    pub student_id: Uuid,
+    pub intervention_id: Option<Uuid>,
+    pub filename: &'a str,
+    pub restricted: bool,
+    pub bytes: Bytes,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uploaded {
+    pub document_id: Uuid,
+    pub byte_size: usize,
+    pub sha256: String,
+    pub content_type: &'static str,
+}
+
+/// The type of a file judged by its first bytes, not its name.
+pub fn sniff_content_type(bytes: &[u8]) -> &'static str {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"%PDF-", "application/pdf"),
+        (b"\x89PNG\r\n\x1a\n", "image/png"),
+        (b"\xff\xd8\xff", "image/jpeg"),
+        (b"GIF87a", "image/gif"),
+        (b"GIF89a", "image/gif"),
+        (b"PK\x03\x04", "application/zip"),
+    ];
+    for (magic, kind) in SIGNATURES {
+        if bytes.starts_with(magic) {
+            return kind;
+        }
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) if !text.contains('\0') => "text/plain",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Uploads and records one document; `person` is the caller's own
+/// connection (the database decides what they may attach to).
+pub async fn upload(
+    person: &mut tokio_postgres::Client,
+    transfer: &Transfer,
+    doc: NewDocument<'_>,
+) -> Result<Uploaded, UploadError> {
+    let sha256 = hex::encode(Sha256::digest(&doc.bytes));
+    let content_type = sniff_content_type(&doc.bytes);
+    let row = person
+        .query_one(
+            "SELECT document_id, url FROM caseload_document_upload_url($1, $2)",
+            &[&doc.student_id, &doc.intervention_id],
+        )
+        .await
+        .map_err(refused)?;
+    let (document_id, put): (Uuid, String) = (row.get(0), row.get(1));
+    let sent = doc.bytes.len();
+    transfer.put(&put, doc.bytes).await?;
+    let tx = person.transaction().await.map_err(refused)?;
+    let byte_size = i64::try_from(sent).unwrap_or(i64::MAX);
+    tx.query_one(
+        "SELECT caseload_document_record_upload($1, $2, $3, $4, $5, $6)",
+        &[
+            &document_id,
+            &doc.filename,
+            &content_type,
+            &byte_size,
+            &sha256,
+            &doc.restricted,
+        ],
+    )
+    .await
+    .map_err(refused)?;
+    // Read back through a download link before committing: the row exists
+    // only if the store holds exactly these bytes.
+    let get: String = tx
+        .query_one(
+            "SELECT url FROM caseload_document_download_url($1)",
+            &[&document_id],
+        )
+        .await
+        .map_err(refused)?
+        .get(0);
+    let back = transfer.get(&get).await?;
+    if hex::encode(Sha256::digest(&back.body)) != sha256 {
+        return Err(UploadError::Mismatch {
+            sent,
+            got: back.body.len(),
+        });
+    }
+    tx.commit().await.map_err(refused)?;
+    Ok(Uploaded {
+        document_id,
+        byte_size: sent,
+        sha256,
+        content_type,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_type_comes_from_the_content_not_the_name() {
+        assert_eq!(sniff_content_type(b"%PDF-1.7\n..."), "application/pdf");
+        assert_eq!(sniff_content_type(b"\x89PNG\r\n\x1a\nrest"), "image/png");
+        assert_eq!(sniff_content_type("notes, café".as_bytes()), "text/plain");
+        assert_eq!(
+            sniff_content_type(b"\x00\x01\x02"),
+            "application/octet-stream"
+        );
+        assert_eq!(sniff_content_type(b""), "text/plain");
+    }
+}
