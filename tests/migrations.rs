@@ -42,6 +42,8 @@ async fn fresh_database_gets_every_table_and_enum() {
         "documents",
         "intervention_attachments",
         "intervention_goals",
+        "intervention_list",
+        "intervention_list_restricted",
         "intervention_programs",
         "intervention_sessions",
         "intervention_status_changes",
