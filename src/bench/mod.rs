@@ -186,7 +186,9 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
 
     // First, before the other measurements allocate anything.
     let memory = if opts.interventions_only {
-        Err(color_eyre::eyre::eyre!("not measured (--only interventions)"))
+        Err(color_eyre::eyre::eyre!(
+            "not measured (--only interventions)"
+        ))
     } else {
         memory::measure(pool.clone(), tls.clone(), MEMORY_PAGES).await
     };
