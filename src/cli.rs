@@ -261,6 +261,9 @@ pub struct BenchArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Measure one part only: `interventions` (the Interventions list).
+    #[arg(long, value_parser = ["interventions"])]
+    pub only: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -354,6 +354,7 @@ async fn bench(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::BenchAr
         iterations: args.iterations,
         database: params.display_masked(),
         startup,
+        interventions_only: args.only.as_deref() == Some("interventions"),
     };
     let report = caseload::bench::run(pool, tls, opts).await?;
     if args.json {

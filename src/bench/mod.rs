@@ -32,6 +32,8 @@ pub struct Options {
     pub database: String,
     /// Where to find the binary for the cold-start figures; `None` skips them.
     pub startup: Option<startup::Target>,
+    /// Only the Interventions list's figures (`--only interventions`).
+    pub interventions_only: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -184,7 +186,14 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
     let mut figures = Vec::new();
 
     // First, before the other measurements allocate anything.
-    match memory::measure(pool.clone(), tls.clone(), MEMORY_PAGES).await {
+    let memory = if opts.interventions_only {
+        Err(color_eyre::eyre::eyre!(
+            "not measured (--only interventions)"
+        ))
+    } else {
+        memory::measure(pool.clone(), tls.clone(), MEMORY_PAGES).await
+    };
+    match memory {
         Ok(m) => {
             let mut rss = Figure::new(
                 "resident memory (VmRSS)",
@@ -237,6 +246,26 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
             .map(|r| r.get(0));
         (role, visible, estimate)
     };
+    let report = |figures, measured: Vec<String>| Report {
+        database: opts.database.clone(),
+        login_role: login_role.clone(),
+        students_visible,
+        students_in_table,
+        iterations: n,
+        terminal: format!("{WIDTH}x{HEIGHT}"),
+        profile: if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+        load: load_note(),
+        measured_query: measured.join("; "),
+        figures,
+    };
+    if opts.interventions_only {
+        interventions(&mut figures, &mut h, &pool, n).await;
+        return Ok(report(figures, vec![iv_list::LABEL.to_string()]));
+    }
 
     let render = render::measure(&h, n * 10);
     percentiles(
@@ -336,16 +365,7 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
     measured.push(lists::LABEL.to_string());
 
     // Last, as it leaves its screen on top.
-    match iv_list::measure(&mut h, &pool, n).await {
-        Ok(l) => {
-            latency_figures(&mut figures, "interventions first page", Ok(&l.first));
-            latency_figures(&mut figures, "interventions filter change", Ok(&l.filter));
-        }
-        Err(e) => {
-            latency_figures(&mut figures, "interventions first page", Err(&e));
-            latency_figures(&mut figures, "interventions filter change", Err(&e));
-        }
-    }
+    interventions(&mut figures, &mut h, &pool, n).await;
     measured.push(iv_list::LABEL.to_string());
 
     // Drafts go where the person's would: the state directory's disk.
@@ -396,22 +416,21 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
         )),
     }
 
-    Ok(Report {
-        database: opts.database,
-        login_role,
-        students_visible,
-        students_in_table,
-        iterations: n,
-        terminal: format!("{WIDTH}x{HEIGHT}"),
-        profile: if cfg!(debug_assertions) {
-            "debug"
-        } else {
-            "release"
-        },
-        load: load_note(),
-        measured_query: measured.join("; "),
-        figures,
-    })
+    Ok(report(figures, measured))
+}
+
+/// The Interventions list's figures (issue 14).
+async fn interventions(figures: &mut Vec<Figure>, h: &mut Headless, pool: &Pool, n: usize) {
+    match iv_list::measure(h, pool, n).await {
+        Ok(l) => {
+            latency_figures(figures, "interventions first page", Ok(&l.first));
+            latency_figures(figures, "interventions filter change", Ok(&l.filter));
+        }
+        Err(e) => {
+            latency_figures(figures, "interventions first page", Err(&e));
+            latency_figures(figures, "interventions filter change", Err(&e));
+        }
+    }
 }
 
 fn number(v: Option<i64>) -> String {

@@ -160,12 +160,15 @@ fn branches(r: &Reach, p: &mut Params) -> Option<Vec<String>> {
     Some(out)
 }
 
-/// Counselees and the students of the person's interventions.
+/// Counselees and the students of the person's interventions. Each term is
+/// `= ANY (array)` so the planner can OR index scans together: an
+/// `IN (subquery)` inside the OR made a coordinator's count walk the whole
+/// table (1.7 s at 500k students; 57 ms so).
 fn own_students(r: &Reach, p: &mut Params) -> Option<String> {
     let mut own = Vec::new();
     if let Some(me) = r.me {
         own.push(format!(
-            "l.student_id IN (SELECT s.id FROM students s WHERE s.counselor_id = {})",
+            "l.student_id = ANY (ARRAY(SELECT s.id FROM students s WHERE s.counselor_id = {}))",
             p.bind(me)
         ));
     }

@@ -17,7 +17,7 @@ pub(crate) fn row(n: u128) -> IvRow {
         student_id: Uuid::from_u128(1000 + n),
         last_name: format!("Student{n:03}"),
         first_name: "Ana".into(),
-        name: if n % 2 == 0 {
+        name: if n.is_multiple_of(2) {
             "Read Naturally".into()
         } else {
             "Check-in/Check-out".into()
@@ -33,9 +33,9 @@ pub(crate) fn row(n: u128) -> IvRow {
         start_date: day(1),
         next_session_due: day(1 + (n % 28) as u32),
         review_on: day(20),
-        off_track: n % 3 == 0,
-        fidelity_low: n % 4 == 0,
-        gap_days: (n % 5 == 0).then_some(15),
+        off_track: n.is_multiple_of(3),
+        fidelity_low: n.is_multiple_of(4),
+        gap_days: n.is_multiple_of(5).then_some(15),
     }
 }
 
