@@ -329,3 +329,69 @@ CREATE TRIGGER settings_iv_list_del AFTER DELETE ON settings REFERENCING OLD TAB
 -- Existing data; the seeder calls it again after its trigger-less load.
 SELECT caseload_refresh_iv_list(NULL);
 ANALYZE intervention_list;
+
+-- The names collation (0014) changes when a district picks another alphabet
+-- (`names.collation`, applied at the next migrate): the function that swaps
+-- it rebuilds, by name, every index made with it, now the two above too
+-- (without them it could not drop the old collation).
+CREATE OR REPLACE FUNCTION caseload_apply_name_collation() RETURNS text
+  LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp
+AS $$
+DECLARE
+  wanted text;
+  applied text;
+BEGIN
+  SELECT s.value #>> '{}' INTO wanted FROM public.settings s
+  WHERE s.key = 'names.collation' AND s.scope = 'system';
+  wanted := coalesce(nullif(btrim(wanted), ''), 'und');
+  -- The locale column is colliculocale in PostgreSQL 15 and 16, colllocale
+  -- from 17 on.
+  IF NOT EXISTS (SELECT 1 FROM pg_collation c
+                 WHERE c.collprovider = 'i'
+                   AND coalesce(to_jsonb(c) ->> 'colllocale', to_jsonb(c) ->> 'colliculocale')
+                       = wanted) THEN
+    RAISE EXCEPTION 'setting names.collation: % is not an ICU locale this server knows', wanted
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Use the locale of an *-x-icu collation (SELECT colliculocale FROM pg_collation '
+                   'WHERE collprovider = ''i''), e.g. und, is, sv, de.';
+  END IF;
+  SELECT coalesce(to_jsonb(c) ->> 'colllocale', to_jsonb(c) ->> 'colliculocale') INTO applied
+  FROM pg_collation c
+  WHERE c.collname = 'caseload_names' AND c.collnamespace = 'public'::regnamespace;
+  IF applied IS NOT DISTINCT FROM wanted THEN
+    RETURN wanted;
+  END IF;
+  -- The indexes in name order (0001, 0006, 0007, 0019), rebuilt under the
+  -- new collation. Named here rather than dropped with CASCADE, so that anything
+  -- else made with the collation stops the change instead of vanishing.
+  DROP INDEX IF EXISTS public.students_name_idx, public.students_school_name_idx,
+    public.students_grade_name_idx, public.students_last_session_idx,
+    public.intervention_list_student_idx, public.intervention_list_school_student_idx;
+  IF applied IS NOT NULL THEN
+    DROP COLLATION public.caseload_names;
+  END IF;
+  -- ICU collations are deterministic unless asked otherwise: equal means
+  -- byte-equal, as for the database's own collation.
+  EXECUTE format('CREATE COLLATION public.caseload_names (provider = icu, locale = %L)', wanted);
+  CREATE INDEX students_name_idx ON public.students
+    (last_name COLLATE public.caseload_names, first_name COLLATE public.caseload_names, id);
+  CREATE INDEX students_school_name_idx ON public.students
+    (school_id, last_name COLLATE public.caseload_names, first_name COLLATE public.caseload_names,
+     id);
+  CREATE INDEX students_grade_name_idx ON public.students
+    (grade_level, last_name COLLATE public.caseload_names,
+     first_name COLLATE public.caseload_names, id);
+  -- The last-session sort's key exactly as db/roster.rs spells it (0007).
+  CREATE INDEX students_last_session_idx ON public.students
+    ((COALESCE(DATE '9999-12-31' - last_session_date, 2147483647)),
+     last_name COLLATE public.caseload_names, first_name COLLATE public.caseload_names, id);
+  -- The interventions list's student sort (0019), as db/interventions/list.rs spells it.
+  CREATE INDEX intervention_list_student_idx ON public.intervention_list
+    ((last_name COLLATE public.caseload_names), (first_name COLLATE public.caseload_names),
+     intervention_id);
+  CREATE INDEX intervention_list_school_student_idx ON public.intervention_list
+    (student_school_id, (last_name COLLATE public.caseload_names),
+     (first_name COLLATE public.caseload_names), intervention_id);
+  RETURN wanted;
+END
+$$;
