@@ -110,6 +110,12 @@ pub fn delivery_forms(
     forms
 }
 
+/// An intervention's status as a person reads it (`review due`).
+pub fn status(s: crate::domain::enums::InterventionStatus) -> String {
+    use crate::domain::enums::PgEnum;
+    s.label().replace('_', " ")
+}
+
 pub fn goal_status(s: GoalStatus) -> &'static str {
     match s {
         GoalStatus::Active => "in progress",

@@ -127,7 +127,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &FollowUpsState, theme: &Theme) 
         Mode::Snooze { text, error } => {
             let due = s.selected().map(|r| r.due.to_string()).unwrap_or_default();
             let ask = format!(
-                "Snooze (due {due}) to: {}▏ enter saves · esc keeps it",
+                "Snooze (due {due}) to: {}▏ enter saves · ctrl-u clears · esc keeps it",
                 clean(text)
             );
             let second = match error {

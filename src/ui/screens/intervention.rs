@@ -47,7 +47,7 @@ fn header_lines(
         ),
         Line::from(vec![
             Span::styled(
-                format!("{} ", h.status.to_string().replace('_', " ")),
+                format!("{} ", crate::ui::words::status(h.status)),
                 theme.selected,
             ),
             Span::raw(truncate(
@@ -388,7 +388,7 @@ fn goals(frame: &mut Frame, area: Rect, d: &InterventionDetail, cursor: usize, t
 const CHOOSE_KEYS: &str = "j/k move · enter choose · esc cancel";
 
 fn prompt(frame: &mut Frame, area: Rect, p: &Prompt, d: &InterventionDetail, theme: &Theme) {
-    let status = d.header.status.to_string().replace('_', " ");
+    let status = crate::ui::words::status(d.header.status);
     let (title, lines): (String, Vec<Line>) = match p {
         Prompt::Actions { actions, cursor } => (
             format!("actions ({status})"),

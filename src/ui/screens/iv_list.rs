@@ -47,15 +47,16 @@ const DROP_ORDER: [Col; 6] = [
 ];
 const MIN_TEXT: usize = 12;
 
-/// The flags as the legend reads them: ⚑ off track, ▼ fidelity under the
-/// threshold, and how many days since the last session when overdue.
+/// The flags as the legend reads them: ! off track (the filter's key), ⚑
+/// fidelity under the threshold (as on the home and the detail), and how
+/// many days since the last session when overdue.
 pub fn flags(r: &IvRow) -> String {
     let mut out = Vec::new();
     if r.off_track {
-        out.push("⚑".to_string());
+        out.push("!".to_string());
     }
     if r.fidelity_low {
-        out.push("▼".to_string());
+        out.push(crate::ui::words::FLAG.to_string());
     }
     if let Some(d) = r.gap_days {
         out.push(format!("{d}d"));
@@ -73,7 +74,7 @@ fn cell(r: &IvRow, col: Col) -> String {
         Col::Student => r.student(),
         Col::Name => r.name.clone(),
         Col::Tier => r.tier.to_string(),
-        Col::Status => r.status.to_string(),
+        Col::Status => crate::ui::words::status(r.status),
         Col::Owner => r.owner.clone().unwrap_or_default(),
         Col::School => r.school.clone(),
         Col::Due => date(r.next_session_due),
@@ -144,7 +145,7 @@ fn chip_line(s: &IvListState, width: usize, theme: &Theme) -> Line<'static> {
         let hint = if s.filter_focus.is_some() {
             "filters: none yet (u status, t tier, y type, ! off track, d fidelity, ? all keys)"
         } else {
-            "no filters · flags: ⚑ off track, ▼ fidelity low, 12d no session for 12 days"
+            "no filters · flags: ! off track, ⚑ fidelity low, 12d no session for 12 days"
         };
         return Line::styled(sanitize::truncate(hint, width), theme.dim);
     }

@@ -69,7 +69,7 @@ fn iv_list_200x60() {
     let s = sized(200, 60);
     let screen = text(&draw(&s, 200, 60, false));
     assert!(screen.contains("School"), "{screen}");
-    assert!(screen.contains("⚑ ▼ 15d"), "all three flags: {screen}");
+    assert!(screen.contains("! ⚑ 15d"), "all three flags: {screen}");
     insta::assert_snapshot!(screen);
 }
 

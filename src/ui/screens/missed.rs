@@ -113,7 +113,7 @@ fn named(r: &crate::domain::missed::MissedRow) -> String {
     use crate::domain::enums::InterventionStatus;
     match r.status {
         InterventionStatus::Active => r.of.name.clone(),
-        other => format!("{} ({})", r.of.name, other.to_string().replace('_', " ")),
+        other => format!("{} ({})", r.of.name, crate::ui::words::status(other)),
     }
 }
 

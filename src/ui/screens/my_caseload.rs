@@ -13,7 +13,7 @@ fn interventions(s: &MyStudent) -> String {
     let Some((name, status)) = &s.most_urgent else {
         return "—".into();
     };
-    let status = status.to_string().replace('_', " ");
+    let status = crate::ui::words::status(*status);
     match s.open_interventions - 1 {
         more if more > 0 => format!("{name} ({status}) +{more} more"),
         _ => format!("{name} ({status})"),

@@ -273,7 +273,7 @@ pub fn render_log_pick(frame: &mut Frame, area: Rect, p: &LogPick, theme: &Theme
         session_log::target_label,
         |t| crate::ui::picker::Shown {
             label: t.name.clone(),
-            detail: t.status.to_string().replace('_', " "),
+            detail: crate::ui::words::status(t.status),
         },
         theme,
     );

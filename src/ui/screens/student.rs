@@ -351,7 +351,7 @@ fn interventions(
         .iter()
         .map(|i| {
             vec![
-                i.status.to_string().replace('_', " "),
+                crate::ui::words::status(i.status),
                 i.tier.to_string(),
                 i.progress.label().to_string(),
                 date(i.start_date),

@@ -129,13 +129,20 @@ fn snooze_key(s: &mut FollowUpsState, cx: &mut Cx, key: &KeyEvent) -> Vec<Effect
             text.pop();
             *error = None;
         }
-        KeyCode::Char(c)
-            if !key.modifiers.contains(KeyModifiers::CONTROL)
-                && !c.is_control()
-                && text.chars().count() < MAX_DATE_TEXT =>
-        {
-            text.push(c);
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            text.clear();
             *error = None;
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() => {
+            if text.chars().count() < MAX_DATE_TEXT {
+                text.push(c);
+                *error = None;
+            } else {
+                // Said, not dropped silently: the person sees why the key did nothing.
+                *error = Some(format!(
+                    "a date is YYYY-MM-DD: {MAX_DATE_TEXT} characters at most here (ctrl-u clears)"
+                ));
+            }
         }
         _ => {}
     }

@@ -380,3 +380,29 @@ fn enter_opens_the_contact_and_c_logs_the_one_that_answers_it() {
         "a follow-up contact, linked to the one it answers"
     );
 }
+
+/// Found trying it cold: ctrl-u did nothing in the snooze prompt, and a
+/// 21st character vanished without a word.
+#[test]
+fn the_snooze_prompt_clears_with_ctrl_u_and_says_when_it_is_full() {
+    let mut s = loaded();
+    update(&mut s, key('z'));
+    for c in "2026-12-112026-12-30x".chars() {
+        update(&mut s, key(c));
+    }
+    let Mode::Snooze { text, error } = &queue(&s).mode else {
+        panic!("{:?}", queue(&s).mode)
+    };
+    assert_eq!(text.chars().count(), 20, "{text}");
+    assert!(
+        error
+            .as_deref()
+            .is_some_and(|e| e.contains("ctrl-u clears")),
+        "{error:?}"
+    );
+    update(&mut s, key(fixtures::ctrl('u')));
+    let Mode::Snooze { text, error } = &queue(&s).mode else {
+        panic!("{:?}", queue(&s).mode)
+    };
+    assert_eq!((text.as_str(), error), ("", &None));
+}
