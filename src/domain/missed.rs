@@ -167,11 +167,7 @@ fn is_school_day(day: NaiveDate) -> bool {
 /// neighbours.
 pub fn whole(sessions: f64) -> u32 {
     let rounded = (sessions + 0.5 + 1e-6).floor();
-    if rounded <= 0.0 {
-        0
-    } else {
-        rounded as u32
-    }
+    if rounded <= 0.0 { 0 } else { rounded as u32 }
 }
 
 /// The Monday of `day`'s ISO week.

@@ -240,7 +240,13 @@ fn a_month_counts_only_its_own_days() {
     // 29 Oct is before the month: not delivered in it.
     assert_weeks(&w, &[(d(11, 2), 1.2, 1, 0.2)]);
     // The month of Mon 2 Nov: Monday alone, with nothing logged yet.
-    let w = weeks(&plan(d(10, 26), 2), &[], &[], (d(11, 1), d(11, 2)), d(11, 2));
+    let w = weeks(
+        &plan(d(10, 26), 2),
+        &[],
+        &[],
+        (d(11, 1), d(11, 2)),
+        d(11, 2),
+    );
     assert_weeks(&w, &[(d(11, 2), 0.4, 0, 0.4)]);
     assert_eq!(tally(&w).missed_sessions(), 0, "0.4 rounds to nothing");
 }

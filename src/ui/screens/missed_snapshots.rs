@@ -30,7 +30,10 @@ fn missed_80x24() {
         screen.contains("missed sessions this month (1–31 Oct 2026)"),
         "{screen}"
     );
-    assert!(screen.contains("p period"), "the period key's hint: {screen}");
+    assert!(
+        screen.contains("p period"),
+        "the period key's hint: {screen}"
+    );
     // Worst first, with the absences by reason.
     let ava = screen.find("Ava Nguyen").expect("Ava listed");
     let ben = screen.find("Ben Okafor").expect("Ben listed");
