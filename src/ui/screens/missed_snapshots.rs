@@ -129,6 +129,40 @@ fn missed_loading_failed_and_empty() {
 }
 
 #[test]
+fn the_period_key_heads_the_list_with_its_period_and_dates() {
+    use crate::domain::missed::Period;
+    let mut s = sized(missed::loaded(), 80, 24);
+    update(&mut s, crate::app::fixtures::key('p'));
+    let fx = update(&mut s, crate::app::fixtures::key('p'));
+    let (req, period) = missed::load_of_list(&fx);
+    assert_eq!(period, Period::Last4Weeks);
+    missed::arrive_for(&mut s, req, period, missed::rows());
+    let screen = text(&draw(&s, 80, 24, false));
+    // Sat 31 Oct: its week from Mon 26 Oct and the three before.
+    assert!(
+        screen.contains("missed sessions in the last 4 weeks (5–31 Oct 2026)"),
+        "{screen}"
+    );
+    let fx = update(&mut s, crate::app::fixtures::key('p'));
+    let (req, period) = missed::load_of_list(&fx);
+    assert_eq!(period, Period::ThisMonth);
+    let fx = update(&mut s, crate::app::fixtures::key('p'));
+    let (req_last, period) = missed::load_of_list(&fx);
+    assert_eq!(period, Period::LastMonth);
+    assert_ne!(req, req_last);
+    missed::arrive_for(&mut s, req_last, period, vec![]);
+    let screen = text(&draw(&s, 80, 24, false));
+    assert!(
+        screen.contains("missed sessions last month (1–30 Sep 2026)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("no running intervention you can see has missed a session last month"),
+        "{screen}"
+    );
+}
+
+#[test]
 fn tiny_terminals_do_not_panic() {
     for (w, h) in [(1, 1), (20, 5), (40, 8)] {
         draw(&sized(missed::loaded(), w, h), w, h, false);

@@ -56,7 +56,7 @@ pub(crate) fn missed(s: &State) -> &MissedState {
 
 /// The list's load among `fx` (the screen it replaced may be cancelled),
 /// and the period it asks for.
-fn load_of_list(fx: &[Effect]) -> (ReqId, Period) {
+pub(crate) fn load_of_list(fx: &[Effect]) -> (ReqId, Period) {
     let found = fx.iter().find_map(|e| match e {
         Effect::Load {
             req,
