@@ -1,13 +1,14 @@
 //! Missed sessions on the real server, as real login roles: hand-made
-//! interventions with hand-computed months (twice weekly with absences of
-//! every reason and a first week that only touches the month; three a week
-//! with a pause), and a counselor sees only what row-level security lets
-//! them.
+//! interventions with hand-computed periods (twice weekly with absences of
+//! every reason and a week that touches the month only on its Sunday;
+//! three a week with a pause), partial weeks pro-rated by school days
+//! (Monday to Friday, ÷ 5), and a counselor sees only what row-level
+//! security lets them.
 
 mod common;
 
-use caseload::db::missed::worst_this_month;
-use caseload::domain::missed::{Absences, MISSED_ROWS, MissedRow};
+use caseload::db::missed::worst_in;
+use caseload::domain::missed::{Absences, MISSED_ROWS, MissedRow, Period};
 use chrono::NaiveDate;
 use common::district::District;
 use std::collections::BTreeSet;
@@ -25,6 +26,18 @@ fn today() -> NaiveDate {
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-9
+}
+
+/// The list of `period` as of `today`, as `c` sees it.
+async fn list(c: &Client, period: Period, today: NaiveDate, limit: usize) -> Vec<MissedRow> {
+    worst_in(c, period.span(today), today, limit)
+        .await
+        .expect("list")
+}
+
+/// This month's list as of `today`.
+async fn month(c: &Client, today: NaiveDate) -> Vec<MissedRow> {
+    list(c, Period::ThisMonth, today, MISSED_ROWS).await
 }
 
 /// An active intervention of `student`, owned by `owner`, `per_week`
@@ -181,28 +194,31 @@ fn ids(rows: &[MissedRow]) -> BTreeSet<Uuid> {
 async fn the_month_as_counselor_a_sees_it() {
     let fx = fixture().await;
     let c = fx.d.connect_as("counselor_a").await;
-    let rows = worst_this_month(&c, today(), MISSED_ROWS)
-        .await
-        .expect("list");
+    let rows = month(&c, today()).await;
     assert_eq!(
         ids(&rows),
         BTreeSet::from([fx.twice, fx.paused, fx.restricted]),
         "A's running plans (a counselor may see restricted ones), not B's"
     );
-    // Worst first: 5 + 5 + 15/7 missed, then 3 + 2/7, then 2/7.
+    // Worst first: 5 + 5 + 3 missed, then 3.2, then 1.2.
     let order: Vec<Uuid> = rows.iter().map(|r| r.of.intervention_id).collect();
     assert_eq!(order, [fx.restricted, fx.twice, fx.paused]);
-    assert!(close(rows[0].month.missed, 10.0 + 15.0 / 7.0), "{rows:?}");
+    assert!(close(rows[0].tally.missed, 13.0), "{rows:?}");
 
-    // Twice weekly, 1–18 Nov: Sun 1 Nov alone (2/7), two whole weeks (2, 2),
-    // Mon–Wed 16–18 Nov (6/7): 4 + 8/7 expected. Delivered 3 Nov and 17 Nov.
-    // Missed per week: 2/7, 2 − 1 = 1, 2 − 0 = 2, and 6/7 − 1 < 0 → 0.
+    // Twice weekly, 1–18 Nov: Sun 1 Nov alone has no school day (no week),
+    // a whole week (2), a whole week (2), Mon–Wed 16–18 Nov (2 × 3 ÷ 5 =
+    // 1.2): 5.2 expected. Delivered 3 Nov and 17 Nov. Missed per week:
+    // 2 − 1 = 1, 2 − 0 = 2, 1.2 − 1 = 0.2: 3.2, read as 3 of 5.
     let t = row(&rows, fx.twice);
-    assert!(close(t.month.expected, 4.0 + 8.0 / 7.0), "{t:?}");
-    assert_eq!(t.month.delivered, 2);
-    assert!(close(t.month.missed, 3.0 + 2.0 / 7.0), "{t:?}");
+    assert!(close(t.tally.expected, 5.2), "{t:?}");
+    assert_eq!(t.tally.delivered, 2);
+    assert!(close(t.tally.missed, 3.2), "{t:?}");
     assert_eq!(
-        t.month.absences,
+        (t.tally.missed_sessions(), t.tally.expected_sessions()),
+        (3, 5)
+    );
+    assert_eq!(
+        t.tally.absences,
         Absences {
             student: 1,
             staff: 1,
@@ -213,48 +229,79 @@ async fn the_month_as_counselor_a_sees_it() {
     assert_eq!(t.of.name, "Plan 2");
 
     // Three a week from Mon 2 Nov, paused from Fri 6 to Mon 16 Nov: Mon–Thu
-    // 2–5 Nov (12/7) with two delivered, 9–15 Nov not expected at all,
-    // Mon–Wed 16–18 Nov (9/7) with one delivered. Missed 0 + 2/7.
+    // 2–5 Nov (3 × 4 ÷ 5 = 2.4) with two delivered, 9–15 Nov not expected
+    // at all, Mon–Wed 16–18 Nov (1.8) with one delivered. Missed 0.4 + 0.8
+    // = 1.2, read as 1 of 4.
     let p = row(&rows, fx.paused);
-    assert!(close(p.month.expected, 3.0), "{p:?}");
-    assert_eq!(p.month.delivered, 3);
-    assert!(close(p.month.missed, 2.0 / 7.0), "{p:?}");
-    assert_eq!(p.month.absences, Absences::default());
+    assert!(close(p.tally.expected, 4.2), "{p:?}");
+    assert_eq!(p.tally.delivered, 3);
+    assert!(close(p.tally.missed, 1.2), "{p:?}");
+    assert_eq!(
+        (p.tally.missed_sessions(), p.tally.expected_sessions()),
+        (1, 4)
+    );
+    assert_eq!(p.tally.absences, Absences::default());
+
+    // On Mon 16 Nov the paused plan had missed 0.4 (Mon 16 Nov's 0.6 is
+    // covered by that day's session): no whole session, not listed.
+    let rows = month(&c, day(11, 16)).await;
+    assert_eq!(ids(&rows), BTreeSet::from([fx.twice, fx.restricted]));
+}
+
+#[tokio::test]
+async fn last_month_and_the_last_four_weeks() {
+    let fx = fixture().await;
+    let c = fx.d.connect_as("counselor_a").await;
+    // October, as of 18 Nov: only the twice-weekly plan had begun. Its
+    // week of Mon 26 Oct is whole (Mon–Fri; 1 Nov is November's): 2
+    // expected, 29 Oct delivered, 1 missed. 3 Nov is not October's.
+    let rows = list(&c, Period::LastMonth, today(), MISSED_ROWS).await;
+    assert_eq!(ids(&rows), BTreeSet::from([fx.twice]));
+    let t = &rows[0].tally;
+    assert!(close(t.expected, 2.0) && close(t.missed, 1.0), "{t:?}");
+    assert_eq!(t.delivered, 1);
+
+    // The last 4 weeks as of Wed 18 Nov: Mon 26 Oct to today. Twice
+    // weekly: 2 + 2 + 2 + 1.2 = 7.2 expected, 29 Oct, 3 Nov and 17 Nov
+    // delivered; missed 1 + 1 + 2 + 0.2 = 4.2, read as 4 of 7.
+    assert_eq!(Period::Last4Weeks.span(today()).0, day(10, 26));
+    let rows = list(&c, Period::Last4Weeks, today(), MISSED_ROWS).await;
+    let t = &row(&rows, fx.twice).tally;
+    assert!(close(t.expected, 7.2) && close(t.missed, 4.2), "{t:?}");
+    assert_eq!(t.delivered, 3);
+    assert_eq!((t.missed_sessions(), t.expected_sessions()), (4, 7));
+    // Five a week from Mon 2 Nov, nothing logged: 5 + 5 + 3.
+    assert!(close(row(&rows, fx.restricted).tally.missed, 13.0));
 }
 
 #[tokio::test]
 async fn another_counselor_and_a_coordinator_see_theirs() {
     let fx = fixture().await;
     let b = fx.d.connect_as("counselor_b").await;
-    let rows = worst_this_month(&b, today(), MISSED_ROWS)
-        .await
-        .expect("list");
+    let rows = month(&b, today()).await;
     assert_eq!(ids(&rows), BTreeSet::from([fx.theirs]));
-    // Once a week, 1–18 Nov from Mon 2 Nov: 7/7 + 7/7 + 3/7, none delivered.
-    assert!(close(rows[0].month.missed, 2.0 + 3.0 / 7.0), "{rows:?}");
+    // Once a week, 1–18 Nov from Mon 2 Nov: 1 + 1 + 3⁄5, none delivered.
+    assert!(close(rows[0].tally.missed, 2.6), "{rows:?}");
+    assert_eq!(rows[0].tally.missed_sessions(), 3);
 
     // The interventionist works on two, but may not see restricted rows.
     let i = fx.d.connect_as("interventionist").await;
-    let rows = worst_this_month(&i, today(), MISSED_ROWS)
-        .await
-        .expect("list");
+    let rows = month(&i, today()).await;
     assert_eq!(ids(&rows), BTreeSet::from([fx.paused]));
 
     // The coordinator of school X sees all four; the limit keeps the worst.
     let x = fx.d.connect_as("coord_x").await;
-    let rows = worst_this_month(&x, today(), MISSED_ROWS)
-        .await
-        .expect("list");
+    let rows = month(&x, today()).await;
     assert_eq!(
         ids(&rows),
         BTreeSet::from([fx.twice, fx.paused, fx.theirs, fx.restricted])
     );
-    let top = worst_this_month(&x, today(), 2).await.expect("list");
+    let top = list(&x, Period::ThisMonth, today(), 2).await;
     let order: Vec<Uuid> = top.iter().map(|r| r.of.intervention_id).collect();
     assert_eq!(
         order,
         [fx.restricted, fx.twice],
-        "12.1 and 3.3 missed beat 2.4"
+        "13 and 3.2 missed beat 2.6 (both read 3: the exact figures decide)"
     );
 }
 
@@ -262,18 +309,14 @@ async fn another_counselor_and_a_coordinator_see_theirs() {
 async fn nothing_is_missed_before_a_plan_starts_or_after_it_ends() {
     let fx = fixture().await;
     let c = fx.d.connect_as("counselor_a").await;
-    // On 1 Nov only the twice-weekly plan had begun: Sunday alone, 2/7.
-    let rows = worst_this_month(&c, day(11, 1), MISSED_ROWS)
-        .await
-        .expect("list");
-    assert_eq!(ids(&rows), BTreeSet::from([fx.twice]));
-    assert!(close(rows[0].month.missed, 2.0 / 7.0));
-    // On 31 Oct, the month of October: 26–31 Oct, one delivered of 12/7.
-    let rows = worst_this_month(&c, day(10, 31), MISSED_ROWS)
-        .await
-        .expect("list");
-    assert!(close(rows[0].month.expected, 12.0 / 7.0), "{rows:?}");
-    assert!(close(rows[0].month.missed, 5.0 / 7.0), "{rows:?}");
+    // On Sun 1 Nov only the twice-weekly plan had begun, and the month so
+    // far is a Sunday: no school day, nothing expected.
+    assert!(month(&c, day(11, 1)).await.is_empty());
+    // On Sat 31 Oct, the month of October: Mon–Fri 26–30 Oct, one
+    // delivered of 2.
+    let rows = month(&c, day(10, 31)).await;
+    assert!(close(rows[0].tally.expected, 2.0), "{rows:?}");
+    assert!(close(rows[0].tally.missed, 1.0), "{rows:?}");
     // Completed on 9 Nov: no longer running, off the list.
     fx.d.admin
         .execute(
@@ -283,8 +326,6 @@ async fn nothing_is_missed_before_a_plan_starts_or_after_it_ends() {
         )
         .await
         .expect("completed");
-    let rows = worst_this_month(&c, today(), MISSED_ROWS)
-        .await
-        .expect("list");
+    let rows = month(&c, today()).await;
     assert_eq!(ids(&rows), BTreeSet::from([fx.paused, fx.restricted]));
 }

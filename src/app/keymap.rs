@@ -26,6 +26,8 @@ pub enum Context {
     /// Only while the Interventions list's filter bar has the keys (`f`),
     /// besides the roster filter bar's shared ones.
     IvFilterBar,
+    /// The Missed sessions screen (`:missed`).
+    Missed,
 }
 
 impl Context {
@@ -44,6 +46,7 @@ impl Context {
             Context::FollowUps => "Follow-up queue",
             Context::Communications => "Communication log",
             Context::IvFilterBar => "Interventions filter bar (after f; also u, t, s, x, c above)",
+            Context::Missed => "Missed sessions (:missed)",
         }
     }
 }
@@ -179,6 +182,7 @@ actions! {
     ContactOpen = "contact_open", Communications, "only contacts with an open follow-up", ["f"], hint "open follow-up";
     ContactMine = "contact_mine", Communications, "only mine: I logged it or own its follow-up", ["m"], hint "mine";
     ContactClear = "contact_clear", Communications, "remove every filter", ["x"], hint "clear";
+    MissedPeriod = "missed_period", Missed, "period: this month, last month, the last 4 weeks (in turn)", ["p"], hint "period";
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded
@@ -381,6 +385,7 @@ impl KeyMap {
                     | Context::FollowUps
                     | Context::Communications
                     | Context::IvFilterBar
+                    | Context::Missed
             )
         })
     }

@@ -18,7 +18,7 @@ use crate::domain::contact_log::{
 };
 use crate::domain::intervention::InterventionDetail;
 use crate::domain::iv_list::{IvPage, IvPageRequest, IvQuery};
-use crate::domain::missed::MissedRow;
+use crate::domain::missed::{MissedRow, Period};
 use crate::domain::my_caseload::{CaseloadSort, MyCaseload};
 use crate::domain::navigation::{NavItem, ToolAccess};
 use crate::domain::plan::{ContextFor, FormContext};
@@ -103,8 +103,10 @@ pub enum Read {
         page: ContactPageRequest,
         limit: i64,
     },
-    /// The interventions with the most sessions missed this month.
-    MissedThisMonth,
+    /// The interventions with the most sessions missed in `period`.
+    Missed {
+        period: Period,
+    },
     /// The person's students, in `sort` order.
     MyCaseload {
         sort: CaseloadSort,
@@ -200,11 +202,12 @@ pub enum Data {
         page: ContactPage,
         today: NaiveDate,
     },
-    /// Worst first, at most `domain::missed::MISSED_ROWS`; the month is
-    /// `today`'s.
-    MissedThisMonth {
+    /// Worst first, at most `domain::missed::MISSED_ROWS`, over `span`
+    /// (both ends included): `period` as of the worker's today.
+    Missed {
         rows: Vec<MissedRow>,
-        today: NaiveDate,
+        period: Period,
+        span: (NaiveDate, NaiveDate),
     },
     MyCaseload {
         list: Box<MyCaseload>,

@@ -1,15 +1,15 @@
 //! The missed-sessions list (every running intervention the role sees,
-//! judged for this month, worst 100) and My caseload (the role's students,
+//! judged for last month, its widest period, worst 100) and My caseload (the role's students,
 //! up to 500): the queries and their judging, as the bench's login role.
 //! Information only: no target was set for them.
 
-use crate::domain::missed::MISSED_ROWS;
+use crate::domain::missed::{MISSED_ROWS, Period};
 use crate::domain::my_caseload::{CaseloadSort, MY_CASELOAD_ROWS};
 use color_eyre::eyre::Result;
 use deadpool_postgres::Pool;
 use std::time::Instant;
 
-pub const LABEL: &str = "missed sessions this month (worst 100) and my caseload (by name)";
+pub const LABEL: &str = "missed sessions last month (worst 100) and my caseload (by name)";
 
 pub struct ListTimes {
     /// Milliseconds per missed-sessions list, and the rows it had.
@@ -33,7 +33,9 @@ pub async fn measure(pool: &Pool, iterations: usize) -> Result<ListTimes> {
     };
     for _ in 0..iterations {
         let t = Instant::now();
-        out.missed_rows = crate::db::missed::worst_this_month(client, today, MISSED_ROWS)
+        // The widest span the list offers: a whole month.
+        let span = Period::LastMonth.span(today);
+        out.missed_rows = crate::db::missed::worst_in(client, span, today, MISSED_ROWS)
             .await?
             .len();
         out.missed.push(t.elapsed().as_secs_f64() * 1e3);

@@ -1,7 +1,7 @@
-//! Missed sessions this month, for every intervention the person may see
-//! (row-level security decides which): the plan, the month's sessions and
-//! the status history of each running intervention, judged by
-//! `domain::missed`, worst first.
+//! Missed sessions over a span (a month, the recent weeks), for every
+//! intervention the person may see (row-level security decides which): the
+//! plan, the span's sessions and the status history of each running
+//! intervention, judged by `domain::missed`, worst first.
 
 use super::interventions::detail::student_name;
 use crate::domain::caseload::InterventionRef;
@@ -13,12 +13,13 @@ use crate::domain::missed::{self, Logged, MissedRow};
 use chrono::NaiveDate;
 use tokio_postgres::GenericClient;
 
-/// $1 the month's first day, $2 today. Bounded to what can miss a session
-/// this month: running (active, paused, review due) with a frequency, begun
-/// by today; each with its sessions of the month (one index range on
-/// `intervention_sessions (intervention_id, session_date)`) and its status
-/// history up to today (a handful of rows, for the pauses).
-const MONTH_SQL: &str = concat!(
+/// $1 the span's first day, $2 its last. Bounded to what can miss a
+/// session in it: running (active, paused, review due) with a frequency,
+/// begun by its last day; each with its sessions in the span (one index
+/// range on `intervention_sessions (intervention_id, session_date)`) and
+/// its status history up to the span's end (a handful of rows, for the
+/// pauses).
+const SPAN_SQL: &str = concat!(
     "SELECT i.id, i.student_id, ",
     student_name!(),
     ", COALESCE(p.name, i.custom_name, ''), i.status, i.start_date, i.planned_end_date, \
@@ -43,16 +44,17 @@ const MONTH_SQL: &str = concat!(
        AND i.sessions_per_week > 0 AND i.start_date <= $2"
 );
 
-/// The interventions with the most sessions missed from the first of
-/// `today`'s month to `today`, worst first, at most `limit`; those that
-/// missed none are left out.
-pub async fn worst_this_month(
+/// The interventions with the most sessions missed in `span` (both ends
+/// included; `domain::missed::Period::span`), judged as of `today`, worst
+/// first, at most `limit`; those that missed no whole session are left
+/// out.
+pub async fn worst_in(
     client: &impl GenericClient,
+    span: (NaiveDate, NaiveDate),
     today: NaiveDate,
     limit: usize,
 ) -> Result<Vec<MissedRow>, tokio_postgres::Error> {
-    let from = missed::month_start(today);
-    let rows = client.query(MONTH_SQL, &[&from, &today]).await?;
+    let rows = client.query(SPAN_SQL, &[&span.0, &span.1]).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let plan = Delivery {
@@ -80,7 +82,7 @@ pub async fn worst_this_month(
             .zip(to_status)
             .map(|((on, from), to)| StatusChange { on, from, to })
             .collect();
-        let weeks = missed::weeks(&plan, &history, &logged, (from, today), today);
+        let weeks = missed::weeks(&plan, &history, &logged, span, today);
         out.push(MissedRow {
             of: InterventionRef {
                 intervention_id: r.get(0),
@@ -90,7 +92,7 @@ pub async fn worst_this_month(
             },
             status: r.get(4),
             sessions_per_week: plan.sessions_per_week.unwrap_or(0),
-            month: missed::tally(&weeks),
+            tally: missed::tally(&weeks),
         });
     }
     Ok(missed::worst_first(out, limit))

@@ -46,6 +46,12 @@ pub fn window(d: &Delivery, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> 
 /// Planned sessions = weeks run × sessions per week, weeks counted in days
 /// (both ends included) ÷ 7, so a plan judged mid-week is not penalised for
 /// sessions not yet due. None when nothing was planned yet.
+///
+/// Missed sessions (`domain::missed`) pro-rate a partial week by school
+/// days (÷ 5) instead: over whole weeks the two plan the same, but a first
+/// or last partial week differs (Tuesday to Friday of a five-a-week plan:
+/// 4 days ÷ 7 × 5 ≈ 2.9 here, 4 there; a weekend alone: 2 days ÷ 7 × 5
+/// here, nothing there).
 pub fn fidelity(d: &Delivery, today: NaiveDate, threshold: f64) -> Option<Fidelity> {
     let (start, end) = window(d, today)?;
     let per_week = f64::from(d.sessions_per_week.filter(|&n| n > 0)?);

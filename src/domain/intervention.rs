@@ -138,7 +138,7 @@ impl InterventionDetail {
     /// sessions are loaded: when some are not, the weeks before the oldest
     /// loaded day are left out rather than shown short.
     pub fn missed_weeks(&self, today: NaiveDate, n: u64) -> Vec<missed::Week> {
-        let from = missed::monday_of(today) - Days::new(7 * n.saturating_sub(1));
+        let from = missed::recent_weeks_from(today, n);
         let truncated = usize::try_from(self.sessions_total).unwrap_or(0) > self.sessions.len();
         let from = match self.sessions.last() {
             Some(oldest) if truncated => from.max(oldest.session_date + Days::new(1)),

@@ -9,15 +9,21 @@
 //! - Days the intervention was paused do not count: from the day it was
 //!   paused (not counted) to the day it was resumed (counted), as
 //!   `intervention_status_changes` (0009) records them.
-//! - A week's expected sessions are pro-rated by its counted days, calendar
-//!   days as fidelity counts them: sessions per week × counted days ÷ 7. A
-//!   plan starting on a Thursday expects 4⁄7 of a week's sessions in its
-//!   first week; a pause from Wednesday expects 2⁄7. Without pauses the
-//!   weeks of the whole window add up to fidelity's planned sessions.
-//!   Expected counts are therefore fractional and shown to one decimal.
+//! - A week's expected sessions are pro-rated by its counted school days,
+//!   Monday to Friday: sessions per week × counted school days ÷ 5. A whole
+//!   week expects the plan's sessions per week; a plan starting on a
+//!   Tuesday expects 4⁄5 of them in its first week (a five-a-week plan: 4);
+//!   a pause from Wednesday leaves Monday and Tuesday, 2⁄5; a plan starting
+//!   on a Saturday expects nothing that weekend. Fidelity pro-rates by
+//!   calendar days (÷ 7) instead, so the two agree over whole weeks and
+//!   differ for a partial first or last week.
+//! - What a person reads is whole sessions (`whole`): the exact sums of the
+//!   weeks, rounded half up, never a sum of rounded weeks. A figure that
+//!   rounds to 0 missed is nothing missed (`worst_first` leaves it out).
 //! - Delivered: sessions with the student present in the week's span days
-//!   (a session logged on a paused day of a week that has counted days
-//!   still counts; a week with no counted days is not listed at all).
+//!   (a session logged on a paused day or a weekend of a week that has
+//!   counted school days still counts; a week with no counted school days
+//!   is not listed at all).
 //! - Missed = expected − delivered, never below zero in a week: a week
 //!   with extra sessions does not make up for an earlier one.
 //! - A logged absence (student absent, staff absent, cancelled) is still a
@@ -72,7 +78,8 @@ impl Absences {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Week {
     pub monday: NaiveDate,
-    /// Days counted: in the window and the span, not paused (1..=7).
+    /// School days (Monday to Friday) counted: in the window and the
+    /// span, not paused (1..=5).
     pub days: u8,
     pub expected: f64,
     pub delivered: u32,
@@ -87,12 +94,25 @@ impl Week {
 }
 
 /// The weeks of a span added up: missed is the sum of each week's missed.
+/// The sums are exact; `whole` rounds them for reading.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Tally {
     pub expected: f64,
     pub delivered: u32,
     pub missed: f64,
     pub absences: Absences,
+}
+
+impl Tally {
+    /// Missed, in whole sessions.
+    pub fn missed_sessions(&self) -> u32 {
+        whole(self.missed)
+    }
+
+    /// Expected, in whole sessions.
+    pub fn expected_sessions(&self) -> u32 {
+        whole(self.expected)
+    }
 }
 
 pub fn tally(weeks: &[Week]) -> Tally {
@@ -133,6 +153,23 @@ fn is_paused(day: NaiveDate, pauses: &[(NaiveDate, Option<NaiveDate>)]) -> bool 
         .any(|&(from, until)| day >= from && until.is_none_or(|u| day < u))
 }
 
+/// The days of a school week a plan's frequency is spread over.
+const SCHOOL_DAYS: f64 = 5.0;
+
+fn is_school_day(day: NaiveDate) -> bool {
+    day.weekday().num_days_from_monday() < 5
+}
+
+/// A count of sessions as a person reads it: the nearest whole session,
+/// half up. Expected sessions are multiples of 1⁄5 (`weeks`), so a sum
+/// that should be exactly ½ may come out a hair below it in floating
+/// point; the tolerance is far below the 1⁄10 that separates ½ from its
+/// neighbours.
+pub fn whole(sessions: f64) -> u32 {
+    let rounded = (sessions + 0.5 + 1e-6).floor();
+    if rounded <= 0.0 { 0 } else { rounded as u32 }
+}
+
 /// The Monday of `day`'s ISO week.
 pub fn monday_of(day: NaiveDate) -> NaiveDate {
     day - Days::new(u64::from(day.weekday().num_days_from_monday()))
@@ -168,13 +205,13 @@ pub fn weeks(
         let days = first
             .iter_days()
             .take_while(|d| *d <= last)
-            .filter(|d| !is_paused(*d, &pauses))
+            .filter(|d| is_school_day(*d) && !is_paused(*d, &pauses))
             .count();
         if days > 0 {
             let mut week = Week {
                 monday,
                 days: days as u8,
-                expected: f64::from(per_week) * days as f64 / 7.0,
+                expected: f64::from(per_week) * days as f64 / SCHOOL_DAYS,
                 delivered: 0,
                 absences: Absences::default(),
             };
@@ -191,10 +228,8 @@ pub fn weeks(
     out
 }
 
-/// The first day of `today`'s calendar month.
-pub fn month_start(today: NaiveDate) -> NaiveDate {
-    today.with_day(1).unwrap_or(today)
-}
+mod period;
+pub use period::{Period, dates, month_start, recent_weeks_from};
 
 #[cfg(test)]
 mod tests;
@@ -202,24 +237,24 @@ mod tests;
 /// The missed-sessions list shows at most this many interventions.
 pub const MISSED_ROWS: usize = 100;
 
-/// One intervention on the missed-sessions list: this month so far.
+/// One intervention on the missed-sessions list: its period (`Period`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MissedRow {
     pub of: crate::domain::caseload::InterventionRef,
     pub status: InterventionStatus,
     pub sessions_per_week: i16,
-    pub month: Tally,
+    pub tally: Tally,
 }
 
-/// Rows with something missed, the most missed first (then the most
-/// expected, then by student), at most `limit`.
+/// Rows with at least one whole session missed, the most missed first
+/// (exactly: then the most expected, then by student), at most `limit`.
 pub fn worst_first(mut rows: Vec<MissedRow>, limit: usize) -> Vec<MissedRow> {
-    rows.retain(|r| r.month.missed > 0.0);
+    rows.retain(|r| r.tally.missed_sessions() > 0);
     rows.sort_by(|a, b| {
-        b.month
+        b.tally
             .missed
-            .total_cmp(&a.month.missed)
-            .then(b.month.expected.total_cmp(&a.month.expected))
+            .total_cmp(&a.tally.missed)
+            .then(b.tally.expected.total_cmp(&a.tally.expected))
             .then_with(|| a.of.student_name.cmp(&b.of.student_name))
             .then(a.of.intervention_id.cmp(&b.of.intervention_id))
     });

@@ -90,10 +90,14 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
             page: communications::page(c, &filters, page, limit).await?,
             today,
         },
-        Read::MissedThisMonth => Data::MissedThisMonth {
-            rows: crate::db::missed::worst_this_month(c, today, MISSED_ROWS).await?,
-            today,
-        },
+        Read::Missed { period } => {
+            let span = period.span(today);
+            Data::Missed {
+                rows: crate::db::missed::worst_in(c, span, today, MISSED_ROWS).await?,
+                period,
+                span,
+            }
+        }
         Read::MyCaseload { sort } => Data::MyCaseload {
             list: Box::new(
                 crate::db::my_caseload::my_caseload(c, sort, today, MY_CASELOAD_ROWS).await?,

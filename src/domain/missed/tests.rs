@@ -125,37 +125,66 @@ fn paused_days_are_not_expected() {
         &w,
         &[
             (d(11, 2), 3.0, 3, 0.0),
-            // Mon and Tue before the pause: 3 × 2 ÷ 7; one delivered covers it.
-            (d(11, 9), 6.0 / 7.0, 1, 0.0),
+            // Paused from Wednesday: Mon and Tue, 3 × 2 ÷ 5 = 1.2; one
+            // delivered leaves 0.2.
+            (d(11, 9), 1.2, 1, 0.2),
             // 16–22 Nov paused throughout: no week. Resumed Monday: a whole week.
             (d(11, 23), 3.0, 1, 2.0),
         ],
     );
     assert_eq!(w[1].days, 2);
     let t = tally(&w);
-    assert!(
-        close(t.missed, 2.0) && close(t.expected, 6.0 + 6.0 / 7.0),
-        "{t:?}"
-    );
+    assert!(close(t.missed, 2.2) && close(t.expected, 7.2), "{t:?}");
+    assert_eq!((t.missed_sessions(), t.expected_sessions()), (2, 7));
 }
 
 #[test]
 fn a_plan_starting_mid_week_expects_part_of_its_first_week() {
-    // Twice a week from Thu 5 Nov, judged on Wed 18 Nov: 4 + 7 + 3 days.
+    // Twice a week from Thu 5 Nov, judged on Wed 18 Nov: school days
+    // Thu–Fri, a whole week, Mon–Wed: 2 + 5 + 3.
     let logged = [log(d(11, 5), Present), log(d(11, 17), Present)];
     let w = weeks(&plan(d(11, 5), 2), &[], &logged, ALL, d(11, 18));
     assert_weeks(
         &w,
         &[
-            (d(11, 2), 8.0 / 7.0, 1, 1.0 / 7.0),
+            (d(11, 2), 0.8, 1, 0.0),
             (d(11, 9), 2.0, 0, 2.0),
-            (d(11, 16), 6.0 / 7.0, 1, 0.0),
+            (d(11, 16), 1.2, 1, 0.2),
         ],
     );
-    assert_eq!((w[0].days, w[2].days), (4, 3));
+    assert_eq!((w[0].days, w[2].days), (2, 3));
     let t = tally(&w);
-    assert!(close(t.expected, 4.0), "14 days ÷ 7 × 2: {t:?}");
-    assert!(close(t.missed, 2.0 + 1.0 / 7.0), "{t:?}");
+    assert!(close(t.expected, 4.0), "10 school days ÷ 5 × 2: {t:?}");
+    assert!(close(t.missed, 2.2), "{t:?}");
+    // Fidelity counts the 14 calendar days: 4 too, but not week by week.
+    let f = fidelity::fidelity(&plan(d(11, 5), 2), d(11, 18), 0.8).unwrap();
+    assert!(close(f.planned_sessions, 4.0), "{f:?}");
+}
+
+#[test]
+fn tuesday_to_friday_of_a_daily_plan_expects_four() {
+    // Five a week from Tue 1 Dec, judged Fri 4 Dec (the new user's case:
+    // fidelity's calendar days would say 4 ÷ 7 × 5 ≈ 2.9).
+    let logged = [log(d(12, 1), Present), log(d(12, 3), StudentAbsent)];
+    let w = weeks(&plan(d(12, 1), 5), &[], &logged, ALL, d(12, 4));
+    assert_weeks(&w, &[(d(11, 30), 4.0, 1, 3.0)]);
+    let t = tally(&w);
+    assert_eq!((t.expected_sessions(), t.missed_sessions()), (4, 3));
+}
+
+#[test]
+fn a_plan_starting_on_a_saturday_expects_nothing_that_weekend() {
+    // Twice a week from Sat 7 Nov; a session on Sunday does not make a week.
+    let logged = [log(d(11, 8), Present)];
+    let p = plan(d(11, 7), 2);
+    assert!(weeks(&p, &[], &logged, ALL, d(11, 7)).is_empty());
+    assert!(weeks(&p, &[], &logged, ALL, d(11, 8)).is_empty());
+    // Monday 9 Nov is its first school day: 2 ÷ 5.
+    let w = weeks(&p, &[], &logged, ALL, d(11, 9));
+    assert_weeks(&w, &[(d(11, 9), 0.4, 0, 0.4)]);
+    // Whole weeks are the plan's frequency, weekend or not.
+    let w = weeks(&p, &[], &logged, ALL, d(11, 22));
+    assert_weeks(&w, &[(d(11, 9), 2.0, 0, 2.0), (d(11, 16), 2.0, 0, 2.0)]);
 }
 
 #[test]
@@ -169,7 +198,8 @@ fn a_plan_ended_early_expects_nothing_after_its_end() {
     let w = weeks(&ended, &[], &logged, ALL, d(12, 1));
     assert_weeks(
         &w,
-        &[(d(11, 2), 2.0, 1, 1.0), (d(11, 9), 6.0 / 7.0, 0, 6.0 / 7.0)],
+        // Mon–Wed of the second week: 2 × 3 ÷ 5.
+        &[(d(11, 2), 2.0, 1, 1.0), (d(11, 9), 1.2, 0, 1.2)],
     );
     // The planned end closes the window the same way.
     let planned = Delivery {
@@ -200,20 +230,25 @@ fn nothing_is_expected_without_a_plan_or_before_the_start() {
 #[test]
 fn a_month_counts_only_its_own_days() {
     // Twice a week from Mon 26 Oct; the month of Wed 4 Nov is 1–4 Nov:
-    // Sun 1 Nov alone in the week of 26 Oct, then Mon–Wed.
+    // Sun 1 Nov alone in the week of 26 Oct (no school day: not listed),
+    // then Mon–Wed.
     let logged = [log(d(10, 29), Present), log(d(11, 3), Present)];
     let today = d(11, 4);
     let span = (month_start(today), today);
     assert_eq!(span.0, d(11, 1));
     let w = weeks(&plan(d(10, 26), 2), &[], &logged, span, today);
-    assert_weeks(
-        &w,
-        &[
-            // 29 Oct is before the month: not delivered in it.
-            (d(10, 26), 2.0 / 7.0, 0, 2.0 / 7.0),
-            (d(11, 2), 6.0 / 7.0, 1, 0.0),
-        ],
+    // 29 Oct is before the month: not delivered in it.
+    assert_weeks(&w, &[(d(11, 2), 1.2, 1, 0.2)]);
+    // The month of Mon 2 Nov: Monday alone, with nothing logged yet.
+    let w = weeks(
+        &plan(d(10, 26), 2),
+        &[],
+        &[],
+        (d(11, 1), d(11, 2)),
+        d(11, 2),
     );
+    assert_weeks(&w, &[(d(11, 2), 0.4, 0, 0.4)]);
+    assert_eq!(tally(&w).missed_sessions(), 0, "0.4 rounds to nothing");
 }
 
 #[test]
@@ -245,5 +280,58 @@ fn a_pause_still_running_expects_nothing_up_to_today() {
     // Paused Fri 6 Nov and never resumed: Mon–Thu of that week only.
     let history = [change(d(11, 6), Some(S::Active), S::Paused)];
     let w = weeks(&plan(d(11, 2), 2), &history, &[], ALL, d(11, 29));
-    assert_weeks(&w, &[(d(11, 2), 8.0 / 7.0, 0, 8.0 / 7.0)]);
+    assert_weeks(&w, &[(d(11, 2), 1.6, 0, 1.6)]);
+}
+
+#[test]
+fn whole_sessions_round_half_up_from_the_exact_sums() {
+    assert_eq!(whole(0.0), 0);
+    assert_eq!(whole(0.4), 0);
+    assert_eq!(whole(0.5), 1);
+    assert_eq!(whole(2.5), 3);
+    assert_eq!(whole(2.6), 3);
+    assert_eq!(whole(7.2), 7);
+    // A sum that should be a half but came out a hair below it in
+    // floating point still rounds up; a tenth below does not.
+    assert_eq!(whole(2.5 - 1e-12), 3);
+    assert_eq!(whole(2.4), 2);
+    // Two weeks of 0.4 missed each: nothing week by week, 1 together.
+    let week = |monday| Week {
+        monday,
+        days: 1,
+        expected: 0.4,
+        delivered: 0,
+        absences: Absences::default(),
+    };
+    let w = [week(d(11, 2)), week(d(11, 9))];
+    assert!(w.iter().all(|w| whole(w.missed()) == 0));
+    let t = tally(&w);
+    assert_eq!((t.missed_sessions(), t.expected_sessions()), (1, 1));
+}
+
+#[test]
+fn the_list_leaves_out_what_rounds_to_nothing_missed() {
+    use crate::domain::caseload::InterventionRef;
+    let row = |n: u128, missed: f64| MissedRow {
+        of: InterventionRef {
+            intervention_id: uuid::Uuid::from_u128(n),
+            student_id: uuid::Uuid::from_u128(100 + n),
+            student_name: format!("Student {n}"),
+            name: "Plan".into(),
+        },
+        status: S::Active,
+        sessions_per_week: 2,
+        tally: Tally {
+            expected: 4.0,
+            delivered: 0,
+            missed,
+            absences: Absences::default(),
+        },
+    };
+    let rows = vec![row(1, 0.4), row(2, 0.5), row(3, 2.2), row(4, 0.0)];
+    let kept: Vec<u128> = worst_first(rows, 10)
+        .iter()
+        .map(|r| r.of.intervention_id.as_u128())
+        .collect();
+    assert_eq!(kept, [3, 2]);
 }

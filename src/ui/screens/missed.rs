@@ -1,29 +1,19 @@
-//! Missed sessions: the month's list (worst first), and the recent weeks
-//! the intervention detail's sessions tab shows above its sessions.
+//! Missed sessions: a period's list (worst first), and the recent weeks
+//! the intervention detail's sessions tab shows above its sessions. Counts
+//! are whole sessions (`domain::missed::whole`).
 
 use crate::app::missed::MissedState;
 use crate::domain::intervention::InterventionDetail;
-use crate::domain::missed::{Absences, Week, tally};
+use crate::domain::missed::{self, Absences, Week, tally, whole};
 use crate::ui::sanitize::truncate;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::listing::{self, Listing};
 use crate::ui::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
 use crate::ui::widgets::table::{Column, Table};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-
-/// A count of sessions: whole when it is whole, else to one decimal
-/// (expected sessions are pro-rated by days, `domain::missed`).
-pub fn sessions(x: f64) -> String {
-    let tenths = (x * 10.0).round() / 10.0;
-    if tenths.fract() == 0.0 {
-        format!("{tenths:.0}")
-    } else {
-        format!("{tenths:.1}")
-    }
-}
 
 /// The logged absences by reason, "—" when none.
 pub fn absences(a: &Absences) -> String {
@@ -60,9 +50,9 @@ fn weeks_table(weeks: &[Week]) -> Table {
             .map(|w| {
                 vec![
                     w.monday.format("%a %-d %b").to_string(),
-                    sessions(w.expected),
+                    whole(w.expected).to_string(),
                     w.delivered.to_string(),
-                    sessions(w.missed()),
+                    whole(w.missed()).to_string(),
                     absences(&w.absences),
                 ]
             })
@@ -92,10 +82,10 @@ pub fn recent_weeks(
     let summary = format!(
         "missed sessions, last {} weeks: {} of {} expected · absences: {logged}",
         weeks.len(),
-        sessions(t.missed),
-        sessions(t.expected),
+        t.missed_sessions(),
+        t.expected_sessions(),
     );
-    let style = if t.missed >= 1.0 {
+    let style = if t.missed_sessions() > 0 {
         theme.error
     } else {
         theme.ok
@@ -139,12 +129,12 @@ fn list_table(s: &MissedState, width: u16) -> Table {
                     named(r),
                     format!(
                         "{} ({}/wk)",
-                        sessions(r.month.expected),
+                        r.tally.expected_sessions(),
                         r.sessions_per_week
                     ),
-                    r.month.delivered.to_string(),
-                    sessions(r.month.missed),
-                    absences(&r.month.absences),
+                    r.tally.delivered.to_string(),
+                    r.tally.missed_sessions().to_string(),
+                    absences(&r.tally.absences),
                 ]
             })
             .collect(),
@@ -152,22 +142,18 @@ fn list_table(s: &MissedState, width: u16) -> Table {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, s: &MissedState, theme: &Theme) {
-    let Some(month) = s.list.get() else {
-        let p = loading_or_failed(
-            s.list.error(),
-            "counting missed sessions this month…",
-            BACK_OR_RETRY,
-        );
+    let Some(list) = s.list.get() else {
+        let loading = format!("counting missed sessions {}…", s.period.phrase());
+        let p = loading_or_failed(s.list.error(), &loading, BACK_OR_RETRY);
         pending::render(frame, area, p, theme);
         return;
     };
-    let since = crate::domain::missed::month_start(month.today);
     let title = format!(
-        "missed sessions {}–{} · expected by plan frequency, pauses left out",
-        since.day(),
-        month.today.format("%-d %b %Y")
+        "missed sessions {} ({}) · expected Mon–Fri, pauses left out",
+        list.period.phrase(),
+        missed::dates(list.span),
     );
-    let shown = month.rows.len();
+    let shown = list.rows.len();
     let foot = if s.full() {
         format!("the {shown} running interventions with the most missed sessions")
     } else {
@@ -176,11 +162,15 @@ pub fn render(frame: &mut Frame, area: Rect, s: &MissedState, theme: &Theme) {
             if shown == 1 { "" } else { "s" }
         )
     };
+    let empty = format!(
+        "no running intervention you can see has missed a session {}",
+        list.period.phrase()
+    );
     let listing = Listing {
         title: &title,
         table: list_table(s, area.width),
         cursor: s.cursor.at(),
-        empty: "no running intervention you can see has missed a session this month",
+        empty: &empty,
         foot: &foot,
     };
     listing::render(frame, area, listing, theme);

@@ -26,7 +26,14 @@ fn missed_list(width: u16, height: u16) -> String {
 #[test]
 fn missed_80x24() {
     let screen = missed_list(80, 24);
-    assert!(screen.contains("missed sessions 1–31 Oct 2026"), "{screen}");
+    assert!(
+        screen.contains("missed sessions this month (1–31 Oct 2026)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("p period"),
+        "the period key's hint: {screen}"
+    );
     // Worst first, with the absences by reason.
     let ava = screen.find("Ava Nguyen").expect("Ava listed");
     let ben = screen.find("Ben Okafor").expect("Ben listed");
@@ -45,10 +52,14 @@ fn missed_120x40() {
         screen.contains("2 student absent, 1 staff absent"),
         "{screen}"
     );
-    assert!(
-        screen.contains("2.5"),
-        "fractional sessions to one decimal: {screen}"
-    );
+    // Ben's 2.5 missed reads as 3 whole sessions, of 12 expected.
+    let ben = screen
+        .lines()
+        .find(|l| l.contains("Ben Okafor"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    let counts: Vec<&str> = ben.split_whitespace().skip(5).take(4).collect();
+    assert_eq!(counts, ["12", "(3/wk)", "9", "3"], "{ben}");
+    assert!(!screen.contains("2.5"), "{screen}");
     insta::assert_snapshot!(screen);
 }
 
@@ -96,9 +107,13 @@ fn missed_loading_failed_and_empty() {
         &mut s,
         Msg::Loaded {
             req: *req,
-            data: crate::app::Data::MissedThisMonth {
+            data: crate::app::Data::Missed {
                 rows: vec![],
-                today: crate::app::fixtures::day(crate::app::fixtures::TODAY),
+                period: crate::domain::missed::Period::ThisMonth,
+                span: (
+                    crate::app::fixtures::day(30),
+                    crate::app::fixtures::day(crate::app::fixtures::TODAY),
+                ),
             },
         },
     );
@@ -109,6 +124,40 @@ fn missed_loading_failed_and_empty() {
     );
     assert!(
         screen.contains("0 running interventions with missed sessions"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn the_period_key_heads_the_list_with_its_period_and_dates() {
+    use crate::domain::missed::Period;
+    let mut s = sized(missed::loaded(), 80, 24);
+    update(&mut s, crate::app::fixtures::key('p'));
+    let fx = update(&mut s, crate::app::fixtures::key('p'));
+    let (req, period) = missed::load_of_list(&fx);
+    assert_eq!(period, Period::Last4Weeks);
+    missed::arrive_for(&mut s, req, period, missed::rows());
+    let screen = text(&draw(&s, 80, 24, false));
+    // Sat 31 Oct: its week from Mon 26 Oct and the three before.
+    assert!(
+        screen.contains("missed sessions in the last 4 weeks (5–31 Oct 2026)"),
+        "{screen}"
+    );
+    let fx = update(&mut s, crate::app::fixtures::key('p'));
+    let (req, period) = missed::load_of_list(&fx);
+    assert_eq!(period, Period::ThisMonth);
+    let fx = update(&mut s, crate::app::fixtures::key('p'));
+    let (req_last, period) = missed::load_of_list(&fx);
+    assert_eq!(period, Period::LastMonth);
+    assert_ne!(req, req_last);
+    missed::arrive_for(&mut s, req_last, period, vec![]);
+    let screen = text(&draw(&s, 80, 24, false));
+    assert!(
+        screen.contains("missed sessions last month (1–30 Sep 2026)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("no running intervention you can see has missed a session last month"),
         "{screen}"
     );
 }
@@ -129,11 +178,12 @@ fn detail_sessions_tab_shows_recent_weeks_120x40() {
     let mut s = at_detail(120, 40);
     update(&mut s, crate::app::fixtures::key('2'));
     let screen = text(&draw(&s, 120, 40, false));
-    // Four weeks: 6 days of the last (2.6), then 3, 3, 3 = 11.6 expected;
-    // 2 delivered (8 and 11 Oct), so 9.6 missed; one student absence.
+    // Four weeks, each with its five school days (the last one's Saturday
+    // adds nothing): 3 + 3 + 3 + 3 = 12 expected; 2 delivered (Thu 8 Oct
+    // and Sunday 11 Oct), so 10 missed; one student absence.
     assert!(
         screen.contains(
-            "missed sessions, last 4 weeks: 9.6 of 11.6 expected · absences: 1 student absent"
+            "missed sessions, last 4 weeks: 10 of 12 expected · absences: 1 student absent"
         ),
         "{screen}"
     );
@@ -142,7 +192,7 @@ fn detail_sessions_tab_shows_recent_weeks_120x40() {
         "{screen}"
     );
     assert!(
-        screen.contains("Mon 26 Oct 2.6      0         2.6"),
+        screen.contains("Mon 26 Oct 3        0         3"),
         "{screen}"
     );
     insta::assert_snapshot!(screen);
@@ -154,7 +204,7 @@ fn detail_sessions_tab_keeps_the_summary_when_short_of_room() {
     update(&mut s, crate::app::fixtures::key('2'));
     let screen = text(&draw(&s, 80, 16, false));
     assert!(
-        screen.contains("missed sessions, last 4 weeks: 9.6 of 11.6"),
+        screen.contains("missed sessions, last 4 weeks: 10 of 12"),
         "{screen}"
     );
     assert!(

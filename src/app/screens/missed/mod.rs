@@ -1,15 +1,16 @@
 //! Missed sessions: the interventions the person may see with the most
-//! sessions missed this calendar month, worst first (`domain::missed`).
+//! sessions missed in a period (this calendar month at first; `p` turns
+//! to last month, the last 4 weeks), worst first (`domain::missed`).
 //! Enter opens the intervention; `L` logs a session for it.
 
 use crate::app::hint::{GLOBAL, MOVE};
 use crate::app::intervention::DetailState;
-use crate::app::keymap::Action;
+use crate::app::keymap::{Action, Context};
 use crate::app::list::Cursor;
 use crate::app::loadable::Loadable;
 use crate::app::screens::room::{Cx, LogFor, Nav, Room};
 use crate::app::{Data, Effect, Read, ReqId, Screen};
-use crate::domain::missed::{MISSED_ROWS, MissedRow};
+use crate::domain::missed::{MISSED_ROWS, MissedRow, Period};
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 
@@ -19,16 +20,21 @@ pub const TARGET: &str = "interventions.missed";
 pub const COMMAND: &str = "missed";
 pub const TITLE: &str = "Missed sessions";
 
-/// The list and the day it was judged on (the month is that day's).
+/// The list and the period it counts, with the period's first and last
+/// day as the worker judged them.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MissedMonth {
+pub struct MissedList {
     pub rows: Vec<MissedRow>,
-    pub today: NaiveDate,
+    pub period: Period,
+    pub span: (NaiveDate, NaiveDate),
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MissedState {
-    pub list: Loadable<MissedMonth>,
+    /// The period asked for (the list on show may still be the previous
+    /// one's while the new one loads).
+    pub period: Period,
+    pub list: Loadable<MissedList>,
     pub cursor: Cursor,
 }
 
@@ -53,7 +59,12 @@ impl Room for MissedState {
     }
 
     fn keys(&self) -> Vec<Action> {
-        [&[Action::Open, Action::LogSession][..], MOVE, GLOBAL].concat()
+        [
+            &[Action::Open, Action::LogSession, Action::MissedPeriod][..],
+            MOVE,
+            GLOBAL,
+        ]
+        .concat()
     }
 
     fn in_flight(&self) -> Vec<ReqId> {
@@ -61,15 +72,28 @@ impl Room for MissedState {
     }
 
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        cx.load(&mut self.list, Read::MissedThisMonth)
+        cx.load(
+            &mut self.list,
+            Read::Missed {
+                period: self.period,
+            },
+        )
     }
 
     fn on_key(
         &mut self,
         cx: &mut Cx,
-        _key: &KeyEvent,
+        key: &KeyEvent,
         action: Option<Action>,
     ) -> Option<Vec<Effect>> {
+        if cx.keymap.action_in(key, |c| c == Context::Missed) == Some(Action::MissedPeriod) {
+            // The list on show stays, headed by its own period, until the
+            // next one arrives; the one still on its way is not wanted.
+            let superseded = self.list.req().map(|req| Effect::Cancel { req });
+            self.period = self.period.next();
+            self.cursor = Cursor::default();
+            return Some(superseded.into_iter().chain(self.load(cx)).collect());
+        }
         let action = action?;
         if let Some(delta) = action.movement(cx.page()) {
             self.cursor.move_by(delta, self.rows().len());
@@ -90,8 +114,8 @@ impl Room for MissedState {
     }
 
     fn on_reply(&mut self, _cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
-        if let Data::MissedThisMonth { rows, today } = data {
-            self.list.arrive(req, MissedMonth { rows, today });
+        if let Data::Missed { rows, period, span } = data {
+            self.list.arrive(req, MissedList { rows, period, span });
             self.cursor.clamp(self.rows().len());
         }
         vec![]

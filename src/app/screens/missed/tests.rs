@@ -6,7 +6,7 @@ use crate::app::fixtures::{self, day, iref, key, loads};
 use crate::app::iv_tests::signed_in;
 use crate::app::schools::tests::typed;
 use crate::app::test_prelude::*;
-use crate::domain::missed::{Absences, MissedRow, Tally};
+use crate::domain::missed::{Absences, MissedRow, Period, Tally};
 
 /// Worst first, as the query answers.
 pub(crate) fn rows() -> Vec<MissedRow> {
@@ -14,7 +14,7 @@ pub(crate) fn rows() -> Vec<MissedRow> {
         of: iref(n, student, name),
         status: InterventionStatus::Active,
         sessions_per_week: 3,
-        month: Tally {
+        tally: Tally {
             expected: 12.0,
             delivered: (12.0 - missed) as u32,
             missed,
@@ -54,13 +54,14 @@ pub(crate) fn missed(s: &State) -> &MissedState {
     }
 }
 
-/// The list's load among `fx` (the screen it replaced may be cancelled).
-fn load_of_list(fx: &[Effect]) -> ReqId {
+/// The list's load among `fx` (the screen it replaced may be cancelled),
+/// and the period it asks for.
+pub(crate) fn load_of_list(fx: &[Effect]) -> (ReqId, Period) {
     let found = fx.iter().find_map(|e| match e {
         Effect::Load {
             req,
-            read: Read::MissedThisMonth,
-        } => Some(*req),
+            read: Read::Missed { period },
+        } => Some((*req, *period)),
         _ => None,
     });
     found.unwrap_or_else(|| panic!("no load of the list: {fx:?}"))
@@ -72,25 +73,67 @@ pub(crate) fn opened() -> (State, ReqId) {
     let (mut s, _) = signed_in(&["counselor"], &["caseload", super::TARGET]);
     let fx = typed(&mut s, "missed");
     assert_eq!(s.top().title(), "Missed sessions");
-    (s, load_of_list(&fx))
+    let (req, period) = load_of_list(&fx);
+    assert_eq!(period, Period::ThisMonth, "this month first");
+    (s, req)
 }
 
-/// The list `rows` answers request `req`, as of the fixtures' today.
-fn arrive(s: &mut State, req: ReqId, rows: Vec<MissedRow>) {
+/// The list `rows` of `period` answers request `req`, as of the fixtures'
+/// today.
+pub(crate) fn arrive_for(s: &mut State, req: ReqId, period: Period, rows: Vec<MissedRow>) {
     let today = day(fixtures::TODAY);
     update(
         s,
         Msg::Loaded {
             req,
-            data: Data::MissedThisMonth { rows, today },
+            data: Data::Missed {
+                rows,
+                period,
+                span: period.span(today),
+            },
         },
     );
+}
+
+fn arrive(s: &mut State, req: ReqId, rows: Vec<MissedRow>) {
+    arrive_for(s, req, Period::ThisMonth, rows);
 }
 
 pub(crate) fn loaded() -> State {
     let (mut s, req) = opened();
     arrive(&mut s, req, rows());
     s
+}
+
+#[test]
+fn p_turns_the_period_and_asks_for_its_list() {
+    let mut s = loaded();
+    update(&mut s, key('j'));
+    let fx = update(&mut s, key('p'));
+    let (req, period) = load_of_list(&fx);
+    assert_eq!(period, Period::LastMonth);
+    assert_eq!(missed(&s).period, Period::LastMonth);
+    assert_eq!(missed(&s).cursor.at(), 0, "back to the top");
+    // Until it arrives, this month's list stays, headed by its own period.
+    assert_eq!(missed(&s).list.get().unwrap().period, Period::ThisMonth);
+    // Turned again before it arrived: the last month's answer is not wanted.
+    let fx = update(&mut s, key('p'));
+    assert!(fx.contains(&Effect::Cancel { req }), "{fx:?}");
+    let (four, period) = load_of_list(&fx);
+    assert_eq!(period, Period::Last4Weeks);
+    arrive_for(&mut s, req, Period::LastMonth, vec![]);
+    assert_eq!(missed(&s).list.get().unwrap().period, Period::ThisMonth);
+    arrive_for(&mut s, four, Period::Last4Weeks, rows());
+    let list = missed(&s).list.get().unwrap();
+    assert_eq!(list.period, Period::Last4Weeks);
+    // Sat 31 Oct: its week from Mon 26 Oct and the three before.
+    assert_eq!(list.span, (day(34), day(fixtures::TODAY)));
+    assert_eq!(day(34).to_string(), "2026-10-05");
+    // And round to this month; r reloads the period on show.
+    let (_, period) = load_of_list(&update(&mut s, key('p')));
+    assert_eq!(period, Period::ThisMonth);
+    let (_, period) = load_of_list(&update(&mut s, key('r')));
+    assert_eq!(period, Period::ThisMonth);
 }
 
 #[test]
@@ -133,7 +176,7 @@ fn an_empty_list_opens_nothing_and_a_failure_is_kept_for_retry() {
     assert!(fx.is_empty(), "{fx:?}");
     assert_eq!(s.top().title(), "Missed sessions");
     let fx = update(&mut s, key('r'));
-    let req = load_of_list(&fx);
+    let (req, _) = load_of_list(&fx);
     update(&mut s, fixtures::query_failed(req, "canceling statement"));
     assert_eq!(missed(&s).list.error(), Some("canceling statement"));
 }
