@@ -422,6 +422,12 @@ pub(crate) fn stored(version: i32, purpose: &str) -> StoredContact {
         },
         occurred_at: today().and_hms_opt(9, 30, 0).unwrap_or_default(),
         follow_up_done: false,
+        logged: crate::domain::contact::Logged {
+            by: Some("Omar Hale".into()),
+            on: Some(today()),
+            closed_by: None,
+            closed_on: None,
+        },
     }
 }
 
