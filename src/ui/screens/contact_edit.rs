@@ -297,7 +297,7 @@ fn news_line(e: &Editor, theme: &Theme) -> (String, ratatui::style::Style) {
             format!("←/→ or type to choose: {}", words.join(", "))
         }
         Slot::Purpose => format!("{}: {}", spec.hint, fields::PURPOSES.join(", ")),
-        _ => spec.hint.to_string(),
+        _ => e.form.focused_hint(),
     };
     (format!("{}: {hint}", spec.label), theme.dim)
 }

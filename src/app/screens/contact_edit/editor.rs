@@ -7,8 +7,7 @@ use super::draft::{self, ContactDraft};
 use super::fields::{self, Chosen, Slot};
 use crate::app::form::{Form, flag_text};
 use crate::domain::contact::{
-    ContactContext, ContactFields, ContactWrite, GuardianChoice, Logged, SUMMARY_MAX,
-    StoredContact,
+    ContactContext, ContactFields, ContactWrite, GuardianChoice, Logged, SUMMARY_MAX, StoredContact,
 };
 use chrono::{Days, NaiveDate};
 use ratatui::style::{Modifier, Style};

@@ -211,9 +211,7 @@ fn due_from(due: NaiveDate, contact_day: NaiveDate, today: NaiveDate) -> Result<
     Err(if contact_day == today {
         format!("{due} is in the past: a follow-up is due today ({today}) or later")
     } else {
-        format!(
-            "{due} is before the contact ({contact_day}): a follow-up is due that day or later"
-        )
+        format!("{due} is before the contact ({contact_day}): a follow-up is due that day or later")
     })
 }
 
