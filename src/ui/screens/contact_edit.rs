@@ -297,6 +297,8 @@ fn news_line(e: &Editor, theme: &Theme) -> (String, ratatui::style::Style) {
             format!("←/→ or type to choose: {}", words.join(", "))
         }
         Slot::Purpose => format!("{}: {}", spec.hint, fields::PURPOSES.join(", ")),
+        // Chosen from a list: ctrl-u does not clear them.
+        Slot::Guardian | Slot::Owner => spec.hint.to_string(),
         _ => e.form.focused_hint(),
     };
     (format!("{}: {hint}", spec.label), theme.dim)

@@ -644,7 +644,7 @@ fn parent_due() -> chrono::NaiveDate {
 }
 
 /// The form on a new contact answering `PARENT`, its follow-up open.
-fn answering() -> State {
+pub(crate) fn answering() -> State {
     let mut s = on_record();
     let of = super::ContactFor {
         student_id: Uuid::from_u128(STUDENT),
