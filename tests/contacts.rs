@@ -440,17 +440,14 @@ async fn answering_a_follow_up_closes_it_once_by_the_counselor_unless_told_not_t
         parent_id: Some(parent),
         closes_parent,
     };
-    let parent = Uuid::new_v4();
-    insert(
-        &c,
-        parent,
-        fx.mine,
-        None,
-        None,
-        &call(None, Some(due), Some(fx.me)),
-    )
-    .await
-    .unwrap();
+    // A contact of the counselor's with an open follow-up.
+    let with_follow_up = async || {
+        let id = Uuid::new_v4();
+        let f = call(None, Some(due), Some(fx.me));
+        insert(&c, id, fx.mine, None, None, &f).await.unwrap();
+        id
+    };
+    let parent = with_follow_up().await;
     let open = open_follow_up(&c, parent).await.unwrap().expect("open");
     assert_eq!((open.id, open.due), (parent, due));
 
@@ -514,17 +511,7 @@ async fn answering_a_follow_up_closes_it_once_by_the_counselor_unless_told_not_t
     assert!(logged.closed_on.is_some());
 
     // With the toggle off the follow-up stays open.
-    let other = Uuid::new_v4();
-    insert(
-        &c,
-        other,
-        fx.mine,
-        None,
-        None,
-        &call(None, Some(due), Some(fx.me)),
-    )
-    .await
-    .unwrap();
+    let other = with_follow_up().await;
     log_new(&c, open_one(false, other, Uuid::new_v4()), &answer)
         .await
         .unwrap();

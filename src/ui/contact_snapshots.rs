@@ -116,7 +116,10 @@ fn answering_a_follow_up_80x24() {
     typed(&mut s, "returning their call");
     tab_to(&mut s, Slot::When);
     let screen = text(&draw(&s, 80, 24, false));
-    assert!(screen.contains("Closes the follow-up    [x] yes  due "), "{screen}");
+    assert!(
+        screen.contains("Closes the follow-up    [x] yes  due "),
+        "{screen}"
+    );
     let column = |line: &str, what: &str| {
         let l = screen.lines().find(|l| l.contains(line)).unwrap_or("");
         l.find(what).map(|b| l[..b].chars().count())
