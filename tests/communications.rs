@@ -167,10 +167,7 @@ async fn rows_logged_between_pages_neither_repeat_nor_hide_a_row() {
         assert!(seen.contains(id), "a row there all along was skipped");
     }
     for id in &behind {
-        assert!(
-            seen.contains(id),
-            "a row logged ahead of the reader was missed"
-        );
+        assert!(seen.contains(id), "a row logged ahead of the reader was missed");
     }
 }
 
@@ -178,10 +175,7 @@ async fn rows_logged_between_pages_neither_repeat_nor_hide_a_row() {
 async fn each_filter_returns_what_psql_as_that_person_returns() {
     let (_db, admin, counselor, coordinator) = fixture().await;
     let me: Uuid = admin
-        .query_one(
-            "SELECT id FROM users WHERE username = $1",
-            &[&DEMO_COUNSELOR],
-        )
+        .query_one("SELECT id FROM users WHERE username = $1", &[&DEMO_COUNSELOR])
         .await
         .expect("me")
         .get(0);
@@ -195,10 +189,7 @@ async fn each_filter_returns_what_psql_as_that_person_returns() {
         .await
         .expect("a name")
         .get(0);
-    let (from, to) = (
-        today() - chrono::Days::new(60),
-        today() - chrono::Days::new(20),
-    );
+    let (from, to) = (today() - chrono::Days::new(60), today() - chrono::Days::new(20));
     let student = ContactFilters {
         student: Some(name.to_lowercase()),
         ..Default::default()
@@ -234,12 +225,7 @@ async fn each_filter_returns_what_psql_as_that_person_returns() {
                 coalesce(s.preferred_name, '') || ' ' || s.local_id) \
                 LIKE '%' || caseload_fold($1) || '%'";
     let cases: Vec<(&str, &ContactFilters, String, Vec<Box<dyn ToSql + Sync>>)> = vec![
-        (
-            "student",
-            &student,
-            fold.into(),
-            vec![Box::new(name.clone())],
-        ),
+        ("student", &student, fold.into(), vec![Box::new(name.clone())]),
         ("channel", &channel, "c.channel = 'phone'".into(), vec![]),
         ("result", &result, "c.result = 'reached'".into(), vec![]),
         (
@@ -279,10 +265,7 @@ async fn each_filter_returns_what_psql_as_that_person_returns() {
             let got = forward(c, f, 1000, async |_| {}).await;
             assert_eq!(got, expected, "{what} as the {who}");
             if who == "counselor" && *what != "dates" {
-                assert!(
-                    !expected.is_empty(),
-                    "{what}: the filter is tried on some rows"
-                );
+                assert!(!expected.is_empty(), "{what}: the filter is tried on some rows");
             }
         }
     }

@@ -65,10 +65,7 @@ async fn overdue_on_home(c: &Client, on: NaiveDate) -> BTreeSet<Uuid> {
 
 async fn version(d: &District, id: Uuid) -> i32 {
     d.admin
-        .query_one(
-            "SELECT version FROM communication_log WHERE id = $1",
-            &[&id],
-        )
+        .query_one("SELECT version FROM communication_log WHERE id = $1", &[&id])
         .await
         .expect("version")
         .get(0)
@@ -88,10 +85,7 @@ async fn done_takes_a_follow_up_off_mine_and_the_home_records_who_and_undo_retur
         "not overdue before it is due"
     );
     let later = due + Days::new(1);
-    assert!(
-        overdue_on_home(&ca, later).await.contains(&id),
-        "overdue the day after"
-    );
+    assert!(overdue_on_home(&ca, later).await.contains(&id), "overdue the day after");
 
     let v = version(&d, id).await;
     let Written::Saved(now) = change(&ca, id, v, FollowUpChange::Done).await else {
@@ -108,15 +102,8 @@ async fn done_takes_a_follow_up_off_mine_and_the_home_records_who_and_undo_retur
         )
         .await
         .expect("row");
-    assert_eq!(
-        row.get::<_, Option<Uuid>>(0),
-        Some(a),
-        "the closer recorded"
-    );
-    assert!(
-        row.get::<_, bool>(1),
-        "the time recorded (the server's now)"
-    );
+    assert_eq!(row.get::<_, Option<Uuid>>(0), Some(a), "the closer recorded");
+    assert!(row.get::<_, bool>(1), "the time recorded (the server's now)");
     assert!(!in_queue(&ca, FollowUpScope::Mine).await.contains(&id));
     assert!(!overdue_on_home(&ca, later).await.contains(&id));
 
@@ -131,16 +118,10 @@ async fn done_takes_a_follow_up_off_mine_and_the_home_records_who_and_undo_retur
     };
     assert!(!open.done && open.done_by.is_none());
     assert!(in_queue(&ca, FollowUpScope::Mine).await.contains(&id));
-    assert!(
-        overdue_on_home(&ca, later).await.contains(&id),
-        "back on the home"
-    );
+    assert!(overdue_on_home(&ca, later).await.contains(&id), "back on the home");
     let closer: Option<Uuid> = d
         .admin
-        .query_one(
-            "SELECT follow_up_done_by FROM communication_log WHERE id = $1",
-            &[&id],
-        )
+        .query_one("SELECT follow_up_done_by FROM communication_log WHERE id = $1", &[&id])
         .await
         .expect("row")
         .get(0);
@@ -152,11 +133,7 @@ async fn another_counselor_neither_sees_nor_closes_it() {
     let d = District::new().await;
     let id = follow_up(&d, d.students["a1"].id, d.id("counselor_a"), today(), false).await;
     let cb = d.connect_as("counselor_b").await;
-    for scope in [
-        FollowUpScope::Mine,
-        FollowUpScope::Team,
-        FollowUpScope::School,
-    ] {
+    for scope in [FollowUpScope::Mine, FollowUpScope::Team, FollowUpScope::School] {
         assert!(!in_queue(&cb, scope).await.contains(&id), "{scope:?}");
     }
     let v = version(&d, id).await;
@@ -176,10 +153,7 @@ async fn another_counselor_neither_sees_nor_closes_it() {
     assert_eq!(n, 0);
     let done: bool = d
         .admin
-        .query_one(
-            "SELECT follow_up_done_at IS NOT NULL FROM communication_log WHERE id = $1",
-            &[&id],
-        )
+        .query_one("SELECT follow_up_done_at IS NOT NULL FROM communication_log WHERE id = $1", &[&id])
         .await
         .expect("row")
         .get(0);
@@ -199,16 +173,10 @@ async fn restricted_follow_ups_stay_hidden_without_the_right_and_the_team_scope_
     let team = in_queue(&iv, FollowUpScope::Team).await;
     assert!(team.contains(&open), "a teammate's student's follow-up");
     assert!(!team.contains(&restricted), "restricted: hidden");
-    assert!(
-        in_queue(&iv, FollowUpScope::Mine).await.is_empty(),
-        "owns none"
-    );
+    assert!(in_queue(&iv, FollowUpScope::Mine).await.is_empty(), "owns none");
     let ca = d.connect_as("counselor_a").await;
     let mine = in_queue(&ca, FollowUpScope::Mine).await;
-    assert!(
-        mine.contains(&open) && mine.contains(&restricted),
-        "counselors have the right"
-    );
+    assert!(mine.contains(&open) && mine.contains(&restricted), "counselors have the right");
 
     // Owned by a teammate, on a student of no shared team: still my team's.
     let a2 = d.students["a2"].id;
@@ -248,10 +216,7 @@ async fn a_coordinator_sees_their_schools_and_not_the_others() {
     };
     assert_eq!(r.due, later);
     // Overdue first, then by due date.
-    let rows = queue(&all, None, FollowUpScope::School, 1000)
-        .await
-        .expect("q")
-        .rows;
+    let rows = queue(&all, None, FollowUpScope::School, 1000).await.expect("q").rows;
     let dues: Vec<NaiveDate> = rows.iter().map(|r| r.due).collect();
     let mut sorted = dues.clone();
     sorted.sort();

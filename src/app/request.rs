@@ -17,9 +17,9 @@ use crate::domain::contact_log::{
     ContactFilters, ContactPage, ContactPageRequest, FollowUp, FollowUpList, FollowUpScope, Person,
 };
 use crate::domain::intervention::InterventionDetail;
-use crate::domain::iv_list::{IvPage, IvPageRequest, IvQuery};
 use crate::domain::missed::MissedRow;
 use crate::domain::my_caseload::{CaseloadSort, MyCaseload};
+use crate::domain::iv_list::{IvPage, IvPageRequest, IvQuery};
 use crate::domain::navigation::{NavItem, ToolAccess};
 use crate::domain::plan::{ContextFor, FormContext};
 use crate::domain::roster::{Filters, PageRequest, RosterPage, RosterQuery, Sort};

@@ -21,8 +21,7 @@ use tokio_postgres::{GenericClient, Row};
 use uuid::Uuid;
 
 /// $1 the person (NULL: the signed-in one).
-pub(crate) const ME: &str =
-    "WITH me AS (SELECT COALESCE($1::uuid, caseload_current_user_id()) AS id)";
+pub(crate) const ME: &str = "WITH me AS (SELECT COALESCE($1::uuid, caseload_current_user_id()) AS id)";
 
 /// The schools of the person's live grants as one array (every school for a
 /// district-wide grant), so that `school_id = ANY (...)` can use an index.

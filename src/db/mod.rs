@@ -2,8 +2,8 @@
 //! aggregate. Parameterised queries, reading and writing `domain` shapes;
 //! no rules (those are `domain`'s) and no words for the screen.
 pub mod caseload;
-pub mod communications;
 pub mod contacts;
+pub mod communications;
 pub mod follow_ups;
 pub mod interventions;
 pub mod migrate;

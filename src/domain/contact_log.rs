@@ -86,12 +86,8 @@ pub enum FollowUpChange {
     Done,
     /// Open again (undo).
     Reopen,
-    Reassign {
-        owner: Uuid,
-    },
-    Snooze {
-        to: NaiveDate,
-    },
+    Reassign { owner: Uuid },
+    Snooze { to: NaiveDate },
 }
 
 /// Someone the follow-up can be handed to.

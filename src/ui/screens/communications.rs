@@ -115,10 +115,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &CommsState, theme: &Theme) {
                 Some(e) => Line::styled(fit(e, width), theme.error),
                 None => Line::raw(""),
             };
-            frame.render_widget(
-                Paragraph::new(vec![Line::raw(fit(&ask, width)), second]),
-                foot,
-            );
+            frame.render_widget(Paragraph::new(vec![Line::raw(fit(&ask, width)), second]), foot);
         }
         None => {
             let page = s.page.get();

@@ -124,10 +124,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &FollowUpsState, theme: &Theme) 
                 Some(e) => Line::styled(fit(e, width), theme.error),
                 None => Line::styled(fit("YYYY-MM-DD, today or later", width), theme.dim),
             };
-            frame.render_widget(
-                Paragraph::new(vec![Line::raw(fit(&ask, width)), second]),
-                foot,
-            );
+            frame.render_widget(Paragraph::new(vec![Line::raw(fit(&ask, width)), second]), foot);
         }
         _ => {
             let list = s.list.get();

@@ -1,8 +1,8 @@
 //! Drawing, one file per screen, mirroring `app/screens`; `render` hands the
 //! top screen to its file.
 
-pub mod communications;
 pub mod contact_edit;
+pub mod communications;
 pub mod follow_ups;
 pub mod home;
 pub mod intervention;

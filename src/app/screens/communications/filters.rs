@@ -2,10 +2,10 @@
 //! a date is typed, and the chips that say what is set.
 
 use super::CommsState;
-use crate::app::Effect;
 use crate::app::form;
 use crate::app::keymap::Action;
 use crate::app::screens::room::Cx;
+use crate::app::Effect;
 use crate::domain::contact_log::ContactFilters;
 use crate::domain::kinds::{Channel, ContactResult};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -91,10 +91,7 @@ pub(super) fn filter_action(s: &mut CommsState, cx: &mut Cx, a: Action) -> Vec<E
     };
     match a {
         Action::ContactStudent => {
-            s.typing = Some(typing(
-                TypingFor::Student,
-                f.student.clone().unwrap_or_default(),
-            ));
+            s.typing = Some(typing(TypingFor::Student, f.student.clone().unwrap_or_default()));
             return vec![];
         }
         Action::ContactFrom => {

@@ -112,13 +112,7 @@ impl Room for CommsState {
             return vec![];
         }
         let filters = crate::app::hint::section(Context::Communications);
-        [
-            &[Action::Open, Action::LogContact][..],
-            &filters,
-            MOVE,
-            GLOBAL,
-        ]
-        .concat()
+        [&[Action::Open, Action::LogContact][..], &filters, MOVE, GLOBAL].concat()
     }
 
     fn in_flight(&self) -> Vec<ReqId> {
@@ -139,7 +133,10 @@ impl Room for CommsState {
         if self.typing.is_some() {
             return Some(filters::typing_key(self, cx, key));
         }
-        if let Some(a) = cx.keymap.action_in(key, |c| c == Context::Communications) {
+        if let Some(a) = cx
+            .keymap
+            .action_in(key, |c| c == Context::Communications)
+        {
             if a == Action::LogContact {
                 if let Some(r) = self.selected() {
                     cx.go(Nav::LogContact(ContactFor {

@@ -97,10 +97,7 @@ fn asked(fx: &[Effect]) -> (ReqId, ContactFilters, ContactPageRequest) {
 fn channel_and_result_chips_step_through_their_values_then_off() {
     let mut s = opened(page(0, 3, false, false));
     let (_, f, at) = asked(&update(&mut s, key('c')));
-    assert_eq!(
-        (f.channel, at),
-        (Some(Channel::Phone), ContactPageRequest::Newest)
-    );
+    assert_eq!((f.channel, at), (Some(Channel::Phone), ContactPageRequest::Newest));
     let (_, f, _) = asked(&update(&mut s, key('c')));
     assert_eq!(f.channel, Some(Channel::Email));
     for _ in 2..Channel::ALL.len() {
@@ -120,10 +117,7 @@ fn channel_and_result_chips_step_through_their_values_then_off() {
     );
     let (_, f, _) = asked(&update(&mut s, key('x')));
     assert!(f.is_empty() && chips(&f).is_empty());
-    assert!(
-        update(&mut s, key('x')).is_empty(),
-        "nothing to clear: no load"
-    );
+    assert!(update(&mut s, key('x')).is_empty(), "nothing to clear: no load");
 }
 
 #[test]
@@ -133,19 +127,13 @@ fn a_typed_student_filter_applies_on_enter_and_empty_clears_it() {
     for c in "lopez".chars() {
         update(&mut s, key(c));
     }
-    assert!(
-        log(&s).typing.is_some(),
-        "the keys type while the line is open"
-    );
+    assert!(log(&s).typing.is_some(), "the keys type while the line is open");
     let (_, f, _) = asked(&update(&mut s, key(KeyCode::Enter)));
     assert_eq!(f.student.as_deref(), Some("lopez"));
     assert_eq!(chips(&f), ["student: lopez"]);
 
     update(&mut s, key('/'));
-    assert_eq!(
-        log(&s).typing.as_ref().map(|t| t.text.as_str()),
-        Some("lopez")
-    );
+    assert_eq!(log(&s).typing.as_ref().map(|t| t.text.as_str()), Some("lopez"));
     update(&mut s, key(fixtures::ctrl('u')));
     let (_, f, _) = asked(&update(&mut s, key(KeyCode::Enter)));
     assert_eq!(f.student, None);
@@ -180,19 +168,11 @@ fn dates_are_refused_in_words_and_the_typed_text_is_kept() {
         update(&mut s, key(c));
     }
     assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
-    let e = log(&s)
-        .typing
-        .clone()
-        .and_then(|t| t.error)
-        .unwrap_or_default();
+    let e = log(&s).typing.clone().and_then(|t| t.error).unwrap_or_default();
     assert!(e.contains("is after"), "{e}");
     update(&mut s, key(KeyCode::Esc));
     assert!(log(&s).typing.is_none());
-    assert_eq!(
-        log(&s).filters.to,
-        None,
-        "esc keeps the filters as they were"
-    );
+    assert_eq!(log(&s).filters.to, None, "esc keeps the filters as they were");
 }
 
 #[test]

@@ -117,8 +117,7 @@ impl FollowUpsState {
 /// The queue as it first opens for someone with these roles: those who
 /// oversee schools start on their schools', everyone else on their own.
 pub fn for_roles(role_keys: &[String]) -> FollowUpsState {
-    let oversees =
-        crate::app::home::scope_for(role_keys) == crate::domain::caseload::Scope::Schools;
+    let oversees = crate::app::home::scope_for(role_keys) == crate::domain::caseload::Scope::Schools;
     let scope = if oversees {
         FollowUpScope::School
     } else {

@@ -68,11 +68,7 @@ pub(crate) fn opened_as(roles: &[&str]) -> (State, ReqId, FollowUpScope) {
 /// A counselor's queue with `three()` on screen.
 pub(crate) fn loaded() -> State {
     let (mut s, req, scope) = opened_as(&["counselor"]);
-    assert_eq!(
-        scope,
-        FollowUpScope::Mine,
-        "a counselor starts on their own"
-    );
+    assert_eq!(scope, FollowUpScope::Mine, "a counselor starts on their own");
     arrive(&mut s, req, three());
     s
 }
@@ -100,14 +96,12 @@ fn queue(s: &State) -> &FollowUpsState {
 /// The one write in `fx`: its request and change.
 fn write(fx: &[Effect]) -> (ReqId, Uuid, i32, FollowUpChange) {
     match fx {
-        [
-            Effect::ChangeFollowUp {
-                req,
-                id,
-                version,
-                change,
-            },
-        ] => (*req, *id, *version, *change),
+        [Effect::ChangeFollowUp {
+            req,
+            id,
+            version,
+            change,
+        }] => (*req, *id, *version, *change),
         other => panic!("{other:?}"),
     }
 }
@@ -123,10 +117,7 @@ fn written(s: &mut State, req: ReqId, w: Written<FollowUp, FollowUp>) -> Vec<Eff
 }
 
 fn status(s: &State) -> String {
-    s.message
-        .as_ref()
-        .map(|(_, m)| m.clone())
-        .unwrap_or_default()
+    s.message.as_ref().map(|(_, m)| m.clone()).unwrap_or_default()
 }
 
 #[test]
@@ -141,11 +132,7 @@ fn scope_switches_in_turn_and_only_overseers_get_their_schools() {
         seen.push(scope);
     }
     use FollowUpScope::*;
-    assert_eq!(
-        seen,
-        [Team, Mine, Team],
-        "a counselor has no schools' scope"
-    );
+    assert_eq!(seen, [Team, Mine, Team], "a counselor has no schools' scope");
     assert!(status(&s).starts_with("my team's"), "{}", status(&s));
 
     let (mut s, _, first) = opened_as(&["coordinator"]);
@@ -167,15 +154,9 @@ fn done_marks_the_row_keeps_it_and_reloads_the_home_and_undo_reopens_it() {
     update(&mut s, key('j'));
     let fx = update(&mut s, key('d'));
     let (req, id, version, change) = write(&fx);
-    assert_eq!(
-        (id, version, change),
-        (Uuid::from_u128(102), 3, FollowUpChange::Done)
-    );
+    assert_eq!((id, version, change), (Uuid::from_u128(102), 3, FollowUpChange::Done));
     assert!(queue(&s).saving(id), "the row says it is saving");
-    assert!(
-        update(&mut s, key('d')).is_empty(),
-        "no second write while one is on its way"
-    );
+    assert!(update(&mut s, key('d')).is_empty(), "no second write while one is on its way");
 
     let mut now = follow_up(2, "Ben Okafor", day(TODAY - 1));
     (now.done, now.done_by, now.version) = (true, Some("Dana Reyes".into()), 4);
@@ -185,11 +166,7 @@ fn done_marks_the_row_keeps_it_and_reloads_the_home_and_undo_reopens_it() {
         "the home's overdue list loads again: {fx:?}"
     );
     let q = queue(&s);
-    assert_eq!(
-        q.rows().len(),
-        3,
-        "the done row stays until the list reloads"
-    );
+    assert_eq!(q.rows().len(), 3, "the done row stays until the list reloads");
     assert!(q.rows()[1].done && !q.saving(id));
     assert!(status(&s).contains("u undoes"), "{}", status(&s));
 
@@ -204,11 +181,7 @@ fn done_marks_the_row_keeps_it_and_reloads_the_home_and_undo_reopens_it() {
 
     // Undo on an open row says why nothing happens.
     assert!(update(&mut s, key('u')).is_empty());
-    assert!(
-        status(&s).contains("only a follow-up marked done"),
-        "{}",
-        status(&s)
-    );
+    assert!(status(&s).contains("only a follow-up marked done"), "{}", status(&s));
 }
 
 #[test]
@@ -219,15 +192,9 @@ fn someone_elses_change_first_is_shown_with_who_and_nothing_is_written() {
     let mut theirs = follow_up(1, "Ana Lopez", day(TODAY - 9));
     (theirs.done, theirs.done_by, theirs.version) = (true, Some("Sam Ortiz".into()), 7);
     let fx = written(&mut s, req, Written::Conflict(theirs));
-    assert!(
-        fx.is_empty(),
-        "nothing reloads when nothing was saved: {fx:?}"
-    );
+    assert!(fx.is_empty(), "nothing reloads when nothing was saved: {fx:?}");
     let msg = status(&s);
-    assert!(
-        msg.contains("someone else changed Ana Lopez's follow-up first"),
-        "{msg}"
-    );
+    assert!(msg.contains("someone else changed Ana Lopez's follow-up first"), "{msg}");
     assert!(msg.contains("closed by Sam Ortiz"), "{msg}");
     assert_eq!(queue(&s).rows()[0].version, 7, "the row as it is now");
 }
@@ -261,10 +228,7 @@ fn snooze_refuses_a_bad_or_past_date_in_words_and_keeps_the_text() {
         panic!()
     };
     let e = error.as_deref().unwrap_or_default();
-    assert!(
-        e.contains("is in the past") && e.contains(&day(TODAY).to_string()),
-        "{e}"
-    );
+    assert!(e.contains("is in the past") && e.contains(&day(TODAY).to_string()), "{e}");
 
     for _ in 0..10 {
         update(&mut s, key(KeyCode::Backspace));
@@ -274,11 +238,7 @@ fn snooze_refuses_a_bad_or_past_date_in_words_and_keeps_the_text() {
     }
     let fx = update(&mut s, key(KeyCode::Enter));
     let (_, _, _, change) = write(&fx);
-    assert_eq!(
-        change,
-        FollowUpChange::Snooze { to: day(TODAY) },
-        "today is fine"
-    );
+    assert_eq!(change, FollowUpChange::Snooze { to: day(TODAY) }, "today is fine");
     assert_eq!(queue(&s).mode, Mode::List);
 
     // Esc leaves the due date as it was.
@@ -332,11 +292,7 @@ fn a_follow_up_gone_meanwhile_leaves_the_list_with_a_reason() {
     let (req, ..) = write(&fx);
     written(&mut s, req, Written::Gone);
     assert_eq!(queue(&s).rows().len(), 2);
-    assert!(
-        status(&s).contains("no longer visible to you"),
-        "{}",
-        status(&s)
-    );
+    assert!(status(&s).contains("no longer visible to you"), "{}", status(&s));
 }
 
 #[test]
@@ -345,9 +301,6 @@ fn the_command_opens_the_queue() {
     let (req, _) = only_load(&fx);
     update(&mut s, fixtures::home_arrived(req, fixtures::home()));
     let fx = typed(&mut s, "followups");
-    assert!(
-        fixtures::loads(&fx, |r| matches!(r, Read::FollowUps { .. })),
-        "{fx:?}"
-    );
+    assert!(fixtures::loads(&fx, |r| matches!(r, Read::FollowUps { .. })), "{fx:?}");
     assert_eq!(s.top().title(), "Follow-ups");
 }
