@@ -566,11 +566,8 @@ impl Editor {
     /// record it is, so nobody edits a colleague's unknowingly.
     pub fn label(&self) -> String {
         let what = match (self.base_version, &self.logged) {
-            (Some(_), Some(l)) => format!(
-                "editing a contact logged {} {}",
-                by(l.by.as_deref()),
-                on(l.on)
-            ),
+            // The title bar says it is an edit: the room goes to whose.
+            (Some(_), Some(l)) => format!("logged {} {}", by(l.by.as_deref()), on(l.on)),
             (Some(_), None) => "editing a logged contact".into(),
             (None, _) if self.of.parent_id.is_some() => {
                 "new contact, answering an earlier one".into()

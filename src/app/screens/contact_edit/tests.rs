@@ -797,10 +797,7 @@ fn an_edit_says_whose_record_it_is() {
     let e = editor(&s);
     assert_eq!(
         e.label(),
-        format!(
-            "Lee, Ana · editing a contact logged by Omar Hale on {}",
-            today()
-        )
+        format!("Lee, Ana · logged by Omar Hale on {}", today())
     );
     assert_eq!(e.closed_label(), None, "its follow-up is not closed");
     let mut closed = stored(3, "behavior");
@@ -813,10 +810,7 @@ fn an_edit_says_whose_record_it_is() {
     let e = editor(&s);
     assert_eq!(
         e.label(),
-        format!(
-            "Lee, Ana · editing a contact logged by someone not recorded on {}",
-            today()
-        )
+        format!("Lee, Ana · logged by someone not recorded on {}", today())
     );
     assert_eq!(
         e.closed_label(),
