@@ -517,4 +517,29 @@ async fn answering_a_follow_up_closes_it_once_by_the_counselor_unless_told_not_t
         .unwrap();
     assert_eq!(closed(&fx.admin, other).await, (None, None, 1), "left open");
     assert!(open_follow_up(&c, other).await.unwrap().is_some());
+
+    // Someone else's student's follow-up cannot be closed by answering it
+    // from one of mine: the reply is refused and the follow-up stays open.
+    let theirs = Uuid::new_v4();
+    fx.admin
+        .execute(
+            "INSERT INTO communication_log (id, student_id, direction, channel, purpose, \
+               occurred_at, follow_up_due) \
+             VALUES ($1, $2, 'outbound', 'phone', 'theirs', now(), $3)",
+            &[&theirs, &fx.hidden, &due],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        open_follow_up(&c, theirs).await.unwrap(),
+        None,
+        "not visible"
+    );
+    let r = log_new(&c, open_one(true, theirs, Uuid::new_v4()), &answer).await;
+    assert_eq!(refusal(r), Refusal::ContactParentHidden);
+    assert_eq!(
+        closed(&fx.admin, theirs).await,
+        (None, None, 1),
+        "still open"
+    );
 }
