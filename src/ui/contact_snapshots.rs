@@ -111,7 +111,7 @@ fn conflict_80x24() {
 /// "now" where values start.
 #[test]
 fn answering_a_follow_up_80x24() {
-    use crate::app::screens::contact_edit::tests::answering;
+    use crate::app::screens::contact_edit::follow_up_tests::answering;
     let mut s = answering();
     typed(&mut s, "returning their call");
     tab_to(&mut s, Slot::When);
