@@ -12,7 +12,9 @@ mod common;
 use caseload::app::screens::contact_edit::draft::ContactDraft;
 use caseload::app::screens::contact_edit::{About, ContactFor};
 use caseload::app::{Data, Effect, Msg, Read, ReqId};
-use caseload::db::contacts::{context, insert, load_contact, update};
+use caseload::db::contacts::{
+    NewContact, context, insert, load_contact, log_new, open_follow_up, update,
+};
 use caseload::db::interventions::WriteError;
 use caseload::demo::seed::DEMO_COUNSELOR;
 use caseload::domain::contact::ContactFields;
@@ -408,4 +410,136 @@ async fn the_database_decides_who_may_log_and_restrict() {
 
     let b = d.connect_as("counselor_b").await;
     assert!(context(&b, a1, None).await.unwrap().is_none());
+}
+
+/// The parent's follow-up: when it was closed, by whom, and its version.
+async fn closed(
+    admin: &Client,
+    id: Uuid,
+) -> (Option<chrono::DateTime<chrono::Utc>>, Option<Uuid>, i32) {
+    let r = admin
+        .query_one(
+            "SELECT follow_up_done_at, follow_up_done_by, version FROM communication_log \
+             WHERE id = $1",
+            &[&id],
+        )
+        .await
+        .unwrap();
+    (r.get(0), r.get(1), r.get(2))
+}
+
+#[tokio::test]
+async fn answering_a_follow_up_closes_it_once_by_the_counselor_unless_told_not_to() {
+    let fx = fixture().await;
+    let c = common::connect(&fx.counselor_url).await;
+    let due = today() + chrono::Days::new(3);
+    let open_one = |closes_parent: bool, parent: Uuid, id: Uuid| NewContact {
+        id,
+        student_id: fx.mine,
+        intervention_id: None,
+        parent_id: Some(parent),
+        closes_parent,
+    };
+    // A contact of the counselor's with an open follow-up.
+    let with_follow_up = async || {
+        let id = Uuid::new_v4();
+        let f = call(None, Some(due), Some(fx.me));
+        insert(&c, id, fx.mine, None, None, &f).await.unwrap();
+        id
+    };
+    let parent = with_follow_up().await;
+    let open = open_follow_up(&c, parent).await.unwrap().expect("open");
+    assert_eq!((open.id, open.due), (parent, due));
+
+    // A reply that fails (an empty purpose) closes nothing: one statement.
+    let mut bad = call(None, None, None);
+    bad.purpose = " ".into();
+    let r = log_new(&c, open_one(true, parent, Uuid::new_v4()), &bad).await;
+    assert_eq!(refusal(r), Refusal::ContactPurpose);
+    assert_eq!(
+        closed(&fx.admin, parent).await,
+        (None, None, 1),
+        "still open"
+    );
+
+    let reply = Uuid::new_v4();
+    let answer = call(None, None, None);
+    assert_eq!(
+        log_new(&c, open_one(true, parent, reply), &answer)
+            .await
+            .unwrap(),
+        1
+    );
+    let (done_at, done_by, version) = closed(&fx.admin, parent).await;
+    assert!(done_at.is_some(), "the answered follow-up is closed");
+    assert_eq!(
+        done_by,
+        Some(fx.me),
+        "by the counselor, stamped by the server"
+    );
+    assert_eq!(version, 2);
+    assert_eq!(open_follow_up(&c, parent).await.unwrap(), None);
+    // A retried save finds its reply and closes nothing again.
+    assert_eq!(
+        log_new(&c, open_one(true, parent, reply), &answer)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        closed(&fx.admin, parent).await,
+        (done_at, done_by, 2),
+        "closed once"
+    );
+    assert_eq!(count(&fx.admin, reply).await, 1);
+
+    // The form on the parent says whose record it is and who closed it.
+    let name: String = fx
+        .admin
+        .query_one("SELECT display_name FROM users WHERE id = $1", &[&fx.me])
+        .await
+        .unwrap()
+        .get(0);
+    let logged = load_contact(&c, parent)
+        .await
+        .unwrap()
+        .expect("visible")
+        .logged;
+    assert_eq!(logged.by.as_deref(), Some(name.as_str()));
+    assert!(logged.on.is_some());
+    assert_eq!(logged.closed_by.as_deref(), Some(name.as_str()));
+    assert!(logged.closed_on.is_some());
+
+    // With the toggle off the follow-up stays open.
+    let other = with_follow_up().await;
+    log_new(&c, open_one(false, other, Uuid::new_v4()), &answer)
+        .await
+        .unwrap();
+    assert_eq!(closed(&fx.admin, other).await, (None, None, 1), "left open");
+    assert!(open_follow_up(&c, other).await.unwrap().is_some());
+
+    // Someone else's student's follow-up cannot be closed by answering it
+    // from one of mine: the reply is refused and the follow-up stays open.
+    let theirs = Uuid::new_v4();
+    fx.admin
+        .execute(
+            "INSERT INTO communication_log (id, student_id, direction, channel, purpose, \
+               occurred_at, follow_up_due) \
+             VALUES ($1, $2, 'outbound', 'phone', 'theirs', now(), $3)",
+            &[&theirs, &fx.hidden, &due],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        open_follow_up(&c, theirs).await.unwrap(),
+        None,
+        "not visible"
+    );
+    let r = log_new(&c, open_one(true, theirs, Uuid::new_v4()), &answer).await;
+    assert_eq!(refusal(r), Refusal::ContactParentHidden);
+    assert_eq!(
+        closed(&fx.admin, theirs).await,
+        (None, None, 1),
+        "still open"
+    );
 }

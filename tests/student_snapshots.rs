@@ -98,6 +98,7 @@ pub fn record() -> StudentRecord {
         ],
         communications: (0..30)
             .map(|n| CommunicationLine {
+                id: Uuid::from_u128(9000 + n as u128),
                 when: format!("2026-02-{:02} 10:{n:02}", 28 - n % 28),
                 direction: if n % 3 == 0 { "inbound" } else { "outbound" }.into(),
                 channel: if n % 2 == 0 { "phone" } else { "in_person" }.into(),

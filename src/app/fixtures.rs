@@ -693,5 +693,6 @@ pub fn contact_context(may_restrict: bool) -> crate::domain::contact::ContactCon
         may_restrict,
         may_write: true,
         me: Some(Uuid::from_u128(1)),
+        answers: None,
     }
 }

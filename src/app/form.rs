@@ -16,6 +16,9 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::borrow::Cow;
 
+/// Said with the hint of a filled-in text field.
+pub const CLEARS: &str = "ctrl-u clears it";
+
 /// Said when a save found fields to fix.
 pub const FIX_FIELDS: &str = "not saved: fix the fields marked in red";
 
@@ -138,6 +141,21 @@ impl Form {
             confirm_discard: false,
             saving: None,
             notice: None,
+        }
+    }
+
+    /// The focused field's hint; a filled-in text field adds how to clear
+    /// it, since typing goes in at the cursor ("2026-12-11" + "2026-12-30"
+    /// is not a date).
+    pub fn focused_hint(&self) -> String {
+        let Some(spec) = self.specs.get(self.focus) else {
+            return String::new();
+        };
+        let filled = self.values.get(self.focus).is_some_and(|v| !v.is_empty());
+        match spec.kind {
+            Kind::Text if filled && spec.hint.is_empty() => CLEARS.to_string(),
+            Kind::Text if filled => format!("{}; {CLEARS}", spec.hint),
+            _ => spec.hint.to_string(),
         }
     }
 

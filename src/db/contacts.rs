@@ -6,7 +6,8 @@
 
 use crate::db::interventions::WriteError;
 use crate::domain::contact::{
-    ContactContext, ContactFields, FOLLOW_UP_DAYS_DEFAULT, GuardianChoice, Person, StoredContact,
+    ContactContext, ContactFields, FOLLOW_UP_DAYS_DEFAULT, GuardianChoice, Logged, OpenFollowUp,
+    Person, StoredContact,
 };
 use crate::domain::refusal::Refusal;
 use tokio_postgres::error::SqlState;
@@ -15,11 +16,15 @@ use uuid::Uuid;
 
 pub type ContactError = WriteError<StoredContact>;
 
-const STORED_SQL: &str = "SELECT id, version, student_id, intervention_id, parent_id, \
-       guardian_id, channel, direction, purpose, result, summary, follow_up_due, \
-       follow_up_owner, is_restricted, date_trunc('minute', occurred_at)::timestamp, \
-       follow_up_done_at IS NOT NULL \
-     FROM communication_log WHERE id = $1";
+const STORED_SQL: &str = "SELECT c.id, c.version, c.student_id, c.intervention_id, \
+       c.parent_id, c.guardian_id, c.channel, c.direction, c.purpose, c.result, c.summary, \
+       c.follow_up_due, c.follow_up_owner, c.is_restricted, \
+       date_trunc('minute', c.occurred_at)::timestamp, c.follow_up_done_at IS NOT NULL, \
+       lb.display_name, c.created_at::date, cb.display_name, c.follow_up_done_at::date \
+     FROM communication_log c \
+     LEFT JOIN users lb ON lb.id = c.staff_id \
+     LEFT JOIN users cb ON cb.id = c.follow_up_done_by \
+     WHERE c.id = $1";
 
 fn stored(r: &Row) -> StoredContact {
     StoredContact {
@@ -42,6 +47,12 @@ fn stored(r: &Row) -> StoredContact {
         },
         occurred_at: r.get(14),
         follow_up_done: r.get(15),
+        logged: Logged {
+            by: r.get(16),
+            on: r.get(17),
+            closed_by: r.get(18),
+            closed_on: r.get(19),
+        },
     }
 }
 
@@ -54,6 +65,25 @@ pub async fn load_contact(
         .query_opt(STORED_SQL, &[&id])
         .await?
         .map(|r| stored(&r)))
+}
+
+/// The follow-up of contact `id` while it is open (and visible); a new
+/// contact answering it offers to close it.
+pub async fn open_follow_up(
+    client: &impl GenericClient,
+    id: Uuid,
+) -> Result<Option<OpenFollowUp>, tokio_postgres::Error> {
+    Ok(client
+        .query_opt(
+            "SELECT id, follow_up_due FROM communication_log \
+             WHERE id = $1 AND follow_up_due IS NOT NULL AND follow_up_done_at IS NULL",
+            &[&id],
+        )
+        .await?
+        .map(|r| OpenFollowUp {
+            id: r.get(0),
+            due: r.get(1),
+        }))
 }
 
 /// `settings.follow_up_days` (system scope); the default when it is
@@ -163,6 +193,7 @@ pub async fn context(
         may_restrict: head.get::<_, Option<bool>>(1).unwrap_or(false),
         may_write: head.get::<_, Option<bool>>(3).unwrap_or(false),
         me: head.get(2),
+        answers: None,
     }))
 }
 
@@ -189,8 +220,18 @@ async fn check_guardian(
     }
 }
 
-/// Logs a new contact with the id the form chose; running it twice leaves
-/// one row (the second finds the first and answers its version).
+/// Where a new contact goes: whom it is about, what it was logged from
+/// and answers, and whether it closes the follow-up it answers.
+#[derive(Debug, Clone, Copy)]
+pub struct NewContact {
+    pub id: Uuid,
+    pub student_id: Uuid,
+    pub intervention_id: Option<Uuid>,
+    pub parent_id: Option<Uuid>,
+    pub closes_parent: bool,
+}
+
+/// Logs a new contact that closes nothing (see [`log_new`]).
 pub async fn insert(
     client: &impl GenericClient,
     id: Uuid,
@@ -199,15 +240,49 @@ pub async fn insert(
     parent_id: Option<Uuid>,
     f: &ContactFields,
 ) -> Result<i32, ContactError> {
+    let new = NewContact {
+        id,
+        student_id,
+        intervention_id,
+        parent_id,
+        closes_parent: false,
+    };
+    log_new(client, new, f).await
+}
+
+/// Logs a new contact with the id the form chose; running it twice leaves
+/// one row (the second finds the first and answers its version). With
+/// `closes_parent` the parent's open follow-up is closed by the same
+/// statement, so both happen or neither does, and only by the attempt
+/// that inserted (the 0016 guard stamps who and when).
+pub async fn log_new(
+    client: &impl GenericClient,
+    new: NewContact,
+    f: &ContactFields,
+) -> Result<i32, ContactError> {
+    let NewContact {
+        id,
+        student_id,
+        intervention_id,
+        parent_id,
+        closes_parent,
+    } = new;
     check_guardian(client, student_id, f.guardian_id).await?;
     let row = client
         .query_opt(
-            "INSERT INTO communication_log (id, student_id, intervention_id, parent_id, \
-               guardian_id, channel, direction, purpose, result, summary, follow_up_due, \
-               follow_up_owner, is_restricted, occurred_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-               COALESCE($14::timestamp::timestamptz, now())) \
-             ON CONFLICT (id) DO NOTHING RETURNING version",
+            "WITH ins AS ( \
+               INSERT INTO communication_log (id, student_id, intervention_id, parent_id, \
+                 guardian_id, channel, direction, purpose, result, summary, follow_up_due, \
+                 follow_up_owner, is_restricted, occurred_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+                 COALESCE($14::timestamp::timestamptz, now())) \
+               ON CONFLICT (id) DO NOTHING RETURNING version), \
+             closed AS ( \
+               UPDATE communication_log SET follow_up_done_at = now() \
+               WHERE $15 AND id = $4 AND student_id = $2 AND follow_up_done_at IS NULL \
+                 AND follow_up_due IS NOT NULL AND EXISTS (SELECT 1 FROM ins) \
+               RETURNING id) \
+             SELECT version, (SELECT count(*) FROM closed) FROM ins",
             &[
                 &id,
                 &student_id,
@@ -223,6 +298,7 @@ pub async fn insert(
                 &f.follow_up_owner,
                 &f.is_restricted,
                 &f.occurred_at,
+                &closes_parent,
             ],
         )
         .await

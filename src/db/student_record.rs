@@ -131,7 +131,7 @@ pub async fn load(
         client.query(
             "SELECT to_char(c.occurred_at, 'YYYY-MM-DD HH24:MI'), c.direction, c.channel, \
                     g.first_name || ' ' || g.last_name, c.purpose, c.result, c.follow_up_due, \
-                    c.follow_up_done_at IS NOT NULL \
+                    c.follow_up_done_at IS NOT NULL, c.id \
              FROM communication_log c LEFT JOIN student_guardians g ON g.id = c.guardian_id \
              WHERE c.student_id = $1 ORDER BY c.occurred_at DESC, c.id LIMIT $2",
             &with_limit,
@@ -190,6 +190,7 @@ pub async fn load(
         communications: communications
             .iter()
             .map(|r| CommunicationLine {
+                id: r.get(8),
                 when: r.get(0),
                 direction: r.get(1),
                 channel: r.get(2),

@@ -68,6 +68,17 @@ pub struct ContactContext {
     pub may_write: bool,
     /// The signed-in person (`None`: a login with no users row).
     pub me: Option<Uuid>,
+    /// A new contact answering one whose follow-up is still open: the form
+    /// offers to close it with the save.
+    #[serde(default)]
+    pub answers: Option<OpenFollowUp>,
+}
+
+/// A contact's follow-up that is not done yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenFollowUp {
+    pub id: Uuid,
+    pub due: NaiveDate,
 }
 
 /// The values a contact is written with.
@@ -100,6 +111,19 @@ pub struct StoredContact {
     /// When it happened, to the minute, in the server's time zone.
     pub occurred_at: NaiveDateTime,
     pub follow_up_done: bool,
+    /// Whose record it is, for the form's header.
+    pub logged: Logged,
+}
+
+/// Who logged a contact and closed its follow-up, and on which day (the
+/// server's time zone); a name is `None` when nobody was recorded (rows
+/// from before the stamps) or the person is not visible.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Logged {
+    pub by: Option<String>,
+    pub on: Option<NaiveDate>,
+    pub closed_by: Option<String>,
+    pub closed_on: Option<NaiveDate>,
 }
 
 /// One write of the contact form.
@@ -111,6 +135,8 @@ pub enum ContactWrite {
         student_id: Uuid,
         intervention_id: Option<Uuid>,
         parent_id: Option<Uuid>,
+        /// Closes the parent's open follow-up in the same statement.
+        closes_parent: bool,
         fields: ContactFields,
     },
     Update {

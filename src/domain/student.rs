@@ -119,6 +119,8 @@ impl Progress {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommunicationLine {
+    /// `communication_log.id`: Enter opens it.
+    pub id: Uuid,
     /// Formatted by the server, in the session's time zone.
     pub when: String,
     pub direction: String,

@@ -105,3 +105,45 @@ fn conflict_80x24() {
     assert!(screen.contains("behavior, called back"), "{screen}");
     insta::assert_snapshot!(screen);
 }
+
+/// Answering an overdue follow-up: the toggle that closes it, on by
+/// default with its due date beside it, and an empty When in focus,
+/// "now" where values start.
+#[test]
+fn answering_a_follow_up_80x24() {
+    use crate::app::screens::contact_edit::follow_up_tests::answering;
+    let mut s = answering();
+    typed(&mut s, "returning their call");
+    tab_to(&mut s, Slot::When);
+    let screen = text(&draw(&s, 80, 24, false));
+    assert!(
+        screen.contains("Closes the follow-up    [x] yes  due "),
+        "{screen}"
+    );
+    let column = |line: &str, what: &str| {
+        let l = screen.lines().find(|l| l.contains(line)).unwrap_or("");
+        l.find(what).map(|b| l[..b].chars().count())
+    };
+    let values_start = column("Guardian", "Rosa");
+    assert!(values_start.is_some(), "{screen}");
+    assert_eq!(column("When", "now"), values_start, "{screen}");
+    assert_eq!(column("Closes", "[x]"), values_start, "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+/// A colleague's contact whose follow-up was closed: the header says both
+/// whose record it is and who closed it.
+#[test]
+fn editing_a_colleagues_closed_contact_80x24() {
+    use crate::app::screens::contact_edit::tests::{editing, stored};
+    let mut c = stored(3, "behavior");
+    c.fields.follow_up_due = Some(c.occurred_at.date());
+    c.follow_up_done = true;
+    c.logged.closed_by = Some("Dana \u{1b}[2JReyes".into());
+    c.logged.closed_on = Some(c.occurred_at.date());
+    let screen = text(&draw(&editing(c), 80, 24, false));
+    assert!(!screen.contains('\x1b'));
+    assert!(screen.contains("logged by Omar Hale on "), "{screen}");
+    assert!(screen.contains("follow-up closed by Dana"), "{screen}");
+    insta::assert_snapshot!(screen);
+}

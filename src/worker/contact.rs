@@ -9,7 +9,7 @@ use crate::app::screens::contact_edit::draft::ContactDraft;
 use crate::app::{Data, Msg};
 use crate::db::contacts;
 use crate::db::interventions::WriteError;
-use crate::domain::contact::{ContactWrite, ContactWritten};
+use crate::domain::contact::{ContactContext, ContactWrite, ContactWritten};
 use crate::drafts::DraftStore;
 use chrono::NaiveDate;
 use std::sync::Arc;
@@ -45,9 +45,15 @@ pub(super) async fn drafts(w: Option<&DraftWriter>) -> Vec<ContactDraft> {
 /// What the form needs; drafts are added by the runner.
 pub(super) async fn form(c: &Client, about: About, today: NaiveDate) -> Result<Data, Failure> {
     let loaded = match about {
-        About::New(of) => contacts::context(c, of.student_id, None)
-            .await?
-            .map(|ctx| Box::new((ctx, None))),
+        About::New(of) => {
+            let answers = match of.parent_id {
+                Some(p) => contacts::open_follow_up(c, p).await?,
+                None => None,
+            };
+            contacts::context(c, of.student_id, None)
+                .await?
+                .map(|ctx| Box::new((ContactContext { answers, ..ctx }, None)))
+        }
         About::Edit(id) => match contacts::load_contact(c, id).await? {
             Some(s) => contacts::context(c, s.student_id, s.fields.follow_up_owner)
                 .await?
@@ -69,8 +75,18 @@ pub(super) async fn write(c: &Client, w: ContactWrite) -> ContactWritten {
             student_id,
             intervention_id,
             parent_id,
+            closes_parent,
             fields,
-        } => contacts::insert(c, id, student_id, intervention_id, parent_id, &fields).await,
+        } => {
+            let new = contacts::NewContact {
+                id,
+                student_id,
+                intervention_id,
+                parent_id,
+                closes_parent,
+            };
+            contacts::log_new(c, new, &fields).await
+        }
         ContactWrite::Update {
             id,
             version,

@@ -16,7 +16,7 @@ use crate::ui::widgets::pending::{self, Pending};
 use crate::ui::widgets::question;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use std::borrow::Cow;
 
@@ -96,20 +96,31 @@ fn editor(frame: &mut Frame, area: Rect, e: &Editor, theme: &Theme) {
     let bottom = part(&e.form, ABOVE_SUMMARY, n, &shown);
     let asides = asides(e, theme);
     let (top_lines, _) = field_lines_with(&top, w, field_focus, theme, &asides);
-    let now = (e.base_version.is_none() && e.value(Slot::When).trim().is_empty()).then(|| Aside {
-        text: "now".into(),
-        keep: String::new(),
-        style: theme.dim,
-    });
-    let mut below: Vec<Option<Aside>> = vec![None; bottom.specs.len()];
-    if let Some(last) = below.last_mut() {
-        *last = now;
+    let below: Vec<Option<Aside>> = e
+        .slots
+        .iter()
+        .zip(&shown)
+        .skip(ABOVE_SUMMARY)
+        .filter(|(_, shown)| **shown)
+        .map(|(s, _)| match (s, e.context.answers) {
+            (Slot::Closes, Some(open)) => Some(Aside {
+                text: format!("due {}, of the contact this answers", open.due),
+                keep: String::new(),
+                style: theme.dim,
+            }),
+            _ => None,
+        })
+        .collect();
+    let (mut bottom_lines, _) = field_lines_with(&bottom, w, field_focus, theme, &below);
+    if e.base_version.is_none() && e.value(Slot::When).trim().is_empty() {
+        let focused = field_focus && e.slot() == Some(Slot::When);
+        now_in_place(&mut bottom_lines, &bottom, focused, theme);
     }
-    let (bottom_lines, _) = field_lines_with(&bottom, w, field_focus, theme, &below);
+    let closed = e.closed_label();
 
     let len = |v: &Vec<Line>| u16::try_from(v.len()).unwrap_or(u16::MAX);
     let [head, top_area, sum_area, bottom_area, news, keys] = Layout::vertical([
-        Constraint::Length(1),
+        Constraint::Length(1 + u16::from(closed.is_some())),
         Constraint::Length(len(&top_lines)),
         Constraint::Min(SUMMARY_MIN),
         Constraint::Length(len(&bottom_lines)),
@@ -117,10 +128,11 @@ fn editor(frame: &mut Frame, area: Rect, e: &Editor, theme: &Theme) {
         Constraint::Length(1),
     ])
     .areas(area);
-    frame.render_widget(
-        Paragraph::new(Line::styled(truncate(&clean(&e.label()), w), theme.group)),
-        head,
-    );
+    let mut head_lines = vec![Line::styled(truncate(&clean(&e.label()), w), theme.group)];
+    if let Some(c) = closed {
+        head_lines.push(Line::styled(truncate(&clean(&c), w), theme.dim));
+    }
+    frame.render_widget(Paragraph::new(head_lines), head);
     frame.render_widget(Paragraph::new(top_lines), top_area);
     frame.render_widget(Paragraph::new(bottom_lines), bottom_area);
 
@@ -199,6 +211,29 @@ fn editor(frame: &mut Frame, area: Rect, e: &Editor, theme: &Theme) {
     );
 }
 
+/// An empty When of a new contact means now: said where its value goes
+/// (not after the room an aside keeps), the cursor on it when focused.
+fn now_in_place(lines: &mut [Line], bottom: &Form, focused: bool, theme: &Theme) {
+    let Some(spec) = bottom.specs.last() else {
+        return;
+    };
+    let label = spec.label.as_ref();
+    let Some(line) = lines.iter_mut().rev().find(|l| {
+        l.spans
+            .first()
+            .is_some_and(|s| s.content.chars().skip(2).collect::<String>().trim_end() == label)
+    }) else {
+        return;
+    };
+    line.spans.truncate(1);
+    if focused {
+        line.spans.push(Span::styled("n", theme.selected));
+        line.spans.push(Span::styled("ow", theme.dim));
+    } else {
+        line.spans.push(Span::styled("now", theme.dim));
+    }
+}
+
 /// Beside the guardian: their relationship, channel, language, rights,
 /// marks.
 fn asides(e: &Editor, theme: &Theme) -> Vec<Option<Aside>> {
@@ -262,7 +297,9 @@ fn news_line(e: &Editor, theme: &Theme) -> (String, ratatui::style::Style) {
             format!("←/→ or type to choose: {}", words.join(", "))
         }
         Slot::Purpose => format!("{}: {}", spec.hint, fields::PURPOSES.join(", ")),
-        _ => spec.hint.to_string(),
+        // Chosen from a list: ctrl-u does not clear them.
+        Slot::Guardian | Slot::Owner => spec.hint.to_string(),
+        _ => e.form.focused_hint(),
     };
     (format!("{}: {hint}", spec.label), theme.dim)
 }

@@ -171,7 +171,10 @@ fn news_line(e: &Editor, theme: &Theme) -> (String, ratatui::style::Style) {
     let spec = &e.form.specs[e.form.focus];
     match e.form.shown_error(e.form.focus) {
         Some(err) => (format!("{}: {err}", spec.label), theme.error),
-        None => (format!("{}: {}", spec.label, spec.hint), theme.dim),
+        None => (
+            format!("{}: {}", spec.label, e.form.focused_hint()),
+            theme.dim,
+        ),
     }
 }
 

@@ -201,6 +201,7 @@ fn tab_bar(frame: &mut Frame, area: Rect, s: &StudentState, d: &StudentRecord, t
         Tab::Profile => "e edit · tab/1–6 switch tabs",
         Tab::Guardians => "j/k select · e edit the selected guardian",
         Tab::Interventions => "j/k select · enter opens the intervention · n new intervention",
+        Tab::Communications => "j/k select · enter opens the contact · C log a contact",
         _ => "j/k scroll · tab/1–6 switch tabs",
     };
     frame.render_widget(

@@ -81,7 +81,7 @@ pub fn render(frame: &mut Frame, area: Rect, title: &str, form: &Form, theme: &T
 fn hint(form: &Form) -> String {
     let spec = &form.specs[form.focus];
     let Kind::Pick(set) = spec.kind else {
-        return spec.hint.to_string();
+        return form.focused_hint();
     };
     let words: Vec<&str> = choices::matching(set, &form.typed)
         .iter()

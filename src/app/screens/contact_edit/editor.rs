@@ -7,7 +7,7 @@ use super::draft::{self, ContactDraft};
 use super::fields::{self, Chosen, Slot};
 use crate::app::form::{Form, flag_text};
 use crate::domain::contact::{
-    ContactContext, ContactFields, ContactWrite, GuardianChoice, SUMMARY_MAX, StoredContact,
+    ContactContext, ContactFields, ContactWrite, GuardianChoice, Logged, SUMMARY_MAX, StoredContact,
 };
 use chrono::{Days, NaiveDate};
 use ratatui::style::{Modifier, Style};
@@ -77,6 +77,8 @@ pub struct Editor {
     pub notice: Option<String>,
     /// The save in flight.
     pub saving: Option<crate::app::ReqId>,
+    /// Whose record an edited contact is.
+    pub logged: Option<Logged>,
 }
 
 impl Editor {
@@ -109,6 +111,7 @@ impl Editor {
             stage: Stage::Editing,
             notice: None,
             saving: None,
+            logged: None,
         }
     }
 
@@ -129,6 +132,7 @@ impl Editor {
         );
         e.set(Slot::Direction, "outbound".into());
         e.set(Slot::FollowUp, flag_text(false));
+        e.set(Slot::Closes, flag_text(true));
         e.set(Slot::Restricted, flag_text(false));
         e.owner = e.my_owner_index();
         e.set(Slot::Owner, e.owner_words());
@@ -147,6 +151,7 @@ impl Editor {
     ) -> Self {
         let mut e = Editor::build(stored.id, Some(stored.version), of, context, today);
         e.load_stored(stored);
+        e.logged = Some(stored.logged.clone());
         e.form.original = e.form.values.clone();
         e.original_summary = e.summary_text();
         e.revalidate();
@@ -244,6 +249,15 @@ impl Editor {
             Some(p) => p.name.clone(),
             None => "nobody chosen".into(),
         }
+    }
+
+    /// The open follow-up this new contact closes when saved, if it does.
+    pub fn closes_parent(&self) -> Option<crate::domain::contact::OpenFollowUp> {
+        let open = self.context.answers?;
+        (self.base_version.is_none()
+            && self.of.parent_id == Some(open.id)
+            && self.value(Slot::Closes) == "yes")
+            .then_some(open)
     }
 
     pub fn follow_up(&self) -> bool {
@@ -496,6 +510,7 @@ impl Editor {
                 student_id: self.of.student_id,
                 intervention_id: self.of.intervention_id,
                 parent_id: self.of.parent_id,
+                closes_parent: self.closes_parent().is_some(),
                 fields,
             },
             Some(version) => ContactWrite::Update {
@@ -534,6 +549,7 @@ impl Editor {
         let mine = self.form.values.clone();
         let (guardian, owner, summary) = (self.guardian, self.owner, self.summary_text());
         self.load_stored(theirs);
+        self.logged = Some(theirs.logged.clone());
         self.form.original = self.form.values.clone();
         self.original_summary = self.summary_text();
         self.base_version = Some(theirs.version);
@@ -546,15 +562,40 @@ impl Editor {
         self.revalidate();
     }
 
-    /// "Nguyen, An · new contact" for the title line.
+    /// "Nguyen, An · new contact" for the title line; an edit says whose
+    /// record it is, so nobody edits a colleague's unknowingly.
     pub fn label(&self) -> String {
-        let what = match self.base_version {
-            Some(_) => "editing a logged contact",
-            None if self.of.parent_id.is_some() => "new contact, answering an earlier one",
-            None => "new contact",
+        let what = match (self.base_version, &self.logged) {
+            // The title bar says it is an edit: the room goes to whose.
+            (Some(_), Some(l)) => format!("logged {} {}", by(l.by.as_deref()), on(l.on)),
+            (Some(_), None) => "editing a logged contact".into(),
+            (None, _) if self.of.parent_id.is_some() => {
+                "new contact, answering an earlier one".into()
+            }
+            (None, _) => "new contact".into(),
         };
         format!("{} · {what}", self.context.student_name)
     }
+
+    /// "follow-up closed by Omar Hale on 2026-12-01" when an edited
+    /// contact's follow-up is done.
+    pub fn closed_label(&self) -> Option<String> {
+        let l = self.logged.as_ref()?;
+        let day = l.closed_on?;
+        Some(format!(
+            "follow-up closed {} {}",
+            by(l.closed_by.as_deref()),
+            on(Some(day))
+        ))
+    }
+}
+
+fn by(name: Option<&str>) -> String {
+    name.map_or_else(|| "by someone not recorded".into(), |n| format!("by {n}"))
+}
+
+fn on(day: Option<NaiveDate>) -> String {
+    day.map_or_else(String::new, |d| format!("on {d}"))
 }
 
 /// The draft's name for a field (stable across versions of the form).
@@ -565,6 +606,7 @@ pub fn slot_name(s: Slot) -> &'static str {
         Slot::Direction => "direction",
         Slot::Purpose => "purpose",
         Slot::Result => "result",
+        Slot::Closes => "closes",
         Slot::FollowUp => "follow_up",
         Slot::Due => "due",
         Slot::Owner => "owner",

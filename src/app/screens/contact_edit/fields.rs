@@ -17,6 +17,8 @@ pub enum Slot {
     Direction,
     Purpose,
     Result,
+    /// Closes the open follow-up the new contact answers.
+    Closes,
     FollowUp,
     Due,
     Owner,
@@ -36,10 +38,11 @@ pub fn slots(ctx: &ContactContext) -> Vec<Slot> {
         Slot::Direction,
         Slot::Purpose,
         Slot::Result,
-        Slot::FollowUp,
-        Slot::Due,
-        Slot::Owner,
     ];
+    if ctx.answers.is_some() {
+        s.push(Slot::Closes);
+    }
+    s.extend([Slot::FollowUp, Slot::Due, Slot::Owner]);
     if ctx.may_restrict {
         s.push(Slot::Restricted);
     }
@@ -104,6 +107,7 @@ fn spec(slot: Slot) -> FieldSpec {
             "required, up to 200 characters: type it, or ←/→ for a common one",
         ),
         Slot::Result => form::pick("Result", RESULTS),
+        Slot::Closes => form::flag("Closes the follow-up"),
         Slot::FollowUp => form::flag("Follow-up"),
         Slot::Due => form::text("Follow-up due", "YYYY-MM-DD: when the follow-up is due"),
         Slot::Owner => form::text(
@@ -198,6 +202,19 @@ pub fn when(s: &str) -> Result<Option<NaiveDateTime>, String> {
     Ok(Some(d.and_time(time)))
 }
 
+/// A follow-up is due on the day of its contact or later: for a contact of
+/// today that is "not in the past", as snoozing one says.
+fn due_from(due: NaiveDate, contact_day: NaiveDate, today: NaiveDate) -> Result<NaiveDate, String> {
+    if due >= contact_day {
+        return Ok(due);
+    }
+    Err(if contact_day == today {
+        format!("{due} is in the past: a follow-up is due today ({today}) or later")
+    } else {
+        format!("{due} is before the contact ({contact_day}): a follow-up is due that day or later")
+    })
+}
+
 /// What the editor chose outside the values: the guardian and the owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Chosen<'a> {
@@ -258,20 +275,6 @@ pub fn parse(
         }
     });
     let follow_up = form::yes_no(value(Slot::FollowUp));
-    let due = if follow_up {
-        take_at(
-            slots,
-            Slot::Due,
-            &mut errs,
-            form::date(value(Slot::Due)).and_then(|d| {
-                d.map(Some)
-                    .ok_or_else(|| "a follow-up needs a due date (YYYY-MM-DD)".to_string())
-            }),
-        )
-        .flatten()
-    } else {
-        None
-    };
     let owner = if follow_up {
         take_at(
             slots,
@@ -305,6 +308,27 @@ pub fn parse(
                 w => Ok(w),
             }),
         )
+    };
+    // The day the contact happened: as typed, else as stored, else today.
+    let contact_day = match occurred_at {
+        Some(Some(w)) => w.date(),
+        _ => original_when
+            .and_then(|w| when(w).ok().flatten())
+            .map_or(today, |w| w.date()),
+    };
+    let due = if follow_up {
+        take_at(
+            slots,
+            Slot::Due,
+            &mut errs,
+            form::date(value(Slot::Due)).and_then(|d| match d {
+                None => Err("a follow-up needs a due date (YYYY-MM-DD)".to_string()),
+                Some(d) => due_from(d, contact_day, today).map(Some),
+            }),
+        )
+        .flatten()
+    } else {
+        None
     };
     let restricted = form::yes_no(value(Slot::Restricted));
     if !errs.0.is_empty() {

@@ -76,3 +76,6 @@ pub(crate) fn edit(id: Uuid) -> Screen {
 
 #[cfg(test)]
 pub(crate) mod tests;
+
+#[cfg(test)]
+pub(crate) mod follow_up_tests;

@@ -394,6 +394,9 @@ impl Editor {
                         self.owner_words()
                     ));
                 }
+                if let Some(open) = self.closes_parent() {
+                    said.push_str(&format!("; closed the follow-up due {}", open.due));
+                }
                 cx.info(said);
                 cx.go(Nav::Reload(shows_records));
                 leave(cx, Some(self.id))

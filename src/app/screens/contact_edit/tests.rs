@@ -12,13 +12,13 @@ use crate::app::test_prelude::*;
 use crate::domain::contact::{ContactContext, ContactFields, ContactWrite, StoredContact};
 use crate::domain::kinds::{Channel, ContactDirection, ContactResult};
 
-const STUDENT: u128 = 5;
+pub(crate) const STUDENT: u128 = 5;
 
-fn today() -> chrono::NaiveDate {
+pub(crate) fn today() -> chrono::NaiveDate {
     day(fixtures::TODAY)
 }
 
-fn on_record() -> State {
+pub(crate) fn on_record() -> State {
     let mut s = at_home();
     s.screens.push(Screen::Student(StudentState::new(
         Uuid::from_u128(STUDENT),
@@ -28,7 +28,7 @@ fn on_record() -> State {
 }
 
 /// The form's one load in `fx`.
-fn form_load(fx: &[Effect]) -> (ReqId, About) {
+pub(crate) fn form_load(fx: &[Effect]) -> (ReqId, About) {
     let found = fx.iter().find_map(|e| match e {
         Effect::Load {
             req,
@@ -39,7 +39,7 @@ fn form_load(fx: &[Effect]) -> (ReqId, About) {
     found.unwrap_or_else(|| panic!("no contact form load: {fx:?}"))
 }
 
-fn answer(
+pub(crate) fn answer(
     s: &mut State,
     req: ReqId,
     ctx: ContactContext,
@@ -94,7 +94,7 @@ fn k(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
 
-fn sent(fx: &[Effect]) -> Option<(ReqId, &ContactWrite)> {
+pub(crate) fn sent(fx: &[Effect]) -> Option<(ReqId, &ContactWrite)> {
     fx.iter().find_map(|e| match e {
         Effect::WriteContact { req, write } => Some((*req, write)),
         _ => None,
@@ -422,6 +422,12 @@ pub(crate) fn stored(version: i32, purpose: &str) -> StoredContact {
         },
         occurred_at: today().and_hms_opt(9, 30, 0).unwrap_or_default(),
         follow_up_done: false,
+        logged: crate::domain::contact::Logged {
+            by: Some("Omar Hale".into()),
+            on: Some(today()),
+            closed_by: None,
+            closed_on: None,
+        },
     }
 }
 

@@ -422,7 +422,7 @@ impl Room for StudentState {
         let (here, rows): (&[Action], &[Action]) = match self.tab {
             Tab::Profile => (&[Edit], &[]),
             Tab::Guardians => (&[Edit], MOVE),
-            Tab::Interventions => (&[Open], MOVE),
+            Tab::Interventions | Tab::Communications => (&[Open], MOVE),
             _ => (&[], MOVE),
         };
         let tabs = [
@@ -486,6 +486,16 @@ impl Room for StudentState {
                 Some((id, title)) => cx.push(Screen::Intervention(DetailState::new(id, title))),
                 None => cx.info("no intervention to open"),
             },
+            Action::Open if self.tab == Tab::Communications => {
+                match self
+                    .detail
+                    .get()
+                    .and_then(|d| d.communications.get(self.cursor()))
+                {
+                    Some(c) => cx.go(Nav::EditContact(c.id)),
+                    None => cx.info("no contact to open"),
+                }
+            }
             Action::Edit => {
                 if let Err(why) = self.edit() {
                     cx.info(why);

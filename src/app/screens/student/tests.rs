@@ -142,3 +142,43 @@ fn the_grade_is_picked_in_words() {
         (GradeLevel::G06, StudentStatus::Active)
     );
 }
+
+/// Enter on a row of the Communications tab opens that contact's form
+/// (issue 14's tryout: it did nothing); the hint line offers it.
+#[test]
+fn enter_on_a_contact_opens_it() {
+    use crate::app::screens::contact_edit::About;
+    use crate::domain::student::CommunicationLine;
+    let mut s = on_record();
+    let req = reload(&mut s);
+    let mut r = record();
+    r.communications = [7u128, 8]
+        .iter()
+        .map(|n| CommunicationLine {
+            id: Uuid::from_u128(*n),
+            when: "2026-12-01 10:00".into(),
+            direction: "outbound".into(),
+            channel: "phone".into(),
+            guardian: None,
+            purpose: format!("call {n}"),
+            result: None,
+            follow_up_due: None,
+            follow_up_done: false,
+        })
+        .collect();
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::Student { detail: Some(r) },
+        },
+    );
+    update(&mut s, key('4'));
+    assert!(s.top().keys().contains(&crate::app::keymap::Action::Open));
+    update(&mut s, Msg::Key(KeyEvent::from(KeyCode::Down)));
+    update(&mut s, Msg::Key(KeyEvent::from(KeyCode::Enter)));
+    match s.top() {
+        Screen::Contact(c) => assert_eq!(c.about, About::Edit(Uuid::from_u128(8))),
+        other => panic!("top is {}", other.title()),
+    }
+}
