@@ -5,6 +5,7 @@ use crate::app::screens::iv_list::IvListState;
 use crate::domain::iv_list::IvRow;
 use crate::ui::sanitize::{self, Claim, fit, share};
 use crate::ui::theme::Theme;
+use crate::ui::widgets::chips;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -140,34 +141,14 @@ fn top_line(s: &IvListState, width: usize, theme: &Theme) -> Line<'static> {
 
 /// The filter chips; the selected one reversed while the bar has the keys.
 fn chip_line(s: &IvListState, width: usize, theme: &Theme) -> Line<'static> {
+    let empty = if s.filter_focus.is_some() {
+        "filters: none yet (u status, t tier, y type, ! off track, d fidelity, ? all keys)"
+    } else {
+        "no filters · flags: ! off track, ⚑ fidelity low, 12d no session for 12 days"
+    };
     let chips = s.query.filters.chips();
-    if chips.is_empty() {
-        let hint = if s.filter_focus.is_some() {
-            "filters: none yet (u status, t tier, y type, ! off track, d fidelity, ? all keys)"
-        } else {
-            "no filters · flags: ! off track, ⚑ fidelity low, 12d no session for 12 days"
-        };
-        return Line::styled(sanitize::truncate(hint, width), theme.dim);
-    }
-    let mut spans = vec![Span::styled("filters:", theme.dim)];
-    let mut used = sanitize::width("filters:");
-    for (i, (_, label)) in chips.iter().enumerate() {
-        let chip = format!("[{}]", sanitize::clean(label));
-        let w = sanitize::width(&chip) + 1;
-        if used + w > width {
-            spans.push(Span::styled(" …", theme.dim));
-            break;
-        }
-        used += w;
-        spans.push(Span::raw(" "));
-        let style = if s.filter_focus == Some(i) {
-            theme.selected
-        } else {
-            theme.hotkey
-        };
-        spans.push(Span::styled(chip, style));
-    }
-    Line::from(spans)
+    let labels = chips.iter().map(|(_, label)| label.as_str());
+    chips::chip_line(labels, s.filter_focus, empty, width, theme)
 }
 
 pub fn render(frame: &mut Frame, area: Rect, s: &IvListState, theme: &Theme) {

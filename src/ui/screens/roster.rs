@@ -7,6 +7,7 @@ use crate::domain::roster::RosterRow;
 use crate::domain::roster::Sort;
 use crate::ui::sanitize::{self, Claim, fit, share};
 use crate::ui::theme::Theme;
+use crate::ui::widgets::chips;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -180,34 +181,14 @@ fn tail(s: &str, cols: usize) -> String {
 
 /// The filter chips; the selected one reversed while the bar has the keys.
 fn chip_line(r: &RosterState, width: usize, theme: &Theme) -> Line<'static> {
+    let empty = if r.filter_focus.is_some() {
+        "filters: none yet (? lists the keys: i IEP, a active, m mine, t tier, …)"
+    } else {
+        "no filters"
+    };
     let chips = r.chips();
-    if chips.is_empty() {
-        let hint = if r.filter_focus.is_some() {
-            "filters: none yet (? lists the keys: i IEP, a active, m mine, t tier, …)"
-        } else {
-            "no filters"
-        };
-        return Line::styled(sanitize::truncate(hint, width), theme.dim);
-    }
-    let mut spans = vec![Span::styled("filters:", theme.dim)];
-    let mut used = sanitize::width("filters:");
-    for (i, (_, label)) in chips.iter().enumerate() {
-        let chip = format!("[{}]", sanitize::clean(label));
-        let w = sanitize::width(&chip) + 1;
-        if used + w > width {
-            spans.push(Span::styled(" …", theme.dim));
-            break;
-        }
-        used += w;
-        spans.push(Span::raw(" "));
-        let style = if r.filter_focus == Some(i) {
-            theme.selected
-        } else {
-            theme.hotkey
-        };
-        spans.push(Span::styled(chip, style));
-    }
-    Line::from(spans)
+    let labels = chips.iter().map(|(_, label)| label.as_str());
+    chips::chip_line(labels, r.filter_focus, empty, width, theme)
 }
 
 pub fn render(frame: &mut Frame, area: Rect, r: &RosterState, theme: &Theme) {

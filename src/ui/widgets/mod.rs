@@ -1,6 +1,7 @@
 //! Widgets shared by screens.
 
 pub mod chart;
+pub mod chips;
 pub mod form;
 pub mod listing;
 pub mod pending;
