@@ -20,6 +20,8 @@ pub struct Input {
     pub params: ConnParams,
     /// The config file's `[keys]`: which letters the menu keeps for itself.
     pub keys: HashMap<String, Vec<String>>,
+    /// Where documents live and which storage mode is on.
+    pub storage: String,
 }
 
 /// The report as text and whether everything is healthy.
@@ -34,6 +36,7 @@ pub async fn report(input: Input) -> (String, bool) {
     for note in &input.notes {
         let _ = writeln!(out, "            {note}");
     }
+    let _ = writeln!(out, "storage     {}", input.storage);
     let (keymap, key_problems) = KeyMap::new(&input.keys);
     problems.extend(key_problems);
     let checked = match crate::db::pool::connect_one(&input.params).await {

@@ -259,6 +259,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
                 warnings: params.warnings.clone(),
                 params,
                 keys: loaded.config.keys.clone().into_iter().collect(),
+                storage: storage::describe(&loaded.config.storage),
             };
             let (text, healthy) = doctor::report(input).await;
             print!("{text}");
@@ -332,6 +333,17 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
 
 async fn bench(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::BenchArgs) -> Result<()> {
     let params = resolve(cli, loaded)?.with_application_name("caseload bench");
+    if args.only.as_deref() == Some("storage") {
+        let owner = pool::connect_one(&params).await?;
+        let rounds = args.iterations.clamp(1, 5);
+        let figures = caseload::bench::storage::run(&owner, rounds).await?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&figures)?);
+        } else {
+            print!("{}", figures.render());
+        }
+        return Ok(());
+    }
     let tls = Tls::for_params(&params)?;
     let pool = pool::build_pool_with_tls(&params, &loaded.config.database, &tls)?;
     // The child gets the same connection flags; the environment it inherits.

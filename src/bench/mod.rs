@@ -14,6 +14,7 @@ pub mod render;
 pub mod sink;
 pub mod startup;
 pub mod stats;
+pub mod storage;
 
 use crate::db::tls::Tls;
 use color_eyre::eyre::Result;

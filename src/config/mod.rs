@@ -160,6 +160,22 @@ pub struct StorageConfig {
     pub path_style: bool,
     /// How long a link the database signs stays valid.
     pub url_expires_secs: u32,
+    /// Who moves the bytes: links the database signs, or (single-user
+    /// setups) this client with its own AWS credentials.
+    pub mode: StorageMode,
+}
+
+/// `storage.mode`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageMode {
+    /// The database checks each request and signs a link for one object.
+    #[default]
+    Signed,
+    /// The client reads and writes objects with aws-config credentials; the
+    /// database still checks and audits rows but no longer decides who
+    /// can read a file: anyone holding those credentials reads them all.
+    Direct,
 }
 
 impl Default for StorageConfig {
@@ -172,6 +188,7 @@ impl Default for StorageConfig {
             prefix: "documents/".into(),
             path_style: false,
             url_expires_secs: 300,
+            mode: StorageMode::Signed,
         }
     }
 }

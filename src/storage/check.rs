@@ -39,7 +39,7 @@ fn db_error(e: tokio_postgres::Error) -> StorageError {
 }
 
 /// The SDK's error with its service code, not just "service error".
-fn sdk_message<E, R>(e: &aws_sdk_s3::error::SdkError<E, R>) -> String
+pub(crate) fn sdk_message<E, R>(e: &aws_sdk_s3::error::SdkError<E, R>) -> String
 where
     E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
@@ -63,28 +63,75 @@ where
     }
 }
 
-/// One line of the init report: a hardening step done, or why not.
-fn note<T, E, R>(what: &str, r: Result<T, aws_sdk_s3::error::SdkError<E, R>>) -> String
+/// What one step of `storage init` came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Done,
+    /// Not needed here, and why.
+    Skipped(&'static str),
+    /// The store answered "not implemented" (the embedded s3s-fs, some
+    /// self-hosted stores).
+    NotSupported,
+    /// The store refused; the message says why. Not fatal: the operator
+    /// reads it and fixes the bucket by hand or with more rights.
+    Failed(String),
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Step::Done => f.write_str("ok"),
+            Step::Skipped(why) => write!(f, "skipped ({why})"),
+            Step::NotSupported => f.write_str("not supported by this store"),
+            Step::Failed(why) => write!(f, "FAILED: {why}"),
+        }
+    }
+}
+
+/// A hardening step's outcome.
+fn step<T, E, R>(r: Result<T, aws_sdk_s3::error::SdkError<E, R>>) -> Step
 where
     E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
 {
     match r {
-        Ok(_) => format!("{what}: set"),
-        Err(e) => format!("{what}: not set ({})", sdk_message(&e)),
+        Ok(_) => Step::Done,
+        Err(e) if not_implemented(&e) => Step::NotSupported,
+        Err(e) => Step::Failed(sdk_message(&e)),
     }
+}
+
+fn not_implemented<E, R>(e: &aws_sdk_s3::error::SdkError<E, R>) -> bool
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    e.as_service_error()
+        .is_some_and(|s| matches!(s.code(), Some("NotImplemented" | "NotImplementedError")))
 }
 
 #[derive(Debug, Default)]
 pub struct InitReport {
     pub created_bucket: bool,
-    /// One line per hardening step: done, or why not.
-    pub notes: Vec<String>,
+    /// One line per step, in order: what it is and how it went.
+    pub steps: Vec<(&'static str, Step)>,
 }
+
+impl InitReport {
+    pub fn step(&self, what: &str) -> Option<&Step> {
+        self.steps.iter().find(|(w, _)| *w == what).map(|(_, s)| s)
+    }
+}
+
+pub const STEP_ENCRYPTION: &str = "default server-side encryption (AES256)";
+pub const STEP_PUBLIC: &str = "public access blocked";
+pub const STEP_LIFECYCLE: &str = "incomplete multipart uploads aborted after a day";
+pub const STEP_SECRET: &str = "signing key stored in the database";
 
 /// Creates the bucket when missing, asks for default encryption, blocked
 /// public access and cleanup of abandoned uploads (noting what this store
-/// does not support), then stores the signing settings in the database.
+/// does not support), then stores the signing settings in the database
+/// (in direct mode: the store's address and no key).
 pub async fn init(
     s3: &aws_sdk_s3::Client,
     owner: &tokio_postgres::Client,
@@ -92,7 +139,16 @@ pub async fn init(
 ) -> Result<InitReport, StorageError> {
     let bucket = settings.bucket.as_str();
     let mut report = InitReport::default();
-    if s3.head_bucket().bucket(bucket).send().await.is_err() {
+    if let Err(e) = s3.head_bucket().bucket(bucket).send().await {
+        // A 404 means "create it"; anything else (wrong key, no network)
+        // would only be hidden behind a confusing CreateBucket error.
+        let missing = e.raw_response().is_some_and(|r| r.status().as_u16() == 404);
+        if !missing {
+            return Err(StorageError::Bucket {
+                bucket: bucket.into(),
+                message: sdk_message(&e),
+            });
+        }
         let mut create = s3.create_bucket().bucket(bucket);
         if settings.region != "us-east-1" && settings.endpoint.is_none() {
             create = create.create_bucket_configuration(
@@ -130,7 +186,7 @@ pub async fn init(
         .server_side_encryption_configuration(encryption)
         .send()
         .await;
-    report.notes.push(note("default encryption (AES256)", r));
+    report.steps.push((STEP_ENCRYPTION, step(r)));
     let r = s3
         .put_public_access_block()
         .bucket(bucket)
@@ -144,7 +200,7 @@ pub async fn init(
         )
         .send()
         .await;
-    report.notes.push(note("public access blocked", r));
+    report.steps.push((STEP_PUBLIC, step(r)));
     let rule = LifecycleRule::builder()
         .id("caseload-abandoned-uploads")
         .status(ExpirationStatus::Enabled)
@@ -170,10 +226,16 @@ pub async fn init(
         .lifecycle_configuration(lifecycle)
         .send()
         .await;
-    report
-        .notes
-        .push(note("abandoned multipart uploads removed after a day", r));
+    report.steps.push((STEP_LIFECYCLE, step(r)));
     settings.store(owner).await.map_err(db_error)?;
+    report.steps.push((
+        STEP_SECRET,
+        if settings.secret_access_key.is_some() {
+            Step::Done
+        } else {
+            Step::Skipped("direct mode: any key stored before was removed")
+        },
+    ));
     Ok(report)
 }
 
@@ -189,6 +251,9 @@ pub struct CheckReport {
     /// The store's clock minus the database's, in seconds (from its Date
     /// header): links are signed by one and checked by the other.
     pub store_ahead_of_database_secs: Option<i64>,
+    /// The server-side encryption the store reports for the test object
+    /// (`None`: none reported; not asked when no SDK client was given).
+    pub encryption: Option<String>,
 }
 
 /// A round trip through links the database signs: PUT `bytes` random
@@ -231,7 +296,21 @@ pub async fn check(
     let store_ahead_of_database_secs = put_answer
         .date
         .map(|d| (d - (db_now + (put_done - queried))).num_seconds());
+    let mut encryption = None;
     if let Some((s3, bucket)) = s3 {
+        let head = s3
+            .head_object()
+            .bucket(bucket)
+            .key(&key)
+            .send()
+            .await
+            .map_err(|e| StorageError::Bucket {
+                bucket: bucket.into(),
+                message: sdk_message(&e),
+            })?;
+        encryption = head
+            .server_side_encryption()
+            .map(|e| e.as_str().to_string());
         // Best effort: a leftover check object is tiny and under its own folder.
         let _ = s3.delete_object().bucket(bucket).key(&key).send().await;
     }
@@ -253,5 +332,6 @@ pub async fn check(
         signed_per_sec,
         database_ahead_secs,
         store_ahead_of_database_secs,
+        encryption,
     })
 }

@@ -1,14 +1,16 @@
-//! `caseload storage init|check` and `caseload doc upload`: what the
+//! `caseload storage init|check|sweep` and `caseload doc upload`: what the
 //! commands print, around the library calls.
 
 use super::check;
 use super::client::{s3_client, sdk_client, shared_config};
+use super::direct::Direct;
 use super::embedded::EmbeddedStore;
 use super::settings::SigningSettings;
 use super::transfer::Transfer;
 use super::upload::{NewDocument, upload};
+use super::{demo_files, sweep};
 use crate::cli::{DocUploadArgs, StorageCommand};
-use crate::config::StorageConfig;
+use crate::config::{StorageConfig, StorageMode};
 use aws_sdk_s3::config::ProvideCredentials;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use std::path::Path;
@@ -85,9 +87,18 @@ pub async fn storage(
             config.endpoint.as_deref().unwrap_or_default()
         );
     }
-    if matches!(cmd, StorageCommand::Init) || embedded.is_some() {
-        let (id, secret) = signing_key(&shared, embedded.as_ref(), env).await?;
-        let settings = SigningSettings::from_config(&config, &id, &secret);
+    let direct = config.mode == StorageMode::Direct && embedded.is_none();
+    // The embedded store's key is made up per run: init and check set it
+    // up afresh (a sweep needs no signing).
+    if matches!(cmd, StorageCommand::Init)
+        || (embedded.is_some() && matches!(cmd, StorageCommand::Check(_)))
+    {
+        let settings = if direct {
+            SigningSettings::direct(&config)
+        } else {
+            let (id, secret) = signing_key(&shared, embedded.as_ref(), env).await?;
+            SigningSettings::from_config(&config, &id, &secret)
+        };
         let report = check::init(&s3, owner, &settings).await?;
         println!(
             "bucket {}: {}",
@@ -98,44 +109,126 @@ pub async fn storage(
                 "exists"
             }
         );
-        for note in &report.notes {
-            println!("  {note}");
+        for (what, step) in &report.steps {
+            println!("  {what}: {step}");
         }
-        println!("signing key {id} stored in the database (no application role can read it)");
-    }
-    if let StorageCommand::Check(args) = cmd {
-        let transfer = Transfer::new()?;
-        let size = usize::try_from(args.size_kib.saturating_mul(1024)).unwrap_or(usize::MAX);
-        let r = check::check(owner, &transfer, Some((&s3, &config.bucket)), size).await?;
-        let rate =
-            |d: std::time::Duration| r.bytes as f64 / 1_048_576.0 / d.as_secs_f64().max(1e-9);
-        println!(
-            "round trip of {} bytes through links the database signed: ok \
-             (PUT {} ms, {:.1} MiB/s; GET {} ms, {:.1} MiB/s)",
-            r.bytes,
-            r.put.as_millis(),
-            rate(r.put),
-            r.get.as_millis(),
-            rate(r.get)
-        );
-        println!(
-            "the database signs {:.0} links/s ({:.3} ms each)",
-            r.signed_per_sec,
-            1000.0 / r.signed_per_sec
-        );
-        println!(
-            "database clock ahead of this machine: {} s",
-            r.database_ahead_secs
-        );
-        match r.store_ahead_of_database_secs {
-            Some(s) if s.abs() > 60 => println!(
-                "store clock ahead of the database: {s} s -- fix the clocks: links are \
-                 signed by one and checked by the other"
+        match &settings.access_key_id {
+            Some(id) => println!(
+                "signing key {id} stored in the database (no application role can read it)"
             ),
-            Some(s) => println!("store clock ahead of the database: {s} s"),
-            None => println!("store clock: unknown (no Date header)"),
+            None => println!(
+                "direct mode: the database holds no signing key; each client uses its own \
+                 AWS credentials (storage.mode)"
+            ),
         }
     }
+    match cmd {
+        StorageCommand::Check(args) => {
+            let size = usize::try_from(args.size_kib.saturating_mul(1024)).unwrap_or(usize::MAX);
+            if direct {
+                check_direct(&s3, &config, size).await
+            } else {
+                check_signed(owner, &s3, &config, size).await
+            }
+        }
+        StorageCommand::Sweep(args) => {
+            let report =
+                sweep::sweep(&s3, owner, &config.bucket, &config.prefix, args.dry_run).await?;
+            print!("{}", report.render());
+            if report.failures.is_empty() {
+                Ok(())
+            } else {
+                Err(eyre!(
+                    "{} objects or rows could not be removed (see above); run the sweep again \
+                     once fixed",
+                    report.failures.len()
+                ))
+            }
+        }
+        StorageCommand::Init => Ok(()),
+    }
+}
+
+fn rate(bytes: usize, d: std::time::Duration) -> f64 {
+    bytes as f64 / 1_048_576.0 / d.as_secs_f64().max(1e-9)
+}
+
+async fn check_signed(
+    owner: &tokio_postgres::Client,
+    s3: &aws_sdk_s3::Client,
+    config: &StorageConfig,
+    size: usize,
+) -> Result<()> {
+    let transfer = Transfer::new()?;
+    let r = check::check(owner, &transfer, Some((s3, &config.bucket)), size).await?;
+    println!(
+        "round trip of {} bytes through links the database signed: ok \
+         (PUT {} ms, {:.1} MiB/s; GET {} ms, {:.1} MiB/s)",
+        r.bytes,
+        r.put.as_millis(),
+        rate(r.bytes, r.put),
+        r.get.as_millis(),
+        rate(r.bytes, r.get)
+    );
+    println!(
+        "the database signs {:.0} links/s ({:.3} ms each)",
+        r.signed_per_sec,
+        1000.0 / r.signed_per_sec
+    );
+    println!(
+        "database clock ahead of this machine: {} s",
+        r.database_ahead_secs
+    );
+    match r.store_ahead_of_database_secs {
+        Some(s) if s.abs() > 60 => println!(
+            "store clock ahead of the database: {s} s -- fix the clocks: links are \
+             signed by one and checked by the other"
+        ),
+        Some(s) => println!("store clock ahead of the database: {s} s"),
+        None => println!("store clock: unknown (no Date header)"),
+    }
+    println!("{}", encryption_line(r.encryption.as_deref()));
+    Ok(())
+}
+
+fn encryption_line(reported: Option<&str>) -> String {
+    match reported {
+        Some(e) => format!("encryption at rest: {e}"),
+        None => "encryption at rest: not reported by this store (set default encryption on \
+                 the bucket yourself, or check the store's disk encryption)"
+            .into(),
+    }
+}
+
+/// Direct mode's check: the same round trip with this client's credentials.
+async fn check_direct(s3: &aws_sdk_s3::Client, config: &StorageConfig, size: usize) -> Result<()> {
+    let direct = Direct::new(s3.clone(), &config.bucket);
+    let key = format!("{}caseload-check/{}", config.prefix, uuid::Uuid::new_v4());
+    let mut payload = vec![0u8; size];
+    rand::fill(&mut payload[..]);
+    let started = std::time::Instant::now();
+    direct.put(&key, payload.clone().into()).await?;
+    let put = started.elapsed();
+    let started = std::time::Instant::now();
+    let back = direct.get(&key).await?;
+    let get = started.elapsed();
+    let head = s3.head_object().bucket(&config.bucket).key(&key).send().await;
+    let _ = s3.delete_object().bucket(&config.bucket).key(&key).send().await;
+    if back != payload {
+        return Err(check::StorageError::Mismatch(back.len()).into());
+    }
+    println!(
+        "direct mode: round trip of {size} bytes with this client's credentials: ok \
+         (PUT {} ms, {:.1} MiB/s; GET {} ms, {:.1} MiB/s)",
+        put.as_millis(),
+        rate(size, put),
+        get.as_millis(),
+        rate(size, get)
+    );
+    let encryption = head
+        .ok()
+        .and_then(|h| h.server_side_encryption().map(|e| e.as_str().to_string()));
+    println!("{}", encryption_line(encryption.as_deref()));
     Ok(())
 }
 
@@ -207,5 +300,14 @@ pub async fn start_for_demo(
     let settings =
         SigningSettings::from_config(&config, &store.access_key_id, &store.secret_access_key);
     check::init(&s3, owner, &settings).await?;
+    let files = demo_files::ensure(owner, &s3, &config.bucket).await?;
+    if files.written > 0 {
+        eprintln!(
+            "caseload: wrote {} demo document files ({} KiB) in {} ms",
+            files.written,
+            files.bytes_written / 1024,
+            files.elapsed.as_millis()
+        );
+    }
     Ok(store)
 }

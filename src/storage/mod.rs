@@ -9,12 +9,35 @@
 pub mod check;
 pub mod client;
 pub mod command;
+pub mod demo_files;
+pub mod direct;
 pub mod embedded;
 pub mod settings;
+pub mod sweep;
 pub mod transfer;
 pub mod upload;
 
-use crate::config::StorageConfig;
+use crate::config::{StorageConfig, StorageMode};
+
+/// One line for `caseload doctor`: where documents live and who decides
+/// who reads them.
+pub fn describe(c: &StorageConfig) -> String {
+    let store = match (&c.endpoint, c.embedded) {
+        (_, true) => "the embedded store in the data directory".to_string(),
+        (Some(e), false) => format!("bucket {} at {e}", c.bucket),
+        (None, false) => format!("bucket {} on AWS ({})", c.bucket, c.region),
+    };
+    match c.mode {
+        StorageMode::Signed => format!(
+            "{store}; mode signed: the database checks each request and signs a link for one \
+             object"
+        ),
+        StorageMode::Direct => format!(
+            "{store}; mode direct: this client uses its own AWS credentials, and the database \
+             no longer decides who reads a file"
+        ),
+    }
+}
 
 /// Refuses settings the store or the database would refuse later, naming
 /// the key to fix.
@@ -46,6 +69,11 @@ pub fn validate(c: &StorageConfig) -> Result<(), String> {
             c.bucket
         ));
     }
+    if c.mode == StorageMode::Direct && c.embedded {
+        return Err("storage.mode = \"direct\" needs a store of your own: the embedded \
+                    store's key is made up on every start (set storage.embedded = false)"
+            .into());
+    }
     if c.prefix.starts_with('/') || c.prefix.len() > 200 {
         return Err("storage.prefix must not start with '/' and is at most 200 bytes".into());
     }
@@ -75,5 +103,12 @@ mod tests {
         assert!(bad(|c| c.region = "EU West".into()).starts_with("storage.region"));
         assert!(bad(|c| c.bucket = "My_Bucket".into()).starts_with("storage.bucket"));
         assert!(bad(|c| c.prefix = "/docs".into()).starts_with("storage.prefix"));
+        assert!(
+            bad(|c| {
+                c.mode = StorageMode::Direct;
+                c.embedded = true;
+            })
+            .starts_with("storage.mode")
+        );
     }
 }

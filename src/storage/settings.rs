@@ -15,8 +15,10 @@ pub struct SigningSettings {
     pub bucket: String,
     pub key_prefix: String,
     pub path_style: bool,
-    pub access_key_id: String,
-    pub secret_access_key: String,
+    /// `None` in direct mode: the database then holds no key and signs
+    /// nothing (0023).
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
     pub url_expires_secs: u32,
 }
 
@@ -30,7 +32,10 @@ impl fmt::Debug for SigningSettings {
             .field("key_prefix", &self.key_prefix)
             .field("path_style", &self.path_style)
             .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &"<redacted>")
+            .field(
+                "secret_access_key",
+                &self.secret_access_key.as_ref().map(|_| "<redacted>"),
+            )
             .field("url_expires_secs", &self.url_expires_secs)
             .finish()
     }
@@ -45,9 +50,19 @@ impl SigningSettings {
             bucket: c.bucket.clone(),
             key_prefix: c.prefix.clone(),
             path_style: c.path_style,
-            access_key_id: access_key_id.into(),
-            secret_access_key: secret.into(),
+            access_key_id: Some(access_key_id.into()),
+            secret_access_key: Some(secret.into()),
             url_expires_secs: c.url_expires_secs,
+        }
+    }
+
+    /// The config's store with no key: direct mode, where each client
+    /// uses its own credentials and the database signs nothing.
+    pub fn direct(c: &StorageConfig) -> SigningSettings {
+        SigningSettings {
+            access_key_id: None,
+            secret_access_key: None,
+            ..SigningSettings::from_config(c, "", "")
         }
     }
 

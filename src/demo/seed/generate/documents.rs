@@ -1,4 +1,6 @@
-//! Uploaded documents, some attached to an intervention or a session.
+//! Uploaded documents, some attached to an intervention or a session. Each
+//! row describes a real file (storage::demo_files makes its bytes from the
+//! row) that `caseload demo` puts in the embedded store, so downloads work.
 
 use super::{Chunk, Ctx, Started};
 use crate::demo::seed::reference::{at, new_uuid, pick};
@@ -7,17 +9,18 @@ use rand::Rng;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+/// storage.bucket and storage.prefix's defaults: the demo's store. Keys are
+/// opaque (the document's id), like those of real uploads.
+const DEMO_BUCKET: &str = "caseload-documents";
+const DEMO_PREFIX: &str = "documents/";
+
 const DOCS: &[(&str, &str, bool)] = &[
     ("Reading benchmark - Fall.pdf", "application/pdf", false),
     ("Signed consent form.pdf", "application/pdf", false),
-    (
-        "Behavior plan v2.docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        false,
-    ),
+    ("Behavior plan v2.txt", "text/plain", false),
     ("Attendance letter (Spanish).pdf", "application/pdf", false),
     ("IEP at a glance.pdf", "application/pdf", true),
-    ("Parent note – scan.jpg", "image/jpeg", false),
+    ("Parent note – scan.png", "image/png", false),
     ("Work sample: \"My summer\".png", "image/png", false),
     ("Psych eval summary.pdf", "application/pdf", true),
 ];
@@ -31,10 +34,12 @@ pub(super) fn documents(c: &mut Ctx, student: Uuid, started: &[Started], out: &m
     for _ in 0..n {
         let id = new_uuid(&mut c.rng);
         let (filename, ctype, restricted) = *pick(&mut c.rng, DOCS);
-        let size: i64 = c.rng.random_range(18_000..2_400_000);
-        let mut h = Sha256::new();
-        h.update(format!("caseload demo document {id} {size}").as_bytes());
-        let sha = hex::encode(h.finalize());
+        // Drawn as before the files were real, so every later value of the
+        // student's stream (and the demo's data) stays the same.
+        let _size: i64 = c.rng.random_range(18_000..2_400_000);
+        let file = crate::storage::demo_files::demo_file(id, filename, ctype);
+        let size = i64::try_from(file.len()).unwrap_or(i64::MAX);
+        let sha = hex::encode(Sha256::digest(&file));
         let uploaded_by = started.first().map_or_else(|| c.teacher(), |s| s.owner);
         let when = at(c.today - c.days(1, 120), 16, c.rng.random_range(0..60));
         let deleted = c.chance(0.03).then(|| when + Duration::days(2));
@@ -42,8 +47,8 @@ pub(super) fn documents(c: &mut Ctx, student: Uuid, started: &[Started], out: &m
             .uuid(id)
             .uuid(student)
             .text("s3")
-            .text("caseload-demo")
-            .text(&format!("students/{student}/{id}"))
+            .text(DEMO_BUCKET)
+            .text(&format!("{DEMO_PREFIX}{id}"))
             .text(filename)
             .text(ctype)
             .int(size)
