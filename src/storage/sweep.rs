@@ -10,7 +10,8 @@
 //!   retention again, and then its object. The row is deleted rather than
 //!   marked: a document's metadata (its file name, whose it was) is as
 //!   private as its bytes, and the retention period is the promise that
-//!   both go; the audit trail keeps "document X of student Y was purged".
+//!   both go; the audit trail keeps "document X of student Y was deleted,
+//!   by the owner's login".
 //!   Row first, because an object whose row is gone is an orphan the next
 //!   sweep removes, while a row whose object went first could be undeleted
 //!   in between and point at nothing.
@@ -291,8 +292,8 @@ pub async fn sweep(
     Ok(report)
 }
 
-/// Deletes one row still past retention, with an audit event, in one
-/// statement. False when it no longer qualifies.
+/// Deletes one row still past retention (the audit trigger records it,
+/// and its attachments go with it). False when it no longer qualifies.
 async fn purge_row(
     owner: &tokio_postgres::Client,
     id: Uuid,
@@ -300,14 +301,8 @@ async fn purge_row(
 ) -> Result<bool, String> {
     owner
         .query_opt(
-            "WITH gone AS ( \
-               DELETE FROM documents WHERE id = $1 \
-                 AND deleted_at < now() - make_interval(days => $2) \
-               RETURNING id, student_id) \
-             INSERT INTO audit_events (actor_id, action, table_name, row_id, student_id, \
-                                       changed_columns) \
-             SELECT NULL, 'delete', 'documents', id, student_id, ARRAY['purged'] FROM gone \
-             RETURNING row_id",
+            "DELETE FROM documents WHERE id = $1 \
+               AND deleted_at < now() - make_interval(days => $2) RETURNING id",
             &[&id, &retention_days],
         )
         .await

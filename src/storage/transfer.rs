@@ -35,7 +35,8 @@ fn refusal_message(status: u16, code: Option<&str>, message: Option<&str>) -> St
         Some("RequestTimeTooSkewed") => "the database's clock and the store's differ too much: \
              fix the clocks (see `caseload storage check`)"
             .into(),
-        Some("SignatureDoesNotMatch") | Some("InvalidAccessKeyId") => format!(
+        // NotSignedUp: s3s's answer to an unknown key id.
+        Some("SignatureDoesNotMatch" | "InvalidAccessKeyId" | "NotSignedUp") => format!(
             "the store refused the database's signature ({}): run `caseload storage init` \
              again, and check storage.region and storage.endpoint",
             code.unwrap_or_default()
