@@ -77,7 +77,10 @@ async fn no_application_role_reads_the_secret_through_functions_views_statistics
         assert!(stats.is_empty(), "{person}: statistics of the settings");
         // The functions' source holds no secret.
         let src: Vec<String> = c
-            .query("SELECT prosrc FROM pg_proc WHERE proname LIKE 'caseload_%'", &[])
+            .query(
+                "SELECT prosrc FROM pg_proc WHERE proname LIKE 'caseload_%'",
+                &[],
+            )
             .await
             .expect("pg_proc")
             .iter()

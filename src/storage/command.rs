@@ -212,8 +212,18 @@ async fn check_direct(s3: &aws_sdk_s3::Client, config: &StorageConfig, size: usi
     let started = std::time::Instant::now();
     let back = direct.get(&key).await?;
     let get = started.elapsed();
-    let head = s3.head_object().bucket(&config.bucket).key(&key).send().await;
-    let _ = s3.delete_object().bucket(&config.bucket).key(&key).send().await;
+    let head = s3
+        .head_object()
+        .bucket(&config.bucket)
+        .key(&key)
+        .send()
+        .await;
+    let _ = s3
+        .delete_object()
+        .bucket(&config.bucket)
+        .key(&key)
+        .send()
+        .await;
     if back != payload {
         return Err(check::StorageError::Mismatch(back.len()).into());
     }

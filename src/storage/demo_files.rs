@@ -75,7 +75,9 @@ fn pdf(id: Uuid, filename: &str, pad: usize) -> Vec<u8> {
         out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", n + 1).as_bytes());
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for o in offsets {
         out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
@@ -264,7 +266,10 @@ mod tests {
         assert!(text[xref..].starts_with("xref\n0 6\n"));
         for (n, line) in text[xref..].lines().skip(3).take(5).enumerate() {
             let at: usize = line[..10].parse().expect("offset");
-            assert!(text[at..].starts_with(&format!("{} 0 obj", n + 1)), "{line}");
+            assert!(
+                text[at..].starts_with(&format!("{} 0 obj", n + 1)),
+                "{line}"
+            );
         }
         assert!(text.contains("(File: a \\(b\\) \\\\ c) Tj"));
     }

@@ -30,7 +30,10 @@ pub struct Direct {
 impl Direct {
     /// The config's store, with credentials from the standard chain.
     pub async fn from_config(config: &StorageConfig) -> Direct {
-        Direct::new(super::client::sdk_client(config, None).await, &config.bucket)
+        Direct::new(
+            super::client::sdk_client(config, None).await,
+            &config.bucket,
+        )
     }
 
     pub fn new(s3: aws_sdk_s3::Client, bucket: &str) -> Direct {
@@ -71,7 +74,9 @@ impl Direct {
 
 /// The SDK's error as the same messages signed links give (naming the
 /// setting to fix).
-fn transfer_error<E>(e: &aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>) -> TransferError
+fn transfer_error<E>(
+    e: &aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+) -> TransferError
 where
     E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
 {

@@ -70,9 +70,11 @@ pub fn validate(c: &StorageConfig) -> Result<(), String> {
         ));
     }
     if c.mode == StorageMode::Direct && c.embedded {
-        return Err("storage.mode = \"direct\" needs a store of your own: the embedded \
+        return Err(
+            "storage.mode = \"direct\" needs a store of your own: the embedded \
                     store's key is made up on every start (set storage.embedded = false)"
-            .into());
+                .into(),
+        );
     }
     if c.prefix.starts_with('/') || c.prefix.len() > 200 {
         return Err("storage.prefix must not start with '/' and is at most 200 bytes".into());

@@ -199,8 +199,13 @@ pub async fn sweep(
     let mut known: HashSet<String> = HashSet::with_capacity(rows.len());
     let mut expired = Vec::new();
     for r in &rows {
-        let (id, key, row_bucket, deleted, past): (Uuid, String, Option<String>, bool, Option<bool>) =
-            (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
+        let (id, key, row_bucket, deleted, past): (
+            Uuid,
+            String,
+            Option<String>,
+            bool,
+            Option<bool>,
+        ) = (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
         known.insert(key.clone());
         if row_bucket.as_deref() != Some(bucket) {
             report.other_bucket += 1;
@@ -236,7 +241,9 @@ pub async fn sweep(
     let mut orphans: Vec<&String> = objects
         .iter()
         .filter(|(k, modified)| {
-            !known.contains(*k) && !live_pending.contains(*k) && modified.is_some_and(|m| m < cutoff)
+            !known.contains(*k)
+                && !live_pending.contains(*k)
+                && modified.is_some_and(|m| m < cutoff)
         })
         .map(|(k, _)| k)
         .collect();
@@ -258,7 +265,9 @@ pub async fn sweep(
             Ok(true) => {}
             Ok(false) => continue, // undeleted since it was read
             Err(e) => {
-                report.failures.push(format!("cannot purge document {id}: {e}"));
+                report
+                    .failures
+                    .push(format!("cannot purge document {id}: {e}"));
                 continue;
             }
         }
@@ -316,7 +325,12 @@ impl SweepReport {
         use std::fmt::Write;
         let mut out = String::new();
         let (would, removed, purged, deleted) = if self.dry_run {
-            ("dry run: nothing changed; ", "would remove", "would purge", "would delete")
+            (
+                "dry run: nothing changed; ",
+                "would remove",
+                "would purge",
+                "would delete",
+            )
         } else {
             ("", "removed", "purged", "deleted")
         };
@@ -365,7 +379,11 @@ impl SweepReport {
             );
             for m in &self.missing {
                 let state = if m.deleted { " (deleted)" } else { "" };
-                let _ = writeln!(out, "  document {} at {}{state}", m.document_id, m.object_key);
+                let _ = writeln!(
+                    out,
+                    "  document {} at {}{state}",
+                    m.document_id, m.object_key
+                );
             }
         }
         for f in &self.failures {
