@@ -480,7 +480,17 @@ async fn refuses_to_seed_twice_and_clear_allows_a_reseed() {
     assert_eq!(count(&c, "SELECT count(*) FROM roles").await, 6);
     assert_eq!(
         count(&c, "SELECT count(*) FROM settings WHERE scope = 'system'").await,
-        5
+        6
+    );
+    // The documents' retention for the sweeper (0023) is another.
+    assert_eq!(
+        count(
+            &c,
+            "SELECT count(*) FROM settings WHERE scope = 'system' \
+             AND key = 'documents.retention_days' AND value = '30'"
+        )
+        .await,
+        1
     );
     // The district's alphabet for names (0014) is one of them.
     assert_eq!(
