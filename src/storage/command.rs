@@ -242,7 +242,11 @@ async fn check_direct(s3: &aws_sdk_s3::Client, config: &StorageConfig, size: usi
     Ok(())
 }
 
-pub async fn doc_upload(person: &mut tokio_postgres::Client, args: &DocUploadArgs) -> Result<()> {
+pub async fn doc_upload(
+    person: &mut tokio_postgres::Client,
+    args: &DocUploadArgs,
+    config: &StorageConfig,
+) -> Result<()> {
     let bytes = tokio::fs::read(&args.file)
         .await
         .wrap_err_with(|| format!("cannot read {}", args.file.display()))?;
@@ -272,19 +276,19 @@ pub async fn doc_upload(person: &mut tokio_postgres::Client, args: &DocUploadArg
             ));
         }
     };
-    let transfer = Transfer::new()?;
-    let up = upload(
-        person,
-        &transfer,
-        NewDocument {
-            student_id: student,
-            intervention_id: args.intervention,
-            filename: &filename,
-            restricted: args.restricted,
-            bytes: bytes.into(),
-        },
-    )
-    .await?;
+    let doc = NewDocument {
+        student_id: student,
+        intervention_id: args.intervention,
+        filename: &filename,
+        restricted: args.restricted,
+        bytes: bytes.into(),
+    };
+    let up = match config.mode {
+        StorageMode::Signed => upload(person, &Transfer::new()?, doc).await?,
+        StorageMode::Direct => {
+            super::direct::upload(person, &Direct::from_config(config).await, doc).await?
+        }
+    };
     println!(
         "uploaded {filename} ({} bytes, {}, sha256 {}) as document {}",
         up.byte_size, up.content_type, up.sha256, up.document_id
