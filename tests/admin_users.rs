@@ -656,14 +656,19 @@ async fn login_gives_a_seeded_row_a_login_role_that_signs_in() {
     assert!(login_as(&db, &me).await.is_err(), "no login role yet");
     // `user activate` and `user password` now point here.
     let e = users::set_active(&mut admin, &me, true).await.unwrap_err();
-    assert!(e.to_string().contains(&format!("caseload user login {me}")), "{e}");
+    assert!(
+        e.to_string().contains(&format!("caseload user login {me}")),
+        "{e}"
+    );
 
     users::login(&mut admin, &me).await.unwrap();
     assert_eq!(
         member_of(&admin, &me).await,
         vec!["caseload_coordinator", "caseload_counselor"]
     );
-    let c = login_as(&db, &me).await.expect("the seeded person signs in");
+    let c = login_as(&db, &me)
+        .await
+        .expect("the seeded person signs in");
     let who = caseload::db::users::whoami(&c).await.unwrap();
     let user = who.user.expect("a caseload user");
     assert_eq!(user.username, me);
@@ -673,8 +678,13 @@ async fn login_gives_a_seeded_row_a_login_role_that_signs_in() {
     let e = users::login(&mut admin, &me).await.unwrap_err();
     assert!(e.to_string().contains("refusing to adopt it"), "{e}");
     users::login(&mut admin, &inactive).await.unwrap();
-    assert!(login_as(&db, &inactive).await.is_err(), "NOLOGIN while inactive");
-    users::set_active(&mut admin, &inactive, true).await.unwrap();
+    assert!(
+        login_as(&db, &inactive).await.is_err(),
+        "NOLOGIN while inactive"
+    );
+    users::set_active(&mut admin, &inactive, true)
+        .await
+        .unwrap();
     assert!(login_as(&db, &inactive).await.is_ok());
     let e = users::login(&mut admin, "nobody_here").await.unwrap_err();
     assert!(e.to_string().contains("no caseload user called"), "{e}");

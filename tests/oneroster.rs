@@ -28,7 +28,9 @@ impl Drop for Made {
             rt.block_on(async {
                 let c = common::connect(&common::admin_conninfo()).await;
                 for n in names {
-                    let _ = c.batch_execute(&format!("DROP ROLE IF EXISTS \"{n}\"")).await;
+                    let _ = c
+                        .batch_execute(&format!("DROP ROLE IF EXISTS \"{n}\""))
+                        .await;
                 }
             });
         })
@@ -168,7 +170,12 @@ async fn snapshot(su: &Client) -> Vec<String> {
 
 #[tokio::test]
 async fn dry_run_reports_every_line_and_writes_nothing() {
-    let roles = LoginRoles::create(&common::connect(&common::admin_conninfo()).await, "caseload_admin", 1).await;
+    let roles = LoginRoles::create(
+        &common::connect(&common::admin_conninfo()).await,
+        "caseload_admin",
+        1,
+    )
+    .await;
     let db = TestDb::new().await;
     let su = db.admin().await;
     existing(&su).await;
@@ -214,13 +221,20 @@ dry run: 6 added, 3 changed, 4 left alone, 5 refused; a real run would import no
     let real = import(&mut c, dir.path(), Mode::Import).await;
     assert!(!real.committed);
     assert_eq!(real.refused(), 5);
-    assert!(real.render().ends_with("not imported: 6 added, 3 changed, 4 left alone, 5 refused; nothing was written\n"));
+    assert!(real.render().ends_with(
+        "not imported: 6 added, 3 changed, 4 left alone, 5 refused; nothing was written\n"
+    ));
     assert_eq!(snapshot(&su).await, before, "nothing half-imported");
 }
 
 #[tokio::test]
 async fn real_run_imports_all_and_a_second_run_changes_nothing() {
-    let roles = LoginRoles::create(&common::connect(&common::admin_conninfo()).await, "caseload_admin", 1).await;
+    let roles = LoginRoles::create(
+        &common::connect(&common::admin_conninfo()).await,
+        "caseload_admin",
+        1,
+    )
+    .await;
     let db = TestDb::new().await;
     let su = db.admin().await;
     existing(&su).await;
@@ -230,7 +244,13 @@ async fn real_run_imports_all_and_a_second_run_changes_nothing() {
 
     let report = import(&mut c, dir.path(), Mode::Import).await;
     assert!(report.committed, "{}", report.render());
-    assert!(report.render().ends_with("imported: 7 added, 3 changed, 4 left alone, 0 refused\n"), "{}", report.render());
+    assert!(
+        report
+            .render()
+            .ends_with("imported: 7 added, 3 changed, 4 left alone, 0 refused\n"),
+        "{}",
+        report.render()
+    );
     let students: Vec<String> = su
         .query(
             "SELECT st.local_id || ' ' || st.first_name || ' ' || st.last_name || ' ' || st.grade_level \
@@ -267,10 +287,18 @@ async fn real_run_imports_all_and_a_second_run_changes_nothing() {
     };
     assert_eq!(
         staff,
-        (format!("{} Maria Rivera", teacher()), "NE".into(), "t1".into(), "teacher".into())
+        (
+            format!("{} Maria Rivera", teacher()),
+            "NE".into(),
+            "t1".into(),
+            "teacher".into()
+        )
     );
     let school: String = su
-        .query_one("SELECT name || ' ' || sourced_id FROM schools WHERE local_id = 'SM'", &[])
+        .query_one(
+            "SELECT name || ' ' || sourced_id FROM schools WHERE local_id = 'SM'",
+            &[],
+        )
         .await
         .expect("school")
         .get(0);
@@ -306,7 +334,12 @@ imported: 0 added, 0 changed, 14 left alone, 0 refused
 
 #[tokio::test]
 async fn hostile_files_are_read_or_refused_line_by_line() {
-    let roles = LoginRoles::create(&common::connect(&common::admin_conninfo()).await, "caseload_admin", 1).await;
+    let roles = LoginRoles::create(
+        &common::connect(&common::admin_conninfo()).await,
+        "caseload_admin",
+        1,
+    )
+    .await;
     let db = TestDb::new().await;
     let su = db.admin().await;
     let mut c = admin(&db, &su, &roles).await;
@@ -354,7 +387,12 @@ dry run: 3 added, 0 changed, 0 left alone, 3 refused; a real run would import no
 
 #[tokio::test]
 async fn ten_thousand_rows_with_one_bad_line_import_nothing() {
-    let roles = LoginRoles::create(&common::connect(&common::admin_conninfo()).await, "caseload_admin", 1).await;
+    let roles = LoginRoles::create(
+        &common::connect(&common::admin_conninfo()).await,
+        "caseload_admin",
+        1,
+    )
+    .await;
     let db = TestDb::new().await;
     let su = db.admin().await;
     let mut c = admin(&db, &su, &roles).await;
@@ -385,21 +423,31 @@ async fn ten_thousand_rows_with_one_bad_line_import_nothing() {
     assert_eq!(
         refused,
         vec![
-            "users.csv:5000: bad grade \"5th\" (caseload knows PK, TK, KG, 01–12 and UG)".to_string(),
+            "users.csv:5000: bad grade \"5th\" (caseload knows PK, TK, KG, 01–12 and UG)"
+                .to_string(),
             "demographics.csv:4500: its user was refused (users.csv line 5000)".to_string(),
             "enrollments.csv:4500: its user was refused (users.csv line 5000)".to_string(),
         ]
     );
     let real = import(&mut c, dir.path(), Mode::Import).await;
     assert!(!real.committed);
-    let n: i64 = su.query_one("SELECT count(*) FROM students", &[]).await.expect("count").get(0);
+    let n: i64 = su
+        .query_one("SELECT count(*) FROM students", &[])
+        .await
+        .expect("count")
+        .get(0);
     assert_eq!(n, 0, "one bad line: nothing imported");
 }
 
 #[tokio::test]
 async fn a_zip_export_imports_like_its_folder() {
     use std::io::Write;
-    let roles = LoginRoles::create(&common::connect(&common::admin_conninfo()).await, "caseload_admin", 1).await;
+    let roles = LoginRoles::create(
+        &common::connect(&common::admin_conninfo()).await,
+        "caseload_admin",
+        1,
+    )
+    .await;
     let db = TestDb::new().await;
     let su = db.admin().await;
     existing(&su).await;
@@ -413,8 +461,15 @@ async fn a_zip_export_imports_like_its_folder() {
     let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).expect("zip"));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
-    for name in ["orgs.csv", "users.csv", "demographics.csv", "enrollments.csv", "classes.csv"] {
-        zip.start_file(format!("export/{name}"), opts).expect("entry");
+    for name in [
+        "orgs.csv",
+        "users.csv",
+        "demographics.csv",
+        "enrollments.csv",
+        "classes.csv",
+    ] {
+        zip.start_file(format!("export/{name}"), opts)
+            .expect("entry");
         zip.write_all(&std::fs::read(folder.join(name)).expect("read"))
             .expect("write");
     }
@@ -423,14 +478,30 @@ async fn a_zip_export_imports_like_its_folder() {
     let from_zip = import(&mut c, &zip_path, Mode::DryRun).await;
     let from_folder = import(&mut c, &folder, Mode::DryRun).await;
     assert_eq!(from_zip.render(), from_folder.render());
-    assert!(from_zip.render().contains("users.csv:2: added: student 1001 López, Ana"));
+    assert!(
+        from_zip
+            .render()
+            .contains("users.csv:2: added: student 1001 López, Ana")
+    );
 
     let not_zip = dir.path().join("users.txt");
     std::fs::write(&not_zip, "hello").expect("file");
-    let e = oneroster::run(&mut c, &not_zip, Options { mode: Mode::DryRun, logins: false }, &mut Quiet)
-        .await
-        .expect_err("not an export");
-    assert!(e.to_string().contains("is not a folder or a readable .zip file"), "{e}");
+    let e = oneroster::run(
+        &mut c,
+        &not_zip,
+        Options {
+            mode: Mode::DryRun,
+            logins: false,
+        },
+        &mut Quiet,
+    )
+    .await
+    .expect_err("not an export");
+    assert!(
+        e.to_string()
+            .contains("is not a folder or a readable .zip file"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -464,7 +535,10 @@ async fn logins_option_gives_new_staff_a_login_role_that_signs_in() {
         .get(0);
     assert_eq!(who, "Maria Rivera");
     let teacher_member: bool = me
-        .query_one("SELECT pg_has_role(current_user, 'caseload_teacher', 'member')", &[])
+        .query_one(
+            "SELECT pg_has_role(current_user, 'caseload_teacher', 'member')",
+            &[],
+        )
         .await
         .expect("membership")
         .get(0);
@@ -489,7 +563,12 @@ fn caseload(conninfo: &str, args: &[&str]) -> std::process::Output {
 
 #[tokio::test]
 async fn the_binary_prints_the_report_and_exits_1_on_refusals() {
-    let roles = LoginRoles::create(&common::connect(&common::admin_conninfo()).await, "caseload_admin", 1).await;
+    let roles = LoginRoles::create(
+        &common::connect(&common::admin_conninfo()).await,
+        "caseload_admin",
+        1,
+    )
+    .await;
     let db = TestDb::new().await;
     let su = db.admin().await;
     existing(&su).await;
@@ -501,23 +580,60 @@ async fn the_binary_prints_the_report_and_exits_1_on_refusals() {
     write_fixture(good.path(), false);
     let path = |d: &tempfile::TempDir| d.path().display().to_string();
 
-    let out = caseload(&as_admin, &["import", "oneroster", &path(&bad), "--dry-run"]);
+    let out = caseload(
+        &as_admin,
+        &["import", "oneroster", &path(&bad), "--dry-run"],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("users.csv:6: refused: bad grade \"13\""), "{stdout}");
+    assert!(
+        stdout.contains("users.csv:6: refused: bad grade \"13\""),
+        "{stdout}"
+    );
 
-    let out = caseload(&as_admin, &["import", "oneroster", &path(&good), "--dry-run"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).ends_with("dry run: 7 added, 3 changed, 4 left alone, 0 refused; nothing was written\n"));
+    let out = caseload(
+        &as_admin,
+        &["import", "oneroster", &path(&good), "--dry-run"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).ends_with(
+            "dry run: 7 added, 3 changed, 4 left alone, 0 refused; nothing was written\n"
+        )
+    );
 
     let out = caseload(&as_admin, &["import", "oneroster", &path(&good)]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).ends_with("imported: 7 added, 3 changed, 4 left alone, 0 refused\n"));
-    let n: i64 = su.query_one("SELECT count(*) FROM students", &[]).await.expect("n").get(0);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .ends_with("imported: 7 added, 3 changed, 4 left alone, 0 refused\n")
+    );
+    let n: i64 = su
+        .query_one("SELECT count(*) FROM students", &[])
+        .await
+        .expect("n")
+        .get(0);
     assert_eq!(n, 3);
 
     let missing = bad.path().join("nothing-here");
-    let out = caseload(&as_admin, &["import", "oneroster", &missing.display().to_string()]);
+    let out = caseload(
+        &as_admin,
+        &["import", "oneroster", &missing.display().to_string()],
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot read"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -410,7 +410,9 @@ pub async fn set_active(client: &mut Client, username: &str, active: bool) -> Re
     .await
     .map_err(pg)?;
     if !role_exists(&tx, username).await? {
-        bail!("{username} has no login role on this server; give them one with `caseload user login {username}`");
+        bail!(
+            "{username} has no login role on this server; give them one with `caseload user login {username}`"
+        );
     }
     let ddl = if active {
         "ALTER ROLE %I WITH LOGIN"
@@ -444,7 +446,9 @@ pub async fn set_password(client: &mut Client, username: &str, password: &str) -
     let tx = client.transaction().await.map_err(pg)?;
     user_id(&tx, username).await?;
     if !role_exists(&tx, username).await? {
-        bail!("{username} has no login role on this server; give them one with `caseload user login {username}`");
+        bail!(
+            "{username} has no login role on this server; give them one with `caseload user login {username}`"
+        );
     }
     let ddl = password_statement(&tx, username, password).await?;
     tx.batch_execute(&ddl).await.map_err(pg)?;

@@ -98,10 +98,16 @@ pub fn write_export(dir: &Path, students: usize, tag: &str) -> Result<()> {
     let schools = students.div_ceil(500).max(1);
     let teachers = students.div_ceil(20);
     let mut orgs = file("orgs.csv")?;
-    writeln!(orgs, "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId")?;
+    writeln!(
+        orgs,
+        "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId"
+    )?;
     writeln!(orgs, "{tag}-d,,,Bench District,district,{tag}-D,")?;
     for s in 0..schools {
-        writeln!(orgs, "{tag}-s{s},,,Bench School {s},school,{tag}-S{s},{tag}-d")?;
+        writeln!(
+            orgs,
+            "{tag}-s{s},,,Bench School {s},school,{tag}-S{s},{tag}-d"
+        )?;
     }
     orgs.flush()?;
     let mut users = file("users.csv")?;

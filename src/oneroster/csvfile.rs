@@ -6,7 +6,10 @@
 
 use super::report::FileReport;
 use color_eyre::eyre::Result;
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::io::Read;
+use std::rc::Rc;
 
 /// The values of one record, by header name.
 pub struct Record<'a> {
@@ -34,6 +37,45 @@ impl Columns {
     }
 }
 
+/// Where the line breaks were, as the bytes go by: csv's own line numbers
+/// are one short after each CRLF (it counts the LF as the next record's),
+/// so a record's line is counted here from its byte offset instead.
+#[derive(Clone, Default)]
+struct Newlines(Rc<RefCell<(VecDeque<u64>, u64)>>);
+
+impl Newlines {
+    /// The line of the record starting at byte `start` (csv's start is the
+    /// LF of a CRLF before it, so a break at `start` itself counts).
+    /// Starts only grow, so breaks before them are counted and let go.
+    fn line_at(&self, start: u64) -> u64 {
+        let mut inner = self.0.borrow_mut();
+        let (pending, before) = &mut *inner;
+        while pending.front().is_some_and(|&at| at <= start) {
+            pending.pop_front();
+            *before += 1;
+        }
+        *before + 1
+    }
+}
+
+struct Counted<R> {
+    inner: R,
+    offset: u64,
+    newlines: Newlines,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut seen = self.newlines.0.borrow_mut();
+        for (i, _) in buf[..n].iter().enumerate().filter(|(_, b)| **b == b'\n') {
+            seen.0.push_back(self.offset + i as u64);
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
 /// Reads `input` as the file `report.name`, calling `each` for every record
 /// whose fields are readable; `each` says why a record is refused, and
 /// refusals land in `report`. Returns false when the header refused the
@@ -45,10 +87,15 @@ pub fn read(
     required: &[&str],
     mut each: impl FnMut(&Record<'_>, &mut FileReport) -> Result<(), String>,
 ) -> Result<bool> {
+    let newlines = Newlines::default();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(input);
+        .from_reader(Counted {
+            inner: input,
+            offset: 0,
+            newlines: newlines.clone(),
+        });
     let mut raw = csv::ByteRecord::new();
     let name = report.name;
     let read_err = |e: csv::Error| color_eyre::eyre::eyre!(e).wrap_err(format!("reading {name}"));
@@ -66,7 +113,10 @@ pub fn read(
         match std::str::from_utf8(field) {
             Ok(s) => header.push(s.trim().to_string()),
             Err(_) => {
-                report.refuse(1, format!("bad encoding: header column {} is not UTF-8", i + 1));
+                report.refuse(
+                    1,
+                    format!("bad encoding: header column {} is not UTF-8", i + 1),
+                );
                 return Ok(false);
             }
         }
@@ -94,7 +144,7 @@ pub fn read(
             Ok(false) => break,
             Err(e) => return Err(read_err(e)),
         }
-        let line = raw.position().map_or(0, |p| p.line());
+        let line = newlines.line_at(raw.position().map_or(0, |p| p.byte()));
         // A blank line between records is not a record.
         if raw.len() == 1 && raw.get(0).is_some_and(|f| f.is_empty()) {
             continue;
@@ -122,10 +172,7 @@ pub fn read(
             }
         }
         if let Some(i) = bad {
-            report.refuse(
-                line,
-                format!("bad encoding: {} is not UTF-8", columns.0[i]),
-            );
+            report.refuse(line, format!("bad encoding: {} is not UTF-8", columns.0[i]));
             continue;
         }
         let record = Record {

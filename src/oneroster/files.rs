@@ -17,7 +17,14 @@ pub const GRADES: [&str; 16] = [
     "PK", "TK", "KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "UG",
 ];
 
-const ORG_TYPES: [&str; 6] = ["district", "school", "department", "local", "state", "national"];
+const ORG_TYPES: [&str; 6] = [
+    "district",
+    "school",
+    "department",
+    "local",
+    "state",
+    "national",
+];
 
 /// Staff roles and the caseload role a new person is granted at their
 /// school; `None`: a users row without a grant.
@@ -41,6 +48,9 @@ pub struct Staged {
     pub enrollments: Rows,
     /// Org sourcedId → its type, for picking a user's school.
     org_types: HashMap<String, String>,
+    /// users.csv sourcedIds refused before staging → their line, so their
+    /// demographics and enrollments say why they are refused too.
+    refused_users: HashMap<String, u64>,
     pub students: usize,
 }
 
@@ -57,6 +67,14 @@ fn first_time(seen: &mut HashMap<String, u64>, id: &str, line: u64) -> Result<()
     }
     seen.insert(id.to_string(), line);
     Ok(())
+}
+
+/// Refuses a line about a person whose users.csv line was refused.
+fn user_not_refused(st: &Staged, id: &str) -> Result<(), String> {
+    match st.refused_users.get(id) {
+        Some(line) => Err(format!("its user was refused (users.csv line {line})")),
+        None => Ok(()),
+    }
 }
 
 fn sourced_id<'a>(r: &'a Record<'_>) -> Result<&'a str, String> {
@@ -110,31 +128,36 @@ fn date(r: &Record<'_>, column: &str) -> Result<Option<NaiveDate>, String> {
 
 pub fn orgs(input: impl Read, report: &mut FileReport, st: &mut Staged) -> Result<bool> {
     let mut seen = HashMap::new();
-    csvfile::read(input, report, &["sourcedId", "name", "type"], |r, report| {
-        let id = sourced_id(r)?;
-        first_time(&mut seen, id, r.line)?;
-        let kind = r.get("type");
-        if !ORG_TYPES.contains(&kind) {
-            return Err(format!(
-                "unknown org type {kind:?} (expected one of {})",
-                ORG_TYPES.join(", ")
-            ));
-        }
-        st.org_types.insert(id.to_string(), kind.to_string());
-        if kind != "school" {
-            report.skip(r.line, format!("{kind} {id}: caseload keeps schools only"));
-            return Ok(());
-        }
-        let school = name(r, "name", 200)?;
-        let local = local_id(r, id)?;
-        st.orgs
-            .int(r.line as i64)
-            .text(id)
-            .text(school)
-            .text(local)
-            .end();
-        Ok(())
-    })
+    csvfile::read(
+        input,
+        report,
+        &["sourcedId", "name", "type"],
+        |r, report| {
+            let id = sourced_id(r)?;
+            first_time(&mut seen, id, r.line)?;
+            let kind = r.get("type");
+            if !ORG_TYPES.contains(&kind) {
+                return Err(format!(
+                    "unknown org type {kind:?} (expected one of {})",
+                    ORG_TYPES.join(", ")
+                ));
+            }
+            st.org_types.insert(id.to_string(), kind.to_string());
+            if kind != "school" {
+                report.skip(r.line, format!("{kind} {id}: caseload keeps schools only"));
+                return Ok(());
+            }
+            let school = name(r, "name", 200)?;
+            let local = local_id(r, id)?;
+            st.orgs
+                .int(r.line as i64)
+                .text(id)
+                .text(school)
+                .text(local)
+                .end();
+            Ok(())
+        },
+    )
 }
 
 pub const ORG_COLS: &str = "line, sourced_id, name, local_id";
@@ -169,11 +192,24 @@ pub fn users(input: impl Read, report: &mut FileReport, st: &mut Staged) -> Resu
     csvfile::read(input, report, &required, |r, report| {
         let id = sourced_id(r)?;
         first_time(&mut seen, id, r.line)?;
+        user(r, id, report, st).inspect_err(|_| {
+            st.refused_users.insert(id.to_string(), r.line);
+        })
+    })
+}
+
+/// A users.csv record that is not a repeat of an earlier sourcedId.
+fn user(r: &Record<'_>, id: &str, report: &mut FileReport, st: &mut Staged) -> Result<(), String> {
+    {
         let role = r.get("role");
         let enabled = match r.get("enabledUser").to_ascii_lowercase().as_str() {
             "" | "true" => true,
             "false" => false,
-            other => return Err(format!("bad enabledUser {other:?} (expected true or false)")),
+            other => {
+                return Err(format!(
+                    "bad enabledUser {other:?} (expected true or false)"
+                ));
+            }
         };
         let given = name(r, "givenName", 100)?;
         let family = name(r, "familyName", 100)?;
@@ -216,7 +252,10 @@ pub fn users(input: impl Read, report: &mut FileReport, st: &mut Staged) -> Resu
         }
         let Some(grant) = staff_role(role) else {
             if matches!(role, "guardian" | "parent" | "relative") {
-                report.skip(r.line, format!("{role} {id}: caseload keeps guardians with the student, not as users"));
+                report.skip(
+                    r.line,
+                    format!("{role} {id}: caseload keeps guardians with the student, not as users"),
+                );
                 return Ok(());
             }
             return Err(format!(
@@ -245,11 +284,10 @@ pub fn users(input: impl Read, report: &mut FileReport, st: &mut Staged) -> Resu
             .null()
             .end();
         Ok(())
-    })
+    }
 }
 
-pub const USER_COLS: &str =
-    "line, sourced_id, is_student, grant_role, enabled, org, username, given, family, local_id, email, grade";
+pub const USER_COLS: &str = "line, sourced_id, is_student, grant_role, enabled, org, username, given, family, local_id, email, grade";
 
 /// A OneRoster username as a caseload username (also the PostgreSQL login
 /// role): lowercased, the part before an `@`, dots and hyphens as
@@ -272,6 +310,7 @@ pub fn demographics(input: impl Read, report: &mut FileReport, st: &mut Staged) 
     csvfile::read(input, report, &["sourcedId", "birthDate"], |r, report| {
         let id = sourced_id(r)?;
         first_time(&mut seen, id, r.line)?;
+        user_not_refused(st, id)?;
         let Some(birth) = date(r, "birthDate")? else {
             report.skip(r.line, format!("{id}: no birthDate"));
             return Ok(());
@@ -279,7 +318,11 @@ pub fn demographics(input: impl Read, report: &mut FileReport, st: &mut Staged) 
         if birth <= NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default() {
             return Err(format!("birthDate {birth} is not after 1990-01-01"));
         }
-        st.demographics.int(r.line as i64).text(id).date(birth).end();
+        st.demographics
+            .int(r.line as i64)
+            .text(id)
+            .date(birth)
+            .end();
         Ok(())
     })
 }
@@ -288,7 +331,13 @@ pub const DEMOGRAPHIC_COLS: &str = "line, sourced_id, birth";
 
 pub fn enrollments(input: impl Read, report: &mut FileReport, st: &mut Staged) -> Result<bool> {
     let mut seen = HashMap::new();
-    let required = ["sourcedId", "classSourcedId", "schoolSourcedId", "userSourcedId", "role"];
+    let required = [
+        "sourcedId",
+        "classSourcedId",
+        "schoolSourcedId",
+        "userSourcedId",
+        "role",
+    ];
     csvfile::read(input, report, &required, |r, _| {
         let id = sourced_id(r)?;
         first_time(&mut seen, id, r.line)?;
@@ -297,6 +346,7 @@ pub fn enrollments(input: impl Read, report: &mut FileReport, st: &mut Staged) -
         if user.is_empty() || school.is_empty() {
             return Err("userSourcedId and schoolSourcedId must not be empty".into());
         }
+        user_not_refused(st, user)?;
         let begin = date(r, "beginDate")?;
         st.enrollments
             .int(r.line as i64)

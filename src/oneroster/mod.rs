@@ -73,13 +73,21 @@ pub struct Options {
 
 /// The files read, in the order they are read (each may name rows of the
 /// ones before).
-const READ: [&str; 4] = ["orgs.csv", "users.csv", "demographics.csv", "enrollments.csv"];
+const READ: [&str; 4] = [
+    "orgs.csv",
+    "users.csv",
+    "demographics.csv",
+    "enrollments.csv",
+];
 /// Files of a OneRoster export caseload has no place for.
 const NOT_READ: [(&str, &str); 4] = [
     ("academicSessions.csv", "caseload keeps no terms"),
     ("classes.csv", "caseload keeps no classes"),
     ("courses.csv", "caseload keeps no courses"),
-    ("manifest.csv", "the files present are read whatever it says"),
+    (
+        "manifest.csv",
+        "the files present are read whatever it says",
+    ),
 ];
 
 fn pg(e: tokio_postgres::Error) -> Error {
@@ -150,8 +158,16 @@ pub async fn run<H: Hooks>(
     for (table, cols, rows) in [
         (stage::ORGS, files::ORG_COLS, &mut staged.orgs),
         (stage::USERS, files::USER_COLS, &mut staged.users),
-        (stage::DEMOGRAPHICS, files::DEMOGRAPHIC_COLS, &mut staged.demographics),
-        (stage::ENROLLMENTS, files::ENROLLMENT_COLS, &mut staged.enrollments),
+        (
+            stage::DEMOGRAPHICS,
+            files::DEMOGRAPHIC_COLS,
+            &mut staged.demographics,
+        ),
+        (
+            stage::ENROLLMENTS,
+            files::ENROLLMENT_COLS,
+            &mut staged.enrollments,
+        ),
     ] {
         copy_rows(&tx, table, cols, rows).await.map_err(pg)?;
     }

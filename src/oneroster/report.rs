@@ -163,7 +163,9 @@ impl Report {
         );
         let last = match (self.mode, self.committed) {
             (Mode::DryRun, _) if t.refused > 0 => {
-                format!("dry run: {counts}; a real run would import nothing until the refused lines are fixed")
+                format!(
+                    "dry run: {counts}; a real run would import nothing until the refused lines are fixed"
+                )
             }
             (Mode::DryRun, _) => format!("dry run: {counts}; nothing was written"),
             (_, true) => format!("imported: {counts}"),
@@ -213,7 +215,10 @@ mod tests {
 
     #[test]
     fn ranges_join_runs() {
-        assert_eq!(ranges(&[2, 3, 4, 7, 9, 10]), "lines 2–4, line 7, lines 9–10");
+        assert_eq!(
+            ranges(&[2, 3, 4, 7, 9, 10]),
+            "lines 2–4, line 7, lines 9–10"
+        );
         assert_eq!(ranges(&[5]), "line 5");
         assert_eq!(ranges(&[]), "");
     }

@@ -17,8 +17,8 @@ pub enum Source {
 
 impl Source {
     pub fn open(path: &Path) -> Result<Source> {
-        let meta = std::fs::metadata(path)
-            .wrap_err_with(|| format!("cannot read {}", path.display()))?;
+        let meta =
+            std::fs::metadata(path).wrap_err_with(|| format!("cannot read {}", path.display()))?;
         if meta.is_dir() {
             return Ok(Source::Dir(path.to_path_buf()));
         }
@@ -30,10 +30,7 @@ impl Source {
         }
         let file = File::open(path).wrap_err_with(|| format!("cannot open {}", path.display()))?;
         let archive = zip::ZipArchive::new(BufReader::new(file)).wrap_err_with(|| {
-            format!(
-                "{} is not a folder or a readable .zip file",
-                path.display()
-            )
+            format!("{} is not a folder or a readable .zip file", path.display())
         })?;
         Ok(Source::Zip {
             path: path.to_path_buf(),
