@@ -11,6 +11,25 @@
 //! run and a run with any refused line roll back, so nothing is ever half
 //! imported, and a second run of the same files changes nothing.
 //!
+//! As a job (kind `import.oneroster`, once the jobs runner is merged), the
+//! handler is `run` with hooks over the job's context; the future is `Send`
+//! (a test below checks it):
+//!
+//! ```ignore
+//! struct JobHooks<'a>(&'a mut JobCtx);
+//! impl Hooks for JobHooks<'_> {
+//!     async fn progress(&mut self, pct: u8, msg: &str) { self.0.progress(pct, msg.to_string()) }
+//!     async fn checkpoint(&mut self) -> Result<(), Cancelled> {
+//!         self.0.checkpoint().map_err(|_| Cancelled)
+//!     }
+//! }
+//! ```
+//!
+//! with the payload `{"path": …, "dry_run": bool}` (a path the worker's
+//! machine can read) and the report (`Report` is `Serialize`) as the result;
+//! a refused line is `JobError::Fatal`, not worth a retry. The connection
+//! must be an admin's: the worker's own role may write nothing.
+//!
 //! Who may import: admins. The first statement locks `schools` in a mode
 //! that needs UPDATE on it, which only caseload_admin holds (and the
 //! staging tables are theirs alone), so the database refuses anyone else
@@ -173,10 +192,10 @@ pub async fn run<H: Hooks>(
     }
     check(hooks).await?;
     hooks.progress(45, "matching with what is stored").await;
-    tx.batch_execute(stage::RESOLVE).await.map_err(pg)?;
+    each(&tx, stage::RESOLVE).await?;
     check(hooks).await?;
     hooks.progress(60, "comparing").await;
-    tx.batch_execute(stage::CLASSIFY).await.map_err(pg)?;
+    each(&tx, stage::CLASSIFY).await?;
     for row in tx.query(stage::REPORT, &[]).await.map_err(pg)? {
         let (file, line, outcome, detail): (String, i64, String, Option<String>) =
             (row.get(0), row.get(1), row.get(2), row.get(3));
@@ -207,7 +226,7 @@ pub async fn run<H: Hooks>(
         return Ok(report);
     }
     hooks.progress(70, "writing").await;
-    tx.batch_execute(stage::APPLY).await.map_err(pg)?;
+    each(&tx, stage::APPLY).await?;
     if opts.logins {
         let added: Vec<String> = tx
             .query(
@@ -240,6 +259,22 @@ pub async fn run<H: Hooks>(
     Ok(report)
 }
 
+/// Runs a script of `stage` one statement at a time, so the log (at debug)
+/// says how long each took.
+async fn each(tx: &tokio_postgres::Transaction<'_>, script: &str) -> Result<()> {
+    for statement in script.split(";\n").map(str::trim).filter(|s| !s.is_empty()) {
+        let started = std::time::Instant::now();
+        tx.batch_execute(statement).await.map_err(pg)?;
+        let ms = started.elapsed().as_millis();
+        let first = statement
+            .lines()
+            .find(|l| !l.trim_start().starts_with("--"))
+            .unwrap_or("");
+        tracing::debug!(ms, statement = first, "import step");
+    }
+    Ok(())
+}
+
 /// Says in words what the database would refuse anyway: importing is for
 /// admins (or a superuser, who is everything).
 async fn may_import(client: &Client) -> Result<()> {
@@ -269,4 +304,23 @@ async fn may_import(client: &Client) -> Result<()> {
         bail!("importing a roster is for admins: {me} holds no admin role in this database");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A job runner spawns the import on a multi-threaded runtime.
+    #[allow(dead_code)]
+    fn run_is_send<'a>(
+        client: &'a mut Client,
+        path: &'a Path,
+        hooks: &'a mut Quiet,
+    ) -> impl Future<Output = Result<Report>> + Send + 'a {
+        let opts = Options {
+            mode: Mode::DryRun,
+            logins: false,
+        };
+        run(client, path, opts, hooks)
+    }
 }
