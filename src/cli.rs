@@ -50,6 +50,31 @@ pub enum Command {
     /// Documents from scripts.
     #[command(subcommand)]
     Doc(DocCommand),
+    /// Bring a district's roster in (as an admin).
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A OneRoster 1.1 CSV export (a folder or a .zip): orgs.csv, users.csv,
+    /// demographics.csv, enrollments.csv. Prints what each line adds,
+    /// changes, leaves alone or is refused for; imports all of it in one
+    /// transaction, or nothing when any line is refused.
+    Oneroster(ImportOnerosterArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ImportOnerosterArgs {
+    /// The export's folder or .zip file.
+    pub path: PathBuf,
+    /// Check and compare only: write nothing. Exits 1 when any line is refused.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Give each staff member the import adds a login role (as `caseload user
+    /// login` does); needs CREATEROLE.
+    #[arg(long)]
+    pub logins: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,6 +89,9 @@ pub enum UserCommand {
     Deactivate(UsernameArg),
     /// Let a deactivated person sign in again.
     Activate(UsernameArg),
+    /// Give an existing person (seeded, imported) their login role, member of
+    /// the group role of each role they hold (no password yet).
+    Login(UsernameArg),
     /// Set a person's password: asked twice without echo, or read from stdin.
     Password(UserPasswordArgs),
     /// List people, their roles and whether they can sign in.
@@ -261,10 +289,15 @@ pub struct BenchArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
-    /// Measure one part only: `interventions` (the Interventions list) or
-    /// `storage` (49 MB through the in-process store, and signing's share).
-    #[arg(long, value_parser = ["interventions", "storage"])]
+    /// Measure one part only: `interventions` (the Interventions list),
+    /// `storage` (49 MB through the in-process store, and signing's share) or
+    /// `import` (a OneRoster import of --students generated students, written
+    /// and then rolled back).
+    #[arg(long, value_parser = ["interventions", "storage", "import"])]
     pub only: Option<String>,
+    /// Students in the generated OneRoster export (`--only import`).
+    #[arg(long, default_value_t = 100_000)]
+    pub students: usize,
 }
 
 #[derive(Debug, Subcommand)]

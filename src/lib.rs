@@ -16,6 +16,7 @@ pub mod doctor;
 pub mod domain;
 pub mod drafts;
 pub mod logging;
+pub mod oneroster;
 pub mod storage;
 pub mod tui;
 pub mod ui;

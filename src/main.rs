@@ -1,5 +1,5 @@
 use caseload::admin::{password, users};
-use caseload::cli::{Cli, Command, DocCommand, UserCommand};
+use caseload::cli::{Cli, Command, DocCommand, ImportCommand, UserCommand};
 use caseload::config::{self, conn, keyring};
 use caseload::db::tls::Tls;
 use caseload::db::{migrate, pool};
@@ -269,6 +269,16 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             Ok(())
         }
         Some(Command::User(cmd)) => user(&cli, &loaded, cmd).await,
+        Some(Command::Import(ImportCommand::Oneroster(args))) => {
+            let params = resolve(&cli, &loaded)?.with_application_name("caseload import");
+            let mut client = pool::connect_one(&params).await?;
+            let report = caseload::oneroster::command::import(&mut client, args).await?;
+            print!("{}", report.render());
+            if report.refused() > 0 {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
         Some(Command::Bench(args)) => bench(&cli, &loaded, args).await,
         Some(Command::Storage(cmd)) => {
             let client = pool::connect_one(&resolve(&cli, &loaded)?).await?;
@@ -342,6 +352,12 @@ async fn bench(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::BenchAr
         } else {
             print!("{}", figures.render());
         }
+        return Ok(());
+    }
+    if args.only.as_deref() == Some("import") {
+        let mut client = pool::connect_one(&params).await?;
+        let figure = caseload::bench::import::run(&mut client, args.students).await?;
+        print!("{}", figure.render());
         return Ok(());
     }
     let tls = Tls::for_params(&params)?;
@@ -432,6 +448,14 @@ async fn user(cli: &Cli, loaded: &config::Loaded, cmd: &UserCommand) -> Result<(
         UserCommand::Activate(a) => {
             users::set_active(&mut client, &a.username, true).await?;
             println!("activated {}", a.username);
+        }
+        UserCommand::Login(a) => {
+            users::login(&mut client, &a.username).await?;
+            println!(
+                "{} can sign in once they have a password: set one with \
+                 `caseload user password {}`",
+                a.username, a.username
+            );
         }
         UserCommand::Password(a) => {
             let pw = new_password.unwrap_or_default();

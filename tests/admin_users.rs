@@ -624,3 +624,73 @@ async fn the_database_decides_which_tools_a_person_may_open() {
         .unwrap_err();
     assert!(common::db_message(&e).contains("permission denied"), "{e}");
 }
+
+#[tokio::test]
+async fn login_gives_a_seeded_row_a_login_role_that_signs_in() {
+    let names = Names::new(2);
+    let (me, inactive) = (names.0[0].clone(), names.0[1].clone());
+    let db = TestDb::new().await;
+    let mut admin = db.admin().await;
+    schools(&admin).await;
+    // As the demo seed and a OneRoster import leave people: a users row and
+    // grants, no login role.
+    for (name, active) in [(&me, true), (&inactive, false)] {
+        admin
+            .execute(
+                "INSERT INTO users (username, display_name, email, is_active) \
+                 VALUES ($1, 'Seeded Person', $1 || '@school.example.org', $2)",
+                &[name, &active],
+            )
+            .await
+            .unwrap();
+        admin
+            .execute(
+                "INSERT INTO user_roles (user_id, role_id, school_id) \
+                 SELECT u.id, r.id, s.id FROM users u, roles r, schools s \
+                  WHERE u.username = $1 AND r.key IN ('counselor', 'coordinator') AND s.local_id = 'N1'",
+                &[name],
+            )
+            .await
+            .unwrap();
+    }
+    assert!(login_as(&db, &me).await.is_err(), "no login role yet");
+    // `user activate` and `user password` now point here.
+    let e = users::set_active(&mut admin, &me, true).await.unwrap_err();
+    assert!(
+        e.to_string().contains(&format!("caseload user login {me}")),
+        "{e}"
+    );
+
+    users::login(&mut admin, &me).await.unwrap();
+    assert_eq!(
+        member_of(&admin, &me).await,
+        vec!["caseload_coordinator", "caseload_counselor"]
+    );
+    let c = login_as(&db, &me)
+        .await
+        .expect("the seeded person signs in");
+    let who = caseload::db::users::whoami(&c).await.unwrap();
+    let user = who.user.expect("a caseload user");
+    assert_eq!(user.username, me);
+
+    // Once is enough; a deactivated person's role cannot sign in until
+    // `user activate`; a name without a row is not invented.
+    let e = users::login(&mut admin, &me).await.unwrap_err();
+    assert!(e.to_string().contains("refusing to adopt it"), "{e}");
+    users::login(&mut admin, &inactive).await.unwrap();
+    assert!(
+        login_as(&db, &inactive).await.is_err(),
+        "NOLOGIN while inactive"
+    );
+    users::set_active(&mut admin, &inactive, true)
+        .await
+        .unwrap();
+    assert!(login_as(&db, &inactive).await.is_ok());
+    let e = users::login(&mut admin, "nobody_here").await.unwrap_err();
+    assert!(e.to_string().contains("no caseload user called"), "{e}");
+
+    // The binary.
+    let out = caseload(&db, &["user", "login", &me]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to adopt it"));
+}

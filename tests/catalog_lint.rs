@@ -33,6 +33,29 @@ const SHARED_TABLES: &[(&str, &str)] = &[
         "the programme catalogue (no student in it)",
     ),
     ("migration_log", "which migrations ran"),
+    // COPY refuses tables with row-level security; these are granted to
+    // caseload_admin alone and hold rows only inside an import's
+    // transaction (0025).
+    (
+        "oneroster_orgs",
+        "import staging: caseload_admin only, empty when committed",
+    ),
+    (
+        "oneroster_users",
+        "import staging: caseload_admin only, empty when committed",
+    ),
+    (
+        "oneroster_demographics",
+        "import staging: caseload_admin only, empty when committed",
+    ),
+    (
+        "oneroster_enrollments",
+        "import staging: caseload_admin only, empty when committed",
+    ),
+    (
+        "oneroster_report",
+        "import staging: caseload_admin only, empty when committed",
+    ),
 ];
 
 /// Functions PUBLIC may execute. None: every caller is a caseload group

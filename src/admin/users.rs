@@ -273,16 +273,76 @@ pub async fn add(client: &mut Client, new: &NewUser) -> Result<()> {
         .await
         .map_err(pg)?
         .get(0);
-    run_ddl(
-        &tx,
-        "CREATE ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
-        &[name],
-    )
-    .await
-    .map_err(pg)?;
+    login_in(&tx, name).await?;
     for g in &new.roles {
         grant_in(&tx, id, name, g).await?;
     }
+    tx.commit().await.map_err(pg)
+}
+
+/// Creates the login role of an existing `users` row (LOGIN when the person
+/// is active, NOLOGIN otherwise) and makes it a member of the group role of
+/// each role they hold: what `user add` does after the row, for a person
+/// who came without one (the demo seed, a OneRoster import). A role of that
+/// name already on the server is never adopted: it may be another
+/// database's person (login roles are server-wide).
+pub async fn login_in(tx: &Transaction<'_>, username: &str) -> Result<()> {
+    validate_username(username).map_err(Report::msg)?;
+    let row = tx
+        .query_opt(
+            "SELECT is_active FROM users WHERE username = $1",
+            &[&username],
+        )
+        .await
+        .map_err(pg)?
+        .ok_or_else(|| {
+            eyre!(
+                "no caseload user called {:?} (see `caseload user list`)",
+                sanitize::clean(username)
+            )
+        })?;
+    let active: bool = row.get(0);
+    if role_exists(tx, username).await? {
+        bail!(
+            "a PostgreSQL role called {username} already exists: either {username} can sign in \
+             already (see `caseload user list`), or the name is another database's login on this \
+             server; refusing to adopt it"
+        );
+    }
+    let ddl = if active {
+        "CREATE ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS"
+    } else {
+        "CREATE ROLE %I WITH NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS"
+    };
+    run_ddl(tx, ddl, &[username]).await.map_err(pg)?;
+    let keys: Vec<String> = tx
+        .query(
+            "SELECT DISTINCT r.key FROM user_roles ur JOIN roles r ON r.id = ur.role_id \
+               JOIN users u ON u.id = ur.user_id WHERE u.username = $1 ORDER BY 1",
+            &[&username],
+        )
+        .await
+        .map_err(pg)?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for key in keys {
+        let group = group_role(&key);
+        if !role_exists(tx, &group).await? {
+            bail!("the group role {group} does not exist on this server: run `caseload migrate`");
+        }
+        run_ddl(tx, "GRANT %I TO %I", &[&group, username])
+            .await
+            .map_err(pg)?;
+    }
+    Ok(())
+}
+
+/// `caseload user login NAME`: `login_in` in its own transaction.
+pub async fn login(client: &mut Client, username: &str) -> Result<()> {
+    check_privileges(client).await?;
+    let tx = client.transaction().await.map_err(pg)?;
+    login_in(&tx, username).await?;
     tx.commit().await.map_err(pg)
 }
 
@@ -350,7 +410,9 @@ pub async fn set_active(client: &mut Client, username: &str, active: bool) -> Re
     .await
     .map_err(pg)?;
     if !role_exists(&tx, username).await? {
-        bail!("{username} has no login role on this server; recreate it with `caseload user add`");
+        bail!(
+            "{username} has no login role on this server; give them one with `caseload user login {username}`"
+        );
     }
     let ddl = if active {
         "ALTER ROLE %I WITH LOGIN"
@@ -384,7 +446,9 @@ pub async fn set_password(client: &mut Client, username: &str, password: &str) -
     let tx = client.transaction().await.map_err(pg)?;
     user_id(&tx, username).await?;
     if !role_exists(&tx, username).await? {
-        bail!("{username} has no login role on this server; recreate it with `caseload user add`");
+        bail!(
+            "{username} has no login role on this server; give them one with `caseload user login {username}`"
+        );
     }
     let ddl = password_statement(&tx, username, password).await?;
     tx.batch_execute(&ddl).await.map_err(pg)?;

@@ -5,6 +5,7 @@
 pub mod bytes;
 pub mod drafts;
 pub mod headless;
+pub mod import;
 pub mod iv_list;
 pub mod latency;
 pub mod lists;

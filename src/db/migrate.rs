@@ -76,6 +76,7 @@ embedded_migrations! {
     20 => "0020_my_caseload_missed.sql",
     21 => "0021_storage.sql",
     23 => "0023_storage_ops.sql",
+    25 => "0025_oneroster.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

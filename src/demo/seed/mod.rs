@@ -9,7 +9,7 @@
 //! from `SeedOptions::today`, so the same options give byte-identical rows
 //! and the demo always looks current (sessions last week, follow-ups due).
 
-mod copy;
+pub mod copy;
 mod generate;
 mod names;
 mod reference;
