@@ -160,6 +160,10 @@ pub struct StorageConfig {
     pub path_style: bool,
     /// How long a link the database signs stays valid.
     pub url_expires_secs: u32,
+    /// The largest upload, in MiB.
+    pub max_upload_mb: u64,
+    /// Content types an upload may have, judged by its first bytes.
+    pub allowed_types: Vec<String>,
 }
 
 impl Default for StorageConfig {
@@ -172,6 +176,11 @@ impl Default for StorageConfig {
             prefix: "documents/".into(),
             path_style: false,
             url_expires_secs: 300,
+            max_upload_mb: crate::storage::limits::DEFAULT_MAX_MB,
+            allowed_types: crate::storage::limits::DEFAULT_TYPES
+                .iter()
+                .map(|t| t.to_string())
+                .collect(),
         }
     }
 }

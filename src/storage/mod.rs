@@ -8,8 +8,12 @@
 
 pub mod check;
 pub mod client;
+pub mod clipboard;
 pub mod command;
+pub mod complete;
 pub mod embedded;
+pub mod limits;
+pub mod saveas;
 pub mod settings;
 pub mod transfer;
 pub mod upload;
@@ -49,6 +53,19 @@ pub fn validate(c: &StorageConfig) -> Result<(), String> {
     if c.prefix.starts_with('/') || c.prefix.len() > 200 {
         return Err("storage.prefix must not start with '/' and is at most 200 bytes".into());
     }
+    if !(1..=5120).contains(&c.max_upload_mb) {
+        return Err("storage.max_upload_mb must be between 1 and 5120".into());
+    }
+    if let Some(t) = c
+        .allowed_types
+        .iter()
+        .find(|t| !limits::KNOWN_TYPES.contains(&t.as_str()))
+    {
+        return Err(format!(
+            "storage.allowed_types: caseload cannot recognise \"{t}\" by its content; known are {}",
+            limits::KNOWN_TYPES.join(", ")
+        ));
+    }
     Ok(())
 }
 
@@ -75,5 +92,10 @@ mod tests {
         assert!(bad(|c| c.region = "EU West".into()).starts_with("storage.region"));
         assert!(bad(|c| c.bucket = "My_Bucket".into()).starts_with("storage.bucket"));
         assert!(bad(|c| c.prefix = "/docs".into()).starts_with("storage.prefix"));
+        assert!(bad(|c| c.max_upload_mb = 0).starts_with("storage.max_upload_mb"));
+        assert!(
+            bad(|c| c.allowed_types = vec!["application/x-msdownload".into()])
+                .starts_with("storage.allowed_types")
+        );
     }
 }
