@@ -75,7 +75,11 @@ async fn a_pdf_is_uploaded_attached_and_saved_elsewhere_byte_for_byte() {
     pty.send("/");
     pty.send(&local_id);
     pty.wait_for(&[&local_id], WAIT);
-    pty.send("\x1b\r");
+    // Esc leaves the search box (alone: Esc then Enter at once reads as
+    // Alt-Enter), Enter opens the row.
+    pty.send("\x1b");
+    std::thread::sleep(Duration::from_millis(300));
+    pty.send("\r");
     pty.wait_for(&["1 Profile"], WAIT);
     pty.send("5");
     pty.wait_for(&["u upload"], WAIT);
