@@ -289,7 +289,8 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
         }
         Some(Command::Doc(DocCommand::Upload(args))) => {
             let mut client = pool::connect_one(&resolve(&cli, &loaded)?).await?;
-            storage::command::doc_upload(&mut client, args).await
+            let limits = storage::limits::Limits::from_config(&loaded.config.storage);
+            storage::command::doc_upload(&mut client, args, &limits).await
         }
         Some(Command::Demo(args)) => {
             let configured = if database_configured(&cli, &loaded) {

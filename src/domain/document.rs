@@ -106,6 +106,15 @@ pub enum DocChange {
 }
 
 impl DocChange {
+    /// What `y` does, under the question.
+    pub fn verb(&self) -> &'static str {
+        match self {
+            DocChange::Attach { .. } => "attach",
+            DocChange::Detach { .. } => "detach",
+            DocChange::Delete { .. } => "delete",
+        }
+    }
+
     /// What the status line says once it is done.
     pub fn done(&self) -> &'static str {
         match self {

@@ -73,6 +73,11 @@ impl Limits {
         Ok(())
     }
 
+    /// [`check`](Self::check) on a whole file read into memory.
+    pub fn check_file(&self, bytes: &[u8]) -> Result<&'static str, String> {
+        self.check(&bytes[..bytes.len().min(HEAD_BYTES)], bytes.len() as u64)
+    }
+
     /// The content type of a file of `size` bytes starting with `head`, or
     /// why it may not be uploaded (naming the setting that says so).
     pub fn check(&self, head: &[u8], size: u64) -> Result<&'static str, String> {
@@ -101,7 +106,7 @@ pub fn content_type(head: &[u8], size: u64) -> &'static str {
         // The head may end inside a multi-byte character.
         if let Err(e) = std::str::from_utf8(head)
             && e.error_len().is_none()
-            && !head.contains(&0)
+            && std::str::from_utf8(&head[..e.valid_up_to()]).is_ok_and(super::upload::is_text)
         {
             return "text/plain";
         }

@@ -66,9 +66,18 @@ pub fn sniff_content_type(bytes: &[u8]) -> &'static str {
         }
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) if !text.contains('\0') => "text/plain",
+        Ok(text) if is_text(text) => "text/plain",
         _ => "application/octet-stream",
     }
+}
+
+/// Text people write: no control characters but line breaks, tabs and form
+/// feeds (a binary that happens to be valid UTF-8, such as a small ELF
+/// header, is not text).
+pub fn is_text(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c'))
 }
 
 /// Uploads and records one document; `person` is the caller's own
@@ -182,5 +191,12 @@ mod tests {
             "application/octet-stream"
         );
         assert_eq!(sniff_content_type(b""), "text/plain");
+        assert_eq!(sniff_content_type(b"a\tb\r\nc\x0c"), "text/plain");
+        // Valid UTF-8, but an executable's header: not text.
+        assert_eq!(
+            sniff_content_type(b"\x7fELF\x02\x01\x01binary"),
+            "application/octet-stream"
+        );
+        assert_eq!(sniff_content_type(b"\x1b[2J"), "application/octet-stream");
     }
 }

@@ -6,7 +6,7 @@
 use super::Worker;
 use crate::app::{Effect, Msg, ReqId};
 use crate::domain::document::{DownloadJob, Entry, FileEvent, OnConflict, UploadJob};
-use crate::storage::limits::{HEAD_BYTES, Limits};
+use crate::storage::limits::Limits;
 use crate::storage::saveas::{free_name, safe_name};
 use crate::storage::transfer::{Track, Transfer, TransferError};
 use crate::storage::upload::{About, NewDocument, UploadError, upload_with};
@@ -199,8 +199,7 @@ async fn upload(worker: &Worker, job: UploadJob, track: &Track) -> FileEvent {
         Ok(b) => b,
         Err(e) => return failed(format!("cannot read {shown}: {e}")),
     };
-    let head = &bytes[..bytes.len().min(HEAD_BYTES)];
-    if let Err(why) = limits.check(head, bytes.len() as u64) {
+    if let Err(why) = limits.check_file(&bytes) {
         return failed(why);
     }
     let filename = match path.file_name() {

@@ -103,7 +103,10 @@ pub fn foot<'a>(a: &DocActions, w: usize, theme: &Theme) -> Vec<Line<'a>> {
                 theme.hotkey,
             ),
         ],
-        Doing::Confirm { question: q, .. } => question::lines(q, "yes", "keep it", w, theme),
+        Doing::Confirm {
+            question: q,
+            change,
+        } => question::lines(q, change.verb(), "keep it", w, theme),
         Doing::Changing { .. } => vec![question::doing("working…", w, theme)],
         Doing::Link { .. } => vec![question::doing("asking the database for a link…", w, theme)],
     }

@@ -378,4 +378,4 @@ fn display_folder(typed: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

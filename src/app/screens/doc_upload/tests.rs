@@ -19,7 +19,7 @@ fn upload(s: &State) -> &UploadState {
 }
 
 /// `u` on Ana Lee's documents tab, the form's context answered.
-fn opened(may_restrict: bool) -> State {
+pub(crate) fn opened(may_restrict: bool) -> State {
     let mut s = at_home();
     let mut st = StudentState::new(Uuid::from_u128(STUDENT), "Lee, Ana".into());
     st.tab = crate::app::screens::student::Tab::Documents;
@@ -50,7 +50,7 @@ fn opened(may_restrict: bool) -> State {
     s
 }
 
-fn typed(s: &mut State, text: &str) {
+pub(crate) fn typed(s: &mut State, text: &str) {
     for c in text.chars() {
         update(s, key(c));
     }

@@ -194,4 +194,4 @@ impl Room for DocsState {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

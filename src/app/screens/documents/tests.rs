@@ -19,7 +19,7 @@ const STUDENT: u128 = 5;
 const DOC: u128 = 70;
 const IV: u128 = 80;
 
-fn row(n: u32) -> DocRow {
+pub(crate) fn row(n: u32) -> DocRow {
     DocRow {
         id: Uuid::from_u128(DOC + u128::from(n)),
         student_id: Uuid::from_u128(STUDENT),
@@ -99,7 +99,7 @@ fn the_menu_opens_the_newest_page_and_enter_opens_the_record_on_its_documents() 
 }
 
 /// Ana Lee's record on its documents tab: two documents, one intervention.
-fn on_documents() -> State {
+pub(crate) fn on_documents() -> State {
     let mut s = at_home();
     s.screens.push(Screen::Student(StudentState::new(
         Uuid::from_u128(STUDENT),
