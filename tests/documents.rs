@@ -223,3 +223,75 @@ async fn an_upload_records_title_and_category_reports_progress_and_a_cancel_reco
         .get(0);
     assert_eq!(after, before, "nothing recorded");
 }
+
+/// Figures, printed (never asserted on time): a 49 MB upload (PUT with
+/// progress, read back and checked before the row is committed) and a
+/// download to a file through a tracked GET, against the in-process store.
+/// `cargo test --release --test documents -- throughput --nocapture`
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throughput_of_a_49_mb_file_is_printed() {
+    use caseload::storage::transfer::{Track, Transfer};
+    use caseload::storage::upload::{About, NewDocument, upload_with};
+    use sha2::Digest;
+    use std::time::Instant;
+
+    let d = District::new().await;
+    let (_store, _dir) = store_for(&d).await;
+    let transfer = Transfer::new().expect("client");
+    let mut a = d.connect_as("counselor_a").await;
+    let size = 49 * 1024 * 1024;
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    bytes.extend((0..size - 9).map(|i| (i * 7 % 251) as u8));
+    let bytes = bytes::Bytes::from(bytes);
+    let start = Instant::now();
+    let up = upload_with(
+        &mut a,
+        &transfer,
+        NewDocument {
+            student_id: d.students["a1"].id,
+            intervention_id: None,
+            filename: "big.pdf",
+            restricted: false,
+            bytes: bytes.clone(),
+        },
+        &About::default(),
+        &Track::silent(),
+    )
+    .await
+    .expect("upload");
+    let up_secs = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let (url, _) = caseload::db::documents::link(&a, up.document_id)
+        .await
+        .expect("link");
+    let signed = start.elapsed().as_secs_f64();
+    let out = tempfile::NamedTempFile::new().expect("file");
+    let mut file = std::io::BufWriter::new(out.reopen().expect("reopen"));
+    let mut hasher = sha2::Sha256::new();
+    let got = transfer
+        .get_tracked(
+            &url,
+            |chunk| {
+                hasher.update(chunk);
+                std::io::Write::write_all(&mut file, chunk)
+            },
+            &Track::silent(),
+        )
+        .await
+        .expect("download");
+    drop(file);
+    let down_secs = start.elapsed().as_secs_f64();
+    assert_eq!(got, size as u64);
+    assert_eq!(hex::encode(hasher.finalize()), up.sha256);
+    let mb = size as f64 / 1_048_576.0;
+    println!(
+        "49 MiB upload (PUT + read-back check + commit): {up_secs:.2} s, {:.1} MiB/s (the bytes cross twice)",
+        mb / up_secs
+    );
+    println!(
+        "49 MiB download to a file, sha256 checked: {down_secs:.2} s, {:.1} MiB/s; of it, signing the link: {:.1} ms ({:.3}%)",
+        mb / down_secs,
+        signed * 1000.0,
+        signed / down_secs * 100.0
+    );
+}
