@@ -439,3 +439,79 @@ fn open(path: &Path) -> Result<(), String> {
         Err(e) => Err(format!("cannot run {opener}: {e}")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finished_download_never_lands_on_a_file_that_exists() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let part = |n: &str| {
+            let p = dir.path().join(format!(".{n}.part"));
+            std::fs::write(&p, n).expect("part");
+            p
+        };
+        std::fs::write(dir.path().join("report.pdf"), "theirs").expect("existing");
+        // The name appeared meanwhile: the next free one, the part removed.
+        let got = place(&part("mine"), dir.path(), "report.pdf", false).expect("placed");
+        assert_eq!(got, dir.path().join("report (1).pdf"));
+        assert_eq!(std::fs::read_to_string(&got).expect("read"), "mine");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("report.pdf")).expect("read"),
+            "theirs"
+        );
+        assert!(!dir.path().join(".mine.part").exists());
+        // Replacing is only ever what was asked for.
+        let got = place(&part("again"), dir.path(), "report.pdf", true).expect("replaced");
+        assert_eq!(std::fs::read_to_string(got).expect("read"), "again");
+    }
+
+    #[test]
+    fn a_typed_folder_must_exist_and_be_a_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("f");
+        std::fs::write(&file, "x").expect("file");
+        let typed = dir.path().display().to_string();
+        assert_eq!(target_folder(&typed), Ok(dir.path().to_path_buf()));
+        let e = target_folder(&file.display().to_string()).expect_err("a file");
+        assert!(e.ends_with("is not a folder"), "{e}");
+        let e = target_folder(&format!("{typed}/missing")).expect_err("missing");
+        assert!(e.starts_with("no folder "), "{e}");
+    }
+
+    #[tokio::test]
+    async fn listing_a_folder_finds_its_names_and_says_when_it_cannot() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("consent.pdf"), "x").expect("file");
+        std::fs::create_dir(dir.path().join("scans")).expect("dir");
+        let typed = format!("{}/c", dir.path().display());
+        let FileEvent::Listed {
+            typed: t,
+            mut entries,
+        } = list(&typed).await
+        else {
+            panic!("not listed")
+        };
+        assert_eq!(t, typed);
+        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        assert_eq!(
+            entries,
+            [
+                Entry {
+                    name: "consent.pdf".into(),
+                    is_dir: false
+                },
+                Entry {
+                    name: "scans".into(),
+                    is_dir: true
+                },
+            ]
+        );
+        let missing = format!("{}/nope/x", dir.path().display());
+        let FileEvent::Failed { why } = list(&missing).await else {
+            panic!("listed a missing folder")
+        };
+        assert!(why.starts_with("cannot list "), "{why}");
+    }
+}
