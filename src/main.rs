@@ -132,6 +132,7 @@ fn tui_options(loaded: &config::Loaded, target: &conn::ConnParams) -> tui::TuiOp
         // another server than the one it was written for.
         drafts_dir: config::state_dir(&env)
             .map(|d| caseload::drafts::sessions_dir(&d, &target.keyring_account())),
+        limits: caseload::storage::limits::Limits::from_config(&loaded.config.storage),
     }
 }
 
@@ -299,7 +300,8 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
         }
         Some(Command::Doc(DocCommand::Upload(args))) => {
             let mut client = pool::connect_one(&resolve(&cli, &loaded)?).await?;
-            storage::command::doc_upload(&mut client, args, &loaded.config.storage).await
+            let limits = storage::limits::Limits::from_config(&loaded.config.storage);
+            storage::command::doc_upload(&mut client, args, &loaded.config.storage, &limits).await
         }
         Some(Command::Demo(args)) => {
             let configured = if database_configured(&cli, &loaded) {

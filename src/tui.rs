@@ -42,6 +42,9 @@ pub struct TuiOptions {
     /// Where session drafts and the outbox live (per connection target);
     /// `None` keeps nothing on disk.
     pub drafts_dir: Option<std::path::PathBuf>,
+    /// What may be uploaded (config `storage.max_upload_mb`,
+    /// `storage.allowed_types`).
+    pub limits: crate::storage::limits::Limits,
 }
 
 /// Large enough that a full-screen frame never flushes half-way.
@@ -74,7 +77,7 @@ pub async fn run(
         last: None,
         last_rows: Vec::new(),
     };
-    let mut w = worker::Worker::new(pool, tls);
+    let mut w = worker::Worker::new(pool, tls).with_limits(opts.limits);
     if let Some(creds) = opts.credentials {
         w = w.with_credentials(creds);
     }
@@ -254,8 +257,17 @@ impl<W: Write> Screen<W> {
     }
 }
 
-fn apply(state: &mut State, msg: Msg, effects: &UnboundedSender<Effect>) {
+/// Applies `msg`; effects go to the worker, except what is written to the
+/// terminal itself (OSC 52 clipboard text), which joins `out` for the next
+/// frame's write.
+fn apply(state: &mut State, msg: Msg, effects: &UnboundedSender<Effect>, out: &mut Vec<u8>) {
     for effect in app::update(state, msg) {
+        if let Effect::Clipboard { text } = effect {
+            // The link is a credential for a few minutes: not logged.
+            tracing::debug!("clipboard: OSC 52 with {} bytes", text.len());
+            out.extend_from_slice(crate::storage::clipboard::osc52(&text).as_bytes());
+            continue;
+        }
         tracing::debug!(?effect, "effect");
         // The worker lives as long as this loop; a send error means it
         // panicked, and the failed request simply never answers.
@@ -289,6 +301,7 @@ async fn event_loop(
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
     let size = screen.term.size()?;
+    let mut out = Vec::new();
     apply(
         state,
         Msg::Resize {
@@ -296,8 +309,9 @@ async fn event_loop(
             height: size.height,
         },
         &effects,
+        &mut out,
     );
-    apply(state, Msg::Start, &effects);
+    apply(state, Msg::Start, &effects, &mut out);
     screen.draw(state, theme)?;
 
     loop {
@@ -316,22 +330,28 @@ async fn event_loop(
         };
         let mut changed = false;
         if let Some(msg) = first {
-            apply(state, msg, &effects);
+            apply(state, msg, &effects, &mut out);
             changed = true;
         }
         // Coalesce: everything already waiting goes into the same frame.
         while let Ok(msg) = replies.try_recv() {
-            apply(state, msg, &effects);
+            apply(state, msg, &effects, &mut out);
             changed = true;
         }
         while let Some(Some(event)) = ready_now(events.next()).await {
             if let Some(msg) = translate(event.wrap_err("reading terminal events")?) {
-                apply(state, msg, &effects);
+                apply(state, msg, &effects, &mut out);
                 changed = true;
             }
         }
         if state.quit {
             return Ok(());
+        }
+        if !out.is_empty() {
+            // Ahead of the frame, through the same buffered writer.
+            screen.term.backend_mut().write_all(&out)?;
+            out.clear();
+            changed = true;
         }
         if changed {
             screen.draw(state, theme)?;

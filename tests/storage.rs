@@ -378,12 +378,9 @@ async fn a_counselor_gets_no_link_for_another_caseload_or_a_restricted_document(
     assert_eq!((row, student), (Some(open.document_id), Some(a1.id)));
 
     // A deleted document has no link either.
-    a.execute(
-        "UPDATE documents SET deleted_at = now() WHERE id = $1",
-        &[&open.document_id],
-    )
-    .await
-    .expect("delete");
+    a.execute("SELECT caseload_document_delete($1)", &[&open.document_id])
+        .await
+        .expect("delete");
     let e = download(&a, &s.transfer, open.document_id)
         .await
         .expect_err("deleted");

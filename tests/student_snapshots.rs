@@ -110,7 +110,10 @@ pub fn record() -> StudentRecord {
             })
             .collect(),
         documents: vec![DocumentLine {
+            id: Uuid::from_u128(77),
             filename: "plan\u{202E}fdp.exe".into(),
+            title: Some("Plan \u{1b}[31mred".into()),
+            category: Some("evaluation".into()),
             content_type: "application/pdf".into(),
             byte_size: 248_100,
             uploaded: "2026-01-15".into(),

@@ -7,6 +7,7 @@ use super::session_edit::draft::SessionDraft;
 use super::{Read, ReqId};
 use crate::config::Password;
 use crate::domain::contact::ContactWrite;
+use crate::domain::document::{DocChange, DownloadJob, UploadJob};
 use crate::domain::enums::InterventionStatus;
 use crate::domain::kinds::{Outcome, TeamRole};
 use crate::domain::roster::{Filters, Sort};
@@ -126,5 +127,36 @@ pub enum Effect {
         id: Uuid,
         version: i32,
         change: crate::domain::contact_log::FollowUpChange,
+    },
+    /// Upload a file: checked (size, type by content), sent with
+    /// `Msg::Files` progress, recorded only once the store holds exactly
+    /// its bytes; `CancelFiles` stops it leaving nothing behind.
+    Upload {
+        req: ReqId,
+        job: UploadJob,
+    },
+    /// Save a document into a folder (progress as for uploads).
+    Download {
+        req: ReqId,
+        job: DownloadJob,
+    },
+    /// List the folder of a typed path, for Tab completion.
+    ListFolder {
+        req: ReqId,
+        typed: String,
+    },
+    /// Stop an upload or download (Esc during its progress).
+    CancelFiles {
+        req: ReqId,
+    },
+    /// Put text on the person's clipboard through the terminal (OSC 52):
+    /// written by the terminal loop, never by the worker.
+    Clipboard {
+        text: String,
+    },
+    /// Attach, detach or delete a document; never cancelled once sent.
+    ChangeDocument {
+        req: ReqId,
+        change: DocChange,
     },
 }

@@ -28,6 +28,9 @@ pub enum Context {
     IvFilterBar,
     /// The Missed sessions screen (`:missed`).
     Missed,
+    /// A document on the student's documents tab, an intervention's
+    /// attachments tab or the Documents screen.
+    Documents,
 }
 
 impl Context {
@@ -47,6 +50,7 @@ impl Context {
             Context::Communications => "Communication log",
             Context::IvFilterBar => "Interventions filter bar (after f; also u, t, s, x, c above)",
             Context::Missed => "Missed sessions (:missed)",
+            Context::Documents => "Documents (student tab 5, attachments tab, Documents screen)",
         }
     }
 }
@@ -182,6 +186,13 @@ actions! {
     ContactOpen = "contact_open", Communications, "only contacts with an open follow-up", ["f"], hint "open follow-up";
     ContactMine = "contact_mine", Communications, "only mine: I logged it or own its follow-up", ["m"], hint "mine";
     ContactClear = "contact_clear", Communications, "remove every filter", ["x"], hint "clear";
+    Upload = "upload", Documents, "upload a file (tab completes file names); on an attachments tab it is attached too", ["u"], hint "upload";
+    Download = "download", Documents, "save the selected document into a folder (enter too; sha256 checked)", ["s"], hint "save";
+    OpenDocument = "open_document", Documents, "save and open the selected document with the system's opener (not over SSH)", ["o"], hint "open";
+    CopyLink = "copy_link", Documents, "copy a short-lived link to the selected document to your clipboard (OSC 52)", ["y"], hint "copy link";
+    Attach = "attach", Documents, "attach the selected document to one of the student's interventions", ["a"], hint "attach";
+    Detach = "detach", Documents, "detach the selected attachment from this intervention (asks first)", ["d"], hint "detach";
+    DeleteDocument = "delete_document", Documents, "delete the selected document (asks first; uploader, coordinator or admin)", ["x"], hint "delete";
     MissedPeriod = "missed_period", Missed, "period: this month, last month, the last 4 weeks (in turn)", ["p"], hint "period";
 }
 
@@ -386,6 +397,7 @@ impl KeyMap {
                     | Context::Communications
                     | Context::IvFilterBar
                     | Context::Missed
+                    | Context::Documents
             )
         })
     }

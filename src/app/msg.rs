@@ -109,6 +109,12 @@ pub enum Msg {
         why: String,
         label: String,
     },
+    /// News of an upload, download or folder listing (`Effect::Upload`,
+    /// `Download`, `ListFolder`), for the screen waiting for `req`.
+    Files {
+        req: ReqId,
+        event: crate::domain::document::FileEvent,
+    },
     /// How many saves wait in the outbox, and why the last try failed.
     OutboxPending {
         count: usize,

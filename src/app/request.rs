@@ -16,6 +16,7 @@ use crate::domain::contact::{ContactContext, ContactWritten, StoredContact};
 use crate::domain::contact_log::{
     ContactFilters, ContactPage, ContactPageRequest, FollowUp, FollowUpList, FollowUpScope, Person,
 };
+use crate::domain::document::{DocPage, DocPageRequest, UploadContext};
 use crate::domain::intervention::InterventionDetail;
 use crate::domain::iv_list::{IvPage, IvPageRequest, IvQuery};
 use crate::domain::missed::{MissedRow, Period};
@@ -120,6 +121,19 @@ pub enum Read {
     IvCount {
         query: IvQuery,
     },
+    /// A page of the documents the person may see, newest first.
+    Documents {
+        page: DocPageRequest,
+        limit: i64,
+    },
+    /// A presigned link to one document (`y`), for the clipboard.
+    DocumentLink {
+        id: Uuid,
+    },
+    /// What the upload form needs about the student.
+    UploadContext {
+        student_id: Uuid,
+    },
 }
 
 /// The answer to a [`Read`], variant for variant. `today` is the worker's
@@ -221,6 +235,20 @@ pub enum Data {
         /// costly.
         estimated: bool,
     },
+    Documents {
+        page: DocPage,
+    },
+    /// The link, when it stops working, and why the terminal may not put
+    /// it on the clipboard (`None`: nothing suggests a problem).
+    DocumentLink {
+        url: String,
+        expires_at: chrono::DateTime<chrono::Utc>,
+        note: Option<String>,
+    },
+    /// `None`: the student is not visible.
+    UploadContext {
+        context: Option<UploadContext>,
+    },
 }
 
 /// The answer to a write, for the screen that sent it (`Msg::Written`).
@@ -240,4 +268,7 @@ pub enum Wrote {
     Contact(ContactWritten),
     /// `Effect::ChangeFollowUp`: the row as it is now.
     FollowUp(crate::domain::outcome::Written<FollowUp, FollowUp>),
+    /// `Effect::ChangeDocument`: `Ok(false)` when it was attached already;
+    /// `Err` in the database's words.
+    Document(Result<bool, String>),
 }

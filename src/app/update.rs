@@ -97,6 +97,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::SessionSaved { id, label, .. } => outbox::saved(state, id, &label),
         Msg::SessionConflict { id, theirs, label } => outbox::conflict(state, id, &theirs, &label),
         Msg::SessionRefused { id, why, label } => outbox::refused(state, id, &why, &label),
+        Msg::Files { req, event } => super::screens::on_files(state, req, event),
         Msg::OutboxPending { count, last_error } => {
             state.outbox = OutboxStatus {
                 pending: count,

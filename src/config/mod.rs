@@ -163,6 +163,10 @@ pub struct StorageConfig {
     /// Who moves the bytes: links the database signs, or (single-user
     /// setups) this client with its own AWS credentials.
     pub mode: StorageMode,
+    /// The largest upload, in MiB.
+    pub max_upload_mb: u64,
+    /// Content types an upload may have, judged by its first bytes.
+    pub allowed_types: Vec<String>,
 }
 
 /// `storage.mode`.
@@ -189,6 +193,11 @@ impl Default for StorageConfig {
             path_style: false,
             url_expires_secs: 300,
             mode: StorageMode::Signed,
+            max_upload_mb: crate::storage::limits::DEFAULT_MAX_MB,
+            allowed_types: crate::storage::limits::DEFAULT_TYPES
+                .iter()
+                .map(|t| t.to_string())
+                .collect(),
         }
     }
 }

@@ -75,6 +75,7 @@ embedded_migrations! {
     19 => "0019_intervention_list.sql",
     20 => "0020_my_caseload_missed.sql",
     21 => "0021_storage.sql",
+    22 => "0022_document_actions.sql",
     23 => "0023_storage_ops.sql",
     25 => "0025_oneroster.sql",
 }

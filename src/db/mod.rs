@@ -4,6 +4,7 @@
 pub mod caseload;
 pub mod communications;
 pub mod contacts;
+pub mod documents;
 pub mod follow_ups;
 pub mod interventions;
 pub mod migrate;

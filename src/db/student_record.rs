@@ -138,7 +138,7 @@ pub async fn load(
         ),
         client.query(
             "SELECT filename, content_type, byte_size, to_char(created_at, 'YYYY-MM-DD'), \
-                    is_restricted \
+                    is_restricted, id, title, category \
              FROM documents WHERE student_id = $1 AND deleted_at IS NULL \
              ORDER BY created_at DESC, id",
             &by_id,
@@ -204,7 +204,10 @@ pub async fn load(
         documents: documents
             .iter()
             .map(|r| DocumentLine {
+                id: r.get(5),
                 filename: r.get(0),
+                title: r.get(6),
+                category: r.get(7),
                 content_type: r.get(1),
                 byte_size: r.get(2),
                 uploaded: r.get(3),

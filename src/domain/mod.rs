@@ -5,6 +5,7 @@ pub mod actions;
 pub mod caseload;
 pub mod contact;
 pub mod contact_log;
+pub mod document;
 pub mod enums;
 pub mod fidelity;
 pub mod goals;

@@ -134,7 +134,10 @@ pub struct CommunicationLine {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentLine {
+    pub id: Uuid,
     pub filename: String,
+    pub title: Option<String>,
+    pub category: Option<String>,
     pub content_type: String,
     pub byte_size: i64,
     pub uploaded: String,

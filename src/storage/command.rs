@@ -246,10 +246,14 @@ pub async fn doc_upload(
     person: &mut tokio_postgres::Client,
     args: &DocUploadArgs,
     config: &StorageConfig,
+    limits: &super::limits::Limits,
 ) -> Result<()> {
     let bytes = tokio::fs::read(&args.file)
         .await
         .wrap_err_with(|| format!("cannot read {}", args.file.display()))?;
+    limits
+        .check_file(&bytes)
+        .map_err(|e| eyre!("{}: {e}", args.file.display()))?;
     let filename = args
         .file
         .file_name()

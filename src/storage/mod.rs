@@ -8,10 +8,14 @@
 
 pub mod check;
 pub mod client;
+pub mod clipboard;
 pub mod command;
 pub mod demo_files;
 pub mod direct;
+pub mod complete;
 pub mod embedded;
+pub mod limits;
+pub mod saveas;
 pub mod settings;
 pub mod sweep;
 pub mod transfer;
@@ -79,6 +83,19 @@ pub fn validate(c: &StorageConfig) -> Result<(), String> {
     if c.prefix.starts_with('/') || c.prefix.len() > 200 {
         return Err("storage.prefix must not start with '/' and is at most 200 bytes".into());
     }
+    if !(1..=5120).contains(&c.max_upload_mb) {
+        return Err("storage.max_upload_mb must be between 1 and 5120".into());
+    }
+    if let Some(t) = c
+        .allowed_types
+        .iter()
+        .find(|t| !limits::KNOWN_TYPES.contains(&t.as_str()))
+    {
+        return Err(format!(
+            "storage.allowed_types: caseload cannot recognise \"{t}\" by its content; known are {}",
+            limits::KNOWN_TYPES.join(", ")
+        ));
+    }
     Ok(())
 }
 
@@ -111,6 +128,11 @@ mod tests {
                 c.embedded = true;
             })
             .starts_with("storage.mode")
+        );
+        assert!(bad(|c| c.max_upload_mb = 0).starts_with("storage.max_upload_mb"));
+        assert!(
+            bad(|c| c.allowed_types = vec!["application/x-msdownload".into()])
+                .starts_with("storage.allowed_types")
         );
     }
 }

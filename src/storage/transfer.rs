@@ -3,11 +3,23 @@
 //! that name the setting to fix.
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use futures::StreamExt;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::Frame;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+type BodyError = Box<dyn std::error::Error + Send + Sync>;
+type Body = BoxBody<Bytes, BodyError>;
+
+/// How much an upload sends per frame: progress moves in these steps and a
+/// cancel is seen within one of them.
+const CHUNK: usize = 256 * 1024;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TransferError {
@@ -22,6 +34,34 @@ pub enum TransferError {
         code: Option<String>,
         message: Option<String>,
     },
+    #[error("cancelled")]
+    Cancelled,
+    /// Writing the downloaded bytes failed here, not in the store.
+    #[error("{0}")]
+    Local(String),
+}
+
+/// Told of each step of a transfer and asked whether to go on: the
+/// worker's side of a progress bar and its Esc.
+#[derive(Clone)]
+pub struct Track {
+    /// Bytes moved so far, and the whole when known.
+    pub report: Arc<dyn Fn(u64, Option<u64>) + Send + Sync>,
+    pub cancel: Arc<AtomicBool>,
+}
+
+impl Track {
+    /// Nothing reported, never cancelled.
+    pub fn silent() -> Track {
+        Track {
+            report: Arc::new(|_, _| {}),
+            cancel: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
 }
 
 fn refusal_message(status: u16, code: Option<&str>, message: Option<&str>) -> String {
@@ -72,7 +112,7 @@ pub struct Answer {
 /// An HTTP(S) client for signed links.
 #[derive(Clone)]
 pub struct Transfer {
-    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    client: Client<HttpsConnector<HttpConnector>, Body>,
 }
 
 impl Transfer {
@@ -90,44 +130,146 @@ impl Transfer {
 
     /// Uploads `body` to a signed PUT link.
     pub async fn put(&self, url: &str, body: Bytes) -> Result<Answer, TransferError> {
-        self.send("PUT", url, body).await
+        let len = body.len();
+        let body = Full::new(body).map_err(|never| match never {}).boxed();
+        self.send("PUT", url, body, len).await
+    }
+
+    /// Uploads `body` in steps, reporting each and stopping (the request
+    /// fails, so the store keeps nothing) once `track` is cancelled.
+    pub async fn put_tracked(
+        &self,
+        url: &str,
+        body: Bytes,
+        track: &Track,
+    ) -> Result<Answer, TransferError> {
+        let total = body.len() as u64;
+        let t = track.clone();
+        let chunks: Vec<Bytes> = (0..body.len())
+            .step_by(CHUNK)
+            .map(|at| body.slice(at..(at + CHUNK).min(body.len())))
+            .collect();
+        let mut sent = 0u64;
+        let frames = futures::stream::iter(chunks).map(move |chunk| {
+            if t.cancelled() {
+                return Err::<Frame<Bytes>, BodyError>("cancelled".into());
+            }
+            sent += chunk.len() as u64;
+            (t.report)(sent, Some(total));
+            Ok(Frame::data(chunk))
+        });
+        (track.report)(0, Some(total));
+        let r = self
+            .send(
+                "PUT",
+                url,
+                BodyExt::boxed(StreamBody::new(frames)),
+                body.len(),
+            )
+            .await;
+        match r {
+            Err(_) if track.cancelled() => Err(TransferError::Cancelled),
+            r => r,
+        }
     }
 
     /// Downloads what a signed GET link points at.
     pub async fn get(&self, url: &str) -> Result<Answer, TransferError> {
-        self.send("GET", url, Bytes::new()).await
-    }
-
-    async fn send(&self, method: &str, url: &str, body: Bytes) -> Result<Answer, TransferError> {
-        let uri: hyper::Uri = url
-            .parse()
-            .map_err(|e: hyper::http::uri::InvalidUri| TransferError::BadUrl(e.to_string()))?;
-        let request = hyper::Request::builder()
-            .method(method)
-            .uri(uri)
-            .body(Full::new(body))
-            .map_err(|e| TransferError::BadUrl(e.to_string()))?;
-        let response = self
-            .client
-            .request(request)
-            .await
-            .map_err(|e| TransferError::Network(error_chain(&e)))?;
-        let status = response.status();
-        let date = response
-            .headers()
-            .get(hyper::header::DATE)
-            .and_then(|d| d.to_str().ok())
-            .and_then(|d| chrono::DateTime::parse_from_rfc2822(d).ok())
-            .map(|d| d.with_timezone(&chrono::Utc));
+        let response = self.request("GET", url, empty(), 0).await?;
+        let date = date_of(&response);
         let bytes = response
             .into_body()
             .collect()
             .await
             .map_err(|e| TransferError::Network(e.to_string()))?
             .to_bytes();
-        if status.is_success() {
-            return Ok(Answer { body: bytes, date });
+        Ok(Answer { body: bytes, date })
+    }
+
+    /// Downloads into `sink` a frame at a time, reporting each; the bytes
+    /// moved.
+    pub async fn get_tracked(
+        &self,
+        url: &str,
+        mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
+        track: &Track,
+    ) -> Result<u64, TransferError> {
+        let response = self.request("GET", url, empty(), 0).await?;
+        let total = response
+            .headers()
+            .get(hyper::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        let mut body = response.into_body();
+        let mut got = 0u64;
+        (track.report)(0, total);
+        while let Some(frame) = body.frame().await {
+            if track.cancelled() {
+                return Err(TransferError::Cancelled);
+            }
+            let frame = frame.map_err(|e| TransferError::Network(error_chain(&e)))?;
+            if let Some(data) = frame.data_ref() {
+                sink(data).map_err(|e| TransferError::Local(e.to_string()))?;
+                got += data.len() as u64;
+                (track.report)(got, total);
+            }
         }
+        Ok(got)
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        url: &str,
+        body: Body,
+        len: usize,
+    ) -> Result<Answer, TransferError> {
+        let response = self.request(method, url, body, len).await?;
+        let date = date_of(&response);
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| TransferError::Network(e.to_string()))?
+            .to_bytes();
+        Ok(Answer { body: bytes, date })
+    }
+
+    /// The request, its answer when the store said yes (body unread), the
+    /// store's refusal in words otherwise.
+    async fn request(
+        &self,
+        method: &str,
+        url: &str,
+        body: Body,
+        len: usize,
+    ) -> Result<hyper::Response<hyper::body::Incoming>, TransferError> {
+        let uri: hyper::Uri = url
+            .parse()
+            .map_err(|e: hyper::http::uri::InvalidUri| TransferError::BadUrl(e.to_string()))?;
+        let mut request = hyper::Request::builder().method(method).uri(uri);
+        if method == "PUT" {
+            // S3 takes no chunked uploads: the length goes first.
+            request = request.header(hyper::header::CONTENT_LENGTH, len);
+        }
+        let request = request
+            .body(body)
+            .map_err(|e| TransferError::BadUrl(e.to_string()))?;
+        let response = self
+            .client
+            .request(request)
+            .await
+            .map_err(|e| TransferError::Network(error_chain(&e)))?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let status = response.status();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| TransferError::Network(e.to_string()))?
+            .to_bytes();
         let text = String::from_utf8_lossy(&bytes);
         Err(TransferError::Refused {
             status: status.as_u16(),
@@ -135,6 +277,22 @@ impl Transfer {
             message: xml_field(&text, "Message"),
         })
     }
+}
+
+fn empty() -> Body {
+    Full::new(Bytes::new())
+        .map_err(|never| match never {})
+        .boxed()
+}
+
+/// The `Date` header (second resolution), for clock-skew checks.
+fn date_of<B>(response: &hyper::Response<B>) -> Option<chrono::DateTime<chrono::Utc>> {
+    response
+        .headers()
+        .get(hyper::header::DATE)
+        .and_then(|d| d.to_str().ok())
+        .and_then(|d| chrono::DateTime::parse_from_rfc2822(d).ok())
+        .map(|d| d.with_timezone(&chrono::Utc))
 }
 
 /// hyper's errors say "client error (Connect)"; the cause is underneath.

@@ -3,7 +3,7 @@
 //! read back in one transaction, so a failed or mismatched upload leaves no
 //! row (and the key stays pending for a retry or the sweeper).
 
-use super::transfer::{Transfer, TransferError};
+use super::transfer::{Track, Transfer, TransferError};
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -34,6 +34,14 @@ pub struct NewDocument<'a> {
     pub bytes: Bytes,
 }
 
+/// What a person says about a document besides the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct About {
+    pub title: Option<String>,
+    /// One of `documents.category`'s values (consent, evaluation, …).
+    pub category: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Uploaded {
     pub document_id: Uuid,
@@ -58,9 +66,18 @@ pub fn sniff_content_type(bytes: &[u8]) -> &'static str {
         }
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) if !text.contains('\0') => "text/plain",
+        Ok(text) if is_text(text) => "text/plain",
         _ => "application/octet-stream",
     }
+}
+
+/// Text people write: no control characters but line breaks, tabs and form
+/// feeds (a binary that happens to be valid UTF-8, such as a small ELF
+/// header, is not text).
+pub fn is_text(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c'))
 }
 
 /// Uploads and records one document; `person` is the caller's own
@@ -70,8 +87,20 @@ pub async fn upload(
     transfer: &Transfer,
     doc: NewDocument<'_>,
 ) -> Result<Uploaded, UploadError> {
+    upload_with(person, transfer, doc, &About::default(), &Track::silent()).await
+}
+
+/// [`upload`] with a title and category, progress reported to `track`,
+/// and a cancel honoured up to the commit: until then nothing is recorded.
+pub async fn upload_with(
+    person: &mut tokio_postgres::Client,
+    transfer: &Transfer,
+    doc: NewDocument<'_>,
+    about: &About,
+    track: &Track,
+) -> Result<Uploaded, UploadError> {
     let sha256 = hex::encode(Sha256::digest(&doc.bytes));
-    let content_type = sniff_content_type(&doc.bytes);
+    let content_type = super::limits::content_type(&doc.bytes, doc.bytes.len() as u64);
     let row = person
         .query_one(
             "SELECT document_id, url FROM caseload_document_upload_url($1, $2)",
@@ -81,7 +110,7 @@ pub async fn upload(
         .map_err(refused)?;
     let (document_id, put): (Uuid, String) = (row.get(0), row.get(1));
     let sent = doc.bytes.len();
-    transfer.put(&put, doc.bytes).await?;
+    transfer.put_tracked(&put, doc.bytes, track).await?;
     let tx = person.transaction().await.map_err(refused)?;
     let byte_size = i64::try_from(sent).unwrap_or(i64::MAX);
     tx.query_one(
@@ -97,6 +126,14 @@ pub async fn upload(
     )
     .await
     .map_err(refused)?;
+    if about.title.is_some() || about.category.is_some() {
+        tx.execute(
+            "UPDATE documents SET title = $2, category = $3 WHERE id = $1",
+            &[&document_id, &about.title, &about.category],
+        )
+        .await
+        .map_err(refused)?;
+    }
     // Read back through a download link before committing: the row exists
     // only if the store holds exactly these bytes.
     let get: String = tx
@@ -107,12 +144,29 @@ pub async fn upload(
         .await
         .map_err(refused)?
         .get(0);
-    let back = transfer.get(&get).await?;
-    if hex::encode(Sha256::digest(&back.body)) != sha256 {
+    let mut hasher = Sha256::new();
+    let check = Track {
+        report: std::sync::Arc::new(|_, _| {}),
+        cancel: track.cancel.clone(),
+    };
+    let got = transfer
+        .get_tracked(
+            &get,
+            |chunk| {
+                hasher.update(chunk);
+                Ok(())
+            },
+            &check,
+        )
+        .await?;
+    if hex::encode(hasher.finalize()) != sha256 {
         return Err(UploadError::Mismatch {
             sent,
-            got: back.body.len(),
+            got: usize::try_from(got).unwrap_or(usize::MAX),
         });
+    }
+    if track.cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(UploadError::Transfer(TransferError::Cancelled));
     }
     tx.commit().await.map_err(refused)?;
     Ok(Uploaded {
@@ -137,5 +191,12 @@ mod tests {
             "application/octet-stream"
         );
         assert_eq!(sniff_content_type(b""), "text/plain");
+        assert_eq!(sniff_content_type(b"a\tb\r\nc\x0c"), "text/plain");
+        // Valid UTF-8, but an executable's header: not text.
+        assert_eq!(
+            sniff_content_type(b"\x7fELF\x02\x01\x01binary"),
+            "application/octet-stream"
+        );
+        assert_eq!(sniff_content_type(b"\x1b[2J"), "application/octet-stream");
     }
 }

@@ -6,6 +6,8 @@ pub mod command;
 #[cfg(test)]
 mod contact_snapshots;
 #[cfg(test)]
+mod documents_snapshots;
+#[cfg(test)]
 mod frame_snapshots;
 pub mod help;
 pub mod hint;

@@ -26,6 +26,7 @@ use tokio_postgres::CancelToken;
 mod contact;
 pub mod draft_writer;
 mod failure;
+mod files;
 pub mod iv_write;
 pub mod outbox;
 mod reads;
@@ -93,6 +94,13 @@ async fn serve(
         }
         let worker = worker.clone();
         let replies = replies.clone();
+        if matches!(
+            effect,
+            Effect::Upload { .. } | Effect::Download { .. } | Effect::ListFolder { .. }
+        ) {
+            tokio::spawn(async move { files::run(&worker, effect, &replies).await });
+            continue;
+        }
         tokio::spawn(async move {
             if let Some(msg) = worker.execute(effect).await {
                 // The UI has gone away: nobody is left to tell.
@@ -123,6 +131,8 @@ pub struct Worker {
     /// The contact form's drafts, beside the session drafts.
     contact_drafts: Option<Arc<DraftWriter>>,
     outbox: Arc<OnceLock<Outbox>>,
+    /// Uploads and downloads: the HTTP client, the limits, the cancels.
+    files: Arc<files::Files>,
 }
 
 /// What the worker needs to sign in again: deadpool's manager config is
@@ -167,7 +177,15 @@ impl Worker {
             drafts: None,
             contact_drafts: None,
             outbox: Arc::default(),
+            files: Arc::new(files::Files::new(crate::storage::limits::Limits::default())),
         }
+    }
+
+    /// Uploads are held to `limits` (config `storage.max_upload_mb`,
+    /// `storage.allowed_types`).
+    pub fn with_limits(mut self, limits: crate::storage::limits::Limits) -> Worker {
+        self.files = Arc::new(files::Files::new(limits));
+        self
     }
 
     /// Keeps session drafts and the outbox in `store` (call inside the
@@ -246,7 +264,23 @@ impl Worker {
             | Effect::DeleteSession { .. }
             | Effect::WriteIv { .. }
             | Effect::WriteContact { .. }
-            | Effect::ChangeFollowUp { .. }) => self.write(effect).await?,
+            | Effect::ChangeFollowUp { .. }
+            | Effect::ChangeDocument { .. }) => self.write(effect).await?,
+            // Transfers report as they go (`serve` runs them with the
+            // reply channel); the clipboard is the terminal loop's.
+            Effect::Upload { req, .. } | Effect::Download { req, .. } => {
+                return Some(Msg::Files {
+                    req,
+                    event: crate::domain::document::FileEvent::Failed {
+                        why: "transfers run only in the worker's loop".into(),
+                    },
+                });
+            }
+            Effect::ListFolder { .. } | Effect::Clipboard { .. } => return None,
+            Effect::CancelFiles { req } => {
+                self.files.cancel(req);
+                return None;
+            }
             Effect::WriteContactDraft { draft } => return self.put_contact_draft(&draft),
             Effect::DeleteContactDraft { id } => return self.delete_contact_draft(id).await,
             Effect::WriteDraft { draft } => return self.put_draft(&draft),

@@ -6,7 +6,7 @@ use super::Failure;
 use crate::app::{Data, Read};
 use crate::db::interventions::{self as iv, programs};
 use crate::db::{caseload, navigation, roster, schools, sessions, student_record};
-use crate::db::{communications, follow_ups};
+use crate::db::{communications, documents, follow_ups};
 use crate::domain::caseload::HOME_ROWS;
 use crate::domain::contact_log::FOLLOW_UP_ROWS;
 use crate::domain::missed::MISSED_ROWS;
@@ -111,6 +111,21 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
             let (total, estimated) = iv::list::iv_count(c, &query, today, limit).await?;
             Data::IvCount { total, estimated }
         }
+        Read::Documents { page, limit } => Data::Documents {
+            page: documents::page(c, page, limit).await?,
+        },
+        Read::DocumentLink { id } => {
+            let (url, expires_at) = documents::link(c, id).await?;
+            let env = |k: &str| std::env::var(k).ok();
+            Data::DocumentLink {
+                url,
+                expires_at,
+                note: crate::storage::clipboard::support_note(&env),
+            }
+        }
+        Read::UploadContext { student_id } => Data::UploadContext {
+            context: documents::upload_context(c, student_id).await?,
+        },
     })
 }
 

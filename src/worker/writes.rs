@@ -117,6 +117,14 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
             req,
             wrote: Wrote::FollowUp(crate::db::follow_ups::change(pg, id, version, change).await),
         },
+        Effect::ChangeDocument { req, change } => Msg::Written {
+            req,
+            wrote: Wrote::Document(
+                crate::db::documents::change(pg, change)
+                    .await
+                    .map_err(|e| super::describe_pg_error(&e)),
+            ),
+        },
         _ => return None,
     })
 }
@@ -153,6 +161,10 @@ pub(super) fn not_sent(effect: Effect, why: String) -> Option<Msg> {
         Effect::ChangeFollowUp { req, .. } => Msg::Written {
             req,
             wrote: Wrote::FollowUp(crate::domain::outcome::Written::Failed(why)),
+        },
+        Effect::ChangeDocument { req, .. } => Msg::Written {
+            req,
+            wrote: Wrote::Document(Err(why)),
         },
         _ => return None,
     })

@@ -7,6 +7,8 @@
 
 pub mod communications;
 pub mod contact_edit;
+pub mod doc_upload;
+pub mod documents;
 pub mod follow_ups;
 pub mod home;
 pub mod intervention;
@@ -28,6 +30,8 @@ use crate::app::request::Wrote;
 use crate::app::{Conn, Data, Effect, ReqId, State, session_log};
 use communications::CommsState;
 use crossterm::event::KeyEvent;
+use doc_upload::UploadState;
+use documents::DocsState;
 use follow_ups::FollowUpsState;
 use home::HomeState;
 use intervention::DetailState;
@@ -102,6 +106,10 @@ screens! {
     Placeholder(Placeholder),
     /// The contact form (log or edit a contact with a family).
     Contact(Box<contact_edit::ContactScreen>),
+    /// Uploading a file to a student (or an intervention).
+    DocUpload(Box<UploadState>),
+    /// Every document the person may see (menu: Documents).
+    Documents(DocsState),
 }
 
 impl Screen {
@@ -281,6 +289,7 @@ pub fn shows_records(screen: &Screen) -> bool {
             | Screen::Missed(_)
             | Screen::MyCaseload(_)
             | Screen::Communications(_)
+            | Screen::Documents(_)
     )
 }
 
@@ -342,6 +351,18 @@ pub(crate) fn on_written(state: &mut State, req: ReqId, wrote: Wrote) -> Vec<Eff
     }
 }
 
+/// News of a file transfer, for the screen that started it.
+pub(crate) fn on_files(
+    state: &mut State,
+    req: ReqId,
+    event: crate::domain::document::FileEvent,
+) -> Vec<Effect> {
+    match waiting(state, req) {
+        Some(i) => enter_then(state, i, |r, cx| r.on_files(cx, req, event)),
+        None => vec![],
+    }
+}
+
 /// Request `req` failed: the screen waiting for it says so; `false` when
 /// nobody waits or the screen said it itself (no status-line message).
 pub(crate) fn on_failed(state: &mut State, req: ReqId, reason: &str) -> bool {
@@ -368,6 +389,7 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
         missed::TARGET => Screen::Missed(MissedState::default()),
         my_caseload::TARGET => Screen::MyCaseload(MyCaseloadState::default()),
         iv_list::TARGET => Screen::IvList(IvListState::default()),
+        documents::TARGET => Screen::Documents(DocsState::default()),
         _ => Screen::Placeholder(Placeholder { label }),
     };
     push(state, screen)

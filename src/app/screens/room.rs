@@ -73,6 +73,16 @@ pub trait Room {
         vec![]
     }
 
+    /// News of an upload, download or folder listing this screen started.
+    fn on_files(
+        &mut self,
+        _cx: &mut Cx,
+        _req: ReqId,
+        _event: crate::domain::document::FileEvent,
+    ) -> Vec<Effect> {
+        vec![]
+    }
+
     /// A request of this screen's failed. `true`: the status line says
     /// "query failed: …" too; `false`: the screen said it itself.
     fn on_failed(&mut self, _cx: &mut Cx, _req: ReqId, _why: &str) -> bool {
@@ -121,6 +131,14 @@ impl<T: Room + ?Sized> Room for Box<T> {
     }
     fn on_written(&mut self, cx: &mut Cx, req: ReqId, wrote: Wrote) -> Vec<Effect> {
         (**self).on_written(cx, req, wrote)
+    }
+    fn on_files(
+        &mut self,
+        cx: &mut Cx,
+        req: ReqId,
+        event: crate::domain::document::FileEvent,
+    ) -> Vec<Effect> {
+        (**self).on_files(cx, req, event)
     }
     fn on_failed(&mut self, cx: &mut Cx, req: ReqId, why: &str) -> bool {
         (**self).on_failed(cx, req, why)

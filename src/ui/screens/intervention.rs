@@ -176,6 +176,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &DetailState, theme: &Theme) {
             list(frame, rows_area, &rows(d, s.tab), s.cursor, theme);
             frame.render_widget(Paragraph::new(foot_lines), foot);
         }
+        Tab::Attachments => {
+            let rows_area = crate::ui::widgets::doc_actions::split(frame, body, &s.docs, theme);
+            list(frame, rows_area, &rows(d, s.tab), s.cursor, theme);
+            crate::ui::widgets::doc_actions::overlay(frame, rows_area, &s.docs, theme);
+        }
         _ => list(frame, body, &rows(d, s.tab), s.cursor, theme),
     }
     if let Some(p) = &s.prompt {

@@ -5,6 +5,8 @@ pub mod communications;
 pub mod contact_edit;
 #[cfg(test)]
 mod contact_log_snapshots;
+pub mod doc_upload;
+pub mod documents;
 pub mod follow_ups;
 pub mod home;
 pub mod intervention;
@@ -48,6 +50,8 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Missed(m) => missed::render(frame, body, m, theme),
         Screen::MyCaseload(m) => my_caseload::render(frame, body, m, theme),
         Screen::IvList(s) => iv_list::render(frame, body, s, theme),
+        Screen::DocUpload(u) => doc_upload::render(frame, body, u, theme),
+        Screen::Documents(d) => documents::render(frame, body, d, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,

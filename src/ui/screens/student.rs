@@ -66,6 +66,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &StudentState, theme: &Theme) {
             crate::ui::form::render_conflict(frame, body, &c.rows(), c.saving.is_some(), theme)
         }
         Mode::View => {
+            let body = if s.tab == Tab::Documents {
+                crate::ui::widgets::doc_actions::split(frame, body, &s.docs, theme)
+            } else {
+                body
+            };
             let height = usize::from(body.height);
             let lines = match s.tab {
                 Tab::Profile => profile(d, usize::from(body.width), theme),
@@ -77,6 +82,9 @@ pub fn render(frame: &mut Frame, area: Rect, s: &StudentState, theme: &Theme) {
             };
             let lines: Vec<Line> = lines.into_iter().take(height).collect();
             frame.render_widget(Paragraph::new(lines), body);
+            if s.tab == Tab::Documents {
+                crate::ui::widgets::doc_actions::overlay(frame, body, &s.docs, theme);
+            }
         }
     }
 }
@@ -431,21 +439,6 @@ fn communications(
     )
 }
 
-fn size(bytes: i64) -> String {
-    const UNITS: [&str; 4] = ["B", "kB", "MB", "GB"];
-    let mut v = bytes as f64;
-    let mut unit = 0;
-    while v >= 1000.0 && unit < UNITS.len() - 1 {
-        v /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{v:.1} {}", UNITS[unit])
-    }
-}
-
 fn documents(d: &StudentRecord, cursor: usize, area: Rect, theme: &Theme) -> Vec<Line<'static>> {
     let rows = d
         .documents
@@ -453,10 +446,15 @@ fn documents(d: &StudentRecord, cursor: usize, area: Rect, theme: &Theme) -> Vec
         .map(|doc| {
             vec![
                 doc.uploaded.clone(),
-                size(doc.byte_size),
+                crate::domain::document::human_size(u64::try_from(doc.byte_size).unwrap_or(0)),
                 if doc.is_restricted { "restricted" } else { "" }.to_string(),
-                doc.content_type.clone(),
+                doc.category
+                    .as_deref()
+                    .map(crate::domain::document::category_words)
+                    .unwrap_or("")
+                    .to_string(),
                 doc.filename.clone(),
+                doc.title.clone().unwrap_or_default(),
             ]
         })
         .collect();
@@ -466,13 +464,14 @@ fn documents(d: &StudentRecord, cursor: usize, area: Rect, theme: &Theme) -> Vec
             Column::whole("Uploaded"),
             Column::whole("Size"),
             Column::whole("Access"),
-            Column::new("Type", 8, 30),
-            Column::new("File", 12, 60),
+            Column::whole("Category"),
+            Column::new("File", 12, 50),
+            Column::new("Title", 0, 0),
         ],
         rows,
         cursor,
         true,
-        "no documents visible to you",
+        "no documents visible to you: u uploads one",
         theme,
     )
 }

@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod chips;
+pub mod doc_actions;
 pub mod form;
 pub mod listing;
 pub mod pending;

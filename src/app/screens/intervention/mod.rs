@@ -11,6 +11,7 @@ pub use state::*;
 use crate::app::hint::{GLOBAL, MOVE};
 use crate::app::keymap::{Action, Context};
 use crate::app::screens::contact_edit::ContactFor;
+use crate::app::screens::documents::actions::{Offer, Selected};
 use crate::app::screens::room::{Cx, LogFor, Nav, Room};
 use crate::app::screens::shows_records;
 use crate::app::{Data, Effect, Read, ReqId, Wrote, iv_edit};
@@ -18,6 +19,31 @@ use crossterm::event::{KeyCode, KeyEvent};
 use team::TeamEdit;
 
 impl DetailState {
+    /// What the attachments tab offers: upload (attached here too),
+    /// detach, delete (the database says who may).
+    pub fn doc_offer(&self) -> Offer {
+        Offer {
+            upload: self.detail.get().map(|d| {
+                (
+                    d.header.student_id,
+                    Some(self.id),
+                    format!("{} · attached to {}", d.header.student_name, self.title),
+                )
+            }),
+            attach_to: vec![],
+            detach_from: Some(self.id),
+            delete: true,
+        }
+    }
+
+    fn selected_attachment(&self) -> Option<Selected> {
+        let a = self.detail.get()?.attachments.get(self.cursor)?;
+        Some(Selected {
+            id: a.document_id,
+            filename: a.filename.clone(),
+        })
+    }
+
     /// The team editor's request (a search or a change), if any.
     fn team_req(&self) -> Option<ReqId> {
         self.team_edit.as_ref().and_then(TeamEdit::req)
@@ -102,7 +128,7 @@ impl Room for DetailState {
     /// takes the form's.
     fn keys(&self) -> Vec<Action> {
         use Action::*;
-        if self.prompt.is_some() || self.session_delete.is_some() {
+        if self.prompt.is_some() || self.session_delete.is_some() || !self.docs.is_idle() {
             return vec![];
         }
         match &self.team_edit {
@@ -117,7 +143,12 @@ impl Room for DetailState {
             Tab::Team => &[AddMember, RemoveMember],
             Tab::Attachments | Tab::Communications => &[],
         };
+        let docs = match self.tab {
+            Tab::Attachments => self.doc_offer().actions(),
+            _ => vec![],
+        };
         [
+            &docs,
             here,
             &[LogSession, Actions, LogContact, EditPlan, NextTab, PrevTab],
             MOVE,
@@ -137,10 +168,14 @@ impl Room for DetailState {
             || self.saving.is_some_and(|(r, _)| r == req)
             || self.team_req() == Some(req)
             || self.session_delete.as_ref().and_then(|x| x.req) == Some(req)
+            || self.docs.waits_for(req)
     }
 
     fn busy(&self) -> bool {
-        self.detail.is_loading() || self.saving.is_some() || self.team_req().is_some()
+        self.detail.is_loading()
+            || self.saving.is_some()
+            || self.team_req().is_some()
+            || self.docs.req().is_some()
     }
 
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
@@ -167,6 +202,12 @@ impl Room for DetailState {
         }
         if let Some(effects) = team::on_key(self, cx, key) {
             return Some(effects);
+        }
+        if self.tab == Tab::Attachments || !self.docs.is_idle() {
+            let (offer, selected) = (self.doc_offer(), self.selected_attachment());
+            if let Some(fx) = self.docs.on_key(cx, key, action, &offer, selected) {
+                return Some(fx);
+            }
         }
         if action == Some(Action::LogSession) {
             // Known closed here: said at once. Otherwise (not loaded yet,
@@ -226,7 +267,10 @@ impl Room for DetailState {
         self.list_action(cx, action?)
     }
 
-    fn on_reply(&mut self, _cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
+    fn on_reply(&mut self, cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
+        if self.docs.waits_for(req) {
+            return self.docs.on_reply(cx, req, data);
+        }
         match data {
             Data::Intervention {
                 detail: Some(x),
@@ -249,6 +293,7 @@ impl Room for DetailState {
             }
             Wrote::Team(o) => team::on_changed(self, cx, req, o),
             Wrote::SessionDeleted(o) => sessions::on_deleted(self, cx, req, o),
+            w @ Wrote::Document(_) => self.docs.on_written(cx, req, w),
             _ => {}
         }
         vec![]
@@ -256,7 +301,19 @@ impl Room for DetailState {
 
     /// A failed search is said in the team picker; a failed load beside
     /// the detail (or in its place) and on the status line.
-    fn on_failed(&mut self, _cx: &mut Cx, req: ReqId, why: &str) -> bool {
+    fn on_files(
+        &mut self,
+        cx: &mut Cx,
+        req: ReqId,
+        event: crate::domain::document::FileEvent,
+    ) -> Vec<Effect> {
+        self.docs.on_files(cx, req, event)
+    }
+
+    fn on_failed(&mut self, cx: &mut Cx, req: ReqId, why: &str) -> bool {
+        if !self.docs.on_failed(cx, req, why) {
+            return false;
+        }
         if team::on_failed(self, req, why) {
             return false;
         }

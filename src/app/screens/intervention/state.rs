@@ -113,6 +113,8 @@ pub struct DetailState {
     pub team_edit: Option<crate::app::team::TeamEdit>,
     /// Deleting a session (sessions tab): asked first, then sent.
     pub session_delete: Option<SessionDelete>,
+    /// Saving, opening, detaching a document (attachments tab).
+    pub docs: crate::app::screens::documents::actions::DocActions,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,6 +139,7 @@ impl DetailState {
             prompt: None,
             saving: None,
             team_edit: None,
+            docs: Default::default(),
             session_delete: None,
         }
     }

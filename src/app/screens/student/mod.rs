@@ -10,6 +10,7 @@ use crate::app::iv_edit;
 use crate::app::keymap::{Action, Context, Key};
 use crate::app::loadable::Loadable;
 use crate::app::screens::contact_edit::ContactFor;
+use crate::app::screens::documents::actions::{DocActions, Offer, Selected};
 use crate::app::screens::room::{Cx, LogFor, Nav, Room};
 use crate::app::screens::shows_records;
 use crate::app::{Data, Effect, Read, ReqId, Screen, Wrote};
@@ -136,6 +137,8 @@ pub struct StudentState {
     /// The selected row of each tab's list.
     pub cursors: [usize; 6],
     pub mode: Mode,
+    /// Saving, opening, attaching, deleting a document (documents tab).
+    pub docs: DocActions,
 }
 
 impl StudentState {
@@ -147,6 +150,7 @@ impl StudentState {
             tab: Tab::Profile,
             cursors: [0; 6],
             mode: Mode::View,
+            docs: DocActions::default(),
         }
     }
 
@@ -229,6 +233,38 @@ impl StudentState {
         };
         self.mode = Mode::Edit(Box::new(editor));
         Ok(())
+    }
+
+    /// What the documents tab offers: upload, attach to one of the
+    /// student's interventions, delete (the database says who may).
+    pub fn doc_offer(&self) -> Offer {
+        Offer {
+            upload: Some((self.id, None, self.title.clone())),
+            attach_to: self
+                .detail
+                .get()
+                .map(|d| {
+                    d.interventions
+                        .iter()
+                        .map(|i| (i.id, format!("{} ({})", i.name, i.status)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            detach_from: None,
+            delete: true,
+        }
+    }
+
+    fn selected_document(&self) -> Option<Selected> {
+        let d = self
+            .detail
+            .get()?
+            .documents
+            .get(self.cursors[Tab::Documents.index()])?;
+        Some(Selected {
+            id: d.id,
+            filename: d.filename.clone(),
+        })
     }
 
     /// The selected intervention and the title its detail shows until it
@@ -423,6 +459,19 @@ impl Room for StudentState {
             Tab::Profile => (&[Edit], &[]),
             Tab::Guardians => (&[Edit], MOVE),
             Tab::Interventions | Tab::Communications => (&[Open], MOVE),
+            Tab::Documents if !self.docs.is_idle() => return vec![],
+            Tab::Documents => {
+                let docs = self.doc_offer().actions();
+                let tabs = [NextTab, PrevTab, TabProfile, TabDocuments];
+                return [
+                    &docs[..],
+                    &[New, LogSession, LogContact],
+                    &tabs,
+                    MOVE,
+                    GLOBAL,
+                ]
+                .concat();
+            }
             _ => (&[], MOVE),
         };
         let tabs = [
@@ -443,11 +492,11 @@ impl Room for StudentState {
     }
 
     fn waits_for(&self, req: ReqId) -> bool {
-        self.detail.waits_for(req) || self.save_req() == Some(req)
+        self.detail.waits_for(req) || self.save_req() == Some(req) || self.docs.waits_for(req)
     }
 
     fn busy(&self) -> bool {
-        self.detail.is_loading() || self.save_req().is_some()
+        self.detail.is_loading() || self.save_req().is_some() || self.docs.req().is_some()
     }
 
     /// Asks for the record; the one on screen stays until it arrives (the
@@ -468,6 +517,12 @@ impl Room for StudentState {
             Mode::View => {}
             Mode::Edit(_) => return Some(self.form_key(cx, key)),
             Mode::Conflict(_) => return Some(self.conflict_key(cx, key)),
+        }
+        if self.tab == Tab::Documents {
+            let (offer, selected) = (self.doc_offer(), self.selected_document());
+            if let Some(fx) = self.docs.on_key(cx, key, action, &offer, selected) {
+                return Some(fx);
+            }
         }
         if let Some(t) = tab_for(action, self.tab) {
             self.tab = t;
@@ -517,7 +572,10 @@ impl Room for StudentState {
         Some(vec![])
     }
 
-    fn on_reply(&mut self, _cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
+    fn on_reply(&mut self, cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
+        if self.docs.waits_for(req) {
+            return self.docs.on_reply(cx, req, data);
+        }
         if let Data::Student { detail } = data {
             match detail {
                 Some(d) => {
@@ -532,6 +590,10 @@ impl Room for StudentState {
     }
 
     fn on_written(&mut self, cx: &mut Cx, req: ReqId, wrote: Wrote) -> Vec<Effect> {
+        if self.docs.waits_for(req) {
+            self.docs.on_written(cx, req, wrote);
+            return vec![];
+        }
         if let Wrote::Student(outcome) = wrote
             && self.save_req() == Some(req)
         {
@@ -540,7 +602,19 @@ impl Room for StudentState {
         vec![]
     }
 
-    fn on_failed(&mut self, _cx: &mut Cx, req: ReqId, why: &str) -> bool {
+    fn on_files(
+        &mut self,
+        cx: &mut Cx,
+        req: ReqId,
+        event: crate::domain::document::FileEvent,
+    ) -> Vec<Effect> {
+        self.docs.on_files(cx, req, event)
+    }
+
+    fn on_failed(&mut self, cx: &mut Cx, req: ReqId, why: &str) -> bool {
+        if !self.docs.on_failed(cx, req, why) {
+            return false;
+        }
         self.detail.fail(req, why);
         true
     }
