@@ -127,4 +127,10 @@ pub enum Effect {
         version: i32,
         change: crate::domain::contact_log::FollowUpChange,
     },
+    /// A change to the catalogue (tools, grants, the menu) by an
+    /// administrator; never cancelled once sent.
+    Admin {
+        req: ReqId,
+        change: crate::domain::admin::AdminChange,
+    },
 }

@@ -28,6 +28,10 @@ pub enum Context {
     IvFilterBar,
     /// The Missed sessions screen (`:missed`).
     Missed,
+    /// Tool approval (admin).
+    Tools,
+    /// The menu editor (admin).
+    MenuEditor,
 }
 
 impl Context {
@@ -47,6 +51,8 @@ impl Context {
             Context::Communications => "Communication log",
             Context::IvFilterBar => "Interventions filter bar (after f; also u, t, s, x, c above)",
             Context::Missed => "Missed sessions (:missed)",
+            Context::Tools => "Tool approval (admin)",
+            Context::MenuEditor => "Menu editor (admin)",
         }
     }
 }
@@ -183,6 +189,17 @@ actions! {
     ContactMine = "contact_mine", Communications, "only mine: I logged it or own its follow-up", ["m"], hint "mine";
     ContactClear = "contact_clear", Communications, "remove every filter", ["x"], hint "clear";
     MissedPeriod = "missed_period", Missed, "period: this month, last month, the last 4 weeks (in turn)", ["p"], hint "period";
+    ToolMove = "tool_move", Tools, "move the selected tool on: the workflow's legal moves (a rejection asks why; asks first)", ["a"], hint "move on";
+    ToolGrants = "tool_grants", Tools, "the roles granted the selected tool: space grants or takes it away", ["p"], hint "grants";
+    NavUp = "nav_up", MenuEditor, "move the selected item up among its siblings", ["K"], hint "up";
+    NavDown = "nav_down", MenuEditor, "move the selected item down among its siblings", ["J"], hint "down";
+    NavIn = "nav_in", MenuEditor, "move the selected item into the group above it", [">"], hint "in";
+    NavOut = "nav_out", MenuEditor, "move the selected item out of its group", ["<"], hint "out";
+    NavRename = "nav_rename", MenuEditor, "rename the selected item", ["e"], hint "rename";
+    NavHotkey = "nav_hotkey", MenuEditor, "change the selected item's key letter (a letter another item has is refused, naming it)", ["h"], hint "key";
+    NavHide = "nav_hide", MenuEditor, "hide or show the selected item", ["x"], hint "hide/show";
+    NavAdd = "nav_add", MenuEditor, "add a group, a separator or a tool's screen below the selected item", ["n"], hint "add";
+    NavPreview = "nav_preview", MenuEditor, "preview the menu as the next role sees it", ["p"], hint "preview as";
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded
@@ -386,6 +403,8 @@ impl KeyMap {
                     | Context::Communications
                     | Context::IvFilterBar
                     | Context::Missed
+                    | Context::Tools
+                    | Context::MenuEditor
             )
         })
     }

@@ -20,6 +20,7 @@ use crate::domain::intervention::InterventionDetail;
 use crate::domain::iv_list::{IvPage, IvPageRequest, IvQuery};
 use crate::domain::missed::{MissedRow, Period};
 use crate::domain::my_caseload::{CaseloadSort, MyCaseload};
+use crate::domain::menu_tree::MenuTree;
 use crate::domain::navigation::{NavItem, ToolAccess};
 use crate::domain::plan::{ContextFor, FormContext};
 use crate::domain::roster::{Filters, PageRequest, RosterPage, RosterQuery, Sort};
@@ -28,6 +29,7 @@ use crate::domain::session::{LogTarget, SessionContext, StoredSession};
 use crate::domain::student::SaveOutcome;
 use crate::domain::student::StudentRecord;
 use crate::domain::team::Candidate;
+use crate::domain::tools::ToolCatalogue;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
@@ -120,6 +122,12 @@ pub enum Read {
     IvCount {
         query: IvQuery,
     },
+    /// Every tool with its grants and history, and every role (the tools
+    /// screen).
+    ToolCatalogue,
+    /// Every menu item, hidden ones too, with its tool's status and grants
+    /// (the menu editor).
+    MenuTree,
 }
 
 /// The answer to a [`Read`], variant for variant. `today` is the worker's
@@ -221,6 +229,12 @@ pub enum Data {
         /// costly.
         estimated: bool,
     },
+    ToolCatalogue {
+        catalogue: Box<ToolCatalogue>,
+    },
+    MenuTree {
+        tree: Box<MenuTree>,
+    },
 }
 
 /// The answer to a write, for the screen that sent it (`Msg::Written`).
@@ -240,4 +254,6 @@ pub enum Wrote {
     Contact(ContactWritten),
     /// `Effect::ChangeFollowUp`: the row as it is now.
     FollowUp(crate::domain::outcome::Written<FollowUp, FollowUp>),
+    /// `Effect::Admin`: done, or why not in people's words.
+    Admin(Result<(), String>),
 }

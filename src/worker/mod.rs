@@ -23,6 +23,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_postgres::CancelToken;
 
+mod admin;
 mod contact;
 pub mod draft_writer;
 mod failure;
@@ -246,7 +247,8 @@ impl Worker {
             | Effect::DeleteSession { .. }
             | Effect::WriteIv { .. }
             | Effect::WriteContact { .. }
-            | Effect::ChangeFollowUp { .. }) => self.write(effect).await?,
+            | Effect::ChangeFollowUp { .. }
+            | Effect::Admin { .. }) => self.write(effect).await?,
             Effect::WriteContactDraft { draft } => return self.put_contact_draft(&draft),
             Effect::DeleteContactDraft { id } => return self.delete_contact_draft(id).await,
             Effect::WriteDraft { draft } => return self.put_draft(&draft),

@@ -117,6 +117,10 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
             req,
             wrote: Wrote::FollowUp(crate::db::follow_ups::change(pg, id, version, change).await),
         },
+        Effect::Admin { req, change } => Msg::Written {
+            req,
+            wrote: Wrote::Admin(super::admin::write(c, change).await),
+        },
         _ => return None,
     })
 }
@@ -153,6 +157,10 @@ pub(super) fn not_sent(effect: Effect, why: String) -> Option<Msg> {
         Effect::ChangeFollowUp { req, .. } => Msg::Written {
             req,
             wrote: Wrote::FollowUp(crate::domain::outcome::Written::Failed(why)),
+        },
+        Effect::Admin { req, .. } => Msg::Written {
+            req,
+            wrote: Wrote::Admin(Err(why)),
         },
         _ => return None,
     })

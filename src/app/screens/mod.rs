@@ -13,6 +13,7 @@ pub mod intervention;
 pub mod iv_edit;
 pub mod iv_list;
 pub mod menu;
+pub mod menu_editor;
 pub mod missed;
 pub mod my_caseload;
 pub mod placeholder;
@@ -21,6 +22,7 @@ pub mod roster;
 pub mod schools;
 pub mod session_edit;
 pub mod student;
+pub mod tools;
 
 use crate::app::keymap::Action;
 use crate::app::nav::{cancel_all, reload};
@@ -34,6 +36,7 @@ use intervention::DetailState;
 use iv_edit::IvEditState;
 use iv_list::IvListState;
 use menu::MenuState;
+use menu_editor::MenuEditorState;
 use missed::MissedState;
 use my_caseload::MyCaseloadState;
 use placeholder::Placeholder;
@@ -43,6 +46,7 @@ use schools::SchoolsState;
 use session_edit::SessionScreen;
 use session_edit::recover::DraftsState;
 use student::StudentState;
+use tools::ToolsState;
 
 /// Commands that open a screen by another name than its menu target.
 pub const COMMANDS: &[(&str, &str)] = &[
@@ -102,6 +106,10 @@ screens! {
     Placeholder(Placeholder),
     /// The contact form (log or edit a contact with a family).
     Contact(Box<contact_edit::ContactScreen>),
+    /// Tool approval and grants (admin).
+    Tools(ToolsState),
+    /// The menu's tree (admin).
+    MenuEditor(MenuEditorState),
 }
 
 impl Screen {
@@ -368,6 +376,8 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
         missed::TARGET => Screen::Missed(MissedState::default()),
         my_caseload::TARGET => Screen::MyCaseload(MyCaseloadState::default()),
         iv_list::TARGET => Screen::IvList(IvListState::default()),
+        tools::TARGET => Screen::Tools(ToolsState::default()),
+        menu_editor::TARGET => Screen::MenuEditor(MenuEditorState::default()),
         _ => Screen::Placeholder(Placeholder { label }),
     };
     push(state, screen)

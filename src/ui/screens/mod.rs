@@ -13,6 +13,7 @@ pub mod iv_list;
 #[cfg(test)]
 mod iv_list_snapshots;
 pub mod menu;
+pub mod menu_editor;
 pub mod missed;
 #[cfg(test)]
 mod missed_snapshots;
@@ -24,6 +25,9 @@ mod schools_snapshots;
 pub mod session_edit;
 pub mod student;
 pub mod team;
+pub mod tools;
+#[cfg(test)]
+mod admin_snapshots;
 
 use crate::app::{Screen, State};
 use crate::ui::theme::Theme;
@@ -48,6 +52,8 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Missed(m) => missed::render(frame, body, m, theme),
         Screen::MyCaseload(m) => my_caseload::render(frame, body, m, theme),
         Screen::IvList(s) => iv_list::render(frame, body, s, theme),
+        Screen::Tools(t) => tools::render(frame, body, t, theme),
+        Screen::MenuEditor(m) => menu_editor::render(frame, body, m, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,
