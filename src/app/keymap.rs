@@ -32,6 +32,10 @@ pub enum Context {
     Tools,
     /// The menu editor (admin).
     MenuEditor,
+    /// Intervention programs (admin).
+    Programs,
+    /// A program's session fields (admin, after f).
+    ProgramFields,
 }
 
 impl Context {
@@ -53,6 +57,8 @@ impl Context {
             Context::Missed => "Missed sessions (:missed)",
             Context::Tools => "Tool approval (admin)",
             Context::MenuEditor => "Menu editor (admin)",
+            Context::Programs => "Intervention programs (admin)",
+            Context::ProgramFields => "A program's session fields (after f)",
         }
     }
 }
@@ -174,6 +180,8 @@ actions! {
     TakeTheirs = "take_theirs", Conflict, "take theirs: drop my changes", ["t"], hint "take theirs";
     EditAgain = "edit_again", Conflict, "edit again: my values, on their version", ["e", "esc"], hint "edit again";
     InactiveSchools = "inactive_schools", Schools, "show or hide inactive schools", ["i"], hint "inactive";
+    SchoolNew = "school_new", Schools, "add a school (admin)", ["n"], hint "add";
+    SchoolEdit = "school_edit", Schools, "edit the selected school: name, ids, grade span, time zone, active (admin)", ["e"], hint "edit";
     LogContact = "log_contact", Student, "log a contact with the family: student record, intervention, caseload home, follow-ups, communication log (on a follow-up: the contact that answers it)", ["C"], hint "contact";
     FollowUpDone = "follow_up_done", FollowUps, "mark the selected follow-up done (it stays, marked, until the list reloads)", ["d"], hint "done";
     FollowUpUndo = "follow_up_undo", FollowUps, "undo: reopen a follow-up marked done here", ["u"], hint "undo";
@@ -199,6 +207,13 @@ actions! {
     NavHotkey = "nav_hotkey", MenuEditor, "change the selected item's key letter (a letter another item has is refused, naming it)", ["h"], hint "key";
     NavHide = "nav_hide", MenuEditor, "hide or show the selected item", ["x"], hint "hide/show";
     NavAdd = "nav_add", MenuEditor, "add a group, a separator or a tool's screen below the selected item", ["n"], hint "add";
+    ProgramEdit = "program_edit", Programs, "edit the selected program's defaults, tier, type, evidence level, active", ["e"], hint "edit";
+    ProgramNew = "program_new", Programs, "add a program", ["n"], hint "add";
+    ProgramFields = "program_fields", Programs, "the selected program's session fields", ["f"], hint "fields";
+    FieldUp = "field_up", ProgramFields, "move the selected field up", ["K"], hint "up";
+    FieldDown = "field_down", ProgramFields, "move the selected field down", ["J"], hint "down";
+    FieldAdd = "field_add", ProgramFields, "add a field (key, label, type, required, options, range)", ["n"], hint "add";
+    FieldRetire = "field_retire", ProgramFields, "retire the selected field (kept for saved sessions), or bring it back", ["x"], hint "retire";
     NavPreview = "nav_preview", MenuEditor, "preview the menu as the next role sees it", ["p"], hint "preview as";
 }
 
@@ -405,6 +420,8 @@ impl KeyMap {
                     | Context::Missed
                     | Context::Tools
                     | Context::MenuEditor
+                    | Context::Programs
+                    | Context::ProgramFields
             )
         })
     }

@@ -21,6 +21,7 @@ use crate::domain::iv_list::{IvPage, IvPageRequest, IvQuery};
 use crate::domain::missed::{MissedRow, Period};
 use crate::domain::my_caseload::{CaseloadSort, MyCaseload};
 use crate::domain::menu_tree::MenuTree;
+use crate::domain::programs::ProgramRow;
 use crate::domain::navigation::{NavItem, ToolAccess};
 use crate::domain::plan::{ContextFor, FormContext};
 use crate::domain::roster::{Filters, PageRequest, RosterPage, RosterQuery, Sort};
@@ -128,6 +129,9 @@ pub enum Read {
     /// Every menu item, hidden ones too, with its tool's status and grants
     /// (the menu editor).
     MenuTree,
+    /// Every intervention program with its session count (the programs
+    /// screen).
+    Programs,
 }
 
 /// The answer to a [`Read`], variant for variant. `today` is the worker's
@@ -234,6 +238,9 @@ pub enum Data {
     },
     MenuTree {
         tree: Box<MenuTree>,
+    },
+    Programs {
+        programs: Vec<ProgramRow>,
     },
 }
 

@@ -12,6 +12,7 @@ pub mod missed;
 pub mod my_caseload;
 pub mod navigation;
 pub mod pool;
+pub mod programs;
 pub mod roster;
 pub mod schools;
 pub mod sessions;

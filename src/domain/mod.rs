@@ -20,6 +20,7 @@ pub mod my_caseload;
 pub mod navigation;
 pub mod outcome;
 pub mod plan;
+pub mod programs;
 pub mod progress;
 pub mod refusal;
 pub mod roster;

@@ -2,7 +2,7 @@
 //! in people's words: the triggers of 0028 already speak them; a missing
 //! grant and the menu's sibling index do not.
 
-use crate::db::{menu_edit, tools};
+use crate::db::{menu_edit, programs, schools, tools};
 use crate::domain::admin::AdminChange;
 use tokio_postgres::error::SqlState;
 
@@ -10,6 +10,8 @@ pub(super) async fn write(c: &mut tokio_postgres::Client, change: AdminChange) -
     let what = match &change {
         AdminChange::MoveTool { .. } | AdminChange::Grant { .. } => "tools",
         AdminChange::Menu(_) => "the menu",
+        AdminChange::School(_) => "schools",
+        AdminChange::Program(_) | AdminChange::ProgramFields { .. } => "programs",
     };
     let done = match change {
         AdminChange::MoveTool { id, from, to, note } => {
@@ -21,6 +23,18 @@ pub(super) async fn write(c: &mut tokio_postgres::Client, change: AdminChange) -
             tools::set_grant(&*c, tool, role, grant)
                 .await
                 .map_err(|e| refusal(&e, what))?;
+            true
+        }
+        AdminChange::Program(p) => {
+            programs::save_defaults(&*c, &p).await.map_err(|e| refusal(&e, what))?;
+            true
+        }
+        AdminChange::ProgramFields { id, fields } => {
+            programs::save_fields(&*c, id, &fields).await.map_err(|e| refusal(&e, what))?;
+            true
+        }
+        AdminChange::School(w) => {
+            schools::save(&*c, &w).await.map_err(|e| refusal(&e, what))?;
             true
         }
         AdminChange::Menu(m) => {
@@ -43,6 +57,14 @@ pub fn refusal(e: &tokio_postgres::Error, what: &str) -> String {
     match *db.code() {
         SqlState::INSUFFICIENT_PRIVILEGE => {
             format!("only administrators may change {what}")
+        }
+        SqlState::UNIQUE_VIOLATION
+            if db.constraint() == Some("intervention_programs_school_id_name_key") =>
+        {
+            "another program has that name".into()
+        }
+        SqlState::UNIQUE_VIOLATION if db.constraint() == Some("schools_local_id_key") => {
+            "another school has that local id".into()
         }
         SqlState::UNIQUE_VIOLATION
             if db.constraint() == Some("navigation_items_sibling_hotkey") =>

@@ -114,6 +114,9 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
         Read::ToolCatalogue => Data::ToolCatalogue {
             catalogue: Box::new(crate::db::tools::catalogue(c).await?),
         },
+        Read::Programs => Data::Programs {
+            programs: crate::db::programs::all(c).await?,
+        },
         Read::MenuTree => Data::MenuTree {
             tree: Box::new(crate::db::menu_edit::tree(c).await?),
         },

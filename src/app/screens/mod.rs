@@ -17,6 +17,7 @@ pub mod menu_editor;
 pub mod missed;
 pub mod my_caseload;
 pub mod placeholder;
+pub mod programs;
 pub mod room;
 pub mod roster;
 pub mod schools;
@@ -40,6 +41,7 @@ use menu_editor::MenuEditorState;
 use missed::MissedState;
 use my_caseload::MyCaseloadState;
 use placeholder::Placeholder;
+use programs::ProgramsState;
 use room::{Cx, Nav, Room};
 use roster::RosterState;
 use schools::SchoolsState;
@@ -110,6 +112,8 @@ screens! {
     Tools(ToolsState),
     /// The menu's tree (admin).
     MenuEditor(MenuEditorState),
+    /// Intervention programs and their session fields (admin).
+    Programs(ProgramsState),
 }
 
 impl Screen {
@@ -378,6 +382,7 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
         iv_list::TARGET => Screen::IvList(IvListState::default()),
         tools::TARGET => Screen::Tools(ToolsState::default()),
         menu_editor::TARGET => Screen::MenuEditor(MenuEditorState::default()),
+        programs::TARGET => Screen::Programs(ProgramsState::default()),
         _ => Screen::Placeholder(Placeholder { label }),
     };
     push(state, screen)

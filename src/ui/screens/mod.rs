@@ -18,6 +18,7 @@ pub mod missed;
 #[cfg(test)]
 mod missed_snapshots;
 pub mod my_caseload;
+pub mod programs;
 pub mod roster;
 pub mod schools;
 #[cfg(test)]
@@ -54,6 +55,7 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::IvList(s) => iv_list::render(frame, body, s, theme),
         Screen::Tools(t) => tools::render(frame, body, t, theme),
         Screen::MenuEditor(m) => menu_editor::render(frame, body, m, theme),
+        Screen::Programs(p) => programs::render(frame, body, p, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,
