@@ -7,8 +7,8 @@
 
 mod common;
 
-use caseload::app::menu::{build, settle};
 use caseload::app::keymap::KeyMap;
+use caseload::app::menu::{build, settle};
 use caseload::db::{menu_edit, navigation, tools};
 use caseload::domain::enums::{NavigationType, PgEnum, ToolStatus};
 use caseload::domain::menu_tree::{self, MenuChange, Placement};
@@ -39,7 +39,8 @@ async fn status(d: &District, id: Uuid) -> ToolStatus {
 }
 
 fn message(e: &tokio_postgres::Error) -> String {
-    e.as_db_error().map_or(e.to_string(), |d| d.message().to_string())
+    e.as_db_error()
+        .map_or(e.to_string(), |d| d.message().to_string())
 }
 
 #[tokio::test]
@@ -65,7 +66,8 @@ async fn every_move_the_database_allows_is_the_one_the_screen_offers() {
                 Err(e) => {
                     assert!(!legal, "{from} -> {to} refused: {}", message(&e));
                     assert!(
-                        message(&e).contains(&format!("illegal tool status transition: {from} -> {to}")),
+                        message(&e)
+                            .contains(&format!("illegal tool status transition: {from} -> {to}")),
                         "{}",
                         message(&e)
                     );
@@ -89,7 +91,8 @@ async fn the_database_says_who_moved_a_tool_when_and_why() {
         )
         .await;
     assert!(
-        r.as_ref().is_err_and(|e| message(e).contains("a new tool starts as a draft")),
+        r.as_ref()
+            .is_err_and(|e| message(e).contains("a new tool starts as a draft")),
         "{r:?}"
     );
     let id: Uuid = admin
@@ -105,26 +108,47 @@ async fn the_database_says_who_moved_a_tool_when_and_why() {
         (ToolStatus::Draft, ToolStatus::Submitted),
         (ToolStatus::Submitted, ToolStatus::InReview),
     ] {
-        assert!(tools::move_tool(&admin, id, from, to, None).await.expect("move"));
+        assert!(
+            tools::move_tool(&admin, id, from, to, None)
+                .await
+                .expect("move")
+        );
     }
     // A rejection says why.
     let r = admin
-        .execute("UPDATE tools SET status = 'rejected', review_note = ' ' WHERE id = $1", &[&id])
+        .execute(
+            "UPDATE tools SET status = 'rejected', review_note = ' ' WHERE id = $1",
+            &[&id],
+        )
         .await;
     assert!(
-        r.as_ref().is_err_and(|e| message(e).contains("needs a review note")),
+        r.as_ref()
+            .is_err_and(|e| message(e).contains("needs a review note")),
         "{r:?}"
     );
     // A stale screen's move finds the tool moved on: nothing changes.
-    assert!(!tools::move_tool(&admin, id, ToolStatus::Draft, ToolStatus::Submitted, None).await.expect("stale"));
     assert!(
-        tools::move_tool(&admin, id, ToolStatus::InReview, ToolStatus::Approved, Some("vendor certified"))
+        !tools::move_tool(&admin, id, ToolStatus::Draft, ToolStatus::Submitted, None)
             .await
-            .expect("approve")
+            .expect("stale")
+    );
+    assert!(
+        tools::move_tool(
+            &admin,
+            id,
+            ToolStatus::InReview,
+            ToolStatus::Approved,
+            Some("vendor certified")
+        )
+        .await
+        .expect("approve")
     );
     // The stamps are the database's: a forged reviewer is put back.
     admin
-        .execute("UPDATE tools SET reviewed_by = $2, requested_by = NULL WHERE id = $1", &[&id, &d.id("coord_all")])
+        .execute(
+            "UPDATE tools SET reviewed_by = $2, requested_by = NULL WHERE id = $1",
+            &[&id, &d.id("coord_all")],
+        )
         .await
         .expect("update");
     let r = d
@@ -138,9 +162,12 @@ async fn the_database_says_who_moved_a_tool_when_and_why() {
         .expect("row");
     let (req, rev): (Option<Uuid>, Option<Uuid>) = (r.get(0), r.get(1));
     assert_eq!((req, rev), (Some(d.id("admin")), Some(d.id("admin"))));
-    assert_eq!((r.get::<_, bool>(2), r.get::<_, String>(3)), (true, "vendor certified".into()));
+    assert_eq!(
+        (r.get::<_, bool>(2), r.get::<_, String>(3)),
+        (true, "vendor certified".into())
+    );
 
-    let history: Vec<(Option<ToolStatus>, ToolStatus, Option<Uuid>, Option<String>)> = d
+    let history: Vec<Move> = d
         .admin
         .query(
             "SELECT from_status, to_status, changed_by, note FROM tool_status_changes \
@@ -159,7 +186,12 @@ async fn the_database_says_who_moved_a_tool_when_and_why() {
             (None, ToolStatus::Draft, me, None),
             (Some(ToolStatus::Draft), ToolStatus::Submitted, me, None),
             (Some(ToolStatus::Submitted), ToolStatus::InReview, me, None),
-            (Some(ToolStatus::InReview), ToolStatus::Approved, me, Some("vendor certified".into())),
+            (
+                Some(ToolStatus::InReview),
+                ToolStatus::Approved,
+                me,
+                Some("vendor certified".into())
+            ),
         ]
     );
     // The screen reads it back the same way.
@@ -169,13 +201,31 @@ async fn the_database_says_who_moved_a_tool_when_and_why() {
     assert_eq!(t.reviewed_by.as_deref(), Some("admin"));
 
     // An approved tool is retired, never deleted; a key that menus name stays.
-    let r = admin.execute("DELETE FROM tools WHERE id = $1", &[&id]).await;
-    assert!(r.as_ref().is_err_and(|e| message(e).contains("retire it instead")), "{r:?}");
-    let r = admin.execute("UPDATE tools SET key = 't.renamed' WHERE id = $1", &[&id]).await;
-    assert!(r.as_ref().is_err_and(|e| message(e).contains("cannot change")), "{r:?}");
+    let r = admin
+        .execute("DELETE FROM tools WHERE id = $1", &[&id])
+        .await;
+    assert!(
+        r.as_ref()
+            .is_err_and(|e| message(e).contains("retire it instead")),
+        "{r:?}"
+    );
+    let r = admin
+        .execute("UPDATE tools SET key = 't.renamed' WHERE id = $1", &[&id])
+        .await;
+    assert!(
+        r.as_ref()
+            .is_err_and(|e| message(e).contains("cannot change")),
+        "{r:?}"
+    );
     let draft = tool(&d, "t.draft", ToolStatus::Draft).await;
-    admin.execute("DELETE FROM tools WHERE id = $1", &[&draft]).await.expect("a draft goes");
+    admin
+        .execute("DELETE FROM tools WHERE id = $1", &[&draft])
+        .await
+        .expect("a draft goes");
 }
+
+/// A row of `tool_status_changes`: from, to, by whom, the note.
+type Move = (Option<ToolStatus>, ToolStatus, Option<Uuid>, Option<String>);
 
 /// A screen item for `tool` at the top level, with `letter`.
 async fn item(d: &District, label: &str, tool: Uuid, target: &str, letter: &str) -> Uuid {
@@ -222,17 +272,45 @@ async fn only_an_approved_tool_reaches_a_menu_and_only_for_the_roles_granted_it(
     for t in [sis, ai] {
         grant(&d, t, "counselor").await;
     }
-    assert!(menu_labels(&counselor).await.is_empty(), "nothing approved yet");
+    assert!(
+        menu_labels(&counselor).await.is_empty(),
+        "nothing approved yet"
+    );
 
     // Rejected: never on a menu, granted or not.
-    tools::move_tool(&admin, ai, ToolStatus::InReview, ToolStatus::Rejected, Some("no agreement"))
-        .await
-        .expect("reject");
+    tools::move_tool(
+        &admin,
+        ai,
+        ToolStatus::InReview,
+        ToolStatus::Rejected,
+        Some("no agreement"),
+    )
+    .await
+    .expect("reject");
     // Approved through the screen's own calls, for counselors.
-    tools::move_tool(&admin, sis, ToolStatus::Submitted, ToolStatus::InReview, None).await.expect("review");
-    tools::move_tool(&admin, sis, ToolStatus::InReview, ToolStatus::Approved, None).await.expect("approve");
+    tools::move_tool(
+        &admin,
+        sis,
+        ToolStatus::Submitted,
+        ToolStatus::InReview,
+        None,
+    )
+    .await
+    .expect("review");
+    tools::move_tool(
+        &admin,
+        sis,
+        ToolStatus::InReview,
+        ToolStatus::Approved,
+        None,
+    )
+    .await
+    .expect("approve");
     assert_eq!(menu_labels(&counselor).await, ["SIS import"]);
-    assert!(menu_labels(&teacher).await.is_empty(), "not granted to teachers");
+    assert!(
+        menu_labels(&teacher).await.is_empty(),
+        "not granted to teachers"
+    );
     let allowed: bool = counselor
         .query_one("SELECT caseload_tool_allowed('ai.summary')", &[])
         .await
@@ -241,15 +319,28 @@ async fn only_an_approved_tool_reaches_a_menu_and_only_for_the_roles_granted_it(
     assert!(!allowed, ":open of a rejected tool is refused too");
 
     // Granted to teachers from the grants list; taken away again.
-    let teacher_role: Uuid = d.admin.query_one("SELECT id FROM roles WHERE key = 'teacher'", &[]).await.expect("role").get(0);
-    tools::set_grant(&admin, sis, teacher_role, true).await.expect("grant");
-    tools::set_grant(&admin, sis, teacher_role, true).await.expect("twice is once");
+    let teacher_role: Uuid = d
+        .admin
+        .query_one("SELECT id FROM roles WHERE key = 'teacher'", &[])
+        .await
+        .expect("role")
+        .get(0);
+    tools::set_grant(&admin, sis, teacher_role, true)
+        .await
+        .expect("grant");
+    tools::set_grant(&admin, sis, teacher_role, true)
+        .await
+        .expect("twice is once");
     assert_eq!(menu_labels(&teacher).await, ["SIS import"]);
-    tools::set_grant(&admin, sis, teacher_role, false).await.expect("revoke");
+    tools::set_grant(&admin, sis, teacher_role, false)
+        .await
+        .expect("revoke");
     assert!(menu_labels(&teacher).await.is_empty());
 
     // Retired: off every menu.
-    tools::move_tool(&admin, sis, ToolStatus::Approved, ToolStatus::Retired, None).await.expect("retire");
+    tools::move_tool(&admin, sis, ToolStatus::Approved, ToolStatus::Retired, None)
+        .await
+        .expect("retire");
     assert!(menu_labels(&counselor).await.is_empty());
 }
 
@@ -303,28 +394,66 @@ async fn menu_edits_round_trip_and_the_preview_is_the_roles_menu() {
     let mut admin = d.connect_as("admin").await;
     let counselor = d.connect_as("counselor_a").await;
 
-    menu_edit::apply(&mut admin, &MenuChange::Rename { id: m.roster, label: "Class list".into() })
-        .await
-        .expect("rename");
-    menu_edit::apply(&mut admin, &MenuChange::Hotkey { id: m.roster, hotkey: Some('c') })
-        .await
-        .expect("letter");
+    menu_edit::apply(
+        &mut admin,
+        &MenuChange::Rename {
+            id: m.roster,
+            label: "Class list".into(),
+        },
+    )
+    .await
+    .expect("rename");
+    menu_edit::apply(
+        &mut admin,
+        &MenuChange::Hotkey {
+            id: m.roster,
+            hotkey: Some('c'),
+        },
+    )
+    .await
+    .expect("letter");
     let tree = menu_edit::tree(&admin).await.expect("tree");
     let p = menu_tree::place(&tree.rows, m.roster, menu_tree::Move::Out).expect("out");
-    menu_edit::apply(&mut admin, &MenuChange::Place(p)).await.expect("out");
-    menu_edit::apply(&mut admin, &MenuChange::Visible { id: m.caseload, visible: false })
+    menu_edit::apply(&mut admin, &MenuChange::Place(p))
         .await
-        .expect("hide");
+        .expect("out");
+    menu_edit::apply(
+        &mut admin,
+        &MenuChange::Visible {
+            id: m.caseload,
+            visible: false,
+        },
+    )
+    .await
+    .expect("hide");
 
     let tree = menu_edit::tree(&admin).await.expect("tree");
     let roster = tree.rows.iter().find(|r| r.id == m.roster).expect("roster");
     assert_eq!(
-        (roster.label.as_str(), roster.hotkey.as_deref(), roster.parent_id),
+        (
+            roster.label.as_str(),
+            roster.hotkey.as_deref(),
+            roster.parent_id
+        ),
         ("Class list", Some("c"), None)
     );
-    let top: Vec<&str> = menu_tree::children(&tree.rows, None).iter().map(|r| r.label.as_str()).collect();
-    assert_eq!(top, ["Caseload", "Students", "Class list"], "right after its old group");
-    assert!(!tree.rows.iter().find(|r| r.id == m.caseload).expect("caseload").is_visible);
+    let top: Vec<&str> = menu_tree::children(&tree.rows, None)
+        .iter()
+        .map(|r| r.label.as_str())
+        .collect();
+    assert_eq!(
+        top,
+        ["Caseload", "Students", "Class list"],
+        "right after its old group"
+    );
+    assert!(
+        !tree
+            .rows
+            .iter()
+            .find(|r| r.id == m.caseload)
+            .expect("caseload")
+            .is_visible
+    );
 
     // The preview, built from the editor's rows, is what the counselor's
     // own menu query gives, drawn by the same code.
@@ -345,12 +474,20 @@ async fn menu_edits_round_trip_and_the_preview_is_the_roles_menu() {
     let at = menu_tree::place_new(&tree.rows, Some(m.roster), id);
     menu_edit::apply(
         &mut admin,
-        &MenuChange::Add { nav_type: NavigationType::Group, label: "Reports".into(), tool_key: None, at },
+        &MenuChange::Add {
+            nav_type: NavigationType::Group,
+            label: "Reports".into(),
+            tool_key: None,
+            at,
+        },
     )
     .await
     .expect("add");
     let tree = menu_edit::tree(&admin).await.expect("tree");
-    let top: Vec<&str> = menu_tree::children(&tree.rows, None).iter().map(|r| r.label.as_str()).collect();
+    let top: Vec<&str> = menu_tree::children(&tree.rows, None)
+        .iter()
+        .map(|r| r.label.as_str())
+        .collect();
     assert_eq!(top, ["Caseload", "Students", "Class list", "Reports"]);
     let _ = m.schools;
 }
@@ -360,11 +497,21 @@ async fn key_clashes_and_broken_trees_are_refused_naming_what_is_wrong() {
     let d = District::new().await;
     let m = small_menu(&d).await;
     let mut admin = d.connect_as("admin").await;
-    let refused = |r: Result<(), tokio_postgres::Error>| r.err().map(|e| message(&e)).unwrap_or_default();
+    let refused =
+        |r: Result<(), tokio_postgres::Error>| r.err().map(|e| message(&e)).unwrap_or_default();
 
     // The menu is flat: Roster's r is taken in the whole tree, not only
     // among Caseload's siblings.
-    let r = refused(menu_edit::apply(&mut admin, &MenuChange::Hotkey { id: m.caseload, hotkey: Some('R') }).await);
+    let r = refused(
+        menu_edit::apply(
+            &mut admin,
+            &MenuChange::Hotkey {
+                id: m.caseload,
+                hotkey: Some('R'),
+            },
+        )
+        .await,
+    );
     assert_eq!(r, "the key R is taken by \"Roster\"");
     // So does the editor, before asking.
     let tree = menu_edit::tree(&admin).await.expect("tree");
@@ -373,14 +520,42 @@ async fn key_clashes_and_broken_trees_are_refused_naming_what_is_wrong() {
         Err("the key r is taken by \"Roster\"".into())
     );
     // A hidden item's letter is free; showing it again with a clash is not.
-    menu_edit::apply(&mut admin, &MenuChange::Visible { id: m.roster, visible: false }).await.expect("hide");
-    menu_edit::apply(&mut admin, &MenuChange::Hotkey { id: m.caseload, hotkey: Some('r') }).await.expect("free now");
-    let r = refused(menu_edit::apply(&mut admin, &MenuChange::Visible { id: m.roster, visible: true }).await);
+    menu_edit::apply(
+        &mut admin,
+        &MenuChange::Visible {
+            id: m.roster,
+            visible: false,
+        },
+    )
+    .await
+    .expect("hide");
+    menu_edit::apply(
+        &mut admin,
+        &MenuChange::Hotkey {
+            id: m.caseload,
+            hotkey: Some('r'),
+        },
+    )
+    .await
+    .expect("free now");
+    let r = refused(
+        menu_edit::apply(
+            &mut admin,
+            &MenuChange::Visible {
+                id: m.roster,
+                visible: true,
+            },
+        )
+        .await,
+    );
     assert_eq!(r, "the key r is taken by \"Caseload\"");
 
     let r = refused(
         admin
-            .execute("UPDATE navigation_items SET hotkey = '?' WHERE id = $1", &[&m.schools])
+            .execute(
+                "UPDATE navigation_items SET hotkey = '?' WHERE id = $1",
+                &[&m.schools],
+            )
             .await
             .map(|_| ()),
     );
@@ -389,7 +564,11 @@ async fn key_clashes_and_broken_trees_are_refused_naming_what_is_wrong() {
     let r = refused(
         menu_edit::apply(
             &mut admin,
-            &MenuChange::Place(Placement { id: m.schools, parent_id: Some(m.caseload), order: vec![m.schools] }),
+            &MenuChange::Place(Placement {
+                id: m.schools,
+                parent_id: Some(m.caseload),
+                order: vec![m.schools],
+            }),
         )
         .await,
     );
@@ -406,7 +585,11 @@ async fn key_clashes_and_broken_trees_are_refused_naming_what_is_wrong() {
     let r = refused(
         menu_edit::apply(
             &mut admin,
-            &MenuChange::Place(Placement { id: m.students, parent_id: Some(inner), order: vec![m.students] }),
+            &MenuChange::Place(Placement {
+                id: m.students,
+                parent_id: Some(inner),
+                order: vec![m.students],
+            }),
         )
         .await,
     );
@@ -414,7 +597,10 @@ async fn key_clashes_and_broken_trees_are_refused_naming_what_is_wrong() {
     // A screen's target is its tool's.
     let r = refused(
         admin
-            .execute("UPDATE navigation_items SET target = 'roster' WHERE id = $1", &[&m.schools])
+            .execute(
+                "UPDATE navigation_items SET target = 'roster' WHERE id = $1",
+                &[&m.schools],
+            )
             .await
             .map(|_| ()),
     );
@@ -442,7 +628,10 @@ async fn a_program_field_is_retired_never_removed_so_saved_sessions_stay_readabl
     let iv = d.students["a1"].interventions[0];
     let session = d.students["a1"].sessions[0];
     d.admin
-        .execute("UPDATE interventions SET program_id = $1 WHERE id = $2", &[&program, &iv])
+        .execute(
+            "UPDATE interventions SET program_id = $1 WHERE id = $2",
+            &[&program, &iv],
+        )
         .await
         .expect("on the program");
     d.admin
@@ -457,19 +646,33 @@ async fn a_program_field_is_retired_never_removed_so_saved_sessions_stay_readabl
         let admin = &admin;
         async move {
             admin
-                .execute("UPDATE intervention_programs SET session_fields = $1 WHERE id = $2", &[&v, &program])
+                .execute(
+                    "UPDATE intervention_programs SET session_fields = $1 WHERE id = $2",
+                    &[&v, &program],
+                )
                 .await
                 .map_err(|e| message(&e))
         }
     };
     let r = set(serde_json::json!([fields[0].clone()])).await;
-    assert!(r.as_ref().is_err_and(|e| e.contains("mood cannot be removed")), "{r:?}");
+    assert!(
+        r.as_ref()
+            .is_err_and(|e| e.contains("mood cannot be removed")),
+        "{r:?}"
+    );
     let r = set(serde_json::json!([fields[0].clone(), {"key": "mood", "label": "Mood", "field_type": "text"}])).await;
-    assert!(r.as_ref().is_err_and(|e| e.contains("cannot change its type")), "{r:?}");
+    assert!(
+        r.as_ref()
+            .is_err_and(|e| e.contains("cannot change its type")),
+        "{r:?}"
+    );
     let r = set(serde_json::json!([fields[0].clone(), fields[1].clone(), {"key": "Bad Key", "label": "x", "field_type": "text"}])).await;
     assert!(r.as_ref().is_err_and(|e| e.contains("lower-case")), "{r:?}");
     let r = set(serde_json::json!([fields[0].clone(), fields[1].clone(), {"key": "z", "label": "Z", "field_type": "colour"}])).await;
-    assert!(r.as_ref().is_err_and(|e| e.contains("no valid field_type")), "{r:?}");
+    assert!(
+        r.as_ref().is_err_and(|e| e.contains("no valid field_type")),
+        "{r:?}"
+    );
     // Retired, with a new field and new options: accepted.
     let mut mood = fields[1].clone();
     mood["retired"] = true.into();
@@ -485,10 +688,18 @@ async fn a_program_field_is_retired_never_removed_so_saved_sessions_stay_readabl
     // A new session is not offered the retired field; the saved one shows
     // its value under it.
     let counselor = d.connect_as("counselor_a").await;
-    let ctx = caseload::db::sessions::context(&counselor, iv).await.expect("context").expect("visible");
-    let keys = |f: &[caseload::domain::session::FieldDef]| f.iter().map(|f| f.key.clone()).collect::<Vec<_>>();
+    let ctx = caseload::db::sessions::context(&counselor, iv)
+        .await
+        .expect("context")
+        .expect("visible");
+    let keys = |f: &[caseload::domain::session::FieldDef]| {
+        f.iter().map(|f| f.key.clone()).collect::<Vec<_>>()
+    };
     assert_eq!(keys(&ctx.fields), ["goal_met", "points", "mood"]);
-    let stored = caseload::db::sessions::load(&counselor, session).await.expect("load").expect("visible");
+    let stored = caseload::db::sessions::load(&counselor, session)
+        .await
+        .expect("load")
+        .expect("visible");
     let fresh = caseload::domain::session::fields_for(&ctx.fields, None);
     assert_eq!(keys(&fresh), ["goal_met", "points"]);
     let old = caseload::domain::session::fields_for(&ctx.fields, Some(&stored.values.field_values));

@@ -38,22 +38,37 @@ async fn no_one_but_an_admin_approves_grants_or_edits_the_menu_schools_or_progra
     for who in ["coord_all", "coord_x", "counselor_a", "teacher"] {
         let c = d.connect_as(who).await;
         let attacks: &[(&str, &[&(dyn tokio_postgres::types::ToSql + Sync)])] = &[
-            ("UPDATE tools SET status = 'approved' WHERE id = $1", &[&tool]),
-            ("UPDATE tools SET review_note = 'fine' WHERE id = $1", &[&tool]),
+            (
+                "UPDATE tools SET status = 'approved' WHERE id = $1",
+                &[&tool],
+            ),
+            (
+                "UPDATE tools SET review_note = 'fine' WHERE id = $1",
+                &[&tool],
+            ),
             ("INSERT INTO tools (key, name) VALUES ('mine', 'Mine')", &[]),
             ("DELETE FROM tools WHERE id = $1", &[&tool]),
             (
                 "INSERT INTO role_tools (role_id, tool_id) SELECT id, $1 FROM roles WHERE key = 'coordinator'",
                 &[&tool],
             ),
-            ("UPDATE navigation_items SET label = 'Mine' WHERE id = $1", &[&group]),
-            ("INSERT INTO navigation_items (label, nav_type) VALUES ('Mine', 'group')", &[]),
+            (
+                "UPDATE navigation_items SET label = 'Mine' WHERE id = $1",
+                &[&group],
+            ),
+            (
+                "INSERT INTO navigation_items (label, nav_type) VALUES ('Mine', 'group')",
+                &[],
+            ),
             ("DELETE FROM navigation_items WHERE id = $1", &[&group]),
             (
                 "INSERT INTO tool_status_changes (tool_id, to_status) VALUES ($1, 'approved')",
                 &[&tool],
             ),
-            ("UPDATE schools SET timezone = 'UTC' WHERE id = $1", &[&d.school_x]),
+            (
+                "UPDATE schools SET timezone = 'UTC' WHERE id = $1",
+                &[&d.school_x],
+            ),
             (
                 "INSERT INTO schools (name, local_id, low_grade, high_grade) VALUES ('Z', 'Z', 'KG', '05')",
                 &[],
@@ -62,7 +77,10 @@ async fn no_one_but_an_admin_approves_grants_or_edits_the_menu_schools_or_progra
                 "INSERT INTO intervention_programs (name, intervention_type) VALUES ('Mine', 'reading')",
                 &[],
             ),
-            ("UPDATE intervention_programs SET evidence_level = 'strong'", &[]),
+            (
+                "UPDATE intervention_programs SET evidence_level = 'strong'",
+                &[],
+            ),
         ];
         for (sql, params) in attacks {
             assert_eq!(
@@ -76,7 +94,11 @@ async fn no_one_but_an_admin_approves_grants_or_edits_the_menu_schools_or_progra
             "SELECT caseload_session_is_maintainer()",
             "SELECT caseload_tool_move_allowed('in_review', 'approved')",
         ] {
-            assert_eq!(sqlstate(c.query(sql, &[]).await), INSUFFICIENT_PRIVILEGE, "{who}: {sql}");
+            assert_eq!(
+                sqlstate(c.query(sql, &[]).await),
+                INSUFFICIENT_PRIVILEGE,
+                "{who}: {sql}"
+            );
         }
     }
     let status: String = d
@@ -94,10 +116,18 @@ async fn an_admin_cannot_skip_the_workflow_or_forge_its_history() {
     let (tool, _) = fixture(&d).await;
     let admin = d.connect_as("admin").await;
     // Straight to approved, or an approved tool born approved: refused.
-    let r = admin.execute("INSERT INTO tools (key, name, status) VALUES ('x', 'X', 'approved')", &[]).await;
+    let r = admin
+        .execute(
+            "INSERT INTO tools (key, name, status) VALUES ('x', 'X', 'approved')",
+            &[],
+        )
+        .await;
     assert_eq!(sqlstate(r), "23514");
     let r = admin
-        .execute("UPDATE tools SET status = 'retired' WHERE id = $1", &[&tool])
+        .execute(
+            "UPDATE tools SET status = 'retired' WHERE id = $1",
+            &[&tool],
+        )
         .await;
     assert_eq!(sqlstate(r), "23514");
     // The history is the trigger's alone.
@@ -106,7 +136,11 @@ async fn an_admin_cannot_skip_the_workflow_or_forge_its_history() {
         "UPDATE tool_status_changes SET note = 'forged' WHERE tool_id = $1",
         "DELETE FROM tool_status_changes WHERE tool_id = $1",
     ] {
-        assert_eq!(sqlstate(admin.execute(sql, &[&tool]).await), INSUFFICIENT_PRIVILEGE, "{sql}");
+        assert_eq!(
+            sqlstate(admin.execute(sql, &[&tool]).await),
+            INSUFFICIENT_PRIVILEGE,
+            "{sql}"
+        );
     }
     // No temporary table to shadow what the definer triggers read.
     let r = admin
@@ -139,15 +173,22 @@ async fn a_school_keeps_a_real_time_zone() {
     let d = District::new().await;
     let admin = d.connect_as("admin").await;
     let r = admin
-        .execute("UPDATE schools SET timezone = 'Mars/Olympus' WHERE id = $1", &[&d.school_x])
+        .execute(
+            "UPDATE schools SET timezone = 'Mars/Olympus' WHERE id = $1",
+            &[&d.school_x],
+        )
         .await;
     let e = r.expect_err("refused");
     assert!(
-        e.as_db_error().is_some_and(|x| x.message().contains("is not a time zone")),
+        e.as_db_error()
+            .is_some_and(|x| x.message().contains("is not a time zone")),
         "{e:?}"
     );
     admin
-        .execute("UPDATE schools SET timezone = 'America/Chicago', is_active = false WHERE id = $1", &[&d.school_x])
+        .execute(
+            "UPDATE schools SET timezone = 'America/Chicago', is_active = false WHERE id = $1",
+            &[&d.school_x],
+        )
         .await
         .expect("an admin edits and deactivates a school");
 }

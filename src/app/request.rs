@@ -18,12 +18,12 @@ use crate::domain::contact_log::{
 };
 use crate::domain::intervention::InterventionDetail;
 use crate::domain::iv_list::{IvPage, IvPageRequest, IvQuery};
+use crate::domain::menu_tree::MenuTree;
 use crate::domain::missed::{MissedRow, Period};
 use crate::domain::my_caseload::{CaseloadSort, MyCaseload};
-use crate::domain::menu_tree::MenuTree;
-use crate::domain::programs::ProgramRow;
 use crate::domain::navigation::{NavItem, ToolAccess};
 use crate::domain::plan::{ContextFor, FormContext};
+use crate::domain::programs::ProgramRow;
 use crate::domain::roster::{Filters, PageRequest, RosterPage, RosterQuery, Sort};
 use crate::domain::school::{School, SchoolChoice};
 use crate::domain::session::{LogTarget, SessionContext, StoredSession};

@@ -1,8 +1,8 @@
 //! The district's schools: the roster's school picker and the schools screen.
 
 use crate::domain::school::{School, SchoolChoice, SchoolWrite};
-use uuid::Uuid;
 use tokio_postgres::GenericClient;
+use uuid::Uuid;
 
 /// Active schools, the person's own first, then by name (in the district's
 /// alphabet, `caseload_names`, as every list of names). Schools are not
@@ -60,7 +60,10 @@ pub async fn all_schools(
 
 /// Adds the school `w.id`, or changes it if it exists (a retried save finds
 /// the row it made). Admins only (0002); the time zone is checked by 0028.
-pub async fn save(client: &impl GenericClient, w: &SchoolWrite) -> Result<(), tokio_postgres::Error> {
+pub async fn save(
+    client: &impl GenericClient,
+    w: &SchoolWrite,
+) -> Result<(), tokio_postgres::Error> {
     let id: &Uuid = &w.id;
     client
         .execute(

@@ -10,7 +10,9 @@ use uuid::Uuid;
 
 /// Every tool, by key, with the roles granted it and its history; every
 /// role, by key.
-pub async fn catalogue(client: &impl GenericClient) -> Result<ToolCatalogue, tokio_postgres::Error> {
+pub async fn catalogue(
+    client: &impl GenericClient,
+) -> Result<ToolCatalogue, tokio_postgres::Error> {
     let rows = client
         .query(
             "SELECT t.id, t.key, t.name, t.description, t.status, rq.display_name, \

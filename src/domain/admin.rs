@@ -18,12 +18,19 @@ pub enum AdminChange {
         note: Option<String>,
     },
     /// Grant tool `tool` to role `role`, or take it away.
-    Grant { tool: Uuid, role: Uuid, grant: bool },
+    Grant {
+        tool: Uuid,
+        role: Uuid,
+        grant: bool,
+    },
     Menu(MenuChange),
     /// Add or change a school.
     School(SchoolWrite),
     /// Add a program or change its defaults.
     Program(ProgramDefaults),
     /// Replace a program's session fields (in order).
-    ProgramFields { id: Uuid, fields: Vec<serde_json::Value> },
+    ProgramFields {
+        id: Uuid,
+        fields: Vec<serde_json::Value>,
+    },
 }

@@ -27,7 +27,10 @@ pub struct NavRow {
 impl NavRow {
     /// Screens and actions: what a letter opens.
     pub fn opens(&self) -> bool {
-        matches!(self.nav_type, NavigationType::Screen | NavigationType::Action)
+        matches!(
+            self.nav_type,
+            NavigationType::Screen | NavigationType::Action
+        )
     }
 
     fn nav_item(&self) -> NavItem {
@@ -178,9 +181,18 @@ pub fn place(rows: &[NavRow], id: Uuid, mv: Move) -> Result<Placement, String> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MenuChange {
     Place(Placement),
-    Rename { id: Uuid, label: String },
-    Hotkey { id: Uuid, hotkey: Option<char> },
-    Visible { id: Uuid, visible: bool },
+    Rename {
+        id: Uuid,
+        label: String,
+    },
+    Hotkey {
+        id: Uuid,
+        hotkey: Option<char>,
+    },
+    Visible {
+        id: Uuid,
+        visible: bool,
+    },
     /// A new item placed by `at` (its id is `at.id`).
     Add {
         nav_type: NavigationType,

@@ -87,12 +87,17 @@ pub fn field_key(typed: &str, fields: &[Value]) -> Result<String, String> {
     let k = typed.trim();
     let ok = k.len() <= 40
         && k.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        && k.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if !ok {
-        return Err("a key is lower-case letters, digits and _, starting with a letter (at most 40)".into());
+        return Err(
+            "a key is lower-case letters, digits and _, starting with a letter (at most 40)".into(),
+        );
     }
     if fields.iter().any(|f| key_of(f) == Some(k)) {
-        return Err(format!("the program has a field {k} already (retired ones count: their values are kept)"));
+        return Err(format!(
+            "the program has a field {k} already (retired ones count: their values are kept)"
+        ));
     }
     Ok(k.to_string())
 }

@@ -6,7 +6,10 @@ use crate::db::{menu_edit, programs, schools, tools};
 use crate::domain::admin::AdminChange;
 use tokio_postgres::error::SqlState;
 
-pub(super) async fn write(c: &mut tokio_postgres::Client, change: AdminChange) -> Result<(), String> {
+pub(super) async fn write(
+    c: &mut tokio_postgres::Client,
+    change: AdminChange,
+) -> Result<(), String> {
     let what = match &change {
         AdminChange::MoveTool { .. } | AdminChange::Grant { .. } => "tools",
         AdminChange::Menu(_) => "the menu",
@@ -26,19 +29,27 @@ pub(super) async fn write(c: &mut tokio_postgres::Client, change: AdminChange) -
             true
         }
         AdminChange::Program(p) => {
-            programs::save_defaults(&*c, &p).await.map_err(|e| refusal(&e, what))?;
+            programs::save_defaults(&*c, &p)
+                .await
+                .map_err(|e| refusal(&e, what))?;
             true
         }
         AdminChange::ProgramFields { id, fields } => {
-            programs::save_fields(&*c, id, &fields).await.map_err(|e| refusal(&e, what))?;
+            programs::save_fields(&*c, id, &fields)
+                .await
+                .map_err(|e| refusal(&e, what))?;
             true
         }
         AdminChange::School(w) => {
-            schools::save(&*c, &w).await.map_err(|e| refusal(&e, what))?;
+            schools::save(&*c, &w)
+                .await
+                .map_err(|e| refusal(&e, what))?;
             true
         }
         AdminChange::Menu(m) => {
-            menu_edit::apply(c, &m).await.map_err(|e| refusal(&e, what))?;
+            menu_edit::apply(c, &m)
+                .await
+                .map_err(|e| refusal(&e, what))?;
             true
         }
     };

@@ -67,19 +67,26 @@ pub fn render(frame: &mut Frame, area: Rect, s: &MenuEditorState, theme: &Theme)
             )];
             let rows = usize::from(foot.height).saturating_sub(2);
             let offset = crate::ui::scroll_offset(0, at.at(), rows, choices.len());
-            lines.extend(choices.iter().enumerate().skip(offset).take(rows).map(|(i, c)| {
-                let text = match c {
-                    NewItem::Group => "a group".to_string(),
-                    NewItem::Separator => "a separator".to_string(),
-                    NewItem::Screen(key, name) => format!("{} ({key})", clean(name)),
-                };
-                let text = truncate(&format!("  {text}"), width);
-                if i == at.at() {
-                    Line::styled(text, theme.selected)
-                } else {
-                    Line::raw(text)
-                }
-            }));
+            lines.extend(
+                choices
+                    .iter()
+                    .enumerate()
+                    .skip(offset)
+                    .take(rows)
+                    .map(|(i, c)| {
+                        let text = match c {
+                            NewItem::Group => "a group".to_string(),
+                            NewItem::Separator => "a separator".to_string(),
+                            NewItem::Screen(key, name) => format!("{} ({key})", clean(name)),
+                        };
+                        let text = truncate(&format!("  {text}"), width);
+                        if i == at.at() {
+                            Line::styled(text, theme.selected)
+                        } else {
+                            Line::raw(text)
+                        }
+                    }),
+            );
             lines.push(Line::styled("enter chooses · esc adds nothing", theme.dim));
             frame.render_widget(Paragraph::new(lines), foot);
         }
@@ -98,7 +105,9 @@ fn render_tree(frame: &mut Frame, area: Rect, s: &MenuEditorState, theme: &Theme
         .take(height)
         .map(|(i, (depth, r))| {
             let text = fit(&tree_line(*depth, r), width);
-            let style = if i == s.cursor.at() && matches!(s.mode, Mode::List | Mode::Rename(_) | Mode::Hotkey(_)) {
+            let style = if i == s.cursor.at()
+                && matches!(s.mode, Mode::List | Mode::Rename(_) | Mode::Hotkey(_))
+            {
                 theme.selected
             } else if !r.is_visible || (r.opens() && r.tool_status != Some(ToolStatus::Approved)) {
                 theme.dim
@@ -158,7 +167,10 @@ fn render_preview(frame: &mut Frame, area: Rect, s: &MenuEditorState, theme: &Th
     let width = usize::from(inner.width);
     if s.preview.is_empty() {
         let text = format!("a {} sees an empty menu", s.role());
-        frame.render_widget(Paragraph::new(Line::styled(truncate(&text, width), theme.dim)), inner);
+        frame.render_widget(
+            Paragraph::new(Line::styled(truncate(&text, width), theme.dim)),
+            inner,
+        );
         return;
     }
     let lines: Vec<Line> = s
@@ -174,11 +186,20 @@ fn render_preview(frame: &mut Frame, area: Rect, s: &MenuEditorState, theme: &Th
 fn preview_line<'a>(e: &MenuEntry, width: usize, theme: &Theme) -> Line<'a> {
     let indent = "  ".repeat(e.depth);
     match &e.kind {
-        EntryKind::Header => Line::styled(truncate(&format!("{indent}{}", clean(&e.label)), width), theme.group),
-        EntryKind::Separator => Line::styled(truncate(&format!("{indent}{}", "─".repeat(12)), width), theme.dim),
+        EntryKind::Header => Line::styled(
+            truncate(&format!("{indent}{}", clean(&e.label)), width),
+            theme.group,
+        ),
+        EntryKind::Separator => Line::styled(
+            truncate(&format!("{indent}{}", "─".repeat(12)), width),
+            theme.dim,
+        ),
         EntryKind::Item { .. } => {
             let key = e.hotkey.map_or("   ".to_string(), |k| format!("[{k}]"));
-            Line::raw(truncate(&format!("{indent}{key} {}", clean(&e.label)), width))
+            Line::raw(truncate(
+                &format!("{indent}{key} {}", clean(&e.label)),
+                width,
+            ))
         }
     }
 }

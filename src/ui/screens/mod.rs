@@ -1,6 +1,8 @@
 //! Drawing, one file per screen, mirroring `app/screens`; `render` hands the
 //! top screen to its file.
 
+#[cfg(test)]
+mod admin_snapshots;
 pub mod communications;
 pub mod contact_edit;
 #[cfg(test)]
@@ -27,8 +29,6 @@ pub mod session_edit;
 pub mod student;
 pub mod team;
 pub mod tools;
-#[cfg(test)]
-mod admin_snapshots;
 
 use crate::app::{Screen, State};
 use crate::ui::theme::Theme;

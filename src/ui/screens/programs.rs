@@ -59,12 +59,20 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ProgramsState, theme: &Theme) {
                 let live = p.fields.iter().filter(|f| !is_retired(f)).count();
                 let retired = p.fields.len() - live;
                 vec![
-                    if p.is_active { p.name.clone() } else { format!("{} (inactive)", p.name) },
+                    if p.is_active {
+                        p.name.clone()
+                    } else {
+                        format!("{} (inactive)", p.name)
+                    },
                     p.intervention_type.to_string().replace('_', " "),
                     p.default_tier.to_string(),
                     format!("{}×{} min, {} wk", n(p.per_week), n(p.minutes), n(p.weeks)),
                     p.evidence_level.clone().unwrap_or_else(|| "–".into()),
-                    if retired > 0 { format!("{live} (+{retired} retired)") } else { live.to_string() },
+                    if retired > 0 {
+                        format!("{live} (+{retired} retired)")
+                    } else {
+                        live.to_string()
+                    },
                     p.sessions.to_string(),
                     p.school.clone().unwrap_or_else(|| "district".into()),
                 ]
@@ -77,12 +85,22 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ProgramsState, theme: &Theme) {
 }
 
 fn render_fields(frame: &mut Frame, area: Rect, f: &FieldsEdit, theme: &Theme) {
-    let form_h = if f.adding.is_some() { area.height / 2 } else { 3 };
+    let form_h = if f.adding.is_some() {
+        area.height / 2
+    } else {
+        3
+    };
     let [list, foot] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(form_h)]).areas(area);
     let width = usize::from(area.width);
     let mut lines = vec![Line::styled(
-        truncate(&format!("Session fields of {}, in the editor's order", clean(&f.name)), width),
+        truncate(
+            &format!(
+                "Session fields of {}, in the editor's order",
+                clean(&f.name)
+            ),
+            width,
+        ),
         theme.group,
     )];
     if f.fields.is_empty() {
@@ -90,16 +108,23 @@ fn render_fields(frame: &mut Frame, area: Rect, f: &FieldsEdit, theme: &Theme) {
     }
     let rows = usize::from(list.height).saturating_sub(1);
     let offset = crate::ui::scroll_offset(0, f.at.at(), rows, f.fields.len());
-    lines.extend(f.fields.iter().enumerate().skip(offset).take(rows).map(|(i, x)| {
-        let text = truncate(&format!("{:>2}. {}", i + 1, clean(&describe(x))), width);
-        if i == f.at.at() && f.adding.is_none() {
-            Line::styled(text, theme.selected)
-        } else if is_retired(x) {
-            Line::styled(text, theme.dim)
-        } else {
-            Line::raw(text)
-        }
-    }));
+    lines.extend(
+        f.fields
+            .iter()
+            .enumerate()
+            .skip(offset)
+            .take(rows)
+            .map(|(i, x)| {
+                let text = truncate(&format!("{:>2}. {}", i + 1, clean(&describe(x))), width);
+                if i == f.at.at() && f.adding.is_none() {
+                    Line::styled(text, theme.selected)
+                } else if is_retired(x) {
+                    Line::styled(text, theme.dim)
+                } else {
+                    Line::raw(text)
+                }
+            }),
+    );
     frame.render_widget(Paragraph::new(lines), list);
     if let Some(new) = &f.adding {
         form::render(frame, foot, "New field", new, theme);
@@ -107,16 +132,28 @@ fn render_fields(frame: &mut Frame, area: Rect, f: &FieldsEdit, theme: &Theme) {
     }
     let mut below = Vec::new();
     if f.confirm_discard {
-        below.extend(question::lines("discard your changes to the fields?", "discard", "keep editing", width, theme));
+        below.extend(question::lines(
+            "discard your changes to the fields?",
+            "discard",
+            "keep editing",
+            width,
+            theme,
+        ));
     } else if let Some(n) = &f.notice {
         below.push(Line::styled(truncate(&clean(n), width), theme.error));
     } else if f.saving.is_some() {
         below.push(Line::styled("saving…", theme.busy));
     } else if f.fields != f.original {
-        below.push(Line::styled("changed: ctrl-s saves, esc asks before dropping", theme.busy));
+        below.push(Line::styled(
+            "changed: ctrl-s saves, esc asks before dropping",
+            theme.busy,
+        ));
     }
     below.push(Line::styled(
-        truncate("a field is retired, never removed: saved sessions keep and show its values", width),
+        truncate(
+            "a field is retired, never removed: saved sessions keep and show its values",
+            width,
+        ),
         theme.dim,
     ));
     frame.render_widget(Paragraph::new(below), foot);

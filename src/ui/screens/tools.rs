@@ -78,7 +78,14 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ToolsState, theme: &Theme) {
         }
         Mode::ChooseMove { moves, at } => {
             let mut lines = vec![Line::styled(
-                truncate(&format!("Move \"{}\" ({}) on:", clean(&tool.name), status_words(tool.status)), width),
+                truncate(
+                    &format!(
+                        "Move \"{}\" ({}) on:",
+                        clean(&tool.name),
+                        status_words(tool.status)
+                    ),
+                    width,
+                ),
                 theme.group,
             )];
             lines.extend(moves.iter().enumerate().map(|(i, to)| {
@@ -89,7 +96,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ToolsState, theme: &Theme) {
                     Line::raw(text)
                 }
             }));
-            lines.push(Line::styled("enter chooses · esc keeps it as it is", theme.dim));
+            lines.push(Line::styled(
+                "enter chooses · esc keeps it as it is",
+                theme.dim,
+            ));
             frame.render_widget(Paragraph::new(lines), bottom);
         }
         Mode::Note { to, form: f } => {
@@ -97,29 +107,55 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ToolsState, theme: &Theme) {
             form::render(frame, bottom, &title, f, theme);
         }
         Mode::Confirm { to, note } => {
-            let mut lines = ask::lines(&question(&tool.name, *to), verb(*to), "keep it as it is", width, theme);
+            let mut lines = ask::lines(
+                &question(&tool.name, *to),
+                verb(*to),
+                "keep it as it is",
+                width,
+                theme,
+            );
             if let Some(n) = note {
-                lines.insert(0, Line::raw(truncate(&format!("note: {}", clean(n)), width)));
+                lines.insert(
+                    0,
+                    Line::raw(truncate(&format!("note: {}", clean(n)), width)),
+                );
             }
             frame.render_widget(Paragraph::new(lines), bottom);
         }
         Mode::Grants { at } => {
             let roles = s.list.get().map_or(&[][..], |c| c.roles.as_slice());
             let mut lines = vec![Line::styled(
-                truncate(&format!("Who may open \"{}\" (space grants or takes away, esc done):", clean(&tool.name)), width),
+                truncate(
+                    &format!(
+                        "Who may open \"{}\" (space grants or takes away, esc done):",
+                        clean(&tool.name)
+                    ),
+                    width,
+                ),
                 theme.group,
             )];
             let rows = usize::from(bottom.height).saturating_sub(1);
             let offset = crate::ui::scroll_offset(0, at.at(), rows, roles.len());
-            lines.extend(roles.iter().enumerate().skip(offset).take(rows).map(|(i, r)| {
-                let mark = if tool.roles.contains(&r.key) { "[x]" } else { "[ ]" };
-                let text = truncate(&format!("  {mark} {}", clean(&r.name)), width);
-                if i == at.at() {
-                    Line::styled(text, theme.selected)
-                } else {
-                    Line::raw(text)
-                }
-            }));
+            lines.extend(
+                roles
+                    .iter()
+                    .enumerate()
+                    .skip(offset)
+                    .take(rows)
+                    .map(|(i, r)| {
+                        let mark = if tool.roles.contains(&r.key) {
+                            "[x]"
+                        } else {
+                            "[ ]"
+                        };
+                        let text = truncate(&format!("  {mark} {}", clean(&r.name)), width);
+                        if i == at.at() {
+                            Line::styled(text, theme.selected)
+                        } else {
+                            Line::raw(text)
+                        }
+                    }),
+            );
             frame.render_widget(Paragraph::new(lines), bottom);
         }
     }
@@ -143,15 +179,39 @@ fn review<'a>(t: &Tool, width: usize, theme: &Theme) -> Vec<Line<'a>> {
     };
     lines.push(Line::raw(truncate(&reach, width)));
     if let Some(by) = &t.reviewed_by {
-        let when = t.reviewed_at.map(|d| d.format(" %Y-%m-%d").to_string()).unwrap_or_default();
-        let note = t.review_note.as_deref().map(|n| format!(": {}", clean(n))).unwrap_or_default();
-        lines.push(Line::raw(truncate(&format!("last reviewed by {}{when}{note}", clean(by)), width)));
+        let when = t
+            .reviewed_at
+            .map(|d| d.format(" %Y-%m-%d").to_string())
+            .unwrap_or_default();
+        let note = t
+            .review_note
+            .as_deref()
+            .map(|n| format!(": {}", clean(n)))
+            .unwrap_or_default();
+        lines.push(Line::raw(truncate(
+            &format!("last reviewed by {}{when}{note}", clean(by)),
+            width,
+        )));
     }
     for c in t.history.iter().rev() {
-        let from = c.from.map(|f| format!("{} → ", status_words(f))).unwrap_or_default();
-        let by = c.by.as_deref().map(|b| format!(" by {}", clean(b))).unwrap_or_default();
-        let note = c.note.as_deref().map(|n| format!(" — {}", clean(n))).unwrap_or_default();
-        let text = format!("{} {from}{}{by}{note}", c.at.format("%Y-%m-%d %H:%M"), status_words(c.to));
+        let from = c
+            .from
+            .map(|f| format!("{} → ", status_words(f)))
+            .unwrap_or_default();
+        let by =
+            c.by.as_deref()
+                .map(|b| format!(" by {}", clean(b)))
+                .unwrap_or_default();
+        let note = c
+            .note
+            .as_deref()
+            .map(|n| format!(" — {}", clean(n)))
+            .unwrap_or_default();
+        let text = format!(
+            "{} {from}{}{by}{note}",
+            c.at.format("%Y-%m-%d %H:%M"),
+            status_words(c.to)
+        );
         lines.push(Line::styled(truncate(&text, width), theme.dim));
     }
     lines

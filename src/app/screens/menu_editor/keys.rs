@@ -98,7 +98,10 @@ fn list_action(s: &mut MenuEditorState, cx: &mut Cx, a: Action) -> Vec<Effect> {
             cx.info("only screens and actions have key letters on the menu");
         }
         Action::NavHotkey => {
-            s.mode = Mode::Hotkey(Form::new(HOTKEY, vec![row.hotkey.clone().unwrap_or_default()]));
+            s.mode = Mode::Hotkey(Form::new(
+                HOTKEY,
+                vec![row.hotkey.clone().unwrap_or_default()],
+            ));
         }
         Action::NavHide => {
             let visible = !row.is_visible;
@@ -107,14 +110,28 @@ fn list_action(s: &mut MenuEditorState, cx: &mut Cx, a: Action) -> Vec<Effect> {
                 if visible { "shown" } else { "hidden" },
                 shown_label(&row.label, row.nav_type)
             );
-            return send(s, cx, MenuChange::Visible { id: row.id, visible }, done, row.id);
+            return send(
+                s,
+                cx,
+                MenuChange::Visible {
+                    id: row.id,
+                    visible,
+                },
+                done,
+                row.id,
+            );
         }
         _ => {}
     }
     vec![]
 }
 
-fn add_key(s: &mut MenuEditorState, cx: &mut Cx, key: &KeyEvent, action: Option<Action>) -> Vec<Effect> {
+fn add_key(
+    s: &mut MenuEditorState,
+    cx: &mut Cx,
+    key: &KeyEvent,
+    action: Option<Action>,
+) -> Vec<Effect> {
     let Mode::Add { choices, at } = &mut s.mode else {
         return vec![];
     };
@@ -162,7 +179,8 @@ fn form_key(s: &mut MenuEditorState, cx: &mut Cx, key: &KeyEvent) -> Vec<Effect>
         FormKey::Edited => {
             // Said as typed, as every form does.
             let why = check(s, cx).err();
-            if let Mode::Rename(f) | Mode::Hotkey(f) | Mode::NewLabel { form: f, .. } = &mut s.mode {
+            if let Mode::Rename(f) | Mode::Hotkey(f) | Mode::NewLabel { form: f, .. } = &mut s.mode
+            {
                 f.set_errors(why.map(|w| vec![(0, w)]).unwrap_or_default());
             }
             vec![]
@@ -194,10 +212,7 @@ fn check(s: &MenuEditorState, cx: &Cx) -> Result<Option<MenuChange>, String> {
                     a.name()
                 ));
             }
-            Ok(Some(MenuChange::Hotkey {
-                id: row.id,
-                hotkey,
-            }))
+            Ok(Some(MenuChange::Hotkey { id: row.id, hotkey }))
         }
         Mode::NewLabel { form, .. } => menu_tree::label(&form.values[0]).map(|_| None),
         _ => Ok(None),
@@ -227,7 +242,9 @@ fn save(s: &mut MenuEditorState, cx: &mut Cx) -> Vec<Effect> {
             };
             let done = match &change {
                 MenuChange::Rename { label, .. } => format!("renamed: {label}"),
-                MenuChange::Hotkey { hotkey: Some(c), .. } => {
+                MenuChange::Hotkey {
+                    hotkey: Some(c), ..
+                } => {
                     format!("{} opens with {c} now", row.label)
                 }
                 _ => format!("{} has no key letter now", row.label),

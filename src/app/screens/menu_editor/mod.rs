@@ -54,9 +54,15 @@ pub enum Mode {
     Rename(Form),
     Hotkey(Form),
     /// Choosing what to add (`at` into `choices`).
-    Add { choices: Vec<NewItem>, at: Cursor },
+    Add {
+        choices: Vec<NewItem>,
+        at: Cursor,
+    },
     /// The new group's or screen's label.
-    NewLabel { item: NewItem, form: Form },
+    NewLabel {
+        item: NewItem,
+        form: Form,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -13,7 +13,14 @@ use crate::domain::admin::AdminChange;
 use crate::domain::enums::{NavigationType, ToolStatus};
 use crate::domain::menu_tree::{MenuChange, MenuTree, NavRow};
 
-fn row(n: u128, parent: Option<u128>, label: &str, t: NavigationType, hotkey: Option<&str>, roles: &[&str]) -> NavRow {
+fn row(
+    n: u128,
+    parent: Option<u128>,
+    label: &str,
+    t: NavigationType,
+    hotkey: Option<&str>,
+    roles: &[&str],
+) -> NavRow {
     let opens = matches!(t, NavigationType::Screen | NavigationType::Action);
     NavRow {
         id: Uuid::from_u128(n),
@@ -33,10 +40,31 @@ fn row(n: u128, parent: Option<u128>, label: &str, t: NavigationType, hotkey: Op
 pub(crate) fn tree() -> MenuTree {
     use NavigationType::*;
     let mut rows = vec![
-        row(1, None, "Caseload", Screen, Some("h"), &["counselor", "admin"]),
+        row(
+            1,
+            None,
+            "Caseload",
+            Screen,
+            Some("h"),
+            &["counselor", "admin"],
+        ),
         row(2, None, "Students", Group, Some("s"), &[]),
-        row(3, Some(2), "Roster", Screen, Some("r"), &["counselor", "admin"]),
-        row(4, Some(2), "SIS import", Screen, Some("y"), &["counselor", "admin"]),
+        row(
+            3,
+            Some(2),
+            "Roster",
+            Screen,
+            Some("r"),
+            &["counselor", "admin"],
+        ),
+        row(
+            4,
+            Some(2),
+            "SIS import",
+            Screen,
+            Some("y"),
+            &["counselor", "admin"],
+        ),
         row(5, None, "Tools", Screen, Some("z"), &["admin"]),
     ];
     rows[3].tool_status = Some(ToolStatus::Rejected);
@@ -56,7 +84,13 @@ fn editor(s: &State) -> &MenuEditorState {
 pub(crate) fn loaded() -> State {
     let mut s = at_home();
     let fx = typed(&mut s, "admin.tools.navigation");
-    let [Effect::Load { req, read: Read::Tool { ref key } }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::Tool { ref key },
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     let fx = update(
@@ -71,7 +105,13 @@ pub(crate) fn loaded() -> State {
             },
         },
     );
-    let [Effect::Load { req, read: Read::MenuTree }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::MenuTree,
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     update(
@@ -87,7 +127,13 @@ pub(crate) fn loaded() -> State {
 }
 
 fn written(s: &mut State, fx: &[Effect]) -> MenuChange {
-    let [Effect::Admin { req, change: AdminChange::Menu(ref change) }] = fx[..] else {
+    let [
+        Effect::Admin {
+            req,
+            change: AdminChange::Menu(ref change),
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     let change = change.clone();
@@ -121,7 +167,10 @@ fn the_preview_is_the_menu_a_counselor_gets_and_p_turns_to_the_next_role() {
     let fx = update(&mut s, key('p'));
     assert!(fx.is_empty());
     assert_eq!(editor(&s).role(), "coordinator");
-    assert!(labels(&s).is_empty(), "no tool granted to coordinators here");
+    assert!(
+        labels(&s).is_empty(),
+        "no tool granted to coordinators here"
+    );
 }
 
 #[test]
@@ -145,7 +194,11 @@ fn renaming_sends_the_new_label_and_the_cursor_stays_on_the_item() {
         }
     );
     assert_eq!(editor(&s).keep, Some(Uuid::from_u128(3)));
-    assert!(s.message.as_ref().is_some_and(|(_, m)| m == "renamed: Class list"));
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m == "renamed: Class list")
+    );
 }
 
 #[test]
@@ -180,7 +233,11 @@ fn a_key_letter_another_item_has_is_refused_naming_it() {
     let Mode::Hotkey(f) = &editor(&s).mode else {
         panic!()
     };
-    assert!(f.shown_error(0).is_some_and(|e| e.contains("\"quit\"")), "{:?}", f.errors);
+    assert!(
+        f.shown_error(0).is_some_and(|e| e.contains("\"quit\"")),
+        "{:?}",
+        f.errors
+    );
     update(&mut s, key(ctrl('u')));
     update(&mut s, key('t'));
     let fx = update(&mut s, key(KeyCode::Enter));

@@ -50,7 +50,10 @@ pub fn new(id: Uuid) -> Mode {
     Mode::Defaults {
         id,
         new: true,
-        form: Form::new(FIELDS, values.iter().map(|v| v.to_string()).collect()),
+        form: Box::new(Form::new(
+            FIELDS,
+            values.iter().map(|v| v.to_string()).collect(),
+        )),
     }
 }
 
@@ -59,7 +62,7 @@ pub fn of(p: &ProgramRow) -> Mode {
     Mode::Defaults {
         id: p.id,
         new: false,
-        form: Form::new(
+        form: Box::new(Form::new(
             FIELDS,
             vec![
                 p.name.clone(),
@@ -72,7 +75,7 @@ pub fn of(p: &ProgramRow) -> Mode {
                 p.evidence_level.clone().unwrap_or_default(),
                 form::flag_text(p.is_active),
             ],
-        ),
+        )),
     }
 }
 
@@ -85,7 +88,9 @@ pub fn parse(id: Uuid, v: &[String]) -> Result<ProgramDefaults, Vec<(usize, Stri
             .parse::<InterventionType>()
             .map_err(|_| "choose a type".to_string()),
     );
-    let tier = e.take(2, form::number_in(&v[2], "the tier", 1, 3)).flatten();
+    let tier = e
+        .take(2, form::number_in(&v[2], "the tier", 1, 3))
+        .flatten();
     if tier.is_none() && e.0.iter().all(|(i, _)| *i != 2) {
         e.0.push((2, "choose a tier".into()));
     }
@@ -100,11 +105,17 @@ pub fn parse(id: Uuid, v: &[String]) -> Result<ProgramDefaults, Vec<(usize, Stri
         7,
         match v[7].trim() {
             "" => Ok(None),
-            t => form::choice(t, "the evidence level", crate::domain::programs::EVIDENCE_LEVELS)
-                .map(|s| Some(s.to_string())),
+            t => form::choice(
+                t,
+                "the evidence level",
+                crate::domain::programs::EVIDENCE_LEVELS,
+            )
+            .map(|s| Some(s.to_string())),
         },
     );
-    match (name, itype, tier, per_week, minutes, weeks, monitoring, evidence) {
+    match (
+        name, itype, tier, per_week, minutes, weeks, monitoring, evidence,
+    ) {
         (
             Some(name),
             Some(intervention_type),

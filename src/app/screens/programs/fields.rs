@@ -36,7 +36,10 @@ pub const FIELD_TYPES: &[Choice] = &[
 ];
 
 static NEW_FIELD: &[form::FieldSpec] = &[
-    form::text("Key", "stored with each session: lower-case letters, digits, _"),
+    form::text(
+        "Key",
+        "stored with each session: lower-case letters, digits, _",
+    ),
     form::text("Label", "what the session editor shows, 1 to 60 characters"),
     form::pick("Type", FIELD_TYPES),
     form::flag("Required (of sessions attended)"),
@@ -66,7 +69,9 @@ pub fn parse(v: &[String], fields: &[serde_json::Value]) -> Result<NewField, Vec
     let label = e.take(1, form::required(&v[1], "the label", 60));
     let field_type = e.take(
         2,
-        v[2].trim().parse::<FieldType>().map_err(|_| "choose a type".to_string()),
+        v[2].trim()
+            .parse::<FieldType>()
+            .map_err(|_| "choose a type".to_string()),
     );
     let options: Vec<String> = v[4]
         .split(',')
@@ -74,12 +79,22 @@ pub fn parse(v: &[String], fields: &[serde_json::Value]) -> Result<NewField, Vec
         .filter(|o| !o.is_empty())
         .map(String::from)
         .collect();
-    let listed = matches!(field_type, Some(FieldType::SingleSelect | FieldType::MultiSelect));
+    let listed = matches!(
+        field_type,
+        Some(FieldType::SingleSelect | FieldType::MultiSelect)
+    );
     if listed && options.len() < 2 {
-        e.0.push((4, "a list needs at least two options, separated by commas".into()));
+        e.0.push((
+            4,
+            "a list needs at least two options, separated by commas".into(),
+        ));
     }
-    let min = e.take(5, form::decimal(&v[5], "the lowest value")).flatten();
-    let max = e.take(6, form::decimal(&v[6], "the highest value")).flatten();
+    let min = e
+        .take(5, form::decimal(&v[5], "the lowest value"))
+        .flatten();
+    let max = e
+        .take(6, form::decimal(&v[6], "the highest value"))
+        .flatten();
     if let (Some(lo), Some(hi)) = (min, max)
         && lo > hi
     {
@@ -168,7 +183,10 @@ pub(super) fn on_key(
     match cx.keymap.action_in(key, |c| c == Context::ProgramFields) {
         Some(Action::FieldAdd) => {
             let values = ["", "", "number", "no", "", "", ""];
-            f.adding = Some(Form::new(NEW_FIELD, values.iter().map(|v| v.to_string()).collect()));
+            f.adding = Some(Form::new(
+                NEW_FIELD,
+                values.iter().map(|v| v.to_string()).collect(),
+            ));
         }
         Some(Action::FieldRetire) => {
             if let Some(field) = f.fields.get_mut(i) {

@@ -46,7 +46,11 @@ pub enum Mode {
     #[default]
     List,
     /// The defaults form: a new program (`new`) or the one with `id`.
-    Defaults { id: Uuid, new: bool, form: Form },
+    Defaults {
+        id: Uuid,
+        new: bool,
+        form: Box<Form>,
+    },
     Fields(Box<FieldsEdit>),
 }
 
@@ -88,7 +92,11 @@ impl Room for ProgramsState {
     fn keys(&self) -> Vec<Action> {
         match &self.mode {
             Mode::List => [
-                &[Action::ProgramEdit, Action::ProgramFields, Action::ProgramNew][..],
+                &[
+                    Action::ProgramEdit,
+                    Action::ProgramFields,
+                    Action::ProgramNew,
+                ][..],
                 MOVE,
                 GLOBAL,
             ]

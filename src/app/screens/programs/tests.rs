@@ -42,7 +42,13 @@ fn programs(s: &State) -> &ProgramsState {
 pub(crate) fn loaded() -> State {
     let mut s = at_home();
     let fx = typed(&mut s, "admin.programs");
-    let [Effect::Load { req, read: Read::Tool { ref key } }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::Tool { ref key },
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     let fx = update(
@@ -57,7 +63,13 @@ pub(crate) fn loaded() -> State {
             },
         },
     );
-    let [Effect::Load { req, read: Read::Programs }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::Programs,
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     update(
@@ -94,7 +106,11 @@ fn fields_are_added_moved_and_retired_then_saved_in_one_write() {
         panic!()
     };
     let form = f.adding.as_ref().expect("still adding");
-    assert!(form.shown_error(0).is_some_and(|e| e.contains("already")), "{:?}", form.errors);
+    assert!(
+        form.shown_error(0).is_some_and(|e| e.contains("already")),
+        "{:?}",
+        form.errors
+    );
     // The save went to the field to fix: the key.
     update(&mut s, key(ctrl('u')));
     typing(&mut s, "goal_met");
@@ -111,7 +127,13 @@ fn fields_are_added_moved_and_retired_then_saved_in_one_write() {
     update(&mut s, key('G'));
     update(&mut s, key('x')); // retire mood
     let fx = update(&mut s, key(ctrl('s')));
-    let [Effect::Admin { req, change: AdminChange::ProgramFields { id, ref fields } }] = fx[..] else {
+    let [
+        Effect::Admin {
+            req,
+            change: AdminChange::ProgramFields { id, ref fields },
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     assert_eq!(id, Uuid::from_u128(7));
@@ -120,7 +142,10 @@ fn fields_are_added_moved_and_retired_then_saved_in_one_write() {
         ["goal_met", "points", "mood"]
     );
     assert!(is_retired(&fields[2]));
-    assert_eq!(fields[2]["carry_over"], true, "what caseload does not edit is kept");
+    assert_eq!(
+        fields[2]["carry_over"], true,
+        "what caseload does not edit is kept"
+    );
     update(
         &mut s,
         Msg::Written {
@@ -132,7 +157,11 @@ fn fields_are_added_moved_and_retired_then_saved_in_one_write() {
         panic!("the edit stays")
     };
     assert_eq!(f.fields.len(), 3);
-    assert!(f.notice.as_deref().is_some_and(|n| n.contains("cannot be removed")));
+    assert!(
+        f.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("cannot be removed"))
+    );
     // Esc with changes asks; n keeps editing, y drops them.
     update(&mut s, key(KeyCode::Esc));
     update(&mut s, key('n'));
@@ -161,7 +190,13 @@ fn defaults_are_checked_as_typed_and_sent_whole() {
     );
     update(&mut s, key(KeyCode::Backspace));
     let fx = update(&mut s, key(ctrl('s')));
-    let [Effect::Admin { change: AdminChange::Program(ref d), .. }] = fx[..] else {
+    let [
+        Effect::Admin {
+            change: AdminChange::Program(ref d),
+            ..
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     assert_eq!(

@@ -78,7 +78,11 @@ pub fn parse(id: Uuid, v: &[String]) -> Result<SchoolWrite, Vec<(usize, String)>
         },
     );
     let local_id = e.take(2, form::required(&v[2], "the local id", 64));
-    let grade = |s: &str| s.trim().parse::<GradeLevel>().map_err(|_| "choose a grade".to_string());
+    let grade = |s: &str| {
+        s.trim()
+            .parse::<GradeLevel>()
+            .map_err(|_| "choose a grade".to_string())
+    };
     let low = e.take(3, grade(&v[3]));
     let high = e.take(4, grade(&v[4]));
     if let (Some(l), Some(h)) = (low, high)
@@ -97,20 +101,23 @@ pub fn parse(id: Uuid, v: &[String]) -> Result<SchoolWrite, Vec<(usize, String)>
         }),
     );
     match (name, short_name, local_id, low, high, timezone) {
-        (Some(name), Some(short_name), Some(local_id), Some(low_grade), Some(high_grade), Some(timezone))
-            if e.0.is_empty() =>
-        {
-            Ok(SchoolWrite {
-                id,
-                name,
-                short_name,
-                local_id,
-                low_grade,
-                high_grade,
-                timezone,
-                is_active: form::yes_no(&v[6]),
-            })
-        }
+        (
+            Some(name),
+            Some(short_name),
+            Some(local_id),
+            Some(low_grade),
+            Some(high_grade),
+            Some(timezone),
+        ) if e.0.is_empty() => Ok(SchoolWrite {
+            id,
+            name,
+            short_name,
+            local_id,
+            low_grade,
+            high_grade,
+            timezone,
+            is_active: form::yes_no(&v[6]),
+        }),
         _ => Err(e.0),
     }
 }

@@ -75,7 +75,11 @@ impl Room for SchoolsState {
             return vec![Action::Save, Action::NextField, Action::CancelForm];
         }
         [
-            &[Action::SchoolEdit, Action::SchoolNew, Action::InactiveSchools][..],
+            &[
+                Action::SchoolEdit,
+                Action::SchoolNew,
+                Action::InactiveSchools,
+            ][..],
             MOVE,
             GLOBAL,
         ]

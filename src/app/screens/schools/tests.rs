@@ -192,23 +192,47 @@ fn an_admin_adds_a_school_and_a_refusal_keeps_what_was_typed() {
         update(&mut s, key(KeyCode::Right));
     }
     let fx = update(&mut s, key(ctrl('s')));
-    let [Effect::Admin { req, change: AdminChange::School(ref w) }] = fx[..] else {
+    let [
+        Effect::Admin {
+            req,
+            change: AdminChange::School(ref w),
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     assert_eq!(
-        (w.name.as_str(), w.local_id.as_str(), w.low_grade, w.high_grade, w.is_active),
-        ("Riverside High", "RHS", GradeLevel::KG, GradeLevel::G12, true)
+        (
+            w.name.as_str(),
+            w.local_id.as_str(),
+            w.low_grade,
+            w.high_grade,
+            w.is_active
+        ),
+        (
+            "Riverside High",
+            "RHS",
+            GradeLevel::KG,
+            GradeLevel::G12,
+            true
+        )
     );
     update(
         &mut s,
         Msg::Written {
             req,
-            wrote: Wrote::Admin(Err("'Mars/Olympus' is not a time zone this server knows".into())),
+            wrote: Wrote::Admin(Err(
+                "'Mars/Olympus' is not a time zone this server knows".into()
+            )),
         },
     );
     let form = &schools(&s).edit.as_ref().expect("the form stays").form;
     assert_eq!(form.values[0], "Riverside High");
-    assert!(form.notice.as_deref().is_some_and(|n| n.contains("time zone")));
+    assert!(
+        form.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("time zone"))
+    );
     let fx = update(&mut s, key(ctrl('s')));
     let [Effect::Admin { req, .. }] = fx[..] else {
         panic!("{fx:?}")
@@ -221,7 +245,13 @@ fn an_admin_adds_a_school_and_a_refusal_keeps_what_was_typed() {
         },
     );
     assert_eq!(s.top().title(), "Schools");
-    assert!(fx.iter().any(|e| matches!(e, Effect::Load { read: Read::AllSchools, .. })));
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Load {
+            read: Read::AllSchools,
+            ..
+        }
+    )));
 }
 
 #[test]
@@ -242,7 +272,13 @@ fn editing_a_school_deactivates_it() {
     }
     update(&mut s, key(' '));
     let fx = update(&mut s, key(KeyCode::Enter));
-    let [Effect::Admin { change: AdminChange::School(ref w), .. }] = fx[..] else {
+    let [
+        Effect::Admin {
+            change: AdminChange::School(ref w),
+            ..
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     assert_eq!((w.id, w.is_active), (Uuid::from_u128(1), false));

@@ -2,12 +2,12 @@
 //! note's, the question's and the grants list's.
 
 use super::{Mode, ToolsState};
+use crate::app::Effect;
 use crate::app::confirm::{self, Answer};
 use crate::app::form::{self, Form, FormKey};
 use crate::app::keymap::{Action, Context};
 use crate::app::list::Cursor;
 use crate::app::screens::room::Cx;
-use crate::app::Effect;
 use crate::domain::admin::AdminChange;
 use crate::domain::enums::ToolStatus;
 use crate::domain::tools::{next_states, note_required, status_words, verb};
@@ -62,7 +62,11 @@ fn start_move(s: &mut ToolsState, cx: &mut Cx) -> Vec<Effect> {
     }
     let moves = next_states(t.status);
     if moves.is_empty() {
-        cx.info(format!("{} is {}: that is the end of its road", t.name, status_words(t.status)));
+        cx.info(format!(
+            "{} is {}: that is the end of its road",
+            t.name,
+            status_words(t.status)
+        ));
         return vec![];
     }
     s.mode = Mode::ChooseMove {
@@ -72,7 +76,12 @@ fn start_move(s: &mut ToolsState, cx: &mut Cx) -> Vec<Effect> {
     vec![]
 }
 
-fn choose_key(s: &mut ToolsState, cx: &mut Cx, key: &KeyEvent, action: Option<Action>) -> Vec<Effect> {
+fn choose_key(
+    s: &mut ToolsState,
+    cx: &mut Cx,
+    key: &KeyEvent,
+    action: Option<Action>,
+) -> Vec<Effect> {
     let Mode::ChooseMove { moves, at } = &mut s.mode else {
         return vec![];
     };
@@ -108,7 +117,10 @@ fn note_key(s: &mut ToolsState, cx: &mut Cx, key: &KeyEvent) -> Vec<Effect> {
         FormKey::Save => {
             let note = form.values[0].trim().to_string();
             if note_required(to) && note.is_empty() {
-                form.set_errors(vec![(0, "say why it is rejected: the person who asked reads it".into())]);
+                form.set_errors(vec![(
+                    0,
+                    "say why it is rejected: the person who asked reads it".into(),
+                )]);
             } else if note.chars().count() > NOTE_MAX {
                 form.set_errors(vec![(0, format!("at most {NOTE_MAX} characters"))]);
             } else {
@@ -152,17 +164,20 @@ fn confirm_key(s: &mut ToolsState, cx: &mut Cx, key: &KeyEvent) -> Vec<Effect> {
     }
 }
 
-fn grants_key(s: &mut ToolsState, cx: &mut Cx, key: &KeyEvent, action: Option<Action>) -> Vec<Effect> {
+fn grants_key(
+    s: &mut ToolsState,
+    cx: &mut Cx,
+    key: &KeyEvent,
+    action: Option<Action>,
+) -> Vec<Effect> {
     let Mode::Grants { at } = &mut s.mode else {
         return vec![];
     };
     let roles = s.list.get().map_or(0, |c| c.roles.len());
     if key.code == KeyCode::Char(' ') {
         let at = at.at();
-        let (Some(t), Some(role)) = (
-            s.selected(),
-            s.list.get().and_then(|c| c.roles.get(at)),
-        ) else {
+        let (Some(t), Some(role)) = (s.selected(), s.list.get().and_then(|c| c.roles.get(at)))
+        else {
             return vec![];
         };
         if s.writing.is_some() {

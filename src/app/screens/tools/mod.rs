@@ -34,7 +34,10 @@ pub enum Mode {
     /// The review note for a move (required to reject).
     Note { to: ToolStatus, form: Form },
     /// Asking before the move is made.
-    Confirm { to: ToolStatus, note: Option<String> },
+    Confirm {
+        to: ToolStatus,
+        note: Option<String>,
+    },
     /// The roles, `at` the selected one: space grants or takes away.
     Grants { at: Cursor },
 }

@@ -4,8 +4,8 @@
 
 use super::{Mode, ToolsState};
 use crate::app::fixtures::key;
-use crate::app::schools::tests::typed;
 use crate::app::iv_tests::at_home;
+use crate::app::schools::tests::typed;
 use crate::app::test_prelude::*;
 use crate::domain::admin::AdminChange;
 use crate::domain::enums::ToolStatus;
@@ -30,9 +30,27 @@ pub(crate) fn tool(n: u128, key: &str, name: &str, status: ToolStatus, roles: &[
 pub(crate) fn catalogue() -> ToolCatalogue {
     ToolCatalogue {
         tools: vec![
-            tool(1, "admin.tools", "Tool approval", ToolStatus::Approved, &["admin"]),
-            tool(2, "import.sis", "SIS import", ToolStatus::InReview, &["coordinator"]),
-            tool(3, "legacy.export", "Legacy export", ToolStatus::Retired, &[]),
+            tool(
+                1,
+                "admin.tools",
+                "Tool approval",
+                ToolStatus::Approved,
+                &["admin"],
+            ),
+            tool(
+                2,
+                "import.sis",
+                "SIS import",
+                ToolStatus::InReview,
+                &["coordinator"],
+            ),
+            tool(
+                3,
+                "legacy.export",
+                "Legacy export",
+                ToolStatus::Retired,
+                &[],
+            ),
         ],
         roles: ["admin", "coordinator", "counselor"]
             .iter()
@@ -58,7 +76,13 @@ fn tools(s: &State) -> &ToolsState {
 pub(crate) fn loaded() -> State {
     let mut s = at_home();
     let fx = typed(&mut s, "admin.tools");
-    let [Effect::Load { req, read: Read::Tool { ref key } }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::Tool { ref key },
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     let fx = update(
@@ -73,7 +97,13 @@ pub(crate) fn loaded() -> State {
             },
         },
     );
-    let [Effect::Load { req, read: Read::ToolCatalogue }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::ToolCatalogue,
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     update(
@@ -105,7 +135,11 @@ fn approving_a_tool_in_review_asks_then_sends_the_move_and_reloads_the_menus() {
     let Mode::ChooseMove { moves, .. } = &tools(&s).mode else {
         panic!("{:?}", tools(&s).mode)
     };
-    assert_eq!(moves, &[ToolStatus::Approved, ToolStatus::Rejected], "only the legal moves");
+    assert_eq!(
+        moves,
+        &[ToolStatus::Approved, ToolStatus::Rejected],
+        "only the legal moves"
+    );
     update(&mut s, key(KeyCode::Enter)); // approve
     assert!(matches!(tools(&s).mode, Mode::Note { .. }));
     send_keys(&mut s, "OneRoster 1.2 certified");
@@ -141,7 +175,9 @@ fn approving_a_tool_in_review_asks_then_sends_the_move_and_reloads_the_menus() {
         },
     );
     assert!(
-        s.message.as_ref().is_some_and(|(_, m)| m.starts_with("approved")),
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m.starts_with("approved")),
         "{:?}",
         s.message
     );
@@ -178,10 +214,19 @@ fn a_rejection_needs_a_note_and_keeps_what_was_typed() {
     send_keys(&mut s, "no data agreement");
     update(&mut s, key(KeyCode::Enter));
     let fx = update(&mut s, key('y'));
-    let [Effect::Admin { change: AdminChange::MoveTool { ref note, to, .. }, .. }] = fx[..] else {
+    let [
+        Effect::Admin {
+            change: AdminChange::MoveTool { ref note, to, .. },
+            ..
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
-    assert_eq!((to, note.as_deref()), (ToolStatus::Rejected, Some("no data agreement")));
+    assert_eq!(
+        (to, note.as_deref()),
+        (ToolStatus::Rejected, Some("no data agreement"))
+    );
 }
 
 #[test]
@@ -192,7 +237,9 @@ fn a_retired_tool_offers_no_move_and_a_refusal_is_said() {
     assert!(fx.is_empty());
     assert_eq!(tools(&s).mode, Mode::List);
     assert!(
-        s.message.as_ref().is_some_and(|(_, m)| m.contains("retired")),
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m.contains("retired")),
         "{:?}",
         s.message
     );
