@@ -21,7 +21,7 @@ async fn tool(d: &District, key: &str, status: ToolStatus) -> Uuid {
     d.admin
         .query_one(
             "INSERT INTO tools (key, name, status, reviewed_at) \
-             VALUES ($1, $1, $2, CASE WHEN $2 IN ('approved', 'rejected') THEN now() END) \
+             VALUES ($1, $1, $2::tool_status, CASE WHEN $2::tool_status IN ('approved', 'rejected') THEN now() END) \
              RETURNING id",
             &[&key, &status],
         )
