@@ -43,8 +43,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ProgramsState, theme: &Theme) {
     let n = |v: Option<i16>| v.map_or("–".to_string(), |v| v.to_string());
     let table = Table {
         columns: vec![
-            Column::new("Name", 10, 36),
-            Column::whole("Type"),
+            Column::new("Name", 16, 36),
+            Column::new("Type", 8, 22),
             Column::whole("Tier"),
             Column::whole("Plan"),
             Column::whole("Evidence"),
@@ -80,6 +80,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ProgramsState, theme: &Theme) {
             .collect(),
     };
     let width = usize::from(area.width);
+    // Narrow: the evidence level and the school are in the edit form.
+    let table = table.without(|i| width < 100 && (i == 4 || i == 7));
     let lines = table.lines(width, usize::from(area.height), s.cursor.at(), true, theme);
     frame.render_widget(Paragraph::new(lines), area);
 }
