@@ -57,3 +57,19 @@ fn menu_editor_200x60_no_color_side_by_side_renaming() {
     assert!(screen.contains("Rename"), "{screen}");
     insta::assert_snapshot!(screen);
 }
+
+#[test]
+fn programs_80x24_and_a_programs_fields() {
+    let mut s = crate::app::screens::programs::tests::loaded();
+    sized(&mut s, 80, 24);
+    let screen = text(&draw(&s, 80, 24, false));
+    assert!(screen.contains("Check-In/Check-Out"), "{screen}");
+    insta::assert_snapshot!("programs_80x24", screen);
+    update(&mut s, key('f'));
+    update(&mut s, key('j'));
+    update(&mut s, key('x'));
+    let screen = text(&draw(&s, 80, 24, true));
+    assert!(screen.contains("retired: not asked in new"), "{screen}");
+    assert!(screen.contains("changed: ctrl-s saves"), "{screen}");
+    insta::assert_snapshot!("program_fields_80x24_no_color", screen);
+}
