@@ -73,12 +73,9 @@ async fn no_one_but_an_admin_approves_grants_or_edits_the_menu_schools_or_progra
                 "INSERT INTO schools (name, local_id, low_grade, high_grade) VALUES ('Z', 'Z', 'KG', '05')",
                 &[],
             ),
+            // A district program is no coordinator's (their school's: below).
             (
                 "INSERT INTO intervention_programs (name, intervention_type) VALUES ('Mine', 'reading')",
-                &[],
-            ),
-            (
-                "UPDATE intervention_programs SET evidence_level = 'strong'",
                 &[],
             ),
         ];
@@ -108,6 +105,82 @@ async fn no_one_but_an_admin_approves_grants_or_edits_the_menu_schools_or_progra
         .expect("tool")
         .get(0);
     assert_eq!(status, "in_review", "nothing moved it");
+}
+
+/// Programs where a school scope makes sense: a coordinator adds and
+/// changes their own school's, and nobody else's (nor the district's).
+#[tokio::test]
+async fn a_coordinator_writes_only_their_own_schools_programs() {
+    let d = District::new().await;
+    let program = |school: Option<Uuid>, name: &'static str| {
+        let d = &d;
+        async move {
+            d.admin
+                .query_one(
+                    "INSERT INTO intervention_programs (name, intervention_type, school_id) \
+                     VALUES ($1, 'reading', $2) RETURNING id",
+                    &[&name, &school],
+                )
+                .await
+                .expect("program")
+                .get::<_, Uuid>(0)
+        }
+    };
+    let district = program(None, "District reading").await;
+    let x = program(Some(d.school_x), "X reading").await;
+    let y = program(Some(d.school_y), "Y reading").await;
+    let coord = d.connect_as("coord_x").await;
+    let set = "UPDATE intervention_programs SET evidence_level = 'strong' WHERE id = $1";
+    assert_eq!(coord.execute(set, &[&x]).await.expect("own school's"), 1);
+    for other in [district, y] {
+        assert_eq!(
+            coord.execute(set, &[&other]).await.expect("filtered"),
+            0,
+            "not theirs"
+        );
+    }
+    // Moving their program to another school, or to the district: refused.
+    for to in [Some(d.school_y), None] {
+        let r = coord
+            .execute(
+                "UPDATE intervention_programs SET school_id = $2 WHERE id = $1",
+                &[&x, &to],
+            )
+            .await;
+        assert_eq!(sqlstate(r), INSUFFICIENT_PRIVILEGE, "{to:?}");
+    }
+    coord
+        .execute(
+            "INSERT INTO intervention_programs (name, intervention_type, school_id) VALUES ('X math', 'math', $1)",
+            &[&d.school_x],
+        )
+        .await
+        .expect("a new program of their school");
+    let r = coord
+        .execute(
+            "INSERT INTO intervention_programs (name, intervention_type, school_id) VALUES ('Y math', 'math', $1)",
+            &[&d.school_y],
+        )
+        .await;
+    assert_eq!(sqlstate(r), INSUFFICIENT_PRIVILEGE);
+    let r = coord
+        .execute("DELETE FROM intervention_programs WHERE id = $1", &[&x])
+        .await;
+    assert_eq!(sqlstate(r), INSUFFICIENT_PRIVILEGE);
+    // A counselor changes none, and the field rules hold for coordinators too.
+    let counselor = d.connect_as("counselor_a").await;
+    assert_eq!(
+        sqlstate(counselor.execute(set, &[&x]).await),
+        INSUFFICIENT_PRIVILEGE
+    );
+    let r = coord
+        .execute(
+            "UPDATE intervention_programs SET session_fields = \
+             '[{\"key\": \"Bad\", \"label\": \"x\", \"field_type\": \"text\"}]' WHERE id = $1",
+            &[&x],
+        )
+        .await;
+    assert_eq!(sqlstate(r), "23514");
 }
 
 #[tokio::test]

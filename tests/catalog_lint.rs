@@ -32,10 +32,6 @@ const SHARED_TABLES: &[(&str, &str)] = &[
     ),
     ("role_tools", "which role may open which tool"),
     ("navigation_items", "the menu"),
-    (
-        "intervention_programs",
-        "the programme catalogue (no student in it)",
-    ),
     ("migration_log", "which migrations ran"),
 ];
 

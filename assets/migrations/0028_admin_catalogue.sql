@@ -292,11 +292,30 @@ CREATE TRIGGER intervention_programs_fields_check
   BEFORE INSERT OR UPDATE OF session_fields ON intervention_programs
   FOR EACH ROW EXECUTE FUNCTION program_fields_check();
 
+-- A coordinator of a school may add and change that school's programs
+-- (never the district's, never another school's, never delete one); admins
+-- any. Everyone reads every program, as before.
+ALTER TABLE intervention_programs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE intervention_programs FORCE ROW LEVEL SECURITY;
+CREATE POLICY intervention_programs_visible ON intervention_programs
+  USING (true) WITH CHECK (true);
+CREATE POLICY intervention_programs_write_insert ON intervention_programs AS RESTRICTIVE
+  FOR INSERT WITH CHECK ((SELECT caseload_is_admin())
+                         OR school_id = ANY ((SELECT caseload_coordinator_school_ids())::uuid[]));
+CREATE POLICY intervention_programs_write_update ON intervention_programs AS RESTRICTIVE
+  FOR UPDATE USING ((SELECT caseload_is_admin())
+                    OR school_id = ANY ((SELECT caseload_coordinator_school_ids())::uuid[]))
+  WITH CHECK ((SELECT caseload_is_admin())
+              OR school_id = ANY ((SELECT caseload_coordinator_school_ids())::uuid[]));
+CREATE POLICY intervention_programs_write_delete ON intervention_programs AS RESTRICTIVE
+  FOR DELETE USING ((SELECT caseload_is_admin()));
+GRANT INSERT, UPDATE ON intervention_programs TO caseload_coordinator;
+
 -- Grants -----------------------------------------------------------------
 --
--- Writes stay the admins' (0002: INSERT, UPDATE, DELETE on tools,
--- role_tools, navigation_items, schools, intervention_programs to
--- caseload_admin only). Everyone reads the history, as they read tools.
+-- Every other write stays the admins' (0002: INSERT, UPDATE, DELETE on
+-- tools, role_tools, navigation_items, schools to caseload_admin only).
+-- Everyone reads the history, as they read tools.
 DO $$
 DECLARE k text;
 BEGIN

@@ -1,7 +1,8 @@
 //! Intervention programs for the programs screen (issue 17): every program
 //! with its session count, and the writes of its defaults and its session
-//! fields. Admins only (0002); 0028 checks the fields and keeps every field
-//! a saved session may hold a value for.
+//! fields. Admins any, coordinators their schools' (0028, row-level
+//! security); 0028 also checks the fields and keeps every field a saved
+//! session may hold a value for.
 
 use crate::domain::programs::{ProgramDefaults, ProgramRow};
 use tokio_postgres::GenericClient;
@@ -78,17 +79,19 @@ pub async fn save_defaults(
 }
 
 /// Replaces program `id`'s session fields with `fields`, in that order.
+/// `Ok(false)`: no such program the person may change (row-level security
+/// leaves a coordinator only their schools' programs to update).
 pub async fn save_fields(
     client: &impl GenericClient,
     id: Uuid,
     fields: &[serde_json::Value],
-) -> Result<(), tokio_postgres::Error> {
+) -> Result<bool, tokio_postgres::Error> {
     let v = serde_json::Value::Array(fields.to_vec());
-    client
+    let n = client
         .execute(
             "UPDATE intervention_programs SET session_fields = $2 WHERE id = $1",
             &[&id, &v],
         )
         .await?;
-    Ok(())
+    Ok(n == 1)
 }

@@ -35,9 +35,14 @@ pub(super) async fn write(
             true
         }
         AdminChange::ProgramFields { id, fields } => {
-            programs::save_fields(&*c, id, &fields)
+            if !programs::save_fields(&*c, id, &fields)
                 .await
-                .map_err(|e| refusal(&e, what))?;
+                .map_err(|e| refusal(&e, what))?
+            {
+                return Err(
+                    "you may change only your own schools' programs (or it is gone)".into(),
+                );
+            }
             true
         }
         AdminChange::School(w) => {
@@ -66,6 +71,10 @@ pub fn refusal(e: &tokio_postgres::Error, what: &str) -> String {
         return super::failure::describe_pg_error(e);
     };
     match *db.code() {
+        SqlState::INSUFFICIENT_PRIVILEGE if what == "programs" => {
+            "only administrators, and coordinators for their own schools, may change programs"
+                .into()
+        }
         SqlState::INSUFFICIENT_PRIVILEGE => {
             format!("only administrators may change {what}")
         }
