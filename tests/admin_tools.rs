@@ -217,6 +217,33 @@ async fn the_database_says_who_moved_a_tool_when_and_why() {
             .is_err_and(|e| message(e).contains("cannot change")),
         "{r:?}"
     );
+    // A move without a note says nothing: the rejection's reason stays in
+    // the history, not on the next move.
+    let again = tool(&d, "t.again", ToolStatus::InReview).await;
+    tools::move_tool(
+        &admin,
+        again,
+        ToolStatus::InReview,
+        ToolStatus::Rejected,
+        Some("no agreement"),
+    )
+    .await
+    .expect("reject");
+    tools::move_tool(&admin, again, ToolStatus::Rejected, ToolStatus::Draft, None)
+        .await
+        .expect("back to draft");
+    let notes: Vec<Option<String>> = d
+        .admin
+        .query(
+            "SELECT note FROM tool_status_changes WHERE tool_id = $1 ORDER BY id",
+            &[&again],
+        )
+        .await
+        .expect("history")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(notes, [None, Some("no agreement".into()), None]);
     let draft = tool(&d, "t.draft", ToolStatus::Draft).await;
     admin
         .execute("DELETE FROM tools WHERE id = $1", &[&draft])

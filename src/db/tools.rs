@@ -84,8 +84,9 @@ pub async fn roles(client: &impl GenericClient) -> Result<Vec<RoleChoice>, tokio
         .collect())
 }
 
-/// Moves tool `id` from `from` to `to` with `note` (kept as the review
-/// note). `Ok(false)`: the tool is no longer at `from` (someone moved it
+/// Moves tool `id` from `from` to `to` with `note`, the review note of
+/// this move (none clears the last one, so the history never repeats an
+/// older move's note). `Ok(false)`: the tool is no longer at `from` (someone moved it
 /// first) or is gone.
 pub async fn move_tool(
     client: &impl GenericClient,
@@ -96,8 +97,7 @@ pub async fn move_tool(
 ) -> Result<bool, tokio_postgres::Error> {
     let n = client
         .execute(
-            "UPDATE tools SET status = $3, review_note = COALESCE($4, review_note) \
-             WHERE id = $1 AND status = $2",
+            "UPDATE tools SET status = $3, review_note = $4 WHERE id = $1 AND status = $2",
             &[&id, &from, &to, &note],
         )
         .await?;
