@@ -26,12 +26,12 @@ const SHARED_TABLES: &[(&str, &str)] = &[
         "who holds which role where; written by admins, read by the policy helpers",
     ),
     ("tools", "the tool catalogue"),
+    (
+        "tool_status_changes",
+        "who moved a tool when (0028): the catalogue's history, written only by its trigger",
+    ),
     ("role_tools", "which role may open which tool"),
     ("navigation_items", "the menu"),
-    (
-        "intervention_programs",
-        "the programme catalogue (no student in it)",
-    ),
     ("migration_log", "which migrations ran"),
     // COPY refuses tables with row-level security; these are granted to
     // caseload_admin alone and hold rows only inside an import's

@@ -67,6 +67,7 @@ async fn fresh_database_gets_every_table_and_enum() {
         "storage_settings",
         "student_guardians",
         "students",
+        "tool_status_changes",
         "tools",
         "user_roles",
         "users",

@@ -159,4 +159,10 @@ pub enum Effect {
         req: ReqId,
         change: DocChange,
     },
+    /// A change to the catalogue (tools, grants, the menu) by an
+    /// administrator; never cancelled once sent.
+    Admin {
+        req: ReqId,
+        change: crate::domain::admin::AdminChange,
+    },
 }

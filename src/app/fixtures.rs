@@ -555,6 +555,7 @@ pub fn session_context() -> crate::domain::session::SessionContext {
         min: None,
         max: None,
         carry: false,
+        retired: false,
     };
     SessionContext {
         intervention_id: Uuid::from_u128(1001),

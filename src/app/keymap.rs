@@ -31,6 +31,14 @@ pub enum Context {
     /// A document on the student's documents tab, an intervention's
     /// attachments tab or the Documents screen.
     Documents,
+    /// Tool approval (admin).
+    Tools,
+    /// The menu editor (admin).
+    MenuEditor,
+    /// Intervention programs (admin).
+    Programs,
+    /// A program's session fields (admin, after f).
+    ProgramFields,
 }
 
 impl Context {
@@ -51,6 +59,10 @@ impl Context {
             Context::IvFilterBar => "Interventions filter bar (after f; also u, t, s, x, c above)",
             Context::Missed => "Missed sessions (:missed)",
             Context::Documents => "Documents (student tab 5, attachments tab, Documents screen)",
+            Context::Tools => "Tool approval (admin)",
+            Context::MenuEditor => "Menu editor (admin)",
+            Context::Programs => "Intervention programs (admin)",
+            Context::ProgramFields => "A program's session fields (after f)",
         }
     }
 }
@@ -172,6 +184,8 @@ actions! {
     TakeTheirs = "take_theirs", Conflict, "take theirs: drop my changes", ["t"], hint "take theirs";
     EditAgain = "edit_again", Conflict, "edit again: my values, on their version", ["e", "esc"], hint "edit again";
     InactiveSchools = "inactive_schools", Schools, "show or hide inactive schools", ["i"], hint "inactive";
+    SchoolNew = "school_new", Schools, "add a school (admin)", ["n"], hint "add";
+    SchoolEdit = "school_edit", Schools, "edit the selected school: name, ids, grade span, time zone, active (admin)", ["e"], hint "edit";
     LogContact = "log_contact", Student, "log a contact with the family: student record, intervention, caseload home, follow-ups, communication log (on a follow-up: the contact that answers it)", ["C"], hint "contact";
     FollowUpDone = "follow_up_done", FollowUps, "mark the selected follow-up done (it stays, marked, until the list reloads)", ["d"], hint "done";
     FollowUpUndo = "follow_up_undo", FollowUps, "undo: reopen a follow-up marked done here", ["u"], hint "undo";
@@ -194,6 +208,24 @@ actions! {
     Detach = "detach", Documents, "detach the selected attachment from this intervention (asks first)", ["d"], hint "detach";
     DeleteDocument = "delete_document", Documents, "delete the selected document (asks first; uploader, coordinator or admin)", ["x"], hint "delete";
     MissedPeriod = "missed_period", Missed, "period: this month, last month, the last 4 weeks (in turn)", ["p"], hint "period";
+    ToolMove = "tool_move", Tools, "move the selected tool on: the workflow's legal moves (a rejection asks why; asks first)", ["a"], hint "move on";
+    ToolGrants = "tool_grants", Tools, "the roles granted the selected tool: space grants or takes it away", ["p"], hint "grants";
+    NavUp = "nav_up", MenuEditor, "move the selected item up among its siblings", ["K"], hint "up";
+    NavDown = "nav_down", MenuEditor, "move the selected item down among its siblings", ["J"], hint "down";
+    NavIn = "nav_in", MenuEditor, "move the selected item into the group above it", [">"], hint "in";
+    NavOut = "nav_out", MenuEditor, "move the selected item out of its group", ["<"], hint "out";
+    NavRename = "nav_rename", MenuEditor, "rename the selected item", ["e"], hint "rename";
+    NavHotkey = "nav_hotkey", MenuEditor, "change the selected item's key letter (a letter another item has is refused, naming it)", ["h"], hint "key";
+    NavHide = "nav_hide", MenuEditor, "hide or show the selected item", ["x"], hint "hide/show";
+    NavAdd = "nav_add", MenuEditor, "add a group, a separator or a tool's screen below the selected item", ["n"], hint "add";
+    ProgramEdit = "program_edit", Programs, "edit the selected program's defaults, tier, type, evidence level, active", ["e"], hint "edit";
+    ProgramNew = "program_new", Programs, "add a program", ["n"], hint "add";
+    ProgramFields = "program_fields", Programs, "the selected program's session fields", ["f"], hint "fields";
+    FieldUp = "field_up", ProgramFields, "move the selected field up", ["K"], hint "up";
+    FieldDown = "field_down", ProgramFields, "move the selected field down", ["J"], hint "down";
+    FieldAdd = "field_add", ProgramFields, "add a field (key, label, type, required, options, range)", ["n"], hint "add";
+    FieldRetire = "field_retire", ProgramFields, "retire the selected field (kept for saved sessions), or bring it back", ["x"], hint "retire";
+    NavPreview = "nav_preview", MenuEditor, "preview the menu as the next role sees it", ["p"], hint "preview as";
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded
@@ -398,6 +430,10 @@ impl KeyMap {
                     | Context::IvFilterBar
                     | Context::Missed
                     | Context::Documents
+                    | Context::Tools
+                    | Context::MenuEditor
+                    | Context::Programs
+                    | Context::ProgramFields
             )
         })
     }

@@ -19,16 +19,19 @@ use crate::domain::contact_log::{
 use crate::domain::document::{DocPage, DocPageRequest, UploadContext};
 use crate::domain::intervention::InterventionDetail;
 use crate::domain::iv_list::{IvPage, IvPageRequest, IvQuery};
+use crate::domain::menu_tree::MenuTree;
 use crate::domain::missed::{MissedRow, Period};
 use crate::domain::my_caseload::{CaseloadSort, MyCaseload};
 use crate::domain::navigation::{NavItem, ToolAccess};
 use crate::domain::plan::{ContextFor, FormContext};
+use crate::domain::programs::ProgramRow;
 use crate::domain::roster::{Filters, PageRequest, RosterPage, RosterQuery, Sort};
 use crate::domain::school::{School, SchoolChoice};
 use crate::domain::session::{LogTarget, SessionContext, StoredSession};
 use crate::domain::student::SaveOutcome;
 use crate::domain::student::StudentRecord;
 use crate::domain::team::Candidate;
+use crate::domain::tools::ToolCatalogue;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
@@ -134,6 +137,15 @@ pub enum Read {
     UploadContext {
         student_id: Uuid,
     },
+    /// Every tool with its grants and history, and every role (the tools
+    /// screen).
+    ToolCatalogue,
+    /// Every menu item, hidden ones too, with its tool's status and grants
+    /// (the menu editor).
+    MenuTree,
+    /// Every intervention program with its session count (the programs
+    /// screen).
+    Programs,
 }
 
 /// The answer to a [`Read`], variant for variant. `today` is the worker's
@@ -249,6 +261,15 @@ pub enum Data {
     UploadContext {
         context: Option<UploadContext>,
     },
+    ToolCatalogue {
+        catalogue: Box<ToolCatalogue>,
+    },
+    MenuTree {
+        tree: Box<MenuTree>,
+    },
+    Programs {
+        programs: Vec<ProgramRow>,
+    },
 }
 
 /// The answer to a write, for the screen that sent it (`Msg::Written`).
@@ -271,4 +292,6 @@ pub enum Wrote {
     /// `Effect::ChangeDocument`: `Ok(false)` when it was attached already;
     /// `Err` in the database's words.
     Document(Result<bool, String>),
+    /// `Effect::Admin`: done, or why not in people's words.
+    Admin(Result<(), String>),
 }

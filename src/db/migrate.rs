@@ -78,6 +78,7 @@ embedded_migrations! {
     22 => "0022_document_actions.sql",
     23 => "0023_storage_ops.sql",
     25 => "0025_oneroster.sql",
+    28 => "0028_admin_catalogue.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! The district's schools: the roster's school picker and the schools screen.
 
-use crate::domain::school::{School, SchoolChoice};
+use crate::domain::school::{School, SchoolChoice, SchoolWrite};
 use tokio_postgres::GenericClient;
+use uuid::Uuid;
 
 /// Active schools, the person's own first, then by name (in the district's
 /// alphabet, `caseload_names`, as every list of names). Schools are not
@@ -37,7 +38,7 @@ pub async fn all_schools(
 ) -> Result<Vec<School>, tokio_postgres::Error> {
     let rows = client
         .query(
-            "SELECT id, name, short_name, local_id, low_grade, high_grade, is_active \
+            "SELECT id, name, short_name, local_id, low_grade, high_grade, is_active, timezone \
              FROM schools ORDER BY is_active DESC, name COLLATE caseload_names, local_id",
             &[],
         )
@@ -52,6 +53,28 @@ pub async fn all_schools(
             low_grade: r.get(4),
             high_grade: r.get(5),
             is_active: r.get(6),
+            timezone: r.get(7),
         })
         .collect())
+}
+
+/// Adds the school `w.id`, or changes it if it exists (a retried save finds
+/// the row it made). Admins only (0002); the time zone is checked by 0028.
+pub async fn save(
+    client: &impl GenericClient,
+    w: &SchoolWrite,
+) -> Result<(), tokio_postgres::Error> {
+    let id: &Uuid = &w.id;
+    client
+        .execute(
+            "INSERT INTO schools (id, name, short_name, local_id, low_grade, high_grade, timezone, is_active) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, short_name = EXCLUDED.short_name, \
+               local_id = EXCLUDED.local_id, low_grade = EXCLUDED.low_grade, \
+               high_grade = EXCLUDED.high_grade, timezone = EXCLUDED.timezone, \
+               is_active = EXCLUDED.is_active",
+            &[id, &w.name, &w.short_name, &w.local_id, &w.low_grade, &w.high_grade, &w.timezone, &w.is_active],
+        )
+        .await?;
+    Ok(())
 }

@@ -134,6 +134,7 @@ pub fn parse_fields(v: &serde_json::Value) -> Vec<FieldDef> {
                     .get("carry_over")
                     .and_then(|c| c.as_bool())
                     .unwrap_or(false),
+                retired: f.get("retired").and_then(|c| c.as_bool()).unwrap_or(false),
             })
         })
         .collect()

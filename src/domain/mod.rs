@@ -2,6 +2,7 @@
 //! IO, no clock, no SQL. `db` reads and writes these shapes; `app` and `ui`
 //! use them without knowing where they came from.
 pub mod actions;
+pub mod admin;
 pub mod caseload;
 pub mod contact;
 pub mod contact_log;
@@ -14,11 +15,13 @@ pub mod iv_list;
 pub mod kinds;
 pub mod lifecycle;
 pub mod markers;
+pub mod menu_tree;
 pub mod missed;
 pub mod my_caseload;
 pub mod navigation;
 pub mod outcome;
 pub mod plan;
+pub mod programs;
 pub mod progress;
 pub mod refusal;
 pub mod roster;
@@ -27,4 +30,5 @@ pub mod session;
 pub mod student;
 pub mod team;
 pub mod text;
+pub mod tools;
 pub mod user;

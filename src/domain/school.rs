@@ -25,4 +25,21 @@ pub struct School {
     pub low_grade: GradeLevel,
     pub high_grade: GradeLevel,
     pub is_active: bool,
+    /// An IANA zone the server knows (`America/Chicago`), checked by 0028.
+    pub timezone: String,
+}
+
+/// A school as the schools screen's form writes it (a new one with a fresh
+/// id; an edit with its own). Deactivating is `is_active: false`: a school
+/// is never deleted, its students and history point at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolWrite {
+    pub id: Uuid,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub local_id: String,
+    pub low_grade: GradeLevel,
+    pub high_grade: GradeLevel,
+    pub timezone: String,
+    pub is_active: bool,
 }

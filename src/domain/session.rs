@@ -30,6 +30,27 @@ pub struct FieldDef {
     /// points) is never recorded as today's without anyone typing it.
     #[serde(default)]
     pub carry: bool,
+    /// `retired` in the definition: no longer asked for in new sessions;
+    /// a saved session that holds a value for it still shows it (a field
+    /// is never removed from a program, 0028).
+    #[serde(default)]
+    pub retired: bool,
+}
+
+/// The fields a session's editor shows: the program's, less the retired
+/// ones, except those `saved` (a stored session's `field_values`) holds a
+/// value for, so an old value stays readable and is saved back as it was.
+pub fn fields_for(fields: &[FieldDef], saved: Option<&serde_json::Value>) -> Vec<FieldDef> {
+    fields
+        .iter()
+        .filter(|f| {
+            !f.retired
+                || saved
+                    .and_then(|v| v.get(&f.key))
+                    .is_some_and(|v| !v.is_null())
+        })
+        .cloned()
+        .collect()
 }
 
 /// An active goal the editor offers a score for; a score becomes a

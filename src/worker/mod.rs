@@ -23,6 +23,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_postgres::CancelToken;
 
+mod admin;
 mod contact;
 pub mod draft_writer;
 mod failure;
@@ -265,7 +266,8 @@ impl Worker {
             | Effect::WriteIv { .. }
             | Effect::WriteContact { .. }
             | Effect::ChangeFollowUp { .. }
-            | Effect::ChangeDocument { .. }) => self.write(effect).await?,
+            | Effect::ChangeDocument { .. }
+            | Effect::Admin { .. }) => self.write(effect).await?,
             // Transfers report as they go (`serve` runs them with the
             // reply channel); the clipboard is the terminal loop's.
             Effect::Upload { req, .. } | Effect::Download { req, .. } => {

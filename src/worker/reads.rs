@@ -126,6 +126,15 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
         Read::UploadContext { student_id } => Data::UploadContext {
             context: documents::upload_context(c, student_id).await?,
         },
+        Read::ToolCatalogue => Data::ToolCatalogue {
+            catalogue: Box::new(crate::db::tools::catalogue(c).await?),
+        },
+        Read::Programs => Data::Programs {
+            programs: crate::db::programs::all(c).await?,
+        },
+        Read::MenuTree => Data::MenuTree {
+            tree: Box::new(crate::db::menu_edit::tree(c).await?),
+        },
     })
 }
 
@@ -136,12 +145,16 @@ async fn session_context(
     intervention_id: Uuid,
     session_id: Option<Uuid>,
 ) -> Result<Option<Box<(SessionContext, Option<StoredSession>)>>, Failure> {
-    let Some(ctx) = sessions::context(c, intervention_id).await? else {
+    let Some(mut ctx) = sessions::context(c, intervention_id).await? else {
         return Ok(None);
     };
     let stored = match session_id {
         Some(id) => sessions::load(c, id).await?,
         None => None,
     };
+    ctx.fields = crate::domain::session::fields_for(
+        &ctx.fields,
+        stored.as_ref().map(|s| &s.values.field_values),
+    );
     Ok(Some(Box::new((ctx, stored))))
 }

@@ -125,6 +125,10 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
                     .map_err(|e| super::describe_pg_error(&e)),
             ),
         },
+        Effect::Admin { req, change } => Msg::Written {
+            req,
+            wrote: Wrote::Admin(super::admin::write(c, change).await),
+        },
         _ => return None,
     })
 }
@@ -165,6 +169,10 @@ pub(super) fn not_sent(effect: Effect, why: String) -> Option<Msg> {
         Effect::ChangeDocument { req, .. } => Msg::Written {
             req,
             wrote: Wrote::Document(Err(why)),
+        },
+        Effect::Admin { req, .. } => Msg::Written {
+            req,
+            wrote: Wrote::Admin(Err(why)),
         },
         _ => return None,
     })

@@ -15,14 +15,17 @@ pub mod intervention;
 pub mod iv_edit;
 pub mod iv_list;
 pub mod menu;
+pub mod menu_editor;
 pub mod missed;
 pub mod my_caseload;
 pub mod placeholder;
+pub mod programs;
 pub mod room;
 pub mod roster;
 pub mod schools;
 pub mod session_edit;
 pub mod student;
+pub mod tools;
 
 use crate::app::keymap::Action;
 use crate::app::nav::{cancel_all, reload};
@@ -38,15 +41,18 @@ use intervention::DetailState;
 use iv_edit::IvEditState;
 use iv_list::IvListState;
 use menu::MenuState;
+use menu_editor::MenuEditorState;
 use missed::MissedState;
 use my_caseload::MyCaseloadState;
 use placeholder::Placeholder;
+use programs::ProgramsState;
 use room::{Cx, Nav, Room};
 use roster::RosterState;
 use schools::SchoolsState;
 use session_edit::SessionScreen;
 use session_edit::recover::DraftsState;
 use student::StudentState;
+use tools::ToolsState;
 
 /// Commands that open a screen by another name than its menu target.
 pub const COMMANDS: &[(&str, &str)] = &[
@@ -110,6 +116,12 @@ screens! {
     DocUpload(Box<UploadState>),
     /// Every document the person may see (menu: Documents).
     Documents(DocsState),
+    /// Tool approval and grants (admin).
+    Tools(ToolsState),
+    /// The menu's tree (admin).
+    MenuEditor(MenuEditorState),
+    /// Intervention programs and their session fields (admin).
+    Programs(ProgramsState),
 }
 
 impl Screen {
@@ -390,6 +402,9 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
         my_caseload::TARGET => Screen::MyCaseload(MyCaseloadState::default()),
         iv_list::TARGET => Screen::IvList(IvListState::default()),
         documents::TARGET => Screen::Documents(DocsState::default()),
+        tools::TARGET => Screen::Tools(ToolsState::default()),
+        menu_editor::TARGET => Screen::MenuEditor(MenuEditorState::default()),
+        programs::TARGET => Screen::Programs(ProgramsState::default()),
         _ => Screen::Placeholder(Placeholder { label }),
     };
     push(state, screen)

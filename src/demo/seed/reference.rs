@@ -1472,7 +1472,8 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         80,
         false,
     );
-    let g = item(rng, None, "Admin", "group", None, Some("a"), 70, true);
+    let admin = item(rng, None, "Admin", "group", None, Some("a"), 70, true);
+    let g = admin;
     item(
         rng,
         Some(g),
@@ -1532,6 +1533,17 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         Some("communications.follow_ups"),
         Some("x"),
         15,
+        true,
+    );
+    // A screen of the tool approval tool (0028), after Tools.
+    item(
+        rng,
+        Some(admin),
+        "Menu editor",
+        "screen",
+        Some("admin.tools.navigation"),
+        Some("8"),
+        25,
         true,
     );
 

@@ -1,6 +1,8 @@
 //! Drawing, one file per screen, mirroring `app/screens`; `render` hands the
 //! top screen to its file.
 
+#[cfg(test)]
+mod admin_snapshots;
 pub mod communications;
 pub mod contact_edit;
 #[cfg(test)]
@@ -15,10 +17,12 @@ pub mod iv_list;
 #[cfg(test)]
 mod iv_list_snapshots;
 pub mod menu;
+pub mod menu_editor;
 pub mod missed;
 #[cfg(test)]
 mod missed_snapshots;
 pub mod my_caseload;
+pub mod programs;
 pub mod roster;
 pub mod schools;
 #[cfg(test)]
@@ -26,6 +30,7 @@ mod schools_snapshots;
 pub mod session_edit;
 pub mod student;
 pub mod team;
+pub mod tools;
 
 use crate::app::{Screen, State};
 use crate::ui::theme::Theme;
@@ -52,6 +57,9 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::IvList(s) => iv_list::render(frame, body, s, theme),
         Screen::DocUpload(u) => doc_upload::render(frame, body, u, theme),
         Screen::Documents(d) => documents::render(frame, body, d, theme),
+        Screen::Tools(t) => tools::render(frame, body, t, theme),
+        Screen::MenuEditor(m) => menu_editor::render(frame, body, m, theme),
+        Screen::Programs(p) => programs::render(frame, body, p, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,

@@ -13,6 +13,11 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 pub fn render(frame: &mut Frame, area: Rect, s: &SchoolsState, theme: &Theme) {
+    if let Some(e) = &s.edit {
+        let title = if e.new { "New school" } else { "Edit school" };
+        crate::ui::widgets::form::render(frame, area, title, &e.form, theme);
+        return;
+    }
     let why;
     let pending = match s.list.pending() {
         None => None,

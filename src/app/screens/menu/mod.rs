@@ -5,7 +5,7 @@ mod state;
 #[cfg(test)]
 mod tests;
 
-pub use hotkeys::{Clash, Holder, beats_hotkeys, settle};
+pub use hotkeys::{Clash, Holder, beats_hotkeys, reserved, settle};
 pub use state::*;
 
 use crate::app::hint::{GLOBAL, MOVE};

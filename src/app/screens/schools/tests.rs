@@ -2,7 +2,7 @@
 //! moved through, inactive schools hidden and shown, a failure retried.
 
 use super::SchoolsState;
-use crate::app::fixtures::key;
+use crate::app::fixtures::{ctrl, key};
 use crate::app::iv_tests::at_home;
 use crate::app::test_prelude::*;
 use crate::domain::enums::GradeLevel;
@@ -17,6 +17,7 @@ pub(crate) fn school(n: u128, name: &str, short: Option<&str>, active: bool) -> 
         low_grade: GradeLevel::KG,
         high_grade: GradeLevel::G05,
         is_active: active,
+        timezone: "America/Chicago".into(),
     }
 }
 
@@ -151,4 +152,134 @@ fn a_failed_list_says_why_and_r_asks_again() {
         },
     );
     assert_eq!(schools(&s).list.req(), Some(again));
+}
+
+#[test]
+fn an_admin_adds_a_school_and_a_refusal_keeps_what_was_typed() {
+    use crate::domain::admin::AdminChange;
+    let (mut s, req) = opened();
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::AllSchools { schools: three() },
+        },
+    );
+    update(&mut s, key('n'));
+    assert_eq!(s.top().title(), "New school");
+    for c in "Riverside High".chars() {
+        update(&mut s, key(c));
+    }
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    for c in "RHS".chars() {
+        update(&mut s, key(c));
+    }
+    // Highest grade before the lowest: said at the field, nothing sent.
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    for _ in 0..6 {
+        update(&mut s, key(KeyCode::Left)); // Grade 5 → Transitional kindergarten
+    }
+    let fx = update(&mut s, key(ctrl('s')));
+    assert!(fx.is_empty(), "{fx:?}");
+    let form = &schools(&s).edit.as_ref().expect("form").form;
+    assert_eq!(
+        form.shown_error(4),
+        Some("the highest grade comes after the lowest")
+    );
+    for _ in 0..13 {
+        update(&mut s, key(KeyCode::Right));
+    }
+    let fx = update(&mut s, key(ctrl('s')));
+    let [
+        Effect::Admin {
+            req,
+            change: AdminChange::School(ref w),
+        },
+    ] = fx[..]
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(
+        (
+            w.name.as_str(),
+            w.local_id.as_str(),
+            w.low_grade,
+            w.high_grade,
+            w.is_active
+        ),
+        (
+            "Riverside High",
+            "RHS",
+            GradeLevel::KG,
+            GradeLevel::G12,
+            true
+        )
+    );
+    update(
+        &mut s,
+        Msg::Written {
+            req,
+            wrote: Wrote::Admin(Err(
+                "'Mars/Olympus' is not a time zone this server knows".into()
+            )),
+        },
+    );
+    let form = &schools(&s).edit.as_ref().expect("the form stays").form;
+    assert_eq!(form.values[0], "Riverside High");
+    assert!(
+        form.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("time zone"))
+    );
+    let fx = update(&mut s, key(ctrl('s')));
+    let [Effect::Admin { req, .. }] = fx[..] else {
+        panic!("{fx:?}")
+    };
+    let fx = update(
+        &mut s,
+        Msg::Written {
+            req,
+            wrote: Wrote::Admin(Ok(())),
+        },
+    );
+    assert_eq!(s.top().title(), "Schools");
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Load {
+            read: Read::AllSchools,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn editing_a_school_deactivates_it() {
+    use crate::domain::admin::AdminChange;
+    let (mut s, req) = opened();
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::AllSchools { schools: three() },
+        },
+    );
+    update(&mut s, key('e'));
+    assert_eq!(s.top().title(), "Edit school");
+    for _ in 0..6 {
+        update(&mut s, key(KeyCode::Tab));
+    }
+    update(&mut s, key(' '));
+    let fx = update(&mut s, key(KeyCode::Enter));
+    let [
+        Effect::Admin {
+            change: AdminChange::School(ref w),
+            ..
+        },
+    ] = fx[..]
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!((w.id, w.is_active), (Uuid::from_u128(1), false));
 }

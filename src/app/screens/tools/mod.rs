@@ -1,0 +1,143 @@
+//! Tool approval (issue 17, part 2): every tool with its status, who moved
+//! it when and the note they left; `a` offers the moves the workflow allows
+//! from the selected tool's status (a rejection asks why), each confirmed;
+//! `p` lists the roles, `space` granting or taking the tool away. Only an
+//! approved tool reaches a menu, and only for the roles granted it: after
+//! every change the menu loads again, so an administrator sees it at once.
+
+pub mod keys;
+
+use crate::app::form::Form;
+use crate::app::hint::{GLOBAL, MOVE};
+use crate::app::keymap::Action;
+use crate::app::list::Cursor;
+use crate::app::loadable::Loadable;
+use crate::app::request::Wrote;
+use crate::app::screens::Screen;
+use crate::app::screens::room::{Cx, Nav, Room};
+use crate::app::{Data, Effect, Read, ReqId};
+use crate::domain::enums::ToolStatus;
+use crate::domain::tools::{Tool, ToolCatalogue};
+use crossterm::event::KeyEvent;
+
+/// The menu's target for this screen (the `tools` row's key).
+pub const TARGET: &str = "admin.tools";
+pub const TITLE: &str = "Tool approval";
+
+/// What has the keys besides the list.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Mode {
+    #[default]
+    List,
+    /// Choosing one of the legal moves (`at` into `moves`).
+    ChooseMove { moves: Vec<ToolStatus>, at: Cursor },
+    /// The review note for a move (required to reject).
+    Note { to: ToolStatus, form: Form },
+    /// Asking before the move is made.
+    Confirm {
+        to: ToolStatus,
+        note: Option<String>,
+    },
+    /// The roles, `at` the selected one: space grants or takes away.
+    Grants { at: Cursor },
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ToolsState {
+    pub list: Loadable<ToolCatalogue>,
+    pub cursor: Cursor,
+    pub mode: Mode,
+    /// A change on its way, and what to say when it is made.
+    pub writing: Option<(ReqId, String)>,
+}
+
+impl ToolsState {
+    pub fn tools(&self) -> &[Tool] {
+        self.list.get().map_or(&[], |c| c.tools.as_slice())
+    }
+
+    pub fn selected(&self) -> Option<&Tool> {
+        self.tools().get(self.cursor.at())
+    }
+}
+
+/// Menus show what was just changed: the person's own menu loads again.
+fn is_menu(s: &Screen) -> bool {
+    matches!(s, Screen::Menu(_) | Screen::MenuEditor(_))
+}
+
+impl Room for ToolsState {
+    fn title(&self) -> String {
+        TITLE.into()
+    }
+
+    fn keys(&self) -> Vec<Action> {
+        match self.mode {
+            Mode::List => [&[Action::ToolMove, Action::ToolGrants][..], MOVE, GLOBAL].concat(),
+            Mode::ChooseMove { .. } | Mode::Grants { .. } => MOVE.to_vec(),
+            // The note's form and the question say their keys where they ask.
+            Mode::Note { .. } | Mode::Confirm { .. } => vec![],
+        }
+    }
+
+    fn in_flight(&self) -> Vec<ReqId> {
+        self.list.req().into_iter().collect()
+    }
+
+    fn waits_for(&self, req: ReqId) -> bool {
+        self.list.waits_for(req) || self.writing.as_ref().is_some_and(|(r, _)| *r == req)
+    }
+
+    fn busy(&self) -> bool {
+        self.list.req().is_some() || self.writing.is_some()
+    }
+
+    fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        cx.load(&mut self.list, Read::ToolCatalogue)
+    }
+
+    fn on_key(
+        &mut self,
+        cx: &mut Cx,
+        key: &KeyEvent,
+        action: Option<Action>,
+    ) -> Option<Vec<Effect>> {
+        keys::on_key(self, cx, key, action)
+    }
+
+    fn on_reply(&mut self, _cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
+        if let Data::ToolCatalogue { catalogue } = data
+            && self.list.arrive(req, *catalogue)
+        {
+            self.cursor.clamp(self.tools().len());
+        }
+        vec![]
+    }
+
+    fn on_written(&mut self, cx: &mut Cx, req: ReqId, wrote: Wrote) -> Vec<Effect> {
+        let Wrote::Admin(result) = wrote else {
+            return vec![];
+        };
+        let Some((_, done)) = self.writing.take_if(|(r, _)| *r == req) else {
+            return vec![];
+        };
+        match result {
+            Ok(()) => cx.info(done),
+            Err(why) => cx.error(format!("not saved: {why}")),
+        }
+        cx.go(Nav::ReloadSelf);
+        cx.go(Nav::Reload(is_menu));
+        vec![]
+    }
+
+    fn on_failed(&mut self, _cx: &mut Cx, req: ReqId, why: &str) -> bool {
+        self.list.fail(req, why)
+    }
+
+    fn on_resize(&mut self, _cx: &mut Cx) {
+        self.cursor.clamp(self.tools().len());
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;
