@@ -50,6 +50,20 @@ pub enum Command {
     /// Documents from scripts.
     #[command(subcommand)]
     Doc(DocCommand),
+    /// Run background jobs: claim due jobs, run them, heartbeat, reap jobs
+    /// whose worker died. Connect directly (not through a pooler) as a login
+    /// that is a member of caseload_worker.
+    Worker(WorkerArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct WorkerArgs {
+    /// Run the jobs that are due, then exit (no waiting for new ones).
+    #[arg(long)]
+    pub once: bool,
+    /// How many jobs run at once.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
 }
 
 #[derive(Debug, Subcommand)]
@@ -261,8 +275,9 @@ pub struct BenchArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
-    /// Measure one part only: `interventions` (the Interventions list).
-    #[arg(long, value_parser = ["interventions"])]
+    /// Measure one part only: `interventions` (the Interventions list) or
+    /// `jobs` (noop jobs per second through two workers).
+    #[arg(long, value_parser = ["interventions", "jobs"])]
     pub only: Option<String>,
 }
 

@@ -156,7 +156,7 @@ DECLARE
   j public.jobs := public.caseload_job_mine_for_update(p_id);
 BEGIN
   IF j.status NOT IN ('scheduled', 'queued', 'retrying', 'running') THEN
-    RAISE EXCEPTION 'this job has already %', j.status USING ERRCODE = '55000';
+    RAISE EXCEPTION 'this job has already ended (%)', j.status USING ERRCODE = '55000';
   END IF;
   UPDATE public.jobs
      SET status = 'cancelled', finished_at = now(),

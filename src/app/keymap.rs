@@ -28,6 +28,8 @@ pub enum Context {
     IvFilterBar,
     /// The Missed sessions screen (`:missed`).
     Missed,
+    /// The Jobs screen (menu: Reports → Jobs).
+    Jobs,
 }
 
 impl Context {
@@ -47,6 +49,7 @@ impl Context {
             Context::Communications => "Communication log",
             Context::IvFilterBar => "Interventions filter bar (after f; also u, t, s, x, c above)",
             Context::Missed => "Missed sessions (:missed)",
+            Context::Jobs => "Jobs",
         }
     }
 }
@@ -183,6 +186,8 @@ actions! {
     ContactMine = "contact_mine", Communications, "only mine: I logged it or own its follow-up", ["m"], hint "mine";
     ContactClear = "contact_clear", Communications, "remove every filter", ["x"], hint "clear";
     MissedPeriod = "missed_period", Missed, "period: this month, last month, the last 4 weeks (in turn)", ["p"], hint "period";
+    JobCancel = "job_cancel", Jobs, "cancel the selected job (a running one stops at its next checkpoint)", ["c"], hint "cancel";
+    JobRetry = "job_retry", Jobs, "retry the selected job: a failed or cancelled one from its first attempt, a waiting one now", ["R"], hint "retry";
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded
@@ -386,6 +391,7 @@ impl KeyMap {
                     | Context::Communications
                     | Context::IvFilterBar
                     | Context::Missed
+                    | Context::Jobs
             )
         })
     }

@@ -120,6 +120,13 @@ pub enum Read {
     IvCount {
         query: IvQuery,
     },
+    /// The person's jobs (admins: all), newest first, and whether a worker
+    /// runs.
+    Jobs,
+    /// One job with its payload, result and log.
+    Job {
+        id: Uuid,
+    },
 }
 
 /// The answer to a [`Read`], variant for variant. `today` is the worker's
@@ -221,6 +228,13 @@ pub enum Data {
         /// costly.
         estimated: bool,
     },
+    Jobs {
+        list: Box<crate::domain::jobs::JobList>,
+    },
+    /// `None`: not (or no longer) visible to this person.
+    Job {
+        detail: Option<Box<crate::domain::jobs::JobDetail>>,
+    },
 }
 
 /// The answer to a write, for the screen that sent it (`Msg::Written`).
@@ -240,4 +254,6 @@ pub enum Wrote {
     Contact(ContactWritten),
     /// `Effect::ChangeFollowUp`: the row as it is now.
     FollowUp(crate::domain::outcome::Written<FollowUp, FollowUp>),
+    /// `Effect::JobAction`: what to say (`Err`: the refusal, in words).
+    Job(Result<String, String>),
 }

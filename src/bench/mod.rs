@@ -6,6 +6,7 @@ pub mod bytes;
 pub mod drafts;
 pub mod headless;
 pub mod iv_list;
+pub mod jobs;
 pub mod latency;
 pub mod lists;
 pub mod memory;

@@ -6,6 +6,7 @@ pub mod communications;
 pub mod contacts;
 pub mod follow_ups;
 pub mod interventions;
+pub mod jobs;
 pub mod migrate;
 pub mod missed;
 pub mod my_caseload;

@@ -238,6 +238,14 @@ impl Worker {
                 result: self.forget().await,
             },
             Effect::Load { req, read } => return self.load(req, read).await,
+            Effect::LoadLater {
+                req,
+                read,
+                after_ms,
+            } => {
+                tokio::time::sleep(std::time::Duration::from_millis(after_ms)).await;
+                return self.load(req, read).await;
+            }
             effect @ (Effect::SaveRosterFilters { .. }
             | Effect::SaveStudentRecord { .. }
             | Effect::Transition { .. }
@@ -246,7 +254,8 @@ impl Worker {
             | Effect::DeleteSession { .. }
             | Effect::WriteIv { .. }
             | Effect::WriteContact { .. }
-            | Effect::ChangeFollowUp { .. }) => self.write(effect).await?,
+            | Effect::ChangeFollowUp { .. }
+            | Effect::JobAction { .. }) => self.write(effect).await?,
             Effect::WriteContactDraft { draft } => return self.put_contact_draft(&draft),
             Effect::DeleteContactDraft { id } => return self.delete_contact_draft(id).await,
             Effect::WriteDraft { draft } => return self.put_draft(&draft),

@@ -111,6 +111,12 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
             let (total, estimated) = iv::list::iv_count(c, &query, today, limit).await?;
             Data::IvCount { total, estimated }
         }
+        Read::Jobs => Data::Jobs {
+            list: Box::new(crate::db::jobs::list(c, crate::domain::jobs::JOB_ROWS).await?),
+        },
+        Read::Job { id } => Data::Job {
+            detail: crate::db::jobs::detail(c, id).await?.map(Box::new),
+        },
     })
 }
 

@@ -117,6 +117,14 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
             req,
             wrote: Wrote::FollowUp(crate::db::follow_ups::change(pg, id, version, change).await),
         },
+        Effect::JobAction { req, id, action } => Msg::Written {
+            req,
+            wrote: Wrote::Job(
+                crate::db::jobs::act(pg, id, action)
+                    .await
+                    .map_err(|e| super::describe_pg_error(&e)),
+            ),
+        },
         _ => return None,
     })
 }
@@ -153,6 +161,10 @@ pub(super) fn not_sent(effect: Effect, why: String) -> Option<Msg> {
         Effect::ChangeFollowUp { req, .. } => Msg::Written {
             req,
             wrote: Wrote::FollowUp(crate::domain::outcome::Written::Failed(why)),
+        },
+        Effect::JobAction { req, .. } => Msg::Written {
+            req,
+            wrote: Wrote::Job(Err(why)),
         },
         _ => return None,
     })

@@ -12,6 +12,7 @@ pub mod home;
 pub mod intervention;
 pub mod iv_edit;
 pub mod iv_list;
+pub mod jobs;
 pub mod menu;
 pub mod missed;
 pub mod my_caseload;
@@ -33,6 +34,7 @@ use home::HomeState;
 use intervention::DetailState;
 use iv_edit::IvEditState;
 use iv_list::IvListState;
+use jobs::JobsState;
 use menu::MenuState;
 use missed::MissedState;
 use my_caseload::MyCaseloadState;
@@ -98,6 +100,8 @@ screens! {
     MyCaseload(MyCaseloadState),
     /// Every intervention the person may see (menu: Interventions).
     IvList(IvListState),
+    /// The person's background jobs (admins: all), live.
+    Jobs(JobsState),
     /// A menu target that is not built yet, said honestly.
     Placeholder(Placeholder),
     /// The contact form (log or edit a contact with a family).
@@ -368,6 +372,7 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
         missed::TARGET => Screen::Missed(MissedState::default()),
         my_caseload::TARGET => Screen::MyCaseload(MyCaseloadState::default()),
         iv_list::TARGET => Screen::IvList(IvListState::default()),
+        jobs::TARGET => Screen::Jobs(JobsState::default()),
         _ => Screen::Placeholder(Placeholder { label }),
     };
     push(state, screen)

@@ -10,6 +10,9 @@ pub mod home;
 pub mod intervention;
 pub mod iv_edit;
 pub mod iv_list;
+pub mod jobs;
+#[cfg(test)]
+mod jobs_snapshots;
 #[cfg(test)]
 mod iv_list_snapshots;
 pub mod menu;
@@ -48,6 +51,7 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Missed(m) => missed::render(frame, body, m, theme),
         Screen::MyCaseload(m) => my_caseload::render(frame, body, m, theme),
         Screen::IvList(s) => iv_list::render(frame, body, s, theme),
+        Screen::Jobs(j) => jobs::render(frame, body, j, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,
