@@ -35,6 +35,10 @@ async fn visible(c: &Client) -> i64 {
         .get(0)
 }
 
+async fn act(c: &Client, f: &str, id: Uuid) -> Result<tokio_postgres::Row, tokio_postgres::Error> {
+    c.query_one(&format!("SELECT {f}($1)"), &[&id]).await
+}
+
 fn message(r: Result<impl std::fmt::Debug, tokio_postgres::Error>) -> String {
     match r {
         Ok(v) => panic!("expected a refusal, got {v:?}"),
@@ -70,10 +74,6 @@ async fn a_counselor_enqueues_sees_and_cancels_only_their_own_jobs() {
     assert!(payload.is_none(), "b's payload is not a's to read");
 
     // Someone else's job and no job at all are refused in the same words.
-    let act = |c: &Client, f: &'static str, id: Uuid| {
-        let sql = format!("SELECT {f}($1)");
-        async move { c.query_one(&sql, &[&id]).await }
-    };
     for f in ["caseload_job_cancel", "caseload_job_retry"] {
         let other = message(act(&a, f, theirs).await);
         let none = message(act(&a, f, Uuid::new_v4()).await);

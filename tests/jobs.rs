@@ -23,7 +23,7 @@ struct Worker {
 }
 
 impl Worker {
-    async fn new(d: &District) -> Worker {
+    async fn new() -> Worker {
         let cluster = common::connect(&common::admin_conninfo()).await;
         Worker {
             login: LoginRoles::create(&cluster, "caseload_worker", 1).await,
@@ -118,7 +118,7 @@ fn counted(ctx: &mut JobCtx, _p: Value) -> BoxFuture<'_, JobResult> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_workers_run_200_jobs_each_exactly_once() {
     let d = District::new().await;
-    let w = Worker::new(&d).await;
+    let w = Worker::new().await;
     d.admin
         .execute(
             "INSERT INTO jobs (kind, payload) SELECT 'noop', jsonb_build_object('n', i) \
@@ -158,7 +158,7 @@ async fn two_workers_run_200_jobs_each_exactly_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_worker_killed_mid_job_is_reaped_and_its_job_retried() {
     let d = District::new().await;
-    let w = Worker::new(&d).await;
+    let w = Worker::new().await;
     let id = insert(&d, "sleep", json!({ "seconds": 3 })).await;
     let home = tempfile::tempdir().unwrap();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_caseload"))
@@ -229,7 +229,7 @@ async fn grant_jobs_tool(d: &District, role: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn cancel_stops_a_running_job_at_its_next_checkpoint() {
     let d = District::new().await;
-    let w = Worker::new(&d).await;
+    let w = Worker::new().await;
     grant_jobs_tool(&d, "counselor").await;
     let a = d.connect_as("counselor_a").await;
     let id = caseload::db::jobs::enqueue(&a, "sleep", &json!({ "seconds": 60 }), None)
@@ -295,7 +295,7 @@ async fn cancel_stops_a_running_job_at_its_next_checkpoint() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_failing_job_backs_off_doubling_then_fails_with_its_last_error() {
     let d = District::new().await;
-    let w = Worker::new(&d).await;
+    let w = Worker::new().await;
     let id = insert(&d, "sleep", json!({ "seconds": 0, "fail": "the printer is on fire" })).await;
     let pool = w.pool(&d);
     let mut waits = Vec::new();
@@ -339,7 +339,7 @@ async fn a_failing_job_backs_off_doubling_then_fails_with_its_last_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_fatal_error_fails_at_once_and_an_unknown_kind_is_left_alone() {
     let d = District::new().await;
-    let w = Worker::new(&d).await;
+    let w = Worker::new().await;
     let bad = insert(&d, "sleep", json!({ "seconds": "soon" })).await;
     let other = insert(&d, "report.recap", json!({})).await;
     let s = run_once(w.pool(&d), Registry::builtin()).await;
@@ -357,7 +357,7 @@ async fn a_fatal_error_fails_at_once_and_an_unknown_kind_is_left_alone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_scheduled_job_waits_for_its_time() {
     let d = District::new().await;
-    let w = Worker::new(&d).await;
+    let w = Worker::new().await;
     grant_jobs_tool(&d, "counselor").await;
     let a = d.connect_as("counselor_a").await;
     let later = chrono::Utc::now() + chrono::Duration::hours(1);
@@ -381,7 +381,7 @@ async fn a_scheduled_job_waits_for_its_time() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn notify_wakes_an_idle_worker_at_once() {
     let d = District::new().await;
-    let w = Worker::new(&d).await;
+    let w = Worker::new().await;
     grant_jobs_tool(&d, "counselor").await;
     let params =
         caseload::config::conn::resolve(Some(&w.conninfo(&d)), &|_| None, None).expect("params");

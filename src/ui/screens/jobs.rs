@@ -78,8 +78,9 @@ fn table(l: &JobList, width: u16) -> Table {
     t.without(|i| (width < 100 && i == 5) || (width < 80 && i == 3))
 }
 
-/// No worker lately: what will not happen, and what to run.
-fn no_worker(l: &JobList) -> Option<String> {
+/// No worker lately: what will not happen, and what to run (two lines,
+/// each within 80 columns).
+fn no_worker(l: &JobList) -> Option<[String; 2]> {
     if l.workers > 0 {
         return None;
     }
@@ -92,9 +93,10 @@ fn no_worker(l: &JobList) -> Option<String> {
         1 => ": 1 job waits".into(),
         n => format!(": {n} jobs wait"),
     };
-    Some(format!(
-        "⚠ {seen}{waiting}. Start one with `caseload worker` (or `caseload worker --once` to run what is due and exit)"
-    ))
+    Some([
+        format!("⚠ {seen}{waiting}"),
+        "  start one: `caseload worker`, or `caseload worker --once` to run what is due".into(),
+    ])
 }
 
 pub fn render(frame: &mut Frame, area: Rect, s: &JobsState, theme: &Theme) {
@@ -108,13 +110,17 @@ pub fn render(frame: &mut Frame, area: Rect, s: &JobsState, theme: &Theme) {
     }
     let warning = no_worker(list);
     let [warn, body] = Layout::vertical([
-        Constraint::Length(u16::from(warning.is_some())),
+        Constraint::Length(if warning.is_some() { 2 } else { 0 }),
         Constraint::Fill(1),
     ])
     .areas(area);
-    if let Some(w) = &warning {
-        let text = fit(w, usize::from(warn.width));
-        frame.render_widget(Paragraph::new(text).style(theme.error), warn);
+    if let Some([what, how]) = &warning {
+        let w = usize::from(warn.width);
+        let lines = vec![
+            Line::styled(fit(what, w), theme.error),
+            Line::styled(fit(how, w), theme.dim),
+        ];
+        frame.render_widget(Paragraph::new(lines), warn);
     }
     let n = list.rows.len();
     let mut foot = if list.more {

@@ -40,7 +40,10 @@ fn jobs_80x24_without_a_worker_says_so_and_what_to_run() {
         shown.contains("no worker has been seen since 3 min ago: 1 job waits"),
         "{shown}"
     );
-    assert!(shown.contains("caseload worker"), "{shown}");
+    assert!(
+        shown.contains("start one: `caseload worker`, or `caseload worker --once` to run what is due"),
+        "{shown}"
+    );
     insta::assert_snapshot!(shown);
 }
 
