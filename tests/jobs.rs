@@ -216,7 +216,7 @@ async fn a_worker_killed_mid_job_is_reaped_and_its_job_retried() {
 async fn grant_jobs_tool(d: &District, role: &str) {
     d.admin
         .batch_execute(&format!(
-            "INSERT INTO tools (key, name, status) VALUES ('jobs', 'Background jobs', 'approved') \
+            "INSERT INTO tools (key, name, status, reviewed_at) VALUES ('jobs', 'Background jobs', 'approved', now()) \
                ON CONFLICT (key) DO NOTHING; \
              INSERT INTO role_tools (role_id, tool_id, scope) \
                SELECT r.id, t.id, 'own' FROM roles r, tools t \

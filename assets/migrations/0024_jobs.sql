@@ -21,10 +21,16 @@ END
 $$;
 GRANT USAGE ON SCHEMA public TO caseload_worker;
 
--- The job's log, written by the worker's heartbeats (the handler's ctx.log);
--- capped like src/jobs LOG_MAX.
+-- The job's log: the handler's lines (ctx.log), appended by the worker's
+-- heartbeats, and who cancelled or retried it; the newest 65,536 characters.
 ALTER TABLE public.jobs ADD COLUMN log text NOT NULL DEFAULT ''
-  CHECK (octet_length(log) <= 65536);
+  CHECK (length(log) <= 65536);
+
+-- Appends lines to a log, keeping its newest 65,536 characters.
+CREATE FUNCTION public.caseload_job_log(old text, more text) RETURNS text
+  LANGUAGE sql IMMUTABLE SET search_path = pg_catalog AS $$
+  SELECT CASE WHEN more IS NULL OR more = '' THEN old ELSE right(old || more, 65536) END
+$$;
 ALTER TABLE public.jobs ADD CONSTRAINT jobs_progress_message_length
   CHECK (length(progress_message) <= 500);
 ALTER TABLE public.jobs ADD CONSTRAINT jobs_last_error_length
@@ -162,8 +168,8 @@ BEGIN
      SET status = 'cancelled', finished_at = now(),
          progress_message = CASE WHEN j.status = 'running' THEN 'cancelled: stopping'
                                  ELSE 'cancelled' END,
-         log = right(log || to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
-                     || ' UTC cancelled by ' || session_user || E'\n', 60000)
+         log = public.caseload_job_log(log, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
+                                            || ' UTC cancelled by ' || session_user || E'\n')
    WHERE id = p_id;
   RETURN 'cancelled';
 END
@@ -188,8 +194,8 @@ BEGIN
      SET status = 'queued', run_at = now(), finished_at = NULL,
          attempts = CASE WHEN j.status IN ('failed', 'cancelled') THEN 0 ELSE attempts END,
          progress = 0, progress_message = NULL, result = NULL,
-         log = right(log || to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
-                     || ' UTC retried by ' || session_user || E'\n', 60000)
+         log = public.caseload_job_log(log, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
+                                            || ' UTC retried by ' || session_user || E'\n')
    WHERE id = p_id;
   PERFORM pg_notify('caseload_jobs', '');
   RETURN 'queued';
@@ -248,7 +254,7 @@ CREATE FUNCTION public.caseload_worker_claim(p_worker text, p_kinds text[])
 $$;
 
 -- While a job runs: the heartbeat, with progress, message and log when they
--- changed (NULL keeps them). Returns false when the worker should stop:
+-- changed (NULL keeps them); p_log holds only the lines new since the last. Returns false when the worker should stop:
 -- the job was cancelled, reaped or is no longer this worker's.
 CREATE FUNCTION public.caseload_worker_heartbeat(p_id uuid, p_worker text, p_progress smallint,
                                                  p_message text, p_log text) RETURNS boolean
@@ -258,13 +264,13 @@ BEGIN
      SET heartbeat_at = now(),
          progress = coalesce(least(greatest(p_progress, 0), 100), progress),
          progress_message = coalesce(left(p_message, 500), progress_message),
-         log = coalesce(p_log, log)
+         log = public.caseload_job_log(log, p_log)
    WHERE id = p_id AND locked_by = p_worker AND status = 'running';
   IF FOUND THEN
     RETURN true;
   END IF;
   -- Cancelled meanwhile: keep the log the handler wrote so far.
-  UPDATE public.jobs SET log = coalesce(p_log, log)
+  UPDATE public.jobs SET log = public.caseload_job_log(log, p_log)
    WHERE id = p_id AND locked_by = p_worker AND status = 'cancelled';
   RETURN false;
 END
@@ -285,7 +291,7 @@ BEGIN
          progress_message = CASE WHEN status = 'running' THEN left(coalesce(p_message, 'done'), 500)
                                  ELSE 'cancelled' END,
          finished_at = coalesce(finished_at, now()),
-         heartbeat_at = now(), locked_by = NULL, log = coalesce(p_log, log)
+         heartbeat_at = now(), locked_by = NULL, log = public.caseload_job_log(log, p_log)
    WHERE id = p_id AND locked_by = p_worker AND status IN ('running', 'cancelled')
   RETURNING status INTO s;
   RETURN s;
@@ -310,7 +316,7 @@ BEGIN
   END IF;
   IF j.status = 'cancelled' THEN
     UPDATE public.jobs SET locked_by = NULL, progress_message = 'cancelled',
-                           log = coalesce(p_log, log)
+                           log = public.caseload_job_log(log, p_log)
      WHERE id = p_id;
     RETURN 'cancelled';
   END IF;
@@ -318,7 +324,7 @@ BEGIN
   s := CASE WHEN p_retry AND j.attempts < j.max_attempts THEN 'retrying' ELSE 'failed' END;
   UPDATE public.jobs
      SET status = s, locked_by = NULL, last_error = left(coalesce(p_error, 'failed'), 4000),
-         log = coalesce(p_log, log),
+         log = public.caseload_job_log(log, p_log),
          progress_message = CASE WHEN s = 'failed' THEN 'failed' ELSE 'waiting to retry' END,
          run_at = CASE WHEN s = 'retrying'
                        THEN now() + make_interval(secs => least(coalesce(base, 10)
@@ -391,6 +397,7 @@ BEGIN
       'caseload_job_enqueue(text, jsonb, timestamptz, integer)',
       'caseload_job_mine_for_update(uuid)',
       'caseload_job_cancel(uuid)', 'caseload_job_retry(uuid)', 'caseload_jobs_workers(integer)',
+      'caseload_job_log(text, text)',
       'caseload_worker_beat(text, text[])', 'caseload_worker_gone(text)',
       'caseload_worker_claim(text, text[])',
       'caseload_worker_heartbeat(uuid, text, smallint, text, text)',
@@ -400,7 +407,7 @@ BEGIN
     EXECUTE format('REVOKE ALL ON FUNCTION public.%s FROM PUBLIC', f);
     IF f LIKE 'caseload_worker_%' THEN
       EXECUTE format('GRANT EXECUTE ON FUNCTION public.%s TO caseload_worker', f);
-    ELSIF f NOT LIKE 'caseload_job_mine%' THEN
+    ELSIF f NOT LIKE 'caseload_job_mine%' AND f NOT LIKE 'caseload_job_log%' THEN
       FOREACH k IN ARRAY ARRAY['admin', 'coordinator', 'counselor', 'interventionist', 'teacher',
                                'viewer'] LOOP
         EXECUTE format('GRANT EXECUTE ON FUNCTION public.%s TO %I', f, 'caseload_' || k);

@@ -155,7 +155,8 @@ impl JobError {
     }
 }
 
-/// The longest log kept per job, in bytes (the column's CHECK is the same).
+/// The most log a heartbeat carries, in bytes (the column keeps the newest
+/// 65,536 characters).
 pub const LOG_MAX: usize = 64 * 1024;
 
 /// Progress, log and cancellation shared between a running handler and the
@@ -171,6 +172,8 @@ pub struct Shared {
 pub struct Report {
     pub progress: i16,
     pub message: Option<String>,
+    /// The log lines written since the heartbeat last took them (the
+    /// database appends them: cancel and retry write to the log too).
     pub log: String,
     /// Changed since the heartbeat last took it.
     pub dirty: bool,
@@ -192,12 +195,18 @@ impl Shared {
             return None;
         }
         r.dirty = false;
-        Some(r.clone())
+        let taken = r.clone();
+        r.log.clear();
+        Some(taken)
     }
 
-    /// The report as it is, for the job's last write.
+    /// The report as it is (with the log lines not yet taken), for the
+    /// job's last write.
     pub fn final_report(&self) -> Report {
-        self.report.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        let mut r = self.report.lock().unwrap_or_else(|p| p.into_inner());
+        let taken = r.clone();
+        r.log.clear();
+        taken
     }
 
     fn update(&self, f: impl FnOnce(&mut Report)) {
@@ -277,7 +286,8 @@ impl JobCtx {
         });
     }
 
-    /// Appends a line to the job's log (oldest lines dropped past [`LOG_MAX`]).
+    /// Appends a line to the job's log (written with the next heartbeat;
+    /// between two, oldest lines dropped past [`LOG_MAX`]).
     pub fn log(&mut self, line: impl AsRef<str>) {
         let line = line.as_ref();
         self.shared.update(|r| append_log(&mut r.log, line));

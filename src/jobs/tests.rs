@@ -34,6 +34,15 @@ fn progress_is_clamped_and_taken_once() {
     let r = shared.take_report().unwrap();
     assert_eq!((r.progress, r.message.as_deref()), (100, Some("almost")));
     assert_eq!(shared.take_report(), None, "nothing new to write");
+    ctx.log("one");
+    ctx.log("two");
+    assert_eq!(shared.take_report().unwrap().log, "one\ntwo\n");
+    ctx.log("three");
+    assert_eq!(
+        shared.final_report().log,
+        "three\n",
+        "each line is sent once: the database appends"
+    );
     assert_eq!(ctx.checkpoint(), Ok(()));
     shared.cancel();
     assert_eq!(ctx.checkpoint(), Err(JobError::Cancelled));
