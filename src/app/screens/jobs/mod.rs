@@ -147,7 +147,8 @@ impl Room for JobsState {
     fn title(&self) -> String {
         match &self.opened {
             Some(o) => match o.detail.get().and_then(|d| d.as_ref()) {
-                Some(d) => format!("{TITLE} · {}", crate::ui::sanitize::clean(&d.row.kind)),
+                // The title bar cleans what it draws.
+                Some(d) => format!("{TITLE} · {}", d.row.kind),
                 None => TITLE.into(),
             },
             None => TITLE.into(),
