@@ -42,7 +42,10 @@ async fn act(c: &Client, f: &str, id: Uuid) -> Result<tokio_postgres::Row, tokio
 fn message(r: Result<impl std::fmt::Debug, tokio_postgres::Error>) -> String {
     match r {
         Ok(v) => panic!("expected a refusal, got {v:?}"),
-        Err(e) => e.as_db_error().map(|d| d.message().to_string()).unwrap_or_else(|| e.to_string()),
+        Err(e) => e
+            .as_db_error()
+            .map(|d| d.message().to_string())
+            .unwrap_or_else(|| e.to_string()),
     }
 }
 
@@ -90,7 +93,9 @@ async fn a_counselor_enqueues_sees_and_cancels_only_their_own_jobs() {
         "b's job untouched"
     );
     // Admins may cancel anyone's.
-    act(&admin, "caseload_job_cancel", theirs).await.expect("admin cancels");
+    act(&admin, "caseload_job_cancel", theirs)
+        .await
+        .expect("admin cancels");
     // Cancelling twice says why not.
     assert_eq!(
         message(act(&admin, "caseload_job_cancel", theirs).await),
@@ -120,14 +125,46 @@ async fn a_counselor_cannot_write_jobs_directly_nor_play_worker() {
     }
     let w = "me:1:0000";
     let worker_calls: Vec<(&str, Box<dyn Fn() -> String>)> = vec![
-        ("beat", Box::new(|| format!("SELECT caseload_worker_beat('{w}', ARRAY['noop'])"))),
-        ("claim", Box::new(|| format!("SELECT * FROM caseload_worker_claim('{w}', ARRAY['noop'])"))),
-        ("heartbeat", Box::new(move || format!("SELECT caseload_worker_heartbeat('{mine}', '{w}', 99::int2, 'forged', NULL)"))),
-        ("finish", Box::new(move || format!("SELECT caseload_worker_finish('{mine}', '{w}', '{{}}', 'done', NULL)"))),
-        ("fail", Box::new(move || format!("SELECT caseload_worker_fail('{mine}', '{w}', 'x', false, NULL)"))),
-        ("reap", Box::new(|| "SELECT caseload_worker_reap(0)".to_string())),
-        ("sweep", Box::new(|| "SELECT caseload_worker_sweep(1)".to_string())),
-        ("gone", Box::new(|| format!("SELECT caseload_worker_gone('{w}')"))),
+        (
+            "beat",
+            Box::new(|| format!("SELECT caseload_worker_beat('{w}', ARRAY['noop'])")),
+        ),
+        (
+            "claim",
+            Box::new(|| format!("SELECT * FROM caseload_worker_claim('{w}', ARRAY['noop'])")),
+        ),
+        (
+            "heartbeat",
+            Box::new(move || {
+                format!(
+                    "SELECT caseload_worker_heartbeat('{mine}', '{w}', 99::int2, 'forged', NULL)"
+                )
+            }),
+        ),
+        (
+            "finish",
+            Box::new(move || {
+                format!("SELECT caseload_worker_finish('{mine}', '{w}', '{{}}', 'done', NULL)")
+            }),
+        ),
+        (
+            "fail",
+            Box::new(move || {
+                format!("SELECT caseload_worker_fail('{mine}', '{w}', 'x', false, NULL)")
+            }),
+        ),
+        (
+            "reap",
+            Box::new(|| "SELECT caseload_worker_reap(0)".to_string()),
+        ),
+        (
+            "sweep",
+            Box::new(|| "SELECT caseload_worker_sweep(1)".to_string()),
+        ),
+        (
+            "gone",
+            Box::new(|| format!("SELECT caseload_worker_gone('{w}')")),
+        ),
     ];
     for (what, sql) in &worker_calls {
         assert_eq!(
@@ -139,7 +176,10 @@ async fn a_counselor_cannot_write_jobs_directly_nor_play_worker() {
     // Nor make oneself a worker, nor read who the workers are.
     let me = d.login("counselor_a");
     assert_eq!(
-        sqlstate(a.batch_execute(&format!("GRANT caseload_worker TO {me}")).await),
+        sqlstate(
+            a.batch_execute(&format!("GRANT caseload_worker TO {me}"))
+                .await
+        ),
         INSUFFICIENT_PRIVILEGE
     );
     assert_eq!(
@@ -160,7 +200,10 @@ async fn a_counselor_cannot_write_jobs_directly_nor_play_worker() {
     let (status, progress): (String, i16) = {
         let r = d
             .admin
-            .query_one("SELECT status::text, progress FROM jobs WHERE id = $1", &[&mine])
+            .query_one(
+                "SELECT status::text, progress FROM jobs WHERE id = $1",
+                &[&mine],
+            )
             .await
             .unwrap();
         (r.get(0), r.get(1))
@@ -180,12 +223,18 @@ async fn what_a_person_may_enqueue_is_the_kinds_their_tools_allow() {
     grant_jobs_tool(&d).await;
     enqueue(&a, "noop").await.expect("now allowed");
     // System kinds are the admins'.
-    assert_eq!(message(enqueue(&a, "sweep").await), "only admins may enqueue sweep jobs");
+    assert_eq!(
+        message(enqueue(&a, "sweep").await),
+        "only admins may enqueue sweep jobs"
+    );
     let admin = d.connect_as("admin").await;
     enqueue(&admin, "sweep").await.expect("an admin may");
     // A kind that does not exist, a payload that is no object, a priority
     // beyond the range: refused with a reason.
-    assert_eq!(message(enqueue(&a, "rm -rf").await), "there is no job kind \"rm -rf\"");
+    assert_eq!(
+        message(enqueue(&a, "rm -rf").await),
+        "there is no job kind \"rm -rf\""
+    );
     assert_eq!(
         message(
             a.query_one("SELECT caseload_job_enqueue('noop', '[1]'::jsonb)", &[])
@@ -229,10 +278,17 @@ async fn a_worker_acts_only_on_jobs_it_holds_and_reads_no_tables() {
         "SELECT count(*) FROM users",
         "UPDATE jobs SET status = 'succeeded'",
     ] {
-        assert_eq!(sqlstate(w.execute(sql, &[]).await), INSUFFICIENT_PRIVILEGE, "{sql}");
+        assert_eq!(
+            sqlstate(w.execute(sql, &[]).await),
+            INSUFFICIENT_PRIVILEGE,
+            "{sql}"
+        );
     }
     let claimed = w
-        .query_one("SELECT id FROM caseload_worker_claim('w1', ARRAY['noop'])", &[])
+        .query_one(
+            "SELECT id FROM caseload_worker_claim('w1', ARRAY['noop'])",
+            &[],
+        )
         .await
         .expect("claim");
     assert_eq!(claimed.get::<_, Uuid>(0), id);
@@ -262,7 +318,10 @@ async fn a_worker_acts_only_on_jobs_it_holds_and_reads_no_tables() {
     assert_eq!(status, "running");
     // A second claim finds nothing: the job is held.
     let again = w
-        .query_opt("SELECT id FROM caseload_worker_claim('w2', ARRAY['noop'])", &[])
+        .query_opt(
+            "SELECT id FROM caseload_worker_claim('w2', ARRAY['noop'])",
+            &[],
+        )
         .await
         .unwrap();
     assert!(again.is_none());

@@ -108,7 +108,10 @@ fn counted(ctx: &mut JobCtx, _p: Value) -> BoxFuture<'_, JobResult> {
     Box::pin(async move {
         {
             let mut runs = RUNS.lock().unwrap();
-            *runs.get_or_insert_with(HashMap::new).entry(ctx.id()).or_default() += 1;
+            *runs
+                .get_or_insert_with(HashMap::new)
+                .entry(ctx.id())
+                .or_default() += 1;
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
         Ok(json!({ "by": ctx.worker() }))
@@ -196,7 +199,10 @@ async fn a_worker_killed_mid_job_is_reaped_and_its_job_retried() {
     };
     assert_eq!(reaped, 1);
     let (status, attempts, error, locked_by) = state(&d, id).await;
-    assert_eq!((status.as_str(), attempts, locked_by), ("retrying", 1, None));
+    assert_eq!(
+        (status.as_str(), attempts, locked_by),
+        ("retrying", 1, None)
+    );
     assert!(
         error.as_deref().is_some_and(|e| e.contains("stopped")),
         "{error:?}"
@@ -296,7 +302,12 @@ async fn cancel_stops_a_running_job_at_its_next_checkpoint() {
 async fn a_failing_job_backs_off_doubling_then_fails_with_its_last_error() {
     let d = District::new().await;
     let w = Worker::new().await;
-    let id = insert(&d, "sleep", json!({ "seconds": 0, "fail": "the printer is on fire" })).await;
+    let id = insert(
+        &d,
+        "sleep",
+        json!({ "seconds": 0, "fail": "the printer is on fire" }),
+    )
+    .await;
     let pool = w.pool(&d);
     let mut waits = Vec::new();
     for attempt in 1..=3 {
@@ -347,7 +358,9 @@ async fn a_fatal_error_fails_at_once_and_an_unknown_kind_is_left_alone() {
     let (status, attempts, error, _) = state(&d, bad).await;
     assert_eq!((status.as_str(), attempts), ("failed", 1));
     assert!(
-        error.as_deref().is_some_and(|e| e.starts_with("bad payload:")),
+        error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("bad payload:")),
         "{error:?}"
     );
     // No handler here for it: another worker's to claim.
@@ -371,10 +384,7 @@ async fn a_scheduled_job_waits_for_its_time() {
         .execute("UPDATE jobs SET run_at = now() WHERE id = $1", &[&id])
         .await
         .unwrap();
-    assert_eq!(
-        run_once(w.pool(&d), Registry::builtin()).await.succeeded,
-        1
-    );
+    assert_eq!(run_once(w.pool(&d), Registry::builtin()).await.succeeded, 1);
     assert_eq!(state(&d, id).await.0, "succeeded");
 }
 

@@ -12,7 +12,11 @@ use crate::db::pool;
 use crate::jobs::{Registry, runner};
 
 pub async fn run(params: &ConnParams, db: &DatabaseConfig, jobs: u32) -> Result<String> {
-    let owner = pool::connect_one(params).await?;
+    let mut owner = pool::connect_one(params).await?;
+    // An empty database is fine: the jobs table is all this needs.
+    crate::db::migrate::run(&mut owner, &crate::db::migrate::embedded())
+        .await
+        .wrap_err("migrating before the benchmark")?;
     let tag = uuid::Uuid::new_v4().to_string();
     owner
         .execute(
@@ -60,7 +64,10 @@ pub async fn run(params: &ConnParams, db: &DatabaseConfig, jobs: u32) -> Result<
         .await?;
     let (done, all): (i64, i64) = (row.get(0), row.get(1));
     owner
-        .execute("DELETE FROM public.jobs WHERE payload->>'bench' = $1", &[&tag])
+        .execute(
+            "DELETE FROM public.jobs WHERE payload->>'bench' = $1",
+            &[&tag],
+        )
         .await?;
     Ok(format!(
         "jobs throughput: {done} of {all} noop jobs succeeded in {elapsed:.2} s = {:.0} jobs/s \

@@ -48,18 +48,28 @@ fn sleep(ctx: &mut JobCtx, payload: Value) -> BoxFuture<'_, JobResult> {
             ));
         }
         let steps = (p.seconds * 10.0).ceil().max(1.0) as u32;
-        ctx.log(format!("attempt {}: sleeping {} s", ctx.attempt(), p.seconds));
+        ctx.log(format!(
+            "attempt {}: sleeping {} s",
+            ctx.attempt(),
+            p.seconds
+        ));
         for i in 0..steps {
             ctx.checkpoint()?;
             let pct = (u64::from(i) * 100 / u64::from(steps)) as u8;
-            ctx.progress(pct, format!("{:.1} of {} s", f64::from(i) / 10.0, p.seconds));
+            ctx.progress(
+                pct,
+                format!("{:.1} of {} s", f64::from(i) / 10.0, p.seconds),
+            );
             tokio::time::sleep(Duration::from_secs_f64(p.seconds / f64::from(steps))).await;
         }
         ctx.checkpoint()?;
         match p.fail {
             Some(why) if p.fatal => Err(JobError::Fatal(why)),
             Some(why) => Err(JobError::Retry(why)),
-            None => Ok(json!({ "slept": p.seconds })),
+            None => {
+                ctx.progress(100, format!("slept {} s", p.seconds));
+                Ok(json!({ "slept": p.seconds }))
+            }
         }
     })
 }
@@ -78,11 +88,16 @@ fn sweep(ctx: &mut JobCtx, payload: Value) -> BoxFuture<'_, JobResult> {
         ctx.checkpoint()?;
         let db = ctx.db().get().await.map_err(JobError::retry)?;
         let row = db
-            .query_one("SELECT public.caseload_worker_sweep($1::int4)", &[&(days as i32)])
+            .query_one(
+                "SELECT public.caseload_worker_sweep($1::int4)",
+                &[&(days as i32)],
+            )
             .await
             .map_err(JobError::retry)?;
         let n: i32 = row.get(0);
-        ctx.log(format!("deleted {n} jobs finished more than {days} days ago"));
+        ctx.log(format!(
+            "deleted {n} jobs finished more than {days} days ago"
+        ));
         Ok(json!({ "deleted": n, "days": days }))
     })
 }

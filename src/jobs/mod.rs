@@ -128,7 +128,8 @@ pub type JobResult = Result<Value, JobError>;
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A kind's handler: `fn(&mut JobCtx, payload) -> BoxFuture<'_, JobResult>`.
-pub type Handler = Arc<dyn for<'a> Fn(&'a mut JobCtx, Value) -> BoxFuture<'a, JobResult> + Send + Sync>;
+pub type Handler =
+    Arc<dyn for<'a> Fn(&'a mut JobCtx, Value) -> BoxFuture<'a, JobResult> + Send + Sync>;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum JobError {

@@ -257,7 +257,15 @@ async fn execute(pool: Pool, registry: Registry, opts: Options, job: Claimed) ->
         Ok(result) => store::finish(&**db, job.id, &opts.id, result, Some(&report)).await,
         Err(e) => {
             let retry = matches!(e, JobError::Retry(_));
-            store::fail(&**db, job.id, &opts.id, &e.to_string(), retry, Some(&report)).await
+            store::fail(
+                &**db,
+                job.id,
+                &opts.id,
+                &e.to_string(),
+                retry,
+                Some(&report),
+            )
+            .await
         }
     };
     match ended {

@@ -7,7 +7,11 @@ fn the_log_keeps_whole_recent_lines_within_its_cap() {
         append_log(&mut log, &format!("line {i}"));
     }
     assert!(log.len() <= LOG_MAX);
-    assert!(log.starts_with("line "), "cut at a line start: {:?}", &log[..20]);
+    assert!(
+        log.starts_with("line "),
+        "cut at a line start: {:?}",
+        &log[..20]
+    );
     assert!(log.ends_with("line 9999\n"));
 }
 

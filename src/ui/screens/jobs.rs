@@ -196,7 +196,11 @@ fn detail_lines(d: &JobDetail, theme: &Theme) -> Vec<(String, Style)> {
         section(&mut out, "result", res, theme);
     }
     section(&mut out, "payload", &d.payload, theme);
-    let log = if d.log.is_empty() { "(empty)" } else { d.log.as_str() };
+    let log = if d.log.is_empty() {
+        "(empty)"
+    } else {
+        d.log.as_str()
+    };
     section(&mut out, "log", log, theme);
     out
 }

@@ -24,11 +24,17 @@ fn screen(s: State, width: u16, height: u16, no_color: bool) -> String {
 fn jobs_120x40_with_a_worker_running() {
     let (s, _) = jobs::loaded_with(jobs::list(1));
     let shown = screen(s, 120, 40, false);
-    assert!(shown.contains("████░░░░░░  40%"), "the running job's bar: {shown}");
+    assert!(
+        shown.contains("████░░░░░░  40%"),
+        "the running job's bar: {shown}"
+    );
     assert!(shown.contains("boom"), "the failed job's error: {shown}");
     assert!(shown.contains("1 worker running"), "{shown}");
     assert!(!shown.contains("no worker"), "{shown}");
-    assert!(shown.contains("c cancel") && shown.contains("R retry"), "{shown}");
+    assert!(
+        shown.contains("c cancel") && shown.contains("R retry"),
+        "{shown}"
+    );
     insta::assert_snapshot!(shown);
 }
 
@@ -41,7 +47,9 @@ fn jobs_80x24_without_a_worker_says_so_and_what_to_run() {
         "{shown}"
     );
     assert!(
-        shown.contains("start one: `caseload worker`, or `caseload worker --once` to run what is due"),
+        shown.contains(
+            "start one: `caseload worker`, or `caseload worker --once` to run what is due"
+        ),
         "{shown}"
     );
     insta::assert_snapshot!(shown);
@@ -73,7 +81,10 @@ fn an_opened_job_shows_its_error_payload_and_log_cleaned() {
         },
     );
     let shown = screen(s, 80, 24, false);
-    assert!(!shown.contains('\x1b') && !shown.contains('\u{202e}'), "{shown}");
+    assert!(
+        !shown.contains('\x1b') && !shown.contains('\u{202e}'),
+        "{shown}"
+    );
     assert!(shown.contains("last error: boom"), "{shown}");
     assert!(shown.contains("attempt 3: sleeping 1 s"), "{shown}");
     assert!(shown.contains("sleep · failed · attempt 3 of 3"), "{shown}");

@@ -10,11 +10,11 @@ pub mod home;
 pub mod intervention;
 pub mod iv_edit;
 pub mod iv_list;
+#[cfg(test)]
+mod iv_list_snapshots;
 pub mod jobs;
 #[cfg(test)]
 mod jobs_snapshots;
-#[cfg(test)]
-mod iv_list_snapshots;
 pub mod menu;
 pub mod missed;
 #[cfg(test)]

@@ -77,7 +77,10 @@ impl JobsState {
         };
         if !allowed {
             cx.info(match action {
-                JobAction::Cancel => format!("this job has already ended ({}): nothing to cancel", status.word()),
+                JobAction::Cancel => format!(
+                    "this job has already ended ({}): nothing to cancel",
+                    status.word()
+                ),
                 JobAction::Retry if stopping => {
                     "this job is still stopping: retry it in a moment".to_string()
                 }

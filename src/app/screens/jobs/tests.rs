@@ -196,7 +196,13 @@ fn cancel_and_retry_are_offered_only_where_they_apply() {
     let (mut s, _) = loaded_with(list(1));
     // The running job cannot be retried.
     assert!(update(&mut s, key('R')).is_empty());
-    assert!(s.message.as_ref().unwrap().1.contains("only a failed, cancelled"));
+    assert!(
+        s.message
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("only a failed, cancelled")
+    );
     // The succeeded one cannot be cancelled.
     update(&mut s, key('G'));
     assert!(update(&mut s, key('c')).is_empty());
@@ -222,7 +228,12 @@ fn enter_opens_the_job_and_esc_comes_back_to_the_list() {
     update(&mut s, key('j'));
     let fx = update(&mut s, key(KeyCode::Enter));
     let (req, read) = only_load(&fx);
-    assert_eq!(read, &Read::Job { id: Uuid::from_u128(7003) });
+    assert_eq!(
+        read,
+        &Read::Job {
+            id: Uuid::from_u128(7003)
+        }
+    );
     let row = jobs(&s).rows()[2].clone();
     update(
         &mut s,
@@ -243,7 +254,13 @@ fn enter_opens_the_job_and_esc_comes_back_to_the_list() {
     // The next look refreshes the opened job too.
     let fx = arrive(&mut s, next, list(1));
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::Load { read: Read::Job { .. }, .. })),
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Load {
+                read: Read::Job { .. },
+                ..
+            }
+        )),
         "{fx:?}"
     );
     // R acts on the opened job.
