@@ -124,53 +124,21 @@ async fn a_counselor_cannot_write_jobs_directly_nor_play_worker() {
         );
     }
     let w = "me:1:0000";
-    let worker_calls: Vec<(&str, Box<dyn Fn() -> String>)> = vec![
-        (
-            "beat",
-            Box::new(|| format!("SELECT caseload_worker_beat('{w}', ARRAY['noop'])")),
-        ),
-        (
-            "claim",
-            Box::new(|| format!("SELECT * FROM caseload_worker_claim('{w}', ARRAY['noop'])")),
-        ),
-        (
-            "heartbeat",
-            Box::new(move || {
-                format!(
-                    "SELECT caseload_worker_heartbeat('{mine}', '{w}', 99::int2, 'forged', NULL)"
-                )
-            }),
-        ),
-        (
-            "finish",
-            Box::new(move || {
-                format!("SELECT caseload_worker_finish('{mine}', '{w}', '{{}}', 'done', NULL)")
-            }),
-        ),
-        (
-            "fail",
-            Box::new(move || {
-                format!("SELECT caseload_worker_fail('{mine}', '{w}', 'x', false, NULL)")
-            }),
-        ),
-        (
-            "reap",
-            Box::new(|| "SELECT caseload_worker_reap(0)".to_string()),
-        ),
-        (
-            "sweep",
-            Box::new(|| "SELECT caseload_worker_sweep(1)".to_string()),
-        ),
-        (
-            "gone",
-            Box::new(|| format!("SELECT caseload_worker_gone('{w}')")),
-        ),
+    let worker_calls = [
+        format!("SELECT caseload_worker_beat('{w}', ARRAY['noop'])"),
+        format!("SELECT * FROM caseload_worker_claim('{w}', ARRAY['noop'])"),
+        format!("SELECT caseload_worker_heartbeat('{mine}', '{w}', 99::int2, 'forged', NULL)"),
+        format!("SELECT caseload_worker_finish('{mine}', '{w}', '{{}}', 'done', NULL)"),
+        format!("SELECT caseload_worker_fail('{mine}', '{w}', 'x', false, NULL)"),
+        "SELECT caseload_worker_reap(0)".to_string(),
+        "SELECT caseload_worker_sweep(1)".to_string(),
+        format!("SELECT caseload_worker_gone('{w}')"),
     ];
-    for (what, sql) in &worker_calls {
+    for sql in &worker_calls {
         assert_eq!(
-            sqlstate(a.execute(sql().as_str(), &[]).await),
+            sqlstate(a.execute(sql.as_str(), &[]).await),
             INSUFFICIENT_PRIVILEGE,
-            "{what}"
+            "{sql}"
         );
     }
     // Nor make oneself a worker, nor read who the workers are.
