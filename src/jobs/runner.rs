@@ -97,6 +97,12 @@ pub enum WorkerError {
     Db(#[from] tokio_postgres::Error),
 }
 
+fn misconfigured(e: &tokio_postgres::Error) -> bool {
+    use tokio_postgres::error::SqlState;
+    e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE)
+        || e.code() == Some(&SqlState::UNDEFINED_FUNCTION)
+}
+
 /// A worker role without EXECUTE is told what to fix.
 fn worker_db_error(e: &tokio_postgres::Error) -> String {
     let text = crate::db::pool::with_causes(e);
@@ -156,7 +162,9 @@ pub async fn run(
                 }
                 Err(e) => {
                     tracing::warn!(error = %crate::db::pool::with_causes(&e), "worker: claim failed");
-                    if e.code().is_some() {
+                    // A role that is no worker, or a database not migrated,
+                    // will not heal by waiting; anything else may.
+                    if misconfigured(&e) {
                         return Err(e.into());
                     }
                     idle = true;
