@@ -52,7 +52,8 @@
 //! Registering a kind has two halves: the handler here, and a row in
 //! `job_kinds` (migration 0024 and later) naming the tool a person needs to
 //! enqueue it (`import`, `export`, `reports`; NULL = admins and the system
-//! only) and whether it is small enough for the TUI to run itself.
+//! only), its `max_attempts` and `backoff_base_secs`. A worker claims only
+//! the kinds in its registry, so a kind no running worker knows waits.
 //!
 //! # Who may do what (enforced in the database, migration 0024)
 //!
