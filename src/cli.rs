@@ -53,6 +53,10 @@ pub enum Command {
     /// Bring a district's roster in (as an admin).
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Run background jobs: claim due jobs, run them, heartbeat, reap jobs
+    /// whose worker died. Connect directly (not through a pooler) as a login
+    /// that is a member of caseload_worker.
+    Worker(WorkerArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,6 +79,16 @@ pub struct ImportOnerosterArgs {
     /// login` does); needs CREATEROLE.
     #[arg(long)]
     pub logins: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct WorkerArgs {
+    /// Run the jobs that are due, then exit (no waiting for new ones).
+    #[arg(long)]
+    pub once: bool,
+    /// How many jobs run at once.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
 }
 
 #[derive(Debug, Subcommand)]
@@ -290,10 +304,11 @@ pub struct BenchArgs {
     #[arg(long)]
     pub json: bool,
     /// Measure one part only: `interventions` (the Interventions list),
-    /// `storage` (49 MB through the in-process store, and signing's share) or
+    /// `storage` (49 MB through the in-process store, and signing's share),
     /// `import` (a OneRoster import of --students generated students, written
-    /// and then rolled back).
-    #[arg(long, value_parser = ["interventions", "storage", "import"])]
+    /// and then rolled back) or `jobs` (noop jobs per second through two
+    /// workers).
+    #[arg(long, value_parser = ["interventions", "storage", "import", "jobs"])]
     pub only: Option<String>,
     /// Students in the generated OneRoster export (`--only import`).
     #[arg(long, default_value_t = 100_000)]

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod doctor;
 pub mod domain;
 pub mod drafts;
+pub mod jobs;
 pub mod logging;
 pub mod oneroster;
 pub mod storage;

@@ -298,6 +298,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             )
             .await
         }
+        Some(Command::Worker(args)) => worker(&cli, &loaded, args).await,
         Some(Command::Doc(DocCommand::Upload(args))) => {
             let mut client = pool::connect_one(&resolve(&cli, &loaded)?).await?;
             let limits = storage::limits::Limits::from_config(&loaded.config.storage);
@@ -343,6 +344,59 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
     }
 }
 
+async fn worker(
+    cli: &Cli,
+    loaded: &config::Loaded,
+    args: &caseload::cli::WorkerArgs,
+) -> Result<()> {
+    use caseload::jobs::{Registry, runner};
+    let params = resolve(cli, loaded)?.with_application_name("caseload worker");
+    let tls = Tls::for_params(&params)?;
+    let mut db = loaded.config.database.clone();
+    // Each running job heartbeats on its own connection; one more claims.
+    db.pool_max_size = db.pool_max_size.max(usize::from(args.concurrency) + 2);
+    let pool = pool::build_pool_with_tls(&params, &db, &tls)?;
+    let mut opts = runner::Options::new(runner::default_id());
+    opts.concurrency = usize::from(args.concurrency);
+    opts.once = args.once;
+    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    if !args.once {
+        tokio::spawn(runner::listen(params.clone(), wake.clone()));
+    }
+    eprintln!(
+        "caseload worker {} on {} (concurrency {})",
+        opts.id,
+        params.display_masked(),
+        opts.concurrency
+    );
+    let summary = runner::run(pool, Registry::builtin(), opts, wake, stop_signal()).await?;
+    println!("{}", runner::format_summary(&summary));
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop claiming and let the running jobs finish.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 async fn bench(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::BenchArgs) -> Result<()> {
     let params = resolve(cli, loaded)?.with_application_name("caseload bench");
     if args.only.as_deref() == Some("storage") {
@@ -360,6 +414,11 @@ async fn bench(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::BenchAr
         let mut client = pool::connect_one(&params).await?;
         let figure = caseload::bench::import::run(&mut client, args.students).await?;
         print!("{}", figure.render());
+        return Ok(());
+    }
+    if args.only.as_deref() == Some("jobs") {
+        let report = caseload::bench::jobs::run(&params, &loaded.config.database, 2000).await?;
+        print!("{report}");
         return Ok(());
     }
     let tls = Tls::for_params(&params)?;

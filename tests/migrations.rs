@@ -50,6 +50,8 @@ async fn fresh_database_gets_every_table_and_enum() {
         "intervention_team",
         "intervention_urgency",
         "interventions",
+        "job_kinds",
+        "job_workers",
         "jobs",
         "migration_log",
         "navigation_items",

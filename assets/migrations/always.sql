@@ -21,6 +21,10 @@ BEGIN
                            'viewer'] LOOP
     EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), 'caseload_' || k);
   END LOOP;
+  -- Background workers' logins are members of caseload_worker (0024).
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'caseload_worker') THEN
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO caseload_worker', current_database());
+  END IF;
 END
 $$;
 

@@ -41,6 +41,14 @@ pub enum Effect {
         req: ReqId,
         read: Read,
     },
+    /// The same read `after_ms` milliseconds from now: a screen that polls
+    /// (the Jobs screen's live progress) asks for its next look with it.
+    /// Cancelled like any read, while it waits too.
+    LoadLater {
+        req: ReqId,
+        read: Read,
+        after_ms: u64,
+    },
     /// Remember the roster filters and sort for the person (settings,
     /// scope user); answered only with `Msg::RosterFiltersSaved`.
     SaveRosterFilters {
@@ -164,5 +172,12 @@ pub enum Effect {
     Admin {
         req: ReqId,
         change: crate::domain::admin::AdminChange,
+    },
+    /// Cancel or retry a job (the database decides whether the person
+    /// may); never cancelled once sent.
+    JobAction {
+        req: ReqId,
+        id: Uuid,
+        action: crate::domain::jobs::JobAction,
     },
 }

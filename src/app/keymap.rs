@@ -39,6 +39,8 @@ pub enum Context {
     Programs,
     /// A program's session fields (admin, after f).
     ProgramFields,
+    /// The Jobs screen (menu: Reports → Jobs).
+    Jobs,
 }
 
 impl Context {
@@ -63,6 +65,7 @@ impl Context {
             Context::MenuEditor => "Menu editor (admin)",
             Context::Programs => "Intervention programs (admin)",
             Context::ProgramFields => "A program's session fields (after f)",
+            Context::Jobs => "Jobs",
         }
     }
 }
@@ -226,6 +229,8 @@ actions! {
     FieldAdd = "field_add", ProgramFields, "add a field (key, label, type, required, options, range)", ["n"], hint "add";
     FieldRetire = "field_retire", ProgramFields, "retire the selected field (kept for saved sessions), or bring it back", ["x"], hint "retire";
     NavPreview = "nav_preview", MenuEditor, "preview the menu as the next role sees it", ["p"], hint "preview as";
+    JobCancel = "job_cancel", Jobs, "cancel the selected job (a running one stops at its next checkpoint)", ["c"], hint "cancel";
+    JobRetry = "job_retry", Jobs, "retry the selected job: a failed or cancelled one from its first attempt, a waiting one now", ["R"], hint "retry";
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded
@@ -434,6 +439,7 @@ impl KeyMap {
                     | Context::MenuEditor
                     | Context::Programs
                     | Context::ProgramFields
+                    | Context::Jobs
             )
         })
     }

@@ -146,6 +146,13 @@ pub enum Read {
     /// Every intervention program with its session count (the programs
     /// screen).
     Programs,
+    /// The person's jobs (admins: all), newest first, and whether a worker
+    /// runs.
+    Jobs,
+    /// One job with its payload, result and log.
+    Job {
+        id: Uuid,
+    },
 }
 
 /// The answer to a [`Read`], variant for variant. `today` is the worker's
@@ -270,6 +277,13 @@ pub enum Data {
     Programs {
         programs: Vec<ProgramRow>,
     },
+    Jobs {
+        list: Box<crate::domain::jobs::JobList>,
+    },
+    /// `None`: not (or no longer) visible to this person.
+    Job {
+        detail: Option<Box<crate::domain::jobs::JobDetail>>,
+    },
 }
 
 /// The answer to a write, for the screen that sent it (`Msg::Written`).
@@ -294,4 +308,6 @@ pub enum Wrote {
     Document(Result<bool, String>),
     /// `Effect::Admin`: done, or why not in people's words.
     Admin(Result<(), String>),
+    /// `Effect::JobAction`: what to say (`Err`: the refusal, in words).
+    Job(Result<String, String>),
 }

@@ -7,6 +7,7 @@ pub mod drafts;
 pub mod headless;
 pub mod import;
 pub mod iv_list;
+pub mod jobs;
 pub mod latency;
 pub mod lists;
 pub mod memory;

@@ -77,6 +77,7 @@ embedded_migrations! {
     21 => "0021_storage.sql",
     22 => "0022_document_actions.sql",
     23 => "0023_storage_ops.sql",
+    24 => "0024_jobs.sql",
     25 => "0025_oneroster.sql",
     28 => "0028_admin_catalogue.sql",
 }

@@ -8,6 +8,7 @@ pub mod documents;
 pub mod follow_ups;
 pub mod interventions;
 pub mod menu_edit;
+pub mod jobs;
 pub mod migrate;
 pub mod missed;
 pub mod my_caseload;

@@ -12,6 +12,7 @@ pub mod fidelity;
 pub mod goals;
 pub mod intervention;
 pub mod iv_list;
+pub mod jobs;
 pub mod kinds;
 pub mod lifecycle;
 pub mod markers;

@@ -257,6 +257,14 @@ impl Worker {
                 result: self.forget().await,
             },
             Effect::Load { req, read } => return self.load(req, read).await,
+            Effect::LoadLater {
+                req,
+                read,
+                after_ms,
+            } => {
+                tokio::time::sleep(std::time::Duration::from_millis(after_ms)).await;
+                return self.load(req, read).await;
+            }
             effect @ (Effect::SaveRosterFilters { .. }
             | Effect::SaveStudentRecord { .. }
             | Effect::Transition { .. }
@@ -283,6 +291,7 @@ impl Worker {
                 self.files.cancel(req);
                 return None;
             }
+            | Effect::JobAction { .. }) => self.write(effect).await?,
             Effect::WriteContactDraft { draft } => return self.put_contact_draft(&draft),
             Effect::DeleteContactDraft { id } => return self.delete_contact_draft(id).await,
             Effect::WriteDraft { draft } => return self.put_draft(&draft),

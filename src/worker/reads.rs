@@ -135,6 +135,12 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
         Read::MenuTree => Data::MenuTree {
             tree: Box::new(crate::db::menu_edit::tree(c).await?),
         },
+        Read::Jobs => Data::Jobs {
+            list: Box::new(crate::db::jobs::list(c, crate::domain::jobs::JOB_ROWS).await?),
+        },
+        Read::Job { id } => Data::Job {
+            detail: crate::db::jobs::detail(c, id).await?.map(Box::new),
+        },
     })
 }
 

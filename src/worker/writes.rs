@@ -121,6 +121,10 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
             req,
             wrote: Wrote::Document(
                 crate::db::documents::change(pg, change)
+        Effect::JobAction { req, id, action } => Msg::Written {
+            req,
+            wrote: Wrote::Job(
+                crate::db::jobs::act(pg, id, action)
                     .await
                     .map_err(|e| super::describe_pg_error(&e)),
             ),
@@ -173,6 +177,10 @@ pub(super) fn not_sent(effect: Effect, why: String) -> Option<Msg> {
         Effect::Admin { req, .. } => Msg::Written {
             req,
             wrote: Wrote::Admin(Err(why)),
+        },
+        Effect::JobAction { req, .. } => Msg::Written {
+            req,
+            wrote: Wrote::Job(Err(why)),
         },
         _ => return None,
     })

@@ -14,6 +14,7 @@ pub mod home;
 pub mod intervention;
 pub mod iv_edit;
 pub mod iv_list;
+pub mod jobs;
 pub mod menu;
 pub mod menu_editor;
 pub mod missed;
@@ -40,6 +41,7 @@ use home::HomeState;
 use intervention::DetailState;
 use iv_edit::IvEditState;
 use iv_list::IvListState;
+use jobs::JobsState;
 use menu::MenuState;
 use menu_editor::MenuEditorState;
 use missed::MissedState;
@@ -108,6 +110,8 @@ screens! {
     MyCaseload(MyCaseloadState),
     /// Every intervention the person may see (menu: Interventions).
     IvList(IvListState),
+    /// The person's background jobs (admins: all), live.
+    Jobs(JobsState),
     /// A menu target that is not built yet, said honestly.
     Placeholder(Placeholder),
     /// The contact form (log or edit a contact with a family).
@@ -405,6 +409,7 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
         tools::TARGET => Screen::Tools(ToolsState::default()),
         menu_editor::TARGET => Screen::MenuEditor(MenuEditorState::default()),
         programs::TARGET => Screen::Programs(ProgramsState::default()),
+        jobs::TARGET => Screen::Jobs(JobsState::default()),
         _ => Screen::Placeholder(Placeholder { label }),
     };
     push(state, screen)

@@ -16,6 +16,9 @@ pub mod iv_edit;
 pub mod iv_list;
 #[cfg(test)]
 mod iv_list_snapshots;
+pub mod jobs;
+#[cfg(test)]
+mod jobs_snapshots;
 pub mod menu;
 pub mod menu_editor;
 pub mod missed;
@@ -60,6 +63,7 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Tools(t) => tools::render(frame, body, t, theme),
         Screen::MenuEditor(m) => menu_editor::render(frame, body, m, theme),
         Screen::Programs(p) => programs::render(frame, body, p, theme),
+        Screen::Jobs(j) => jobs::render(frame, body, j, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,

@@ -1,0 +1,147 @@
+//! Background jobs as the Jobs screen sees them (`db/jobs.rs` reads them
+//! through row-level security: one's own, admins all).
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// The most jobs the screen lists (newest first).
+pub const JOB_ROWS: i64 = 200;
+
+/// No beat from any worker within this many seconds: "no worker is running".
+pub const WORKER_SILENT_SECS: i32 = 15;
+
+/// `job_status` (0001).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobStatus {
+    Scheduled,
+    Queued,
+    Running,
+    Retrying,
+    Succeeded,
+    Failed,
+    Cancelled,
+}
+
+impl JobStatus {
+    pub fn parse(s: &str) -> Option<JobStatus> {
+        use JobStatus::*;
+        Some(match s {
+            "scheduled" => Scheduled,
+            "queued" => Queued,
+            "running" => Running,
+            "retrying" => Retrying,
+            "succeeded" => Succeeded,
+            "failed" => Failed,
+            "cancelled" => Cancelled,
+            _ => return None,
+        })
+    }
+
+    pub fn word(self) -> &'static str {
+        use JobStatus::*;
+        match self {
+            Scheduled => "scheduled",
+            Queued => "queued",
+            Running => "running",
+            Retrying => "retrying",
+            Succeeded => "succeeded",
+            Failed => "failed",
+            Cancelled => "cancelled",
+        }
+    }
+
+    /// `c` may cancel it (the database says the same).
+    pub fn cancellable(self) -> bool {
+        use JobStatus::*;
+        matches!(self, Scheduled | Queued | Running | Retrying)
+    }
+
+    /// `R` may run it again (the database says the same).
+    pub fn retryable(self) -> bool {
+        use JobStatus::*;
+        matches!(self, Failed | Cancelled | Scheduled | Retrying)
+    }
+
+    /// Waiting for a worker: what a missing worker leaves undone.
+    pub fn waiting(self) -> bool {
+        use JobStatus::*;
+        matches!(self, Scheduled | Queued | Retrying)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub status: JobStatus,
+    pub progress: i16,
+    pub message: Option<String>,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub run_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Who enqueued it (display name); `None`: the system.
+    pub author: Option<String>,
+    pub last_error: Option<String>,
+    /// Stopping: cancelled while its worker still holds it.
+    pub stopping: bool,
+}
+
+/// The screen's list, with the database's clock and whether a worker runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobList {
+    pub rows: Vec<JobRow>,
+    /// More than `JOB_ROWS` jobs: the oldest are not shown.
+    pub more: bool,
+    /// Workers that beat within `WORKER_SILENT_SECS`.
+    pub workers: i32,
+    /// The last beat of any worker.
+    pub last_seen: Option<DateTime<Utc>>,
+    /// The database's now, for "in 20 s" and "3 min ago".
+    pub now: DateTime<Utc>,
+}
+
+impl JobList {
+    /// Jobs waiting that no worker will take while none runs.
+    pub fn waiting(&self) -> usize {
+        self.rows.iter().filter(|r| r.status.waiting()).count()
+    }
+}
+
+/// One job opened: what the list has, and its payload, result and log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobDetail {
+    pub row: JobRow,
+    /// Pretty-printed JSON.
+    pub payload: String,
+    pub result: Option<String>,
+    pub log: String,
+    pub now: DateTime<Utc>,
+}
+
+/// `cancel` or `retry`, from the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobAction {
+    Cancel,
+    Retry,
+}
+
+/// "in 12 s", "3 min ago", "2 h ago", "5 d ago": how far `t` is from `now`.
+pub fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (t - now).num_seconds();
+    let (n, future) = (secs.unsigned_abs(), secs > 0);
+    let amount = match n {
+        0..=59 => format!("{n} s"),
+        60..=3599 => format!("{} min", n / 60),
+        3600..=86_399 => format!("{} h", n / 3600),
+        _ => format!("{} d", n / 86_400),
+    };
+    if n == 0 {
+        "now".into()
+    } else if future {
+        format!("in {amount}")
+    } else {
+        format!("{amount} ago")
+    }
+}

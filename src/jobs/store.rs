@@ -1,0 +1,133 @@
+//! The worker's side of the jobs table: one call per `caseload_worker_*`
+//! function (migration 0024). Nothing here reads or writes `jobs` directly.
+
+use serde_json::Value;
+use tokio_postgres::GenericClient;
+use uuid::Uuid;
+
+use super::Report;
+
+/// A job this worker now holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claimed {
+    pub id: Uuid,
+    pub kind: String,
+    pub payload: Value,
+    /// This run's attempt, 1-based.
+    pub attempt: i32,
+    pub max_attempts: i32,
+    pub author: Option<Uuid>,
+}
+
+pub async fn beat(
+    db: &impl GenericClient,
+    worker: &str,
+    kinds: &[String],
+) -> Result<(), tokio_postgres::Error> {
+    db.execute(
+        "SELECT public.caseload_worker_beat($1::text, $2::text[])",
+        &[&worker, &kinds],
+    )
+    .await
+    .map(drop)
+}
+
+pub async fn gone(db: &impl GenericClient, worker: &str) -> Result<(), tokio_postgres::Error> {
+    db.execute("SELECT public.caseload_worker_gone($1::text)", &[&worker])
+        .await
+        .map(drop)
+}
+
+pub async fn claim(
+    db: &impl GenericClient,
+    worker: &str,
+    kinds: &[String],
+) -> Result<Option<Claimed>, tokio_postgres::Error> {
+    let row = db
+        .query_opt(
+            "SELECT id, kind, payload, attempts, max_attempts, created_by \
+             FROM public.caseload_worker_claim($1::text, $2::text[])",
+            &[&worker, &kinds],
+        )
+        .await?;
+    Ok(row.map(|r| Claimed {
+        id: r.get(0),
+        kind: r.get(1),
+        payload: r.get(2),
+        attempt: r.get(3),
+        max_attempts: r.get(4),
+        author: r.get(5),
+    }))
+}
+
+fn parts(report: Option<&Report>) -> (Option<i16>, Option<&str>, Option<&str>) {
+    match report {
+        Some(r) => (Some(r.progress), r.message.as_deref(), Some(r.log.as_str())),
+        None => (None, None, None),
+    }
+}
+
+/// Returns false when the worker should stop the job (cancelled, reaped,
+/// no longer its own).
+pub async fn heartbeat(
+    db: &impl GenericClient,
+    id: Uuid,
+    worker: &str,
+    report: Option<&Report>,
+) -> Result<bool, tokio_postgres::Error> {
+    let (progress, message, log) = parts(report);
+    let row = db
+        .query_one(
+            "SELECT public.caseload_worker_heartbeat($1::uuid, $2::text, $3::int2, $4::text, $5::text)",
+            &[&id, &worker, &progress, &message, &log],
+        )
+        .await?;
+    Ok(row.get::<_, Option<bool>>(0).unwrap_or(false))
+}
+
+/// The status the job ended in (`None`: it was no longer this worker's).
+pub async fn finish(
+    db: &impl GenericClient,
+    id: Uuid,
+    worker: &str,
+    result: &Value,
+    report: Option<&Report>,
+) -> Result<Option<String>, tokio_postgres::Error> {
+    let (_, message, log) = parts(report);
+    let row = db
+        .query_one(
+            "SELECT public.caseload_worker_finish($1::uuid, $2::text, $3::jsonb, $4::text, $5::text)::text",
+            &[&id, &worker, &result, &message, &log],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+pub async fn fail(
+    db: &impl GenericClient,
+    id: Uuid,
+    worker: &str,
+    error: &str,
+    retry: bool,
+    report: Option<&Report>,
+) -> Result<Option<String>, tokio_postgres::Error> {
+    let (_, _, log) = parts(report);
+    let row = db
+        .query_one(
+            "SELECT public.caseload_worker_fail($1::uuid, $2::text, $3::text, $4::bool, $5::text)::text",
+            &[&id, &worker, &error, &retry, &log],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// Requeues (or fails) jobs whose heartbeat is older than `stale_secs`.
+pub async fn reap(db: &impl GenericClient, stale_secs: f64) -> Result<i32, tokio_postgres::Error> {
+    let row = db
+        .query_one(
+            "SELECT public.caseload_worker_reap($1::float8)",
+            &[&stale_secs],
+        )
+        .await?;
+    Ok(row.get(0))
+}
