@@ -275,7 +275,8 @@ impl Worker {
             | Effect::WriteContact { .. }
             | Effect::ChangeFollowUp { .. }
             | Effect::ChangeDocument { .. }
-            | Effect::Admin { .. }) => self.write(effect).await?,
+            | Effect::Admin { .. }
+            | Effect::JobAction { .. }) => self.write(effect).await?,
             // Transfers report as they go (`serve` runs them with the
             // reply channel); the clipboard is the terminal loop's.
             Effect::Upload { req, .. } | Effect::Download { req, .. } => {
@@ -291,7 +292,6 @@ impl Worker {
                 self.files.cancel(req);
                 return None;
             }
-            | Effect::JobAction { .. }) => self.write(effect).await?,
             Effect::WriteContactDraft { draft } => return self.put_contact_draft(&draft),
             Effect::DeleteContactDraft { id } => return self.delete_contact_draft(id).await,
             Effect::WriteDraft { draft } => return self.put_draft(&draft),

@@ -121,6 +121,10 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
             req,
             wrote: Wrote::Document(
                 crate::db::documents::change(pg, change)
+                    .await
+                    .map_err(|e| super::describe_pg_error(&e)),
+            ),
+        },
         Effect::JobAction { req, id, action } => Msg::Written {
             req,
             wrote: Wrote::Job(
