@@ -127,4 +127,23 @@ pub enum Effect {
         version: i32,
         change: crate::domain::contact_log::FollowUpChange,
     },
+    /// Write a CSV export to the download folder as the person, recorded in
+    /// the audit trail; answered with `Wrote::Exported`. Never cancelled.
+    Export {
+        req: ReqId,
+        what: crate::app::screens::export::ExportWhat,
+        bom: bool,
+    },
+    /// Build and write a report to the reports folder as the person;
+    /// answered with `Wrote::Reported`. Never cancelled.
+    RunReport {
+        req: ReqId,
+        spec: crate::report::Spec,
+    },
+    /// Open a file written here (a report) with the system's opener;
+    /// answered with `Wrote::Opened`.
+    OpenFile {
+        req: ReqId,
+        path: std::path::PathBuf,
+    },
 }

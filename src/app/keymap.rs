@@ -28,6 +28,8 @@ pub enum Context {
     IvFilterBar,
     /// The Missed sessions screen (`:missed`).
     Missed,
+    /// Exports (the Export screen, `E` on the roster) and the Reports screen.
+    Exports,
 }
 
 impl Context {
@@ -47,6 +49,7 @@ impl Context {
             Context::Communications => "Communication log",
             Context::IvFilterBar => "Interventions filter bar (after f; also u, t, s, x, c above)",
             Context::Missed => "Missed sessions (:missed)",
+            Context::Exports => "Export and Reports (E on the roster exports it as shown)",
         }
     }
 }
@@ -183,6 +186,15 @@ actions! {
     ContactMine = "contact_mine", Communications, "only mine: I logged it or own its follow-up", ["m"], hint "mine";
     ContactClear = "contact_clear", Communications, "remove every filter", ["x"], hint "clear";
     MissedPeriod = "missed_period", Missed, "period: this month, last month, the last 4 weeks (in turn)", ["p"], hint "period";
+    Export = "export", Exports, "export as CSV: on the roster the students as filtered and sorted; on the Export screen the selected export", ["E"], hint "export";
+    ExportBom = "export_bom", Exports, "Export screen: start files with a byte order mark (for Excel), on or off", ["b"], hint "BOM";
+    ExportPeriod = "export_period", Exports, "Export screen: sessions of this month, last month, the last 4 weeks (in turn)", ["p"], hint "period";
+    ReportOpen = "report_open", Exports, "Reports: open the selected report with the system's opener", ["o", "enter"], hint "open";
+    ReportRerun = "report_rerun", Exports, "Reports: run the selected report again on today's data", ["R"], hint "re-run";
+    ReportSummary = "report_summary", Exports, "Reports: new caseload summary by school (of all you see)", ["1"], hint "by school";
+    ReportByCounselor = "report_by_counselor", Exports, "Reports: new caseload summary by counselor (of all you see)", ["2"], hint "by counselor";
+    ReportRecap = "report_recap", Exports, "Reports: new MTSS meeting recap of the chosen school, as of today", ["3"], hint "recap";
+    ReportSchool = "report_school", Exports, "Reports: choose the recap's school (next in turn)", ["s"], hint "school";
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded
@@ -386,6 +398,7 @@ impl KeyMap {
                     | Context::Communications
                     | Context::IvFilterBar
                     | Context::Missed
+                    | Context::Exports
             )
         })
     }

@@ -120,6 +120,9 @@ pub enum Read {
     IvCount {
         query: IvQuery,
     },
+    /// The reports written on this computer, and the schools a recap can
+    /// be for.
+    Reports,
 }
 
 /// The answer to a [`Read`], variant for variant. `today` is the worker's
@@ -221,6 +224,13 @@ pub enum Data {
         /// costly.
         estimated: bool,
     },
+    Reports {
+        /// The reports folder (`None`: no data folder on this computer).
+        dir: Option<std::path::PathBuf>,
+        /// Newest first.
+        entries: Vec<crate::report::store::Entry>,
+        schools: Vec<SchoolChoice>,
+    },
 }
 
 /// The answer to a write, for the screen that sent it (`Msg::Written`).
@@ -240,4 +250,10 @@ pub enum Wrote {
     Contact(ContactWritten),
     /// `Effect::ChangeFollowUp`: the row as it is now.
     FollowUp(crate::domain::outcome::Written<FollowUp, FollowUp>),
+    /// `Effect::Export`: what was written, or why not.
+    Exported(Result<crate::export::Written, String>),
+    /// `Effect::RunReport`.
+    Reported(Result<crate::report::Written, String>),
+    /// `Effect::OpenFile`: the file handed to the opener, or why not.
+    Opened(Result<std::path::PathBuf, String>),
 }

@@ -26,6 +26,7 @@ use tokio_postgres::CancelToken;
 mod contact;
 pub mod draft_writer;
 mod failure;
+mod files;
 pub mod iv_write;
 pub mod outbox;
 mod reads;
@@ -246,7 +247,13 @@ impl Worker {
             | Effect::DeleteSession { .. }
             | Effect::WriteIv { .. }
             | Effect::WriteContact { .. }
-            | Effect::ChangeFollowUp { .. }) => self.write(effect).await?,
+            | Effect::ChangeFollowUp { .. }
+            | Effect::Export { .. }
+            | Effect::RunReport { .. }) => self.write(effect).await?,
+            Effect::OpenFile { req, path } => Msg::Written {
+                req,
+                wrote: crate::app::Wrote::Opened(files::open(path).await),
+            },
             Effect::WriteContactDraft { draft } => return self.put_contact_draft(&draft),
             Effect::DeleteContactDraft { id } => return self.delete_contact_draft(id).await,
             Effect::WriteDraft { draft } => return self.put_draft(&draft),

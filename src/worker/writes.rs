@@ -117,6 +117,14 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
             req,
             wrote: Wrote::FollowUp(crate::db::follow_ups::change(pg, id, version, change).await),
         },
+        Effect::Export { req, what, bom } => Msg::Written {
+            req,
+            wrote: Wrote::Exported(super::files::export(c, what, bom, today).await),
+        },
+        Effect::RunReport { req, spec } => Msg::Written {
+            req,
+            wrote: Wrote::Reported(super::files::report(c, spec, today).await),
+        },
         _ => return None,
     })
 }
@@ -153,6 +161,14 @@ pub(super) fn not_sent(effect: Effect, why: String) -> Option<Msg> {
         Effect::ChangeFollowUp { req, .. } => Msg::Written {
             req,
             wrote: Wrote::FollowUp(crate::domain::outcome::Written::Failed(why)),
+        },
+        Effect::Export { req, .. } => Msg::Written {
+            req,
+            wrote: Wrote::Exported(Err(why)),
+        },
+        Effect::RunReport { req, .. } => Msg::Written {
+            req,
+            wrote: Wrote::Reported(Err(why)),
         },
         _ => return None,
     })

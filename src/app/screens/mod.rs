@@ -7,6 +7,7 @@
 
 pub mod communications;
 pub mod contact_edit;
+pub mod export;
 pub mod follow_ups;
 pub mod home;
 pub mod intervention;
@@ -16,6 +17,7 @@ pub mod menu;
 pub mod missed;
 pub mod my_caseload;
 pub mod placeholder;
+pub mod reports;
 pub mod room;
 pub mod roster;
 pub mod schools;
@@ -27,6 +29,7 @@ use crate::app::nav::{cancel_all, reload};
 use crate::app::request::Wrote;
 use crate::app::{Conn, Data, Effect, ReqId, State, session_log};
 use communications::CommsState;
+use export::ExportState;
 use crossterm::event::KeyEvent;
 use follow_ups::FollowUpsState;
 use home::HomeState;
@@ -37,6 +40,7 @@ use menu::MenuState;
 use missed::MissedState;
 use my_caseload::MyCaseloadState;
 use placeholder::Placeholder;
+use reports::ReportsState;
 use room::{Cx, Nav, Room};
 use roster::RosterState;
 use schools::SchoolsState;
@@ -98,6 +102,10 @@ screens! {
     MyCaseload(MyCaseloadState),
     /// Every intervention the person may see (menu: Interventions).
     IvList(IvListState),
+    /// CSV exports (menu: Export).
+    Export(ExportState),
+    /// Reports written on this computer (menu: Reports).
+    Reports(ReportsState),
     /// A menu target that is not built yet, said honestly.
     Placeholder(Placeholder),
     /// The contact form (log or edit a contact with a family).
@@ -368,6 +376,8 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
         missed::TARGET => Screen::Missed(MissedState::default()),
         my_caseload::TARGET => Screen::MyCaseload(MyCaseloadState::default()),
         iv_list::TARGET => Screen::IvList(IvListState::default()),
+        export::TARGET => Screen::Export(ExportState::default()),
+        reports::TARGET => Screen::Reports(ReportsState::default()),
         _ => Screen::Placeholder(Placeholder { label }),
     };
     push(state, screen)

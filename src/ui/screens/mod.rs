@@ -3,6 +3,7 @@
 
 pub mod communications;
 pub mod contact_edit;
+pub mod export;
 #[cfg(test)]
 mod contact_log_snapshots;
 pub mod follow_ups;
@@ -17,6 +18,9 @@ pub mod missed;
 #[cfg(test)]
 mod missed_snapshots;
 pub mod my_caseload;
+pub mod reports;
+#[cfg(test)]
+mod reports_snapshots;
 pub mod roster;
 pub mod schools;
 #[cfg(test)]
@@ -48,6 +52,8 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Missed(m) => missed::render(frame, body, m, theme),
         Screen::MyCaseload(m) => my_caseload::render(frame, body, m, theme),
         Screen::IvList(s) => iv_list::render(frame, body, s, theme),
+        Screen::Export(s) => export::render(frame, body, s, theme),
+        Screen::Reports(s) => reports::render(frame, body, s, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,
