@@ -38,16 +38,20 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ExportState, theme: &Theme) {
         Some(Err(why)) => format!("export failed: {why}"),
         None => String::new(),
     };
-    let foot = format!(
-        "byte order mark (for Excel): {} (b) · {last}",
+    let bom = format!(
+        "byte order mark (for Excel): {} (b)",
         if s.bom { "on" } else { "off" }
     );
+    let foot = if last.is_empty() {
+        bom
+    } else {
+        format!("{bom} · {last}")
+    };
     listing::render(
         frame,
         area,
         Listing {
-            title: "CSV to your download folder, read as you (only what you may see); \
-                    every export is recorded in the audit trail; files are never overwritten",
+            title: "CSV as you (only what you may see) to your downloads; audited; never overwritten",
             table,
             cursor: s.cursor.at(),
             empty: "",

@@ -22,14 +22,14 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ReportsState, theme: &Theme) {
         .map(|d| d.display().to_string())
         .unwrap_or_else(|| "no data folder".into());
     let title = format!(
-        "reports on this computer only, for now ({}): o opens, R runs again",
+        "reports on this computer only, for now: {}",
         clean(&dir)
     );
     let table = Table {
         columns: vec![
             Column::whole("written (UTC)"),
-            Column::new("report", 20, 0),
             Column::whole("files"),
+            Column::new("report", 20, 0),
         ],
         rows: list
             .entries
@@ -37,8 +37,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ReportsState, theme: &Theme) {
             .map(|e| {
                 vec![
                     e.written_at.format("%Y-%m-%d %H:%M").to_string(),
-                    e.title.clone(),
                     if e.csv.is_some() { "html csv" } else { "html" }.to_string(),
+                    e.title.clone(),
                 ]
             })
             .collect(),
@@ -48,7 +48,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ReportsState, theme: &Theme) {
         .map(|sc| format!("{} ({})", sc.name, sc.local_id))
         .unwrap_or_else(|| "no school".into());
     let foot = format!(
-        "{}new: 1 summary by school · 2 by counselor · 3 recap of {school} (s: next school)",
+        "{}new: 1 by school · 2 by counselor · 3 recap of {school} (s: school)",
         if s.running.is_some() {
             "writing… · "
         } else {

@@ -15,7 +15,7 @@ fn reports_80x24() {
     let screen = text(&draw(&sized(reports::loaded(), 80, 24), 80, 24, false));
     assert!(screen.contains("reports on this computer only"), "{screen}");
     assert!(screen.contains("Progress report: Ava Nguyen"), "{screen}");
-    assert!(screen.contains("3 recap of Lincoln"), "{screen}");
+    assert!(screen.contains("3 recap of Lincoln Elementary (LIN)"), "{screen}");
     insta::assert_snapshot!(screen);
 }
 

@@ -109,7 +109,12 @@ impl Room for ExportState {
         key: &KeyEvent,
         action: Option<Action>,
     ) -> Option<Vec<Effect>> {
-        let own = cx.keymap.action_in(key, |c| c == Context::Exports);
+        // Only this screen's own keys of the section (enter opens a report
+        // there, and exports here, as `open`).
+        let own = cx
+            .keymap
+            .action_in(key, |c| c == Context::Exports)
+            .filter(|a| matches!(a, Action::Export | Action::ExportBom | Action::ExportPeriod));
         match own.or(action)? {
             Action::Export | Action::Open => {
                 let what = self.what(self.cursor.at());
