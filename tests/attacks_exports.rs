@@ -9,7 +9,12 @@ use common::district::{District, INSUFFICIENT_PRIVILEGE, sqlstate};
 use tokio_postgres::Client;
 use uuid::Uuid;
 
-async fn record(c: &Client, kind: &str, students: &[Uuid], detail: &str) -> Result<i32, tokio_postgres::Error> {
+async fn record(
+    c: &Client,
+    kind: &str,
+    students: &[Uuid],
+    detail: &str,
+) -> Result<i32, tokio_postgres::Error> {
     c.query_one(
         "SELECT caseload_record_export($1, $2, $3::text::jsonb)",
         &[&kind, &students, &detail],
@@ -73,7 +78,10 @@ async fn the_actor_is_always_the_caller() {
     .await
     .unwrap();
     let actors: Vec<Option<Uuid>> = trail(&d).await.into_iter().map(|(a, _)| a).collect();
-    assert!(actors.iter().all(|a| *a == Some(d.id("counselor_a"))), "{actors:?}");
+    assert!(
+        actors.iter().all(|a| *a == Some(d.id("counselor_a"))),
+        "{actors:?}"
+    );
     // Nor can the trail be written or changed directly.
     assert_eq!(
         sqlstate(
@@ -87,7 +95,10 @@ async fn the_actor_is_always_the_caller() {
         INSUFFICIENT_PRIVILEGE
     );
     assert_eq!(
-        sqlstate(c.execute("UPDATE audit_events SET actor_id = NULL", &[]).await),
+        sqlstate(
+            c.execute("UPDATE audit_events SET actor_id = NULL", &[])
+                .await
+        ),
         INSUFFICIENT_PRIVILEGE
     );
     assert_eq!(
@@ -153,11 +164,9 @@ async fn temp_objects_cannot_hijack_the_function() {
     // If TEMP is granted, a temp `students` that says B1 is mine, and
     // temp functions shadowing the helpers, must change nothing: the
     // function names public's, and pg_temp comes last.
-    if c.batch_execute(
-        "CREATE TEMP TABLE students (id uuid, school_id uuid, counselor_id uuid)",
-    )
-    .await
-    .is_ok()
+    if c.batch_execute("CREATE TEMP TABLE students (id uuid, school_id uuid, counselor_id uuid)")
+        .await
+        .is_ok()
     {
         c.execute(
             "INSERT INTO pg_temp.students VALUES ($1, NULL, $2)",

@@ -85,7 +85,14 @@ fn columns(rows: &[Vec<String>], pick: &[usize]) -> Vec<Vec<String>> {
     out
 }
 
-const PEOPLE: &[&str] = &["counselor_a", "counselor_b", "teacher", "coord_x", "coord_y", "admin"];
+const PEOPLE: &[&str] = &[
+    "counselor_a",
+    "counselor_b",
+    "teacher",
+    "coord_x",
+    "coord_y",
+    "admin",
+];
 
 #[tokio::test]
 async fn the_roster_export_holds_what_each_person_sees_through_psql() {
@@ -266,12 +273,7 @@ async fn exports_never_overwrite_and_each_is_an_audit_event() {
     let second = run(&c, &Spec::Roster(RosterQuery::default()), dir.path()).await;
     assert_ne!(first.files[0].path, second.files[0].path);
     assert!(first.files[0].path.exists() && second.files[0].path.exists());
-    assert!(
-        second.files[0]
-            .path
-            .to_string_lossy()
-            .ends_with(" (2).csv")
-    );
+    assert!(second.files[0].path.to_string_lossy().ends_with(" (2).csv"));
 
     let me = d.id("counselor_a");
     let rows = d

@@ -18,7 +18,10 @@ fn dir(out: &ExportOut, env: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf>
 }
 
 /// The roster query the flags describe (a school by local id).
-pub async fn roster_query(client: &impl GenericClient, a: &ExportRosterArgs) -> Result<RosterQuery> {
+pub async fn roster_query(
+    client: &impl GenericClient,
+    a: &ExportRosterArgs,
+) -> Result<RosterQuery> {
     let school = match &a.school {
         Some(local) => {
             let id = super::school_id(client, local).await?;

@@ -85,7 +85,10 @@ mod tests {
 
     #[test]
     fn formulas_become_text() {
-        assert_eq!(cell("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+        assert_eq!(
+            cell("=HYPERLINK(\"http://x\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\")\""
+        );
         assert_eq!(cell("+1-2"), "\"'+1-2\"");
         assert_eq!(cell("-cmd|' /C calc'!A0"), "\"'-cmd|' /C calc'!A0\"");
         assert_eq!(cell("@SUM(A1)"), "\"'@SUM(A1)\"");

@@ -15,7 +15,8 @@ pub fn default_dir(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
     {
         return Some(d);
     }
-    if let Some(d) = directories::UserDirs::new().and_then(|u| u.download_dir().map(Path::to_path_buf))
+    if let Some(d) =
+        directories::UserDirs::new().and_then(|u| u.download_dir().map(Path::to_path_buf))
     {
         return Some(d);
     }
@@ -81,7 +82,13 @@ pub fn write_new(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> std::io::Re
 pub fn name_part(s: &str) -> String {
     s.chars()
         .take(40)
-        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 

@@ -138,31 +138,31 @@ pub async fn person_id(
                 .query_opt("SELECT id FROM users WHERE username = $1", &[&u.trim()])
                 .await?
         }
-        None => {
-            client
-                .query_opt(
-                    "SELECT caseload_current_user_id() WHERE caseload_current_user_id() IS NOT NULL",
-                    &[],
-                )
-                .await?
-        }
+        None => client
+            .query_opt(
+                "SELECT caseload_current_user_id() WHERE caseload_current_user_id() IS NOT NULL",
+                &[],
+            )
+            .await?,
     };
     row.map(|r| r.get(0)).ok_or_else(|| {
         ExportError::Invalid(match username {
             Some(u) => format!("nobody has the username {u:?}"),
-            None => "you are not signed in as a caseload user (no users row for this login role)"
-                .into(),
+            None => {
+                "you are not signed in as a caseload user (no users row for this login role)".into()
+            }
         })
     })
 }
 
 fn write(dir: &Path, stem: &str, table: &csv::Table, bom: bool) -> Result<File, ExportError> {
-    let path = file::write_new(dir, stem, "csv", table.to_csv(bom).as_bytes()).map_err(|source| {
-        ExportError::Io {
-            path: dir.join(format!("{stem}.csv")),
-            source,
-        }
-    })?;
+    let path =
+        file::write_new(dir, stem, "csv", table.to_csv(bom).as_bytes()).map_err(|source| {
+            ExportError::Io {
+                path: dir.join(format!("{stem}.csv")),
+                source,
+            }
+        })?;
     Ok(File {
         path,
         rows: table.rows.len(),
@@ -208,7 +208,10 @@ pub async fn run(
                 .map(file::name_part)
                 .unwrap_or_else(|| "mine".into());
             (
-                vec![(format!("caseload-{who}-{day}"), sql::caseload(client, person).await?)],
+                vec![(
+                    format!("caseload-{who}-{day}"),
+                    sql::caseload(client, person).await?,
+                )],
                 serde_json::json!({"counselor": counselor}),
             )
         }

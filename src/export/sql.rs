@@ -38,7 +38,10 @@ fn yes_no(col: &str) -> String {
 }
 
 /// The roster with the person's search, filters and sort.
-pub async fn roster(client: &impl GenericClient, q: &RosterQuery) -> Result<Rows, tokio_postgres::Error> {
+pub async fn roster(
+    client: &impl GenericClient,
+    q: &RosterQuery,
+) -> Result<Rows, tokio_postgres::Error> {
     let mut p = Params::default();
     let (w, order) = filtered(q, &mut p);
     let sql = format!(
@@ -76,7 +79,10 @@ pub async fn roster(client: &impl GenericClient, q: &RosterQuery) -> Result<Rows
 /// intervention (as its owner or on its team), one line per open
 /// intervention (a student without one has one line with those columns
 /// empty). `person` is the caseload's user id.
-pub async fn caseload(client: &impl GenericClient, person: Uuid) -> Result<Rows, tokio_postgres::Error> {
+pub async fn caseload(
+    client: &impl GenericClient,
+    person: Uuid,
+) -> Result<Rows, tokio_postgres::Error> {
     let sql = format!(
         "WITH mine AS ( \
            SELECT s.id FROM students s WHERE s.counselor_id = $1 \

@@ -47,7 +47,9 @@ pub async fn report(
     let (spec, out) = spec(cmd);
     let dir = out
         .or_else(|| super::store::default_dir(env))
-        .ok_or_else(|| eyre!("no data folder for reports (HOME is not set): give one with --out DIR"))?;
+        .ok_or_else(|| {
+            eyre!("no data folder for reports (HOME is not set): give one with --out DIR")
+        })?;
     let tx = client
         .build_transaction()
         .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)

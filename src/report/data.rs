@@ -139,9 +139,13 @@ async fn attach_goals(
         .await?;
     let public = match content {
         Content::All => "",
+        // A point taken in a session counts only when that session is
+        // seen and neither it nor its plan is restricted: one hidden from
+        // the author by row-level security is left out too.
         Content::Public => {
-            "AND NOT EXISTS (SELECT 1 FROM intervention_sessions x \
-               WHERE x.id = m.session_id AND x.is_restricted)"
+            "AND (m.session_id IS NULL OR EXISTS (SELECT 1 FROM intervention_sessions x \
+               JOIN interventions xi ON xi.id = x.intervention_id \
+               WHERE x.id = m.session_id AND NOT x.is_restricted AND NOT xi.is_restricted))"
         }
     };
     let points = client

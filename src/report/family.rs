@@ -61,7 +61,11 @@ pub async fn build(
         for g in &iv.goals {
             let f = &g.goal.fields;
             page.el("h3", &f.statement);
-            let unit = f.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+            let unit = f
+                .unit
+                .as_deref()
+                .map(|u| format!(" {u}"))
+                .unwrap_or_default();
             let mut facts = Vec::new();
             if let (Some(v), Some(d)) = (f.baseline_value, f.baseline_date) {
                 facts.push(format!("Started at {}{unit} on {d}.", num(v)));

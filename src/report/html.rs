@@ -82,7 +82,11 @@ impl Page {
         for row in rows {
             self.body.push_str("<tr>");
             for cell in row {
-                let class = if cell.parse::<f64>().is_ok() { " class=\"n\"" } else { "" };
+                let class = if cell.parse::<f64>().is_ok() {
+                    " class=\"n\""
+                } else {
+                    ""
+                };
                 let _ = write!(self.body, "<td{class}>{}</td>", esc(cell));
             }
             self.body.push_str("</tr>");

@@ -71,7 +71,11 @@ impl Spec {
     fn stem(&self, today: NaiveDate) -> String {
         match self {
             Spec::Recap { school, date, .. } => {
-                format!("recap-{}-{}", file::name_part(school), date.unwrap_or(today))
+                format!(
+                    "recap-{}-{}",
+                    file::name_part(school),
+                    date.unwrap_or(today)
+                )
             }
             Spec::Summary {
                 by,
@@ -174,7 +178,10 @@ pub async fn student_id(
     }
 }
 
-async fn school(client: &impl GenericClient, local_id: &str) -> Result<(Uuid, String), ReportError> {
+async fn school(
+    client: &impl GenericClient,
+    local_id: &str,
+) -> Result<(Uuid, String), ReportError> {
     let row = client
         .query_opt(
             "SELECT id, name FROM schools WHERE local_id = $1",

@@ -120,7 +120,14 @@ pub async fn build(
     page.table(
         "discussed",
         &[
-            "Student", "ID", "Grade", "Intervention", "Tier", "Status", "Progress", "Owner",
+            "Student",
+            "ID",
+            "Grade",
+            "Intervention",
+            "Tier",
+            "Status",
+            "Progress",
+            "Owner",
         ],
         &rows,
     );
@@ -191,11 +198,21 @@ pub async fn build(
             ]
         })
         .collect();
-    page.table("follow-ups", &["Due", "Student", "Purpose", "Owner"], &fu_rows);
+    page.table(
+        "follow-ups",
+        &["Due", "Student", "Purpose", "Owner"],
+        &fu_rows,
+    );
 
     let csv = crate::export::csv::Table {
         columns: vec![
-            "student", "student_id", "grade", "intervention", "tier", "status", "progress",
+            "student",
+            "student_id",
+            "grade",
+            "intervention",
+            "tier",
+            "status",
+            "progress",
             "owner",
         ],
         rows: rows

@@ -138,7 +138,10 @@ mod tests {
         let b = save(dir.path(), &spec, "progress-S1", &built()).unwrap();
         assert_ne!(a.html, b.html);
         assert_eq!(name(&b.html), "progress-S1 (2).html");
-        assert_eq!(b.csv.as_deref().map(name).as_deref(), Some("progress-S1 (2).csv"));
+        assert_eq!(
+            b.csv.as_deref().map(name).as_deref(),
+            Some("progress-S1 (2).csv")
+        );
         let listed = list(dir.path()).unwrap();
         assert_eq!(listed.len(), 2);
         assert!(listed.iter().all(|e| e.spec == spec));
@@ -148,6 +151,10 @@ mod tests {
 
     #[test]
     fn a_missing_folder_has_no_reports() {
-        assert!(list(Path::new("/nonexistent/caseload-reports")).unwrap().is_empty());
+        assert!(
+            list(Path::new("/nonexistent/caseload-reports"))
+                .unwrap()
+                .is_empty()
+        );
     }
 }

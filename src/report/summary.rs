@@ -58,12 +58,19 @@ pub struct Summary<'a> {
 }
 
 fn running(s: InterventionStatus) -> bool {
-    matches!(s, InterventionStatus::Active | InterventionStatus::ReviewDue)
+    matches!(
+        s,
+        InterventionStatus::Active | InterventionStatus::ReviewDue
+    )
 }
 
 /// A line's (label, id): lines sort by label, and two schools or people
 /// of the same name stay apart.
-fn key(by: GroupBy, school: (Uuid, &str), counselor: (Option<Uuid>, Option<&str>)) -> (String, String) {
+fn key(
+    by: GroupBy,
+    school: (Uuid, &str),
+    counselor: (Option<Uuid>, Option<&str>),
+) -> (String, String) {
     match by {
         GroupBy::School => (school.1.to_string(), school.0.to_string()),
         GroupBy::Counselor => (

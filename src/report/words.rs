@@ -29,9 +29,9 @@ pub fn plain_verdict(g: &GoalWithPoints, points: usize) -> String {
              support."
                 .into()
         }
-        Ok(Verdict::NotEnoughData { have, need }) => format!(
-            "Too early to tell: {have} of the {need} measurements we need so far."
-        ),
+        Ok(Verdict::NotEnoughData { have, need }) => {
+            format!("Too early to tell: {have} of the {need} measurements we need so far.")
+        }
         Ok(Verdict::NoRule) | Err(_) => "We are keeping track of progress on this goal.".into(),
     }
 }

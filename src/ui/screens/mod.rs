@@ -3,9 +3,9 @@
 
 pub mod communications;
 pub mod contact_edit;
-pub mod export;
 #[cfg(test)]
 mod contact_log_snapshots;
+pub mod export;
 pub mod follow_ups;
 pub mod home;
 pub mod intervention;

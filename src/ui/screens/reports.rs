@@ -21,10 +21,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ReportsState, theme: &Theme) {
         .as_ref()
         .map(|d| d.display().to_string())
         .unwrap_or_else(|| "no data folder".into());
-    let title = format!(
-        "reports on this computer only, for now: {}",
-        clean(&dir)
-    );
+    let title = format!("reports on this computer only, for now: {}", clean(&dir));
     let table = Table {
         columns: vec![
             Column::whole("written (UTC)"),

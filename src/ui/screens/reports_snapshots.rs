@@ -15,7 +15,10 @@ fn reports_80x24() {
     let screen = text(&draw(&sized(reports::loaded(), 80, 24), 80, 24, false));
     assert!(screen.contains("reports on this computer only"), "{screen}");
     assert!(screen.contains("Progress report: Ava Nguyen"), "{screen}");
-    assert!(screen.contains("3 recap of Lincoln Elementary (LIN)"), "{screen}");
+    assert!(
+        screen.contains("3 recap of Lincoln Elementary (LIN)"),
+        "{screen}"
+    );
     insta::assert_snapshot!(screen);
 }
 
@@ -30,7 +33,10 @@ fn reports_120x40_no_color_hostile_title() {
     let t = draw(&sized(s, 120, 40), 120, 40, true);
     assert!(no_colours(&t));
     let screen = text(&t);
-    assert!(!screen.contains('\x1b') && !screen.contains('\u{202e}'), "{screen}");
+    assert!(
+        !screen.contains('\x1b') && !screen.contains('\u{202e}'),
+        "{screen}"
+    );
     insta::assert_snapshot!(screen);
 }
 
@@ -41,6 +47,9 @@ fn export_80x24() {
     let screen = text(&draw(&sized(s, 80, 24), 80, 24, false));
     assert!(screen.contains("Roster"), "{screen}");
     assert!(screen.contains("Sessions this month"), "{screen}");
-    assert!(screen.contains("byte order mark (for Excel): off"), "{screen}");
+    assert!(
+        screen.contains("byte order mark (for Excel): off"),
+        "{screen}"
+    );
     insta::assert_snapshot!(screen);
 }

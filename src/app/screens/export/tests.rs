@@ -30,7 +30,10 @@ fn opened() -> State {
 }
 
 fn asked(fx: &[Effect]) -> (ReqId, ExportWhat, bool) {
-    let fx: Vec<&Effect> = fx.iter().filter(|e| !matches!(e, Effect::Cancel { .. })).collect();
+    let fx: Vec<&Effect> = fx
+        .iter()
+        .filter(|e| !matches!(e, Effect::Cancel { .. }))
+        .collect();
     match fx[..] {
         [Effect::Export { req, what, bom }] => (*req, what.clone(), *bom),
         _ => panic!("expected one export, got {fx:?}"),

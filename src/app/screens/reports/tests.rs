@@ -63,7 +63,10 @@ pub(crate) fn listing() -> Data {
                 },
             ),
         ],
-        schools: vec![school(1, "Lincoln Elementary", "LIN"), school(2, "Hoover Middle", "HOO")],
+        schools: vec![
+            school(1, "Lincoln Elementary", "LIN"),
+            school(2, "Hoover Middle", "HOO"),
+        ],
     }
 }
 
@@ -80,7 +83,13 @@ pub(crate) fn loaded() -> State {
             _ => None,
         })
         .unwrap_or_else(|| panic!("the folder is read: {fx:?}"));
-    update(&mut s, Msg::Loaded { req, data: listing() });
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: listing(),
+        },
+    );
     s
 }
 
