@@ -51,6 +51,17 @@ pub fn chart(g: &GoalWithPoints, label: &str) -> Option<String> {
         dates.extend([goal.baseline.on, goal.target.on]);
         values.extend([goal.baseline.value, goal.target.value]);
     }
+    // A target without a baseline has no aimline, but still shows where
+    // the goal aims.
+    let fields = &g.goal.fields;
+    let target = match (fields.target_value, fields.target_date) {
+        (Some(v), Some(d)) if goal.is_none() => Some(Point { on: d, value: v }),
+        _ => None,
+    };
+    if let Some(t) = target {
+        dates.push(t.on);
+        values.push(t.value);
+    }
     let from = *dates.iter().min()?;
     let to = *dates.iter().max()?;
     let mut low = values.iter().copied().fold(f64::INFINITY, f64::min);
@@ -113,6 +124,17 @@ pub fn chart(g: &GoalWithPoints, label: &str) -> Option<String> {
             f.y(t.value_on(first)).clamp(0.0, H),
             f.x(last),
             f.y(t.value_on(last)).clamp(0.0, H)
+        );
+    }
+    if let Some(t) = target {
+        let _ = write!(
+            s,
+            "<rect class=\"target\" x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"8\" \
+             fill=\"none\" stroke=\"#1a6\" stroke-width=\"2\"><title>goal: {} by {}</title></rect>",
+            f.x(t.on) - 4.0,
+            f.y(t.value) - 4.0,
+            num(t.value),
+            t.on
         );
     }
     let mut sorted = points.clone();
