@@ -57,6 +57,14 @@ pub enum Command {
     /// whose worker died. Connect directly (not through a pooler) as a login
     /// that is a member of caseload_worker.
     Worker(WorkerArgs),
+    /// CSV of what you may see (roster, caseload, sessions), read as you
+    /// and recorded in the audit trail. Never overwrites a file.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Reports as self-contained HTML (and CSV where tabular), read as you,
+    /// kept in the reports folder (or --out).
+    #[command(subcommand)]
+    Report(ReportCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -367,4 +375,157 @@ pub struct DocUploadArgs {
     /// Only people who may see restricted records will see it.
     #[arg(long)]
     pub restricted: bool,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ExportOut {
+    /// Folder to write to (default: your download folder).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Start the file with a UTF-8 byte order mark (for Excel).
+    #[arg(long)]
+    pub bom: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The roster, with the roster's search, filters and sort.
+    Roster(ExportRosterArgs),
+    /// A caseload: the students a person counsels or works with, one line
+    /// per open intervention.
+    Caseload(ExportCaseloadArgs),
+    /// Sessions and progress measurements over a date range (two files).
+    Sessions(ExportSessionsArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RosterSortArg {
+    Name,
+    Grade,
+    School,
+    LastSession,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ExportRosterArgs {
+    /// Search text, as typed in the roster's search box.
+    #[arg(long, default_value = "")]
+    pub search: String,
+    /// Only this school (local id).
+    #[arg(long, value_name = "LOCAL_ID")]
+    pub school: Option<String>,
+    /// Grades from (PK, TK, KG, 01–12, UG).
+    #[arg(long, value_name = "GRADE")]
+    pub grade_from: Option<String>,
+    /// Grades up to.
+    #[arg(long, value_name = "GRADE")]
+    pub grade_to: Option<String>,
+    /// Student status (active, pending, inactive, transferred, withdrawn, graduated).
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Tier of a running intervention (1–3).
+    #[arg(long, value_parser = clap::value_parser!(i16).range(1..=3))]
+    pub tier: Option<i16>,
+    #[arg(long)]
+    pub iep: bool,
+    #[arg(long = "section-504")]
+    pub section_504: bool,
+    #[arg(long)]
+    pub english_learner: bool,
+    /// Has a running intervention.
+    #[arg(long)]
+    pub active: bool,
+    /// My caseload only.
+    #[arg(long)]
+    pub mine: bool,
+    #[arg(long, value_enum, default_value_t = RosterSortArg::Name)]
+    pub sort: RosterSortArg,
+    #[command(flatten)]
+    pub out: ExportOut,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ExportCaseloadArgs {
+    /// Whose caseload (username); yours when omitted.
+    #[arg(long, value_name = "USERNAME")]
+    pub counselor: Option<String>,
+    #[command(flatten)]
+    pub out: ExportOut,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ExportSessionsArgs {
+    /// First day (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: chrono::NaiveDate,
+    /// Last day, included (default today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<chrono::NaiveDate>,
+    /// Only this school (local id).
+    #[arg(long, value_name = "LOCAL_ID")]
+    pub school: Option<String>,
+    #[command(flatten)]
+    pub out: ExportOut,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// MTSS meeting recap for one school.
+    Recap(ReportRecapArgs),
+    /// Caseload summary per school or per counselor.
+    Summary(ReportSummaryArgs),
+    /// A student's progress report for a family meeting (nothing restricted).
+    Student(ReportStudentArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ReportRecapArgs {
+    /// The school (local id).
+    #[arg(long, value_name = "LOCAL_ID")]
+    pub school: String,
+    /// The meeting's day (default today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<chrono::NaiveDate>,
+    /// Decisions since (default two weeks before the meeting).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<chrono::NaiveDate>,
+    /// A student to discuss (local id); repeatable. Default: those due for
+    /// review, off track, changed since, or ending soon.
+    #[arg(long = "student", value_name = "LOCAL_ID")]
+    pub students: Vec<String>,
+    /// Folder to write to (default: the reports folder).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GroupByArg {
+    School,
+    Counselor,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ReportSummaryArgs {
+    /// One line per school or per counselor.
+    #[arg(long, value_enum, default_value_t = GroupByArg::School)]
+    pub by: GroupByArg,
+    /// Only this school (local id).
+    #[arg(long, value_name = "LOCAL_ID")]
+    pub school: Option<String>,
+    /// Only this counselor's students and interventions (username).
+    #[arg(long, value_name = "USERNAME", conflicts_with = "school")]
+    pub counselor: Option<String>,
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ReportStudentArgs {
+    /// The student's local id.
+    pub student: String,
+    /// The student's school (local id), when the local id is not unique.
+    #[arg(long, value_name = "LOCAL_ID")]
+    pub school: Option<String>,
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }

@@ -304,6 +304,16 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             let limits = storage::limits::Limits::from_config(&loaded.config.storage);
             storage::command::doc_upload(&mut client, args, &loaded.config.storage, &limits).await
         }
+        Some(Command::Export(cmd)) => {
+            let mut client = pool::connect_one(&resolve(&cli, &loaded)?).await?;
+            caseload::export::command::export(&mut client, cmd, caseload::clock::today(), &env)
+                .await
+        }
+        Some(Command::Report(cmd)) => {
+            let mut client = pool::connect_one(&resolve(&cli, &loaded)?).await?;
+            caseload::report::command::report(&mut client, cmd, caseload::clock::today(), &env)
+                .await
+        }
         Some(Command::Demo(args)) => {
             let configured = if database_configured(&cli, &loaded) {
                 Some(resolve(&cli, &loaded)?)

@@ -180,4 +180,23 @@ pub enum Effect {
         id: Uuid,
         action: crate::domain::jobs::JobAction,
     },
+    /// Write a CSV export to the download folder as the person, recorded in
+    /// the audit trail; answered with `Wrote::Exported`. Never cancelled.
+    Export {
+        req: ReqId,
+        what: crate::app::screens::export::ExportWhat,
+        bom: bool,
+    },
+    /// Build and write a report to the reports folder as the person;
+    /// answered with `Wrote::Reported`. Never cancelled.
+    RunReport {
+        req: ReqId,
+        spec: crate::report::Spec,
+    },
+    /// Open a file written here (a report) with the system's opener;
+    /// answered with `Wrote::Opened`.
+    OpenFile {
+        req: ReqId,
+        path: std::path::PathBuf,
+    },
 }

@@ -41,6 +41,8 @@ pub enum Context {
     ProgramFields,
     /// The Jobs screen (menu: Reports → Jobs).
     Jobs,
+    /// Exports (the Export screen, `E` on the roster) and the Reports screen.
+    Exports,
 }
 
 impl Context {
@@ -66,6 +68,7 @@ impl Context {
             Context::Programs => "Intervention programs (admin)",
             Context::ProgramFields => "A program's session fields (after f)",
             Context::Jobs => "Jobs",
+            Context::Exports => "Export and Reports (E on the roster exports it as shown)",
         }
     }
 }
@@ -231,6 +234,15 @@ actions! {
     NavPreview = "nav_preview", MenuEditor, "preview the menu as the next role sees it", ["p"], hint "preview as";
     JobCancel = "job_cancel", Jobs, "cancel the selected job (a running one stops at its next checkpoint)", ["c"], hint "cancel";
     JobRetry = "job_retry", Jobs, "retry the selected job: a failed or cancelled one from its first attempt, a waiting one now", ["R"], hint "retry";
+    Export = "export", Exports, "export as CSV: on the roster the students as filtered and sorted; on the Export screen the selected export", ["E"], hint "export";
+    ExportBom = "export_bom", Exports, "Export screen: start files with a byte order mark (for Excel), on or off", ["b"], hint "BOM";
+    ExportPeriod = "export_period", Exports, "Export screen: sessions of this month, last month, the last 4 weeks (in turn)", ["p"], hint "period";
+    ReportOpen = "report_open", Exports, "Reports: open the selected report with the system's opener", ["o", "enter"], hint "open";
+    ReportRerun = "report_rerun", Exports, "Reports: run the selected report again on today's data", ["R"], hint "re-run";
+    ReportSummary = "report_summary", Exports, "Reports: new caseload summary by school (of all you see)", ["1"], hint "by school";
+    ReportByCounselor = "report_by_counselor", Exports, "Reports: new caseload summary by counselor (of all you see)", ["2"], hint "by counselor";
+    ReportRecap = "report_recap", Exports, "Reports: new MTSS meeting recap of the chosen school, as of today", ["3"], hint "recap";
+    ReportSchool = "report_school", Exports, "Reports: choose the recap's school (next in turn)", ["s"], hint "school";
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded
@@ -440,6 +452,7 @@ impl KeyMap {
                     | Context::Programs
                     | Context::ProgramFields
                     | Context::Jobs
+                    | Context::Exports
             )
         })
     }

@@ -49,8 +49,8 @@ pub use request::{Data, Read, Wrote};
 pub use screens::Screen;
 pub use screens::intervention::team;
 pub use screens::{
-    doc_upload, documents, home, intervention, iv_edit, menu, missed, my_caseload, roster, schools,
-    session_edit, student,
+    doc_upload, documents, export, home, intervention, iv_edit, menu, missed, my_caseload, reports,
+    roster, schools, session_edit, student,
 };
 pub use state::{
     Conn, FRAME_ROWS, Level, LogPick, MESSAGE_TICKS, MIN_HEIGHT, MIN_WIDTH, Modal, Options,

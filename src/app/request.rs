@@ -153,6 +153,9 @@ pub enum Read {
     Job {
         id: Uuid,
     },
+    /// The reports written on this computer, and the schools a recap can
+    /// be for.
+    Reports,
 }
 
 /// The answer to a [`Read`], variant for variant. `today` is the worker's
@@ -284,6 +287,13 @@ pub enum Data {
     Job {
         detail: Option<Box<crate::domain::jobs::JobDetail>>,
     },
+    Reports {
+        /// The reports folder (`None`: no data folder on this computer).
+        dir: Option<std::path::PathBuf>,
+        /// Newest first.
+        entries: Vec<crate::report::store::Entry>,
+        schools: Vec<SchoolChoice>,
+    },
 }
 
 /// The answer to a write, for the screen that sent it (`Msg::Written`).
@@ -310,4 +320,10 @@ pub enum Wrote {
     Admin(Result<(), String>),
     /// `Effect::JobAction`: what to say (`Err`: the refusal, in words).
     Job(Result<String, String>),
+    /// `Effect::Export`: what was written, or why not.
+    Exported(Result<crate::export::Written, String>),
+    /// `Effect::RunReport`.
+    Reported(Result<crate::report::Written, String>),
+    /// `Effect::OpenFile`: the file handed to the opener, or why not.
+    Opened(Result<std::path::PathBuf, String>),
 }

@@ -543,7 +543,14 @@ fn a_tool_the_menu_offers_opens_at_once_over_the_menu() {
     let mut s = on_roster();
     let fx = type_command(&mut s, "reports");
     assert!(
-        fx.iter().all(|e| matches!(e, Effect::Cancel { .. })),
+        fx.iter().all(|e| matches!(
+            e,
+            Effect::Cancel { .. }
+                | Effect::Load {
+                    read: Read::Reports,
+                    ..
+                }
+        )),
         "{fx:?}"
     );
     assert_eq!(s.top().title(), "Reports");

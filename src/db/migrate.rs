@@ -79,6 +79,7 @@ embedded_migrations! {
     23 => "0023_storage_ops.sql",
     24 => "0024_jobs.sql",
     25 => "0025_oneroster.sql",
+    26 => "0026_exports.sql",
     28 => "0028_admin_catalogue.sql",
 }
 

@@ -172,6 +172,16 @@ fn conditions(q: &RosterQuery, p: &mut Params, how: Match) -> Vec<String> {
     w
 }
 
+/// The roster's search and filters as a WHERE clause over `students s`, and
+/// its sort as an ORDER BY list, for exports that take the roster as the
+/// person sees it (`crate::export`): the same conditions as the page query.
+pub(crate) fn filtered(q: &RosterQuery, p: &mut Params) -> (String, String) {
+    let w = conditions(q, p, Match::Indexed);
+    let mut key: Vec<&str> = sort_lead(q.sort).into_iter().collect();
+    key.extend(NAME_KEYS);
+    (where_clause(&w), key.join(", "))
+}
+
 fn where_clause(w: &[String]) -> String {
     if w.is_empty() {
         String::new()

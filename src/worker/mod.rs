@@ -27,6 +27,7 @@ mod admin;
 mod contact;
 pub mod draft_writer;
 mod failure;
+mod exports;
 mod files;
 pub mod iv_write;
 pub mod outbox;
@@ -276,7 +277,9 @@ impl Worker {
             | Effect::ChangeFollowUp { .. }
             | Effect::ChangeDocument { .. }
             | Effect::Admin { .. }
-            | Effect::JobAction { .. }) => self.write(effect).await?,
+            | Effect::JobAction { .. }
+            | Effect::Export { .. }
+            | Effect::RunReport { .. }) => self.write(effect).await?,
             // Transfers report as they go (`serve` runs them with the
             // reply channel); the clipboard is the terminal loop's.
             Effect::Upload { req, .. } | Effect::Download { req, .. } => {
@@ -292,6 +295,10 @@ impl Worker {
                 self.files.cancel(req);
                 return None;
             }
+            Effect::OpenFile { req, path } => Msg::Written {
+                req,
+                wrote: crate::app::Wrote::Opened(exports::open(path).await),
+            },
             Effect::WriteContactDraft { draft } => return self.put_contact_draft(&draft),
             Effect::DeleteContactDraft { id } => return self.delete_contact_draft(id).await,
             Effect::WriteDraft { draft } => return self.put_draft(&draft),

@@ -98,6 +98,19 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
                 span,
             }
         }
+        Read::Reports => {
+            let dir = super::exports::reports_dir();
+            let entries = match &dir {
+                Some(d) => crate::report::store::list(d)
+                    .map_err(|e| Failure::Reason(format!("{}: {e}", d.display())))?,
+                None => Vec::new(),
+            };
+            Data::Reports {
+                dir,
+                entries,
+                schools: schools::active_schools(c).await?,
+            }
+        }
         Read::MyCaseload { sort } => Data::MyCaseload {
             list: Box::new(
                 crate::db::my_caseload::my_caseload(c, sort, today, MY_CASELOAD_ROWS).await?,

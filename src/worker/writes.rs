@@ -137,6 +137,14 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
             req,
             wrote: Wrote::Admin(super::admin::write(c, change).await),
         },
+        Effect::Export { req, what, bom } => Msg::Written {
+            req,
+            wrote: Wrote::Exported(super::exports::export(c, what, bom, today).await),
+        },
+        Effect::RunReport { req, spec } => Msg::Written {
+            req,
+            wrote: Wrote::Reported(super::exports::report(c, spec, today).await),
+        },
         _ => return None,
     })
 }
@@ -185,6 +193,14 @@ pub(super) fn not_sent(effect: Effect, why: String) -> Option<Msg> {
         Effect::JobAction { req, .. } => Msg::Written {
             req,
             wrote: Wrote::Job(Err(why)),
+        },
+        Effect::Export { req, .. } => Msg::Written {
+            req,
+            wrote: Wrote::Exported(Err(why)),
+        },
+        Effect::RunReport { req, .. } => Msg::Written {
+            req,
+            wrote: Wrote::Reported(Err(why)),
         },
         _ => return None,
     })

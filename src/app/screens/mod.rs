@@ -9,6 +9,7 @@ pub mod communications;
 pub mod contact_edit;
 pub mod doc_upload;
 pub mod documents;
+pub mod export;
 pub mod follow_ups;
 pub mod home;
 pub mod intervention;
@@ -21,6 +22,7 @@ pub mod missed;
 pub mod my_caseload;
 pub mod placeholder;
 pub mod programs;
+pub mod reports;
 pub mod room;
 pub mod roster;
 pub mod schools;
@@ -36,6 +38,7 @@ use communications::CommsState;
 use crossterm::event::KeyEvent;
 use doc_upload::UploadState;
 use documents::DocsState;
+use export::ExportState;
 use follow_ups::FollowUpsState;
 use home::HomeState;
 use intervention::DetailState;
@@ -48,6 +51,7 @@ use missed::MissedState;
 use my_caseload::MyCaseloadState;
 use placeholder::Placeholder;
 use programs::ProgramsState;
+use reports::ReportsState;
 use room::{Cx, Nav, Room};
 use roster::RosterState;
 use schools::SchoolsState;
@@ -112,6 +116,10 @@ screens! {
     IvList(IvListState),
     /// The person's background jobs (admins: all), live.
     Jobs(JobsState),
+    /// CSV exports (menu: Export).
+    Export(ExportState),
+    /// Reports written on this computer (menu: Reports).
+    Reports(ReportsState),
     /// A menu target that is not built yet, said honestly.
     Placeholder(Placeholder),
     /// The contact form (log or edit a contact with a family).
@@ -410,6 +418,8 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
         menu_editor::TARGET => Screen::MenuEditor(MenuEditorState::default()),
         programs::TARGET => Screen::Programs(ProgramsState::default()),
         jobs::TARGET => Screen::Jobs(JobsState::default()),
+        export::TARGET => Screen::Export(ExportState::default()),
+        reports::TARGET => Screen::Reports(ReportsState::default()),
         _ => Screen::Placeholder(Placeholder { label }),
     };
     push(state, screen)

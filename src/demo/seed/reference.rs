@@ -1049,6 +1049,7 @@ const ROLE_TOOLS: &[(&str, &[(&str, &str)])] = &[
             ("documents", "own"),
             ("jobs", "own"),
             ("reports", "own"),
+            ("export", "own"),
             ("ai.summary", "own"),
         ],
     ),

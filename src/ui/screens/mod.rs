@@ -9,6 +9,7 @@ pub mod contact_edit;
 mod contact_log_snapshots;
 pub mod doc_upload;
 pub mod documents;
+pub mod export;
 pub mod follow_ups;
 pub mod home;
 pub mod intervention;
@@ -26,6 +27,9 @@ pub mod missed;
 mod missed_snapshots;
 pub mod my_caseload;
 pub mod programs;
+pub mod reports;
+#[cfg(test)]
+mod reports_snapshots;
 pub mod roster;
 pub mod schools;
 #[cfg(test)]
@@ -64,6 +68,8 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::MenuEditor(m) => menu_editor::render(frame, body, m, theme),
         Screen::Programs(p) => programs::render(frame, body, p, theme),
         Screen::Jobs(j) => jobs::render(frame, body, j, theme),
+        Screen::Export(s) => export::render(frame, body, s, theme),
+        Screen::Reports(s) => reports::render(frame, body, s, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,

@@ -12,9 +12,10 @@ use crate::app::Read;
 use crate::app::hint::{GLOBAL, MOVE, section};
 use crate::app::keymap::{Action, Context};
 use crate::app::labels::Label;
+use crate::app::screens::export;
 use crate::app::screens::room::{Cx, LogFor, Nav, Room};
 use crate::app::student::StudentState;
-use crate::app::{Data, Effect, ReqId, Screen, iv_edit};
+use crate::app::{Data, Effect, ReqId, Screen, Wrote, iv_edit};
 use crate::domain::roster::{Filters, RosterPage, Sort};
 use crate::domain::school::SchoolChoice;
 use crossterm::event::KeyEvent;
@@ -37,7 +38,7 @@ impl Room for RosterState {
             return [&[FilterDone][..], &bar, MOVE, GLOBAL].concat();
         }
         [
-            &[Search, Filters, Sort, Open, New, LogSession][..],
+            &[Search, Filters, Sort, Open, New, LogSession, Export][..],
             MOVE,
             GLOBAL,
         ]
@@ -53,10 +54,12 @@ impl Room for RosterState {
             .collect()
     }
 
-    /// The school picker's list too, which leaving need not cancel.
+    /// The school picker's list too, which leaving need not cancel, and
+    /// an export.
     fn waits_for(&self, req: ReqId) -> bool {
         self.in_flight().contains(&req)
             || self.school_picker.as_ref().and_then(|p| p.req) == Some(req)
+            || self.exporting == Some(req)
     }
 
     /// The first page and the count, and (until they arrive once) the
@@ -89,6 +92,10 @@ impl Room for RosterState {
         if let Some(effects) = self.input_key(cx, key) {
             return Some(effects);
         }
+        if cx.keymap.action_in(key, |c| c == Context::Exports) == Some(Action::Export) {
+            let what = export::ExportWhat::Roster(self.query.clone());
+            return Some(export::start(cx, &mut self.exporting, what, false));
+        }
         match action? {
             Action::LogSession => {
                 let (id, name) = self.selected_student()?;
@@ -117,7 +124,20 @@ impl Room for RosterState {
         }
     }
 
+    fn on_written(&mut self, cx: &mut Cx, req: ReqId, wrote: Wrote) -> Vec<Effect> {
+        if let Wrote::Exported(result) = wrote
+            && self.exporting.take_if(|r| *r == req).is_some()
+        {
+            export::say(cx, &result);
+        }
+        vec![]
+    }
+
     fn on_failed(&mut self, cx: &mut Cx, req: ReqId, why: &str) -> bool {
+        if self.exporting.take_if(|r| *r == req).is_some() {
+            cx.error(format!("export failed: {why}"));
+            return false;
+        }
         if self.settings_req == Some(req) {
             // Without the saved filters the roster still works, unfiltered;
             // nothing restored means the query did not change, so nothing

@@ -66,6 +66,8 @@ pub struct RosterState {
     pub error: Option<String>,
     /// The school list, open over the roster, while picking a school.
     pub school_picker: Option<Box<Picker<SchoolChoice>>>,
+    /// An export of the roster as shown (`E`) on its way.
+    pub exporting: Option<ReqId>,
 }
 
 impl RosterState {

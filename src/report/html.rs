@@ -1,0 +1,138 @@
+//! Self-contained HTML that prints well: one file, its style inline, no
+//! scripts, no outside requests. Every value goes through [`esc`]; the
+//! markup is well-formed XML (every element closed, attributes quoted), so
+//! the tests can parse a report back with an XML reader and check it.
+
+use std::fmt::Write;
+
+/// Text as HTML: `& < > " '` escaped, control characters other than line
+/// breaks and tabs dropped (they are not allowed in XML).
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "\
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#111;margin:2rem;line-height:1.4}\
+h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.2rem;margin:1.5rem 0 .5rem;border-bottom:1px solid #999}\
+h3{font-size:1rem;margin:1rem 0 .25rem}p.meta{color:#444;margin:0 0 1rem}\
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.9rem}\
+th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top}\
+th{background:#eee}td.n,th.n{text-align:right}\
+section.student{page-break-inside:avoid;break-inside:avoid}\
+svg{max-width:100%;height:auto}.verdict{font-weight:600}\
+@media print{body{margin:0;font-size:11pt}h2{page-break-after:avoid;break-after:avoid}\
+table,svg{page-break-inside:avoid;break-inside:avoid}a{color:inherit;text-decoration:none}}";
+
+/// A page being written.
+pub struct Page {
+    body: String,
+}
+
+impl Page {
+    pub fn new() -> Page {
+        Page {
+            body: String::new(),
+        }
+    }
+
+    /// Raw markup (already escaped by the caller).
+    pub fn raw(&mut self, markup: &str) -> &mut Self {
+        self.body.push_str(markup);
+        self
+    }
+
+    /// `<tag>text</tag>` with the text escaped.
+    pub fn el(&mut self, tag: &str, text: &str) -> &mut Self {
+        let _ = write!(self.body, "<{tag}>{}</{tag}>", esc(text));
+        self
+    }
+
+    /// `<tag class="…">text</tag>`.
+    pub fn el_class(&mut self, tag: &str, class: &str, text: &str) -> &mut Self {
+        let _ = write!(
+            self.body,
+            "<{tag} class=\"{}\">{}</{tag}>",
+            esc(class),
+            esc(text)
+        );
+        self
+    }
+
+    /// A table: header cells, then rows; a cell that parses as a number is
+    /// right-aligned (class `n`).
+    pub fn table(&mut self, id: &str, head: &[&str], rows: &[Vec<String>]) -> &mut Self {
+        let _ = write!(self.body, "<table id=\"{}\"><thead><tr>", esc(id));
+        for h in head {
+            let _ = write!(self.body, "<th>{}</th>", esc(h));
+        }
+        self.body.push_str("</tr></thead><tbody>");
+        for row in rows {
+            self.body.push_str("<tr>");
+            for cell in row {
+                let class = if cell.parse::<f64>().is_ok() {
+                    " class=\"n\""
+                } else {
+                    ""
+                };
+                let _ = write!(self.body, "<td{class}>{}</td>", esc(cell));
+            }
+            self.body.push_str("</tr>");
+        }
+        self.body.push_str("</tbody></table>");
+        self
+    }
+
+    /// The finished document.
+    pub fn finish(&self, title: &str) -> String {
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\
+             <title>{}</title><style>{STYLE}</style></head><body>{}</body></html>\n",
+            esc(title),
+            self.body
+        )
+    }
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_controls() {
+        assert_eq!(
+            esc("<script>alert('x')</script> & \"q\"\u{1b}[31m"),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;[31m"
+        );
+    }
+
+    #[test]
+    fn tables_escape_every_cell() {
+        let mut p = Page::new();
+        p.table("t", &["<h>"], &[vec!["<b>".into()], vec!["12".into()]]);
+        let html = p.finish("T&C");
+        assert!(html.contains("<th>&lt;h&gt;</th>"));
+        assert!(html.contains("<td>&lt;b&gt;</td>"));
+        assert!(html.contains("<td class=\"n\">12</td>"));
+        assert!(html.contains("<title>T&amp;C</title>"));
+    }
+}
