@@ -132,7 +132,7 @@ fn tui_options(loaded: &config::Loaded, target: &conn::ConnParams) -> tui::TuiOp
         // another server than the one it was written for.
         drafts_dir: config::state_dir(&env)
             .map(|d| caseload::drafts::sessions_dir(&d, &target.keyring_account())),
-        limits: caseload::storage::limits::Limits::from_config(&loaded.config.storage),
+        storage: loaded.config.storage.clone(),
     }
 }
 

@@ -42,9 +42,9 @@ pub struct TuiOptions {
     /// Where session drafts and the outbox live (per connection target);
     /// `None` keeps nothing on disk.
     pub drafts_dir: Option<std::path::PathBuf>,
-    /// What may be uploaded (config `storage.max_upload_mb`,
-    /// `storage.allowed_types`).
-    pub limits: crate::storage::limits::Limits,
+    /// The storage settings: what may be uploaded (`storage.max_upload_mb`,
+    /// `storage.allowed_types`) and who moves the bytes (`storage.mode`).
+    pub storage: crate::config::StorageConfig,
 }
 
 /// Large enough that a full-screen frame never flushes half-way.
@@ -77,7 +77,7 @@ pub async fn run(
         last: None,
         last_rows: Vec::new(),
     };
-    let mut w = worker::Worker::new(pool, tls).with_limits(opts.limits);
+    let mut w = worker::Worker::new(pool, tls).with_storage(&opts.storage);
     if let Some(creds) = opts.credentials {
         w = w.with_credentials(creds);
     }

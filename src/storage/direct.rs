@@ -7,8 +7,8 @@
 //! credentials can read the whole bucket. See config/default.toml.
 
 use super::check::sdk_message;
-use super::transfer::TransferError;
-use super::upload::{NewDocument, UploadError, Uploaded, sniff_content_type};
+use super::transfer::{Track, TransferError};
+use super::upload::{About, Mover, NewDocument, UploadError, Uploaded, upload_by};
 use crate::config::StorageConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use bytes::Bytes;
@@ -18,7 +18,8 @@ use uuid::Uuid;
 /// Tells the policy functions this session moves bytes itself: with no key
 /// in the database they then return no link instead of refusing (0023).
 /// Harmless anywhere else: with a key they sign as always.
-const DIRECT_SESSION: &str = "SELECT set_config('caseload.storage_mode', 'direct', false)";
+pub(super) const DIRECT_SESSION: &str =
+    "SELECT set_config('caseload.storage_mode', 'direct', false)";
 
 /// The `Transfer` of direct mode: objects by key, with the SDK.
 #[derive(Clone)]
@@ -102,48 +103,14 @@ pub async fn upload(
     direct: &Direct,
     doc: NewDocument<'_>,
 ) -> Result<Uploaded, UploadError> {
-    person.execute(DIRECT_SESSION, &[]).await.map_err(refused)?;
-    let sha256 = hex::encode(Sha256::digest(&doc.bytes));
-    let content_type = sniff_content_type(&doc.bytes);
-    let row = person
-        .query_one(
-            "SELECT document_id, object_key FROM caseload_document_upload_url($1, $2)",
-            &[&doc.student_id, &doc.intervention_id],
-        )
-        .await
-        .map_err(refused)?;
-    let (document_id, key): (Uuid, String) = (row.get(0), row.get(1));
-    let sent = doc.bytes.len();
-    direct.put(&key, doc.bytes).await?;
-    let tx = person.transaction().await.map_err(refused)?;
-    let byte_size = i64::try_from(sent).unwrap_or(i64::MAX);
-    tx.query_one(
-        "SELECT caseload_document_record_upload($1, $2, $3, $4, $5, $6)",
-        &[
-            &document_id,
-            &doc.filename,
-            &content_type,
-            &byte_size,
-            &sha256,
-            &doc.restricted,
-        ],
+    upload_by(
+        person,
+        Mover::Direct(direct),
+        doc,
+        &About::default(),
+        &Track::silent(),
     )
     .await
-    .map_err(refused)?;
-    let back = direct.get(&key).await?;
-    if hex::encode(Sha256::digest(&back)) != sha256 {
-        return Err(UploadError::Mismatch {
-            sent,
-            got: back.len(),
-        });
-    }
-    tx.commit().await.map_err(refused)?;
-    Ok(Uploaded {
-        document_id,
-        byte_size: sent,
-        sha256,
-        content_type,
-    })
 }
 
 /// A document read in direct mode.

@@ -99,18 +99,58 @@ pub async fn upload_with(
     about: &About,
     track: &Track,
 ) -> Result<Uploaded, UploadError> {
+    upload_by(person, Mover::Signed(transfer), doc, about, track).await
+}
+
+/// Who moves the bytes (`storage.mode`): a plain client through links the
+/// database signs, or (direct mode) this client's own credentials, by key.
+#[derive(Clone, Copy)]
+pub enum Mover<'a> {
+    Signed(&'a Transfer),
+    Direct(&'a super::direct::Direct),
+}
+
+/// The one upload path of both modes: the database issues the key and
+/// records the row; the row commits only once the store holds exactly
+/// these bytes. Direct mode reports no progress until the end.
+pub async fn upload_by(
+    person: &mut tokio_postgres::Client,
+    mover: Mover<'_>,
+    doc: NewDocument<'_>,
+    about: &About,
+    track: &Track,
+) -> Result<Uploaded, UploadError> {
     let sha256 = hex::encode(Sha256::digest(&doc.bytes));
     let content_type = super::limits::content_type(&doc.bytes, doc.bytes.len() as u64);
+    if let Mover::Direct(_) = mover {
+        person
+            .execute(super::direct::DIRECT_SESSION, &[])
+            .await
+            .map_err(refused)?;
+    }
     let row = person
         .query_one(
-            "SELECT document_id, url FROM caseload_document_upload_url($1, $2)",
+            "SELECT document_id, url, object_key FROM caseload_document_upload_url($1, $2)",
             &[&doc.student_id, &doc.intervention_id],
         )
         .await
         .map_err(refused)?;
-    let (document_id, put): (Uuid, String) = (row.get(0), row.get(1));
+    let (document_id, put, key): (Uuid, Option<String>, String) =
+        (row.get(0), row.get(1), row.get(2));
     let sent = doc.bytes.len();
-    transfer.put_tracked(&put, doc.bytes, track).await?;
+    match (mover, put) {
+        (Mover::Signed(transfer), Some(put)) => {
+            transfer.put_tracked(&put, doc.bytes, track).await?;
+        }
+        (Mover::Signed(_), None) => {
+            return Err(UploadError::Refused(
+                "the database is in direct mode and signed no link: set storage.mode = \"direct\" \
+                 on this client, or run `caseload storage init` in signed mode"
+                    .into(),
+            ));
+        }
+        (Mover::Direct(direct), _) => direct.put(&key, doc.bytes).await?,
+    }
     let tx = person.transaction().await.map_err(refused)?;
     let byte_size = i64::try_from(sent).unwrap_or(i64::MAX);
     tx.query_one(
@@ -134,31 +174,40 @@ pub async fn upload_with(
         .await
         .map_err(refused)?;
     }
-    // Read back through a download link before committing: the row exists
-    // only if the store holds exactly these bytes.
-    let get: String = tx
-        .query_one(
-            "SELECT url FROM caseload_document_download_url($1)",
-            &[&document_id],
-        )
-        .await
-        .map_err(refused)?
-        .get(0);
     let mut hasher = Sha256::new();
-    let check = Track {
-        report: std::sync::Arc::new(|_, _| {}),
-        cancel: track.cancel.clone(),
+    // Read back before committing: the row exists only if the store holds
+    // exactly these bytes.
+    let got = match mover {
+        Mover::Signed(transfer) => {
+            let get: String = tx
+                .query_one(
+                    "SELECT url FROM caseload_document_download_url($1)",
+                    &[&document_id],
+                )
+                .await
+                .map_err(refused)?
+                .get(0);
+            let check = Track {
+                report: std::sync::Arc::new(|_, _| {}),
+                cancel: track.cancel.clone(),
+            };
+            transfer
+                .get_tracked(
+                    &get,
+                    |chunk| {
+                        hasher.update(chunk);
+                        Ok(())
+                    },
+                    &check,
+                )
+                .await?
+        }
+        Mover::Direct(direct) => {
+            let back = direct.get(&key).await?;
+            hasher.update(&back);
+            back.len() as u64
+        }
     };
-    let got = transfer
-        .get_tracked(
-            &get,
-            |chunk| {
-                hasher.update(chunk);
-                Ok(())
-            },
-            &check,
-        )
-        .await?;
     if hex::encode(hasher.finalize()) != sha256 {
         return Err(UploadError::Mismatch {
             sent,

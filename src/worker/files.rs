@@ -6,10 +6,11 @@
 use super::Worker;
 use crate::app::{Effect, Msg, ReqId};
 use crate::domain::document::{DownloadJob, Entry, FileEvent, OnConflict, UploadJob};
+use crate::storage::direct::Direct;
 use crate::storage::limits::Limits;
 use crate::storage::saveas::{free_name, safe_name};
 use crate::storage::transfer::{Track, Transfer, TransferError};
-use crate::storage::upload::{About, NewDocument, UploadError, upload_with};
+use crate::storage::upload::{About, Mover, NewDocument, UploadError, upload_by};
 use crate::storage::{clipboard, complete};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -27,16 +28,37 @@ const MAX_ENTRIES: usize = 5000;
 
 pub(super) struct Files {
     limits: Limits,
+    /// Set in direct mode (`storage.mode = "direct"`): the store this
+    /// client reaches with its own credentials.
+    direct_config: Option<crate::config::StorageConfig>,
+    direct: tokio::sync::OnceCell<Direct>,
     transfer: OnceLock<Result<Transfer, String>>,
     cancels: Mutex<HashMap<ReqId, Arc<AtomicBool>>>,
 }
 
 impl Files {
-    pub(super) fn new(limits: Limits) -> Files {
+    pub(super) fn new(
+        limits: Limits,
+        direct_config: Option<crate::config::StorageConfig>,
+    ) -> Files {
         Files {
             limits,
+            direct_config,
+            direct: tokio::sync::OnceCell::new(),
             transfer: OnceLock::new(),
             cancels: Mutex::default(),
+        }
+    }
+
+    /// How this client moves bytes: direct mode's SDK client, or links.
+    async fn mover(&self) -> Result<Mover<'_>, String> {
+        match &self.direct_config {
+            Some(config) => Ok(Mover::Direct(
+                self.direct
+                    .get_or_init(|| Direct::from_config(config))
+                    .await,
+            )),
+            None => self.transfer().map(Mover::Signed),
         }
     }
 
@@ -206,8 +228,8 @@ async fn upload(worker: &Worker, job: UploadJob, track: &Track) -> FileEvent {
         Some(n) => n.to_string_lossy().into_owned(),
         None => return failed(format!("{shown} names no file")),
     };
-    let transfer = match worker.files.transfer() {
-        Ok(t) => t,
+    let mover = match worker.files.mover().await {
+        Ok(m) => m,
         Err(why) => return failed(why),
     };
     let mut client = match worker.client().await {
@@ -226,7 +248,7 @@ async fn upload(worker: &Worker, job: UploadJob, track: &Track) -> FileEvent {
         restricted: job.restricted,
         bytes: bytes.into(),
     };
-    match upload_with(pg, transfer, doc, &about, track).await {
+    match upload_by(pg, mover, doc, &about, track).await {
         Ok(up) => FileEvent::Uploaded {
             document_id: up.document_id,
             filename,
@@ -265,6 +287,12 @@ fn sha256_of(path: &Path) -> std::io::Result<String> {
     Ok(hex::encode(h.finalize()))
 }
 
+/// Where a download's bytes come from.
+enum Source<'a> {
+    Link(&'a Transfer, String),
+    Bytes(bytes::Bytes),
+}
+
 async fn download(worker: &Worker, req: ReqId, job: DownloadJob, track: &Track) -> FileEvent {
     if job.open && clipboard::is_remote(&env) {
         return failed(
@@ -276,25 +304,45 @@ async fn download(worker: &Worker, req: ReqId, job: DownloadJob, track: &Track) 
         Ok(f) => f,
         Err(why) => return failed(why),
     };
-    let transfer = match worker.files.transfer() {
-        Ok(t) => t,
+    let mover = match worker.files.mover().await {
+        Ok(m) => m,
         Err(why) => return failed(why),
     };
     let client = match worker.client().await {
         Ok(c) => c,
         Err(f) => return failed(f.to_string()),
     };
-    let row = client
-        .query_one(
-            "SELECT url, filename, byte_size, sha256 FROM caseload_document_download_url($1)",
-            &[&job.document_id],
-        )
-        .await;
-    drop(client);
-    let (url, filename, size, sha): (String, String, i64, String) = match row {
-        Ok(r) => (r.get(0), r.get(1), r.get(2), r.get(3)),
-        Err(e) => return failed(super::describe_pg_error(&e)),
+    // Direct mode reads the bytes here (checked against the row); signed
+    // mode streams them from the link below.
+    let (source, filename, size, sha) = match mover {
+        Mover::Direct(direct) => {
+            match crate::storage::direct::download(&client, direct, job.document_id).await {
+                Ok(d) => {
+                    let size = i64::try_from(d.bytes.len()).unwrap_or(i64::MAX);
+                    (Source::Bytes(d.bytes), d.filename, size, d.sha256)
+                }
+                Err(e) => return failed(e.to_string()),
+            }
+        }
+        Mover::Signed(transfer) => {
+            let row = client
+                .query_one(
+                    "SELECT url, filename, byte_size, sha256 FROM caseload_document_download_url($1)",
+                    &[&job.document_id],
+                )
+                .await;
+            match row {
+                Ok(r) => (
+                    Source::Link(transfer, r.get(0)),
+                    r.get(1),
+                    r.get(2),
+                    r.get(3),
+                ),
+                Err(e) => return failed(super::describe_pg_error(&e)),
+            }
+        }
     };
+    drop(client);
     let mut name = safe_name(&filename);
     let target = folder.join(&name);
     if target.exists() {
@@ -333,16 +381,26 @@ async fn download(worker: &Worker, req: ReqId, job: DownloadJob, track: &Track) 
         Err(e) => return failed(format!("cannot write in {}: {e}", folder.display())),
     };
     let mut hasher = Sha256::new();
-    let got = transfer
-        .get_tracked(
-            &url,
-            |chunk| {
-                hasher.update(chunk);
-                file.write_all(chunk)
-            },
-            track,
-        )
-        .await;
+    let got = match source {
+        Source::Link(transfer, url) => {
+            transfer
+                .get_tracked(
+                    &url,
+                    |chunk| {
+                        hasher.update(chunk);
+                        file.write_all(chunk)
+                    },
+                    track,
+                )
+                .await
+        }
+        Source::Bytes(bytes) => {
+            hasher.update(&bytes);
+            file.write_all(&bytes)
+                .map(|()| bytes.len() as u64)
+                .map_err(|e| TransferError::Local(e.to_string()))
+        }
+    };
     let finished = got.and_then(|n| {
         file.flush()
             .and_then(|()| file.get_ref().sync_all())

@@ -26,8 +26,8 @@ use tokio_postgres::CancelToken;
 mod admin;
 mod contact;
 pub mod draft_writer;
-mod failure;
 mod exports;
+mod failure;
 mod files;
 pub mod iv_write;
 pub mod outbox;
@@ -179,14 +179,22 @@ impl Worker {
             drafts: None,
             contact_drafts: None,
             outbox: Arc::default(),
-            files: Arc::new(files::Files::new(crate::storage::limits::Limits::default())),
+            files: Arc::new(files::Files::new(
+                crate::storage::limits::Limits::default(),
+                None,
+            )),
         }
     }
 
-    /// Uploads are held to `limits` (config `storage.max_upload_mb`,
-    /// `storage.allowed_types`).
-    pub fn with_limits(mut self, limits: crate::storage::limits::Limits) -> Worker {
-        self.files = Arc::new(files::Files::new(limits));
+    /// The storage settings: their limits, and in direct mode
+    /// (`storage.mode = "direct"`) transfers with this client's own
+    /// credentials instead of links the database signs.
+    pub fn with_storage(mut self, config: &crate::config::StorageConfig) -> Worker {
+        let direct = (config.mode == crate::config::StorageMode::Direct).then(|| config.clone());
+        self.files = Arc::new(files::Files::new(
+            crate::storage::limits::Limits::from_config(config),
+            direct,
+        ));
         self
     }
 
