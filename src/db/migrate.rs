@@ -75,6 +75,7 @@ embedded_migrations! {
     19 => "0019_intervention_list.sql",
     20 => "0020_my_caseload_missed.sql",
     21 => "0021_storage.sql",
+    27 => "0027_people_settings.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
