@@ -16,7 +16,9 @@
 --    district setting, holds a value of its value_type within its options
 --    (min/max for numbers, choices for selects): checked by a trigger, so
 --    psql cannot store what the readers would silently ignore. A school or
---    user row overrides a system row of the same key and type only.
+--    user row overrides a system row of the same key and type only, and
+--    only where the system row's options list that scope under "overrides"
+--    (a reader looks for it there).
 
 -- 1. People -------------------------------------------------------------------
 
@@ -320,7 +322,7 @@ UPDATE settings SET options = '{"min": 1, "max": 50}'
  WHERE key = 'decision_rule_points' AND scope = 'system';
 UPDATE settings SET options = '{"min": 0, "max": 1}'
  WHERE key = 'fidelity_threshold' AND scope = 'system';
-UPDATE settings SET options = '{"min": 1, "max": 600}'
+UPDATE settings SET options = '{"min": 1, "max": 600, "overrides": ["school"]}'
  WHERE key = 'default_session_minutes' AND scope = 'system';
 UPDATE settings SET options = '{"min": 0, "max": 365}'
  WHERE key = 'follow_up_days' AND scope = 'system';
@@ -408,6 +410,12 @@ BEGIN
     SELECT * INTO sys FROM public.settings s WHERE s.key = NEW.key AND s.scope = 'system';
     IF NOT FOUND THEN
       RAISE EXCEPTION 'no district setting called %: a % setting overrides one', NEW.key, NEW.scope
+        USING ERRCODE = 'check_violation';
+    END IF;
+    -- Only where a reader looks for one (sessions.rs reads a school's
+    -- default_session_minutes): an override nothing reads would mislead.
+    IF NOT COALESCE(sys.options -> 'overrides' ? NEW.scope, false) THEN
+      RAISE EXCEPTION 'setting % is district-wide: it has no % values', NEW.key, NEW.scope
         USING ERRCODE = 'check_violation';
     END IF;
     IF sys.value_type <> NEW.value_type THEN

@@ -28,6 +28,8 @@ pub enum Context {
     IvFilterBar,
     /// The Missed sessions screen (`:missed`).
     Missed,
+    People,
+    Settings,
 }
 
 impl Context {
@@ -47,6 +49,8 @@ impl Context {
             Context::Communications => "Communication log",
             Context::IvFilterBar => "Interventions filter bar (after f; also u, t, s, x, c above)",
             Context::Missed => "Missed sessions (:missed)",
+            Context::People => "People (administration)",
+            Context::Settings => "Settings (administration)",
         }
     }
 }
@@ -183,6 +187,18 @@ actions! {
     ContactMine = "contact_mine", Communications, "only mine: I logged it or own its follow-up", ["m"], hint "mine";
     ContactClear = "contact_clear", Communications, "remove every filter", ["x"], hint "clear";
     MissedPeriod = "missed_period", Missed, "period: this month, last month, the last 4 weeks (in turn)", ["p"], hint "period";
+    PeopleAdd = "people_add", People, "add a person (with a first role)", ["n"], hint "add";
+    PeopleGrant = "people_grant", People, "grant the selected person a role, at a school or all, until a date or not", ["+"], hint "grant";
+    PeopleRevoke = "people_revoke", People, "revoke one of the selected person's roles (choose, then y)", ["-"], hint "revoke";
+    PeoplePassword = "people_password", People, "set the selected person's password (typed twice, hidden)", ["p"], hint "password";
+    PeopleToggleActive = "people_toggle_active", People, "deactivate or activate the selected person (asks first)", ["d"], hint "deactivate";
+    PeopleLogin = "people_login", People, "give the selected person a login role (people imported without one)", ["w"], hint "give login";
+    PeopleRole = "people_role", People, "filter by role: each role in turn, then off", ["o"], hint "role";
+    PeopleSchool = "people_school", People, "filter by school: each school in turn, then off", ["h"], hint "school";
+    PeopleActive = "people_active", People, "filter: active, inactive, off", ["a"], hint "active";
+    PeopleCanLogin = "people_can_login", People, "filter: can sign in, cannot, off", ["c"], hint "can log in";
+    SettingsScope = "settings_scope", Settings, "scope: the district, each school in turn, my own", ["s"], hint "scope";
+    SettingsReset = "settings_reset", Settings, "a school's own value: remove it (the school follows the district)", ["x"], hint "reset";
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded
@@ -386,6 +402,8 @@ impl KeyMap {
                     | Context::Communications
                     | Context::IvFilterBar
                     | Context::Missed
+                    | Context::People
+                    | Context::Settings
             )
         })
     }

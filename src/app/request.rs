@@ -120,6 +120,10 @@ pub enum Read {
     IvCount {
         query: IvQuery,
     },
+    /// Everyone, with their grants and logins, for the People screen.
+    Directory,
+    /// Every district setting with its school and personal overrides.
+    Settings,
 }
 
 /// The answer to a [`Read`], variant for variant. `today` is the worker's
@@ -221,6 +225,12 @@ pub enum Data {
         /// costly.
         estimated: bool,
     },
+    Directory {
+        dir: Box<crate::domain::people::Directory>,
+    },
+    Settings {
+        book: Box<crate::domain::settings::SettingsBook>,
+    },
 }
 
 /// The answer to a write, for the screen that sent it (`Msg::Written`).
@@ -240,4 +250,7 @@ pub enum Wrote {
     Contact(ContactWritten),
     /// `Effect::ChangeFollowUp`: the row as it is now.
     FollowUp(crate::domain::outcome::Written<FollowUp, FollowUp>),
+    /// `Effect::ChangePerson` and `Effect::SaveSetting` (`Err`: why not, in
+    /// the database's words).
+    Admin(Result<(), String>),
 }

@@ -246,7 +246,9 @@ impl Worker {
             | Effect::DeleteSession { .. }
             | Effect::WriteIv { .. }
             | Effect::WriteContact { .. }
-            | Effect::ChangeFollowUp { .. }) => self.write(effect).await?,
+            | Effect::ChangeFollowUp { .. }
+            | Effect::ChangePerson { .. }
+            | Effect::SaveSetting { .. }) => self.write(effect).await?,
             Effect::WriteContactDraft { draft } => return self.put_contact_draft(&draft),
             Effect::DeleteContactDraft { id } => return self.delete_contact_draft(id).await,
             Effect::WriteDraft { draft } => return self.put_draft(&draft),

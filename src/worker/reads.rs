@@ -111,6 +111,12 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
             let (total, estimated) = iv::list::iv_count(c, &query, today, limit).await?;
             Data::IvCount { total, estimated }
         }
+        Read::Directory => Data::Directory {
+            dir: Box::new(crate::db::people::directory(c).await?),
+        },
+        Read::Settings => Data::Settings {
+            book: Box::new(crate::db::settings::book(c).await?),
+        },
     })
 }
 

@@ -15,11 +15,13 @@ pub mod iv_list;
 pub mod menu;
 pub mod missed;
 pub mod my_caseload;
+pub mod people;
 pub mod placeholder;
 pub mod room;
 pub mod roster;
 pub mod schools;
 pub mod session_edit;
+pub mod settings;
 pub mod student;
 
 use crate::app::keymap::Action;
@@ -36,12 +38,14 @@ use iv_list::IvListState;
 use menu::MenuState;
 use missed::MissedState;
 use my_caseload::MyCaseloadState;
+use people::PeopleState;
 use placeholder::Placeholder;
 use room::{Cx, Nav, Room};
 use roster::RosterState;
 use schools::SchoolsState;
 use session_edit::SessionScreen;
 use session_edit::recover::DraftsState;
+use settings::SettingsState;
 use student::StudentState;
 
 /// Commands that open a screen by another name than its menu target.
@@ -102,6 +106,10 @@ screens! {
     Placeholder(Placeholder),
     /// The contact form (log or edit a contact with a family).
     Contact(Box<contact_edit::ContactScreen>),
+    /// Administration: people, their roles and logins.
+    People(Box<PeopleState>),
+    /// Administration: district, school and personal settings.
+    Settings(Box<SettingsState>),
 }
 
 impl Screen {
@@ -368,6 +376,8 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
         missed::TARGET => Screen::Missed(MissedState::default()),
         my_caseload::TARGET => Screen::MyCaseload(MyCaseloadState::default()),
         iv_list::TARGET => Screen::IvList(IvListState::default()),
+        people::TARGET => Screen::People(Box::default()),
+        settings::TARGET => Screen::Settings(Box::default()),
         _ => Screen::Placeholder(Placeholder { label }),
     };
     push(state, screen)

@@ -17,11 +17,13 @@ pub mod missed;
 #[cfg(test)]
 mod missed_snapshots;
 pub mod my_caseload;
+pub mod people;
 pub mod roster;
 pub mod schools;
 #[cfg(test)]
 mod schools_snapshots;
 pub mod session_edit;
+pub mod settings;
 pub mod student;
 pub mod team;
 
@@ -48,6 +50,8 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Missed(m) => missed::render(frame, body, m, theme),
         Screen::MyCaseload(m) => my_caseload::render(frame, body, m, theme),
         Screen::IvList(s) => iv_list::render(frame, body, s, theme),
+        Screen::People(p) => people::render(frame, body, p, theme),
+        Screen::Settings(s) => settings::render(frame, body, s, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,
