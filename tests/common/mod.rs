@@ -329,4 +329,5 @@ pub mod district;
 pub mod explain;
 pub mod pty;
 pub mod roles;
+pub mod scram;
 pub mod worker;

@@ -53,6 +53,8 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (schools::COMMAND, schools::TARGET),
     (follow_ups::COMMAND, follow_ups::TARGET),
     (missed::COMMAND, missed::TARGET),
+    (people::COMMAND, people::TARGET),
+    (settings::COMMAND, settings::TARGET),
 ];
 
 /// Declares the stack entry, one line a screen, and each entry's room.

@@ -27,6 +27,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 /// The menu's target for this screen (the `tools` row's key).
 pub const TARGET: &str = "admin.users";
 pub const TITLE: &str = "People";
+/// `:people` opens it.
+pub const COMMAND: &str = "people";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mode {

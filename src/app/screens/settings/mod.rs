@@ -20,6 +20,8 @@ use std::borrow::Cow;
 
 pub const TARGET: &str = "admin.settings";
 pub const TITLE: &str = "Settings";
+/// `:settings` opens it.
+pub const COMMAND: &str = "settings";
 
 /// Which values the list shows.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
