@@ -1,6 +1,8 @@
 //! Drawing, one file per screen, mirroring `app/screens`; `render` hands the
 //! top screen to its file.
 
+#[cfg(test)]
+mod admin_snapshots;
 pub mod communications;
 pub mod contact_edit;
 #[cfg(test)]

@@ -61,7 +61,14 @@ pub fn render(frame: &mut Frame, area: Rect, s: &PeopleState, theme: &Theme) {
     let w = usize::from(area.width);
     frame.render_widget(Paragraph::new(search_line(s, w, theme)), top);
     let shown = s.shown();
-    let name_w = w.saturating_sub(16 + 7 + 6 + 4).clamp(8, 30);
+    // The name column as wide as the widest name, within a quarter of the
+    // width: the roles get the rest.
+    let widest = shown
+        .iter()
+        .map(|p| crate::ui::sanitize::width(&clean(&p.display_name)))
+        .max()
+        .unwrap_or(0);
+    let name_w = widest.clamp(8, (w / 4).max(8));
     let rest = w.saturating_sub(name_w + 16 + 7 + 6 + 4);
     let line = |user: &str, name: &str, active: &str, login: &str, roles: &str| {
         fit(

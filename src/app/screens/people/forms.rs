@@ -14,6 +14,16 @@ pub const ROLES: &[Choice] = &[
         value: "none",
         words: "no role yet",
     },
+    GRANTABLE[0],
+    GRANTABLE[1],
+    GRANTABLE[2],
+    GRANTABLE[3],
+    GRANTABLE[4],
+    GRANTABLE[5],
+];
+
+/// The roles a grant can name.
+pub const GRANTABLE: [Choice; 6] = [
     Choice {
         value: "admin",
         words: "admin",
@@ -54,7 +64,7 @@ const ADD: &[FieldSpec] = &[
 ];
 
 const GRANT: &[FieldSpec] = &[
-    form::pick_with("Role", &ROLES[1..], "←/→ choose"),
+    form::pick_with("Role", &GRANTABLE, "←/→ choose"),
     form::text("School", "a school's local id; empty: all schools"),
     form::text("Expires", "YYYY-MM-DD (it ends that day), or empty"),
 ];

@@ -62,16 +62,16 @@ fn people(s: &State) -> &PeopleState {
 pub(crate) fn loaded() -> State {
     let mut s = at_home();
     let fx = typed(&mut s, "people");
-    let [Effect::Load { req, read: Read::Tool { ref key } }] = fx[..] else {
+    let [Effect::Load { req, read: Read::Tool { key: ref tool } }] = fx[..] else {
         panic!("{fx:?}")
     };
-    assert_eq!(key, "admin.users");
+    assert_eq!(tool, "admin.users");
     let fx = update(
         &mut s,
         Msg::Loaded {
             req,
             data: Data::Tool {
-                key: key.clone(),
+                key: tool.clone(),
                 access: ToolAccess::Allowed {
                     name: "People".into(),
                 },
@@ -122,10 +122,10 @@ fn search_as_you_type_and_filters_narrow_the_list() {
     // Letters in the box are text, not commands: `d` did not deactivate.
     assert!(matches!(people(&s).mode, Mode::Search));
     update(&mut s, key(KeyCode::Esc));
-    update(&mut s, ctrl('u'));
+    update(&mut s, key(ctrl('u')));
     assert_eq!(people(&s).filter.search, "oka", "esc left the box, the search stays");
     update(&mut s, key('/'));
-    update(&mut s, ctrl('u'));
+    update(&mut s, key(ctrl('u')));
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(names(&s).len(), 3);
 
@@ -162,7 +162,7 @@ fn adding_a_person_sends_one_change_and_reloads_when_done() {
     let Mode::Add(f) = &people(&s).mode else { panic!() };
     assert!(f.shown_error(0).is_some_and(|e| e.contains("invalid username")), "{:?}", f.errors);
     update(&mut s, key(KeyCode::BackTab));
-    update(&mut s, ctrl('u'));
+    update(&mut s, key(ctrl('u')));
     type_text(&mut s, "j_new");
     update(&mut s, key(KeyCode::Tab));
     type_text(&mut s, "Jo New");
@@ -176,15 +176,13 @@ fn adding_a_person_sends_one_change_and_reloads_when_done() {
     type_text(&mut s, "Z9");
     let fx = update(&mut s, key(KeyCode::Tab));
     assert!(fx.is_empty());
-    let fx = update(&mut s, ctrl('s'));
+    let fx = update(&mut s, key(ctrl('s')));
     assert!(fx.is_empty(), "an unknown school is not sent: {fx:?}");
     let Mode::Add(f) = &people(&s).mode else { panic!() };
     assert!(f.shown_error(5).is_some_and(|e| e.contains("no active school with local id \"Z9\"")));
-    update(&mut s, key(KeyCode::BackTab));
-    update(&mut s, key(KeyCode::BackTab));
-    update(&mut s, key(KeyCode::Tab));
-    update(&mut s, ctrl('u'));
-    let fx = update(&mut s, ctrl('s'));
+    assert_eq!(f.focus, 5, "the refused save went to the field to fix");
+    update(&mut s, key(ctrl('u')));
+    let fx = update(&mut s, key(ctrl('s')));
     let (req, change) = sent(&fx);
     assert_eq!(
         change,
@@ -216,7 +214,7 @@ fn a_refusal_keeps_the_form_and_says_why() {
     let mut s = loaded();
     update(&mut s, key('j')); // Dana
     update(&mut s, key('+'));
-    let fx = update(&mut s, ctrl('s'));
+    let fx = update(&mut s, key(ctrl('s')));
     let (req, change) = sent(&fx);
     assert_eq!(
         change,

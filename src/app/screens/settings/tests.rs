@@ -62,16 +62,16 @@ fn settings(s: &State) -> &SettingsState {
 pub(crate) fn loaded() -> State {
     let mut s = at_home();
     let fx = typed(&mut s, "settings");
-    let [Effect::Load { req, read: Read::Tool { ref key } }] = fx[..] else {
+    let [Effect::Load { req, read: Read::Tool { key: ref tool } }] = fx[..] else {
         panic!("{fx:?}")
     };
-    assert_eq!(key, "admin.settings");
+    assert_eq!(tool, "admin.settings");
     let fx = update(
         &mut s,
         Msg::Loaded {
             req,
             data: Data::Tool {
-                key: key.clone(),
+                key: tool.clone(),
                 access: ToolAccess::Allowed {
                     name: "Settings".into(),
                 },
@@ -107,22 +107,22 @@ fn a_value_out_of_bounds_is_not_sent_and_a_good_one_is() {
     let ed = settings(&s).editing.as_ref().expect("the editor opens");
     assert_eq!(ed.form.values, ["4"]);
     assert_eq!(ed.scope, SettingScope::System);
-    update(&mut s, ctrl('u'));
+    update(&mut s, key(ctrl('u')));
     type_text(&mut s, "60");
     let fx = update(&mut s, key(KeyCode::Enter));
     assert!(fx.is_empty(), "{fx:?}");
     let ed = settings(&s).editing.as_ref().unwrap();
     assert_eq!(ed.form.shown_error(0), Some("decision rule points is at most 50"));
-    update(&mut s, ctrl('u'));
+    update(&mut s, key(ctrl('u')));
     type_text(&mut s, "abc");
     assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
-    update(&mut s, ctrl('u'));
+    update(&mut s, key(ctrl('u')));
     type_text(&mut s, "5");
     let fx = update(&mut s, key(KeyCode::Enter));
-    let [Effect::SaveSetting { req, ref key, ref scope, ref value }] = fx[..] else {
+    let [Effect::SaveSetting { req, key: ref name, ref scope, ref value }] = fx[..] else {
         panic!("{fx:?}")
     };
-    assert_eq!(key, "decision_rule_points");
+    assert_eq!(name, "decision_rule_points");
     assert_eq!(*scope, SettingScope::System);
     assert_eq!(value.as_ref().and_then(|v| v.as_f64()), Some(5.0));
     // The database said no: the value typed stays, with its words.
@@ -162,11 +162,27 @@ fn scopes_in_turn_show_only_what_varies_by_school() {
     update(&mut s, key('s'));
     assert_eq!(settings(&s).scope_label(), "school S1");
     let fx = update(&mut s, key('x'));
-    let [Effect::SaveSetting { ref scope, ref value, .. }] = fx[..] else {
+    let [Effect::SaveSetting { req, ref scope, ref value, .. }] = fx[..] else {
         panic!("{fx:?}")
     };
     assert_eq!(*scope, SettingScope::School("S1".into()));
     assert_eq!(*value, None);
+    // One write at a time: the scope stays until it is answered.
+    update(&mut s, key('s'));
+    assert_eq!(settings(&s).scope_label(), "school S1");
+    let fx = update(
+        &mut s,
+        Msg::Written {
+            req,
+            wrote: Wrote::Admin(Ok(())),
+        },
+    );
+    assert!(matches!(fx[..], [Effect::Load { read: Read::Settings, .. }]));
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m.contains("school S1 follows the district"))
+    );
     update(&mut s, key('s'));
     assert_eq!(settings(&s).view, View::Mine);
     assert_eq!(settings(&s).rows(), 1);
@@ -180,7 +196,7 @@ fn a_school_value_is_edited_from_the_schools_own() {
     update(&mut s, key(KeyCode::Enter));
     let ed = settings(&s).editing.as_ref().unwrap();
     assert_eq!(ed.form.values, ["45"], "S1's own value, not the district's");
-    update(&mut s, ctrl('u'));
+    update(&mut s, key(ctrl('u')));
     type_text(&mut s, "40");
     let fx = update(&mut s, key(KeyCode::Enter));
     let [Effect::SaveSetting { ref scope, ref value, .. }] = fx[..] else {
