@@ -44,16 +44,6 @@ async fn a_school_value_overrides_the_district_for_that_school_only() {
     let admin = d.connect_as("admin").await;
     let in_x = d.students["a1"].interventions[0];
     let in_y = d.students["y1"].interventions[0];
-    let minutes = |c: &tokio_postgres::Client, id| {
-        let c = c;
-        async move {
-            sessions::context(c, id)
-                .await
-                .unwrap()
-                .expect("visible")
-                .planned_minutes
-        }
-    };
     // The district's 30, unless the plan says otherwise (these have none).
     assert_eq!(minutes(&admin, in_x).await, 30);
     let x = SettingScope::School("X".into());
@@ -117,4 +107,13 @@ async fn the_directory_lists_people_with_grants_and_logins() {
         dir.schools.iter().map(|s| s.local_id.as_str()).collect::<Vec<_>>(),
         ["X", "Y"]
     );
+}
+
+/// The minutes a new session of intervention `id` starts with.
+async fn minutes(c: &tokio_postgres::Client, id: uuid::Uuid) -> i16 {
+    sessions::context(c, id)
+        .await
+        .unwrap()
+        .expect("visible")
+        .planned_minutes
 }

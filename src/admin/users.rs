@@ -101,15 +101,22 @@ pub async fn check_privileges(client: &impl GenericClient) -> Result<()> {
     if !schema {
         bail!("this database has no caseload people functions yet: run `caseload migrate` first");
     }
-    let may: bool = client
+    // Two statements: PostgreSQL checks EXECUTE on every function a
+    // statement names, even in a CASE branch that never runs.
+    let may_call: bool = client
         .query_one(
-            "SELECT CASE WHEN has_function_privilege('caseload_may_manage_people()', 'EXECUTE') \
-                    THEN caseload_may_manage_people() ELSE false END",
+            "SELECT has_function_privilege('caseload_may_manage_people()', 'EXECUTE')",
             &[],
         )
         .await
         .map_err(pg)?
         .get(0);
+    let may = may_call
+        && client
+            .query_one("SELECT caseload_may_manage_people()", &[])
+            .await
+            .map_err(pg)?
+            .get::<_, bool>(0);
     if !may {
         bail!(
             "the role {me} may not manage people: sign in as a caseload admin, or connect as a \
