@@ -27,8 +27,11 @@ async fn an_admin_adds_a_person_sets_their_password_and_they_sign_in() {
         .await
         .expect("migrate");
     // Statements are logged: the password must not be among them.
+    db.batch_execute("ALTER SYSTEM SET log_statement = 'all'")
+        .await
+        .unwrap();
     db.batch_execute(
-        "ALTER SYSTEM SET log_statement = 'all'; SELECT pg_reload_conf(); \
+        "SELECT pg_reload_conf(); \
          INSERT INTO schools (name, local_id, low_grade, high_grade) \
            VALUES ('North Elementary', 'N1', 'KG', '05'); \
          INSERT INTO tools (key, name, status, reviewed_at) \
