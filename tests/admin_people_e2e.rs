@@ -62,7 +62,10 @@ async fn an_admin_adds_a_person_sets_their_password_and_they_sign_in() {
         .expect("the admin's password");
 
     let mut pty = Pty::spawn(
-        &["--database-url", &cluster.conninfo("boss", "caseload_people")],
+        &[
+            "--database-url",
+            &cluster.conninfo("boss", "caseload_people"),
+        ],
         &[("PGPASSWORD", BOSS_PW)],
         120,
         40,
@@ -89,7 +92,10 @@ async fn an_admin_adds_a_person_sets_their_password_and_they_sign_in() {
     pty.wait_for(&["New password for j_new"], Duration::from_secs(10));
     pty.send(NEW_PW);
     let screen = pty.wait_for(&["••••"], Duration::from_secs(10));
-    assert!(!screen.contains("pass phrase"), "the password shows:\n{screen}");
+    assert!(
+        !screen.contains("pass phrase"),
+        "the password shows:\n{screen}"
+    );
     pty.send("\r");
     pty.send(NEW_PW);
     pty.send("\r");
@@ -108,7 +114,10 @@ async fn an_admin_adds_a_person_sets_their_password_and_they_sign_in() {
             .is_err()
     );
     let mut pty = Pty::spawn(
-        &["--database-url", &cluster.conninfo("j_new", "caseload_people")],
+        &[
+            "--database-url",
+            &cluster.conninfo("j_new", "caseload_people"),
+        ],
         &[("PGPASSWORD", NEW_PW)],
         120,
         40,
@@ -118,6 +127,9 @@ async fn an_admin_adds_a_person_sets_their_password_and_they_sign_in() {
     pty.finish();
 
     let log = std::fs::read_to_string(cluster.path().join("log")).unwrap_or_default();
-    assert!(log.contains("caseload_person_set_password"), "statements are logged");
+    assert!(
+        log.contains("caseload_person_set_password"),
+        "statements are logged"
+    );
     assert!(!log.contains("pass phrase"), "a password in the server log");
 }

@@ -22,10 +22,18 @@ async fn every_setting_read_has_a_row_and_every_row_is_read() {
     sorted.sort_unstable();
     assert_eq!(rows, sorted, "system rows and the keys the code reads");
     for s in &book.settings {
-        assert!(!s.description.trim().is_empty(), "{} has no description", s.key);
+        assert!(
+            !s.description.trim().is_empty(),
+            "{} has no description",
+            s.key
+        );
         assert!(s.built_in().is_some(), "{}", s.key);
         if s.value_type == FieldType::Number {
-            assert!(s.min.is_some() && s.max.is_some(), "{} has no bounds", s.key);
+            assert!(
+                s.min.is_some() && s.max.is_some(),
+                "{} has no bounds",
+                s.key
+            );
         }
     }
     // Only the minutes vary by school: the one a reader looks up per school.
@@ -53,11 +61,20 @@ async fn a_school_value_overrides_the_district_for_that_school_only() {
             .unwrap()
     );
     assert_eq!(minutes(&admin, in_x).await, 45, "school X's own");
-    assert_eq!(minutes(&admin, in_y).await, 30, "school Y follows the district");
+    assert_eq!(
+        minutes(&admin, in_y).await,
+        30,
+        "school Y follows the district"
+    );
     assert!(
-        settings::save(&admin, "default_session_minutes", &SettingScope::System, Some(&json!(20)))
-            .await
-            .unwrap()
+        settings::save(
+            &admin,
+            "default_session_minutes",
+            &SettingScope::System,
+            Some(&json!(20))
+        )
+        .await
+        .unwrap()
     );
     assert_eq!(minutes(&admin, in_y).await, 20);
     assert_eq!(minutes(&admin, in_x).await, 45);
@@ -104,7 +121,10 @@ async fn the_directory_lists_people_with_grants_and_logins() {
         .unwrap();
     assert!(expired.grants[0].expired);
     assert_eq!(
-        dir.schools.iter().map(|s| s.local_id.as_str()).collect::<Vec<_>>(),
+        dir.schools
+            .iter()
+            .map(|s| s.local_id.as_str())
+            .collect::<Vec<_>>(),
         ["X", "Y"]
     );
 }

@@ -378,11 +378,7 @@ async fn password_sends_only_a_scram_verifier() {
 #[tokio::test]
 async fn caseload_admins_manage_people_without_createrole_and_others_cannot() {
     let names = Names::new(3);
-    let (boss, me, weak) = (
-        names.0[0].clone(),
-        names.0[1].clone(),
-        names.0[2].clone(),
-    );
+    let (boss, me, weak) = (names.0[0].clone(), names.0[1].clone(), names.0[2].clone());
     let db = TestDb::new().await;
     let mut admin = db.admin().await;
     schools(&admin).await;
@@ -399,7 +395,10 @@ async fn caseload_admins_manage_people_without_createrole_and_others_cannot() {
         .await
         .unwrap();
     let stored: Option<String> = admin
-        .query_one("SELECT rolpassword FROM pg_authid WHERE rolname = $1", &[&me])
+        .query_one(
+            "SELECT rolpassword FROM pg_authid WHERE rolname = $1",
+            &[&me],
+        )
         .await
         .unwrap()
         .get(0);

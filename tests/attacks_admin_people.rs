@@ -60,7 +60,10 @@ async fn coordinators_counselors_and_teachers_cannot_write_people_roles_or_setti
             format!("SELECT caseload_person_set_password('{me}', '{verifier}')"),
             format!("SELECT caseload_person_set_active('{me}', true)"),
             format!("SELECT caseload_person_login('{target}')"),
-            format!("SELECT caseload_person_revoke('{me}', '{}', NULL)", "counselor"),
+            format!(
+                "SELECT caseload_person_revoke('{me}', '{}', NULL)",
+                "counselor"
+            ),
             // The helpers are not theirs to call either.
             format!("SELECT caseload_people_create_login('{target}')"),
             "SELECT caseload_may_manage_people()".to_string(),
@@ -80,7 +83,10 @@ async fn coordinators_counselors_and_teachers_cannot_write_people_roles_or_setti
     }
     let exists: bool = d
         .admin
-        .query_one("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", &[&target])
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)",
+            &[&target],
+        )
         .await
         .unwrap()
         .get(0);
@@ -103,11 +109,17 @@ async fn an_admin_manages_people_only_within_the_rules() {
         .await
         .expect("add");
     admin
-        .execute("SELECT caseload_person_grant($1, 'counselor', NULL, NULL)", &[&new])
+        .execute(
+            "SELECT caseload_person_grant($1, 'counselor', NULL, NULL)",
+            &[&new],
+        )
         .await
         .expect("grant");
     admin
-        .execute("SELECT caseload_person_set_password($1, $2)", &[&new, &verifier])
+        .execute(
+            "SELECT caseload_person_set_password($1, $2)",
+            &[&new, &verifier],
+        )
         .await
         .expect("password");
     let row = d
@@ -122,7 +134,12 @@ async fn an_admin_manages_people_only_within_the_rules() {
         .await
         .unwrap();
     assert_eq!(
-        (row.get::<_, bool>(0), row.get::<_, bool>(1), row.get::<_, bool>(2), row.get::<_, bool>(3)),
+        (
+            row.get::<_, bool>(0),
+            row.get::<_, bool>(1),
+            row.get::<_, bool>(2),
+            row.get::<_, bool>(3)
+        ),
         (true, false, true, true)
     );
 
@@ -140,25 +157,37 @@ async fn an_admin_manages_people_only_within_the_rules() {
         "SELECT caseload_person_login('postgres')".to_string(),
     ] {
         let m = message(exec(&admin, &sql).await);
-        assert!(m.contains("not made by caseload for this database"), "{sql}: {m}");
+        assert!(
+            m.contains("not made by caseload for this database"),
+            "{sql}: {m}"
+        );
     }
     // Nor on a login role made outside caseload's functions (another
     // database's person, a DBA's role that shares a name).
     let other = d.login("counselor_b").to_string();
     let m = message(
         admin
-            .execute("SELECT caseload_person_set_password($1, $2)", &[&other, &verifier])
+            .execute(
+                "SELECT caseload_person_set_password($1, $2)",
+                &[&other, &verifier],
+            )
             .await,
     );
     assert!(m.contains("not made by caseload"), "{m}");
 
     // A roles row named after another group role reaches nothing.
-    exec(&admin, "INSERT INTO roles (key, name) VALUES ('storage_signer', 'Sneaky')")
-        .await
-        .expect("admins write roles");
+    exec(
+        &admin,
+        "INSERT INTO roles (key, name) VALUES ('storage_signer', 'Sneaky')",
+    )
+    .await
+    .expect("admins write roles");
     let m = message(
         admin
-            .execute("SELECT caseload_person_grant($1, 'storage_signer', NULL, NULL)", &[&new])
+            .execute(
+                "SELECT caseload_person_grant($1, 'storage_signer', NULL, NULL)",
+                &[&new],
+            )
             .await,
     );
     assert!(m.contains("has no group role"), "{m}");
@@ -193,7 +222,11 @@ async fn an_admin_manages_people_only_within_the_rules() {
     );
     assert!(m.contains("cannot deactivate yourself"), "{m}");
     // The registry of caseload's logins is the owner's alone.
-    let r = exec(&admin, "INSERT INTO caseload_login_roles VALUES ('postgres')").await;
+    let r = exec(
+        &admin,
+        "INSERT INTO caseload_login_roles VALUES ('postgres')",
+    )
+    .await;
     assert_eq!(sqlstate(r), INSUFFICIENT_PRIVILEGE);
     // No temporary table to shadow the functions' names with.
     let r = exec(&admin, "CREATE TEMP TABLE users (username text)").await;

@@ -12,8 +12,8 @@ use caseload::config::{DatabaseConfig, Password, conn};
 use caseload::db::tls::Tls;
 use caseload::db::{migrate, pool};
 use caseload::worker::{Credentials, Worker};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use common::scram::{ScramCluster, superuser};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::sync::Arc;
 
 fn key(code: KeyCode, mods: KeyModifiers) -> Msg {

@@ -3,8 +3,8 @@
 //! transactional), so a refusal or failure leaves nothing half done.
 
 use super::scram_verifier;
+use crate::app::screens::people::PersonChange;
 use crate::db::migrate::describe_pg_error;
-use crate::domain::people::PersonChange;
 use crate::ui::sanitize;
 use chrono::NaiveDate;
 use color_eyre::eyre::{Report, Result, bail, eyre};
@@ -389,9 +389,7 @@ pub async fn apply(client: &mut Client, change: &PersonChange) -> Result<()> {
             role,
             school,
         } => revoke(client, username, role, school.as_deref()).await,
-        PersonChange::SetActive { username, active } => {
-            set_active(client, username, *active).await
-        }
+        PersonChange::SetActive { username, active } => set_active(client, username, *active).await,
         PersonChange::SetPassword { username, password } => {
             set_password(client, username, password.expose()).await
         }

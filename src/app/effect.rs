@@ -132,7 +132,7 @@ pub enum Effect {
     /// stars.
     ChangePerson {
         req: ReqId,
-        change: crate::domain::people::PersonChange,
+        change: crate::app::screens::people::PersonChange,
     },
     /// A setting's value at a scope; `None` removes a school's own value.
     SaveSetting {

@@ -58,7 +58,10 @@ fn mouse_is_refused_until_it_is_built_and_page_size_is_gone() {
     let msg = parse("[ui]\nmouse = true\n", Path::new("c.toml"))
         .unwrap_err()
         .to_string();
-    assert!(msg.contains("ui.mouse") && msg.contains("issue #18"), "{msg}");
+    assert!(
+        msg.contains("ui.mouse") && msg.contains("issue #18"),
+        "{msg}"
+    );
     let msg = parse("[ui]\npage_size = 100\n", Path::new("c.toml"))
         .unwrap_err()
         .to_string();

@@ -157,9 +157,13 @@ mod tests {
 
     #[test]
     fn options_and_text() {
-        let (lo, hi, choices, school) =
-            read_options(Some(&json!({"min": 1, "max": 600, "overrides": ["school"]})));
-        assert_eq!((lo, hi, choices.len(), school), (Some(1.0), Some(600.0), 0, true));
+        let (lo, hi, choices, school) = read_options(Some(
+            &json!({"min": 1, "max": 600, "overrides": ["school"]}),
+        ));
+        assert_eq!(
+            (lo, hi, choices.len(), school),
+            (Some(1.0), Some(600.0), 0, true)
+        );
         let (_, _, choices, school) = read_options(Some(&json!(["a", "b"])));
         assert_eq!((choices, school), (vec!["a".into(), "b".into()], false));
         assert_eq!(as_text(&json!("und")), "und");

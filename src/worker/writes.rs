@@ -135,7 +135,9 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
         } => {
             let result = match crate::db::settings::save(pg, &key, &scope, value.as_ref()).await {
                 Ok(true) => Ok(()),
-                Ok(false) => Err(format!("there is no setting {key} (or no such school) any more")),
+                Ok(false) => Err(format!(
+                    "there is no setting {key} (or no such school) any more"
+                )),
                 Err(e) => Err(super::describe_pg_error(&e)),
             };
             Msg::Written {

@@ -122,4 +122,3 @@ pub async fn superuser(cluster: &ScramCluster, dbname: &str) -> tokio_postgres::
     tokio::spawn(conn);
     c
 }
-

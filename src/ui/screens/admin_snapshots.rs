@@ -6,8 +6,8 @@ use crate::app::fixtures::{ctrl, key};
 use crate::app::screens::people::tests::loaded as people;
 use crate::app::screens::settings::tests::loaded as settings;
 use crate::app::{Msg, State, update};
-use crossterm::event::KeyCode;
 use crate::ui::iv_snapshots::{draw, text};
+use crossterm::event::KeyCode;
 
 fn sized(s: &mut State, width: u16, height: u16) {
     update(s, Msg::Resize { width, height });
@@ -72,7 +72,10 @@ fn settings_80x24_and_a_school() {
     let mut s = settings();
     sized(&mut s, 80, 24);
     let screen = text(&draw(&s, 80, 24, false));
-    assert!(screen.contains("what decision_rule_points does"), "{screen}");
+    assert!(
+        screen.contains("what decision_rule_points does"),
+        "{screen}"
+    );
     insta::assert_snapshot!("settings_80x24", screen);
     update(&mut s, key('s'));
     update(&mut s, key('s'));

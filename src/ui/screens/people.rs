@@ -132,7 +132,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &PeopleState, theme: &Theme) {
             clean(&p.email),
             p.home_school
                 .as_deref()
-                .map_or("no home school".to_string(), |h| format!("home {}", clean(h)))
+                .map_or("no home school".to_string(), |h| format!(
+                    "home {}",
+                    clean(h)
+                ))
         ),
         (false, None) => format!("{} of {total}", shown.len()),
     };
@@ -146,10 +149,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &PeopleState, theme: &Theme) {
                 .map(|p| p.grants.clone())
                 .unwrap_or_default();
             let mut out = vec![Line::styled(
-                truncate(
-                    &format!("Revoke which of {}'s roles?", clean(username)),
-                    w,
-                ),
+                truncate(&format!("Revoke which of {}'s roles?", clean(username)), w),
                 theme.group,
             )];
             out.extend(grants.iter().enumerate().map(|(i, g)| {

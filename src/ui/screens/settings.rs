@@ -78,7 +78,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SettingsState, theme: &Theme) {
                 };
                 Line::styled(
                     fit(
-                        &format!("{} {}", fit(&clean(&o.key), 26), clean(&o.value.to_string())),
+                        &format!(
+                            "{} {}",
+                            fit(&clean(&o.key), 26),
+                            clean(&o.value.to_string())
+                        ),
                         w,
                     ),
                     style,
@@ -100,7 +104,12 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SettingsState, theme: &Theme) {
     let label_w = w.saturating_sub(14 + 12 + 2).clamp(10, 34);
     let line = |label: &str, value: &str, default: &str| {
         fit(
-            &format!("{} {} {}", fit(label, label_w), fit(value, 14), fit(default, 12)),
+            &format!(
+                "{} {} {}",
+                fit(label, label_w),
+                fit(value, 14),
+                fit(default, 12)
+            ),
             w,
         )
     };

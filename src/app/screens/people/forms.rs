@@ -5,7 +5,7 @@
 use crate::admin::users::{validate_email, validate_username};
 use crate::app::choices::Choice;
 use crate::app::form::{self, Errors, FieldSpec, Form};
-use crate::domain::people::PersonChange;
+use crate::app::screens::people::PersonChange;
 use chrono::NaiveDate;
 
 /// The roles a form offers (`domain::people::ROLE_KEYS`), and none.
@@ -85,7 +85,10 @@ pub fn add_form() -> Form {
 }
 
 pub fn grant_form() -> Form {
-    Form::new(GRANT, vec!["counselor".into(), String::new(), String::new()])
+    Form::new(
+        GRANT,
+        vec!["counselor".into(), String::new(), String::new()],
+    )
 }
 
 /// A school's local id as typed: empty is none; else one of `schools`.
@@ -108,8 +111,12 @@ fn school(s: &str, schools: &[String]) -> Result<Option<String>, String> {
 }
 
 fn role(s: &str) -> Result<Option<String>, String> {
-    form::choice(s, "role", &ROLES.iter().map(|c| c.value).collect::<Vec<_>>())
-        .map(|r| (r != "none").then(|| r.to_string()))
+    form::choice(
+        s,
+        "role",
+        &ROLES.iter().map(|c| c.value).collect::<Vec<_>>(),
+    )
+    .map(|r| (r != "none").then(|| r.to_string()))
 }
 
 fn expires(s: &str) -> Result<Option<NaiveDate>, String> {
@@ -119,9 +126,15 @@ fn expires(s: &str) -> Result<Option<NaiveDate>, String> {
 pub fn parse_add(f: &Form, schools: &[String]) -> Result<PersonChange, Vec<(usize, String)>> {
     let v = |i: usize| f.values.get(i).map_or("", String::as_str);
     let mut e = Errors(Vec::new());
-    let username = e.take(0, validate_username(v(0).trim()).map(|()| v(0).trim().to_string()));
+    let username = e.take(
+        0,
+        validate_username(v(0).trim()).map(|()| v(0).trim().to_string()),
+    );
     let name = e.take(1, form::required(v(1), "the name", 200));
-    let email = e.take(2, validate_email(v(2).trim()).map(|()| v(2).trim().to_string()));
+    let email = e.take(
+        2,
+        validate_email(v(2).trim()).map(|()| v(2).trim().to_string()),
+    );
     let home = e.take(3, school(v(3), schools));
     let role = e.take(4, role(v(4)));
     let role_school = e.take(5, school(v(5), schools));
@@ -130,17 +143,21 @@ pub fn parse_add(f: &Form, schools: &[String]) -> Result<PersonChange, Vec<(usiz
         e.0.push((4, "choose a role for the school and expiry below".into()));
     }
     match (username, name, email, home, role, role_school, until) {
-        (Some(username), Some(display_name), Some(email), Some(home_school), Some(r), Some(s), Some(x))
-            if e.0.is_empty() =>
-        {
-            Ok(PersonChange::Add {
-                username,
-                display_name,
-                email,
-                home_school,
-                grant: r.map(|r| (r, s, x)),
-            })
-        }
+        (
+            Some(username),
+            Some(display_name),
+            Some(email),
+            Some(home_school),
+            Some(r),
+            Some(s),
+            Some(x),
+        ) if e.0.is_empty() => Ok(PersonChange::Add {
+            username,
+            display_name,
+            email,
+            home_school,
+            grant: r.map(|r| (r, s, x)),
+        }),
         _ => Err(e.0),
     }
 }
@@ -152,7 +169,10 @@ pub fn parse_grant(
 ) -> Result<PersonChange, Vec<(usize, String)>> {
     let v = |i: usize| f.values.get(i).map_or("", String::as_str);
     let mut e = Errors(Vec::new());
-    let role = e.take(0, role(v(0)).and_then(|r| r.ok_or_else(|| "choose a role".to_string())));
+    let role = e.take(
+        0,
+        role(v(0)).and_then(|r| r.ok_or_else(|| "choose a role".to_string())),
+    );
     let school = e.take(1, school(v(1), schools));
     let until = e.take(2, expires(v(2)));
     match (role, school, until) {

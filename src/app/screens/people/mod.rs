@@ -5,9 +5,11 @@
 //! `Effect::ChangePerson` carried out by `admin::users`, the code behind
 //! `caseload user …`, in the database's `caseload_person_*` functions.
 
+mod change;
 mod forms;
 mod secret;
 
+pub use change::PersonChange;
 pub use forms::{add_form, grant_form, parse_add, parse_grant};
 pub use secret::PasswordPair;
 
@@ -19,9 +21,7 @@ use crate::app::list::Cursor;
 use crate::app::loadable::Loadable;
 use crate::app::screens::room::{Cx, Nav, Room};
 use crate::app::{Data, Effect, Read, ReqId, Wrote};
-use crate::domain::people::{
-    Directory, PeopleFilter, Person, PersonChange, next_of, next_tristate,
-};
+use crate::domain::people::{Directory, PeopleFilter, Person, next_of, next_tristate};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// The menu's target for this screen (the `tools` row's key).
@@ -42,7 +42,10 @@ pub enum Mode {
         form: Box<Form>,
     },
     /// Choosing which of `username`'s grants to revoke.
-    Revoke { username: String, at: usize },
+    Revoke {
+        username: String,
+        at: usize,
+    },
     Password(PasswordPair),
     /// Asking before a change: `y` sends it.
     Confirm(PersonChange),
@@ -104,7 +107,12 @@ impl PeopleState {
         vec![Effect::ChangePerson { req, change }]
     }
 
-    fn list_key(&mut self, cx: &mut Cx, key: &KeyEvent, action: Option<Action>) -> Option<Vec<Effect>> {
+    fn list_key(
+        &mut self,
+        cx: &mut Cx,
+        key: &KeyEvent,
+        action: Option<Action>,
+    ) -> Option<Vec<Effect>> {
         let mine = cx.keymap.action_in(key, |c| c == Context::People);
         if let Some(a) = mine {
             return Some(self.people_action(cx, a));
@@ -326,16 +334,14 @@ pub fn question(change: &PersonChange) -> String {
         PersonChange::SetActive {
             username,
             active: false,
-        } => format!(
-            "Deactivate {username}? They can no longer sign in; their records stay."
-        ),
+        } => format!("Deactivate {username}? They can no longer sign in; their records stay."),
         PersonChange::SetActive {
             username,
             active: true,
         } => format!("Activate {username} again? They can sign in with their password."),
-        PersonChange::Login { username } => format!(
-            "Give {username} a login role? Set a password (p) next so they can sign in."
-        ),
+        PersonChange::Login { username } => {
+            format!("Give {username} a login role? Set a password (p) next so they can sign in.")
+        }
         PersonChange::Revoke {
             username,
             role,

@@ -3,8 +3,8 @@
 //! it can print it. Only its SCRAM verifier reaches the server.
 
 use crate::admin::password::MIN_LEN;
+use crate::app::screens::people::PersonChange;
 use crate::config::Password;
-use crate::domain::people::PersonChange;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Longer than any passphrase; pastes beyond it are cut, and said so.
@@ -60,9 +60,7 @@ impl PasswordPair {
             }
             KeyCode::Enter if !self.on_second => {
                 if self.first.char_count() < MIN_LEN {
-                    self.note = Some(format!(
-                        "too short: use at least {MIN_LEN} characters"
-                    ));
+                    self.note = Some(format!("too short: use at least {MIN_LEN} characters"));
                 } else {
                     self.note = None;
                     self.on_second = true;
@@ -111,8 +109,9 @@ impl PasswordPair {
         let room = MAX_CHARS.saturating_sub(self.focused().char_count());
         let printable: Vec<char> = text.chars().filter(|c| !c.is_control()).collect();
         let kept: String = printable.iter().take(room).collect();
-        self.note = (printable.len() > room)
-            .then(|| format!("passwords are limited to {MAX_CHARS} characters; the rest was dropped"));
+        self.note = (printable.len() > room).then(|| {
+            format!("passwords are limited to {MAX_CHARS} characters; the rest was dropped")
+        });
         self.focused().push_str(&kept);
     }
 }

@@ -3,12 +3,13 @@
 //! revoked, a password typed twice (and never printable), a deactivation
 //! asked first, and the database's refusal kept with what was typed.
 
+use super::PersonChange;
 use super::{Mode, PeopleState};
 use crate::app::fixtures::{ctrl, key};
-use crate::app::screens::schools::tests::typed;
 use crate::app::iv_tests::at_home;
+use crate::app::screens::schools::tests::typed;
 use crate::app::test_prelude::*;
-use crate::domain::people::{Directory, Grant, Person, PersonChange, SchoolRef};
+use crate::domain::people::{Directory, Grant, Person, SchoolRef};
 
 fn person(name: &str, display: &str, active: bool, grants: &[(&str, Option<&str>)]) -> Person {
     Person {
@@ -35,7 +36,12 @@ pub(crate) fn directory() -> Directory {
     Directory {
         people: vec![
             person("a_admin", "Ada Admin", true, &[("admin", None)]),
-            person("d_okafor", "Dana Okafor", true, &[("counselor", Some("N1")), ("teacher", Some("S1"))]),
+            person(
+                "d_okafor",
+                "Dana Okafor",
+                true,
+                &[("counselor", Some("N1")), ("teacher", Some("S1"))],
+            ),
             person("old_timer", "Olive Timer", false, &[]),
         ],
         schools: vec![
@@ -62,7 +68,13 @@ fn people(s: &State) -> &PeopleState {
 pub(crate) fn loaded() -> State {
     let mut s = at_home();
     let fx = typed(&mut s, "people");
-    let [Effect::Load { req, read: Read::Tool { key: ref tool } }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::Tool { key: ref tool },
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     assert_eq!(tool, "admin.users");
@@ -78,7 +90,13 @@ pub(crate) fn loaded() -> State {
             },
         },
     );
-    let [Effect::Load { req, read: Read::Directory }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::Directory,
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     update(
@@ -95,7 +113,11 @@ pub(crate) fn loaded() -> State {
 }
 
 fn names(s: &State) -> Vec<String> {
-    people(s).shown().iter().map(|p| p.username.clone()).collect()
+    people(s)
+        .shown()
+        .iter()
+        .map(|p| p.username.clone())
+        .collect()
 }
 
 fn type_text(s: &mut State, text: &str) {
@@ -123,7 +145,11 @@ fn search_as_you_type_and_filters_narrow_the_list() {
     assert!(matches!(people(&s).mode, Mode::Search));
     update(&mut s, key(KeyCode::Esc));
     update(&mut s, key(ctrl('u')));
-    assert_eq!(people(&s).filter.search, "oka", "esc left the box, the search stays");
+    assert_eq!(
+        people(&s).filter.search,
+        "oka",
+        "esc left the box, the search stays"
+    );
     update(&mut s, key('/'));
     update(&mut s, key(ctrl('u')));
     update(&mut s, key(KeyCode::Enter));
@@ -159,8 +185,15 @@ fn adding_a_person_sends_one_change_and_reloads_when_done() {
     assert!(matches!(people(&s).mode, Mode::Add(_)));
     type_text(&mut s, "Bad Name");
     update(&mut s, key(KeyCode::Tab));
-    let Mode::Add(f) = &people(&s).mode else { panic!() };
-    assert!(f.shown_error(0).is_some_and(|e| e.contains("invalid username")), "{:?}", f.errors);
+    let Mode::Add(f) = &people(&s).mode else {
+        panic!()
+    };
+    assert!(
+        f.shown_error(0)
+            .is_some_and(|e| e.contains("invalid username")),
+        "{:?}",
+        f.errors
+    );
     update(&mut s, key(KeyCode::BackTab));
     update(&mut s, key(ctrl('u')));
     type_text(&mut s, "j_new");
@@ -178,8 +211,13 @@ fn adding_a_person_sends_one_change_and_reloads_when_done() {
     assert!(fx.is_empty());
     let fx = update(&mut s, key(ctrl('s')));
     assert!(fx.is_empty(), "an unknown school is not sent: {fx:?}");
-    let Mode::Add(f) = &people(&s).mode else { panic!() };
-    assert!(f.shown_error(5).is_some_and(|e| e.contains("no active school with local id \"Z9\"")));
+    let Mode::Add(f) = &people(&s).mode else {
+        panic!()
+    };
+    assert!(
+        f.shown_error(5)
+            .is_some_and(|e| e.contains("no active school with local id \"Z9\""))
+    );
     assert_eq!(f.focus, 5, "the refused save went to the field to fix");
     update(&mut s, key(ctrl('u')));
     let fx = update(&mut s, key(ctrl('s')));
@@ -205,7 +243,16 @@ fn adding_a_person_sends_one_change_and_reloads_when_done() {
         },
     );
     assert!(matches!(people(&s).mode, Mode::List));
-    assert!(matches!(fx[..], [Effect::Load { read: Read::Directory, .. }]), "{fx:?}");
+    assert!(
+        matches!(
+            fx[..],
+            [Effect::Load {
+                read: Read::Directory,
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
     assert!(s.message.as_ref().is_some_and(|(_, m)| m == "added j_new"));
 }
 
@@ -232,8 +279,13 @@ fn a_refusal_keeps_the_form_and_says_why() {
             wrote: Wrote::Admin(Err("only caseload admins may manage people".into())),
         },
     );
-    let Mode::Grant { form, .. } = &people(&s).mode else { panic!() };
-    assert_eq!(form.notice.as_deref(), Some("only caseload admins may manage people"));
+    let Mode::Grant { form, .. } = &people(&s).mode else {
+        panic!()
+    };
+    assert_eq!(
+        form.notice.as_deref(),
+        Some("only caseload admins may manage people")
+    );
     assert_eq!(form.values[0], "counselor", "what was chosen stays");
     assert!(form.saving.is_none(), "and can be sent again");
 }
@@ -246,7 +298,9 @@ fn revoke_chooses_a_grant_and_asks_first() {
     update(&mut s, key('j'));
     let fx = update(&mut s, key(KeyCode::Enter));
     assert!(fx.is_empty());
-    let Mode::Confirm(change) = &people(&s).mode else { panic!() };
+    let Mode::Confirm(change) = &people(&s).mode else {
+        panic!()
+    };
     assert_eq!(
         *change,
         PersonChange::Revoke {
@@ -270,7 +324,11 @@ fn deactivate_asks_first_and_a_person_without_roles_has_nothing_to_revoke() {
     update(&mut s, key('G')); // Olive, inactive, no roles
     update(&mut s, key('-'));
     assert!(matches!(people(&s).mode, Mode::List));
-    assert!(s.message.as_ref().is_some_and(|(_, m)| m.contains("no roles to revoke")));
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m.contains("no roles to revoke"))
+    );
     update(&mut s, key('d'));
     let (_, change) = sent(&update(&mut s, key('y')));
     assert_eq!(
@@ -289,27 +347,40 @@ fn a_password_is_typed_twice_hidden_and_never_printable() {
     update(&mut s, key('p'));
     type_text(&mut s, "short");
     update(&mut s, key(KeyCode::Enter));
-    let Mode::Password(p) = &people(&s).mode else { panic!() };
+    let Mode::Password(p) = &people(&s).mode else {
+        panic!()
+    };
     assert!(p.note.as_ref().is_some_and(|n| n.contains("too short")));
     type_text(&mut s, " but now long");
     update(&mut s, key(KeyCode::Enter));
     type_text(&mut s, "short but now lonG");
     let fx = update(&mut s, key(KeyCode::Enter));
     assert!(fx.is_empty());
-    let Mode::Password(p) = &people(&s).mode else { panic!() };
+    let Mode::Password(p) = &people(&s).mode else {
+        panic!()
+    };
     assert!(p.note.as_ref().is_some_and(|n| n.contains("differ")));
-    assert!(p.first.is_empty() && p.second.is_empty(), "both typed again");
+    assert!(
+        p.first.is_empty() && p.second.is_empty(),
+        "both typed again"
+    );
 
     type_text(&mut s, "correct horse battery");
     update(&mut s, key(KeyCode::Enter));
     update(&mut s, Msg::Paste(Password::new("correct horse battery\n")));
     let fx = update(&mut s, key(KeyCode::Enter));
     let (req, change) = sent(&fx);
-    let PersonChange::SetPassword { username, password } = &change else { panic!() };
+    let PersonChange::SetPassword { username, password } = &change else {
+        panic!()
+    };
     assert_eq!(username, "d_okafor");
     assert_eq!(password.expose(), "correct horse battery");
     // Neither the Effect, the screen's state nor the whole State prints it.
-    for printed in [format!("{fx:?}"), format!("{:?}", s.top()), format!("{s:?}")] {
+    for printed in [
+        format!("{fx:?}"),
+        format!("{:?}", s.top()),
+        format!("{s:?}"),
+    ] {
         assert!(!printed.contains("horse"), "{printed}");
     }
     update(
@@ -319,21 +390,29 @@ fn a_password_is_typed_twice_hidden_and_never_printable() {
             wrote: Wrote::Admin(Ok(())),
         },
     );
-    assert!(s.message.as_ref().is_some_and(|(_, m)| m == "set a new password for d_okafor"));
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m == "set a new password for d_okafor")
+    );
 }
 
 #[test]
 fn a_person_without_a_login_is_offered_one_before_a_password() {
     let mut s = loaded();
-    if let Screen::People(p) = s.screens.last_mut().unwrap() {
-        if let Some(d) = p.list.get_mut() {
-            d.people[0].has_login = false;
-            d.people[0].can_login = false;
-        }
+    if let Some(Screen::People(p)) = s.screens.last_mut()
+        && let Some(d) = p.list.get_mut()
+    {
+        d.people[0].has_login = false;
+        d.people[0].can_login = false;
     }
     update(&mut s, key('p'));
     assert!(matches!(people(&s).mode, Mode::List));
-    assert!(s.message.as_ref().is_some_and(|(_, m)| m.contains("no login role yet")));
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m.contains("no login role yet"))
+    );
     update(&mut s, key('w'));
     let (_, change) = sent(&update(&mut s, key('y')));
     assert_eq!(

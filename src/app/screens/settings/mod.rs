@@ -263,7 +263,8 @@ impl Room for SettingsState {
             self.open_editor(cx);
             return Some(vec![]);
         }
-        self.cursor.move_by(action.movement(cx.page())?, self.rows());
+        self.cursor
+            .move_by(action.movement(cx.page())?, self.rows());
         Some(vec![])
     }
 

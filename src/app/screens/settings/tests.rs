@@ -62,7 +62,13 @@ fn settings(s: &State) -> &SettingsState {
 pub(crate) fn loaded() -> State {
     let mut s = at_home();
     let fx = typed(&mut s, "settings");
-    let [Effect::Load { req, read: Read::Tool { key: ref tool } }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::Tool { key: ref tool },
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     assert_eq!(tool, "admin.settings");
@@ -78,7 +84,13 @@ pub(crate) fn loaded() -> State {
             },
         },
     );
-    let [Effect::Load { req, read: Read::Settings }] = fx[..] else {
+    let [
+        Effect::Load {
+            req,
+            read: Read::Settings,
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     update(
@@ -112,14 +124,25 @@ fn a_value_out_of_bounds_is_not_sent_and_a_good_one_is() {
     let fx = update(&mut s, key(KeyCode::Enter));
     assert!(fx.is_empty(), "{fx:?}");
     let ed = settings(&s).editing.as_ref().unwrap();
-    assert_eq!(ed.form.shown_error(0), Some("decision rule points is at most 50"));
+    assert_eq!(
+        ed.form.shown_error(0),
+        Some("decision rule points is at most 50")
+    );
     update(&mut s, key(ctrl('u')));
     type_text(&mut s, "abc");
     assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
     update(&mut s, key(ctrl('u')));
     type_text(&mut s, "5");
     let fx = update(&mut s, key(KeyCode::Enter));
-    let [Effect::SaveSetting { req, key: ref name, ref scope, ref value }] = fx[..] else {
+    let [
+        Effect::SaveSetting {
+            req,
+            key: ref name,
+            ref scope,
+            ref value,
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     assert_eq!(name, "decision_rule_points");
@@ -135,9 +158,14 @@ fn a_value_out_of_bounds_is_not_sent_and_a_good_one_is() {
     );
     let ed = settings(&s).editing.as_ref().unwrap();
     assert_eq!(ed.form.values, ["5"]);
-    assert_eq!(ed.form.notice.as_deref(), Some("permission denied for table settings"));
+    assert_eq!(
+        ed.form.notice.as_deref(),
+        Some("permission denied for table settings")
+    );
     let fx = update(&mut s, key(KeyCode::Enter));
-    let [Effect::SaveSetting { req, .. }] = fx[..] else { panic!("{fx:?}") };
+    let [Effect::SaveSetting { req, .. }] = fx[..] else {
+        panic!("{fx:?}")
+    };
     let fx = update(
         &mut s,
         Msg::Written {
@@ -146,7 +174,13 @@ fn a_value_out_of_bounds_is_not_sent_and_a_good_one_is() {
         },
     );
     assert!(settings(&s).editing.is_none());
-    assert!(matches!(fx[..], [Effect::Load { read: Read::Settings, .. }]));
+    assert!(matches!(
+        fx[..],
+        [Effect::Load {
+            read: Read::Settings,
+            ..
+        }]
+    ));
 }
 
 #[test]
@@ -155,14 +189,30 @@ fn scopes_in_turn_show_only_what_varies_by_school() {
     update(&mut s, key('s'));
     assert_eq!(settings(&s).view, View::School(0));
     assert_eq!(settings(&s).scope_label(), "school N1");
-    let keys: Vec<&str> = settings(&s).settings().iter().map(|x| x.key.as_str()).collect();
-    assert_eq!(keys, ["default_session_minutes"], "decision rules are district-wide");
+    let keys: Vec<&str> = settings(&s)
+        .settings()
+        .iter()
+        .map(|x| x.key.as_str())
+        .collect();
+    assert_eq!(
+        keys,
+        ["default_session_minutes"],
+        "decision rules are district-wide"
+    );
     // N1 has no value of its own: nothing to remove.
     assert!(update(&mut s, key('x')).is_empty());
     update(&mut s, key('s'));
     assert_eq!(settings(&s).scope_label(), "school S1");
     let fx = update(&mut s, key('x'));
-    let [Effect::SaveSetting { req, ref scope, ref value, .. }] = fx[..] else {
+    let [
+        Effect::SaveSetting {
+            req,
+            ref scope,
+            ref value,
+            ..
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     assert_eq!(*scope, SettingScope::School("S1".into()));
@@ -177,7 +227,13 @@ fn scopes_in_turn_show_only_what_varies_by_school() {
             wrote: Wrote::Admin(Ok(())),
         },
     );
-    assert!(matches!(fx[..], [Effect::Load { read: Read::Settings, .. }]));
+    assert!(matches!(
+        fx[..],
+        [Effect::Load {
+            read: Read::Settings,
+            ..
+        }]
+    ));
     assert!(
         s.message
             .as_ref()
@@ -199,7 +255,14 @@ fn a_school_value_is_edited_from_the_schools_own() {
     update(&mut s, key(ctrl('u')));
     type_text(&mut s, "40");
     let fx = update(&mut s, key(KeyCode::Enter));
-    let [Effect::SaveSetting { ref scope, ref value, .. }] = fx[..] else {
+    let [
+        Effect::SaveSetting {
+            ref scope,
+            ref value,
+            ..
+        },
+    ] = fx[..]
+    else {
         panic!("{fx:?}")
     };
     assert_eq!(*scope, SettingScope::School("S1".into()));
