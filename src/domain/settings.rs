@@ -37,7 +37,7 @@ pub const KNOWN: &[(&str, &str, &str)] = &[
     ),
     (
         "names.collation",
-        "\"und\"",
+        "und",
         "caseload migrate (0014): the alphabet names sort in",
     ),
 ];

@@ -16,6 +16,7 @@ use crate::app::{Data, Effect, Read, ReqId, Wrote};
 use crate::domain::enums::FieldType;
 use crate::domain::settings::{Setting, SettingScope, SettingsBook, as_text};
 use crossterm::event::KeyEvent;
+use serde_json::Value;
 use std::borrow::Cow;
 
 pub const TARGET: &str = "admin.settings";
@@ -143,7 +144,7 @@ impl SettingsState {
         let parsed = field_value(&def, &ed.form.values[0], true);
         let parsed = match parsed {
             Ok(None) => Err(format!("{} needs a value", def.label)),
-            Ok(Some(v)) => Ok(v),
+            Ok(Some(v)) => Ok(whole(v)),
             Err(e) => Err(e),
         };
         ed.form.set_errors(match &parsed {
@@ -201,6 +202,15 @@ impl SettingsState {
             scope: SettingScope::School(school),
             value: None,
         }]
+    }
+}
+
+/// A whole number as an integer: `10`, not `10.0`, which the readers of
+/// day and point counts (`as_i64`) would not take.
+fn whole(v: Value) -> Value {
+    match v.as_f64() {
+        Some(f) if v.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 => Value::from(f as i64),
+        _ => v,
     }
 }
 

@@ -147,7 +147,7 @@ fn a_value_out_of_bounds_is_not_sent_and_a_good_one_is() {
     };
     assert_eq!(name, "decision_rule_points");
     assert_eq!(*scope, SettingScope::System);
-    assert_eq!(value.as_ref().and_then(|v| v.as_f64()), Some(5.0));
+    assert_eq!(*value, Some(json!(5)), "a whole number, as the readers take it");
     // The database said no: the value typed stays, with its words.
     update(
         &mut s,
@@ -266,5 +266,12 @@ fn a_school_value_is_edited_from_the_schools_own() {
         panic!("{fx:?}")
     };
     assert_eq!(*scope, SettingScope::School("S1".into()));
-    assert_eq!(value.as_ref().and_then(|v| v.as_f64()), Some(40.0));
+    assert_eq!(*value, Some(json!(40)));
+}
+
+#[test]
+fn whole_numbers_are_stored_as_integers_and_fractions_kept() {
+    assert_eq!(super::whole(json!(10.0)), json!(10));
+    assert_eq!(super::whole(json!(0.85)), json!(0.85));
+    assert_eq!(super::whole(json!("10.0")), json!("10.0"));
 }
