@@ -147,7 +147,11 @@ fn a_value_out_of_bounds_is_not_sent_and_a_good_one_is() {
     };
     assert_eq!(name, "decision_rule_points");
     assert_eq!(*scope, SettingScope::System);
-    assert_eq!(*value, Some(json!(5)), "a whole number, as the readers take it");
+    assert_eq!(
+        *value,
+        Some(json!(5)),
+        "a whole number, as the readers take it"
+    );
     // The database said no: the value typed stays, with its words.
     update(
         &mut s,
