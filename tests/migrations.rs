@@ -38,6 +38,7 @@ async fn fresh_database_gets_every_table_and_enum() {
         .collect();
     let expected = [
         "audit_events",
+        "caseload_login_roles",
         "communication_log",
         "documents",
         "intervention_attachments",

@@ -2,7 +2,8 @@
 //! to their login role happens in one transaction (PostgreSQL role DDL is
 //! transactional), so a refusal or failure leaves nothing half done.
 
-use super::{build_ddl, run_ddl, scram_verifier};
+use super::scram_verifier;
+use crate::app::screens::people::PersonChange;
 use crate::db::migrate::describe_pg_error;
 use crate::ui::sanitize;
 use chrono::NaiveDate;
@@ -82,53 +83,54 @@ pub fn validate_email(email: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Refuses unless the connected role can create login roles and write the
-/// people tables, saying which of the two is missing.
+/// Refuses unless the connected role may manage people: an active caseload
+/// admin, a superuser, or a CREATEROLE member of caseload_admin (migration
+/// 0027's `caseload_may_manage_people`). The changes themselves run in the
+/// database's `caseload_person_*` functions, so a caseload admin needs no
+/// CREATEROLE of their own.
 pub async fn check_privileges(client: &impl GenericClient) -> Result<()> {
     let row = client
         .query_one(
-            "SELECT current_user::text, r.rolsuper, r.rolcreaterole, \
-                    to_regclass('users') IS NOT NULL AND to_regclass('user_roles') IS NOT NULL \
-             FROM pg_roles r WHERE r.rolname = current_user",
+            "SELECT current_user::text, \
+                    to_regprocedure('caseload_may_manage_people()') IS NOT NULL",
             &[],
         )
         .await
         .map_err(pg)?;
-    let (me, superuser, createrole, schema): (String, bool, bool, bool) =
-        (row.get(0), row.get(1), row.get(2), row.get(3));
+    let (me, schema): (String, bool) = (row.get(0), row.get(1));
     if !schema {
-        bail!("this database has no caseload schema yet: run `caseload migrate` first");
+        bail!("this database has no caseload people functions yet: run `caseload migrate` first");
     }
-    if !superuser && !createrole {
-        bail!(
-            "the role {me} cannot create or change login roles: it needs CREATEROLE (or superuser). \
-             Connect as an administrator's role with --database-url or PGUSER"
-        );
-    }
-    let writable: bool = client
+    // Two statements: PostgreSQL checks EXECUTE on every function a
+    // statement names, even in a CASE branch that never runs.
+    let may_call: bool = client
         .query_one(
-            "SELECT has_table_privilege('users', 'INSERT, UPDATE') \
-                AND has_table_privilege('user_roles', 'INSERT, UPDATE, DELETE')",
+            "SELECT has_function_privilege('caseload_may_manage_people()', 'EXECUTE')",
             &[],
         )
         .await
         .map_err(pg)?
         .get(0);
-    if !writable {
+    let may = may_call
+        && client
+            .query_one("SELECT caseload_may_manage_people()", &[])
+            .await
+            .map_err(pg)?
+            .get::<_, bool>(0);
+    if !may {
         bail!(
-            "the role {me} cannot change people: it needs INSERT and UPDATE on users and \
-             INSERT, UPDATE and DELETE on user_roles (members of caseload_admin have them)"
+            "the role {me} may not manage people: sign in as a caseload admin, or connect as a \
+             superuser with --database-url or PGUSER"
         );
     }
     Ok(())
 }
 
-/// A server error as one line; a missing privilege says what to grant.
+/// A server error as one line; a missing privilege says who may.
 fn pg(e: tokio_postgres::Error) -> Report {
     if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
         return eyre!(
-            "{} (managing people needs a role with CREATEROLE and write access to users and \
-             user_roles)",
+            "{} (managing people is for caseload admins)",
             describe_pg_error(&e)
         );
     }
@@ -181,27 +183,11 @@ async fn school_id(tx: &Transaction<'_>, local_id: Option<&str>) -> Result<Optio
         .ok_or_else(|| eyre!("no school with local id {:?}", sanitize::clean(local_id)))
 }
 
-fn group_role(key: &str) -> String {
-    format!("{GROUP_PREFIX}{key}")
-}
-
-async fn role_exists(tx: &Transaction<'_>, name: &str) -> Result<bool> {
-    Ok(tx
-        .query_opt("SELECT 1 FROM pg_roles WHERE rolname = $1", &[&name])
-        .await
-        .map_err(pg)?
-        .is_some())
-}
-
 /// Adds the grant row (or moves its expiry) and makes the login role a
-/// member of the group role.
-async fn grant_in(tx: &Transaction<'_>, user: Uuid, username: &str, g: &RoleGrant) -> Result<()> {
-    let role = role_id(tx, &g.role).await?;
+/// member of the group role (`caseload_person_grant`).
+async fn grant_in(tx: &Transaction<'_>, username: &str, g: &RoleGrant) -> Result<()> {
+    role_id(tx, &g.role).await?;
     let school = school_id(tx, g.school.as_deref()).await?;
-    let group = group_role(&g.role);
-    if !role_exists(tx, &group).await? {
-        bail!("the group role {group} does not exist on this server: run `caseload migrate`");
-    }
     if let Some(day) = g.expires {
         let future: bool = tx
             .query_one("SELECT $1::date::timestamptz > now()", &[&day])
@@ -209,27 +195,23 @@ async fn grant_in(tx: &Transaction<'_>, user: Uuid, username: &str, g: &RoleGran
             .map_err(pg)?
             .get(0);
         if !future {
-            bail!("--expires {day} is not in the future");
+            bail!("the expiry {day} is not in the future");
         }
     }
     tx.execute(
-        "INSERT INTO user_roles (user_id, role_id, school_id, granted_by, expires_at) \
-         VALUES ($1, $2, $3, caseload_current_user_id(), $4::date::timestamptz) \
-         ON CONFLICT (user_id, role_id, school_id) DO UPDATE SET expires_at = EXCLUDED.expires_at",
-        &[&user, &role, &school, &g.expires],
+        "SELECT caseload_person_grant($1, $2, $3, $4)",
+        &[&username, &g.role, &school, &g.expires],
     )
     .await
     .map_err(pg)?;
-    run_ddl(tx, "GRANT %I TO %I", &[&group, username])
-        .await
-        .map_err(pg)
+    Ok(())
 }
 
 pub async fn add(client: &mut Client, new: &NewUser) -> Result<()> {
     validate_username(&new.username).map_err(Report::msg)?;
     validate_email(&new.email).map_err(Report::msg)?;
     if new.display_name.trim().is_empty() {
-        bail!("--name must not be empty");
+        bail!("the name must not be empty");
     }
     check_privileges(client).await?;
     let tx = client.transaction().await.map_err(pg)?;
@@ -241,12 +223,6 @@ pub async fn add(client: &mut Client, new: &NewUser) -> Result<()> {
         .is_some()
     {
         bail!("a caseload user called {name} already exists");
-    }
-    if role_exists(&tx, name).await? {
-        bail!(
-            "a PostgreSQL role called {name} already exists and is not a caseload user of this \
-             database; refusing to adopt it (login roles are shared by every database on the server)"
-        );
     }
     if let Some(row) = tx
         .query_opt(
@@ -264,81 +240,32 @@ pub async fn add(client: &mut Client, new: &NewUser) -> Result<()> {
         );
     }
     let home = school_id(&tx, new.home_school.as_deref()).await?;
-    let id: Uuid = tx
-        .query_one(
-            "INSERT INTO users (username, display_name, email, home_school_id) \
-             VALUES ($1, $2, $3, $4) RETURNING id",
-            &[&name, &new.display_name.trim(), &new.email, &home],
-        )
-        .await
-        .map_err(pg)?
-        .get(0);
-    login_in(&tx, name).await?;
+    tx.execute(
+        "SELECT caseload_person_add($1, $2, $3, $4)",
+        &[&name, &new.display_name.trim(), &new.email, &home],
+    )
+    .await
+    .map_err(pg)?;
     for g in &new.roles {
-        grant_in(&tx, id, name, g).await?;
+        grant_in(&tx, name, g).await?;
     }
     tx.commit().await.map_err(pg)
 }
 
-/// Creates the login role of an existing `users` row (LOGIN when the person
-/// is active, NOLOGIN otherwise) and makes it a member of the group role of
-/// each role they hold: what `user add` does after the row, for a person
-/// who came without one (the demo seed, a OneRoster import). A role of that
-/// name already on the server is never adopted: it may be another
-/// database's person (login roles are server-wide).
+/// A person who is a `users` row without a login role (the demo seed's or
+/// an import's staff) gets one, a member of the group role of each grant
+/// they have, inside the caller's transaction (an import gives logins in
+/// its own).
 pub async fn login_in(tx: &Transaction<'_>, username: &str) -> Result<()> {
     validate_username(username).map_err(Report::msg)?;
-    let row = tx
-        .query_opt(
-            "SELECT is_active FROM users WHERE username = $1",
-            &[&username],
-        )
+    user_id(tx, username).await?;
+    tx.execute("SELECT caseload_person_login($1)", &[&username])
         .await
-        .map_err(pg)?
-        .ok_or_else(|| {
-            eyre!(
-                "no caseload user called {:?} (see `caseload user list`)",
-                sanitize::clean(username)
-            )
-        })?;
-    let active: bool = row.get(0);
-    if role_exists(tx, username).await? {
-        bail!(
-            "a PostgreSQL role called {username} already exists: either {username} can sign in \
-             already (see `caseload user list`), or the name is another database's login on this \
-             server; refusing to adopt it"
-        );
-    }
-    let ddl = if active {
-        "CREATE ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS"
-    } else {
-        "CREATE ROLE %I WITH NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS"
-    };
-    run_ddl(tx, ddl, &[username]).await.map_err(pg)?;
-    let keys: Vec<String> = tx
-        .query(
-            "SELECT DISTINCT r.key FROM user_roles ur JOIN roles r ON r.id = ur.role_id \
-               JOIN users u ON u.id = ur.user_id WHERE u.username = $1 ORDER BY 1",
-            &[&username],
-        )
-        .await
-        .map_err(pg)?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    for key in keys {
-        let group = group_role(&key);
-        if !role_exists(tx, &group).await? {
-            bail!("the group role {group} does not exist on this server: run `caseload migrate`");
-        }
-        run_ddl(tx, "GRANT %I TO %I", &[&group, username])
-            .await
-            .map_err(pg)?;
-    }
+        .map_err(pg)?;
     Ok(())
 }
 
-/// `caseload user login NAME`: `login_in` in its own transaction.
+/// `caseload user login NAME`: [`login_in`] in its own transaction.
 pub async fn login(client: &mut Client, username: &str) -> Result<()> {
     check_privileges(client).await?;
     let tx = client.transaction().await.map_err(pg)?;
@@ -349,8 +276,8 @@ pub async fn login(client: &mut Client, username: &str) -> Result<()> {
 pub async fn grant(client: &mut Client, username: &str, g: &RoleGrant) -> Result<()> {
     check_privileges(client).await?;
     let tx = client.transaction().await.map_err(pg)?;
-    let id = user_id(&tx, username).await?;
-    grant_in(&tx, id, username, g).await?;
+    user_id(&tx, username).await?;
+    grant_in(&tx, username, g).await?;
     tx.commit().await.map_err(pg)
 }
 
@@ -364,36 +291,31 @@ pub async fn revoke(
 ) -> Result<()> {
     check_privileges(client).await?;
     let tx = client.transaction().await.map_err(pg)?;
-    let user = user_id(&tx, username).await?;
-    let role_id = role_id(&tx, role).await?;
+    user_id(&tx, username).await?;
+    role_id(&tx, role).await?;
     let school_id = school_id(&tx, school).await?;
-    let gone = tx
-        .execute(
-            "DELETE FROM user_roles \
-             WHERE user_id = $1 AND role_id = $2 AND school_id IS NOT DISTINCT FROM $3",
-            &[&user, &role_id, &school_id],
+    let held = tx
+        .query_opt(
+            "SELECT 1 FROM user_roles ur JOIN users u ON u.id = ur.user_id \
+             JOIN roles r ON r.id = ur.role_id \
+             WHERE u.username = $1 AND r.key = $2 AND ur.school_id IS NOT DISTINCT FROM $3",
+            &[&username, &role, &school_id],
         )
         .await
-        .map_err(pg)?;
-    if gone == 0 {
+        .map_err(pg)?
+        .is_some();
+    if !held {
         let at = school.map_or("all schools".to_string(), |s| {
             format!("school {}", sanitize::clean(s))
         });
         bail!("{username} has no {role} grant for {at} (see `caseload user list`)");
     }
-    let remaining: i64 = tx
-        .query_one(
-            "SELECT count(*) FROM user_roles WHERE user_id = $1 AND role_id = $2",
-            &[&user, &role_id],
-        )
-        .await
-        .map_err(pg)?
-        .get(0);
-    if remaining == 0 && role_exists(&tx, username).await? {
-        run_ddl(&tx, "REVOKE %I FROM %I", &[&group_role(role), username])
-            .await
-            .map_err(pg)?;
-    }
+    tx.execute(
+        "SELECT caseload_person_revoke($1, $2, $3)",
+        &[&username, &role, &school_id],
+    )
+    .await
+    .map_err(pg)?;
     tx.commit().await.map_err(pg)
 }
 
@@ -404,55 +326,82 @@ pub async fn set_active(client: &mut Client, username: &str, active: bool) -> Re
     let tx = client.transaction().await.map_err(pg)?;
     user_id(&tx, username).await?;
     tx.execute(
-        "UPDATE users SET is_active = $2 WHERE username = $1",
+        "SELECT caseload_person_set_active($1, $2)",
         &[&username, &active],
     )
     .await
     .map_err(pg)?;
-    if !role_exists(&tx, username).await? {
-        bail!(
-            "{username} has no login role on this server; give them one with `caseload user login {username}`"
-        );
-    }
-    let ddl = if active {
-        "ALTER ROLE %I WITH LOGIN"
-    } else {
-        "ALTER ROLE %I WITH NOLOGIN"
-    };
-    run_ddl(&tx, ddl, &[username]).await.map_err(pg)?;
     tx.commit().await.map_err(pg)
 }
 
-/// The statement that sets `username`'s password: it carries only the
-/// SCRAM verifier, never the plaintext.
-pub async fn password_statement(
-    client: &impl GenericClient,
-    username: &str,
-    password: &str,
-) -> Result<String> {
-    let verifier = scram_verifier(password);
-    build_ddl(
-        client,
-        "ALTER ROLE %I WITH PASSWORD %L",
-        &[username, &verifier],
-    )
-    .await
-    .map_err(pg)
-}
-
+/// Only the SCRAM verifier, computed here, reaches the server
+/// (`caseload_person_set_password` refuses anything else).
 pub async fn set_password(client: &mut Client, username: &str, password: &str) -> Result<()> {
     super::password::check_strength(password)?;
     check_privileges(client).await?;
     let tx = client.transaction().await.map_err(pg)?;
     user_id(&tx, username).await?;
-    if !role_exists(&tx, username).await? {
-        bail!(
-            "{username} has no login role on this server; give them one with `caseload user login {username}`"
-        );
-    }
-    let ddl = password_statement(&tx, username, password).await?;
-    tx.batch_execute(&ddl).await.map_err(pg)?;
+    let verifier = scram_verifier(password);
+    tx.execute(
+        "SELECT caseload_person_set_password($1, $2)",
+        &[&username, &verifier],
+    )
+    .await
+    .map_err(pg)?;
     tx.commit().await.map_err(pg)
+}
+
+/// A change from the People screen, made by the same functions as the
+/// command line's.
+pub async fn apply(client: &mut Client, change: &PersonChange) -> Result<()> {
+    match change {
+        PersonChange::Add {
+            username,
+            display_name,
+            email,
+            home_school,
+            grant,
+        } => {
+            let new = NewUser {
+                username: username.clone(),
+                display_name: display_name.clone(),
+                email: email.clone(),
+                home_school: home_school.clone(),
+                roles: grant
+                    .iter()
+                    .map(|(role, school, expires)| RoleGrant {
+                        role: role.clone(),
+                        school: school.clone(),
+                        expires: *expires,
+                    })
+                    .collect(),
+            };
+            add(client, &new).await
+        }
+        PersonChange::Login { username } => login(client, username).await,
+        PersonChange::Grant {
+            username,
+            role,
+            school,
+            expires,
+        } => {
+            let g = RoleGrant {
+                role: role.clone(),
+                school: school.clone(),
+                expires: *expires,
+            };
+            grant(client, username, &g).await
+        }
+        PersonChange::Revoke {
+            username,
+            role,
+            school,
+        } => revoke(client, username, role, school.as_deref()).await,
+        PersonChange::SetActive { username, active } => set_active(client, username, *active).await,
+        PersonChange::SetPassword { username, password } => {
+            set_password(client, username, password.expose()).await
+        }
+    }
 }
 
 /// One line of `caseload user list`.

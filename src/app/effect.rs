@@ -199,4 +199,18 @@ pub enum Effect {
         req: ReqId,
         path: std::path::PathBuf,
     },
+    /// A change to a person (the People screen), made as `caseload user …`
+    /// makes it; never cancelled once sent. A password in it prints as
+    /// stars.
+    ChangePerson {
+        req: ReqId,
+        change: crate::app::screens::people::PersonChange,
+    },
+    /// A setting's value at a scope; `None` removes a school's own value.
+    SaveSetting {
+        req: ReqId,
+        key: String,
+        scope: crate::domain::settings::SettingScope,
+        value: Option<serde_json::Value>,
+    },
 }

@@ -43,6 +43,8 @@ pub enum Context {
     Jobs,
     /// Exports (the Export screen, `E` on the roster) and the Reports screen.
     Exports,
+    People,
+    Settings,
 }
 
 impl Context {
@@ -69,6 +71,8 @@ impl Context {
             Context::ProgramFields => "A program's session fields (after f)",
             Context::Jobs => "Jobs",
             Context::Exports => "Export and Reports (E on the roster exports it as shown)",
+            Context::People => "People (administration)",
+            Context::Settings => "Settings (administration)",
         }
     }
 }
@@ -243,6 +247,18 @@ actions! {
     ReportByCounselor = "report_by_counselor", Exports, "Reports: new caseload summary by counselor (of all you see)", ["2"], hint "by counselor";
     ReportRecap = "report_recap", Exports, "Reports: new MTSS meeting recap of the chosen school, as of today", ["3"], hint "recap";
     ReportSchool = "report_school", Exports, "Reports: choose the recap's school (next in turn)", ["s"], hint "school";
+    PeopleAdd = "people_add", People, "add a person (with a first role)", ["n"], hint "add";
+    PeopleGrant = "people_grant", People, "grant the selected person a role, at a school or all, until a date or not", ["+"], hint "grant";
+    PeopleRevoke = "people_revoke", People, "revoke one of the selected person's roles (choose, then y)", ["-"], hint "revoke";
+    PeoplePassword = "people_password", People, "set the selected person's password (typed twice, hidden)", ["p"], hint "password";
+    PeopleToggleActive = "people_toggle_active", People, "deactivate or activate the selected person (asks first)", ["d"], hint "deactivate";
+    PeopleLogin = "people_login", People, "give the selected person a login role (people imported without one)", ["w"], hint "give login";
+    PeopleRole = "people_role", People, "filter by role: each role in turn, then off", ["o"], hint "role";
+    PeopleSchool = "people_school", People, "filter by school: each school in turn, then off", ["h"], hint "school";
+    PeopleActive = "people_active", People, "filter: active, inactive, off", ["a"], hint "active";
+    PeopleCanLogin = "people_can_login", People, "filter: can sign in, cannot, off", ["c"], hint "can log in";
+    SettingsScope = "settings_scope", Settings, "scope: the district, each school in turn, my own", ["s"], hint "scope";
+    SettingsReset = "settings_reset", Settings, "a school's own value: remove it (the school follows the district)", ["x"], hint "reset";
 }
 
 /// A key with only the modifiers that distinguish bindings. Shift is folded
@@ -453,6 +469,8 @@ impl KeyMap {
                     | Context::ProgramFields
                     | Context::Jobs
                     | Context::Exports
+                    | Context::People
+                    | Context::Settings
             )
         })
     }

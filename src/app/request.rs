@@ -156,6 +156,10 @@ pub enum Read {
     /// The reports written on this computer, and the schools a recap can
     /// be for.
     Reports,
+    /// Everyone, with their grants and logins, for the People screen.
+    Directory,
+    /// Every district setting with its school and personal overrides.
+    Settings,
 }
 
 /// The answer to a [`Read`], variant for variant. `today` is the worker's
@@ -294,6 +298,12 @@ pub enum Data {
         entries: Vec<crate::report::store::Entry>,
         schools: Vec<SchoolChoice>,
     },
+    Directory {
+        dir: Box<crate::domain::people::Directory>,
+    },
+    Settings {
+        book: Box<crate::domain::settings::SettingsBook>,
+    },
 }
 
 /// The answer to a write, for the screen that sent it (`Msg::Written`).
@@ -316,7 +326,8 @@ pub enum Wrote {
     /// `Effect::ChangeDocument`: `Ok(false)` when it was attached already;
     /// `Err` in the database's words.
     Document(Result<bool, String>),
-    /// `Effect::Admin`: done, or why not in people's words.
+    /// `Effect::Admin`, `Effect::ChangePerson` and `Effect::SaveSetting`:
+    /// done, or why not in people's words.
     Admin(Result<(), String>),
     /// `Effect::JobAction`: what to say (`Err`: the refusal, in words).
     Job(Result<String, String>),

@@ -76,8 +76,8 @@ pub struct UiConfig {
     #[serde(deserialize_with = "known_theme")]
     pub theme: String,
     pub no_color: bool,
+    /// Not built yet (issue #18): `true` is refused rather than ignored.
     pub mouse: bool,
-    pub page_size: Option<u32>,
 }
 
 /// The colour themes the UI has; `ui.no_color` (or NO_COLOR) is the other
@@ -104,7 +104,6 @@ impl Default for UiConfig {
             theme: "default".into(),
             no_color: false,
             mouse: false,
-            page_size: None,
         }
     }
 }
@@ -395,8 +394,12 @@ impl Config {
                 return Err(format!("database.{key} must be at least 1"));
             }
         }
-        if self.ui.page_size == Some(0) {
-            return Err("ui.page_size must be at least 1".into());
+        if self.ui.mouse {
+            return Err(
+                "ui.mouse = true: mouse support is not built yet (issue #18 adds it); \
+                 set it to false or remove the line"
+                    .into(),
+            );
         }
         crate::storage::validate(&self.storage)?;
         Ok(())

@@ -54,6 +54,22 @@ fn unknown_key_names_key_file_and_line() {
 }
 
 #[test]
+fn mouse_is_refused_until_it_is_built_and_page_size_is_gone() {
+    let msg = parse("[ui]\nmouse = true\n", Path::new("c.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("ui.mouse") && msg.contains("issue #18"),
+        "{msg}"
+    );
+    let msg = parse("[ui]\npage_size = 100\n", Path::new("c.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("page_size"), "{msg}");
+    assert!(parse("[ui]\nmouse = false\n", Path::new("c.toml")).is_ok());
+}
+
+#[test]
 fn unknown_theme_names_key_value_file_line_and_choices() {
     let msg = parse(
         "[ui]\nmouse = true\ntheme = \"dark\"\n",

@@ -80,6 +80,7 @@ embedded_migrations! {
     24 => "0024_jobs.sql",
     25 => "0025_oneroster.sql",
     26 => "0026_exports.sql",
+    27 => "0027_people_settings.sql",
     28 => "0028_admin_catalogue.sql",
 }
 

@@ -41,5 +41,13 @@ pub async fn ensure_login(admin: &Client, username: &str, group_role: &str) -> R
     crate::admin::run_ddl(admin, "GRANT %I TO %I", &[group_role, username])
         .await
         .wrap_err_with(|| format!("could not grant {group_role} to {username}"))?;
+    // Made by caseload for this database: the People screen may change it.
+    admin
+        .execute(
+            "INSERT INTO caseload_login_roles (rolname) VALUES ($1) ON CONFLICT DO NOTHING",
+            &[&username],
+        )
+        .await
+        .wrap_err("could not record the demo login role")?;
     Ok(password)
 }

@@ -287,7 +287,9 @@ impl Worker {
             | Effect::Admin { .. }
             | Effect::JobAction { .. }
             | Effect::Export { .. }
-            | Effect::RunReport { .. }) => self.write(effect).await?,
+            | Effect::RunReport { .. }
+            | Effect::ChangePerson { .. }
+            | Effect::SaveSetting { .. }) => self.write(effect).await?,
             // Transfers report as they go (`serve` runs them with the
             // reply channel); the clipboard is the terminal loop's.
             Effect::Upload { req, .. } | Effect::Download { req, .. } => {

@@ -154,6 +154,12 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
         Read::Job { id } => Data::Job {
             detail: crate::db::jobs::detail(c, id).await?.map(Box::new),
         },
+        Read::Directory => Data::Directory {
+            dir: Box::new(crate::db::people::directory(c).await?),
+        },
+        Read::Settings => Data::Settings {
+            book: Box::new(crate::db::settings::book(c).await?),
+        },
     })
 }
 

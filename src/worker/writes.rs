@@ -145,6 +145,34 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
             req,
             wrote: Wrote::Reported(super::exports::report(c, spec, today).await),
         },
+        Effect::ChangePerson { req, change } => {
+            let client: &mut tokio_postgres::Client = c;
+            let result = crate::admin::users::apply(client, &change)
+                .await
+                .map_err(|e| e.to_string());
+            Msg::Written {
+                req,
+                wrote: Wrote::Admin(result),
+            }
+        }
+        Effect::SaveSetting {
+            req,
+            key,
+            scope,
+            value,
+        } => {
+            let result = match crate::db::settings::save(pg, &key, &scope, value.as_ref()).await {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(format!(
+                    "there is no setting {key} (or no such school) any more"
+                )),
+                Err(e) => Err(super::describe_pg_error(&e)),
+            };
+            Msg::Written {
+                req,
+                wrote: Wrote::Admin(result),
+            }
+        }
         _ => return None,
     })
 }
@@ -201,6 +229,10 @@ pub(super) fn not_sent(effect: Effect, why: String) -> Option<Msg> {
         Effect::RunReport { req, .. } => Msg::Written {
             req,
             wrote: Wrote::Reported(Err(why)),
+        },
+        Effect::ChangePerson { req, .. } | Effect::SaveSetting { req, .. } => Msg::Written {
+            req,
+            wrote: Wrote::Admin(Err(why)),
         },
         _ => return None,
     })

@@ -330,4 +330,5 @@ pub mod explain;
 pub mod pty;
 pub mod roles;
 pub mod store;
+pub mod scram;
 pub mod worker;

@@ -20,6 +20,7 @@ pub mod menu;
 pub mod menu_editor;
 pub mod missed;
 pub mod my_caseload;
+pub mod people;
 pub mod placeholder;
 pub mod programs;
 pub mod reports;
@@ -27,6 +28,7 @@ pub mod room;
 pub mod roster;
 pub mod schools;
 pub mod session_edit;
+pub mod settings;
 pub mod student;
 pub mod tools;
 
@@ -49,6 +51,7 @@ use menu::MenuState;
 use menu_editor::MenuEditorState;
 use missed::MissedState;
 use my_caseload::MyCaseloadState;
+use people::PeopleState;
 use placeholder::Placeholder;
 use programs::ProgramsState;
 use reports::ReportsState;
@@ -57,6 +60,7 @@ use roster::RosterState;
 use schools::SchoolsState;
 use session_edit::SessionScreen;
 use session_edit::recover::DraftsState;
+use settings::SettingsState;
 use student::StudentState;
 use tools::ToolsState;
 
@@ -65,6 +69,8 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (schools::COMMAND, schools::TARGET),
     (follow_ups::COMMAND, follow_ups::TARGET),
     (missed::COMMAND, missed::TARGET),
+    (people::COMMAND, people::TARGET),
+    (settings::COMMAND, settings::TARGET),
 ];
 
 /// Declares the stack entry, one line a screen, and each entry's room.
@@ -134,6 +140,10 @@ screens! {
     MenuEditor(MenuEditorState),
     /// Intervention programs and their session fields (admin).
     Programs(ProgramsState),
+    /// Administration: people, their roles and logins.
+    People(Box<PeopleState>),
+    /// Administration: district, school and personal settings.
+    Settings(Box<SettingsState>),
 }
 
 impl Screen {
@@ -420,6 +430,8 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
         jobs::TARGET => Screen::Jobs(JobsState::default()),
         export::TARGET => Screen::Export(ExportState::default()),
         reports::TARGET => Screen::Reports(ReportsState::default()),
+        people::TARGET => Screen::People(Box::default()),
+        settings::TARGET => Screen::Settings(Box::default()),
         _ => Screen::Placeholder(Placeholder { label }),
     };
     push(state, screen)

@@ -30,11 +30,15 @@ pub mod programs;
 pub mod reports;
 #[cfg(test)]
 mod reports_snapshots;
+pub mod people;
+#[cfg(test)]
+mod people_snapshots;
 pub mod roster;
 pub mod schools;
 #[cfg(test)]
 mod schools_snapshots;
 pub mod session_edit;
+pub mod settings;
 pub mod student;
 pub mod team;
 pub mod tools;
@@ -70,6 +74,8 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Jobs(j) => jobs::render(frame, body, j, theme),
         Screen::Export(s) => export::render(frame, body, s, theme),
         Screen::Reports(s) => reports::render(frame, body, s, theme),
+        Screen::People(p) => people::render(frame, body, p, theme),
+        Screen::Settings(s) => settings::render(frame, body, s, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,

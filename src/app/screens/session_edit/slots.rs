@@ -71,19 +71,7 @@ fn spec(ctx: &SessionContext, slot: Slot) -> FieldSpec {
             let Some(f) = ctx.fields.get(i) else {
                 return form::text("?", "");
             };
-            let mut hint = field_hint(f);
-            if f.required {
-                hint.push_str(" (required)");
-            }
-            FieldSpec {
-                label: Cow::Owned(f.label.clone()),
-                kind: if f.field_type == FieldType::Boolean {
-                    Kind::Flag
-                } else {
-                    Kind::Text
-                },
-                hint: Cow::Owned(hint),
-            }
+            field_spec(f)
         }
         Slot::Score(i) => {
             let Some(g) = ctx.goals.get(i) else {
@@ -294,6 +282,24 @@ pub fn cycle(ctx: &SessionContext, slot: Slot, value: &str, forward: bool) -> Op
     }
 }
 
+/// The form field for a typed field (a program's session field, a
+/// district setting): a flag for yes/no, else text with what it accepts.
+pub fn field_spec(f: &FieldDef) -> FieldSpec {
+    let mut hint = field_hint(f);
+    if f.required {
+        hint.push_str(" (required)");
+    }
+    FieldSpec {
+        label: Cow::Owned(f.label.clone()),
+        kind: if f.field_type == FieldType::Boolean {
+            Kind::Flag
+        } else {
+            Kind::Text
+        },
+        hint: Cow::Owned(hint),
+    }
+}
+
 /// What the values make, or the message per field (by slot index). The
 /// note is checked by the editor, which owns it.
 pub fn parse(
@@ -402,7 +408,7 @@ fn time(s: &str) -> Result<Option<NaiveTime>, String> {
 }
 
 /// A program field's value as saved (`None`: left empty), or why not.
-fn field_value(f: &FieldDef, s: &str, held: bool) -> Result<Option<Value>, String> {
+pub fn field_value(f: &FieldDef, s: &str, held: bool) -> Result<Option<Value>, String> {
     let t = s.trim();
     let what = &f.label;
     if f.field_type == FieldType::Boolean {

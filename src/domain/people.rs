@@ -1,0 +1,227 @@
+//! People as the People screen lists them (every `users` row with their
+//! grants and whether their login role may sign in) and its filters.
+
+use chrono::NaiveDate;
+
+/// The role keys caseload has group roles for (migration 0002).
+pub const ROLE_KEYS: &[&str] = &[
+    "admin",
+    "coordinator",
+    "counselor",
+    "interventionist",
+    "teacher",
+    "viewer",
+];
+
+/// One role a person holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub role: String,
+    /// The school's local id; `None`: all schools.
+    pub school: Option<String>,
+    /// It ends at the start of this day (server time zone)…
+    pub expires: Option<NaiveDate>,
+    /// …which has passed.
+    pub expired: bool,
+}
+
+impl Grant {
+    /// "counselor@LIN until 2030-01-01", as `caseload user list` says it.
+    pub fn describe(&self) -> String {
+        let at = self.school.as_deref().unwrap_or("all");
+        match (self.expires, self.expired) {
+            (_, true) => format!("{}@{at} expired", self.role),
+            (Some(d), false) => format!("{}@{at} until {d}", self.role),
+            (None, false) => format!("{}@{at}", self.role),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    /// The home school's local id.
+    pub home_school: Option<String>,
+    pub is_active: bool,
+    /// A login role exists and may sign in.
+    pub can_login: bool,
+    /// A login role exists at all (a `users` row from an import may have none).
+    pub has_login: bool,
+    pub grants: Vec<Grant>,
+}
+
+/// A school a grant or a home can name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolRef {
+    pub local_id: String,
+    pub name: String,
+}
+
+/// What the People screen loads: everyone, and the schools grants can name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Directory {
+    pub people: Vec<Person>,
+    pub schools: Vec<SchoolRef>,
+}
+
+/// The list's filters; `None` lets everyone through.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PeopleFilter {
+    /// Every word in the username, name or email (any case).
+    pub search: String,
+    pub role: Option<String>,
+    /// A school's local id: a grant at it (or the home school).
+    pub school: Option<String>,
+    pub active: Option<bool>,
+    pub can_login: Option<bool>,
+}
+
+impl PeopleFilter {
+    pub fn admits(&self, p: &Person) -> bool {
+        let hay = format!("{} {} {}", p.username, p.display_name, p.email).to_lowercase();
+        let words = self.search.to_lowercase();
+        words.split_whitespace().all(|w| hay.contains(w))
+            && self
+                .role
+                .as_ref()
+                .is_none_or(|r| p.grants.iter().any(|g| &g.role == r && !g.expired))
+            && self.school.as_ref().is_none_or(|s| {
+                p.home_school.as_ref() == Some(s)
+                    || p.grants.iter().any(|g| g.school.as_ref() == Some(s))
+            })
+            && self.active.is_none_or(|a| p.is_active == a)
+            && self.can_login.is_none_or(|l| p.can_login == l)
+    }
+
+    /// The chips the list shows for the filters set.
+    pub fn chips(&self) -> Vec<String> {
+        let yes_no = |b: bool, yes: &str, no: &str| if b { yes } else { no }.to_string();
+        let mut out = Vec::new();
+        if let Some(r) = &self.role {
+            out.push(format!("role: {r}"));
+        }
+        if let Some(s) = &self.school {
+            out.push(format!("school: {s}"));
+        }
+        if let Some(a) = self.active {
+            out.push(yes_no(a, "active", "inactive"));
+        }
+        if let Some(l) = self.can_login {
+            out.push(yes_no(l, "can log in", "cannot log in"));
+        }
+        out
+    }
+}
+
+/// The next value of a three-way filter: yes, no, off.
+pub fn next_tristate(v: Option<bool>) -> Option<bool> {
+    match v {
+        None => Some(true),
+        Some(true) => Some(false),
+        Some(false) => None,
+    }
+}
+
+/// The next value in `all` after `v`, then off.
+pub fn next_of(v: Option<&str>, all: &[String]) -> Option<String> {
+    match v {
+        None => all.first().cloned(),
+        Some(cur) => all
+            .iter()
+            .position(|x| x == cur)
+            .and_then(|i| all.get(i + 1))
+            .cloned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(name: &str, active: bool, grants: &[(&str, Option<&str>)]) -> Person {
+        Person {
+            username: name.into(),
+            display_name: format!("{name} Example"),
+            email: format!("{name}@school.example.org"),
+            home_school: None,
+            is_active: active,
+            can_login: active,
+            has_login: true,
+            grants: grants
+                .iter()
+                .map(|(r, s)| Grant {
+                    role: (*r).into(),
+                    school: s.map(String::from),
+                    expires: None,
+                    expired: false,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn filters_combine() {
+        let dana = person("dana", true, &[("counselor", Some("N1"))]);
+        let eli = person("eli", false, &[("admin", None)]);
+        let f = |f: PeopleFilter| {
+            [&dana, &eli]
+                .into_iter()
+                .filter(|p| f.admits(p))
+                .map(|p| p.username.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(f(PeopleFilter::default()), ["dana", "eli"]);
+        let search = |s: &str| PeopleFilter {
+            search: s.into(),
+            ..Default::default()
+        };
+        assert_eq!(f(search("DANA ex")), ["dana"]);
+        assert_eq!(f(search("dana eli")), Vec::<&str>::new());
+        let role = PeopleFilter {
+            role: Some("admin".into()),
+            ..Default::default()
+        };
+        assert_eq!(f(role), ["eli"]);
+        let school = PeopleFilter {
+            school: Some("N1".into()),
+            ..Default::default()
+        };
+        assert_eq!(f(school), ["dana"]);
+        let inactive = PeopleFilter {
+            active: Some(false),
+            ..Default::default()
+        };
+        assert_eq!(f(inactive.clone()), ["eli"]);
+        assert_eq!(inactive.chips(), ["inactive"]);
+        let login = PeopleFilter {
+            can_login: Some(true),
+            ..Default::default()
+        };
+        assert_eq!(f(login), ["dana"]);
+    }
+
+    #[test]
+    fn an_expired_grant_does_not_count_for_the_role_filter() {
+        let mut p = person("x", true, &[("admin", None)]);
+        p.grants[0].expired = true;
+        let role = PeopleFilter {
+            role: Some("admin".into()),
+            ..Default::default()
+        };
+        assert!(!role.admits(&p));
+        assert_eq!(p.grants[0].describe(), "admin@all expired");
+    }
+
+    #[test]
+    fn cycles() {
+        assert_eq!(next_tristate(None), Some(true));
+        assert_eq!(next_tristate(Some(true)), Some(false));
+        assert_eq!(next_tristate(Some(false)), None);
+        let all = vec!["a".to_string(), "b".to_string()];
+        assert_eq!(next_of(None, &all).as_deref(), Some("a"));
+        assert_eq!(next_of(Some("a"), &all).as_deref(), Some("b"));
+        assert_eq!(next_of(Some("b"), &all), None);
+    }
+}
