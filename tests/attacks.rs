@@ -363,12 +363,26 @@ async fn finding_3_an_editing_member_edits_but_cannot_take_ownership_or_raise_th
 #[tokio::test]
 async fn finding_4_jobs_are_their_creators_and_the_admins() {
     let d = District::new().await;
+    d.grant_jobs_tool("counselor").await;
     let a = d.connect_as("counselor_a").await;
+    // Nobody writes `jobs` directly any more (0024): a forged creator is
+    // refused outright, and a job is made only by caseload_job_enqueue,
+    // which stamps the caller.
+    let e = a
+        .execute(
+            "INSERT INTO jobs (kind, payload, created_by) VALUES ('noop', '{}', $1)",
+            &[&d.id("counselor_b")],
+        )
+        .await
+        .expect_err("a direct insert");
+    assert_eq!(
+        e.code(),
+        Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE)
+    );
     let job: Uuid = a
         .query_one(
-            "INSERT INTO jobs (kind, payload, created_by) VALUES ('export', '{\"student\": 1}', $1) \
-             RETURNING id",
-            &[&d.id("counselor_b")],
+            "SELECT caseload_job_enqueue('noop', '{\"student\": 1}')",
+            &[],
         )
         .await
         .expect("a job")
@@ -389,19 +403,22 @@ async fn finding_4_jobs_are_their_creators_and_the_admins() {
         count(&b, "SELECT count(*) FROM jobs WHERE id = $1", &job).await,
         0
     );
-    let n = b
-        .execute(
-            "UPDATE jobs SET status = 'cancelled', finished_at = now() WHERE id = $1",
-            &[&job],
-        )
+    for sql in [
+        "UPDATE jobs SET status = 'cancelled', finished_at = now() WHERE id = $1",
+        "DELETE FROM jobs WHERE id = $1",
+    ] {
+        let e = b.execute(sql, &[&job]).await.expect_err(sql);
+        assert_eq!(
+            e.code(),
+            Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+            "{sql}"
+        );
+    }
+    let e = b
+        .query_one("SELECT caseload_job_cancel($1)", &[&job])
         .await
-        .expect("update");
-    assert_eq!(n, 0, "cancel another's job");
-    let n = b
-        .execute("DELETE FROM jobs WHERE id = $1", &[&job])
-        .await
-        .expect("delete");
-    assert_eq!(n, 0, "delete another's job");
+        .expect_err("cancel another's job");
+    assert!(format!("{e:?}").contains("no such job"), "{e}");
     assert_eq!(
         count(&a, "SELECT count(*) FROM jobs WHERE id = $1", &job).await,
         1

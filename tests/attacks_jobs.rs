@@ -11,19 +11,6 @@ use serde_json::json;
 use tokio_postgres::Client;
 use uuid::Uuid;
 
-async fn grant_jobs_tool(d: &District) {
-    d.admin
-        .batch_execute(
-            "INSERT INTO tools (key, name, status, reviewed_at) VALUES ('jobs', 'Background jobs', 'approved', now()) \
-               ON CONFLICT (key) DO NOTHING; \
-             INSERT INTO role_tools (role_id, tool_id, scope) \
-               SELECT r.id, t.id, 'own' FROM roles r, tools t \
-               WHERE r.key IN ('counselor', 'admin') AND t.key = 'jobs' ON CONFLICT DO NOTHING;",
-        )
-        .await
-        .expect("jobs tool");
-}
-
 async fn enqueue(c: &Client, kind: &str) -> Result<Uuid, tokio_postgres::Error> {
     caseload::db::jobs::enqueue(c, kind, &json!({ "secret": "b's payload" }), None).await
 }
@@ -52,7 +39,8 @@ fn message(r: Result<impl std::fmt::Debug, tokio_postgres::Error>) -> String {
 #[tokio::test]
 async fn a_counselor_enqueues_sees_and_cancels_only_their_own_jobs() {
     let d = District::new().await;
-    grant_jobs_tool(&d).await;
+    d.grant_jobs_tool("counselor").await;
+    d.grant_jobs_tool("admin").await;
     let a = d.connect_as("counselor_a").await;
     let b = d.connect_as("counselor_b").await;
     let admin = d.connect_as("admin").await;
@@ -106,7 +94,8 @@ async fn a_counselor_enqueues_sees_and_cancels_only_their_own_jobs() {
 #[tokio::test]
 async fn a_counselor_cannot_write_jobs_directly_nor_play_worker() {
     let d = District::new().await;
-    grant_jobs_tool(&d).await;
+    d.grant_jobs_tool("counselor").await;
+    d.grant_jobs_tool("admin").await;
     let a = d.connect_as("counselor_a").await;
     let mine = enqueue(&a, "noop").await.expect("enqueue");
 
@@ -188,7 +177,8 @@ async fn what_a_person_may_enqueue_is_the_kinds_their_tools_allow() {
         message(enqueue(&a, "noop").await),
         "you may not enqueue noop jobs (they need the jobs tool)"
     );
-    grant_jobs_tool(&d).await;
+    d.grant_jobs_tool("counselor").await;
+    d.grant_jobs_tool("admin").await;
     enqueue(&a, "noop").await.expect("now allowed");
     // System kinds are the admins'.
     assert_eq!(

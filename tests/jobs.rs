@@ -218,25 +218,11 @@ async fn a_worker_killed_mid_job_is_reaped_and_its_job_retried() {
     assert_eq!((status.as_str(), attempts), ("succeeded", 2));
 }
 
-/// A person who may enqueue `noop` and `sleep` (the jobs tool).
-async fn grant_jobs_tool(d: &District, role: &str) {
-    d.admin
-        .batch_execute(&format!(
-            "INSERT INTO tools (key, name, status, reviewed_at) VALUES ('jobs', 'Background jobs', 'approved', now()) \
-               ON CONFLICT (key) DO NOTHING; \
-             INSERT INTO role_tools (role_id, tool_id, scope) \
-               SELECT r.id, t.id, 'own' FROM roles r, tools t \
-               WHERE r.key = '{role}' AND t.key = 'jobs' ON CONFLICT DO NOTHING;"
-        ))
-        .await
-        .expect("jobs tool");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn cancel_stops_a_running_job_at_its_next_checkpoint() {
     let d = District::new().await;
     let w = Worker::new().await;
-    grant_jobs_tool(&d, "counselor").await;
+    d.grant_jobs_tool("counselor").await;
     let a = d.connect_as("counselor_a").await;
     let id = caseload::db::jobs::enqueue(&a, "sleep", &json!({ "seconds": 60 }), None)
         .await
@@ -371,7 +357,7 @@ async fn a_fatal_error_fails_at_once_and_an_unknown_kind_is_left_alone() {
 async fn a_scheduled_job_waits_for_its_time() {
     let d = District::new().await;
     let w = Worker::new().await;
-    grant_jobs_tool(&d, "counselor").await;
+    d.grant_jobs_tool("counselor").await;
     let a = d.connect_as("counselor_a").await;
     let later = chrono::Utc::now() + chrono::Duration::hours(1);
     let id = caseload::db::jobs::enqueue(&a, "noop", &json!({}), Some(later))
@@ -392,7 +378,7 @@ async fn a_scheduled_job_waits_for_its_time() {
 async fn notify_wakes_an_idle_worker_at_once() {
     let d = District::new().await;
     let w = Worker::new().await;
-    grant_jobs_tool(&d, "counselor").await;
+    d.grant_jobs_tool("counselor").await;
     let params =
         caseload::config::conn::resolve(Some(&w.conninfo(&d)), &|_| None, None).expect("params");
     let wake = Arc::new(Notify::new());

@@ -326,6 +326,8 @@ UPDATE settings SET options = '{"min": 1, "max": 600, "overrides": ["school"]}'
  WHERE key = 'default_session_minutes' AND scope = 'system';
 UPDATE settings SET options = '{"min": 0, "max": 365}'
  WHERE key = 'follow_up_days' AND scope = 'system';
+UPDATE settings SET options = '{"min": 0, "max": 3650}'
+ WHERE key = 'documents.retention_days' AND scope = 'system';
 
 -- Why `value` does not fit, or NULL. `options` is an array of choices (the
 -- select types) or an object with min and max (number, rating_scale).

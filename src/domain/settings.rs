@@ -36,6 +36,11 @@ pub const KNOWN: &[(&str, &str, &str)] = &[
         "db/contacts.rs: a follow-up's default due date",
     ),
     (
+        "documents.retention_days",
+        "30",
+        "storage/sweep.rs: days a deleted document is kept before the sweeper purges it",
+    ),
+    (
         "names.collation",
         "und",
         "caseload migrate (0014): the alphabet names sort in",

@@ -86,6 +86,28 @@ const PEOPLE: &[Spec] = &[
 ];
 
 impl District {
+    /// Grants `role` the approved `jobs` tool, so its people may enqueue
+    /// `noop` and `sleep` jobs.
+    pub async fn grant_jobs_tool(&self, role: &str) {
+        self.admin
+            .execute(
+                "INSERT INTO tools (key, name, status, reviewed_at) \
+                 VALUES ('jobs', 'Background jobs', 'approved', now()) ON CONFLICT (key) DO NOTHING",
+                &[],
+            )
+            .await
+            .expect("jobs tool");
+        self.admin
+            .execute(
+                "INSERT INTO role_tools (role_id, tool_id, scope) \
+                 SELECT r.id, t.id, 'own' FROM roles r, tools t \
+                 WHERE r.key = $1 AND t.key = 'jobs' ON CONFLICT DO NOTHING",
+                &[&role],
+            )
+            .await
+            .expect("jobs tool grant");
+    }
+
     pub async fn new() -> District {
         let cluster = super::connect(&super::admin_conninfo()).await;
         let mut roles = Vec::new();

@@ -329,6 +329,6 @@ pub mod district;
 pub mod explain;
 pub mod pty;
 pub mod roles;
-pub mod store;
 pub mod scram;
+pub mod store;
 pub mod worker;

@@ -26,13 +26,13 @@ pub mod missed;
 #[cfg(test)]
 mod missed_snapshots;
 pub mod my_caseload;
+pub mod people;
+#[cfg(test)]
+mod people_snapshots;
 pub mod programs;
 pub mod reports;
 #[cfg(test)]
 mod reports_snapshots;
-pub mod people;
-#[cfg(test)]
-mod people_snapshots;
 pub mod roster;
 pub mod schools;
 #[cfg(test)]
