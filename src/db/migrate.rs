@@ -81,6 +81,7 @@ embedded_migrations! {
     25 => "0025_oneroster.sql",
     26 => "0026_exports.sql",
     28 => "0028_admin_catalogue.sql",
+    29 => "0029_import_speed.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
