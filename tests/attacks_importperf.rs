@@ -64,9 +64,7 @@ async fn placing_students_keeps_to_the_grant() {
         .expect("ask")
         .get(0);
     assert!(!anywhere, "a one-school counselor may not place anywhere");
-    c.execute(ENROL, &[&"L1", &"A1"])
-        .await
-        .expect("own school");
+    c.execute(ENROL, &[&"L1", &"A1"]).await.expect("own school");
     let e = c
         .execute(ENROL, &[&"W1", &"A2"])
         .await
@@ -232,7 +230,9 @@ async fn school_time_zones_are_still_checked_on_insert() {
     assert_eq!(db_err.code(), &SqlState::CHECK_VIOLATION);
     assert_eq!(db_err.constraint(), Some("schools_timezone"));
     assert!(
-        db_err.message().contains("'Mars/Olympus' is not a time zone"),
+        db_err
+            .message()
+            .contains("'Mars/Olympus' is not a time zone"),
         "{}",
         db_err.message()
     );
