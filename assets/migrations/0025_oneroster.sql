@@ -66,9 +66,12 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON oneroster_orgs, oneroster_users, onerost
 -- column named); updates and deletes keep their row-level triggers.
 CREATE FUNCTION caseload_audit_students_inserted() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+  -- Once per statement, not once per row.
+  me constant uuid := public.caseload_current_user_id();
 BEGIN
   INSERT INTO public.audit_events (actor_id, action, table_name, row_id, student_id, changed_columns)
-  SELECT public.caseload_current_user_id(), 'insert', 'students', n.id, n.id,
+  SELECT me, 'insert', 'students', n.id, n.id,
          ARRAY(SELECT j.key FROM jsonb_each(to_jsonb(n)) j
                 WHERE j.key NOT IN ('created_at', 'updated_at', 'version')
                   AND j.value <> 'null'::jsonb

@@ -82,6 +82,7 @@ embedded_migrations! {
     26 => "0026_exports.sql",
     27 => "0027_people_settings.sql",
     28 => "0028_admin_catalogue.sql",
+    29 => "0029_import_speed.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
