@@ -90,6 +90,9 @@ pub struct UploadState {
     pub listing: Option<ReqId>,
     /// The names Tab found more than one of.
     pub candidates: Vec<String>,
+    /// Tab completed the file field to an existing file's whole name: the
+    /// next Tab moves on to the title instead of completing again.
+    pub file_complete: bool,
     pub sending: Option<Sending>,
     /// Why the last try failed: `r` tries again, other keys edit.
     pub failed: Option<String>,
@@ -105,6 +108,7 @@ impl UploadState {
             form: Form::new(&PLAIN, vec![String::new(), String::new(), String::new()]),
             listing: None,
             candidates: Vec::new(),
+            file_complete: false,
             sending: None,
             failed: None,
         }
@@ -247,12 +251,13 @@ impl Room for UploadState {
             .keymap
             .keys(Action::NextField)
             .contains(&Key::from_event(key));
-        if next && self.form.focus == FILE && !self.form.confirm_discard {
+        if next && self.form.focus == FILE && !self.form.confirm_discard && !self.file_complete {
             return Some(self.complete(cx));
         }
         let fx = match self.form.key(key, cx.keymap) {
             FormKey::Edited => {
                 self.candidates.clear();
+                self.file_complete = false;
                 self.revalidate();
                 vec![]
             }
@@ -309,6 +314,9 @@ impl Room for UploadState {
                     } else {
                         self.form.notice = None;
                     }
+                    let (_, name) = complete::split(&c.text);
+                    self.file_complete = c.candidates.is_empty()
+                        && entries.iter().any(|e| !e.is_dir && e.name == name);
                     self.form.cursor = c.text.chars().count();
                     self.form.values[FILE] = c.text;
                     self.candidates = c.candidates;

@@ -112,6 +112,13 @@ fn tab_completes_the_file_name_from_the_listed_folder() {
         },
     );
     assert_eq!(upload(&s).form.values[FILE], "/tmp/up/consent-b.pdf");
+    // The name is whole: the next Tab goes on to the title, as the footer
+    // says, instead of completing again.
+    let fx = update(&mut s, key(KeyCode::Tab));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_ne!(upload(&s).form.focus, FILE);
+    update(&mut s, key(KeyCode::BackTab));
+    assert_eq!(upload(&s).form.focus, FILE);
     // A listing for text that has changed since is dropped.
     typed(&mut s, "x");
     let fx = update(&mut s, key(KeyCode::Tab));
