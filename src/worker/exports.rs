@@ -100,34 +100,14 @@ pub(super) async fn report(
     Ok(written)
 }
 
-/// The system's opener for files.
-fn opener() -> (&'static str, &'static [&'static str]) {
-    if cfg!(target_os = "macos") {
-        ("open", &[])
-    } else if cfg!(windows) {
-        ("cmd", &["/C", "start", ""])
-    } else {
-        ("xdg-open", &[])
-    }
-}
-
-/// Hands `path` to the opener without waiting for it (a browser may run
-/// for hours); its output goes nowhere, so it cannot scribble on the
-/// terminal.
+/// Hands `path` to the system's opener without waiting for it.
 pub(super) async fn open(path: PathBuf) -> Result<PathBuf, String> {
     if !path.is_file() {
         return Err(format!("{} is not there any more", path.display()));
     }
-    let (program, args) = opener();
-    tokio::process::Command::new(program)
-        .args(args)
-        .arg(&path)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map(|_| path.clone())
-        .map_err(|e| {
+    super::files::spawn_opener(&path)
+        .map(|()| path.clone())
+        .map_err(|(program, e)| {
             format!(
                 "could not run {program} ({e}); the report is {}",
                 path.display()

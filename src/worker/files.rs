@@ -477,25 +477,31 @@ fn place(part: &Path, folder: &Path, name: &str, replace: bool) -> std::io::Resu
 
 /// The system's opener on `path`, not waited for.
 fn open(path: &Path) -> Result<(), String> {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
+    spawn_opener(path).map_err(|(opener, e)| format!("cannot run {opener}: {e}"))
+}
+
+/// Hands `path` to the system's opener without waiting for it (a browser
+/// may run for hours); its output goes nowhere, so it cannot scribble on
+/// the terminal, and it is reaped in the background so it leaves no
+/// zombie. On failure, the program that could not run.
+pub(super) fn spawn_opener(path: &Path) -> Result<(), (&'static str, std::io::Error)> {
+    let (program, args): (&'static str, &[&str]) = if cfg!(target_os = "macos") {
+        ("open", &[])
+    } else if cfg!(windows) {
+        ("cmd", &["/C", "start", ""])
     } else {
-        "xdg-open"
+        ("xdg-open", &[])
     };
-    let child = std::process::Command::new(opener)
+    let mut child = std::process::Command::new(program)
+        .args(args)
         .arg(path)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
-        .spawn();
-    match child {
-        Ok(mut c) => {
-            // Reaped in the background so it leaves no zombie.
-            std::thread::spawn(move || c.wait());
-            Ok(())
-        }
-        Err(e) => Err(format!("cannot run {opener}: {e}")),
-    }
+        .spawn()
+        .map_err(|e| (program, e))?;
+    std::thread::spawn(move || child.wait());
+    Ok(())
 }
 
 #[cfg(test)]
