@@ -83,6 +83,7 @@ embedded_migrations! {
     27 => "0027_people_settings.sql",
     28 => "0028_admin_catalogue.sql",
     29 => "0029_import_speed.sql",
+    30 => "0030_author_kinds.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,6 +8,13 @@ use serde_json::{Value, json};
 
 use super::{BoxFuture, JobCtx, JobError, JobResult, Registry};
 
+/// The kinds that run as their author (`job_kinds.runs_as = 'author'`):
+/// claimed only by the author's own caseload window or `caseload worker
+/// --mine`, never by a service worker. Each module adds its own line.
+pub fn register_author(r: &mut Registry) {
+    let _ = r;
+}
+
 pub fn register(r: &mut Registry) {
     r.register("noop", noop);
     r.register("sleep", sleep);
