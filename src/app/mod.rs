@@ -40,6 +40,7 @@ pub mod route;
 pub mod screens;
 pub mod session_log;
 mod state;
+pub mod timeline;
 mod update;
 
 pub use effect::Effect;

@@ -6,6 +6,7 @@ use crate::app::screens::communications::{CommsState, chips, words};
 use crate::domain::contact_log::FollowUpState;
 use crate::ui::sanitize::{clean, fit};
 use crate::ui::theme::Theme;
+use crate::ui::widgets::listing::page_foot;
 use crate::ui::widgets::pending::{self, Pending};
 use crate::ui::widgets::table::{Column, Table};
 use ratatui::Frame;
@@ -136,22 +137,14 @@ pub fn render(frame: &mut Frame, area: Rect, s: &CommsState, theme: &Theme) {
         }
         None => {
             let page = s.page.get();
-            let n = s.rows().len();
-            let mut parts = vec![match n {
-                0 => "no rows".to_string(),
-                _ => format!("row {} of {n} on this page", s.cursor.at() + 1),
-            }];
-            if page.is_some_and(|p| p.newer) {
-                parts.push("newer above ↑".into());
-            }
-            if page.is_some_and(|p| p.older) {
-                parts.push("older below ↓".into());
-            }
-            parts.push("newest first".into());
-            frame.render_widget(
-                Paragraph::new(fit(&parts.join(" · "), width)).style(theme.dim),
-                foot,
+            let text = page_foot(
+                s.cursor.at(),
+                s.rows().len(),
+                page.is_some_and(|p| p.newer),
+                page.is_some_and(|p| p.older),
+                "newest first",
             );
+            frame.render_widget(Paragraph::new(fit(&text, width)).style(theme.dim), foot);
         }
     }
 }

@@ -8,6 +8,7 @@ use crate::domain::document::human_size;
 use crate::ui::sanitize::{clean, fit};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::doc_actions;
+use crate::ui::widgets::listing::page_foot;
 use crate::ui::widgets::pending::{self, Pending};
 use crate::ui::widgets::table::{Column, Table};
 use ratatui::Frame;
@@ -72,7 +73,13 @@ pub fn render(frame: &mut Frame, area: Rect, s: &DocsState, theme: &Theme) {
                             .map(category_words)
                             .unwrap_or("")
                             .to_string(),
-                        r.filename.clone(),
+                        // Narrow, the access column goes: the mark rides
+                        // on the name instead, so it is never lost.
+                        if narrow && r.is_restricted {
+                            format!("[restricted] {}", r.filename)
+                        } else {
+                            r.filename.clone()
+                        },
                         r.title.clone().unwrap_or_default(),
                     ]
                 })
@@ -90,20 +97,15 @@ pub fn render(frame: &mut Frame, area: Rect, s: &DocsState, theme: &Theme) {
         doc_actions::overlay(frame, body, &s.docs, theme);
     }
     let page = s.page.get();
-    let n = s.rows().len();
-    let mut parts = vec![match n {
-        0 => "no rows".to_string(),
-        _ => format!("row {} of {n} on this page", s.cursor.at() + 1),
-    }];
-    if page.is_some_and(|p| p.newer) {
-        parts.push("newer above ↑".into());
-    }
-    if page.is_some_and(|p| p.older) {
-        parts.push("older below ↓".into());
-    }
-    parts.push("newest first · enter opens the student's documents".into());
+    let foot_text = page_foot(
+        s.cursor.at(),
+        s.rows().len(),
+        page.is_some_and(|p| p.newer),
+        page.is_some_and(|p| p.older),
+        "newest first · enter opens the student's documents",
+    );
     frame.render_widget(
-        Paragraph::new(fit(&parts.join(" · "), width)).style(theme.dim),
+        Paragraph::new(fit(&foot_text, width)).style(theme.dim),
         foot,
     );
 }

@@ -36,3 +36,20 @@ pub fn render(frame: &mut Frame, area: Rect, l: Listing<'_>, theme: &Theme) {
     }
     frame.render_widget(Paragraph::new(fit(l.foot, w)).style(theme.dim), foot);
 }
+
+/// The count line of a newest-first list read a page at a time: where the
+/// cursor is on the page, which way more rows lie, then `tail`.
+pub fn page_foot(at: usize, n: usize, newer: bool, older: bool, tail: &str) -> String {
+    let mut parts = vec![match n {
+        0 => "no rows".to_string(),
+        _ => format!("row {} of {n} on this page", at + 1),
+    }];
+    if newer {
+        parts.push("newer above ↑".into());
+    }
+    if older {
+        parts.push("older below ↓".into());
+    }
+    parts.push(tail.into());
+    parts.join(" · ")
+}

@@ -11,6 +11,7 @@ use crate::app::list::Cursor;
 use crate::app::loadable::Loadable;
 use crate::app::screens::contact_edit::ContactFor;
 use crate::app::screens::room::{Cx, Nav, Room};
+use crate::app::timeline::{self, Land, Shown, Want};
 use crate::app::{Data, Effect, Read, ReqId};
 use crate::domain::contact_log::{
     ContactCursor, ContactFilters, ContactPage, ContactPageRequest, ContactRow,
@@ -24,16 +25,6 @@ pub const TARGET: &str = "communications";
 pub const TITLE: &str = "Communication log";
 /// Rows a page holds.
 pub const PAGE_ROWS: i64 = 100;
-
-/// Where the cursor goes when the page asked for arrives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Land {
-    #[default]
-    First,
-    Last,
-    /// A reload of the page shown: the cursor stays where it was.
-    Stay,
-}
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CommsState {
@@ -77,27 +68,31 @@ impl CommsState {
 
     /// A movement key: within the page, or over its edge onto the next.
     fn step(&mut self, cx: &mut Cx, delta: isize) -> Vec<Effect> {
-        let (len, at) = (self.rows().len(), self.cursor.at());
         let Some(page) = self.page.get() else {
             return vec![];
         };
         if self.page.is_loading() {
             return vec![];
         }
-        let (first, last) = (self.rows().first(), self.rows().last());
-        match delta {
-            isize::MIN if page.newer => self.fetch(cx, ContactPageRequest::Newest, Land::First),
-            isize::MAX if page.older => self.fetch(cx, ContactPageRequest::Oldest, Land::Last),
-            d if d > 0 && at + 1 >= len && page.older => match last.map(ContactCursor::from) {
-                Some(c) => self.fetch(cx, ContactPageRequest::Older(c), Land::First),
-                None => vec![],
-            },
-            d if d < 0 && at == 0 && page.newer => match first.map(ContactCursor::from) {
-                Some(c) => self.fetch(cx, ContactPageRequest::Newer(c), Land::Last),
-                None => vec![],
-            },
-            d => {
-                self.cursor.move_by(d, len);
+        let shown = Shown {
+            rows: &page.rows,
+            newer: page.newer,
+            older: page.older,
+        };
+        match timeline::step(shown, self.cursor.at(), delta, true, |r| {
+            ContactCursor::from(r)
+        }) {
+            Some((want, land)) => {
+                let page = match want {
+                    Want::Newest => ContactPageRequest::Newest,
+                    Want::Oldest => ContactPageRequest::Oldest,
+                    Want::Older(c) => ContactPageRequest::Older(c),
+                    Want::Newer(c) => ContactPageRequest::Newer(c),
+                };
+                self.fetch(cx, page, land)
+            }
+            None => {
+                self.cursor.move_by(delta, self.rows().len());
                 vec![]
             }
         }
@@ -177,11 +172,7 @@ impl Room for CommsState {
             let n = page.rows.len();
             if self.page.arrive(req, page) {
                 self.today = Some(today);
-                match self.land {
-                    Land::First => self.cursor = Cursor::default(),
-                    Land::Last => self.cursor.move_by(isize::MAX, n),
-                    Land::Stay => self.cursor.clamp(n),
-                }
+                self.land.apply(&mut self.cursor, n)
             }
         }
         vec![]

@@ -13,6 +13,7 @@ use crate::app::loadable::Loadable;
 use crate::app::screens::Screen;
 use crate::app::screens::room::{Cx, Room};
 use crate::app::screens::student::{StudentState, Tab};
+use crate::app::timeline::{self, Land, Shown, Want};
 use crate::app::{Data, Effect, Read, ReqId, Wrote};
 use crate::domain::document::{DocCursor, DocPage, DocPageRequest, DocRow, FileEvent};
 use actions::{DocActions, Offer, Selected};
@@ -23,16 +24,6 @@ pub const TARGET: &str = "documents";
 pub const TITLE: &str = "Documents";
 /// Rows a page holds.
 pub const PAGE_ROWS: i64 = 100;
-
-/// Where the cursor goes when the page asked for arrives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Land {
-    #[default]
-    First,
-    Last,
-    /// A reload of the page shown: the cursor stays where it was.
-    Stay,
-}
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocsState {
@@ -74,26 +65,32 @@ impl DocsState {
 
     /// A movement key: within the page, or over its edge onto the next.
     fn step(&mut self, cx: &mut Cx, delta: isize) -> Vec<Effect> {
-        let (len, at) = (self.rows().len(), self.cursor.at());
         let Some(page) = self.page.get() else {
             return vec![];
         };
         if self.page.is_loading() {
             return vec![];
         }
-        let (first, last) = (self.rows().first(), self.rows().last());
-        match delta {
-            isize::MIN if page.newer => self.fetch(cx, DocPageRequest::Newest, Land::First),
-            d if d > 0 && at + 1 >= len && page.older => match last.map(DocCursor::from) {
-                Some(c) => self.fetch(cx, DocPageRequest::Older(c), Land::First),
-                None => vec![],
-            },
-            d if d < 0 && at == 0 && page.newer => match first.map(DocCursor::from) {
-                Some(c) => self.fetch(cx, DocPageRequest::Newer(c), Land::Last),
-                None => vec![],
-            },
-            d => {
-                self.cursor.move_by(d, len);
+        let shown = Shown {
+            rows: &page.rows,
+            newer: page.newer,
+            older: page.older,
+        };
+        match timeline::step(shown, self.cursor.at(), delta, false, |r| {
+            DocCursor::from(r)
+        }) {
+            Some((want, land)) => {
+                let page = match want {
+                    // Documents are read from the newest end only, so
+                    // `step` never wants the oldest page.
+                    Want::Newest | Want::Oldest => DocPageRequest::Newest,
+                    Want::Older(c) => DocPageRequest::Older(c),
+                    Want::Newer(c) => DocPageRequest::Newer(c),
+                };
+                self.fetch(cx, page, land)
+            }
+            None => {
+                self.cursor.move_by(delta, self.rows().len());
                 vec![]
             }
         }
@@ -160,11 +157,7 @@ impl Room for DocsState {
             Data::Documents { page } => {
                 let n = page.rows.len();
                 if self.page.arrive(req, page) {
-                    match self.land {
-                        Land::First => self.cursor = Cursor::default(),
-                        Land::Last => self.cursor.move_by(isize::MAX, n),
-                        Land::Stay => self.cursor.clamp(n),
-                    }
+                    self.land.apply(&mut self.cursor, n)
                 }
                 vec![]
             }
