@@ -63,7 +63,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &UploadState, theme: &Theme) {
             ),
             Line::styled(
                 truncate(
-                    "r tries again · any other key edits (everything typed is kept) · esc closes",
+                    "r tries again · any other key edits (everything typed is kept) · esc leaves (asks first)",
                     w,
                 ),
                 theme.hotkey,

@@ -236,11 +236,9 @@ impl Room for UploadState {
         if self.failed.is_some() {
             match key.code {
                 KeyCode::Char('r') => return Some(self.start(cx)),
-                KeyCode::Esc => {
-                    cx.go(Nav::Close);
-                    return Some(vec![]);
-                }
-                // Any other key goes back to the form, everything kept.
+                // Any other key goes back to the form, everything kept; Esc
+                // then leaves as it does from the form, asking first when
+                // something was typed.
                 _ => self.failed = None,
             }
             if key.code == KeyCode::Char('e') {

@@ -261,3 +261,27 @@ fn after_a_failure_other_keys_go_back_to_editing() {
     update(&mut s, key(KeyCode::Backspace));
     assert_eq!(upload(&s).form.values[FILE], "/tmp/a.pd");
 }
+
+#[test]
+fn esc_after_a_failure_asks_before_dropping_what_was_typed() {
+    let mut s = opened(false);
+    typed(&mut s, "/tmp/a.pdf");
+    let fx = update(&mut s, key(ctrl('s')));
+    let [Effect::Upload { req, .. }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    let req = *req;
+    files(
+        &mut s,
+        req,
+        FileEvent::Failed {
+            why: "no file at /tmp/a.pdf".into(),
+        },
+    );
+    update(&mut s, key(KeyCode::Esc));
+    let u = upload(&s);
+    assert!(u.form.confirm_discard, "Esc asks first: a path was typed");
+    assert_eq!(u.form.values[FILE], "/tmp/a.pdf");
+    update(&mut s, key('n'));
+    assert_eq!(upload(&s).form.values[FILE], "/tmp/a.pdf", "n keeps it all");
+}
