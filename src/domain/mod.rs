@@ -9,6 +9,7 @@ pub mod contact_log;
 pub mod document;
 pub mod enums;
 pub mod fidelity;
+pub mod figures;
 pub mod goals;
 pub mod intervention;
 pub mod iv_list;

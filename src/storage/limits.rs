@@ -3,7 +3,7 @@
 //! before the database is asked for a link.
 
 use super::upload::sniff_content_type;
-use crate::domain::document::human_size;
+use crate::domain::figures::grouped;
 
 /// Word's .docx is a zip holding `word/…`; told apart from other zips.
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -64,10 +64,16 @@ impl Limits {
     /// it is read).
     pub fn check_size(&self, size: u64) -> Result<(), String> {
         if size > self.max_bytes {
+            // The limit is set in MiB, so the file is measured in MiB too
+            // (the lists show decimal MB): with the bytes, so a file just
+            // over it does not read as equal to it.
             return Err(format!(
-                "the file is {} and the limit is {} MiB (setting storage.max_upload_mb)",
-                human_size(size),
-                self.max_bytes / (1024 * 1024)
+                "the file is {:.1} MiB ({} bytes) and the limit is {} MiB ({} bytes; setting \
+                 storage.max_upload_mb)",
+                size as f64 / (1024.0 * 1024.0),
+                grouped(size),
+                self.max_bytes / (1024 * 1024),
+                grouped(self.max_bytes)
             ));
         }
         Ok(())
@@ -155,7 +161,8 @@ mod tests {
         let e = l.check(b"%PDF-", 1024 * 1024 + 1).unwrap_err();
         assert_eq!(
             e,
-            "the file is 1.0 MB and the limit is 1 MiB (setting storage.max_upload_mb)"
+            "the file is 1.0 MiB (1,048,577 bytes) and the limit is 1 MiB (1,048,576 bytes; setting \
+             storage.max_upload_mb)"
         );
     }
 

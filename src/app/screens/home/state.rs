@@ -377,18 +377,7 @@ impl HomeState {
     }
 }
 
-/// 101476 as "101,476".
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::domain::figures::grouped;
 
 /// Coordinators and administrators oversee schools; everyone else sees
 /// their own work.

@@ -187,14 +187,4 @@ fn round_estimate(n: u64) -> u64 {
     (n + unit / 2) / unit * unit
 }
 
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::domain::figures::grouped as thousands;
