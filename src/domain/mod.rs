@@ -10,6 +10,7 @@ pub mod document;
 pub mod enums;
 pub mod fidelity;
 pub mod goals;
+pub mod import;
 pub mod intervention;
 pub mod iv_list;
 pub mod jobs;

@@ -38,6 +38,7 @@
 pub mod command;
 pub mod csvfile;
 pub mod files;
+pub mod job;
 pub mod report;
 pub mod source;
 pub mod stage;
