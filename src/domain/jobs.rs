@@ -136,19 +136,8 @@ impl JobList {
     /// one that is not waiting (or whose wait the status already says).
     pub fn who_runs(&self, r: &JobRow) -> Option<String> {
         match r.runner {
-            Runner::Author {
-                window_closed: true,
-                ..
-            } if r.status == JobStatus::Running => {
-                Some("its window closed: it stops here and will be marked as such".into())
-            }
-            _ if !r.status.waiting() => None,
-            Runner::Author { mine: true, .. } => Some("runs in your caseload window".into()),
-            Runner::Author { mine: false, .. } => Some(format!(
-                "runs when {} has caseload open or runs `caseload worker --mine`",
-                r.author.as_deref().unwrap_or("its author")
-            )),
-            Runner::Worker if self.workers == 0 => None,
+            Runner::Author { .. } => author_runs(r),
+            _ if !r.status.waiting() || self.workers == 0 => None,
             Runner::Worker if !self.worker_kinds.iter().any(|k| *k == r.kind) => Some(format!(
                 "waits: no running worker runs {} jobs (update or restart `caseload worker`)",
                 r.kind
@@ -156,6 +145,32 @@ impl JobList {
             Runner::Worker => None,
         }
     }
+}
+
+/// For a job that runs as its author: who runs it while it waits, or that
+/// the window running it closed.
+pub fn author_runs(r: &JobRow) -> Option<String> {
+    let Runner::Author {
+        mine,
+        window_closed,
+    } = r.runner
+    else {
+        return None;
+    };
+    if r.status == JobStatus::Running && window_closed {
+        return Some("its window closed: it stops here and will be marked failed".into());
+    }
+    if !r.status.waiting() {
+        return None;
+    }
+    Some(if mine {
+        "runs in your caseload window".into()
+    } else {
+        format!(
+            "runs when {} has caseload open or runs `caseload worker --mine`",
+            r.author.as_deref().unwrap_or("its author")
+        )
+    })
 }
 
 /// One job opened: what the list has, and its payload, result and log.

@@ -192,6 +192,9 @@ fn detail_lines(d: &JobDetail, theme: &Theme) -> Vec<(String, Style)> {
             theme.dim,
         ),
     ];
+    if let Some(who) = crate::domain::jobs::author_runs(r) {
+        out.push((clean(&who).into_owned(), theme.dim));
+    }
     if let Some(e) = &r.last_error {
         out.push((String::new(), Style::default()));
         out.push((format!("last error: {}", clean(e)), theme.error));

@@ -20,6 +20,8 @@ pub mod iv_list;
 mod iv_list_snapshots;
 pub mod jobs;
 #[cfg(test)]
+mod import_snapshots;
+#[cfg(test)]
 mod jobs_snapshots;
 pub mod menu;
 pub mod menu_editor;

@@ -230,7 +230,7 @@ impl ImportState {
 /// Why `i` runs no import from a report with refused lines.
 pub fn refused_note(refused: usize) -> String {
     format!(
-        "{refused} line{} refused: an import is all or nothing, so fix the files and run the dry run again",
+        "{refused} line{} refused: an import is all or nothing; fix, then dry run again",
         if refused == 1 { "" } else { "s" }
     )
 }

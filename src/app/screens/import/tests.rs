@@ -12,7 +12,7 @@ use crate::domain::document::{Entry, FileEvent};
 use crate::domain::import::{FileCounts, ImportPayload, ImportSummary, ReportLine};
 use crate::domain::jobs::{JobAction, JobDetail, JobStatus};
 
-fn import(s: &State) -> &ImportState {
+pub(crate) fn import(s: &State) -> &ImportState {
     match s.top() {
         Screen::Import(i) => i,
         other => panic!("top is {}", other.title()),
@@ -20,7 +20,7 @@ fn import(s: &State) -> &ImportState {
 }
 
 /// The Jobs screen, then `i`.
-fn opened() -> State {
+pub(crate) fn opened() -> State {
     let (mut s, _) = loaded_with(list(1));
     let fx = update(&mut s, key('i'));
     assert!(fx.is_empty(), "{fx:?}");
@@ -28,7 +28,7 @@ fn opened() -> State {
     s
 }
 
-fn type_text(s: &mut State, text: &str) {
+pub(crate) fn type_text(s: &mut State, text: &str) {
     for c in text.chars() {
         update(s, key(c));
     }
@@ -55,7 +55,7 @@ fn written(s: &mut State, req: ReqId, r: Result<Uuid, String>) -> Vec<Effect> {
     )
 }
 
-fn detail(status: JobStatus, result: Option<&ImportSummary>) -> JobDetail {
+pub(crate) fn detail(status: JobStatus, result: Option<&ImportSummary>) -> JobDetail {
     let mut row = job(50, "oneroster.import", status, 40);
     row.message = Some("comparing".into());
     JobDetail {
@@ -67,7 +67,7 @@ fn detail(status: JobStatus, result: Option<&ImportSummary>) -> JobDetail {
     }
 }
 
-fn looked(s: &mut State, req: ReqId, d: JobDetail) -> Vec<Effect> {
+pub(crate) fn looked(s: &mut State, req: ReqId, d: JobDetail) -> Vec<Effect> {
     update(
         s,
         Msg::Loaded {
@@ -79,7 +79,7 @@ fn looked(s: &mut State, req: ReqId, d: JobDetail) -> Vec<Effect> {
     )
 }
 
-fn summary(dry_run: bool, refused: usize, committed: bool) -> ImportSummary {
+pub(crate) fn summary(dry_run: bool, refused: usize, committed: bool) -> ImportSummary {
     ImportSummary {
         dry_run,
         committed,
@@ -106,7 +106,7 @@ fn summary(dry_run: bool, refused: usize, committed: bool) -> ImportSummary {
 }
 
 /// A job started and looked at once: the look's request.
-fn running(s: &mut State, dry_run: bool) -> ReqId {
+pub(crate) fn running(s: &mut State, dry_run: bool) -> ReqId {
     let (req, payload) = if dry_run {
         enqueued(s, "/tmp/export")
     } else {
@@ -235,7 +235,7 @@ fn a_report_with_refused_lines_offers_no_real_import() {
     assert_eq!(
         s.message.as_ref().map(|m| m.1.as_str()),
         Some(
-            "2 lines refused: an import is all or nothing, so fix the files and run the dry run again"
+            "2 lines refused: an import is all or nothing; fix, then dry run again"
         )
     );
     // e goes back to the form, the path kept.
