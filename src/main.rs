@@ -370,7 +370,10 @@ async fn worker(
         let id = format!("mine:{}", runner::default_id());
         (runner::own(id), Registry::author())
     } else {
-        (runner::Options::new(runner::default_id()), Registry::builtin())
+        (
+            runner::Options::new(runner::default_id()),
+            Registry::builtin(),
+        )
     };
     opts.concurrency = usize::from(args.concurrency);
     opts.once = args.once;

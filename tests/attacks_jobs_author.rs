@@ -39,9 +39,14 @@ async fn grant_import(d: &District, roles: &[&str]) {
 }
 
 async fn enqueue(c: &Client, kind: &str) -> Uuid {
-    caseload::db::jobs::enqueue(c, kind, &json!({ "path": "/nowhere", "dry_run": true }), None)
-        .await
-        .expect("enqueue")
+    caseload::db::jobs::enqueue(
+        c,
+        kind,
+        &json!({ "path": "/nowhere", "dry_run": true }),
+        None,
+    )
+    .await
+    .expect("enqueue")
 }
 
 async fn claim(c: &Client, worker: &str, kinds: &[&str]) -> Option<Uuid> {
@@ -161,7 +166,10 @@ async fn nobody_but_the_holder_beats_finishes_or_fails_a_job() {
 
     // The holder finishes it; after that, nobody forges its result.
     assert!(beat(&a, id, "tui:1@h").await);
-    assert_eq!(finish(&a, id, "tui:1@h").await.as_deref(), Some("succeeded"));
+    assert_eq!(
+        finish(&a, id, "tui:1@h").await.as_deref(),
+        Some("succeeded")
+    );
     let honest = state(&d, id).await.2;
     assert_eq!(finish(&a, id, "tui:1@h").await, None, "a succeeded job");
     assert_eq!(fail(&a, id, "tui:1@h").await, None);
@@ -229,7 +237,10 @@ async fn a_person_reaps_only_their_own_stopped_jobs() {
         .get(0);
     assert_eq!(reaped, 1);
     let (status, _, _, error) = state(&d, id).await;
-    assert_eq!(status, "failed", "one attempt: an import is looked at, not retried");
+    assert_eq!(
+        status, "failed",
+        "one attempt: an import is looked at, not retried"
+    );
     assert!(
         error
             .as_deref()

@@ -162,7 +162,11 @@ async fn an_import_job_runs_only_as_its_author_dry_run_first() {
         .find(|f| f.name == "users.csv")
         .expect("users.csv");
     assert_eq!(users.added, 30 + 2, "30 students and 2 teachers");
-    assert!(report.summary.starts_with("dry run: "), "{}", report.summary);
+    assert!(
+        report.summary.starts_with("dry run: "),
+        "{}",
+        report.summary
+    );
     assert_eq!(a.students().await, 0, "a dry run writes nothing");
 
     // The real run: a second job.

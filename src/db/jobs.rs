@@ -54,9 +54,8 @@ fn row(r: &Row) -> JobRow {
 
 /// The newest `limit` jobs the person may see, and whether a worker runs.
 pub async fn list(c: &impl GenericClient, limit: i64) -> Result<JobList, tokio_postgres::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM {FROM} ORDER BY j.created_at DESC, j.id DESC LIMIT $2"
-    );
+    let sql =
+        format!("SELECT {COLUMNS} FROM {FROM} ORDER BY j.created_at DESC, j.id DESC LIMIT $2");
     let rows = c.query(&sql, &[&WORKER_SILENT_SECS, &(limit + 1)]).await?;
     let more = rows.len() as i64 > limit;
     let rows: Vec<JobRow> = rows.iter().take(limit as usize).map(row).collect();
@@ -82,9 +81,8 @@ pub async fn detail(
     c: &impl GenericClient,
     id: Uuid,
 ) -> Result<Option<JobDetail>, tokio_postgres::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS}, j.payload, j.result, j.log, now() FROM {FROM} WHERE j.id = $2"
-    );
+    let sql =
+        format!("SELECT {COLUMNS}, j.payload, j.result, j.log, now() FROM {FROM} WHERE j.id = $2");
     let Some(r) = c.query_opt(&sql, &[&WORKER_SILENT_SECS, &id]).await? else {
         return Ok(None);
     };

@@ -130,7 +130,9 @@ impl WorkerError {
 fn own_db_error(e: &tokio_postgres::Error) -> String {
     let text = crate::db::pool::with_causes(e);
     if e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_FUNCTION) {
-        format!("{text}: run `caseload migrate` first (migration 0031 adds your own jobs' functions)")
+        format!(
+            "{text}: run `caseload migrate` first (migration 0031 adds your own jobs' functions)"
+        )
     } else if e.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
         format!("{text}: `caseload worker --mine` signs in as your own caseload login")
     } else {
@@ -312,7 +314,9 @@ async fn execute(pool: Pool, registry: Registry, opts: Options, job: Claimed) ->
         }
     };
     let ended = match &outcome {
-        Ok(result) => store::finish(&**db, opts.mode, job.id, &opts.id, result, Some(&report)).await,
+        Ok(result) => {
+            store::finish(&**db, opts.mode, job.id, &opts.id, result, Some(&report)).await
+        }
         Err(e) => {
             let retry = matches!(e, JobError::Retry(_));
             store::fail(

@@ -41,7 +41,11 @@ pub fn handler(ctx: &mut JobCtx, payload: Value) -> BoxFuture<'_, JobResult> {
             )));
         }
         let opts = Options {
-            mode: if p.dry_run { Mode::DryRun } else { Mode::Import },
+            mode: if p.dry_run {
+                Mode::DryRun
+            } else {
+                Mode::Import
+            },
             logins: p.logins,
         };
         ctx.log(format!(

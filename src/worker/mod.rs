@@ -525,7 +525,7 @@ impl Worker {
         match result {
             Ok(whoami) if was_typed => {
                 self.nudge_outbox();
-                    self.run_own_jobs();
+                self.run_own_jobs();
                 let keyring = match (remember, params.password.clone()) {
                     (true, Some(password)) => {
                         Some(remember_password(store, &params, password).await)
@@ -540,7 +540,7 @@ impl Worker {
             }
             Ok(whoami) => {
                 self.nudge_outbox();
-                    self.run_own_jobs();
+                self.run_own_jobs();
                 Msg::Connected { req, whoami }
             }
             Err(Failure::Auth(reason)) => {

@@ -81,7 +81,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &UploadState, theme: &Theme) {
             theme.dim,
         )];
         l.extend(
-            s.tab.candidates
+            s.tab
+                .candidates
                 .iter()
                 .take(SHOWN)
                 .map(|c| Line::raw(truncate(&clean(&format!("  {c}")), w))),

@@ -108,10 +108,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ImportState, theme: &Theme) {
     .areas(area);
     let title = "OneRoster 1.1 CSV: orgs, users, demographics, enrollments";
     crate::ui::form::render(frame, form_area, title, &s.form, theme);
-    frame.render_widget(
-        Paragraph::new(below).wrap(Wrap { trim: false }),
-        below_area,
-    );
+    frame.render_widget(Paragraph::new(below).wrap(Wrap { trim: false }), below_area);
 }
 
 /// The report: what happened (or would), counts per file, the lines, and
@@ -182,8 +179,11 @@ fn report(
     ])
     .areas(area);
     frame.render_widget(
-        Paragraph::new(vec![Line::styled(clean(&r.summary).into_owned(), head_style)])
-            .wrap(Wrap { trim: false }),
+        Paragraph::new(vec![Line::styled(
+            clean(&r.summary).into_owned(),
+            head_style,
+        )])
+        .wrap(Wrap { trim: false }),
         head,
     );
     let rows = usize::from(list.height);

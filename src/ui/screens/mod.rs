@@ -13,14 +13,14 @@ pub mod export;
 pub mod follow_ups;
 pub mod home;
 pub mod import;
+#[cfg(test)]
+mod import_snapshots;
 pub mod intervention;
 pub mod iv_edit;
 pub mod iv_list;
 #[cfg(test)]
 mod iv_list_snapshots;
 pub mod jobs;
-#[cfg(test)]
-mod import_snapshots;
 #[cfg(test)]
 mod jobs_snapshots;
 pub mod menu;

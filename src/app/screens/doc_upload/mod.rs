@@ -190,7 +190,11 @@ impl Room for UploadState {
     }
 
     fn in_flight(&self) -> Vec<ReqId> {
-        self.context.req().into_iter().chain(self.tab.listing).collect()
+        self.context
+            .req()
+            .into_iter()
+            .chain(self.tab.listing)
+            .collect()
     }
 
     fn waits_for(&self, req: ReqId) -> bool {

@@ -187,7 +187,13 @@ fn a_running_dry_run_is_looked_at_until_its_report_then_i_imports_for_real() {
     let look = running(&mut s, true);
     let fx = looked(&mut s, look, detail(JobStatus::Running, None));
     let next = match &fx[..] {
-        [Effect::LoadLater { req, read, after_ms }] => {
+        [
+            Effect::LoadLater {
+                req,
+                read,
+                after_ms,
+            },
+        ] => {
             assert_eq!(*after_ms, POLL_MS);
             assert!(matches!(read, Read::Job { .. }));
             *req
@@ -234,9 +240,7 @@ fn a_report_with_refused_lines_offers_no_real_import() {
     assert!(fx.is_empty(), "{fx:?}");
     assert_eq!(
         s.message.as_ref().map(|m| m.1.as_str()),
-        Some(
-            "2 lines refused: an import is all or nothing; fix, then dry run again"
-        )
+        Some("2 lines refused: an import is all or nothing; fix, then dry run again")
     );
     // e goes back to the form, the path kept.
     update(&mut s, key('e'));
