@@ -138,7 +138,7 @@ impl JobList {
         match r.runner {
             Runner::Author { .. } => author_runs(r),
             _ if !r.status.waiting() || self.workers == 0 => None,
-            Runner::Worker if !self.worker_kinds.iter().any(|k| *k == r.kind) => Some(format!(
+            Runner::Worker if !self.worker_kinds.contains(&r.kind) => Some(format!(
                 "waits: no running worker runs {} jobs (update or restart `caseload worker`)",
                 r.kind
             )),

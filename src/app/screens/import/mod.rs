@@ -49,7 +49,8 @@ pub enum Step {
     Running {
         id: Uuid,
         dry_run: bool,
-        look: Loadable<Option<JobDetail>>,
+        /// Boxed: a job's detail is large beside the other steps.
+        look: Box<Loadable<Option<JobDetail>>>,
         /// A cancel sent, not yet answered.
         cancel: Option<ReqId>,
     },
@@ -349,7 +350,7 @@ impl Room for ImportState {
                 let dry_run = *dry_run;
                 match r {
                     Ok(id) => {
-                        let mut look = Loadable::default();
+                        let mut look: Box<Loadable<Option<JobDetail>>> = Box::default();
                         let fx = cx.load(&mut look, Read::Job { id });
                         self.step = Step::Running {
                             id,
