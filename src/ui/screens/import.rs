@@ -107,7 +107,14 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ImportState, theme: &Theme) {
     ])
     .areas(area);
     let title = "OneRoster 1.1 CSV: orgs, users, demographics, enrollments";
-    crate::ui::form::render(frame, form_area, title, &s.form, theme);
+    if s.step == Step::Form {
+        crate::ui::form::render(frame, form_area, title, &s.form, theme);
+    } else {
+        // A job runs: the values it was given, without the form's keys.
+        let mut lines = vec![Line::styled(truncate(title, w), theme.group)];
+        lines.extend(crate::ui::form::field_lines(&s.form, w, false, theme).0);
+        frame.render_widget(Paragraph::new(lines), form_area);
+    }
     frame.render_widget(Paragraph::new(below).wrap(Wrap { trim: false }), below_area);
 }
 
