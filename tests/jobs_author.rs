@@ -289,3 +289,45 @@ async fn bench_100k_students_through_the_job_path() {
     }
     assert_eq!(a.students().await, 100_000);
 }
+
+/// `caseload worker --mine --once`, signed in as the author: runs their
+/// own import job and says so; the same binary as a service worker
+/// (`--once` without `--mine`, as the same person) is refused, naming the
+/// fix.
+#[tokio::test]
+async fn worker_mine_once_runs_the_authors_own_job() {
+    let a = Admin::new().await;
+    let dir = export(5);
+    let id = a.enqueue(dir.path(), true).await;
+    let conninfo = LoginRoles::conninfo_as(&a.db.conninfo(), &a.me);
+    let home = tempfile::tempdir().expect("home");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_caseload"))
+            .arg("--database-url")
+            .arg(&conninfo)
+            .args(args)
+            .env_remove("CASELOAD_CONFIG")
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path())
+            .env("XDG_STATE_HOME", home.path())
+            .output()
+            .expect("run caseload")
+    };
+    let out = run(&["worker", "--once"]);
+    assert!(!out.status.success(), "an admin is no service worker");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("member of caseload_worker"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(a.job(id).await.0, "queued");
+    let out = run(&["worker", "--mine", "--once"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("ran 1 jobs: 1 succeeded"), "{stdout}");
+    assert_eq!(a.job(id).await.0, "succeeded");
+}
