@@ -97,6 +97,10 @@ pub struct WorkerArgs {
     /// How many jobs run at once.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+    /// Run your own jobs of the kinds that run as their author (imports,
+    /// exports, reports), signed in as yourself, not as a service worker.
+    #[arg(long)]
+    pub mine: bool,
 }
 
 #[derive(Debug, Subcommand)]

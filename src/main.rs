@@ -366,7 +366,15 @@ async fn worker(
     // Each running job heartbeats on its own connection; one more claims.
     db.pool_max_size = db.pool_max_size.max(usize::from(args.concurrency) + 2);
     let pool = pool::build_pool_with_tls(&params, &db, &tls)?;
-    let mut opts = runner::Options::new(runner::default_id());
+    let (mut opts, registry) = if args.mine {
+        let id = format!("mine:{}", runner::default_id());
+        (runner::own(id), Registry::author())
+    } else {
+        (
+            runner::Options::new(runner::default_id()),
+            Registry::builtin(),
+        )
+    };
     opts.concurrency = usize::from(args.concurrency);
     opts.once = args.once;
     let wake = std::sync::Arc::new(tokio::sync::Notify::new());
@@ -374,12 +382,13 @@ async fn worker(
         tokio::spawn(runner::listen(params.clone(), wake.clone()));
     }
     eprintln!(
-        "caseload worker {} on {} (concurrency {})",
+        "caseload worker {}{} on {} (concurrency {})",
         opts.id,
+        if args.mine { " (your own jobs)" } else { "" },
         params.display_masked(),
         opts.concurrency
     );
-    let summary = runner::run(pool, Registry::builtin(), opts, wake, stop_signal()).await?;
+    let summary = runner::run(pool, registry, opts, wake, stop_signal()).await?;
     println!("{}", runner::format_summary(&summary));
     Ok(())
 }

@@ -193,9 +193,13 @@ async fn a_worker_killed_mid_job_is_reaped_and_its_job_retried() {
     let wp = w.pool(&d);
     let reaped = {
         let c = wp.get().await.unwrap();
-        assert_eq!(store::reap(&**c, 60.0).await.unwrap(), 0, "not stale yet");
+        assert_eq!(
+            store::reap(&**c, store::Mode::Service, 60.0).await.unwrap(),
+            0,
+            "not stale yet"
+        );
         tokio::time::sleep(Duration::from_secs(3)).await;
-        store::reap(&**c, 2.0).await.unwrap()
+        store::reap(&**c, store::Mode::Service, 2.0).await.unwrap()
     };
     assert_eq!(reaped, 1);
     let (status, attempts, error, locked_by) = state(&d, id).await;

@@ -180,6 +180,13 @@ pub enum Effect {
         id: Uuid,
         action: crate::domain::jobs::JobAction,
     },
+    /// Enqueue a OneRoster import job as the person (the path made
+    /// absolute here); answered with `Wrote::Enqueued`. Their window runs
+    /// it (the kind runs as its author). Never cancelled once sent.
+    EnqueueImport {
+        req: ReqId,
+        payload: crate::domain::import::ImportPayload,
+    },
     /// Write a CSV export to the download folder as the person, recorded in
     /// the audit trail; answered with `Wrote::Exported`. Never cancelled.
     Export {

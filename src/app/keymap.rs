@@ -238,6 +238,7 @@ actions! {
     NavPreview = "nav_preview", MenuEditor, "preview the menu as the next role sees it", ["p"], hint "preview as";
     JobCancel = "job_cancel", Jobs, "cancel the selected job (a running one stops at its next checkpoint)", ["c"], hint "cancel";
     JobRetry = "job_retry", Jobs, "retry the selected job: a failed or cancelled one from its first attempt, a waiting one now", ["R"], hint "retry";
+    JobImport = "job_import", Jobs, "import a roster (OneRoster CSV folder or .zip): a dry run first, then the real import", ["i"], hint "import";
     Export = "export", Exports, "export as CSV: on the roster the students as filtered and sorted; on the Export screen the selected export", ["E"], hint "export";
     ExportBom = "export_bom", Exports, "Export screen: start files with a byte order mark (for Excel), on or off", ["b"], hint "BOM";
     ExportPeriod = "export_period", Exports, "Export screen: sessions of this month, last month, the last 4 weeks (in turn)", ["p"], hint "period";

@@ -34,6 +34,7 @@ mod msg;
 pub mod nav;
 pub mod outbox;
 pub mod paged;
+pub mod path_tab;
 pub mod picker;
 pub mod request;
 pub mod route;

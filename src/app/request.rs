@@ -331,6 +331,8 @@ pub enum Wrote {
     Admin(Result<(), String>),
     /// `Effect::JobAction`: what to say (`Err`: the refusal, in words).
     Job(Result<String, String>),
+    /// `Effect::EnqueueImport`: the job, or the refusal in words.
+    Enqueued(Result<uuid::Uuid, String>),
     /// `Effect::Export`: what was written, or why not.
     Exported(Result<crate::export::Written, String>),
     /// `Effect::RunReport`.

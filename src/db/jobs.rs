@@ -3,7 +3,9 @@
 //! runs, and cancel/retry through the 0024 functions. The worker's own
 //! calls are in `jobs/store.rs`.
 
-use crate::domain::jobs::{JobAction, JobDetail, JobList, JobRow, JobStatus, WORKER_SILENT_SECS};
+use crate::domain::jobs::{
+    JobAction, JobDetail, JobList, JobRow, JobStatus, Runner, WORKER_SILENT_SECS,
+};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use tokio_postgres::{GenericClient, Row};
@@ -11,7 +13,15 @@ use uuid::Uuid;
 
 const COLUMNS: &str = "j.id, j.kind, j.status::text, j.progress, j.progress_message, j.attempts, \
      j.max_attempts, j.run_at, j.created_at, j.finished_at, u.display_name, j.last_error, \
-     (j.status = 'cancelled' AND j.locked_by IS NOT NULL)";
+     (j.status = 'cancelled' AND j.locked_by IS NOT NULL), \
+     coalesce(k.runs_as = 'author', false), \
+     j.created_by IS NOT DISTINCT FROM public.caseload_current_user_id(), \
+     (j.status = 'running' AND j.locked_by LIKE 'tui:%' \
+      AND j.heartbeat_at < now() - make_interval(secs => $1::int4))";
+
+/// The tables the columns come from.
+const FROM: &str = "public.jobs j LEFT JOIN public.users u ON u.id = j.created_by \
+     LEFT JOIN public.job_kinds k ON k.kind = j.kind";
 
 fn row(r: &Row) -> JobRow {
     let status: String = r.get(2);
@@ -31,21 +41,28 @@ fn row(r: &Row) -> JobRow {
         author: r.get(10),
         last_error: r.get(11),
         stopping: r.get(12),
+        runner: if r.get(13) {
+            Runner::Author {
+                mine: r.get(14),
+                window_closed: r.get(15),
+            }
+        } else {
+            Runner::Worker
+        },
     }
 }
 
 /// The newest `limit` jobs the person may see, and whether a worker runs.
 pub async fn list(c: &impl GenericClient, limit: i64) -> Result<JobList, tokio_postgres::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM public.jobs j LEFT JOIN public.users u ON u.id = j.created_by \
-         ORDER BY j.created_at DESC, j.id DESC LIMIT $1"
-    );
-    let rows = c.query(&sql, &[&(limit + 1)]).await?;
+    let sql =
+        format!("SELECT {COLUMNS} FROM {FROM} ORDER BY j.created_at DESC, j.id DESC LIMIT $2");
+    let rows = c.query(&sql, &[&WORKER_SILENT_SECS, &(limit + 1)]).await?;
     let more = rows.len() as i64 > limit;
     let rows: Vec<JobRow> = rows.iter().take(limit as usize).map(row).collect();
     let w = c
         .query_one(
-            "SELECT alive, last_seen, now() FROM public.caseload_jobs_workers($1::int4)",
+            "SELECT alive, last_seen, now(), public.caseload_jobs_worker_kinds($1::int4) \
+             FROM public.caseload_jobs_workers($1::int4)",
             &[&WORKER_SILENT_SECS],
         )
         .await?;
@@ -55,6 +72,7 @@ pub async fn list(c: &impl GenericClient, limit: i64) -> Result<JobList, tokio_p
         workers: w.get(0),
         last_seen: w.get(1),
         now: w.get(2),
+        worker_kinds: w.get(3),
     })
 }
 
@@ -63,22 +81,20 @@ pub async fn detail(
     c: &impl GenericClient,
     id: Uuid,
 ) -> Result<Option<JobDetail>, tokio_postgres::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS}, j.payload, j.result, j.log, now() \
-         FROM public.jobs j LEFT JOIN public.users u ON u.id = j.created_by WHERE j.id = $1"
-    );
-    let Some(r) = c.query_opt(&sql, &[&id]).await? else {
+    let sql =
+        format!("SELECT {COLUMNS}, j.payload, j.result, j.log, now() FROM {FROM} WHERE j.id = $2");
+    let Some(r) = c.query_opt(&sql, &[&WORKER_SILENT_SECS, &id]).await? else {
         return Ok(None);
     };
     let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string());
-    let payload: Value = r.get(13);
-    let result: Option<Value> = r.get(14);
-    let now: DateTime<Utc> = r.get(16);
+    let payload: Value = r.get(16);
+    let result: Option<Value> = r.get(17);
+    let now: DateTime<Utc> = r.get(19);
     Ok(Some(JobDetail {
         row: row(&r),
         payload: pretty(&payload),
         result: result.as_ref().map(pretty),
-        log: r.get(15),
+        log: r.get(18),
         now,
     }))
 }

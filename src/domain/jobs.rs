@@ -86,6 +86,24 @@ pub struct JobRow {
     pub last_error: Option<String>,
     /// Stopping: cancelled while its worker still holds it.
     pub stopping: bool,
+    /// Who runs it: see [`Runner`].
+    pub runner: Runner,
+}
+
+/// Who runs a job (`job_kinds.runs_as`, 0030/0031), as the screen says it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Runner {
+    /// A service worker (`caseload worker`).
+    #[default]
+    Worker,
+    /// Its author's own caseload window or `caseload worker --mine`.
+    Author {
+        /// The person looking is its author.
+        mine: bool,
+        /// Running, held by a caseload window whose heartbeat stopped: the
+        /// window was closed or killed; the job waits to be reaped.
+        window_closed: bool,
+    },
 }
 
 /// The screen's list, with the database's clock and whether a worker runs.
@@ -100,13 +118,59 @@ pub struct JobList {
     pub last_seen: Option<DateTime<Utc>>,
     /// The database's now, for "in 20 s" and "3 min ago".
     pub now: DateTime<Utc>,
+    /// The kinds some live worker runs.
+    pub worker_kinds: Vec<String>,
 }
 
 impl JobList {
-    /// Jobs waiting that no worker will take while none runs.
+    /// Jobs waiting that no worker will take while none runs (a job that
+    /// runs as its author waits for its author, not for a worker).
     pub fn waiting(&self) -> usize {
-        self.rows.iter().filter(|r| r.status.waiting()).count()
+        self.rows
+            .iter()
+            .filter(|r| r.status.waiting() && r.runner == Runner::Worker)
+            .count()
     }
+
+    /// Who will run a waiting job, when that is worth saying; `None` for
+    /// one that is not waiting (or whose wait the status already says).
+    pub fn who_runs(&self, r: &JobRow) -> Option<String> {
+        match r.runner {
+            Runner::Author { .. } => author_runs(r),
+            _ if !r.status.waiting() || self.workers == 0 => None,
+            Runner::Worker if !self.worker_kinds.contains(&r.kind) => Some(format!(
+                "waits: no running worker runs {} jobs (update or restart `caseload worker`)",
+                r.kind
+            )),
+            Runner::Worker => None,
+        }
+    }
+}
+
+/// For a job that runs as its author: who runs it while it waits, or that
+/// the window running it closed.
+pub fn author_runs(r: &JobRow) -> Option<String> {
+    let Runner::Author {
+        mine,
+        window_closed,
+    } = r.runner
+    else {
+        return None;
+    };
+    if r.status == JobStatus::Running && window_closed {
+        return Some("its window closed: it stops here and will be marked failed".into());
+    }
+    if !r.status.waiting() {
+        return None;
+    }
+    Some(if mine {
+        "runs in your caseload window".into()
+    } else {
+        format!(
+            "runs when {} has caseload open or runs `caseload worker --mine`",
+            r.author.as_deref().unwrap_or("its author")
+        )
+    })
 }
 
 /// One job opened: what the list has, and its payload, result and log.

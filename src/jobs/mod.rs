@@ -341,6 +341,14 @@ impl Registry {
         r
     }
 
+    /// The kinds that run as their author (`caseload worker --mine`, the
+    /// TUI's own runner); see [`kinds::register_author`].
+    pub fn author() -> Registry {
+        let mut r = Registry::empty();
+        kinds::register_author(&mut r);
+        r
+    }
+
     /// Adds or replaces a kind.
     pub fn register<H>(&mut self, kind: &str, handler: H) -> &mut Registry
     where

@@ -14,13 +14,15 @@ use futures::FutureExt;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
-use super::store::{self, Claimed};
+use super::store::{self, Claimed, Mode};
 use super::{JobCtx, JobError, Registry, Shared};
 
 #[derive(Debug, Clone)]
 pub struct Options {
     /// This process's name in `locked_by` and `job_workers`.
     pub id: String,
+    /// The service worker's functions, or a person's own (`--mine`, the TUI).
+    pub mode: Mode,
     /// Jobs run at once.
     pub concurrency: usize,
     /// Exit once no job is due and none is running.
@@ -39,6 +41,7 @@ impl Options {
     pub fn new(id: String) -> Options {
         Options {
             id,
+            mode: Mode::Service,
             concurrency: 2,
             once: false,
             heartbeat: Duration::from_secs(1),
@@ -49,16 +52,30 @@ impl Options {
     }
 }
 
-/// `host:pid:xxxx`: unique per process, readable in `locked_by`.
-pub fn default_id() -> String {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+/// Runs the signed-in person's own author-kind jobs (`worker --mine`, the
+/// TUI): claims through `caseload_job_own_*`, says nothing in `job_workers`.
+pub fn own(id: String) -> Options {
+    Options {
+        mode: Mode::Own,
+        concurrency: 1,
+        ..Options::new(id)
+    }
+}
+
+/// This machine's name, for worker ids.
+pub fn host() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
         .or_else(|| std::env::var("HOSTNAME").ok())
         .map(|h| h.trim().to_string())
         .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "host".into());
+        .unwrap_or_else(|| "host".into())
+}
+
+/// `host:pid:xxxx`: unique per process, readable in `locked_by`.
+pub fn default_id() -> String {
     let tag: u16 = rand::random();
-    format!("{host}:{}:{tag:04x}", std::process::id())
+    format!("{}:{}:{tag:04x}", host(), std::process::id())
 }
 
 /// How many jobs ended how, in this run.
@@ -95,6 +112,32 @@ pub enum WorkerError {
     Pool(#[from] deadpool_postgres::PoolError),
     #[error("{}", worker_db_error(.0))]
     Db(#[from] tokio_postgres::Error),
+    #[error("{}", own_db_error(.0))]
+    Own(tokio_postgres::Error),
+}
+
+impl WorkerError {
+    fn db(mode: Mode, e: tokio_postgres::Error) -> WorkerError {
+        match mode {
+            Mode::Service => WorkerError::Db(e),
+            Mode::Own => WorkerError::Own(e),
+        }
+    }
+}
+
+/// `--mine` signed in as someone who is no caseload user, or a database
+/// not migrated, is told what to fix.
+fn own_db_error(e: &tokio_postgres::Error) -> String {
+    let text = crate::db::pool::with_causes(e);
+    if e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_FUNCTION) {
+        format!(
+            "{text}: run `caseload migrate` first (migration 0031 adds your own jobs' functions)"
+        )
+    } else if e.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+        format!("{text}: `caseload worker --mine` signs in as your own caseload login")
+    } else {
+        text
+    }
 }
 
 fn misconfigured(e: &tokio_postgres::Error) -> bool {
@@ -128,11 +171,16 @@ pub async fn run(
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<Summary, WorkerError> {
     let kinds = registry.names();
+    let mode = opts.mode;
     let mut summary = Summary::default();
     {
         let db = pool.get().await?;
-        store::beat(&**db, &opts.id, &kinds).await?;
-        summary.reaped += store::reap(&**db, opts.stale.as_secs_f64()).await? as u64;
+        if mode == Mode::Service {
+            store::beat(&**db, &opts.id, &kinds).await?;
+        }
+        summary.reaped += store::reap(&**db, mode, opts.stale.as_secs_f64())
+            .await
+            .map_err(|e| WorkerError::db(mode, e))? as u64;
     }
     let mut running: JoinSet<Option<String>> = JoinSet::new();
     let mut housekeeping = tokio::time::interval(opts.housekeeping);
@@ -144,7 +192,7 @@ pub async fn run(
         let mut idle = false;
         while !stopping && running.len() < opts.concurrency.max(1) {
             let claimed = match pool.get().await {
-                Ok(db) => store::claim(&**db, &opts.id, &kinds).await,
+                Ok(db) => store::claim(&**db, mode, &opts.id, &kinds).await,
                 Err(e) => {
                     tracing::warn!(error = %e, "worker: no connection to claim with");
                     idle = true;
@@ -165,7 +213,7 @@ pub async fn run(
                     // A role that is no worker, or a database not migrated,
                     // will not heal by waiting; anything else may.
                     if misconfigured(&e) {
-                        return Err(e.into());
+                        return Err(WorkerError::db(mode, e));
                     }
                     idle = true;
                     break;
@@ -186,10 +234,12 @@ pub async fn run(
             _ = tokio::time::sleep(opts.poll), if !stopping => {}
             _ = housekeeping.tick() => {
                 if let Ok(db) = pool.get().await {
-                    if let Err(e) = store::beat(&**db, &opts.id, &kinds).await {
+                    if mode == Mode::Service
+                        && let Err(e) = store::beat(&**db, &opts.id, &kinds).await
+                    {
                         tracing::warn!(error = %e, "worker: beat failed");
                     }
-                    match store::reap(&**db, opts.stale.as_secs_f64()).await {
+                    match store::reap(&**db, mode, opts.stale.as_secs_f64()).await {
                         Ok(n) => summary.reaped += n as u64,
                         Err(e) => tracing::warn!(error = %e, "worker: reap failed"),
                     }
@@ -201,7 +251,9 @@ pub async fn run(
             }
         }
     }
-    if let Ok(db) = pool.get().await {
+    if mode == Mode::Service
+        && let Ok(db) = pool.get().await
+    {
         let _ = store::gone(&**db, &opts.id).await;
     }
     Ok(summary)
@@ -237,7 +289,7 @@ async fn execute(pool: Pool, registry: Registry, opts: Options, job: Claimed) ->
                     _ = beat.tick() => {
                         let report = shared.take_report();
                         let keep = match pool.get().await {
-                            Ok(db) => store::heartbeat(&**db, job.id, &opts.id, report.as_ref()).await,
+                            Ok(db) => store::heartbeat(&**db, opts.mode, job.id, &opts.id, report.as_ref()).await,
                             Err(e) => {
                                 tracing::warn!(job = %job.id, error = %e, "heartbeat: no connection");
                                 continue;
@@ -262,11 +314,14 @@ async fn execute(pool: Pool, registry: Registry, opts: Options, job: Claimed) ->
         }
     };
     let ended = match &outcome {
-        Ok(result) => store::finish(&**db, job.id, &opts.id, result, Some(&report)).await,
+        Ok(result) => {
+            store::finish(&**db, opts.mode, job.id, &opts.id, result, Some(&report)).await
+        }
         Err(e) => {
             let retry = matches!(e, JobError::Retry(_));
             store::fail(
                 &**db,
+                opts.mode,
                 job.id,
                 &opts.id,
                 &e.to_string(),

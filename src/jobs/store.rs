@@ -1,11 +1,31 @@
-//! The worker's side of the jobs table: one call per `caseload_worker_*`
-//! function (migration 0024). Nothing here reads or writes `jobs` directly.
+//! The runner's side of the jobs table: one call per `caseload_worker_*`
+//! function (migration 0024) or, for a person running their own author-kind
+//! jobs, its `caseload_job_own_*` twin (0031). Nothing here reads or writes
+//! `jobs` directly.
 
 use serde_json::Value;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
 use super::Report;
+
+/// Who is running jobs: the service worker (a member of caseload_worker,
+/// any worker-kind job) or a person (their own author-kind jobs only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Service,
+    Own,
+}
+
+impl Mode {
+    /// The function for `what` (claim, heartbeat, finish, fail, reap).
+    fn function(self, what: &str) -> String {
+        match self {
+            Mode::Service => format!("public.caseload_worker_{what}"),
+            Mode::Own => format!("public.caseload_job_own_{what}"),
+        }
+    }
+}
 
 /// A job this worker now holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,13 +60,17 @@ pub async fn gone(db: &impl GenericClient, worker: &str) -> Result<(), tokio_pos
 
 pub async fn claim(
     db: &impl GenericClient,
+    mode: Mode,
     worker: &str,
     kinds: &[String],
 ) -> Result<Option<Claimed>, tokio_postgres::Error> {
     let row = db
         .query_opt(
-            "SELECT id, kind, payload, attempts, max_attempts, created_by \
-             FROM public.caseload_worker_claim($1::text, $2::text[])",
+            &format!(
+                "SELECT id, kind, payload, attempts, max_attempts, created_by \
+                 FROM {}($1::text, $2::text[])",
+                mode.function("claim")
+            ),
             &[&worker, &kinds],
         )
         .await?;
@@ -71,6 +95,7 @@ fn parts(report: Option<&Report>) -> (Option<i16>, Option<&str>, Option<&str>) {
 /// no longer its own).
 pub async fn heartbeat(
     db: &impl GenericClient,
+    mode: Mode,
     id: Uuid,
     worker: &str,
     report: Option<&Report>,
@@ -78,7 +103,10 @@ pub async fn heartbeat(
     let (progress, message, log) = parts(report);
     let row = db
         .query_one(
-            "SELECT public.caseload_worker_heartbeat($1::uuid, $2::text, $3::int2, $4::text, $5::text)",
+            &format!(
+                "SELECT {}($1::uuid, $2::text, $3::int2, $4::text, $5::text)",
+                mode.function("heartbeat")
+            ),
             &[&id, &worker, &progress, &message, &log],
         )
         .await?;
@@ -88,6 +116,7 @@ pub async fn heartbeat(
 /// The status the job ended in (`None`: it was no longer this worker's).
 pub async fn finish(
     db: &impl GenericClient,
+    mode: Mode,
     id: Uuid,
     worker: &str,
     result: &Value,
@@ -96,7 +125,10 @@ pub async fn finish(
     let (_, message, log) = parts(report);
     let row = db
         .query_one(
-            "SELECT public.caseload_worker_finish($1::uuid, $2::text, $3::jsonb, $4::text, $5::text)::text",
+            &format!(
+                "SELECT {}($1::uuid, $2::text, $3::jsonb, $4::text, $5::text)::text",
+                mode.function("finish")
+            ),
             &[&id, &worker, &result, &message, &log],
         )
         .await?;
@@ -105,6 +137,7 @@ pub async fn finish(
 
 pub async fn fail(
     db: &impl GenericClient,
+    mode: Mode,
     id: Uuid,
     worker: &str,
     error: &str,
@@ -114,18 +147,26 @@ pub async fn fail(
     let (_, _, log) = parts(report);
     let row = db
         .query_one(
-            "SELECT public.caseload_worker_fail($1::uuid, $2::text, $3::text, $4::bool, $5::text)::text",
+            &format!(
+                "SELECT {}($1::uuid, $2::text, $3::text, $4::bool, $5::text)::text",
+                mode.function("fail")
+            ),
             &[&id, &worker, &error, &retry, &log],
         )
         .await?;
     Ok(row.get(0))
 }
 
-/// Requeues (or fails) jobs whose heartbeat is older than `stale_secs`.
-pub async fn reap(db: &impl GenericClient, stale_secs: f64) -> Result<i32, tokio_postgres::Error> {
+/// Requeues (or fails) jobs whose heartbeat is older than `stale_secs`
+/// (in `Own` mode: only the person's own author-kind jobs).
+pub async fn reap(
+    db: &impl GenericClient,
+    mode: Mode,
+    stale_secs: f64,
+) -> Result<i32, tokio_postgres::Error> {
     let row = db
         .query_one(
-            "SELECT public.caseload_worker_reap($1::float8)",
+            &format!("SELECT {}($1::float8)", mode.function("reap")),
             &[&stale_secs],
         )
         .await?;

@@ -11,24 +11,11 @@
 //! run and a run with any refused line roll back, so nothing is ever half
 //! imported, and a second run of the same files changes nothing.
 //!
-//! As a job (kind `import.oneroster`, once the jobs runner is merged), the
-//! handler is `run` with hooks over the job's context; the future is `Send`
-//! (a test below checks it):
-//!
-//! ```ignore
-//! struct JobHooks<'a>(&'a mut JobCtx);
-//! impl Hooks for JobHooks<'_> {
-//!     async fn progress(&mut self, pct: u8, msg: &str) { self.0.progress(pct, msg.to_string()) }
-//!     async fn checkpoint(&mut self) -> Result<(), Cancelled> {
-//!         self.0.checkpoint().map_err(|_| Cancelled)
-//!     }
-//! }
-//! ```
-//!
-//! with the payload `{"path": …, "dry_run": bool}` (a path the worker's
-//! machine can read) and the report (`Report` is `Serialize`) as the result;
-//! a refused line is `JobError::Fatal`, not worth a retry. The connection
-//! must be an admin's: the worker's own role may write nothing.
+//! As a job (kind `oneroster.import`, `job.rs`): `run` with hooks over the
+//! job's context, on its author's own connection (the kind runs as its
+//! author, migration 0031), the report condensed into the job's result;
+//! the future is `Send` (a test below checks it). The connection must be
+//! an admin's: the worker's own role may write nothing.
 //!
 //! Who may import: admins. The first statement locks `schools` in a mode
 //! that needs UPDATE on it, which only caseload_admin holds (and the
@@ -38,6 +25,7 @@
 pub mod command;
 pub mod csvfile;
 pub mod files;
+pub mod job;
 pub mod report;
 pub mod source;
 pub mod stage;

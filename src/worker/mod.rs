@@ -31,6 +31,7 @@ mod failure;
 mod files;
 pub mod iv_write;
 pub mod outbox;
+pub mod own_jobs;
 mod reads;
 mod writes;
 
@@ -135,6 +136,8 @@ pub struct Worker {
     outbox: Arc<OnceLock<Outbox>>,
     /// Uploads and downloads: the HTTP client, the limits, the cancels.
     files: Arc<files::Files>,
+    /// The person's own author-kind jobs, run in the background.
+    own: Arc<own_jobs::OwnJobs>,
 }
 
 /// What the worker needs to sign in again: deadpool's manager config is
@@ -183,6 +186,7 @@ impl Worker {
                 crate::storage::limits::Limits::default(),
                 None,
             )),
+            own: Arc::default(),
         }
     }
 
@@ -286,6 +290,7 @@ impl Worker {
             | Effect::ChangeDocument { .. }
             | Effect::Admin { .. }
             | Effect::JobAction { .. }
+            | Effect::EnqueueImport { .. }
             | Effect::Export { .. }
             | Effect::RunReport { .. }
             | Effect::ChangePerson { .. }
@@ -340,10 +345,24 @@ impl Worker {
     /// (a write, once sent, is answered so the screen learns whether it
     /// happened), the write, and its answer naming the request id.
     async fn write(&self, effect: Effect) -> Option<Msg> {
-        match self.client().await {
+        let msg = match self.client().await {
             Ok(mut c) => writes::run(&mut c, effect, today()).await,
             Err(f) => writes::not_sent(effect, f.to_string()),
+        };
+        // A job enqueued or retried may be one of the person's own to run.
+        if let Some(Msg::Written {
+            wrote: crate::app::Wrote::Enqueued(Ok(_)) | crate::app::Wrote::Job(Ok(_)),
+            ..
+        }) = &msg
+        {
+            self.run_own_jobs();
         }
+        msg
+    }
+
+    /// Runs the person's own due author-kind jobs in the background.
+    fn run_own_jobs(&self) {
+        self.own.kick(self.pool());
     }
 
     /// The one runner for reads: a connection registered for cancelling (a
@@ -475,6 +494,7 @@ impl Worker {
             return match self.connect().await {
                 Ok(whoami) => {
                     self.nudge_outbox();
+                    self.run_own_jobs();
                     Msg::Connected { req, whoami }
                 }
                 Err(f) => failed(req, f.to_string()),
@@ -505,6 +525,7 @@ impl Worker {
         match result {
             Ok(whoami) if was_typed => {
                 self.nudge_outbox();
+                self.run_own_jobs();
                 let keyring = match (remember, params.password.clone()) {
                     (true, Some(password)) => {
                         Some(remember_password(store, &params, password).await)
@@ -519,6 +540,7 @@ impl Worker {
             }
             Ok(whoami) => {
                 self.nudge_outbox();
+                self.run_own_jobs();
                 Msg::Connected { req, whoami }
             }
             Err(Failure::Auth(reason)) => {

@@ -133,6 +133,20 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
                     .map_err(|e| super::describe_pg_error(&e)),
             ),
         },
+        Effect::EnqueueImport { req, mut payload } => {
+            let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
+            payload.path = super::own_jobs::absolute(&payload.path, home.as_deref());
+            let enqueued = match serde_json::to_value(&payload) {
+                Ok(v) => crate::db::jobs::enqueue(pg, crate::domain::import::KIND, &v, None)
+                    .await
+                    .map_err(|e| super::describe_pg_error(&e)),
+                Err(e) => Err(e.to_string()),
+            };
+            Msg::Written {
+                req,
+                wrote: Wrote::Enqueued(enqueued),
+            }
+        }
         Effect::Admin { req, change } => Msg::Written {
             req,
             wrote: Wrote::Admin(super::admin::write(c, change).await),
@@ -221,6 +235,10 @@ pub(super) fn not_sent(effect: Effect, why: String) -> Option<Msg> {
         Effect::JobAction { req, .. } => Msg::Written {
             req,
             wrote: Wrote::Job(Err(why)),
+        },
+        Effect::EnqueueImport { req, .. } => Msg::Written {
+            req,
+            wrote: Wrote::Enqueued(Err(why)),
         },
         Effect::Export { req, .. } => Msg::Written {
             req,

@@ -12,6 +12,7 @@ pub mod documents;
 pub mod export;
 pub mod follow_ups;
 pub mod home;
+pub mod import;
 pub mod intervention;
 pub mod iv_edit;
 pub mod iv_list;
@@ -43,6 +44,7 @@ use documents::DocsState;
 use export::ExportState;
 use follow_ups::FollowUpsState;
 use home::HomeState;
+use import::ImportState;
 use intervention::DetailState;
 use iv_edit::IvEditState;
 use iv_list::IvListState;
@@ -126,6 +128,8 @@ screens! {
     Export(ExportState),
     /// Reports written on this computer (menu: Reports).
     Reports(ReportsState),
+    /// A OneRoster CSV import: dry run, report, real run (menu: Import).
+    Import(Box<ImportState>),
     /// A menu target that is not built yet, said honestly.
     Placeholder(Placeholder),
     /// The contact form (log or edit a contact with a family).
@@ -430,6 +434,8 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
         jobs::TARGET => Screen::Jobs(JobsState::default()),
         export::TARGET => Screen::Export(ExportState::default()),
         reports::TARGET => Screen::Reports(ReportsState::default()),
+        import::TARGET => Screen::Import(Box::new(ImportState::new(false))),
+        import::SIS_TARGET => Screen::Import(Box::new(ImportState::new(true))),
         people::TARGET => Screen::People(Box::default()),
         settings::TARGET => Screen::Settings(Box::default()),
         _ => Screen::Placeholder(Placeholder { label }),

@@ -19,8 +19,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &UploadState, theme: &Theme) {
     let w = usize::from(area.width);
     let extra = if s.sending.is_some() || s.failed.is_some() {
         3
-    } else if !s.candidates.is_empty() {
-        (s.candidates.len().min(SHOWN) + 1) as u16
+    } else if !s.tab.candidates.is_empty() {
+        (s.tab.candidates.len().min(SHOWN) + 1) as u16
     } else {
         1
     };
@@ -69,19 +69,20 @@ pub fn render(frame: &mut Frame, area: Rect, s: &UploadState, theme: &Theme) {
                 theme.hotkey,
             ),
         ]
-    } else if !s.candidates.is_empty() {
+    } else if !s.tab.candidates.is_empty() {
         let mut l = vec![Line::styled(
             truncate(
                 &format!(
                     "{} names match; type more and tab again:",
-                    s.candidates.len()
+                    s.tab.candidates.len()
                 ),
                 w,
             ),
             theme.dim,
         )];
         l.extend(
-            s.candidates
+            s.tab
+                .candidates
                 .iter()
                 .take(SHOWN)
                 .map(|c| Line::raw(truncate(&clean(&format!("  {c}")), w))),

@@ -38,8 +38,12 @@ fn status(r: &JobRow, now: chrono::DateTime<chrono::Utc>) -> String {
     }
 }
 
-/// The last column: the error of a failed job, else the progress message.
-fn said(r: &JobRow) -> String {
+/// The last column: who runs a waiting job (or that its window closed),
+/// the error of a failed job, else the progress message.
+fn said(l: &JobList, r: &JobRow) -> String {
+    if let Some(who) = l.who_runs(r) {
+        return clean(&who).into_owned();
+    }
     let text = match r.status {
         JobStatus::Failed | JobStatus::Retrying => r.last_error.as_deref().or(r.message.as_deref()),
         _ => r.message.as_deref(),
@@ -69,7 +73,7 @@ fn table(l: &JobList, width: u16) -> Table {
                     format!("{}/{}", r.attempts, r.max_attempts),
                     relative(r.created_at, l.now),
                     clean(r.author.as_deref().unwrap_or("system")).into_owned(),
-                    said(r),
+                    said(l, r),
                 ]
             })
             .collect(),
@@ -188,6 +192,9 @@ fn detail_lines(d: &JobDetail, theme: &Theme) -> Vec<(String, Style)> {
             theme.dim,
         ),
     ];
+    if let Some(who) = crate::domain::jobs::author_runs(r) {
+        out.push((clean(&who).into_owned(), theme.dim));
+    }
     if let Some(e) = &r.last_error {
         out.push((String::new(), Style::default()));
         out.push((format!("last error: {}", clean(e)), theme.error));

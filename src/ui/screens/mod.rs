@@ -12,6 +12,9 @@ pub mod documents;
 pub mod export;
 pub mod follow_ups;
 pub mod home;
+pub mod import;
+#[cfg(test)]
+mod import_snapshots;
 pub mod intervention;
 pub mod iv_edit;
 pub mod iv_list;
@@ -74,6 +77,7 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Jobs(j) => jobs::render(frame, body, j, theme),
         Screen::Export(s) => export::render(frame, body, s, theme),
         Screen::Reports(s) => reports::render(frame, body, s, theme),
+        Screen::Import(s) => import::render(frame, body, s, theme),
         Screen::People(p) => people::render(frame, body, p, theme),
         Screen::Settings(s) => settings::render(frame, body, s, theme),
         Screen::Placeholder(p) => crate::ui::centered_text(

@@ -9,11 +9,11 @@ use crate::app::choices::Choice;
 use crate::app::form::{self, FieldSpec, Form, FormKey};
 use crate::app::keymap::{Action, Key};
 use crate::app::loadable::Loadable;
+use crate::app::path_tab::PathTab;
 use crate::app::screens::room::{Cx, Nav, Room};
 use crate::app::screens::shows_records;
 use crate::app::{Data, Effect, Read, ReqId};
 use crate::domain::document::{CATEGORIES, FileEvent, UploadContext, UploadJob};
-use crate::storage::complete;
 use crossterm::event::{KeyCode, KeyEvent};
 use uuid::Uuid;
 
@@ -86,13 +86,9 @@ pub struct UploadState {
     pub about: String,
     pub context: Loadable<UploadContext>,
     pub form: Form,
-    /// A Tab's folder listing on its way.
-    pub listing: Option<ReqId>,
-    /// The names Tab found more than one of.
-    pub candidates: Vec<String>,
-    /// Tab completed the file field to an existing file's whole name: the
-    /// next Tab moves on to the title instead of completing again.
-    pub file_complete: bool,
+    /// Tab on the file field; once it completed an existing file's whole
+    /// name, the next Tab moves on to the title instead.
+    pub tab: PathTab,
     pub sending: Option<Sending>,
     /// Why the last try failed: `r` tries again, other keys edit.
     pub failed: Option<String>,
@@ -106,9 +102,7 @@ impl UploadState {
             about,
             context: Loadable::default(),
             form: Form::new(&PLAIN, vec![String::new(), String::new(), String::new()]),
-            listing: None,
-            candidates: Vec::new(),
-            file_complete: false,
+            tab: PathTab::default(),
             sending: None,
             failed: None,
         }
@@ -167,7 +161,7 @@ impl UploadState {
         let req = cx.alloc();
         self.failed = None;
         self.form.notice = None;
-        self.candidates.clear();
+        self.tab.candidates.clear();
         self.sending = Some(Sending {
             req,
             done: 0,
@@ -181,11 +175,7 @@ impl UploadState {
     /// Tab on the file field: the worker lists the folder of what is typed.
     fn complete(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let req = cx.alloc();
-        self.listing = Some(req);
-        vec![Effect::ListFolder {
-            req,
-            typed: self.form.values[FILE].clone(),
-        }]
+        self.tab.start(req, &self.form.values[FILE])
     }
 }
 
@@ -200,7 +190,11 @@ impl Room for UploadState {
     }
 
     fn in_flight(&self) -> Vec<ReqId> {
-        self.context.req().into_iter().chain(self.listing).collect()
+        self.context
+            .req()
+            .into_iter()
+            .chain(self.tab.listing)
+            .collect()
     }
 
     fn waits_for(&self, req: ReqId) -> bool {
@@ -249,13 +243,12 @@ impl Room for UploadState {
             .keymap
             .keys(Action::NextField)
             .contains(&Key::from_event(key));
-        if next && self.form.focus == FILE && !self.form.confirm_discard && !self.file_complete {
+        if next && self.form.focus == FILE && !self.form.confirm_discard && !self.tab.done {
             return Some(self.complete(cx));
         }
         let fx = match self.form.key(key, cx.keymap) {
             FormKey::Edited => {
-                self.candidates.clear();
-                self.file_complete = false;
+                self.tab.edited();
                 self.revalidate();
                 vec![]
             }
@@ -299,30 +292,9 @@ impl Room for UploadState {
     }
 
     fn on_files(&mut self, cx: &mut Cx, req: ReqId, event: FileEvent) -> Vec<Effect> {
-        if self.listing == Some(req) {
-            self.listing = None;
-            match event {
-                FileEvent::Listed { typed, entries } if typed == self.form.values[FILE] => {
-                    let c = complete::complete(&typed, &entries);
-                    if c.text == typed && c.candidates.is_empty() {
-                        self.form.notice = Some(format!(
-                            "no file name starts with what is typed in {}",
-                            display_folder(&typed)
-                        ));
-                    } else {
-                        self.form.notice = None;
-                    }
-                    let (_, name) = complete::split(&c.text);
-                    self.file_complete = c.candidates.is_empty()
-                        && entries.iter().any(|e| !e.is_dir && e.name == name);
-                    self.form.cursor = c.text.chars().count();
-                    self.form.values[FILE] = c.text;
-                    self.candidates = c.candidates;
-                    self.revalidate();
-                }
-                FileEvent::Failed { why } => self.form.notice = Some(why),
-                _ => {}
-            }
+        if self.tab.listing == Some(req) {
+            self.tab.on_files(req, event, &mut self.form, FILE, false);
+            self.revalidate();
             return vec![];
         }
         let Some(s) = &mut self.sending else {
@@ -369,17 +341,10 @@ impl Room for UploadState {
 
     fn on_paste(&mut self, _cx: &mut Cx, text: &str) -> Option<Vec<Effect>> {
         if self.sending.is_none() && self.form.paste(text) {
-            self.candidates.clear();
+            self.tab.candidates.clear();
             self.revalidate();
         }
         Some(vec![])
-    }
-}
-
-fn display_folder(typed: &str) -> String {
-    match complete::folder(typed) {
-        "" => "the current folder".into(),
-        f => f.to_string(),
     }
 }
 

@@ -95,9 +95,15 @@ fn tab_completes_the_file_name_from_the_listed_folder() {
         },
     );
     assert_eq!(upload(&s).form.values[FILE], "/tmp/up/consent-");
-    assert_eq!(upload(&s).candidates, ["consent-a.pdf", "consent-b.pdf"]);
+    assert_eq!(
+        upload(&s).tab.candidates,
+        ["consent-a.pdf", "consent-b.pdf"]
+    );
     typed(&mut s, "b");
-    assert!(upload(&s).candidates.is_empty(), "typing clears the list");
+    assert!(
+        upload(&s).tab.candidates.is_empty(),
+        "typing clears the list"
+    );
     let fx = update(&mut s, key(KeyCode::Tab));
     let req = match fx.as_slice() {
         [Effect::ListFolder { req, .. }] => *req,

@@ -3,8 +3,9 @@
 //! for its next look every `POLL_MS` (`Effect::LoadLater`), so nothing here
 //! waits and nothing polls once it is closed. `Enter` opens a job (payload,
 //! result, last error, log), `c` cancels, `R` retries; the database decides
-//! who may (0024). When no worker has beaten lately the screen says so and
-//! how to start one.
+//! who may (0024), `i` opens the Import screen. When no worker has beaten
+//! lately the screen says so and how to start one; a waiting job says who
+//! runs it (a job of an author kind: its author's caseload window).
 
 use crate::app::hint::{GLOBAL, MOVE};
 use crate::app::keymap::{Action, Context};
@@ -163,7 +164,7 @@ impl Room for JobsState {
         if self.opened.is_some() {
             return [&[JobCancel, JobRetry, Down, Up][..], GLOBAL].concat();
         }
-        [&[Open, JobCancel, JobRetry][..], MOVE, GLOBAL].concat()
+        [&[Open, JobCancel, JobRetry, JobImport][..], MOVE, GLOBAL].concat()
     }
 
     fn in_flight(&self) -> Vec<ReqId> {
@@ -201,10 +202,16 @@ impl Room for JobsState {
         action: Option<Action>,
     ) -> Option<Vec<Effect>> {
         if let Some(a) = cx.keymap.action_in(key, |c| c == Context::Jobs) {
-            let act = if a == Action::JobCancel {
-                JobAction::Cancel
-            } else {
-                JobAction::Retry
+            let act = match a {
+                Action::JobCancel => JobAction::Cancel,
+                Action::JobImport => {
+                    cx.go(Nav::Open {
+                        target: crate::app::screens::import::TARGET.into(),
+                        label: "Import".into(),
+                    });
+                    return Some(vec![]);
+                }
+                _ => JobAction::Retry,
             };
             return Some(self.act(cx, act));
         }

@@ -29,6 +29,7 @@ pub(crate) fn job(n: u128, kind: &str, status: JobStatus, progress: i16) -> JobR
         author: Some("Dana Reyes".into()),
         last_error: None,
         stopping: false,
+        runner: crate::domain::jobs::Runner::Worker,
     }
 }
 
@@ -47,6 +48,11 @@ pub(crate) fn list(workers: i32) -> JobList {
         workers,
         last_seen: (workers == 0).then(|| now() - chrono::Duration::minutes(3)),
         now: now(),
+        worker_kinds: if workers > 0 {
+            vec!["noop".into(), "sleep".into(), "sweep".into()]
+        } else {
+            vec![]
+        },
     }
 }
 
