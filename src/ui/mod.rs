@@ -11,6 +11,8 @@ mod documents_snapshots;
 mod frame_snapshots;
 pub mod help;
 pub mod hint;
+pub mod hits;
+pub mod palette;
 #[cfg(test)]
 mod home_snapshots;
 #[cfg(test)]
@@ -25,6 +27,8 @@ pub mod status;
 #[cfg(test)]
 mod team_snapshots;
 pub mod theme;
+#[cfg(test)]
+mod theme_snapshots;
 pub mod widgets;
 pub mod words;
 
@@ -49,6 +53,8 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
 /// buffer themselves (`tui::Screen`).
 pub fn render_frame(frame: &mut Frame, state: &State, theme: &Theme) -> Option<Position> {
     let area = frame.area();
+    // The theme's page: nothing in `dark`, whose page is the terminal's.
+    frame.buffer_mut().set_style(area, theme.text);
     if !fits(area.width, area.height) {
         too_small(frame, area, state);
         return None;
@@ -74,6 +80,9 @@ pub fn render_frame(frame: &mut Frame, state: &State, theme: &Theme) -> Option<P
     } else {
         hint::render(frame, hint_area, state, theme);
         status::render(frame, status_area, state, theme);
+    }
+    if state.modal == Some(Modal::Command) {
+        palette::render(frame, body, state, theme);
     }
     let cursor = (state.modal == Some(Modal::Command))
         .then(|| command::render(frame, status_area, state, theme));
