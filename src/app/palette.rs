@@ -139,12 +139,15 @@ pub fn matches(state: &State) -> Vec<Entry> {
     let pattern = Pattern::parse(line, CaseMatching::Ignore, Normalization::Smart);
     let mut matcher = Matcher::new(nucleo_matcher::Config::DEFAULT);
     let mut buf = Vec::new();
+    // The short name counts double: `rost` is the roster before an action
+    // whose description mentions the roster.
+    let mut score = |hay: &str| pattern.score(Utf32Str::new(hay, &mut buf), &mut matcher);
     let mut scored: Vec<(u32, Entry)> = all
         .into_iter()
         .filter_map(|e| {
-            let hay = format!("{} {}", e.label, e.name.replace('_', " "));
-            let score = pattern.score(Utf32Str::new(&hay, &mut buf), &mut matcher)?;
-            Some((score, e))
+            let by_name = score(&e.name.replace(['_', '.'], " ")).map(|s| s.saturating_mul(2));
+            let by_label = score(&e.label);
+            Some((by_name.max(by_label)?, e))
         })
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0));
