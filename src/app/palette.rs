@@ -219,13 +219,15 @@ fn pick(state: &State, line: &str, found: &[Entry]) -> Option<Entry> {
     if let Some(e) = found.iter().find(|e| e.name == line) {
         return Some(e.clone());
     }
-    // Commands the palette does not list, and tool keys (with a dot)
-    // that only the database can judge.
+    // Commands the palette does not list, and tools (`schools`, or a key
+    // with a dot) that the menu does not offer and only the database can
+    // allow.
     let typed = matches!(
         command::parse(line),
         Ok(command::Command::Quit | command::Command::Help | command::Command::Drafts)
     ) || line.split_whitespace().next() == Some("open")
-        || line.contains('.');
+        || line.contains('.')
+        || super::screens::COMMANDS.iter().any(|(c, _)| *c == line);
     if typed {
         return None;
     }
