@@ -114,7 +114,13 @@ mod tests {
         };
         let req = st.detail.req().unwrap();
         let detail = Some(Box::new(crate::app::fixtures::student_record(0)));
-        update(&mut s, Msg::Loaded { req, data: Data::Student { detail } });
+        update(
+            &mut s,
+            Msg::Loaded {
+                req,
+                data: Data::Student { detail },
+            },
+        );
         let fx = update(&mut s, key('y'));
         assert_eq!(copied(&fx), ["S5 Last0000, Ann"]);
     }
@@ -170,6 +176,10 @@ mod tests {
         let mut s = on_roster();
         s.clipboard_note = Some("inside tmux it needs allow-passthrough".into());
         update(&mut s, key('y'));
-        assert!(said(&s).ends_with("; inside tmux it needs allow-passthrough"), "{}", said(&s));
+        assert!(
+            said(&s).ends_with("; inside tmux it needs allow-passthrough"),
+            "{}",
+            said(&s)
+        );
     }
 }

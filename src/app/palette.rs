@@ -176,7 +176,10 @@ pub(super) fn on_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
     if let Some(step) = step {
         let n = matches(state).len();
         let p = &mut state.palette;
-        p.selected = p.selected.saturating_add_signed(step).min(n.saturating_sub(1));
+        p.selected = p
+            .selected
+            .saturating_add_signed(step)
+            .min(n.saturating_sub(1));
         p.moved = true;
         return vec![];
     }

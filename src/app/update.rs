@@ -13,7 +13,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.info(copy::OFF);
         }
     } else if let Some(note) = &state.clipboard_note
-        && effects.iter().any(|e| matches!(e, Effect::Clipboard { .. }))
+        && effects
+            .iter()
+            .any(|e| matches!(e, Effect::Clipboard { .. }))
         && let Some((_, text)) = &mut state.message
         && !text.contains(note.as_str())
     {

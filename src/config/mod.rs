@@ -150,7 +150,9 @@ fn check_theme(config: &Config, text: &str, path: &Path) -> Result<(), ConfigErr
                 .is_some_and(|r| r.trim_start().starts_with('='))
         })
         .map(|i| i + 1);
-    let place = themes.map_or(String::new(), |d| format!(" or a file {}/<name>.toml", d.display()));
+    let place = themes.map_or(String::new(), |d| {
+        format!(" or a file {}/<name>.toml", d.display())
+    });
     Err(ConfigError::Parse {
         path: path.to_path_buf(),
         line,

@@ -59,7 +59,10 @@ fn mouse_and_copy_are_settings_and_page_size_is_gone() {
     assert!(c.ui.mouse);
     assert!(!c.ui.copy);
     let d = Config::default();
-    assert!(!d.ui.mouse, "off by default: terminal text selection keeps working");
+    assert!(
+        !d.ui.mouse,
+        "off by default: terminal text selection keeps working"
+    );
     assert!(d.ui.copy);
     let msg = parse("[ui]\npage_size = 100\n", Path::new("c.toml"))
         .unwrap_err()

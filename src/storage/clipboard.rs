@@ -140,12 +140,13 @@ mod tests {
         // together are the whole sequence.
         let long = "x".repeat(2000);
         let wrapped = sequence(&long, Passthrough::Screen);
-        let pieces: Vec<&str> = wrapped
-            .split("\x1b\\")
-            .filter(|p| !p.is_empty())
-            .collect();
+        let pieces: Vec<&str> = wrapped.split("\x1b\\").filter(|p| !p.is_empty()).collect();
         assert!(pieces.len() > 30, "{}", pieces.len());
-        assert!(pieces.iter().all(|p| p.starts_with("\x1bP") && p.len() < 768));
+        assert!(
+            pieces
+                .iter()
+                .all(|p| p.starts_with("\x1bP") && p.len() < 768)
+        );
         let joined: String = pieces.iter().map(|p| &p[2..]).collect();
         assert_eq!(joined, osc52(&long));
         let env = |k: &str| (k == "STY").then(|| "1234.pts-0.host".to_string());

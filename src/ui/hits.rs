@@ -43,7 +43,10 @@ pub fn rows(area: Rect, offset: usize, len: usize, cursor: usize) {
         if index >= len {
             break;
         }
-        note(Rect::new(area.x, y, area.width, 1), Hit::Row { index, cursor });
+        note(
+            Rect::new(area.x, y, area.width, 1),
+            Hit::Row { index, cursor },
+        );
     }
 }
 
@@ -79,7 +82,12 @@ pub fn mouse_keys(ev: &MouseEvent, hits: &[(Rect, Hit)]) -> Vec<KeyEvent> {
         MouseEventKind::ScrollDown => vec![key(KeyCode::Down); WHEEL_LINES],
         MouseEventKind::ScrollUp => vec![key(KeyCode::Up); WHEEL_LINES],
         MouseEventKind::Down(MouseButton::Left) => {
-            match hits.iter().rev().find(|(r, _)| r.contains(at)).map(|(_, h)| *h) {
+            match hits
+                .iter()
+                .rev()
+                .find(|(r, _)| r.contains(at))
+                .map(|(_, h)| *h)
+            {
                 Some(Hit::Row { index, cursor }) if index > cursor => {
                     vec![key(KeyCode::Down); index - cursor]
                 }
@@ -138,9 +146,15 @@ mod tests {
         ];
         tabs(Rect::new(0, 3, 80, 1), &spans);
         let hits = take();
-        assert_eq!(mouse_keys(&click(2, 3), &hits), vec![key(KeyCode::Char('1'))]);
+        assert_eq!(
+            mouse_keys(&click(2, 3), &hits),
+            vec![key(KeyCode::Char('1'))]
+        );
         assert_eq!(mouse_keys(&click(13, 3), &hits), vec![]);
-        assert_eq!(mouse_keys(&click(20, 3), &hits), vec![key(KeyCode::Char('2'))]);
+        assert_eq!(
+            mouse_keys(&click(20, 3), &hits),
+            vec![key(KeyCode::Char('2'))]
+        );
         assert_eq!(mouse_keys(&click(20, 4), &hits), vec![]);
     }
 }

@@ -12,13 +12,13 @@ mod frame_snapshots;
 pub mod help;
 pub mod hint;
 pub mod hits;
-pub mod palette;
 #[cfg(test)]
 mod home_snapshots;
 #[cfg(test)]
 mod iv_edit_snapshots;
 #[cfg(test)]
 mod iv_snapshots;
+pub mod palette;
 pub mod sanitize;
 pub mod screens;
 #[cfg(test)]

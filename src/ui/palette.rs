@@ -52,7 +52,9 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
             theme.dim,
         ));
     }
-    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(body.height);
+    let h = u16::try_from(lines.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(body.height);
     let area = Rect {
         x: body.x,
         y: body.bottom().saturating_sub(h),

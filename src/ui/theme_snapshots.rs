@@ -102,8 +102,16 @@ fn check(name: &str, screen: &str, s: &State) {
     let t = draw(s, &theme);
     let b = t.backend().buffer();
     // The title bar wears the theme's title style; the page its text style.
-    assert_eq!(b[(0, 0)].fg, theme.title.fg.unwrap_or(Color::Reset), "{name}");
-    assert_eq!(b[(0, 0)].bg, theme.title.bg.unwrap_or(Color::Reset), "{name}");
+    assert_eq!(
+        b[(0, 0)].fg,
+        theme.title.fg.unwrap_or(Color::Reset),
+        "{name}"
+    );
+    assert_eq!(
+        b[(0, 0)].bg,
+        theme.title.bg.unwrap_or(Color::Reset),
+        "{name}"
+    );
     let page = theme.text.bg.unwrap_or(Color::Reset);
     let blank = b
         .content
@@ -131,7 +139,12 @@ fn every_built_in_theme_renders_the_roster() {
         let b = t.backend().buffer();
         let row_of = |needle: &str| {
             (0..H)
-                .find(|&y| (0..W).map(|x| b[(x, y)].symbol()).collect::<String>().contains(needle))
+                .find(|&y| {
+                    (0..W)
+                        .map(|x| b[(x, y)].symbol())
+                        .collect::<String>()
+                        .contains(needle)
+                })
                 .unwrap()
         };
         let (sel, other) = (row_of("Last0003"), row_of("Last0004"));

@@ -27,7 +27,10 @@ fn colon_and_ctrl_p_open_it_with_the_screens_actions_and_the_menus_tools() {
     assert_eq!(sort.keys, "s");
     assert!(sort.label.starts_with("Sort by name"), "{}", sort.label);
     let roster = all.iter().find(|e| e.name == "roster").unwrap();
-    assert_eq!((roster.keys.as_str(), roster.label.as_str()), (":roster", "Open Roster"));
+    assert_eq!(
+        (roster.keys.as_str(), roster.label.as_str()),
+        (":roster", "Open Roster")
+    );
     assert!(all.iter().any(|e| e.name == "copy" && e.keys == "y"));
     assert!(all.iter().any(|e| e.name == "drafts"));
     // Moving is what the arrows do in the list itself, not a command.
@@ -46,7 +49,10 @@ fn actions_are_the_top_screens_and_tools_those_the_menu_grants() {
     let all = names(&s);
     assert!(all.contains(&"caseload".to_string()) && all.contains(&"roster".to_string()));
     for not_granted in ["people", "settings", "schools", "reports"] {
-        assert!(!all.contains(&not_granted.to_string()), "{not_granted}: {all:?}");
+        assert!(
+            !all.contains(&not_granted.to_string()),
+            "{not_granted}: {all:?}"
+        );
     }
     // The roster's own keys are not offered on the home.
     assert!(!all.contains(&"sort".to_string()), "{all:?}");
@@ -82,7 +88,11 @@ fn enter_runs_the_top_match_as_its_key_would() {
     assert_eq!(s.modal, None);
     let Screen::Roster(r) = s.top() else { panic!() };
     assert_eq!(r.query.sort, Sort::Grade, "s steps name → grade");
-    assert!(s.message.as_ref().is_some_and(|(_, m)| m.contains("sorted by")));
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m.contains("sorted by"))
+    );
 }
 
 #[test]
@@ -142,7 +152,13 @@ fn typed_commands_keep_working() {
     typed(&mut s, "admin.users");
     let fx = update(&mut s, key(KeyCode::Enter));
     assert!(
-        matches!(fx[..], [Effect::Load { read: Read::Tool { .. }, .. }]),
+        matches!(
+            fx[..],
+            [Effect::Load {
+                read: Read::Tool { .. },
+                ..
+            }]
+        ),
         "{fx:?}"
     );
 }

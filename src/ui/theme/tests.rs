@@ -60,7 +60,10 @@ fn body_text_of_every_built_in_meets_wcag_aa() {
         let t = Theme::builtin(name).unwrap();
         let (fg, bg) = body(&t);
         let ratio = contrast(fg, bg);
-        assert!(ratio >= 4.5, "{name}: body text {ratio:.2}:1 is under 4.5:1");
+        assert!(
+            ratio >= 4.5,
+            "{name}: body text {ratio:.2}:1 is under 4.5:1"
+        );
         // Titles and selected rows are text too; a reversed style swaps
         // the body's colours, which keeps their ratio.
         for slot in ["title", "selected"] {
@@ -135,7 +138,10 @@ fn a_theme_file_overrides_part_of_its_base() {
     assert_eq!(t.error.fg, Some(Color::Rgb(255, 0, 0)));
     assert!(!t.error.add_modifier.contains(Modifier::BOLD));
     assert_eq!(t.dim.fg, Some(Color::DarkGray));
-    assert_eq!(t.title, light.title, "what the file leaves out is the base's");
+    assert_eq!(
+        t.title, light.title,
+        "what the file leaves out is the base's"
+    );
     assert_eq!(t.text, light.text);
     // No base: dark.
     assert_eq!(parse("").unwrap(), Theme::new(false));
@@ -144,7 +150,10 @@ fn a_theme_file_overrides_part_of_its_base() {
 #[test]
 fn bad_theme_files_say_what_is_wrong() {
     let cases = [
-        ("[title]\nfg = \"blu\"\n", "title.fg = \"blu\" is not a colour"),
+        (
+            "[title]\nfg = \"blu\"\n",
+            "title.fg = \"blu\" is not a colour",
+        ),
         ("base = \"solarized\"\n", "\"solarized\" is not a built-in"),
         ("[titel]\nfg = \"red\"\n", "unknown field `titel`"),
         ("[title]\nfgg = \"red\"\n", "fgg"),
@@ -161,7 +170,11 @@ fn a_missing_or_bad_file_falls_back_to_dark_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     let themes = dir.path().join("themes");
     std::fs::create_dir(&themes).unwrap();
-    std::fs::write(themes.join("mine.toml"), "base = \"16\"\n[ok]\nfg = \"blue\"\n").unwrap();
+    std::fs::write(
+        themes.join("mine.toml"),
+        "base = \"16\"\n[ok]\nfg = \"blue\"\n",
+    )
+    .unwrap();
     std::fs::write(themes.join("broken.toml"), "[ok]\nfg = 3\n").unwrap();
 
     let (t, problem) = Theme::load("mine", Some(dir.path()), false);
@@ -172,12 +185,18 @@ fn a_missing_or_bad_file_falls_back_to_dark_with_the_reason() {
     let (t, problem) = Theme::load("broken", Some(dir.path()), false);
     assert_eq!(t, Theme::new(false));
     let p = problem.unwrap();
-    assert!(p.contains("broken.toml") && p.contains("line 2") && p.contains("dark theme"), "{p}");
+    assert!(
+        p.contains("broken.toml") && p.contains("line 2") && p.contains("dark theme"),
+        "{p}"
+    );
 
     let (t, problem) = Theme::load("nope", Some(dir.path()), false);
     assert_eq!(t, Theme::new(false));
     let p = problem.unwrap();
-    assert!(p.contains("no theme \"nope\"") && p.contains("nope.toml"), "{p}");
+    assert!(
+        p.contains("no theme \"nope\"") && p.contains("nope.toml"),
+        "{p}"
+    );
 
     // A name is never a path out of the themes folder.
     let (_, problem) = Theme::load("../config", Some(dir.path()), false);

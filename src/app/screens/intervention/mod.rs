@@ -176,7 +176,9 @@ impl Room for DetailState {
         [
             &docs,
             here,
-            &[LogSession, Actions, LogContact, EditPlan, NextTab, PrevTab, Copy],
+            &[
+                LogSession, Actions, LogContact, EditPlan, NextTab, PrevTab, Copy,
+            ],
             MOVE,
             GLOBAL,
         ]

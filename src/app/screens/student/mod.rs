@@ -484,7 +484,14 @@ impl Room for StudentState {
             TabDocuments,
             TabActivity,
         ];
-        [here, &[New, LogSession, LogContact, Copy], &tabs, rows, GLOBAL].concat()
+        [
+            here,
+            &[New, LogSession, LogContact, Copy],
+            &tabs,
+            rows,
+            GLOBAL,
+        ]
+        .concat()
     }
 
     fn in_flight(&self) -> Vec<ReqId> {
