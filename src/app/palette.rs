@@ -150,7 +150,7 @@ pub fn matches(state: &State) -> Vec<Entry> {
             Some((by_name.max(by_label)?, e))
         })
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|e| std::cmp::Reverse(e.0));
     scored.into_iter().map(|(_, e)| e).collect()
 }
 
