@@ -155,7 +155,10 @@ impl Theme {
             Some(t) => (t, None),
             None => match from_file(name, config_dir) {
                 Ok(t) => (t, None),
-                Err(why) => (Theme::dark(), Some(format!("{why}; using the dark theme"))),
+                Err(why) => (
+                    Theme::dark(),
+                    Some(format!("theme {name:?} not used, dark instead: {why}")),
+                ),
             },
         };
         (if no_color { t.without_colors() } else { t }, problem)

@@ -186,7 +186,7 @@ fn a_missing_or_bad_file_falls_back_to_dark_with_the_reason() {
     assert_eq!(t, Theme::new(false));
     let p = problem.unwrap();
     assert!(
-        p.contains("broken.toml") && p.contains("line 2") && p.contains("dark theme"),
+        p.contains("broken.toml") && p.contains("line 2") && p.contains("dark instead"),
         "{p}"
     );
 
