@@ -158,3 +158,54 @@ fn every_built_in_theme_renders_a_student() {
         check(name, "student", &student());
     }
 }
+
+/// The mouse (`ui::hits`): what a frame notes as clickable, clicked, moves
+/// the cursor to the row drawn there, through update like keys.
+#[test]
+fn a_click_on_a_drawn_row_selects_it_on_the_roster_and_the_home() {
+    use crate::app::{Msg, update};
+    use crate::ui::hits;
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let click = |s: &mut State, needle: &str| {
+        hits::clear();
+        let t = draw(s, &Theme::new(false));
+        let notes = hits::take();
+        let b = t.backend().buffer();
+        let y = (0..H)
+            .find(|&y| {
+                (0..W)
+                    .map(|x| b[(x, y)].symbol())
+                    .collect::<String>()
+                    .contains(needle)
+            })
+            .unwrap_or_else(|| panic!("{needle} not drawn"));
+        let ev = MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 5,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        };
+        for k in hits::mouse_keys(&ev, &notes) {
+            update(s, Msg::Key(k));
+        }
+    };
+    let mut s = roster();
+    click(&mut s, "Last0007");
+    let Screen::Roster(r) = s.top() else { panic!() };
+    assert_eq!(r.selected().map(|r| r.local_id.as_str()), Some("S7"));
+    click(&mut s, "Last0001");
+    let Screen::Roster(r) = s.top() else { panic!() };
+    assert_eq!(r.cursor, 0);
+
+    let mut s = home();
+    let Screen::Home(h) = s.top() else { panic!() };
+    assert_eq!(h.cursor, 0);
+    // The second row of the first section.
+    let t = draw(&s, &Theme::new(false));
+    let b = t.backend().buffer();
+    let line = |y: u16| (0..W).map(|x| b[(x, y)].symbol()).collect::<String>();
+    let second = line(3).trim().chars().take(12).collect::<String>();
+    click(&mut s, &second);
+    let Screen::Home(h) = s.top() else { panic!() };
+    assert_eq!(h.cursor, 1, "{second:?}");
+}
