@@ -336,7 +336,10 @@ fn apply(
 
 /// The Msgs for a terminal event, if it matters to the app: a mouse event
 /// becomes the keys that do the same, found in the last frame's `hits`.
-fn translate(event: Event, hits: &[(Rect, ui::hits::Hit)]) -> Vec<Msg> {
+/// While a layer (help, the palette, a prompt) is over the screen, a click
+/// would land on the list beneath it: only the wheel acts then.
+fn translate(event: Event, hits: &[(Rect, ui::hits::Hit)], layered: bool) -> Vec<Msg> {
+    let hits = if layered { &[][..] } else { hits };
     match event {
         Event::Key(k) if k.kind != KeyEventKind::Release => vec![Msg::Key(k)],
         Event::Resize(width, height) => vec![Msg::Resize { width, height }],
@@ -382,7 +385,7 @@ async fn event_loop(
         let ticking = state.ticking();
         let first = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(event)) => translate(event, &screen.hits),
+                Some(Ok(event)) => translate(event, &screen.hits, layered(state)),
                 Some(Err(e)) => return Err(e).wrap_err("reading terminal events"),
                 None => return Ok(()),
             },
@@ -403,7 +406,8 @@ async fn event_loop(
             changed = true;
         }
         while let Some(Some(event)) = ready_now(events.next()).await {
-            for msg in translate(event.wrap_err("reading terminal events")?, &screen.hits) {
+            let event = event.wrap_err("reading terminal events")?;
+            for msg in translate(event, &screen.hits, layered(state)) {
                 apply(state, msg, &effects, &mut out, how);
                 changed = true;
             }
@@ -421,6 +425,11 @@ async fn event_loop(
             screen.draw(state, theme)?;
         }
     }
+}
+
+/// Something is drawn over the top screen's lists.
+fn layered(state: &State) -> bool {
+    app::route::layer(state) != app::route::Layer::Screen
 }
 
 /// SIGHUP (the terminal went away) and SIGTERM: ends the loop like `q`.

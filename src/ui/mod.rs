@@ -52,9 +52,36 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
 /// (only the command line shows it): for output paths that apply the
 /// buffer themselves (`tui::Screen`).
 pub fn render_frame(frame: &mut Frame, state: &State, theme: &Theme) -> Option<Position> {
+    let cursor = draw_frame(frame, state, theme);
+    paint_page(frame.buffer_mut(), theme);
+    cursor
+}
+
+/// The theme's page colours wherever nothing else chose one, popups (which
+/// clear their cells) included; nothing in `dark`, whose page is the
+/// terminal's own.
+fn paint_page(buf: &mut ratatui::buffer::Buffer, theme: &Theme) {
+    use ratatui::style::Color;
+    let (fg, bg) = (theme.text.fg, theme.text.bg);
+    if fg.is_none() && bg.is_none() {
+        return;
+    }
+    for c in buf.content.iter_mut() {
+        if let Some(bg) = bg
+            && c.bg == Color::Reset
+        {
+            c.bg = bg;
+        }
+        if let Some(fg) = fg
+            && c.fg == Color::Reset
+        {
+            c.fg = fg;
+        }
+    }
+}
+
+fn draw_frame(frame: &mut Frame, state: &State, theme: &Theme) -> Option<Position> {
     let area = frame.area();
-    // The theme's page: nothing in `dark`, whose page is the terminal's.
-    frame.buffer_mut().set_style(area, theme.text);
     if !fits(area.width, area.height) {
         too_small(frame, area, state);
         return None;

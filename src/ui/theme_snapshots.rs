@@ -209,3 +209,23 @@ fn a_click_on_a_drawn_row_selects_it_on_the_roster_and_the_home() {
     let Screen::Home(h) = s.top() else { panic!() };
     assert_eq!(h.cursor, 1, "{second:?}");
 }
+
+/// Popups clear their cells; a theme with a page of its own still shows it
+/// there (no cell left to the terminal's background), and `dark` leaves
+/// every page cell to the terminal.
+#[test]
+fn overlays_wear_the_themes_page_too() {
+    let mut s = roster();
+    s.modal = Some(crate::app::Modal::Help);
+    for name in crate::ui::theme::BUILTIN {
+        let theme = Theme::builtin(name).unwrap();
+        let t = draw(&s, &theme);
+        let b = t.backend().buffer();
+        assert!(text(&t).contains("Keys"), "help is open");
+        let reset = b.content.iter().filter(|c| c.bg == Color::Reset).count();
+        match theme.text.bg {
+            Some(_) => assert_eq!(reset, 0, "{name}"),
+            None => assert!(reset > 0, "{name}"),
+        }
+    }
+}
