@@ -27,6 +27,7 @@ use std::sync::{Arc, Once};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
+mod recent;
 mod scroll;
 
 pub struct TuiOptions {
@@ -74,6 +75,10 @@ pub async fn run(
         copy_off: !opts.copy,
         clipboard_note: crate::storage::clipboard::support_note(&env),
     });
+    let recent = opts.drafts_dir.as_deref().map(recent::path);
+    if let Some(p) = &recent {
+        state.recent = recent::load(p);
+    }
     // Ids for rows created from forms; update() itself draws no randomness.
     state.ids.seed = rand::random();
     let (theme, problem) = Theme::load(&opts.theme, opts.config_dir.as_deref(), opts.no_color);
@@ -116,6 +121,11 @@ pub async fn run(
     }
     let at_exit = w.clone();
     let result = event_loop(&mut screen, &mut state, &theme, w, out).await;
+    if let Some(p) = &recent
+        && let Err(e) = recent::save(p, &state.recent)
+    {
+        tracing::warn!("palette's recent picks not kept: {e}");
+    }
     // Whatever was typed last reaches the disk before the process ends.
     let _ = tokio::time::timeout(Duration::from_secs(3), at_exit.flush_drafts()).await;
     drop(guard);

@@ -57,8 +57,8 @@ impl Entry {
     }
 }
 
-/// How many recent picks are kept (this session only: caseload keeps no
-/// per-person state on disk besides drafts).
+/// How many recent picks are kept (the terminal loop keeps them between
+/// runs: `tui/recent.rs`).
 const RECENT: usize = 10;
 
 /// Every entry, before any typing: recent picks first, then the screen's
