@@ -122,7 +122,7 @@ mod tests {
             },
         );
         let fx = update(&mut s, key('y'));
-        assert_eq!(copied(&fx), ["S5 Last0000, Ann"]);
+        assert_eq!(copied(&fx), ["S5 Lee, Ana"], "the record's own name");
     }
 
     #[test]

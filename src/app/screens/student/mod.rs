@@ -540,8 +540,11 @@ impl Room for StudentState {
                 cx.info("wait for the record to load, then copy");
                 return Some(vec![]);
             };
-            let text = copy::student(&d.local_id, &self.title);
-            return Some(copy::to_clipboard(cx, &self.title, text));
+            // As the roster copies it, whichever screen opened the record.
+            let p = &d.profile.value;
+            let name = format!("{}, {}", p.last_name, p.first_name);
+            let text = copy::student(&d.local_id, &name);
+            return Some(copy::to_clipboard(cx, &name, text));
         }
         // The header and the tab bar take three of the list's rows.
         let page = cx.view().saturating_sub(3).max(1) as isize;
