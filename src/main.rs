@@ -124,6 +124,10 @@ fn database_configured(cli: &Cli, loaded: &config::Loaded) -> bool {
 fn tui_options(loaded: &config::Loaded, target: &conn::ConnParams) -> tui::TuiOptions {
     tui::TuiOptions {
         no_color: loaded.config.ui.no_color,
+        theme: loaded.config.ui.theme.clone(),
+        config_dir: loaded.config_dir().map(std::path::Path::to_path_buf),
+        mouse: loaded.config.ui.mouse,
+        copy: loaded.config.ui.copy,
         keys: loaded.config.keys.clone().into_iter().collect(),
         connection_label: target.display_masked(),
         connection_short: format!("{}@{}", target.user, target.dbname),

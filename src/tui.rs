@@ -11,7 +11,8 @@ use crate::ui::{self, theme::Theme};
 use crate::worker;
 use color_eyre::eyre::WrapErr;
 use crossterm::event::{
-    DisableBracketedPaste, EnableBracketedPaste, Event, EventStream, KeyEventKind,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    EventStream, KeyEventKind,
 };
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use crossterm::{cursor, execute, queue, terminal};
@@ -26,10 +27,18 @@ use std::sync::{Arc, Once};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
+mod recent;
 mod scroll;
 
 pub struct TuiOptions {
     pub no_color: bool,
+    /// `ui.theme`: a built-in or a file in `config_dir`/themes.
+    pub theme: String,
+    pub config_dir: Option<std::path::PathBuf>,
+    /// `ui.mouse`: capture clicks and the wheel.
+    pub mouse: bool,
+    /// `ui.copy`: `y` may write OSC 52.
+    pub copy: bool,
     /// Action name -> key strings (config `[keys]`), replacing the defaults.
     pub keys: HashMap<String, Vec<String>>,
     /// The connection target with any password masked, for the status line.
@@ -58,24 +67,39 @@ pub async fn run(
     tls: Tls,
     opts: TuiOptions,
 ) -> color_eyre::Result<()> {
+    let env = |k: &str| std::env::var(k).ok();
     let mut state = State::new(app::Options {
         keys: opts.keys,
         connection_label: opts.connection_label,
         connection_short: opts.connection_short,
+        copy_off: !opts.copy,
+        clipboard_note: crate::storage::clipboard::support_note(&env),
     });
+    let recent = opts.drafts_dir.as_deref().map(recent::path);
+    if let Some(p) = &recent {
+        state.recent = recent::load(p);
+    }
     // Ids for rows created from forms; update() itself draws no randomness.
     state.ids.seed = rand::random();
-    let theme = Theme::new(opts.no_color);
+    let (theme, problem) = Theme::load(&opts.theme, opts.config_dir.as_deref(), opts.no_color);
+    if let Some(p) = problem {
+        state.message = Some((app::Level::Error, p));
+    }
     install_panic_hook();
     let release = Arc::new(AtomicBool::new(false));
     // Before `enter`, so that a half-done setup is undone too.
     let guard = Restore;
-    let term = enter(release.clone()).wrap_err("setting up the terminal")?;
+    let term = enter(release.clone(), opts.mouse).wrap_err("setting up the terminal")?;
     let mut screen = Screen {
         term,
         release,
         last: None,
         last_rows: Vec::new(),
+        hits: Vec::new(),
+    };
+    let out = Output {
+        passthrough: crate::storage::clipboard::Passthrough::from_env(&env),
+        copy: opts.copy,
     };
     let mut w = worker::Worker::new(pool, tls).with_storage(&opts.storage);
     if let Some(creds) = opts.credentials {
@@ -96,7 +120,12 @@ pub async fn run(
         }
     }
     let at_exit = w.clone();
-    let result = event_loop(&mut screen, &mut state, &theme, w).await;
+    let result = event_loop(&mut screen, &mut state, &theme, w, out).await;
+    if let Some(p) = &recent
+        && let Err(e) = recent::save(p, &state.recent)
+    {
+        tracing::warn!("palette's recent picks not kept: {e}");
+    }
     // Whatever was typed last reaches the disk before the process ends.
     let _ = tokio::time::timeout(Duration::from_secs(3), at_exit.flush_drafts()).await;
     drop(guard);
@@ -128,7 +157,7 @@ impl<W: Write> Write for FrameWriter<W> {
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
-fn enter(release: Arc<AtomicBool>) -> io::Result<Term<Stdout>> {
+fn enter(release: Arc<AtomicBool>, mouse: bool) -> io::Result<Term<Stdout>> {
     terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let mut out = io::stdout();
@@ -140,6 +169,10 @@ fn enter(release: Arc<AtomicBool>) -> io::Result<Term<Stdout>> {
         cursor::Hide,
         EnableBracketedPaste
     )?;
+    // Only when asked: captured, the mouse no longer selects text.
+    if mouse {
+        execute!(out, EnableMouseCapture)?;
+    }
     let writer = FrameWriter {
         inner: BufWriter::with_capacity(OUTPUT_BUFFER, out),
         release,
@@ -152,9 +185,12 @@ fn enter(release: Arc<AtomicBool>) -> io::Result<Term<Stdout>> {
 fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let mut out = io::stdout();
+        // Harmless when it was never enabled; a terminal left capturing
+        // the mouse would be unusable for selecting text.
         let _ = execute!(
             out,
             EndSynchronizedUpdate,
+            DisableMouseCapture,
             DisableBracketedPaste,
             terminal::LeaveAlternateScreen,
             cursor::Show
@@ -195,6 +231,18 @@ pub struct Screen<W: Write> {
     /// fingerprints.
     last: Option<ratatui::buffer::Buffer>,
     last_rows: Vec<u64>,
+    /// What the mouse can click in the last frame (`ui::hits`).
+    hits: Vec<(Rect, ui::hits::Hit)>,
+}
+
+/// What goes to the terminal besides frames: OSC 52 for copies.
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    /// tmux's or screen's envelope around OSC 52.
+    pub passthrough: crate::storage::clipboard::Passthrough,
+    /// `ui.copy`: false writes no OSC 52 at all (update already drops the
+    /// effects; this is the last gate).
+    pub copy: bool,
 }
 
 impl<W: Write> Screen<W> {
@@ -216,6 +264,7 @@ impl<W: Write> Screen<W> {
             release,
             last: None,
             last_rows: Vec::new(),
+            hits: Vec::new(),
         })
     }
 
@@ -226,7 +275,9 @@ impl<W: Write> Screen<W> {
     pub fn draw(&mut self, state: &State, theme: &Theme) -> io::Result<()> {
         queue!(self.term.backend_mut(), BeginSynchronizedUpdate)?;
         self.term.autoresize()?;
+        ui::hits::clear();
         let cursor = ui::render_frame(&mut self.term.get_frame(), state, theme);
+        self.hits = ui::hits::take();
         let rows = scroll::row_hashes(self.term.current_buffer_mut());
         if let Some(last) = &self.last
             && let Some(shift) =
@@ -257,15 +308,31 @@ impl<W: Write> Screen<W> {
     }
 }
 
+impl Output {
+    /// The bytes that put `text` on the clipboard; none when copying is off.
+    pub fn clipboard(&self, text: &str) -> Option<String> {
+        self.copy
+            .then(|| crate::storage::clipboard::sequence(text, self.passthrough))
+    }
+}
+
 /// Applies `msg`; effects go to the worker, except what is written to the
 /// terminal itself (OSC 52 clipboard text), which joins `out` for the next
 /// frame's write.
-fn apply(state: &mut State, msg: Msg, effects: &UnboundedSender<Effect>, out: &mut Vec<u8>) {
+fn apply(
+    state: &mut State,
+    msg: Msg,
+    effects: &UnboundedSender<Effect>,
+    out: &mut Vec<u8>,
+    how: Output,
+) {
     for effect in app::update(state, msg) {
         if let Effect::Clipboard { text } = effect {
-            // The link is a credential for a few minutes: not logged.
-            tracing::debug!("clipboard: OSC 52 with {} bytes", text.len());
-            out.extend_from_slice(crate::storage::clipboard::osc52(&text).as_bytes());
+            if let Some(seq) = how.clipboard(&text) {
+                // A link is a credential for a few minutes: not logged.
+                tracing::debug!("clipboard: OSC 52 with {} bytes", text.len());
+                out.extend_from_slice(seq.as_bytes());
+            }
             continue;
         }
         tracing::debug!(?effect, "effect");
@@ -277,13 +344,21 @@ fn apply(state: &mut State, msg: Msg, effects: &UnboundedSender<Effect>, out: &m
     }
 }
 
-/// The Msg for a terminal event, if it matters to the app.
-fn translate(event: Event) -> Option<Msg> {
+/// The Msgs for a terminal event, if it matters to the app: a mouse event
+/// becomes the keys that do the same, found in the last frame's `hits`.
+/// While a layer (help, the palette, a prompt) is over the screen, a click
+/// would land on the list beneath it: only the wheel acts then.
+fn translate(event: Event, hits: &[(Rect, ui::hits::Hit)], layered: bool) -> Vec<Msg> {
+    let hits = if layered { &[][..] } else { hits };
     match event {
-        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
-        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
-        Event::Paste(text) => Some(Msg::Paste(crate::config::Password::new(text))),
-        _ => None,
+        Event::Key(k) if k.kind != KeyEventKind::Release => vec![Msg::Key(k)],
+        Event::Resize(width, height) => vec![Msg::Resize { width, height }],
+        Event::Paste(text) => vec![Msg::Paste(crate::config::Password::new(text))],
+        Event::Mouse(m) => ui::hits::mouse_keys(&m, hits)
+            .into_iter()
+            .map(Msg::Key)
+            .collect(),
+        _ => vec![],
     }
 }
 
@@ -292,6 +367,7 @@ async fn event_loop(
     state: &mut State,
     theme: &Theme,
     worker: worker::Worker,
+    how: Output,
 ) -> color_eyre::Result<()> {
     let (reply_tx, mut replies) = unbounded_channel();
     let effects = worker::spawn_worker(worker, reply_tx);
@@ -310,37 +386,39 @@ async fn event_loop(
         },
         &effects,
         &mut out,
+        how,
     );
-    apply(state, Msg::Start, &effects, &mut out);
+    apply(state, Msg::Start, &effects, &mut out, how);
     screen.draw(state, theme)?;
 
     loop {
         let ticking = state.ticking();
         let first = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(event)) => translate(event),
+                Some(Ok(event)) => translate(event, &screen.hits, layered(state)),
                 Some(Err(e)) => return Err(e).wrap_err("reading terminal events"),
                 None => return Ok(()),
             },
-            Some(msg) = replies.recv() => Some(msg),
-            _ = spinner.tick(), if ticking => Some(Msg::Tick),
+            Some(msg) = replies.recv() => vec![msg],
+            _ = spinner.tick(), if ticking => vec![Msg::Tick],
             // The terminal window closed, or someone asked us to stop: leave
             // as if quitting, so the drafts are written first.
             () = closing.recv() => return Ok(()),
         };
         let mut changed = false;
-        if let Some(msg) = first {
-            apply(state, msg, &effects, &mut out);
+        for msg in first {
+            apply(state, msg, &effects, &mut out, how);
             changed = true;
         }
         // Coalesce: everything already waiting goes into the same frame.
         while let Ok(msg) = replies.try_recv() {
-            apply(state, msg, &effects, &mut out);
+            apply(state, msg, &effects, &mut out, how);
             changed = true;
         }
         while let Some(Some(event)) = ready_now(events.next()).await {
-            if let Some(msg) = translate(event.wrap_err("reading terminal events")?) {
-                apply(state, msg, &effects, &mut out);
+            let event = event.wrap_err("reading terminal events")?;
+            for msg in translate(event, &screen.hits, layered(state)) {
+                apply(state, msg, &effects, &mut out, how);
                 changed = true;
             }
         }
@@ -357,6 +435,11 @@ async fn event_loop(
             screen.draw(state, theme)?;
         }
     }
+}
+
+/// Something is drawn over the top screen's lists.
+fn layered(state: &State) -> bool {
+    app::route::layer(state) != app::route::Layer::Screen
 }
 
 /// SIGHUP (the terminal went away) and SIGTERM: ends the loop like `q`.
@@ -408,5 +491,50 @@ async fn ready_now<F: std::future::Future>(f: F) -> Option<F::Output> {
         biased;
         v = f => Some(v),
         () = std::future::ready(()) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Output;
+    use crate::storage::clipboard::Passthrough;
+
+    /// What a terminal makes of the bytes: the clipboard it was asked to set.
+    #[derive(Default)]
+    struct Clipboard(Vec<(Vec<u8>, Vec<u8>)>);
+
+    impl vt100::Callbacks for Clipboard {
+        fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, ty: &[u8], data: &[u8]) {
+            self.0.push((ty.to_vec(), data.to_vec()));
+        }
+    }
+
+    #[test]
+    fn a_copy_reaches_the_terminals_clipboard_and_none_when_off() {
+        let on = Output {
+            passthrough: Passthrough::None,
+            copy: true,
+        };
+        let bytes = on.clipboard("S1 Last0001, Ann").unwrap();
+        assert_eq!(bytes, "\x1b]52;c;UzEgTGFzdDAwMDEsIEFubg==\x07");
+        let mut term = vt100::Parser::new_with_callbacks(24, 80, 0, Clipboard::default());
+        term.process(bytes.as_bytes());
+        assert_eq!(
+            term.callbacks().0,
+            [(b"c".to_vec(), b"UzEgTGFzdDAwMDEsIEFubg==".to_vec())]
+        );
+        assert_eq!(term.screen().contents().trim(), "", "nothing drawn");
+
+        let off = Output { copy: false, ..on };
+        assert_eq!(off.clipboard("S1 Last0001, Ann"), None);
+
+        let tmux = Output {
+            passthrough: Passthrough::Tmux,
+            ..on
+        };
+        assert_eq!(
+            tmux.clipboard("S1 Last0001, Ann").unwrap(),
+            "\x1bPtmux;\x1b\x1b]52;c;UzEgTGFzdDAwMDEsIEFubg==\x07\x1b\\"
+        );
     }
 }

@@ -257,7 +257,7 @@ fn an_unknown_theme_names_key_value_file_and_choices() {
         "\"solarized\"",
         cfg.as_str(),
         "line 2",
-        "\"default\"",
+        "\"dark\"",
     ] {
         assert!(run.stderr.contains(part), "{part}: {}", run.stderr);
     }

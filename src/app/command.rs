@@ -106,23 +106,8 @@ pub fn is_tool_key(key: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
 }
 
-/// A key while the command line is open: it takes every key.
-pub(super) fn on_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
-    match state.command.key(key) {
-        Edit::Editing => vec![],
-        Edit::Cancel => {
-            state.modal = None;
-            vec![]
-        }
-        Edit::Run(line) => {
-            state.modal = None;
-            state.command = CommandLine::default();
-            run(state, &line)
-        }
-    }
-}
-
-fn run(state: &mut State, line: &str) -> Vec<Effect> {
+/// Runs a typed line (the palette, when no entry is picked).
+pub(super) fn run(state: &mut State, line: &str) -> Vec<Effect> {
     match parse(line) {
         Err(e) if e == OPEN_WHAT => {
             state.error(format!("{e} {}", may_open(state)));

@@ -131,7 +131,7 @@ macro_rules! actions {
 actions! {
     Quit = "quit", Global, "quit caseload (ctrl-c always works)", ["q"], hint "quit";
     Help = "help", Global, "show or hide this help", ["?", "f1"], hint "help";
-    Command = "command", Global, "type a command: open <tool>, drafts, quit, help", [":"], hint "command";
+    Command = "command", Global, "command palette: find any action of this screen or any tool you may open, by a few letters of its name (recent first); or type a command: open <tool>, drafts, quit, help", [":", "ctrl-p"], hint "command";
     Back = "back", Global, "close the screen, back to the previous one", ["esc", "backspace"], hint "back";
     Retry = "retry", Global, "reconnect, or reload the screen", ["r"], hint "reload";
     Up = "up", List, "move up", ["k", "up"], hint "move";
@@ -141,6 +141,7 @@ actions! {
     Top = "top", List, "first row", ["g", "home"];
     Bottom = "bottom", List, "last row", ["G", "end"];
     Open = "open", List, "open the selected item", ["enter", "l"], hint "open";
+    Copy = "copy", List, "copy the selected thing to your clipboard (OSC 52): a student's id and name, an intervention's summary, a session's note", ["y"];
     Search = "search", Roster, "search names and local ids as you type (esc leaves the box, esc again clears it)", ["/"], hint "search";
     Filters = "filters", Roster, "filter bar: add, pick and remove filters", ["f"], hint "filters";
     Sort = "sort", Roster, "sort by name, grade, school, last session (in turn)", ["s"], hint "sort";

@@ -10,10 +10,9 @@
 //! function key bound to help opens it over any screen, since it is never
 //! text.
 
-use super::command::CommandLine;
 use super::keymap::Action;
 use super::nav::{cancel_all, reload};
-use super::{Conn, Effect, Modal, State, auth, command, help, session_log};
+use super::{Conn, Effect, Modal, State, auth, help, palette, session_log};
 use crate::config::Password;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -62,7 +61,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     match layer {
         Layer::Auth => auth::on_key(state, key),
-        Layer::Command => command::on_key(state, &key),
+        Layer::Command => palette::on_key(state, &key),
         Layer::Help => {
             help::on_key(state, action);
             vec![]
@@ -100,8 +99,7 @@ fn global(state: &mut State, action: Option<Action>) -> Vec<Effect> {
             vec![]
         }
         Some(Action::Command) => {
-            state.modal = Some(Modal::Command);
-            state.command = CommandLine::default();
+            palette::open(state);
             vec![]
         }
         Some(Action::Back) => {
@@ -110,6 +108,10 @@ fn global(state: &mut State, action: Option<Action>) -> Vec<Effect> {
             {
                 return cancel_all(&gone);
             }
+            vec![]
+        }
+        Some(Action::Copy) => {
+            state.info("nothing to copy here: y copies on the roster, a student's record and an intervention");
             vec![]
         }
         Some(Action::Retry) => match state.conn {

@@ -53,6 +53,11 @@ pub struct Options {
     pub connection_label: String,
     /// The same, short (`dana@caseload_demo`), for the status line.
     pub connection_short: String,
+    /// `ui.copy = false`: `y` copies nothing.
+    pub copy_off: bool,
+    /// Why the terminal may not take OSC 52 (tmux without passthrough, …),
+    /// said after each copy.
+    pub clipboard_note: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +91,13 @@ pub struct State {
     pub outbox: OutboxStatus,
     /// Over any screen: which intervention to log a session for.
     pub log_pick: Option<LogPick>,
+    /// `ui.copy = false`: clipboard effects are dropped (see `update`).
+    pub copy_off: bool,
+    pub clipboard_note: Option<String>,
+    /// The command palette's selection (its line is `command`).
+    pub palette: super::palette::Palette,
+    /// The command palette's recent picks, newest first.
+    pub recent: Vec<String>,
 }
 
 impl State {
@@ -112,6 +124,10 @@ impl State {
             ids: Ids::default(),
             outbox: OutboxStatus::default(),
             log_pick: None,
+            copy_off: opts.copy_off,
+            clipboard_note: opts.clipboard_note,
+            palette: Default::default(),
+            recent: Vec::new(),
         }
     }
 

@@ -3,10 +3,29 @@
 
 use super::nav::reload;
 use super::{Conn, Data, Effect, Level, MESSAGE_TICKS, Msg, OutboxStatus, ReqId, State};
-use super::{auth, command, outbox, route, session_log};
+use super::{auth, command, copy, outbox, route, session_log};
 use crate::domain::user::Whoami;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let mut effects = step(state, msg);
+    if state.copy_off {
+        if copy::withhold(&mut effects) {
+            state.info(copy::OFF);
+        }
+    } else if let Some(note) = &state.clipboard_note
+        && effects
+            .iter()
+            .any(|e| matches!(e, Effect::Clipboard { .. }))
+        && let Some((_, text)) = &mut state.message
+        && !text.contains(note.as_str())
+    {
+        text.push_str("; ");
+        text.push_str(note);
+    }
+    effects
+}
+
+fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Start => {
             let mut fx = connect(state);

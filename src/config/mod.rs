@@ -73,39 +73,94 @@ impl DatabaseConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct UiConfig {
-    #[serde(deserialize_with = "known_theme")]
+    /// A built-in theme (`THEMES`) or `themes/<name>.toml` next to the
+    /// config file.
     pub theme: String,
     pub no_color: bool,
-    /// Not built yet (issue #18): `true` is refused rather than ignored.
+    /// Clicks select rows and tabs, the wheel scrolls; off leaves the
+    /// terminal's own text selection alone.
     pub mouse: bool,
+    /// `y` copies the selected thing to the clipboard (OSC 52).
+    pub copy: bool,
 }
 
-/// The colour themes the UI has; `ui.no_color` (or NO_COLOR) is the other
-/// look.
-pub const THEMES: &[&str] = &["default"];
-
-/// Refuses a theme the UI does not have while toml still knows the value's
-/// line, so the error points at it like an unknown key does.
-fn known_theme<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    let name = String::deserialize(d)?;
-    if THEMES.contains(&name.as_str()) {
-        return Ok(name);
-    }
-    let allowed: Vec<String> = THEMES.iter().map(|t| format!("{t:?}")).collect();
-    Err(serde::de::Error::custom(format!(
-        "unknown ui.theme {name:?}, expected one of {}",
-        allowed.join(", ")
-    )))
-}
+/// The built-in colour themes; `ui.no_color` (or NO_COLOR) takes the
+/// colours out of any of them. `default`, from before there were
+/// themes, is `dark`.
+pub const THEMES: &[&str] = &["dark", "light", "high-contrast", "16"];
 
 impl Default for UiConfig {
     fn default() -> Self {
         UiConfig {
-            theme: "default".into(),
+            theme: "dark".into(),
             no_color: false,
             mouse: false,
+            copy: true,
         }
     }
+}
+
+impl Loaded {
+    /// Where theme files are looked for: `themes/` beside the config file.
+    pub fn config_dir(&self) -> Option<&Path> {
+        self.path.as_deref().and_then(Path::parent)
+    }
+}
+
+/// A theme name must be a built-in or a file in `themes/` beside the
+/// config file, else the config is refused like an unknown key, naming
+/// its line. (What is wrong inside a theme file is said at start, and the
+/// dark theme used.)
+fn check_theme(config: &Config, text: &str, path: &Path) -> Result<(), ConfigError> {
+    let name = config.ui.theme.as_str();
+    if name == "default" || THEMES.contains(&name) {
+        return Ok(());
+    }
+    let themes = path.parent().map(|d| d.join("themes"));
+    let file_name_ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if file_name_ok
+        && let Some(dir) = &themes
+        && dir.join(format!("{name}.toml")).is_file()
+    {
+        return Ok(());
+    }
+    let mut choices: Vec<String> = THEMES.iter().map(|t| format!("{t:?}")).collect();
+    if let Some(dir) = &themes
+        && let Ok(entries) = std::fs::read_dir(dir)
+    {
+        let mut own: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let n = e.file_name().into_string().ok()?;
+                n.strip_suffix(".toml").map(|s| format!("{s:?}"))
+            })
+            .collect();
+        own.sort();
+        choices.extend(own);
+    }
+    let line = text
+        .lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix("theme")
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1);
+    let place = themes.map_or(String::new(), |d| {
+        format!(" or a file {}/<name>.toml", d.display())
+    });
+    Err(ConfigError::Parse {
+        path: path.to_path_buf(),
+        line,
+        message: format!(
+            "unknown ui.theme {name:?}, expected one of {}{place}",
+            choices.join(", ")
+        ),
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -291,7 +346,9 @@ pub fn load(
     let (mut config, path, path_source) = match found {
         Some((path, origin)) => {
             let text = read_capped(&path, origin)?;
-            (parse(&text, &path)?, Some(path), origin)
+            let config = parse(&text, &path)?;
+            check_theme(&config, &text, &path)?;
+            (config, Some(path), origin)
         }
         None => (Config::default(), None, "none (defaults)"),
     };
@@ -393,13 +450,6 @@ impl Config {
             if value == 0 {
                 return Err(format!("database.{key} must be at least 1"));
             }
-        }
-        if self.ui.mouse {
-            return Err(
-                "ui.mouse = true: mouse support is not built yet (issue #18 adds it); \
-                 set it to false or remove the line"
-                    .into(),
-            );
         }
         crate::storage::validate(&self.storage)?;
         Ok(())

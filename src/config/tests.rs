@@ -54,38 +54,54 @@ fn unknown_key_names_key_file_and_line() {
 }
 
 #[test]
-fn mouse_is_refused_until_it_is_built_and_page_size_is_gone() {
-    let msg = parse("[ui]\nmouse = true\n", Path::new("c.toml"))
-        .unwrap_err()
-        .to_string();
+fn mouse_and_copy_are_settings_and_page_size_is_gone() {
+    let c = parse("[ui]\nmouse = true\ncopy = false\n", Path::new("c.toml")).unwrap();
+    assert!(c.ui.mouse);
+    assert!(!c.ui.copy);
+    let d = Config::default();
     assert!(
-        msg.contains("ui.mouse") && msg.contains("issue #18"),
-        "{msg}"
+        !d.ui.mouse,
+        "off by default: terminal text selection keeps working"
     );
+    assert!(d.ui.copy);
     let msg = parse("[ui]\npage_size = 100\n", Path::new("c.toml"))
         .unwrap_err()
         .to_string();
     assert!(msg.contains("page_size"), "{msg}");
-    assert!(parse("[ui]\nmouse = false\n", Path::new("c.toml")).is_ok());
 }
 
 #[test]
 fn unknown_theme_names_key_value_file_line_and_choices() {
-    let msg = parse(
-        "[ui]\nmouse = true\ntheme = \"dark\"\n",
-        Path::new("/etc/c.toml"),
-    )
-    .unwrap_err()
-    .to_string();
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = tmp.path().join("config.toml");
+    std::fs::write(&cfg, "[ui]\nmouse = true\ntheme = \"solarized\"\n").unwrap();
+    std::fs::create_dir(tmp.path().join("themes")).unwrap();
+    std::fs::write(tmp.path().join("themes/mine.toml"), "base = \"light\"\n").unwrap();
+    let msg = load(Some(&cfg), &|_| None).unwrap_err().to_string();
     for part in [
         "ui.theme",
-        "\"dark\"",
-        "/etc/c.toml",
+        "\"solarized\"",
+        "config.toml",
         "line 3",
-        "\"default\"",
+        "\"dark\"",
+        "\"high-contrast\"",
+        "\"mine\"",
+        "themes/<name>.toml",
     ] {
         assert!(msg.contains(part), "{part} missing: {msg}");
     }
+    // A theme file beside the config is a theme; so are the built-ins and
+    // the name from before themes.
+    for name in ["mine", "light", "16", "default"] {
+        std::fs::write(&cfg, format!("[ui]\ntheme = \"{name}\"\n")).unwrap();
+        let l = load(Some(&cfg), &|_| None).unwrap();
+        assert_eq!(l.config.ui.theme, name);
+        assert_eq!(l.config_dir(), Some(tmp.path()));
+    }
+    // A path is never a theme name, even if the file exists.
+    std::fs::write(tmp.path().join("evil.toml"), "").unwrap();
+    std::fs::write(&cfg, "[ui]\ntheme = \"../evil\"\n").unwrap();
+    assert!(load(Some(&cfg), &|_| None).is_err());
 }
 
 #[test]

@@ -11,12 +11,14 @@ mod documents_snapshots;
 mod frame_snapshots;
 pub mod help;
 pub mod hint;
+pub mod hits;
 #[cfg(test)]
 mod home_snapshots;
 #[cfg(test)]
 mod iv_edit_snapshots;
 #[cfg(test)]
 mod iv_snapshots;
+pub mod palette;
 pub mod sanitize;
 pub mod screens;
 #[cfg(test)]
@@ -25,6 +27,8 @@ pub mod status;
 #[cfg(test)]
 mod team_snapshots;
 pub mod theme;
+#[cfg(test)]
+mod theme_snapshots;
 pub mod widgets;
 pub mod words;
 
@@ -48,6 +52,35 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
 /// (only the command line shows it): for output paths that apply the
 /// buffer themselves (`tui::Screen`).
 pub fn render_frame(frame: &mut Frame, state: &State, theme: &Theme) -> Option<Position> {
+    let cursor = draw_frame(frame, state, theme);
+    paint_page(frame.buffer_mut(), theme);
+    cursor
+}
+
+/// The theme's page colours wherever nothing else chose one, popups (which
+/// clear their cells) included; nothing in `dark`, whose page is the
+/// terminal's own.
+fn paint_page(buf: &mut ratatui::buffer::Buffer, theme: &Theme) {
+    use ratatui::style::Color;
+    let (fg, bg) = (theme.text.fg, theme.text.bg);
+    if fg.is_none() && bg.is_none() {
+        return;
+    }
+    for c in buf.content.iter_mut() {
+        if let Some(bg) = bg
+            && c.bg == Color::Reset
+        {
+            c.bg = bg;
+        }
+        if let Some(fg) = fg
+            && c.fg == Color::Reset
+        {
+            c.fg = fg;
+        }
+    }
+}
+
+fn draw_frame(frame: &mut Frame, state: &State, theme: &Theme) -> Option<Position> {
     let area = frame.area();
     if !fits(area.width, area.height) {
         too_small(frame, area, state);
@@ -74,6 +107,9 @@ pub fn render_frame(frame: &mut Frame, state: &State, theme: &Theme) -> Option<P
     } else {
         hint::render(frame, hint_area, state, theme);
         status::render(frame, status_area, state, theme);
+    }
+    if state.modal == Some(Modal::Command) {
+        palette::render(frame, body, state, theme);
     }
     let cursor = (state.modal == Some(Modal::Command))
         .then(|| command::render(frame, status_area, state, theme));

@@ -251,6 +251,21 @@ pub fn render(frame: &mut Frame, area: Rect, h: &HomeState, theme: &Theme) {
             HomeLine::Heading(s) => heading(s),
             HomeLine::Nothing(_) => Line::styled("  nothing", theme.dim),
             HomeLine::Row(i) => {
+                let y = list
+                    .y
+                    .saturating_add(u16::try_from(out.len()).unwrap_or(u16::MAX));
+                if y < list.bottom() {
+                    crate::ui::hits::rows(
+                        Rect {
+                            y,
+                            height: 1,
+                            ..list
+                        },
+                        i,
+                        i + 1,
+                        h.cursor,
+                    );
+                }
                 let line = Line::from(rows.get_mut(i).map(std::mem::take).unwrap_or_default());
                 if i == h.cursor {
                     line.style(theme.selected)

@@ -138,7 +138,9 @@ pub fn render(frame: &mut Frame, area: Rect, s: &DetailState, theme: &Theme) {
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(header_lines(d, s.today, theme, w)), head);
-    frame.render_widget(Paragraph::new(tab_bar(s, theme, w)), tabs);
+    let bar = tab_bar(s, theme, w);
+    crate::ui::hits::tabs(tabs, &bar.spans);
+    frame.render_widget(Paragraph::new(bar), tabs);
     match s.tab {
         Tab::Goals => goals(frame, body, d, s.cursor, theme),
         Tab::Team => crate::ui::team::render(frame, body, s, d, theme),
@@ -290,6 +292,7 @@ pub(super) fn list(frame: &mut Frame, area: Rect, table: &Table, cursor: usize, 
         theme,
     );
     frame.render_widget(Paragraph::new(lines), area);
+    table.note_rows(area, cursor);
 }
 
 fn goals(frame: &mut Frame, area: Rect, d: &InterventionDetail, cursor: usize, theme: &Theme) {

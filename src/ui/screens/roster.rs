@@ -239,6 +239,7 @@ pub fn render(frame: &mut Frame, area: Rect, r: &RosterState, theme: &Theme) {
             })
             .collect();
         frame.render_widget(Paragraph::new(lines), table);
+        crate::ui::hits::rows(table, offset, r.rows.len(), r.cursor);
     }
 
     let mut info = Vec::new();

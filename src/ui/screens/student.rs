@@ -212,6 +212,7 @@ fn tab_bar(frame: &mut Frame, area: Rect, s: &StudentState, d: &StudentRecord, t
         Tab::Communications => "j/k select · enter opens the contact · C log a contact",
         _ => "j/k scroll · tab/1–6 switch tabs",
     };
+    crate::ui::hits::tabs(area, &kept);
     frame.render_widget(
         Paragraph::new(vec![
             Line::from(kept),
@@ -281,11 +282,14 @@ fn table(
     if rows.is_empty() {
         return vec![Line::styled(truncate(empty, width), theme.dim)];
     }
-    Table {
+    let t = Table {
         columns: columns.to_vec(),
         rows,
+    };
+    if select {
+        t.note_rows(area, cursor);
     }
-    .lines(width, usize::from(area.height), cursor, select, theme)
+    t.lines(width, usize::from(area.height), cursor, select, theme)
 }
 
 fn guardians(d: &StudentRecord, cursor: usize, area: Rect, theme: &Theme) -> Vec<Line<'static>> {

@@ -33,6 +33,7 @@ pub fn render(frame: &mut Frame, area: Rect, l: Listing<'_>, theme: &Theme) {
             .table
             .lines(w, usize::from(body.height), l.cursor, true, theme);
         frame.render_widget(Paragraph::new(lines), body);
+        l.table.note_rows(body, l.cursor);
     }
     frame.render_widget(Paragraph::new(fit(l.foot, w)).style(theme.dim), foot);
 }

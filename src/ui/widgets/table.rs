@@ -5,6 +5,7 @@
 
 use crate::ui::sanitize::{Claim, clean, fit, share};
 use crate::ui::theme::Theme;
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 
@@ -108,6 +109,19 @@ impl Table {
             .collect::<Vec<_>>()
             .join(" ");
         fit(&text, width)
+    }
+
+    /// Notes for the mouse which row each line of `area` shows, when
+    /// `lines` drew this table there.
+    pub fn note_rows(&self, area: Rect, cursor: usize) {
+        let height = area.height.saturating_sub(1).max(1);
+        let offset = crate::ui::scroll_offset(0, cursor, usize::from(height), self.rows.len());
+        let body = Rect {
+            y: area.y.saturating_add(1),
+            height: height.min(area.height.saturating_sub(1)),
+            ..area
+        };
+        crate::ui::hits::rows(body, offset, self.rows.len(), cursor);
     }
 
     /// The header, then the rows that fit in `height` lines around

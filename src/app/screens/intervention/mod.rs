@@ -14,11 +14,37 @@ use crate::app::screens::contact_edit::ContactFor;
 use crate::app::screens::documents::actions::{Offer, Selected};
 use crate::app::screens::room::{Cx, LogFor, Nav, Room};
 use crate::app::screens::shows_records;
-use crate::app::{Data, Effect, Read, ReqId, Wrote, iv_edit};
+use crate::app::{Data, Effect, Read, ReqId, Wrote, copy, iv_edit};
 use crossterm::event::{KeyCode, KeyEvent};
 use team::TeamEdit;
 
 impl DetailState {
+    /// `y`: on the sessions tab the selected session's note, elsewhere the
+    /// intervention's summary.
+    fn copy(&self, cx: &mut Cx) -> Vec<Effect> {
+        let Some(d) = self.detail.get() else {
+            cx.info("wait for the intervention to load, then copy");
+            return vec![];
+        };
+        if self.tab == Tab::Sessions {
+            let Some(row) = d.sessions.get(self.cursor) else {
+                cx.info("no session selected to copy");
+                return vec![];
+            };
+            return match copy::session_note(row) {
+                Some(text) => {
+                    copy::to_clipboard(cx, &format!("the note of {}", row.session_date), text)
+                }
+                None => {
+                    cx.info("this session has no note to copy");
+                    vec![]
+                }
+            };
+        }
+        let what = format!("the summary of {}", self.title);
+        copy::to_clipboard(cx, &what, copy::intervention(d))
+    }
+
     /// What the attachments tab offers: upload (attached here too),
     /// detach, delete (the database says who may).
     pub fn doc_offer(&self) -> Offer {
@@ -150,7 +176,9 @@ impl Room for DetailState {
         [
             &docs,
             here,
-            &[LogSession, Actions, LogContact, EditPlan, NextTab, PrevTab],
+            &[
+                LogSession, Actions, LogContact, EditPlan, NextTab, PrevTab, Copy,
+            ],
             MOVE,
             GLOBAL,
         ]
@@ -208,6 +236,9 @@ impl Room for DetailState {
             if let Some(fx) = self.docs.on_key(cx, key, action, &offer, selected) {
                 return Some(fx);
             }
+        }
+        if action == Some(Action::Copy) {
+            return Some(self.copy(cx));
         }
         if action == Some(Action::LogSession) {
             // Known closed here: said at once. Otherwise (not loaded yet,

@@ -15,7 +15,7 @@ use crate::app::labels::Label;
 use crate::app::screens::export;
 use crate::app::screens::room::{Cx, LogFor, Nav, Room};
 use crate::app::student::StudentState;
-use crate::app::{Data, Effect, ReqId, Screen, Wrote, iv_edit};
+use crate::app::{Data, Effect, ReqId, Screen, Wrote, copy, iv_edit};
 use crate::domain::roster::{Filters, RosterPage, Sort};
 use crate::domain::school::SchoolChoice;
 use crossterm::event::KeyEvent;
@@ -38,7 +38,7 @@ impl Room for RosterState {
             return [&[FilterDone][..], &bar, MOVE, GLOBAL].concat();
         }
         [
-            &[Search, Filters, Sort, Open, New, LogSession, Export][..],
+            &[Search, Filters, Sort, Open, New, LogSession, Export, Copy][..],
             MOVE,
             GLOBAL,
         ]
@@ -192,6 +192,19 @@ impl RosterState {
                     iv_edit::open_new(cx, id, name);
                 }
                 return Some(vec![]);
+            }
+            Action::Copy => {
+                return Some(match self.selected() {
+                    Some(row) => {
+                        let name = format!("{}, {}", row.last_name, row.first_name);
+                        let text = copy::student(&row.local_id, &name);
+                        copy::to_clipboard(cx, &name, text)
+                    }
+                    None => {
+                        cx.info("no student selected to copy");
+                        vec![]
+                    }
+                });
             }
             Action::Search => {
                 self.search_focus = true;

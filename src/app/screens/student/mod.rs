@@ -13,7 +13,7 @@ use crate::app::screens::contact_edit::ContactFor;
 use crate::app::screens::documents::actions::{DocActions, Offer, Selected};
 use crate::app::screens::room::{Cx, LogFor, Nav, Room};
 use crate::app::screens::shows_records;
-use crate::app::{Data, Effect, Read, ReqId, Screen, Wrote};
+use crate::app::{Data, Effect, Read, ReqId, Screen, Wrote, copy};
 use crate::domain::student::StudentTheirs;
 use crate::domain::student::{Change, SaveOutcome, StudentRecord, Versioned};
 use crossterm::event::KeyEvent;
@@ -484,7 +484,14 @@ impl Room for StudentState {
             TabDocuments,
             TabActivity,
         ];
-        [here, &[New, LogSession, LogContact], &tabs, rows, GLOBAL].concat()
+        [
+            here,
+            &[New, LogSession, LogContact, Copy],
+            &tabs,
+            rows,
+            GLOBAL,
+        ]
+        .concat()
     }
 
     fn in_flight(&self) -> Vec<ReqId> {
@@ -527,6 +534,17 @@ impl Room for StudentState {
         if let Some(t) = tab_for(action, self.tab) {
             self.tab = t;
             return Some(vec![]);
+        }
+        if action == Some(Action::Copy) {
+            let Some(d) = self.detail.get() else {
+                cx.info("wait for the record to load, then copy");
+                return Some(vec![]);
+            };
+            // As the roster copies it, whichever screen opened the record.
+            let p = &d.profile.value;
+            let name = format!("{}, {}", p.last_name, p.first_name);
+            let text = copy::student(&d.local_id, &name);
+            return Some(copy::to_clipboard(cx, &name, text));
         }
         // The header and the tab bar take three of the list's rows.
         let page = cx.view().saturating_sub(3).max(1) as isize;
