@@ -84,6 +84,7 @@ embedded_migrations! {
     28 => "0028_admin_catalogue.sql",
     29 => "0029_import_speed.sql",
     30 => "0030_author_kinds.sql",
+    32 => "0032_report_export_jobs.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,6 +14,7 @@
 pub mod command;
 pub mod csv;
 pub mod file;
+pub mod job;
 pub mod sql;
 
 use crate::domain::roster::RosterQuery;
@@ -22,11 +23,15 @@ use std::path::{Path, PathBuf};
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
-/// What to export.
-#[derive(Debug, Clone, PartialEq)]
+/// What to export (serde: an export job's payload).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "export", rename_all = "snake_case")]
 pub enum Spec {
     /// The roster as the person has it: search, filters, sort.
     Roster(RosterQuery),
+    /// The roster with the person's saved filters and sort (read when the
+    /// export runs).
+    SavedRoster,
     /// A person's caseload (a username), or the signed-in person's.
     Caseload { counselor: Option<String> },
     /// Sessions and measurements from `from` to `to`, both included, at one
@@ -39,10 +44,25 @@ pub enum Spec {
 }
 
 impl Spec {
+    /// In a few words, for a list of jobs.
+    pub fn describe(&self) -> String {
+        match self {
+            Spec::Roster(q) if q.search.is_empty() => "roster as shown".into(),
+            Spec::Roster(q) => format!("roster matching {:?}", q.search),
+            Spec::SavedRoster => "roster (saved filters)".into(),
+            Spec::Caseload { counselor: None } => "my caseload".into(),
+            Spec::Caseload { counselor: Some(c) } => format!("caseload of {c}"),
+            Spec::Sessions { from, to, school } => match school {
+                Some(s) => format!("sessions {s} {from} to {to}"),
+                None => format!("sessions {from} to {to}"),
+            },
+        }
+    }
+
     /// The audit event's kind (0026).
     pub fn kind(&self) -> &'static str {
         match self {
-            Spec::Roster(_) => "roster",
+            Spec::Roster(_) | Spec::SavedRoster => "roster",
             Spec::Caseload { .. } => "caseload",
             Spec::Sessions { .. } => "sessions",
         }
@@ -201,6 +221,20 @@ pub async fn run(
             vec![(format!("roster-{day}"), sql::roster(client, q).await?)],
             serde_json::json!({"search": q.search, "filters": format!("{:?}", q.filters)}),
         ),
+        Spec::SavedRoster => {
+            let (filters, sort) = crate::db::roster::load_filters(client)
+                .await?
+                .unwrap_or_default();
+            let q = RosterQuery {
+                search: String::new(),
+                filters,
+                sort,
+            };
+            (
+                vec![(format!("roster-{day}"), sql::roster(client, &q).await?)],
+                serde_json::json!({"saved": true, "filters": format!("{:?}", q.filters)}),
+            )
+        }
         Spec::Caseload { counselor } => {
             let person = person_id(client, counselor.as_deref()).await?;
             let who = counselor

@@ -12,7 +12,8 @@ use super::{BoxFuture, JobCtx, JobError, JobResult, Registry};
 /// claimed only by the author's own caseload window or `caseload worker
 /// --mine`, never by a service worker. Each module adds its own line.
 pub fn register_author(r: &mut Registry) {
-    let _ = r;
+    crate::report::job::register(r);
+    crate::export::job::register(r);
 }
 
 pub fn register(r: &mut Registry) {

@@ -24,17 +24,33 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-const STYLE: &str = "\
+/// Screen and print. Printed on A4 portrait (`@page`): tables shrink to a
+/// small font and break long words and headers (`overflow-wrap:anywhere`),
+/// so a 17-column summary stays inside the page instead of running off its
+/// right edge; a table marked `wide` prints on a landscape page of its own
+/// kind (`page: wide`) where the browser supports named pages. Chart keys
+/// are drawn with borders, which print even when backgrounds do not.
+pub const STYLE: &str = "\
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#111;margin:2rem;line-height:1.4}\
 h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.2rem;margin:1.5rem 0 .5rem;border-bottom:1px solid #999}\
 h3{font-size:1rem;margin:1rem 0 .25rem}p.meta{color:#444;margin:0 0 1rem}\
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.9rem}\
-th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top}\
+th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}\
 th{background:#eee}td.n,th.n{text-align:right}\
 section.student{page-break-inside:avoid;break-inside:avoid}\
 svg{max-width:100%;height:auto}.verdict{font-weight:600}\
-@media print{body{margin:0;font-size:11pt}h2{page-break-after:avoid;break-after:avoid}\
-table,svg{page-break-inside:avoid;break-inside:avoid}a{color:inherit;text-decoration:none}}";
+p.legend{font-size:.8rem;color:#333;margin:0 0 .75rem}\
+.key{display:inline-block;vertical-align:middle;width:18px;height:0;margin:0 .3rem 0 .9rem}\
+.key:first-child{margin-left:0}\
+.key.point{width:0;border:4px solid #036;border-radius:50%}\
+.key.aimline{border-top:2px dashed #1a6}.key.trend{border-top:2px solid #c50}\
+.key.target{width:6px;height:6px;border:2px solid #1a6}\
+@page{size:A4 portrait;margin:12mm}@page wide{size:A4 landscape;margin:10mm}\
+@media print{body{margin:0;font-size:10pt}h2{page-break-after:avoid;break-after:avoid}\
+table{font-size:7.5pt;width:100%;max-width:100%;table-layout:auto}\
+th,td{padding:1px 3px;overflow-wrap:anywhere;word-break:break-word;hyphens:auto}\
+table.wide{page:wide}\
+tr,svg,p.legend{page-break-inside:avoid;break-inside:avoid}a{color:inherit;text-decoration:none}}";
 
 /// A page being written.
 pub struct Page {
@@ -74,7 +90,23 @@ impl Page {
     /// A table: header cells, then rows; a cell that parses as a number is
     /// right-aligned (class `n`).
     pub fn table(&mut self, id: &str, head: &[&str], rows: &[Vec<String>]) -> &mut Self {
-        let _ = write!(self.body, "<table id=\"{}\"><thead><tr>", esc(id));
+        self.table_class(id, "", head, rows)
+    }
+
+    /// A table with a class (`wide`: prints landscape where it can).
+    pub fn table_class(
+        &mut self,
+        id: &str,
+        class: &str,
+        head: &[&str],
+        rows: &[Vec<String>],
+    ) -> &mut Self {
+        let class = if class.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{}\"", esc(class))
+        };
+        let _ = write!(self.body, "<table id=\"{}\"{class}><thead><tr>", esc(id));
         for h in head {
             let _ = write!(self.body, "<th>{}</th>", esc(h));
         }
@@ -134,5 +166,24 @@ mod tests {
         assert!(html.contains("<td>&lt;b&gt;</td>"));
         assert!(html.contains("<td class=\"n\">12</td>"));
         assert!(html.contains("<title>T&amp;C</title>"));
+    }
+
+    /// The tryout printed a summary whose table ran off an A4 page: the
+    /// print rules that keep it on the page must be there.
+    #[test]
+    fn reports_print_on_a4_with_small_wrapping_tables() {
+        let html = Page::new().finish("T");
+        for rule in [
+            "@page{size:A4 portrait",
+            "@page wide{size:A4 landscape",
+            "table.wide{page:wide}",
+            "@media print{",
+            "table{font-size:7.5pt",
+            "overflow-wrap:anywhere",
+        ] {
+            assert!(html.contains(rule), "missing {rule}");
+        }
+        let print = &STYLE[STYLE.find("@media print{").unwrap()..];
+        assert!(print.contains("overflow-wrap:anywhere"));
     }
 }

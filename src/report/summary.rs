@@ -235,7 +235,7 @@ pub async fn build(
             s.today
         ),
     );
-    page.table("summary", &head, &rows);
+    page.table_class("summary", "wide", &head, &rows);
     let mut students: Vec<Uuid> = ivs.iter().map(|i| i.student_id).collect();
     students.extend(overdue.iter().map(|f| f.student_id));
     students.sort_unstable();

@@ -137,13 +137,13 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
             req,
             wrote: Wrote::Admin(super::admin::write(c, change).await),
         },
-        Effect::Export { req, what, bom } => Msg::Written {
+        Effect::EnqueueJob { req, kind, payload } => Msg::Written {
             req,
-            wrote: Wrote::Exported(super::exports::export(c, what, bom, today).await),
-        },
-        Effect::RunReport { req, spec } => Msg::Written {
-            req,
-            wrote: Wrote::Reported(super::exports::report(c, spec, today).await),
+            wrote: Wrote::Enqueued(
+                crate::db::jobs::enqueue(pg, &kind, &payload, None)
+                    .await
+                    .map_err(|e| super::describe_pg_error(&e)),
+            ),
         },
         Effect::ChangePerson { req, change } => {
             let client: &mut tokio_postgres::Client = c;
@@ -222,13 +222,9 @@ pub(super) fn not_sent(effect: Effect, why: String) -> Option<Msg> {
             req,
             wrote: Wrote::Job(Err(why)),
         },
-        Effect::Export { req, .. } => Msg::Written {
+        Effect::EnqueueJob { req, .. } => Msg::Written {
             req,
-            wrote: Wrote::Exported(Err(why)),
-        },
-        Effect::RunReport { req, .. } => Msg::Written {
-            req,
-            wrote: Wrote::Reported(Err(why)),
+            wrote: Wrote::Enqueued(Err(why)),
         },
         Effect::ChangePerson { req, .. } | Effect::SaveSetting { req, .. } => Msg::Written {
             req,

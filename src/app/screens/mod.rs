@@ -430,6 +430,7 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
         jobs::TARGET => Screen::Jobs(JobsState::default()),
         export::TARGET => Screen::Export(ExportState::default()),
         reports::TARGET => Screen::Reports(ReportsState::default()),
+        reports::FIDELITY_TARGET => Screen::Reports(ReportsState::for_fidelity()),
         people::TARGET => Screen::People(Box::default()),
         settings::TARGET => Screen::Settings(Box::default()),
         _ => Screen::Placeholder(Placeholder { label }),
