@@ -2,6 +2,7 @@
 //! reports in this computer's folder, and the keys that queue new ones.
 
 use crate::app::screens::reports::{ReportsState, Row};
+use crate::domain::jobs::JobStatus;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::listing::{self, Listing};
 use crate::ui::widgets::own_jobs;
@@ -20,12 +21,6 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ReportsState, theme: &Theme) {
         .as_ref()
         .map(|d| d.display().to_string())
         .unwrap_or_else(|| "no data folder".into());
-    let title = match s.jobs.error() {
-        Some(why) => format!("your report jobs could not be read ({why}); folder: {dir}"),
-        None => format!(
-            "your reports: jobs run as you by your caseload window or `caseload worker --mine`; folder: {dir}"
-        ),
-    };
     let mut table = own_jobs::table(s.own_jobs());
     table.rows.extend(s.rows().into_iter().filter_map(|r| match r {
         Row::File(e) => Some(vec![
@@ -44,12 +39,22 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ReportsState, theme: &Theme) {
         Some((from, to)) => format!("{} ({from} to {to})", s.period.phrase()),
         None => s.period.phrase().to_string(),
     };
-    let fidelity = format!("4 fidelity of {school} {range} (s: school, p: period)");
-    let others = format!("1 summary by school · 2 by counselor · 3 recap of {school}");
-    let foot = if s.fidelity {
-        format!("queue: {fidelity} · {others}")
+    let title = if s.fidelity {
+        format!("4 queues a fidelity report of {school} (s) over {range} (p)")
     } else {
-        format!("queue: {others} · {fidelity}")
+        format!("3 recap, 4 fidelity of {school} (s); 4 over {range} (p)")
+    };
+    // The selected line in full: a failure's reason, a report's path.
+    let foot = match (s.jobs.error(), s.selected()) {
+        (Some(why), _) => format!("your report jobs could not be read: {why}"),
+        (None, Some(Row::Job(j))) => match j.file() {
+            Some(f) if j.row.status == JobStatus::Succeeded => format!("done: {}", f.display()),
+            _ => j.state(),
+        },
+        (None, Some(Row::File(e))) => format!("in {dir}: {}", e.html),
+        (None, None) => {
+            "reports run as you: in your caseload window or `caseload worker --mine`".into()
+        }
     };
     listing::render(
         frame,

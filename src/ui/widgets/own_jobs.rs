@@ -27,9 +27,9 @@ pub fn table(jobs: &[OwnJob]) -> Table {
     Table {
         columns: vec![
             Column::whole("queued (UTC)"),
-            Column::new("what", 14, 36),
-            Column::new("state", 12, 0),
-            Column::new("file", 10, 40),
+            Column::new("what", 12, 30),
+            Column::new("state", 30, 0),
+            Column::new("file", 10, 36),
         ],
         rows: jobs
             .iter()

@@ -253,4 +253,4 @@ impl Room for ExportState {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

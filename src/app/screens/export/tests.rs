@@ -29,7 +29,7 @@ fn said(s: &State) -> Option<&str> {
     s.message.as_ref().map(|(_, m)| m.as_str())
 }
 
-fn export_job(n: u128, spec: Spec, status: JobStatus) -> OwnJob {
+pub(crate) fn export_job(n: u128, spec: Spec, status: JobStatus) -> OwnJob {
     let row = job(n, &crate::export::job::kind(&spec), status, 70);
     OwnJob {
         row,
@@ -43,7 +43,7 @@ fn export_job(n: u128, spec: Spec, status: JobStatus) -> OwnJob {
     }
 }
 
-fn arrive(s: &mut State, req: ReqId, jobs: Vec<OwnJob>) -> Vec<Effect> {
+pub(crate) fn arrive(s: &mut State, req: ReqId, jobs: Vec<OwnJob>) -> Vec<Effect> {
     update(
         s,
         Msg::Loaded {
@@ -57,7 +57,7 @@ fn arrive(s: &mut State, req: ReqId, jobs: Vec<OwnJob>) -> Vec<Effect> {
 }
 
 /// Opened, its export jobs (none) arrived.
-fn opened() -> State {
+pub(crate) fn opened() -> State {
     let (mut s, _) = signed_in(&["counselor"], &["caseload", super::TARGET]);
     let fx = typed(&mut s, super::TARGET);
     let fx: Vec<Effect> = fx
