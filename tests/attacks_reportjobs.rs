@@ -173,7 +173,10 @@ async fn the_fidelity_audit_kind_reveals_no_hidden_student() {
     assert!(!r.get::<_, bool>(2), "not PUBLIC's to call");
     let before: i64 = d
         .admin
-        .query_one("SELECT count(*) FROM audit_events WHERE table_name = 'report.fidelity'", &[])
+        .query_one(
+            "SELECT count(*) FROM audit_events WHERE table_name = 'report.fidelity'",
+            &[],
+        )
         .await
         .unwrap()
         .get(0);
@@ -185,9 +188,16 @@ async fn the_fidelity_audit_kind_reveals_no_hidden_student() {
     .unwrap();
     let after: i64 = d
         .admin
-        .query_one("SELECT count(*) FROM audit_events WHERE table_name = 'report.fidelity'", &[])
+        .query_one(
+            "SELECT count(*) FROM audit_events WHERE table_name = 'report.fidelity'",
+            &[],
+        )
         .await
         .unwrap()
         .get(0);
-    assert_eq!(after, before + 2, "the export row and A1's, in the real table");
+    assert_eq!(
+        after,
+        before + 2,
+        "the export row and A1's, in the real table"
+    );
 }

@@ -417,7 +417,10 @@ async fn an_export_job_writes_what_its_author_sees_and_names_the_files() {
     assert_eq!(sessions.parent(), Some(dir.path()));
     let bytes = std::fs::read(sessions).unwrap();
     assert_eq!(files[0]["bytes"], bytes.len() as u64);
-    assert!(bytes.starts_with("\u{feff}".as_bytes()), "the BOM asked for");
+    assert!(
+        bytes.starts_with("\u{feff}".as_bytes()),
+        "the BOM asked for"
+    );
     let c = d.connect_as("counselor_a").await;
     let expected = psql(
         &c,

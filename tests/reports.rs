@@ -631,7 +631,13 @@ async fn reading_plan(
                  tier, status, owner_id, start_date, sessions_per_week, minutes_per_session) \
              SELECT id, school_id, $2, 'reading', 2, 'active', counselor_id, $3, $4, $5 \
              FROM students WHERE id = $1 RETURNING id",
-            &[&d.students[student].id, &program, &start, &per_week, &minutes],
+            &[
+                &d.students[student].id,
+                &program,
+                &start,
+                &per_week,
+                &minutes,
+            ],
         )
         .await
         .unwrap()
@@ -811,7 +817,12 @@ async fn the_fidelity_job_counts_planned_delivered_and_missed_by_hand() {
     // B1's counselor sees B1 only.
     let mine = tempfile::tempdir().unwrap();
     let result = d
-        .author_job("counselor_b", "report.fidelity", payload(mine.path()), false)
+        .author_job(
+            "counselor_b",
+            "report.fidelity",
+            payload(mine.path()),
+            false,
+        )
         .await
         .expect("the fidelity job");
     let doc = parse(&std::fs::read_to_string(result["file"].as_str().unwrap()).unwrap());

@@ -139,8 +139,8 @@ pub fn count(
     // Minutes of the very sessions `weeks` counted as delivered: present,
     // inside the window and the range, in a week that counted.
     let counted: HashSet<NaiveDate> = weeks.iter().map(|w| w.monday).collect();
-    let bounds = crate::domain::fidelity::window(plan, today)
-        .map(|(s, e)| (s.max(range.0), e.min(range.1)));
+    let bounds =
+        crate::domain::fidelity::window(plan, today).map(|(s, e)| (s.max(range.0), e.min(range.1)));
     let minutes_delivered = match bounds {
         Some((lo, hi)) => logged
             .iter()
@@ -257,7 +257,9 @@ fn count_cells(c: &Counts, threshold: f64) -> Vec<String> {
         one(c.planned),
         c.delivered.to_string(),
         one(c.missed),
-        c.minutes_planned.map(|m| format!("{m:.0}")).unwrap_or_default(),
+        c.minutes_planned
+            .map(|m| format!("{m:.0}"))
+            .unwrap_or_default(),
         c.minutes_delivered.to_string(),
         pct(c.sessions_ratio()),
         pct(c.minutes_ratio()),

@@ -192,7 +192,10 @@ mod tests {
     /// line from the trend.
     #[test]
     fn a_chart_says_what_its_lines_and_dots_are() {
-        let keys = [("point", "data points (measurements)"), ("aimline", "aim <line>")];
+        let keys = [
+            ("point", "data points (measurements)"),
+            ("aimline", "aim <line>"),
+        ];
         let l = legend(&keys);
         assert_eq!(
             l,

@@ -31,11 +31,8 @@ fn choices(s: &ExportState) -> Vec<[String; 2]> {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, s: &ExportState, theme: &Theme) {
-    let [top, bottom] = Layout::vertical([
-        Constraint::Length(CHOICES as u16 + 3),
-        Constraint::Fill(1),
-    ])
-    .areas(area);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(CHOICES as u16 + 3), Constraint::Fill(1)]).areas(area);
     let table = Table {
         columns: vec![Column::new("export", 12, 32), Column::new("holds", 0, 0)],
         rows: choices(s).into_iter().map(Vec::from).collect(),
@@ -57,8 +54,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ExportState, theme: &Theme) {
         theme,
     );
     let w = usize::from(bottom.width);
-    let [head, body] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(bottom);
+    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(bottom);
     frame.render_widget(
         Paragraph::new(fit(
             "your exports: jobs run as you by your caseload window or `caseload worker --mine`",

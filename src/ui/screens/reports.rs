@@ -22,15 +22,17 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ReportsState, theme: &Theme) {
         .map(|d| d.display().to_string())
         .unwrap_or_else(|| "no data folder".into());
     let mut table = own_jobs::table(s.own_jobs());
-    table.rows.extend(s.rows().into_iter().filter_map(|r| match r {
-        Row::File(e) => Some(vec![
-            e.written_at.format("%m-%d %H:%M").to_string(),
-            e.title.clone(),
-            "in the folder".to_string(),
-            e.html.clone(),
-        ]),
-        Row::Job(_) => None,
-    }));
+    table
+        .rows
+        .extend(s.rows().into_iter().filter_map(|r| match r {
+            Row::File(e) => Some(vec![
+                e.written_at.format("%m-%d %H:%M").to_string(),
+                e.title.clone(),
+                "in the folder".to_string(),
+                e.html.clone(),
+            ]),
+            Row::Job(_) => None,
+        }));
     let school = s
         .chosen_school()
         .map(|sc| format!("{} ({})", sc.name, sc.local_id))

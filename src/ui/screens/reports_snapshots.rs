@@ -50,7 +50,9 @@ fn with_jobs(target: &str) -> State {
                 to: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default(),
             },
             JobStatus::Succeeded,
-            Some("/home/dana/.local/share/caseload/reports/fidelity-LIN-2026-11-01-to-2026-11-30.html"),
+            Some(
+                "/home/dana/.local/share/caseload/reports/fidelity-LIN-2026-11-01-to-2026-11-30.html",
+            ),
         ),
         failed,
     ];
@@ -92,7 +94,8 @@ fn reports_for_fidelity_80x24() {
         false,
     ));
     assert!(
-        screen.contains("4 queues a fidelity report of Lincoln Elementary (LIN) (s) over this month"),
+        screen
+            .contains("4 queues a fidelity report of Lincoln Elementary (LIN) (s) over this month"),
         "{screen}"
     );
     insta::assert_snapshot!(screen);

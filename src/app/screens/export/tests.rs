@@ -95,7 +95,10 @@ fn queued(fx: &[Effect]) -> (ReqId, String, Payload) {
 fn enter_enqueues_the_selected_export_once_and_follows_the_job() {
     let mut s = opened();
     let (req, kind, p) = queued(&update(&mut s, key(KeyCode::Enter)));
-    assert_eq!((kind.as_str(), &p), ("export.roster", &Payload::new(Spec::SavedRoster, false)));
+    assert_eq!(
+        (kind.as_str(), &p),
+        ("export.roster", &Payload::new(Spec::SavedRoster, false))
+    );
     // A second press while it is being queued asks for nothing more.
     assert!(update(&mut s, key('E')).is_empty());
     let id = Uuid::from_u128(7001);
@@ -111,8 +114,19 @@ fn enter_enqueues_the_selected_export_once_and_follows_the_job() {
     assert!(said(&s).is_some_and(|m| m.starts_with("export queued")));
     let (look, _) = only_load(&fx);
     // Waiting to run until something runs it: looked at again each second.
-    let fx = arrive(&mut s, look, vec![export_job(1, Spec::SavedRoster, JobStatus::Queued)]);
-    let [Effect::LoadLater { req: next, after_ms: 1000, .. }] = &fx[..] else {
+    let fx = arrive(
+        &mut s,
+        look,
+        vec![export_job(1, Spec::SavedRoster, JobStatus::Queued)],
+    );
+    let [
+        Effect::LoadLater {
+            req: next,
+            after_ms: 1000,
+            ..
+        },
+    ] = &fx[..]
+    else {
         panic!("{fx:?}")
     };
     let done = export_job(1, Spec::SavedRoster, JobStatus::Succeeded);
@@ -146,7 +160,10 @@ fn b_and_p_choose_the_bom_and_the_sessions_period_in_dates() {
     let mut s = opened();
     update(&mut s, key('j'));
     let (_, kind, p) = queued(&update(&mut s, key(KeyCode::Enter)));
-    assert_eq!((kind.as_str(), p.spec), ("export.caseload", Spec::Caseload { counselor: None }));
+    assert_eq!(
+        (kind.as_str(), p.spec),
+        ("export.caseload", Spec::Caseload { counselor: None })
+    );
 }
 
 #[test]
@@ -164,7 +181,9 @@ fn a_refused_export_says_why_and_can_be_tried_again() {
     );
     assert_eq!(
         said(&s),
-        Some("export not queued: you may not enqueue export.roster jobs (they need the export tool)")
+        Some(
+            "export not queued: you may not enqueue export.roster jobs (they need the export tool)"
+        )
     );
     queued(&update(&mut s, key('E')));
 }
@@ -183,7 +202,10 @@ fn e_on_the_roster_enqueues_the_roster_as_shown() {
     let Spec::Roster(q) = &p.spec else {
         panic!("{p:?}")
     };
-    assert_eq!((kind.as_str(), q.search.as_str(), p.bom), ("export.roster", "ava", false));
+    assert_eq!(
+        (kind.as_str(), q.search.as_str(), p.bom),
+        ("export.roster", "ava", false)
+    );
     update(
         &mut s,
         Msg::Written {

@@ -83,7 +83,11 @@ impl ReportsState {
         let jobs = self.own_jobs();
         let written: Vec<String> = jobs
             .iter()
-            .filter_map(|j| j.file()?.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .filter_map(|j| {
+                j.file()?
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+            })
             .collect();
         let files = self
             .list
@@ -91,7 +95,10 @@ impl ReportsState {
             .map_or(&[][..], |l| &l.entries)
             .iter()
             .filter(|e| !written.contains(&e.html));
-        jobs.iter().map(Row::Job).chain(files.map(Row::File)).collect()
+        jobs.iter()
+            .map(Row::Job)
+            .chain(files.map(Row::File))
+            .collect()
     }
 
     pub fn selected(&self) -> Option<Row<'_>> {
@@ -182,7 +189,9 @@ impl ReportsState {
                     }
                 } else {
                     let Some((from, to)) = self.range() else {
-                        cx.info("still reading today's date from the database: try again in a moment");
+                        cx.info(
+                            "still reading today's date from the database: try again in a moment",
+                        );
                         return Some(vec![]);
                     };
                     Spec::Fidelity { school, from, to }

@@ -4,15 +4,15 @@
 //! opens a finished job's file, `R` enqueues the same payload again.
 
 use super::{ReportsState, Row};
-use crate::app::screens::jobs::tests::job;
-use crate::domain::jobs::{JobStatus, OwnJob};
-use crate::report::job::Payload;
 use crate::app::fixtures::{key, only_load};
 use crate::app::iv_tests::signed_in;
 use crate::app::schools::tests::typed;
+use crate::app::screens::jobs::tests::job;
 use crate::app::test_prelude::*;
 use crate::domain::enums::GradeLevel;
+use crate::domain::jobs::{JobStatus, OwnJob};
 use crate::domain::school::SchoolChoice;
+use crate::report::job::Payload;
 use crate::report::store::Entry;
 use crate::report::{GroupBy, Spec};
 use std::path::PathBuf;
@@ -180,14 +180,34 @@ fn a_key_enqueues_a_report_job_once_and_the_list_follows_it_until_done() {
     );
     assert!(said(&s).is_some_and(|m| m.starts_with("report queued: it runs as you")));
     let (look, read) = only_load(&fx);
-    assert_eq!(read, &Read::OwnJobs { prefix: "report.".into() });
+    assert_eq!(
+        read,
+        &Read::OwnJobs {
+            prefix: "report.".into()
+        }
+    );
     // Waiting: it says so, and looks again in a second.
     let waiting = report_job(1, summary(), JobStatus::Queued, None);
     let fx = jobs_arrive(&mut s, look, vec![waiting.clone()]);
-    let [Effect::LoadLater { req: next, read, after_ms }] = &fx[..] else {
+    let [
+        Effect::LoadLater {
+            req: next,
+            read,
+            after_ms,
+        },
+    ] = &fx[..]
+    else {
         panic!("{fx:?}")
     };
-    assert_eq!((read, *after_ms), (&Read::OwnJobs { prefix: "report.".into() }, 1000));
+    assert_eq!(
+        (read, *after_ms),
+        (
+            &Read::OwnJobs {
+                prefix: "report.".into()
+            },
+            1000
+        )
+    );
     assert_eq!(reports(&s).own_jobs()[0].state(), "waiting to run");
     // Running, with its progress; then done: the looks stop.
     let running = report_job(1, summary(), JobStatus::Running, None);
@@ -240,7 +260,10 @@ fn o_opens_a_finished_jobs_file_and_says_why_not_for_an_unfinished_one() {
     ];
     let (mut s, _) = opened_with(super::TARGET, jobs);
     assert!(update(&mut s, key('o')).is_empty());
-    assert_eq!(said(&s), Some("this report is waiting to run: no file to open"));
+    assert_eq!(
+        said(&s),
+        Some("this report is waiting to run: no file to open")
+    );
     update(&mut s, key('j'));
     let fx = update(&mut s, key('o'));
     let [Effect::OpenFile { path, .. }] = &fx[..] else {
@@ -329,4 +352,3 @@ fn a_recap_is_for_the_chosen_school() {
         }
     );
 }
-
