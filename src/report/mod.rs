@@ -238,6 +238,7 @@ pub async fn build(
     today: NaiveDate,
     progress: Progress<'_>,
 ) -> Result<Built, ReportError> {
+    export::without_jit(client).await?;
     let rules = load_rule_settings(client).await?;
     match spec {
         Spec::Recap {
