@@ -355,7 +355,7 @@ pub async fn build(
         ),
     );
     page.el("h2", "By program");
-    page.table_class("programs", "wide", &head, &program_rows);
+    page.table("programs", &head, &program_rows);
     page.el("h2", "By intervention");
     if iv_rows.is_empty() {
         page.el(
@@ -363,7 +363,7 @@ pub async fn build(
             "No intervention you can see ran at this school in the range with a planned frequency.",
         );
     }
-    page.table_class("interventions", "wide", &iv_head, &iv_rows);
+    page.table("interventions", &iv_head, &iv_rows);
     let mut students: Vec<Uuid> = lines.iter().map(|l| l.student_id).collect();
     students.sort_unstable();
     students.dedup();

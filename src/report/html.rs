@@ -25,11 +25,14 @@ pub fn esc(s: &str) -> String {
 }
 
 /// Screen and print. Printed on A4 portrait (`@page`): tables shrink to a
-/// small font and break long words and headers (`overflow-wrap:anywhere`),
-/// so a 17-column summary stays inside the page instead of running off its
-/// right edge; a table marked `wide` prints on a landscape page of its own
-/// kind (`page: wide`) where the browser supports named pages. Chart keys
-/// are drawn with borders, which print even when backgrounds do not.
+/// small font and break long words (`overflow-wrap:anywhere`; headers
+/// break after their underscores first, `<wbr/>`), so the 17-column
+/// summary stays inside the page instead of running off its right edge
+/// (checked with `chromium --headless --print-to-pdf`: a district's summary
+/// by counselor on A4 portrait pages, nothing cut). A landscape named page
+/// for wide tables was tried and dropped: Chromium starts a named page on a
+/// new sheet, which left the title alone on the first. Chart keys are drawn
+/// with borders, which print even when backgrounds do not.
 pub const STYLE: &str = "\
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#111;margin:2rem;line-height:1.4}\
 h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.2rem;margin:1.5rem 0 .5rem;border-bottom:1px solid #999}\
@@ -45,11 +48,10 @@ p.legend{font-size:.8rem;color:#333;margin:0 0 .75rem}\
 .key.point{width:0;border:4px solid #036;border-radius:50%}\
 .key.aimline{border-top:2px dashed #1a6}.key.trend{border-top:2px solid #c50}\
 .key.target{width:6px;height:6px;border:2px solid #1a6}\
-@page{size:A4 portrait;margin:12mm}@page wide{size:A4 landscape;margin:10mm}\
+@page{size:A4 portrait;margin:12mm}\
 @media print{body{margin:0;font-size:10pt}h2{page-break-after:avoid;break-after:avoid}\
 table{font-size:7.5pt;width:100%;max-width:100%;table-layout:auto}\
 th,td{padding:1px 3px;overflow-wrap:anywhere;word-break:break-word;hyphens:auto}\
-table.wide{page:wide}\
 tr,svg,p.legend{page-break-inside:avoid;break-inside:avoid}a{color:inherit;text-decoration:none}}";
 
 /// A page being written.
@@ -90,25 +92,10 @@ impl Page {
     /// A table: header cells, then rows; a cell that parses as a number is
     /// right-aligned (class `n`).
     pub fn table(&mut self, id: &str, head: &[&str], rows: &[Vec<String>]) -> &mut Self {
-        self.table_class(id, "", head, rows)
-    }
-
-    /// A table with a class (`wide`: prints landscape where it can).
-    pub fn table_class(
-        &mut self,
-        id: &str,
-        class: &str,
-        head: &[&str],
-        rows: &[Vec<String>],
-    ) -> &mut Self {
-        let class = if class.is_empty() {
-            String::new()
-        } else {
-            format!(" class=\"{}\"", esc(class))
-        };
-        let _ = write!(self.body, "<table id=\"{}\"{class}><thead><tr>", esc(id));
+        let _ = write!(self.body, "<table id=\"{}\"><thead><tr>", esc(id));
         for h in head {
-            let _ = write!(self.body, "<th>{}</th>", esc(h));
+            // Column names are snake_case: let them wrap at their joints.
+            let _ = write!(self.body, "<th>{}</th>", esc(h).replace('_', "_<wbr/>"));
         }
         self.body.push_str("</tr></thead><tbody>");
         for row in rows {
@@ -175,8 +162,6 @@ mod tests {
         let html = Page::new().finish("T");
         for rule in [
             "@page{size:A4 portrait",
-            "@page wide{size:A4 landscape",
-            "table.wide{page:wide}",
             "@media print{",
             "table{font-size:7.5pt",
             "overflow-wrap:anywhere",
@@ -185,5 +170,8 @@ mod tests {
         }
         let print = &STYLE[STYLE.find("@media print{").unwrap()..];
         assert!(print.contains("overflow-wrap:anywhere"));
+        let mut p = Page::new();
+        p.table("t", &["missed_sessions"], &[]);
+        assert!(p.finish("T").contains("<th>missed_<wbr/>sessions</th>"));
     }
 }

@@ -235,7 +235,7 @@ pub async fn build(
             s.today
         ),
     );
-    page.table_class("summary", "wide", &head, &rows);
+    page.table("summary", &head, &rows);
     let mut students: Vec<Uuid> = ivs.iter().map(|i| i.student_id).collect();
     students.extend(overdue.iter().map(|f| f.student_id));
     students.sort_unstable();
