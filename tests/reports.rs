@@ -732,7 +732,6 @@ async fn the_fidelity_job_counts_planned_delivered_and_missed_by_hand() {
                 "student",
                 "local_id",
                 "intervention",
-                "program",
                 "status",
                 "per_week",
                 "sessions_planned",
@@ -748,7 +747,6 @@ async fn the_fidelity_job_counts_planned_delivered_and_missed_by_hand() {
                 "Kid A2",
                 "A2",
                 "Read Naturally",
-                "Read Naturally",
                 "active",
                 "3",
                 "6.0",
@@ -763,7 +761,6 @@ async fn the_fidelity_job_counts_planned_delivered_and_missed_by_hand() {
             row(&[
                 "Kid B1",
                 "B1",
-                "Read Naturally",
                 "Read Naturally",
                 "active",
                 "2",
@@ -794,7 +791,7 @@ async fn the_fidelity_job_counts_planned_delivered_and_missed_by_hand() {
         ])]
     );
     assert!(doc.text.contains("2 of 2 interventions flagged"));
-    // The CSV holds the interventions' table.
+    // The CSV holds the interventions' table, with the program.
     let csv = std::fs::read_to_string(result["csv"].as_str().expect("a csv")).unwrap();
     assert!(
         csv.contains("\"Kid B1\",\"B1\",\"Read Naturally\",\"Read Naturally\",\"active\",\"2\",\"2.0\",\"1\",\"1.0\",\"40\",\"30\",\"50%\",\"75%\",\"below 80%\"")

@@ -101,7 +101,8 @@ impl Page {
         for row in rows {
             self.body.push_str("<tr>");
             for cell in row {
-                let class = if cell.parse::<f64>().is_ok() {
+                let number = cell.strip_suffix('%').unwrap_or(cell);
+                let class = if number.parse::<f64>().is_ok() {
                     " class=\"n\""
                 } else {
                     ""
@@ -147,11 +148,16 @@ mod tests {
     #[test]
     fn tables_escape_every_cell() {
         let mut p = Page::new();
-        p.table("t", &["<h>"], &[vec!["<b>".into()], vec!["12".into()]]);
+        p.table(
+            "t",
+            &["<h>"],
+            &[vec!["<b>".into()], vec!["12".into()], vec!["44%".into()]],
+        );
         let html = p.finish("T&C");
         assert!(html.contains("<th>&lt;h&gt;</th>"));
         assert!(html.contains("<td>&lt;b&gt;</td>"));
         assert!(html.contains("<td class=\"n\">12</td>"));
+        assert!(html.contains("<td class=\"n\">44%</td>"));
         assert!(html.contains("<title>T&amp;C</title>"));
     }
 
