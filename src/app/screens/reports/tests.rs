@@ -352,3 +352,37 @@ fn a_recap_is_for_the_chosen_school() {
         }
     );
 }
+
+#[test]
+fn the_looks_go_on_only_while_the_screen_is_open() {
+    let waiting = report_job(1, summary(), JobStatus::Queued, None);
+    let (mut s, fx) = opened_with(super::TARGET, vec![waiting.clone()]);
+    let [Effect::LoadLater { req: next, .. }] = &fx[..] else {
+        panic!("an unfinished job is looked at again: {fx:?}")
+    };
+    let fx = update(&mut s, key(KeyCode::Esc));
+    assert!(
+        fx.contains(&Effect::Cancel { req: *next }),
+        "the waiting look is cancelled: {fx:?}"
+    );
+    assert!(!matches!(s.top(), Screen::Reports(_)));
+    // A late answer is dropped and asks for nothing more.
+    assert!(jobs_arrive(&mut s, *next, vec![waiting]).is_empty());
+}
+
+#[test]
+fn a_failed_look_stops_the_looks_and_says_why() {
+    let waiting = report_job(1, summary(), JobStatus::Queued, None);
+    let (mut s, fx) = opened_with(super::TARGET, vec![waiting]);
+    let [Effect::LoadLater { req: next, .. }] = &fx[..] else {
+        panic!("{fx:?}")
+    };
+    let fx = update(
+        &mut s,
+        crate::app::fixtures::query_failed(*next, "connection lost"),
+    );
+    assert!(fx.is_empty(), "no more looks: {fx:?}");
+    assert_eq!(reports(&s).jobs.error(), Some("connection lost"));
+    // What was seen stays listed.
+    assert_eq!(reports(&s).own_jobs().len(), 1);
+}
