@@ -201,3 +201,111 @@ async fn the_fidelity_audit_kind_reveals_no_hidden_student() {
         "the export row and A1's, in the real table"
     );
 }
+
+/// What the Reports and Export screens ask of the worker: the enqueue
+/// answers with the job's id (or the database's refusal in its words), and
+/// the list of one's own jobs holds only one's own — an admin, who reads
+/// every job on the Jobs screen, sees only theirs here too.
+#[tokio::test]
+async fn the_screens_enqueue_and_list_only_their_own_jobs_through_the_worker() {
+    use caseload::app::{Data, Effect, Msg, Read, ReqId, Wrote};
+    let d = District::new().await;
+    d.grant_tool("counselor", "export").await;
+    d.grant_tool("admin", "export").await;
+    let exec = |person: &'static str, effect: Effect| {
+        let pool = d.pool_as(person);
+        async move {
+            caseload::worker::Worker::new(pool, common::worker::tls())
+                .execute(effect)
+                .await
+                .expect("a reply")
+        }
+    };
+    let (kind, payload) = caseload::export::job::Payload::new(
+        caseload::export::Spec::Caseload { counselor: None },
+        false,
+    )
+    .job();
+    let enqueue = |req: u64| Effect::EnqueueJob {
+        req: ReqId(req),
+        kind: kind.clone(),
+        payload: payload.clone(),
+    };
+    let mut ids = Vec::new();
+    for (n, person) in ["counselor_a", "counselor_b", "admin"]
+        .into_iter()
+        .enumerate()
+    {
+        match exec(person, enqueue(n as u64)).await {
+            Msg::Written {
+                wrote: Wrote::Enqueued(Ok(id)),
+                ..
+            } => ids.push(id),
+            other => panic!("{person}: {other:?}"),
+        }
+    }
+    match exec("teacher", enqueue(9)).await {
+        Msg::Written {
+            wrote: Wrote::Enqueued(Err(why)),
+            ..
+        } => assert!(
+            why.contains("you may not enqueue export.caseload jobs (they need the export tool)"),
+            "{why}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    let own = |person: &'static str| {
+        let exec = &exec;
+        async move {
+            match exec(
+                person,
+                Effect::Load {
+                    req: ReqId(20),
+                    read: Read::OwnJobs {
+                        prefix: "export.".into(),
+                    },
+                },
+            )
+            .await
+            {
+                Msg::Loaded {
+                    data: Data::OwnJobs { jobs, .. },
+                    ..
+                } => jobs,
+                other => panic!("{other:?}"),
+            }
+        }
+    };
+    for (person, id) in ["counselor_a", "counselor_b", "admin"]
+        .into_iter()
+        .zip(&ids)
+    {
+        let jobs = own(person).await;
+        assert_eq!(
+            jobs.iter().map(|j| j.row.id).collect::<Vec<_>>(),
+            [*id],
+            "{person}"
+        );
+        assert_eq!(jobs[0].state(), "waiting to run");
+        assert_eq!(jobs[0].payload, payload);
+    }
+    // The report family is a different list.
+    let reports = match exec(
+        "counselor_a",
+        Effect::Load {
+            req: ReqId(21),
+            read: Read::OwnJobs {
+                prefix: "report.".into(),
+            },
+        },
+    )
+    .await
+    {
+        Msg::Loaded {
+            data: Data::OwnJobs { jobs, .. },
+            ..
+        } => jobs,
+        other => panic!("{other:?}"),
+    };
+    assert!(reports.is_empty());
+}
