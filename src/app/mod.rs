@@ -33,6 +33,7 @@ pub mod loadable;
 mod msg;
 pub mod nav;
 pub mod outbox;
+pub mod own_jobs;
 pub mod paged;
 pub mod picker;
 pub mod request;

@@ -12,9 +12,9 @@ use crate::app::hint::{GLOBAL, MOVE};
 use crate::app::keymap::{Action, Context};
 use crate::app::list::Cursor;
 use crate::app::loadable::Loadable;
+use crate::app::own_jobs::{OwnJobs, enqueue, own_jobs_arrived, say_queued};
 use crate::app::screens::room::{Cx, Room};
 use crate::app::{Data, Effect, Read, ReqId, Wrote};
-use crate::domain::jobs::OwnJob;
 use crate::domain::missed::Period;
 use crate::export::Spec;
 use chrono::NaiveDate;
@@ -24,89 +24,13 @@ use uuid::Uuid;
 /// The menu's target.
 pub const TARGET: &str = "export";
 pub const TITLE: &str = "Export (CSV)";
-/// How often an open screen looks again while a job is unfinished.
-pub const POLL_MS: u64 = 1000;
-
 /// The choices, in screen order.
 pub const CHOICES: usize = 3;
-
-/// The person's own jobs of one family (`export.`, `report.`) and the
-/// worker's today.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OwnJobs {
-    pub jobs: Vec<OwnJob>,
-    pub today: NaiveDate,
-}
-
-impl OwnJobs {
-    pub fn unfinished(&self) -> bool {
-        self.jobs.iter().any(OwnJob::unfinished)
-    }
-}
-
-/// Takes a reply of `Read::OwnJobs` into `into`; while a job is unfinished,
-/// asks for the next look (`Effect::LoadLater`).
-pub fn own_jobs_arrived(
-    cx: &mut Cx,
-    into: &mut Loadable<OwnJobs>,
-    prefix: &str,
-    req: ReqId,
-    jobs: Vec<OwnJob>,
-    today: NaiveDate,
-) -> Vec<Effect> {
-    if !into.arrive(req, OwnJobs { jobs, today }) {
-        return vec![];
-    }
-    if !into.get().is_some_and(OwnJobs::unfinished) {
-        return vec![];
-    }
-    let next = cx.alloc();
-    into.start(next);
-    vec![Effect::LoadLater {
-        req: next,
-        read: Read::OwnJobs {
-            prefix: prefix.into(),
-        },
-        after_ms: POLL_MS,
-    }]
-}
-
-/// The effect that enqueues `payload`'s job, remembered in `pending`
-/// (shared by the roster's `E` and the Reports screen).
-pub fn enqueue(
-    cx: &mut Cx,
-    pending: &mut Option<ReqId>,
-    (kind, payload): (String, serde_json::Value),
-    what: &str,
-) -> Vec<Effect> {
-    if pending.is_some() {
-        cx.info(format!("still queueing the last {what}"));
-        return vec![];
-    }
-    if !cx.is_connected() {
-        cx.error(format!("not connected: no {what} can be queued"));
-        return vec![];
-    }
-    let req = cx.alloc();
-    *pending = Some(req);
-    cx.info(format!("queueing the {what}…"));
-    vec![Effect::EnqueueJob { req, kind, payload }]
-}
 
 /// The export job of `spec`.
 pub fn start(cx: &mut Cx, pending: &mut Option<ReqId>, spec: Spec, bom: bool) -> Vec<Effect> {
     let job = crate::export::job::Payload::new(spec, bom).job();
     enqueue(cx, pending, job, "export")
-}
-
-/// The status line's words for an enqueued job.
-pub fn say_queued(cx: &mut Cx, what: &str, result: &Result<Uuid, String>) {
-    match result {
-        Ok(_) => cx.info(format!(
-            "{what} queued: it runs as you in your caseload window or `caseload worker --mine`"
-        )),
-        Err(why) => cx.error(format!("{what} not queued: {why}")),
-    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

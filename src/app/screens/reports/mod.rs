@@ -14,7 +14,7 @@ use crate::app::hint::{GLOBAL, MOVE};
 use crate::app::keymap::{Action, Context};
 use crate::app::list::Cursor;
 use crate::app::loadable::Loadable;
-use crate::app::screens::export::{self, OwnJobs};
+use crate::app::own_jobs::{self, OwnJobs};
 use crate::app::screens::room::{Cx, Room};
 use crate::app::{Data, Effect, Read, ReqId, Wrote};
 use crate::domain::jobs::{JobStatus, OwnJob};
@@ -118,7 +118,7 @@ impl ReportsState {
     }
 
     fn queue(&mut self, cx: &mut Cx, payload: Payload) -> Vec<Effect> {
-        export::enqueue(cx, &mut self.pending, payload.job(), "report")
+        own_jobs::enqueue(cx, &mut self.pending, payload.job(), "report")
     }
 
     fn open_selected(&mut self, cx: &mut Cx) -> Vec<Effect> {
@@ -306,7 +306,7 @@ impl Room for ReportsState {
                 vec![]
             }
             Data::OwnJobs { jobs, today } => {
-                export::own_jobs_arrived(cx, &mut self.jobs, PREFIX, req, jobs, today)
+                own_jobs::own_jobs_arrived(cx, &mut self.jobs, PREFIX, req, jobs, today)
             }
             _ => vec![],
         };
@@ -317,7 +317,7 @@ impl Room for ReportsState {
     fn on_written(&mut self, cx: &mut Cx, req: ReqId, wrote: Wrote) -> Vec<Effect> {
         match wrote {
             Wrote::Enqueued(result) if self.pending.take_if(|r| *r == req).is_some() => {
-                export::say_queued(cx, "report", &result);
+                own_jobs::say_queued(cx, "report", &result);
                 if result.is_ok() {
                     // The new job heads the list; the looks go on while
                     // it is unfinished.

@@ -128,7 +128,7 @@ impl Room for RosterState {
         if let Wrote::Enqueued(result) = wrote
             && self.exporting.take_if(|r| *r == req).is_some()
         {
-            export::say_queued(cx, "export of the roster as shown", &result);
+            crate::app::own_jobs::say_queued(cx, "export of the roster as shown", &result);
         }
         vec![]
     }
