@@ -480,6 +480,25 @@ pub enum ReportCommand {
     Summary(ReportSummaryArgs),
     /// A student's progress report for a family meeting (nothing restricted).
     Student(ReportStudentArgs),
+    /// Fidelity at one school: sessions and minutes planned (from each
+    /// plan's frequency) against delivered and missed, per intervention and
+    /// per program, flagged under the district's threshold.
+    Fidelity(ReportFidelityArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ReportFidelityArgs {
+    /// The school (local id).
+    #[arg(long, value_name = "LOCAL_ID")]
+    pub school: String,
+    /// The range's first day.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: chrono::NaiveDate,
+    /// The range's last day (default today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<chrono::NaiveDate>,
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -387,3 +387,126 @@ async fn a_login_without_a_users_row_cannot_export_and_leaves_no_file() {
     assert!(e.to_string().contains("only a caseload user"), "{e}");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+/// The `export.sessions` job (run as its author, on their own pool): its
+/// files hold what that counselor sees through psql, its result names them,
+/// and it is an audit event like any export.
+#[tokio::test]
+async fn an_export_job_writes_what_its_author_sees_and_names_the_files() {
+    let d = District::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let today: chrono::NaiveDate = d
+        .admin
+        .query_one("SELECT current_date", &[])
+        .await
+        .unwrap()
+        .get(0);
+    let payload = serde_json::json!({
+        "spec": {"export": "sessions", "from": today - chrono::Days::new(7), "to": today, "school": null},
+        "bom": true,
+        "dir": dir.path(),
+        "today": today,
+    });
+    let result = d
+        .author_job("counselor_a", "export.sessions", payload.clone(), false)
+        .await
+        .expect("the export job");
+    let files = result["files"].as_array().expect("files");
+    assert_eq!(files.len(), 2, "{result}");
+    let sessions = Path::new(files[0]["path"].as_str().unwrap());
+    assert_eq!(sessions.parent(), Some(dir.path()));
+    let bytes = std::fs::read(sessions).unwrap();
+    assert_eq!(files[0]["bytes"], bytes.len() as u64);
+    assert!(
+        bytes.starts_with("\u{feff}".as_bytes()),
+        "the BOM asked for"
+    );
+    let c = d.connect_as("counselor_a").await;
+    let expected = psql(
+        &c,
+        "SELECT x.session_date::text, s.local_id, x.attendance, x.minutes::text, x.note \
+         FROM intervention_sessions x JOIN interventions i ON i.id = x.intervention_id \
+         JOIN students s ON s.id = i.student_id \
+         WHERE x.session_date BETWEEN current_date - 7 AND current_date",
+    )
+    .await;
+    assert_eq!(columns(&read(sessions), &[0, 1, 7, 8, 11]), expected);
+    assert_eq!(files[0]["rows"], expected.len() as u64);
+    assert_eq!(result["students"], 1, "A1 (A2 has no sessions): {result}");
+    let audited: i64 = d
+        .admin
+        .query_one(
+            "SELECT count(*) FROM audit_events WHERE action = 'export' AND table_name = 'sessions' \
+             AND actor_id = $1 AND student_id IS NULL",
+            &[&d.id("counselor_a")],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(audited, 1);
+
+    // Cancelled before it ran: nothing written, nothing audited.
+    let empty = tempfile::tempdir().unwrap();
+    let mut cancelled = payload.clone();
+    cancelled["dir"] = serde_json::json!(empty.path());
+    assert_eq!(
+        d.author_job("counselor_a", "export.sessions", cancelled, true)
+            .await,
+        Err(caseload::jobs::JobError::Cancelled)
+    );
+    assert_eq!(std::fs::read_dir(empty.path()).unwrap().count(), 0);
+
+    // A payload for another kind, or a relative folder, fails at once.
+    let wrong = d
+        .author_job("counselor_a", "export.roster", payload.clone(), false)
+        .await;
+    assert!(
+        matches!(&wrong, Err(caseload::jobs::JobError::Fatal(m)) if m.contains("cannot write a sessions export")),
+        "{wrong:?}"
+    );
+    let mut relative = payload;
+    relative["dir"] = serde_json::json!("downloads");
+    let refused = d
+        .author_job("counselor_a", "export.sessions", relative, false)
+        .await;
+    assert!(
+        matches!(&refused, Err(caseload::jobs::JobError::Fatal(m)) if m.contains("not an absolute path")),
+        "{refused:?}"
+    );
+}
+
+/// The saved-roster export reads the author's own saved filters when it
+/// runs (the TUI's Export screen queues it without them).
+#[tokio::test]
+async fn a_saved_roster_export_job_uses_the_authors_saved_filters() {
+    let d = District::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let c = d.connect_as("coord_x").await;
+    let filters = caseload::domain::roster::Filters {
+        school: Some(caseload::domain::roster::SchoolFilter {
+            id: d.school_x,
+            name: "X".into(),
+        }),
+        active_intervention: false,
+        ..Default::default()
+    };
+    caseload::db::roster::save_filters(&c, &filters, caseload::domain::roster::Sort::Name)
+        .await
+        .unwrap();
+    let result = d
+        .author_job(
+            "coord_x",
+            "export.roster",
+            serde_json::json!({"spec": {"export": "saved_roster"}, "dir": dir.path()}),
+            false,
+        )
+        .await
+        .expect("the export job");
+    let path = result["files"][0]["path"].as_str().unwrap().to_string();
+    let mut ids: Vec<String> = read(Path::new(&path))[1..]
+        .iter()
+        .map(|r| r[0].clone())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["A1", "A2", "B1"], "school X only");
+}

@@ -230,13 +230,15 @@ async fn the_caseload_window_runs_its_persons_import() {
     let worker = caseload::worker::Worker::new(a.pool(), common::worker::tls());
     let req = ReqId(1);
     let msg = worker
-        .execute(Effect::EnqueueImport {
+        .execute(Effect::EnqueueJob {
             req,
-            payload: ImportPayload {
+            kind: caseload::domain::import::KIND.into(),
+            payload: serde_json::to_value(ImportPayload {
                 path: dir.path().to_string_lossy().into_owned(),
                 dry_run: false,
                 logins: false,
-            },
+            })
+            .expect("payload"),
         })
         .await;
     let id = match msg {

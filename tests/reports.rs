@@ -393,6 +393,15 @@ async fn the_meeting_recap_shows_students_decisions_charts_and_follow_ups() {
         doc.text
             .contains("Solve <more> problems & faster: off track")
     );
+    // Each chart has its key: the off-track goal has points, an aim line
+    // and (four points) a trend.
+    assert!(
+        doc.text.contains(
+            "data points (measurements)aim line: baseline to goal (dashed)trend of the data points"
+        ),
+        "the chart's legend: {}",
+        doc.text
+    );
 
     let decisions = &doc.tables["decisions"];
     let moved: Vec<&Vec<String>> = decisions[1..]
@@ -601,4 +610,274 @@ async fn unknown_schools_and_students_are_named() {
     .await
     .unwrap_err();
     assert_eq!(e.to_string(), "no school has the local id \"Q\"");
+}
+
+/// A `Read Naturally` plan for `student` at school X: active from
+/// `start`, `per_week` sessions of `minutes`, with `sessions` (day,
+/// attendance, minutes) logged.
+async fn reading_plan(
+    d: &District,
+    program: Uuid,
+    student: &str,
+    start: NaiveDate,
+    per_week: i16,
+    minutes: i16,
+    sessions: &[(NaiveDate, &str, i16)],
+) {
+    let id: Uuid = d
+        .admin
+        .query_one(
+            "INSERT INTO interventions (student_id, school_id, program_id, intervention_type, \
+                 tier, status, owner_id, start_date, sessions_per_week, minutes_per_session) \
+             SELECT id, school_id, $2, 'reading', 2, 'active', counselor_id, $3, $4, $5 \
+             FROM students WHERE id = $1 RETURNING id",
+            &[
+                &d.students[student].id,
+                &program,
+                &start,
+                &per_week,
+                &minutes,
+            ],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    for (on, attendance, minutes) in sessions {
+        d.admin
+            .execute(
+                "INSERT INTO intervention_sessions (id, intervention_id, session_date, minutes, attendance) \
+                 VALUES (gen_random_uuid(), $1, $2, $3, $4)",
+                &[&id, on, minutes, attendance],
+            )
+            .await
+            .unwrap();
+    }
+}
+
+/// The fidelity report, run as a job by its author: numbers counted by
+/// hand, per intervention and per program, the CSV beside the HTML, and
+/// only what the author sees.
+#[tokio::test]
+async fn the_fidelity_job_counts_planned_delivered_and_missed_by_hand() {
+    let d = District::new().await;
+    let day = |m: u32, n: u32| NaiveDate::from_ymd_opt(2026, m, n).unwrap();
+    let program: Uuid = d
+        .admin
+        .query_one(
+            "INSERT INTO intervention_programs (name, intervention_type) \
+             VALUES ('Read Naturally', 'reading') RETURNING id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    // A2: three a week of 30 minutes from Monday 2 November. Over the two
+    // weeks to Sunday 15 November: planned 3 + 3, delivered 2 + 1 (the
+    // absence is no delivery; the 16th is outside), missed 1 + 2;
+    // minutes 180 planned, 30 + 20 + 30 = 80 delivered.
+    reading_plan(
+        &d,
+        program,
+        "a2",
+        day(11, 2),
+        3,
+        30,
+        &[
+            (day(11, 3), "present", 30),
+            (day(11, 5), "present", 20),
+            (day(11, 6), "student_absent", 0),
+            (day(11, 10), "present", 30),
+            (day(11, 16), "present", 30),
+        ],
+    )
+    .await;
+    // B1: two a week of 20 minutes from Monday 9 November: the second
+    // week only, planned 2, delivered 1, missed 1; minutes 40 vs 30.
+    reading_plan(
+        &d,
+        program,
+        "b1",
+        day(11, 9),
+        2,
+        20,
+        &[(day(11, 10), "present", 30)],
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let payload = |dir: &std::path::Path| {
+        serde_json::json!({
+            "spec": {"report": "fidelity", "school": "X", "from": day(11, 2), "to": day(11, 15)},
+            "dir": dir,
+            "today": day(12, 3),
+        })
+    };
+    let result = d
+        .author_job("coord_x", "report.fidelity", payload(dir.path()), false)
+        .await
+        .expect("the fidelity job");
+    let html_path = std::path::PathBuf::from(result["file"].as_str().expect("the file"));
+    assert_eq!(
+        html_path.file_name().unwrap().to_string_lossy(),
+        "fidelity-X-2026-11-02-to-2026-11-15.html"
+    );
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert_eq!(result["bytes"], html.len() as u64);
+    assert_eq!(result["students"], 2);
+    let doc = parse(&html);
+    let row = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        doc.tables["interventions"],
+        [
+            row(&[
+                "student",
+                "local_id",
+                "intervention",
+                "status",
+                "per_week",
+                "sessions_planned",
+                "sessions_delivered",
+                "sessions_missed",
+                "minutes_planned",
+                "minutes_delivered",
+                "sessions_fidelity",
+                "minutes_fidelity",
+                "flag"
+            ]),
+            row(&[
+                "Kid A2",
+                "A2",
+                "Read Naturally",
+                "active",
+                "3",
+                "6.0",
+                "3",
+                "3.0",
+                "180",
+                "80",
+                "50%",
+                "44%",
+                "below 80%"
+            ]),
+            row(&[
+                "Kid B1",
+                "B1",
+                "Read Naturally",
+                "active",
+                "2",
+                "2.0",
+                "1",
+                "1.0",
+                "40",
+                "30",
+                "50%",
+                "75%",
+                "below 80%"
+            ]),
+        ]
+    );
+    assert_eq!(
+        doc.tables["programs"][1..],
+        [row(&[
+            "Read Naturally",
+            "2",
+            "8.0",
+            "4",
+            "4.0",
+            "220",
+            "110",
+            "50%",
+            "50%",
+            "below 80%"
+        ])]
+    );
+    assert!(doc.text.contains("2 of 2 interventions flagged"));
+    // The CSV holds the interventions' table, with the program.
+    let csv = std::fs::read_to_string(result["csv"].as_str().expect("a csv")).unwrap();
+    assert!(
+        csv.contains("\"Kid B1\",\"B1\",\"Read Naturally\",\"Read Naturally\",\"active\",\"2\",\"2.0\",\"1\",\"1.0\",\"40\",\"30\",\"50%\",\"75%\",\"below 80%\"")
+            || csv.contains("Kid B1,B1,Read Naturally,Read Naturally,active,2,2.0,1,1.0,40,30,50%,75%,below 80%"),
+        "{csv}"
+    );
+    // Its audit event.
+    let audited: i64 = d
+        .admin
+        .query_one(
+            "SELECT count(*) FROM audit_events WHERE table_name = 'report.fidelity' \
+             AND actor_id = $1 AND student_id IS NOT NULL",
+            &[&d.id("coord_x")],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(audited, 2);
+
+    // B1's counselor sees B1 only.
+    let mine = tempfile::tempdir().unwrap();
+    let result = d
+        .author_job(
+            "counselor_b",
+            "report.fidelity",
+            payload(mine.path()),
+            false,
+        )
+        .await
+        .expect("the fidelity job");
+    let doc = parse(&std::fs::read_to_string(result["file"].as_str().unwrap()).unwrap());
+    let students: Vec<&str> = doc.tables["interventions"][1..]
+        .iter()
+        .map(|r| r[1].as_str())
+        .collect();
+    assert_eq!(students, ["B1"]);
+}
+
+/// A report job checks for cancel between building and writing: cancelled,
+/// it leaves no file; a payload naming another report fails at once.
+#[tokio::test]
+async fn a_cancelled_or_mismatched_report_job_writes_nothing() {
+    let d = District::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let payload = serde_json::json!({
+        "spec": {"report": "summary", "by": "school", "school": null, "counselor": null},
+        "dir": dir.path(),
+    });
+    assert_eq!(
+        d.author_job("coord_x", "report.summary", payload.clone(), true)
+            .await,
+        Err(caseload::jobs::JobError::Cancelled)
+    );
+    let wrong = d
+        .author_job("coord_x", "report.recap", payload.clone(), false)
+        .await;
+    assert!(
+        matches!(&wrong, Err(caseload::jobs::JobError::Fatal(m)) if m.contains("cannot write a report.summary")),
+        "{wrong:?}"
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    // Run as it should be: the summary's file, named in the result.
+    let done = d
+        .author_job("coord_x", "report.summary", payload, false)
+        .await
+        .expect("the summary job");
+    let file = done["file"].as_str().unwrap();
+    assert!(file.starts_with(&*dir.path().to_string_lossy()), "{done}");
+    let doc = parse(&std::fs::read_to_string(file).unwrap());
+    assert_eq!(doc.tables["summary"][1][0], "X");
+    // An unknown school is the person's mistake: failed at once, in words.
+    let bad = d
+        .author_job(
+            "coord_x",
+            "report.fidelity",
+            serde_json::json!({
+                "spec": {"report": "fidelity", "school": "Q", "from": "2026-11-01", "to": "2026-11-30"},
+                "dir": dir.path(),
+            }),
+            false,
+        )
+        .await;
+    assert_eq!(
+        bad,
+        Err(caseload::jobs::JobError::Fatal(
+            "no school has the local id \"Q\"".into()
+        ))
+    );
 }

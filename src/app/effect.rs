@@ -180,25 +180,14 @@ pub enum Effect {
         id: Uuid,
         action: crate::domain::jobs::JobAction,
     },
-    /// Enqueue a OneRoster import job as the person (the path made
-    /// absolute here); answered with `Wrote::Enqueued`. Their window runs
-    /// it (the kind runs as its author). Never cancelled once sent.
-    EnqueueImport {
+    /// Enqueue a job of `kind` as the person (`caseload_job_enqueue`: the
+    /// kind's tool decides whether they may); answered with
+    /// `Wrote::Enqueued`. Reports and exports are jobs that run as their
+    /// author. Never cancelled once sent.
+    EnqueueJob {
         req: ReqId,
-        payload: crate::domain::import::ImportPayload,
-    },
-    /// Write a CSV export to the download folder as the person, recorded in
-    /// the audit trail; answered with `Wrote::Exported`. Never cancelled.
-    Export {
-        req: ReqId,
-        what: crate::app::screens::export::ExportWhat,
-        bom: bool,
-    },
-    /// Build and write a report to the reports folder as the person;
-    /// answered with `Wrote::Reported`. Never cancelled.
-    RunReport {
-        req: ReqId,
-        spec: crate::report::Spec,
+        kind: String,
+        payload: serde_json::Value,
     },
     /// Open a file written here (a report) with the system's opener;
     /// answered with `Wrote::Opened`.

@@ -34,6 +34,7 @@ pub mod loadable;
 mod msg;
 pub mod nav;
 pub mod outbox;
+pub mod own_jobs;
 pub mod paged;
 pub mod palette;
 pub mod path_tab;

@@ -153,9 +153,14 @@ pub enum Read {
     Job {
         id: Uuid,
     },
-    /// The reports written on this computer, and the schools a recap can
+    /// The reports written on this computer, and the schools a report can
     /// be for.
     Reports,
+    /// The person's own jobs whose kind starts with `prefix` (`report.`,
+    /// `export.`), newest first.
+    OwnJobs {
+        prefix: String,
+    },
     /// Everyone, with their grants and logins, for the People screen.
     Directory,
     /// Every district setting with its school and personal overrides.
@@ -298,6 +303,11 @@ pub enum Data {
         entries: Vec<crate::report::store::Entry>,
         schools: Vec<SchoolChoice>,
     },
+    OwnJobs {
+        jobs: Vec<crate::domain::jobs::OwnJob>,
+        /// The worker's today: the screens turn "this month" into dates.
+        today: chrono::NaiveDate,
+    },
     Directory {
         dir: Box<crate::domain::people::Directory>,
     },
@@ -331,12 +341,9 @@ pub enum Wrote {
     Admin(Result<(), String>),
     /// `Effect::JobAction`: what to say (`Err`: the refusal, in words).
     Job(Result<String, String>),
-    /// `Effect::EnqueueImport`: the job, or the refusal in words.
-    Enqueued(Result<uuid::Uuid, String>),
-    /// `Effect::Export`: what was written, or why not.
-    Exported(Result<crate::export::Written, String>),
-    /// `Effect::RunReport`.
-    Reported(Result<crate::report::Written, String>),
+    /// `Effect::EnqueueJob`: the new job's id, or why not (in the
+    /// database's words).
+    Enqueued(Result<Uuid, String>),
     /// `Effect::OpenFile`: the file handed to the opener, or why not.
     Opened(Result<std::path::PathBuf, String>),
 }

@@ -548,7 +548,7 @@ fn a_tool_the_menu_offers_opens_at_once_over_the_menu() {
             e,
             Effect::Cancel { .. }
                 | Effect::Load {
-                    read: Read::Reports,
+                    read: Read::Reports | Read::OwnJobs { .. },
                     ..
                 }
         )),

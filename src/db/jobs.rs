@@ -4,7 +4,7 @@
 //! calls are in `jobs/store.rs`.
 
 use crate::domain::jobs::{
-    JobAction, JobDetail, JobList, JobRow, JobStatus, Runner, WORKER_SILENT_SECS,
+    JobAction, JobDetail, JobList, JobRow, JobStatus, OwnJob, Runner, WORKER_SILENT_SECS,
 };
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -74,6 +74,32 @@ pub async fn list(c: &impl GenericClient, limit: i64) -> Result<JobList, tokio_p
         now: w.get(2),
         worker_kinds: w.get(3),
     })
+}
+
+/// The person's own jobs whose kind starts with `prefix` (`report.`,
+/// `export.`), newest first, at most `limit`: admins too see only their
+/// own here.
+pub async fn own(
+    c: &impl GenericClient,
+    prefix: &str,
+    limit: i64,
+) -> Result<Vec<OwnJob>, tokio_postgres::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS}, j.payload, j.result \
+         FROM public.jobs j LEFT JOIN public.users u ON u.id = j.created_by \
+         WHERE j.created_by = public.caseload_current_user_id() \
+           AND left(j.kind, length($1)) = $1 \
+         ORDER BY j.created_at DESC, j.id DESC LIMIT $2"
+    );
+    let rows = c.query(&sql, &[&prefix, &limit]).await?;
+    Ok(rows
+        .iter()
+        .map(|r| OwnJob {
+            row: row(r),
+            payload: r.get(13),
+            result: r.get(14),
+        })
+        .collect())
 }
 
 /// One job, if the person may see it.

@@ -85,6 +85,7 @@ embedded_migrations! {
     29 => "0029_import_speed.sql",
     30 => "0030_author_kinds.sql",
     31 => "0031_author_jobs.sql",
+    32 => "0032_report_export_jobs.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

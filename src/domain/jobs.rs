@@ -184,6 +184,61 @@ pub struct JobDetail {
     pub now: DateTime<Utc>,
 }
 
+/// One of the person's own jobs as the Reports and Export screens show it:
+/// the row, what it was asked to do and what it did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnJob {
+    pub row: JobRow,
+    pub payload: serde_json::Value,
+    pub result: Option<serde_json::Value>,
+}
+
+impl OwnJob {
+    /// The file a finished job wrote (`result.file`, or the first of
+    /// `result.files`).
+    pub fn file(&self) -> Option<std::path::PathBuf> {
+        let r = self.result.as_ref()?;
+        r.get("file")
+            .or_else(|| r.get("files")?.get(0)?.get("path"))
+            .and_then(|v| v.as_str())
+            .map(std::path::PathBuf::from)
+    }
+
+    /// Where it stands, in words: waiting to run, running 40% (reading…),
+    /// done, failed: why, cancelled.
+    pub fn state(&self) -> String {
+        let r = &self.row;
+        match r.status {
+            JobStatus::Scheduled | JobStatus::Queued => "waiting to run".into(),
+            JobStatus::Retrying => format!(
+                "waiting to run again (attempt {} of {} failed: {})",
+                r.attempts,
+                r.max_attempts,
+                r.last_error.as_deref().unwrap_or("no reason given")
+            ),
+            JobStatus::Running if r.stopping => "stopping".into(),
+            JobStatus::Running => match &r.message {
+                Some(m) => format!("running {}% ({m})", r.progress),
+                None => format!("running {}%", r.progress),
+            },
+            JobStatus::Succeeded => "done".into(),
+            JobStatus::Failed => format!(
+                "failed: {}",
+                r.last_error.as_deref().unwrap_or("no reason given")
+            ),
+            JobStatus::Cancelled => "cancelled".into(),
+        }
+    }
+
+    /// Not finished: worth looking at again soon.
+    pub fn unfinished(&self) -> bool {
+        self.row.status.cancellable()
+    }
+}
+
+/// The most of their own report or export jobs a screen lists.
+pub const OWN_JOB_ROWS: i64 = 50;
+
 /// `cancel` or `retry`, from the screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobAction {

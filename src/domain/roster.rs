@@ -56,8 +56,10 @@ pub struct SchoolFilter {
     pub name: String,
 }
 
-/// Every filter the roster offers; all set ones must hold.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Every filter the roster offers; all set ones must hold. Serialized in
+/// an export job's payload.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Filters {
     pub school: Option<SchoolFilter>,
     pub grade_min: Option<GradeLevel>,
@@ -106,7 +108,8 @@ impl Filters {
 }
 
 /// What the roster shows: typed search text, filters and order.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RosterQuery {
     pub search: String,
     pub filters: Filters,

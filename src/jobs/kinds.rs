@@ -13,6 +13,8 @@ use super::{BoxFuture, JobCtx, JobError, JobResult, Registry};
 /// --mine`, never by a service worker. Each module adds its own line.
 pub fn register_author(r: &mut Registry) {
     r.register(crate::domain::import::KIND, crate::oneroster::job::handler);
+    crate::report::job::register(r);
+    crate::export::job::register(r);
 }
 
 pub fn register(r: &mut Registry) {

@@ -6,7 +6,7 @@ use crate::cli::{GroupByArg, ReportCommand};
 use color_eyre::eyre::{Result, eyre};
 
 /// The spec and the folder the command asks for.
-pub fn spec(cmd: &ReportCommand) -> (Spec, Option<std::path::PathBuf>) {
+pub fn spec(cmd: &ReportCommand, today: chrono::NaiveDate) -> (Spec, Option<std::path::PathBuf>) {
     match cmd {
         ReportCommand::Recap(a) => (
             Spec::Recap {
@@ -35,6 +35,14 @@ pub fn spec(cmd: &ReportCommand) -> (Spec, Option<std::path::PathBuf>) {
             },
             a.out.clone(),
         ),
+        ReportCommand::Fidelity(a) => (
+            Spec::Fidelity {
+                school: a.school.clone(),
+                from: a.from,
+                to: a.to.unwrap_or(today),
+            },
+            a.out.clone(),
+        ),
     }
 }
 
@@ -44,7 +52,7 @@ pub async fn report(
     today: chrono::NaiveDate,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<()> {
-    let (spec, out) = spec(cmd);
+    let (spec, out) = spec(cmd, today);
     let dir = out
         .or_else(|| super::store::default_dir(env))
         .ok_or_else(|| {

@@ -24,17 +24,35 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-const STYLE: &str = "\
+/// Screen and print. Printed on A4 portrait (`@page`): tables shrink to a
+/// small font and break long words (`overflow-wrap:anywhere`; headers
+/// break after their underscores first, `<wbr/>`), so the 17-column
+/// summary stays inside the page instead of running off its right edge
+/// (checked with `chromium --headless --print-to-pdf`: a district's summary
+/// by counselor on A4 portrait pages, nothing cut). A landscape named page
+/// for wide tables was tried and dropped: Chromium starts a named page on a
+/// new sheet, which left the title alone on the first. Chart keys are drawn
+/// with borders, which print even when backgrounds do not.
+pub const STYLE: &str = "\
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#111;margin:2rem;line-height:1.4}\
 h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.2rem;margin:1.5rem 0 .5rem;border-bottom:1px solid #999}\
 h3{font-size:1rem;margin:1rem 0 .25rem}p.meta{color:#444;margin:0 0 1rem}\
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.9rem}\
-th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top}\
+th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}\
 th{background:#eee}td.n,th.n{text-align:right}\
 section.student{page-break-inside:avoid;break-inside:avoid}\
 svg{max-width:100%;height:auto}.verdict{font-weight:600}\
-@media print{body{margin:0;font-size:11pt}h2{page-break-after:avoid;break-after:avoid}\
-table,svg{page-break-inside:avoid;break-inside:avoid}a{color:inherit;text-decoration:none}}";
+p.legend{font-size:.8rem;color:#333;margin:0 0 .75rem}\
+.key{display:inline-block;vertical-align:middle;width:18px;height:0;margin:0 .3rem 0 .9rem}\
+.key:first-child{margin-left:0}\
+.key.point{width:0;border:4px solid #036;border-radius:50%}\
+.key.aimline{border-top:2px dashed #1a6}.key.trend{border-top:2px solid #c50}\
+.key.target{width:6px;height:6px;border:2px solid #1a6}\
+@page{size:A4 portrait;margin:12mm}\
+@media print{body{margin:0;font-size:10pt}h2{page-break-after:avoid;break-after:avoid}\
+table{font-size:7.5pt;width:100%;max-width:100%;table-layout:auto}\
+th,td{padding:1px 3px;overflow-wrap:anywhere;word-break:break-word;hyphens:auto}\
+tr,svg,p.legend{page-break-inside:avoid;break-inside:avoid}a{color:inherit;text-decoration:none}}";
 
 /// A page being written.
 pub struct Page {
@@ -76,13 +94,15 @@ impl Page {
     pub fn table(&mut self, id: &str, head: &[&str], rows: &[Vec<String>]) -> &mut Self {
         let _ = write!(self.body, "<table id=\"{}\"><thead><tr>", esc(id));
         for h in head {
-            let _ = write!(self.body, "<th>{}</th>", esc(h));
+            // Column names are snake_case: let them wrap at their joints.
+            let _ = write!(self.body, "<th>{}</th>", esc(h).replace('_', "_<wbr/>"));
         }
         self.body.push_str("</tr></thead><tbody>");
         for row in rows {
             self.body.push_str("<tr>");
             for cell in row {
-                let class = if cell.parse::<f64>().is_ok() {
+                let number = cell.strip_suffix('%').unwrap_or(cell);
+                let class = if number.parse::<f64>().is_ok() {
                     " class=\"n\""
                 } else {
                     ""
@@ -128,11 +148,36 @@ mod tests {
     #[test]
     fn tables_escape_every_cell() {
         let mut p = Page::new();
-        p.table("t", &["<h>"], &[vec!["<b>".into()], vec!["12".into()]]);
+        p.table(
+            "t",
+            &["<h>"],
+            &[vec!["<b>".into()], vec!["12".into()], vec!["44%".into()]],
+        );
         let html = p.finish("T&C");
         assert!(html.contains("<th>&lt;h&gt;</th>"));
         assert!(html.contains("<td>&lt;b&gt;</td>"));
         assert!(html.contains("<td class=\"n\">12</td>"));
+        assert!(html.contains("<td class=\"n\">44%</td>"));
         assert!(html.contains("<title>T&amp;C</title>"));
+    }
+
+    /// The tryout printed a summary whose table ran off an A4 page: the
+    /// print rules that keep it on the page must be there.
+    #[test]
+    fn reports_print_on_a4_with_small_wrapping_tables() {
+        let html = Page::new().finish("T");
+        for rule in [
+            "@page{size:A4 portrait",
+            "@media print{",
+            "table{font-size:7.5pt",
+            "overflow-wrap:anywhere",
+        ] {
+            assert!(html.contains(rule), "missing {rule}");
+        }
+        let print = &STYLE[STYLE.find("@media print{").unwrap()..];
+        assert!(print.contains("overflow-wrap:anywhere"));
+        let mut p = Page::new();
+        p.table("t", &["missed_sessions"], &[]);
+        assert!(p.finish("T").contains("<th>missed_<wbr/>sessions</th>"));
     }
 }

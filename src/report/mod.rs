@@ -14,7 +14,9 @@
 pub mod command;
 pub mod data;
 pub mod family;
+pub mod fidelity;
 pub mod html;
+pub mod job;
 pub mod recap;
 pub mod store;
 pub mod summary;
@@ -55,6 +57,13 @@ pub enum Spec {
         student: String,
         school: Option<String>,
     },
+    /// Sessions and minutes planned against delivered at one school, from
+    /// `from` to `to` (both included).
+    Fidelity {
+        school: String,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
 }
 
 impl Spec {
@@ -64,6 +73,33 @@ impl Spec {
             Spec::Recap { .. } => "report.recap",
             Spec::Summary { .. } => "report.summary",
             Spec::Student { .. } => "report.student",
+            Spec::Fidelity { .. } => "report.fidelity",
+        }
+    }
+
+    /// In a few words, for a list of jobs.
+    pub fn describe(&self) -> String {
+        match self {
+            Spec::Recap { school, date, .. } => match date {
+                Some(d) => format!("meeting recap {school} {d}"),
+                None => format!("meeting recap {school}"),
+            },
+            Spec::Summary {
+                by,
+                school,
+                counselor,
+            } => {
+                let by = match by {
+                    GroupBy::School => "school",
+                    GroupBy::Counselor => "counselor",
+                };
+                match school.as_deref().or(counselor.as_deref()) {
+                    Some(of) => format!("summary by {by}: {of}"),
+                    None => format!("summary by {by}"),
+                }
+            }
+            Spec::Student { student, .. } => format!("progress report {student}"),
+            Spec::Fidelity { school, from, to } => format!("fidelity {school} {from} to {to}"),
         }
     }
 
@@ -95,6 +131,9 @@ impl Spec {
             }
             Spec::Student { student, .. } => {
                 format!("progress-{}-{today}", file::name_part(student))
+            }
+            Spec::Fidelity { school, from, to } => {
+                format!("fidelity-{}-{from}-to-{to}", file::name_part(school))
             }
         }
     }
@@ -199,6 +238,7 @@ pub async fn build(
     today: NaiveDate,
     progress: Progress<'_>,
 ) -> Result<Built, ReportError> {
+    export::without_jit(client).await?;
     let rules = load_rule_settings(client).await?;
     match spec {
         Spec::Recap {
@@ -287,6 +327,30 @@ pub async fn build(
             let id = student_id(client, student, school.as_deref()).await?;
             family::build(client, id, today, rules.decision_rule_points, progress).await
         }
+        Spec::Fidelity {
+            school: local,
+            from,
+            to,
+        } => {
+            if to < from {
+                return Err(ReportError::Invalid(format!(
+                    "the range ends ({to}) before it starts ({from})"
+                )));
+            }
+            let (id, name) = school(client, local).await?;
+            fidelity::build(
+                client,
+                &fidelity::Fidelity {
+                    school: id,
+                    school_name: &name,
+                    range: (*from, *to),
+                    today,
+                    threshold: rules.fidelity_threshold,
+                },
+                progress,
+            )
+            .await
+        }
     }
 }
 
@@ -300,7 +364,20 @@ pub async fn run(
     progress: Progress<'_>,
 ) -> Result<Written, ReportError> {
     let built = build(client, spec, opts.today, progress).await?;
-    let written = store::save(&opts.dir, spec, &spec.stem(opts.today), &built)?;
+    let written = publish(client, spec, opts, &built).await?;
+    progress(100, "done");
+    Ok(written)
+}
+
+/// Writes a built report and records its audit event (the second half of
+/// [`run`]; a job checks for cancel between the two).
+pub async fn publish(
+    client: &impl GenericClient,
+    spec: &Spec,
+    opts: &Options,
+    built: &Built,
+) -> Result<Written, ReportError> {
+    let written = store::save(&opts.dir, spec, &spec.stem(opts.today), built)?;
     let detail = serde_json::json!({
         "spec": spec,
         "file": written.html.file_name().map(|n| n.to_string_lossy().into_owned()),
@@ -309,6 +386,5 @@ pub async fn run(
         store::remove(&written);
         return Err(e.into());
     }
-    progress(100, "done");
     Ok(written)
 }

@@ -153,12 +153,57 @@ pub fn chart(g: &GoalWithPoints, label: &str) -> Option<String> {
         );
     }
     s.push_str("</svg>");
+    let mut keys = Vec::new();
+    if !sorted.is_empty() {
+        keys.push(("point", "data points (measurements)"));
+    }
+    if goal.is_some() {
+        keys.push(("aimline", "aim line: baseline to goal (dashed)"));
+    }
+    if progress::trend(&points).is_some() {
+        keys.push(("trend", "trend of the data points"));
+    }
+    if target.is_some() {
+        keys.push(("target", "goal"));
+    }
+    s.push_str(&legend(&keys));
     Some(s)
+}
+
+/// The key under a chart: one swatch and its words per kind of mark drawn.
+fn legend(keys: &[(&str, &str)]) -> String {
+    let mut s = String::from("<p class=\"legend\">");
+    for (class, words) in keys {
+        let _ = write!(
+            s,
+            "<span class=\"key {class}\"></span><span class=\"key-text\">{}</span>",
+            esc(words)
+        );
+    }
+    s.push_str("</p>");
+    s
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tryout's charts had no key: a reader could not tell the aim
+    /// line from the trend.
+    #[test]
+    fn a_chart_says_what_its_lines_and_dots_are() {
+        let keys = [
+            ("point", "data points (measurements)"),
+            ("aimline", "aim <line>"),
+        ];
+        let l = legend(&keys);
+        assert_eq!(
+            l,
+            "<p class=\"legend\"><span class=\"key point\"></span><span class=\"key-text\">\
+             data points (measurements)</span><span class=\"key aimline\"></span>\
+             <span class=\"key-text\">aim &lt;line&gt;</span></p>"
+        );
+    }
 
     #[test]
     fn numbers_are_short() {

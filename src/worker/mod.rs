@@ -290,9 +290,7 @@ impl Worker {
             | Effect::ChangeDocument { .. }
             | Effect::Admin { .. }
             | Effect::JobAction { .. }
-            | Effect::EnqueueImport { .. }
-            | Effect::Export { .. }
-            | Effect::RunReport { .. }
+            | Effect::EnqueueJob { .. }
             | Effect::ChangePerson { .. }
             | Effect::SaveSetting { .. }) => self.write(effect).await?,
             // Transfers report as they go (`serve` runs them with the

@@ -65,8 +65,20 @@ impl OwnJobs {
     }
 }
 
-/// The path an import job is given: `~` expanded and made absolute, so
-/// whichever process of the person's runs it reads the same folder.
+/// A payload's local paths (its top-level `path` and `dir`), `~` expanded
+/// and made absolute when it is enqueued, so whichever process of the
+/// person's runs the job reads and writes the same folder.
+pub fn absolute_paths(payload: &mut serde_json::Value, home: Option<&std::path::Path>) {
+    for key in ["path", "dir"] {
+        if let Some(v) = payload.get_mut(key)
+            && let Some(typed) = v.as_str()
+        {
+            *v = serde_json::Value::String(absolute(typed, home));
+        }
+    }
+}
+
+/// A typed path: `~` expanded and made absolute.
 pub fn absolute(typed: &str, home: Option<&std::path::Path>) -> String {
     let p = complete::expand(typed.trim(), home);
     std::path::absolute(&p)

@@ -111,6 +111,10 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
                 schools: schools::active_schools(c).await?,
             }
         }
+        Read::OwnJobs { prefix } => Data::OwnJobs {
+            jobs: crate::db::jobs::own(c, &prefix, crate::domain::jobs::OWN_JOB_ROWS).await?,
+            today,
+        },
         Read::MyCaseload { sort } => Data::MyCaseload {
             list: Box::new(
                 crate::db::my_caseload::my_caseload(c, sort, today, MY_CASELOAD_ROWS).await?,

@@ -133,32 +133,26 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
                     .map_err(|e| super::describe_pg_error(&e)),
             ),
         },
-        Effect::EnqueueImport { req, mut payload } => {
-            let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
-            payload.path = super::own_jobs::absolute(&payload.path, home.as_deref());
-            let enqueued = match serde_json::to_value(&payload) {
-                Ok(v) => crate::db::jobs::enqueue(pg, crate::domain::import::KIND, &v, None)
-                    .await
-                    .map_err(|e| super::describe_pg_error(&e)),
-                Err(e) => Err(e.to_string()),
-            };
-            Msg::Written {
-                req,
-                wrote: Wrote::Enqueued(enqueued),
-            }
-        }
         Effect::Admin { req, change } => Msg::Written {
             req,
             wrote: Wrote::Admin(super::admin::write(c, change).await),
         },
-        Effect::Export { req, what, bom } => Msg::Written {
+        Effect::EnqueueJob {
             req,
-            wrote: Wrote::Exported(super::exports::export(c, what, bom, today).await),
-        },
-        Effect::RunReport { req, spec } => Msg::Written {
-            req,
-            wrote: Wrote::Reported(super::exports::report(c, spec, today).await),
-        },
+            kind,
+            mut payload,
+        } => {
+            let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
+            super::own_jobs::absolute_paths(&mut payload, home.as_deref());
+            Msg::Written {
+                req,
+                wrote: Wrote::Enqueued(
+                    crate::db::jobs::enqueue(pg, &kind, &payload, None)
+                        .await
+                        .map_err(|e| super::describe_pg_error(&e)),
+                ),
+            }
+        }
         Effect::ChangePerson { req, change } => {
             let client: &mut tokio_postgres::Client = c;
             let result = crate::admin::users::apply(client, &change)
@@ -236,17 +230,9 @@ pub(super) fn not_sent(effect: Effect, why: String) -> Option<Msg> {
             req,
             wrote: Wrote::Job(Err(why)),
         },
-        Effect::EnqueueImport { req, .. } => Msg::Written {
+        Effect::EnqueueJob { req, .. } => Msg::Written {
             req,
             wrote: Wrote::Enqueued(Err(why)),
-        },
-        Effect::Export { req, .. } => Msg::Written {
-            req,
-            wrote: Wrote::Exported(Err(why)),
-        },
-        Effect::RunReport { req, .. } => Msg::Written {
-            req,
-            wrote: Wrote::Reported(Err(why)),
         },
         Effect::ChangePerson { req, .. } | Effect::SaveSetting { req, .. } => Msg::Written {
             req,

@@ -89,23 +89,67 @@ impl District {
     /// Grants `role` the approved `jobs` tool, so its people may enqueue
     /// `noop` and `sleep` jobs.
     pub async fn grant_jobs_tool(&self, role: &str) {
+        self.grant_tool(role, "jobs").await;
+    }
+
+    /// Grants `role` the approved tool `key` (made if missing).
+    pub async fn grant_tool(&self, role: &str, key: &str) {
         self.admin
             .execute(
                 "INSERT INTO tools (key, name, status, reviewed_at) \
-                 VALUES ('jobs', 'Background jobs', 'approved', now()) ON CONFLICT (key) DO NOTHING",
-                &[],
+                 VALUES ($1, $1, 'approved', now()) \
+                 ON CONFLICT (key) DO UPDATE SET status = 'approved'",
+                &[&key],
             )
             .await
-            .expect("jobs tool");
+            .expect("tool");
         self.admin
             .execute(
                 "INSERT INTO role_tools (role_id, tool_id, scope) \
                  SELECT r.id, t.id, 'own' FROM roles r, tools t \
-                 WHERE r.key = $1 AND t.key = 'jobs' ON CONFLICT DO NOTHING",
-                &[&role],
+                 WHERE r.key = $1 AND t.key = $2 ON CONFLICT DO NOTHING",
+                &[&role, &key],
             )
             .await
-            .expect("jobs tool grant");
+            .expect("tool grant");
+    }
+
+    /// A pool signed in as that person's own login role: what their
+    /// caseload window or `caseload worker --mine` runs author jobs on.
+    pub fn pool_as(&self, person: &str) -> deadpool_postgres::Pool {
+        super::pool(
+            &LoginRoles::conninfo_as(&self.db.conninfo(), self.login(person)),
+            None,
+            None,
+        )
+    }
+
+    /// Runs one author-kind job's handler (as registered by
+    /// `jobs::kinds::register_author`) on `person`'s own pool, cancelled
+    /// before it starts when `cancelled`.
+    pub async fn author_job(
+        &self,
+        person: &str,
+        kind: &str,
+        payload: serde_json::Value,
+        cancelled: bool,
+    ) -> caseload::jobs::JobResult {
+        let mut r = caseload::jobs::Registry::empty();
+        caseload::jobs::kinds::register_author(&mut r);
+        let handler = r.get(kind).expect("a registered kind").handler.clone();
+        let shared = std::sync::Arc::new(caseload::jobs::Shared::default());
+        if cancelled {
+            shared.cancel();
+        }
+        let mut ctx = caseload::jobs::JobCtx::new(
+            Uuid::new_v4(),
+            kind.to_string(),
+            1,
+            Some(self.id(person)),
+            self.pool_as(person),
+            shared,
+        );
+        handler(&mut ctx, payload).await
     }
 
     pub async fn new() -> District {

@@ -436,6 +436,7 @@ pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect
         reports::TARGET => Screen::Reports(ReportsState::default()),
         import::TARGET => Screen::Import(Box::new(ImportState::new(false))),
         import::SIS_TARGET => Screen::Import(Box::new(ImportState::new(true))),
+        reports::FIDELITY_TARGET => Screen::Reports(ReportsState::for_fidelity()),
         people::TARGET => Screen::People(Box::default()),
         settings::TARGET => Screen::Settings(Box::default()),
         _ => Screen::Placeholder(Placeholder { label }),

@@ -1,18 +1,18 @@
-//! The Reports screen: the reports written on this computer, newest first,
-//! and the keys that write new ones.
+//! The Reports screen: the person's report jobs as they go, then the
+//! reports in this computer's folder, and the keys that queue new ones.
 
-use crate::app::screens::reports::ReportsState;
-use crate::ui::sanitize::clean;
+use crate::app::screens::reports::{ReportsState, Row};
+use crate::domain::jobs::JobStatus;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::listing::{self, Listing};
+use crate::ui::widgets::own_jobs;
 use crate::ui::widgets::pending::{self, BACK_OR_RETRY, loading_or_failed};
-use crate::ui::widgets::table::{Column, Table};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
 pub fn render(frame: &mut Frame, area: Rect, s: &ReportsState, theme: &Theme) {
     let Some(list) = s.list.get() else {
-        let p = loading_or_failed(s.list.error(), "reading the reports folder…", BACK_OR_RETRY);
+        let p = loading_or_failed(s.list.error(), "reading your reports…", BACK_OR_RETRY);
         pending::render(frame, area, p, theme);
         return;
     };
@@ -21,37 +21,43 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ReportsState, theme: &Theme) {
         .as_ref()
         .map(|d| d.display().to_string())
         .unwrap_or_else(|| "no data folder".into());
-    let title = format!("reports on this computer only, for now: {}", clean(&dir));
-    let table = Table {
-        columns: vec![
-            Column::whole("written (UTC)"),
-            Column::whole("files"),
-            Column::new("report", 20, 0),
-        ],
-        rows: list
-            .entries
-            .iter()
-            .map(|e| {
-                vec![
-                    e.written_at.format("%Y-%m-%d %H:%M").to_string(),
-                    if e.csv.is_some() { "html csv" } else { "html" }.to_string(),
-                    e.title.clone(),
-                ]
-            })
-            .collect(),
-    };
+    let mut table = own_jobs::table(s.own_jobs());
+    table
+        .rows
+        .extend(s.rows().into_iter().filter_map(|r| match r {
+            Row::File(e) => Some(vec![
+                e.written_at.format("%m-%d %H:%M").to_string(),
+                e.title.clone(),
+                "in the folder".to_string(),
+                e.html.clone(),
+            ]),
+            Row::Job(_) => None,
+        }));
     let school = s
-        .recap_school()
+        .chosen_school()
         .map(|sc| format!("{} ({})", sc.name, sc.local_id))
         .unwrap_or_else(|| "no school".into());
-    let foot = format!(
-        "{}new: 1 by school · 2 by counselor · 3 recap of {school} (s: school)",
-        if s.running.is_some() {
-            "writing… · "
-        } else {
-            ""
+    let range = match s.range() {
+        Some((from, to)) => format!("{} ({from} to {to})", s.period.phrase()),
+        None => s.period.phrase().to_string(),
+    };
+    let title = if s.fidelity {
+        format!("4 queues a fidelity report of {school} (s) over {range} (p)")
+    } else {
+        format!("3 recap, 4 fidelity of {school} (s); 4 over {range} (p)")
+    };
+    // The selected line in full: a failure's reason, a report's path.
+    let foot = match (s.jobs.error(), s.selected()) {
+        (Some(why), _) => format!("your report jobs could not be read: {why}"),
+        (None, Some(Row::Job(j))) => match j.file() {
+            Some(f) if j.row.status == JobStatus::Succeeded => format!("done: {}", f.display()),
+            _ => j.state(),
+        },
+        (None, Some(Row::File(e))) => format!("in {dir}: {}", e.html),
+        (None, None) => {
+            "reports run as you: in your caseload window or `caseload worker --mine`".into()
         }
-    );
+    };
     listing::render(
         frame,
         area,
@@ -59,7 +65,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ReportsState, theme: &Theme) {
             title: &title,
             table,
             cursor: s.cursor.at(),
-            empty: "no reports yet: 1, 2 or 3 writes one",
+            empty: if s.fidelity {
+                "no reports yet: 4 queues a fidelity report"
+            } else {
+                "no reports yet: 1, 2, 3 or 4 queues one"
+            },
             foot: &foot,
         },
         theme,

@@ -5,6 +5,7 @@ pub mod chips;
 pub mod doc_actions;
 pub mod form;
 pub mod listing;
+pub mod own_jobs;
 pub mod pending;
 pub mod picker;
 pub mod question;

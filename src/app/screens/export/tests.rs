@@ -1,14 +1,18 @@
 //! The Export screen and the roster's `E` through update(): the selected
-//! export is asked of the worker once, with the byte-order-mark and period
-//! chosen, and its answer is said on the status line.
+//! export is enqueued as a job once, with the byte-order-mark and period
+//! chosen; the screen shows the person's export jobs and looks again while
+//! one is unfinished.
 
-use super::{ExportState, ExportWhat};
-use crate::app::fixtures::key;
+use super::ExportState;
+use crate::app::fixtures::{key, only_load};
 use crate::app::iv_tests::signed_in;
 use crate::app::schools::tests::typed;
+use crate::app::screens::jobs::tests::job;
 use crate::app::test_prelude::*;
-use crate::domain::missed::Period;
-use std::path::PathBuf;
+use crate::domain::jobs::{JobStatus, OwnJob};
+use crate::export::Spec;
+use crate::export::job::Payload;
+use chrono::NaiveDate;
 
 fn export(s: &State) -> &ExportState {
     match s.top() {
@@ -17,96 +21,175 @@ fn export(s: &State) -> &ExportState {
     }
 }
 
-fn opened() -> State {
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, 3).unwrap()
+}
+
+fn said(s: &State) -> Option<&str> {
+    s.message.as_ref().map(|(_, m)| m.as_str())
+}
+
+pub(crate) fn export_job(n: u128, spec: Spec, status: JobStatus) -> OwnJob {
+    let row = job(n, &crate::export::job::kind(&spec), status, 70);
+    OwnJob {
+        row,
+        payload: serde_json::to_value(Payload::new(spec, false)).unwrap(),
+        result: (status == JobStatus::Succeeded).then(|| {
+            serde_json::json!({
+                "files": [{"path": "/home/dana/Downloads/caseload-mine-2026-12-03.csv", "rows": 4, "bytes": 310}],
+                "students": 4, "rows": 4
+            })
+        }),
+    }
+}
+
+pub(crate) fn arrive(s: &mut State, req: ReqId, jobs: Vec<OwnJob>) -> Vec<Effect> {
+    update(
+        s,
+        Msg::Loaded {
+            req,
+            data: Data::OwnJobs {
+                jobs,
+                today: today(),
+            },
+        },
+    )
+}
+
+/// Opened, its export jobs (none) arrived.
+pub(crate) fn opened() -> State {
     let (mut s, _) = signed_in(&["counselor"], &["caseload", super::TARGET]);
-    // The home under it may still be loading: that is cancelled.
     let fx = typed(&mut s, super::TARGET);
-    assert!(
-        fx.iter().all(|e| matches!(e, Effect::Cancel { .. })),
-        "nothing to load: {fx:?}"
+    let fx: Vec<Effect> = fx
+        .into_iter()
+        .filter(|e| !matches!(e, Effect::Cancel { .. }))
+        .collect();
+    let (req, read) = only_load(&fx);
+    assert_eq!(
+        read,
+        &Read::OwnJobs {
+            prefix: "export.".into()
+        }
     );
     assert_eq!(s.top().title(), "Export (CSV)");
+    assert!(arrive(&mut s, req, vec![]).is_empty(), "nothing to follow");
     s
 }
 
-fn asked(fx: &[Effect]) -> (ReqId, ExportWhat, bool) {
+fn queued(fx: &[Effect]) -> (ReqId, String, Payload) {
     let fx: Vec<&Effect> = fx
         .iter()
         .filter(|e| !matches!(e, Effect::Cancel { .. }))
         .collect();
     match fx[..] {
-        [Effect::Export { req, what, bom }] => (*req, what.clone(), *bom),
-        _ => panic!("expected one export, got {fx:?}"),
-    }
-}
-
-fn written(rows: usize) -> crate::export::Written {
-    crate::export::Written {
-        files: vec![crate::export::File {
-            path: PathBuf::from("/home/dana/Downloads/roster-2026-10-31.csv"),
-            rows,
-        }],
-        students: rows,
+        [Effect::EnqueueJob { req, kind, payload }] => (
+            *req,
+            kind.clone(),
+            serde_json::from_value(payload.clone()).expect("an export payload"),
+        ),
+        _ => panic!("expected one enqueue, got {fx:?}"),
     }
 }
 
 #[test]
-fn enter_exports_the_selected_choice_once() {
+fn enter_enqueues_the_selected_export_once_and_follows_the_job() {
     let mut s = opened();
-    let (req, what, bom) = asked(&update(&mut s, key(KeyCode::Enter)));
-    assert_eq!((what, bom), (ExportWhat::SavedRoster, false));
-    // A second press while it is being written asks for nothing more.
+    let (req, kind, p) = queued(&update(&mut s, key(KeyCode::Enter)));
+    assert_eq!(
+        (kind.as_str(), &p),
+        ("export.roster", &Payload::new(Spec::SavedRoster, false))
+    );
+    // A second press while it is being queued asks for nothing more.
     assert!(update(&mut s, key('E')).is_empty());
-    update(
+    let id = Uuid::from_u128(7001);
+    let fx = update(
         &mut s,
         Msg::Written {
             req,
-            wrote: Wrote::Exported(Ok(written(12))),
+            wrote: Wrote::Enqueued(Ok(id)),
         },
     );
     assert_eq!(export(&s).pending, None);
+    assert_eq!(export(&s).queued, Some(id));
+    assert!(said(&s).is_some_and(|m| m.starts_with("export queued")));
+    let (look, _) = only_load(&fx);
+    // Waiting to run until something runs it: looked at again each second.
+    let fx = arrive(
+        &mut s,
+        look,
+        vec![export_job(1, Spec::SavedRoster, JobStatus::Queued)],
+    );
+    let [
+        Effect::LoadLater {
+            req: next,
+            after_ms: 1000,
+            ..
+        },
+    ] = &fx[..]
+    else {
+        panic!("{fx:?}")
+    };
+    let done = export_job(1, Spec::SavedRoster, JobStatus::Succeeded);
+    assert!(arrive(&mut s, *next, vec![done.clone()]).is_empty());
+    assert_eq!(done.state(), "done");
     assert_eq!(
-        s.message.as_ref().map(|(_, m)| m.as_str()),
-        Some("exported 12 students: /home/dana/Downloads/roster-2026-10-31.csv (12 rows)")
+        crate::ui::widgets::own_jobs::file_name(&done),
+        "caseload-mine-2026-12-03.csv"
     );
 }
 
 #[test]
-fn b_and_p_choose_the_bom_and_the_sessions_period() {
+fn b_and_p_choose_the_bom_and_the_sessions_period_in_dates() {
     let mut s = opened();
     update(&mut s, key('b'));
     update(&mut s, key('p'));
     update(&mut s, key('G'));
-    let (_, what, bom) = asked(&update(&mut s, key('E')));
-    assert_eq!(what, ExportWhat::Sessions(Period::LastMonth));
-    assert!(bom);
+    let (_, kind, p) = queued(&update(&mut s, key('E')));
+    assert_eq!(kind, "export.sessions");
+    assert_eq!(
+        p,
+        Payload::new(
+            Spec::Sessions {
+                from: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+                to: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+                school: None
+            },
+            true
+        )
+    );
     let mut s = opened();
     update(&mut s, key('j'));
-    let (_, what, _) = asked(&update(&mut s, key(KeyCode::Enter)));
-    assert_eq!(what, ExportWhat::Caseload);
+    let (_, kind, p) = queued(&update(&mut s, key(KeyCode::Enter)));
+    assert_eq!(
+        (kind.as_str(), p.spec),
+        ("export.caseload", Spec::Caseload { counselor: None })
+    );
 }
 
 #[test]
-fn a_failed_export_says_why_and_can_be_tried_again() {
+fn a_refused_export_says_why_and_can_be_tried_again() {
     let mut s = opened();
-    let (req, ..) = asked(&update(&mut s, key('E')));
+    let (req, ..) = queued(&update(&mut s, key('E')));
     update(
         &mut s,
         Msg::Written {
             req,
-            wrote: Wrote::Exported(Err("permission denied".into())),
+            wrote: Wrote::Enqueued(Err(
+                "you may not enqueue export.roster jobs (they need the export tool)".into(),
+            )),
         },
     );
     assert_eq!(
-        s.message.as_ref().map(|(_, m)| m.as_str()),
-        Some("export failed: permission denied")
+        said(&s),
+        Some(
+            "export not queued: you may not enqueue export.roster jobs (they need the export tool)"
+        )
     );
-    assert_eq!(export(&s).last, Some(Err("permission denied".into())));
-    asked(&update(&mut s, key('E')));
+    queued(&update(&mut s, key('E')));
 }
 
 #[test]
-fn e_on_the_roster_exports_the_roster_as_shown() {
+fn e_on_the_roster_enqueues_the_roster_as_shown() {
     let (mut s, _) = signed_in(&["counselor"], &["roster"]);
     assert_eq!(s.top().title(), "Roster");
     // Search text the saved filters do not hold goes with it.
@@ -115,22 +198,23 @@ fn e_on_the_roster_exports_the_roster_as_shown() {
         update(&mut s, key(c));
     }
     update(&mut s, key(KeyCode::Enter));
-    let (req, what, bom) = asked(&update(&mut s, key('E')));
-    let ExportWhat::Roster(q) = what else {
-        panic!("{what:?}")
+    let (req, kind, p) = queued(&update(&mut s, key('E')));
+    let Spec::Roster(q) = &p.spec else {
+        panic!("{p:?}")
     };
-    assert_eq!((q.search.as_str(), bom), ("ava", false));
+    assert_eq!(
+        (kind.as_str(), q.search.as_str(), p.bom),
+        ("export.roster", "ava", false)
+    );
     update(
         &mut s,
         Msg::Written {
             req,
-            wrote: Wrote::Exported(Ok(written(3))),
+            wrote: Wrote::Enqueued(Ok(Uuid::from_u128(1))),
         },
     );
     assert!(
-        s.message
-            .as_ref()
-            .is_some_and(|(_, m)| m.starts_with("exported 3 students")),
+        said(&s).is_some_and(|m| m.starts_with("export of the roster as shown queued")),
         "{:?}",
         s.message
     );

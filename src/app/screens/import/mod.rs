@@ -118,7 +118,12 @@ impl ImportState {
         self.form.notice = None;
         self.tab.candidates.clear();
         self.step = Step::Starting { req, dry_run };
-        vec![Effect::EnqueueImport { req, payload }]
+        vec![Effect::EnqueueJob {
+            req,
+            kind: crate::domain::import::KIND.into(),
+            // Strings and booleans: serialising cannot fail.
+            payload: serde_json::to_value(&payload).unwrap_or_default(),
+        }]
     }
 
     /// Back to the form, everything typed kept, saying why.

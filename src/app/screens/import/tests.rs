@@ -9,7 +9,7 @@ use crate::app::fixtures::{key, only_load};
 use crate::app::screens::jobs::tests::{job, list, loaded_with};
 use crate::app::test_prelude::*;
 use crate::domain::document::{Entry, FileEvent};
-use crate::domain::import::{FileCounts, ImportPayload, ImportSummary, ReportLine};
+use crate::domain::import::{FileCounts, ImportPayload, ImportSummary, KIND, ReportLine};
 use crate::domain::jobs::{JobAction, JobDetail, JobStatus};
 
 pub(crate) fn import(s: &State) -> &ImportState {
@@ -40,9 +40,13 @@ fn enqueued(s: &mut State, path: &str) -> (ReqId, ImportPayload) {
     update(s, key(KeyCode::Enter));
     let fx = update(s, key(KeyCode::Enter));
     match &fx[..] {
-        [Effect::EnqueueImport { req, payload }] => (*req, payload.clone()),
+        [Effect::EnqueueJob { req, kind, payload }] if kind == KIND => (*req, decoded(payload)),
         other => panic!("{other:?}"),
     }
+}
+
+fn decoded(payload: &serde_json::Value) -> ImportPayload {
+    serde_json::from_value(payload.clone()).expect("an import payload")
 }
 
 fn written(s: &mut State, req: ReqId, r: Result<Uuid, String>) -> Vec<Effect> {
@@ -112,7 +116,7 @@ pub(crate) fn running(s: &mut State, dry_run: bool) -> ReqId {
     } else {
         let fx = update(s, key('i'));
         match &fx[..] {
-            [Effect::EnqueueImport { req, payload }] => (*req, payload.clone()),
+            [Effect::EnqueueJob { req, kind, payload }] if kind == KIND => (*req, decoded(payload)),
             other => panic!("{other:?}"),
         }
     };
@@ -175,9 +179,10 @@ fn the_logins_flag_goes_with_the_job() {
     update(&mut s, key('y'));
     assert_eq!(import(&s).form.values[LOGINS], "yes");
     let fx = update(&mut s, key(KeyCode::Enter));
-    let [Effect::EnqueueImport { payload, .. }] = &fx[..] else {
+    let [Effect::EnqueueJob { payload, .. }] = &fx[..] else {
         panic!("{fx:?}")
     };
+    let payload = decoded(payload);
     assert!(payload.logins && payload.dry_run);
 }
 

@@ -93,8 +93,8 @@ impl Room for RosterState {
             return Some(effects);
         }
         if cx.keymap.action_in(key, |c| c == Context::Exports) == Some(Action::Export) {
-            let what = export::ExportWhat::Roster(self.query.clone());
-            return Some(export::start(cx, &mut self.exporting, what, false));
+            let spec = crate::export::Spec::Roster(self.query.clone());
+            return Some(export::start(cx, &mut self.exporting, spec, false));
         }
         match action? {
             Action::LogSession => {
@@ -125,17 +125,17 @@ impl Room for RosterState {
     }
 
     fn on_written(&mut self, cx: &mut Cx, req: ReqId, wrote: Wrote) -> Vec<Effect> {
-        if let Wrote::Exported(result) = wrote
+        if let Wrote::Enqueued(result) = wrote
             && self.exporting.take_if(|r| *r == req).is_some()
         {
-            export::say(cx, &result);
+            crate::app::own_jobs::say_queued(cx, "export of the roster as shown", &result);
         }
         vec![]
     }
 
     fn on_failed(&mut self, cx: &mut Cx, req: ReqId, why: &str) -> bool {
         if self.exporting.take_if(|r| *r == req).is_some() {
-            cx.error(format!("export failed: {why}"));
+            cx.error(format!("export not queued: {why}"));
             return false;
         }
         if self.settings_req == Some(req) {
