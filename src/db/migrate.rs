@@ -84,6 +84,7 @@ embedded_migrations! {
     28 => "0028_admin_catalogue.sql",
     29 => "0029_import_speed.sql",
     30 => "0030_author_kinds.sql",
+    33 => "0033_admin_scopes.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
