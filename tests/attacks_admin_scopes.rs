@@ -234,7 +234,7 @@ async fn a_group_is_deleted_only_once_empty_and_only_by_an_admin() {
     let tool: Uuid = d
         .admin
         .query_one(
-            "INSERT INTO tools (key, name, status) VALUES ('roster', 'Roster', 'approved') RETURNING id",
+            "INSERT INTO tools (key, name, status, reviewed_at) VALUES ('roster', 'Roster', 'approved', now()) RETURNING id",
             &[],
         )
         .await
