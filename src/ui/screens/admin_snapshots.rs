@@ -110,3 +110,18 @@ fn programs_80x24_and_a_programs_fields() {
     assert!(screen.contains("changed: ctrl-s saves"), "{screen}");
     insta::assert_snapshot!("program_fields_80x24_no_color", screen);
 }
+
+#[test]
+fn tools_80x24_retiring_asks_for_good() {
+    let mut s = crate::app::screens::tools::tests::loaded();
+    sized(&mut s, 80, 24);
+    update(&mut s, key('a'));
+    update(&mut s, key(crossterm::event::KeyCode::Enter));
+    update(&mut s, key(crossterm::event::KeyCode::Enter));
+    let screen = text(&draw(&s, 80, 24, false));
+    assert!(
+        screen.contains("Retire \"Tool approval\" for good? It can never move again."),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}

@@ -4,13 +4,13 @@
 
 use crate::app::loadable::Pending as LoadPending;
 use crate::app::screens::tool_has_screen;
-use crate::app::screens::tools::{Mode, ToolsState};
+use crate::app::screens::tools::{Mode, ToolsState, keys::question};
 use crate::domain::tools::{Tool, status_words, verb};
 use crate::ui::sanitize::{clean, truncate};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::pending::{self, Pending};
 use crate::ui::widgets::table::{Column, Table};
-use crate::ui::widgets::form;
+use crate::ui::widgets::{form, question as ask};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -117,6 +117,22 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ToolsState, theme: &Theme) {
             form::render(frame, bottom, &title, f, theme);
         }
         Mode::Edit { .. } => {}
+        Mode::Confirm { to, note } => {
+            let mut lines = ask::lines(
+                &question(&tool.name, *to),
+                verb(*to),
+                "keep it as it is",
+                width,
+                theme,
+            );
+            if let Some(n) = note {
+                lines.insert(
+                    0,
+                    Line::raw(truncate(&format!("note: {}", clean(n)), width)),
+                );
+            }
+            frame.render_widget(Paragraph::new(lines), bottom);
+        }
         Mode::Grants { at } => {
             let roles = s.list.get().map_or(&[][..], |c| c.roles.as_slice());
             let mut lines = vec![Line::styled(

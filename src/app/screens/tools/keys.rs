@@ -3,6 +3,7 @@
 
 use super::{Mode, ToolsState};
 use crate::app::Effect;
+use crate::app::confirm::{self, Answer};
 use crate::app::form::{self, Form, FormKey};
 use crate::app::keymap::{Action, Context};
 use crate::app::list::Cursor;
@@ -27,7 +28,11 @@ fn note_form(to: ToolStatus) -> Form {
         "optional"
     };
     let spec = form::FieldSpec {
-        hint: Cow::Owned(format!("{need}; enter: {}, esc: keep it as it is", verb(to))),
+        hint: Cow::Owned(if super::keys::is_final(to) {
+            format!("{need}; enter, then y: {} for good", verb(to))
+        } else {
+            format!("{need}; enter: {}, esc: keep it as it is", verb(to))
+        }),
         ..form::text("Review note", "")
     };
     Form::with_specs(Cow::Owned(vec![spec]), vec![String::new()])
@@ -57,6 +62,7 @@ pub(super) fn on_key(
         Mode::List => {}
         Mode::ChooseMove { .. } => return Some(choose_key(s, cx, key, action)),
         Mode::Note { .. } => return Some(note_key(s, cx, key)),
+        Mode::Confirm { .. } => return Some(confirm_key(s, cx, key)),
         Mode::Grants { .. } => return Some(grants_key(s, cx, key, action)),
         Mode::Edit { .. } => return Some(edit_key(s, cx, key)),
     }
@@ -179,23 +185,68 @@ fn note_key(s: &mut ToolsState, cx: &mut Cx, key: &KeyEvent) -> Vec<Effect> {
             } else if note.chars().count() > NOTE_MAX {
                 form.set_errors(vec![(0, format!("at most {NOTE_MAX} characters"))]);
             } else {
-                s.mode = Mode::List;
-                let Some(t) = s.selected() else {
+                let note = (!note.is_empty()).then_some(note);
+                if is_final(to) {
+                    s.mode = Mode::Confirm { to, note };
                     return vec![];
-                };
-                let done = format!("{}: {}", done_words(to), t.name);
-                let change = AdminChange::MoveTool {
-                    id: t.id,
-                    from: t.status,
-                    to,
-                    note: (!note.is_empty()).then_some(note),
-                };
-                return send(s, cx, change, done);
+                }
+                s.mode = Mode::List;
+                return make_move(s, cx, to, note);
             }
         }
         FormKey::Edited | FormKey::Moved | FormKey::Ignored => {}
     }
     vec![]
+}
+
+/// A move nothing can undo: retiring (a retired tool has no move left).
+pub fn is_final(to: ToolStatus) -> bool {
+    crate::domain::tools::next_states(to).is_empty()
+}
+
+fn make_move(s: &mut ToolsState, cx: &mut Cx, to: ToolStatus, note: Option<String>) -> Vec<Effect> {
+    let Some(t) = s.selected() else {
+        return vec![];
+    };
+    let done = format!("{}: {}", done_words(to), t.name);
+    let change = AdminChange::MoveTool {
+        id: t.id,
+        from: t.status,
+        to,
+        note,
+    };
+    send(s, cx, change, done)
+}
+
+fn confirm_key(s: &mut ToolsState, cx: &mut Cx, key: &KeyEvent) -> Vec<Effect> {
+    let Mode::Confirm { to, note } = &s.mode else {
+        return vec![];
+    };
+    let (to, note) = (*to, note.clone());
+    match confirm::answer(key) {
+        Answer::Unanswered => vec![],
+        Answer::No => {
+            s.mode = Mode::List;
+            cx.info("nothing changed");
+            vec![]
+        }
+        Answer::Yes => {
+            s.mode = Mode::List;
+            make_move(s, cx, to, note)
+        }
+    }
+}
+
+/// The question before a move nothing can undo.
+pub fn question(name: &str, to: ToolStatus) -> String {
+    format!("{} \"{name}\" for good? It can never move again.", capitalised(verb(to)))
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 fn edit_key(s: &mut ToolsState, cx: &mut Cx, key: &KeyEvent) -> Vec<Effect> {

@@ -39,6 +39,12 @@ pub enum Mode {
     /// the move (the move was chosen already: a second question after the
     /// note read as "enter keeps it" to people who had just said what to do).
     Note { to: ToolStatus, form: Form },
+    /// Retiring is for good (a retired tool has no move left): asked once
+    /// more after the note, `y` only.
+    Confirm {
+        to: ToolStatus,
+        note: Option<String>,
+    },
     /// The roles, `at` the selected one: space grants or takes away, `s`
     /// changes the scope.
     Grants { at: Cursor },
@@ -100,7 +106,7 @@ impl Room for ToolsState {
             .concat(),
             Mode::ChooseMove { .. } | Mode::Grants { .. } => MOVE.to_vec(),
             // The forms say their keys where they ask.
-            Mode::Note { .. } | Mode::Edit { .. } => vec![],
+            Mode::Note { .. } | Mode::Edit { .. } | Mode::Confirm { .. } => vec![],
         }
     }
 

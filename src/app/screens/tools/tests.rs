@@ -257,11 +257,22 @@ fn a_retired_tool_offers_no_move_and_a_refusal_is_said() {
         s.message
     );
 
-    // Approved → retired; the database refuses (a stale screen): said in words.
+    // Approved → retired, for good: after the note a question, which
+    // Enter answers "keep it".
     update(&mut s, key('g'));
     update(&mut s, key('a'));
     update(&mut s, key(KeyCode::Enter));
     let fx = update(&mut s, key(KeyCode::Enter));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(matches!(tools(&s).mode, Mode::Confirm { .. }));
+    let fx = update(&mut s, key(KeyCode::Enter));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(tools(&s).mode, Mode::List);
+    // Again, with y; the database refuses (a stale screen): said in words.
+    update(&mut s, key('a'));
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Enter));
+    let fx = update(&mut s, key('y'));
     let [Effect::Admin { req, .. }] = fx[..] else {
         panic!("{fx:?}")
     };
