@@ -300,9 +300,14 @@ async fn a_group_is_deleted_only_once_empty_and_only_by_an_admin() {
 async fn admins_create_tools_as_drafts_rename_them_and_scope_grants() {
     let d = District::new().await;
     let admin = d.connect_as("admin").await;
-    tools::create(&admin, "reports.attendance", "Attendance report", Some("Who missed"))
-        .await
-        .expect("created");
+    tools::create(
+        &admin,
+        "reports.attendance",
+        "Attendance report",
+        Some("Who missed"),
+    )
+    .await
+    .expect("created");
     let cat = tools::catalogue(&admin).await.expect("catalogue");
     let t = cat
         .tools
@@ -329,7 +334,11 @@ async fn admins_create_tools_as_drafts_rename_them_and_scope_grants() {
         "the worker names this constraint in words"
     );
 
-    let counselor = cat.roles.iter().find(|r| r.key == "counselor").expect("role");
+    let counselor = cat
+        .roles
+        .iter()
+        .find(|r| r.key == "counselor")
+        .expect("role");
     tools::set_grant(&admin, t.id, counselor.id, true)
         .await
         .expect("granted");
@@ -347,7 +356,11 @@ async fn admins_create_tools_as_drafts_rename_them_and_scope_grants() {
         .await
         .expect_err("outside the CHECK");
     assert_eq!(e.code().map(|c| c.code()), Some("23514"));
-    let coordinator = cat.roles.iter().find(|r| r.key == "coordinator").expect("role");
+    let coordinator = cat
+        .roles
+        .iter()
+        .find(|r| r.key == "coordinator")
+        .expect("role");
     assert!(
         !tools::set_scope(&admin, t.id, coordinator.id, "all")
             .await
@@ -403,10 +416,13 @@ async fn a_coordinator_makes_programs_for_their_school_from_the_screen() {
     let row = rows.iter().find(|p| p.id == ours.id).expect("listed");
     assert_eq!(row.school.as_deref(), Some("X"));
     // Edited again (the upsert's update path) and kept at X.
-    programs::save_defaults(&coord, &ProgramDefaults {
-        default_tier: 3,
-        ..ours.clone()
-    })
+    programs::save_defaults(
+        &coord,
+        &ProgramDefaults {
+            default_tier: 3,
+            ..ours.clone()
+        },
+    )
     .await
     .expect("changed");
     for (school, why) in [(None, "the district's"), (Some("Y"), "another school's")] {

@@ -474,7 +474,10 @@ fn an_approved_tool_without_a_screen_says_this_version_has_none() {
     let name = "Bus routes".to_string();
     let s = open_tool("example.unbuilt", ToolAccess::Allowed { name });
     let text = render(&s, 80, 12, false).backend().to_string();
-    assert!(text.contains("this version of caseload has no screen for Bus routes"), "{text}");
+    assert!(
+        text.contains("this version of caseload has no screen for Bus routes"),
+        "{text}"
+    );
     assert!(text.contains("Menu › Bus routes"), "{text}");
 }
 

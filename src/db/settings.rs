@@ -58,10 +58,7 @@ pub async fn book(c: &impl GenericClient) -> Result<SettingsBook, tokio_postgres
             value: r.get(1),
         })
         .collect();
-    let district: bool = c
-        .query_one("SELECT caseload_is_admin()", &[])
-        .await?
-        .get(0);
+    let district: bool = c.query_one("SELECT caseload_is_admin()", &[]).await?.get(0);
     Ok(SettingsBook {
         settings,
         schools,

@@ -62,7 +62,10 @@ pub struct SchoolRef {
 /// The school `typed` names, by local id or name (any case), or a part of
 /// one name; empty names none. The error says what was found instead, so
 /// nobody has to know local ids by heart.
-pub fn find_school<'a>(typed: &str, schools: &'a [SchoolRef]) -> Result<Option<&'a SchoolRef>, String> {
+pub fn find_school<'a>(
+    typed: &str,
+    schools: &'a [SchoolRef],
+) -> Result<Option<&'a SchoolRef>, String> {
     let t = typed.trim();
     if t.is_empty() {
         return Ok(None);
@@ -187,13 +190,17 @@ mod tests {
 
     #[test]
     fn a_school_is_found_by_local_id_name_or_part_of_a_name() {
-        let schools: Vec<SchoolRef> = [("0101", "Lincoln Elementary"), ("0102", "Lincoln Middle School"), ("0201", "Oak High School")]
-            .iter()
-            .map(|(id, name)| SchoolRef {
-                local_id: (*id).into(),
-                name: (*name).into(),
-            })
-            .collect();
+        let schools: Vec<SchoolRef> = [
+            ("0101", "Lincoln Elementary"),
+            ("0102", "Lincoln Middle School"),
+            ("0201", "Oak High School"),
+        ]
+        .iter()
+        .map(|(id, name)| SchoolRef {
+            local_id: (*id).into(),
+            name: (*name).into(),
+        })
+        .collect();
         let found = |t: &str| find_school(t, &schools).map(|s| s.map(|s| s.local_id.as_str()));
         assert_eq!(found(""), Ok(None));
         assert_eq!(found(" 0102 "), Ok(Some("0102")));

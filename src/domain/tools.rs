@@ -75,7 +75,9 @@ pub fn key_problem(key: &str) -> Option<&'static str> {
     if !(2..=64).contains(&key.len()) {
         Some("2 to 64 characters")
     } else if !key.starts_with(|c: char| c.is_ascii_lowercase()) || !ok_chars {
-        Some("lower-case letters, digits, _ and . (starting with a letter), e.g. reports.attendance")
+        Some(
+            "lower-case letters, digits, _ and . (starting with a letter), e.g. reports.attendance",
+        )
     } else {
         None
     }

@@ -422,27 +422,41 @@ pub const TARGETS: &[(&str, Opener)] = &[
     ("caseload", |s| {
         Ok(Screen::Home(HomeState::new(home::scope_for(&role_keys(s)))))
     }),
-    (schools::TARGET, |_| Ok(Screen::Schools(SchoolsState::default()))),
+    (schools::TARGET, |_| {
+        Ok(Screen::Schools(SchoolsState::default()))
+    }),
     (follow_ups::TARGET, |s| {
         Ok(Screen::FollowUps(follow_ups::for_roles(&role_keys(s))))
     }),
     (communications::TARGET, |_| {
         Ok(Screen::Communications(CommsState::default()))
     }),
-    (missed::TARGET, |_| Ok(Screen::Missed(MissedState::default()))),
+    (missed::TARGET, |_| {
+        Ok(Screen::Missed(MissedState::default()))
+    }),
     (my_caseload::TARGET, |_| {
         Ok(Screen::MyCaseload(MyCaseloadState::default()))
     }),
-    (iv_list::TARGET, |_| Ok(Screen::IvList(IvListState::default()))),
-    (documents::TARGET, |_| Ok(Screen::Documents(DocsState::default()))),
+    (iv_list::TARGET, |_| {
+        Ok(Screen::IvList(IvListState::default()))
+    }),
+    (documents::TARGET, |_| {
+        Ok(Screen::Documents(DocsState::default()))
+    }),
     (tools::TARGET, |_| Ok(Screen::Tools(ToolsState::default()))),
     (menu_editor::TARGET, |_| {
         Ok(Screen::MenuEditor(MenuEditorState::default()))
     }),
-    (programs::TARGET, |_| Ok(Screen::Programs(ProgramsState::default()))),
+    (programs::TARGET, |_| {
+        Ok(Screen::Programs(ProgramsState::default()))
+    }),
     (jobs::TARGET, |_| Ok(Screen::Jobs(JobsState::default()))),
-    (export::TARGET, |_| Ok(Screen::Export(ExportState::default()))),
-    (reports::TARGET, |_| Ok(Screen::Reports(ReportsState::default()))),
+    (export::TARGET, |_| {
+        Ok(Screen::Export(ExportState::default()))
+    }),
+    (reports::TARGET, |_| {
+        Ok(Screen::Reports(ReportsState::default()))
+    }),
     (people::TARGET, |_| Ok(Screen::People(Box::default()))),
     (settings::TARGET, |_| Ok(Screen::Settings(Box::default()))),
 ];
@@ -456,13 +470,18 @@ pub fn opens(target: &str) -> bool {
 /// its screens (`<key>.<screen>`), is in `TARGETS`.
 pub fn tool_has_screen(key: &str) -> bool {
     TARGETS.iter().any(|(t, _)| {
-        *t == key || t.strip_prefix(key).is_some_and(|rest| rest.starts_with('.'))
+        *t == key
+            || t.strip_prefix(key)
+                .is_some_and(|rest| rest.starts_with('.'))
     })
 }
 
 /// Opens the screen for a menu target (or a tool the database allowed).
 pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect> {
-    let opened = TARGETS.iter().find(|(t, _)| *t == target).map(|(_, f)| f(state));
+    let opened = TARGETS
+        .iter()
+        .find(|(t, _)| *t == target)
+        .map(|(_, f)| f(state));
     let screen = match opened {
         Some(Ok(screen)) => screen,
         Some(Err(say)) => {

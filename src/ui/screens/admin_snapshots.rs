@@ -33,7 +33,10 @@ fn tools_200x60_no_color_the_note_before_a_rejection() {
     }
     let screen = text(&draw(&s, 200, 60, true));
     assert!(screen.contains("reject \"My caseload\""), "{screen}");
-    assert!(screen.contains("enter: reject, esc: keep it as it is"), "{screen}");
+    assert!(
+        screen.contains("enter: reject, esc: keep it as it is"),
+        "{screen}"
+    );
     insta::assert_snapshot!(screen);
 }
 
@@ -57,7 +60,10 @@ fn tools_80x24_a_tool_without_a_screen_and_the_new_tool_form() {
     insta::assert_snapshot!("tools_80x24_no_screen", screen);
     update(&mut s, key('n'));
     let screen = text(&draw(&s, 80, 24, false));
-    assert!(screen.contains("New tool (it starts as a draft)"), "{screen}");
+    assert!(
+        screen.contains("New tool (it starts as a draft)"),
+        "{screen}"
+    );
     insta::assert_snapshot!("tools_80x24_new_tool_form", screen);
 }
 

@@ -61,13 +61,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &MenuEditorState, theme: &Theme)
         Mode::Delete { id } => {
             if let Some(row) = s.rows().iter().find(|r| r.id == *id) {
                 let q = crate::app::screens::menu_editor::keys::delete_question(row);
-                let lines = crate::ui::widgets::question::lines(
-                    &q,
-                    "delete",
-                    "keep it",
-                    width,
-                    theme,
-                );
+                let lines =
+                    crate::ui::widgets::question::lines(&q, "delete", "keep it", width, theme);
                 frame.render_widget(Paragraph::new(lines), foot);
             }
         }

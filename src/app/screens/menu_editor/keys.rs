@@ -163,9 +163,7 @@ fn delete_key(s: &mut MenuEditorState, cx: &mut Cx, key: &KeyEvent) -> Vec<Effec
             // The cursor stays where the item was: on the one above it.
             let lines = s.lines();
             let at = lines.iter().position(|(_, r)| r.id == id).unwrap_or(0);
-            let keep = lines
-                .get(at.saturating_sub(1))
-                .map_or(id, |(_, r)| r.id);
+            let keep = lines.get(at.saturating_sub(1)).map_or(id, |(_, r)| r.id);
             let done = format!("deleted: {}", shown_label(&row.label, row.nav_type));
             send(s, cx, MenuChange::Delete { id }, done, keep)
         }

@@ -60,7 +60,10 @@ const ADD: &[FieldSpec] = &[
     form::text("Email", "name@school.org"),
     form::text("Home school", "a school's name or local id, or empty"),
     form::pick_with("Role", ROLES, "←/→ choose; more roles later with +"),
-    form::text("Role school", "a school's name or local id; empty: all schools"),
+    form::text(
+        "Role school",
+        "a school's name or local id; empty: all schools",
+    ),
     form::text("Role expires", "YYYY-MM-DD (it ends that day), or empty"),
 ];
 

@@ -239,7 +239,10 @@ fn confirm_key(s: &mut ToolsState, cx: &mut Cx, key: &KeyEvent) -> Vec<Effect> {
 
 /// The question before a move nothing can undo.
 pub fn question(name: &str, to: ToolStatus) -> String {
-    format!("{} \"{name}\" for good? It can never move again.", capitalised(verb(to)))
+    format!(
+        "{} \"{name}\" for good? It can never move again.",
+        capitalised(verb(to))
+    )
 }
 
 fn capitalised(s: &str) -> String {
@@ -269,8 +272,7 @@ fn edit_key(s: &mut ToolsState, cx: &mut Cx, key: &KeyEvent) -> Vec<Effect> {
     if let Err(e) = form::required(&name, "the name", NAME_MAX) {
         errors.push((first, e));
     }
-    if editing.is_none() && s.tools().iter().any(|t| t.key == key_value)
-    {
+    if editing.is_none() && s.tools().iter().any(|t| t.key == key_value) {
         errors.push((0, format!("another tool has the key {key_value}")));
     }
     let Mode::Edit { form, .. } = &mut s.mode else {
@@ -291,9 +293,7 @@ fn edit_key(s: &mut ToolsState, cx: &mut Cx, key: &KeyEvent) -> Vec<Effect> {
                         name: name.clone(),
                         description,
                     },
-                    format!(
-                        "added {name} ({key_value}) as a draft: a to submit it, p to grant it"
-                    ),
+                    format!("added {name} ({key_value}) as a draft: a to submit it, p to grant it"),
                 ),
                 Some(id) => (
                     AdminChange::EditTool {

@@ -49,7 +49,10 @@ pub enum Mode {
     /// changes the scope.
     Grants { at: Cursor },
     /// A new tool (`editing` none) or the selected one's name and description.
-    Edit { editing: Option<uuid::Uuid>, form: Form },
+    Edit {
+        editing: Option<uuid::Uuid>,
+        form: Form,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
