@@ -238,6 +238,21 @@ fn roster_80x24() {
     insta::assert_snapshot!(t.backend());
 }
 
+/// A new counselor with a school grant and nobody assigned: the empty
+/// roster says who a counselor sees and how students come to them (the
+/// cold tryout found it silent).
+#[test]
+fn an_empty_roster_says_who_a_person_sees_80x24() {
+    let mut s = connected(80, 24);
+    let fx = update(&mut s, key(KeyCode::Enter));
+    answer(&mut s, &fx, vec![]);
+    let t = render(&s, 80, 24, false);
+    let text = t.backend().to_string();
+    assert!(text.contains("No students to show."), "{text}");
+    assert!(text.contains("make you the student's"), "{text}");
+    insta::assert_snapshot!(t.backend());
+}
+
 #[test]
 fn roster_120x40() {
     let t = render(&on_roster(120, 40), 120, 40, false);
