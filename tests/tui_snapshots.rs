@@ -249,7 +249,10 @@ fn an_empty_roster_says_who_a_person_sees_80x24() {
     let t = render(&s, 80, 24, false);
     let text = t.backend().to_string();
     assert!(text.contains("No students to show."), "{text}");
-    assert!(text.contains("make you the student's"), "{text}");
+    assert!(
+        text.contains("add you to one of the student's interventions"),
+        "{text}"
+    );
     insta::assert_snapshot!(t.backend());
 }
 
