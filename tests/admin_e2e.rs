@@ -1,7 +1,9 @@
 //! End to end (issue 17's "done when"): the demo administrator, in the real
 //! binary in a pseudo-terminal, renames a menu item in the menu editor and
-//! approves the submitted-for-review SIS import for counselors; the demo
-//! counselor, starting next, sees both on their menu.
+//! approves a tool in review for counselors; the demo counselor, starting
+//! next, sees both on their menu. The tool is one this client has a screen
+//! for (the seeded tools in review have none in every version: the Tools
+//! screen refuses to approve those), made in review by the test itself.
 
 mod common;
 
@@ -16,6 +18,18 @@ const WAIT: Duration = Duration::from_secs(30);
 async fn an_admin_renames_an_item_and_approves_a_tool_that_a_counselor_then_sees() {
     let today = common::today();
     let (db, admin) = TestDb::seeded(120, 5, today).await;
+    // "Missed sessions" becomes the menu item of a tool of its own, in
+    // review and granted to nobody: off every menu until approved.
+    admin
+        .batch_execute(
+            "INSERT INTO tools (key, name, description, status) VALUES \
+               ('interventions.missed', 'Missed sessions', 'Who missed most', 'in_review'); \
+             UPDATE navigation_items SET tool_id = (SELECT id FROM tools \
+                                                    WHERE key = 'interventions.missed') \
+              WHERE target = 'interventions.missed';",
+        )
+        .await
+        .expect("a tool in review");
     let (url, password) = db
         .demo_login(&admin, seed::DEMO_ADMIN, "caseload_admin")
         .await;
@@ -27,28 +41,28 @@ async fn an_admin_renames_an_item_and_approves_a_tool_that_a_counselor_then_sees
     );
     pty.wait_for(&["Interventions in your schools"], WAIT);
     pty.send(":open admin.tools.navigation\r");
-    pty.wait_for(&["As a counselor sees it", "[o] Roster  → roster"], WAIT);
-    // The second row is the top-level Roster: renamed.
-    pty.send("je\x15Class roster\r");
+    pty.wait_for(&["As a counselor sees it", "[r] Roster  → roster"], WAIT);
+    // Caseload, the Students group, its Roster: renamed.
+    pty.send("jje\x15Class roster\r");
     pty.wait_for(
-        &["renamed: Class roster", "[o] Class roster  → roster"],
+        &["renamed: Class roster", "[r] Class roster  → roster"],
         WAIT,
     );
     // A letter another item has is refused, naming it; esc, y drops it.
-    pty.send("h\x15r");
-    pty.wait_for(&["the key r is taken by \"Roster\""], WAIT);
+    pty.send("h\x15h");
+    pty.wait_for(&["the key h is taken by \"Caseload\""], WAIT);
     pty.send("\x1b");
     pty.wait_for(&["discard your changes?"], WAIT);
     pty.send("y");
 
     pty.send(":open admin.tools\r");
-    pty.wait_for(&["Tool approval", "import.sis"], WAIT);
-    // Down to import.sis (in review), approve it with a note, grant it to
+    pty.wait_for(&["Tool approval", "interventions.missed"], WAIT);
+    // Down to it (in review), approve it with a note, grant it to
     // counselors (the roles by key: admin, coordinator, counselor, …).
     let mut guard = 0;
     while !pty
         .selected_line()
-        .is_some_and(|l| l.contains("import.sis"))
+        .is_some_and(|l| l.contains("interventions.missed"))
     {
         pty.send("j");
         std::thread::sleep(Duration::from_millis(100));
@@ -57,15 +71,17 @@ async fn an_admin_renames_an_item_and_approves_a_tool_that_a_counselor_then_sees
     }
     pty.send("a");
     pty.wait_for(&["approve", "reject"], WAIT);
-    pty.send("\rvendor certified\r");
-    pty.wait_for(&["Approve \"SIS import"], WAIT);
-    pty.send("y");
+    // Enter on the note is the approval: no second question.
+    pty.send("\rchecked with the counselors\r");
     pty.wait_for(
         &["approved (it reaches the menus of the roles granted it)"],
         WAIT,
     );
     pty.send("pjj ");
-    pty.wait_for(&["[x] Counselor", "Counselor may open SIS import"], WAIT);
+    pty.wait_for(
+        &["[x] Counselor", "Counselor may open Missed sessions"],
+        WAIT,
+    );
     // Esc and q apart: together a terminal reads them as alt-q.
     pty.send("\x1b");
     pty.wait_for(&["a move on"], WAIT);
@@ -83,7 +99,7 @@ async fn an_admin_renames_an_item_and_approves_a_tool_that_a_counselor_then_sees
     );
     pty.wait_for(&["My active interventions"], WAIT);
     pty.send("\x1b");
-    let menu = pty.wait_for(&["[o] Class roster", "SIS import"], WAIT);
+    let menu = pty.wait_for(&["[r] Class roster", "Missed sessions"], WAIT);
     assert!(!menu.contains("Menu editor"), "{menu}");
     pty.send("q");
     pty.finish();

@@ -435,6 +435,38 @@ async fn no_goal_measure_or_menu_letter_comes_twice() {
     assert!(clashes.is_empty(), "{clashes:?}");
 }
 
+/// The cold tryout met two "Roster" and two "Documents" items: one item a
+/// target. And every item that opens something opens a screen of this
+/// version, except the tools that are not approved (their items show once
+/// a screen exists and the Tools screen lets them be approved).
+#[tokio::test]
+async fn each_screen_is_on_the_demo_menu_once_and_approved_items_open_a_screen() {
+    let (_db, c) = TestDb::seeded(50, 42, common::today()).await;
+    let twice = strings(
+        &c,
+        "SELECT target || ': ' || string_agg(label, ', ') FROM navigation_items \
+         WHERE nav_type IN ('screen', 'action') AND is_visible \
+         GROUP BY target HAVING count(*) > 1",
+    )
+    .await;
+    assert!(twice.is_empty(), "a target on the menu twice: {twice:?}");
+    let approved = strings(
+        &c,
+        "SELECT n.target FROM navigation_items n JOIN tools t ON t.id = n.tool_id \
+         WHERE n.is_visible AND t.status = 'approved' ORDER BY n.target",
+    )
+    .await;
+    let lost: Vec<&String> = approved
+        .iter()
+        .filter(|t| !caseload::app::screens::opens(t))
+        .collect();
+    // `import` is the Import screen another branch builds (issue 16).
+    assert!(
+        lost.iter().all(|t| *t == "import"),
+        "approved items no screen opens: {lost:?}"
+    );
+}
+
 #[tokio::test]
 async fn same_options_give_identical_data_and_another_seed_does_not() {
     let (a, b, other) = (

@@ -219,8 +219,10 @@ actions! {
     Detach = "detach", Documents, "detach the selected attachment from this intervention (asks first)", ["d"], hint "detach";
     DeleteDocument = "delete_document", Documents, "delete the selected document (asks first; uploader, coordinator or admin)", ["x"], hint "delete";
     MissedPeriod = "missed_period", Missed, "period: this month, last month, the last 4 weeks (in turn)", ["p"], hint "period";
-    ToolMove = "tool_move", Tools, "move the selected tool on: the workflow's legal moves (a rejection asks why; asks first)", ["a"], hint "move on";
-    ToolGrants = "tool_grants", Tools, "the roles granted the selected tool: space grants or takes it away", ["p"], hint "grants";
+    ToolMove = "tool_move", Tools, "move the selected tool on: the workflow's legal moves, then a review note (a rejection needs one); enter on the note moves it", ["a"], hint "move on";
+    ToolGrants = "tool_grants", Tools, "the roles granted the selected tool: space grants or takes it away, s changes the grant's scope (own, school, all)", ["p"], hint "grants";
+    ToolNew = "tool_new", Tools, "add a tool (key, name, description): it starts as a draft", ["n"], hint "add";
+    ToolEdit = "tool_edit", Tools, "rename the selected tool (name and description)", ["e"], hint "rename";
     NavUp = "nav_up", MenuEditor, "move the selected item up among its siblings", ["K"], hint "up";
     NavDown = "nav_down", MenuEditor, "move the selected item down among its siblings", ["J"], hint "down";
     NavIn = "nav_in", MenuEditor, "move the selected item into the group above it", [">"], hint "in";
@@ -228,6 +230,7 @@ actions! {
     NavRename = "nav_rename", MenuEditor, "rename the selected item", ["e"], hint "rename";
     NavHotkey = "nav_hotkey", MenuEditor, "change the selected item's key letter (a letter another item has is refused, naming it)", ["h"], hint "key";
     NavHide = "nav_hide", MenuEditor, "hide or show the selected item", ["x"], hint "hide/show";
+    NavDelete = "nav_delete", MenuEditor, "delete the selected item (a group only when empty; asks first)", ["d"], hint "delete";
     NavAdd = "nav_add", MenuEditor, "add a group, a separator or a tool's screen below the selected item", ["n"], hint "add";
     ProgramEdit = "program_edit", Programs, "edit the selected program's defaults, tier, type, evidence level, active", ["e"], hint "edit";
     ProgramNew = "program_new", Programs, "add a program", ["n"], hint "add";

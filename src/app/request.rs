@@ -288,6 +288,8 @@ pub enum Data {
     },
     Programs {
         programs: Vec<ProgramRow>,
+        /// The schools this person may make programs for.
+        schools: Vec<crate::domain::people::SchoolRef>,
     },
     Jobs {
         list: Box<crate::domain::jobs::JobList>,

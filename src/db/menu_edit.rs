@@ -76,6 +76,10 @@ pub async fn apply(
             )
             .await?;
         }
+        MenuChange::Delete { id } => {
+            tx.execute("DELETE FROM navigation_items WHERE id = $1", &[id])
+                .await?;
+        }
         MenuChange::Visible { id, visible } => {
             tx.execute(
                 "UPDATE navigation_items SET is_visible = $2 WHERE id = $1",

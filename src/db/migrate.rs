@@ -86,6 +86,7 @@ embedded_migrations! {
     30 => "0030_author_kinds.sql",
     31 => "0031_author_jobs.sql",
     32 => "0032_report_export_jobs.sql",
+    33 => "0033_admin_scopes.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -44,7 +44,8 @@ pub async fn all(client: &impl GenericClient) -> Result<Vec<ProgramRow>, tokio_p
         .collect())
 }
 
-/// Adds program `d.id` (for the district) or changes its defaults.
+/// Adds program `d.id` (for the district or one school) or changes its
+/// defaults and school.
 pub async fn save_defaults(
     client: &impl GenericClient,
     d: &ProgramDefaults,
@@ -53,14 +54,16 @@ pub async fn save_defaults(
         .execute(
             "INSERT INTO intervention_programs (id, name, intervention_type, default_tier, \
                default_sessions_per_week, default_minutes, default_weeks, monitoring_frequency, \
-               evidence_level, is_active) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+               evidence_level, is_active, school_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+                     (SELECT id FROM schools WHERE local_id = $11)) \
              ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, \
                intervention_type = EXCLUDED.intervention_type, default_tier = EXCLUDED.default_tier, \
                default_sessions_per_week = EXCLUDED.default_sessions_per_week, \
                default_minutes = EXCLUDED.default_minutes, default_weeks = EXCLUDED.default_weeks, \
                monitoring_frequency = EXCLUDED.monitoring_frequency, \
-               evidence_level = EXCLUDED.evidence_level, is_active = EXCLUDED.is_active",
+               evidence_level = EXCLUDED.evidence_level, is_active = EXCLUDED.is_active, \
+               school_id = EXCLUDED.school_id",
             &[
                 &d.id,
                 &d.name,
@@ -72,6 +75,7 @@ pub async fn save_defaults(
                 &d.monitoring_frequency,
                 &d.evidence_level,
                 &d.is_active,
+                &d.school,
             ],
         )
         .await?;

@@ -32,6 +32,29 @@ pub async fn active_schools(
         .collect())
 }
 
+/// The active schools whose settings and programs this person may write:
+/// every one for an administrator, a coordinator's own (the policies of
+/// 0028 and 0033 allow no more), by local id.
+pub async fn writable(
+    client: &impl GenericClient,
+) -> Result<Vec<crate::domain::people::SchoolRef>, tokio_postgres::Error> {
+    Ok(client
+        .query(
+            "SELECT local_id, name FROM schools \
+             WHERE is_active AND ((SELECT caseload_is_admin()) \
+                                  OR id = ANY ((SELECT caseload_coordinator_school_ids())::uuid[])) \
+             ORDER BY local_id",
+            &[],
+        )
+        .await?
+        .iter()
+        .map(|r| crate::domain::people::SchoolRef {
+            local_id: r.get(0),
+            name: r.get(1),
+        })
+        .collect())
+}
+
 /// Every school, active ones first, then by name.
 pub async fn all_schools(
     client: &impl GenericClient,

@@ -1,9 +1,9 @@
 //! The Settings editor's read and write. The table's trigger (0027) checks
 //! every value against its type and bounds; row-level security and grants
-//! keep writes to admins.
+//! keep writes to admins, and school values to admins and that school's
+//! coordinators (0033).
 
 use crate::domain::enums::FieldType;
-use crate::domain::people::SchoolRef;
 use crate::domain::settings::{OwnSetting, Setting, SettingScope, SettingsBook, read_options};
 use serde_json::Value;
 use tokio_postgres::GenericClient;
@@ -44,18 +44,7 @@ pub async fn book(c: &impl GenericClient) -> Result<SettingsBook, tokio_postgres
             }
         })
         .collect();
-    let schools = c
-        .query(
-            "SELECT local_id, name FROM schools WHERE is_active ORDER BY local_id",
-            &[],
-        )
-        .await?
-        .iter()
-        .map(|r| SchoolRef {
-            local_id: r.get(0),
-            name: r.get(1),
-        })
-        .collect();
+    let schools = super::schools::writable(c).await?;
     let mine = c
         .query(
             "SELECT key, value FROM settings \
@@ -69,10 +58,12 @@ pub async fn book(c: &impl GenericClient) -> Result<SettingsBook, tokio_postgres
             value: r.get(1),
         })
         .collect();
+    let district: bool = c.query_one("SELECT caseload_is_admin()", &[]).await?.get(0);
     Ok(SettingsBook {
         settings,
         schools,
         mine,
+        district,
     })
 }
 

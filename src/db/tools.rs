@@ -19,6 +19,9 @@ pub async fn catalogue(
                     rv.display_name, t.reviewed_at, t.review_note, \
                     COALESCE((SELECT array_agg(r.key ORDER BY r.key) FROM role_tools rt \
                               JOIN roles r ON r.id = rt.role_id WHERE rt.tool_id = t.id), \
+                             '{}'::text[]), \
+                    COALESCE((SELECT array_agg(rt.scope ORDER BY r.key) FROM role_tools rt \
+                              JOIN roles r ON r.id = rt.role_id WHERE rt.tool_id = t.id), \
                              '{}'::text[]) \
              FROM tools t \
              LEFT JOIN users rq ON rq.id = t.requested_by \
@@ -50,6 +53,7 @@ pub async fn catalogue(
                 reviewed_at: r.get(7),
                 review_note: r.get(8),
                 roles: r.get(9),
+                scopes: r.get(10),
                 history: changes
                     .iter()
                     .filter(|c| c.get::<_, Uuid>(0) == id)
@@ -129,4 +133,54 @@ pub async fn set_grant(
             .await?;
     }
     Ok(())
+}
+
+/// Sets the scope of role `role`'s grant of tool `tool`. `Ok(false)`: the
+/// role is not granted it (any more).
+pub async fn set_scope(
+    client: &impl GenericClient,
+    tool: Uuid,
+    role: Uuid,
+    scope: &str,
+) -> Result<bool, tokio_postgres::Error> {
+    let n = client
+        .execute(
+            "UPDATE role_tools SET scope = $3 WHERE role_id = $2 AND tool_id = $1",
+            &[&tool, &role, &scope],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// A new tool, as a draft (the trigger makes any other status a refusal
+/// and stamps who asked for it).
+pub async fn create(
+    client: &impl GenericClient,
+    key: &str,
+    name: &str,
+    description: Option<&str>,
+) -> Result<(), tokio_postgres::Error> {
+    client
+        .execute(
+            "INSERT INTO tools (key, name, description) VALUES ($1, $2, $3)",
+            &[&key, &name, &description],
+        )
+        .await?;
+    Ok(())
+}
+
+/// Renames tool `id` and sets its description. `Ok(false)`: it is gone.
+pub async fn edit(
+    client: &impl GenericClient,
+    id: Uuid,
+    name: &str,
+    description: Option<&str>,
+) -> Result<bool, tokio_postgres::Error> {
+    let n = client
+        .execute(
+            "UPDATE tools SET name = $2, description = $3 WHERE id = $1",
+            &[&id, &name, &description],
+        )
+        .await?;
+    Ok(n == 1)
 }

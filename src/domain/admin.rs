@@ -23,6 +23,24 @@ pub enum AdminChange {
         role: Uuid,
         grant: bool,
     },
+    /// How far a granted role's use of the tool reaches (`GRANT_SCOPES`).
+    GrantScope {
+        tool: Uuid,
+        role: Uuid,
+        scope: &'static str,
+    },
+    /// A new tool: it starts as a draft (the database sees to that).
+    NewTool {
+        key: String,
+        name: String,
+        description: Option<String>,
+    },
+    /// A tool's name and description (its key is fixed once it leaves draft).
+    EditTool {
+        id: Uuid,
+        name: String,
+        description: Option<String>,
+    },
     Menu(MenuChange),
     /// Add or change a school.
     School(SchoolWrite),

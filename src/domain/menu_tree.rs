@@ -193,6 +193,10 @@ pub enum MenuChange {
         id: Uuid,
         visible: bool,
     },
+    /// Item `id` goes (an empty group, a screen, an action, a separator).
+    Delete {
+        id: Uuid,
+    },
     /// A new item placed by `at` (its id is `at.id`).
     Add {
         nav_type: NavigationType,

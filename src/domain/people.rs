@@ -59,6 +59,55 @@ pub struct SchoolRef {
     pub name: String,
 }
 
+/// The school `typed` names, by local id or name (any case), or a part of
+/// one name; empty names none. The error says what was found instead, so
+/// nobody has to know local ids by heart.
+pub fn find_school<'a>(
+    typed: &str,
+    schools: &'a [SchoolRef],
+) -> Result<Option<&'a SchoolRef>, String> {
+    let t = typed.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let lower = t.to_lowercase();
+    if let Some(s) = schools
+        .iter()
+        .find(|s| s.local_id.eq_ignore_ascii_case(t) || s.name.to_lowercase() == lower)
+    {
+        return Ok(Some(s));
+    }
+    let found: Vec<&SchoolRef> = schools
+        .iter()
+        .filter(|s| s.name.to_lowercase().contains(&lower))
+        .collect();
+    let shown = |list: &[&SchoolRef]| {
+        let mut names: Vec<String> = list
+            .iter()
+            .take(4)
+            .map(|s| format!("{} ({})", s.name, s.local_id))
+            .collect();
+        if list.len() > 4 {
+            names.push(format!("{} more", list.len() - 4));
+        }
+        names.join(", ")
+    };
+    let typed: String = t.chars().take(64).collect();
+    match found[..] {
+        [one] => Ok(Some(one)),
+        [] if schools.is_empty() => Err("no school you may choose here".into()),
+        [] => Err(format!(
+            "no school called {typed:?}: type a name or local id, e.g. {}",
+            shown(&schools.iter().collect::<Vec<_>>())
+        )),
+        _ => Err(format!(
+            "{typed:?} names {} schools: {}; type more of the name",
+            found.len(),
+            shown(&found)
+        )),
+    }
+}
+
 /// What the People screen loads: everyone, and the schools grants can name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Directory {
@@ -138,6 +187,37 @@ pub fn next_of(v: Option<&str>, all: &[String]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_school_is_found_by_local_id_name_or_part_of_a_name() {
+        let schools: Vec<SchoolRef> = [
+            ("0101", "Lincoln Elementary"),
+            ("0102", "Lincoln Middle School"),
+            ("0201", "Oak High School"),
+        ]
+        .iter()
+        .map(|(id, name)| SchoolRef {
+            local_id: (*id).into(),
+            name: (*name).into(),
+        })
+        .collect();
+        let found = |t: &str| find_school(t, &schools).map(|s| s.map(|s| s.local_id.as_str()));
+        assert_eq!(found(""), Ok(None));
+        assert_eq!(found(" 0102 "), Ok(Some("0102")));
+        assert_eq!(found("oak high school"), Ok(Some("0201")));
+        assert_eq!(found("oak"), Ok(Some("0201")));
+        assert_eq!(
+            found("lincoln"),
+            Err("\"lincoln\" names 2 schools: Lincoln Elementary (0101), \
+                 Lincoln Middle School (0102); type more of the name"
+                .into())
+        );
+        assert!(
+            found("Pine").is_err_and(|e| e.starts_with("no school called \"Pine\"")),
+            "{:?}",
+            found("Pine")
+        );
+    }
     use super::*;
 
     fn person(name: &str, active: bool, grants: &[(&str, Option<&str>)]) -> Person {

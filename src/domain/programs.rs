@@ -45,6 +45,8 @@ pub struct ProgramDefaults {
     pub monitoring_frequency: String,
     pub evidence_level: Option<String>,
     pub is_active: bool,
+    /// The school (local id) it is limited to; `None`: the district's.
+    pub school: Option<String>,
 }
 
 /// One session field as typed into the field form.

@@ -115,8 +115,12 @@ pub struct OwnSetting {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SettingsBook {
     pub settings: Vec<Setting>,
+    /// The schools whose values this person may set: every active one for
+    /// an administrator, a coordinator's own schools (0033).
     pub schools: Vec<SchoolRef>,
     pub mine: Vec<OwnSetting>,
+    /// An administrator: the district's values are theirs to change.
+    pub district: bool,
 }
 
 /// A value as the editor shows it for typing: text without quotes, a

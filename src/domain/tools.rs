@@ -57,6 +57,35 @@ pub fn status_words(s: ToolStatus) -> &'static str {
     }
 }
 
+/// `role_tools.scope`'s values (its CHECK, 0001), narrowest first: the
+/// role's own records, its school's, all.
+pub const GRANT_SCOPES: &[&str] = &["own", "school", "all"];
+
+/// The scope after `scope`, round again after the last.
+pub fn next_scope(scope: &str) -> &'static str {
+    let at = GRANT_SCOPES.iter().position(|s| *s == scope);
+    GRANT_SCOPES[at.map_or(0, |i| (i + 1) % GRANT_SCOPES.len())]
+}
+
+/// Why `key` cannot name a new tool (the table's CHECK, said in words).
+pub fn key_problem(key: &str) -> Option<&'static str> {
+    let ok_chars = key
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.');
+    if !(2..=64).contains(&key.len()) {
+        Some("2 to 64 characters")
+    } else if !key.starts_with(|c: char| c.is_ascii_lowercase()) || !ok_chars {
+        Some(
+            "lower-case letters, digits, _ and . (starting with a letter), e.g. reports.attendance",
+        )
+    } else {
+        None
+    }
+}
+
+/// Longest tool name (the table's CHECK, 0033).
+pub const NAME_MAX: usize = 80;
+
 /// A tool as the tools screen lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tool {
@@ -71,6 +100,8 @@ pub struct Tool {
     pub review_note: Option<String>,
     /// Keys of the roles granted the tool (`role_tools`), sorted.
     pub roles: Vec<String>,
+    /// Each granted role's scope, in the order of `roles`.
+    pub scopes: Vec<String>,
     /// Who moved it when, oldest first.
     pub history: Vec<StatusChange>,
 }
@@ -79,6 +110,12 @@ impl Tool {
     /// Reaches a menu: approved (and then only for the granted roles).
     pub fn reaches_menus(&self) -> bool {
         self.status == Approved
+    }
+
+    /// The scope role `key` is granted the tool with, if it is.
+    pub fn scope_of(&self, key: &str) -> Option<&str> {
+        let i = self.roles.iter().position(|r| r == key)?;
+        Some(self.scopes.get(i).map_or("own", String::as_str))
     }
 }
 

@@ -11,7 +11,11 @@ pub(super) async fn write(
     change: AdminChange,
 ) -> Result<(), String> {
     let what = match &change {
-        AdminChange::MoveTool { .. } | AdminChange::Grant { .. } => "tools",
+        AdminChange::MoveTool { .. }
+        | AdminChange::Grant { .. }
+        | AdminChange::GrantScope { .. }
+        | AdminChange::NewTool { .. }
+        | AdminChange::EditTool { .. } => "tools",
         AdminChange::Menu(_) => "the menu",
         AdminChange::School(_) => "schools",
         AdminChange::Program(_) | AdminChange::ProgramFields { .. } => "programs",
@@ -26,6 +30,38 @@ pub(super) async fn write(
             tools::set_grant(&*c, tool, role, grant)
                 .await
                 .map_err(|e| refusal(&e, what))?;
+            true
+        }
+        AdminChange::GrantScope { tool, role, scope } => {
+            if !tools::set_scope(&*c, tool, role, scope)
+                .await
+                .map_err(|e| refusal(&e, what))?
+            {
+                return Err("that role is no longer granted this tool: reloaded".into());
+            }
+            true
+        }
+        AdminChange::NewTool {
+            key,
+            name,
+            description,
+        } => {
+            tools::create(&*c, &key, &name, description.as_deref())
+                .await
+                .map_err(|e| refusal(&e, what))?;
+            true
+        }
+        AdminChange::EditTool {
+            id,
+            name,
+            description,
+        } => {
+            if !tools::edit(&*c, id, &name, description.as_deref())
+                .await
+                .map_err(|e| refusal(&e, what))?
+            {
+                return Err("that tool is gone: reloaded".into());
+            }
             true
         }
         AdminChange::Program(p) => {
@@ -82,6 +118,9 @@ pub fn refusal(e: &tokio_postgres::Error, what: &str) -> String {
             if db.constraint() == Some("intervention_programs_school_id_name_key") =>
         {
             "another program has that name".into()
+        }
+        SqlState::UNIQUE_VIOLATION if db.constraint() == Some("tools_key_key") => {
+            "another tool has that key".into()
         }
         SqlState::UNIQUE_VIOLATION if db.constraint() == Some("schools_local_id_key") => {
             "another school has that local id".into()

@@ -148,6 +148,7 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
         },
         Read::Programs => Data::Programs {
             programs: crate::db::programs::all(c).await?,
+            schools: crate::db::schools::writable(c).await?,
         },
         Read::MenuTree => Data::MenuTree {
             tree: Box::new(crate::db::menu_edit::tree(c).await?),

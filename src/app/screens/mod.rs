@@ -130,7 +130,7 @@ screens! {
     Reports(ReportsState),
     /// A OneRoster CSV import: dry run, report, real run (menu: Import).
     Import(Box<ImportState>),
-    /// A menu target that is not built yet, said honestly.
+    /// A menu target this version has no screen for, said honestly.
     Placeholder(Placeholder),
     /// The contact form (log or edit a contact with a family).
     Contact(Box<contact_edit::ContactScreen>),
@@ -412,34 +412,97 @@ pub(crate) fn on_failed(state: &mut State, req: ReqId, reason: &str) -> bool {
     say
 }
 
+/// How a menu target opens: the screen, or what to say instead.
+type Opener = fn(&State) -> Result<Screen, &'static str>;
+
+/// Every menu target this version of caseload opens, one line each: `open`
+/// goes through this list, and the Tools screen refuses to approve a tool
+/// no line here opens (its menu item would lead nowhere).
+pub const TARGETS: &[(&str, Opener)] = &[
+    ("roster", |_| Ok(Screen::Roster(RosterState::default()))),
+    ("student", |_| {
+        Err("students open from the roster: choose one there and press enter")
+    }),
+    ("caseload", |s| {
+        Ok(Screen::Home(HomeState::new(home::scope_for(&role_keys(s)))))
+    }),
+    (schools::TARGET, |_| {
+        Ok(Screen::Schools(SchoolsState::default()))
+    }),
+    (follow_ups::TARGET, |s| {
+        Ok(Screen::FollowUps(follow_ups::for_roles(&role_keys(s))))
+    }),
+    (communications::TARGET, |_| {
+        Ok(Screen::Communications(CommsState::default()))
+    }),
+    (missed::TARGET, |_| {
+        Ok(Screen::Missed(MissedState::default()))
+    }),
+    (my_caseload::TARGET, |_| {
+        Ok(Screen::MyCaseload(MyCaseloadState::default()))
+    }),
+    (iv_list::TARGET, |_| {
+        Ok(Screen::IvList(IvListState::default()))
+    }),
+    (documents::TARGET, |_| {
+        Ok(Screen::Documents(DocsState::default()))
+    }),
+    (tools::TARGET, |_| Ok(Screen::Tools(ToolsState::default()))),
+    (menu_editor::TARGET, |_| {
+        Ok(Screen::MenuEditor(MenuEditorState::default()))
+    }),
+    (programs::TARGET, |_| {
+        Ok(Screen::Programs(ProgramsState::default()))
+    }),
+    (jobs::TARGET, |_| Ok(Screen::Jobs(JobsState::default()))),
+    (export::TARGET, |_| {
+        Ok(Screen::Export(ExportState::default()))
+    }),
+    (reports::TARGET, |_| {
+        Ok(Screen::Reports(ReportsState::default()))
+    }),
+    (people::TARGET, |_| Ok(Screen::People(Box::default()))),
+    (settings::TARGET, |_| Ok(Screen::Settings(Box::default()))),
+    (import::TARGET, |_| {
+        Ok(Screen::Import(Box::new(ImportState::new(false))))
+    }),
+    (import::SIS_TARGET, |_| {
+        Ok(Screen::Import(Box::new(ImportState::new(true))))
+    }),
+    (reports::FIDELITY_TARGET, |_| {
+        Ok(Screen::Reports(ReportsState::for_fidelity()))
+    }),
+];
+
+/// Some line of `TARGETS` opens `target`.
+pub fn opens(target: &str) -> bool {
+    TARGETS.iter().any(|(t, _)| *t == target)
+}
+
+/// A menu item of tool `key` can lead somewhere: its own target, or one of
+/// its screens (`<key>.<screen>`), is in `TARGETS`.
+pub fn tool_has_screen(key: &str) -> bool {
+    TARGETS.iter().any(|(t, _)| {
+        *t == key
+            || t.strip_prefix(key)
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
+}
+
 /// Opens the screen for a menu target (or a tool the database allowed).
 pub(crate) fn open(state: &mut State, target: &str, label: String) -> Vec<Effect> {
-    let screen = match target {
-        "roster" => Screen::Roster(RosterState::default()),
-        "student" => {
-            state.info("students open from the roster: choose one there and press enter");
+    let opened = TARGETS
+        .iter()
+        .find(|(t, _)| *t == target)
+        .map(|(_, f)| f(state));
+    let screen = match opened {
+        Some(Ok(screen)) => screen,
+        Some(Err(say)) => {
+            state.info(say);
             return vec![];
         }
-        "caseload" => Screen::Home(HomeState::new(home::scope_for(&role_keys(state)))),
-        schools::TARGET => Screen::Schools(SchoolsState::default()),
-        follow_ups::TARGET => Screen::FollowUps(follow_ups::for_roles(&role_keys(state))),
-        communications::TARGET => Screen::Communications(CommsState::default()),
-        missed::TARGET => Screen::Missed(MissedState::default()),
-        my_caseload::TARGET => Screen::MyCaseload(MyCaseloadState::default()),
-        iv_list::TARGET => Screen::IvList(IvListState::default()),
-        documents::TARGET => Screen::Documents(DocsState::default()),
-        tools::TARGET => Screen::Tools(ToolsState::default()),
-        menu_editor::TARGET => Screen::MenuEditor(MenuEditorState::default()),
-        programs::TARGET => Screen::Programs(ProgramsState::default()),
-        jobs::TARGET => Screen::Jobs(JobsState::default()),
-        export::TARGET => Screen::Export(ExportState::default()),
-        reports::TARGET => Screen::Reports(ReportsState::default()),
-        import::TARGET => Screen::Import(Box::new(ImportState::new(false))),
-        import::SIS_TARGET => Screen::Import(Box::new(ImportState::new(true))),
-        reports::FIDELITY_TARGET => Screen::Reports(ReportsState::for_fidelity()),
-        people::TARGET => Screen::People(Box::default()),
-        settings::TARGET => Screen::Settings(Box::default()),
-        _ => Screen::Placeholder(Placeholder { label }),
+        // A target from a newer (or older) menu than this client knows.
+        None => Screen::Placeholder(Placeholder { label }),
     };
     push(state, screen)
 }

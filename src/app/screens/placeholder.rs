@@ -1,5 +1,6 @@
-//! A menu target that is not built yet: its name and "not built yet", so the
-//! menu never pretends (nor promises when).
+//! A menu target this version of caseload has no screen for (a menu written
+//! for a newer client): says so under the item's name, never pretends. The
+//! Tools screen keeps such tools from being approved (`screens::TARGETS`).
 
 use crate::app::Effect;
 use crate::app::keymap::Action;

@@ -1036,6 +1036,9 @@ const ROLE_TOOLS: &[(&str, &[(&str, &str)])] = &[
             ("reports", "school"),
             ("export", "school"),
             ("reports.fidelity", "school"),
+            // Their schools' values and programs (0033, 0028 enforce it).
+            ("admin.settings", "school"),
+            ("admin.programs", "school"),
         ],
     ),
     (
@@ -1276,16 +1279,9 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         10,
         true,
     );
-    item(
-        rng,
-        None,
-        "Roster",
-        "screen",
-        Some("roster"),
-        Some("o"),
-        20,
-        true,
-    );
+    // Once a second "Roster" at the top level: the Students group has it.
+    // Its id is still drawn so every later id stays what it was.
+    new_uuid(rng);
     let g = item(rng, None, "Students", "group", None, Some("s"), 30, true);
     item(
         rng,
@@ -1390,16 +1386,8 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
         10,
         true,
     );
-    item(
-        rng,
-        Some(g),
-        "Documents",
-        "screen",
-        Some("documents"),
-        Some("n"),
-        20,
-        true,
-    );
+    // Once a second "Documents" (Students has it): drawn, not written.
+    new_uuid(rng);
     let g = item(rng, None, "Reports", "group", None, Some("r"), 60, true);
     item(
         rng,

@@ -41,6 +41,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &MenuEditorState, theme: &Theme)
     let foot_h = match s.mode {
         Mode::List => 0,
         Mode::Add { .. } => 8.min(area.height / 2),
+        Mode::Delete { .. } => 2,
         _ => 6.min(area.height / 2),
     };
     let [main, foot] =
@@ -57,6 +58,14 @@ pub fn render(frame: &mut Frame, area: Rect, s: &MenuEditorState, theme: &Theme)
     let width = usize::from(foot.width);
     match &s.mode {
         Mode::List => {}
+        Mode::Delete { id } => {
+            if let Some(row) = s.rows().iter().find(|r| r.id == *id) {
+                let q = crate::app::screens::menu_editor::keys::delete_question(row);
+                let lines =
+                    crate::ui::widgets::question::lines(&q, "delete", "keep it", width, theme);
+                frame.render_widget(Paragraph::new(lines), foot);
+            }
+        }
         Mode::Rename(f) => form::render(frame, foot, "Rename", f, theme),
         Mode::Hotkey(f) => form::render(frame, foot, "Key letter", f, theme),
         Mode::NewLabel { form: f, .. } => form::render(frame, foot, "New item", f, theme),

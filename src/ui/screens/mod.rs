@@ -83,7 +83,10 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Screen::Placeholder(p) => crate::ui::centered_text(
             frame,
             body,
-            &format!("{}: not built yet", crate::ui::sanitize::clean(&p.label)),
+            &format!(
+                "this version of caseload has no screen for {}",
+                crate::ui::sanitize::clean(&p.label)
+            ),
             theme.dim,
         ),
     }

@@ -108,6 +108,16 @@ pub(crate) fn name(row: &RosterRow) -> String {
     }
 }
 
+/// The empty roster, before any search or filter: who a person sees.
+const NOBODY: &[&str] = &[
+    "No students to show.",
+    "Counselors, interventionists and teachers see the students they are the counselor of \
+     and those on the teams of their interventions; coordinators see their schools', \
+     administrators everyone.",
+    "To see a student, ask a coordinator or an administrator to make you the student's \
+     counselor or to add you to one of the student's interventions.",
+];
+
 /// The student's programme flags, e.g. "IEP 504 EL"; empty when none.
 pub(crate) fn flags(row: &RosterRow) -> String {
     [
@@ -207,7 +217,29 @@ pub fn render(frame: &mut Frame, area: Rect, r: &RosterState, theme: &Theme) {
     let head = fit(&join(&cols, |_, title| title.to_string()), width);
     frame.render_widget(Paragraph::new(head).style(theme.header), header);
 
-    if r.rows.is_empty() {
+    let nobody = r.rows.is_empty()
+        && r.error.is_none()
+        && r.loaded
+        && r.query.search.is_empty()
+        && r.chips().is_empty();
+    if nobody {
+        // A new counselor with a school grant sees nobody: say why, and how
+        // that changes (the cold tryout's confusion).
+        let lines: Vec<Line> = NOBODY
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Line::styled(*l, if i == 0 { theme.group } else { theme.dim }))
+            .collect();
+        let [mid] = Layout::vertical([Constraint::Length(8)])
+            .flex(ratatui::layout::Flex::Center)
+            .areas(table);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .alignment(ratatui::layout::Alignment::Center)
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            mid,
+        );
+    } else if r.rows.is_empty() {
         let text = match (&r.error, r.loaded) {
             (Some(e), _) => format!("could not load the roster: {e} (r to retry)"),
             (None, false) => "loading the roster…".to_string(),

@@ -3,6 +3,7 @@
 //! roles) in that place.
 
 use crate::app::loadable::Pending as LoadPending;
+use crate::app::screens::tool_has_screen;
 use crate::app::screens::tools::{Mode, ToolsState, keys::question};
 use crate::domain::tools::{Tool, status_words, verb};
 use crate::ui::sanitize::{clean, truncate};
@@ -50,12 +51,13 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ToolsState, theme: &Theme) {
             .tools()
             .iter()
             .map(|t| {
-                vec![
-                    t.key.clone(),
-                    t.name.clone(),
-                    status_words(t.status).to_string(),
-                    t.roles.join(", "),
-                ]
+                let status = status_words(t.status);
+                let status = if tool_has_screen(&t.key) {
+                    status.to_string()
+                } else {
+                    format!("{status}, no screen")
+                };
+                vec![t.key.clone(), t.name.clone(), status, t.roles.join(", ")]
             })
             .collect(),
     };
@@ -67,6 +69,14 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ToolsState, theme: &Theme) {
         theme,
     );
     frame.render_widget(Paragraph::new(lines), top);
+    if let Mode::Edit { editing, form: f } = &s.mode {
+        let title = match (editing, s.selected()) {
+            (Some(_), Some(t)) => format!("Rename \"{}\"", clean(&t.name)),
+            _ => "New tool (it starts as a draft)".to_string(),
+        };
+        form::render(frame, bottom, &title, f, theme);
+        return;
+    }
     let Some(tool) = s.selected() else {
         let none = "no tools yet";
         frame.render_widget(Paragraph::new(Line::styled(none, theme.dim)), bottom);
@@ -106,6 +116,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ToolsState, theme: &Theme) {
             let title = format!("{} \"{}\"", verb(*to), clean(&tool.name));
             form::render(frame, bottom, &title, f, theme);
         }
+        Mode::Edit { .. } => {}
         Mode::Confirm { to, note } => {
             let mut lines = ask::lines(
                 &question(&tool.name, *to),
@@ -127,7 +138,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ToolsState, theme: &Theme) {
             let mut lines = vec![Line::styled(
                 truncate(
                     &format!(
-                        "Who may open \"{}\" (space grants or takes away, esc done):",
+                        "Who may open \"{}\" (space grants or takes away, s scope, esc done):",
                         clean(&tool.name)
                     ),
                     width,
@@ -143,12 +154,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ToolsState, theme: &Theme) {
                     .skip(offset)
                     .take(rows)
                     .map(|(i, r)| {
-                        let mark = if tool.roles.contains(&r.key) {
-                            "[x]"
-                        } else {
-                            "[ ]"
+                        let text = match tool.scope_of(&r.key) {
+                            Some(scope) => format!("  [x] {}, scope {scope}", clean(&r.name)),
+                            None => format!("  [ ] {}", clean(&r.name)),
                         };
-                        let text = truncate(&format!("  {mark} {}", clean(&r.name)), width);
+                        let text = truncate(&text, width);
                         if i == at.at() {
                             Line::styled(text, theme.selected)
                         } else {
@@ -178,6 +188,9 @@ fn review<'a>(t: &Tool, width: usize, theme: &Theme) -> Vec<Line<'a>> {
         format!("{}: on nobody's menu", status_words(t.status))
     };
     lines.push(Line::raw(truncate(&reach, width)));
+    if let Some(why) = crate::app::screens::tools::unapprovable(t) {
+        lines.push(Line::styled(truncate(&clean(&why), width), theme.error));
+    }
     if let Some(by) = &t.reviewed_by {
         let when = t
             .reviewed_at

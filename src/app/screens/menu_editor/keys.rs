@@ -3,6 +3,7 @@
 
 use super::{MenuEditorState, Mode, NewItem, PREVIEW_ROLES};
 use crate::app::Effect;
+use crate::app::confirm::{self, Answer};
 use crate::app::form::{self, Form, FormKey};
 use crate::app::keymap::{Action, Context};
 use crate::app::list::Cursor;
@@ -31,6 +32,7 @@ pub(super) fn on_key(
             return Some(form_key(s, cx, key));
         }
         Mode::Add { .. } => return Some(add_key(s, cx, key, action)),
+        Mode::Delete { .. } => return Some(delete_key(s, cx, key)),
     }
     if let Some(a) = cx.keymap.action_in(key, |c| c == Context::MenuEditor) {
         return Some(list_action(s, cx, a));
@@ -90,6 +92,22 @@ fn list_action(s: &mut MenuEditorState, cx: &mut Cx, a: Action) -> Vec<Effect> {
         };
     }
     match a {
+        Action::NavDelete => {
+            let inside = menu_tree::children(s.rows(), Some(row.id));
+            if inside.is_empty() {
+                s.mode = Mode::Delete { id: row.id };
+            } else {
+                let names: Vec<String> = inside
+                    .iter()
+                    .map(|r| shown_label(&r.label, r.nav_type))
+                    .collect();
+                cx.info(format!(
+                    "the group {} holds {}: move or delete them first",
+                    row.label,
+                    names.join(", ")
+                ));
+            }
+        }
         Action::NavRename if row.nav_type == NavigationType::Separator => {
             cx.info("a separator has no label");
         }
@@ -124,6 +142,47 @@ fn list_action(s: &mut MenuEditorState, cx: &mut Cx, a: Action) -> Vec<Effect> {
         _ => {}
     }
     vec![]
+}
+
+fn delete_key(s: &mut MenuEditorState, cx: &mut Cx, key: &KeyEvent) -> Vec<Effect> {
+    let Mode::Delete { id } = s.mode else {
+        return vec![];
+    };
+    match confirm::answer(key) {
+        Answer::Unanswered => vec![],
+        Answer::No => {
+            s.mode = Mode::List;
+            cx.info("nothing deleted");
+            vec![]
+        }
+        Answer::Yes => {
+            s.mode = Mode::List;
+            let Some(row) = s.rows().iter().find(|r| r.id == id).cloned() else {
+                return vec![];
+            };
+            // The cursor stays where the item was: on the one above it.
+            let lines = s.lines();
+            let at = lines.iter().position(|(_, r)| r.id == id).unwrap_or(0);
+            let keep = lines.get(at.saturating_sub(1)).map_or(id, |(_, r)| r.id);
+            let done = format!("deleted: {}", shown_label(&row.label, row.nav_type));
+            send(s, cx, MenuChange::Delete { id }, done, keep)
+        }
+    }
+}
+
+/// The question before deleting `row`.
+pub fn delete_question(row: &crate::domain::menu_tree::NavRow) -> String {
+    let what = match row.nav_type {
+        NavigationType::Group => "the empty group",
+        NavigationType::Separator => "this separator",
+        _ => "the menu item",
+    };
+    let label = if row.nav_type == NavigationType::Separator {
+        String::new()
+    } else {
+        format!(" \"{}\"", row.label)
+    };
+    format!("Delete {what}{label}?")
 }
 
 fn add_key(

@@ -2,7 +2,8 @@
 //! hidden items too; move items up, down, into the group above and out of
 //! their group, rename them, change their key letter (a letter another
 //! visible item has is refused naming it, as the database refuses it), hide
-//! and show them, add groups, separators and tools' screens. Beside it, the
+//! and show them, add groups, separators and tools' screens, delete them (a
+//! group only once it is empty, naming what is in it). Beside it, the
 //! menu as a chosen role sees it, built by the menu's own code
 //! (`menu::build`, `menu::settle`) from the rows the menu query would give
 //! that role.
@@ -57,6 +58,10 @@ pub enum Mode {
     Add {
         choices: Vec<NewItem>,
         at: Cursor,
+    },
+    /// Asking before item `id` is deleted.
+    Delete {
+        id: Uuid,
     },
     /// The new group's or screen's label.
     NewLabel {
@@ -124,13 +129,15 @@ impl Room for MenuEditorState {
             Mode::List => [
                 &[
                     NavRename, NavHotkey, NavUp, NavDown, NavIn, NavOut, NavHide, NavAdd,
-                    NavPreview,
+                    NavDelete, NavPreview,
                 ][..],
                 MOVE,
                 GLOBAL,
             ]
             .concat(),
             Mode::Add { .. } => MOVE.to_vec(),
+            // The question says its keys.
+            Mode::Delete { .. } => vec![],
             // The forms say their keys where they ask.
             Mode::Rename(_) | Mode::Hotkey(_) | Mode::NewLabel { .. } => vec![],
         }

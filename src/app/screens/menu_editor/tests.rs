@@ -282,3 +282,48 @@ fn moves_hide_and_add_are_sent_as_the_database_is_told() {
     assert_eq!(nav_type, NavigationType::Separator);
     assert_eq!(at.order.get(1), Some(&at.id), "just after Caseload");
 }
+
+#[test]
+fn a_group_with_items_is_not_deleted_and_its_items_are_named() {
+    let mut s = loaded();
+    update(&mut s, key('j')); // Students: Roster and SIS import in it
+    let fx = update(&mut s, key('d'));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(editor(&s).mode, Mode::List, "no question: nothing to ask");
+    assert_eq!(
+        s.message.as_ref().map(|(_, m)| m.as_str()),
+        Some("the group Students holds Roster, SIS import: move or delete them first")
+    );
+}
+
+#[test]
+fn deleting_an_item_asks_and_only_y_deletes() {
+    let mut s = loaded();
+    update(&mut s, key('G')); // Tools
+    update(&mut s, key('d'));
+    assert_eq!(
+        editor(&s).mode,
+        Mode::Delete {
+            id: Uuid::from_u128(5)
+        }
+    );
+    // Enter, the tired finger, keeps it.
+    let fx = update(&mut s, key(KeyCode::Enter));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(editor(&s).mode, Mode::List);
+    update(&mut s, key('d'));
+    let fx = update(&mut s, key('y'));
+    assert_eq!(
+        written(&mut s, &fx),
+        MenuChange::Delete {
+            id: Uuid::from_u128(5)
+        }
+    );
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m == "deleted: Tools"),
+        "{:?}",
+        s.message
+    );
+}

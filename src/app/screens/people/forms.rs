@@ -6,6 +6,7 @@ use crate::admin::users::{validate_email, validate_username};
 use crate::app::choices::Choice;
 use crate::app::form::{self, Errors, FieldSpec, Form};
 use crate::app::screens::people::PersonChange;
+use crate::domain::people::{SchoolRef, find_school};
 use chrono::NaiveDate;
 
 /// The roles a form offers (`domain::people::ROLE_KEYS`), and none.
@@ -57,15 +58,18 @@ const ADD: &[FieldSpec] = &[
     ),
     form::text("Name", "as colleagues see it"),
     form::text("Email", "name@school.org"),
-    form::text("Home school", "a school's local id, or empty"),
+    form::text("Home school", "a school's name or local id, or empty"),
     form::pick_with("Role", ROLES, "←/→ choose; more roles later with +"),
-    form::text("Role school", "a school's local id; empty: all schools"),
+    form::text(
+        "Role school",
+        "a school's name or local id; empty: all schools",
+    ),
     form::text("Role expires", "YYYY-MM-DD (it ends that day), or empty"),
 ];
 
 const GRANT: &[FieldSpec] = &[
     form::pick_with("Role", &GRANTABLE, "←/→ choose"),
-    form::text("School", "a school's local id; empty: all schools"),
+    form::text("School", "a school's name or local id; empty: all schools"),
     form::text("Expires", "YYYY-MM-DD (it ends that day), or empty"),
 ];
 
@@ -91,23 +95,9 @@ pub fn grant_form() -> Form {
     )
 }
 
-/// A school's local id as typed: empty is none; else one of `schools`.
-fn school(s: &str, schools: &[String]) -> Result<Option<String>, String> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    schools
-        .iter()
-        .find(|id| id.eq_ignore_ascii_case(t))
-        .map(|id| Some(id.clone()))
-        .ok_or_else(|| {
-            format!(
-                "no active school with local id {:?} (schools: {})",
-                t.chars().take(64).collect::<String>(),
-                schools.join(", ")
-            )
-        })
+/// The local id of the school typed (a name or local id): empty is none.
+fn school(s: &str, schools: &[SchoolRef]) -> Result<Option<String>, String> {
+    find_school(s, schools).map(|f| f.map(|s| s.local_id.clone()))
 }
 
 fn role(s: &str) -> Result<Option<String>, String> {
@@ -123,7 +113,7 @@ fn expires(s: &str) -> Result<Option<NaiveDate>, String> {
     form::date(s)
 }
 
-pub fn parse_add(f: &Form, schools: &[String]) -> Result<PersonChange, Vec<(usize, String)>> {
+pub fn parse_add(f: &Form, schools: &[SchoolRef]) -> Result<PersonChange, Vec<(usize, String)>> {
     let v = |i: usize| f.values.get(i).map_or("", String::as_str);
     let mut e = Errors(Vec::new());
     let username = e.take(
@@ -165,7 +155,7 @@ pub fn parse_add(f: &Form, schools: &[String]) -> Result<PersonChange, Vec<(usiz
 pub fn parse_grant(
     f: &Form,
     username: &str,
-    schools: &[String],
+    schools: &[SchoolRef],
 ) -> Result<PersonChange, Vec<(usize, String)>> {
     let v = |i: usize| f.values.get(i).map_or("", String::as_str);
     let mut e = Errors(Vec::new());

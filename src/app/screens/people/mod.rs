@@ -217,7 +217,11 @@ impl PeopleState {
     }
 
     fn form_key(&mut self, cx: &mut Cx, key: &KeyEvent) -> Vec<Effect> {
-        let schools = self.school_ids();
+        let schools = self
+            .list
+            .get()
+            .map(|d| d.schools.clone())
+            .unwrap_or_default();
         let (form, parsed) = match &mut self.mode {
             Mode::Add(form) => {
                 let k = form.key(key, cx.keymap);
@@ -368,9 +372,14 @@ impl Room for PeopleState {
                 GLOBAL,
             ]
             .concat(),
-            Mode::Add(_) | Mode::Grant { .. } => section(Context::Form),
-            // The box, the list of grants and the questions say their keys.
-            Mode::Search | Mode::Revoke { .. } | Mode::Password(_) | Mode::Confirm(_) => vec![],
+            // The forms, the box, the list of grants and the questions say
+            // their keys where they ask: one line of keys, not two.
+            Mode::Add(_)
+            | Mode::Grant { .. }
+            | Mode::Search
+            | Mode::Revoke { .. }
+            | Mode::Password(_)
+            | Mode::Confirm(_) => vec![],
         }
     }
 

@@ -1,6 +1,6 @@
 //! A program's defaults form: name, type, tier, sessions a week, minutes,
-//! weeks, monitoring, evidence level, active; checked as typed with the
-//! table's rules.
+//! weeks, monitoring, evidence level, active, school; checked as typed with
+//! the table's rules.
 
 use super::{Mode, ProgramsState};
 use crate::app::Effect;
@@ -9,6 +9,7 @@ use crate::app::form::{self, Errors, Form, FormKey};
 use crate::app::screens::room::Cx;
 use crate::domain::admin::AdminChange;
 use crate::domain::enums::{InterventionType, PgEnum};
+use crate::domain::people::{SchoolRef, find_school};
 use crate::domain::programs::{ProgramDefaults, ProgramRow};
 use crossterm::event::KeyEvent;
 use uuid::Uuid;
@@ -43,10 +44,17 @@ static FIELDS: &[form::FieldSpec] = &[
     form::pick("Monitoring", MONITORING),
     form::pick_with("Evidence level", EVIDENCE, "ESSA's levels of evidence"),
     form::flag("Active (offered for new plans)"),
+    form::text(
+        "School",
+        "a school's name or local id: only its plans offer it; empty: the whole district",
+    ),
 ];
 
-pub fn new(id: Uuid) -> Mode {
-    let values = ["", "reading", "2", "", "", "", "weekly", "", "yes"];
+/// A new program; `school` filled in for someone who may make programs for
+/// one school only (a coordinator of one school).
+pub fn new(id: Uuid, school: Option<&SchoolRef>) -> Mode {
+    let school = school.map_or("", |s| s.name.as_str());
+    let values = ["", "reading", "2", "", "", "", "weekly", "", "yes", school];
     Mode::Defaults {
         id,
         new: true,
@@ -74,12 +82,17 @@ pub fn of(p: &ProgramRow) -> Mode {
                 p.monitoring_frequency.clone(),
                 p.evidence_level.clone().unwrap_or_default(),
                 form::flag_text(p.is_active),
+                p.school.clone().unwrap_or_default(),
             ],
         )),
     }
 }
 
-pub fn parse(id: Uuid, v: &[String]) -> Result<ProgramDefaults, Vec<(usize, String)>> {
+pub fn parse(
+    id: Uuid,
+    v: &[String],
+    schools: &[SchoolRef],
+) -> Result<ProgramDefaults, Vec<(usize, String)>> {
     let mut e = Errors(Vec::new());
     let name = e.take(0, form::required(&v[0], "the name", 200));
     let itype = e.take(
@@ -113,8 +126,12 @@ pub fn parse(id: Uuid, v: &[String]) -> Result<ProgramDefaults, Vec<(usize, Stri
             .map(|s| Some(s.to_string())),
         },
     );
+    let school = e.take(
+        9,
+        find_school(&v[9], schools).map(|s| s.map(|s| s.local_id.clone())),
+    );
     match (
-        name, itype, tier, per_week, minutes, weeks, monitoring, evidence,
+        name, itype, tier, per_week, minutes, weeks, monitoring, evidence, school,
     ) {
         (
             Some(name),
@@ -125,6 +142,7 @@ pub fn parse(id: Uuid, v: &[String]) -> Result<ProgramDefaults, Vec<(usize, Stri
             Some(weeks),
             Some(m),
             Some(evidence_level),
+            Some(school),
         ) if e.0.is_empty() => Ok(ProgramDefaults {
             id,
             name,
@@ -136,6 +154,7 @@ pub fn parse(id: Uuid, v: &[String]) -> Result<ProgramDefaults, Vec<(usize, Stri
             monitoring_frequency: m.to_string(),
             evidence_level,
             is_active: form::yes_no(&v[8]),
+            school,
         }),
         _ => Err(e.0),
     }
@@ -145,13 +164,14 @@ pub(super) fn on_key(s: &mut ProgramsState, cx: &mut Cx, key: &KeyEvent) -> Vec<
     let Mode::Defaults { id, form, .. } = &mut s.mode else {
         return vec![];
     };
+    let schools = &s.schools;
     match form.key(key, cx.keymap) {
         FormKey::Cancel => s.mode = Mode::List,
         FormKey::Edited | FormKey::Moved => {
             form.notice = None;
-            form.set_errors(parse(*id, &form.values).err().unwrap_or_default());
+            form.set_errors(parse(*id, &form.values, schools).err().unwrap_or_default());
         }
-        FormKey::Save => match parse(*id, &form.values) {
+        FormKey::Save => match parse(*id, &form.values, schools) {
             Ok(d) => {
                 let req = cx.alloc();
                 form.saving = Some(req);

@@ -17,6 +17,7 @@ use crate::app::loadable::Loadable;
 use crate::app::request::Wrote;
 use crate::app::screens::room::{Cx, Nav, Room};
 use crate::app::{Data, Effect, Read, ReqId};
+use crate::domain::people::SchoolRef;
 use crate::domain::programs::ProgramRow;
 use crossterm::event::KeyEvent;
 use uuid::Uuid;
@@ -57,6 +58,9 @@ pub enum Mode {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProgramsState {
     pub list: Loadable<Vec<ProgramRow>>,
+    /// The schools this person may make programs for (a coordinator: their
+    /// own; they may not make district programs).
+    pub schools: Vec<SchoolRef>,
     pub cursor: Cursor,
     pub mode: Mode,
 }
@@ -147,7 +151,13 @@ impl Room for ProgramsState {
         }
         match cx.keymap.action_in(key, |c| c == Context::Programs) {
             Some(Action::ProgramNew) => {
-                self.mode = defaults::new(cx.mint_id());
+                // One school to choose from: it is the school (a
+                // coordinator of one school may make no district program).
+                let only = match self.schools.as_slice() {
+                    [one] => Some(one),
+                    _ => None,
+                };
+                self.mode = defaults::new(cx.mint_id(), only);
                 return Some(vec![]);
             }
             Some(a @ (Action::ProgramEdit | Action::ProgramFields)) => {
@@ -166,9 +176,10 @@ impl Room for ProgramsState {
     }
 
     fn on_reply(&mut self, _cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
-        if let Data::Programs { programs } = data
+        if let Data::Programs { programs, schools } = data
             && self.list.arrive(req, programs)
         {
+            self.schools = schools;
             self.cursor.clamp(self.programs().len());
         }
         vec![]

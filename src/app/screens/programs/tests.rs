@@ -78,6 +78,7 @@ pub(crate) fn loaded() -> State {
             req,
             data: Data::Programs {
                 programs: vec![program()],
+                schools: vec![],
             },
         },
     );

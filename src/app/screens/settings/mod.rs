@@ -3,7 +3,9 @@
 //! the district scope, at each school (for settings a reader looks up per
 //! school), and the person's own saved state. A value is edited in a
 //! one-field form built and checked as the session editor builds and checks
-//! a program's fields; the database's trigger checks it again.
+//! a program's fields; the database's trigger checks it again. A
+//! coordinator sees the district's values and edits only their own
+//! schools' (the database allows no more, 0033).
 
 use crate::app::form::{Form, FormKey};
 use crate::app::hint::{GLOBAL, MOVE, section};
@@ -112,6 +114,15 @@ impl SettingsState {
         let Some(s) = self.settings().get(self.cursor.at()).copied().cloned() else {
             return;
         };
+        if scope == SettingScope::System && !self.book.get().is_some_and(|b| b.district) {
+            let schools = self.book.get().map_or(0, |b| b.schools.len());
+            cx.info(if schools == 0 {
+                "district values are the administrators' to change".to_string()
+            } else {
+                "district values are the administrators' to change: s shows your schools', which you may set".to_string()
+            });
+            return;
+        }
         let current = s.value_at(&scope).unwrap_or(&s.value);
         let mut spec = field_spec(&s.field());
         spec.label = Cow::Owned("Value".into());
@@ -221,7 +232,8 @@ impl Room for SettingsState {
 
     fn keys(&self) -> Vec<Action> {
         if self.editing.is_some() {
-            return section(Context::Form);
+            // The form says its keys under it: one line of keys, not two.
+            return vec![];
         }
         [
             &[Action::Open][..],
@@ -286,10 +298,16 @@ impl Room for SettingsState {
 
     fn on_reply(&mut self, _cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
         if let Data::Settings { book } = data {
+            let first = self.book.get().is_none();
             self.book.arrive(req, *book);
             let schools = self.book.get().map_or(0, |b| b.schools.len());
             if matches!(self.view, View::School(i) if i >= schools) {
                 self.view = View::District;
+            }
+            // A coordinator opens on what they may change: their school.
+            let district = self.book.get().is_some_and(|b| b.district);
+            if first && !district && schools > 0 && self.view == View::District {
+                self.view = View::School(0);
             }
             self.cursor.clamp(self.rows());
         }

@@ -49,6 +49,7 @@ pub(crate) fn book() -> SettingsBook {
             key: "roster.filters".into(),
             value: json!({"sort": "name"}),
         }],
+        district: true,
     }
 }
 
@@ -60,6 +61,11 @@ fn settings(s: &State) -> &SettingsState {
 }
 
 pub(crate) fn loaded() -> State {
+    loaded_with(book())
+}
+
+/// As `loaded`, with this book.
+fn loaded_with(the_book: SettingsBook) -> State {
     let mut s = at_home();
     let fx = typed(&mut s, "settings");
     let [
@@ -98,7 +104,7 @@ pub(crate) fn loaded() -> State {
         Msg::Loaded {
             req,
             data: Data::Settings {
-                book: Box::new(book()),
+                book: Box::new(the_book),
             },
         },
     );
@@ -278,4 +284,35 @@ fn whole_numbers_are_stored_as_integers_and_fractions_kept() {
     assert_eq!(super::whole(json!(10.0)), json!(10));
     assert_eq!(super::whole(json!(0.85)), json!(0.85));
     assert_eq!(super::whole(json!("10.0")), json!("10.0"));
+}
+
+/// A coordinator of South: the district's values are read-only, South's
+/// are theirs, and the screen opens on them.
+#[test]
+fn a_coordinator_opens_on_their_school_and_may_not_edit_the_district() {
+    let mut b = book();
+    b.district = false;
+    b.schools.retain(|sc| sc.local_id == "S1");
+    let mut s = loaded_with(b);
+    assert_eq!(settings(&s).view, super::View::School(0));
+    assert_eq!(settings(&s).scope_label(), "school S1");
+    update(&mut s, key(KeyCode::Enter));
+    let ed = settings(&s).editing.as_ref().expect("their school's value");
+    assert_eq!(ed.scope, SettingScope::School("S1".into()));
+    assert_eq!(ed.form.values, ["45"]);
+    update(&mut s, key(KeyCode::Esc));
+    assert!(settings(&s).editing.is_none());
+    // s: round to their own rows, then the district.
+    update(&mut s, key('s'));
+    update(&mut s, key('s'));
+    assert_eq!(settings(&s).view, super::View::District);
+    let fx = update(&mut s, key(KeyCode::Enter));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(settings(&s).editing.is_none());
+    assert_eq!(
+        s.message.as_ref().map(|(_, m)| m.as_str()),
+        Some(
+            "district values are the administrators' to change: s shows your schools', which you may set"
+        )
+    );
 }

@@ -1,9 +1,13 @@
 //! Tool approval (issue 17, part 2): every tool with its status, who moved
 //! it when and the note they left; `a` offers the moves the workflow allows
-//! from the selected tool's status (a rejection asks why), each confirmed;
-//! `p` lists the roles, `space` granting or taking the tool away. Only an
-//! approved tool reaches a menu, and only for the roles granted it: after
-//! every change the menu loads again, so an administrator sees it at once.
+//! from the selected tool's status, then asks for a review note (required
+//! to reject) whose enter makes the move; `p` lists the roles, `space`
+//! granting or taking the tool away and `s` changing a grant's scope; `n`
+//! adds a tool (a draft), `e` renames one. Only an approved tool reaches a
+//! menu, and only for the roles granted it: after every change the menu
+//! loads again, so an administrator sees it at once. A tool no screen of
+//! this client opens (`screens::tool_has_screen`) is marked and cannot be
+//! approved: its menu item would lead nowhere.
 
 pub mod keys;
 
@@ -31,15 +35,24 @@ pub enum Mode {
     List,
     /// Choosing one of the legal moves (`at` into `moves`).
     ChooseMove { moves: Vec<ToolStatus>, at: Cursor },
-    /// The review note for a move (required to reject).
+    /// The review note for a move (required to reject); its enter makes
+    /// the move (the move was chosen already: a second question after the
+    /// note read as "enter keeps it" to people who had just said what to do).
     Note { to: ToolStatus, form: Form },
-    /// Asking before the move is made.
+    /// Retiring is for good (a retired tool has no move left): asked once
+    /// more after the note, `y` only.
     Confirm {
         to: ToolStatus,
         note: Option<String>,
     },
-    /// The roles, `at` the selected one: space grants or takes away.
+    /// The roles, `at` the selected one: space grants or takes away, `s`
+    /// changes the scope.
     Grants { at: Cursor },
+    /// A new tool (`editing` none) or the selected one's name and description.
+    Edit {
+        editing: Option<uuid::Uuid>,
+        form: Form,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -61,6 +74,16 @@ impl ToolsState {
     }
 }
 
+/// Why tool `t` may not be approved in this client, if it may not.
+pub fn unapprovable(t: &Tool) -> Option<String> {
+    (!crate::app::screens::tool_has_screen(&t.key)).then(|| {
+        format!(
+            "this version of caseload has no screen for {}; approving it would show an empty menu item",
+            t.name
+        )
+    })
+}
+
 /// Menus show what was just changed: the person's own menu loads again.
 fn is_menu(s: &Screen) -> bool {
     matches!(s, Screen::Menu(_) | Screen::MenuEditor(_))
@@ -73,10 +96,20 @@ impl Room for ToolsState {
 
     fn keys(&self) -> Vec<Action> {
         match self.mode {
-            Mode::List => [&[Action::ToolMove, Action::ToolGrants][..], MOVE, GLOBAL].concat(),
+            Mode::List => [
+                &[
+                    Action::ToolMove,
+                    Action::ToolGrants,
+                    Action::ToolNew,
+                    Action::ToolEdit,
+                ][..],
+                MOVE,
+                GLOBAL,
+            ]
+            .concat(),
             Mode::ChooseMove { .. } | Mode::Grants { .. } => MOVE.to_vec(),
-            // The note's form and the question say their keys where they ask.
-            Mode::Note { .. } | Mode::Confirm { .. } => vec![],
+            // The forms say their keys where they ask.
+            Mode::Note { .. } | Mode::Edit { .. } | Mode::Confirm { .. } => vec![],
         }
     }
 
