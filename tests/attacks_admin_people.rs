@@ -48,11 +48,6 @@ async fn coordinators_counselors_and_teachers_cannot_write_people_roles_or_setti
                 .to_string(),
             "DELETE FROM user_roles".to_string(),
             "INSERT INTO roles (key, name) VALUES ('boss', 'Boss')".to_string(),
-            "UPDATE settings SET value = '1' WHERE key = 'decision_rule_points'".to_string(),
-            "DELETE FROM settings WHERE scope = 'system'".to_string(),
-            "INSERT INTO settings (key, scope, school_id, value, value_type) \
-             SELECT 'default_session_minutes', 'school', id, '5', 'number' FROM schools"
-                .to_string(),
             "SELECT count(*) FROM caseload_login_roles".to_string(),
             "INSERT INTO caseload_login_roles VALUES ('postgres')".to_string(),
             format!("SELECT caseload_person_add('{target}', 'T', 't@e.org', NULL)"),
@@ -70,6 +65,22 @@ async fn coordinators_counselors_and_teachers_cannot_write_people_roles_or_setti
         ] {
             let r = exec(&c, &sql).await;
             assert_eq!(sqlstate(r), INSUFFICIENT_PRIVILEGE, "{who}: {sql}");
+        }
+        // Settings: since 0033 a coordinator may write their own schools'
+        // rows, so for them row-level security answers with no rows touched
+        // (a district-wide coordinator has no school of their own) or an
+        // RLS refusal; the others have no grant at all. Either way nothing
+        // changes (checked below).
+        for sql in [
+            "UPDATE settings SET value = '1' WHERE key = 'decision_rule_points'",
+            "DELETE FROM settings WHERE scope = 'system'",
+            "INSERT INTO settings (key, scope, school_id, value, value_type) \
+             SELECT 'default_session_minutes', 'school', id, '5', 'number' FROM schools",
+        ] {
+            match exec(&c, sql).await {
+                Ok(0) if who.starts_with("coord") => {}
+                r => assert_eq!(sqlstate(r), INSUFFICIENT_PRIVILEGE, "{who}: {sql}"),
+            }
         }
         // A personal override of a district setting: refused by the trigger
         // if it got that far, but the grant stops it first.
@@ -91,6 +102,23 @@ async fn coordinators_counselors_and_teachers_cannot_write_people_roles_or_setti
         .unwrap()
         .get(0);
     assert!(!exists, "no role was made");
+    let untouched: (i64, i64, i64) = {
+        let r = d
+            .admin
+            .query_one(
+                "SELECT (SELECT count(*) FROM settings WHERE scope = 'system'), \
+                        (SELECT count(*) FROM settings WHERE value = '1' \
+                           AND key = 'decision_rule_points'), \
+                        (SELECT count(*) FROM settings WHERE key = 'default_session_minutes' \
+                           AND scope = 'school' AND value = '5')",
+                &[],
+            )
+            .await
+            .unwrap();
+        (r.get(0), r.get(1), r.get(2))
+    };
+    assert!(untouched.0 > 0, "the district's settings are all there");
+    assert_eq!((untouched.1, untouched.2), (0, 0), "no setting was written");
 }
 
 #[tokio::test]

@@ -198,6 +198,7 @@ actions! {
     SchoolNew = "school_new", Schools, "add a school (admin)", ["n"], hint "add";
     SchoolEdit = "school_edit", Schools, "edit the selected school: name, ids, grade span, time zone, active (admin)", ["e"], hint "edit";
     LogContact = "log_contact", Student, "log a contact with the family: student record, intervention, caseload home, follow-ups, communication log (on a follow-up: the contact that answers it)", ["C"], hint "contact";
+    ProgressReport = "progress_report", Student, "write this student's progress report for a family meeting (goals, charts, plain words; nothing restricted): a job in your window, listed on the Reports screen", ["P"], hint "progress report";
     FollowUpDone = "follow_up_done", FollowUps, "mark the selected follow-up done (it stays, marked, until the list reloads)", ["d"], hint "done";
     FollowUpUndo = "follow_up_undo", FollowUps, "undo: reopen a follow-up marked done here", ["u"], hint "undo";
     FollowUpReassign = "follow_up_reassign", FollowUps, "hand the selected follow-up to someone else (type to narrow)", ["a"], hint "reassign";

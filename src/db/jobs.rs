@@ -85,19 +85,20 @@ pub async fn own(
     limit: i64,
 ) -> Result<Vec<OwnJob>, tokio_postgres::Error> {
     let sql = format!(
-        "SELECT {COLUMNS}, j.payload, j.result \
-         FROM public.jobs j LEFT JOIN public.users u ON u.id = j.created_by \
+        "SELECT {COLUMNS}, j.payload, j.result FROM {FROM} \
          WHERE j.created_by = public.caseload_current_user_id() \
-           AND left(j.kind, length($1)) = $1 \
-         ORDER BY j.created_at DESC, j.id DESC LIMIT $2"
+           AND left(j.kind, length($2)) = $2 \
+         ORDER BY j.created_at DESC, j.id DESC LIMIT $3"
     );
-    let rows = c.query(&sql, &[&prefix, &limit]).await?;
+    let rows = c
+        .query(&sql, &[&WORKER_SILENT_SECS, &prefix, &limit])
+        .await?;
     Ok(rows
         .iter()
         .map(|r| OwnJob {
             row: row(r),
-            payload: r.get(13),
-            result: r.get(14),
+            payload: r.get(16),
+            result: r.get(17),
         })
         .collect())
 }

@@ -1560,67 +1560,56 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
     let mut jobs = Rows::new();
     let now = at(today, 7, 30);
     let seeded = at(today - Duration::days(1), 6, 0);
+    // Real kinds, so the Jobs screen shows what a district's week looks
+    // like: no queued or retrying job of a kind that runs as its author
+    // (the author's window would run it the moment they sign in).
     let job_rows: &[JobRow] = &[
         (
-            "seed-import",
+            "oneroster.import",
             "succeeded",
-            r#"{"source":"demo"}"#,
+            r#"{"path":"/srv/sis/oneroster-2026-08-20.zip","dry_run":false,"logins":false}"#,
             100,
             Some("Imported demo district"),
             None,
-            Some(r#"{"source":"demo","rows_rejected":0}"#),
+            Some(r#"{"committed":true,"refused":0,"last":"imported: nothing refused"}"#),
         ),
         (
-            "export",
+            "sleep",
             "running",
-            r#"{"format":"csv","scope":"school"}"#,
+            r#"{"seconds":600}"#,
             40,
-            Some("Writing interventions.csv (40%)"),
+            Some("240.0 of 600 s"),
             None,
             None,
         ),
         (
-            "roster-import",
+            "oneroster.import",
             "failed",
-            r#"{"file":"roster_2024-25.csv"}"#,
+            r#"{"path":"/srv/sis/roster_2024-25.zip","dry_run":true,"logins":false}"#,
             12,
-            Some("Validating rows"),
-            Some("row 1187: grade \"13\" is not a grade_level (expected PK, TK, KG, 01–12, UG)"),
+            Some("failed"),
+            Some(
+                "students.csv:1187: grade \"13\" is not a grade level (expected PK, TK, KG, 01–12, UG)",
+            ),
             None,
         ),
+        ("noop", "queued", "{}", 0, None, None, None),
+        ("sweep", "scheduled", r#"{"days":30}"#, 0, None, None, None),
         (
-            "report.fidelity",
-            "queued",
-            r#"{"school":"0100"}"#,
-            0,
-            None,
-            None,
-            None,
-        ),
-        (
-            "reminders.follow_up",
-            "scheduled",
-            "{}",
-            0,
-            None,
-            None,
-            None,
-        ),
-        (
-            "export",
+            "sleep",
             "retrying",
-            r#"{"format":"xlsx"}"#,
+            r#"{"seconds":2}"#,
             0,
-            Some("S3 upload timed out; retrying"),
+            Some("waiting to retry"),
             Some("connection reset by peer"),
             None,
         ),
         (
-            "export",
+            "export.caseload",
             "cancelled",
-            r#"{"format":"csv"}"#,
+            r#"{"spec":{"export":"caseload","counselor":null},"bom":false}"#,
             5,
-            Some("Cancelled by user"),
+            Some("cancelled"),
             None,
             None,
         ),
@@ -1655,7 +1644,7 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
             .opt_ts((status == "running").then_some(now))
             .opt_text(error)
             .opt_text(result)
-            .uuid(if kind == "seed-import" {
+            .uuid(if kind == "oneroster.import" || kind == "sweep" {
                 d.demo_admin
             } else {
                 d.demo_coordinator

@@ -9,6 +9,7 @@ use crate::app::intervention::DetailState;
 use crate::app::iv_edit;
 use crate::app::keymap::{Action, Context, Key};
 use crate::app::loadable::Loadable;
+use crate::app::own_jobs;
 use crate::app::screens::contact_edit::ContactFor;
 use crate::app::screens::documents::actions::{DocActions, Offer, Selected};
 use crate::app::screens::room::{Cx, LogFor, Nav, Room};
@@ -139,6 +140,8 @@ pub struct StudentState {
     pub mode: Mode,
     /// Saving, opening, attaching, deleting a document (documents tab).
     pub docs: DocActions,
+    /// A progress report being queued (`P`).
+    pub report: Option<ReqId>,
 }
 
 impl StudentState {
@@ -151,7 +154,23 @@ impl StudentState {
             cursors: [0; 6],
             mode: Mode::View,
             docs: DocActions::default(),
+            report: None,
         }
+    }
+
+    /// Queues the family-meeting progress report (`report.student`), which
+    /// names the student by local id, so it waits for the record.
+    fn progress_report(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let Some(local_id) = self.detail.get().map(|d| d.local_id.clone()) else {
+            cx.info("the record is still loading: try again in a moment");
+            return vec![];
+        };
+        let spec = crate::report::Spec::Student {
+            student: local_id,
+            school: None,
+        };
+        let job = crate::report::job::Payload::new(spec).job();
+        own_jobs::enqueue(cx, &mut self.report, job, "progress report")
     }
 
     pub fn save_req(&self) -> Option<ReqId> {
@@ -469,6 +488,7 @@ impl Room for StudentState {
                     &tabs,
                     MOVE,
                     GLOBAL,
+                    &[ProgressReport],
                 ]
                 .concat();
             }
@@ -490,6 +510,8 @@ impl Room for StudentState {
             &tabs,
             rows,
             GLOBAL,
+            // Last, so at 80 columns the hint line keeps tab and esc.
+            &[ProgressReport],
         ]
         .concat()
     }
@@ -499,7 +521,10 @@ impl Room for StudentState {
     }
 
     fn waits_for(&self, req: ReqId) -> bool {
-        self.detail.waits_for(req) || self.save_req() == Some(req) || self.docs.waits_for(req)
+        self.detail.waits_for(req)
+            || self.save_req() == Some(req)
+            || self.docs.waits_for(req)
+            || self.report == Some(req)
     }
 
     fn busy(&self) -> bool {
@@ -585,6 +610,7 @@ impl Room for StudentState {
                 intervention_id: None,
                 parent_id: None,
             })),
+            Action::ProgressReport => return Some(self.progress_report(cx)),
             _ => return None,
         }
         Some(vec![])
@@ -610,6 +636,12 @@ impl Room for StudentState {
     fn on_written(&mut self, cx: &mut Cx, req: ReqId, wrote: Wrote) -> Vec<Effect> {
         if self.docs.waits_for(req) {
             self.docs.on_written(cx, req, wrote);
+            return vec![];
+        }
+        if let Wrote::Enqueued(result) = &wrote
+            && self.report.take_if(|r| *r == req).is_some()
+        {
+            own_jobs::say_queued(cx, "progress report (Reports lists it)", result);
             return vec![];
         }
         if let Wrote::Student(outcome) = wrote

@@ -182,3 +182,35 @@ fn enter_on_a_contact_opens_it() {
         other => panic!("top is {}", other.title()),
     }
 }
+
+#[test]
+fn p_queues_the_family_progress_report_by_the_students_local_id() {
+    let mut s = on_record();
+    // Before the record arrives there is no local id to name.
+    assert!(update(&mut s, key('P')).is_empty());
+    let req = reload(&mut s);
+    let data = Data::Student {
+        detail: Some(record()),
+    };
+    update(&mut s, Msg::Loaded { req, data });
+    let local_id = student(&s).detail.get().expect("record").local_id.clone();
+    let fx = update(&mut s, key('P'));
+    let [Effect::EnqueueJob { req, kind, payload }] = &fx[..] else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(kind, "report.student");
+    assert_eq!(payload["spec"]["student"], local_id.as_str());
+    // A second P while the first is on its way queues nothing more.
+    assert!(update(&mut s, key('P')).is_empty());
+    let req = *req;
+    update(
+        &mut s,
+        Msg::Written {
+            req,
+            wrote: Wrote::Enqueued(Ok(Uuid::from_u128(77))),
+        },
+    );
+    let (_, said) = s.message.clone().expect("a message");
+    assert!(said.starts_with("progress report"), "{said}");
+    assert!(student(&s).report.is_none());
+}
