@@ -107,6 +107,9 @@ pub struct Form {
     pub saving: Option<ReqId>,
     /// Why the last save did not happen (a refusal from the database).
     pub notice: Option<String>,
+    /// What saving does, in the keys line ("save"; the Import form's is
+    /// "dry run").
+    pub submit: &'static str,
 }
 
 /// What a key did to the form.
@@ -141,6 +144,7 @@ impl Form {
             confirm_discard: false,
             saving: None,
             notice: None,
+            submit: "save",
         }
     }
 

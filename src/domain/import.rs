@@ -67,4 +67,8 @@ impl ImportSummary {
     pub fn added(&self) -> usize {
         self.files.iter().map(|f| f.added).sum()
     }
+
+    pub fn changed(&self) -> usize {
+        self.files.iter().map(|f| f.changed).sum()
+    }
 }

@@ -25,8 +25,10 @@ pub fn esc(s: &str) -> String {
 }
 
 /// Screen and print. Printed on A4 portrait (`@page`): tables shrink to a
-/// small font and break long words (`overflow-wrap:anywhere`; headers
-/// break after their underscores first, `<wbr/>`), so the 17-column
+/// small font; only wide tables (class `wide`, more than [`WIDE`] columns)
+/// may break a word anywhere (`overflow-wrap:anywhere`; headers break after
+/// their underscores first, `<wbr/>`) — elsewhere that split ids and words
+/// like "Gra de" for no gain (the cold tryout's recap) — so the 17-column
 /// summary stays inside the page instead of running off its right edge
 /// (checked with `chromium --headless --print-to-pdf`: a district's summary
 /// by counselor on A4 portrait pages, nothing cut). A landscape named page
@@ -38,7 +40,8 @@ body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#111;margin
 h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.2rem;margin:1.5rem 0 .5rem;border-bottom:1px solid #999}\
 h3{font-size:1rem;margin:1rem 0 .25rem}p.meta{color:#444;margin:0 0 1rem}\
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.9rem}\
-th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}\
+th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:break-word}\
+table.wide th,table.wide td{overflow-wrap:anywhere}\
 th{background:#eee}td.n,th.n{text-align:right}\
 section.student{page-break-inside:avoid;break-inside:avoid}\
 svg{max-width:100%;height:auto}.verdict{font-weight:600}\
@@ -51,8 +54,11 @@ p.legend{font-size:.8rem;color:#333;margin:0 0 .75rem}\
 @page{size:A4 portrait;margin:12mm}\
 @media print{body{margin:0;font-size:10pt}h2{page-break-after:avoid;break-after:avoid}\
 table{font-size:7.5pt;width:100%;max-width:100%;table-layout:auto}\
-th,td{padding:1px 3px;overflow-wrap:anywhere;word-break:break-word;hyphens:auto}\
+th,td{padding:1px 3px}table.wide th,table.wide td{overflow-wrap:anywhere}\
 tr,svg,p.legend{page-break-inside:avoid;break-inside:avoid}a{color:inherit;text-decoration:none}}";
+
+/// Tables with more columns than this may break words anywhere to fit A4.
+pub const WIDE: usize = 8;
 
 /// A page being written.
 pub struct Page {
@@ -92,7 +98,12 @@ impl Page {
     /// A table: header cells, then rows; a cell that parses as a number is
     /// right-aligned (class `n`).
     pub fn table(&mut self, id: &str, head: &[&str], rows: &[Vec<String>]) -> &mut Self {
-        let _ = write!(self.body, "<table id=\"{}\"><thead><tr>", esc(id));
+        let class = if head.len() > WIDE {
+            " class=\"wide\""
+        } else {
+            ""
+        };
+        let _ = write!(self.body, "<table id=\"{}\"{class}><thead><tr>", esc(id));
         for h in head {
             // Column names are snake_case: let them wrap at their joints.
             let _ = write!(self.body, "<th>{}</th>", esc(h).replace('_', "_<wbr/>"));
@@ -175,9 +186,18 @@ mod tests {
             assert!(html.contains(rule), "missing {rule}");
         }
         let print = &STYLE[STYLE.find("@media print{").unwrap()..];
-        assert!(print.contains("overflow-wrap:anywhere"));
+        assert!(print.contains("table.wide th,table.wide td{overflow-wrap:anywhere}"));
+        assert!(!STYLE.contains("word-break"), "it splits short words too");
         let mut p = Page::new();
         p.table("t", &["missed_sessions"], &[]);
-        assert!(p.finish("T").contains("<th>missed_<wbr/>sessions</th>"));
+        let narrow = p.finish("T");
+        assert!(narrow.contains("<th>missed_<wbr/>sessions</th>"));
+        assert!(
+            narrow.contains("<table id=\"t\"><thead>"),
+            "a narrow table is not wide"
+        );
+        let mut p = Page::new();
+        p.table("w", &["c"; WIDE + 1], &[]);
+        assert!(p.finish("T").contains("<table id=\"w\" class=\"wide\">"));
     }
 }

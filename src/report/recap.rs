@@ -146,12 +146,16 @@ pub async fn build(
                 iv.owner.as_deref().unwrap_or("none")
             ),
         );
+        if iv.goals.is_empty() {
+            page.el("p", "No goals yet: the team sets them at this meeting.");
+        }
         for g in &iv.goals {
             page.el(
                 "p",
                 &format!(
                     "{}: {}",
-                    g.goal.fields.statement,
+                    // A statement ends with its own full stop.
+                    g.goal.fields.statement.trim_end().trim_end_matches('.'),
                     words::verdict(g, r.points)
                 ),
             );
@@ -191,7 +195,11 @@ pub async fn build(
         .iter()
         .map(|f| {
             vec![
-                f.due.to_string(),
+                if f.due < r.date {
+                    format!("{} (overdue)", f.due)
+                } else {
+                    f.due.to_string()
+                },
                 f.student.clone(),
                 f.purpose.clone(),
                 f.owner.clone().unwrap_or_default(),
@@ -237,9 +245,14 @@ fn progress_cell(iv: &Iv, points: usize) -> String {
     if iv.goals.is_empty() {
         return "no goals".into();
     }
+    // With more than one goal, each verdict says which goal it is about.
+    let several = iv.goals.len() > 1;
     iv.goals
         .iter()
-        .map(|g| words::verdict(g, points))
+        .map(|g| match several {
+            true => format!("{}: {}", g.goal.fields.measure, words::verdict(g, points)),
+            false => words::verdict(g, points),
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }

@@ -135,10 +135,13 @@ fn report(
         theme.title
     };
     let keys = match (dry_run, r.refused > 0, r.committed) {
-        (true, true, _) => refused_note(r.refused),
-        (true, false, _) => "i: import for real · e: edit the path · ↑↓ scroll · esc back".into(),
+        (true, true, _) => format!(
+            "e or esc: back to the form · ↑↓ scroll · {}",
+            refused_note(r.refused)
+        ),
+        (true, false, _) => "i: import for real · e or esc: back to the form · ↑↓ scroll".into(),
         (false, _, true) => "o: open the roster · ↑↓ scroll · esc back".into(),
-        (false, _, false) => "nothing was imported · e: edit the path · esc back".into(),
+        (false, _, false) => "nothing was imported · e or esc: back to the form".into(),
     };
     let mut body: Vec<(String, Style)> = Vec::new();
     for f in &r.files {

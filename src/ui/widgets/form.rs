@@ -71,7 +71,7 @@ pub fn render(frame: &mut Frame, area: Rect, title: &str, form: &Form, theme: &T
     }
     // While the question is open its own keys are the only ones that act.
     if !form.confirm_discard {
-        let keys = Line::styled(truncate(keys(form), w), theme.dim);
+        let keys = Line::styled(truncate(&keys(form), w), theme.dim);
         frame.render_widget(Paragraph::new(keys), k);
     }
 }
@@ -96,14 +96,19 @@ fn hint(form: &Form) -> String {
 }
 
 /// The keys of the focused field: Enter saves only from the last one.
-fn keys(form: &Form) -> &'static str {
+fn keys(form: &Form) -> String {
     let last = form.focus + 1 >= form.specs.len();
     let pick = matches!(form.specs[form.focus].kind, Kind::Pick(_));
+    let save = form.submit;
     match (pick, last) {
-        (false, false) => "enter/tab next field · ctrl-s save · shift-tab back · esc cancel",
-        (false, true) => "enter or ctrl-s save · shift-tab back · esc cancel",
-        (true, false) => "←/→ choose · enter/tab next field · ctrl-s save · esc cancel",
-        (true, true) => "←/→ choose · enter or ctrl-s save · shift-tab back · esc cancel",
+        (false, false) => {
+            format!("enter/tab next field · ctrl-s {save} · shift-tab back · esc cancel")
+        }
+        (false, true) => format!("enter or ctrl-s {save} · shift-tab back · esc cancel"),
+        (true, false) => format!("←/→ choose · enter/tab next field · ctrl-s {save} · esc cancel"),
+        (true, true) => {
+            format!("←/→ choose · enter or ctrl-s {save} · shift-tab back · esc cancel")
+        }
     }
 }
 

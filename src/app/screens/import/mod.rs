@@ -76,7 +76,10 @@ impl ImportState {
     pub fn new(sis: bool) -> ImportState {
         ImportState {
             sis,
-            form: Form::new(&FIELDS, vec![String::new(), "no".into()]),
+            form: Form {
+                submit: "dry run",
+                ..Form::new(&FIELDS, vec![String::new(), "no".into()])
+            },
             tab: PathTab::default(),
             step: Step::Form,
         }
@@ -197,7 +200,11 @@ impl ImportState {
                 {
                     Some(Ok(summary)) => {
                         if !dry_run && summary.committed {
-                            cx.info(format!("imported: {} rows added", summary.added()));
+                            cx.info(format!(
+                                "imported: {} rows added, {} changed",
+                                summary.added(),
+                                summary.changed()
+                            ));
                         }
                         self.step = Step::Report {
                             dry_run,

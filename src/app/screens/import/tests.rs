@@ -225,7 +225,7 @@ fn a_running_dry_run_is_looked_at_until_its_report_then_i_imports_for_real() {
     looked(&mut s, look, detail(JobStatus::Succeeded, Some(&done)));
     assert_eq!(
         s.message.as_ref().map(|m| m.1.as_str()),
-        Some("imported: 3 rows added")
+        Some("imported: 3 rows added, 0 changed")
     );
     // o opens the roster.
     let fx = update(&mut s, key('o'));
