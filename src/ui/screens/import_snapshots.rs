@@ -69,7 +69,7 @@ fn import_dry_run_report_with_refused_lines_80x24() {
         "{shown}"
     );
     assert!(
-        shown.contains("2 lines refused: an import is all or nothing"),
+        shown.contains("e or esc: back to the form · ↑↓ scroll · 2 lines refused"),
         "{shown}"
     );
     assert!(!shown.contains('\u{1b}'), "cleaned: {shown}");
