@@ -53,8 +53,9 @@ pub async fn report(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<()> {
     let (spec, out) = spec(cmd, today);
+    let who = super::store::whose(client).await?;
     let dir = out
-        .or_else(|| super::store::default_dir(env))
+        .or_else(|| super::store::default_dir(env, &who))
         .ok_or_else(|| {
             eyre!("no data folder for reports (HOME is not set): give one with --out DIR")
         })?;

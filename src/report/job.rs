@@ -105,16 +105,17 @@ fn handle(ctx: &mut JobCtx, payload: Value) -> BoxFuture<'_, JobResult> {
             )));
         }
         let env = |k: &str| std::env::var(k).ok();
-        let dir = folder(
-            p.dir.clone(),
-            || super::store::default_dir(&env),
-            "data folder for reports",
-        )?;
         let today = p.today.unwrap_or_else(crate::clock::today);
         ctx.checkpoint()?;
         ctx.progress(1, "connecting");
         let mut conn = ctx.db().get().await.map_err(JobError::retry)?;
         let pg: &mut tokio_postgres::Client = &mut conn;
+        let who = super::store::whose(pg).await.map_err(|e| db_error(&e))?;
+        let dir = folder(
+            p.dir.clone(),
+            || super::store::default_dir(&env, &who),
+            "data folder for reports",
+        )?;
         let tx = pg
             .build_transaction()
             .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)

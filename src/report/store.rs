@@ -8,9 +8,50 @@ use crate::export::file::write_new;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-/// `data_dir/reports`.
-pub fn default_dir(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
-    crate::config::data_dir(env).map(|d| d.join("reports"))
+/// Whose reports: the database and the login they are read through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Whose {
+    pub database: String,
+    pub login: String,
+}
+
+/// The connection's database and login (`session_user`: who signed in).
+pub async fn whose(c: &impl tokio_postgres::GenericClient) -> Result<Whose, tokio_postgres::Error> {
+    let r = c
+        .query_one("SELECT current_database()::text, session_user::text", &[])
+        .await?;
+    Ok(Whose {
+        database: r.get(0),
+        login: r.get(1),
+    })
+}
+
+/// `data_dir/reports/<database>/<login>`: one folder per person and
+/// database, so the Reports screen never lists what another person (on a
+/// shared account, or a demo of another database) wrote.
+pub fn default_dir(env: &dyn Fn(&str) -> Option<String>, who: &Whose) -> Option<PathBuf> {
+    crate::config::data_dir(env).map(|d| {
+        d.join("reports")
+            .join(path_safe(&who.database))
+            .join(path_safe(&who.login))
+    })
+}
+
+/// A name as one path component: letters, digits, `_`, `-`, `.` kept, the
+/// rest `_`; never `.`, `..` or empty.
+fn path_safe(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '_' | '-' | '.' => c,
+            _ => '_',
+        })
+        .collect();
+    match s.trim_start_matches('.') {
+        "" => "_".into(),
+        _ if s.starts_with('.') => format!("_{s}"),
+        _ => s,
+    }
 }
 
 /// What the `.report.json` beside a report holds.
@@ -114,6 +155,25 @@ pub fn list(dir: &Path) -> std::io::Result<Vec<Entry>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_person_and_database_has_a_folder_no_name_can_escape() {
+        let env = |k: &str| (k == "XDG_DATA_HOME").then(|| "/d".to_string());
+        let who = |database: &str, login: &str| Whose {
+            database: database.into(),
+            login: login.into(),
+        };
+        assert_eq!(
+            default_dir(&env, &who("caseload", "dana")),
+            Some(PathBuf::from("/d/caseload/reports/caseload/dana"))
+        );
+        assert_eq!(
+            default_dir(&env, &who("..", "../x/y")),
+            Some(PathBuf::from("/d/caseload/reports/_/_.._x_y"))
+        );
+        assert_eq!(path_safe(""), "_");
+        assert_eq!(path_safe(".hidden"), "_.hidden");
+    }
 
     fn built() -> Built {
         Built {

@@ -10,9 +10,13 @@ fn env(k: &str) -> Option<String> {
     std::env::var(k).ok()
 }
 
-/// The reports folder, where the Reports screen lists and writes.
-pub(super) fn reports_dir() -> Option<PathBuf> {
-    report::store::default_dir(&env)
+/// The person's reports folder for this database, where the Reports
+/// screen lists and their report jobs write.
+pub(super) async fn reports_dir(
+    c: &impl tokio_postgres::GenericClient,
+) -> Result<Option<PathBuf>, tokio_postgres::Error> {
+    let who = report::store::whose(c).await?;
+    Ok(report::store::default_dir(&env, &who))
 }
 
 /// Hands `path` to the system's opener without waiting for it.

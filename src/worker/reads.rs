@@ -99,7 +99,7 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
             }
         }
         Read::Reports => {
-            let dir = super::exports::reports_dir();
+            let dir = super::exports::reports_dir(c).await?;
             let entries = match &dir {
                 Some(d) => crate::report::store::list(d)
                     .map_err(|e| Failure::Reason(format!("{}: {e}", d.display())))?,
