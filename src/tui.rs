@@ -534,7 +534,8 @@ mod tests {
         };
         assert_eq!(
             tmux.clipboard("S1 Last0001, Ann").unwrap(),
-            "\x1bPtmux;\x1b\x1b]52;c;UzEgTGFzdDAwMDEsIEFubg==\x07\x1b\\"
+            "\x1b]52;c;UzEgTGFzdDAwMDEsIEFubg==\x07\
+             \x1bPtmux;\x1b\x1b]52;c;UzEgTGFzdDAwMDEsIEFubg==\x07\x1b\\"
         );
     }
 }

@@ -98,7 +98,7 @@ mod tests {
         update(&mut s, key('j'));
         let fx = update(&mut s, key('y'));
         assert_eq!(copied(&fx), ["S1 Last0001, Ann"]);
-        assert!(said(&s).contains("copied Last0001, Ann"), "{}", said(&s));
+        assert!(said(&s).contains("copied S1 Last0001, Ann"), "{}", said(&s));
     }
 
     #[test]

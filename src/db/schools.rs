@@ -13,7 +13,8 @@ pub async fn active_schools(
     let rows = client
         .query(
             "SELECT s.id, s.name, s.local_id, s.low_grade, s.high_grade, \
-                    s.id = ANY (coalesce((SELECT caseload_coordinator_school_ids()), '{}')) \
+                    (s.id = ANY (coalesce((SELECT caseload_coordinator_school_ids()), '{}')) \
+                     OR s.id IN (SELECT g.school_id FROM caseload_active_grants() g)) \
              FROM schools s WHERE s.is_active \
              ORDER BY 6 DESC, s.name COLLATE caseload_names, s.local_id",
             &[],

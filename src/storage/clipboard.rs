@@ -46,7 +46,11 @@ pub fn sequence(text: &str, pass: Passthrough) -> String {
     let osc = osc52(text);
     match pass {
         Passthrough::None => osc,
-        Passthrough::Tmux => format!("\x1bPtmux;{}\x1b\\", osc.replace('\x1b', "\x1b\x1b")),
+        // Plain for tmux's own `set-clipboard on` (it sets a buffer and the
+        // outer terminal's clipboard; the cold tryout expected that to be
+        // enough), then wrapped for `allow-passthrough on`. tmux's default
+        // takes neither; with both on, the same text lands twice.
+        Passthrough::Tmux => format!("{osc}\x1bPtmux;{}\x1b\\", osc.replace('\x1b', "\x1b\x1b")),
         Passthrough::Screen => {
             // All ASCII, so byte pieces are character pieces.
             osc.as_bytes()
@@ -63,8 +67,7 @@ pub fn support_note(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     match Passthrough::from_env(env) {
         Passthrough::Tmux => {
             return Some(
-                "inside tmux it reaches your clipboard only with `set -g allow-passthrough on` (tmux 3.3 or later)"
-                    .into(),
+                "inside tmux it needs `set -g set-clipboard on` (or allow-passthrough on)".into(),
             );
         }
         Passthrough::Screen => return None,
@@ -130,7 +133,7 @@ mod tests {
         assert_eq!(plain, "\x1b]52;c;TGksIEJv\x07");
         assert_eq!(
             sequence("Li, Bo", Passthrough::Tmux),
-            "\x1bPtmux;\x1b\x1b]52;c;TGksIEJv\x07\x1b\\"
+            "\x1b]52;c;TGksIEJv\x07\x1bPtmux;\x1b\x1b]52;c;TGksIEJv\x07\x1b\\"
         );
         assert_eq!(
             sequence("Li, Bo", Passthrough::Screen),
@@ -166,7 +169,7 @@ mod tests {
             }
         };
         let tmux = support_note(&env(&[("TMUX", "/tmp/t"), ("TERM", "tmux-256color")]));
-        assert!(tmux.is_some_and(|n| n.contains("allow-passthrough")));
+        assert!(tmux.is_some_and(|n| n.contains("set-clipboard on")));
         assert!(support_note(&env(&[("TERM", "linux")])).is_some());
         assert_eq!(support_note(&env(&[("TERM", "xterm-256color")])), None);
         assert!(is_remote(&env(&[("SSH_CONNECTION", "1 2 3 4")])));

@@ -81,9 +81,11 @@ impl Theme {
             header: Style::new()
                 .fg(blue)
                 .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            // Pale, not dark: a selected row keeps its red and amber words
+            // (overdue, off track), which on a dark bar read at 1.7:1.
             selected: Style::new()
-                .fg(Color::Rgb(0xff, 0xff, 0xff))
-                .bg(Color::Rgb(0x30, 0x30, 0x30))
+                .fg(Color::Rgb(0x1c, 0x1c, 0x1c))
+                .bg(Color::Rgb(0xcf, 0xe0, 0xf5))
                 .add_modifier(bold()),
             group: Style::new().fg(brown).add_modifier(bold()),
             hotkey: Style::new().fg(blue).add_modifier(bold()),
@@ -127,10 +129,8 @@ impl Theme {
     fn sixteen() -> Theme {
         Theme {
             text: Style::new().fg(Color::Gray).bg(Color::Black),
-            selected: Style::new()
-                .fg(Color::Black)
-                .bg(Color::Cyan)
-                .add_modifier(bold()),
+            // The selection is reversed, as dark's: a cyan bar left green
+            // and red words on it at about 1:1.
             ..Theme::dark()
         }
     }

@@ -420,9 +420,9 @@ type Opener = fn(&State) -> Result<Screen, &'static str>;
 /// no line here opens (its menu item would lead nowhere).
 pub const TARGETS: &[(&str, Opener)] = &[
     ("roster", |_| Ok(Screen::Roster(RosterState::default()))),
-    ("student", |_| {
-        Err("students open from the roster: choose one there and press enter")
-    }),
+    // A record needs a student: the roster is where one is chosen (the
+    // palette's `:student` left people on the menu with only a message).
+    ("student", |_| Ok(Screen::Roster(RosterState::default()))),
     ("caseload", |s| {
         Ok(Screen::Home(HomeState::new(home::scope_for(&role_keys(s)))))
     }),

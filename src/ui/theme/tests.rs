@@ -84,6 +84,25 @@ fn body_text_of_every_built_in_meets_wcag_aa() {
     }
 }
 
+/// A selected row keeps its coloured words (overdue in red, a missing
+/// baseline in amber): on a selection bar with its own colour they must
+/// stay readable. The cold tryout measured light's dark bar at 1.7:1.
+#[test]
+fn coloured_words_stay_readable_on_a_coloured_selection_bar() {
+    for name in ["light", "16"] {
+        let t = Theme::builtin(name).unwrap();
+        let Some(bar) = t.selected.bg else {
+            continue;
+        };
+        for (slot, s) in t.slots() {
+            if let (Some(f), None, "error" | "busy" | "ok") = (s.fg, s.bg, slot) {
+                let r = contrast(f, bar);
+                assert!(r >= 3.0, "{name}: {slot} {r:.2}:1 on the selection bar");
+            }
+        }
+    }
+}
+
 #[test]
 fn the_contrast_formula_matches_wcag_reference_values() {
     assert!((contrast(Color::Black, Color::White) - 21.0).abs() < 1e-9);

@@ -197,8 +197,9 @@ impl RosterState {
                 return Some(match self.selected() {
                     Some(row) => {
                         let name = format!("{}, {}", row.last_name, row.first_name);
+                        // Said as copied: the id too, not only the name.
                         let text = copy::student(&row.local_id, &name);
-                        copy::to_clipboard(cx, &name, text)
+                        copy::to_clipboard(cx, &text.clone(), text)
                     }
                     None => {
                         cx.info("no student selected to copy");

@@ -569,7 +569,7 @@ impl Room for StudentState {
             let p = &d.profile.value;
             let name = format!("{}, {}", p.last_name, p.first_name);
             let text = copy::student(&d.local_id, &name);
-            return Some(copy::to_clipboard(cx, &name, text));
+            return Some(copy::to_clipboard(cx, &text.clone(), text));
         }
         // The header and the tab bar take three of the list's rows.
         let page = cx.view().saturating_sub(3).max(1) as isize;

@@ -358,8 +358,11 @@ fn grants_key(
             return vec![];
         }
         let grant = !t.roles.contains(&role.key);
-        let done = if grant {
+        let done = if grant && t.status == ToolStatus::Approved {
             format!("{} may open {} now", role.name, t.name)
+        } else if grant {
+            // A grant reaches a menu only once the tool is approved.
+            format!("{} may open {} once it is approved", role.name, t.name)
         } else {
             format!("{} may no longer open {}", role.name, t.name)
         };
