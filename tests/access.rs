@@ -334,7 +334,8 @@ async fn writes_must_stay_inside_what_one_may_see() {
 }
 
 /// The roster's school picker lists every active school to everyone (schools
-/// are not secret), a coordinator's own schools first.
+/// are not secret), the person's own first: a coordinator's schools, and the
+/// schools any of their roles is granted at (a counselor at X: X).
 #[tokio::test]
 async fn the_school_picker_puts_a_coordinators_schools_first() {
     use caseload::db::schools::active_schools;
@@ -349,7 +350,7 @@ async fn the_school_picker_puts_a_coordinators_schools_first() {
     let counselor = active_schools(&d.connect_as("counselor_a").await)
         .await
         .expect("list");
-    assert_eq!(names(counselor), [("X".into(), false), ("Y".into(), false)]);
+    assert_eq!(names(counselor), [("X".into(), true), ("Y".into(), false)]);
     d.admin
         .execute(
             "UPDATE schools SET is_active = false WHERE id = $1",

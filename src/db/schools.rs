@@ -14,7 +14,8 @@ pub async fn active_schools(
         .query(
             "SELECT s.id, s.name, s.local_id, s.low_grade, s.high_grade, \
                     (s.id = ANY (coalesce((SELECT caseload_coordinator_school_ids()), '{}')) \
-                     OR s.id IN (SELECT g.school_id FROM caseload_active_grants() g)) \
+                     OR EXISTS (SELECT 1 FROM caseload_active_grants() g \
+                                WHERE g.school_id = s.id)) \
              FROM schools s WHERE s.is_active \
              ORDER BY 6 DESC, s.name COLLATE caseload_names, s.local_id",
             &[],

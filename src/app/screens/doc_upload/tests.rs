@@ -246,8 +246,8 @@ fn a_failed_upload_keeps_the_form_and_r_tries_the_same_again() {
     assert_eq!(m, "uploaded big.pdf (2.0 kB, sha256 checked)");
 }
 
-#[test]
-fn after_a_failure_other_keys_go_back_to_editing() {
+/// `/tmp/a.pdf` typed, sent, and refused: no such file.
+fn failed_on_a_missing_file() -> State {
     let mut s = opened(false);
     typed(&mut s, "/tmp/a.pdf");
     let fx = update(&mut s, key(ctrl('s')));
@@ -262,6 +262,12 @@ fn after_a_failure_other_keys_go_back_to_editing() {
             why: "no file at /tmp/a.pdf".into(),
         },
     );
+    s
+}
+
+#[test]
+fn after_a_failure_other_keys_go_back_to_editing() {
+    let mut s = failed_on_a_missing_file();
     update(&mut s, key('e'));
     assert!(upload(&s).failed.is_none());
     update(&mut s, key(KeyCode::Backspace));
@@ -270,20 +276,7 @@ fn after_a_failure_other_keys_go_back_to_editing() {
 
 #[test]
 fn esc_after_a_failure_asks_before_dropping_what_was_typed() {
-    let mut s = opened(false);
-    typed(&mut s, "/tmp/a.pdf");
-    let fx = update(&mut s, key(ctrl('s')));
-    let [Effect::Upload { req, .. }] = fx.as_slice() else {
-        panic!("{fx:?}")
-    };
-    let req = *req;
-    files(
-        &mut s,
-        req,
-        FileEvent::Failed {
-            why: "no file at /tmp/a.pdf".into(),
-        },
-    );
+    let mut s = failed_on_a_missing_file();
     update(&mut s, key(KeyCode::Esc));
     let u = upload(&s);
     assert!(u.form.confirm_discard, "Esc asks first: a path was typed");
