@@ -70,8 +70,47 @@ pub fn sections(state: &State) -> Vec<Section> {
 /// `ui::help` draws exactly these; a test there keeps them equal.
 pub fn help_line_count(state: &State) -> usize {
     let help = sections(state);
-    let body: usize = help.iter().map(|s| 1 + s.rows.len()).sum();
+    let cols = description_cols(state.width);
+    let body: usize = help
+        .iter()
+        .map(|s| {
+            1 + s
+                .rows
+                .iter()
+                .map(|(a, _)| wrap(a.description(), cols).len())
+                .sum::<usize>()
+        })
+        .sum();
     body + help.len().saturating_sub(1) + 3 + 4
+}
+
+/// Columns of the overlay's key column, its indent included.
+pub const KEY_COLS: usize = 22;
+
+/// Columns a description may take in a terminal `width` wide: the
+/// overlay's borders and padding and the key column off. Descriptions wrap
+/// there (at 80 columns most were cut off mid-word).
+pub fn description_cols(width: u16) -> usize {
+    usize::from(width).saturating_sub(4 + KEY_COLS).max(16)
+}
+
+/// `text`'s words in lines of at most `cols` characters; a longer word has
+/// a line of its own.
+pub fn wrap(text: &str, cols: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > cols {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
 }
 
 /// Rows of help text that fit: the screen minus the title bar, the hint
@@ -93,4 +132,20 @@ fn scroll(state: &mut State, action: Option<Action>) {
         Some(Action::Bottom) => max,
         _ => at,
     };
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::wrap;
+
+    #[test]
+    fn descriptions_wrap_between_words() {
+        assert_eq!(
+            wrap("log a contact with the family", 12),
+            ["log a", "contact with", "the family"]
+        );
+        assert_eq!(wrap("short", 40), ["short"]);
+        assert_eq!(wrap("", 10), [""]);
+        assert_eq!(wrap("a verylongword b", 5), ["a", "verylongword", "b"]);
+    }
 }

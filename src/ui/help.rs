@@ -5,29 +5,34 @@
 use super::sanitize;
 use super::status::connection_text;
 use super::theme::Theme;
-use crate::app::State;
+use crate::app::{State, help};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-const KEY_COLS: usize = 20;
+/// The key itself, after the two-column indent.
+const KEY_COLS: usize = help::KEY_COLS - 2;
 
 pub fn lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
     let mut out = Vec::new();
-    for section in crate::app::help::sections(state) {
+    let cols = help::description_cols(state.width);
+    for section in help::sections(state) {
         if !out.is_empty() {
             out.push(Line::raw(""));
         }
         out.push(Line::styled(section.title, theme.group));
         for (action, keys) in section.rows {
-            out.push(Line::from(vec![
-                Span::styled(
-                    format!("  {}", sanitize::fit(&keys, KEY_COLS)),
-                    theme.hotkey,
-                ),
-                Span::raw(action.description()),
-            ]));
+            let mut key = Some(Span::styled(
+                format!("  {}", sanitize::fit(&keys, KEY_COLS)),
+                theme.hotkey,
+            ));
+            for part in help::wrap(action.description(), cols) {
+                let lead = key
+                    .take()
+                    .unwrap_or_else(|| Span::raw(" ".repeat(help::KEY_COLS)));
+                out.push(Line::from(vec![lead, Span::raw(part)]));
+            }
         }
     }
     out.push(Line::raw(""));
