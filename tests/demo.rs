@@ -196,3 +196,31 @@ async fn a_private_cluster_is_started_for_the_demo_and_stopped_on_exit() {
         "its socket is gone"
     );
 }
+
+/// `demo --database-url …dbname=X` with no database X yet: the demo makes
+/// it, as it makes its own (the cold tryouts all had to run createdb).
+#[tokio::test]
+async fn the_demo_creates_a_configured_database_that_does_not_exist_yet() {
+    let name = format!("caseload_demo_new_{}", std::process::id());
+    let admin = common::connect(&common::admin_conninfo()).await;
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .await
+        .expect("clean");
+    let params =
+        caseload::config::conn::resolve(Some(&common::conninfo_for(&name)), &|_| None, None)
+            .expect("params");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = caseload::demo::find_server(Some(params), dir.path(), false).await;
+    let exists = admin
+        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+        .await
+        .expect("pg_database")
+        .is_some();
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .await
+        .expect("drop");
+    assert!(server.is_ok(), "{:?}", server.err());
+    assert!(exists, "the demo made {name}");
+}

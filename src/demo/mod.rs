@@ -102,6 +102,29 @@ async fn ensure_database(admin: &ConnParams, name: &str) -> Result<ConnParams> {
     Ok(admin.clone().with_dbname(name))
 }
 
+/// The server said the database does not exist (SQLSTATE 3D000).
+fn is_missing_database(e: &pool::ConnectError) -> bool {
+    matches!(e, pool::ConnectError::Postgres { source, .. }
+        if source.code() == Some(&tokio_postgres::error::SqlState::INVALID_CATALOG_NAME))
+}
+
+/// Creates `cfg`'s database through the server's `postgres` database, as
+/// the same role; refused (with the server's words) if it may not.
+async fn create_named(cfg: &ConnParams) -> Result<()> {
+    let name = cfg.dbname.clone();
+    let client = pool::connect_one(&cfg.clone().with_dbname("postgres")).await?;
+    // An identifier cannot be a bind parameter: quoted, quotes doubled.
+    client
+        .batch_execute(&format!(
+            "CREATE DATABASE \"{}\"",
+            name.replace('"', "\"\"")
+        ))
+        .await
+        .wrap_err_with(|| format!("database {name} does not exist and could not be created"))?;
+    eprintln!("created database {name} for the demo");
+    Ok(())
+}
+
 /// Pick the server: the configured one, else a local one, else a private cluster.
 pub async fn find_server(
     configured: Option<ConnParams>,
@@ -109,9 +132,17 @@ pub async fn find_server(
     force_private: bool,
 ) -> Result<Server> {
     if let Some(cfg) = configured {
-        pool::connect_one(&cfg)
-            .await
-            .wrap_err("cannot connect to the configured database")?;
+        if let Err(e) = pool::connect_one(&cfg).await {
+            // A demo on a database named but not made yet: make it, as the
+            // demo's own database is made (the cold tryouts all had to run
+            // createdb first). Any other failure is said as it is.
+            if !is_missing_database(&e) {
+                return Err(e).wrap_err("cannot connect to the configured database");
+            }
+            create_named(&cfg)
+                .await
+                .wrap_err("cannot connect to the configured database")?;
+        }
         return Ok(Server {
             admin: cfg,
             cluster: None,
