@@ -116,7 +116,10 @@ async fn an_admin_imports_a_oneroster_folder_from_the_jobs_screen() {
     );
 
     pty.send("o");
-    pty.wait_for(&["Name", "Grade"], WAIT);
+    // The roster's first page first: a search typed while it is on its way
+    // could be overwritten by it (seen once in CI: "Quillf" in the box over
+    // the unfiltered list; see the closing note of session 8).
+    pty.wait_for(&["Name", "Grade", "row 1 of"], WAIT);
     pty.send("/");
     pty.send("Quillf");
     pty.wait_for(&["Quillfeather, Zephyrine", "Juniper Elementary"], WAIT);
