@@ -5,6 +5,7 @@
 //! to the screen it belongs to and then carries out what the screen asked
 //! of the stack.
 
+pub mod admin_write;
 pub mod communications;
 pub mod contact_edit;
 pub mod doc_upload;

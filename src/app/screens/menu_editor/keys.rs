@@ -8,6 +8,7 @@ use crate::app::form::{self, Form, FormKey};
 use crate::app::keymap::{Action, Context};
 use crate::app::list::Cursor;
 use crate::app::menu::reserved;
+use crate::app::screens::admin_write;
 use crate::app::screens::room::Cx;
 use crate::domain::admin::AdminChange;
 use crate::domain::enums::NavigationType;
@@ -348,13 +349,8 @@ fn send(
     done: String,
     keep: uuid::Uuid,
 ) -> Vec<Effect> {
-    let req = cx.alloc();
-    s.writing = Some((req, done));
     s.keep = Some(keep);
-    vec![Effect::Admin {
-        req,
-        change: AdminChange::Menu(change),
-    }]
+    admin_write::send(&mut s.writing, cx, AdminChange::Menu(change), done)
 }
 
 /// A separator's label is empty: say what it is.

@@ -7,7 +7,7 @@ use super::{MenuEditorState, Mode};
 use crate::app::fixtures::{ctrl, key};
 use crate::app::iv_tests::at_home;
 use crate::app::menu::EntryKind;
-use crate::app::schools::tests::typed;
+use crate::app::schools::tests::open_tool;
 use crate::app::test_prelude::*;
 use crate::domain::admin::AdminChange;
 use crate::domain::enums::{NavigationType, ToolStatus};
@@ -83,37 +83,8 @@ fn editor(s: &State) -> &MenuEditorState {
 
 pub(crate) fn loaded() -> State {
     let mut s = at_home();
-    let fx = typed(&mut s, "admin.tools.navigation");
-    let [
-        Effect::Load {
-            req,
-            read: Read::Tool { ref key },
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
-    let fx = update(
-        &mut s,
-        Msg::Loaded {
-            req,
-            data: Data::Tool {
-                key: key.clone(),
-                access: ToolAccess::Allowed {
-                    name: "Menu editor".into(),
-                },
-            },
-        },
-    );
-    let [
-        Effect::Load {
-            req,
-            read: Read::MenuTree,
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
+    let (_, req, read) = open_tool(&mut s, "admin.tools.navigation", "Menu editor");
+    assert!(matches!(read, Read::MenuTree), "{read:?}");
     update(
         &mut s,
         Msg::Loaded {

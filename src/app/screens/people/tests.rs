@@ -7,7 +7,7 @@ use super::PersonChange;
 use super::{Mode, PeopleState};
 use crate::app::fixtures::{ctrl, key};
 use crate::app::iv_tests::at_home;
-use crate::app::screens::schools::tests::typed;
+use crate::app::screens::schools::tests::open_tool;
 use crate::app::test_prelude::*;
 use crate::domain::people::{Directory, Grant, Person, SchoolRef};
 
@@ -67,38 +67,9 @@ fn people(s: &State) -> &PeopleState {
 /// `:people`, the database's yes, and the directory: the loaded screen.
 pub(crate) fn loaded() -> State {
     let mut s = at_home();
-    let fx = typed(&mut s, "people");
-    let [
-        Effect::Load {
-            req,
-            read: Read::Tool { key: ref tool },
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
+    let (tool, req, read) = open_tool(&mut s, "people", "People");
     assert_eq!(tool, "admin.users");
-    let fx = update(
-        &mut s,
-        Msg::Loaded {
-            req,
-            data: Data::Tool {
-                key: tool.clone(),
-                access: ToolAccess::Allowed {
-                    name: "People".into(),
-                },
-            },
-        },
-    );
-    let [
-        Effect::Load {
-            req,
-            read: Read::Directory,
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
+    assert!(matches!(read, Read::Directory), "{read:?}");
     update(
         &mut s,
         Msg::Loaded {

@@ -5,7 +5,7 @@
 use super::{Mode, ProgramsState};
 use crate::app::fixtures::{ctrl, key};
 use crate::app::iv_tests::at_home;
-use crate::app::schools::tests::typed;
+use crate::app::schools::tests::open_tool;
 use crate::app::test_prelude::*;
 use crate::domain::admin::AdminChange;
 use crate::domain::enums::InterventionType;
@@ -41,37 +41,8 @@ fn programs(s: &State) -> &ProgramsState {
 
 pub(crate) fn loaded() -> State {
     let mut s = at_home();
-    let fx = typed(&mut s, "admin.programs");
-    let [
-        Effect::Load {
-            req,
-            read: Read::Tool { ref key },
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
-    let fx = update(
-        &mut s,
-        Msg::Loaded {
-            req,
-            data: Data::Tool {
-                key: key.clone(),
-                access: ToolAccess::Allowed {
-                    name: "Programs".into(),
-                },
-            },
-        },
-    );
-    let [
-        Effect::Load {
-            req,
-            read: Read::Programs,
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
+    let (_, req, read) = open_tool(&mut s, "admin.programs", "Programs");
+    assert!(matches!(read, Read::Programs), "{read:?}");
     update(
         &mut s,
         Msg::Loaded {

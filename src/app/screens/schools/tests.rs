@@ -2,7 +2,7 @@
 //! moved through, inactive schools hidden and shown, a failure retried.
 
 use super::SchoolsState;
-use crate::app::fixtures::{ctrl, key};
+use crate::app::fixtures::{ctrl, key, only_load};
 use crate::app::iv_tests::at_home;
 use crate::app::test_prelude::*;
 use crate::domain::enums::GradeLevel;
@@ -45,10 +45,10 @@ pub(crate) fn typed(s: &mut State, line: &str) -> Vec<Effect> {
     update(s, key(KeyCode::Enter))
 }
 
-/// At home, `:schools` and the database's yes: the screen, loading.
-pub(crate) fn opened() -> (State, ReqId) {
-    let mut s = at_home();
-    let fx = typed(&mut s, "schools");
+/// `:line` typed and the database's yes to its tool, as `name`: the tool's
+/// key, and the first load of the screen it opened.
+pub(crate) fn open_tool(s: &mut State, line: &str, name: &str) -> (String, ReqId, Read) {
+    let fx = typed(s, line);
     let [
         Effect::Load {
             req,
@@ -58,28 +58,27 @@ pub(crate) fn opened() -> (State, ReqId) {
     else {
         panic!("{fx:?}")
     };
-    assert_eq!(key, "admin.schools", "the command names the tool");
+    let key = key.clone();
     let fx = update(
-        &mut s,
+        s,
         Msg::Loaded {
             req,
             data: Data::Tool {
                 key: key.clone(),
-                access: ToolAccess::Allowed {
-                    name: "Schools".into(),
-                },
+                access: ToolAccess::Allowed { name: name.into() },
             },
         },
     );
-    let [
-        Effect::Load {
-            req,
-            read: Read::AllSchools,
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
+    let (req, read) = only_load(&fx);
+    (key, req, read.clone())
+}
+
+/// At home, `:schools` and the database's yes: the screen, loading.
+pub(crate) fn opened() -> (State, ReqId) {
+    let mut s = at_home();
+    let (tool, req, read) = open_tool(&mut s, "schools", "Schools");
+    assert_eq!(tool, "admin.schools", "the command names the tool");
+    assert!(matches!(read, Read::AllSchools), "{read:?}");
     assert_eq!(s.screens.len(), 2, "over the menu, like a menu item");
     (s, req)
 }

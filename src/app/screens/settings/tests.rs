@@ -5,7 +5,7 @@
 use super::{SettingsState, View};
 use crate::app::fixtures::{ctrl, key};
 use crate::app::iv_tests::at_home;
-use crate::app::screens::schools::tests::typed;
+use crate::app::screens::schools::tests::open_tool;
 use crate::app::test_prelude::*;
 use crate::domain::enums::FieldType;
 use crate::domain::people::SchoolRef;
@@ -67,38 +67,9 @@ pub(crate) fn loaded() -> State {
 /// As `loaded`, with this book.
 fn loaded_with(the_book: SettingsBook) -> State {
     let mut s = at_home();
-    let fx = typed(&mut s, "settings");
-    let [
-        Effect::Load {
-            req,
-            read: Read::Tool { key: ref tool },
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
+    let (tool, req, read) = open_tool(&mut s, "settings", "Settings");
     assert_eq!(tool, "admin.settings");
-    let fx = update(
-        &mut s,
-        Msg::Loaded {
-            req,
-            data: Data::Tool {
-                key: tool.clone(),
-                access: ToolAccess::Allowed {
-                    name: "Settings".into(),
-                },
-            },
-        },
-    );
-    let [
-        Effect::Load {
-            req,
-            read: Read::Settings,
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
+    assert!(matches!(read, Read::Settings), "{read:?}");
     update(
         &mut s,
         Msg::Loaded {

@@ -7,6 +7,7 @@ use crate::app::confirm::{self, Answer};
 use crate::app::form::{self, Form, FormKey};
 use crate::app::keymap::{Action, Context};
 use crate::app::list::Cursor;
+use crate::app::screens::admin_write;
 use crate::app::screens::room::Cx;
 use crate::domain::admin::AdminChange;
 use crate::domain::enums::ToolStatus;
@@ -387,9 +388,7 @@ fn grants_key(
 }
 
 fn send(s: &mut ToolsState, cx: &mut Cx, change: AdminChange, done: String) -> Vec<Effect> {
-    let req = cx.alloc();
-    s.writing = Some((req, done));
-    vec![Effect::Admin { req, change }]
+    admin_write::send(&mut s.writing, cx, change, done)
 }
 
 /// "approved", "rejected", … for the status line.

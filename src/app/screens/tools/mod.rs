@@ -17,8 +17,8 @@ use crate::app::keymap::Action;
 use crate::app::list::Cursor;
 use crate::app::loadable::Loadable;
 use crate::app::request::Wrote;
-use crate::app::screens::Screen;
-use crate::app::screens::room::{Cx, Nav, Room};
+use crate::app::screens::room::{Cx, Room};
+use crate::app::screens::{Screen, admin_write};
 use crate::app::{Data, Effect, Read, ReqId};
 use crate::domain::enums::ToolStatus;
 use crate::domain::tools::{Tool, ToolCatalogue};
@@ -61,7 +61,7 @@ pub struct ToolsState {
     pub cursor: Cursor,
     pub mode: Mode,
     /// A change on its way, and what to say when it is made.
-    pub writing: Option<(ReqId, String)>,
+    pub writing: admin_write::Writing,
 }
 
 impl ToolsState {
@@ -118,7 +118,7 @@ impl Room for ToolsState {
     }
 
     fn waits_for(&self, req: ReqId) -> bool {
-        self.list.waits_for(req) || self.writing.as_ref().is_some_and(|(r, _)| *r == req)
+        self.list.waits_for(req) || admin_write::waits_for(&self.writing, req)
     }
 
     fn busy(&self) -> bool {
@@ -148,19 +148,7 @@ impl Room for ToolsState {
     }
 
     fn on_written(&mut self, cx: &mut Cx, req: ReqId, wrote: Wrote) -> Vec<Effect> {
-        let Wrote::Admin(result) = wrote else {
-            return vec![];
-        };
-        let Some((_, done)) = self.writing.take_if(|(r, _)| *r == req) else {
-            return vec![];
-        };
-        match result {
-            Ok(()) => cx.info(done),
-            Err(why) => cx.error(format!("not saved: {why}")),
-        }
-        cx.go(Nav::ReloadSelf);
-        cx.go(Nav::Reload(is_menu));
-        vec![]
+        admin_write::written(&mut self.writing, cx, req, wrote, is_menu)
     }
 
     fn on_failed(&mut self, _cx: &mut Cx, req: ReqId, why: &str) -> bool {

@@ -7,7 +7,7 @@
 use super::{Mode, ToolsState};
 use crate::app::fixtures::{ctrl, key};
 use crate::app::iv_tests::at_home;
-use crate::app::schools::tests::typed;
+use crate::app::schools::tests::open_tool;
 use crate::app::test_prelude::*;
 use crate::domain::admin::AdminChange;
 use crate::domain::enums::ToolStatus;
@@ -84,37 +84,8 @@ pub(crate) fn loaded() -> State {
 /// As `loaded`, with this catalogue.
 pub(crate) fn loaded_with(cat: ToolCatalogue) -> State {
     let mut s = at_home();
-    let fx = typed(&mut s, "admin.tools");
-    let [
-        Effect::Load {
-            req,
-            read: Read::Tool { ref key },
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
-    let fx = update(
-        &mut s,
-        Msg::Loaded {
-            req,
-            data: Data::Tool {
-                key: key.clone(),
-                access: ToolAccess::Allowed {
-                    name: "Tool approval".into(),
-                },
-            },
-        },
-    );
-    let [
-        Effect::Load {
-            req,
-            read: Read::ToolCatalogue,
-        },
-    ] = fx[..]
-    else {
-        panic!("{fx:?}")
-    };
+    let (_, req, read) = open_tool(&mut s, "admin.tools", "Tool approval");
+    assert!(matches!(read, Read::ToolCatalogue), "{read:?}");
     update(
         &mut s,
         Msg::Loaded {
