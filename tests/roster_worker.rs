@@ -74,6 +74,37 @@ async fn a_superseded_query_already_running_is_cancelled_on_the_server() {
         "a cancelled load answers nothing: {reply:?}"
     );
     lock.rollback().await.expect("rollback");
+
+    // A cancel request can reach the server after its query has ended, and
+    // then it cancels whatever that connection runs next: the connection a
+    // cancel was sent for is closed, and the next page comes on another.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let alive = observer
+            .query_opt("SELECT 1 FROM pg_stat_activity WHERE pid = $1", &[&pid])
+            .await
+            .expect("pg_stat_activity")
+            .is_some();
+        if !alive {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "backend {pid}, cancelled once, is still connected for the next query"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let next = worker.execute(first_page(app::ReqId(8))).await;
+    assert!(
+        matches!(
+            next,
+            Some(Msg::Loaded {
+                req: app::ReqId(8),
+                ..
+            })
+        ),
+        "the next page arrives: {next:?}"
+    );
     pool.close();
 }
 

@@ -163,6 +163,29 @@ struct Tracked<'a> {
     req: ReqId,
 }
 
+impl Tracked<'_> {
+    /// Gives `client` back to the pool, unless a cancel request was sent for
+    /// this query: that request may still be on its way, and the server
+    /// would cancel whatever the connection runs next (seen as a search
+    /// typed while the roster's first page was finishing: the search's own
+    /// page was cancelled and the unfiltered list stayed). Such a connection
+    /// is closed instead; the next request opens a fresh one.
+    fn release(self, client: Object) {
+        let mut table = self.worker.table();
+        match table.get(&self.req) {
+            Some(Inflight::Cancelled) => {
+                drop(table);
+                drop(Object::take(client));
+            }
+            Some(Inflight::Running(_)) => {
+                // Finished: a cancel from now on finds nothing to send.
+                table.remove(&self.req);
+            }
+            None => {}
+        }
+    }
+}
+
 impl Drop for Tracked<'_> {
     fn drop(&mut self) {
         let mut table = self.worker.table();
@@ -378,8 +401,10 @@ impl Worker {
             _ => None,
         };
         let r = async {
-            let (c, _t) = self.start(req).await?;
-            reads::run(pg(&c), read, today).await
+            let (c, tracked) = self.start(req).await?;
+            let r = reads::run(pg(&c), read, today).await;
+            tracked.release(c);
+            r
         }
         .await;
         let r = match (r, offline_ok) {

@@ -10,6 +10,9 @@ impl LoginRoles {
     /// `n` login roles, each a member of `group` (e.g. `caseload_counselor`),
     /// which also gives them CONNECT on caseload databases.
     pub async fn create(admin: &tokio_postgres::Client, group: &str, n: usize) -> LoginRoles {
+        // The group roles come with the migrations: on a fresh server the
+        // template, made on first use, is what creates them.
+        super::ensure_template();
         Self::make(admin, &format!(" IN ROLE {group}"), n).await
     }
 
