@@ -10,20 +10,6 @@ use common::district::{District, INSUFFICIENT_PRIVILEGE, sqlstate};
 use tokio_postgres::Client;
 use uuid::Uuid;
 
-/// Gives one login TEMP on the test database, as if `always.sql` had not
-/// revoked it: the attacks that need temporary objects then meet the
-/// function-level fixes on their own.
-async fn grant_temp(d: &District, person: &str) {
-    d.admin
-        .batch_execute(&format!(
-            "GRANT TEMPORARY ON DATABASE {} TO {}",
-            d.db.name,
-            d.login(person)
-        ))
-        .await
-        .expect("grant temp");
-}
-
 async fn is_superuser(d: &District, person: &str) -> bool {
     d.admin
         .query_one(
@@ -66,7 +52,7 @@ async fn finding_1_a_temp_settings_table_does_not_make_a_login_superuser() {
 
     // With TEMP, the trap is built, and the functions never look at it.
     let c = d.connect_as("teacher").await;
-    grant_temp(&d, "teacher").await;
+    d.grant_temp("teacher").await;
     let c2 = d.connect_as("teacher").await;
     drop(c);
     c2.batch_execute(&settings_trap(d.login("teacher")))
@@ -108,7 +94,7 @@ async fn finding_2_the_collation_oracle_answers_the_same_for_true_and_false() {
         .await;
     assert_eq!(sqlstate(r), INSUFFICIENT_PRIVILEGE, "no temp collations");
 
-    grant_temp(&d, "counselor_a").await;
+    d.grant_temp("counselor_a").await;
     let a = d.connect_as("counselor_a").await;
     a.batch_execute(
         "CREATE COLLATION pg_temp.nd (provider = icu, locale = 'und', deterministic = false)",
@@ -479,7 +465,7 @@ async fn finding_6_trigger_functions_attachments_contacts_and_grant_schools() {
     let d = District::new().await;
     let a1 = &d.students["a1"];
     let hidden_iv = a1.interventions[1]; // restricted
-    grant_temp(&d, "interventionist").await;
+    d.grant_temp("interventionist").await;
     let i = d.connect_as("interventionist").await;
     // The owner-learning trick: a definer trigger function on one's own table.
     i.batch_execute("CREATE TEMP TABLE probe (id uuid, owner_id uuid)")

@@ -158,29 +158,27 @@ async fn people_without_a_role_or_a_users_row_cannot_record() {
 #[tokio::test]
 async fn temp_objects_cannot_hijack_the_function() {
     let d = District::new().await;
-    let c = d.connect_as("counselor_a").await;
+    // TEMP is revoked from PUBLIC; granted here so the shadows below are
+    // really made and the function's own search_path is what stops them.
+    let c = d.connect_with_temp("counselor_a").await;
     let me = d.id("counselor_a");
     let b1 = d.students["b1"].id;
-    // If TEMP is granted, a temp `students` that says B1 is mine, and
-    // temp functions shadowing the helpers, must change nothing: the
-    // function names public's, and pg_temp comes last.
-    if c.batch_execute("CREATE TEMP TABLE students (id uuid, school_id uuid, counselor_id uuid)")
-        .await
-        .is_ok()
-    {
-        c.execute(
-            "INSERT INTO pg_temp.students VALUES ($1, NULL, $2)",
-            &[&b1, &me],
-        )
-        .await
-        .unwrap();
-        let _ = c
-            .batch_execute(
-                "CREATE FUNCTION pg_temp.caseload_sees_all_students() RETURNS boolean \
-                 LANGUAGE sql AS 'SELECT true'",
-            )
-            .await;
-    }
+    // A temp `students` that says B1 is mine, and a temp function
+    // shadowing the helper: the function names public's, and pg_temp
+    // comes last.
+    c.batch_execute(
+        "CREATE TEMP TABLE students (id uuid, school_id uuid, counselor_id uuid); \
+         CREATE FUNCTION pg_temp.caseload_sees_all_students() RETURNS boolean \
+         LANGUAGE sql AS 'SELECT true'",
+    )
+    .await
+    .expect("the shadows are made");
+    c.execute(
+        "INSERT INTO pg_temp.students VALUES ($1, NULL, $2)",
+        &[&b1, &me],
+    )
+    .await
+    .expect("the shadow says B1 is mine");
     assert_eq!(record(&c, "roster", &[b1], "{}").await.unwrap(), 0);
     assert_eq!(trail(&d).await, vec![(Some(me), None)]);
 }

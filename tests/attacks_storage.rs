@@ -10,7 +10,6 @@ use caseload::storage::sweep;
 use caseload::storage::upload::upload;
 use common::district::{District, INSUFFICIENT_PRIVILEGE, sqlstate};
 use common::store::{Store, doc, download};
-use tokio_postgres::Client;
 use uuid::Uuid;
 
 const PEOPLE: [&str; 7] = [
@@ -23,18 +22,6 @@ const PEOPLE: [&str; 7] = [
     "no_role",
 ];
 
-async fn with_temp(d: &District, person: &str) -> Client {
-    d.admin
-        .batch_execute(&format!(
-            "GRANT TEMPORARY ON DATABASE {} TO {}",
-            d.db.name,
-            d.login(person)
-        ))
-        .await
-        .expect("grant temp");
-    d.connect_as(person).await
-}
-
 #[tokio::test]
 async fn no_application_role_reads_the_secret_through_functions_views_statistics_or_temp_objects() {
     let d = District::new().await;
@@ -45,7 +32,7 @@ async fn no_application_role_reads_the_secret_through_functions_views_statistics
         .await
         .expect("statistics exist");
     for person in PEOPLE {
-        let c = with_temp(&d, person).await;
+        let c = d.connect_with_temp(person).await;
         for sql in [
             "SELECT secret_access_key FROM storage_settings",
             "SELECT s FROM storage_settings s",
@@ -102,7 +89,7 @@ async fn temporary_functions_and_a_session_setting_do_not_change_what_the_signer
     )
     .await
     .expect("upload");
-    let a = with_temp(&d, "counselor_a").await;
+    let a = d.connect_with_temp("counselor_a").await;
     // Decoys for every helper the signer calls: were any of them resolved
     // through pg_temp, the secret would be in the error.
     a.batch_execute(

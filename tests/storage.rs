@@ -552,15 +552,7 @@ async fn a_temporary_storage_settings_table_does_not_redirect_the_links() {
     )
     .await
     .expect("upload");
-    d.admin
-        .batch_execute(&format!(
-            "GRANT TEMPORARY ON DATABASE {} TO {}",
-            d.db.name,
-            d.login("counselor_a")
-        ))
-        .await
-        .expect("grant temp");
-    let a = d.connect_as("counselor_a").await;
+    let a = d.connect_with_temp("counselor_a").await;
     a.batch_execute(
         "CREATE TEMP TABLE storage_settings AS SELECT true AS singleton, \
            'https://attacker.example' AS endpoint, 'us-east-1' AS region, 'evil' AS bucket, \
