@@ -85,6 +85,11 @@ pub async fn run(
     if let Some(p) = problem {
         state.message = Some((app::Level::Error, p));
     }
+    let mut looks = Looks {
+        theme,
+        config_dir: opts.config_dir,
+        no_color: opts.no_color,
+    };
     install_panic_hook();
     let release = Arc::new(AtomicBool::new(false));
     // Before `enter`, so that a half-done setup is undone too.
@@ -120,7 +125,7 @@ pub async fn run(
         }
     }
     let at_exit = w.clone();
-    let result = event_loop(&mut screen, &mut state, &theme, w, out).await;
+    let result = event_loop(&mut screen, &mut state, &mut looks, w, out).await;
     if let Some(p) = &recent
         && let Err(e) = recent::save(p, &state.recent)
     {
@@ -308,6 +313,32 @@ impl<W: Write> Screen<W> {
     }
 }
 
+/// The theme drawn with, and what `:theme` needs to load another.
+struct Looks {
+    theme: Theme,
+    config_dir: Option<std::path::PathBuf>,
+    no_color: bool,
+}
+
+impl Looks {
+    /// `Effect::Theme`: the theme `name` from the next frame on, or the
+    /// current one kept and why.
+    fn switch(&mut self, name: &str) -> Msg {
+        let outcome = Theme::named(name, self.config_dir.as_deref()).map(|t| {
+            self.theme = t.colours(self.no_color);
+            if self.no_color {
+                app::command::ThemeNote::NoColor
+            } else {
+                app::command::ThemeNote::Applied
+            }
+        });
+        Msg::ThemeApplied {
+            name: name.to_string(),
+            outcome,
+        }
+    }
+}
+
 impl Output {
     /// The bytes that put `text` on the clipboard; none when copying is off.
     pub fn clipboard(&self, text: &str) -> Option<String> {
@@ -318,15 +349,21 @@ impl Output {
 
 /// Applies `msg`; effects go to the worker, except what is written to the
 /// terminal itself (OSC 52 clipboard text), which joins `out` for the next
-/// frame's write.
+/// frame's write, and a theme switch, which is the loop's own.
 fn apply(
     state: &mut State,
     msg: Msg,
     effects: &UnboundedSender<Effect>,
     out: &mut Vec<u8>,
     how: Output,
+    looks: &mut Looks,
 ) {
+    let mut answers = Vec::new();
     for effect in app::update(state, msg) {
+        if let Effect::Theme { name } = &effect {
+            answers.push(looks.switch(name));
+            continue;
+        }
         if let Effect::Clipboard { text } = effect {
             if let Some(seq) = how.clipboard(&text) {
                 // A link is a credential for a few minutes: not logged.
@@ -341,6 +378,9 @@ fn apply(
         if effects.send(effect).is_err() {
             tracing::error!("data worker is gone");
         }
+    }
+    for msg in answers {
+        apply(state, msg, effects, out, how, looks);
     }
 }
 
@@ -365,7 +405,7 @@ fn translate(event: Event, hits: &[(Rect, ui::hits::Hit)], layered: bool) -> Vec
 async fn event_loop(
     screen: &mut Screen<Stdout>,
     state: &mut State,
-    theme: &Theme,
+    looks: &mut Looks,
     worker: worker::Worker,
     how: Output,
 ) -> color_eyre::Result<()> {
@@ -387,9 +427,10 @@ async fn event_loop(
         &effects,
         &mut out,
         how,
+        looks,
     );
-    apply(state, Msg::Start, &effects, &mut out, how);
-    screen.draw(state, theme)?;
+    apply(state, Msg::Start, &effects, &mut out, how, looks);
+    screen.draw(state, &looks.theme)?;
 
     loop {
         let ticking = state.ticking();
@@ -407,18 +448,18 @@ async fn event_loop(
         };
         let mut changed = false;
         for msg in first {
-            apply(state, msg, &effects, &mut out, how);
+            apply(state, msg, &effects, &mut out, how, looks);
             changed = true;
         }
         // Coalesce: everything already waiting goes into the same frame.
         while let Ok(msg) = replies.try_recv() {
-            apply(state, msg, &effects, &mut out, how);
+            apply(state, msg, &effects, &mut out, how, looks);
             changed = true;
         }
         while let Some(Some(event)) = ready_now(events.next()).await {
             let event = event.wrap_err("reading terminal events")?;
             for msg in translate(event, &screen.hits, layered(state)) {
-                apply(state, msg, &effects, &mut out, how);
+                apply(state, msg, &effects, &mut out, how, looks);
                 changed = true;
             }
         }
@@ -432,7 +473,7 @@ async fn event_loop(
             changed = true;
         }
         if changed {
-            screen.draw(state, theme)?;
+            screen.draw(state, &looks.theme)?;
         }
     }
 }
@@ -496,7 +537,53 @@ async fn ready_now<F: std::future::Future>(f: F) -> Option<F::Output> {
 
 #[cfg(test)]
 mod tests {
-    use super::Output;
+    use super::{Looks, Output};
+    use crate::app::{Msg, command::ThemeNote};
+    use crate::ui::theme::Theme;
+
+    #[test]
+    fn a_theme_switch_takes_effect_at_once_or_keeps_the_theme_with_the_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("themes")).unwrap();
+        std::fs::write(
+            dir.path().join("themes/mine.toml"),
+            "base = \"light\"\n[error]\nfg = \"#ff0000\"\n",
+        )
+        .unwrap();
+        let mut looks = Looks {
+            theme: Theme::new(false),
+            config_dir: Some(dir.path().to_path_buf()),
+            no_color: false,
+        };
+        let outcome = |m: Msg| match m {
+            Msg::ThemeApplied { outcome, .. } => outcome,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(outcome(looks.switch("light")), Ok(ThemeNote::Applied));
+        assert_eq!(Some(looks.theme), Theme::builtin("light"));
+        assert_eq!(outcome(looks.switch("mine")), Ok(ThemeNote::Applied));
+        assert_eq!(
+            looks.theme.error.fg,
+            Some(ratatui::style::Color::Rgb(255, 0, 0))
+        );
+        let before = looks.theme;
+        let why = outcome(looks.switch("nope")).unwrap_err();
+        assert!(why.contains("nope.toml"), "{why}");
+        assert_eq!(
+            looks.theme, before,
+            "a theme that fails keeps the current one"
+        );
+
+        let mut plain = Looks {
+            no_color: true,
+            ..looks
+        };
+        assert_eq!(
+            outcome(plain.switch("high-contrast")),
+            Ok(ThemeNote::NoColor)
+        );
+        assert_eq!(plain.theme.selected.bg, None, "NO_COLOR still wins");
+    }
     use crate::storage::clipboard::Passthrough;
 
     /// What a terminal makes of the bytes: the clipboard it was asked to set.

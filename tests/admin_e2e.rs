@@ -39,7 +39,7 @@ async fn an_admin_renames_an_item_and_approves_a_tool_that_a_counselor_then_sees
         120,
         40,
     );
-    pty.wait_for(&["Interventions in your schools"], WAIT);
+    pty.wait_for(&["Active interventions in your schools"], WAIT);
     pty.send(":open admin.tools.navigation\r");
     pty.wait_for(&["As a counselor sees it", "[r] Roster  → roster"], WAIT);
     // Caseload, the Students group, its Roster: renamed.

@@ -81,7 +81,7 @@ async fn an_admin_adds_a_person_sets_their_password_and_they_sign_in() {
     pty.wait_for(&["counselor"], Duration::from_secs(10));
     pty.send("\x13"); // ctrl-s
     let screen = pty.wait_for(&["added j_new", "Jo New"], Duration::from_secs(30));
-    assert!(screen.contains("counselor@all"), "{screen}");
+    assert!(screen.contains("counselor at all schools"), "{screen}");
 
     // Find them, and set a password: hidden, twice.
     pty.send("/j_new\r");

@@ -67,7 +67,10 @@ async fn roster_and_menu_appear_for_the_demo_coordinator() {
     );
     // Signed in, the caseload home opens by itself: a coordinator's lists
     // their schools' work.
-    let screen = pty.wait_for(&["Interventions in your schools"], Duration::from_secs(30));
+    let screen = pty.wait_for(
+        &["Active interventions in your schools"],
+        Duration::from_secs(30),
+    );
     assert!(
         screen.contains("demo_coordinator"),
         "status line names the person:\n{screen}"

@@ -56,7 +56,7 @@ async fn an_admin_imports_a_oneroster_folder_from_the_jobs_screen() {
         120,
         40,
     );
-    pty.wait_for(&["Interventions in your schools"], WAIT);
+    pty.wait_for(&["Active interventions in your schools"], WAIT);
     pty.send(":open jobs\r");
     pty.wait_for(&["your background jobs"], WAIT);
     pty.send("i");

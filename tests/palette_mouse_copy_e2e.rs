@@ -62,7 +62,7 @@ async fn palette_click_wheel_and_copy_through_tmux() {
         120,
         40,
     );
-    pty.wait_for(&["Interventions in your schools"], WAIT);
+    pty.wait_for(&["Active interventions in your schools"], WAIT);
     assert!(pty.count(b"\x1b[?1000h") >= 1, "mouse captured when asked");
     assert!(
         pty.count(b"38;2;18;52;86") >= 1,
@@ -117,7 +117,7 @@ async fn palette_click_wheel_and_copy_through_tmux() {
         120,
         40,
     );
-    pty.wait_for(&["Interventions in your schools"], WAIT);
+    pty.wait_for(&["Active interventions in your schools"], WAIT);
     pty.send(":roster\r");
     pty.wait_selected(&[&format!("{l0}, {f0}")], WAIT);
     pty.send("y");

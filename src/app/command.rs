@@ -79,9 +79,11 @@ pub enum Command {
     Help,
     /// The unsent session notes on this machine.
     Drafts,
+    /// Colours from now on: a built-in theme or a theme file.
+    Theme(String),
 }
 
-pub const USAGE: &str = "commands: open <tool>, <tool>, drafts, quit, help";
+pub const USAGE: &str = "commands: open <tool>, <tool>, theme <name>, drafts, quit, help";
 const OPEN_WHAT: &str = "open what?";
 
 /// `open <tool>` or a bare `<tool>`, `quit` (`q`), `help`.
@@ -92,6 +94,11 @@ pub fn parse(line: &str) -> Result<Command, String> {
         ["quit" | "q"] => Ok(Command::Quit),
         ["help"] => Ok(Command::Help),
         ["drafts"] => Ok(Command::Drafts),
+        ["theme"] => Err(format!(
+            "theme which? {} or your own (themes/NAME.toml beside the config file)",
+            crate::config::THEMES.join(", ")
+        )),
+        ["theme", name] => Ok(Command::Theme((*name).to_string())),
         ["open"] => Err(OPEN_WHAT.into()),
         ["open", key] | [key] => Ok(Command::Open((*key).to_string())),
         _ => Err(format!("not a command: {} ({USAGE})", line.trim())),
@@ -135,7 +142,47 @@ pub(super) fn run(state: &mut State, line: &str) -> Vec<Effect> {
             open_tool(state, key)
         }
         Ok(Command::Drafts) => vec![Effect::LoadDrafts { show: true }],
+        Ok(Command::Theme(name)) => theme(state, &name),
     }
+}
+
+/// `:theme name`: the terminal loop loads it (a theme file is IO) and
+/// answers with `Msg::ThemeApplied`.
+pub(super) fn theme(_state: &mut State, name: &str) -> Vec<Effect> {
+    vec![Effect::Theme {
+        name: name.to_string(),
+    }]
+}
+
+/// The terminal loop's answer to `Effect::Theme`: on the status line, with
+/// how to keep it, since a switch lasts until caseload closes.
+pub(super) fn theme_applied(
+    state: &mut State,
+    name: &str,
+    outcome: Result<ThemeNote, String>,
+) -> Vec<Effect> {
+    match outcome {
+        Ok(note) => {
+            let keep = format!("to keep it, set ui.theme = \"{name}\" in the config file");
+            let text = match note {
+                ThemeNote::Applied => format!("theme {name}; {keep}"),
+                ThemeNote::NoColor => format!(
+                    "theme {name}, without colours while NO_COLOR (or ui.no_color) is set; {keep}"
+                ),
+            };
+            state.info(text);
+        }
+        Err(why) => state.error(format!("theme unchanged: {why}")),
+    }
+    vec![]
+}
+
+/// How a theme switch went, when it did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeNote {
+    Applied,
+    /// Applied, but NO_COLOR takes its colours out.
+    NoColor,
 }
 
 /// `:open key`. What the menu offers opens at once (the database already

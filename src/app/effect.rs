@@ -162,6 +162,11 @@ pub enum Effect {
     Clipboard {
         text: String,
     },
+    /// Draw with theme `name` from now on (`:theme`): loaded by the
+    /// terminal loop, which owns the theme and answers `Msg::ThemeApplied`.
+    Theme {
+        name: String,
+    },
     /// Attach, detach or delete a document; never cancelled once sent.
     ChangeDocument {
         req: ReqId,

@@ -20,6 +20,13 @@ impl Cursor {
             .min(len.saturating_sub(1));
     }
 
+    /// On row `i` of a list of `len` (the last row when `i` is past it).
+    pub fn at_row(i: usize, len: usize) -> Cursor {
+        let mut c = Cursor::default();
+        c.move_by(isize::try_from(i).unwrap_or(isize::MAX), len);
+        c
+    }
+
     /// Keeps the cursor inside a list that now has `len` rows.
     pub fn clamp(&mut self, len: usize) {
         self.move_by(0, len);

@@ -57,6 +57,11 @@ pub enum Msg {
     },
     /// Bracketed paste. Masked in Debug: it is usually a password.
     Paste(Password),
+    /// The terminal loop's answer to `Effect::Theme`.
+    ThemeApplied {
+        name: String,
+        outcome: Result<super::command::ThemeNote, String>,
+    },
     /// The answer to `Effect::Load`.
     Loaded {
         req: ReqId,

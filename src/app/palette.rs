@@ -2,10 +2,13 @@
 //! action the screen on top offers now (`Room::keys`, the list the hint
 //! line and help are drawn from) and every tool the person's menu offers
 //! (the database filtered it), narrowed by fuzzy matching as they type,
-//! recent picks first. Enter runs the selected entry: an action by
-//! pressing its key, so it does exactly what the key does; a tool by
-//! opening it as `:name` does. A line that is a command (`open x`,
-//! `drafts`, `quit`, a tool key) still runs as one.
+//! recent picks first; the built-in themes; and students whose names
+//! match what is typed (`students.rs`, asked of the database as they
+//! type). Enter runs the selected entry: an action by pressing its key,
+//! so it does exactly what the key does; a tool by opening it as `:name`
+//! does; a student by opening their record. A line that is a command
+//! (`open x`, `drafts`, `quit`, `theme light`, a tool key) still runs as
+//! one.
 
 use super::command::{self, CommandLine, Edit};
 use super::keymap::{Action, Key};
@@ -22,6 +25,8 @@ pub struct Palette {
     /// Moved with the arrows since the last keystroke: enter runs the
     /// selection even if the line is a command.
     pub moved: bool,
+    /// Students whose names match the line.
+    pub students: students::Found,
 }
 
 /// What an entry does.
@@ -33,6 +38,10 @@ pub enum Run {
     Open { target: String, label: String },
     /// `:drafts`.
     Drafts,
+    /// `:theme name`.
+    Theme(String),
+    /// Open a student's record.
+    Student { id: uuid::Uuid, title: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +62,8 @@ impl Entry {
             Run::Action(a) => format!("action:{}", a.name()),
             Run::Open { target, .. } => format!("open:{target}"),
             Run::Drafts => "drafts".into(),
+            Run::Theme(name) => format!("theme:{name}"),
+            Run::Student { id, .. } => format!("student:{id}"),
         }
     }
 }
@@ -109,6 +120,14 @@ pub fn entries(state: &State) -> Vec<Entry> {
         name: "drafts".into(),
         run: Run::Drafts,
     });
+    for name in crate::config::THEMES {
+        out.push(Entry {
+            label: format!("Theme {name}"),
+            keys: format!(":theme {name}"),
+            name: format!("theme {name}"),
+            run: Run::Theme((*name).to_string()),
+        });
+    }
     let rank = |e: &Entry| {
         state
             .recent
@@ -129,13 +148,20 @@ fn capitalised(s: &str) -> String {
 }
 
 /// The entries that match what is typed, best first (ties: recent first,
-/// then the order of `entries`).
+/// then the order of `entries`). Students found by name come after the
+/// entries whose name or words contain the line itself and before those
+/// matched only loosely, so a name and enter opens that student rather
+/// than an action whose letters happen to be scattered in it.
 pub fn matches(state: &State) -> Vec<Entry> {
     let all = entries(state);
     let line = state.command.text.trim();
     if line.is_empty() {
         return all;
     }
+    let lower = line.to_lowercase();
+    let strong = |e: &Entry| {
+        e.name.to_lowercase().contains(&lower) || e.label.to_lowercase().contains(&lower)
+    };
     let pattern = Pattern::parse(line, CaseMatching::Ignore, Normalization::Smart);
     let mut matcher = Matcher::new(nucleo_matcher::Config::DEFAULT);
     let mut buf = Vec::new();
@@ -151,14 +177,26 @@ pub fn matches(state: &State) -> Vec<Entry> {
         })
         .collect();
     scored.sort_by_key(|e| std::cmp::Reverse(e.0));
-    scored.into_iter().map(|(_, e)| e).collect()
+    let (close, loose): (Vec<Entry>, Vec<Entry>) =
+        scored.into_iter().map(|(_, e)| e).partition(strong);
+    let found = students::shown(&state.palette.students, line)
+        .into_iter()
+        .map(students::entry)
+        .filter(|s| !close.iter().any(|e| e.name == s.name))
+        .collect::<Vec<_>>();
+    close.into_iter().chain(found).chain(loose).collect()
 }
 
 /// `:` or ctrl-p: an empty line, the first entry selected.
 pub(super) fn open(state: &mut State) {
     state.modal = Some(Modal::Command);
     state.command = CommandLine::default();
-    state.palette = Palette::default();
+    state.palette = Palette {
+        // What was found the last time stays for the next keystroke's
+        // list; the line decides whether any of it is shown.
+        students: std::mem::take(&mut state.palette.students),
+        ..Palette::default()
+    };
 }
 
 /// A key while the palette is open: it takes every key.
@@ -186,14 +224,16 @@ pub(super) fn on_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
     let before = state.command.text.clone();
     match state.command.key(key) {
         Edit::Editing => {
-            if state.command.text != before {
-                state.palette = Palette::default();
+            if state.command.text == before {
+                return vec![];
             }
-            vec![]
+            state.palette.selected = 0;
+            state.palette.moved = false;
+            students::search(state)
         }
         Edit::Cancel => {
             state.modal = None;
-            vec![]
+            students::cancel(state)
         }
         Edit::Run(line) => {
             // `key` took the text; matching needs it once more.
@@ -202,10 +242,12 @@ pub(super) fn on_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
             let picked = pick(state, &line, &found);
             state.modal = None;
             state.command = CommandLine::default();
-            match picked {
+            let mut fx = students::cancel(state);
+            fx.extend(match picked {
                 Some(entry) => run(state, entry),
                 None => command::run(state, &line),
-            }
+            });
+            fx
         }
     }
 }
@@ -227,8 +269,11 @@ fn pick(state: &State, line: &str, found: &[Entry]) -> Option<Entry> {
     // allow.
     let typed = matches!(
         command::parse(line),
-        Ok(command::Command::Quit | command::Command::Help | command::Command::Drafts)
-    ) || line.split_whitespace().next() == Some("open")
+        Ok(command::Command::Quit
+            | command::Command::Help
+            | command::Command::Drafts
+            | command::Command::Theme(_))
+    ) || matches!(line.split_whitespace().next(), Some("open" | "theme"))
         || line.contains('.')
         || super::screens::COMMANDS.iter().any(|(c, _)| *c == line);
     if typed {
@@ -238,10 +283,13 @@ fn pick(state: &State, line: &str, found: &[Entry]) -> Option<Entry> {
 }
 
 fn run(state: &mut State, entry: Entry) -> Vec<Effect> {
-    let id = entry.id();
-    state.recent.retain(|r| *r != id);
-    state.recent.insert(0, id);
-    state.recent.truncate(RECENT);
+    // Recent picks are kept on disk between runs: students are not.
+    if !matches!(entry.run, Run::Student { .. }) {
+        let id = entry.id();
+        state.recent.retain(|r| *r != id);
+        state.recent.insert(0, id);
+        state.recent.truncate(RECENT);
+    }
     match entry.run {
         Run::Action(a) => match state.keymap.keys(a).first() {
             Some(k) => super::route::on_key(state, event_of(*k)),
@@ -249,6 +297,11 @@ fn run(state: &mut State, entry: Entry) -> Vec<Effect> {
         },
         Run::Open { target, .. } => command::run(state, &target),
         Run::Drafts => vec![Effect::LoadDrafts { show: true }],
+        Run::Theme(name) => command::theme(state, &name),
+        Run::Student { id, title } => super::screens::push(
+            state,
+            Screen::Student(super::student::StudentState::new(id, title)),
+        ),
     }
 }
 
@@ -259,6 +312,8 @@ fn event_of(k: Key) -> KeyEvent {
     }
     KeyEvent::new(k.code, k.mods)
 }
+
+pub mod students;
 
 #[cfg(test)]
 mod tests;

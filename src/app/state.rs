@@ -98,6 +98,8 @@ pub struct State {
     pub palette: super::palette::Palette,
     /// The command palette's recent picks, newest first.
     pub recent: Vec<String>,
+    /// What screens keep for the session (`Nav::Keep`).
+    pub kept: super::screens::room::Kept,
 }
 
 impl State {
@@ -128,6 +130,7 @@ impl State {
             clipboard_note: opts.clipboard_note,
             palette: Default::default(),
             recent: Vec::new(),
+            kept: Default::default(),
         }
     }
 

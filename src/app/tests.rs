@@ -399,10 +399,9 @@ fn the_next_key_dismisses_a_message() {
 fn type_command(s: &mut State, line: &str) -> Vec<Effect> {
     assert!(update(s, key(':')).is_empty());
     assert_eq!(s.modal, Some(Modal::Command));
-    for c in line.chars() {
-        update(s, key(c));
-    }
-    update(s, key(KeyCode::Enter))
+    // The rest is `typed`'s: the line, then enter without the palette's
+    // own student search.
+    crate::app::schools::tests::typed_on(s, line)
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! key to the router, a reply to the screen that asked.
 
 use super::nav::reload;
+use super::palette::students;
 use super::{Conn, Data, Effect, Level, MESSAGE_TICKS, Msg, OutboxStatus, ReqId, State};
 use super::{auth, command, copy, outbox, route, session_log};
 use crate::domain::user::Whoami;
@@ -93,6 +94,7 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Paste(text) => route::on_paste(state, &text),
+        Msg::ThemeApplied { name, outcome } => command::theme_applied(state, &name, outcome),
         Msg::Loaded { req, data } => on_loaded(state, req, data),
         Msg::RosterFiltersSaved { result } => {
             if let Err(e) = result {
@@ -129,6 +131,10 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::QueryFailed { req, reason } if session_log::waiting_for(state, req) => {
             session_log::on_failed(state, reason);
+            vec![]
+        }
+        Msg::QueryFailed { req, reason } if students::waiting_for(state, req) => {
+            students::on_failed(state, &reason);
             vec![]
         }
         Msg::QueryFailed { req, reason } if state.tool_check == Some(req) => {
@@ -168,6 +174,9 @@ fn on_loaded(state: &mut State, req: ReqId, data: Data) -> Vec<Effect> {
     }
     if session_log::waiting_for(state, req) {
         return session_log::on_reply(state, req, data);
+    }
+    if students::waiting_for(state, req) {
+        return students::on_reply(state, data);
     }
     super::screens::on_reply(state, req, data)
 }

@@ -37,6 +37,32 @@ impl Grant {
     }
 }
 
+impl Grant {
+    /// As the People screen says it, the school by name ("counselor at
+    /// North Elementary until 2030-01-01"): a local id means little to
+    /// whoever reads the list. The local id when `schools` lacks it.
+    pub fn describe_in(&self, schools: &[SchoolRef]) -> String {
+        let at = match self.school.as_deref() {
+            None => "all schools",
+            Some(id) => school_name(schools, id),
+        };
+        let role = format!("{} at {at}", self.role);
+        match (self.expires, self.expired) {
+            (_, true) => format!("{role}, expired"),
+            (Some(d), false) => format!("{role} until {d}"),
+            (None, false) => role,
+        }
+    }
+}
+
+/// The name of the school with local id `id`, else the id itself.
+pub fn school_name<'a>(schools: &'a [SchoolRef], id: &'a str) -> &'a str {
+    schools
+        .iter()
+        .find(|s| s.local_id == id)
+        .map_or(id, |s| s.name.as_str())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
     pub username: String,
@@ -292,6 +318,38 @@ mod tests {
         };
         assert!(!role.admits(&p));
         assert_eq!(p.grants[0].describe(), "admin@all expired");
+        assert_eq!(
+            p.grants[0].describe_in(&[]),
+            "admin at all schools, expired"
+        );
+    }
+
+    #[test]
+    fn the_screen_names_a_grants_school_by_its_name() {
+        let schools = [SchoolRef {
+            local_id: "LIN".into(),
+            name: "Lincoln Elementary".into(),
+        }];
+        let g = |school: &str| Grant {
+            role: "counselor".into(),
+            school: Some(school.into()),
+            expires: NaiveDate::from_ymd_opt(2030, 1, 1),
+            expired: false,
+        };
+        assert_eq!(
+            g("LIN").describe_in(&schools),
+            "counselor at Lincoln Elementary until 2030-01-01"
+        );
+        // A school the list does not hold (inactive, say) keeps its id.
+        assert_eq!(
+            g("OLD").describe_in(&schools),
+            "counselor at OLD until 2030-01-01"
+        );
+        assert_eq!(
+            g("LIN").describe(),
+            "counselor@LIN until 2030-01-01",
+            "the CLI's"
+        );
     }
 
     #[test]

@@ -24,7 +24,7 @@ fn reading(width: u16, height: u16) -> String {
 fn reading_home_80x24() {
     let screen = reading(80, 24);
     assert!(
-        screen.contains("Interventions in your schools (4)"),
+        screen.contains("Active interventions in your schools (4)"),
         "{screen}"
     );
     // The flag survives; the row raised by its minutes says so.

@@ -122,7 +122,7 @@ fn cut_home_80x24() {
     let screen = text(&t);
     assert!(screen.contains("Showing the 3 most urgent of 101,476 open interventions"));
     assert!(screen.contains("narrow them in the roster (:open roster)"));
-    assert!(screen.contains("My active interventions (3 of 85,776)"));
+    assert!(screen.contains("My active interventions (3 of 85,776 shown)"));
     insta::assert_snapshot!(screen);
 }
 

@@ -1,6 +1,7 @@
 //! The command palette's list, in a box just above the `:` line (which
 //! `ui::command` draws on the status line): each entry in words, with
-//! its keys at the right; the selection highlighted.
+//! its keys at the right (a student's local id); the selection
+//! highlighted; a student search on its way or failed said in the box.
 
 use super::sanitize;
 use super::theme::Theme;
@@ -43,6 +44,9 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
             }
         })
         .collect();
+    if let Some(why) = &state.palette.students.failed {
+        lines.push(Line::styled(sanitize::fit(why, inner_w), theme.error));
+    }
     if found.is_empty() {
         lines.push(Line::styled(
             sanitize::truncate(
@@ -61,8 +65,13 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         width: body.width,
         height: h,
     };
+    let finding = if state.palette.students.asking.is_some() {
+        " · finding students…"
+    } else {
+        ""
+    };
     let title = format!(
-        " {} of {} · ↑↓ choose · enter run · esc close ",
+        " {} of {}{finding} · ↑↓ choose · enter run · esc close ",
         found.len(),
         crate::app::palette::entries(state).len()
     );

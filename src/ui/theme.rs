@@ -9,6 +9,7 @@
 //! (crossterm's own NO_COLOR handling would reset those too).
 
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -30,7 +31,7 @@ pub struct Theme {
 }
 
 /// The built-in themes' names, the first the default.
-pub const BUILTIN: &[&str] = &["dark", "light", "high-contrast", "16"];
+pub const BUILTIN: &[&str] = crate::config::THEMES;
 
 fn bold() -> Modifier {
     Modifier::BOLD
@@ -151,17 +152,49 @@ impl Theme {
     /// `config_dir`. Whatever goes wrong, the person gets `dark` and the
     /// reason, to show at start.
     pub fn load(name: &str, config_dir: Option<&Path>, no_color: bool) -> (Theme, Option<String>) {
-        let (t, problem) = match Theme::builtin(name) {
-            Some(t) => (t, None),
-            None => match from_file(name, config_dir) {
-                Ok(t) => (t, None),
-                Err(why) => (
-                    Theme::dark(),
-                    Some(format!("theme {name:?} not used, dark instead: {why}")),
-                ),
-            },
+        let (t, problem) = match Theme::named(name, config_dir) {
+            Ok(t) => (t, None),
+            Err(why) => (
+                Theme::dark(),
+                Some(format!("theme {name:?} not used, dark instead: {why}")),
+            ),
         };
-        (if no_color { t.without_colors() } else { t }, problem)
+        (t.colours(no_color), problem)
+    }
+
+    /// A built-in, else `themes/<name>.toml` in `config_dir`, or why not.
+    pub fn named(name: &str, config_dir: Option<&Path>) -> Result<Theme, String> {
+        match Theme::builtin(name) {
+            Some(t) => Ok(t),
+            None => from_file(name, config_dir),
+        }
+    }
+
+    /// `line` as the selected row. A word in a colour of its own (overdue
+    /// in red) keeps it only where it reads at WCAG AA on the selection
+    /// (high-contrast's yellow bar made bright red 3.7:1); otherwise it
+    /// takes the selection's text colour and keeps its emphasis.
+    pub fn select<'a>(&self, line: Line<'a>) -> Line<'a> {
+        let mut line = line.style(self.selected);
+        for span in &mut line.spans {
+            if span.style.fg.is_none() {
+                continue;
+            }
+            let (fg, bg) = contrast::drawn(self.selected.patch(span.style), self.text);
+            if contrast::ratio(fg, bg).is_some_and(|r| r < contrast::TEXT) {
+                span.style.fg = None;
+            }
+        }
+        line
+    }
+
+    /// This theme, or without its colours when `no_color` (NO_COLOR).
+    pub fn colours(self, no_color: bool) -> Theme {
+        if no_color {
+            self.without_colors()
+        } else {
+            self
+        }
     }
 
     fn slot_mut(&mut self, name: &str) -> Option<&mut Style> {
@@ -378,6 +411,8 @@ pub fn parse(text: &str) -> Result<Theme, String> {
     }
     Ok(theme)
 }
+
+pub mod contrast;
 
 #[cfg(test)]
 mod tests;

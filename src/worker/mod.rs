@@ -326,7 +326,9 @@ impl Worker {
                     },
                 });
             }
-            Effect::ListFolder { .. } | Effect::Clipboard { .. } => return None,
+            Effect::ListFolder { .. } | Effect::Clipboard { .. } | Effect::Theme { .. } => {
+                return None;
+            }
             Effect::CancelFiles { req } => {
                 self.files.cancel(req);
                 return None;

@@ -2,6 +2,7 @@
 //! ranks, and that running an entry does what its key or `:name` does.
 
 use super::*;
+use crate::app::fixtures;
 use crate::app::fixtures::{ctrl, key};
 use crate::app::iv_tests::{at_home, signed_in};
 use crate::app::test_prelude::*;
@@ -151,14 +152,258 @@ fn typed_commands_keep_working() {
     update(&mut s, key(':'));
     typed(&mut s, "admin.users");
     let fx = update(&mut s, key(KeyCode::Enter));
+    // Besides the student search the line started, now cancelled.
+    let loads: Vec<&Effect> = fx
+        .iter()
+        .filter(|e| !matches!(e, Effect::Cancel { .. }))
+        .collect();
     assert!(
         matches!(
-            fx[..],
+            loads[..],
             [Effect::Load {
                 read: Read::Tool { .. },
                 ..
             }]
         ),
+        "{fx:?}"
+    );
+}
+
+/// The roster search a keystroke asked for: its request and text.
+fn search_of(fx: &[Effect]) -> Option<(ReqId, String)> {
+    fx.iter().find_map(|e| match e {
+        Effect::Load {
+            req,
+            read:
+                Read::RosterPage {
+                    query,
+                    page: PageRequest::First,
+                    limit,
+                },
+        } if *limit == students::MOST && query.filters == Filters::default() => {
+            Some((*req, query.search.clone()))
+        }
+        _ => None,
+    })
+}
+
+fn answer(s: &mut State, req: ReqId, rows: &[u128]) {
+    update(
+        s,
+        Msg::Loaded {
+            req,
+            data: Data::RosterPage {
+                page: RosterPage {
+                    rows: rows.iter().map(|n| fixtures::roster_row(*n)).collect(),
+                    more: false,
+                },
+            },
+        },
+    );
+}
+
+fn students_listed(s: &State) -> Vec<String> {
+    matches(s)
+        .into_iter()
+        .filter(|e| matches!(e.run, Run::Student { .. }))
+        .map(|e| e.keys)
+        .collect()
+}
+
+#[test]
+fn typing_a_name_asks_the_rosters_search_and_cancels_the_one_it_supersedes() {
+    let mut s = on_roster();
+    update(&mut s, key(':'));
+    assert_eq!(
+        update(&mut s, key('L')),
+        vec![],
+        "one letter finds half the school"
+    );
+    let fx = update(&mut s, key('a'));
+    let (first, text) = search_of(&fx).expect("a search");
+    assert_eq!(text, "La");
+    let fx = update(&mut s, key('s'));
+    assert_eq!(fx[0], Effect::Cancel { req: first }, "{fx:?}");
+    let (second, text) = search_of(&fx).expect("a search");
+    assert_eq!(text, "Las");
+    // The superseded answer, arriving anyway, is nobody's.
+    answer(&mut s, first, &[9]);
+    assert!(students_listed(&s).is_empty());
+    answer(&mut s, second, &[1, 2]);
+    assert_eq!(students_listed(&s), ["S1", "S2"]);
+    let e = matches(&s).into_iter().find(|e| e.keys == "S1").unwrap();
+    assert!(e.label.contains("Last0001, Ann"), "{}", e.label);
+    assert!(e.label.contains("North"), "{}", e.label);
+    // Typing on: until the next answer, the students that still match.
+    let fx = update(&mut s, key('t'));
+    assert!(search_of(&fx).is_some());
+    typed(&mut s, "0002");
+    assert_eq!(students_listed(&s), ["S2"]);
+}
+
+#[test]
+fn enter_opens_the_students_record_and_keeps_no_student_among_recent_picks() {
+    let mut s = on_roster();
+    update(&mut s, key(':'));
+    let fx = update(&mut s, key('L'));
+    assert!(search_of(&fx).is_none());
+    typed(&mut s, "ast000");
+    let (req, text) = search_of(&update(&mut s, key('3'))).unwrap();
+    assert_eq!(text, "Last0003");
+    answer(&mut s, req, &[3]);
+    let fx = update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.modal, None);
+    assert!(matches!(s.top(), Screen::Student(_)), "{}", s.top().title());
+    assert_eq!(s.top().title(), "Last0003, Ann");
+    assert!(
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Load {
+                read: Read::Student { id },
+                ..
+            } if *id == Uuid::from_u128(3)
+        )),
+        "{fx:?}"
+    );
+    assert!(s.recent.iter().all(|r| !r.starts_with("student:")));
+}
+
+#[test]
+fn a_name_ranks_students_above_actions_matched_only_loosely() {
+    let mut s = on_roster();
+    update(&mut s, key(':'));
+    typed(&mut s, "sr");
+    let (req, _) = search_of(&update(&mut s, key('t'))).unwrap();
+    answer(&mut s, req, &[4]);
+    let listed: Vec<Run> = matches(&s).into_iter().map(|e| e.run).collect();
+    let student = listed
+        .iter()
+        .position(|r| matches!(r, Run::Student { .. }))
+        .unwrap();
+    let sort = listed
+        .iter()
+        .position(|r| *r == Run::Action(Action::Sort))
+        .expect("srt still finds sort");
+    assert!(student < sort, "{listed:?}");
+    // A line that is the action's own name keeps it first.
+    let mut s = on_roster();
+    update(&mut s, key(':'));
+    typed(&mut s, "sor");
+    let (req, _) = search_of(&update(&mut s, key('t'))).unwrap();
+    answer(&mut s, req, &[4]);
+    assert_eq!(names(&s)[0], "sort", "{:?}", names(&s));
+}
+
+#[test]
+fn leaving_the_palette_cancels_the_search_and_a_failure_is_said_in_it() {
+    let mut s = on_roster();
+    update(&mut s, key(':'));
+    let last = key_str(&mut s, "an");
+    let (req, _) = search_of(&update(&mut s, last)).unwrap();
+    let fx = update(&mut s, key(KeyCode::Esc));
+    assert_eq!(fx, vec![Effect::Cancel { req }]);
+
+    update(&mut s, key(':'));
+    let last = key_str(&mut s, "an");
+    let (req, _) = search_of(&update(&mut s, last)).unwrap();
+    let said = s.message.clone();
+    update(
+        &mut s,
+        Msg::QueryFailed {
+            req,
+            reason: "canceling statement due to statement timeout".into(),
+        },
+    );
+    let failed = s.palette.students.failed.clone().unwrap();
+    assert!(failed.contains("statement timeout"), "{failed}");
+    assert_eq!(s.message, said, "said in the palette, not over it");
+}
+
+/// Types all but the last character of `text` and returns that last key.
+fn key_str(s: &mut State, text: &str) -> Msg {
+    let (head, last) = text.split_at(text.len() - 1);
+    typed(s, head);
+    key(last.chars().next().unwrap())
+}
+
+#[test]
+fn no_search_without_the_roster_or_for_a_command() {
+    let (mut s, _) = signed_in(&["admin"], &["admin.users"]);
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key(':'));
+    for c in "lee".chars() {
+        assert!(search_of(&update(&mut s, key(c))).is_none());
+    }
+    let mut s = on_roster();
+    update(&mut s, key(':'));
+    typed(&mut s, "theme ");
+    assert!(search_of(&update(&mut s, key('l'))).is_none());
+    assert!(s.palette.students.asking.is_none());
+}
+
+#[test]
+fn theme_entries_and_the_theme_command_ask_the_terminal_loop_to_switch() {
+    let mut s = on_roster();
+    update(&mut s, key(':'));
+    let all = entries(&s);
+    for name in crate::config::THEMES {
+        let e = all
+            .iter()
+            .find(|e| e.run == Run::Theme((*name).to_string()))
+            .unwrap();
+        assert_eq!(e.keys, format!(":theme {name}"));
+    }
+    typed(&mut s, "theme light");
+    let fx = update(&mut s, key(KeyCode::Enter));
+    assert!(
+        fx.contains(&Effect::Theme {
+            name: "light".into()
+        }),
+        "{fx:?}"
+    );
+    // A file theme the palette does not list is the loop's to find.
+    update(&mut s, key(':'));
+    typed(&mut s, "theme mine");
+    let fx = update(&mut s, key(KeyCode::Enter));
+    assert!(
+        fx.contains(&Effect::Theme {
+            name: "mine".into()
+        }),
+        "{fx:?}"
+    );
+
+    update(
+        &mut s,
+        Msg::ThemeApplied {
+            name: "light".into(),
+            outcome: Ok(command::ThemeNote::Applied),
+        },
+    );
+    let (level, text) = s.message.clone().unwrap();
+    assert_eq!(level, Level::Info);
+    assert!(
+        text.contains("theme light") && text.contains("ui.theme = \"light\""),
+        "{text}"
+    );
+    update(
+        &mut s,
+        Msg::ThemeApplied {
+            name: "mine".into(),
+            outcome: Err("no theme \"mine\": no file /x/themes/mine.toml".into()),
+        },
+    );
+    let (level, text) = s.message.clone().unwrap();
+    assert_eq!(level, Level::Error);
+    assert!(
+        text.contains("theme unchanged") && text.contains("mine.toml"),
+        "{text}"
+    );
+
+    update(&mut s, key(':'));
+    typed(&mut s, "theme");
+    let fx = update(&mut s, key(KeyCode::Enter));
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Theme { .. })),
         "{fx:?}"
     );
 }

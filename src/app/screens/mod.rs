@@ -309,6 +309,7 @@ fn apply(state: &mut State, me: usize, navs: Vec<Nav>) -> Vec<Effect> {
             Nav::EditContact(id) => fx.extend(push(state, contact_edit::edit(id))),
             Nav::StartScreen => fx.extend(crate::app::nav::open_start_screen(state)),
             Nav::Help => crate::app::help::open(state),
+            Nav::Keep(kept) => state.kept = kept,
         }
     }
     fx
@@ -459,8 +460,8 @@ pub const TARGETS: &[(&str, Opener)] = &[
     (export::TARGET, |_| {
         Ok(Screen::Export(ExportState::default()))
     }),
-    (reports::TARGET, |_| {
-        Ok(Screen::Reports(ReportsState::default()))
+    (reports::TARGET, |s| {
+        Ok(Screen::Reports(ReportsState::default().kept(&s.kept)))
     }),
     (people::TARGET, |_| Ok(Screen::People(Box::default()))),
     (settings::TARGET, |_| Ok(Screen::Settings(Box::default()))),
@@ -470,8 +471,8 @@ pub const TARGETS: &[(&str, Opener)] = &[
     (import::SIS_TARGET, |_| {
         Ok(Screen::Import(Box::new(ImportState::new(true))))
     }),
-    (reports::FIDELITY_TARGET, |_| {
-        Ok(Screen::Reports(ReportsState::for_fidelity()))
+    (reports::FIDELITY_TARGET, |s| {
+        Ok(Screen::Reports(ReportsState::for_fidelity().kept(&s.kept)))
     }),
 ];
 

@@ -180,6 +180,16 @@ pub enum Nav {
     /// The help overlay, for a screen that keeps the help key for typing
     /// and opens help on F1 whatever the key table says.
     Help,
+    /// Keep a choice for the rest of the session: the screen opened again
+    /// starts from it (`State::kept`).
+    Keep(Kept),
+}
+
+/// Choices a screen keeps for the session, beyond its own life.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Kept {
+    /// The Reports screen's fidelity period.
+    pub report_period: Option<crate::domain::missed::Period>,
 }
 
 /// Whom a session is logged for, or the saved session to change.

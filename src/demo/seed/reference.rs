@@ -1008,7 +1008,7 @@ pub const TOOLS: &[(&str, &str, &str)] = &[
     ("reports", "Reports", "approved"),
     ("import", "Roster import (CSV)", "approved"),
     ("export", "Export (CSV)", "approved"),
-    ("admin.users", "Users and roles", "approved"),
+    ("admin.users", "People", "approved"),
     ("admin.tools", "Tool approval", "approved"),
     ("admin.settings", "Settings", "approved"),
     ("admin.schools", "Schools", "approved"),
@@ -1466,7 +1466,7 @@ pub fn encode(d: &District, rng: &mut ChaCha8Rng, role_ids: &[(String, Uuid)]) -
     item(
         rng,
         Some(g),
-        "Users and roles",
+        "People",
         "screen",
         Some("admin.users"),
         Some("u"),

@@ -268,7 +268,7 @@ pub fn render(frame: &mut Frame, area: Rect, h: &HomeState, theme: &Theme) {
                 }
                 let line = Line::from(rows.get_mut(i).map(std::mem::take).unwrap_or_default());
                 if i == h.cursor {
-                    line.style(theme.selected)
+                    theme.select(line)
                 } else {
                     line
                 }

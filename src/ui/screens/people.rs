@@ -4,7 +4,7 @@
 
 use crate::app::loadable::Pending as LoadPending;
 use crate::app::screens::people::{Mode, PasswordPair, PeopleState, question};
-use crate::domain::people::Person;
+use crate::domain::people::{Person, school_name};
 use crate::ui::sanitize::{clean, fit, truncate};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::pending::{self, Pending};
@@ -87,6 +87,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &PeopleState, theme: &Theme) {
         Paragraph::new(line("Username", "Name", "Active", "Login", "Roles")).style(theme.header),
         head,
     );
+    let schools = s.list.get().map_or(&[][..], |d| d.schools.as_slice());
     let rows = usize::from(body.height);
     let offset = crate::ui::scroll_offset(0, s.cursor.at(), rows, shown.len());
     let lines: Vec<Line> = shown
@@ -95,7 +96,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &PeopleState, theme: &Theme) {
         .skip(offset)
         .take(rows)
         .map(|(i, p)| {
-            let roles: Vec<String> = p.grants.iter().map(|g| g.describe()).collect();
+            let roles: Vec<String> = p.grants.iter().map(|g| g.describe_in(schools)).collect();
             let text = line(
                 &clean(&p.username),
                 &clean(&p.display_name),
@@ -134,7 +135,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &PeopleState, theme: &Theme) {
                 .as_deref()
                 .map_or("no home school".to_string(), |h| format!(
                     "home {}",
-                    clean(h)
+                    clean(school_name(schools, h))
                 ))
         ),
         (false, None) => format!("{} of {total}", shown.len()),
@@ -158,7 +159,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &PeopleState, theme: &Theme) {
                 } else {
                     Style::default()
                 };
-                Line::styled(fit(&format!("  {}", clean(&g.describe())), w), style)
+                Line::styled(
+                    fit(&format!("  {}", clean(&g.describe_in(schools))), w),
+                    style,
+                )
             }));
             out.push(Line::styled(
                 truncate("j/k choose · enter revoke (asks first) · esc cancel", w),

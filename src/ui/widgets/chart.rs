@@ -140,6 +140,43 @@ pub fn axis_label(v: f64) -> String {
     }
 }
 
+/// The value axis: its two labels right-aligned against a drawn axis line
+/// in the gutter's last column, ticked where they are. The plot (and so
+/// the aimline, which starts on the baseline's day at its left edge) lies
+/// wholly right of it; before, the aimline and a start marker drawn on
+/// that edge read as crossing the labels.
+fn value_axis(frame: &mut Frame, left: Rect, plot: Rect, m: &ChartModel, theme: &Theme) {
+    let Some(axis_x) = left.right().checked_sub(1).filter(|x| *x >= left.x) else {
+        return;
+    };
+    let labels = Rect {
+        width: left.width.saturating_sub(1),
+        height: 1,
+        ..left
+    };
+    let bottom_y = left.y + plot.height.saturating_sub(1);
+    for (v, y) in [(m.y_bounds[1], left.y), (m.y_bounds[0], bottom_y)] {
+        frame.render_widget(
+            Paragraph::new(axis_label(v))
+                .style(theme.dim)
+                .alignment(ratatui::layout::Alignment::Right),
+            Rect { y, ..labels },
+        );
+    }
+    let buf = frame.buffer_mut();
+    for y in plot.y..plot.bottom() {
+        let tick = y == left.y || y == bottom_y;
+        buf[(axis_x, y)]
+            .set_symbol(if tick { "┤" } else { "│" })
+            .set_style(theme.dim);
+    }
+    if plot.bottom() < left.bottom() {
+        buf[(axis_x, plot.bottom())]
+            .set_symbol("└")
+            .set_style(theme.dim);
+    }
+}
+
 /// The value axis on the left, the plot, and the date axis under the plot.
 pub fn areas(area: Rect, m: &ChartModel) -> [Rect; 3] {
     let gutter = [m.y_bounds[0], m.y_bounds[1]]
@@ -161,19 +198,8 @@ pub fn render(frame: &mut Frame, area: Rect, m: &ChartModel, theme: &Theme) {
     if area.height < 3 || area.width < 12 {
         return;
     }
-    let label = axis_label;
     let [left, plot, axis] = areas(area, m);
-    let top = TextLine::from(label(m.y_bounds[1])).style(theme.dim);
-    let bottom = TextLine::from(label(m.y_bounds[0])).style(theme.dim);
-    frame.render_widget(Paragraph::new(top), Rect { height: 1, ..left });
-    frame.render_widget(
-        Paragraph::new(bottom),
-        Rect {
-            y: left.y + plot.height.saturating_sub(1),
-            height: 1,
-            ..left
-        },
-    );
+    value_axis(frame, left, plot, m, theme);
     let end = m.origin + chrono::Days::new(m.x_bounds[1] as u64);
     let (from, to) = (m.origin.format("%b %-d").to_string(), end.format("%b %-d"));
     let gap = usize::from(axis.width).saturating_sub(from.len() + to.to_string().len());
@@ -181,38 +207,28 @@ pub fn render(frame: &mut Frame, area: Rect, m: &ChartModel, theme: &Theme) {
         Paragraph::new(format!("{from}{}{to}", " ".repeat(gap))).style(theme.dim),
         axis,
     );
-    let colour = |c: Color| theme.ok.fg.map(|_| c).unwrap_or(Color::Reset);
+    let ink = Ink::of(theme);
     let canvas = Canvas::default()
         .marker(Marker::Braille)
         .x_bounds(m.x_bounds)
         .y_bounds(m.y_bounds)
         .paint(|ctx| {
             for &(x, _, _) in &m.markers {
-                ctx.draw(&Line::new(
-                    x,
-                    m.y_bounds[0],
-                    x,
-                    m.y_bounds[1],
-                    colour(Color::DarkGray),
-                ));
+                ctx.draw(&Line::new(x, m.y_bounds[0], x, m.y_bounds[1], ink.markers));
             }
             if let Some([(x1, y1), (x2, y2)]) = m.aimline {
-                ctx.draw(&Line::new(x1, y1, x2, y2, colour(Color::Green)));
+                ctx.draw(&Line::new(x1, y1, x2, y2, ink.aimline));
             }
             if let Some(trend) = m.trend {
                 ctx.draw(&Points {
                     coords: &dotted(trend, plot.width),
-                    color: colour(Color::Yellow),
+                    color: ink.trend,
                 });
             }
             // Points as glyphs over the lines: one braille dot is too
             // faint to find, and a glyph reads the same without colour.
             for &(x, y) in &m.points {
-                ctx.print(
-                    x,
-                    y,
-                    TextLine::styled(POINT, theme.ok.fg(colour(Color::Cyan))),
-                );
+                ctx.print(x, y, TextLine::styled(POINT, theme.ok.fg(ink.points)));
             }
         });
     frame.render_widget(canvas, plot);
@@ -220,6 +236,31 @@ pub fn render(frame: &mut Frame, area: Rect, m: &ChartModel, theme: &Theme) {
         frame.buffer_mut()[(col, row)]
             .set_char(g)
             .set_style(theme.hotkey);
+    }
+}
+
+/// The chart's colours, taken from the theme's own words (whose contrast
+/// on the page every built-in is tested for) rather than fixed ANSI
+/// colours, which on light's near-white page read at 2:1; `dark` keeps
+/// cyan points, a green aimline, a yellow trend and grey markers.
+/// Without colours, all are the terminal's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ink {
+    pub points: Color,
+    pub aimline: Color,
+    pub trend: Color,
+    pub markers: Color,
+}
+
+impl Ink {
+    pub fn of(theme: &Theme) -> Ink {
+        let ink = |s: ratatui::style::Style| s.fg.unwrap_or(Color::Reset);
+        Ink {
+            points: ink(theme.hotkey),
+            aimline: ink(theme.ok),
+            trend: ink(theme.busy),
+            markers: ink(theme.dim),
+        }
     }
 }
 
@@ -516,6 +557,99 @@ mod tests {
         // A plot one row high keeps the first and drops the rest.
         let flat = Rect::new(3, 2, 30, 1);
         assert_eq!(marker_letters(&m, flat).len(), 1);
+    }
+
+    /// WCAG's 3:1 for graphics: every braille dot and point glyph of the
+    /// chart against the page, in every built-in (light's ANSI cyan and
+    /// green on near-white were 2:1); and its four inks stay apart.
+    #[test]
+    fn the_charts_marks_stand_out_from_the_page_in_every_built_in() {
+        use crate::ui::theme::{BUILTIN, contrast};
+        let g = goal(
+            GoalDirection::Increase,
+            10.0,
+            50.0,
+            &[(5, 12.0), (15, 22.0), (25, 31.0), (35, 45.0)],
+        );
+        let paused = [StatusMarker {
+            on: d(12),
+            marker: Change::Paused,
+        }];
+        let m = ChartModel::new(&g, &paused).unwrap();
+        for name in BUILTIN {
+            let theme = Theme::builtin(name).unwrap();
+            let mut t = Terminal::new(TestBackend::new(60, 16)).unwrap();
+            t.draw(|f| render(f, f.area(), &m, &theme)).unwrap();
+            let (text, page) = contrast::page(theme.text);
+            let mut inks = std::collections::BTreeSet::new();
+            for cell in t.backend().buffer().content() {
+                let c = cell.symbol().chars().next().unwrap_or(' ');
+                if !(('\u{2801}'..='\u{28FF}').contains(&c) || cell.symbol() == POINT) {
+                    continue;
+                }
+                let fg = if cell.fg == Color::Reset {
+                    text
+                } else {
+                    cell.fg
+                };
+                let r = contrast::ratio(fg, page).unwrap();
+                assert!(
+                    r >= contrast::GRAPHICS,
+                    "{name}: {:?} in {fg:?} on {page:?} is {r:.2}:1",
+                    cell.symbol()
+                );
+                inks.insert(format!("{fg:?}"));
+            }
+            assert_eq!(
+                inks.len(),
+                4,
+                "{name}: points, aimline, trend, marker: {inks:?}"
+            );
+        }
+    }
+
+    /// The aimline starts on the baseline's day, at the plot's left edge:
+    /// right of the value axis and its labels, never across them.
+    #[test]
+    fn the_aimline_starts_right_of_the_value_axis() {
+        let g = goal(
+            GoalDirection::Increase,
+            10.0,
+            50.0,
+            &[(10, 20.0), (20, 24.0)],
+        );
+        let started = [StatusMarker {
+            on: d(0),
+            marker: Change::Started,
+        }];
+        let m = ChartModel::new(&g, &started).unwrap();
+        let area = Rect::new(0, 0, 40, 12);
+        let mut t = Terminal::new(TestBackend::new(40, 12)).unwrap();
+        t.draw(|f| render(f, area, &m, &Theme::new(true))).unwrap();
+        let [left, plot, _] = areas(area, &m);
+        let axis = left.right() - 1;
+        assert_eq!(plot.x, axis + 1);
+        for y in plot.y..plot.bottom() {
+            for x in left.x..=axis {
+                assert!(!braille_at(&t, (x, y)), "plot ink at ({x},{y})");
+            }
+        }
+        let at = |x: u16, y: u16| t.backend().buffer()[(x, y)].symbol().to_string();
+        assert_eq!(
+            (at(axis, plot.y), at(axis, plot.y + 1)),
+            ("┤".into(), "│".into())
+        );
+        // The baseline (day 0, value 10) is the aimline's first cell.
+        let (col, row) = m.cell(0.0, 10.0, plot).unwrap();
+        assert_eq!(col, plot.x);
+        assert!(braille_at(&t, (col, row)));
+        let text: String = (0..12)
+            .map(|y| {
+                let row: String = (0..40).map(|x| at(x, y)).collect();
+                format!("{}\n", row.trim_end())
+            })
+            .collect();
+        insta::assert_snapshot!(text);
     }
 
     #[test]

@@ -31,7 +31,10 @@ impl Section {
         match self {
             Section::Active => match scope {
                 Scope::Mine => "My active interventions",
-                Scope::Schools => "Interventions in your schools",
+                // Active, as "My active interventions": beside the note
+                // counting every open one (review due too), "Interventions
+                // in your schools (399 of 807)" read as a contradiction.
+                Scope::Schools => "Active interventions in your schools",
             },
             Section::Reviews => "Reviews due",
             Section::OffTrack => "Goals off track",
@@ -303,7 +306,12 @@ impl HomeState {
         let t = &h.totals;
         let of = |total: u64| {
             if total > n as u64 {
-                format!("{} ({} of {})", title, grouped(n as u64), grouped(total))
+                format!(
+                    "{} ({} of {} shown)",
+                    title,
+                    grouped(n as u64),
+                    grouped(total)
+                )
             } else {
                 format!("{} ({n})", title)
             }

@@ -152,7 +152,7 @@ fn the_first_section_says_whose_interventions_it_lists() {
     );
     assert_eq!(
         home(&s).section_heading(Section::Active),
-        "Interventions in your schools (3)"
+        "Active interventions in your schools (3)"
     );
 }
 

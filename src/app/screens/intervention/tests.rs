@@ -78,8 +78,8 @@ fn a_cut_home_says_how_much_was_left_out() {
     assert_eq!(
         headings,
         [
-            "My active interventions (3 of 85,776)",
-            "Reviews due (1 of 31,402)",
+            "My active interventions (3 of 85,776 shown)",
+            "Reviews due (1 of 31,402 shown)",
             "Goals off track (1 among those shown)",
             "Overdue follow-ups (1 oldest; more not shown)",
             "Data-quality warnings (1 among those shown)",

@@ -43,6 +43,18 @@ pub enum PersonChange {
 }
 
 impl PersonChange {
+    /// Whose row it changes (or adds).
+    pub fn username(&self) -> &str {
+        match self {
+            PersonChange::Add { username, .. }
+            | PersonChange::Login { username }
+            | PersonChange::Grant { username, .. }
+            | PersonChange::Revoke { username, .. }
+            | PersonChange::SetActive { username, .. }
+            | PersonChange::SetPassword { username, .. } => username,
+        }
+    }
+
     /// What the status line says once it is done.
     pub fn done(&self) -> String {
         match self {

@@ -57,8 +57,12 @@ pub struct PeopleState {
     pub cursor: Cursor,
     pub filter: PeopleFilter,
     pub mode: Mode,
-    /// The change on its way, and what to say when it is done.
-    pub saving: Option<(ReqId, String)>,
+    /// The change on its way, what to say when it is done, and whose row
+    /// it changes.
+    pub saving: Option<(ReqId, String, String)>,
+    /// The person whose row the cursor goes to when the list arrives: the
+    /// one just added or changed, wherever the list now puts them.
+    pub land_on: Option<String>,
 }
 
 impl Default for PeopleState {
@@ -69,6 +73,7 @@ impl Default for PeopleState {
             filter: PeopleFilter::default(),
             mode: Mode::List,
             saving: None,
+            land_on: None,
         }
     }
 }
@@ -103,7 +108,7 @@ impl PeopleState {
     /// Sends `change`; the form or question stays until the answer.
     fn send(&mut self, cx: &mut Cx, change: PersonChange) -> Vec<Effect> {
         let req = cx.alloc();
-        self.saving = Some((req, change.done()));
+        self.saving = Some((req, change.done(), change.username().to_string()));
         vec![Effect::ChangePerson { req, change }]
     }
 
@@ -243,7 +248,7 @@ impl PeopleState {
                 Ok(change) => {
                     form.notice = None;
                     let fx = self.send(cx, change);
-                    if let (Mode::Add(f) | Mode::Grant { form: f, .. }, Some((req, _))) =
+                    if let (Mode::Add(f) | Mode::Grant { form: f, .. }, Some((req, _, _))) =
                         (&mut self.mode, &self.saving)
                     {
                         f.saving = Some(*req);
@@ -301,7 +306,7 @@ impl PeopleState {
             secret::Outcome::Cancel => self.mode = Mode::List,
             secret::Outcome::Ready(change) => {
                 let fx = self.send(cx, change);
-                if let (Mode::Password(p), Some((req, _))) = (&mut self.mode, &self.saving) {
+                if let (Mode::Password(p), Some((req, _, _))) = (&mut self.mode, &self.saving) {
                     p.saving = Some(*req);
                 }
                 return fx;
@@ -388,7 +393,7 @@ impl Room for PeopleState {
     }
 
     fn waits_for(&self, req: ReqId) -> bool {
-        self.list.waits_for(req) || self.saving.as_ref().is_some_and(|(r, _)| *r == req)
+        self.list.waits_for(req) || self.saving.as_ref().is_some_and(|(r, _, _)| *r == req)
     }
 
     fn busy(&self) -> bool {
@@ -437,7 +442,14 @@ impl Room for PeopleState {
     fn on_reply(&mut self, _cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
         if let Data::Directory { dir } = data {
             self.list.arrive(req, *dir);
-            self.cursor.clamp(self.shown().len());
+            let land_on = self.land_on.take();
+            let shown = self.shown();
+            let landed = land_on.and_then(|u| shown.iter().position(|p| p.username == u));
+            let len = shown.len();
+            match landed {
+                Some(i) => self.cursor = Cursor::at_row(i, len),
+                None => self.cursor.clamp(len),
+            }
         }
         vec![]
     }
@@ -446,12 +458,13 @@ impl Room for PeopleState {
         let Wrote::Admin(result) = wrote else {
             return vec![];
         };
-        let Some((_, done)) = self.saving.take().filter(|(r, _)| *r == req) else {
+        let Some((_, done, whose)) = self.saving.take().filter(|(r, _, _)| *r == req) else {
             return vec![];
         };
         match result {
             Ok(()) => {
                 cx.info(done);
+                self.land_on = Some(whose);
                 self.mode = Mode::List;
                 cx.go(Nav::ReloadSelf);
             }

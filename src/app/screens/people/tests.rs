@@ -227,6 +227,25 @@ fn adding_a_person_sends_one_change_and_reloads_when_done() {
         "{fx:?}"
     );
     assert!(s.message.as_ref().is_some_and(|(_, m)| m == "added j_new"));
+    // The list comes back with the new person in name order: the cursor
+    // is on them, not on the first row.
+    let Some(Effect::Load { req, .. }) = fx.first() else {
+        panic!()
+    };
+    let mut dir = directory();
+    dir.people
+        .insert(2, person("j_new", "Jo New", true, &[("counselor", None)]));
+    update(
+        &mut s,
+        Msg::Loaded {
+            req: *req,
+            data: Data::Directory { dir: Box::new(dir) },
+        },
+    );
+    assert_eq!(
+        people(&s).selected().map(|p| p.username.as_str()),
+        Some("j_new")
+    );
 }
 
 #[test]

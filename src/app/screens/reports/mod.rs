@@ -15,7 +15,7 @@ use crate::app::keymap::{Action, Context};
 use crate::app::list::Cursor;
 use crate::app::loadable::Loadable;
 use crate::app::own_jobs::{self, OwnJobs};
-use crate::app::screens::room::{Cx, Room};
+use crate::app::screens::room::{Cx, Kept, Nav, Room};
 use crate::app::{Data, Effect, Read, ReqId, Wrote};
 use crate::domain::jobs::{JobStatus, OwnJob};
 use crate::domain::missed::Period;
@@ -71,6 +71,14 @@ impl ReportsState {
         ReportsState {
             fidelity: true,
             ..ReportsState::default()
+        }
+    }
+
+    /// Starting from what the session kept (the period last chosen).
+    pub fn kept(self, kept: &Kept) -> ReportsState {
+        ReportsState {
+            period: kept.report_period.unwrap_or(self.period),
+            ..self
         }
     }
 
@@ -207,6 +215,10 @@ impl ReportsState {
             }
             Action::ExportPeriod => {
                 self.period = self.period.next();
+                // Reopened later in the session, the screen starts from it.
+                cx.go(Nav::Keep(Kept {
+                    report_period: Some(self.period),
+                }));
                 vec![]
             }
             _ => return None,

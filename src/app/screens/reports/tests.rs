@@ -337,6 +337,22 @@ fn the_fidelity_target_opens_reports_for_the_chosen_school_and_period() {
 }
 
 #[test]
+fn the_chosen_period_stays_for_the_session_when_the_screen_reopens() {
+    let (mut s, _) = opened_with(super::FIDELITY_TARGET, vec![]);
+    let first = reports(&s).period;
+    update(&mut s, key('p'));
+    let chosen = reports(&s).period;
+    assert_ne!(chosen, first);
+    update(&mut s, key(KeyCode::Esc));
+    assert!(!matches!(s.top(), Screen::Reports(_)));
+    for target in [super::FIDELITY_TARGET, super::TARGET] {
+        typed(&mut s, target);
+        assert_eq!(reports(&s).period, chosen, "{target}");
+        update(&mut s, key(KeyCode::Esc));
+    }
+}
+
+#[test]
 fn a_recap_is_for_the_chosen_school() {
     let mut s = loaded();
     update(&mut s, key('s'));

@@ -39,10 +39,20 @@ fn schools(s: &State) -> &SchoolsState {
 /// `:` and `line` typed, then Enter.
 pub(crate) fn typed(s: &mut State, line: &str) -> Vec<Effect> {
     update(s, key(':'));
+    typed_on(s, line)
+}
+
+/// `line` and enter on the open palette.
+pub(crate) fn typed_on(s: &mut State, line: &str) -> Vec<Effect> {
     for c in line.chars() {
         update(s, key(c));
     }
-    update(s, key(KeyCode::Enter))
+    // The palette's own search for students named like the line, which
+    // enter cancels (tested in `palette::tests`), is not the command's.
+    let search = s.palette.students.asking.as_ref().map(|(r, _)| *r);
+    let mut fx = update(s, key(KeyCode::Enter));
+    fx.retain(|e| !matches!(e, Effect::Cancel { req } if Some(*req) == search));
+    fx
 }
 
 /// `:line` typed and the database's yes to its tool, as `name`: the tool's

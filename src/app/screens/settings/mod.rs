@@ -90,9 +90,16 @@ impl SettingsState {
     pub fn scope_label(&self) -> String {
         match (&self.view, self.scope()) {
             (View::Mine, _) => "my own".into(),
-            (_, Some(SettingScope::School(id))) => format!("school {id}"),
+            (_, Some(SettingScope::School(id))) => self.school_words(&id),
             _ => "district".into(),
         }
+    }
+
+    /// A school as the screen says it: by name (a local id means little
+    /// to whoever reads it), the id when the book does not hold it.
+    fn school_words(&self, id: &str) -> String {
+        let schools = self.book.get().map_or(&[][..], |b| b.schools.as_slice());
+        crate::domain::people::school_name(schools, id).to_string()
     }
 
     fn next_view(&mut self) {
@@ -148,6 +155,10 @@ impl SettingsState {
             self.editing = None;
             return vec![];
         };
+        let school_names = match self.editing.as_ref().map(|e| &e.scope) {
+            Some(SettingScope::School(id)) => Some(self.school_words(id)),
+            _ => None,
+        };
         let Some(ed) = self.editing.as_mut() else {
             return vec![];
         };
@@ -169,12 +180,11 @@ impl SettingsState {
                     let req = cx.alloc();
                     ed.form.saving = Some(req);
                     ed.form.notice = None;
-                    let done = format!("{} is now {} ({})", def.label, as_text(&value), {
-                        match &ed.scope {
-                            SettingScope::System => "district".to_string(),
-                            SettingScope::School(s) => format!("school {s}"),
-                        }
-                    });
+                    let at = match &ed.scope {
+                        SettingScope::System => "district".to_string(),
+                        SettingScope::School(s) => school_names.unwrap_or_else(|| s.clone()),
+                    };
+                    let done = format!("{} is now {} ({at})", def.label, as_text(&value));
                     self.saving = Some((req, done));
                     return vec![Effect::SaveSetting {
                         req,
@@ -199,13 +209,20 @@ impl SettingsState {
             return vec![];
         };
         if s.value_at(&SettingScope::School(school.clone())).is_none() {
-            cx.info(format!("school {school} already follows the district"));
+            cx.info(format!(
+                "{} already follows the district",
+                self.school_words(&school)
+            ));
             return vec![];
         }
         let req = cx.alloc();
         self.saving = Some((
             req,
-            format!("school {school} follows the district's {} again", s.label),
+            format!(
+                "{} follows the district's {} again",
+                self.school_words(&school),
+                s.label
+            ),
         ));
         vec![Effect::SaveSetting {
             req,

@@ -169,7 +169,7 @@ fn scopes_in_turn_show_only_what_varies_by_school() {
     let mut s = loaded();
     update(&mut s, key('s'));
     assert_eq!(settings(&s).view, View::School(0));
-    assert_eq!(settings(&s).scope_label(), "school N1");
+    assert_eq!(settings(&s).scope_label(), "North");
     let keys: Vec<&str> = settings(&s)
         .settings()
         .iter()
@@ -183,7 +183,7 @@ fn scopes_in_turn_show_only_what_varies_by_school() {
     // N1 has no value of its own: nothing to remove.
     assert!(update(&mut s, key('x')).is_empty());
     update(&mut s, key('s'));
-    assert_eq!(settings(&s).scope_label(), "school S1");
+    assert_eq!(settings(&s).scope_label(), "South");
     let fx = update(&mut s, key('x'));
     let [
         Effect::SaveSetting {
@@ -200,7 +200,7 @@ fn scopes_in_turn_show_only_what_varies_by_school() {
     assert_eq!(*value, None);
     // One write at a time: the scope stays until it is answered.
     update(&mut s, key('s'));
-    assert_eq!(settings(&s).scope_label(), "school S1");
+    assert_eq!(settings(&s).scope_label(), "South");
     let fx = update(
         &mut s,
         Msg::Written {
@@ -218,7 +218,7 @@ fn scopes_in_turn_show_only_what_varies_by_school() {
     assert!(
         s.message
             .as_ref()
-            .is_some_and(|(_, m)| m.contains("school S1 follows the district"))
+            .is_some_and(|(_, m)| m.contains("South follows the district"))
     );
     update(&mut s, key('s'));
     assert_eq!(settings(&s).view, View::Mine);
@@ -266,7 +266,7 @@ fn a_coordinator_opens_on_their_school_and_may_not_edit_the_district() {
     b.schools.retain(|sc| sc.local_id == "S1");
     let mut s = loaded_with(b);
     assert_eq!(settings(&s).view, super::View::School(0));
-    assert_eq!(settings(&s).scope_label(), "school S1");
+    assert_eq!(settings(&s).scope_label(), "South");
     update(&mut s, key(KeyCode::Enter));
     let ed = settings(&s).editing.as_ref().expect("their school's value");
     assert_eq!(ed.scope, SettingScope::School("S1".into()));
