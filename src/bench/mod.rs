@@ -13,6 +13,7 @@ pub mod lists;
 pub mod memory;
 pub mod pages;
 pub mod render;
+pub mod short_search;
 pub mod sink;
 pub mod startup;
 pub mod stats;
@@ -173,7 +174,7 @@ fn latency_figures(
     }
 }
 
-fn load_note() -> String {
+pub fn load_note() -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let load = std::fs::read_to_string("/proc/loadavg")
         .ok()
@@ -302,6 +303,24 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
                     }
                 }
             }
+            match stats::summarize(&b.page_down_ratio) {
+                Some(s) => {
+                    let mut f = Figure::new(
+                        "PgDn bytes / the new rows' own text p95",
+                        Some(s.p95),
+                        "x",
+                        Some(1.2),
+                    );
+                    f.note = Some(format!("p50 {:.2}x", s.p50));
+                    figures.push(f);
+                }
+                None => figures.push(Figure::failed(
+                    "PgDn bytes / the new rows' own text",
+                    "x",
+                    Some(1.2),
+                    "no samples".into(),
+                )),
+            }
         }
         Err(e) => figures.push(Figure::failed(
             "bytes per keystroke",
@@ -332,6 +351,15 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
         latency_figures(&mut figures, name, lat.as_ref());
         measured.push(format!("{name}: {label}"));
     }
+    let short = short_search::measure(&pool, n).await;
+    percentiles(
+        &mut figures,
+        "search on one and two letters: bare SQL",
+        short.as_deref(),
+        "ms",
+        30.0,
+    );
+    measured.push(short_search::LABEL.to_string());
     let by_name = pages::measure(&pool, n).await;
     for (name, pick) in [
         (
