@@ -36,7 +36,9 @@ pub async fn measure(pool: &Pool, iterations: usize) -> Result<Vec<f64>> {
     let client: &tokio_postgres::Client = &conn;
     let searches = prefixes(&super::latency::surnames(client, 20).await?);
     if searches.is_empty() {
-        return Err(eyre!("no surnames to type: the roster is empty for this role"));
+        return Err(eyre!(
+            "no surnames to type: the roster is empty for this role"
+        ));
     }
     let mut out = Vec::with_capacity(iterations);
     for i in 0..iterations {

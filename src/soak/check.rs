@@ -29,9 +29,8 @@ async fn check(
     run: &str,
     acks: &[Ack],
 ) -> Result<Saves, tokio_postgres::Error> {
-    let sql = format!(
-        "SELECT id, split_part({column}, E'\\n', 1) FROM {table} WHERE {column} LIKE $1"
-    );
+    let sql =
+        format!("SELECT id, split_part({column}, E'\\n', 1) FROM {table} WHERE {column} LIKE $1");
     let rows = admin.query(&sql, &[&format!("soak {run} %")]).await?;
     let mut by_marker: HashMap<String, Vec<Uuid>> = HashMap::new();
     for r in &rows {
@@ -55,10 +54,7 @@ fn tally(found: &HashMap<String, Vec<Uuid>>, acks: &[Ack]) -> Saves {
             Some(_) => s.duplicated += 1,
         }
     }
-    s.unacknowledged = found
-        .keys()
-        .filter(|m| !acked.contains(m.as_str()))
-        .count();
+    s.unacknowledged = found.keys().filter(|m| !acked.contains(m.as_str())).count();
     s
 }
 
@@ -91,7 +87,12 @@ mod tests {
 
     #[test]
     fn lost_twice_and_unheard_saves_are_told_apart() {
-        let (a, b, c, d) = (ack("soak r 1-s-1"), ack("soak r 1-s-2"), ack("soak r 2-s-1"), ack("soak r 3-s-1"));
+        let (a, b, c, d) = (
+            ack("soak r 1-s-1"),
+            ack("soak r 1-s-2"),
+            ack("soak r 2-s-1"),
+            ack("soak r 3-s-1"),
+        );
         let mut found = HashMap::new();
         found.insert(a.marker.clone(), vec![a.id]);
         found.insert(b.marker.clone(), vec![b.id, Uuid::new_v4()]);

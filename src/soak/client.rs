@@ -9,8 +9,11 @@ use super::people::{Kind, Person, Work};
 use super::tally::Tally;
 use crate::app::screens::contact_edit::{About, ContactFor};
 use crate::app::session_edit::Editor;
+use crate::app::session_edit::draft::SessionDraft;
+use crate::app::session_edit::slots::{self, Slot};
 use crate::app::{self, Conn, Data, Effect, Msg, Read, ReqId, Screen, State, Wrote};
 use crate::domain::contact::{ContactFields, ContactWrite};
+use crate::domain::enums::FieldType;
 use crate::domain::kinds::{Channel, ContactDirection, ContactResult};
 use crate::domain::outcome::Written;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -123,11 +126,7 @@ impl Client {
 
     /// Applies every reply until `done` picks one (also applied), or the
     /// limit passes.
-    async fn until(
-        &mut self,
-        limit: Duration,
-        done: impl Fn(&Msg) -> bool,
-    ) -> Result<Msg, String> {
+    async fn until(&mut self, limit: Duration, done: impl Fn(&Msg) -> bool) -> Result<Msg, String> {
         let deadline = tokio::time::Instant::now() + limit;
         loop {
             match tokio::time::timeout_at(deadline, self.replies.recv()).await {
@@ -330,7 +329,8 @@ impl Client {
     /// the outbox; timed to the database's confirmation.
     async fn log_session(&mut self) {
         let Some(w) = self.work() else {
-            self.tally.error("session: open editor", "no open intervention");
+            self.tally
+                .error("session: open editor", "no open intervention");
             return;
         };
         let t = Instant::now();
@@ -357,7 +357,9 @@ impl Client {
                 (context, today)
             }
             Ok(Msg::Loaded { .. }) => {
-                return self.tally.error("session: open editor", "the intervention is gone");
+                return self
+                    .tally
+                    .error("session: open editor", "the intervention is gone");
             }
             Ok(Msg::QueryFailed { reason, .. }) | Err(reason) => {
                 return self.tally.error("session: open editor", &reason);
@@ -366,14 +368,16 @@ impl Client {
         };
         self.tally.sample("session: open editor", ms(t));
         if !context.may_write {
-            return self
-                .tally
-                .error("session: save", "may not log sessions for this intervention");
+            return self.tally.error(
+                "session: save",
+                "may not log sessions for this intervention",
+            );
         }
         let id = Uuid::new_v4();
         let mut draft = Editor::new_session(id, context, today).draft();
         let (marker, note) = self.note("s");
         draft.note = note;
+        fill_required(&mut draft);
         let mut editor = Editor::from_draft(draft);
         let write = match editor.write() {
             Ok(w) => w,
@@ -402,7 +406,9 @@ impl Client {
             Ok(Msg::SessionRefused { why, .. } | Msg::SubmitFailed { why, .. }) => {
                 self.tally.error("session: save", &why)
             }
-            Ok(_) => self.tally.error("session: save", "conflict on a new session"),
+            Ok(_) => self
+                .tally
+                .error("session: save", "conflict on a new session"),
             Err(why) => self.tally.error("session: save", &why),
         }
     }
@@ -411,7 +417,8 @@ impl Client {
     /// follow-up owners read), logs a phone call with a summary.
     async fn log_contact(&mut self) {
         let Some(w) = self.work() else {
-            self.tally.error("contact: open form", "no open intervention");
+            self.tally
+                .error("contact: open form", "no open intervention");
             return;
         };
         let t = Instant::now();
@@ -438,7 +445,9 @@ impl Client {
                 context
             }
             Ok(Msg::Loaded { .. }) => {
-                return self.tally.error("contact: open form", "the student is gone");
+                return self
+                    .tally
+                    .error("contact: open form", "the student is gone");
             }
             Ok(Msg::QueryFailed { reason, .. }) | Err(reason) => {
                 return self.tally.error("contact: open form", &reason);
@@ -496,7 +505,9 @@ impl Client {
                 wrote: Wrote::Contact(Written::Refused(why) | Written::Failed(why)),
                 ..
             }) => self.tally.error("contact: save", &why),
-            Ok(_) => self.tally.error("contact: save", "conflict or gone on a new contact"),
+            Ok(_) => self
+                .tally
+                .error("contact: save", "conflict or gone on a new contact"),
             Err(why) => self.tally.error("contact: save", &why),
         }
     }
@@ -516,7 +527,8 @@ impl Client {
     /// keystroke timed to its page), Ctrl-U, Esc.
     async fn search(&mut self) {
         if self.names.is_empty() || !matches!(self.state.top(), Screen::Roster(_)) {
-            self.tally.error("roster search keystroke", "no roster or no names");
+            self.tally
+                .error("roster search keystroke", "no roster or no names");
             return;
         }
         let name = self.names[self.rng.random_range(0..self.names.len())].clone();
@@ -562,6 +574,31 @@ impl Client {
     /// Waits (up to `limit`) for replies still on their way, applying them.
     pub async fn settle(&mut self, limit: Duration) {
         let _ = self.until(limit, |_| false).await;
+    }
+}
+
+/// What a person types into the program's required session fields the
+/// editor left empty (nothing carried over from a last session): the first
+/// choice, the least number, today.
+fn fill_required(draft: &mut SessionDraft) {
+    let slots = slots::slots(&draft.context);
+    for (i, slot) in slots.iter().enumerate() {
+        let Slot::Field(f) = slot else { continue };
+        let Some(def) = draft.context.fields.get(*f) else {
+            continue;
+        };
+        if !def.required || draft.values.get(i).is_none_or(|v| !v.trim().is_empty()) {
+            continue;
+        }
+        let typed =
+            slots::cycle(&draft.context, *slot, "", true).unwrap_or_else(|| match def.field_type {
+                FieldType::Number => def.min.unwrap_or(1.0).to_string(),
+                FieldType::MultiSelect => def.options.first().cloned().unwrap_or_default(),
+                FieldType::Date => draft.today.format("%Y-%m-%d").to_string(),
+                FieldType::Time => "10:00".into(),
+                _ => "Worked on the plan's skills".into(),
+            });
+        draft.values[i] = typed;
     }
 }
 

@@ -69,7 +69,9 @@ pub struct Report {
 /// "90", "90s", "2m", "500ms", "1h".
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(s.len());
+    let split = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(s.len());
     let (n, unit) = s.split_at(split);
     let n: f64 = n
         .parse()
@@ -85,7 +87,10 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 }
 
 pub async fn run(opts: Options) -> Result<Report> {
-    let admin_params = opts.admin.clone().with_application_name("caseload soak (admin)");
+    let admin_params = opts
+        .admin
+        .clone()
+        .with_application_name("caseload soak (admin)");
     let mut admin = crate::db::pool::connect_one(&admin_params)
         .await
         .wrap_err("the admin connection (--admin-url) failed")?;
@@ -223,7 +228,10 @@ async fn day(
 }
 
 fn kib(v: Option<u64>) -> String {
-    v.map_or_else(|| "not measured".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
+    v.map_or_else(
+        || "not measured".into(),
+        |k| format!("{:.1} MiB", k as f64 / 1024.0),
+    )
 }
 
 fn saves(name: &str, s: &Result<check::Saves, String>) -> String {
@@ -242,7 +250,7 @@ pub fn format(r: &Report) -> String {
     let _ = writeln!(s, "target        {}", r.target);
     let _ = writeln!(
         s,
-        "clients       {} ({} counselors, {} coordinators; {} signed in; {} login roles created), \
+        "clients       {} ({} counselors and interventionists, {} coordinators; {} signed in; {} login roles created), \
          pool of up to {} connections each",
         r.clients, r.counselors, r.coordinators, r.signed_in, r.logins_created, r.pool_size
     );
@@ -284,7 +292,11 @@ pub fn format(r: &Report) -> String {
     if r.tally.errors.is_empty() {
         let _ = writeln!(s, "errors        0");
     } else {
-        let _ = writeln!(s, "errors        {} (by kind, as the person was told):", r.tally.error_count());
+        let _ = writeln!(
+            s,
+            "errors        {} (by kind, as the person was told):",
+            r.tally.error_count()
+        );
         for (kind, n) in &r.tally.errors {
             let _ = writeln!(s, "  {n:>6}  {kind}");
         }
@@ -295,7 +307,8 @@ pub fn format(r: &Report) -> String {
          max_connections {}; {} samples{}",
         r.server.connections,
         r.server.active,
-        r.max_connections.map_or_else(|| "?".into(), |m| m.to_string()),
+        r.max_connections
+            .map_or_else(|| "?".into(), |m| m.to_string()),
         r.server.samples,
         if r.server.failures > 0 {
             format!(", {} failed", r.server.failures)

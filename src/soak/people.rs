@@ -8,17 +8,9 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// A counselor or an interventionist: their own open interventions.
     Counselor,
     Coordinator,
-}
-
-impl Kind {
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Counselor => "counselor",
-            Kind::Coordinator => "coordinator",
-        }
-    }
 }
 
 /// One of the counselor's open interventions: what they log sessions and
@@ -53,7 +45,7 @@ pub async fn pick(admin: &tokio_postgres::Client, n: usize) -> Result<Vec<Person
              FROM users u \
              JOIN user_roles ur ON ur.user_id = u.id \
              JOIN roles r ON r.id = ur.role_id \
-             WHERE u.is_active AND r.key IN ('counselor', 'coordinator') \
+             WHERE u.is_active AND r.key IN ('counselor', 'interventionist', 'coordinator') \
                AND u.username ~ '^[a-z_][a-z0-9_]{0,62}$' \
              GROUP BY u.id, u.username, r.key \
              ORDER BY md5(u.username)",
@@ -67,17 +59,19 @@ pub async fn pick(admin: &tokio_postgres::Client, n: usize) -> Result<Vec<Person
         let key: String = r.get(1);
         let open: i64 = r.get(2);
         match key.as_str() {
-            "counselor" if open > 0 => counselors.push(username),
+            "counselor" | "interventionist" if open > 0 => counselors.push(username),
             "coordinator" => coordinators.push(username),
             _ => {}
         }
     }
-    // A person with both roles is a coordinator only once.
+    // A person with two roles is one client: a coordinator, else once.
     counselors.retain(|c| !coordinators.contains(c));
+    counselors.dedup();
     let available = counselors.len() + coordinators.len();
     if available < n {
         bail!(
-            "the district has {} counselors with open interventions and {} coordinators, fewer \
+            "the district has {} counselors and interventionists with open interventions and {} \
+             coordinators, fewer \
              than the {n} clients asked for: seed more students (`caseload seed --students …`) \
              or ask for fewer clients",
             counselors.len(),
@@ -85,9 +79,8 @@ pub async fn pick(admin: &tokio_postgres::Client, n: usize) -> Result<Vec<Person
         );
     }
     let coordinator_share = coordinators.len() as f64 / available as f64;
-    let want_coordinators = ((n as f64 * coordinator_share).round() as usize).max(usize::from(
-        n > 1 && !coordinators.is_empty(),
-    ));
+    let want_coordinators = ((n as f64 * coordinator_share).round() as usize)
+        .max(usize::from(n > 1 && !coordinators.is_empty()));
     let want_coordinators = want_coordinators.min(coordinators.len());
     let want_counselors = n - want_coordinators;
     let mut people = Vec::with_capacity(n);

@@ -53,11 +53,20 @@ pub async fn sample(
             Ok(rows) => {
                 peak.samples += 1;
                 peak.connections = peak.connections.max(rows.len() as i64);
-                let active = rows.iter().filter(|r| r.get::<_, Option<bool>>(1) == Some(true));
+                let active = rows
+                    .iter()
+                    .filter(|r| r.get::<_, Option<bool>>(1) == Some(true));
                 peak.active = peak.active.max(active.count() as i64);
                 if local {
-                    let pids: Vec<String> = rows.iter().map(|r| r.get::<_, i32>(0).to_string()).collect();
-                    let sum = |field| pids.iter().filter_map(|p| proc_status_kib(p, field)).sum::<u64>();
+                    let pids: Vec<String> = rows
+                        .iter()
+                        .map(|r| r.get::<_, i32>(0).to_string())
+                        .collect();
+                    let sum = |field| {
+                        pids.iter()
+                            .filter_map(|p| proc_status_kib(p, field))
+                            .sum::<u64>()
+                    };
                     peak.rss_kib = Some(peak.rss_kib.unwrap_or(0).max(sum("VmRSS")));
                     peak.anon_kib = Some(peak.anon_kib.unwrap_or(0).max(sum("RssAnon")));
                 }
