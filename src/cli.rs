@@ -345,11 +345,12 @@ pub struct BenchArgs {
     #[arg(long)]
     pub json: bool,
     /// Measure one part only: `interventions` (the Interventions list),
+    /// `search` (search on one and two letters, bare SQL),
     /// `storage` (49 MB through the in-process store, and signing's share),
     /// `import` (a OneRoster import of --students generated students, written
     /// and then rolled back) or `jobs` (noop jobs per second through two
     /// workers).
-    #[arg(long, value_parser = ["interventions", "storage", "import", "jobs"])]
+    #[arg(long, value_parser = ["interventions", "search", "storage", "import", "jobs"])]
     pub only: Option<String>,
     /// Students in the generated OneRoster export (`--only import`).
     #[arg(long, default_value_t = 100_000)]

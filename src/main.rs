@@ -468,6 +468,7 @@ async fn bench(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::BenchAr
         database: params.display_masked(),
         startup,
         interventions_only: args.only.as_deref() == Some("interventions"),
+        short_search_only: args.only.as_deref() == Some("search"),
     };
     let report = caseload::bench::run(pool, tls, opts).await?;
     if args.json {
