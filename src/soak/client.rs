@@ -185,9 +185,27 @@ impl Client {
         }
     }
 
+    /// What the person sees while waiting: the connection's failure, else
+    /// the status line's message.
+    fn shown(&self) -> String {
+        match (&self.state.conn, &self.state.message) {
+            (Conn::Failed { reason, .. }, _) => reason.clone(),
+            (_, Some((_, m))) => m.clone(),
+            (Conn::Connecting { .. }, None) => "still connecting".into(),
+            (Conn::Connected(_), None) => "connected, the first screen still loading".into(),
+        }
+    }
+
+    /// [`Client::start`], a failure said as the person sees it.
+    pub async fn sign_in(&mut self) -> Result<f64, String> {
+        self.start()
+            .await
+            .map_err(|why| format!("{why}; on screen: {}", self.shown()))
+    }
+
     /// Sign in to the first screen of data (the home; a coordinator then
     /// opens the roster with `:roster`, as a person would).
-    pub async fn start(&mut self) -> Result<f64, String> {
+    async fn start(&mut self) -> Result<f64, String> {
         let t = Instant::now();
         self.apply(Msg::Resize {
             width: 120,

@@ -201,7 +201,7 @@ async fn day(
     think: Duration,
     deadline: tokio::time::Instant,
 ) {
-    match c.start().await {
+    match c.sign_in().await {
         Ok(ms) => c.tally.sample(SIGN_IN, ms),
         Err(why) => return c.tally.error("sign in", &why),
     }

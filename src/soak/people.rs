@@ -84,7 +84,20 @@ pub async fn pick(admin: &tokio_postgres::Client, n: usize) -> Result<Vec<Person
     let want_coordinators = want_coordinators.min(coordinators.len());
     let want_counselors = n - want_coordinators;
     let mut people = Vec::with_capacity(n);
-    for username in counselors.into_iter().take(want_counselors) {
+    let mut coordinators = coordinators.into_iter().take(want_coordinators);
+    // Coordinators spread among the counselors, so they sign in throughout
+    // the morning rather than last.
+    let every = (n / want_coordinators.max(1)).max(1);
+    for (i, username) in counselors.into_iter().take(want_counselors).enumerate() {
+        if i % every == every / 2
+            && let Some(c) = coordinators.next()
+        {
+            people.push(Person {
+                username: c,
+                kind: Kind::Coordinator,
+                work: Vec::new(),
+            });
+        }
         let work = admin
             .query(
                 "SELECT i.id, s.id, s.last_name || ', ' || s.first_name \
@@ -108,7 +121,7 @@ pub async fn pick(admin: &tokio_postgres::Client, n: usize) -> Result<Vec<Person
             work,
         });
     }
-    for username in coordinators.into_iter().take(want_coordinators) {
+    for username in coordinators {
         people.push(Person {
             username,
             kind: Kind::Coordinator,
