@@ -193,9 +193,7 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
 
     // First, before the other measurements allocate anything.
     let memory = if opts.interventions_only || opts.short_search_only {
-        Err(color_eyre::eyre::eyre!(
-            "not measured (--only interventions)"
-        ))
+        Err(color_eyre::eyre::eyre!("not measured (--only)"))
     } else {
         memory::measure(pool.clone(), tls.clone(), MEMORY_PAGES).await
     };
