@@ -509,3 +509,34 @@ pub async fn save_filters(
         .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(search: &str) -> RosterQuery {
+        RosterQuery {
+            search: search.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Only searches the trigram index cannot answer, in name order with no
+    /// filter, take the index-only walk: the others keep the plans
+    /// tests/roster_collation.rs pins.
+    #[test]
+    fn the_index_only_walk_is_for_short_searches_by_name_alone() {
+        assert!(short_search(&q("g")));
+        assert!(short_search(&q("ga")));
+        assert!(short_search(&q("ga o'")));
+        assert!(!short_search(&q("")));
+        assert!(!short_search(&q("gar")));
+        assert!(!short_search(&q("ga rcia")));
+        let mut by_grade = q("ga");
+        by_grade.sort = Sort::Grade;
+        assert!(!short_search(&by_grade));
+        let mut filtered = q("ga");
+        filtered.filters.iep = true;
+        assert!(!short_search(&filtered));
+    }
+}
