@@ -44,6 +44,11 @@ pub enum Command {
     /// Measure the performance figures (latency, render time, bytes per key,
     /// memory, cold start) against the configured database.
     Bench(BenchArgs),
+    /// Many people at once: N headless clients, each signed in as its own
+    /// login role, living a compressed day against the configured database
+    /// (directly or through a pooler); prints latency per action, errors,
+    /// server connections and memory, and checks every acknowledged save.
+    Soak(SoakArgs),
     /// Set up and check document storage (S3 or S3-compatible).
     #[command(subcommand)]
     Storage(StorageCommand),
@@ -308,6 +313,30 @@ pub struct SeedArgs {
 }
 
 #[derive(Debug, Args, Clone)]
+pub struct SoakArgs {
+    /// How many people at once.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub clients: u32,
+    /// How long the day lasts (90s, 5m, …); sign-ins are spread over its
+    /// first fifth (at most 20 s).
+    #[arg(long, default_value = "2m", value_parser = crate::soak::parse_duration)]
+    pub duration: std::time::Duration,
+    /// Mean think time between one client's actions (each pause is drawn
+    /// between half and one and a half of it).
+    #[arg(long, default_value = "2s", value_parser = crate::soak::parse_duration)]
+    pub rate: std::time::Duration,
+    /// A direct connection with CREATEROLE that reads every row and
+    /// pg_stat_activity (a superuser on a test server): gives the people
+    /// their login roles, samples the server, checks the saves. Default:
+    /// the --database-url itself, which then must be such a role.
+    #[arg(long, value_name = "URL")]
+    pub admin_url: Option<String>,
+    /// Each client's pool size (default: database.pool_max_size).
+    #[arg(long)]
+    pub pool_size: Option<usize>,
+}
+
+#[derive(Debug, Args, Clone)]
 pub struct BenchArgs {
     /// Samples per figure (frame render takes ten times as many, cold start at most 20).
     #[arg(long, default_value_t = 200)]
@@ -316,11 +345,12 @@ pub struct BenchArgs {
     #[arg(long)]
     pub json: bool,
     /// Measure one part only: `interventions` (the Interventions list),
+    /// `search` (search on one and two letters, bare SQL),
     /// `storage` (49 MB through the in-process store, and signing's share),
     /// `import` (a OneRoster import of --students generated students, written
     /// and then rolled back) or `jobs` (noop jobs per second through two
     /// workers).
-    #[arg(long, value_parser = ["interventions", "storage", "import", "jobs"])]
+    #[arg(long, value_parser = ["interventions", "search", "storage", "import", "jobs"])]
     pub only: Option<String>,
     /// Students in the generated OneRoster export (`--only import`).
     #[arg(long, default_value_t = 100_000)]

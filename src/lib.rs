@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod logging;
 pub mod oneroster;
 pub mod report;
+pub mod soak;
 pub mod storage;
 pub mod tui;
 pub mod ui;

@@ -285,6 +285,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             Ok(())
         }
         Some(Command::Bench(args)) => bench(&cli, &loaded, args).await,
+        Some(Command::Soak(args)) => soak(&cli, &loaded, args).await,
         Some(Command::Storage(cmd)) => {
             let client = pool::connect_one(&resolve(&cli, &loaded)?).await?;
             let data_dir = loaded
@@ -467,12 +468,40 @@ async fn bench(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::BenchAr
         database: params.display_masked(),
         startup,
         interventions_only: args.only.as_deref() == Some("interventions"),
+        short_search_only: args.only.as_deref() == Some("search"),
     };
     let report = caseload::bench::run(pool, tls, opts).await?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print!("{}", caseload::bench::format_table(&report));
+    }
+    Ok(())
+}
+
+async fn soak(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::SoakArgs) -> Result<()> {
+    let target = resolve(cli, loaded)?;
+    let admin = match &args.admin_url {
+        Some(url) => loaded.conn_params_from_process(Some(url))?,
+        None => target.clone(),
+    };
+    let mut database = loaded.config.database.clone();
+    if let Some(n) = args.pool_size {
+        database.pool_max_size = n.max(1);
+    }
+    let opts = caseload::soak::Options {
+        clients: args.clients as usize,
+        duration: args.duration,
+        think: args.rate,
+        target,
+        admin,
+        database,
+        scratch: std::env::temp_dir(),
+    };
+    let report = caseload::soak::run(opts).await?;
+    print!("{}", caseload::soak::format(&report));
+    if caseload::soak::lost_any(&report) {
+        std::process::exit(1);
     }
     Ok(())
 }

@@ -273,6 +273,11 @@ impl<W: Write> Screen<W> {
         })
     }
 
+    /// The last frame sent, as the terminal now shows it.
+    pub fn last_frame(&self) -> Option<&ratatui::buffer::Buffer> {
+        self.last.as_ref()
+    }
+
     /// One frame: drawn, diffed against the last, bracketed as a
     /// synchronized update and flushed in one write.
     /// When rows only moved (the list scrolled), the terminal's scroll

@@ -13,6 +13,32 @@ pub struct Bytes {
     pub scroll_line: Vec<f64>,
     /// PgDn: the table scrolls by a screen.
     pub page_down: Vec<f64>,
+    /// PgDn's bytes over the bytes of the text it brought: what no diff
+    /// can beat ([`new_text_bytes`]).
+    pub page_down_ratio: Vec<f64>,
+}
+
+/// Each row of a frame as text, trailing blanks trimmed.
+fn row_texts(b: &ratatui::buffer::Buffer) -> Vec<String> {
+    let w = usize::from(b.area.width);
+    b.content
+        .chunks(w.max(1))
+        .map(|row| {
+            let text: String = row.iter().map(|c| c.symbol()).collect();
+            text.trim_end().to_string()
+        })
+        .collect()
+}
+
+/// The bytes of the text of the rows `after` shows that `before` showed
+/// nowhere: a terminal must be sent at least these, whatever the diff.
+pub fn new_text_bytes(before: &ratatui::buffer::Buffer, after: &ratatui::buffer::Buffer) -> usize {
+    let seen: std::collections::HashSet<String> = row_texts(before).into_iter().collect();
+    row_texts(after)
+        .into_iter()
+        .filter(|r| !r.is_empty() && !seen.contains(r))
+        .map(|r| r.len())
+        .sum()
 }
 
 /// The bytes of the key's own frame. Pages the key asked for are loaded
@@ -26,6 +52,20 @@ async fn step(h: &mut Headless, code: KeyCode) -> Result<f64> {
     Ok(bytes as f64)
 }
 
+/// [`step`], also returning the key's own frame as sent.
+async fn step_frame(
+    h: &mut Headless,
+    code: KeyCode,
+) -> Result<(f64, Option<ratatui::buffer::Buffer>)> {
+    let effects = h.press(code);
+    let bytes = h.draw()?;
+    let frame = h.screen.last_frame().cloned();
+    if h.settle(effects).await {
+        h.draw()?;
+    }
+    Ok((bytes as f64, frame))
+}
+
 async fn home(h: &mut Headless) -> Result<()> {
     step(h, KeyCode::Home).await.map(|_| ())
 }
@@ -35,6 +75,7 @@ pub async fn measure(h: &mut Headless, iterations: usize) -> Result<Bytes> {
         cursor: Vec::new(),
         scroll_line: Vec::new(),
         page_down: Vec::new(),
+        page_down_ratio: Vec::new(),
     };
     home(h).await?;
     for i in 0..iterations {
@@ -57,7 +98,39 @@ pub async fn measure(h: &mut Headless, iterations: usize) -> Result<Bytes> {
     }
     home(h).await?;
     for _ in 0..iterations {
-        out.page_down.push(step(h, KeyCode::PageDown).await?);
+        let before = h.screen.last_frame().cloned();
+        let bytes = step_frame(h, KeyCode::PageDown).await?;
+        out.page_down.push(bytes.0);
+        if let (Some(before), Some(text)) = (before, bytes.1) {
+            let new = new_text_bytes(&before, &text);
+            if new > 0 {
+                out.page_down_ratio.push(bytes.0 / new as f64);
+            }
+        }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+
+    fn frame(rows: &[&str]) -> Buffer {
+        let mut b = Buffer::empty(Rect::new(0, 0, 10, rows.len() as u16));
+        for (y, r) in rows.iter().enumerate() {
+            b.set_string(0, y as u16, r, ratatui::style::Style::default());
+        }
+        b
+    }
+
+    #[test]
+    fn only_rows_never_shown_before_count() {
+        let before = frame(&["head", "Abel", "Baker", "foot"]);
+        let after = frame(&["head", "Cohen", "Dü", "foot"]);
+        // "Cohen" 5 bytes, "Dü" 3 bytes; head and foot were on screen.
+        assert_eq!(new_text_bytes(&before, &after), 8);
+        assert_eq!(new_text_bytes(&after, &after), 0);
+    }
 }

@@ -90,13 +90,7 @@ impl Search {
 
     /// Surnames sampled deterministically from what the role can see.
     pub async fn from_data(client: &tokio_postgres::Client, names: i64) -> Result<Search> {
-        let rows = client
-            .query(
-                "SELECT last_name FROM (SELECT DISTINCT last_name FROM students                    WHERE last_name ~ '^[[:alpha:]]{3,}$') n                  ORDER BY md5(last_name) LIMIT $1",
-                &[&names],
-            )
-            .await?;
-        let names: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+        let names = surnames(client, names).await?;
         if names.is_empty() {
             return Err(eyre!(
                 "no surnames to type: the roster is empty for this role"
@@ -156,6 +150,22 @@ impl RosterSource for Search {
             Ok(page.rows.len())
         })
     }
+}
+
+/// Up to `n` surnames of students the connection's role sees, sampled
+/// deterministically (by `md5`), letters only, at least three of them.
+pub async fn surnames(
+    client: &tokio_postgres::Client,
+    n: i64,
+) -> Result<Vec<String>, tokio_postgres::Error> {
+    let rows = client
+        .query(
+            "SELECT last_name FROM (SELECT DISTINCT last_name FROM students \
+               WHERE last_name ~ '^[[:alpha:]]{3,}$') n ORDER BY md5(last_name) LIMIT $1",
+            &[&n],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
 /// Presses `key` and times it until the page it asks for (the load

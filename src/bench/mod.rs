@@ -13,6 +13,7 @@ pub mod lists;
 pub mod memory;
 pub mod pages;
 pub mod render;
+pub mod short_search;
 pub mod sink;
 pub mod startup;
 pub mod stats;
@@ -37,6 +38,8 @@ pub struct Options {
     pub startup: Option<startup::Target>,
     /// Only the Interventions list's figures (`--only interventions`).
     pub interventions_only: bool,
+    /// Only the one- and two-letter search's bare SQL (`--only search`).
+    pub short_search_only: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -173,7 +176,7 @@ fn latency_figures(
     }
 }
 
-fn load_note() -> String {
+pub fn load_note() -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let load = std::fs::read_to_string("/proc/loadavg")
         .ok()
@@ -189,10 +192,8 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
     let mut figures = Vec::new();
 
     // First, before the other measurements allocate anything.
-    let memory = if opts.interventions_only {
-        Err(color_eyre::eyre::eyre!(
-            "not measured (--only interventions)"
-        ))
+    let memory = if opts.interventions_only || opts.short_search_only {
+        Err(color_eyre::eyre::eyre!("not measured (--only)"))
     } else {
         memory::measure(pool.clone(), tls.clone(), MEMORY_PAGES).await
     };
@@ -270,6 +271,11 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
         return Ok(report(figures, vec![iv_list::LABEL.to_string()]));
     }
 
+    if opts.short_search_only {
+        short_search_figure(&mut figures, &pool, n).await;
+        return Ok(report(figures, vec![short_search::LABEL.to_string()]));
+    }
+
     let render = render::measure(&h, n * 10);
     percentiles(
         &mut figures,
@@ -302,6 +308,24 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
                     }
                 }
             }
+            match stats::summarize(&b.page_down_ratio) {
+                Some(s) => {
+                    let mut f = Figure::new(
+                        "PgDn bytes / the new rows' own text p95",
+                        Some(s.p95),
+                        "x",
+                        Some(1.2),
+                    );
+                    f.note = Some(format!("p50 {:.2}x", s.p50));
+                    figures.push(f);
+                }
+                None => figures.push(Figure::failed(
+                    "PgDn bytes / the new rows' own text",
+                    "x",
+                    Some(1.2),
+                    "no samples".into(),
+                )),
+            }
         }
         Err(e) => figures.push(Figure::failed(
             "bytes per keystroke",
@@ -332,6 +356,8 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
         latency_figures(&mut figures, name, lat.as_ref());
         measured.push(format!("{name}: {label}"));
     }
+    short_search_figure(&mut figures, &pool, n).await;
+    measured.push(short_search::LABEL.to_string());
     let by_name = pages::measure(&pool, n).await;
     for (name, pick) in [
         (
@@ -420,6 +446,18 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
     }
 
     Ok(report(figures, measured))
+}
+
+/// Search on one and two letters, bare SQL (issue 19): p95 against 30 ms.
+async fn short_search_figure(figures: &mut Vec<Figure>, pool: &Pool, n: usize) {
+    let short = short_search::measure(pool, n).await;
+    percentiles(
+        figures,
+        "search on one and two letters: bare SQL",
+        short.as_deref(),
+        "ms",
+        30.0,
+    );
 }
 
 /// The Interventions list's figures (issue 14).

@@ -68,31 +68,44 @@ pub(super) async fn form(c: &Client, about: About, today: NaiveDate) -> Result<D
     })
 }
 
-pub(super) async fn write(c: &Client, w: ContactWrite) -> ContactWritten {
-    let r = match w {
-        ContactWrite::Insert {
-            id,
-            student_id,
-            intervention_id,
-            parent_id,
-            closes_parent,
-            fields,
-        } => {
-            let new = contacts::NewContact {
+/// The write in its own transaction with JIT off: row-level security's
+/// policy calls inflate the insert's cost estimate past `jit_above_cost`,
+/// and PostgreSQL spent ~1.7 s compiling a statement that runs in 36 ms
+/// (EXPLAIN ANALYZE as a counselor, 50,000 students); with 40 people saving
+/// at once each save took 10–15 s of CPU (`caseload soak`, issue 19). Exports
+/// turn it off the same way (`export::without_jit`).
+pub(super) async fn write(c: &mut Client, w: ContactWrite) -> ContactWritten {
+    let r = async {
+        let tx = c.transaction().await?;
+        crate::export::without_jit(&tx).await?;
+        let v = match w {
+            ContactWrite::Insert {
                 id,
                 student_id,
                 intervention_id,
                 parent_id,
                 closes_parent,
-            };
-            contacts::log_new(c, new, &fields).await
-        }
-        ContactWrite::Update {
-            id,
-            version,
-            fields,
-        } => contacts::update(c, id, version, &fields).await,
-    };
+                fields,
+            } => {
+                let new = contacts::NewContact {
+                    id,
+                    student_id,
+                    intervention_id,
+                    parent_id,
+                    closes_parent,
+                };
+                contacts::log_new(&tx, new, &fields).await?
+            }
+            ContactWrite::Update {
+                id,
+                version,
+                fields,
+            } => contacts::update(&tx, id, version, &fields).await?,
+        };
+        tx.commit().await?;
+        Ok(v)
+    }
+    .await;
     match r {
         Ok(v) => ContactWritten::Saved(v),
         Err(WriteError::Conflict { current }) => ContactWritten::Conflict(current),

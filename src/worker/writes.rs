@@ -106,7 +106,7 @@ pub(super) async fn run(c: &mut Object, effect: Effect, today: NaiveDate) -> Opt
         },
         Effect::WriteContact { req, write } => Msg::Written {
             req,
-            wrote: Wrote::Contact(super::contact::write(pg, write).await),
+            wrote: Wrote::Contact(super::contact::write(c, write).await),
         },
         Effect::ChangeFollowUp {
             req,

@@ -251,7 +251,7 @@ impl Editor {
 
     /// The write the editor's values make, or `Err` (the messages are on
     /// the fields, or the note's).
-    fn write(&mut self) -> Result<SessionWrite, String> {
+    pub(crate) fn write(&mut self) -> Result<SessionWrite, String> {
         self.form.show_all = true;
         self.revalidate();
         let note = self.note_text();
