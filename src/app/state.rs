@@ -18,6 +18,16 @@ pub enum Conn {
     Failed { req: ReqId, reason: String },
 }
 
+/// The server as the listener's heartbeat last saw it (`Msg::Link`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Link {
+    /// Reachable, or not heard of yet.
+    #[default]
+    Up,
+    /// Lost at this time of day ("10:42").
+    Down { since: String },
+}
+
 /// The outbox as the status line shows it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OutboxStatus {
@@ -98,6 +108,8 @@ pub struct State {
     pub palette: super::palette::Palette,
     /// The command palette's recent picks, newest first.
     pub recent: Vec<String>,
+    /// Whether the server answers the heartbeat.
+    pub link: Link,
 }
 
 impl State {
@@ -128,6 +140,7 @@ impl State {
             clipboard_note: opts.clipboard_note,
             palette: Default::default(),
             recent: Vec::new(),
+            link: Link::Up,
         }
     }
 

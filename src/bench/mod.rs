@@ -9,6 +9,7 @@ pub mod import;
 pub mod iv_list;
 pub mod jobs;
 pub mod latency;
+pub mod live;
 pub mod lists;
 pub mod memory;
 pub mod pages;
@@ -305,6 +306,38 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
         }
         Err(e) => figures.push(Figure::failed(
             "bytes per keystroke",
+            "B",
+            Some(512.0),
+            format!("{e:#}"),
+        )),
+    }
+
+    // Issue 18: a live refresh of one changed row over a slow link.
+    match live::measure(&mut h, &pool, n).await {
+        Ok(l) => {
+            match stats::summarize(&l.frames) {
+                Some(s) => figures.push(Figure::new(
+                    "bytes for a live refresh of one changed roster row p95".to_string(),
+                    Some(s.p95),
+                    "B",
+                    Some(512.0),
+                )),
+                None => figures.push(Figure::failed(
+                    "bytes for a live refresh of one changed roster row",
+                    "B",
+                    Some(512.0),
+                    "no samples".into(),
+                )),
+            }
+            figures.push(Figure::new(
+                "the changed row's new name cell (text bytes)".to_string(),
+                Some(l.text),
+                "B",
+                None,
+            ));
+        }
+        Err(e) => figures.push(Figure::failed(
+            "bytes for a live refresh of one changed roster row",
             "B",
             Some(512.0),
             format!("{e:#}"),

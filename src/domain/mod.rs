@@ -16,6 +16,7 @@ pub mod intervention;
 pub mod iv_list;
 pub mod jobs;
 pub mod kinds;
+pub mod live;
 pub mod lifecycle;
 pub mod markers;
 pub mod menu_tree;

@@ -206,6 +206,16 @@ impl Room for DetailState {
             || self.docs.req().is_some()
     }
 
+    /// Its header, goals, points, sessions, team and attachments: a
+    /// change to any of them (the notice names the intervention) loads it
+    /// again; the tab and a prompt stay.
+    fn on_changed(&mut self, cx: &mut Cx, changes: &crate::domain::live::Changes) -> Vec<Effect> {
+        if changes.touches_intervention(self.id) {
+            cx.go(Nav::ReloadSelf);
+        }
+        vec![]
+    }
+
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
         cx.load(&mut self.detail, Read::Intervention { id: self.id })
     }
