@@ -166,19 +166,25 @@ async fn temp_objects_of_the_writer_do_not_redirect_the_trigger() {
     let f = fixture().await;
     let (_c, mut rx) = listen(&f.coordinator_params).await;
     let iv = own_intervention(&f).await;
-    // A counselor's session shadows what the trigger calls and reads.
+    // A counselor's session tries to shadow what the trigger calls and
+    // reads; logins create nothing (no TEMP on caseload's databases), so
+    // each is refused, and an odd search_path changes nothing either.
+    for sql in [
+        "CREATE TEMP TABLE changed (id uuid, version int)",
+        "CREATE FUNCTION pg_temp.pg_notify(text, text) RETURNS void \
+           LANGUAGE sql AS 'SELECT NULL::void'",
+        "CREATE FUNCTION pg_temp.to_jsonb(anyelement) RETURNS jsonb \
+           LANGUAGE sql AS $$ SELECT '{}'::jsonb $$",
+        "CREATE FUNCTION public.pg_notify(text, text) RETURNS void \
+           LANGUAGE sql AS 'SELECT NULL::void'",
+    ] {
+        let e = f.counselor.batch_execute(sql).await.expect_err(sql);
+        assert_eq!(e.code().map(|c| c.code()), Some("42501"), "{sql}");
+    }
     f.counselor
-        .batch_execute(
-            "CREATE TEMP TABLE changed (id uuid, version int); \
-             INSERT INTO changed VALUES (gen_random_uuid(), 1); \
-             CREATE FUNCTION pg_temp.pg_notify(text, text) RETURNS void \
-               LANGUAGE sql AS 'SELECT NULL::void'; \
-             CREATE FUNCTION pg_temp.to_jsonb(anyelement) RETURNS jsonb \
-               LANGUAGE sql AS $$ SELECT '{\"id\":\"00000000-0000-0000-0000-000000000000\"}'::jsonb $$; \
-             SET search_path = pg_temp, public, pg_catalog;",
-        )
+        .batch_execute("SET search_path = pg_temp, public, pg_catalog")
         .await
-        .expect("temp objects");
+        .unwrap();
     f.counselor
         .execute(
             "UPDATE public.interventions SET concern = concern WHERE id = $1",
@@ -214,14 +220,13 @@ async fn a_counselor_cannot_change_or_silence_the_notices() {
              LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$",
             "42501",
         ),
-        ("ALTER FUNCTION caseload_notify_changes() RESET search_path", "42501"),
+        (
+            "ALTER FUNCTION caseload_notify_changes() RESET search_path",
+            "42501",
+        ),
         ("SELECT caseload_notify_changes()", "42501"),
     ] {
-        let e = f
-            .counselor
-            .batch_execute(sql)
-            .await
-            .expect_err(sql);
+        let e = f.counselor.batch_execute(sql).await.expect_err(sql);
         assert_eq!(
             e.code().map(|c| c.code()),
             Some(want),

@@ -50,8 +50,9 @@ impl Client {
     async fn start(conninfo: &str, stack: Vec<Screen>, live: Settings) -> Client {
         let params = conn::resolve(Some(conninfo), &|_| None, None).expect("conninfo");
         let tls = Tls::for_params(&params).expect("tls");
-        let pool = caseload::db::pool::build_pool_with_tls(&params, &DatabaseConfig::default(), &tls)
-            .expect("pool");
+        let pool =
+            caseload::db::pool::build_pool_with_tls(&params, &DatabaseConfig::default(), &tls)
+                .expect("pool");
         let w = Worker::new(pool, tls).with_live(live, params);
         let (tx, replies) = tokio::sync::mpsc::unbounded_channel();
         let effects = worker::spawn_worker(w, tx);
@@ -100,7 +101,9 @@ impl Client {
         while !done(&self.state) {
             let msg = tokio::time::timeout_at(deadline, self.replies.recv())
                 .await
-                .unwrap_or_else(|_| panic!("waited 20 s for: {what}; state: {:?}", self.state.message))
+                .unwrap_or_else(|_| {
+                    panic!("waited 20 s for: {what}; state: {:?}", self.state.message)
+                })
                 .expect("the worker stopped");
             self.apply(msg);
         }
@@ -189,13 +192,18 @@ async fn a_save_appears_on_the_other_clients_home_detail_and_roster() {
         .and_then(|h| h.home.get())
         .and_then(|h| h.active.first().cloned())
         .expect("an active intervention on the home");
-    coord.state.screens.push(Screen::Intervention(DetailState::new(
-        row.of.intervention_id,
-        "opened".into(),
-    )));
+    coord
+        .state
+        .screens
+        .push(Screen::Intervention(DetailState::new(
+            row.of.intervention_id,
+            "opened".into(),
+        )));
     coord.key(KeyCode::Char('r'));
     coord
-        .until("the detail loaded", |s| !s.busy() && format!("{:?}", s.top()).contains("header"))
+        .until("the detail loaded", |s| {
+            !s.busy() && format!("{:?}", s.top()).contains("header")
+        })
         .await;
     // The roster client: move onto the third row, to see the cursor stay.
     lister.key(KeyCode::Down);
@@ -219,7 +227,11 @@ async fn a_save_appears_on_the_other_clients_home_detail_and_roster() {
     );
     lister
         .until("the roster shows the new name", |s| {
-            roster(s).is_some_and(|r| r.rows.iter().any(|x| x.preferred_name.as_deref() == Some("Wirelive")))
+            roster(s).is_some_and(|r| {
+                r.rows
+                    .iter()
+                    .any(|x| x.preferred_name.as_deref() == Some("Wirelive"))
+            })
         })
         .await;
     assert_eq!(
@@ -261,21 +273,31 @@ async fn a_half_edited_form_is_not_overwritten_and_says_who_changed_it() {
         .and_then(|h| h.home.get())
         .and_then(|h| h.active.first().cloned())
         .expect("an active intervention");
-    coord.state.screens.push(Screen::Intervention(DetailState::new(
-        row.of.intervention_id,
-        "opened".into(),
-    )));
-    coord.key(KeyCode::Char('r'));
     coord
-        .until("the detail loaded", |s| !s.busy())
-        .await;
-    coord.key(KeyCode::Char('e'));
+        .state
+        .screens
+        .push(Screen::Intervention(DetailState::new(
+            row.of.intervention_id,
+            "opened".into(),
+        )));
+    coord.key(KeyCode::Char('r'));
+    coord.until("the detail loaded", |s| !s.busy()).await;
+    coord.key(KeyCode::Char('E'));
     coord
         .until("the edit form open", |s| {
             matches!(s.top(), Screen::IvEdit(e) if matches!(e.stage, caseload::app::iv_edit::Stage::Form(_)))
         })
         .await;
-    for c in "half typed".chars() {
+    // To the Concern field, a text box, and half an edit into it.
+    for _ in 0..12 {
+        let on_concern = matches!(coord.state.top(), Screen::IvEdit(e)
+            if matches!(&e.stage, caseload::app::iv_edit::Stage::Form(f) if f.specs[f.focus].label == "Concern"));
+        if on_concern {
+            break;
+        }
+        coord.key(KeyCode::Tab);
+    }
+    for c in " half typed".chars() {
         coord.key(KeyCode::Char(c));
     }
     let typed = format!("{:?}", coord.state.top());
@@ -302,7 +324,10 @@ async fn a_half_edited_form_is_not_overwritten_and_says_who_changed_it() {
         .await;
     let after = format!("{:?}", coord.state.top());
     assert!(after.contains("half typed"), "the edit is kept: {after}");
-    assert!(!after.contains("Changed by the admin"), "theirs is not pulled into the form");
+    assert!(
+        !after.contains("Changed by the admin"),
+        "theirs is not pulled into the form"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -379,7 +404,11 @@ async fn the_listener_survives_the_server_killing_its_connection() {
     rename(&f.admin, first, "Phoenix").await;
     coord
         .until("the rename after the reconnect", |s| {
-            roster(s).is_some_and(|r| r.rows.iter().any(|x| x.preferred_name.as_deref() == Some("Phoenix")))
+            roster(s).is_some_and(|r| {
+                r.rows
+                    .iter()
+                    .any(|x| x.preferred_name.as_deref() == Some("Phoenix"))
+            })
         })
         .await;
 }
@@ -397,7 +426,11 @@ async fn poll_mode_sees_a_change_without_listen() {
     rename(&f.admin, first, "Pollster").await;
     coord
         .until("the rename, seen by polling", |s| {
-            roster(s).is_some_and(|r| r.rows.iter().any(|x| x.preferred_name.as_deref() == Some("Pollster")))
+            roster(s).is_some_and(|r| {
+                r.rows
+                    .iter()
+                    .any(|x| x.preferred_name.as_deref() == Some("Pollster"))
+            })
         })
         .await;
 }

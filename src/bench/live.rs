@@ -46,7 +46,12 @@ pub async fn measure(h: &mut Headless, pool: &Pool, iterations: usize) -> Result
                 &[&row.id, &value],
             )
             .await
-            .map_err(|e| eyre!("renaming a student on screen: {}", crate::worker::describe_pg_error(&e)))?;
+            .map_err(|e| {
+                eyre!(
+                    "renaming a student on screen: {}",
+                    crate::worker::describe_pg_error(&e)
+                )
+            })?;
         if changed == 0 {
             return Err(eyre!(
                 "this login may not change the students it sees (run as an admin or the owner)"

@@ -70,7 +70,12 @@ pub type Params = Arc<dyn Fn() -> ConnParams + Send + Sync>;
 
 /// Runs until `replies` closes; starts at the first `start.notify_one()`
 /// (signed in), so a login that fails is not also reported offline.
-pub async fn run(params: Params, settings: Settings, start: Arc<Notify>, replies: UnboundedSender<Msg>) {
+pub async fn run(
+    params: Params,
+    settings: Settings,
+    start: Arc<Notify>,
+    replies: UnboundedSender<Msg>,
+) {
     start.notified().await;
     let mut link = Link::default();
     let mut backoff = Duration::from_secs(1);
@@ -132,10 +137,17 @@ impl Link {
     }
 }
 
+/// A connection attempt gives up after this (a server that accepts and
+/// never answers, or a connect_timeout left unset).
+const CONNECT_WITHIN: Duration = Duration::from_secs(10);
+
 enum Ended {
     /// Nobody listens to the replies any more.
     Closed,
-    Lost { was_up: bool, why: String },
+    Lost {
+        was_up: bool,
+        why: String,
+    },
 }
 
 fn now() -> String {
@@ -149,9 +161,11 @@ async fn listen(
     link: &mut Link,
 ) -> Ended {
     let lost = |was_up: bool, why: String| Ended::Lost { was_up, why };
-    let (client, mut heard) = match crate::db::pool::connect_listening(params).await {
-        Ok(c) => c,
-        Err(e) => return lost(false, e.to_string()),
+    let connecting = crate::db::pool::connect_listening(params);
+    let (client, mut heard) = match tokio::time::timeout(CONNECT_WITHIN, connecting).await {
+        Ok(Ok(c)) => c,
+        Ok(Err(e)) => return lost(false, e.to_string()),
+        Err(_) => return lost(false, "no connection in time".into()),
     };
     let listening = tokio::time::timeout(
         s.heartbeat.max(Duration::from_secs(1)),
@@ -170,7 +184,8 @@ async fn listen(
     let mut pending = Changes::default();
     let mut due: Option<tokio::time::Instant> = None;
     loop {
-        let flush_at = due.unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(3600));
+        let flush_at =
+            due.unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(3600));
         tokio::select! {
             n = heard.recv() => match n {
                 Some(n) => {
@@ -225,10 +240,12 @@ async fn poll(
     link: &mut Link,
 ) -> Ended {
     let lost = |was_up: bool, why: String| Ended::Lost { was_up, why };
-    let client = match crate::db::pool::connect_one(params).await {
-        Ok(c) => c,
-        Err(e) => return lost(false, e.to_string()),
-    };
+    let client =
+        match tokio::time::timeout(CONNECT_WITHIN, crate::db::pool::connect_one(params)).await {
+            Ok(Ok(c)) => c,
+            Ok(Err(e)) => return lost(false, e.to_string()),
+            Err(_) => return lost(false, "no connection in time".into()),
+        };
     let within = s.poll.max(Duration::from_secs(1));
     let mut seen = match counters(&client, within).await {
         Ok(c) => c,
@@ -249,7 +266,13 @@ async fn poll(
             .filter(|t| now.get(t.name()) != seen.get(t.name()))
             .collect();
         seen = now;
-        if !changed.is_empty() && replies.send(Msg::Changed { changes: Changes::tables(changed) }).is_err() {
+        if !changed.is_empty()
+            && replies
+                .send(Msg::Changed {
+                    changes: Changes::tables(changed),
+                })
+                .is_err()
+        {
             return Ended::Closed;
         }
     }

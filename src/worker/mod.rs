@@ -76,7 +76,12 @@ pub fn spawn_worker(worker: Worker, replies: UnboundedSender<Msg>) -> UnboundedS
         // The password typed into the prompt too: the listener signs in as
         // the pool does now.
         let current: live::Params = Arc::new(move || match &auth {
-            Some(a) => a.lock().unwrap_or_else(|e| e.into_inner()).creds.params.clone(),
+            Some(a) => a
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .creds
+                .params
+                .clone(),
             None => params.clone(),
         });
         tokio::spawn(live::run(

@@ -11,9 +11,9 @@ use crate::app::hint::{GLOBAL, MOVE};
 use crate::app::intervention::DetailState;
 use crate::app::keymap::Action;
 use crate::app::screens::room::{self, Cx, LogFor, Nav, Room};
-use crate::domain::live::{Changes, Table};
 use crate::app::student::StudentState;
 use crate::app::{Data, Effect, Read, ReqId, Screen};
+use crate::domain::live::{Changes, Table};
 use crossterm::event::KeyEvent;
 
 /// What a key on the home asks of the stack.

@@ -89,7 +89,10 @@ impl RosterState {
             PageDir::Last => Some(PageRequest::Last),
             PageDir::Next => self.rows.last().map(|r| PageRequest::After(r.cursor())),
             PageDir::Prev => self.rows.first().map(|r| PageRequest::Before(r.cursor())),
-            PageDir::Refresh => self.rows.get(self.offset).map(|r| PageRequest::From(r.cursor())),
+            PageDir::Refresh => self
+                .rows
+                .get(self.offset)
+                .map(|r| PageRequest::From(r.cursor())),
         }
     }
 
