@@ -318,9 +318,9 @@ pub struct BenchArgs {
     /// Measure one part only: `interventions` (the Interventions list),
     /// `storage` (49 MB through the in-process store, and signing's share),
     /// `import` (a OneRoster import of --students generated students, written
-    /// and then rolled back) or `jobs` (noop jobs per second through two
-    /// workers).
-    #[arg(long, value_parser = ["interventions", "storage", "import", "jobs"])]
+    /// and then rolled back), `jobs` (noop jobs per second through two
+    /// workers) or `live` (bytes of a live refresh of one changed row).
+    #[arg(long, value_parser = ["interventions", "storage", "import", "jobs", "live"])]
     pub only: Option<String>,
     /// Students in the generated OneRoster export (`--only import`).
     #[arg(long, default_value_t = 100_000)]

@@ -488,6 +488,7 @@ async fn bench(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::BenchAr
         database: params.display_masked(),
         startup,
         interventions_only: args.only.as_deref() == Some("interventions"),
+        live_only: args.only.as_deref() == Some("live"),
     };
     let report = caseload::bench::run(pool, tls, opts).await?;
     if args.json {

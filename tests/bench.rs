@@ -54,6 +54,7 @@ async fn every_figure_is_produced() {
             marker: String::new(),
         }),
         interventions_only: false,
+        live_only: false,
     };
     let report = bench::run(pool, tls, opts).await.expect("bench");
     let table = bench::format_table(&report);

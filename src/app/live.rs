@@ -3,7 +3,7 @@
 //! whether it shows what changed (`Room::on_changed`); the heartbeat's news
 //! (`Msg::Link`) sets what the status line says of the server.
 
-use super::{Effect, Link, State};
+use super::{Effect, Level, Link, State};
 use crate::domain::live::Changes;
 
 pub(super) fn on_changed(state: &mut State, changes: &Changes) -> Vec<Effect> {
@@ -19,7 +19,13 @@ pub(super) fn on_changed(state: &mut State, changes: &Changes) -> Vec<Effect> {
 /// `Msg::Changed` the listener sends after every reconnect.
 pub(super) fn on_link(state: &mut State, online: bool, at: String) {
     match (online, &state.link) {
-        (false, Link::Up) => state.link = Link::Down { since: at },
+        (false, Link::Up) => {
+            // A "reconnected" still on the line would contradict it.
+            if matches!(&state.message, Some((Level::Info, m)) if m.starts_with("reconnected at")) {
+                state.message = None;
+            }
+            state.link = Link::Down { since: at };
+        }
         (true, Link::Down { .. }) => {
             state.link = Link::Up;
             state.info(format!("reconnected at {at}"));

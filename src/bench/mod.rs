@@ -38,6 +38,8 @@ pub struct Options {
     pub startup: Option<startup::Target>,
     /// Only the Interventions list's figures (`--only interventions`).
     pub interventions_only: bool,
+    /// Only the live refresh's bytes (`--only live`).
+    pub live_only: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -190,10 +192,8 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
     let mut figures = Vec::new();
 
     // First, before the other measurements allocate anything.
-    let memory = if opts.interventions_only {
-        Err(color_eyre::eyre::eyre!(
-            "not measured (--only interventions)"
-        ))
+    let memory = if opts.interventions_only || opts.live_only {
+        Err(color_eyre::eyre::eyre!("not measured (--only)"))
     } else {
         memory::measure(pool.clone(), tls.clone(), MEMORY_PAGES).await
     };
@@ -266,6 +266,10 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
         measured_query: measured.join("; "),
         figures,
     };
+    if opts.live_only {
+        live_figures(&mut figures, &mut h, &pool, n).await;
+        return Ok(report(figures, vec!["live refresh".to_string()]));
+    }
     if opts.interventions_only {
         interventions(&mut figures, &mut h, &pool, n).await;
         return Ok(report(figures, vec![iv_list::LABEL.to_string()]));
@@ -312,37 +316,7 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
         )),
     }
 
-    // Issue 18: a live refresh of one changed row over a slow link.
-    match live::measure(&mut h, &pool, n).await {
-        Ok(l) => {
-            match stats::summarize(&l.frames) {
-                Some(s) => figures.push(Figure::new(
-                    "bytes for a live refresh of one changed roster row p95".to_string(),
-                    Some(s.p95),
-                    "B",
-                    Some(512.0),
-                )),
-                None => figures.push(Figure::failed(
-                    "bytes for a live refresh of one changed roster row",
-                    "B",
-                    Some(512.0),
-                    "no samples".into(),
-                )),
-            }
-            figures.push(Figure::new(
-                "the changed row's new name cell (text bytes)".to_string(),
-                Some(l.text),
-                "B",
-                None,
-            ));
-        }
-        Err(e) => figures.push(Figure::failed(
-            "bytes for a live refresh of one changed roster row",
-            "B",
-            Some(512.0),
-            format!("{e:#}"),
-        )),
-    }
+    live_figures(&mut figures, &mut h, &pool, n).await;
 
     // The page load first: the search leaves its text in the box.
     let mut latencies = Vec::new();
@@ -512,4 +486,29 @@ pub fn format_table(r: &Report) -> String {
         let _ = writeln!(s);
     }
     s
+}
+
+/// Issue 18: the bytes of a live refresh of one changed row (a slow link).
+async fn live_figures(figures: &mut Vec<Figure>, h: &mut Headless, pool: &Pool, n: usize) {
+    const NAME: &str = "bytes for a live refresh of one changed roster row";
+    match live::measure(h, pool, n).await {
+        Ok(l) => {
+            match stats::summarize(&l.frames) {
+                Some(s) => figures.push(Figure::new(
+                    format!("{NAME} p95"),
+                    Some(s.p95),
+                    "B",
+                    Some(512.0),
+                )),
+                None => figures.push(Figure::failed(NAME, "B", Some(512.0), "no samples".into())),
+            }
+            figures.push(Figure::new(
+                "the changed row's new name cell (text bytes)",
+                Some(l.text),
+                "B",
+                None,
+            ));
+        }
+        Err(e) => figures.push(Figure::failed(NAME, "B", Some(512.0), format!("{e:#}"))),
+    }
 }
