@@ -242,22 +242,40 @@ async fn a_save_appears_on_the_other_clients_home_detail_and_roster() {
     assert!(coord.changed >= 1 && lister.changed >= 1);
 
     // A save as the counselor, through their own login and row-level
-    // security: their intervention's concern, which the detail shows.
+    // security: the concern of one of their interventions, opened on the
+    // coordinator's screen.
     let counselor = common::connect(&f.counselor).await;
+    let theirs: Uuid = counselor
+        .query_one(
+            "SELECT i.id FROM interventions i JOIN users u ON u.id = i.owner_id \
+             WHERE u.username = $1 AND i.status = 'active' ORDER BY i.id LIMIT 1",
+            &[&DEMO_COUNSELOR],
+        )
+        .await
+        .expect("an intervention of the counselor's")
+        .get(0);
+    coord
+        .state
+        .screens
+        .push(Screen::Intervention(DetailState::new(
+            theirs,
+            "theirs".into(),
+        )));
+    coord.key(KeyCode::Char('r'));
+    coord.until("their detail loaded", |s| !s.busy()).await;
     let n = counselor
         .execute(
             "UPDATE interventions SET concern = 'Reads aloud now' WHERE id = $1",
-            &[&row.of.intervention_id],
+            &[&theirs],
         )
         .await
         .expect("the counselor's write");
-    if n == 1 {
-        coord
-            .until("the detail shows the counselor's save", |s| {
-                format!("{:?}", s.top()).contains("Reads aloud now")
-            })
-            .await;
-    }
+    assert_eq!(n, 1, "the counselor may edit their own intervention");
+    coord
+        .until("the detail shows the counselor's save", |s| {
+            format!("{:?}", s.top()).contains("Reads aloud now")
+        })
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
