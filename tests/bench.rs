@@ -84,6 +84,7 @@ async fn every_figure_is_produced() {
         "bytes per cursor move (j/k) p95",
         "bytes per scrolling key (j at bottom) p95",
         "bytes per scrolling key (PgDn) p95",
+        "bytes for a live refresh of one changed roster row p95",
         "search: key -> painted p50",
         "search: key -> painted p95",
         "search: bare SQL p95",
