@@ -137,6 +137,27 @@ fn tui_options(loaded: &config::Loaded, target: &conn::ConnParams) -> tui::TuiOp
         drafts_dir: config::state_dir(&env)
             .map(|d| caseload::drafts::sessions_dir(&d, &target.keyring_account())),
         storage: loaded.config.storage.clone(),
+        live: Some((live_settings(&loaded.config.live, target), target.clone())),
+    }
+}
+
+/// `[live]` as the listener takes it; the mode decided here, once, for
+/// this connection (`worker::live::mode_for`).
+fn live_settings(
+    cfg: &config::LiveConfig,
+    target: &conn::ConnParams,
+) -> caseload::worker::live::Settings {
+    use caseload::worker::live::{Mode, Settings, mode_for};
+    let forced = match cfg.mode {
+        config::LiveMode::Auto => None,
+        config::LiveMode::Listen => Some(Mode::Listen),
+        config::LiveMode::Poll => Some(Mode::Poll),
+    };
+    Settings {
+        mode: mode_for(target, forced),
+        heartbeat: std::time::Duration::from_secs(cfg.heartbeat_secs.max(1)),
+        poll: std::time::Duration::from_secs(cfg.poll_secs.max(1)),
+        ..Settings::default()
     }
 }
 
@@ -469,6 +490,7 @@ async fn bench(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::BenchAr
         startup,
         interventions_only: args.only.as_deref() == Some("interventions"),
         short_search_only: args.only.as_deref() == Some("search"),
+        live_only: args.only.as_deref() == Some("live"),
     };
     let report = caseload::bench::run(pool, tls, opts).await?;
     if args.json {

@@ -54,6 +54,9 @@ pub struct TuiOptions {
     /// The storage settings: what may be uploaded (`storage.max_upload_mb`,
     /// `storage.allowed_types`) and who moves the bytes (`storage.mode`).
     pub storage: crate::config::StorageConfig,
+    /// Live refresh and the heartbeat: how, and where to (a typed password
+    /// from `credentials` replaces this one's).
+    pub live: Option<(worker::live::Settings, crate::config::ConnParams)>,
 }
 
 /// Large enough that a full-screen frame never flushes half-way.
@@ -109,6 +112,9 @@ pub async fn run(
     let mut w = worker::Worker::new(pool, tls).with_storage(&opts.storage);
     if let Some(creds) = opts.credentials {
         w = w.with_credentials(creds);
+    }
+    if let Some((settings, params)) = opts.live {
+        w = w.with_live(settings, params);
     }
     if let Some(dir) = &opts.drafts_dir {
         match crate::drafts::DraftStore::open(dir) {

@@ -55,6 +55,7 @@ async fn every_figure_is_produced() {
         }),
         interventions_only: false,
         short_search_only: false,
+        live_only: false,
     };
     let report = bench::run(pool, tls, opts).await.expect("bench");
     let table = bench::format_table(&report);
@@ -84,6 +85,7 @@ async fn every_figure_is_produced() {
         "bytes per cursor move (j/k) p95",
         "bytes per scrolling key (j at bottom) p95",
         "bytes per scrolling key (PgDn) p95",
+        "bytes for a live refresh of one changed roster row p95",
         "search: key -> painted p50",
         "search: key -> painted p95",
         "search: bare SQL p95",

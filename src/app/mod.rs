@@ -30,6 +30,7 @@ pub mod hint;
 pub mod keymap;
 pub mod labels;
 pub mod list;
+pub mod live;
 pub mod loadable;
 mod msg;
 pub mod nav;
@@ -58,7 +59,7 @@ pub use screens::{
     roster, schools, session_edit, student,
 };
 pub use state::{
-    Conn, FRAME_ROWS, Level, LogPick, MESSAGE_TICKS, MIN_HEIGHT, MIN_WIDTH, Modal, Options,
+    Conn, FRAME_ROWS, Level, Link, LogPick, MESSAGE_TICKS, MIN_HEIGHT, MIN_WIDTH, Modal, Options,
     OutboxStatus, START_TARGETS, State, TICK, fits,
 };
 pub use update::update;

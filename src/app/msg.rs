@@ -125,4 +125,16 @@ pub enum Msg {
         count: usize,
         last_error: Option<String>,
     },
+    /// What others (or this person elsewhere) wrote since the last one,
+    /// heard by the listener (`worker/live.rs`): open screens that show it
+    /// refetch it in place.
+    Changed {
+        changes: crate::domain::live::Changes,
+    },
+    /// The listener lost the server, or has it back. `at` is the worker's
+    /// wall-clock time ("10:42"): update() has no clock.
+    Link {
+        online: bool,
+        at: String,
+    },
 }

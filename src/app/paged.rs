@@ -121,6 +121,9 @@ impl<R> Window<R> {
                     self.abs_start = self.abs_start.map(|s| s + excess as u64);
                 }
             }
+            // Callers that know their rows' ids use `refresh`, which
+            // keeps the cursor on its row; this keeps its place.
+            PageDir::Refresh => self.refresh(rows, more, |_, _| false),
             PageDir::Prev => {
                 let mut rows = rows;
                 rows.append(&mut self.rows);
@@ -140,6 +143,25 @@ impl<R> Window<R> {
             }
         }
         self.scroll_into_view(view);
+    }
+
+    /// The rows on screen fetched again from the first one shown (live
+    /// refresh): the window restarts there, the cursor stays on the row
+    /// `same` finds, else keeps its place.
+    pub fn refresh(&mut self, rows: Vec<R>, more: bool, same: impl Fn(&R, &R) -> bool) {
+        self.loaded = true;
+        let n = rows.len();
+        let was = self.rows.get(self.cursor);
+        let found = was.and_then(|w| rows.iter().position(|r| same(w, r)));
+        let dropped = self.offset;
+        self.cursor = found
+            .unwrap_or(self.cursor.saturating_sub(dropped))
+            .min(n.saturating_sub(1));
+        self.rows = rows;
+        self.more_before |= dropped > 0;
+        self.more_after = more;
+        self.abs_start = self.abs_start.map(|s| s + dropped as u64);
+        self.offset = 0;
     }
 
     pub fn apply_count(&mut self, total: u64, estimated: bool) {
@@ -177,6 +199,22 @@ mod tests {
         assert_eq!(w.selected(), Some(&100));
         assert_eq!(w.position(), Some(101));
         assert!(w.more_after, "the end it left behind is dropped");
+    }
+
+    #[test]
+    fn a_refresh_restarts_at_the_first_row_shown_and_keeps_the_cursor_on_its_row() {
+        let mut w = Window::default();
+        w.apply_page(PageDir::First, page(0, 100), true, 10);
+        w.move_by(25, 10);
+        assert_eq!((w.offset, w.selected()), (16, Some(&25)));
+        // Row 20 went away; 25 is still there, one place up.
+        let fresh: Vec<u32> = (16..116).filter(|r| *r != 20).collect();
+        w.refresh(fresh, true, |a, b| a == b);
+        w.scroll_into_view(10);
+        assert_eq!(w.selected(), Some(&25));
+        assert_eq!((w.offset, w.cursor), (0, 8));
+        assert_eq!(w.position(), Some(25), "row 20 gone: one place up");
+        assert!(w.more_before);
     }
 
     #[test]

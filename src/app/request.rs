@@ -40,6 +40,12 @@ use uuid::Uuid;
 pub enum Read {
     /// The person's menu.
     Menu,
+    /// Who last changed a row a form has open, and when (live refresh):
+    /// read through row-level security, unlike the notice that named it.
+    ChangedBy {
+        table: crate::domain::live::Table,
+        id: Uuid,
+    },
     RosterPage {
         query: RosterQuery,
         page: PageRequest,
@@ -173,6 +179,10 @@ pub enum Read {
 pub enum Data {
     Menu {
         items: Vec<NavItem>,
+    },
+    /// `None`: the row is gone, or no longer visible to the person.
+    ChangedBy {
+        found: Option<crate::domain::live::ChangedBy>,
     },
     RosterPage {
         page: RosterPage,

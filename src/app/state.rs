@@ -18,6 +18,16 @@ pub enum Conn {
     Failed { req: ReqId, reason: String },
 }
 
+/// The server as the listener's heartbeat last saw it (`Msg::Link`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Link {
+    /// Reachable, or not heard of yet.
+    #[default]
+    Up,
+    /// Lost at this time of day ("10:42").
+    Down { since: String },
+}
+
 /// The outbox as the status line shows it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OutboxStatus {
@@ -100,6 +110,8 @@ pub struct State {
     pub recent: Vec<String>,
     /// What screens keep for the session (`Nav::Keep`).
     pub kept: super::screens::room::Kept,
+    /// Whether the server answers the heartbeat.
+    pub link: Link,
 }
 
 impl State {
@@ -131,6 +143,7 @@ impl State {
             palette: Default::default(),
             recent: Vec::new(),
             kept: Default::default(),
+            link: Link::Up,
         }
     }
 

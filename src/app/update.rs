@@ -119,6 +119,11 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::SessionConflict { id, theirs, label } => outbox::conflict(state, id, &theirs, &label),
         Msg::SessionRefused { id, why, label } => outbox::refused(state, id, &why, &label),
         Msg::Files { req, event } => super::screens::on_files(state, req, event),
+        Msg::Changed { changes } => super::live::on_changed(state, &changes),
+        Msg::Link { online, at } => {
+            super::live::on_link(state, online, at);
+            vec![]
+        }
         Msg::OutboxPending { count, last_error } => {
             state.outbox = OutboxStatus {
                 pending: count,

@@ -10,6 +10,7 @@ pub mod iv_list;
 pub mod jobs;
 pub mod latency;
 pub mod lists;
+pub mod live;
 pub mod memory;
 pub mod pages;
 pub mod render;
@@ -40,6 +41,8 @@ pub struct Options {
     pub interventions_only: bool,
     /// Only the one- and two-letter search's bare SQL (`--only search`).
     pub short_search_only: bool,
+    /// Only the live refresh's bytes (`--only live`).
+    pub live_only: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -192,7 +195,7 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
     let mut figures = Vec::new();
 
     // First, before the other measurements allocate anything.
-    let memory = if opts.interventions_only || opts.short_search_only {
+    let memory = if opts.interventions_only || opts.short_search_only || opts.live_only {
         Err(color_eyre::eyre::eyre!("not measured (--only)"))
     } else {
         memory::measure(pool.clone(), tls.clone(), MEMORY_PAGES).await
@@ -266,6 +269,10 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
         measured_query: measured.join("; "),
         figures,
     };
+    if opts.live_only {
+        live_figures(&mut figures, &mut h, &pool, n).await;
+        return Ok(report(figures, vec!["live refresh".to_string()]));
+    }
     if opts.interventions_only {
         interventions(&mut figures, &mut h, &pool, n).await;
         return Ok(report(figures, vec![iv_list::LABEL.to_string()]));
@@ -334,6 +341,8 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
             format!("{e:#}"),
         )),
     }
+
+    live_figures(&mut figures, &mut h, &pool, n).await;
 
     // The page load first: the search leaves its text in the box.
     let mut latencies = Vec::new();
@@ -517,4 +526,29 @@ pub fn format_table(r: &Report) -> String {
         let _ = writeln!(s);
     }
     s
+}
+
+/// Issue 18: the bytes of a live refresh of one changed row (a slow link).
+async fn live_figures(figures: &mut Vec<Figure>, h: &mut Headless, pool: &Pool, n: usize) {
+    const NAME: &str = "bytes for a live refresh of one changed roster row";
+    match live::measure(h, pool, n).await {
+        Ok(l) => {
+            match stats::summarize(&l.frames) {
+                Some(s) => figures.push(Figure::new(
+                    format!("{NAME} p95"),
+                    Some(s.p95),
+                    "B",
+                    Some(512.0),
+                )),
+                None => figures.push(Figure::failed(NAME, "B", Some(512.0), "no samples".into())),
+            }
+            figures.push(Figure::new(
+                "the changed row's new name cell (text bytes)",
+                Some(l.text),
+                "B",
+                None,
+            ));
+        }
+        Err(e) => figures.push(Figure::failed(NAME, "B", Some(512.0), format!("{e:#}"))),
+    }
 }

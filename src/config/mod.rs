@@ -31,6 +31,39 @@ pub struct Config {
     pub log: LogConfig,
     pub demo: DemoConfig,
     pub storage: StorageConfig,
+    pub live: LiveConfig,
+}
+
+/// Live refresh and the heartbeat (issue 18, `worker/live.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LiveConfig {
+    /// `auto` (LISTEN unless a pooler that cannot is detected), `listen`,
+    /// or `poll` (look every `poll_secs`, for a transaction-mode pooler).
+    pub mode: LiveMode,
+    /// Seconds between heartbeats (and the time the server has to answer).
+    pub heartbeat_secs: u64,
+    /// Seconds between looks in poll mode.
+    pub poll_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LiveMode {
+    #[default]
+    Auto,
+    Listen,
+    Poll,
+}
+
+impl Default for LiveConfig {
+    fn default() -> Self {
+        LiveConfig {
+            mode: LiveMode::Auto,
+            heartbeat_secs: 3,
+            poll_secs: 2,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

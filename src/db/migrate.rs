@@ -87,6 +87,7 @@ embedded_migrations! {
     31 => "0031_author_jobs.sql",
     32 => "0032_report_export_jobs.sql",
     33 => "0033_admin_scopes.sql",
+    34 => "0034_live_changes.sql",
     35 => "0035_short_search.sql",
 }
 

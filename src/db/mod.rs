@@ -8,6 +8,7 @@ pub mod documents;
 pub mod follow_ups;
 pub mod interventions;
 pub mod jobs;
+pub mod live;
 pub mod menu_edit;
 pub mod migrate;
 pub mod missed;

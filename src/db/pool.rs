@@ -98,13 +98,68 @@ pub fn build_pool_with_tls(
 /// switch). The connection task is spawned here; it ends when the client is
 /// dropped.
 pub async fn connect_one(params: &ConnParams) -> Result<tokio_postgres::Client, ConnectError> {
+    let target = params.display_masked();
+    let (client, connection) = open(params).await?;
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::warn!(target = %target, error = %e, "database connection closed with an error");
+        }
+    });
+    Ok(client)
+}
+
+/// [`connect_one`] that keeps what the server says unasked: the
+/// notifications of a LISTEN (and nothing else; notices are logged) arrive
+/// on the receiver, which ends when the connection does.
+pub async fn connect_listening(
+    params: &ConnParams,
+) -> Result<
+    (
+        tokio_postgres::Client,
+        tokio::sync::mpsc::UnboundedReceiver<tokio_postgres::Notification>,
+    ),
+    ConnectError,
+> {
+    let target = params.display_masked();
+    let (client, mut connection) = open(params).await?;
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        loop {
+            match futures::future::poll_fn(|cx| connection.poll_message(cx)).await {
+                Some(Ok(tokio_postgres::AsyncMessage::Notification(n))) => {
+                    if tx.send(n).is_err() {
+                        break;
+                    }
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => {
+                    tracing::warn!(target = %target, error = %e, "listening connection closed with an error");
+                    break;
+                }
+                None => break,
+            }
+        }
+    });
+    Ok((client, rx))
+}
+
+type Connection = tokio_postgres::Connection<
+    tokio_postgres::Socket,
+    <tokio_postgres_rustls::MakeRustlsConnect as tokio_postgres::tls::MakeTlsConnect<
+        tokio_postgres::Socket,
+    >>::Stream,
+>;
+
+/// The connection handshake, bounded by the connect timeout; the caller
+/// drives the connection.
+async fn open(params: &ConnParams) -> Result<(tokio_postgres::Client, Connection), ConnectError> {
     let tls = Tls::for_params(params)?;
     let target = params.display_masked();
     let pg = params.to_pg_config();
     let connecting = pg.connect(tls.connector());
     // tokio-postgres applies connect_timeout to the TCP connect only; the
     // outer timeout also bounds a server that accepts but never answers.
-    let (client, connection) = match params.connect_timeout {
+    match params.connect_timeout {
         Some(after) => match tokio::time::timeout(after, connecting).await {
             Ok(r) => r,
             Err(_) => return Err(ConnectError::Timeout { target, after }),
@@ -121,13 +176,7 @@ pub async fn connect_one(params: &ConnParams) -> Result<tokio_postgres::Client, 
             target: target.clone(),
             source,
         },
-    })?;
-    tokio::spawn(async move {
-        if let Err(e) = connection.await {
-            tracing::warn!(target = %target, error = %e, "database connection closed with an error");
-        }
-    });
-    Ok(client)
+    })
 }
 
 /// tokio-postgres puts the useful part ("Connection refused") in `source()`,

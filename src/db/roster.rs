@@ -317,6 +317,7 @@ pub async fn roster_page(
         PageRequest::Last => (None, true),
         PageRequest::After(c) => (Some((c, ">")), false),
         PageRequest::Before(c) => (Some((c, "<")), true),
+        PageRequest::From(c) => (Some((c, ">=")), false),
     };
     if let Some((c, op)) = cursor {
         let mut values = Vec::new();

@@ -203,6 +203,8 @@ pub enum IvPageRequest {
     Last,
     After(IvCursor),
     Before(IvCursor),
+    /// From this row on, itself included (live refresh).
+    From(IvCursor),
 }
 
 /// Rows always in ascending list order; `more` says whether rows exist

@@ -17,6 +17,7 @@ pub mod iv_list;
 pub mod jobs;
 pub mod kinds;
 pub mod lifecycle;
+pub mod live;
 pub mod markers;
 pub mod menu_tree;
 pub mod missed;

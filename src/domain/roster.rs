@@ -165,6 +165,9 @@ pub enum PageRequest {
     Last,
     After(RosterCursor),
     Before(RosterCursor),
+    /// From this row on, itself included: the rows on screen again (live
+    /// refresh), the first one even if it changed.
+    From(RosterCursor),
 }
 
 /// Rows always in ascending roster order; `more` says whether rows exist

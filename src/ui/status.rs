@@ -4,7 +4,7 @@
 
 use super::sanitize;
 use super::theme::Theme;
-use crate::app::{Conn, Level, State};
+use crate::app::{Conn, Level, Link, State};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -40,7 +40,11 @@ pub fn connection_text(state: &State, full: bool) -> String {
         (Conn::Connected(w), false) if w.user.is_none() => {
             format!("{}: not a caseload user", target(state, full))
         }
-        (Conn::Connected(_), false) => target(state, full).to_string(),
+        (Conn::Connected(_), false) => match &state.link {
+            // The heartbeat lost the server: what is on screen may be stale.
+            Link::Down { since } => format!("offline since {since} · {}", target(state, full)),
+            Link::Up => target(state, full).to_string(),
+        },
     }
 }
 
@@ -84,6 +88,7 @@ fn parts(state: &State, theme: &Theme) -> (Spans, (String, Style)) {
         Conn::Connecting { .. } => theme.busy,
         Conn::Failed { .. } => theme.error,
         Conn::Connected(w) if w.user.is_none() => theme.error,
+        Conn::Connected(_) if matches!(state.link, Link::Down { .. }) => theme.error,
         Conn::Connected(_) => theme.dim,
     };
     let conn = format!(" {} ", connection_text(state, false));

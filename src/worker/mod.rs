@@ -30,6 +30,7 @@ mod exports;
 mod failure;
 mod files;
 pub mod iv_write;
+pub mod live;
 pub mod outbox;
 pub mod own_jobs;
 mod reads;
@@ -69,6 +70,26 @@ pub fn spawn_worker(worker: Worker, replies: UnboundedSender<Msg>) -> UnboundedS
                 }
             }
         });
+    }
+    if let Some((settings, params)) = worker.live.clone() {
+        let auth = worker.auth.clone();
+        // The password typed into the prompt too: the listener signs in as
+        // the pool does now.
+        let current: live::Params = Arc::new(move || match &auth {
+            Some(a) => a
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .creds
+                .params
+                .clone(),
+            None => params.clone(),
+        });
+        tokio::spawn(live::run(
+            current,
+            settings,
+            worker.signed_in.clone(),
+            replies.clone(),
+        ));
     }
     let (tx, rx) = unbounded_channel();
     tokio::spawn(serve(worker, rx, replies));
@@ -138,6 +159,10 @@ pub struct Worker {
     files: Arc<files::Files>,
     /// The person's own author-kind jobs, run in the background.
     own: Arc<own_jobs::OwnJobs>,
+    /// The listener's settings and connection (`with_live`), started once
+    /// signed in (`signed_in`).
+    live: Option<(live::Settings, ConnParams)>,
+    signed_in: Arc<tokio::sync::Notify>,
 }
 
 /// What the worker needs to sign in again: deadpool's manager config is
@@ -210,7 +235,17 @@ impl Worker {
                 None,
             )),
             own: Arc::default(),
+            live: None,
+            signed_in: Arc::default(),
         }
+    }
+
+    /// Live refresh and the heartbeat (`worker/live.rs`) on a connection of
+    /// their own to `params` (with credentials, the current ones instead),
+    /// from the first sign-in on.
+    pub fn with_live(mut self, settings: live::Settings, params: ConnParams) -> Worker {
+        self.live = Some((settings, params));
+        self
     }
 
     /// The storage settings: their limits, and in direct mode
@@ -520,6 +555,7 @@ impl Worker {
                 Ok(whoami) => {
                     self.nudge_outbox();
                     self.run_own_jobs();
+                    self.signed_in.notify_one();
                     Msg::Connected { req, whoami }
                 }
                 Err(f) => failed(req, f.to_string()),
@@ -551,6 +587,7 @@ impl Worker {
             Ok(whoami) if was_typed => {
                 self.nudge_outbox();
                 self.run_own_jobs();
+                self.signed_in.notify_one();
                 let keyring = match (remember, params.password.clone()) {
                     (true, Some(password)) => {
                         Some(remember_password(store, &params, password).await)
@@ -566,6 +603,7 @@ impl Worker {
             Ok(whoami) => {
                 self.nudge_outbox();
                 self.run_own_jobs();
+                self.signed_in.notify_one();
                 Msg::Connected { req, whoami }
             }
             Err(Failure::Auth(reason)) => {

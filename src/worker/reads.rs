@@ -19,6 +19,9 @@ use uuid::Uuid;
 /// `today` is the worker's date, for the reads that judge rows by it.
 pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data, Failure> {
     Ok(match read {
+        Read::ChangedBy { table, id } => Data::ChangedBy {
+            found: crate::db::live::changed_by(c, table, id).await?,
+        },
         Read::Menu => Data::Menu {
             items: navigation::menu_items(c).await?,
         },

@@ -527,6 +527,16 @@ pub(crate) fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     }
 }
 
+/// Rows changed in the database: every screen in the stack, bottom to
+/// top, refetches what of it it shows.
+pub(crate) fn on_changed(state: &mut State, changes: &crate::domain::live::Changes) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    for i in 0..state.screens.len() {
+        fx.extend(enter_then(state, i, |r, cx| r.on_changed(cx, changes)));
+    }
+    fx
+}
+
 /// The terminal changed size: screens that keep a scroll offset keep the
 /// cursor on screen.
 pub(crate) fn on_resize(state: &mut State) {

@@ -14,6 +14,7 @@ use crate::app::screens::Screen;
 use crate::app::screens::contact_edit::ContactFor;
 use crate::app::state::Ids;
 use crate::app::{Effect, Level, OutboxStatus, ReqId};
+use crate::domain::live::{Changes, Table};
 use crate::domain::user::Whoami;
 use crossterm::event::KeyEvent;
 use uuid::Uuid;
@@ -96,6 +97,15 @@ pub trait Room {
 
     /// The terminal changed size (a list keeps its cursor on screen).
     fn on_resize(&mut self, _cx: &mut Cx) {}
+
+    /// Someone wrote rows (`Msg::Changed`; the rows' ids at most, never
+    /// their content): a screen showing them refetches in place, keeping
+    /// its cursor on the same row; a form being edited is never
+    /// overwritten but says that its record changed. Called for every
+    /// screen in the stack.
+    fn on_changed(&mut self, _cx: &mut Cx, _changes: &Changes) -> Vec<Effect> {
+        vec![]
+    }
 }
 
 /// Forms and editors are boxed in the stack; they are rooms all the same.
@@ -149,6 +159,18 @@ impl<T: Room + ?Sized> Room for Box<T> {
     fn on_resize(&mut self, cx: &mut Cx) {
         (**self).on_resize(cx)
     }
+    fn on_changed(&mut self, cx: &mut Cx, changes: &Changes) -> Vec<Effect> {
+        (**self).on_changed(cx, changes)
+    }
+}
+
+/// `on_changed` for a screen whose load keeps its cursor on the same row:
+/// load again when any of `tables` changed.
+pub fn reload_if(cx: &mut Cx, changes: &Changes, tables: &[Table]) -> Vec<Effect> {
+    if changes.touches(tables) {
+        cx.go(Nav::ReloadSelf);
+    }
+    vec![]
 }
 
 /// What a screen asks of the stack; carried out, in order, once the

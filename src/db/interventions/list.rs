@@ -271,6 +271,7 @@ pub async fn iv_page(
         IvPageRequest::Last => (None, true),
         IvPageRequest::After(c) => (Some((c, ">")), false),
         IvPageRequest::Before(c) => (Some((c, "<")), true),
+        IvPageRequest::From(c) => (Some((c, ">=")), false),
     };
     if let Some((c, op)) = cursor {
         let mut values = cursor_values(query.sort, c, &mut p);

@@ -122,6 +122,12 @@ impl Room for CommsState {
         self.page.req().into_iter().collect()
     }
 
+    /// Live refresh: loaded again when what it lists changed.
+    fn on_changed(&mut self, cx: &mut Cx, changes: &crate::domain::live::Changes) -> Vec<Effect> {
+        use crate::domain::live::Table;
+        crate::app::screens::room::reload_if(cx, changes, &[Table::Communications])
+    }
+
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let page = self.at.unwrap_or(ContactPageRequest::Newest);
         self.fetch(cx, page, Land::Stay)

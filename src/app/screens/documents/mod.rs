@@ -121,6 +121,12 @@ impl Room for DocsState {
         self.page.is_loading() || self.docs.req().is_some()
     }
 
+    /// Live refresh: loaded again when what it lists changed.
+    fn on_changed(&mut self, cx: &mut Cx, changes: &crate::domain::live::Changes) -> Vec<Effect> {
+        use crate::domain::live::Table;
+        crate::app::screens::room::reload_if(cx, changes, &[Table::Documents, Table::Attachments])
+    }
+
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let page = self.at.unwrap_or(DocPageRequest::Newest);
         self.fetch(cx, page, Land::Stay)

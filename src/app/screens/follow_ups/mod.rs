@@ -179,6 +179,12 @@ impl Room for FollowUpsState {
         !self.in_flight().is_empty() || !self.writes.is_empty()
     }
 
+    /// Live refresh: loaded again when what it lists changed.
+    fn on_changed(&mut self, cx: &mut Cx, changes: &crate::domain::live::Changes) -> Vec<Effect> {
+        use crate::domain::live::Table;
+        crate::app::screens::room::reload_if(cx, changes, &[Table::Communications])
+    }
+
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
         cx.load(&mut self.list, Read::FollowUps { scope: self.scope })
     }

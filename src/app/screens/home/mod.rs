@@ -10,9 +10,10 @@ pub use state::*;
 use crate::app::hint::{GLOBAL, MOVE};
 use crate::app::intervention::DetailState;
 use crate::app::keymap::Action;
-use crate::app::screens::room::{Cx, LogFor, Nav, Room};
+use crate::app::screens::room::{self, Cx, LogFor, Nav, Room};
 use crate::app::student::StudentState;
 use crate::app::{Data, Effect, Read, ReqId, Screen};
+use crate::domain::live::{Changes, Table};
 use crossterm::event::KeyEvent;
 
 /// What a key on the home asks of the stack.
@@ -105,6 +106,22 @@ impl Room for HomeState {
             self.arrive(req, *home, today);
         }
         vec![]
+    }
+
+    /// Its lists come from all of these; a reload keeps the cursor on the
+    /// row it was on (`arrive`).
+    fn on_changed(&mut self, cx: &mut Cx, changes: &Changes) -> Vec<Effect> {
+        use Table::*;
+        let shown = [
+            Students,
+            Interventions,
+            Goals,
+            Measurements,
+            Sessions,
+            Team,
+            Communications,
+        ];
+        room::reload_if(cx, changes, &shown)
     }
 
     fn on_failed(&mut self, _cx: &mut Cx, req: ReqId, why: &str) -> bool {

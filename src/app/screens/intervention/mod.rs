@@ -206,6 +206,21 @@ impl Room for DetailState {
             || self.docs.req().is_some()
     }
 
+    /// Its header, goals, points, sessions, team and attachments, and its
+    /// student's name: a change to any of them (the notice names the
+    /// intervention or the student) loads it again; the tab and a prompt
+    /// stay.
+    fn on_changed(&mut self, cx: &mut Cx, changes: &crate::domain::live::Changes) -> Vec<Effect> {
+        use crate::domain::live::Table;
+        let student = self.detail.get().map(|d| d.header.student_id);
+        if changes.touches_intervention(self.id)
+            || student.is_some_and(|id| changes.touches_row(Table::Students, id))
+        {
+            cx.go(Nav::ReloadSelf);
+        }
+        vec![]
+    }
+
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
         cx.load(&mut self.detail, Read::Intervention { id: self.id })
     }

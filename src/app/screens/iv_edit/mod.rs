@@ -135,6 +135,8 @@ pub struct IvEditState {
     pub row_id: Option<Uuid>,
     /// The worker's date when the context arrived: a new plan starts on it.
     pub today: Option<NaiveDate>,
+    /// Asking who changed the row open in the form (live refresh).
+    pub stale: Option<ReqId>,
 }
 
 impl IvEditState {
@@ -146,6 +148,52 @@ impl IvEditState {
             saving: None,
             row_id: None,
             today: None,
+            stale: None,
+        }
+    }
+
+    /// The row the form edits and the version it was read at.
+    fn edited_row(&self) -> Option<(crate::domain::live::Table, Uuid, i32)> {
+        use crate::domain::live::Table;
+        match &self.kind {
+            Kind::EditIntervention(h) => Some((Table::Interventions, h.id, h.version)),
+            Kind::EditGoal(g) => Some((Table::Goals, g.id, g.version)),
+            _ => None,
+        }
+    }
+
+    /// Someone wrote the row the open form edits: ask who, through
+    /// row-level security; the form itself is never touched.
+    pub fn on_changed(
+        &mut self,
+        cx: &mut crate::app::screens::room::Cx,
+        changes: &crate::domain::live::Changes,
+    ) -> Vec<crate::app::Effect> {
+        let Some((table, id, _)) = self.edited_row() else {
+            return vec![];
+        };
+        if !matches!(self.stage, Stage::Form(_)) || !changes.touches_row(table, id) {
+            return vec![];
+        }
+        let req = cx.alloc();
+        self.stale = Some(req);
+        vec![crate::app::Effect::Load {
+            req,
+            read: crate::app::Read::ChangedBy { table, id },
+        }]
+    }
+
+    /// Who changed it: the form says so unless the row is still at the
+    /// version the form was opened on.
+    pub fn on_changed_by(&mut self, found: Option<&crate::domain::live::ChangedBy>) {
+        let Some((_, _, version)) = self.edited_row() else {
+            return;
+        };
+        if let (Stage::Form(f), Some(say)) = (
+            &mut self.stage,
+            crate::domain::live::ChangedBy::notice(found, version),
+        ) {
+            f.notice = Some(say);
         }
     }
 

@@ -44,7 +44,11 @@ impl Room for IvEditState {
 
     /// A write in flight too: leaving does not cancel it.
     fn waits_for(&self, req: ReqId) -> bool {
-        self.context.waits_for(req) || self.saving == Some(req)
+        self.context.waits_for(req) || self.saving == Some(req) || self.stale == Some(req)
+    }
+
+    fn on_changed(&mut self, cx: &mut Cx, changes: &crate::domain::live::Changes) -> Vec<Effect> {
+        IvEditState::on_changed(self, cx, changes)
     }
 
     fn busy(&self) -> bool {
@@ -122,6 +126,12 @@ impl Room for IvEditState {
     }
 
     fn on_reply(&mut self, _cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
+        if let Data::ChangedBy { found } = &data
+            && self.stale.take_if(|r| *r == req).is_some()
+        {
+            self.on_changed_by(found.as_ref());
+            return vec![];
+        }
         if let Data::IvFormContext { context, today } = data
             && self.context.arrive(req, context)
         {

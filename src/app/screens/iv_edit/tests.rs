@@ -659,3 +659,102 @@ fn discarding_changes_takes_a_y() {
     update(&mut s, key('y'));
     assert!(matches!(s.top(), Screen::Intervention(_)), "discarded");
 }
+
+/// Live refresh: someone saves the intervention being edited. The form
+/// keeps what was typed, asks who changed it, and says so; the detail
+/// beneath loads again.
+#[test]
+fn a_form_whose_row_changed_keeps_the_edit_and_says_who_changed_it() {
+    use crate::domain::live::{ChangedBy, Changes, Table};
+    let mut s = editing_plan();
+    tabs(&mut s, 1);
+    retype(&mut s, "2");
+    let mut heard = Changes::default();
+    assert!(heard.add_payload(
+        r#"{"t":"interventions","op":"U","n":1,"rows":[{"id":"00000000-0000-0000-0000-0000000003e9","v":4}]}"#
+    ));
+    let fx = update(&mut s, Msg::Changed { changes: heard });
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Load {
+                req,
+                read: Read::ChangedBy { table, id },
+            } => {
+                assert_eq!((*table, *id), (Table::Interventions, Uuid::from_u128(1001)));
+                Some(*req)
+            }
+            _ => None,
+        })
+        .expect("who changed it is asked");
+    assert!(
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Load {
+                read: Read::Intervention { .. },
+                ..
+            }
+        )),
+        "the detail beneath loads again: {fx:?}"
+    );
+    let values = form(&s).values.clone();
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::ChangedBy {
+                found: Some(ChangedBy {
+                    version: Some(4),
+                    by: Some("Dana Ruiz".into()),
+                    at: "10:42".into(),
+                }),
+            },
+        },
+    );
+    let f = form(&s);
+    assert_eq!(f.values, values, "the edit is kept");
+    assert_eq!(f.values[1], "2");
+    assert!(
+        f.notice
+            .as_deref()
+            .is_some_and(|n| n.starts_with("changed by Dana Ruiz at 10:42")),
+        "{:?}",
+        f.notice
+    );
+}
+
+#[test]
+fn a_notice_about_a_row_still_at_the_forms_version_says_nothing() {
+    use crate::domain::live::{ChangedBy, Changes};
+    let mut s = editing_plan();
+    let fx = update(
+        &mut s,
+        Msg::Changed {
+            changes: Changes::everything(),
+        },
+    );
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Load {
+                req,
+                read: Read::ChangedBy { .. },
+            } => Some(*req),
+            _ => None,
+        })
+        .expect("asked");
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::ChangedBy {
+                found: Some(ChangedBy {
+                    version: Some(3),
+                    by: Some("Dana Ruiz".into()),
+                    at: "10:42".into(),
+                }),
+            },
+        },
+    );
+    assert_eq!(form(&s).notice, None);
+}

@@ -49,6 +49,23 @@ impl Room for IvListState {
 
     /// The first page and the count, asked together; the page shows as
     /// soon as it comes, whatever the count costs.
+    /// Its rows are interventions with their students, goals' progress
+    /// and sessions: the rows on screen are fetched again in place.
+    fn on_changed(&mut self, cx: &mut Cx, changes: &crate::domain::live::Changes) -> Vec<Effect> {
+        use crate::domain::live::Table;
+        let shown = [
+            Table::Interventions,
+            Table::Students,
+            Table::Sessions,
+            Table::Goals,
+            Table::Measurements,
+        ];
+        if !changes.touches(&shown) {
+            return vec![];
+        }
+        self.refresh(cx)
+    }
+
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
         self.error = None;
         let (page, count) = (cx.alloc(), cx.alloc());
@@ -245,8 +262,25 @@ impl IvListState {
             return vec![];
         };
         self.error = None;
-        self.list.apply_page(dir, page.rows, page.more, cx.view());
+        if dir == PageDir::Refresh {
+            self.list.refresh(page.rows, page.more, |a, b| a.id == b.id);
+            self.list.scroll_into_view(cx.view());
+        } else {
+            self.list.apply_page(dir, page.rows, page.more, cx.view());
+        }
         self.prefetch_page(cx)
+    }
+
+    /// The rows on screen again, from the first one shown (live refresh);
+    /// a page on its way shows fresh rows anyway.
+    fn refresh(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        if self.pending.is_some() || !cx.is_connected() {
+            return vec![];
+        }
+        if self.list.rows.is_empty() {
+            return self.start_over(cx);
+        }
+        self.fetch(cx, PageDir::Refresh)
     }
 }
 

@@ -79,6 +79,11 @@ impl IvListState {
                 .rows
                 .first()
                 .map(|r| IvPageRequest::Before(r.cursor())),
+            PageDir::Refresh => self
+                .list
+                .rows
+                .get(self.list.offset)
+                .map(|r| IvPageRequest::From(r.cursor())),
         }
     }
 

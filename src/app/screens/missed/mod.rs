@@ -71,6 +71,12 @@ impl Room for MissedState {
         self.list.req().into_iter().collect()
     }
 
+    /// Live refresh: loaded again when what it lists changed.
+    fn on_changed(&mut self, cx: &mut Cx, changes: &crate::domain::live::Changes) -> Vec<Effect> {
+        use crate::domain::live::Table;
+        crate::app::screens::room::reload_if(cx, changes, &[Table::Interventions, Table::Sessions])
+    }
+
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
         cx.load(
             &mut self.list,

@@ -16,6 +16,7 @@ use crate::app::screens::export;
 use crate::app::screens::room::{Cx, LogFor, Nav, Room};
 use crate::app::student::StudentState;
 use crate::app::{Data, Effect, ReqId, Screen, Wrote, copy, iv_edit};
+use crate::domain::live::{Changes, Table};
 use crate::domain::roster::{Filters, RosterPage, Sort};
 use crate::domain::school::SchoolChoice;
 use crossterm::event::KeyEvent;
@@ -153,6 +154,15 @@ impl Room for RosterState {
         self.paste(cx, text)
     }
 
+    /// Its rows show students, their interventions' tiers and their last
+    /// session: the rows on screen are fetched again in place.
+    fn on_changed(&mut self, cx: &mut Cx, changes: &Changes) -> Vec<Effect> {
+        if !changes.touches(&[Table::Students, Table::Interventions, Table::Sessions]) {
+            return vec![];
+        }
+        self.refresh(cx)
+    }
+
     fn on_resize(&mut self, cx: &mut Cx) {
         self.scroll_into_view(cx.view());
     }
@@ -246,6 +256,30 @@ impl RosterState {
             },
         };
         superseded.into_iter().chain([load]).collect()
+    }
+
+    /// The rows on screen again (and the count): a page on its way, or the
+    /// saved filters not yet read, will show fresh rows anyway; an empty
+    /// roster starts over.
+    fn refresh(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        if self.pending.is_some() || !self.restored || !cx.is_connected() {
+            return vec![];
+        }
+        if self.rows.is_empty() {
+            return self.start_over(cx);
+        }
+        let mut fx = self.fetch(cx, PageDir::Refresh);
+        let req = cx.alloc();
+        if let Some(old) = self.count_req.replace(req) {
+            fx.push(Effect::Cancel { req: old });
+        }
+        fx.push(Effect::Load {
+            req,
+            read: Read::RosterCount {
+                query: self.query.clone(),
+            },
+        });
+        fx
     }
 
     /// After a move: the next page in the direction of travel, if the

@@ -34,6 +34,8 @@ pub enum PageDir {
     Last,
     Next,
     Prev,
+    /// The rows on screen again, from the first one shown (live refresh).
+    Refresh,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -87,6 +89,10 @@ impl RosterState {
             PageDir::Last => Some(PageRequest::Last),
             PageDir::Next => self.rows.last().map(|r| PageRequest::After(r.cursor())),
             PageDir::Prev => self.rows.first().map(|r| PageRequest::Before(r.cursor())),
+            PageDir::Refresh => self
+                .rows
+                .get(self.offset)
+                .map(|r| PageRequest::From(r.cursor())),
         }
     }
 
@@ -154,6 +160,21 @@ impl RosterState {
                     self.more_before = true;
                     self.abs_start = self.abs_start.map(|s| s + excess as u64);
                 }
+            }
+            PageDir::Refresh => {
+                // The window restarts at the first row shown; the cursor
+                // stays on its student wherever the change put them.
+                let keep = self.selected().map(|r| r.id);
+                let dropped = self.offset;
+                self.rows = page.rows;
+                self.more_before |= dropped > 0;
+                self.more_after = page.more;
+                self.abs_start = self.abs_start.map(|s| s + dropped as u64);
+                self.offset = 0;
+                let found = keep.and_then(|id| self.rows.iter().position(|r| r.id == id));
+                self.cursor = found
+                    .unwrap_or(self.cursor.saturating_sub(dropped))
+                    .min(n.saturating_sub(1));
             }
             PageDir::Prev => {
                 let mut rows = page.rows;

@@ -615,3 +615,96 @@ fn unreadable_saved_filters_leave_the_roster_unfiltered_and_say_why() {
     );
     assert_eq!(loads(&fx).len(), 1, "{fx:?}");
 }
+
+/// Live refresh: a change to students fetches the rows on screen again from
+/// the first one shown, and the cursor stays on its student.
+#[test]
+fn a_change_refetches_the_rows_on_screen_keeping_the_cursor_on_its_student() {
+    use crate::domain::live::{Changes, Table};
+    let mut s = on_roster();
+    // Nothing saved: the first page is the one to keep fresh.
+    let req = roster(&s)
+        .settings_req
+        .expect("the saved filters asked for");
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::RosterFilters { saved: None },
+        },
+    );
+    for _ in 0..30 {
+        update(&mut s, key('j'));
+    }
+    let (offset, cursor) = (roster(&s).offset, roster(&s).cursor);
+    assert!(offset > 0);
+    let on = roster(&s).selected().unwrap().id;
+    let unrelated = update(
+        &mut s,
+        Msg::Changed {
+            changes: Changes::tables([Table::Documents]),
+        },
+    );
+    assert!(unrelated.is_empty(), "{unrelated:?}");
+    let fx = update(
+        &mut s,
+        Msg::Changed {
+            changes: Changes::tables([Table::Students]),
+        },
+    );
+    let first_shown = roster(&s).rows[offset].cursor();
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Load {
+                req,
+                read:
+                    Read::RosterPage {
+                        page: PageRequest::From(c),
+                        ..
+                    },
+            } if *c == first_shown => Some(*req),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("the rows on screen asked again: {fx:?}"));
+    assert!(
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Load {
+                read: Read::RosterCount { .. },
+                ..
+            }
+        )),
+        "and the count: {fx:?}"
+    );
+
+    // A student above the cursor went away meanwhile.
+    let gone = offset as u128 + 1;
+    let rows: Vec<u128> = (offset as u128..offset as u128 + 101)
+        .filter(|i| *i != gone)
+        .collect();
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::RosterPage {
+                page: RosterPage {
+                    rows: rows
+                        .iter()
+                        .map(|i| crate::app::fixtures::roster_row(*i))
+                        .collect(),
+                    more: true,
+                },
+            },
+        },
+    );
+    let r = roster(&s);
+    assert_eq!(
+        r.selected().unwrap().id,
+        on,
+        "the cursor stays on its student"
+    );
+    assert_eq!(r.cursor, cursor - offset - 1);
+    assert!(r.more_before && r.more_after);
+    assert_eq!(r.rows[0].cursor(), first_shown);
+}

@@ -142,6 +142,8 @@ pub struct StudentState {
     pub docs: DocActions,
     /// A progress report being queued (`P`).
     pub report: Option<ReqId>,
+    /// Asking who changed the row an open form edits (live refresh).
+    pub stale: Option<ReqId>,
 }
 
 impl StudentState {
@@ -155,6 +157,7 @@ impl StudentState {
             mode: Mode::View,
             docs: DocActions::default(),
             report: None,
+            stale: None,
         }
     }
 
@@ -525,6 +528,42 @@ impl Room for StudentState {
             || self.save_req() == Some(req)
             || self.docs.waits_for(req)
             || self.report == Some(req)
+            || self.stale == Some(req)
+    }
+
+    /// The record shows the student, guardians, interventions,
+    /// communications and documents: it loads again (tab and cursors stay).
+    /// An open form keeps what was typed: if its own row changed it says
+    /// who changed it, and a save then asks which version to keep.
+    fn on_changed(&mut self, cx: &mut Cx, changes: &crate::domain::live::Changes) -> Vec<Effect> {
+        use crate::domain::live::Table;
+        let shown = [
+            Table::Students,
+            Table::Guardians,
+            Table::Interventions,
+            Table::Communications,
+            Table::Documents,
+        ];
+        if !changes.touches(&shown) {
+            return vec![];
+        }
+        cx.go(Nav::ReloadSelf);
+        let Mode::Edit(e) = &self.mode else {
+            return vec![];
+        };
+        let table = match e.base {
+            Change::Profile(_) => Table::Students,
+            Change::Guardian(_) => Table::Guardians,
+        };
+        if !changes.touches_row(table, e.row) {
+            return vec![];
+        }
+        let req = cx.alloc();
+        self.stale = Some(req);
+        vec![Effect::Load {
+            req,
+            read: Read::ChangedBy { table, id: e.row },
+        }]
     }
 
     fn busy(&self) -> bool {
@@ -619,6 +658,16 @@ impl Room for StudentState {
     fn on_reply(&mut self, cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
         if self.docs.waits_for(req) {
             return self.docs.on_reply(cx, req, data);
+        }
+        if let Data::ChangedBy { found } = &data
+            && self.stale.take_if(|r| *r == req).is_some()
+        {
+            if let Mode::Edit(e) = &mut self.mode
+                && let Some(say) = crate::domain::live::ChangedBy::notice(found.as_ref(), e.version)
+            {
+                e.form.notice = Some(say);
+            }
+            return vec![];
         }
         if let Data::Student { detail } = data {
             match detail {
