@@ -194,8 +194,9 @@ fn chart_of(screen: &str) -> ChartShown {
         .expect("the legend");
     let plot = &lines[top..legend - 1];
     let label = |l: &str| {
-        l.split_whitespace()
-            .next()
+        // The value axis draws its labels as "41┤".
+        l.split(|c: char| c.is_whitespace() || c == '┤')
+            .find(|w| !w.is_empty())
             .filter(|w| w.parse::<i64>().is_ok())
             .unwrap_or("")
             .to_string()
