@@ -248,7 +248,9 @@ async fn a_save_appears_on_the_other_clients_home_detail_and_roster() {
     let theirs: Uuid = counselor
         .query_one(
             "SELECT i.id FROM interventions i JOIN users u ON u.id = i.owner_id \
-             WHERE u.username = $1 AND i.status = 'active' ORDER BY i.id LIMIT 1",
+             WHERE u.username = $1 AND i.status = 'active' \
+               AND EXISTS (SELECT 1 FROM intervention_goals g WHERE g.intervention_id = i.id) \
+             ORDER BY i.id LIMIT 1",
             &[&DEMO_COUNSELOR],
         )
         .await
@@ -274,6 +276,24 @@ async fn a_save_appears_on_the_other_clients_home_detail_and_roster() {
     coord
         .until("the detail shows the counselor's save", |s| {
             format!("{:?}", s.top()).contains("Reads aloud now")
+        })
+        .await;
+
+    // A data point names its goal, not its intervention: the open detail
+    // still knows it is its own (the cold tryout's coordinator watched a
+    // stale verdict).
+    counselor
+        .execute(
+            "INSERT INTO progress_measurements (goal_id, measured_on, value) \
+             SELECT g.id, current_date, 91.125 FROM intervention_goals g \
+             WHERE g.intervention_id = $1 ORDER BY g.id LIMIT 1",
+            &[&theirs],
+        )
+        .await
+        .expect("the counselor's data point");
+    coord
+        .until("the detail shows the counselor's data point", |s| {
+            format!("{:?}", s.top()).contains("91.125")
         })
         .await;
 }

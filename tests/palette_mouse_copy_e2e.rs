@@ -91,7 +91,7 @@ async fn palette_click_wheel_and_copy_through_tmux() {
 
     // y: the id and name, in tmux's passthrough envelope.
     pty.send("y");
-    pty.wait_for(&[&format!("copied {id2} {l2}, {f2}")], WAIT);
+    pty.wait_for(&[&format!("sent {id2} {l2}, {f2}")], WAIT);
     let want = sequence(&format!("{id2} {l2}, {f2}"), Passthrough::Tmux);
     assert_eq!(pty.count(want.as_bytes()), 1, "{want:?}");
 

@@ -57,7 +57,7 @@ pub fn session_note(s: &SessionRow) -> Option<String> {
 
 /// Puts `text` on the clipboard and says what was copied.
 pub fn to_clipboard(cx: &mut Cx, what: &str, text: String) -> Vec<Effect> {
-    cx.info(format!("copied {what} to your clipboard (OSC 52)"));
+    cx.info(format!("sent {what} to the clipboard"));
     vec![Effect::Clipboard { text }]
 }
 
@@ -98,7 +98,7 @@ mod tests {
         update(&mut s, key('j'));
         let fx = update(&mut s, key('y'));
         assert_eq!(copied(&fx), ["S1 Last0001, Ann"]);
-        assert!(said(&s).contains("copied S1 Last0001, Ann"), "{}", said(&s));
+        assert!(said(&s).contains("sent S1 Last0001, Ann"), "{}", said(&s));
     }
 
     #[test]

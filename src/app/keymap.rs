@@ -131,7 +131,7 @@ macro_rules! actions {
 actions! {
     Quit = "quit", Global, "quit caseload (ctrl-c always works)", ["q"], hint "quit";
     Help = "help", Global, "show or hide this help", ["?", "f1"], hint "help";
-    Command = "command", Global, "command palette: find any action of this screen or any tool you may open, by a few letters of its name (recent first); or type a command: open <tool>, drafts, quit, help", [":", "ctrl-p"], hint "command";
+    Command = "command", Global, "command palette: find any action of this screen or any tool you may open, by a few letters of its name (recent first); or type a command: open <tool>, theme <name>, drafts, quit, help", [":", "ctrl-p"], hint "command";
     Back = "back", Global, "close the screen, back to the previous one", ["esc", "backspace"], hint "back";
     Retry = "retry", Global, "reconnect, or reload the screen", ["r"], hint "reload";
     Up = "up", List, "move up", ["k", "up"], hint "move";

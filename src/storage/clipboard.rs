@@ -66,9 +66,7 @@ pub fn sequence(text: &str, pass: Passthrough) -> String {
 pub fn support_note(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     match Passthrough::from_env(env) {
         Passthrough::Tmux => {
-            return Some(
-                "inside tmux it needs `set -g set-clipboard on` (or allow-passthrough on)".into(),
-            );
+            return Some("tmux needs `set -g set-clipboard on`".into());
         }
         Passthrough::Screen => return None,
         Passthrough::None => {}
