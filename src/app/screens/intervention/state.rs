@@ -169,13 +169,31 @@ impl DetailState {
         self.cursor = self.cursor.saturating_add_signed(delta).min(last);
     }
 
+    /// The id of row `i` of the current tab.
+    fn row_id(&self, i: usize) -> Option<Uuid> {
+        let d = self.detail.get()?;
+        match self.tab {
+            Tab::Goals => d.goals.get(i).map(|g| g.goal.id),
+            Tab::Sessions => d.sessions.get(i).map(|s| s.id),
+            Tab::Team => d.team.get(i).map(|m| m.id),
+            Tab::Attachments => d.attachments.get(i).map(|a| a.document_id),
+            Tab::Communications => d.communications.get(i).map(|c| c.id),
+        }
+    }
+
     /// The answer to load `req`; dropped when another load superseded it.
+    /// The cursor stays on the row it was on (a session logged elsewhere
+    /// and refreshed in live puts a new row above it), else in range.
     pub fn arrive(&mut self, req: ReqId, detail: Box<InterventionDetail>, today: NaiveDate) {
         let title = format!("{} · {}", detail.header.student_name, detail.header.name);
+        let selected = self.row_id(self.cursor);
         if self.detail.arrive(req, detail) {
             self.title = title;
             self.today = Some(today);
-            self.cursor = self.cursor.min(self.rows().saturating_sub(1));
+            let rows = self.rows();
+            self.cursor = selected
+                .and_then(|id| (0..rows).find(|&i| self.row_id(i) == Some(id)))
+                .unwrap_or(self.cursor.min(rows.saturating_sub(1)));
         }
     }
 

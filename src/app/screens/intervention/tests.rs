@@ -500,3 +500,36 @@ pub(crate) fn take_first_action(s: &mut State) -> ReqId {
     };
     req
 }
+
+/// A reload (`r`, or live refresh after a session logged elsewhere) keeps
+/// the cursor on the session it was on, not on its row number.
+#[test]
+fn a_reload_keeps_the_cursor_on_the_same_session() {
+    let mut s = at_detail(InterventionStatus::Active);
+    update(&mut s, key('2'));
+    update(&mut s, key('j'));
+    let was = detail(&mut s).cursor;
+    let mut fresh = fixtures::detail(InterventionStatus::Active);
+    assert!(fresh.sessions.len() > was, "the fixture has sessions");
+    let on = fresh.sessions[was].id;
+    let mut new = fresh.sessions[0].clone();
+    new.id = Uuid::from_u128(0x5e55);
+    fresh.sessions.insert(0, new);
+    let fx = update(&mut s, key('r'));
+    let (req, _) = only_load(&fx) else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut s,
+        Msg::Loaded {
+            req,
+            data: Data::Intervention {
+                detail: Some(Box::new(fresh)),
+                today: day(fixtures::TODAY),
+            },
+        },
+    );
+    let d = detail(&mut s);
+    assert_eq!(d.cursor, was + 1);
+    assert_eq!(d.detail.get().unwrap().sessions[d.cursor].id, on);
+}
