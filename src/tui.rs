@@ -54,6 +54,8 @@ pub struct TuiOptions {
     /// The storage settings: what may be uploaded (`storage.max_upload_mb`,
     /// `storage.allowed_types`) and who moves the bytes (`storage.mode`).
     pub storage: crate::config::StorageConfig,
+    /// `database.read_url`: where the reads meant for a standby go.
+    pub reads: Option<Arc<worker::read_target::ReadRouter>>,
 }
 
 /// Large enough that a full-screen frame never flushes half-way.
@@ -104,6 +106,9 @@ pub async fn run(
     let mut w = worker::Worker::new(pool, tls).with_storage(&opts.storage);
     if let Some(creds) = opts.credentials {
         w = w.with_credentials(creds);
+    }
+    if let Some(reads) = opts.reads {
+        w = w.with_reads(reads);
     }
     if let Some(dir) = &opts.drafts_dir {
         match crate::drafts::DraftStore::open(dir) {

@@ -120,4 +120,8 @@ pub enum Msg {
         count: usize,
         last_error: Option<String>,
     },
+    /// Where reads meant for the standby (`database.read_url`) go now, when
+    /// that is worth saying ("reads from the primary: the standby is 45 s
+    /// behind"); `None` once they go to a standby in time again.
+    ReadsFrom { note: Option<String> },
 }

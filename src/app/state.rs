@@ -98,6 +98,9 @@ pub struct State {
     pub palette: super::palette::Palette,
     /// The command palette's recent picks, newest first.
     pub recent: Vec<String>,
+    /// Why reads meant for a standby go elsewhere (`Msg::ReadsFrom`);
+    /// stays on the status line while it holds.
+    pub reads_note: Option<String>,
 }
 
 impl State {
@@ -128,6 +131,7 @@ impl State {
             clipboard_note: opts.clipboard_note,
             palette: Default::default(),
             recent: Vec::new(),
+            reads_note: None,
         }
     }
 

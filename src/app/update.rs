@@ -117,6 +117,10 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::SessionConflict { id, theirs, label } => outbox::conflict(state, id, &theirs, &label),
         Msg::SessionRefused { id, why, label } => outbox::refused(state, id, &why, &label),
         Msg::Files { req, event } => super::screens::on_files(state, req, event),
+        Msg::ReadsFrom { note } => {
+            state.reads_note = note;
+            vec![]
+        }
         Msg::OutboxPending { count, last_error } => {
             state.outbox = OutboxStatus {
                 pending: count,
