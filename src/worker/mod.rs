@@ -418,7 +418,8 @@ impl Worker {
             let standby = self.reads.is_some() && reads::on_standby(&read);
             let (c, _t) = self.start(req, standby).await?;
             let again = standby.then(|| read.clone());
-            match (reads::run(pg(&c), read, today).await, again) {
+            let first = reads::run(pg(&c), read, today).await;
+            match (first, again) {
                 // The read host went away mid-read: once more, on the
                 // primary, rather than an error for a server nobody chose.
                 (Err(Failure::Reason(why)), Some(read)) if c.is_closed() => {

@@ -248,6 +248,12 @@ impl ReadRouter {
     /// they were meant to.
     pub fn note(&self, choice: &Choice) -> Option<String> {
         match choice {
+            // prefer-standby's fallback: the read host is a primary.
+            Choice::Host {
+                in_recovery: false, ..
+            } if self.targets.attrs == SessionAttrs::PreferStandby => {
+                Some("reads from the primary: no standby answers".into())
+            }
             Choice::Host { .. } => None,
             Choice::Lagging { index, lag_secs } => Some(format!(
                 "reads from the primary: standby {} is {} (limit {} s)",
