@@ -4,8 +4,8 @@
 use crate::app::keymap::KeyMap;
 use crate::config::conn::ConnParams;
 use crate::db::migrate::{self, State};
-use std::collections::HashMap;
 use crate::worker::read_target::{Choice, ReadRouter};
+use std::collections::HashMap;
 use std::fmt::Write;
 use std::sync::Arc;
 

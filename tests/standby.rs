@@ -65,7 +65,11 @@ impl Pair {
         };
         if as_postgres {
             // PostgreSQL refuses to run as root.
-            pair.must(Command::new("chown").args(["-R", "postgres:postgres"]).arg(pair.path()));
+            pair.must(
+                Command::new("chown")
+                    .args(["-R", "postgres:postgres"])
+                    .arg(pair.path()),
+            );
         }
         let mut initdb = pair.pg("initdb");
         initdb.arg("-D").arg(pair.data("primary")).args([
@@ -140,7 +144,17 @@ impl Pair {
     fn start_standby(&self) {
         let mut backup = self.pg("pg_basebackup");
         backup
-            .args(["-h", "127.0.0.1", "-U", "postgres", "-R", "-X", "stream", "-c", "fast"])
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+            ])
             .arg("-p")
             .arg(self.primary_port.to_string())
             .arg("-D")
@@ -214,7 +228,14 @@ impl Person {
             page: IvPageRequest::First,
             limit: 500,
         };
-        match self.worker.execute(Effect::Load { req: ReqId(1), read }).await {
+        match self
+            .worker
+            .execute(Effect::Load {
+                req: ReqId(1),
+                read,
+            })
+            .await
+        {
             Some(Msg::Loaded {
                 data: Data::IvPage { page },
                 ..
@@ -274,9 +295,13 @@ async fn reads_go_to_the_standby_fall_back_and_follow_own_saves() {
     let today = common::pin_today();
     let pair = Pair::new();
     let boot = pair.superuser(pair.primary_port, "postgres").await;
-    boot.batch_execute("CREATE DATABASE caseload").await.expect("createdb");
+    boot.batch_execute("CREATE DATABASE caseload")
+        .await
+        .expect("createdb");
     let mut su = pair.superuser(pair.primary_port, "caseload").await;
-    migrate::run(&mut su, &migrate::embedded()).await.expect("migrate");
+    migrate::run(&mut su, &migrate::embedded())
+        .await
+        .expect("migrate");
     seed::seed(
         &mut su,
         &seed::SeedOptions {
@@ -287,9 +312,10 @@ async fn reads_go_to_the_standby_fall_back_and_follow_own_saves() {
     )
     .await
     .expect("seed");
-    let password = caseload::demo::login::ensure_login(&su, DEMO_COORDINATOR, "caseload_coordinator")
-        .await
-        .expect("login role");
+    let password =
+        caseload::demo::login::ensure_login(&su, DEMO_COORDINATOR, "caseload_coordinator")
+            .await
+            .expect("login role");
     pair.start_standby();
     let standby_su = pair.superuser(pair.standby_port, "caseload").await;
     wait_caught_up(&su, &standby_su).await;
@@ -302,7 +328,10 @@ async fn reads_go_to_the_standby_fall_back_and_follow_own_saves() {
     );
     let mut a = person(&pair, &password, &read_url, 3600);
     let before = a.list().await;
-    assert!(!before.rows.is_empty(), "the coordinator sees interventions");
+    assert!(
+        !before.rows.is_empty(),
+        "the coordinator sees interventions"
+    );
     match a.choice().await {
         Choice::Host {
             index: 1,
@@ -335,15 +364,28 @@ async fn reads_go_to_the_standby_fall_back_and_follow_own_saves() {
 
     // A report, run as the person's own job, reads there too.
     let local_id: String = su
-        .query_one("SELECT local_id FROM students WHERE id = $1", &[&row.student_id])
+        .query_one(
+            "SELECT local_id FROM students WHERE id = $1",
+            &[&row.student_id],
+        )
         .await
         .expect("local id")
         .get(0);
     let out = tempfile::tempdir().expect("report folder");
     let report = report_job(&pair, &password, &a.router, &local_id, out.path()).await;
-    assert!(report.log.contains("read on the read host"), "{}", report.log);
-    assert!(report.html.contains(&old_name), "the report read the standby");
-    assert!(!report.html.contains("Renamed"), "the report read the standby");
+    assert!(
+        report.log.contains("read on the read host"),
+        "{}",
+        report.log
+    );
+    assert!(
+        report.html.contains(&old_name),
+        "the report read the standby"
+    );
+    assert!(
+        !report.html.contains("Renamed"),
+        "the report read the standby"
+    );
     let audited: i64 = su
         .query_one(
             "SELECT count(*) FROM audit_events WHERE table_name = 'report.student' AND student_id IS NULL",
@@ -357,7 +399,10 @@ async fn reads_go_to_the_standby_fall_back_and_follow_own_saves() {
     // The person's own save, with the standby still held back: the list
     // shows it at once (read from the primary, which also has the rename).
     let version: i32 = su
-        .query_one("SELECT version FROM interventions WHERE id = $1", &[&row.id])
+        .query_one(
+            "SELECT version FROM interventions WHERE id = $1",
+            &[&row.id],
+        )
         .await
         .expect("version")
         .get(0);
@@ -384,7 +429,11 @@ async fn reads_go_to_the_standby_fall_back_and_follow_own_saves() {
     );
     let after = a.list().await;
     let mine = after.rows.iter().find(|r| r.id == row.id).expect("the row");
-    assert_eq!(mine.status, InterventionStatus::Paused, "own save read back");
+    assert_eq!(
+        mine.status,
+        InterventionStatus::Paused,
+        "own save read back"
+    );
     assert_eq!(mine.first_name, "Renamed");
 
     // With a one-second limit the held-back standby is judged behind: not

@@ -123,5 +123,7 @@ pub enum Msg {
     /// Where reads meant for the standby (`database.read_url`) go now, when
     /// that is worth saying ("reads from the primary: the standby is 45 s
     /// behind"); `None` once they go to a standby in time again.
-    ReadsFrom { note: Option<String> },
+    ReadsFrom {
+        note: Option<String>,
+    },
 }

@@ -119,8 +119,14 @@ mod tests {
         };
         // An idle primary: the last replayed commit is an hour old, but
         // nothing is missing.
-        assert_eq!(lag_secs(&at("0/500", Some(3600.0)), Lsn::parse("0/500")), Some(0.0));
-        assert_eq!(lag_secs(&at("0/400", Some(12.5)), Lsn::parse("0/500")), Some(12.5));
+        assert_eq!(
+            lag_secs(&at("0/500", Some(3600.0)), Lsn::parse("0/500")),
+            Some(0.0)
+        );
+        assert_eq!(
+            lag_secs(&at("0/400", Some(12.5)), Lsn::parse("0/500")),
+            Some(12.5)
+        );
         assert_eq!(lag_secs(&at("0/400", None), Lsn::parse("0/500")), None);
         assert_eq!(lag_secs(&at("0/400", Some(1.0)), None), None);
     }

@@ -33,10 +33,7 @@ pub enum Choice {
         lag_secs: Option<f64>,
     },
     /// The standby that fits is too far behind (or its lag is unknown).
-    Lagging {
-        index: usize,
-        lag_secs: Option<f64>,
-    },
+    Lagging { index: usize, lag_secs: Option<f64> },
     /// No host fits, or none answers: why, per host.
     NoHost { why: String },
 }
@@ -287,7 +284,11 @@ impl ReadRouter {
             let role = match standby::role(&conn).await {
                 Ok(r) => r,
                 Err(e) => {
-                    whys.push(format!("{}: {}", self.host(index), super::describe_pg_error(&e)));
+                    whys.push(format!(
+                        "{}: {}",
+                        self.host(index),
+                        super::describe_pg_error(&e)
+                    ));
                     continue;
                 }
             };
@@ -298,7 +299,11 @@ impl ReadRouter {
             whys.push(format!(
                 "{}: {}",
                 self.host(index),
-                if role.in_recovery { "a standby" } else { "not a standby" }
+                if role.in_recovery {
+                    "a standby"
+                } else {
+                    "not a standby"
+                }
             ));
             if first_up.is_none() {
                 first_up = Some((index, conn, role));
@@ -308,7 +313,10 @@ impl ReadRouter {
             found = first_up;
         }
         let Some((index, conn, role)) = found else {
-            let why = format!("none fits target_session_attrs={attrs} ({})", whys.join("; "));
+            let why = format!(
+                "none fits target_session_attrs={attrs} ({})",
+                whys.join("; ")
+            );
             tracing::info!(%why, "reads go to the primary");
             return Choice::NoHost { why };
         };

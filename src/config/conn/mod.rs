@@ -34,8 +34,8 @@ pub use build::{DEFAULT_PORT, DEFAULT_SOCKET_DIR};
 pub use error::ConnError;
 pub use params::{ConnParams, DEFAULT_APPLICATION_NAME};
 pub use password::Password;
-pub use read_target::{ReadTargets, SessionAttrs, host_port, resolve_read_targets};
 pub use password_sources::{KEYRING_ORIGIN, KEYRING_SERVICE, PROMPT_ORIGIN};
+pub use read_target::{ReadTargets, SessionAttrs, host_port, resolve_read_targets};
 pub(crate) use resolve::process_home;
 pub use resolve::{
     resolve, resolve_from_process, resolve_from_process_with_config, resolve_with_config,

@@ -89,11 +89,7 @@ impl ReadTargets {
     /// `host:port, host:port (target_session_attrs=…)`, safe to show.
     pub fn describe(&self) -> String {
         let hosts: Vec<String> = self.hosts.iter().map(host_port).collect();
-        format!(
-            "{} (target_session_attrs={})",
-            hosts.join(", "),
-            self.attrs
-        )
+        format!("{} (target_session_attrs={})", hosts.join(", "), self.attrs)
     }
 }
 
@@ -123,7 +119,10 @@ const ORIGIN: &str = "config file database.read_url";
 /// or `postgresql://a:5433,b:5432/db`) against the person's own `primary`
 /// connection. `target_session_attrs` defaults to `prefer-standby`: the
 /// point of a read target is to spare the primary.
-pub fn resolve_read_targets(read_url: &str, primary: &ConnParams) -> Result<ReadTargets, ConnError> {
+pub fn resolve_read_targets(
+    read_url: &str,
+    primary: &ConnParams,
+) -> Result<ReadTargets, ConnError> {
     let bad = |m: String| ConnError::ReadUrl(m);
     let pairs = conninfo::parse(read_url).map_err(|e| e.in_origin(ORIGIN))?;
     let mut get = std::collections::BTreeMap::new();
@@ -259,11 +258,18 @@ mod tests {
     #[test]
     fn mistakes_are_named() {
         let e = |s: &str| resolve_read_targets(s, &primary()).unwrap_err().to_string();
-        assert!(e("host=a user=x").contains("same person"), "{}", e("host=a user=x"));
+        assert!(
+            e("host=a user=x").contains("same person"),
+            "{}",
+            e("host=a user=x")
+        );
         assert!(e("host=a password=x").contains("\"password\" is not allowed"));
         assert!(e("port=5433").contains("no host"));
         assert!(e("host=a,b,c port=1,2").contains("3 hosts but 2 ports"));
-        assert!(e("host=a target_session_attrs=standby-please").contains("invalid target_session_attrs"));
+        assert!(
+            e("host=a target_session_attrs=standby-please")
+                .contains("invalid target_session_attrs")
+        );
         assert!(e("host=a,,b").contains("empty host"));
         assert!(e("host=a options=-cx").contains("\"options\" is not supported here"));
     }
