@@ -479,7 +479,7 @@ impl Worker {
         }
         let client = match (&self.reads, standby) {
             (Some(r), true) => match r.route(&self.pool()).await {
-                read_target::Route::Read(c) => c,
+                read_target::Route::Read(c) => *c,
                 read_target::Route::Primary(why) => {
                     tracing::debug!(why, "read on the primary");
                     self.client().await?

@@ -41,7 +41,7 @@ pub enum Choice {
 /// Where one read went.
 pub enum Route {
     /// A connection to the read host.
-    Read(Object),
+    Read(Box<Object>),
     /// The primary, and why (for the log).
     Primary(&'static str),
 }
@@ -185,7 +185,7 @@ impl ReadRouter {
                 Err(_) => return Route::Primary("the read host stopped answering"),
             }
         }
-        Route::Read(conn)
+        Route::Read(Box::new(conn))
     }
 
     /// A read on the read host failed with its connection closed: reads go
