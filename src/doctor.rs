@@ -4,8 +4,10 @@
 use crate::app::keymap::KeyMap;
 use crate::config::conn::ConnParams;
 use crate::db::migrate::{self, State};
+use crate::worker::read_target::{Choice, ReadRouter};
 use std::collections::HashMap;
 use std::fmt::Write;
+use std::sync::Arc;
 
 pub struct Input {
     /// e.g. "/home/x/.config/caseload/config.toml (XDG_CONFIG_HOME)" or "none (built-in defaults)".
@@ -22,6 +24,9 @@ pub struct Input {
     pub keys: HashMap<String, Vec<String>>,
     /// Where documents live and which storage mode is on.
     pub storage: String,
+    /// `database.read_url`, resolved (or why it could not be).
+    pub reads: Result<Option<Arc<ReadRouter>>, String>,
+    pub db: crate::config::DatabaseConfig,
 }
 
 /// The report as text and whether everything is healthy.
@@ -39,6 +44,7 @@ pub async fn report(input: Input) -> (String, bool) {
     let _ = writeln!(out, "storage     {}", input.storage);
     let (keymap, key_problems) = KeyMap::new(&input.keys);
     problems.extend(key_problems);
+    reads_section(&input, &mut out, &mut problems).await;
     let checked = match crate::db::pool::connect_one(&input.params).await {
         Err(e) => {
             let _ = writeln!(out, "server      unreachable");
@@ -59,6 +65,32 @@ pub async fn report(input: Input) -> (String, bool) {
         }
     }
     (out, problems.is_empty())
+}
+
+/// Where reads meant for a standby go now, and how far behind it is; a
+/// read_url that is wrong or where no host fits is a problem.
+async fn reads_section(input: &Input, out: &mut String, problems: &mut Vec<String>) {
+    let router = match &input.reads {
+        Ok(None) => return,
+        Ok(Some(r)) => r,
+        Err(e) => {
+            let _ = writeln!(out, "reads       not usable");
+            problems.push(e.clone());
+            return;
+        }
+    };
+    let _ = writeln!(out, "read_url    {}", router.describe());
+    let primary = match crate::db::pool::build_pool(&input.params, &input.db) {
+        Ok(p) => p,
+        Err(e) => {
+            problems.push(format!("reads: {e}"));
+            return;
+        }
+    };
+    let _ = writeln!(out, "reads       {}", router.report(&primary).await);
+    if let Choice::NoHost { why } = router.choice(&primary).await {
+        problems.push(format!("database.read_url: {why}; reads go to the primary"));
+    }
 }
 
 /// The server's facts and caseload's state in the database; returns the

@@ -138,6 +138,7 @@ fn tui_options(loaded: &config::Loaded, target: &conn::ConnParams) -> tui::TuiOp
             .map(|d| caseload::drafts::sessions_dir(&d, &target.keyring_account())),
         storage: loaded.config.storage.clone(),
         live: Some((live_settings(&loaded.config.live, target), target.clone())),
+        reads: None,
     }
 }
 
@@ -161,6 +162,21 @@ fn live_settings(
     }
 }
 
+/// `database.read_url` resolved against the person's own connection (same
+/// login, same password), or `None` when it is not set.
+fn read_router(
+    loaded: &config::Loaded,
+    params: &conn::ConnParams,
+) -> Result<Option<std::sync::Arc<caseload::worker::read_target::ReadRouter>>> {
+    let Some(url) = &loaded.config.database.read_url else {
+        return Ok(None);
+    };
+    let targets = conn::resolve_read_targets(url, params)?;
+    let router = caseload::worker::read_target::ReadRouter::new(targets, &loaded.config.database)
+        .map_err(|e| eyre!("database.read_url: {e}"))?;
+    Ok(Some(std::sync::Arc::new(router)))
+}
+
 async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
     match &cli.command {
         None => {
@@ -168,6 +184,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             let tls = Tls::for_params(&params)?;
             let pool = pool::build_pool_with_tls(&params, &loaded.config.database, &tls)?;
             let mut opts = tui_options(&loaded, &params);
+            opts.reads = read_router(&loaded, &params)?;
             // The keyring is asked by the worker, off the UI thread, so the
             // first frame never waits for a Secret Service.
             opts.credentials = Some(caseload::worker::Credentials {
@@ -277,6 +294,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             {
                 notes.push(format!("keyring: {e}"));
             }
+            let input_params = params.clone();
             let input = doctor::Input {
                 notes,
                 config: config_line,
@@ -286,6 +304,8 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
                 params,
                 keys: loaded.config.keys.clone().into_iter().collect(),
                 storage: storage::describe(&loaded.config.storage),
+                reads: read_router(&loaded, &input_params).map_err(|e| format!("{e:#}")),
+                db: loaded.config.database.clone(),
             };
             let (text, healthy) = doctor::report(input).await;
             print!("{text}");
@@ -403,6 +423,10 @@ async fn worker(
     };
     opts.concurrency = usize::from(args.concurrency);
     opts.once = args.once;
+    if args.mine {
+        // Your own reports and exports read where your window would.
+        opts.reads = read_router(loaded, &params)?;
+    }
     let wake = std::sync::Arc::new(tokio::sync::Notify::new());
     if !args.once {
         tokio::spawn(runner::listen(params.clone(), wake.clone()));

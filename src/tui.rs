@@ -57,6 +57,8 @@ pub struct TuiOptions {
     /// Live refresh and the heartbeat: how, and where to (a typed password
     /// from `credentials` replaces this one's).
     pub live: Option<(worker::live::Settings, crate::config::ConnParams)>,
+    /// `database.read_url`: where the reads meant for a standby go.
+    pub reads: Option<Arc<worker::read_target::ReadRouter>>,
 }
 
 /// Large enough that a full-screen frame never flushes half-way.
@@ -115,6 +117,9 @@ pub async fn run(
     }
     if let Some((settings, params)) = opts.live {
         w = w.with_live(settings, params);
+    }
+    if let Some(reads) = opts.reads {
+        w = w.with_reads(reads);
     }
     if let Some(dir) = &opts.drafts_dir {
         match crate::drafts::DraftStore::open(dir) {

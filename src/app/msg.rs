@@ -137,4 +137,10 @@ pub enum Msg {
         online: bool,
         at: String,
     },
+    /// Where reads meant for the standby (`database.read_url`) go now, when
+    /// that is worth saying ("reads from the primary: the standby is 45 s
+    /// behind"); `None` once they go to a standby in time again.
+    ReadsFrom {
+        note: Option<String>,
+    },
 }

@@ -112,6 +112,9 @@ pub struct State {
     pub kept: super::screens::room::Kept,
     /// Whether the server answers the heartbeat.
     pub link: Link,
+    /// Why reads meant for a standby go elsewhere (`Msg::ReadsFrom`);
+    /// stays on the status line while it holds.
+    pub reads_note: Option<String>,
 }
 
 impl State {
@@ -144,6 +147,7 @@ impl State {
             recent: Vec::new(),
             kept: Default::default(),
             link: Link::Up,
+            reads_note: None,
         }
     }
 

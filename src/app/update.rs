@@ -124,6 +124,10 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
             super::live::on_link(state, online, at);
             vec![]
         }
+        Msg::ReadsFrom { note } => {
+            state.reads_note = note;
+            vec![]
+        }
         Msg::OutboxPending { count, last_error } => {
             state.outbox = OutboxStatus {
                 pending: count,

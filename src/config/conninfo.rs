@@ -64,13 +64,21 @@ pub fn parse_url(s: &str) -> Result<Vec<(String, String)>, ConnError> {
         None => netloc,
     };
 
-    let (host, port) = split_host_port(hostport)?;
-    if host.contains(',') {
-        return Err(ConnError::MultipleHosts);
+    // libpq's `host1:port1,host2:port2`: kept as the comma lists of the
+    // keyword form; only `database.read_url` accepts more than one host.
+    let mut hosts = Vec::new();
+    let mut ports = Vec::new();
+    for one in hostport.split(',') {
+        let (host, port) = split_host_port(one)?;
+        hosts.push(decode(host, "host")?);
+        ports.push(match port {
+            Some(p) => decode(p, "port")?,
+            None => String::new(),
+        });
     }
-    push_decoded(&mut out, "host", host, "host")?;
-    if let Some(port) = port {
-        push_decoded(&mut out, "port", port, "port")?;
+    out.push(("host".into(), hosts.join(",")));
+    if ports.iter().any(|p| !p.is_empty()) {
+        out.push(("port".into(), ports.join(",")));
     }
     if let Some(path) = path {
         push_decoded(&mut out, "dbname", path, "database name")?;
@@ -263,10 +271,9 @@ mod tests {
         assert!(e.contains("percent-encoding"), "{e}");
         assert!(!e.contains("hunter2"), "{e}");
         assert!(parse("postgresql://u@h/d?flag").is_err());
-        assert!(matches!(
-            parse("postgresql://a,b/d"),
-            Err(ConnError::MultipleHosts)
-        ));
+        let v = parse("postgresql://a:5433,[::1]:5434,c/d").unwrap();
+        assert_eq!(get(&v, "host"), Some("a,::1,c"));
+        assert_eq!(get(&v, "port"), Some("5433,5434,"));
     }
 
     #[test]

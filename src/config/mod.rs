@@ -76,6 +76,11 @@ pub struct DatabaseConfig {
     pub wait_timeout_secs: u64,
     pub recycle_timeout_secs: u64,
     pub statement_timeout_ms: Option<u64>,
+    /// Where read-heavy work goes (`config::conn::resolve_read_targets`):
+    /// a standby, or several hosts with `target_session_attrs`.
+    pub read_url: Option<String>,
+    /// A standby further behind the primary than this is not read from.
+    pub max_standby_lag_secs: u64,
 }
 
 impl Default for DatabaseConfig {
@@ -87,6 +92,8 @@ impl Default for DatabaseConfig {
             wait_timeout_secs: 5,
             recycle_timeout_secs: 5,
             statement_timeout_ms: None,
+            read_url: None,
+            max_standby_lag_secs: 30,
         }
     }
 }
@@ -100,6 +107,9 @@ impl DatabaseConfig {
     }
     pub fn recycle_timeout(&self) -> Duration {
         Duration::from_secs(self.recycle_timeout_secs)
+    }
+    pub fn max_standby_lag(&self) -> Duration {
+        Duration::from_secs(self.max_standby_lag_secs)
     }
 }
 

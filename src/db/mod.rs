@@ -21,6 +21,7 @@ pub mod roster;
 pub mod schools;
 pub mod sessions;
 pub mod settings;
+pub mod standby;
 pub mod student_record;
 pub mod students;
 pub mod tls;

@@ -101,12 +101,34 @@ fn handle(ctx: &mut JobCtx, payload: Value) -> BoxFuture<'_, JobResult> {
             bom: p.bom,
             today,
         };
+        // On a read host the rows come from a snapshot there; the audit
+        // event still commits on the primary, with the files.
+        let mut read_host = ctx.read_host().await;
         let written = {
             let mut progress = |pct: u8, msg: &str| ctx.progress(pct.min(95), msg);
-            super::run(&tx, &p.spec, &opts, &mut progress)
-                .await
-                .map_err(export_error)?
+            match read_host.as_mut() {
+                Some(obj) => {
+                    let rc: &mut tokio_postgres::Client = obj;
+                    let rtx = rc
+                        .build_transaction()
+                        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+                        .read_only(true)
+                        .start()
+                        .await
+                        .map_err(|e| db_error(&e))?;
+                    super::run_on(&rtx, &tx, &p.spec, &opts, &mut progress)
+                        .await
+                        .map_err(export_error)?
+                }
+                None => super::run(&tx, &p.spec, &opts, &mut progress)
+                    .await
+                    .map_err(export_error)?,
+            }
         };
+        if read_host.is_some() {
+            ctx.log("read on the read host (database.read_url)");
+        }
+        drop(read_host);
         let remove = || {
             for f in &written.files {
                 let _ = std::fs::remove_file(&f.path);

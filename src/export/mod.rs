@@ -225,16 +225,28 @@ pub async fn run(
     opts: &Options,
     progress: Progress<'_>,
 ) -> Result<Written, ExportError> {
+    run_on(client, client, spec, opts, progress).await
+}
+
+/// [`run`] reading on `reader` (a read host's snapshot, `database.read_url`)
+/// and recording the audit event on `recorder` (the primary).
+pub async fn run_on(
+    reader: &impl GenericClient,
+    recorder: &impl GenericClient,
+    spec: &Spec,
+    opts: &Options,
+    progress: Progress<'_>,
+) -> Result<Written, ExportError> {
     let day = opts.today.format("%Y-%m-%d");
-    without_jit(client).await?;
+    without_jit(reader).await?;
     progress(5, "reading");
     let (tables, detail): (Vec<(String, sql::Rows)>, serde_json::Value) = match spec {
         Spec::Roster(q) => (
-            vec![(format!("roster-{day}"), sql::roster(client, q).await?)],
+            vec![(format!("roster-{day}"), sql::roster(reader, q).await?)],
             serde_json::json!({"search": q.search, "filters": format!("{:?}", q.filters)}),
         ),
         Spec::SavedRoster => {
-            let (filters, sort) = crate::db::roster::load_filters(client)
+            let (filters, sort) = crate::db::roster::load_filters(reader)
                 .await?
                 .unwrap_or_default();
             let q = RosterQuery {
@@ -243,12 +255,12 @@ pub async fn run(
                 sort,
             };
             (
-                vec![(format!("roster-{day}"), sql::roster(client, &q).await?)],
+                vec![(format!("roster-{day}"), sql::roster(reader, &q).await?)],
                 serde_json::json!({"saved": true, "filters": format!("{:?}", q.filters)}),
             )
         }
         Spec::Caseload { counselor } => {
-            let person = person_id(client, counselor.as_deref()).await?;
+            let person = person_id(reader, counselor.as_deref()).await?;
             let who = counselor
                 .as_deref()
                 .map(file::name_part)
@@ -256,7 +268,7 @@ pub async fn run(
             (
                 vec![(
                     format!("caseload-{who}-{day}"),
-                    sql::caseload(client, person).await?,
+                    sql::caseload(reader, person).await?,
                 )],
                 serde_json::json!({"counselor": counselor}),
             )
@@ -268,16 +280,16 @@ pub async fn run(
                 )));
             }
             let school_id = match school {
-                Some(s) => Some(school_id(client, s).await?),
+                Some(s) => Some(school_id(reader, s).await?),
                 None => None,
             };
             let at = school
                 .as_deref()
                 .map(|s| format!("-{}", file::name_part(s)))
                 .unwrap_or_default();
-            let sessions = sql::sessions(client, *from, *to, school_id).await?;
+            let sessions = sql::sessions(reader, *from, *to, school_id).await?;
             progress(40, "reading measurements");
-            let measurements = sql::measurements(client, *from, *to, school_id).await?;
+            let measurements = sql::measurements(reader, *from, *to, school_id).await?;
             (
                 vec![
                     (format!("sessions{at}-{from}-to-{to}"), sessions),
@@ -313,7 +325,7 @@ pub async fn run(
             .collect::<Vec<_>>()
     );
     detail["rows"] = serde_json::json!(files.iter().map(|f| f.rows).sum::<usize>());
-    if let Err(e) = record(client, spec.kind(), &students, detail).await {
+    if let Err(e) = record(recorder, spec.kind(), &students, detail).await {
         remove(&files);
         return Err(e.into());
     }

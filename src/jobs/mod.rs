@@ -228,6 +228,8 @@ pub struct JobCtx {
     shared: Arc<Shared>,
     /// The worker running it (its `locked_by`).
     pub(crate) worker: String,
+    /// `database.read_url` of the runner (a person's own jobs in the TUI).
+    pub(crate) reads: Option<Arc<crate::worker::read_target::ReadRouter>>,
 }
 
 impl JobCtx {
@@ -247,6 +249,7 @@ impl JobCtx {
             pool,
             shared,
             worker: String::new(),
+            reads: None,
         }
     }
 
@@ -276,6 +279,20 @@ impl JobCtx {
     /// The worker's pool (role `caseload_worker`).
     pub fn db(&self) -> &Pool {
         &self.pool
+    }
+
+    /// A connection for the job's heavy reads on the read host
+    /// (`database.read_url`), when one is set, fits, is not too far behind
+    /// and has replayed the person's own last save; `None`: read on
+    /// [`Self::db`].
+    pub async fn read_host(&self) -> Option<deadpool_postgres::Object> {
+        match self.reads.as_ref()?.route(&self.pool).await {
+            crate::worker::read_target::Route::Read(c) => Some(*c),
+            crate::worker::read_target::Route::Primary(why) => {
+                tracing::debug!(why, kind = %self.kind, "job reads on the primary");
+                None
+            }
+        }
     }
 
     /// Records progress (clamped to 0–100) and a message; written by the

@@ -35,6 +35,9 @@ pub struct Options {
     pub housekeeping: Duration,
     /// The longest an idle worker sleeps without a notification.
     pub poll: Duration,
+    /// Where jobs that read heavily (reports, exports) read:
+    /// `database.read_url` of the person's window; `None`: the pool.
+    pub reads: Option<Arc<crate::worker::read_target::ReadRouter>>,
 }
 
 impl Options {
@@ -48,6 +51,7 @@ impl Options {
             stale: Duration::from_secs(15),
             housekeeping: Duration::from_secs(5),
             poll: Duration::from_secs(5),
+            reads: None,
         }
     }
 }
@@ -278,6 +282,7 @@ async fn execute(pool: Pool, registry: Registry, opts: Options, job: Claimed) ->
                 shared.clone(),
             );
             ctx.worker = opts.id.clone();
+            ctx.reads = opts.reads.clone();
             let work = AssertUnwindSafe(handler(&mut ctx, job.payload.clone())).catch_unwind();
             tokio::pin!(work);
             let mut beat = tokio::time::interval(opts.heartbeat);

@@ -122,13 +122,35 @@ fn handle(ctx: &mut JobCtx, payload: Value) -> BoxFuture<'_, JobResult> {
             .start()
             .await
             .map_err(|e| db_error(&e))?;
+        // On a read host the reads take a snapshot of their own there; the
+        // audit event still commits on the primary, with the files.
+        let mut read_host = ctx.read_host().await;
         let built = {
             // The builders' own steps, up to 90%: writing is the rest.
             let mut progress = |pct: u8, msg: &str| ctx.progress(pct.min(90), msg);
-            super::build(&tx, &p.spec, today, &mut progress)
-                .await
-                .map_err(report_error)?
+            match read_host.as_mut() {
+                Some(obj) => {
+                    let rc: &mut tokio_postgres::Client = obj;
+                    let rtx = rc
+                        .build_transaction()
+                        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+                        .read_only(true)
+                        .start()
+                        .await
+                        .map_err(|e| db_error(&e))?;
+                    super::build(&rtx, &p.spec, today, &mut progress)
+                        .await
+                        .map_err(report_error)?
+                }
+                None => super::build(&tx, &p.spec, today, &mut progress)
+                    .await
+                    .map_err(report_error)?,
+            }
         };
+        if read_host.is_some() {
+            ctx.log("read on the read host (database.read_url)");
+        }
+        drop(read_host);
         ctx.checkpoint()?;
         ctx.progress(92, "writing the files");
         let opts = Options { dir, today };

@@ -128,3 +128,31 @@ fn a_long_message_takes_the_hint_row_too() {
     assert!(second.ends_with('…'), "{second}");
     assert!(!second.contains("dana"), "{second}");
 }
+
+/// Reads meant for the standby that go to the primary say so on the status
+/// line for as long as it holds (not fading like a message), beside the
+/// connection; the worker's all-clear takes it away.
+#[test]
+fn reads_from_the_primary_stay_on_the_status_line_until_taken_back() {
+    let mut s = paused(120, 24, '1');
+    s.message = None;
+    let note = "reads from the primary: standby 10.0.0.2:5432 is 45 s behind (limit 30 s)";
+    let fx = update(
+        &mut s,
+        Msg::ReadsFrom {
+            note: Some(format!("{note}\u{1b}[2J")),
+        },
+    );
+    assert!(fx.is_empty(), "{fx:?}");
+    for _ in 0..crate::app::MESSAGE_TICKS + 2 {
+        update(&mut s, Msg::Tick);
+    }
+    let (_, status) = bottom(&text(&draw(&s, 120, 24, false)));
+    assert!(status.starts_with(note), "{status}");
+    assert!(!status.contains('\u{1b}'), "sanitised: {status:?}");
+    assert!(status.ends_with(" dana@caseload"), "{status}");
+
+    update(&mut s, Msg::ReadsFrom { note: None });
+    let (_, status) = bottom(&text(&draw(&s, 120, 24, false)));
+    assert!(!status.contains("reads from"), "{status}");
+}

@@ -70,6 +70,9 @@ fn parts(state: &State, theme: &Theme) -> (Spans, (String, Style)) {
             theme.error,
         ));
     }
+    if let Some(note) = &state.reads_note {
+        news.push((note.clone(), theme.busy));
+    }
     if let Some((level, text)) = &state.message {
         let style = if *level == Level::Error {
             theme.error

@@ -33,6 +33,7 @@ pub mod iv_write;
 pub mod live;
 pub mod outbox;
 pub mod own_jobs;
+pub mod read_target;
 mod reads;
 mod writes;
 
@@ -51,6 +52,9 @@ pub fn spawn(pool: Pool, tls: Tls, replies: UnboundedSender<Msg>) -> UnboundedSe
 
 /// [`spawn`] for a worker built by the caller (e.g. with credentials).
 pub fn spawn_worker(worker: Worker, replies: UnboundedSender<Msg>) -> UnboundedSender<Effect> {
+    if let Some(r) = &worker.reads {
+        r.notify_to(replies.clone());
+    }
     if let Some(w) = &worker.drafts {
         let (events, mut outbox_events) = unbounded_channel();
         let pool = worker.pool.clone();
@@ -63,8 +67,12 @@ pub fn spawn_worker(worker: Worker, replies: UnboundedSender<Msg>) -> UnboundedS
         let started = Outbox::start(w.store().clone(), connect, events);
         let _ = worker.outbox.set(started);
         let replies = replies.clone();
+        let saver = worker.clone();
         tokio::spawn(async move {
             while let Some(event) = outbox_events.recv().await {
+                if let OutboxEvent::Saved { .. } = &event {
+                    saver.note_write_on_primary().await;
+                }
                 if replies.send(outbox_msg(event)).is_err() {
                     return;
                 }
@@ -163,6 +171,8 @@ pub struct Worker {
     /// signed in (`signed_in`).
     live: Option<(live::Settings, ConnParams)>,
     signed_in: Arc<tokio::sync::Notify>,
+    /// `database.read_url`: where the reads `reads::on_standby` names go.
+    reads: Option<Arc<read_target::ReadRouter>>,
 }
 
 /// What the worker needs to sign in again: deadpool's manager config is
@@ -237,6 +247,27 @@ impl Worker {
             own: Arc::default(),
             live: None,
             signed_in: Arc::default(),
+            reads: None,
+        }
+    }
+
+    /// Sends the reads `reads::on_standby` names (and the person's own
+    /// report and export jobs' reads) through `router`.
+    pub fn with_reads(mut self, router: Arc<read_target::ReadRouter>) -> Worker {
+        self.reads = Some(router);
+        self
+    }
+
+    /// After a save committed elsewhere (the outbox's own connection): the
+    /// primary's WAL end, which a standby must reach before it serves
+    /// reads again.
+    async fn note_write_on_primary(&self) {
+        let Some(r) = &self.reads else { return };
+        match self.client().await {
+            Ok(c) => r.note_write(pg(&c)).await,
+            // No primary now: then no read goes to a standby either
+            // before the next look, which asks the primary first.
+            Err(f) => tracing::debug!(error = %f, "no WAL position after a save"),
         }
     }
 
@@ -404,7 +435,13 @@ impl Worker {
     /// happened), the write, and its answer naming the request id.
     async fn write(&self, effect: Effect) -> Option<Msg> {
         let msg = match self.client().await {
-            Ok(mut c) => writes::run(&mut c, effect, today()).await,
+            Ok(mut c) => {
+                let msg = writes::run(&mut c, effect, today()).await;
+                if let Some(r) = &self.reads {
+                    r.note_write(pg(&c)).await;
+                }
+                msg
+            }
             Err(f) => writes::not_sent(effect, f.to_string()),
         };
         // A job enqueued or retried may be one of the person's own to run.
@@ -420,7 +457,7 @@ impl Worker {
 
     /// Runs the person's own due author-kind jobs in the background.
     fn run_own_jobs(&self) {
-        self.own.kick(self.pool());
+        self.own.kick(self.pool(), self.reads.clone());
     }
 
     /// The one runner for reads: a connection registered for cancelling (a
@@ -438,10 +475,30 @@ impl Worker {
             _ => None,
         };
         let r = async {
-            let (c, tracked) = self.start(req).await?;
-            let r = reads::run(pg(&c), read, today).await;
-            tracked.release(c);
-            r
+            let standby = self.reads.is_some() && reads::on_standby(&read);
+            let (c, tracked) = self.start(req, standby).await?;
+            let again = standby.then(|| read.clone());
+            let first = reads::run(pg(&c), read, today).await;
+            match (first, again) {
+                // The read host went away mid-read: once more, on the
+                // primary, rather than an error for a server nobody chose.
+                (Err(Failure::Reason(why)), Some(read)) if c.is_closed() => {
+                    tracing::info!(%why, "read host lost mid-read; again on the primary");
+                    if let Some(r) = &self.reads {
+                        r.lost();
+                    }
+                    drop(c);
+                    drop(tracked);
+                    let (c, tracked) = self.start(req, false).await?;
+                    let r = reads::run(pg(&c), read, today).await;
+                    tracked.release(c);
+                    r
+                }
+                (r, _) => {
+                    tracked.release(c);
+                    r
+                }
+            }
         }
         .await;
         let r = match (r, offline_ok) {
@@ -479,13 +536,23 @@ impl Worker {
         self.reply(req, r, |data| Msg::Loaded { req, data })
     }
 
-    /// A connection for `req`, registered so that it can be cancelled.
-    async fn start(&self, req: ReqId) -> Result<(Object, Tracked<'_>), Failure> {
+    /// A connection for `req`, registered so that it can be cancelled; on
+    /// the read host when `standby` and the router sends it there.
+    async fn start(&self, req: ReqId, standby: bool) -> Result<(Object, Tracked<'_>), Failure> {
         if matches!(self.table().get(&req), Some(Inflight::Cancelled)) {
             self.table().remove(&req);
             return Err(Failure::Cancelled);
         }
-        let client = self.client().await?;
+        let client = match (&self.reads, standby) {
+            (Some(r), true) => match r.route(&self.pool()).await {
+                read_target::Route::Read(c) => *c,
+                read_target::Route::Primary(why) => {
+                    tracing::debug!(why, "read on the primary");
+                    self.client().await?
+                }
+            },
+            _ => self.client().await?,
+        };
         let mut table = self.table();
         if matches!(table.get(&req), Some(Inflight::Cancelled)) {
             table.remove(&req);
@@ -639,6 +706,9 @@ impl Worker {
             let pool = db_pool::build_pool_with_tls(params, &auth.creds.db, &self.tls)
                 .map_err(|e| e.to_string())?;
             *self.pool.write().unwrap_or_else(|e| e.into_inner()) = pool;
+            if let Some(r) = &self.reads {
+                r.use_password(params.password.clone())?;
+            }
         }
         auth.creds.params = params.clone();
         Ok(())
@@ -707,7 +777,13 @@ impl Worker {
             Err(f) => Err(WriteError::Refused(
                 crate::domain::refusal::Refusal::Invalid(f.to_string()),
             )),
-            Ok(mut c) => crate::db::sessions::save(&mut c, &write).await,
+            Ok(mut c) => {
+                let saved = crate::db::sessions::save(&mut c, &write).await;
+                if let (Some(r), Ok(_)) = (&self.reads, &saved) {
+                    r.note_write(pg(&c)).await;
+                }
+                saved
+            }
         };
         Some(outbox_msg(match outcome {
             Ok(version) => OutboxEvent::Saved { id, version, label },

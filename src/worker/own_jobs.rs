@@ -29,7 +29,11 @@ pub fn window_id() -> String {
 impl OwnJobs {
     /// Runs what is due now (and again if asked meanwhile), unless a run
     /// is already under way, which then runs once more.
-    pub(super) fn kick(self: &Arc<Self>, pool: Pool) {
+    pub(super) fn kick(
+        self: &Arc<Self>,
+        pool: Pool,
+        reads: Option<Arc<super::read_target::ReadRouter>>,
+    ) {
         self.again.store(true, Ordering::SeqCst);
         if self.running.swap(true, Ordering::SeqCst) {
             return;
@@ -40,6 +44,7 @@ impl OwnJobs {
                 me.again.store(false, Ordering::SeqCst);
                 let mut opts = runner::own(window_id());
                 opts.once = true;
+                opts.reads = reads.clone();
                 let wake = Arc::new(tokio::sync::Notify::new());
                 match runner::run(
                     pool.clone(),

@@ -16,6 +16,20 @@ use chrono::NaiveDate;
 use tokio_postgres::Client;
 use uuid::Uuid;
 
+/// The reads that may go to `database.read_url` (a standby): the
+/// interventions list and its count, and the Missed sessions list, which
+/// read widely and are not about a row the person just saved (the worker
+/// sends even these to the primary until the standby has replayed the
+/// person's last save). Everything else, and every write, stays on the
+/// primary. Reports and exports read there too (`report::job`,
+/// `export::job`, through the job's read pool).
+pub(super) fn on_standby(read: &Read) -> bool {
+    matches!(
+        read,
+        Read::IvPage { .. } | Read::IvCount { .. } | Read::Missed { .. }
+    )
+}
+
 /// `today` is the worker's date, for the reads that judge rows by it.
 pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data, Failure> {
     Ok(match read {

@@ -21,8 +21,13 @@ pub enum ConnError {
     InvalidSslMode { value: String, origin: String },
     #[error("invalid connect_timeout \"{value}\" in {origin}; expected whole seconds")]
     InvalidConnectTimeout { value: String, origin: String },
-    #[error("several hosts in one connection string are not supported; give a single host")]
+    #[error(
+        "several hosts in one connection string are supported only in database.read_url; give a single host"
+    )]
     MultipleHosts,
+    /// `database.read_url` (see `read_target`) is wrong; the message says how.
+    #[error("database.read_url: {0}")]
+    ReadUrl(String),
     #[error("service \"{name}\" not found in {}", join_paths(searched))]
     ServiceNotFound {
         name: String,

@@ -17,6 +17,7 @@
 //! - `build`: parses and checks each value, fills defaults, records sources;
 //! - `params`: [`ConnParams`], its setters, and its tokio-postgres config;
 //! - `password_sources`: the password file, keyring and prompt;
+//! - `read_target`: `database.read_url`, the hosts reads may go to;
 //! - `password`, `sslmode`, `error`: the value types.
 
 mod build;
@@ -25,6 +26,7 @@ mod layers;
 mod params;
 mod password;
 mod password_sources;
+mod read_target;
 mod resolve;
 mod sslmode;
 
@@ -33,6 +35,7 @@ pub use error::ConnError;
 pub use params::{ConnParams, DEFAULT_APPLICATION_NAME};
 pub use password::Password;
 pub use password_sources::{KEYRING_ORIGIN, KEYRING_SERVICE, PROMPT_ORIGIN};
+pub use read_target::{ReadTargets, SessionAttrs, host_port, resolve_read_targets};
 pub(crate) use resolve::process_home;
 pub use resolve::{
     resolve, resolve_from_process, resolve_from_process_with_config, resolve_with_config,
