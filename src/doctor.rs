@@ -2,8 +2,11 @@
 //! Never prints a password.
 
 use crate::app::keymap::KeyMap;
+use crate::config::DatabaseConfig;
 use crate::config::conn::ConnParams;
 use crate::db::migrate::{self, State};
+use crate::db::pooler::{self, Pooler};
+use crate::db::unnamed::Unnamed;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -22,6 +25,8 @@ pub struct Input {
     pub keys: HashMap<String, Vec<String>>,
     /// Where documents live and which storage mode is on.
     pub storage: String,
+    /// `[database]`: the pooler setting and the statement timeout.
+    pub database: DatabaseConfig,
 }
 
 /// The report as text and whether everything is healthy.
@@ -45,7 +50,11 @@ pub async fn report(input: Input) -> (String, bool) {
             problems.push(format!("cannot connect: {e}"));
             None
         }
-        Ok(client) => server_section(&client, &keymap, &mut out, &mut problems).await,
+        Ok(client) => {
+            let db = server_section(&client, &keymap, &mut out, &mut problems).await;
+            pooler_section(&client, &input, &mut out, &mut problems).await;
+            db
+        }
     };
     // Said again at the end: the verdict is about one database, and the
     // first lines may have scrolled away.
@@ -61,6 +70,52 @@ pub async fn report(input: Input) -> (String, bool) {
     (out, problems.is_empty())
 }
 
+/// Whether a pooler is in between and what that turns off; a statement
+/// timeout the configuration asks for but the session lacks is a problem.
+async fn pooler_section(
+    client: &tokio_postgres::Client,
+    input: &Input,
+    out: &mut String,
+    problems: &mut Vec<String>,
+) {
+    let found = match pooler::detect(client, &input.params, input.database.pooler).await {
+        Ok(p) => p,
+        Err(e) => {
+            problems.push(format!(
+                "cannot tell whether a pooler is in between: {}",
+                migrate::describe_pg_error(&e)
+            ));
+            return;
+        }
+    };
+    let _ = writeln!(out, "pooler      {}", found.describe());
+    let Some(wanted) = input.database.statement_timeout_ms else {
+        return;
+    };
+    if found == Pooler::Direct {
+        return;
+    }
+    // Behind a pooler the timeout is whatever the server gives the role.
+    match client
+        .fetch_one("SELECT current_setting('statement_timeout')", &[])
+        .await
+    {
+        Ok(row) => {
+            let has: String = row.get(0);
+            let _ = writeln!(out, "            statement_timeout here: {has}");
+            if has == "0" {
+                problems.push(format!(
+                    "database.statement_timeout_ms = {wanted} cannot be sent through a pooler and                      the server sets none for this role: ALTER ROLE … SET statement_timeout = {wanted}"
+                ));
+            }
+        }
+        Err(e) => problems.push(format!(
+            "cannot read statement_timeout: {}",
+            migrate::describe_pg_error(&e)
+        )),
+    }
+}
+
 /// The server's facts and caseload's state in the database; returns the
 /// name of the database it checked (the server's word for it, which a
 /// service file or a default may have chosen).
@@ -71,7 +126,7 @@ async fn server_section(
     problems: &mut Vec<String>,
 ) -> Option<String> {
     let q = client
-        .query_one(
+        .fetch_one(
             "SELECT current_setting('server_version'), session_user::text, r.rolsuper, r.rolbypassrls, \
              EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tableowner = session_user), \
              current_database()::text \
@@ -94,7 +149,7 @@ async fn server_section(
     let db: String = row.get(5);
     let _ = writeln!(out, "server      PostgreSQL {version}");
     let tls = client
-        .query_opt(
+        .fetch_opt(
             "SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
             &[],
         )
@@ -187,7 +242,7 @@ async fn server_section(
         menu_section(client, keymap, out, problems).await;
     }
     if let Ok(r) = client
-        .query_one(
+        .fetch_one(
             "SELECT CASE WHEN to_regprocedure('caseload_current_user_id()') IS NULL THEN NULL \
              ELSE (SELECT display_name FROM users WHERE username = session_user) END",
             &[],

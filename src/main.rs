@@ -265,6 +265,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
                 params,
                 keys: loaded.config.keys.clone().into_iter().collect(),
                 storage: storage::describe(&loaded.config.storage),
+                database: loaded.config.database.clone(),
             };
             let (text, healthy) = doctor::report(input).await;
             print!("{text}");

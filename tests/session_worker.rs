@@ -206,12 +206,28 @@ async fn own_session(me: &tokio_postgres::Client) -> (Uuid, Uuid, i32) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_second_of_two_edits_meets_the_conflict_and_keeps_mine_knowingly() {
+    two_edits_meet_the_conflict(false).await;
+}
+
+/// The same behind PgBouncer in transaction mode, both people's caseloads
+/// sharing its two server connections.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn through_pgbouncer_the_second_edit_meets_the_conflict_and_keeps_mine() {
+    two_edits_meet_the_conflict(true).await;
+}
+
+async fn two_edits_meet_the_conflict(through_pgbouncer: bool) {
     let _turn = SAME_ROLE.lock().await;
     let (db, admin) = TestDb::seeded(300, 11, common::pin_today()).await;
     let (url, password) = db
         .demo_login(&admin, seed::DEMO_COUNSELOR, "caseload_counselor")
         .await;
     let me = common::connect(&format!("{url} password={password}")).await;
+    let bouncer = through_pgbouncer.then(|| common::bouncer::trusting(&[seed::DEMO_COUNSELOR], 2));
+    let url = match &bouncer {
+        Some(b) => common::bouncer::via(b, &url),
+        None => url,
+    };
     let (iv, session, version) = own_session(&me).await;
 
     let mut first = Client::start(&url, &password).await;

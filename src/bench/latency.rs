@@ -4,6 +4,7 @@ use super::headless::Headless;
 use crate::app::Effect;
 use crate::app::Read;
 use crate::app::roster::PAGE_SIZE;
+use crate::db::unnamed::Unnamed;
 use crate::domain::roster::PageRequest;
 use color_eyre::eyre::{Result, eyre};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -91,7 +92,7 @@ impl Search {
     /// Surnames sampled deterministically from what the role can see.
     pub async fn from_data(client: &tokio_postgres::Client, names: i64) -> Result<Search> {
         let rows = client
-            .query(
+            .fetch(
                 "SELECT last_name FROM (SELECT DISTINCT last_name FROM students                    WHERE last_name ~ '^[[:alpha:]]{3,}$') n                  ORDER BY md5(last_name) LIMIT $1",
                 &[&names],
             )

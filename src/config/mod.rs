@@ -43,6 +43,21 @@ pub struct DatabaseConfig {
     pub wait_timeout_secs: u64,
     pub recycle_timeout_secs: u64,
     pub statement_timeout_ms: Option<u64>,
+    /// Seconds a pooled connection may sit unused before it is closed; the
+    /// next action opens a new one. 0 keeps them open.
+    pub idle_release_secs: u64,
+    /// Whether a connection pooler sits between caseload and the server.
+    pub pooler: PoolerSetting,
+}
+
+/// `database.pooler`: `auto` looks (see `db::pooler::detect`), the others say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PoolerSetting {
+    #[default]
+    Auto,
+    None,
+    Transaction,
 }
 
 impl Default for DatabaseConfig {
@@ -54,6 +69,8 @@ impl Default for DatabaseConfig {
             wait_timeout_secs: 5,
             recycle_timeout_secs: 5,
             statement_timeout_ms: None,
+            idle_release_secs: 60,
+            pooler: PoolerSetting::Auto,
         }
     }
 }
@@ -67,6 +84,9 @@ impl DatabaseConfig {
     }
     pub fn recycle_timeout(&self) -> Duration {
         Duration::from_secs(self.recycle_timeout_secs)
+    }
+    pub fn idle_release(&self) -> Option<Duration> {
+        (self.idle_release_secs > 0).then(|| Duration::from_secs(self.idle_release_secs))
     }
 }
 
