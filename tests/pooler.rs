@@ -22,7 +22,7 @@ use caseload::domain::roster::PageRequest;
 use common::bouncer::{start, trusting, via};
 use common::district::{INSUFFICIENT_PRIVILEGE, sqlstate};
 use common::roles::LoginRoles;
-use common::worker::{Coordinator, pool_as};
+use common::worker::Coordinator;
 use common::{TestDb, connect};
 use deadpool_postgres::Pool;
 use std::time::{Duration, Instant};
@@ -34,12 +34,14 @@ fn params(conninfo: &str) -> caseload::config::ConnParams {
 
 /// A connection made the way caseload's own pool makes it, or the error.
 async fn try_connect(conninfo: &str) -> Result<tokio_postgres::Client, String> {
-    match tokio_postgres::connect(conninfo, NoTls).await {
-        Ok((client, conn)) => {
+    let connecting = tokio_postgres::connect(conninfo, NoTls);
+    match tokio::time::timeout(Duration::from_secs(20), connecting).await {
+        Err(_) => Err("no answer within 20 s".to_string()),
+        Ok(Ok((client, conn))) => {
             tokio::spawn(conn);
             Ok(client)
         }
-        Err(e) => Err(caseload::db::pool::with_causes(&e)),
+        Ok(Err(e)) => Err(caseload::db::pool::with_causes(&e)),
     }
 }
 
@@ -82,7 +84,9 @@ async fn people_sign_in_through_auth_query_with_their_own_passwords() {
 
     let wrong = try_connect(&format!("{through} password=not-{password}")).await;
     assert!(
-        wrong.as_ref().is_err_and(|e| e.contains("password")),
+        wrong
+            .as_ref()
+            .is_err_and(|e| e.contains("authentication failed")),
         "a wrong password is refused: {:?}",
         wrong.map(|_| ())
     );
@@ -217,48 +221,54 @@ async fn the_lookup_resists_a_counselor_and_reveals_no_superuser() {
         sqlstate(me.execute("SELECT rolpassword FROM pg_authid", &[]).await),
         INSUFFICIENT_PRIVILEGE
     );
-    me.batch_execute(
-        "CREATE TEMP TABLE pg_authid (rolname name, rolpassword text, rolcanlogin bool, \
-         rolsuper bool, rolreplication bool, rolbypassrls bool, rolvaliduntil timestamptz); \
-         INSERT INTO pg_temp.pg_authid VALUES ('postgres', 'fake', true, false, false, false, NULL); \
-         SET search_path = pg_temp, public",
-    )
-    .await
-    .expect("temp shadow");
-    assert!(
-        lookup("postgres").await.is_empty(),
-        "the shadow table was read"
+    // No temp table or function to shadow a name with (always.sql), and a
+    // search_path of its choosing changes nothing the lookup reads.
+    assert_eq!(
+        sqlstate(
+            me.execute("CREATE TEMP TABLE pg_authid (rolname name)", &[])
+                .await
+        ),
+        INSUFFICIENT_PRIVILEGE
     );
+    me.batch_execute("SET search_path = pg_temp, public")
+        .await
+        .expect("search_path");
     assert_eq!(lookup(DEMO_COUNSELOR).await, found);
+    assert!(lookup("postgres").await.is_empty());
 }
 
-/// Several caseloads of one person share a single server connection: each
-/// pages through the whole roster in the right order, and nothing prepared
-/// stays on the server connection. A named statement of one client would
-/// meet another's of the same name on it, as the first half shows.
+/// Several caseloads of one person share PgBouncer's two server
+/// connections: each pages through the whole roster in the right order, and
+/// nothing prepared stays on either server connection. A named statement
+/// prepared in one round trip and run in the next meets another server
+/// connection, as the first part shows on a bouncer of its own.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_whole_roster_pages_right_for_caseloads_sharing_one_server_connection() {
+async fn the_whole_roster_pages_right_for_caseloads_sharing_server_connections() {
     let Coordinator {
         db, me, fixture, ..
     } = &Coordinator::new().await;
-    let bouncer = trusting(&[me], 1);
+
+    {
+        let shows = trusting(&[me], 2);
+        let through = LoginRoles::conninfo_as(&via(&shows, &db.conninfo()), me);
+        let a = try_connect(&through).await.expect("a");
+        let b = try_connect(&through).await.expect("b");
+        let statement = a.prepare("SELECT 1").await.expect("a prepares");
+        // b holds the only server connection so far, so a's next round
+        // trip goes to a new one.
+        b.batch_execute("BEGIN").await.expect("b begins");
+        let lost = a.query(&statement, &[]).await;
+        assert!(
+            lost.as_ref()
+                .is_err_and(|e| caseload::db::pool::with_causes(e).contains("does not exist")),
+            "a named statement survived its round trip: {:?}",
+            lost.map(|_| ())
+        );
+        b.batch_execute("COMMIT").await.expect("b commits");
+    }
+
+    let bouncer = trusting(&[me], 2);
     let through = LoginRoles::conninfo_as(&via(&bouncer, &db.conninfo()), me);
-
-    // The bouncer really does share: tokio-postgres's named statements
-    // ("s0", …) of two clients collide on its one server connection.
-    let a = try_connect(&through).await.expect("a");
-    let b = try_connect(&through).await.expect("b");
-    let _held = a.prepare("SELECT 1").await.expect("a prepares");
-    let clash = b.prepare("SELECT 2").await;
-    assert!(
-        clash
-            .as_ref()
-            .is_err_and(|e| caseload::db::pool::with_causes(e).contains("already exists")),
-        "named statements did not collide: {:?}",
-        clash.map(|_| ())
-    );
-    drop((a, b, _held));
-
     let pager = |pool: Pool| async move {
         let client = pool.get().await.expect("connection");
         let mut request = PageRequest::First;
@@ -275,7 +285,7 @@ async fn the_whole_roster_pages_right_for_caseloads_sharing_one_server_connectio
         }
     };
     let runs: Vec<_> = (0..4)
-        .map(|_| tokio::spawn(pager(pool_as(&through, me))))
+        .map(|_| tokio::spawn(pager(common::bouncer::pool(&through))))
         .collect();
     for run in runs {
         let ids = run
@@ -285,13 +295,23 @@ async fn the_whole_roster_pages_right_for_caseloads_sharing_one_server_connectio
         assert_eq!(ids, fixture.expected_a);
     }
 
-    let on_server = try_connect(&through).await.expect("check");
-    let left: i64 = on_server
-        .query_one("SELECT count(*) FROM pg_prepared_statements", &[])
-        .await
-        .expect("prepared statements")
-        .get(0);
-    assert_eq!(left, 0, "prepared statements left on the server connection");
+    // Two open transactions hold both server connections: neither keeps a
+    // prepared statement.
+    let mut left = Vec::new();
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let c = try_connect(&through).await.expect("check");
+        let rows = c
+            .simple_query("BEGIN; SELECT count(*) FROM pg_prepared_statements")
+            .await
+            .expect("prepared statements");
+        left.extend(rows.iter().filter_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
+            _ => None,
+        }));
+        held.push(c);
+    }
+    assert_eq!(left, ["0", "0"], "prepared statements left on the server");
 }
 
 /// `auto` sees PgBouncer (the server listens on 5432, caseload dialled

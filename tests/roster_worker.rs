@@ -6,6 +6,7 @@ mod common;
 
 use caseload::app::{self, Effect, Msg, State};
 use caseload::worker::Worker;
+use common::roles::LoginRoles;
 use common::worker::{Coordinator, drive, first_page, pool_as, tls};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deadpool_postgres::Pool;
@@ -36,11 +37,16 @@ async fn superseded_query_is_cancelled(through_pgbouncer: bool) {
         Some(b) => common::bouncer::via(b, &db.conninfo()),
         None => db.conninfo(),
     };
-    let pool = pool_as(&conninfo, me);
+    // Behind PgBouncer, caseload's own pool (it learns the enums at once).
+    let pool_for = |conninfo: &str| match &bouncer {
+        Some(_) => common::bouncer::pool(&LoginRoles::conninfo_as(conninfo, me)),
+        None => pool_as(conninfo, me),
+    };
+    let pool = pool_for(&conninfo);
     let worker = Worker::new(pool.clone(), tls());
     // Another caseload of the same person, whose query must survive the
     // cancel (behind PgBouncer both share its server connections).
-    let bystander = Worker::new(pool_as(&conninfo, me), tls());
+    let bystander = Worker::new(pool_for(&conninfo), tls());
 
     let lock = admin.transaction().await.expect("begin");
     lock.batch_execute("LOCK TABLE students IN ACCESS EXCLUSIVE MODE")

@@ -47,9 +47,13 @@ struct Client {
 
 impl Client {
     async fn start(conninfo: &str, password: &str) -> Client {
+        Self::start_on(pool(conninfo, password)).await
+    }
+
+    async fn start_on(pool: Pool) -> Client {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Arc::new(DraftStore::open(dir.path()).expect("store"));
-        let worker = Worker::new(pool(conninfo, password), tls()).with_drafts(store.clone());
+        let worker = Worker::new(pool, tls()).with_drafts(store.clone());
         let (tx, replies) = unbounded_channel();
         let effects = worker::spawn_worker(worker, tx);
         let mut c = Client {
@@ -224,14 +228,18 @@ async fn two_edits_meet_the_conflict(through_pgbouncer: bool) {
         .await;
     let me = common::connect(&format!("{url} password={password}")).await;
     let bouncer = through_pgbouncer.then(|| common::bouncer::trusting(&[seed::DEMO_COUNSELOR], 2));
-    let url = match &bouncer {
-        Some(b) => common::bouncer::via(b, &url),
-        None => url,
+    // Behind PgBouncer, caseload's own pool (it learns the enums at once).
+    let start = async || match &bouncer {
+        Some(b) => {
+            let through = common::bouncer::via(b, &format!("{url} password={password}"));
+            Client::start_on(common::bouncer::pool(&through)).await
+        }
+        None => Client::start(&url, &password).await,
     };
     let (iv, session, version) = own_session(&me).await;
 
-    let mut first = Client::start(&url, &password).await;
-    let mut second = Client::start(&url, &password).await;
+    let mut first = start().await;
+    let mut second = start().await;
     first.edit(iv, session).await;
     second.edit(iv, session).await;
     assert_eq!(first.editor().base_version, Some(version));

@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use deadpool_postgres::{
-    Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime, TimeoutType, Timeouts,
+    Hook, HookError, Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime,
+    TimeoutType, Timeouts,
 };
 
 use crate::config::{ConnParams, DatabaseConfig, PoolerSetting};
@@ -94,6 +95,13 @@ pub fn build_pool_with_tls(
             create: Some(create_timeout(params, cfg)),
             recycle: Some(cfg.recycle_timeout()),
         })
+        .post_create(Hook::async_fn(|client, _| {
+            Box::pin(async move {
+                crate::db::unnamed::learn_types(client)
+                    .await
+                    .map_err(HookError::Backend)
+            })
+        }))
         .build()?;
     if let Some(idle) = cfg.idle_release() {
         crate::db::idle::release_after(&pool, idle);

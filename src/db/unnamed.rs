@@ -155,3 +155,42 @@ pub trait Unnamed: GenericClient + Sync {
 }
 
 impl<C: GenericClient + Sync> Unnamed for C {}
+
+/// tokio-postgres learns a column type it does not know (caseload's enums)
+/// with named statements of its own ("typeinfo"), kept for the life of the
+/// connection: behind a pooler those would break as any named statement
+/// does. Each new connection therefore learns every enum of the schema at
+/// once, inside one transaction (where a pooler keeps one server
+/// connection), and deallocates those statements before it ends; the types
+/// stay known to the client.
+pub async fn learn_types(client: &tokio_postgres::Client) -> Result<(), Error> {
+    client.batch_execute("BEGIN").await?;
+    let learnt = async {
+        let mut columns = Vec::new();
+        for m in client
+            .simple_query(
+                "SELECT format('NULL::%s, NULL::%s[]', t.oid::regtype, t.oid::regtype) \
+                 FROM pg_catalog.pg_type t \
+                 WHERE t.typnamespace = 'public'::regnamespace AND t.typtype = 'e'",
+            )
+            .await?
+        {
+            if let tokio_postgres::SimpleQueryMessage::Row(r) = m
+                && let Some(c) = r.get(0)
+            {
+                columns.push(c.to_string());
+            }
+        }
+        if !columns.is_empty() {
+            client
+                .query_typed(&format!("SELECT {}", columns.join(", ")), &[])
+                .await?;
+        }
+        client.batch_execute("DEALLOCATE ALL").await
+    }
+    .await;
+    let end = if learnt.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    let ended = client.batch_execute(end).await;
+    learnt?;
+    ended
+}

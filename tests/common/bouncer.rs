@@ -53,3 +53,12 @@ pub fn via(bouncer: &Bouncer, conninfo: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// caseload's own pool for `conninfo` (as the terminal builds it: unnamed
+/// statements, the enums learnt when a connection opens).
+pub fn pool(conninfo: &str) -> deadpool_postgres::Pool {
+    let params =
+        caseload::config::conn::resolve(Some(conninfo), &|_| None, None).expect("conninfo");
+    caseload::db::pool::build_pool(&params, &caseload::config::DatabaseConfig::default())
+        .expect("pool")
+}
