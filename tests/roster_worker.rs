@@ -23,8 +23,13 @@ async fn a_superseded_query_already_running_is_cancelled_on_the_server() {
 
 /// The same behind PgBouncer in transaction mode: the cancel request goes to
 /// PgBouncer, which must pass it to the server connection running the
-/// query (and to no other).
+/// query (and to no other). It does, but Debian's PgBouncer 1.18 then dies
+/// ("disconnect_client(): bad client state: 0", pgbouncer/pgbouncer#801,
+/// fixed by #846): tokio-postgres closes its cancel socket right after
+/// sending the key instead of waiting for PgBouncer to close it as libpq
+/// does, and every client's connection goes with it.
 #[tokio::test]
+#[ignore = "PgBouncer 1.18 crashes after forwarding tokio-postgres's cancel (pgbouncer#801)"]
 async fn through_pgbouncer_a_superseded_query_is_cancelled_on_the_server() {
     superseded_query_is_cancelled(true).await;
 }
@@ -126,7 +131,8 @@ async fn superseded_query_is_cancelled(through_pgbouncer: bool) {
         .expect("no panic");
     assert!(
         matches!(&answer, Some(Msg::Loaded { .. })),
-        "the bystander's page arrives: {answer:?}"
+        "the bystander's page arrives: {answer:?}\n{}",
+        bouncer.as_ref().map(|b| b.log()).unwrap_or_default()
     );
     pool.close();
 }
