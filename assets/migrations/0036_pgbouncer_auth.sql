@@ -30,7 +30,7 @@ $$;
 CREATE OR REPLACE FUNCTION public.caseload_pgbouncer_lookup(p_usename text)
 RETURNS TABLE (usename name, passwd text)
 LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
+SET search_path = pg_catalog, public, pg_temp
 AS $$
   SELECT a.rolname, a.rolpassword
     FROM pg_catalog.pg_authid a
