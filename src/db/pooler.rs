@@ -31,8 +31,9 @@ pub enum Why {
 /// What a transaction pooler turns off, for `doctor` and the log.
 pub const TURNS_OFF: &str = "live refresh polls instead of LISTEN/NOTIFY; the statement \
      timeout is not sent when connecting (set it on the server: ALTER ROLE … SET \
-     statement_timeout, or PgBouncer's connect_query); migrations and `caseload worker` \
-     must connect to the server directly";
+     statement_timeout, or PgBouncer's connect_query); storage.mode = \"direct\" (a session \
+     setting) does not work through it; migrations and `caseload worker` must connect to the \
+     server directly";
 
 /// The error text PgBouncer gives for startup options, which caseload sends
 /// only for `database.statement_timeout_ms`.
