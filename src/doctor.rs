@@ -2,8 +2,11 @@
 //! Never prints a password.
 
 use crate::app::keymap::KeyMap;
+use crate::config::DatabaseConfig;
 use crate::config::conn::ConnParams;
 use crate::db::migrate::{self, State};
+use crate::db::pooler::{self, Pooler};
+use crate::db::unnamed::Unnamed;
 use crate::worker::read_target::{Choice, ReadRouter};
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -26,7 +29,8 @@ pub struct Input {
     pub storage: String,
     /// `database.read_url`, resolved (or why it could not be).
     pub reads: Result<Option<Arc<ReadRouter>>, String>,
-    pub db: crate::config::DatabaseConfig,
+    /// `[database]`: the pool, the pooler setting, the statement timeout.
+    pub database: DatabaseConfig,
 }
 
 /// The report as text and whether everything is healthy.
@@ -51,7 +55,11 @@ pub async fn report(input: Input) -> (String, bool) {
             problems.push(format!("cannot connect: {e}"));
             None
         }
-        Ok(client) => server_section(&client, &keymap, &mut out, &mut problems).await,
+        Ok(client) => {
+            let db = server_section(&client, &keymap, &mut out, &mut problems).await;
+            pooler_section(&client, &input, &mut out, &mut problems).await;
+            db
+        }
     };
     // Said again at the end: the verdict is about one database, and the
     // first lines may have scrolled away.
@@ -80,7 +88,7 @@ async fn reads_section(input: &Input, out: &mut String, problems: &mut Vec<Strin
         }
     };
     let _ = writeln!(out, "read_url    {}", router.describe());
-    let primary = match crate::db::pool::build_pool(&input.params, &input.db) {
+    let primary = match crate::db::pool::build_pool(&input.params, &input.database) {
         Ok(p) => p,
         Err(e) => {
             problems.push(format!("reads: {e}"));
@@ -90,6 +98,52 @@ async fn reads_section(input: &Input, out: &mut String, problems: &mut Vec<Strin
     let _ = writeln!(out, "reads       {}", router.report(&primary).await);
     if let Choice::NoHost { why } = router.choice(&primary).await {
         problems.push(format!("database.read_url: {why}; reads go to the primary"));
+    }
+}
+
+/// Whether a pooler is in between and what that turns off; a statement
+/// timeout the configuration asks for but the session lacks is a problem.
+async fn pooler_section(
+    client: &tokio_postgres::Client,
+    input: &Input,
+    out: &mut String,
+    problems: &mut Vec<String>,
+) {
+    let found = match pooler::detect(client, &input.params, input.database.pooler).await {
+        Ok(p) => p,
+        Err(e) => {
+            problems.push(format!(
+                "cannot tell whether a pooler is in between: {}",
+                migrate::describe_pg_error(&e)
+            ));
+            return;
+        }
+    };
+    let _ = writeln!(out, "pooler      {}", found.describe());
+    let Some(wanted) = input.database.statement_timeout_ms else {
+        return;
+    };
+    if found == Pooler::Direct {
+        return;
+    }
+    // Behind a pooler the timeout is whatever the server gives the role.
+    match client
+        .fetch_one("SELECT current_setting('statement_timeout')", &[])
+        .await
+    {
+        Ok(row) => {
+            let has: String = row.get(0);
+            let _ = writeln!(out, "            statement_timeout here: {has}");
+            if has == "0" {
+                problems.push(format!(
+                    "database.statement_timeout_ms = {wanted} cannot be sent through a pooler and                      the server sets none for this role: ALTER ROLE … SET statement_timeout = {wanted}"
+                ));
+            }
+        }
+        Err(e) => problems.push(format!(
+            "cannot read statement_timeout: {}",
+            migrate::describe_pg_error(&e)
+        )),
     }
 }
 
@@ -103,7 +157,7 @@ async fn server_section(
     problems: &mut Vec<String>,
 ) -> Option<String> {
     let q = client
-        .query_one(
+        .fetch_one(
             "SELECT current_setting('server_version'), session_user::text, r.rolsuper, r.rolbypassrls, \
              EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tableowner = session_user), \
              current_database()::text \
@@ -126,7 +180,7 @@ async fn server_section(
     let db: String = row.get(5);
     let _ = writeln!(out, "server      PostgreSQL {version}");
     let tls = client
-        .query_opt(
+        .fetch_opt(
             "SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
             &[],
         )
@@ -219,7 +273,7 @@ async fn server_section(
         menu_section(client, keymap, out, problems).await;
     }
     if let Ok(r) = client
-        .query_one(
+        .fetch_one(
             "SELECT CASE WHEN to_regprocedure('caseload_current_user_id()') IS NULL THEN NULL \
              ELSE (SELECT display_name FROM users WHERE username = session_user) END",
             &[],

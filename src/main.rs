@@ -137,7 +137,10 @@ fn tui_options(loaded: &config::Loaded, target: &conn::ConnParams) -> tui::TuiOp
         drafts_dir: config::state_dir(&env)
             .map(|d| caseload::drafts::sessions_dir(&d, &target.keyring_account())),
         storage: loaded.config.storage.clone(),
-        live: Some((live_settings(&loaded.config.live, target), target.clone())),
+        live: Some((
+            live_settings(&loaded.config.live, &loaded.config.database, target),
+            target.clone(),
+        )),
         reads: None,
     }
 }
@@ -146,6 +149,7 @@ fn tui_options(loaded: &config::Loaded, target: &conn::ConnParams) -> tui::TuiOp
 /// this connection (`worker::live::mode_for`).
 fn live_settings(
     cfg: &config::LiveConfig,
+    db: &config::DatabaseConfig,
     target: &conn::ConnParams,
 ) -> caseload::worker::live::Settings {
     use caseload::worker::live::{Mode, Settings, mode_for};
@@ -158,6 +162,8 @@ fn live_settings(
         mode: mode_for(target, forced),
         heartbeat: std::time::Duration::from_secs(cfg.heartbeat_secs.max(1)),
         poll: std::time::Duration::from_secs(cfg.poll_secs.max(1)),
+        // Auto: the listener looks whether a pooler is in between.
+        pooler: forced.is_none().then_some(db.pooler),
         ..Settings::default()
     }
 }
@@ -305,7 +311,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
                 keys: loaded.config.keys.clone().into_iter().collect(),
                 storage: storage::describe(&loaded.config.storage),
                 reads: read_router(&loaded, &input_params).map_err(|e| format!("{e:#}")),
-                db: loaded.config.database.clone(),
+                database: loaded.config.database.clone(),
             };
             let (text, healthy) = doctor::report(input).await;
             print!("{text}");

@@ -208,13 +208,19 @@ async fn rows_of(admin: &Client, id: Uuid) -> Vec<Option<String>> {
 
 /// The shared server, as the demo counselor (row-level security applies).
 async fn shared() -> (TestDb, Client, Uuid, Connect) {
+    let (db, admin, iv, conninfo) = shared_conninfo().await;
+    (db, admin, iv, pool_to(&conninfo))
+}
+
+/// [`shared`]'s database and the counselor's connection string (with the
+/// password).
+async fn shared_conninfo() -> (TestDb, Client, Uuid, String) {
     let (db, admin) = TestDb::seeded(30, 11, today()).await;
     let iv = counselor_intervention(&admin).await;
     let (conninfo, password) = db
         .demo_login(&admin, DEMO_COUNSELOR, "caseload_counselor")
         .await;
-    let connect = pool_to(&format!("{conninfo} password={password}"));
-    (db, admin, iv, connect)
+    (db, admin, iv, format!("{conninfo} password={password}"))
 }
 
 #[tokio::test]
@@ -379,7 +385,26 @@ async fn a_save_left_by_an_earlier_run_is_sent_at_start() {
 
 #[tokio::test]
 async fn a_connection_killed_mid_save_is_retried_and_saves_once() {
-    let (db, mut admin, iv, connect) = shared().await;
+    killed_mid_save_is_retried_and_saves_once(false).await;
+}
+
+/// The same behind PgBouncer in transaction mode: the server connection it
+/// lent dies mid-save; the save is retried on another and lands once.
+#[tokio::test]
+async fn through_pgbouncer_a_connection_killed_mid_save_is_retried_and_saves_once() {
+    killed_mid_save_is_retried_and_saves_once(true).await;
+}
+
+async fn killed_mid_save_is_retried_and_saves_once(through_pgbouncer: bool) {
+    let (db, mut admin, iv, connect, _bouncer) = if through_pgbouncer {
+        let (db, admin, iv, conninfo) = shared_conninfo().await;
+        let bouncer = common::bouncer::trusting(&[DEMO_COUNSELOR], 2);
+        let connect = pool_to(&common::bouncer::via(&bouncer, &conninfo));
+        (db, admin, iv, connect, Some(bouncer))
+    } else {
+        let (db, admin, iv, connect) = shared().await;
+        (db, admin, iv, connect, None)
+    };
     let state = tempfile::tempdir().unwrap();
     let store = Arc::new(DraftStore::open(state.path()).unwrap());
     let (tx, mut rx) = unbounded_channel();

@@ -47,9 +47,13 @@ struct Client {
 
 impl Client {
     async fn start(conninfo: &str, password: &str) -> Client {
+        Self::start_on(pool(conninfo, password)).await
+    }
+
+    async fn start_on(pool: Pool) -> Client {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Arc::new(DraftStore::open(dir.path()).expect("store"));
-        let worker = Worker::new(pool(conninfo, password), tls()).with_drafts(store.clone());
+        let worker = Worker::new(pool, tls()).with_drafts(store.clone());
         let (tx, replies) = unbounded_channel();
         let effects = worker::spawn_worker(worker, tx);
         let mut c = Client {
@@ -206,16 +210,36 @@ async fn own_session(me: &tokio_postgres::Client) -> (Uuid, Uuid, i32) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_second_of_two_edits_meets_the_conflict_and_keeps_mine_knowingly() {
+    two_edits_meet_the_conflict(false).await;
+}
+
+/// The same behind PgBouncer in transaction mode, both people's caseloads
+/// sharing its two server connections.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn through_pgbouncer_the_second_edit_meets_the_conflict_and_keeps_mine() {
+    two_edits_meet_the_conflict(true).await;
+}
+
+async fn two_edits_meet_the_conflict(through_pgbouncer: bool) {
     let _turn = SAME_ROLE.lock().await;
     let (db, admin) = TestDb::seeded(300, 11, common::pin_today()).await;
     let (url, password) = db
         .demo_login(&admin, seed::DEMO_COUNSELOR, "caseload_counselor")
         .await;
     let me = common::connect(&format!("{url} password={password}")).await;
+    let bouncer = through_pgbouncer.then(|| common::bouncer::trusting(&[seed::DEMO_COUNSELOR], 2));
+    // Behind PgBouncer, caseload's own pool (it learns the enums at once).
+    let start = async || match &bouncer {
+        Some(b) => {
+            let through = common::bouncer::via(b, &format!("{url} password={password}"));
+            Client::start_on(common::bouncer::pool(&through)).await
+        }
+        None => Client::start(&url, &password).await,
+    };
     let (iv, session, version) = own_session(&me).await;
 
-    let mut first = Client::start(&url, &password).await;
-    let mut second = Client::start(&url, &password).await;
+    let mut first = start().await;
+    let mut second = start().await;
     first.edit(iv, session).await;
     second.edit(iv, session).await;
     assert_eq!(first.editor().base_version, Some(version));

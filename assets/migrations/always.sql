@@ -25,6 +25,10 @@ BEGIN
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'caseload_worker') THEN
     EXECUTE format('GRANT CONNECT ON DATABASE %I TO caseload_worker', current_database());
   END IF;
+  -- PgBouncer's auth_query signs in as a member of caseload_pgbouncer (0036).
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'caseload_pgbouncer') THEN
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO caseload_pgbouncer', current_database());
+  END IF;
 END
 $$;
 

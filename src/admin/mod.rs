@@ -4,19 +4,20 @@
 pub mod password;
 pub mod users;
 
+use crate::db::unnamed::Unnamed;
 use tokio_postgres::GenericClient;
 
 /// Builds a DDL statement on the server. DDL takes no bind parameters, so
 /// the values travel as parameters to `format()`, which quotes them (%I for
 /// identifiers, %L for literals); user input is never spliced into SQL here.
 pub async fn build_ddl(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     template: &'static str,
     args: &[&str],
 ) -> Result<String, tokio_postgres::Error> {
     let args: Vec<&str> = args.to_vec();
     let row = client
-        .query_one(
+        .fetch_one(
             "SELECT format($1::text, VARIADIC $2::text[])",
             &[&template, &args],
         )
@@ -26,7 +27,7 @@ pub async fn build_ddl(
 
 /// `build_ddl`, then runs the statement.
 pub async fn run_ddl(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     template: &'static str,
     args: &[&str],
 ) -> Result<(), tokio_postgres::Error> {

@@ -5,6 +5,7 @@
 use super::scram_verifier;
 use crate::app::screens::people::PersonChange;
 use crate::db::migrate::describe_pg_error;
+use crate::db::unnamed::Unnamed;
 use crate::ui::sanitize;
 use chrono::NaiveDate;
 use color_eyre::eyre::{Report, Result, bail, eyre};
@@ -88,9 +89,9 @@ pub fn validate_email(email: &str) -> Result<(), String> {
 /// 0027's `caseload_may_manage_people`). The changes themselves run in the
 /// database's `caseload_person_*` functions, so a caseload admin needs no
 /// CREATEROLE of their own.
-pub async fn check_privileges(client: &impl GenericClient) -> Result<()> {
+pub async fn check_privileges(client: &(impl GenericClient + Sync)) -> Result<()> {
     let row = client
-        .query_one(
+        .fetch_one(
             "SELECT current_user::text, \
                     to_regprocedure('caseload_may_manage_people()') IS NOT NULL",
             &[],
@@ -104,7 +105,7 @@ pub async fn check_privileges(client: &impl GenericClient) -> Result<()> {
     // Two statements: PostgreSQL checks EXECUTE on every function a
     // statement names, even in a CASE branch that never runs.
     let may_call: bool = client
-        .query_one(
+        .fetch_one(
             "SELECT has_function_privilege('caseload_may_manage_people()', 'EXECUTE')",
             &[],
         )
@@ -113,7 +114,7 @@ pub async fn check_privileges(client: &impl GenericClient) -> Result<()> {
         .get(0);
     let may = may_call
         && client
-            .query_one("SELECT caseload_may_manage_people()", &[])
+            .fetch_one("SELECT caseload_may_manage_people()", &[])
             .await
             .map_err(pg)?
             .get::<_, bool>(0);
@@ -138,7 +139,7 @@ fn pg(e: tokio_postgres::Error) -> Report {
 }
 
 async fn user_id(tx: &Transaction<'_>, username: &str) -> Result<Uuid> {
-    tx.query_opt("SELECT id FROM users WHERE username = $1", &[&username])
+    tx.fetch_opt("SELECT id FROM users WHERE username = $1", &[&username])
         .await
         .map_err(pg)?
         .map(|r| r.get(0))
@@ -152,14 +153,14 @@ async fn user_id(tx: &Transaction<'_>, username: &str) -> Result<Uuid> {
 
 async fn role_id(tx: &Transaction<'_>, key: &str) -> Result<Uuid> {
     if let Some(row) = tx
-        .query_opt("SELECT id FROM roles WHERE key = $1", &[&key])
+        .fetch_opt("SELECT id FROM roles WHERE key = $1", &[&key])
         .await
         .map_err(pg)?
     {
         return Ok(row.get(0));
     }
     let known: Vec<String> = tx
-        .query("SELECT key FROM roles ORDER BY key", &[])
+        .fetch("SELECT key FROM roles ORDER BY key", &[])
         .await
         .map_err(pg)?
         .iter()
@@ -176,7 +177,7 @@ async fn school_id(tx: &Transaction<'_>, local_id: Option<&str>) -> Result<Optio
     let Some(local_id) = local_id else {
         return Ok(None);
     };
-    tx.query_opt("SELECT id FROM schools WHERE local_id = $1", &[&local_id])
+    tx.fetch_opt("SELECT id FROM schools WHERE local_id = $1", &[&local_id])
         .await
         .map_err(pg)?
         .map(|r| Some(r.get(0)))
@@ -190,7 +191,7 @@ async fn grant_in(tx: &Transaction<'_>, username: &str, g: &RoleGrant) -> Result
     let school = school_id(tx, g.school.as_deref()).await?;
     if let Some(day) = g.expires {
         let future: bool = tx
-            .query_one("SELECT $1::date::timestamptz > now()", &[&day])
+            .fetch_one("SELECT $1::date::timestamptz > now()", &[&day])
             .await
             .map_err(pg)?
             .get(0);
@@ -198,7 +199,7 @@ async fn grant_in(tx: &Transaction<'_>, username: &str, g: &RoleGrant) -> Result
             bail!("the expiry {day} is not in the future");
         }
     }
-    tx.execute(
+    tx.exec(
         "SELECT caseload_person_grant($1, $2, $3, $4)",
         &[&username, &g.role, &school, &g.expires],
     )
@@ -217,7 +218,7 @@ pub async fn add(client: &mut Client, new: &NewUser) -> Result<()> {
     let tx = client.transaction().await.map_err(pg)?;
     let name = new.username.as_str();
     if tx
-        .query_opt("SELECT 1 FROM users WHERE username = $1", &[&name])
+        .fetch_opt("SELECT 1 FROM users WHERE username = $1", &[&name])
         .await
         .map_err(pg)?
         .is_some()
@@ -225,7 +226,7 @@ pub async fn add(client: &mut Client, new: &NewUser) -> Result<()> {
         bail!("a caseload user called {name} already exists");
     }
     if let Some(row) = tx
-        .query_opt(
+        .fetch_opt(
             "SELECT username FROM users WHERE lower(email) = lower($1)",
             &[&new.email],
         )
@@ -240,7 +241,7 @@ pub async fn add(client: &mut Client, new: &NewUser) -> Result<()> {
         );
     }
     let home = school_id(&tx, new.home_school.as_deref()).await?;
-    tx.execute(
+    tx.exec(
         "SELECT caseload_person_add($1, $2, $3, $4)",
         &[&name, &new.display_name.trim(), &new.email, &home],
     )
@@ -259,7 +260,7 @@ pub async fn add(client: &mut Client, new: &NewUser) -> Result<()> {
 pub async fn login_in(tx: &Transaction<'_>, username: &str) -> Result<()> {
     validate_username(username).map_err(Report::msg)?;
     user_id(tx, username).await?;
-    tx.execute("SELECT caseload_person_login($1)", &[&username])
+    tx.exec("SELECT caseload_person_login($1)", &[&username])
         .await
         .map_err(pg)?;
     Ok(())
@@ -295,7 +296,7 @@ pub async fn revoke(
     role_id(&tx, role).await?;
     let school_id = school_id(&tx, school).await?;
     let held = tx
-        .query_opt(
+        .fetch_opt(
             "SELECT 1 FROM user_roles ur JOIN users u ON u.id = ur.user_id \
              JOIN roles r ON r.id = ur.role_id \
              WHERE u.username = $1 AND r.key = $2 AND ur.school_id IS NOT DISTINCT FROM $3",
@@ -310,7 +311,7 @@ pub async fn revoke(
         });
         bail!("{username} has no {role} grant for {at} (see `caseload user list`)");
     }
-    tx.execute(
+    tx.exec(
         "SELECT caseload_person_revoke($1, $2, $3)",
         &[&username, &role, &school_id],
     )
@@ -325,7 +326,7 @@ pub async fn set_active(client: &mut Client, username: &str, active: bool) -> Re
     check_privileges(client).await?;
     let tx = client.transaction().await.map_err(pg)?;
     user_id(&tx, username).await?;
-    tx.execute(
+    tx.exec(
         "SELECT caseload_person_set_active($1, $2)",
         &[&username, &active],
     )
@@ -342,7 +343,7 @@ pub async fn set_password(client: &mut Client, username: &str, password: &str) -
     let tx = client.transaction().await.map_err(pg)?;
     user_id(&tx, username).await?;
     let verifier = scram_verifier(password);
-    tx.execute(
+    tx.exec(
         "SELECT caseload_person_set_password($1, $2)",
         &[&username, &verifier],
     )
@@ -416,9 +417,9 @@ pub struct Listing {
     pub can_login: bool,
 }
 
-pub async fn list(client: &impl GenericClient) -> Result<Vec<Listing>> {
+pub async fn list(client: &(impl GenericClient + Sync)) -> Result<Vec<Listing>> {
     let rows = client
-        .query(
+        .fetch(
             "SELECT u.username, u.display_name, u.is_active, \
                     COALESCE(p.rolcanlogin, false), \
                     COALESCE(array_agg( \

@@ -2,6 +2,7 @@
 //! (two pools, as two processes would have), each running two at a time,
 //! from a queue filled beforehand to the last job recorded `succeeded`.
 
+use crate::db::unnamed::Unnamed;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -19,7 +20,7 @@ pub async fn run(params: &ConnParams, db: &DatabaseConfig, jobs: u32) -> Result<
         .wrap_err("migrating before the benchmark")?;
     let tag = uuid::Uuid::new_v4().to_string();
     owner
-        .execute(
+        .exec(
             "INSERT INTO public.jobs (kind, payload) \
              SELECT 'noop', jsonb_build_object('bench', $1::text, 'n', i) \
              FROM generate_series(1, $2::int4) i",
@@ -56,7 +57,7 @@ pub async fn run(params: &ConnParams, db: &DatabaseConfig, jobs: u32) -> Result<
     }
     let elapsed = start.elapsed().as_secs_f64();
     let row = owner
-        .query_one(
+        .fetch_one(
             "SELECT count(*) FILTER (WHERE status = 'succeeded'), count(*) \
              FROM public.jobs WHERE payload->>'bench' = $1",
             &[&tag],
@@ -64,7 +65,7 @@ pub async fn run(params: &ConnParams, db: &DatabaseConfig, jobs: u32) -> Result<
         .await?;
     let (done, all): (i64, i64) = (row.get(0), row.get(1));
     owner
-        .execute(
+        .exec(
             "DELETE FROM public.jobs WHERE payload->>'bench' = $1",
             &[&tag],
         )

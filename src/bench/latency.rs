@@ -4,6 +4,7 @@ use super::headless::Headless;
 use crate::app::Effect;
 use crate::app::Read;
 use crate::app::roster::PAGE_SIZE;
+use crate::db::unnamed::Unnamed;
 use crate::domain::roster::PageRequest;
 use color_eyre::eyre::{Result, eyre};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -159,7 +160,7 @@ pub async fn surnames(
     n: i64,
 ) -> Result<Vec<String>, tokio_postgres::Error> {
     let rows = client
-        .query(
+        .fetch(
             "SELECT last_name FROM (SELECT DISTINCT last_name FROM students \
                WHERE last_name ~ '^[[:alpha:]]{3,}$') n ORDER BY md5(last_name) LIMIT $1",
             &[&n],

@@ -6,6 +6,7 @@
 
 use super::headless::Headless;
 use crate::app::Msg;
+use crate::db::unnamed::Unnamed;
 use crate::domain::live::Changes;
 use color_eyre::eyre::{Result, eyre};
 use deadpool_postgres::Pool;
@@ -41,7 +42,7 @@ pub async fn measure(h: &mut Headless, pool: &Pool, iterations: usize) -> Result
             row.preferred_name.clone()
         };
         let changed = c
-            .execute(
+            .exec(
                 "UPDATE students SET preferred_name = $2 WHERE id = $1",
                 &[&row.id, &value],
             )
@@ -76,7 +77,7 @@ pub async fn measure(h: &mut Headless, pool: &Pool, iterations: usize) -> Result
         }
     }
     // Back as it was (an odd count of changes leaves the new name).
-    c.execute(
+    c.exec(
         "UPDATE students SET preferred_name = $2 WHERE id = $1",
         &[&row.id, &row.preferred_name],
     )

@@ -13,6 +13,7 @@ pub mod lists;
 pub mod live;
 pub mod memory;
 pub mod pages;
+pub mod pgbouncer;
 pub mod render;
 pub mod short_search;
 pub mod sink;
@@ -21,6 +22,7 @@ pub mod stats;
 pub mod storage;
 
 use crate::db::tls::Tls;
+use crate::db::unnamed::Unnamed;
 use color_eyre::eyre::Result;
 use deadpool_postgres::Pool;
 use headless::{HEIGHT, Headless, WIDTH};
@@ -236,14 +238,14 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
     };
     let (login_role, students_visible, students_in_table) = {
         let c = pool.get().await?;
-        let role: String = c.query_one("SELECT session_user::text", &[]).await?.get(0);
+        let role: String = c.fetch_one("SELECT session_user::text", &[]).await?.get(0);
         let visible =
             crate::db::roster::roster_count(&**c, &crate::domain::roster::RosterQuery::default())
                 .await
                 .ok()
                 .map(|(n, _estimated)| n as i64);
         let estimate: Option<i64> = c
-            .query_opt(
+            .fetch_opt(
                 "SELECT reltuples::bigint FROM pg_class WHERE oid = 'students'::regclass AND reltuples >= 0",
                 &[],
             )

@@ -5,6 +5,7 @@
 //! signing settings are untouched.
 
 use crate::config::StorageConfig;
+use crate::db::unnamed::Unnamed;
 use crate::storage::check;
 use crate::storage::embedded::EmbeddedStore;
 use crate::storage::settings::SigningSettings;
@@ -40,7 +41,7 @@ async fn sign(
 ) -> Result<(String, Duration)> {
     let started = Instant::now();
     let url: String = owner
-        .query_one(
+        .fetch_one(
             "SELECT (caseload_storage_url($1, $2)).url",
             &[&method, &key],
         )

@@ -81,6 +81,21 @@ pub struct DatabaseConfig {
     pub read_url: Option<String>,
     /// A standby further behind the primary than this is not read from.
     pub max_standby_lag_secs: u64,
+    /// Seconds a pooled connection may sit unused before it is closed; the
+    /// next action opens a new one. 0 keeps them open.
+    pub idle_release_secs: u64,
+    /// Whether a connection pooler sits between caseload and the server.
+    pub pooler: PoolerSetting,
+}
+
+/// `database.pooler`: `auto` looks (see `db::pooler::detect`), the others say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PoolerSetting {
+    #[default]
+    Auto,
+    None,
+    Transaction,
 }
 
 impl Default for DatabaseConfig {
@@ -94,6 +109,8 @@ impl Default for DatabaseConfig {
             statement_timeout_ms: None,
             read_url: None,
             max_standby_lag_secs: 30,
+            idle_release_secs: 60,
+            pooler: PoolerSetting::Auto,
         }
     }
 }
@@ -110,6 +127,10 @@ impl DatabaseConfig {
     }
     pub fn max_standby_lag(&self) -> Duration {
         Duration::from_secs(self.max_standby_lag_secs)
+    }
+
+    pub fn idle_release(&self) -> Option<Duration> {
+        (self.idle_release_secs > 0).then(|| Duration::from_secs(self.idle_release_secs))
     }
 }
 

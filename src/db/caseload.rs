@@ -9,6 +9,7 @@ use crate::db::interventions::goals::{
     GOAL_COLUMNS, MEASUREMENT_COLUMNS, goal_row_from, measurement_row,
 };
 use crate::db::interventions::settings::{RULE_SETTINGS_SQL, rule_settings};
+use crate::db::unnamed::{Param, Unnamed};
 use crate::domain::caseload::{
     CaseloadHome, FollowUpRow, InterventionRef, NameOrder, OpenRow, REVIEW_LOOKAHEAD_DAYS, Scope,
     Totals, assemble,
@@ -16,7 +17,6 @@ use crate::domain::caseload::{
 use crate::domain::fidelity::Delivery;
 use crate::domain::goals::Goal;
 use chrono::NaiveDate;
-use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 use uuid::Uuid;
 
@@ -261,22 +261,22 @@ pub fn home_queries(scope: Scope) -> Vec<(&'static str, String)> {
 /// the interventions loaded and, only when a list came back full, the
 /// totals it was cut from.
 pub async fn load_home(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     who: Option<Uuid>,
     scope: Scope,
     today: NaiveDate,
     limit: i64,
 ) -> Result<CaseloadHome, tokio_postgres::Error> {
-    let params: [&(dyn ToSql + Sync); 3] = [&who, &today, &limit];
+    let params: [&dyn Param; 3] = [&who, &today, &limit];
     // One follow-up past the bound says whether there are more: counting
     // them took half a second for a district administrator.
     let follow_limit = limit.saturating_add(1);
-    let follow_params: [&(dyn ToSql + Sync); 3] = [&who, &today, &follow_limit];
+    let follow_params: [&dyn Param; 3] = [&who, &today, &follow_limit];
     let (open_sql, follow_sql) = (open_sql(scope), follow_ups_sql(scope));
     let (open, mut follow, settings) = futures::try_join!(
-        client.query(&open_sql, &params),
-        client.query(&follow_sql, &follow_params),
-        client.query(RULE_SETTINGS_SQL, &[]),
+        client.fetch(&open_sql, &params),
+        client.fetch(&follow_sql, &follow_params),
+        client.fetch(RULE_SETTINGS_SQL, &[]),
     )?;
     let more_follow_ups = i64::try_from(follow.len()).unwrap_or(i64::MAX) > limit;
     follow.truncate(usize::try_from(limit).unwrap_or(0));
@@ -284,16 +284,16 @@ pub async fn load_home(
     let ids: Vec<Uuid> = open.iter().map(|o| o.of.intervention_id).collect();
     let open_full = i64::try_from(open.len()).unwrap_or(i64::MAX) >= limit;
     let (goals_sql, points_sql, counts_sql) = (goals_sql(), points_sql(), counts_sql(scope));
-    let by_ids: [&(dyn ToSql + Sync); 2] = [&ids, &today];
+    let by_ids: [&dyn Param; 2] = [&ids, &today];
     let names: Vec<&str> = open.iter().map(|o| o.of.student_name.as_str()).collect();
-    let names: [&(dyn ToSql + Sync); 1] = [&names];
+    let names: [&dyn Param; 1] = [&names];
     let (goals, points, names, counts) = futures::try_join!(
-        client.query(&goals_sql, &by_ids[..1]),
-        client.query(&points_sql, &by_ids),
-        client.query_one(NAME_ORDER_SQL, &names),
+        client.fetch(&goals_sql, &by_ids[..1]),
+        client.fetch(&points_sql, &by_ids),
+        client.fetch_one(NAME_ORDER_SQL, &names),
         async {
             match open_full {
-                true => client.query_opt(&counts_sql, &params[..2]).await,
+                true => client.fetch_opt(&counts_sql, &params[..2]).await,
                 false => Ok(None),
             }
         },

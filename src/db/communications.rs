@@ -5,6 +5,7 @@
 
 use crate::db::interventions::detail::student_name;
 use crate::db::roster::Params;
+use crate::db::unnamed::Unnamed;
 use crate::domain::contact_log::{
     ContactFilters, ContactPage, ContactPageRequest, ContactRow, FollowUpState,
 };
@@ -112,13 +113,13 @@ fn page_sql(f: &ContactFilters, page: ContactPageRequest, limit: i64) -> (String
 
 /// One page of at most `limit` contacts, newest first.
 pub async fn page(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     f: &ContactFilters,
     page: ContactPageRequest,
     limit: i64,
 ) -> Result<ContactPage, tokio_postgres::Error> {
     let (sql, p, ascending) = page_sql(f, page, limit);
-    let found = client.query(&sql, &p.refs()).await?;
+    let found = client.fetch(&sql, &p.refs()).await?;
     let beyond = i64::try_from(found.len()).unwrap_or(i64::MAX) > limit;
     let mut rows: Vec<ContactRow> = found
         .iter()

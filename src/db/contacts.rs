@@ -5,6 +5,7 @@
 //! keeps a contact with its student and a reply with a visible parent.
 
 use crate::db::interventions::WriteError;
+use crate::db::unnamed::Unnamed;
 use crate::domain::contact::{
     ContactContext, ContactFields, FOLLOW_UP_DAYS_DEFAULT, GuardianChoice, Logged, OpenFollowUp,
     Person, StoredContact,
@@ -58,11 +59,11 @@ fn stored(r: &Row) -> StoredContact {
 
 /// The contact as it is now; `None` when it is gone or not visible.
 pub async fn load_contact(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
 ) -> Result<Option<StoredContact>, tokio_postgres::Error> {
     Ok(client
-        .query_opt(STORED_SQL, &[&id])
+        .fetch_opt(STORED_SQL, &[&id])
         .await?
         .map(|r| stored(&r)))
 }
@@ -70,11 +71,11 @@ pub async fn load_contact(
 /// The follow-up of contact `id` while it is open (and visible); a new
 /// contact answering it offers to close it.
 pub async fn open_follow_up(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
 ) -> Result<Option<OpenFollowUp>, tokio_postgres::Error> {
     Ok(client
-        .query_opt(
+        .fetch_opt(
             "SELECT id, follow_up_due FROM communication_log \
              WHERE id = $1 AND follow_up_due IS NOT NULL AND follow_up_done_at IS NULL",
             &[&id],
@@ -88,9 +89,11 @@ pub async fn open_follow_up(
 
 /// `settings.follow_up_days` (system scope); the default when it is
 /// missing or not a whole number of days from 0 to 365.
-pub async fn follow_up_days(client: &impl GenericClient) -> Result<i64, tokio_postgres::Error> {
+pub async fn follow_up_days(
+    client: &(impl GenericClient + Sync),
+) -> Result<i64, tokio_postgres::Error> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             "SELECT value FROM settings WHERE key = 'follow_up_days' AND scope = 'system' LIMIT 1",
             &[],
         )
@@ -104,11 +107,11 @@ pub async fn follow_up_days(client: &impl GenericClient) -> Result<i64, tokio_po
 
 /// The student's guardians, in contact priority order.
 pub async fn guardians(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     student_id: Uuid,
 ) -> Result<Vec<GuardianChoice>, tokio_postgres::Error> {
     let rows = client
-        .query(
+        .fetch(
             "SELECT id, first_name || ' ' || last_name, relationship, preferred_channel, \
                preferred_language, has_custody, has_educational_rights, receives_communications \
              FROM student_guardians WHERE student_id = $1 \
@@ -135,12 +138,12 @@ pub async fn guardians(
 /// owners and members of the student's visible interventions (people who
 /// can see the student), plus `also` (an edited contact's owner).
 pub async fn owners(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     student_id: Uuid,
     also: Option<Uuid>,
 ) -> Result<Vec<Person>, tokio_postgres::Error> {
     let rows = client
-        .query(
+        .fetch(
             "SELECT u.id, u.display_name FROM users u \
              WHERE (u.is_active AND ( \
                  u.id = caseload_current_user_id() \
@@ -168,12 +171,12 @@ pub async fn owners(
 /// What the form needs for a contact about `student_id`; `None` when the
 /// student is not visible. `owner` is an edited contact's follow-up owner.
 pub async fn context(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     student_id: Uuid,
     owner: Option<Uuid>,
 ) -> Result<Option<ContactContext>, tokio_postgres::Error> {
     let Some(head) = client
-        .query_opt(
+        .fetch_opt(
             "SELECT s.last_name || ', ' || COALESCE(NULLIF(btrim(s.preferred_name), ''), \
                s.first_name), caseload_can_view_restricted(), caseload_current_user_id(), \
                caseload_may_write_student(s.id) \
@@ -200,7 +203,7 @@ pub async fn context(
 /// A guardian of another student (or none visible) is refused before the
 /// database sees it: the schema's foreign key alone would accept it.
 async fn check_guardian(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     student_id: Uuid,
     guardian_id: Option<Uuid>,
 ) -> Result<(), ContactError> {
@@ -208,7 +211,7 @@ async fn check_guardian(
         return Ok(());
     };
     let ok = client
-        .query_opt(
+        .fetch_opt(
             "SELECT 1 FROM student_guardians WHERE id = $1 AND student_id = $2",
             &[&g, &student_id],
         )
@@ -233,7 +236,7 @@ pub struct NewContact {
 
 /// Logs a new contact that closes nothing (see [`log_new`]).
 pub async fn insert(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
     student_id: Uuid,
     intervention_id: Option<Uuid>,
@@ -256,7 +259,7 @@ pub async fn insert(
 /// statement, so both happen or neither does, and only by the attempt
 /// that inserted (the 0016 guard stamps who and when).
 pub async fn log_new(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     new: NewContact,
     f: &ContactFields,
 ) -> Result<i32, ContactError> {
@@ -269,7 +272,7 @@ pub async fn log_new(
     } = new;
     check_guardian(client, student_id, f.guardian_id).await?;
     let row = client
-        .query_opt(
+        .fetch_opt(
             "WITH ins AS ( \
                INSERT INTO communication_log (id, student_id, intervention_id, parent_id, \
                  guardian_id, channel, direction, purpose, result, summary, follow_up_due, \
@@ -316,7 +319,7 @@ pub async fn log_new(
 /// Saves `f` onto contact `id` if it is still at `version`; the contact as
 /// it is now when it moved on.
 pub async fn update(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
     version: i32,
     f: &ContactFields,
@@ -326,7 +329,7 @@ pub async fn update(
     };
     check_guardian(client, now.student_id, f.guardian_id).await?;
     let row = client
-        .query_opt(
+        .fetch_opt(
             "UPDATE communication_log SET guardian_id = $3, channel = $4, direction = $5, \
                purpose = $6, result = $7, summary = $8, follow_up_due = $9, \
                follow_up_owner = $10, is_restricted = $11, \

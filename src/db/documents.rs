@@ -4,6 +4,7 @@
 //! migration 0022 that checks what the policies cannot.
 
 use crate::db::interventions::detail::student_name;
+use crate::db::unnamed::Unnamed;
 use crate::domain::document::{DocChange, DocPage, DocPageRequest, DocRow, UploadContext};
 use chrono::{DateTime, Utc};
 use tokio_postgres::{GenericClient, Row};
@@ -37,7 +38,7 @@ fn row(r: &Row) -> DocRow {
 
 /// One page of at most `limit` documents, newest first.
 pub async fn page(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     page: DocPageRequest,
     limit: i64,
 ) -> Result<DocPage, tokio_postgres::Error> {
@@ -45,7 +46,7 @@ pub async fn page(
     let found = match page {
         DocPageRequest::Newest => {
             client
-                .query(
+                .fetch(
                     &format!(
                         "SELECT {COLUMNS} {FROM} WHERE d.deleted_at IS NULL \
                          ORDER BY d.created_at DESC, d.id DESC LIMIT $1"
@@ -56,7 +57,7 @@ pub async fn page(
         }
         DocPageRequest::Older(at) => {
             client
-                .query(
+                .fetch(
                     &format!(
                         "SELECT {COLUMNS} {FROM} WHERE d.deleted_at IS NULL \
                          AND (d.created_at, d.id) < ($2, $3) \
@@ -68,7 +69,7 @@ pub async fn page(
         }
         DocPageRequest::Newer(at) => {
             client
-                .query(
+                .fetch(
                     &format!(
                         "SELECT {COLUMNS} {FROM} WHERE d.deleted_at IS NULL \
                          AND (d.created_at, d.id) > ($2, $3) \
@@ -98,11 +99,11 @@ pub async fn page(
 
 /// A download link for one document, and when it stops working.
 pub async fn link(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     document: Uuid,
 ) -> Result<(String, DateTime<Utc>), tokio_postgres::Error> {
     let r = client
-        .query_one(
+        .fetch_one(
             "SELECT url, expires_at FROM caseload_document_download_url($1)",
             &[&document],
         )
@@ -114,7 +115,7 @@ pub async fn link(
 /// not do, in words (`describe_pg_error`). `Ok(false)`: an attachment that
 /// was there already.
 pub async fn change(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     change: DocChange,
 ) -> Result<bool, tokio_postgres::Error> {
     match change {
@@ -123,7 +124,7 @@ pub async fn change(
             intervention,
         } => {
             let r = client
-                .query_one(
+                .fetch_one(
                     "SELECT caseload_document_attach($1, $2)",
                     &[&document, &intervention],
                 )
@@ -135,7 +136,7 @@ pub async fn change(
             intervention,
         } => {
             client
-                .execute(
+                .exec(
                     "SELECT caseload_document_detach($1, $2)",
                     &[&document, &intervention],
                 )
@@ -144,7 +145,7 @@ pub async fn change(
         }
         DocChange::Delete { document } => {
             client
-                .execute("SELECT caseload_document_delete($1)", &[&document])
+                .exec("SELECT caseload_document_delete($1)", &[&document])
                 .await?;
             Ok(true)
         }
@@ -155,11 +156,11 @@ pub async fn change(
 /// add to the file and mark a document restricted; `None` when the student
 /// is not visible.
 pub async fn upload_context(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     student: Uuid,
 ) -> Result<Option<UploadContext>, tokio_postgres::Error> {
     let r = client
-        .query_opt(
+        .fetch_opt(
             "SELECT s.last_name || ', ' || COALESCE(NULLIF(btrim(s.preferred_name), ''), \
                     s.first_name), caseload_may_write_student(s.id), \
                     caseload_can_view_restricted() \

@@ -8,6 +8,7 @@ use crate::db::caseload::{ME, SCHOOLS};
 use crate::db::interventions::detail::student_name;
 use crate::db::interventions::error::refusal_of;
 use crate::db::migrate::describe_pg_error;
+use crate::db::unnamed::Unnamed;
 use crate::domain::contact_log::{FollowUp, FollowUpChange, FollowUpList, FollowUpScope, Person};
 use crate::domain::outcome::Written;
 use tokio_postgres::{GenericClient, Row};
@@ -89,13 +90,13 @@ pub fn queue_sql(scope: FollowUpScope) -> String {
 /// The open follow-ups of `scope` for `who` (None: the signed-in person),
 /// at most `limit`, and whether there were more.
 pub async fn queue(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     who: Option<Uuid>,
     scope: FollowUpScope,
     limit: i64,
 ) -> Result<FollowUpList, tokio_postgres::Error> {
     let one_more = limit.saturating_add(1);
-    let rows = client.query(&queue_sql(scope), &[&who, &one_more]).await?;
+    let rows = client.fetch(&queue_sql(scope), &[&who, &one_more]).await?;
     let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
     let rows = rows
         .iter()
@@ -107,18 +108,18 @@ pub async fn queue(
 
 /// One follow-up as it is now; `None` when gone or not visible.
 pub async fn load(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
 ) -> Result<Option<FollowUp>, tokio_postgres::Error> {
     let sql = format!("SELECT {COLUMNS} FROM communication_log c {JOINS} WHERE c.id = $1");
-    Ok(client.query_opt(&sql, &[&id]).await?.as_ref().map(row))
+    Ok(client.fetch_opt(&sql, &[&id]).await?.as_ref().map(row))
 }
 
 /// Makes `change` to follow-up `id` if it is still at `version`. Closing
 /// sets `follow_up_done_at` to anything: the database stamps the time and
 /// the closer (0016).
 pub async fn change(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
     version: i32,
     change: FollowUpChange,
@@ -138,7 +139,7 @@ pub async fn change(
 }
 
 async fn try_change(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
     version: i32,
     change: FollowUpChange,
@@ -156,20 +157,22 @@ async fn try_change(
     );
     let found = match change {
         FollowUpChange::Done | FollowUpChange::Reopen => {
-            client.query_opt(&sql, &[&id, &version]).await?
+            client.fetch_opt(&sql, &[&id, &version]).await?
         }
         FollowUpChange::Reassign { owner } => {
-            client.query_opt(&sql, &[&id, &version, &owner]).await?
+            client.fetch_opt(&sql, &[&id, &version, &owner]).await?
         }
-        FollowUpChange::Snooze { to } => client.query_opt(&sql, &[&id, &version, &to]).await?,
+        FollowUpChange::Snooze { to } => client.fetch_opt(&sql, &[&id, &version, &to]).await?,
     };
     Ok(found.as_ref().map(row))
 }
 
 /// Active people a follow-up can be handed to, by name.
-pub async fn people(client: &impl GenericClient) -> Result<Vec<Person>, tokio_postgres::Error> {
+pub async fn people(
+    client: &(impl GenericClient + Sync),
+) -> Result<Vec<Person>, tokio_postgres::Error> {
     Ok(client
-        .query(
+        .fetch(
             "SELECT id, display_name FROM users WHERE is_active \
              ORDER BY display_name COLLATE caseload_names, id LIMIT 5000",
             &[],

@@ -3,6 +3,7 @@
 //! runs, and cancel/retry through the 0024 functions. The worker's own
 //! calls are in `jobs/store.rs`.
 
+use crate::db::unnamed::Unnamed;
 use crate::domain::jobs::{
     JobAction, JobDetail, JobList, JobRow, JobStatus, OwnJob, Runner, WORKER_SILENT_SECS,
 };
@@ -53,14 +54,17 @@ fn row(r: &Row) -> JobRow {
 }
 
 /// The newest `limit` jobs the person may see, and whether a worker runs.
-pub async fn list(c: &impl GenericClient, limit: i64) -> Result<JobList, tokio_postgres::Error> {
+pub async fn list(
+    c: &(impl GenericClient + Sync),
+    limit: i64,
+) -> Result<JobList, tokio_postgres::Error> {
     let sql =
         format!("SELECT {COLUMNS} FROM {FROM} ORDER BY j.created_at DESC, j.id DESC LIMIT $2");
-    let rows = c.query(&sql, &[&WORKER_SILENT_SECS, &(limit + 1)]).await?;
+    let rows = c.fetch(&sql, &[&WORKER_SILENT_SECS, &(limit + 1)]).await?;
     let more = rows.len() as i64 > limit;
     let rows: Vec<JobRow> = rows.iter().take(limit as usize).map(row).collect();
     let w = c
-        .query_one(
+        .fetch_one(
             "SELECT alive, last_seen, now(), public.caseload_jobs_worker_kinds($1::int4) \
              FROM public.caseload_jobs_workers($1::int4)",
             &[&WORKER_SILENT_SECS],
@@ -80,7 +84,7 @@ pub async fn list(c: &impl GenericClient, limit: i64) -> Result<JobList, tokio_p
 /// `export.`), newest first, at most `limit`: admins too see only their
 /// own here.
 pub async fn own(
-    c: &impl GenericClient,
+    c: &(impl GenericClient + Sync),
     prefix: &str,
     limit: i64,
 ) -> Result<Vec<OwnJob>, tokio_postgres::Error> {
@@ -91,7 +95,7 @@ pub async fn own(
          ORDER BY j.created_at DESC, j.id DESC LIMIT $3"
     );
     let rows = c
-        .query(&sql, &[&WORKER_SILENT_SECS, &prefix, &limit])
+        .fetch(&sql, &[&WORKER_SILENT_SECS, &prefix, &limit])
         .await?;
     Ok(rows
         .iter()
@@ -105,12 +109,12 @@ pub async fn own(
 
 /// One job, if the person may see it.
 pub async fn detail(
-    c: &impl GenericClient,
+    c: &(impl GenericClient + Sync),
     id: Uuid,
 ) -> Result<Option<JobDetail>, tokio_postgres::Error> {
     let sql =
         format!("SELECT {COLUMNS}, j.payload, j.result, j.log, now() FROM {FROM} WHERE j.id = $2");
-    let Some(r) = c.query_opt(&sql, &[&WORKER_SILENT_SECS, &id]).await? else {
+    let Some(r) = c.fetch_opt(&sql, &[&WORKER_SILENT_SECS, &id]).await? else {
         return Ok(None);
     };
     let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string());
@@ -129,7 +133,7 @@ pub async fn detail(
 /// Cancels or retries job `id`: `Ok` with what the screen says, `Err` with
 /// the database's refusal in its words.
 pub async fn act(
-    c: &impl GenericClient,
+    c: &(impl GenericClient + Sync),
     id: Uuid,
     action: JobAction,
 ) -> Result<String, tokio_postgres::Error> {
@@ -137,7 +141,7 @@ pub async fn act(
         JobAction::Cancel => "SELECT public.caseload_job_cancel($1)::text",
         JobAction::Retry => "SELECT public.caseload_job_retry($1)::text",
     };
-    let status: String = c.query_one(sql, &[&id]).await?.get(0);
+    let status: String = c.fetch_one(sql, &[&id]).await?.get(0);
     Ok(match action {
         JobAction::Cancel => format!("job {status}: a running job stops at its next checkpoint"),
         JobAction::Retry => format!("job {status} again"),
@@ -146,13 +150,13 @@ pub async fn act(
 
 /// Enqueues a job as the person (the kind's tool decides whether they may).
 pub async fn enqueue(
-    c: &impl GenericClient,
+    c: &(impl GenericClient + Sync),
     kind: &str,
     payload: &Value,
     run_at: Option<DateTime<Utc>>,
 ) -> Result<Uuid, tokio_postgres::Error> {
     let r = c
-        .query_one(
+        .fetch_one(
             "SELECT public.caseload_job_enqueue($1::text, $2::jsonb, $3::timestamptz)",
             &[&kind, payload, &run_at],
         )

@@ -1,5 +1,6 @@
 //! Live refresh's one read: who last changed a row a form has open.
 
+use crate::db::unnamed::Unnamed;
 use crate::domain::live::{ChangedBy, Table};
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
@@ -8,7 +9,7 @@ use uuid::Uuid;
 /// or hidden. The table name comes from `Table`, never from input; the
 /// columns a table lacks (`version`, `updated_by`) read as NULL.
 pub async fn changed_by(
-    c: &impl GenericClient,
+    c: &(impl GenericClient + Sync),
     table: Table,
     id: Uuid,
 ) -> Result<Option<ChangedBy>, tokio_postgres::Error> {
@@ -20,7 +21,7 @@ pub async fn changed_by(
            FROM public.{} t WHERE t.id = $1",
         table.name()
     );
-    let row = c.query_opt(&sql, &[&id]).await?;
+    let row = c.fetch_opt(&sql, &[&id]).await?;
     Ok(row.map(|r| ChangedBy {
         version: r.get(0),
         by: r.get(1),

@@ -2,14 +2,15 @@
 //! keeps the tree sound (0028: parents are groups, no cycles, a target is
 //! its tool's, one letter per visible item) and only admins may write it.
 
+use crate::db::unnamed::Unnamed;
 use crate::domain::menu_tree::{MenuChange, MenuTree, NavRow, Placement};
 use tokio_postgres::GenericClient;
 
 /// Every item, hidden ones too, with its tool's status and grants, and
 /// the approved tools a new screen may open.
-pub async fn tree(client: &impl GenericClient) -> Result<MenuTree, tokio_postgres::Error> {
+pub async fn tree(client: &(impl GenericClient + Sync)) -> Result<MenuTree, tokio_postgres::Error> {
     let tools = client
-        .query(
+        .fetch(
             "SELECT key, name FROM tools WHERE status = 'approved' ORDER BY key",
             &[],
         )
@@ -23,9 +24,9 @@ pub async fn tree(client: &impl GenericClient) -> Result<MenuTree, tokio_postgre
     })
 }
 
-async fn rows(client: &impl GenericClient) -> Result<Vec<NavRow>, tokio_postgres::Error> {
+async fn rows(client: &(impl GenericClient + Sync)) -> Result<Vec<NavRow>, tokio_postgres::Error> {
     Ok(client
-        .query(
+        .fetch(
             "SELECT n.id, n.parent_id, n.label, n.nav_type, n.tool_id, n.target, n.hotkey, \
                     n.sort_order, n.is_visible, t.status, \
                     COALESCE((SELECT array_agg(r.key ORDER BY r.key) FROM role_tools rt \
@@ -62,7 +63,7 @@ pub async fn apply(
     match change {
         MenuChange::Place(p) => place(&tx, p).await?,
         MenuChange::Rename { id, label } => {
-            tx.execute(
+            tx.exec(
                 "UPDATE navigation_items SET label = $2 WHERE id = $1",
                 &[id, label],
             )
@@ -70,18 +71,18 @@ pub async fn apply(
         }
         MenuChange::Hotkey { id, hotkey } => {
             let h = hotkey.map(|c| c.to_string());
-            tx.execute(
+            tx.exec(
                 "UPDATE navigation_items SET hotkey = $2 WHERE id = $1",
                 &[id, &h],
             )
             .await?;
         }
         MenuChange::Delete { id } => {
-            tx.execute("DELETE FROM navigation_items WHERE id = $1", &[id])
+            tx.exec("DELETE FROM navigation_items WHERE id = $1", &[id])
                 .await?;
         }
         MenuChange::Visible { id, visible } => {
-            tx.execute(
+            tx.exec(
                 "UPDATE navigation_items SET is_visible = $2 WHERE id = $1",
                 &[id, visible],
             )
@@ -93,7 +94,7 @@ pub async fn apply(
             tool_key,
             at,
         } => {
-            tx.execute(
+            tx.exec(
                 "INSERT INTO navigation_items (id, parent_id, label, nav_type, tool_id, target) \
                  VALUES ($1, $2, $3, $4, (SELECT id FROM tools WHERE key = $5), $5)",
                 &[&at.id, &at.parent_id, label, nav_type, tool_key],
@@ -110,12 +111,12 @@ async fn place(
     tx: &tokio_postgres::Transaction<'_>,
     p: &Placement,
 ) -> Result<(), tokio_postgres::Error> {
-    tx.execute(
+    tx.exec(
         "UPDATE navigation_items SET parent_id = $2 WHERE id = $1 AND parent_id IS DISTINCT FROM $2",
         &[&p.id, &p.parent_id],
     )
     .await?;
-    tx.execute(
+    tx.exec(
         "UPDATE navigation_items n SET sort_order = o.n * 10 \
          FROM unnest($1::uuid[]) WITH ORDINALITY AS o(id, n) \
          WHERE n.id = o.id AND n.sort_order IS DISTINCT FROM (o.n * 10)::int",

@@ -3,6 +3,7 @@
 //! concurrent runners serialize and the second finds the work done), is
 //! checksummed, and leaves one migration_log row per attempt.
 
+use crate::db::unnamed::Unnamed;
 use sha2::{Digest, Sha256};
 use std::time::Instant;
 use tokio_postgres::Client;
@@ -89,6 +90,7 @@ embedded_migrations! {
     33 => "0033_admin_scopes.sql",
     34 => "0034_live_changes.sql",
     35 => "0035_short_search.sql",
+    36 => "0036_pgbouncer_auth.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,10 +130,10 @@ const NAMES_ALPHABET_SQL: &str = "SELECT coalesce(to_jsonb(c) ->> 'colllocale', 
      WHERE c.collname = 'caseload_names' AND c.collnamespace = 'public'::regnamespace";
 
 async fn names_alphabet(
-    client: &impl tokio_postgres::GenericClient,
+    client: &(impl tokio_postgres::GenericClient + Sync),
 ) -> Result<Option<String>, tokio_postgres::Error> {
     Ok(client
-        .query_opt(NAMES_ALPHABET_SQL, &[])
+        .fetch_opt(NAMES_ALPHABET_SQL, &[])
         .await?
         .and_then(|r| r.get(0)))
 }
@@ -203,7 +205,7 @@ struct Applied {
 
 async fn applied(client: &Client) -> Result<Vec<Applied>, MigrateError> {
     let rows = client
-        .query(
+        .fetch(
             "SELECT version, name, checksum, finished_at FROM migration_log \
              WHERE status = 'succeeded' ORDER BY version",
             &[],
@@ -222,7 +224,7 @@ async fn applied(client: &Client) -> Result<Vec<Applied>, MigrateError> {
 
 async fn migration_log_exists(client: &Client) -> Result<bool, MigrateError> {
     let row = client
-        .query_one(
+        .fetch_one(
             "SELECT to_regclass('public.migration_log') IS NOT NULL",
             &[],
         )
@@ -253,7 +255,7 @@ pub async fn status(
 ) -> Result<Vec<StatusRow>, MigrateError> {
     let (done, failures) = if migration_log_exists(client).await? {
         let failures = client
-            .query(
+            .fetch(
                 "SELECT DISTINCT ON (version) version, error FROM migration_log \
                  WHERE status = 'failed' ORDER BY version, started_at DESC",
                 &[],
@@ -364,7 +366,7 @@ fn verify(done: &[Applied], migrations: &[Migration]) -> Result<(), MigrateError
 pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report, MigrateError> {
     {
         let tx = client.transaction().await?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
+        tx.exec("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
             .await?;
         // Every run after the first finds migration_log there, and each
         // `IF NOT EXISTS` says so in a NOTICE that tokio-postgres would log
@@ -380,11 +382,11 @@ pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report
     let mut report = Report::default();
     for m in migrations {
         let tx = client.transaction().await?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
+        tx.exec("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
             .await?;
         // Re-read under the lock: a concurrent runner may have applied it.
         let existing = tx
-            .query_opt(
+            .fetch_opt(
                 "SELECT checksum FROM migration_log WHERE version = $1 AND status = 'succeeded'",
                 &[&m.version],
             )
@@ -403,7 +405,7 @@ pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report
             continue;
         }
         let log_id: i64 = tx
-            .query_one(
+            .fetch_one(
                 "INSERT INTO migration_log (version, name, checksum, status) \
                  VALUES ($1, $2, $3, 'running') RETURNING id",
                 &[&m.version, &m.name, &m.checksum()],
@@ -414,7 +416,7 @@ pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report
         match tx.batch_execute(&m.sql).await {
             Ok(()) => {
                 let ms = started.elapsed().as_millis() as i64;
-                tx.execute(
+                tx.exec(
                     "UPDATE migration_log SET status = 'succeeded', finished_at = clock_timestamp(), \
                      duration_ms = $2 WHERE id = $1",
                     &[&log_id, &ms],
@@ -432,7 +434,7 @@ pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report
                 }
                 drop(tx); // rolls back everything the migration did
                 client
-                    .execute(
+                    .exec(
                         "INSERT INTO migration_log (version, name, checksum, status, finished_at, \
                          duration_ms, error) VALUES ($1, $2, $3, 'failed', clock_timestamp(), $4, $5)",
                         &[&m.version, &m.name, &m.checksum(), &ms, &message],
@@ -449,7 +451,7 @@ pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report
     // Under the lock too: concurrent GRANTs on one database fail with
     // "tuple concurrently updated".
     let tx = client.transaction().await?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
+    tx.exec("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
         .await?;
     let was = names_alphabet(&tx).await?;
     tx.batch_execute(ALWAYS)

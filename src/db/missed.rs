@@ -4,6 +4,7 @@
 //! intervention, judged by `domain::missed`, worst first.
 
 use super::interventions::detail::student_name;
+use crate::db::unnamed::Unnamed;
 use crate::domain::caseload::InterventionRef;
 use crate::domain::enums::InterventionStatus;
 use crate::domain::fidelity::Delivery;
@@ -49,12 +50,12 @@ const SPAN_SQL: &str = concat!(
 /// first, at most `limit`; those that missed no whole session are left
 /// out.
 pub async fn worst_in(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     span: (NaiveDate, NaiveDate),
     today: NaiveDate,
     limit: usize,
 ) -> Result<Vec<MissedRow>, tokio_postgres::Error> {
-    let rows = client.query(SPAN_SQL, &[&span.0, &span.1]).await?;
+    let rows = client.fetch(SPAN_SQL, &[&span.0, &span.1]).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let plan = Delivery {

@@ -4,6 +4,7 @@
 //! security applies to every count: restricted interventions and contacts
 //! the person may not see are not counted.
 
+use crate::db::unnamed::Unnamed;
 use crate::domain::enums::InterventionStatus;
 use crate::domain::my_caseload::{CaseloadSort, MyCaseload, MyStudent};
 use chrono::NaiveDate;
@@ -59,13 +60,13 @@ fn sql(sort: CaseloadSort) -> String {
 /// The person's students in `sort` order, at most `limit` (`more` says
 /// whether there were more); follow-ups due before `today` are overdue.
 pub async fn my_caseload(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     sort: CaseloadSort,
     today: NaiveDate,
     limit: usize,
 ) -> Result<MyCaseload, tokio_postgres::Error> {
     let ask = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
-    let rows = client.query(&sql(sort), &[&today, &ask]).await?;
+    let rows = client.fetch(&sql(sort), &[&today, &ask]).await?;
     let more = rows.len() > limit;
     let students = rows
         .iter()

@@ -1,5 +1,6 @@
 //! The menu as data: navigation_items the current user may see.
 
+use crate::db::unnamed::Unnamed;
 use crate::db::users::ACTIVE_GRANTS;
 use crate::domain::navigation::{NavItem, ToolAccess};
 use tokio_postgres::GenericClient;
@@ -11,7 +12,7 @@ const COLUMNS: &str = "n.id, n.parent_id, n.label, n.nav_type, n.target, n.hotke
 /// Pruning empty groups and orphans of hidden parents needs the tree, so the
 /// caller does it (`app::menu::build`).
 pub async fn menu_items(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
 ) -> Result<Vec<NavItem>, tokio_postgres::Error> {
     let sql = format!(
         "SELECT {COLUMNS} \
@@ -29,7 +30,7 @@ pub async fn menu_items(
 /// Every item someone could be granted: visible, with an approved tool or
 /// none. The widest menu, what `doctor` checks the letters of.
 pub async fn all_menu_items(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
 ) -> Result<Vec<NavItem>, tokio_postgres::Error> {
     let sql = format!(
         "SELECT {COLUMNS} \
@@ -41,10 +42,10 @@ pub async fn all_menu_items(
 }
 
 async fn items(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     sql: &str,
 ) -> Result<Vec<NavItem>, tokio_postgres::Error> {
-    Ok(client.query(sql, &[]).await?.iter().map(nav_item).collect())
+    Ok(client.fetch(sql, &[]).await?.iter().map(nav_item).collect())
 }
 
 fn nav_item(r: &tokio_postgres::Row) -> NavItem {
@@ -65,11 +66,11 @@ fn nav_item(r: &tokio_postgres::Row) -> NavItem {
 /// `interventions.missed`) is that tool's to allow, unless a tool has the
 /// whole key.
 pub async fn tool_access(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     key: &str,
 ) -> Result<ToolAccess, tokio_postgres::Error> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             "SELECT t.name, caseload_tool_allowed(t.key) FROM tools t \
              WHERE t.key = $1 OR left($1, length(t.key) + 1) = t.key || '.' \
              ORDER BY length(t.key) DESC LIMIT 1",

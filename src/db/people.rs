@@ -1,13 +1,16 @@
 //! The People screen's read: every person with their grants and login,
 //! and the schools a grant can name. Changes go through `admin::users`.
 
+use crate::db::unnamed::Unnamed;
 use crate::domain::people::{Directory, Grant, Person, SchoolRef};
 use chrono::NaiveDate;
 use tokio_postgres::GenericClient;
 
-pub async fn directory(c: &impl GenericClient) -> Result<Directory, tokio_postgres::Error> {
+pub async fn directory(
+    c: &(impl GenericClient + Sync),
+) -> Result<Directory, tokio_postgres::Error> {
     let rows = c
-        .query(
+        .fetch(
             "SELECT u.username, u.display_name, u.email, hs.local_id, u.is_active, \
                     COALESCE(p.rolcanlogin, false), p.rolname IS NOT NULL, \
                     COALESCE(array_agg(r.key ORDER BY r.key, s.local_id NULLS FIRST) \
@@ -61,7 +64,7 @@ pub async fn directory(c: &impl GenericClient) -> Result<Directory, tokio_postgr
         })
         .collect();
     let schools = c
-        .query(
+        .fetch(
             "SELECT local_id, name FROM schools WHERE is_active ORDER BY local_id",
             &[],
         )

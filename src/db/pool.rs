@@ -5,10 +5,11 @@
 use std::time::Duration;
 
 use deadpool_postgres::{
-    Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime, TimeoutType, Timeouts,
+    Hook, HookError, Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime,
+    TimeoutType, Timeouts,
 };
 
-use crate::config::{ConnParams, DatabaseConfig};
+use crate::config::{ConnParams, DatabaseConfig, PoolerSetting};
 use crate::db::tls::{Tls, TlsContext, TlsError};
 
 #[derive(Debug, thiserror::Error)]
@@ -47,7 +48,12 @@ fn pg_config(params: &ConnParams, cfg: &DatabaseConfig) -> tokio_postgres::Confi
     if params.connect_timeout.is_none() {
         pg.connect_timeout(cfg.connect_timeout());
     }
-    if let Some(ms) = cfg.statement_timeout_ms {
+    // A transaction-mode pooler cannot pass startup options on to the
+    // server connections it shares (PgBouncer refuses them); there the
+    // timeout is the server's (ALTER ROLE … SET) or the pooler's.
+    if let Some(ms) = cfg.statement_timeout_ms
+        && cfg.pooler != PoolerSetting::Transaction
+    {
         pg.options(format!("-c statement_timeout={ms}"));
     }
     pg
@@ -89,7 +95,17 @@ pub fn build_pool_with_tls(
             create: Some(create_timeout(params, cfg)),
             recycle: Some(cfg.recycle_timeout()),
         })
+        .post_create(Hook::async_fn(|client, _| {
+            Box::pin(async move {
+                crate::db::unnamed::learn_types(client)
+                    .await
+                    .map_err(HookError::Backend)
+            })
+        }))
         .build()?;
+    if let Some(idle) = cfg.idle_release() {
+        crate::db::idle::release_after(&pool, idle);
+    }
     tracing::debug!(target = %params.display_masked(), max_size = cfg.pool_max_size, "pool built");
     Ok(pool)
 }
@@ -219,7 +235,10 @@ pub fn describe_get_error(err: &PoolError, pool: &Pool, params: &ConnParams) -> 
             let why = TlsContext::new(params)
                 .explain(e)
                 .unwrap_or_else(|| with_causes(e));
-            format!("could not connect to {target}: {why}")
+            match crate::db::pooler::explain_refusal(&why) {
+                Some(hint) => format!("could not connect to {target}: {why}; {hint}"),
+                None => format!("could not connect to {target}: {why}"),
+            }
         }
         PoolError::Closed => "the connection pool is closed".to_string(),
         other => format!("database pool error: {other}"),

@@ -4,13 +4,16 @@
 //! security); 0028 also checks the fields and keeps every field a saved
 //! session may hold a value for.
 
+use crate::db::unnamed::Unnamed;
 use crate::domain::programs::{ProgramDefaults, ProgramRow};
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
-pub async fn all(client: &impl GenericClient) -> Result<Vec<ProgramRow>, tokio_postgres::Error> {
+pub async fn all(
+    client: &(impl GenericClient + Sync),
+) -> Result<Vec<ProgramRow>, tokio_postgres::Error> {
     Ok(client
-        .query(
+        .fetch(
             "SELECT p.id, p.name, p.intervention_type, p.default_tier, p.default_sessions_per_week, \
                     p.default_minutes, p.default_weeks, p.monitoring_frequency, p.evidence_level, \
                     s.name, p.is_active, p.session_fields, \
@@ -47,11 +50,11 @@ pub async fn all(client: &impl GenericClient) -> Result<Vec<ProgramRow>, tokio_p
 /// Adds program `d.id` (for the district or one school) or changes its
 /// defaults and school.
 pub async fn save_defaults(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     d: &ProgramDefaults,
 ) -> Result<(), tokio_postgres::Error> {
     client
-        .execute(
+        .exec(
             "INSERT INTO intervention_programs (id, name, intervention_type, default_tier, \
                default_sessions_per_week, default_minutes, default_weeks, monitoring_frequency, \
                evidence_level, is_active, school_id) \
@@ -86,13 +89,13 @@ pub async fn save_defaults(
 /// `Ok(false)`: no such program the person may change (row-level security
 /// leaves a coordinator only their schools' programs to update).
 pub async fn save_fields(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
     fields: &[serde_json::Value],
 ) -> Result<bool, tokio_postgres::Error> {
     let v = serde_json::Value::Array(fields.to_vec());
     let n = client
-        .execute(
+        .exec(
             "UPDATE intervention_programs SET session_fields = $2 WHERE id = $1",
             &[&id, &v],
         )

@@ -9,13 +9,13 @@
 //! that student), and the policy still applies to every branch.
 
 use crate::db::students::{ROSTER_COLUMNS, roster_row};
+use crate::db::unnamed::{Param, Unnamed};
 use crate::domain::enums::PgEnum;
 use crate::domain::roster::{
     Filters, PageRequest, RosterPage, RosterQuery, RosterRow, SchoolFilter, Sort, search_tokens,
 };
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
-use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 /// Up to this many matches are counted exactly; beyond, the planner's
@@ -68,19 +68,16 @@ const SCHOOL_LABEL: &str = "COALESCE(sc.short_name, sc.name) COLLATE caseload_na
 /// Bind parameters collected while the SQL text is built, so user input
 /// only ever travels as a parameter.
 #[derive(Default)]
-pub(crate) struct Params(Vec<Box<dyn ToSql + Sync + Send>>);
+pub(crate) struct Params(Vec<Box<dyn Param + Send>>);
 
 impl Params {
-    pub(crate) fn bind(&mut self, v: impl ToSql + Sync + Send + 'static) -> String {
+    pub(crate) fn bind(&mut self, v: impl Param + Send + 'static) -> String {
         self.0.push(Box::new(v));
         format!("${}", self.0.len())
     }
 
-    pub(crate) fn refs(&self) -> Vec<&(dyn ToSql + Sync)> {
-        self.0
-            .iter()
-            .map(|p| p.as_ref() as &(dyn ToSql + Sync))
-            .collect()
+    pub(crate) fn refs(&self) -> Vec<&dyn Param> {
+        self.0.iter().map(|p| p.as_ref() as &dyn Param).collect()
     }
 }
 
@@ -257,9 +254,9 @@ impl Reach {
     }
 }
 
-pub async fn reach(client: &impl GenericClient) -> Result<Reach, tokio_postgres::Error> {
+pub async fn reach(client: &(impl GenericClient + Sync)) -> Result<Reach, tokio_postgres::Error> {
     let r = client
-        .query_one(
+        .fetch_one(
             "SELECT caseload_sees_all_students(), caseload_coordinator_school_ids(), \
                     caseload_active_user_id(), caseload_team_student_ids()",
             &[],
@@ -302,7 +299,7 @@ fn short_search(q: &RosterQuery) -> bool {
 /// is the merge of one branch per term of their [`Reach`], each seeking in
 /// its own index; the policy still applies to every branch.
 pub async fn roster_page(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     query: &RosterQuery,
     request: &PageRequest,
     limit: usize,
@@ -386,7 +383,7 @@ pub async fn roster_page(
             )
         }
     };
-    let found = client.query(&sql, &p.refs()).await?;
+    let found = client.fetch(&sql, &p.refs()).await?;
     let more = found.len() > limit;
     let mut rows: Vec<RosterRow> = found.iter().take(limit).map(roster_row).collect();
     if descending {
@@ -399,7 +396,7 @@ pub async fn roster_page(
 /// planner's estimate (`true` = estimated), so a district-wide roster never
 /// waits on counting half a million rows.
 pub async fn roster_count(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     query: &RosterQuery,
 ) -> Result<(u64, bool), tokio_postgres::Error> {
     let reach = reach(client).await?;
@@ -411,7 +408,7 @@ pub async fn roster_count(
         "SELECT count(*) FROM (SELECT 1 FROM students s {w} LIMIT {}) x",
         p.bind(EXACT_COUNT_LIMIT + 1)
     );
-    let n: i64 = client.query_one(&capped, &p.refs()).await?.get(0);
+    let n: i64 = client.fetch_one(&capped, &p.refs()).await?.get(0);
     if n <= EXACT_COUNT_LIMIT {
         return Ok((u64::try_from(n).unwrap_or(0), false));
     }
@@ -420,7 +417,7 @@ pub async fn roster_count(
     w.extend(reach.condition(&mut p));
     let w = where_clause(&w);
     let explain = format!("EXPLAIN (FORMAT JSON) SELECT 1 FROM students s {w}");
-    let plan: serde_json::Value = client.query_one(&explain, &p.refs()).await?.get(0);
+    let plan: serde_json::Value = client.fetch_one(&explain, &p.refs()).await?.get(0);
     let estimate = plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0);
     // The estimate is never below what was just counted.
     let estimate = (estimate as u64).max(u64::try_from(n).unwrap_or(0));
@@ -485,10 +482,10 @@ pub fn from_setting(value: &serde_json::Value) -> (Filters, Sort) {
 
 /// The person's saved roster filters and sort, if any.
 pub async fn load_filters(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
 ) -> Result<Option<(Filters, Sort)>, tokio_postgres::Error> {
     let row = client
-        .query_one("SELECT caseload_my_setting($1)", &[&FILTERS_KEY])
+        .fetch_one("SELECT caseload_my_setting($1)", &[&FILTERS_KEY])
         .await?;
     let value: Option<serde_json::Value> = row.get(0);
     Ok(value.as_ref().map(from_setting))
@@ -497,13 +494,13 @@ pub async fn load_filters(
 /// Stores the person's roster filters and sort (their own row only: the
 /// database function decides whose).
 pub async fn save_filters(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     filters: &Filters,
     sort: Sort,
 ) -> Result<(), tokio_postgres::Error> {
     let value = to_setting(filters, sort);
     client
-        .execute(
+        .exec(
             "SELECT caseload_save_my_setting($1, $2, 'text'::field_type)",
             &[&FILTERS_KEY, &value],
         )

@@ -1,5 +1,6 @@
 //! The district's schools: the roster's school picker and the schools screen.
 
+use crate::db::unnamed::Unnamed;
 use crate::domain::school::{School, SchoolChoice, SchoolWrite};
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
@@ -8,10 +9,10 @@ use uuid::Uuid;
 /// alphabet, `caseload_names`, as every list of names). Schools are not
 /// secret (no row-level security on them); which students show is.
 pub async fn active_schools(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
 ) -> Result<Vec<SchoolChoice>, tokio_postgres::Error> {
     let rows = client
-        .query(
+        .fetch(
             "SELECT s.id, s.name, s.local_id, s.low_grade, s.high_grade, \
                     (s.id = ANY (coalesce((SELECT caseload_coordinator_school_ids()), '{}')) \
                      OR EXISTS (SELECT 1 FROM caseload_active_grants() g \
@@ -38,10 +39,10 @@ pub async fn active_schools(
 /// every one for an administrator, a coordinator's own (the policies of
 /// 0028 and 0033 allow no more), by local id.
 pub async fn writable(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
 ) -> Result<Vec<crate::domain::people::SchoolRef>, tokio_postgres::Error> {
     Ok(client
-        .query(
+        .fetch(
             "SELECT local_id, name FROM schools \
              WHERE is_active AND ((SELECT caseload_is_admin()) \
                                   OR id = ANY ((SELECT caseload_coordinator_school_ids())::uuid[])) \
@@ -59,10 +60,10 @@ pub async fn writable(
 
 /// Every school, active ones first, then by name.
 pub async fn all_schools(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
 ) -> Result<Vec<School>, tokio_postgres::Error> {
     let rows = client
-        .query(
+        .fetch(
             "SELECT id, name, short_name, local_id, low_grade, high_grade, is_active, timezone \
              FROM schools ORDER BY is_active DESC, name COLLATE caseload_names, local_id",
             &[],
@@ -86,12 +87,12 @@ pub async fn all_schools(
 /// Adds the school `w.id`, or changes it if it exists (a retried save finds
 /// the row it made). Admins only (0002); the time zone is checked by 0028.
 pub async fn save(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     w: &SchoolWrite,
 ) -> Result<(), tokio_postgres::Error> {
     let id: &Uuid = &w.id;
     client
-        .execute(
+        .exec(
             "INSERT INTO schools (id, name, short_name, local_id, low_grade, high_grade, timezone, is_active) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
              ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, short_name = EXCLUDED.short_name, \

@@ -3,6 +3,7 @@
 //! are idempotent by the client-generated id and optimistic on version.
 
 use crate::db::interventions::WriteError;
+use crate::db::unnamed::{Param, Unnamed};
 use crate::domain::enums::FieldType;
 use crate::domain::refusal::Refusal;
 use crate::domain::session::{
@@ -10,7 +11,6 @@ use crate::domain::session::{
     StoredSession, planned_minutes, same_values, validate,
 };
 use tokio_postgres::error::SqlState;
-use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 use uuid::Uuid;
 
@@ -46,11 +46,11 @@ pub async fn context(
     client: &tokio_postgres::Client,
     intervention_id: Uuid,
 ) -> Result<Option<SessionContext>, tokio_postgres::Error> {
-    let by_id: [&(dyn ToSql + Sync); 1] = [&intervention_id];
+    let by_id: [&dyn Param; 1] = [&intervention_id];
     let (head, goals, last) = futures::try_join!(
-        client.query_opt(CONTEXT_SQL, &by_id),
-        client.query(GOALS_SQL, &by_id),
-        client.query_opt(LAST_VALUES_SQL, &by_id),
+        client.fetch_opt(CONTEXT_SQL, &by_id),
+        client.fetch(GOALS_SQL, &by_id),
+        client.fetch_opt(LAST_VALUES_SQL, &by_id),
     )?;
     let Some(h) = head else {
         return Ok(None);
@@ -146,7 +146,7 @@ pub async fn targets_for_student(
     student_id: Uuid,
 ) -> Result<Vec<LogTarget>, tokio_postgres::Error> {
     Ok(client
-        .query(
+        .fetch(
             "SELECT i.id, COALESCE(p.name, i.custom_name, ''), i.status \
              FROM interventions i LEFT JOIN intervention_programs p ON p.id = i.program_id \
              WHERE i.student_id = $1 AND i.status IN ('active', 'paused', 'review_due') \
@@ -200,13 +200,13 @@ fn stored(r: &Row, scores: &[Row]) -> StoredSession {
 }
 
 async fn load_with(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
 ) -> Result<Option<StoredSession>, tokio_postgres::Error> {
-    let by_id: [&(dyn ToSql + Sync); 1] = [&id];
+    let by_id: [&dyn Param; 1] = [&id];
     let (row, scores) = futures::try_join!(
-        client.query_opt(SESSION_SQL, &by_id),
-        client.query(SCORES_SQL, &by_id),
+        client.fetch_opt(SESSION_SQL, &by_id),
+        client.fetch(SCORES_SQL, &by_id),
     )?;
     Ok(row.map(|r| stored(&r, &scores)))
 }
@@ -260,7 +260,7 @@ async fn save_in(tx: &tokio_postgres::Transaction<'_>, w: &SessionWrite) -> Resu
     // Who may do what, first: a person reads "not visible" or the rule,
     // not a row-level security error.
     let rights = tx
-        .query_one(
+        .fetch_one(
             "SELECT EXISTS (SELECT 1 FROM interventions WHERE id = $1), \
                caseload_may_log_session($1), caseload_can_view_restricted()",
             &[&w.intervention_id],
@@ -277,7 +277,7 @@ async fn save_in(tx: &tokio_postgres::Transaction<'_>, w: &SessionWrite) -> Resu
     if v.is_restricted && !can_restrict {
         return Err(Refusal::RestrictNotAllowed.into());
     }
-    let params: [&(dyn ToSql + Sync); 10] = [
+    let params: [&dyn Param; 10] = [
         &w.id,
         &w.intervention_id,
         &v.session_date,
@@ -290,11 +290,11 @@ async fn save_in(tx: &tokio_postgres::Transaction<'_>, w: &SessionWrite) -> Resu
         &v.is_restricted,
     ];
     let written = match w.base_version {
-        None => tx.query_opt(INSERT_SQL, &params).await?,
+        None => tx.fetch_opt(INSERT_SQL, &params).await?,
         Some(base) => {
             let mut p = params;
             p[1] = &base;
-            tx.query_opt(UPDATE_SQL, &p).await?
+            tx.fetch_opt(UPDATE_SQL, &p).await?
         }
     };
     let Some(row) = written else {
@@ -315,12 +315,11 @@ async fn save_in(tx: &tokio_postgres::Transaction<'_>, w: &SessionWrite) -> Resu
     let version: i32 = row.get(0);
     let goals: Vec<Uuid> = v.scores.iter().map(|s| s.goal_id).collect();
     let values: Vec<f64> = v.scores.iter().map(|s| s.value).collect();
-    let upsert: [&(dyn ToSql + Sync); 5] =
-        [&w.id, &v.session_date, &goals, &values, &w.intervention_id];
-    let drop_others: [&(dyn ToSql + Sync); 2] = [&w.id, &goals];
+    let upsert: [&dyn Param; 5] = [&w.id, &v.session_date, &goals, &values, &w.intervention_id];
+    let drop_others: [&dyn Param; 2] = [&w.id, &goals];
     let (upserted, _) = futures::try_join!(
-        tx.execute(UPSERT_SCORES_SQL, &upsert),
-        tx.execute(DROP_SCORES_SQL, &drop_others),
+        tx.exec(UPSERT_SCORES_SQL, &upsert),
+        tx.exec(DROP_SCORES_SQL, &drop_others),
     )?;
     if upserted != goals.len() as u64 {
         return Err(Refusal::ScoreForOtherGoal.into());
@@ -337,14 +336,14 @@ pub async fn delete(
     let tx = client.transaction().await?;
     // The scores first: deleting the session would only unlink them
     // (ON DELETE SET NULL). Rolled back below if the session stays.
-    tx.execute(
+    tx.exec(
         "DELETE FROM progress_measurements WHERE session_id = $1 \
            AND EXISTS (SELECT 1 FROM intervention_sessions WHERE id = $1 AND version = $2)",
         &[&id, &version],
     )
     .await?;
     let deleted = tx
-        .execute(
+        .exec(
             "DELETE FROM intervention_sessions WHERE id = $1 AND version = $2",
             &[&id, &version],
         )

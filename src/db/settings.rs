@@ -3,14 +3,15 @@
 //! keep writes to admins, and school values to admins and that school's
 //! coordinators (0033).
 
+use crate::db::unnamed::Unnamed;
 use crate::domain::enums::FieldType;
 use crate::domain::settings::{OwnSetting, Setting, SettingScope, SettingsBook, read_options};
 use serde_json::Value;
 use tokio_postgres::GenericClient;
 
-pub async fn book(c: &impl GenericClient) -> Result<SettingsBook, tokio_postgres::Error> {
+pub async fn book(c: &(impl GenericClient + Sync)) -> Result<SettingsBook, tokio_postgres::Error> {
     let rows = c
-        .query(
+        .fetch(
             "SELECT st.key, COALESCE(st.label, st.key), COALESCE(st.description, ''), \
                     st.value_type, st.value, st.options, \
                     COALESCE((SELECT array_agg(sc.local_id ORDER BY sc.local_id) \
@@ -46,7 +47,7 @@ pub async fn book(c: &impl GenericClient) -> Result<SettingsBook, tokio_postgres
         .collect();
     let schools = super::schools::writable(c).await?;
     let mine = c
-        .query(
+        .fetch(
             "SELECT key, value FROM settings \
              WHERE scope = 'user' AND user_id = caseload_current_user_id() ORDER BY key",
             &[],
@@ -58,7 +59,7 @@ pub async fn book(c: &impl GenericClient) -> Result<SettingsBook, tokio_postgres
             value: r.get(1),
         })
         .collect();
-    let district: bool = c.query_one("SELECT caseload_is_admin()", &[]).await?.get(0);
+    let district: bool = c.fetch_one("SELECT caseload_is_admin()", &[]).await?.get(0);
     Ok(SettingsBook {
         settings,
         schools,
@@ -71,14 +72,14 @@ pub async fn book(c: &impl GenericClient) -> Result<SettingsBook, tokio_postgres
 /// (`None`: the school follows the district again). `false`: no such
 /// setting or school (any more).
 pub async fn save(
-    c: &impl GenericClient,
+    c: &(impl GenericClient + Sync),
     key: &str,
     scope: &SettingScope,
     value: Option<&Value>,
 ) -> Result<bool, tokio_postgres::Error> {
     let n = match (scope, value) {
         (SettingScope::System, Some(v)) => {
-            c.execute(
+            c.exec(
                 "UPDATE settings SET value = $2 WHERE key = $1 AND scope = 'system'",
                 &[&key, v],
             )
@@ -87,7 +88,7 @@ pub async fn save(
         // The district value is never removed: the readers need one.
         (SettingScope::System, None) => 0,
         (SettingScope::School(school), Some(v)) => {
-            c.execute(
+            c.exec(
                 "INSERT INTO settings (key, scope, school_id, value, value_type) \
                  SELECT $1, 'school', sc.id, $3, st.value_type \
                  FROM schools sc, settings st \
@@ -98,7 +99,7 @@ pub async fn save(
             .await?
         }
         (SettingScope::School(school), None) => {
-            c.execute(
+            c.exec(
                 "DELETE FROM settings st USING schools sc \
                  WHERE st.key = $1 AND st.scope = 'school' AND st.school_id = sc.id \
                    AND sc.local_id = $2",

@@ -11,6 +11,7 @@ use crate::db::interventions::goals::{
 };
 use crate::db::interventions::settings::{RULE_SETTINGS_SQL, rule_settings};
 use crate::db::students::activity;
+use crate::db::unnamed::{Param, Unnamed};
 use crate::domain::goals::GoalWithPoints;
 use crate::domain::student::StudentTheirs;
 use crate::domain::student::{
@@ -78,7 +79,7 @@ fn guardian_row(r: &Row) -> Versioned<GuardianFields> {
 /// activity waits for it and shows the read it caused); everything else is
 /// pipelined on the one connection with it.
 pub async fn load(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
 ) -> Result<Option<StudentRecord>, tokio_postgres::Error> {
     let profile_sql = format!(
@@ -91,11 +92,11 @@ pub async fn load(
          ORDER BY contact_priority, last_name COLLATE caseload_names, \
            first_name COLLATE caseload_names, id"
     );
-    let by_id: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&id];
-    let with_limit: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&id, &COMMUNICATION_LIMIT];
+    let by_id: [&dyn Param; 1] = [&id];
+    let with_limit: [&dyn Param; 2] = [&id, &COMMUNICATION_LIMIT];
     let read_then_activity = async {
         client
-            .query_one("SELECT caseload_record_student_view($1)", &by_id)
+            .fetch_one("SELECT caseload_record_student_view($1)", &by_id)
             .await?;
         activity(client, id).await
     };
@@ -116,9 +117,9 @@ pub async fn load(
     ) = tokio::try_join!(
         async {
             tokio::try_join!(
-        client.query_opt(&profile_sql, &by_id),
-        client.query(&guardians_sql, &by_id),
-        client.query(
+        client.fetch_opt(&profile_sql, &by_id),
+        client.fetch(&guardians_sql, &by_id),
+        client.fetch(
             "SELECT i.id, i.status, i.tier, COALESCE(p.name, i.custom_name, ''), u.display_name, \
                     i.start_date, i.planned_end_date \
              FROM interventions i \
@@ -128,7 +129,7 @@ pub async fn load(
              ORDER BY i.status IN ('completed', 'discontinued'), i.start_date DESC NULLS FIRST, i.id",
             &by_id,
         ),
-        client.query(
+        client.fetch(
             "SELECT to_char(c.occurred_at, 'YYYY-MM-DD HH24:MI'), c.direction, c.channel, \
                     g.first_name || ' ' || g.last_name, c.purpose, c.result, c.follow_up_due, \
                     c.follow_up_done_at IS NOT NULL, c.id \
@@ -136,7 +137,7 @@ pub async fn load(
              WHERE c.student_id = $1 ORDER BY c.occurred_at DESC, c.id LIMIT $2",
             &with_limit,
         ),
-        client.query(
+        client.fetch(
             "SELECT filename, content_type, byte_size, to_char(created_at, 'YYYY-MM-DD'), \
                     is_restricted, id, title, category \
              FROM documents WHERE student_id = $1 AND deleted_at IS NULL \
@@ -148,9 +149,9 @@ pub async fn load(
         },
         async {
             tokio::try_join!(
-                client.query(&goals_sql, &by_id),
-                client.query(&points_sql, &by_id),
-                client.query(RULE_SETTINGS_SQL, &[]),
+                client.fetch(&goals_sql, &by_id),
+                client.fetch(&points_sql, &by_id),
+                client.fetch(RULE_SETTINGS_SQL, &[]),
             )
         },
     )?;
@@ -219,24 +220,24 @@ pub async fn load(
 }
 
 pub async fn load_profile(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
 ) -> Result<Option<Versioned<Profile>>, tokio_postgres::Error> {
     let sql = format!("SELECT {PROFILE_COLUMNS} FROM students s WHERE s.id = $1");
     Ok(client
-        .query_opt(&sql, &[&id])
+        .fetch_opt(&sql, &[&id])
         .await?
         .as_ref()
         .map(profile_row))
 }
 
 pub async fn load_guardian(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
 ) -> Result<Option<Versioned<GuardianFields>>, tokio_postgres::Error> {
     let sql = format!("SELECT {GUARDIAN_COLUMNS} FROM student_guardians WHERE id = $1");
     Ok(client
-        .query_opt(&sql, &[&id])
+        .fetch_opt(&sql, &[&id])
         .await?
         .as_ref()
         .map(guardian_row))
@@ -246,13 +247,13 @@ pub async fn load_guardian(
 /// `Conflict` with the row as it is now, or `NotFound` when it is gone or
 /// not visible (row-level security makes both look the same).
 pub async fn save_profile(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
     version: i32,
     p: &Profile,
 ) -> Result<i32, WriteError<Versioned<Profile>>> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             "UPDATE students SET first_name = $3, last_name = $4, preferred_name = $5, \
                date_of_birth = $6, grade_level = $7, status = $8, has_iep = $9, has_504 = $10, \
                is_english_learner = $11, enrollment_date = $12, exit_date = $13 \
@@ -284,13 +285,13 @@ pub async fn save_profile(
 }
 
 pub async fn save_guardian(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
     version: i32,
     g: &GuardianFields,
 ) -> Result<i32, WriteError<Versioned<GuardianFields>>> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             "UPDATE student_guardians SET first_name = $3, last_name = $4, relationship = $5, \
                email = $6, phone = $7, preferred_channel = $8, preferred_language = $9, \
                contact_priority = $10, has_custody = $11, has_educational_rights = $12, \
@@ -378,7 +379,7 @@ fn outcome<T: std::fmt::Debug>(
 /// Saves `change` onto row `id` (the student, or the guardian) if it is
 /// still at `version`.
 pub async fn save(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
     version: i32,
     change: &Change,

@@ -1,6 +1,7 @@
 //! Students: the roster row and a record's audit trail. The roster query
 //! lives in `db::roster`, the whole record in `db::student_record`.
 
+use crate::db::unnamed::Unnamed;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
@@ -39,11 +40,11 @@ pub const ACTIVITY_LIMIT: i64 = 20;
 /// The student's recent audit events, as far as row-level security lets the
 /// current user read them (coordinators and admins).
 pub async fn activity(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
 ) -> Result<Vec<ActivityEvent>, tokio_postgres::Error> {
     Ok(client
-        .query(
+        .fetch(
             "SELECT to_char(e.occurred_at, 'YYYY-MM-DD HH24:MI'), \
                     COALESCE(u.display_name, e.actor_role), e.action, e.table_name, \
                     CASE WHEN e.action = 'update' THEN e.changed_columns END \

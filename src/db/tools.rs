@@ -3,6 +3,7 @@
 //! workflow (`tool_lifecycle`, 0028) and who may write (admins only, by
 //! grant); this module only reads and asks.
 
+use crate::db::unnamed::Unnamed;
 use crate::domain::enums::ToolStatus;
 use crate::domain::tools::{RoleChoice, StatusChange, Tool, ToolCatalogue};
 use tokio_postgres::GenericClient;
@@ -11,10 +12,10 @@ use uuid::Uuid;
 /// Every tool, by key, with the roles granted it and its history; every
 /// role, by key.
 pub async fn catalogue(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
 ) -> Result<ToolCatalogue, tokio_postgres::Error> {
     let rows = client
-        .query(
+        .fetch(
             "SELECT t.id, t.key, t.name, t.description, t.status, rq.display_name, \
                     rv.display_name, t.reviewed_at, t.review_note, \
                     COALESCE((SELECT array_agg(r.key ORDER BY r.key) FROM role_tools rt \
@@ -31,7 +32,7 @@ pub async fn catalogue(
         )
         .await?;
     let changes = client
-        .query(
+        .fetch(
             "SELECT c.tool_id, c.changed_at, c.from_status, c.to_status, u.display_name, c.note \
              FROM tool_status_changes c LEFT JOIN users u ON u.id = c.changed_by \
              ORDER BY c.tool_id, c.changed_at, c.id",
@@ -75,9 +76,11 @@ pub async fn catalogue(
 }
 
 /// Every role, by key.
-pub async fn roles(client: &impl GenericClient) -> Result<Vec<RoleChoice>, tokio_postgres::Error> {
+pub async fn roles(
+    client: &(impl GenericClient + Sync),
+) -> Result<Vec<RoleChoice>, tokio_postgres::Error> {
     Ok(client
-        .query("SELECT id, key, name FROM roles ORDER BY key", &[])
+        .fetch("SELECT id, key, name FROM roles ORDER BY key", &[])
         .await?
         .iter()
         .map(|r| RoleChoice {
@@ -93,14 +96,14 @@ pub async fn roles(client: &impl GenericClient) -> Result<Vec<RoleChoice>, tokio
 /// older move's note). `Ok(false)`: the tool is no longer at `from` (someone moved it
 /// first) or is gone.
 pub async fn move_tool(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
     from: ToolStatus,
     to: ToolStatus,
     note: Option<&str>,
 ) -> Result<bool, tokio_postgres::Error> {
     let n = client
-        .execute(
+        .exec(
             "UPDATE tools SET status = $3, review_note = $4 WHERE id = $1 AND status = $2",
             &[&id, &from, &to, &note],
         )
@@ -111,14 +114,14 @@ pub async fn move_tool(
 /// Grants tool `tool` to role `role` (`grant`) or takes it away. Granting
 /// twice or taking away what was not granted changes nothing.
 pub async fn set_grant(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     tool: Uuid,
     role: Uuid,
     grant: bool,
 ) -> Result<(), tokio_postgres::Error> {
     if grant {
         client
-            .execute(
+            .exec(
                 "INSERT INTO role_tools (role_id, tool_id) VALUES ($1, $2) \
                  ON CONFLICT (role_id, tool_id) DO NOTHING",
                 &[&role, &tool],
@@ -126,7 +129,7 @@ pub async fn set_grant(
             .await?;
     } else {
         client
-            .execute(
+            .exec(
                 "DELETE FROM role_tools WHERE role_id = $1 AND tool_id = $2",
                 &[&role, &tool],
             )
@@ -138,13 +141,13 @@ pub async fn set_grant(
 /// Sets the scope of role `role`'s grant of tool `tool`. `Ok(false)`: the
 /// role is not granted it (any more).
 pub async fn set_scope(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     tool: Uuid,
     role: Uuid,
     scope: &str,
 ) -> Result<bool, tokio_postgres::Error> {
     let n = client
-        .execute(
+        .exec(
             "UPDATE role_tools SET scope = $3 WHERE role_id = $2 AND tool_id = $1",
             &[&tool, &role, &scope],
         )
@@ -155,13 +158,13 @@ pub async fn set_scope(
 /// A new tool, as a draft (the trigger makes any other status a refusal
 /// and stamps who asked for it).
 pub async fn create(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     key: &str,
     name: &str,
     description: Option<&str>,
 ) -> Result<(), tokio_postgres::Error> {
     client
-        .execute(
+        .exec(
             "INSERT INTO tools (key, name, description) VALUES ($1, $2, $3)",
             &[&key, &name, &description],
         )
@@ -171,13 +174,13 @@ pub async fn create(
 
 /// Renames tool `id` and sets its description. `Ok(false)`: it is gone.
 pub async fn edit(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
     name: &str,
     description: Option<&str>,
 ) -> Result<bool, tokio_postgres::Error> {
     let n = client
-        .execute(
+        .exec(
             "UPDATE tools SET name = $2, description = $3 WHERE id = $1",
             &[&id, &name, &description],
         )

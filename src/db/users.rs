@@ -1,5 +1,6 @@
 //! Who is connected: the login role, its `users` row and role keys.
 
+use crate::db::unnamed::Unnamed;
 use crate::domain::user::{CaseloadUser, Whoami};
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
@@ -10,7 +11,7 @@ pub(crate) const ACTIVE_GRANTS: &str = "SELECT ur.role_id, ur.school_id FROM use
      WHERE ur.user_id = caseload_current_user_id() \
        AND (ur.expires_at IS NULL OR ur.expires_at > now())";
 
-pub async fn whoami(client: &impl GenericClient) -> Result<Whoami, tokio_postgres::Error> {
+pub async fn whoami(client: &(impl GenericClient + Sync)) -> Result<Whoami, tokio_postgres::Error> {
     let sql = format!(
         "SELECT session_user::text, split_part(current_setting('server_version'), ' ', 1), \
                 u.id, u.username, u.display_name, \
@@ -20,7 +21,7 @@ pub async fn whoami(client: &impl GenericClient) -> Result<Whoami, tokio_postgre
          FROM (SELECT caseload_current_user_id() AS id) me \
          LEFT JOIN users u ON u.id = me.id"
     );
-    let row = client.query_one(&sql, &[]).await?;
+    let row = client.fetch_one(&sql, &[]).await?;
     let id: Option<Uuid> = row.get(2);
     let user = id.map(|id| CaseloadUser {
         id,
@@ -40,7 +41,7 @@ pub async fn whoami(client: &impl GenericClient) -> Result<Whoami, tokio_postgre
 /// caseload_current_user_id() does not exist"; `None` for any other failure,
 /// which keeps its own words.
 pub async fn not_caseloads(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     failure: &tokio_postgres::Error,
 ) -> Option<String> {
     use tokio_postgres::error::SqlState;
@@ -49,7 +50,7 @@ pub async fn not_caseloads(
         return None;
     }
     let row = client
-        .query_one(
+        .fetch_one(
             "SELECT current_database()::text, to_regclass('public.migration_log') IS NOT NULL",
             &[],
         )

@@ -45,7 +45,7 @@ Install PostgreSQL 15 or newer, for example:\n  Debian/Ubuntu: sudo apt-get inst
 Fedora:        sudo dnf install postgresql-server\n  macOS:         brew install postgresql@16\n\
 then run `caseload demo` again, or point it at a server with --database-url or the PG* variables.";
 
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {

@@ -2,6 +2,7 @@
 //! their group role, and neither superuser nor owner, so row-level security
 //! applies to the demo exactly as to a school's staff.
 
+use crate::db::unnamed::Unnamed;
 use color_eyre::eyre::{Result, WrapErr, bail};
 use rand::RngCore;
 use tokio_postgres::Client;
@@ -10,7 +11,7 @@ use tokio_postgres::Client;
 /// and return that password (kept only in memory for this run).
 pub async fn ensure_login(admin: &Client, username: &str, group_role: &str) -> Result<String> {
     let known = admin
-        .query_opt(
+        .fetch_opt(
             "SELECT 1 FROM users WHERE username = $1 AND is_active",
             &[&username],
         )
@@ -27,7 +28,7 @@ pub async fn ensure_login(admin: &Client, username: &str, group_role: &str) -> R
     // Only the SCRAM verifier goes to the server, never the password.
     let verifier = crate::admin::scram_verifier(&password);
     let template = if admin
-        .query_opt("SELECT 1 FROM pg_roles WHERE rolname = $1", &[&username])
+        .fetch_opt("SELECT 1 FROM pg_roles WHERE rolname = $1", &[&username])
         .await?
         .is_some()
     {
@@ -43,7 +44,7 @@ pub async fn ensure_login(admin: &Client, username: &str, group_role: &str) -> R
         .wrap_err_with(|| format!("could not grant {group_role} to {username}"))?;
     // Made by caseload for this database: the People screen may change it.
     admin
-        .execute(
+        .exec(
             "INSERT INTO caseload_login_roles (rolname) VALUES ($1) ON CONFLICT DO NOTHING",
             &[&username],
         )

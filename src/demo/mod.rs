@@ -3,7 +3,7 @@
 //! cluster it starts), migrates, seeds if empty, and signs in as a demo
 //! person through their own login role.
 
-mod cluster;
+pub(crate) mod cluster;
 pub mod login;
 pub mod seed;
 
@@ -11,6 +11,7 @@ pub use cluster::{INSTALL_HINT, PrivateCluster, find_bin_dir};
 
 use crate::cli::{DemoArgs, DemoPersona};
 use crate::config::conn::{self, ConnParams};
+use crate::db::unnamed::Unnamed;
 use crate::db::{migrate, pool};
 use color_eyre::eyre::{Result, WrapErr};
 use std::path::Path;
@@ -72,7 +73,7 @@ async fn find_local_server() -> Option<ConnParams> {
                 continue;
             };
             let may_create = client
-                .query_one(
+                .fetch_one(
                     "SELECT rolsuper OR rolcreatedb FROM pg_roles WHERE rolname = current_user",
                     &[],
                 )
@@ -90,7 +91,7 @@ async fn find_local_server() -> Option<ConnParams> {
 async fn ensure_database(admin: &ConnParams, name: &str) -> Result<ConnParams> {
     let client = pool::connect_one(admin).await?;
     let exists = client
-        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+        .fetch_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
         .await?
         .is_some();
     if !exists {

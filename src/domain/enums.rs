@@ -56,6 +56,12 @@ macro_rules! pg_enum {
             }
         }
 
+        impl crate::db::unnamed::PgTyped for $name {
+            fn pg_type() -> postgres_types::Type {
+                crate::db::unnamed::enum_type($pg, &[$($label),+])
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.label())

@@ -48,6 +48,13 @@ macro_rules! text_kind {
             }
         }
 
+        // Text columns: sent as `unknown`, like any other text.
+        impl crate::db::unnamed::PgTyped for $name {
+            fn pg_type() -> Type {
+                Type::UNKNOWN
+            }
+        }
+
         impl ToSql for $name {
             fn to_sql(&self, ty: &Type, out: &mut BytesMut)
                 -> Result<IsNull, Box<dyn Error + Sync + Send>> {

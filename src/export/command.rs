@@ -19,7 +19,7 @@ fn dir(out: &ExportOut, env: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf>
 
 /// The roster query the flags describe (a school by local id).
 pub async fn roster_query(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     a: &ExportRosterArgs,
 ) -> Result<RosterQuery> {
     let school = match &a.school {

@@ -17,6 +17,7 @@ pub mod file;
 pub mod job;
 pub mod sql;
 
+use crate::db::unnamed::Unnamed;
 use crate::domain::roster::RosterQuery;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -136,9 +137,12 @@ pub fn pg_message(e: &tokio_postgres::Error) -> String {
 pub type Progress<'a> = &'a mut (dyn FnMut(u8, &str) + Send);
 
 /// A school the person can see, by local id: its id.
-pub async fn school_id(client: &impl GenericClient, local_id: &str) -> Result<Uuid, ExportError> {
+pub async fn school_id(
+    client: &(impl GenericClient + Sync),
+    local_id: &str,
+) -> Result<Uuid, ExportError> {
     client
-        .query_opt(
+        .fetch_opt(
             "SELECT id FROM schools WHERE local_id = $1",
             &[&local_id.trim()],
         )
@@ -149,17 +153,17 @@ pub async fn school_id(client: &impl GenericClient, local_id: &str) -> Result<Uu
 
 /// A person by username, or the signed-in person.
 pub async fn person_id(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     username: Option<&str>,
 ) -> Result<Uuid, ExportError> {
     let row = match username {
         Some(u) => {
             client
-                .query_opt("SELECT id FROM users WHERE username = $1", &[&u.trim()])
+                .fetch_opt("SELECT id FROM users WHERE username = $1", &[&u.trim()])
                 .await?
         }
         None => client
-            .query_opt(
+            .fetch_opt(
                 "SELECT caseload_current_user_id() WHERE caseload_current_user_id() IS NOT NULL",
                 &[],
             )
@@ -196,19 +200,21 @@ fn write(dir: &Path, stem: &str, table: &csv::Table, bom: bool) -> Result<File, 
 /// was estimated at ~830,000), so PostgreSQL JIT-compiled the export's
 /// queries: 0.7–1.4 s of compiling for 25–65 ms of work (EXPLAIN ANALYZE as
 /// demo_counselor and demo_coordinator on a 20,000-student district).
-pub async fn without_jit(client: &impl GenericClient) -> Result<(), tokio_postgres::Error> {
+pub async fn without_jit(
+    client: &(impl GenericClient + Sync),
+) -> Result<(), tokio_postgres::Error> {
     client.batch_execute("SET LOCAL jit = off").await
 }
 
 /// Records the export in the audit trail; returns the students recorded.
 pub async fn record(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     kind: &str,
     students: &[Uuid],
     detail: serde_json::Value,
 ) -> Result<i32, tokio_postgres::Error> {
     Ok(client
-        .query_one(
+        .fetch_one(
             "SELECT caseload_record_export($1, $2, $3)",
             &[&kind, &students, &detail],
         )
@@ -220,7 +226,7 @@ pub async fn record(
 /// fails, the files are removed again: there is no export without its
 /// audit event.
 pub async fn run(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     spec: &Spec,
     opts: &Options,
     progress: Progress<'_>,
@@ -231,8 +237,8 @@ pub async fn run(
 /// [`run`] reading on `reader` (a read host's snapshot, `database.read_url`)
 /// and recording the audit event on `recorder` (the primary).
 pub async fn run_on(
-    reader: &impl GenericClient,
-    recorder: &impl GenericClient,
+    reader: &(impl GenericClient + Sync),
+    recorder: &(impl GenericClient + Sync),
     spec: &Spec,
     opts: &Options,
     progress: Progress<'_>,

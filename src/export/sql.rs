@@ -6,6 +6,7 @@
 
 use super::csv::Table;
 use crate::db::roster::{Params, filtered};
+use crate::db::unnamed::Unnamed;
 use crate::domain::roster::RosterQuery;
 use chrono::NaiveDate;
 use tokio_postgres::GenericClient;
@@ -39,7 +40,7 @@ fn yes_no(col: &str) -> String {
 
 /// The roster with the person's search, filters and sort.
 pub async fn roster(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     q: &RosterQuery,
 ) -> Result<Rows, tokio_postgres::Error> {
     let mut p = Params::default();
@@ -55,7 +56,7 @@ pub async fn roster(
         s504 = yes_no("s.has_504"),
         el = yes_no("s.is_english_learner"),
     );
-    let rows = client.query(&sql, &p.refs()).await?;
+    let rows = client.fetch(&sql, &p.refs()).await?;
     Ok(split(
         rows,
         vec![
@@ -80,7 +81,7 @@ pub async fn roster(
 /// intervention (a student without one has one line with those columns
 /// empty). `person` is the caseload's user id.
 pub async fn caseload(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     person: Uuid,
 ) -> Result<Rows, tokio_postgres::Error> {
     let sql = format!(
@@ -106,7 +107,7 @@ pub async fn caseload(
                   i.start_date, i.id",
         off = yes_no("COALESCE(l.off_track, false)"),
     );
-    let rows = client.query(&sql, &[&person]).await?;
+    let rows = client.fetch(&sql, &[&person]).await?;
     Ok(split(
         rows,
         vec![
@@ -138,7 +139,7 @@ const INTERVENTION_JOINS: &str = "JOIN interventions i ON i.id = x.intervention_
 
 /// Sessions from `from` to `to` (both included), at one school if given.
 pub async fn sessions(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     from: NaiveDate,
     to: NaiveDate,
     school: Option<Uuid>,
@@ -152,7 +153,7 @@ pub async fn sessions(
          ORDER BY x.session_date, s.last_name COLLATE caseload_names, \
                   s.first_name COLLATE caseload_names, x.start_time, x.id"
     );
-    let rows = client.query(&sql, &[&from, &to, &school]).await?;
+    let rows = client.fetch(&sql, &[&from, &to, &school]).await?;
     Ok(split(
         rows,
         vec![
@@ -174,7 +175,7 @@ pub async fn sessions(
 
 /// Progress measurements from `from` to `to`, at one school if given.
 pub async fn measurements(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     from: NaiveDate,
     to: NaiveDate,
     school: Option<Uuid>,
@@ -188,7 +189,7 @@ pub async fn measurements(
          ORDER BY m.measured_on, s.last_name COLLATE caseload_names, \
                   s.first_name COLLATE caseload_names, x.sort_order, m.id"
     );
-    let rows = client.query(&sql, &[&from, &to, &school]).await?;
+    let rows = client.fetch(&sql, &[&from, &to, &school]).await?;
     Ok(split(
         rows,
         vec![

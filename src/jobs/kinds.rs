@@ -1,6 +1,7 @@
 //! The kinds caseload ships: `noop` (is a worker there?), `sleep` (demos and
 //! tests: progress, cancel, failures) and `sweep` (deletes old finished jobs).
 
+use crate::db::unnamed::Unnamed;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -97,7 +98,7 @@ fn sweep(ctx: &mut JobCtx, payload: Value) -> BoxFuture<'_, JobResult> {
         ctx.checkpoint()?;
         let db = ctx.db().get().await.map_err(JobError::retry)?;
         let row = db
-            .query_one(
+            .fetch_one(
                 "SELECT public.caseload_worker_sweep($1::int4)",
                 &[&(days as i32)],
             )

@@ -3,6 +3,7 @@
 //! jobs, its `caseload_job_own_*` twin (0031). Nothing here reads or writes
 //! `jobs` directly.
 
+use crate::db::unnamed::Unnamed;
 use serde_json::Value;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
@@ -40,11 +41,11 @@ pub struct Claimed {
 }
 
 pub async fn beat(
-    db: &impl GenericClient,
+    db: &(impl GenericClient + Sync),
     worker: &str,
     kinds: &[String],
 ) -> Result<(), tokio_postgres::Error> {
-    db.execute(
+    db.exec(
         "SELECT public.caseload_worker_beat($1::text, $2::text[])",
         &[&worker, &kinds],
     )
@@ -52,20 +53,23 @@ pub async fn beat(
     .map(drop)
 }
 
-pub async fn gone(db: &impl GenericClient, worker: &str) -> Result<(), tokio_postgres::Error> {
-    db.execute("SELECT public.caseload_worker_gone($1::text)", &[&worker])
+pub async fn gone(
+    db: &(impl GenericClient + Sync),
+    worker: &str,
+) -> Result<(), tokio_postgres::Error> {
+    db.exec("SELECT public.caseload_worker_gone($1::text)", &[&worker])
         .await
         .map(drop)
 }
 
 pub async fn claim(
-    db: &impl GenericClient,
+    db: &(impl GenericClient + Sync),
     mode: Mode,
     worker: &str,
     kinds: &[String],
 ) -> Result<Option<Claimed>, tokio_postgres::Error> {
     let row = db
-        .query_opt(
+        .fetch_opt(
             &format!(
                 "SELECT id, kind, payload, attempts, max_attempts, created_by \
                  FROM {}($1::text, $2::text[])",
@@ -94,7 +98,7 @@ fn parts(report: Option<&Report>) -> (Option<i16>, Option<&str>, Option<&str>) {
 /// Returns false when the worker should stop the job (cancelled, reaped,
 /// no longer its own).
 pub async fn heartbeat(
-    db: &impl GenericClient,
+    db: &(impl GenericClient + Sync),
     mode: Mode,
     id: Uuid,
     worker: &str,
@@ -102,7 +106,7 @@ pub async fn heartbeat(
 ) -> Result<bool, tokio_postgres::Error> {
     let (progress, message, log) = parts(report);
     let row = db
-        .query_one(
+        .fetch_one(
             &format!(
                 "SELECT {}($1::uuid, $2::text, $3::int2, $4::text, $5::text)",
                 mode.function("heartbeat")
@@ -115,7 +119,7 @@ pub async fn heartbeat(
 
 /// The status the job ended in (`None`: it was no longer this worker's).
 pub async fn finish(
-    db: &impl GenericClient,
+    db: &(impl GenericClient + Sync),
     mode: Mode,
     id: Uuid,
     worker: &str,
@@ -124,7 +128,7 @@ pub async fn finish(
 ) -> Result<Option<String>, tokio_postgres::Error> {
     let (_, message, log) = parts(report);
     let row = db
-        .query_one(
+        .fetch_one(
             &format!(
                 "SELECT {}($1::uuid, $2::text, $3::jsonb, $4::text, $5::text)::text",
                 mode.function("finish")
@@ -136,7 +140,7 @@ pub async fn finish(
 }
 
 pub async fn fail(
-    db: &impl GenericClient,
+    db: &(impl GenericClient + Sync),
     mode: Mode,
     id: Uuid,
     worker: &str,
@@ -146,7 +150,7 @@ pub async fn fail(
 ) -> Result<Option<String>, tokio_postgres::Error> {
     let (_, _, log) = parts(report);
     let row = db
-        .query_one(
+        .fetch_one(
             &format!(
                 "SELECT {}($1::uuid, $2::text, $3::text, $4::bool, $5::text)::text",
                 mode.function("fail")
@@ -160,12 +164,12 @@ pub async fn fail(
 /// Requeues (or fails) jobs whose heartbeat is older than `stale_secs`
 /// (in `Own` mode: only the person's own author-kind jobs).
 pub async fn reap(
-    db: &impl GenericClient,
+    db: &(impl GenericClient + Sync),
     mode: Mode,
     stale_secs: f64,
 ) -> Result<i32, tokio_postgres::Error> {
     let row = db
-        .query_one(
+        .fetch_one(
             &format!("SELECT {}($1::float8)", mode.function("reap")),
             &[&stale_secs],
         )

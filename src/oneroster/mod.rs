@@ -32,6 +32,7 @@ pub mod stage;
 
 use crate::admin::users;
 use crate::db::migrate::describe_pg_error;
+use crate::db::unnamed::Unnamed;
 use crate::demo::seed::copy::copy_rows;
 use color_eyre::eyre::{Report as Error, Result, bail, eyre};
 use report::{FileReport, Mode, Outcome, Report};
@@ -184,7 +185,7 @@ pub async fn run<H: Hooks>(
     check(hooks).await?;
     hooks.progress(60, "comparing").await;
     each(&tx, stage::CLASSIFY).await?;
-    for row in tx.query(stage::REPORT, &[]).await.map_err(pg)? {
+    for row in tx.fetch(stage::REPORT, &[]).await.map_err(pg)? {
         let (file, line, outcome, detail): (String, i64, String, Option<String>) =
             (row.get(0), row.get(1), row.get(2), row.get(3));
         let detail = detail.unwrap_or_default();
@@ -217,7 +218,7 @@ pub async fn run<H: Hooks>(
     each(&tx, stage::APPLY).await?;
     if opts.logins {
         let added: Vec<String> = tx
-            .query(
+            .fetch(
                 "SELECT username FROM public.oneroster_users \
                  WHERE NOT is_student AND is_new ORDER BY line",
                 &[],
@@ -267,7 +268,7 @@ async fn each(tx: &tokio_postgres::Transaction<'_>, script: &str) -> Result<()> 
 /// admins (or a superuser, who is everything).
 async fn may_import(client: &Client) -> Result<()> {
     let row = client
-        .query_one(
+        .fetch_one(
             "SELECT current_user::text, \
                     (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user), \
                     to_regprocedure('public.caseload_is_admin()') IS NOT NULL \
@@ -284,7 +285,7 @@ async fn may_import(client: &Client) -> Result<()> {
         return Ok(());
     }
     let admin: bool = client
-        .query_one("SELECT public.caseload_is_admin()", &[])
+        .fetch_one("SELECT public.caseload_is_admin()", &[])
         .await
         .map_err(pg)?
         .get(0);

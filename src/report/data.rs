@@ -5,12 +5,12 @@
 use crate::db::interventions::goals::{
     GOAL_COLUMNS, MEASUREMENT_COLUMNS, goal_row, measurement_row,
 };
+use crate::db::unnamed::{Param, Unnamed};
 use crate::domain::enums::InterventionStatus;
 use crate::domain::fidelity::Delivery;
 use crate::domain::goals::GoalWithPoints;
 use chrono::NaiveDate;
 use tokio_postgres::GenericClient;
-use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 /// One intervention as the reports use it.
@@ -52,9 +52,9 @@ pub enum Content {
 /// Interventions matching `cond` (over `i`, `s`), students in the
 /// district's name order; with goals and points when `goals`.
 pub async fn interventions(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     cond: &str,
-    params: &[&(dyn ToSql + Sync)],
+    params: &[&dyn Param],
     content: Content,
     goals: bool,
 ) -> Result<Vec<Iv>, tokio_postgres::Error> {
@@ -83,7 +83,7 @@ pub async fn interventions(
          ORDER BY s.last_name COLLATE caseload_names, s.first_name COLLATE caseload_names, \
                   s.id, i.start_date, i.id"
     );
-    let rows = client.query(&sql, params).await?;
+    let rows = client.fetch(&sql, params).await?;
     let mut out: Vec<Iv> = rows
         .iter()
         .map(|r| Iv {
@@ -123,13 +123,13 @@ pub async fn interventions(
 }
 
 async fn attach_goals(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     ivs: &mut [Iv],
     content: Content,
 ) -> Result<(), tokio_postgres::Error> {
     let ids: Vec<Uuid> = ivs.iter().map(|i| i.id).collect();
     let goals = client
-        .query(
+        .fetch(
             &format!(
                 "SELECT {GOAL_COLUMNS} FROM intervention_goals g \
                  WHERE g.intervention_id = ANY ($1) ORDER BY g.sort_order, g.id"
@@ -149,7 +149,7 @@ async fn attach_goals(
         }
     };
     let points = client
-        .query(
+        .fetch(
             &format!(
                 "SELECT {MEASUREMENT_COLUMNS} FROM progress_measurements m \
                  JOIN intervention_goals g ON g.id = m.goal_id \
@@ -186,13 +186,13 @@ pub struct Change {
 /// Status changes of `ids` from `from` to `to` (both included), oldest
 /// first.
 pub async fn changes(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     ids: &[Uuid],
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Change>, tokio_postgres::Error> {
     let rows = client
-        .query(
+        .fetch(
             "SELECT c.intervention_id, c.changed_at::date, c.from_status, c.to_status, \
                     u.display_name \
              FROM intervention_status_changes c LEFT JOIN users u ON u.id = c.changed_by \
@@ -230,9 +230,9 @@ pub struct FollowUp {
 /// Open follow-ups due on or before `by`, matching `cond` (over `s`),
 /// earliest first.
 pub async fn follow_ups(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     cond: &str,
-    params: &[&(dyn ToSql + Sync)],
+    params: &[&dyn Param],
     by_param: &str,
 ) -> Result<Vec<FollowUp>, tokio_postgres::Error> {
     let sql = format!(
@@ -247,7 +247,7 @@ pub async fn follow_ups(
            AND c.follow_up_due <= {by_param} \
          ORDER BY c.follow_up_due, s.last_name COLLATE caseload_names, c.id"
     );
-    let rows = client.query(&sql, params).await?;
+    let rows = client.fetch(&sql, params).await?;
     Ok(rows
         .iter()
         .map(|r| FollowUp {

@@ -8,13 +8,14 @@ use super::data::{self, Content};
 use super::html::Page;
 use super::svg::num;
 use super::{Built, ReportError, svg, words};
+use crate::db::unnamed::Unnamed;
 use crate::domain::enums::InterventionStatus;
 use chrono::NaiveDate;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
 pub async fn build(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     student: Uuid,
     today: NaiveDate,
     points: usize,
@@ -30,7 +31,7 @@ pub async fn build(
     )
     .await?;
     let head = client
-        .query_one(
+        .fetch_one(
             "SELECT COALESCE(NULLIF(btrim(s.preferred_name), ''), s.first_name) || ' ' \
                     || s.last_name, s.grade_level::text, sc.name \
              FROM students s JOIN schools sc ON sc.id = s.school_id WHERE s.id = $1",

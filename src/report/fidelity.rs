@@ -14,6 +14,7 @@
 use super::html::Page;
 use super::{Built, ReportError};
 use crate::db::interventions::detail::student_name;
+use crate::db::unnamed::Unnamed;
 use crate::domain::enums::InterventionStatus;
 use crate::domain::fidelity::Delivery;
 use crate::domain::kinds::Attendance;
@@ -167,12 +168,12 @@ pub fn count(
 }
 
 pub async fn lines(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     school: Uuid,
     range: (NaiveDate, NaiveDate),
     today: NaiveDate,
 ) -> Result<Vec<Line>, tokio_postgres::Error> {
-    let rows = client.query(SQL, &[&range.0, &range.1, &school]).await?;
+    let rows = client.fetch(SQL, &[&range.0, &range.1, &school]).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let plan = Delivery {
@@ -290,7 +291,7 @@ pub struct Fidelity<'a> {
 }
 
 pub async fn build(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     f: &Fidelity<'_>,
     progress: super::Progress<'_>,
 ) -> Result<Built, ReportError> {

@@ -24,6 +24,7 @@ pub mod svg;
 pub mod words;
 
 use crate::db::interventions::load_rule_settings;
+use crate::db::unnamed::Unnamed;
 use crate::export::{self, csv::Table, file};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -192,12 +193,12 @@ pub type Progress<'a> = export::Progress<'a>;
 
 /// A student by local id (and school, when the id is not unique).
 pub async fn student_id(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     local_id: &str,
     school: Option<&str>,
 ) -> Result<Uuid, ReportError> {
     let rows = client
-        .query(
+        .fetch(
             "SELECT s.id FROM students s JOIN schools sc ON sc.id = s.school_id \
              WHERE s.local_id = $1 AND ($2::text IS NULL OR sc.local_id = $2) LIMIT 2",
             &[&local_id.trim(), &school.map(str::trim)],
@@ -218,11 +219,11 @@ pub async fn student_id(
 }
 
 async fn school(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     local_id: &str,
 ) -> Result<(Uuid, String), ReportError> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             "SELECT id, name FROM schools WHERE local_id = $1",
             &[&local_id.trim()],
         )
@@ -233,7 +234,7 @@ async fn school(
 
 /// Builds the report `spec` describes, as of `today`.
 pub async fn build(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     spec: &Spec,
     today: NaiveDate,
     progress: Progress<'_>,
@@ -358,7 +359,7 @@ pub async fn build(
 /// re-runs) and records the audit event. Files are removed again when the
 /// audit event cannot be written.
 pub async fn run(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     spec: &Spec,
     opts: &Options,
     progress: Progress<'_>,
@@ -372,7 +373,7 @@ pub async fn run(
 /// Writes a built report and records its audit event (the second half of
 /// [`run`]; a job checks for cancel between the two).
 pub async fn publish(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     spec: &Spec,
     opts: &Options,
     built: &Built,

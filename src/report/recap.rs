@@ -48,7 +48,7 @@ fn off_track(iv: &Iv, points: usize) -> bool {
 }
 
 pub async fn build(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     r: &Recap<'_>,
     progress: super::Progress<'_>,
 ) -> Result<Built, ReportError> {

@@ -4,6 +4,7 @@
 //! and run it again.
 
 use super::{Built, ReportError, Spec, Written};
+use crate::db::unnamed::Unnamed;
 use crate::export::file::write_new;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -16,9 +17,11 @@ pub struct Whose {
 }
 
 /// The connection's database and login (`session_user`: who signed in).
-pub async fn whose(c: &impl tokio_postgres::GenericClient) -> Result<Whose, tokio_postgres::Error> {
+pub async fn whose(
+    c: &(impl tokio_postgres::GenericClient + Sync),
+) -> Result<Whose, tokio_postgres::Error> {
     let r = c
-        .query_one("SELECT current_database()::text, session_user::text", &[])
+        .fetch_one("SELECT current_database()::text, session_user::text", &[])
         .await?;
     Ok(Whose {
         database: r.get(0),

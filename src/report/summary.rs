@@ -8,13 +8,13 @@
 use super::data::{self, Content, Iv};
 use super::html::Page;
 use super::{Built, ReportError};
+use crate::db::unnamed::Param;
 use crate::domain::enums::{InterventionStatus, PgEnum};
 use crate::domain::fidelity::fidelity;
 use crate::domain::missed::Period;
 use chrono::{Days, NaiveDate};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use tokio_postgres::GenericClient;
-use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -45,7 +45,7 @@ pub struct Line {
 pub struct Scope<'a> {
     pub interventions: &'a str,
     pub follow_ups: &'a str,
-    pub param: &'a (dyn ToSql + Sync),
+    pub param: &'a dyn Param,
 }
 
 pub struct Summary<'a> {
@@ -184,12 +184,12 @@ fn cells(l: &Line) -> Vec<String> {
 }
 
 pub async fn build(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     s: &Summary<'_>,
     progress: super::Progress<'_>,
 ) -> Result<Built, ReportError> {
     progress(10, "reading interventions");
-    let (cond, fcond, params): (&str, &str, Vec<&(dyn ToSql + Sync)>) = match &s.scope {
+    let (cond, fcond, params): (&str, &str, Vec<&dyn Param>) = match &s.scope {
         Some(sc) => (sc.interventions, sc.follow_ups, vec![sc.param]),
         None => ("true", "true", vec![]),
     };

@@ -6,6 +6,7 @@
 //! the client will be told when its outbox tries again).
 
 use super::client::Ack;
+use crate::db::unnamed::Unnamed;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -31,7 +32,7 @@ async fn check(
 ) -> Result<Saves, tokio_postgres::Error> {
     let sql =
         format!("SELECT id, split_part({column}, E'\\n', 1) FROM {table} WHERE {column} LIKE $1");
-    let rows = admin.query(&sql, &[&format!("soak {run} %")]).await?;
+    let rows = admin.fetch(&sql, &[&format!("soak {run} %")]).await?;
     let mut by_marker: HashMap<String, Vec<Uuid>> = HashMap::new();
     for r in &rows {
         by_marker.entry(r.get(1)).or_default().push(r.get(0));

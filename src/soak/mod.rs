@@ -17,6 +17,7 @@ pub mod tally;
 
 use crate::config::{ConnParams, DatabaseConfig};
 use crate::db::tls::Tls;
+use crate::db::unnamed::Unnamed;
 use crate::drafts::DraftStore;
 use crate::worker::Worker;
 use client::{Ack, Client};
@@ -99,7 +100,7 @@ pub async fn run(opts: Options) -> Result<Report> {
         .await
         .wrap_err("giving the people login roles (the admin connection needs CREATEROLE)")?;
     let max_connections: Option<i64> = admin
-        .query_one("SELECT current_setting('max_connections')::bigint", &[])
+        .fetch_one("SELECT current_setting('max_connections')::bigint", &[])
         .await
         .ok()
         .map(|r| r.get(0));

@@ -3,6 +3,7 @@
 //! coordinators, each given their own login role the way `caseload user
 //! login` does (`caseload_person_login`), so row-level security is real.
 
+use crate::db::unnamed::Unnamed;
 use color_eyre::eyre::{Result, bail};
 use uuid::Uuid;
 
@@ -38,7 +39,7 @@ const MAX_WORK: i64 = 20;
 pub async fn pick(admin: &tokio_postgres::Client, n: usize) -> Result<Vec<Person>> {
     // Usernames that are valid login role names only: the seed's are.
     let rows = admin
-        .query(
+        .fetch(
             "SELECT u.username, r.key, \
                     (SELECT count(*) FROM interventions i WHERE i.owner_id = u.id \
                        AND i.status IN ('active', 'review_due')) AS open \
@@ -99,7 +100,7 @@ pub async fn pick(admin: &tokio_postgres::Client, n: usize) -> Result<Vec<Person
             });
         }
         let work = admin
-            .query(
+            .fetch(
                 "SELECT i.id, s.id, s.last_name || ', ' || s.first_name \
                  FROM interventions i JOIN users u ON u.id = i.owner_id \
                  JOIN students s ON s.id = i.student_id \
@@ -137,7 +138,7 @@ pub async fn give_logins(admin: &mut tokio_postgres::Client, people: &[Person]) 
     let mut created = 0;
     for p in people {
         let exists = admin
-            .query_opt("SELECT 1 FROM pg_roles WHERE rolname = $1", &[&p.username])
+            .fetch_opt("SELECT 1 FROM pg_roles WHERE rolname = $1", &[&p.username])
             .await?
             .is_some();
         if !exists {

@@ -3,6 +3,7 @@
 //! max_connections and a pooler's pool size limit), and, when the server
 //! runs on this machine, what those backends hold in memory.
 
+use crate::db::unnamed::Unnamed;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -42,7 +43,7 @@ pub async fn sample(
     let mut peak = Peak::default();
     while !stop.load(Ordering::Relaxed) {
         let rows = admin
-            .query(
+            .fetch(
                 "SELECT pid, state = 'active' FROM pg_stat_activity \
                  WHERE datname = current_database() AND backend_type = 'client backend' \
                    AND pid <> pg_backend_pid()",

@@ -5,6 +5,7 @@
 
 use super::settings::SigningSettings;
 use super::transfer::{Transfer, TransferError};
+use crate::db::unnamed::Unnamed;
 use aws_sdk_s3::types::{
     AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, BucketLocationConstraint,
     CreateBucketConfiguration, ExpirationStatus, LifecycleRule, LifecycleRuleFilter,
@@ -267,7 +268,7 @@ pub async fn check(
 ) -> Result<CheckReport, StorageError> {
     let before = chrono::Utc::now();
     let row = owner
-        .query_opt(
+        .fetch_opt(
             "WITH k AS (SELECT key_prefix || 'caseload-check/' || gen_random_uuid() AS key \
                         FROM storage_settings) \
              SELECT k.key, (caseload_storage_url('PUT', k.key)).url, \
@@ -317,7 +318,7 @@ pub async fn check(
     const SIGNED: u32 = 1000;
     let started = std::time::Instant::now();
     owner
-        .query_one(
+        .fetch_one(
             "SELECT count((caseload_storage_url('GET', 'documents/' || i)).url) \
              FROM generate_series(1, $1::int) i",
             &[&(SIGNED as i32)],

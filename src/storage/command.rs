@@ -11,6 +11,7 @@ use super::upload::{NewDocument, upload};
 use super::{demo_files, sweep};
 use crate::cli::{DocUploadArgs, StorageCommand};
 use crate::config::{StorageConfig, StorageMode};
+use crate::db::unnamed::Unnamed;
 use aws_sdk_s3::config::ProvideCredentials;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use std::path::Path;
@@ -260,7 +261,7 @@ pub async fn doc_upload(
         .map(|n| n.to_string_lossy().into_owned())
         .ok_or_else(|| eyre!("{} is not a file", args.file.display()))?;
     let students = person
-        .query(
+        .fetch(
             "SELECT id FROM students WHERE local_id = $1",
             &[&args.student_local_id],
         )

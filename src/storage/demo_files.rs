@@ -5,6 +5,7 @@
 
 use super::check::{StorageError, sdk_message};
 use super::sweep::list_objects;
+use crate::db::unnamed::Unnamed;
 use aws_sdk_s3::primitives::ByteStream;
 use futures::StreamExt;
 use sha2::{Digest, Sha256};
@@ -181,7 +182,7 @@ pub async fn ensure(
     let started = std::time::Instant::now();
     let present = list_objects(s3, bucket, "").await?;
     let rows = owner
-        .query(
+        .fetch(
             "SELECT id, object_key, filename, content_type, sha256 FROM documents \
              WHERE storage = 's3'",
             &[],

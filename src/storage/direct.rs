@@ -10,6 +10,7 @@ use super::check::sdk_message;
 use super::transfer::{Track, TransferError};
 use super::upload::{About, Mover, NewDocument, UploadError, Uploaded, upload_by};
 use crate::config::StorageConfig;
+use crate::db::unnamed::Unnamed;
 use aws_sdk_s3::primitives::ByteStream;
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
@@ -130,9 +131,9 @@ pub async fn download(
     direct: &Direct,
     document: Uuid,
 ) -> Result<Downloaded, UploadError> {
-    person.execute(DIRECT_SESSION, &[]).await.map_err(refused)?;
+    person.exec(DIRECT_SESSION, &[]).await.map_err(refused)?;
     let row = person
-        .query_one(
+        .fetch_one(
             "SELECT d.object_key, u.filename, u.sha256 \
              FROM caseload_document_download_url($1) u JOIN documents d ON d.id = $1",
             &[&document],

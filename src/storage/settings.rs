@@ -4,6 +4,7 @@
 //! application role can read them back.
 
 use crate::config::StorageConfig;
+use crate::db::unnamed::Unnamed;
 use std::fmt;
 
 /// Everything the database needs to sign a link.
@@ -71,7 +72,7 @@ impl SigningSettings {
     pub async fn store(&self, owner: &tokio_postgres::Client) -> Result<(), tokio_postgres::Error> {
         let expires = i32::try_from(self.url_expires_secs).unwrap_or(i32::MAX);
         owner
-            .execute(
+            .exec(
                 "INSERT INTO storage_settings (singleton, endpoint, region, bucket, key_prefix, \
                    path_style, access_key_id, secret_access_key, url_expires_secs) \
                  VALUES (true, $1, $2, $3, $4, $5, $6, $7, $8) \

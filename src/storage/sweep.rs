@@ -21,6 +21,7 @@
 //!   pending rows are deleted.
 
 use super::check::{StorageError, sdk_message};
+use crate::db::unnamed::Unnamed;
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -108,7 +109,7 @@ fn db_error(e: tokio_postgres::Error) -> StorageError {
 /// the default when the row is missing.
 pub async fn retention_days(owner: &tokio_postgres::Client) -> Result<i32, StorageError> {
     let row = owner
-        .query_opt(
+        .fetch_opt(
             "SELECT value FROM settings WHERE key = $1 AND scope = 'system'",
             &[&RETENTION_SETTING],
         )
@@ -135,7 +136,7 @@ pub async fn retention_days(owner: &tokio_postgres::Client) -> Result<i32, Stora
 /// them all, or it would take every object as an orphan.
 async fn require_owner(owner: &tokio_postgres::Client) -> Result<(), StorageError> {
     let row = owner
-        .query_one(
+        .fetch_one(
             "SELECT current_user::text, rolsuper OR rolbypassrls FROM pg_roles \
              WHERE rolname = current_user",
             &[],
@@ -171,12 +172,12 @@ pub async fn sweep(
     let objects = list_objects(s3, bucket, prefix).await?;
     report.objects = objects.len();
     let db_now: i64 = owner
-        .query_one("SELECT extract(epoch FROM now())::bigint", &[])
+        .fetch_one("SELECT extract(epoch FROM now())::bigint", &[])
         .await
         .map_err(db_error)?
         .get(0);
     let rows = owner
-        .query(
+        .fetch(
             "SELECT id, object_key, bucket, deleted_at IS NOT NULL, \
                     deleted_at < now() - make_interval(days => $1) \
              FROM documents WHERE storage = 's3'",
@@ -185,7 +186,7 @@ pub async fn sweep(
         .await
         .map_err(db_error)?;
     let live_pending: HashSet<String> = owner
-        .query(
+        .fetch(
             "SELECT object_key FROM storage_pending_uploads \
              WHERE issued_at > now() - make_interval(hours => $1)",
             &[&(GRACE_HOURS as i32)],
@@ -279,7 +280,7 @@ pub async fn sweep(
 
     report.pending_expired = if dry_run {
         owner
-            .query_one(
+            .fetch_one(
                 "SELECT count(*) FROM storage_pending_uploads \
                  WHERE issued_at <= now() - make_interval(hours => $1)",
                 &[&(GRACE_HOURS as i32)],
@@ -290,7 +291,7 @@ pub async fn sweep(
             .unsigned_abs()
     } else {
         owner
-            .execute(
+            .exec(
                 "DELETE FROM storage_pending_uploads \
                  WHERE issued_at <= now() - make_interval(hours => $1)",
                 &[&(GRACE_HOURS as i32)],
@@ -309,7 +310,7 @@ async fn purge_row(
     retention_days: i32,
 ) -> Result<bool, String> {
     owner
-        .query_opt(
+        .fetch_opt(
             "DELETE FROM documents WHERE id = $1 \
                AND deleted_at < now() - make_interval(days => $2) RETURNING id",
             &[&id, &retention_days],

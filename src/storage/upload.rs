@@ -4,6 +4,7 @@
 //! row (and the key stays pending for a retry or the sweeper).
 
 use super::transfer::{Track, Transfer, TransferError};
+use crate::db::unnamed::Unnamed;
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -124,12 +125,12 @@ pub async fn upload_by(
     let content_type = super::limits::content_type(&doc.bytes, doc.bytes.len() as u64);
     if let Mover::Direct(_) = mover {
         person
-            .execute(super::direct::DIRECT_SESSION, &[])
+            .exec(super::direct::DIRECT_SESSION, &[])
             .await
             .map_err(refused)?;
     }
     let row = person
-        .query_one(
+        .fetch_one(
             "SELECT document_id, url, object_key FROM caseload_document_upload_url($1, $2)",
             &[&doc.student_id, &doc.intervention_id],
         )
@@ -153,7 +154,7 @@ pub async fn upload_by(
     }
     let tx = person.transaction().await.map_err(refused)?;
     let byte_size = i64::try_from(sent).unwrap_or(i64::MAX);
-    tx.query_one(
+    tx.fetch_one(
         "SELECT caseload_document_record_upload($1, $2, $3, $4, $5, $6)",
         &[
             &document_id,
@@ -167,7 +168,7 @@ pub async fn upload_by(
     .await
     .map_err(refused)?;
     if about.title.is_some() || about.category.is_some() {
-        tx.execute(
+        tx.exec(
             "UPDATE documents SET title = $2, category = $3 WHERE id = $1",
             &[&document_id, &about.title, &about.category],
         )
@@ -180,7 +181,7 @@ pub async fn upload_by(
     let got = match mover {
         Mover::Signed(transfer) => {
             let get: String = tx
-                .query_one(
+                .fetch_one(
                     "SELECT url FROM caseload_document_download_url($1)",
                     &[&document_id],
                 )

@@ -13,7 +13,7 @@ fn env(k: &str) -> Option<String> {
 /// The person's reports folder for this database, where the Reports
 /// screen lists and their report jobs write.
 pub(super) async fn reports_dir(
-    c: &impl tokio_postgres::GenericClient,
+    c: &(impl tokio_postgres::GenericClient + Sync),
 ) -> Result<Option<PathBuf>, tokio_postgres::Error> {
     let who = report::store::whose(c).await?;
     Ok(report::store::default_dir(&env, &who))

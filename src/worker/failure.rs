@@ -65,7 +65,10 @@ fn password_missing(e: &tokio_postgres::Error) -> bool {
 /// attempt. Never includes connection parameters.
 pub fn describe_pg_error(e: &tokio_postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
-        return db.message().to_string();
+        return match crate::db::pooler::explain_refusal(db.message()) {
+            Some(hint) => format!("{}: {hint}", db.message()),
+            None => db.message().to_string(),
+        };
     }
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {

@@ -5,6 +5,7 @@
 
 use super::Worker;
 use crate::app::{Effect, Msg, ReqId};
+use crate::db::unnamed::Unnamed;
 use crate::domain::document::{DownloadJob, Entry, FileEvent, OnConflict, UploadJob};
 use crate::storage::direct::Direct;
 use crate::storage::limits::Limits;
@@ -326,7 +327,7 @@ async fn download(worker: &Worker, req: ReqId, job: DownloadJob, track: &Track) 
         }
         Mover::Signed(transfer) => {
             let row = client
-                .query_one(
+                .fetch_one(
                     "SELECT url, filename, byte_size, sha256 FROM caseload_document_download_url($1)",
                     &[&job.document_id],
                 )

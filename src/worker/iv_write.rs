@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 /// Runs the write. Creates and added rows carry ids chosen by the form, so
 /// running the same write twice leaves one row.
-pub async fn run(client: &impl GenericClient, write: IvWrite) -> IvWritten {
+pub async fn run(client: &(impl GenericClient + Sync), write: IvWrite) -> IvWritten {
     match write {
         IvWrite::Create { mut new, owner } => {
             match owner_id(client, owner.as_deref()).await {
@@ -88,7 +88,7 @@ fn goal_conflict(g: Goal) -> IvWritten {
 
 /// The user a typed username names; `Err` says who was not found.
 async fn owner_id(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     username: Option<&str>,
 ) -> Result<Option<Uuid>, IvWritten> {
     let Some(name) = username else {

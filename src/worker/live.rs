@@ -19,6 +19,7 @@
 
 use crate::app::Msg;
 use crate::config::ConnParams;
+use crate::db::unnamed::Unnamed;
 use crate::domain::live::{CHANNEL, Changes, Table};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -42,6 +43,10 @@ pub struct Settings {
     pub poll: Duration,
     /// Payloads heard within this of the first become one message.
     pub coalesce: Duration,
+    /// `database.pooler` when the mode was not forced: listen mode looks
+    /// on its connection and polls instead behind a transaction pooler
+    /// (LISTEN needs a session of its own, which such a pooler never keeps).
+    pub pooler: Option<crate::config::PoolerSetting>,
 }
 
 impl Default for Settings {
@@ -51,6 +56,7 @@ impl Default for Settings {
             heartbeat: Duration::from_secs(3),
             poll: Duration::from_secs(2),
             coalesce: Duration::from_millis(150),
+            pooler: None,
         }
     }
 }
@@ -79,14 +85,20 @@ pub async fn run(
     start.notified().await;
     let mut link = Link::default();
     let mut backoff = Duration::from_secs(1);
+    let mut mode = settings.mode;
     loop {
         let p = params().with_application_name(APPLICATION_NAME);
-        let ended = match settings.mode {
+        let ended = match mode {
             Mode::Listen => listen(&p, &settings, &replies, &mut link).await,
             Mode::Poll => poll(&p, &settings, &replies, &mut link).await,
         };
         match ended {
             Ended::Closed => return,
+            Ended::Pooled => {
+                tracing::info!("live refresh: behind a transaction pooler; polling instead");
+                mode = Mode::Poll;
+                continue;
+            }
             Ended::Lost { was_up, why } => {
                 tracing::warn!(%why, "live refresh: connection lost");
                 if was_up {
@@ -144,6 +156,8 @@ const CONNECT_WITHIN: Duration = Duration::from_secs(10);
 enum Ended {
     /// Nobody listens to the replies any more.
     Closed,
+    /// Reached through a transaction pooler: LISTEN would hear nothing.
+    Pooled,
     Lost {
         was_up: bool,
         why: String,
@@ -167,6 +181,13 @@ async fn listen(
         Ok(Err(e)) => return lost(false, e.to_string()),
         Err(_) => return lost(false, "no connection in time".into()),
     };
+    if let Some(setting) = s.pooler {
+        match crate::db::pooler::detect(&client, params, setting).await {
+            Ok(found) if found.is_transaction() => return Ended::Pooled,
+            Ok(_) => {}
+            Err(e) => return lost(false, e.to_string()),
+        }
+    }
     let listening = tokio::time::timeout(
         s.heartbeat.max(Duration::from_secs(1)),
         client.batch_execute(&format!("LISTEN {CHANNEL}")),
@@ -226,7 +247,7 @@ async fn counters(
     within: Duration,
 ) -> Result<HashMap<String, i64>, String> {
     let names: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
-    match tokio::time::timeout(within, client.query(COUNTERS, &[&names])).await {
+    match tokio::time::timeout(within, client.fetch(COUNTERS, &[&names])).await {
         Ok(Ok(rows)) => Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect()),
         Ok(Err(e)) => Err(e.to_string()),
         Err(_) => Err(format!("no answer to the poll in {within:?}")),

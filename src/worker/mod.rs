@@ -173,6 +173,11 @@ pub struct Worker {
     signed_in: Arc<tokio::sync::Notify>,
     /// `database.read_url`: where the reads `reads::on_standby` names go.
     reads: Option<Arc<read_target::ReadRouter>>,
+    /// Signed in through a transaction-mode pooler (`db::pooler::detect`,
+    /// at sign-in): superseded queries are then left to finish, since
+    /// PgBouncer 1.18 crashes after forwarding tokio-postgres's cancel
+    /// request (pgbouncer#801), dropping every client it serves.
+    pooled: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// What the worker needs to sign in again: deadpool's manager config is
@@ -248,6 +253,7 @@ impl Worker {
             live: None,
             signed_in: Arc::default(),
             reads: None,
+            pooled: Arc::default(),
         }
     }
 
@@ -565,6 +571,10 @@ impl Worker {
 
     fn cancel(&self, req: ReqId) {
         let previous = self.table().insert(req, Inflight::Cancelled);
+        if self.pooled.load(std::sync::atomic::Ordering::Relaxed) {
+            // Its reply is dropped all the same.
+            return;
+        }
         if let Some(Inflight::Running(token)) = previous {
             tracing::debug!(?req, "cancelling a superseded query");
             let tls = self.tls.connector();
@@ -599,6 +609,17 @@ impl Worker {
 
     async fn connect(&self) -> Result<crate::domain::user::Whoami, Failure> {
         let client = self.client().await?;
+        let pooler = self
+            .auth()
+            .map(|a| (a.creds.params.clone(), a.creds.db.pooler));
+        if let Some((params, setting)) = pooler {
+            match crate::db::pooler::detect(pg(&client), &params, setting).await {
+                Ok(found) => self
+                    .pooled
+                    .store(found.is_transaction(), std::sync::atomic::Ordering::Relaxed),
+                Err(e) => tracing::debug!(error = %e, "pooler detection failed"),
+            }
+        }
         match users::whoami(pg(&client)).await {
             Ok(whoami) => Ok(whoami),
             Err(e) => Err(match users::not_caseloads(pg(&client), &e).await {

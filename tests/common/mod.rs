@@ -325,6 +325,7 @@ pub fn db_message(e: &tokio_postgres::Error) -> String {
     caseload::db::migrate::describe_pg_error(e)
 }
 
+pub mod bouncer;
 pub mod district;
 pub mod explain;
 pub mod pty;

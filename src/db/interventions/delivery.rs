@@ -1,6 +1,7 @@
 //! What was delivered: the counts `domain::fidelity` judges, for one
 //! intervention or many.
 
+use crate::db::unnamed::Unnamed;
 use crate::domain::fidelity::Delivery;
 use crate::domain::intervention::DeliveryRow;
 use chrono::NaiveDate;
@@ -49,12 +50,12 @@ pub(crate) fn delivery_row(r: &Row) -> DeliveryRow {
 /// Delivery counts for the given interventions (those that exist and are
 /// visible), in no particular order.
 pub async fn delivery_counts(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     ids: &[Uuid],
     today: NaiveDate,
 ) -> Result<Vec<DeliveryRow>, tokio_postgres::Error> {
     Ok(client
-        .query(DELIVERY_SQL, &[&ids, &today])
+        .fetch(DELIVERY_SQL, &[&ids, &today])
         .await?
         .iter()
         .map(delivery_row)

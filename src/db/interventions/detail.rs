@@ -6,6 +6,7 @@
 use super::delivery::{DELIVERY_SQL, delivery_row};
 use super::goals::{GOAL_COLUMNS, MEASUREMENT_COLUMNS, goal_row, measurement_row};
 use super::settings::{RULE_SETTINGS_SQL, rule_settings};
+use crate::db::unnamed::{Param, Unnamed};
 use crate::domain::goals::{Goal, GoalWithPoints};
 use crate::domain::intervention::{
     Attachment, ChainLink, Communication, InterventionDetail, InterventionHeader, SessionRow,
@@ -13,7 +14,6 @@ use crate::domain::intervention::{
 use crate::domain::markers::{StatusChange, markers};
 use crate::domain::team::TeamMember;
 use chrono::NaiveDate;
-use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 use uuid::Uuid;
 
@@ -76,11 +76,11 @@ fn header_row(r: &Row) -> InterventionHeader {
 }
 
 pub async fn load_header(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
 ) -> Result<Option<InterventionHeader>, tokio_postgres::Error> {
     Ok(client
-        .query_opt(HEADER_SQL, &[&id])
+        .fetch_opt(HEADER_SQL, &[&id])
         .await?
         .as_ref()
         .map(header_row))
@@ -196,7 +196,7 @@ const STATUS_CHANGES_SQL: &str = "SELECT changed_at::date, from_status, to_statu
 /// transaction: a write landing in between can make a tab a moment newer
 /// than the header, which the next reload settles.
 pub async fn load_detail(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
     today: NaiveDate,
 ) -> Result<Option<InterventionDetail>, tokio_postgres::Error> {
@@ -211,9 +211,9 @@ pub async fn load_detail(
          WHERE g.intervention_id = $1 ORDER BY m.goal_id, m.measured_on, m.created_at, m.id"
     );
     let ids = &ids[..];
-    let by_id: [&(dyn ToSql + Sync); 1] = [&id];
-    let sessions_params: [&(dyn ToSql + Sync); 2] = [&id, &SESSION_LIMIT];
-    let delivery_params: [&(dyn ToSql + Sync); 2] = [&ids, &today];
+    let by_id: [&dyn Param; 1] = [&id];
+    let sessions_params: [&dyn Param; 2] = [&id, &SESSION_LIMIT];
+    let delivery_params: [&dyn Param; 2] = [&ids, &today];
     let (
         header,
         goals,
@@ -227,17 +227,17 @@ pub async fn load_detail(
         settings,
         history,
     ) = futures::try_join!(
-        client.query_opt(HEADER_SQL, &by_id),
-        client.query(&goals_sql, &by_id),
-        client.query(&points_sql, &by_id),
-        client.query(SESSIONS_SQL, &sessions_params),
-        client.query(TEAM_SQL, &by_id),
-        client.query(ATTACHMENTS_SQL, &by_id),
-        client.query(COMMUNICATIONS_SQL, &by_id),
-        client.query(CHAIN_SQL, &by_id),
-        client.query(DELIVERY_SQL, &delivery_params),
-        client.query(RULE_SETTINGS_SQL, &[]),
-        client.query(STATUS_CHANGES_SQL, &by_id),
+        client.fetch_opt(HEADER_SQL, &by_id),
+        client.fetch(&goals_sql, &by_id),
+        client.fetch(&points_sql, &by_id),
+        client.fetch(SESSIONS_SQL, &sessions_params),
+        client.fetch(TEAM_SQL, &by_id),
+        client.fetch(ATTACHMENTS_SQL, &by_id),
+        client.fetch(COMMUNICATIONS_SQL, &by_id),
+        client.fetch(CHAIN_SQL, &by_id),
+        client.fetch(DELIVERY_SQL, &delivery_params),
+        client.fetch(RULE_SETTINGS_SQL, &[]),
+        client.fetch(STATUS_CHANGES_SQL, &by_id),
     )?;
     let history: Vec<StatusChange> = history
         .iter()

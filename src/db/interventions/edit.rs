@@ -3,6 +3,7 @@
 
 use super::detail::load_header;
 use super::error::WriteError;
+use crate::db::unnamed::Unnamed;
 use crate::domain::intervention::InterventionHeader;
 use crate::domain::plan::{InterventionEdit, NewIntervention, Source};
 use crate::domain::refusal::Refusal;
@@ -14,7 +15,7 @@ use uuid::Uuid;
 /// default) owner are the signed-in person; the owner joins the team by
 /// trigger.
 pub async fn create(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     new: &NewIntervention,
 ) -> Result<InterventionHeader, WriteError<InterventionHeader>> {
     let (program_id, custom_name, custom_type, custom_tier) = match &new.source {
@@ -35,7 +36,7 @@ pub async fn create(
     // A program that does not exist (or is not visible) inserts nothing
     // rather than a row with the program's defaults missing.
     client
-        .execute(
+        .exec(
             "INSERT INTO interventions (id, student_id, school_id, program_id, custom_name, \
                intervention_type, tier, status, concern, referred_by, owner_id, start_date, \
                planned_end_date, sessions_per_week, minutes_per_session, \
@@ -78,13 +79,13 @@ pub async fn create(
 /// Saves `changes` if the intervention is still at `expected_version`;
 /// returns the new version, or Conflict with the intervention as it is now.
 pub async fn update_intervention(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
     expected_version: i32,
     c: &InterventionEdit,
 ) -> Result<i32, WriteError<InterventionHeader>> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             "UPDATE interventions SET program_id = $3, custom_name = $4, \
                intervention_type = $5, tier = $6, concern = $7, owner_id = $8, \
                start_date = $9, planned_end_date = $10, sessions_per_week = $11, \

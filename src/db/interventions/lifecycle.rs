@@ -4,6 +4,7 @@
 
 use super::detail::load_header;
 use super::error::WriteError;
+use crate::db::unnamed::Unnamed;
 use crate::domain::intervention::InterventionHeader;
 use crate::domain::lifecycle::{Transition, check, is_final};
 use chrono::NaiveDate;
@@ -15,7 +16,7 @@ use uuid::Uuid;
 /// program, plans its end the program's default weeks later). Returns the
 /// new version.
 pub async fn transition(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     id: Uuid,
     expected_version: i32,
     t: &Transition,
@@ -33,7 +34,7 @@ pub async fn transition(
         (None, None)
     };
     let row = client
-        .query_opt(
+        .fetch_opt(
             "UPDATE interventions i SET status = $3::intervention_status, \
                start_date = CASE WHEN $3 = 'active' THEN COALESCE(i.start_date, $4::date) \
                                  ELSE i.start_date END, \

@@ -9,6 +9,7 @@
 //! branch seeks in an index; together they cover what the policy admits.
 
 use crate::db::roster::{Params, Reach, reach};
+use crate::db::unnamed::Unnamed;
 use crate::domain::fidelity::session_gap;
 use crate::domain::iv_list::{IvCursor, IvFilters, IvPage, IvPageRequest, IvQuery, IvRow, IvSort};
 use chrono::NaiveDate;
@@ -254,7 +255,7 @@ fn iv_row(r: &Row, today: NaiveDate) -> IvRow {
 /// to the cursor in the sort's index, so a late page costs what the first
 /// one costs. Backward pages are read descending and reversed.
 pub async fn iv_page(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     query: &IvQuery,
     request: &IvPageRequest,
     limit: usize,
@@ -316,7 +317,7 @@ pub async fn iv_page(
             )
         }
     };
-    let found = client.query(&sql, &p.refs()).await?;
+    let found = client.fetch(&sql, &p.refs()).await?;
     let more = found.len() > limit;
     let mut rows: Vec<IvRow> = found.iter().take(limit).map(|r| iv_row(r, today)).collect();
     if descending {
@@ -335,7 +336,7 @@ const SAMPLE_ROWS: f64 = 20_000.0;
 /// it guesses each policy's subquery at half the rows, compounding into a
 /// figure off by several times.
 pub async fn iv_count(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     query: &IvQuery,
     today: NaiveDate,
     exact_limit: i64,
@@ -360,13 +361,13 @@ pub async fn iv_count(
         "SELECT count(*) FROM ({inner} LIMIT {}) x",
         p.bind(exact_limit + 1)
     );
-    let n: i64 = client.query_one(&capped, &p.refs()).await?.get(0);
+    let n: i64 = client.fetch_one(&capped, &p.refs()).await?.get(0);
     let counted = u64::try_from(n).unwrap_or(0);
     if n <= exact_limit {
         return Ok((counted, false));
     }
     let rows: f32 = client
-        .query_one(
+        .fetch_one(
             "SELECT reltuples FROM pg_class WHERE oid = 'intervention_list'::regclass",
             &[],
         )
@@ -379,7 +380,7 @@ pub async fn iv_count(
         "SELECT count(*) FROM ({}) x",
         sql(&mut p, Some(format!("{pct_param}::float8")))
     );
-    let hits: i64 = client.query_one(&sampled, &p.refs()).await?.get(0);
+    let hits: i64 = client.fetch_one(&sampled, &p.refs()).await?.get(0);
     let estimate = (hits as f64 * 100.0 / pct).round() as u64;
     Ok((estimate.max(counted), true))
 }

@@ -2,6 +2,7 @@
 //! programs a student's plan can start from, whether the signed-in person
 //! may restrict a plan, and an owner named by username.
 
+use crate::db::unnamed::Unnamed;
 use crate::domain::plan::{ContextFor, FormContext, Program};
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
@@ -9,13 +10,13 @@ use uuid::Uuid;
 /// Active programs open to a student's school or an intervention's
 /// program measure, and the restrict right.
 pub async fn form_context(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     about: ContextFor,
 ) -> Result<FormContext, tokio_postgres::Error> {
     let programs = match about {
         ContextFor::Intervention(_) => Vec::new(),
         ContextFor::Student(sid) => client
-            .query(
+            .fetch(
                 "SELECT p.id, p.name, p.intervention_type, p.default_tier, \
                    p.default_sessions_per_week, p.default_minutes, p.default_weeks, \
                    p.monitoring_frequency, p.progress_measure \
@@ -43,7 +44,7 @@ pub async fn form_context(
     let measure = match about {
         ContextFor::Student(_) => None,
         ContextFor::Intervention(id) => client
-            .query_opt(
+            .fetch_opt(
                 "SELECT p.progress_measure FROM interventions i \
                  JOIN intervention_programs p ON p.id = i.program_id WHERE i.id = $1",
                 &[&id],
@@ -52,7 +53,7 @@ pub async fn form_context(
             .and_then(|r| r.get(0)),
     };
     let can_restrict = client
-        .query_one("SELECT caseload_can_view_restricted()", &[])
+        .fetch_one("SELECT caseload_can_view_restricted()", &[])
         .await?
         .get(0);
     Ok(FormContext {
@@ -64,11 +65,11 @@ pub async fn form_context(
 
 /// The active user whose login is `username` (case-insensitive).
 pub async fn user_by_username(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     username: &str,
 ) -> Result<Option<Uuid>, tokio_postgres::Error> {
     Ok(client
-        .query_opt(
+        .fetch_opt(
             "SELECT id FROM users WHERE lower(username) = lower($1) AND is_active",
             &[&username],
         )

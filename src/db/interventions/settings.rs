@@ -1,6 +1,7 @@
 //! The settings the rules read (decision_rule_points, fidelity_threshold),
 //! with the documented defaults when a district has removed them.
 
+use crate::db::unnamed::Unnamed;
 use crate::domain::intervention::RuleSettings;
 use tokio_postgres::GenericClient;
 
@@ -28,7 +29,7 @@ pub(crate) fn rule_settings(rows: &[tokio_postgres::Row]) -> RuleSettings {
 }
 
 pub async fn load_rule_settings(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
 ) -> Result<RuleSettings, tokio_postgres::Error> {
-    Ok(rule_settings(&client.query(RULE_SETTINGS_SQL, &[]).await?))
+    Ok(rule_settings(&client.fetch(RULE_SETTINGS_SQL, &[]).await?))
 }

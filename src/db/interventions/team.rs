@@ -4,17 +4,18 @@
 
 use super::detail::{TEAM_SQL, team_row};
 use super::error::WriteError;
+use crate::db::unnamed::Unnamed;
 use crate::domain::kinds::TeamRole;
 use crate::domain::team::{CANDIDATE_LIMIT, Candidate, Member, NewMember, TeamMember};
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
 pub async fn load_team(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     intervention_id: Uuid,
 ) -> Result<Vec<TeamMember>, tokio_postgres::Error> {
     Ok(client
-        .query(TEAM_SQL, &[&intervention_id])
+        .fetch(TEAM_SQL, &[&intervention_id])
         .await?
         .iter()
         .map(team_row)
@@ -24,7 +25,7 @@ pub async fn load_team(
 /// Adds a member. A user already on the team is refused with AlreadyOnTeam
 /// (unless it is this very add, retried).
 pub async fn add_member(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     intervention_id: Uuid,
     m: &NewMember,
 ) -> Result<Vec<TeamMember>, WriteError<()>> {
@@ -33,7 +34,7 @@ pub async fn add_member(
         Member::External { name, org } => (None, Some(name.as_str()), Some(org.as_str())),
     };
     let inserted = client
-        .execute(
+        .exec(
             "INSERT INTO intervention_team (id, intervention_id, user_id, external_name, \
                external_org, role, can_edit, added_by) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, caseload_current_user_id()) \
@@ -59,12 +60,12 @@ pub async fn add_member(
 /// Removes one member of this intervention's team (a row of another
 /// intervention's team is NotFound here, whatever its id).
 pub async fn remove_member(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     intervention_id: Uuid,
     member_id: Uuid,
 ) -> Result<(), WriteError<()>> {
     match client
-        .execute(
+        .exec(
             "DELETE FROM intervention_team WHERE id = $1 AND intervention_id = $2",
             &[&member_id, &intervention_id],
         )
@@ -76,13 +77,13 @@ pub async fn remove_member(
 }
 
 pub async fn change_role(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     member_id: Uuid,
     role: TeamRole,
     can_edit: bool,
 ) -> Result<(), WriteError<()>> {
     match client
-        .execute(
+        .exec(
             "UPDATE intervention_team SET role = $2, can_edit = $3 WHERE id = $1",
             &[&member_id, &role, &can_edit],
         )
@@ -97,7 +98,7 @@ pub async fn change_role(
 /// of `search` (folded like the roster's search: no accents, no case),
 /// by name. Users are reference data every role may read.
 pub async fn candidates(
-    client: &impl GenericClient,
+    client: &(impl GenericClient + Sync),
     intervention_id: Uuid,
     search: &str,
 ) -> Result<Vec<Candidate>, tokio_postgres::Error> {
@@ -107,7 +108,7 @@ pub async fn candidates(
         .map(|w| w.chars().take(50).collect())
         .collect();
     Ok(client
-        .query(
+        .fetch(
             "SELECT u.id, u.display_name, \
                COALESCE((SELECT string_agg(DISTINCT r.key, ', ' ORDER BY r.key) \
                  FROM user_roles ur JOIN roles r ON r.id = ur.role_id \

@@ -14,6 +14,7 @@ mod generate;
 mod names;
 mod reference;
 
+use crate::db::unnamed::Unnamed;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
@@ -93,7 +94,7 @@ const SEED_LOCK: i64 = 0x5eed_ca5e;
 /// hears that, not a permission error from the middle of a migration.
 pub async fn require_superuser(client: &Client) -> Result<(), SeedError> {
     let row = client
-        .query_one(
+        .fetch_one(
             "SELECT current_user::text, rolsuper OR rolbypassrls \
              FROM pg_roles WHERE rolname = current_user",
             &[],
@@ -108,7 +109,7 @@ pub async fn require_superuser(client: &Client) -> Result<(), SeedError> {
 
 pub async fn is_seeded(client: &Client) -> Result<bool, SeedError> {
     let row = client
-        .query_one("SELECT EXISTS (SELECT 1 FROM students)", &[])
+        .fetch_one("SELECT EXISTS (SELECT 1 FROM students)", &[])
         .await?;
     Ok(row.get(0))
 }
@@ -118,17 +119,17 @@ pub async fn is_seeded(client: &Client) -> Result<bool, SeedError> {
 pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport, SeedError> {
     let started = Instant::now();
     let tx = client.transaction().await?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SEED_LOCK])
+    tx.exec("SELECT pg_advisory_xact_lock($1)", &[&SEED_LOCK])
         .await?;
     let students: i64 = tx
-        .query_one("SELECT count(*) FROM students", &[])
+        .fetch_one("SELECT count(*) FROM students", &[])
         .await?
         .get(0);
     if students > 0 {
         return Err(SeedError::AlreadySeeded { students });
     }
     let users: i64 = tx
-        .query_one("SELECT count(*) FROM users", &[])
+        .fetch_one("SELECT count(*) FROM users", &[])
         .await?
         .get(0);
     if users > 0 {
@@ -144,7 +145,7 @@ pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport,
     // always sets it (a CHECK insists). Needs superuser; as a mere owner the
     // load simply runs with triggers on and gives the same rows.
     let superuser: bool = tx
-        .query_one(
+        .fetch_one(
             "SELECT rolsuper FROM pg_roles WHERE rolname = current_user",
             &[],
         )
@@ -156,7 +157,7 @@ pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport,
     }
 
     let role_ids: Vec<(String, uuid::Uuid)> = tx
-        .query("SELECT key, id FROM roles ORDER BY key", &[])
+        .fetch("SELECT key, id FROM roles ORDER BY key", &[])
         .await?
         .iter()
         .map(|r| (r.get(0), r.get(1)))
@@ -255,7 +256,7 @@ pub async fn seed(client: &mut Client, opts: &SeedOptions) -> Result<SeedReport,
 /// each, raising foreign_key_violation like the trigger would have. Used
 /// after a trigger-less load; also usable by `doctor`. Only identifiers from
 /// the catalog are formatted into the checks (with %I), no values.
-pub async fn check_foreign_keys(client: &impl GenericClient) -> Result<(), SeedError> {
+pub async fn check_foreign_keys(client: &(impl GenericClient + Sync)) -> Result<(), SeedError> {
     client
         .batch_execute(
             "DO $$
@@ -298,10 +299,10 @@ async fn status_history(
     tx: &tokio_postgres::Transaction<'_>,
     today: chrono::NaiveDate,
 ) -> Result<u64, SeedError> {
-    tx.execute("DELETE FROM intervention_status_changes", &[])
+    tx.exec("DELETE FROM intervention_status_changes", &[])
         .await?;
     Ok(tx
-        .execute(
+        .exec(
             "INSERT INTO intervention_status_changes \
                (intervention_id, changed_at, from_status, to_status, changed_by) \
              SELECT i.id, s.at, s.from_status, s.to_status, COALESCE(i.owner_id, i.referred_by) \
@@ -334,7 +335,7 @@ async fn status_history(
 /// settings.updated_by.
 pub async fn clear(client: &mut Client) -> Result<(), SeedError> {
     let tx = client.transaction().await?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SEED_LOCK])
+    tx.exec("SELECT pg_advisory_xact_lock($1)", &[&SEED_LOCK])
         .await?;
     tx.batch_execute(
         "CREATE TEMP TABLE caseload_kept_settings ON COMMIT DROP AS \
