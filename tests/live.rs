@@ -496,3 +496,42 @@ async fn a_forged_notice_changes_nothing_on_screen() {
     assert_eq!(coord.reads.len(), before, "nothing refetched");
     assert!(!coord.shows("ZXZpbA"), "never drawn");
 }
+
+/// Behind a transaction-mode pooler LISTEN hears nothing reliably (the
+/// session is the pooler's): with `live.mode = auto` the listener sees the
+/// pooler on its connection and polls; a change still arrives, and no
+/// server session was left LISTENing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_pgbouncer_the_listener_polls() {
+    let f = fixture().await;
+    let bouncer = common::bouncer::trusting(&[DEMO_COORDINATOR], 2);
+    let through = common::bouncer::via(&bouncer, &f.coordinator);
+    let auto = Settings {
+        pooler: Some(caseload::config::PoolerSetting::Auto),
+        ..settings(Mode::Listen)
+    };
+    let mut coord =
+        Client::start(&through, vec![Screen::Roster(RosterState::default())], auto).await;
+    let first = roster(&coord.state).unwrap().rows[0].id;
+    rename(&f.admin, first, "Bouncepoll").await;
+    coord
+        .until("the rename, seen through the pooler", |s| {
+            roster(s).is_some_and(|r| {
+                r.rows
+                    .iter()
+                    .any(|x| x.preferred_name.as_deref() == Some("Bouncepoll"))
+            })
+        })
+        .await;
+    let listening: i64 = f
+        .admin
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND query ILIKE 'LISTEN%'",
+            &[],
+        )
+        .await
+        .expect("pg_stat_activity")
+        .get(0);
+    assert_eq!(listening, 0, "no server session was asked to LISTEN");
+}

@@ -36,12 +36,11 @@ BEGIN
     SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
              'id', pg_catalog.to_jsonb(c) -> 'id',
              'v', pg_catalog.to_jsonb(c) -> 'version',
-             -- A data point names its goal only: its intervention is the
-             -- goal's (a coordinator's open detail must see the new point).
-             'iv', COALESCE(pg_catalog.to_jsonb(c) -> 'intervention_id',
-                            (SELECT pg_catalog.to_jsonb(g.intervention_id)
-                               FROM public.intervention_goals g
-                              WHERE g.id = (pg_catalog.to_jsonb(c) ->> 'goal_id')::uuid)))))
+             'iv', pg_catalog.to_jsonb(c) -> 'intervention_id',
+             -- A data point names its goal only: the open detail knows its
+             -- goals (looking the intervention up here would need SELECT on
+             -- goals from every writer, definer functions' owners included).
+             'g', pg_catalog.to_jsonb(c) -> 'goal_id')))
       INTO rows_json
       FROM changed c;
   END IF;

@@ -116,11 +116,20 @@ pub fn build_pool_with_tls(
 pub async fn connect_one(params: &ConnParams) -> Result<tokio_postgres::Client, ConnectError> {
     let target = params.display_masked();
     let (client, connection) = open(params).await?;
+    let t = target.clone();
     tokio::spawn(async move {
         if let Err(e) = connection.await {
-            tracing::warn!(target = %target, error = %e, "database connection closed with an error");
+            tracing::warn!(target = %t, error = %e, "database connection closed with an error");
         }
     });
+    // As every pooled connection does: an unnamed statement whose result
+    // has a column of a type the client does not know yet (caseload's
+    // enums) stops to look it up mid-answer, which can hang the connection
+    // (seen in tests paging 100 rows). A database without the schema yet
+    // has nothing to learn.
+    crate::db::unnamed::learn_types(&client)
+        .await
+        .map_err(|source| ConnectError::Postgres { target, source })?;
     Ok(client)
 }
 

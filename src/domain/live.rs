@@ -119,6 +119,9 @@ pub struct Changes {
     /// Interventions changed themselves or in one of their parts (goals,
     /// measurements, sessions, team, attachments), as far as named.
     pub interventions: BTreeSet<Uuid>,
+    /// Goals whose data points changed, as far as named (a data point
+    /// names its goal, not its intervention).
+    pub goals: BTreeSet<Uuid>,
     /// Notifications folded into this, for the bench and the tests.
     pub heard: u32,
 }
@@ -136,6 +139,9 @@ struct PayloadRow {
     id: Option<serde_json::Value>,
     #[serde(default)]
     iv: Option<Uuid>,
+    /// A data point's goal.
+    #[serde(default)]
+    g: Option<Uuid>,
 }
 
 impl Changes {
@@ -202,6 +208,9 @@ impl Changes {
             if let Some(iv) = row.iv {
                 self.interventions.insert(iv);
             }
+            if let Some(g) = row.g {
+                self.goals.insert(g);
+            }
         }
         true
     }
@@ -212,6 +221,7 @@ impl Changes {
         self.unnamed.extend(other.unnamed);
         self.rows.extend(other.rows);
         self.interventions.extend(other.interventions);
+        self.goals.extend(other.goals);
         self.heard = self.heard.saturating_add(other.heard);
     }
 
@@ -223,6 +233,11 @@ impl Changes {
     /// Row `id` of `table` may have changed.
     pub fn touches_row(&self, table: Table, id: Uuid) -> bool {
         self.everything || self.unnamed.contains(&table) || self.rows.contains(&(table, id))
+    }
+
+    /// A data point of goal `id` may have changed.
+    pub fn touches_goal(&self, id: Uuid) -> bool {
+        self.everything || self.unnamed.contains(&Table::Measurements) || self.goals.contains(&id)
     }
 
     /// Intervention `id` or one of its parts may have changed.
@@ -245,6 +260,17 @@ mod tests {
 
     fn id(s: &str) -> Uuid {
         Uuid::parse_str(s).unwrap()
+    }
+
+    #[test]
+    fn a_data_points_payload_names_its_goal() {
+        let mut c = Changes::default();
+        let p = format!(
+            r#"{{"t":"progress_measurements","op":"I","n":1,"rows":[{{"id":"{A}","g":"{B}"}}]}}"#
+        );
+        assert!(c.add_payload(&p));
+        assert!(c.touches_goal(id(B)));
+        assert!(!c.touches_goal(id(A)));
     }
 
     #[test]

@@ -61,6 +61,11 @@ pub async fn connect(conninfo: &str) -> Client {
     tokio::spawn(async move {
         let _ = conn.await;
     });
+    // As caseload's own connections do (`db::pool::connect_one`): the enums
+    // known before the first unnamed statement returns one.
+    caseload::db::unnamed::learn_types(&client)
+        .await
+        .expect("learning the enum types");
     client
 }
 

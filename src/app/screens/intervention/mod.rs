@@ -213,8 +213,10 @@ impl Room for DetailState {
     fn on_changed(&mut self, cx: &mut Cx, changes: &crate::domain::live::Changes) -> Vec<Effect> {
         use crate::domain::live::Table;
         let student = self.detail.get().map(|d| d.header.student_id);
+        let goals = self.detail.get().map_or(&[][..], |d| &d.goals[..]);
         if changes.touches_intervention(self.id)
             || student.is_some_and(|id| changes.touches_row(Table::Students, id))
+            || goals.iter().any(|g| changes.touches_goal(g.goal.id))
         {
             cx.go(Nav::ReloadSelf);
         }
