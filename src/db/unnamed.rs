@@ -15,13 +15,11 @@ use std::future::Future;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use futures::{TryStreamExt, pin_mut};
-use tokio_postgres::types::{Kind, ToSql, Type};
+use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Error, GenericClient, Row};
 
-/// A Rust type with the PostgreSQL type it is sent as.
-pub trait PgTyped {
-    fn pg_type() -> Type;
-}
+// In domain, so that its enums can say their types without naming db.
+pub use crate::domain::pg_typed::{PgTyped, enum_type};
 
 /// A query parameter: a value and the type declared for it in the Parse.
 pub trait Param: Sync {
@@ -91,18 +89,6 @@ typed! {
     [String] => Type::TEXT_ARRAY,
     Vec<f64> => Type::FLOAT8_ARRAY,
     Vec<NaiveDate> => Type::DATE_ARRAY,
-}
-
-/// The type of one of caseload's enums, with OID 0 so the server infers it
-/// (the OID differs from one database to the next); the name and labels are
-/// what the derived `ToSql` checks.
-pub fn enum_type(name: &str, labels: &[&str]) -> Type {
-    Type::new(
-        name.to_string(),
-        0,
-        Kind::Enum(labels.iter().map(|l| l.to_string()).collect()),
-        "public".to_string(),
-    )
 }
 
 fn typed_params<'a>(params: &'a [&'a dyn Param]) -> Vec<(&'a (dyn ToSql + Sync), Type)> {

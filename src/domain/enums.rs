@@ -56,9 +56,9 @@ macro_rules! pg_enum {
             }
         }
 
-        impl crate::db::unnamed::PgTyped for $name {
+        impl crate::domain::pg_typed::PgTyped for $name {
             fn pg_type() -> postgres_types::Type {
-                crate::db::unnamed::enum_type($pg, &[$($label),+])
+                crate::domain::pg_typed::enum_type($pg, &[$($label),+])
             }
         }
 

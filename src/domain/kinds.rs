@@ -49,7 +49,7 @@ macro_rules! text_kind {
         }
 
         // Text columns: sent as `unknown`, like any other text.
-        impl crate::db::unnamed::PgTyped for $name {
+        impl crate::domain::pg_typed::PgTyped for $name {
             fn pg_type() -> Type {
                 Type::UNKNOWN
             }

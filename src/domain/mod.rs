@@ -25,6 +25,7 @@ pub mod my_caseload;
 pub mod navigation;
 pub mod outcome;
 pub mod people;
+pub mod pg_typed;
 pub mod plan;
 pub mod programs;
 pub mod progress;
