@@ -161,6 +161,27 @@ fn roster(s: &State) -> Option<&RosterState> {
     })
 }
 
+/// The admin renames the first student on `coord`'s roster; the roster
+/// shows the new name (`what` says how it got there).
+async fn renamed_on_roster(
+    admin: &tokio_postgres::Client,
+    coord: &mut Client,
+    to: &str,
+    what: &str,
+) {
+    let first = roster(&coord.state).unwrap().rows[0].id;
+    rename(admin, first, to).await;
+    coord
+        .until(what, |s| {
+            roster(s).is_some_and(|r| {
+                r.rows
+                    .iter()
+                    .any(|x| x.preferred_name.as_deref() == Some(to))
+            })
+        })
+        .await;
+}
+
 async fn rename(admin: &tokio_postgres::Client, student: Uuid, to: &str) {
     let n = admin
         .execute(
@@ -438,17 +459,13 @@ async fn the_listener_survives_the_server_killing_its_connection() {
         coord.state.message
     );
     // It listens again: a rename on screen shows.
-    let first = roster(&coord.state).unwrap().rows[0].id;
-    rename(&f.admin, first, "Phoenix").await;
-    coord
-        .until("the rename after the reconnect", |s| {
-            roster(s).is_some_and(|r| {
-                r.rows
-                    .iter()
-                    .any(|x| x.preferred_name.as_deref() == Some("Phoenix"))
-            })
-        })
-        .await;
+    renamed_on_roster(
+        &f.admin,
+        &mut coord,
+        "Phoenix",
+        "the rename after the reconnect",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -460,17 +477,13 @@ async fn poll_mode_sees_a_change_without_listen() {
         settings(Mode::Poll),
     )
     .await;
-    let first = roster(&coord.state).unwrap().rows[0].id;
-    rename(&f.admin, first, "Pollster").await;
-    coord
-        .until("the rename, seen by polling", |s| {
-            roster(s).is_some_and(|r| {
-                r.rows
-                    .iter()
-                    .any(|x| x.preferred_name.as_deref() == Some("Pollster"))
-            })
-        })
-        .await;
+    renamed_on_roster(
+        &f.admin,
+        &mut coord,
+        "Pollster",
+        "the rename, seen by polling",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -512,17 +525,13 @@ async fn behind_pgbouncer_the_listener_polls() {
     };
     let mut coord =
         Client::start(&through, vec![Screen::Roster(RosterState::default())], auto).await;
-    let first = roster(&coord.state).unwrap().rows[0].id;
-    rename(&f.admin, first, "Bouncepoll").await;
-    coord
-        .until("the rename, seen through the pooler", |s| {
-            roster(s).is_some_and(|r| {
-                r.rows
-                    .iter()
-                    .any(|x| x.preferred_name.as_deref() == Some("Bouncepoll"))
-            })
-        })
-        .await;
+    renamed_on_roster(
+        &f.admin,
+        &mut coord,
+        "Bouncepoll",
+        "the rename, seen through the pooler",
+    )
+    .await;
     let listening: i64 = f
         .admin
         .query_one(

@@ -399,3 +399,15 @@ pub fn backoff_seconds(attempts: i32, base: f64) -> f64 {
 
 #[cfg(test)]
 mod tests;
+
+/// One snapshot for a job's reads on a read host (`JobCtx::read_host`):
+/// read-only, repeatable read.
+pub async fn read_snapshot(
+    c: &mut tokio_postgres::Client,
+) -> Result<tokio_postgres::Transaction<'_>, tokio_postgres::Error> {
+    c.build_transaction()
+        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await
+}

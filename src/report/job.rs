@@ -130,12 +130,7 @@ fn handle(ctx: &mut JobCtx, payload: Value) -> BoxFuture<'_, JobResult> {
             let mut progress = |pct: u8, msg: &str| ctx.progress(pct.min(90), msg);
             match read_host.as_mut() {
                 Some(obj) => {
-                    let rc: &mut tokio_postgres::Client = obj;
-                    let rtx = rc
-                        .build_transaction()
-                        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-                        .read_only(true)
-                        .start()
+                    let rtx = crate::jobs::read_snapshot(obj)
                         .await
                         .map_err(|e| db_error(&e))?;
                     super::build(&rtx, &p.spec, today, &mut progress)
