@@ -90,6 +90,16 @@ async fn people_sign_in_through_auth_query_with_their_own_passwords() {
         "a wrong password is refused: {:?}",
         wrong.map(|_| ())
     );
+    // Taken for a rejected password, so the prompt asks again (ivy's
+    // tryout: PgBouncer says 08P01, not 28P01, and `r` retried the same).
+    let refused = tokio_postgres::connect(&format!("{through} password=not-{password}"), NoTls)
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        caseload::worker::is_auth_error(&refused),
+        "PgBouncer's refusal asks for the password again: {refused:?}"
+    );
     // The lookup never answers for a superuser: postgres cannot come in
     // this way whatever it sends.
     let superuser = try_connect(&format!(

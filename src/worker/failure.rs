@@ -49,6 +49,17 @@ pub fn is_auth_error(e: &tokio_postgres::Error) -> bool {
         Some(c) if *c == SqlState::INVALID_PASSWORD
             || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
     ) || password_missing(e)
+        || rejected_by_pooler(e)
+}
+
+/// PgBouncer refuses a wrong password with its own FATAL ("SASL
+/// authentication failed", "password authentication failed") under
+/// SQLSTATE 08P01, not 28P01: still a password to ask for again.
+fn rejected_by_pooler(e: &tokio_postgres::Error) -> bool {
+    e.as_db_error().is_some_and(|d| {
+        d.code() == &tokio_postgres::error::SqlState::PROTOCOL_VIOLATION
+            && d.message().contains("authentication failed")
+    })
 }
 
 /// tokio-postgres's own error when the server asks for a password and the
