@@ -117,6 +117,19 @@ impl Client {
         }
     }
 
+    /// Opens intervention `id` over what is on screen, as Enter on a row
+    /// does, and waits for it to load.
+    async fn open_intervention(&mut self, id: Uuid) {
+        self.state
+            .screens
+            .push(Screen::Intervention(DetailState::new(id, "opened".into())));
+        self.key(KeyCode::Char('r'));
+        self.until("the detail loaded", |s| {
+            !s.busy() && format!("{:?}", s.top()).contains("header")
+        })
+        .await;
+    }
+
     fn shows(&self, text: &str) -> bool {
         format!("{:?}", self.state.screens).contains(text)
     }
@@ -213,19 +226,7 @@ async fn a_save_appears_on_the_other_clients_home_detail_and_roster() {
         .and_then(|h| h.home.get())
         .and_then(|h| h.active.first().cloned())
         .expect("an active intervention on the home");
-    coord
-        .state
-        .screens
-        .push(Screen::Intervention(DetailState::new(
-            row.of.intervention_id,
-            "opened".into(),
-        )));
-    coord.key(KeyCode::Char('r'));
-    coord
-        .until("the detail loaded", |s| {
-            !s.busy() && format!("{:?}", s.top()).contains("header")
-        })
-        .await;
+    coord.open_intervention(row.of.intervention_id).await;
     // The roster client: move onto the third row, to see the cursor stay.
     lister.key(KeyCode::Down);
     lister.key(KeyCode::Down);
@@ -277,15 +278,7 @@ async fn a_save_appears_on_the_other_clients_home_detail_and_roster() {
         .await
         .expect("an intervention of the counselor's")
         .get(0);
-    coord
-        .state
-        .screens
-        .push(Screen::Intervention(DetailState::new(
-            theirs,
-            "theirs".into(),
-        )));
-    coord.key(KeyCode::Char('r'));
-    coord.until("their detail loaded", |s| !s.busy()).await;
+    coord.open_intervention(theirs).await;
     let n = counselor
         .execute(
             "UPDATE interventions SET concern = 'Reads aloud now' WHERE id = $1",
@@ -332,15 +325,7 @@ async fn a_half_edited_form_is_not_overwritten_and_says_who_changed_it() {
         .and_then(|h| h.home.get())
         .and_then(|h| h.active.first().cloned())
         .expect("an active intervention");
-    coord
-        .state
-        .screens
-        .push(Screen::Intervention(DetailState::new(
-            row.of.intervention_id,
-            "opened".into(),
-        )));
-    coord.key(KeyCode::Char('r'));
-    coord.until("the detail loaded", |s| !s.busy()).await;
+    coord.open_intervention(row.of.intervention_id).await;
     coord.key(KeyCode::Char('E'));
     coord
         .until("the edit form open", |s| {
