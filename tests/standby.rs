@@ -21,8 +21,8 @@ use caseload::domain::enums::InterventionStatus;
 use caseload::domain::iv_list::{IvPage, IvPageRequest, IvQuery};
 use caseload::worker::Worker;
 use caseload::worker::read_target::{Choice, ReadRouter};
+use common::server_bin::ServerBin;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_postgres::{Client, NoTls};
@@ -31,8 +31,7 @@ use uuid::Uuid;
 /// A primary and its standby; both stopped and removed on drop.
 struct Pair {
     dir: tempfile::TempDir,
-    bin: PathBuf,
-    as_postgres: bool,
+    server: ServerBin,
     primary_port: u16,
     standby_port: u16,
 }
@@ -44,38 +43,15 @@ fn free_port() -> u16 {
 
 impl Pair {
     fn new() -> Pair {
-        // pg_basebackup sits beside the real pg_ctl, which PATH may only
-        // link to (/usr/local/bin/pg_ctl -> /usr/lib/postgresql/15/bin).
-        let bin = caseload::demo::find_bin_dir()
-            .and_then(|d| std::fs::canonicalize(d.join("pg_ctl")).ok())
-            .and_then(|p| p.parent().map(Path::to_path_buf))
-            .expect("initdb, pg_ctl and pg_basebackup (PostgreSQL server binaries) are needed");
-        let as_postgres = std::fs::read_to_string("/proc/self/status")
-            .map(|s| {
-                s.lines()
-                    .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
-            })
-            .unwrap_or(false);
-        let dir = tempfile::Builder::new()
-            .prefix("caseload-standby-")
-            .tempdir_in("/tmp")
-            .expect("tempdir");
+        let server = ServerBin::find();
+        let dir = server.tempdir("caseload-standby-");
         let pair = Pair {
             dir,
-            bin,
-            as_postgres,
+            server,
             primary_port: free_port(),
             standby_port: free_port(),
         };
-        if as_postgres {
-            // PostgreSQL refuses to run as root.
-            pair.must(
-                Command::new("chown")
-                    .args(["-R", "postgres:postgres"])
-                    .arg(pair.path()),
-            );
-        }
-        let mut initdb = pair.pg("initdb");
+        let mut initdb = pair.server.pg("initdb");
         initdb.arg("-D").arg(pair.data("primary")).args([
             "-U",
             "postgres",
@@ -84,7 +60,7 @@ impl Pair {
             "UTF8",
             "--no-instructions",
         ]);
-        pair.must(&mut initdb);
+        pair.server.must(&mut initdb);
         pair.start("primary", pair.primary_port);
         pair
     }
@@ -97,29 +73,8 @@ impl Pair {
         self.path().join(which)
     }
 
-    fn pg(&self, program: &str) -> Command {
-        let exe = self.bin.join(program);
-        if self.as_postgres {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(exe);
-            c
-        } else {
-            Command::new(exe)
-        }
-    }
-
-    fn must(&self, cmd: &mut Command) {
-        let out = cmd.output().expect("run");
-        assert!(
-            out.status.success(),
-            "{cmd:?}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
     fn start(&self, which: &str, port: u16) {
-        let mut start = self.pg("pg_ctl");
+        let mut start = self.server.pg("pg_ctl");
         start
             .arg("-D")
             .arg(self.data(which))
@@ -131,12 +86,13 @@ impl Pair {
                 self.path().display()
             ))
             .arg("start");
-        self.must(&mut start);
+        self.server.must(&mut start);
     }
 
     fn stop(&self, which: &str) {
-        self.must(
-            self.pg("pg_ctl")
+        self.server.must(
+            self.server
+                .pg("pg_ctl")
                 .arg("-D")
                 .arg(self.data(which))
                 .args(["-m", "fast", "-w", "stop"]),
@@ -146,7 +102,7 @@ impl Pair {
     /// The standby: a base backup of the primary as it is now, streaming
     /// from it (`-R` writes primary_conninfo and standby.signal).
     fn start_standby(&self) {
-        let mut backup = self.pg("pg_basebackup");
+        let mut backup = self.server.pg("pg_basebackup");
         backup
             .args([
                 "-h",
@@ -163,7 +119,7 @@ impl Pair {
             .arg(self.primary_port.to_string())
             .arg("-D")
             .arg(self.data("standby"));
-        self.must(&mut backup);
+        self.server.must(&mut backup);
         self.start("standby", self.standby_port);
     }
 
@@ -184,6 +140,7 @@ impl Drop for Pair {
     fn drop(&mut self) {
         for which in ["standby", "primary"] {
             let _ = self
+                .server
                 .pg("pg_ctl")
                 .arg("-D")
                 .arg(self.data(which))

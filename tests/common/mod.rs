@@ -336,5 +336,6 @@ pub mod explain;
 pub mod pty;
 pub mod roles;
 pub mod scram;
+pub mod server_bin;
 pub mod store;
 pub mod worker;
