@@ -334,6 +334,13 @@ pub struct SoakArgs {
     /// Each client's pool size (default: database.pool_max_size).
     #[arg(long)]
     pub pool_size: Option<usize>,
+    /// Go through a private PgBouncer (transaction mode, started and
+    /// stopped by the soak; needs `pgbouncer` installed and a server that
+    /// trusts the people on loopback) allowed at most this many server
+    /// connections to the database in all.
+    #[arg(long, value_name = "MAX_SERVER_CONNECTIONS",
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub pgbouncer: Option<u32>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -549,6 +549,7 @@ async fn soak(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::SoakArgs
         admin,
         database,
         scratch: std::env::temp_dir(),
+        pgbouncer: args.pgbouncer,
     };
     let report = caseload::soak::run(opts).await?;
     print!("{}", caseload::soak::format(&report));

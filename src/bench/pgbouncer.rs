@@ -42,6 +42,11 @@ pub struct BouncerConfig {
     pub max_db_connections: u32,
     /// Client connections PgBouncer accepts (`max_client_conn`).
     pub max_clients: u32,
+    /// Seconds a server connection may sit idle before PgBouncer closes it
+    /// (`server_idle_timeout`; PgBouncer's default is 600). With
+    /// `max_db_connections` and many roles this is how long a role waits
+    /// for a connection another role's pool no longer needs.
+    pub server_idle_timeout: Option<u32>,
     pub auth: BouncerAuth,
 }
 
@@ -55,6 +60,7 @@ impl BouncerConfig {
             pool_size,
             max_db_connections: 0,
             max_clients: 2000,
+            server_idle_timeout: None,
             auth,
         }
     }
@@ -99,6 +105,11 @@ impl Bouncer {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// PgBouncer's process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
     }
 
     /// A libpq connection string for `user` on `dbname` through PgBouncer.
@@ -167,6 +178,9 @@ impl Bouncer {
             auth_file = auth_file.display(),
             log = self.dir.join("pgbouncer.log").display(),
         );
+        if let Some(secs) = cfg.server_idle_timeout {
+            ini.push_str(&format!("server_idle_timeout = {secs}\n"));
+        }
         if let Some(auth_user) = query {
             ini.push_str(&format!(
                 "auth_user = {auth_user}\n\

@@ -12,6 +12,7 @@
 pub mod check;
 pub mod client;
 pub mod people;
+pub mod pooler;
 pub mod server;
 pub mod tally;
 
@@ -46,6 +47,9 @@ pub struct Options {
     pub database: DatabaseConfig,
     /// Where the clients' drafts and outboxes go (removed afterwards).
     pub scratch: PathBuf,
+    /// Through a private PgBouncer (transaction mode) allowed this many
+    /// server connections in all, instead of straight to `target`.
+    pub pgbouncer: Option<u32>,
 }
 
 pub struct Report {
@@ -65,6 +69,7 @@ pub struct Report {
     pub client_hwm_kib: Option<u64>,
     pub sessions: Result<check::Saves, String>,
     pub contacts: Result<check::Saves, String>,
+    pub pooler: Option<pooler::PoolerReport>,
 }
 
 /// "90", "90s", "2m", "500ms", "1h".
@@ -106,18 +111,36 @@ pub async fn run(opts: Options) -> Result<Report> {
         .map(|r| r.get(0));
     let run = Uuid::new_v4().simple().to_string()[..8].to_string();
     let scratch = opts.scratch.join(format!("soak-{run}"));
-    let tls = Tls::for_params(&opts.target)?;
+    let (bouncer, target, pooler) = match opts.pgbouncer {
+        Some(max) => {
+            let users = people.iter().map(|p| p.username.clone()).collect();
+            let (b, via, report) =
+                pooler::start(&opts.target, users, max, opts.database.pool_max_size)?;
+            (Some(b), via, Some(report))
+        }
+        None => (None, opts.target.clone(), None),
+    };
+    let tls = Tls::for_params(&target)?;
 
     let counselors = people.iter().filter(|p| p.kind == Kind::Counselor).count();
     let coordinators = people.len() - counselors;
     let mut clients = Vec::with_capacity(people.len());
     for (i, person) in people.into_iter().enumerate() {
-        let mut params = opts.target.clone().with_application_name("caseload soak");
+        let mut params = target.clone().with_application_name("caseload soak");
         params.user = person.username.clone();
         let pool = crate::db::pool::build_pool_with_tls(&params, &opts.database, &tls)?;
         let store = DraftStore::open(&scratch.join(i.to_string()))
             .wrap_err_with(|| format!("the scratch folder {}", scratch.display()))?;
-        let worker = Worker::new(pool.clone(), tls.clone()).with_drafts(Arc::new(store));
+        // Credentials as the terminal has them: the worker then notices a
+        // pooler at sign-in and behaves behind it as a person's would.
+        let creds = crate::worker::Credentials {
+            params,
+            db: opts.database.clone(),
+            store: Arc::new(crate::config::keyring::MemoryKeyring::default()),
+        };
+        let worker = Worker::new(pool.clone(), tls.clone())
+            .with_drafts(Arc::new(store))
+            .with_credentials(creds);
         let (replies_tx, replies) = tokio::sync::mpsc::unbounded_channel();
         let effects = crate::worker::spawn_worker(worker, replies_tx);
         clients.push((Client::new(person, i, &run, effects, replies), pool));
@@ -164,6 +187,11 @@ pub async fn run(opts: Options) -> Result<Report> {
     let server = sampler.await.unwrap_or_default();
     let client_rss_end_kib = server::proc_status_kib("self", "VmRSS");
     let client_hwm_kib = server::proc_status_kib("self", "VmHWM");
+    let pooler = bouncer
+        .as_ref()
+        .zip(pooler)
+        .map(|(b, r)| pooler::finish(b, r));
+    drop(bouncer);
 
     let admin = crate::db::pool::connect_one(&admin_params).await?;
     let sessions = check::sessions(&admin, &run, &sessions)
@@ -190,6 +218,7 @@ pub async fn run(opts: Options) -> Result<Report> {
         client_hwm_kib,
         sessions,
         contacts,
+        pooler,
     })
 }
 
@@ -317,6 +346,26 @@ pub fn format(r: &Report) -> String {
             String::new()
         }
     );
+    if let Some(p) = &r.pooler {
+        let _ = writeln!(
+            s,
+            "pooler        PgBouncer, transaction mode: at most {} server connections in all \
+             (max_db_connections), {} per person, idle ones closed after {} s; its memory \
+             (VmRSS) {} at the end; {}",
+            p.max_server_connections,
+            p.per_person_pool,
+            p.server_idle_timeout,
+            kib(p.rss_kib),
+            if p.problems.is_empty() {
+                "no warnings or errors in its log".to_string()
+            } else {
+                "its log's warnings and errors:".to_string()
+            }
+        );
+        for (n, text) in &p.problems {
+            let _ = writeln!(s, "  {n:>6}  {text}");
+        }
+    }
     let _ = writeln!(
         s,
         "server memory backends' private memory (sum of RssAnon) peak {}; sum of VmRSS peak {} \
