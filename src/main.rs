@@ -545,6 +545,7 @@ async fn soak(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::SoakArgs
         clients: args.clients as usize,
         duration: args.duration,
         think: args.rate,
+        ramp: args.ramp,
         target,
         admin,
         database,
