@@ -83,6 +83,12 @@ fn fidelity_low(t: &str) -> String {
     )
 }
 
+/// The last session and the next one due as the person sees them: with
+/// restricted sessions for those who may see them (their side table's row,
+/// which row-level security shows nobody else), as the home screen counts.
+const LAST_SESSION: &str = "COALESCE(lr.last_session, l.last_session)";
+const NEXT_DUE: &str = "COALESCE(lr.next_session_due, l.next_session_due)";
+
 /// Open: running or due for review.
 const OPEN: &str = "l.status IN ('active', 'review_due')";
 
@@ -123,7 +129,7 @@ fn conditions(f: &IvFilters, today: NaiveDate, p: &mut Params) -> Vec<String> {
     if let Some(n) = f.no_session_days {
         let (t, n) = (p.bind(today), p.bind(i32::from(n)));
         w.push(format!(
-            "{OPEN} AND COALESCE(l.last_session, l.start_date) < {t}::date - {n}::int"
+            "{OPEN} AND COALESCE({LAST_SESSION}, l.start_date) < {t}::date - {n}::int"
         ));
     }
     w
@@ -211,8 +217,8 @@ fn columns(sort: IvSort, t: &str) -> String {
         "l.intervention_id, l.student_id, l.last_name, l.first_name, \
          COALESCE(pr.name, i.custom_name, ''), l.tier, l.status, l.intervention_type, \
          l.program_id, l.owner_id, o.display_name, l.school_id, COALESCE(sc.short_name, sc.name), \
-         l.start_date, l.next_session_due, l.review_on, l.off_track, {fid}, l.last_session, \
-         i.sessions_per_week, {k1} AS k1, {k2} AS k2",
+         l.start_date, {NEXT_DUE}, l.review_on, l.off_track, {fid}, {LAST_SESSION}, \
+         i.sessions_per_week, {k1} AS k1, {k2} AS k2, l.next_session_due",
         fid = fidelity_low(t),
         k1 = keys[0],
     )
@@ -242,6 +248,7 @@ fn iv_row(r: &Row, today: NaiveDate) -> IvRow {
         school: r.get(12),
         start_date,
         next_session_due: r.get(14),
+        due_key: r.get(22),
         review_on: r.get(15),
         off_track: r.get(16),
         fidelity_low: r.get(17),
