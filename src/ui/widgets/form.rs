@@ -334,12 +334,29 @@ pub fn render_conflict_with(
         .collect();
     let room = usize::from(area.height).saturating_sub(lines.len() + 2);
     // On a short terminal the fields that differ are what the choice is
-    // about: the unchanged ones give way first, and say so.
-    let hide_same = blocks.iter().map(Vec::len).sum::<usize>() > room;
+    // about: unchanged ones give way (the last first) until the rest fit,
+    // and say so.
+    let mut over = blocks.iter().map(Vec::len).sum::<usize>().saturating_sub(room);
+    let mut hide = vec![false; rows.len()];
+    for (i, (_, mine, theirs)) in rows.iter().enumerate().rev() {
+        if over == 0 {
+            break;
+        }
+        if mine == theirs {
+            hide[i] = true;
+            over -= 1;
+        }
+    }
+    // The line saying how many are not shown needs room too.
+    if hide.iter().any(|h| *h) {
+        if let Some(i) = (0..rows.len()).find(|&i| !hide[i] && rows[i].1 == rows[i].2) {
+            hide[i] = true;
+        }
+    }
     let mut hidden = 0;
-    for ((_, mine, theirs), block) in rows.iter().zip(blocks) {
+    for (((_, mine, theirs), block), hide) in rows.iter().zip(blocks).zip(hide) {
         let differs = mine != theirs;
-        if hide_same && !differs {
+        if hide {
             hidden += 1;
             continue;
         }
