@@ -201,21 +201,21 @@ async fn due_from_visible_sessions(c: &Client, iv: Uuid) -> Option<chrono::Naive
 async fn restricted_session_dates_reach_only_those_who_may_see_them() {
     let d = District::new().await;
     let iv = d.students["b1"].interventions[0];
-    d.admin
-        .execute(
-            "UPDATE interventions SET start_date = current_date - 30, status = 'active', \
-               sessions_per_week = 1 WHERE id = $1",
-            &[&iv],
-        )
-        .await
-        .expect("start");
+    // Running (through the lifecycle's steps), weekly, started a month ago.
+    for sql in [
+        "UPDATE interventions SET status = 'planned' WHERE id = $1 AND status = 'referred'",
+        "UPDATE interventions SET start_date = current_date - 30, status = 'active', \
+           sessions_per_week = 1 WHERE id = $1",
+    ] {
+        d.admin.execute(sql, &[&iv]).await.expect(sql);
+    }
     let teacher = d.connect_as("teacher").await;
     let before = listed(&teacher, iv).await.expect("the teacher's row");
     d.admin
         .execute(
             "INSERT INTO intervention_sessions (id, intervention_id, session_date, minutes, \
                attendance, is_restricted) \
-             VALUES (gen_random_uuid(), $1, current_date - 2, 45, 'present', true)",
+             VALUES (gen_random_uuid(), $1, current_date + 1, 45, 'present', true)",
             &[&iv],
         )
         .await
