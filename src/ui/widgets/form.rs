@@ -336,7 +336,11 @@ pub fn render_conflict_with(
     // On a short terminal the fields that differ are what the choice is
     // about: unchanged ones give way (the last first) until the rest fit,
     // and say so.
-    let mut over = blocks.iter().map(Vec::len).sum::<usize>().saturating_sub(room);
+    let mut over = blocks
+        .iter()
+        .map(Vec::len)
+        .sum::<usize>()
+        .saturating_sub(room);
     let mut hide = vec![false; rows.len()];
     for (i, (_, mine, theirs)) in rows.iter().enumerate().rev() {
         if over == 0 {
@@ -348,10 +352,10 @@ pub fn render_conflict_with(
         }
     }
     // The line saying how many are not shown needs room too.
-    if hide.iter().any(|h| *h) {
-        if let Some(i) = (0..rows.len()).find(|&i| !hide[i] && rows[i].1 == rows[i].2) {
-            hide[i] = true;
-        }
+    if hide.iter().any(|h| *h)
+        && let Some(i) = (0..rows.len()).find(|&i| !hide[i] && rows[i].1 == rows[i].2)
+    {
+        hide[i] = true;
     }
     let mut hidden = 0;
     for (((_, mine, theirs), block), hide) in rows.iter().zip(blocks).zip(hide) {
