@@ -161,13 +161,9 @@ pub struct IvRow {
     pub school: String,
     pub start_date: Option<NaiveDate>,
     /// As the person sees it: with restricted sessions when they may see
-    /// them (0037), so it agrees with the home screen.
+    /// them (0037), so it agrees with the home screen; the next-due sort's
+    /// key.
     pub next_session_due: Option<NaiveDate>,
-    /// The next due date the next-due sort orders by: the one without
-    /// restricted sessions, which the sort's index holds (0019). It differs
-    /// from `next_session_due` only for a row with restricted sessions seen
-    /// by someone who may see them; that row keeps its place by this date.
-    pub due_key: Option<NaiveDate>,
     pub review_on: Option<NaiveDate>,
     pub off_track: bool,
     pub fidelity_low: bool,
@@ -186,7 +182,7 @@ impl IvRow {
             id: self.id,
             last_name: self.last_name.clone(),
             first_name: self.first_name.clone(),
-            next_session_due: self.due_key,
+            next_session_due: self.next_session_due,
             review_on: self.review_on,
             start_date: self.start_date,
         }

@@ -32,7 +32,6 @@ pub(crate) fn row(n: u128) -> IvRow {
         school: "Lincoln".into(),
         start_date: day(1),
         next_session_due: day(1 + (n % 28) as u32),
-        due_key: day(1 + (n % 28) as u32),
         review_on: day(20),
         off_track: n.is_multiple_of(3),
         fidelity_low: n.is_multiple_of(4),
