@@ -62,6 +62,19 @@ pub async fn interventions(
         Content::All => "",
         Content::Public => "AND NOT i.is_restricted",
     };
+    // intervention_list_restricted counts restricted sessions too (for
+    // those who may see them): a public report must not, or its totals
+    // would tell the family a restricted session took place.
+    let delivered = match content {
+        Content::All => {
+            "COALESCE(lr.sessions_delivered, l.sessions_delivered, 0)::int8, \
+                         COALESCE(lr.minutes_delivered, l.minutes_delivered, 0)::int8"
+        }
+        Content::Public => {
+            "COALESCE(l.sessions_delivered, 0)::int8, \
+                            COALESCE(l.minutes_delivered, 0)::int8"
+        }
+    };
     let sql = format!(
         "SELECT i.id, i.student_id, s.local_id, s.last_name || ', ' || s.first_name, \
                 COALESCE(NULLIF(btrim(s.preferred_name), ''), s.first_name) || ' ' || s.last_name, \
@@ -69,9 +82,7 @@ pub async fn interventions(
                 COALESCE(p.name, i.custom_name, ''), i.intervention_type::text, i.tier, i.status, \
                 o.display_name, c.display_name, s.counselor_id, i.is_restricted, \
                 COALESCE(l.off_track, false), i.start_date, i.planned_end_date, i.ended_at::date, \
-                i.sessions_per_week, i.minutes_per_session, \
-                COALESCE(lr.sessions_delivered, l.sessions_delivered, 0)::int8, \
-                COALESCE(lr.minutes_delivered, l.minutes_delivered, 0)::int8 \
+                i.sessions_per_week, i.minutes_per_session, {delivered} \
          FROM interventions i JOIN students s ON s.id = i.student_id \
          JOIN schools sc ON sc.id = s.school_id \
          LEFT JOIN intervention_programs p ON p.id = i.program_id \
