@@ -146,7 +146,7 @@ fn erase_pays(old: &Buffer, new: &Buffer, term: &Term, x: u16, y: u16, changes: 
 mod tests {
     use super::*;
     use ratatui::layout::Rect;
-    use ratatui::style::Style;
+    use ratatui::style::{Style, Stylize};
 
     fn buffer(rows: &[&str]) -> Buffer {
         let mut b = Buffer::empty(Rect::new(0, 0, 40, rows.len() as u16));
@@ -205,6 +205,32 @@ mod tests {
     }
 
     #[test]
+    fn a_gap_in_another_colour_is_jumped_over_not_repainted() {
+        let mut old = buffer(&["a1 b1 c1"]);
+        let mut new = buffer(&["a2 b2 c2"]);
+        for b in [&mut old, &mut new] {
+            b.set_string(3, 0, "b", Style::new().red());
+        }
+        let mut vt = vt100::Parser::new(1, 40, 0);
+        let mut out = Vec::new();
+        let mut term = Term::default();
+        paint(&Buffer::empty(old.area), &old, &mut term, &mut out);
+        vt.process(&out);
+        out.clear();
+        paint(&old, &new, &mut term, &mut out);
+        vt.process(&out);
+        let bytes = String::from_utf8(out).unwrap();
+        assert_eq!(vt.screen().contents(), "a2 b2 c2");
+        assert_eq!(
+            vt.screen().cell(0, 3).unwrap().fgcolor(),
+            vt100::Color::Idx(1),
+            "b stays red"
+        );
+        // "2", a jump over " b" (red), "2 c2".
+        assert!(bytes.contains("2\x1b[2C2 c2"), "{bytes:?}");
+    }
+
+    #[test]
     fn a_row_that_ends_sooner_is_erased_not_overwritten_with_spaces() {
         let old = buffer(&["Oyelaran-Whitfield-Montgomery, Seun", "x"]);
         let new = buffer(&["Abbott, Lena", "x"]);
@@ -212,6 +238,30 @@ mod tests {
         assert_eq!(shown, trimmed(&new));
         assert!(bytes.ends_with("\x1b[K"), "{bytes:?}");
         assert!(!bytes.contains("   "), "{bytes:?}");
+    }
+
+    #[test]
+    fn an_erase_after_a_reversed_word_leaves_plain_blanks() {
+        let old = buffer(&["Oyelaran-Whitfield-Montgomery, Seun"]);
+        let mut new = buffer(&[""]);
+        new.set_string(0, 0, "Abbott", Style::new().reversed().red());
+        let mut out = Vec::new();
+        let mut term = Term {
+            at: At::default(),
+            pen: Some(Pen::default()),
+        };
+        paint(&old, &new, &mut term, &mut out);
+        let bytes = String::from_utf8(out.clone()).unwrap();
+        assert!(bytes.contains("\x1b[K"), "{bytes:?}");
+        let mut vt = vt100::Parser::new(1, 40, 0);
+        vt.process(&out);
+        let cell = |x| vt.screen().cell(0, x).unwrap().clone();
+        assert!(cell(0).inverse());
+        assert_eq!(cell(0).fgcolor(), vt100::Color::Idx(1));
+        for x in 6..40 {
+            assert!(!cell(x).inverse(), "cell {x} is erased reversed");
+            assert_eq!(cell(x).bgcolor(), vt100::Color::Default);
+        }
     }
 
     #[test]
