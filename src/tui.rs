@@ -108,6 +108,7 @@ pub async fn run(
         release,
         last: None,
         last_rows: Vec::new(),
+        resizes: true,
         painter: paint::Term::default(),
         cursor: TextCursor::default(),
         hits: Vec::new(),
@@ -252,6 +253,9 @@ pub struct Screen<W: Write> {
     /// fingerprints.
     last: Option<ratatui::buffer::Buffer>,
     last_rows: Vec<u64>,
+    /// Follows the terminal's size (the real one); a fixed screen never
+    /// resizes.
+    resizes: bool,
     /// The terminal's cursor and pen as the last frame left them.
     painter: paint::Term,
     cursor: TextCursor,
@@ -288,6 +292,7 @@ impl<W: Write> Screen<W> {
             release,
             last: None,
             last_rows: Vec::new(),
+            resizes: false,
             painter: paint::Term::default(),
             cursor: TextCursor::default(),
             hits: Vec::new(),
@@ -305,6 +310,17 @@ impl<W: Write> Screen<W> {
     /// When rows only moved (the list scrolled), the terminal's scroll
     /// region moves them and the diff sends just what is new.
     pub fn draw(&mut self, state: &State, theme: &Theme) -> io::Result<()> {
+        // A new size makes ratatui clear the screen: that clear belongs
+        // inside the frame's bracket, or the terminal may show it blank.
+        let size = if self.resizes {
+            Some(Rect::from(self.term.size()?))
+        } else {
+            None
+        };
+        let opened = size.is_some() && size != self.last.as_ref().map(|l| l.area);
+        if opened {
+            queue!(self.term.backend_mut(), BeginSynchronizedUpdate)?;
+        }
         self.term.autoresize()?;
         ui::hits::clear();
         let cursor = ui::render_frame(&mut self.term.get_frame(), state, theme);
@@ -339,11 +355,13 @@ impl<W: Write> Screen<W> {
         self.last_rows = rows;
         // The next frame is drawn into a cleared buffer.
         self.term.swap_buffers();
-        if bytes.is_empty() {
+        if bytes.is_empty() && !opened {
             return Ok(());
         }
         let out = self.term.backend_mut();
-        queue!(out, BeginSynchronizedUpdate)?;
+        if !opened {
+            queue!(out, BeginSynchronizedUpdate)?;
+        }
         out.write_all(&bytes)?;
         queue!(out, EndSynchronizedUpdate)?;
         self.release.store(true, Ordering::Relaxed);
