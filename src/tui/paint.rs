@@ -146,7 +146,7 @@ fn erase_pays(old: &Buffer, new: &Buffer, term: &Term, x: u16, y: u16, changes: 
 mod tests {
     use super::*;
     use ratatui::layout::Rect;
-    use ratatui::style::{Style, Stylize};
+    use ratatui::style::Style;
 
     fn buffer(rows: &[&str]) -> Buffer {
         let mut b = Buffer::empty(Rect::new(0, 0, 40, rows.len() as u16));
