@@ -27,8 +27,11 @@ use std::sync::{Arc, Once};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
+mod moves;
+mod paint;
 mod recent;
 mod scroll;
+mod sgr;
 
 pub struct TuiOptions {
     pub no_color: bool,
@@ -105,6 +108,9 @@ pub async fn run(
         release,
         last: None,
         last_rows: Vec::new(),
+        resizes: true,
+        painter: paint::Term::default(),
+        cursor: TextCursor::default(),
         hits: Vec::new(),
     };
     let out = Output {
@@ -247,6 +253,12 @@ pub struct Screen<W: Write> {
     /// fingerprints.
     last: Option<ratatui::buffer::Buffer>,
     last_rows: Vec<u64>,
+    /// Follows the terminal's size (the real one); a fixed screen never
+    /// resizes.
+    resizes: bool,
+    /// The terminal's cursor and pen as the last frame left them.
+    painter: paint::Term,
+    cursor: TextCursor,
     /// What the mouse can click in the last frame (`ui::hits`).
     hits: Vec<(Rect, ui::hits::Hit)>,
 }
@@ -280,6 +292,9 @@ impl<W: Write> Screen<W> {
             release,
             last: None,
             last_rows: Vec::new(),
+            resizes: false,
+            painter: paint::Term::default(),
+            cursor: TextCursor::default(),
             hits: Vec::new(),
         })
     }
@@ -290,42 +305,99 @@ impl<W: Write> Screen<W> {
     }
 
     /// One frame: drawn, diffed against the last, bracketed as a
-    /// synchronized update and flushed in one write.
+    /// synchronized update and flushed in one write; a frame that changes
+    /// nothing on the screen sends nothing at all.
     /// When rows only moved (the list scrolled), the terminal's scroll
     /// region moves them and the diff sends just what is new.
     pub fn draw(&mut self, state: &State, theme: &Theme) -> io::Result<()> {
-        queue!(self.term.backend_mut(), BeginSynchronizedUpdate)?;
+        // A new size makes ratatui clear the screen: that clear belongs
+        // inside the frame's bracket, or the terminal may show it blank.
+        let size = if self.resizes {
+            Some(Rect::from(self.term.size()?))
+        } else {
+            None
+        };
+        let opened = size.is_some() && size != self.last.as_ref().map(|l| l.area);
+        if opened {
+            queue!(self.term.backend_mut(), BeginSynchronizedUpdate)?;
+        }
         self.term.autoresize()?;
         ui::hits::clear();
         let cursor = ui::render_frame(&mut self.term.get_frame(), state, theme);
         self.hits = ui::hits::take();
-        let rows = scroll::row_hashes(self.term.current_buffer_mut());
-        if let Some(last) = &self.last
-            && let Some(shift) =
-                scroll::detect_hashed(last, &self.last_rows, self.term.current_buffer_mut(), &rows)
-        {
-            self.term
-                .backend_mut()
-                .write_all(scroll::escape(shift).as_bytes())?;
-            // The diff must start from what the terminal now shows.
-            let new =
-                std::mem::replace(self.term.current_buffer_mut(), scroll::shifted(last, shift));
-            self.term.swap_buffers();
-            *self.term.current_buffer_mut() = new;
-        }
-        let done = self.term.apply_buffer_with_cursor(cursor)?;
-        match &mut self.last {
-            Some(last) if last.area == done.buffer.area => {
-                last.content.clone_from_slice(&done.buffer.content);
+        let new = self.term.current_buffer_mut();
+        let rows = scroll::row_hashes(new);
+        let mut bytes = Vec::new();
+        let shown = match self.last.take() {
+            Some(last) if last.area == new.area => {
+                match scroll::detect_hashed(&last, &self.last_rows, new, &rows) {
+                    Some(shift) => {
+                        // The rows scrolled in take the pen's background.
+                        self.painter.pen_to(sgr::Pen::default(), &mut bytes);
+                        bytes.extend_from_slice(scroll::escape(shift).as_bytes());
+                        self.painter.at = moves::At::default();
+                        scroll::shifted(&last, shift)
+                    }
+                    None => last,
+                }
             }
-            last => *last = Some(done.buffer.clone()),
-        }
+            // The first frame, or a resize: ratatui has cleared the screen.
+            _ => {
+                self.painter.at = moves::At::default();
+                ratatui::buffer::Buffer::empty(new.area)
+            }
+        };
+        paint::paint(&shown, new, &mut self.painter, &mut bytes);
+        self.cursor.place(cursor, &mut self.painter.at, &mut bytes);
+        let mut last = shown;
+        last.content.clone_from_slice(&new.content);
+        self.last = Some(last);
         self.last_rows = rows;
-        queue!(self.term.backend_mut(), EndSynchronizedUpdate)?;
+        // The next frame is drawn into a cleared buffer.
+        self.term.swap_buffers();
+        if bytes.is_empty() && !opened {
+            return Ok(());
+        }
+        let out = self.term.backend_mut();
+        if !opened {
+            queue!(out, BeginSynchronizedUpdate)?;
+        }
+        out.write_all(&bytes)?;
+        queue!(out, EndSynchronizedUpdate)?;
         self.release.store(true, Ordering::Relaxed);
         let flushed = self.term.backend_mut().flush();
         self.release.store(false, Ordering::Relaxed);
         flushed
+    }
+}
+
+/// The text cursor (shown where a field is being typed in, hidden
+/// elsewhere): sent only when it changes.
+#[derive(Debug, Default)]
+struct TextCursor {
+    /// `None` until the first frame says.
+    shown: Option<bool>,
+}
+
+impl TextCursor {
+    fn place(
+        &mut self,
+        want: Option<ratatui::layout::Position>,
+        at: &mut moves::At,
+        out: &mut Vec<u8>,
+    ) {
+        match want {
+            Some(p) => {
+                out.extend_from_slice(moves::to(*at, p.x, p.y).as_bytes());
+                *at = moves::At::known(p.x, p.y);
+                if self.shown != Some(true) {
+                    out.extend_from_slice(b"\x1b[?25h");
+                }
+            }
+            None if self.shown != Some(false) => out.extend_from_slice(b"\x1b[?25l"),
+            None => {}
+        }
+        self.shown = Some(want.is_some());
     }
 }
 

@@ -671,44 +671,92 @@ fn roster_by_last_session_200x60_no_color() {
     insta::assert_snapshot!(t.backend());
 }
 
-/// Frame output replayed into a terminal emulator (vt100): whatever the
-/// output path does to save bytes (scroll regions, diffs), the emulated
-/// screen must equal the frame ratatui rendered, cell by cell, after every
-/// key; and scrolling one line must cost far less than repainting.
-#[test]
-fn scrolled_frames_replayed_in_a_terminal_match_the_rendered_ones() {
-    use std::sync::{Arc, Mutex};
-    struct Tap(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Tap {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
+/// A terminal emulator (vt100) fed the TUI's own frame output.
+struct Replay {
+    screen: caseload::tui::Screen<Tap>,
+    out: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    vt: vt100::Parser,
+    theme: Theme,
+    size: (u16, u16),
+}
+
+struct Tap(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Tap {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A ratatui colour as vt100 reports it: named colours are the first 16
+/// of the palette.
+fn vt_colour(c: Color) -> vt100::Color {
+    let named = [
+        Color::Black,
+        Color::Red,
+        Color::Green,
+        Color::Yellow,
+        Color::Blue,
+        Color::Magenta,
+        Color::Cyan,
+        Color::Gray,
+        Color::DarkGray,
+        Color::LightRed,
+        Color::LightGreen,
+        Color::LightYellow,
+        Color::LightBlue,
+        Color::LightMagenta,
+        Color::LightCyan,
+        Color::White,
+    ];
+    match c {
+        Color::Reset => vt100::Color::Default,
+        Color::Indexed(i) => vt100::Color::Idx(i),
+        Color::Rgb(r, g, b) => vt100::Color::Rgb(r, g, b),
+        named_colour => {
+            vt100::Color::Idx(named.iter().position(|n| *n == named_colour).unwrap() as u8)
         }
     }
-    let (w, h) = (120u16, 20u16);
-    let out = Arc::new(Mutex::new(Vec::new()));
-    let mut screen = caseload::tui::Screen::fixed(Tap(out.clone()), w, h).unwrap();
-    let mut vt = vt100::Parser::new(h, w, 0);
-    let theme = Theme::new(false);
-    let mut s = on_roster(w, h);
-    let mut frame = |s: &State, vt: &mut vt100::Parser| -> usize {
-        screen.draw(s, &theme).unwrap();
-        let bytes = std::mem::take(&mut *out.lock().unwrap());
+}
+
+impl Replay {
+    fn new(w: u16, h: u16) -> Replay {
+        let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        Replay {
+            screen: caseload::tui::Screen::fixed(Tap(out.clone()), w, h).unwrap(),
+            out,
+            vt: vt100::Parser::new(h, w, 0),
+            theme: Theme::new(false),
+            size: (w, h),
+        }
+    }
+
+    /// Draws `s`, feeds the bytes to the emulator and checks that it shows
+    /// what ratatui rendered: every cell's text, and the colours and
+    /// attributes that can be seen (on a blank, its background and
+    /// reverse only). Returns the bytes sent.
+    fn frame(&mut self, s: &State) -> usize {
+        let (w, h) = self.size;
+        self.screen.draw(s, &self.theme).unwrap();
+        let bytes = std::mem::take(&mut *self.out.lock().unwrap());
         // vt100 swallows U+FFFD (its own decoder's mark for bad UTF-8)
         // where a terminal draws it: sanitize's marker reaches it as '?'.
-        vt.process(
+        self.vt.process(
             String::from_utf8_lossy(&bytes)
                 .replace(sanitize::MARK, "?")
                 .as_bytes(),
         );
-        let want = render(s, w, h, false);
+        let mut want = Terminal::new(TestBackend::new(w, h)).unwrap();
+        want.draw(|f| ui::render(f, s, &self.theme)).unwrap();
         let want = want.backend().buffer();
+        let screen = self.vt.screen();
         for y in 0..h {
             for x in 0..w {
-                let cell = vt.screen().cell(y, x).unwrap();
+                let cell = screen.cell(y, x).unwrap();
                 if cell.is_wide_continuation() {
                     continue;
                 }
@@ -716,26 +764,61 @@ fn scrolled_frames_replayed_in_a_terminal_match_the_rendered_ones() {
                     "" => " ".to_string(),
                     c => c.to_string(),
                 };
-                let want = want[(x, y)].symbol().replace(sanitize::MARK, "?");
-                assert_eq!(got, want, "cell {x},{y}");
+                let wanted = &want[(x, y)];
+                let text = wanted.symbol().replace(sanitize::MARK, "?");
+                assert_eq!(got, text, "cell {x},{y}");
+                let m = wanted.modifier;
+                let at = format!("cell {x},{y} {text:?}");
+                assert_eq!(cell.bgcolor(), vt_colour(wanted.bg), "{at} background");
+                assert_eq!(
+                    cell.inverse(),
+                    m.contains(Modifier::REVERSED),
+                    "{at} reverse"
+                );
+                if text != " " {
+                    assert_eq!(cell.fgcolor(), vt_colour(wanted.fg), "{at} colour");
+                    assert_eq!(cell.bold(), m.contains(Modifier::BOLD), "{at} bold");
+                    assert_eq!(cell.dim(), m.contains(Modifier::DIM), "{at} dim");
+                    assert_eq!(cell.italic(), m.contains(Modifier::ITALIC), "{at} italic");
+                    assert_eq!(
+                        cell.underline(),
+                        m.contains(Modifier::UNDERLINED),
+                        "{at} underline"
+                    );
+                }
             }
         }
         bytes.len()
-    };
-    let full = frame(&s, &mut vt);
+    }
+}
+
+fn cursor_row(s: &State) -> usize {
+    match s.top() {
+        app::Screen::Roster(r) => r.cursor,
+        _ => panic!("not on the roster"),
+    }
+}
+
+/// Frame output replayed into a terminal emulator (vt100): whatever the
+/// output path does to save bytes (scroll regions, diffs, relative moves,
+/// writing through unchanged cells, erasing line ends, one SGR per
+/// change), the emulated screen must equal the frame ratatui rendered,
+/// cell by cell and colour by colour, after every key; and scrolling one
+/// line must cost far less than repainting.
+#[test]
+fn scrolled_frames_replayed_in_a_terminal_match_the_rendered_ones() {
+    let (w, h) = (120u16, 20u16);
+    let mut t = Replay::new(w, h);
+    let mut s = on_roster(w, h);
+    let full = t.frame(&s);
     let mut scrolls = Vec::new();
     // Down past the bottom of the view (it scrolls), then back up past the
     // top (it scrolls the other way).
     for code in std::iter::repeat_n(KeyCode::Down, 30).chain(std::iter::repeat_n(KeyCode::Up, 30)) {
-        let before = match s.top() {
-            app::Screen::Roster(r) => r.cursor,
-            _ => panic!(),
-        };
+        let before = cursor_row(&s);
         update(&mut s, key(code));
-        let bytes = frame(&s, &mut vt);
-        if let app::Screen::Roster(r) = s.top()
-            && r.cursor != before
-        {
+        let bytes = t.frame(&s);
+        if cursor_row(&s) != before {
             scrolls.push(bytes);
         }
     }
@@ -744,4 +827,55 @@ fn scrolled_frames_replayed_in_a_terminal_match_the_rendered_ones() {
         worst * 3 < full,
         "a one-line move costs {worst} B, a full frame {full} B"
     );
+}
+
+/// Pages, the search field, the command line with its text cursor, themes
+/// of other colours and back: the emulated screen equals the rendered one after each.
+#[test]
+fn pages_search_and_themes_replayed_in_a_terminal_match_the_rendered_ones() {
+    let (w, h) = (120u16, 20u16);
+    let mut t = Replay::new(w, h);
+    let mut s = on_roster(w, h);
+    t.frame(&s);
+    for code in [
+        KeyCode::PageDown,
+        KeyCode::PageDown,
+        KeyCode::End,
+        KeyCode::PageUp,
+        KeyCode::Home,
+    ] {
+        update(&mut s, key(code));
+        t.frame(&s);
+    }
+    update(&mut s, key(KeyCode::Char('/')));
+    t.frame(&s);
+    for c in "Stud".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+        t.frame(&s);
+    }
+    update(&mut s, key(KeyCode::Esc));
+    t.frame(&s);
+    assert!(t.vt.screen().hide_cursor(), "no text cursor on the roster");
+    update(&mut s, key(KeyCode::Char(':')));
+    for c in "ro".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+        t.frame(&s);
+        assert!(
+            !t.vt.screen().hide_cursor(),
+            "the text cursor shows on the command line"
+        );
+        let (row, col) = t.vt.screen().cursor_position();
+        assert_eq!(row, h - 1, "on the command line");
+        assert!(col >= 2, "after what was typed: {col}");
+    }
+    update(&mut s, key(KeyCode::Esc));
+    t.frame(&s);
+    assert!(t.vt.screen().hide_cursor(), "and hides after");
+    for name in ["light", "high-contrast", "16", "dark"] {
+        t.theme = Theme::builtin(name).unwrap();
+        t.frame(&s);
+        update(&mut s, key(KeyCode::PageDown));
+        t.frame(&s);
+    }
+    assert_eq!(t.frame(&s), 0, "a frame that changes nothing sends nothing");
 }

@@ -13,9 +13,32 @@ pub struct Bytes {
     pub scroll_line: Vec<f64>,
     /// PgDn: the table scrolls by a screen.
     pub page_down: Vec<f64>,
-    /// PgDn's bytes over the bytes of the text it brought: what no diff
-    /// can beat ([`new_text_bytes`]).
+    /// A PgDn that brought list rows: its bytes over the bytes of the text
+    /// it brought, what no diff can beat ([`new_text_bytes`]).
     pub page_down_ratio: Vec<f64>,
+    /// A PgDn that brought no list row (the cursor went to the view's last
+    /// row, or the list had ended): its bytes, apart. Over the few letters
+    /// of the footer that changed, a ratio would say nothing.
+    pub page_down_no_rows: Vec<f64>,
+    /// Milliseconds to draw, diff and encode a PgDn's frame (`Screen::draw`
+    /// into the byte counter).
+    pub page_down_ms: Vec<f64>,
+}
+
+/// The ids of the list rows on screen, as the roster draws them.
+fn shown_rows(h: &Headless) -> Vec<uuid::Uuid> {
+    h.roster()
+        .map(|r| {
+            let view = visible_rows(HEIGHT);
+            let offset = crate::ui::scroll_offset(r.offset, r.cursor, view, r.rows.len());
+            r.rows
+                .iter()
+                .skip(offset)
+                .take(view)
+                .map(|row| row.id)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Each row of a frame as text, trailing blanks trimmed.
@@ -52,18 +75,37 @@ async fn step(h: &mut Headless, code: KeyCode) -> Result<f64> {
     Ok(bytes as f64)
 }
 
+/// The key's own frame as [`step`] draws it.
+struct Stepped {
+    bytes: f64,
+    frame: Option<ratatui::buffer::Buffer>,
+    /// List rows it shows that the frame before did not.
+    new_rows: usize,
+    /// Drawing it, diff and encoding included.
+    ms: f64,
+}
+
 /// [`step`], also returning the key's own frame as sent.
-async fn step_frame(
-    h: &mut Headless,
-    code: KeyCode,
-) -> Result<(f64, Option<ratatui::buffer::Buffer>)> {
+async fn step_frame(h: &mut Headless, code: KeyCode) -> Result<Stepped> {
+    let before = shown_rows(h);
     let effects = h.press(code);
+    let t = std::time::Instant::now();
     let bytes = h.draw()?;
+    let ms = t.elapsed().as_secs_f64() * 1e3;
     let frame = h.screen.last_frame().cloned();
+    let new_rows = shown_rows(h)
+        .iter()
+        .filter(|id| !before.contains(id))
+        .count();
     if h.settle(effects).await {
         h.draw()?;
     }
-    Ok((bytes as f64, frame))
+    Ok(Stepped {
+        bytes: bytes as f64,
+        frame,
+        new_rows,
+        ms,
+    })
 }
 
 async fn home(h: &mut Headless) -> Result<()> {
@@ -76,6 +118,8 @@ pub async fn measure(h: &mut Headless, iterations: usize) -> Result<Bytes> {
         scroll_line: Vec::new(),
         page_down: Vec::new(),
         page_down_ratio: Vec::new(),
+        page_down_no_rows: Vec::new(),
+        page_down_ms: Vec::new(),
     };
     home(h).await?;
     for i in 0..iterations {
@@ -99,12 +143,15 @@ pub async fn measure(h: &mut Headless, iterations: usize) -> Result<Bytes> {
     home(h).await?;
     for _ in 0..iterations {
         let before = h.screen.last_frame().cloned();
-        let bytes = step_frame(h, KeyCode::PageDown).await?;
-        out.page_down.push(bytes.0);
-        if let (Some(before), Some(text)) = (before, bytes.1) {
+        let s = step_frame(h, KeyCode::PageDown).await?;
+        out.page_down.push(s.bytes);
+        out.page_down_ms.push(s.ms);
+        if s.new_rows == 0 {
+            out.page_down_no_rows.push(s.bytes);
+        } else if let (Some(before), Some(text)) = (before, s.frame) {
             let new = new_text_bytes(&before, &text);
             if new > 0 {
-                out.page_down_ratio.push(bytes.0 / new as f64);
+                out.page_down_ratio.push(s.bytes / new as f64);
             }
         }
     }

@@ -317,23 +317,52 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
                     }
                 }
             }
+            let ratio_name = "PgDn bytes / the new rows' own text";
             match stats::summarize(&b.page_down_ratio) {
                 Some(s) => {
-                    let mut f = Figure::new(
-                        "PgDn bytes / the new rows' own text p95",
-                        Some(s.p95),
-                        "x",
-                        Some(1.2),
-                    );
-                    f.note = Some(format!("p50 {:.2}x", s.p50));
+                    let mut f =
+                        Figure::new(format!("{ratio_name} p95"), Some(s.p95), "x", Some(1.2));
+                    f.note = Some(format!(
+                        "p50 {:.2}x; {} of {} PgDn brought rows",
+                        s.p50,
+                        b.page_down_ratio.len(),
+                        b.page_down.len()
+                    ));
                     figures.push(f);
                 }
                 None => figures.push(Figure::failed(
-                    "PgDn bytes / the new rows' own text",
+                    ratio_name,
                     "x",
                     Some(1.2),
                     "no samples".into(),
                 )),
+            }
+            // A PgDn that only moved the cursor is a cursor move: the j/k
+            // target applies.
+            if let Some(s) = stats::summarize(&b.page_down_no_rows) {
+                let mut f = Figure::new(
+                    "bytes per PgDn that brought no rows p95",
+                    Some(s.p95),
+                    "B",
+                    Some(512.0),
+                );
+                f.note = Some(format!(
+                    "{} of {} PgDn",
+                    b.page_down_no_rows.len(),
+                    b.page_down.len()
+                ));
+                figures.push(f);
+            }
+            // Information only: frame render's target covers rendering.
+            if let Some(s) = stats::summarize(&b.page_down_ms) {
+                for (p, v) in [("p50", s.p50), ("p95", s.p95)] {
+                    figures.push(Figure::new(
+                        format!("PgDn frame drawn, diffed and encoded 200x60 {p}"),
+                        Some(v),
+                        "ms",
+                        None,
+                    ));
+                }
             }
         }
         Err(e) => figures.push(Figure::failed(

@@ -138,8 +138,8 @@ pub fn detect_hashed(old: &Buffer, o: &[u64], new: &Buffer, n: &[u64]) -> Option
 }
 
 /// What the terminal shows after the scroll: `old` with the region's rows
-/// moved and the rows scrolled in left blank (default colours: the escape
-/// resets attributes first).
+/// moved and the rows scrolled in left blank (default colours: the pen is
+/// reset before the escape).
 pub fn shifted(old: &Buffer, s: Shift) -> Buffer {
     let mut out = old.clone();
     let y0 = old.area.y;
@@ -163,7 +163,7 @@ pub fn shifted(old: &Buffer, s: Shift) -> Buffer {
 pub fn escape(s: Shift) -> String {
     let dir = if s.by > 0 { 'S' } else { 'T' };
     format!(
-        "\x1b[0m\x1b[{};{}r\x1b[{}{dir}\x1b[r",
+        "\x1b[{};{}r\x1b[{}{dir}\x1b[r",
         s.top + 1,
         s.bottom,
         s.by.unsigned_abs()
@@ -212,7 +212,7 @@ mod tests {
             assert_eq!(row(&after, i), row(&n, i), "row {i}");
         }
         assert!(row(&after, 8).iter().all(|c| c.symbol() == " "));
-        assert_eq!(escape(s), "\x1b[0m\x1b[2;9r\x1b[1S\x1b[r");
+        assert_eq!(escape(s), "\x1b[2;9r\x1b[1S\x1b[r");
     }
 
     #[test]
