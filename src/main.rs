@@ -521,6 +521,7 @@ async fn bench(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::BenchAr
         interventions_only: args.only.as_deref() == Some("interventions"),
         short_search_only: args.only.as_deref() == Some("search"),
         live_only: args.only.as_deref() == Some("live"),
+        startup_only: args.only.as_deref() == Some("startup"),
     };
     let report = caseload::bench::run(pool, tls, opts).await?;
     if args.json {

@@ -695,3 +695,82 @@ async fn home_timings_on_a_big_district() {
     times.sort();
     eprintln!("load_detail min {:?} median {:?}", times[0], times[3]);
 }
+
+/// The home's parts on one connection (pipelined: the server runs them one
+/// after another, the open part first) against one connection each (run
+/// side by side), on an existing district, read only, as a login role:
+/// `CASELOAD_HOME_DB=bench500k CASELOAD_HOME_USER=demo_admin cargo test
+/// --test caseload_home -- --ignored --nocapture parts`.
+/// Prints the median time to the open part (the first section) and to
+/// every part (the totals last, after the open part, as the screen asks).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn home_parts_on_one_connection_or_several() {
+    use caseload::db::caseload::load_part;
+    use caseload::domain::home_parts::{HomePart, HomeQuery};
+    use std::time::{Duration, Instant};
+    let (Ok(db), Ok(login)) = (
+        std::env::var("CASELOAD_HOME_DB"),
+        std::env::var("CASELOAD_HOME_USER"),
+    ) else {
+        eprintln!("set CASELOAD_HOME_DB and CASELOAD_HOME_USER");
+        return;
+    };
+    let conninfo = format!("{} user={login}", common::conninfo_for(&db));
+    let scope = Scope::Schools;
+    let day = chrono::Local::now().date_naive();
+    let mut conns = Vec::new();
+    for _ in 0..3 {
+        conns.push(common::connect(&conninfo).await);
+    }
+    let part = |c: &'static Client, q| load_part(c, None, scope, day, HOME_ROWS, q);
+    let conns: &'static [Client] = Vec::leak(conns);
+    // Times to the open part and to all, per run.
+    let timed = |start: Instant, f| async move {
+        let p: HomePart = f.await.unwrap();
+        (start.elapsed(), p)
+    };
+    let runs = 11;
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    for (label, spread) in [("one connection", false), ("a connection each", true)] {
+        let (mut first, mut all) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            let on = |i: usize| &conns[if spread { i } else { 0 }];
+            let t = Instant::now();
+            let (open, _, _) = futures::join!(
+                timed(t, part(on(0), HomeQuery::Open)),
+                timed(t, part(on(1), HomeQuery::Goals)),
+                timed(t, part(on(2), HomeQuery::FollowUps)),
+            );
+            if let HomePart::Open(o) = &open.1
+                && o.full
+            {
+                part(on(0), HomeQuery::Counts).await.unwrap();
+            }
+            first.push(open.0);
+            all.push(t.elapsed());
+        }
+        eprintln!(
+            "{login} {label}: open part {:?}, every part {:?} (median of {runs})",
+            median(first),
+            median(all)
+        );
+    }
+    for q in [
+        HomeQuery::Open,
+        HomeQuery::Goals,
+        HomeQuery::FollowUps,
+        HomeQuery::Counts,
+    ] {
+        let mut v = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            part(&conns[0], q).await.unwrap();
+            v.push(t.elapsed());
+        }
+        eprintln!("{login} {q:?} alone: {:?}", median(v));
+    }
+}
