@@ -29,12 +29,12 @@ struct Coming {
 }
 
 /// What an arriving part did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Arrived {
     /// What is on screen changed.
     pub shown: bool,
-    /// The open part came back with a list cut: the totals are to count.
-    pub count: bool,
+    /// The parts to ask for now (`HomeQuery::after` the open part).
+    pub ask: Vec<HomeQuery>,
 }
 
 impl HomeLoad {
@@ -48,7 +48,7 @@ impl HomeLoad {
         });
     }
 
-    /// One more request of the load on its way (the counts).
+    /// One more request of the load on its way (`Arrived::ask`).
     pub fn ask(&mut self, req: ReqId, part: HomeQuery) {
         if let Some(c) = self.coming.as_mut() {
             c.asked.push((req, part));
@@ -95,23 +95,22 @@ impl HomeLoad {
             .iter()
             .position(|&(r, q)| r == req && q == part.query())?;
         coming.asked.remove(at);
+        let ask = match &part {
+            HomePart::Open(open) => HomeQuery::after(open),
+            _ => vec![],
+        };
         coming.parts.put(part);
-        let count = coming.parts.counting()
-            && !coming.asked.iter().any(|&(_, q)| q == HomeQuery::Counts);
         let complete = coming.parts.complete();
         let first = !self.shown.complete() && coming.parts.open.is_some();
         if !complete && !first {
-            return Some(Arrived {
-                shown: false,
-                count,
-            });
+            return Some(Arrived { shown: false, ask });
         }
         self.shown = match complete {
             true => self.coming.take().map(|c| c.parts).unwrap_or_default(),
             false => coming.parts.clone(),
         };
         self.home = self.shown.compose().map(Box::new);
-        Some(Arrived { shown: true, count })
+        Some(Arrived { shown: true, ask })
     }
 
     /// `req` failed; `false` when it is not a request of the load on its

@@ -70,16 +70,15 @@ fn read(s: &State) -> Vec<String> {
 #[test]
 fn the_top_shows_first_the_rest_says_it_is_loading_and_the_totals_counting() {
     let (mut s, fx) = coordinator();
-    assert!(
-        asked(&fx).iter().all(|(_, q)| *q != HomeQuery::Counts),
-        "the totals only once a list was cut"
-    );
+    let parts: Vec<HomeQuery> = asked(&fx).into_iter().map(|(_, q)| q).collect();
+    assert_eq!(parts, [HomeQuery::Open, HomeQuery::FollowUps]);
     assert!(home(&s).home.get().is_none());
     let more = answer(&mut s, &fx, &fixtures::cut_home(), &[HomeQuery::Open]);
+    let then: Vec<HomeQuery> = asked(&more).into_iter().map(|(_, q)| q).collect();
     assert_eq!(
-        asked(&more),
-        [(asked(&more)[0].0, HomeQuery::Counts)],
-        "the open part came back full: its totals are asked for"
+        then,
+        [HomeQuery::Goals, HomeQuery::Counts],
+        "once the top is in: the goals, and the totals of the lists cut"
     );
     let h = home(&s);
     assert_eq!(h.len(), 4, "the active interventions and the review");
@@ -116,7 +115,7 @@ fn the_top_shows_first_the_rest_says_it_is_loading_and_the_totals_counting() {
         "Overdue follow-ups (1 oldest; more not shown)"
     );
     assert!(h.lines().contains(&HomeLine::Waiting(Section::Warnings)));
-    answer(&mut s, &fx, &fixtures::cut_home(), &[HomeQuery::Goals]);
+    answer(&mut s, &more, &fixtures::cut_home(), &[HomeQuery::Goals]);
     let h = home(&s);
     assert!(!h.lines().iter().any(|l| matches!(l, HomeLine::Waiting(_))));
     assert_eq!(h.len(), 7);
@@ -128,15 +127,15 @@ fn parts_in_any_order_make_the_same_home() {
     let whole = fixtures::cut_home();
     let (mut in_order, fx) = coordinator();
     let more = answer(&mut in_order, &fx, &whole, &HomeQuery::AT_ONCE);
-    answer(&mut in_order, &more, &whole, &[HomeQuery::Counts]);
+    answer(
+        &mut in_order,
+        &more,
+        &whole,
+        &[HomeQuery::Goals, HomeQuery::Counts],
+    );
 
     let (mut backwards, fx) = coordinator();
-    let none = answer(
-        &mut backwards,
-        &fx,
-        &whole,
-        &[HomeQuery::FollowUps, HomeQuery::Goals],
-    );
+    let none = answer(&mut backwards, &fx, &whole, &[HomeQuery::FollowUps]);
     assert!(none.is_empty());
     assert!(
         home(&backwards).home.get().is_none(),
@@ -144,11 +143,16 @@ fn parts_in_any_order_make_the_same_home() {
     );
     let more = answer(&mut backwards, &fx, &whole, &[HomeQuery::Open]);
     assert_eq!(
-        home(&backwards).section_heading(Section::OffTrack),
-        "Goals off track (1 among those shown)",
-        "the parts that came first are shown with the top"
+        home(&backwards).section_heading(Section::FollowUps),
+        "Overdue follow-ups (1 oldest; more not shown)",
+        "a part that came first is shown with the top"
     );
-    answer(&mut backwards, &more, &whole, &[HomeQuery::Counts]);
+    answer(
+        &mut backwards,
+        &more,
+        &whole,
+        &[HomeQuery::Counts, HomeQuery::Goals],
+    );
     assert_eq!(read(&backwards), read(&in_order));
     assert_eq!(home(&backwards).home.get(), Some(&whole));
 }
@@ -156,7 +160,7 @@ fn parts_in_any_order_make_the_same_home() {
 #[test]
 fn a_reload_replaces_the_home_whole_once_every_part_is_in_and_keeps_the_cursor() {
     let (mut s, fx) = coordinator();
-    answer(&mut s, &fx, &fixtures::home(), &HomeQuery::AT_ONCE);
+    fixtures::home_loaded(&mut s, &fx, &fixtures::home());
     update(&mut s, key('j'));
     let before = home(&s).selected();
     let shown = read(&s);
@@ -167,14 +171,14 @@ fn a_reload_replaces_the_home_whole_once_every_part_is_in_and_keeps_the_cursor()
     after.active.swap(0, 1);
     after.warnings.push(after.warnings[0].clone());
     let fx = update(&mut s, key('r'));
-    assert_eq!(asked(&fx).len(), 3, "{fx:?}");
-    answer(&mut s, &fx, &after, &[HomeQuery::Open, HomeQuery::FollowUps]);
+    assert_eq!(asked(&fx).len(), 2, "{fx:?}");
+    let more = answer(&mut s, &fx, &after, &HomeQuery::AT_ONCE);
     assert_eq!(
         read(&s),
         shown,
         "no new list beside an old one while the rest is on its way"
     );
-    answer(&mut s, &fx, &after, &[HomeQuery::Goals]);
+    answer(&mut s, &more, &after, &[HomeQuery::Goals]);
     let h = home(&s);
     assert_eq!(h.home.get(), Some(&after));
     assert_eq!(h.selected(), before, "the cursor stays on its row");
@@ -184,7 +188,7 @@ fn a_reload_replaces_the_home_whole_once_every_part_is_in_and_keeps_the_cursor()
 #[test]
 fn an_answer_not_waited_for_is_dropped() {
     let (mut s, first) = coordinator();
-    answer(&mut s, &first, &fixtures::home(), &[HomeQuery::Open]);
+    let goals = answer(&mut s, &first, &fixtures::home(), &[HomeQuery::Open]);
     // `r` before the first load is in: its other reads are cancelled.
     let again = update(&mut s, key('r'));
     let cancelled: Vec<ReqId> = again
@@ -194,31 +198,32 @@ fn an_answer_not_waited_for_is_dropped() {
             _ => None,
         })
         .collect();
-    assert_eq!(cancelled.len(), 2, "goals and follow-ups: {again:?}");
+    assert_eq!(cancelled.len(), 2, "follow-ups and goals: {again:?}");
     let shown = read(&s);
     // The superseded reads answer anyway: nothing changes.
     answer(
         &mut s,
         &first,
         &fixtures::cut_home(),
-        &[HomeQuery::Goals, HomeQuery::FollowUps],
+        &[HomeQuery::FollowUps],
     );
+    answer(&mut s, &goals, &fixtures::cut_home(), &[HomeQuery::Goals]);
     assert_eq!(read(&s), shown);
     // An answer naming the wrong part for a request is not taken either.
     let h = match s.top_mut() {
         Screen::Home(h) => h,
         _ => panic!(),
     };
-    let (goals_req, _) = asked(&again)[1];
+    let (follow_ups, _) = asked(&again)[1];
     assert!(
         h.arrive(
-            goals_req,
-            fixtures::home_part(&fixtures::home(), HomeQuery::FollowUps),
+            follow_ups,
+            fixtures::home_part(&fixtures::home(), HomeQuery::Goals),
             fixtures::day(fixtures::TODAY),
         )
         .is_none()
     );
-    answer(&mut s, &again, &fixtures::home(), &HomeQuery::AT_ONCE);
+    fixtures::home_loaded(&mut s, &again, &fixtures::home());
     assert_eq!(home(&s).len(), 7);
     assert!(!s.busy());
 }
@@ -226,8 +231,8 @@ fn an_answer_not_waited_for_is_dropped() {
 #[test]
 fn a_part_that_fails_says_so_where_its_rows_would_be() {
     let (mut s, fx) = coordinator();
-    answer(&mut s, &fx, &fixtures::home(), &[HomeQuery::Open]);
-    let (goals, _) = asked(&fx)[1];
+    let more = answer(&mut s, &fx, &fixtures::home(), &[HomeQuery::Open]);
+    let (goals, _) = asked(&more)[0];
     update(&mut s, fixtures::query_failed(goals, "statement timeout"));
     let h = home(&s);
     assert_eq!(h.home.error(), Some("statement timeout"));
@@ -245,12 +250,7 @@ fn a_part_that_fails_says_so_where_its_rows_would_be() {
 #[test]
 fn a_part_arriving_above_the_cursor_does_not_move_it_off_its_row() {
     let (mut s, fx) = coordinator();
-    answer(
-        &mut s,
-        &fx,
-        &fixtures::home(),
-        &[HomeQuery::Open, HomeQuery::FollowUps],
-    );
+    let more = answer(&mut s, &fx, &fixtures::home(), &HomeQuery::AT_ONCE);
     update(&mut s, key(KeyCode::End));
     let on = home(&s).selected();
     assert!(
@@ -258,6 +258,6 @@ fn a_part_arriving_above_the_cursor_does_not_move_it_off_its_row() {
         "on the follow-up: {on:?}"
     );
     // The goals off track come in above the follow-ups.
-    answer(&mut s, &fx, &fixtures::home(), &[HomeQuery::Goals]);
+    answer(&mut s, &more, &fixtures::home(), &[HomeQuery::Goals]);
     assert_eq!(home(&s).selected(), on);
 }

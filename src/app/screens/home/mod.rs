@@ -8,7 +8,7 @@ mod load_tests;
 #[cfg(test)]
 mod tests;
 
-pub use load::{Arrived, HomeLoad};
+pub use load::HomeLoad;
 pub use state::*;
 
 use crate::app::hint::{GLOBAL, MOVE};
@@ -85,8 +85,9 @@ impl Room for HomeState {
         self.home.in_flight()
     }
 
-    /// Every part at once, each on a connection of its own: the first
-    /// section is painted when its part is in, not the slowest.
+    /// The parts asked for at once (`HomeQuery::AT_ONCE`), each on a
+    /// connection of its own: the first section is painted when its part is
+    /// in, not the slowest.
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let asked: Vec<(ReqId, HomeQuery)> =
             HomeQuery::AT_ONCE.map(|q| (cx.alloc(), q)).to_vec();
@@ -126,20 +127,23 @@ impl Room for HomeState {
         Some(vec![])
     }
 
-    /// A part; the open one, when a list came back full, asks for the
-    /// totals it was cut from (they come last).
+    /// A part; the open one asks for the rest (`HomeQuery::after`).
     fn on_reply(&mut self, cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
         let Data::Home { part, today } = data else {
             return vec![];
         };
-        match self.arrive(req, *part, today) {
-            Some(Arrived { count: true, .. }) => {
+        let Some(arrived) = self.arrive(req, *part, today) else {
+            return vec![];
+        };
+        arrived
+            .ask
+            .into_iter()
+            .map(|q| {
                 let req = cx.alloc();
-                self.home.ask(req, HomeQuery::Counts);
-                vec![self.read(req, HomeQuery::Counts)]
-            }
-            _ => vec![],
-        }
+                self.home.ask(req, q);
+                self.read(req, q)
+            })
+            .collect()
     }
 
     /// Its lists come from all of these; a reload keeps the cursor on the
