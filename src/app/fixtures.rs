@@ -6,10 +6,10 @@ use crate::domain::caseload::{
     ActiveRow, CaseloadHome, Counts, FollowUpRow, GoalFlag, InterventionRef, NameOrder, Problem,
     ReviewReason, ReviewRow, Totals, Warning,
 };
-use crate::domain::home_parts::{FollowUpsPart, GoalsPart, HomePart, HomeQuery, OpenPart};
 use crate::domain::enums::{InterventionStatus, InterventionType};
 use crate::domain::fidelity::{Delivery, Fidelity};
 use crate::domain::goals::{Goal, GoalFields, GoalWithPoints, Measurement};
+use crate::domain::home_parts::{FollowUpsPart, GoalsPart, HomePart, HomeQuery, OpenPart};
 use crate::domain::intervention::DeliveryRow;
 use crate::domain::intervention::SessionRow;
 use crate::domain::intervention::{InterventionDetail, InterventionHeader, RuleSettings};
@@ -165,7 +165,12 @@ pub fn home_part(home: &CaseloadHome, part: HomeQuery) -> HomePart {
         HomeQuery::Open => HomePart::Open(OpenPart {
             active: home.active.clone(),
             reviews_due: home.reviews_due.clone(),
-            warnings: home.warnings.iter().filter(|w| !of_goals(w)).cloned().collect(),
+            warnings: home
+                .warnings
+                .iter()
+                .filter(|w| !of_goals(w))
+                .cloned()
+                .collect(),
             settings: home.settings,
             names: NameOrder::new(home.warnings.iter().map(|w| w.of.student_name.clone())),
             loaded: t.loaded,

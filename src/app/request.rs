@@ -12,12 +12,12 @@ use crate::app::iv_edit::IvWritten;
 use crate::app::screens::contact_edit::draft::ContactDraft;
 use crate::app::team::TeamOutcome;
 use crate::domain::caseload::Scope;
-use crate::domain::home_parts::{HomePart, HomeQuery};
 use crate::domain::contact::{ContactContext, ContactWritten, StoredContact};
 use crate::domain::contact_log::{
     ContactFilters, ContactPage, ContactPageRequest, FollowUp, FollowUpList, FollowUpScope, Person,
 };
 use crate::domain::document::{DocPage, DocPageRequest, UploadContext};
+use crate::domain::home_parts::{HomePart, HomeQuery};
 use crate::domain::intervention::InterventionDetail;
 use crate::domain::iv_list::{IvPage, IvPageRequest, IvQuery};
 use crate::domain::menu_tree::MenuTree;

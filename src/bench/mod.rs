@@ -199,15 +199,13 @@ pub async fn run(pool: Pool, tls: Tls, opts: Options) -> Result<Report> {
     let mut figures = Vec::new();
 
     // First, before the other measurements allocate anything.
-    let memory = if opts.interventions_only
-        || opts.short_search_only
-        || opts.live_only
-        || opts.startup_only
-    {
-        Err(color_eyre::eyre::eyre!("not measured (--only)"))
-    } else {
-        memory::measure(pool.clone(), tls.clone(), MEMORY_PAGES).await
-    };
+    let memory =
+        if opts.interventions_only || opts.short_search_only || opts.live_only || opts.startup_only
+        {
+            Err(color_eyre::eyre::eyre!("not measured (--only)"))
+        } else {
+            memory::measure(pool.clone(), tls.clone(), MEMORY_PAGES).await
+        };
     match memory {
         Ok(m) => {
             let mut rss = Figure::new(

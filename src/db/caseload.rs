@@ -15,11 +15,11 @@ use crate::domain::caseload::{
     CaseloadHome, Counts, FollowUpRow, InterventionRef, NameOrder, OpenRow, REVIEW_LOOKAHEAD_DAYS,
     Scope, judge_goals, judge_open,
 };
+use crate::domain::fidelity::Delivery;
+use crate::domain::goals::Goal;
 use crate::domain::home_parts::{
     FollowUpsPart, GoalsPart, HomePart, HomeParts, HomeQuery, OpenPart,
 };
-use crate::domain::fidelity::Delivery;
-use crate::domain::goals::Goal;
 use chrono::NaiveDate;
 use tokio_postgres::{GenericClient, Row};
 use uuid::Uuid;
@@ -167,7 +167,11 @@ fn open_sql(scope: Scope) -> String {
          {lateral}",
         lateral = delivered_lateral!(),
     );
-    format!("{cte} {sorted}", cte = open_cte(scope), sorted = by_name(&select))
+    format!(
+        "{cte} {sorted}",
+        cte = open_cte(scope),
+        sorted = by_name(&select)
+    )
 }
 
 fn open_row(r: &Row) -> OpenRow {
@@ -196,7 +200,9 @@ fn goals_sql(scope: Scope) -> String {
     format!(
         "{cte} {sorted}",
         cte = open_cte(scope),
-        sorted = by_name(&format!("SELECT {REF_COLUMNS}, {GOAL_COLUMNS} {OPEN_GOALS}")),
+        sorted = by_name(&format!(
+            "SELECT {REF_COLUMNS}, {GOAL_COLUMNS} {OPEN_GOALS}"
+        )),
     )
 }
 
@@ -389,7 +395,11 @@ pub async fn load_home(
     for q in HomeQuery::AT_ONCE {
         parts.put(part(q).await?);
     }
-    let then = parts.open.as_ref().map(HomeQuery::after).unwrap_or_default();
+    let then = parts
+        .open
+        .as_ref()
+        .map(HomeQuery::after)
+        .unwrap_or_default();
     for q in then {
         parts.put(part(q).await?);
     }

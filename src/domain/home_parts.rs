@@ -81,7 +81,8 @@ pub enum HomePart {
 }
 
 impl HomePart {
-    pub fn query(&self) -> HomeQuery {
+    /// The read this part answers.
+    pub fn answers(&self) -> HomeQuery {
         match self {
             HomePart::Open(_) => HomeQuery::Open,
             HomePart::Goals(_) => HomeQuery::Goals,
@@ -139,7 +140,8 @@ impl HomeParts {
             .goals
             .as_ref()
             .map_or((&[][..], &[][..]), |g| (&g.off_track[..], &g.warnings[..]));
-        let mut warnings: Vec<Warning> = open.warnings.iter().chain(goal_warnings).cloned().collect();
+        let mut warnings: Vec<Warning> =
+            open.warnings.iter().chain(goal_warnings).cloned().collect();
         warnings.sort_by(|a, b| open.names.cmp(&a.of.student_name, &b.of.student_name));
         let follow_ups = self.follow_ups.as_ref();
         let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);

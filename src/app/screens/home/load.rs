@@ -93,7 +93,7 @@ impl HomeLoad {
         let at = coming
             .asked
             .iter()
-            .position(|&(r, q)| r == req && q == part.query())?;
+            .position(|&(r, q)| r == req && q == part.answers())?;
         coming.asked.remove(at);
         let ask = match &part {
             HomePart::Open(open) => HomeQuery::after(open),

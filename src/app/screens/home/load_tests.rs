@@ -25,12 +25,7 @@ fn asked(fx: &[Effect]) -> Vec<(ReqId, HomeQuery)> {
 
 /// Answers the reads in `fx` for `parts`, in that order, with those parts of
 /// `loaded`; the effects the answers ask for.
-fn answer(
-    s: &mut State,
-    fx: &[Effect],
-    loaded: &CaseloadHome,
-    parts: &[HomeQuery],
-) -> Vec<Effect> {
+fn answer(s: &mut State, fx: &[Effect], loaded: &CaseloadHome, parts: &[HomeQuery]) -> Vec<Effect> {
     let reads = asked(fx);
     let mut out = Vec::new();
     for &p in parts {

@@ -2,9 +2,9 @@
 
 mod contact;
 mod load;
-mod state;
 #[cfg(test)]
 mod load_tests;
+mod state;
 #[cfg(test)]
 mod tests;
 
@@ -89,8 +89,7 @@ impl Room for HomeState {
     /// connection of its own: the first section is painted when its part is
     /// in, not the slowest.
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        let asked: Vec<(ReqId, HomeQuery)> =
-            HomeQuery::AT_ONCE.map(|q| (cx.alloc(), q)).to_vec();
+        let asked: Vec<(ReqId, HomeQuery)> = HomeQuery::AT_ONCE.map(|q| (cx.alloc(), q)).to_vec();
         self.home.start(asked.clone());
         asked
             .into_iter()
