@@ -403,8 +403,9 @@ async fn a_ten_thousand_row_burst_costs_a_bounded_number_of_refetches() {
     let refetches = coord.reads.len() - before;
     assert!(coord.changed >= 1, "the burst was heard");
     // Each Changed refetches the home (its parts: those asked at once, then
-    // the goals and the totals) and the roster's rows and count.
-    let per_change = caseload::domain::home_parts::HomeQuery::AT_ONCE.len() + 2 + 2;
+    // the follow-ups, the goals and the totals) and the roster's rows and
+    // count.
+    let per_change = caseload::domain::home_parts::HomeQuery::AT_ONCE.len() + 3 + 2;
     assert!(
         refetches <= per_change * coord.changed && coord.changed <= 20,
         "{refetches} reads over {} notices-messages",

@@ -66,14 +66,14 @@ fn read(s: &State) -> Vec<String> {
 fn the_top_shows_first_the_rest_says_it_is_loading_and_the_totals_counting() {
     let (mut s, fx) = coordinator();
     let parts: Vec<HomeQuery> = asked(&fx).into_iter().map(|(_, q)| q).collect();
-    assert_eq!(parts, [HomeQuery::Open, HomeQuery::FollowUps]);
+    assert_eq!(parts, [HomeQuery::Open], "the top first, alone");
     assert!(home(&s).home.get().is_none());
     let more = answer(&mut s, &fx, &fixtures::cut_home(), &[HomeQuery::Open]);
     let then: Vec<HomeQuery> = asked(&more).into_iter().map(|(_, q)| q).collect();
     assert_eq!(
         then,
-        [HomeQuery::Goals, HomeQuery::Counts],
-        "once the top is in: the goals, and the totals of the lists cut"
+        [HomeQuery::FollowUps, HomeQuery::Goals, HomeQuery::Counts],
+        "once the top is in: the rest, and the totals of the lists cut"
     );
     let h = home(&s);
     assert_eq!(h.len(), 4, "the active interventions and the review");
@@ -98,8 +98,12 @@ fn the_top_shows_first_the_rest_says_it_is_loading_and_the_totals_counting() {
     );
     assert!(s.busy(), "still loading");
 
-    answer(&mut s, &fx, &fixtures::cut_home(), &[HomeQuery::FollowUps]);
-    answer(&mut s, &more, &fixtures::cut_home(), &[HomeQuery::Counts]);
+    answer(
+        &mut s,
+        &more,
+        &fixtures::cut_home(),
+        &[HomeQuery::FollowUps, HomeQuery::Counts],
+    );
     let h = home(&s);
     assert_eq!(
         h.section_heading(Section::Active),
@@ -120,34 +124,30 @@ fn the_top_shows_first_the_rest_says_it_is_loading_and_the_totals_counting() {
 #[test]
 fn parts_in_any_order_make_the_same_home() {
     let whole = fixtures::cut_home();
+    let rest = [HomeQuery::FollowUps, HomeQuery::Goals, HomeQuery::Counts];
     let (mut in_order, fx) = coordinator();
     let more = answer(&mut in_order, &fx, &whole, &HomeQuery::AT_ONCE);
-    answer(
-        &mut in_order,
-        &more,
-        &whole,
-        &[HomeQuery::Goals, HomeQuery::Counts],
-    );
+    answer(&mut in_order, &more, &whole, &rest);
 
     let (mut backwards, fx) = coordinator();
-    let none = answer(&mut backwards, &fx, &whole, &[HomeQuery::FollowUps]);
-    assert!(none.is_empty());
-    assert!(
-        home(&backwards).home.get().is_none(),
-        "nothing is shown before the top of the home"
-    );
-    let more = answer(&mut backwards, &fx, &whole, &[HomeQuery::Open]);
-    assert_eq!(
-        home(&backwards).section_heading(Section::FollowUps),
-        "Overdue follow-ups (1 oldest; more not shown)",
-        "a part that came first is shown with the top"
-    );
+    let more = answer(&mut backwards, &fx, &whole, &HomeQuery::AT_ONCE);
     answer(
         &mut backwards,
         &more,
         &whole,
         &[HomeQuery::Counts, HomeQuery::Goals],
     );
+    assert_eq!(
+        home(&backwards).section_heading(Section::Warnings),
+        "Data-quality warnings (1 among those shown)",
+        "whole once the open part and the goals are in"
+    );
+    assert!(
+        home(&backwards)
+            .lines()
+            .contains(&HomeLine::Waiting(Section::FollowUps))
+    );
+    answer(&mut backwards, &more, &whole, &[HomeQuery::FollowUps]);
     assert_eq!(read(&backwards), read(&in_order));
     assert_eq!(home(&backwards).home.get(), Some(&whole));
 }
@@ -166,8 +166,9 @@ fn a_reload_replaces_the_home_whole_once_every_part_is_in_and_keeps_the_cursor()
     after.active.swap(0, 1);
     after.warnings.push(after.warnings[0].clone());
     let fx = update(&mut s, key('r'));
-    assert_eq!(asked(&fx).len(), 2, "{fx:?}");
+    assert_eq!(asked(&fx).len(), 1, "{fx:?}");
     let more = answer(&mut s, &fx, &after, &HomeQuery::AT_ONCE);
+    answer(&mut s, &more, &after, &[HomeQuery::FollowUps]);
     assert_eq!(
         read(&s),
         shown,
@@ -183,7 +184,7 @@ fn a_reload_replaces_the_home_whole_once_every_part_is_in_and_keeps_the_cursor()
 #[test]
 fn an_answer_not_waited_for_is_dropped() {
     let (mut s, first) = coordinator();
-    let goals = answer(&mut s, &first, &fixtures::home(), &[HomeQuery::Open]);
+    let rest = answer(&mut s, &first, &fixtures::home(), &[HomeQuery::Open]);
     // `r` before the first load is in: its other reads are cancelled.
     let again = update(&mut s, key('r'));
     let cancelled: Vec<ReqId> = again
@@ -198,21 +199,20 @@ fn an_answer_not_waited_for_is_dropped() {
     // The superseded reads answer anyway: nothing changes.
     answer(
         &mut s,
-        &first,
+        &rest,
         &fixtures::cut_home(),
-        &[HomeQuery::FollowUps],
+        &[HomeQuery::FollowUps, HomeQuery::Goals],
     );
-    answer(&mut s, &goals, &fixtures::cut_home(), &[HomeQuery::Goals]);
     assert_eq!(read(&s), shown);
     // An answer naming the wrong part for a request is not taken either.
     let h = match s.top_mut() {
         Screen::Home(h) => h,
         _ => panic!(),
     };
-    let (follow_ups, _) = asked(&again)[1];
+    let (open, _) = asked(&again)[0];
     assert!(
         h.arrive(
-            follow_ups,
+            open,
             fixtures::home_part(&fixtures::home(), HomeQuery::Goals),
             fixtures::day(fixtures::TODAY),
         )
@@ -227,14 +227,14 @@ fn an_answer_not_waited_for_is_dropped() {
 fn a_part_that_fails_says_so_where_its_rows_would_be() {
     let (mut s, fx) = coordinator();
     let more = answer(&mut s, &fx, &fixtures::home(), &[HomeQuery::Open]);
-    let (goals, _) = asked(&more)[0];
+    let (goals, _) = asked(&more)[1];
     update(&mut s, fixtures::query_failed(goals, "statement timeout"));
     let h = home(&s);
     assert_eq!(h.home.error(), Some("statement timeout"));
     assert!(h.lines().contains(&HomeLine::Waiting(Section::OffTrack)));
     assert!(!s.busy(), "the load is given up; r asks again");
     // The follow-ups of the load given up are not taken.
-    answer(&mut s, &fx, &fixtures::home(), &[HomeQuery::FollowUps]);
+    answer(&mut s, &more, &fixtures::home(), &[HomeQuery::FollowUps]);
     assert!(
         home(&s)
             .lines()
@@ -246,6 +246,7 @@ fn a_part_that_fails_says_so_where_its_rows_would_be() {
 fn a_part_arriving_above_the_cursor_does_not_move_it_off_its_row() {
     let (mut s, fx) = coordinator();
     let more = answer(&mut s, &fx, &fixtures::home(), &HomeQuery::AT_ONCE);
+    answer(&mut s, &more, &fixtures::home(), &[HomeQuery::FollowUps]);
     update(&mut s, key(KeyCode::End));
     let on = home(&s).selected();
     assert!(

@@ -85,9 +85,8 @@ impl Room for HomeState {
         self.home.in_flight()
     }
 
-    /// The parts asked for at once (`HomeQuery::AT_ONCE`), each on a
-    /// connection of its own: the first section is painted when its part is
-    /// in, not the slowest.
+    /// The open part first (`HomeQuery::AT_ONCE`): the first section is
+    /// painted when it is in, not the slowest part; the rest follow.
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let asked: Vec<(ReqId, HomeQuery)> = HomeQuery::AT_ONCE.map(|q| (cx.alloc(), q)).to_vec();
         self.home.start(asked.clone());
