@@ -360,9 +360,10 @@ pub struct BenchArgs {
     /// `storage` (49 MB through the in-process store, and signing's share),
     /// `import` (a OneRoster import of --students generated students, written
     /// and then rolled back), `jobs` (noop jobs per second through two
-    /// workers), `search` (the one- and two-letter search's bare SQL) or
-    /// `live` (bytes of a live refresh of one changed row).
-    #[arg(long, value_parser = ["interventions", "search", "storage", "import", "jobs", "live"])]
+    /// workers), `search` (the one- and two-letter search's bare SQL),
+    /// `live` (bytes of a live refresh of one changed row) or `startup` (the
+    /// cold start: to the first frame and the first screen of data).
+    #[arg(long, value_parser = ["interventions", "search", "storage", "import", "jobs", "live", "startup"])]
     pub only: Option<String>,
     /// Students in the generated OneRoster export (`--only import`).
     #[arg(long, default_value_t = 100_000)]

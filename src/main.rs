@@ -510,14 +510,17 @@ async fn bench(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::BenchAr
     if let Some(path) = &cli.global.config {
         child_args.extend(["--config".to_string(), path.display().to_string()]);
     }
-    let startup = std::env::current_exe()
-        .ok()
-        .map(|exe| caseload::bench::startup::Target {
-            exe,
-            args: child_args,
-            env: Vec::new(),
-            marker: String::new(),
-        });
+    // CASELOAD_BENCH_EXE times another build's cold start against this one's
+    // (before and after a change); the first screen is recognised the same.
+    let exe = std::env::var_os("CASELOAD_BENCH_EXE")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::current_exe().ok());
+    let startup = exe.map(|exe| caseload::bench::startup::Target {
+        exe,
+        args: child_args,
+        env: Vec::new(),
+        marker: String::new(),
+    });
     let opts = caseload::bench::Options {
         iterations: args.iterations,
         database: params.display_masked(),
@@ -525,6 +528,7 @@ async fn bench(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::BenchAr
         interventions_only: args.only.as_deref() == Some("interventions"),
         short_search_only: args.only.as_deref() == Some("search"),
         live_only: args.only.as_deref() == Some("live"),
+        startup_only: args.only.as_deref() == Some("startup"),
     };
     let report = caseload::bench::run(pool, tls, opts).await?;
     if args.json {

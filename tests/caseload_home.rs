@@ -668,7 +668,7 @@ async fn home_timings_on_a_big_district() {
                 )
                 .await
                 .unwrap();
-            eprintln!("--- {label}");
+            eprintln!("--- {label}\n{sql}");
             for r in plan {
                 eprintln!("{}", r.get::<_, String>(0));
             }
@@ -694,4 +694,136 @@ async fn home_timings_on_a_big_district() {
     }
     times.sort();
     eprintln!("load_detail min {:?} median {:?}", times[0], times[3]);
+}
+
+/// The home's parts one after another on one connection, all side by side
+/// on a connection each, or as the screen asks for them (`HomeQuery::
+/// AT_ONCE`, then `HomeQuery::after` the open part), on an existing
+/// district, read only, as a login role:
+/// `CASELOAD_HOME_DB=bench500k CASELOAD_HOME_USER=demo_admin cargo test
+/// --test caseload_home -- --ignored --nocapture parts`.
+/// Prints the median time to the open part (the first section) and to
+/// every part (the totals last, after the open part, as the screen asks).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn home_parts_on_one_connection_or_several() {
+    use caseload::db::caseload::load_part;
+    use caseload::domain::home_parts::{HomePart, HomeQuery};
+    use std::time::{Duration, Instant};
+    let (Ok(db), Ok(login)) = (
+        std::env::var("CASELOAD_HOME_DB"),
+        std::env::var("CASELOAD_HOME_USER"),
+    ) else {
+        eprintln!("set CASELOAD_HOME_DB and CASELOAD_HOME_USER");
+        return;
+    };
+    let conninfo = format!("{} user={login}", common::conninfo_for(&db));
+    let scope = Scope::Schools;
+    let day = chrono::Local::now().date_naive();
+    let mut conns = Vec::new();
+    for _ in 0..3 {
+        conns.push(common::connect(&conninfo).await);
+    }
+    let part = |c: &'static Client, q| load_part(c, None, scope, day, HOME_ROWS, q);
+    let conns: &'static [Client] = Vec::leak(conns);
+    // When each part is in.
+    async fn timed(
+        start: Instant,
+        f: impl std::future::Future<Output = Result<HomePart, tokio_postgres::Error>>,
+    ) -> (Duration, HomePart) {
+        let p = f.await.unwrap();
+        (start.elapsed(), p)
+    }
+    let runs = 11;
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    for label in [
+        "one after another",
+        "side by side",
+        "as the screen asks (open, then the rest side by side)",
+    ] {
+        let (mut first, mut all) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            let t = Instant::now();
+            let open = match label {
+                "one after another" => {
+                    let open = timed(t, part(&conns[0], HomeQuery::Open)).await;
+                    part(&conns[0], HomeQuery::Goals).await.unwrap();
+                    part(&conns[0], HomeQuery::FollowUps).await.unwrap();
+                    open
+                }
+                "side by side" => {
+                    futures::join!(
+                        timed(t, part(&conns[0], HomeQuery::Open)),
+                        timed(t, part(&conns[1], HomeQuery::Goals)),
+                        timed(t, part(&conns[2], HomeQuery::FollowUps)),
+                    )
+                    .0
+                }
+                _ => {
+                    let open = timed(t, part(&conns[0], HomeQuery::Open)).await;
+                    let HomePart::Open(o) = &open.1 else {
+                        panic!("not the open part")
+                    };
+                    let then = HomeQuery::after(o);
+                    futures::future::try_join_all(
+                        then.into_iter()
+                            .enumerate()
+                            .map(|(i, q)| part(&conns[i % 3], q)),
+                    )
+                    .await
+                    .unwrap();
+                    first.push(open.0);
+                    all.push(t.elapsed());
+                    continue;
+                }
+            };
+            if let HomePart::Open(o) = &open.1
+                && o.full
+            {
+                part(&conns[0], HomeQuery::Counts).await.unwrap();
+            }
+            first.push(open.0);
+            all.push(t.elapsed());
+        }
+        eprintln!(
+            "{login} {label}: open part {:?}, every part {:?} (median of {runs})",
+            median(first),
+            median(all)
+        );
+    }
+    for q in [
+        HomeQuery::Open,
+        HomeQuery::Goals,
+        HomeQuery::FollowUps,
+        HomeQuery::Counts,
+    ] {
+        let mut v = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            part(&conns[0], q).await.unwrap();
+            v.push(t.elapsed());
+        }
+        eprintln!("{login} {q:?} alone: {:?}", median(v));
+    }
+    if std::env::var("CASELOAD_HOME_EXPLAIN").is_ok() {
+        let all: [&(dyn tokio_postgres::types::ToSql + Sync); 3] =
+            [&None::<Uuid>, &day, &HOME_ROWS];
+        for (label, sql) in caseload::db::caseload::home_queries(scope) {
+            let n = (1..=3)
+                .rev()
+                .find(|n| sql.contains(&format!("${n}")))
+                .unwrap_or(0);
+            let plan = conns[0]
+                .query(&format!("EXPLAIN (ANALYZE, COSTS OFF) {sql}"), &all[..n])
+                .await
+                .unwrap();
+            eprintln!("--- {label}\n{sql}");
+            for r in plan {
+                eprintln!("{}", r.get::<_, String>(0));
+            }
+        }
+    }
 }

@@ -439,6 +439,7 @@ async fn intervention_effects_answer_as_the_screens_expect() {
     use caseload::app::team::TeamOutcome;
     use caseload::domain::caseload::Scope;
     use caseload::domain::enums::InterventionStatus as S;
+    use caseload::domain::home_parts::{HomePart, HomeQuery};
     use caseload::domain::kinds::TeamRole;
     use caseload::domain::markers::Marker;
     use caseload::domain::team::Member;
@@ -459,21 +460,27 @@ async fn intervention_effects_answer_as_the_screens_expect() {
     let req = app::ReqId(1);
 
     let Msg::Loaded {
-        data: Data::Home { home, .. },
+        data: Data::Home { part, .. },
         ..
     } = exec(
         &pool,
         Effect::Load {
             req,
-            read: Read::Home { scope: Scope::Mine },
+            read: Read::Home {
+                scope: Scope::Mine,
+                part: HomeQuery::Open,
+            },
         },
     )
     .await
     else {
         panic!("no home")
     };
+    let HomePart::Open(open) = *part else {
+        panic!("not the open part: {part:?}")
+    };
     assert!(
-        home.active.iter().any(|r| r.of.intervention_id == iv),
+        open.active.iter().any(|r| r.of.intervention_id == iv),
         "the active intervention is on its owner's home"
     );
 

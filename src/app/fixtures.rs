@@ -3,12 +3,13 @@
 
 use crate::app::{Data, Effect, Msg, Options, Read, ReqId, State, update};
 use crate::domain::caseload::{
-    ActiveRow, CaseloadHome, FollowUpRow, GoalFlag, InterventionRef, Problem, ReviewReason,
-    ReviewRow, Totals, Warning,
+    ActiveRow, CaseloadHome, Counts, FollowUpRow, GoalFlag, InterventionRef, NameOrder, Problem,
+    ReviewReason, ReviewRow, Totals, Warning,
 };
 use crate::domain::enums::{InterventionStatus, InterventionType};
 use crate::domain::fidelity::{Delivery, Fidelity};
 use crate::domain::goals::{Goal, GoalFields, GoalWithPoints, Measurement};
+use crate::domain::home_parts::{FollowUpsPart, GoalsPart, HomePart, HomeQuery, OpenPart};
 use crate::domain::intervention::DeliveryRow;
 use crate::domain::intervention::SessionRow;
 use crate::domain::intervention::{InterventionDetail, InterventionHeader, RuleSettings};
@@ -151,15 +152,90 @@ pub fn iref(n: u128, student: &str, name: &str) -> InterventionRef {
     }
 }
 
-/// The home `home` arrived for request `req`, as of [`TODAY`].
-pub fn home_arrived(req: ReqId, home: CaseloadHome) -> Msg {
+/// The part `part` of a whole `home`, as the worker would answer it.
+pub fn home_part(home: &CaseloadHome, part: HomeQuery) -> HomePart {
+    let t = &home.totals;
+    let of_goals = |w: &&Warning| {
+        matches!(
+            w.problem,
+            Problem::MissingBaseline { .. } | Problem::ZeroBaseline { .. }
+        )
+    };
+    match part {
+        HomeQuery::Open => HomePart::Open(OpenPart {
+            active: home.active.clone(),
+            reviews_due: home.reviews_due.clone(),
+            warnings: home
+                .warnings
+                .iter()
+                .filter(|w| !of_goals(w))
+                .cloned()
+                .collect(),
+            settings: home.settings,
+            names: NameOrder::new(home.warnings.iter().map(|w| w.of.student_name.clone())),
+            loaded: t.loaded,
+            full: t.loaded < t.open,
+        }),
+        HomeQuery::Goals => HomePart::Goals(GoalsPart {
+            off_track: home.goals_off_track.clone(),
+            warnings: home.warnings.iter().filter(of_goals).cloned().collect(),
+        }),
+        HomeQuery::FollowUps => HomePart::FollowUps(FollowUpsPart {
+            rows: home.follow_ups.clone(),
+            more: t.more_follow_ups,
+        }),
+        HomeQuery::Counts => HomePart::Counts(Counts {
+            open: t.open,
+            active: t.active,
+            reviews: t.reviews,
+        }),
+    }
+}
+
+/// The answer to request `req` for `part` of `home`, as of [`TODAY`].
+pub fn home_arrived(req: ReqId, home: &CaseloadHome, part: HomeQuery) -> Msg {
     Msg::Loaded {
         req,
         data: Data::Home {
-            home: Box::new(home),
+            part: Box::new(home_part(home, part)),
             today: day(TODAY),
         },
     }
+}
+
+/// Answers every read of the home in `fx`, in order, with the parts of
+/// `home`, and the reads those answers ask for (the counts); the other
+/// effects, from `fx` and the answers.
+pub fn home_loaded(s: &mut State, fx: &[Effect], home: &CaseloadHome) -> Vec<Effect> {
+    let mut queue: std::collections::VecDeque<Effect> = fx.iter().cloned().collect();
+    let mut rest = Vec::new();
+    while let Some(e) = queue.pop_front() {
+        match e {
+            Effect::Load {
+                req,
+                read: Read::Home { part, .. },
+            } => queue.extend(update(s, home_arrived(req, home, part))),
+            other => rest.push(other),
+        }
+    }
+    rest
+}
+
+/// The home's reads in `fx`, all for one scope: that scope.
+pub fn home_loads(fx: &[Effect]) -> Option<crate::domain::caseload::Scope> {
+    let scopes: Vec<_> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Load {
+                read: Read::Home { scope, .. },
+                ..
+            } => Some(*scope),
+            _ => None,
+        })
+        .collect();
+    let first = *scopes.first()?;
+    (scopes.len() == HomeQuery::AT_ONCE.len() && scopes.iter().all(|&s| s == first))
+        .then_some(first)
 }
 
 pub fn home() -> CaseloadHome {

@@ -11,12 +11,13 @@ use crate::app::intervention::WriteOutcome;
 use crate::app::iv_edit::IvWritten;
 use crate::app::screens::contact_edit::draft::ContactDraft;
 use crate::app::team::TeamOutcome;
-use crate::domain::caseload::{CaseloadHome, Scope};
+use crate::domain::caseload::Scope;
 use crate::domain::contact::{ContactContext, ContactWritten, StoredContact};
 use crate::domain::contact_log::{
     ContactFilters, ContactPage, ContactPageRequest, FollowUp, FollowUpList, FollowUpScope, Person,
 };
 use crate::domain::document::{DocPage, DocPageRequest, UploadContext};
+use crate::domain::home_parts::{HomePart, HomeQuery};
 use crate::domain::intervention::InterventionDetail;
 use crate::domain::iv_list::{IvPage, IvPageRequest, IvQuery};
 use crate::domain::menu_tree::MenuTree;
@@ -66,8 +67,11 @@ pub enum Read {
     Tool {
         key: String,
     },
+    /// One part of the caseload home (the screen asks for them together,
+    /// the counts once the open part says a list was cut).
     Home {
         scope: Scope,
+        part: HomeQuery,
     },
     Intervention {
         id: Uuid,
@@ -208,7 +212,7 @@ pub enum Data {
         access: ToolAccess,
     },
     Home {
-        home: Box<CaseloadHome>,
+        part: Box<HomePart>,
         today: NaiveDate,
     },
     /// `None`: the intervention is not (or no longer) visible to this user.

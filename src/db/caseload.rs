@@ -1,7 +1,8 @@
 //! The caseload home: what needs doing today for one person, bounded to the
-//! most urgent HOME_ROWS per list. Two pipelined round trips on one
-//! connection (see `load_home`); the judging over their rows is
-//! `domain::caseload::assemble`.
+//! most urgent HOME_ROWS per list, in parts (`domain::home_parts`): each
+//! `load_part` is one round trip, so the open interventions at the top of
+//! the screen are not kept waiting by the goals, follow-ups or totals. The
+//! judging over their rows is `domain::caseload`.
 
 use crate::db::interventions::delivery::delivered_lateral;
 use crate::db::interventions::detail::student_name;
@@ -11,11 +12,14 @@ use crate::db::interventions::goals::{
 use crate::db::interventions::settings::{RULE_SETTINGS_SQL, rule_settings};
 use crate::db::unnamed::{Param, Unnamed};
 use crate::domain::caseload::{
-    CaseloadHome, FollowUpRow, InterventionRef, NameOrder, OpenRow, REVIEW_LOOKAHEAD_DAYS, Scope,
-    Totals, assemble,
+    CaseloadHome, Counts, FollowUpRow, InterventionRef, NameOrder, OpenRow, REVIEW_LOOKAHEAD_DAYS,
+    Scope, judge_goals, judge_open,
 };
 use crate::domain::fidelity::Delivery;
 use crate::domain::goals::Goal;
+use crate::domain::home_parts::{
+    FollowUpsPart, GoalsPart, HomePart, HomeParts, HomeQuery, OpenPart,
+};
 use chrono::NaiveDate;
 use tokio_postgres::{GenericClient, Row};
 use uuid::Uuid;
@@ -104,9 +108,6 @@ fn open_cte(scope: Scope) -> String {
     )
 }
 
-/// The loaded interventions again, by id ($1), for their goals.
-const LOADED: &str = "WITH open AS (SELECT * FROM interventions WHERE id = ANY ($1::uuid[])) ";
-
 /// How many open interventions, active ones and reviews are in scope ($1
 /// person, $2 today), counted only when a list was cut: ~70 ms for a
 /// district administrator at 500,000 students (a bitmap scan of the
@@ -127,7 +128,7 @@ fn counts_sql(scope: Scope) -> String {
 const REF_COLUMNS: &str = concat!(
     "i.id, i.student_id, (SELECT ",
     student_name!(),
-    " FROM students s WHERE s.id = i.student_id), \
+    " FROM students s WHERE s.id = i.student_id) AS student_name, \
      COALESCE((SELECT p.name FROM intervention_programs p WHERE p.id = i.program_id), \
               i.custom_name, '')"
 );
@@ -147,9 +148,15 @@ fn ref_row(r: &Row, at: usize) -> InterventionRef {
     }
 }
 
+/// In the district's alphabet by student (`NameOrder` is made from the
+/// order they come in), so no round trip is spent ordering the names.
+fn by_name(select: &str) -> String {
+    format!("SELECT * FROM ({select}) q ORDER BY q.student_name COLLATE caseload_names")
+}
+
 fn open_sql(scope: Scope) -> String {
-    format!(
-        "{cte} SELECT {REF_COLUMNS}, i.status, i.tier, o.display_name, ls.last_session, \
+    let select = format!(
+        "SELECT {REF_COLUMNS}, i.status, i.tier, o.display_name, ls.last_session, \
            i.start_date, i.planned_end_date, i.ended_at::date, i.sessions_per_week, \
            i.minutes_per_session, d.sessions, d.minutes \
          FROM open i \
@@ -158,8 +165,12 @@ fn open_sql(scope: Scope) -> String {
            FROM intervention_sessions se \
            WHERE se.intervention_id = i.id AND se.attendance <> 'cancelled') ls \
          {lateral}",
-        cte = open_cte(scope),
         lateral = delivered_lateral!(),
+    );
+    format!(
+        "{cte} {sorted}",
+        cte = open_cte(scope),
+        sorted = by_name(&select)
     )
 }
 
@@ -182,15 +193,26 @@ fn open_row(r: &Row) -> OpenRow {
     }
 }
 
-fn goals_sql() -> String {
-    format!("{LOADED} SELECT {REF_COLUMNS}, {GOAL_COLUMNS} {OPEN_GOALS}")
+/// The active goals of the interventions `open_cte` picks: picked again
+/// rather than passed the open part's ids, so that this part need not wait
+/// for that one.
+fn goals_sql(scope: Scope) -> String {
+    format!(
+        "{cte} {sorted}",
+        cte = open_cte(scope),
+        sorted = by_name(&format!(
+            "SELECT {REF_COLUMNS}, {GOAL_COLUMNS} {OPEN_GOALS}"
+        )),
+    )
 }
 
-fn points_sql() -> String {
+/// Their goals' measurements up to $2 (today).
+fn points_sql(scope: Scope) -> String {
     format!(
-        "{LOADED} SELECT {MEASUREMENT_COLUMNS} {OPEN_GOALS} \
+        "{cte} SELECT {MEASUREMENT_COLUMNS} {OPEN_GOALS} \
          JOIN progress_measurements m ON m.goal_id = g.id \
-         WHERE m.measured_on <= $2"
+         WHERE m.measured_on <= $2",
+        cte = open_cte(scope),
     )
 }
 
@@ -238,28 +260,129 @@ fn follow_ups_sql(scope: Scope) -> String {
     )
 }
 
-/// The loaded students' names ($1) in the district's alphabet, for the
-/// lists `assemble` sorts by name.
-const NAME_ORDER_SQL: &str = "SELECT array_agg(n ORDER BY n COLLATE caseload_names) \
-     FROM (SELECT DISTINCT unnest($1::text[]) n) d";
-
 /// The home screen's scope-bound queries for `scope`, with $1 the person,
-/// $2 today and $3 the row bound: for EXPLAIN when tuning. (Goals and
-/// measurements are then read by the ids loaded.)
+/// $2 today and $3 the row bound (the counts use only the first two): for
+/// EXPLAIN when tuning.
 pub fn home_queries(scope: Scope) -> Vec<(&'static str, String)> {
     vec![
         ("open interventions", open_sql(scope)),
-        ("open counts", counts_sql(scope)),
+        ("goals", goals_sql(scope)),
+        ("measurements", points_sql(scope)),
         ("follow-ups", follow_ups_sql(scope)),
+        ("open counts", counts_sql(scope)),
     ]
 }
 
-/// The home screen for `who` (None: the signed-in person) as of `today`,
-/// at most `limit` rows per list (the app passes HOME_ROWS).
-///
-/// Two round trips: the bounded lists, then the goals and measurements of
-/// the interventions loaded and, only when a list came back full, the
-/// totals it was cut from.
+/// One part of the home for `who` (None: the signed-in person) as of
+/// `today`, at most `limit` rows per list (the app passes HOME_ROWS). Each
+/// is a round trip of its own (its statements pipelined), on whatever
+/// connection it is given.
+pub async fn load_part(
+    client: &(impl GenericClient + Sync),
+    who: Option<Uuid>,
+    scope: Scope,
+    today: NaiveDate,
+    limit: i64,
+    part: HomeQuery,
+) -> Result<HomePart, tokio_postgres::Error> {
+    let params: [&dyn Param; 3] = [&who, &today, &limit];
+    Ok(match part {
+        HomeQuery::Open => {
+            let sql = open_sql(scope);
+            let (open, settings) = futures::try_join!(
+                client.fetch(&sql, &params),
+                client.fetch(RULE_SETTINGS_SQL, &[]),
+            )?;
+            let open: Vec<OpenRow> = open.iter().map(open_row).collect();
+            let names = NameOrder::new(open.iter().map(|o| o.of.student_name.clone()));
+            let loaded = u64::try_from(open.len()).unwrap_or(u64::MAX);
+            let full = i64::try_from(open.len()).unwrap_or(i64::MAX) >= limit;
+            let settings = rule_settings(&settings);
+            let (active, reviews_due, warnings) = judge_open(open, settings, today, &names);
+            HomePart::Open(OpenPart {
+                active,
+                reviews_due,
+                warnings,
+                settings,
+                names,
+                loaded,
+                full,
+            })
+        }
+        HomeQuery::Goals => {
+            let (goals_sql, points_sql) = (goals_sql(scope), points_sql(scope));
+            let (goals, points, settings) = futures::try_join!(
+                client.fetch(&goals_sql, &params),
+                client.fetch(&points_sql, &params),
+                client.fetch(RULE_SETTINGS_SQL, &[]),
+            )?;
+            let goals: Vec<(InterventionRef, Goal)> = goals
+                .iter()
+                .map(|r| (ref_row(r, 0), goal_row_from(r, 4)))
+                .collect();
+            let names = NameOrder::new(goals.iter().map(|(of, _)| of.student_name.clone()));
+            let points = points.iter().map(measurement_row).collect();
+            let (off_track, warnings) =
+                judge_goals(goals, points, rule_settings(&settings), &names);
+            HomePart::Goals(GoalsPart {
+                off_track,
+                warnings,
+            })
+        }
+        HomeQuery::FollowUps => {
+            // One past the bound says whether there are more: counting them
+            // took half a second for a district administrator.
+            let follow_limit = limit.saturating_add(1);
+            let params: [&dyn Param; 3] = [&who, &today, &follow_limit];
+            // Row-level security's per-row policy calls put the estimate
+            // past `jit_above_cost` (~176,000 for a district administrator
+            // at 50,000 students), and compiling took 150–200 ms of a query
+            // that runs in 5–25 ms: JIT is off for its own transaction
+            // (`export::without_jit`), so this part needs a connection to
+            // itself.
+            client
+                .batch_execute("BEGIN READ ONLY; SET LOCAL jit = off")
+                .await?;
+            let rows = client.fetch(&follow_ups_sql(scope), &params).await;
+            // On an error too: the connection goes back to the pool.
+            client.batch_execute("COMMIT").await?;
+            let mut rows = rows?;
+            let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
+            rows.truncate(usize::try_from(limit).unwrap_or(0));
+            HomePart::FollowUps(FollowUpsPart {
+                rows: rows.iter().map(|r| follow_up_row(r, today)).collect(),
+                more,
+            })
+        }
+        HomeQuery::Counts => {
+            let r = client.fetch_one(&counts_sql(scope), &params[..2]).await?;
+            let n = |at: usize| u64::try_from(r.get::<_, i64>(at)).unwrap_or(0);
+            HomePart::Counts(Counts {
+                open: n(0),
+                active: n(1),
+                reviews: n(2),
+            })
+        }
+    })
+}
+
+fn follow_up_row(r: &Row, today: NaiveDate) -> FollowUpRow {
+    let due: NaiveDate = r.get(7);
+    FollowUpRow {
+        communication_id: r.get(0),
+        student_id: r.get(1),
+        student_name: r.get(2),
+        intervention_id: r.get(3),
+        purpose: r.get(4),
+        channel: r.get(5),
+        occurred_at: r.get(6),
+        follow_up_due: due,
+        days_overdue: (today - due).num_days(),
+    }
+}
+
+/// The whole home, as the screen has it once every part is in: the parts
+/// one after another on one connection.
 pub async fn load_home(
     client: &(impl GenericClient + Sync),
     who: Option<Uuid>,
@@ -267,75 +390,18 @@ pub async fn load_home(
     today: NaiveDate,
     limit: i64,
 ) -> Result<CaseloadHome, tokio_postgres::Error> {
-    let params: [&dyn Param; 3] = [&who, &today, &limit];
-    // One follow-up past the bound says whether there are more: counting
-    // them took half a second for a district administrator.
-    let follow_limit = limit.saturating_add(1);
-    let follow_params: [&dyn Param; 3] = [&who, &today, &follow_limit];
-    let (open_sql, follow_sql) = (open_sql(scope), follow_ups_sql(scope));
-    let (open, mut follow, settings) = futures::try_join!(
-        client.fetch(&open_sql, &params),
-        client.fetch(&follow_sql, &follow_params),
-        client.fetch(RULE_SETTINGS_SQL, &[]),
-    )?;
-    let more_follow_ups = i64::try_from(follow.len()).unwrap_or(i64::MAX) > limit;
-    follow.truncate(usize::try_from(limit).unwrap_or(0));
-    let open: Vec<OpenRow> = open.iter().map(open_row).collect();
-    let ids: Vec<Uuid> = open.iter().map(|o| o.of.intervention_id).collect();
-    let open_full = i64::try_from(open.len()).unwrap_or(i64::MAX) >= limit;
-    let (goals_sql, points_sql, counts_sql) = (goals_sql(), points_sql(), counts_sql(scope));
-    let by_ids: [&dyn Param; 2] = [&ids, &today];
-    let names: Vec<&str> = open.iter().map(|o| o.of.student_name.as_str()).collect();
-    let names: [&dyn Param; 1] = [&names];
-    let (goals, points, names, counts) = futures::try_join!(
-        client.fetch(&goals_sql, &by_ids[..1]),
-        client.fetch(&points_sql, &by_ids),
-        client.fetch_one(NAME_ORDER_SQL, &names),
-        async {
-            match open_full {
-                true => client.fetch_opt(&counts_sql, &params[..2]).await,
-                false => Ok(None),
-            }
-        },
-    )?;
-    let goals: Vec<(InterventionRef, Goal)> = goals
-        .iter()
-        .map(|r| (ref_row(r, 0), goal_row_from(r, 4)))
-        .collect();
-    let follow_ups: Vec<FollowUpRow> = follow
-        .iter()
-        .map(|r| {
-            let due: NaiveDate = r.get(7);
-            FollowUpRow {
-                communication_id: r.get(0),
-                student_id: r.get(1),
-                student_name: r.get(2),
-                intervention_id: r.get(3),
-                purpose: r.get(4),
-                channel: r.get(5),
-                occurred_at: r.get(6),
-                follow_up_due: due,
-                days_overdue: (today - due).num_days(),
-            }
-        })
-        .collect();
-    let settings = rule_settings(&settings);
-    let points = points.iter().map(measurement_row).collect();
-    let loaded = open.len();
-    let names = NameOrder::new(names.get::<_, Option<Vec<String>>>(0).unwrap_or_default());
-    let mut home = assemble(open, goals, points, follow_ups, settings, today, &names);
-    let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
-    let from_db = |r: &Row, at: usize| u64::try_from(r.get::<_, i64>(at)).unwrap_or(0);
-    home.totals = Totals {
-        loaded: count(loaded),
-        open: counts.as_ref().map_or(count(loaded), |r| from_db(r, 0)),
-        active: counts
-            .as_ref()
-            .map_or(count(home.active.len()), |r| from_db(r, 1)),
-        reviews: counts
-            .as_ref()
-            .map_or(count(home.reviews_due.len()), |r| from_db(r, 2)),
-        more_follow_ups,
-    };
-    Ok(home)
+    let part = |q| load_part(client, who, scope, today, limit, q);
+    let mut parts = HomeParts::default();
+    for q in HomeQuery::AT_ONCE {
+        parts.put(part(q).await?);
+    }
+    let then = parts
+        .open
+        .as_ref()
+        .map(HomeQuery::after)
+        .unwrap_or_default();
+    for q in then {
+        parts.put(part(q).await?);
+    }
+    Ok(parts.compose().unwrap_or_default())
 }

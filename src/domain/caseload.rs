@@ -145,6 +145,16 @@ pub struct Totals {
     pub more_follow_ups: bool,
 }
 
+/// What the home's lists were cut from, counted in scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    /// Open (active or review_due) interventions.
+    pub open: u64,
+    pub active: u64,
+    /// Marked review_due, or active and planned to end within the lookahead.
+    pub reviews: u64,
+}
+
 impl Totals {
     /// Some open interventions or follow-ups in scope were not loaded.
     pub fn cut(&self) -> bool {
@@ -198,7 +208,8 @@ impl NameOrder {
 
 /// Judges the loaded rows as of `today`: which interventions are due a
 /// session or a review, which goals are off track, what data is missing;
-/// each list in its urgency order. `totals` is left for the caller.
+/// each list in its urgency order. `totals` is left for the caller. The
+/// home loads these as parts (`home_parts`); this is them all at once.
 pub fn assemble(
     open: Vec<OpenRow>,
     goals: Vec<(InterventionRef, Goal)>,
@@ -208,24 +219,46 @@ pub fn assemble(
     today: NaiveDate,
     names: &NameOrder,
 ) -> CaseloadHome {
-    let mut home = CaseloadHome {
+    let (active, reviews_due, mut warnings) = judge_open(open, settings, today, names);
+    let (goals_off_track, goal_warnings) = judge_goals(goals, points, settings, names);
+    warnings.extend(goal_warnings);
+    warnings.sort_by(|a, b| names.cmp(&a.of.student_name, &b.of.student_name));
+    CaseloadHome {
+        active,
+        reviews_due,
+        goals_off_track,
         follow_ups,
+        warnings,
         settings,
-        ..CaseloadHome::default()
-    };
+        totals: Totals::default(),
+    }
+}
+
+/// The open interventions judged as of `today`: the active ones (soonest
+/// next session first), the reviews due (most pressing first) and the
+/// warnings about the interventions themselves (by name).
+pub fn judge_open(
+    open: Vec<OpenRow>,
+    settings: RuleSettings,
+    today: NaiveDate,
+    names: &NameOrder,
+) -> (Vec<ActiveRow>, Vec<ReviewRow>, Vec<Warning>) {
+    let mut active = Vec::new();
+    let mut reviews_due = Vec::new();
+    let mut warnings = Vec::new();
     let soon = today
         .checked_add_days(Days::new(REVIEW_LOOKAHEAD_DAYS))
         .unwrap_or(today);
     for o in open {
         let d = &o.delivery;
         if text::has_control(&o.of.student_name) || text::has_control(&o.of.name) {
-            home.warnings.push(Warning {
+            warnings.push(Warning {
                 of: o.of.clone(),
                 problem: Problem::ControlCharsInName,
             });
         }
         if o.status == InterventionStatus::ReviewDue {
-            home.reviews_due.push(ReviewRow {
+            reviews_due.push(ReviewRow {
                 of: o.of.clone(),
                 status: o.status,
                 reason: ReviewReason::StatusReviewDue,
@@ -233,16 +266,16 @@ pub fn assemble(
             continue;
         }
         match d.planned_end_date {
-            None => home.warnings.push(Warning {
+            None => warnings.push(Warning {
                 of: o.of.clone(),
                 problem: Problem::NoPlannedEnd,
             }),
-            Some(end) if end < today => home.reviews_due.push(ReviewRow {
+            Some(end) if end < today => reviews_due.push(ReviewRow {
                 of: o.of.clone(),
                 status: o.status,
                 reason: ReviewReason::PastPlannedEnd(end),
             }),
-            Some(end) if end <= soon => home.reviews_due.push(ReviewRow {
+            Some(end) if end <= soon => reviews_due.push(ReviewRow {
                 of: o.of.clone(),
                 status: o.status,
                 reason: ReviewReason::EndsSoon(end),
@@ -252,13 +285,13 @@ pub fn assemble(
         if let Some(days) =
             fidelity::session_gap(d.start_date, o.last_session, d.sessions_per_week, today)
         {
-            home.warnings.push(Warning {
+            warnings.push(Warning {
                 of: o.of.clone(),
                 problem: Problem::NoRecentSession { days },
             });
         }
         let next = fidelity::next_session_due(d.start_date, o.last_session, d.sessions_per_week);
-        home.active.push(ActiveRow {
+        active.push(ActiveRow {
             tier: o.tier,
             owner_name: o.owner_name,
             start_date: d.start_date,
@@ -271,6 +304,32 @@ pub fn assemble(
             of: o.of,
         });
     }
+    // Unknown due dates (no frequency planned) after all known ones.
+    let by_name =
+        |a: &InterventionRef, b: &InterventionRef| names.cmp(&a.student_name, &b.student_name);
+    active.sort_by(|a, b| {
+        let due = |r: &ActiveRow| (r.next_session_due.is_none(), r.next_session_due);
+        due(a).cmp(&due(b)).then_with(|| by_name(&a.of, &b.of))
+    });
+    reviews_due.sort_by(|a, b| {
+        review_day(a.reason)
+            .cmp(&review_day(b.reason))
+            .then_with(|| by_name(&a.of, &b.of))
+    });
+    warnings.sort_by(|a, b| by_name(&a.of, &b.of));
+    (active, reviews_due, warnings)
+}
+
+/// The loaded interventions' active goals judged by the decision rule: the
+/// goals off track and the warnings about baselines, each by name.
+pub fn judge_goals(
+    goals: Vec<(InterventionRef, Goal)>,
+    points: Vec<Measurement>,
+    settings: RuleSettings,
+    names: &NameOrder,
+) -> (Vec<GoalFlag>, Vec<Warning>) {
+    let mut off_track = Vec::new();
+    let mut warnings = Vec::new();
     let mut refs: HashMap<Uuid, InterventionRef> = HashMap::new();
     let goals: Vec<Goal> = goals
         .into_iter()
@@ -294,13 +353,13 @@ pub fn assemble(
             _ => None,
         };
         if let Some(problem) = problem {
-            home.warnings.push(Warning {
+            warnings.push(Warning {
                 of: of.clone(),
                 problem,
             });
         }
         if let Ok(Verdict::OffTrack) = gp.verdict(settings.decision_rule_points) {
-            home.goals_off_track.push(GoalFlag {
+            off_track.push(GoalFlag {
                 goal_id: gp.goal.id,
                 statement: gp.goal.fields.statement.clone(),
                 verdict: Verdict::OffTrack,
@@ -309,21 +368,11 @@ pub fn assemble(
             });
         }
     }
-    // Unknown due dates (no frequency planned) after all known ones.
     let by_name =
         |a: &InterventionRef, b: &InterventionRef| names.cmp(&a.student_name, &b.student_name);
-    home.active.sort_by(|a, b| {
-        let due = |r: &ActiveRow| (r.next_session_due.is_none(), r.next_session_due);
-        due(a).cmp(&due(b)).then_with(|| by_name(&a.of, &b.of))
-    });
-    home.reviews_due.sort_by(|a, b| {
-        review_day(a.reason)
-            .cmp(&review_day(b.reason))
-            .then_with(|| by_name(&a.of, &b.of))
-    });
-    home.goals_off_track.sort_by(|a, b| by_name(&a.of, &b.of));
-    home.warnings.sort_by(|a, b| by_name(&a.of, &b.of));
-    home
+    off_track.sort_by(|a, b| by_name(&a.of, &b.of));
+    warnings.sort_by(|a, b| by_name(&a.of, &b.of));
+    (off_track, warnings)
 }
 
 /// Reviews by urgency: status review_due first, then by planned end.

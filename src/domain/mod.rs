@@ -11,6 +11,7 @@ pub mod enums;
 pub mod fidelity;
 pub mod figures;
 pub mod goals;
+pub mod home_parts;
 pub mod import;
 pub mod intervention;
 pub mod iv_list;

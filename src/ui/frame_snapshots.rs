@@ -41,8 +41,8 @@ fn paused(width: u16, height: u16, tab: char) -> State {
                 detail: Some(Box::new(fixtures::detail(InterventionStatus::Paused))),
                 today: day(fixtures::TODAY),
             },
-            Read::Home { .. } => Data::Home {
-                home: Box::new(fixtures::home()),
+            Read::Home { part, .. } => Data::Home {
+                part: Box::new(fixtures::home_part(&fixtures::home(), part)),
                 today: day(fixtures::TODAY),
             },
             _ => continue,

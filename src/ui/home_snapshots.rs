@@ -6,7 +6,7 @@
 
 use crate::app::fixtures;
 use crate::app::{Msg, update};
-use crate::ui::iv_snapshots::{at_home_as, draw, no_colours, text};
+use crate::ui::iv_snapshots::{at_home_as, draw, no_colours, signed_in_at, text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn press(s: &mut crate::app::State, code: KeyCode, times: usize) {
@@ -132,5 +132,46 @@ fn a_scrolled_section_keeps_its_heading_200x60() {
             .is_some_and(|l| l.starts_with("My active interventions (80)")),
         "{screen}"
     );
+    insta::assert_snapshot!(screen);
+}
+
+/// A district administrator a moment after signing in (issue 19): the top
+/// of the home and the follow-ups are in, the goals are still loading and
+/// the totals the lists were cut from are being counted. No count reads as
+/// a total, no section still loading says "nothing".
+#[test]
+fn a_cut_home_while_its_totals_are_counting_80x24() {
+    use crate::app::{Effect, Read};
+    use crate::domain::home_parts::HomeQuery;
+    let (mut s, fx) = signed_in_at(80, 24, &["admin"]);
+    let cut = fixtures::cut_home();
+    // The open part, then of what it asks for only the follow-ups.
+    let mut queue = fx;
+    while let Some(e) = queue.pop() {
+        if let Effect::Load {
+            req,
+            read: Read::Home { part, .. },
+        } = e
+            && matches!(part, HomeQuery::Open | HomeQuery::FollowUps)
+        {
+            queue.extend(update(&mut s, fixtures::home_arrived(req, &cut, part)));
+        }
+    }
+    let screen = text(&draw(&s, 80, 24, false));
+    assert!(
+        screen.contains("Active interventions in your schools (3 shown; counting all…)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Showing the 3 most urgent open interventions (counting all…)"),
+        "{screen}"
+    );
+    assert!(
+        screen.lines().any(|l| l.trim_end() == "Goals off track"),
+        "no count before its rows are in: {screen}"
+    );
+    assert!(screen.contains("  loading…"), "{screen}");
+    assert!(!screen.contains("nothing"), "{screen}");
+    assert!(!screen.contains("85,776"), "{screen}");
     insta::assert_snapshot!(screen);
 }

@@ -24,6 +24,13 @@ fn at_home_with(width: u16, height: u16, loaded: CaseloadHome) -> State {
 
 /// Signed in with `roles`, the home loaded with `loaded`, at this size.
 pub(super) fn at_home_as(width: u16, height: u16, loaded: CaseloadHome, roles: &[&str]) -> State {
+    let (mut s, fx) = signed_in_at(width, height, roles);
+    fixtures::home_loaded(&mut s, &fx, &loaded);
+    s
+}
+
+/// Signed in with `roles` at this size: the home's reads on their way.
+pub(super) fn signed_in_at(width: u16, height: u16, roles: &[&str]) -> (State, Vec<Effect>) {
     let opts = Options {
         connection_label: "dana@db:5432/caseload".into(),
         ..Options::default()
@@ -38,16 +45,9 @@ pub(super) fn at_home_as(width: u16, height: u16, loaded: CaseloadHome, roles: &
         sort_order: 1,
     }];
     let (mut s, fx) = fixtures::signed_in(opts, fixtures::whoami(roles), items);
-    let Effect::Load {
-        req,
-        read: Read::Home { .. },
-    } = fx[0]
-    else {
-        panic!("{fx:?}")
-    };
+    assert!(fixtures::home_loads(&fx).is_some(), "{fx:?}");
     update(&mut s, Msg::Resize { width, height });
-    update(&mut s, fixtures::home_arrived(req, loaded));
-    s
+    (s, fx)
 }
 
 pub(super) fn at_detail(width: u16, height: u16) -> State {

@@ -59,8 +59,8 @@ pub(super) async fn run(c: &Client, read: Read, today: NaiveDate) -> Result<Data
             let access = navigation::tool_access(c, &key).await?;
             Data::Tool { key, access }
         }
-        Read::Home { scope } => Data::Home {
-            home: Box::new(caseload::load_home(c, None, scope, today, HOME_ROWS).await?),
+        Read::Home { scope, part } => Data::Home {
+            part: Box::new(caseload::load_part(c, None, scope, today, HOME_ROWS, part).await?),
             today,
         },
         Read::Intervention { id } => Data::Intervention {

@@ -250,6 +250,15 @@ pub fn render(frame: &mut Frame, area: Rect, h: &HomeState, theme: &Theme) {
             HomeLine::Gap => Line::raw(""),
             HomeLine::Heading(s) => heading(s),
             HomeLine::Nothing(_) => Line::styled("  nothing", theme.dim),
+            // Never "nothing" before the rows are in: that would say there is
+            // no such work.
+            HomeLine::Waiting(_) => match h.home.error() {
+                Some(why) => Line::styled(
+                    truncate(&format!("  not loaded: {why} (r to retry)"), w),
+                    theme.error,
+                ),
+                None => Line::styled("  loading…", theme.dim),
+            },
             HomeLine::Row(i) => {
                 let y = list
                     .y

@@ -55,8 +55,7 @@ fn typed(s: &mut State, line: &str) -> Vec<Effect> {
 /// and its load.
 pub(crate) fn opened_as(roles: &[&str]) -> (State, ReqId, FollowUpScope) {
     let (mut s, fx) = signed_in(roles, &["caseload", "communications.follow_ups"]);
-    let (req, _) = only_load(&fx);
-    update(&mut s, fixtures::home_arrived(req, fixtures::home()));
+    fixtures::home_loaded(&mut s, &fx, &fixtures::home());
     // Over the home, as the menu opens it (`:` opens over the menu).
     let fx = crate::app::screens::open(&mut s, TARGET, "Follow-ups".into());
     let (req, &Read::FollowUps { scope }) = only_load(&fx) else {
@@ -342,8 +341,7 @@ fn a_follow_up_gone_meanwhile_leaves_the_list_with_a_reason() {
 #[test]
 fn the_command_opens_the_queue() {
     let (mut s, fx) = signed_in(&["counselor"], &["caseload", "communications.follow_ups"]);
-    let (req, _) = only_load(&fx);
-    update(&mut s, fixtures::home_arrived(req, fixtures::home()));
+    fixtures::home_loaded(&mut s, &fx, &fixtures::home());
     let fx = typed(&mut s, "followups");
     assert!(
         fixtures::loads(&fx, |r| matches!(r, Read::FollowUps { .. })),

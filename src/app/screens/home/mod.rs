@@ -1,10 +1,14 @@
 //! The caseload home: five sections of work, one cursor across them.
 
 mod contact;
+mod load;
+#[cfg(test)]
+mod load_tests;
 mod state;
 #[cfg(test)]
 mod tests;
 
+pub use load::HomeLoad;
 pub use state::*;
 
 use crate::app::hint::{GLOBAL, MOVE};
@@ -13,6 +17,7 @@ use crate::app::keymap::Action;
 use crate::app::screens::room::{self, Cx, LogFor, Nav, Room};
 use crate::app::student::StudentState;
 use crate::app::{Data, Effect, Read, ReqId, Screen};
+use crate::domain::home_parts::HomeQuery;
 use crate::domain::live::{Changes, Table};
 use crossterm::event::KeyEvent;
 
@@ -49,6 +54,18 @@ impl HomeState {
     }
 }
 
+impl HomeState {
+    fn read(&self, req: ReqId, part: HomeQuery) -> Effect {
+        Effect::Load {
+            req,
+            read: Read::Home {
+                scope: self.scope,
+                part,
+            },
+        }
+    }
+}
+
 impl Room for HomeState {
     fn title(&self) -> String {
         "Caseload".into()
@@ -65,11 +82,18 @@ impl Room for HomeState {
     }
 
     fn in_flight(&self) -> Vec<ReqId> {
-        self.home.req().into_iter().collect()
+        self.home.in_flight()
     }
 
+    /// The open part first (`HomeQuery::AT_ONCE`): the first section is
+    /// painted when it is in, not the slowest part; the rest follow.
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        cx.load(&mut self.home, Read::Home { scope: self.scope })
+        let asked: Vec<(ReqId, HomeQuery)> = HomeQuery::AT_ONCE.map(|q| (cx.alloc(), q)).to_vec();
+        self.home.start(asked.clone());
+        asked
+            .into_iter()
+            .map(|(req, part)| self.read(req, part))
+            .collect()
     }
 
     fn on_key(
@@ -101,11 +125,23 @@ impl Room for HomeState {
         Some(vec![])
     }
 
-    fn on_reply(&mut self, _cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
-        if let Data::Home { home, today } = data {
-            self.arrive(req, *home, today);
-        }
-        vec![]
+    /// A part; the open one asks for the rest (`HomeQuery::after`).
+    fn on_reply(&mut self, cx: &mut Cx, req: ReqId, data: Data) -> Vec<Effect> {
+        let Data::Home { part, today } = data else {
+            return vec![];
+        };
+        let Some(arrived) = self.arrive(req, *part, today) else {
+            return vec![];
+        };
+        arrived
+            .ask
+            .into_iter()
+            .map(|q| {
+                let req = cx.alloc();
+                self.home.ask(req, q);
+                self.read(req, q)
+            })
+            .collect()
     }
 
     /// Its lists come from all of these; a reload keeps the cursor on the

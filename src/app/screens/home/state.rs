@@ -1,9 +1,10 @@
 //! The caseload home's state: five sections of work, one cursor running
 //! across all their rows, each row knowing which record it opens.
 
+use super::load::{Arrived, HomeLoad};
 use crate::app::ReqId;
-use crate::app::loadable::Loadable;
-use crate::domain::caseload::{CaseloadHome, InterventionRef, Scope};
+use crate::domain::caseload::{InterventionRef, Scope};
+use crate::domain::home_parts::{HomePart, HomeQuery};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
@@ -42,6 +43,16 @@ impl Section {
             Section::Warnings => "Data-quality warnings",
         }
     }
+
+    /// The parts of the home its rows come from.
+    pub fn parts(self) -> &'static [HomeQuery] {
+        match self {
+            Section::Active | Section::Reviews => &[HomeQuery::Open],
+            Section::OffTrack => &[HomeQuery::Goals],
+            Section::FollowUps => &[HomeQuery::FollowUps],
+            Section::Warnings => &[HomeQuery::Open, HomeQuery::Goals],
+        }
+    }
 }
 
 /// What Enter on a row opens.
@@ -68,7 +79,7 @@ fn of(r: &InterventionRef) -> Target {
 #[derive(Debug, Clone)]
 pub struct HomeState {
     pub scope: Scope,
-    pub home: Loadable<Box<CaseloadHome>>,
+    pub home: HomeLoad,
     /// The day the worker judged the rows by.
     pub today: Option<NaiveDate>,
     /// Index into `rows()`.
@@ -86,6 +97,8 @@ pub enum HomeLine {
     Heading(Section),
     /// "nothing" under a section without rows.
     Nothing(Section),
+    /// Under a section whose part has not arrived: "loading…" (or why not).
+    Waiting(Section),
     /// Row `i` of `rows()`.
     Row(usize),
 }
@@ -104,15 +117,23 @@ impl HomeState {
     pub fn new(scope: Scope) -> HomeState {
         HomeState {
             scope,
-            home: Loadable::default(),
+            home: HomeLoad::default(),
             today: None,
             cursor: 0,
             top: 0,
         }
     }
 
+    /// Every part the section's rows come from is in.
+    pub fn section_in(&self, s: Section) -> bool {
+        s.parts().iter().all(|&p| self.home.has(p))
+    }
+
+    /// Its rows on screen: none until the section is whole.
     pub fn section_len(&self, s: Section) -> usize {
-        let Some(h) = self.home.get() else { return 0 };
+        let Some(h) = self.home.get().filter(|_| self.section_in(s)) else {
+            return 0;
+        };
         match s {
             Section::Active => h.active.len(),
             Section::Reviews => h.reviews_due.len(),
@@ -128,27 +149,27 @@ impl HomeState {
             return vec![];
         };
         let mut out = Vec::new();
-        out.extend(h.active.iter().map(|r| (Section::Active, of(&r.of))));
-        out.extend(h.reviews_due.iter().map(|r| (Section::Reviews, of(&r.of))));
-        out.extend(
-            h.goals_off_track
-                .iter()
-                .map(|r| (Section::OffTrack, of(&r.of))),
-        );
-        out.extend(h.follow_ups.iter().map(|f| {
-            let target = match f.intervention_id {
-                Some(id) => Target::Intervention {
-                    id,
-                    title: f.student_name.clone(),
-                },
-                None => Target::Student {
-                    id: f.student_id,
-                    title: f.student_name.clone(),
-                },
-            };
-            (Section::FollowUps, target)
-        }));
-        out.extend(h.warnings.iter().map(|w| (Section::Warnings, of(&w.of))));
+        for s in Section::ALL.into_iter().filter(|&s| self.section_in(s)) {
+            match s {
+                Section::Active => out.extend(h.active.iter().map(|r| (s, of(&r.of)))),
+                Section::Reviews => out.extend(h.reviews_due.iter().map(|r| (s, of(&r.of)))),
+                Section::OffTrack => out.extend(h.goals_off_track.iter().map(|r| (s, of(&r.of)))),
+                Section::FollowUps => out.extend(h.follow_ups.iter().map(|f| {
+                    let target = match f.intervention_id {
+                        Some(id) => Target::Intervention {
+                            id,
+                            title: f.student_name.clone(),
+                        },
+                        None => Target::Student {
+                            id: f.student_id,
+                            title: f.student_name.clone(),
+                        },
+                    };
+                    (s, target)
+                })),
+                Section::Warnings => out.extend(h.warnings.iter().map(|w| (s, of(&w.of)))),
+            }
+        }
         out
     }
 
@@ -221,7 +242,9 @@ impl HomeState {
             }
             out.push(HomeLine::Heading(s));
             let n = self.section_len(s);
-            if n == 0 {
+            if !self.section_in(s) {
+                out.push(HomeLine::Waiting(s));
+            } else if n == 0 {
                 out.push(HomeLine::Nothing(s));
             }
             out.extend((row..row + n).map(HomeLine::Row));
@@ -233,7 +256,7 @@ impl HomeState {
     /// The section a line belongs to (a gap, to the one it ends).
     fn section_of(&self, lines: &[HomeLine], at: usize) -> Option<Section> {
         match lines.get(at)? {
-            HomeLine::Heading(s) | HomeLine::Nothing(s) => Some(*s),
+            HomeLine::Heading(s) | HomeLine::Nothing(s) | HomeLine::Waiting(s) => Some(*s),
             HomeLine::Row(i) => self.rows().get(*i).map(|(s, _)| *s),
             HomeLine::Gap => self.section_of(lines, at.checked_sub(1)?),
         }
@@ -254,8 +277,12 @@ impl HomeState {
         };
         // A gap is never last: a heading follows it.
         let past_gap = |o: usize| o + usize::from(lines.get(o) == Some(&HomeLine::Gap));
-        let inside =
-            |o: usize| matches!(lines.get(o), Some(HomeLine::Row(_) | HomeLine::Nothing(_)));
+        let inside = |o: usize| {
+            matches!(
+                lines.get(o),
+                Some(HomeLine::Row(_) | HomeLine::Nothing(_) | HomeLine::Waiting(_))
+            )
+        };
         // Never scrolled past the end: a section near the end comes as high
         // as the list allows, and a list that fits does not move.
         let top = self.top.min(lines.len().saturating_sub(height));
@@ -295,17 +322,21 @@ impl HomeState {
     }
 
     /// A section's heading with its count: "of" the total in scope when the
-    /// home's bound left rows out (domain::caseload::HOME_ROWS). Goals off track
-    /// and warnings are judged only among the interventions loaded.
+    /// home's bound left rows out (domain::caseload::HOME_ROWS), "counting"
+    /// while that total is not in, no count before its rows are. Goals off
+    /// track and warnings are judged only among the interventions loaded.
     pub fn section_heading(&self, s: Section) -> String {
         let n = self.section_len(s);
         let title = s.title(self.scope);
-        let Some(h) = self.home.get() else {
-            return format!("{} ({n})", title);
+        let Some(h) = self.home.get().filter(|_| self.section_in(s)) else {
+            return title.to_string();
         };
         let t = &h.totals;
+        let counting = self.home.counting();
         let of = |total: u64| {
-            if total > n as u64 {
+            if counting {
+                format!("{} ({} shown; counting all…)", title, grouped(n as u64))
+            } else if total > n as u64 {
                 format!(
                     "{} ({} of {} shown)",
                     title,
@@ -322,11 +353,11 @@ impl HomeState {
             Section::FollowUps if t.more_follow_ups => {
                 format!("{} ({} oldest; more not shown)", title, grouped(n as u64))
             }
-            Section::FollowUps => of(0),
-            Section::OffTrack | Section::Warnings if t.loaded < t.open => {
+            Section::FollowUps => format!("{} ({n})", title),
+            Section::OffTrack | Section::Warnings if t.loaded < t.open || counting => {
                 format!("{} ({n} among those shown)", title)
             }
-            Section::OffTrack | Section::Warnings => of(0),
+            Section::OffTrack | Section::Warnings => format!("{} ({n})", title),
         }
     }
 
@@ -344,17 +375,24 @@ impl HomeState {
     /// What the bound left out, when it did: the screen's first lines.
     pub fn bound_note(&self) -> Option<String> {
         let t = &self.home.get()?.totals;
-        if !t.cut() {
+        let counting = self.home.counting();
+        if !t.cut() && !counting {
             return None;
         }
         let follow = self.section_len(Section::FollowUps) as u64;
-        let open = format!(
-            "the {} most urgent of {} open interventions",
-            grouped(t.loaded),
-            grouped(t.open)
-        );
+        let open = match counting {
+            true => format!(
+                "the {} most urgent open interventions (counting all…)",
+                grouped(t.loaded)
+            ),
+            false => format!(
+                "the {} most urgent of {} open interventions",
+                grouped(t.loaded),
+                grouped(t.open)
+            ),
+        };
         let follow = format!("the {} oldest overdue follow-ups", grouped(follow));
-        let what = match (t.loaded < t.open, t.more_follow_ups) {
+        let what = match (t.loaded < t.open || counting, t.more_follow_ups) {
             (true, true) => format!("{open} and {follow}"),
             (true, false) => open,
             _ => follow,
@@ -364,15 +402,16 @@ impl HomeState {
         ))
     }
 
-    /// A (re)load. The cursor stays on the row it was on: a reload after a
+    /// The part `part`, the answer to `req` (anything not waited for is
+    /// dropped). The cursor stays on the row it was on: a reload after a
     /// save reorders the lists, and the next key must not act on another
-    /// student's intervention without a sign of it.
-    /// The answer to `req` (anything older is dropped); the cursor stays on
-    /// the row it was on.
-    pub fn arrive(&mut self, req: ReqId, home: CaseloadHome, today: NaiveDate) {
+    /// student's intervention without a sign of it; a part arriving below
+    /// the cursor must not move it either.
+    pub fn arrive(&mut self, req: ReqId, part: HomePart, today: NaiveDate) -> Option<Arrived> {
         let was = self.rows().into_iter().nth(self.cursor);
-        if !self.home.arrive(req, Box::new(home)) {
-            return;
+        let arrived = self.home.arrive(req, part)?;
+        if !arrived.shown {
+            return Some(arrived);
         }
         self.today = Some(today);
         let rows = self.rows();
@@ -382,6 +421,7 @@ impl HomeState {
                 .or_else(|| rows.iter().position(|(_, t)| *t == target))
         });
         self.cursor = same.unwrap_or(self.cursor.min(rows.len().saturating_sub(1)));
+        Some(arrived)
     }
 }
 

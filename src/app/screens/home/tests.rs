@@ -5,7 +5,7 @@
 
 use super::{HomeLine, Section, Window};
 use crate::app::fixtures::key;
-use crate::app::fixtures::{self, day, only_load};
+use crate::app::fixtures::{self, day};
 use crate::app::intervention::tests::{at_home_with, home, signed_in};
 use crate::app::test_prelude::*;
 use crate::domain::caseload::{Problem, Scope};
@@ -136,20 +136,8 @@ fn the_first_section_says_whose_interventions_it_lists() {
         "My active interventions (30)"
     );
     let (mut s, fx) = signed_in(&["coordinator"], &["caseload"]);
-    let (req, &Read::Home { scope }) = only_load(&fx) else {
-        panic!("{fx:?}")
-    };
-    assert_eq!(scope, Scope::Schools);
-    update(
-        &mut s,
-        Msg::Loaded {
-            req,
-            data: Data::Home {
-                home: Box::new(fixtures::home()),
-                today: day(fixtures::TODAY),
-            },
-        },
-    );
+    assert_eq!(fixtures::home_loads(&fx), Some(Scope::Schools), "{fx:?}");
+    fixtures::home_loaded(&mut s, &fx, &fixtures::home());
     assert_eq!(
         home(&s).section_heading(Section::Active),
         "Active interventions in your schools (3)"

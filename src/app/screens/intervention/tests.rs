@@ -36,11 +36,8 @@ pub(crate) fn at_home() -> State {
 
 pub(crate) fn at_home_with(loaded: CaseloadHome) -> State {
     let (mut s, fx) = signed_in(&["counselor"], &["roster", "caseload"]);
-    let (req, &Read::Home { scope }) = only_load(&fx) else {
-        panic!("{fx:?}")
-    };
-    assert_eq!(scope, Scope::Mine);
-    update(&mut s, fixtures::home_arrived(req, loaded));
+    assert_eq!(fixtures::home_loads(&fx), Some(Scope::Mine), "{fx:?}");
+    fixtures::home_loaded(&mut s, &fx, &loaded);
     s
 }
 
@@ -141,19 +138,7 @@ fn home_is_the_start_screen_when_granted_else_the_roster() {
     assert_eq!(home(&s).len(), 7);
 
     let (s, fx) = signed_in(&["coordinator"], &["caseload"]);
-    assert!(
-        matches!(
-            fx[..],
-            [Effect::Load {
-                read: Read::Home {
-                    scope: Scope::Schools,
-                    ..
-                },
-                ..
-            }]
-        ),
-        "{fx:?}"
-    );
+    assert_eq!(fixtures::home_loads(&fx), Some(Scope::Schools), "{fx:?}");
     assert!(matches!(s.top(), Screen::Home(_)));
 
     let (s, fx) = signed_in(&["viewer"], &["roster"]);
@@ -456,16 +441,7 @@ fn open_caseload_by_command() {
         update(&mut s, key(c));
     }
     let fx = update(&mut s, key(KeyCode::Enter));
-    assert!(
-        matches!(
-            fx[..],
-            [Effect::Load {
-                read: Read::Home { .. },
-                ..
-            }]
-        ),
-        "{fx:?}"
-    );
+    assert!(fixtures::home_loads(&fx).is_some(), "{fx:?}");
     assert!(matches!(s.top(), Screen::Home(_)));
 }
 

@@ -151,22 +151,8 @@ fn after_a_save_the_home_cursor_stays_on_the_same_intervention() {
             label: String::new(),
         },
     );
-    let Some(Effect::Load {
-        req,
-        read: Read::Home { .. },
-    }) = fx.iter().find(|f| {
-        matches!(
-            f,
-            Effect::Load {
-                read: Read::Home { .. },
-                ..
-            }
-        )
-    })
-    else {
-        panic!("{fx:?}")
-    };
-    update(&mut s, fixtures::home_arrived(*req, reordered));
+    assert!(fixtures::home_loads(&fx).is_some(), "{fx:?}");
+    fixtures::home_loaded(&mut s, &fx, &reordered);
     let Screen::Home(h) = s.top() else { panic!() };
     assert_eq!(h.selected(), before);
     assert_eq!(h.cursor, 0, "it moved up, and so did the cursor");
