@@ -87,7 +87,7 @@ fn problems(log: &str) -> Vec<(usize, String)> {
             None => seen.push((1, text)),
         }
     }
-    seen.sort_by(|a, b| b.0.cmp(&a.0));
+    seen.sort_by_key(|p| std::cmp::Reverse(p.0));
     seen.truncate(5);
     seen
 }
