@@ -91,6 +91,7 @@ embedded_migrations! {
     34 => "0034_live_changes.sql",
     35 => "0035_short_search.sql",
     36 => "0036_pgbouncer_auth.sql",
+    38 => "0038_short_search_bigrams.sql",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
