@@ -325,6 +325,10 @@ pub struct SoakArgs {
     /// between half and one and a half of it).
     #[arg(long, default_value = "2s", value_parser = crate::soak::parse_duration)]
     pub rate: std::time::Duration,
+    /// Spread the sign-ins over this long from the start (default: the
+    /// first fifth of --duration, at most 20 s).
+    #[arg(long, value_parser = crate::soak::parse_duration)]
+    pub ramp: Option<std::time::Duration>,
     /// A direct connection with CREATEROLE that reads every row and
     /// pg_stat_activity (a superuser on a test server): gives the people
     /// their login roles, samples the server, checks the saves. Default:

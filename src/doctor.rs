@@ -5,6 +5,7 @@ use crate::app::keymap::KeyMap;
 use crate::config::DatabaseConfig;
 use crate::config::conn::ConnParams;
 use crate::db::migrate::{self, State};
+use crate::db::pool::ConnectError;
 use crate::db::pooler::{self, Pooler};
 use crate::db::unnamed::Unnamed;
 use crate::worker::read_target::{Choice, ReadRouter};
@@ -51,7 +52,7 @@ pub async fn report(input: Input) -> (String, bool) {
     reads_section(&input, &mut out, &mut problems).await;
     let checked = match crate::db::pool::connect_one(&input.params).await {
         Err(e) => {
-            let _ = writeln!(out, "server      unreachable");
+            let _ = writeln!(out, "server      {}", unconnected(&e, &input.params));
             problems.push(format!("cannot connect: {e}"));
             None
         }
@@ -75,6 +76,32 @@ pub async fn report(input: Input) -> (String, bool) {
     (out, problems.is_empty())
 }
 
+/// The server line when no connection was made: a server that answered and
+/// turned the login down is not unreachable, and the fix is another
+/// password, not a network.
+fn unconnected(e: &ConnectError, params: &ConnParams) -> String {
+    let ConnectError::Postgres { source, .. } = e else {
+        return "unreachable".into();
+    };
+    match source.as_db_error() {
+        // PgBouncer says it under 08P01, the server under 28P01.
+        Some(db)
+            if db.code() == &tokio_postgres::error::SqlState::INVALID_PASSWORD
+                || db.message().contains("authentication failed") =>
+        {
+            format!("reachable, but it refused the password for {}", params.user)
+        }
+        Some(db) => format!("reachable, but it refused the login: {}", db.message()),
+        // tokio-postgres's own refusal to go on without one.
+        None if crate::worker::is_auth_error(source) => format!(
+            "reachable, but it asks for a password for {} and none was given \
+             (PGPASSWORD, ~/.pgpass or the keyring)",
+            params.user
+        ),
+        None => "unreachable".into(),
+    }
+}
+
 /// Where reads meant for a standby go now, and how far behind it is; a
 /// read_url that is wrong or where no host fits is a problem.
 async fn reads_section(input: &Input, out: &mut String, problems: &mut Vec<String>) {
@@ -95,9 +122,18 @@ async fn reads_section(input: &Input, out: &mut String, problems: &mut Vec<Strin
             return;
         }
     };
-    let _ = writeln!(out, "reads       {}", router.report(&primary).await);
-    if let Choice::NoHost { why } = router.choice(&primary).await {
-        problems.push(format!("database.read_url: {why}; reads go to the primary"));
+    // Why no host fits is said once, among the problems.
+    match router.choice(&primary).await {
+        Choice::NoHost { why } => {
+            let _ = writeln!(
+                out,
+                "reads       the primary: no read host fits (see problems)"
+            );
+            problems.push(format!("database.read_url: {why}; reads go to the primary"));
+        }
+        _ => {
+            let _ = writeln!(out, "reads       {}", router.report(&primary).await);
+        }
     }
 }
 

@@ -21,6 +21,7 @@ pub mod logging;
 pub mod oneroster;
 pub mod report;
 pub mod soak;
+pub mod stdout;
 pub mod storage;
 pub mod tui;
 pub mod ui;

@@ -4,7 +4,7 @@ use caseload::config::{self, conn, keyring};
 use caseload::db::tls::Tls;
 use caseload::db::{migrate, pool};
 use caseload::demo::seed;
-use caseload::{demo, doctor, storage, tui};
+use caseload::{demo, doctor, errln, out, outln, storage, tui};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
 fn env(k: &str) -> Option<String> {
@@ -54,7 +54,7 @@ impl Reporting {
 
     fn print(&self, e: &color_eyre::Report) {
         if self.verbose {
-            eprintln!("Error: {e:?}");
+            errln!("Error: {e:?}");
             return;
         }
         // Many messages already end with their cause's text (a connection
@@ -65,14 +65,14 @@ impl Reporting {
                 line = format!("{line}: {cause}");
             }
         }
-        eprintln!("caseload: error: {line}");
+        errln!("caseload: error: {line}");
     }
 }
 
 fn main() -> std::process::ExitCode {
     let reporting = Reporting::from_process();
     if let Err(e) = reporting.install() {
-        eprintln!("caseload: warning: error reports fall back to the defaults: {e}");
+        errln!("caseload: warning: error reports fall back to the defaults: {e}");
     }
     match start() {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -100,7 +100,7 @@ fn start() -> Result<()> {
 fn resolve(cli: &Cli, loaded: &config::Loaded) -> Result<conn::ConnParams> {
     let params = loaded.conn_params_from_process(cli.global.database_url.as_deref())?;
     for w in &params.warnings {
-        eprintln!("caseload: warning: {w}");
+        errln!("caseload: warning: {w}");
     }
     Ok(params)
 }
@@ -205,35 +205,28 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             let mut client = pool::connect_one(&params).await?;
             if args.status {
                 let rows = migrate::status(&client, &migrate::embedded()).await?;
-                for row in &rows {
-                    let state = match &row.state {
-                        migrate::State::Applied {
-                            checksum_ok: true,
-                            applied_at,
-                        } => {
-                            format!("applied {}", applied_at.format("%Y-%m-%d %H:%M:%S UTC"))
-                        }
-                        migrate::State::Applied {
-                            checksum_ok: false, ..
-                        } => "CHANGED since applied".into(),
-                        migrate::State::Pending { last_error: None } => "pending".into(),
-                        migrate::State::Pending {
-                            last_error: Some(e),
-                        } => format!("pending (last attempt failed: {e})"),
-                    };
-                    println!("{:>4}  {:<32} {state}", row.version, row.name);
+                for line in migrate::status_lines(&rows) {
+                    outln!("{line}");
                 }
-                println!(
+                outln!(
                     "{}",
                     migrate::status_summary(&rows, &params.display_masked())
                 );
                 return Ok(());
             }
+            caseload::db::pooler::require_direct(
+                &client,
+                &params,
+                loaded.config.database.pooler,
+                "caseload migrate",
+            )
+            .await
+            .map_err(|e| eyre!(e))?;
             let report = migrate::run(&mut client, &migrate::embedded()).await?;
             for (name, ms) in &report.applied {
-                println!("applied {name} ({ms} ms)");
+                outln!("applied {name} ({ms} ms)");
             }
-            println!(
+            outln!(
                 "{} applied now, {} already applied ({})",
                 report.applied.len(),
                 report.already_applied,
@@ -241,11 +234,11 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             );
             if let Some(now) = &report.names_alphabet {
                 match &report.names_alphabet_was {
-                    Some(was) => println!(
+                    Some(was) => outln!(
                         "names now sort in the \"{now}\" alphabet (was \"{was}\"; name indexes rebuilt)"
                     ),
                     None => {
-                        println!("names sort in the \"{now}\" alphabet (setting names.collation)")
+                        outln!("names sort in the \"{now}\" alphabet (setting names.collation)")
                     }
                 }
             }
@@ -272,9 +265,9 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             };
             let report = seed::seed(&mut client, &opts).await?;
             for (table, n) in &report.counts {
-                println!("{table:<26} {n:>10}");
+                outln!("{table:<26} {n:>10}");
             }
-            println!(
+            outln!(
                 "seeded {} students in {:.2} s",
                 args.students,
                 report.elapsed.as_secs_f64()
@@ -290,7 +283,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             let mut params = match params {
                 Ok(p) => p,
                 Err(e) => {
-                    println!("config      {config_line}\ndatabase    cannot be resolved: {e}");
+                    outln!("config      {config_line}\ndatabase    cannot be resolved: {e}");
                     std::process::exit(1);
                 }
             };
@@ -314,7 +307,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
                 database: loaded.config.database.clone(),
             };
             let (text, healthy) = doctor::report(input).await;
-            print!("{text}");
+            out!("{text}");
             if !healthy {
                 std::process::exit(1);
             }
@@ -325,7 +318,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             let params = resolve(&cli, &loaded)?.with_application_name("caseload import");
             let mut client = pool::connect_one(&params).await?;
             let report = caseload::oneroster::command::import(&mut client, args).await?;
-            print!("{}", report.render());
+            out!("{}", report.render());
             if report.refused() > 0 {
                 std::process::exit(1);
             }
@@ -394,7 +387,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
                 Err(e) => Err(e.into()),
             };
             let store = store
-                .inspect_err(|e| eprintln!("caseload: documents unavailable: {e:#}"))
+                .inspect_err(|e| errln!("caseload: documents unavailable: {e:#}"))
                 .ok();
             let tls = Tls::for_params(&prepared.login)?;
             let pool = pool::build_pool_with_tls(&prepared.login, &loaded.config.database, &tls)?;
@@ -417,6 +410,17 @@ async fn worker(
     let mut db = loaded.config.database.clone();
     // Each running job heartbeats on its own connection; one more claims.
     db.pool_max_size = db.pool_max_size.max(usize::from(args.concurrency) + 2);
+    {
+        let client = pool::connect_one(&params).await?;
+        caseload::db::pooler::require_direct(
+            &client,
+            &params,
+            loaded.config.database.pooler,
+            "caseload worker",
+        )
+        .await
+        .map_err(|e| eyre!(e))?;
+    }
     let pool = pool::build_pool_with_tls(&params, &db, &tls)?;
     let (mut opts, registry) = if args.mine {
         let id = format!("mine:{}", runner::default_id());
@@ -437,7 +441,7 @@ async fn worker(
     if !args.once {
         tokio::spawn(runner::listen(params.clone(), wake.clone()));
     }
-    eprintln!(
+    errln!(
         "caseload worker {}{} on {} (concurrency {})",
         opts.id,
         if args.mine { " (your own jobs)" } else { "" },
@@ -445,7 +449,7 @@ async fn worker(
         opts.concurrency
     );
     let summary = runner::run(pool, registry, opts, wake, stop_signal()).await?;
-    println!("{}", runner::format_summary(&summary));
+    outln!("{}", runner::format_summary(&summary));
     Ok(())
 }
 
@@ -479,21 +483,21 @@ async fn bench(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::BenchAr
         let rounds = args.iterations.clamp(1, 5);
         let figures = caseload::bench::storage::run(&owner, rounds).await?;
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&figures)?);
+            outln!("{}", serde_json::to_string_pretty(&figures)?);
         } else {
-            print!("{}", figures.render());
+            out!("{}", figures.render());
         }
         return Ok(());
     }
     if args.only.as_deref() == Some("import") {
         let mut client = pool::connect_one(&params).await?;
         let figure = caseload::bench::import::run(&mut client, args.students).await?;
-        print!("{}", figure.render());
+        out!("{}", figure.render());
         return Ok(());
     }
     if args.only.as_deref() == Some("jobs") {
         let report = caseload::bench::jobs::run(&params, &loaded.config.database, 2000).await?;
-        print!("{report}");
+        out!("{report}");
         return Ok(());
     }
     let tls = Tls::for_params(&params)?;
@@ -524,9 +528,9 @@ async fn bench(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::BenchAr
     };
     let report = caseload::bench::run(pool, tls, opts).await?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", caseload::bench::format_table(&report));
+        out!("{}", caseload::bench::format_table(&report));
     }
     Ok(())
 }
@@ -545,6 +549,7 @@ async fn soak(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::SoakArgs
         clients: args.clients as usize,
         duration: args.duration,
         think: args.rate,
+        ramp: args.ramp,
         target,
         admin,
         database,
@@ -552,7 +557,7 @@ async fn soak(cli: &Cli, loaded: &config::Loaded, args: &caseload::cli::SoakArgs
         pgbouncer: args.pgbouncer,
     };
     let report = caseload::soak::run(opts).await?;
-    print!("{}", caseload::soak::format(&report));
+    out!("{}", caseload::soak::format(&report));
     if caseload::soak::lost_any(&report) {
         std::process::exit(1);
     }
@@ -588,10 +593,11 @@ async fn user(cli: &Cli, loaded: &config::Loaded, cmd: &UserCommand) -> Result<(
                     .collect(),
             };
             users::add(&mut client, &new).await?;
-            println!(
+            outln!(
                 "added {} with a login role that has no password yet: set one with \
                  `caseload user password {}`",
-                a.username, a.username
+                a.username,
+                a.username
             );
         }
         UserCommand::Grant(a) => {
@@ -601,34 +607,35 @@ async fn user(cli: &Cli, loaded: &config::Loaded, cmd: &UserCommand) -> Result<(
                 expires: a.expires,
             };
             users::grant(&mut client, &a.username, &g).await?;
-            println!("granted {} to {}", a.role, a.username);
+            outln!("granted {} to {}", a.role, a.username);
         }
         UserCommand::Revoke(a) => {
             users::revoke(&mut client, &a.username, &a.role, a.school.as_deref()).await?;
-            println!("revoked {} from {}", a.role, a.username);
+            outln!("revoked {} from {}", a.role, a.username);
         }
         UserCommand::Deactivate(a) => {
             users::set_active(&mut client, &a.username, false).await?;
-            println!("deactivated {}: they can no longer sign in", a.username);
+            outln!("deactivated {}: they can no longer sign in", a.username);
         }
         UserCommand::Activate(a) => {
             users::set_active(&mut client, &a.username, true).await?;
-            println!("activated {}", a.username);
+            outln!("activated {}", a.username);
         }
         UserCommand::Login(a) => {
             users::login(&mut client, &a.username).await?;
-            println!(
+            outln!(
                 "{} can sign in once they have a password: set one with \
                  `caseload user password {}`",
-                a.username, a.username
+                a.username,
+                a.username
             );
         }
         UserCommand::Password(a) => {
             let pw = new_password.unwrap_or_default();
             users::set_password(&mut client, &a.username, &pw).await?;
-            println!("password set for {}", a.username);
+            outln!("password set for {}", a.username);
         }
-        UserCommand::List => print!("{}", users::format_table(&users::list(&client).await?)),
+        UserCommand::List => out!("{}", users::format_table(&users::list(&client).await?)),
     }
     Ok(())
 }

@@ -181,3 +181,31 @@ async fn wrong_password_prompts_again_and_the_right_one_signs_in() {
     let reply = through(&mut s, &worker, Msg::Start).await;
     assert!(matches!(reply, Msg::Connected { .. }), "{reply:?}");
 }
+
+/// A connection that opens but cannot be set up (here: a database without
+/// the public schema, where learning caseload's types fails) showed
+/// "connection setup failed: db error" on the status line: tokio-postgres's
+/// words for any server error. The server's own words show instead.
+#[tokio::test]
+async fn a_failed_connection_setup_shows_the_servers_words() {
+    let db = common::TestDb::empty().await;
+    db.admin()
+        .await
+        .batch_execute("DROP SCHEMA public CASCADE")
+        .await
+        .expect("drop public");
+    let params = conn::resolve(Some(&db.conninfo()), &|_| None, None).expect("conninfo");
+    let pool = pool::build_pool(&params, &DatabaseConfig::default()).expect("pool");
+    let err = pool.get().await.expect_err("setup fails without public");
+    let shown = caseload::worker::describe_pool_error(&err);
+    assert!(
+        shown.contains("schema \"public\" does not exist"),
+        "the status line says: {shown}"
+    );
+    assert!(!shown.contains("db error"), "{shown}");
+    let logged = pool::describe_get_error(&err, &pool, &params);
+    assert!(
+        logged.contains("schema \"public\" does not exist"),
+        "the log says: {logged}"
+    );
+}

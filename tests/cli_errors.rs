@@ -573,3 +573,105 @@ async fn the_log_is_private_and_holds_no_password_and_nothing_reaches_the_termin
         "the password on the terminal"
     );
 }
+
+/// `caseload … | head -3`: the reader goes away while caseload still has
+/// lines to print. It ends as `cat` would there (killed by SIGPIPE, 141 in
+/// the shell), without a panic's message and backtrace. The read end is
+/// closed before caseload starts, so its first line already has no reader.
+#[tokio::test]
+async fn commands_end_quietly_when_the_reader_of_their_output_goes_away() {
+    use std::os::unix::process::ExitStatusExt;
+    let db = TestDb::new().await;
+    let url = db.conninfo();
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["--database-url", &url, "migrate", "--status"],
+        vec!["--database-url", &url, "doctor"],
+    ] {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_caseload"))
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path())
+            .env("XDG_STATE_HOME", home.path())
+            .env_remove("DATABASE_URL")
+            .env_remove("CASELOAD_LOG")
+            .env_remove("RUST_BACKTRACE")
+            .output()
+            .expect("run caseload");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}: nothing said on stderr");
+        assert_eq!(
+            out.status.signal(),
+            Some(13),
+            "{args:?}: ended by SIGPIPE, as cat is: {:?}",
+            out.status
+        );
+    }
+}
+
+/// A server that answered and refused the password is not "unreachable":
+/// doctor says the password was refused (and which user's), so nobody
+/// goes looking for a network problem.
+#[tokio::test]
+async fn doctor_says_a_wrong_password_was_refused_not_that_the_server_is_unreachable() {
+    let cluster = common::scram::ScramCluster::start();
+    let url = format!(
+        "{} password=not-the-password",
+        cluster.conninfo("postgres", "postgres")
+    );
+    let run = caseload(&["--database-url", &url, "doctor"], &[]);
+    assert!(!run.ok);
+    let server = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("server "))
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(
+        server, "server      reachable, but it refused the password for postgres",
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("unreachable"), "{}", run.stdout);
+    assert!(!run.stdout.contains("not-the-password"), "{}", run.stdout);
+}
+
+/// A read_url whose host does not answer is one problem, said once (the
+/// reads line points to it).
+#[tokio::test]
+async fn doctor_says_a_read_url_problem_once() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_file(
+        dir.path(),
+        "[database]\nread_url = \"host=127.0.0.1 port=1\"\n",
+    );
+    let run = caseload(
+        &[
+            "--config",
+            &config,
+            "--database-url",
+            &db.conninfo(),
+            "doctor",
+        ],
+        &[],
+    );
+    let said = run
+        .stdout
+        .matches("127.0.0.1:1: connection refused")
+        .count();
+    assert_eq!(said, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.starts_with("reads ") && l.contains("see problems")),
+        "{}",
+        run.stdout
+    );
+}

@@ -256,14 +256,14 @@ async fn each_filter_returns_what_a_plain_query_as_that_person_returns() {
         ),
         (
             IvFilters {
-                no_session_days: Some(10),
+                no_session_days: Some(7),
                 ..Default::default()
             },
             format!(
                 "SELECT i.id FROM interventions i WHERE i.status IN ('active', 'review_due') \
                  AND COALESCE((SELECT max(se.session_date) FROM intervention_sessions se \
-                   WHERE se.intervention_id = i.id AND se.attendance <> 'cancelled' \
-                     AND NOT se.is_restricted), i.start_date) < DATE '{}' - 10",
+                   WHERE se.intervention_id = i.id AND se.attendance <> 'cancelled'), \
+                   i.start_date) < DATE '{}' - 7",
                 today()
             ),
         ),

@@ -152,3 +152,105 @@ async fn nobody_writes_the_summary_or_runs_its_functions() {
         .get(0);
     assert!(!off);
 }
+
+/// The list's next session due and last session, as `person` sees the row
+/// through the list's own query (0037: restricted sessions count for those
+/// who may see them), or `None` when the row is not theirs.
+async fn listed(c: &Client, iv: Uuid) -> Option<(Option<chrono::NaiveDate>, Option<i64>)> {
+    use caseload::db::interventions::list::iv_page;
+    use caseload::domain::iv_list::{IvPageRequest, IvQuery};
+    let page = iv_page(
+        c,
+        &IvQuery::default(),
+        &IvPageRequest::First,
+        500,
+        common::today(),
+    )
+    .await
+    .expect("page");
+    page.rows
+        .iter()
+        .find(|r| r.id == iv)
+        .map(|r| (r.next_session_due, r.gap_days))
+}
+
+/// What the home screen computes from the sessions `c` sees: the next
+/// session due after the last one that was not cancelled.
+async fn due_from_visible_sessions(c: &Client, iv: Uuid) -> Option<chrono::NaiveDate> {
+    let r = c
+        .query_one(
+            "SELECT i.start_date, i.sessions_per_week, \
+                    (SELECT max(se.session_date) FROM intervention_sessions se \
+                     WHERE se.intervention_id = i.id AND se.attendance <> 'cancelled') \
+             FROM interventions i WHERE i.id = $1",
+            &[&iv],
+        )
+        .await
+        .expect("intervention");
+    caseload::domain::fidelity::next_session_due(r.get(0), r.get(2), r.get(1))
+}
+
+/// Home and the Interventions list named different next-due dates for a
+/// counselor who may see restricted sessions: the list counted only the
+/// others. Now both count what the person sees. The attack: a counselor who
+/// may see restricted sessions, but not this student, reads the side table
+/// and the list for the dates; a teacher on the student's team, who sees
+/// the intervention but not restricted rows, reads them too. Neither
+/// learns the restricted session's date.
+#[tokio::test]
+async fn restricted_session_dates_reach_only_those_who_may_see_them() {
+    let d = District::new().await;
+    let iv = d.students["b1"].interventions[0];
+    // Running (through the lifecycle's steps), weekly, started a month ago.
+    for sql in [
+        "UPDATE interventions SET status = 'planned' WHERE id = $1 AND status = 'referred'",
+        "UPDATE interventions SET start_date = current_date - 30, status = 'active', \
+           sessions_per_week = 1 WHERE id = $1",
+    ] {
+        d.admin.execute(sql, &[&iv]).await.expect(sql);
+    }
+    let teacher = d.connect_as("teacher").await;
+    let before = listed(&teacher, iv).await.expect("the teacher's row");
+    d.admin
+        .execute(
+            "INSERT INTO intervention_sessions (id, intervention_id, session_date, minutes, \
+               attendance, is_restricted) \
+             VALUES (gen_random_uuid(), $1, current_date + 1, 45, 'present', true)",
+            &[&iv],
+        )
+        .await
+        .expect("restricted session");
+
+    // counselor_b sees B1 and restricted rows: the list agrees with home.
+    let b = d.connect_as("counselor_b").await;
+    let (due, _) = listed(&b, iv).await.expect("counselor_b's row");
+    let home = due_from_visible_sessions(&b, iv).await;
+    assert!(home.is_some());
+    assert_eq!(due, home, "the list's next due is the home's");
+    assert_ne!(due, before.0, "the restricted session moved it");
+
+    // The teacher: the row as before, no side-table row, and the home's
+    // figure from what they see is the list's.
+    assert_eq!(listed(&teacher, iv).await, Some(before));
+    assert_eq!(due_from_visible_sessions(&teacher, iv).await, before.0);
+    for sql in [
+        "SELECT count(*) FROM intervention_list_restricted",
+        "SELECT count(*) FROM intervention_list_restricted WHERE last_session IS NOT NULL",
+    ] {
+        let n: i64 = teacher.query_one(sql, &[]).await.expect(sql).get(0);
+        assert_eq!(n, 0, "teacher: {sql}");
+    }
+
+    // counselor_a may see restricted rows, but not B1: nothing of it.
+    let a = d.connect_as("counselor_a").await;
+    assert_eq!(listed(&a, iv).await, None);
+    let n: i64 = a
+        .query_one(
+            "SELECT count(*) FROM intervention_list_restricted WHERE intervention_id = $1",
+            &[&iv],
+        )
+        .await
+        .expect("side table")
+        .get(0);
+    assert_eq!(n, 0, "counselor_a reads no date of B1's restricted session");
+}

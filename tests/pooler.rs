@@ -483,3 +483,64 @@ async fn idle_caseloads_hold_no_server_connection_and_reconnect_silently() {
         assert_eq!(back, pools.len(), "{route}: every pool reconnected");
     }
 }
+
+/// `caseload migrate` and `caseload worker` pointed at PgBouncer stop
+/// before doing anything and say that they connect to PostgreSQL itself,
+/// with the connection that would do; `migrate --status` only reads, and
+/// still answers.
+#[tokio::test]
+async fn migrate_and_worker_refuse_the_pooler_and_say_how_to_connect_directly() {
+    let db = TestDb::empty().await;
+    let bouncer = trusting(&["postgres"], 1);
+    let through = via(&bouncer, &db.conninfo());
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_caseload"))
+            .arg("--database-url")
+            .arg(&through)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path())
+            .env("XDG_STATE_HOME", home.path())
+            .env_remove("DATABASE_URL")
+            .env_remove("CASELOAD_LOG")
+            .output()
+            .expect("run caseload")
+    };
+    for (args, what) in [
+        (&["migrate"][..], "caseload migrate"),
+        (&["worker", "--once"][..], "caseload worker"),
+    ] {
+        let out = run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "{what} connects to PostgreSQL directly, not through a connection pooler"
+            )),
+            "{args:?}: {stderr}"
+        );
+        let (_, server_port) = common::bouncer::upstream();
+        assert!(
+            stderr.contains(&format!("port={server_port} user=postgres")),
+            "{args:?} names the server's port: {stderr}"
+        );
+    }
+    let admin = db.admin().await;
+    let migrated: bool = admin
+        .query_one(
+            "SELECT to_regclass('public.migration_log') IS NOT NULL",
+            &[],
+        )
+        .await
+        .expect("look")
+        .get(0);
+    assert!(!migrated, "nothing was applied through the pooler");
+    let out = run(&["migrate", "--status"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -23,6 +23,7 @@ async fn through_pgbouncer_five_people_share_two_server_connections_and_lose_no_
         clients: 5,
         duration: Duration::from_secs(8),
         think: Duration::from_millis(250),
+        ramp: None,
         target: params.clone(),
         admin: params,
         database: DatabaseConfig::default(),

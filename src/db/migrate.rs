@@ -71,7 +71,8 @@ embedded_migrations! {
     14 => "0014_name_collation.sql",
     15 => "0015_printable_names.sql",
     16 => "0016_contacts.sql",
-    // 17 was withdrawn before it was released (its menu item is 0018's).
+    // 17 was withdrawn before it was released (its menu item is 0018's):
+    // WITHDRAWN.
     18 => "0018_communications_paging.sql",
     19 => "0019_intervention_list.sql",
     20 => "0020_my_caseload_missed.sql",
@@ -91,8 +92,14 @@ embedded_migrations! {
     34 => "0034_live_changes.sql",
     35 => "0035_short_search.sql",
     36 => "0036_pgbouncer_auth.sql",
+    37 => "0037_iv_list_dates.sql",
     38 => "0038_short_search_bigrams.sql",
 }
+
+/// Numbers that were never released: `migrate --status` lists them where
+/// they would be, so the list runs 1, 2, … to the last without a gap that
+/// makes "35 applied" look one short of the 36 it ends on.
+pub const WITHDRAWN: &[i64] = &[17];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum State {
@@ -304,6 +311,36 @@ pub async fn status(
     Ok(out)
 }
 
+/// `migrate --status`'s list: one line per migration, in number order, and
+/// one per withdrawn number, which nothing counts.
+pub fn status_lines(rows: &[StatusRow]) -> Vec<String> {
+    let mut withdrawn = WITHDRAWN.iter().peekable();
+    let mut out = Vec::new();
+    for row in rows {
+        while let Some(w) = withdrawn.next_if(|w| **w < row.version) {
+            out.push(format!(
+                "{w:>4}  {:<32} withdrawn before release: there is nothing to apply",
+                "(none)"
+            ));
+        }
+        let state = match &row.state {
+            State::Applied {
+                checksum_ok: true,
+                applied_at,
+            } => format!("applied {}", applied_at.format("%Y-%m-%d %H:%M:%S UTC")),
+            State::Applied {
+                checksum_ok: false, ..
+            } => "CHANGED since applied".into(),
+            State::Pending { last_error: None } => "pending".into(),
+            State::Pending {
+                last_error: Some(e),
+            } => format!("pending (last attempt failed: {e})"),
+        };
+        out.push(format!("{:>4}  {:<32} {state}", row.version, row.name));
+    }
+    out
+}
+
 /// The last line of `migrate --status`: the counts, and the database they
 /// are about (`target`, its password masked), since the list alone does not
 /// say which one was read.
@@ -333,11 +370,24 @@ pub fn status_summary(rows: &[StatusRow], target: &str) -> String {
             "nothing applied in {target}: `caseload migrate` creates caseload's tables"
         );
     }
-    let mut line = format!("{applied} applied, {pending} pending");
+    let known = rows.len() - rows.iter().filter(|r| !is_known(r.version)).count();
+    let mut line = format!("{applied} of {known} applied, {pending} pending");
     if changed > 0 {
         line.push_str(&format!(", {changed} changed or unknown to this caseload"));
     }
-    format!("{line} in {target}")
+    line.push_str(&format!(" in {target}"));
+    if !WITHDRAWN.is_empty() {
+        let numbers: Vec<String> = WITHDRAWN.iter().map(i64::to_string).collect();
+        line.push_str(&format!(
+            " (number {} withdrawn: nothing to apply)",
+            numbers.join(", ")
+        ));
+    }
+    line
+}
+
+fn is_known(version: i64) -> bool {
+    embedded().iter().any(|m| m.version == version)
 }
 
 fn verify(done: &[Applied], migrations: &[Migration]) -> Result<(), MigrateError> {
@@ -483,6 +533,47 @@ mod tests {
             let prefix: i64 = m.name[..4].parse().unwrap_or(-1);
             assert_eq!(prefix, m.version, "{}", m.name);
         }
+    }
+
+    /// A cold tryout read "35 applied" under a list that ends at 36 and
+    /// took one for lost: the list has a line for every number up to the
+    /// last, and the summary counts what the list shows.
+    #[test]
+    fn the_status_list_has_every_number_and_the_summary_counts_it() {
+        let at = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+        let rows: Vec<StatusRow> = embedded()
+            .iter()
+            .map(|m| StatusRow {
+                version: m.version,
+                name: m.name.clone(),
+                state: State::Applied {
+                    checksum_ok: true,
+                    applied_at: at,
+                },
+            })
+            .collect();
+        let lines = status_lines(&rows);
+        let last = embedded().last().map_or(0, |m| m.version);
+        let numbers: Vec<i64> = lines
+            .iter()
+            .map(|l| {
+                l.split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .parse()
+                    .unwrap_or(-1)
+            })
+            .collect();
+        assert_eq!(numbers, (1..=last).collect::<Vec<_>>());
+        let line17 = &lines[16];
+        assert!(line17.contains("withdrawn"), "{line17}");
+        let applied = lines.iter().filter(|l| l.contains(" applied 1970")).count();
+        let summary = status_summary(&rows, "db");
+        assert!(
+            summary.starts_with(&format!("{applied} of {applied} applied, 0 pending in db")),
+            "{summary}"
+        );
+        assert!(summary.contains("number 17 withdrawn"), "{summary}");
     }
 
     #[test]

@@ -220,6 +220,18 @@ pub fn with_causes(err: &dyn std::error::Error) -> String {
     out
 }
 
+/// "; detail: …; hint: …" from the server's error, or nothing: the part of
+/// a refusal tokio-postgres's Display ("db error") never shows.
+pub fn detail_and_hint(e: &tokio_postgres::Error) -> String {
+    let Some(db) = e.as_db_error() else {
+        return String::new();
+    };
+    [("detail", db.detail()), ("hint", db.hint())]
+        .iter()
+        .filter_map(|(label, text)| text.map(|t| format!("; {label}: {t}")))
+        .collect()
+}
+
 /// A sentence for the status line or log when `pool.get()` fails. deadpool's
 /// own messages ("Timeout occurred while creating a new object") say neither
 /// where nor how long.
@@ -248,6 +260,15 @@ pub fn describe_get_error(err: &PoolError, pool: &Pool, params: &ConnParams) -> 
                 Some(hint) => format!("could not connect to {target}: {why}; {hint}"),
                 None => format!("could not connect to {target}: {why}"),
             }
+        }
+        PoolError::PostCreateHook(HookError::Backend(e)) => {
+            let said = e
+                .as_db_error()
+                .map_or_else(|| with_causes(e), |db| db.message().to_string());
+            format!(
+                "could not set up the connection to {target}: {said}{}",
+                detail_and_hint(e)
+            )
         }
         PoolError::Closed => "the connection pool is closed".to_string(),
         other => format!("database pool error: {other}"),

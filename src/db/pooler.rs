@@ -80,6 +80,59 @@ pub async fn detect(
     Ok(judge(params.port, server))
 }
 
+/// Refuses `what` (`caseload migrate`, `caseload worker`) through a
+/// transaction pooler: both need a session of their own (advisory locks
+/// across statements, LISTEN, long transactions), which a pooler would
+/// share. `database.pooler = "transaction"` is not taken as the answer
+/// here: the same config may pass a direct `--database-url` for these
+/// commands, so the server is asked; only `"none"` is trusted (a plain port
+/// forward).
+pub async fn require_direct(
+    client: &(impl GenericClient + Sync),
+    params: &ConnParams,
+    setting: PoolerSetting,
+    what: &str,
+) -> Result<(), String> {
+    if setting == PoolerSetting::None {
+        return Ok(());
+    }
+    let row = client
+        .fetch_one(
+            "SELECT current_setting('port')::int, host(inet_server_addr())",
+            &[],
+        )
+        .await
+        .map_err(|e| {
+            format!(
+                "{what}: cannot tell whether a pooler is in between: {}",
+                crate::db::migrate::describe_pg_error(&e)
+            )
+        })?;
+    let (server, addr): (i32, Option<String>) = (row.get(0), row.get(1));
+    match judge(params.port, server) {
+        Pooler::Direct => Ok(()),
+        Pooler::Transaction(_) => Err(through_pooler(what, params, server, addr.as_deref())),
+    }
+}
+
+/// What to say when `what` was pointed at a pooler: that it connects to
+/// PostgreSQL itself, and the connection that would do.
+fn through_pooler(what: &str, params: &ConnParams, server: i32, addr: Option<&str>) -> String {
+    // The address the pooler reached the server on, when it used TCP; the
+    // host dialled otherwise (PgBouncer often runs beside the server).
+    let host = addr.unwrap_or(&params.host);
+    format!(
+        "{what} connects to PostgreSQL directly, not through a connection pooler: {} reached \
+         a server listening on port {server}, so a pooler (PgBouncer) is in between. Give it the \
+         server's own address, e.g. --database-url \"host={host} port={server} user={} \
+         dbname={}\" (or DATABASE_URL / PGHOST and PGPORT for this command); database.pooler = \
+         \"none\" if the port only forwards",
+        params.display_masked(),
+        params.user,
+        params.dbname
+    )
+}
+
 fn judge(dialled: u16, server: i32) -> Pooler {
     match u16::try_from(server) {
         Ok(server) if server == dialled => Pooler::Direct,
@@ -115,6 +168,27 @@ mod tests {
         );
         assert!(judge(6432, 5432).describe().contains("LISTEN"));
         assert_eq!(judge(5432, -1), Pooler::Direct);
+    }
+
+    #[test]
+    fn the_pooler_refusal_names_the_servers_port_and_a_direct_url() {
+        let params = crate::config::conn::resolve(
+            Some("host=db.example port=6432 user=ops dbname=district"),
+            &|_| None,
+            None,
+        )
+        .unwrap();
+        let said = through_pooler("caseload migrate", &params, 5432, Some("10.0.0.5"));
+        assert!(
+            said.starts_with("caseload migrate connects to PostgreSQL directly"),
+            "{said}"
+        );
+        assert!(
+            said.contains("--database-url \"host=10.0.0.5 port=5432 user=ops dbname=district\""),
+            "{said}"
+        );
+        let said = through_pooler("caseload worker", &params, 5432, None);
+        assert!(said.contains("host=db.example port=5432"), "{said}");
     }
 
     #[test]

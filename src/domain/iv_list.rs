@@ -160,6 +160,9 @@ pub struct IvRow {
     pub school_id: Uuid,
     pub school: String,
     pub start_date: Option<NaiveDate>,
+    /// As the person sees it: with restricted sessions when they may see
+    /// them (0037), so it agrees with the home screen; the next-due sort's
+    /// key.
     pub next_session_due: Option<NaiveDate>,
     pub review_on: Option<NaiveDate>,
     pub off_track: bool,

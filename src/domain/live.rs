@@ -101,6 +101,11 @@ impl ChangedBy {
             c.at
         ))
     }
+
+    /// "Dana Ruiz at 10:42", when the writer is known.
+    pub fn who_and_when(&self) -> Option<String> {
+        self.by.as_ref().map(|by| format!("{by} at {}", self.at))
+    }
 }
 
 /// What changed since the last `Msg::Changed`, coalesced.

@@ -109,6 +109,6 @@ pub async fn export(
         }
         return Err(e.into());
     }
-    println!("{}", written.summary());
+    crate::outln!("{}", written.summary());
     Ok(())
 }

@@ -73,9 +73,9 @@ pub async fn report(
         super::store::remove(&written);
         return Err(e.into());
     }
-    println!("{}: {}", written.title, written.html.display());
+    crate::outln!("{}: {}", written.title, written.html.display());
     if let Some(csv) = &written.csv {
-        println!("table: {}", csv.display());
+        crate::outln!("table: {}", csv.display());
     }
     Ok(())
 }

@@ -37,6 +37,9 @@ pub struct Options {
     pub duration: Duration,
     /// Mean think time between one client's actions.
     pub think: Duration,
+    /// Sign-ins are spread over this long from the start (`None`: the
+    /// first fifth of the run, at most 20 s).
+    pub ramp: Option<Duration>,
     /// Where the clients connect (its user is replaced by each person's).
     pub target: ConnParams,
     /// A direct connection allowed to create login roles and read every
@@ -61,6 +64,7 @@ pub struct Report {
     pub logins_created: usize,
     pub pool_size: usize,
     pub think: Duration,
+    pub ramp: Duration,
     pub wall: Duration,
     pub tally: Tally,
     pub server: server::Peak,
@@ -156,7 +160,10 @@ pub async fn run(opts: Options) -> Result<Report> {
     let started = Instant::now();
     let deadline = tokio::time::Instant::now() + opts.duration;
     // Sign-ins spread over the first part of the run, as a morning's are.
-    let ramp = (opts.duration / 5).min(Duration::from_secs(20));
+    let ramp = opts
+        .ramp
+        .unwrap_or_else(|| (opts.duration / 5).min(Duration::from_secs(20)))
+        .min(opts.duration);
     let n = clients.len().max(1) as u32;
     let tasks: Vec<_> = clients
         .into_iter()
@@ -210,6 +217,7 @@ pub async fn run(opts: Options) -> Result<Report> {
         logins_created,
         pool_size: opts.database.pool_max_size,
         think: opts.think,
+        ramp,
         wall,
         tally,
         server,
@@ -286,8 +294,10 @@ pub fn format(r: &Report) -> String {
     );
     let _ = writeln!(
         s,
-        "run           {:.1} s wall, think time {:.1} s on average between a client's actions; {}",
+        "run           {:.1} s wall, sign-ins spread over the first {:.0} s, think time {:.1} s on \
+         average between a client's actions; {}",
         r.wall.as_secs_f64(),
+        r.ramp.as_secs_f64(),
         r.think.as_secs_f64(),
         crate::bench::load_note()
     );

@@ -82,7 +82,7 @@ pub async fn storage(
     let shared = shared_config(&config, embedded_key).await;
     let s3 = s3_client(&shared, &config);
     if embedded.is_some() {
-        println!(
+        crate::outln!(
             "embedded store at {} (links work while this process runs; `caseload demo` \
              sets it up on every start)",
             config.endpoint.as_deref().unwrap_or_default()
@@ -101,7 +101,7 @@ pub async fn storage(
             SigningSettings::from_config(&config, &id, &secret)
         };
         let report = check::init(&s3, owner, &settings).await?;
-        println!(
+        crate::outln!(
             "bucket {}: {}",
             config.bucket,
             if report.created_bucket {
@@ -111,13 +111,13 @@ pub async fn storage(
             }
         );
         for (what, step) in &report.steps {
-            println!("  {what}: {step}");
+            crate::outln!("  {what}: {step}");
         }
         match &settings.access_key_id {
-            Some(id) => println!(
+            Some(id) => crate::outln!(
                 "signing key {id} stored in the database (no application role can read it)"
             ),
-            None => println!(
+            None => crate::outln!(
                 "direct mode: the database holds no signing key; each client uses its own \
                  AWS credentials (storage.mode)"
             ),
@@ -135,7 +135,7 @@ pub async fn storage(
         StorageCommand::Sweep(args) => {
             let report =
                 sweep::sweep(&s3, owner, &config.bucket, &config.prefix, args.dry_run).await?;
-            print!("{}", report.render());
+            crate::out!("{}", report.render());
             if report.failures.is_empty() {
                 Ok(())
             } else {
@@ -162,7 +162,7 @@ async fn check_signed(
 ) -> Result<()> {
     let transfer = Transfer::new()?;
     let r = check::check(owner, &transfer, Some((s3, &config.bucket)), size).await?;
-    println!(
+    crate::outln!(
         "round trip of {} bytes through links the database signed: ok \
          (PUT {} ms, {:.1} MiB/s; GET {} ms, {:.1} MiB/s)",
         r.bytes,
@@ -171,24 +171,24 @@ async fn check_signed(
         r.get.as_millis(),
         rate(r.bytes, r.get)
     );
-    println!(
+    crate::outln!(
         "the database signs {:.0} links/s ({:.3} ms each)",
         r.signed_per_sec,
         1000.0 / r.signed_per_sec
     );
-    println!(
+    crate::outln!(
         "database clock ahead of this machine: {} s",
         r.database_ahead_secs
     );
     match r.store_ahead_of_database_secs {
-        Some(s) if s.abs() > 60 => println!(
+        Some(s) if s.abs() > 60 => crate::outln!(
             "store clock ahead of the database: {s} s -- fix the clocks: links are \
              signed by one and checked by the other"
         ),
-        Some(s) => println!("store clock ahead of the database: {s} s"),
-        None => println!("store clock: unknown (no Date header)"),
+        Some(s) => crate::outln!("store clock ahead of the database: {s} s"),
+        None => crate::outln!("store clock: unknown (no Date header)"),
     }
-    println!("{}", encryption_line(r.encryption.as_deref()));
+    crate::outln!("{}", encryption_line(r.encryption.as_deref()));
     Ok(())
 }
 
@@ -228,7 +228,7 @@ async fn check_direct(s3: &aws_sdk_s3::Client, config: &StorageConfig, size: usi
     if back != payload {
         return Err(check::StorageError::Mismatch(back.len()).into());
     }
-    println!(
+    crate::outln!(
         "direct mode: round trip of {size} bytes with this client's credentials: ok \
          (PUT {} ms, {:.1} MiB/s; GET {} ms, {:.1} MiB/s)",
         put.as_millis(),
@@ -239,7 +239,7 @@ async fn check_direct(s3: &aws_sdk_s3::Client, config: &StorageConfig, size: usi
     let encryption = head
         .ok()
         .and_then(|h| h.server_side_encryption().map(|e| e.as_str().to_string()));
-    println!("{}", encryption_line(encryption.as_deref()));
+    crate::outln!("{}", encryption_line(encryption.as_deref()));
     Ok(())
 }
 
@@ -294,9 +294,12 @@ pub async fn doc_upload(
             super::direct::upload(person, &Direct::from_config(config).await, doc).await?
         }
     };
-    println!(
+    crate::outln!(
         "uploaded {filename} ({} bytes, {}, sha256 {}) as document {}",
-        up.byte_size, up.content_type, up.sha256, up.document_id
+        up.byte_size,
+        up.content_type,
+        up.sha256,
+        up.document_id
     );
     Ok(())
 }
@@ -321,7 +324,7 @@ pub async fn start_for_demo(
     check::init(&s3, owner, &settings).await?;
     let files = demo_files::ensure(owner, &s3, &config.bucket).await?;
     if files.written > 0 {
-        eprintln!(
+        crate::errln!(
             "caseload: wrote {} demo document files ({} KiB) in {} ms",
             files.written,
             files.bytes_written / 1024,

@@ -190,6 +190,34 @@ pub fn share(cols: usize, claims: &[Claim], rest: Option<usize>) -> Vec<usize> {
     out
 }
 
+/// `clean`ed `s` in lines of at most `cols` columns, broken between words
+/// where it can and inside a word longer than a line: every character is
+/// kept (a conflict shows both texts whole). At least one line.
+pub fn wrap_all(s: &str, cols: usize) -> Vec<String> {
+    let cols = cols.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in clean(s).split_whitespace() {
+        if !line.is_empty() && width(&line) + 1 + width(word) <= cols {
+            line.push(' ');
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        for c in word.chars() {
+            let cw = UnicodeWidthChar::width(c).unwrap_or(0);
+            if !line.is_empty() && width(&line) + cw > cols {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    lines.push(line);
+    lines
+}
+
 /// The first of `variants` (richest first) that fits in `cols` columns;
 /// failing all, the last one cut to fit. How a line drops its less
 /// important words before its markers.
@@ -249,6 +277,17 @@ mod tests {
     fn keeps_combining_marks_and_wide_chars() {
         assert_eq!(clean("Jose\u{301} 王小明"), "Jose\u{301} 王小明");
         assert!(matches!(clean("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn wrap_all_keeps_every_character() {
+        assert_eq!(
+            wrap_all("keep this whole sentence", 10),
+            ["keep this", "whole", "sentence"]
+        );
+        assert_eq!(wrap_all("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap_all("", 4), [""]);
+        assert_eq!(wrap_all("王小明王", 5), ["王小", "明王"]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! database and pool errors the status line shows.
 
 use crate::db::pool as db_pool;
-use deadpool_postgres::PoolError;
+use deadpool_postgres::{HookError, PoolError};
 
 /// Why a request produced no data.
 #[derive(Debug)]
@@ -98,9 +98,19 @@ pub fn describe_pg_error(e: &tokio_postgres::Error) -> String {
     e.to_string()
 }
 
+/// [`describe_pg_error`] with the server's detail and hint: a connection
+/// that could not be opened or set up is worth every word the server said
+/// about it (tokio-postgres's own text for it is only "db error").
+pub fn describe_connect_error(e: &tokio_postgres::Error) -> String {
+    format!("{}{}", describe_pg_error(e), db_pool::detail_and_hint(e))
+}
+
 pub fn describe_pool_error(e: &PoolError) -> String {
     match e {
-        PoolError::Backend(e) => describe_pg_error(e),
+        PoolError::Backend(e) => describe_connect_error(e),
+        PoolError::PostCreateHook(HookError::Backend(e)) => {
+            format!("connection setup failed: {}", describe_connect_error(e))
+        }
         PoolError::Timeout(_) => "timed out waiting for a database connection".into(),
         PoolError::Closed => "the connection pool is closed".into(),
         PoolError::NoRuntimeSpecified => "connection pool has timeouts but no runtime".into(),

@@ -83,6 +83,12 @@ fn fidelity_low(t: &str) -> String {
     )
 }
 
+/// The last session and the next one due as the person sees them: with
+/// restricted sessions for those who may see them (their side table's row,
+/// which row-level security shows nobody else), as the home screen counts.
+const LAST_SESSION: &str = "COALESCE(lr.last_session, l.last_session)";
+const NEXT_DUE: &str = "COALESCE(lr.next_session_due, l.next_session_due)";
+
 /// Open: running or due for review.
 const OPEN: &str = "l.status IN ('active', 'review_due')";
 
@@ -123,7 +129,7 @@ fn conditions(f: &IvFilters, today: NaiveDate, p: &mut Params) -> Vec<String> {
     if let Some(n) = f.no_session_days {
         let (t, n) = (p.bind(today), p.bind(i32::from(n)));
         w.push(format!(
-            "{OPEN} AND COALESCE(l.last_session, l.start_date) < {t}::date - {n}::int"
+            "{OPEN} AND COALESCE({LAST_SESSION}, l.start_date) < {t}::date - {n}::int"
         ));
     }
     w
@@ -204,14 +210,31 @@ const NAMES: &str = "JOIN schools sc ON sc.id = l.school_id \
      LEFT JOIN intervention_programs pr ON pr.id = l.program_id \
      LEFT JOIN users o ON o.id = l.owner_id";
 
-fn columns(sort: IvSort, t: &str) -> String {
-    let keys = sort_keys(sort);
+/// The sort's halves: a condition and the keys it seeks by. The next-due
+/// sort orders by the date the person sees (`NEXT_DUE`), which for a row
+/// with restricted sessions they may see is its side table's: those rows
+/// (few) are one half, sorted on their own, and the rest walk 0019's index
+/// of the shared date. Other sorts are one half.
+fn halves(sort: IvSort) -> Vec<(Option<&'static str>, &'static [&'static str])> {
+    match sort {
+        IvSort::NextDue => vec![
+            (Some("lr.intervention_id IS NULL"), sort_keys(sort)),
+            (
+                Some("lr.intervention_id IS NOT NULL"),
+                &["COALESCE(lr.next_session_due, 'infinity'::date)"],
+            ),
+        ],
+        _ => vec![(None, sort_keys(sort))],
+    }
+}
+
+fn columns(keys: &[&str], t: &str) -> String {
     let k2 = keys.get(1).copied().unwrap_or("NULL::text");
     format!(
         "l.intervention_id, l.student_id, l.last_name, l.first_name, \
          COALESCE(pr.name, i.custom_name, ''), l.tier, l.status, l.intervention_type, \
          l.program_id, l.owner_id, o.display_name, l.school_id, COALESCE(sc.short_name, sc.name), \
-         l.start_date, l.next_session_due, l.review_on, l.off_track, {fid}, l.last_session, \
+         l.start_date, {NEXT_DUE}, l.review_on, l.off_track, {fid}, {LAST_SESSION}, \
          i.sessions_per_week, {k1} AS k1, {k2} AS k2",
         fid = fidelity_low(t),
         k1 = keys[0],
@@ -264,9 +287,7 @@ pub async fn iv_page(
     let reach = reach(client).await?;
     let mut p = Params::default();
     let t = p.bind(today);
-    let mut w = conditions(&query.filters, today, &mut p);
-    let mut key: Vec<&str> = sort_keys(query.sort).to_vec();
-    key.push("l.intervention_id");
+    let w = conditions(&query.filters, today, &mut p);
     let (cursor, descending) = match request {
         IvPageRequest::First => (None, false),
         IvPageRequest::Last => (None, true),
@@ -274,11 +295,11 @@ pub async fn iv_page(
         IvPageRequest::Before(c) => (Some((c, "<")), true),
         IvPageRequest::From(c) => (Some((c, ">=")), false),
     };
-    if let Some((c, op)) = cursor {
+    let cursor = cursor.map(|(c, op)| {
         let mut values = cursor_values(query.sort, c, &mut p);
         values.push(p.bind(c.id));
-        w.push(format!("({}) {op} ({})", key.join(", "), values.join(", ")));
-    }
+        (values.join(", "), op)
+    });
     let dir = if descending { " DESC" } else { "" };
     let order = |keys: &[&str]| {
         keys.iter()
@@ -287,29 +308,38 @@ pub async fn iv_page(
             .join(", ")
     };
     let fetch = p.bind(i64::try_from(limit).unwrap_or(i64::MAX - 1) + 1);
-    let select = format!("SELECT {} {BASE} {NAMES}", columns(query.sort, &t));
-    let sql = match branches(&reach, &mut p) {
-        None => format!(
-            "{select} {} ORDER BY {} LIMIT {fetch}",
-            where_clause(&w),
-            order(&key)
-        ),
+    // One part per (school branch, half of the sort): each seeks in an
+    // index on its own; together they are every row the person may see.
+    let schools = match branches(&reach, &mut p) {
+        None => vec![None],
         Some(b) if b.is_empty() => return Ok(IvPage::default()),
-        Some(b) => {
-            let parts: Vec<String> = b
-                .iter()
-                .map(|branch| {
-                    let mut bw = w.clone();
-                    bw.push(branch.clone());
-                    format!(
-                        "({select} {} ORDER BY {} LIMIT {fetch})",
-                        where_clause(&bw),
-                        order(&key)
-                    )
-                })
-                .collect();
+        Some(b) => b.into_iter().map(Some).collect(),
+    };
+    let mut parts = Vec::new();
+    for school in &schools {
+        for (half, keys) in halves(query.sort) {
+            let mut key: Vec<&str> = keys.to_vec();
+            key.push("l.intervention_id");
+            let mut pw = w.clone();
+            pw.extend(school.iter().cloned());
+            pw.extend(half.map(str::to_string));
+            if let Some((values, op)) = &cursor {
+                pw.push(format!("({}) {op} ({values})", key.join(", ")));
+            }
+            parts.push(format!(
+                "SELECT {} {BASE} {NAMES} {} ORDER BY {} LIMIT {fetch}",
+                columns(keys, &t),
+                where_clause(&pw),
+                order(&key)
+            ));
+        }
+    }
+    let sql = match parts.as_slice() {
+        [one] => one.clone(),
+        _ => {
             let mut outer: Vec<&str> = output_keys(query.sort).to_vec();
             outer.push("intervention_id");
+            let parts: Vec<String> = parts.iter().map(|q| format!("({q})")).collect();
             format!(
                 "SELECT * FROM ({}) page ORDER BY {} LIMIT {fetch}",
                 parts.join(" UNION ALL "),

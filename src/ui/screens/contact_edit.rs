@@ -51,6 +51,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &ContactScreen, theme: &Theme) {
             area,
             &rows,
             "m keep mine (save over theirs) · t take theirs · e edit again",
+            None,
             e.saving.is_some(),
             theme,
         );

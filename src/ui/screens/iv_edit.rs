@@ -37,7 +37,14 @@ pub fn render(frame: &mut Frame, area: Rect, e: &IvEditState, theme: &Theme) {
                 .zip(c.mine.iter().zip(&c.theirs))
                 .map(|(s, (m, t))| (s.label.as_ref(), s.shown(m).into(), s.shown(t).into()))
                 .collect();
-            crate::ui::form::render_conflict(frame, area, &rows, e.saving.is_some(), theme);
+            crate::ui::form::render_conflict(
+                frame,
+                area,
+                &rows,
+                c.by.as_deref(),
+                e.saving.is_some(),
+                theme,
+            );
         }
         Stage::Confirm => {
             let q = match &e.kind {

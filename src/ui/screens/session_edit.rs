@@ -50,6 +50,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SessionScreen, theme: &Theme) {
             area,
             &rows,
             "m keep mine (save over theirs) · t keep theirs · e merge by hand",
+            None,
             false,
             theme,
         );

@@ -62,9 +62,14 @@ pub fn render(frame: &mut Frame, area: Rect, s: &StudentState, theme: &Theme) {
             };
             crate::ui::form::render(frame, body, what, &ed.form, theme);
         }
-        Mode::Conflict(c) => {
-            crate::ui::form::render_conflict(frame, body, &c.rows(), c.saving.is_some(), theme)
-        }
+        Mode::Conflict(c) => crate::ui::form::render_conflict(
+            frame,
+            body,
+            &c.rows(),
+            None,
+            c.saving.is_some(),
+            theme,
+        ),
         Mode::View => {
             let body = if s.tab == Tab::Documents {
                 crate::ui::widgets::doc_actions::split(frame, body, &s.docs, theme)

@@ -8,6 +8,9 @@ use ratatui::style::{Color, Modifier, Style};
 pub const TEXT: f64 = 4.5;
 /// Lines and marks that are not text, such as a chart's (WCAG 1.4.11).
 pub const GRAPHICS: f64 = 3.0;
+/// The selection bar's background against the page's, so the row it marks
+/// is found at a glance (WCAG has no figure for two backgrounds).
+pub const SELECTION: f64 = 1.5;
 
 /// A named ANSI colour as xterm draws it by default (its "XTerm" palette:
 /// 0–7 at 205 or 229, 8 at 127, 9–15 at 255 and blue 12 at 92,92,255).

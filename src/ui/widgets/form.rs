@@ -4,7 +4,7 @@
 
 use crate::app::choices;
 use crate::app::form::{FieldSpec, Form, Kind};
-use crate::ui::sanitize::{fit, truncate, width};
+use crate::ui::sanitize::{fit, truncate, width, wrap_all};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::question;
 use ratatui::Frame;
@@ -41,6 +41,16 @@ pub fn render(frame: &mut Frame, area: Rect, title: &str, form: &Form, theme: &T
     let w = usize::from(area.width);
     let [body, help] = Layout::vertical([Constraint::Fill(1), Constraint::Length(3)]).areas(area);
     let mut lines = vec![Line::styled(truncate(title, w), theme.group)];
+    // The form's notice (someone changed the row, why it was not saved)
+    // leads, under the title: at the foot it went unseen. A mark of its
+    // own says it without colour.
+    if let Some(n) = &form.notice {
+        let style = theme.error.add_modifier(Modifier::BOLD);
+        for (i, l) in wrap_all(n, w.saturating_sub(2)).into_iter().enumerate() {
+            let mark = if i == 0 { "! " } else { "  " };
+            lines.push(Line::styled(format!("{mark}{l}"), style));
+        }
+    }
     let (fields, focus) = field_lines(form, w, true, theme);
     let focus_line = lines.len() + focus;
     lines.extend(fields);
@@ -57,9 +67,7 @@ pub fn render(frame: &mut Frame, area: Rect, title: &str, form: &Form, theme: &T
         frame.render_widget(Paragraph::new(q), msg);
     } else {
         let spec = &form.specs[form.focus];
-        let (about, style) = if let Some(n) = &form.notice {
-            (n.clone(), theme.error)
-        } else if let Some(e) = form.shown_error(form.focus) {
+        let (about, style) = if let Some(e) = form.shown_error(form.focus) {
             (format!("{}: {e}", spec.label), theme.error)
         } else if form.saving.is_some() {
             ("saving…".to_string(), theme.busy)
@@ -242,15 +250,17 @@ fn picker<'a>(
 }
 
 /// Theirs against mine, field by field: `rows` holds (label, mine, theirs);
-/// `saving` while mine is on its way.
+/// `by` names who saved theirs (and when) once known; `saving` while mine
+/// is on its way.
 pub fn render_conflict(
     frame: &mut Frame,
     area: Rect,
     rows: &[(&str, String, String)],
+    by: Option<&str>,
     saving: bool,
     theme: &Theme,
 ) {
-    render_conflict_with(frame, area, rows, CHOICES, saving, theme);
+    render_conflict_with(frame, area, rows, CHOICES, by, saving, theme);
 }
 
 const CHOICES: &str = "m keep mine (save over theirs) · t take theirs · e edit again";
@@ -261,15 +271,21 @@ pub fn render_conflict_with(
     area: Rect,
     rows: &[(&str, String, String)],
     choices: &str,
+    by: Option<&str>,
     saving: bool,
     theme: &Theme,
 ) {
     let w = usize::from(area.width);
     let col = w.saturating_sub(LABEL + 3) / 2;
+    let theirs_col = w.saturating_sub(LABEL + 1 + col + 1).max(1);
+    let who = by.map_or_else(
+        || "Someone else".to_string(),
+        |b| crate::ui::sanitize::clean(b).into_owned(),
+    );
     let mut lines = vec![
         Line::styled(
             truncate(
-                "Someone else saved this first. Nothing of yours is saved yet.",
+                &format!("{who} saved this first. Nothing of yours is saved yet."),
                 w,
             ),
             theme.error,
@@ -289,38 +305,71 @@ pub fn render_conflict_with(
             theme.header,
         ),
     ];
+    // A field that differs shows both values whole, wrapped in its
+    // columns: the choice is about them, and a cut text hides the very
+    // words that changed.
+    let blocks: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(label, mine, theirs)| {
+            if mine == theirs {
+                return vec![truncate(
+                    &format!("  {} {} {}", fit(label, LABEL - 1), fit(mine, col), theirs),
+                    w,
+                )];
+            }
+            let (m, t) = (wrap_all(mine, col), wrap_all(theirs, theirs_col));
+            (0..m.len().max(t.len()))
+                .map(|i| {
+                    let head = if i == 0 {
+                        format!("≠ {}", fit(label, LABEL - 1))
+                    } else {
+                        " ".repeat(LABEL + 1)
+                    };
+                    let mine = m.get(i).map_or("", String::as_str);
+                    let theirs = t.get(i).map_or("", String::as_str);
+                    truncate(&format!("{head} {} {theirs}", fit(mine, col)), w)
+                })
+                .collect()
+        })
+        .collect();
     let room = usize::from(area.height).saturating_sub(lines.len() + 2);
     // On a short terminal the fields that differ are what the choice is
-    // about: the unchanged ones give way first, and say so.
-    let hide_same = rows.len() > room;
-    let hidden = if hide_same {
-        rows.iter().filter(|(_, m, t)| m == t).count()
-    } else {
-        0
-    };
-    for (label, mine, theirs) in rows {
+    // about: unchanged ones give way (the last first) until the rest fit,
+    // and say so.
+    let mut over = blocks
+        .iter()
+        .map(Vec::len)
+        .sum::<usize>()
+        .saturating_sub(room);
+    let mut hide = vec![false; rows.len()];
+    for (i, (_, mine, theirs)) in rows.iter().enumerate().rev() {
+        if over == 0 {
+            break;
+        }
+        if mine == theirs {
+            hide[i] = true;
+            over -= 1;
+        }
+    }
+    // The line saying how many are not shown needs room too.
+    if hide.iter().any(|h| *h)
+        && let Some(i) = (0..rows.len()).find(|&i| !hide[i] && rows[i].1 == rows[i].2)
+    {
+        hide[i] = true;
+    }
+    let mut hidden = 0;
+    for (((_, mine, theirs), block), hide) in rows.iter().zip(blocks).zip(hide) {
         let differs = mine != theirs;
-        if hide_same && !differs {
+        if hide {
+            hidden += 1;
             continue;
         }
-        let mark = if differs { "≠ " } else { "  " };
         let style = if differs {
             theme.busy.add_modifier(Modifier::BOLD)
         } else {
             theme.dim
         };
-        lines.push(Line::styled(
-            truncate(
-                &format!(
-                    "{mark}{} {} {}",
-                    fit(label, LABEL - 1),
-                    fit(mine, col),
-                    crate::ui::sanitize::clean(theirs)
-                ),
-                w,
-            ),
-            style,
-        ));
+        lines.extend(block.into_iter().map(|l| Line::styled(l, style)));
     }
     if hidden > 0 {
         lines.push(Line::styled(
@@ -336,4 +385,85 @@ pub fn render_conflict_with(
         lines.push(Line::styled("saving mine…", theme.busy));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn screen(t: &Terminal<TestBackend>) -> Vec<String> {
+        let b = t.backend().buffer();
+        (0..b.area.height)
+            .map(|y| (0..b.area.width).map(|x| b[(x, y)].symbol()).collect())
+            .collect()
+    }
+
+    /// A cold tryout could not tell what differed in a long note (cut at
+    /// the column's edge) nor who had saved it: both texts show whole, and
+    /// the first line names them.
+    #[test]
+    fn a_conflict_shows_long_texts_whole_and_names_who_saved_first() {
+        let mine = "Reading fluency below benchmark in the fall screener; parents asked for \
+                    a second check-in each week";
+        let theirs = "Reading fluency below benchmark; the winter screener moved the \
+                      student up a band, so weekly sessions drop to two";
+        let rows = vec![
+            ("Tier", "2".to_string(), "2".to_string()),
+            ("Concern", mine.to_string(), theirs.to_string()),
+        ];
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let theme = Theme::new(false);
+        t.draw(|f| {
+            render_conflict(
+                f,
+                f.area(),
+                &rows,
+                Some("Dana Ruiz at 10:42"),
+                false,
+                &theme,
+            )
+        })
+        .unwrap();
+        let lines = screen(&t);
+        assert!(
+            lines[0].starts_with("Dana Ruiz at 10:42 saved this first."),
+            "{lines:#?}"
+        );
+        let all = lines.join(" ");
+        for word in mine.split_whitespace().chain(theirs.split_whitespace()) {
+            assert!(all.contains(word), "{word:?} is missing: {lines:#?}");
+        }
+        assert!(!all.contains('…'), "nothing cut: {lines:#?}");
+    }
+
+    /// The notice leads the form, marked so it reads without colour too.
+    #[test]
+    fn the_forms_notice_is_its_first_line_after_the_title() {
+        let specs = crate::app::iv_edit::goal::GOAL;
+        let mut form = Form::new(specs, vec![String::new(); specs.len()]);
+        form.notice = Some("changed by Dana Ruiz at 10:42 — Esc to see theirs".into());
+        for no_color in [false, true] {
+            let theme = Theme::new(no_color);
+            let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+            t.draw(|f| render(f, f.area(), "Edit goal", &form, &theme))
+                .unwrap();
+            let lines = screen(&t);
+            assert!(
+                lines[1].starts_with("! changed by Dana Ruiz at 10:42"),
+                "{lines:#?}"
+            );
+            let cell = &t.backend().buffer()[(2, 1)];
+            assert!(
+                cell.modifier.contains(Modifier::BOLD),
+                "{no_color}: {cell:?}"
+            );
+            assert_eq!(
+                lines.iter().filter(|l| l.contains("Dana Ruiz")).count(),
+                1,
+                "said once: {lines:#?}"
+            );
+        }
+    }
 }

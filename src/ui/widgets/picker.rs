@@ -24,10 +24,14 @@ pub fn render<T: Clone>(
     show: impl Fn(&T) -> Shown,
     theme: &Theme,
 ) {
+    // The title says what is picked, cut to the border with a mark; the
+    // keys went to the foot (a student's name and the keys did not fit a
+    // 70-column box).
+    let title = sanitize::truncate(title, usize::from(area.width).saturating_sub(4));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
-        .title(format!(" {title} · type to narrow · enter picks · esc "));
+        .title(format!(" {title} "));
     let inner = block.inner(area);
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);
@@ -44,6 +48,16 @@ pub fn render<T: Clone>(
         input,
     );
     let matches = p.matches(&matches_on);
+    let count = format!("{} of {}", matches.len(), p.items.len());
+    let foot_text = sanitize::first_fit(
+        &[
+            format!("{count} · type to narrow · enter picks · esc closes"),
+            format!("{count} · type · enter · esc"),
+            count,
+        ],
+        width,
+    );
+    frame.render_widget(Paragraph::new(foot_text).style(theme.dim), foot);
     let note = match (&p.error, p.req) {
         (Some(e), _) => Some((e.clone(), theme.error)),
         (None, Some(_)) => Some(("loading…".to_string(), theme.dim)),
@@ -81,9 +95,50 @@ pub fn render<T: Clone>(
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
-    let count = format!("{} of {}", matches.len(), p.items.len());
-    frame.render_widget(
-        Paragraph::new(sanitize::truncate(&count, width)).style(theme.dim),
-        foot,
-    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    /// The session picker's box (70 columns at most, as
+    /// `render_log_pick` draws it) cut "Log a session for <name> · type to
+    /// narrow · …" at 120 columns and more at 80: the title keeps what is
+    /// picked for whom, the keys say themselves at the foot.
+    #[test]
+    fn the_title_fits_and_the_keys_are_at_the_foot() {
+        let title = "Log a session for Nguyễn-Rodríguez, María Fernanda";
+        let mut p: Picker<String> = Picker::loading(crate::app::ReqId(1));
+        p.loaded(vec!["Read Naturally".into(), "Check-in".into()], |_| false);
+        for width in [80u16, 120] {
+            let w = (width - 4).min(70);
+            let mut t = Terminal::new(TestBackend::new(width, 14)).unwrap();
+            let theme = Theme::new(true);
+            t.draw(|f| {
+                render(
+                    f,
+                    Rect::new(0, 0, w, 14),
+                    title,
+                    &p,
+                    |s| s.clone(),
+                    |s| Shown {
+                        label: s.clone(),
+                        detail: String::new(),
+                    },
+                    &theme,
+                )
+            })
+            .unwrap();
+            let b = t.backend().buffer();
+            let line = |y: u16| -> String { (0..w).map(|x| b[(x, y)].symbol()).collect() };
+            assert!(line(0).contains(title), "{width}: {:?}", line(0));
+            assert!(
+                line(12).contains("2 of 2 · type to narrow · enter picks · esc closes"),
+                "{width}: {:?}",
+                line(12)
+            );
+        }
+    }
 }

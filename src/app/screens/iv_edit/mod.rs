@@ -107,6 +107,8 @@ pub enum Theirs {
 pub struct Conflict {
     pub mine: Vec<String>,
     pub theirs: Vec<String>,
+    /// Who saved theirs and when ("Dana Ruiz at 10:42"), once asked.
+    pub by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -135,8 +137,12 @@ pub struct IvEditState {
     pub row_id: Option<Uuid>,
     /// The worker's date when the context arrived: a new plan starts on it.
     pub today: Option<NaiveDate>,
-    /// Asking who changed the row open in the form (live refresh).
+    /// Asking who changed the row open in the form (live refresh), or who
+    /// saved first (a conflict).
     pub stale: Option<ReqId>,
+    /// The conflict the form was opened again from ("edit again"): saving
+    /// asks once more which to keep, since theirs is not on screen.
+    pub reopened: Option<Box<Conflict>>,
 }
 
 impl IvEditState {
@@ -149,6 +155,7 @@ impl IvEditState {
             row_id: None,
             today: None,
             stale: None,
+            reopened: None,
         }
     }
 
@@ -184,11 +191,15 @@ impl IvEditState {
     }
 
     /// Who changed it: the form says so unless the row is still at the
-    /// version the form was opened on.
+    /// version the form was opened on; a conflict names who saved first.
     pub fn on_changed_by(&mut self, found: Option<&crate::domain::live::ChangedBy>) {
         let Some((_, _, version)) = self.edited_row() else {
             return;
         };
+        if let Stage::Conflict(c) = &mut self.stage {
+            c.by = found.and_then(crate::domain::live::ChangedBy::who_and_when);
+            return;
+        }
         if let (Stage::Form(f), Some(say)) = (
             &mut self.stage,
             crate::domain::live::ChangedBy::notice(found, version),

@@ -91,6 +91,7 @@ impl Room for IvEditState {
                 }
                 let c = (**c).clone();
                 if bound(Action::KeepMine) {
+                    self.reopened = None;
                     return Some(match self.write(&c.mine, || cx.mint_id()) {
                         Ok(write) => self.send(cx, write),
                         Err(_) => {
@@ -169,7 +170,7 @@ impl Room for IvEditState {
                     _ => "goal saved",
                 });
             }
-            IvWritten::Conflict(theirs) => self.conflict(cx, theirs),
+            IvWritten::Conflict(theirs) => return self.conflict(cx, theirs),
             IvWritten::Refused(why) | IvWritten::Failed(why) => self.not_saved(cx, &why),
             IvWritten::Gone => {
                 self.not_saved(cx, "it was deleted or is no longer visible to you");
@@ -282,6 +283,13 @@ impl IvEditState {
             cx.info("nothing changed");
             return vec![];
         }
+        // Mine on their version: saved only once chosen over theirs, on
+        // the page that shows both.
+        if let Some(c) = self.reopened.take() {
+            self.stage = Stage::Conflict(Box::new(Conflict { mine: values, ..*c }));
+            cx.error(ask_which(None));
+            return vec![];
+        }
         self.set_notice(None);
         self.send(cx, write)
     }
@@ -306,22 +314,29 @@ impl IvEditState {
         let mut form = crate::app::form::Form::new(self.specs(), c.theirs.clone());
         form.values = c.mine.clone();
         form.show_all = true;
-        form.notice = notice;
+        let who = c.by.as_deref().unwrap_or("someone else");
+        form.notice = notice.or_else(|| {
+            Some(format!(
+                "yours, on the version {who} saved: saving shows both again to choose which to keep"
+            ))
+        });
         revalidate(&self.kind, &mut form);
         self.stage = Stage::Form(Box::new(form));
+        self.reopened = Some(Box::new(c.clone()));
     }
 
     /// Someone saved first: the kind takes theirs (and their version), and
-    /// both show side by side.
-    fn conflict(&mut self, cx: &mut Cx, theirs: Theirs) {
+    /// both show side by side; who it was is asked for.
+    fn conflict(&mut self, cx: &mut Cx, theirs: Theirs) -> Vec<Effect> {
         let mine = match &mut self.stage {
             Stage::Form(form) => {
                 form.saving = None;
                 form.values.clone()
             }
             Stage::Conflict(c) => c.mine.clone(),
-            _ => return,
+            _ => return vec![],
         };
+        self.reopened = None;
         let specs = self.specs();
         let theirs = match theirs {
             Theirs::Intervention(h) => {
@@ -335,10 +350,21 @@ impl IvEditState {
                 v
             }
         };
-        self.stage = Stage::Conflict(Box::new(Conflict { mine, theirs }));
-        cx.error(
-            "someone else saved this first: compare, then keep mine, take theirs or edit again",
-        );
+        self.stage = Stage::Conflict(Box::new(Conflict {
+            mine,
+            theirs,
+            by: None,
+        }));
+        cx.error(ask_which(Some("someone else saved this first")));
+        let Some((table, id, _)) = self.edited_row() else {
+            return vec![];
+        };
+        let req = cx.alloc();
+        self.stale = Some(req);
+        vec![Effect::Load {
+            req,
+            read: Read::ChangedBy { table, id },
+        }]
     }
 
     /// Back to the form with everything typed (and the focus) kept; with no
@@ -359,5 +385,14 @@ impl IvEditState {
                 cx.error(format!("not saved: {why}"));
             }
         }
+    }
+}
+
+/// The status line over a conflict: what happened, and the choice.
+fn ask_which(what: Option<&str>) -> String {
+    let choice = "compare, then keep mine, take theirs or edit again";
+    match what {
+        Some(what) => format!("{what}: {choice}"),
+        None => format!("theirs and yours differ: {choice}"),
     }
 }

@@ -338,8 +338,72 @@ fn editing_the_plan_resolves_a_conflict_three_ways() {
     assert_eq!(f.values[1], "3");
     assert_eq!(f.original[5], "5");
     assert!(f.dirty());
-    let (_, write) = write_of(&update(&mut s, key(ctrl('s'))));
+    // Saving asks again which to keep, with both on screen; keeping mine
+    // then writes on their version.
+    let fx = update(&mut s, key(ctrl('s')));
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::WriteIv { .. })),
+        "nothing written over theirs unasked: {fx:?}"
+    );
+    let Stage::Conflict(c) = &ed(&s).stage else {
+        panic!("{:?}", ed(&s).stage)
+    };
+    assert_eq!((c.mine[1].as_str(), c.theirs[5].as_str()), ("3", "5"));
+    let (_, write) = write_of(&update(&mut s, key('m')));
     assert!(matches!(write, IvWrite::Update { version: 4, .. }));
+}
+
+/// The conflict names who saved first, once the worker says; "edit again"
+/// says on the form's first lines that saving will ask, and does; a form
+/// changed back to theirs saves nothing.
+#[test]
+fn a_conflict_names_who_saved_first_and_edit_again_asks_before_saving() {
+    use crate::domain::live::ChangedBy;
+    let mut s = conflicted();
+    let asked = ed(&s).stale.expect("who saved first is asked for");
+    update(
+        &mut s,
+        Msg::Loaded {
+            req: asked,
+            data: Data::ChangedBy {
+                found: Some(ChangedBy {
+                    version: Some(4),
+                    by: Some("Dana Ruiz".into()),
+                    at: "10:42".into(),
+                }),
+            },
+        },
+    );
+    let Stage::Conflict(c) = &ed(&s).stage else {
+        panic!("{:?}", ed(&s).stage)
+    };
+    assert_eq!(c.by.as_deref(), Some("Dana Ruiz at 10:42"));
+    update(&mut s, key('e'));
+    assert!(
+        form(&s)
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("Dana Ruiz") && n.contains("which to keep")),
+        "{:?}",
+        form(&s).notice
+    );
+    // Back to their tier; the form still holds the sessions per week it
+    // was opened with, which would undo theirs: saving asks, showing it.
+    tabs(&mut s, 1);
+    retype(&mut s, &theirs().tier.to_string());
+    let fx = update(&mut s, key(ctrl('s')));
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::WriteIv { .. })),
+        "{fx:?}"
+    );
+    let Stage::Conflict(c) = &ed(&s).stage else {
+        panic!("{:?}", ed(&s).stage)
+    };
+    let differ: Vec<usize> = (0..c.mine.len())
+        .filter(|&i| c.mine[i] != c.theirs[i])
+        .collect();
+    assert_eq!(differ, [5], "only the sessions per week: {c:?}");
+    assert_eq!(c.by.as_deref(), Some("Dana Ruiz at 10:42"), "still named");
 }
 
 #[test]
