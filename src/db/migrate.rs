@@ -93,6 +93,7 @@ embedded_migrations! {
     35 => "0035_short_search.sql",
     36 => "0036_pgbouncer_auth.sql",
     37 => "0037_iv_list_dates.sql",
+    38 => "0038_short_search_bigrams.sql",
     39 => "0039_refresh_plans.sql",
 }
 

@@ -271,11 +271,12 @@ pub async fn reach(client: &(impl GenericClient + Sync)) -> Result<Reach, tokio_
 }
 
 /// A search whose every token is too short for the trigram index, in name
-/// order, with no other filter: its page is picked from the name index
-/// alone (0035 made it cover the search text and the columns row-level
-/// security reads), an index-only walk in name order, and only the page's
-/// own rows are read from the table. Otherwise every row the walk passes is
-/// a random heap read, thousands for a rare pair of letters.
+/// order, with no other filter. For someone who sees the whole district its
+/// page is picked by `caseload_short_search_page` (0038, SECURITY DEFINER):
+/// walking the name index index-only (0035) finds a common pair's page at
+/// once, but a rare or late one ("zq", "mc") only after hundreds of thousands
+/// of names; the function can also use the index of letter pairs, which
+/// row-level security keeps every query of the person's own from using.
 fn short_search(q: &RosterQuery) -> bool {
     let tokens = search_tokens(&q.search);
     q.sort == Sort::Name
@@ -284,6 +285,48 @@ fn short_search(q: &RosterQuery) -> bool {
         && tokens
             .iter()
             .all(|t| t.chars().filter(|c| c.is_alphanumeric()).count() < MIN_INDEXED_CHARS)
+}
+
+/// The function's bounds (0038): it answers nothing outside them, and the
+/// query then walks the name index as any other search does.
+const SHORT_SEARCH_MAX_TOKENS: usize = 64;
+const SHORT_SEARCH_MAX_PAGE: i64 = 1000;
+
+/// The ids of a short search's page, from `caseload_short_search_page`, as a
+/// condition on the person's own read of students (row-level security still
+/// applies to it); `None` past the function's bounds.
+fn short_search_page(
+    q: &RosterQuery,
+    request: &PageRequest,
+    fetch: i64,
+    p: &mut Params,
+) -> Option<String> {
+    let tokens: Vec<String> = search_tokens(&q.search)
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+    if tokens.len() > SHORT_SEARCH_MAX_TOKENS || fetch > SHORT_SEARCH_MAX_PAGE {
+        return None;
+    }
+    let fetch = i32::try_from(fetch).ok()?;
+    let (cursor, descending, inclusive) = match request {
+        PageRequest::First => (None, false, false),
+        PageRequest::Last => (None, true, false),
+        PageRequest::After(c) => (Some(c), false, false),
+        PageRequest::Before(c) => (Some(c), true, false),
+        PageRequest::From(c) => (Some(c), false, true),
+    };
+    Some(format!(
+        "s.id IN (SELECT f.id FROM caseload_short_search_page({}::text[], {}::int4, {}::bool, \
+           {}::text, {}::text, {}::uuid, {}::bool) f(id))",
+        p.bind(tokens),
+        p.bind(fetch),
+        p.bind(descending),
+        p.bind(cursor.map(|c| c.last_name.clone())),
+        p.bind(cursor.map(|c| c.first_name.clone())),
+        p.bind(cursor.map(|c| c.id)),
+        p.bind(inclusive),
+    ))
 }
 
 /// One page by keyset pagination on (sort key, last_name, first_name, id),
@@ -335,8 +378,8 @@ pub async fn roster_page(
         .map(|k| format!("{k}{dir}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let fetch = i64::try_from(limit).unwrap_or(i64::MAX - 1) + 1;
-    let fetch = p.bind(fetch);
+    let fetch_rows = i64::try_from(limit).unwrap_or(i64::MAX - 1) + 1;
+    let fetch = p.bind(fetch_rows);
     let lead = sort_lead(query.sort)
         .map(|l| format!(", {l} AS sort_lead"))
         .unwrap_or_default();
@@ -344,14 +387,18 @@ pub async fn roster_page(
         "SELECT {ROSTER_COLUMNS}, s.school_id{lead} \
          FROM students s JOIN schools sc ON sc.id = s.school_id"
     );
-    let sql = match reach.branches(&mut p) {
-        None if short_search(query) => format!(
-            "SELECT {ROSTER_COLUMNS}, s.school_id \
-             FROM (SELECT s.id FROM students s {} ORDER BY {order} LIMIT {fetch}) page \
-             JOIN students s ON s.id = page.id JOIN schools sc ON sc.id = s.school_id \
-             ORDER BY {order}",
-            where_clause(&w)
-        ),
+    let branches = reach.branches(&mut p);
+    let short = match branches {
+        None if short_search(query) => short_search_page(query, request, fetch_rows, &mut p),
+        _ => None,
+    };
+    let sql = match branches {
+        // The conditions stay: the function's ids are read back through
+        // row-level security and must still contain the letters.
+        None if short.is_some() => {
+            w.extend(short);
+            format!("{select} {} ORDER BY {order}", where_clause(&w))
+        }
         None => format!(
             "{select} {} ORDER BY {order} LIMIT {fetch}",
             where_clause(&w)
@@ -520,10 +567,10 @@ mod tests {
     }
 
     /// Only searches the trigram index cannot answer, in name order with no
-    /// filter, take the index-only walk: the others keep the plans
+    /// filter, ask caseload_short_search_page: the others keep the plans
     /// tests/roster_collation.rs pins.
     #[test]
-    fn the_index_only_walk_is_for_short_searches_by_name_alone() {
+    fn the_short_search_function_is_for_short_searches_by_name_alone() {
         assert!(short_search(&q("g")));
         assert!(short_search(&q("ga")));
         assert!(short_search(&q("ga o'")));
@@ -536,5 +583,17 @@ mod tests {
         let mut filtered = q("ga");
         filtered.filters.iep = true;
         assert!(!short_search(&filtered));
+    }
+
+    /// Past the function's bounds (64 tokens, pages of 999 and a look-ahead
+    /// row) the page is not asked of it: it would answer nothing, and the
+    /// roster would look empty.
+    #[test]
+    fn the_short_search_function_is_asked_only_within_its_bounds() {
+        let many = |n: usize| q(&vec!["a"; n].join(" "));
+        let mut p = Params::default();
+        assert!(short_search_page(&many(64), &PageRequest::First, 1000, &mut p).is_some());
+        assert!(short_search_page(&many(65), &PageRequest::First, 1000, &mut p).is_none());
+        assert!(short_search_page(&q("a"), &PageRequest::Last, 1001, &mut p).is_none());
     }
 }
