@@ -74,15 +74,7 @@ async fn restricted_sessions_leave_no_trace_for_those_who_may_not_see_them() {
         (r.get(0), r.get(1))
     };
     assert_eq!(before.0, 1, "the open session counts");
-    d.admin
-        .execute(
-            "INSERT INTO intervention_sessions (id, intervention_id, session_date, minutes, \
-               attendance, is_restricted) \
-             VALUES (gen_random_uuid(), $1, current_date + 1, 45, 'present', true)",
-            &[&iv],
-        )
-        .await
-        .expect("restricted session");
+    add_restricted_session(&d.admin, iv).await;
     // The teacher on B1's team sees the intervention, not restricted rows.
     let t = d.connect_as("teacher").await;
     let r = t
@@ -211,15 +203,7 @@ async fn restricted_session_dates_reach_only_those_who_may_see_them() {
     }
     let teacher = d.connect_as("teacher").await;
     let before = listed(&teacher, iv).await.expect("the teacher's row");
-    d.admin
-        .execute(
-            "INSERT INTO intervention_sessions (id, intervention_id, session_date, minutes, \
-               attendance, is_restricted) \
-             VALUES (gen_random_uuid(), $1, current_date + 1, 45, 'present', true)",
-            &[&iv],
-        )
-        .await
-        .expect("restricted session");
+    add_restricted_session(&d.admin, iv).await;
 
     // counselor_b sees B1 and restricted rows: the list agrees with home.
     let b = d.connect_as("counselor_b").await;
@@ -253,4 +237,17 @@ async fn restricted_session_dates_reach_only_those_who_may_see_them() {
         .expect("side table")
         .get(0);
     assert_eq!(n, 0, "counselor_a reads no date of B1's restricted session");
+}
+
+/// A restricted session of `iv` tomorrow, present, 45 minutes.
+async fn add_restricted_session(admin: &Client, iv: Uuid) {
+    admin
+        .execute(
+            "INSERT INTO intervention_sessions (id, intervention_id, session_date, minutes, \
+               attendance, is_restricted) \
+             VALUES (gen_random_uuid(), $1, current_date + 1, 45, 'present', true)",
+            &[&iv],
+        )
+        .await
+        .expect("restricted session");
 }
