@@ -139,11 +139,20 @@ const OPEN_GOALS: &str = "FROM open i CROSS JOIN LATERAL ( \
        SELECT * FROM intervention_goals g \
        WHERE g.intervention_id = i.id AND g.status = 'active' OFFSET 0) g";
 
+/// Shown for the student of an intervention one may see but whose student
+/// one may not (its owner, say, once the student moved to a school outside
+/// their reach): row-level security makes the name lookup come back empty.
+pub const STUDENT_NOT_VISIBLE: &str = "(a student not visible to you)";
+
 fn ref_row(r: &Row, at: usize) -> InterventionRef {
     InterventionRef {
         intervention_id: r.get(at),
         student_id: r.get(at + 1),
-        student_name: r.get(at + 2),
+        student_name: r
+            .try_get::<_, Option<String>>(at + 2)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| STUDENT_NOT_VISIBLE.to_string()),
         name: r.get(at + 3),
     }
 }
