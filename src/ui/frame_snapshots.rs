@@ -31,8 +31,10 @@ fn paused(width: u16, height: u16, tab: char) -> State {
             wrote: Wrote::Transition(Written::Saved(4)),
         },
     );
-    // The reloads it asked for arrive: the header says paused.
-    for e in fx {
+    // The reloads it asked for arrive (and those they ask for in turn: the
+    // home's later parts): the header says paused.
+    let mut pending: std::collections::VecDeque<Effect> = fx.into();
+    while let Some(e) = pending.pop_front() {
         let Effect::Load { req, read } = e else {
             continue;
         };
@@ -47,7 +49,7 @@ fn paused(width: u16, height: u16, tab: char) -> State {
             },
             _ => continue,
         };
-        update(&mut s, Msg::Loaded { req, data });
+        pending.extend(update(&mut s, Msg::Loaded { req, data }));
     }
     assert!(!s.busy());
     s
