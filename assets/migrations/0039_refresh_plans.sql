@@ -8,7 +8,7 @@
 -- planned for the ids it is given (NULL, "all of them", folds away).
 
 CREATE OR REPLACE FUNCTION caseload_refresh_urgency(p_ids uuid[]) RETURNS void
-  LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
   SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
   DELETE FROM intervention_urgency u WHERE p_ids IS NULL OR u.intervention_id = ANY (p_ids);
