@@ -18,7 +18,7 @@ pub struct PoolerReport {
     pub server_idle_timeout: u32,
     /// PgBouncer's own resident memory at the end of the run (KiB).
     pub rss_kib: Option<u64>,
-    /// Lines of PgBouncer's log that are warnings or errors (first few,
+    /// Lines of PgBouncer's log that are warnings, errors or fatal (first few,
     /// each with how often it came).
     pub problems: Vec<(usize, String)>,
 }
@@ -78,7 +78,10 @@ pub fn finish(bouncer: &Bouncer, mut report: PoolerReport) -> PoolerReport {
 fn problems(log: &str) -> Vec<(usize, String)> {
     let mut seen: Vec<(usize, String)> = Vec::new();
     for line in log.lines() {
-        let Some(at) = line.find(" WARNING ").or_else(|| line.find(" ERROR ")) else {
+        let Some(at) = [" WARNING ", " ERROR ", " FATAL "]
+            .iter()
+            .find_map(|level| line.find(level))
+        else {
             continue;
         };
         let text = strip_connection(line[at + 1..].trim());
@@ -110,7 +113,8 @@ mod tests {
 2026-12-05 03:30:00.001 UTC [812] LOG stats: 3 xacts/s\n\
 2026-12-05 03:30:01.002 UTC [812] WARNING C-0x5601: db/ana@127.0.0.1:5100 pooler error: no more connections allowed (max_client_conn)\n\
 2026-12-05 03:30:01.003 UTC [812] WARNING C-0x5602: db/ben@127.0.0.1:5101 pooler error: no more connections allowed (max_client_conn)\n\
-2026-12-05 03:30:02.000 UTC [812] ERROR S-0x77: db/ana@127.0.0.1:5432 server conn crashed?\n";
+2026-12-05 03:30:02.000 UTC [812] ERROR S-0x77: db/ana@127.0.0.1:5432 server conn crashed?\n\
+2026-12-05 03:30:03.000 UTC [812] FATAL disconnect_client(): bad client state: 0\n";
         assert_eq!(
             problems(log),
             vec![
@@ -119,6 +123,7 @@ mod tests {
                     "WARNING pooler error: no more connections allowed (max_client_conn)".into()
                 ),
                 (1, "ERROR server conn crashed?".into()),
+                (1, "FATAL disconnect_client(): bad client state: 0".into()),
             ]
         );
     }

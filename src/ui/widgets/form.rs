@@ -277,7 +277,8 @@ pub fn render_conflict_with(
 ) {
     let w = usize::from(area.width);
     let col = w.saturating_sub(LABEL + 3) / 2;
-    let theirs_col = w.saturating_sub(LABEL + 1 + col + 1).max(1);
+    // "≠ label" (LABEL + 1), a space, mine, a space: the rest is theirs.
+    let theirs_col = w.saturating_sub(LABEL + 3 + col).max(1);
     let who = by.map_or_else(
         || "Someone else".to_string(),
         |b| crate::ui::sanitize::clean(b).into_owned(),
@@ -409,9 +410,14 @@ mod tests {
                     a second check-in each week";
         let theirs = "Reading fluency below benchmark; the winter screener moved the \
                       student up a band, so weekly sessions drop to two";
+        // A word longer than a column is split at the column's width: a
+        // column one too wide for the screen showed as a cut (seen at 80
+        // columns in a cold tryout, a word lost to "…").
+        let long = "q".repeat(70);
         let rows = vec![
             ("Tier", "2".to_string(), "2".to_string()),
             ("Concern", mine.to_string(), theirs.to_string()),
+            ("Notes", "x".to_string(), long.clone()),
         ];
         let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
         let theme = Theme::new(false);
@@ -436,6 +442,8 @@ mod tests {
             assert!(all.contains(word), "{word:?} is missing: {lines:#?}");
         }
         assert!(!all.contains('…'), "nothing cut: {lines:#?}");
+        let qs: usize = lines.iter().map(|l| l.matches('q').count()).sum();
+        assert_eq!(qs, long.len(), "the long word whole: {lines:#?}");
     }
 
     /// The notice leads the form, marked so it reads without colour too.
