@@ -40,9 +40,8 @@ pub enum Choice {
 
 /// Where one read went.
 pub enum Route {
-    /// A connection to the read host, and the host's TLS settings (its
-    /// cancel requests go there, not to the primary).
-    Read(Box<Object>, Tls),
+    /// A connection to the read host.
+    Read(Box<Object>),
     /// The primary, and why (for the log).
     Primary(&'static str),
 }
@@ -60,8 +59,7 @@ struct Seen {
 pub struct ReadRouter {
     targets: ReadTargets,
     db: DatabaseConfig,
-    /// Per host, in the list's order.
-    pools: RwLock<Vec<(Pool, Tls)>>,
+    pools: RwLock<Vec<Pool>>,
     seen: Mutex<Seen>,
     /// One look at a time: reads that arrive meanwhile wait for it.
     looking: tokio::sync::Mutex<()>,
@@ -123,7 +121,7 @@ impl ReadRouter {
         self.seen.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn pool(&self, index: usize) -> Option<(Pool, Tls)> {
+    fn pool(&self, index: usize) -> Option<Pool> {
         self.pools
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -162,7 +160,7 @@ impl ReadRouter {
             Choice::Lagging { .. } => return Route::Primary("the standby is behind"),
             Choice::NoHost { .. } => return Route::Primary("no read host"),
         };
-        let Some((pool, tls)) = self.pool(index) else {
+        let Some(pool) = self.pool(index) else {
             return Route::Primary("no read host");
         };
         let conn = match self.get(&pool).await {
@@ -187,7 +185,7 @@ impl ReadRouter {
                 Err(_) => return Route::Primary("the read host stopped answering"),
             }
         }
-        Route::Read(Box::new(conn), tls)
+        Route::Read(Box::new(conn))
     }
 
     /// A read on the read host failed with its connection closed: reads go
@@ -275,9 +273,7 @@ impl ReadRouter {
         let mut first_up: Option<(usize, Object, standby::Role)> = None;
         let mut found = None;
         for index in 0..self.targets.hosts.len() {
-            let Some((pool, _)) = self.pool(index) else {
-                break;
-            };
+            let Some(pool) = self.pool(index) else { break };
             let conn = match self.get(&pool).await {
                 Ok(c) => c,
                 Err(why) => {
@@ -378,14 +374,13 @@ impl ReadRouter {
     }
 }
 
-fn pools_for(targets: &ReadTargets, db: &DatabaseConfig) -> Result<Vec<(Pool, Tls)>, String> {
+fn pools_for(targets: &ReadTargets, db: &DatabaseConfig) -> Result<Vec<Pool>, String> {
     targets
         .hosts
         .iter()
         .map(|h| {
             let tls = Tls::for_params(h).map_err(|e| e.to_string())?;
-            let pool = db_pool::build_pool_with_tls(h, db, &tls).map_err(|e| e.to_string())?;
-            Ok((pool, tls))
+            db_pool::build_pool_with_tls(h, db, &tls).map_err(|e| e.to_string())
         })
         .collect()
 }
