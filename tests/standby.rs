@@ -6,7 +6,8 @@
 //! from the standby (a change the standby has not replayed is not in them);
 //! their own save is in the list at once however far behind the standby
 //! is; a standby held back past the limit is not read from, and the status
-//! line says so; a stopped standby changes nothing but that line.
+//! line says so; a superseded read on the standby is cancelled there; a
+//! stopped standby changes nothing but that line.
 
 mod common;
 
@@ -428,6 +429,76 @@ async fn reads_go_to_the_standby_fall_back_and_follow_own_saves() {
     assert_eq!(b.last_note(), Some(None), "the note is taken back");
     assert_eq!(first_name_of(&a.list().await, row.student_id), "Renamed");
     assert!(matches!(a.choice().await, Choice::Host { index: 1, .. }));
+
+    // A superseded read on the standby is cancelled there: its cancel
+    // request goes to the standby's port, not the primary's. A lock taken
+    // on the primary is replayed on the standby, where the read waits on it.
+    let mut locker = pair.superuser(pair.primary_port, "caseload").await;
+    let lock = locker.transaction().await.expect("begin");
+    lock.batch_execute("LOCK TABLE interventions, students IN ACCESS EXCLUSIVE MODE")
+        .await
+        .expect("lock");
+    // Another commit flushes the lock's WAL record, and so streams it.
+    su.batch_execute("CREATE TABLE lock_streamed ()")
+        .await
+        .expect("a commit");
+    wait_caught_up(&su, &standby_su).await;
+    let waiting_on_standby = async || -> Option<i32> {
+        standby_su
+            .query_opt(
+                "SELECT pid FROM pg_stat_activity WHERE usename = $1 AND state = 'active' \
+                 AND wait_event_type = 'Lock'",
+                &[&DEMO_COORDINATOR],
+            )
+            .await
+            .expect("the standby's pg_stat_activity")
+            .map(|r| r.get(0))
+    };
+    let req = ReqId(3);
+    let superseded = tokio::spawn({
+        let worker = a.worker.clone();
+        async move {
+            worker
+                .execute(Effect::Load {
+                    req,
+                    read: Read::IvPage {
+                        query: IvQuery::default(),
+                        page: IvPageRequest::First,
+                        limit: 500,
+                    },
+                })
+                .await
+        }
+    });
+    let until = Instant::now() + Duration::from_secs(20);
+    let pid = loop {
+        if let Some(pid) = waiting_on_standby().await {
+            break pid;
+        }
+        assert!(
+            Instant::now() < until,
+            "the read never waited on the standby"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(a.worker.execute(Effect::Cancel { req }).await.is_none());
+    let until = Instant::now() + Duration::from_secs(10);
+    while waiting_on_standby().await == Some(pid) {
+        assert!(
+            Instant::now() < until,
+            "the standby's backend {pid} still runs the superseded read"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let reply = tokio::time::timeout(Duration::from_secs(10), superseded)
+        .await
+        .expect("the cancelled read returns")
+        .expect("no panic");
+    assert!(
+        reply.is_none(),
+        "a cancelled read answers nothing: {reply:?}"
+    );
+    lock.rollback().await.expect("rollback");
 
     // The standby stops: the list still loads (from the primary), and the
     // status line says reads come from the primary.

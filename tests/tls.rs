@@ -293,7 +293,9 @@ async fn each_sslmode_against_real_servers() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    token.cancel_query(tls.connector()).await.unwrap();
+    // Sent as the worker sends it (libpq's way: our socket, kept open until
+    // the server closes it), to the host and port `tls` was built for.
+    caseload::db::cancel::send(&token, &tls).await.unwrap();
     let cancelled = tokio::time::timeout(Duration::from_secs(10), sleeper)
         .await
         .expect("cancel did not arrive")

@@ -1,6 +1,7 @@
 //! Everything that talks SQL: pool, TLS, migrations, one module per
 //! aggregate. Parameterised queries, reading and writing `domain` shapes;
 //! no rules (those are `domain`'s) and no words for the screen.
+pub mod cancel;
 pub mod caseload;
 pub mod communications;
 pub mod contacts;

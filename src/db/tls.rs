@@ -184,11 +184,13 @@ fn as_rustls<'a>(e: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
 
 /// The TLS connector for one connection target, shared by the pool, single
 /// connections and cancel requests (which open a connection of their own and
-/// must not be weaker than the one they cancel).
+/// must not be weaker than the one they cancel). Built from the params the
+/// pool is built from: cancel requests go to their host and port.
 #[derive(Clone)]
 pub struct Tls {
     connector: MakeRustlsConnect,
     context: Arc<TlsContext>,
+    target: Arc<crate::db::cancel::Target>,
 }
 
 impl std::fmt::Debug for Tls {
@@ -229,12 +231,18 @@ impl Tls {
         Ok(Tls {
             connector: MakeRustlsConnect::new(config),
             context: Arc::new(TlsContext::new(params)),
+            target: Arc::new(crate::db::cancel::Target::of(params)),
         })
     }
 
-    /// For `Config::connect`, deadpool's `Manager` and `CancelToken::cancel_query`.
+    /// For `Config::connect`, deadpool's `Manager` and cancel requests.
     pub fn connector(&self) -> MakeRustlsConnect {
         self.connector.clone()
+    }
+
+    /// Where cancel requests for these connections go (`db::cancel`).
+    pub fn target(&self) -> &crate::db::cancel::Target {
+        &self.target
     }
 
     pub fn context(&self) -> &TlsContext {

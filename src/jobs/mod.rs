@@ -287,7 +287,7 @@ impl JobCtx {
     /// [`Self::db`].
     pub async fn read_host(&self) -> Option<deadpool_postgres::Object> {
         match self.reads.as_ref()?.route(&self.pool).await {
-            crate::worker::read_target::Route::Read(c) => Some(*c),
+            crate::worker::read_target::Route::Read(c, _) => Some(*c),
             crate::worker::read_target::Route::Primary(why) => {
                 tracing::debug!(why, kind = %self.kind, "job reads on the primary");
                 None

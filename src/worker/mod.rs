@@ -143,7 +143,9 @@ async fn serve(
 }
 
 enum Inflight {
-    Running(CancelToken),
+    /// On a connection made with this `Tls`: its cancel request goes to
+    /// the same host (the primary's or a read host's).
+    Running(CancelToken, Tls),
     /// Cancelled before it got a connection, or while running.
     Cancelled,
 }
@@ -173,11 +175,6 @@ pub struct Worker {
     signed_in: Arc<tokio::sync::Notify>,
     /// `database.read_url`: where the reads `reads::on_standby` names go.
     reads: Option<Arc<read_target::ReadRouter>>,
-    /// Signed in through a transaction-mode pooler (`db::pooler::detect`,
-    /// at sign-in): superseded queries are then left to finish, since
-    /// PgBouncer 1.18 crashes after forwarding tokio-postgres's cancel
-    /// request (pgbouncer#801), dropping every client it serves.
-    pooled: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// What the worker needs to sign in again: deadpool's manager config is
@@ -217,7 +214,7 @@ impl Tracked<'_> {
                 drop(table);
                 drop(Object::take(client));
             }
-            Some(Inflight::Running(_)) => {
+            Some(Inflight::Running(..)) => {
                 // Finished: a cancel from now on finds nothing to send.
                 table.remove(&self.req);
             }
@@ -229,7 +226,7 @@ impl Tracked<'_> {
 impl Drop for Tracked<'_> {
     fn drop(&mut self) {
         let mut table = self.worker.table();
-        if matches!(table.get(&self.req), Some(Inflight::Running(_))) {
+        if matches!(table.get(&self.req), Some(Inflight::Running(..))) {
             table.remove(&self.req);
         }
     }
@@ -253,7 +250,6 @@ impl Worker {
             live: None,
             signed_in: Arc::default(),
             reads: None,
-            pooled: Arc::default(),
         }
     }
 
@@ -549,39 +545,34 @@ impl Worker {
             self.table().remove(&req);
             return Err(Failure::Cancelled);
         }
-        let client = match (&self.reads, standby) {
+        let (client, tls) = match (&self.reads, standby) {
             (Some(r), true) => match r.route(&self.pool()).await {
-                read_target::Route::Read(c) => *c,
+                read_target::Route::Read(c, tls) => (*c, tls),
                 read_target::Route::Primary(why) => {
                     tracing::debug!(why, "read on the primary");
-                    self.client().await?
+                    (self.client().await?, self.tls.clone())
                 }
             },
-            _ => self.client().await?,
+            _ => (self.client().await?, self.tls.clone()),
         };
         let mut table = self.table();
         if matches!(table.get(&req), Some(Inflight::Cancelled)) {
             table.remove(&req);
             return Err(Failure::Cancelled);
         }
-        table.insert(req, Inflight::Running(client.cancel_token()));
+        table.insert(req, Inflight::Running(client.cancel_token(), tls));
         drop(table);
         Ok((client, Tracked { worker: self, req }))
     }
 
     fn cancel(&self, req: ReqId) {
         let previous = self.table().insert(req, Inflight::Cancelled);
-        if self.pooled.load(std::sync::atomic::Ordering::Relaxed) {
-            // Its reply is dropped all the same.
-            return;
-        }
-        if let Some(Inflight::Running(token)) = previous {
+        if let Some(Inflight::Running(token, tls)) = previous {
             tracing::debug!(?req, "cancelling a superseded query");
-            let tls = self.tls.connector();
             tokio::spawn(async move {
                 // Best effort: if the server refuses, the reply is dropped as
                 // stale anyway.
-                if let Err(e) = token.cancel_query(tls).await {
+                if let Err(e) = crate::db::cancel::send(&token, &tls).await {
                     tracing::debug!(error = %e, "cancel request failed");
                 }
             });
@@ -609,17 +600,6 @@ impl Worker {
 
     async fn connect(&self) -> Result<crate::domain::user::Whoami, Failure> {
         let client = self.client().await?;
-        let pooler = self
-            .auth()
-            .map(|a| (a.creds.params.clone(), a.creds.db.pooler));
-        if let Some((params, setting)) = pooler {
-            match crate::db::pooler::detect(pg(&client), &params, setting).await {
-                Ok(found) => self
-                    .pooled
-                    .store(found.is_transaction(), std::sync::atomic::Ordering::Relaxed),
-                Err(e) => tracing::debug!(error = %e, "pooler detection failed"),
-            }
-        }
         match users::whoami(pg(&client)).await {
             Ok(whoami) => Ok(whoami),
             Err(e) => Err(match users::not_caseloads(pg(&client), &e).await {

@@ -40,8 +40,9 @@ pub enum Choice {
 
 /// Where one read went.
 pub enum Route {
-    /// A connection to the read host.
-    Read(Box<Object>),
+    /// A connection to the read host, and the host's TLS settings (its
+    /// cancel requests go there, not to the primary).
+    Read(Box<Object>, Tls),
     /// The primary, and why (for the log).
     Primary(&'static str),
 }
@@ -59,7 +60,8 @@ struct Seen {
 pub struct ReadRouter {
     targets: ReadTargets,
     db: DatabaseConfig,
-    pools: RwLock<Vec<Pool>>,
+    /// Per host, in the list's order.
+    pools: RwLock<Vec<(Pool, Tls)>>,
     seen: Mutex<Seen>,
     /// One look at a time: reads that arrive meanwhile wait for it.
     looking: tokio::sync::Mutex<()>,
@@ -121,7 +123,7 @@ impl ReadRouter {
         self.seen.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn pool(&self, index: usize) -> Option<Pool> {
+    fn pool(&self, index: usize) -> Option<(Pool, Tls)> {
         self.pools
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -160,7 +162,7 @@ impl ReadRouter {
             Choice::Lagging { .. } => return Route::Primary("the standby is behind"),
             Choice::NoHost { .. } => return Route::Primary("no read host"),
         };
-        let Some(pool) = self.pool(index) else {
+        let Some((pool, tls)) = self.pool(index) else {
             return Route::Primary("no read host");
         };
         let conn = match self.get(&pool).await {
@@ -185,7 +187,7 @@ impl ReadRouter {
                 Err(_) => return Route::Primary("the read host stopped answering"),
             }
         }
-        Route::Read(Box::new(conn))
+        Route::Read(Box::new(conn), tls)
     }
 
     /// A read on the read host failed with its connection closed: reads go
@@ -273,7 +275,9 @@ impl ReadRouter {
         let mut first_up: Option<(usize, Object, standby::Role)> = None;
         let mut found = None;
         for index in 0..self.targets.hosts.len() {
-            let Some(pool) = self.pool(index) else { break };
+            let Some((pool, _)) = self.pool(index) else {
+                break;
+            };
             let conn = match self.get(&pool).await {
                 Ok(c) => c,
                 Err(why) => {
@@ -374,13 +378,14 @@ impl ReadRouter {
     }
 }
 
-fn pools_for(targets: &ReadTargets, db: &DatabaseConfig) -> Result<Vec<Pool>, String> {
+fn pools_for(targets: &ReadTargets, db: &DatabaseConfig) -> Result<Vec<(Pool, Tls)>, String> {
     targets
         .hosts
         .iter()
         .map(|h| {
             let tls = Tls::for_params(h).map_err(|e| e.to_string())?;
-            db_pool::build_pool_with_tls(h, db, &tls).map_err(|e| e.to_string())
+            let pool = db_pool::build_pool_with_tls(h, db, &tls).map_err(|e| e.to_string())?;
+            Ok((pool, tls))
         })
         .collect()
 }
