@@ -71,17 +71,25 @@ impl Target {
     }
 }
 
+/// Why a cancel request did not end as asked.
+#[derive(Debug, thiserror::Error)]
+pub enum Unsent {
+    /// Not closed by the other side within [`TIMEOUT`]: it may still arrive.
+    #[error("no end to the cancel request after {}s", TIMEOUT.as_secs())]
+    TimedOut,
+    /// Never delivered (no connection, a TLS failure, a write error).
+    #[error("{0}")]
+    Failed(String),
+}
+
 /// Asks the server (or pooler) `tls` was built for to cancel what `token`'s
 /// connection runs, and waits until it closes the request's socket; within
 /// [`TIMEOUT`]. The answer says only whether the request was delivered:
 /// the server never says whether anything was cancelled.
-pub async fn send(token: &CancelToken, tls: &Tls) -> Result<(), String> {
+pub async fn send(token: &CancelToken, tls: &Tls) -> Result<(), Unsent> {
     match tokio::time::timeout(TIMEOUT, deliver(token, tls)).await {
-        Ok(r) => r,
-        Err(_) => Err(format!(
-            "no end to the cancel request after {}s",
-            TIMEOUT.as_secs()
-        )),
+        Ok(r) => r.map_err(Unsent::Failed),
+        Err(_) => Err(Unsent::TimedOut),
     }
 }
 

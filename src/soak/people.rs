@@ -33,6 +33,15 @@ pub struct Person {
 
 const MAX_WORK: i64 = 20;
 
+/// Open interventions of `u` that `u` sees: a restricted plan needs a live
+/// role that may view restricted records, even for its owner, and work the
+/// person may not see would be counted as errors that are correct refusals.
+const OWN_OPEN: &str = "i.owner_id = u.id AND i.status IN ('active', 'review_due') \
+     AND (NOT i.is_restricted OR EXISTS ( \
+       SELECT 1 FROM user_roles vr JOIN roles v ON v.id = vr.role_id \
+       WHERE vr.user_id = u.id AND v.can_view_restricted \
+         AND (vr.expires_at IS NULL OR vr.expires_at > now())))";
+
 /// `n` people, counselors and coordinators in the district's own
 /// proportion (every `k`-th a coordinator), in a fixed order so two runs of
 /// the same size sign in the same people.
@@ -40,16 +49,17 @@ pub async fn pick(admin: &tokio_postgres::Client, n: usize) -> Result<Vec<Person
     // Usernames that are valid login role names only: the seed's are.
     let rows = admin
         .fetch(
-            "SELECT u.username, r.key, \
-                    (SELECT count(*) FROM interventions i WHERE i.owner_id = u.id \
-                       AND i.status IN ('active', 'review_due')) AS open \
+            &format!(
+                "SELECT u.username, r.key, \
+                    (SELECT count(*) FROM interventions i WHERE {OWN_OPEN}) AS open \
              FROM users u \
              JOIN user_roles ur ON ur.user_id = u.id \
              JOIN roles r ON r.id = ur.role_id \
              WHERE u.is_active AND r.key IN ('counselor', 'interventionist', 'coordinator') \
-               AND u.username ~ '^[a-z_][a-z0-9_]{0,62}$' \
+               AND u.username ~ '^[a-z_][a-z0-9_]{{0,62}}$' \
              GROUP BY u.id, u.username, r.key \
-             ORDER BY md5(u.username)",
+             ORDER BY md5(u.username)"
+            ),
             &[],
         )
         .await?;
@@ -101,11 +111,13 @@ pub async fn pick(admin: &tokio_postgres::Client, n: usize) -> Result<Vec<Person
         }
         let work = admin
             .fetch(
-                "SELECT i.id, s.id, s.last_name || ', ' || s.first_name \
+                &format!(
+                    "SELECT i.id, s.id, s.last_name || ', ' || s.first_name \
                  FROM interventions i JOIN users u ON u.id = i.owner_id \
                  JOIN students s ON s.id = i.student_id \
-                 WHERE u.username = $1 AND i.status IN ('active', 'review_due') \
-                 ORDER BY i.id LIMIT $2",
+                 WHERE u.username = $1 AND {OWN_OPEN} \
+                 ORDER BY i.id LIMIT $2"
+                ),
                 &[&username, &MAX_WORK],
             )
             .await?

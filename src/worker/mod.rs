@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::sync::oneshot;
 use tokio_postgres::CancelToken;
 
 mod admin;
@@ -146,8 +147,19 @@ enum Inflight {
     /// On a connection made with this `Tls`: its cancel request goes to
     /// the same host (the primary's or a read host's).
     Running(CancelToken, Tls),
-    /// Cancelled before it got a connection, or while running.
-    Cancelled,
+    /// Cancelled before it got a connection, or while running; then with
+    /// the cancel request's end (`Sent`), which its connection waits for.
+    Cancelled(Option<oneshot::Receiver<Sent>>),
+}
+
+/// How a cancel request ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sent {
+    /// The server (or pooler) has it and closed its socket, or refused the
+    /// connection: either way nothing of it is still on its way.
+    Over,
+    /// No end within `db::cancel::TIMEOUT`: it may yet arrive.
+    Unknown,
 }
 
 /// Runs Effects on a pool. Cheap to clone; clones share the in-flight table
@@ -201,18 +213,29 @@ struct Tracked<'a> {
 }
 
 impl Tracked<'_> {
-    /// Gives `client` back to the pool, unless a cancel request was sent for
-    /// this query: that request may still be on its way, and the server
-    /// would cancel whatever the connection runs next (seen as a search
-    /// typed while the roster's first page was finishing: the search's own
-    /// page was cancelled and the unfiltered list stayed). Such a connection
-    /// is closed instead; the next request opens a fresh one.
+    /// Gives `client` back to the pool; if a cancel request was sent for
+    /// this query, once that request has ended. Until then it may still be
+    /// on its way, and would cancel whatever the connection runs next (seen
+    /// as a search typed while the roster's first page was finishing: the
+    /// search's own page was cancelled and the unfiltered list stayed).
+    /// The connection is not closed: a cancelled pipeline may still be
+    /// answering, and PgBouncer drops the server connection of a client
+    /// that leaves mid-answer ("got packet from server when not linked").
+    /// Only a request that never ended keeps it out of the pool for good.
     fn release(self, client: Object) {
         let mut table = self.worker.table();
-        match table.get(&self.req) {
-            Some(Inflight::Cancelled) => {
+        match table.get_mut(&self.req) {
+            Some(Inflight::Cancelled(sent)) => {
+                let sent = sent.take();
                 drop(table);
-                drop(Object::take(client));
+                let Some(sent) = sent else {
+                    return drop(client);
+                };
+                tokio::spawn(async move {
+                    if sent.await == Ok(Sent::Unknown) {
+                        drop(Object::take(client));
+                    }
+                });
             }
             Some(Inflight::Running(..)) => {
                 // Finished: a cancel from now on finds nothing to send.
@@ -541,7 +564,7 @@ impl Worker {
     /// A connection for `req`, registered so that it can be cancelled; on
     /// the read host when `standby` and the router sends it there.
     async fn start(&self, req: ReqId, standby: bool) -> Result<(Object, Tracked<'_>), Failure> {
-        if matches!(self.table().get(&req), Some(Inflight::Cancelled)) {
+        if matches!(self.table().get(&req), Some(Inflight::Cancelled(_))) {
             self.table().remove(&req);
             return Err(Failure::Cancelled);
         }
@@ -556,7 +579,7 @@ impl Worker {
             _ => (self.client().await?, self.tls.clone()),
         };
         let mut table = self.table();
-        if matches!(table.get(&req), Some(Inflight::Cancelled)) {
+        if matches!(table.get(&req), Some(Inflight::Cancelled(_))) {
             table.remove(&req);
             return Err(Failure::Cancelled);
         }
@@ -566,16 +589,34 @@ impl Worker {
     }
 
     fn cancel(&self, req: ReqId) {
-        let previous = self.table().insert(req, Inflight::Cancelled);
-        if let Some(Inflight::Running(token, tls)) = previous {
-            tracing::debug!(?req, "cancelling a superseded query");
-            tokio::spawn(async move {
-                // Best effort: if the server refuses, the reply is dropped as
-                // stale anyway.
-                if let Err(e) = crate::db::cancel::send(&token, &tls).await {
-                    tracing::debug!(error = %e, "cancel request failed");
-                }
-            });
+        let mut table = self.table();
+        match table.remove(&req) {
+            Some(Inflight::Running(token, tls)) => {
+                let (ended, sent) = oneshot::channel();
+                table.insert(req, Inflight::Cancelled(Some(sent)));
+                drop(table);
+                tracing::debug!(?req, "cancelling a superseded query");
+                tokio::spawn(async move {
+                    // Best effort: if the server refuses, the reply is
+                    // dropped as stale anyway.
+                    let sent = match crate::db::cancel::send(&token, &tls).await {
+                        Ok(()) => Sent::Over,
+                        Err(crate::db::cancel::Unsent::TimedOut) => Sent::Unknown,
+                        Err(e) => {
+                            tracing::debug!(error = %e, "cancel request failed");
+                            Sent::Over
+                        }
+                    };
+                    let _ = ended.send(sent);
+                });
+            }
+            // Cancelled twice: the first request's end still counts.
+            Some(cancelled @ Inflight::Cancelled(_)) => {
+                table.insert(req, cancelled);
+            }
+            None => {
+                table.insert(req, Inflight::Cancelled(None));
+            }
         }
     }
 
@@ -585,7 +626,7 @@ impl Worker {
         r: Result<T, Failure>,
         ok: impl FnOnce(T) -> Msg,
     ) -> Option<Msg> {
-        if matches!(self.table().remove(&req), Some(Inflight::Cancelled)) {
+        if matches!(self.table().remove(&req), Some(Inflight::Cancelled(_))) {
             return None;
         }
         match r {
