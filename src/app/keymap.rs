@@ -144,7 +144,7 @@ actions! {
     Copy = "copy", List, "copy the selected thing to your clipboard (OSC 52): a student's id and name, an intervention's summary, a session's note", ["y"];
     Search = "search", Roster, "search names and local ids as you type (esc leaves the box, esc again clears it)", ["/"], hint "search";
     Filters = "filters", Roster, "filter bar: add, pick and remove filters", ["f"], hint "filters";
-    Sort = "sort", Roster, "sort by name, grade, school, last session (in turn)", ["s"], hint "sort";
+    Sort = "sort", Roster, "sort, in turn: the roster by name, grade, school, last session; interventions by next session due, review date, student, start date (newest first)", ["s"], hint "sort";
     ChipPrev = "chip_prev", FilterBar, "select the previous filter chip", ["left"], hint "filter";
     ChipNext = "chip_next", FilterBar, "select the next filter chip", ["right"], hint "filter";
     ChipRemove = "chip_remove", FilterBar, "remove the selected filter", ["x", "delete"], hint "remove";
@@ -605,6 +605,9 @@ mod tests {
         use crate::app::labels::Label;
         let sort = Action::Sort.description();
         for s in crate::domain::roster::Sort::ALL {
+            assert!(sort.contains(s.label()), "{sort:?} leaves out {s:?}");
+        }
+        for s in crate::domain::iv_list::IvSort::ALL {
             assert!(sort.contains(s.label()), "{sort:?} leaves out {s:?}");
         }
         let tabs = Action::NextTab.description();
