@@ -52,8 +52,15 @@ pub async fn report(input: Input) -> (String, bool) {
     reads_section(&input, &mut out, &mut problems).await;
     let checked = match crate::db::pool::connect_one(&input.params).await {
         Err(e) => {
-            let _ = writeln!(out, "server      {}", unconnected(&e, &input.params));
-            problems.push(format!("cannot connect: {e}"));
+            let server = unconnected(&e, &input.params);
+            let _ = writeln!(out, "server      {server}");
+            // A server that turned the login down was reached: the problem
+            // is the sign-in, not the connection.
+            problems.push(if server == "unreachable" {
+                format!("cannot connect: {e}")
+            } else {
+                format!("cannot sign in: the server is {server} ({e})")
+            });
             None
         }
         Ok(client) => {

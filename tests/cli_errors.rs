@@ -640,6 +640,15 @@ async fn doctor_says_a_wrong_password_was_refused_not_that_the_server_is_unreach
     );
     assert!(!run.stdout.contains("unreachable"), "{}", run.stdout);
     assert!(!run.stdout.contains("not-the-password"), "{}", run.stdout);
+    // The problems list agrees with the server line.
+    assert!(
+        run.stdout.contains(
+            "  - cannot sign in: the server is reachable, but it refused the password for postgres"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("cannot connect"), "{}", run.stdout);
 }
 
 /// A read_url whose host does not answer is one problem, said once (the

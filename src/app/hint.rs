@@ -61,13 +61,18 @@ pub fn hints(state: &State) -> Hints {
     if layer(state) != Layer::Screen {
         return Hints::default();
     }
-    build(&state.keymap, &state.top().keys())
+    let top = state.top();
+    build(&state.keymap, &top.keys(), |a| top.hint(a))
 }
 
-fn build(keymap: &KeyMap, actions: &[Action]) -> Hints {
+fn build(
+    keymap: &KeyMap,
+    actions: &[Action],
+    word: impl Fn(Action) -> Option<&'static str>,
+) -> Hints {
     let mut entries: Vec<Hint> = Vec::new();
     for &a in actions.iter().filter(|&&a| a != Action::Help) {
-        let (Some(label), Some(key)) = (a.short(), keymap.keys(a).first()) else {
+        let (Some(label), Some(key)) = (word(a), keymap.keys(a).first()) else {
             continue;
         };
         let key = compact(key);
@@ -126,7 +131,11 @@ mod tests {
     #[test]
     fn pairs_share_an_entry_and_help_comes_last() {
         let km = KeyMap::default();
-        let h = build(&km, &[MOVE, &[Action::Open], GLOBAL].concat());
+        let h = build(
+            &km,
+            &[MOVE, &[Action::Open], GLOBAL].concat(),
+            Action::short,
+        );
         assert_eq!(
             line(&h),
             "j/k move · enter open · esc back · q quit · : command · r reload · ? help"
@@ -136,7 +145,7 @@ mod tests {
     #[test]
     fn a_screen_that_keeps_the_help_key_for_typing_offers_f1() {
         let km = KeyMap::default();
-        let h = build(&km, &section(Context::Form));
+        let h = build(&km, &section(Context::Form), Action::short);
         assert_eq!(
             line(&h),
             "ctrl-s save · tab next field · esc cancel · f1 help"
@@ -147,7 +156,7 @@ mod tests {
     fn the_keys_are_the_table_s_as_overridden() {
         let o = HashMap::from([("search".to_string(), vec!["ctrl-f".to_string()])]);
         let (km, _) = KeyMap::new(&o);
-        let h = build(&km, &[Action::Search, Action::Down]);
+        let h = build(&km, &[Action::Search, Action::Down], Action::short);
         assert_eq!(line(&h), "ctrl-f search · j move · f1 help");
     }
 }

@@ -240,7 +240,7 @@ fn every_screen_and_tab_hints_its_own_keys() {
     let s = at_home();
     assert!(
         hint_line(&s)
-            .starts_with("enter open · L log session · C contact · tab next tab · j/k move"),
+            .starts_with("enter open · L log session · C contact · tab next section · j/k move"),
         "{}",
         hint_line(&s)
     );

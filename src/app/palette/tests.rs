@@ -26,7 +26,11 @@ fn colon_and_ctrl_p_open_it_with_the_screens_actions_and_the_menus_tools() {
     let all = entries(&s);
     let sort = all.iter().find(|e| e.name == "sort").unwrap();
     assert_eq!(sort.keys, "s");
-    assert!(sort.label.starts_with("Sort by name"), "{}", sort.label);
+    assert!(
+        sort.label.starts_with("Sort, in turn: the roster by name"),
+        "{}",
+        sort.label
+    );
     let roster = all.iter().find(|e| e.name == "roster").unwrap();
     assert_eq!(
         (roster.keys.as_str(), roster.label.as_str()),

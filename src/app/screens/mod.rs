@@ -173,6 +173,11 @@ impl Screen {
         self.room().title()
     }
 
+    /// See `Room::hint`.
+    pub fn hint(&self, action: Action) -> Option<&'static str> {
+        self.room().hint(action)
+    }
+
     /// The actions its keys do now (see `Room::keys`), each once, where
     /// it first comes.
     pub fn keys(&self) -> Vec<Action> {

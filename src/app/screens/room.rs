@@ -33,6 +33,12 @@ pub trait Room {
         GLOBAL.to_vec()
     }
 
+    /// The hint line's word for `action` here, where the table's own would
+    /// mislead (the home's Tab goes to the next section, not a tab).
+    fn hint(&self, action: Action) -> Option<&'static str> {
+        action.short()
+    }
+
     /// Loads on their way: cancelled when the screen goes or loads again.
     fn in_flight(&self) -> Vec<ReqId> {
         vec![]
@@ -115,6 +121,9 @@ impl<T: Room + ?Sized> Room for Box<T> {
     }
     fn keys(&self) -> Vec<Action> {
         (**self).keys()
+    }
+    fn hint(&self, action: Action) -> Option<&'static str> {
+        (**self).hint(action)
     }
     fn in_flight(&self) -> Vec<ReqId> {
         (**self).in_flight()

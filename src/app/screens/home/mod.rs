@@ -81,6 +81,13 @@ impl Room for HomeState {
         .concat()
     }
 
+    fn hint(&self, action: Action) -> Option<&'static str> {
+        match action {
+            Action::NextTab => Some("next section"),
+            a => a.short(),
+        }
+    }
+
     fn in_flight(&self) -> Vec<ReqId> {
         self.home.in_flight()
     }
