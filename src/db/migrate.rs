@@ -95,6 +95,7 @@ embedded_migrations! {
     37 => "0037_iv_list_dates.sql",
     38 => "0038_short_search_bigrams.sql",
     39 => "0039_refresh_plans.sql",
+    40 => "0040_iv_list_restricted_due.sql",
 }
 
 /// Numbers that were never released: `migrate --status` lists them where
