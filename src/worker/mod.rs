@@ -41,6 +41,10 @@ mod writes;
 use failure::Failure;
 pub use failure::{describe_pg_error, describe_pool_error, is_auth_error};
 
+/// How long a superseded query may still run before a cancel request is
+/// sent for it (see `Worker::cancel`).
+const CANCEL_AFTER: Duration = Duration::from_millis(50);
+
 /// deadpool waits forever for a connection unless its caller set a timeout;
 /// the status line must say something long before that.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -595,8 +599,28 @@ impl Worker {
                 let (ended, sent) = oneshot::channel();
                 table.insert(req, Inflight::Cancelled(Some(sent)));
                 drop(table);
-                tracing::debug!(?req, "cancelling a superseded query");
+                let inflight = self.inflight.clone();
                 tokio::spawn(async move {
+                    // Most superseded queries end within a few milliseconds,
+                    // and a cancel that arrives just after its query ended
+                    // lands on whatever that server connection runs next:
+                    // behind PgBouncer another query of the person, or
+                    // PgBouncer's own SET when it links the connection
+                    // ("varcache_apply failed: canceling statement due to
+                    // user request", then "pooler error: invalid server
+                    // parameter"). So only a query still running after
+                    // CANCEL_AFTER is cancelled; `release` has taken the
+                    // end's receiver once the query is over.
+                    tokio::time::sleep(CANCEL_AFTER).await;
+                    let running = matches!(
+                        inflight.lock().unwrap_or_else(|e| e.into_inner()).get(&req),
+                        Some(Inflight::Cancelled(Some(_)))
+                    );
+                    if !running {
+                        let _ = ended.send(Sent::Over);
+                        return;
+                    }
+                    tracing::debug!(?req, "cancelling a superseded query");
                     // Best effort: if the server refuses, the reply is
                     // dropped as stale anyway.
                     let sent = match crate::db::cancel::send(&token, &tls).await {
